@@ -1,0 +1,61 @@
+"""The exception tree of partnership-watch.
+
+    PartnershipWatchError
+    ├── ConfigError        a config or data file is wrong; carries every problem found
+    ├── FeedError          one feed could not be used this cycle (the others go on)
+    │   ├── FetchError     network, HTTP status, timeout, size cap
+    │   └── ParseError     the body is not a feed we can read
+    └── StoreError         the history store cannot be opened or migrated
+
+Library errors are wrapped with ``raise ... from e`` so the cause stays visible in logs
+while users see one clear line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class PartnershipWatchError(Exception):
+    """Base class of every error this project raises on purpose."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a config or data file: where, and why."""
+
+    file: str
+    key: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.key}: {self.reason}"
+
+
+class ConfigError(PartnershipWatchError):
+    """A config or data file is invalid; ``problems`` lists everything found at once."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class FeedError(PartnershipWatchError):
+    """One feed failed this cycle; carries the feed's name."""
+
+    def __init__(self, feed: str, message: str) -> None:
+        self.feed = feed
+        self.message = message
+        super().__init__(f"feed {feed!r}: {message}")
+
+
+class FetchError(FeedError):
+    """The feed could not be fetched (network, status, timeout, size)."""
+
+
+class ParseError(FeedError):
+    """The fetched body is not a feed."""
+
+
+class StoreError(PartnershipWatchError):
+    """The history store cannot be opened, migrated or written."""

@@ -1,0 +1,38 @@
+"""The seams between deciding code and the world, as documented protocols.
+
+Tests use small fakes of these (see ``tests/fakes.py``); production wires the real ones in
+``bot.app``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Protocol
+
+from watchers.model import Country, Extraction
+
+
+class Clock(Protocol):
+    """Tells the time, always as an aware UTC datetime."""
+
+    def now(self) -> datetime: ...
+
+
+class CountryLookup(Protocol):
+    """Resolves what a user types (a name, alias or code) to a country."""
+
+    def lookup(self, name: str) -> Country | None:
+        """The country this name, alias or code stands for, or None."""
+        ...
+
+    def suggest(self, name: str, limit: int = 5) -> list[Country]:
+        """Countries whose names are close to an unknown name, best first."""
+        ...
+
+
+class Extractor(Protocol):
+    """Finds (pair, descriptor) mentions in a text. Pure: no I/O, no clock."""
+
+    def extract(self, text: str, *, on: date | None = None) -> list[Extraction]:
+        """Every descriptor for every pair in ``text``; ``on`` dates leaders' terms."""
+        ...
