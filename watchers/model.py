@@ -119,7 +119,19 @@ class ChangeKind(StrEnum):
     """What happened to a pair's descriptor."""
 
     NEW = "new"
-    CHANGED = "changed"
+    UPGRADE = "upgrade"
+    DOWNGRADE = "downgrade"
+    REWORDING = "rewording"
+    ASYMMETRY = "asymmetry"
+    REAFFIRMED = "reaffirmed"
+
+
+class Level(StrEnum):
+    """How well a change is corroborated, lowest first."""
+
+    REPORTED = "reported"
+    MULTI_SOURCE = "multi-source"
+    OFFICIAL = "official"
 
 
 @dataclass(frozen=True)
@@ -144,3 +156,4 @@ class Change:
     detected_at: datetime
     speaker: str | None = None
     span: tuple[int, int] | None = field(default=None)
+    level: Level = Level.REPORTED
