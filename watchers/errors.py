@@ -5,7 +5,9 @@
     ├── FeedError          one feed could not be used this cycle (the others go on)
     │   ├── FetchError     network, HTTP status, timeout, size cap
     │   └── ParseError     the body is not a feed we can read
-    └── StoreError         the history store cannot be opened or migrated
+    ├── StoreError         the history store cannot be opened or migrated
+    └── DeliveryError      a message could not reach one chat channel
+                           (``permanent``: the channel is gone or forbids us; stop trying)
 
 Library errors are wrapped with ``raise ... from e`` so the cause stays visible in logs
 while users see one clear line.
@@ -59,3 +61,17 @@ class ParseError(FeedError):
 
 class StoreError(PartnershipWatchError):
     """The history store cannot be opened, migrated or written."""
+
+
+class DeliveryError(PartnershipWatchError):
+    """A message could not be delivered to one channel.
+
+    ``permanent`` is true when retrying cannot help (channel deleted, archived, or the bot
+    may not post there): the subscription is paused and the problem reported once.
+    """
+
+    def __init__(self, channel: str, message: str, *, permanent: bool = False) -> None:
+        self.channel = channel
+        self.message = message
+        self.permanent = permanent
+        super().__init__(f"channel {channel!r}: {message}")
