@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from watchers.errors import ConfigError, Problem
-from watchers.model import ChangeKind
+from watchers.model import Change, ChangeKind
 
 _QUOTES = re.compile(
     "[\"'\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u00ab\u00bb\u2039\u203a`\u00b4]"
@@ -208,9 +208,27 @@ class Lexicon:
             return f"{left} ↑ {right}"
         if move < 0:
             return f"{left} ↓ {right}"
+        if a.canonical == b.canonical:
+            return f"{right} (unchanged)"
         if b.tier is not None and a.tier is not None and left == right:
             return f"{right} (same tier)"
         return f"{left} → {right}"
+
+    def annotate(self, change: Change) -> Change:
+        """``change`` with its tier labels and tier arrow filled in, for the speaker's country."""
+        issuer = change.speaker
+        if change.before is None:
+            before_tier = None
+            after_tier = self.standing(change.after, issuer).label
+        else:
+            b, a = self.compared(change.before, change.after, issuer)
+            before_tier, after_tier = b.label, a.label
+        return replace(
+            change,
+            before_tier=before_tier,
+            after_tier=after_tier,
+            tier_arrow=self.tier_arrow(change.before, change.after, issuer),
+        )
 
 
 # ---------------------------------------------------------------------------
