@@ -240,7 +240,8 @@ DISCORD_PINGS = [
     r"(?<!\\)<@!?\d+>",
     r"(?<!\\)<@&\d+>",
     r"(?<!\\)<#\d+>",
-    r"(?<!\\)\[[^\]]*\]\(https://evil",
+    # A masked link whose target is the feed's: an unescaped "[", text, "](" and the URL.
+    r"(?<!\\)\[(?:[^\[\]\\]|\\.)*\]\(https://evil",
 ]
 SLACK_PINGS = [r"<!channel>", r"<!here>", r"<!everyone>", r"<@U", r"@here", r"@everyone", r"<#"]
 
@@ -290,3 +291,62 @@ def test_hostile_text_cannot_drive_the_terminal() -> None:
 def test_every_alert_carries_no_mentions_even_when_nothing_is_hostile() -> None:
     for case in CASES:
         assert render_discord(alert_for(case))["allowed_mentions"] == {"parse": []}
+
+
+# --- Any feed text at all -------------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+HOSTILE_BITS = st.sampled_from(
+    [
+        "@everyone",
+        "@here",
+        "<@123>",
+        "<@&45>",
+        "<#67>",
+        "<!channel>",
+        "<!here>",
+        "**",
+        "__",
+        "~~",
+        "`",
+        "|",
+        "[x](https://evil.example)",
+        "&",
+        "<",
+        ">",
+        "\\",
+        "\x1b[2J",
+        "\u202e",
+        "\n",
+        "#",
+        "- ",
+        "> ",
+        "special and privileged strategic partnership",
+        " ",
+        "word",
+    ]
+)
+FEED_TEXT = st.lists(st.one_of(HOSTILE_BITS, st.text(max_size=20)), max_size=60).map("".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(quote=FEED_TEXT, title=FEED_TEXT, feed=FEED_TEXT, url=FEED_TEXT, n=st.integers(0, 45))
+def test_any_feed_text_stays_within_limits_and_pings_nobody(
+    quote: str, title: str, feed: str, url: str, n: int
+) -> None:
+    base = _huge_change(0, 0)
+    sources = tuple(Source(feed or "f", "https://ok.example/" + url, title, None) for _ in range(n))
+    alert = alert_from_change(replace(base, quote=quote, span=None, sources=sources))
+    discord = render_discord(alert)
+    slack = render_slack(alert)
+    assert discord_problems(discord) == []
+    assert slack_problems(slack) == []
+    for text in _strings(discord):
+        for pattern in DISCORD_PINGS:
+            assert not re.search(pattern, text)
+    for text in _strings(slack):
+        for pattern in SLACK_PINGS:
+            assert not re.search(pattern, text)
+    assert "\x1b" not in render_text(alert)

@@ -31,7 +31,7 @@ def clean(text: str) -> str:
 _DISCORD_MARKUP = re.compile(r"([\\*_~`|\[\]<>])")
 # Only at the start of the text: headings, lists, subtext and block quotes.
 _DISCORD_LINE_START = re.compile(r"^(#|-|\+|>|\d+\.)")
-_BROADCAST = re.compile(r"@(everyone|here|channel)\b", re.IGNORECASE)
+_BROADCAST = re.compile(r"@(everyone|here|channel)", re.IGNORECASE)
 
 
 def discord(text: str) -> str:
@@ -72,8 +72,9 @@ def console(text: str) -> str:
 # --- Links -----------------------------------------------------------------------------
 
 # Characters kept as they are in a URL; everything else is percent-encoded, notably
-# spaces, quotes, "<", ">", "|" and parentheses, which would end a Slack or Discord link.
-_URL_SAFE = "/:?#@!$&*+,;=%~.-_"
+# spaces, quotes, "<", ">", "|", parentheses (which would end a Slack or Discord link) and
+# "@" (so no URL reads as a mention).
+_URL_SAFE = "/:?#!$&*+,;=%~.-_"
 
 
 def safe_url(url: str | None, limit: int = 2048) -> str | None:
@@ -83,9 +84,14 @@ def safe_url(url: str | None, limit: int = 2048) -> str | None:
     url = _CONTROL.sub("", url).strip()
     try:
         parts = urlsplit(url)
+        host = parts.hostname
     except ValueError:
         return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+    # No user-info part: "https://@everyone@host" is a trick, not a news link.
+    if parts.scheme.lower() not in ("http", "https") or not host or "@" in parts.netloc:
         return None
-    encoded = quote(url, safe=_URL_SAFE + "".join(c for c in "[]" if c in parts.netloc))
+    rest = url[len(parts.scheme) + 3 + len(parts.netloc) :]
+    encoded = (
+        f"{parts.scheme.lower()}://{quote(parts.netloc, safe=':[].-')}{quote(rest, safe=_URL_SAFE)}"
+    )
     return encoded if len(encoded) <= limit else None
