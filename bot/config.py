@@ -352,7 +352,7 @@ class _Reader:
         return tuple(value)
 
     def url(self, table: dict[str, Any], key: str) -> str | None:
-        value = self.value(table, key, str, None)
+        value: str | None = self.value(table, key, str, None)
         if value is not None and not value.startswith(("http://", "https://")):
             self.problem(key, f"must be an http(s) URL, got {value!r}")
             return None

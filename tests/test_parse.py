@@ -34,7 +34,8 @@ def test_plain_guid_resolves_against_content_location() -> None:
 def test_atom_content_is_used() -> None:
     atom = b"""<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>
     <entry><id>urn:x:1</id><title>T</title><updated>2025-01-26T09:00:00Z</updated>
-    <content type="html">&lt;p&gt;First.&lt;/p&gt;&lt;p&gt;Second.&lt;/p&gt;</content></entry></feed>"""
+    <content type="html">&lt;p&gt;First.&lt;/p&gt;&lt;p&gt;Second.&lt;/p&gt;</content>
+    </entry></feed>"""
     (entry,) = parse_feed("f", atom, {})
     assert entry.content == "First.\n\nSecond."
     assert entry.published == datetime(2025, 1, 26, 9, 0, tzinfo=UTC)
