@@ -20,6 +20,7 @@ runs against this server. Things learnt while making discord.py accept the answe
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import re
@@ -159,6 +160,17 @@ class FakeDiscord:
         """The recorded requests whose method and path (after the API prefix) match."""
         pattern = re.compile(path_regex)
         return [r for r in self.requests if r.method == method and pattern.fullmatch(r.path)]
+
+    async def wait_for(
+        self, method: str, path_regex: str, count: int = 1, timeout: float = 5.0
+    ) -> list[Recorded]:
+        """Wait until ``count`` matching requests have arrived; fail after ``timeout``."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while len(found := self.sent(method, path_regex)) < count:
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError(f"expected {count} {method} {path_regex}, got {len(found)}")
+            await asyncio.sleep(0.005)
+        return found
 
     def callbacks(self) -> list[dict[str, Any]]:
         """Bodies of every interaction callback received, in order."""
