@@ -14,14 +14,14 @@ from watchers.extraction.lexicon import Lexicon, load_lexicon
 from watchers.extraction.mentions import Mention, MentionFinder
 from watchers.extraction.pairs import Codes, Context, PairResolver, Sentence, pair_of
 from watchers.extraction.phrases import Phrase, PhraseFinder
-from watchers.extraction.text import QUOTES, lower, normalize, sentence_spans, tokens
+from watchers.extraction.text import QUOTES, Token, lower, normalize, sentence_spans, tokens
 from watchers.model import Extraction, Pair
 
 _JOIN = re.compile(r"\s*[-/]\s*")
 _AND = re.compile(r"(?:'s)?\s*,?\s*(?:and|&)\s+(?:the\s+)?")
 # Double quotes always; single quotes unless inside a word ("people's").
 _QUOTE_CHARS = re.compile(
-    "[\"\u201c\u201d\u201e\u201f\u00ab\u00bb\u2039\u203a]"
+    '["\u201c\u201d\u201e\u201f\u00ab\u00bb\u2039\u203a]'
     "|(?<!\\w)['\u2018\u2019\u201a\u201b`\u00b4]|['\u2018\u2019\u201a\u201b`\u00b4](?!\\w)"
 )
 # How many sentences back "the two countries" may reach.
@@ -148,7 +148,7 @@ class Extractor:
                 ti = max(0, bisect.bisect_right(tok_starts, m.start) - 1)
                 if m.code is None:
                     orgs.append(ti)
-                elif self._stands_for_state(toks, m, ti):
+                elif self._stands_for_state(toks, cased, m, ti):
                     states.append((m, ti))
             s = Sentence(index, a, b, toks, cased, states, orgs)
             s.breaks = [i for i, t in enumerate(toks) if t.low in self.lex.clause_breaks]
@@ -158,10 +158,20 @@ class Extractor:
             out.append(s)
         return out
 
-    def _stands_for_state(self, toks: list, m: Mention, ti: int) -> bool:  # type: ignore[type-arg]
-        """False for "Chinese companies", "Russian and Chinese foreign ministries"."""
+    def _stands_for_state(self, toks: list[Token], cased: list[str], m: Mention, ti: int) -> bool:
+        """False for "Chinese companies", "universities in Kenya and Ghana"."""
         if m.kind not in (FormKind.DEMONYM, FormKind.NAME, FormKind.ALIAS, FormKind.CAPITAL):
             return True
+        # "universities in Kenya and Ghana": walk back over the list to what it qualifies
+        k = ti - 1
+        while k >= 0 and (toks[k].low in ("and", ",", "the", "&") or cased[k][:1].isupper()):
+            k -= 1
+        if (
+            k >= 1
+            and toks[k].low in ("in", "from", "of", "at")
+            and toks[k - 1].low in self.lex.non_states
+        ):
+            return False
         j = ti + 1
         while j < len(toks) and toks[j].start < m.end:
             j += 1
