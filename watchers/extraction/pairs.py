@@ -11,7 +11,9 @@ countries", "bilateral").
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from watchers.countries import FormKind
 from watchers.extraction.lexicon import Lexicon
@@ -112,15 +114,49 @@ class Sentence:
         return lo, hi
 
 
-@dataclass(frozen=True)
 class Context:
-    """What the passage says around a sentence."""
+    """What the passage says around a sentence; each part is worked out only when asked."""
 
-    previous: Codes | None
-    following: Codes | None
-    speaker: str | None
-    topic: Codes | None = None
-    """The pair of the sentence just before, when it speaks of their relations."""
+    def __init__(
+        self,
+        previous: Callable[[], Codes | None],
+        following: Callable[[], Codes | None],
+        speaker: Callable[[], str | None],
+        topic: Callable[[], Codes | None],
+    ) -> None:
+        self._parts = {"previous": previous, "following": following, "topic": topic}
+        self._speaker = speaker
+
+    @classmethod
+    def of(
+        cls,
+        previous: Codes | None = None,
+        following: Codes | None = None,
+        speaker: str | None = None,
+        topic: Codes | None = None,
+    ) -> Context:
+        """A context of known values."""
+        return cls(lambda: previous, lambda: following, lambda: speaker, lambda: topic)
+
+    @cached_property
+    def previous(self) -> Codes | None:
+        """The pair named in the nearest sentence before."""
+        return self._parts["previous"]()
+
+    @cached_property
+    def following(self) -> Codes | None:
+        """The pair named in the sentence after."""
+        return self._parts["following"]()
+
+    @cached_property
+    def topic(self) -> Codes | None:
+        """The pair of the sentence just before, when it speaks of their relations."""
+        return self._parts["topic"]()
+
+    @cached_property
+    def speaker(self) -> str | None:
+        """Who spoke last in the passage."""
+        return self._speaker()
 
 
 class PairResolver:
@@ -175,13 +211,14 @@ class PairResolver:
             return [pair_of(*sorted(codes))]
         if len(codes) > 2:
             return []
-        speaker = s.speaker or ctx.speaker
         if len(codes) == 1:
             (only,) = codes
+            first_person = self._first_person(s, p)
             for known in (ctx.previous, ctx.following):
-                if known and only in known and (s.cue or speaker in known):
+                if known and only in known and (s.cue or (s.speaker or ctx.speaker) in known):
                     return [known]
-            if speaker and speaker != only and self._first_person(s, p):
+            speaker = s.speaker or ctx.speaker
+            if speaker and speaker != only and first_person:
                 return [pair_of(only, speaker)]
             return []
         if s.cue or self._first_person(s, p):
@@ -347,14 +384,17 @@ class PairResolver:
                 j -= 1
                 continue
             break
-        speaker = s.speaker or ctx.speaker
+
+        def speaker() -> str | None:
+            return s.speaker or ctx.speaker
+
         if j >= 0:
             w = toks[j].low
             possessor = [m.code for m, t in s.states if t == j and m.code]
             if possessor and possessor[0] not in targets:
                 return [possessor[0]]
-            if w == "our" and speaker and speaker not in targets:
-                return [speaker]
+            if w == "our" and speaker() and speaker() not in targets:
+                return [speaker() or ""]
             if w == "their":
                 coords = [c for t, c in s.coordinations if t < anchor]
                 if coords:
@@ -364,8 +404,9 @@ class PairResolver:
         before = [m.code for m, t in s.states if t < anchor and m.code and m.code not in targets]
         if before:
             return [before[0]]
-        if speaker and speaker not in targets:
-            return [speaker]
+        said_by = speaker()
+        if said_by and said_by not in targets:
+            return [said_by]
         after = [m.code for m, t in s.states if t > anchor and m.code and m.code not in targets]
         if len(set(after)) == 1:
             return [after[0]]

@@ -46,6 +46,7 @@ class PhraseFinder:
     def __init__(self, lex: Lexicon) -> None:
         self.lex = lex
         self._phrases = [tuple(p.split()) for p in lex.phrases]
+        self._phrase_starts = frozenset(p[0] for p in self._phrases)
 
     def kind(self, low: str, cased: str) -> str | None:
         """How a word may act before a head: qual, neutral, adverb, reject or None."""
@@ -300,8 +301,10 @@ class PhraseFinder:
     def _fixed(self, toks: list[Token], found: list[Phrase]) -> list[Phrase]:
         """Fixed phrases ("golden age", "no limits") outside any phrase already found."""
         out: list[Phrase] = []
-        taken = {k for p in found for k in range(p.start, p.end)}
         lows = [t.low for t in toks]
+        if self._phrase_starts.isdisjoint(lows):
+            return out
+        taken = {k for p in found for k in range(p.start, p.end)}
         for words in self._phrases:
             size = len(words)
             for i in range(len(lows) - size + 1):
