@@ -102,10 +102,7 @@ class Extractor:
         if not heads:
             return []
         spans = self._spans_near(norm, heads)
-        found = self.mentions.find(norm, low, on, spans)
-        if not any(m.is_state for m in found):
-            return []
-        passage = _Passage(self, norm, low, found, spans)
+        passage = _Passage(self, norm, low, on, spans)
         out: list[Extraction] = []
         seen: set[tuple[Codes, str]] = set()
         for i, (a, b) in enumerate(spans):
@@ -178,18 +175,15 @@ class Extractor:
             keep.update(range(k - _CONTEXT_WINDOW, k + 2))
         return [spans[k] for k in sorted(keep) if 0 <= k < len(spans)]
 
-    def _build(
-        self, norm: str, low: str, found: list[Mention], starts: list[int], a: int, b: int
-    ) -> Sentence:
-        """One sentence, read closely: tokens, states, clauses, structures, speaker."""
+    def _build(self, norm: str, low: str, on: date | None, a: int, b: int) -> Sentence:
+        """One sentence, read closely: mentions, tokens, clauses, structures, speaker."""
+        found = self.mentions.find(norm, low, on, [(a, b)])
         toks = tokens(low, a, b)
         cased = [norm[t.start : t.end] for t in toks]
         tok_starts = [t.start for t in toks]
-        lo = bisect.bisect_left(starts, a)
-        hi = bisect.bisect_left(starts, b)
         states: list[tuple[Mention, int]] = []
         orgs: list[int] = []
-        for m in found[lo:hi]:
+        for m in found:
             ti = max(0, bisect.bisect_right(tok_starts, m.start) - 1)
             if m.code is None:
                 orgs.append(ti)
@@ -198,7 +192,7 @@ class Extractor:
         s = Sentence(0, a, b, toks, cased, states, orgs)
         s.breaks = [i for i, t in enumerate(toks) if t.low in self.lex.clause_breaks]
         self._structures(norm, s)
-        s.speaker, s.has_speech = self._speaker(s, found[lo:hi], tok_starts)
+        s.speaker, s.has_speech = self._speaker(s, found, tok_starts)
         s.cue = bool(self._cue.search(low, a, b))
         return s
 
@@ -377,14 +371,13 @@ class _Passage:
         extractor: Extractor,
         norm: str,
         low: str,
-        found: list[Mention],
+        on: date | None,
         spans: list[tuple[int, int]],
     ) -> None:
         self.x = extractor
         self.norm = norm
         self.low = low
-        self.found = found
-        self.starts = [m.start for m in found]
+        self.on = on
         self.spans = spans
         self._built: dict[int, Sentence] = {}
 
@@ -393,7 +386,7 @@ class _Passage:
         s = self._built.get(i)
         if s is None:
             a, b = self.spans[i]
-            s = self.x._build(self.norm, self.low, self.found, self.starts, a, b)
+            s = self.x._build(self.norm, self.low, self.on, a, b)
             s.index = i
             self._built[i] = s
             if s.speaker is None and self._quote_open_at(b):

@@ -50,6 +50,7 @@ _SAME_LENGTH = str.maketrans(
 
 QUOTES = frozenset({'"', "'"})
 _LINES = re.compile(r"[^\n]+")
+_INNER_END = re.compile(r"[.!?][\"')\]]*\s+\S")
 _TOKEN = re.compile(r"[^\W_]+(?:['-][^\W_]+)*|[^\w\s]")
 
 
@@ -84,6 +85,16 @@ def sentence_spans(norm: str, lines: list[tuple[int, int]] | None = None) -> lis
     spans: list[tuple[int, int]] = []
     for base, line_end in line_spans(norm) if lines is None else lines:
         chunk = norm[base:line_end]
+        if not _INNER_END.search(chunk):
+            # no sentence end inside the line: one sentence, no need to ask the splitter
+            s, e = 0, len(chunk)
+            while s < e and chunk[s].isspace():
+                s += 1
+            while e > s and chunk[e - 1].isspace():
+                e -= 1
+            if e > s:
+                spans.append((base + s, base + e))
+            continue
         try:
             parts = nupunkt.sent_spans(chunk)
         except Exception:  # the splitter is a library; one odd line must not stop extraction
