@@ -15,7 +15,7 @@ from watchers.extraction.canonical import canonical
 from watchers.extraction.lexicon import Lexicon, load_lexicon
 from watchers.extraction.mentions import Mention, MentionFinder
 from watchers.extraction.pairs import Codes, Context, PairResolver, Sentence, pair_of
-from watchers.extraction.phrases import Phrase, PhraseFinder
+from watchers.extraction.phrases import ORG, Phrase, PhraseFinder
 from watchers.extraction.text import (
     QUOTES,
     Token,
@@ -288,15 +288,16 @@ class Extractor:
                 return True
         return bool(s.toks) and s.toks[-1].low in self.lex.speech
 
-    def _country_tokens(self, s: Sentence) -> list[bool]:
-        marks = [False] * len(s.toks)
+    def _country_tokens(self, s: Sentence) -> list[int]:
+        """Per token: 1 inside a state's mention, 2 an organisation's, else 0."""
+        marks = [0] * len(s.toks)
         for m, ti in s.states:
             j = ti
             while j < len(s.toks) and s.toks[j].start < m.end:
-                marks[j] = True
+                marks[j] = 1
                 j += 1
         for ti in s.orgs:
-            marks[ti] = True
+            marks[ti] = ORG
         return marks
 
     # -- filters ---------------------------------------------------------------------------

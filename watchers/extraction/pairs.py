@@ -23,55 +23,21 @@ from watchers.extraction.text import QUOTES, Token
 
 Codes = tuple[str, str]
 
-_REGARD_VERBS = frozenset(
-    {
-        "regards",
-        "regarded",
-        "regard",
-        "considers",
-        "considered",
-        "consider",
-        "views",
-        "viewed",
-        "view",
-        "sees",
-        "saw",
-        "see",
-        "deems",
-        "deemed",
-        "treats",
-        "treated",
-        "recognizes",
-        "recognises",
-        "recognized",
-        "recognised",
-        "counts",
-        "counted",
-    }
-)
-_GRANT_VERBS = frozenset(
-    {
-        "granted",
-        "grants",
-        "grant",
-        "accorded",
-        "accords",
-        "accord",
-        "gave",
-        "gives",
-        "given",
-        "extended",
-        "extends",
-        "offered",
-        "offers",
-        "conferred",
-        "confers",
-        "awarded",
-        "bestowed",
-    }
-)
+# Verbs of "A regards B as X" and "A granted X to B".
+_REGARD_WORDS = """
+regards regarded regard considers considered consider views viewed view sees saw see deems
+deemed treats treated recognizes recognises recognized recognised counts counted calls
+called call describes described describe terms termed names named hails hailed labels
+labelled labeled dubs dubbed
+"""
+_GRANT_WORDS = """
+granted grants grant accorded accords accord gave gives given extended extends offered
+offers conferred confers awarded bestowed
+"""
+_REGARD_VERBS = frozenset(_REGARD_WORDS.split())
+_GRANT_VERBS = frozenset(_GRANT_WORDS.split())
 _LIST_LEADS = frozenset(
-    {"such", "states", "countries", "nations", "partners", "as", "like", "including", "other"}
+    ["such", "states", "countries", "nations", "partners", "as", "like", "including", "other"]
 )
 
 
@@ -185,7 +151,7 @@ class PairResolver:
             if targets:
                 owners = self._owners(s, p, with_at, targets, ctx)
                 return _cross(owners, targets)
-        if any(lo <= o < hi for o in s.orgs):
+        if any(lo <= o < hi and not self._org_modifies(s, o, p) for o in s.orgs):
             return []  # a group is a side here ("ASEAN accorded ... to China and Australia")
         granted = self._granted(s, p, lo, hi)
         if granted is not None:
@@ -237,6 +203,8 @@ class PairResolver:
                 break
         if verb is None:
             return None
+        if any(verb < t < p.end for t, _ in s.compounds):
+            return None  # "called the U.S.-Japan alliance ...": the compound names the pair
         objects = [m.code for m, t in s.states if verb < t < p.start and m.code]
         subjects = [m.code for m, t in s.states if lo <= t < verb and m.code]
         if not objects and verb >= 3 and toks[verb - 1].low in ("which", "whom"):
@@ -252,8 +220,10 @@ class PairResolver:
                 if inner and outer and inner[-1] != outer[-1]:
                     return [pair_of(inner[-1], outer[-1])]
             return None
-        if subjects and subjects[-1] != objects[0]:
-            return [pair_of(subjects[-1], objects[0])]
+        if subjects:
+            # "Mongolia calls Russia and China its eternal neighbours": one pair each
+            targets, _ = self._list_after(s, verb + 1)
+            return _cross([subjects[-1]], targets or objects[:1]) or None
         return None
 
     def _granted(self, s: Sentence, p: Phrase, lo: int, hi: int) -> list[Codes] | None:
@@ -281,6 +251,12 @@ class PairResolver:
         if not givers:
             return None
         return _cross([givers[-1]], targets)
+
+    def _org_modifies(self, s: Sentence, o: int, p: Phrase) -> bool:
+        """ "a key NATO ally": the group names the kind of ally, not a side."""
+        return p.start <= o + 1 <= p.head and all(
+            s.toks[k].low[:1].isalpha() for k in range(o + 1, p.head + 1)
+        )
 
     def _between(self, s: Sentence, k: int, ctx: Context) -> list[Codes]:
         toks = s.toks
