@@ -259,8 +259,11 @@ class Extractor:
             j = ti
             while j < len(s.toks) and s.toks[j].start < m.end:
                 j += 1
-            if j < len(s.toks) and s.toks[j].low in self.lex.titles:
-                candidates.append((ti, m.code))
+            nxt = s.toks[j].low if j < len(s.toks) else ""
+            if nxt in self.lex.titles:
+                candidates.append((ti, m.code))  # "Russian Foreign Minister", "India's envoy"
+            elif nxt in self.lex.speech and m.kind is not FormKind.DEMONYM:
+                candidates.append((ti, m.code))  # "the Kremlin said", "Beijing says"
         if not candidates:
             return None, True
         # Prefer who speaks over who is spoken to ("in a letter to President Murmu").

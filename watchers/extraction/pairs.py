@@ -34,6 +34,7 @@ _GRANT_WORDS = """
 granted grants grant accorded accords accord gave gives given extended extends offered
 offers conferred confers awarded bestowed
 """
+_ROLE_HEADS = frozenset({"ally", "allies", "neighbour", "neighbours", "neighbor", "neighbors"})
 _REGARD_VERBS = frozenset(_REGARD_WORDS.split())
 _GRANT_VERBS = frozenset(_GRANT_WORDS.split())
 _LIST_LEADS = frozenset(
@@ -151,6 +152,10 @@ class PairResolver:
             if targets:
                 owners = self._owners(s, p, with_at, targets, ctx)
                 return _cross(owners, targets)
+        # "key partners for the United States", "a strategic partner of Ethiopia"
+        role = self._role_of(s, p, lo, ctx)
+        if role is not None:
+            return role
         if any(lo <= o < hi and not self._org_modifies(s, o, p) for o in s.orgs):
             return []  # a group is a side here ("ASEAN accorded ... to China and Australia")
         granted = self._granted(s, p, lo, hi)
@@ -251,6 +256,27 @@ class PairResolver:
         if not givers:
             return None
         return _cross([givers[-1]], targets)
+
+    def _role_of(self, s: Sentence, p: Phrase, lo: int, ctx: Context) -> list[Codes] | None:
+        """ "A and B are key partners for C": each subject with the state after of/for/to."""
+        if not any(h in self.lex.person_heads or h in _ROLE_HEADS for h in p.heads):
+            return None
+        toks = s.toks
+        j = _skip(toks, p.end, QUOTES)
+        if j >= len(toks) or toks[j].low not in ("of", "for", "to"):
+            return None
+        targets, blocked = self._list_after(s, j + 1)
+        if blocked:
+            return []
+        if not targets:
+            return None
+        coords = [c for t, c in s.coordinations if lo <= t < p.start]
+        if coords:
+            owners = [c for c in coords[-1] if c not in targets]
+        else:
+            owners = [m.code for m, t in s.states if lo <= t < p.start and m.code]
+            owners = [o for o in owners[-1:] if o not in targets]
+        return _cross(owners, targets) or None
 
     def _org_modifies(self, s: Sentence, o: int, p: Phrase) -> bool:
         """ "a key NATO ally": the group names the kind of ally, not a side."""
