@@ -40,6 +40,7 @@ _CONTEXT_WINDOW = 3
 _SPEAKER_WINDOW = 5
 _PRONOUNS = frozenset({"he", "she", "they", "it"})
 _STATE_NOUNS = frozenset({"countries", "nations", "states", "country", "nation"})
+_PLACE_WORDS = frozenset({"in", "at", "from", "to", "near", "outside", "inside"})
 _OBJECT_WORDS = frozenset({"to", "with", "and", "from", "met", "meet", "meets", "hosted", "told"})
 
 
@@ -262,8 +263,12 @@ class Extractor:
             nxt = s.toks[j].low if j < len(s.toks) else ""
             if nxt in self.lex.titles:
                 candidates.append((ti, m.code))  # "Russian Foreign Minister", "India's envoy"
-            elif nxt in self.lex.speech and m.kind is not FormKind.DEMONYM:
-                candidates.append((ti, m.code))  # "the Kremlin said", "Beijing says"
+            elif (
+                nxt in self.lex.speech
+                and m.kind is not FormKind.DEMONYM
+                and (ti == 0 or s.toks[ti - 1].low not in _PLACE_WORDS)
+            ):
+                candidates.append((ti, m.code))  # "the Kremlin said", not "in Hanoi said"
         if not candidates:
             return None, True
         # Prefer who speaks over who is spoken to ("in a letter to President Murmu").
