@@ -436,7 +436,26 @@ FIX: dict[str, dict[str, object]] = {
 }
 
 # Alternative spellings from countryinfo that mislead in running text.
-DROP_ALIASES = {"Congo", "Korea", "Lao", "Georgia", "Sakartvelo", "Éire"}
+DROP_ALIASES = {
+    "Congo",
+    "Korea",
+    "Lao",
+    "Georgia",
+    "Sakartvelo",
+    "Éire",
+    # English words, first names, demonyms or fragments rather than names of the state
+    "Island",
+    "Thai",
+    "Prathet",
+    "Togolese",
+    "Montenegrin",
+    "Mexicanos",
+    "Portuguesa",
+    "Dominique",
+    "Viti",
+    "Nippon",
+    "Nihon",
+}
 
 
 def latin(text: str) -> bool:

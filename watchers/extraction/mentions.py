@@ -175,6 +175,9 @@ _FUNCTION_CAPS = frozenset(
 )
 _PREV_WORD = re.compile(r"([^\W\d_][\w.']*)\s+$")
 _NEXT_WORD = re.compile(r"\s+([^\W\d_][\w]*)")
+_PLACE_KINDS = frozenset(
+    {FormKind.NAME, FormKind.ALIAS, FormKind.ABBREVIATION, FormKind.DEMONYM, FormKind.CAPITAL}
+)
 _SEA_OF = re.compile(r"\b(?:Sea|Gulf|Bay|Strait|Straits) of\s+$")
 
 
@@ -199,6 +202,7 @@ class MentionFinder:
         self.table = table
         self.person_names = frozenset(table.exclusions.person_names)
         self.geographic = frozenset(table.exclusions.geographic)
+        self.corporate = frozenset(table.exclusions.corporate)
         automaton = ahocorasick.Automaton()
         grouped: dict[str, list[SurfaceForm]] = {}
         for form in table.surface_forms():
@@ -285,9 +289,12 @@ class MentionFinder:
         # The neighbouring words are looked at only when a rule needs them: most mentions
         # are followed by a lower-case word and need no look at all.
         capital_next = norm[end + 1 : end + 2].isupper() and norm[end : end + 1] == " "
-        if form.kind in (FormKind.NAME, FormKind.ALIAS, FormKind.DEMONYM, FormKind.CAPITAL):
-            if capital_next and _next_word(norm, end) in self.geographic:
+        if form.kind in _PLACE_KINDS:
+            following = _next_word(norm, end) if capital_next else ""
+            if following in self.geographic:
                 return False  # the Indian Ocean, the Korean Peninsula
+            if following in self.corporate:
+                return False  # U.S. Steel, Japan Airlines, China Daily
             if norm[max(0, start - 3) : start] == "of " and _SEA_OF.search(
                 norm, max(0, start - 12), start
             ):
