@@ -1,1 +1,1 @@
-"""From a change to a message in a channel: routing, rendering, delivery, commands, wiring."""
+"""From a change to a message in a channel: config, routing, rendering, delivery, commands."""

@@ -58,7 +58,7 @@ class Extraction:
 
     pair: Pair
     descriptor: str
-    """The words as written, whitespace folded, e.g. ``special and privileged strategic partnership``."""
+    """The words as written, whitespace folded: ``special and privileged strategic partnership``."""
     canonical: str
     """The form used for comparing: lower case, quotes dropped, hyphens and plurals unified."""
     sentence: str

@@ -1,0 +1,114 @@
+"""The composition root: validates the config early, owns every resource (store, HTTP
+client, scheduler, notifiers), and wires a poll's changes to where they are delivered."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.config import Config
+from watchers.fetch import make_client
+from watchers.model import Change
+from watchers.ports import Clock, Extractor
+from watchers.store import Store
+from watchers.watcher import FeedSpec, PollResult, Watcher
+
+log = logging.getLogger(__name__)
+
+
+class SystemClock:
+    """The real time, in UTC."""
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+@dataclass
+class App:
+    """A running partnership-watch: one watcher and the places its changes go."""
+
+    config: Config
+    watcher: Watcher
+    deliver: Callable[[Change], None]
+
+    async def poll_once(self, feeds: Sequence[FeedSpec] | None = None) -> list[PollResult]:
+        """Poll every feed (or the given ones) once and deliver the changes."""
+        results = await self.watcher.poll_all(feeds if feeds is not None else self.config.feeds)
+        for result in results:
+            self._report(result)
+        return results
+
+    def _report(self, result: PollResult) -> None:
+        if result.error:
+            return  # the watcher has logged it, naming the feed
+        log.info(
+            "feed %r: %d new entries, %d mentions, %d changes%s",
+            result.feed,
+            result.new_entries,
+            result.mentions,
+            len(result.changes),
+            " (not modified)" if result.not_modified else "",
+        )
+        for change in result.changes:
+            self.deliver(change)
+
+    async def run_forever(self, stop: asyncio.Event | None = None) -> None:
+        """Poll each feed on its own interval until SIGINT/SIGTERM (or ``stop``) arrives."""
+        stop = stop or asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        scheduler = AsyncIOScheduler(timezone=UTC)
+        for feed in self.config.feeds:
+            scheduler.add_job(
+                self.poll_once,
+                IntervalTrigger(seconds=feed.poll_interval, timezone=UTC),
+                args=[[feed]],
+                id=f"feed:{feed.name}",
+                coalesce=True,
+                max_instances=1,
+                next_run_time=datetime.now(UTC),
+            )
+        scheduler.start()
+        log.info("watching %d feeds; Ctrl-C to stop", len(self.config.feeds))
+        try:
+            await stop.wait()
+        finally:
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.remove_signal_handler(sig)
+            scheduler.shutdown(wait=False)
+            log.info("stopped")
+
+
+@asynccontextmanager
+async def open_app(
+    config: Config,
+    *,
+    extractor: Extractor,
+    deliver: Callable[[Change], None],
+    clock: Clock | None = None,
+) -> AsyncIterator[App]:
+    """Open the store and HTTP client for a config; close them on exit."""
+    store = Store.open(config.store_path)
+    try:
+        async with make_client(config.fetch) as client:
+            watched = config.watched_keys()
+            watcher = Watcher(
+                store=store,
+                extractor=extractor,
+                client=client,
+                clock=clock or SystemClock(),
+                is_watched=watched.__contains__,
+                limits=config.fetch,
+            )
+            yield App(config, watcher, deliver)
+    finally:
+        store.close()

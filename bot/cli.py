@@ -1,0 +1,224 @@
+"""The ``partnership-watch`` command line: where a newcomer starts reading.
+
+    demo            the whole pipeline on bundled sample feeds served on 127.0.0.1
+    poll --once     one cycle over the configured feeds
+    run             poll on a schedule until Ctrl-C or SIGTERM
+    extract         print the extractions of a text (or of JSONL records)
+    check-config    validate a config file
+
+Exit status: 0 success, 1 the run failed (store unusable, every feed failed), 2 bad config or usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any, TextIO
+
+from watchers.countries import default_countries
+from watchers.extraction import default_extractor
+
+from bot.app import open_app
+from bot.config import Config, config_path, load_config
+from bot.console import ConsoleNotifier
+from watchers.errors import ConfigError, PartnershipWatchError
+from watchers.model import Extraction
+from watchers.ports import Extractor
+
+log = logging.getLogger("partnership-watch")
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="partnership-watch",
+        description="Watch news feeds for changes in how governments describe their ties.",
+    )
+    parser.add_argument(
+        "--config",
+        help="config file (default: $PARTNERSHIP_WATCH_CONFIG, else config/watchlist.toml)",
+    )
+    parser.add_argument(
+        "--format", choices=("text", "json"), default="text", help="how alerts are printed"
+    )
+    parser.add_argument(
+        "-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)"
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    commands.add_parser(
+        "demo", help="run the pipeline on bundled sample feeds and print the alerts"
+    )
+    poll = commands.add_parser("poll", help="poll the configured feeds")
+    poll.add_argument("--once", action="store_true", required=True, help="one cycle, then exit")
+    commands.add_parser("run", help="poll on a schedule until Ctrl-C or SIGTERM")
+
+    extract = commands.add_parser(
+        "extract", help="print the relationship descriptors found in a text"
+    )
+    extract.add_argument(
+        "file", nargs="?", default="-", help="a text file, or - for standard input"
+    )
+    extract.add_argument(
+        "--jsonl",
+        action="store_true",
+        help='read {"id", "text", "date"?} records, write one result per line',
+    )
+
+    check = commands.add_parser(
+        "check-config", help="validate a config file and list every problem"
+    )
+    check.add_argument("path", nargs="?", help="the file to check (default: the config in use)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    _setup_logging(args.verbose, quiet=args.command in ("demo", "extract", "check-config"))
+    try:
+        return _dispatch(args)
+    except ConfigError as e:
+        _print_problems(e)
+        return EXIT_USAGE
+    except PartnershipWatchError as e:
+        log.error("%s", e)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        return EXIT_FAILED
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "demo":
+        from bot.demo import run_demo
+
+        return asyncio.run(run_demo(sys.stdout, args.format))
+    if args.command == "extract":
+        return _extract(args.file, jsonl=args.jsonl, fmt=args.format)
+    if args.command == "check-config":
+        config = load_config(config_path(args.path or args.config), default_countries())
+        print(
+            f"{config.path}: ok ({len(config.feeds)} feeds, {len(config.pairs)} pairs, "
+            f"{len(config.subscriptions)} subscriptions)"
+        )
+        return EXIT_OK
+    config = load_config(config_path(args.config), default_countries())
+    if args.command == "poll":
+        return asyncio.run(poll_once(config, sys.stdout, args.format))
+    if args.command == "run":
+        return asyncio.run(_run(config, sys.stdout, args.format))
+    raise AssertionError(f"unhandled command {args.command}")
+
+
+async def poll_once(
+    config: Config, out: TextIO, fmt: str, extractor: Extractor | None = None
+) -> int:
+    """One cycle over the configured feeds, alerts printed to ``out``."""
+    console = ConsoleNotifier(out, fmt)
+    async with open_app(
+        config, extractor=extractor or default_extractor(), deliver=console.send
+    ) as app:
+        results = await app.poll_once()
+    failed = [r for r in results if r.error]
+    changes = sum(len(r.changes) for r in results)
+    log.warning(
+        "polled %d feeds: %d ok, %d failed; %d alerts",
+        len(results),
+        len(results) - len(failed),
+        len(failed),
+        changes,
+    )
+    return EXIT_FAILED if results and len(failed) == len(results) else EXIT_OK
+
+
+async def _run(config: Config, out: TextIO, fmt: str) -> int:
+    console = ConsoleNotifier(out, fmt)
+    async with open_app(config, extractor=default_extractor(), deliver=console.send) as app:
+        await app.run_forever()
+    return EXIT_OK
+
+
+def extraction_to_json(x: Extraction) -> dict[str, Any]:
+    """One extraction as ``extract --jsonl`` writes it."""
+    return {
+        "pair": list(x.pair.codes),
+        "countries": [x.pair.first.name, x.pair.second.name],
+        "descriptor": x.descriptor,
+        "sentence": x.sentence,
+        "speaker": x.speaker,
+    }
+
+
+def _extract(file: str, *, jsonl: bool, fmt: str) -> int:
+    extractor = default_extractor()
+    stream = _open_input(file)
+    if jsonl:
+        for number, line in enumerate(stream, start=1):
+            if line.strip():
+                print(json.dumps(extract_record(extractor, line, number), ensure_ascii=False))
+        return EXIT_OK
+    for x in extractor.extract(stream.read()):
+        if fmt == "json":
+            print(json.dumps(extraction_to_json(x), ensure_ascii=False))
+        else:
+            print(f'{x.pair.label}: "{x.descriptor}"\n    {x.sentence}')
+    return EXIT_OK
+
+
+def extract_record(extractor: Extractor, line: str, number: int) -> dict[str, Any]:
+    """The output record for one JSONL input line; a bad line gets an ``error``, never a crash."""
+    try:
+        record = json.loads(line)
+        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+            raise ValueError('expected an object with a "text" string')
+        on = date.fromisoformat(record["date"]) if record.get("date") else None
+    except (ValueError, TypeError) as e:
+        log.warning("line %d: %s", number, e)
+        record_id = None
+        try:
+            parsed = json.loads(line)
+            record_id = parsed.get("id") if isinstance(parsed, dict) else None
+        except ValueError:
+            pass
+        return {"id": record_id, "extractions": [], "error": f"line {number}: {e}"}
+    extractions = extractor.extract(record["text"], on=on)
+    return {"id": record.get("id"), "extractions": [extraction_to_json(x) for x in extractions]}
+
+
+class InputError(PartnershipWatchError):
+    """An input file named on the command line cannot be read."""
+
+
+def _open_input(file: str) -> TextIO:
+    if file == "-":
+        return sys.stdin
+    try:
+        return Path(file).open(encoding="utf-8")
+    except OSError as e:
+        raise InputError(f"cannot read {file}: {e.strerror}") from e
+
+
+def _print_problems(error: ConfigError) -> None:
+    print(f"partnership-watch: the config has {len(error.problems)} problem(s):", file=sys.stderr)
+    for problem in error.problems:
+        print(f"  {problem}", file=sys.stderr)
+
+
+def _setup_logging(verbose: int, *, quiet: bool) -> None:
+    level = (
+        logging.DEBUG if verbose > 1 else logging.INFO if verbose or not quiet else logging.WARNING
+    )
+    logging.basicConfig(
+        level=level, format="partnership-watch: %(levelname)s: %(message)s", stream=sys.stderr
+    )
+    # httpx logs every request at INFO; keep it for -vv
+    logging.getLogger("httpx").setLevel(logging.DEBUG if verbose > 1 else logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.INFO if verbose else logging.WARNING)

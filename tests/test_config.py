@@ -1,0 +1,139 @@
+from pathlib import Path
+
+import pytest
+
+from bot.config import config_path, load_config
+from tests.fakes import FakeCountries
+from watchers.errors import ConfigError
+from watchers.model import Level
+
+GOOD = """
+[defaults]
+poll_interval = "15m"
+
+[store]
+path = "state/pw.sqlite3"
+
+[[feeds]]
+name = "Kremlin"
+url = "http://en.kremlin.example/feed"
+official = true
+poll_interval = "1h"
+
+[[feeds]]
+name = "Desk"
+url = "https://desk.example/rss"
+baseline = false
+
+[watch]
+pairs = [["India", "Russia"], ["US", "Viet Nam"]]
+
+[[subscriptions]]
+platform = "discord"
+channel = "123"
+pairs = [["Russia", "India"]]
+level = "official"
+webhook_env = "DISCORD_WEBHOOK_DESK"
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "watchlist.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def problems(tmp_path: Path, text: str) -> list[str]:
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, text), FakeCountries())
+    return [f"{p.key}: {p.reason}" for p in caught.value.problems]
+
+
+def test_a_good_config_is_read_into_values(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, GOOD), FakeCountries())
+    kremlin, desk = config.feeds
+    assert (kremlin.official, kremlin.poll_interval, kremlin.baseline) == (True, 3600, True)
+    assert (desk.official, desk.poll_interval, desk.baseline) == (False, 900, False)
+    assert [p.key for p in config.pairs] == ["IND-RUS", "USA-VNM"]
+    (sub,) = config.subscriptions
+    assert (sub.platform, sub.channel, sub.level, sub.webhook_env) == (
+        "discord",
+        "123",
+        Level.OFFICIAL,
+        "DISCORD_WEBHOOK_DESK",
+    )
+    assert config.store_path == Path("state/pw.sqlite3")
+    assert config.watched_keys() == {"IND-RUS", "USA-VNM"}
+
+
+def test_every_problem_is_listed_at_once_with_its_key(tmp_path: Path) -> None:
+    found = problems(
+        tmp_path,
+        """
+[defaults]
+pol_interval = "15m"
+
+[[feeds]]
+name = "A"
+url = "ftp://a.example/feed"
+poll_interval = "often"
+
+[[feeds]]
+url = "https://b.example/feed"
+
+[[feeds]]
+name = "A"
+url = "https://c.example/feed"
+official = "yes"
+
+[watch]
+pairs = [["India", "Atlantis"], ["India"], ["Russia", "Russia"]]
+
+[[subscriptions]]
+platform = "irc"
+channel = "#x"
+level = "urgent"
+""",
+    )
+    assert found == [
+        "defaults.pol_interval: unknown key (expected one of: baseline, connect_timeout, deadline, "
+        "max_bytes, max_redirects, poll_interval, read_timeout)",
+        "feeds[0].url: must be an http(s) URL, got 'ftp://a.example/feed'",
+        "feeds[0].poll_interval: 'often' is not a duration like 90s, 15m, 2h, 3d or 1w",
+        "feeds[1].name: is required",
+        "feeds[2].name: duplicate feed name 'A'",
+        "feeds[2].official: must be true or false, got 'yes'",
+        "watch.pairs[0]: unknown country 'Atlantis'",
+        'watch.pairs[1]: must be two country names, like ["India", "Russia"]',
+        "watch.pairs[2]: a pair needs two different countries, got 'Russia' twice",
+        "subscriptions[0].platform: must be one of console, discord, slack, got 'irc'",
+        "subscriptions[0].level: must be one of reported, multi-source, official, got 'urgent'",
+    ]
+
+
+def test_unknown_country_gets_suggestions(tmp_path: Path) -> None:
+    (found,) = problems(tmp_path, '[watch]\npairs = [["Indya", "Russia"]]\n')
+    assert found == "watch.pairs[0]: unknown country 'Indya' (did you mean India?)"
+
+
+def test_webhook_urls_never_belong_in_the_file(tmp_path: Path) -> None:
+    (found,) = problems(
+        tmp_path,
+        '[[subscriptions]]\nplatform = "discord"\nchannel = "1"\n'
+        'webhook_env = "https://discord.com/api/webhooks/1/secret"\n',
+    )
+    assert "never put the URL itself here" in found
+
+
+def test_broken_toml_names_the_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, "[feeds\nname="), FakeCountries())
+    assert str(caught.value).startswith(str(tmp_path / "watchlist.toml") + ": -: not valid TOML")
+
+
+def test_config_path_prefers_flag_then_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PARTNERSHIP_WATCH_CONFIG", "/etc/pw.toml")
+    assert config_path("mine.toml") == Path("mine.toml")
+    assert config_path(None) == Path("/etc/pw.toml")
+    monkeypatch.delenv("PARTNERSHIP_WATCH_CONFIG")
+    assert config_path(None) == Path("config/watchlist.toml")

@@ -1,0 +1,72 @@
+from datetime import UTC, datetime
+
+from tests.fakes import pair
+from watchers.detect import decide, representatives
+from watchers.model import ChangeKind, Entry, Extraction, Mention
+from watchers.store import PairState
+
+NOW = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
+ENTRY = Entry("World desk", "e1", "http://news.example/1", "Lavrov on India", published=NOW)
+
+
+def mention(descriptor: str, codes: tuple[str, str] = ("IND", "RUS")) -> Mention:
+    x = Extraction(pair(*codes), descriptor, descriptor.lower(), f"... {descriptor} ...")
+    return Mention(x, ENTRY, official=False, seen_at=NOW)
+
+
+def state(descriptor: str) -> PairState:
+    return PairState("IND-RUS", descriptor, descriptor.lower(), NOW, NOW)
+
+
+def test_first_descriptor_of_a_watched_pair_is_new() -> None:
+    d = decide(None, mention("strategic partnership"), watched=True, baseline=False, now=NOW)
+    assert d.change is not None
+    assert (d.change.kind, d.change.before, d.change.after) == (
+        ChangeKind.NEW,
+        None,
+        "strategic partnership",
+    )
+    assert d.change.sources[0].url == "http://news.example/1"
+
+
+def test_a_different_descriptor_is_a_change_with_its_diff() -> None:
+    d = decide(
+        state("special and privileged strategic partnership"),
+        mention("particularly privileged strategic partnership"),
+        watched=True,
+        baseline=False,
+        now=NOW,
+    )
+    assert d.change is not None
+    assert d.change.before == "special and privileged strategic partnership"
+    assert [w.word for w in d.change.diff if w.op == "+"] == ["particularly"]
+
+
+def test_the_same_descriptor_again_is_no_change() -> None:
+    d = decide(
+        state("Strategic Partnership"),
+        mention("strategic partnership"),
+        watched=True,
+        baseline=False,
+        now=NOW,
+    )
+    assert d.change is None and d.reason == "same descriptor as before"
+
+
+def test_baseline_and_unwatched_pairs_alert_nothing() -> None:
+    assert decide(None, mention("x ties"), watched=True, baseline=True, now=NOW).change is None
+    assert decide(None, mention("x ties"), watched=False, baseline=False, now=NOW).change is None
+
+
+def test_one_entry_speaks_for_a_pair_once_preferring_the_new_full_formula() -> None:
+    mentions = [
+        mention("privileged strategic partnership"),  # headline short form
+        mention("particularly privileged strategic partnership"),
+        mention("special and privileged strategic partnership"),  # recalled, current
+        mention("friendly ties", ("IRN", "RUS")),
+    ]
+    chosen = representatives(mentions, {"IND-RUS": "special and privileged strategic partnership"})
+    assert sorted(m.extraction.descriptor for m in chosen) == [
+        "friendly ties",
+        "particularly privileged strategic partnership",
+    ]

@@ -1,0 +1,49 @@
+from datetime import UTC, datetime
+
+import pytest
+
+from watchers.errors import ParseError
+from watchers.parse import parse_feed
+
+RSS = b"""<?xml version="1.0"?>
+<rss version="2.0"><channel><title>t</title>
+<item><title>One &amp; two</title><link>http://news.example/a</link>
+<guid isPermaLink="false">a-1</guid>
+<pubDate>Mon, 10 Mar 2025 14:00:00 +0300</pubDate>
+<description>&lt;p&gt;Hello &lt;b&gt;world&lt;/b&gt;.&lt;/p&gt;
+&lt;script&gt;alert(1)&lt;/script&gt;</description></item>
+<item><title>Relative</title><guid>/items/7</guid></item>
+</channel></rss>"""
+
+
+def test_entries_carry_text_links_ids_and_utc_times() -> None:
+    first, _ = parse_feed("f", RSS, {"content-location": "http://news.example/feed"})
+    assert first.title == "One & two"
+    assert first.summary == "Hello world."  # tags and scripts dropped
+    assert first.url == "http://news.example/a"
+    assert first.entry_id == "a-1"
+    assert first.published == datetime(2025, 3, 10, 11, 0, tzinfo=UTC)
+
+
+def test_plain_guid_resolves_against_content_location() -> None:
+    # feedparser treats a plain <guid> as a permalink and resolves it against the feed's URL
+    _, second = parse_feed("f", RSS, {"content-location": "http://news.example/feed"})
+    assert second.entry_id == "http://news.example/items/7"
+
+
+def test_atom_content_is_used() -> None:
+    atom = b"""<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>
+    <entry><id>urn:x:1</id><title>T</title><updated>2025-01-26T09:00:00Z</updated>
+    <content type="html">&lt;p&gt;First.&lt;/p&gt;&lt;p&gt;Second.&lt;/p&gt;</content>
+    </entry></feed>"""
+    (entry,) = parse_feed("f", atom, {})
+    assert entry.content == "First.\n\nSecond."
+    assert entry.published == datetime(2025, 1, 26, 9, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "body", [b"<html><body>Not found</body></html>", b"", b"\x00\xff garbage"]
+)
+def test_non_feeds_are_refused_naming_the_feed(body: bytes) -> None:
+    with pytest.raises(ParseError, match="feed 'broken': not a feed"):
+        parse_feed("broken", body, {})

@@ -1,0 +1,82 @@
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from tests.fakes import pair
+from watchers.errors import StoreError
+from watchers.fetch import Validators
+from watchers.model import Entry, Extraction, Mention
+from watchers.store import MIGRATIONS, Store
+
+NOW = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
+
+
+def mention(descriptor: str, seen_at: datetime = NOW) -> Mention:
+    x = Extraction(
+        pair("IND", "RUS"), descriptor, descriptor.lower(), f"They spoke of a {descriptor}."
+    )
+    entry = Entry("feed", "e1", "http://news.example/1", "Title", published=NOW)
+    return Mention(x, entry, official=False, seen_at=seen_at)
+
+
+def test_schema_is_created_and_reopening_keeps_history(tmp_path: Path) -> None:
+    path = tmp_path / "sub" / "store.sqlite3"
+    store = Store.open(path)
+    m = mention("special and privileged strategic partnership")
+    store.set_pair_state(m, store.record_mention(m))
+    store.record_poll("feed", NOW, Validators('"e"', None), None)
+    store.close()
+
+    again = Store.open(path)
+    state = again.pair_state("IND-RUS")
+    assert state is not None and state.descriptor == "special and privileged strategic partnership"
+    assert again.validators("feed") == Validators('"e"', None)
+    assert again.has_been_polled("feed")
+    (version,) = again.connection.execute("PRAGMA user_version").fetchone()
+    assert version == len(MIGRATIONS)
+
+
+def test_first_seen_stays_while_the_descriptor_stays(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "s.sqlite3")
+    later = datetime(2025, 3, 12, tzinfo=UTC)
+    for m in (mention("strategic partnership"), mention("strategic partnership", later)):
+        store.set_pair_state(m, store.record_mention(m))
+    state = store.pair_state("IND-RUS")
+    assert state is not None
+    assert (state.first_seen, state.last_seen) == (NOW, later)
+    m = mention("special partnership", later)
+    store.set_pair_state(m, store.record_mention(m))
+    state = store.pair_state("IND-RUS")
+    assert state is not None and state.first_seen == later
+    assert store.mentions_count("IND-RUS") == 3
+
+
+def test_failed_poll_keeps_validators_and_is_not_a_baseline(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "s.sqlite3")
+    store.record_poll("feed", NOW, None, "HTTP 500")
+    assert not store.has_been_polled("feed")
+    assert store.validators("feed") == Validators()
+
+
+def test_seen_entries_are_remembered_per_feed(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "s.sqlite3")
+    store.mark_seen("a", ["1", "2"], NOW)
+    assert store.unseen_entries("a", ["1", "2", "3"]) == {"3"}
+    assert store.unseen_entries("b", ["1"]) == {"1"}
+
+
+def test_a_store_from_a_newer_version_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite3"
+    with sqlite3.connect(path) as c:
+        c.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    with pytest.raises(StoreError, match="newer than this program"):
+        Store.open(path)
+
+
+def test_an_unusable_path_is_a_store_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(StoreError, match="cannot open the store"):
+        Store.open(blocker / "store.sqlite3")

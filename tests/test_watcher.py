@@ -1,0 +1,144 @@
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+
+from tests.fakes import FakeClock, MarkerExtractor
+from tests.feeds import rss
+from watchers.fetch import FetchLimits, make_client
+from watchers.model import ChangeKind
+from watchers.store import Store
+from watchers.watcher import FeedSpec, Watcher
+
+LIMITS = FetchLimits(connect_timeout=2, read_timeout=2, deadline=5)
+
+
+@pytest.fixture
+async def watcher(tmp_path: Path) -> AsyncIterator[Watcher]:
+    store = Store.open(tmp_path / "store.sqlite3")
+    async with make_client(LIMITS) as client:
+        yield Watcher(
+            store=store,
+            extractor=MarkerExtractor(),
+            client=client,
+            clock=FakeClock(),
+            is_watched={"IND-RUS", "IRN-RUS"}.__contains__,
+            limits=LIMITS,
+        )
+    store.close()
+
+
+def feed(server: HTTPServer, path: str, **kw: object) -> FeedSpec:
+    return FeedSpec(name=path.strip("/"), url=server.url_for(path), **kw)  # type: ignore[arg-type]
+
+
+async def test_baseline_then_change(watcher: Watcher, httpserver: HTTPServer) -> None:
+    httpserver.expect_ordered_request("/news").respond_with_data(
+        rss(("1", "Letter", "[IND-RUS: special and privileged strategic partnership]"))
+    )
+    httpserver.expect_ordered_request("/news").respond_with_data(
+        rss(
+            ("1", "Letter", "[IND-RUS: special and privileged strategic partnership]"),
+            ("2", "Speech", "[IND-RUS: particularly privileged strategic partnership]"),
+        )
+    )
+    spec = feed(httpserver, "/news")
+    first = await watcher.poll(spec)
+    assert (first.new_entries, first.mentions, first.changes) == (1, 1, ())
+    second = await watcher.poll(spec)
+    assert second.new_entries == 1  # entry 1 was seen already
+    (change,) = second.changes
+    assert change.kind == ChangeKind.REWORDING
+    assert change.before == "special and privileged strategic partnership"
+    assert change.after == "particularly privileged strategic partnership"
+    assert change.sources[0].url == "http://news.example/2"
+
+
+async def test_without_baseline_the_first_poll_alerts(
+    watcher: Watcher, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request("/news").respond_with_data(
+        rss(("1", "t", "[IRN-RUS: friendly ties] and [CHN-RUS: unwatched ties]"))
+    )
+    result = await watcher.poll(feed(httpserver, "/news", baseline=False))
+    assert [(c.pair.key, c.kind) for c in result.changes] == [("IRN-RUS", ChangeKind.NEW)]
+    assert result.mentions == 2  # the unwatched pair is remembered all the same
+
+
+async def test_unchanged_feed_is_not_downloaded_again(
+    watcher: Watcher, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_ordered_request("/news").respond_with_data(
+        rss(("1", "t", "[IND-RUS: strategic partnership]")), headers={"ETag": '"abc"'}
+    )
+    httpserver.expect_ordered_request(
+        "/news", headers={"If-None-Match": '"abc"'}
+    ).respond_with_data("", status=304)
+    spec = feed(httpserver, "/news")
+    await watcher.poll(spec)
+    second = await watcher.poll(spec)
+    assert second.not_modified and second.error is None
+
+
+async def test_one_bad_feed_does_not_stop_the_others(
+    watcher: Watcher, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request("/good").respond_with_data(
+        rss(("1", "t", "[IND-RUS: strategic partnership]"))
+    )
+    httpserver.expect_request("/missing").respond_with_data("nope", status=404)
+    httpserver.expect_request("/html").respond_with_data("<html><body>hi</body></html>")
+    results = await watcher.poll_all(
+        [
+            feed(httpserver, "/missing"),
+            feed(httpserver, "/good", baseline=False),
+            feed(httpserver, "/html"),
+            FeedSpec(name="unreachable", url="http://127.0.0.1:9/feed"),
+        ]
+    )
+    errors = {r.feed: r.error for r in results}
+    assert errors["good"] is None
+    assert "HTTP 404" in (errors["missing"] or "")
+    assert "not a feed" in (errors["html"] or "")
+    assert "ConnectError" in (errors["unreachable"] or "")
+    assert [len(r.changes) for r in results if r.feed == "good"] == [1]
+
+
+async def test_a_failed_first_poll_is_not_the_baseline(
+    watcher: Watcher, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_ordered_request("/news").respond_with_data("oops", status=500)
+    httpserver.expect_ordered_request("/news").respond_with_data(
+        rss(("1", "t", "[IND-RUS: strategic partnership]"))
+    )
+    httpserver.expect_ordered_request("/news").respond_with_data(
+        rss(("2", "t", "[IND-RUS: special strategic partnership]"))
+    )
+    spec = feed(httpserver, "/news")
+    assert (await watcher.poll(spec)).error == "HTTP 500 from " + spec.url
+    assert (await watcher.poll(spec)).changes == ()  # this is the baseline
+    assert len((await watcher.poll(spec)).changes) == 1
+
+
+async def test_duplicate_ids_in_one_document_count_once(
+    watcher: Watcher, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request("/news").respond_with_data(
+        rss(
+            ("same", "a", "[IND-RUS: strategic partnership]"),
+            ("same", "b", "[IND-RUS: strategic partnership]"),
+        )
+    )
+    result = await watcher.poll(feed(httpserver, "/news", baseline=False))
+    assert result.new_entries == 1 and len(result.changes) == 1
+
+
+async def test_entries_are_extracted_with_their_publication_date(
+    watcher: Watcher, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request("/news").respond_with_data(rss(("1", "t", "text")))
+    await watcher.poll(feed(httpserver, "/news"))
+    extractor = watcher.extractor
+    assert isinstance(extractor, MarkerExtractor)
+    assert [str(on) for _, on in extractor.calls] == ["2025-03-10"]

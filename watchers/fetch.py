@@ -1,0 +1,121 @@
+"""Fetching feeds over HTTP: timeouts, an overall deadline, bounded redirects,
+conditional GET and a cap on the body size. No parsing here."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+import httpx
+
+from watchers.errors import FetchError
+
+USER_AGENT = "partnership-watch/0.1 (+https://github.com/partnership-watch)"
+
+
+@dataclass(frozen=True)
+class FetchLimits:
+    """How long and how much one fetch may take."""
+
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0
+    deadline: float = 60.0
+    max_bytes: int = 5_000_000
+    max_redirects: int = 5
+
+
+@dataclass(frozen=True)
+class Validators:
+    """What the server told us last time, sent back for a conditional GET."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """The outcome of one fetch: a body, or ``not_modified``."""
+
+    url: str
+    status: int
+    body: bytes
+    headers: dict[str, str]
+    validators: Validators
+    not_modified: bool = False
+
+
+def make_client(limits: FetchLimits) -> httpx.AsyncClient:
+    """An HTTP client with our timeouts and redirect policy."""
+    timeout = httpx.Timeout(limits.read_timeout, connect=limits.connect_timeout)
+    return httpx.AsyncClient(
+        timeout=timeout,
+        follow_redirects=True,
+        max_redirects=limits.max_redirects,
+        headers={"User-Agent": USER_AGENT},
+    )
+
+
+async def fetch(
+    client: httpx.AsyncClient,
+    feed: str,
+    url: str,
+    validators: Validators,
+    limits: FetchLimits,
+) -> Fetched:
+    """GET ``url`` conditionally; raise FetchError naming ``feed`` on any failure."""
+    try:
+        return await asyncio.wait_for(
+            _fetch(client, feed, url, validators, limits), limits.deadline
+        )
+    except TimeoutError as e:
+        raise FetchError(feed, f"no complete answer within {limits.deadline:g} s") from e
+    except httpx.TooManyRedirects as e:
+        raise FetchError(feed, f"more than {limits.max_redirects} redirects") from e
+    except httpx.TimeoutException as e:
+        raise FetchError(feed, f"timed out ({type(e).__name__})") from e
+    except httpx.InvalidURL as e:
+        raise FetchError(feed, f"invalid URL {url!r}: {e}") from e
+    except httpx.HTTPError as e:
+        raise FetchError(feed, f"{type(e).__name__}: {e}") from e
+
+
+async def _fetch(
+    client: httpx.AsyncClient,
+    feed: str,
+    url: str,
+    validators: Validators,
+    limits: FetchLimits,
+) -> Fetched:
+    headers = {
+        "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5"
+    }
+    if validators.etag:
+        headers["If-None-Match"] = validators.etag
+    if validators.last_modified:
+        headers["If-Modified-Since"] = validators.last_modified
+    async with client.stream("GET", url, headers=headers) as response:
+        final_url = str(response.url)
+        if response.status_code == 304:
+            return Fetched(
+                final_url, 304, b"", dict(response.headers), validators, not_modified=True
+            )
+        if response.status_code >= 400:
+            raise FetchError(feed, f"HTTP {response.status_code} from {final_url}")
+        chunks: list[bytes] = []
+        size = 0
+        # aiter_bytes decodes Content-Encoding, so the cap applies to what we would parse
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if size > limits.max_bytes:
+                raise FetchError(feed, f"body larger than {limits.max_bytes} bytes")
+            chunks.append(chunk)
+        new_validators = Validators(
+            etag=response.headers.get("etag") or validators.etag,
+            last_modified=response.headers.get("last-modified") or validators.last_modified,
+        )
+        response_headers = dict(response.headers)
+        # feedparser resolves relative links and plain guids against content-location
+        response_headers.setdefault("content-location", final_url)
+        return Fetched(
+            final_url, response.status_code, b"".join(chunks), response_headers, new_validators
+        )

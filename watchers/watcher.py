@@ -1,0 +1,137 @@
+"""Polling one feed: fetch, parse, extract, remember, decide. The I/O around the pure parts."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import httpx
+
+from watchers.detect import Decision, decide, representatives
+from watchers.errors import FeedError
+from watchers.fetch import FetchLimits, fetch
+from watchers.model import Change, Entry, Mention
+from watchers.parse import parse_feed
+from watchers.ports import Clock, Extractor
+from watchers.store import Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class FeedSpec:
+    """A feed to watch, as the config describes it."""
+
+    name: str
+    url: str
+    official: bool = False
+    poll_interval: float = 1800.0
+    baseline: bool = True
+    """On the first successful poll, remember what the feed says but alert nothing."""
+
+
+@dataclass(frozen=True)
+class PollResult:
+    """What one poll of one feed did: new entries, mentions, changes, or the error."""
+
+    feed: str
+    new_entries: int = 0
+    mentions: int = 0
+    changes: tuple[Change, ...] = ()
+    decisions: tuple[Decision, ...] = field(default=(), repr=False)
+    not_modified: bool = False
+    error: str | None = None
+
+
+class Watcher:
+    """Polls feeds and turns what they say into changes, remembering it all in the store."""
+
+    def __init__(
+        self,
+        *,
+        store: Store,
+        extractor: Extractor,
+        client: httpx.AsyncClient,
+        clock: Clock,
+        is_watched: Callable[[str], bool],
+        limits: FetchLimits | None = None,
+    ) -> None:
+        self.store = store
+        self.extractor = extractor
+        self.client = client
+        self.clock = clock
+        self.is_watched = is_watched
+        self.limits = limits or FetchLimits()
+
+    async def poll_all(self, feeds: Sequence[FeedSpec]) -> list[PollResult]:
+        """Poll every feed concurrently; a failing feed is a result, never the end of the run."""
+        return list(await asyncio.gather(*(self.poll(f) for f in feeds)))
+
+    async def poll(self, feed: FeedSpec) -> PollResult:
+        """Poll one feed once."""
+        now = self.clock.now()
+        try:
+            fetched = await fetch(
+                self.client, feed.name, feed.url, self.store.validators(feed.name), self.limits
+            )
+            if fetched.not_modified:
+                self.store.record_poll(feed.name, now, fetched.validators, None)
+                return PollResult(feed.name, not_modified=True)
+            entries = parse_feed(feed.name, fetched.body, fetched.headers)
+        except FeedError as e:
+            log.warning("%s", e)
+            self.store.record_poll(feed.name, now, None, e.message)
+            return PollResult(feed.name, error=e.message)
+
+        baseline = feed.baseline and not self.store.has_been_polled(feed.name)
+        unseen = self.store.unseen_entries(feed.name, (e.entry_id for e in entries))
+        # the same id twice in one document counts once
+        fresh = list({e.entry_id: e for e in entries if e.entry_id in unseen}.values())
+        fresh.sort(key=lambda e: (e.published is None, e.published or now))
+
+        decisions: list[Decision] = []
+        mention_count = 0
+        for entry in fresh:
+            mentions = self._mentions(entry, feed)
+            mention_count += len(mentions)
+            decisions.extend(self._remember(mentions, baseline=baseline))
+        self.store.mark_seen(feed.name, (e.entry_id for e in fresh), now)
+        self.store.record_poll(feed.name, now, fetched.validators, None)
+        changes = tuple(d.change for d in decisions if d.change is not None)
+        return PollResult(
+            feed.name,
+            new_entries=len(fresh),
+            mentions=mention_count,
+            changes=changes,
+            decisions=tuple(decisions),
+        )
+
+    def _mentions(self, entry: Entry, feed: FeedSpec) -> list[Mention]:
+        on = entry.published.date() if entry.published else None
+        seen_at = self.clock.now()
+        return [
+            Mention(extraction=x, entry=entry, official=feed.official, seen_at=seen_at)
+            for x in self.extractor.extract(entry.text(), on=on)
+        ]
+
+    def _remember(self, mentions: list[Mention], *, baseline: bool) -> list[Decision]:
+        """Store every mention, then decide on one representative mention per pair."""
+        ids = {id(m): self.store.record_mention(m) for m in mentions}
+        current: dict[str, str] = {}
+        for key in {m.pair.key for m in mentions}:
+            state = self.store.pair_state(key)
+            if state is not None:
+                current[key] = state.canonical
+        decisions = []
+        for m in representatives(mentions, current):
+            state = self.store.pair_state(m.pair.key)
+            decision = decide(
+                state, m, watched=self.is_watched(m.pair.key), baseline=baseline, now=m.seen_at
+            )
+            self.store.set_pair_state(m, ids[id(m)])
+            if decision.change is not None:
+                self.store.record_change(decision.change)
+            decisions.append(decision)
+        return decisions
