@@ -12,7 +12,8 @@ import aiohttp
 import pytest
 from slack_bolt.context.ack.async_ack import AsyncAck
 
-from bot.slack.app import SlackApp, SlackSecrets, SlackSettings
+from bot.config import SlackSettings
+from bot.slack.app import SlackApp, SlackSecrets
 from tests.fake_slack import APP_TOKEN, BOT_TOKEN, FakeSlack, signed_headers
 from watchers.errors import ConfigError
 
@@ -55,10 +56,11 @@ async def fake() -> AsyncIterator[FakeSlack]:
 
 @pytest.fixture
 async def http_app(fake: FakeSlack) -> AsyncIterator[tuple[SlackApp, list[str]]]:
-    settings = SlackSettings(mode="http", api_base=fake.api_base, host="127.0.0.1", port=0)
+    settings = SlackSettings(mode="http", api_base=fake.api_base, port=0)
     app = SlackApp(
         settings,
         SlackSecrets(bot_token=BOT_TOKEN, signing_secret=SIGNING_SECRET),
+        host="127.0.0.1",
         process_before_response=True,
     )
     heard: list[str] = []
@@ -141,8 +143,9 @@ async def test_http_mode_refuses_an_unsigned_request(http_app: tuple[SlackApp, l
 
 
 async def test_http_mode_close_stops_listening(fake: FakeSlack) -> None:
-    settings = SlackSettings(mode="http", api_base=fake.api_base, host="127.0.0.1", port=0)
-    app = SlackApp(settings, SlackSecrets(bot_token=BOT_TOKEN, signing_secret=SIGNING_SECRET))
+    settings = SlackSettings(mode="http", api_base=fake.api_base, port=0)
+    secrets = SlackSecrets(bot_token=BOT_TOKEN, signing_secret=SIGNING_SECRET)
+    app = SlackApp(settings, secrets, host="127.0.0.1")
     await app.start()
     port = app.port
     await app.close()
@@ -248,47 +251,3 @@ def test_secrets_are_complete_for_their_mode() -> None:
     secrets.check("http")
     for value in env.values():
         assert value not in repr(secrets)
-
-
-def test_settings_from_a_table() -> None:
-    settings = SlackSettings.from_table(
-        {
-            "mode": "http",
-            "port": 8080,
-            "api_base": "http://127.0.0.1:9999/api/",
-            "manager_users": ["U012AB3CD"],
-            "manager_groups": ["S0614TZR7"],
-        },
-        "config/watchlist.toml",
-    )
-    assert settings == SlackSettings(
-        mode="http",
-        port=8080,
-        api_base="http://127.0.0.1:9999/api/",
-        manager_users=("U012AB3CD",),
-        manager_groups=("S0614TZR7",),
-    )
-    assert SlackSettings.from_table({}, "x.toml") == SlackSettings()
-
-
-def test_settings_report_every_problem_at_once() -> None:
-    with pytest.raises(ConfigError) as caught:
-        SlackSettings.from_table(
-            {
-                "mode": "webhook",
-                "port": "3000",
-                "api_base": "slack.com/api",
-                "manager_groups": ["@diplomacy-desk"],
-                "channel": "C1",
-            },
-            "config/watchlist.toml",
-        )
-    problems = caught.value.problems
-    assert {p.key for p in problems} == {
-        "slack.mode",
-        "slack.port",
-        "slack.api_base",
-        "slack.manager_groups",
-        "slack.channel",
-    }
-    assert all(p.file == "config/watchlist.toml" for p in problems)

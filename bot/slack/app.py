@@ -15,7 +15,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
 
 import aiohttp
 from aiohttp import web
@@ -23,6 +22,7 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
+from bot.config import SlackSettings
 from bot.slack.delivery import DEFAULT_API_BASE, make_web_client
 from watchers.errors import ConfigError, PartnershipWatchError, Problem
 
@@ -34,86 +34,6 @@ ENV = "environment"
 AUTH_ERRORS = frozenset(
     {"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"}
 )
-
-Mode = Literal["socket", "http"]
-
-
-@dataclass(frozen=True)
-class SlackSettings:
-    """The ``[slack]`` table: how to reach Slack, and who may change subscriptions."""
-
-    mode: Mode = "socket"
-    api_base: str = DEFAULT_API_BASE
-    host: str = "0.0.0.0"
-    """HTTP mode: the address to listen on."""
-    port: int = 3000
-    """HTTP mode: the port to listen on (0 picks a free one)."""
-    path: str = "/slack/events"
-    """HTTP mode: the request URL path configured for the slash command."""
-    manager_users: tuple[str, ...] = ()
-    """User ids (``U...``) who may change subscriptions besides workspace admins and owners."""
-    manager_groups: tuple[str, ...] = ()
-    """User group ids (``S...``) whose members may change subscriptions."""
-
-    @classmethod
-    def from_table(cls, table: Mapping[str, Any], file: str) -> SlackSettings:
-        """Settings from a parsed ``[slack]`` table; every problem is reported at once."""
-        problems: list[Problem] = []
-
-        def key(name: str) -> str:
-            return f"slack.{name}"
-
-        known = {"mode", "api_base", "host", "port", "path", "manager_users", "manager_groups"}
-        for name in sorted(set(table) - known):
-            problems.append(
-                Problem(file, key(name), f"unknown key; expected one of {sorted(known)}")
-            )
-
-        mode = table.get("mode", "socket")
-        if mode not in ("socket", "http"):
-            problems.append(Problem(file, key("mode"), f'must be "socket" or "http", not {mode!r}'))
-        api_base = table.get("api_base", DEFAULT_API_BASE)
-        if not isinstance(api_base, str) or not api_base.startswith(("https://", "http://")):
-            problems.append(Problem(file, key("api_base"), "must be an http(s) URL"))
-        host = table.get("host", "0.0.0.0")
-        if not isinstance(host, str) or not host:
-            problems.append(Problem(file, key("host"), "must be a host name or address"))
-        port = table.get("port", 3000)
-        if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
-            problems.append(Problem(file, key("port"), "must be a whole number from 0 to 65535"))
-        path = table.get("path", "/slack/events")
-        if not isinstance(path, str) or not path.startswith("/"):
-            problems.append(Problem(file, key("path"), 'must start with "/"'))
-        users = _ids(table.get("manager_users", []), "U", "W")
-        if users is None:
-            problems.append(
-                Problem(file, key("manager_users"), 'must be a list of user ids like "U012AB3CD"')
-            )
-        groups = _ids(table.get("manager_groups", []), "S")
-        if groups is None:
-            problems.append(
-                Problem(file, key("manager_groups"), 'must be a list of group ids like "S0614TZR7"')
-            )
-        if problems:
-            raise ConfigError(problems)
-        return cls(
-            mode=mode,
-            api_base=api_base,
-            host=host,
-            port=port,
-            path=path,
-            manager_users=users or (),
-            manager_groups=groups or (),
-        )
-
-
-def _ids(value: Any, *prefixes: str) -> tuple[str, ...] | None:
-    # Ids, not names: names change and are not unique, and users.info answers by id.
-    if not isinstance(value, list):
-        return None
-    if not all(isinstance(v, str) and v.startswith(prefixes) and v.isalnum() for v in value):
-        return None
-    return tuple(value)
 
 
 @dataclass(frozen=True)
@@ -136,7 +56,7 @@ class SlackSecrets:
             signing_secret=env.get("SLACK_SIGNING_SECRET", "").strip() or None,
         )
 
-    def check(self, mode: Mode) -> None:
+    def check(self, mode: str) -> None:
         """Raise ConfigError naming every variable that ``mode`` needs and lacks."""
         problems: list[Problem] = []
         if not self.bot_token.startswith("xoxb-"):
@@ -178,12 +98,17 @@ class SlackApp:
         settings: SlackSettings,
         secrets: SlackSecrets,
         *,
+        host: str = "0.0.0.0",
+        path: str = "/slack/events",
         process_before_response: bool = False,
     ) -> None:
         secrets.check(settings.mode)
         self.settings = settings
+        self.api_base = settings.api_base or DEFAULT_API_BASE
+        self.host = host
+        self.path = path
         self._secrets = secrets
-        self.client = make_web_client(secrets.bot_token, settings.api_base)
+        self.client = make_web_client(secrets.bot_token, self.api_base)
         self.bolt = AsyncApp(
             name="partnership-watch",
             client=self.client,
@@ -227,7 +152,7 @@ class SlackApp:
         except SlackApiError as e:
             raise _refused(e, "SLACK_BOT_TOKEN") from e
         except (aiohttp.ClientError, TimeoutError) as e:
-            raise _unreachable(self.settings.api_base, e) from e
+            raise _unreachable(self.api_base, e) from e
         self.bot_user_id = str(result.get("user_id") or "") or None
         log.info("Slack: signed in as %s to team %s", result.get("user"), result.get("team"))
 
@@ -241,7 +166,7 @@ class SlackApp:
         except SlackApiError as e:
             raise _refused(e, "SLACK_APP_TOKEN") from e
         except (aiohttp.ClientError, TimeoutError) as e:
-            raise _unreachable(self.settings.api_base, e) from e
+            raise _unreachable(self.api_base, e) from e
         self._socket = AsyncSocketModeHandler(
             self.bolt, app_token=app_token, web_client=self.client
         )
@@ -249,19 +174,19 @@ class SlackApp:
         log.info("Slack: connected in Socket Mode")
 
     async def _start_http(self) -> None:
-        runner = web.AppRunner(self.bolt.web_app(path=self.settings.path, port=self.settings.port))
+        runner = web.AppRunner(self.bolt.web_app(path=self.path, port=self.settings.port))
         await runner.setup()
         try:
-            await web.TCPSite(runner, self.settings.host, self.settings.port).start()
+            await web.TCPSite(runner, self.host, self.settings.port).start()
         except OSError:
             await runner.cleanup()
             raise
         self._runner = runner
         log.info(
             "Slack: listening for requests on %s:%s%s",
-            self.settings.host,
+            self.host,
             self.port,
-            self.settings.path,
+            self.path,
         )
 
 
