@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -251,3 +252,52 @@ def test_secrets_are_complete_for_their_mode() -> None:
     secrets.check("http")
     for value in env.values():
         assert value not in repr(secrets)
+
+
+def link_click() -> dict[str, Any]:
+    """What Slack sends when someone clicks the source button of an alert."""
+    return {
+        "type": "block_actions",
+        "user": {"id": "U0ALICE", "username": "alice", "team_id": "T0FAKE"},
+        "api_app_id": "A0APP",
+        "team": {"id": "T0FAKE", "domain": "fake"},
+        "channel": {"id": "C0ALERTS", "name": "alerts"},
+        "container": {"type": "message", "message_ts": "1700000000.000001"},
+        "trigger_id": "1.2.3",
+        "response_url": "http://127.0.0.1:9/unused",
+        "actions": [
+            {
+                "type": "button",
+                "action_id": "source",
+                "block_id": "links",
+                "text": {"type": "plain_text", "text": "Read the source"},
+                "url": "https://news.example/india-russia",
+                "action_ts": "1700000001.000001",
+            }
+        ],
+    }
+
+
+async def test_a_click_on_a_link_button_is_acknowledged_over_http(
+    http_app: tuple[SlackApp, list[str]],
+) -> None:
+    app, _ = http_app
+    body = urlencode({"payload": json.dumps(link_click())})
+    headers = signed_headers(SIGNING_SECRET, body, timestamp=int(time.time()), content_type=FORM)
+
+    status, _ = await post(app, body, headers)
+
+    # Bolt answers 404 to interactions nobody handles; Slack then marks the button with a warning.
+    assert status == 200
+
+
+async def test_a_click_on_a_link_button_is_acknowledged_over_the_socket(fake: FakeSlack) -> None:
+    settings = SlackSettings(mode="socket", api_base=fake.api_base)
+    app = SlackApp(settings, SlackSecrets(bot_token=BOT_TOKEN, app_token=APP_TOKEN))
+    await app.start()
+    try:
+        ack = await fake.send_envelope("interactive", link_click())
+    finally:
+        await app.close()
+
+    assert set(ack) == {"envelope_id"}

@@ -13,6 +13,7 @@ tasks (the scheduler, Discord): neither blocks nor owns the loop.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -20,6 +21,7 @@ import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.errors import SlackApiError
 
 from bot.config import SlackSettings
@@ -117,6 +119,9 @@ class SlackApp:
             signing_secret=secrets.signing_secret or "",
             process_before_response=process_before_response,
         )
+        # Link buttons (an alert's source) still send a click to the app; answering it keeps
+        # Slack from showing a warning next to the button.
+        self.bolt.action(re.compile(".*"))(_acknowledge)
         self.bot_user_id: str | None = None
         self._socket: AsyncSocketModeHandler | None = None
         self._runner: web.AppRunner | None = None
@@ -188,6 +193,11 @@ class SlackApp:
             self.port,
             self.path,
         )
+
+
+async def _acknowledge(ack: AsyncAck) -> None:
+    """Acknowledge an interaction that needs nothing else (a click on a link button)."""
+    await ack()
 
 
 def _refused(e: SlackApiError, variable: str) -> PartnershipWatchError:
