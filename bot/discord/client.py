@@ -1,0 +1,104 @@
+"""The Discord bot: a ``discord.Client`` carrying the ``/watch`` tree, run in our event loop.
+
+The bot needs no privileged intent: only ``guilds`` (for channel and role names). Slash
+commands reach it through the gateway; alerts go out through the same HTTP client, so the
+library's rate-limit buckets cover both. Commands are registered with Discord only by
+``partnership-watch discord sync``, never on start: registration is rate limited and
+global changes take a while to show, so it is a deliberate step.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections.abc import Mapping
+
+import discord
+from discord import app_commands
+
+from bot.discord.commands import CommandDeps, WatchCommands
+from bot.discord.delivery import ChannelPacer, DiscordDelivery, use_api_base
+
+log = logging.getLogger(__name__)
+
+TOKEN_VARIABLE = "DISCORD_TOKEN"
+
+
+def token_from_env(environ: Mapping[str, str] | None = None) -> str | None:
+    """The bot token from ``DISCORD_TOKEN``, or None when it is unset or blank."""
+    env = os.environ if environ is None else environ
+    token = env.get(TOKEN_VARIABLE, "").strip()
+    return token or None
+
+
+def bot_intents() -> discord.Intents:
+    """The gateway intents the bot asks for: guilds only, nothing privileged."""
+    intents = discord.Intents.none()
+    intents.guilds = True
+    return intents
+
+
+class DiscordBot:
+    """The client, its command tree and the gateway task; owns their lifetime."""
+
+    def __init__(self, deps: CommandDeps, *, api_base: str | None = None) -> None:
+        use_api_base(api_base)
+        self.client = discord.Client(
+            intents=bot_intents(), allowed_mentions=discord.AllowedMentions.none()
+        )
+        self.tree: app_commands.CommandTree[discord.Client] = app_commands.CommandTree(self.client)
+        self.tree.add_command(WatchCommands(deps))
+        self._gateway: asyncio.Task[None] | None = None
+
+    async def login(self, token: str) -> None:
+        """Check the token and learn the application id (REST only, no gateway)."""
+        await self.client.login(token)
+
+    async def start(self, token: str) -> None:
+        """Log in, then keep the gateway connection open in a background task."""
+        await self.login(token)
+        self._gateway = asyncio.create_task(
+            self.client.connect(reconnect=True), name="discord-gateway"
+        )
+        self._gateway.add_done_callback(_report_gateway_end)
+
+    async def close(self) -> None:
+        """Disconnect and close the HTTP session."""
+        await self.client.close()
+        if self._gateway is not None:
+            await asyncio.gather(self._gateway, return_exceptions=True)
+            self._gateway = None
+
+    def delivery(self, pacer: ChannelPacer | None = None) -> DiscordDelivery:
+        """A sender sharing this client's HTTP session and rate-limit buckets."""
+        return DiscordDelivery(self.client.http, pacer=pacer)
+
+    async def sync(self, guild_id: int | None = None) -> list[str]:
+        """Register ``/watch`` with Discord, globally or in one guild; returns the names."""
+        guild = None if guild_id is None else discord.Object(id=guild_id)
+        if guild is not None:
+            # Guild commands show up at once, handy while trying the bot in one server.
+            self.tree.copy_global_to(guild=guild)
+        synced = await self.tree.sync(guild=guild)
+        return [command.name for command in synced]
+
+
+def _report_gateway_end(task: asyncio.Task[None]) -> None:
+    if task.cancelled():
+        return
+    error = task.exception()
+    if error is not None:
+        log.error("Discord gateway stopped: %s", error, exc_info=error)
+
+
+async def sync_commands(
+    deps: CommandDeps, token: str, *, guild_id: int | None = None, api_base: str | None = None
+) -> list[str]:
+    """Log in, register the commands, log out: ``partnership-watch discord sync``."""
+    bot = DiscordBot(deps, api_base=api_base)
+    try:
+        await bot.login(token)
+        return await bot.sync(guild_id)
+    finally:
+        await bot.close()
