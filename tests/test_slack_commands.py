@@ -19,8 +19,6 @@ import pytest
 
 from bot.config import SlackSettings
 from bot.slack.app import SlackApp, SlackSecrets
-from bot.slack.commands import WatchCommand, register_watch_command
-from bot.slack.permissions import SlackPermissions
 from bot.subscriptions import ConfigSubscription, Origin, SubscriptionStore
 from tests.fake_commands import FakeCountries, FakeHistory, FixedClock
 from tests.fake_slack import APP_TOKEN, BOT_TOKEN, BOT_USER_ID, FakeSlack, signed_headers
@@ -69,35 +67,24 @@ async def fake() -> AsyncIterator[FakeSlack]:
     await server.close()
 
 
-def watch_command(
-    fake: FakeSlack,
-    app: SlackApp,
-    store: SubscriptionStore,
-    history: FakeHistory,
-    clock: FixedClock,
-) -> WatchCommand:
-    permissions = SlackPermissions(app.client, admin_users=(NAMED,), admin_groups=(ANALYSTS,))
-    return WatchCommand(
-        store=store,
-        countries=FakeCountries(),
-        history=history,
-        clock=clock,
-        permissions=permissions,
-    )
-
-
 @pytest.fixture
 async def app(
     fake: FakeSlack, store: SubscriptionStore, history: FakeHistory, clock: FixedClock
 ) -> AsyncIterator[SlackApp]:
-    settings = SlackSettings(mode="http", api_base=fake.api_base, port=0)
+    settings = SlackSettings(
+        mode="http",
+        api_base=fake.api_base,
+        port=0,
+        admin_users=(NAMED,),
+        admin_groups=(ANALYSTS,),
+    )
     slack = SlackApp(
         settings,
         SlackSecrets(bot_token=BOT_TOKEN, signing_secret=SIGNING_SECRET),
         host="127.0.0.1",
         process_before_response=True,
     )
-    register_watch_command(slack.bolt, watch_command(fake, slack, store, history, clock))
+    slack.serve_watch(store, FakeCountries(), history, clock)
     await slack.start()
     yield slack
     await slack.close()
@@ -417,7 +404,7 @@ async def test_watch_works_over_socket_mode_too(
 ) -> None:
     settings = SlackSettings(mode="socket", api_base=fake.api_base)
     slack = SlackApp(settings, SlackSecrets(bot_token=BOT_TOKEN, app_token=APP_TOKEN))
-    register_watch_command(slack.bolt, watch_command(fake, slack, store, history, clock))
+    slack.serve_watch(store, FakeCountries(), history, clock)
     await slack.start()
     try:
         ack = await fake.send_envelope("slash_commands", payload(ADMIN, "add India Russia"))

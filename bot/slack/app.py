@@ -24,9 +24,14 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.errors import SlackApiError
 
+from bot.commands import PairHistory
 from bot.config import SlackSettings
-from bot.slack.delivery import DEFAULT_API_BASE, make_web_client
+from bot.slack.commands import WatchCommand, register_watch_command
+from bot.slack.delivery import DEFAULT_API_BASE, ChannelPacer, SlackDelivery, make_web_client
+from bot.slack.permissions import SlackPermissions
+from bot.subscriptions import SubscriptionStore
 from watchers.errors import ConfigError, PartnershipWatchError, Problem
+from watchers.ports import Clock, CountryLookup
 
 log = logging.getLogger(__name__)
 
@@ -58,13 +63,21 @@ class SlackSecrets:
             signing_secret=env.get("SLACK_SIGNING_SECRET", "").strip() or None,
         )
 
+    def check_bot_token(self) -> None:
+        """Raise ConfigError if ``SLACK_BOT_TOKEN`` is not a bot token."""
+        if problem := self._bot_token_problem():
+            raise ConfigError([problem])
+
+    def _bot_token_problem(self) -> Problem | None:
+        if self.bot_token.startswith("xoxb-"):
+            return None
+        return Problem(ENV, "SLACK_BOT_TOKEN", "must be a bot token (it starts with xoxb-)")
+
     def check(self, mode: str) -> None:
         """Raise ConfigError naming every variable that ``mode`` needs and lacks."""
         problems: list[Problem] = []
-        if not self.bot_token.startswith("xoxb-"):
-            problems.append(
-                Problem(ENV, "SLACK_BOT_TOKEN", "must be a bot token (it starts with xoxb-)")
-            )
+        if problem := self._bot_token_problem():
+            problems.append(problem)
         if mode == "socket":
             if self.app_token is None:
                 problems.append(
@@ -134,6 +147,22 @@ class SlackApp:
         port: int = self._runner.addresses[0][1]
         return port
 
+    def serve_watch(
+        self, store: SubscriptionStore, countries: CountryLookup, history: PairHistory, clock: Clock
+    ) -> None:
+        """Answer ``/watch``; managers are admins, owners and ``[slack] admin_users/groups``."""
+        permissions = SlackPermissions(
+            self.client,
+            admin_users=self.settings.admin_users,
+            admin_groups=self.settings.admin_groups,
+        )
+        watch = WatchCommand(store, countries, history, clock, permissions)
+        register_watch_command(self.bolt, watch)
+
+    def delivery(self, pacer: ChannelPacer | None = None) -> SlackDelivery:
+        """A sender of alerts sharing this app's Web API client."""
+        return SlackDelivery(self.client, pacer=pacer)
+
     async def start(self) -> None:
         """Check the tokens with Slack, then connect (Socket Mode) or listen (HTTP mode)."""
         await self._check_bot_token()
@@ -193,6 +222,15 @@ class SlackApp:
             self.port,
             self.path,
         )
+
+
+def make_delivery(
+    settings: SlackSettings, secrets: SlackSecrets, *, pacer: ChannelPacer | None = None
+) -> SlackDelivery:
+    """A sender of alerts without the app, for a one-off poll: only the bot token is needed."""
+    secrets.check_bot_token()
+    client = make_web_client(secrets.bot_token, settings.api_base or DEFAULT_API_BASE)
+    return SlackDelivery(client, pacer=pacer)
 
 
 async def _acknowledge(ack: AsyncAck) -> None:
