@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import httpx
 
 from watchers.detect import DEFAULT_RULES, Decision, Rules, decide, representatives
 from watchers.errors import FeedError
-from watchers.fetch import FetchLimits, fetch
+from watchers.fetch import FetchLimits, Validators, fetch
 from watchers.model import Change, Entry, Mention
 from watchers.parse import parse_feed
 from watchers.ports import Clock, Extractor
@@ -84,7 +84,26 @@ class Watcher:
             if fetched.not_modified:
                 self.store.record_poll(feed.name, now, fetched.validators, None)
                 return PollResult(feed.name, not_modified=True)
-            entries = parse_feed(feed.name, fetched.body, fetched.headers)
+        except FeedError as e:
+            log.warning("%s", e)
+            self.store.record_poll(feed.name, now, None, e.message)
+            return PollResult(feed.name, error=e.message)
+        return self.ingest(feed, fetched.body, fetched.headers, fetched.validators)
+
+    def ingest(
+        self,
+        feed: FeedSpec,
+        body: bytes,
+        headers: Mapping[str, str],
+        validators: Validators | None = None,
+    ) -> PollResult:
+        """Take one fetched document of a feed through parse, extract, remember and decide.
+
+        ``poll`` calls it after fetching; ``replay`` calls it with archived documents.
+        """
+        now = self.clock.now()
+        try:
+            entries = parse_feed(feed.name, body, headers)
         except FeedError as e:
             log.warning("%s", e)
             self.store.record_poll(feed.name, now, None, e.message)
@@ -103,7 +122,7 @@ class Watcher:
             mention_count += len(mentions)
             decisions.extend(self._remember(mentions, baseline=baseline))
         self.store.mark_seen(feed.name, (e.entry_id for e in fresh), now)
-        self.store.record_poll(feed.name, now, fetched.validators, None)
+        self.store.record_poll(feed.name, now, validators, None)
         # New changes and updates of reported ones (revision > 0), in the order decided.
         changes = tuple(c for d in decisions for c in (d.change, d.update) if c is not None)
         return PollResult(
