@@ -31,6 +31,8 @@ from bot.console import ConsoleNotifier
 from watchers.errors import ConfigError, PartnershipWatchError
 from watchers.model import Extraction
 from watchers.ports import Extractor
+from watchers.tiers import default_path as default_lexicon_path
+from watchers.tiers import load_lexicon
 
 log = logging.getLogger("partnership-watch")
 
@@ -116,9 +118,13 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _extract(args.file, jsonl=args.jsonl, fmt=args.format)
     if args.command == "check-config":
         config = load_config(config_path(args.path or args.config), default_countries())
+        lexicon = load_lexicon(config.lexicon_path)
         print(
             f"{config.path}: ok ({len(config.feeds)} feeds, {len(config.pairs)} pairs, "
             f"{len(config.subscriptions)} subscriptions)"
+        )
+        print(
+            f"{config.lexicon_path or default_lexicon_path()}: ok ({len(lexicon.ladders)} ladders)"
         )
         return EXIT_OK
     if args.command == "replay":
@@ -167,7 +173,12 @@ async def _replay(directory: Path, cli_config: str | None, fmt: str) -> int:
     path = config_path(cli_config) if cli_config or not own.is_file() else own
     config = load_config(path, default_countries())
     result = await replay(
-        config, directory, extractor=default_extractor(), emit=print_event(sys.stdout, fmt)
+        config,
+        directory,
+        extractor=default_extractor(),
+        emit=print_event(sys.stdout, fmt),
+        rules=config.alerts,
+        lexicon=load_lexicon(config.lexicon_path),
     )
     for error in result.errors:
         log.warning("%s", error)

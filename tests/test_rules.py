@@ -19,6 +19,7 @@ from watchers.detect import (
     decide,
     independent_outlets,
 )
+from watchers.errors import ConfigError
 from watchers.model import (
     Change,
     ChangeKind,
@@ -401,3 +402,35 @@ def test_store_keeps_what_the_rules_need(tmp_path: Path) -> None:
     assert latest.tier_arrow == change.tier_arrow and latest.span == change.span
     assert store.last_decision(USVN.key) == ("updated", "another source", T0)
     store.close()
+
+
+# --- the [alerts] section of the watchlist ----------------------------------------------------
+
+
+def test_alert_rules_come_from_the_config(tmp_path: Path) -> None:
+    from bot.config import load_config
+    from tests.fakes import FakeCountries
+
+    path = tmp_path / "watchlist.toml"
+    path.write_text(
+        "[alerts]\nflipflop_descriptors = 5\nflipflop_days = 10\nsyndication_hours = 6\n"
+        'backdate_days = 2\nreaffirmed = true\nlexicon = "my-tiers.toml"\n',
+        encoding="utf-8",
+    )
+    config = load_config(path, FakeCountries())
+    assert config.alerts == Rules(5, 10, 6, 2, True)
+    assert config.lexicon_path == tmp_path / "my-tiers.toml"
+    path.write_text(
+        '[alerts]\nflipflop_descriptors = 0\nflipflop_days = "soon"\nreaffirmed = "yes"\n'
+        "noise = 1\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_config(path, FakeCountries())
+    keys = {p.key for p in caught.value.problems}
+    assert keys == {
+        "alerts.flipflop_descriptors",
+        "alerts.flipflop_days",
+        "alerts.reaffirmed",
+        "alerts.noise",
+    }
