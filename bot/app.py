@@ -19,6 +19,7 @@ from watchers.fetch import make_client
 from watchers.model import Change
 from watchers.ports import Clock, Extractor
 from watchers.store import Store
+from watchers.tiers import load_lexicon
 from watchers.watcher import FeedSpec, PollResult, Watcher
 
 log = logging.getLogger(__name__)
@@ -97,6 +98,7 @@ async def open_app(
     clock: Clock | None = None,
 ) -> AsyncIterator[App]:
     """Open the store and HTTP client for a config; close them on exit."""
+    lexicon = load_lexicon(config.lexicon_path)  # a broken lexicon stops the start, clearly
     store = Store.open(config.store_path)
     try:
         async with make_client(config.fetch) as client:
@@ -108,6 +110,8 @@ async def open_app(
                 clock=clock or SystemClock(),
                 is_watched=watched.__contains__,
                 limits=config.fetch,
+                rules=config.alerts,
+                lexicon=lexicon,
             )
             yield App(config, watcher, deliver)
     finally:

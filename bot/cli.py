@@ -4,6 +4,7 @@
     poll --once     one cycle over the configured feeds
     run             poll on a schedule until Ctrl-C or SIGTERM
     extract         print the extractions of a text (or of JSONL records)
+    replay DIR      an archive of dated feed snapshots through the pipeline, alerts printed
     check-config    validate a config file
 
 Exit status: 0 success, 1 the run failed (store unusable, every feed failed), 2 bad config or usage.
@@ -29,6 +30,8 @@ from watchers.errors import ConfigError, PartnershipWatchError
 from watchers.extraction import default_extractor
 from watchers.model import Extraction
 from watchers.ports import Extractor
+from watchers.tiers import default_path as default_lexicon_path
+from watchers.tiers import load_lexicon
 
 log = logging.getLogger("partnership-watch")
 
@@ -72,6 +75,14 @@ def build_parser() -> argparse.ArgumentParser:
         help='read {"id", "text", "date"?} records, write one result per line',
     )
 
+    replay = commands.add_parser(
+        "replay",
+        help="feed a folder of dated feed snapshots through the pipeline and print the alerts",
+    )
+    replay.add_argument(
+        "dir", help="folder of snapshot folders named by UTC time (see bot/replay.py)"
+    )
+
     check = commands.add_parser(
         "check-config", help="validate a config file and list every problem"
     )
@@ -82,7 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = build_parser().parse_args(argv)
-    _setup_logging(args.verbose, quiet=args.command in ("demo", "extract", "check-config"))
+    _setup_logging(
+        args.verbose, quiet=args.command in ("demo", "extract", "check-config", "replay")
+    )
     try:
         return _dispatch(args)
     except ConfigError as e:
@@ -104,11 +117,17 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _extract(args.file, jsonl=args.jsonl, fmt=args.format)
     if args.command == "check-config":
         config = load_config(config_path(args.path or args.config), default_countries())
+        lexicon = load_lexicon(config.lexicon_path)
         print(
             f"{config.path}: ok ({len(config.feeds)} feeds, {len(config.pairs)} pairs, "
             f"{len(config.subscriptions)} subscriptions)"
         )
+        print(
+            f"{config.lexicon_path or default_lexicon_path()}: ok ({len(lexicon.ladders)} ladders)"
+        )
         return EXIT_OK
+    if args.command == "replay":
+        return asyncio.run(_replay(Path(args.dir), args.config, args.format))
     config = load_config(config_path(args.config), default_countries())
     if args.command == "poll":
         return asyncio.run(poll_once(config, sys.stdout, args.format))
@@ -143,6 +162,27 @@ async def _run(config: Config, out: TextIO, fmt: str) -> int:
     async with open_app(config, extractor=default_extractor(), deliver=console.send) as app:
         await app.run_forever()
     return EXIT_OK
+
+
+async def _replay(directory: Path, cli_config: str | None, fmt: str) -> int:
+    """Replay an archive; its own ``watchlist.toml`` is the config unless --config is given."""
+    from bot.replay import print_event, replay
+
+    own = directory / "watchlist.toml"
+    path = config_path(cli_config) if cli_config or not own.is_file() else own
+    config = load_config(path, default_countries())
+    result = await replay(
+        config,
+        directory,
+        extractor=default_extractor(),
+        emit=print_event(sys.stdout, fmt),
+        rules=config.alerts,
+        lexicon=load_lexicon(config.lexicon_path),
+    )
+    for error in result.errors:
+        log.warning("%s", error)
+    log.info("replayed %d snapshots: %d alerts", result.snapshots, len(result.alerts))
+    return EXIT_FAILED if result.errors and len(result.errors) == result.snapshots else EXIT_OK
 
 
 def extraction_to_json(x: Extraction) -> dict[str, Any]:

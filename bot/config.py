@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.durations import parse_duration
+from watchers.detect import Rules
 from watchers.errors import ConfigError, Problem
 from watchers.fetch import FetchLimits
 from watchers.model import Level, Pair
@@ -69,6 +70,10 @@ class Config:
     fetch: FetchLimits = field(default_factory=FetchLimits)
     discord: DiscordSettings = field(default_factory=DiscordSettings)
     slack: SlackSettings = field(default_factory=SlackSettings)
+    alerts: Rules = field(default_factory=Rules)
+    """The ``[alerts]`` section: flip-flop window, syndication, backdating, reaffirmed."""
+    lexicon_path: Path | None = None
+    """``[alerts] lexicon``: a descriptor lexicon of the user's own instead of the shipped one."""
 
     def watched_keys(self) -> frozenset[str]:
         """Keys of every pair watched by the watchlist or a config subscription."""
@@ -112,7 +117,9 @@ class _Reader:
 
     def config(self, raw: dict[str, Any]) -> Config:
         self.only(
-            raw, "", {"defaults", "store", "feeds", "watch", "subscriptions", "discord", "slack"}
+            raw,
+            "",
+            {"defaults", "store", "feeds", "watch", "subscriptions", "discord", "slack", "alerts"},
         )
         defaults = self.table(raw, "defaults")
         self.only(
@@ -148,9 +155,21 @@ class _Reader:
         subscriptions = self.subscriptions(raw.get("subscriptions", []))
         discord = self.discord(self.table(raw, "discord"))
         slack = self.slack(self.table(raw, "slack"))
+        alerts, lexicon = self.alerts(self.table(raw, "alerts"))
         if self.problems:
             raise ConfigError(self.problems)
-        return Config(self.path, feeds, pairs, subscriptions, store_path, fetch, discord, slack)
+        return Config(
+            self.path,
+            feeds,
+            pairs,
+            subscriptions,
+            store_path,
+            fetch,
+            discord,
+            slack,
+            alerts,
+            lexicon,
+        )
 
     # sections
 
@@ -272,6 +291,31 @@ class _Reader:
             admin_users=self.strings(raw, "slack.admin_users"),
             admin_groups=self.strings(raw, "slack.admin_groups"),
         )
+
+    def alerts(self, raw: dict[str, Any]) -> tuple[Rules, Path | None]:
+        keys = {
+            "flipflop_descriptors",
+            "flipflop_days",
+            "syndication_hours",
+            "backdate_days",
+            "reaffirmed",
+            "lexicon",
+        }
+        self.only(raw, "alerts", keys)
+        d = Rules()
+        descriptors = self.value(raw, "alerts.flipflop_descriptors", int, d.flipflop_descriptors)
+        if descriptors < 1:
+            self.problem("alerts.flipflop_descriptors", f"must be at least 1, got {descriptors}")
+        rules = Rules(
+            flipflop_descriptors=max(descriptors, 1),
+            flipflop_days=self.number(raw, "alerts.flipflop_days", d.flipflop_days),
+            syndication_hours=self.number(raw, "alerts.syndication_hours", d.syndication_hours),
+            backdate_days=self.number(raw, "alerts.backdate_days", d.backdate_days),
+            reaffirmed=self.value(raw, "alerts.reaffirmed", bool, d.reaffirmed),
+        )
+        lexicon = self.value(raw, "alerts.lexicon", str, None)
+        # A relative lexicon path is read from the config file's folder.
+        return rules, (self.path.parent / lexicon) if lexicon else None
 
     # typed values
 
