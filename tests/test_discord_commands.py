@@ -8,6 +8,7 @@ the interaction callback body.
 
 from __future__ import annotations
 
+import io
 import itertools
 import sqlite3
 from collections.abc import AsyncIterator, Iterator
@@ -17,7 +18,7 @@ from typing import Any
 import pytest
 from discord.http import Route
 
-from bot.discord.client import DiscordBot, sync_commands, token_from_env
+from bot.discord.client import DiscordBot, sync_commands, sync_from_cli, token_from_env
 from bot.discord.commands import CommandDeps, manage_requirement, split_message
 from bot.discord.delivery import DEFAULT_API_BASE
 from bot.subscriptions import ConfigSubscription, SubscriptionStore
@@ -59,7 +60,7 @@ def clock() -> FixedClock:
 
 @pytest.fixture
 def deps(store: SubscriptionStore, history: FakeHistory, clock: FixedClock) -> CommandDeps:
-    return CommandDeps(store, FakeCountries(), history, clock, manager_roles=("Analysts",))
+    return CommandDeps(store, FakeCountries(), history, clock, manage_roles=("Analysts",))
 
 
 @pytest.fixture
@@ -383,8 +384,8 @@ async def test_sync_to_a_guild_registers_the_group(bot: DiscordBot, fake: FakeDi
     assert watch["contexts"] == [0]
 
 
-async def test_sync_commands_globally(fake: FakeDiscord, deps: CommandDeps) -> None:
-    names = await sync_commands(deps, fake.token, api_base=fake.api_base)
+async def test_sync_commands_globally(fake: FakeDiscord) -> None:
+    names = await sync_commands(fake.token, api_base=fake.api_base)
     assert names == ["watch"]
     assert len(fake.sent("PUT", rf"/applications/{APPLICATION_ID}/commands")) == 1
 
@@ -408,3 +409,24 @@ def test_split_message_keeps_lines_whole() -> None:
     assert all(len(c) <= 500 for c in chunks)
     assert "\n".join(chunks) == text
     assert split_message("y" * 1200, limit=500) == ["y" * 500, "y" * 500, "y" * 200]
+
+
+async def test_discord_sync_subcommand(fake: FakeDiscord) -> None:
+    out = io.StringIO()
+    env = {"DISCORD_TOKEN": fake.token}
+    status = await sync_from_cli(fake.api_base, int(GUILD), out, env)
+    assert (status, out.getvalue()) == (0, f"registered /watch in guild {GUILD}\n")
+    assert len(fake.sent("PUT", rf"/applications/{APPLICATION_ID}/guilds/{GUILD}/commands")) == 1
+
+
+async def test_discord_sync_without_or_with_a_wrong_token(
+    fake: FakeDiscord, caplog: pytest.LogCaptureFixture
+) -> None:
+    out = io.StringIO()
+    assert await sync_from_cli(fake.api_base, None, out, {}) == 2
+    assert "set DISCORD_TOKEN" in caplog.text
+    assert await sync_from_cli(fake.api_base, None, out, {"DISCORD_TOKEN": "wrong-secret"}) == 1
+    assert "Discord refused the token in DISCORD_TOKEN" in caplog.text
+    assert "wrong-secret" not in caplog.text
+    assert out.getvalue() == ""
+    assert fake.sent("PUT", r"/applications/.*") == []
