@@ -8,14 +8,18 @@ the interaction callback body.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import itertools
+import logging
 import sqlite3
 from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
+import yarl
+from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from bot.discord.client import DiscordBot, sync_commands, sync_from_cli, token_from_env
@@ -72,6 +76,20 @@ async def fake() -> AsyncIterator[FakeDiscord]:
     Route.BASE = DEFAULT_API_BASE
 
 
+def guild_payload() -> dict[str, Any]:
+    """The guild as GUILD_CREATE describes it: roles, so role names can be checked."""
+    return {
+        "id": GUILD,
+        "name": "Analysts' server",
+        "roles": [
+            role_payload(GUILD, "@everyone", 0),
+            role_payload(ANALYSTS_ROLE, "Analysts", 1),
+            role_payload(OTHER_ROLE, "Readers", 2),
+        ],
+        "channels": [],
+    }
+
+
 def role_payload(role_id: str, name: str, position: int) -> dict[str, Any]:
     return {
         "id": role_id,
@@ -91,18 +109,7 @@ async def bot(fake: FakeDiscord, deps: CommandDeps) -> AsyncIterator[DiscordBot]
     discord_bot = DiscordBot(deps, api_base=fake.api_base)
     await discord_bot.login(fake.token)
     # What GUILD_CREATE would have cached through the guilds intent: the role names.
-    discord_bot.client._connection._add_guild_from_data(
-        {
-            "id": GUILD,
-            "name": "Analysts' server",
-            "roles": [
-                role_payload(GUILD, "@everyone", 0),
-                role_payload(ANALYSTS_ROLE, "Analysts", 1),
-                role_payload(OTHER_ROLE, "Readers", 2),
-            ],
-            "channels": [],
-        }  # type: ignore[typeddict-item]
-    )
+    discord_bot.client._connection._add_guild_from_data(guild_payload())  # type: ignore[arg-type]
     yield discord_bot
     await discord_bot.close()
 
@@ -430,3 +437,34 @@ async def test_discord_sync_without_or_with_a_wrong_token(
     assert "wrong-secret" not in caplog.text
     assert out.getvalue() == ""
     assert fake.sent("PUT", r"/applications/.*") == []
+
+
+async def test_the_bot_answers_over_the_gateway(
+    fake: FakeDiscord,
+    deps: CommandDeps,
+    store: SubscriptionStore,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(fake.gateway_url))
+    fake.guilds.append(guild_payload())
+    bot = DiscordBot(deps, api_base=fake.api_base)
+    await bot.start(fake.token)
+    try:
+        await asyncio.wait_for(bot.client.wait_until_ready(), timeout=10)
+        identify = next(m for m in fake.gateway_received if m["op"] == 2)
+        assert identify["d"]["intents"] == 1  # guilds only, nothing privileged
+        assert identify["d"]["token"] == fake.token
+
+        payload = interaction_payload(
+            "add", list(pair()), permissions=VIEW_AND_SEND, roles=[ANALYSTS_ROLE], kind=2
+        )
+        await fake.dispatch("INTERACTION_CREATE", payload)
+        (callback,) = await fake.wait_for(
+            "POST", rf"/interactions/{payload['id']}/{payload['token']}/callback"
+        )
+    finally:
+        await bot.close()
+    assert "now watches India–Russia" in callback.body["data"]["content"]
+    assert [s.pair_key for s in store.all()] == ["IND-RUS"]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]

@@ -63,7 +63,15 @@ class DiscordBot:
         self._gateway = asyncio.create_task(
             self.client.connect(reconnect=True), name="discord-gateway"
         )
-        self._gateway.add_done_callback(_report_gateway_end)
+        self._gateway.add_done_callback(self._report_gateway_end)
+
+    def _report_gateway_end(self, task: asyncio.Task[None]) -> None:
+        # Errors while we close are part of closing; others mean the bot went deaf.
+        if task.cancelled() or self.client.is_closed():
+            return
+        error = task.exception()
+        if error is not None:
+            log.error("Discord gateway stopped: %s", error, exc_info=error)
 
     async def close(self) -> None:
         """Disconnect and close the HTTP session."""
@@ -84,14 +92,6 @@ class DiscordBot:
             self.tree.copy_global_to(guild=guild)
         synced = await self.tree.sync(guild=guild)
         return [command.name for command in synced]
-
-
-def _report_gateway_end(task: asyncio.Task[None]) -> None:
-    if task.cancelled():
-        return
-    error = task.exception()
-    if error is not None:
-        log.error("Discord gateway stopped: %s", error, exc_info=error)
 
 
 async def sync_commands(
