@@ -157,3 +157,13 @@ class Change:
     speaker: str | None = None
     span: tuple[int, int] | None = field(default=None)
     level: Level = Level.REPORTED
+    before_tier: str | None = None
+    """Label of the tier ``before`` stands on (``watchers.tiers``), when the lexicon ranks it."""
+    after_tier: str | None = None
+    """Label of the tier ``after`` stands on, when the lexicon ranks it."""
+    tier_arrow: str = ""
+    """One line of the tier move, e.g. ``partnership ↑ strategic partnership``."""
+    change_id: str | None = None
+    """Stable id of this change, so later sources update the same alert instead of a new one."""
+    revision: int = 0
+    """0 for the first report of a change; raised each time later sources update it."""

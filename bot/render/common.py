@@ -1,0 +1,84 @@
+"""Wording shared by every renderer, so the console, Discord and Slack say the same thing."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bot.alert import Alert
+from watchers.model import ChangeKind, DiffWord, Level, Source
+
+LEVEL_WORDS: dict[Level, str] = {
+    Level.REPORTED: "reported",
+    Level.MULTI_SOURCE: "multi-source",
+    Level.OFFICIAL: "official",
+}
+
+SOURCE_TITLE_LIMIT = 200
+"""Characters of a source's title shown in a list of sources."""
+
+
+def when(t: datetime | None) -> str:
+    """A time as readers see it: ``2023-09-11 08:00 UTC``."""
+    if t is None:
+        return "time unknown"
+    return t.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def day(t: datetime | None) -> str:
+    """A date, ``2023-09-11``, or empty when unknown."""
+    return t.astimezone(UTC).strftime("%Y-%m-%d") if t else ""
+
+
+def level_line(alert: Alert) -> str:
+    """``multi-source, 4 sources``: the level and how many outlets carry the change."""
+    n = len(alert.sources)
+    return f"{LEVEL_WORDS[alert.level]}, {n} source{'s' if n != 1 else ''}"
+
+
+def update_note(alert: Alert) -> str:
+    """Said on an alert that later sources updated, empty on the first report."""
+    return f"updated: now {alert.level.value}" if alert.revision else ""
+
+
+def said_lines(alert: Alert) -> list[tuple[str, str]]:
+    """(label, descriptor) rows for the before/after part of an alert, by kind."""
+    if alert.kind is ChangeKind.ASYMMETRY and alert.speaker and alert.other_side:
+        return [
+            (f"{alert.speaker.name} says", alert.after),
+            (f"{alert.other_side.name} says", alert.before or ""),
+        ]
+    if alert.kind is ChangeKind.REAFFIRMED or alert.before is None:
+        return [("now", alert.after)]
+    return [("was", alert.before), ("now", alert.after)]
+
+
+def shows_diff(alert: Alert) -> bool:
+    """Whether a word diff adds anything: only when two different descriptors are compared."""
+    return alert.before is not None and alert.kind not in (ChangeKind.NEW, ChangeKind.REAFFIRMED)
+
+
+def source_label(source: Source) -> str:
+    """``feed, 2023-09-11`` (and ``official``) for a source line."""
+    bits = [source.feed]
+    if source.published:
+        bits.append(day(source.published))
+    if source.official:
+        bits.append("official")
+    return ", ".join(bits)
+
+
+def diff_runs(diff: tuple[DiffWord, ...]) -> list[tuple[str, str]]:
+    """Neighbouring words with the same op joined: ``[("-", "special and"), ("+", …)]``."""
+    runs: list[tuple[str, list[str]]] = []
+    for w in diff:
+        if runs and runs[-1][0] == w.op:
+            runs[-1][1].append(w.word)
+        else:
+            runs.append((w.op, [w.word]))
+    return [(op, " ".join(words)) for op, words in runs]
+
+
+def diff_plain(diff: tuple[DiffWord, ...]) -> str:
+    """The diff for plain text: ``[-special and-] {+particularly+} privileged``."""
+    marks = {"-": ("[-", "-]"), "+": ("{+", "+}"), "=": ("", "")}
+    return " ".join(f"{marks[op][0]}{text}{marks[op][1]}" for op, text in diff_runs(diff))

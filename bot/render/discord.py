@@ -1,0 +1,119 @@
+"""Discord: one message with one embed, coloured by kind, that pings nobody.
+
+The payload is the JSON body of "create message" and of "execute webhook" alike, so the
+bot and webhook modes post the same thing; an update of a syndicated change is the same
+payload sent as an edit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.alert import Alert, Quote
+from bot.render import escape
+from bot.render.common import (
+    SOURCE_TITLE_LIMIT,
+    diff_runs,
+    level_line,
+    said_lines,
+    shows_diff,
+    source_label,
+    update_note,
+)
+from bot.render.fit import fit, join_within, shrink_until
+from bot.render.limits import DISCORD
+from watchers.model import ChangeKind, DiffWord
+
+COLOURS: dict[ChangeKind, int] = {
+    ChangeKind.NEW: 0x3498DB,  # blue
+    ChangeKind.UPGRADE: 0x2ECC71,  # green
+    ChangeKind.DOWNGRADE: 0xE74C3C,  # red
+    ChangeKind.REWORDING: 0xF1C40F,  # amber
+    ChangeKind.ASYMMETRY: 0x9B59B6,  # purple
+    ChangeKind.REAFFIRMED: 0x95A5A6,  # grey
+}
+
+# Our own share of the limits. Kept well under Discord's so that the sum over one embed
+# stays under its 6000-character total by construction: 256 + 3000 + 3 * 1024 + 64 < 6000.
+DESCRIPTION_BUDGET = 3000
+QUOTE_BUDGET = 1500
+FOOTER = "partnership-watch"
+
+NO_MENTIONS: dict[str, list[str]] = {"parse": []}
+
+
+def diff_markdown(diff: tuple[DiffWord, ...], limit: int) -> str:
+    """Removed words struck through, added words bold, kept words plain; whole words only."""
+    marks = {"-": "~~", "+": "**", "=": ""}
+    runs = [f"{marks[op]}{escape.discord(text)}{marks[op]}" for op, text in diff_runs(diff)]
+    return join_within(runs, limit)
+
+
+def quote_markdown(quote: Quote, limit: int) -> str:
+    """The quote as a block quote with the phrase in bold, within ``limit`` characters."""
+
+    def render(n: int) -> str:
+        return f"> “{quote.shortened(n).marked(escape.discord, '**', '**')}”"
+
+    return shrink_until(render, limit, len(quote))
+
+
+def sources_markdown(alert: Alert, limit: int) -> str:
+    """One line per source, a masked link when it has a safe URL, "and N more" when cut."""
+    lines = []
+    for s in alert.sources:
+        title = escape.discord(fit(escape.clean(s.title) or s.feed, SOURCE_TITLE_LIMIT))
+        label = escape.discord(source_label(s))
+        url = escape.safe_url(s.url)
+        lines.append(f"[{title}]({url}) · {label}" if url else f"{title} · {label}")
+    return join_within(lines, limit, sep="\n", more=lambda n: f"… and {n} more")
+
+
+def render_discord(alert: Alert) -> dict[str, Any]:
+    """The Discord message payload (``content``, ``embeds``, ``allowed_mentions``) for an alert."""
+    title = escape.discord(alert.title)
+    if note := update_note(alert):
+        title += f" ({note})"
+    if shows_diff(alert):
+        parts = [diff_markdown(alert.diff, 600)]
+    else:
+        parts = [
+            f"**{escape.discord(label)}:** {escape.discord(fit(value, 300))}"
+            for label, value in said_lines(alert)
+        ]
+    if alert.tier_arrow:
+        parts.append(f"Tier: {escape.discord(alert.tier_arrow)}")
+    head = "\n".join(parts)
+    # The head is at most about 1900 characters (two descriptors of 300 raw characters,
+    # escaped, and a diff of 600), which leaves the quote at least 1000.
+    quote = quote_markdown(alert.quote, min(QUOTE_BUDGET, DESCRIPTION_BUDGET - len(head) - 2))
+    description = f"{head}\n\n{quote}"
+
+    fields: list[dict[str, Any]] = [
+        {"name": "Level", "value": level_line(alert), "inline": True},
+    ]
+    if alert.speaker:
+        fields.append(
+            {"name": "Said by", "value": escape.discord(alert.speaker.name), "inline": True}
+        )
+    if alert.sources:
+        fields.append(
+            {
+                "name": f"Sources ({len(alert.sources)})",
+                "value": sources_markdown(alert, DISCORD.field_value),
+                "inline": False,
+            }
+        )
+    embed: dict[str, Any] = {
+        "title": fit(title, DISCORD.title),
+        "description": description,
+        "color": COLOURS[alert.kind],
+        "fields": fields,
+        "footer": {"text": f"{FOOTER} · {alert.alert_id}"},
+        "timestamp": alert.detected_at.isoformat(),
+    }
+    primary = alert.primary_source()
+    if primary and (url := escape.safe_url(primary.url, DISCORD.url)):
+        embed["url"] = url
+    content = fit(f"{escape.discord(alert.pair.label)}: {escape.discord(alert.summary)}", 300)
+    return {"content": content, "embeds": [embed], "allowed_mentions": dict(NO_MENTIONS)}

@@ -1,0 +1,130 @@
+"""Slack: Block Kit with a plain-text fallback, pinging nobody.
+
+The payload is the ``text`` and ``blocks`` of ``chat.postMessage`` (and of ``chat.update``
+for a syndicated change that later sources updated). The button opens the source; Slack
+still sends an interaction for it, which the app acknowledges under ``action_id``
+``open_source``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.alert import Alert, Quote
+from bot.render import escape
+from bot.render.common import (
+    SOURCE_TITLE_LIMIT,
+    diff_runs,
+    level_line,
+    said_lines,
+    shows_diff,
+    source_label,
+    update_note,
+)
+from bot.render.fit import fit, join_within, shrink_until
+from bot.render.limits import SLACK
+from watchers.model import ChangeKind, DiffWord
+
+EMOJI: dict[ChangeKind, str] = {
+    ChangeKind.NEW: ":new:",
+    ChangeKind.UPGRADE: ":arrow_up:",
+    ChangeKind.DOWNGRADE: ":arrow_down:",
+    ChangeKind.REWORDING: ":pencil2:",
+    ChangeKind.ASYMMETRY: ":left_right_arrow:",
+    ChangeKind.REAFFIRMED: ":repeat:",
+}
+OPEN_SOURCE_ACTION = "open_source"
+FALLBACK_LIMIT = 3000
+QUOTE_BUDGET = 1500
+MAX_SOURCES_SHOWN = 5
+
+
+def _mrkdwn(text: str) -> dict[str, Any]:
+    # verbatim: Slack shows the text as we wrote it, without linking names or channels.
+    return {"type": "mrkdwn", "text": text, "verbatim": True}
+
+
+def _plain(text: str) -> dict[str, Any]:
+    return {"type": "plain_text", "text": text, "emoji": True}
+
+
+def diff_mrkdwn(diff: tuple[DiffWord, ...], limit: int) -> str:
+    """Removed words struck through, added words bold, kept words plain; whole words only."""
+    marks = {"-": "~", "+": "*", "=": ""}
+    runs = [f"{marks[op]}{escape.slack(text)}{marks[op]}" for op, text in diff_runs(diff)]
+    return join_within(runs, limit)
+
+
+def quote_mrkdwn(quote: Quote, limit: int) -> str:
+    """The quote as a block quote with the phrase in bold, within ``limit`` characters."""
+
+    def render(n: int) -> str:
+        return f">“{quote.shortened(n).marked(escape.slack, '*', '*')}”"
+
+    return shrink_until(render, limit, len(quote))
+
+
+def sources_mrkdwn(alert: Alert, limit: int) -> str:
+    """Up to five sources as links, then how many more."""
+    items = []
+    for s in alert.sources:
+        title = escape.slack(fit(escape.clean(s.title) or s.feed, SOURCE_TITLE_LIMIT))
+        label = escape.slack(source_label(s))
+        url = escape.safe_url(s.url)
+        # Inside <url|title>, "&" stays an entity; "|" and ">" were percent-encoded.
+        items.append(
+            f"<{url.replace('&', '&amp;')}|{title}> ({label})" if url else f"{title} ({label})"
+        )
+    shown = items[:MAX_SOURCES_SHOWN]
+    left = len(items) - len(shown)
+    text = " · ".join(shown) + (f" · and {left} more" if left else "")
+    if len(text) <= limit:
+        return text
+    return join_within(items, limit, sep=" · ", more=lambda n: f"and {n} more")
+
+
+def render_slack(alert: Alert) -> dict[str, Any]:
+    """The Slack message payload (``text`` fallback and ``blocks``) for an alert."""
+    header = alert.title
+    if note := update_note(alert):
+        header += f" ({note})"
+    header = fit(escape.slack(header, mrkdwn=False), SLACK.header)
+
+    if shows_diff(alert):
+        lines = [diff_mrkdwn(alert.diff, 600)]
+    else:
+        lines = [
+            f"*{escape.slack(label)}:* {escape.slack(fit(value, 300))}"
+            for label, value in said_lines(alert)
+        ]
+    if alert.tier_arrow:
+        lines.append(f"Tier: {escape.slack(alert.tier_arrow)}")
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "text": _plain(header)},
+        {"type": "section", "text": _mrkdwn("\n".join(lines))},
+        {"type": "section", "text": _mrkdwn(quote_mrkdwn(alert.quote, QUOTE_BUDGET))},
+    ]
+    context = f"{EMOJI[alert.kind]} *Level:* {escape.slack(level_line(alert))}"
+    if alert.speaker:
+        context += f" · *Said by:* {escape.slack(alert.speaker.name)}"
+    blocks.append({"type": "context", "elements": [_mrkdwn(context)]})
+    if alert.sources:
+        sources = sources_mrkdwn(alert, SLACK.text_object - 20)
+        blocks.append({"type": "context", "elements": [_mrkdwn(f"*Sources:* {sources}")]})
+    primary = alert.primary_source()
+    if primary and (url := escape.safe_url(primary.url, SLACK.button_url)):
+        blocks.append(
+            {
+                "type": "actions",
+                "elements": [
+                    {
+                        "type": "button",
+                        "text": _plain("Read the source"),
+                        "url": url,
+                        "action_id": OPEN_SOURCE_ACTION,
+                    }
+                ],
+            }
+        )
+    fallback = f"{alert.title}: {alert.summary}"
+    return {"text": fit(escape.slack(fallback, mrkdwn=False), FALLBACK_LIMIT), "blocks": blocks}
