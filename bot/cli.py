@@ -22,13 +22,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
-from watchers.countries import default_countries
-from watchers.extraction import default_extractor
-
 from bot.app import open_app
 from bot.config import Config, config_path, load_config
 from bot.console import ConsoleNotifier
+from watchers.countries import default_countries
 from watchers.errors import ConfigError, PartnershipWatchError
+from watchers.extraction import default_extractor
 from watchers.model import Extraction
 from watchers.ports import Extractor
 
@@ -96,7 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _print_problems(e)
         return EXIT_USAGE
     except PartnershipWatchError as e:
-        log.error("%s", e)
+        print(f"partnership-watch: error: {e}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
         return EXIT_FAILED
@@ -169,13 +168,14 @@ def extraction_to_json(x: Extraction) -> dict[str, Any]:
 
 def _extract(file: str, *, jsonl: bool, fmt: str) -> int:
     extractor = default_extractor()
-    stream = _open_input(file)
-    if jsonl:
-        for number, line in enumerate(stream, start=1):
-            if line.strip():
-                print(json.dumps(extract_record(extractor, line, number), ensure_ascii=False))
-        return EXIT_OK
-    for x in extractor.extract(stream.read()):
+    with _open_input(file) as stream:
+        if jsonl:
+            for number, line in enumerate(stream, start=1):
+                if line.strip():
+                    print(json.dumps(extract_record(extractor, line, number), ensure_ascii=False))
+            return EXIT_OK
+        text = stream.read()
+    for x in extractor.extract(text):
         if fmt == "json":
             print(json.dumps(extraction_to_json(x), ensure_ascii=False))
         else:
@@ -209,7 +209,8 @@ class InputError(PartnershipWatchError):
 
 def _open_input(file: str) -> TextIO:
     if file == "-":
-        return sys.stdin
+        # a wrapper that leaves stdin open when the caller's `with` ends
+        return open(sys.stdin.fileno(), encoding="utf-8", closefd=False)
     try:
         return Path(file).open(encoding="utf-8")
     except OSError as e:
@@ -226,8 +227,12 @@ def _setup_logging(verbose: int, *, quiet: bool) -> None:
     level = (
         logging.DEBUG if verbose > 1 else logging.INFO if verbose or not quiet else logging.WARNING
     )
+    # force: each call (one per process, or per test) logs to the current stderr
     logging.basicConfig(
-        level=level, format="partnership-watch: %(levelname)s: %(message)s", stream=sys.stderr
+        level=level,
+        format="partnership-watch: %(levelname)s: %(message)s",
+        stream=sys.stderr,
+        force=True,
     )
     # httpx logs every request at INFO; keep it for -vv
     logging.getLogger("httpx").setLevel(logging.DEBUG if verbose > 1 else logging.WARNING)
