@@ -21,7 +21,7 @@ from typing import Protocol
 
 from bot import durations
 from bot.subscriptions import Origin, Subscription, SubscriptionStore
-from watchers.model import Level, Pair
+from watchers.model import Change, Level, Pair
 from watchers.ports import Clock, CountryLookup
 
 MAX_PAIRS_PER_CHANNEL = 100
@@ -282,9 +282,12 @@ def history(ctx: Context, a: str, b: str) -> Reply:
         lines.append("Recent changes:")
         for change in changes:
             before = f"“{change.before}” → " if change.before else ""
+            # A full Change names its outlets; the store's history rows do not (yet).
+            outlets = change.sources if isinstance(change, Change) else ()
+            where = f" ({outlets[0].feed})" if outlets else ""
             lines.append(
                 f"• {change.detected_at:%Y-%m-%d} {change.kind}: "
-                f"{before}“{change.after}”, level {change.level}"
+                f"{before}“{change.after}”, level {change.level}{where}"
             )
     return _private("\n".join(lines))
 

@@ -284,7 +284,7 @@ def test_history_lists_recent_changes(ctx: Context, history: FakeHistory) -> Non
         "India–Russia now: “particularly privileged strategic partnership”.",
         "Recent changes:",
         "• 2025-03-12 rewording: “special and privileged strategic partnership” → "
-        "“particularly privileged strategic partnership”, level multi-source",
+        "“particularly privileged strategic partnership”, level multi-source (tass)",
         "• 2025-01-20 new: “special and privileged strategic partnership”, level official",
     ]
 
