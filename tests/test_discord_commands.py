@@ -12,9 +12,12 @@ import asyncio
 import io
 import itertools
 import logging
+import os
 import sqlite3
+import sys
 from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -468,3 +471,30 @@ async def test_the_bot_answers_over_the_gateway(
     assert "now watches India–Russia" in callback.body["data"]["content"]
     assert [s.pair_key for s in store.all()] == ["IND-RUS"]
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_the_cli_registers_the_commands(fake: FakeDiscord, tmp_path: Path) -> None:
+    config = tmp_path / "watchlist.toml"
+    config.write_text(f'[discord]\napi_base = "{fake.api_base}"\n', encoding="utf-8")
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": str(root), "DISCORD_TOKEN": fake.token}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "--config",
+        str(config),
+        "discord",
+        "sync",
+        "--guild",
+        GUILD,
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode == 0, err.decode()
+    assert out.decode() == f"registered /watch in guild {GUILD}\n"
+    assert fake.token not in err.decode()
+    assert len(fake.sent("PUT", rf"/applications/{APPLICATION_ID}/guilds/{GUILD}/commands")) == 1
