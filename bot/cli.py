@@ -6,6 +6,7 @@
     extract         print the extractions of a text (or of JSONL records)
     replay DIR      an archive of dated feed snapshots through the pipeline, alerts printed
     check-config    validate a config file
+    discord sync    register the /watch command with Discord
 
 Exit status: 0 success, 1 the run failed (store unusable, every feed failed), 2 bad config or usage.
 """
@@ -87,6 +88,11 @@ def build_parser() -> argparse.ArgumentParser:
         "check-config", help="validate a config file and list every problem"
     )
     check.add_argument("path", nargs="?", help="the file to check (default: the config in use)")
+
+    discord = commands.add_parser("discord", help="Discord bot tasks")
+    discord_tasks = discord.add_subparsers(dest="discord_command", required=True, metavar="TASK")
+    sync = discord_tasks.add_parser("sync", help="register the /watch command with Discord")
+    sync.add_argument("--guild", type=int, help="only in this server (shows at once)")
     return parser
 
 
@@ -133,6 +139,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         return asyncio.run(poll_once(config, sys.stdout, args.format))
     if args.command == "run":
         return asyncio.run(_run(config, sys.stdout, args.format))
+    if args.command == "discord":
+        from bot.discord.client import sync_from_cli
+
+        return asyncio.run(sync_from_cli(config.discord.api_base, args.guild, sys.stdout))
     raise AssertionError(f"unhandled command {args.command}")
 
 

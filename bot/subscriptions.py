@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
+from bot.config import SubscriptionSpec
 from watchers.errors import StoreError
 from watchers.model import Level
 
@@ -88,6 +89,15 @@ class ConfigSubscription:
     channel: str
     pair_key: str
     min_level: Level = Level.REPORTED
+
+
+def config_subscriptions(specs: Iterable[SubscriptionSpec]) -> list[ConfigSubscription]:
+    """One config subscription per channel and pair named in the config file."""
+    return [
+        ConfigSubscription(spec.platform, spec.channel, pair.key, spec.level)
+        for spec in specs
+        for pair in spec.pairs
+    ]
 
 
 def _iso(value: datetime) -> str:
@@ -254,7 +264,10 @@ class SubscriptionStore:
         return cur.rowcount > 0
 
     def pause_channel(self, platform: str, channel: str, reason: str) -> int:
-        """Pause every subscription of a channel delivery cannot reach; returns how many."""
+        """Pause every subscription of a channel delivery cannot reach; returns how many.
+
+        Zero means the channel was paused already: report the problem only when it is not.
+        """
         with self._conn:
             cur = self._conn.execute(
                 """UPDATE sub_subscriptions SET paused_reason = ?
