@@ -30,7 +30,7 @@ from watchers.countries import default_countries
 from watchers.errors import ConfigError, PartnershipWatchError
 from watchers.extraction import default_extractor
 from watchers.model import Extraction
-from watchers.ports import Extractor
+from watchers.ports import Clock, Extractor
 from watchers.tiers import default_path as default_lexicon_path
 from watchers.tiers import load_lexicon
 
@@ -147,12 +147,16 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 async def poll_once(
-    config: Config, out: TextIO, fmt: str, extractor: Extractor | None = None
+    config: Config,
+    out: TextIO,
+    fmt: str,
+    extractor: Extractor | None = None,
+    clock: Clock | None = None,
 ) -> int:
     """One cycle over the configured feeds, alerts printed to ``out``."""
     console = ConsoleNotifier(out, fmt)
     async with open_app(
-        config, extractor=extractor or default_extractor(), deliver=console.send
+        config, extractor=extractor or default_extractor(), deliver=console.send, clock=clock
     ) as app:
         results = await app.poll_once()
     failed = [r for r in results if r.error]
