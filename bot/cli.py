@@ -6,6 +6,7 @@
     extract         print the extractions of a text (or of JSONL records)
     replay DIR      an archive of dated feed snapshots through the pipeline, alerts printed
     check-config    validate a config file
+    discord sync    register the /watch command with Discord
 
 Exit status: 0 success, 1 the run failed (store unusable, every feed failed), 2 bad config or usage.
 """
@@ -22,13 +23,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
-from watchers.countries import default_countries
-from watchers.extraction import default_extractor
-
 from bot.app import open_app
 from bot.config import Config, config_path, load_config
 from bot.console import ConsoleNotifier
+from watchers.countries import default_countries
 from watchers.errors import ConfigError, PartnershipWatchError
+from watchers.extraction import default_extractor
 from watchers.model import Extraction
 from watchers.ports import Extractor
 from watchers.tiers import default_path as default_lexicon_path
@@ -88,6 +88,11 @@ def build_parser() -> argparse.ArgumentParser:
         "check-config", help="validate a config file and list every problem"
     )
     check.add_argument("path", nargs="?", help="the file to check (default: the config in use)")
+
+    discord = commands.add_parser("discord", help="Discord bot tasks")
+    discord_tasks = discord.add_subparsers(dest="discord_command", required=True, metavar="TASK")
+    sync = discord_tasks.add_parser("sync", help="register the /watch command with Discord")
+    sync.add_argument("--guild", type=int, help="only in this server (shows at once)")
     return parser
 
 
@@ -103,7 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _print_problems(e)
         return EXIT_USAGE
     except PartnershipWatchError as e:
-        log.error("%s", e)
+        print(f"partnership-watch: error: {e}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
         return EXIT_FAILED
@@ -134,6 +139,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         return asyncio.run(poll_once(config, sys.stdout, args.format))
     if args.command == "run":
         return asyncio.run(_run(config, sys.stdout, args.format))
+    if args.command == "discord":
+        from bot.discord.client import sync_from_cli
+
+        return asyncio.run(sync_from_cli(config.discord.api_base, args.guild, sys.stdout))
     raise AssertionError(f"unhandled command {args.command}")
 
 
@@ -199,13 +208,14 @@ def extraction_to_json(x: Extraction) -> dict[str, Any]:
 
 def _extract(file: str, *, jsonl: bool, fmt: str) -> int:
     extractor = default_extractor()
-    stream = _open_input(file)
-    if jsonl:
-        for number, line in enumerate(stream, start=1):
-            if line.strip():
-                print(json.dumps(extract_record(extractor, line, number), ensure_ascii=False))
-        return EXIT_OK
-    for x in extractor.extract(stream.read()):
+    with _open_input(file) as stream:
+        if jsonl:
+            for number, line in enumerate(stream, start=1):
+                if line.strip():
+                    print(json.dumps(extract_record(extractor, line, number), ensure_ascii=False))
+            return EXIT_OK
+        text = stream.read()
+    for x in extractor.extract(text):
         if fmt == "json":
             print(json.dumps(extraction_to_json(x), ensure_ascii=False))
         else:
@@ -239,7 +249,8 @@ class InputError(PartnershipWatchError):
 
 def _open_input(file: str) -> TextIO:
     if file == "-":
-        return sys.stdin
+        # a wrapper that leaves stdin open when the caller's `with` ends
+        return open(sys.stdin.fileno(), encoding="utf-8", closefd=False)
     try:
         return Path(file).open(encoding="utf-8")
     except OSError as e:
@@ -256,8 +267,12 @@ def _setup_logging(verbose: int, *, quiet: bool) -> None:
     level = (
         logging.DEBUG if verbose > 1 else logging.INFO if verbose or not quiet else logging.WARNING
     )
+    # force: each call (one per process, or per test) logs to the current stderr
     logging.basicConfig(
-        level=level, format="partnership-watch: %(levelname)s: %(message)s", stream=sys.stderr
+        level=level,
+        format="partnership-watch: %(levelname)s: %(message)s",
+        stream=sys.stderr,
+        force=True,
     )
     # httpx logs every request at INFO; keep it for -vv
     logging.getLogger("httpx").setLevel(logging.DEBUG if verbose > 1 else logging.WARNING)

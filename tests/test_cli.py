@@ -1,0 +1,83 @@
+"""The command line as a user meets it: exit codes, messages, output formats."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+
+BAD_CONFIG = """
+[[feeds]]
+name = "Desk"
+url = "https://desk.example/rss"
+pol_interval = "1h"
+
+[watch]
+pairs = [["India", "Narnia"]]
+"""
+
+
+def test_check_config_lists_every_problem_and_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text(BAD_CONFIG, encoding="utf-8")
+    assert main(["check-config", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "the config has 2 problem(s)" in err
+    assert f"{path}: feeds[0].pol_interval: unknown key" in err
+    assert f"{path}: watch.pairs[0]: unknown country 'Narnia'" in err
+    assert "Traceback" not in err
+
+
+def test_the_shipped_watchlist_is_valid(capsys: pytest.CaptureFixture[str]) -> None:
+    config = Path(__file__).parent.parent / "config" / "watchlist.toml"
+    assert main(["check-config", str(config)]) == 0
+    assert "ok (" in capsys.readouterr().out
+
+
+def test_poll_with_a_missing_config_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--config", str(tmp_path / "nope.toml"), "poll", "--once"]) == 2
+    assert "file not found" in capsys.readouterr().err
+
+
+def test_extract_jsonl_writes_one_line_per_record(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    records = tmp_path / "in.jsonl"
+    records.write_text(
+        json.dumps(
+            {
+                "id": "a",
+                "text": "India and France agreed to deepen their strategic partnership.",
+                "date": "2024-01-26",
+            }
+        )
+        + "\n"
+        + "{not json\n"
+        + json.dumps({"id": "c", "text": "The weather in Paris was mild."})
+        + "\n",
+        encoding="utf-8",
+    )
+    assert main(["extract", "--jsonl", str(records)]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["id"] for r in lines] == ["a", None, "c"]
+    (x,) = lines[0]["extractions"]
+    assert (x["pair"], x["countries"], x["descriptor"]) == (
+        ["FRA", "IND"],
+        ["France", "India"],
+        "strategic partnership",
+    )
+    assert "line 2" in lines[1]["error"]
+    assert lines[2]["extractions"] == []
+
+
+def test_extract_of_an_unreadable_file_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["extract", str(tmp_path / "missing.txt")]) == 1
+    err = capsys.readouterr().err
+    assert "cannot read" in err and "Traceback" not in err

@@ -1,0 +1,390 @@
+"""The platform-neutral /watch commands, driven directly with fakes."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot import commands
+from bot.commands import Caller, Context, Reply
+from bot.subscriptions import ConfigSubscription, Origin, SubscriptionStore
+from tests.fake_commands import INDIA, RUSSIA, FakeCountries, FakeHistory, FixedClock
+from watchers.diff import word_diff
+from watchers.model import Change, ChangeKind, Level, Pair, Source
+from watchers.store import StoredChange
+
+MANAGER = Caller("100", can_manage=True)
+READER = Caller("200", can_manage=False, needs="the Manage Channels permission")
+
+
+@pytest.fixture
+def store() -> Iterator[SubscriptionStore]:
+    conn = sqlite3.connect(":memory:")
+    s = SubscriptionStore(conn)
+    s.ensure_schema()
+    yield s
+    conn.close()
+
+
+@pytest.fixture
+def history() -> FakeHistory:
+    return FakeHistory(descriptors={"IND-RUS": "special and privileged strategic partnership"})
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock()
+
+
+def ctx_for(
+    store: SubscriptionStore,
+    history: FakeHistory,
+    clock: FixedClock,
+    caller: Caller = MANAGER,
+    channel: str = "555",
+) -> Context:
+    return Context(store, FakeCountries(), history, clock, "discord", channel, caller)
+
+
+@pytest.fixture
+def ctx(store: SubscriptionStore, history: FakeHistory, clock: FixedClock) -> Context:
+    return ctx_for(store, history, clock)
+
+
+def test_add_stores_the_pair_and_announces_it(ctx: Context, store: SubscriptionStore) -> None:
+    reply = commands.add(ctx, "india", "Russian Federation")
+    assert reply.ephemeral is False
+    assert "now watches India–Russia" in reply.text
+    assert "“special and privileged strategic partnership”" in reply.text
+    sub = store.get("discord", "555", "IND-RUS")
+    assert sub is not None
+    assert (sub.source, sub.created_by) == (Origin.CHAT, "100")
+
+
+def test_add_takes_countries_in_either_order_and_by_code(ctx: Context) -> None:
+    commands.add(ctx, "RUS", "IND")
+    again = commands.add(ctx, "Bharat", "Russia")
+    assert again == Reply("This channel already watches India–Russia.", ephemeral=True)
+
+
+def test_unknown_country_gets_suggestions(ctx: Context, store: SubscriptionStore) -> None:
+    reply = commands.add(ctx, "Indai", "Russia")
+    assert reply.ephemeral is True
+    assert "I don't know a country called “Indai”" in reply.text
+    assert "Did you mean: India" in reply.text
+    assert store.all() == []
+
+
+def test_unknown_country_without_suggestions_explains_what_works(ctx: Context) -> None:
+    reply = commands.add(ctx, "India", "Zzzzqqq")
+    assert "Use its English name" in reply.text
+
+
+def test_echoed_input_cannot_mention_anyone(ctx: Context) -> None:
+    reply = commands.add(ctx, "@everyone <@&123> <!channel>", "India")
+    assert "@" not in reply.text
+    assert "<" not in reply.text
+
+
+def test_same_country_twice_is_not_a_pair(ctx: Context) -> None:
+    reply = commands.add(ctx, "US", "America")
+    assert reply.text == "A pair needs two different countries; both names mean United States."
+
+
+def test_readers_may_not_change_subscriptions(
+    store: SubscriptionStore, history: FakeHistory, clock: FixedClock
+) -> None:
+    ctx = ctx_for(store, history, clock, caller=READER)
+    for reply in [
+        commands.add(ctx, "India", "Russia"),
+        commands.remove(ctx, "India", "Russia"),
+        commands.mute(ctx, "India", "Russia", "2h"),
+        commands.level(ctx, "India", "Russia", "official"),
+        commands.digest(ctx, "on"),
+    ]:
+        assert reply == Reply(
+            "Changing the pairs this channel watches needs the Manage Channels permission.",
+            ephemeral=True,
+        )
+    assert store.all() == []
+    assert store.digest("discord", "555") is False
+
+
+def test_readers_may_read(
+    store: SubscriptionStore, history: FakeHistory, clock: FixedClock
+) -> None:
+    commands.add(ctx_for(store, history, clock), "India", "Russia")
+    ctx = ctx_for(store, history, clock, caller=READER)
+    assert "India–Russia" in commands.list_pairs(ctx).text
+    assert "India–Russia now" in commands.history(ctx, "India", "Russia").text
+    assert "India–Russia" in commands.why(ctx, "India", "Russia").text
+
+
+def test_remove_chat_subscription(ctx: Context, store: SubscriptionStore) -> None:
+    commands.add(ctx, "India", "Russia")
+    reply = commands.remove(ctx, "Russia", "India")
+    assert reply == Reply("This channel no longer watches India–Russia.", ephemeral=False)
+    assert store.all() == []
+    assert (
+        commands.remove(ctx, "Russia", "India").text == "This channel does not watch India–Russia."
+    )
+
+
+def test_config_subscriptions_are_changed_in_the_config_file(
+    ctx: Context, store: SubscriptionStore, clock: FixedClock
+) -> None:
+    store.load_config([ConfigSubscription("discord", "555", "IND-RUS")], now=clock.now())
+    removed = commands.remove(ctx, "India", "Russia")
+    assert removed.ephemeral and "config file" in removed.text and "removed there" in removed.text
+    levelled = commands.level(ctx, "India", "Russia", "official")
+    assert levelled.ephemeral and "level is set there" in levelled.text
+    added = commands.add(ctx, "India", "Russia")
+    assert added.text == "This channel already watches India–Russia (set in the config file)."
+    listed = commands.list_pairs(ctx).text
+    assert "set in the config file" in listed
+    sub = store.get("discord", "555", "IND-RUS")
+    assert sub is not None and sub.min_level is Level.REPORTED
+
+
+def test_list_shows_level_mute_origin_and_wording(
+    ctx: Context, store: SubscriptionStore, clock: FixedClock
+) -> None:
+    assert "watches no pairs yet" in commands.list_pairs(ctx).text
+    commands.add(ctx, "India", "Russia")
+    commands.add(ctx, "United States", "Vietnam")
+    commands.level(ctx, "India", "Russia", "multi-source")
+    commands.mute(ctx, "US", "Viet Nam", "2d")
+    store.load_config([ConfigSubscription("discord", "555", "CHN-RUS")], now=clock.now())
+    commands.digest(ctx, "on")
+
+    reply = commands.list_pairs(ctx)
+    assert reply.ephemeral is True
+    assert reply.text.splitlines() == [
+        "This channel watches 3 pairs (daily digest on):",
+        "• China–Russia: no descriptor seen yet · level reported · set in the config file",
+        "• India–Russia: “special and privileged strategic partnership” · level multi-source",
+        "• United States–Vietnam: no descriptor seen yet · level reported"
+        " · muted until 2025-03-16 09:30 UTC",
+    ]
+
+
+def test_list_only_shows_this_channel(
+    store: SubscriptionStore, history: FakeHistory, clock: FixedClock
+) -> None:
+    commands.add(ctx_for(store, history, clock, channel="1"), "India", "Russia")
+    assert "no pairs" in commands.list_pairs(ctx_for(store, history, clock, channel="2")).text
+
+
+def test_mute_then_expire_then_unmute(
+    ctx: Context, store: SubscriptionStore, clock: FixedClock
+) -> None:
+    commands.add(ctx, "India", "Russia")
+    reply = commands.mute(ctx, "India", "Russia", "1d12h")
+    assert reply == Reply(
+        "India–Russia is muted in this channel until 2025-03-15 21:30 UTC.", ephemeral=False
+    )
+    (sub,) = store.channels_for("IND-RUS")
+    assert sub.muted(clock.now())
+    clock.advance(timedelta(hours=37))
+    (sub,) = store.channels_for("IND-RUS")
+    assert not sub.muted(clock.now())
+    assert "muted" not in commands.list_pairs(ctx).text
+
+    commands.mute(ctx, "India", "Russia", "1w")
+    commands.mute(ctx, "India", "Russia", "off")
+    assert store.channels_for("IND-RUS")[0].muted_until is None
+
+
+def test_mute_rejects_bad_durations_and_unwatched_pairs(ctx: Context) -> None:
+    assert "nothing to mute" in commands.mute(ctx, "India", "Russia", "2h").text
+    commands.add(ctx, "India", "Russia")
+    for bad in ["2", "soon", "2x", "0h", "-1d", "h2"]:
+        reply = commands.mute(ctx, "India", "Russia", bad)
+        assert reply.ephemeral and "is not a duration" in reply.text, bad
+
+
+def test_mute_is_capped_at_a_year(
+    ctx: Context, clock: FixedClock, store: SubscriptionStore
+) -> None:
+    commands.add(ctx, "India", "Russia")
+    commands.mute(ctx, "India", "Russia", "9999w")
+    sub = store.get("discord", "555", "IND-RUS")
+    assert sub is not None and sub.muted_until == clock.now() + timedelta(days=365)
+
+
+def test_mute_works_on_config_subscriptions(
+    ctx: Context, store: SubscriptionStore, clock: FixedClock
+) -> None:
+    store.load_config([ConfigSubscription("discord", "555", "IND-RUS")], now=clock.now())
+    assert commands.mute(ctx, "India", "Russia", "3h").ephemeral is False
+    sub = store.get("discord", "555", "IND-RUS")
+    assert sub is not None and sub.muted_until == clock.now() + timedelta(hours=3)
+
+
+@pytest.mark.parametrize(
+    ("typed", "level"),
+    [
+        ("official", Level.OFFICIAL),
+        ("Multi-Source", Level.MULTI_SOURCE),
+        ("reported", Level.REPORTED),
+    ],
+)
+def test_level_sets_the_minimum(
+    ctx: Context, store: SubscriptionStore, typed: str, level: Level
+) -> None:
+    commands.add(ctx, "India", "Russia")
+    reply = commands.level(ctx, "India", "Russia", typed)
+    assert reply.ephemeral is False
+    assert f"once a change is {level.value}" in reply.text
+    assert store.channels_for("IND-RUS")[0].min_level is level
+
+
+def test_level_rejects_unknown_levels_and_unwatched_pairs(ctx: Context) -> None:
+    assert "add it first" in commands.level(ctx, "India", "Russia", "official").text
+    commands.add(ctx, "India", "Russia")
+    assert "is not a level" in commands.level(ctx, "India", "Russia", "rumour").text
+
+
+def test_history_lists_recent_changes(ctx: Context, history: FakeHistory) -> None:
+    pair = Pair.of(INDIA, RUSSIA)
+    before, after = (
+        "special and privileged strategic partnership",
+        "particularly privileged strategic partnership",
+    )
+    history.changes["IND-RUS"] = [
+        Change(
+            pair=pair,
+            kind=ChangeKind.REWORDING,
+            before=before,
+            after=after,
+            diff=tuple(word_diff(before, after)),
+            quote="Moscow speaks of a particularly privileged strategic partnership.",
+            sources=(Source("tass", "https://example.org/a", "Lavrov on India", None),),
+            detected_at=datetime(2025, 3, 12, 8, 0, tzinfo=UTC),
+            level=Level.MULTI_SOURCE,
+        ),
+        # the history store's own rows fit too
+        StoredChange(
+            pair_key="IND-RUS",
+            kind="new",
+            before=None,
+            after=before,
+            quote="The special and privileged strategic partnership was hailed.",
+            level="official",
+            detected_at=datetime(2025, 1, 20, 12, 0, tzinfo=UTC),
+        ),
+    ]
+    history.descriptors["IND-RUS"] = after
+    reply = commands.history(ctx, "Russia", "India")
+    assert reply.ephemeral is True
+    assert reply.text.splitlines() == [
+        "India–Russia now: “particularly privileged strategic partnership”.",
+        "Recent changes:",
+        "• 2025-03-12 rewording: “special and privileged strategic partnership” → "
+        "“particularly privileged strategic partnership”, level multi-source (tass)",
+        "• 2025-01-20 new: “special and privileged strategic partnership”, level official",
+    ]
+
+
+def test_history_of_a_quiet_pair(ctx: Context) -> None:
+    reply = commands.history(ctx, "China", "Pakistan")
+    assert reply.text == "China–Pakistan now: no descriptor seen yet.\nNo changes recorded yet."
+
+
+def test_why_gives_the_last_decision_and_current_state(ctx: Context, history: FakeHistory) -> None:
+    commands.add(ctx, "India", "Russia")
+    commands.mute(ctx, "India", "Russia", "2h")
+    history.decisions[("IND-RUS", "discord", "555")] = ("not alerted", "muted until 11:30 UTC")
+    reply = commands.why(ctx, "India", "Russia")
+    assert reply.ephemeral is True
+    assert reply.text.splitlines() == [
+        "Last decision for India–Russia here: not alerted, muted until 11:30 UTC.",
+        "Now: India–Russia: “special and privileged strategic partnership” · level reported"
+        " · muted until 2025-03-14 11:30 UTC.",
+    ]
+
+
+def test_why_for_an_unwatched_pair(ctx: Context) -> None:
+    reply = commands.why(ctx, "China", "Russia")
+    assert reply.text.splitlines() == [
+        "No change of China–Russia has been weighed for this channel yet.",
+        "This channel does not watch China–Russia.",
+    ]
+
+
+def test_digest_on_and_off(ctx: Context, store: SubscriptionStore) -> None:
+    assert commands.digest(ctx, "ON").ephemeral is False
+    assert store.digest("discord", "555") is True
+    commands.digest(ctx, "off")
+    assert store.digest("discord", "555") is False
+    assert commands.digest(ctx, "maybe").ephemeral is True
+
+
+def test_a_channel_has_a_pair_limit(
+    ctx: Context, store: SubscriptionStore, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(commands, "MAX_PAIRS_PER_CHANNEL", 1)
+    commands.add(ctx, "India", "Russia")
+    reply = commands.add(ctx, "China", "Russia")
+    assert "the most one channel may" in reply.text
+    assert len(store.all()) == 1
+
+
+def test_adding_a_paused_pair_resumes_it(ctx: Context, store: SubscriptionStore) -> None:
+    commands.add(ctx, "India", "Russia")
+    store.pause_channel("discord", "555", "missing permissions")
+    reply = commands.add(ctx, "India", "Russia")
+    assert "watches again India–Russia" in reply.text
+    assert store.channels_for("IND-RUS")[0].paused is False
+
+
+# The text front end (Slack hands over the whole line).
+
+
+def test_dispatch_splits_multi_word_names(ctx: Context, store: SubscriptionStore) -> None:
+    reply = commands.dispatch(ctx, "add United States Viet Nam")
+    assert "now watches United States–Vietnam" in reply.text
+    commands.dispatch(ctx, 'mute "United States" Vietnam 2h')
+    commands.dispatch(ctx, "level united states of america vietnam official")
+    sub = store.get("discord", "555", "USA-VNM")
+    assert sub is not None
+    assert sub.min_level is Level.OFFICIAL
+    assert sub.muted_until is not None
+
+
+def test_dispatch_names_the_unknown_half(ctx: Context) -> None:
+    reply = commands.dispatch(ctx, "add India Narnia")
+    assert "“Narnia”" in reply.text
+
+
+def test_dispatch_help_usage_and_unknown(ctx: Context) -> None:
+    assert commands.dispatch(ctx, "") == commands.help_reply()
+    assert commands.dispatch(ctx, "help").text.startswith("/watch follows")
+    assert commands.dispatch(ctx, "add India").text == "Usage: /watch add <country> <country>"
+    assert commands.dispatch(ctx, "digest").text == "Usage: /watch digest on|off"
+    assert commands.dispatch(ctx, "mute").text.startswith("Usage: /watch mute")
+    unknown = commands.dispatch(ctx, "frobnicate")
+    assert unknown.ephemeral and unknown.text.startswith("There is no /watch frobnicate.")
+
+
+def test_dispatch_runs_every_subcommand(ctx: Context, store: SubscriptionStore) -> None:
+    assert not commands.dispatch(ctx, "add India Russia").ephemeral
+    assert "India–Russia" in commands.dispatch(ctx, "list").text
+    assert "India–Russia now" in commands.dispatch(ctx, "history India Russia").text
+    assert "weighed" in commands.dispatch(ctx, "why India Russia").text
+    assert "muted" in commands.dispatch(ctx, "mute India Russia 30m").text
+    assert "official" in commands.dispatch(ctx, "level India Russia official").text
+    assert "on" in commands.dispatch(ctx, "digest on").text
+    assert "no longer" in commands.dispatch(ctx, "remove India Russia").text
+    assert store.all() == []
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [("30m", 1800), ("2h", 7200), ("3d", 259200), ("1w", 604800), ("1d 12h", 129600), ("2H", 7200)],
+)
+def test_parse_duration(text: str, seconds: int) -> None:
+    assert commands.parse_duration(text) == timedelta(seconds=seconds)

@@ -1,0 +1,182 @@
+"""The country table: every UN state, what users type, and the config files it reads."""
+
+from __future__ import annotations
+
+import shutil
+import tomllib
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from watchers.countries import CountryTable, FormKind, default_countries
+from watchers.errors import ConfigError
+from watchers.paths import config_dir
+
+CONFIG = config_dir()
+
+
+@pytest.fixture(scope="module")
+def table() -> CountryTable:
+    return default_countries()
+
+
+def test_config_dir_is_the_checkout_config() -> None:
+    assert (CONFIG / "countries.toml").is_file()
+    assert CONFIG.name == "config"
+
+
+def test_every_un_member_and_observer_is_known(table: CountryTable) -> None:
+    records = [table.record(c.code) for c in table.all()]
+    statuses = [r.status for r in records if r is not None]
+    assert statuses.count("member") == 193
+    assert statuses.count("observer") == 2
+    assert table.get("VAT") is not None and table.get("PSE") is not None
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [
+        ("India", "IND"),
+        ("india", "IND"),
+        ("US", "USA"),
+        ("U.S.", "USA"),
+        ("United States of America", "USA"),
+        ("UK", "GBR"),
+        ("Britain", "GBR"),
+        ("UAE", "ARE"),
+        ("DPRK", "PRK"),
+        ("ROK", "KOR"),
+        ("Republic of Korea", "KOR"),
+        ("PRC", "CHN"),
+        ("People's Republic of China", "CHN"),
+        ("Türkiye", "TUR"),
+        ("Turkiye", "TUR"),
+        ("Việt Nam", "VNM"),
+        ("Viet Nam", "VNM"),
+        ("Russian Federation", "RUS"),
+        ("the Netherlands", "NLD"),
+        ("Ivory Coast", "CIV"),
+        ("Côte d'Ivoire", "CIV"),
+        ("Guinea-Bissau", "GNB"),
+        ("Guinea", "GIN"),
+        ("Niger", "NER"),
+        ("Nigeria", "NGA"),
+        ("Dominica", "DMA"),
+        ("Dominican Republic", "DOM"),
+        ("DR Congo", "COD"),
+        ("Republic of the Congo", "COG"),
+        ("RUS", "RUS"),
+        ("de", "DEU"),
+    ],
+)
+def test_lookup_resolves_names_short_forms_and_codes(
+    table: CountryTable, typed: str, code: str
+) -> None:
+    found = table.lookup(typed)
+    assert found is not None and found.code == code
+
+
+@pytest.mark.parametrize("typed", ["Korea", "Congo", "Atlantis", "EU", ""])
+def test_lookup_refuses_ambiguous_and_unknown_names(table: CountryTable, typed: str) -> None:
+    assert table.lookup(typed) is None
+
+
+def test_suggest_offers_both_states_for_an_ambiguous_name(table: CountryTable) -> None:
+    assert [c.code for c in table.suggest("Korea", 2)] == ["KOR", "PRK"]
+    assert {c.code for c in table.suggest("Congo", 2)} == {"COD", "COG"}
+
+
+def test_suggest_finds_a_misspelt_name(table: CountryTable) -> None:
+    assert table.suggest("Phillipines")[0].code == "PHL"
+    assert table.suggest("Kazakstan")[0].code == "KAZ"
+    assert table.suggest("Rusia", limit=1)[0].code == "RUS"
+
+
+def test_leaders_are_dated(table: CountryTable) -> None:
+    on_2020 = {p.name for p in table.leaders_of("USA", date(2020, 6, 1))}
+    on_2022 = {p.name for p in table.leaders_of("USA", date(2022, 6, 1))}
+    assert "Donald Trump" in on_2020 and "Joe Biden" not in on_2020
+    assert "Joe Biden" in on_2022 and "Donald Trump" not in on_2022
+    lavrov = next(p for p in table.leaders if p.name == "Sergey Lavrov")
+    assert lavrov.office_on(date(2025, 3, 24)) == "foreign minister"
+    assert not lavrov.in_office(date(2003, 1, 1))
+
+
+def test_at_least_forty_states_have_leaders(table: CountryTable) -> None:
+    assert len({p.code for p in table.leaders}) >= 40
+
+
+def test_surface_forms_cover_demonyms_prefixes_capitals_and_seats(table: CountryTable) -> None:
+    forms = {(f.text, f.kind): f.code for f in table.surface_forms()}
+    assert forms[("Indo", FormKind.PREFIX)] == "IND"
+    assert forms[("Sino", FormKind.PREFIX)] == "CHN"
+    assert forms[("Franco", FormKind.PREFIX)] == "FRA"
+    assert forms[("Russo", FormKind.PREFIX)] == "RUS"
+    assert forms[("Russian", FormKind.DEMONYM)] == "RUS"
+    assert forms[("New Delhi", FormKind.CAPITAL)] == "IND"
+    assert forms[("Kremlin", FormKind.SEAT)] == "RUS"
+    assert forms[("White House", FormKind.SEAT)] == "USA"
+
+
+# -- the files in config/ ------------------------------------------------------------------
+
+
+def test_countries_file_has_no_duplicate_forms_across_states() -> None:
+    data = tomllib.loads((CONFIG / "countries.toml").read_text(encoding="utf-8"))
+    owner: dict[str, str] = {}
+    clashes = []
+    for row in data["country"]:
+        forms = [row["name"], *row.get("aliases", []), *row.get("abbreviations", [])]
+        for form in forms:
+            if owner.setdefault(form, row["code"]) != row["code"]:
+                clashes.append((form, owner[form], row["code"]))
+    assert clashes == []
+
+
+def test_leaders_name_only_known_states_and_sane_terms() -> None:
+    data = tomllib.loads((CONFIG / "leaders.toml").read_text(encoding="utf-8"))
+    table = CountryTable.load(CONFIG)
+    for row in data["leader"]:
+        assert table.get(row["country"]) is not None, row["name"]
+        assert row["forms"], row["name"]
+        for term in row["terms"]:
+            assert "to" not in term or term["to"] > term["from"], row["name"]
+
+
+def test_not_countries_file_lists_known_codes_only() -> None:
+    data = tomllib.loads((CONFIG / "not_countries.toml").read_text(encoding="utf-8"))
+    table = CountryTable.load(CONFIG)
+    for codes in data["ambiguous"].values():
+        assert all(table.get(c) is not None for c in codes)
+
+
+def test_a_broken_table_reports_every_problem(tmp_path: Path) -> None:
+    for name in ("countries.toml", "leaders.toml", "not_countries.toml"):
+        shutil.copy(CONFIG / name, tmp_path / name)
+    (tmp_path / "countries.toml").write_text(
+        '[[country]]\ncode = "xx"\nname = "Nowhere"\n\n'
+        '[[country]]\ncode = "ABC"\nname = ""\n\n'
+        '[[country]]\ncode = "IND"\nname = "India"\nstatus = "colony"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as caught:
+        CountryTable.load(tmp_path)
+    keys = [p.key for p in caught.value.problems]
+    assert "country[0].code" in keys
+    assert "country[ABC].name" in keys
+    assert "country[IND].status" in keys
+    # leaders of states the broken file no longer lists are reported too
+    assert any(k.endswith(".country") for k in keys)
+    assert all(
+        p.file in ("countries.toml", "leaders.toml", "not_countries.toml")
+        for p in caught.value.problems
+    )
+
+
+def test_invalid_toml_names_the_file(tmp_path: Path) -> None:
+    (tmp_path / "countries.toml").write_text("[[country]\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        CountryTable.load(tmp_path)
+    assert caught.value.problems[0].file == "countries.toml"
+    assert "not valid TOML" in caught.value.problems[0].reason

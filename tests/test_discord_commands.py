@@ -1,0 +1,500 @@
+"""The /watch slash commands, driven by real discord.Interaction objects at the wire.
+
+Each test feeds an INTERACTION_CREATE payload to the client's connection state, exactly as
+the gateway would; discord.py builds the Interaction, the command tree runs our handler,
+and the reply travels back through the library's HTTP code to the fake API, where we read
+the interaction callback body.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import itertools
+import logging
+import os
+import sqlite3
+import sys
+from collections.abc import AsyncIterator, Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yarl
+from discord.gateway import DiscordWebSocket
+from discord.http import Route
+
+from bot.discord.client import DiscordBot, sync_commands, sync_from_cli, token_from_env
+from bot.discord.commands import CommandDeps, manage_requirement, split_message
+from bot.discord.delivery import DEFAULT_API_BASE
+from bot.subscriptions import ConfigSubscription, SubscriptionStore
+from tests.fake_commands import FakeCountries, FakeHistory, FixedClock
+from tests.fake_discord import APPLICATION_ID, FakeDiscord, user_payload
+from watchers.model import Level
+
+GUILD = "1400000000000000001"
+CHANNEL = "1400000000000000002"
+ANALYSTS_ROLE = "1400000000000000003"
+OTHER_ROLE = "1400000000000000004"
+USER = "1400000000000000005"
+
+MANAGE_CHANNELS = 1 << 4
+VIEW_AND_SEND = (1 << 10) | (1 << 11)
+EPHEMERAL = 64
+
+_ids = itertools.count(1500000000000000000)
+
+
+@pytest.fixture
+def store() -> Iterator[SubscriptionStore]:
+    conn = sqlite3.connect(":memory:")
+    s = SubscriptionStore(conn)
+    s.ensure_schema()
+    yield s
+    conn.close()
+
+
+@pytest.fixture
+def history() -> FakeHistory:
+    return FakeHistory(descriptors={"IND-RUS": "special and privileged strategic partnership"})
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock()
+
+
+@pytest.fixture
+def deps(store: SubscriptionStore, history: FakeHistory, clock: FixedClock) -> CommandDeps:
+    return CommandDeps(store, FakeCountries(), history, clock, manage_roles=("Analysts",))
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeDiscord]:
+    server = FakeDiscord()
+    await server.start()
+    yield server
+    await server.close()
+    Route.BASE = DEFAULT_API_BASE
+
+
+def guild_payload() -> dict[str, Any]:
+    """The guild as GUILD_CREATE describes it: roles, so role names can be checked."""
+    return {
+        "id": GUILD,
+        "name": "Analysts' server",
+        "roles": [
+            role_payload(GUILD, "@everyone", 0),
+            role_payload(ANALYSTS_ROLE, "Analysts", 1),
+            role_payload(OTHER_ROLE, "Readers", 2),
+        ],
+        "channels": [],
+    }
+
+
+def role_payload(role_id: str, name: str, position: int) -> dict[str, Any]:
+    return {
+        "id": role_id,
+        "name": name,
+        "color": 0,
+        "hoist": False,
+        "position": position,
+        "permissions": "0",
+        "managed": False,
+        "mentionable": False,
+        "flags": 0,
+    }
+
+
+@pytest.fixture
+async def bot(fake: FakeDiscord, deps: CommandDeps) -> AsyncIterator[DiscordBot]:
+    discord_bot = DiscordBot(deps, api_base=fake.api_base)
+    await discord_bot.login(fake.token)
+    # What GUILD_CREATE would have cached through the guilds intent: the role names.
+    discord_bot.client._connection._add_guild_from_data(guild_payload())  # type: ignore[arg-type]
+    yield discord_bot
+    await discord_bot.close()
+
+
+def option(name: str, value: str, *, focused: bool = False) -> dict[str, Any]:
+    data: dict[str, Any] = {"type": 3, "name": name, "value": value}
+    if focused:
+        data["focused"] = True
+    return data
+
+
+def interaction_payload(
+    sub: str,
+    options: list[dict[str, Any]],
+    *,
+    permissions: int,
+    roles: list[str],
+    kind: int,
+) -> dict[str, Any]:
+    interaction_id = str(next(_ids))
+    return {
+        "id": interaction_id,
+        "application_id": APPLICATION_ID,
+        "type": kind,
+        "token": f"interaction-token-{interaction_id}",
+        "version": 1,
+        "guild_id": GUILD,
+        "guild": {"id": GUILD, "locale": "en-US", "features": []},
+        "channel_id": CHANNEL,
+        "channel": {
+            "id": CHANNEL,
+            "type": 0,
+            "guild_id": GUILD,
+            "name": "ties",
+            "position": 0,
+            "permission_overwrites": [],
+            "nsfw": False,
+            "parent_id": None,
+        },
+        "member": {
+            "user": user_payload(USER, "analyst"),
+            "roles": roles,
+            "joined_at": "2024-01-01T00:00:00+00:00",
+            "deaf": False,
+            "mute": False,
+            "flags": 0,
+            "permissions": str(permissions),
+        },
+        "app_permissions": str(VIEW_AND_SEND),
+        "locale": "en-US",
+        "guild_locale": "en-US",
+        "attachment_size_limit": 8 * 1024 * 1024,
+        "entitlements": [],
+        "authorizing_integration_owners": {"0": GUILD},
+        "context": 0,
+        "data": {
+            "id": "1600000000000000001",
+            "name": "watch",
+            "type": 1,
+            "options": [{"type": 1, "name": sub, "options": options}],
+        },
+    }
+
+
+async def run(
+    bot: DiscordBot,
+    fake: FakeDiscord,
+    sub: str,
+    *options: dict[str, Any],
+    permissions: int = VIEW_AND_SEND,
+    roles: list[str] | None = None,
+    kind: int = 2,
+) -> dict[str, Any]:
+    """Deliver one interaction as the gateway would and return the callback body."""
+    payload = interaction_payload(
+        sub, list(options), permissions=permissions, roles=roles or [], kind=kind
+    )
+    bot.client._connection.parse_interaction_create(payload)  # type: ignore[arg-type]
+    path = rf"/interactions/{payload['id']}/{payload['token']}/callback"
+    (request,) = await fake.wait_for("POST", path)
+    body: dict[str, Any] = request.body
+    return body
+
+
+def pair(a: str = "India", b: str = "Russia") -> tuple[dict[str, Any], dict[str, Any]]:
+    return option("first", a), option("second", b)
+
+
+async def test_add_by_a_manager_stores_and_announces(
+    bot: DiscordBot, fake: FakeDiscord, store: SubscriptionStore
+) -> None:
+    body = await run(bot, fake, "add", *pair("Bharat", "RUS"), permissions=MANAGE_CHANNELS)
+
+    assert body["type"] == 4
+    assert body["data"]["content"] == (
+        "This channel now watches India–Russia (alerts from level reported). "
+        "Current wording: “special and privileged strategic partnership”."
+    )
+    assert body["data"].get("flags", 0) & EPHEMERAL == 0
+    assert body["data"]["allowed_mentions"] == {"parse": []}
+    sub = store.get("discord", CHANNEL, "IND-RUS")
+    assert sub is not None and sub.created_by == USER
+
+
+async def test_add_without_permission_is_refused(
+    bot: DiscordBot, fake: FakeDiscord, store: SubscriptionStore
+) -> None:
+    body = await run(bot, fake, "add", *pair(), roles=[OTHER_ROLE])
+
+    assert body["data"]["flags"] & EPHEMERAL
+    assert body["data"]["content"] == (
+        "Changing the pairs this channel watches needs the Manage Channels permission "
+        "or the “Analysts” role."
+    )
+    assert store.all() == []
+
+
+async def test_a_manager_role_may_change_subscriptions(
+    bot: DiscordBot, fake: FakeDiscord, store: SubscriptionStore
+) -> None:
+    body = await run(bot, fake, "add", *pair(), roles=[ANALYSTS_ROLE])
+    assert "now watches India–Russia" in body["data"]["content"]
+    assert [s.pair_key for s in store.all()] == ["IND-RUS"]
+
+
+async def test_unknown_country_is_answered_with_suggestions(
+    bot: DiscordBot, fake: FakeDiscord, store: SubscriptionStore
+) -> None:
+    body = await run(bot, fake, "add", *pair("Indonesai", "Russia"), permissions=MANAGE_CHANNELS)
+    assert body["data"]["flags"] & EPHEMERAL
+    assert "Did you mean: Indonesia" in body["data"]["content"]
+    assert store.all() == []
+
+
+async def test_list_is_ephemeral_and_needs_no_permission(
+    bot: DiscordBot, fake: FakeDiscord, store: SubscriptionStore, clock: FixedClock
+) -> None:
+    store.load_config([ConfigSubscription("discord", CHANNEL, "IND-RUS")], now=clock.now())
+    body = await run(bot, fake, "list")
+    assert body["data"]["flags"] & EPHEMERAL
+    assert body["data"]["content"].splitlines() == [
+        "This channel watches 1 pair (daily digest off):",
+        "• India–Russia: “special and privileged strategic partnership” · level reported"
+        " · set in the config file",
+    ]
+
+
+async def test_remove_of_a_config_pair_points_to_the_config(
+    bot: DiscordBot, fake: FakeDiscord, store: SubscriptionStore, clock: FixedClock
+) -> None:
+    store.load_config([ConfigSubscription("discord", CHANNEL, "IND-RUS")], now=clock.now())
+    body = await run(bot, fake, "remove", *pair(), permissions=MANAGE_CHANNELS)
+    assert "config file" in body["data"]["content"]
+    assert len(store.all()) == 1
+
+
+async def test_remove_a_chat_pair(
+    bot: DiscordBot, fake: FakeDiscord, store: SubscriptionStore, clock: FixedClock
+) -> None:
+    store.add("discord", CHANNEL, "IND-RUS", now=clock.now())
+    body = await run(bot, fake, "remove", *pair("Russia", "India"), roles=[ANALYSTS_ROLE])
+    assert body["data"]["content"] == "This channel no longer watches India–Russia."
+    assert store.all() == []
+
+
+async def test_mute_level_and_digest_are_stored(
+    bot: DiscordBot, fake: FakeDiscord, store: SubscriptionStore, clock: FixedClock
+) -> None:
+    store.add("discord", CHANNEL, "IND-RUS", now=clock.now())
+
+    muted = await run(
+        bot, fake, "mute", *pair(), option("duration", "3d"), permissions=MANAGE_CHANNELS
+    )
+    levelled = await run(
+        bot, fake, "level", *pair(), option("level", "multi-source"), permissions=MANAGE_CHANNELS
+    )
+    digest = await run(bot, fake, "digest", option("state", "on"), permissions=MANAGE_CHANNELS)
+
+    assert muted["data"]["content"] == (
+        "India–Russia is muted in this channel until 2025-03-17 09:30 UTC."
+    )
+    assert "once a change is multi-source" in levelled["data"]["content"]
+    assert digest["data"]["content"].startswith("Daily digest on")
+    sub = store.get("discord", CHANNEL, "IND-RUS")
+    assert sub is not None
+    assert sub.muted_until == clock.now() + timedelta(days=3)
+    assert sub.min_level is Level.MULTI_SOURCE
+    assert sub.digest is True
+
+
+async def test_history_and_why_read_the_history(
+    bot: DiscordBot, fake: FakeDiscord, history: FakeHistory
+) -> None:
+    history.decisions[("IND-RUS", "discord", CHANNEL)] = ("not alerted", "flip-flop")
+    told = await run(bot, fake, "history", *pair())
+    why = await run(bot, fake, "why", *pair())
+    assert told["data"]["content"].startswith(
+        "India–Russia now: “special and privileged strategic partnership”."
+    )
+    assert why["data"]["content"].splitlines()[0] == (
+        "Last decision for India–Russia here: not alerted, flip-flop."
+    )
+    assert told["data"]["flags"] & EPHEMERAL and why["data"]["flags"] & EPHEMERAL
+
+
+async def test_help(bot: DiscordBot, fake: FakeDiscord) -> None:
+    body = await run(bot, fake, "help")
+    assert body["data"]["content"].startswith("/watch follows")
+    assert body["data"]["flags"] & EPHEMERAL
+
+
+async def test_autocomplete_offers_countries(bot: DiscordBot, fake: FakeDiscord) -> None:
+    body = await run(
+        bot, fake, "add", option("first", "Ind", focused=True), option("second", ""), kind=4
+    )
+    assert body["type"] == 8
+    names = [c["name"] for c in body["data"]["choices"]]
+    assert names[:2] == ["India", "Indonesia"]
+    assert all(c["name"] == c["value"] for c in body["data"]["choices"])
+
+
+async def test_autocomplete_with_nothing_typed_offers_this_channels_countries(
+    bot: DiscordBot, fake: FakeDiscord, store: SubscriptionStore, clock: FixedClock
+) -> None:
+    store.add("discord", CHANNEL, "USA-VNM", now=clock.now())
+    body = await run(
+        bot, fake, "remove", option("first", "", focused=True), option("second", ""), kind=4
+    )
+    assert [c["name"] for c in body["data"]["choices"]] == ["United States", "Vietnam"]
+
+
+async def test_a_long_reply_continues_in_followups(
+    bot: DiscordBot,
+    fake: FakeDiscord,
+    store: SubscriptionStore,
+    history: FakeHistory,
+    clock: FixedClock,
+) -> None:
+    codes = ["CHN", "IDN", "IND", "PAK", "RUS", "USA", "VNM"]
+    keys = [f"{a}-{b}" for i, a in enumerate(codes) for b in codes[i + 1 :]]
+    for key in keys:
+        store.add("discord", CHANNEL, key, now=clock.now())
+        history.descriptors[key] = "comprehensive strategic partnership of coordination " * 2
+    first = await run(bot, fake, "list")
+    followups = await fake.wait_for("POST", rf"/webhooks/{APPLICATION_ID}/interaction-token-.*")
+
+    texts = [first["data"]["content"]] + [r.body["content"] for r in followups]
+    assert all(len(t) <= 2000 for t in texts)
+    assert len(texts) >= 2
+    assert sum(t.count("•") for t in texts) == len(keys) == 21
+    assert all(r.body["flags"] & EPHEMERAL for r in followups)
+
+
+async def test_sync_to_a_guild_registers_the_group(bot: DiscordBot, fake: FakeDiscord) -> None:
+    names = await bot.sync(int(GUILD))
+    assert names == ["watch"]
+    (put,) = fake.sent("PUT", rf"/applications/{APPLICATION_ID}/guilds/{GUILD}/commands")
+    (watch,) = put.body
+    subcommands = {o["name"]: o for o in watch["options"]}
+    assert set(subcommands) == {
+        "add",
+        "remove",
+        "list",
+        "history",
+        "mute",
+        "level",
+        "why",
+        "digest",
+        "help",
+    }
+    add_first = subcommands["add"]["options"][0]
+    assert (add_first["name"], add_first["autocomplete"], add_first["required"]) == (
+        "first",
+        True,
+        True,
+    )
+    level_choices = [c["value"] for c in subcommands["level"]["options"][2]["choices"]]
+    assert level_choices == ["reported", "multi-source", "official"]
+    assert watch["contexts"] == [0]
+
+
+async def test_sync_commands_globally(fake: FakeDiscord) -> None:
+    names = await sync_commands(fake.token, api_base=fake.api_base)
+    assert names == ["watch"]
+    assert len(fake.sent("PUT", rf"/applications/{APPLICATION_ID}/commands")) == 1
+
+
+def test_token_comes_from_the_environment() -> None:
+    assert token_from_env({"DISCORD_TOKEN": " abc "}) == "abc"
+    assert token_from_env({"DISCORD_TOKEN": ""}) is None
+    assert token_from_env({}) is None
+
+
+def test_refusal_names_what_is_needed() -> None:
+    assert manage_requirement(()) == "the Manage Channels permission"
+    assert manage_requirement(("Analysts", "Editors")) == (
+        "the Manage Channels permission or the “Analysts” or “Editors” roles"
+    )
+
+
+def test_split_message_keeps_lines_whole() -> None:
+    text = "\n".join(f"line {i:03d} " + "x" * 40 for i in range(100))
+    chunks = split_message(text, limit=500)
+    assert all(len(c) <= 500 for c in chunks)
+    assert "\n".join(chunks) == text
+    assert split_message("y" * 1200, limit=500) == ["y" * 500, "y" * 500, "y" * 200]
+
+
+async def test_discord_sync_subcommand(fake: FakeDiscord) -> None:
+    out = io.StringIO()
+    env = {"DISCORD_TOKEN": fake.token}
+    status = await sync_from_cli(fake.api_base, int(GUILD), out, env)
+    assert (status, out.getvalue()) == (0, f"registered /watch in guild {GUILD}\n")
+    assert len(fake.sent("PUT", rf"/applications/{APPLICATION_ID}/guilds/{GUILD}/commands")) == 1
+
+
+async def test_discord_sync_without_or_with_a_wrong_token(
+    fake: FakeDiscord, caplog: pytest.LogCaptureFixture
+) -> None:
+    out = io.StringIO()
+    assert await sync_from_cli(fake.api_base, None, out, {}) == 2
+    assert "set DISCORD_TOKEN" in caplog.text
+    assert await sync_from_cli(fake.api_base, None, out, {"DISCORD_TOKEN": "wrong-secret"}) == 1
+    assert "Discord refused the token in DISCORD_TOKEN" in caplog.text
+    assert "wrong-secret" not in caplog.text
+    assert out.getvalue() == ""
+    assert fake.sent("PUT", r"/applications/.*") == []
+
+
+async def test_the_bot_answers_over_the_gateway(
+    fake: FakeDiscord,
+    deps: CommandDeps,
+    store: SubscriptionStore,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(fake.gateway_url))
+    fake.guilds.append(guild_payload())
+    bot = DiscordBot(deps, api_base=fake.api_base)
+    await bot.start(fake.token)
+    try:
+        await asyncio.wait_for(bot.client.wait_until_ready(), timeout=10)
+        identify = next(m for m in fake.gateway_received if m["op"] == 2)
+        assert identify["d"]["intents"] == 1  # guilds only, nothing privileged
+        assert identify["d"]["token"] == fake.token
+
+        payload = interaction_payload(
+            "add", list(pair()), permissions=VIEW_AND_SEND, roles=[ANALYSTS_ROLE], kind=2
+        )
+        await fake.dispatch("INTERACTION_CREATE", payload)
+        (callback,) = await fake.wait_for(
+            "POST", rf"/interactions/{payload['id']}/{payload['token']}/callback"
+        )
+    finally:
+        await bot.close()
+    assert "now watches India–Russia" in callback.body["data"]["content"]
+    assert [s.pair_key for s in store.all()] == ["IND-RUS"]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_the_cli_registers_the_commands(fake: FakeDiscord, tmp_path: Path) -> None:
+    config = tmp_path / "watchlist.toml"
+    config.write_text(f'[discord]\napi_base = "{fake.api_base}"\n', encoding="utf-8")
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": str(root), "DISCORD_TOKEN": fake.token}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "--config",
+        str(config),
+        "discord",
+        "sync",
+        "--guild",
+        GUILD,
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode == 0, err.decode()
+    assert out.decode() == f"registered /watch in guild {GUILD}\n"
+    assert fake.token not in err.decode()
+    assert len(fake.sent("PUT", rf"/applications/{APPLICATION_ID}/guilds/{GUILD}/commands")) == 1

@@ -1,0 +1,333 @@
+"""Discord delivery at the wire: discord.py's real HTTP code against a local fake API."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+
+import discord
+import pytest
+from discord.http import Route
+
+from bot.config import SubscriptionSpec
+from bot.discord.delivery import (
+    DEFAULT_API_BASE,
+    ChannelPacer,
+    DiscordDelivery,
+    DiscordWebhookDelivery,
+    MessageGone,
+    use_api_base,
+    webhook_senders,
+    webhook_url_from_env,
+)
+from tests.fake_discord import FakeDiscord
+from watchers.errors import ConfigError, DeliveryError
+from watchers.model import Country, Pair
+
+CHANNEL = "1200000000000000001"
+OTHER = "1200000000000000002"
+WEBHOOK_ID = "1250000000000000001"
+WEBHOOK_TOKEN = "w" * 68
+WEBHOOK_URL = f"https://discord.com/api/webhooks/{WEBHOOK_ID}/{WEBHOOK_TOKEN}"
+
+ALERT = {
+    "content": "",
+    "embeds": [
+        {
+            "title": "India–Russia: rewording",
+            "description": "~~special and~~ **particularly** privileged strategic partnership",
+            "color": 0xF1C40F,
+            "fields": [{"name": "Level", "value": "reported", "inline": True}],
+        }
+    ],
+}
+
+
+class FakeTime:
+    """A monotonic clock whose sleep only moves the clock, recording each wait."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+        self.sleeps: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeDiscord]:
+    server = FakeDiscord()
+    await server.start()
+    yield server
+    await server.close()
+    Route.BASE = DEFAULT_API_BASE
+
+
+@pytest.fixture
+async def delivery(fake: FakeDiscord) -> AsyncIterator[DiscordDelivery]:
+    sender = await DiscordDelivery.login(
+        fake.token, api_base=fake.api_base, pacer=ChannelPacer(interval=0)
+    )
+    yield sender
+    await sender.close()
+
+
+async def test_post_sends_the_payload_with_the_bot_token(
+    fake: FakeDiscord, delivery: DiscordDelivery
+) -> None:
+    message_id = await delivery.post(CHANNEL, ALERT)
+
+    (request,) = fake.sent("POST", f"/channels/{CHANNEL}/messages")
+    assert request.headers["Authorization"] == "Bot fake-bot-token"
+    assert request.body["embeds"] == ALERT["embeds"]
+    assert fake.messages[CHANNEL][message_id]["embeds"][0]["title"] == "India–Russia: rewording"
+    # login checked the token first
+    assert fake.requests[0].path == "/users/@me"
+
+
+async def test_feed_text_never_pings(fake: FakeDiscord, delivery: DiscordDelivery) -> None:
+    payload = {"content": "@everyone look", "allowed_mentions": {"parse": ["everyone"]}}
+    await delivery.post(CHANNEL, payload)
+    (request,) = fake.sent("POST", f"/channels/{CHANNEL}/messages")
+    assert request.body["allowed_mentions"] == {"parse": [], "replied_user": False}
+
+
+async def test_edit_replaces_the_message(fake: FakeDiscord, delivery: DiscordDelivery) -> None:
+    message_id = await delivery.post(CHANNEL, ALERT)
+    updated = {
+        **ALERT,
+        "embeds": [{**ALERT["embeds"][0], "title": "India–Russia: rewording (3 outlets)"}],
+    }
+
+    await delivery.edit(CHANNEL, message_id, updated)
+
+    (patch,) = fake.sent("PATCH", f"/channels/{CHANNEL}/messages/{message_id}")
+    assert patch.body["embeds"][0]["title"] == "India–Russia: rewording (3 outlets)"
+    stored = fake.messages[CHANNEL][message_id]
+    assert stored["embeds"][0]["title"] == "India–Russia: rewording (3 outlets)"
+    assert stored["edited_timestamp"] is not None
+
+
+async def test_editing_a_deleted_message_is_not_a_gone_channel(
+    fake: FakeDiscord, delivery: DiscordDelivery
+) -> None:
+    with pytest.raises(MessageGone) as caught:
+        await delivery.edit(CHANNEL, "1300000000000009999", ALERT)
+    assert caught.value.permanent is False
+    assert "Unknown Message" in caught.value.message
+
+
+async def test_reply_references_the_original(fake: FakeDiscord, delivery: DiscordDelivery) -> None:
+    original = await delivery.post(CHANNEL, ALERT)
+    answer = await delivery.reply(CHANNEL, original, {"content": "Now also reported by TASS."})
+
+    assert answer != original
+    request = fake.sent("POST", f"/channels/{CHANNEL}/messages")[-1]
+    assert request.body["message_reference"] == {
+        "message_id": original,
+        "channel_id": CHANNEL,
+        "fail_if_not_exists": False,
+    }
+    assert fake.messages[CHANNEL][answer]["content"] == "Now also reported by TASS."
+
+
+async def test_a_429_is_retried_by_the_library(
+    fake: FakeDiscord, delivery: DiscordDelivery
+) -> None:
+    fake.fail("POST", f"/channels/{CHANNEL}/messages", 429, retry_after=0.01)
+    message_id = await delivery.post(CHANNEL, ALERT)
+    assert len(fake.sent("POST", f"/channels/{CHANNEL}/messages")) == 2
+    assert list(fake.messages[CHANNEL]) == [message_id]
+
+
+async def test_a_429_without_via_is_not_retried(
+    fake: FakeDiscord, delivery: DiscordDelivery
+) -> None:
+    # Without Via discord.py assumes a Cloudflare ban: it gives up, and so do we, for now.
+    fake.fail("POST", f"/channels/{CHANNEL}/messages", 429, retry_after=0.01, via=False)
+    with pytest.raises(DeliveryError) as caught:
+        await delivery.post(CHANNEL, ALERT)
+    assert caught.value.permanent is False
+    assert len(fake.sent("POST", f"/channels/{CHANNEL}/messages")) == 1
+
+
+@pytest.mark.parametrize(
+    ("status", "text"), [(403, "Missing Permissions"), (404, "Unknown Channel")]
+)
+async def test_forbidden_or_missing_channel_is_permanent(
+    fake: FakeDiscord, delivery: DiscordDelivery, status: int, text: str
+) -> None:
+    fake.fail("POST", f"/channels/{CHANNEL}/messages", status)
+    with pytest.raises(DeliveryError) as caught:
+        await delivery.post(CHANNEL, ALERT)
+    error = caught.value
+    assert error.permanent is True
+    assert error.channel == CHANNEL
+    assert text in error.message
+    assert isinstance(error.__cause__, discord.HTTPException)
+    # the library does not retry these, and neither do we
+    assert len(fake.sent("POST", f"/channels/{CHANNEL}/messages")) == 1
+
+
+async def test_a_rejected_payload_is_not_permanent(
+    fake: FakeDiscord, delivery: DiscordDelivery
+) -> None:
+    fake.fail("POST", f"/channels/{CHANNEL}/messages", 400)
+    with pytest.raises(DeliveryError) as caught:
+        await delivery.post(CHANNEL, ALERT)
+    assert caught.value.permanent is False
+    assert "Invalid Form Body" in caught.value.message
+
+
+async def test_an_unreachable_api_is_not_permanent(fake: FakeDiscord) -> None:
+    sender = await DiscordDelivery.login(fake.token, api_base=fake.api_base)
+    await fake.close()
+    try:
+        with pytest.raises(DeliveryError) as caught:
+            await sender.post(CHANNEL, ALERT)
+        assert caught.value.permanent is False
+        assert "network error" in caught.value.message
+    finally:
+        await sender.close()
+
+
+async def test_a_wrong_token_fails_login(fake: FakeDiscord) -> None:
+    with pytest.raises(discord.LoginFailure):
+        await DiscordDelivery.login("not-the-token", api_base=fake.api_base)
+
+
+async def test_the_token_is_never_logged(
+    fake: FakeDiscord, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    fake.fail("POST", f"/channels/{CHANNEL}/messages", 403)
+    sender = await DiscordDelivery.login(
+        fake.token, api_base=fake.api_base, pacer=ChannelPacer(interval=0)
+    )
+    try:
+        with pytest.raises(DeliveryError):
+            await sender.post(CHANNEL, ALERT)
+        await sender.post(CHANNEL, ALERT)
+    finally:
+        await sender.close()
+    assert caplog.records, "discord.py logs requests at DEBUG"
+    assert fake.token not in caplog.text
+
+
+async def test_each_channel_is_paced(fake: FakeDiscord) -> None:
+    time = FakeTime()
+    pacer = ChannelPacer(1.0, clock=time.clock, sleep=time.sleep)
+    sender = await DiscordDelivery.login(fake.token, api_base=fake.api_base, pacer=pacer)
+    try:
+        await sender.post(CHANNEL, ALERT)
+        await sender.post(OTHER, ALERT)
+        await sender.post(CHANNEL, ALERT)
+        await sender.post(CHANNEL, ALERT)
+        assert time.sleeps == [1.0, 1.0]
+        time.now += 5
+        await sender.post(CHANNEL, ALERT)
+        assert time.sleeps == [1.0, 1.0]
+    finally:
+        await sender.close()
+    assert len(fake.sent("POST", f"/channels/{CHANNEL}/messages")) == 4
+
+
+# Webhook mode
+
+
+@pytest.fixture
+async def webhook(fake: FakeDiscord) -> AsyncIterator[DiscordWebhookDelivery]:
+    use_api_base(fake.api_base)
+    sender = DiscordWebhookDelivery(WEBHOOK_URL, pacer=ChannelPacer(interval=0))
+    yield sender
+    await sender.close()
+
+
+async def test_webhook_send_waits_for_the_message(
+    fake: FakeDiscord, webhook: DiscordWebhookDelivery
+) -> None:
+    message_id = await webhook.post("analysts", ALERT)
+
+    (request,) = fake.sent("POST", f"/webhooks/{WEBHOOK_ID}/{WEBHOOK_TOKEN}")
+    assert request.query["wait"] == "1"
+    assert "Authorization" not in request.headers
+    assert request.body["embeds"][0]["title"] == "India–Russia: rewording"
+    assert request.body["embeds"][0]["fields"] == ALERT["embeds"][0]["fields"]
+    assert request.body["allowed_mentions"] == {"parse": []}
+    assert message_id in fake.messages[f"webhook:{WEBHOOK_ID}"]
+
+
+async def test_webhook_edit_and_reply(fake: FakeDiscord, webhook: DiscordWebhookDelivery) -> None:
+    message_id = await webhook.post("analysts", ALERT)
+    await webhook.edit("analysts", message_id, {"content": "updated", "embeds": ALERT["embeds"]})
+    follow = await webhook.reply("analysts", message_id, {"content": "Confirmed by the MFA."})
+
+    (patch,) = fake.sent("PATCH", f"/webhooks/{WEBHOOK_ID}/{WEBHOOK_TOKEN}/messages/{message_id}")
+    assert patch.body["content"] == "updated"
+    assert fake.messages[f"webhook:{WEBHOOK_ID}"][follow]["content"] == "Confirmed by the MFA."
+
+
+async def test_webhook_429_is_retried(fake: FakeDiscord, webhook: DiscordWebhookDelivery) -> None:
+    fake.fail("POST", f"/webhooks/{WEBHOOK_ID}/.*", 429, retry_after=0.01)
+    await webhook.post("analysts", ALERT)
+    assert len(fake.sent("POST", f"/webhooks/{WEBHOOK_ID}/.*")) == 2
+
+
+@pytest.mark.parametrize(("status", "code"), [(404, 10015), (403, 50013), (401, 50027)])
+async def test_a_deleted_or_revoked_webhook_is_permanent(
+    fake: FakeDiscord, webhook: DiscordWebhookDelivery, status: int, code: int
+) -> None:
+    fake.fail("POST", f"/webhooks/{WEBHOOK_ID}/.*", status, code=code, message="Unknown Webhook")
+    with pytest.raises(DeliveryError) as caught:
+        await webhook.post("analysts", ALERT)
+    assert caught.value.permanent is True
+    assert caught.value.channel == "analysts"
+    assert WEBHOOK_TOKEN not in str(caught.value)
+
+
+def test_webhook_url_comes_from_the_named_variable() -> None:
+    env = {"PW_DISCORD_WEBHOOK_ANALYSTS": WEBHOOK_URL}
+    assert webhook_url_from_env("PW_DISCORD_WEBHOOK_ANALYSTS", env) == WEBHOOK_URL
+    sender = DiscordWebhookDelivery.from_env("PW_DISCORD_WEBHOOK_ANALYSTS", env)
+    assert WEBHOOK_TOKEN not in repr(sender)
+
+
+def test_a_missing_or_malformed_webhook_variable_is_a_config_error() -> None:
+    with pytest.raises(ConfigError) as missing:
+        webhook_url_from_env("PW_HOOK", {})
+    assert str(missing.value) == "environment: PW_HOOK: is not set (Discord webhook URL)"
+    bad = "https://example.org/hooks/secret-value"
+    with pytest.raises(ConfigError) as malformed:
+        webhook_url_from_env("PW_HOOK", {"PW_HOOK": bad})
+    assert "secret-value" not in str(malformed.value)
+    assert "is not a Discord webhook URL" in str(malformed.value)
+
+
+def test_webhook_senders_for_the_config_channels() -> None:
+    india, russia = Country("IND", "India"), Country("RUS", "Russia")
+    pairs = (Pair.of(india, russia),)
+    specs = [
+        SubscriptionSpec("discord", "analysts", pairs, webhook_env="PW_HOOK_ANALYSTS"),
+        SubscriptionSpec("discord", "1200000000000000001", pairs),
+        SubscriptionSpec("slack", "C1", pairs),
+    ]
+    senders = webhook_senders(specs, {"PW_HOOK_ANALYSTS": WEBHOOK_URL})
+    assert list(senders) == ["analysts"]
+
+
+def test_webhook_senders_list_every_missing_variable() -> None:
+    pairs = (Pair.of(Country("IND", "India"), Country("RUS", "Russia")),)
+    specs = [
+        SubscriptionSpec("discord", "a", pairs, webhook_env="PW_HOOK_A"),
+        SubscriptionSpec("discord", "b", pairs, webhook_env="PW_HOOK_B"),
+    ]
+    with pytest.raises(ConfigError) as caught:
+        webhook_senders(specs, {"PW_HOOK_B": "https://example.org/not-a-hook"})
+    assert [(p.key, p.reason) for p in caught.value.problems] == [
+        ("PW_HOOK_A", "is not set (Discord webhook URL)"),
+        ("PW_HOOK_B", "is not a Discord webhook URL"),
+    ]

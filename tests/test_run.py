@@ -1,0 +1,52 @@
+"""``partnership-watch run`` polls on a schedule and stops cleanly on SIGTERM."""
+
+import os
+import selectors
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from pytest_httpserver import HTTPServer
+
+from tests.feeds import rss
+
+
+def test_run_polls_then_stops_cleanly_on_sigterm(tmp_path: Path, httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/desk.xml").respond_with_data(
+        rss(("1", "t", "India and France hailed their strategic partnership."))
+    )
+    config = tmp_path / "watchlist.toml"
+    config.write_text(
+        f"""
+[defaults]
+baseline = false
+[store]
+path = "{tmp_path / "store.sqlite3"}"
+[[feeds]]
+name = "Desk"
+url = "{httpserver.url_for("/desk.xml")}"
+[watch]
+pairs = [["France", "India"]]
+""",
+        encoding="utf-8",
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "--config", str(config), "--format", "json", "run"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    assert process.stdout is not None
+    waiting = selectors.DefaultSelector()
+    waiting.register(process.stdout, selectors.EVENT_READ)
+    # a guard against hanging the suite, not a timing assertion
+    printed = bool(waiting.select(timeout=60))
+    first_alert = process.stdout.readline() if printed else ""
+    waiting.close()
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=60)
+    assert '"pair": ["FRA", "IND"]' in first_alert, err
+    assert process.returncode == 0, err
+    assert "stopped" in err and "Traceback" not in err

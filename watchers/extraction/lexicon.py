@@ -1,0 +1,156 @@
+"""The descriptor lexicon: head nouns, modifiers, tails and cues, read from config."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from watchers.errors import ConfigError, Problem
+from watchers.paths import config_dir
+
+FILE = "descriptors.toml"
+
+# Every list the file must hold, as (section, key).
+KEYS: tuple[tuple[str, str], ...] = (
+    ("heads", "relation"),
+    ("heads", "bare"),
+    ("heads", "weak"),
+    ("heads", "level"),
+    ("heads", "needs_tail"),
+    ("heads", "person"),
+    ("heads", "phrases"),
+    ("modifiers", "qualifying"),
+    ("modifiers", "strong"),
+    ("modifiers", "level"),
+    ("modifiers", "neutral"),
+    ("modifiers", "adverbs"),
+    ("modifiers", "stop"),
+    ("modifiers", "reject"),
+    ("modifiers", "suffixes"),
+    ("modifiers", "not_modifiers"),
+    ("tails", "nouns"),
+    ("tails", "modifiers"),
+    ("tails", "places"),
+    ("tails", "documents"),
+    ("cues", "negation"),
+    ("cues", "not_negation"),
+    ("cues", "rejection"),
+    ("cues", "clause_breaks"),
+    ("cues", "speech"),
+    ("cues", "titles"),
+    ("cues", "anaphora"),
+    ("cues", "non_states"),
+)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Word sets the extractor decides with; all lower case."""
+
+    heads: frozenset[str]
+    bare_heads: frozenset[str]
+    weak_heads: frozenset[str]
+    level_heads: frozenset[str]
+    tail_heads: frozenset[str]
+    person_heads: frozenset[str]
+    phrases: tuple[str, ...]
+    qualifying: frozenset[str]
+    strong: frozenset[str]
+    level_modifiers: frozenset[str]
+    neutral: frozenset[str]
+    adverbs: frozenset[str]
+    stop: frozenset[str]
+    reject: frozenset[str]
+    suffixes: tuple[str, ...]
+    not_modifiers: frozenset[str]
+    tail_nouns: frozenset[str]
+    tail_modifiers: frozenset[str]
+    places: tuple[str, ...]
+    documents: frozenset[str]
+    negation: tuple[str, ...]
+    not_negation: tuple[str, ...]
+    rejection: frozenset[str]
+    clause_breaks: frozenset[str]
+    speech: frozenset[str]
+    titles: frozenset[str]
+    anaphora: tuple[str, ...]
+    non_states: frozenset[str]
+
+
+def load_lexicon(directory: Path | None = None) -> Lexicon:
+    """Read ``descriptors.toml``; ConfigError lists every problem found."""
+    path = (directory or config_dir()) / FILE
+    problems: list[Problem] = []
+    data: dict[str, Any] = {}
+    try:
+        with path.open("rb") as f:
+            data = tomllib.load(f)
+    except FileNotFoundError:
+        raise ConfigError([Problem(FILE, "-", "file is missing")]) from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError([Problem(FILE, "-", f"not valid TOML: {e}")]) from e
+    lists: dict[tuple[str, str], list[str]] = {}
+    for section, key in KEYS:
+        value = data.get(section, {}).get(key)
+        where = f"{section}.{key}"
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            problems.append(Problem(FILE, where, "must be a list of non-empty strings"))
+            continue
+        words = [str(v) for v in value]
+        upper = [w for w in words if w != w.lower()]
+        if upper:
+            problems.append(Problem(FILE, where, f"must be lower case: {upper}"))
+        dupes = sorted({w for w in words if words.count(w) > 1})
+        if dupes:
+            problems.append(Problem(FILE, where, f"listed twice: {dupes}"))
+        lists[(section, key)] = words
+    for section, keys in data.items():
+        if isinstance(keys, dict):
+            for key in keys:
+                if (section, key) not in KEYS:
+                    problems.append(Problem(FILE, f"{section}.{key}", "unknown key"))
+    if problems:
+        raise ConfigError(problems)
+    relation = set(lists[("heads", "relation")])
+    for key in ("bare", "weak", "level", "needs_tail", "person"):
+        missing = sorted(set(lists[("heads", key)]) - relation)
+        if missing:
+            problems.append(Problem(FILE, f"heads.{key}", f"not in heads.relation: {missing}"))
+    if problems:
+        raise ConfigError(problems)
+
+    def s(section: str, key: str) -> frozenset[str]:
+        return frozenset(lists[(section, key)])
+
+    return Lexicon(
+        heads=s("heads", "relation"),
+        bare_heads=s("heads", "bare"),
+        weak_heads=s("heads", "weak"),
+        level_heads=s("heads", "level"),
+        tail_heads=s("heads", "needs_tail"),
+        person_heads=s("heads", "person"),
+        phrases=tuple(lists[("heads", "phrases")]),
+        qualifying=s("modifiers", "qualifying"),
+        strong=s("modifiers", "strong"),
+        level_modifiers=s("modifiers", "level"),
+        neutral=s("modifiers", "neutral"),
+        adverbs=s("modifiers", "adverbs"),
+        stop=s("modifiers", "stop"),
+        reject=s("modifiers", "reject"),
+        suffixes=tuple(lists[("modifiers", "suffixes")]),
+        not_modifiers=s("modifiers", "not_modifiers"),
+        tail_nouns=s("tails", "nouns"),
+        tail_modifiers=s("tails", "modifiers"),
+        places=tuple(lists[("tails", "places")]),
+        documents=s("tails", "documents"),
+        negation=tuple(lists[("cues", "negation")]),
+        not_negation=tuple(lists[("cues", "not_negation")]),
+        rejection=s("cues", "rejection"),
+        clause_breaks=s("cues", "clause_breaks"),
+        speech=s("cues", "speech"),
+        titles=s("cues", "titles"),
+        anaphora=tuple(lists[("cues", "anaphora")]),
+        non_states=s("cues", "non_states"),
+    )

@@ -1,0 +1,302 @@
+"""Finding states in text: names, short forms, demonyms, capitals, seats and leaders.
+
+One Aho-Corasick pass over the lower-cased text finds every candidate; then the rules
+that a careful reader applies decide which candidates stand for a state: word
+boundaries, case ("turkey", "china" and "us" are words), the longest match ("Guinea-Bissau"
+over "Guinea", "New Mexico" over "Mexico"), places ("the Indian Ocean"), people ("George
+Washington", "Hunter Biden") and the entry's date for leaders.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+import ahocorasick
+
+from watchers.countries import CountryTable, FormKind, Leader, SurfaceForm
+from watchers.extraction.text import lower, normalize
+
+STATE_KINDS = frozenset(
+    {
+        FormKind.NAME,
+        FormKind.ALIAS,
+        FormKind.ABBREVIATION,
+        FormKind.DEMONYM,
+        FormKind.PREFIX,
+        FormKind.CAPITAL,
+        FormKind.SEAT,
+        FormKind.LEADER,
+    }
+)
+
+# Capitalised words that may stand before a name without making it part of a longer name.
+_FUNCTION_CAPS = frozenset(
+    [
+        "the",
+        "in",
+        "at",
+        "on",
+        "for",
+        "from",
+        "to",
+        "with",
+        "and",
+        "but",
+        "or",
+        "as",
+        "by",
+        "of",
+        "that",
+        "when",
+        "while",
+        "after",
+        "before",
+        "since",
+        "both",
+        "between",
+        "meanwhile",
+        "however",
+        "yet",
+        "if",
+        "although",
+        "though",
+        "today",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "president",
+        "prime",
+        "minister",
+        "pm",
+        "fm",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "king",
+        "queen",
+        "chancellor",
+        "premier",
+        "emir",
+        "prince",
+        "crown",
+        "secretary",
+        "foreign",
+        "general",
+        "vice",
+        "leader",
+        "chairman",
+        "sheikh",
+        "ayatollah",
+        "comrade",
+        "senator",
+        "state",
+        "counterpart",
+        "former",
+        "then",
+        "new",
+        "said",
+        "says",
+        "told",
+        "according",
+        "also",
+        "where",
+        "why",
+        "how",
+        "what",
+        "who",
+        "whom",
+        "whose",
+        "which",
+        "this",
+        "these",
+        "those",
+        "his",
+        "her",
+        "its",
+        "their",
+        "our",
+        "my",
+        "your",
+        "we",
+        "he",
+        "she",
+        "they",
+        "it",
+        "is",
+        "are",
+        "was",
+        "were",
+        "has",
+        "have",
+        "had",
+        "did",
+        "does",
+        "do",
+        "will",
+        "would",
+        "can",
+        "could",
+        "may",
+        "might",
+        "should",
+        "must",
+        "not",
+        "no",
+        "so",
+        "than",
+        "because",
+        "during",
+        "under",
+        "over",
+        "against",
+        "about",
+        "into",
+        "onto",
+        "upon",
+        "via",
+        "per",
+        "like",
+        "unlike",
+        "near",
+        "amid",
+        "among",
+        "across",
+        "through",
+        "including",
+    ]
+)
+_PREV_WORD = re.compile(r"([^\W\d_][\w.']*)\s+$")
+_NEXT_WORD = re.compile(r"\s+([^\W\d_][\w]*)")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A piece of text that stands for a state (or an organisation, when ``code`` is None)."""
+
+    start: int
+    end: int
+    kind: FormKind
+    code: str | None
+    leader: Leader | None = None
+
+    @property
+    def is_state(self) -> bool:
+        return self.code is not None and self.kind in STATE_KINDS
+
+
+class MentionFinder:
+    """Finds mentions of states and organisations in a text, given a country table."""
+
+    def __init__(self, table: CountryTable) -> None:
+        self.table = table
+        self.person_names = frozenset(table.exclusions.person_names)
+        self.geographic = frozenset(table.exclusions.geographic)
+        automaton = ahocorasick.Automaton()
+        grouped: dict[str, list[SurfaceForm]] = {}
+        for form in table.surface_forms():
+            key = lower(normalize(form.text))
+            grouped.setdefault(key, []).append(form)
+        for key, forms in grouped.items():
+            automaton.add_word(key, (key, tuple(forms)))
+        automaton.make_automaton()
+        self._automaton = automaton
+
+    def find(self, norm: str, low: str, on: date | None = None) -> list[Mention]:
+        """Every accepted mention in the text, in order, not overlapping."""
+        candidates: list[tuple[int, int, SurfaceForm]] = []
+        size = len(low)
+        for last, (key, forms) in self._automaton.iter(low):
+            end = last + 1
+            start = end - len(key)
+            if start > 0 and low[start - 1].isalnum():
+                continue
+            if end < size and low[end].isalnum():
+                continue
+            form = self._pick(norm, start, end, forms, on)
+            if form is not None:
+                candidates.append((start, end, form))
+        candidates.sort(key=lambda c: (c[0], c[0] - c[1]))
+        chosen: list[tuple[int, int, SurfaceForm]] = []
+        last_end = -1
+        for start, end, form in candidates:
+            if start >= last_end:
+                chosen.append((start, end, form))
+                last_end = end
+        out: list[Mention] = []
+        for i, (start, end, form) in enumerate(chosen):
+            if form.kind in (FormKind.NOT_COUNTRY, FormKind.AMBIGUOUS):
+                continue
+            if form.kind is FormKind.PREFIX and not _joins_next(norm, end, chosen, i):
+                continue
+            if form.kind in STATE_KINDS and not self._is_state(norm, start, end, form):
+                continue
+            out.append(Mention(start, end, form.kind, form.code, form.leader))
+        return out
+
+    def _pick(
+        self, norm: str, start: int, end: int, forms: tuple[SurfaceForm, ...], on: date | None
+    ) -> SurfaceForm | None:
+        written = norm[start:end]
+        fitting: list[SurfaceForm] = []
+        for form in forms:
+            if form.kind is FormKind.LEADER and form.leader and not form.leader.in_office(on):
+                continue
+            if _case_sensitive(form):
+                if written != normalize(form.text):
+                    continue
+            elif not (written[0].isupper() or not written[0].isalpha()):
+                continue  # "turkey", "china": the bird and the porcelain
+            fitting.append(form)
+        if not fitting:
+            return None
+        codes = {f.code for f in fitting}
+        if len(codes) > 1:
+            return SurfaceForm(written, FormKind.AMBIGUOUS, None)
+        return fitting[0]
+
+    def _is_state(self, norm: str, start: int, end: int, form: SurfaceForm) -> bool:
+        prev = _PREV_WORD.search(norm, max(0, start - 40), start)
+        nxt = _NEXT_WORD.match(norm, end, min(len(norm), end + 40))
+        prev_word = prev.group(1) if prev and prev.end() == start else ""
+        next_word = nxt.group(1) if nxt else ""
+        if form.kind in (FormKind.NAME, FormKind.ALIAS, FormKind.DEMONYM, FormKind.CAPITAL):
+            if next_word in self.geographic:
+                return False  # the Indian Ocean, the Korean Peninsula
+            if re.search(
+                r"\b(?:Sea|Gulf|Bay|Strait|Straits) of\s+$", norm[max(0, start - 12) : start]
+            ):
+                return False  # the Sea of Japan, the Gulf of Mexico
+        if form.text in self.person_names or (
+            form.kind is FormKind.LEADER and " " not in form.text
+        ):
+            # Part of a longer proper name: George Washington, Jordan Peterson, Hunter Biden.
+            if _capitalised_word(prev_word) and not prev_word.endswith("'s"):
+                return False
+            if form.kind is not FormKind.LEADER and _capitalised_word(next_word):
+                return False
+        return True
+
+
+def _case_sensitive(form: SurfaceForm) -> bool:
+    if form.kind is FormKind.ABBREVIATION:
+        return True
+    return form.kind is FormKind.ORGANIZATION and form.text.upper() == form.text
+
+
+def _capitalised_word(word: str) -> bool:
+    return bool(word) and word[0].isupper() and word.lower() not in _FUNCTION_CAPS
+
+
+def _joins_next(norm: str, end: int, chosen: list[tuple[int, int, SurfaceForm]], i: int) -> bool:
+    """A compound prefix (Indo-, Sino-) counts only when a state follows the hyphen."""
+    if i + 1 >= len(chosen) or end >= len(norm) or norm[end] != "-":
+        return False
+    start, _, form = chosen[i + 1]
+    return start == end + 1 and form.kind in STATE_KINDS

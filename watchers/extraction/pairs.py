@@ -1,0 +1,331 @@
+"""Which two states a descriptor is about, and who said it.
+
+The rules follow how a careful reader resolves a pair, strongest evidence first:
+"between A and B"; "A's X with B" (and lists: "with Iran and North Korea" gives two
+pairs); a compound ("China-Russia", "Indo-Russian"); "B's partner" with its subject; "A and
+B" as subject; the only two states in the clause or sentence; then the passage: the
+speaker ("our", "we"), and the pair named in the sentence before or after ("the two
+countries", "bilateral").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from watchers.countries import FormKind
+from watchers.extraction.lexicon import Lexicon
+from watchers.extraction.mentions import Mention
+from watchers.extraction.phrases import Phrase
+from watchers.extraction.text import QUOTES, Token
+
+Codes = tuple[str, str]
+
+_JOIN = re.compile(r"\s*[-/]\s*")
+_AND = re.compile(r"(?:'s)?\s*,?\s*(?:and|&)\s+(?:the\s+)?")
+_LIST_SEP = re.compile(r"\s*(?:,\s*(?:and\s+)?(?:the\s+)?|and\s+(?:the\s+)?|&\s+)")
+
+
+def pair_of(a: str, b: str) -> Codes:
+    """Two codes in sorted order."""
+    return (a, b) if a < b else (b, a)
+
+
+@dataclass
+class Sentence:
+    """One sentence with its tokens, mentions and what the passage knows about it."""
+
+    index: int
+    start: int
+    end: int
+    toks: list[Token]
+    cased: list[str]
+    states: list[tuple[Mention, int]]
+    """State mentions that stand for the state here, with the token they fall in."""
+    orgs: list[int]
+    """Tokens where an organisation is named."""
+    speaker: str | None = None
+    has_speech: bool = False
+    hint: Codes | None = None
+    breaks: list[int] = field(default_factory=list)
+    compounds: list[tuple[int, Codes]] = field(default_factory=list)
+    coordinations: list[tuple[int, Codes]] = field(default_factory=list)
+    cue: bool = False
+    """The sentence refers back to a pair ("the two countries", "bilateral", "our")."""
+
+    def clause(self, start: int) -> tuple[int, int]:
+        """Token bounds of the clause holding token ``start``."""
+        lo, hi = 0, len(self.toks)
+        for b in self.breaks:
+            if b < start:
+                lo = b + 1
+            elif b >= start:
+                hi = b
+                break
+        return lo, hi
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the passage says around a sentence."""
+
+    previous: Codes | None
+    following: Codes | None
+    speaker: str | None
+
+
+class PairResolver:
+    """Resolves the pairs of one phrase in one sentence."""
+
+    def __init__(self, lex: Lexicon) -> None:
+        self.lex = lex
+
+    def resolve(self, p: Phrase, s: Sentence, ctx: Context) -> list[Codes]:
+        """Zero, one or several pairs for the phrase; empty when it is not about two states."""
+        toks = s.toks
+        lo, hi = s.clause(p.start)
+        after = _skip(toks, p.end, QUOTES | {","})
+        # "between A and B"
+        if after < len(toks) and toks[after].low == "between":
+            return self._between(s, after + 1, ctx)
+        # "A's X with B", "relations with B ... under X"
+        with_at = self._with_index(s, p, lo, hi)
+        if with_at is not None:
+            targets, blocked = self._list_after(s, with_at + 1)
+            if blocked:
+                return []
+            if targets:
+                owners = self._owners(s, p, with_at, targets, ctx)
+                return _cross(owners, targets)
+        if any(lo <= o < hi for o in s.orgs):
+            return []  # a group is a side here ("ASEAN accorded ... to China and Australia")
+        # "India-Russia Special and Privileged Strategic Partnership", "Russian-Indian relations"
+        near = [c for t, c in s.compounds if p.start - 4 <= t < p.end]
+        if near:
+            return [near[-1]]
+        role = self._possessive_role(s, p, ctx)
+        if role is not None:
+            return role
+        coords = [c for t, c in s.coordinations if lo <= t < p.start]
+        if coords:
+            return [coords[-1]]
+        inside = [c for t, c in s.compounds if lo <= t < hi]
+        if inside:
+            return [inside[0]]
+        clause_codes = _codes(m for m, t in s.states if lo <= t < hi)
+        if len(clause_codes) == 2:
+            return [pair_of(*sorted(clause_codes))]
+        codes = _codes(m for m, _ in s.states)
+        if len(codes) == 2:
+            return [pair_of(*sorted(codes))]
+        if len(codes) > 2:
+            return []
+        speaker = s.speaker or ctx.speaker
+        if len(codes) == 1:
+            (only,) = codes
+            for known in (ctx.previous, ctx.following):
+                if known and only in known and (s.cue or speaker in known):
+                    return [known]
+            if speaker and speaker != only and self._first_person(s, p):
+                return [pair_of(only, speaker)]
+            return []
+        if s.cue or self._first_person(s, p):
+            for known in (ctx.previous, ctx.following):
+                if known:
+                    return [known]
+        return []
+
+    def _between(self, s: Sentence, k: int, ctx: Context) -> list[Codes]:
+        toks = s.toks
+        words = " ".join(t.low for t in toks[k : k + 4])
+        named = any(t in (k, k + 1) for _, t in s.states)
+        if not named and re.match(r"(?:the two|both|their|our|them|these two)\b", words):
+            known = ctx.previous or ctx.following
+            return [known] if known else []
+        targets, blocked = self._list_after(s, k)
+        if blocked or len(targets) != 2:
+            return []
+        return [pair_of(targets[0], targets[1])]
+
+    def _with_index(self, s: Sentence, p: Phrase, lo: int, hi: int) -> int | None:
+        """Token index of the "with" that names the partner of this phrase, if any."""
+        toks = s.toks
+        j = _skip(toks, p.end, QUOTES)
+        if j < len(toks) and toks[j].low == "with":
+            return j
+        for k in range(lo, hi - 1):
+            if (
+                toks[k].low == "with"
+                and k > 0
+                and toks[k - 1].low in self.lex.heads
+                and (k < p.start or k >= p.end)
+            ):
+                return k
+        return None
+
+    def _list_after(self, s: Sentence, k: int) -> tuple[list[str], bool]:
+        """States listed from token ``k`` ("Iran and North Korea"); blocked if a non-state leads."""
+        toks = s.toks
+        by_token: dict[int, Mention] = {}
+        for mention, t in s.states:
+            by_token.setdefault(t, mention)
+        j = k
+        while j < len(toks) and toks[j].low in (QUOTES | {"the"}):
+            j += 1
+        if j in s.orgs:
+            return [], True
+        if j < len(toks) and toks[j].low in self.lex.non_states:
+            return [], True
+        out: list[str] = []
+        while j < len(toks):
+            m = by_token.get(j)
+            if m is None or m.code is None:
+                break
+            if m.kind is FormKind.LEADER and not out:
+                return [], True  # "a special friendship with Kishida": the person, not the state
+            if m.code not in out:
+                out.append(m.code)
+            j += 1
+            # skip the rest of a multi-token mention ("North Korea", "U.S.")
+            while j < len(toks) and toks[j].start < m.end:
+                j += 1
+            while j < len(toks) and toks[j].low in ("'s", "'"):
+                j += 1
+            if j < len(toks) and toks[j].low in (",", "and", "&"):
+                nxt = j + 1
+                while nxt < len(toks) and toks[nxt].low in ("and", "the"):
+                    nxt += 1
+                if nxt in by_token:
+                    j = nxt
+                    continue
+                if nxt in s.orgs:
+                    return [], True
+            break
+        return out, False
+
+    def _owners(
+        self, s: Sentence, p: Phrase, with_at: int, targets: list[str], ctx: Context
+    ) -> list[str]:
+        """Whose relationship it is: the possessor, the subject, or the speaker."""
+        toks = s.toks
+        anchor = min(p.start, with_at)
+        j = anchor - 1
+        while j >= 0 and (toks[j].low in QUOTES or toks[j].low in self.lex.heads):
+            j -= 1
+        # skip modifiers between a possessive and the head ("Russia's friendly ties")
+        while (
+            j >= 0 and toks[j].low not in ("its", "their", "our") and not _ends_possessive(toks[j])
+        ):
+            if toks[j].low in QUOTES or (
+                toks[j].low.isalpha() and toks[j].low not in ("the", "a", "an")
+            ):
+                if j < anchor - 6:
+                    break
+                j -= 1
+                continue
+            break
+        speaker = s.speaker or ctx.speaker
+        if j >= 0:
+            w = toks[j].low
+            possessor = [m.code for m, t in s.states if t == j and m.code]
+            if possessor and possessor[0] not in targets:
+                return [possessor[0]]
+            if w == "our" and speaker and speaker not in targets:
+                return [speaker]
+            if w == "their":
+                coords = [c for t, c in s.coordinations if t < anchor]
+                if coords:
+                    return list(coords[-1])
+                if ctx.previous:
+                    return list(ctx.previous)
+        before = [m.code for m, t in s.states if t < anchor and m.code and m.code not in targets]
+        if before:
+            return [before[0]]
+        if speaker and speaker not in targets:
+            return [speaker]
+        after = [m.code for m, t in s.states if t > anchor and m.code and m.code not in targets]
+        if len(set(after)) == 1:
+            return [after[0]]
+        return []
+
+    def _possessive_role(self, s: Sentence, p: Phrase, ctx: Context) -> list[Codes] | None:
+        """ "Vietnam's strategic partner", "a U.S. ally": the possessor and the subject."""
+        lex = self.lex
+        if not any(h in lex.person_heads or h in lex.bare_heads for h in p.heads):
+            return None
+        toks = s.toks
+        j = p.start - 1
+        while j >= 0 and (toks[j].low in QUOTES or _is_rank(toks[j].low)):
+            j -= 1
+        if j < 0:
+            return None
+        owner: str | None = None
+        for m, t in s.states:
+            if t == j or (toks[j].low in (".", "'s") and t < j and m.end >= toks[j - 1].start):
+                owner = m.code
+        mine = j > 0 and toks[j - 1].low in ("his", "her", "their", "its")
+        if owner is None and toks[j].low == "country's" and mine:
+            owner = s.speaker or ctx.speaker
+            leaders = [m.code for m, t in s.states if m.kind is FormKind.LEADER and t < j]
+            if leaders:
+                owner = leaders[-1]
+        if owner is None:
+            return None
+        others = [m.code for m, t in s.states if m.code and m.code != owner]
+        before = [m.code for m, t in s.states if t < j and m.code and m.code != owner]
+        if before:
+            return [pair_of(owner, before[-1])]
+        if len(set(others)) == 1:
+            return [pair_of(owner, others[0])]
+        return []
+
+    def _first_person(self, s: Sentence, p: Phrase) -> bool:
+        j = p.start - 1
+        while j >= 0 and s.toks[j].low in QUOTES:
+            j -= 1
+        return j >= 0 and s.toks[j].low in ("our", "we", "us")
+
+
+def _skip(toks: list[Token], j: int, words: frozenset[str] | set[str]) -> int:
+    while j < len(toks) and toks[j].low in words:
+        j += 1
+    return j
+
+
+def _ends_possessive(t: Token) -> bool:
+    return t.low.endswith("'s") or t.low == "'"
+
+
+def _is_rank(low: str) -> bool:
+    return low in {
+        "first",
+        "second",
+        "third",
+        "fourth",
+        "fifth",
+        "sixth",
+        "seventh",
+        "eighth",
+        "ninth",
+        "tenth",
+        "new",
+        "only",
+        "one",
+    } or bool(re.fullmatch(r"\d+(?:st|nd|rd|th)", low))
+
+
+def _codes(mentions: object) -> set[str]:
+    out: set[str] = set()
+    for m in mentions:  # type: ignore[attr-defined]
+        if m.code:
+            out.add(m.code)
+    return out
+
+
+def _cross(owners: list[str], targets: list[str]) -> list[Codes]:
+    out: list[Codes] = []
+    for o in owners:
+        for t in targets:
+            if o != t and pair_of(o, t) not in out:
+                out.append(pair_of(o, t))
+    return out

@@ -1,0 +1,343 @@
+"""Descriptor phrases in one sentence: a head noun, its modifiers and a formal tail.
+
+Works on tokens only; which states the phrase is about is decided in ``pairs``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from watchers.extraction.lexicon import Lexicon
+from watchers.extraction.text import QUOTES, Token
+
+_AGE = re.compile(r"\d+-(?:year|years|decade|decades|century)(?:-old|-long)?")
+_ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)")
+_PERSONAL = frozenset({"his", "her", "my", "your"})
+_ARTICLES = frozenset({"a", "an", "the"})
+_DOC_TITLES = frozenset({"treaty", "agreement", "convention", "pact", "accord"})
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A descriptor found in a sentence: token span [start, end) and its head."""
+
+    start: int
+    end: int
+    head: int
+    heads: tuple[str, ...]
+    """The head nouns inside the phrase (two when heads are joined: "friend and partner")."""
+
+
+@dataclass
+class _Run:
+    start: int
+    qualifying: bool = False
+    strong: bool = False
+    level: bool = False
+    rejected: bool = False
+
+
+class PhraseFinder:
+    """Finds descriptor phrases in a token list, using the lexicon."""
+
+    def __init__(self, lex: Lexicon) -> None:
+        self.lex = lex
+        self._phrases = [tuple(p.split()) for p in lex.phrases]
+
+    def kind(self, low: str, cased: str) -> str | None:
+        """How a word may act before a head: qual, neutral, adverb, reject or None."""
+        lex = self.lex
+        if low in lex.reject:
+            return "reject"
+        if low in lex.stop or _ORDINAL.fullmatch(low):
+            return None
+        if low in lex.qualifying:
+            return "qual"
+        if low in lex.neutral:
+            return "neutral"
+        if low in lex.adverbs:
+            return "adverb"
+        if low in lex.heads or low in lex.not_modifiers or not low.isascii():
+            return None
+        if "-" in low:
+            if _AGE.fullmatch(low):
+                return "qual"
+            parts = low.split("-")
+            if any(p in lex.reject for p in parts):
+                return "reject"
+            if all(p.isalpha() for p in parts) and cased == low:
+                return "qual"  # hyphenated adjectives: rock-solid, time-honoured
+            return None
+        if cased != low or len(low) < 5 or not low.isalpha():
+            return None
+        if low.endswith(lex.suffixes):
+            return "qual"
+        if low.endswith("ly"):
+            return "adverb"
+        return None
+
+    def find(self, toks: list[Token], cased: list[str], country: list[bool]) -> list[Phrase]:
+        """Every qualifying descriptor phrase in the sentence."""
+        lex = self.lex
+        out: list[Phrase] = []
+        consumed: set[int] = set()
+        n = len(toks)
+        for i, tok in enumerate(toks):
+            if i in consumed or country[i]:
+                continue
+            low = tok.low
+            head = low
+            if low not in lex.heads and "-" in low:
+                head = low.rsplit("-", 1)[1]
+                if head not in lex.heads or head not in lex.bare_heads:
+                    continue
+            elif low not in lex.heads:
+                continue
+            run = self._left(toks, cased, country, i)
+            if run.rejected:
+                continue
+            end, tail = self._tail(toks, cased, i, title=cased[i][:1].isupper())
+            heads = [head]
+            # "closest friend and partner": a second bare head shares the modifiers.
+            j = _skip_quotes(toks, end)
+            if (
+                j + 1 < n
+                and toks[j].low == "and"
+                and toks[j + 1].low in lex.heads
+                and toks[j + 1].low not in lex.weak_heads
+                and not country[j + 1]
+            ):
+                nxt = toks[j + 1].low
+                after = j + 2
+                if after >= n or toks[after].low not in lex.heads:
+                    heads.append(nxt)
+                    consumed.add(j + 1)
+                    end = j + 2
+            if not self._qualifies(head, run, tail, heads):
+                continue
+            if self._inside_document_title(toks, cased, run.start):
+                continue
+            out.append(Phrase(run.start, end, i, tuple(heads)))
+        out.extend(self._fixed(toks, out))
+        return _merge_relations_of(toks, out, lex)
+
+    def _left(self, toks: list[Token], cased: list[str], country: list[bool], i: int) -> _Run:
+        lex = self.lex
+        run = _Run(i)
+        low = toks[i].low
+        if "-" in low and low not in lex.heads:
+            prefix = low.rsplit("-", 1)[0]
+            run.qualifying = True  # quasi-ally
+            run.rejected = prefix in lex.reject
+        j = i - 1
+        has_mod = False
+        while j >= 0:
+            t = toks[j]
+            if t.low in QUOTES:
+                j -= 1
+                continue
+            if country[j]:
+                break
+            pair = f"{toks[j - 1].low}-{t.low}" if j > 0 else ""
+            if pair in lex.qualifying:  # "all weather", "no limits" written apart
+                run.start, run.qualifying, has_mod = j - 1, True, True
+                run.strong = run.strong or pair in lex.strong
+                j -= 2
+                continue
+            k = self.kind(t.low, cased[j])
+            if k == "reject":
+                run.rejected = True
+                break
+            if k in ("qual", "neutral"):
+                run.start, has_mod = j, True
+                if k == "qual":
+                    run.qualifying = True
+                    run.strong = run.strong or t.low in lex.strong
+                    run.level = run.level or t.low in lex.level_modifiers
+                j -= 1
+                continue
+            if k == "adverb" and has_mod:
+                run.start = j
+                run.level = run.level or t.low in lex.level_modifiers
+                j -= 1
+                continue
+            if t.low in ("and", ",", "&", "/") and has_mod and j > 0:
+                prev = j - 1
+                while prev >= 0 and toks[prev].low in QUOTES:
+                    prev -= 1
+                if prev >= 0 and not country[prev]:
+                    pk = self.kind(toks[prev].low, cased[prev])
+                    if pk in ("qual", "neutral", "adverb", "reject"):
+                        j -= 1
+                        continue
+            break
+        # A ranking frame or a person right before the run: "largest trading partner",
+        # "his best friend".
+        j = run.start - 1
+        while j >= 0 and toks[j].low in QUOTES:
+            j -= 1
+        if j >= 0 and toks[j].low in _PERSONAL and low in lex.person_heads:
+            run.rejected = True
+        return run
+
+    def _tail(self, toks: list[Token], cased: list[str], i: int, title: bool) -> tuple[int, bool]:
+        """End of the phrase after the head, and whether a formal tail was taken."""
+        n = len(toks)
+        end = i + 1
+        took = False
+        while True:
+            j = _skip_quotes(toks, end)
+            if j >= n:
+                break
+            w = toks[j].low
+            if w == "with":
+                k = _skip_quotes(toks, j + 1)
+                if k + 1 < n and toks[k].low == "no" and toks[k + 1].low == "limits":
+                    end, took = k + 2, True
+                    continue
+                if k < n and toks[k].low == "no-limits":
+                    end, took = k + 1, True
+                    continue
+                break
+            if w in ("of", "for"):
+                stop = self._tail_phrase(toks, j + 1)
+                if stop is None:
+                    break
+                end, took = stop, True
+                continue
+            if w == "in" and (took or title):
+                k = j + 1
+                if (
+                    k + 2 < n
+                    and toks[k].low in _ARTICLES
+                    and (toks[k + 1].low, toks[k + 2].low) == ("new", "era")
+                ):
+                    end, took = k + 3, True
+                    continue
+                if title:
+                    k2 = self._place(toks, cased, j + 1)
+                    if k2 is not None:
+                        end, took = k2, True
+                        continue
+            break
+        return end, took
+
+    def _tail_phrase(self, toks: list[Token], k: int) -> int | None:
+        """End of "(a|the) (modifiers) noun (and noun)" after "of"/"for", or None."""
+        lex = self.lex
+        n = len(toks)
+        if k < n and toks[k].low in _ARTICLES:
+            k += 1
+        mutual = False
+        while k < n and (
+            toks[k].low in lex.tail_modifiers
+            or (toks[k].low == "and" and k + 1 < n and toks[k + 1].low in lex.tail_modifiers)
+        ):
+            mutual = mutual or toks[k].low in ("mutual", "shared", "common")
+            k += 1
+        if k >= n:
+            return None
+        if toks[k].low not in lex.tail_nouns and not (mutual and toks[k].low.isalpha()):
+            return None
+        k += 1
+        if k + 1 < n and toks[k].low == "and" and toks[k + 1].low in lex.tail_nouns:
+            k += 2
+        return k
+
+    def _place(self, toks: list[Token], cased: list[str], k: int) -> int | None:
+        """End of a title-case place after "in" ("in Asia and the World"), or None."""
+        best: int | None = None
+        pos = k
+        for _ in range(2):
+            matched: int | None = None
+            for place in self.lex.places:
+                words = place.split()
+                end = pos + len(words)
+                fits = end <= len(toks) and [t.low for t in toks[pos:end]] == words
+                if fits and cased[end - 1][:1].isupper() and (matched is None or end > matched):
+                    matched = end
+            if matched is None:
+                break
+            best = matched
+            if matched < len(toks) and toks[matched].low == "and":
+                pos = matched + 1
+            else:
+                break
+        return best
+
+    def _qualifies(self, head: str, run: _Run, tail: bool, heads: list[str]) -> bool:
+        lex = self.lex
+        if head in lex.level_heads:
+            return run.level
+        if head in lex.tail_heads:
+            return tail
+        if any(h in lex.bare_heads for h in heads):
+            return True
+        if head in lex.weak_heads:
+            return run.strong
+        return run.qualifying or tail
+
+    def _inside_document_title(self, toks: list[Token], cased: list[str], start: int) -> bool:
+        """True inside "Treaty of Peace, Friendship and Cooperation" and the like."""
+        j = start - 1
+        steps = 0
+        while j >= 1 and steps < 8:
+            w = toks[j].low
+            if w in ("of", "on") and toks[j - 1].low in _DOC_TITLES and cased[j - 1][:1].isupper():
+                return True
+            if not (cased[j][:1].isupper() or w in ("and", ",", "of", "the", "-")):
+                return False
+            j -= 1
+            steps += 1
+        return False
+
+    def _fixed(self, toks: list[Token], found: list[Phrase]) -> list[Phrase]:
+        """Fixed phrases ("golden age", "no limits") outside any phrase already found."""
+        out: list[Phrase] = []
+        taken = {k for p in found for k in range(p.start, p.end)}
+        lows = [t.low for t in toks]
+        for words in self._phrases:
+            size = len(words)
+            for i in range(len(lows) - size + 1):
+                if tuple(lows[i : i + size]) != words or any(
+                    k in taken for k in range(i, i + size)
+                ):
+                    continue
+                nxt = _skip_quotes(toks, i + size)
+                if nxt < len(toks) and toks[nxt].low in self.lex.heads:
+                    continue  # a modifier of the next head, found there
+                out.append(Phrase(i, i + size, i + size - 1, (words[-1],)))
+        return out
+
+
+def _skip_quotes(toks: list[Token], j: int) -> int:
+    while j < len(toks) and toks[j].low in QUOTES:
+        j += 1
+    return j
+
+
+def _merge_relations_of(toks: list[Token], phrases: list[Phrase], lex: Lexicon) -> list[Phrase]:
+    """ "relations of comprehensive partnership and strategic cooperation" is one label."""
+    phrases = sorted(phrases, key=lambda p: p.start)
+    out: list[Phrase] = []
+    i = 0
+    while i < len(phrases):
+        p = phrases[i]
+        before = p.start - 1
+        if (
+            i + 1 < len(phrases)
+            and before >= 1
+            and toks[before].low == "of"
+            and toks[before - 1].low in ("relations", "relationship", "ties")
+            and p.end < len(toks)
+            and toks[p.end].low == "and"
+            and phrases[i + 1].start == p.end + 1
+        ):
+            q = phrases[i + 1]
+            out.append(Phrase(p.start, q.end, p.head, p.heads + q.heads))
+            i += 2
+            continue
+        out.append(p)
+        i += 1
+    return out

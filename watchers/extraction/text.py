@@ -1,0 +1,101 @@
+"""Text plumbing for extraction: same-length normalisation, sentences and tokens."""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+import nupunkt
+
+# One-to-one replacements, so offsets in the normalised text are offsets in the original.
+_SAME_LENGTH = str.maketrans(
+    {
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u00b4": "'",
+        "`": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2039": '"',
+        "\u203a": '"',
+        "\u00a0": " ",
+        "\u2002": " ",
+        "\u2003": " ",
+        "\u2007": " ",
+        "\u2009": " ",
+        "\u200a": " ",
+        "\u202f": " ",
+        "\u3000": " ",
+        "\t": " ",
+        "\r": "\n",
+        "\u2028": "\n",
+        "\u2029": "\n",
+        "\u0085": "\n",
+    }
+)
+
+QUOTES = frozenset({'"', "'"})
+_LINES = re.compile(r"[^\n]+")
+_TOKEN = re.compile(r"[^\W_]+(?:['-][^\W_]+)*|[^\w\s]")
+
+
+class Token(NamedTuple):
+    """A word or punctuation mark: lower-cased text and its offsets in the whole text."""
+
+    low: str
+    start: int
+    end: int
+
+
+def normalize(text: str) -> str:
+    """Dashes, quotes and odd spaces made plain, keeping every offset."""
+    return text.translate(_SAME_LENGTH)
+
+
+def lower(text: str) -> str:
+    """Lower case that keeps the length (a few characters grow when lowered)."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+def sentence_spans(norm: str) -> list[tuple[int, int]]:
+    """Sentence offsets: each line is split by nupunkt; lines never join."""
+    spans: list[tuple[int, int]] = []
+    for line in _LINES.finditer(norm):
+        base = line.start()
+        chunk = line.group()
+        if not chunk.strip():
+            continue
+        try:
+            parts = nupunkt.sent_spans(chunk)
+        except Exception:  # the splitter is a library; one odd line must not stop extraction
+            parts = [(0, len(chunk))]
+        for s, e in parts:
+            while s < e and chunk[s].isspace():
+                s += 1
+            while e > s and chunk[e - 1].isspace():
+                e -= 1
+            if e > s:
+                spans.append((base + s, base + e))
+    return spans
+
+
+def tokens(low: str, start: int, end: int) -> list[Token]:
+    """Tokens of ``low[start:end]`` with offsets into the whole text."""
+    return [Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(low, start, end)]
