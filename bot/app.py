@@ -32,6 +32,16 @@ class SystemClock:
         return datetime.now(UTC)
 
 
+class SetClock:
+    """A clock that says the time it was last set to: the demo's story, a replay's snapshots."""
+
+    def __init__(self, start: datetime) -> None:
+        self.current = start
+
+    def now(self) -> datetime:
+        return self.current
+
+
 @dataclass
 class App:
     """A running partnership-watch: one watcher and the places its changes go."""

@@ -19,7 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TextIO
 
-from bot.app import open_app
+from bot.app import SetClock, open_app
 from bot.config import load_config
 from bot.console import ConsoleNotifier
 from watchers.countries import default_countries
@@ -32,16 +32,6 @@ STAGES = (
     ("poll1", datetime(2025, 1, 27, 8, 0, tzinfo=UTC)),
     ("poll2", datetime(2025, 3, 10, 18, 0, tzinfo=UTC)),
 )
-
-
-class StoryClock:
-    """The demo's clock: it says what time the story is at."""
-
-    def __init__(self, start: datetime) -> None:
-        self.current = start
-
-    def now(self) -> datetime:
-        return self.current
 
 
 class SampleFeeds:
@@ -110,7 +100,7 @@ async def run_demo(out: TextIO, fmt: str = "text") -> int:
         )
         config = load_config(config_file, default_countries())
         console = ConsoleNotifier(out, fmt)
-        clock = StoryClock(STAGES[0][1])
+        clock = SetClock(STAGES[0][1])
         async with open_app(
             config, extractor=default_extractor(), deliver=console.send, clock=clock
         ) as app:

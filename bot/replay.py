@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.alert import Alert, alert_from_change
+from bot.app import SetClock
 from bot.config import Config
 from bot.render.common import level_line
 from bot.render.json import alert_to_json
@@ -91,16 +92,6 @@ def find_snapshots(directory: Path) -> list[Snapshot]:
     return sorted(found, key=lambda s: (s.at, s.feed))
 
 
-class ReplayClock:
-    """The clock of a replay: the time of the snapshot being read."""
-
-    def __init__(self, start: datetime) -> None:
-        self.current = start
-
-    def now(self) -> datetime:
-        return self.current
-
-
 @dataclass(frozen=True)
 class ReplayEvent:
     """One thing a replay reports: a new alert, or an update of a reported one."""
@@ -150,7 +141,7 @@ async def replay(
 ) -> ReplayResult:
     """Feed every snapshot under ``directory`` through the pipeline, in time order."""
     snapshots = find_snapshots(directory)
-    clock = ReplayClock(snapshots[0].at)
+    clock = SetClock(snapshots[0].at)
     result = ReplayResult()
     store = Store.open(":memory:")
     try:
@@ -170,7 +161,7 @@ async def replay(
                 for snap in group:
                     feed = _feed(config, snap.feed)
                     headers = {"content-location": snap.path.resolve().as_uri()}
-                    polled = watcher.ingest(feed, snap.path.read_bytes(), headers)
+                    polled = await watcher.ingest(feed, snap.path.read_bytes(), headers)
                     result.snapshots += 1
                     if polled.error:
                         result.errors.append(f"{snap.path}: {polled.error}")

@@ -12,6 +12,7 @@ import httpx
 from watchers.detect import DEFAULT_RULES, Decision, Rules, decide, representatives
 from watchers.errors import FeedError
 from watchers.fetch import FetchLimits, Validators, fetch
+from watchers.fulltext import FullText
 from watchers.model import Change, Entry, Mention
 from watchers.parse import parse_feed
 from watchers.ports import Clock, Extractor
@@ -19,6 +20,9 @@ from watchers.store import Store
 from watchers.tiers import Lexicon
 
 log = logging.getLogger(__name__)
+
+FULLTEXT_CONCURRENCY = 4
+"""Article pages fetched at once for one feed: polite to publishers, quick enough."""
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,8 @@ class FeedSpec:
     poll_interval: float = 1800.0
     baseline: bool = True
     """On the first successful poll, remember what the feed says but alert nothing."""
+    fulltext: bool = False
+    """Read the article page of summary-only entries that name a tracked country."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +66,7 @@ class Watcher:
         limits: FetchLimits | None = None,
         rules: Rules = DEFAULT_RULES,
         lexicon: Lexicon | None = None,
+        fulltext: FullText | None = None,
     ) -> None:
         self.store = store
         self.extractor = extractor
@@ -69,6 +76,7 @@ class Watcher:
         self.limits = limits or FetchLimits()
         self.rules = rules
         self.lexicon = lexicon
+        self.fulltext = fulltext
 
     async def poll_all(self, feeds: Sequence[FeedSpec]) -> list[PollResult]:
         """Poll every feed concurrently; a failing feed is a result, never the end of the run."""
@@ -88,9 +96,9 @@ class Watcher:
             log.warning("%s", e)
             self.store.record_poll(feed.name, now, None, e.message)
             return PollResult(feed.name, error=e.message)
-        return self.ingest(feed, fetched.body, fetched.headers, fetched.validators)
+        return await self.ingest(feed, fetched.body, fetched.headers, fetched.validators)
 
-    def ingest(
+    async def ingest(
         self,
         feed: FeedSpec,
         body: bytes,
@@ -114,6 +122,8 @@ class Watcher:
         # the same id twice in one document counts once
         fresh = list({e.entry_id: e for e in entries if e.entry_id in unseen}.values())
         fresh.sort(key=lambda e: (e.published is None, e.published or now))
+        if feed.fulltext and self.fulltext is not None:
+            fresh = await self._with_full_text(fresh)
 
         decisions: list[Decision] = []
         mention_count = 0
@@ -132,6 +142,18 @@ class Watcher:
             changes=changes,
             decisions=tuple(decisions),
         )
+
+    async def _with_full_text(self, entries: list[Entry]) -> list[Entry]:
+        """Entries with their article text filled in, a few pages at a time."""
+        assert self.fulltext is not None
+        fulltext = self.fulltext
+        gate = asyncio.Semaphore(FULLTEXT_CONCURRENCY)
+
+        async def one(entry: Entry) -> Entry:
+            async with gate:
+                return await fulltext.enrich(entry)
+
+        return list(await asyncio.gather(*(one(e) for e in entries)))
 
     def _mentions(self, entry: Entry, feed: FeedSpec) -> list[Mention]:
         on = entry.published.date() if entry.published else None
