@@ -18,12 +18,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TextIO
 
-from watchers.countries import default_countries
-from watchers.extraction import default_extractor
-
 from bot.app import open_app
 from bot.config import load_config
 from bot.console import ConsoleNotifier
+from watchers.countries import default_countries
+from watchers.extraction import default_extractor
 
 DEMO_DATA = Path(__file__).parent / "demo_data"
 STAGES = ("poll1", "poll2")
