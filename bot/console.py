@@ -31,6 +31,8 @@ def change_to_json(change: Change) -> dict[str, Any]:
             for s in change.sources
         ],
         "detected_at": _time(change.detected_at),
+        # 0 for a new alert; higher when later sources updated an alert printed before
+        "revision": change.revision,
     }
 
 
@@ -62,6 +64,13 @@ class ConsoleNotifier:
         """Print one alert."""
         if self.fmt == "json":
             self.out.write(json.dumps(change_to_json(change), ensure_ascii=False) + "\n")
+        elif change.revision:
+            # A later source of an alert printed before: one line, not a second alert.
+            via = f" (+ {change.sources[-1].feed})" if change.sources else ""
+            self.out.write(
+                f"{change.pair.label} [{change.pair.key}]: {change.kind.value} updated: now "
+                f"{change.level.value}, {len(change.sources)} sources{via}\n\n"
+            )
         else:
             self.out.write(format_change_text(change) + "\n\n")
         self.out.flush()
