@@ -5,6 +5,7 @@
     run             poll on a schedule until Ctrl-C or SIGTERM
     extract         print the extractions of a text (or of JSONL records)
     replay DIR      an archive of dated feed snapshots through the pipeline, alerts printed
+    eval            score the extractor against a labeled JSONL file
     check-config    validate a config file
     discord sync    register the /watch command with Discord
 
@@ -26,11 +27,12 @@ from typing import Any, TextIO
 from bot.app import open_app
 from bot.config import Config, config_path, load_config
 from bot.console import ConsoleNotifier
+from watchers import evaluate
 from watchers.countries import default_countries
 from watchers.errors import ConfigError, PartnershipWatchError
 from watchers.extraction import default_extractor
 from watchers.model import Extraction
-from watchers.ports import Extractor
+from watchers.ports import Clock, Extractor
 from watchers.tiers import default_path as default_lexicon_path
 from watchers.tiers import load_lexicon
 
@@ -86,6 +88,15 @@ def build_parser() -> argparse.ArgumentParser:
     # also accepted after the folder, as `replay DIR --format json`
     replay.add_argument("--format", dest="replay_format", choices=("text", "json"))
 
+    evaluation = commands.add_parser(
+        "eval", help="score the extractor against a labeled JSONL file"
+    )
+    evaluation.add_argument("file", help="labeled records, one JSON object per line, or -")
+    evaluation.add_argument("--json", action="store_true", help="print the figures as JSON")
+    evaluation.add_argument(
+        "--errors", action="store_true", help="list every miss and false alarm with its sentence"
+    )
+
     check = commands.add_parser(
         "check-config", help="validate a config file and list every problem"
     )
@@ -102,7 +113,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = build_parser().parse_args(argv)
     _setup_logging(
-        args.verbose, quiet=args.command in ("demo", "extract", "check-config", "replay")
+        args.verbose, quiet=args.command in ("demo", "extract", "eval", "check-config", "replay")
     )
     try:
         return _dispatch(args)
@@ -123,6 +134,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return asyncio.run(run_demo(sys.stdout, args.format))
     if args.command == "extract":
         return _extract(args.file, jsonl=args.jsonl, fmt=args.format)
+    if args.command == "eval":
+        return _eval(args.file, as_json=args.json, errors=args.errors)
     if args.command == "check-config":
         config = load_config(config_path(args.path or args.config), default_countries())
         lexicon = load_lexicon(config.lexicon_path)
@@ -150,12 +163,16 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 async def poll_once(
-    config: Config, out: TextIO, fmt: str, extractor: Extractor | None = None
+    config: Config,
+    out: TextIO,
+    fmt: str,
+    extractor: Extractor | None = None,
+    clock: Clock | None = None,
 ) -> int:
     """One cycle over the configured feeds, alerts printed to ``out``."""
     console = ConsoleNotifier(out, fmt)
     async with open_app(
-        config, extractor=extractor or default_extractor(), deliver=console.send
+        config, extractor=extractor or default_extractor(), deliver=console.send, clock=clock
     ) as app:
         results = await app.poll_once()
     failed = [r for r in results if r.error]
@@ -244,6 +261,40 @@ def extract_record(extractor: Extractor, line: str, number: int) -> dict[str, An
         return {"id": record_id, "extractions": [], "error": f"line {number}: {e}"}
     extractions = extractor.extract(record["text"], on=on)
     return {"id": record.get("id"), "extractions": [extraction_to_json(x) for x in extractions]}
+
+
+def _eval(file: str, *, as_json: bool, errors: bool) -> int:
+    """Score the extractor on labeled records, as watchers.evaluate defines the figures."""
+    if file == "-":
+        records = evaluate.parse_records(sys.stdin)
+    else:
+        try:
+            records = evaluate.load_records(Path(file))
+        except OSError as e:
+            raise InputError(f"cannot read {file}: {e.strerror}") from e
+    result = evaluate.score(
+        records, evaluate.predict(default_extractor(), records), default_countries()
+    )
+    if as_json:
+        figures = result.report.as_dict()
+        if errors:
+            figures["errors"] = [
+                {
+                    "id": e.record_id,
+                    "kind": e.kind,
+                    "pair": list(e.pair),
+                    "descriptor": e.descriptor,
+                    "sentence": e.sentence,
+                }
+                for e in result.errors
+            ]
+        print(json.dumps(figures, ensure_ascii=False))
+        return EXIT_OK
+    print(evaluate.format_report(result.report))
+    if errors and result.errors:
+        print()
+        print(evaluate.format_errors(result.errors))
+    return EXIT_OK
 
 
 class InputError(PartnershipWatchError):

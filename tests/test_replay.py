@@ -254,32 +254,3 @@ def test_the_command_replays_an_archive_with_the_real_extractor(
     updates = [e for e in events if e["event"] == "update"]
     assert updates and updates[-1]["level"] == "official"
 
-
-def test_the_console_prints_an_update_as_one_line_not_a_second_alert() -> None:
-    from dataclasses import replace as _replace
-
-    from bot.console import ConsoleNotifier
-    from watchers.diff import word_diff
-    from watchers.model import Change, Source
-
-    change = Change(
-        pair=Pair.of(country("USA"), country("VNM")),
-        kind=ChangeKind.UPGRADE,
-        before="comprehensive partnership",
-        after="comprehensive strategic partnership",
-        diff=word_diff("comprehensive partnership", "comprehensive strategic partnership"),
-        quote="q",
-        sources=(Source("asia-desk", None, "t", T1), Source("mofa", None, "s", T1, True)),
-        detected_at=T1,
-        level=Level.OFFICIAL,
-        change_id="1",
-        revision=1,
-    )
-    out = io.StringIO()
-    ConsoleNotifier(out).send(change)
-    assert out.getvalue() == (
-        "United States–Vietnam [USA-VNM]: upgrade updated: now official, 2 sources (+ mofa)\n\n"
-    )
-    out = io.StringIO()
-    ConsoleNotifier(out, "json").send(_replace(change, revision=0))
-    assert json.loads(out.getvalue())["revision"] == 0

@@ -5,6 +5,8 @@ import selectors
 import signal
 import subprocess
 import sys
+from datetime import UTC, datetime
+from email.utils import format_datetime
 from pathlib import Path
 
 from pytest_httpserver import HTTPServer
@@ -14,7 +16,11 @@ from tests.feeds import rss
 
 def test_run_polls_then_stops_cleanly_on_sigterm(tmp_path: Path, httpserver: HTTPServer) -> None:
     httpserver.expect_request("/desk.xml").respond_with_data(
-        rss(("1", "t", "India and France hailed their strategic partnership."))
+        # published now: the service reads it as today's news
+        rss(
+            ("1", "t", "India and France hailed their strategic partnership."),
+            published=format_datetime(datetime.now(UTC)),
+        )
     )
     config = tmp_path / "watchlist.toml"
     config.write_text(

@@ -14,18 +14,20 @@ from watchers.extraction.lexicon import Lexicon, load_lexicon
 from watchers.extraction.mentions import Mention, MentionFinder
 from watchers.extraction.pairs import Codes, Context, PairResolver, Sentence, pair_of
 from watchers.extraction.phrases import Phrase, PhraseFinder
-from watchers.extraction.text import QUOTES, lower, normalize, sentence_spans, tokens
+from watchers.extraction.text import QUOTES, Token, lower, normalize, sentence_spans, tokens
 from watchers.model import Extraction, Pair
 
 _JOIN = re.compile(r"\s*[-/]\s*")
 _AND = re.compile(r"(?:'s)?\s*,?\s*(?:and|&)\s+(?:the\s+)?")
+# Double quotes always; single quotes unless inside a word ("people's").
 _QUOTE_CHARS = re.compile(
-    "[\"'\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u00ab\u00bb\u2039\u203a`\u00b4]"
+    '["\u201c\u201d\u201e\u201f\u00ab\u00bb\u2039\u203a]'
+    "|(?<!\\w)['\u2018\u2019\u201a\u201b`\u00b4]|['\u2018\u2019\u201a\u201b`\u00b4](?!\\w)"
 )
-# Characters that may start a descriptor worth a full look; texts without any head noun
-# are skipped after one cheap scan.
+# How many sentences back "the two countries" may reach.
 _CONTEXT_WINDOW = 3
 _PRONOUNS = frozenset({"he", "she", "they", "it"})
+_STATE_NOUNS = frozenset({"countries", "nations", "states", "country", "nation"})
 _OBJECT_WORDS = frozenset({"to", "with", "and", "from", "met", "meet", "meets", "hosted", "told"})
 
 
@@ -68,6 +70,7 @@ class Extractor:
         if not any(m.is_state for m in found):
             return []
         sentences = self._sentences(norm, low, found)
+        _quoted_speakers(norm, sentences)
         out: list[Extraction] = []
         seen: set[tuple[Codes, str]] = set()
         speaker: str | None = None
@@ -80,15 +83,20 @@ class Extractor:
             if not self._heads.search(sent_low):
                 continue
             country = self._country_tokens(s)
+            ctx = Context(
+                self._previous(sentences, i),
+                _following(sentences, i),
+                speaker,
+                self._topic(sentences, i),
+            )
+            resolved: list[tuple[Phrase, list[Codes]]] = []
             for p in self.phrases.find(s.toks, s.cased, country):
-                if self._negated(s, p):
+                if self._negated(s, p) or self._about_persons(s, p):
                     continue
-                ctx = Context(self._previous(sentences, i, out), _following(sentences, i), speaker)
                 codes = self.pairs.resolve(p, s, ctx)
-                if not codes:
-                    continue
-                if self._about_persons(s, p):
-                    continue
+                if codes:
+                    resolved.append((p, codes))
+            for p, codes in _drop_repeats(resolved):
                 words = self._words(text, s, p)
                 if not words:
                     continue
@@ -140,7 +148,7 @@ class Extractor:
                 ti = max(0, bisect.bisect_right(tok_starts, m.start) - 1)
                 if m.code is None:
                     orgs.append(ti)
-                elif self._stands_for_state(toks, m, ti):
+                elif self._stands_for_state(toks, cased, m, ti):
                     states.append((m, ti))
             s = Sentence(index, a, b, toks, cased, states, orgs)
             s.breaks = [i for i, t in enumerate(toks) if t.low in self.lex.clause_breaks]
@@ -150,10 +158,20 @@ class Extractor:
             out.append(s)
         return out
 
-    def _stands_for_state(self, toks: list, m: Mention, ti: int) -> bool:  # type: ignore[type-arg]
-        """False for "Chinese companies", "Russian and Chinese foreign ministries"."""
+    def _stands_for_state(self, toks: list[Token], cased: list[str], m: Mention, ti: int) -> bool:
+        """False for "Chinese companies", "universities in Kenya and Ghana"."""
         if m.kind not in (FormKind.DEMONYM, FormKind.NAME, FormKind.ALIAS, FormKind.CAPITAL):
             return True
+        # "universities in Kenya and Ghana": walk back over the list to what it qualifies
+        k = ti - 1
+        while k >= 0 and (toks[k].low in ("and", ",", "the", "&") or cased[k][:1].isupper()):
+            k -= 1
+        if (
+            k >= 1
+            and toks[k].low in ("in", "from", "of", "at")
+            and toks[k - 1].low in self.lex.non_states
+        ):
+            return False
         j = ti + 1
         while j < len(toks) and toks[j].start < m.end:
             j += 1
@@ -249,12 +267,13 @@ class Extractor:
         """A negation or rejection in the phrase's clause: "not an alliance", "rejected"."""
         toks = s.toks
         lo, _ = s.clause(p.start)
-        window_start = max(lo, p.start - 8)
-        for j in range(p.start - 1, window_start - 1, -1):
-            if toks[j].low == ",":
-                window_start = j + 1
+        words: list[str] = []
+        for j in range(p.start - 1, lo - 1, -1):
+            w = toks[j].low
+            if w == "," or len(words) >= 8:
                 break
-        words = [t.low for t in toks[window_start : p.start]]
+            if w[0].isalnum():
+                words.insert(0, w)
         text = " ".join(words)
         for ok in self.lex.not_negation:
             text = text.replace(ok, " ")
@@ -276,6 +295,8 @@ class Extractor:
         lo, _ = s.clause(p.start)
         if any(t.low in ("you", "i", "me") for t in s.toks[lo : p.start]):
             return True
+        if any(t.low in _STATE_NOUNS for t in s.toks):
+            return False  # "their countries will continue to serve as global partners"
         return bool(s.states) and all(m.kind is FormKind.LEADER for m, _ in s.states)
 
     def _words(self, text: str, s: Sentence, p: Phrase) -> str:
@@ -284,11 +305,54 @@ class Extractor:
         words = _QUOTE_CHARS.sub(" ", text[start:end])
         return " ".join(words.split()).strip(" ,;:-")
 
-    def _previous(self, sentences: list[Sentence], i: int, out: list[Extraction]) -> Codes | None:
+    def _topic(self, sentences: list[Sentence], i: int) -> Codes | None:
+        """The previous sentence's pair when it speaks of their relations."""
+        if i == 0 or sentences[i - 1].hint is None:
+            return None
+        heads = self.lex.heads
+        return sentences[i - 1].hint if any(t.low in heads for t in sentences[i - 1].toks) else None
+
+    def _previous(self, sentences: list[Sentence], i: int) -> Codes | None:
         for k in range(i - 1, max(-1, i - 1 - _CONTEXT_WINDOW), -1):
             if sentences[k].hint:
                 return sentences[k].hint
         return None
+
+
+def _drop_repeats(
+    resolved: list[tuple[Phrase, list[Codes]]],
+) -> list[tuple[Phrase, list[Codes]]]:
+    """ "the 70-year alliance ... the alliance": a bare repeat of a fuller label is dropped."""
+    out = []
+    for p, codes in resolved:
+        bare = p.end - p.start == 1
+        fuller = any(
+            q is not p
+            and q.heads[-1] == p.heads[-1]
+            and q.end - q.start > 1
+            and set(c) & set(codes)
+            for q, c in resolved
+        )
+        if not (bare and fuller):
+            out.append((p, codes))
+    return out
+
+
+def _quoted_speakers(norm: str, sentences: list[Sentence]) -> None:
+    """A quote over several sentences is said by whoever the sentence closing it names."""
+    open_at_end: list[bool] = []
+    inside = False
+    for s in sentences:
+        inside = (norm.count('"', s.start, s.end) % 2 == 1) != inside
+        open_at_end.append(inside)
+    for i, s in enumerate(sentences):
+        if s.speaker or not open_at_end[i]:
+            continue
+        for k in range(i + 1, min(len(sentences), i + 4)):
+            if not open_at_end[k]:
+                if sentences[k].speaker and sentences[k].has_speech:
+                    s.speaker = sentences[k].speaker
+                break
 
 
 def _following(sentences: list[Sentence], i: int) -> Codes | None:

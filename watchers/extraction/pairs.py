@@ -21,9 +21,56 @@ from watchers.extraction.text import QUOTES, Token
 
 Codes = tuple[str, str]
 
-_JOIN = re.compile(r"\s*[-/]\s*")
-_AND = re.compile(r"(?:'s)?\s*,?\s*(?:and|&)\s+(?:the\s+)?")
-_LIST_SEP = re.compile(r"\s*(?:,\s*(?:and\s+)?(?:the\s+)?|and\s+(?:the\s+)?|&\s+)")
+_REGARD_VERBS = frozenset(
+    {
+        "regards",
+        "regarded",
+        "regard",
+        "considers",
+        "considered",
+        "consider",
+        "views",
+        "viewed",
+        "view",
+        "sees",
+        "saw",
+        "see",
+        "deems",
+        "deemed",
+        "treats",
+        "treated",
+        "recognizes",
+        "recognises",
+        "recognized",
+        "recognised",
+        "counts",
+        "counted",
+    }
+)
+_GRANT_VERBS = frozenset(
+    {
+        "granted",
+        "grants",
+        "grant",
+        "accorded",
+        "accords",
+        "accord",
+        "gave",
+        "gives",
+        "given",
+        "extended",
+        "extends",
+        "offered",
+        "offers",
+        "conferred",
+        "confers",
+        "awarded",
+        "bestowed",
+    }
+)
+_LIST_LEADS = frozenset(
+    {"such", "states", "countries", "nations", "partners", "as", "like", "including", "other"}
+)
 
 
 def pair_of(a: str, b: str) -> Codes:
@@ -72,6 +119,8 @@ class Context:
     previous: Codes | None
     following: Codes | None
     speaker: str | None
+    topic: Codes | None = None
+    """The pair of the sentence just before, when it speaks of their relations."""
 
 
 class PairResolver:
@@ -88,6 +137,9 @@ class PairResolver:
         # "between A and B"
         if after < len(toks) and toks[after].low == "between":
             return self._between(s, after + 1, ctx)
+        regarded = self._regards(s, p, lo)
+        if regarded is not None:
+            return regarded
         # "A's X with B", "relations with B ... under X"
         with_at = self._with_index(s, p, lo, hi)
         if with_at is not None:
@@ -99,6 +151,9 @@ class PairResolver:
                 return _cross(owners, targets)
         if any(lo <= o < hi for o in s.orgs):
             return []  # a group is a side here ("ASEAN accorded ... to China and Australia")
+        granted = self._granted(s, p, lo, hi)
+        if granted is not None:
+            return granted
         # "India-Russia Special and Privileged Strategic Partnership", "Russian-Indian relations"
         near = [c for t, c in s.compounds if p.start - 4 <= t < p.end]
         if near:
@@ -133,14 +188,69 @@ class PairResolver:
             for known in (ctx.previous, ctx.following):
                 if known:
                     return [known]
-        return []
+        return [ctx.topic] if ctx.topic else []
+
+    def _regards(self, s: Sentence, p: Phrase, lo: int) -> list[Codes] | None:
+        """ "A regards B as X", "B, which A considers X": subject and object of the verb."""
+        toks = s.toks
+        verb = None
+        for k in range(p.start - 1, max(lo, p.start - 9) - 1, -1):
+            if toks[k].low in _REGARD_VERBS:
+                verb = k
+                break
+        if verb is None:
+            return None
+        objects = [m.code for m, t in s.states if verb < t < p.start and m.code]
+        subjects = [m.code for m, t in s.states if lo <= t < verb and m.code]
+        if not objects and verb >= 3 and toks[verb - 1].low in ("which", "whom"):
+            # "Australia, which Japan regards as a quasi-ally": the verb's subject sits
+            # between "which" and the verb, its object before the comma.
+            return None
+        if not objects:
+            which = [k for k in range(lo, verb) if toks[k].low in ("which", "whom")]
+            if which:
+                w = which[-1]
+                inner = [m.code for m, t in s.states if w < t < verb and m.code]
+                outer = [m.code for m, t in s.states if lo <= t < w and m.code]
+                if inner and outer and inner[-1] != outer[-1]:
+                    return [pair_of(inner[-1], outer[-1])]
+            return None
+        if subjects and subjects[-1] != objects[0]:
+            return [pair_of(subjects[-1], objects[0])]
+        return None
+
+    def _granted(self, s: Sentence, p: Phrase, lo: int, hi: int) -> list[Codes] | None:
+        """ "A granted ... X to B": the granting state and the receiving one."""
+        toks = s.toks
+        j = _skip(toks, p.end, QUOTES | {","})
+        if j >= len(toks) or toks[j].low != "to":
+            return None
+        verb = next(
+            (
+                k
+                for k in range(p.start - 1, max(lo, p.start - 10) - 1, -1)
+                if toks[k].low in _GRANT_VERBS
+            ),
+            None,
+        )
+        if verb is None:
+            return None
+        targets, blocked = self._list_after(s, j + 1)
+        if blocked or not targets:
+            return [] if blocked else None
+        givers = [
+            m.code for m, t in s.states if lo <= t < verb and m.code and m.code not in targets
+        ]
+        if not givers:
+            return None
+        return _cross([givers[-1]], targets)
 
     def _between(self, s: Sentence, k: int, ctx: Context) -> list[Codes]:
         toks = s.toks
         words = " ".join(t.low for t in toks[k : k + 4])
         named = any(t in (k, k + 1) for _, t in s.states)
         if not named and re.match(r"(?:the two|both|their|our|them|these two)\b", words):
-            known = ctx.previous or ctx.following
+            known = s.hint or ctx.previous or ctx.following
             return [known] if known else []
         targets, blocked = self._list_after(s, k)
         if blocked or len(targets) != 2:
@@ -172,6 +282,12 @@ class PairResolver:
         j = k
         while j < len(toks) and toks[j].low in (QUOTES | {"the"}):
             j += 1
+        # "with such states as Iran", "with countries like India"
+        lead = j
+        while lead < len(toks) and lead < j + 4 and toks[lead].low in _LIST_LEADS:
+            lead += 1
+        if lead > j and lead in {t for _, t in s.states}:
+            j = lead
         if j in s.orgs:
             return [], True
         if j < len(toks) and toks[j].low in self.lex.non_states:
@@ -195,13 +311,20 @@ class PairResolver:
                 nxt = j + 1
                 while nxt < len(toks) and toks[nxt].low in ("and", "the"):
                     nxt += 1
-                if nxt in by_token:
+                if nxt in by_token and self._list_item(s, by_token[nxt]):
                     j = nxt
                     continue
                 if nxt in s.orgs:
                     return [], True
             break
         return out, False
+
+    def _list_item(self, s: Sentence, m: Mention) -> bool:
+        """A further item of a list of partners: a name, not "Russian Foreign Minister"."""
+        if m.kind in (FormKind.DEMONYM, FormKind.LEADER):
+            return False
+        j = next((k for k, t in enumerate(s.toks) if t.start >= m.end), len(s.toks))
+        return j >= len(s.toks) or s.toks[j].low not in self.lex.titles
 
     def _owners(
         self, s: Sentence, p: Phrase, with_at: int, targets: list[str], ctx: Context

@@ -15,6 +15,8 @@ _AGE = re.compile(r"\d+-(?:year|years|decade|decades|century)(?:-old|-long)?")
 _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)")
 _PERSONAL = frozenset({"his", "her", "my", "your"})
 _ARTICLES = frozenset({"a", "an", "the"})
+# "relations of comprehensive partnership": the label is what follows "of".
+_NO_TAIL = frozenset({"relations", "relationship", "ties"})
 _DOC_TITLES = frozenset({"treaty", "agreement", "convention", "pact", "accord"})
 
 
@@ -118,6 +120,9 @@ class PhraseFinder:
                 continue
             if self._inside_document_title(toks, cased, run.start):
                 continue
+            if _source_of_another(toks, run.start, out):
+                continue
+            consumed.update(range(i + 1, end))  # heads inside a tail ("model of friendship")
             out.append(Phrase(run.start, end, i, tuple(heads)))
         out.extend(self._fixed(toks, out))
         return _merge_relations_of(toks, out, lex)
@@ -200,7 +205,7 @@ class PhraseFinder:
                     end, took = k + 1, True
                     continue
                 break
-            if w in ("of", "for"):
+            if w in ("of", "for") and toks[i].low not in _NO_TAIL:
                 stop = self._tail_phrase(toks, j + 1)
                 if stop is None:
                     break
@@ -309,6 +314,20 @@ class PhraseFinder:
                     continue  # a modifier of the next head, found there
                 out.append(Phrase(i, i + size, i + size - 1, (words[-1],)))
         return out
+
+
+def _source_of_another(toks: list[Token], start: int, found: list[Phrase]) -> bool:
+    """ "a partnership rooted in ancient historical ties": the roots are not the label."""
+    for j in range(start - 1, max(0, start - 5), -1):
+        w = toks[j].low
+        if w == "in" and toks[j - 1].low in _ROOTED:
+            return any(p.end >= j - 1 for p in found)
+        if not w.isalpha() and w not in QUOTES:
+            return False
+    return False
+
+
+_ROOTED = frozenset({"rooted", "grounded", "steeped", "anchored", "embedded"})
 
 
 def _skip_quotes(toks: list[Token], j: int) -> int:

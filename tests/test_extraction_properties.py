@@ -1,0 +1,85 @@
+"""Extraction never raises, whatever the text, and what it returns is well formed."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from watchers.extraction import canonical, default_extractor
+
+# Pieces that drive the text deep into the rules: states, heads, modifiers, cues.
+PIECES = [
+    "India",
+    "Russia",
+    "China's",
+    "U.S.",
+    "Indo-",
+    "Sino-",
+    "Russian",
+    "the Kremlin",
+    "Putin",
+    "Lavrov said",
+    "EU",
+    "ASEAN",
+    "between",
+    "with",
+    "and",
+    "not",
+    "never",
+    "our",
+    "their",
+    "the two countries",
+    "strategic",
+    "special and privileged",
+    "all-weather",
+    "partnership",
+    "partners",
+    "ties",
+    "alliance",
+    "ally",
+    "level of mutual trust",
+    "of coordination for a",
+    "new era",
+    "no limits",
+    "unprecedented",
+    "largest trading partner",
+    '"',
+    "“",
+    "’s",
+    ",",
+    ".",
+    "-",
+    "–",
+    "\n",
+    "\n\n",
+    "Treaty of",
+    "Georgia",
+    "Washington",
+    "turkey",
+    "Korea",
+]
+
+text_with_pieces = st.lists(
+    st.one_of(st.sampled_from(PIECES), st.text(max_size=12)), max_size=40
+).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_never_raises_on_any_unicode(text: str) -> None:
+    for x in default_extractor().extract(text):
+        assert x.pair.first.code < x.pair.second.code
+
+
+@settings(max_examples=500, deadline=None)
+@given(text_with_pieces, st.one_of(st.none(), st.dates(date(1950, 1, 1), date(2100, 1, 1))))
+def test_findings_are_well_formed(text: str, on: date | None) -> None:
+    for x in default_extractor().extract(text, on=on):
+        assert x.descriptor.strip() == x.descriptor and x.descriptor
+        assert x.canonical == canonical(x.descriptor)
+        assert x.sentence and x.sentence in text
+        if x.span is not None:
+            start, end = x.span
+            assert " ".join(x.sentence[start:end].split()) == x.descriptor
