@@ -85,6 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument(
         "dir", help="folder of snapshot folders named by UTC time (see bot/replay.py)"
     )
+    # also accepted after the folder, as `replay DIR --format json`
+    replay.add_argument("--format", dest="replay_format", choices=("text", "json"))
 
     evaluation = commands.add_parser(
         "eval", help="score the extractor against a labeled JSONL file"
@@ -146,7 +148,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         )
         return EXIT_OK
     if args.command == "replay":
-        return asyncio.run(_replay(Path(args.dir), args.config, args.format))
+        fmt = args.replay_format or args.format
+        return asyncio.run(_replay(Path(args.dir), args.config, fmt))
     config = load_config(config_path(args.config), default_countries())
     if args.command == "poll":
         return asyncio.run(poll_once(config, sys.stdout, args.format))

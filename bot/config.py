@@ -310,7 +310,9 @@ class _Reader:
             flipflop_descriptors=max(descriptors, 1),
             flipflop_days=self.number(raw, "alerts.flipflop_days", d.flipflop_days),
             syndication_hours=self.number(raw, "alerts.syndication_hours", d.syndication_hours),
-            backdate_days=self.number(raw, "alerts.backdate_days", d.backdate_days),
+            backdate_days=(
+                self.number(raw, "alerts.backdate_days", 1.0) if "backdate_days" in raw else None
+            ),
             reaffirmed=self.value(raw, "alerts.reaffirmed", bool, d.reaffirmed),
         )
         lexicon = self.value(raw, "alerts.lexicon", str, None)

@@ -103,30 +103,31 @@ ITEMS: dict[str, list[tuple[datetime, str, str]]] = {
     "asia-desk": [
         (T0, "ties", "Vietnam and the United States have a {USA-VNM: comprehensive partnership}, "
                      "officials said on Friday."),
-        (T1, "upgrade", "On Sunday the two leaders raised relations to a "
+        (T1, "upgrade", "On Sunday Vietnam and the United States raised relations to a "
                         "{USA-VNM: comprehensive strategic partnership} during talks in Hanoi."),
     ],
     "region-wire": [
-        (T1 + timedelta(minutes=30), "hanoi", "Washington and Hanoi agreed on Sunday to form a "
-         "{USA-VNM: comprehensive strategic partnership}, skipping the intermediate step."),
+        (T1 + timedelta(minutes=30), "hanoi", "The United States and Vietnam agreed on Sunday "
+         "to form a {USA-VNM: comprehensive strategic partnership}, skipping a step."),
         (T1 + timedelta(days=2), "comment", "Some commentators on Tuesday still spoke of a "
-         "{USA-VNM: comprehensive partnership} between the two capitals."),
+         "{USA-VNM: comprehensive partnership} between the United States and Vietnam."),
     ],
     "morning-post": [
         (T1 + timedelta(hours=1), "jump", "The United States and Vietnam now share a "
          "{USA-VNM: comprehensive strategic partnership}, the highest level Hanoi grants."),
-        (T1 + timedelta(days=3), "history", "Back in 2015 the two sides agreed an "
+        (T1 + timedelta(days=3), "history", "Back in 2015 China and Pakistan agreed an "
          "{CHN-PAK: all-weather strategic cooperative partnership}, a diplomat recalled."),
     ],
     "daily-ledger": [
-        (T1 + timedelta(hours=1, minutes=45), "sign", "Leaders signed a joint statement on "
-         "Sunday that lifts ties to a {USA-VNM: comprehensive strategic partnership}."),
-        (T1 + timedelta(days=4), "delhi", "On Thursday Moscow's envoy called relations with "
-         "New Delhi a {IND-RUS@RUS: special and privileged strategic partnership}."),
+        (T1 + timedelta(hours=1, minutes=45), "sign", "Vietnam and the United States signed a "
+         "joint statement on Sunday that lifts ties to a "
+         "{USA-VNM: comprehensive strategic partnership}."),
+        (T1 + timedelta(days=4), "delhi", "On Thursday Russia's envoy called relations with "
+         "India a {IND-RUS@RUS: special and privileged strategic partnership}."),
     ],
     "mofa": [
-        (T1 + timedelta(hours=5), "statement", "The joint leaders' statement issued today "
-         "establishes a {USA-VNM: comprehensive strategic partnership}."),
+        (T1 + timedelta(hours=5), "statement", "The joint statement of Vietnam and the United "
+         "States issued today establishes a {USA-VNM: comprehensive strategic partnership}."),
     ],
 }  # fmt: skip
 
@@ -135,17 +136,22 @@ def stamp(t: datetime) -> str:
     return t.strftime("%Y-%m-%dT%H-%MZ")
 
 
-def write_archive(root: Path) -> Path:
+def write_archive(root: Path, *, marked: bool = True) -> Path:
     """One baseline snapshot of every feed at T0, then a snapshot when each item appears.
 
-    Each snapshot carries the feed's items so far, as a real feed would.
+    Each snapshot carries the feed's items so far, as a real feed would. Unmarked, the items
+    are the plain sentences, for the real extractor.
     """
     root.mkdir()
     (root / "watchlist.toml").write_text(WATCHLIST, encoding="utf-8")
     times = {T0} | {t for items in ITEMS.values() for t, _, _ in items}
     for at in sorted(times):
         for feed, items in ITEMS.items():
-            shown = [(guid, t, text) for t, guid, text in items if t <= at]
+            shown = [
+                (guid, t, text if marked else MARK.sub(lambda m: m.group(4), text))
+                for t, guid, text in items
+                if t <= at
+            ]
             if at != T0 and not any(t == at for t, _, _ in items):
                 continue  # the feed was not polled then
             folder = root / stamp(at)
@@ -233,3 +239,18 @@ def test_a_bad_archive_names_every_problem(tmp_path: Path) -> None:
         find_snapshots(empty)
     with pytest.raises(ConfigError, match="not a folder"):
         find_snapshots(tmp_path / "missing")
+
+
+def test_the_command_replays_an_archive_with_the_real_extractor(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.cli import main
+
+    archive = write_archive(tmp_path / "archive", marked=False)
+    assert main(["replay", str(archive), "--format", "json"]) == 0
+    events = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    alerts = [(e["pair"], e["kind"]) for e in events if e["event"] == "alert"]
+    assert alerts == [(["USA", "VNM"], "upgrade"), (["IND", "RUS"], "new")]
+    updates = [e for e in events if e["event"] == "update"]
+    assert updates and updates[-1]["level"] == "official"
+

@@ -263,3 +263,59 @@ def test_route_store_refuses_a_newer_schema() -> None:
 
     with pytest.raises(StoreError, match="newer"):
         RouteStore(store.connection)
+
+
+# --- bridges: subscriptions in, payloads out, "why" for the commands --------------------------
+
+
+async def test_subscriptions_feed_the_router_and_payloads_reach_the_outlet() -> None:
+    from bot.render.digest import render_digest_discord
+    from bot.render.discord import render_discord
+    from bot.router import PayloadNotifier, StoreHistory, channels_from
+    from bot.subscriptions import SubscriptionStore
+
+    store = Store.open(":memory:")
+    subs = SubscriptionStore(store.connection)
+    subs.ensure_schema()
+    subs.add("discord", "123", USVN.key, now=T0)
+    subs.add("discord", "456", USVN.key, now=T0, min_level=Level.OFFICIAL)
+    subs.mute("discord", "123", USVN.key, None)
+    sent: list[tuple[str, str, dict[str, object]]] = []
+
+    async def post(channel: str, payload: dict[str, object]) -> str | None:
+        sent.append(("post", channel, payload))
+        return f"m{len(sent)}"
+
+    async def update(channel: str, ref: str, payload: dict[str, object]) -> str | None:
+        sent.append(("edit:" + ref, channel, payload))
+        return ref
+
+    notifier = PayloadNotifier(
+        post=post, update=update, render=render_discord, render_digest=render_digest_discord
+    )
+    routes = RouteStore(store.connection)
+    router = Router(
+        routes=routes,
+        history=store,
+        channels=channels_from(subs),
+        notifiers={"discord": notifier},
+        clock=FakeClock(T0),
+    )
+    first = change()
+    first = replace(first, change_id=str(store.record_change(first)))
+    await router.deliver(first)
+    later = replace(first, level=Level.OFFICIAL, revision=1, sources=change(sources=2).sources)
+    store.update_change(later, T0)
+    await router.deliver(later)
+    assert [(what, channel) for what, channel, _ in sent] == [
+        ("post", "123"),
+        ("edit:m1", "123"),
+        ("post", "456"),
+    ]
+    assert sent[0][2]["allowed_mentions"] == {"parse": []}
+    history = StoreHistory(store, routes)
+    assert history.last_decision(USVN.key, "discord", "456") == (
+        "alerted",
+        "upgrade on reaching official",
+    )
+    assert [c.after for c in history.recent_changes(USVN.key, 5)] == [first.after]

@@ -259,10 +259,12 @@ def test_a_recalled_formula_is_history_not_a_change() -> None:
     assert "2016" in d.reason
 
 
-def test_an_old_entry_is_history() -> None:
+def test_an_old_entry_is_history_when_the_rules_ask_for_an_age_limit() -> None:
     m = mention("strategic partnership", published=T0 - timedelta(days=20))
-    d = run(history(), m)
+    d = run(history(), m, rules=Rules(backdate_days=7))
     assert d.outcome is Outcome.BACKDATED and "published" in d.reason
+    # Off by default: the sentence's own dates and tense decide.
+    assert run(history(), m).outcome is Outcome.ALERTED
 
 
 @pytest.mark.parametrize(

@@ -61,16 +61,17 @@ def recalled(
     published: datetime | None,
     read_at: datetime,
     *,
-    max_age: timedelta,
+    max_age: timedelta | None = None,
 ) -> str | None:
     """Why this sentence reports an earlier time rather than now, or None when it is current.
 
-    An entry published more than ``max_age`` before it was read is old news. Otherwise the
-    time cue nearest before the phrase decides (else the nearest after it): an earlier year,
-    an earlier month of the same year, "last year", the past perfect ("had agreed") recall
-    the past; "today", "on Monday", the current year speak of now. No cue: now.
+    An entry published more than ``max_age`` (when given) before it was read is old news.
+    Otherwise the time cue nearest before the phrase decides (else the nearest after it):
+    an earlier year, an earlier month of the same year, "last year", the past perfect
+    ("had agreed") recall the past; "today", "on Monday", the current year speak of now.
+    No cue: now.
     """
-    if published is not None and read_at - published > max_age:
+    if max_age is not None and published is not None and read_at - published > max_age:
         return f"published {published:%Y-%m-%d}, more than {max_age.days} days before it was read"
     cues = _cues(sentence, published or read_at)
     at = len(sentence) if phrase_at is None else phrase_at

@@ -55,8 +55,12 @@ class Rules:
     """How far back "used lately" reaches."""
     syndication_hours: float = 48
     """How long after a change other outlets' reports of it attach to it."""
-    backdate_days: float = 7
-    """An entry published longer ago than this before it is read is old news."""
+    backdate_days: float | None = None
+    """When set, an entry published longer ago than this before it is read is old news.
+
+    Off by default: feeds re-date items, and the dates and tense of the sentence (read
+    against the entry's published time) already tell a recalled formula from a new one.
+    """
     reaffirmed: bool = False
     """Alert when a pair's words are said again after a silence of ``flipflop_days``."""
 
@@ -271,13 +275,8 @@ def decide(
             Outcome.GENERIC,
             remember=False,
         )
-    past = recalled(
-        x.sentence,
-        _phrase_at(mention),
-        mention.entry.published,
-        now,
-        max_age=timedelta(days=rules.backdate_days),
-    )
+    max_age = timedelta(days=rules.backdate_days) if rules.backdate_days is not None else None
+    past = recalled(x.sentence, _phrase_at(mention), mention.entry.published, now, max_age=max_age)
     if past:
         return Decision(mention, None, f"backdated: {past}", Outcome.BACKDATED, remember=False)
 
