@@ -11,11 +11,14 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import httpx
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.config import Config
+from watchers.countries import CountryTable, default_countries
 from watchers.fetch import make_client
+from watchers.fulltext import CountryNamer, FullText, trafilatura_reader
 from watchers.model import Change
 from watchers.ports import Clock, Extractor
 from watchers.store import Store
@@ -106,6 +109,7 @@ async def open_app(
     extractor: Extractor,
     deliver: Callable[[Change], None],
     clock: Clock | None = None,
+    countries: CountryTable | None = None,
 ) -> AsyncIterator[App]:
     """Open the store and HTTP client for a config; close them on exit."""
     lexicon = load_lexicon(config.lexicon_path)  # a broken lexicon stops the start, clearly
@@ -122,7 +126,27 @@ async def open_app(
                 limits=config.fetch,
                 rules=config.alerts,
                 lexicon=lexicon,
+                fulltext=_full_text(config, client, countries or default_countries()),
             )
             yield App(config, watcher, deliver)
     finally:
         store.close()
+
+
+def _full_text(
+    config: Config, client: httpx.AsyncClient, countries: CountryTable
+) -> FullText | None:
+    """The article reader for feeds marked ``fulltext``, or None (said once) without the extra."""
+    wanting = [f.name for f in config.feeds if f.fulltext]
+    if not wanting:
+        return None
+    reader = trafilatura_reader()
+    if reader is None:
+        log.warning(
+            "%d feed(s) ask for full text, but the [fulltext] extra is not installed "
+            "(pip install 'partnership-watch[fulltext]'); reading their summaries only",
+            len(wanting),
+        )
+        return None
+    codes = {code for key in config.watched_keys() for code in key.split("-")}
+    return FullText(client, CountryNamer(countries, codes), reader, config.fulltext)

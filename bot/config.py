@@ -18,6 +18,7 @@ from bot.durations import parse_duration
 from watchers.detect import Rules
 from watchers.errors import ConfigError, Problem
 from watchers.fetch import FetchLimits
+from watchers.fulltext import FullTextLimits
 from watchers.model import Level, Pair
 from watchers.ports import CountryLookup
 from watchers.watcher import FeedSpec
@@ -68,6 +69,8 @@ class Config:
     subscriptions: tuple[SubscriptionSpec, ...] = ()
     store_path: Path = Path("data/partnership-watch.sqlite3")
     fetch: FetchLimits = field(default_factory=FetchLimits)
+    fulltext: FullTextLimits = field(default_factory=FullTextLimits)
+    """Limits on reading article pages for feeds marked ``fulltext``."""
     discord: DiscordSettings = field(default_factory=DiscordSettings)
     slack: SlackSettings = field(default_factory=SlackSettings)
     alerts: Rules = field(default_factory=Rules)
@@ -133,6 +136,9 @@ class _Reader:
                 "deadline",
                 "max_bytes",
                 "max_redirects",
+                "fulltext",
+                "fulltext_max_bytes",
+                "fulltext_deadline",
             },
         )
         interval = self.duration(defaults, "defaults.poll_interval", "30m")
@@ -144,11 +150,16 @@ class _Reader:
             max_bytes=int(self.number(defaults, "defaults.max_bytes", 5_000_000)),
             max_redirects=int(self.number(defaults, "defaults.max_redirects", 5)),
         )
+        fulltext = self.value(defaults, "defaults.fulltext", bool, False)
+        fulltext_limits = FullTextLimits(
+            max_bytes=int(self.number(defaults, "defaults.fulltext_max_bytes", 2_000_000)),
+            deadline=self.number(defaults, "defaults.fulltext_deadline", 20.0),
+        )
         store = self.table(raw, "store")
         self.only(store, "store", {"path"})
         store_path = Path(self.value(store, "store.path", str, "data/partnership-watch.sqlite3"))
 
-        feeds = self.feeds(raw.get("feeds", []), interval, baseline)
+        feeds = self.feeds(raw.get("feeds", []), interval, baseline, fulltext)
         watch = self.table(raw, "watch")
         self.only(watch, "watch", {"pairs"})
         pairs = self.pairs(watch.get("pairs", []), "watch.pairs")
@@ -159,21 +170,24 @@ class _Reader:
         if self.problems:
             raise ConfigError(self.problems)
         return Config(
-            self.path,
-            feeds,
-            pairs,
-            subscriptions,
-            store_path,
-            fetch,
-            discord,
-            slack,
-            alerts,
-            lexicon,
+            path=self.path,
+            feeds=feeds,
+            pairs=pairs,
+            subscriptions=subscriptions,
+            store_path=store_path,
+            fetch=fetch,
+            fulltext=fulltext_limits,
+            discord=discord,
+            slack=slack,
+            alerts=alerts,
+            lexicon_path=lexicon,
         )
 
     # sections
 
-    def feeds(self, raw: Any, interval: float, baseline: bool) -> tuple[FeedSpec, ...]:
+    def feeds(
+        self, raw: Any, interval: float, baseline: bool, fulltext: bool
+    ) -> tuple[FeedSpec, ...]:
         if not isinstance(raw, list):
             self.problem("feeds", "must be an array of tables ([[feeds]])")
             return ()
@@ -183,7 +197,9 @@ class _Reader:
             if not isinstance(item, dict):
                 self.problem(key, "must be a table")
                 continue
-            self.only(item, key, {"name", "url", "poll_interval", "official", "baseline"})
+            self.only(
+                item, key, {"name", "url", "poll_interval", "official", "baseline", "fulltext"}
+            )
             name = self.value(item, f"{key}.name", str, None, required=True)
             url = self.value(item, f"{key}.url", str, None, required=True)
             if name is not None and name in names:
@@ -200,6 +216,7 @@ class _Reader:
                     official=self.value(item, f"{key}.official", bool, False),
                     poll_interval=self.duration(item, f"{key}.poll_interval", None) or interval,
                     baseline=self.value(item, f"{key}.baseline", bool, baseline),
+                    fulltext=self.value(item, f"{key}.fulltext", bool, fulltext),
                 )
             )
         return tuple(out)
