@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from bot.config import SubscriptionSpec
+from bot.routing import Channel
 from watchers.errors import StoreError
 from watchers.model import Level
 
@@ -79,6 +80,18 @@ class Subscription:
     @property
     def paused(self) -> bool:
         return self.paused_reason is not None
+
+    def as_channel(self) -> Channel:
+        """The routing view of this subscription (``bot.routing.Channel``)."""
+        return Channel(
+            platform=self.platform,
+            channel=self.channel,
+            pair_key=self.pair_key,
+            min_level=self.min_level,
+            muted_until=self.muted_until,
+            paused=self.paused_reason,
+            digest=self.digest,
+        )
 
 
 @dataclass(frozen=True)
@@ -191,6 +204,10 @@ class SubscriptionStore:
             _SELECT + where + " ORDER BY s.platform, s.channel", (pair_key,)
         ).fetchall()
         return [_row(r) for r in rows]
+
+    def route_channels(self, pair_key: str) -> list[Channel]:
+        """Every channel watching a pair, paused ones included, as the router takes them."""
+        return [s.as_channel() for s in self.channels_for(pair_key, include_paused=True)]
 
     def all(self) -> list[Subscription]:
         """Every subscription, by platform, channel and pair."""

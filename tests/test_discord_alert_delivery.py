@@ -1,33 +1,39 @@
-"""A rendered alert reaches Discord as an embed, as the bot and through a webhook.
+"""A change reaches Discord through the real router: rendered, posted, edited, paused.
 
-This joins the renderer (``bot.render.discord``) and the Discord outlet at the wire: the
-fake API receives exactly the embed the renderer made, whichever way it was sent, and a
-later source edits the same message.
+This joins the router (``bot.router``), the subscription store, the renderer and the
+Discord notifier at the wire: the fake API receives exactly the embed the renderer made,
+whichever way it was sent, a later source edits the same message, and a channel that
+forbids us is paused once and then left alone.
 """
 
 from __future__ import annotations
 
-import sqlite3
+import logging
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from discord.http import Route
 
-from bot.alert import alert_from_change, with_sources
+from bot.alert import alert_from_change
 from bot.discord.delivery import (
     DEFAULT_API_BASE,
     ChannelPacer,
     DiscordDelivery,
     DiscordWebhookDelivery,
 )
-from bot.discord.outlet import DiscordOutlet
+from bot.discord.notifier import DiscordNotifier
 from bot.render.discord import render_discord
+from bot.router import Router, RouteStore
+from bot.routing import Channel
 from bot.subscriptions import SubscriptionStore
+from tests.fake_commands import FixedClock
 from tests.fake_discord import FakeDiscord
 from watchers.diff import word_diff
 from watchers.model import Change, ChangeKind, Country, Level, Pair, Source
+from watchers.store import Store
 
 CHANNEL = "1200000000000000001"
 WEBHOOK_ID = "1250000000000000001"
@@ -39,6 +45,8 @@ SENTENCE = (
     "Speaking in Moscow, the foreign minister praised the particularly privileged strategic "
     "partnership between Russia and India."
 )
+
+log = logging.getLogger("test.discord")
 
 
 def india_russia_change() -> Change:
@@ -59,12 +67,24 @@ def india_russia_change() -> Change:
 
 
 @pytest.fixture
-def store() -> Iterator[SubscriptionStore]:
-    conn = sqlite3.connect(":memory:")
-    s = SubscriptionStore(conn)
+def history() -> Iterator[Store]:
+    store = Store.open(":memory:")
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def subscriptions(history: Store, clock: FixedClock) -> SubscriptionStore:
+    s = SubscriptionStore(history.connection)
     s.ensure_schema()
-    yield s
-    conn.close()
+    s.add("discord", CHANNEL, "IND-RUS", now=clock.now())
+    s.add("discord", "analysts", "IND-RUS", now=clock.now())
+    return s
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(datetime(2025, 3, 14, 10, 0, tzinfo=UTC))
 
 
 @pytest.fixture
@@ -77,15 +97,33 @@ async def fake() -> AsyncIterator[FakeDiscord]:
 
 
 @pytest.fixture
-async def outlet(fake: FakeDiscord, store: SubscriptionStore) -> AsyncIterator[DiscordOutlet]:
+async def notifier(fake: FakeDiscord) -> AsyncIterator[DiscordNotifier]:
     bot = await DiscordDelivery.login(
         fake.token, api_base=fake.api_base, pacer=ChannelPacer(interval=0)
     )
     hook = DiscordWebhookDelivery(WEBHOOK_URL, pacer=ChannelPacer(interval=0))
-    out = DiscordOutlet(store, bot=bot, webhooks={"analysts": hook})
+    out = DiscordNotifier(bot=bot, webhooks={"analysts": hook})
     yield out
     await out.close()
     await bot.close()
+
+
+@pytest.fixture
+def router(
+    history: Store, subscriptions: SubscriptionStore, notifier: DiscordNotifier, clock: FixedClock
+) -> Router:
+    def pause(channel: Channel, reason: str) -> None:
+        if subscriptions.pause_channel(channel.platform, channel.channel, reason):
+            log.warning("paused %s: %s", channel.key, reason)
+
+    return Router(
+        routes=RouteStore(history.connection),
+        history=history,
+        channels=subscriptions.route_channels,
+        notifiers={"discord": notifier},
+        clock=clock,
+        on_gone=pause,
+    )
 
 
 def _embed(fake: FakeDiscord, method: str, path: str) -> dict[str, Any]:
@@ -95,46 +133,69 @@ def _embed(fake: FakeDiscord, method: str, path: str) -> dict[str, Any]:
     return embeds[0]
 
 
-async def test_the_bot_posts_the_rendered_embed(fake: FakeDiscord, outlet: DiscordOutlet) -> None:
-    payload = render_discord(alert_from_change(india_russia_change()))
-    message_id = await outlet.post(CHANNEL, payload)
+async def test_a_change_is_posted_as_the_rendered_embed(fake: FakeDiscord, router: Router) -> None:
+    change = india_russia_change()
+    decided = await router.deliver(change)
 
-    embed = _embed(fake, "POST", f"/channels/{CHANNEL}/messages")
-    assert embed == payload["embeds"][0]
-    assert embed["title"].startswith("India–Russia")
-    assert "~~special and~~" in embed["description"]
-    assert "**particularly**" in embed["description"]
-    assert message_id in fake.messages[CHANNEL]
+    assert [(c.channel, r.decision) for c, r in decided] == [
+        ("1200000000000000001", "alerted"),
+        ("analysts", "alerted"),
+    ]
+    rendered = render_discord(alert_from_change(change))["embeds"][0]
+    by_bot = _embed(fake, "POST", f"/channels/{CHANNEL}/messages")
+    assert by_bot == rendered
+    assert by_bot["title"].startswith("India–Russia")
+    assert "~~special and~~" in by_bot["description"]
+    assert "**particularly**" in by_bot["description"]
 
-
-async def test_the_webhook_sends_the_same_embed(fake: FakeDiscord, outlet: DiscordOutlet) -> None:
-    payload = render_discord(alert_from_change(india_russia_change()))
-    await outlet.post("analysts", payload)
-
-    # The webhook path goes through discord.Embed and back: nothing may be lost on the way.
-    sent = _embed(fake, "POST", f"/webhooks/{WEBHOOK_ID}/.*")
-    rendered = payload["embeds"][0]
-    assert {k: sent[k] for k in rendered if k != "timestamp"} == {
+    # The webhook path goes through discord.Embed and back: nothing may be lost on the way
+    # (discord.py adds "flags": 0, the default, and writes the timestamp its own way).
+    by_hook = _embed(fake, "POST", f"/webhooks/{WEBHOOK_ID}/.*")
+    assert by_hook.get("flags", 0) == 0
+    assert {k: by_hook[k] for k in rendered if k != "timestamp"} == {
         k: v for k, v in rendered.items() if k != "timestamp"
     }
-    assert datetime.fromisoformat(sent["timestamp"]) == datetime.fromisoformat(
-        rendered["timestamp"]
-    )
-    (request,) = fake.sent("POST", f"/webhooks/{WEBHOOK_ID}/.*")
-    assert request.body["content"] == payload["content"]
+    assert datetime.fromisoformat(by_hook["timestamp"]) == change.detected_at
 
 
-async def test_a_later_source_edits_the_posted_alert(
-    fake: FakeDiscord, outlet: DiscordOutlet
-) -> None:
-    alert = alert_from_change(india_russia_change())
-    message_id = await outlet.post(CHANNEL, render_discord(alert))
-    assert message_id is not None
+async def test_a_later_source_edits_the_same_message(fake: FakeDiscord, router: Router) -> None:
+    change = india_russia_change()
+    await router.deliver(change)
+    (message_id,) = fake.messages[CHANNEL]
 
     official = Source("MFA", "https://mfa.example.org/statement", "Joint statement", None, True)
-    updated = with_sources(alert, (*alert.sources, official), Level.OFFICIAL)
-    assert await outlet.update(CHANNEL, message_id, render_discord(updated)) == message_id
+    later = replace(change, sources=(*change.sources, official), level=Level.OFFICIAL, revision=1)
+    decided = await router.deliver(later)
 
-    stored = fake.messages[CHANNEL][message_id]["embeds"][0]
-    assert stored == render_discord(updated)["embeds"][0]
-    assert stored != render_discord(alert)["embeds"][0]
+    assert {r.decision for _, r in decided} == {"updated"}
+    assert list(fake.messages[CHANNEL]) == [message_id]
+    shown = fake.messages[CHANNEL][message_id]["embeds"][0]
+    assert shown == render_discord(alert_from_change(later))["embeds"][0]
+    assert len(fake.sent("PATCH", f"/channels/{CHANNEL}/messages/{message_id}")) == 1
+
+
+async def test_a_forbidden_channel_is_paused_once(
+    fake: FakeDiscord,
+    router: Router,
+    subscriptions: SubscriptionStore,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    fake.fail("POST", f"/channels/{CHANNEL}/messages", 403, times=None)
+    caplog.set_level(logging.WARNING, logger="test.discord")
+    change = india_russia_change()
+
+    first = await router.deliver(change)
+    second = await router.deliver(replace(change, change_id="ind-rus-2"))
+
+    assert [(c.channel, r.decision) for c, r in first] == [
+        (CHANNEL, "not delivered"),
+        ("analysts", "alerted"),
+    ]
+    assert [(c.channel, r.decision) for c, r in second] == [
+        (CHANNEL, "paused"),
+        ("analysts", "alerted"),
+    ]
+    assert len(fake.sent("POST", f"/channels/{CHANNEL}/messages")) == 1
+    assert len([r for r in caplog.records if r.name == "test.discord"]) == 1
+    sub = subscriptions.get("discord", CHANNEL, "IND-RUS")
+    assert sub is not None and "Missing Permissions" in str(sub.paused_reason)

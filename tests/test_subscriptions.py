@@ -184,3 +184,20 @@ def test_config_file_subscriptions_expand_per_pair(store: SubscriptionStore) -> 
         ("discord", "1", "IND-RUS", Level.REPORTED, Origin.CONFIG),
         ("slack", "C1", "CHN-RUS", Level.OFFICIAL, Origin.CONFIG),
     ]
+
+
+def test_route_channels_give_the_router_every_setting(store: SubscriptionStore) -> None:
+    store.add("discord", "1", "IND-RUS", now=NOW)
+    store.add("slack", "C1", "IND-RUS", now=NOW)
+    store.set_level("discord", "1", "IND-RUS", Level.OFFICIAL)
+    store.mute("discord", "1", "IND-RUS", NOW + timedelta(hours=1))
+    store.set_digest("discord", "1", True)
+    store.pause_channel("slack", "C1", "channel_not_found")
+
+    discord_channel, slack_channel = store.route_channels("IND-RUS")
+    assert (discord_channel.platform, discord_channel.channel) == ("discord", "1")
+    assert discord_channel.min_level is Level.OFFICIAL
+    assert discord_channel.muted_until == NOW + timedelta(hours=1)
+    assert discord_channel.digest is True
+    assert discord_channel.paused is None
+    assert slack_channel.paused == "channel_not_found"
