@@ -6,26 +6,31 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from enum import StrEnum
 
 import httpx
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.chat import Chat, open_chat
 from bot.config import Config
+from bot.console import ConsoleNotifier
 from watchers.countries import CountryTable, default_countries
 from watchers.fetch import make_client
 from watchers.fulltext import CountryNamer, FullText, trafilatura_reader
-from watchers.model import Change
 from watchers.ports import Clock, Extractor
 from watchers.store import Store
 from watchers.tiers import load_lexicon
 from watchers.watcher import FeedSpec, PollResult, Watcher
 
 log = logging.getLogger(__name__)
+
+DIGEST_CHECK_SECONDS = 60
+"""How often ``run`` looks for digests that are due."""
 
 
 class SystemClock:
@@ -45,22 +50,40 @@ class SetClock:
         return self.current
 
 
+class ChatMode(StrEnum):
+    """How much of the chat platforms a command opens."""
+
+    OFF = "off"
+    """Console only (demo, replay)."""
+    SEND = "send"
+    """Post and edit alerts through the platforms' REST APIs (``poll --once``)."""
+    SERVE = "serve"
+    """Also join Discord's gateway and Slack's socket to answer ``/watch`` (``run``)."""
+
+
 @dataclass
 class App:
     """A running partnership-watch: one watcher and the places its changes go."""
 
     config: Config
     watcher: Watcher
-    deliver: Callable[[Change], None]
+    console: ConsoleNotifier | None
+    chat: Chat | None = None
 
     async def poll_once(self, feeds: Sequence[FeedSpec] | None = None) -> list[PollResult]:
         """Poll every feed (or the given ones) once and deliver the changes."""
         results = await self.watcher.poll_all(feeds if feeds is not None else self.config.feeds)
         for result in results:
-            self._report(result)
+            await self._report(result)
+        await self.flush_digests()
         return results
 
-    def _report(self, result: PollResult) -> None:
+    async def flush_digests(self) -> None:
+        """Send the chat digests that are due."""
+        if self.chat is not None:
+            await self.chat.flush_digests()
+
+    async def _report(self, result: PollResult) -> None:
         if result.error:
             return  # the watcher has logged it, naming the feed
         log.info(
@@ -72,7 +95,15 @@ class App:
             " (not modified)" if result.not_modified else "",
         )
         for change in result.changes:
-            self.deliver(change)
+            if self.console is not None:
+                self.console.send(change)
+            if self.chat is None:
+                continue
+            try:
+                await self.chat.deliver(change)
+            except Exception:
+                # a fault in one delivery must not cost the other changes theirs
+                log.exception("delivering %s change for %s failed", change.kind, change.pair.key)
 
     async def run_forever(self, stop: asyncio.Event | None = None) -> None:
         """Poll each feed on its own interval until SIGINT/SIGTERM (or ``stop``) arrives."""
@@ -91,6 +122,14 @@ class App:
                 max_instances=1,
                 next_run_time=datetime.now(UTC),
             )
+        if self.chat is not None:
+            scheduler.add_job(
+                self.flush_digests,
+                IntervalTrigger(seconds=DIGEST_CHECK_SECONDS, timezone=UTC),
+                id="digests",
+                coalesce=True,
+                max_instances=1,
+            )
         scheduler.start()
         log.info("watching %d feeds; Ctrl-C to stop", len(self.config.feeds))
         try:
@@ -107,12 +146,15 @@ async def open_app(
     config: Config,
     *,
     extractor: Extractor,
-    deliver: Callable[[Change], None],
+    console: ConsoleNotifier | None,
+    chat: ChatMode = ChatMode.OFF,
     clock: Clock | None = None,
     countries: CountryTable | None = None,
 ) -> AsyncIterator[App]:
-    """Open the store and HTTP client for a config; close them on exit."""
+    """Open the store, HTTP client and chat platforms for a config; close them on exit."""
     lexicon = load_lexicon(config.lexicon_path)  # a broken lexicon stops the start, clearly
+    countries = countries or default_countries()
+    clock = clock or SystemClock()
     store = Store.open(config.store_path)
     try:
         async with make_client(config.fetch) as client:
@@ -121,14 +163,19 @@ async def open_app(
                 store=store,
                 extractor=extractor,
                 client=client,
-                clock=clock or SystemClock(),
+                clock=clock,
                 is_watched=watched.__contains__,
                 limits=config.fetch,
                 rules=config.alerts,
                 lexicon=lexicon,
-                fulltext=_full_text(config, client, countries or default_countries()),
+                fulltext=_full_text(config, client, countries),
             )
-            yield App(config, watcher, deliver)
+            if chat is ChatMode.OFF:
+                yield App(config, watcher, console)
+                return
+            serve = chat is ChatMode.SERVE
+            async with open_chat(config, store, countries, clock, serve_commands=serve) as opened:
+                yield App(config, watcher, console, opened)
     finally:
         store.close()
 

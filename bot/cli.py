@@ -24,7 +24,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot.app import open_app
+from bot.app import ChatMode, open_app
 from bot.config import Config, config_path, load_config
 from bot.console import ConsoleNotifier
 from watchers import evaluate
@@ -170,9 +170,12 @@ async def poll_once(
     clock: Clock | None = None,
 ) -> int:
     """One cycle over the configured feeds, alerts printed to ``out``."""
-    console = ConsoleNotifier(out, fmt)
     async with open_app(
-        config, extractor=extractor or default_extractor(), deliver=console.send, clock=clock
+        config,
+        extractor=extractor or default_extractor(),
+        console=ConsoleNotifier(out, fmt),
+        chat=ChatMode.SEND,
+        clock=clock,
     ) as app:
         results = await app.poll_once()
     failed = [r for r in results if r.error]
@@ -188,8 +191,12 @@ async def poll_once(
 
 
 async def _run(config: Config, out: TextIO, fmt: str) -> int:
-    console = ConsoleNotifier(out, fmt)
-    async with open_app(config, extractor=default_extractor(), deliver=console.send) as app:
+    async with open_app(
+        config,
+        extractor=default_extractor(),
+        console=ConsoleNotifier(out, fmt),
+        chat=ChatMode.SERVE,
+    ) as app:
         await app.run_forever()
     return EXIT_OK
 

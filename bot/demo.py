@@ -99,10 +99,9 @@ async def run_demo(out: TextIO, fmt: str = "text") -> int:
             encoding="utf-8",
         )
         config = load_config(config_file, default_countries())
-        console = ConsoleNotifier(out, fmt)
         clock = SetClock(STAGES[0][1])
         async with open_app(
-            config, extractor=default_extractor(), deliver=console.send, clock=clock
+            config, extractor=default_extractor(), console=ConsoleNotifier(out, fmt), clock=clock
         ) as app:
             for number, (stage, when) in enumerate(STAGES, start=1):
                 feeds.stage, clock.current = stage, when
