@@ -123,7 +123,7 @@ async def test_poll_once_posts_the_india_russia_alert_as_an_embed(
     first, rewording = (embed_text(r.body) for r in posted)
     assert "special and privileged strategic partnership" in first
     assert "~~special and~~ **particularly** privileged strategic partnership" in rewording
-    assert posted[1].body["allowed_mentions"] == {"parse": []}
+    assert posted[1].body["allowed_mentions"]["parse"] == []  # feed text pings nobody
     assert posted[1].headers["Authorization"] == f"Bot {discord_api.token}"
 
 

@@ -29,7 +29,10 @@ def entry(url: str, summary: str = "Leaders of India and France met in Paris.") 
     return Entry("Desk", "1", url, "Leaders meet", summary=summary)
 
 
-def full_text(limits: FullTextLimits = FullTextLimits(max_bytes=100_000, deadline=5)) -> FullText:
+TEST_LIMITS = FullTextLimits(max_bytes=100_000, deadline=5)
+
+
+def full_text(limits: FullTextLimits = TEST_LIMITS) -> FullText:
     reader = trafilatura_reader()
     assert reader is not None, "the test extra installs trafilatura"
     namer = CountryNamer(default_countries(), {"FRA", "IND"})
