@@ -129,7 +129,8 @@ class FullText:
         try:
             text = self.reader(page.body, page.url)
         except Exception as e:  # a third-party parser on hostile HTML: never lose the entry
-            log.warning("full text of %s: %s: %s; using the summary", entry.url, type(e).__name__, e)
+            name = type(e).__name__
+            log.warning("full text of %s: %s: %s; using the summary", entry.url, name, e)
             return entry
         if not text:
             log.info("full text of %s: no article text found; using the summary", entry.url)
