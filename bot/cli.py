@@ -4,8 +4,10 @@
     poll --once     one cycle over the configured feeds
     run             poll on a schedule until Ctrl-C or SIGTERM
     extract         print the extractions of a text (or of JSONL records)
+    replay DIR      an archive of dated feed snapshots through the pipeline, alerts printed
     eval            score the extractor against a labeled JSONL file
     check-config    validate a config file
+    discord sync    register the /watch command with Discord
 
 Exit status: 0 success, 1 the run failed (store unusable, every feed failed), 2 bad config or usage.
 """
@@ -22,7 +24,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot.app import open_app
+from bot.app import ChatMode, open_app
 from bot.config import Config, config_path, load_config
 from bot.console import ConsoleNotifier
 from watchers import evaluate
@@ -30,7 +32,9 @@ from watchers.countries import default_countries
 from watchers.errors import ConfigError, PartnershipWatchError
 from watchers.extraction import default_extractor
 from watchers.model import Extraction
-from watchers.ports import Extractor
+from watchers.ports import Clock, Extractor
+from watchers.tiers import default_path as default_lexicon_path
+from watchers.tiers import load_lexicon
 
 log = logging.getLogger("partnership-watch")
 
@@ -74,6 +78,16 @@ def build_parser() -> argparse.ArgumentParser:
         help='read {"id", "text", "date"?} records, write one result per line',
     )
 
+    replay = commands.add_parser(
+        "replay",
+        help="feed a folder of dated feed snapshots through the pipeline and print the alerts",
+    )
+    replay.add_argument(
+        "dir", help="folder of snapshot folders named by UTC time (see bot/replay.py)"
+    )
+    # also accepted after the folder, as `replay DIR --format json`
+    replay.add_argument("--format", dest="replay_format", choices=("text", "json"))
+
     evaluation = commands.add_parser(
         "eval", help="score the extractor against a labeled JSONL file"
     )
@@ -87,20 +101,27 @@ def build_parser() -> argparse.ArgumentParser:
         "check-config", help="validate a config file and list every problem"
     )
     check.add_argument("path", nargs="?", help="the file to check (default: the config in use)")
+
+    discord = commands.add_parser("discord", help="Discord bot tasks")
+    discord_tasks = discord.add_subparsers(dest="discord_command", required=True, metavar="TASK")
+    sync = discord_tasks.add_parser("sync", help="register the /watch command with Discord")
+    sync.add_argument("--guild", type=int, help="only in this server (shows at once)")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = build_parser().parse_args(argv)
-    _setup_logging(args.verbose, quiet=args.command in ("demo", "extract", "eval", "check-config"))
+    _setup_logging(
+        args.verbose, quiet=args.command in ("demo", "extract", "eval", "check-config", "replay")
+    )
     try:
         return _dispatch(args)
     except ConfigError as e:
         _print_problems(e)
         return EXIT_USAGE
     except PartnershipWatchError as e:
-        log.error("%s", e)
+        print(f"partnership-watch: error: {e}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
         return EXIT_FAILED
@@ -117,26 +138,44 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _eval(args.file, as_json=args.json, errors=args.errors)
     if args.command == "check-config":
         config = load_config(config_path(args.path or args.config), default_countries())
+        lexicon = load_lexicon(config.lexicon_path)
         print(
             f"{config.path}: ok ({len(config.feeds)} feeds, {len(config.pairs)} pairs, "
             f"{len(config.subscriptions)} subscriptions)"
         )
+        print(
+            f"{config.lexicon_path or default_lexicon_path()}: ok ({len(lexicon.ladders)} ladders)"
+        )
         return EXIT_OK
+    if args.command == "replay":
+        fmt = args.replay_format or args.format
+        return asyncio.run(_replay(Path(args.dir), args.config, fmt))
     config = load_config(config_path(args.config), default_countries())
     if args.command == "poll":
         return asyncio.run(poll_once(config, sys.stdout, args.format))
     if args.command == "run":
         return asyncio.run(_run(config, sys.stdout, args.format))
+    if args.command == "discord":
+        from bot.discord.client import sync_from_cli
+
+        return asyncio.run(sync_from_cli(config.discord.api_base, args.guild, sys.stdout))
     raise AssertionError(f"unhandled command {args.command}")
 
 
 async def poll_once(
-    config: Config, out: TextIO, fmt: str, extractor: Extractor | None = None
+    config: Config,
+    out: TextIO,
+    fmt: str,
+    extractor: Extractor | None = None,
+    clock: Clock | None = None,
 ) -> int:
     """One cycle over the configured feeds, alerts printed to ``out``."""
-    console = ConsoleNotifier(out, fmt)
     async with open_app(
-        config, extractor=extractor or default_extractor(), deliver=console.send
+        config,
+        extractor=extractor or default_extractor(),
+        console=ConsoleNotifier(out, fmt),
+        chat=ChatMode.SEND,
+        clock=clock,
     ) as app:
         results = await app.poll_once()
     failed = [r for r in results if r.error]
@@ -152,10 +191,35 @@ async def poll_once(
 
 
 async def _run(config: Config, out: TextIO, fmt: str) -> int:
-    console = ConsoleNotifier(out, fmt)
-    async with open_app(config, extractor=default_extractor(), deliver=console.send) as app:
+    async with open_app(
+        config,
+        extractor=default_extractor(),
+        console=ConsoleNotifier(out, fmt),
+        chat=ChatMode.SERVE,
+    ) as app:
         await app.run_forever()
     return EXIT_OK
+
+
+async def _replay(directory: Path, cli_config: str | None, fmt: str) -> int:
+    """Replay an archive; its own ``watchlist.toml`` is the config unless --config is given."""
+    from bot.replay import print_event, replay
+
+    own = directory / "watchlist.toml"
+    path = config_path(cli_config) if cli_config or not own.is_file() else own
+    config = load_config(path, default_countries())
+    result = await replay(
+        config,
+        directory,
+        extractor=default_extractor(),
+        emit=print_event(sys.stdout, fmt),
+        rules=config.alerts,
+        lexicon=load_lexicon(config.lexicon_path),
+    )
+    for error in result.errors:
+        log.warning("%s", error)
+    log.info("replayed %d snapshots: %d alerts", result.snapshots, len(result.alerts))
+    return EXIT_FAILED if result.errors and len(result.errors) == result.snapshots else EXIT_OK
 
 
 def extraction_to_json(x: Extraction) -> dict[str, Any]:
@@ -171,13 +235,14 @@ def extraction_to_json(x: Extraction) -> dict[str, Any]:
 
 def _extract(file: str, *, jsonl: bool, fmt: str) -> int:
     extractor = default_extractor()
-    stream = _open_input(file)
-    if jsonl:
-        for number, line in enumerate(stream, start=1):
-            if line.strip():
-                print(json.dumps(extract_record(extractor, line, number), ensure_ascii=False))
-        return EXIT_OK
-    for x in extractor.extract(stream.read()):
+    with _open_input(file) as stream:
+        if jsonl:
+            for number, line in enumerate(stream, start=1):
+                if line.strip():
+                    print(json.dumps(extract_record(extractor, line, number), ensure_ascii=False))
+            return EXIT_OK
+        text = stream.read()
+    for x in extractor.extract(text):
         if fmt == "json":
             print(json.dumps(extraction_to_json(x), ensure_ascii=False))
         else:
@@ -245,7 +310,8 @@ class InputError(PartnershipWatchError):
 
 def _open_input(file: str) -> TextIO:
     if file == "-":
-        return sys.stdin
+        # a wrapper that leaves stdin open when the caller's `with` ends
+        return open(sys.stdin.fileno(), encoding="utf-8", closefd=False)
     try:
         return Path(file).open(encoding="utf-8")
     except OSError as e:
@@ -262,8 +328,12 @@ def _setup_logging(verbose: int, *, quiet: bool) -> None:
     level = (
         logging.DEBUG if verbose > 1 else logging.INFO if verbose or not quiet else logging.WARNING
     )
+    # force: each call (one per process, or per test) logs to the current stderr
     logging.basicConfig(
-        level=level, format="partnership-watch: %(levelname)s: %(message)s", stream=sys.stderr
+        level=level,
+        format="partnership-watch: %(levelname)s: %(message)s",
+        stream=sys.stderr,
+        force=True,
     )
     # httpx logs every request at INFO; keep it for -vv
     logging.getLogger("httpx").setLevel(logging.DEBUG if verbose > 1 else logging.WARNING)

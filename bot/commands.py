@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from bot import durations
 from bot.subscriptions import Origin, Subscription, SubscriptionStore
 from watchers.model import Change, Level, Pair
 from watchers.ports import Clock, CountryLookup
@@ -41,8 +42,6 @@ _LEVEL_WORDS = {
     "official": Level.OFFICIAL,
 }
 
-_UNITS = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
-_DURATION = re.compile(r"(\d+)\s*([mhdw])")
 
 HELP = """/watch follows how governments describe their ties, pair by pair, in this channel.
 /watch add <country> <country>: watch a pair here (names, aliases or ISO codes)
@@ -57,6 +56,21 @@ Reading needs no permission; changing this channel's pairs does.
 Pairs set in the config file are changed there."""
 
 
+class PastChange(Protocol):
+    """A recorded change as ``/watch history`` shows it (``Change`` and the store's rows fit)."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def before(self) -> str | None: ...
+    @property
+    def after(self) -> str: ...
+    @property
+    def level(self) -> str: ...
+    @property
+    def detected_at(self) -> datetime: ...
+
+
 class PairHistory(Protocol):
     """What the commands read from the history store."""
 
@@ -64,7 +78,7 @@ class PairHistory(Protocol):
         """The descriptor the pair has now, or None before any was seen."""
         ...
 
-    def recent_changes(self, pair_key: str, limit: int) -> Sequence[Change]:
+    def recent_changes(self, pair_key: str, limit: int) -> Sequence[PastChange]:
         """The pair's latest changes, newest first, at most ``limit``."""
         ...
 
@@ -167,14 +181,10 @@ def pair_label(countries: CountryLookup, pair_key: str) -> str:
 
 def parse_duration(text: str) -> timedelta | None:
     """``30m``, ``2h``, ``3d``, ``1w`` or combinations like ``1d12h``; None if not one."""
-    compact = text.strip().lower().replace(" ", "")
-    if not compact:
+    try:
+        return timedelta(seconds=durations.parse_duration(text))
+    except ValueError:
         return None
-    matches = list(_DURATION.finditer(compact))
-    if not matches or "".join(m.group(0) for m in matches) != compact:
-        return None
-    seconds = sum(int(m.group(1)) * _UNITS[m.group(2)] for m in matches)
-    return timedelta(seconds=seconds) if seconds > 0 else None
 
 
 def parse_level(text: str) -> Level | None:
@@ -272,10 +282,12 @@ def history(ctx: Context, a: str, b: str) -> Reply:
         lines.append("Recent changes:")
         for change in changes:
             before = f"“{change.before}” → " if change.before else ""
-            where = f" ({change.sources[0].feed})" if change.sources else ""
+            # A full Change names its outlets; the store's history rows do not (yet).
+            outlets = change.sources if isinstance(change, Change) else ()
+            where = f" ({outlets[0].feed})" if outlets else ""
             lines.append(
-                f"• {change.detected_at:%Y-%m-%d} {change.kind.value}: "
-                f"{before}“{change.after}”, level {change.level.value}{where}"
+                f"• {change.detected_at:%Y-%m-%d} {change.kind}: "
+                f"{before}“{change.after}”, level {change.level}{where}"
             )
     return _private("\n".join(lines))
 

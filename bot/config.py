@@ -15,8 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from bot.durations import parse_duration
+from watchers.detect import Rules
 from watchers.errors import ConfigError, Problem
 from watchers.fetch import FetchLimits
+from watchers.fulltext import FullTextLimits
 from watchers.model import Level, Pair
 from watchers.ports import CountryLookup
 from watchers.watcher import FeedSpec
@@ -67,8 +69,14 @@ class Config:
     subscriptions: tuple[SubscriptionSpec, ...] = ()
     store_path: Path = Path("data/partnership-watch.sqlite3")
     fetch: FetchLimits = field(default_factory=FetchLimits)
+    fulltext: FullTextLimits = field(default_factory=FullTextLimits)
+    """Limits on reading article pages for feeds marked ``fulltext``."""
     discord: DiscordSettings = field(default_factory=DiscordSettings)
     slack: SlackSettings = field(default_factory=SlackSettings)
+    alerts: Rules = field(default_factory=Rules)
+    """The ``[alerts]`` section: flip-flop window, syndication, backdating, reaffirmed."""
+    lexicon_path: Path | None = None
+    """``[alerts] lexicon``: a descriptor lexicon of the user's own instead of the shipped one."""
 
     def watched_keys(self) -> frozenset[str]:
         """Keys of every pair watched by the watchlist or a config subscription."""
@@ -112,7 +120,9 @@ class _Reader:
 
     def config(self, raw: dict[str, Any]) -> Config:
         self.only(
-            raw, "", {"defaults", "store", "feeds", "watch", "subscriptions", "discord", "slack"}
+            raw,
+            "",
+            {"defaults", "store", "feeds", "watch", "subscriptions", "discord", "slack", "alerts"},
         )
         defaults = self.table(raw, "defaults")
         self.only(
@@ -126,6 +136,9 @@ class _Reader:
                 "deadline",
                 "max_bytes",
                 "max_redirects",
+                "fulltext",
+                "fulltext_max_bytes",
+                "fulltext_deadline",
             },
         )
         interval = self.duration(defaults, "defaults.poll_interval", "30m")
@@ -137,24 +150,44 @@ class _Reader:
             max_bytes=int(self.number(defaults, "defaults.max_bytes", 5_000_000)),
             max_redirects=int(self.number(defaults, "defaults.max_redirects", 5)),
         )
+        fulltext = self.value(defaults, "defaults.fulltext", bool, False)
+        fulltext_limits = FullTextLimits(
+            max_bytes=int(self.number(defaults, "defaults.fulltext_max_bytes", 2_000_000)),
+            deadline=self.number(defaults, "defaults.fulltext_deadline", 20.0),
+        )
         store = self.table(raw, "store")
         self.only(store, "store", {"path"})
         store_path = Path(self.value(store, "store.path", str, "data/partnership-watch.sqlite3"))
 
-        feeds = self.feeds(raw.get("feeds", []), interval, baseline)
+        feeds = self.feeds(raw.get("feeds", []), interval, baseline, fulltext)
         watch = self.table(raw, "watch")
         self.only(watch, "watch", {"pairs"})
         pairs = self.pairs(watch.get("pairs", []), "watch.pairs")
         subscriptions = self.subscriptions(raw.get("subscriptions", []))
         discord = self.discord(self.table(raw, "discord"))
         slack = self.slack(self.table(raw, "slack"))
+        alerts, lexicon = self.alerts(self.table(raw, "alerts"))
         if self.problems:
             raise ConfigError(self.problems)
-        return Config(self.path, feeds, pairs, subscriptions, store_path, fetch, discord, slack)
+        return Config(
+            path=self.path,
+            feeds=feeds,
+            pairs=pairs,
+            subscriptions=subscriptions,
+            store_path=store_path,
+            fetch=fetch,
+            fulltext=fulltext_limits,
+            discord=discord,
+            slack=slack,
+            alerts=alerts,
+            lexicon_path=lexicon,
+        )
 
     # sections
 
-    def feeds(self, raw: Any, interval: float, baseline: bool) -> tuple[FeedSpec, ...]:
+    def feeds(
+        self, raw: Any, interval: float, baseline: bool, fulltext: bool
+    ) -> tuple[FeedSpec, ...]:
         if not isinstance(raw, list):
             self.problem("feeds", "must be an array of tables ([[feeds]])")
             return ()
@@ -164,7 +197,9 @@ class _Reader:
             if not isinstance(item, dict):
                 self.problem(key, "must be a table")
                 continue
-            self.only(item, key, {"name", "url", "poll_interval", "official", "baseline"})
+            self.only(
+                item, key, {"name", "url", "poll_interval", "official", "baseline", "fulltext"}
+            )
             name = self.value(item, f"{key}.name", str, None, required=True)
             url = self.value(item, f"{key}.url", str, None, required=True)
             if name is not None and name in names:
@@ -181,6 +216,7 @@ class _Reader:
                     official=self.value(item, f"{key}.official", bool, False),
                     poll_interval=self.duration(item, f"{key}.poll_interval", None) or interval,
                     baseline=self.value(item, f"{key}.baseline", bool, baseline),
+                    fulltext=self.value(item, f"{key}.fulltext", bool, fulltext),
                 )
             )
         return tuple(out)
@@ -272,6 +308,33 @@ class _Reader:
             admin_users=self.strings(raw, "slack.admin_users"),
             admin_groups=self.strings(raw, "slack.admin_groups"),
         )
+
+    def alerts(self, raw: dict[str, Any]) -> tuple[Rules, Path | None]:
+        keys = {
+            "flipflop_descriptors",
+            "flipflop_days",
+            "syndication_hours",
+            "backdate_days",
+            "reaffirmed",
+            "lexicon",
+        }
+        self.only(raw, "alerts", keys)
+        d = Rules()
+        descriptors = self.value(raw, "alerts.flipflop_descriptors", int, d.flipflop_descriptors)
+        if descriptors < 1:
+            self.problem("alerts.flipflop_descriptors", f"must be at least 1, got {descriptors}")
+        rules = Rules(
+            flipflop_descriptors=max(descriptors, 1),
+            flipflop_days=self.number(raw, "alerts.flipflop_days", d.flipflop_days),
+            syndication_hours=self.number(raw, "alerts.syndication_hours", d.syndication_hours),
+            backdate_days=(
+                self.number(raw, "alerts.backdate_days", 1.0) if "backdate_days" in raw else None
+            ),
+            reaffirmed=self.value(raw, "alerts.reaffirmed", bool, d.reaffirmed),
+        )
+        lexicon = self.value(raw, "alerts.lexicon", str, None)
+        # A relative lexicon path is read from the config file's folder.
+        return rules, (self.path.parent / lexicon) if lexicon else None
 
     # typed values
 

@@ -3,52 +3,12 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
-from typing import Any, TextIO
+from typing import TextIO
 
-from watchers.diff import diff_text
+from bot.alert import alert_from_change
+from bot.render.json import alert_to_json
+from bot.render.text import render_text
 from watchers.model import Change
-
-
-def _time(t: datetime | None) -> str | None:
-    return t.isoformat() if t else None
-
-
-def change_to_json(change: Change) -> dict[str, Any]:
-    """The JSON form of an alert, as ``--format json`` prints it."""
-    return {
-        "pair": list(change.pair.codes),
-        "countries": [change.pair.first.name, change.pair.second.name],
-        "kind": change.kind.value,
-        "before": change.before,
-        "after": change.after,
-        "diff": [{"op": w.op, "word": w.word} for w in change.diff],
-        "quote": change.quote,
-        "speaker": change.speaker,
-        "level": change.level.value,
-        "sources": [
-            {"url": s.url, "title": s.title, "feed": s.feed, "published": _time(s.published)}
-            for s in change.sources
-        ],
-        "detected_at": _time(change.detected_at),
-    }
-
-
-def format_change_text(change: Change) -> str:
-    """A few readable lines for one alert."""
-    head = f"{change.pair.label} [{change.pair.key}]: {change.kind.value}"
-    lines = [head]
-    if change.before is None:
-        lines.append(f'  now:    "{change.after}"')
-    else:
-        lines.append(f'  was:    "{change.before}"')
-        lines.append(f'  now:    "{change.after}"')
-        lines.append(f"  diff:   {diff_text(change.diff)}")
-    lines.append(f'  quote:  "{change.quote}"')
-    for s in change.sources:
-        when = f" ({s.published:%Y-%m-%d})" if s.published else ""
-        lines.append(f"  source: {s.feed}: {s.title}{when} {s.url or ''}".rstrip())
-    return "\n".join(lines)
 
 
 class ConsoleNotifier:
@@ -59,9 +19,10 @@ class ConsoleNotifier:
         self.fmt = fmt
 
     def send(self, change: Change) -> None:
-        """Print one alert."""
+        """Print one alert (or an update of one already printed)."""
+        alert = alert_from_change(change)
         if self.fmt == "json":
-            self.out.write(json.dumps(change_to_json(change), ensure_ascii=False) + "\n")
+            self.out.write(json.dumps(alert_to_json(alert), ensure_ascii=False) + "\n")
         else:
-            self.out.write(format_change_text(change) + "\n\n")
+            self.out.write(render_text(alert) + "\n\n")
         self.out.flush()

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
+from bot.config import SubscriptionSpec
+from bot.routing import Channel
 from watchers.errors import StoreError
 from watchers.model import Level
 
@@ -79,6 +81,18 @@ class Subscription:
     def paused(self) -> bool:
         return self.paused_reason is not None
 
+    def as_channel(self) -> Channel:
+        """The routing view of this subscription (``bot.routing.Channel``)."""
+        return Channel(
+            platform=self.platform,
+            channel=self.channel,
+            pair_key=self.pair_key,
+            min_level=self.min_level,
+            muted_until=self.muted_until,
+            paused=self.paused_reason,
+            digest=self.digest,
+        )
+
 
 @dataclass(frozen=True)
 class ConfigSubscription:
@@ -88,6 +102,15 @@ class ConfigSubscription:
     channel: str
     pair_key: str
     min_level: Level = Level.REPORTED
+
+
+def config_subscriptions(specs: Iterable[SubscriptionSpec]) -> list[ConfigSubscription]:
+    """One config subscription per channel and pair named in the config file."""
+    return [
+        ConfigSubscription(spec.platform, spec.channel, pair.key, spec.level)
+        for spec in specs
+        for pair in spec.pairs
+    ]
 
 
 def _iso(value: datetime) -> str:
@@ -182,6 +205,10 @@ class SubscriptionStore:
         ).fetchall()
         return [_row(r) for r in rows]
 
+    def route_channels(self, pair_key: str) -> list[Channel]:
+        """Every channel watching a pair, paused ones included, as the router takes them."""
+        return [s.as_channel() for s in self.channels_for(pair_key, include_paused=True)]
+
     def all(self) -> list[Subscription]:
         """Every subscription, by platform, channel and pair."""
         rows = self._conn.execute(
@@ -254,7 +281,10 @@ class SubscriptionStore:
         return cur.rowcount > 0
 
     def pause_channel(self, platform: str, channel: str, reason: str) -> int:
-        """Pause every subscription of a channel delivery cannot reach; returns how many."""
+        """Pause every subscription of a channel delivery cannot reach; returns how many.
+
+        Zero means the channel was paused already: report the problem only when it is not.
+        """
         with self._conn:
             cur = self._conn.execute(
                 """UPDATE sub_subscriptions SET paused_reason = ?

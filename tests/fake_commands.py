@@ -7,7 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from bot.commands import PastChange
 from watchers.model import Change, Country
+from watchers.store import StoredChange
 
 INDIA = Country("IND", "India")
 RUSSIA = Country("RUS", "Russia")
@@ -58,13 +60,13 @@ class FakeHistory:
     """A PairHistory held in dicts."""
 
     descriptors: dict[str, str] = field(default_factory=dict)
-    changes: dict[str, list[Change]] = field(default_factory=dict)
+    changes: dict[str, list[Change | StoredChange]] = field(default_factory=dict)
     decisions: dict[tuple[str, str, str], tuple[str, str]] = field(default_factory=dict)
 
     def current(self, pair_key: str) -> str | None:
         return self.descriptors.get(pair_key)
 
-    def recent_changes(self, pair_key: str, limit: int) -> Sequence[Change]:
+    def recent_changes(self, pair_key: str, limit: int) -> Sequence[PastChange]:
         return self.changes.get(pair_key, [])[:limit]
 
     def last_decision(self, pair_key: str, platform: str, channel: str) -> tuple[str, str] | None:

@@ -16,6 +16,9 @@ runs against this server. Things learnt while making discord.py accept the answe
   without it Discord answers 204 with no body.
 - Interaction callbacks are sent with ``?with_response=1`` and answered with an
   ``InteractionCallback`` object.
+- The gateway URL does not come from ``Route.BASE`` but from
+  ``discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY``; point that at ``gateway_url``.
+  discord.py accepts uncompressed text frames even when it asked for zlib-stream.
 """
 
 from __future__ import annotations
@@ -103,6 +106,11 @@ class FakeDiscord:
     failures: list[Failure] = field(default_factory=list)
     token: str = "fake-bot-token"
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1300000000000000000))
+    guilds: list[dict[str, Any]] = field(default_factory=list)
+    """Guilds announced with GUILD_CREATE after READY (with their roles and channels)."""
+    gateway_received: list[dict[str, Any]] = field(default_factory=list)
+    _socket: web.WebSocketResponse | None = None
+    _sequence: int = 0
     _runner: web.AppRunner | None = None
     port: int = 0
 
@@ -110,10 +118,15 @@ class FakeDiscord:
     def api_base(self) -> str:
         return f"http://127.0.0.1:{self.port}{API_PREFIX}"
 
+    @property
+    def gateway_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/gateway"
+
     async def start(self) -> str:
         """Listen on a free port of 127.0.0.1; returns the API base URL."""
         app = web.Application(middlewares=[self._middleware])
         p = API_PREFIX
+        app.router.add_get("/gateway", self._gateway)
         app.router.add_get(p + "/users/@me", self._me)
         app.router.add_get(p + "/oauth2/applications/@me", self._application)
         app.router.add_post(p + "/channels/{channel}/messages", self._create_message)
@@ -188,6 +201,9 @@ class FakeDiscord:
         self.requests.append(
             Recorded(request.method, path, dict(request.query), dict(request.headers), body)
         )
+        if path == "/gateway":
+            gateway: web.StreamResponse = await handler(request)
+            return gateway
         needs_auth = not path.startswith(("/webhooks/", "/interactions/"))
         if needs_auth and request.headers.get("Authorization") != f"Bot {self.token}":
             return self._error(401)
@@ -231,6 +247,40 @@ class FakeDiscord:
             "global": False,
         }
         return _json_response(body, status=429, headers=headers)
+
+    async def dispatch(self, event: str, data: dict[str, Any]) -> None:
+        """Send a gateway event to the connected client."""
+        assert self._socket is not None, "no client is connected to the gateway"
+        self._sequence += 1
+        await self._socket.send_json({"op": 0, "t": event, "s": self._sequence, "d": data})
+
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        socket = web.WebSocketResponse()
+        await socket.prepare(request)
+        self._socket = socket
+        # HELLO; a long heartbeat interval keeps heartbeats out of short tests.
+        await socket.send_json({"op": 10, "d": {"heartbeat_interval": 45000}, "s": None, "t": None})
+        async for frame in socket:
+            message = json.loads(frame.data)
+            self.gateway_received.append(message)
+            if message["op"] == 1:
+                await socket.send_json({"op": 11})
+            elif message["op"] == 2:
+                await self.dispatch(
+                    "READY",
+                    {
+                        "v": 10,
+                        "user": user_payload(BOT_USER_ID, "partnership-watch", bot=True),
+                        "guilds": [{"id": g["id"], "unavailable": True} for g in self.guilds],
+                        "session_id": "fake-session",
+                        "resume_gateway_url": self.gateway_url,
+                        "application": {"id": APPLICATION_ID, "flags": 0},
+                    },
+                )
+                for guild in self.guilds:
+                    await self.dispatch("GUILD_CREATE", guild)
+        self._socket = None
+        return socket
 
     async def _me(self, request: web.Request) -> web.Response:
         return _json_response(user_payload(BOT_USER_ID, "partnership-watch", bot=True))

@@ -5,12 +5,16 @@ from __future__ import annotations
 from html import escape
 
 
-def rss(*items: tuple[str, str, str], title: str = "Test feed") -> bytes:
-    """An RSS 2.0 document; each item is (guid, title, description)."""
+def rss(
+    *items: tuple[str, str, str],
+    title: str = "Test feed",
+    published: str = "Mon, 10 Mar 2025 10:00:00 +0000",
+) -> bytes:
+    """An RSS 2.0 document; each item is (guid, title, description), all published then."""
     body = "".join(
         f'<item><guid isPermaLink="false">{escape(guid)}</guid><title>{escape(t)}</title>'
         f"<link>http://news.example/{escape(guid)}</link>"
-        f"<pubDate>Mon, 10 Mar 2025 10:00:00 +0000</pubDate>"
+        f"<pubDate>{published}</pubDate>"
         f"<description>{escape(text)}</description></item>"
         for guid, t, text in items
     )

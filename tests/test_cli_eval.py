@@ -80,9 +80,12 @@ def test_eval_errors_in_text_show_the_sentence(
     assert "Ties that bind Peru and Chile keep growing." in out
 
 
-def test_eval_of_a_missing_file_exits_1(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+def test_eval_of_a_missing_file_exits_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["eval", str(tmp_path / "nope.jsonl")]) == 1
-    assert "cannot read" in caplog.text and "nope.jsonl" in caplog.text
+    err = capsys.readouterr().err
+    assert "cannot read" in err and "nope.jsonl" in err
 
 
 def test_eval_of_a_bad_line_names_it_and_exits_2(

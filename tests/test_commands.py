@@ -14,6 +14,7 @@ from bot.subscriptions import ConfigSubscription, Origin, SubscriptionStore
 from tests.fake_commands import INDIA, RUSSIA, FakeCountries, FakeHistory, FixedClock
 from watchers.diff import word_diff
 from watchers.model import Change, ChangeKind, Level, Pair, Source
+from watchers.store import StoredChange
 
 MANAGER = Caller("100", can_manage=True)
 READER = Caller("200", can_manage=False, needs="the Manage Channels permission")
@@ -264,7 +265,17 @@ def test_history_lists_recent_changes(ctx: Context, history: FakeHistory) -> Non
             sources=(Source("tass", "https://example.org/a", "Lavrov on India", None),),
             detected_at=datetime(2025, 3, 12, 8, 0, tzinfo=UTC),
             level=Level.MULTI_SOURCE,
-        )
+        ),
+        # the history store's own rows fit too
+        StoredChange(
+            pair_key="IND-RUS",
+            kind="new",
+            before=None,
+            after=before,
+            quote="The special and privileged strategic partnership was hailed.",
+            level="official",
+            detected_at=datetime(2025, 1, 20, 12, 0, tzinfo=UTC),
+        ),
     ]
     history.descriptors["IND-RUS"] = after
     reply = commands.history(ctx, "Russia", "India")
@@ -274,6 +285,7 @@ def test_history_lists_recent_changes(ctx: Context, history: FakeHistory) -> Non
         "Recent changes:",
         "• 2025-03-12 rewording: “special and privileged strategic partnership” → "
         "“particularly privileged strategic partnership”, level multi-source (tass)",
+        "• 2025-01-20 new: “special and privileged strategic partnership”, level official",
     ]
 
 

@@ -97,7 +97,8 @@ level = "urgent"
     )
     assert found == [
         "defaults.pol_interval: unknown key (expected one of: baseline, connect_timeout, deadline, "
-        "max_bytes, max_redirects, poll_interval, read_timeout)",
+        "fulltext, fulltext_deadline, fulltext_max_bytes, max_bytes, max_redirects, "
+        "poll_interval, read_timeout)",
         "feeds[0].url: must be an http(s) URL, got 'ftp://a.example/feed'",
         "feeds[0].poll_interval: 'often' is not a duration like 90s, 15m, 2h, 3d or 1w",
         "feeds[1].name: is required",

@@ -8,16 +8,24 @@ the interaction callback body.
 
 from __future__ import annotations
 
+import asyncio
+import io
 import itertools
+import logging
+import os
 import sqlite3
+import sys
 from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yarl
+from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
-from bot.discord.client import DiscordBot, sync_commands, token_from_env
+from bot.discord.client import DiscordBot, sync_commands, sync_from_cli, token_from_env
 from bot.discord.commands import CommandDeps, manage_requirement, split_message
 from bot.discord.delivery import DEFAULT_API_BASE
 from bot.subscriptions import ConfigSubscription, SubscriptionStore
@@ -59,7 +67,7 @@ def clock() -> FixedClock:
 
 @pytest.fixture
 def deps(store: SubscriptionStore, history: FakeHistory, clock: FixedClock) -> CommandDeps:
-    return CommandDeps(store, FakeCountries(), history, clock, manager_roles=("Analysts",))
+    return CommandDeps(store, FakeCountries(), history, clock, manage_roles=("Analysts",))
 
 
 @pytest.fixture
@@ -69,6 +77,20 @@ async def fake() -> AsyncIterator[FakeDiscord]:
     yield server
     await server.close()
     Route.BASE = DEFAULT_API_BASE
+
+
+def guild_payload() -> dict[str, Any]:
+    """The guild as GUILD_CREATE describes it: roles, so role names can be checked."""
+    return {
+        "id": GUILD,
+        "name": "Analysts' server",
+        "roles": [
+            role_payload(GUILD, "@everyone", 0),
+            role_payload(ANALYSTS_ROLE, "Analysts", 1),
+            role_payload(OTHER_ROLE, "Readers", 2),
+        ],
+        "channels": [],
+    }
 
 
 def role_payload(role_id: str, name: str, position: int) -> dict[str, Any]:
@@ -90,18 +112,7 @@ async def bot(fake: FakeDiscord, deps: CommandDeps) -> AsyncIterator[DiscordBot]
     discord_bot = DiscordBot(deps, api_base=fake.api_base)
     await discord_bot.login(fake.token)
     # What GUILD_CREATE would have cached through the guilds intent: the role names.
-    discord_bot.client._connection._add_guild_from_data(
-        {
-            "id": GUILD,
-            "name": "Analysts' server",
-            "roles": [
-                role_payload(GUILD, "@everyone", 0),
-                role_payload(ANALYSTS_ROLE, "Analysts", 1),
-                role_payload(OTHER_ROLE, "Readers", 2),
-            ],
-            "channels": [],
-        }  # type: ignore[typeddict-item]
-    )
+    discord_bot.client._connection._add_guild_from_data(guild_payload())  # type: ignore[arg-type]
     yield discord_bot
     await discord_bot.close()
 
@@ -383,8 +394,8 @@ async def test_sync_to_a_guild_registers_the_group(bot: DiscordBot, fake: FakeDi
     assert watch["contexts"] == [0]
 
 
-async def test_sync_commands_globally(fake: FakeDiscord, deps: CommandDeps) -> None:
-    names = await sync_commands(deps, fake.token, api_base=fake.api_base)
+async def test_sync_commands_globally(fake: FakeDiscord) -> None:
+    names = await sync_commands(fake.token, api_base=fake.api_base)
     assert names == ["watch"]
     assert len(fake.sent("PUT", rf"/applications/{APPLICATION_ID}/commands")) == 1
 
@@ -408,3 +419,82 @@ def test_split_message_keeps_lines_whole() -> None:
     assert all(len(c) <= 500 for c in chunks)
     assert "\n".join(chunks) == text
     assert split_message("y" * 1200, limit=500) == ["y" * 500, "y" * 500, "y" * 200]
+
+
+async def test_discord_sync_subcommand(fake: FakeDiscord) -> None:
+    out = io.StringIO()
+    env = {"DISCORD_TOKEN": fake.token}
+    status = await sync_from_cli(fake.api_base, int(GUILD), out, env)
+    assert (status, out.getvalue()) == (0, f"registered /watch in guild {GUILD}\n")
+    assert len(fake.sent("PUT", rf"/applications/{APPLICATION_ID}/guilds/{GUILD}/commands")) == 1
+
+
+async def test_discord_sync_without_or_with_a_wrong_token(
+    fake: FakeDiscord, caplog: pytest.LogCaptureFixture
+) -> None:
+    out = io.StringIO()
+    assert await sync_from_cli(fake.api_base, None, out, {}) == 2
+    assert "set DISCORD_TOKEN" in caplog.text
+    assert await sync_from_cli(fake.api_base, None, out, {"DISCORD_TOKEN": "wrong-secret"}) == 1
+    assert "Discord refused the token in DISCORD_TOKEN" in caplog.text
+    assert "wrong-secret" not in caplog.text
+    assert out.getvalue() == ""
+    assert fake.sent("PUT", r"/applications/.*") == []
+
+
+async def test_the_bot_answers_over_the_gateway(
+    fake: FakeDiscord,
+    deps: CommandDeps,
+    store: SubscriptionStore,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(fake.gateway_url))
+    fake.guilds.append(guild_payload())
+    bot = DiscordBot(deps, api_base=fake.api_base)
+    await bot.start(fake.token)
+    try:
+        await asyncio.wait_for(bot.client.wait_until_ready(), timeout=10)
+        identify = next(m for m in fake.gateway_received if m["op"] == 2)
+        assert identify["d"]["intents"] == 1  # guilds only, nothing privileged
+        assert identify["d"]["token"] == fake.token
+
+        payload = interaction_payload(
+            "add", list(pair()), permissions=VIEW_AND_SEND, roles=[ANALYSTS_ROLE], kind=2
+        )
+        await fake.dispatch("INTERACTION_CREATE", payload)
+        (callback,) = await fake.wait_for(
+            "POST", rf"/interactions/{payload['id']}/{payload['token']}/callback"
+        )
+    finally:
+        await bot.close()
+    assert "now watches India–Russia" in callback.body["data"]["content"]
+    assert [s.pair_key for s in store.all()] == ["IND-RUS"]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_the_cli_registers_the_commands(fake: FakeDiscord, tmp_path: Path) -> None:
+    config = tmp_path / "watchlist.toml"
+    config.write_text(f'[discord]\napi_base = "{fake.api_base}"\n', encoding="utf-8")
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": str(root), "DISCORD_TOKEN": fake.token}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "--config",
+        str(config),
+        "discord",
+        "sync",
+        "--guild",
+        GUILD,
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode == 0, err.decode()
+    assert out.decode() == f"registered /watch in guild {GUILD}\n"
+    assert fake.token not in err.decode()
+    assert len(fake.sent("PUT", rf"/applications/{APPLICATION_ID}/guilds/{GUILD}/commands")) == 1

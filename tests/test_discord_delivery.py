@@ -9,6 +9,7 @@ import discord
 import pytest
 from discord.http import Route
 
+from bot.config import SubscriptionSpec
 from bot.discord.delivery import (
     DEFAULT_API_BASE,
     ChannelPacer,
@@ -16,10 +17,12 @@ from bot.discord.delivery import (
     DiscordWebhookDelivery,
     MessageGone,
     use_api_base,
+    webhook_senders,
     webhook_url_from_env,
 )
 from tests.fake_discord import FakeDiscord
 from watchers.errors import ConfigError, DeliveryError
+from watchers.model import Country, Pair
 
 CHANNEL = "1200000000000000001"
 OTHER = "1200000000000000002"
@@ -302,3 +305,29 @@ def test_a_missing_or_malformed_webhook_variable_is_a_config_error() -> None:
         webhook_url_from_env("PW_HOOK", {"PW_HOOK": bad})
     assert "secret-value" not in str(malformed.value)
     assert "is not a Discord webhook URL" in str(malformed.value)
+
+
+def test_webhook_senders_for_the_config_channels() -> None:
+    india, russia = Country("IND", "India"), Country("RUS", "Russia")
+    pairs = (Pair.of(india, russia),)
+    specs = [
+        SubscriptionSpec("discord", "analysts", pairs, webhook_env="PW_HOOK_ANALYSTS"),
+        SubscriptionSpec("discord", "1200000000000000001", pairs),
+        SubscriptionSpec("slack", "C1", pairs),
+    ]
+    senders = webhook_senders(specs, {"PW_HOOK_ANALYSTS": WEBHOOK_URL})
+    assert list(senders) == ["analysts"]
+
+
+def test_webhook_senders_list_every_missing_variable() -> None:
+    pairs = (Pair.of(Country("IND", "India"), Country("RUS", "Russia")),)
+    specs = [
+        SubscriptionSpec("discord", "a", pairs, webhook_env="PW_HOOK_A"),
+        SubscriptionSpec("discord", "b", pairs, webhook_env="PW_HOOK_B"),
+    ]
+    with pytest.raises(ConfigError) as caught:
+        webhook_senders(specs, {"PW_HOOK_B": "https://example.org/not-a-hook"})
+    assert [(p.key, p.reason) for p in caught.value.problems] == [
+        ("PW_HOOK_A", "is not set (Discord webhook URL)"),
+        ("PW_HOOK_B", "is not a Discord webhook URL"),
+    ]

@@ -1,13 +1,16 @@
 """Two polls of local feeds through the real pipeline, asserting exactly the alerts printed."""
 
+import asyncio
 import io
 import json
 from pathlib import Path
 
 from pytest_httpserver import HTTPServer
+from werkzeug import Response
 
 from bot.cli import poll_once
 from bot.config import load_config
+from tests.fakes import FakeClock
 from tests.feeds import rss
 from watchers.countries import default_countries
 
@@ -62,21 +65,31 @@ def run_poll(tmp_path: Path, server: HTTPServer) -> list[dict[str, object]]:
     path = tmp_path / "watchlist.toml"
     path.write_text(text, encoding="utf-8")
     out = io.StringIO()
-    import asyncio
-
-    assert asyncio.run(poll_once(load_config(path, default_countries()), out, "json")) == 0
+    config = load_config(path, default_countries())
+    # the clock stands on the day the test feeds were published
+    assert asyncio.run(poll_once(config, out, "json", clock=FakeClock())) == 0
     return [json.loads(line) for line in out.getvalue().splitlines()]
 
 
 def test_two_polls_give_exactly_the_expected_alerts(tmp_path: Path, httpserver: HTTPServer) -> None:
+    # feeds are polled concurrently, so each path answers by poll number, not by call order
+    polls = {
+        "/ministry.xml": [rss(LETTER), rss(LETTER)],
+        "/desk.xml": [rss(), rss(SPEECH, VIETNAM)],
+    }
+    stage = 0
+    for path, bodies in polls.items():
+        httpserver.expect_request(path).respond_with_handler(
+            lambda request, bodies=bodies: Response(
+                bodies[stage], content_type="application/rss+xml"
+            )
+        )
     httpserver.expect_request("/broken.xml").respond_with_data("<html>gateway</html>", status=502)
-    httpserver.expect_ordered_request("/ministry.xml").respond_with_data(rss(LETTER))
-    httpserver.expect_ordered_request("/desk.xml").respond_with_data(rss())
-    # first poll: baseline of both feeds, nothing printed
+
+    # first poll: the baseline of both feeds, nothing printed
     assert run_poll(tmp_path, httpserver) == []
 
-    httpserver.expect_ordered_request("/ministry.xml").respond_with_data(rss(LETTER))
-    httpserver.expect_ordered_request("/desk.xml").respond_with_data(rss(SPEECH, VIETNAM))
+    stage = 1
     alerts = run_poll(tmp_path, httpserver)
 
     assert [(a["pair"], a["before"], a["after"]) for a in alerts] == [
@@ -96,4 +109,5 @@ def test_two_polls_give_exactly_the_expected_alerts(tmp_path: Path, httpserver: 
         "title": "Minister's speech",
         "feed": "Desk",
         "published": "2025-03-10T10:00:00+00:00",
+        "official": False,
     }

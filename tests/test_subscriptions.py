@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.subscriptions import ConfigSubscription, Origin, SubscriptionStore
+from bot.config import SubscriptionSpec
+from bot.subscriptions import ConfigSubscription, Origin, SubscriptionStore, config_subscriptions
 from watchers.errors import StoreError
-from watchers.model import Level
+from watchers.model import Country, Level, Pair
 
 NOW = datetime(2025, 3, 14, 9, 30, tzinfo=UTC)
 
@@ -165,3 +166,38 @@ def test_chat_subscriptions_outlive_a_config_reload(store: SubscriptionStore) ->
     store.add("discord", "1", "USA-VNM", now=NOW)
     store.load_config([], now=NOW)
     assert [s.pair_key for s in store.all()] == ["USA-VNM"]
+
+
+def test_config_file_subscriptions_expand_per_pair(store: SubscriptionStore) -> None:
+    india, russia, china = (
+        Country("IND", "India"),
+        Country("RUS", "Russia"),
+        Country("CHN", "China"),
+    )
+    specs = [
+        SubscriptionSpec("discord", "1", (Pair.of(india, russia), Pair.of(china, russia))),
+        SubscriptionSpec("slack", "C1", (Pair.of(china, russia),), Level.OFFICIAL),
+    ]
+    store.load_config(config_subscriptions(specs), now=NOW)
+    assert [(s.platform, s.channel, s.pair_key, s.min_level, s.source) for s in store.all()] == [
+        ("discord", "1", "CHN-RUS", Level.REPORTED, Origin.CONFIG),
+        ("discord", "1", "IND-RUS", Level.REPORTED, Origin.CONFIG),
+        ("slack", "C1", "CHN-RUS", Level.OFFICIAL, Origin.CONFIG),
+    ]
+
+
+def test_route_channels_give_the_router_every_setting(store: SubscriptionStore) -> None:
+    store.add("discord", "1", "IND-RUS", now=NOW)
+    store.add("slack", "C1", "IND-RUS", now=NOW)
+    store.set_level("discord", "1", "IND-RUS", Level.OFFICIAL)
+    store.mute("discord", "1", "IND-RUS", NOW + timedelta(hours=1))
+    store.set_digest("discord", "1", True)
+    store.pause_channel("slack", "C1", "channel_not_found")
+
+    discord_channel, slack_channel = store.route_channels("IND-RUS")
+    assert (discord_channel.platform, discord_channel.channel) == ("discord", "1")
+    assert discord_channel.min_level is Level.OFFICIAL
+    assert discord_channel.muted_until == NOW + timedelta(hours=1)
+    assert discord_channel.digest is True
+    assert discord_channel.paused is None
+    assert slack_channel.paused == "channel_not_found"

@@ -59,7 +59,7 @@ async def test_without_baseline_the_first_poll_alerts(
     watcher: Watcher, httpserver: HTTPServer
 ) -> None:
     httpserver.expect_request("/news").respond_with_data(
-        rss(("1", "t", "[IRN-RUS: friendly ties] and [CHN-RUS: unwatched ties]"))
+        rss(("1", "t", "[IRN-RUS: strategic partnership] and [CHN-RUS: strategic partnership]"))
     )
     result = await watcher.poll(feed(httpserver, "/news", baseline=False))
     assert [(c.pair.key, c.kind) for c in result.changes] == [("IRN-RUS", ChangeKind.NEW)]

@@ -10,9 +10,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from watchers.diff import word_diff
 from watchers.errors import StoreError
 from watchers.fetch import Validators
-from watchers.model import Change, Mention
+from watchers.model import Change, ChangeKind, Level, Mention, Pair, Source
+from watchers.tiers import canonical
 
 # Each step moves the schema from version i to i + 1; never edit a step once released.
 MIGRATIONS: tuple[str, ...] = (
@@ -76,6 +78,44 @@ MIGRATIONS: tuple[str, ...] = (
         official INTEGER NOT NULL
     );
     """,
+    # 2: what the alert rules remember: each speaker's words, the descriptors a pair had
+    # lately (flip-flop), a change's identity, tiers and revisions (syndication), and the
+    # last decision per pair ("why").
+    """
+    CREATE TABLE speaker_state (
+        pair_key TEXT NOT NULL,
+        speaker TEXT NOT NULL,
+        descriptor TEXT NOT NULL,
+        canonical TEXT NOT NULL,
+        first_seen TEXT NOT NULL,
+        last_seen TEXT NOT NULL,
+        PRIMARY KEY (pair_key, speaker)
+    );
+    CREATE TABLE pair_descriptors (
+        pair_key TEXT NOT NULL,
+        canonical TEXT NOT NULL,
+        descriptor TEXT NOT NULL,
+        first_seen TEXT NOT NULL,
+        last_seen TEXT NOT NULL,
+        PRIMARY KEY (pair_key, canonical)
+    );
+    ALTER TABLE changes ADD COLUMN canonical TEXT;
+    ALTER TABLE changes ADD COLUMN before_canonical TEXT;
+    ALTER TABLE changes ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE changes ADD COLUMN updated_at TEXT;
+    ALTER TABLE changes ADD COLUMN before_tier TEXT;
+    ALTER TABLE changes ADD COLUMN after_tier TEXT;
+    ALTER TABLE changes ADD COLUMN tier_arrow TEXT NOT NULL DEFAULT '';
+    ALTER TABLE changes ADD COLUMN span_start INTEGER;
+    ALTER TABLE changes ADD COLUMN span_end INTEGER;
+    CREATE TABLE pair_decisions (
+        pair_key TEXT PRIMARY KEY,
+        decided_at TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        change_id INTEGER REFERENCES changes (id)
+    );
+    """,
 )
 
 
@@ -88,6 +128,44 @@ class PairState:
     canonical: str
     first_seen: datetime
     last_seen: datetime
+
+
+@dataclass(frozen=True)
+class SpeakerState:
+    """What one side of a pair last called the tie, and when."""
+
+    pair_key: str
+    speaker: str
+    descriptor: str
+    canonical: str
+    first_seen: datetime
+    last_seen: datetime
+
+
+@dataclass(frozen=True)
+class SeenDescriptor:
+    """A descriptor the pair had, and when it was last used (for the flip-flop window)."""
+
+    canonical: str
+    descriptor: str
+    last_seen: datetime
+
+
+@dataclass(frozen=True)
+class PairHistory:
+    """Everything the alert rules know of one pair when a new mention arrives."""
+
+    current: PairState | None = None
+    recent: tuple[SeenDescriptor, ...] = ()
+    """Distinct descriptors, most recently used first."""
+    speakers: tuple[SpeakerState, ...] = ()
+    latest_change: Change | None = None
+    """The pair's last reported change, with its sources, ``change_id`` and ``revision``."""
+    latest_asymmetry: Change | None = None
+
+    def speaker(self, code: str) -> SpeakerState | None:
+        """The words ``code`` last used for the pair, if any."""
+        return next((s for s in self.speakers if s.speaker == code), None)
 
 
 @dataclass(frozen=True)
@@ -277,7 +355,9 @@ class Store:
         with self.connection:
             cursor = self.connection.execute(
                 """INSERT INTO changes (pair_key, kind, before, after, quote, speaker, level,
-                   detected_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                   detected_at, canonical, before_canonical, revision, updated_at, before_tier,
+                   after_tier, tier_arrow, span_start, span_end)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (
                     change.pair.key,
                     change.kind.value,
@@ -287,19 +367,97 @@ class Store:
                     change.speaker,
                     change.level.value,
                     _iso(change.detected_at),
+                    canonical(change.after),
+                    canonical(change.before) if change.before is not None else None,
+                    change.revision,
+                    _iso(change.detected_at),
+                    change.before_tier,
+                    change.after_tier,
+                    change.tier_arrow,
+                    change.span[0] if change.span else None,
+                    change.span[1] if change.span else None,
                 ),
             )
             change_id = cursor.lastrowid
             assert change_id is not None
-            self.connection.executemany(
-                """INSERT INTO change_sources (change_id, feed, url, title, published, official)
-                   VALUES (?, ?, ?, ?, ?, ?)""",
-                [
-                    (change_id, s.feed, s.url, s.title, _iso(s.published), int(s.official))
-                    for s in change.sources
-                ],
-            )
+            self._insert_sources(change_id, change.sources)
         return change_id
+
+    def _insert_sources(self, change_id: int, sources: Iterable[Source]) -> None:
+        self.connection.executemany(
+            """INSERT INTO change_sources (change_id, feed, url, title, published, official)
+               VALUES (?, ?, ?, ?, ?, ?)""",
+            [
+                (change_id, s.feed, s.url, s.title, _iso(s.published), int(s.official))
+                for s in sources
+            ],
+        )
+
+    def update_change(self, change: Change, now: datetime) -> None:
+        """Store a later state of a reported change: its new sources, level and revision."""
+        if change.change_id is None:
+            raise StoreError("a change must have its id to be updated")
+        change_id = int(change.change_id)
+        known = {(s.feed, s.url) for s in self._sources(change_id)}
+        with self.connection:
+            self.connection.execute(
+                "UPDATE changes SET level = ?, revision = ?, updated_at = ? WHERE id = ?",
+                (change.level.value, change.revision, _iso(now), change_id),
+            )
+            self._insert_sources(
+                change_id, [s for s in change.sources if (s.feed, s.url) not in known]
+            )
+
+    def _sources(self, change_id: int) -> tuple[Source, ...]:
+        rows = self.connection.execute(
+            """SELECT feed, url, title, published, official FROM change_sources
+               WHERE change_id = ? ORDER BY rowid""",
+            (change_id,),
+        ).fetchall()
+        return tuple(
+            Source(r[0], r[1], r[2], _time(r[3]) if r[3] else None, bool(r[4])) for r in rows
+        )
+
+    _CHANGE_COLUMNS = """id, pair_key, kind, before, after, quote, speaker, level, detected_at,
+        revision, before_tier, after_tier, tier_arrow, span_start, span_end"""
+
+    def _change(self, row: tuple[object, ...], pair: Pair) -> Change:
+        (cid, _key, kind, before, after, quote, speaker, level, detected_at, revision,
+         before_tier, after_tier, tier_arrow, span_start, span_end) = row  # fmt: skip
+        return Change(
+            pair=pair,
+            kind=ChangeKind(str(kind)),
+            before=None if before is None else str(before),
+            after=str(after),
+            diff=word_diff(None if before is None else str(before), str(after)),
+            quote=str(quote),
+            sources=self._sources(int(str(cid))),
+            detected_at=_time(str(detected_at)),
+            speaker=None if speaker is None else str(speaker),
+            span=(int(str(span_start)), int(str(span_end))) if span_start is not None else None,
+            level=Level(str(level)),
+            before_tier=None if before_tier is None else str(before_tier),
+            after_tier=None if after_tier is None else str(after_tier),
+            tier_arrow=str(tier_arrow or ""),
+            change_id=str(cid),
+            revision=int(str(revision)),
+        )
+
+    def change(self, change_id: str, pair: Pair) -> Change | None:
+        """A reported change by id, in its latest state, with all its sources."""
+        row = self.connection.execute(
+            f"SELECT {self._CHANGE_COLUMNS} FROM changes WHERE id = ?", (int(change_id),)
+        ).fetchone()
+        return None if row is None else self._change(row, pair)
+
+    def changes_of(self, pair: Pair, limit: int = 10) -> list[Change]:
+        """The pair's latest reported changes, newest first, each in its latest state."""
+        rows = self.connection.execute(
+            f"""SELECT {self._CHANGE_COLUMNS} FROM changes WHERE pair_key = ?
+                ORDER BY detected_at DESC, id DESC LIMIT ?""",
+            (pair.key, limit),
+        ).fetchall()
+        return [self._change(r, pair) for r in rows]
 
     def recent_changes(self, pair_key: str, limit: int = 10) -> list[StoredChange]:
         """The pair's latest reported changes, newest first."""
@@ -309,3 +467,82 @@ class Store:
             (pair_key, limit),
         ).fetchall()
         return [StoredChange(r[0], r[1], r[2], r[3], r[4], r[5], _time(r[6])) for r in rows]
+
+    # what the alert rules remember
+
+    def remember_words(self, mention: Mention) -> None:
+        """Note a mention's descriptor as used by the pair (and by its speaker) at its time."""
+        x, now = mention.extraction, _iso(mention.seen_at)
+        with self.connection:
+            self.connection.execute(
+                """INSERT INTO pair_descriptors (pair_key, canonical, descriptor, first_seen,
+                   last_seen) VALUES (?, ?, ?, ?, ?)
+                   ON CONFLICT (pair_key, canonical) DO UPDATE SET
+                     descriptor = excluded.descriptor, last_seen = excluded.last_seen""",
+                (x.pair.key, x.canonical, x.descriptor, now, now),
+            )
+            if x.speaker:
+                self.connection.execute(
+                    """INSERT INTO speaker_state (pair_key, speaker, descriptor, canonical,
+                       first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?)
+                       ON CONFLICT (pair_key, speaker) DO UPDATE SET
+                         first_seen = CASE WHEN canonical = excluded.canonical
+                                      THEN first_seen ELSE excluded.first_seen END,
+                         descriptor = excluded.descriptor, canonical = excluded.canonical,
+                         last_seen = excluded.last_seen""",
+                    (x.pair.key, x.speaker, x.descriptor, x.canonical, now, now),
+                )
+
+    def pair_history(self, pair: Pair, *, recent: int = 10) -> PairHistory:
+        """What the alert rules need to know of ``pair``: state, recent words, last changes."""
+        rows = self.connection.execute(
+            """SELECT canonical, descriptor, last_seen FROM pair_descriptors WHERE pair_key = ?
+               ORDER BY last_seen DESC LIMIT ?""",
+            (pair.key, recent),
+        ).fetchall()
+        speakers = self.connection.execute(
+            """SELECT pair_key, speaker, descriptor, canonical, first_seen, last_seen
+               FROM speaker_state WHERE pair_key = ?""",
+            (pair.key,),
+        ).fetchall()
+        latest = self.connection.execute(
+            f"""SELECT {self._CHANGE_COLUMNS} FROM changes WHERE pair_key = ? AND kind != ?
+                ORDER BY detected_at DESC, id DESC LIMIT 1""",
+            (pair.key, ChangeKind.ASYMMETRY.value),
+        ).fetchone()
+        asymmetry = self.connection.execute(
+            f"""SELECT {self._CHANGE_COLUMNS} FROM changes WHERE pair_key = ? AND kind = ?
+                ORDER BY detected_at DESC, id DESC LIMIT 1""",
+            (pair.key, ChangeKind.ASYMMETRY.value),
+        ).fetchone()
+        return PairHistory(
+            current=self.pair_state(pair.key),
+            recent=tuple(SeenDescriptor(r[0], r[1], _time(r[2])) for r in rows),
+            speakers=tuple(
+                SpeakerState(r[0], r[1], r[2], r[3], _time(r[4]), _time(r[5])) for r in speakers
+            ),
+            latest_change=self._change(latest, pair) if latest else None,
+            latest_asymmetry=self._change(asymmetry, pair) if asymmetry else None,
+        )
+
+    def record_decision(
+        self, pair_key: str, at: datetime, outcome: str, reason: str, change_id: str | None
+    ) -> None:
+        """Remember the last decision taken for a pair, for "why"."""
+        with self.connection:
+            self.connection.execute(
+                """INSERT INTO pair_decisions (pair_key, decided_at, outcome, reason, change_id)
+                   VALUES (?, ?, ?, ?, ?)
+                   ON CONFLICT (pair_key) DO UPDATE SET decided_at = excluded.decided_at,
+                     outcome = excluded.outcome, reason = excluded.reason,
+                     change_id = excluded.change_id""",
+                (pair_key, _iso(at), outcome, reason, int(change_id) if change_id else None),
+            )
+
+    def last_decision(self, pair_key: str) -> tuple[str, str, datetime] | None:
+        """The last decision for a pair as (outcome, reason, when), or None."""
+        row = self.connection.execute(
+            "SELECT outcome, reason, decided_at FROM pair_decisions WHERE pair_key = ?",
+            (pair_key,),
+        ).fetchone()
+        return None if row is None else (row[0], row[1], _time(row[2]))

@@ -4,20 +4,25 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 import httpx
 
-from watchers.detect import Decision, decide, representatives
+from watchers.detect import DEFAULT_RULES, Decision, Rules, decide, representatives
 from watchers.errors import FeedError
-from watchers.fetch import FetchLimits, fetch
+from watchers.fetch import FetchLimits, Validators, fetch
+from watchers.fulltext import FullText
 from watchers.model import Change, Entry, Mention
 from watchers.parse import parse_feed
 from watchers.ports import Clock, Extractor
 from watchers.store import Store
+from watchers.tiers import Lexicon
 
 log = logging.getLogger(__name__)
+
+FULLTEXT_CONCURRENCY = 4
+"""Article pages fetched at once for one feed: polite to publishers, quick enough."""
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,8 @@ class FeedSpec:
     poll_interval: float = 1800.0
     baseline: bool = True
     """On the first successful poll, remember what the feed says but alert nothing."""
+    fulltext: bool = False
+    """Read the article page of summary-only entries that name a tracked country."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,9 @@ class Watcher:
         clock: Clock,
         is_watched: Callable[[str], bool],
         limits: FetchLimits | None = None,
+        rules: Rules = DEFAULT_RULES,
+        lexicon: Lexicon | None = None,
+        fulltext: FullText | None = None,
     ) -> None:
         self.store = store
         self.extractor = extractor
@@ -64,6 +74,9 @@ class Watcher:
         self.clock = clock
         self.is_watched = is_watched
         self.limits = limits or FetchLimits()
+        self.rules = rules
+        self.lexicon = lexicon
+        self.fulltext = fulltext
 
     async def poll_all(self, feeds: Sequence[FeedSpec]) -> list[PollResult]:
         """Poll every feed concurrently; a failing feed is a result, never the end of the run."""
@@ -79,7 +92,26 @@ class Watcher:
             if fetched.not_modified:
                 self.store.record_poll(feed.name, now, fetched.validators, None)
                 return PollResult(feed.name, not_modified=True)
-            entries = parse_feed(feed.name, fetched.body, fetched.headers)
+        except FeedError as e:
+            log.warning("%s", e)
+            self.store.record_poll(feed.name, now, None, e.message)
+            return PollResult(feed.name, error=e.message)
+        return await self.ingest(feed, fetched.body, fetched.headers, fetched.validators)
+
+    async def ingest(
+        self,
+        feed: FeedSpec,
+        body: bytes,
+        headers: Mapping[str, str],
+        validators: Validators | None = None,
+    ) -> PollResult:
+        """Take one fetched document of a feed through parse, extract, remember and decide.
+
+        ``poll`` calls it after fetching; ``replay`` calls it with archived documents.
+        """
+        now = self.clock.now()
+        try:
+            entries = parse_feed(feed.name, body, headers)
         except FeedError as e:
             log.warning("%s", e)
             self.store.record_poll(feed.name, now, None, e.message)
@@ -90,6 +122,8 @@ class Watcher:
         # the same id twice in one document counts once
         fresh = list({e.entry_id: e for e in entries if e.entry_id in unseen}.values())
         fresh.sort(key=lambda e: (e.published is None, e.published or now))
+        if feed.fulltext and self.fulltext is not None:
+            fresh = await self._with_full_text(fresh)
 
         decisions: list[Decision] = []
         mention_count = 0
@@ -98,8 +132,9 @@ class Watcher:
             mention_count += len(mentions)
             decisions.extend(self._remember(mentions, baseline=baseline))
         self.store.mark_seen(feed.name, (e.entry_id for e in fresh), now)
-        self.store.record_poll(feed.name, now, fetched.validators, None)
-        changes = tuple(d.change for d in decisions if d.change is not None)
+        self.store.record_poll(feed.name, now, validators, None)
+        # New changes and updates of reported ones (revision > 0), in the order decided.
+        changes = tuple(c for d in decisions for c in (d.change, d.update) if c is not None)
         return PollResult(
             feed.name,
             new_entries=len(fresh),
@@ -107,6 +142,18 @@ class Watcher:
             changes=changes,
             decisions=tuple(decisions),
         )
+
+    async def _with_full_text(self, entries: list[Entry]) -> list[Entry]:
+        """Entries with their article text filled in, a few pages at a time."""
+        assert self.fulltext is not None
+        fulltext = self.fulltext
+        gate = asyncio.Semaphore(FULLTEXT_CONCURRENCY)
+
+        async def one(entry: Entry) -> Entry:
+            async with gate:
+                return await fulltext.enrich(entry)
+
+        return list(await asyncio.gather(*(one(e) for e in entries)))
 
     def _mentions(self, entry: Entry, feed: FeedSpec) -> list[Mention]:
         on = entry.published.date() if entry.published else None
@@ -126,12 +173,30 @@ class Watcher:
                 current[key] = state.canonical
         decisions = []
         for m in representatives(mentions, current):
-            state = self.store.pair_state(m.pair.key)
+            history = self.store.pair_history(m.pair)
             decision = decide(
-                state, m, watched=self.is_watched(m.pair.key), baseline=baseline, now=m.seen_at
+                history.current,
+                m,
+                watched=self.is_watched(m.pair.key),
+                baseline=baseline,
+                now=m.seen_at,
+                history=history,
+                rules=self.rules,
+                lexicon=self.lexicon,
             )
-            self.store.set_pair_state(m, ids[id(m)])
+            if decision.remember:
+                self.store.set_pair_state(m, ids[id(m)])
+                self.store.remember_words(m)
+            change_id = None
             if decision.change is not None:
-                self.store.record_change(decision.change)
+                change_id = str(self.store.record_change(decision.change))
+                decision = replace(decision, change=replace(decision.change, change_id=change_id))
+            if decision.update is not None:
+                self.store.update_change(decision.update, m.seen_at)
+                change_id = decision.update.change_id
+            if self.is_watched(m.pair.key):
+                self.store.record_decision(
+                    m.pair.key, m.seen_at, decision.outcome.value, decision.reason, change_id
+                )
             decisions.append(decision)
         return decisions

@@ -13,6 +13,7 @@ import asyncio
 import logging
 import os
 from collections.abc import Mapping
+from typing import TextIO
 
 import discord
 from discord import app_commands
@@ -42,7 +43,8 @@ def bot_intents() -> discord.Intents:
 class DiscordBot:
     """The client, its command tree and the gateway task; owns their lifetime."""
 
-    def __init__(self, deps: CommandDeps, *, api_base: str | None = None) -> None:
+    def __init__(self, deps: CommandDeps | None, *, api_base: str | None = None) -> None:
+        """``deps`` may be None for a bot that only registers its commands."""
         use_api_base(api_base)
         self.client = discord.Client(
             intents=bot_intents(), allowed_mentions=discord.AllowedMentions.none()
@@ -61,7 +63,15 @@ class DiscordBot:
         self._gateway = asyncio.create_task(
             self.client.connect(reconnect=True), name="discord-gateway"
         )
-        self._gateway.add_done_callback(_report_gateway_end)
+        self._gateway.add_done_callback(self._report_gateway_end)
+
+    def _report_gateway_end(self, task: asyncio.Task[None]) -> None:
+        # Errors while we close are part of closing; others mean the bot went deaf.
+        if task.cancelled() or self.client.is_closed():
+            return
+        error = task.exception()
+        if error is not None:
+            log.error("Discord gateway stopped: %s", error, exc_info=error)
 
     async def close(self) -> None:
         """Disconnect and close the HTTP session."""
@@ -84,21 +94,37 @@ class DiscordBot:
         return [command.name for command in synced]
 
 
-def _report_gateway_end(task: asyncio.Task[None]) -> None:
-    if task.cancelled():
-        return
-    error = task.exception()
-    if error is not None:
-        log.error("Discord gateway stopped: %s", error, exc_info=error)
-
-
 async def sync_commands(
-    deps: CommandDeps, token: str, *, guild_id: int | None = None, api_base: str | None = None
+    token: str, *, guild_id: int | None = None, api_base: str | None = None
 ) -> list[str]:
     """Log in, register the commands, log out: ``partnership-watch discord sync``."""
-    bot = DiscordBot(deps, api_base=api_base)
+    bot = DiscordBot(None, api_base=api_base)
     try:
         await bot.login(token)
         return await bot.sync(guild_id)
     finally:
         await bot.close()
+
+
+async def sync_from_cli(
+    api_base: str | None,
+    guild_id: int | None,
+    out: TextIO,
+    environ: Mapping[str, str] | None = None,
+) -> int:
+    """The ``discord sync`` subcommand: 0 when registered, 1 when Discord refused, 2 no token."""
+    token = token_from_env(environ)
+    if token is None:
+        log.error("set %s to the bot's token first", TOKEN_VARIABLE)
+        return 2
+    try:
+        names = await sync_commands(token, guild_id=guild_id, api_base=api_base)
+    except discord.LoginFailure:
+        log.error("Discord refused the token in %s", TOKEN_VARIABLE)
+        return 1
+    except (discord.HTTPException, OSError) as e:
+        log.error("registering the commands failed: %s", e)
+        return 1
+    where = "globally" if guild_id is None else f"in guild {guild_id}"
+    print(f"registered {', '.join('/' + n for n in names)} {where}", file=out)
+    return 0

@@ -46,28 +46,28 @@ class CommandDeps:
     countries: CountryLookup
     history: PairHistory
     clock: Clock
-    manager_roles: tuple[str, ...] = ()
+    manage_roles: tuple[str, ...] = ()
     """Role names or ids whose members may change subscriptions without Manage Channels."""
 
 
-def may_manage(interaction: discord.Interaction, manager_roles: Sequence[str]) -> bool:
+def may_manage(interaction: discord.Interaction, manage_roles: Sequence[str]) -> bool:
     """True if the caller has Manage Channels here or one of the manager roles."""
     if interaction.permissions.manage_channels:
         return True
     member = interaction.user
-    if not isinstance(member, discord.Member) or not manager_roles:
+    if not isinstance(member, discord.Member) or not manage_roles:
         return False
-    wanted = {r.casefold() for r in manager_roles}
+    wanted = {r.casefold() for r in manage_roles}
     # Role names need the guild in the cache (the guilds intent); ids work always.
     return any(r.name.casefold() in wanted or str(r.id) in wanted for r in member.roles)
 
 
-def manage_requirement(manager_roles: Sequence[str]) -> str:
+def manage_requirement(manage_roles: Sequence[str]) -> str:
     """How the refusal message names what is needed."""
-    if not manager_roles:
+    if not manage_roles:
         return "the Manage Channels permission"
-    roles = " or ".join(f"“{r}”" for r in manager_roles)
-    noun = "role" if len(manager_roles) == 1 else "roles"
+    roles = " or ".join(f"“{r}”" for r in manage_roles)
+    noun = "role" if len(manage_roles) == 1 else "roles"
     return f"the Manage Channels permission or the {roles} {noun}"
 
 
@@ -131,22 +131,25 @@ _SECOND = "The other country"
 class WatchCommands(app_commands.Group):
     """``/watch add|remove|list|history|mute|level|why|digest``."""
 
-    def __init__(self, deps: CommandDeps) -> None:
+    def __init__(self, deps: CommandDeps | None) -> None:
+        """``deps`` is None only for a group built to be registered, never to answer."""
         super().__init__(name="watch", description="Follow how governments describe their ties")
         self.deps = deps
 
     def _context(self, interaction: discord.Interaction) -> Context:
-        roles = self.deps.manager_roles
+        if self.deps is None:
+            raise RuntimeError("/watch was built for registration only")
+        deps = self.deps
         caller = Caller(
             user_id=str(interaction.user.id),
-            can_manage=may_manage(interaction, roles),
-            needs=manage_requirement(roles),
+            can_manage=may_manage(interaction, deps.manage_roles),
+            needs=manage_requirement(deps.manage_roles),
         )
         return Context(
-            store=self.deps.store,
-            countries=self.deps.countries,
-            history=self.deps.history,
-            clock=self.deps.clock,
+            store=deps.store,
+            countries=deps.countries,
+            history=deps.history,
+            clock=deps.clock,
             platform=PLATFORM,
             channel=str(interaction.channel_id),
             caller=caller,
@@ -155,6 +158,8 @@ class WatchCommands(app_commands.Group):
     async def _countries(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
+        if self.deps is None:
+            return []
         channel = None if interaction.channel_id is None else str(interaction.channel_id)
         return country_choices(self.deps, channel, current)
 

@@ -17,7 +17,7 @@ import logging
 import os
 import re
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
 from typing import Any, Protocol
 
@@ -25,6 +25,7 @@ import aiohttp
 import discord
 from discord.http import HTTPClient, Route
 
+from bot.config import SubscriptionSpec
 from watchers.errors import ConfigError, DeliveryError, Problem
 
 DEFAULT_API_BASE = "https://discord.com/api/v10"
@@ -221,6 +222,32 @@ def webhook_url_from_env(variable: str, environ: Mapping[str, str] | None = None
 
 def _embeds(payload: Mapping[str, Any]) -> list[discord.Embed]:
     return [discord.Embed.from_dict(e) for e in payload.get("embeds", [])]
+
+
+def webhook_senders(
+    specs: Iterable[SubscriptionSpec],
+    environ: Mapping[str, str] | None = None,
+    *,
+    pacer: ChannelPacer | None = None,
+) -> dict[str, DiscordWebhookDelivery]:
+    """A webhook sender for each Discord channel the config gives a ``webhook_env``.
+
+    Raises one ConfigError listing every variable that is unset or malformed.
+    """
+    senders: dict[str, DiscordWebhookDelivery] = {}
+    problems: list[Problem] = []
+    for spec in specs:
+        if spec.platform != "discord" or spec.webhook_env is None or spec.channel in senders:
+            continue
+        try:
+            url = webhook_url_from_env(spec.webhook_env, environ)
+        except ConfigError as e:
+            problems.extend(e.problems)
+            continue
+        senders[spec.channel] = DiscordWebhookDelivery(url, pacer=pacer)
+    if problems:
+        raise ConfigError(problems)
+    return senders
 
 
 class DiscordWebhookDelivery:

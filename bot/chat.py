@@ -1,0 +1,167 @@
+"""Chat delivery: which platforms run, the subscriptions they serve, and the router.
+
+``open_chat`` is called by the composition root (``bot.app``). A platform whose token is
+missing is not started, with one log line saying so; Discord channels with a webhook in the
+config need no token. With ``serve_commands`` (``run``) the Discord bot joins the gateway
+and the Slack app listens, so ``/watch`` is answered; without it (``poll --once``) only the
+REST senders are opened, to post and edit alerts.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
+
+from bot.config import Config
+from bot.discord.client import DiscordBot, token_from_env
+from bot.discord.commands import CommandDeps
+from bot.discord.delivery import DiscordDelivery, DiscordSender, webhook_senders
+from bot.discord.notifier import DiscordNotifier
+from bot.pair_history import StorePairHistory
+from bot.render.digest import render_digest_slack
+from bot.render.slack import render_slack
+from bot.router import Notifier, PayloadNotifier, Router, RouteStore, channels_from
+from bot.routing import Channel
+from bot.slack.app import SlackApp, SlackSecrets, make_delivery
+from bot.subscriptions import SubscriptionStore, config_subscriptions
+from watchers.countries import CountryTable
+from watchers.model import Change, Pair
+from watchers.ports import Clock
+from watchers.store import Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Chat:
+    """The router and the subscription store behind it, while the platforms are open."""
+
+    router: Router
+    subscriptions: SubscriptionStore
+    countries: CountryTable
+
+    async def deliver(self, change: Change) -> None:
+        """Send a change (or an update of one) to every channel that watches its pair."""
+        for channel, route in await self.router.deliver(change):
+            log.info(
+                "%s:%s %s: %s", channel.platform, channel.channel, change.pair.key, route.action
+            )
+
+    async def flush_digests(self) -> int:
+        """Send the digests that are due; returns how many went out."""
+        return await self.router.flush_digests(self._pair)
+
+    def _pair(self, pair_key: str) -> Pair | None:
+        first, _, second = pair_key.partition("-")
+        a, b = self.countries.get(first), self.countries.get(second)
+        return Pair.of(a, b) if a and b and a.code != b.code else None
+
+
+@asynccontextmanager
+async def open_chat(
+    config: Config,
+    store: Store,
+    countries: CountryTable,
+    clock: Clock,
+    *,
+    serve_commands: bool,
+    environ: Mapping[str, str] | None = None,
+) -> AsyncIterator[Chat]:
+    """Open the platforms that have credentials; close them all on exit."""
+    env = os.environ if environ is None else environ
+    subscriptions = SubscriptionStore(store.connection)
+    subscriptions.ensure_schema()
+    subscriptions.load_config(config_subscriptions(config.subscriptions), now=clock.now())
+    routes = RouteStore(store.connection)
+    history = StorePairHistory(store, routes, countries)
+    deps = CommandDeps(
+        subscriptions, countries, history, clock, manage_roles=config.discord.manage_roles
+    )
+
+    async with AsyncExitStack() as stack:
+        notifiers: dict[str, Notifier] = {}
+        discord = await _open_discord(config, deps, env, stack, serve_commands=serve_commands)
+        if discord is not None:
+            notifiers["discord"] = discord
+        slack = await _open_slack(config, deps, env, stack, serve_commands=serve_commands)
+        if slack is not None:
+            notifiers["slack"] = slack
+
+        def on_gone(channel: Channel, reason: str) -> None:
+            # pause_channel returns 0 when the channel was paused already: report once
+            if subscriptions.pause_channel(channel.platform, channel.channel, reason):
+                log.warning(
+                    "%s channel %s paused: %s (subscribe again with /watch add once it is fixed)",
+                    channel.platform, channel.channel, reason,
+                )
+
+        router = Router(
+            routes=routes,
+            history=store,
+            channels=channels_from(subscriptions),
+            notifiers=notifiers,
+            clock=clock,
+            on_gone=on_gone,
+        )
+        yield Chat(router, subscriptions, countries)
+
+
+async def _open_discord(
+    config: Config,
+    deps: CommandDeps,
+    env: Mapping[str, str],
+    stack: AsyncExitStack,
+    *,
+    serve_commands: bool,
+) -> DiscordNotifier | None:
+    webhooks = webhook_senders(config.subscriptions, env)
+    token = token_from_env(env)
+    sender: DiscordSender | None = None
+    if token is None:
+        log.info("Discord bot not started: DISCORD_TOKEN is not set")
+    elif serve_commands:
+        bot = DiscordBot(deps, api_base=config.discord.api_base)
+        await bot.start(token)
+        stack.push_async_callback(bot.close)
+        sender = bot.delivery()
+    else:
+        delivery = await DiscordDelivery.login(token, api_base=config.discord.api_base)
+        stack.push_async_callback(delivery.close)
+        sender = delivery
+    if sender is None and not webhooks:
+        return None
+    notifier = DiscordNotifier(bot=sender, webhooks=webhooks)
+    stack.push_async_callback(notifier.close)
+    return notifier
+
+
+async def _open_slack(
+    config: Config,
+    deps: CommandDeps,
+    env: Mapping[str, str],
+    stack: AsyncExitStack,
+    *,
+    serve_commands: bool,
+) -> PayloadNotifier | None:
+    secrets = SlackSecrets.from_env(env)
+    if secrets is None:
+        log.info("Slack app not started: SLACK_BOT_TOKEN is not set")
+        return None
+    if serve_commands:
+        app = SlackApp(config.slack, secrets)
+        app.serve_watch(deps.store, deps.countries, deps.history, deps.clock)
+        await app.start()
+        stack.push_async_callback(app.close)
+        delivery = app.delivery()
+    else:
+        delivery = make_delivery(config.slack, secrets)
+    update: Callable[[str, str, dict[str, object]], Awaitable[object]] = delivery.update
+    return PayloadNotifier(
+        post=delivery.post,
+        update=update,
+        render=render_slack,
+        render_digest=render_digest_slack,
+    )

@@ -1,0 +1,79 @@
+"""The Discord notifier the router posts through (``bot.router.Notifier``).
+
+It renders each alert with ``bot.render.discord`` and sends it through the channel's
+webhook when the config gives it one, else as the bot. Failures come out as
+``DeliveryError``; the router pauses a channel whose error is ``permanent``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+
+from bot.alert import Alert
+from bot.discord.delivery import DiscordSender, MessageGone
+from bot.render.digest import Digest, render_digest_discord
+from bot.render.discord import render_discord
+from watchers.errors import DeliveryError
+
+
+class UpdateBy(StrEnum):
+    """How a later source shows up: the alert is edited in place, or answered."""
+
+    EDIT = "edit"
+    REPLY = "reply"
+
+
+class DiscordNotifier:
+    """Posts, updates and digests alerts in Discord channels."""
+
+    def __init__(
+        self,
+        *,
+        bot: DiscordSender | None,
+        webhooks: Mapping[str, DiscordSender] | None = None,
+        update_by: UpdateBy = UpdateBy.EDIT,
+    ) -> None:
+        self._bot = bot
+        self._webhooks = dict(webhooks or {})
+        self._update_by = update_by
+
+    def sender_for(self, channel: str) -> DiscordSender | None:
+        """The channel's webhook sender, else the bot's, else None."""
+        return self._webhooks.get(channel, self._bot)
+
+    async def post(self, channel: str, alert: Alert) -> str | None:
+        """Post a new alert; returns the message id, to update it later."""
+        return await self._sender(channel).post(channel, render_discord(alert))
+
+    async def update(self, channel: str, message_ref: str | None, alert: Alert) -> None:
+        """Edit the posted alert (or answer it); post anew if the original is gone."""
+        sender = self._sender(channel)
+        payload = render_discord(alert)
+        if message_ref is None:
+            await sender.post(channel, payload)
+        elif self._update_by is UpdateBy.REPLY:
+            await sender.reply(channel, message_ref, payload)
+        else:
+            try:
+                await sender.edit(channel, message_ref, payload)
+            except MessageGone:
+                # Someone deleted the alert; the update still deserves to be seen.
+                await sender.post(channel, payload)
+
+    async def digest(self, channel: str, digest: Digest) -> None:
+        """Post a digest of held alerts."""
+        await self._sender(channel).post(channel, render_digest_discord(digest))
+
+    async def close(self) -> None:
+        """Close the webhook senders (the bot's sender belongs to the bot)."""
+        for sender in self._webhooks.values():
+            await sender.close()
+
+    def _sender(self, channel: str) -> DiscordSender:
+        sender = self.sender_for(channel)
+        if sender is None:
+            raise DeliveryError(
+                channel, "no Discord bot is running (DISCORD_TOKEN unset) and no webhook is set"
+            )
+        return sender

@@ -1,0 +1,49 @@
+"""What ``/watch history``, ``list`` and ``why`` read, taken from the stores.
+
+Implements :class:`bot.commands.PairHistory` over the history store (current wording and
+recorded changes) and the router's memory (the last decision per channel).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.commands import PastChange
+from bot.router import RouteStore, why
+from watchers.model import Pair
+from watchers.ports import CountryLookup
+from watchers.store import Store
+
+
+class StorePairHistory:
+    """The command layer's view of the history store and the routing decisions."""
+
+    def __init__(self, store: Store, routes: RouteStore, countries: CountryLookup) -> None:
+        self._store = store
+        self._routes = routes
+        self._countries = countries
+
+    def current(self, pair_key: str) -> str | None:
+        """The pair's descriptor now, or None before its first mention."""
+        state = self._store.pair_state(pair_key)
+        return None if state is None else state.descriptor
+
+    def recent_changes(self, pair_key: str, limit: int) -> Sequence[PastChange]:
+        """The pair's latest changes, newest first, with their sources when known."""
+        pair = self._pair(pair_key)
+        if pair is None:
+            return self._store.recent_changes(pair_key, limit)
+        return self._store.changes_of(pair, limit)
+
+    def last_decision(self, pair_key: str, platform: str, channel: str) -> tuple[str, str] | None:
+        """The later of the pair's last rule decision and this channel's last routing one."""
+        return why(self._store, self._routes, pair_key, platform, channel)
+
+    def _pair(self, pair_key: str) -> Pair | None:
+        codes = pair_key.split("-")
+        if len(codes) != 2:
+            return None
+        first, second = (self._countries.lookup(code) for code in codes)
+        if first is None or second is None or first.code == second.code:
+            return None
+        return Pair.of(first, second)

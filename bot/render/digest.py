@@ -1,0 +1,81 @@
+"""A digest: the alerts a channel held back (quiet hours, daily digest), in one message."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bot.alert import Alert
+from bot.render import escape
+from bot.render.discord import NO_MENTIONS
+from bot.render.fit import fit, join_within
+from bot.render.limits import DISCORD, SLACK
+
+DIGEST_COLOUR = 0x34495E
+
+
+@dataclass(frozen=True)
+class Digest:
+    """The alerts held for one channel, oldest first, and why they go out now."""
+
+    reason: str
+    alerts: tuple[Alert, ...]
+
+    @property
+    def title(self) -> str:
+        """``Digest: 3 alerts (quiet hours ended)``."""
+        n = len(self.alerts)
+        return f"Digest: {n} alert{'s' if n != 1 else ''} ({self.reason})"
+
+
+def _line(alert: Alert) -> str:
+    return f"{alert.title}: {alert.summary} [{alert.level.value}, {len(alert.sources)} sources]"
+
+
+def render_digest_text(digest: Digest) -> str:
+    """The digest as plain text lines."""
+    lines = [escape.console(digest.title)]
+    lines.extend(f"  - {escape.console(_line(a))}" for a in digest.alerts)
+    return "\n".join(lines)
+
+
+def render_digest_discord(digest: Digest) -> dict[str, Any]:
+    """The digest as one Discord embed, one line per alert, linked to its first source."""
+    lines = []
+    for a in digest.alerts:
+        text = escape.discord(fit(_line(a), 300))
+        source = a.primary_source()
+        url = escape.safe_url(source.url if source else None)
+        lines.append(f"• {text} ([source]({url}))" if url else f"• {text}")
+    description = join_within(
+        lines, DISCORD.description - 100, sep="\n", more=lambda n: f"… and {n} more"
+    )
+    embed = {
+        "title": fit(digest.title, DISCORD.title),
+        "description": description,
+        "color": DIGEST_COLOUR,
+    }
+    return {
+        "content": fit(digest.title, 300),
+        "embeds": [embed],
+        "allowed_mentions": dict(NO_MENTIONS),
+    }
+
+
+def render_digest_slack(digest: Digest) -> dict[str, Any]:
+    """The digest as Block Kit: a header and a list of the alerts, within Slack's limits."""
+    lines = []
+    for a in digest.alerts:
+        text = escape.slack(fit(_line(a), 300))
+        source = a.primary_source()
+        url = escape.safe_url(source.url if source else None)
+        lines.append(f"• {text} <{url.replace('&', '&amp;')}|source>" if url else f"• {text}")
+    body = join_within(lines, SLACK.text_object, sep="\n", more=lambda n: f"… and {n} more")
+    title = escape.slack(digest.title, mrkdwn=False)
+    return {
+        "text": fit(title, 3000),
+        "blocks": [
+            {"type": "header", "text": {"type": "plain_text", "text": fit(title, SLACK.header)}},
+            {"type": "section", "text": {"type": "mrkdwn", "text": body, "verbatim": True}},
+        ],
+    }

@@ -1,0 +1,428 @@
+"""Delivering changes to the channels that subscribed, by the channel controls.
+
+The thin I/O around ``bot.routing``: for each change it asks which channels watch the pair,
+decides per channel (pure), posts or updates through the platform's notifier, remembers
+what each channel got (so an update edits the right message and a channel is alerted once
+when a change reaches its level), queues what waits for a digest, and remembers the last
+decision per channel and pair for "why". Its tables live next to the history store's, all
+named ``route_``.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime, time
+from typing import Any, Protocol
+
+from bot.alert import Alert, alert_from_change
+from bot.render.digest import Digest
+from bot.routing import Action, Channel, Delivered, QuietHours, Route, digest_due, route
+from bot.subscriptions import SubscriptionStore
+from watchers.errors import DeliveryError, StoreError
+from watchers.model import Change, Pair
+from watchers.ports import Clock
+from watchers.store import Store, StoredChange
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS route_deliveries (
+    platform TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    change_id TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    message_ref TEXT,
+    delivered_at TEXT NOT NULL,
+    PRIMARY KEY (platform, channel, change_id)
+);
+CREATE TABLE IF NOT EXISTS route_decisions (
+    platform TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    pair_key TEXT NOT NULL,
+    decided_at TEXT NOT NULL,
+    decision TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    change_id TEXT,
+    PRIMARY KEY (platform, channel, pair_key)
+);
+CREATE TABLE IF NOT EXISTS route_queue (
+    platform TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    change_id TEXT NOT NULL,
+    pair_key TEXT NOT NULL,
+    queued_at TEXT NOT NULL,
+    PRIMARY KEY (platform, channel, change_id)
+);
+CREATE TABLE IF NOT EXISTS route_channels (
+    platform TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    quiet_start TEXT,
+    quiet_end TEXT,
+    zone TEXT NOT NULL DEFAULT 'UTC',
+    digest_at TEXT NOT NULL DEFAULT '08:00',
+    PRIMARY KEY (platform, channel)
+);
+"""
+
+
+def _iso(t: datetime) -> str:
+    return t.astimezone(UTC).isoformat()
+
+
+class RouteStore:
+    """What each channel got, what waits for its digest, and its last decision per pair."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.connection = connection
+        try:
+            with connection:
+                connection.execute("CREATE TABLE IF NOT EXISTS route_schema (version INTEGER)")
+                row = connection.execute("SELECT MAX(version) FROM route_schema").fetchone()
+                version = row[0] or 0
+                if version > SCHEMA_VERSION:
+                    raise StoreError(
+                        f"route tables are at version {version}, newer than this program's "
+                        f"{SCHEMA_VERSION}; upgrade partnership-watch"
+                    )
+                if version < 1:
+                    connection.executescript(_SCHEMA)
+                    connection.execute("INSERT INTO route_schema VALUES (1)")
+        except sqlite3.Error as e:
+            raise StoreError(f"cannot prepare the route tables: {e}") from e
+
+    def delivered(self, channel: Channel, change_id: str) -> Delivered | None:
+        """What ``channel`` already has of a change, or None."""
+        row = self.connection.execute(
+            """SELECT revision, message_ref FROM route_deliveries
+               WHERE platform = ? AND channel = ? AND change_id = ?""",
+            (channel.platform, channel.channel, change_id),
+        ).fetchone()
+        return None if row is None else Delivered(int(row[0]), row[1])
+
+    def record_delivery(
+        self, channel: Channel, change: Change, ref: str | None, now: datetime
+    ) -> None:
+        """Remember the revision a channel got, and the message to edit later."""
+        with self.connection:
+            self.connection.execute(
+                """INSERT INTO route_deliveries (platform, channel, change_id, revision,
+                   message_ref, delivered_at) VALUES (?, ?, ?, ?, ?, ?)
+                   ON CONFLICT (platform, channel, change_id) DO UPDATE SET
+                     revision = excluded.revision, delivered_at = excluded.delivered_at,
+                     message_ref = COALESCE(excluded.message_ref, message_ref)""",
+                (
+                    channel.platform,
+                    channel.channel,
+                    change.change_id,
+                    change.revision,
+                    ref,
+                    _iso(now),
+                ),
+            )
+
+    def record_decision(self, channel: Channel, change: Change, r: Route, now: datetime) -> None:
+        """Remember the last decision for this channel and pair."""
+        with self.connection:
+            self.connection.execute(
+                """INSERT INTO route_decisions (platform, channel, pair_key, decided_at, decision,
+                   reason, change_id) VALUES (?, ?, ?, ?, ?, ?, ?)
+                   ON CONFLICT (platform, channel, pair_key) DO UPDATE SET
+                     decided_at = excluded.decided_at, decision = excluded.decision,
+                     reason = excluded.reason, change_id = excluded.change_id""",
+                (
+                    channel.platform,
+                    channel.channel,
+                    change.pair.key,
+                    _iso(now),
+                    r.decision,
+                    r.reason,
+                    change.change_id,
+                ),
+            )
+
+    def last_decision(
+        self, platform: str, channel: str, pair_key: str
+    ) -> tuple[str, str, datetime] | None:
+        """The last decision for a channel and pair: (decision, reason, when)."""
+        row = self.connection.execute(
+            """SELECT decision, reason, decided_at FROM route_decisions
+               WHERE platform = ? AND channel = ? AND pair_key = ?""",
+            (platform, channel, pair_key),
+        ).fetchone()
+        return None if row is None else (row[0], row[1], datetime.fromisoformat(row[2]))
+
+    def queue(self, channel: Channel, change: Change, now: datetime) -> None:
+        """Hold a change for the channel's next digest (once, however often it is updated)."""
+        with self.connection:
+            self.connection.execute(
+                """INSERT OR IGNORE INTO route_queue (platform, channel, change_id, pair_key,
+                   queued_at) VALUES (?, ?, ?, ?, ?)""",
+                (channel.platform, channel.channel, change.change_id, change.pair.key, _iso(now)),
+            )
+
+    def queued(self, platform: str, channel: str) -> list[tuple[str, str, datetime]]:
+        """The channel's held changes as (change_id, pair_key, queued_at), oldest first."""
+        rows = self.connection.execute(
+            """SELECT change_id, pair_key, queued_at FROM route_queue
+               WHERE platform = ? AND channel = ? ORDER BY queued_at, rowid""",
+            (platform, channel),
+        ).fetchall()
+        return [(r[0], r[1], datetime.fromisoformat(r[2])) for r in rows]
+
+    def queued_channels(self) -> list[tuple[str, str]]:
+        """Every (platform, channel) with held changes."""
+        rows = self.connection.execute(
+            "SELECT DISTINCT platform, channel FROM route_queue ORDER BY platform, channel"
+        ).fetchall()
+        return [(r[0], r[1]) for r in rows]
+
+    def clear_queue(self, platform: str, channel: str, change_ids: Sequence[str]) -> None:
+        """Forget held changes once their digest went out."""
+        with self.connection:
+            self.connection.executemany(
+                "DELETE FROM route_queue WHERE platform = ? AND channel = ? AND change_id = ?",
+                [(platform, channel, cid) for cid in change_ids],
+            )
+
+    def set_quiet_hours(self, platform: str, channel: str, quiet: QuietHours | None) -> None:
+        """Set (or with None, lift) a channel's quiet hours."""
+        start = quiet.start.isoformat("minutes") if quiet else None
+        end = quiet.end.isoformat("minutes") if quiet else None
+        zone = quiet.zone if quiet else "UTC"
+        with self.connection:
+            self.connection.execute(
+                """INSERT INTO route_channels (platform, channel, quiet_start, quiet_end, zone)
+                   VALUES (?, ?, ?, ?, ?) ON CONFLICT (platform, channel) DO UPDATE SET
+                     quiet_start = excluded.quiet_start, quiet_end = excluded.quiet_end,
+                     zone = excluded.zone""",
+                (platform, channel, start, end, zone),
+            )
+
+    def set_digest_time(self, platform: str, channel: str, at: time) -> None:
+        """When the channel's daily digest goes out (in its quiet hours' zone, else UTC)."""
+        with self.connection:
+            self.connection.execute(
+                """INSERT INTO route_channels (platform, channel, digest_at) VALUES (?, ?, ?)
+                   ON CONFLICT (platform, channel) DO UPDATE SET digest_at = excluded.digest_at""",
+                (platform, channel, at.isoformat("minutes")),
+            )
+
+    def with_settings(self, channel: Channel) -> Channel:
+        """``channel`` with the quiet hours and digest time stored for it."""
+        row = self.connection.execute(
+            """SELECT quiet_start, quiet_end, zone, digest_at FROM route_channels
+               WHERE platform = ? AND channel = ?""",
+            (channel.platform, channel.channel),
+        ).fetchone()
+        if row is None:
+            return channel
+        quiet = None
+        if row[0] and row[1]:
+            quiet = QuietHours(time.fromisoformat(row[0]), time.fromisoformat(row[1]), row[2])
+        return replace(channel, quiet=quiet, digest_at=time.fromisoformat(row[3]))
+
+
+class Notifier(Protocol):
+    """Puts alerts in a platform's channels; the Discord and Slack adapters implement it.
+
+    Each raises ``DeliveryError`` when a channel cannot be reached; ``permanent`` says to
+    stop trying (the channel is gone or forbids us).
+    """
+
+    async def post(self, channel: str, alert: Alert) -> str | None:
+        """Post a new alert; returns a reference to the message, to edit it later."""
+        ...
+
+    async def update(self, channel: str, message_ref: str | None, alert: Alert) -> None:
+        """Show an alert's later state: edit the message, or reply in its thread."""
+        ...
+
+    async def digest(self, channel: str, digest: Digest) -> None:
+        """Post a digest of held alerts."""
+        ...
+
+
+class Router:
+    """Routes each change to the channels that watch its pair, by their controls."""
+
+    def __init__(
+        self,
+        *,
+        routes: RouteStore,
+        history: Store,
+        channels: Callable[[str], Sequence[Channel]],
+        notifiers: Mapping[str, Notifier],
+        clock: Clock,
+        on_gone: Callable[[Channel, str], None] = lambda channel, reason: None,
+    ) -> None:
+        self.routes = routes
+        self.history = history
+        self.channels = channels
+        self.notifiers = notifiers
+        self.clock = clock
+        self.on_gone = on_gone
+
+    async def deliver(self, change: Change) -> list[tuple[Channel, Route]]:
+        """Route one change (or update of a change) to every channel watching its pair."""
+        if change.change_id is None:
+            raise ValueError("only stored changes (with change_id) can be routed")
+        now = self.clock.now()
+        alert = alert_from_change(change)
+        decided = []
+        for channel in self.channels(change.pair.key):
+            channel = self.routes.with_settings(channel)
+            delivered = self.routes.delivered(channel, change.change_id)
+            r = route(change, channel, delivered, now)
+            notifier = self.notifiers.get(channel.platform)
+            try:
+                if r.action is Action.POST and notifier is not None:
+                    ref = await notifier.post(channel.channel, alert)
+                    self.routes.record_delivery(channel, change, ref, now)
+                elif r.action is Action.UPDATE and notifier is not None and delivered:
+                    await notifier.update(channel.channel, delivered.message_ref, alert)
+                    self.routes.record_delivery(channel, change, None, now)
+                elif r.action is Action.QUEUE:
+                    self.routes.queue(channel, change, now)
+            except DeliveryError as e:
+                r = Route(Action.DROP, "not delivered", str(e))
+                if e.permanent:
+                    self.on_gone(channel, str(e))
+            self.routes.record_decision(channel, change, r, now)
+            decided.append((channel, r))
+        return decided
+
+    async def flush_digests(self, pair_of: Callable[[str], Pair | None]) -> int:
+        """Send every digest that is due now; returns how many went out."""
+        now = self.clock.now()
+        sent = 0
+        for platform, name in self.routes.queued_channels():
+            held = self.routes.queued(platform, name)
+            channel = self._channel(platform, name, held[0][1])
+            if channel is None:
+                continue
+            reason = digest_due(channel, held[0][2], now)
+            notifier = self.notifiers.get(platform)
+            if reason is None or notifier is None:
+                continue
+            alerts = []
+            for change_id, pair_key, _ in held:
+                pair = pair_of(pair_key)
+                change = self.history.change(change_id, pair) if pair else None
+                if change is not None:
+                    alerts.append(alert_from_change(change))
+            try:
+                await notifier.digest(name, Digest(reason, tuple(alerts)))
+            except DeliveryError as e:
+                log.warning("digest for %s:%s not delivered: %s", platform, name, e)
+                if e.permanent:
+                    self.on_gone(channel, str(e))
+                continue
+            self.routes.clear_queue(platform, name, [cid for cid, _, _ in held])
+            sent += 1
+        return sent
+
+    def _channel(self, platform: str, name: str, pair_key: str) -> Channel | None:
+        for channel in self.channels(pair_key):
+            if channel.platform == platform and channel.channel == name:
+                return self.routes.with_settings(channel)
+        return None
+
+
+def why(
+    history: Store, routes: RouteStore, pair_key: str, platform: str, channel: str
+) -> tuple[str, str] | None:
+    """The last decision for a pair in a channel and its reason, for ``/watch why``.
+
+    The later of two: what the rules decided for the pair's last mention (baseline,
+    flip-flop, backdated, generic wording, same words) and what this channel's controls
+    decided for its last change (alerted, below the channel's level, muted, queued).
+    """
+    pair = history.last_decision(pair_key)
+    here = routes.last_decision(platform, channel, pair_key)
+    if here is not None and (
+        pair is None or here[2] >= pair[2] or pair[0] in ("alerted", "updated")
+    ):
+        return here[0], here[1]
+    if pair is not None:
+        return pair[0], pair[1]
+    return None
+
+
+# --- bridges to the subscription store, the platform outlets and the chat commands -----------
+
+
+def channels_from(subscriptions: SubscriptionStore) -> Callable[[str], list[Channel]]:
+    """The ``channels`` of a Router, read from the subscription store (paused ones too)."""
+
+    def channels(pair_key: str) -> list[Channel]:
+        return [
+            Channel(
+                platform=s.platform,
+                channel=s.channel,
+                pair_key=s.pair_key,
+                min_level=s.min_level,
+                muted_until=s.muted_until,
+                paused=s.paused_reason,
+                digest=s.digest,
+            )
+            for s in subscriptions.channels_for(pair_key, include_paused=True)
+        ]
+
+    return channels
+
+
+class PayloadNotifier:
+    """A Notifier that renders for one platform and hands payloads to its outlet."""
+
+    def __init__(
+        self,
+        *,
+        post: Callable[[str, dict[str, Any]], Awaitable[str | None]],
+        update: Callable[[str, str, dict[str, Any]], Awaitable[object]],
+        render: Callable[[Alert], dict[str, Any]],
+        render_digest: Callable[[Digest], dict[str, Any]],
+    ) -> None:
+        self._post = post
+        self._update = update
+        self._render = render
+        self._render_digest = render_digest
+
+    async def post(self, channel: str, alert: Alert) -> str | None:
+        """Post the rendered alert; the message reference the outlet returns."""
+        return await self._post(channel, self._render(alert))
+
+    async def update(self, channel: str, message_ref: str | None, alert: Alert) -> None:
+        """Edit the posted alert; post it anew when there is no message to edit."""
+        if message_ref is None:
+            await self._post(channel, self._render(alert))
+        else:
+            await self._update(channel, message_ref, self._render(alert))
+
+    async def digest(self, channel: str, digest: Digest) -> None:
+        """Post the rendered digest."""
+        await self._post(channel, self._render_digest(digest))
+
+
+class StoreHistory:
+    """What ``/watch`` reads of the history (``bot.commands.PairHistory``), with "why"."""
+
+    def __init__(self, history: Store, routes: RouteStore) -> None:
+        self.history = history
+        self.routes = routes
+
+    def current(self, pair_key: str) -> str | None:
+        """The pair's current words, or None before any."""
+        state = self.history.pair_state(pair_key)
+        return state.descriptor if state else None
+
+    def recent_changes(self, pair_key: str, limit: int) -> Sequence[StoredChange]:
+        """The pair's latest changes, newest first."""
+        return self.history.recent_changes(pair_key, limit)
+
+    def last_decision(self, pair_key: str, platform: str, channel: str) -> tuple[str, str] | None:
+        """The last decision for the pair in this channel, and its reason."""
+        return why(self.history, self.routes, pair_key, platform, channel)

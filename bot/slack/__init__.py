@@ -1,0 +1,1 @@
+"""Slack: the bolt app (Socket Mode or HTTP), the /watch command, and alert delivery."""

@@ -1,0 +1,110 @@
+"""The ``/watch`` slash command in Slack: parse, check permission, run, reply.
+
+The command logic lives in ``bot.commands`` and is shared with Discord; this layer only
+works out who may change the channel's subscriptions, hands the command line to
+``bot.commands.dispatch`` and turns its reply into a Slack response (ephemeral when only
+the caller is concerned, in the channel when the channel's subscriptions changed).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.async_context import AsyncBoltContext
+
+from bot.commands import Caller, Context, PairHistory, Reply, dispatch
+from bot.slack.permissions import NEEDS, SlackPermissions
+from bot.subscriptions import SubscriptionStore
+from watchers.ports import Clock, CountryLookup
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "slack"
+
+CHANGES = frozenset({"add", "remove", "mute", "level", "digest"})
+"""Subcommands that change a channel's subscriptions; only these ask Slack who the caller is."""
+
+
+@dataclass(frozen=True)
+class WatchCommand:
+    """What the ``/watch`` handler needs: the stores, countries, clock and permissions."""
+
+    store: SubscriptionStore
+    countries: CountryLookup
+    history: PairHistory
+    clock: Clock
+    permissions: SlackPermissions
+
+    async def respond(
+        self, command: Mapping[str, Any], *, bot_user_id: str | None = None
+    ) -> dict[str, Any]:
+        """The Slack response to one slash-command payload.
+
+        ``bot_user_id`` is the app's own user, named in the hint to invite it.
+        """
+        text = str(command.get("text") or "")
+        user = str(command.get("user_id") or "")
+        channel = str(command.get("channel_id") or "")
+        words = text.split()
+        sub = words[0].lower() if words else ""
+        may = sub in CHANGES and await self.permissions.can_manage(user)
+        context = Context(
+            store=self.store,
+            countries=self.countries,
+            history=self.history,
+            clock=self.clock,
+            platform=PLATFORM,
+            channel=channel,
+            caller=Caller(user_id=user, can_manage=may, needs=NEEDS),
+        )
+        try:
+            reply = dispatch(context, text)
+        except Exception:
+            # The command boundary: whatever broke (the database, a bug), the caller gets an
+            # answer instead of Slack's bare "dispatch_failed", and the log gets the trace.
+            log.exception("Slack: /watch %s in %s failed", sub[:20] or "help", channel)
+            reply = Reply(
+                "Something went wrong on our side; the operator's log has the details.", True
+            )
+        response = slack_response(reply)
+        if sub == "add" and not reply.ephemeral:
+            response["text"] += "\n" + invite_hint(bot_user_id)
+        return response
+
+
+def invite_hint(bot_user_id: str | None) -> str:
+    """Where alerts come from and how to let them in, said when a channel subscribes."""
+    # Without chat:write.public the app posts only where it is a member, while a slash
+    # command works in any channel: say so at the moment a channel subscribes.
+    who = f"<@{bot_user_id}>" if bot_user_id else "@partnership-watch"
+    return f"Alerts are posted by {who}. If it is not in this channel yet, add it: /invite {who}"
+
+
+def slack_response(reply: Reply) -> dict[str, Any]:
+    """A slash-command response for a reply: escaped text, shown to the caller or channel."""
+    return {
+        "response_type": "ephemeral" if reply.ephemeral else "in_channel",
+        "text": escape(reply.text),
+    }
+
+
+def escape(text: str) -> str:
+    """Text with the three characters Slack reserves for links and mentions escaped."""
+    # "<" starts Slack's link and mention syntax (<!channel>, <@U123>, <url|label>): feed
+    # text must never turn into one.
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def register_watch_command(bolt: AsyncApp, watch: WatchCommand, *, name: str = "/watch") -> None:
+    """Answer the ``/watch`` slash command on ``bolt`` with ``watch``."""
+
+    async def on_watch(ack: AsyncAck, command: dict[str, Any], context: AsyncBoltContext) -> None:
+        response = await watch.respond(command, bot_user_id=context.bot_user_id)
+        await ack(**response)
+
+    bolt.command(name)(on_watch)

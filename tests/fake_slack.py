@@ -1,0 +1,366 @@
+"""A local stand-in for the Slack Web API and Socket Mode, for tests at the wire.
+
+It listens on 127.0.0.1 on a free port and answers the way Slack does, so the real
+slack_sdk and slack-bolt code (HTTP, auth header, retry handlers, Socket Mode envelopes)
+runs unchanged against it. Point ``AsyncWebClient(base_url=fake.api_base)`` at it.
+
+Facts worth knowing, found while writing it:
+- slack_sdk sends ``chat.*`` arguments as a JSON body, ``users.info`` and
+  ``usergroups.users.list`` as GET query parameters, and ``auth.test`` as an empty POST;
+  the fake merges all three places.
+- Slack answers most errors with HTTP 200 and ``{"ok": false, "error": "..."}``; only rate
+  limiting uses a status (429) plus a ``Retry-After`` header in whole seconds, which the
+  SDK's ``AsyncRateLimitErrorRetryHandler`` reads before sleeping.
+- slack-bolt's async app calls ``auth.test`` lazily, on the first request that needs it.
+- Socket Mode: ``apps.connections.open`` (app-level token) returns a WebSocket URL; the
+  server sends ``{"type": "hello"}``, then envelopes; the client acknowledges each with
+  ``{"envelope_id": ..., "payload": ...}``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import uuid
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import WSMsgType, web
+from slack_sdk.signature import SignatureVerifier
+
+BOT_TOKEN = "xoxb-fake-bot-token"
+APP_TOKEN = "xapp-fake-app-token"
+TEAM_ID = "T0FAKE"
+BOT_USER_ID = "U0BOT"
+
+
+@dataclass(frozen=True)
+class Call:
+    """One Web API call the fake received."""
+
+    method: str
+    args: dict[str, Any]
+    token: str | None
+
+
+@dataclass
+class Message:
+    """A message as the fake stores it."""
+
+    channel: str
+    ts: str
+    text: str
+    blocks: list[dict[str, Any]]
+    thread_ts: str | None = None
+    edits: int = 0
+
+
+@dataclass
+class Channel:
+    """A channel's state as far as posting is concerned."""
+
+    member: bool = True
+    archived: bool = False
+
+
+@dataclass
+class _Scripted:
+    status: int
+    body: dict[str, Any]
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class FakeSlack:
+    """The fake server: script it, start it, point a client at ``api_base``."""
+
+    def __init__(self, *, bot_token: str = BOT_TOKEN, app_token: str = APP_TOKEN) -> None:
+        self.bot_token = bot_token
+        self.app_token = app_token
+        self.calls: list[Call] = []
+        self.channels: dict[str, Channel] = {}
+        self.messages: list[Message] = []
+        self.users: dict[str, dict[str, Any]] = {}
+        self.usergroups: dict[str, list[str]] = {}
+        self.responses: list[dict[str, Any]] = []
+        """Bodies posted to a slash command's ``response_url``."""
+        self._scripted: dict[str, deque[_Scripted]] = {}
+        self._ts = itertools.count(1)
+        self._runner: web.AppRunner | None = None
+        self._base = ""
+        self._sockets: list[web.WebSocketResponse] = []
+        self._acks: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self.socket_connected = asyncio.Event()
+
+    # ---- scripting
+
+    def add_channel(self, channel_id: str, *, member: bool = True, archived: bool = False) -> None:
+        """A channel that exists; ``member`` says whether the bot was invited."""
+        self.channels[channel_id] = Channel(member=member, archived=archived)
+
+    def add_user(self, user_id: str, *, admin: bool = False, owner: bool = False) -> None:
+        """A workspace member, optionally an admin or owner."""
+        self.users[user_id] = {
+            "id": user_id,
+            "team_id": TEAM_ID,
+            "name": user_id.lower(),
+            "is_admin": admin,
+            "is_owner": owner,
+            "is_primary_owner": False,
+            "is_bot": False,
+        }
+
+    def add_usergroup(self, group_id: str, members: list[str]) -> None:
+        """A user group (``S...``) and its members."""
+        self.usergroups[group_id] = list(members)
+
+    def rate_limit_next(self, method: str, *, retry_after: int = 0, times: int = 1) -> None:
+        """Answer the next ``times`` calls to ``method`` with 429 and ``Retry-After``."""
+        for _ in range(times):
+            self._script(
+                method,
+                _Scripted(
+                    429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(retry_after)}
+                ),
+            )
+
+    def fail_next(self, method: str, error: str, *, status: int = 200) -> None:
+        """Answer the next call to ``method`` with ``ok: false`` and this error."""
+        self._script(method, _Scripted(status, {"ok": False, "error": error}))
+
+    def _script(self, method: str, answer: _Scripted) -> None:
+        self._scripted.setdefault(method, deque()).append(answer)
+
+    # ---- reading what happened
+
+    def calls_to(self, method: str) -> list[Call]:
+        """Every call to one API method, in order."""
+        return [c for c in self.calls if c.method == method]
+
+    def posted(self, channel: str) -> list[Message]:
+        """Messages in one channel, in order, thread replies included."""
+        return [m for m in self.messages if m.channel == channel]
+
+    # ---- life cycle
+
+    @property
+    def api_base(self) -> str:
+        """The Web API base URL, e.g. ``http://127.0.0.1:PORT/api/``."""
+        return f"{self._base}/api/"
+
+    @property
+    def base_url(self) -> str:
+        """The server root, e.g. ``http://127.0.0.1:PORT``."""
+        return self._base
+
+    async def start(self) -> None:
+        """Listen on 127.0.0.1, on a free port."""
+        app = web.Application()
+        app.router.add_route("*", "/api/{method}", self._api)
+        app.router.add_get("/link", self._socket)
+        app.router.add_post("/response/{key}", self._response_url)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        host, port = self._runner.addresses[0][:2]
+        self._base = f"http://{host}:{port}"
+
+    async def close(self) -> None:
+        """Close open sockets and stop listening."""
+        for ws in list(self._sockets):
+            await ws.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    # ---- Socket Mode
+
+    async def send_envelope(
+        self, kind: str, payload: dict[str, Any], *, timeout: float = 10
+    ) -> dict[str, Any]:
+        """Push one envelope to the connected client; return its acknowledgement."""
+        await asyncio.wait_for(self.socket_connected.wait(), timeout)
+        envelope_id = str(uuid.uuid4())
+        done: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self._acks[envelope_id] = done
+        envelope = {
+            "envelope_id": envelope_id,
+            "type": kind,
+            "accepts_response_payload": True,
+            "payload": payload,
+        }
+        await self._sockets[-1].send_str(json.dumps(envelope))
+        return await asyncio.wait_for(done, timeout)
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self._sockets.append(ws)
+        await ws.send_str(json.dumps({"type": "hello", "num_connections": 1}))
+        self.socket_connected.set()
+        try:
+            async for msg in ws:
+                if msg.type != WSMsgType.TEXT:
+                    continue
+                ack = json.loads(msg.data)
+                waiter = self._acks.pop(ack.get("envelope_id", ""), None)
+                if waiter is not None and not waiter.done():
+                    waiter.set_result(ack)
+        finally:
+            self._sockets.remove(ws)
+            if not self._sockets:
+                self.socket_connected.clear()
+        return ws
+
+    async def _response_url(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        self.responses.append({"key": request.match_info["key"], **body})
+        return web.Response(text="ok")
+
+    # ---- Web API
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        args: dict[str, Any] = dict(request.query)
+        if request.can_read_body:
+            if request.content_type == "application/json":
+                args.update(await request.json())
+            else:
+                args.update(dict(await request.post()))
+        token = _bearer(request.headers.get("Authorization", ""))
+        self.calls.append(Call(method, args, token))
+
+        queue = self._scripted.get(method)
+        if queue:
+            answer = queue.popleft()
+            return web.json_response(answer.body, status=answer.status, headers=answer.headers)
+
+        expected = self.app_token if method == "apps.connections.open" else self.bot_token
+        if token is None:
+            return _error("not_authed")
+        if token != expected:
+            return _error("invalid_auth")
+        handler = getattr(self, "_" + method.replace(".", "_"), None)
+        if handler is None:
+            return _error("unknown_method")
+        body: dict[str, Any] = handler(args)
+        return web.json_response(body)
+
+    def _auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "ok": True,
+            "url": "https://fake.slack.test/",
+            "team": "Fake Team",
+            "user": "partnership-watch",
+            "team_id": TEAM_ID,
+            "user_id": BOT_USER_ID,
+            "bot_id": "B0BOT",
+            "is_enterprise_install": False,
+        }
+
+    def _apps_connections_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        ws_base = self._base.replace("http://", "ws://", 1)
+        return {"ok": True, "url": f"{ws_base}/link"}
+
+    def _channel_problem(self, channel: str) -> str | None:
+        state = self.channels.get(channel)
+        if state is None:
+            return "channel_not_found"
+        if state.archived:
+            return "is_archived"
+        if not state.member:
+            return "not_in_channel"
+        return None
+
+    def _chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = str(args.get("channel", ""))
+        problem = self._channel_problem(channel)
+        if problem is not None:
+            return {"ok": False, "error": problem}
+        if not args.get("text") and not args.get("blocks"):
+            return {"ok": False, "error": "no_text"}
+        thread_ts = args.get("thread_ts")
+        if thread_ts is not None and self._find(channel, str(thread_ts)) is None:
+            return {"ok": False, "error": "thread_not_found"}
+        ts = f"1700000000.{next(self._ts):06d}"
+        message = Message(
+            channel=channel,
+            ts=ts,
+            text=str(args.get("text", "")),
+            blocks=_blocks(args.get("blocks")),
+            thread_ts=None if thread_ts is None else str(thread_ts),
+        )
+        self.messages.append(message)
+        return {"ok": True, "channel": channel, "ts": ts, "message": _as_dict(message)}
+
+    def _chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = str(args.get("channel", ""))
+        problem = self._channel_problem(channel)
+        if problem is not None:
+            return {"ok": False, "error": problem}
+        message = self._find(channel, str(args.get("ts", "")))
+        if message is None:
+            return {"ok": False, "error": "message_not_found"}
+        message.text = str(args.get("text", message.text))
+        if "blocks" in args:
+            message.blocks = _blocks(args["blocks"])
+        message.edits += 1
+        return {"ok": True, "channel": channel, "ts": message.ts, "text": message.text}
+
+    def _users_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        user = self.users.get(str(args.get("user", "")))
+        if user is None:
+            return {"ok": False, "error": "user_not_found"}
+        return {"ok": True, "user": user}
+
+    def _usergroups_users_list(self, args: dict[str, Any]) -> dict[str, Any]:
+        members = self.usergroups.get(str(args.get("usergroup", "")))
+        if members is None:
+            return {"ok": False, "error": "no_such_subteam"}
+        return {"ok": True, "users": members}
+
+    def _find(self, channel: str, ts: str) -> Message | None:
+        for message in self.messages:
+            if message.channel == channel and message.ts == ts:
+                return message
+        return None
+
+
+def signed_headers(
+    signing_secret: str, body: str, *, timestamp: int, content_type: str
+) -> dict[str, str]:
+    """Headers Slack would send with ``body``: a timestamp and its v0 signature."""
+    verifier = SignatureVerifier(signing_secret)
+    signature = verifier.generate_signature(timestamp=str(timestamp), body=body)
+    return {
+        "X-Slack-Request-Timestamp": str(timestamp),
+        "X-Slack-Signature": str(signature),
+        "Content-Type": content_type,
+    }
+
+
+def _bearer(header: str) -> str | None:
+    prefix = "Bearer "
+    return header[len(prefix) :] if header.startswith(prefix) else None
+
+
+def _error(code: str) -> web.Response:
+    return web.json_response({"ok": False, "error": code})
+
+
+def _blocks(value: Any) -> list[dict[str, Any]]:
+    # The SDK sends blocks inside a JSON body as a list; form posts carry a JSON string.
+    if isinstance(value, str):
+        decoded: list[dict[str, Any]] = json.loads(value)
+        return decoded
+    return list(value or [])
+
+
+def _as_dict(message: Message) -> dict[str, Any]:
+    out: dict[str, Any] = {"type": "message", "text": message.text, "ts": message.ts}
+    if message.blocks:
+        out["blocks"] = message.blocks
+    if message.thread_ts is not None:
+        out["thread_ts"] = message.thread_ts
+    return out

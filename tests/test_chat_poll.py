@@ -1,0 +1,172 @@
+"""``poll --once`` delivers to chat: the demo's story, run by the command line, reaches a
+Discord channel as an embed and a Slack channel as Block Kit, through the real libraries
+pointed at local fakes (``[discord] api_base``, ``[slack] api_base``)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from discord.http import Route
+
+from bot.cli import main
+from bot.demo import DEMO_DATA, STAGES, SampleFeeds, serve
+from bot.discord.delivery import DEFAULT_API_BASE
+from tests.fake_discord import FakeDiscord
+from tests.fake_slack import BOT_TOKEN, FakeSlack
+
+DISCORD_CHANNEL = "1200000000000000042"
+SLACK_CHANNEL = "C0ANALYSTS"
+
+
+@pytest.fixture
+async def discord_api() -> AsyncIterator[FakeDiscord]:
+    server = FakeDiscord()
+    await server.start()
+    yield server
+    await server.close()
+    Route.BASE = DEFAULT_API_BASE  # the library keeps its base URL in a class attribute
+
+
+@pytest.fixture
+async def slack_api() -> AsyncIterator[FakeSlack]:
+    server = FakeSlack()
+    await server.start()
+    server.add_channel(SLACK_CHANNEL)
+    yield server
+    await server.close()
+
+
+@pytest.fixture
+def sample_feeds() -> Iterator[tuple[SampleFeeds, str]]:
+    feeds = SampleFeeds(DEMO_DATA)
+    with serve(feeds) as base:
+        yield feeds, base
+
+
+def write_config(tmp_path: Path, base: str, discord: str, slack: str) -> Path:
+    path = tmp_path / "watchlist.toml"
+    path.write_text(
+        f"""
+[defaults]
+baseline = false
+
+[store]
+path = "{tmp_path / "store.sqlite3"}"
+
+[[feeds]]
+name = "Kremlin news (sample)"
+url = "{base}/kremlin.xml"
+official = true
+
+[[feeds]]
+name = "World desk (sample)"
+url = "{base}/world.xml"
+
+[[subscriptions]]
+platform = "discord"
+channel = "{DISCORD_CHANNEL}"
+pairs = [["India", "Russia"]]
+
+[[subscriptions]]
+platform = "slack"
+channel = "{SLACK_CHANNEL}"
+pairs = [["Russia", "India"]]
+
+[discord]
+api_base = "{discord}"
+
+[slack]
+api_base = "{slack}"
+""",
+        encoding="utf-8",
+    )
+    return path
+
+
+async def run_cli(*args: str) -> int:
+    """The command line in a thread: the fakes answer from this test's event loop."""
+    return await asyncio.to_thread(main, list(args))
+
+
+async def poll_story(config: Path, feeds: SampleFeeds) -> None:
+    """The two polls of the demo's story, as a user would run them."""
+    for stage, _ in STAGES:
+        feeds.stage = stage
+        assert await run_cli("--config", str(config), "poll", "--once") == 0
+
+
+def embed_text(request_body: Any) -> str:
+    (embed,) = request_body["embeds"]
+    fields = " ".join(f"{f['name']} {f['value']}" for f in embed.get("fields", []))
+    return f"{embed['title']} {embed['description']} {fields}"
+
+
+async def test_poll_once_posts_the_india_russia_alert_as_an_embed(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    discord_api: FakeDiscord,
+    sample_feeds: tuple[SampleFeeds, str],
+) -> None:
+    feeds, base = sample_feeds
+    monkeypatch.setenv("DISCORD_TOKEN", discord_api.token)
+    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
+    config = write_config(tmp_path, base, discord_api.api_base, "http://127.0.0.1:9/api/")
+
+    await poll_story(config, feeds)
+
+    posted = discord_api.sent("POST", f"/channels/{DISCORD_CHANNEL}/messages")
+    assert len(posted) == 2  # the pair's first words, then the rewording; nothing else
+    first, rewording = (embed_text(r.body) for r in posted)
+    assert "special and privileged strategic partnership" in first
+    assert "~~special and~~ **particularly** privileged strategic partnership" in rewording
+    assert posted[1].body["allowed_mentions"]["parse"] == []  # feed text pings nobody
+    assert posted[1].headers["Authorization"] == f"Bot {discord_api.token}"
+
+
+async def test_poll_once_posts_the_india_russia_alert_as_block_kit(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    slack_api: FakeSlack,
+    sample_feeds: tuple[SampleFeeds, str],
+) -> None:
+    feeds, base = sample_feeds
+    monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    config = write_config(tmp_path, base, "http://127.0.0.1:9/api/v10", slack_api.api_base)
+
+    await poll_story(config, feeds)
+
+    first, rewording = slack_api.posted(SLACK_CHANNEL)
+    assert first.blocks[0]["type"] == "header"
+    assert "special and privileged strategic partnership" in str(first.blocks)
+    assert "particularly" in rewording.text  # the plain-text fallback says it too
+    header, diff = rewording.blocks[:2]
+    assert header["text"]["text"] == "India–Russia: rewording"
+    assert diff["text"]["text"].startswith(
+        "~special and~ *particularly* privileged strategic partnership"
+    )
+    (button,) = rewording.blocks[-1]["elements"]
+    assert (
+        button["url"] == "http://worlddesk.example/2025/03/lavrov-privileged-strategic-partnership"
+    )
+
+
+async def test_a_platform_without_its_token_is_not_started(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    sample_feeds: tuple[SampleFeeds, str],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    feeds, base = sample_feeds
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
+    config = write_config(tmp_path, base, "http://127.0.0.1:9/api/v10", "http://127.0.0.1:9/api/")
+    feeds.stage = STAGES[0][0]
+    assert await run_cli("-v", "--config", str(config), "poll", "--once") == 0
+    err = capsys.readouterr().err
+    assert err.count("Discord bot not started: DISCORD_TOKEN is not set") == 1
+    assert err.count("Slack app not started: SLACK_BOT_TOKEN is not set") == 1

@@ -1,0 +1,201 @@
+"""A change reaches Discord through the real router: rendered, posted, edited, paused.
+
+This joins the router (``bot.router``), the subscription store, the renderer and the
+Discord notifier at the wire: the fake API receives exactly the embed the renderer made,
+whichever way it was sent, a later source edits the same message, and a channel that
+forbids us is paused once and then left alone.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from discord.http import Route
+
+from bot.alert import alert_from_change
+from bot.discord.delivery import (
+    DEFAULT_API_BASE,
+    ChannelPacer,
+    DiscordDelivery,
+    DiscordWebhookDelivery,
+)
+from bot.discord.notifier import DiscordNotifier
+from bot.render.discord import render_discord
+from bot.router import Router, RouteStore
+from bot.routing import Channel
+from bot.subscriptions import SubscriptionStore
+from tests.fake_commands import FixedClock
+from tests.fake_discord import FakeDiscord
+from watchers.diff import word_diff
+from watchers.model import Change, ChangeKind, Country, Level, Pair, Source
+from watchers.store import Store
+
+CHANNEL = "1200000000000000001"
+WEBHOOK_ID = "1250000000000000001"
+WEBHOOK_URL = f"https://discord.com/api/webhooks/{WEBHOOK_ID}/{'w' * 68}"
+
+BEFORE = "special and privileged strategic partnership"
+AFTER = "particularly privileged strategic partnership"
+SENTENCE = (
+    "Speaking in Moscow, the foreign minister praised the particularly privileged strategic "
+    "partnership between Russia and India."
+)
+
+log = logging.getLogger("test.discord")
+
+
+def india_russia_change() -> Change:
+    start = SENTENCE.index(AFTER)
+    return Change(
+        pair=Pair.of(Country("IND", "India"), Country("RUS", "Russia")),
+        kind=ChangeKind.REWORDING,
+        before=BEFORE,
+        after=AFTER,
+        diff=tuple(word_diff(BEFORE, AFTER)),
+        quote=SENTENCE,
+        sources=(Source("World desk", "https://news.example.org/a/1", "Minister on India", None),),
+        detected_at=datetime(2025, 3, 14, 9, 30, tzinfo=UTC),
+        speaker="RUS",
+        span=(start, start + len(AFTER)),
+        change_id="ind-rus-1",
+    )
+
+
+@pytest.fixture
+def history() -> Iterator[Store]:
+    store = Store.open(":memory:")
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def subscriptions(history: Store, clock: FixedClock) -> SubscriptionStore:
+    s = SubscriptionStore(history.connection)
+    s.ensure_schema()
+    s.add("discord", CHANNEL, "IND-RUS", now=clock.now())
+    s.add("discord", "analysts", "IND-RUS", now=clock.now())
+    return s
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(datetime(2025, 3, 14, 10, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeDiscord]:
+    server = FakeDiscord()
+    await server.start()
+    yield server
+    await server.close()
+    Route.BASE = DEFAULT_API_BASE
+
+
+@pytest.fixture
+async def notifier(fake: FakeDiscord) -> AsyncIterator[DiscordNotifier]:
+    bot = await DiscordDelivery.login(
+        fake.token, api_base=fake.api_base, pacer=ChannelPacer(interval=0)
+    )
+    hook = DiscordWebhookDelivery(WEBHOOK_URL, pacer=ChannelPacer(interval=0))
+    out = DiscordNotifier(bot=bot, webhooks={"analysts": hook})
+    yield out
+    await out.close()
+    await bot.close()
+
+
+@pytest.fixture
+def router(
+    history: Store, subscriptions: SubscriptionStore, notifier: DiscordNotifier, clock: FixedClock
+) -> Router:
+    def pause(channel: Channel, reason: str) -> None:
+        if subscriptions.pause_channel(channel.platform, channel.channel, reason):
+            log.warning("paused %s: %s", channel.key, reason)
+
+    return Router(
+        routes=RouteStore(history.connection),
+        history=history,
+        channels=subscriptions.route_channels,
+        notifiers={"discord": notifier},
+        clock=clock,
+        on_gone=pause,
+    )
+
+
+def _embed(fake: FakeDiscord, method: str, path: str) -> dict[str, Any]:
+    (request,) = fake.sent(method, path)
+    embeds: list[dict[str, Any]] = request.body["embeds"]
+    assert len(embeds) == 1
+    return embeds[0]
+
+
+async def test_a_change_is_posted_as_the_rendered_embed(fake: FakeDiscord, router: Router) -> None:
+    change = india_russia_change()
+    decided = await router.deliver(change)
+
+    assert [(c.channel, r.decision) for c, r in decided] == [
+        ("1200000000000000001", "alerted"),
+        ("analysts", "alerted"),
+    ]
+    rendered = render_discord(alert_from_change(change))["embeds"][0]
+    by_bot = _embed(fake, "POST", f"/channels/{CHANNEL}/messages")
+    assert by_bot == rendered
+    assert by_bot["title"].startswith("India–Russia")
+    assert "~~special and~~" in by_bot["description"]
+    assert "**particularly**" in by_bot["description"]
+
+    # The webhook path goes through discord.Embed and back: nothing may be lost on the way
+    # (discord.py adds "flags": 0, the default, and writes the timestamp its own way).
+    by_hook = _embed(fake, "POST", f"/webhooks/{WEBHOOK_ID}/.*")
+    assert by_hook.get("flags", 0) == 0
+    assert {k: by_hook[k] for k in rendered if k != "timestamp"} == {
+        k: v for k, v in rendered.items() if k != "timestamp"
+    }
+    assert datetime.fromisoformat(by_hook["timestamp"]) == change.detected_at
+
+
+async def test_a_later_source_edits_the_same_message(fake: FakeDiscord, router: Router) -> None:
+    change = india_russia_change()
+    await router.deliver(change)
+    (message_id,) = fake.messages[CHANNEL]
+
+    official = Source("MFA", "https://mfa.example.org/statement", "Joint statement", None, True)
+    later = replace(change, sources=(*change.sources, official), level=Level.OFFICIAL, revision=1)
+    decided = await router.deliver(later)
+
+    assert {r.decision for _, r in decided} == {"updated"}
+    assert list(fake.messages[CHANNEL]) == [message_id]
+    shown = fake.messages[CHANNEL][message_id]["embeds"][0]
+    assert shown == render_discord(alert_from_change(later))["embeds"][0]
+    assert len(fake.sent("PATCH", f"/channels/{CHANNEL}/messages/{message_id}")) == 1
+
+
+async def test_a_forbidden_channel_is_paused_once(
+    fake: FakeDiscord,
+    router: Router,
+    subscriptions: SubscriptionStore,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    fake.fail("POST", f"/channels/{CHANNEL}/messages", 403, times=None)
+    caplog.set_level(logging.WARNING, logger="test.discord")
+    change = india_russia_change()
+
+    first = await router.deliver(change)
+    second = await router.deliver(replace(change, change_id="ind-rus-2"))
+
+    assert [(c.channel, r.decision) for c, r in first] == [
+        (CHANNEL, "not delivered"),
+        ("analysts", "alerted"),
+    ]
+    assert [(c.channel, r.decision) for c, r in second] == [
+        (CHANNEL, "paused"),
+        ("analysts", "alerted"),
+    ]
+    assert len(fake.sent("POST", f"/channels/{CHANNEL}/messages")) == 1
+    assert len([r for r in caplog.records if r.name == "test.discord"]) == 1
+    sub = subscriptions.get("discord", CHANNEL, "IND-RUS")
+    assert sub is not None and "Missing Permissions" in str(sub.paused_reason)

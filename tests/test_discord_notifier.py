@@ -1,0 +1,132 @@
+"""The Discord notifier: webhook or bot per channel, edit or reply, digests, failures."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import pytest
+from discord.http import Route
+
+from bot.alert import Alert, alert_from_change, with_sources
+from bot.discord.delivery import (
+    DEFAULT_API_BASE,
+    ChannelPacer,
+    DiscordDelivery,
+    DiscordWebhookDelivery,
+)
+from bot.discord.notifier import DiscordNotifier, UpdateBy
+from bot.render.digest import Digest
+from tests.fake_discord import FakeDiscord
+from watchers.diff import word_diff
+from watchers.errors import DeliveryError
+from watchers.model import Change, ChangeKind, Country, Level, Pair, Source
+
+CHANNEL = "1200000000000000001"
+WEBHOOK_ID = "1250000000000000001"
+WEBHOOK_URL = f"https://discord.com/api/webhooks/{WEBHOOK_ID}/{'w' * 68}"
+
+
+def usa_vietnam() -> Alert:
+    before, after = "comprehensive partnership", "comprehensive strategic partnership"
+    return alert_from_change(
+        Change(
+            pair=Pair.of(Country("USA", "United States"), Country("VNM", "Vietnam")),
+            kind=ChangeKind.UPGRADE,
+            before=before,
+            after=after,
+            diff=tuple(word_diff(before, after)),
+            quote="The two countries raised ties to a comprehensive strategic partnership.",
+            sources=(Source("Desk", "https://news.example.org/1", "Hanoi visit", None),),
+            detected_at=datetime(2023, 9, 10, 12, 0, tzinfo=UTC),
+            change_id="usa-vnm-1",
+        )
+    )
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeDiscord]:
+    server = FakeDiscord()
+    await server.start()
+    yield server
+    await server.close()
+    Route.BASE = DEFAULT_API_BASE
+
+
+@pytest.fixture
+async def bot(fake: FakeDiscord) -> AsyncIterator[DiscordDelivery]:
+    sender = await DiscordDelivery.login(
+        fake.token, api_base=fake.api_base, pacer=ChannelPacer(interval=0)
+    )
+    yield sender
+    await sender.close()
+
+
+@pytest.fixture
+async def notifier(bot: DiscordDelivery) -> AsyncIterator[DiscordNotifier]:
+    hook = DiscordWebhookDelivery(WEBHOOK_URL, pacer=ChannelPacer(interval=0))
+    out = DiscordNotifier(bot=bot, webhooks={"analysts": hook})
+    yield out
+    await out.close()
+
+
+async def test_webhook_channels_use_their_webhook_and_others_the_bot(
+    fake: FakeDiscord, notifier: DiscordNotifier
+) -> None:
+    by_bot = await notifier.post(CHANNEL, usa_vietnam())
+    by_hook = await notifier.post("analysts", usa_vietnam())
+    assert by_bot in fake.messages[CHANNEL]
+    assert by_hook in fake.messages[f"webhook:{WEBHOOK_ID}"]
+
+
+async def test_update_edits_the_posted_alert(fake: FakeDiscord, notifier: DiscordNotifier) -> None:
+    alert = usa_vietnam()
+    first = await notifier.post(CHANNEL, alert)
+    assert first is not None
+    more = (*alert.sources, Source("Wire", "https://wire.example.org/2", "Upgrade", None))
+    await notifier.update(CHANNEL, first, with_sources(alert, more, Level.MULTI_SOURCE))
+
+    assert list(fake.messages[CHANNEL]) == [first]
+    fields = fake.messages[CHANNEL][first]["embeds"][0]["fields"]
+    assert any(f["name"] == "Sources (2)" for f in fields)
+
+
+async def test_update_by_reply_answers_the_alert(fake: FakeDiscord, bot: DiscordDelivery) -> None:
+    notifier = DiscordNotifier(bot=bot, update_by=UpdateBy.REPLY)
+    alert = usa_vietnam()
+    first = await notifier.post(CHANNEL, alert)
+    await notifier.update(CHANNEL, first, with_sources(alert, alert.sources, Level.OFFICIAL))
+
+    (original, answer) = fake.messages[CHANNEL].values()
+    assert original["id"] == first
+    assert answer["message_reference"]["message_id"] == first
+
+
+async def test_update_of_a_deleted_message_posts_anew(
+    fake: FakeDiscord, notifier: DiscordNotifier
+) -> None:
+    await notifier.update(CHANNEL, "1300000000000009999", usa_vietnam())
+    (message,) = fake.messages[CHANNEL].values()
+    assert message["embeds"][0]["title"].startswith("United States–Vietnam")
+
+
+async def test_digest_is_one_embed(fake: FakeDiscord, notifier: DiscordNotifier) -> None:
+    await notifier.digest(CHANNEL, Digest("daily digest", (usa_vietnam(), usa_vietnam())))
+    (message,) = fake.messages[CHANNEL].values()
+    assert message["embeds"][0]["title"] == "Digest: 2 alerts (daily digest)"
+
+
+async def test_a_forbidden_channel_raises_a_permanent_error(
+    fake: FakeDiscord, notifier: DiscordNotifier
+) -> None:
+    fake.fail("POST", f"/channels/{CHANNEL}/messages", 403)
+    with pytest.raises(DeliveryError) as caught:
+        await notifier.post(CHANNEL, usa_vietnam())
+    assert caught.value.permanent is True
+
+
+async def test_without_bot_or_webhook_nothing_can_be_sent() -> None:
+    notifier = DiscordNotifier(bot=None)
+    with pytest.raises(DeliveryError, match="DISCORD_TOKEN unset") as caught:
+        await notifier.post(CHANNEL, usa_vietnam())
+    assert caught.value.permanent is False

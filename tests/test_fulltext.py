@@ -1,0 +1,103 @@
+"""Reading the article behind summary-only entries (the [fulltext] extra)."""
+
+import logging
+import sys
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+
+from bot.app import _full_text
+from bot.config import Config
+from watchers.countries import default_countries
+from watchers.fetch import make_client
+from watchers.fulltext import CountryNamer, FullText, FullTextLimits, trafilatura_reader
+from watchers.model import Entry
+from watchers.watcher import FeedSpec
+
+ARTICLE = """<html><head><title>Leaders meet</title></head><body>
+<nav>Home | World | Business</nav>
+<article><h1>Paris and New Delhi talk defence</h1>
+<p>The two leaders met in Paris on Monday and, according to officials, agreed that the
+relationship has become a [FRA-IND: strategic partnership for the next century] that will
+cover defence, space and civil nuclear energy.</p>
+<p>They also discussed trade and the climate, and agreed to meet again next year.</p>
+</article><footer>Copyright the publisher</footer></body></html>"""
+
+
+def entry(url: str, summary: str = "Leaders of India and France met in Paris.") -> Entry:
+    return Entry("Desk", "1", url, "Leaders meet", summary=summary)
+
+
+TEST_LIMITS = FullTextLimits(max_bytes=100_000, deadline=5)
+
+
+def full_text(limits: FullTextLimits = TEST_LIMITS) -> FullText:
+    reader = trafilatura_reader()
+    assert reader is not None, "the test extra installs trafilatura"
+    namer = CountryNamer(default_countries(), {"FRA", "IND"})
+    return FullText(make_client_for_test(), namer, reader, limits)
+
+
+def make_client_for_test():  # type: ignore[no-untyped-def]
+    from watchers.fetch import FetchLimits
+
+    return make_client(FetchLimits())
+
+
+async def test_summary_only_entry_gets_the_article_text(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/article").respond_with_data(ARTICLE, content_type="text/html")
+    enriched = await full_text().enrich(entry(httpserver.url_for("/article")))
+    assert "[FRA-IND: strategic partnership for the next century]" in enriched.content
+    assert "Copyright" not in enriched.content  # page furniture is left out
+    assert enriched.summary == "Leaders of India and France met in Paris."
+
+
+async def test_entries_not_naming_a_tracked_country_are_not_fetched(httpserver: HTTPServer) -> None:
+    fulltext = full_text()
+    same = entry(httpserver.url_for("/article"), summary="Storms close ports in the Baltic.")
+    assert await fulltext.enrich(same) is same
+    assert httpserver.log == []
+
+
+def test_country_forms_are_whole_words() -> None:
+    namer = CountryNamer(default_countries(), {"OMN", "IND", "USA"})
+    assert namer.names_one("Talks in Muscat on Omani ports")
+    assert namer.names_one("Indo-Pacific security")
+    assert namer.names_one("the US and its partners")
+    assert not namer.names_one("a woman of the people")  # "Oman" inside a word
+    assert not namer.names_one("let us meet")  # "us" is not "US"
+
+
+async def test_an_oversized_article_leaves_the_summary(
+    httpserver: HTTPServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    httpserver.expect_request("/huge").respond_with_data("x" * 50_000, content_type="text/html")
+    original = entry(httpserver.url_for("/huge"))
+    small = full_text(FullTextLimits(max_bytes=10_000, deadline=5))
+    with caplog.at_level(logging.WARNING):
+        assert await small.enrich(original) == original
+    assert "larger than 10000 bytes; using the summary" in caplog.text
+
+
+async def test_a_page_without_article_text_leaves_the_summary(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/empty").respond_with_data("<html></html>", content_type="text/html")
+    original = entry(httpserver.url_for("/empty"))
+    assert await full_text().enrich(original) == original
+
+
+def test_without_the_extra_it_says_once_that_it_reads_summaries(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
+    monkeypatch.setitem(sys.modules, "trafilatura", None)  # as if the extra were not installed
+    config = Config(
+        path=tmp_path / "c.toml",
+        feeds=(
+            FeedSpec("A", "http://a.example/rss", fulltext=True),
+            FeedSpec("B", "http://b.example/rss", fulltext=True),
+        ),
+        pairs=(),
+    )
+    with caplog.at_level(logging.WARNING):
+        assert _full_text(config, make_client_for_test(), default_countries()) is None
+    assert caplog.text.count("the [fulltext] extra is not installed") == 1

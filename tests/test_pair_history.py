@@ -1,0 +1,89 @@
+"""The commands read history, wording and decisions from the real stores."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import pytest
+
+from bot import commands
+from bot.commands import Caller, Context
+from bot.pair_history import StorePairHistory
+from bot.router import RouteStore
+from bot.routing import Action, Channel, Route
+from bot.subscriptions import SubscriptionStore
+from tests.fake_commands import INDIA, RUSSIA, FakeCountries, FixedClock
+from watchers.diff import word_diff
+from watchers.model import Change, ChangeKind, Entry, Extraction, Level, Mention, Pair, Source
+from watchers.store import Store
+
+PAIR = Pair.of(INDIA, RUSSIA)
+BEFORE = "special and privileged strategic partnership"
+AFTER = "particularly privileged strategic partnership"
+SENTENCE = "Moscow spoke of a particularly privileged strategic partnership with New Delhi."
+AT = datetime(2025, 3, 14, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def store() -> Iterator[Store]:
+    s = Store.open(":memory:")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def ctx(store: Store) -> Context:
+    subs = SubscriptionStore(store.connection)
+    subs.ensure_schema()
+    history = StorePairHistory(store, RouteStore(store.connection), FakeCountries())
+    caller = Caller("1", can_manage=True)
+    return Context(subs, FakeCountries(), history, FixedClock(), "discord", "555", caller)
+
+
+def change() -> Change:
+    return Change(
+        pair=PAIR,
+        kind=ChangeKind.REWORDING,
+        before=BEFORE,
+        after=AFTER,
+        diff=tuple(word_diff(BEFORE, AFTER)),
+        quote=SENTENCE,
+        sources=(Source("World desk", "https://news.example.org/1", "Minister", None),),
+        detected_at=AT,
+        level=Level.MULTI_SOURCE,
+    )
+
+
+def test_history_shows_the_stored_change_and_its_outlet(ctx: Context, store: Store) -> None:
+    store.record_change(change())
+    assert commands.history(ctx, "India", "Russia").text.splitlines()[1:] == [
+        "Recent changes:",
+        f"• 2025-03-14 rewording: “{BEFORE}” → “{AFTER}”, level multi-source (World desk)",
+    ]
+
+
+def test_current_wording_comes_from_the_pair_state(ctx: Context, store: Store) -> None:
+    assert commands.history(ctx, "India", "Russia").text.startswith(
+        "India–Russia now: no descriptor seen yet."
+    )
+    entry = Entry("World desk", "e1", "https://news.example.org/1", "Minister", SENTENCE)
+    mention = Mention(Extraction(PAIR, AFTER, AFTER, SENTENCE), entry, False, AT)
+    store.set_pair_state(mention, store.record_mention(mention))
+    assert commands.history(ctx, "India", "Russia").text.startswith(f"India–Russia now: “{AFTER}”.")
+
+
+def test_why_reads_the_channels_last_routing_decision(ctx: Context, store: Store) -> None:
+    commands.add(ctx, "India", "Russia")
+    stored = change()
+    change_id = store.record_change(stored)
+    routes = RouteStore(store.connection)
+    channel = Channel("discord", "555", PAIR.key)
+    decided = Route(Action.DROP, "muted", "muted until 2025-03-14 11:00 UTC")
+    routes.record_decision(channel, replace(stored, change_id=str(change_id)), decided, AT)
+
+    first_line = commands.why(ctx, "India", "Russia").text.splitlines()[0]
+    assert first_line == (
+        "Last decision for India–Russia here: muted, muted until 2025-03-14 11:00 UTC."
+    )

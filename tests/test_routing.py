@@ -1,0 +1,321 @@
+"""Channel controls: levels, mutes, quiet hours, daily digests, updates and "why"."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, time, timedelta
+
+import pytest
+
+from bot.alert import Alert
+from bot.render.digest import (
+    Digest,
+    render_digest_discord,
+    render_digest_slack,
+    render_digest_text,
+)
+from bot.render.limits import discord_problems, slack_problems
+from bot.router import Router, RouteStore, why
+from bot.routing import Action, Channel, Delivered, QuietHours, digest_due, route
+from tests.fakes import FakeClock, pair
+from watchers.diff import word_diff
+from watchers.errors import DeliveryError
+from watchers.model import Change, ChangeKind, Level, Source
+from watchers.store import Store
+
+T0 = datetime(2023, 9, 10, 12, 0, tzinfo=UTC)
+USVN = pair("USA", "VNM")
+
+
+def change(level: Level = Level.REPORTED, revision: int = 0, sources: int = 1) -> Change:
+    return Change(
+        pair=USVN,
+        kind=ChangeKind.UPGRADE,
+        before="comprehensive partnership",
+        after="comprehensive strategic partnership",
+        diff=word_diff("comprehensive partnership", "comprehensive strategic partnership"),
+        quote="On Sunday they agreed a comprehensive strategic partnership.",
+        sources=tuple(
+            Source(f"feed-{i}", f"https://news{i}.example/a", f"Story {i}", T0)
+            for i in range(sources)
+        ),
+        detected_at=T0,
+        level=level,
+        change_id="1",
+        revision=revision,
+    )
+
+
+def channel(**kw: object) -> Channel:
+    return replace(Channel("discord", "c1", USVN.key), **kw)  # type: ignore[arg-type]
+
+
+# --- the pure decision ------------------------------------------------------------------------
+
+
+def test_a_plain_subscription_gets_the_alert_then_updates() -> None:
+    r = route(change(), channel(), None, T0)
+    assert (r.action, r.decision) == (Action.POST, "alerted")
+    r = route(change(Level.OFFICIAL, 1, 2), channel(), Delivered(0, "m1"), T0)
+    assert r.action is Action.UPDATE and "official" in r.reason
+    r = route(change(Level.OFFICIAL, 1, 2), channel(), Delivered(1, "m1"), T0)
+    assert r.action is Action.DROP
+
+
+def test_a_minimum_level_alerts_once_when_reached() -> None:
+    wants = channel(min_level=Level.OFFICIAL)
+    r = route(change(), wants, None, T0)
+    assert (r.action, r.decision) == (Action.HOLD, "below the channel's level")
+    r = route(change(Level.MULTI_SOURCE, 1, 2), wants, None, T0)
+    assert r.action is Action.HOLD
+    r = route(change(Level.OFFICIAL, 2, 3), wants, None, T0)
+    assert r.action is Action.POST and "on reaching official" in r.reason
+    # ...and from then on it is an update, never a second alert.
+    r = route(change(Level.OFFICIAL, 3, 4), wants, Delivered(2, "m"), T0)
+    assert r.action is Action.UPDATE
+
+
+def test_muted_and_paused_channels_get_nothing() -> None:
+    muted = channel(muted_until=T0 + timedelta(hours=2))
+    r = route(change(), muted, None, T0)
+    assert (r.action, r.decision) == (Action.DROP, "muted")
+    assert route(change(), muted, None, T0 + timedelta(hours=3)).action is Action.POST
+    paused = channel(paused="channel_not_found")
+    assert route(change(), paused, None, T0).decision == "paused"
+
+
+def test_quiet_hours_hold_alerts_for_a_digest_when_they_end() -> None:
+    quiet = QuietHours.parse("22:00-07:00", "Asia/Ho_Chi_Minh")  # UTC+7
+    c = channel(quiet=quiet)
+    night = datetime(2023, 9, 10, 16, 0, tzinfo=UTC)  # 23:00 in Hanoi
+    r = route(change(), c, None, night)
+    assert r.action is Action.QUEUE and "2023-09-11 00:00 UTC" in r.reason
+    assert digest_due(c, night, night + timedelta(hours=7, minutes=59)) is None
+    assert digest_due(c, night, night + timedelta(hours=8)) == "quiet hours ended"
+    day = datetime(2023, 9, 10, 5, 0, tzinfo=UTC)  # 12:00 in Hanoi
+    assert route(change(), c, None, day).action is Action.POST
+
+
+def test_a_daily_digest_goes_out_once_a_day() -> None:
+    c = channel(digest=True, digest_at=time(8, 0))
+    r = route(change(), c, None, T0)
+    assert r.action is Action.QUEUE and r.decision == "queued for the daily digest"
+    next_morning = datetime(2023, 9, 11, 8, 0, tzinfo=UTC)
+    assert digest_due(c, T0, next_morning - timedelta(minutes=1)) is None
+    assert digest_due(c, T0, next_morning) == "daily digest"
+
+
+@pytest.mark.parametrize("text", ["22:00", "25:00-07:00", "08:00-08:00", "x-y"])
+def test_quiet_hours_must_be_a_span(text: str) -> None:
+    with pytest.raises(ValueError, match="quiet hours"):
+        QuietHours.parse(text)
+
+
+def test_quiet_hours_in_an_unknown_zone_are_refused() -> None:
+    with pytest.raises(ValueError, match="known zone"):
+        QuietHours.parse("22:00-07:00", "Mars/Olympus")
+
+
+# --- the router, with a fake notifier ---------------------------------------------------------
+
+
+class FakeNotifier:
+    """Records what it was asked to send; can be told a channel is gone."""
+
+    def __init__(self) -> None:
+        self.posts: list[tuple[str, Alert]] = []
+        self.updates: list[tuple[str, str | None, Alert]] = []
+        self.digests: list[tuple[str, Digest]] = []
+        self.gone: set[str] = set()
+
+    async def post(self, channel: str, alert: Alert) -> str | None:
+        if channel in self.gone:
+            raise DeliveryError(channel, "channel_not_found", permanent=True)
+        self.posts.append((channel, alert))
+        return f"msg-{len(self.posts)}"
+
+    async def update(self, channel: str, message_ref: str | None, alert: Alert) -> None:
+        self.updates.append((channel, message_ref, alert))
+
+    async def digest(self, channel: str, digest: Digest) -> None:
+        self.digests.append((channel, digest))
+
+
+class Setup:
+    def __init__(self, channels: list[Channel]) -> None:
+        self.store = Store.open(":memory:")
+        self.routes = RouteStore(self.store.connection)
+        self.clock = FakeClock(T0)
+        self.notifier = FakeNotifier()
+        self.channels = channels
+        self.gone: list[tuple[str, str]] = []
+        self.router = Router(
+            routes=self.routes,
+            history=self.store,
+            channels=lambda key: [c for c in self.channels if c.pair_key == key],
+            notifiers={"discord": self.notifier},
+            clock=self.clock,
+            on_gone=lambda c, reason: self.gone.append((c.channel, reason)),
+        )
+
+    def stored(self, level: Level = Level.REPORTED, revision: int = 0, sources: int = 1) -> Change:
+        c = change(level, revision, sources)
+        if revision == 0:
+            return replace(c, change_id=str(self.store.record_change(c)))
+        self.store.update_change(c, self.clock.now())
+        return c
+
+
+async def test_one_alert_per_channel_and_later_sources_edit_it() -> None:
+    s = Setup([channel(channel="a"), channel(channel="b", min_level=Level.OFFICIAL)])
+    first = s.stored()
+    await s.router.deliver(first)
+    assert [c for c, _ in s.notifier.posts] == ["a"]
+    s.clock.advance(minutes=30)
+    await s.router.deliver(
+        replace(first, level=Level.MULTI_SOURCE, revision=1, sources=change(sources=2).sources)
+    )
+    s.clock.advance(hours=4)
+    await s.router.deliver(
+        replace(first, level=Level.OFFICIAL, revision=2, sources=change(sources=3).sources)
+    )
+    assert [c for c, _ in s.notifier.posts] == ["a", "b"]  # b once, on reaching official
+    assert [(c, ref, a.level) for c, ref, a in s.notifier.updates] == [
+        ("a", "msg-1", Level.MULTI_SOURCE),
+        ("a", "msg-1", Level.OFFICIAL),
+    ]
+    assert s.routes.delivered(s.channels[1], "1") == Delivered(2, "msg-2")
+
+
+async def test_quiet_hours_queue_then_one_digest_with_the_latest_state() -> None:
+    s = Setup([channel()])
+    s.routes.set_quiet_hours("discord", "c1", QuietHours.parse("10:00-14:00"))
+    first = s.stored()
+    await s.router.deliver(first)
+    assert s.notifier.posts == []
+    await s.router.deliver(s.stored(Level.OFFICIAL, 1, 2))  # an update while queued
+    assert s.notifier.updates == []
+    assert await s.router.flush_digests(lambda key: USVN) == 0  # still quiet
+    s.clock.advance(hours=2)
+    assert await s.router.flush_digests(lambda key: USVN) == 1
+    ((target, digest),) = s.notifier.digests
+    assert target == "c1" and digest.reason == "quiet hours ended"
+    (alert,) = digest.alerts
+    assert alert.level is Level.OFFICIAL and len(alert.sources) == 2
+    assert await s.router.flush_digests(lambda key: USVN) == 0  # sent once
+
+
+async def test_a_gone_channel_is_reported_once_and_the_decision_kept() -> None:
+    s = Setup([channel()])
+    s.notifier.gone.add("c1")
+    ((_, r),) = await s.router.deliver(s.stored())
+    assert r.decision == "not delivered" and "channel_not_found" in r.reason
+    assert s.gone == [("c1", "channel 'c1': channel_not_found")]
+
+
+async def test_why_tells_the_last_decision_and_its_reason() -> None:
+    s = Setup([channel(min_level=Level.OFFICIAL)])
+    assert why(s.store, s.routes, USVN.key, "discord", "c1") is None
+    await s.router.deliver(s.stored())
+    assert why(s.store, s.routes, USVN.key, "discord", "c1") == (
+        "below the channel's level",
+        "reported so far; this channel waits for official",
+    )
+    # A later mention the rules set aside (flip-flop) is the newer news.
+    s.store.record_decision(USVN.key, T0 + timedelta(hours=1), "flip-flop", "used lately", None)
+    assert why(s.store, s.routes, USVN.key, "discord", "c1") == ("flip-flop", "used lately")
+    s.clock.advance(hours=2)
+    muted = [channel(muted_until=T0 + timedelta(days=1))]
+    s.channels = muted
+    await s.router.deliver(replace(change(), change_id="1", revision=0))
+    decision, reason = why(s.store, s.routes, USVN.key, "discord", "c1") or ("", "")
+    assert decision == "muted" and reason.startswith("muted until 2023-09-11")
+
+
+# --- digest rendering -------------------------------------------------------------------------
+
+
+def _alerts(n: int) -> tuple[Alert, ...]:
+    from bot.alert import alert_from_change
+
+    return tuple(alert_from_change(replace(change(), change_id=str(i))) for i in range(n))
+
+
+@pytest.mark.parametrize("n", [1, 3, 80])
+def test_digests_stay_within_limits_and_say_how_many(n: int) -> None:
+    digest = Digest("daily digest", _alerts(n))
+    discord = render_digest_discord(digest)
+    slack = render_digest_slack(digest)
+    assert discord_problems(discord) == [] and slack_problems(slack) == []
+    assert f"Digest: {n} alert" in discord["embeds"][0]["title"]
+    text = render_digest_text(digest)
+    assert text.count("\n  - ") == n
+    if n == 80:
+        assert "more" in discord["embeds"][0]["description"].splitlines()[-1]
+        assert "more" in slack["blocks"][1]["text"]["text"].splitlines()[-1]
+
+
+def test_route_store_refuses_a_newer_schema() -> None:
+    store = Store.open(":memory:")
+    RouteStore(store.connection)
+    store.connection.execute("INSERT INTO route_schema VALUES (99)")
+    from watchers.errors import StoreError
+
+    with pytest.raises(StoreError, match="newer"):
+        RouteStore(store.connection)
+
+
+# --- bridges: subscriptions in, payloads out, "why" for the commands --------------------------
+
+
+async def test_subscriptions_feed_the_router_and_payloads_reach_the_outlet() -> None:
+    from bot.render.digest import render_digest_discord
+    from bot.render.discord import render_discord
+    from bot.router import PayloadNotifier, StoreHistory, channels_from
+    from bot.subscriptions import SubscriptionStore
+
+    store = Store.open(":memory:")
+    subs = SubscriptionStore(store.connection)
+    subs.ensure_schema()
+    subs.add("discord", "123", USVN.key, now=T0)
+    subs.add("discord", "456", USVN.key, now=T0, min_level=Level.OFFICIAL)
+    subs.mute("discord", "123", USVN.key, None)
+    sent: list[tuple[str, str, dict[str, object]]] = []
+
+    async def post(channel: str, payload: dict[str, object]) -> str | None:
+        sent.append(("post", channel, payload))
+        return f"m{len(sent)}"
+
+    async def update(channel: str, ref: str, payload: dict[str, object]) -> str | None:
+        sent.append(("edit:" + ref, channel, payload))
+        return ref
+
+    notifier = PayloadNotifier(
+        post=post, update=update, render=render_discord, render_digest=render_digest_discord
+    )
+    routes = RouteStore(store.connection)
+    router = Router(
+        routes=routes,
+        history=store,
+        channels=channels_from(subs),
+        notifiers={"discord": notifier},
+        clock=FakeClock(T0),
+    )
+    first = change()
+    first = replace(first, change_id=str(store.record_change(first)))
+    await router.deliver(first)
+    later = replace(first, level=Level.OFFICIAL, revision=1, sources=change(sources=2).sources)
+    store.update_change(later, T0)
+    await router.deliver(later)
+    assert [(what, channel) for what, channel, _ in sent] == [
+        ("post", "123"),
+        ("edit:m1", "123"),
+        ("post", "456"),
+    ]
+    assert sent[0][2]["allowed_mentions"] == {"parse": []}
+    history = StoreHistory(store, routes)
+    assert history.last_decision(USVN.key, "discord", "456") == (
+        "alerted",
+        "upgrade on reaching official",
+    )
+    assert [c.after for c in history.recent_changes(USVN.key, 5)] == [first.after]

@@ -1,0 +1,442 @@
+"""/watch in Slack at the wire: signed slash-command requests to the running bolt app.
+
+The app runs in HTTP mode on 127.0.0.1 with ``process_before_response=True``, so each
+request returns the command's response; permissions are asked of the fake Slack Web API.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import AsyncIterator, Iterator
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+import aiohttp
+import pytest
+
+from bot.config import SlackSettings
+from bot.slack.app import SlackApp, SlackSecrets
+from bot.subscriptions import ConfigSubscription, Origin, SubscriptionStore
+from tests.fake_commands import FakeCountries, FakeHistory, FixedClock
+from tests.fake_slack import APP_TOKEN, BOT_TOKEN, BOT_USER_ID, FakeSlack, signed_headers
+from watchers.diff import word_diff
+from watchers.model import Change, ChangeKind, Country, Level, Pair, Source
+
+SIGNING_SECRET = "d41d8cd98f00b204e9800998ecf8427e"
+FORM = "application/x-www-form-urlencoded"
+CHANNEL = "C0ALERTS"
+ANALYSTS = "S0ANALYSTS"
+INDIA_RUSSIA = "IND-RUS"
+
+ADMIN, OWNER, READER, ANALYST, NAMED = "U0ADMIN", "U0OWNER", "U0READER", "U0ANALYST", "U0NAMED"
+
+
+@pytest.fixture
+def store() -> Iterator[SubscriptionStore]:
+    conn = sqlite3.connect(":memory:")
+    subscriptions = SubscriptionStore(conn)
+    subscriptions.ensure_schema()
+    yield subscriptions
+    conn.close()
+
+
+@pytest.fixture
+def history() -> FakeHistory:
+    return FakeHistory(descriptors={INDIA_RUSSIA: "special and privileged strategic partnership"})
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock()
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeSlack]:
+    server = FakeSlack()
+    await server.start()
+    server.add_user(ADMIN, admin=True)
+    server.add_user(OWNER, owner=True)
+    server.add_user(READER)
+    server.add_user(ANALYST)
+    server.add_user(NAMED)
+    server.add_usergroup(ANALYSTS, [ANALYST])
+    yield server
+    await server.close()
+
+
+@pytest.fixture
+async def app(
+    fake: FakeSlack, store: SubscriptionStore, history: FakeHistory, clock: FixedClock
+) -> AsyncIterator[SlackApp]:
+    settings = SlackSettings(
+        mode="http",
+        api_base=fake.api_base,
+        port=0,
+        admin_users=(NAMED,),
+        admin_groups=(ANALYSTS,),
+    )
+    slack = SlackApp(
+        settings,
+        SlackSecrets(bot_token=BOT_TOKEN, signing_secret=SIGNING_SECRET),
+        host="127.0.0.1",
+        process_before_response=True,
+    )
+    slack.serve_watch(store, FakeCountries(), history, clock)
+    await slack.start()
+    yield slack
+    await slack.close()
+
+
+def payload(user: str, text: str, channel: str = CHANNEL) -> dict[str, str]:
+    """A /watch payload as Slack sends it."""
+    return {
+        "token": "legacy-verification-token",
+        "team_id": "T0FAKE",
+        "team_domain": "fake",
+        "channel_id": channel,
+        "channel_name": "alerts",
+        "user_id": user,
+        "user_name": user.lower(),
+        "command": "/watch",
+        "text": text,
+        "api_app_id": "A0APP",
+        "is_enterprise_install": "false",
+        "response_url": "http://127.0.0.1:9/unused",
+        "trigger_id": "1.2.3",
+    }
+
+
+async def slash(
+    app: SlackApp, user: str, text: str, *, channel: str = CHANNEL, secret: str = SIGNING_SECRET
+) -> tuple[int, dict[str, Any]]:
+    """Send ``/watch text`` signed like Slack; the status and the JSON response."""
+    body = urlencode(payload(user, text, channel))
+    headers = signed_headers(secret, body, timestamp=int(time.time()), content_type=FORM)
+    url = f"http://127.0.0.1:{app.port}/slack/events"
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(url, data=body.encode(), headers=headers) as response,
+    ):
+        raw = await response.text()
+        return response.status, json.loads(raw) if raw.startswith("{") else {"raw": raw}
+
+
+async def run(app: SlackApp, user: str, text: str, channel: str = CHANNEL) -> dict[str, Any]:
+    status, body = await slash(app, user, text, channel=channel)
+    assert status == 200, body
+    return body
+
+
+def pairs(store: SubscriptionStore, channel: str = CHANNEL) -> list[str]:
+    return [s.pair_key for s in store.for_channel("slack", channel)]
+
+
+# ---- help
+
+
+@pytest.mark.parametrize("text", ["", "help", "  HELP  "])
+async def test_help_for_watch_alone_or_watch_help(app: SlackApp, text: str) -> None:
+    body = await run(app, READER, text)
+
+    assert body["response_type"] == "ephemeral"
+    assert "/watch add &lt;country&gt; &lt;country&gt;" in body["text"]
+    assert "/watch digest on|off" in body["text"]
+
+
+async def test_an_unknown_subcommand_answers_with_help(app: SlackApp) -> None:
+    body = await run(app, READER, "subscribe India Russia")
+
+    assert body["response_type"] == "ephemeral"
+    assert "There is no /watch subscribe" in body["text"]
+    assert "/watch list" in body["text"]
+
+
+# ---- add
+
+
+async def test_an_admin_adds_a_pair_for_the_whole_channel(
+    fake: FakeSlack, app: SlackApp, store: SubscriptionStore
+) -> None:
+    body = await run(app, ADMIN, "add India Russia")
+
+    assert body["response_type"] == "in_channel"
+    assert "now watches India–Russia" in body["text"]
+    assert "“special and privileged strategic partnership”" in body["text"]
+    # The channel is told who posts the alerts and how to let it in.
+    assert f"/invite <@{BOT_USER_ID}>" in body["text"]
+    [sub] = store.for_channel("slack", CHANNEL)
+    assert (sub.pair_key, sub.source, sub.created_by) == (INDIA_RUSSIA, Origin.CHAT, ADMIN)
+    assert [c.args["user"] for c in fake.calls_to("users.info")] == [ADMIN]
+
+
+async def test_names_of_several_words_and_aliases_are_understood(
+    app: SlackApp, store: SubscriptionStore
+) -> None:
+    await run(app, ADMIN, "add United States Viet Nam")
+    await run(app, ADMIN, 'add "Russian Federation" bharat')
+
+    assert pairs(store) == ["IND-RUS", "USA-VNM"]
+
+
+@pytest.mark.parametrize("user", [OWNER, NAMED, ANALYST])
+async def test_owners_named_users_and_group_members_may_add(
+    app: SlackApp, store: SubscriptionStore, user: str
+) -> None:
+    body = await run(app, user, "add India Russia")
+
+    assert body["response_type"] == "in_channel"
+    assert pairs(store) == [INDIA_RUSSIA]
+
+
+async def test_a_named_user_is_not_looked_up_in_slack(fake: FakeSlack, app: SlackApp) -> None:
+    await run(app, NAMED, "add India Russia")
+
+    assert fake.calls_to("users.info") == []
+    assert fake.calls_to("usergroups.users.list") == []
+
+
+async def test_anyone_else_is_refused_privately_and_nothing_changes(
+    app: SlackApp, store: SubscriptionStore
+) -> None:
+    body = await run(app, READER, "add India Russia")
+
+    assert body["response_type"] == "ephemeral"
+    assert "needs a workspace admin or owner" in body["text"]
+    assert "admin_groups" in body["text"]
+    assert pairs(store) == []
+
+
+async def test_an_unknown_country_gets_suggestions(app: SlackApp, store: SubscriptionStore) -> None:
+    body = await run(app, ADMIN, "add Indai Russia")
+
+    assert body["response_type"] == "ephemeral"
+    assert "Indai" in body["text"]
+    assert "India" in body["text"]
+    assert pairs(store) == []
+
+
+async def test_subscriptions_belong_to_the_channel_they_were_made_in(
+    app: SlackApp, store: SubscriptionStore
+) -> None:
+    await run(app, ADMIN, "add India Russia", channel="C0OTHER")
+
+    assert pairs(store) == []
+    assert pairs(store, "C0OTHER") == [INDIA_RUSSIA]
+    body = await run(app, READER, "list")
+    assert "watches no pairs" in body["text"]
+
+
+# ---- remove
+
+
+async def test_remove_takes_a_pair_off_the_channel(app: SlackApp, store: SubscriptionStore) -> None:
+    await run(app, ADMIN, "add India Russia")
+
+    refused = await run(app, READER, "remove India Russia")
+    assert refused["response_type"] == "ephemeral"
+    assert pairs(store) == [INDIA_RUSSIA]
+
+    body = await run(app, ADMIN, "remove Russia India")
+    assert body["response_type"] == "in_channel"
+    assert "no longer watches India–Russia" in body["text"]
+    assert pairs(store) == []
+
+
+async def test_a_pair_from_the_config_file_is_changed_there(
+    app: SlackApp, store: SubscriptionStore, clock: FixedClock
+) -> None:
+    store.load_config([ConfigSubscription("slack", CHANNEL, INDIA_RUSSIA)], now=clock.now())
+
+    body = await run(app, ADMIN, "remove India Russia")
+
+    assert body["response_type"] == "ephemeral"
+    assert "config file" in body["text"]
+    assert pairs(store) == [INDIA_RUSSIA]
+
+
+# ---- list, history, why: anyone may read, and reading asks Slack nothing
+
+
+async def test_anyone_may_list_the_channel_pairs(
+    fake: FakeSlack, app: SlackApp, store: SubscriptionStore, clock: FixedClock
+) -> None:
+    store.add("slack", CHANNEL, INDIA_RUSSIA, now=clock.now(), created_by=ADMIN)
+    store.load_config([ConfigSubscription("slack", CHANNEL, "USA-VNM")], now=clock.now())
+
+    body = await run(app, READER, "list")
+
+    assert body["response_type"] == "ephemeral"
+    assert "watches 2 pairs" in body["text"]
+    assert "India–Russia: “special and privileged strategic partnership”" in body["text"]
+    assert "United States–Vietnam" in body["text"]
+    assert "set in the config file" in body["text"]
+    assert fake.calls_to("users.info") == []
+
+
+async def test_history_shows_the_recent_changes(
+    app: SlackApp, history: FakeHistory, clock: FixedClock
+) -> None:
+    history.changes[INDIA_RUSSIA] = [rewording(clock)]
+
+    body = await run(app, READER, "history India Russia")
+
+    assert body["response_type"] == "ephemeral"
+    assert "“special and privileged strategic partnership” → " in body["text"]
+    assert "“particularly privileged strategic partnership”" in body["text"]
+    assert "kremlin" in body["text"]
+
+
+async def test_why_gives_the_last_decision_and_its_reason(
+    app: SlackApp, history: FakeHistory, store: SubscriptionStore, clock: FixedClock
+) -> None:
+    store.add("slack", CHANNEL, INDIA_RUSSIA, now=clock.now(), created_by=ADMIN)
+    history.decisions[(INDIA_RUSSIA, "slack", CHANNEL)] = (
+        "not alerted",
+        "below this channel's level",
+    )
+
+    body = await run(app, READER, "why India Russia")
+
+    assert body["response_type"] == "ephemeral"
+    assert "not alerted, below this channel's level" in body["text"]
+
+
+async def test_feed_text_in_a_reply_cannot_ping_the_channel(
+    app: SlackApp, history: FakeHistory
+) -> None:
+    history.descriptors[INDIA_RUSSIA] = "partnership <!channel> & <@U0ADMIN> <https://x.test|y>"
+
+    body = await run(app, READER, "history India Russia")
+
+    assert "<!channel>" not in body["text"]
+    assert "<@U0ADMIN>" not in body["text"]
+    assert "&lt;!channel&gt; &amp; &lt;@U0ADMIN&gt;" in body["text"]
+
+
+# ---- mute, level, digest
+
+
+async def test_mute_silences_a_pair_for_a_while_and_off_lifts_it(
+    app: SlackApp, store: SubscriptionStore, clock: FixedClock
+) -> None:
+    await run(app, ADMIN, "add India Russia")
+
+    refused = await run(app, READER, "mute India Russia 2d")
+    assert refused["response_type"] == "ephemeral"
+    assert store.get("slack", CHANNEL, INDIA_RUSSIA).muted_until is None  # type: ignore[union-attr]
+
+    body = await run(app, ADMIN, "mute India Russia 2d")
+    assert body["response_type"] == "in_channel"
+    assert "muted in this channel until 2025-03-16 09:30 UTC" in body["text"]
+    sub = store.get("slack", CHANNEL, INDIA_RUSSIA)
+    assert sub is not None and sub.muted_until == clock.now() + timedelta(days=2)
+
+    await run(app, ADMIN, "mute India Russia off")
+    sub = store.get("slack", CHANNEL, INDIA_RUSSIA)
+    assert sub is not None and sub.muted_until is None
+
+
+async def test_a_bad_duration_is_explained(app: SlackApp, store: SubscriptionStore) -> None:
+    await run(app, ADMIN, "add India Russia")
+
+    body = await run(app, ADMIN, "mute India Russia soon")
+
+    assert body["response_type"] == "ephemeral"
+    assert "not a duration" in body["text"]
+
+
+async def test_level_sets_how_corroborated_a_change_must_be(
+    app: SlackApp, store: SubscriptionStore
+) -> None:
+    await run(app, ADMIN, "add India Russia")
+
+    refused = await run(app, READER, "level India Russia official")
+    assert refused["response_type"] == "ephemeral"
+
+    body = await run(app, ANALYST, "level India Russia official")
+    assert body["response_type"] == "in_channel"
+    sub = store.get("slack", CHANNEL, INDIA_RUSSIA)
+    assert sub is not None and sub.min_level is Level.OFFICIAL
+
+
+async def test_digest_switches_the_channel_to_one_summary_a_day(
+    app: SlackApp, store: SubscriptionStore
+) -> None:
+    refused = await run(app, READER, "digest on")
+    assert refused["response_type"] == "ephemeral"
+    assert store.digest("slack", CHANNEL) is False
+
+    body = await run(app, OWNER, "digest on")
+    assert body["response_type"] == "in_channel"
+    assert store.digest("slack", CHANNEL) is True
+
+    await run(app, OWNER, "digest off")
+    assert store.digest("slack", CHANNEL) is False
+
+
+# ---- the edges
+
+
+async def test_a_forged_request_changes_nothing(app: SlackApp, store: SubscriptionStore) -> None:
+    status, _ = await slash(app, ADMIN, "add India Russia", secret="guessed-secret")
+
+    assert status == 401
+    assert pairs(store) == []
+
+
+async def test_a_broken_store_gets_a_private_apology_not_a_slack_error(
+    app: SlackApp, store: SubscriptionStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    store._conn.close()  # the database went away under the running bot
+
+    body = await run(app, READER, "list")
+
+    assert body["response_type"] == "ephemeral"
+    assert "went wrong on our side" in body["text"]
+    assert "Slack: /watch list in C0ALERTS failed" in caplog.text
+
+
+async def test_watch_works_over_socket_mode_too(
+    fake: FakeSlack, store: SubscriptionStore, history: FakeHistory, clock: FixedClock
+) -> None:
+    settings = SlackSettings(mode="socket", api_base=fake.api_base)
+    slack = SlackApp(settings, SlackSecrets(bot_token=BOT_TOKEN, app_token=APP_TOKEN))
+    slack.serve_watch(store, FakeCountries(), history, clock)
+    await slack.start()
+    try:
+        ack = await fake.send_envelope("slash_commands", payload(ADMIN, "add India Russia"))
+    finally:
+        await slack.close()
+
+    assert ack["payload"]["response_type"] == "in_channel"
+    assert "now watches India–Russia" in ack["payload"]["text"]
+    assert pairs(store) == [INDIA_RUSSIA]
+
+
+def rewording(clock: FixedClock) -> Change:
+    india, russia = Country("IND", "India"), Country("RUS", "Russia")
+    before = "special and privileged strategic partnership"
+    after = "particularly privileged strategic partnership"
+    return Change(
+        pair=Pair.of(india, russia),
+        kind=ChangeKind.REWORDING,
+        before=before,
+        after=after,
+        diff=word_diff(before, after),
+        quote=f"Moscow and New Delhi enjoy a {after}, the minister said.",
+        speaker="RUS",
+        sources=(
+            Source(
+                feed="kremlin",
+                url="https://kremlin.example/news/1",
+                title="Talks with the Indian minister",
+                published=clock.now(),
+                official=True,
+            ),
+        ),
+        level=Level.OFFICIAL,
+        detected_at=clock.now(),
+    )

@@ -1,0 +1,138 @@
+"""Reading the article behind a summary-only feed item (the optional ``[fulltext]`` extra).
+
+Many feeds carry a headline and a line of summary; the words that matter are in the article.
+For a feed marked ``fulltext = true``, an entry that has no content of its own and whose
+title or summary names a tracked country has its page fetched (bounded in size and time, like
+a feed) and its main text extracted with trafilatura. Any failure leaves the entry as it was:
+the summary is still read.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+
+import httpx
+
+from watchers.countries import CountryTable, FormKind
+from watchers.errors import FeedError
+from watchers.fetch import FetchLimits, Validators, fetch
+from watchers.model import Entry
+
+log = logging.getLogger(__name__)
+
+ArticleReader = Callable[[bytes, str], str | None]
+"""Main text of an article page (bytes, URL), or None when there is none."""
+
+# forms that name the state itself; leaders and ambiguous words are left to extraction
+_NAMING_KINDS = {
+    FormKind.NAME,
+    FormKind.ALIAS,
+    FormKind.ABBREVIATION,
+    FormKind.DEMONYM,
+    FormKind.PREFIX,
+    FormKind.CAPITAL,
+    FormKind.SEAT,
+}
+
+
+def trafilatura_reader() -> ArticleReader | None:
+    """The trafilatura article reader, or None when the ``[fulltext]`` extra is not installed."""
+    try:
+        import trafilatura
+    except ImportError:
+        return None
+
+    def read(page: bytes, url: str) -> str | None:
+        text = trafilatura.extract(
+            page, url=url, include_comments=False, include_tables=False, favor_precision=True
+        )
+        return str(text) if text else None
+
+    return read
+
+
+class CountryNamer:
+    """Tells whether a text names one of the tracked countries (by name, demonym, capital...)."""
+
+    def __init__(self, table: CountryTable, codes: Iterable[str]) -> None:
+        tracked = set(codes)
+        forms = [f for f in table.surface_forms() if f.code in tracked and f.kind in _NAMING_KINDS]
+        exact = sorted({f.text for f in forms if f.case_sensitive}, key=len, reverse=True)
+        folded = sorted({f.text for f in forms if not f.case_sensitive}, key=len, reverse=True)
+        parts = []
+        if exact:
+            parts.append("|".join(map(_whole, exact)))
+        if folded:
+            parts.append("(?i:" + "|".join(map(_whole, folded)) + ")")
+        self.pattern = re.compile(r"(?<!\w)(?:" + "|".join(parts) + ")") if parts else None
+
+    def names_one(self, text: str) -> bool:
+        """Whether ``text`` names a tracked country."""
+        return bool(self.pattern and self.pattern.search(text))
+
+
+def _whole(form: str) -> str:
+    # a prefix such as "Indo-" is followed by a word; any other form ends at a word boundary
+    return re.escape(form) + ("" if form.endswith("-") else r"(?!\w)")
+
+
+@dataclass(frozen=True)
+class FullTextLimits:
+    """How much and how long one article fetch may take."""
+
+    max_bytes: int = 2_000_000
+    deadline: float = 20.0
+
+
+class FullText:
+    """Fills in the content of summary-only entries from their article pages."""
+
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        namer: CountryNamer,
+        reader: ArticleReader,
+        limits: FullTextLimits,
+    ) -> None:
+        self.client = client
+        self.namer = namer
+        self.reader = reader
+        self.limits = FetchLimits(
+            connect_timeout=min(10.0, limits.deadline),
+            read_timeout=limits.deadline,
+            deadline=limits.deadline,
+            max_bytes=limits.max_bytes,
+        )
+
+    def wants(self, entry: Entry) -> bool:
+        """Whether an entry is summary-only, has a page, and names a tracked country."""
+        return (
+            not entry.content
+            and entry.url is not None
+            and entry.url.startswith(("http://", "https://"))
+            and self.namer.names_one(f"{entry.title}\n{entry.summary}")
+        )
+
+    async def enrich(self, entry: Entry) -> Entry:
+        """The entry with its article's text as content, or unchanged when that fails."""
+        if not self.wants(entry):
+            return entry
+        assert entry.url is not None
+        try:
+            page = await fetch(self.client, entry.feed, entry.url, Validators(), self.limits)
+        except FeedError as e:
+            log.warning("full text of %s: %s; using the summary", entry.url, e.message)
+            return entry
+        try:
+            text = self.reader(page.body, page.url)
+        except Exception as e:  # a third-party parser on hostile HTML: never lose the entry
+            name = type(e).__name__
+            log.warning("full text of %s: %s: %s; using the summary", entry.url, name, e)
+            return entry
+        if not text:
+            log.info("full text of %s: no article text found; using the summary", entry.url)
+            return entry
+        return replace(entry, content=text)
