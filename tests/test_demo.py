@@ -10,7 +10,8 @@ def test_demo_prints_the_india_russia_rewording(capsys: pytest.CaptureFixture[st
     out = capsys.readouterr().out
     poll1, poll2 = out.split("== poll 2 of 2, on 10 March 2025 ==")
     assert "India–Russia: new descriptor · official\n" in poll1
-    assert "  now:   special and privileged strategic partnership\n" in poll1
+    assert "  now:     special and privileged strategic partnership\n" in poll1
+    assert "  said by: Russia\n" in poll1  # "the President of Russia called ..."
     assert "India–Russia: rewording · reported\n" in poll2
     assert "  was:     special and privileged strategic partnership\n" in poll2
     assert "  now:     particularly privileged strategic partnership\n" in poll2

@@ -266,9 +266,11 @@ class Extractor:
             elif (
                 nxt in self.lex.speech
                 and m.kind is not FormKind.DEMONYM
-                and (ti == 0 or s.toks[ti - 1].low not in _PLACE_WORDS)
+                and (ti == 0 or s.toks[ti - 1].low not in _PLACE_WORDS | {"and", "&", ","})
             ):
-                candidates.append((ti, m.code))  # "the Kremlin said", not "in Hanoi said"
+                # "the Kremlin said"; not "in Hanoi said", nor "Pakistan and China said",
+                # where both speak
+                candidates.append((ti, m.code))
         if not candidates:
             return None, True
         # Prefer who speaks over who is spoken to ("in a letter to President Murmu").
