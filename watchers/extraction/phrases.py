@@ -220,6 +220,13 @@ class PhraseFinder:
                 if k < n and toks[k].low == "no-limits":
                     end, took = k + 1, True
                     continue
+                # "community with a shared future"
+                shared = self._tail_phrase(toks, j + 1)
+                if shared is not None and any(
+                    t.low in ("shared", "common") for t in toks[j + 1 : shared]
+                ):
+                    end, took = shared, True
+                    continue
                 break
             if w in ("of", "for") and toks[i].low not in _NO_TAIL:
                 stop = self._tail_phrase(toks, j + 1)
