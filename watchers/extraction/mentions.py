@@ -225,11 +225,14 @@ class MentionFinder:
         """Every accepted mention in the text (or in the sorted ``windows``), in order."""
         candidates: list[tuple[int, int, SurfaceForm]] = []
         size = len(low)
-        hits = (
-            self._automaton.iter(low)
-            if windows is None
-            else itertools.chain.from_iterable(self._automaton.iter(low, a, b) for a, b in windows)
-        )
+        if windows is None:
+            hits = self._automaton.iter(low)
+        elif len(windows) == 1:
+            hits = self._automaton.iter(low, windows[0][0], windows[0][1])
+        else:
+            hits = itertools.chain.from_iterable(
+                self._automaton.iter(low, a, b) for a, b in windows
+            )
         for last, (length, forms) in hits:
             end = last + 1
             start = end - length
@@ -240,7 +243,9 @@ class MentionFinder:
             form = self._pick(norm, start, end, forms, on)
             if form is not None:
                 candidates.append((start, end, form))
-        candidates.sort(key=lambda c: (c[0], c[0] - c[1]))
+        if not candidates:
+            return []
+        candidates.sort(key=_longest_first)
         chosen: list[tuple[int, int, SurfaceForm]] = []
         last_end = -1
         for start, end, form in candidates:
@@ -311,6 +316,10 @@ class MentionFinder:
             if form.kind is not FormKind.LEADER and _capitalised_word(next_word):
                 return False
         return True
+
+
+def _longest_first(c: tuple[int, int, SurfaceForm]) -> tuple[int, int]:
+    return (c[0], c[0] - c[1])
 
 
 def _next_word(norm: str, end: int) -> str:
