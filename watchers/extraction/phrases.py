@@ -19,86 +19,27 @@ _PERSONAL = frozenset({"his", "her", "my", "your"})
 _ARTICLES = frozenset({"a", "an", "the"})
 # "relations of comprehensive partnership": the label is what follows "of".
 _NO_TAIL = frozenset({"relations", "relationship", "ties"})
-# "X is/remains Y": a characterisation split from its noun.
-_PREDICATE_HEADS = frozenset(
-    {"relations", "relationship", "ties", "friendship", "partnership", "alliance", "bond", "bonds"}
-)
-_LINKING = frozenset(
-    {
-        "is",
-        "are",
-        "was",
-        "were",
-        "remain",
-        "remains",
-        "remained",
-        "has",
-        "have",
-        "had",
-        "been",
-        "become",
-        "becomes",
-        "became",
-        "stay",
-        "stays",
-        "stayed",
-        "seem",
-        "seems",
-        "still",
-        "now",
-        "always",
-        "truly",
-    }
-)
-# Words that say how much a tie matters, not what it is ("the relationship is important").
-_NOT_PREDICATES = frozenset(
-    {
-        "important",
-        "key",
-        "crucial",
-        "vital",
-        "essential",
-        "valuable",
-        "major",
-        "main",
-        "primary",
-        "only",
-        "sole",
-        "real",
-        "true",
-        "natural",
-        "high",
-        "higher",
-        "highest",
-        "priority",
-    }
-)
-_AFTER_PREDICATE = frozenset(
-    {
-        "and",
-        "but",
-        "as",
-        "in",
-        "with",
-        "for",
-        "since",
-        "despite",
-        "after",
-        "while",
-        "because",
-        "amid",
-        "said",
-        "says",
-        "he",
-        "she",
-        "they",
-        "according",
-        "than",
-        "to",
-        "at",
-        "on",
-    }
-)
+# "X is/remains Y": a characterisation split from its noun. The heads that take it, the
+# linking words, the adjectives that say how much a tie matters rather than what it is
+# ("the relationship is important"), and the words that may follow the adjectives.
+_PREDICATE_WORDS = """
+relations relationship ties friendship partnership alliance bond bonds
+"""
+_LINKING_WORDS = """
+is are remain remains has have been become becomes stay stays seem seems still now always truly
+"""
+_NOT_PREDICATE_WORDS = """
+important key crucial vital essential valuable major main primary only sole real true natural
+high higher highest priority
+"""
+_AFTER_PREDICATE_WORDS = """
+and but as in with for since despite after while because amid said says he she they
+according than to at on over
+"""
+_PREDICATE_HEADS = frozenset(_PREDICATE_WORDS.split())
+_LINKING = frozenset(_LINKING_WORDS.split())
+_NOT_PREDICATES = frozenset(_NOT_PREDICATE_WORDS.split())
+_AFTER_PREDICATE = frozenset(_AFTER_PREDICATE_WORDS.split())
 _TRADE_WORDS = frozenset({"economic", "trade", "investment", "free-trade", "commercial"})
 _DOC_TITLES = frozenset({"treaty", "agreement", "convention", "pact", "accord"})
 
