@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import ahocorasick
@@ -114,10 +114,9 @@ class Extractor:
 
     def extract(self, text: str, *, on: date | None = None) -> list[Extraction]:
         """Every descriptor for every pair in ``text``; ``on`` dates leaders' terms."""
-        try:
-            return self._extract(text, on)
-        except RecursionError:  # pragma: no cover - defensive; the rules do not recurse
-            return []
+        if isinstance(on, datetime):
+            on = on.date()  # a timestamp is welcome too: terms are dates
+        return self._extract(text, on)
 
     def _extract(self, text: str, on: date | None) -> list[Extraction]:
         if not isinstance(text, str) or not text.strip():
