@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date
 from pathlib import Path
 
 import pytest
@@ -60,10 +60,10 @@ def test_seed_article_quotes_the_sentence(found: list[Extraction]) -> None:
 
 
 def test_a_timestamp_dates_leaders_like_a_date() -> None:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     text = "Putin and Modi praised their special and privileged strategic partnership."
-    at = datetime(2025, 1, 26, 9, 0, tzinfo=timezone.utc)
+    at = datetime(2025, 1, 26, 9, 0, tzinfo=UTC)
     found = default_extractor().extract(text, on=at)
     assert [(x.pair.key, x.canonical) for x in found] == [
         ("IND-RUS", "special and privileged strategic partnership")
