@@ -186,6 +186,13 @@ class PhraseFinder:
             if k == "reject":
                 run.rejected = True
                 break
+            if k is None and _participle(t.low, cased[j]) and j > 0:
+                # "exceptional reinforced partnership": a participle after a modifier
+                before = self.kind(toks[j - 1].low, cased[j - 1])
+                if before == "qual" and not country[j - 1]:
+                    run.start, has_mod = j, True
+                    j -= 1
+                    continue
             if k in ("qual", "neutral"):
                 run.start, has_mod = j, True
                 if k == "qual":
@@ -414,6 +421,10 @@ class PhraseFinder:
                     continue  # a modifier of the next head, found there
                 out.append(Phrase(i, i + size, i + size - 1, (words[-1],)))
         return out
+
+
+def _participle(low: str, cased: str) -> bool:
+    return len(low) > 4 and low.endswith("ed") and low.isalpha() and cased[1:] == low[1:]
 
 
 def _source_of_another(toks: list[Token], start: int, found: list[Phrase]) -> bool:
