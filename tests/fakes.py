@@ -81,3 +81,18 @@ class MarkerExtractor:
             )
             for m in self.MARK.finditer(text)
         ]
+
+
+class FakeMonotonic:
+    """A monotonic clock (seconds) whose sleep only moves it, recording each wait."""
+
+    def __init__(self, start: float = 100.0) -> None:
+        self.now = start
+        self.sleeps: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
