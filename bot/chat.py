@@ -23,7 +23,7 @@ from bot.discord.notifier import DiscordNotifier
 from bot.pair_history import StorePairHistory
 from bot.render.digest import render_digest_slack
 from bot.render.slack import render_slack
-from bot.router import Notifier, PayloadNotifier, Router, RouteStore, channels_from
+from bot.router import Notifier, PayloadNotifier, Router, RouteStore
 from bot.routing import Channel
 from bot.slack.app import SlackApp, SlackSecrets, make_delivery
 from bot.subscriptions import SubscriptionStore, config_subscriptions
@@ -101,7 +101,7 @@ async def open_chat(
         router = Router(
             routes=routes,
             history=store,
-            channels=channels_from(subscriptions),
+            channels=subscriptions.route_channels,
             notifiers=notifiers,
             clock=clock,
             on_gone=on_gone,

@@ -20,11 +20,10 @@ from typing import Any, Protocol
 from bot.alert import Alert, alert_from_change
 from bot.render.digest import Digest
 from bot.routing import Action, Channel, Delivered, QuietHours, Route, digest_due, route
-from bot.subscriptions import SubscriptionStore
 from watchers.errors import DeliveryError, StoreError
 from watchers.model import Change, Pair
 from watchers.ports import Clock
-from watchers.store import Store, StoredChange
+from watchers.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -352,27 +351,7 @@ def why(
     return None
 
 
-# --- bridges to the subscription store, the platform outlets and the chat commands -----------
-
-
-def channels_from(subscriptions: SubscriptionStore) -> Callable[[str], list[Channel]]:
-    """The ``channels`` of a Router, read from the subscription store (paused ones too)."""
-
-    def channels(pair_key: str) -> list[Channel]:
-        return [
-            Channel(
-                platform=s.platform,
-                channel=s.channel,
-                pair_key=s.pair_key,
-                min_level=s.min_level,
-                muted_until=s.muted_until,
-                paused=s.paused_reason,
-                digest=s.digest,
-            )
-            for s in subscriptions.channels_for(pair_key, include_paused=True)
-        ]
-
-    return channels
+# --- the bridge to a platform outlet that takes payloads -------------------------------------
 
 
 class PayloadNotifier:
@@ -405,24 +384,3 @@ class PayloadNotifier:
     async def digest(self, channel: str, digest: Digest) -> None:
         """Post the rendered digest."""
         await self._post(channel, self._render_digest(digest))
-
-
-class StoreHistory:
-    """What ``/watch`` reads of the history (``bot.commands.PairHistory``), with "why"."""
-
-    def __init__(self, history: Store, routes: RouteStore) -> None:
-        self.history = history
-        self.routes = routes
-
-    def current(self, pair_key: str) -> str | None:
-        """The pair's current words, or None before any."""
-        state = self.history.pair_state(pair_key)
-        return state.descriptor if state else None
-
-    def recent_changes(self, pair_key: str, limit: int) -> Sequence[StoredChange]:
-        """The pair's latest changes, newest first."""
-        return self.history.recent_changes(pair_key, limit)
-
-    def last_decision(self, pair_key: str, platform: str, channel: str) -> tuple[str, str] | None:
-        """The last decision for the pair in this channel, and its reason."""
-        return why(self.history, self.routes, pair_key, platform, channel)

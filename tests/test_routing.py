@@ -17,7 +17,7 @@ from bot.render.digest import (
 from bot.render.limits import discord_problems, slack_problems
 from bot.router import Router, RouteStore, why
 from bot.routing import Action, Channel, Delivered, QuietHours, digest_due, route
-from tests.fakes import FakeClock, pair
+from tests.fakes import FakeClock, FakeCountries, pair
 from watchers.diff import word_diff
 from watchers.errors import DeliveryError
 from watchers.model import Change, ChangeKind, Level, Source
@@ -269,9 +269,10 @@ def test_route_store_refuses_a_newer_schema() -> None:
 
 
 async def test_subscriptions_feed_the_router_and_payloads_reach_the_outlet() -> None:
+    from bot.pair_history import StorePairHistory
     from bot.render.digest import render_digest_discord
     from bot.render.discord import render_discord
-    from bot.router import PayloadNotifier, StoreHistory, channels_from
+    from bot.router import PayloadNotifier
     from bot.subscriptions import SubscriptionStore
 
     store = Store.open(":memory:")
@@ -297,7 +298,7 @@ async def test_subscriptions_feed_the_router_and_payloads_reach_the_outlet() -> 
     router = Router(
         routes=routes,
         history=store,
-        channels=channels_from(subs),
+        channels=subs.route_channels,
         notifiers={"discord": notifier},
         clock=FakeClock(T0),
     )
@@ -313,7 +314,7 @@ async def test_subscriptions_feed_the_router_and_payloads_reach_the_outlet() -> 
         ("post", "456"),
     ]
     assert sent[0][2]["allowed_mentions"] == {"parse": []}
-    history = StoreHistory(store, routes)
+    history = StorePairHistory(store, routes, FakeCountries())
     assert history.last_decision(USVN.key, "discord", "456") == (
         "alerted",
         "upgrade on reaching official",
