@@ -6,20 +6,23 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
+from pathlib import Path
 
 import httpx
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.chat import Chat, open_chat
-from bot.config import Config
+from bot.config import Config, load_config
 from bot.console import ConsoleNotifier
+from bot.subscriptions import SubscriptionStore, config_subscriptions
 from watchers.countries import CountryTable, default_countries
+from watchers.errors import ConfigError
 from watchers.fetch import make_client
 from watchers.fulltext import CountryNamer, FullText, trafilatura_reader
 from watchers.ports import Clock, Extractor
@@ -31,6 +34,8 @@ log = logging.getLogger(__name__)
 
 DIGEST_CHECK_SECONDS = 60
 """How often ``run`` looks for digests that are due."""
+CONFIG_CHECK_SECONDS = 30
+"""How often ``run`` looks for an edited config file."""
 
 
 class SystemClock:
@@ -61,6 +66,19 @@ class ChatMode(StrEnum):
     """Also join Discord's gateway and Slack's socket to answer ``/watch`` (``run``)."""
 
 
+class Watchlist:
+    """Which pairs are watched: the config's, and any pair a chat channel subscribed to."""
+
+    def __init__(self, keys: frozenset[str], subscriptions: SubscriptionStore | None) -> None:
+        self.keys = keys
+        self.subscriptions = subscriptions
+
+    def __call__(self, pair_key: str) -> bool:
+        if pair_key in self.keys:
+            return True
+        return self.subscriptions is not None and bool(self.subscriptions.channels_for(pair_key))
+
+
 @dataclass
 class App:
     """A running partnership-watch: one watcher and the places its changes go."""
@@ -68,6 +86,8 @@ class App:
     config: Config
     watcher: Watcher
     console: ConsoleNotifier | None
+    watchlist: Watchlist
+    countries: CountryTable
     chat: Chat | None = None
 
     async def poll_once(self, feeds: Sequence[FeedSpec] | None = None) -> list[PollResult]:
@@ -105,23 +125,70 @@ class App:
                 # a fault in one delivery must not cost the other changes theirs
                 log.exception("delivering %s change for %s failed", change.kind, change.pair.key)
 
+    def reload(self) -> bool:
+        """Read the config file again and apply it; a broken edit is refused and logged.
+
+        Feeds, pairs, subscriptions, limits and the alert rules change at once; the store,
+        the lexicon file's location and the chat platforms' settings need a restart.
+        """
+        try:
+            new = load_config(self.config.path, self.countries)
+            lexicon = load_lexicon(new.lexicon_path)
+        except ConfigError as e:
+            lines = "\n".join(f"  {p}" for p in e.problems)
+            log.error("config edit refused, still running on the previous one:\n%s", lines)
+            return False
+        restart = [
+            name
+            for name, old_value, new_value in (
+                ("[store]", self.config.store_path, new.store_path),
+                ("[discord]", self.config.discord, new.discord),
+                ("[slack]", self.config.slack, new.slack),
+            )
+            if old_value != new_value
+        ]
+        if restart:
+            log.warning("changes to %s take effect after a restart", ", ".join(restart))
+        self.config = new
+        self.watchlist.keys = new.watched_keys()
+        self.watcher.limits = new.fetch
+        self.watcher.rules = new.alerts
+        self.watcher.lexicon = lexicon
+        if self.chat is not None:
+            specs = config_subscriptions(new.subscriptions)
+            self.chat.subscriptions.load_config(specs, now=self.watcher.clock.now())
+        log.info(
+            "config reloaded: %d feeds, %d pairs, %d subscriptions",
+            len(new.feeds),
+            len(new.pairs),
+            len(new.subscriptions),
+        )
+        return True
+
     async def run_forever(self, stop: asyncio.Event | None = None) -> None:
-        """Poll each feed on its own interval until SIGINT/SIGTERM (or ``stop``) arrives."""
+        """Poll each feed on its interval until SIGINT/SIGTERM (or ``stop``); SIGHUP or an
+        edit of the config file reloads it."""
         stop = stop or asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         scheduler = AsyncIOScheduler(timezone=UTC)
-        for feed in self.config.feeds:
-            scheduler.add_job(
-                self.poll_once,
-                IntervalTrigger(seconds=feed.poll_interval, timezone=UTC),
-                args=[[feed]],
-                id=f"feed:{feed.name}",
-                coalesce=True,
-                max_instances=1,
-                next_run_time=datetime.now(UTC),
-            )
+        schedule = FeedSchedule(scheduler, self.poll_once)
+        schedule.apply(self.config.feeds)
+        watcher = ConfigFileWatcher(self.config.path)
+
+        def reload(forced: bool = False) -> None:
+            if (watcher.changed() or forced) and self.reload():
+                schedule.apply(self.config.feeds)
+
+        loop.add_signal_handler(signal.SIGHUP, reload, True)
+        scheduler.add_job(
+            reload,
+            IntervalTrigger(seconds=CONFIG_CHECK_SECONDS, timezone=UTC),
+            id="config",
+            coalesce=True,
+            max_instances=1,
+        )
         if self.chat is not None:
             scheduler.add_job(
                 self.flush_digests,
@@ -135,10 +202,66 @@ class App:
         try:
             await stop.wait()
         finally:
-            for sig in (signal.SIGINT, signal.SIGTERM):
+            for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
                 loop.remove_signal_handler(sig)
             scheduler.shutdown(wait=False)
             log.info("stopped")
+
+
+class FeedSchedule:
+    """One interval job per feed; applying a new feed list touches only what changed."""
+
+    def __init__(
+        self,
+        scheduler: AsyncIOScheduler,
+        poll: Callable[[Sequence[FeedSpec]], Awaitable[object]],
+    ) -> None:
+        self.scheduler = scheduler
+        self.poll = poll
+        self.feeds: dict[str, FeedSpec] = {}
+
+    def apply(self, feeds: Sequence[FeedSpec]) -> None:
+        """Schedule new and changed feeds (polled at once), unschedule removed ones."""
+        wanted = {f.name: f for f in feeds}
+        for name in self.feeds.keys() - wanted.keys():
+            self.scheduler.remove_job(f"feed:{name}")
+        for name, feed in wanted.items():
+            if self.feeds.get(name) == feed:
+                continue  # unchanged: keep its place in the schedule
+            self.scheduler.add_job(
+                self.poll,
+                IntervalTrigger(seconds=feed.poll_interval, timezone=UTC),
+                args=[[feed]],
+                id=f"feed:{name}",
+                replace_existing=True,
+                coalesce=True,
+                max_instances=1,
+                next_run_time=datetime.now(UTC),
+            )
+        self.feeds = wanted
+
+
+class ConfigFileWatcher:
+    """Notices edits of the config file (by modification time and size)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.seen = self._stamp()
+
+    def _stamp(self) -> tuple[int, int] | None:
+        try:
+            info = self.path.stat()
+        except OSError:
+            return None  # a file being replaced may be missing for a moment
+        return (info.st_mtime_ns, info.st_size)
+
+    def changed(self) -> bool:
+        """Whether the file differs from when last asked (a missing file is no change)."""
+        stamp = self._stamp()
+        if stamp is None or stamp == self.seen:
+            return False
+        self.seen = stamp
+        return True
 
 
 @asynccontextmanager
@@ -157,25 +280,29 @@ async def open_app(
     clock = clock or SystemClock()
     store = Store.open(config.store_path)
     try:
-        async with make_client(config.fetch) as client:
-            watched = config.watched_keys()
+        async with make_client(config.fetch) as client, AsyncExitStack() as stack:
+            opened = None
+            if chat is not ChatMode.OFF:
+                opened = await stack.enter_async_context(
+                    open_chat(
+                        config, store, countries, clock, serve_commands=chat is ChatMode.SERVE
+                    )
+                )
+            watchlist = Watchlist(
+                config.watched_keys(), opened.subscriptions if opened else None
+            )
             watcher = Watcher(
                 store=store,
                 extractor=extractor,
                 client=client,
                 clock=clock,
-                is_watched=watched.__contains__,
+                is_watched=watchlist,
                 limits=config.fetch,
                 rules=config.alerts,
                 lexicon=lexicon,
                 fulltext=_full_text(config, client, countries),
             )
-            if chat is ChatMode.OFF:
-                yield App(config, watcher, console)
-                return
-            serve = chat is ChatMode.SERVE
-            async with open_chat(config, store, countries, clock, serve_commands=serve) as opened:
-                yield App(config, watcher, console, opened)
+            yield App(config, watcher, console, watchlist, countries, opened)
     finally:
         store.close()
 

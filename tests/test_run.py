@@ -14,7 +14,9 @@ from pytest_httpserver import HTTPServer
 from tests.feeds import rss
 
 
-def test_run_polls_then_stops_cleanly_on_sigterm(tmp_path: Path, httpserver: HTTPServer) -> None:
+def test_run_polls_refuses_a_broken_edit_and_stops_cleanly(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
     httpserver.expect_request("/desk.xml").respond_with_data(
         # published now: the service reads it as today's news
         rss(
@@ -51,8 +53,13 @@ pairs = [["France", "India"]]
     printed = bool(waiting.select(timeout=60))
     first_alert = process.stdout.readline() if printed else ""
     waiting.close()
+    # a broken edit, announced with SIGHUP, is refused and the service goes on
+    config.write_text(config.read_text(encoding="utf-8") + "\nunknown_section = 1\n")
+    process.send_signal(signal.SIGHUP)
     process.send_signal(signal.SIGTERM)
     _, err = process.communicate(timeout=60)
     assert '"pair": ["FRA", "IND"]' in first_alert, err
     assert process.returncode == 0, err
+    assert "config edit refused, still running on the previous one" in err
+    assert "unknown_section: unknown key" in err
     assert "stopped" in err and "Traceback" not in err

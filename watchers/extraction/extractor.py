@@ -8,13 +8,23 @@ import re
 from datetime import date
 from pathlib import Path
 
+import ahocorasick
+
 from watchers.countries import CountryTable, FormKind, default_countries
 from watchers.extraction.canonical import canonical
 from watchers.extraction.lexicon import Lexicon, load_lexicon
 from watchers.extraction.mentions import Mention, MentionFinder
 from watchers.extraction.pairs import Codes, Context, PairResolver, Sentence, pair_of
-from watchers.extraction.phrases import Phrase, PhraseFinder
-from watchers.extraction.text import QUOTES, Token, lower, normalize, sentence_spans, tokens
+from watchers.extraction.phrases import ORG, Phrase, PhraseFinder
+from watchers.extraction.text import (
+    QUOTES,
+    Token,
+    line_spans,
+    lower,
+    normalize,
+    sentence_spans,
+    tokens,
+)
 from watchers.model import Extraction, Pair
 
 _JOIN = re.compile(r"\s*[-/]\s*")
@@ -26,9 +36,33 @@ _QUOTE_CHARS = re.compile(
 )
 # How many sentences back "the two countries" may reach.
 _CONTEXT_WINDOW = 3
+# How many sentences back a pronoun ("he said") or "our" may find its speaker.
+_SPEAKER_WINDOW = 5
 _PRONOUNS = frozenset({"he", "she", "they", "it"})
 _STATE_NOUNS = frozenset({"countries", "nations", "states", "country", "nation"})
 _OBJECT_WORDS = frozenset({"to", "with", "and", "from", "met", "meet", "meets", "hosted", "told"})
+
+
+def _head_automaton(words: frozenset[str] | set[str]) -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for w in words:
+        automaton.add_word(w, len(w))
+    automaton.make_automaton()
+    return automaton
+
+
+def _head_positions(automaton: ahocorasick.Automaton, low: str) -> list[int]:
+    """Start offsets of head nouns standing as whole words, in order."""
+    out: list[int] = []
+    size = len(low)
+    for last, length in automaton.iter(low):
+        start = last - length + 1
+        if (start == 0 or not low[start - 1].isalnum()) and (
+            last + 1 == size or not low[last + 1].isalnum()
+        ):
+            out.append(start)
+    out.sort()
+    return out
 
 
 def _alternation(words: tuple[str, ...] | frozenset[str]) -> re.Pattern[str]:
@@ -46,7 +80,7 @@ class Extractor:
         self.mentions = MentionFinder(countries)
         self.phrases = PhraseFinder(lexicon)
         self.pairs = PairResolver(lexicon)
-        self._heads = _alternation(lexicon.heads | {p.split()[-1] for p in lexicon.phrases})
+        self._heads = _head_automaton(lexicon.heads | {p.split()[-1] for p in lexicon.phrases})
         self._cue = _alternation(lexicon.anaphora)
         negations = tuple(w for w in lexicon.negation if " " not in w and "'" not in w)
         self._negation_words = frozenset(negations)
@@ -64,31 +98,20 @@ class Extractor:
             return []
         norm = normalize(text)
         low = lower(norm)
-        if not self._heads.search(low):
+        heads = _head_positions(self._heads, low)
+        if not heads:
             return []
-        found = self.mentions.find(norm, low, on)
-        if not any(m.is_state for m in found):
-            return []
-        sentences = self._sentences(norm, low, found)
-        _quoted_speakers(norm, sentences)
+        spans = self._spans_near(norm, heads)
+        passage = _Passage(self, norm, low, on, spans)
         out: list[Extraction] = []
         seen: set[tuple[Codes, str]] = set()
-        speaker: str | None = None
-        for i, s in enumerate(sentences):
-            if s.speaker:
-                speaker = s.speaker
-            elif s.has_speech and self._pronoun_speaks(s):
-                s.speaker = speaker
-            sent_low = low[s.start : s.end]
-            if not self._heads.search(sent_low):
+        for i, (a, b) in enumerate(spans):
+            k = bisect.bisect_left(heads, a)
+            if k >= len(heads) or heads[k] >= b:
                 continue
+            s = passage.sentence(i)
             country = self._country_tokens(s)
-            ctx = Context(
-                self._previous(sentences, i),
-                _following(sentences, i),
-                speaker,
-                self._topic(sentences, i),
-            )
+            ctx = passage.context(i)
             resolved: list[tuple[Phrase, list[Codes]]] = []
             for p in self.phrases.find(s.toks, s.cased, country):
                 if self._negated(s, p) or self._about_persons(s, p):
@@ -101,14 +124,14 @@ class Extractor:
                 if not words:
                     continue
                 key_text = canonical(words)
-                said_by = s.speaker or (
-                    speaker if s.has_speech or '"' in norm[s.start : s.end] else None
-                )
-                for a, b in codes:
-                    ca, cb = self.countries.get(a), self.countries.get(b)
-                    if ca is None or cb is None or a == b:
+                # who spoke: named in the sentence, or by "he said" / a quote the
+                # passage attributes (see _Passage.sentence)
+                said_by = s.speaker
+                for c1, c2 in codes:
+                    ca, cb = self.countries.get(c1), self.countries.get(c2)
+                    if ca is None or cb is None or c1 == c2:
                         continue
-                    key = (pair_of(a, b), key_text)
+                    key = (pair_of(c1, c2), key_text)
                     if key in seen:
                         continue
                     seen.add(key)
@@ -131,32 +154,47 @@ class Extractor:
 
     # -- sentences -------------------------------------------------------------------------
 
-    def _sentences(self, norm: str, low: str, found: list[Mention]) -> list[Sentence]:
-        starts = [m.start for m in found]
-        out: list[Sentence] = []
-        for index, (a, b) in enumerate(sentence_spans(norm)):
-            toks = tokens(low, a, b)
-            if not toks:
-                continue
-            cased = [norm[t.start : t.end] for t in toks]
-            tok_starts = [t.start for t in toks]
-            lo = bisect.bisect_left(starts, a)
-            hi = bisect.bisect_left(starts, b)
-            states: list[tuple[Mention, int]] = []
-            orgs: list[int] = []
-            for m in found[lo:hi]:
-                ti = max(0, bisect.bisect_right(tok_starts, m.start) - 1)
-                if m.code is None:
-                    orgs.append(ti)
-                elif self._stands_for_state(toks, cased, m, ti):
-                    states.append((m, ti))
-            s = Sentence(index, a, b, toks, cased, states, orgs)
-            s.breaks = [i for i, t in enumerate(toks) if t.low in self.lex.clause_breaks]
-            self._structures(norm, s)
-            s.speaker, s.has_speech = self._speaker(s, found[lo:hi], tok_starts)
-            s.cue = bool(self._cue.search(low, a, b))
-            out.append(s)
-        return out
+    def _spans_near(self, norm: str, heads: list[int]) -> list[tuple[int, int]]:
+        """Sentences that hold a head noun, with the few around them that give context.
+
+        Most sentences of a news article hold no relationship noun; only these are read
+        closely, which keeps extraction fast.
+        """
+        lines = line_spans(norm)
+        starts = [a for a, _ in lines]
+        keep: set[int] = set()
+        for h in heads:
+            k = bisect.bisect_right(starts, h) - 1
+            keep.update((k - 1, k))
+        near_lines = [lines[k] for k in sorted(keep) if 0 <= k < len(lines)]
+        spans = sentence_spans(norm, near_lines)
+        starts = [a for a, _ in spans]
+        keep = set()
+        for h in heads:
+            k = bisect.bisect_right(starts, h) - 1
+            keep.update(range(k - _CONTEXT_WINDOW, k + 2))
+        return [spans[k] for k in sorted(keep) if 0 <= k < len(spans)]
+
+    def _build(self, norm: str, low: str, on: date | None, a: int, b: int) -> Sentence:
+        """One sentence, read closely: mentions, tokens, clauses, structures, speaker."""
+        found = self.mentions.find(norm, low, on, [(a, b)])
+        toks = tokens(low, a, b)
+        cased = [norm[t.start : t.end] for t in toks]
+        tok_starts = [t.start for t in toks]
+        states: list[tuple[Mention, int]] = []
+        orgs: list[int] = []
+        for m in found:
+            ti = max(0, bisect.bisect_right(tok_starts, m.start) - 1)
+            if m.code is None:
+                orgs.append(ti)
+            elif self._stands_for_state(toks, cased, m, ti):
+                states.append((m, ti))
+        s = Sentence(0, a, b, toks, cased, states, orgs)
+        s.breaks = [i for i, t in enumerate(toks) if t.low in self.lex.clause_breaks]
+        self._structures(norm, s)
+        s.speaker, s.has_speech = self._speaker(s, found, tok_starts)
+        s.cue = bool(self._cue.search(low, a, b))
+        return s
 
     def _stands_for_state(self, toks: list[Token], cased: list[str], m: Mention, ti: int) -> bool:
         """False for "Chinese companies", "universities in Kenya and Ghana"."""
@@ -221,8 +259,11 @@ class Extractor:
             j = ti
             while j < len(s.toks) and s.toks[j].start < m.end:
                 j += 1
-            if j < len(s.toks) and s.toks[j].low in self.lex.titles:
-                candidates.append((ti, m.code))
+            nxt = s.toks[j].low if j < len(s.toks) else ""
+            if nxt in self.lex.titles:
+                candidates.append((ti, m.code))  # "Russian Foreign Minister", "India's envoy"
+            elif nxt in self.lex.speech and m.kind is not FormKind.DEMONYM:
+                candidates.append((ti, m.code))  # "the Kremlin said", "Beijing says"
         if not candidates:
             return None, True
         # Prefer who speaks over who is spoken to ("in a letter to President Murmu").
@@ -250,15 +291,16 @@ class Extractor:
                 return True
         return bool(s.toks) and s.toks[-1].low in self.lex.speech
 
-    def _country_tokens(self, s: Sentence) -> list[bool]:
-        marks = [False] * len(s.toks)
+    def _country_tokens(self, s: Sentence) -> list[int]:
+        """Per token: 1 inside a state's mention, 2 an organisation's, else 0."""
+        marks = [0] * len(s.toks)
         for m, ti in s.states:
             j = ti
             while j < len(s.toks) and s.toks[j].start < m.end:
-                marks[j] = True
+                marks[j] = 1
                 j += 1
         for ti in s.orgs:
-            marks[ti] = True
+            marks[ti] = ORG
         return marks
 
     # -- filters ---------------------------------------------------------------------------
@@ -305,19 +347,6 @@ class Extractor:
         words = _QUOTE_CHARS.sub(" ", text[start:end])
         return " ".join(words.split()).strip(" ,;:-")
 
-    def _topic(self, sentences: list[Sentence], i: int) -> Codes | None:
-        """The previous sentence's pair when it speaks of their relations."""
-        if i == 0 or sentences[i - 1].hint is None:
-            return None
-        heads = self.lex.heads
-        return sentences[i - 1].hint if any(t.low in heads for t in sentences[i - 1].toks) else None
-
-    def _previous(self, sentences: list[Sentence], i: int) -> Codes | None:
-        for k in range(i - 1, max(-1, i - 1 - _CONTEXT_WINDOW), -1):
-            if sentences[k].hint:
-                return sentences[k].hint
-        return None
-
 
 def _drop_repeats(
     resolved: list[tuple[Phrase, list[Codes]]],
@@ -338,27 +367,92 @@ def _drop_repeats(
     return out
 
 
-def _quoted_speakers(norm: str, sentences: list[Sentence]) -> None:
-    """A quote over several sentences is said by whoever the sentence closing it names."""
-    open_at_end: list[bool] = []
-    inside = False
-    for s in sentences:
-        inside = (norm.count('"', s.start, s.end) % 2 == 1) != inside
-        open_at_end.append(inside)
-    for i, s in enumerate(sentences):
-        if s.speaker or not open_at_end[i]:
-            continue
-        for k in range(i + 1, min(len(sentences), i + 4)):
-            if not open_at_end[k]:
-                if sentences[k].speaker and sentences[k].has_speech:
-                    s.speaker = sentences[k].speaker
+class _Passage:
+    """The sentences of one text near head nouns, each read closely only when needed."""
+
+    def __init__(
+        self,
+        extractor: Extractor,
+        norm: str,
+        low: str,
+        on: date | None,
+        spans: list[tuple[int, int]],
+    ) -> None:
+        self.x = extractor
+        self.norm = norm
+        self.low = low
+        self.on = on
+        self.spans = spans
+        self._built: dict[int, Sentence] = {}
+
+    def sentence(self, i: int) -> Sentence:
+        """Sentence ``i``, built once; a pronoun or a quote takes its speaker from around it."""
+        s = self._built.get(i)
+        if s is None:
+            a, b = self.spans[i]
+            s = self.x._build(self.norm, self.low, self.on, a, b)
+            s.index = i
+            self._built[i] = s
+            if s.speaker is None and self._quote_open_at(b):
+                s.speaker = self._closing_speaker(i)
+            if s.speaker is None and s.has_speech and self.x._pronoun_speaks(s):
+                s.speaker = self.speaker_before(i)
+        return s
+
+    def context(self, i: int) -> Context:
+        """What the sentences around sentence ``i`` say."""
+        return Context(
+            lambda: self.previous(i),
+            lambda: self.sentence(i + 1).hint if i + 1 < len(self.spans) else None,
+            lambda: self.sentence(i).speaker or self.speaker_before(i),
+            lambda: self.topic(i),
+        )
+
+    def previous(self, i: int) -> Codes | None:
+        for k in range(i - 1, max(-1, i - 1 - _CONTEXT_WINDOW), -1):
+            if not self._adjacent(k, k + 1):
                 break
+            hint = self.sentence(k).hint
+            if hint:
+                return hint
+        return None
 
+    def topic(self, i: int) -> Codes | None:
+        if i == 0 or not self._adjacent(i - 1, i):
+            return None
+        prev = self.sentence(i - 1)
+        if prev.hint is None:
+            return None
+        heads = self.x.lex.heads
+        return prev.hint if any(t.low in heads for t in prev.toks) else None
 
-def _following(sentences: list[Sentence], i: int) -> Codes | None:
-    if i + 1 < len(sentences):
-        return sentences[i + 1].hint
-    return None
+    def speaker_before(self, i: int) -> str | None:
+        for k in range(i - 1, max(-1, i - 1 - _SPEAKER_WINDOW), -1):
+            if not self._adjacent(k, k + 1):
+                break
+            if self.sentence(k).speaker:
+                return self.sentence(k).speaker
+        return None
+
+    def _adjacent(self, k: int, nxt: int) -> bool:
+        """No text skipped between two kept sentences (other than blank space)."""
+        if k < 0 or nxt >= len(self.spans):
+            return False
+        gap = self.norm[self.spans[k][1] : self.spans[nxt][0]]
+        return not gap.strip()
+
+    def _quote_open_at(self, end: int) -> bool:
+        return self.norm.count('"', 0, end) % 2 == 1
+
+    def _closing_speaker(self, i: int) -> str | None:
+        """A quote over several sentences is said by whoever the sentence closing it names."""
+        for k in range(i + 1, min(len(self.spans), i + 4)):
+            if not self._adjacent(k - 1, k):
+                return None
+            if not self._quote_open_at(self.spans[k][1]):
+                closing = self.sentence(k)
+                return closing.speaker if closing.has_speech else None
+        return None
 
 
 _DEFAULT: Extractor | None = None

@@ -9,9 +9,10 @@ Washington", "Hunter Biden") and the entry's date for leaders.
 
 from __future__ import annotations
 
+import itertools
 import re
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -174,10 +175,10 @@ _FUNCTION_CAPS = frozenset(
 )
 _PREV_WORD = re.compile(r"([^\W\d_][\w.']*)\s+$")
 _NEXT_WORD = re.compile(r"\s+([^\W\d_][\w]*)")
+_SEA_OF = re.compile(r"\b(?:Sea|Gulf|Bay|Strait|Straits) of\s+$")
 
 
-@dataclass(frozen=True)
-class Mention:
+class Mention(NamedTuple):
     """A piece of text that stands for a state (or an organisation, when ``code`` is None)."""
 
     start: int
@@ -204,17 +205,30 @@ class MentionFinder:
             key = lower(normalize(form.text))
             grouped.setdefault(key, []).append(form)
         for key, forms in grouped.items():
-            automaton.add_word(key, (key, tuple(forms)))
+            # each form with the exact spelling it needs, when it is case-sensitive
+            exact = tuple(normalize(f.text) if _case_sensitive(f) else None for f in forms)
+            automaton.add_word(key, (len(key), tuple(zip(forms, exact, strict=True))))
         automaton.make_automaton()
         self._automaton = automaton
 
-    def find(self, norm: str, low: str, on: date | None = None) -> list[Mention]:
-        """Every accepted mention in the text, in order, not overlapping."""
+    def find(
+        self,
+        norm: str,
+        low: str,
+        on: date | None = None,
+        windows: list[tuple[int, int]] | None = None,
+    ) -> list[Mention]:
+        """Every accepted mention in the text (or in the sorted ``windows``), in order."""
         candidates: list[tuple[int, int, SurfaceForm]] = []
         size = len(low)
-        for last, (key, forms) in self._automaton.iter(low):
+        hits = (
+            self._automaton.iter(low)
+            if windows is None
+            else itertools.chain.from_iterable(self._automaton.iter(low, a, b) for a, b in windows)
+        )
+        for last, (length, forms) in hits:
             end = last + 1
-            start = end - len(key)
+            start = end - length
             if start > 0 and low[start - 1].isalnum():
                 continue
             if end < size and low[end].isalnum():
@@ -241,47 +255,60 @@ class MentionFinder:
         return out
 
     def _pick(
-        self, norm: str, start: int, end: int, forms: tuple[SurfaceForm, ...], on: date | None
+        self,
+        norm: str,
+        start: int,
+        end: int,
+        forms: tuple[tuple[SurfaceForm, str | None], ...],
+        on: date | None,
     ) -> SurfaceForm | None:
-        written = norm[start:end]
+        first = norm[start]
+        capitalised = first.isupper() or not first.isalpha()
         fitting: list[SurfaceForm] = []
-        for form in forms:
+        for form, exact in forms:
+            if exact is not None:
+                if norm[start:end] != exact:
+                    continue
+            elif not capitalised:
+                continue  # "turkey", "china": the bird and the porcelain
             if form.kind is FormKind.LEADER and form.leader and not form.leader.in_office(on):
                 continue
-            if _case_sensitive(form):
-                if written != normalize(form.text):
-                    continue
-            elif not (written[0].isupper() or not written[0].isalpha()):
-                continue  # "turkey", "china": the bird and the porcelain
             fitting.append(form)
         if not fitting:
             return None
         codes = {f.code for f in fitting}
         if len(codes) > 1:
-            return SurfaceForm(written, FormKind.AMBIGUOUS, None)
+            return SurfaceForm(norm[start:end], FormKind.AMBIGUOUS, None)
         return fitting[0]
 
     def _is_state(self, norm: str, start: int, end: int, form: SurfaceForm) -> bool:
-        prev = _PREV_WORD.search(norm, max(0, start - 40), start)
-        nxt = _NEXT_WORD.match(norm, end, min(len(norm), end + 40))
-        prev_word = prev.group(1) if prev and prev.end() == start else ""
-        next_word = nxt.group(1) if nxt else ""
+        # The neighbouring words are looked at only when a rule needs them: most mentions
+        # are followed by a lower-case word and need no look at all.
+        capital_next = norm[end + 1 : end + 2].isupper() and norm[end : end + 1] == " "
         if form.kind in (FormKind.NAME, FormKind.ALIAS, FormKind.DEMONYM, FormKind.CAPITAL):
-            if next_word in self.geographic:
+            if capital_next and _next_word(norm, end) in self.geographic:
                 return False  # the Indian Ocean, the Korean Peninsula
-            if re.search(
-                r"\b(?:Sea|Gulf|Bay|Strait|Straits) of\s+$", norm[max(0, start - 12) : start]
+            if norm[max(0, start - 3) : start] == "of " and _SEA_OF.search(
+                norm, max(0, start - 12), start
             ):
                 return False  # the Sea of Japan, the Gulf of Mexico
         if form.text in self.person_names or (
             form.kind is FormKind.LEADER and " " not in form.text
         ):
+            prev = _PREV_WORD.search(norm, max(0, start - 40), start)
+            prev_word = prev.group(1) if prev and prev.end() == start else ""
+            next_word = _next_word(norm, end) if capital_next else ""
             # Part of a longer proper name: George Washington, Jordan Peterson, Hunter Biden.
             if _capitalised_word(prev_word) and not prev_word.endswith("'s"):
                 return False
             if form.kind is not FormKind.LEADER and _capitalised_word(next_word):
                 return False
         return True
+
+
+def _next_word(norm: str, end: int) -> str:
+    found = _NEXT_WORD.match(norm, end, min(len(norm), end + 40))
+    return found.group(1) if found else ""
 
 
 def _case_sensitive(form: SurfaceForm) -> bool:

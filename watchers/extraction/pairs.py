@@ -11,7 +11,9 @@ countries", "bilateral").
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from watchers.countries import FormKind
 from watchers.extraction.lexicon import Lexicon
@@ -21,55 +23,22 @@ from watchers.extraction.text import QUOTES, Token
 
 Codes = tuple[str, str]
 
-_REGARD_VERBS = frozenset(
-    {
-        "regards",
-        "regarded",
-        "regard",
-        "considers",
-        "considered",
-        "consider",
-        "views",
-        "viewed",
-        "view",
-        "sees",
-        "saw",
-        "see",
-        "deems",
-        "deemed",
-        "treats",
-        "treated",
-        "recognizes",
-        "recognises",
-        "recognized",
-        "recognised",
-        "counts",
-        "counted",
-    }
-)
-_GRANT_VERBS = frozenset(
-    {
-        "granted",
-        "grants",
-        "grant",
-        "accorded",
-        "accords",
-        "accord",
-        "gave",
-        "gives",
-        "given",
-        "extended",
-        "extends",
-        "offered",
-        "offers",
-        "conferred",
-        "confers",
-        "awarded",
-        "bestowed",
-    }
-)
+# Verbs of "A regards B as X" and "A granted X to B".
+_REGARD_WORDS = """
+regards regarded regard considers considered consider views viewed view sees saw see deems
+deemed treats treated recognizes recognises recognized recognised counts counted calls
+called call describes described describe terms termed names named hails hailed labels
+labelled labeled dubs dubbed
+"""
+_GRANT_WORDS = """
+granted grants grant accorded accords accord gave gives given extended extends offered
+offers conferred confers awarded bestowed
+"""
+_ROLE_HEADS = frozenset({"ally", "allies", "neighbour", "neighbours", "neighbor", "neighbors"})
+_REGARD_VERBS = frozenset(_REGARD_WORDS.split())
+_GRANT_VERBS = frozenset(_GRANT_WORDS.split())
 _LIST_LEADS = frozenset(
-    {"such", "states", "countries", "nations", "partners", "as", "like", "including", "other"}
+    ["such", "states", "countries", "nations", "partners", "as", "like", "including", "other"]
 )
 
 
@@ -112,15 +81,49 @@ class Sentence:
         return lo, hi
 
 
-@dataclass(frozen=True)
 class Context:
-    """What the passage says around a sentence."""
+    """What the passage says around a sentence; each part is worked out only when asked."""
 
-    previous: Codes | None
-    following: Codes | None
-    speaker: str | None
-    topic: Codes | None = None
-    """The pair of the sentence just before, when it speaks of their relations."""
+    def __init__(
+        self,
+        previous: Callable[[], Codes | None],
+        following: Callable[[], Codes | None],
+        speaker: Callable[[], str | None],
+        topic: Callable[[], Codes | None],
+    ) -> None:
+        self._parts = {"previous": previous, "following": following, "topic": topic}
+        self._speaker = speaker
+
+    @classmethod
+    def of(
+        cls,
+        previous: Codes | None = None,
+        following: Codes | None = None,
+        speaker: str | None = None,
+        topic: Codes | None = None,
+    ) -> Context:
+        """A context of known values."""
+        return cls(lambda: previous, lambda: following, lambda: speaker, lambda: topic)
+
+    @cached_property
+    def previous(self) -> Codes | None:
+        """The pair named in the nearest sentence before."""
+        return self._parts["previous"]()
+
+    @cached_property
+    def following(self) -> Codes | None:
+        """The pair named in the sentence after."""
+        return self._parts["following"]()
+
+    @cached_property
+    def topic(self) -> Codes | None:
+        """The pair of the sentence just before, when it speaks of their relations."""
+        return self._parts["topic"]()
+
+    @cached_property
+    def speaker(self) -> str | None:
+        """Who spoke last in the passage."""
+        return self._speaker()
 
 
 class PairResolver:
@@ -149,7 +152,11 @@ class PairResolver:
             if targets:
                 owners = self._owners(s, p, with_at, targets, ctx)
                 return _cross(owners, targets)
-        if any(lo <= o < hi for o in s.orgs):
+        # "key partners for the United States", "a strategic partner of Ethiopia"
+        role = self._role_of(s, p, lo, ctx)
+        if role is not None:
+            return role
+        if any(lo <= o < hi and not self._org_modifies(s, o, p) for o in s.orgs):
             return []  # a group is a side here ("ASEAN accorded ... to China and Australia")
         granted = self._granted(s, p, lo, hi)
         if granted is not None:
@@ -175,13 +182,14 @@ class PairResolver:
             return [pair_of(*sorted(codes))]
         if len(codes) > 2:
             return []
-        speaker = s.speaker or ctx.speaker
         if len(codes) == 1:
             (only,) = codes
+            first_person = self._first_person(s, p)
             for known in (ctx.previous, ctx.following):
-                if known and only in known and (s.cue or speaker in known):
+                if known and only in known and (s.cue or (s.speaker or ctx.speaker) in known):
                     return [known]
-            if speaker and speaker != only and self._first_person(s, p):
+            speaker = s.speaker or ctx.speaker
+            if speaker and speaker != only and first_person:
                 return [pair_of(only, speaker)]
             return []
         if s.cue or self._first_person(s, p):
@@ -200,6 +208,8 @@ class PairResolver:
                 break
         if verb is None:
             return None
+        if any(verb < t < p.end for t, _ in s.compounds):
+            return None  # "called the U.S.-Japan alliance ...": the compound names the pair
         objects = [m.code for m, t in s.states if verb < t < p.start and m.code]
         subjects = [m.code for m, t in s.states if lo <= t < verb and m.code]
         if not objects and verb >= 3 and toks[verb - 1].low in ("which", "whom"):
@@ -215,8 +225,10 @@ class PairResolver:
                 if inner and outer and inner[-1] != outer[-1]:
                     return [pair_of(inner[-1], outer[-1])]
             return None
-        if subjects and subjects[-1] != objects[0]:
-            return [pair_of(subjects[-1], objects[0])]
+        if subjects:
+            # "Mongolia calls Russia and China its eternal neighbours": one pair each
+            targets, _ = self._list_after(s, verb + 1)
+            return _cross([subjects[-1]], targets or objects[:1]) or None
         return None
 
     def _granted(self, s: Sentence, p: Phrase, lo: int, hi: int) -> list[Codes] | None:
@@ -244,6 +256,33 @@ class PairResolver:
         if not givers:
             return None
         return _cross([givers[-1]], targets)
+
+    def _role_of(self, s: Sentence, p: Phrase, lo: int, ctx: Context) -> list[Codes] | None:
+        """ "A and B are key partners for C": each subject with the state after of/for/to."""
+        if not any(h in self.lex.person_heads or h in _ROLE_HEADS for h in p.heads):
+            return None
+        toks = s.toks
+        j = _skip(toks, p.end, QUOTES)
+        if j >= len(toks) or toks[j].low not in ("of", "for", "to"):
+            return None
+        targets, blocked = self._list_after(s, j + 1)
+        if blocked:
+            return []
+        if not targets:
+            return None
+        coords = [c for t, c in s.coordinations if lo <= t < p.start]
+        if coords:
+            owners = [c for c in coords[-1] if c not in targets]
+        else:
+            owners = [m.code for m, t in s.states if lo <= t < p.start and m.code]
+            owners = [o for o in owners[-1:] if o not in targets]
+        return _cross(owners, targets) or None
+
+    def _org_modifies(self, s: Sentence, o: int, p: Phrase) -> bool:
+        """ "a key NATO ally": the group names the kind of ally, not a side."""
+        return p.start <= o + 1 <= p.head and all(
+            s.toks[k].low[:1].isalpha() for k in range(o + 1, p.head + 1)
+        )
 
     def _between(self, s: Sentence, k: int, ctx: Context) -> list[Codes]:
         toks = s.toks
@@ -347,14 +386,17 @@ class PairResolver:
                 j -= 1
                 continue
             break
-        speaker = s.speaker or ctx.speaker
+
+        def speaker() -> str | None:
+            return s.speaker or ctx.speaker
+
         if j >= 0:
             w = toks[j].low
             possessor = [m.code for m, t in s.states if t == j and m.code]
             if possessor and possessor[0] not in targets:
                 return [possessor[0]]
-            if w == "our" and speaker and speaker not in targets:
-                return [speaker]
+            if w == "our" and speaker() and speaker() not in targets:
+                return [speaker() or ""]
             if w == "their":
                 coords = [c for t, c in s.coordinations if t < anchor]
                 if coords:
@@ -364,8 +406,9 @@ class PairResolver:
         before = [m.code for m, t in s.states if t < anchor and m.code and m.code not in targets]
         if before:
             return [before[0]]
-        if speaker and speaker not in targets:
-            return [speaker]
+        said_by = speaker()
+        if said_by and said_by not in targets:
+            return [said_by]
         after = [m.code for m, t in s.states if t > anchor and m.code and m.code not in targets]
         if len(set(after)) == 1:
             return [after[0]]

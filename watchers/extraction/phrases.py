@@ -11,12 +11,15 @@ from dataclasses import dataclass
 from watchers.extraction.lexicon import Lexicon
 from watchers.extraction.text import QUOTES, Token
 
+# Marks in the per-token country list: a state's mention is 1, an organisation's is ORG.
+ORG = 2
 _AGE = re.compile(r"\d+-(?:year|years|decade|decades|century)(?:-old|-long)?")
 _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)")
 _PERSONAL = frozenset({"his", "her", "my", "your"})
 _ARTICLES = frozenset({"a", "an", "the"})
 # "relations of comprehensive partnership": the label is what follows "of".
 _NO_TAIL = frozenset({"relations", "relationship", "ties"})
+_TRADE_WORDS = frozenset({"economic", "trade", "investment", "free-trade", "commercial"})
 _DOC_TITLES = frozenset({"treaty", "agreement", "convention", "pact", "accord"})
 
 
@@ -46,6 +49,7 @@ class PhraseFinder:
     def __init__(self, lex: Lexicon) -> None:
         self.lex = lex
         self._phrases = [tuple(p.split()) for p in lex.phrases]
+        self._phrase_starts = frozenset(p[0] for p in self._phrases)
 
     def kind(self, low: str, cased: str) -> str | None:
         """How a word may act before a head: qual, neutral, adverb, reject or None."""
@@ -79,7 +83,7 @@ class PhraseFinder:
             return "adverb"
         return None
 
-    def find(self, toks: list[Token], cased: list[str], country: list[bool]) -> list[Phrase]:
+    def find(self, toks: list[Token], cased: list[str], country: list[int]) -> list[Phrase]:
         """Every qualifying descriptor phrase in the sentence."""
         lex = self.lex
         out: list[Phrase] = []
@@ -120,6 +124,8 @@ class PhraseFinder:
                 continue
             if self._inside_document_title(toks, cased, run.start):
                 continue
+            if self._trade_document(toks, run.start, end):
+                continue
             if _source_of_another(toks, run.start, out):
                 continue
             consumed.update(range(i + 1, end))  # heads inside a tail ("model of friendship")
@@ -127,7 +133,7 @@ class PhraseFinder:
         out.extend(self._fixed(toks, out))
         return _merge_relations_of(toks, out, lex)
 
-    def _left(self, toks: list[Token], cased: list[str], country: list[bool], i: int) -> _Run:
+    def _left(self, toks: list[Token], cased: list[str], country: list[int], i: int) -> _Run:
         lex = self.lex
         run = _Run(i)
         low = toks[i].low
@@ -140,6 +146,10 @@ class PhraseFinder:
         while j >= 0:
             t = toks[j]
             if t.low in QUOTES:
+                j -= 1
+                continue
+            if country[j] == ORG and run.start == j + 1 and j + 1 < i + 1:
+                run.start = j  # "a key NATO ally": the group names the kind of ally
                 j -= 1
                 continue
             if country[j]:
@@ -160,6 +170,12 @@ class PhraseFinder:
                     run.qualifying = True
                     run.strong = run.strong or t.low in lex.strong
                     run.level = run.level or t.low in lex.level_modifiers
+                j -= 1
+                continue
+            if k == "adverb" and not has_mod and t.low not in lex.adverbs:
+                # an -ly word right before the noun is an adjective: "neighbourly relations"
+                k = "qual"
+                run.start, has_mod, run.qualifying = j, True, True
                 j -= 1
                 continue
             if k == "adverb" and has_mod:
@@ -283,6 +299,13 @@ class PhraseFinder:
             return run.strong
         return run.qualifying or tail
 
+    def _trade_document(self, toks: list[Token], start: int, end: int) -> bool:
+        """ "a Comprehensive Economic Partnership Agreement": a trade deal's name."""
+        j = _skip_quotes(toks, end)
+        if j >= len(toks) or toks[j].low not in self.lex.documents:
+            return False
+        return any(t.low in _TRADE_WORDS for t in toks[start:end])
+
     def _inside_document_title(self, toks: list[Token], cased: list[str], start: int) -> bool:
         """True inside "Treaty of Peace, Friendship and Cooperation" and the like."""
         j = start - 1
@@ -300,8 +323,10 @@ class PhraseFinder:
     def _fixed(self, toks: list[Token], found: list[Phrase]) -> list[Phrase]:
         """Fixed phrases ("golden age", "no limits") outside any phrase already found."""
         out: list[Phrase] = []
-        taken = {k for p in found for k in range(p.start, p.end)}
         lows = [t.low for t in toks]
+        if self._phrase_starts.isdisjoint(lows):
+            return out
+        taken = {k for p in found for k in range(p.start, p.end)}
         for words in self._phrases:
             size = len(words)
             for i in range(len(lows) - size + 1):

@@ -50,6 +50,7 @@ _SAME_LENGTH = str.maketrans(
 
 QUOTES = frozenset({'"', "'"})
 _LINES = re.compile(r"[^\n]+")
+_INNER_END = re.compile(r"[.!?][\"')\]]*\s+\S")
 _TOKEN = re.compile(r"[^\W_]+(?:['-][^\W_]+)*|[^\w\s]")
 
 
@@ -74,13 +75,25 @@ def lower(text: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
-def sentence_spans(norm: str) -> list[tuple[int, int]]:
+def line_spans(norm: str) -> list[tuple[int, int]]:
+    """Offsets of the non-empty lines (paragraphs, headlines) of a text."""
+    return [m.span() for m in _LINES.finditer(norm) if not m.group().isspace()]
+
+
+def sentence_spans(norm: str, lines: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
     """Sentence offsets: each line is split by nupunkt; lines never join."""
     spans: list[tuple[int, int]] = []
-    for line in _LINES.finditer(norm):
-        base = line.start()
-        chunk = line.group()
-        if not chunk.strip():
+    for base, line_end in line_spans(norm) if lines is None else lines:
+        chunk = norm[base:line_end]
+        if not _INNER_END.search(chunk):
+            # no sentence end inside the line: one sentence, no need to ask the splitter
+            s, e = 0, len(chunk)
+            while s < e and chunk[s].isspace():
+                s += 1
+            while e > s and chunk[e - 1].isspace():
+                e -= 1
+            if e > s:
+                spans.append((base + s, base + e))
             continue
         try:
             parts = nupunkt.sent_spans(chunk)
@@ -98,4 +111,5 @@ def sentence_spans(norm: str) -> list[tuple[int, int]]:
 
 def tokens(low: str, start: int, end: int) -> list[Token]:
     """Tokens of ``low[start:end]`` with offsets into the whole text."""
-    return [Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(low, start, end)]
+    make = tuple.__new__  # skips the named tuple's argument handling: tokens are many
+    return [make(Token, (m[0], m.start(), m.end())) for m in _TOKEN.finditer(low, start, end)]

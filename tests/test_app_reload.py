@@ -1,0 +1,118 @@
+"""Config edits reach a running app: applied when valid, refused (and logged) when not."""
+
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.app import App, ConfigFileWatcher, FeedSchedule, open_app
+from bot.config import load_config
+from bot.subscriptions import SubscriptionStore
+from tests.fakes import FakeClock, MarkerExtractor
+from watchers.countries import default_countries
+from watchers.watcher import FeedSpec
+
+CONFIG = """
+[store]
+path = "{store}"
+
+[[feeds]]
+name = "Desk"
+url = "http://desk.example/rss"
+
+[watch]
+pairs = [["India", "Russia"]]
+"""
+
+
+@pytest.fixture
+async def app(tmp_path: Path) -> AsyncIterator[App]:
+    path = tmp_path / "watchlist.toml"
+    path.write_text(CONFIG.replace("{store}", str(tmp_path / "s.sqlite3")), encoding="utf-8")
+    config = load_config(path, default_countries())
+    async with open_app(
+        config, extractor=MarkerExtractor(), console=None, clock=FakeClock()
+    ) as opened:
+        yield opened
+
+
+def edit(app: App, old: str, new: str) -> None:
+    text = app.config.path.read_text(encoding="utf-8")
+    app.config.path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+async def test_a_valid_edit_is_applied(app: App) -> None:
+    assert not app.watcher.is_watched("CHN-RUS")
+    edit(app, '["India", "Russia"]', '["India", "Russia"], ["China", "Russia"]')
+    edit(app, 'name = "Desk"', 'name = "Wire"')
+    assert app.reload()
+    assert app.watcher.is_watched("CHN-RUS")
+    assert [f.name for f in app.config.feeds] == ["Wire"]
+
+
+async def test_a_broken_edit_is_refused_and_the_old_config_kept(
+    app: App, caplog: pytest.LogCaptureFixture
+) -> None:
+    edit(app, '["India", "Russia"]', '["India", "Rusia"]')
+    with caplog.at_level(logging.ERROR):
+        assert not app.reload()
+    assert "config edit refused, still running on the previous one" in caplog.text
+    assert "watch.pairs[0]: unknown country 'Rusia'" in caplog.text
+    assert app.watcher.is_watched("IND-RUS")
+
+
+async def test_a_store_move_waits_for_a_restart(
+    app: App, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    edit(app, "s.sqlite3", "elsewhere.sqlite3")
+    with caplog.at_level(logging.WARNING):
+        assert app.reload()
+    assert "changes to [store] take effect after a restart" in caplog.text
+
+
+async def test_pairs_subscribed_from_chat_are_watched(tmp_path: Path) -> None:
+    from bot.app import Watchlist
+    from watchers.store import Store
+
+    store = Store.open(tmp_path / "s.sqlite3")
+    subscriptions = SubscriptionStore(store.connection)
+    subscriptions.ensure_schema()
+    watchlist = Watchlist(frozenset({"IND-RUS"}), subscriptions)
+    assert not watchlist("USA-VNM")
+    subscriptions.add("discord", "123", "USA-VNM", now=FakeClock().now())
+    assert watchlist("USA-VNM") and watchlist("IND-RUS")
+    store.close()
+
+
+async def test_schedule_changes_only_what_the_edit_changed() -> None:
+    scheduler = AsyncIOScheduler()
+    polled: list[object] = []
+
+    async def poll(feeds: object) -> None:
+        polled.append(feeds)
+
+    scheduler.start(paused=True)  # jobs are kept and replaced as in a running app
+    schedule = FeedSchedule(scheduler, poll)
+    a, b = FeedSpec("A", "http://a.example/rss"), FeedSpec("B", "http://b.example/rss")
+    schedule.apply([a, b])
+    first_a = scheduler.get_job("feed:A").next_run_time
+    schedule.apply([a, FeedSpec("B", "http://b.example/rss", poll_interval=60)])
+    assert scheduler.get_job("feed:A").next_run_time == first_a
+    assert scheduler.get_job("feed:B").trigger.interval.total_seconds() == 60
+    schedule.apply([a])
+    assert scheduler.get_job("feed:B") is None
+    scheduler.shutdown(wait=False)
+
+
+def test_the_file_watcher_notices_edits(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text("a = 1\n")
+    watcher = ConfigFileWatcher(path)
+    assert not watcher.changed()
+    path.write_text("a = 22\n")
+    assert watcher.changed()
+    assert not watcher.changed()
+    path.unlink()
+    assert not watcher.changed()  # a file being replaced is not an edit yet
