@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date
 from pathlib import Path
 
 import pytest
@@ -57,3 +57,16 @@ def test_seed_article_quotes_the_sentence(found: list[Extraction]) -> None:
     for x in found:
         assert x.span is None or x.sentence[x.span[0] : x.span[1]] == x.descriptor
         assert x.descriptor.lower() in " ".join(x.sentence.replace('"', "").split()).lower()
+
+
+def test_a_timestamp_dates_leaders_like_a_date() -> None:
+    from datetime import datetime
+
+    text = "Putin and Modi praised their special and privileged strategic partnership."
+    at = datetime(2025, 1, 26, 9, 0, tzinfo=UTC)
+    found = default_extractor().extract(text, on=at)
+    assert [(x.pair.key, x.canonical) for x in found] == [
+        ("IND-RUS", "special and privileged strategic partnership")
+    ]
+    # in 1990 neither name stood for a state
+    assert default_extractor().extract(text, on=datetime(1990, 1, 1)) == []

@@ -271,6 +271,8 @@ FIX: dict[str, dict[str, object]] = {
     },
     "CPV": {"name": "Cape Verde", "aliases": ["Cabo Verde"], "demonyms": ["Cape Verdean"]},
     "CUB": {"capitals": ["Havana"]},
+    "DJI": {"demonyms": ["Djiboutian"]},
+    "TJK": {"demonyms": ["Tajik", "Tajikistani"]},
     "CZE": {"name": "Czechia", "aliases": ["Czech Republic"], "prefixes": ["Czecho"]},
     "DEU": {"demonyms": ["German"], "prefixes": ["Germano"], "capitals": ["Berlin"]},
     "DMA": {"demonyms": [], "capitals": []},
@@ -435,8 +437,49 @@ FIX: dict[str, dict[str, object]] = {
     "ZWE": {"capitals": ["Harare"]},
 }
 
+# Demonyms news uses besides countryinfo's one.
+MORE_DEMONYMS: dict[str, list[str]] = {
+    "ARG": ["Argentine"],
+    "AZE": ["Azeri"],
+    "BFA": ["Burkinabè"],
+    "BLR": ["Belarussian", "Belorussian"],
+    "BWA": ["Botswanan"],
+    "ECU": ["Ecuadorian"],
+    "ISL": ["Icelandic"],
+    "KAZ": ["Kazakh"],
+    "KGZ": ["Kyrgyzstani"],
+    "LUX": ["Luxembourgish"],
+    "MDV": ["Maldivian"],
+    "NPL": ["Nepali"],
+    "SLV": ["Salvadorean"],
+    "SUR": ["Surinamese"],
+    "SVK": ["Slovakian"],
+    "SVN": ["Slovenian"],
+    "TKM": ["Turkmenistani"],
+    "UZB": ["Uzbek"],
+}
+
 # Alternative spellings from countryinfo that mislead in running text.
-DROP_ALIASES = {"Congo", "Korea", "Lao", "Georgia", "Sakartvelo", "Éire"}
+DROP_ALIASES = {
+    "Congo",
+    "Korea",
+    "Lao",
+    "Georgia",
+    "Sakartvelo",
+    "Éire",
+    # English words, first names, demonyms or fragments rather than names of the state
+    "Island",
+    "Thai",
+    "Prathet",
+    "Togolese",
+    "Montenegrin",
+    "Mexicanos",
+    "Portuguesa",
+    "Dominique",
+    "Viti",
+    "Nippon",
+    "Nihon",
+}
 
 
 def latin(text: str) -> bool:
@@ -481,7 +524,8 @@ def build(code: str, status: str) -> dict[str, object]:
         if form not in aliases and form != name:
             aliases.append(form)
     demonym = str(data.get("demonym") or "")
-    demonyms = fix.get("demonyms", [d.strip() for d in demonym.split(",") if d.strip()])
+    demonyms = list(fix.get("demonyms", [d.strip() for d in demonym.split(",") if d.strip()]))  # type: ignore[call-overload]
+    demonyms += [d for d in MORE_DEMONYMS.get(code, []) if d not in demonyms]
     capital = str(data.get("capital") or "")
     capitals = fix.get("capitals", [capital] if capital else [])
     return {

@@ -112,6 +112,7 @@ class Exclusions:
 
     person_names: frozenset[str] = frozenset()
     geographic: frozenset[str] = frozenset()
+    corporate: frozenset[str] = frozenset()
 
 
 def fold(text: str) -> str:
@@ -230,6 +231,7 @@ class CountryTable:
             others.get("person_names", []), "not_countries.toml", "person_names", problems
         )
         geo = _strings(others.get("geographic", []), "not_countries.toml", "geographic", problems)
+        firms = _strings(others.get("corporate", []), "not_countries.toml", "corporate", problems)
         ambiguous: dict[str, tuple[str, ...]] = {}
         raw_ambiguous = others.get("ambiguous", {})
         if not isinstance(raw_ambiguous, dict):
@@ -251,7 +253,7 @@ class CountryTable:
             organizations=tuple(orgs),
             not_countries=tuple(phrases),
             ambiguous=ambiguous,
-            exclusions=Exclusions(frozenset(persons), frozenset(geo)),
+            exclusions=Exclusions(frozenset(persons), frozenset(geo), frozenset(firms)),
         )
 
 

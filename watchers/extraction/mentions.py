@@ -175,6 +175,9 @@ _FUNCTION_CAPS = frozenset(
 )
 _PREV_WORD = re.compile(r"([^\W\d_][\w.']*)\s+$")
 _NEXT_WORD = re.compile(r"\s+([^\W\d_][\w]*)")
+_PLACE_KINDS = frozenset(
+    {FormKind.NAME, FormKind.ALIAS, FormKind.ABBREVIATION, FormKind.DEMONYM, FormKind.CAPITAL}
+)
 _SEA_OF = re.compile(r"\b(?:Sea|Gulf|Bay|Strait|Straits) of\s+$")
 
 
@@ -199,6 +202,7 @@ class MentionFinder:
         self.table = table
         self.person_names = frozenset(table.exclusions.person_names)
         self.geographic = frozenset(table.exclusions.geographic)
+        self.corporate = frozenset(table.exclusions.corporate)
         automaton = ahocorasick.Automaton()
         grouped: dict[str, list[SurfaceForm]] = {}
         for form in table.surface_forms():
@@ -221,11 +225,14 @@ class MentionFinder:
         """Every accepted mention in the text (or in the sorted ``windows``), in order."""
         candidates: list[tuple[int, int, SurfaceForm]] = []
         size = len(low)
-        hits = (
-            self._automaton.iter(low)
-            if windows is None
-            else itertools.chain.from_iterable(self._automaton.iter(low, a, b) for a, b in windows)
-        )
+        if windows is None:
+            hits = self._automaton.iter(low)
+        elif len(windows) == 1:
+            hits = self._automaton.iter(low, windows[0][0], windows[0][1])
+        else:
+            hits = itertools.chain.from_iterable(
+                self._automaton.iter(low, a, b) for a, b in windows
+            )
         for last, (length, forms) in hits:
             end = last + 1
             start = end - length
@@ -236,7 +243,9 @@ class MentionFinder:
             form = self._pick(norm, start, end, forms, on)
             if form is not None:
                 candidates.append((start, end, form))
-        candidates.sort(key=lambda c: (c[0], c[0] - c[1]))
+        if not candidates:
+            return []
+        candidates.sort(key=_longest_first)
         chosen: list[tuple[int, int, SurfaceForm]] = []
         last_end = -1
         for start, end, form in candidates:
@@ -285,9 +294,12 @@ class MentionFinder:
         # The neighbouring words are looked at only when a rule needs them: most mentions
         # are followed by a lower-case word and need no look at all.
         capital_next = norm[end + 1 : end + 2].isupper() and norm[end : end + 1] == " "
-        if form.kind in (FormKind.NAME, FormKind.ALIAS, FormKind.DEMONYM, FormKind.CAPITAL):
-            if capital_next and _next_word(norm, end) in self.geographic:
+        if form.kind in _PLACE_KINDS:
+            following = _next_word(norm, end) if capital_next else ""
+            if following in self.geographic:
                 return False  # the Indian Ocean, the Korean Peninsula
+            if following in self.corporate:
+                return False  # U.S. Steel, Japan Airlines, China Daily
             if norm[max(0, start - 3) : start] == "of " and _SEA_OF.search(
                 norm, max(0, start - 12), start
             ):
@@ -304,6 +316,10 @@ class MentionFinder:
             if form.kind is not FormKind.LEADER and _capitalised_word(next_word):
                 return False
         return True
+
+
+def _longest_first(c: tuple[int, int, SurfaceForm]) -> tuple[int, int]:
+    return (c[0], c[0] - c[1])
 
 
 def _next_word(norm: str, end: int) -> str:

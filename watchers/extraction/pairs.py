@@ -446,7 +446,7 @@ class PairResolver:
         return []
 
     def _first_person(self, s: Sentence, p: Phrase) -> bool:
-        j = p.start - 1
+        j = min(p.start, p.head) - 1
         while j >= 0 and s.toks[j].low in QUOTES:
             j -= 1
         return j >= 0 and s.toks[j].low in ("our", "we", "us")

@@ -19,6 +19,27 @@ _PERSONAL = frozenset({"his", "her", "my", "your"})
 _ARTICLES = frozenset({"a", "an", "the"})
 # "relations of comprehensive partnership": the label is what follows "of".
 _NO_TAIL = frozenset({"relations", "relationship", "ties"})
+# "X is/remains Y": a characterisation split from its noun. The heads that take it, the
+# linking words, the adjectives that say how much a tie matters rather than what it is
+# ("the relationship is important"), and the words that may follow the adjectives.
+_PREDICATE_WORDS = """
+relations relationship ties friendship partnership alliance bond bonds
+"""
+_LINKING_WORDS = """
+is are remain remains has have been become becomes stay stays seem seems still now always truly
+"""
+_NOT_PREDICATE_WORDS = """
+important key crucial vital essential valuable major main primary only sole real true natural
+high higher highest priority
+"""
+_AFTER_PREDICATE_WORDS = """
+and but as in with for since despite after while because amid said says he she they
+according than to at on over
+"""
+_PREDICATE_HEADS = frozenset(_PREDICATE_WORDS.split())
+_LINKING = frozenset(_LINKING_WORDS.split())
+_NOT_PREDICATES = frozenset(_NOT_PREDICATE_WORDS.split())
+_AFTER_PREDICATE = frozenset(_AFTER_PREDICATE_WORDS.split())
 _TRADE_WORDS = frozenset({"economic", "trade", "investment", "free-trade", "commercial"})
 _DOC_TITLES = frozenset({"treaty", "agreement", "convention", "pact", "accord"})
 
@@ -131,6 +152,7 @@ class PhraseFinder:
             consumed.update(range(i + 1, end))  # heads inside a tail ("model of friendship")
             out.append(Phrase(run.start, end, i, tuple(heads)))
         out.extend(self._fixed(toks, out))
+        out.extend(self._predicates(toks, cased, country, out))
         return _merge_relations_of(toks, out, lex)
 
     def _left(self, toks: list[Token], cased: list[str], country: list[int], i: int) -> _Run:
@@ -219,6 +241,13 @@ class PhraseFinder:
                     continue
                 if k < n and toks[k].low == "no-limits":
                     end, took = k + 1, True
+                    continue
+                # "community with a shared future"
+                shared = self._tail_phrase(toks, j + 1)
+                if shared is not None and any(
+                    t.low in ("shared", "common") for t in toks[j + 1 : shared]
+                ):
+                    end, took = shared, True
                     continue
                 break
             if w in ("of", "for") and toks[i].low not in _NO_TAIL:
@@ -319,6 +348,52 @@ class PhraseFinder:
             j -= 1
             steps += 1
         return False
+
+    def _predicates(
+        self, toks: list[Token], cased: list[str], country: list[int], found: list[Phrase]
+    ) -> list[Phrase]:
+        """ "Our friendship is unbreakable": the characterising words split from the noun."""
+        lex = self.lex
+        out: list[Phrase] = []
+        taken = {k for p in found for k in range(p.start, p.end) if p.end - p.start > 1}
+        n = len(toks)
+        for i, t in enumerate(toks):
+            if t.low not in _PREDICATE_HEADS or i in taken or country[i]:
+                continue
+            j = i + 1
+            if j < n and toks[j].low in ("with", "between"):
+                # "our alliance with Japan is ironclad": skip the partner named in between
+                k = j + 1
+                while k < n and k < j + 8 and (country[k] or toks[k].low in ("and", "the")):
+                    k += 1
+                if k > j + 1:
+                    j = k
+            linking = j
+            while j < n and toks[j].low in _LINKING:
+                j += 1
+            if j == linking:
+                continue
+            start = j
+            while j < n and toks[j].low in lex.adverbs:
+                j += 1
+            words_end = j
+            has_adjective = False
+            while j < n:
+                w = toks[j].low
+                if self.kind(w, cased[j]) == "qual" and w not in lex.heads | _NOT_PREDICATES:
+                    has_adjective, j = True, j + 1
+                    words_end = j
+                elif w in ("and", ",") and has_adjective:
+                    j += 1
+                else:
+                    break
+            if not has_adjective or any(k in taken for k in range(start, words_end)):
+                continue
+            nxt = toks[words_end].low if words_end < n else "."
+            if nxt[:1].isalnum() and nxt not in _AFTER_PREDICATE:
+                continue  # "relations are good partners" is found at its own head
+            out.append(Phrase(start, words_end, i, (t.low,)))
+        return out
 
     def _fixed(self, toks: list[Token], found: list[Phrase]) -> list[Phrase]:
         """Fixed phrases ("golden age", "no limits") outside any phrase already found."""
