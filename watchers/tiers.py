@@ -291,7 +291,7 @@ def parse_lexicon(raw: dict[str, Any], file: str = "tiers.toml") -> Lexicon:
         "generic.phrases",
         bad,
     )
-    generic_table = raw.get("generic") if isinstance(raw.get("generic"), dict) else {}
+    generic_table: dict[str, Any] = raw["generic"] if isinstance(raw.get("generic"), dict) else {}
     heads = _strings(generic_table.get("heads", []), "generic.heads", bad)
     modifiers = _strings(generic_table.get("modifiers", []), "generic.modifiers", bad)
     if isinstance(raw.get("generic"), dict):
