@@ -95,12 +95,13 @@ class App:
         results = await self.watcher.poll_all(feeds if feeds is not None else self.config.feeds)
         for result in results:
             await self._report(result)
-        await self.flush_digests()
+        await self.send_waiting()
         return results
 
-    async def flush_digests(self) -> None:
-        """Send the chat digests that are due."""
+    async def send_waiting(self) -> None:
+        """Retry the chat alerts that wait for a platform, then send the digests that are due."""
         if self.chat is not None:
+            await self.chat.retry_waiting()
             await self.chat.flush_digests()
 
     async def _report(self, result: PollResult) -> None:
@@ -191,7 +192,7 @@ class App:
         )
         if self.chat is not None:
             scheduler.add_job(
-                self.flush_digests,
+                self.send_waiting,
                 IntervalTrigger(seconds=DIGEST_CHECK_SECONDS, timezone=UTC),
                 id="digests",
                 coalesce=True,

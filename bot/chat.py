@@ -5,6 +5,10 @@ missing is not started, with one log line saying so; Discord channels with a web
 config need no token. With ``serve_commands`` (``run``) the Discord bot joins the gateway
 and the Slack app listens, so ``/watch`` is answered; without it (``poll --once``) only the
 REST senders are opened, to post and edit alerts.
+
+An alert a platform did not take (it was down) waits in the store; ``Chat.retry_waiting``,
+called after each poll and every minute, sends those whose time has come, the way
+``Chat.flush_digests`` sends the digests that are due.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from bot.discord.notifier import DiscordNotifier
 from bot.pair_history import StorePairHistory
 from bot.render.digest import render_digest_slack
 from bot.render.slack import render_slack
-from bot.router import Notifier, PayloadNotifier, Router, RouteStore, channels_from
+from bot.router import Notifier, PayloadNotifier, Router, RouteStore
 from bot.routing import Channel
 from bot.slack.app import SlackApp, SlackSecrets, make_delivery
 from bot.subscriptions import SubscriptionStore, config_subscriptions
@@ -53,6 +57,10 @@ class Chat:
     async def flush_digests(self) -> int:
         """Send the digests that are due; returns how many went out."""
         return await self.router.flush_digests(self._pair)
+
+    async def retry_waiting(self) -> int:
+        """Try again the alerts a platform did not take, whose time has come."""
+        return await self.router.retry_waiting(self._pair)
 
     def _pair(self, pair_key: str) -> Pair | None:
         first, _, second = pair_key.partition("-")
@@ -101,7 +109,7 @@ async def open_chat(
         router = Router(
             routes=routes,
             history=store,
-            channels=channels_from(subscriptions),
+            channels=subscriptions.route_channels,
             notifiers=notifiers,
             clock=clock,
             on_gone=on_gone,

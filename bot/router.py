@@ -6,29 +6,47 @@ what each channel got (so an update edits the right message and a channel is ale
 when a change reaches its level), queues what waits for a digest, and remembers the last
 decision per channel and pair for "why". Its tables live next to the history store's, all
 named ``route_``.
+
+When a platform fails for a passing reason (down, overloaded, unreachable), the alert waits
+in ``route_retries`` and ``Router.retry_waiting`` tries it again on the schedule of
+``bot.routing.RETRY_AFTER``: oldest first, and in order per channel (a later alert for a
+channel that has one waiting lines up behind it). A retry sends the change as it is then,
+so an update that came while its alert waited is part of the one post.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time
+from enum import StrEnum
 from typing import Any, Protocol
 
 from bot.alert import Alert, alert_from_change
 from bot.render.digest import Digest
-from bot.routing import Action, Channel, Delivered, QuietHours, Route, digest_due, route
-from bot.subscriptions import SubscriptionStore
+from bot.routing import (
+    Action,
+    Channel,
+    Delivered,
+    QuietHours,
+    Route,
+    digest_due,
+    given_up,
+    next_try,
+    route,
+    waiting,
+)
 from watchers.errors import DeliveryError, StoreError
 from watchers.model import Change, Pair
 from watchers.ports import Clock
-from watchers.store import Store, StoredChange
+from watchers.store import Store
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS route_deliveries (
     platform TEXT NOT NULL,
@@ -67,14 +85,40 @@ CREATE TABLE IF NOT EXISTS route_channels (
     PRIMARY KEY (platform, channel)
 );
 """
+# Version 2: alerts a platform did not take, waiting to be tried again.
+_SCHEMA_2 = """
+CREATE TABLE IF NOT EXISTS route_retries (
+    platform TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    change_id TEXT NOT NULL,
+    pair_key TEXT NOT NULL,
+    queued_at TEXT NOT NULL,
+    failures INTEGER NOT NULL,
+    next_at TEXT NOT NULL,
+    error TEXT NOT NULL,
+    PRIMARY KEY (platform, channel, change_id)
+);
+"""
 
 
 def _iso(t: datetime) -> str:
     return t.astimezone(UTC).isoformat()
 
 
+@dataclass(frozen=True)
+class Waiting:
+    """An alert waiting for its channel's platform to take it."""
+
+    change_id: str
+    pair_key: str
+    failures: int
+    """Failed tries in a row; 0 for an alert that lined up behind another."""
+    next_at: datetime
+    error: str
+
+
 class RouteStore:
-    """What each channel got, what waits for its digest, and its last decision per pair."""
+    """What each channel got, what waits for its digest or a retry, and its last decisions."""
 
     def __init__(self, connection: sqlite3.Connection) -> None:
         self.connection = connection
@@ -91,6 +135,9 @@ class RouteStore:
                 if version < 1:
                     connection.executescript(_SCHEMA)
                     connection.execute("INSERT INTO route_schema VALUES (1)")
+                if version < 2:
+                    connection.executescript(_SCHEMA_2)
+                    connection.execute("INSERT INTO route_schema VALUES (2)")
         except sqlite3.Error as e:
             raise StoreError(f"cannot prepare the route tables: {e}") from e
 
@@ -188,6 +235,65 @@ class RouteStore:
                 [(platform, channel, cid) for cid in change_ids],
             )
 
+    def wait(self, channel: Channel, waits: Waiting, now: datetime) -> None:
+        """Put an alert at the back of the channel's retry line (it keeps its place if in)."""
+        with self.connection:
+            self.connection.execute(
+                """INSERT OR IGNORE INTO route_retries (platform, channel, change_id, pair_key,
+                   queued_at, failures, next_at, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                (
+                    channel.platform,
+                    channel.channel,
+                    waits.change_id,
+                    waits.pair_key,
+                    _iso(now),
+                    waits.failures,
+                    _iso(waits.next_at),
+                    waits.error,
+                ),
+            )
+
+    def failed_again(self, platform: str, channel: str, waits: Waiting) -> None:
+        """Note another failed try of a waiting alert, and when to try next."""
+        with self.connection:
+            self.connection.execute(
+                """UPDATE route_retries SET failures = ?, next_at = ?, error = ?
+                   WHERE platform = ? AND channel = ? AND change_id = ?""",
+                (
+                    waits.failures,
+                    _iso(waits.next_at),
+                    waits.error,
+                    platform,
+                    channel,
+                    waits.change_id,
+                ),
+            )
+
+    def waiting(self, platform: str, channel: str) -> list[Waiting]:
+        """The channel's retry line, first in line first."""
+        rows = self.connection.execute(
+            """SELECT change_id, pair_key, failures, next_at, error FROM route_retries
+               WHERE platform = ? AND channel = ? ORDER BY queued_at, rowid""",
+            (platform, channel),
+        ).fetchall()
+        return [Waiting(r[0], r[1], int(r[2]), datetime.fromisoformat(r[3]), r[4]) for r in rows]
+
+    def waiting_channels(self) -> list[tuple[str, str]]:
+        """Every (platform, channel) with alerts waiting, the longest-waiting first."""
+        rows = self.connection.execute(
+            """SELECT platform, channel FROM route_retries GROUP BY platform, channel
+               ORDER BY MIN(queued_at), platform, channel"""
+        ).fetchall()
+        return [(r[0], r[1]) for r in rows]
+
+    def done_waiting(self, platform: str, channel: str, change_id: str) -> None:
+        """Take an alert out of the retry line: sent, given up, or no longer wanted."""
+        with self.connection:
+            self.connection.execute(
+                "DELETE FROM route_retries WHERE platform = ? AND channel = ? AND change_id = ?",
+                (platform, channel, change_id),
+            )
+
     def set_quiet_hours(self, platform: str, channel: str, quiet: QuietHours | None) -> None:
         """Set (or with None, lift) a channel's quiet hours."""
         start = quiet.start.isoformat("minutes") if quiet else None
@@ -246,6 +352,15 @@ class Notifier(Protocol):
         ...
 
 
+class _Tried(StrEnum):
+    """How one retry went."""
+
+    SENT = "sent"
+    SETTLED = "settled"
+    """Not sent, and not waiting any more: muted, paused, unsubscribed, or held for a digest."""
+    FAILED = "failed"
+
+
 class Router:
     """Routes each change to the channels that watch its pair, by their controls."""
 
@@ -265,65 +380,184 @@ class Router:
         self.notifiers = notifiers
         self.clock = clock
         self.on_gone = on_gone
+        # Delivery, retries and digests read and write the same rows around their awaits:
+        # one at a time, so an update that lands while its alert is being retried is not lost.
+        self._turn = asyncio.Lock()
 
     async def deliver(self, change: Change) -> list[tuple[Channel, Route]]:
         """Route one change (or update of a change) to every channel watching its pair."""
         if change.change_id is None:
             raise ValueError("only stored changes (with change_id) can be routed")
-        now = self.clock.now()
-        alert = alert_from_change(change)
-        decided = []
-        for channel in self.channels(change.pair.key):
-            channel = self.routes.with_settings(channel)
-            delivered = self.routes.delivered(channel, change.change_id)
-            r = route(change, channel, delivered, now)
-            notifier = self.notifiers.get(channel.platform)
-            try:
-                if r.action is Action.POST and notifier is not None:
-                    ref = await notifier.post(channel.channel, alert)
-                    self.routes.record_delivery(channel, change, ref, now)
-                elif r.action is Action.UPDATE and notifier is not None and delivered:
-                    await notifier.update(channel.channel, delivered.message_ref, alert)
-                    self.routes.record_delivery(channel, change, None, now)
-                elif r.action is Action.QUEUE:
+        async with self._turn:
+            now = self.clock.now()
+            decided = []
+            for channel in self.channels(change.pair.key):
+                channel = self.routes.with_settings(channel)
+                delivered = self.routes.delivered(channel, change.change_id)
+                r = route(change, channel, delivered, now)
+                if r.action is Action.QUEUE:
                     self.routes.queue(channel, change, now)
-            except DeliveryError as e:
-                r = Route(Action.DROP, "not delivered", str(e))
-                if e.permanent:
-                    self.on_gone(channel, str(e))
-            self.routes.record_decision(channel, change, r, now)
-            decided.append((channel, r))
-        return decided
+                elif r.action in (Action.POST, Action.UPDATE):
+                    r = await self._send_or_line_up(channel, change, delivered, r, now)
+                self.routes.record_decision(channel, change, r, now)
+                decided.append((channel, r))
+            return decided
+
+    async def _send_or_line_up(
+        self, channel: Channel, change: Change, delivered: Delivered | None, r: Route, now: datetime
+    ) -> Route:
+        notifier = self.notifiers.get(channel.platform)
+        if notifier is None:
+            return Route(Action.DROP, "not delivered", f"{channel.platform} is not connected")
+        line = self.routes.waiting(channel.platform, channel.channel)
+        if not line:
+            r, _ = await self._send(notifier, channel, change, delivered, r, now, None)
+            return r
+        # Keep the channel's order: this alert goes after those already waiting. An update
+        # of an alert that waits keeps its place, and the retry sends the latest state.
+        first = line[0]
+        waits = Waiting(str(change.change_id), change.pair.key, 0, first.next_at, first.error)
+        self.routes.wait(channel, waits, now)
+        return waiting(first.error, first.next_at)
+
+    async def _send(
+        self,
+        notifier: Notifier,
+        channel: Channel,
+        change: Change,
+        delivered: Delivered | None,
+        r: Route,
+        now: datetime,
+        before: Waiting | None,
+    ) -> tuple[Route, bool]:
+        """Post or update as ``r`` says; the decision, and whether the platform took it."""
+        alert = alert_from_change(change)
+        try:
+            if r.action is Action.UPDATE and delivered is not None:
+                await notifier.update(channel.channel, delivered.message_ref, alert)
+                self.routes.record_delivery(channel, change, None, now)
+            else:
+                ref = await notifier.post(channel.channel, alert)
+                self.routes.record_delivery(channel, change, ref, now)
+        except DeliveryError as e:
+            return self._failed(channel, change, e, now, before), False
+        return r, True
+
+    def _failed(
+        self,
+        channel: Channel,
+        change: Change,
+        e: DeliveryError,
+        now: datetime,
+        before: Waiting | None,
+    ) -> Route:
+        """Pause a channel that is gone; otherwise the alert waits, or is given up at last."""
+        change_id = str(change.change_id)
+        if e.permanent:
+            self.routes.done_waiting(channel.platform, channel.channel, change_id)
+            self.on_gone(channel, str(e))
+            return Route(Action.DROP, "not delivered", str(e))
+        failures = 1 if before is None else before.failures + 1
+        next_at = next_try(failures, now)
+        if next_at is None:
+            self.routes.done_waiting(channel.platform, channel.channel, change_id)
+            log.warning(
+                "%s channel %s: gave up on the %s alert (change %s, “%s”) after %d tries: %s",
+                channel.platform,
+                channel.channel,
+                change.pair.key,
+                change_id,
+                change.after,
+                failures,
+                e.message,
+            )
+            return given_up(failures, e.message)
+        waits = Waiting(change_id, change.pair.key, failures, next_at, e.message)
+        if before is None:
+            self.routes.wait(channel, waits, now)
+        else:
+            self.routes.failed_again(channel.platform, channel.channel, waits)
+        return waiting(e.message, next_at)
+
+    async def retry_waiting(self, pair_of: Callable[[str], Pair | None]) -> int:
+        """Try again the alerts whose time has come, in order; returns how many went out."""
+        async with self._turn:
+            now = self.clock.now()
+            sent = 0
+            for platform, name in self.routes.waiting_channels():
+                notifier = self.notifiers.get(platform)
+                if notifier is None:
+                    continue  # not connected in this run: the line waits for a run that is
+                for w in self.routes.waiting(platform, name):
+                    if w.next_at > now:
+                        break
+                    tried = await self._retry(notifier, platform, name, w, pair_of, now)
+                    if tried is _Tried.FAILED:
+                        break  # the rest of the line waits behind it
+                    sent += tried is _Tried.SENT
+            return sent
+
+    async def _retry(
+        self,
+        notifier: Notifier,
+        platform: str,
+        name: str,
+        w: Waiting,
+        pair_of: Callable[[str], Pair | None],
+        now: datetime,
+    ) -> _Tried:
+        pair = pair_of(w.pair_key)
+        change = self.history.change(w.change_id, pair) if pair else None
+        channel = self._channel(platform, name, w.pair_key)
+        if change is None or channel is None:
+            # Unsubscribed while it waited (or the change is gone): nobody wants it now.
+            self.routes.done_waiting(platform, name, w.change_id)
+            return _Tried.SETTLED
+        # Decide again with the change as it is now: later sources, a mute, a pause, a digest.
+        delivered = self.routes.delivered(channel, w.change_id)
+        r = route(change, channel, delivered, now)
+        tried = _Tried.SETTLED
+        if r.action is Action.QUEUE:
+            self.routes.queue(channel, change, now)
+        elif r.action in (Action.POST, Action.UPDATE):
+            r, took = await self._send(notifier, channel, change, delivered, r, now, w)
+            tried = _Tried.SENT if took else _Tried.FAILED
+        if tried is not _Tried.FAILED:
+            self.routes.done_waiting(platform, name, w.change_id)
+        self.routes.record_decision(channel, change, r, now)
+        return tried
 
     async def flush_digests(self, pair_of: Callable[[str], Pair | None]) -> int:
         """Send every digest that is due now; returns how many went out."""
-        now = self.clock.now()
-        sent = 0
-        for platform, name in self.routes.queued_channels():
-            held = self.routes.queued(platform, name)
-            channel = self._channel(platform, name, held[0][1])
-            if channel is None:
-                continue
-            reason = digest_due(channel, held[0][2], now)
-            notifier = self.notifiers.get(platform)
-            if reason is None or notifier is None:
-                continue
-            alerts = []
-            for change_id, pair_key, _ in held:
-                pair = pair_of(pair_key)
-                change = self.history.change(change_id, pair) if pair else None
-                if change is not None:
-                    alerts.append(alert_from_change(change))
-            try:
-                await notifier.digest(name, Digest(reason, tuple(alerts)))
-            except DeliveryError as e:
-                log.warning("digest for %s:%s not delivered: %s", platform, name, e)
-                if e.permanent:
-                    self.on_gone(channel, str(e))
-                continue
-            self.routes.clear_queue(platform, name, [cid for cid, _, _ in held])
-            sent += 1
-        return sent
+        async with self._turn:
+            now = self.clock.now()
+            sent = 0
+            for platform, name in self.routes.queued_channels():
+                held = self.routes.queued(platform, name)
+                channel = self._channel(platform, name, held[0][1])
+                if channel is None:
+                    continue
+                reason = digest_due(channel, held[0][2], now)
+                notifier = self.notifiers.get(platform)
+                if reason is None or notifier is None:
+                    continue
+                alerts = []
+                for change_id, pair_key, _ in held:
+                    pair = pair_of(pair_key)
+                    change = self.history.change(change_id, pair) if pair else None
+                    if change is not None:
+                        alerts.append(alert_from_change(change))
+                try:
+                    await notifier.digest(name, Digest(reason, tuple(alerts)))
+                except DeliveryError as e:
+                    # The held alerts stay queued: the next flush tries the digest again.
+                    log.warning("digest for %s:%s not delivered: %s", platform, name, e)
+                    if e.permanent:
+                        self.on_gone(channel, str(e))
+                    continue
+                self.routes.clear_queue(platform, name, [cid for cid, _, _ in held])
+                sent += 1
+            return sent
 
     def _channel(self, platform: str, name: str, pair_key: str) -> Channel | None:
         for channel in self.channels(pair_key):
@@ -352,27 +586,7 @@ def why(
     return None
 
 
-# --- bridges to the subscription store, the platform outlets and the chat commands -----------
-
-
-def channels_from(subscriptions: SubscriptionStore) -> Callable[[str], list[Channel]]:
-    """The ``channels`` of a Router, read from the subscription store (paused ones too)."""
-
-    def channels(pair_key: str) -> list[Channel]:
-        return [
-            Channel(
-                platform=s.platform,
-                channel=s.channel,
-                pair_key=s.pair_key,
-                min_level=s.min_level,
-                muted_until=s.muted_until,
-                paused=s.paused_reason,
-                digest=s.digest,
-            )
-            for s in subscriptions.channels_for(pair_key, include_paused=True)
-        ]
-
-    return channels
+# --- the bridge to a platform outlet that takes payloads -------------------------------------
 
 
 class PayloadNotifier:
@@ -405,24 +619,3 @@ class PayloadNotifier:
     async def digest(self, channel: str, digest: Digest) -> None:
         """Post the rendered digest."""
         await self._post(channel, self._render_digest(digest))
-
-
-class StoreHistory:
-    """What ``/watch`` reads of the history (``bot.commands.PairHistory``), with "why"."""
-
-    def __init__(self, history: Store, routes: RouteStore) -> None:
-        self.history = history
-        self.routes = routes
-
-    def current(self, pair_key: str) -> str | None:
-        """The pair's current words, or None before any."""
-        state = self.history.pair_state(pair_key)
-        return state.descriptor if state else None
-
-    def recent_changes(self, pair_key: str, limit: int) -> Sequence[StoredChange]:
-        """The pair's latest changes, newest first."""
-        return self.history.recent_changes(pair_key, limit)
-
-    def last_decision(self, pair_key: str, platform: str, channel: str) -> tuple[str, str] | None:
-        """The last decision for the pair in this channel, and its reason."""
-        return why(self.history, self.routes, pair_key, platform, channel)

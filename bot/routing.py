@@ -3,7 +3,9 @@
 For one change and one subscribed channel, ``route`` decides: post it now, update the
 message the channel already has, queue it for a digest, hold it until it is corroborated
 enough, or drop it, with the reason "why" shows. ``digest_due`` decides when a channel's
-queued alerts go out. No clock, store or network here: the router around it does that.
+queued alerts go out; ``next_try`` decides when an alert the platform did not take (it was
+down) is tried again, and when it is given up. No clock, store or network here: the router
+around it does that.
 """
 
 from __future__ import annotations
@@ -99,6 +101,7 @@ class Action(StrEnum):
     QUEUE = "queue"
     HOLD = "hold"
     DROP = "drop"
+    RETRY = "retry"
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,34 @@ class Delivered:
 
 def _at(t: datetime) -> str:
     return t.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+RETRY_AFTER = (
+    timedelta(minutes=1),
+    timedelta(minutes=5),
+    timedelta(minutes=30),
+    timedelta(hours=2),
+)
+"""How long an alert waits after each failed try in a row; after the last, it is given up."""
+
+
+def next_try(failures: int, now: datetime) -> datetime | None:
+    """When to try again after ``failures`` failed tries in a row, or None to give up."""
+    if failures < 1:
+        raise ValueError("next_try is asked after a failure")
+    if failures > len(RETRY_AFTER):
+        return None
+    return now + RETRY_AFTER[failures - 1]
+
+
+def waiting(error: str, next_at: datetime) -> Route:
+    """The decision for an alert that waits for its channel's platform to come back."""
+    return Route(Action.RETRY, "waiting to retry", f"{error}; next try at {_at(next_at)}")
+
+
+def given_up(failures: int, error: str) -> Route:
+    """The decision for an alert whose platform kept failing through every retry."""
+    return Route(Action.DROP, "not delivered", f"gave up after {failures} tries: {error}")
 
 
 def route(change: Change, channel: Channel, delivered: Delivered | None, now: datetime) -> Route:

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
+from discord.http import Route
 
 API_PREFIX = "/api/v10"
 BOT_USER_ID = "1100000000000000001"
@@ -112,6 +113,7 @@ class FakeDiscord:
     _socket: web.WebSocketResponse | None = None
     _sequence: int = 0
     _runner: web.AppRunner | None = None
+    _base_before: str = ""
     port: int = 0
 
     @property
@@ -151,6 +153,16 @@ class FakeDiscord:
         """Stop listening."""
         if self._runner is not None:
             await self._runner.cleanup()
+
+    async def __aenter__(self) -> FakeDiscord:
+        self._base_before = Route.BASE
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+        # discord.py keeps its base URL in a class attribute: leave it as it was found.
+        Route.BASE = self._base_before
 
     # scripting
 

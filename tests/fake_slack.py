@@ -174,6 +174,13 @@ class FakeSlack:
         if self._runner is not None:
             await self._runner.cleanup()
 
+    async def __aenter__(self) -> FakeSlack:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
     # ---- Socket Mode
 
     async def send_envelope(

@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from watchers.model import Country, Extraction, Pair
+from watchers.diff import word_diff
+from watchers.model import Change, ChangeKind, Country, Extraction, Level, Pair, Source
 
 COUNTRIES = {
     "IND": "India",
@@ -81,3 +82,44 @@ class MarkerExtractor:
             )
             for m in self.MARK.finditer(text)
         ]
+
+
+class FakeMonotonic:
+    """A monotonic clock (seconds) whose sleep only moves it, recording each wait."""
+
+    def __init__(self, start: float = 100.0) -> None:
+        self.now = start
+        self.sleeps: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+SPECIAL = "special and privileged strategic partnership"
+PARTICULARLY = "particularly privileged strategic partnership"
+
+
+def rewording(
+    after: str = PARTICULARLY,
+    *,
+    quote: str | None = None,
+    level: Level = Level.REPORTED,
+    at: datetime = datetime(2025, 3, 14, 8, 0, tzinfo=UTC),
+) -> Change:
+    """India–Russia's words moving from "special and privileged" to ``after``, one source."""
+    return Change(
+        pair=pair("IND", "RUS"),
+        kind=ChangeKind.REWORDING,
+        before=SPECIAL,
+        after=after,
+        diff=tuple(word_diff(SPECIAL, after)),
+        quote=quote or f"Moscow spoke of a {after} with New Delhi.",
+        sources=(Source("World desk", "https://news.example.org/1", "Minister", None),),
+        detected_at=at,
+        level=level,
+        speaker="RUS",
+    )

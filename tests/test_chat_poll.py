@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 from discord.http import Route
 
 from bot.cli import main
@@ -170,3 +172,28 @@ async def test_a_platform_without_its_token_is_not_started(
     err = capsys.readouterr().err
     assert err.count("Discord bot not started: DISCORD_TOKEN is not set") == 1
     assert err.count("Slack app not started: SLACK_BOT_TOKEN is not set") == 1
+
+
+async def test_an_alert_waits_while_discord_is_down_and_a_later_poll_sends_it(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    discord_api: FakeDiscord,
+    sample_feeds: tuple[SampleFeeds, str],
+) -> None:
+    feeds, base = sample_feeds
+    monkeypatch.setenv("DISCORD_TOKEN", discord_api.token)
+    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
+    config = write_config(tmp_path, base, discord_api.api_base, "http://127.0.0.1:9/api/")
+    feeds.stage = STAGES[0][0]
+    messages = f"/channels/{DISCORD_CHANNEL}/messages"
+
+    discord_api.fail("POST", messages, 503, times=None)  # Discord is down for this run
+    with time_machine.travel(datetime(2026, 1, 5, 9, 0, tzinfo=UTC), tick=True):
+        assert await run_cli("--config", str(config), "poll", "--once") == 0
+    assert discord_api.messages.get(DISCORD_CHANNEL, {}) == {}
+
+    discord_api.failures.clear()  # back up; the next cron run, ten minutes later
+    with time_machine.travel(datetime(2026, 1, 5, 9, 10, tzinfo=UTC), tick=True):
+        assert await run_cli("--config", str(config), "poll", "--once") == 0
+    (delivered,) = discord_api.messages[DISCORD_CHANNEL].values()
+    assert "special and privileged strategic partnership" in embed_text(delivered)

@@ -20,11 +20,11 @@ from discord.http import Route
 from bot.alert import alert_from_change
 from bot.discord.delivery import (
     DEFAULT_API_BASE,
-    ChannelPacer,
     DiscordDelivery,
     DiscordWebhookDelivery,
 )
 from bot.discord.notifier import DiscordNotifier
+from bot.pacing import ChannelPacer
 from bot.render.discord import render_discord
 from bot.router import Router, RouteStore
 from bot.routing import Channel

@@ -12,7 +12,6 @@ from discord.http import Route
 from bot.config import SubscriptionSpec
 from bot.discord.delivery import (
     DEFAULT_API_BASE,
-    ChannelPacer,
     DiscordDelivery,
     DiscordWebhookDelivery,
     MessageGone,
@@ -20,7 +19,9 @@ from bot.discord.delivery import (
     webhook_senders,
     webhook_url_from_env,
 )
+from bot.pacing import ChannelPacer
 from tests.fake_discord import FakeDiscord
+from tests.fakes import FakeMonotonic
 from watchers.errors import ConfigError, DeliveryError
 from watchers.model import Country, Pair
 
@@ -41,21 +42,6 @@ ALERT = {
         }
     ],
 }
-
-
-class FakeTime:
-    """A monotonic clock whose sleep only moves the clock, recording each wait."""
-
-    def __init__(self) -> None:
-        self.now = 100.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 @pytest.fixture
@@ -219,7 +205,7 @@ async def test_the_token_is_never_logged(
 
 
 async def test_each_channel_is_paced(fake: FakeDiscord) -> None:
-    time = FakeTime()
+    time = FakeMonotonic()
     pacer = ChannelPacer(1.0, clock=time.clock, sleep=time.sleep)
     sender = await DiscordDelivery.login(fake.token, api_base=fake.api_base, pacer=pacer)
     try:

@@ -11,11 +11,11 @@ from discord.http import Route
 from bot.alert import Alert, alert_from_change, with_sources
 from bot.discord.delivery import (
     DEFAULT_API_BASE,
-    ChannelPacer,
     DiscordDelivery,
     DiscordWebhookDelivery,
 )
 from bot.discord.notifier import DiscordNotifier, UpdateBy
+from bot.pacing import ChannelPacer
 from bot.render.digest import Digest
 from tests.fake_discord import FakeDiscord
 from watchers.diff import word_diff

@@ -15,8 +15,8 @@ from bot.router import RouteStore
 from bot.routing import Action, Channel, Route
 from bot.subscriptions import SubscriptionStore
 from tests.fake_commands import INDIA, RUSSIA, FakeCountries, FixedClock
-from watchers.diff import word_diff
-from watchers.model import Change, ChangeKind, Entry, Extraction, Level, Mention, Pair, Source
+from tests.fakes import rewording
+from watchers.model import Change, Entry, Extraction, Level, Mention, Pair
 from watchers.store import Store
 
 PAIR = Pair.of(INDIA, RUSSIA)
@@ -43,17 +43,7 @@ def ctx(store: Store) -> Context:
 
 
 def change() -> Change:
-    return Change(
-        pair=PAIR,
-        kind=ChangeKind.REWORDING,
-        before=BEFORE,
-        after=AFTER,
-        diff=tuple(word_diff(BEFORE, AFTER)),
-        quote=SENTENCE,
-        sources=(Source("World desk", "https://news.example.org/1", "Minister", None),),
-        detected_at=AT,
-        level=Level.MULTI_SOURCE,
-    )
+    return rewording(quote=SENTENCE, level=Level.MULTI_SOURCE, at=AT)
 
 
 def test_history_shows_the_stored_change_and_its_outlet(ctx: Context, store: Store) -> None:

@@ -16,8 +16,16 @@ from bot.render.digest import (
 )
 from bot.render.limits import discord_problems, slack_problems
 from bot.router import Router, RouteStore, why
-from bot.routing import Action, Channel, Delivered, QuietHours, digest_due, route
-from tests.fakes import FakeClock, pair
+from bot.routing import (
+    Action,
+    Channel,
+    Delivered,
+    QuietHours,
+    digest_due,
+    next_try,
+    route,
+)
+from tests.fakes import FakeClock, FakeCountries, pair
 from watchers.diff import word_diff
 from watchers.errors import DeliveryError
 from watchers.model import Change, ChangeKind, Level, Source
@@ -116,6 +124,17 @@ def test_quiet_hours_in_an_unknown_zone_are_refused() -> None:
         QuietHours.parse("22:00-07:00", "Mars/Olympus")
 
 
+def test_retries_back_off_then_give_up() -> None:
+    waits = [next_try(n, T0) for n in range(1, 6)]
+    assert [w - T0 if w else None for w in waits] == [
+        timedelta(minutes=1),
+        timedelta(minutes=5),
+        timedelta(minutes=30),
+        timedelta(hours=2),
+        None,
+    ]
+
+
 # --- the router, with a fake notifier ---------------------------------------------------------
 
 
@@ -127,10 +146,13 @@ class FakeNotifier:
         self.updates: list[tuple[str, str | None, Alert]] = []
         self.digests: list[tuple[str, Digest]] = []
         self.gone: set[str] = set()
+        self.down: set[str] = set()
 
     async def post(self, channel: str, alert: Alert) -> str | None:
         if channel in self.gone:
             raise DeliveryError(channel, "channel_not_found", permanent=True)
+        if channel in self.down:
+            raise DeliveryError(channel, "service_unavailable")
         self.posts.append((channel, alert))
         return f"msg-{len(self.posts)}"
 
@@ -213,6 +235,35 @@ async def test_a_gone_channel_is_reported_once_and_the_decision_kept() -> None:
     assert s.gone == [("c1", "channel 'c1': channel_not_found")]
 
 
+async def test_an_alert_that_waits_follows_the_channel_controls_when_retried() -> None:
+    s = Setup([channel(channel="a"), channel(channel="b"), channel(channel="c")])
+    s.notifier.down.update({"a", "b", "c"})
+    decided = await s.router.deliver(s.stored())
+    assert {r.decision for _, r in decided} == {"waiting to retry"}
+    # Meanwhile a is muted, b switches to the daily digest, c unsubscribes.
+    s.channels = [
+        channel(channel="a", muted_until=T0 + timedelta(days=1)),
+        channel(channel="b", digest=True),
+    ]
+    s.notifier.down.clear()
+    s.clock.advance(minutes=1)
+    assert await s.router.retry_waiting(lambda key: USVN) == 0
+    assert s.notifier.posts == []
+    assert why(s.store, s.routes, USVN.key, "discord", "a") == (
+        "muted",
+        "muted until 2023-09-11 12:00 UTC",
+    )
+    assert s.routes.queued("discord", "b")[0][0] == "1"
+    assert s.routes.waiting_channels() == []
+
+
+async def test_a_platform_that_is_not_connected_is_said_so() -> None:
+    s = Setup([replace(channel(), platform="slack")])
+    ((_, r),) = await s.router.deliver(s.stored())
+    assert (r.decision, r.reason) == ("not delivered", "slack is not connected")
+    assert s.routes.waiting_channels() == []
+
+
 async def test_why_tells_the_last_decision_and_its_reason() -> None:
     s = Setup([channel(min_level=Level.OFFICIAL)])
     assert why(s.store, s.routes, USVN.key, "discord", "c1") is None
@@ -255,6 +306,23 @@ def test_digests_stay_within_limits_and_say_how_many(n: int) -> None:
         assert "more" in slack["blocks"][1]["text"]["text"].splitlines()[-1]
 
 
+def test_route_tables_of_version_1_gain_the_retry_line() -> None:
+    store = Store.open(":memory:")
+    routes = RouteStore(store.connection)
+    c = channel()
+    routes.record_delivery(c, change(), "m1", T0)
+    # Back to how version 1 left the tables.
+    store.connection.execute("DROP TABLE route_retries")
+    store.connection.execute("DELETE FROM route_schema WHERE version = 2")
+
+    routes = RouteStore(store.connection)
+
+    assert routes.delivered(c, "1") == Delivered(0, "m1")
+    assert routes.waiting("discord", "c1") == []
+    (version,) = store.connection.execute("SELECT MAX(version) FROM route_schema").fetchone()
+    assert version == 2
+
+
 def test_route_store_refuses_a_newer_schema() -> None:
     store = Store.open(":memory:")
     RouteStore(store.connection)
@@ -269,9 +337,10 @@ def test_route_store_refuses_a_newer_schema() -> None:
 
 
 async def test_subscriptions_feed_the_router_and_payloads_reach_the_outlet() -> None:
+    from bot.pair_history import StorePairHistory
     from bot.render.digest import render_digest_discord
     from bot.render.discord import render_discord
-    from bot.router import PayloadNotifier, StoreHistory, channels_from
+    from bot.router import PayloadNotifier
     from bot.subscriptions import SubscriptionStore
 
     store = Store.open(":memory:")
@@ -297,7 +366,7 @@ async def test_subscriptions_feed_the_router_and_payloads_reach_the_outlet() -> 
     router = Router(
         routes=routes,
         history=store,
-        channels=channels_from(subs),
+        channels=subs.route_channels,
         notifiers={"discord": notifier},
         clock=FakeClock(T0),
     )
@@ -313,7 +382,7 @@ async def test_subscriptions_feed_the_router_and_payloads_reach_the_outlet() -> 
         ("post", "456"),
     ]
     assert sent[0][2]["allowed_mentions"] == {"parse": []}
-    history = StoreHistory(store, routes)
+    history = StorePairHistory(store, routes, FakeCountries())
     assert history.last_decision(USVN.key, "discord", "456") == (
         "alerted",
         "upgrade on reaching official",

@@ -10,9 +10,10 @@ import pytest
 
 from bot.alert import alert_from_change, with_sources
 from bot.config import SlackSettings
+from bot.pacing import ChannelPacer
 from bot.render.slack import render_slack
 from bot.slack.app import SlackSecrets, make_delivery
-from bot.slack.delivery import ChannelPacer, SlackDelivery
+from bot.slack.delivery import SlackDelivery
 from tests.fake_slack import BOT_TOKEN, FakeSlack
 from watchers.diff import word_diff
 from watchers.errors import ConfigError

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.slack.delivery import ChannelPacer, SlackDelivery, make_web_client
+from bot.pacing import ChannelPacer
+from bot.slack.delivery import SlackDelivery, make_web_client
 from tests.fake_slack import BOT_TOKEN, FakeSlack
+from tests.fakes import FakeMonotonic
 from watchers.errors import DeliveryError
 
 CHANNEL = "C0ALERTS"
@@ -26,21 +27,6 @@ PAYLOAD = {
 }
 
 
-class FakeTime:
-    """A monotonic clock that only moves when something sleeps on it."""
-
-    def __init__(self) -> None:
-        self.now = 100.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeSlack]:
     server = FakeSlack()
@@ -51,12 +37,12 @@ async def fake() -> AsyncIterator[FakeSlack]:
 
 
 @pytest.fixture
-def time_() -> FakeTime:
-    return FakeTime()
+def time_() -> FakeMonotonic:
+    return FakeMonotonic()
 
 
 @pytest.fixture
-def delivery(fake: FakeSlack, time_: FakeTime) -> SlackDelivery:
+def delivery(fake: FakeSlack, time_: FakeMonotonic) -> SlackDelivery:
     pacer = ChannelPacer(1.0, clock=time_.clock, sleep=time_.sleep)
     return SlackDelivery(make_web_client(BOT_TOKEN, fake.api_base), pacer=pacer)
 
@@ -75,6 +61,7 @@ async def test_post_delivers_blocks_with_fallback_text_and_returns_ts(
     # A source link in the alert must not unfold into a large preview under it.
     assert call.args["unfurl_links"] is False
     assert call.args["unfurl_media"] is False
+    assert "thread_ts" not in call.args and message.thread_ts is None
 
 
 async def test_update_edits_the_posted_message_in_place(
@@ -198,7 +185,7 @@ async def test_other_slack_errors_are_temporary(
     assert code in str(caught.value)
 
 
-async def test_an_unreachable_api_is_a_temporary_failure(time_: FakeTime) -> None:
+async def test_an_unreachable_api_is_a_temporary_failure(time_: FakeMonotonic) -> None:
     server = FakeSlack()
     await server.start()
     base = server.api_base
@@ -214,7 +201,7 @@ async def test_an_unreachable_api_is_a_temporary_failure(time_: FakeTime) -> Non
 
 
 async def test_a_wrong_token_is_reported_without_the_token(
-    fake: FakeSlack, time_: FakeTime
+    fake: FakeSlack, time_: FakeMonotonic
 ) -> None:
     pacer = ChannelPacer(1.0, clock=time_.clock, sleep=time_.sleep)
     delivery = SlackDelivery(make_web_client("xoxb-not-the-right-one", fake.api_base), pacer=pacer)
@@ -247,7 +234,7 @@ async def test_payload_without_fallback_text_is_refused_before_sending(
 
 
 async def test_posts_to_one_channel_are_paced_a_second_apart(
-    fake: FakeSlack, delivery: SlackDelivery, time_: FakeTime
+    fake: FakeSlack, delivery: SlackDelivery, time_: FakeMonotonic
 ) -> None:
     fake.add_channel("C0OTHER")
 
@@ -258,35 +245,3 @@ async def test_posts_to_one_channel_are_paced_a_second_apart(
     assert time_.sleeps == [1.0, 1.0]  # the other channel did not wait
     assert len(fake.posted(CHANNEL)) == 3
     assert len(fake.posted("C0OTHER")) == 1
-
-
-async def test_pacer_queues_concurrent_writers_one_interval_apart() -> None:
-    now = 50.0
-    slept: list[float] = []
-
-    async def sleep(seconds: float) -> None:
-        slept.append(seconds)
-
-    pacer = ChannelPacer(1.0, clock=lambda: now, sleep=sleep)
-
-    await asyncio.gather(*(pacer.wait("C1") for _ in range(3)), pacer.wait("C2"))
-
-    assert sorted(slept) == [1.0, 2.0]
-
-
-async def test_pacer_does_not_wait_after_a_quiet_spell() -> None:
-    clock = [10.0]
-    slept: list[float] = []
-
-    async def sleep(seconds: float) -> None:
-        slept.append(seconds)
-
-    pacer = ChannelPacer(1.0, clock=lambda: clock[0], sleep=sleep)
-
-    await pacer.wait("C1")
-    clock[0] += 0.25
-    await pacer.wait("C1")
-    clock[0] += 5.0
-    await pacer.wait("C1")
-
-    assert slept == [0.75]

@@ -241,3 +241,19 @@ def test_an_edited_lexicon_changes_the_verdict(tmp_path: Path) -> None:
     path = tmp_path / "tiers.toml"
     path.write_text(text.replace(rung, rung + '    "innovative strategic",\n'), encoding="utf-8")
     assert load_lexicon(path).classify(before, after) is ChangeKind.UPGRADE
+
+
+@pytest.mark.parametrize(
+    ("descriptor", "generic"),
+    [
+        ("close ties", True),
+        ("close and friendly ties", True),
+        ("deep friendship", True),
+        ("mutual trust", True),
+        ("brotherly ties", False),
+        ("iron-clad friendship", False),
+        ("unprecedented level of mutual trust", False),
+    ],
+)
+def test_only_everyday_wording_is_generic(descriptor: str, generic: bool) -> None:
+    assert load_lexicon().is_generic(descriptor) is generic

@@ -109,6 +109,23 @@ class Lexicon:
     axes: tuple[Axis, ...]
     ladders: tuple[Ladder, ...]
     generic: tuple[str, ...]
+    generic_heads: frozenset[str] = frozenset()
+    generic_modifiers: frozenset[str] = frozenset()
+
+    def _is_generic(self, canon: str) -> bool:
+        """A listed phrase, or only everyday modifiers before a generic head ("close ties").
+
+        Anything more telling ("brotherly ties", "iron-clad friendship", "an unprecedented
+        level of mutual trust") is a characterisation of its own and may alert.
+        """
+        if any(canon == canonical(p) for p in self.generic):
+            return True
+        words = canon.split()
+        return (
+            bool(words)
+            and words[-1] in self.generic_heads
+            and all(w in self.generic_modifiers for w in words[:-1])
+        )
 
     def axis_of(self, canon: str) -> Axis:
         """The first axis whose marks stand in ``canon``; the unmarked axis otherwise."""
@@ -130,8 +147,7 @@ class Lexicon:
             tier = ladder.rank(canon)
             if tier is not None:
                 return Standing(canon, tier, generic=False)
-        generic = any(_contains(canon, canonical(p)) for p in self.generic)
-        return Standing(canon, None, generic=generic)
+        return Standing(canon, None, generic=self._is_generic(canon))
 
     def tier(self, descriptor: str, issuer: str | None = None) -> Tier | None:
         """The tier of ``descriptor`` (for ``issuer`` when given), or None."""
@@ -275,10 +291,13 @@ def parse_lexicon(raw: dict[str, Any], file: str = "tiers.toml") -> Lexicon:
         "generic.phrases",
         bad,
     )
+    generic_table: dict[str, Any] = raw["generic"] if isinstance(raw.get("generic"), dict) else {}
+    heads = _strings(generic_table.get("heads", []), "generic.heads", bad)
+    modifiers = _strings(generic_table.get("modifiers", []), "generic.modifiers", bad)
     if isinstance(raw.get("generic"), dict):
-        _unknown_keys(raw["generic"], {"phrases"}, "generic", bad)
+        _unknown_keys(raw["generic"], {"phrases", "heads", "modifiers"}, "generic", bad)
     elif "generic" in raw:
-        bad("generic", "must be a table with a `phrases` list")
+        bad("generic", "must be a table with `phrases`, `heads` and `modifiers` lists")
 
     ladders = _parse_ladders(raw.get("ladders"), axis_names, bad)
 
@@ -309,7 +328,13 @@ def parse_lexicon(raw: dict[str, Any], file: str = "tiers.toml") -> Lexicon:
 
     if problems:
         raise ConfigError(problems)
-    return Lexicon(axes=tuple(axes), ladders=tuple(ladders), generic=tuple(generic))
+    return Lexicon(
+        axes=tuple(axes),
+        ladders=tuple(ladders),
+        generic=tuple(generic),
+        generic_heads=frozenset(canonical(h) for h in heads),
+        generic_modifiers=frozenset(canonical(m) for m in modifiers),
+    )
 
 
 def _unknown_keys(table: dict[str, Any], allowed: set[str], where: str, bad: _Bad) -> None:

@@ -19,7 +19,8 @@ import discord
 from discord import app_commands
 
 from bot.discord.commands import CommandDeps, WatchCommands
-from bot.discord.delivery import ChannelPacer, DiscordDelivery, use_api_base
+from bot.discord.delivery import DiscordDelivery, use_api_base
+from bot.pacing import ChannelPacer
 
 log = logging.getLogger(__name__)
 

@@ -16,9 +16,7 @@ import asyncio
 import logging
 import os
 import re
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any, Protocol
 
 import aiohttp
@@ -26,6 +24,7 @@ import discord
 from discord.http import HTTPClient, Route
 
 from bot.config import SubscriptionSpec
+from bot.pacing import ChannelPacer
 from watchers.errors import ConfigError, DeliveryError, Problem
 
 DEFAULT_API_BASE = "https://discord.com/api/v10"
@@ -45,40 +44,6 @@ def use_api_base(api_base: str | None) -> None:
     process-wide: one process talks to one Discord (the real one, a proxy, or a test fake).
     """
     Route.BASE = (api_base or DEFAULT_API_BASE).rstrip("/")
-
-
-class Sleep(Protocol):
-    def __call__(self, seconds: float, /) -> Awaitable[None]: ...
-
-
-class ChannelPacer:
-    """Spaces messages to one channel at least ``interval`` seconds apart."""
-
-    def __init__(
-        self,
-        interval: float = 1.0,
-        *,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Sleep = asyncio.sleep,
-    ) -> None:
-        self._interval = interval
-        self._clock = clock
-        self._sleep = sleep
-        self._locks: dict[str, asyncio.Lock] = {}
-        self._next: dict[str, float] = {}
-
-    @asynccontextmanager
-    async def slot(self, channel: str) -> AsyncIterator[None]:
-        """Wait for the channel's turn, hold it while sending, then start its interval."""
-        lock = self._locks.setdefault(channel, asyncio.Lock())
-        async with lock:
-            wait = self._next.get(channel, 0.0) - self._clock()
-            if wait > 0:
-                await self._sleep(wait)
-            try:
-                yield
-            finally:
-                self._next[channel] = self._clock() + self._interval
 
 
 class DiscordSender(Protocol):
@@ -172,12 +137,12 @@ class DiscordDelivery:
 
     async def _send(self, channel_id: str, route: Route, payload: dict[str, Any]) -> Any:
         body = {**payload, "allowed_mentions": NO_MENTIONS}
-        async with self._pacer.slot(channel_id):
-            try:
-                return await self._http.request(route, json=body)
-            except _TRANSIENT as e:
-                # 401 is the bot's token, not the channel: never a reason to pause it.
-                raise _delivery_error(channel_id, e, gone_statuses={403, 404}) from e
+        await self._pacer.wait(channel_id)
+        try:
+            return await self._http.request(route, json=body)
+        except _TRANSIENT as e:
+            # 401 is the bot's token, not the channel: never a reason to pause it.
+            raise _delivery_error(channel_id, e, gone_statuses={403, 404}) from e
 
     async def post(self, channel_id: str, payload: dict[str, Any]) -> str:
         """Send a new message to a channel; returns its id."""
@@ -301,12 +266,12 @@ class DiscordWebhookDelivery:
             self._webhook = None
 
     async def _guard(self, channel_id: str, call: Callable[[], Awaitable[Any]]) -> Any:
-        async with self._pacer.slot(channel_id):
-            try:
-                return await call()
-            except _TRANSIENT as e:
-                # For a webhook 401 means its token was revoked: as gone as a 404.
-                raise _delivery_error(channel_id, e, gone_statuses={401, 403, 404}) from e
+        await self._pacer.wait(channel_id)
+        try:
+            return await call()
+        except _TRANSIENT as e:
+            # For a webhook 401 means its token was revoked: as gone as a 404.
+            raise _delivery_error(channel_id, e, gone_statuses={401, 403, 404}) from e
 
     async def post(self, channel_id: str, payload: dict[str, Any]) -> str:
         """Execute the webhook with ``wait`` so Discord returns the message id."""

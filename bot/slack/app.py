@@ -26,8 +26,9 @@ from slack_sdk.errors import SlackApiError
 
 from bot.commands import PairHistory
 from bot.config import SlackSettings
+from bot.pacing import ChannelPacer
 from bot.slack.commands import WatchCommand, register_watch_command
-from bot.slack.delivery import DEFAULT_API_BASE, ChannelPacer, SlackDelivery, make_web_client
+from bot.slack.delivery import DEFAULT_API_BASE, SlackDelivery, make_web_client
 from bot.slack.permissions import SlackPermissions
 from bot.subscriptions import SubscriptionStore
 from watchers.errors import ConfigError, PartnershipWatchError, Problem

@@ -11,8 +11,6 @@ cannot help; those become a permanent ``DeliveryError`` so the subscription is p
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections.abc import Awaitable, Callable, Mapping
 from functools import partial
 from typing import Any
@@ -23,6 +21,7 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
+from bot.pacing import ChannelPacer
 from watchers.errors import DeliveryError
 
 DEFAULT_API_BASE = "https://slack.com/api/"
@@ -44,31 +43,6 @@ def make_web_client(token: str, api_base: str = DEFAULT_API_BASE) -> AsyncWebCli
     return client
 
 
-class ChannelPacer:
-    """Keeps writes to one channel ``interval`` seconds apart; other channels do not wait."""
-
-    def __init__(
-        self,
-        interval: float = 1.0,
-        *,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-    ) -> None:
-        self.interval = interval
-        self._clock = clock
-        self._sleep = sleep
-        self._next_slot: dict[str, float] = {}
-
-    async def wait(self, channel: str) -> None:
-        """Return when a write to ``channel`` may go out."""
-        now = self._clock()
-        # Reserve the slot before sleeping, so concurrent writers queue up one interval apart.
-        slot = max(now, self._next_slot.get(channel, now))
-        self._next_slot[channel] = slot + self.interval
-        if slot > now:
-            await self._sleep(slot - now)
-
-
 class SlackDelivery:
     """Posts, edits and threads alert messages in Slack channels."""
 
@@ -78,19 +52,7 @@ class SlackDelivery:
 
     async def post(self, channel_id: str, payload: Mapping[str, Any]) -> str:
         """Post a new message; return its ``ts``, the id later edits and replies refer to."""
-        response = await self._call(
-            "chat.postMessage",
-            channel_id,
-            partial(
-                self._client.chat_postMessage,
-                channel=channel_id,
-                text=_text(payload),
-                blocks=payload.get("blocks"),
-                unfurl_links=False,
-                unfurl_media=False,
-            ),
-        )
-        return str(response["ts"])
+        return await self._post(channel_id, payload, thread_ts=None)
 
     async def update(self, channel_id: str, ts: str, payload: Mapping[str, Any]) -> None:
         """Replace the text and blocks of the message ``ts`` in place."""
@@ -108,6 +70,12 @@ class SlackDelivery:
 
     async def reply(self, channel_id: str, thread_ts: str, payload: Mapping[str, Any]) -> str:
         """Post in the thread of message ``thread_ts``; return the reply's ``ts``."""
+        return await self._post(channel_id, payload, thread_ts=thread_ts)
+
+    async def _post(
+        self, channel_id: str, payload: Mapping[str, Any], *, thread_ts: str | None
+    ) -> str:
+        # The SDK leaves out arguments that are None, so thread_ts=None is a plain post.
         response = await self._call(
             "chat.postMessage",
             channel_id,

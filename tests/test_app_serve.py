@@ -1,0 +1,98 @@
+"""What ``run`` opens: a channel subscribes with /watch over Slack's socket, and the next
+poll's change for that pair reaches the channel. The pair is in no config: subscribing from
+chat is what makes it watched."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+
+from bot.app import ChatMode, open_app
+from bot.config import load_config
+from tests.fake_slack import APP_TOKEN, BOT_TOKEN, FakeSlack
+from tests.fakes import FakeClock
+from tests.feeds import rss
+from watchers.countries import default_countries
+from watchers.extraction import default_extractor
+
+CHANNEL = "C0DESK"
+ADMIN = "U0ADMIN"
+
+
+@pytest.fixture
+async def slack_api() -> AsyncIterator[FakeSlack]:
+    server = FakeSlack()
+    await server.start()
+    server.add_channel(CHANNEL)
+    server.add_user(ADMIN, admin=True)
+    yield server
+    await server.close()
+
+
+def watch_command(text: str) -> dict[str, str]:
+    return {
+        "team_id": "T0FAKE",
+        "channel_id": CHANNEL,
+        "channel_name": "desk",
+        "user_id": ADMIN,
+        "user_name": "admin",
+        "command": "/watch",
+        "text": text,
+        "api_app_id": "A0APP",
+        "response_url": "http://127.0.0.1:9/unused",
+        "trigger_id": "1.2.3",
+    }
+
+
+async def test_a_pair_subscribed_in_chat_is_alerted_there(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    slack_api: FakeSlack,
+    httpserver: HTTPServer,
+) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
+    monkeypatch.setenv("SLACK_APP_TOKEN", APP_TOKEN)
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    httpserver.expect_request("/desk.xml").respond_with_data(
+        rss(
+            (
+                "1",
+                "Hanoi talks",
+                "Vietnam and the United States upgraded their ties to a "
+                "comprehensive strategic partnership.",
+            )
+        )
+    )
+    path = tmp_path / "watchlist.toml"
+    path.write_text(
+        f"""
+[defaults]
+baseline = false
+[store]
+path = "{tmp_path / "store.sqlite3"}"
+[[feeds]]
+name = "Desk"
+url = "{httpserver.url_for("/desk.xml")}"
+[slack]
+api_base = "{slack_api.api_base}"
+""",
+        encoding="utf-8",
+    )
+    config = load_config(path, default_countries())
+    async with open_app(
+        config,
+        extractor=default_extractor(),
+        console=None,
+        chat=ChatMode.SERVE,
+        clock=FakeClock(),
+    ) as app:
+        ack = await slack_api.send_envelope("slash_commands", watch_command("add US Viet Nam"))
+        assert "United States" in str(ack["payload"]) and "Vietnam" in str(ack["payload"])
+        await app.poll_once()
+
+    (alert,) = slack_api.posted(CHANNEL)
+    assert alert.blocks[0]["text"]["text"] == "United States–Vietnam: new descriptor"
+    assert "comprehensive strategic partnership" in alert.text

@@ -1,0 +1,292 @@
+"""A platform that is briefly down loses nothing: the alert waits and is retried.
+
+At the wire: the real router, the real Discord and Slack senders and the local fakes, which
+answer 503 for a while and then recover. The clock is a fake one, moved by hand past the
+retry schedule (1 min, 5 min, 30 min, 2 h, then give up).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.alert import alert_from_change
+from bot.discord.delivery import DiscordDelivery
+from bot.discord.notifier import DiscordNotifier
+from bot.pacing import ChannelPacer
+from bot.render.digest import render_digest_slack
+from bot.render.discord import render_discord
+from bot.render.slack import render_slack
+from bot.router import Notifier, PayloadNotifier, Router, RouteStore, why
+from bot.routing import Channel
+from bot.slack.delivery import SlackDelivery, make_web_client
+from bot.subscriptions import SubscriptionStore
+from tests.fake_discord import FakeDiscord
+from tests.fake_slack import BOT_TOKEN, FakeSlack
+from tests.fakes import PARTICULARLY, FakeClock, pair, rewording
+from watchers.model import Change, Level, Pair, Source
+from watchers.store import Store
+
+DISCORD_CHANNEL = "1200000000000000007"
+DISCORD_POSTS = f"/channels/{DISCORD_CHANNEL}/messages"
+SLACK_CHANNEL = "C0DESK"
+PAIR = pair("IND", "RUS")
+START = datetime(2025, 3, 14, 10, 0, tzinfo=UTC)
+
+log = logging.getLogger("test.retries")
+
+
+def pair_of(key: str) -> Pair | None:
+    return PAIR if key == PAIR.key else None
+
+
+def shown(api: FakeDiscord) -> list[dict[str, object]]:
+    """The embeds of each message in the Discord channel, oldest first."""
+    return [m["embeds"][0] for m in api.messages.get(DISCORD_CHANNEL, {}).values()]
+
+
+def embed(change: Change) -> dict[str, object]:
+    """The embed the renderer makes for ``change``."""
+    out: dict[str, object] = render_discord(alert_from_change(change))["embeds"][0]
+    return out
+
+
+def posts(api: FakeDiscord) -> int:
+    """How many times the bot asked to post in the Discord channel."""
+    return len(api.sent("POST", DISCORD_POSTS))
+
+
+class World:
+    """A store on disk, its subscriptions and a router posting through one notifier."""
+
+    def __init__(self, path: Path, notifier: tuple[str, Notifier], clock: FakeClock) -> None:
+        self.path = path
+        self.notifier = notifier
+        self.clock = clock
+        self.open()
+
+    def open(self) -> None:
+        """Open the store and build a router over it, as a fresh start of the program does."""
+        self.store = Store.open(self.path)
+        self.subscriptions = SubscriptionStore(self.store.connection)
+        self.subscriptions.ensure_schema()
+        self.routes = RouteStore(self.store.connection)
+        platform, notifier = self.notifier
+        self.router = Router(
+            routes=self.routes,
+            history=self.store,
+            channels=self.subscriptions.route_channels,
+            notifiers={platform: notifier},
+            clock=self.clock,
+            on_gone=self._pause,
+        )
+
+    def _pause(self, channel: Channel, reason: str) -> None:
+        if self.subscriptions.pause_channel(channel.platform, channel.channel, reason):
+            log.warning("paused %s: %s", channel.key, reason)
+
+    def subscribe(self, platform: str, channel: str) -> None:
+        self.subscriptions.add(platform, channel, PAIR.key, now=self.clock.now())
+
+    def stored(self, change: Change) -> Change:
+        """The change as the pipeline hands it over: recorded, with its id."""
+        return replace(change, change_id=str(self.store.record_change(change)))
+
+    async def deliver(self, change: Change) -> list[str]:
+        return [r.decision for _, r in await self.router.deliver(change)]
+
+    async def retry_after(self, **wait: float) -> int:
+        self.clock.advance(**wait)
+        return await self.router.retry_waiting(pair_of)
+
+    def why(self, platform: str, channel: str) -> tuple[str, str] | None:
+        return why(self.store, self.routes, PAIR.key, platform, channel)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(START)
+
+
+@pytest.fixture
+async def discord_api() -> AsyncIterator[FakeDiscord]:
+    async with FakeDiscord() as server:
+        yield server
+
+
+@pytest.fixture
+async def discord_world(
+    discord_api: FakeDiscord, tmp_path: Path, clock: FakeClock
+) -> AsyncIterator[World]:
+    bot = await DiscordDelivery.login(
+        discord_api.token, api_base=discord_api.api_base, pacer=ChannelPacer(interval=0)
+    )
+    world = World(tmp_path / "store.sqlite3", ("discord", DiscordNotifier(bot=bot)), clock)
+    world.subscribe("discord", DISCORD_CHANNEL)
+    yield world
+    world.store.close()
+    await bot.close()
+
+
+@pytest.fixture
+async def slack_api() -> AsyncIterator[FakeSlack]:
+    async with FakeSlack() as server:
+        server.add_channel(SLACK_CHANNEL)
+        yield server
+
+
+@pytest.fixture
+def slack_world(slack_api: FakeSlack, tmp_path: Path, clock: FakeClock) -> Iterator[World]:
+    delivery = SlackDelivery(
+        make_web_client(BOT_TOKEN, slack_api.api_base), pacer=ChannelPacer(interval=0)
+    )
+    notifier = PayloadNotifier(
+        post=delivery.post,
+        update=delivery.update,
+        render=render_slack,
+        render_digest=render_digest_slack,
+    )
+    world = World(tmp_path / "store.sqlite3", ("slack", notifier), clock)
+    world.subscribe("slack", SLACK_CHANNEL)
+    yield world
+    world.store.close()
+
+
+async def test_discord_down_for_a_while_gets_the_alert_exactly_once(
+    discord_api: FakeDiscord, discord_world: World
+) -> None:
+    discord_api.fail("POST", DISCORD_POSTS, 503, times=2)
+    change = discord_world.stored(rewording())
+
+    assert await discord_world.deliver(change) == ["waiting to retry"]
+    decision, reason = discord_world.why("discord", DISCORD_CHANNEL) or ("", "")
+    assert decision == "waiting to retry"
+    assert "HTTP 503" in reason and "next try at 2025-03-14 10:01 UTC" in reason
+
+    assert await discord_world.retry_after(seconds=30) == 0  # not due yet: nothing asked
+    assert posts(discord_api) == 1
+    assert await discord_world.retry_after(seconds=30) == 0  # due, and still down
+    assert await discord_world.retry_after(minutes=4) == 0  # the next wait is 5 minutes
+    assert posts(discord_api) == 2
+    assert await discord_world.retry_after(minutes=1) == 1  # Discord is back
+
+    assert shown(discord_api) == [embed(change)]
+    assert discord_world.why("discord", DISCORD_CHANNEL) == ("alerted", "rewording")
+    assert await discord_world.retry_after(hours=3) == 0
+    assert await discord_world.deliver(change) == ["alerted"]  # it has it already
+    assert posts(discord_api) == 3
+
+
+async def test_an_update_while_the_post_waits_is_posted_once_in_its_latest_state(
+    discord_api: FakeDiscord, discord_world: World
+) -> None:
+    discord_api.fail("POST", DISCORD_POSTS, 503, times=1)
+    first = discord_world.stored(rewording())
+    await discord_world.deliver(first)
+
+    official = Source("MFA", "https://mfa.example.org/statement", "Joint statement", None, True)
+    later = replace(first, sources=(*first.sources, official), level=Level.OFFICIAL, revision=1)
+    discord_world.store.update_change(later, discord_world.clock.now())
+    assert await discord_world.deliver(later) == ["waiting to retry"]
+    assert posts(discord_api) == 1  # nothing sent meanwhile
+
+    assert await discord_world.retry_after(minutes=1) == 1
+
+    assert shown(discord_api) == [embed(later)]
+    assert discord_api.sent("PATCH", DISCORD_POSTS + "/.*") == []
+    assert await discord_world.deliver(later) == ["alerted"]
+    assert posts(discord_api) == 2
+
+
+async def test_alerts_that_wait_go_out_in_their_order(
+    discord_api: FakeDiscord, discord_world: World
+) -> None:
+    words = (PARTICULARLY, "comprehensive strategic partnership")
+    first, second = (discord_world.stored(rewording(w)) for w in words)
+    discord_api.fail("POST", DISCORD_POSTS, 503, times=2)
+
+    assert await discord_world.deliver(first) == ["waiting to retry"]
+    # Whether or not Discord is back, the second must not overtake the first.
+    assert await discord_world.deliver(second) == ["waiting to retry"]
+    assert posts(discord_api) == 1
+    assert await discord_world.retry_after(minutes=1) == 0  # the first fails again...
+    assert posts(discord_api) == 2  # ...and the second waits behind it
+
+    assert await discord_world.retry_after(minutes=5) == 2
+    assert shown(discord_api) == [embed(first), embed(second)]
+
+
+async def test_a_restart_still_retries(discord_api: FakeDiscord, discord_world: World) -> None:
+    discord_api.fail("POST", DISCORD_POSTS, 503, times=1)
+    change = discord_world.stored(rewording())
+    await discord_world.deliver(change)
+
+    discord_world.store.close()
+    discord_world.open()  # a new process: new store connection, new router
+
+    assert await discord_world.retry_after(minutes=1) == 1
+    assert shown(discord_api) == [embed(change)]
+
+
+async def test_a_platform_down_for_hours_is_given_up_with_one_warning(
+    discord_api: FakeDiscord, discord_world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING)
+    discord_api.fail("POST", DISCORD_POSTS, 503, times=None)
+    change = discord_world.stored(rewording())
+    await discord_world.deliver(change)
+
+    for wait in (1, 5, 30, 120):
+        assert await discord_world.retry_after(minutes=wait) == 0
+    assert await discord_world.retry_after(days=1) == 0
+
+    assert posts(discord_api) == 5
+    (warning,) = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert DISCORD_CHANNEL in warning.getMessage()
+    assert "IND-RUS" in warning.getMessage() and PARTICULARLY in warning.getMessage()
+    decision, reason = discord_world.why("discord", DISCORD_CHANNEL) or ("", "")
+    assert decision == "not delivered" and reason.startswith("gave up after 5 tries")
+    sub = discord_world.subscriptions.get("discord", DISCORD_CHANNEL, PAIR.key)
+    assert sub is not None and sub.paused_reason is None  # a passing outage pauses nothing
+
+
+async def test_slack_down_for_a_while_gets_the_alert_exactly_once(
+    slack_api: FakeSlack, slack_world: World
+) -> None:
+    for _ in range(2):
+        slack_api.fail_next("chat.postMessage", "service_unavailable", status=503)
+    change = slack_world.stored(rewording())
+
+    assert await slack_world.deliver(change) == ["waiting to retry"]
+    decision, reason = slack_world.why("slack", SLACK_CHANNEL) or ("", "")
+    assert decision == "waiting to retry" and "service_unavailable" in reason
+    assert await slack_world.retry_after(minutes=1) == 0
+    assert await slack_world.retry_after(minutes=5) == 1
+    assert await slack_world.retry_after(hours=3) == 0
+
+    (message,) = slack_api.posted(SLACK_CHANNEL)
+    assert message.blocks == render_slack(alert_from_change(change))["blocks"]
+    assert len(slack_api.calls_to("chat.postMessage")) == 3
+
+
+async def test_slack_archived_channel_is_paused_once_and_not_retried(
+    slack_api: FakeSlack, slack_world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="test.retries")
+    slack_api.add_channel(SLACK_CHANNEL, archived=True)
+
+    assert await slack_world.deliver(slack_world.stored(rewording())) == ["not delivered"]
+    later = slack_world.stored(rewording("comprehensive strategic partnership"))
+    assert await slack_world.deliver(later) == ["paused"]
+    assert await slack_world.retry_after(hours=1) == 0
+
+    assert len(slack_api.calls_to("chat.postMessage")) == 1
+    assert len([r for r in caplog.records if r.name == "test.retries"]) == 1
+    sub = slack_world.subscriptions.get("slack", SLACK_CHANNEL, PAIR.key)
+    assert sub is not None and sub.paused_reason is not None
+    assert "is_archived" in sub.paused_reason
