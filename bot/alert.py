@@ -13,8 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from watchers.extraction.canonical import canonical
 from watchers.model import Change, ChangeKind, Country, DiffWord, Level, Pair, Source
-from watchers.tiers import canonical
 
 QUOTE_LIMIT = 300
 """Characters of quote an alert keeps around the phrase by default."""

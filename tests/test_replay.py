@@ -23,8 +23,8 @@ from bot.config import load_config
 from bot.replay import find_snapshots, print_event, replay, snapshot_time
 from tests.fakes import FakeCountries, country
 from watchers.errors import ConfigError
+from watchers.extraction.canonical import canonical
 from watchers.model import ChangeKind, Extraction, Level, Pair
-from watchers.tiers import canonical
 
 MARK = re.compile(r"\{([A-Z]{3})-([A-Z]{3})(?:@([A-Z]{3}))?: ([^}]+)\}")
 

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from watchers.errors import ConfigError
+from watchers.extraction.canonical import canonical
 from watchers.model import ChangeKind
-from watchers.tiers import canonical, default_path, load_lexicon, parse_lexicon
+from watchers.tiers import default_path, load_lexicon, parse_lexicon
 
 SHIPPED = load_lexicon()
 

@@ -27,9 +27,10 @@ from functools import cache
 
 from watchers.backdate import recalled
 from watchers.diff import word_diff
+from watchers.extraction.canonical import canonical
 from watchers.model import Change, ChangeKind, Country, Level, Mention, Source
 from watchers.store import PairHistory, PairState, SpeakerState
-from watchers.tiers import Lexicon, canonical, load_lexicon
+from watchers.tiers import Lexicon, load_lexicon
 
 
 class Outcome(StrEnum):

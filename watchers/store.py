@@ -12,9 +12,9 @@ from pathlib import Path
 
 from watchers.diff import word_diff
 from watchers.errors import StoreError
+from watchers.extraction.canonical import canonical
 from watchers.fetch import Validators
 from watchers.model import Change, ChangeKind, Level, Mention, Pair, Source
-from watchers.tiers import canonical
 
 # Each step moves the schema from version i to i + 1; never edit a step once released.
 MIGRATIONS: tuple[str, ...] = (

@@ -16,29 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from watchers.errors import ConfigError, Problem
+from watchers.extraction.canonical import canonical
 from watchers.model import Change, ChangeKind
 
-_QUOTES = re.compile(
-    "[\"'\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u00ab\u00bb\u2039\u203a`\u00b4]"
-)
-# Hyphen, non-breaking hyphen, figure dash, en dash, em dash, minus, small and full-width.
-_DASHES = re.compile("[-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d]")
-_PARTNER = re.compile(r"\bpartners?\b")
-_LEADING_ARTICLE = re.compile(r"^(?:a|an|the)\s+")
-_SPACE = re.compile(r"\s+")
 _ISSUER = re.compile(r"^[A-Z]{3}$")
 
 _Bad = Callable[[str, str], None]
-
-
-def canonical(descriptor: str) -> str:
-    """The form descriptors are compared in: lower case, no quotes, dashes as spaces."""
-    text = descriptor.lower()
-    text = _QUOTES.sub("", text)
-    text = _DASHES.sub(" ", text)
-    text = _SPACE.sub(" ", text).strip(" .,;:!?")
-    text = _PARTNER.sub("partnership", text)
-    return _LEADING_ARTICLE.sub("", text)
 
 
 def _contains(haystack: str, phrase: str) -> bool:
@@ -333,7 +316,8 @@ def parse_lexicon(raw: dict[str, Any], file: str = "tiers.toml") -> Lexicon:
         ladders=tuple(ladders),
         generic=tuple(generic),
         generic_heads=frozenset(canonical(h) for h in heads),
-        generic_modifiers=frozenset(canonical(m) for m in modifiers),
+        # "long-standing" is two words once canonical; each counts as everyday
+        generic_modifiers=frozenset(w for m in modifiers for w in canonical(m).split()),
     )
 
 
