@@ -205,6 +205,9 @@ class Store:
             connection = sqlite3.connect(target)
             connection.execute("PRAGMA foreign_keys = ON")
             connection.execute("PRAGMA journal_mode = WAL")
+            # WAL with synchronous=NORMAL stays consistent after a crash; a power cut may lose
+            # the last commits, which the next poll reads again from the feeds
+            connection.execute("PRAGMA synchronous = NORMAL")
             store = cls(connection)
             store.migrate()
         except (OSError, sqlite3.Error) as e:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +94,11 @@ class Lexicon:
     generic: tuple[str, ...]
     generic_heads: frozenset[str] = frozenset()
     generic_modifiers: frozenset[str] = frozenset()
+    # Standings asked for again and again (every mention of a pair is compared); the lexicon
+    # never changes once built, so they are remembered.
+    _standings: dict[tuple[str, str | None], Standing] = field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
 
     def _is_generic(self, canon: str) -> bool:
         """A listed phrase, or only everyday modifiers before a generic head ("close ties").
@@ -124,6 +129,12 @@ class Lexicon:
 
     def standing(self, descriptor: str, issuer: str | None = None) -> Standing:
         """Where ``descriptor`` stands, on ``issuer``'s own ladder when it has one that ranks it."""
+        key = (descriptor, issuer)
+        if key not in self._standings:
+            self._standings[key] = self._standing(descriptor, issuer)
+        return self._standings[key]
+
+    def _standing(self, descriptor: str, issuer: str | None) -> Standing:
         canon = canonical(descriptor)
         axis = self.axis_of(canon)
         for ladder in self._ladders_for(axis.name, issuer):
