@@ -2,15 +2,17 @@
 
 import logging
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
 
+import httpx
 import pytest
 from pytest_httpserver import HTTPServer
 
 from bot.app import _full_text
 from bot.config import Config
 from watchers.countries import default_countries
-from watchers.fetch import make_client
+from watchers.fetch import FetchLimits, make_client
 from watchers.fulltext import CountryNamer, FullText, FullTextLimits, trafilatura_reader
 from watchers.model import Entry
 from watchers.watcher import FeedSpec
@@ -32,29 +34,33 @@ def entry(url: str, summary: str = "Leaders of India and France met in Paris.") 
 TEST_LIMITS = FullTextLimits(max_bytes=100_000, deadline=5)
 
 
-def full_text(limits: FullTextLimits = TEST_LIMITS) -> FullText:
+@pytest.fixture
+async def client() -> AsyncIterator[httpx.AsyncClient]:
+    async with make_client(FetchLimits()) as opened:
+        yield opened
+
+
+def full_text(client: httpx.AsyncClient, limits: FullTextLimits = TEST_LIMITS) -> FullText:
     reader = trafilatura_reader()
     assert reader is not None, "the test extra installs trafilatura"
     namer = CountryNamer(default_countries(), {"FRA", "IND"})
-    return FullText(make_client_for_test(), namer, reader, limits)
+    return FullText(client, namer, reader, limits)
 
 
-def make_client_for_test():  # type: ignore[no-untyped-def]
-    from watchers.fetch import FetchLimits
-
-    return make_client(FetchLimits())
-
-
-async def test_summary_only_entry_gets_the_article_text(httpserver: HTTPServer) -> None:
+async def test_summary_only_entry_gets_the_article_text(
+    httpserver: HTTPServer, client: httpx.AsyncClient
+) -> None:
     httpserver.expect_request("/article").respond_with_data(ARTICLE, content_type="text/html")
-    enriched = await full_text().enrich(entry(httpserver.url_for("/article")))
+    enriched = await full_text(client).enrich(entry(httpserver.url_for("/article")))
     assert "[FRA-IND: strategic partnership for the next century]" in enriched.content
     assert "Copyright" not in enriched.content  # page furniture is left out
     assert enriched.summary == "Leaders of India and France met in Paris."
 
 
-async def test_entries_not_naming_a_tracked_country_are_not_fetched(httpserver: HTTPServer) -> None:
-    fulltext = full_text()
+async def test_entries_not_naming_a_tracked_country_are_not_fetched(
+    httpserver: HTTPServer, client: httpx.AsyncClient
+) -> None:
+    fulltext = full_text(client)
     same = entry(httpserver.url_for("/article"), summary="Storms close ports in the Baltic.")
     assert await fulltext.enrich(same) is same
     assert httpserver.log == []
@@ -70,24 +76,29 @@ def test_country_forms_are_whole_words() -> None:
 
 
 async def test_an_oversized_article_leaves_the_summary(
-    httpserver: HTTPServer, caplog: pytest.LogCaptureFixture
+    httpserver: HTTPServer, client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
 ) -> None:
     httpserver.expect_request("/huge").respond_with_data("x" * 50_000, content_type="text/html")
     original = entry(httpserver.url_for("/huge"))
-    small = full_text(FullTextLimits(max_bytes=10_000, deadline=5))
+    small = full_text(client, FullTextLimits(max_bytes=10_000, deadline=5))
     with caplog.at_level(logging.WARNING):
         assert await small.enrich(original) == original
     assert "larger than 10000 bytes; using the summary" in caplog.text
 
 
-async def test_a_page_without_article_text_leaves_the_summary(httpserver: HTTPServer) -> None:
+async def test_a_page_without_article_text_leaves_the_summary(
+    httpserver: HTTPServer, client: httpx.AsyncClient
+) -> None:
     httpserver.expect_request("/empty").respond_with_data("<html></html>", content_type="text/html")
     original = entry(httpserver.url_for("/empty"))
-    assert await full_text().enrich(original) == original
+    assert await full_text(client).enrich(original) == original
 
 
 def test_without_the_extra_it_says_once_that_it_reads_summaries(
-    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, tmp_path: Path
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    tmp_path: Path,
+    client: httpx.AsyncClient,
 ) -> None:
     monkeypatch.setitem(sys.modules, "trafilatura", None)  # as if the extra were not installed
     config = Config(
@@ -99,5 +110,5 @@ def test_without_the_extra_it_says_once_that_it_reads_summaries(
         pairs=(),
     )
     with caplog.at_level(logging.WARNING):
-        assert _full_text(config, make_client_for_test(), default_countries()) is None
+        assert _full_text(config, client, default_countries()) is None
     assert caplog.text.count("the [fulltext] extra is not installed") == 1
