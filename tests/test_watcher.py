@@ -1,3 +1,4 @@
+import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -142,3 +143,45 @@ async def test_entries_are_extracted_with_their_publication_date(
     extractor = watcher.extractor
     assert isinstance(extractor, MarkerExtractor)
     assert [str(on) for _, on in extractor.calls] == ["2025-03-10"]
+
+
+async def test_a_store_that_cannot_be_written_fails_each_feed_and_loses_nothing(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    path = tmp_path / "store.sqlite3"
+    Store.open(path).close()
+    # another process holds the write lock; a short busy timeout keeps the test quick
+    store = Store(sqlite3.connect(path, timeout=0.05))
+    store.migrate()
+    other = sqlite3.connect(path)
+    other.execute("BEGIN IMMEDIATE")
+    httpserver.expect_request("/a").respond_with_data(
+        rss(("1", "t", "[IND-RUS: strategic partnership]"))
+    )
+    httpserver.expect_request("/b").respond_with_data(
+        rss(("2", "t", "[IRN-RUS: comprehensive partnership]"))
+    )
+    feeds = [feed(httpserver, "/a", baseline=False), feed(httpserver, "/b", baseline=False)]
+    async with make_client(LIMITS) as client:
+        watcher = Watcher(
+            store=store,
+            extractor=MarkerExtractor(),
+            client=client,
+            clock=FakeClock(),
+            is_watched={"IND-RUS", "IRN-RUS"}.__contains__,
+            limits=LIMITS,
+        )
+        locked = await watcher.poll_all(feeds)
+        assert [(r.feed, "database is locked" in (r.error or "")) for r in locked] == [
+            ("a", True),
+            ("b", True),
+        ]
+        other.rollback()
+        again = await watcher.poll_all(feeds)
+    store.close()
+    other.close()
+    # the entries were not taken as seen: the next poll reads them and alerts
+    assert [(r.error, [c.after for c in r.changes]) for r in again] == [
+        (None, ["strategic partnership"]),
+        (None, ["comprehensive partnership"]),
+    ]

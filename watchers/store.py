@@ -5,7 +5,8 @@ when the store opens."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -194,6 +195,7 @@ class Store:
 
     def __init__(self, connection: sqlite3.Connection) -> None:
         self.connection = connection
+        self._in_transaction = False
 
     @classmethod
     def open(cls, path: str | Path) -> Store:
@@ -230,6 +232,26 @@ class Store:
         """Close the connection."""
         self.connection.close()
 
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Writes kept all together or not at all; a database failure is a StoreError.
+
+        Nested uses join the outermost one, so a whole feed document is remembered at once:
+        a failure half-way (a locked or full disk) leaves no entry marked seen without its
+        mentions and changes, and the next poll reads it again.
+        """
+        if self._in_transaction:
+            yield
+            return
+        self._in_transaction = True
+        try:
+            with self.connection:  # commits, or rolls back when the block raises
+                yield
+        except sqlite3.Error as e:
+            raise StoreError(f"the store failed: {e}") from e
+        finally:
+            self._in_transaction = False
+
     # feeds
 
     def validators(self, feed: str) -> Validators:
@@ -250,7 +272,7 @@ class Store:
         self, feed: str, now: datetime, validators: Validators | None, error: str | None
     ) -> None:
         """Remember a poll's outcome; validators only change on success."""
-        with self.connection:
+        with self.transaction():
             self.connection.execute(
                 "INSERT INTO feed_state (feed) VALUES (?) ON CONFLICT (feed) DO NOTHING", (feed,)
             )
@@ -281,7 +303,7 @@ class Store:
 
     def mark_seen(self, feed: str, entry_ids: Iterable[str], now: datetime) -> None:
         """Remember entries so the next poll skips them."""
-        with self.connection:
+        with self.transaction():
             self.connection.executemany(
                 "INSERT OR IGNORE INTO seen_entries (feed, entry_id, seen_at) VALUES (?, ?, ?)",
                 [(feed, entry_id, _iso(now)) for entry_id in entry_ids],
@@ -292,7 +314,7 @@ class Store:
     def record_mention(self, mention: Mention) -> int:
         """Store a mention with its evidence; returns its id."""
         e, x = mention.entry, mention.extraction
-        with self.connection:
+        with self.transaction():
             cursor = self.connection.execute(
                 """INSERT INTO mentions (pair_key, descriptor, canonical, speaker, sentence, feed,
                    entry_id, entry_url, entry_title, published, official, seen_at)
@@ -329,7 +351,7 @@ class Store:
     def set_pair_state(self, mention: Mention, mention_id: int) -> None:
         """Make this mention's descriptor the pair's current one (or refresh last_seen)."""
         x, now = mention.extraction, _iso(mention.seen_at)
-        with self.connection:
+        with self.transaction():
             self.connection.execute(
                 """INSERT INTO pair_state (pair_key, descriptor, canonical, first_seen, last_seen,
                    mention_id) VALUES (?, ?, ?, ?, ?, ?)
@@ -355,7 +377,7 @@ class Store:
 
     def record_change(self, change: Change) -> int:
         """Store a reported change and its sources; returns its id."""
-        with self.connection:
+        with self.transaction():
             cursor = self.connection.execute(
                 """INSERT INTO changes (pair_key, kind, before, after, quote, speaker, level,
                    detected_at, canonical, before_canonical, revision, updated_at, before_tier,
@@ -402,7 +424,7 @@ class Store:
             raise StoreError("a change must have its id to be updated")
         change_id = int(change.change_id)
         known = {(s.feed, s.url) for s in self._sources(change_id)}
-        with self.connection:
+        with self.transaction():
             self.connection.execute(
                 "UPDATE changes SET level = ?, revision = ?, updated_at = ? WHERE id = ?",
                 (change.level.value, change.revision, _iso(now), change_id),
@@ -476,7 +498,7 @@ class Store:
     def remember_words(self, mention: Mention) -> None:
         """Note a mention's descriptor as used by the pair (and by its speaker) at its time."""
         x, now = mention.extraction, _iso(mention.seen_at)
-        with self.connection:
+        with self.transaction():
             self.connection.execute(
                 """INSERT INTO pair_descriptors (pair_key, canonical, descriptor, first_seen,
                    last_seen) VALUES (?, ?, ?, ?, ?)
@@ -532,7 +554,7 @@ class Store:
         self, pair_key: str, at: datetime, outcome: str, reason: str, change_id: str | None
     ) -> None:
         """Remember the last decision taken for a pair, for "why"."""
-        with self.connection:
+        with self.transaction():
             self.connection.execute(
                 """INSERT INTO pair_decisions (pair_key, decided_at, outcome, reason, change_id)
                    VALUES (?, ?, ?, ?, ?)

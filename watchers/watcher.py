@@ -6,11 +6,12 @@ import asyncio
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 import httpx
 
 from watchers.detect import DEFAULT_RULES, Decision, Rules, decide, representatives
-from watchers.errors import FeedError
+from watchers.errors import FeedError, StoreError
 from watchers.fetch import FetchLimits, Validators, fetch
 from watchers.fulltext import FullText
 from watchers.model import Change, Entry, Mention
@@ -83,7 +84,7 @@ class Watcher:
         return list(await asyncio.gather(*(self.poll(f) for f in feeds)))
 
     async def poll(self, feed: FeedSpec) -> PollResult:
-        """Poll one feed once."""
+        """Poll one feed once; any failure is the feed's result, never an exception."""
         now = self.clock.now()
         try:
             fetched = await fetch(
@@ -93,9 +94,9 @@ class Watcher:
                 self.store.record_poll(feed.name, now, fetched.validators, None)
                 return PollResult(feed.name, not_modified=True)
         except FeedError as e:
-            log.warning("%s", e)
-            self.store.record_poll(feed.name, now, None, e.message)
-            return PollResult(feed.name, error=e.message)
+            return self._failed(feed.name, now, e.message)
+        except StoreError as e:
+            return self._failed(feed.name, now, str(e))
         return await self.ingest(feed, fetched.body, fetched.headers, fetched.validators)
 
     async def ingest(
@@ -107,32 +108,36 @@ class Watcher:
     ) -> PollResult:
         """Take one fetched document of a feed through parse, extract, remember and decide.
 
-        ``poll`` calls it after fetching; ``replay`` calls it with archived documents.
+        ``poll`` calls it after fetching; ``replay`` calls it with archived documents. The
+        document is remembered in one transaction: when the store fails, none of it is kept
+        and the next poll reads it again.
         """
         now = self.clock.now()
         try:
             entries = parse_feed(feed.name, body, headers)
         except FeedError as e:
-            log.warning("%s", e)
-            self.store.record_poll(feed.name, now, None, e.message)
-            return PollResult(feed.name, error=e.message)
-
-        baseline = feed.baseline and not self.store.has_been_polled(feed.name)
-        unseen = self.store.unseen_entries(feed.name, (e.entry_id for e in entries))
-        # the same id twice in one document counts once
-        fresh = list({e.entry_id: e for e in entries if e.entry_id in unseen}.values())
-        fresh.sort(key=lambda e: (e.published is None, e.published or now))
-        if feed.fulltext and self.fulltext is not None:
-            fresh = await self._with_full_text(fresh)
-
-        decisions: list[Decision] = []
-        mention_count = 0
-        for entry in fresh:
-            mentions = self._mentions(entry, feed)
-            mention_count += len(mentions)
-            decisions.extend(self._remember(mentions, baseline=baseline))
-        self.store.mark_seen(feed.name, (e.entry_id for e in fresh), now)
-        self.store.record_poll(feed.name, now, validators, None)
+            return self._failed(feed.name, now, e.message)
+        try:
+            with self.store.transaction():
+                baseline = feed.baseline and not self.store.has_been_polled(feed.name)
+                unseen = self.store.unseen_entries(feed.name, (e.entry_id for e in entries))
+            # the same id twice in one document counts once
+            fresh = list({e.entry_id: e for e in entries if e.entry_id in unseen}.values())
+            fresh.sort(key=lambda e: (e.published is None, e.published or now))
+            if feed.fulltext and self.fulltext is not None:
+                fresh = await self._with_full_text(fresh)
+            # no await from here on: the transaction holds no other feed's writes
+            with self.store.transaction():
+                decisions: list[Decision] = []
+                mention_count = 0
+                for entry in fresh:
+                    mentions = self._mentions(entry, feed)
+                    mention_count += len(mentions)
+                    decisions.extend(self._remember(mentions, baseline=baseline))
+                self.store.mark_seen(feed.name, (e.entry_id for e in fresh), now)
+                self.store.record_poll(feed.name, now, validators, None)
+        except StoreError as e:
+            return self._failed(feed.name, now, str(e))
         # New changes and updates of reported ones (revision > 0), in the order decided.
         changes = tuple(c for d in decisions for c in (d.change, d.update) if c is not None)
         return PollResult(
@@ -142,6 +147,15 @@ class Watcher:
             changes=changes,
             decisions=tuple(decisions),
         )
+
+    def _failed(self, feed: str, now: datetime, message: str) -> PollResult:
+        """Log a feed's failure, note it in the store when the store lets us, and say so."""
+        log.warning("feed %r: %s", feed, message)
+        try:
+            self.store.record_poll(feed, now, None, message)
+        except StoreError as e:
+            log.warning("feed %r: could not note the failure: %s", feed, e)
+        return PollResult(feed, error=message)
 
     async def _with_full_text(self, entries: list[Entry]) -> list[Entry]:
         """Entries with their article text filled in, a few pages at a time."""
