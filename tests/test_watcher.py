@@ -1,5 +1,6 @@
 import sqlite3
 from collections.abc import AsyncIterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -8,7 +9,7 @@ from pytest_httpserver import HTTPServer
 from tests.fakes import FakeClock, MarkerExtractor
 from tests.feeds import rss
 from watchers.fetch import FetchLimits, make_client
-from watchers.model import ChangeKind
+from watchers.model import ChangeKind, Extraction
 from watchers.store import Store
 from watchers.watcher import FeedSpec, Watcher
 
@@ -185,3 +186,56 @@ async def test_a_store_that_cannot_be_written_fails_each_feed_and_loses_nothing(
         (None, ["strategic partnership"]),
         (None, ["comprehensive partnership"]),
     ]
+
+
+class TrippingExtractor(MarkerExtractor):
+    """Fails on any text with TRIP in it, the way a fault on hostile text would."""
+
+    def extract(self, text: str, *, on: date | None = None) -> list[Extraction]:
+        if "TRIP" in text:
+            raise ValueError("cannot read this")
+        return super().extract(text, on=on)
+
+
+async def test_an_entry_that_trips_the_extractor_is_skipped_and_the_rest_goes_on(
+    watcher: Watcher, httpserver: HTTPServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    watcher.extractor = TrippingExtractor()
+    httpserver.expect_request("/a").respond_with_data(
+        rss(("bad", "t", "TRIP [IND-RUS: alliance]"), ("good", "t", "[IND-RUS: partnership]"))
+    )
+    httpserver.expect_request("/b").respond_with_data(
+        rss(("1", "t", "[IRN-RUS: strategic partnership]"))
+    )
+    feeds = [feed(httpserver, "/a", baseline=False), feed(httpserver, "/b", baseline=False)]
+    results = await watcher.poll_all(feeds)
+    assert [(r.feed, r.error, [c.after for c in r.changes]) for r in results] == [
+        ("a", None, ["partnership"]),
+        ("b", None, ["strategic partnership"]),
+    ]
+    assert "feed 'a': entry 'bad' could not be read" in caplog.text
+
+
+async def test_a_fault_in_one_feed_does_not_cost_the_others_their_changes(
+    watcher: Watcher, httpserver: HTTPServer
+) -> None:
+    def watched(key: str) -> bool:
+        if key == "CHN-RUS":
+            raise RuntimeError("subscriptions unreadable")
+        return True
+
+    watcher.is_watched = watched
+    httpserver.expect_request("/a").respond_with_data(
+        rss(("1", "t", "[IND-RUS: strategic partnership]"))
+    )
+    httpserver.expect_request("/b").respond_with_data(
+        rss(("2", "t", "[CHN-RUS: strategic partnership]"))
+    )
+    feeds = [feed(httpserver, "/a", baseline=False), feed(httpserver, "/b", baseline=False)]
+    a, b = await watcher.poll_all(feeds)
+    assert [c.pair.key for c in a.changes] == ["IND-RUS"]
+    assert b.error == "RuntimeError: subscriptions unreadable"
+    # nothing of feed b was kept: once the fault is gone, it is read again
+    watcher.is_watched = lambda key: True
+    (again,) = await watcher.poll_all(feeds[1:])
+    assert [c.pair.key for c in again.changes] == ["CHN-RUS"]

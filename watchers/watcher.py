@@ -85,6 +85,13 @@ class Watcher:
 
     async def poll(self, feed: FeedSpec) -> PollResult:
         """Poll one feed once; any failure is the feed's result, never an exception."""
+        try:
+            return await self._poll(feed)
+        except Exception as e:  # a fault of ours must not cost the other feeds their changes
+            log.exception("feed %r: poll failed", feed.name)
+            return self._failed(feed.name, self.clock.now(), f"{type(e).__name__}: {e}")
+
+    async def _poll(self, feed: FeedSpec) -> PollResult:
         now = self.clock.now()
         try:
             fetched = await fetch(
@@ -172,9 +179,14 @@ class Watcher:
     def _mentions(self, entry: Entry, feed: FeedSpec) -> list[Mention]:
         on = entry.published.date() if entry.published else None
         seen_at = self.clock.now()
+        try:
+            found = self.extractor.extract(entry.text(), on=on)
+        except Exception:  # hostile text must not cost the feed its other entries
+            log.exception("feed %r: entry %r could not be read; skipped", feed.name, entry.entry_id)
+            return []
         return [
             Mention(extraction=x, entry=entry, official=feed.official, seen_at=seen_at)
-            for x in self.extractor.extract(entry.text(), on=on)
+            for x in found
         ]
 
     def _remember(self, mentions: list[Mention], *, baseline: bool) -> list[Decision]:
