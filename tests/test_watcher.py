@@ -239,3 +239,24 @@ async def test_a_fault_in_one_feed_does_not_cost_the_others_their_changes(
     watcher.is_watched = lambda key: True
     (again,) = await watcher.poll_all(feeds[1:])
     assert [c.pair.key for c in again.changes] == ["CHN-RUS"]
+
+
+async def test_a_publication_time_after_the_reading_is_not_trusted(
+    watcher: Watcher, httpserver: HTTPServer
+) -> None:
+    from watchers.extraction import default_extractor
+
+    watcher.extractor = default_extractor()
+    watcher.is_watched = lambda key: True
+    text = (
+        "In 2025 Vietnam and the United States raised ties to a comprehensive strategic "
+        "partnership."
+    )
+    # a year in another calendar (Buddhist era) or a typo in the feed's dates
+    httpserver.expect_request("/news").respond_with_data(
+        rss(("1", "Hanoi", text), published="Mon, 10 Mar 2568 10:00:00 +0000")
+    )
+    result = await watcher.poll(feed(httpserver, "/news", baseline=False))
+    (change,) = result.changes
+    assert change.after == "comprehensive strategic partnership"
+    assert change.sources[0].published is None

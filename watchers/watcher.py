@@ -6,7 +6,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import httpx
 
@@ -21,6 +21,10 @@ from watchers.store import Store
 from watchers.tiers import Lexicon
 
 log = logging.getLogger(__name__)
+
+CLOCK_SKEW = timedelta(days=1)
+"""How far past the time of reading a feed's publication time may lie (servers' clocks and
+mislabelled time zones) before it is taken for a mistake."""
 
 FULLTEXT_CONCURRENCY = 4
 """Article pages fetched at once for one feed: polite to publishers, quick enough."""
@@ -121,7 +125,7 @@ class Watcher:
         """
         now = self.clock.now()
         try:
-            entries = parse_feed(feed.name, body, headers)
+            entries = [_trusted_time(e, now) for e in parse_feed(feed.name, body, headers)]
         except FeedError as e:
             return self._failed(feed.name, now, e.message)
         try:
@@ -226,3 +230,20 @@ class Watcher:
                 )
             decisions.append(decision)
         return decisions
+
+
+def _trusted_time(entry: Entry, now: datetime) -> Entry:
+    """The entry, without a publication time that lies after its reading.
+
+    A future date is a feed's mistake (a wrong year, another calendar's era); kept, it would
+    make today's words look recalled ("in 2025" read as the past) and date the evidence wrong.
+    """
+    if entry.published is not None and entry.published > now + CLOCK_SKEW:
+        log.info(
+            "feed %r: entry %r dated %s, in the future; date ignored",
+            entry.feed,
+            entry.entry_id,
+            entry.published.date(),
+        )
+        return replace(entry, published=None)
+    return entry
