@@ -8,6 +8,7 @@ from pytest_httpserver import HTTPServer
 
 from tests.fakes import FakeClock, MarkerExtractor
 from tests.feeds import rss
+from watchers.detect import Rules
 from watchers.fetch import FetchLimits, make_client
 from watchers.model import ChangeKind, Extraction
 from watchers.store import Store
@@ -260,3 +261,18 @@ async def test_a_publication_time_after_the_reading_is_not_trusted(
     (change,) = result.changes
     assert change.after == "comprehensive strategic partnership"
     assert change.sources[0].published is None
+
+
+async def test_the_flip_flop_window_reaches_as_many_descriptors_as_configured(
+    watcher: Watcher,
+) -> None:
+    watcher.rules = Rules(flipflop_descriptors=12)
+    clock = watcher.clock
+    assert isinstance(clock, FakeClock)
+    spec = FeedSpec(name="news", url="http://news.example/feed", baseline=False)
+    words = [f"{name} partnership" for name in "abcdefghijk"]  # eleven formulas in turn
+    for n, descriptor in enumerate([*words, words[0]]):
+        clock.advance(hours=1)
+        result = await watcher.ingest(spec, rss((str(n), "t", f"[IND-RUS: {descriptor}]")), {})
+        changes = [c.after for c in result.changes]
+        assert changes == ([] if n == len(words) else [descriptor]), n

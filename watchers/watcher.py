@@ -203,7 +203,7 @@ class Watcher:
                 current[key] = state.canonical
         decisions = []
         for m in representatives(mentions, current):
-            history = self.store.pair_history(m.pair)
+            history = self.store.pair_history(m.pair, recent=self.rules.flipflop_descriptors)
             decision = decide(
                 history.current,
                 m,
