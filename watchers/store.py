@@ -8,7 +8,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from watchers.diff import word_diff
@@ -16,6 +16,11 @@ from watchers.errors import StoreError
 from watchers.extraction.canonical import canonical
 from watchers.fetch import Validators
 from watchers.model import Change, ChangeKind, Level, Mention, Pair, Source
+
+SEEN_RETENTION = timedelta(days=90)
+"""How long an entry a feed no longer lists is remembered as seen. Feeds list their latest
+items; one that drops an item rarely brings it back months later, and remembering every id
+for ever would grow the store and each poll's look-up without bound."""
 
 # Each step moves the schema from version i to i + 1; never edit a step once released.
 MIGRATIONS: tuple[str, ...] = (
@@ -301,12 +306,25 @@ class Store:
         }
         return ids - seen
 
-    def mark_seen(self, feed: str, entry_ids: Iterable[str], now: datetime) -> None:
-        """Remember entries so the next poll skips them."""
+    def mark_seen(self, feed: str, listed: Iterable[str], now: datetime) -> None:
+        """Remember the entries a feed's document lists, so the next polls skip them.
+
+        ``seen_at`` is when the feed last listed an entry (refreshed at most daily); entries
+        it has not listed for ``SEEN_RETENTION`` are forgotten. Only a document's entries are
+        refreshed before that, so a feed that was quiet for months keeps what it still lists.
+        """
+        ids = list(listed)
+        stale = _iso(now - timedelta(days=1))
         with self.transaction():
             self.connection.executemany(
-                "INSERT OR IGNORE INTO seen_entries (feed, entry_id, seen_at) VALUES (?, ?, ?)",
-                [(feed, entry_id, _iso(now)) for entry_id in entry_ids],
+                """INSERT INTO seen_entries (feed, entry_id, seen_at) VALUES (?, ?, ?)
+                   ON CONFLICT (feed, entry_id) DO UPDATE SET seen_at = excluded.seen_at
+                   WHERE seen_at < ?""",
+                [(feed, entry_id, _iso(now), stale) for entry_id in ids],
+            )
+            self.connection.execute(
+                "DELETE FROM seen_entries WHERE feed = ? AND seen_at < ?",
+                (feed, _iso(now - SEEN_RETENTION)),
             )
 
     # mentions and pair state

@@ -145,7 +145,7 @@ class Watcher:
                     mentions = self._mentions(entry, feed)
                     mention_count += len(mentions)
                     decisions.extend(self._remember(mentions, baseline=baseline))
-                self.store.mark_seen(feed.name, (e.entry_id for e in fresh), now)
+                self.store.mark_seen(feed.name, (e.entry_id for e in entries), now)
                 self.store.record_poll(feed.name, now, validators, None)
         except StoreError as e:
             return self._failed(feed.name, now, str(e))
