@@ -297,14 +297,20 @@ class Store:
 
     def unseen_entries(self, feed: str, entry_ids: Iterable[str]) -> set[str]:
         """Which of these entry ids the feed has not given us before."""
-        ids = set(entry_ids)
-        seen = {
-            row[0]
-            for row in self.connection.execute(
-                "SELECT entry_id FROM seen_entries WHERE feed = ?", (feed,)
+        ids = list(set(entry_ids))
+        seen: set[str] = set()
+        # a few hundred at a time, well within SQLite's limit on parameters
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            seen.update(
+                row[0]
+                for row in self.connection.execute(
+                    f"SELECT entry_id FROM seen_entries WHERE feed = ? AND entry_id IN ({marks})",
+                    (feed, *chunk),
+                )
             )
-        }
-        return ids - seen
+        return set(ids) - seen
 
     def mark_seen(self, feed: str, listed: Iterable[str], now: datetime) -> None:
         """Remember the entries a feed's document lists, so the next polls skip them.
