@@ -196,18 +196,19 @@ class Watcher:
     def _remember(self, mentions: list[Mention], *, baseline: bool) -> list[Decision]:
         """Store every mention, then decide on one representative mention per pair."""
         ids = {id(m): self.store.record_mention(m) for m in mentions}
-        current: dict[str, str] = {}
-        for key in {m.pair.key for m in mentions}:
-            state = self.store.pair_state(key)
-            if state is not None:
-                current[key] = state.canonical
+        # one read of each pair's history serves both choosing and deciding
+        pairs = {m.pair.key: m.pair for m in mentions}
+        recent = self.rules.flipflop_descriptors
+        histories = {k: self.store.pair_history(p, recent=recent) for k, p in pairs.items()}
+        current = {k: h.current.canonical for k, h in histories.items() if h.current}
         decisions = []
         for m in representatives(mentions, current):
-            history = self.store.pair_history(m.pair, recent=self.rules.flipflop_descriptors)
+            history = histories[m.pair.key]
+            watched = self.is_watched(m.pair.key)
             decision = decide(
                 history.current,
                 m,
-                watched=self.is_watched(m.pair.key),
+                watched=watched,
                 baseline=baseline,
                 now=m.seen_at,
                 history=history,
@@ -224,7 +225,7 @@ class Watcher:
             if decision.update is not None:
                 self.store.update_change(decision.update, m.seen_at)
                 change_id = decision.update.change_id
-            if self.is_watched(m.pair.key):
+            if watched:
                 self.store.record_decision(
                     m.pair.key, m.seen_at, decision.outcome.value, decision.reason, change_id
                 )
