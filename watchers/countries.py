@@ -279,6 +279,9 @@ def _read(path: Path, problems: list[Problem], required: bool = True) -> dict[st
     except tomllib.TOMLDecodeError as e:
         problems.append(Problem(path.name, "-", f"not valid TOML: {e}"))
         return {}
+    except OSError as e:
+        problems.append(Problem(path.name, "-", f"cannot read: {e.strerror or e}"))
+        return {}
 
 
 def _strings(value: object, file: str, key: str, problems: list[Problem]) -> list[str]:
@@ -348,7 +351,14 @@ def _leaders(
             continue
         forms = _strings(row.get("forms", []), file, f"{where}.forms", problems)
         terms: list[Term] = []
-        for j, t in enumerate(row.get("terms", [])):
+        raw_terms = row.get("terms", [])
+        if not isinstance(raw_terms, list):
+            problems.append(Problem(file, f"{where}.terms", "must be an array of tables"))
+            continue
+        for j, t in enumerate(raw_terms):
+            if not isinstance(t, dict):
+                problems.append(Problem(file, f"{where}.terms[{j}]", "must be a table"))
+                continue
             start, end, office = t.get("from"), t.get("to"), t.get("office")
             if not isinstance(start, date) or not (end is None or isinstance(end, date)):
                 problems.append(Problem(file, f"{where}.terms[{j}]", "from/to must be dates"))
