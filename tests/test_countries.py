@@ -208,3 +208,19 @@ def test_a_table_file_that_cannot_be_read_is_reported(tmp_path: Path) -> None:
         CountryTable.load(tmp_path)
     (problem,) = caught.value.problems
     assert problem.file == "leaders.toml" and "cannot read" in problem.reason
+
+
+@pytest.mark.parametrize(
+    ("leaders", "key"),
+    [
+        ("leader = 3\n", "leader"),
+        ('[[leader]]\ncountry = ["IND"]\nname = "A. Minister"\n', "leader[A. Minister].country"),
+    ],
+)
+def test_leaders_of_the_wrong_shape_are_reported(tmp_path: Path, leaders: str, key: str) -> None:
+    for name in ("countries.toml", "not_countries.toml"):
+        shutil.copy(CONFIG / name, tmp_path / name)
+    (tmp_path / "leaders.toml").write_text(leaders, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        CountryTable.load(tmp_path)
+    assert [p.key for p in caught.value.problems] == [key]

@@ -336,7 +336,11 @@ def _leaders(
     data: dict[str, Any], file: str, known: set[str], problems: list[Problem]
 ) -> list[Leader]:
     out: list[Leader] = []
-    for i, row in enumerate(data.get("leader", [])):
+    rows = data.get("leader", [])
+    if not isinstance(rows, list):
+        problems.append(Problem(file, "leader", "must be an array of tables"))
+        return out
+    for i, row in enumerate(rows):
         where = f"leader[{i}]"
         if not isinstance(row, dict):
             problems.append(Problem(file, where, "must be a table"))
@@ -346,7 +350,7 @@ def _leaders(
             problems.append(Problem(file, f"{where}.name", "must be a non-empty string"))
             continue
         where = f"leader[{name}]"
-        if code not in known:
+        if not isinstance(code, str) or code not in known:
             problems.append(Problem(file, f"{where}.country", f"unknown country code {code!r}"))
             continue
         forms = _strings(row.get("forms", []), file, f"{where}.forms", problems)
