@@ -4,6 +4,7 @@ import pytest
 
 from watchers.errors import ParseError
 from watchers.parse import parse_feed
+from watchers.text import html_to_text
 
 RSS = b"""<?xml version="1.0"?>
 <rss version="2.0"><channel><title>t</title>
@@ -47,3 +48,22 @@ def test_atom_content_is_used() -> None:
 def test_non_feeds_are_refused_naming_the_feed(body: bytes) -> None:
     with pytest.raises(ParseError, match="feed 'broken': not a feed"):
         parse_feed("broken", body, {})
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # a character reference beyond Unicode
+        b'<rss version="2.0"><channel><item><title>a&#x110000;b</title></item></channel></rss>',
+        # an item closed inside its link
+        b'<rss version="2.0"><channel><item><link>ht</item>tp://x/1</link></item></channel></rss>',
+    ],
+)
+def test_documents_that_break_the_feed_parser_are_the_feeds_problem(body: bytes) -> None:
+    with pytest.raises(ParseError, match="feed 'odd': not a feed we can read"):
+        parse_feed("odd", body, {})
+
+
+def test_markup_the_html_parser_gives_up_on_still_gives_its_text() -> None:
+    markup = "<p>India and Russia <![ agree</p><script>x()</script> on a <b>strategic</b> path"
+    assert html_to_text(markup) == "India and Russia <![ agree on a strategic path"
