@@ -18,6 +18,7 @@ from typing import Any
 from watchers.errors import ConfigError, Problem
 from watchers.extraction.canonical import canonical
 from watchers.model import Change, ChangeKind
+from watchers.paths import config_dir
 
 _ISSUER = re.compile(r"^[A-Z]{3}$")
 
@@ -254,11 +255,7 @@ class Lexicon:
 
 def default_path() -> Path:
     """The shipped lexicon: ``config/`` in a checkout, ``watchers/_config`` when installed."""
-    here = Path(__file__).resolve().parent
-    checkout = here.parent / "config" / "tiers.toml"
-    if checkout.is_file():
-        return checkout
-    return here / "_config" / "tiers.toml"
+    return config_dir() / "tiers.toml"
 
 
 def load_lexicon(path: Path | None = None) -> Lexicon:
