@@ -309,6 +309,8 @@ def test_an_old_entry_is_history_when_the_rules_ask_for_an_age_limit() -> None:
             False,
         ),
         ("Relations keep evolving under a special and privileged strategic partnership.", False),
+        # the month before, said without its name, is as past as "in February"
+        ("Last month they agreed a special and privileged strategic partnership.", True),
     ],
 )
 def test_dates_and_tense_in_the_sentence(sentence: str, past: bool) -> None:
