@@ -103,3 +103,20 @@ def test_a_feed_quiet_for_months_does_not_repeat_its_entries(tmp_path: Path) -> 
     assert store.unseen_entries("a", ["1", "2", "3"]) == {"3"}
     store.mark_seen("a", ["1", "2", "3"], later)
     assert store.unseen_entries("a", ["1", "2", "3"]) == set()
+
+
+def test_a_file_that_is_not_a_store_is_refused_naming_it(tmp_path: Path) -> None:
+    path = tmp_path / "history.sqlite3"
+    path.write_bytes(b"not a database, perhaps a config file saved over it\n" * 100)
+    with pytest.raises(StoreError, match=f"cannot open the store at {path}: file is not a"):
+        Store.open(path)
+    assert path.read_bytes().startswith(b"not a database")  # left as it was
+
+
+def test_a_read_only_store_fails_writes_with_a_store_error(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite3"
+    Store.open(path).close()
+    store = Store(sqlite3.connect(f"file:{path}?mode=ro", uri=True))
+    with pytest.raises(StoreError, match="readonly"):
+        store.record_poll("feed", NOW, None, "HTTP 500")
+    store.close()
