@@ -67,3 +67,25 @@ def test_documents_that_break_the_feed_parser_are_the_feeds_problem(body: bytes)
 def test_markup_the_html_parser_gives_up_on_still_gives_its_text() -> None:
     markup = "<p>India and Russia <![ agree</p><script>x()</script> on a <b>strategic</b> path"
     assert html_to_text(markup) == "India and Russia <![ agree on a strategic path"
+
+
+def test_a_feed_in_another_encoding_is_read_as_declared() -> None:
+    body = (
+        '<?xml version="1.0" encoding="windows-1251"?><rss version="2.0"><channel><title>t'
+        "</title><item><guid>1</guid><title>Россия и Индия</title></item></channel></rss>"
+    ).encode("cp1251")
+    (entry,) = parse_feed("ru", body, {"content-type": "application/rss+xml"})
+    assert entry.title == "Россия и Индия"
+
+
+def test_entries_without_id_link_or_date_get_a_stable_id() -> None:
+    body = (
+        b'<rss version="2.0"><channel><title>t</title>'
+        b"<item><title>Talks</title><description>India and Russia met.</description></item>"
+        b"<item><title>Other talks</title></item></channel></rss>"
+    )
+    first = parse_feed("f", body, {})
+    again = parse_feed("f", body, {})
+    assert [e.entry_id for e in first] == [e.entry_id for e in again]
+    assert len({e.entry_id for e in first}) == 2
+    assert all(e.url is None and e.published is None for e in first)
