@@ -3,6 +3,7 @@ from collections.abc import AsyncIterator
 from datetime import date
 from pathlib import Path
 
+import httpx
 import pytest
 from pytest_httpserver import HTTPServer
 
@@ -17,18 +18,22 @@ from watchers.watcher import FeedSpec, Watcher
 LIMITS = FetchLimits(connect_timeout=2, read_timeout=2, deadline=5)
 
 
+def make_watcher(store: Store, client: httpx.AsyncClient) -> Watcher:
+    return Watcher(
+        store=store,
+        extractor=MarkerExtractor(),
+        client=client,
+        clock=FakeClock(),
+        is_watched={"IND-RUS", "IRN-RUS"}.__contains__,
+        limits=LIMITS,
+    )
+
+
 @pytest.fixture
 async def watcher(tmp_path: Path) -> AsyncIterator[Watcher]:
     store = Store.open(tmp_path / "store.sqlite3")
     async with make_client(LIMITS) as client:
-        yield Watcher(
-            store=store,
-            extractor=MarkerExtractor(),
-            client=client,
-            clock=FakeClock(),
-            is_watched={"IND-RUS", "IRN-RUS"}.__contains__,
-            limits=LIMITS,
-        )
+        yield make_watcher(store, client)
     store.close()
 
 
@@ -165,14 +170,7 @@ async def test_a_store_that_cannot_be_written_fails_each_feed_and_loses_nothing(
     )
     feeds = [feed(httpserver, "/a", baseline=False), feed(httpserver, "/b", baseline=False)]
     async with make_client(LIMITS) as client:
-        watcher = Watcher(
-            store=store,
-            extractor=MarkerExtractor(),
-            client=client,
-            clock=FakeClock(),
-            is_watched={"IND-RUS", "IRN-RUS"}.__contains__,
-            limits=LIMITS,
-        )
+        watcher = make_watcher(store, client)
         locked = await watcher.poll_all(feeds)
         assert [(r.feed, "database is locked" in (r.error or "")) for r in locked] == [
             ("a", True),
