@@ -1,4 +1,5 @@
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -89,3 +90,21 @@ def test_entries_without_id_link_or_date_get_a_stable_id() -> None:
     assert [e.entry_id for e in first] == [e.entry_id for e in again]
     assert len({e.entry_id for e in first}) == 2
     assert all(e.url is None and e.published is None for e in first)
+
+
+def test_entities_are_neither_expanded_without_bound_nor_read_from_files(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET-MARKER", encoding="utf-8")
+    levels = "".join(
+        f'<!ENTITY e{n} "{f"&e{n - 1};" * 10 if n else "lol"}">' for n in range(9)
+    )
+    body = (
+        f'<?xml version="1.0"?><!DOCTYPE rss [{levels}'
+        f'<!ENTITY file SYSTEM "file://{secret}">]>'
+        '<rss version="2.0"><channel><title>t</title>'
+        "<item><guid>1</guid><title>&e8;</title><description>&file;</description></item>"
+        "</channel></rss>"
+    ).encode()
+    (entry,) = parse_feed("f", body, {})
+    assert len(entry.title) < 1000  # ten to the eighth "lol"s were asked for
+    assert "SECRET-MARKER" not in entry.summary

@@ -274,3 +274,16 @@ async def test_the_flip_flop_window_reaches_as_many_descriptors_as_configured(
         result = await watcher.ingest(spec, rss((str(n), "t", f"[IND-RUS: {descriptor}]")), {})
         changes = [c.after for c in result.changes]
         assert changes == ([] if n == len(words) else [descriptor]), n
+
+
+async def test_the_same_id_and_story_in_two_feeds_alerts_once(
+    watcher: Watcher, httpserver: HTTPServer
+) -> None:
+    story = ("wire-1", "Leaders meet", "[IND-RUS: special strategic partnership]")
+    httpserver.expect_request("/a").respond_with_data(rss(story))
+    httpserver.expect_request("/b").respond_with_data(rss(story))
+    a, b = await watcher.poll_all(
+        [feed(httpserver, "/a", baseline=False), feed(httpserver, "/b", baseline=False)]
+    )
+    assert [(c.kind, c.revision) for c in a.changes] == [(ChangeKind.NEW, 0)]
+    assert (b.new_entries, b.error, b.changes) == (1, None, ())  # a copy of the same article
