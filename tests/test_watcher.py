@@ -282,8 +282,10 @@ async def test_the_same_id_and_story_in_two_feeds_alerts_once(
     story = ("wire-1", "Leaders meet", "[IND-RUS: special strategic partnership]")
     httpserver.expect_request("/a").respond_with_data(rss(story))
     httpserver.expect_request("/b").respond_with_data(rss(story))
-    a, b = await watcher.poll_all(
+    results = await watcher.poll_all(
         [feed(httpserver, "/a", baseline=False), feed(httpserver, "/b", baseline=False)]
     )
-    assert [(c.kind, c.revision) for c in a.changes] == [(ChangeKind.NEW, 0)]
-    assert (b.new_entries, b.error, b.changes) == (1, None, ())  # a copy of the same article
+    assert [(r.new_entries, r.error) for r in results] == [(1, None), (1, None)]
+    # whichever feed came first alerted; the other carried a copy of the same article
+    changes = [(c.kind, c.revision) for r in results for c in r.changes]
+    assert changes == [(ChangeKind.NEW, 0)]
