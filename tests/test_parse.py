@@ -108,3 +108,10 @@ def test_entities_are_neither_expanded_without_bound_nor_read_from_files(tmp_pat
     (entry,) = parse_feed("f", body, {})
     assert len(entry.title) < 1000  # ten to the eighth "lol"s were asked for
     assert "SECRET-MARKER" not in entry.summary
+
+
+def test_an_html_page_sent_instead_of_the_feed_is_said_to_be_one() -> None:
+    # a "checking your browser" page, or an error page served with 200
+    page = b"<html><head><title>Just a moment</title></head><body><p>Checking<br></body></html>"
+    with pytest.raises(ParseError, match="not a feed: the server sent a text/html page"):
+        parse_feed("guarded", page, {"content-type": "text/html; charset=UTF-8"})

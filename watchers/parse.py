@@ -22,9 +22,19 @@ def parse_feed(feed: str, body: bytes, headers: Mapping[str, str]) -> list[Entry
     except Exception as e:  # feedparser's loose parser trips on some broken documents
         raise ParseError(feed, f"not a feed we can read ({type(e).__name__}: {e})") from e
     if not parsed.get("version") and not parsed.entries:
+        media = _media_type(headers)
+        if media in ("text/html", "application/xhtml+xml"):
+            # an error or "checking your browser" page served with 200: say that, not why
+            # the XML parser choked on it
+            raise ParseError(feed, f"not a feed: the server sent a {media} page")
         reason = parsed.get("bozo_exception") or "no RSS or Atom document found"
         raise ParseError(feed, f"not a feed: {reason}")
     return [_entry(feed, raw) for raw in parsed.entries]
+
+
+def _media_type(headers: Mapping[str, str]) -> str:
+    value = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
+    return value.split(";")[0].strip().lower()
 
 
 def _entry(feed: str, raw: Mapping[str, Any]) -> Entry:
