@@ -27,6 +27,7 @@ from watchers.ports import Clock, CountryLookup
 MAX_PAIRS_PER_CHANNEL = 100
 HISTORY_LIMIT = 5
 MAX_MUTE = timedelta(days=365)
+_LONGEST_SECONDS = timedelta.max.days * 86400
 
 LEVEL_MEANING = {
     Level.REPORTED: "one outlet",
@@ -182,9 +183,11 @@ def pair_label(countries: CountryLookup, pair_key: str) -> str:
 def parse_duration(text: str) -> timedelta | None:
     """``30m``, ``2h``, ``3d``, ``1w`` or combinations like ``1d12h``; None if not one."""
     try:
-        return timedelta(seconds=durations.parse_duration(text))
+        seconds = durations.parse_duration(text)
     except ValueError:
         return None
+    # Anyone may type "99999999999w"; past what timedelta holds, it is simply "forever".
+    return timedelta(seconds=min(seconds, _LONGEST_SECONDS))
 
 
 def parse_level(text: str) -> Level | None:
