@@ -533,8 +533,7 @@ class Router:
             now = self.clock.now()
             sent = 0
             for platform, name in self.routes.queued_channels():
-                held = self.routes.queued(platform, name)
-                channel = self._channel(platform, name, held[0][1])
+                channel, held = self._still_held(platform, name)
                 if channel is None:
                     continue
                 reason = digest_due(channel, held[0][2], now)
@@ -558,6 +557,24 @@ class Router:
                 self.routes.clear_queue(platform, name, [cid for cid, _, _ in held])
                 sent += 1
             return sent
+
+    def _still_held(
+        self, platform: str, name: str
+    ) -> tuple[Channel | None, list[tuple[str, str, datetime]]]:
+        """A channel's settings and its held changes of pairs it still watches.
+
+        Changes of pairs it unsubscribed from meanwhile are let go: nobody wants them now.
+        """
+        held, unwanted, channel = [], [], None
+        for item in self.routes.queued(platform, name):
+            here = self._channel(platform, name, item[1])
+            if here is None:
+                unwanted.append(item[0])
+            else:
+                held.append(item)
+                channel = channel or here
+        self.routes.clear_queue(platform, name, unwanted)
+        return channel, held
 
     def _channel(self, platform: str, name: str, pair_key: str) -> Channel | None:
         for channel in self.channels(pair_key):

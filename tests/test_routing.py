@@ -227,6 +227,25 @@ async def test_quiet_hours_queue_then_one_digest_with_the_latest_state() -> None
     assert await s.router.flush_digests(lambda key: USVN) == 0  # sent once
 
 
+async def test_a_digest_still_goes_out_when_its_first_pair_was_unsubscribed() -> None:
+    inru = pair("IND", "RUS")
+    s = Setup([channel(), channel(pair_key=inru.key)])
+    s.routes.set_quiet_hours("discord", "c1", QuietHours.parse("10:00-14:00"))
+    await s.router.deliver(s.stored())
+    s.clock.advance(minutes=5)
+    other = replace(change(), pair=inru, quote="India and Russia keep a special partnership.")
+    other = replace(other, change_id=str(s.store.record_change(other)))
+    await s.router.deliver(other)
+    assert len(s.routes.queued("discord", "c1")) == 2
+    s.channels = [channel(pair_key=inru.key)]  # /watch remove United States Vietnam
+    s.clock.advance(hours=2)
+    pairs = {USVN.key: USVN, inru.key: inru}
+    assert await s.router.flush_digests(pairs.get) == 1
+    ((target, digest),) = s.notifier.digests
+    assert target == "c1" and [a.pair for a in digest.alerts] == [inru]
+    assert s.routes.queued("discord", "c1") == []
+
+
 async def test_a_gone_channel_is_reported_once_and_the_decision_kept() -> None:
     s = Setup([channel()])
     s.notifier.gone.add("c1")
