@@ -540,20 +540,24 @@ class Router:
                 notifier = self.notifiers.get(platform)
                 if reason is None or notifier is None:
                     continue
-                alerts = []
+                changes = []
                 for change_id, pair_key, _ in held:
                     pair = pair_of(pair_key)
                     change = self.history.change(change_id, pair) if pair else None
                     if change is not None:
-                        alerts.append(alert_from_change(change))
+                        changes.append(change)
+                alerts = tuple(alert_from_change(change) for change in changes)
                 try:
-                    await notifier.digest(name, Digest(reason, tuple(alerts)))
+                    await notifier.digest(name, Digest(reason, alerts))
                 except DeliveryError as e:
                     # The held alerts stay queued: the next flush tries the digest again.
                     log.warning("digest for %s:%s not delivered: %s", platform, name, e)
                     if e.permanent:
                         self.on_gone(channel, str(e))
                     continue
+                for change in changes:
+                    # Delivered, with no message to edit: later sources do not alert again.
+                    self.routes.record_delivery(channel, change, None, now)
                 self.routes.clear_queue(platform, name, [cid for cid, _, _ in held])
                 sent += 1
             return sent

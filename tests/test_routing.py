@@ -227,6 +227,24 @@ async def test_quiet_hours_queue_then_one_digest_with_the_latest_state() -> None
     assert await s.router.flush_digests(lambda key: USVN) == 0  # sent once
 
 
+@pytest.mark.parametrize("controls", ["quiet hours", "daily digest"])
+async def test_a_change_sent_in_a_digest_is_not_alerted_again_by_later_sources(
+    controls: str,
+) -> None:
+    s = Setup([channel(digest=controls == "daily digest", digest_at=time(14, 0))])
+    if controls == "quiet hours":
+        s.routes.set_quiet_hours("discord", "c1", QuietHours.parse("10:00-14:00"))
+    await s.router.deliver(s.stored())
+    s.clock.advance(hours=2)
+    assert await s.router.flush_digests(lambda key: USVN) == 1
+    s.clock.advance(hours=1)  # the official statement attaches to the change
+    ((_, r),) = await s.router.deliver(s.stored(Level.OFFICIAL, 1, 2))
+    assert (r.action, r.decision) == (Action.DROP, "alerted")
+    s.clock.advance(days=1)
+    assert await s.router.flush_digests(lambda key: USVN) == 0
+    assert (s.notifier.posts, s.notifier.updates, len(s.notifier.digests)) == ([], [], 1)
+
+
 async def test_a_digest_still_goes_out_when_its_first_pair_was_unsubscribed() -> None:
     inru = pair("IND", "RUS")
     s = Setup([channel(), channel(pair_key=inru.key)])
