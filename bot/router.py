@@ -441,6 +441,12 @@ class Router:
                 self.routes.record_delivery(channel, change, ref, now)
         except DeliveryError as e:
             return self._failed(channel, change, e, now, before), False
+        except Exception as e:
+            # A platform answering nonsense, or a fault of ours: the alert waits and is tried
+            # again, and the other channels still get theirs.
+            log.exception("%s channel %s: sending failed", channel.platform, channel.channel)
+            error = DeliveryError(channel.channel, f"unexpected error: {type(e).__name__}")
+            return self._failed(channel, change, error, now, before), False
         return r, True
 
     def _failed(

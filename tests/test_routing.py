@@ -147,12 +147,15 @@ class FakeNotifier:
         self.digests: list[tuple[str, Digest]] = []
         self.gone: set[str] = set()
         self.down: set[str] = set()
+        self.broken: set[str] = set()
 
     async def post(self, channel: str, alert: Alert) -> str | None:
         if channel in self.gone:
             raise DeliveryError(channel, "channel_not_found", permanent=True)
         if channel in self.down:
             raise DeliveryError(channel, "service_unavailable")
+        if channel in self.broken:
+            raise KeyError("ts")  # an answer without what every answer has
         self.posts.append((channel, alert))
         return f"msg-{len(self.posts)}"
 
@@ -270,6 +273,21 @@ async def test_a_gone_channel_is_reported_once_and_the_decision_kept() -> None:
     ((_, r),) = await s.router.deliver(s.stored())
     assert r.decision == "not delivered" and "channel_not_found" in r.reason
     assert s.gone == [("c1", "channel 'c1': channel_not_found")]
+
+
+async def test_an_unexpected_failure_in_one_channel_spares_the_others_and_is_retried() -> None:
+    s = Setup([channel(channel="a"), channel(channel="b")])
+    s.notifier.broken.add("a")
+    decided = await s.router.deliver(s.stored())
+    assert [(c.channel, r.decision) for c, r in decided] == [
+        ("a", "waiting to retry"),
+        ("b", "alerted"),
+    ]
+    assert decided[0][1].reason.startswith("unexpected error: KeyError")
+    s.notifier.broken.clear()
+    s.clock.advance(minutes=1)
+    assert await s.router.retry_waiting(lambda key: USVN) == 1
+    assert [c for c, _ in s.notifier.posts] == ["b", "a"]
 
 
 async def test_an_alert_that_waits_follows_the_channel_controls_when_retried() -> None:

@@ -148,6 +148,8 @@ class DiscordDelivery:
         """Send a new message to a channel; returns its id."""
         route = Route("POST", "/channels/{channel_id}/messages", channel_id=channel_id)
         data = await self._send(channel_id, route, payload)
+        if not isinstance(data, dict) or "id" not in data:
+            raise DeliveryError(channel_id, "Discord answered without the message it posted")
         return str(data["id"])
 
     async def edit(self, channel_id: str, message_id: str, payload: dict[str, Any]) -> None:
