@@ -561,6 +561,10 @@ class Router:
                     if e.permanent:
                         self.on_gone(channel, str(e))
                     continue
+                except Exception:
+                    # As above, and the other channels' digests still go out.
+                    log.exception("digest for %s:%s not delivered", platform, name)
+                    continue
                 for change in changes:
                     # Delivered, with no message to edit: later sources do not alert again.
                     self.routes.record_delivery(channel, change, None, now)

@@ -163,6 +163,8 @@ class FakeNotifier:
         self.updates.append((channel, message_ref, alert))
 
     async def digest(self, channel: str, digest: Digest) -> None:
+        if channel in self.broken:
+            raise KeyError("ts")
         self.digests.append((channel, digest))
 
 
@@ -288,6 +290,18 @@ async def test_an_unexpected_failure_in_one_channel_spares_the_others_and_is_ret
     s.clock.advance(minutes=1)
     assert await s.router.retry_waiting(lambda key: USVN) == 1
     assert [c for c, _ in s.notifier.posts] == ["b", "a"]
+
+
+async def test_an_unexpected_failure_of_one_digest_spares_the_others() -> None:
+    s = Setup([channel(channel="a", digest=True), channel(channel="b", digest=True)])
+    await s.router.deliver(s.stored())
+    s.notifier.broken.add("a")
+    s.clock.advance(days=1)
+    assert await s.router.flush_digests(lambda key: USVN) == 1
+    assert [c for c, _ in s.notifier.digests] == ["b"]
+    s.notifier.broken.clear()
+    assert await s.router.flush_digests(lambda key: USVN) == 1  # a's held alert is still there
+    assert [c for c, _ in s.notifier.digests] == ["b", "a"]
 
 
 async def test_an_alert_that_waits_follows_the_channel_controls_when_retried() -> None:
