@@ -20,7 +20,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 
 from bot.config import Config
-from bot.discord.client import DiscordBot, token_from_env
+from bot.discord.client import DiscordBot, sign_in, token_from_env
 from bot.discord.commands import CommandDeps
 from bot.discord.delivery import DiscordDelivery, DiscordSender, webhook_senders
 from bot.discord.notifier import DiscordNotifier
@@ -132,11 +132,12 @@ async def _open_discord(
         log.info("Discord bot not started: DISCORD_TOKEN is not set")
     elif serve_commands:
         bot = DiscordBot(deps, api_base=config.discord.api_base)
-        await bot.start(token)
-        stack.push_async_callback(bot.close)
+        stack.push_async_callback(bot.close)  # also closes what a failed start opened
+        await sign_in(bot.start(token), config.discord.api_base)
         sender = bot.delivery()
     else:
-        delivery = await DiscordDelivery.login(token, api_base=config.discord.api_base)
+        login = DiscordDelivery.login(token, api_base=config.discord.api_base)
+        delivery = await sign_in(login, config.discord.api_base)
         stack.push_async_callback(delivery.close)
         sender = delivery
     if sender is None and not webhooks:
@@ -161,8 +162,8 @@ async def _open_slack(
     if serve_commands:
         app = SlackApp(config.slack, secrets)
         app.serve_watch(deps.store, deps.countries, deps.history, deps.clock)
+        stack.push_async_callback(app.close)  # also closes what a failed start opened
         await app.start()
-        stack.push_async_callback(app.close)
         delivery = app.delivery()
     else:
         delivery = make_delivery(config.slack, secrets)
