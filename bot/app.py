@@ -182,9 +182,14 @@ class App:
             if (watcher.changed() or forced) and self.reload():
                 schedule.apply(self.config.feeds)
 
+        async def check_config() -> None:
+            # A coroutine, so the scheduler runs it in the event loop: a plain function would
+            # go to a worker thread, where the store's SQLite connection may not be used.
+            reload()
+
         loop.add_signal_handler(signal.SIGHUP, reload, True)
         scheduler.add_job(
-            reload,
+            check_config,
             IntervalTrigger(seconds=CONFIG_CHECK_SECONDS, timezone=UTC),
             id="config",
             coalesce=True,
