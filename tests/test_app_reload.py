@@ -147,3 +147,14 @@ async def test_run_applies_an_edit_it_notices_by_itself(
         await running
         assert app.chat.subscriptions.get("slack", "C1", "CHN-RUS") is not None
         assert app.watcher.is_watched("CHN-RUS")
+
+
+async def test_a_new_webhook_waits_for_a_restart(
+    app: App, caplog: pytest.LogCaptureFixture
+) -> None:
+    with app.config.path.open("a", encoding="utf-8") as f:
+        f.write('\n[[subscriptions]]\nplatform = "discord"\nchannel = "1200000000000000009"\n')
+        f.write('pairs = [["India", "Russia"]]\nwebhook_env = "PW_HOOK_DESK"\n')
+    with caplog.at_level(logging.WARNING):
+        assert app.reload()
+    assert "changes to [[subscriptions]] webhook_env take effect after a restart" in caplog.text
