@@ -102,7 +102,8 @@ async def open_chat(
             # pause_channel returns 0 when the channel was paused already: report once
             if subscriptions.pause_channel(channel.platform, channel.channel, reason):
                 log.warning(
-                    "%s channel %s paused: %s (subscribe again with /watch add once it is fixed)",
+                    "%s channel %s paused: %s (once that is fixed, /watch add of one of its "
+                    "pairs resumes it)",
                     channel.platform, channel.channel, reason,
                 )
 

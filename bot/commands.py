@@ -227,13 +227,19 @@ def add(ctx: Context, a: str, b: str) -> Reply:
                 f"This channel already watches {count} pairs, the most one channel may; "
                 "remove one first."
             )
+    others = ""
+    if existing is not None:
+        # Delivery paused the whole channel; what fixed it for this pair fixed it for all.
+        resumed = ctx.store.resume_channel(ctx.platform, ctx.channel) - 1
+        if resumed > 0:
+            others = f" and {resumed} other paused pair{'s' if resumed > 1 else ''}"
     sub = ctx.store.add(
         ctx.platform, ctx.channel, pair.key, now=ctx.clock.now(), created_by=ctx.caller.user_id
     )
     current = _quoted(ctx.history.current(pair.key))
     verb = "watches again" if existing is not None else "now watches"
     return _public(
-        f"This channel {verb} {pair.label} (alerts from level {sub.min_level.value}). "
+        f"This channel {verb} {pair.label}{others} (alerts from level {sub.min_level.value}). "
         f"Current wording: {current}."
     )
 

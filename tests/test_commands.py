@@ -343,6 +343,19 @@ def test_adding_a_paused_pair_resumes_it(ctx: Context, store: SubscriptionStore)
     assert store.channels_for("IND-RUS")[0].paused is False
 
 
+def test_adding_one_paused_pair_resumes_the_whole_channel(
+    ctx: Context, store: SubscriptionStore
+) -> None:
+    # Delivery pauses every pair of a channel it cannot reach; once it is fixed, one add
+    # brings the channel back, not one add per pair.
+    commands.add(ctx, "India", "Russia")
+    commands.add(ctx, "China", "Russia")
+    store.pause_channel("discord", "555", "missing permissions")
+    reply = commands.add(ctx, "India", "Russia")
+    assert "watches again India–Russia and 1 other paused pair" in reply.text
+    assert [s.paused for s in store.for_channel("discord", "555")] == [False, False]
+
+
 # The text front end (Slack hands over the whole line).
 
 
