@@ -552,6 +552,11 @@ class Router:
                     change = self.history.change(change_id, pair) if pair else None
                     if change is not None:
                         changes.append(change)
+                held_ids = [cid for cid, _, _ in held]
+                if not changes:
+                    # Nothing left to show (their pair or record is gone): no empty digest.
+                    self.routes.clear_queue(platform, name, held_ids)
+                    continue
                 alerts = tuple(alert_from_change(change) for change in changes)
                 try:
                     await notifier.digest(name, Digest(reason, alerts))
@@ -568,7 +573,7 @@ class Router:
                 for change in changes:
                     # Delivered, with no message to edit: later sources do not alert again.
                     self.routes.record_delivery(channel, change, None, now)
-                self.routes.clear_queue(platform, name, [cid for cid, _, _ in held])
+                self.routes.clear_queue(platform, name, held_ids)
                 sent += 1
             return sent
 

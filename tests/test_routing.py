@@ -269,6 +269,16 @@ async def test_a_digest_still_goes_out_when_its_first_pair_was_unsubscribed() ->
     assert s.routes.queued("discord", "c1") == []
 
 
+async def test_held_changes_that_cannot_be_read_back_make_no_empty_digest() -> None:
+    s = Setup([channel(digest=True)])
+    await s.router.deliver(s.stored())
+    s.clock.advance(days=1)
+    # The pair's country left the table meanwhile (an edited countries file).
+    assert await s.router.flush_digests(lambda key: None) == 0
+    assert s.notifier.digests == []
+    assert s.routes.queued("discord", "c1") == []
+
+
 async def test_a_gone_channel_is_reported_once_and_the_decision_kept() -> None:
     s = Setup([channel()])
     s.notifier.gone.add("c1")
