@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 
@@ -168,10 +168,9 @@ async def _open_slack(
         delivery = app.delivery()
     else:
         delivery = make_delivery(config.slack, secrets)
-    update: Callable[[str, str, dict[str, object]], Awaitable[object]] = delivery.update
     return PayloadNotifier(
         post=delivery.post,
-        update=update,
+        update=delivery.update,
         render=render_slack,
         render_digest=render_digest_slack,
     )

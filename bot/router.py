@@ -339,11 +339,11 @@ class Notifier(Protocol):
     stop trying (the channel is gone or forbids us).
     """
 
-    async def post(self, channel: str, alert: Alert) -> str | None:
+    async def post(self, channel: str, alert: Alert) -> str:
         """Post a new alert; returns a reference to the message, to edit it later."""
         ...
 
-    async def update(self, channel: str, message_ref: str | None, alert: Alert) -> None:
+    async def update(self, channel: str, message_ref: str, alert: Alert) -> None:
         """Show an alert's later state: edit the message, or reply in its thread."""
         ...
 
@@ -433,7 +433,8 @@ class Router:
         """Post or update as ``r`` says; the decision, and whether the platform took it."""
         alert = alert_from_change(change)
         try:
-            if r.action is Action.UPDATE and delivered is not None:
+            # route() updates only a message the channel has (a digest line has none).
+            if r.action is Action.UPDATE and delivered and delivered.message_ref:
                 await notifier.update(channel.channel, delivered.message_ref, alert)
                 self.routes.record_delivery(channel, change, None, now)
             else:
@@ -631,7 +632,7 @@ class PayloadNotifier:
     def __init__(
         self,
         *,
-        post: Callable[[str, dict[str, Any]], Awaitable[str | None]],
+        post: Callable[[str, dict[str, Any]], Awaitable[str]],
         update: Callable[[str, str, dict[str, Any]], Awaitable[object]],
         render: Callable[[Alert], dict[str, Any]],
         render_digest: Callable[[Digest], dict[str, Any]],
@@ -641,16 +642,13 @@ class PayloadNotifier:
         self._render = render
         self._render_digest = render_digest
 
-    async def post(self, channel: str, alert: Alert) -> str | None:
+    async def post(self, channel: str, alert: Alert) -> str:
         """Post the rendered alert; the message reference the outlet returns."""
         return await self._post(channel, self._render(alert))
 
-    async def update(self, channel: str, message_ref: str | None, alert: Alert) -> None:
-        """Edit the posted alert; post it anew when there is no message to edit."""
-        if message_ref is None:
-            await self._post(channel, self._render(alert))
-        else:
-            await self._update(channel, message_ref, self._render(alert))
+    async def update(self, channel: str, message_ref: str, alert: Alert) -> None:
+        """Edit the posted alert."""
+        await self._update(channel, message_ref, self._render(alert))
 
     async def digest(self, channel: str, digest: Digest) -> None:
         """Post the rendered digest."""
