@@ -24,7 +24,7 @@ from bot.discord.client import DiscordBot, sign_in, token_from_env
 from bot.discord.commands import CommandDeps
 from bot.discord.delivery import DiscordDelivery, DiscordSender, webhook_senders
 from bot.discord.notifier import DiscordNotifier
-from bot.pair_history import StorePairHistory
+from bot.pair_history import StorePairHistory, pair_from_key
 from bot.render.digest import render_digest_slack
 from bot.render.slack import render_slack
 from bot.router import Notifier, PayloadNotifier, Router, RouteStore
@@ -63,9 +63,7 @@ class Chat:
         return await self.router.retry_waiting(self._pair)
 
     def _pair(self, pair_key: str) -> Pair | None:
-        first, _, second = pair_key.partition("-")
-        a, b = self.countries.get(first), self.countries.get(second)
-        return Pair.of(a, b) if a and b and a.code != b.code else None
+        return pair_from_key(self.countries, pair_key)
 
 
 @asynccontextmanager
