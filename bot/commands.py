@@ -170,6 +170,13 @@ def resolve_pair(ctx: Context, a: str, b: str) -> Pair | Reply:
     return Pair.of(first, second)
 
 
+def _pair_to_change(ctx: Context, a: str, b: str) -> Pair | Reply:
+    """The pair whose subscription the caller changes, or the reply refusing them or the names."""
+    if not ctx.caller.can_manage:
+        return _refusal(ctx)
+    return resolve_pair(ctx, a, b)
+
+
 def pair_label(countries: CountryLookup, pair_key: str) -> str:
     """Readable name of a stored pair key, e.g. ``India–Russia``, the key if unknown."""
     codes = pair_key.split("-")
@@ -211,15 +218,11 @@ def _describe(sub: Subscription, ctx: Context, now: datetime) -> str:
 
 def add(ctx: Context, a: str, b: str) -> Reply:
     """Subscribe the channel to a pair."""
-    if not ctx.caller.can_manage:
-        return _refusal(ctx)
-    pair = resolve_pair(ctx, a, b)
+    pair = _pair_to_change(ctx, a, b)
     if isinstance(pair, Reply):
         return pair
     existing = ctx.store.get(ctx.platform, ctx.channel, pair.key)
-    if existing is not None and not existing.paused:
-        where = " (set in the config file)" if existing.source is Origin.CONFIG else ""
-        return _private(f"This channel already watches {pair.label}{where}.")
+    others = ""
     if existing is None:
         count = len(ctx.store.for_channel(ctx.platform, ctx.channel))
         if count >= MAX_PAIRS_PER_CHANNEL:
@@ -227,8 +230,10 @@ def add(ctx: Context, a: str, b: str) -> Reply:
                 f"This channel already watches {count} pairs, the most one channel may; "
                 "remove one first."
             )
-    others = ""
-    if existing is not None:
+    elif not existing.paused:
+        where = " (set in the config file)" if existing.source is Origin.CONFIG else ""
+        return _private(f"This channel already watches {pair.label}{where}.")
+    else:
         # Delivery paused the whole channel; what fixed it for this pair fixed it for all.
         resumed = ctx.store.resume_channel(ctx.platform, ctx.channel) - 1
         if resumed > 0:
@@ -246,9 +251,7 @@ def add(ctx: Context, a: str, b: str) -> Reply:
 
 def remove(ctx: Context, a: str, b: str) -> Reply:
     """Unsubscribe the channel from a pair made in chat."""
-    if not ctx.caller.can_manage:
-        return _refusal(ctx)
-    pair = resolve_pair(ctx, a, b)
+    pair = _pair_to_change(ctx, a, b)
     if isinstance(pair, Reply):
         return pair
     existing = ctx.store.get(ctx.platform, ctx.channel, pair.key)
@@ -303,9 +306,7 @@ def history(ctx: Context, a: str, b: str) -> Reply:
 
 def mute(ctx: Context, a: str, b: str, duration: str) -> Reply:
     """Silence a pair in this channel for a while, or lift the mute with ``off``."""
-    if not ctx.caller.can_manage:
-        return _refusal(ctx)
-    pair = resolve_pair(ctx, a, b)
+    pair = _pair_to_change(ctx, a, b)
     if isinstance(pair, Reply):
         return pair
     existing = ctx.store.get(ctx.platform, ctx.channel, pair.key)
@@ -328,9 +329,7 @@ def mute(ctx: Context, a: str, b: str, duration: str) -> Reply:
 
 def level(ctx: Context, a: str, b: str, value: str) -> Reply:
     """Set how corroborated a change must be before it alerts this channel."""
-    if not ctx.caller.can_manage:
-        return _refusal(ctx)
-    pair = resolve_pair(ctx, a, b)
+    pair = _pair_to_change(ctx, a, b)
     if isinstance(pair, Reply):
         return pair
     wanted = parse_level(value)
