@@ -352,6 +352,15 @@ class Notifier(Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class _Held:
+    """A channel's changes held for its digest, and why the digest goes out now."""
+
+    channel: Channel
+    changes: tuple[Change, ...]
+    reason: str
+
+
 class _Tried(StrEnum):
     """How one retry went."""
 
@@ -540,61 +549,75 @@ class Router:
             now = self.clock.now()
             sent = 0
             for platform, name in self.routes.queued_channels():
-                channel, held = self._still_held(platform, name)
-                if channel is None:
-                    continue
-                reason = digest_due(channel, held[0][2], now)
                 notifier = self.notifiers.get(platform)
-                if reason is None or notifier is None:
+                if notifier is None:
                     continue
-                changes = []
-                for change_id, pair_key, _ in held:
-                    pair = pair_of(pair_key)
-                    change = self.history.change(change_id, pair) if pair else None
-                    if change is not None:
-                        changes.append(change)
-                held_ids = [cid for cid, _, _ in held]
-                if not changes:
-                    # Nothing left to show (their pair or record is gone): no empty digest.
-                    self.routes.clear_queue(platform, name, held_ids)
-                    continue
-                alerts = tuple(alert_from_change(change) for change in changes)
-                try:
-                    await notifier.digest(name, Digest(reason, alerts))
-                except DeliveryError as e:
-                    # The held alerts stay queued: the next flush tries the digest again.
-                    log.warning("digest for %s:%s not delivered: %s", platform, name, e)
-                    if e.permanent:
-                        self.on_gone(channel, str(e))
-                    continue
-                except Exception:
-                    # As above, and the other channels' digests still go out.
-                    log.exception("digest for %s:%s not delivered", platform, name)
-                    continue
-                for change in changes:
-                    # Delivered, with no message to edit: later sources do not alert again.
-                    self.routes.record_delivery(channel, change, None, now)
-                self.routes.clear_queue(platform, name, held_ids)
-                sent += 1
+                held = self._due(platform, name, pair_of, now)
+                if held is not None and await self._send_digest(notifier, held, now):
+                    sent += 1
             return sent
 
-    def _still_held(
-        self, platform: str, name: str
-    ) -> tuple[Channel | None, list[tuple[str, str, datetime]]]:
-        """A channel's settings and its held changes of pairs it still watches.
+    def _due(
+        self, platform: str, name: str, pair_of: Callable[[str], Pair | None], now: datetime
+    ) -> _Held | None:
+        """What a channel's digest holds, when it is due and has something to show.
 
-        Changes of pairs it unsubscribed from meanwhile are let go: nobody wants them now.
+        Changes that cannot be read back (their pair or record is gone) are let go: no
+        digest is empty, and none waits for them forever.
         """
-        held, unwanted, channel = [], [], None
-        for item in self.routes.queued(platform, name):
-            here = self._channel(platform, name, item[1])
-            if here is None:
-                unwanted.append(item[0])
+        wanted = self._still_wanted(platform, name)
+        if not wanted:
+            return None
+        channel, _, _, since = wanted[0]
+        reason = digest_due(channel, since, now)
+        if reason is None:
+            return None
+        changes, gone = [], []
+        for _, change_id, pair_key, _ in wanted:
+            pair = pair_of(pair_key)
+            change = self.history.change(change_id, pair) if pair else None
+            if change is None:
+                gone.append(change_id)
             else:
-                held.append(item)
-                channel = channel or here
+                changes.append(change)
+        self.routes.clear_queue(platform, name, gone)
+        return _Held(channel, tuple(changes), reason) if changes else None
+
+    def _still_wanted(self, platform: str, name: str) -> list[tuple[Channel, str, str, datetime]]:
+        """The channel's held changes of pairs it still watches, oldest first, as (channel
+        with its settings, change_id, pair_key, queued_at); the others are let go."""
+        wanted, unwanted = [], []
+        for change_id, pair_key, queued_at in self.routes.queued(platform, name):
+            channel = self._channel(platform, name, pair_key)
+            if channel is None:
+                unwanted.append(change_id)  # unsubscribed meanwhile: nobody wants it now
+            else:
+                wanted.append((channel, change_id, pair_key, queued_at))
         self.routes.clear_queue(platform, name, unwanted)
-        return channel, held
+        return wanted
+
+    async def _send_digest(self, notifier: Notifier, held: _Held, now: datetime) -> bool:
+        """Post one channel's digest; whether it went out (if not, its changes stay held)."""
+        channel = held.channel
+        alerts = tuple(alert_from_change(change) for change in held.changes)
+        try:
+            await notifier.digest(channel.channel, Digest(held.reason, alerts))
+        except DeliveryError as e:
+            # The held alerts stay queued: the next flush tries the digest again.
+            log.warning("digest for %s not delivered: %s", channel.key, e)
+            if e.permanent:
+                self.on_gone(channel, str(e))
+            return False
+        except Exception:
+            # As above, and the other channels' digests still go out.
+            log.exception("digest for %s not delivered", channel.key)
+            return False
+        for change in held.changes:
+            # Delivered, with no message to edit: later sources do not alert again.
+            self.routes.record_delivery(channel, change, None, now)
+        ids = [str(change.change_id) for change in held.changes]
+        self.routes.clear_queue(channel.platform, channel.channel, ids)
+        return True
 
     def _channel(self, platform: str, name: str, pair_key: str) -> Channel | None:
         for channel in self.channels(pair_key):
