@@ -27,6 +27,8 @@ from watchers.ports import Clock, CountryLookup
 MAX_PAIRS_PER_CHANNEL = 100
 HISTORY_LIMIT = 5
 MAX_MUTE = timedelta(days=365)
+MAX_NAME_WORDS = 8
+"""Words in the longest country name: United Kingdom of Great Britain and Northern Ireland."""
 _LONGEST_SECONDS = timedelta.max.days * 86400
 
 LEVEL_MEANING = {
@@ -404,12 +406,13 @@ def tokenize(text: str) -> list[str]:
 
 
 def split_pair(countries: CountryLookup, words: Sequence[str]) -> tuple[str, str] | None:
-    """Two country names from words like ``United States Viet Nam``; None if under two words.
+    """Two country names from words like ``United States Viet Nam``; None if no two could be.
 
     Every split point is tried; the first where both halves are countries wins, else the
     first where the left half is one (so the reply can name the right half as unknown).
     """
-    if len(words) < 2:
+    # Trying every split of a flood of words takes time that grows with its cube.
+    if not 2 <= len(words) <= 2 * MAX_NAME_WORDS:
         return None
     splits = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
     for left, right in splits:

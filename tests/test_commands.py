@@ -13,7 +13,7 @@ from bot.commands import Caller, Context, Reply
 from bot.subscriptions import ConfigSubscription, Origin, SubscriptionStore
 from tests.fake_commands import INDIA, RUSSIA, FakeCountries, FakeHistory, FixedClock
 from watchers.diff import word_diff
-from watchers.model import Change, ChangeKind, Level, Pair, Source
+from watchers.model import Change, ChangeKind, Country, Level, Pair, Source
 from watchers.store import StoredChange
 
 MANAGER = Caller("100", can_manage=True)
@@ -368,6 +368,31 @@ def test_dispatch_splits_multi_word_names(ctx: Context, store: SubscriptionStore
     assert sub is not None
     assert sub.min_level is Level.OFFICIAL
     assert sub.muted_until is not None
+
+
+class CountingCountries(FakeCountries):
+    """The fake table, counting how often a name is looked up."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lookups = 0
+
+    def lookup(self, name: str) -> Country | None:
+        self.lookups += 1
+        return super().lookup(name)
+
+
+@pytest.mark.parametrize("sub", ["add", "mute", "level"])
+def test_a_flood_of_words_is_answered_with_usage_without_trying_every_split(
+    store: SubscriptionStore, history: FakeHistory, clock: FixedClock, sub: str
+) -> None:
+    countries = CountingCountries()
+    ctx = Context(store, countries, history, clock, "slack", "C1", MANAGER)
+    # Trying every split of 20,000 words took minutes and blocked the bot meanwhile.
+    reply = commands.dispatch(ctx, f"{sub} " + "a " * 20000)
+    assert reply.ephemeral and reply.text.startswith(f"Usage: /watch {sub} ")
+    assert countries.lookups <= 100
+    assert store.all() == []
 
 
 def test_dispatch_names_the_unknown_half(ctx: Context) -> None:
