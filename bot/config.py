@@ -281,6 +281,13 @@ class _Reader:
             webhook_env = self.value(item, f"{key}.webhook_env", str, None)
             if webhook_env is not None and platform != "discord":
                 self.problem(f"{key}.webhook_env", "only Discord channels take a webhook")
+            numeric = bool(channel) and channel.isascii() and channel.isdigit()
+            if platform == "discord" and webhook_env is None and channel and not numeric:
+                self.problem(
+                    f"{key}.channel",
+                    "a Discord channel is named by its numeric id (Developer Mode, then Copy "
+                    f"Channel ID), unless webhook_env names its webhook; got {channel!r}",
+                )
             if webhook_env is not None and "://" in webhook_env:
                 self.problem(
                     f"{key}.webhook_env",

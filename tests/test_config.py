@@ -160,3 +160,16 @@ backdate_days = 1e10
         "alerts.syndication_hours: must be at most 876000, got 1000000000000.0",
         "alerts.backdate_days: must be at most 36500, got 10000000000.0",
     ]
+
+
+def test_a_discord_channel_posted_to_by_the_bot_is_its_numeric_id(tmp_path: Path) -> None:
+    # "#desk" passed and then every alert for it failed for hours before being given up.
+    found = problems(
+        tmp_path,
+        '[[subscriptions]]\nplatform = "discord"\nchannel = "#desk"\n'
+        'pairs = [["India", "Russia"]]\n',
+    )
+    assert found == [
+        "subscriptions[0].channel: a Discord channel is named by its numeric id (Developer "
+        "Mode, then Copy Channel ID), unless webhook_env names its webhook; got '#desk'"
+    ]
