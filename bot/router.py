@@ -343,8 +343,12 @@ class Notifier(Protocol):
         """Post a new alert; returns a reference to the message, to edit it later."""
         ...
 
-    async def update(self, channel: str, message_ref: str, alert: Alert) -> None:
-        """Show an alert's later state: edit the message, or reply in its thread."""
+    async def update(self, channel: str, message_ref: str, alert: Alert) -> str | None:
+        """Show an alert's later state: edit the message, or reply in its thread.
+
+        Returns the reference of a message posted in place of one that was deleted, so the
+        next update edits that one; else None.
+        """
         ...
 
     async def digest(self, channel: str, digest: Digest) -> None:
@@ -444,8 +448,8 @@ class Router:
         try:
             # route() updates only a message the channel has (a digest line has none).
             if r.action is Action.UPDATE and delivered and delivered.message_ref:
-                await notifier.update(channel.channel, delivered.message_ref, alert)
-                self.routes.record_delivery(channel, change, None, now)
+                ref = await notifier.update(channel.channel, delivered.message_ref, alert)
+                self.routes.record_delivery(channel, change, ref, now)
             else:
                 ref = await notifier.post(channel.channel, alert)
                 self.routes.record_delivery(channel, change, ref, now)

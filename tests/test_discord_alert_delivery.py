@@ -220,3 +220,23 @@ async def test_an_answer_that_makes_no_sense_is_retried_and_spares_the_other_cha
     assert await router.retry_waiting(lambda key: change.pair) == 1
     (message,) = fake.messages[CHANNEL].values()
     assert message["embeds"][0] == render_discord(alert_from_change(change))["embeds"][0]
+
+
+async def test_after_the_alert_was_deleted_later_sources_edit_the_one_posted_anew(
+    fake: FakeDiscord, router: Router
+) -> None:
+    change = india_russia_change()
+    await router.deliver(change)
+    fake.messages[CHANNEL].clear()  # someone deleted the alert
+    official = Source("MFA", "https://mfa.example.org/statement", "Joint statement", None, True)
+    second = replace(change, sources=(*change.sources, official), level=Level.OFFICIAL, revision=1)
+    await router.deliver(second)
+    (anew,) = fake.messages[CHANNEL]
+
+    third_source = Source("Wire", "https://wire.example.org/b", "Wire copy", None)
+    third = replace(second, sources=(*second.sources, third_source), revision=2)
+    await router.deliver(third)
+
+    assert list(fake.messages[CHANNEL]) == [anew]
+    assert len(fake.sent("POST", f"/channels/{CHANNEL}/messages")) == 2
+    assert len(fake.sent("PATCH", f"/channels/{CHANNEL}/messages/{anew}")) == 1
