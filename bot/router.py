@@ -332,6 +332,10 @@ class RouteStore:
         return replace(channel, quiet=quiet, digest_at=time.fromisoformat(row[3]))
 
 
+class MessageGone(DeliveryError):
+    """The message to edit was deleted; the channel itself is fine (post a new one)."""
+
+
 class Notifier(Protocol):
     """Puts alerts in a platform's channels; the Discord and Slack adapters implement it.
 
@@ -673,9 +677,15 @@ class PayloadNotifier:
         """Post the rendered alert; the message reference the outlet returns."""
         return await self._post(channel, self._render(alert))
 
-    async def update(self, channel: str, message_ref: str, alert: Alert) -> None:
-        """Edit the posted alert."""
-        await self._update(channel, message_ref, self._render(alert))
+    async def update(self, channel: str, message_ref: str, alert: Alert) -> str | None:
+        """Edit the posted alert; if it was deleted, post anew and return the new reference."""
+        payload = self._render(alert)
+        try:
+            await self._update(channel, message_ref, payload)
+        except MessageGone:
+            # Someone deleted the alert; the update still deserves to be seen.
+            return await self._post(channel, payload)
+        return None
 
     async def digest(self, channel: str, digest: Digest) -> None:
         """Post the rendered digest."""

@@ -15,12 +15,12 @@ from bot.discord.delivery import (
     DEFAULT_API_BASE,
     DiscordDelivery,
     DiscordWebhookDelivery,
-    MessageGone,
     use_api_base,
     webhook_senders,
     webhook_url_from_env,
 )
 from bot.pacing import ChannelPacer
+from bot.router import MessageGone
 from tests.fake_discord import FakeDiscord
 from tests.fakes import FakeMonotonic
 from watchers.errors import ConfigError, DeliveryError

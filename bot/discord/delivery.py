@@ -25,6 +25,7 @@ from discord.http import HTTPClient, Route
 
 from bot.config import SubscriptionSpec
 from bot.pacing import ChannelPacer
+from bot.router import MessageGone
 from watchers.errors import ConfigError, DeliveryError, Problem
 
 DEFAULT_API_BASE = "https://discord.com/api/v10"
@@ -66,10 +67,6 @@ class DiscordSender(Protocol):
     async def close(self) -> None:
         """Release the HTTP session, when this sender owns it."""
         ...
-
-
-class MessageGone(DeliveryError):
-    """The message to edit was deleted; the channel itself is fine (post a new one)."""
 
 
 def _reason(e: discord.HTTPException) -> str:

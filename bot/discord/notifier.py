@@ -11,9 +11,10 @@ from collections.abc import Mapping
 from enum import StrEnum
 
 from bot.alert import Alert
-from bot.discord.delivery import DiscordSender, MessageGone
+from bot.discord.delivery import DiscordSender
 from bot.render.digest import Digest, render_digest_discord
 from bot.render.discord import render_discord
+from bot.router import MessageGone
 from watchers.errors import DeliveryError
 
 
