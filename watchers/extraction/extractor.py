@@ -110,7 +110,9 @@ class Extractor:
         self._cue = _alternation(lexicon.anaphora)
         negations = tuple(w for w in lexicon.negation if " " not in w and "'" not in w)
         self._negation_words = frozenset(negations)
-        self._negation_phrases = tuple(w for w in lexicon.negation if w not in negations)
+        self._negation_but_no = self._negation_words - {"no"}
+        # padded once here, so a phrase matches whole words only: " no longer "
+        self._negation_phrases = tuple(f" {w} " for w in lexicon.negation if w not in negations)
 
     def extract(self, text: str, *, on: date | None = None) -> list[Extraction]:
         """Every descriptor for every pair in ``text``; ``on`` dates leaders' terms."""
@@ -340,26 +342,30 @@ class Extractor:
         """A negation or rejection in the phrase's clause: "not an alliance", "rejected"."""
         toks = s.toks
         lo, _ = s.clause(p.start)
-        words: list[str] = []
+        words: list[str] = []  # the up to 8 words before the phrase, collected backwards
         for j in range(p.start - 1, lo - 1, -1):
             w = toks[j].low
             if w == "," or len(words) >= 8:
                 break
             if w[0].isalnum():
-                words.insert(0, w)
+                words.append(w)
+        words.reverse()
         text = " ".join(words)
         for ok in self.lex.not_negation:
-            text = text.replace(ok, " ")
-        hit = any(w in self._negation_words for w in text.split()) or any(
-            f" {ph} " in f" {text} " for ph in self._negation_phrases
+            if ok in text:
+                text = text.replace(ok, " ")
+        near = text.split()
+        padded = f" {text} "
+        hit = not self._negation_words.isdisjoint(near) or any(
+            ph in padded for ph in self._negation_phrases
         )
         if hit:
-            near = text.split()
-            if "no" in near and not any(w in self._negation_words - {"no"} for w in near):
+            if "no" in near and self._negation_but_no.isdisjoint(near):
                 hit = "no" in near[-3:]
             if hit:
                 return True
-        return any(t.low in self.lex.rejection for t in toks[p.end :])
+        rejection = self.lex.rejection
+        return any(toks[j].low in rejection for j in range(p.end, len(toks)))
 
     def _about_persons(self, s: Sentence, p: Phrase) -> bool:
         """Ties between leaders as persons: "a true friend", said to "you", by leaders only."""
