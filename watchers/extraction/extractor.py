@@ -116,8 +116,10 @@ class Extractor:
         negations = tuple(w for w in lexicon.negation if " " not in w and "'" not in w)
         self._negation_words = frozenset(negations)
         self._negation_but_no = self._negation_words - {"no"}
-        # padded once here, so a phrase matches whole words only: " no longer "
-        self._negation_phrases = tuple(f" {w} " for w in lexicon.negation if w not in negations)
+        # One search for every negating phrase, each padded so it matches whole words only
+        # (" no longer "); "(?!)" never matches, for a lexicon without phrases.
+        phrases = [re.escape(f" {w} ") for w in lexicon.negation if w not in negations]
+        self._negation_phrase = re.compile("|".join(phrases) or "(?!)")
 
     def extract(self, text: str, *, on: date | None = None) -> list[Extraction]:
         """Every descriptor for every pair in ``text``; ``on`` dates leaders' terms."""
@@ -366,8 +368,9 @@ class Extractor:
                 text = text.replace(ok, " ")
         near = text.split()
         padded = f" {text} "
-        hit = not self._negation_words.isdisjoint(near) or any(
-            ph in padded for ph in self._negation_phrases
+        hit = (
+            not self._negation_words.isdisjoint(near)
+            or self._negation_phrase.search(padded) is not None
         )
         if hit:
             if "no" in near and self._negation_but_no.isdisjoint(near):
