@@ -180,3 +180,38 @@ def test_invalid_toml_names_the_file(tmp_path: Path) -> None:
         CountryTable.load(tmp_path)
     assert caught.value.problems[0].file == "countries.toml"
     assert "not valid TOML" in caught.value.problems[0].reason
+
+
+def test_a_table_file_that_cannot_be_read_is_reported(tmp_path: Path) -> None:
+    shutil.copy(CONFIG / "countries.toml", tmp_path / "countries.toml")
+    (tmp_path / "leaders.toml").mkdir()  # a folder where the file should be
+    with pytest.raises(ConfigError) as caught:
+        CountryTable.load(tmp_path)
+    (problem,) = caught.value.problems
+    assert problem.file == "leaders.toml" and "cannot read" in problem.reason
+
+
+@pytest.mark.parametrize(
+    ("leaders", "keys"),
+    [
+        ("leader = 3\n", ["leader"]),
+        ('[[leader]]\ncountry = ["IND"]\nname = "A. Minister"\n', ["leader[A. Minister].country"]),
+        (
+            '[[leader]]\ncountry = "IND"\nname = "A. Minister"\nterms = ["2024-06-09"]\n',
+            ["leader[A. Minister].terms[0]", "leader[A. Minister].terms"],
+        ),
+        (
+            '[[leader]]\ncountry = "RUS"\nname = "B. Envoy"\nterms = "since 2020"\n',
+            ["leader[B. Envoy].terms"],
+        ),
+    ],
+)
+def test_leaders_of_the_wrong_shape_are_reported_not_a_crash(
+    tmp_path: Path, leaders: str, keys: list[str]
+) -> None:
+    for name in ("countries.toml", "not_countries.toml"):
+        shutil.copy(CONFIG / name, tmp_path / name)
+    (tmp_path / "leaders.toml").write_text(leaders, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        CountryTable.load(tmp_path)
+    assert [p.key for p in caught.value.problems] == keys

@@ -86,3 +86,36 @@ async def test_unreachable_host_is_a_feed_error() -> None:
         with pytest.raises(FetchError, match="ConnectError"):
             # port 9 (discard) is closed on the test machine's loopback
             await fetch(client, "f", "http://127.0.0.1:9/feed", Validators(), LIMITS)
+
+
+@pytest.mark.parametrize(
+    ("location", "reason"),
+    [
+        ("file:///etc/passwd", "/etc/passwd, not an http(s) URL"),
+        ("mailto:desk@news.example", "redirected to an invalid URL"),
+    ],
+)
+async def test_a_redirect_away_from_http_is_refused_and_said_so(
+    httpserver: HTTPServer, location: str, reason: str
+) -> None:
+    httpserver.expect_request("/feed").respond_with_data(
+        "", status=302, headers={"Location": location}
+    )
+    async with make_client(LIMITS) as client:
+        with pytest.raises(FetchError) as caught:
+            await fetch(client, "Moved", httpserver.url_for("/feed"), Validators(), LIMITS)
+    assert caught.value.feed == "Moved"
+    assert reason in caught.value.message
+
+
+async def test_a_redirect_without_a_location_is_an_http_error(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/feed").respond_with_data("", status=302)
+    async with make_client(LIMITS) as client:
+        with pytest.raises(FetchError, match="HTTP 302 from"):
+            await fetch(client, "f", httpserver.url_for("/feed"), Validators(), LIMITS)
+
+
+async def test_an_unusable_feed_url_is_named(httpserver: HTTPServer) -> None:
+    async with make_client(LIMITS) as client:
+        with pytest.raises(FetchError, match="not an http"):
+            await fetch(client, "f", "ftp://news.example/feed", Validators(), LIMITS)

@@ -1,7 +1,9 @@
 """Reading the article behind summary-only entries (the [fulltext] extra)."""
 
+import asyncio
 import logging
 import sys
+import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -112,3 +114,49 @@ def test_without_the_extra_it_says_once_that_it_reads_summaries(
     with caplog.at_level(logging.WARNING):
         assert _full_text(config, client, default_countries()) is None
     assert caplog.text.count("the [fulltext] extra is not installed") == 1
+
+
+async def test_reading_a_page_leaves_the_event_loop_free(
+    httpserver: HTTPServer, client: httpx.AsyncClient
+) -> None:
+    # Reading a large page takes trafilatura seconds; meanwhile chat connections must be
+    # served. This reader only finishes once another task has run while it reads.
+    reading, other_task_ran = threading.Event(), threading.Event()
+
+    def slow_reader(page: bytes, url: str) -> str | None:
+        reading.set()
+        return "the article" if other_task_ran.wait(timeout=5) else None
+
+    async def other_task() -> None:
+        while not reading.is_set():
+            await asyncio.sleep(0.01)
+        other_task_ran.set()
+
+    httpserver.expect_request("/article").respond_with_data(ARTICLE, content_type="text/html")
+    namer = CountryNamer(default_countries(), {"FRA", "IND"})
+    fulltext = FullText(client, namer, slow_reader, TEST_LIMITS)
+    ticker = asyncio.create_task(other_task())
+    enriched = await fulltext.enrich(entry(httpserver.url_for("/article")))
+    await ticker
+    assert enriched.content == "the article"
+
+
+async def test_a_page_that_takes_too_long_to_read_leaves_the_summary(
+    httpserver: HTTPServer, client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    release = threading.Event()
+
+    def stuck_reader(page: bytes, url: str) -> str | None:
+        release.wait(timeout=10)
+        return "too late"
+
+    httpserver.expect_request("/article").respond_with_data(ARTICLE, content_type="text/html")
+    namer = CountryNamer(default_countries(), {"FRA", "IND"})
+    limits = FullTextLimits(max_bytes=100_000, deadline=0.2)
+    original = entry(httpserver.url_for("/article"))
+    try:
+        with caplog.at_level(logging.WARNING):
+            assert await FullText(client, namer, stuck_reader, limits).enrich(original) == original
+    finally:
+        release.set()
+    assert "no article text within 0.2 s; using the summary" in caplog.text

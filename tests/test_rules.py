@@ -235,6 +235,26 @@ def test_the_same_outlet_again_or_too_late_adds_nothing() -> None:
     assert d.update is not None
 
 
+def test_a_report_of_the_change_after_a_flip_flop_still_attaches_to_it() -> None:
+    # An upgrade is reported; an outlet then uses the old formula (a flip-flop, which makes
+    # the old words current again); the ministry then confirms the upgrade.
+    change = _reported()
+    old, new = "comprehensive partnership", "comprehensive strategic partnership"
+    flipped = PairHistory(
+        current=PairState(USVN.key, old, old, T0 + timedelta(hours=1), T0 + timedelta(hours=1)),
+        recent=(
+            SeenDescriptor(old, old, T0 + timedelta(hours=1)),
+            SeenDescriptor(new, new, T0),
+        ),
+        latest_change=change,
+    )
+    confirmed = mention(new, at=T0 + timedelta(hours=2), feed="mofa", official=True)
+    d = run(flipped, confirmed)
+    assert d.change is None and d.outcome is Outcome.UPDATED
+    assert d.update is not None and d.update.change_id == "7"
+    assert d.update.level is Level.OFFICIAL and d.remember
+
+
 def test_wire_copies_count_as_one_outlet() -> None:
     a = Source("feed-a", "https://wire.example/1", "Leaders lift ties", T0)
     b = Source("feed-b", "https://wire.example/1", "Leaders lift ties", T0)
@@ -289,6 +309,8 @@ def test_an_old_entry_is_history_when_the_rules_ask_for_an_age_limit() -> None:
             False,
         ),
         ("Relations keep evolving under a special and privileged strategic partnership.", False),
+        # the month before, said without its name, is as past as "in February"
+        ("Last month they agreed a special and privileged strategic partnership.", True),
     ],
 )
 def test_dates_and_tense_in_the_sentence(sentence: str, past: bool) -> None:

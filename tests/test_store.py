@@ -1,5 +1,5 @@
 import sqlite3
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -8,7 +8,7 @@ from tests.fakes import pair
 from watchers.errors import StoreError
 from watchers.fetch import Validators
 from watchers.model import Entry, Extraction, Mention
-from watchers.store import MIGRATIONS, Store
+from watchers.store import MIGRATIONS, SEEN_RETENTION, Store
 
 NOW = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
 
@@ -80,3 +80,43 @@ def test_an_unusable_path_is_a_store_error(tmp_path: Path) -> None:
     blocker.write_text("x")
     with pytest.raises(StoreError, match="cannot open the store"):
         Store.open(blocker / "store.sqlite3")
+
+
+def test_entries_a_feed_stopped_listing_long_ago_are_forgotten(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "s.sqlite3")
+    store.mark_seen("a", ["kept", "dropped"], NOW)
+    store.mark_seen("b", ["other feed"], NOW)
+    # months later the feed still lists one entry and has moved on from the other
+    later = NOW + SEEN_RETENTION + timedelta(days=1)
+    store.mark_seen("a", ["kept", "new"], later)
+    assert store.unseen_entries("a", ["kept", "new", "dropped"]) == {"dropped"}
+    assert store.unseen_entries("b", ["other feed"]) == set()  # only the polled feed is pruned
+    (rows,) = store.connection.execute("SELECT count(*) FROM seen_entries").fetchone()
+    assert rows == 3
+
+
+def test_a_feed_quiet_for_months_does_not_repeat_its_entries(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "s.sqlite3")
+    store.mark_seen("a", ["1", "2"], NOW)
+    # the feed answered "not modified" for months; then it lists the same entries and one more
+    later = NOW + 3 * SEEN_RETENTION
+    assert store.unseen_entries("a", ["1", "2", "3"]) == {"3"}
+    store.mark_seen("a", ["1", "2", "3"], later)
+    assert store.unseen_entries("a", ["1", "2", "3"]) == set()
+
+
+def test_a_file_that_is_not_a_store_is_refused_naming_it(tmp_path: Path) -> None:
+    path = tmp_path / "history.sqlite3"
+    path.write_bytes(b"not a database, perhaps a config file saved over it\n" * 100)
+    with pytest.raises(StoreError, match=f"cannot open the store at {path}: file is not a"):
+        Store.open(path)
+    assert path.read_bytes().startswith(b"not a database")  # left as it was
+
+
+def test_a_read_only_store_fails_writes_with_a_store_error(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite3"
+    Store.open(path).close()
+    store = Store(sqlite3.connect(f"file:{path}?mode=ro", uri=True))
+    with pytest.raises(StoreError, match="readonly"):
+        store.record_poll("feed", NOW, None, "HTTP 500")
+    store.close()

@@ -10,7 +10,7 @@ import pytest
 from watchers.errors import ConfigError
 from watchers.extraction.canonical import canonical
 from watchers.model import ChangeKind
-from watchers.tiers import default_path, load_lexicon, parse_lexicon
+from watchers.tiers import STANDINGS_REMEMBERED, default_path, load_lexicon, parse_lexicon
 
 SHIPPED = load_lexicon()
 
@@ -258,3 +258,12 @@ def test_an_edited_lexicon_changes_the_verdict(tmp_path: Path) -> None:
 )
 def test_only_everyday_wording_is_generic(descriptor: str, generic: bool) -> None:
     assert load_lexicon().is_generic(descriptor) is generic
+
+
+def test_a_long_running_lexicon_remembers_a_bounded_number_of_standings() -> None:
+    lexicon = load_lexicon()
+    # months of distinct descriptors, as a service that never restarts reads them
+    for n in range(STANDINGS_REMEMBERED + 500):
+        assert lexicon.standing(f"partnership number {n}").canonical == f"partnership number {n}"
+    assert len(lexicon._standings) <= STANDINGS_REMEMBERED
+    assert lexicon.tier("strategic partnership") is not None

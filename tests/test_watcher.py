@@ -1,31 +1,39 @@
+import sqlite3
 from collections.abc import AsyncIterator
+from datetime import date
 from pathlib import Path
 
+import httpx
 import pytest
 from pytest_httpserver import HTTPServer
 
 from tests.fakes import FakeClock, MarkerExtractor
 from tests.feeds import rss
+from watchers.detect import Rules
 from watchers.fetch import FetchLimits, make_client
-from watchers.model import ChangeKind
+from watchers.model import ChangeKind, Extraction
 from watchers.store import Store
 from watchers.watcher import FeedSpec, Watcher
 
 LIMITS = FetchLimits(connect_timeout=2, read_timeout=2, deadline=5)
 
 
+def make_watcher(store: Store, client: httpx.AsyncClient) -> Watcher:
+    return Watcher(
+        store=store,
+        extractor=MarkerExtractor(),
+        client=client,
+        clock=FakeClock(),
+        is_watched={"IND-RUS", "IRN-RUS"}.__contains__,
+        limits=LIMITS,
+    )
+
+
 @pytest.fixture
 async def watcher(tmp_path: Path) -> AsyncIterator[Watcher]:
     store = Store.open(tmp_path / "store.sqlite3")
     async with make_client(LIMITS) as client:
-        yield Watcher(
-            store=store,
-            extractor=MarkerExtractor(),
-            client=client,
-            clock=FakeClock(),
-            is_watched={"IND-RUS", "IRN-RUS"}.__contains__,
-            limits=LIMITS,
-        )
+        yield make_watcher(store, client)
     store.close()
 
 
@@ -142,3 +150,140 @@ async def test_entries_are_extracted_with_their_publication_date(
     extractor = watcher.extractor
     assert isinstance(extractor, MarkerExtractor)
     assert [str(on) for _, on in extractor.calls] == ["2025-03-10"]
+
+
+async def test_a_store_that_cannot_be_written_fails_each_feed_and_loses_nothing(
+    tmp_path: Path, httpserver: HTTPServer
+) -> None:
+    path = tmp_path / "store.sqlite3"
+    Store.open(path).close()
+    # another process holds the write lock; a short busy timeout keeps the test quick
+    store = Store(sqlite3.connect(path, timeout=0.05))
+    store.migrate()
+    other = sqlite3.connect(path)
+    other.execute("BEGIN IMMEDIATE")
+    httpserver.expect_request("/a").respond_with_data(
+        rss(("1", "t", "[IND-RUS: strategic partnership]"))
+    )
+    httpserver.expect_request("/b").respond_with_data(
+        rss(("2", "t", "[IRN-RUS: comprehensive partnership]"))
+    )
+    feeds = [feed(httpserver, "/a", baseline=False), feed(httpserver, "/b", baseline=False)]
+    async with make_client(LIMITS) as client:
+        watcher = make_watcher(store, client)
+        locked = await watcher.poll_all(feeds)
+        assert [(r.feed, "database is locked" in (r.error or "")) for r in locked] == [
+            ("a", True),
+            ("b", True),
+        ]
+        other.rollback()
+        again = await watcher.poll_all(feeds)
+    store.close()
+    other.close()
+    # the entries were not taken as seen: the next poll reads them and alerts
+    assert [(r.error, [c.after for c in r.changes]) for r in again] == [
+        (None, ["strategic partnership"]),
+        (None, ["comprehensive partnership"]),
+    ]
+
+
+class TrippingExtractor(MarkerExtractor):
+    """Fails on any text with TRIP in it, the way a fault on hostile text would."""
+
+    def extract(self, text: str, *, on: date | None = None) -> list[Extraction]:
+        if "TRIP" in text:
+            raise ValueError("cannot read this")
+        return super().extract(text, on=on)
+
+
+async def test_an_entry_that_trips_the_extractor_is_skipped_and_the_rest_goes_on(
+    watcher: Watcher, httpserver: HTTPServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    watcher.extractor = TrippingExtractor()
+    httpserver.expect_request("/a").respond_with_data(
+        rss(("bad", "t", "TRIP [IND-RUS: alliance]"), ("good", "t", "[IND-RUS: partnership]"))
+    )
+    httpserver.expect_request("/b").respond_with_data(
+        rss(("1", "t", "[IRN-RUS: strategic partnership]"))
+    )
+    feeds = [feed(httpserver, "/a", baseline=False), feed(httpserver, "/b", baseline=False)]
+    results = await watcher.poll_all(feeds)
+    assert [(r.feed, r.error, [c.after for c in r.changes]) for r in results] == [
+        ("a", None, ["partnership"]),
+        ("b", None, ["strategic partnership"]),
+    ]
+    assert "feed 'a': entry 'bad' could not be read" in caplog.text
+
+
+async def test_a_fault_in_one_feed_does_not_cost_the_others_their_changes(
+    watcher: Watcher, httpserver: HTTPServer
+) -> None:
+    def watched(key: str) -> bool:
+        if key == "CHN-RUS":
+            raise RuntimeError("subscriptions unreadable")
+        return True
+
+    watcher.is_watched = watched
+    httpserver.expect_request("/a").respond_with_data(
+        rss(("1", "t", "[IND-RUS: strategic partnership]"))
+    )
+    httpserver.expect_request("/b").respond_with_data(
+        rss(("2", "t", "[CHN-RUS: strategic partnership]"))
+    )
+    feeds = [feed(httpserver, "/a", baseline=False), feed(httpserver, "/b", baseline=False)]
+    a, b = await watcher.poll_all(feeds)
+    assert [c.pair.key for c in a.changes] == ["IND-RUS"]
+    assert b.error == "RuntimeError: subscriptions unreadable"
+    # nothing of feed b was kept: once the fault is gone, it is read again
+    watcher.is_watched = lambda key: True
+    (again,) = await watcher.poll_all(feeds[1:])
+    assert [c.pair.key for c in again.changes] == ["CHN-RUS"]
+
+
+async def test_a_publication_time_after_the_reading_is_not_trusted(
+    watcher: Watcher, httpserver: HTTPServer
+) -> None:
+    from watchers.extraction import default_extractor
+
+    watcher.extractor = default_extractor()
+    watcher.is_watched = lambda key: True
+    text = (
+        "In 2025 Vietnam and the United States raised ties to a comprehensive strategic "
+        "partnership."
+    )
+    # a year in another calendar (Buddhist era) or a typo in the feed's dates
+    httpserver.expect_request("/news").respond_with_data(
+        rss(("1", "Hanoi", text), published="Mon, 10 Mar 2568 10:00:00 +0000")
+    )
+    result = await watcher.poll(feed(httpserver, "/news", baseline=False))
+    (change,) = result.changes
+    assert change.after == "comprehensive strategic partnership"
+    assert change.sources[0].published is None
+
+
+async def test_the_flip_flop_window_reaches_as_many_descriptors_as_configured(
+    watcher: Watcher,
+) -> None:
+    watcher.rules = Rules(flipflop_descriptors=12)
+    clock = watcher.clock
+    assert isinstance(clock, FakeClock)
+    spec = FeedSpec(name="news", url="http://news.example/feed", baseline=False)
+    words = [f"{name} partnership" for name in "abcdefghijk"]  # eleven formulas in turn
+    for n, descriptor in enumerate([*words, words[0]]):
+        clock.advance(hours=1)
+        result = await watcher.ingest(spec, rss((str(n), "t", f"[IND-RUS: {descriptor}]")), {})
+        changes = [c.after for c in result.changes]
+        assert changes == ([] if n == len(words) else [descriptor]), n
+
+
+async def test_the_same_id_and_story_in_two_feeds_alerts_once(
+    watcher: Watcher, httpserver: HTTPServer
+) -> None:
+    story = ("wire-1", "Leaders meet", "[IND-RUS: special strategic partnership]")
+    httpserver.expect_request("/a").respond_with_data(rss(story))
+    httpserver.expect_request("/b").respond_with_data(rss(story))
+    a, b = await watcher.poll_all(
+        [feed(httpserver, "/a", baseline=False), feed(httpserver, "/b", baseline=False)]
+    )
+    assert [(c.kind, c.revision) for c in a.changes] == [(ChangeKind.NEW, 0)]
+    assert (b.new_entries, b.error, b.changes) == (1, None, ())  # a copy of the same article

@@ -21,7 +21,7 @@ _MONTH = re.compile(
 )
 # Words that place the act before the time of writing.
 _PAST = re.compile(
-    r"\b(?:last year|years? ago|decades? ago|months? ago|earlier this year"
+    r"\b(?:last year|last month|years? ago|decades? ago|months? ago|earlier this year"
     r"|previously|formerly|at the time|back then|in the past|used to|once (?:called|described)"
     r"|had (?:\w+ly )?(?:been|agreed|described|called|termed|signed|upgraded|elevated"
     r"|established|declared|referred|named|raised|lifted|forged))\b",

@@ -279,6 +279,9 @@ def _read(path: Path, problems: list[Problem], required: bool = True) -> dict[st
     except tomllib.TOMLDecodeError as e:
         problems.append(Problem(path.name, "-", f"not valid TOML: {e}"))
         return {}
+    except OSError as e:
+        problems.append(Problem(path.name, "-", f"cannot read: {e.strerror or e}"))
+        return {}
 
 
 def _strings(value: object, file: str, key: str, problems: list[Problem]) -> list[str]:
@@ -333,7 +336,11 @@ def _leaders(
     data: dict[str, Any], file: str, known: set[str], problems: list[Problem]
 ) -> list[Leader]:
     out: list[Leader] = []
-    for i, row in enumerate(data.get("leader", [])):
+    rows = data.get("leader", [])
+    if not isinstance(rows, list):
+        problems.append(Problem(file, "leader", "must be an array of tables"))
+        return out
+    for i, row in enumerate(rows):
         where = f"leader[{i}]"
         if not isinstance(row, dict):
             problems.append(Problem(file, where, "must be a table"))
@@ -343,12 +350,19 @@ def _leaders(
             problems.append(Problem(file, f"{where}.name", "must be a non-empty string"))
             continue
         where = f"leader[{name}]"
-        if code not in known:
+        if not isinstance(code, str) or code not in known:
             problems.append(Problem(file, f"{where}.country", f"unknown country code {code!r}"))
             continue
         forms = _strings(row.get("forms", []), file, f"{where}.forms", problems)
         terms: list[Term] = []
-        for j, t in enumerate(row.get("terms", [])):
+        raw_terms = row.get("terms", [])
+        if not isinstance(raw_terms, list):
+            problems.append(Problem(file, f"{where}.terms", "must be an array of tables"))
+            continue
+        for j, t in enumerate(raw_terms):
+            if not isinstance(t, dict):
+                problems.append(Problem(file, f"{where}.terms[{j}]", "must be a table"))
+                continue
             start, end, office = t.get("from"), t.get("to"), t.get("office")
             if not isinstance(start, date) or not (end is None or isinstance(end, date)):
                 problems.append(Problem(file, f"{where}.terms[{j}]", "from/to must be dates"))

@@ -5,12 +5,14 @@ The rules, in the order they apply to one mention of a pair:
 
 1. generic wording ("close ties") never alerts and never replaces the pair's words;
 2. backdated text (an old entry, or a sentence about an earlier time) is history;
-3. the pair's current words again: another source for the change that brought them
-   (syndication: the change's sources grow and its level rises), else reaffirmed (muted
-   unless the rules ask for it after a silence), else perhaps an asymmetry;
-4. a feed's first poll is its baseline, and pairs nobody watches alert nothing;
-5. words the pair used lately (the flip-flop window) are not new again;
-6. otherwise a change: new, upgrade, downgrade or rewording, by the lexicon's tiers.
+3. the words of the pair's latest change, within the syndication window: another source
+   for it (its sources grow and its level rises), even when an outlet used the old words
+   in between;
+4. the pair's current words again: reaffirmed (muted unless the rules ask for it after a
+   silence), else perhaps an asymmetry;
+5. a feed's first poll is its baseline, and pairs nobody watches alert nothing;
+6. words the pair used lately (the flip-flop window) are not new again;
+7. otherwise a change: new, upgrade, downgrade or rewording, by the lexicon's tiers.
 
 Asymmetry: when a speaker's words differ from what the other side of the pair last said
 (within the flip-flop window), and that difference was not reported already.
@@ -281,18 +283,20 @@ def decide(
     if past:
         return Decision(mention, None, f"backdated: {past}", Outcome.BACKDATED, remember=False)
 
+    # Checked before the pair's current words: an outlet using the old formula in between
+    # (a flip-flop) must not keep later reports, an official one say, off the change.
+    update = syndicated(history.latest_change, mention, now, rules)
+    if update is not None:
+        return Decision(
+            mention,
+            None,
+            f"another source for the {update.kind.value} of "
+            f"{update.detected_at:%Y-%m-%d %H:%M} UTC, now {update.level.value}",
+            Outcome.UPDATED,
+            update=update,
+        )
     live = watched and not baseline
     if state is not None and _same_words(state.descriptor, state.canonical, mention):
-        update = syndicated(history.latest_change, mention, now, rules)
-        if update is not None:
-            return Decision(
-                mention,
-                None,
-                f"another source for the {update.kind.value} of "
-                f"{update.detected_at:%Y-%m-%d %H:%M} UTC, now {update.level.value}",
-                Outcome.UPDATED,
-                update=update,
-            )
         silent = now - state.last_seen > timedelta(days=rules.flipflop_days)
         if live and rules.reaffirmed and silent:
             change = _change(lexicon, mention, ChangeKind.REAFFIRMED, state.descriptor, now)

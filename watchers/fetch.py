@@ -73,7 +73,14 @@ async def fetch(
         raise FetchError(feed, f"more than {limits.max_redirects} redirects") from e
     except httpx.TimeoutException as e:
         raise FetchError(feed, f"timed out ({type(e).__name__})") from e
+    except httpx.UnsupportedProtocol as e:
+        target = str(e.request.url)
+        if target == url:
+            raise FetchError(feed, f"{url!r} is not an http(s) URL") from e
+        raise FetchError(feed, f"redirected to {target}, not an http(s) URL") from e
     except httpx.InvalidURL as e:
+        if _valid(url):  # then the server sent us somewhere unusable
+            raise FetchError(feed, f"redirected to an invalid URL: {e}") from e
         raise FetchError(feed, f"invalid URL {url!r}: {e}") from e
     except httpx.HTTPError as e:
         raise FetchError(feed, f"{type(e).__name__}: {e}") from e
@@ -99,7 +106,7 @@ async def _fetch(
             return Fetched(
                 final_url, 304, b"", dict(response.headers), validators, not_modified=True
             )
-        if response.status_code >= 400:
+        if not 200 <= response.status_code < 300:  # a redirect with no Location ends here
             raise FetchError(feed, f"HTTP {response.status_code} from {final_url}")
         chunks: list[bytes] = []
         size = 0
@@ -119,3 +126,11 @@ async def _fetch(
         return Fetched(
             final_url, response.status_code, b"".join(chunks), response_headers, new_validators
         )
+
+
+def _valid(url: str) -> bool:
+    try:
+        httpx.URL(url)
+    except httpx.InvalidURL:
+        return False
+    return True

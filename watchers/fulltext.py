@@ -3,12 +3,13 @@
 Many feeds carry a headline and a line of summary; the words that matter are in the article.
 For a feed marked ``fulltext = true``, an entry that has no content of its own and whose
 title or summary names a tracked country has its page fetched (bounded in size and time, like
-a feed) and its main text extracted with trafilatura. Any failure leaves the entry as it was:
-the summary is still read.
+a feed) and its main text extracted with trafilatura, in a thread and within the same time.
+Any failure leaves the entry as it was: the summary is still read.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Callable, Iterable
@@ -127,7 +128,19 @@ class FullText:
             log.warning("full text of %s: %s; using the summary", entry.url, e.message)
             return entry
         try:
-            text = self.reader(page.body, page.url)
+            # Reading a large page takes seconds of CPU: off the event loop, so chat
+            # connections are served meanwhile, and bounded like the fetch. A read that
+            # overruns is left to finish in its thread; its result is not waited for.
+            text = await asyncio.wait_for(
+                asyncio.to_thread(self.reader, page.body, page.url), self.limits.deadline
+            )
+        except TimeoutError:
+            log.warning(
+                "full text of %s: no article text within %g s; using the summary",
+                entry.url,
+                self.limits.deadline,
+            )
+            return entry
         except Exception as e:  # a third-party parser on hostile HTML: never lose the entry
             name = type(e).__name__
             log.warning("full text of %s: %s: %s; using the summary", entry.url, name, e)

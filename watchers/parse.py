@@ -17,7 +17,10 @@ from watchers.text import html_to_text
 
 def parse_feed(feed: str, body: bytes, headers: Mapping[str, str]) -> list[Entry]:
     """Entries of a feed body; ParseError when the body is not a feed at all."""
-    parsed = feedparser.parse(body, response_headers=dict(headers))
+    try:
+        parsed = feedparser.parse(body, response_headers=dict(headers))
+    except Exception as e:  # feedparser's loose parser trips on some broken documents
+        raise ParseError(feed, f"not a feed we can read ({type(e).__name__}: {e})") from e
     if not parsed.get("version") and not parsed.entries:
         reason = parsed.get("bozo_exception") or "no RSS or Atom document found"
         raise ParseError(feed, f"not a feed: {reason}")

@@ -5,9 +5,10 @@ when the store opens."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from watchers.diff import word_diff
@@ -15,6 +16,11 @@ from watchers.errors import StoreError
 from watchers.extraction.canonical import canonical
 from watchers.fetch import Validators
 from watchers.model import Change, ChangeKind, Level, Mention, Pair, Source
+
+SEEN_RETENTION = timedelta(days=90)
+"""How long an entry a feed no longer lists is remembered as seen. Feeds list their latest
+items; one that drops an item rarely brings it back months later, and remembering every id
+for ever would grow the store and each poll's look-up without bound."""
 
 # Each step moves the schema from version i to i + 1; never edit a step once released.
 MIGRATIONS: tuple[str, ...] = (
@@ -194,6 +200,7 @@ class Store:
 
     def __init__(self, connection: sqlite3.Connection) -> None:
         self.connection = connection
+        self._in_transaction = False
 
     @classmethod
     def open(cls, path: str | Path) -> Store:
@@ -230,6 +237,26 @@ class Store:
         """Close the connection."""
         self.connection.close()
 
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Writes kept all together or not at all; a database failure is a StoreError.
+
+        Nested uses join the outermost one, so a whole feed document is remembered at once:
+        a failure half-way (a locked or full disk) leaves no entry marked seen without its
+        mentions and changes, and the next poll reads it again.
+        """
+        if self._in_transaction:
+            yield
+            return
+        self._in_transaction = True
+        try:
+            with self.connection:  # commits, or rolls back when the block raises
+                yield
+        except sqlite3.Error as e:
+            raise StoreError(f"the store failed: {e}") from e
+        finally:
+            self._in_transaction = False
+
     # feeds
 
     def validators(self, feed: str) -> Validators:
@@ -250,7 +277,7 @@ class Store:
         self, feed: str, now: datetime, validators: Validators | None, error: str | None
     ) -> None:
         """Remember a poll's outcome; validators only change on success."""
-        with self.connection:
+        with self.transaction():
             self.connection.execute(
                 "INSERT INTO feed_state (feed) VALUES (?) ON CONFLICT (feed) DO NOTHING", (feed,)
             )
@@ -270,21 +297,40 @@ class Store:
 
     def unseen_entries(self, feed: str, entry_ids: Iterable[str]) -> set[str]:
         """Which of these entry ids the feed has not given us before."""
-        ids = set(entry_ids)
-        seen = {
-            row[0]
-            for row in self.connection.execute(
-                "SELECT entry_id FROM seen_entries WHERE feed = ?", (feed,)
+        ids = list(set(entry_ids))
+        seen: set[str] = set()
+        # a few hundred at a time, well within SQLite's limit on parameters
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            seen.update(
+                row[0]
+                for row in self.connection.execute(
+                    f"SELECT entry_id FROM seen_entries WHERE feed = ? AND entry_id IN ({marks})",
+                    (feed, *chunk),
+                )
             )
-        }
-        return ids - seen
+        return set(ids) - seen
 
-    def mark_seen(self, feed: str, entry_ids: Iterable[str], now: datetime) -> None:
-        """Remember entries so the next poll skips them."""
-        with self.connection:
+    def mark_seen(self, feed: str, listed: Iterable[str], now: datetime) -> None:
+        """Remember the entries a feed's document lists, so the next polls skip them.
+
+        ``seen_at`` is when the feed last listed an entry (refreshed at most daily); entries
+        it has not listed for ``SEEN_RETENTION`` are forgotten. Only a document's entries are
+        refreshed before that, so a feed that was quiet for months keeps what it still lists.
+        """
+        ids = list(listed)
+        stale = _iso(now - timedelta(days=1))
+        with self.transaction():
             self.connection.executemany(
-                "INSERT OR IGNORE INTO seen_entries (feed, entry_id, seen_at) VALUES (?, ?, ?)",
-                [(feed, entry_id, _iso(now)) for entry_id in entry_ids],
+                """INSERT INTO seen_entries (feed, entry_id, seen_at) VALUES (?, ?, ?)
+                   ON CONFLICT (feed, entry_id) DO UPDATE SET seen_at = excluded.seen_at
+                   WHERE seen_at < ?""",
+                [(feed, entry_id, _iso(now), stale) for entry_id in ids],
+            )
+            self.connection.execute(
+                "DELETE FROM seen_entries WHERE feed = ? AND seen_at < ?",
+                (feed, _iso(now - SEEN_RETENTION)),
             )
 
     # mentions and pair state
@@ -292,7 +338,7 @@ class Store:
     def record_mention(self, mention: Mention) -> int:
         """Store a mention with its evidence; returns its id."""
         e, x = mention.entry, mention.extraction
-        with self.connection:
+        with self.transaction():
             cursor = self.connection.execute(
                 """INSERT INTO mentions (pair_key, descriptor, canonical, speaker, sentence, feed,
                    entry_id, entry_url, entry_title, published, official, seen_at)
@@ -329,7 +375,7 @@ class Store:
     def set_pair_state(self, mention: Mention, mention_id: int) -> None:
         """Make this mention's descriptor the pair's current one (or refresh last_seen)."""
         x, now = mention.extraction, _iso(mention.seen_at)
-        with self.connection:
+        with self.transaction():
             self.connection.execute(
                 """INSERT INTO pair_state (pair_key, descriptor, canonical, first_seen, last_seen,
                    mention_id) VALUES (?, ?, ?, ?, ?, ?)
@@ -355,7 +401,7 @@ class Store:
 
     def record_change(self, change: Change) -> int:
         """Store a reported change and its sources; returns its id."""
-        with self.connection:
+        with self.transaction():
             cursor = self.connection.execute(
                 """INSERT INTO changes (pair_key, kind, before, after, quote, speaker, level,
                    detected_at, canonical, before_canonical, revision, updated_at, before_tier,
@@ -402,7 +448,7 @@ class Store:
             raise StoreError("a change must have its id to be updated")
         change_id = int(change.change_id)
         known = {(s.feed, s.url) for s in self._sources(change_id)}
-        with self.connection:
+        with self.transaction():
             self.connection.execute(
                 "UPDATE changes SET level = ?, revision = ?, updated_at = ? WHERE id = ?",
                 (change.level.value, change.revision, _iso(now), change_id),
@@ -476,7 +522,7 @@ class Store:
     def remember_words(self, mention: Mention) -> None:
         """Note a mention's descriptor as used by the pair (and by its speaker) at its time."""
         x, now = mention.extraction, _iso(mention.seen_at)
-        with self.connection:
+        with self.transaction():
             self.connection.execute(
                 """INSERT INTO pair_descriptors (pair_key, canonical, descriptor, first_seen,
                    last_seen) VALUES (?, ?, ?, ?, ?)
@@ -532,7 +578,7 @@ class Store:
         self, pair_key: str, at: datetime, outcome: str, reason: str, change_id: str | None
     ) -> None:
         """Remember the last decision taken for a pair, for "why"."""
-        with self.connection:
+        with self.transaction():
             self.connection.execute(
                 """INSERT INTO pair_decisions (pair_key, decided_at, outcome, reason, change_id)
                    VALUES (?, ?, ?, ?, ?)

@@ -38,9 +38,21 @@ def html_to_text(markup: str) -> str:
     if "<" not in markup:
         return _tidy(html.unescape(markup))
     collector = _TextCollector()
-    collector.feed(markup)
-    collector.close()
+    try:
+        collector.feed(markup)
+        collector.close()
+    except AssertionError:  # html.parser gives up on some broken markup ("<![ x")
+        return _tidy(html.unescape(_strip_tags(markup)))
     return _tidy("".join(collector.parts))
+
+
+_SKIPPED = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"</?[A-Za-z][^>]*>")
+
+
+def _strip_tags(markup: str) -> str:
+    """Tags dropped by pattern, for markup the HTML parser refuses."""
+    return _TAG.sub(" ", _SKIPPED.sub(" ", markup))
 
 
 def _tidy(text: str) -> str:

@@ -18,8 +18,13 @@ from typing import Any
 from watchers.errors import ConfigError, Problem
 from watchers.extraction.canonical import canonical
 from watchers.model import Change, ChangeKind
+from watchers.paths import config_dir
 
 _ISSUER = re.compile(r"^[A-Z]{3}$")
+
+STANDINGS_REMEMBERED = 10_000
+"""How many descriptors' standings a lexicon keeps at once: the common ones are asked for
+again and again, while a service that runs for months meets new wordings without end."""
 
 _Bad = Callable[[str, str], None]
 
@@ -130,9 +135,12 @@ class Lexicon:
     def standing(self, descriptor: str, issuer: str | None = None) -> Standing:
         """Where ``descriptor`` stands, on ``issuer``'s own ladder when it has one that ranks it."""
         key = (descriptor, issuer)
-        if key not in self._standings:
-            self._standings[key] = self._standing(descriptor, issuer)
-        return self._standings[key]
+        found = self._standings.get(key)
+        if found is None:
+            if len(self._standings) >= STANDINGS_REMEMBERED:
+                self._standings.clear()  # simple, and cheap to fill again with what is current
+            found = self._standings[key] = self._standing(descriptor, issuer)
+        return found
 
     def _standing(self, descriptor: str, issuer: str | None) -> Standing:
         canon = canonical(descriptor)
@@ -247,11 +255,7 @@ class Lexicon:
 
 def default_path() -> Path:
     """The shipped lexicon: ``config/`` in a checkout, ``watchers/_config`` when installed."""
-    here = Path(__file__).resolve().parent
-    checkout = here.parent / "config" / "tiers.toml"
-    if checkout.is_file():
-        return checkout
-    return here / "_config" / "tiers.toml"
+    return config_dir() / "tiers.toml"
 
 
 def load_lexicon(path: Path | None = None) -> Lexicon:

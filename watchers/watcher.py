@@ -6,11 +6,12 @@ import asyncio
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 
 import httpx
 
 from watchers.detect import DEFAULT_RULES, Decision, Rules, decide, representatives
-from watchers.errors import FeedError
+from watchers.errors import FeedError, StoreError
 from watchers.fetch import FetchLimits, Validators, fetch
 from watchers.fulltext import FullText
 from watchers.model import Change, Entry, Mention
@@ -20,6 +21,10 @@ from watchers.store import Store
 from watchers.tiers import Lexicon
 
 log = logging.getLogger(__name__)
+
+CLOCK_SKEW = timedelta(days=1)
+"""How far past the time of reading a feed's publication time may lie (servers' clocks and
+mislabelled time zones) before it is taken for a mistake."""
 
 FULLTEXT_CONCURRENCY = 4
 """Article pages fetched at once for one feed: polite to publishers, quick enough."""
@@ -83,7 +88,14 @@ class Watcher:
         return list(await asyncio.gather(*(self.poll(f) for f in feeds)))
 
     async def poll(self, feed: FeedSpec) -> PollResult:
-        """Poll one feed once."""
+        """Poll one feed once; any failure is the feed's result, never an exception."""
+        try:
+            return await self._poll(feed)
+        except Exception as e:  # a fault of ours must not cost the other feeds their changes
+            log.exception("feed %r: poll failed", feed.name)
+            return self._failed(feed.name, self.clock.now(), f"{type(e).__name__}: {e}")
+
+    async def _poll(self, feed: FeedSpec) -> PollResult:
         now = self.clock.now()
         try:
             fetched = await fetch(
@@ -93,9 +105,9 @@ class Watcher:
                 self.store.record_poll(feed.name, now, fetched.validators, None)
                 return PollResult(feed.name, not_modified=True)
         except FeedError as e:
-            log.warning("%s", e)
-            self.store.record_poll(feed.name, now, None, e.message)
-            return PollResult(feed.name, error=e.message)
+            return self._failed(feed.name, now, e.message)
+        except StoreError as e:
+            return self._failed(feed.name, now, str(e))
         return await self.ingest(feed, fetched.body, fetched.headers, fetched.validators)
 
     async def ingest(
@@ -107,32 +119,36 @@ class Watcher:
     ) -> PollResult:
         """Take one fetched document of a feed through parse, extract, remember and decide.
 
-        ``poll`` calls it after fetching; ``replay`` calls it with archived documents.
+        ``poll`` calls it after fetching; ``replay`` calls it with archived documents. The
+        document is remembered in one transaction: when the store fails, none of it is kept
+        and the next poll reads it again.
         """
         now = self.clock.now()
         try:
-            entries = parse_feed(feed.name, body, headers)
+            entries = [_trusted_time(e, now) for e in parse_feed(feed.name, body, headers)]
         except FeedError as e:
-            log.warning("%s", e)
-            self.store.record_poll(feed.name, now, None, e.message)
-            return PollResult(feed.name, error=e.message)
-
-        baseline = feed.baseline and not self.store.has_been_polled(feed.name)
-        unseen = self.store.unseen_entries(feed.name, (e.entry_id for e in entries))
-        # the same id twice in one document counts once
-        fresh = list({e.entry_id: e for e in entries if e.entry_id in unseen}.values())
-        fresh.sort(key=lambda e: (e.published is None, e.published or now))
-        if feed.fulltext and self.fulltext is not None:
-            fresh = await self._with_full_text(fresh)
-
-        decisions: list[Decision] = []
-        mention_count = 0
-        for entry in fresh:
-            mentions = self._mentions(entry, feed)
-            mention_count += len(mentions)
-            decisions.extend(self._remember(mentions, baseline=baseline))
-        self.store.mark_seen(feed.name, (e.entry_id for e in fresh), now)
-        self.store.record_poll(feed.name, now, validators, None)
+            return self._failed(feed.name, now, e.message)
+        try:
+            with self.store.transaction():
+                baseline = feed.baseline and not self.store.has_been_polled(feed.name)
+                unseen = self.store.unseen_entries(feed.name, (e.entry_id for e in entries))
+            # the same id twice in one document counts once
+            fresh = list({e.entry_id: e for e in entries if e.entry_id in unseen}.values())
+            fresh.sort(key=lambda e: (e.published is None, e.published or now))
+            if feed.fulltext and self.fulltext is not None:
+                fresh = await self._with_full_text(fresh)
+            # no await from here on: the transaction holds no other feed's writes
+            with self.store.transaction():
+                decisions: list[Decision] = []
+                mention_count = 0
+                for entry in fresh:
+                    mentions = self._mentions(entry, feed)
+                    mention_count += len(mentions)
+                    decisions.extend(self._remember(mentions, baseline=baseline))
+                self.store.mark_seen(feed.name, (e.entry_id for e in entries), now)
+                self.store.record_poll(feed.name, now, validators, None)
+        except StoreError as e:
+            return self._failed(feed.name, now, str(e))
         # New changes and updates of reported ones (revision > 0), in the order decided.
         changes = tuple(c for d in decisions for c in (d.change, d.update) if c is not None)
         return PollResult(
@@ -142,6 +158,15 @@ class Watcher:
             changes=changes,
             decisions=tuple(decisions),
         )
+
+    def _failed(self, feed: str, now: datetime, message: str) -> PollResult:
+        """Log a feed's failure, note it in the store when the store lets us, and say so."""
+        log.warning("feed %r: %s", feed, message)
+        try:
+            self.store.record_poll(feed, now, None, message)
+        except StoreError as e:
+            log.warning("feed %r: could not note the failure: %s", feed, e)
+        return PollResult(feed, error=message)
 
     async def _with_full_text(self, entries: list[Entry]) -> list[Entry]:
         """Entries with their article text filled in, a few pages at a time."""
@@ -158,26 +183,32 @@ class Watcher:
     def _mentions(self, entry: Entry, feed: FeedSpec) -> list[Mention]:
         on = entry.published.date() if entry.published else None
         seen_at = self.clock.now()
+        try:
+            found = self.extractor.extract(entry.text(), on=on)
+        except Exception:  # hostile text must not cost the feed its other entries
+            log.exception("feed %r: entry %r could not be read; skipped", feed.name, entry.entry_id)
+            return []
         return [
             Mention(extraction=x, entry=entry, official=feed.official, seen_at=seen_at)
-            for x in self.extractor.extract(entry.text(), on=on)
+            for x in found
         ]
 
     def _remember(self, mentions: list[Mention], *, baseline: bool) -> list[Decision]:
         """Store every mention, then decide on one representative mention per pair."""
         ids = {id(m): self.store.record_mention(m) for m in mentions}
-        current: dict[str, str] = {}
-        for key in {m.pair.key for m in mentions}:
-            state = self.store.pair_state(key)
-            if state is not None:
-                current[key] = state.canonical
+        # one read of each pair's history serves both choosing and deciding
+        pairs = {m.pair.key: m.pair for m in mentions}
+        recent = self.rules.flipflop_descriptors
+        histories = {k: self.store.pair_history(p, recent=recent) for k, p in pairs.items()}
+        current = {k: h.current.canonical for k, h in histories.items() if h.current}
         decisions = []
         for m in representatives(mentions, current):
-            history = self.store.pair_history(m.pair)
+            history = histories[m.pair.key]
+            watched = self.is_watched(m.pair.key)
             decision = decide(
                 history.current,
                 m,
-                watched=self.is_watched(m.pair.key),
+                watched=watched,
                 baseline=baseline,
                 now=m.seen_at,
                 history=history,
@@ -194,9 +225,26 @@ class Watcher:
             if decision.update is not None:
                 self.store.update_change(decision.update, m.seen_at)
                 change_id = decision.update.change_id
-            if self.is_watched(m.pair.key):
+            if watched:
                 self.store.record_decision(
                     m.pair.key, m.seen_at, decision.outcome.value, decision.reason, change_id
                 )
             decisions.append(decision)
         return decisions
+
+
+def _trusted_time(entry: Entry, now: datetime) -> Entry:
+    """The entry, without a publication time that lies after its reading.
+
+    A future date is a feed's mistake (a wrong year, another calendar's era); kept, it would
+    make today's words look recalled ("in 2025" read as the past) and date the evidence wrong.
+    """
+    if entry.published is not None and entry.published > now + CLOCK_SKEW:
+        log.info(
+            "feed %r: entry %r dated %s, in the future; date ignored",
+            entry.feed,
+            entry.entry_id,
+            entry.published.date(),
+        )
+        return replace(entry, published=None)
+    return entry
