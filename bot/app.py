@@ -130,7 +130,7 @@ class App:
         """Read the config file again and apply it; a broken edit is refused and logged.
 
         Feeds, pairs, subscriptions, limits and the alert rules change at once; the store,
-        the lexicon file's location and the chat platforms' settings need a restart.
+        the chat platforms' settings and Discord webhooks need a restart.
         """
         try:
             new = load_config(self.config.path, self.countries)
@@ -145,6 +145,8 @@ class App:
                 ("[store]", self.config.store_path, new.store_path),
                 ("[discord]", self.config.discord, new.discord),
                 ("[slack]", self.config.slack, new.slack),
+                # Webhook senders are made at start, from the environment.
+                ("[[subscriptions]] webhook_env", _webhooks(self.config), _webhooks(new)),
             )
             if old_value != new_value
         ]
@@ -182,9 +184,14 @@ class App:
             if (watcher.changed() or forced) and self.reload():
                 schedule.apply(self.config.feeds)
 
+        async def check_config() -> None:
+            # A coroutine, so the scheduler runs it in the event loop: a plain function would
+            # go to a worker thread, where the store's SQLite connection may not be used.
+            reload()
+
         loop.add_signal_handler(signal.SIGHUP, reload, True)
         scheduler.add_job(
-            reload,
+            check_config,
             IntervalTrigger(seconds=CONFIG_CHECK_SECONDS, timezone=UTC),
             id="config",
             coalesce=True,
@@ -207,6 +214,10 @@ class App:
                 loop.remove_signal_handler(sig)
             scheduler.shutdown(wait=False)
             log.info("stopped")
+
+
+def _webhooks(config: Config) -> set[tuple[str, str]]:
+    return {(s.channel, s.webhook_env) for s in config.subscriptions if s.webhook_env}
 
 
 class FeedSchedule:

@@ -15,16 +15,16 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 
 from bot.config import Config
-from bot.discord.client import DiscordBot, token_from_env
+from bot.discord.client import DiscordBot, sign_in, token_from_env
 from bot.discord.commands import CommandDeps
 from bot.discord.delivery import DiscordDelivery, DiscordSender, webhook_senders
 from bot.discord.notifier import DiscordNotifier
-from bot.pair_history import StorePairHistory
+from bot.pair_history import StorePairHistory, pair_from_key
 from bot.render.digest import render_digest_slack
 from bot.render.slack import render_slack
 from bot.router import Notifier, PayloadNotifier, Router, RouteStore
@@ -63,9 +63,7 @@ class Chat:
         return await self.router.retry_waiting(self._pair)
 
     def _pair(self, pair_key: str) -> Pair | None:
-        first, _, second = pair_key.partition("-")
-        a, b = self.countries.get(first), self.countries.get(second)
-        return Pair.of(a, b) if a and b and a.code != b.code else None
+        return pair_from_key(self.countries, pair_key)
 
 
 @asynccontextmanager
@@ -102,7 +100,8 @@ async def open_chat(
             # pause_channel returns 0 when the channel was paused already: report once
             if subscriptions.pause_channel(channel.platform, channel.channel, reason):
                 log.warning(
-                    "%s channel %s paused: %s (subscribe again with /watch add once it is fixed)",
+                    "%s channel %s paused: %s (once that is fixed, /watch add of one of its "
+                    "pairs resumes it)",
                     channel.platform, channel.channel, reason,
                 )
 
@@ -132,11 +131,12 @@ async def _open_discord(
         log.info("Discord bot not started: DISCORD_TOKEN is not set")
     elif serve_commands:
         bot = DiscordBot(deps, api_base=config.discord.api_base)
-        await bot.start(token)
-        stack.push_async_callback(bot.close)
+        stack.push_async_callback(bot.close)  # also closes what a failed start opened
+        await sign_in(bot.start(token), config.discord.api_base)
         sender = bot.delivery()
     else:
-        delivery = await DiscordDelivery.login(token, api_base=config.discord.api_base)
+        login = DiscordDelivery.login(token, api_base=config.discord.api_base)
+        delivery = await sign_in(login, config.discord.api_base)
         stack.push_async_callback(delivery.close)
         sender = delivery
     if sender is None and not webhooks:
@@ -161,15 +161,14 @@ async def _open_slack(
     if serve_commands:
         app = SlackApp(config.slack, secrets)
         app.serve_watch(deps.store, deps.countries, deps.history, deps.clock)
+        stack.push_async_callback(app.close)  # also closes what a failed start opened
         await app.start()
-        stack.push_async_callback(app.close)
         delivery = app.delivery()
     else:
         delivery = make_delivery(config.slack, secrets)
-    update: Callable[[str, str, dict[str, object]], Awaitable[object]] = delivery.update
     return PayloadNotifier(
         post=delivery.post,
-        update=update,
+        update=delivery.update,
         render=render_slack,
         render_digest=render_digest_slack,
     )

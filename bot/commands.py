@@ -27,6 +27,9 @@ from watchers.ports import Clock, CountryLookup
 MAX_PAIRS_PER_CHANNEL = 100
 HISTORY_LIMIT = 5
 MAX_MUTE = timedelta(days=365)
+MAX_NAME_WORDS = 8
+"""Words in the longest country name: United Kingdom of Great Britain and Northern Ireland."""
+_LONGEST_SECONDS = timedelta.max.days * 86400
 
 LEVEL_MEANING = {
     Level.REPORTED: "one outlet",
@@ -169,6 +172,13 @@ def resolve_pair(ctx: Context, a: str, b: str) -> Pair | Reply:
     return Pair.of(first, second)
 
 
+def _pair_to_change(ctx: Context, a: str, b: str) -> Pair | Reply:
+    """The pair whose subscription the caller changes, or the reply refusing them or the names."""
+    if not ctx.caller.can_manage:
+        return _refusal(ctx)
+    return resolve_pair(ctx, a, b)
+
+
 def pair_label(countries: CountryLookup, pair_key: str) -> str:
     """Readable name of a stored pair key, e.g. ``India–Russia``, the key if unknown."""
     codes = pair_key.split("-")
@@ -182,9 +192,11 @@ def pair_label(countries: CountryLookup, pair_key: str) -> str:
 def parse_duration(text: str) -> timedelta | None:
     """``30m``, ``2h``, ``3d``, ``1w`` or combinations like ``1d12h``; None if not one."""
     try:
-        return timedelta(seconds=durations.parse_duration(text))
+        seconds = durations.parse_duration(text)
     except ValueError:
         return None
+    # Anyone may type "99999999999w"; past what timedelta holds, it is simply "forever".
+    return timedelta(seconds=min(seconds, _LONGEST_SECONDS))
 
 
 def parse_level(text: str) -> Level | None:
@@ -208,15 +220,11 @@ def _describe(sub: Subscription, ctx: Context, now: datetime) -> str:
 
 def add(ctx: Context, a: str, b: str) -> Reply:
     """Subscribe the channel to a pair."""
-    if not ctx.caller.can_manage:
-        return _refusal(ctx)
-    pair = resolve_pair(ctx, a, b)
+    pair = _pair_to_change(ctx, a, b)
     if isinstance(pair, Reply):
         return pair
     existing = ctx.store.get(ctx.platform, ctx.channel, pair.key)
-    if existing is not None and not existing.paused:
-        where = " (set in the config file)" if existing.source is Origin.CONFIG else ""
-        return _private(f"This channel already watches {pair.label}{where}.")
+    others = ""
     if existing is None:
         count = len(ctx.store.for_channel(ctx.platform, ctx.channel))
         if count >= MAX_PAIRS_PER_CHANNEL:
@@ -224,22 +232,28 @@ def add(ctx: Context, a: str, b: str) -> Reply:
                 f"This channel already watches {count} pairs, the most one channel may; "
                 "remove one first."
             )
+    elif not existing.paused:
+        where = " (set in the config file)" if existing.source is Origin.CONFIG else ""
+        return _private(f"This channel already watches {pair.label}{where}.")
+    else:
+        # Delivery paused the whole channel; what fixed it for this pair fixed it for all.
+        resumed = ctx.store.resume_channel(ctx.platform, ctx.channel) - 1
+        if resumed > 0:
+            others = f" and {resumed} other paused pair{'s' if resumed > 1 else ''}"
     sub = ctx.store.add(
         ctx.platform, ctx.channel, pair.key, now=ctx.clock.now(), created_by=ctx.caller.user_id
     )
     current = _quoted(ctx.history.current(pair.key))
     verb = "watches again" if existing is not None else "now watches"
     return _public(
-        f"This channel {verb} {pair.label} (alerts from level {sub.min_level.value}). "
+        f"This channel {verb} {pair.label}{others} (alerts from level {sub.min_level.value}). "
         f"Current wording: {current}."
     )
 
 
 def remove(ctx: Context, a: str, b: str) -> Reply:
     """Unsubscribe the channel from a pair made in chat."""
-    if not ctx.caller.can_manage:
-        return _refusal(ctx)
-    pair = resolve_pair(ctx, a, b)
+    pair = _pair_to_change(ctx, a, b)
     if isinstance(pair, Reply):
         return pair
     existing = ctx.store.get(ctx.platform, ctx.channel, pair.key)
@@ -294,9 +308,7 @@ def history(ctx: Context, a: str, b: str) -> Reply:
 
 def mute(ctx: Context, a: str, b: str, duration: str) -> Reply:
     """Silence a pair in this channel for a while, or lift the mute with ``off``."""
-    if not ctx.caller.can_manage:
-        return _refusal(ctx)
-    pair = resolve_pair(ctx, a, b)
+    pair = _pair_to_change(ctx, a, b)
     if isinstance(pair, Reply):
         return pair
     existing = ctx.store.get(ctx.platform, ctx.channel, pair.key)
@@ -319,9 +331,7 @@ def mute(ctx: Context, a: str, b: str, duration: str) -> Reply:
 
 def level(ctx: Context, a: str, b: str, value: str) -> Reply:
     """Set how corroborated a change must be before it alerts this channel."""
-    if not ctx.caller.can_manage:
-        return _refusal(ctx)
-    pair = resolve_pair(ctx, a, b)
+    pair = _pair_to_change(ctx, a, b)
     if isinstance(pair, Reply):
         return pair
     wanted = parse_level(value)
@@ -396,12 +406,13 @@ def tokenize(text: str) -> list[str]:
 
 
 def split_pair(countries: CountryLookup, words: Sequence[str]) -> tuple[str, str] | None:
-    """Two country names from words like ``United States Viet Nam``; None if under two words.
+    """Two country names from words like ``United States Viet Nam``; None if no two could be.
 
     Every split point is tried; the first where both halves are countries wins, else the
     first where the left half is one (so the reply can name the right half as unknown).
     """
-    if len(words) < 2:
+    # Trying every split of a flood of words takes time that grows with its cube.
+    if not 2 <= len(words) <= 2 * MAX_NAME_WORDS:
         return None
     splits = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
     for left, right in splits:

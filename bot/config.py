@@ -23,6 +23,11 @@ from watchers.model import Level, Pair
 from watchers.ports import CountryLookup
 from watchers.watcher import FeedSpec
 
+# Upper bounds that keep every duration a date can hold: "forever" typed as a huge number
+# would otherwise pass here and fail every poll.
+LONGEST_POLL = 365 * 86400
+HUNDRED_YEARS_DAYS = 36500
+
 ENV_CONFIG = "PARTNERSHIP_WATCH_CONFIG"
 DEFAULT_CONFIG = Path("config/watchlist.toml")
 PLATFORMS = ("console", "discord", "slack")
@@ -276,6 +281,13 @@ class _Reader:
             webhook_env = self.value(item, f"{key}.webhook_env", str, None)
             if webhook_env is not None and platform != "discord":
                 self.problem(f"{key}.webhook_env", "only Discord channels take a webhook")
+            numeric = bool(channel) and channel.isascii() and channel.isdigit()
+            if platform == "discord" and webhook_env is None and channel and not numeric:
+                self.problem(
+                    f"{key}.channel",
+                    "a Discord channel is named by its numeric id (Developer Mode, then Copy "
+                    f"Channel ID), unless webhook_env names its webhook; got {channel!r}",
+                )
             if webhook_env is not None and "://" in webhook_env:
                 self.problem(
                     f"{key}.webhook_env",
@@ -323,12 +335,17 @@ class _Reader:
         descriptors = self.value(raw, "alerts.flipflop_descriptors", int, d.flipflop_descriptors)
         if descriptors < 1:
             self.problem("alerts.flipflop_descriptors", f"must be at least 1, got {descriptors}")
+        days, hours = HUNDRED_YEARS_DAYS, HUNDRED_YEARS_DAYS * 24
         rules = Rules(
             flipflop_descriptors=max(descriptors, 1),
-            flipflop_days=self.number(raw, "alerts.flipflop_days", d.flipflop_days),
-            syndication_hours=self.number(raw, "alerts.syndication_hours", d.syndication_hours),
+            flipflop_days=self.number(raw, "alerts.flipflop_days", d.flipflop_days, most=days),
+            syndication_hours=self.number(
+                raw, "alerts.syndication_hours", d.syndication_hours, most=hours
+            ),
             backdate_days=(
-                self.number(raw, "alerts.backdate_days", 1.0) if "backdate_days" in raw else None
+                self.number(raw, "alerts.backdate_days", 1.0, most=days)
+                if "backdate_days" in raw
+                else None
             ),
             reaffirmed=self.value(raw, "alerts.reaffirmed", bool, d.reaffirmed),
         )
@@ -366,11 +383,16 @@ class _Reader:
             return default
         return value
 
-    def number(self, table: dict[str, Any], key: str, default: float) -> float:
+    def number(
+        self, table: dict[str, Any], key: str, default: float, *, most: float | None = None
+    ) -> float:
         name = key.rsplit(".", 1)[-1]
         value = table.get(name, default)
         if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
             self.problem(key, f"must be a positive number, got {value!r}")
+            return default
+        if most is not None and value > most:
+            self.problem(key, f"must be at most {most:g}, got {value!r}")
             return default
         return float(value)
 
@@ -391,6 +413,9 @@ class _Reader:
             self.problem(
                 key, f"polling more often than once a minute is unkind to publishers, got {value!r}"
             )
+        if seconds > LONGEST_POLL:
+            self.problem(key, f"must be at most a year (365d), got {value!r}")
+            return parse_duration(default) if default else 0.0
         return seconds
 
     def choice(

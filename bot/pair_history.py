@@ -15,6 +15,17 @@ from watchers.ports import CountryLookup
 from watchers.store import Store
 
 
+def pair_from_key(countries: CountryLookup, pair_key: str) -> Pair | None:
+    """The pair a stored key such as ``IND-RUS`` stands for, or None if it names no pair."""
+    codes = pair_key.split("-")
+    if len(codes) != 2:
+        return None
+    first, second = (countries.lookup(code) for code in codes)
+    if first is None or second is None or first.code == second.code:
+        return None
+    return Pair.of(first, second)
+
+
 class StorePairHistory:
     """The command layer's view of the history store and the routing decisions."""
 
@@ -30,7 +41,7 @@ class StorePairHistory:
 
     def recent_changes(self, pair_key: str, limit: int) -> Sequence[PastChange]:
         """The pair's latest changes, newest first, with their sources when known."""
-        pair = self._pair(pair_key)
+        pair = pair_from_key(self._countries, pair_key)
         if pair is None:
             return self._store.recent_changes(pair_key, limit)
         return self._store.changes_of(pair, limit)
@@ -38,12 +49,3 @@ class StorePairHistory:
     def last_decision(self, pair_key: str, platform: str, channel: str) -> tuple[str, str] | None:
         """The later of the pair's last rule decision and this channel's last routing one."""
         return why(self._store, self._routes, pair_key, platform, channel)
-
-    def _pair(self, pair_key: str) -> Pair | None:
-        codes = pair_key.split("-")
-        if len(codes) != 2:
-            return None
-        first, second = (self._countries.lookup(code) for code in codes)
-        if first is None or second is None or first.code == second.code:
-            return None
-        return Pair.of(first, second)

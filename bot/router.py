@@ -332,6 +332,10 @@ class RouteStore:
         return replace(channel, quiet=quiet, digest_at=time.fromisoformat(row[3]))
 
 
+class MessageGone(DeliveryError):
+    """The message to edit was deleted; the channel itself is fine (post a new one)."""
+
+
 class Notifier(Protocol):
     """Puts alerts in a platform's channels; the Discord and Slack adapters implement it.
 
@@ -339,17 +343,30 @@ class Notifier(Protocol):
     stop trying (the channel is gone or forbids us).
     """
 
-    async def post(self, channel: str, alert: Alert) -> str | None:
+    async def post(self, channel: str, alert: Alert) -> str:
         """Post a new alert; returns a reference to the message, to edit it later."""
         ...
 
-    async def update(self, channel: str, message_ref: str | None, alert: Alert) -> None:
-        """Show an alert's later state: edit the message, or reply in its thread."""
+    async def update(self, channel: str, message_ref: str, alert: Alert) -> str | None:
+        """Show an alert's later state: edit the message, or reply in its thread.
+
+        Returns the reference of a message posted in place of one that was deleted, so the
+        next update edits that one; else None.
+        """
         ...
 
     async def digest(self, channel: str, digest: Digest) -> None:
         """Post a digest of held alerts."""
         ...
+
+
+@dataclass(frozen=True)
+class _Held:
+    """A channel's changes held for its digest, and why the digest goes out now."""
+
+    channel: Channel
+    changes: tuple[Change, ...]
+    reason: str
 
 
 class _Tried(StrEnum):
@@ -433,14 +450,21 @@ class Router:
         """Post or update as ``r`` says; the decision, and whether the platform took it."""
         alert = alert_from_change(change)
         try:
-            if r.action is Action.UPDATE and delivered is not None:
-                await notifier.update(channel.channel, delivered.message_ref, alert)
-                self.routes.record_delivery(channel, change, None, now)
+            # route() updates only a message the channel has (a digest line has none).
+            if r.action is Action.UPDATE and delivered and delivered.message_ref:
+                ref = await notifier.update(channel.channel, delivered.message_ref, alert)
+                self.routes.record_delivery(channel, change, ref, now)
             else:
                 ref = await notifier.post(channel.channel, alert)
                 self.routes.record_delivery(channel, change, ref, now)
         except DeliveryError as e:
             return self._failed(channel, change, e, now, before), False
+        except Exception as e:
+            # A platform answering nonsense, or a fault of ours: the alert waits and is tried
+            # again, and the other channels still get theirs.
+            log.exception("%s channel %s: sending failed", channel.platform, channel.channel)
+            error = DeliveryError(channel.channel, f"unexpected error: {type(e).__name__}")
+            return self._failed(channel, change, error, now, before), False
         return r, True
 
     def _failed(
@@ -533,31 +557,75 @@ class Router:
             now = self.clock.now()
             sent = 0
             for platform, name in self.routes.queued_channels():
-                held = self.routes.queued(platform, name)
-                channel = self._channel(platform, name, held[0][1])
-                if channel is None:
-                    continue
-                reason = digest_due(channel, held[0][2], now)
                 notifier = self.notifiers.get(platform)
-                if reason is None or notifier is None:
+                if notifier is None:
                     continue
-                alerts = []
-                for change_id, pair_key, _ in held:
-                    pair = pair_of(pair_key)
-                    change = self.history.change(change_id, pair) if pair else None
-                    if change is not None:
-                        alerts.append(alert_from_change(change))
-                try:
-                    await notifier.digest(name, Digest(reason, tuple(alerts)))
-                except DeliveryError as e:
-                    # The held alerts stay queued: the next flush tries the digest again.
-                    log.warning("digest for %s:%s not delivered: %s", platform, name, e)
-                    if e.permanent:
-                        self.on_gone(channel, str(e))
-                    continue
-                self.routes.clear_queue(platform, name, [cid for cid, _, _ in held])
-                sent += 1
+                held = self._due(platform, name, pair_of, now)
+                if held is not None and await self._send_digest(notifier, held, now):
+                    sent += 1
             return sent
+
+    def _due(
+        self, platform: str, name: str, pair_of: Callable[[str], Pair | None], now: datetime
+    ) -> _Held | None:
+        """What a channel's digest holds, when it is due and has something to show.
+
+        Changes that cannot be read back (their pair or record is gone) are let go: no
+        digest is empty, and none waits for them forever.
+        """
+        wanted = self._still_wanted(platform, name)
+        if not wanted:
+            return None
+        channel, _, _, since = wanted[0]
+        reason = digest_due(channel, since, now)
+        if reason is None:
+            return None
+        changes, gone = [], []
+        for _, change_id, pair_key, _ in wanted:
+            pair = pair_of(pair_key)
+            change = self.history.change(change_id, pair) if pair else None
+            if change is None:
+                gone.append(change_id)
+            else:
+                changes.append(change)
+        self.routes.clear_queue(platform, name, gone)
+        return _Held(channel, tuple(changes), reason) if changes else None
+
+    def _still_wanted(self, platform: str, name: str) -> list[tuple[Channel, str, str, datetime]]:
+        """The channel's held changes of pairs it still watches, oldest first, as (channel
+        with its settings, change_id, pair_key, queued_at); the others are let go."""
+        wanted, unwanted = [], []
+        for change_id, pair_key, queued_at in self.routes.queued(platform, name):
+            channel = self._channel(platform, name, pair_key)
+            if channel is None:
+                unwanted.append(change_id)  # unsubscribed meanwhile: nobody wants it now
+            else:
+                wanted.append((channel, change_id, pair_key, queued_at))
+        self.routes.clear_queue(platform, name, unwanted)
+        return wanted
+
+    async def _send_digest(self, notifier: Notifier, held: _Held, now: datetime) -> bool:
+        """Post one channel's digest; whether it went out (if not, its changes stay held)."""
+        channel = held.channel
+        alerts = tuple(alert_from_change(change) for change in held.changes)
+        try:
+            await notifier.digest(channel.channel, Digest(held.reason, alerts))
+        except DeliveryError as e:
+            # The held alerts stay queued: the next flush tries the digest again.
+            log.warning("digest for %s not delivered: %s", channel.key, e)
+            if e.permanent:
+                self.on_gone(channel, str(e))
+            return False
+        except Exception:
+            # As above, and the other channels' digests still go out.
+            log.exception("digest for %s not delivered", channel.key)
+            return False
+        for change in held.changes:
+            # Delivered, with no message to edit: later sources do not alert again.
+            self.routes.record_delivery(channel, change, None, now)
+        ids = [str(change.change_id) for change in held.changes]
+        self.routes.clear_queue(channel.platform, channel.channel, ids)
+        return True
 
     def _channel(self, platform: str, name: str, pair_key: str) -> Channel | None:
         for channel in self.channels(pair_key):
@@ -595,7 +663,7 @@ class PayloadNotifier:
     def __init__(
         self,
         *,
-        post: Callable[[str, dict[str, Any]], Awaitable[str | None]],
+        post: Callable[[str, dict[str, Any]], Awaitable[str]],
         update: Callable[[str, str, dict[str, Any]], Awaitable[object]],
         render: Callable[[Alert], dict[str, Any]],
         render_digest: Callable[[Digest], dict[str, Any]],
@@ -605,16 +673,19 @@ class PayloadNotifier:
         self._render = render
         self._render_digest = render_digest
 
-    async def post(self, channel: str, alert: Alert) -> str | None:
+    async def post(self, channel: str, alert: Alert) -> str:
         """Post the rendered alert; the message reference the outlet returns."""
         return await self._post(channel, self._render(alert))
 
-    async def update(self, channel: str, message_ref: str | None, alert: Alert) -> None:
-        """Edit the posted alert; post it anew when there is no message to edit."""
-        if message_ref is None:
-            await self._post(channel, self._render(alert))
-        else:
-            await self._update(channel, message_ref, self._render(alert))
+    async def update(self, channel: str, message_ref: str, alert: Alert) -> str | None:
+        """Edit the posted alert; if it was deleted, post anew and return the new reference."""
+        payload = self._render(alert)
+        try:
+            await self._update(channel, message_ref, payload)
+        except MessageGone:
+            # Someone deleted the alert; the update still deserves to be seen.
+            return await self._post(channel, payload)
+        return None
 
     async def digest(self, channel: str, digest: Digest) -> None:
         """Post the rendered digest."""

@@ -120,6 +120,7 @@ class Delivered:
 
     revision: int
     message_ref: str | None = None
+    """None when the change went out in a digest: there is no message of its own to edit."""
 
 
 def _at(t: datetime) -> str:
@@ -161,6 +162,9 @@ def route(change: Change, channel: Channel, delivered: Delivered | None, now: da
     if delivered is not None:
         if delivered.revision >= change.revision:
             return Route(Action.DROP, "alerted", "this channel has this alert already")
+        if delivered.message_ref is None:
+            # One change, one alert: a digest line is not posted again for a later source.
+            return Route(Action.DROP, "alerted", "this channel had this alert in a digest")
         if channel.muted(now):
             return Route(Action.DROP, "muted", f"muted until {_at(channel.muted_until or now)}")
         return Route(

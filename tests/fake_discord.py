@@ -225,7 +225,7 @@ class FakeDiscord:
                     failure.times -= 1
                     if failure.times <= 0:
                         self.failures.remove(failure)
-                return self._play(failure)
+                return self._play(failure, request)
         response: web.StreamResponse = await handler(request)
         return response
 
@@ -238,7 +238,10 @@ class FakeDiscord:
             status=status,
         )
 
-    def _play(self, failure: Failure) -> web.Response:
+    def _play(self, failure: Failure, request: web.Request) -> web.Response:
+        if 300 <= failure.status < 400:
+            # A proxy gone wrong: sent back where the request came from.
+            return web.Response(status=failure.status, headers={"Location": str(request.rel_url)})
         if failure.status != 429:
             return self._error(failure.status, failure.message, failure.code)
         headers = {

@@ -1,5 +1,6 @@
 """Config edits reach a running app: applied when valid, refused (and logged) when not."""
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -7,7 +8,7 @@ from pathlib import Path
 import pytest
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.app import App, ConfigFileWatcher, FeedSchedule, open_app
+from bot.app import App, ChatMode, ConfigFileWatcher, FeedSchedule, open_app
 from bot.config import load_config
 from bot.subscriptions import SubscriptionStore
 from tests.fakes import FakeClock, MarkerExtractor
@@ -116,3 +117,44 @@ def test_the_file_watcher_notices_edits(tmp_path: Path) -> None:
     assert not watcher.changed()
     path.unlink()
     assert not watcher.changed()  # a file being replaced is not an edit yet
+
+
+async def test_run_applies_an_edit_it_notices_by_itself(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
+    monkeypatch.setattr("bot.app.CONFIG_CHECK_SECONDS", 0.05)
+    path = tmp_path / "watchlist.toml"
+    text = CONFIG.replace("{store}", str(tmp_path / "s.sqlite3"))
+    path.write_text(text.replace("http://desk.example/rss", "http://127.0.0.1:9/rss"))
+    config = load_config(path, default_countries())
+    stop = asyncio.Event()
+    async with open_app(
+        config, extractor=MarkerExtractor(), console=None, chat=ChatMode.SERVE, clock=FakeClock()
+    ) as app:
+        assert app.chat is not None
+        running = asyncio.create_task(app.run_forever(stop))
+        await asyncio.sleep(0)  # run_forever starts and waits for the stop
+        with path.open("a", encoding="utf-8") as f:  # no SIGHUP: the file check finds it
+            f.write('\n[[subscriptions]]\nplatform = "slack"\nchannel = "C1"\n')
+            f.write('pairs = [["China", "Russia"]]\n')
+        for _ in range(1000):  # a guard against hanging, not a timing assertion
+            if app.chat.subscriptions.get("slack", "C1", "CHN-RUS") is not None:
+                break
+            await asyncio.sleep(0.01)
+        stop.set()
+        await running
+        assert app.chat.subscriptions.get("slack", "C1", "CHN-RUS") is not None
+        assert app.watcher.is_watched("CHN-RUS")
+
+
+async def test_a_new_webhook_waits_for_a_restart(
+    app: App, caplog: pytest.LogCaptureFixture
+) -> None:
+    with app.config.path.open("a", encoding="utf-8") as f:
+        f.write('\n[[subscriptions]]\nplatform = "discord"\nchannel = "1200000000000000009"\n')
+        f.write('pairs = [["India", "Russia"]]\nwebhook_env = "PW_HOOK_DESK"\n')
+    with caplog.at_level(logging.WARNING):
+        assert app.reload()
+    assert "changes to [[subscriptions]] webhook_env take effect after a restart" in caplog.text

@@ -5,6 +5,7 @@ pointed at local fakes (``[discord] api_base``, ``[slack] api_base``)."""
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,11 +15,17 @@ import pytest
 import time_machine
 from discord.http import Route
 
+from bot.chat import open_chat
 from bot.cli import main
+from bot.config import load_config
 from bot.demo import DEMO_DATA, STAGES, SampleFeeds, serve
 from bot.discord.delivery import DEFAULT_API_BASE
 from tests.fake_discord import FakeDiscord
 from tests.fake_slack import BOT_TOKEN, FakeSlack
+from tests.fakes import FakeClock
+from watchers.countries import default_countries
+from watchers.errors import ConfigError
+from watchers.store import Store
 
 DISCORD_CHANNEL = "1200000000000000042"
 SLACK_CHANNEL = "C0ANALYSTS"
@@ -197,3 +204,62 @@ async def test_an_alert_waits_while_discord_is_down_and_a_later_poll_sends_it(
         assert await run_cli("--config", str(config), "poll", "--once") == 0
     (delivered,) = discord_api.messages[DISCORD_CHANNEL].values()
     assert "special and privileged strategic partnership" in embed_text(delivered)
+
+
+async def test_a_refused_discord_token_is_a_clear_config_problem(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    discord_api: FakeDiscord,
+    sample_feeds: tuple[SampleFeeds, str],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _, base = sample_feeds
+    monkeypatch.setenv("DISCORD_TOKEN", "revoked-token-value")
+    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
+    config = write_config(tmp_path, base, discord_api.api_base, "http://127.0.0.1:9/api/")
+    assert await run_cli("--config", str(config), "poll", "--once") == 2
+    err = capsys.readouterr().err
+    assert "environment: DISCORD_TOKEN: Discord refused this token" in err
+    assert "revoked-token-value" not in err
+
+
+async def test_an_unreachable_discord_stops_the_start_with_one_line(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    discord_api: FakeDiscord,  # puts the library's base URL back afterwards
+    sample_feeds: tuple[SampleFeeds, str],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _, base = sample_feeds
+    monkeypatch.setenv("DISCORD_TOKEN", "some-token")
+    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
+    config = write_config(tmp_path, base, "http://127.0.0.1:9/api/v10", "http://127.0.0.1:9/api/")
+    assert await run_cli("--config", str(config), "poll", "--once") == 1
+    err = capsys.readouterr().err
+    assert "partnership-watch: error: Discord API at http://127.0.0.1:9/api/v10 unreachable" in err
+    assert "Traceback" not in err
+
+
+async def test_run_with_a_refused_discord_token_stops_cleanly(
+    tmp_path: Path, discord_api: FakeDiscord
+) -> None:
+    config = load_config(
+        write_config(tmp_path, "http://127.0.0.1:9", discord_api.api_base, "http://127.0.0.1:9/"),
+        default_countries(),
+    )
+    store = Store.open(tmp_path / "store.sqlite3")
+    try:
+        with pytest.raises(ConfigError, match="DISCORD_TOKEN: Discord refused this token"):
+            chat = open_chat(
+                config,
+                store,
+                default_countries(),
+                FakeClock(),
+                serve_commands=True,
+                environ={"DISCORD_TOKEN": "revoked-token-value"},
+            )
+            async with chat:
+                pass
+    finally:
+        store.close()
+    gc.collect()  # a session the failed start left open would complain here

@@ -13,7 +13,7 @@ from bot.commands import Caller, Context, Reply
 from bot.subscriptions import ConfigSubscription, Origin, SubscriptionStore
 from tests.fake_commands import INDIA, RUSSIA, FakeCountries, FakeHistory, FixedClock
 from watchers.diff import word_diff
-from watchers.model import Change, ChangeKind, Level, Pair, Source
+from watchers.model import Change, ChangeKind, Country, Level, Pair, Source
 from watchers.store import StoredChange
 
 MANAGER = Caller("100", can_manage=True)
@@ -206,11 +206,13 @@ def test_mute_rejects_bad_durations_and_unwatched_pairs(ctx: Context) -> None:
         assert reply.ephemeral and "is not a duration" in reply.text, bad
 
 
+@pytest.mark.parametrize("duration", ["9999w", "99999999999w", "9" * 400 + "s"])
 def test_mute_is_capped_at_a_year(
-    ctx: Context, clock: FixedClock, store: SubscriptionStore
+    ctx: Context, clock: FixedClock, store: SubscriptionStore, duration: str
 ) -> None:
     commands.add(ctx, "India", "Russia")
-    commands.mute(ctx, "India", "Russia", "9999w")
+    reply = commands.mute(ctx, "India", "Russia", duration)
+    assert "muted in this channel until 2026-03-14 09:30 UTC" in reply.text
     sub = store.get("discord", "555", "IND-RUS")
     assert sub is not None and sub.muted_until == clock.now() + timedelta(days=365)
 
@@ -341,6 +343,19 @@ def test_adding_a_paused_pair_resumes_it(ctx: Context, store: SubscriptionStore)
     assert store.channels_for("IND-RUS")[0].paused is False
 
 
+def test_adding_one_paused_pair_resumes_the_whole_channel(
+    ctx: Context, store: SubscriptionStore
+) -> None:
+    # Delivery pauses every pair of a channel it cannot reach; once it is fixed, one add
+    # brings the channel back, not one add per pair.
+    commands.add(ctx, "India", "Russia")
+    commands.add(ctx, "China", "Russia")
+    store.pause_channel("discord", "555", "missing permissions")
+    reply = commands.add(ctx, "India", "Russia")
+    assert "watches again India–Russia and 1 other paused pair" in reply.text
+    assert [s.paused for s in store.for_channel("discord", "555")] == [False, False]
+
+
 # The text front end (Slack hands over the whole line).
 
 
@@ -353,6 +368,31 @@ def test_dispatch_splits_multi_word_names(ctx: Context, store: SubscriptionStore
     assert sub is not None
     assert sub.min_level is Level.OFFICIAL
     assert sub.muted_until is not None
+
+
+class CountingCountries(FakeCountries):
+    """The fake table, counting how often a name is looked up."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lookups = 0
+
+    def lookup(self, name: str) -> Country | None:
+        self.lookups += 1
+        return super().lookup(name)
+
+
+@pytest.mark.parametrize("sub", ["add", "mute", "level"])
+def test_a_flood_of_words_is_answered_with_usage_without_trying_every_split(
+    store: SubscriptionStore, history: FakeHistory, clock: FixedClock, sub: str
+) -> None:
+    countries = CountingCountries()
+    ctx = Context(store, countries, history, clock, "slack", "C1", MANAGER)
+    # Trying every split of 20,000 words took minutes and blocked the bot meanwhile.
+    reply = commands.dispatch(ctx, f"{sub} " + "a " * 20000)
+    assert reply.ephemeral and reply.text.startswith(f"Usage: /watch {sub} ")
+    assert countries.lookups <= 100
+    assert store.all() == []
 
 
 def test_dispatch_names_the_unknown_half(ctx: Context) -> None:

@@ -138,3 +138,38 @@ def test_config_path_prefers_flag_then_environment(monkeypatch: pytest.MonkeyPat
     assert config_path(None) == Path("/etc/pw.toml")
     monkeypatch.delenv("PARTNERSHIP_WATCH_CONFIG")
     assert config_path(None) == Path("config/watchlist.toml")
+
+
+def test_durations_too_long_to_mean_anything_are_refused(tmp_path: Path) -> None:
+    # "forever" typed as a huge number would pass and then fail every poll
+    found = problems(
+        tmp_path,
+        """
+[defaults]
+poll_interval = "99999999999w"
+
+[alerts]
+flipflop_days = 1e10
+syndication_hours = 1e12
+backdate_days = 1e10
+""",
+    )
+    assert found == [
+        "defaults.poll_interval: must be at most a year (365d), got '99999999999w'",
+        "alerts.flipflop_days: must be at most 36500, got 10000000000.0",
+        "alerts.syndication_hours: must be at most 876000, got 1000000000000.0",
+        "alerts.backdate_days: must be at most 36500, got 10000000000.0",
+    ]
+
+
+def test_a_discord_channel_posted_to_by_the_bot_is_its_numeric_id(tmp_path: Path) -> None:
+    # "#desk" passed and then every alert for it failed for hours before being given up.
+    found = problems(
+        tmp_path,
+        '[[subscriptions]]\nplatform = "discord"\nchannel = "#desk"\n'
+        'pairs = [["India", "Russia"]]\n',
+    )
+    assert found == [
+        "subscriptions[0].channel: a Discord channel is named by its numeric id (Developer "
+        "Mode, then Copy Channel ID), unless webhook_env names its webhook; got '#desk'"
+    ]

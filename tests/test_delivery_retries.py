@@ -290,3 +290,21 @@ async def test_slack_archived_channel_is_paused_once_and_not_retried(
     sub = slack_world.subscriptions.get("slack", SLACK_CHANNEL, PAIR.key)
     assert sub is not None and sub.paused_reason is not None
     assert "is_archived" in sub.paused_reason
+
+
+async def test_slack_a_deleted_alert_is_posted_anew_for_a_later_source_then_edited(
+    slack_api: FakeSlack, slack_world: World
+) -> None:
+    change = slack_world.stored(rewording())
+    await slack_world.deliver(change)
+    slack_api.messages.clear()  # someone deleted the alert
+    second = replace(change, level=Level.MULTI_SOURCE, revision=1)
+
+    assert await slack_world.deliver(second) == ["updated"]
+    (anew,) = slack_api.posted(SLACK_CHANNEL)
+    assert anew.blocks == render_slack(alert_from_change(second))["blocks"]
+    assert await slack_world.deliver(replace(second, level=Level.OFFICIAL, revision=2)) == [
+        "updated"
+    ]
+    (edited,) = slack_api.posted(SLACK_CHANNEL)
+    assert edited.ts == anew.ts and edited.edits == 1

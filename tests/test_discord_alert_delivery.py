@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -199,3 +199,44 @@ async def test_a_forbidden_channel_is_paused_once(
     assert len([r for r in caplog.records if r.name == "test.discord"]) == 1
     sub = subscriptions.get("discord", CHANNEL, "IND-RUS")
     assert sub is not None and "Missing Permissions" in str(sub.paused_reason)
+
+
+async def test_an_answer_that_makes_no_sense_is_retried_and_spares_the_other_channels(
+    fake: FakeDiscord, router: Router, clock: FixedClock, history: Store
+) -> None:
+    # A proxy in the way answers 200 with something that is not a message.
+    fake.fail("POST", f"/channels/{CHANNEL}/messages", 200, message="maintenance page")
+    change = india_russia_change()
+    change = replace(change, change_id=str(history.record_change(change)))
+
+    decided = await router.deliver(change)
+
+    assert [(c.channel, r.decision) for c, r in decided] == [
+        (CHANNEL, "waiting to retry"),
+        ("analysts", "alerted"),
+    ]
+    assert decided[0][1].reason.startswith("Discord answered without the message it posted")
+    clock.advance(timedelta(minutes=1))
+    assert await router.retry_waiting(lambda key: change.pair) == 1
+    (message,) = fake.messages[CHANNEL].values()
+    assert message["embeds"][0] == render_discord(alert_from_change(change))["embeds"][0]
+
+
+async def test_after_the_alert_was_deleted_later_sources_edit_the_one_posted_anew(
+    fake: FakeDiscord, router: Router
+) -> None:
+    change = india_russia_change()
+    await router.deliver(change)
+    fake.messages[CHANNEL].clear()  # someone deleted the alert
+    official = Source("MFA", "https://mfa.example.org/statement", "Joint statement", None, True)
+    second = replace(change, sources=(*change.sources, official), level=Level.OFFICIAL, revision=1)
+    await router.deliver(second)
+    (anew,) = fake.messages[CHANNEL]
+
+    third_source = Source("Wire", "https://wire.example.org/b", "Wire copy", None)
+    third = replace(second, sources=(*second.sources, third_source), revision=2)
+    await router.deliver(third)
+
+    assert list(fake.messages[CHANNEL]) == [anew]
+    assert len(fake.sent("POST", f"/channels/{CHANNEL}/messages")) == 2
+    assert len(fake.sent("PATCH", f"/channels/{CHANNEL}/messages/{anew}")) == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import traceback
 from collections.abc import AsyncIterator
 
 import discord
@@ -14,12 +15,12 @@ from bot.discord.delivery import (
     DEFAULT_API_BASE,
     DiscordDelivery,
     DiscordWebhookDelivery,
-    MessageGone,
     use_api_base,
     webhook_senders,
     webhook_url_from_env,
 )
 from bot.pacing import ChannelPacer
+from bot.router import MessageGone
 from tests.fake_discord import FakeDiscord
 from tests.fakes import FakeMonotonic
 from watchers.errors import ConfigError, DeliveryError
@@ -273,6 +274,19 @@ async def test_a_deleted_or_revoked_webhook_is_permanent(
     assert caught.value.permanent is True
     assert caught.value.channel == "analysts"
     assert WEBHOOK_TOKEN not in str(caught.value)
+
+
+async def test_a_failing_webhook_never_tells_its_token(
+    fake: FakeDiscord, webhook: DiscordWebhookDelivery
+) -> None:
+    # The error's text is logged and shown by /watch why; the URL in it must not carry the token.
+    fake.fail("POST", f"/webhooks/{WEBHOOK_ID}/.*", 307, times=None)
+    with pytest.raises(DeliveryError) as caught:
+        await webhook.post("analysts", ALERT)
+    assert "TooManyRedirects" in caught.value.message
+    assert caught.value.permanent is False
+    assert WEBHOOK_TOKEN not in str(caught.value)
+    assert WEBHOOK_TOKEN not in "".join(traceback.format_exception(caught.value))
 
 
 def test_webhook_url_comes_from_the_named_variable() -> None:

@@ -147,12 +147,15 @@ class FakeNotifier:
         self.digests: list[tuple[str, Digest]] = []
         self.gone: set[str] = set()
         self.down: set[str] = set()
+        self.broken: set[str] = set()
 
     async def post(self, channel: str, alert: Alert) -> str | None:
         if channel in self.gone:
             raise DeliveryError(channel, "channel_not_found", permanent=True)
         if channel in self.down:
             raise DeliveryError(channel, "service_unavailable")
+        if channel in self.broken:
+            raise KeyError("ts")  # an answer without what every answer has
         self.posts.append((channel, alert))
         return f"msg-{len(self.posts)}"
 
@@ -160,6 +163,8 @@ class FakeNotifier:
         self.updates.append((channel, message_ref, alert))
 
     async def digest(self, channel: str, digest: Digest) -> None:
+        if channel in self.broken:
+            raise KeyError("ts")
         self.digests.append((channel, digest))
 
 
@@ -227,12 +232,86 @@ async def test_quiet_hours_queue_then_one_digest_with_the_latest_state() -> None
     assert await s.router.flush_digests(lambda key: USVN) == 0  # sent once
 
 
+@pytest.mark.parametrize("controls", ["quiet hours", "daily digest"])
+async def test_a_change_sent_in_a_digest_is_not_alerted_again_by_later_sources(
+    controls: str,
+) -> None:
+    s = Setup([channel(digest=controls == "daily digest", digest_at=time(14, 0))])
+    if controls == "quiet hours":
+        s.routes.set_quiet_hours("discord", "c1", QuietHours.parse("10:00-14:00"))
+    await s.router.deliver(s.stored())
+    s.clock.advance(hours=2)
+    assert await s.router.flush_digests(lambda key: USVN) == 1
+    s.clock.advance(hours=1)  # the official statement attaches to the change
+    ((_, r),) = await s.router.deliver(s.stored(Level.OFFICIAL, 1, 2))
+    assert (r.action, r.decision) == (Action.DROP, "alerted")
+    s.clock.advance(days=1)
+    assert await s.router.flush_digests(lambda key: USVN) == 0
+    assert (s.notifier.posts, s.notifier.updates, len(s.notifier.digests)) == ([], [], 1)
+
+
+async def test_a_digest_still_goes_out_when_its_first_pair_was_unsubscribed() -> None:
+    inru = pair("IND", "RUS")
+    s = Setup([channel(), channel(pair_key=inru.key)])
+    s.routes.set_quiet_hours("discord", "c1", QuietHours.parse("10:00-14:00"))
+    await s.router.deliver(s.stored())
+    s.clock.advance(minutes=5)
+    other = replace(change(), pair=inru, quote="India and Russia keep a special partnership.")
+    other = replace(other, change_id=str(s.store.record_change(other)))
+    await s.router.deliver(other)
+    assert len(s.routes.queued("discord", "c1")) == 2
+    s.channels = [channel(pair_key=inru.key)]  # /watch remove United States Vietnam
+    s.clock.advance(hours=2)
+    pairs = {USVN.key: USVN, inru.key: inru}
+    assert await s.router.flush_digests(pairs.get) == 1
+    ((target, digest),) = s.notifier.digests
+    assert target == "c1" and [a.pair for a in digest.alerts] == [inru]
+    assert s.routes.queued("discord", "c1") == []
+
+
+async def test_held_changes_that_cannot_be_read_back_make_no_empty_digest() -> None:
+    s = Setup([channel(digest=True)])
+    await s.router.deliver(s.stored())
+    s.clock.advance(days=1)
+    # The pair's country left the table meanwhile (an edited countries file).
+    assert await s.router.flush_digests(lambda key: None) == 0
+    assert s.notifier.digests == []
+    assert s.routes.queued("discord", "c1") == []
+
+
 async def test_a_gone_channel_is_reported_once_and_the_decision_kept() -> None:
     s = Setup([channel()])
     s.notifier.gone.add("c1")
     ((_, r),) = await s.router.deliver(s.stored())
     assert r.decision == "not delivered" and "channel_not_found" in r.reason
     assert s.gone == [("c1", "channel 'c1': channel_not_found")]
+
+
+async def test_an_unexpected_failure_in_one_channel_spares_the_others_and_is_retried() -> None:
+    s = Setup([channel(channel="a"), channel(channel="b")])
+    s.notifier.broken.add("a")
+    decided = await s.router.deliver(s.stored())
+    assert [(c.channel, r.decision) for c, r in decided] == [
+        ("a", "waiting to retry"),
+        ("b", "alerted"),
+    ]
+    assert decided[0][1].reason.startswith("unexpected error: KeyError")
+    s.notifier.broken.clear()
+    s.clock.advance(minutes=1)
+    assert await s.router.retry_waiting(lambda key: USVN) == 1
+    assert [c for c, _ in s.notifier.posts] == ["b", "a"]
+
+
+async def test_an_unexpected_failure_of_one_digest_spares_the_others() -> None:
+    s = Setup([channel(channel="a", digest=True), channel(channel="b", digest=True)])
+    await s.router.deliver(s.stored())
+    s.notifier.broken.add("a")
+    s.clock.advance(days=1)
+    assert await s.router.flush_digests(lambda key: USVN) == 1
+    assert [c for c, _ in s.notifier.digests] == ["b"]
+    s.notifier.broken.clear()
+    assert await s.router.flush_digests(lambda key: USVN) == 1  # a's held alert is still there
+    assert [c for c, _ in s.notifier.digests] == ["b", "a"]
 
 
 async def test_an_alert_that_waits_follows_the_channel_controls_when_retried() -> None:

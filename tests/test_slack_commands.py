@@ -209,6 +209,19 @@ async def test_anyone_else_is_refused_privately_and_nothing_changes(
     assert pairs(store) == []
 
 
+async def test_an_answer_from_slack_that_makes_no_sense_is_a_refusal(
+    fake: FakeSlack, app: SlackApp, store: SubscriptionStore
+) -> None:
+    fake.users[READER] = "not a user"  # type: ignore[assignment]
+    fake.usergroups[ANALYSTS] = "U0READER"  # type: ignore[assignment]
+
+    body = await run(app, READER, "add India Russia")
+
+    assert body["response_type"] == "ephemeral"
+    assert "needs a workspace admin or owner" in body["text"]
+    assert pairs(store) == []
+
+
 async def test_an_unknown_country_gets_suggestions(app: SlackApp, store: SubscriptionStore) -> None:
     body = await run(app, ADMIN, "add Indai Russia")
 

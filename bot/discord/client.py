@@ -12,19 +12,23 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import Mapping
-from typing import TextIO
+from collections.abc import Awaitable, Mapping
+from typing import TextIO, TypeVar
 
+import aiohttp
 import discord
 from discord import app_commands
 
 from bot.discord.commands import CommandDeps, WatchCommands
-from bot.discord.delivery import DiscordDelivery, use_api_base
+from bot.discord.delivery import DEFAULT_API_BASE, DiscordDelivery, use_api_base
 from bot.pacing import ChannelPacer
+from watchers.errors import ConfigError, PartnershipWatchError, Problem
 
 log = logging.getLogger(__name__)
 
 TOKEN_VARIABLE = "DISCORD_TOKEN"
+
+T = TypeVar("T")
 
 
 def token_from_env(environ: Mapping[str, str] | None = None) -> str | None:
@@ -32,6 +36,23 @@ def token_from_env(environ: Mapping[str, str] | None = None) -> str | None:
     env = os.environ if environ is None else environ
     token = env.get(TOKEN_VARIABLE, "").strip()
     return token or None
+
+
+async def sign_in(login: Awaitable[T], api_base: str | None) -> T:
+    """Await a Discord login; a refused token or an unreachable API become our own errors."""
+    # The command line turns these into a list of problems (exit 2) or one line (exit 1).
+    where = api_base or DEFAULT_API_BASE
+    try:
+        return await login
+    except discord.LoginFailure as e:
+        problem = Problem("environment", TOKEN_VARIABLE, "Discord refused this token")
+        raise ConfigError([problem]) from e
+    except discord.HTTPException as e:
+        raise PartnershipWatchError(f"Discord API at {where} answered the login: {e}") from e
+    except (aiohttp.ClientError, TimeoutError, OSError) as e:
+        raise PartnershipWatchError(
+            f"Discord API at {where} unreachable: {type(e).__name__}: {e}"
+        ) from e
 
 
 def bot_intents() -> discord.Intents:

@@ -25,13 +25,16 @@ from discord.http import HTTPClient, Route
 
 from bot.config import SubscriptionSpec
 from bot.pacing import ChannelPacer
+from bot.router import MessageGone
 from watchers.errors import ConfigError, DeliveryError, Problem
 
 DEFAULT_API_BASE = "https://discord.com/api/v10"
 UNKNOWN_MESSAGE = 10008
 
 # The URL form discord.Webhook.from_url accepts: .../api/webhooks/<id>/<token>.
-_WEBHOOK_URL = re.compile(r"discord(?:app)?\.com/api/webhooks/[0-9]{17,20}/[A-Za-z0-9._-]{60,}")
+_WEBHOOK_URL = re.compile(
+    r"discord(?:app)?\.com/api/webhooks/[0-9]{17,20}/(?P<token>[A-Za-z0-9._-]{60,})"
+)
 
 # Never let feed text ping anyone, whatever the payload says.
 NO_MENTIONS: dict[str, Any] = {"parse": [], "replied_user": False}
@@ -64,10 +67,6 @@ class DiscordSender(Protocol):
     async def close(self) -> None:
         """Release the HTTP session, when this sender owns it."""
         ...
-
-
-class MessageGone(DeliveryError):
-    """The message to edit was deleted; the channel itself is fine (post a new one)."""
 
 
 def _reason(e: discord.HTTPException) -> str:
@@ -148,6 +147,8 @@ class DiscordDelivery:
         """Send a new message to a channel; returns its id."""
         route = Route("POST", "/channels/{channel_id}/messages", channel_id=channel_id)
         data = await self._send(channel_id, route, payload)
+        if not isinstance(data, dict) or "id" not in data:
+            raise DeliveryError(channel_id, "Discord answered without the message it posted")
         return str(data["id"])
 
     async def edit(self, channel_id: str, message_id: str, payload: dict[str, Any]) -> None:
@@ -229,6 +230,8 @@ class DiscordWebhookDelivery:
         pacer: ChannelPacer | None = None,
     ) -> None:
         self._url = url
+        found = _WEBHOOK_URL.search(url)
+        self._token = found.group("token") if found else url
         self._session = session
         self._owns_session = session is None
         self._pacer = pacer or ChannelPacer()
@@ -271,7 +274,13 @@ class DiscordWebhookDelivery:
             return await call()
         except _TRANSIENT as e:
             # For a webhook 401 means its token was revoked: as gone as a 404.
-            raise _delivery_error(channel_id, e, gone_statuses={401, 403, 404}) from e
+            error = _delivery_error(channel_id, e, gone_statuses={401, 403, 404})
+            if self._token not in error.message:
+                raise error from e
+            # Some aiohttp errors (too many redirects) quote the URL, token and all: the
+            # message is logged and shown by /watch why, so the token is left out of it.
+            message = error.message.replace(self._token, "<token>")
+            raise DeliveryError(channel_id, message, permanent=error.permanent) from None
 
     async def post(self, channel_id: str, payload: dict[str, Any]) -> str:
         """Execute the webhook with ``wait`` so Discord returns the message id."""

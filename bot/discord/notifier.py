@@ -11,9 +11,10 @@ from collections.abc import Mapping
 from enum import StrEnum
 
 from bot.alert import Alert
-from bot.discord.delivery import DiscordSender, MessageGone
+from bot.discord.delivery import DiscordSender
 from bot.render.digest import Digest, render_digest_discord
 from bot.render.discord import render_discord
+from bot.router import MessageGone
 from watchers.errors import DeliveryError
 
 
@@ -42,24 +43,23 @@ class DiscordNotifier:
         """The channel's webhook sender, else the bot's, else None."""
         return self._webhooks.get(channel, self._bot)
 
-    async def post(self, channel: str, alert: Alert) -> str | None:
+    async def post(self, channel: str, alert: Alert) -> str:
         """Post a new alert; returns the message id, to update it later."""
         return await self._sender(channel).post(channel, render_discord(alert))
 
-    async def update(self, channel: str, message_ref: str | None, alert: Alert) -> None:
-        """Edit the posted alert (or answer it); post anew if the original is gone."""
+    async def update(self, channel: str, message_ref: str, alert: Alert) -> str | None:
+        """Edit the posted alert (or answer it); if it was deleted, post anew and return the id."""
         sender = self._sender(channel)
         payload = render_discord(alert)
-        if message_ref is None:
-            await sender.post(channel, payload)
-        elif self._update_by is UpdateBy.REPLY:
+        if self._update_by is UpdateBy.REPLY:
             await sender.reply(channel, message_ref, payload)
-        else:
-            try:
-                await sender.edit(channel, message_ref, payload)
-            except MessageGone:
-                # Someone deleted the alert; the update still deserves to be seen.
-                await sender.post(channel, payload)
+            return None
+        try:
+            await sender.edit(channel, message_ref, payload)
+        except MessageGone:
+            # Someone deleted the alert; the update still deserves to be seen.
+            return await sender.post(channel, payload)
+        return None
 
     async def digest(self, channel: str, digest: Digest) -> None:
         """Post a digest of held alerts."""

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from bot.alert import Alert
+from bot.alert import Alert, Quote
+from bot.render.fit import fit, join_within, shrink_until
 from watchers.model import ChangeKind, DiffWord, Level, Source
 
 LEVEL_WORDS: dict[Level, str] = {
@@ -15,6 +18,10 @@ LEVEL_WORDS: dict[Level, str] = {
 
 SOURCE_TITLE_LIMIT = 200
 """Characters of a source's title shown in a list of sources."""
+DIFF_LIMIT = 600
+"""Characters of a marked-up word diff in a chat message."""
+DESCRIPTOR_LIMIT = 300
+"""Characters of one descriptor (raw) in a chat message."""
 
 
 def when(t: datetime | None) -> str:
@@ -82,3 +89,44 @@ def diff_plain(diff: tuple[DiffWord, ...]) -> str:
     """The diff for plain text: ``[-special and-] {+particularly+} privileged``."""
     marks = {"-": ("[-", "-]"), "+": ("{+", "+}"), "=": ("", "")}
     return " ".join(f"{marks[op][0]}{text}{marks[op][1]}" for op, text in diff_runs(diff))
+
+
+@dataclass(frozen=True)
+class Markup:
+    """How a chat platform marks text: its escape, bold and strike-through, a block quote."""
+
+    escape: Callable[[str], str]
+    bold: str
+    strike: str
+    quote: str
+
+
+def changed_lines(alert: Alert, markup: Markup) -> list[str]:
+    """What changed, marked up: the word diff (or the labelled descriptors), then the tier.
+
+    In the diff, removed words are struck through, added words bold, kept words plain;
+    it is cut between words only.
+    """
+    esc, bold = markup.escape, markup.bold
+    if shows_diff(alert):
+        marks = {"-": markup.strike, "+": bold, "=": ""}
+        runs = [f"{marks[op]}{esc(text)}{marks[op]}" for op, text in diff_runs(alert.diff)]
+        lines = [join_within(runs, DIFF_LIMIT)]
+    else:
+        lines = [
+            f"{bold}{esc(label)}:{bold} {esc(fit(value, DESCRIPTOR_LIMIT))}"
+            for label, value in said_lines(alert)
+        ]
+    if alert.tier_arrow:
+        lines.append(f"Tier: {esc(alert.tier_arrow)}")
+    return lines
+
+
+def quote_block(quote: Quote, markup: Markup, limit: int) -> str:
+    """The quote as a block quote with the phrase in bold, within ``limit`` characters."""
+
+    def render(n: int) -> str:
+        marked = quote.shortened(n).marked(markup.escape, markup.bold, markup.bold)
+        return f"{markup.quote}“{marked}”"
+
+    return shrink_until(render, limit, len(quote))

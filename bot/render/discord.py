@@ -9,20 +9,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.alert import Alert, Quote
+from bot.alert import Alert
 from bot.render import escape
 from bot.render.common import (
     SOURCE_TITLE_LIMIT,
-    diff_runs,
+    Markup,
+    changed_lines,
     level_line,
-    said_lines,
-    shows_diff,
+    quote_block,
     source_label,
     update_note,
 )
-from bot.render.fit import fit, join_within, shrink_until
+from bot.render.fit import fit, join_within
 from bot.render.limits import DISCORD
-from watchers.model import ChangeKind, DiffWord
+from watchers.model import ChangeKind
 
 COLOURS: dict[ChangeKind, int] = {
     ChangeKind.NEW: 0x3498DB,  # blue
@@ -40,22 +40,7 @@ QUOTE_BUDGET = 1500
 FOOTER = "partnership-watch"
 
 NO_MENTIONS: dict[str, list[str]] = {"parse": []}
-
-
-def diff_markdown(diff: tuple[DiffWord, ...], limit: int) -> str:
-    """Removed words struck through, added words bold, kept words plain; whole words only."""
-    marks = {"-": "~~", "+": "**", "=": ""}
-    runs = [f"{marks[op]}{escape.discord(text)}{marks[op]}" for op, text in diff_runs(diff)]
-    return join_within(runs, limit)
-
-
-def quote_markdown(quote: Quote, limit: int) -> str:
-    """The quote as a block quote with the phrase in bold, within ``limit`` characters."""
-
-    def render(n: int) -> str:
-        return f"> “{quote.shortened(n).marked(escape.discord, '**', '**')}”"
-
-    return shrink_until(render, limit, len(quote))
+MARKUP = Markup(escape=escape.discord, bold="**", strike="~~", quote="> ")
 
 
 def sources_markdown(alert: Alert, limit: int) -> str:
@@ -74,19 +59,10 @@ def render_discord(alert: Alert) -> dict[str, Any]:
     title = escape.discord(alert.title)
     if note := update_note(alert):
         title += f" ({note})"
-    if shows_diff(alert):
-        parts = [diff_markdown(alert.diff, 600)]
-    else:
-        parts = [
-            f"**{escape.discord(label)}:** {escape.discord(fit(value, 300))}"
-            for label, value in said_lines(alert)
-        ]
-    if alert.tier_arrow:
-        parts.append(f"Tier: {escape.discord(alert.tier_arrow)}")
-    head = "\n".join(parts)
+    head = "\n".join(changed_lines(alert, MARKUP))
     # The head is at most about 1900 characters (two descriptors of 300 raw characters,
     # escaped, and a diff of 600), which leaves the quote at least 1000.
-    quote = quote_markdown(alert.quote, min(QUOTE_BUDGET, DESCRIPTION_BUDGET - len(head) - 2))
+    quote = quote_block(alert.quote, MARKUP, min(QUOTE_BUDGET, DESCRIPTION_BUDGET - len(head) - 2))
     description = f"{head}\n\n{quote}"
 
     fields: list[dict[str, Any]] = [

@@ -10,20 +10,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.alert import Alert, Quote
+from bot.alert import Alert
 from bot.render import escape
 from bot.render.common import (
     SOURCE_TITLE_LIMIT,
-    diff_runs,
+    Markup,
+    changed_lines,
     level_line,
-    said_lines,
-    shows_diff,
+    quote_block,
     source_label,
     update_note,
 )
-from bot.render.fit import fit, join_within, shrink_until
+from bot.render.fit import fit, join_within
 from bot.render.limits import SLACK
-from watchers.model import ChangeKind, DiffWord
+from watchers.model import ChangeKind
 
 EMOJI: dict[ChangeKind, str] = {
     ChangeKind.NEW: ":new:",
@@ -37,6 +37,7 @@ OPEN_SOURCE_ACTION = "open_source"
 FALLBACK_LIMIT = 3000
 QUOTE_BUDGET = 1500
 MAX_SOURCES_SHOWN = 5
+MARKUP = Markup(escape=escape.slack, bold="*", strike="~", quote=">")
 
 
 def _mrkdwn(text: str) -> dict[str, Any]:
@@ -46,22 +47,6 @@ def _mrkdwn(text: str) -> dict[str, Any]:
 
 def _plain(text: str) -> dict[str, Any]:
     return {"type": "plain_text", "text": text, "emoji": True}
-
-
-def diff_mrkdwn(diff: tuple[DiffWord, ...], limit: int) -> str:
-    """Removed words struck through, added words bold, kept words plain; whole words only."""
-    marks = {"-": "~", "+": "*", "=": ""}
-    runs = [f"{marks[op]}{escape.slack(text)}{marks[op]}" for op, text in diff_runs(diff)]
-    return join_within(runs, limit)
-
-
-def quote_mrkdwn(quote: Quote, limit: int) -> str:
-    """The quote as a block quote with the phrase in bold, within ``limit`` characters."""
-
-    def render(n: int) -> str:
-        return f">“{quote.shortened(n).marked(escape.slack, '*', '*')}”"
-
-    return shrink_until(render, limit, len(quote))
 
 
 def sources_mrkdwn(alert: Alert, limit: int) -> str:
@@ -90,19 +75,10 @@ def render_slack(alert: Alert) -> dict[str, Any]:
         header += f" ({note})"
     header = fit(escape.slack(header, mrkdwn=False), SLACK.header)
 
-    if shows_diff(alert):
-        lines = [diff_mrkdwn(alert.diff, 600)]
-    else:
-        lines = [
-            f"*{escape.slack(label)}:* {escape.slack(fit(value, 300))}"
-            for label, value in said_lines(alert)
-        ]
-    if alert.tier_arrow:
-        lines.append(f"Tier: {escape.slack(alert.tier_arrow)}")
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": _plain(header)},
-        {"type": "section", "text": _mrkdwn("\n".join(lines))},
-        {"type": "section", "text": _mrkdwn(quote_mrkdwn(alert.quote, QUOTE_BUDGET))},
+        {"type": "section", "text": _mrkdwn("\n".join(changed_lines(alert, MARKUP)))},
+        {"type": "section", "text": _mrkdwn(quote_block(alert.quote, MARKUP, QUOTE_BUDGET))},
     ]
     context = f"{EMOJI[alert.kind]} *Level:* {escape.slack(level_line(alert))}"
     if alert.speaker:

@@ -52,17 +52,17 @@ class WatchCommand:
         channel = str(command.get("channel_id") or "")
         words = text.split()
         sub = words[0].lower() if words else ""
-        may = sub in CHANGES and await self.permissions.can_manage(user)
-        context = Context(
-            store=self.store,
-            countries=self.countries,
-            history=self.history,
-            clock=self.clock,
-            platform=PLATFORM,
-            channel=channel,
-            caller=Caller(user_id=user, can_manage=may, needs=NEEDS),
-        )
         try:
+            may = sub in CHANGES and await self.permissions.can_manage(user)
+            context = Context(
+                store=self.store,
+                countries=self.countries,
+                history=self.history,
+                clock=self.clock,
+                platform=PLATFORM,
+                channel=channel,
+                caller=Caller(user_id=user, can_manage=may, needs=NEEDS),
+            )
             reply = dispatch(context, text)
         except Exception:
             # The command boundary: whatever broke (the database, a bug), the caller gets an

@@ -7,6 +7,8 @@ one channel about a second apart, which is what Slack allows for posting to a ch
 
 Slack answers ``channel_not_found``, ``not_in_channel`` and ``is_archived`` when retrying
 cannot help; those become a permanent ``DeliveryError`` so the subscription is paused.
+``message_not_found`` on an edit (someone deleted the alert) is ``MessageGone``: the update
+is posted as a new message instead.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.pacing import ChannelPacer
+from bot.router import MessageGone
 from watchers.errors import DeliveryError
 
 DEFAULT_API_BASE = "https://slack.com/api/"
@@ -100,9 +103,10 @@ class SlackDelivery:
             return await request()
         except SlackApiError as e:
             code = str(e.response.get("error") or f"HTTP {e.response.status_code}")
-            raise DeliveryError(
-                channel_id, f"Slack {method} failed: {code}", permanent=code in PERMANENT_ERRORS
-            ) from e
+            message = f"Slack {method} failed: {code}"
+            if code == "message_not_found":
+                raise MessageGone(channel_id, message) from e
+            raise DeliveryError(channel_id, message, permanent=code in PERMANENT_ERRORS) from e
         except (aiohttp.ClientError, TimeoutError) as e:
             raise DeliveryError(
                 channel_id, f"Slack {method} unreachable: {type(e).__name__}: {e}"

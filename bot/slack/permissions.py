@@ -57,8 +57,10 @@ class SlackPermissions:
         except (aiohttp.ClientError, TimeoutError) as e:
             log.warning("Slack: users.info for %s failed: %s", user_id, type(e).__name__)
             return False
-        user = response.get("user") or {}
-        return any(bool(user.get(flag)) for flag in ("is_admin", "is_owner", "is_primary_owner"))
+        user = response.get("user")
+        if not isinstance(user, dict):
+            return False  # an answer that is not a user grants nothing
+        return any(user.get(flag) is True for flag in ("is_admin", "is_owner", "is_primary_owner"))
 
     async def _members(self, group: str) -> frozenset[str]:
         try:
@@ -71,4 +73,5 @@ class SlackPermissions:
         except (aiohttp.ClientError, TimeoutError) as e:
             log.warning("Slack: usergroups.users.list for %s failed: %s", group, type(e).__name__)
             return frozenset()
-        return frozenset(str(u) for u in response.get("users") or [])
+        users = response.get("users")
+        return frozenset(users) if isinstance(users, list) else frozenset()

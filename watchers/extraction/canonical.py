@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from watchers.extraction.text import normalize
 
@@ -25,6 +26,9 @@ _SAME = {
 }
 
 
+# News repeats the same few hundred descriptors all day, and every extraction, tier
+# lookup and history comparison asks for this form: remember the recent ones.
+@lru_cache(maxsize=4096)
 def canonical(descriptor: str) -> str:
     """Lower case, no quotes, hyphens as spaces, no leading article, partners as partnership."""
     text = normalize(unicodedata.normalize("NFKC", descriptor)).lower().replace("&", " and ")

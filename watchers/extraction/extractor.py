@@ -39,8 +39,13 @@ _CONTEXT_WINDOW = 3
 # How many sentences back a pronoun ("he said") or "our" may find its speaker.
 _SPEAKER_WINDOW = 5
 _PRONOUNS = frozenset({"he", "she", "they", "it"})
+_YOU_AND_ME = frozenset({"you", "i", "me"})
 _STATE_NOUNS = frozenset({"countries", "nations", "states", "country", "nation"})
 _PLACE_WORDS = frozenset({"in", "at", "from", "to", "near", "outside", "inside"})
+# Kinds of mention that a following noun may turn into a qualifier ("Chinese companies").
+_QUALIFIED_KINDS = frozenset({FormKind.DEMONYM, FormKind.NAME, FormKind.ALIAS, FormKind.CAPITAL})
+_LIST_WORDS = frozenset({"and", ",", "the", "&"})
+_PLACE_PREPOSITIONS = frozenset({"in", "from", "of", "at"})
 _OBJECT_WORDS = frozenset({"to", "with", "and", "from", "met", "meet", "meets", "hosted", "told"})
 
 
@@ -110,7 +115,11 @@ class Extractor:
         self._cue = _alternation(lexicon.anaphora)
         negations = tuple(w for w in lexicon.negation if " " not in w and "'" not in w)
         self._negation_words = frozenset(negations)
-        self._negation_phrases = tuple(w for w in lexicon.negation if w not in negations)
+        self._negation_but_no = self._negation_words - {"no"}
+        # One search for every negating phrase, each padded so it matches whole words only
+        # (" no longer "); "(?!)" never matches, for a lexicon without phrases.
+        phrases = [re.escape(f" {w} ") for w in lexicon.negation if w not in negations]
+        self._negation_phrase = re.compile("|".join(phrases) or "(?!)")
 
     def extract(self, text: str, *, on: date | None = None) -> list[Extraction]:
         """Every descriptor for every pair in ``text``; ``on`` dates leaders' terms."""
@@ -138,7 +147,7 @@ class Extractor:
             country = self._country_tokens(s)
             ctx = passage.context(i)
             resolved: list[tuple[Phrase, list[Codes]]] = []
-            for p in self.phrases.find(s.toks, s.cased, country):
+            for p in self.phrases.find(s.toks, s.lows, s.cased, country):
                 if self._negated(s, p) or self._about_persons(s, p):
                     continue
                 codes = self.pairs.resolve(p, s, ctx)
@@ -204,7 +213,8 @@ class Extractor:
         """One sentence, read closely: mentions, tokens, clauses, structures, speaker."""
         found = self.mentions.find(norm, low, on, [(a, b)])
         toks = tokens(low, a, b)
-        cased = [norm[t.start : t.end] for t in toks]
+        lows = [t.low for t in toks]
+        cased = [norm[start:end] for _, start, end in toks]
         tok_starts = [t.start for t in toks]
         states: list[tuple[Mention, int]] = []
         orgs: list[int] = []
@@ -212,37 +222,40 @@ class Extractor:
             ti = max(0, bisect.bisect_right(tok_starts, m.start) - 1)
             if m.code is None:
                 orgs.append(ti)
-            elif self._stands_for_state(toks, cased, m, ti):
+            elif self._stands_for_state(toks, lows, cased, m, ti):
                 states.append((m, ti))
-        s = Sentence(0, a, b, toks, cased, states, orgs)
-        s.breaks = [i for i, t in enumerate(toks) if t.low in self.lex.clause_breaks]
+        s = Sentence(0, a, b, toks, cased, states, orgs, lows=lows)
+        # most sentences hold no clause break: one set test instead of a look at each token
+        breaks = self.lex.clause_breaks
+        if not breaks.isdisjoint(lows):
+            s.breaks = [i for i, w in enumerate(lows) if w in breaks]
         self._structures(norm, s)
         s.speaker, s.has_speech = self._speaker(s, found, tok_starts)
         s.cue = bool(self._cue.search(low, a, b))
         return s
 
-    def _stands_for_state(self, toks: list[Token], cased: list[str], m: Mention, ti: int) -> bool:
+    def _stands_for_state(
+        self, toks: list[Token], lows: list[str], cased: list[str], m: Mention, ti: int
+    ) -> bool:
         """False for "Chinese companies", "universities in Kenya and Ghana"."""
-        if m.kind not in (FormKind.DEMONYM, FormKind.NAME, FormKind.ALIAS, FormKind.CAPITAL):
+        if m.kind not in _QUALIFIED_KINDS:
             return True
+        non_states = self.lex.non_states
         # "universities in Kenya and Ghana": walk back over the list to what it qualifies
         k = ti - 1
-        while k >= 0 and (toks[k].low in ("and", ",", "the", "&") or cased[k][:1].isupper()):
+        while k >= 0 and (lows[k] in _LIST_WORDS or cased[k][:1].isupper()):
             k -= 1
-        if (
-            k >= 1
-            and toks[k].low in ("in", "from", "of", "at")
-            and toks[k - 1].low in self.lex.non_states
-        ):
+        if k >= 1 and lows[k] in _PLACE_PREPOSITIONS and lows[k - 1] in non_states:
             return False
         j = ti + 1
-        while j < len(toks) and toks[j].start < m.end:
+        size = len(toks)
+        while j < size and toks[j].start < m.end:
             j += 1
-        for k in range(j, min(len(toks), j + 4)):
-            w = toks[k].low
-            if w in self.lex.non_states:
+        heads = self.lex.heads
+        for w in lows[j : j + 4]:
+            if w in non_states:
                 return False
-            if w in self.lex.heads or not w.isalpha():
+            if w in heads or not w.isalpha():
                 return True
         return True
 
@@ -270,9 +283,10 @@ class Extractor:
         self, s: Sentence, found: list[Mention], tok_starts: list[int]
     ) -> tuple[str | None, bool]:
         """The state of whoever the sentence says spoke, and whether it reports speech."""
-        verbs = [i for i, t in enumerate(s.toks) if t.low in self.lex.speech]
-        if not verbs:
+        speech = self.lex.speech
+        if speech.isdisjoint(s.lows):
             return None, False
+        verbs = [i for i, w in enumerate(s.lows) if w in speech]
         candidates: list[tuple[int, str]] = []
         for m in found:
             if m.code is None:
@@ -340,35 +354,39 @@ class Extractor:
         """A negation or rejection in the phrase's clause: "not an alliance", "rejected"."""
         toks = s.toks
         lo, _ = s.clause(p.start)
-        words: list[str] = []
+        words: list[str] = []  # the up to 8 words before the phrase, collected backwards
         for j in range(p.start - 1, lo - 1, -1):
             w = toks[j].low
             if w == "," or len(words) >= 8:
                 break
             if w[0].isalnum():
-                words.insert(0, w)
+                words.append(w)
+        words.reverse()
         text = " ".join(words)
         for ok in self.lex.not_negation:
-            text = text.replace(ok, " ")
-        hit = any(w in self._negation_words for w in text.split()) or any(
-            f" {ph} " in f" {text} " for ph in self._negation_phrases
+            if ok in text:
+                text = text.replace(ok, " ")
+        near = text.split()
+        padded = f" {text} "
+        hit = (
+            not self._negation_words.isdisjoint(near)
+            or self._negation_phrase.search(padded) is not None
         )
         if hit:
-            near = text.split()
-            if "no" in near and not any(w in self._negation_words - {"no"} for w in near):
+            if "no" in near and self._negation_but_no.isdisjoint(near):
                 hit = "no" in near[-3:]
             if hit:
                 return True
-        return any(t.low in self.lex.rejection for t in toks[p.end :])
+        return not self.lex.rejection.isdisjoint(s.lows[p.end :])
 
     def _about_persons(self, s: Sentence, p: Phrase) -> bool:
         """Ties between leaders as persons: "a true friend", said to "you", by leaders only."""
         if not any(h in self.lex.person_heads for h in p.heads):
             return False
         lo, _ = s.clause(p.start)
-        if any(t.low in ("you", "i", "me") for t in s.toks[lo : p.start]):
+        if not _YOU_AND_ME.isdisjoint(s.lows[lo : p.start]):
             return True
-        if any(t.low in _STATE_NOUNS for t in s.toks):
+        if not _STATE_NOUNS.isdisjoint(s.lows):
             return False  # "their countries will continue to serve as global partners"
         return bool(s.states) and all(m.kind is FormKind.LEADER for m, _ in s.states)
 

@@ -195,6 +195,9 @@ class Mention(NamedTuple):
         return self.code is not None and self.kind in STATE_KINDS
 
 
+_make = tuple.__new__
+
+
 class MentionFinder:
     """Finds mentions of states and organisations in a text, given a country table."""
 
@@ -211,7 +214,11 @@ class MentionFinder:
         for key, forms in grouped.items():
             # each form with the exact spelling it needs, when it is case-sensitive
             exact = tuple(normalize(f.text) if _case_sensitive(f) else None for f in forms)
-            automaton.add_word(key, (len(key), tuple(zip(forms, exact, strict=True))))
+            # Most keys stand for one form that only needs a capital letter: that form is
+            # kept apart so the common case skips the general choice in _pick.
+            only = forms[0]
+            plain = only if len(forms) == 1 and exact[0] is None and not only.leader else None
+            automaton.add_word(key, (len(key), tuple(zip(forms, exact, strict=True)), plain))
         automaton.make_automaton()
         self._automaton = automaton
 
@@ -233,12 +240,17 @@ class MentionFinder:
             hits = itertools.chain.from_iterable(
                 self._automaton.iter(low, a, b) for a, b in windows
             )
-        for last, (length, forms) in hits:
+        for last, (length, forms, plain) in hits:
             end = last + 1
             start = end - length
             if start > 0 and low[start - 1].isalnum():
                 continue
             if end < size and low[end].isalnum():
+                continue
+            if plain is not None:
+                first = norm[start]
+                if first.isupper() or not first.isalpha():
+                    candidates.append((start, end, plain))
                 continue
             form = self._pick(norm, start, end, forms, on)
             if form is not None:
@@ -260,7 +272,8 @@ class MentionFinder:
                 continue
             if form.kind in STATE_KINDS and not self._is_state(norm, start, end, form):
                 continue
-            out.append(Mention(start, end, form.kind, form.code, form.leader))
+            # tuple.__new__ skips the named tuple's argument handling: mentions are many
+            out.append(_make(Mention, (start, end, form.kind, form.code, form.leader)))
         return out
 
     def _pick(

@@ -37,6 +37,8 @@ offers conferred confers awarded bestowed
 _ROLE_HEADS = frozenset({"ally", "allies", "neighbour", "neighbours", "neighbor", "neighbors"})
 _REGARD_VERBS = frozenset(_REGARD_WORDS.split())
 _GRANT_VERBS = frozenset(_GRANT_WORDS.split())
+_QUOTES_COMMA = QUOTES | {","}
+_QUOTES_THE = QUOTES | {"the"}
 _LIST_LEADS = frozenset(
     ["such", "states", "countries", "nations", "partners", "as", "like", "including", "other"]
 )
@@ -68,6 +70,8 @@ class Sentence:
     coordinations: list[tuple[int, Codes]] = field(default_factory=list)
     cue: bool = False
     """The sentence refers back to a pair ("the two countries", "bilateral", "our")."""
+    lows: list[str] = field(default_factory=list)
+    """The lower-cased text of each token (``toks[i].low``), for set operations."""
 
     def clause(self, start: int) -> tuple[int, int]:
         """Token bounds of the clause holding token ``start``."""
@@ -136,7 +140,7 @@ class PairResolver:
         """Zero, one or several pairs for the phrase; empty when it is not about two states."""
         toks = s.toks
         lo, hi = s.clause(p.start)
-        after = _skip(toks, p.end, QUOTES | {","})
+        after = _skip(toks, p.end, _QUOTES_COMMA)
         # "between A and B"
         if after < len(toks) and toks[after].low == "between":
             return self._between(s, after + 1, ctx)
@@ -234,7 +238,7 @@ class PairResolver:
     def _granted(self, s: Sentence, p: Phrase, lo: int, hi: int) -> list[Codes] | None:
         """ "A granted ... X to B": the granting state and the receiving one."""
         toks = s.toks
-        j = _skip(toks, p.end, QUOTES | {","})
+        j = _skip(toks, p.end, _QUOTES_COMMA)
         if j >= len(toks) or toks[j].low != "to":
             return None
         verb = next(
@@ -319,7 +323,7 @@ class PairResolver:
         for mention, t in s.states:
             by_token.setdefault(t, mention)
         j = k
-        while j < len(toks) and toks[j].low in (QUOTES | {"the"}):
+        while j < len(toks) and toks[j].low in _QUOTES_THE:
             j += 1
         # "with such states as Iran", "with countries like India"
         lead = j

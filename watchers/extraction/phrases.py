@@ -104,16 +104,20 @@ class PhraseFinder:
             return "adverb"
         return None
 
-    def find(self, toks: list[Token], cased: list[str], country: list[int]) -> list[Phrase]:
-        """Every qualifying descriptor phrase in the sentence."""
+    def find(
+        self, toks: list[Token], lows: list[str], cased: list[str], country: list[int]
+    ) -> list[Phrase]:
+        """Every qualifying descriptor phrase in the sentence (``lows``: each token's text)."""
         lex = self.lex
         out: list[Phrase] = []
         consumed: set[int] = set()
         n = len(toks)
-        for i, tok in enumerate(toks):
+        head_words = lex.heads
+        # only a head or a hyphenated word ("quasi-ally") can start a phrase
+        for i in [i for i, w in enumerate(lows) if w in head_words or "-" in w]:
             if i in consumed or country[i]:
                 continue
-            low = tok.low
+            low = lows[i]
             head = low
             if low not in lex.heads and "-" in low:
                 head = low.rsplit("-", 1)[1]
@@ -151,8 +155,8 @@ class PhraseFinder:
                 continue
             consumed.update(range(i + 1, end))  # heads inside a tail ("model of friendship")
             out.append(Phrase(run.start, end, i, tuple(heads)))
-        out.extend(self._fixed(toks, out))
-        out.extend(self._predicates(toks, cased, country, out))
+        out.extend(self._fixed(toks, lows, out))
+        out.extend(self._predicates(toks, lows, cased, country, out))
         return _merge_relations_of(toks, out, lex)
 
     def _left(self, toks: list[Token], cased: list[str], country: list[int], i: int) -> _Run:
@@ -357,11 +361,18 @@ class PhraseFinder:
         return False
 
     def _predicates(
-        self, toks: list[Token], cased: list[str], country: list[int], found: list[Phrase]
+        self,
+        toks: list[Token],
+        lows: list[str],
+        cased: list[str],
+        country: list[int],
+        found: list[Phrase],
     ) -> list[Phrase]:
         """ "Our friendship is unbreakable": the characterising words split from the noun."""
         lex = self.lex
         out: list[Phrase] = []
+        if _PREDICATE_HEADS.isdisjoint(lows):
+            return out
         taken = {k for p in found for k in range(p.start, p.end) if p.end - p.start > 1}
         n = len(toks)
         for i, t in enumerate(toks):
@@ -402,10 +413,9 @@ class PhraseFinder:
             out.append(Phrase(start, words_end, i, (t.low,)))
         return out
 
-    def _fixed(self, toks: list[Token], found: list[Phrase]) -> list[Phrase]:
+    def _fixed(self, toks: list[Token], lows: list[str], found: list[Phrase]) -> list[Phrase]:
         """Fixed phrases ("golden age", "no limits") outside any phrase already found."""
         out: list[Phrase] = []
-        lows = [t.low for t in toks]
         if self._phrase_starts.isdisjoint(lows):
             return out
         taken = {k for p in found for k in range(p.start, p.end)}

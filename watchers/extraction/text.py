@@ -48,6 +48,11 @@ _SAME_LENGTH = str.maketrans(
     }
 )
 
+# nupunkt's default model. Its span_tokenize gives the sentences' own spans; the
+# nupunkt.sent_spans shortcut stretches them to meet and copies each sentence's text,
+# work we undo by stripping the spaces again.
+_SPLITTER = nupunkt.load("default")
+
 QUOTES = frozenset({'"', "'"})
 _LINES = re.compile(r"[^\n]+")
 _INNER_END = re.compile(r"[.!?][\"')\]]*\s+\S")
@@ -96,7 +101,7 @@ def sentence_spans(norm: str, lines: list[tuple[int, int]] | None = None) -> lis
                 spans.append((base + s, base + e))
             continue
         try:
-            parts = nupunkt.sent_spans(chunk)
+            parts = list(_SPLITTER.span_tokenize(chunk))
         except Exception:  # the splitter is a library; one odd line must not stop extraction
             parts = [(0, len(chunk))]
         for s, e in parts:
