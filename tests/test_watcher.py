@@ -15,7 +15,8 @@ from watchers.model import ChangeKind, Extraction
 from watchers.store import Store
 from watchers.watcher import FeedSpec, Watcher
 
-LIMITS = FetchLimits(connect_timeout=2, read_timeout=2, deadline=5)
+# generous: a loaded test machine must not turn a local answer into a timeout
+LIMITS = FetchLimits(connect_timeout=10, read_timeout=10, deadline=20)
 
 
 def make_watcher(store: Store, client: httpx.AsyncClient) -> Watcher:
