@@ -84,7 +84,7 @@ async def open_chat(
     routes = RouteStore(store.connection)
     history = StorePairHistory(store, routes, countries)
     deps = CommandDeps(
-        subscriptions, countries, history, clock, manage_roles=config.discord.manage_roles
+        subscriptions, countries, history, routes, clock, manage_roles=config.discord.manage_roles
     )
 
     async with AsyncExitStack() as stack:
@@ -102,7 +102,9 @@ async def open_chat(
                 log.warning(
                     "%s channel %s paused: %s (once that is fixed, /watch add of one of its "
                     "pairs resumes it)",
-                    channel.platform, channel.channel, reason,
+                    channel.platform,
+                    channel.channel,
+                    reason,
                 )
 
         router = Router(
@@ -160,7 +162,7 @@ async def _open_slack(
         return None
     if serve_commands:
         app = SlackApp(config.slack, secrets)
-        app.serve_watch(deps.store, deps.countries, deps.history, deps.clock)
+        app.serve_watch(deps.store, deps.countries, deps.history, deps.hours, deps.clock)
         stack.push_async_callback(app.close)  # also closes what a failed start opened
         await app.start()
         delivery = app.delivery()

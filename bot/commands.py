@@ -13,13 +13,17 @@ ephemeral; changes to the channel are shown to everyone in it.
 
 from __future__ import annotations
 
+import difflib
 import re
+import zoneinfo
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
+from functools import cache
 from typing import Protocol
 
 from bot import durations
+from bot.routing import QuietHours, Schedule, parse_clock
 from bot.subscriptions import Origin, Subscription, SubscriptionStore
 from watchers.model import Change, Level, Pair
 from watchers.ports import Clock, CountryLookup
@@ -54,9 +58,15 @@ HELP = """/watch follows how governments describe their ties, pair by pair, in t
 /watch mute <country> <country> <duration>: silence a pair here for 30m, 2h, 3d, 1w (or "off")
 /watch level <country> <country> <reported|multi-source|official>: alert once this corroborated
 /watch why <country> <country>: the last decision for this pair here, and its reason
-/watch digest on|off: one daily digest instead of immediate alerts
-Reading needs no permission; changing this channel's pairs does.
+/watch digest on [HH:MM] [time zone]: one daily digest instead of each alert (08:00 UTC unless told)
+/watch digest off: each alert as it happens
+/watch quiet HH:MM-HH:MM [time zone]: alerts in those hours wait, and come as a digest when they end
+/watch quiet off: no quiet hours
+Time zones are IANA names such as Europe/Paris or Asia/Kolkata; UTC when left out.
+Reading needs no permission; changing this channel's pairs or hours does.
 Pairs set in the config file are changed there."""
+
+OFF_WORDS = frozenset({"off", "0", "none", "unmute"})
 
 
 class PastChange(Protocol):
@@ -90,6 +100,22 @@ class PairHistory(Protocol):
         ...
 
 
+class ChannelHours(Protocol):
+    """Where a channel's quiet hours and digest time are kept (the router's store)."""
+
+    def schedule(self, platform: str, channel: str) -> Schedule:
+        """The channel's quiet hours and digest time."""
+        ...
+
+    def set_quiet_hours(self, platform: str, channel: str, quiet: QuietHours | None) -> None:
+        """Set the channel's quiet hours, or with None lift them."""
+        ...
+
+    def set_digest_time(self, platform: str, channel: str, at: time, zone: str) -> None:
+        """Set when the channel's daily digest goes out, in an IANA zone."""
+        ...
+
+
 @dataclass(frozen=True)
 class Reply:
     """What the bot answers: the text, and whether only the caller sees it."""
@@ -115,6 +141,7 @@ class Context:
     store: SubscriptionStore
     countries: CountryLookup
     history: PairHistory
+    hours: ChannelHours
     clock: Clock
     platform: str
     channel: str
@@ -131,7 +158,7 @@ def _public(text: str) -> Reply:
 
 def _shown(raw: str) -> str:
     """User input made safe to echo: letters, digits and a little punctuation, shortened."""
-    kept = re.sub(r"[^\w .,'’()-]", "", raw, flags=re.UNICODE).strip()
+    kept = re.sub(r"[^\w .,:/'’()-]", "", raw, flags=re.UNICODE).strip()
     return kept[:40] + ("…" if len(kept) > 40 else "")
 
 
@@ -139,12 +166,20 @@ def _when(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
+def _clock(at: time) -> str:
+    return at.strftime("%H:%M")
+
+
+def _span(quiet: QuietHours) -> str:
+    return f"{_clock(quiet.start)}–{_clock(quiet.end)} {quiet.zone}"
+
+
 def _quoted(descriptor: str | None) -> str:
     return f"“{descriptor}”" if descriptor else "no descriptor seen yet"
 
 
 def _refusal(ctx: Context) -> Reply:
-    return _private(f"Changing the pairs this channel watches needs {ctx.caller.needs}.")
+    return _private(f"Changing this channel's pairs or hours needs {ctx.caller.needs}.")
 
 
 def _unknown(ctx: Context, raw: str) -> Reply:
@@ -197,6 +232,44 @@ def parse_duration(text: str) -> timedelta | None:
         return None
     # Anyone may type "99999999999w"; past what timedelta holds, it is simply "forever".
     return timedelta(seconds=min(seconds, _LONGEST_SECONDS))
+
+
+@cache
+def _zones() -> dict[str, str]:
+    return {name.casefold(): name for name in zoneinfo.available_timezones() | {"UTC"}}
+
+
+def parse_zone(text: str) -> str | None:
+    """The IANA time zone a name stands for, in any case (``europe/paris``); None if none."""
+    return _zones().get(text.strip().casefold())
+
+
+def find_zones(typed: str, limit: int = 25) -> list[str]:
+    """Time zones for a partly typed name: those containing it (cities first), then close ones."""
+    key = typed.strip().casefold()
+    if not key:
+        return []
+    names = sorted(_zones().values())
+    containing = [n for n in names if key in n.casefold()]
+    containing.sort(key=lambda n: not n.casefold().rsplit("/", 1)[-1].startswith(key))
+    close = difflib.get_close_matches(key, list(_zones()), n=limit, cutoff=0.7)
+    found = dict.fromkeys(containing + [_zones()[c] for c in close])
+    return list(found)[:limit]
+
+
+def _zone(typed: str | None) -> str | Reply:
+    """The zone named, UTC when none is, or the reply saying the name is unknown."""
+    if typed is None or not typed.strip():
+        return "UTC"
+    zone = parse_zone(typed)
+    if zone is not None:
+        return zone
+    close = find_zones(typed, limit=3)
+    hint = f" Did you mean: {', '.join(close)}?" if close else ""
+    return _private(
+        f"I don't know a time zone called “{_shown(typed)}”.{hint} "
+        "Use an IANA name such as Europe/Paris, Asia/Kolkata or UTC."
+    )
 
 
 def parse_level(text: str) -> Level | None:
@@ -273,12 +346,12 @@ def list_pairs(ctx: Context) -> Reply:
     subs = ctx.store.for_channel(ctx.platform, ctx.channel)
     if not subs:
         return _private(
-            "This channel watches no pairs yet. Add one with /watch add <country> <country>."
+            f"This channel watches no pairs yet ({_hours(ctx)}). "
+            "Add one with /watch add <country> <country>."
         )
     now = ctx.clock.now()
-    digest = "on" if ctx.store.digest(ctx.platform, ctx.channel) else "off"
     noun = "pair" if len(subs) == 1 else "pairs"
-    lines = [f"This channel watches {len(subs)} {noun} (daily digest {digest}):"]
+    lines = [f"This channel watches {len(subs)} {noun} ({_hours(ctx)}):"]
     lines += [_describe(s, ctx, now) for s in subs]
     return _private("\n".join(lines))
 
@@ -314,7 +387,7 @@ def mute(ctx: Context, a: str, b: str, duration: str) -> Reply:
     existing = ctx.store.get(ctx.platform, ctx.channel, pair.key)
     if existing is None:
         return _private(f"This channel does not watch {pair.label}, so there is nothing to mute.")
-    if duration.strip().lower() in {"off", "0", "none", "unmute"}:
+    if duration.strip().lower() in OFF_WORDS:
         ctx.store.mute(ctx.platform, ctx.channel, pair.key, None)
         return _public(f"{pair.label} is no longer muted in this channel.")
     length = parse_duration(duration)
@@ -374,20 +447,79 @@ def why(ctx: Context, a: str, b: str) -> Reply:
     return _private("\n".join(lines))
 
 
-def digest(ctx: Context, value: str) -> Reply:
-    """Switch the channel's daily digest on or off."""
+def _hours(ctx: Context) -> str:
+    """The channel's digest and quiet hours in a few words, for ``list``."""
+    schedule = ctx.hours.schedule(ctx.platform, ctx.channel)
+    if ctx.store.digest(ctx.platform, ctx.channel):
+        digest = f"daily digest on, at {_clock(schedule.digest_at)} {schedule.digest_zone}"
+    else:
+        digest = "daily digest off"
+    quiet = f"quiet hours {_span(schedule.quiet)}" if schedule.quiet else "no quiet hours"
+    return f"{digest}; {quiet}"
+
+
+def digest(ctx: Context, value: str, at: str | None = None, zone: str | None = None) -> Reply:
+    """Switch the channel's daily digest on (at a time of day, in a zone) or off."""
     if not ctx.caller.can_manage:
         return _refusal(ctx)
     choice = value.strip().lower()
-    if choice not in {"on", "off"}:
-        return _private("Say /watch digest on or /watch digest off.")
-    on = choice == "on"
-    ctx.store.set_digest(ctx.platform, ctx.channel, on)
-    if on:
-        return _public(
-            "Daily digest on: this channel gets one summary a day instead of each alert."
+    if choice not in {"on", "off"} or (choice == "off" and (at or zone)):
+        return _usage("digest")
+    if choice == "off":
+        ctx.store.set_digest(ctx.platform, ctx.channel, False)
+        return _public("Daily digest off: this channel gets each alert as it happens.")
+    if at is None and zone:
+        return _private("Give the time with the zone, e.g. /watch digest on 08:00 Asia/Kolkata.")
+    if at is not None:
+        try:
+            when = parse_clock(at)
+        except ValueError:
+            return _private(
+                f"“{_shown(at)}” is not a time of day. Say it as HH:MM, "
+                "e.g. /watch digest on 08:00 Europe/Paris."
+            )
+        named = _zone(zone)
+        if isinstance(named, Reply):
+            return named
+        ctx.hours.set_digest_time(ctx.platform, ctx.channel, when, named)
+    ctx.store.set_digest(ctx.platform, ctx.channel, True)
+    schedule = ctx.hours.schedule(ctx.platform, ctx.channel)
+    return _public(
+        "Daily digest on: this channel gets one summary a day, at "
+        f"{_clock(schedule.digest_at)} {schedule.digest_zone}, instead of each alert."
+    )
+
+
+def quiet(ctx: Context, span: str, zone: str | None = None) -> Reply:
+    """Set the channel's quiet hours (alerts wait, then come as a digest), or ``off``."""
+    if not ctx.caller.can_manage:
+        return _refusal(ctx)
+    digest_on = ctx.store.digest(ctx.platform, ctx.channel)
+    if span.strip().lower() in OFF_WORDS:
+        if zone:
+            return _usage("quiet")
+        ctx.hours.set_quiet_hours(ctx.platform, ctx.channel, None)
+        if digest_on:
+            return _public("Quiet hours off; the daily digest still gathers this channel's alerts.")
+        return _public("Quiet hours off: this channel gets each alert as it happens.")
+    named = _zone(zone)
+    if isinstance(named, Reply):
+        return named
+    try:
+        hours = QuietHours.parse(span, named)
+    except ValueError:
+        return _private(
+            f"“{_shown(span)}” is not a span of quiet hours. Give its start and end as HH:MM, "
+            "e.g. /watch quiet 22:00-07:00 Europe/Paris, or say /watch quiet off."
         )
-    return _public("Daily digest off: this channel gets each alert as it happens.")
+    ctx.hours.set_quiet_hours(ctx.platform, ctx.channel, hours)
+    text = (
+        f"Quiet hours {_span(hours)}: alerts that come in then wait, and go out together "
+        "as a digest when the quiet hours end."
+    )
+    if digest_on:
+        text += " While the daily digest is on, it gathers every alert anyway."
+    return _public(text)
 
 
 def help_reply() -> Reply:
@@ -432,7 +564,8 @@ def _usage(sub: str) -> Reply:
         "why": "/watch why <country> <country>",
         "mute": "/watch mute <country> <country> <duration>",
         "level": "/watch level <country> <country> <reported|multi-source|official>",
-        "digest": "/watch digest on|off",
+        "digest": "/watch digest on [HH:MM] [time zone], or /watch digest off",
+        "quiet": "/watch quiet HH:MM-HH:MM [time zone], or /watch quiet off",
     }
     return _private(f"Usage: {forms[sub]}")
 
@@ -446,7 +579,9 @@ def dispatch(ctx: Context, text: str) -> Reply:
     if sub == "list":
         return list_pairs(ctx)
     if sub == "digest":
-        return digest(ctx, rest[0]) if len(rest) == 1 else _usage(sub)
+        return digest(ctx, *rest) if 1 <= len(rest) <= 3 else _usage(sub)
+    if sub == "quiet":
+        return _quiet_line(ctx, rest)
     pair_commands: dict[str, Callable[[Context, str, str], Reply]] = {
         "add": add,
         "remove": remove,
@@ -464,3 +599,13 @@ def dispatch(ctx: Context, text: str) -> Reply:
             return mute(ctx, names[0], names[1], rest[-1])
         return level(ctx, names[0], names[1], rest[-1])
     return _private(f"There is no /watch {_shown(sub)}.\n\n{HELP}")
+
+
+def _quiet_line(ctx: Context, words: Sequence[str]) -> Reply:
+    """``quiet 22:00-07:00 Europe/Paris``: the span may be spaced out, the zone comes last."""
+    if not 1 <= len(words) <= 4:
+        return _usage("quiet")
+    # Times are digits and colons; a last word with letters in it is the zone ("off" aside).
+    if len(words) > 1 and re.search(r"[^\W\d_]", words[-1]):
+        return quiet(ctx, " ".join(words[:-1]), words[-1])
+    return quiet(ctx, " ".join(words))

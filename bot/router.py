@@ -33,6 +33,7 @@ from bot.routing import (
     Delivered,
     QuietHours,
     Route,
+    Schedule,
     digest_due,
     given_up,
     next_try,
@@ -46,7 +47,7 @@ from watchers.store import Store
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS route_deliveries (
     platform TEXT NOT NULL,
@@ -99,6 +100,12 @@ CREATE TABLE IF NOT EXISTS route_retries (
     PRIMARY KEY (platform, channel, change_id)
 );
 """
+# Version 3: the daily digest keeps a time zone of its own, so lifting the quiet hours (whose
+# zone it shared) no longer moves it. A digest time set with quiet hours stays in their zone.
+_SCHEMA_3 = """
+ALTER TABLE route_channels ADD COLUMN digest_zone TEXT NOT NULL DEFAULT 'UTC';
+UPDATE route_channels SET digest_zone = zone WHERE quiet_start IS NOT NULL;
+"""
 
 
 def _iso(t: datetime) -> str:
@@ -138,6 +145,9 @@ class RouteStore:
                 if version < 2:
                     connection.executescript(_SCHEMA_2)
                     connection.execute("INSERT INTO route_schema VALUES (2)")
+                if version < 3:
+                    connection.executescript(_SCHEMA_3)
+                    connection.execute("INSERT INTO route_schema VALUES (3)")
         except sqlite3.Error as e:
             raise StoreError(f"cannot prepare the route tables: {e}") from e
 
@@ -308,28 +318,39 @@ class RouteStore:
                 (platform, channel, start, end, zone),
             )
 
-    def set_digest_time(self, platform: str, channel: str, at: time) -> None:
-        """When the channel's daily digest goes out (in its quiet hours' zone, else UTC)."""
+    def set_digest_time(self, platform: str, channel: str, at: time, zone: str = "UTC") -> None:
+        """When the channel's daily digest goes out, in ``zone`` (an IANA name)."""
         with self.connection:
             self.connection.execute(
-                """INSERT INTO route_channels (platform, channel, digest_at) VALUES (?, ?, ?)
-                   ON CONFLICT (platform, channel) DO UPDATE SET digest_at = excluded.digest_at""",
-                (platform, channel, at.isoformat("minutes")),
+                """INSERT INTO route_channels (platform, channel, digest_at, digest_zone)
+                   VALUES (?, ?, ?, ?) ON CONFLICT (platform, channel) DO UPDATE SET
+                     digest_at = excluded.digest_at, digest_zone = excluded.digest_zone""",
+                (platform, channel, at.isoformat("minutes"), zone),
             )
 
-    def with_settings(self, channel: Channel) -> Channel:
-        """``channel`` with the quiet hours and digest time stored for it."""
+    def schedule(self, platform: str, channel: str) -> Schedule:
+        """The channel's quiet hours and digest time (the defaults when none were set)."""
+        return self._schedule(platform, channel) or Schedule()
+
+    def _schedule(self, platform: str, channel: str) -> Schedule | None:
         row = self.connection.execute(
-            """SELECT quiet_start, quiet_end, zone, digest_at FROM route_channels
+            """SELECT quiet_start, quiet_end, zone, digest_at, digest_zone FROM route_channels
                WHERE platform = ? AND channel = ?""",
-            (channel.platform, channel.channel),
+            (platform, channel),
         ).fetchone()
         if row is None:
-            return channel
+            return None
         quiet = None
         if row[0] and row[1]:
             quiet = QuietHours(time.fromisoformat(row[0]), time.fromisoformat(row[1]), row[2])
-        return replace(channel, quiet=quiet, digest_at=time.fromisoformat(row[3]))
+        return Schedule(quiet, time.fromisoformat(row[3]), row[4])
+
+    def with_settings(self, channel: Channel) -> Channel:
+        """``channel`` with the quiet hours and digest time stored for it, if any."""
+        s = self._schedule(channel.platform, channel.channel)
+        if s is None:
+            return channel
+        return replace(channel, quiet=s.quiet, digest_at=s.digest_at, digest_zone=s.digest_zone)
 
 
 class MessageGone(DeliveryError):

@@ -10,6 +10,7 @@ around it does that.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
@@ -23,6 +24,22 @@ LEVELS = (Level.REPORTED, Level.MULTI_SOURCE, Level.OFFICIAL)
 def reaches(level: Level, minimum: Level) -> bool:
     """Whether ``level`` is at least ``minimum`` (reported < multi-source < official)."""
     return LEVELS.index(level) >= LEVELS.index(minimum)
+
+
+DIGEST_AT = time(8, 0)
+"""When a daily digest goes out unless the channel chose another time."""
+
+_CLOCK = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
+
+
+def parse_clock(text: str) -> time:
+    """``"07:30"`` (or ``"7:30"``) as a time of day; ValueError when it is not one."""
+    # Stricter than time.fromisoformat, which also takes seconds and UTC offsets: an
+    # offset would make a time that cannot be compared with a zone's local time.
+    match = _CLOCK.fullmatch(text.strip())
+    if match is None:
+        raise ValueError(f"{text.strip()!r} is not a time of day like 07:30")
+    return time(int(match.group(1)), int(match.group(2)))
 
 
 @dataclass(frozen=True)
@@ -55,7 +72,7 @@ class QuietHours:
     def parse(cls, text: str, zone: str = "UTC") -> QuietHours:
         """``"22:00-07:00"`` in ``zone``; ValueError when it is not such a span or zone."""
         try:
-            start, end = (time.fromisoformat(part.strip()) for part in text.split("-"))
+            start, end = (parse_clock(part) for part in re.split(r"[-–]", text))
             ZoneInfo(zone)
         except (ValueError, KeyError) as e:
             raise ValueError(
@@ -64,6 +81,15 @@ class QuietHours:
         if start == end:
             raise ValueError("quiet hours must start and end at different times")
         return cls(start, end, zone)
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A channel's own hours: its quiet hours, and when its daily digest goes out."""
+
+    quiet: QuietHours | None = None
+    digest_at: time = DIGEST_AT
+    digest_zone: str = "UTC"
 
 
 @dataclass(frozen=True)
@@ -79,8 +105,9 @@ class Channel:
     """Why delivery to this channel stopped (gone, forbidden), or None."""
     digest: bool = False
     """A daily digest instead of immediate alerts."""
-    digest_at: time = time(8, 0)
-    """When the daily digest goes out, in the quiet hours' zone (UTC without them)."""
+    digest_at: time = DIGEST_AT
+    """When the daily digest goes out, in ``digest_zone``."""
+    digest_zone: str = "UTC"
     quiet: QuietHours | None = None
 
     @property
@@ -191,8 +218,7 @@ def route(change: Change, channel: Channel, delivered: Delivered | None, now: da
 
 def next_daily(channel: Channel, after: datetime) -> datetime:
     """The first daily-digest time of ``channel`` strictly after ``after``, in UTC."""
-    zone = ZoneInfo(channel.quiet.zone if channel.quiet else "UTC")
-    local = after.astimezone(zone)
+    local = after.astimezone(ZoneInfo(channel.digest_zone))
     at = local.replace(
         hour=channel.digest_at.hour, minute=channel.digest_at.minute, second=0, microsecond=0
     )

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
 from bot import commands
 from bot.commands import Caller, Context, Reply
+from bot.router import RouteStore
+from bot.routing import QuietHours, Schedule
 from bot.subscriptions import ConfigSubscription, Origin, SubscriptionStore
 from tests.fake_commands import INDIA, RUSSIA, FakeCountries, FakeHistory, FixedClock
 from watchers.diff import word_diff
@@ -21,12 +23,22 @@ READER = Caller("200", can_manage=False, needs="the Manage Channels permission")
 
 
 @pytest.fixture
-def store() -> Iterator[SubscriptionStore]:
-    conn = sqlite3.connect(":memory:")
+def conn() -> Iterator[sqlite3.Connection]:
+    connection = sqlite3.connect(":memory:")
+    yield connection
+    connection.close()
+
+
+@pytest.fixture
+def store(conn: sqlite3.Connection) -> SubscriptionStore:
     s = SubscriptionStore(conn)
     s.ensure_schema()
-    yield s
-    conn.close()
+    return s
+
+
+@pytest.fixture
+def hours(conn: sqlite3.Connection) -> RouteStore:
+    return RouteStore(conn)
 
 
 @pytest.fixture
@@ -46,7 +58,9 @@ def ctx_for(
     caller: Caller = MANAGER,
     channel: str = "555",
 ) -> Context:
-    return Context(store, FakeCountries(), history, clock, "discord", channel, caller)
+    # The router's store keeps the channel's hours, next to the subscriptions.
+    hours = RouteStore(store._conn)
+    return Context(store, FakeCountries(), history, hours, clock, "discord", channel, caller)
 
 
 @pytest.fixture
@@ -95,7 +109,7 @@ def test_same_country_twice_is_not_a_pair(ctx: Context) -> None:
 
 
 def test_readers_may_not_change_subscriptions(
-    store: SubscriptionStore, history: FakeHistory, clock: FixedClock
+    store: SubscriptionStore, history: FakeHistory, clock: FixedClock, hours: RouteStore
 ) -> None:
     ctx = ctx_for(store, history, clock, caller=READER)
     for reply in [
@@ -104,13 +118,17 @@ def test_readers_may_not_change_subscriptions(
         commands.mute(ctx, "India", "Russia", "2h"),
         commands.level(ctx, "India", "Russia", "official"),
         commands.digest(ctx, "on"),
+        commands.digest(ctx, "on", "09:00"),
+        commands.quiet(ctx, "22:00-07:00"),
+        commands.quiet(ctx, "off"),
     ]:
         assert reply == Reply(
-            "Changing the pairs this channel watches needs the Manage Channels permission.",
+            "Changing this channel's pairs or hours needs the Manage Channels permission.",
             ephemeral=True,
         )
     assert store.all() == []
     assert store.digest("discord", "555") is False
+    assert hours.schedule("discord", "555") == Schedule()
 
 
 def test_readers_may_read(
@@ -163,7 +181,7 @@ def test_list_shows_level_mute_origin_and_wording(
     reply = commands.list_pairs(ctx)
     assert reply.ephemeral is True
     assert reply.text.splitlines() == [
-        "This channel watches 3 pairs (daily digest on):",
+        "This channel watches 3 pairs (daily digest on, at 08:00 UTC; no quiet hours):",
         "• China–Russia: no descriptor seen yet · level reported · set in the config file",
         "• India–Russia: “special and privileged strategic partnership” · level multi-source",
         "• United States–Vietnam: no descriptor seen yet · level reported"
@@ -317,6 +335,97 @@ def test_why_for_an_unwatched_pair(ctx: Context) -> None:
     ]
 
 
+def test_quiet_hours_are_set_in_a_zone_shown_and_lifted(
+    ctx: Context, store: SubscriptionStore, hours: RouteStore
+) -> None:
+    commands.add(ctx, "India", "Russia")
+
+    reply = commands.quiet(ctx, "22:00-07:00", "europe/paris")
+
+    assert reply == Reply(
+        "Quiet hours 22:00–07:00 Europe/Paris: alerts that come in then wait, and go out "
+        "together as a digest when the quiet hours end.",
+        ephemeral=False,
+    )
+    assert hours.schedule("discord", "555").quiet == QuietHours(time(22), time(7), "Europe/Paris")
+    assert commands.list_pairs(ctx).text.splitlines()[0] == (
+        "This channel watches 1 pair (daily digest off; quiet hours 22:00–07:00 Europe/Paris):"
+    )
+    lifted = commands.quiet(ctx, "off")
+    assert lifted == Reply(
+        "Quiet hours off: this channel gets each alert as it happens.", ephemeral=False
+    )
+    assert hours.schedule("discord", "555").quiet is None
+    assert "no quiet hours" in commands.list_pairs(ctx).text
+
+
+def test_quiet_hours_without_a_zone_are_utc(ctx: Context, hours: RouteStore) -> None:
+    commands.quiet(ctx, "7:00-9:30")
+    assert hours.schedule("discord", "555").quiet == QuietHours(time(7), time(9, 30), "UTC")
+
+
+@pytest.mark.parametrize("span", ["22:00", "22-07", "22:00-22:00", "25:00-07:00", "night"])
+def test_a_span_that_is_not_one_is_explained(ctx: Context, hours: RouteStore, span: str) -> None:
+    reply = commands.quiet(ctx, span)
+    assert reply.ephemeral and "is not a span of quiet hours" in reply.text
+    assert "/watch quiet 22:00-07:00 Europe/Paris" in reply.text
+    assert hours.schedule("discord", "555") == Schedule()
+
+
+def test_an_unknown_zone_is_answered_with_close_names(ctx: Context, hours: RouteStore) -> None:
+    reply = commands.quiet(ctx, "22:00-07:00", "Europe/Pariss")
+    assert reply.ephemeral
+    assert reply.text.startswith(
+        "I don't know a time zone called “Europe/Pariss”. Did you mean: Europe/Paris"
+    )
+    by_city = commands.digest(ctx, "on", "09:00", "Kolkata")
+    assert "Did you mean: Asia/Kolkata?" in by_city.text
+    assert hours.schedule("discord", "555") == Schedule()
+
+
+def test_the_digest_time_is_chosen_with_digest_on(
+    ctx: Context, store: SubscriptionStore, hours: RouteStore
+) -> None:
+    commands.add(ctx, "India", "Russia")
+    first = commands.digest(ctx, "on")
+    assert first.text == (
+        "Daily digest on: this channel gets one summary a day, at 08:00 UTC, instead of each alert."
+    )
+
+    chosen = commands.digest(ctx, "on", "09:15", "asia/kolkata")
+
+    assert not chosen.ephemeral and "at 09:15 Asia/Kolkata" in chosen.text
+    schedule = hours.schedule("discord", "555")
+    assert (schedule.digest_at, schedule.digest_zone) == (time(9, 15), "Asia/Kolkata")
+    assert "(daily digest on, at 09:15 Asia/Kolkata; no quiet hours)" in (
+        commands.list_pairs(ctx).text
+    )
+    # Off and on again keeps the chosen time; quiet hours in another zone do not move it.
+    commands.digest(ctx, "off")
+    commands.quiet(ctx, "23:00-06:00", "America/New_York")
+    commands.quiet(ctx, "off")
+    assert "at 09:15 Asia/Kolkata" in commands.digest(ctx, "on").text
+    assert store.digest("discord", "555") is True
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (("on", "9am"), "“9am” is not a time of day"),
+        (("on", "24:00"), "“24:00” is not a time of day"),
+        (("on", None, "Europe/Paris"), "Give the time with the zone"),
+        (("off", "09:00"), "Usage: /watch digest on [HH:MM] [time zone], or /watch digest off"),
+    ],
+)
+def test_a_digest_time_that_is_not_one_is_explained(
+    ctx: Context, store: SubscriptionStore, hours: RouteStore, args: tuple[str, ...], says: str
+) -> None:
+    reply = commands.digest(ctx, *args)
+    assert reply.ephemeral and says in reply.text
+    assert store.digest("discord", "555") is False
+    assert hours.schedule("discord", "555") == Schedule()
+
+
 def test_digest_on_and_off(ctx: Context, store: SubscriptionStore) -> None:
     assert commands.digest(ctx, "ON").ephemeral is False
     assert store.digest("discord", "555") is True
@@ -387,7 +496,7 @@ def test_a_flood_of_words_is_answered_with_usage_without_trying_every_split(
     store: SubscriptionStore, history: FakeHistory, clock: FixedClock, sub: str
 ) -> None:
     countries = CountingCountries()
-    ctx = Context(store, countries, history, clock, "slack", "C1", MANAGER)
+    ctx = Context(store, countries, history, RouteStore(store._conn), clock, "slack", "C1", MANAGER)
     # Trying every split of 20,000 words took minutes and blocked the bot meanwhile.
     reply = commands.dispatch(ctx, f"{sub} " + "a " * 20000)
     assert reply.ephemeral and reply.text.startswith(f"Usage: /watch {sub} ")
@@ -404,7 +513,12 @@ def test_dispatch_help_usage_and_unknown(ctx: Context) -> None:
     assert commands.dispatch(ctx, "") == commands.help_reply()
     assert commands.dispatch(ctx, "help").text.startswith("/watch follows")
     assert commands.dispatch(ctx, "add India").text == "Usage: /watch add <country> <country>"
-    assert commands.dispatch(ctx, "digest").text == "Usage: /watch digest on|off"
+    assert commands.dispatch(ctx, "digest").text == (
+        "Usage: /watch digest on [HH:MM] [time zone], or /watch digest off"
+    )
+    assert commands.dispatch(ctx, "quiet").text == (
+        "Usage: /watch quiet HH:MM-HH:MM [time zone], or /watch quiet off"
+    )
     assert commands.dispatch(ctx, "mute").text.startswith("Usage: /watch mute")
     unknown = commands.dispatch(ctx, "frobnicate")
     assert unknown.ephemeral and unknown.text.startswith("There is no /watch frobnicate.")
@@ -418,6 +532,12 @@ def test_dispatch_runs_every_subcommand(ctx: Context, store: SubscriptionStore) 
     assert "muted" in commands.dispatch(ctx, "mute India Russia 30m").text
     assert "official" in commands.dispatch(ctx, "level India Russia official").text
     assert "on" in commands.dispatch(ctx, "digest on").text
+    assert "09:00 Europe/Paris" in commands.dispatch(ctx, "digest on 09:00 Europe/Paris").text
+    assert "22:00–07:00 UTC" in commands.dispatch(ctx, "quiet 22:00-07:00").text
+    spaced = commands.dispatch(ctx, "quiet 22:00 - 07:00 Asia/Ho_Chi_Minh")
+    assert "22:00–07:00 Asia/Ho_Chi_Minh" in spaced.text
+    assert "off" in commands.dispatch(ctx, "quiet off").text
+    assert commands.dispatch(ctx, "quiet off UTC").text.startswith("Usage: /watch quiet")
     assert "no longer" in commands.dispatch(ctx, "remove India Russia").text
     assert store.all() == []
 

@@ -16,7 +16,7 @@ import os
 import sqlite3
 import sys
 from collections.abc import AsyncIterator, Iterator
-from datetime import timedelta
+from datetime import time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,8 @@ from discord.http import Route
 from bot.discord.client import DiscordBot, sync_commands, sync_from_cli, token_from_env
 from bot.discord.commands import CommandDeps, manage_requirement, split_message
 from bot.discord.delivery import DEFAULT_API_BASE
+from bot.router import RouteStore
+from bot.routing import QuietHours, Schedule
 from bot.subscriptions import ConfigSubscription, SubscriptionStore
 from tests.fake_commands import FakeCountries, FakeHistory, FixedClock
 from tests.fake_discord import APPLICATION_ID, FakeDiscord, user_payload
@@ -47,12 +49,22 @@ _ids = itertools.count(1500000000000000000)
 
 
 @pytest.fixture
-def store() -> Iterator[SubscriptionStore]:
-    conn = sqlite3.connect(":memory:")
+def conn() -> Iterator[sqlite3.Connection]:
+    connection = sqlite3.connect(":memory:")
+    yield connection
+    connection.close()
+
+
+@pytest.fixture
+def store(conn: sqlite3.Connection) -> SubscriptionStore:
     s = SubscriptionStore(conn)
     s.ensure_schema()
-    yield s
-    conn.close()
+    return s
+
+
+@pytest.fixture
+def hours(conn: sqlite3.Connection) -> RouteStore:
+    return RouteStore(conn)
 
 
 @pytest.fixture
@@ -66,8 +78,10 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-def deps(store: SubscriptionStore, history: FakeHistory, clock: FixedClock) -> CommandDeps:
-    return CommandDeps(store, FakeCountries(), history, clock, manage_roles=("Analysts",))
+def deps(
+    store: SubscriptionStore, history: FakeHistory, hours: RouteStore, clock: FixedClock
+) -> CommandDeps:
+    return CommandDeps(store, FakeCountries(), history, hours, clock, manage_roles=("Analysts",))
 
 
 @pytest.fixture
@@ -224,7 +238,7 @@ async def test_add_without_permission_is_refused(
 
     assert body["data"]["flags"] & EPHEMERAL
     assert body["data"]["content"] == (
-        "Changing the pairs this channel watches needs the Manage Channels permission "
+        "Changing this channel's pairs or hours needs the Manage Channels permission "
         "or the “Analysts” role."
     )
     assert store.all() == []
@@ -254,7 +268,7 @@ async def test_list_is_ephemeral_and_needs_no_permission(
     body = await run(bot, fake, "list")
     assert body["data"]["flags"] & EPHEMERAL
     assert body["data"]["content"].splitlines() == [
-        "This channel watches 1 pair (daily digest off):",
+        "This channel watches 1 pair (daily digest off; no quiet hours):",
         "• India–Russia: “special and privileged strategic partnership” · level reported"
         " · set in the config file",
     ]
@@ -301,6 +315,66 @@ async def test_mute_level_and_digest_are_stored(
     assert sub.muted_until == clock.now() + timedelta(days=3)
     assert sub.min_level is Level.MULTI_SOURCE
     assert sub.digest is True
+
+
+async def test_quiet_hours_and_the_digest_time_are_set_from_discord(
+    bot: DiscordBot, fake: FakeDiscord, store: SubscriptionStore, hours: RouteStore
+) -> None:
+    refused = await run(bot, fake, "quiet", option("hours", "22:00-07:00"))
+    assert refused["data"]["flags"] & EPHEMERAL
+    assert hours.schedule("discord", CHANNEL) == Schedule()
+
+    quiet = await run(
+        bot,
+        fake,
+        "quiet",
+        option("hours", "22:00-07:00"),
+        option("zone", "Europe/Paris"),
+        permissions=MANAGE_CHANNELS,
+    )
+    digest = await run(
+        bot,
+        fake,
+        "digest",
+        option("state", "on"),
+        option("time", "09:30"),
+        option("zone", "Asia/Kolkata"),
+        roles=[ANALYSTS_ROLE],
+    )
+    listed = await run(bot, fake, "list")
+
+    assert quiet["data"]["content"].startswith("Quiet hours 22:00–07:00 Europe/Paris: alerts")
+    assert quiet["data"].get("flags", 0) & EPHEMERAL == 0
+    assert "at 09:30 Asia/Kolkata" in digest["data"]["content"]
+    schedule = hours.schedule("discord", CHANNEL)
+    assert schedule == Schedule(
+        QuietHours(time(22), time(7), "Europe/Paris"), time(9, 30), "Asia/Kolkata"
+    )
+    assert store.digest("discord", CHANNEL) is True
+    assert (
+        "daily digest on, at 09:30 Asia/Kolkata; quiet hours 22:00–07:00 Europe/Paris"
+        in listed["data"]["content"]
+    )
+
+    lifted = await run(bot, fake, "quiet", option("hours", "off"), permissions=MANAGE_CHANNELS)
+    assert lifted["data"]["content"].startswith("Quiet hours off")
+    assert hours.schedule("discord", CHANNEL).quiet is None
+
+
+async def test_autocomplete_offers_time_zones(bot: DiscordBot, fake: FakeDiscord) -> None:
+    body = await run(
+        bot,
+        fake,
+        "quiet",
+        option("hours", "22:00-07:00"),
+        option("zone", "kolk", focused=True),
+        kind=4,
+    )
+    assert [c["value"] for c in body["data"]["choices"]] == ["Asia/Kolkata"]
+    empty = await run(
+        bot, fake, "digest", option("state", "on"), option("zone", "", focused=True), kind=4
+    )
+    assert [c["value"] for c in empty["data"]["choices"]] == ["UTC"]
 
 
 async def test_history_and_why_read_the_history(
@@ -381,6 +455,7 @@ async def test_sync_to_a_guild_registers_the_group(bot: DiscordBot, fake: FakeDi
         "level",
         "why",
         "digest",
+        "quiet",
         "help",
     }
     add_first = subcommands["add"]["options"][0]

@@ -37,9 +37,10 @@ def store() -> Iterator[Store]:
 def ctx(store: Store) -> Context:
     subs = SubscriptionStore(store.connection)
     subs.ensure_schema()
-    history = StorePairHistory(store, RouteStore(store.connection), FakeCountries())
+    routes = RouteStore(store.connection)
+    history = StorePairHistory(store, routes, FakeCountries())
     caller = Caller("1", can_manage=True)
-    return Context(subs, FakeCountries(), history, FixedClock(), "discord", "555", caller)
+    return Context(subs, FakeCountries(), history, routes, FixedClock(), "discord", "555", caller)
 
 
 def change() -> Change:

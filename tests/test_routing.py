@@ -8,6 +8,8 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 
 from bot.alert import Alert
+from bot.commands import Caller, Context, dispatch
+from bot.pair_history import StorePairHistory
 from bot.render.digest import (
     Digest,
     render_digest_discord,
@@ -25,6 +27,7 @@ from bot.routing import (
     next_try,
     route,
 )
+from bot.subscriptions import SubscriptionStore
 from tests.fakes import FakeClock, FakeCountries, pair
 from watchers.diff import word_diff
 from watchers.errors import DeliveryError
@@ -113,7 +116,9 @@ def test_a_daily_digest_goes_out_once_a_day() -> None:
     assert digest_due(c, T0, next_morning) == "daily digest"
 
 
-@pytest.mark.parametrize("text", ["22:00", "25:00-07:00", "08:00-08:00", "x-y"])
+@pytest.mark.parametrize(
+    "text", ["22:00", "25:00-07:00", "08:00-08:00", "x-y", "22:00+05:00-07:00", "22:00:30-07:00"]
+)
 def test_quiet_hours_must_be_a_span(text: str) -> None:
     with pytest.raises(ValueError, match="quiet hours"):
         QuietHours.parse(text)
@@ -392,14 +397,39 @@ def test_route_tables_of_version_1_gain_the_retry_line() -> None:
     routes.record_delivery(c, change(), "m1", T0)
     # Back to how version 1 left the tables.
     store.connection.execute("DROP TABLE route_retries")
-    store.connection.execute("DELETE FROM route_schema WHERE version = 2")
+    store.connection.execute("ALTER TABLE route_channels DROP COLUMN digest_zone")
+    store.connection.execute("DELETE FROM route_schema WHERE version >= 2")
 
     routes = RouteStore(store.connection)
 
     assert routes.delivered(c, "1") == Delivered(0, "m1")
     assert routes.waiting("discord", "c1") == []
     (version,) = store.connection.execute("SELECT MAX(version) FROM route_schema").fetchone()
-    assert version == 2
+    assert version == 3
+
+
+def test_a_digest_time_of_version_2_stays_in_the_quiet_hours_zone() -> None:
+    store = Store.open(":memory:")
+    routes = RouteStore(store.connection)
+    routes.set_quiet_hours("slack", "C1", QuietHours.parse("22:00-07:00", "Asia/Kolkata"))
+    routes.set_digest_time("slack", "C1", time(9, 0))
+    # Back to version 2, where the digest time was read in the quiet hours' zone.
+    store.connection.execute("ALTER TABLE route_channels DROP COLUMN digest_zone")
+    store.connection.execute("DELETE FROM route_schema WHERE version = 3")
+
+    routes = RouteStore(store.connection)
+
+    schedule = routes.schedule("slack", "C1")
+    assert (schedule.digest_at, schedule.digest_zone) == (time(9, 0), "Asia/Kolkata")
+    # Lifting the quiet hours no longer moves the digest to UTC.
+    routes.set_quiet_hours("slack", "C1", None)
+    assert routes.schedule("slack", "C1").digest_zone == "Asia/Kolkata"
+
+
+def test_the_daily_digest_goes_out_at_its_own_time_and_zone() -> None:
+    c = channel(digest=True, digest_at=time(9, 0), digest_zone="Asia/Kolkata")  # UTC+5:30
+    assert digest_due(c, T0, datetime(2023, 9, 11, 3, 29, tzinfo=UTC)) is None
+    assert digest_due(c, T0, datetime(2023, 9, 11, 3, 30, tzinfo=UTC)) == "daily digest"
 
 
 def test_route_store_refuses_a_newer_schema() -> None:
@@ -410,6 +440,47 @@ def test_route_store_refuses_a_newer_schema() -> None:
 
     with pytest.raises(StoreError, match="newer"):
         RouteStore(store.connection)
+
+
+# --- the hours a channel chose with /watch reach the router ----------------------------------
+
+
+def command_context(s: Setup) -> Context:
+    """/watch in channel c1, by someone allowed to change it, over the router's own store."""
+    subscriptions = SubscriptionStore(s.store.connection)
+    subscriptions.ensure_schema()
+    history = StorePairHistory(s.store, s.routes, FakeCountries())
+    caller = Caller("U1", can_manage=True)
+    return Context(
+        subscriptions, FakeCountries(), history, s.routes, s.clock, "discord", "c1", caller
+    )
+
+
+async def test_quiet_hours_set_in_chat_hold_alerts_until_they_end() -> None:
+    s = Setup([channel()])
+    dispatch(command_context(s), "quiet 12:00-14:00 Europe/London")  # 11:00-13:00 UTC in summer
+
+    await s.router.deliver(s.stored())  # 12:00 UTC: 13:00 in London
+
+    assert s.notifier.posts == []
+    s.clock.advance(minutes=59)
+    assert await s.router.flush_digests(lambda key: USVN) == 0
+    s.clock.advance(minutes=1)
+    assert await s.router.flush_digests(lambda key: USVN) == 1
+    ((_, digest),) = s.notifier.digests
+    assert digest.reason == "quiet hours ended"
+
+
+async def test_the_digest_time_set_in_chat_is_when_the_digest_goes_out() -> None:
+    s = Setup([channel(digest=True)])
+    dispatch(command_context(s), "digest on 18:00 Asia/Kolkata")  # 12:30 UTC
+
+    await s.router.deliver(s.stored())  # 12:00 UTC
+
+    s.clock.advance(minutes=29)
+    assert await s.router.flush_digests(lambda key: USVN) == 0
+    s.clock.advance(minutes=1)
+    assert await s.router.flush_digests(lambda key: USVN) == 1
 
 
 # --- bridges: subscriptions in, payloads out, "why" for the commands --------------------------

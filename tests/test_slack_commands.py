@@ -10,6 +10,7 @@ import json
 import sqlite3
 import time
 from collections.abc import AsyncIterator, Iterator
+from datetime import time as time_of_day
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -18,6 +19,8 @@ import aiohttp
 import pytest
 
 from bot.config import SlackSettings
+from bot.router import RouteStore
+from bot.routing import QuietHours, Schedule
 from bot.slack.app import SlackApp, SlackSecrets
 from bot.subscriptions import ConfigSubscription, Origin, SubscriptionStore
 from tests.fake_commands import FakeCountries, FakeHistory, FixedClock
@@ -35,12 +38,22 @@ ADMIN, OWNER, READER, ANALYST, NAMED = "U0ADMIN", "U0OWNER", "U0READER", "U0ANAL
 
 
 @pytest.fixture
-def store() -> Iterator[SubscriptionStore]:
-    conn = sqlite3.connect(":memory:")
+def conn() -> Iterator[sqlite3.Connection]:
+    connection = sqlite3.connect(":memory:")
+    yield connection
+    connection.close()
+
+
+@pytest.fixture
+def store(conn: sqlite3.Connection) -> SubscriptionStore:
     subscriptions = SubscriptionStore(conn)
     subscriptions.ensure_schema()
-    yield subscriptions
-    conn.close()
+    return subscriptions
+
+
+@pytest.fixture
+def hours(conn: sqlite3.Connection) -> RouteStore:
+    return RouteStore(conn)
 
 
 @pytest.fixture
@@ -69,7 +82,11 @@ async def fake() -> AsyncIterator[FakeSlack]:
 
 @pytest.fixture
 async def app(
-    fake: FakeSlack, store: SubscriptionStore, history: FakeHistory, clock: FixedClock
+    fake: FakeSlack,
+    store: SubscriptionStore,
+    history: FakeHistory,
+    hours: RouteStore,
+    clock: FixedClock,
 ) -> AsyncIterator[SlackApp]:
     settings = SlackSettings(
         mode="http",
@@ -84,7 +101,7 @@ async def app(
         host="127.0.0.1",
         process_before_response=True,
     )
-    slack.serve_watch(store, FakeCountries(), history, clock)
+    slack.serve_watch(store, FakeCountries(), history, hours, clock)
     await slack.start()
     yield slack
     await slack.close()
@@ -143,7 +160,8 @@ async def test_help_for_watch_alone_or_watch_help(app: SlackApp, text: str) -> N
 
     assert body["response_type"] == "ephemeral"
     assert "/watch add &lt;country&gt; &lt;country&gt;" in body["text"]
-    assert "/watch digest on|off" in body["text"]
+    assert "/watch digest on [HH:MM] [time zone]" in body["text"]
+    assert "/watch quiet HH:MM-HH:MM [time zone]" in body["text"]
 
 
 async def test_an_unknown_subcommand_answers_with_help(app: SlackApp) -> None:
@@ -390,6 +408,35 @@ async def test_digest_switches_the_channel_to_one_summary_a_day(
     assert store.digest("slack", CHANNEL) is False
 
 
+async def test_quiet_hours_and_the_digest_time_are_set_from_slack(
+    fake: FakeSlack, app: SlackApp, store: SubscriptionStore, hours: RouteStore
+) -> None:
+    refused = await run(app, READER, "quiet 22:00-07:00 Europe/Paris")
+    assert refused["response_type"] == "ephemeral"
+    assert "needs a workspace admin or owner" in refused["text"]
+    assert hours.schedule("slack", CHANNEL) == Schedule()
+
+    quiet = await run(app, ADMIN, "quiet 22:00 - 07:00 Europe/Paris")
+    digest = await run(app, OWNER, "digest on 09:30 Asia/Kolkata")
+    await run(app, ADMIN, "add India Russia")
+    listed = await run(app, READER, "list")
+
+    assert quiet["response_type"] == "in_channel"
+    assert quiet["text"].startswith("Quiet hours 22:00–07:00 Europe/Paris: alerts")
+    assert digest["response_type"] == "in_channel" and "at 09:30 Asia/Kolkata" in digest["text"]
+    assert hours.schedule("slack", CHANNEL) == Schedule(
+        QuietHours(time_of_day(22), time_of_day(7), "Europe/Paris"),
+        time_of_day(9, 30),
+        "Asia/Kolkata",
+    )
+    assert store.digest("slack", CHANNEL) is True
+    assert "daily digest on, at 09:30 Asia/Kolkata; quiet hours 22:00–07:00" in listed["text"]
+
+    lifted = await run(app, ADMIN, "quiet off")
+    assert lifted["text"].startswith("Quiet hours off")
+    assert hours.schedule("slack", CHANNEL).quiet is None
+
+
 # ---- the edges
 
 
@@ -413,11 +460,15 @@ async def test_a_broken_store_gets_a_private_apology_not_a_slack_error(
 
 
 async def test_watch_works_over_socket_mode_too(
-    fake: FakeSlack, store: SubscriptionStore, history: FakeHistory, clock: FixedClock
+    fake: FakeSlack,
+    store: SubscriptionStore,
+    history: FakeHistory,
+    hours: RouteStore,
+    clock: FixedClock,
 ) -> None:
     settings = SlackSettings(mode="socket", api_base=fake.api_base)
     slack = SlackApp(settings, SlackSecrets(bot_token=BOT_TOKEN, app_token=APP_TOKEN))
-    slack.serve_watch(store, FakeCountries(), history, clock)
+    slack.serve_watch(store, FakeCountries(), history, hours, clock)
     await slack.start()
     try:
         ack = await fake.send_envelope("slash_commands", payload(ADMIN, "add India Russia"))

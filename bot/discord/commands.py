@@ -16,7 +16,7 @@ import discord
 from discord import app_commands
 
 from bot import commands as shared
-from bot.commands import Caller, Context, PairHistory, Reply
+from bot.commands import Caller, ChannelHours, Context, PairHistory, Reply
 from bot.subscriptions import SubscriptionStore
 from watchers.model import Country
 from watchers.ports import Clock, CountryLookup
@@ -45,6 +45,7 @@ class CommandDeps:
     store: SubscriptionStore
     countries: CountryLookup
     history: PairHistory
+    hours: ChannelHours
     clock: Clock
     manage_roles: tuple[str, ...] = ()
     """Role names or ids whose members may change subscriptions without Manage Channels."""
@@ -123,13 +124,20 @@ def country_choices(
     return [app_commands.Choice(name=c.name, value=c.name) for c in unique[:AUTOCOMPLETE_LIMIT]]
 
 
+def zone_choices(current: str) -> list[app_commands.Choice[str]]:
+    """Autocomplete: time zones whose name contains what was typed, UTC when nothing was."""
+    zones = shared.find_zones(current, limit=AUTOCOMPLETE_LIMIT) if current.strip() else ["UTC"]
+    return [app_commands.Choice(name=z, value=z) for z in zones]
+
+
 _FIRST = "A country: name, alias or ISO code"
 _SECOND = "The other country"
+_ZONE = "An IANA time zone such as Europe/Paris (UTC if left out)"
 
 
 @app_commands.guild_only()
 class WatchCommands(app_commands.Group):
-    """``/watch add|remove|list|history|mute|level|why|digest``."""
+    """``/watch add|remove|list|history|mute|level|why|digest|quiet|help``."""
 
     def __init__(self, deps: CommandDeps | None) -> None:
         """``deps`` is None only for a group built to be registered, never to answer."""
@@ -149,6 +157,7 @@ class WatchCommands(app_commands.Group):
             store=deps.store,
             countries=deps.countries,
             history=deps.history,
+            hours=deps.hours,
             clock=deps.clock,
             platform=PLATFORM,
             channel=str(interaction.channel_id),
@@ -162,6 +171,11 @@ class WatchCommands(app_commands.Group):
             return []
         channel = None if interaction.channel_id is None else str(interaction.channel_id)
         return country_choices(self.deps, channel, current)
+
+    async def _zones(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        return zone_choices(current)
 
     async def on_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
@@ -220,11 +234,26 @@ class WatchCommands(app_commands.Group):
         await send_reply(interaction, shared.why(self._context(interaction), first, second))
 
     @app_commands.command(name="digest", description="One daily digest instead of each alert")
+    @app_commands.describe(
+        state="on or off", time="When it goes out, HH:MM (08:00 unless told)", zone=_ZONE
+    )
     @app_commands.choices(state=DIGEST_CHOICES)
     async def digest(
-        self, interaction: discord.Interaction, state: app_commands.Choice[str]
+        self,
+        interaction: discord.Interaction,
+        state: app_commands.Choice[str],
+        time: str | None = None,
+        zone: str | None = None,
     ) -> None:
-        await send_reply(interaction, shared.digest(self._context(interaction), state.value))
+        reply = shared.digest(self._context(interaction), state.value, time, zone)
+        await send_reply(interaction, reply)
+
+    @app_commands.command(name="quiet", description="Hours in which alerts wait for a digest")
+    @app_commands.describe(hours="HH:MM-HH:MM, e.g. 22:00-07:00, or off", zone=_ZONE)
+    async def quiet(
+        self, interaction: discord.Interaction, hours: str, zone: str | None = None
+    ) -> None:
+        await send_reply(interaction, shared.quiet(self._context(interaction), hours, zone))
 
     @app_commands.command(name="help", description="What /watch can do")
     async def help(self, interaction: discord.Interaction) -> None:
@@ -233,4 +262,6 @@ class WatchCommands(app_commands.Group):
     for _command in (add, remove, history, mute, level, why):
         _command.autocomplete("first")(_countries)
         _command.autocomplete("second")(_countries)
+    digest.autocomplete("zone")(_zones)
+    quiet.autocomplete("zone")(_zones)
     del _command

@@ -24,7 +24,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.errors import SlackApiError
 
-from bot.commands import PairHistory
+from bot.commands import ChannelHours, PairHistory
 from bot.config import SlackSettings
 from bot.pacing import ChannelPacer
 from bot.slack.commands import WatchCommand, register_watch_command
@@ -149,7 +149,12 @@ class SlackApp:
         return port
 
     def serve_watch(
-        self, store: SubscriptionStore, countries: CountryLookup, history: PairHistory, clock: Clock
+        self,
+        store: SubscriptionStore,
+        countries: CountryLookup,
+        history: PairHistory,
+        hours: ChannelHours,
+        clock: Clock,
     ) -> None:
         """Answer ``/watch``; managers are admins, owners and ``[slack] admin_users/groups``."""
         permissions = SlackPermissions(
@@ -157,7 +162,7 @@ class SlackApp:
             admin_users=self.settings.admin_users,
             admin_groups=self.settings.admin_groups,
         )
-        watch = WatchCommand(store, countries, history, clock, permissions)
+        watch = WatchCommand(store, countries, history, hours, clock, permissions)
         register_watch_command(self.bolt, watch)
 
     def delivery(self, pacer: ChannelPacer | None = None) -> SlackDelivery:

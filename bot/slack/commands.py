@@ -17,7 +17,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 
-from bot.commands import Caller, Context, PairHistory, Reply, dispatch
+from bot.commands import Caller, ChannelHours, Context, PairHistory, Reply, dispatch
 from bot.slack.permissions import NEEDS, SlackPermissions
 from bot.subscriptions import SubscriptionStore
 from watchers.ports import Clock, CountryLookup
@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 PLATFORM = "slack"
 
-CHANGES = frozenset({"add", "remove", "mute", "level", "digest"})
+CHANGES = frozenset({"add", "remove", "mute", "level", "digest", "quiet"})
 """Subcommands that change a channel's subscriptions; only these ask Slack who the caller is."""
 
 
@@ -37,6 +37,7 @@ class WatchCommand:
     store: SubscriptionStore
     countries: CountryLookup
     history: PairHistory
+    hours: ChannelHours
     clock: Clock
     permissions: SlackPermissions
 
@@ -58,6 +59,7 @@ class WatchCommand:
                 store=self.store,
                 countries=self.countries,
                 history=self.history,
+                hours=self.hours,
                 clock=self.clock,
                 platform=PLATFORM,
                 channel=channel,
