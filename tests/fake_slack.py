@@ -12,6 +12,8 @@ Facts worth knowing, found while writing it:
   limiting uses a status (429) plus a ``Retry-After`` header in whole seconds, which the
   SDK's ``AsyncRateLimitErrorRetryHandler`` reads before sleeping.
 - slack-bolt's async app calls ``auth.test`` lazily, on the first request that needs it.
+- A slash command's ``response_url`` takes a JSON body (``text``, ``response_type``); the
+  fake serves it under ``/response/KEY`` and keeps what was posted in ``responses``.
 - Socket Mode: ``apps.connections.open`` (app-level token) returns a WebSocket URL; the
   server sends ``{"type": "hello"}``, then envelopes; the client acknowledges each with
   ``{"envelope_id": ..., "payload": ...}``.
@@ -86,6 +88,7 @@ class FakeSlack:
         self.responses: list[dict[str, Any]] = []
         """Bodies posted to a slash command's ``response_url``."""
         self._scripted: dict[str, deque[_Scripted]] = {}
+        self._held: dict[str, asyncio.Event] = {}
         self._ts = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self._base = ""
@@ -129,6 +132,16 @@ class FakeSlack:
         """Answer the next call to ``method`` with ``ok: false`` and this error."""
         self._script(method, _Scripted(status, {"ok": False, "error": error}))
 
+    def hold(self, method: str) -> None:
+        """Keep calls to ``method`` waiting for their answer until ``release``: a slow Slack."""
+        self._held[method] = asyncio.Event()
+
+    def release(self, method: str) -> None:
+        """Answer the held calls to ``method``, and the later ones at once."""
+        held = self._held.pop(method, None)
+        if held is not None:
+            held.set()
+
     def _script(self, method: str, answer: _Scripted) -> None:
         self._scripted.setdefault(method, deque()).append(answer)
 
@@ -137,6 +150,24 @@ class FakeSlack:
     def calls_to(self, method: str) -> list[Call]:
         """Every call to one API method, in order."""
         return [c for c in self.calls if c.method == method]
+
+    async def wait_for_call(self, method: str, *, timeout: float = 10) -> Call:
+        """The first call to ``method``, once it has arrived."""
+        async with asyncio.timeout(timeout):
+            while not self.calls_to(method):
+                await asyncio.sleep(0.005)
+        return self.calls_to(method)[0]
+
+    async def wait_for_response(self, key: str, *, timeout: float = 10) -> dict[str, Any]:
+        """The body posted to the ``response_url`` ending in ``key``, once it has arrived."""
+        async with asyncio.timeout(timeout):
+            while not (found := [r for r in self.responses if r["key"] == key]):
+                await asyncio.sleep(0.005)
+        return found[-1]
+
+    def response_url(self, key: str) -> str:
+        """A slash command's ``response_url``, answered by this fake and kept under ``key``."""
+        return f"{self._base}/response/{key}"
 
     def posted(self, channel: str) -> list[Message]:
         """Messages in one channel, in order, thread replies included."""
@@ -168,7 +199,9 @@ class FakeSlack:
         self._base = f"http://{host}:{port}"
 
     async def close(self) -> None:
-        """Close open sockets and stop listening."""
+        """Close open sockets, answer held calls and stop listening."""
+        for method in list(self._held):
+            self.release(method)
         for ws in list(self._sockets):
             await ws.close()
         if self._runner is not None:
@@ -237,6 +270,9 @@ class FakeSlack:
                 args.update(dict(await request.post()))
         token = _bearer(request.headers.get("Authorization", ""))
         self.calls.append(Call(method, args, token))
+        held = self._held.get(method)
+        if held is not None:
+            await held.wait()
 
         queue = self._scripted.get(method)
         if queue:

@@ -32,7 +32,7 @@ async def slack_api() -> AsyncIterator[FakeSlack]:
     await server.close()
 
 
-def watch_command(text: str) -> dict[str, str]:
+def watch_command(text: str, response_url: str) -> dict[str, str]:
     return {
         "team_id": "T0FAKE",
         "channel_id": CHANNEL,
@@ -42,7 +42,7 @@ def watch_command(text: str) -> dict[str, str]:
         "command": "/watch",
         "text": text,
         "api_app_id": "A0APP",
-        "response_url": "http://127.0.0.1:9/unused",
+        "response_url": response_url,
         "trigger_id": "1.2.3",
     }
 
@@ -89,8 +89,10 @@ api_base = "{slack_api.api_base}"
         chat=ChatMode.SERVE,
         clock=FakeClock(),
     ) as app:
-        ack = await slack_api.send_envelope("slash_commands", watch_command("add US Viet Nam"))
-        assert "United States" in str(ack["payload"]) and "Vietnam" in str(ack["payload"])
+        command = watch_command("add US Viet Nam", slack_api.response_url("add"))
+        await slack_api.send_envelope("slash_commands", command)
+        answer = await slack_api.wait_for_response("add")
+        assert "now watches United States–Vietnam" in answer["text"]
         await app.poll_once()
 
     (alert,) = slack_api.posted(CHANNEL)

@@ -1,11 +1,16 @@
 """/watch in Slack at the wire: signed slash-command requests to the running bolt app.
 
-The app runs in HTTP mode on 127.0.0.1 with ``process_before_response=True``, so each
-request returns the command's response; permissions are asked of the fake Slack Web API.
+Each command is acknowledged with an empty answer and answered through its
+``response_url``, which the fake Slack serves. The app runs in HTTP mode on 127.0.0.1 with
+``process_before_response=True``, so the answer has arrived when the request returns (one
+test runs it as in production, answering after the acknowledgement); permissions are asked
+of the fake Slack Web API.
 """
 
 from __future__ import annotations
 
+import asyncio
+import itertools
 import json
 import sqlite3
 import time
@@ -107,7 +112,14 @@ async def app(
     await slack.close()
 
 
-def payload(user: str, text: str, channel: str = CHANNEL) -> dict[str, str]:
+_keys = itertools.count(1)
+SHOWN_IN_CHANNEL = {"text": "", "response_type": "in_channel"}
+"""The acknowledgement of a change: Slack shows the command itself to the channel."""
+
+
+def payload(
+    user: str, text: str, channel: str = CHANNEL, response_url: str = "http://127.0.0.1:9/unused"
+) -> dict[str, str]:
     """A /watch payload as Slack sends it."""
     return {
         "token": "legacy-verification-token",
@@ -121,16 +133,22 @@ def payload(user: str, text: str, channel: str = CHANNEL) -> dict[str, str]:
         "text": text,
         "api_app_id": "A0APP",
         "is_enterprise_install": "false",
-        "response_url": "http://127.0.0.1:9/unused",
+        "response_url": response_url,
         "trigger_id": "1.2.3",
     }
 
 
 async def slash(
-    app: SlackApp, user: str, text: str, *, channel: str = CHANNEL, secret: str = SIGNING_SECRET
+    app: SlackApp,
+    user: str,
+    text: str,
+    *,
+    channel: str = CHANNEL,
+    secret: str = SIGNING_SECRET,
+    response_url: str = "http://127.0.0.1:9/unused",
 ) -> tuple[int, dict[str, Any]]:
     """Send ``/watch text`` signed like Slack; the status and the JSON response."""
-    body = urlencode(payload(user, text, channel))
+    body = urlencode(payload(user, text, channel, response_url))
     headers = signed_headers(secret, body, timestamp=int(time.time()), content_type=FORM)
     url = f"http://127.0.0.1:{app.port}/slack/events"
     async with (
@@ -141,10 +159,17 @@ async def slash(
         return response.status, json.loads(raw) if raw.startswith("{") else {"raw": raw}
 
 
-async def run(app: SlackApp, user: str, text: str, channel: str = CHANNEL) -> dict[str, Any]:
-    status, body = await slash(app, user, text, channel=channel)
-    assert status == 200, body
-    return body
+async def run(
+    fake: FakeSlack, app: SlackApp, user: str, text: str, channel: str = CHANNEL
+) -> dict[str, Any]:
+    """Send ``/watch text``: it is acknowledged with nothing to say; the answer that followed."""
+    key = str(next(_keys))
+    status, ack = await slash(app, user, text, channel=channel, response_url=fake.response_url(key))
+    changes = text.split()[:1] in (["add"], ["remove"], ["mute"], ["level"], ["digest"], ["quiet"])
+    # Only a change is shown to the channel; reading is between the caller and the bot.
+    assert (status, ack) == (200, SHOWN_IN_CHANNEL if changes else {"raw": ""})
+    answer = await fake.wait_for_response(key)
+    return answer
 
 
 def pairs(store: SubscriptionStore, channel: str = CHANNEL) -> list[str]:
@@ -155,8 +180,10 @@ def pairs(store: SubscriptionStore, channel: str = CHANNEL) -> list[str]:
 
 
 @pytest.mark.parametrize("text", ["", "help", "  HELP  "])
-async def test_help_for_watch_alone_or_watch_help(app: SlackApp, text: str) -> None:
-    body = await run(app, READER, text)
+async def test_help_for_watch_alone_or_watch_help(
+    fake: FakeSlack, app: SlackApp, text: str
+) -> None:
+    body = await run(fake, app, READER, text)
 
     assert body["response_type"] == "ephemeral"
     assert "/watch add &lt;country&gt; &lt;country&gt;" in body["text"]
@@ -164,8 +191,8 @@ async def test_help_for_watch_alone_or_watch_help(app: SlackApp, text: str) -> N
     assert "/watch quiet HH:MM-HH:MM [time zone]" in body["text"]
 
 
-async def test_an_unknown_subcommand_answers_with_help(app: SlackApp) -> None:
-    body = await run(app, READER, "subscribe India Russia")
+async def test_an_unknown_subcommand_answers_with_help(fake: FakeSlack, app: SlackApp) -> None:
+    body = await run(fake, app, READER, "subscribe India Russia")
 
     assert body["response_type"] == "ephemeral"
     assert "There is no /watch subscribe" in body["text"]
@@ -178,7 +205,7 @@ async def test_an_unknown_subcommand_answers_with_help(app: SlackApp) -> None:
 async def test_an_admin_adds_a_pair_for_the_whole_channel(
     fake: FakeSlack, app: SlackApp, store: SubscriptionStore
 ) -> None:
-    body = await run(app, ADMIN, "add India Russia")
+    body = await run(fake, app, ADMIN, "add India Russia")
 
     assert body["response_type"] == "in_channel"
     assert "now watches India–Russia" in body["text"]
@@ -191,35 +218,35 @@ async def test_an_admin_adds_a_pair_for_the_whole_channel(
 
 
 async def test_names_of_several_words_and_aliases_are_understood(
-    app: SlackApp, store: SubscriptionStore
+    fake: FakeSlack, app: SlackApp, store: SubscriptionStore
 ) -> None:
-    await run(app, ADMIN, "add United States Viet Nam")
-    await run(app, ADMIN, 'add "Russian Federation" bharat')
+    await run(fake, app, ADMIN, "add United States Viet Nam")
+    await run(fake, app, ADMIN, 'add "Russian Federation" bharat')
 
     assert pairs(store) == ["IND-RUS", "USA-VNM"]
 
 
 @pytest.mark.parametrize("user", [OWNER, NAMED, ANALYST])
 async def test_owners_named_users_and_group_members_may_add(
-    app: SlackApp, store: SubscriptionStore, user: str
+    fake: FakeSlack, app: SlackApp, store: SubscriptionStore, user: str
 ) -> None:
-    body = await run(app, user, "add India Russia")
+    body = await run(fake, app, user, "add India Russia")
 
     assert body["response_type"] == "in_channel"
     assert pairs(store) == [INDIA_RUSSIA]
 
 
 async def test_a_named_user_is_not_looked_up_in_slack(fake: FakeSlack, app: SlackApp) -> None:
-    await run(app, NAMED, "add India Russia")
+    await run(fake, app, NAMED, "add India Russia")
 
     assert fake.calls_to("users.info") == []
     assert fake.calls_to("usergroups.users.list") == []
 
 
 async def test_anyone_else_is_refused_privately_and_nothing_changes(
-    app: SlackApp, store: SubscriptionStore
+    fake: FakeSlack, app: SlackApp, store: SubscriptionStore
 ) -> None:
-    body = await run(app, READER, "add India Russia")
+    body = await run(fake, app, READER, "add India Russia")
 
     assert body["response_type"] == "ephemeral"
     assert "needs a workspace admin or owner" in body["text"]
@@ -233,15 +260,17 @@ async def test_an_answer_from_slack_that_makes_no_sense_is_a_refusal(
     fake.users[READER] = "not a user"  # type: ignore[assignment]
     fake.usergroups[ANALYSTS] = "U0READER"  # type: ignore[assignment]
 
-    body = await run(app, READER, "add India Russia")
+    body = await run(fake, app, READER, "add India Russia")
 
     assert body["response_type"] == "ephemeral"
     assert "needs a workspace admin or owner" in body["text"]
     assert pairs(store) == []
 
 
-async def test_an_unknown_country_gets_suggestions(app: SlackApp, store: SubscriptionStore) -> None:
-    body = await run(app, ADMIN, "add Indai Russia")
+async def test_an_unknown_country_gets_suggestions(
+    fake: FakeSlack, app: SlackApp, store: SubscriptionStore
+) -> None:
+    body = await run(fake, app, ADMIN, "add Indai Russia")
 
     assert body["response_type"] == "ephemeral"
     assert "Indai" in body["text"]
@@ -250,38 +279,40 @@ async def test_an_unknown_country_gets_suggestions(app: SlackApp, store: Subscri
 
 
 async def test_subscriptions_belong_to_the_channel_they_were_made_in(
-    app: SlackApp, store: SubscriptionStore
+    fake: FakeSlack, app: SlackApp, store: SubscriptionStore
 ) -> None:
-    await run(app, ADMIN, "add India Russia", channel="C0OTHER")
+    await run(fake, app, ADMIN, "add India Russia", channel="C0OTHER")
 
     assert pairs(store) == []
     assert pairs(store, "C0OTHER") == [INDIA_RUSSIA]
-    body = await run(app, READER, "list")
+    body = await run(fake, app, READER, "list")
     assert "watches no pairs" in body["text"]
 
 
 # ---- remove
 
 
-async def test_remove_takes_a_pair_off_the_channel(app: SlackApp, store: SubscriptionStore) -> None:
-    await run(app, ADMIN, "add India Russia")
+async def test_remove_takes_a_pair_off_the_channel(
+    fake: FakeSlack, app: SlackApp, store: SubscriptionStore
+) -> None:
+    await run(fake, app, ADMIN, "add India Russia")
 
-    refused = await run(app, READER, "remove India Russia")
+    refused = await run(fake, app, READER, "remove India Russia")
     assert refused["response_type"] == "ephemeral"
     assert pairs(store) == [INDIA_RUSSIA]
 
-    body = await run(app, ADMIN, "remove Russia India")
+    body = await run(fake, app, ADMIN, "remove Russia India")
     assert body["response_type"] == "in_channel"
     assert "no longer watches India–Russia" in body["text"]
     assert pairs(store) == []
 
 
 async def test_a_pair_from_the_config_file_is_changed_there(
-    app: SlackApp, store: SubscriptionStore, clock: FixedClock
+    fake: FakeSlack, app: SlackApp, store: SubscriptionStore, clock: FixedClock
 ) -> None:
     store.load_config([ConfigSubscription("slack", CHANNEL, INDIA_RUSSIA)], now=clock.now())
 
-    body = await run(app, ADMIN, "remove India Russia")
+    body = await run(fake, app, ADMIN, "remove India Russia")
 
     assert body["response_type"] == "ephemeral"
     assert "config file" in body["text"]
@@ -297,7 +328,7 @@ async def test_anyone_may_list_the_channel_pairs(
     store.add("slack", CHANNEL, INDIA_RUSSIA, now=clock.now(), created_by=ADMIN)
     store.load_config([ConfigSubscription("slack", CHANNEL, "USA-VNM")], now=clock.now())
 
-    body = await run(app, READER, "list")
+    body = await run(fake, app, READER, "list")
 
     assert body["response_type"] == "ephemeral"
     assert "watches 2 pairs" in body["text"]
@@ -308,11 +339,11 @@ async def test_anyone_may_list_the_channel_pairs(
 
 
 async def test_history_shows_the_recent_changes(
-    app: SlackApp, history: FakeHistory, clock: FixedClock
+    fake: FakeSlack, app: SlackApp, history: FakeHistory, clock: FixedClock
 ) -> None:
     history.changes[INDIA_RUSSIA] = [rewording(clock)]
 
-    body = await run(app, READER, "history India Russia")
+    body = await run(fake, app, READER, "history India Russia")
 
     assert body["response_type"] == "ephemeral"
     assert "“special and privileged strategic partnership” → " in body["text"]
@@ -321,7 +352,11 @@ async def test_history_shows_the_recent_changes(
 
 
 async def test_why_gives_the_last_decision_and_its_reason(
-    app: SlackApp, history: FakeHistory, store: SubscriptionStore, clock: FixedClock
+    fake: FakeSlack,
+    app: SlackApp,
+    history: FakeHistory,
+    store: SubscriptionStore,
+    clock: FixedClock,
 ) -> None:
     store.add("slack", CHANNEL, INDIA_RUSSIA, now=clock.now(), created_by=ADMIN)
     history.decisions[(INDIA_RUSSIA, "slack", CHANNEL)] = (
@@ -329,18 +364,18 @@ async def test_why_gives_the_last_decision_and_its_reason(
         "below this channel's level",
     )
 
-    body = await run(app, READER, "why India Russia")
+    body = await run(fake, app, READER, "why India Russia")
 
     assert body["response_type"] == "ephemeral"
     assert "not alerted, below this channel's level" in body["text"]
 
 
 async def test_feed_text_in_a_reply_cannot_ping_the_channel(
-    app: SlackApp, history: FakeHistory
+    fake: FakeSlack, app: SlackApp, history: FakeHistory
 ) -> None:
     history.descriptors[INDIA_RUSSIA] = "partnership <!channel> & <@U0ADMIN> <https://x.test|y>"
 
-    body = await run(app, READER, "history India Russia")
+    body = await run(fake, app, READER, "history India Russia")
 
     assert "<!channel>" not in body["text"]
     assert "<@U0ADMIN>" not in body["text"]
@@ -351,75 +386,77 @@ async def test_feed_text_in_a_reply_cannot_ping_the_channel(
 
 
 async def test_mute_silences_a_pair_for_a_while_and_off_lifts_it(
-    app: SlackApp, store: SubscriptionStore, clock: FixedClock
+    fake: FakeSlack, app: SlackApp, store: SubscriptionStore, clock: FixedClock
 ) -> None:
-    await run(app, ADMIN, "add India Russia")
+    await run(fake, app, ADMIN, "add India Russia")
 
-    refused = await run(app, READER, "mute India Russia 2d")
+    refused = await run(fake, app, READER, "mute India Russia 2d")
     assert refused["response_type"] == "ephemeral"
     assert store.get("slack", CHANNEL, INDIA_RUSSIA).muted_until is None  # type: ignore[union-attr]
 
-    body = await run(app, ADMIN, "mute India Russia 2d")
+    body = await run(fake, app, ADMIN, "mute India Russia 2d")
     assert body["response_type"] == "in_channel"
     assert "muted in this channel until 2025-03-16 09:30 UTC" in body["text"]
     sub = store.get("slack", CHANNEL, INDIA_RUSSIA)
     assert sub is not None and sub.muted_until == clock.now() + timedelta(days=2)
 
-    await run(app, ADMIN, "mute India Russia off")
+    await run(fake, app, ADMIN, "mute India Russia off")
     sub = store.get("slack", CHANNEL, INDIA_RUSSIA)
     assert sub is not None and sub.muted_until is None
 
 
-async def test_a_bad_duration_is_explained(app: SlackApp, store: SubscriptionStore) -> None:
-    await run(app, ADMIN, "add India Russia")
+async def test_a_bad_duration_is_explained(
+    fake: FakeSlack, app: SlackApp, store: SubscriptionStore
+) -> None:
+    await run(fake, app, ADMIN, "add India Russia")
 
-    body = await run(app, ADMIN, "mute India Russia soon")
+    body = await run(fake, app, ADMIN, "mute India Russia soon")
 
     assert body["response_type"] == "ephemeral"
     assert "not a duration" in body["text"]
 
 
 async def test_level_sets_how_corroborated_a_change_must_be(
-    app: SlackApp, store: SubscriptionStore
+    fake: FakeSlack, app: SlackApp, store: SubscriptionStore
 ) -> None:
-    await run(app, ADMIN, "add India Russia")
+    await run(fake, app, ADMIN, "add India Russia")
 
-    refused = await run(app, READER, "level India Russia official")
+    refused = await run(fake, app, READER, "level India Russia official")
     assert refused["response_type"] == "ephemeral"
 
-    body = await run(app, ANALYST, "level India Russia official")
+    body = await run(fake, app, ANALYST, "level India Russia official")
     assert body["response_type"] == "in_channel"
     sub = store.get("slack", CHANNEL, INDIA_RUSSIA)
     assert sub is not None and sub.min_level is Level.OFFICIAL
 
 
 async def test_digest_switches_the_channel_to_one_summary_a_day(
-    app: SlackApp, store: SubscriptionStore
+    fake: FakeSlack, app: SlackApp, store: SubscriptionStore
 ) -> None:
-    refused = await run(app, READER, "digest on")
+    refused = await run(fake, app, READER, "digest on")
     assert refused["response_type"] == "ephemeral"
     assert store.digest("slack", CHANNEL) is False
 
-    body = await run(app, OWNER, "digest on")
+    body = await run(fake, app, OWNER, "digest on")
     assert body["response_type"] == "in_channel"
     assert store.digest("slack", CHANNEL) is True
 
-    await run(app, OWNER, "digest off")
+    await run(fake, app, OWNER, "digest off")
     assert store.digest("slack", CHANNEL) is False
 
 
 async def test_quiet_hours_and_the_digest_time_are_set_from_slack(
     fake: FakeSlack, app: SlackApp, store: SubscriptionStore, hours: RouteStore
 ) -> None:
-    refused = await run(app, READER, "quiet 22:00-07:00 Europe/Paris")
+    refused = await run(fake, app, READER, "quiet 22:00-07:00 Europe/Paris")
     assert refused["response_type"] == "ephemeral"
     assert "needs a workspace admin or owner" in refused["text"]
     assert hours.schedule("slack", CHANNEL) == Schedule()
 
-    quiet = await run(app, ADMIN, "quiet 22:00 - 07:00 Europe/Paris")
-    digest = await run(app, OWNER, "digest on 09:30 Asia/Kolkata")
-    await run(app, ADMIN, "add India Russia")
-    listed = await run(app, READER, "list")
+    quiet = await run(fake, app, ADMIN, "quiet 22:00 - 07:00 Europe/Paris")
+    digest = await run(fake, app, OWNER, "digest on 09:30 Asia/Kolkata")
+    await run(fake, app, ADMIN, "add India Russia")
+    listed = await run(fake, app, READER, "list")
 
     assert quiet["response_type"] == "in_channel"
     assert quiet["text"].startswith("Quiet hours 22:00–07:00 Europe/Paris: alerts")
@@ -432,7 +469,7 @@ async def test_quiet_hours_and_the_digest_time_are_set_from_slack(
     assert store.digest("slack", CHANNEL) is True
     assert "daily digest on, at 09:30 Asia/Kolkata; quiet hours 22:00–07:00" in listed["text"]
 
-    lifted = await run(app, ADMIN, "quiet off")
+    lifted = await run(fake, app, ADMIN, "quiet off")
     assert lifted["text"].startswith("Quiet hours off")
     assert hours.schedule("slack", CHANNEL).quiet is None
 
@@ -448,15 +485,26 @@ async def test_a_forged_request_changes_nothing(app: SlackApp, store: Subscripti
 
 
 async def test_a_broken_store_gets_a_private_apology_not_a_slack_error(
-    app: SlackApp, store: SubscriptionStore, caplog: pytest.LogCaptureFixture
+    fake: FakeSlack, app: SlackApp, store: SubscriptionStore, caplog: pytest.LogCaptureFixture
 ) -> None:
     store._conn.close()  # the database went away under the running bot
 
-    body = await run(app, READER, "list")
+    body = await run(fake, app, READER, "list")
 
     assert body["response_type"] == "ephemeral"
     assert "went wrong on our side" in body["text"]
     assert "Slack: /watch list in C0ALERTS failed" in caplog.text
+
+
+async def test_an_answer_that_cannot_be_delivered_is_logged(
+    app: SlackApp, store: SubscriptionStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Nothing listens at the default response_url: the command is done, its answer is lost.
+    status, ack = await slash(app, ADMIN, "add India Russia")
+
+    assert (status, ack) == (200, SHOWN_IN_CHANNEL)
+    assert pairs(store) == [INDIA_RUSSIA]
+    assert "Slack: the answer to /watch add was not delivered" in caplog.text
 
 
 async def test_watch_works_over_socket_mode_too(
@@ -470,13 +518,53 @@ async def test_watch_works_over_socket_mode_too(
     slack = SlackApp(settings, SlackSecrets(bot_token=BOT_TOKEN, app_token=APP_TOKEN))
     slack.serve_watch(store, FakeCountries(), history, hours, clock)
     await slack.start()
+    command = payload(ADMIN, "add India Russia", response_url=fake.response_url("socket"))
     try:
-        ack = await fake.send_envelope("slash_commands", payload(ADMIN, "add India Russia"))
+        ack = await fake.send_envelope("slash_commands", command)
+        answer = await fake.wait_for_response("socket")
     finally:
         await slack.close()
 
-    assert ack["payload"]["response_type"] == "in_channel"
-    assert "now watches India–Russia" in ack["payload"]["text"]
+    assert ack["payload"] == SHOWN_IN_CHANNEL
+    assert answer["response_type"] == "in_channel"
+    assert "now watches India–Russia" in answer["text"]
+    assert pairs(store) == [INDIA_RUSSIA]
+
+
+async def test_a_slow_slack_gets_its_acknowledgement_before_the_caller_is_looked_up(
+    fake: FakeSlack,
+    store: SubscriptionStore,
+    history: FakeHistory,
+    hours: RouteStore,
+    clock: FixedClock,
+) -> None:
+    # As in production: the HTTP answer goes back as soon as the command is acknowledged.
+    settings = SlackSettings(mode="http", api_base=fake.api_base, port=0)
+    slack = SlackApp(
+        settings, SlackSecrets(bot_token=BOT_TOKEN, signing_secret=SIGNING_SECRET), host="127.0.0.1"
+    )
+    slack.serve_watch(store, FakeCountries(), history, hours, clock)
+    await slack.start()
+    fake.hold("users.info")
+    try:
+        request = asyncio.create_task(
+            slash(slack, ADMIN, "add India Russia", response_url=fake.response_url("slow"))
+        )
+        await fake.wait_for_call("users.info")  # asked, and not answered yet
+        # Slack wants the acknowledgement within 3 seconds, whatever users.info takes.
+        done, _ = await asyncio.wait({request}, timeout=10)
+        assert request in done, "the acknowledgement waited for users.info"
+        assert request.result() == (200, SHOWN_IN_CHANNEL)
+        assert fake.responses == [] and pairs(store) == []
+
+        fake.release("users.info")
+        answer = await fake.wait_for_response("slow")
+    finally:
+        fake.release("users.info")
+        await slack.close()
+
+    assert answer["response_type"] == "in_channel"
+    assert "now watches India–Russia" in answer["text"]
     assert pairs(store) == [INDIA_RUSSIA]
 
 

@@ -1,9 +1,13 @@
-"""The ``/watch`` slash command in Slack: parse, check permission, run, reply.
+"""The ``/watch`` slash command in Slack: acknowledge, check permission, run, reply.
 
 The command logic lives in ``bot.commands`` and is shared with Discord; this layer only
 works out who may change the channel's subscriptions, hands the command line to
 ``bot.commands.dispatch`` and turns its reply into a Slack response (ephemeral when only
 the caller is concerned, in the channel when the channel's subscriptions changed).
+
+Slack gives a command three seconds to be acknowledged, and asking it who the caller is
+(``users.info``) may take longer on a bad day: so the command is acknowledged at once,
+with nothing to show, and the answer follows through the command's ``response_url``.
 """
 
 from __future__ import annotations
@@ -13,9 +17,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.context.respond.async_respond import AsyncRespond
 
 from bot.commands import Caller, ChannelHours, Context, PairHistory, Reply, dispatch
 from bot.slack.permissions import NEEDS, SlackPermissions
@@ -41,7 +47,7 @@ class WatchCommand:
     clock: Clock
     permissions: SlackPermissions
 
-    async def respond(
+    async def answer(
         self, command: Mapping[str, Any], *, bot_user_id: str | None = None
     ) -> dict[str, Any]:
         """The Slack response to one slash-command payload.
@@ -51,8 +57,7 @@ class WatchCommand:
         text = str(command.get("text") or "")
         user = str(command.get("user_id") or "")
         channel = str(command.get("channel_id") or "")
-        words = text.split()
-        sub = words[0].lower() if words else ""
+        sub = subcommand(text)
         try:
             may = sub in CHANGES and await self.permissions.can_manage(user)
             context = Context(
@@ -77,6 +82,12 @@ class WatchCommand:
         if sub == "add" and not reply.ephemeral:
             response["text"] += "\n" + invite_hint(bot_user_id)
         return response
+
+
+def subcommand(text: str) -> str:
+    """The subcommand a ``/watch`` line starts with, lower case; empty for none."""
+    words = text.split()
+    return words[0].lower() if words else ""
 
 
 def invite_hint(bot_user_id: str | None) -> str:
@@ -105,8 +116,27 @@ def escape(text: str) -> str:
 def register_watch_command(bolt: AsyncApp, watch: WatchCommand, *, name: str = "/watch") -> None:
     """Answer the ``/watch`` slash command on ``bolt`` with ``watch``."""
 
-    async def on_watch(ack: AsyncAck, command: dict[str, Any], context: AsyncBoltContext) -> None:
-        response = await watch.respond(command, bot_user_id=context.bot_user_id)
-        await ack(**response)
+    async def on_watch(
+        ack: AsyncAck, respond: AsyncRespond, command: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
+        sub = subcommand(str(command.get("text") or ""))
+        if sub in CHANGES:
+            # Acknowledged in the channel, Slack shows the command itself there, as it did
+            # when the answer came at once: the channel sees who changed what.
+            await ack(response_type="in_channel")
+        else:
+            await ack()
+        response = await watch.answer(command, bot_user_id=context.bot_user_id)
+        sub = sub[:20] or "help"
+        try:
+            sent = await respond(**response)
+        except (aiohttp.ClientError, TimeoutError, ValueError) as e:
+            # ValueError: a payload without a response_url, which Slack always sends.
+            log.warning("Slack: the answer to /watch %s was not delivered: %r", sub, e)
+            return
+        if sent.status_code != 200:
+            log.warning(
+                "Slack: the answer to /watch %s was refused: HTTP %s", sub, sent.status_code
+            )
 
     bolt.command(name)(on_watch)
