@@ -18,6 +18,7 @@ import os
 from collections.abc import AsyncIterator, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC
 
 from bot.config import Config
 from bot.discord.client import DiscordBot, sign_in, token_from_env
@@ -30,7 +31,7 @@ from bot.render.slack import render_slack
 from bot.router import Notifier, PayloadNotifier, Router, RouteStore
 from bot.routing import Channel
 from bot.slack.app import SlackApp, SlackSecrets, make_delivery
-from bot.subscriptions import SubscriptionStore, config_subscriptions
+from bot.subscriptions import Resumed, SubscriptionStore, config_subscriptions
 from watchers.countries import CountryTable
 from watchers.model import Change, Pair
 from watchers.ports import Clock
@@ -81,6 +82,8 @@ async def open_chat(
     subscriptions = SubscriptionStore(store.connection)
     subscriptions.ensure_schema()
     subscriptions.load_config(config_subscriptions(config.subscriptions), now=clock.now())
+    for resumed in subscriptions.resume_config_pauses():
+        _log_resumed(resumed)
     routes = RouteStore(store.connection)
     history = StorePairHistory(store, routes, countries)
     deps = CommandDeps(
@@ -98,10 +101,12 @@ async def open_chat(
 
         def on_gone(channel: Channel, reason: str) -> None:
             # pause_channel returns 0 when the channel was paused already: report once
-            if subscriptions.pause_channel(channel.platform, channel.channel, reason):
+            if subscriptions.pause_channel(
+                channel.platform, channel.channel, reason, now=clock.now()
+            ):
                 log.warning(
                     "%s channel %s paused: %s (once that is fixed, /watch add of one of its "
-                    "pairs resumes it)",
+                    "pairs resumes it; pairs from the config resume at the next start)",
                     channel.platform,
                     channel.channel,
                     reason,
@@ -116,6 +121,20 @@ async def open_chat(
             on_gone=on_gone,
         )
         yield Chat(router, subscriptions, countries)
+
+
+def _log_resumed(resumed: Resumed) -> None:
+    since = "an earlier run"
+    if resumed.paused_since is not None:
+        since = resumed.paused_since.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    log.info(
+        "%s channel %s resumed after restart; paused since %s because %s (%s from the config)",
+        resumed.platform,
+        resumed.channel,
+        since,
+        resumed.reason,
+        ", ".join(resumed.pairs),
+    )
 
 
 async def _open_discord(

@@ -7,7 +7,10 @@ to us). Per channel there is one more setting: a daily digest instead of immedia
 
 Subscriptions from the config file are written here at start and on every config reload
 (``load_config``); chat commands may not remove or change them, only mute them for a
-while. Chat subscriptions are kept across restarts.
+while. Chat subscriptions are kept across restarts. A paused channel is resumed by
+``/watch add`` of one of its pairs; config subscriptions, which a webhook-only channel
+cannot ``/watch add``, are also resumed at each start (``resume_config_pauses``), so the
+operator who fixed the channel only restarts the bot.
 
 Every table name starts with ``sub_`` so this module can share one database with the
 history store.
@@ -26,7 +29,7 @@ from bot.routing import Channel
 from watchers.errors import StoreError
 from watchers.model import Level
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SCHEMA_V1 = """
 CREATE TABLE IF NOT EXISTS sub_subscriptions (
@@ -49,6 +52,8 @@ CREATE TABLE IF NOT EXISTS sub_channels (
     PRIMARY KEY (platform, channel)
 );
 """
+# Version 2: when a subscription was paused, for the line that says it was resumed.
+_SCHEMA_V2 = "ALTER TABLE sub_subscriptions ADD COLUMN paused_at TEXT"
 
 
 class Origin(StrEnum):
@@ -72,6 +77,7 @@ class Subscription:
     digest: bool
     created_at: datetime
     created_by: str | None = None
+    paused_at: datetime | None = None
 
     def muted(self, now: datetime) -> bool:
         """True while the mute deadline lies ahead of ``now``."""
@@ -92,6 +98,18 @@ class Subscription:
             paused=self.paused_reason,
             digest=self.digest,
         )
+
+
+@dataclass(frozen=True)
+class Resumed:
+    """A channel whose config subscriptions were resumed: since when and why it was paused."""
+
+    platform: str
+    channel: str
+    pairs: tuple[str, ...]
+    paused_since: datetime | None
+    """None for a pause recorded before its time was kept."""
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -125,14 +143,14 @@ def _from_iso(value: str | None) -> datetime | None:
 
 _SELECT = """
 SELECT s.platform, s.channel, s.pair_key, s.source, s.min_level, s.muted_until,
-       s.paused_reason, COALESCE(c.digest, 0), s.created_at, s.created_by
+       s.paused_reason, COALESCE(c.digest, 0), s.created_at, s.created_by, s.paused_at
 FROM sub_subscriptions AS s
 LEFT JOIN sub_channels AS c ON c.platform = s.platform AND c.channel = s.channel
 """
 
 
 def _row(row: tuple[object, ...]) -> Subscription:
-    platform, channel, pair_key, source, level, muted, paused, digest, created, by = row
+    platform, channel, pair_key, source, level, muted, paused, digest, created, by, since = row
     created_at = _from_iso(str(created))
     assert created_at is not None
     return Subscription(
@@ -146,6 +164,7 @@ def _row(row: tuple[object, ...]) -> Subscription:
         digest=bool(digest),
         created_at=created_at,
         created_by=None if by is None else str(by),
+        paused_at=_from_iso(None if since is None else str(since)),
     )
 
 
@@ -174,6 +193,9 @@ class SubscriptionStore:
                         if statement.strip():
                             self._conn.execute(statement)
                     self._conn.execute("INSERT INTO sub_schema (version) VALUES (1)")
+                if version < 2:
+                    self._conn.execute(_SCHEMA_V2)
+                    self._conn.execute("INSERT INTO sub_schema (version) VALUES (2)")
         except sqlite3.Error as e:
             raise StoreError(f"cannot prepare the subscription tables: {e}") from e
 
@@ -243,7 +265,7 @@ class SubscriptionStore:
                    (platform, channel, pair_key, source, min_level, created_at, created_by)
                    VALUES (?, ?, ?, 'chat', ?, ?, ?)
                    ON CONFLICT (platform, channel, pair_key)
-                   DO UPDATE SET paused_reason = NULL""",
+                   DO UPDATE SET paused_reason = NULL, paused_at = NULL""",
                 (platform, channel, pair_key, min_level.value, _iso(now), created_by),
             )
         found = self.get(platform, channel, pair_key)
@@ -280,16 +302,16 @@ class SubscriptionStore:
             )
         return cur.rowcount > 0
 
-    def pause_channel(self, platform: str, channel: str, reason: str) -> int:
+    def pause_channel(self, platform: str, channel: str, reason: str, *, now: datetime) -> int:
         """Pause every subscription of a channel delivery cannot reach; returns how many.
 
         Zero means the channel was paused already: report the problem only when it is not.
         """
         with self._conn:
             cur = self._conn.execute(
-                """UPDATE sub_subscriptions SET paused_reason = ?
+                """UPDATE sub_subscriptions SET paused_reason = ?, paused_at = ?
                    WHERE platform = ? AND channel = ? AND paused_reason IS NULL""",
-                (reason, platform, channel),
+                (reason, _iso(now), platform, channel),
             )
         return cur.rowcount
 
@@ -297,11 +319,45 @@ class SubscriptionStore:
         """Lift the pause from every subscription of a channel; returns how many."""
         with self._conn:
             cur = self._conn.execute(
-                """UPDATE sub_subscriptions SET paused_reason = NULL
+                """UPDATE sub_subscriptions SET paused_reason = NULL, paused_at = NULL
                    WHERE platform = ? AND channel = ? AND paused_reason IS NOT NULL""",
                 (platform, channel),
             )
         return cur.rowcount
+
+    def resume_config_pauses(self) -> list[Resumed]:
+        """Lift the pause from every config subscription; per channel, what was resumed.
+
+        Delivery pauses a channel it cannot reach; the operator who then fixes the bot's
+        permissions (or a webhook, which has no bot to run ``/watch add``) restarts it.
+        Chat subscriptions stay paused until ``/watch add``: someone in the channel decides.
+        """
+        paused = [
+            s for s in self.all() if s.source is Origin.CONFIG and s.paused_reason is not None
+        ]
+        channels: dict[tuple[str, str], list[Subscription]] = {}
+        for sub in paused:
+            channels.setdefault((sub.platform, sub.channel), []).append(sub)
+        resumed = []
+        with self._conn:
+            for (platform, channel), subs in channels.items():
+                self._conn.execute(
+                    """UPDATE sub_subscriptions SET paused_reason = NULL, paused_at = NULL
+                       WHERE platform = ? AND channel = ? AND source = 'config'""",
+                    (platform, channel),
+                )
+                # The first pause is the one that stopped the channel; later ones followed it.
+                first = min(subs, key=lambda s: s.paused_at or datetime.min.replace(tzinfo=UTC))
+                resumed.append(
+                    Resumed(
+                        platform,
+                        channel,
+                        tuple(s.pair_key for s in subs),
+                        first.paused_at,
+                        str(first.paused_reason),
+                    )
+                )
+        return resumed
 
     def set_digest(self, platform: str, channel: str, on: bool) -> None:
         """Switch the channel's daily digest on or off."""

@@ -206,6 +206,42 @@ async def test_an_alert_waits_while_discord_is_down_and_a_later_poll_sends_it(
     assert "special and privileged strategic partnership" in embed_text(delivered)
 
 
+async def test_a_config_channel_paused_for_missing_permissions_resumes_at_the_next_start(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    discord_api: FakeDiscord,
+    sample_feeds: tuple[SampleFeeds, str],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    feeds, base = sample_feeds
+    monkeypatch.setenv("DISCORD_TOKEN", discord_api.token)
+    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
+    config = write_config(tmp_path, base, discord_api.api_base, "http://127.0.0.1:9/api/")
+    messages = f"/channels/{DISCORD_CHANNEL}/messages"
+
+    (first, _), (second, _) = STAGES
+    feeds.stage = first
+    discord_api.fail("POST", messages, 403, times=None)  # the bot may not post there
+    with time_machine.travel(datetime(2026, 1, 5, 9, 0, tzinfo=UTC), tick=True):
+        assert await run_cli("--config", str(config), "poll", "--once") == 0
+    assert f"discord channel {DISCORD_CHANNEL} paused" in capsys.readouterr().err
+
+    discord_api.failures.clear()  # the operator gave the bot its permissions back
+    feeds.stage = second
+    with time_machine.travel(datetime(2026, 1, 5, 11, 0, tzinfo=UTC), tick=True):
+        assert await run_cli("-v", "--config", str(config), "poll", "--once") == 0
+
+    err = capsys.readouterr().err
+    assert err.count("resumed after restart") == 1
+    assert (
+        f"discord channel {DISCORD_CHANNEL} resumed after restart; paused since "
+        f"2026-01-05 09:00 UTC because channel '{DISCORD_CHANNEL}': Missing Permissions "
+        "(HTTP 403, Discord code 50013) (IND-RUS from the config)"
+    ) in err
+    (delivered,) = discord_api.messages[DISCORD_CHANNEL].values()
+    assert "particularly privileged strategic partnership" in embed_text(delivered)
+
+
 async def test_a_refused_discord_token_is_a_clear_config_problem(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,

@@ -446,7 +446,7 @@ def test_a_channel_has_a_pair_limit(
 
 def test_adding_a_paused_pair_resumes_it(ctx: Context, store: SubscriptionStore) -> None:
     commands.add(ctx, "India", "Russia")
-    store.pause_channel("discord", "555", "missing permissions")
+    store.pause_channel("discord", "555", "missing permissions", now=ctx.clock.now())
     reply = commands.add(ctx, "India", "Russia")
     assert "watches again India–Russia" in reply.text
     assert store.channels_for("IND-RUS")[0].paused is False
@@ -459,7 +459,7 @@ def test_adding_one_paused_pair_resumes_the_whole_channel(
     # brings the channel back, not one add per pair.
     commands.add(ctx, "India", "Russia")
     commands.add(ctx, "China", "Russia")
-    store.pause_channel("discord", "555", "missing permissions")
+    store.pause_channel("discord", "555", "missing permissions", now=ctx.clock.now())
     reply = commands.add(ctx, "India", "Russia")
     assert "watches again India–Russia and 1 other paused pair" in reply.text
     assert [s.paused for s in store.for_channel("discord", "555")] == [False, False]

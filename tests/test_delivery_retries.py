@@ -87,7 +87,9 @@ class World:
         )
 
     def _pause(self, channel: Channel, reason: str) -> None:
-        if self.subscriptions.pause_channel(channel.platform, channel.channel, reason):
+        if self.subscriptions.pause_channel(
+            channel.platform, channel.channel, reason, now=self.clock.now()
+        ):
             log.warning("paused %s: %s", channel.key, reason)
 
     def subscribe(self, platform: str, channel: str) -> None:

@@ -113,7 +113,9 @@ def router(
     history: Store, subscriptions: SubscriptionStore, notifier: DiscordNotifier, clock: FixedClock
 ) -> Router:
     def pause(channel: Channel, reason: str) -> None:
-        if subscriptions.pause_channel(channel.platform, channel.channel, reason):
+        if subscriptions.pause_channel(
+            channel.platform, channel.channel, reason, now=clock.now()
+        ):
             log.warning("paused %s: %s", channel.key, reason)
 
     return Router(

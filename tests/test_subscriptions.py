@@ -10,7 +10,13 @@ from pathlib import Path
 import pytest
 
 from bot.config import SubscriptionSpec
-from bot.subscriptions import ConfigSubscription, Origin, SubscriptionStore, config_subscriptions
+from bot.subscriptions import (
+    ConfigSubscription,
+    Origin,
+    Resumed,
+    SubscriptionStore,
+    config_subscriptions,
+)
 from watchers.errors import StoreError
 from watchers.model import Country, Level, Pair
 
@@ -76,7 +82,7 @@ def test_routing_lists_every_unpaused_channel_of_a_pair(store: SubscriptionStore
     store.add("slack", "C9", "IND-RUS", now=NOW)
     store.add("discord", "2", "IND-RUS", now=NOW)
     store.add("discord", "3", "USA-VNM", now=NOW)
-    store.pause_channel("discord", "2", "channel deleted")
+    store.pause_channel("discord", "2", "channel deleted", now=NOW)
 
     routed = store.channels_for("IND-RUS")
     assert [(s.platform, s.channel) for s in routed] == [("discord", "1"), ("slack", "C9")]
@@ -110,8 +116,8 @@ def test_naive_times_are_refused(store: SubscriptionStore) -> None:
 def test_pause_and_resume_a_channel(store: SubscriptionStore) -> None:
     store.add("discord", "1", "IND-RUS", now=NOW)
     store.add("discord", "1", "USA-VNM", now=NOW)
-    assert store.pause_channel("discord", "1", "missing permissions") == 2
-    assert store.pause_channel("discord", "1", "missing permissions") == 0
+    assert store.pause_channel("discord", "1", "missing permissions", now=NOW) == 2
+    assert store.pause_channel("discord", "1", "missing permissions", now=NOW) == 0
     assert store.channels_for("IND-RUS") == []
     assert store.resume_channel("discord", "1") == 2
     assert [s.channel for s in store.channels_for("IND-RUS")] == ["1"]
@@ -119,7 +125,7 @@ def test_pause_and_resume_a_channel(store: SubscriptionStore) -> None:
 
 def test_adding_a_paused_subscription_resumes_it(store: SubscriptionStore) -> None:
     store.add("discord", "1", "IND-RUS", now=NOW)
-    store.pause_channel("discord", "1", "gone")
+    store.pause_channel("discord", "1", "gone", now=NOW)
     sub = store.add("discord", "1", "IND-RUS", now=NOW + timedelta(days=1))
     assert sub.paused_reason is None
     assert sub.created_at == NOW
@@ -192,7 +198,7 @@ def test_route_channels_give_the_router_every_setting(store: SubscriptionStore) 
     store.set_level("discord", "1", "IND-RUS", Level.OFFICIAL)
     store.mute("discord", "1", "IND-RUS", NOW + timedelta(hours=1))
     store.set_digest("discord", "1", True)
-    store.pause_channel("slack", "C1", "channel_not_found")
+    store.pause_channel("slack", "C1", "channel_not_found", now=NOW)
 
     discord_channel, slack_channel = store.route_channels("IND-RUS")
     assert (discord_channel.platform, discord_channel.channel) == ("discord", "1")
@@ -201,3 +207,45 @@ def test_route_channels_give_the_router_every_setting(store: SubscriptionStore) 
     assert discord_channel.digest is True
     assert discord_channel.paused is None
     assert slack_channel.paused == "channel_not_found"
+
+
+def test_a_start_resumes_paused_config_subscriptions_not_chat_ones(
+    store: SubscriptionStore,
+) -> None:
+    store.load_config(
+        [
+            ConfigSubscription("discord", "1", "IND-RUS"),
+            ConfigSubscription("discord", "1", "USA-VNM"),
+            ConfigSubscription("slack", "C1", "IND-RUS"),
+        ],
+        now=NOW,
+    )
+    store.add("discord", "1", "CHN-RUS", now=NOW)
+    store.add("discord", "2", "CHN-RUS", now=NOW)
+    store.pause_channel("discord", "1", "Missing Permissions", now=NOW)
+    store.pause_channel("discord", "2", "Unknown Channel", now=NOW + timedelta(hours=1))
+
+    (resumed,) = store.resume_config_pauses()
+
+    assert resumed == Resumed("discord", "1", ("IND-RUS", "USA-VNM"), NOW, "Missing Permissions")
+    paused = {(s.channel, s.pair_key): s.paused_reason for s in store.all() if s.paused}
+    # Chat subscriptions wait for someone in the channel to /watch add again.
+    assert paused == {("1", "CHN-RUS"): "Missing Permissions", ("2", "CHN-RUS"): "Unknown Channel"}
+    assert [s.channel for s in store.channels_for("IND-RUS")] == ["1", "C1"]
+    assert store.resume_config_pauses() == []
+
+
+def test_a_pause_from_before_its_time_was_kept_is_resumed_too(conn: sqlite3.Connection) -> None:
+    store = SubscriptionStore(conn)
+    store.ensure_schema()
+    store.load_config([ConfigSubscription("discord", "1", "IND-RUS")], now=NOW)
+    store.pause_channel("discord", "1", "Missing Permissions", now=NOW)
+    # Back to version 1, which kept the reason of a pause but not its time.
+    conn.execute("ALTER TABLE sub_subscriptions DROP COLUMN paused_at")
+    conn.execute("DELETE FROM sub_schema WHERE version = 2")
+
+    store.ensure_schema()
+
+    assert store.get("discord", "1", "IND-RUS").paused_reason == "Missing Permissions"  # type: ignore[union-attr]
+    (resumed,) = store.resume_config_pauses()
+    assert (resumed.paused_since, resumed.reason) == (None, "Missing Permissions")
