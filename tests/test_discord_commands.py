@@ -9,6 +9,7 @@ the interaction callback body.
 from __future__ import annotations
 
 import asyncio
+import gc
 import io
 import itertools
 import logging
@@ -438,6 +439,38 @@ async def test_a_long_reply_continues_in_followups(
     assert len(texts) >= 2
     assert sum(t.count("•") for t in texts) == len(keys) == 21
     assert all(r.body["flags"] & EPHEMERAL for r in followups)
+
+
+async def test_a_broken_store_gets_a_private_apology(
+    bot: DiscordBot, fake: FakeDiscord, conn: sqlite3.Connection, caplog: pytest.LogCaptureFixture
+) -> None:
+    conn.close()  # the database went away under the running bot
+
+    body = await run(bot, fake, "list")
+
+    assert body["data"]["content"] == "Something went wrong on our side; it has been logged."
+    assert body["data"]["flags"] & EPHEMERAL
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert errors == ["/watch list failed"]
+
+
+async def test_a_failed_command_is_logged_once(
+    bot: DiscordBot, fake: FakeDiscord, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The interaction expired before the answer: the reply fails, and so does the apology.
+    callback = r"/interactions/\d+/[^/]+/callback"
+    fake.fail("POST", callback, 404, times=None, message="Unknown interaction", code=10062)
+    payload = interaction_payload("list", [], permissions=VIEW_AND_SEND, roles=[], kind=2)
+
+    bot.client._connection.parse_interaction_create(payload)  # type: ignore[arg-type]
+    await fake.wait_for("POST", callback, count=2)  # the answer, then the apology
+    while any(t.get_name() == "CommandTree-invoker" for t in asyncio.all_tasks()):
+        await asyncio.sleep(0.01)
+    gc.collect()  # a task's exception nobody retrieved is logged when the task goes
+
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 1, errors
+    assert errors == ["/watch list failed"]
 
 
 async def test_sync_to_a_guild_registers_the_group(bot: DiscordBot, fake: FakeDiscord) -> None:

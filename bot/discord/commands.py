@@ -12,6 +12,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import aiohttp
 import discord
 from discord import app_commands
 
@@ -180,11 +181,19 @@ class WatchCommands(app_commands.Group):
     async def on_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
-        log.error("/watch failed", exc_info=error)
-        if not interaction.response.is_done():
+        name = interaction.command.qualified_name if interaction.command else self.name
+        log.error("/%s failed", name, exc_info=error)
+        if interaction.response.is_done():
+            return
+        try:
             await interaction.response.send_message(
                 "Something went wrong on our side; it has been logged.", ephemeral=True
             )
+        except (discord.HTTPException, aiohttp.ClientError, OSError) as e:
+            # Most often the interaction expired while the command ran, which is why the
+            # reply failed in the first place: the error is logged above, once. Raised from
+            # here, the command tree's task would log it again.
+            log.debug("/%s: the apology was not delivered either: %s", name, e)
 
     @app_commands.command(name="add", description="Watch a country pair in this channel")
     @app_commands.describe(first=_FIRST, second=_SECOND)
