@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from watchers.extraction.canonical import canonical
@@ -259,8 +259,3 @@ def alert_from_change(change: Change, *, quote_limit: int = QUOTE_LIMIT) -> Aler
         after_tier=change.after_tier,
         revision=change.revision,
     )
-
-
-def with_sources(alert: Alert, sources: tuple[Source, ...], level: Level) -> Alert:
-    """The same alert, updated with later sources and the level they bring."""
-    return replace(alert, sources=sources, level=level, revision=alert.revision + 1)

@@ -23,13 +23,3 @@ def parse_duration(text: str) -> float:
         raise ValueError(f"{text!r} is not a duration like 90s, 15m, 2h, 3d or 1w")
     return total
 
-
-def format_duration(seconds: float) -> str:
-    """The shortest exact way to write a duration, e.g. ``1h30m``."""
-    remaining = int(seconds)
-    parts = []
-    for unit, size in sorted(_UNITS.items(), key=lambda u: -u[1]):
-        if remaining >= size:
-            count, remaining = divmod(remaining, size)
-            parts.append(f"{count}{unit}")
-    return "".join(parts) or "0s"

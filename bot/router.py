@@ -369,7 +369,7 @@ class Notifier(Protocol):
         ...
 
     async def update(self, channel: str, message_ref: str, alert: Alert) -> str | None:
-        """Show an alert's later state: edit the message, or reply in its thread.
+        """Show an alert's later state by editing its message.
 
         Returns the reference of a message posted in place of one that was deleted, so the
         next update edits that one; else None.

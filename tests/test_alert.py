@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
 
-from bot.alert import Quote, alert_from_change, find_phrase, quote_around, with_sources
+from bot.alert import Quote, alert_from_change, find_phrase, quote_around
 from bot.render import escape
 from bot.render.fit import fit, join_within
 from watchers.diff import word_diff
@@ -128,9 +129,11 @@ def test_speaker_outside_the_pair_is_shown_by_code() -> None:
 
 
 def test_later_sources_update_the_alert() -> None:
-    alert = alert_from_change(change())
+    first = change()
+    alert = alert_from_change(first)
     official = Source("mfa", "https://gov.example.org/s", "Statement", T0, official=True)
-    updated = with_sources(alert, (*alert.sources, official), Level.OFFICIAL)
+    later = replace(first, sources=(*first.sources, official), level=Level.OFFICIAL, revision=1)
+    updated = alert_from_change(later)
     assert updated.revision == 1 and updated.level is Level.OFFICIAL
     assert updated.alert_id == alert.alert_id
     assert updated.primary_source() == official

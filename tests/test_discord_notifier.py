@@ -1,20 +1,21 @@
-"""The Discord notifier: webhook or bot per channel, edit or reply, digests, failures."""
+"""The Discord notifier: webhook or bot per channel, edits, digests, failures."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
 from discord.http import Route
 
-from bot.alert import Alert, alert_from_change, with_sources
+from bot.alert import Alert, alert_from_change
 from bot.discord.delivery import (
     DEFAULT_API_BASE,
     DiscordDelivery,
     DiscordWebhookDelivery,
 )
-from bot.discord.notifier import DiscordNotifier, UpdateBy
+from bot.discord.notifier import DiscordNotifier
 from bot.pacing import ChannelPacer
 from bot.render.digest import Digest
 from tests.fake_discord import FakeDiscord
@@ -28,19 +29,21 @@ WEBHOOK_URL = f"https://discord.com/api/webhooks/{WEBHOOK_ID}/{'w' * 68}"
 
 
 def usa_vietnam() -> Alert:
+    return alert_from_change(upgrade())
+
+
+def upgrade() -> Change:
     before, after = "comprehensive partnership", "comprehensive strategic partnership"
-    return alert_from_change(
-        Change(
-            pair=Pair.of(Country("USA", "United States"), Country("VNM", "Vietnam")),
-            kind=ChangeKind.UPGRADE,
-            before=before,
-            after=after,
-            diff=tuple(word_diff(before, after)),
-            quote="The two countries raised ties to a comprehensive strategic partnership.",
-            sources=(Source("Desk", "https://news.example.org/1", "Hanoi visit", None),),
-            detected_at=datetime(2023, 9, 10, 12, 0, tzinfo=UTC),
-            change_id="usa-vnm-1",
-        )
+    return Change(
+        pair=Pair.of(Country("USA", "United States"), Country("VNM", "Vietnam")),
+        kind=ChangeKind.UPGRADE,
+        before=before,
+        after=after,
+        diff=tuple(word_diff(before, after)),
+        quote="The two countries raised ties to a comprehensive strategic partnership.",
+        sources=(Source("Desk", "https://news.example.org/1", "Hanoi visit", None),),
+        detected_at=datetime(2023, 9, 10, 12, 0, tzinfo=UTC),
+        change_id="usa-vnm-1",
     )
 
 
@@ -80,26 +83,16 @@ async def test_webhook_channels_use_their_webhook_and_others_the_bot(
 
 
 async def test_update_edits_the_posted_alert(fake: FakeDiscord, notifier: DiscordNotifier) -> None:
-    alert = usa_vietnam()
-    first = await notifier.post(CHANNEL, alert)
+    change = upgrade()
+    first = await notifier.post(CHANNEL, alert_from_change(change))
     assert first is not None
-    more = (*alert.sources, Source("Wire", "https://wire.example.org/2", "Upgrade", None))
-    await notifier.update(CHANNEL, first, with_sources(alert, more, Level.MULTI_SOURCE))
+    more = (*change.sources, Source("Wire", "https://wire.example.org/2", "Upgrade", None))
+    later = replace(change, sources=more, level=Level.MULTI_SOURCE, revision=1)
+    await notifier.update(CHANNEL, first, alert_from_change(later))
 
     assert list(fake.messages[CHANNEL]) == [first]
     fields = fake.messages[CHANNEL][first]["embeds"][0]["fields"]
     assert any(f["name"] == "Sources (2)" for f in fields)
-
-
-async def test_update_by_reply_answers_the_alert(fake: FakeDiscord, bot: DiscordDelivery) -> None:
-    notifier = DiscordNotifier(bot=bot, update_by=UpdateBy.REPLY)
-    alert = usa_vietnam()
-    first = await notifier.post(CHANNEL, alert)
-    await notifier.update(CHANNEL, first, with_sources(alert, alert.sources, Level.OFFICIAL))
-
-    (original, answer) = fake.messages[CHANNEL].values()
-    assert original["id"] == first
-    assert answer["message_reference"]["message_id"] == first
 
 
 async def test_update_of_a_deleted_message_posts_anew(

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
-from bot.alert import alert_from_change, with_sources
+from bot.alert import alert_from_change
 from bot.config import SlackSettings
 from bot.pacing import ChannelPacer
 from bot.render.slack import render_slack
@@ -108,11 +109,12 @@ async def test_the_india_russia_rewording_arrives_as_block_kit(
 async def test_later_sources_edit_the_posted_alert_in_place(
     fake: FakeSlack, delivery: SlackDelivery
 ) -> None:
-    first = alert_from_change(rewording(f"The two sides praised their {AFTER}."))
-    ts = await delivery.post(CHANNEL, render_slack(first))
+    change = rewording(f"The two sides praised their {AFTER}.")
+    ts = await delivery.post(CHANNEL, render_slack(alert_from_change(change)))
 
-    later = with_sources(first, (source("wire"), source("kremlin", official=True)), Level.OFFICIAL)
-    await delivery.update(CHANNEL, ts, render_slack(later))
+    sources = (source("wire"), source("kremlin", official=True))
+    later = replace(change, sources=sources, level=Level.OFFICIAL, revision=1)
+    await delivery.update(CHANNEL, ts, render_slack(alert_from_change(later)))
 
     [message] = fake.posted(CHANNEL)
     assert message.edits == 1

@@ -81,20 +81,6 @@ async def test_update_edits_the_posted_message_in_place(
     )
 
 
-async def test_reply_goes_into_the_thread_of_the_alert(
-    fake: FakeSlack, delivery: SlackDelivery
-) -> None:
-    parent = await delivery.post(CHANNEL, PAYLOAD)
-
-    reply_ts = await delivery.reply(CHANNEL, parent, {"text": "Also reported by a second outlet"})
-
-    parent_message, reply = fake.posted(CHANNEL)
-    assert parent_message.thread_ts is None
-    assert reply.thread_ts == parent
-    assert reply.ts == reply_ts != parent
-    assert reply.text == "Also reported by a second outlet"
-
-
 async def test_update_of_a_vanished_message_is_a_temporary_failure(
     delivery: SlackDelivery,
 ) -> None:
@@ -137,23 +123,18 @@ async def test_rate_limited_beyond_the_retries_is_a_temporary_failure(
         ({"archived": True}, "is_archived"),
     ],
 )
-@pytest.mark.parametrize("operation", ["post", "reply"])
 async def test_channels_we_cannot_post_to_fail_permanently(
     fake: FakeSlack,
     delivery: SlackDelivery,
     setup: dict[str, bool],
     code: str,
-    operation: str,
 ) -> None:
     channel = "C0ELSEWHERE"
     if setup:
         fake.add_channel(channel, **setup)
 
     with pytest.raises(DeliveryError) as caught:
-        if operation == "post":
-            await delivery.post(channel, PAYLOAD)
-        else:
-            await delivery.reply(channel, "1700000000.000001", PAYLOAD)
+        await delivery.post(channel, PAYLOAD)
 
     assert caught.value.permanent is True
     assert caught.value.channel == channel

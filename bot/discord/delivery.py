@@ -60,10 +60,6 @@ class DiscordSender(Protocol):
         """Replace the content and embeds of a message we sent."""
         ...
 
-    async def reply(self, channel_id: str, message_id: str, payload: dict[str, Any]) -> str:
-        """Send a message that answers an earlier one; returns its id."""
-        ...
-
     async def close(self) -> None:
         """Release the HTTP session, when this sender owns it."""
         ...
@@ -95,7 +91,7 @@ _TRANSIENT = (
 
 
 class DiscordDelivery:
-    """Posts, edits and replies as the bot, through discord.py's ``HTTPClient``."""
+    """Posts and edits as the bot, through discord.py's ``HTTPClient``."""
 
     def __init__(
         self,
@@ -161,16 +157,6 @@ class DiscordDelivery:
         )
         await self._send(channel_id, route, payload)
 
-    async def reply(self, channel_id: str, message_id: str, payload: dict[str, Any]) -> str:
-        """Answer a posted message (shown as a reply to it); returns the new message id."""
-        reference = {
-            "message_id": message_id,
-            "channel_id": channel_id,
-            # If the original was deleted, still post rather than fail.
-            "fail_if_not_exists": False,
-        }
-        return await self.post(channel_id, {**payload, "message_reference": reference})
-
 
 def webhook_url_from_env(variable: str, environ: Mapping[str, str] | None = None) -> str:
     """The webhook URL held in an environment variable; ConfigError if unset or malformed.
@@ -217,10 +203,7 @@ def webhook_senders(
 
 
 class DiscordWebhookDelivery:
-    """Sends to one channel through its webhook URL: no bot in the server needed.
-
-    Webhooks cannot reply to a message, so :meth:`reply` posts a plain follow-up.
-    """
+    """Sends to one channel through its webhook URL: no bot in the server needed."""
 
     def __init__(
         self,
@@ -238,18 +221,6 @@ class DiscordWebhookDelivery:
         self._webhook: discord.Webhook | None = None
         # discord.py logs webhook URLs, token included, at DEBUG: keep that out of our logs.
         logging.getLogger("discord.webhook.async_").setLevel(logging.INFO)
-
-    @classmethod
-    def from_env(
-        cls,
-        variable: str,
-        environ: Mapping[str, str] | None = None,
-        *,
-        session: aiohttp.ClientSession | None = None,
-        pacer: ChannelPacer | None = None,
-    ) -> DiscordWebhookDelivery:
-        """A webhook sender for the URL in an environment variable named in the config."""
-        return cls(webhook_url_from_env(variable, environ), session=session, pacer=pacer)
 
     def __repr__(self) -> str:
         return "<DiscordWebhookDelivery>"
@@ -312,7 +283,3 @@ class DiscordWebhookDelivery:
             )
 
         await self._guard(channel_id, change)
-
-    async def reply(self, channel_id: str, message_id: str, payload: dict[str, Any]) -> str:
-        """Post the update as a new message (webhooks cannot reference another message)."""
-        return await self.post(channel_id, payload)

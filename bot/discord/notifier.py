@@ -8,7 +8,6 @@ webhook when the config gives it one, else as the bot. Failures come out as
 from __future__ import annotations
 
 from collections.abc import Mapping
-from enum import StrEnum
 
 from bot.alert import Alert
 from bot.discord.delivery import DiscordSender
@@ -16,13 +15,6 @@ from bot.render.digest import Digest, render_digest_discord
 from bot.render.discord import render_discord
 from bot.router import MessageGone
 from watchers.errors import DeliveryError
-
-
-class UpdateBy(StrEnum):
-    """How a later source shows up: the alert is edited in place, or answered."""
-
-    EDIT = "edit"
-    REPLY = "reply"
 
 
 class DiscordNotifier:
@@ -33,11 +25,9 @@ class DiscordNotifier:
         *,
         bot: DiscordSender | None,
         webhooks: Mapping[str, DiscordSender] | None = None,
-        update_by: UpdateBy = UpdateBy.EDIT,
     ) -> None:
         self._bot = bot
         self._webhooks = dict(webhooks or {})
-        self._update_by = update_by
 
     def sender_for(self, channel: str) -> DiscordSender | None:
         """The channel's webhook sender, else the bot's, else None."""
@@ -48,12 +38,9 @@ class DiscordNotifier:
         return await self._sender(channel).post(channel, render_discord(alert))
 
     async def update(self, channel: str, message_ref: str, alert: Alert) -> str | None:
-        """Edit the posted alert (or answer it); if it was deleted, post anew and return the id."""
+        """Edit the posted alert; if it was deleted, post anew and return the new id."""
         sender = self._sender(channel)
         payload = render_discord(alert)
-        if self._update_by is UpdateBy.REPLY:
-            await sender.reply(channel, message_ref, payload)
-            return None
         try:
             await sender.edit(channel, message_ref, payload)
         except MessageGone:

@@ -32,13 +32,6 @@ def _line(alert: Alert) -> str:
     return f"{alert.title}: {alert.summary} [{alert.level.value}, {len(alert.sources)} sources]"
 
 
-def render_digest_text(digest: Digest) -> str:
-    """The digest as plain text lines."""
-    lines = [escape.console(digest.title)]
-    lines.extend(f"  - {escape.console(_line(a))}" for a in digest.alerts)
-    return "\n".join(lines)
-
-
 def render_digest_discord(digest: Digest) -> dict[str, Any]:
     """The digest as one Discord embed, one line per alert, linked to its first source."""
     lines = []

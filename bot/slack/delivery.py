@@ -1,4 +1,4 @@
-"""Alert delivery to Slack channels: a new post, an edit of it, or a reply in its thread.
+"""Alert delivery to Slack channels: a new post, and edits of it as more sources come.
 
 The payload is what ``bot.render.slack.render_slack`` returns: ``{"text": fallback,
 "blocks": [...]}``. Two layers keep us inside Slack's limits: the SDK's rate-limit retry
@@ -47,15 +47,27 @@ def make_web_client(token: str, api_base: str = DEFAULT_API_BASE) -> AsyncWebCli
 
 
 class SlackDelivery:
-    """Posts, edits and threads alert messages in Slack channels."""
+    """Posts and edits alert messages in Slack channels."""
 
     def __init__(self, client: AsyncWebClient, *, pacer: ChannelPacer | None = None) -> None:
         self._client = client
         self._pacer = pacer if pacer is not None else ChannelPacer()
 
     async def post(self, channel_id: str, payload: Mapping[str, Any]) -> str:
-        """Post a new message; return its ``ts``, the id later edits and replies refer to."""
-        return await self._post(channel_id, payload, thread_ts=None)
+        """Post a new message; return its ``ts``, the id later edits refer to."""
+        response = await self._call(
+            "chat.postMessage",
+            channel_id,
+            partial(
+                self._client.chat_postMessage,
+                channel=channel_id,
+                text=_text(payload),
+                blocks=payload.get("blocks"),
+                unfurl_links=False,
+                unfurl_media=False,
+            ),
+        )
+        return str(response["ts"])
 
     async def update(self, channel_id: str, ts: str, payload: Mapping[str, Any]) -> None:
         """Replace the text and blocks of the message ``ts`` in place."""
@@ -70,29 +82,6 @@ class SlackDelivery:
                 blocks=payload.get("blocks"),
             ),
         )
-
-    async def reply(self, channel_id: str, thread_ts: str, payload: Mapping[str, Any]) -> str:
-        """Post in the thread of message ``thread_ts``; return the reply's ``ts``."""
-        return await self._post(channel_id, payload, thread_ts=thread_ts)
-
-    async def _post(
-        self, channel_id: str, payload: Mapping[str, Any], *, thread_ts: str | None
-    ) -> str:
-        # The SDK leaves out arguments that are None, so thread_ts=None is a plain post.
-        response = await self._call(
-            "chat.postMessage",
-            channel_id,
-            partial(
-                self._client.chat_postMessage,
-                channel=channel_id,
-                thread_ts=thread_ts,
-                text=_text(payload),
-                blocks=payload.get("blocks"),
-                unfurl_links=False,
-                unfurl_media=False,
-            ),
-        )
-        return str(response["ts"])
 
     async def _call(
         self, method: str, channel_id: str, request: Callable[[], Awaitable[AsyncSlackResponse]]
