@@ -174,6 +174,11 @@ class SubscriptionStore:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
 
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The SQLite connection, shared with the history and route stores."""
+        return self._conn
+
     def ensure_schema(self) -> None:
         """Create or migrate the ``sub_`` tables to the current version."""
         try:

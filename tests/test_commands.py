@@ -23,22 +23,18 @@ READER = Caller("200", can_manage=False, needs="the Manage Channels permission")
 
 
 @pytest.fixture
-def conn() -> Iterator[sqlite3.Connection]:
-    connection = sqlite3.connect(":memory:")
-    yield connection
-    connection.close()
-
-
-@pytest.fixture
-def store(conn: sqlite3.Connection) -> SubscriptionStore:
+def store() -> Iterator[SubscriptionStore]:
+    conn = sqlite3.connect(":memory:")
     s = SubscriptionStore(conn)
     s.ensure_schema()
-    return s
+    yield s
+    conn.close()
 
 
 @pytest.fixture
-def hours(conn: sqlite3.Connection) -> RouteStore:
-    return RouteStore(conn)
+def hours(store: SubscriptionStore) -> RouteStore:
+    """The router's store, which keeps the channel's hours next to the subscriptions."""
+    return RouteStore(store.connection)
 
 
 @pytest.fixture
@@ -58,8 +54,7 @@ def ctx_for(
     caller: Caller = MANAGER,
     channel: str = "555",
 ) -> Context:
-    # The router's store keeps the channel's hours, next to the subscriptions.
-    hours = RouteStore(store._conn)
+    hours = RouteStore(store.connection)
     return Context(store, FakeCountries(), history, hours, clock, "discord", channel, caller)
 
 
@@ -496,7 +491,9 @@ def test_a_flood_of_words_is_answered_with_usage_without_trying_every_split(
     store: SubscriptionStore, history: FakeHistory, clock: FixedClock, sub: str
 ) -> None:
     countries = CountingCountries()
-    ctx = Context(store, countries, history, RouteStore(store._conn), clock, "slack", "C1", MANAGER)
+    ctx = Context(
+        store, countries, history, RouteStore(store.connection), clock, "slack", "C1", MANAGER
+    )
     # Trying every split of 20,000 words took minutes and blocked the bot meanwhile.
     reply = commands.dispatch(ctx, f"{sub} " + "a " * 20000)
     assert reply.ephemeral and reply.text.startswith(f"Usage: /watch {sub} ")

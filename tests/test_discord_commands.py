@@ -50,22 +50,18 @@ _ids = itertools.count(1500000000000000000)
 
 
 @pytest.fixture
-def conn() -> Iterator[sqlite3.Connection]:
-    connection = sqlite3.connect(":memory:")
-    yield connection
-    connection.close()
-
-
-@pytest.fixture
-def store(conn: sqlite3.Connection) -> SubscriptionStore:
+def store() -> Iterator[SubscriptionStore]:
+    conn = sqlite3.connect(":memory:")
     s = SubscriptionStore(conn)
     s.ensure_schema()
-    return s
+    yield s
+    conn.close()
 
 
 @pytest.fixture
-def hours(conn: sqlite3.Connection) -> RouteStore:
-    return RouteStore(conn)
+def hours(store: SubscriptionStore) -> RouteStore:
+    """The router's store, which keeps the channel's hours next to the subscriptions."""
+    return RouteStore(store.connection)
 
 
 @pytest.fixture
@@ -442,9 +438,12 @@ async def test_a_long_reply_continues_in_followups(
 
 
 async def test_a_broken_store_gets_a_private_apology(
-    bot: DiscordBot, fake: FakeDiscord, conn: sqlite3.Connection, caplog: pytest.LogCaptureFixture
+    bot: DiscordBot,
+    fake: FakeDiscord,
+    store: SubscriptionStore,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    conn.close()  # the database went away under the running bot
+    store.connection.close()  # the database went away under the running bot
 
     body = await run(bot, fake, "list")
 

@@ -29,21 +29,19 @@ WEBHOOK_URL = f"https://discord.com/api/webhooks/{WEBHOOK_ID}/{'w' * 68}"
 
 
 def usa_vietnam() -> Alert:
-    return alert_from_change(upgrade())
-
-
-def upgrade() -> Change:
     before, after = "comprehensive partnership", "comprehensive strategic partnership"
-    return Change(
-        pair=Pair.of(Country("USA", "United States"), Country("VNM", "Vietnam")),
-        kind=ChangeKind.UPGRADE,
-        before=before,
-        after=after,
-        diff=tuple(word_diff(before, after)),
-        quote="The two countries raised ties to a comprehensive strategic partnership.",
-        sources=(Source("Desk", "https://news.example.org/1", "Hanoi visit", None),),
-        detected_at=datetime(2023, 9, 10, 12, 0, tzinfo=UTC),
-        change_id="usa-vnm-1",
+    return alert_from_change(
+        Change(
+            pair=Pair.of(Country("USA", "United States"), Country("VNM", "Vietnam")),
+            kind=ChangeKind.UPGRADE,
+            before=before,
+            after=after,
+            diff=tuple(word_diff(before, after)),
+            quote="The two countries raised ties to a comprehensive strategic partnership.",
+            sources=(Source("Desk", "https://news.example.org/1", "Hanoi visit", None),),
+            detected_at=datetime(2023, 9, 10, 12, 0, tzinfo=UTC),
+            change_id="usa-vnm-1",
+        )
     )
 
 
@@ -83,12 +81,12 @@ async def test_webhook_channels_use_their_webhook_and_others_the_bot(
 
 
 async def test_update_edits_the_posted_alert(fake: FakeDiscord, notifier: DiscordNotifier) -> None:
-    change = upgrade()
-    first = await notifier.post(CHANNEL, alert_from_change(change))
+    alert = usa_vietnam()
+    first = await notifier.post(CHANNEL, alert)
     assert first is not None
-    more = (*change.sources, Source("Wire", "https://wire.example.org/2", "Upgrade", None))
-    later = replace(change, sources=more, level=Level.MULTI_SOURCE, revision=1)
-    await notifier.update(CHANNEL, first, alert_from_change(later))
+    more = (*alert.sources, Source("Wire", "https://wire.example.org/2", "Upgrade", None))
+    later = replace(alert, sources=more, level=Level.MULTI_SOURCE, revision=1)
+    await notifier.update(CHANNEL, first, later)
 
     assert list(fake.messages[CHANNEL]) == [first]
     fields = fake.messages[CHANNEL][first]["embeds"][0]["fields"]

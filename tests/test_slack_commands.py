@@ -43,22 +43,18 @@ ADMIN, OWNER, READER, ANALYST, NAMED = "U0ADMIN", "U0OWNER", "U0READER", "U0ANAL
 
 
 @pytest.fixture
-def conn() -> Iterator[sqlite3.Connection]:
-    connection = sqlite3.connect(":memory:")
-    yield connection
-    connection.close()
-
-
-@pytest.fixture
-def store(conn: sqlite3.Connection) -> SubscriptionStore:
+def store() -> Iterator[SubscriptionStore]:
+    conn = sqlite3.connect(":memory:")
     subscriptions = SubscriptionStore(conn)
     subscriptions.ensure_schema()
-    return subscriptions
+    yield subscriptions
+    conn.close()
 
 
 @pytest.fixture
-def hours(conn: sqlite3.Connection) -> RouteStore:
-    return RouteStore(conn)
+def hours(store: SubscriptionStore) -> RouteStore:
+    """The router's store, which keeps the channel's hours next to the subscriptions."""
+    return RouteStore(store.connection)
 
 
 @pytest.fixture
