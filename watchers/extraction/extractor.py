@@ -46,6 +46,7 @@ _PLACE_WORDS = frozenset({"in", "at", "from", "to", "near", "outside", "inside"}
 _QUALIFIED_KINDS = frozenset({FormKind.DEMONYM, FormKind.NAME, FormKind.ALIAS, FormKind.CAPITAL})
 _LIST_WORDS = frozenset({"and", ",", "the", "&"})
 _PLACE_PREPOSITIONS = frozenset({"in", "from", "of", "at"})
+_NOT_BEFORE_SPEAKER = _PLACE_WORDS | {"and", "&", ","}
 _OBJECT_WORDS = frozenset({"to", "with", "and", "from", "met", "meet", "meets", "hosted", "told"})
 
 
@@ -216,10 +217,11 @@ class Extractor:
         lows = [t.low for t in toks]
         cased = [norm[start:end] for _, start, end in toks]
         tok_starts = [t.start for t in toks]
+        # each mention with the token it starts in
+        located = [(m, max(0, bisect.bisect_right(tok_starts, m.start) - 1)) for m in found]
         states: list[tuple[Mention, int]] = []
         orgs: list[int] = []
-        for m in found:
-            ti = max(0, bisect.bisect_right(tok_starts, m.start) - 1)
+        for m, ti in located:
             if m.code is None:
                 orgs.append(ti)
             elif self._stands_for_state(toks, lows, cased, m, ti):
@@ -230,7 +232,7 @@ class Extractor:
         if not breaks.isdisjoint(lows):
             s.breaks = [i for i, w in enumerate(lows) if w in breaks]
         self._structures(norm, s)
-        s.speaker, s.has_speech = self._speaker(s, found, tok_starts)
+        s.speaker, s.has_speech = self._speaker(s, located)
         s.cue = bool(self._cue.search(low, a, b))
         return s
 
@@ -280,7 +282,7 @@ class Extractor:
             s.hint = (a, b)
 
     def _speaker(
-        self, s: Sentence, found: list[Mention], tok_starts: list[int]
+        self, s: Sentence, located: list[tuple[Mention, int]]
     ) -> tuple[str | None, bool]:
         """The state of whoever the sentence says spoke, and whether it reports speech."""
         speech = self.lex.speech
@@ -288,10 +290,9 @@ class Extractor:
             return None, False
         verbs = [i for i, w in enumerate(s.lows) if w in speech]
         candidates: list[tuple[int, str]] = []
-        for m in found:
+        for m, ti in located:
             if m.code is None:
                 continue
-            ti = max(0, bisect.bisect_right(tok_starts, m.start) - 1)
             if m.kind is FormKind.LEADER:
                 candidates.append((ti, m.code))
                 continue
@@ -304,7 +305,7 @@ class Extractor:
             elif (
                 nxt in self.lex.speech
                 and m.kind is not FormKind.DEMONYM
-                and (ti == 0 or s.toks[ti - 1].low not in _PLACE_WORDS | {"and", "&", ","})
+                and (ti == 0 or s.lows[ti - 1] not in _NOT_BEFORE_SPEAKER)
             ):
                 # "the Kremlin said"; not "in Hanoi said", nor "Pakistan and China said",
                 # where both speak
