@@ -97,6 +97,35 @@ class _HeadFinder:
         return out
 
 
+class _WordsFinder:
+    """Whether a stretch of lower-cased text holds one of some phrases as whole words.
+
+    The test a regex alternation with look-arounds makes (no word character, quote or
+    hyphen just before; no word character or hyphen just after, within the stretch),
+    in one Aho-Corasick pass rather than trying every phrase at every position.
+    """
+
+    def __init__(self, words: tuple[str, ...]) -> None:
+        self.automaton = ahocorasick.Automaton()
+        for w in words:
+            self.automaton.add_word(w, len(w))
+        self.automaton.make_automaton()
+        self.empty = not words
+
+    def holds(self, low: str, start: int, end: int) -> bool:
+        """True when ``low[start:end]`` holds one of the phrases as whole words."""
+        if self.empty:
+            return False
+        for last, length in self.automaton.iter(low, start, end):
+            first = last - length + 1
+            if first > 0 and (low[first - 1].isalnum() or low[first - 1] in "_'-"):
+                continue
+            if last + 1 < end and (low[last + 1].isalnum() or low[last + 1] in "_-"):
+                continue
+            return True
+        return False
+
+
 def _alternation(words: tuple[str, ...] | frozenset[str]) -> re.Pattern[str]:
     ordered = sorted(words, key=len, reverse=True)
     body = "|".join(re.escape(w) for w in ordered)
@@ -113,7 +142,7 @@ class Extractor:
         self.phrases = PhraseFinder(lexicon)
         self.pairs = PairResolver(lexicon)
         self._heads = _HeadFinder(lexicon)
-        self._cue = _alternation(lexicon.anaphora)
+        self._cue = _WordsFinder(lexicon.anaphora)
         negations = tuple(w for w in lexicon.negation if " " not in w and "'" not in w)
         self._negation_words = frozenset(negations)
         self._negation_but_no = self._negation_words - {"no"}
@@ -145,6 +174,8 @@ class Extractor:
             if k >= len(heads) or heads[k] >= b:
                 continue
             s = passage.sentence(i)
+            # only a sentence whose phrases get resolved asks whether it refers back
+            s.cue = self._cue.holds(low, s.start, s.end)
             country = self._country_tokens(s)
             ctx = passage.context(i)
             resolved: list[tuple[Phrase, list[Codes]]] = []
@@ -233,7 +264,6 @@ class Extractor:
             s.breaks = [i for i, w in enumerate(lows) if w in breaks]
         self._structures(norm, s)
         s.speaker, s.has_speech = self._speaker(s, located)
-        s.cue = bool(self._cue.search(low, a, b))
         return s
 
     def _stands_for_state(
