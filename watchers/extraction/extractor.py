@@ -46,6 +46,7 @@ _PLACE_WORDS = frozenset({"in", "at", "from", "to", "near", "outside", "inside"}
 _QUALIFIED_KINDS = frozenset({FormKind.DEMONYM, FormKind.NAME, FormKind.ALIAS, FormKind.CAPITAL})
 _LIST_WORDS = frozenset({"and", ",", "the", "&"})
 _PLACE_PREPOSITIONS = frozenset({"in", "from", "of", "at"})
+_NOT_BEFORE_SPEAKER = _PLACE_WORDS | {"and", "&", ","}
 _OBJECT_WORDS = frozenset({"to", "with", "and", "from", "met", "meet", "meets", "hosted", "told"})
 
 
@@ -96,6 +97,35 @@ class _HeadFinder:
         return out
 
 
+class _WordsFinder:
+    """Whether a stretch of lower-cased text holds one of some phrases as whole words.
+
+    The test a regex alternation with look-arounds makes (no word character, quote or
+    hyphen just before; no word character or hyphen just after, within the stretch),
+    in one Aho-Corasick pass rather than trying every phrase at every position.
+    """
+
+    def __init__(self, words: tuple[str, ...]) -> None:
+        self.automaton = ahocorasick.Automaton()
+        for w in words:
+            self.automaton.add_word(w, len(w))
+        self.automaton.make_automaton()
+        self.empty = not words
+
+    def holds(self, low: str, start: int, end: int) -> bool:
+        """True when ``low[start:end]`` holds one of the phrases as whole words."""
+        if self.empty:
+            return False
+        for last, length in self.automaton.iter(low, start, end):
+            first = last - length + 1
+            if first > 0 and (low[first - 1].isalnum() or low[first - 1] in "_'-"):
+                continue
+            if last + 1 < end and (low[last + 1].isalnum() or low[last + 1] in "_-"):
+                continue
+            return True
+        return False
+
+
 def _alternation(words: tuple[str, ...] | frozenset[str]) -> re.Pattern[str]:
     ordered = sorted(words, key=len, reverse=True)
     body = "|".join(re.escape(w) for w in ordered)
@@ -112,7 +142,7 @@ class Extractor:
         self.phrases = PhraseFinder(lexicon)
         self.pairs = PairResolver(lexicon)
         self._heads = _HeadFinder(lexicon)
-        self._cue = _alternation(lexicon.anaphora)
+        self._cue = _WordsFinder(lexicon.anaphora)
         negations = tuple(w for w in lexicon.negation if " " not in w and "'" not in w)
         self._negation_words = frozenset(negations)
         self._negation_but_no = self._negation_words - {"no"}
@@ -144,6 +174,8 @@ class Extractor:
             if k >= len(heads) or heads[k] >= b:
                 continue
             s = passage.sentence(i)
+            # only a sentence whose phrases get resolved asks whether it refers back
+            s.cue = self._cue.holds(low, s.start, s.end)
             country = self._country_tokens(s)
             ctx = passage.context(i)
             resolved: list[tuple[Phrase, list[Codes]]] = []
@@ -216,10 +248,11 @@ class Extractor:
         lows = [t.low for t in toks]
         cased = [norm[start:end] for _, start, end in toks]
         tok_starts = [t.start for t in toks]
+        # each mention with the token it starts in
+        located = [(m, max(0, bisect.bisect_right(tok_starts, m.start) - 1)) for m in found]
         states: list[tuple[Mention, int]] = []
         orgs: list[int] = []
-        for m in found:
-            ti = max(0, bisect.bisect_right(tok_starts, m.start) - 1)
+        for m, ti in located:
             if m.code is None:
                 orgs.append(ti)
             elif self._stands_for_state(toks, lows, cased, m, ti):
@@ -230,8 +263,7 @@ class Extractor:
         if not breaks.isdisjoint(lows):
             s.breaks = [i for i, w in enumerate(lows) if w in breaks]
         self._structures(norm, s)
-        s.speaker, s.has_speech = self._speaker(s, found, tok_starts)
-        s.cue = bool(self._cue.search(low, a, b))
+        s.speaker, s.has_speech = self._speaker(s, located)
         return s
 
     def _stands_for_state(
@@ -280,7 +312,7 @@ class Extractor:
             s.hint = (a, b)
 
     def _speaker(
-        self, s: Sentence, found: list[Mention], tok_starts: list[int]
+        self, s: Sentence, located: list[tuple[Mention, int]]
     ) -> tuple[str | None, bool]:
         """The state of whoever the sentence says spoke, and whether it reports speech."""
         speech = self.lex.speech
@@ -288,10 +320,9 @@ class Extractor:
             return None, False
         verbs = [i for i, w in enumerate(s.lows) if w in speech]
         candidates: list[tuple[int, str]] = []
-        for m in found:
+        for m, ti in located:
             if m.code is None:
                 continue
-            ti = max(0, bisect.bisect_right(tok_starts, m.start) - 1)
             if m.kind is FormKind.LEADER:
                 candidates.append((ti, m.code))
                 continue
@@ -304,7 +335,7 @@ class Extractor:
             elif (
                 nxt in self.lex.speech
                 and m.kind is not FormKind.DEMONYM
-                and (ti == 0 or s.toks[ti - 1].low not in _PLACE_WORDS | {"and", "&", ","})
+                and (ti == 0 or s.lows[ti - 1] not in _NOT_BEFORE_SPEAKER)
             ):
                 # "the Kremlin said"; not "in Hanoi said", nor "Pakistan and China said",
                 # where both speak

@@ -71,6 +71,12 @@ class PhraseFinder:
         self.lex = lex
         self._phrases = [tuple(p.split()) for p in lex.phrases]
         self._phrase_starts = frozenset(p[0] for p in self._phrases)
+        self._not_predicates = lex.heads | _NOT_PREDICATES
+        # Every way a qualifying hyphenated word may end ("weather", "limits"): only after
+        # one of these can two words written apart be that word ("all weather").
+        self._hyphen_ends = frozenset(
+            q.split("-", k)[k] for q in lex.qualifying for k in range(1, q.count("-") + 1)
+        )
 
     def kind(self, low: str, cased: str) -> str | None:
         """How a word may act before a head: qual, neutral, adverb, reject or None."""
@@ -180,7 +186,7 @@ class PhraseFinder:
                 continue
             if country[j]:
                 break
-            pair = f"{toks[j - 1].low}-{t.low}" if j > 0 else ""
+            pair = f"{toks[j - 1].low}-{t.low}" if j > 0 and t.low in self._hyphen_ends else ""
             if pair in lex.qualifying:  # "all weather", "no limits" written apart
                 run.start, run.qualifying, has_mod = j - 1, True, True
                 run.strong = run.strong or pair in lex.strong
@@ -375,9 +381,10 @@ class PhraseFinder:
             return out
         taken = {k for p in found for k in range(p.start, p.end) if p.end - p.start > 1}
         n = len(toks)
-        for i, t in enumerate(toks):
-            if t.low not in _PREDICATE_HEADS or i in taken or country[i]:
+        for i in [i for i, w in enumerate(lows) if w in _PREDICATE_HEADS]:
+            if i in taken or country[i]:
                 continue
+            t = toks[i]
             j = i + 1
             if j < n and toks[j].low in ("with", "between"):
                 # "our alliance with Japan is ironclad": skip the partner named in between
@@ -398,7 +405,7 @@ class PhraseFinder:
             has_adjective = False
             while j < n:
                 w = toks[j].low
-                if self.kind(w, cased[j]) == "qual" and w not in lex.heads | _NOT_PREDICATES:
+                if self.kind(w, cased[j]) == "qual" and w not in self._not_predicates:
                     has_adjective, j = True, j + 1
                     words_end = j
                 elif w in ("and", ",") and has_adjective:
