@@ -53,7 +53,7 @@ _LEVEL_WORDS = {
 HELP = """/watch follows how governments describe their ties, pair by pair, in this channel.
 /watch add <country> <country>: watch a pair here (names, aliases or ISO codes)
 /watch remove <country> <country>: stop watching a pair here
-/watch list: the pairs this channel watches, with level, mute and current wording
+/watch list: this channel's pairs (level, mute, current wording), digest and quiet hours
 /watch history <country> <country>: the pair's recent changes
 /watch mute <country> <country> <duration>: silence a pair here for 30m, 2h, 3d, 1w (or "off")
 /watch level <country> <country> <reported|multi-source|official>: alert once this corroborated
