@@ -136,7 +136,7 @@ class Watcher:
             fresh = list({e.entry_id: e for e in entries if e.entry_id in unseen}.values())
             fresh.sort(key=lambda e: (e.published is None, e.published or now))
             if feed.fulltext and self.fulltext is not None:
-                fresh = await self._with_full_text(fresh)
+                fresh = await self._with_full_text(fresh, feed.url)
             # no await from here on: the transaction holds no other feed's writes
             with self.store.transaction():
                 decisions: list[Decision] = []
@@ -168,7 +168,7 @@ class Watcher:
             log.warning("feed %r: could not note the failure: %s", feed, e)
         return PollResult(feed, error=message)
 
-    async def _with_full_text(self, entries: list[Entry]) -> list[Entry]:
+    async def _with_full_text(self, entries: list[Entry], feed_url: str) -> list[Entry]:
         """Entries with their article text filled in, a few pages at a time."""
         assert self.fulltext is not None
         fulltext = self.fulltext
@@ -176,7 +176,7 @@ class Watcher:
 
         async def one(entry: Entry) -> Entry:
             async with gate:
-                return await fulltext.enrich(entry)
+                return await fulltext.enrich(entry, feed_url)
 
         return list(await asyncio.gather(*(one(e) for e in entries)))
 
