@@ -14,7 +14,7 @@ from watchers.detect import DEFAULT_RULES, Decision, Rules, decide, representati
 from watchers.errors import FeedError, StoreError
 from watchers.fetch import FetchLimits, Validators, fetch
 from watchers.fulltext import FullText
-from watchers.model import Change, Entry, Mention
+from watchers.model import Change, Entry, Extraction, Mention
 from watchers.parse import parse_feed
 from watchers.ports import Clock, Extractor
 from watchers.store import Store
@@ -125,24 +125,35 @@ class Watcher:
         """
         now = self.clock.now()
         try:
-            entries = [_trusted_time(e, now) for e in parse_feed(feed.name, body, headers)]
+            # Parsing and extraction take seconds of CPU on a large document: they run in a
+            # worker thread, so that chat connections (Slack's 3-second acks, Discord's
+            # heartbeats) are served meanwhile. The store stays on this thread.
+            parsed = await asyncio.to_thread(parse_feed, feed.name, body, headers)
         except FeedError as e:
             return self._failed(feed.name, now, e.message)
+        entries = [_trusted_time(e, now) for e in parsed]
         try:
             with self.store.transaction():
-                baseline = feed.baseline and not self.store.has_been_polled(feed.name)
                 unseen = self.store.unseen_entries(feed.name, (e.entry_id for e in entries))
             # the same id twice in one document counts once
             fresh = list({e.entry_id: e for e in entries if e.entry_id in unseen}.values())
             fresh.sort(key=lambda e: (e.published is None, e.published or now))
             if feed.fulltext and self.fulltext is not None:
                 fresh = await self._with_full_text(fresh, feed.url)
-            # no await from here on: the transaction holds no other feed's writes
+            found = await asyncio.to_thread(self._extract, fresh, feed) if fresh else []
+            # No await from here on: the transaction holds no other feed's writes, and what
+            # was unseen is asked again, in case another poll of this feed took it meanwhile.
             with self.store.transaction():
+                baseline = feed.baseline and not self.store.has_been_polled(feed.name)
+                unseen = self.store.unseen_entries(feed.name, (e.entry_id for e in fresh))
                 decisions: list[Decision] = []
                 mention_count = 0
-                for entry in fresh:
-                    mentions = self._mentions(entry, feed)
+                new_entries = 0
+                for entry, extractions in zip(fresh, found, strict=True):
+                    if entry.entry_id not in unseen:
+                        continue
+                    new_entries += 1
+                    mentions = self._mentions(entry, extractions, feed)
                     mention_count += len(mentions)
                     decisions.extend(self._remember(mentions, baseline=baseline))
                 self.store.mark_seen(feed.name, (e.entry_id for e in entries), now)
@@ -153,7 +164,7 @@ class Watcher:
         changes = tuple(c for d in decisions for c in (d.change, d.update) if c is not None)
         return PollResult(
             feed.name,
-            new_entries=len(fresh),
+            new_entries=new_entries,
             mentions=mention_count,
             changes=changes,
             decisions=tuple(decisions),
@@ -180,17 +191,27 @@ class Watcher:
 
         return list(await asyncio.gather(*(one(e) for e in entries)))
 
-    def _mentions(self, entry: Entry, feed: FeedSpec) -> list[Mention]:
-        on = entry.published.date() if entry.published else None
+    def _extract(self, entries: list[Entry], feed: FeedSpec) -> list[list[Extraction]]:
+        """What each entry says; run in a worker thread, so it touches neither store nor clock."""
+        found = []
+        for entry in entries:
+            on = entry.published.date() if entry.published else None
+            try:
+                found.append(self.extractor.extract(entry.text(), on=on))
+            except Exception:  # hostile text must not cost the feed its other entries
+                log.exception(
+                    "feed %r: entry %r could not be read; skipped", feed.name, entry.entry_id
+                )
+                found.append([])
+        return found
+
+    def _mentions(
+        self, entry: Entry, extractions: list[Extraction], feed: FeedSpec
+    ) -> list[Mention]:
         seen_at = self.clock.now()
-        try:
-            found = self.extractor.extract(entry.text(), on=on)
-        except Exception:  # hostile text must not cost the feed its other entries
-            log.exception("feed %r: entry %r could not be read; skipped", feed.name, entry.entry_id)
-            return []
         return [
             Mention(extraction=x, entry=entry, official=feed.official, seen_at=seen_at)
-            for x in found
+            for x in extractions
         ]
 
     def _remember(self, mentions: list[Mention], *, baseline: bool) -> list[Decision]:
