@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 import threading
 from collections.abc import AsyncIterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import httpx
@@ -264,6 +265,60 @@ async def test_a_publication_time_after_the_reading_is_not_trusted(
     (change,) = result.changes
     assert change.after == "comprehensive strategic partnership"
     assert change.sources[0].published is None
+
+
+@pytest.mark.parametrize(
+    "published", ["Thu, 01 Jan 1970 00:00:00 +0000", "Sun, 31 Dec 1989 23:00:00 +0000"]
+)
+async def test_a_publication_time_before_1990_is_taken_for_a_missing_one(
+    watcher: Watcher, httpserver: HTTPServer, caplog: pytest.LogCaptureFixture, published: str
+) -> None:
+    from watchers.extraction import default_extractor
+
+    watcher.extractor = default_extractor()
+    watcher.is_watched = lambda key: True
+    watcher.rules = Rules(backdate_days=7)  # an entry older than a week would be history
+    text = "Putin and Modi hailed their special and privileged strategic partnership."
+    httpserver.expect_request("/news").respond_with_data(
+        rss(("1", "Leaders meet", text), published=published)
+    )
+    with caplog.at_level(logging.DEBUG, logger="watchers.watcher"):
+        result = await watcher.poll(feed(httpserver, "/news", baseline=False))
+    # today's leaders, not those of 1970; today's words, not old news
+    (change,) = result.changes
+    assert (change.pair.key, change.after) == (
+        "IND-RUS",
+        "special and privileged strategic partnership",
+    )
+    assert change.sources[0].published is None
+    assert "taken for a missing date" in caplog.text
+
+
+async def test_an_epoch_publication_time_does_not_make_the_words_old(watcher: Watcher) -> None:
+    watcher.rules = Rules(backdate_days=7)
+    spec = FeedSpec(name="news", url="http://news.example/feed", baseline=False)
+    body = rss(
+        ("1", "t", "[IND-RUS: strategic partnership]"),
+        published="Thu, 01 Jan 1970 00:00:00 +0000",
+    )
+    result = await watcher.ingest(spec, body, {})
+    assert [c.after for c in result.changes] == ["strategic partnership"]
+    assert isinstance(watcher.extractor, MarkerExtractor)
+    assert [on for _, on in watcher.extractor.calls] == [None]
+
+
+async def test_a_publication_time_from_1990_on_is_kept(
+    watcher: Watcher, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request("/news").respond_with_data(
+        rss(
+            ("1", "t", "[IND-RUS: strategic partnership]"),
+            published="Mon, 01 Jan 1990 00:00:00 +0000",
+        )
+    )
+    result = await watcher.poll(feed(httpserver, "/news", baseline=False))
+    (change,) = result.changes
+    assert change.sources[0].published == datetime(1990, 1, 1, tzinfo=UTC)
 
 
 async def test_the_flip_flop_window_reaches_as_many_descriptors_as_configured(

@@ -6,7 +6,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import httpx
 
@@ -25,6 +25,10 @@ log = logging.getLogger(__name__)
 CLOCK_SKEW = timedelta(days=1)
 """How far past the time of reading a feed's publication time may lie (servers' clocks and
 mislabelled time zones) before it is taken for a mistake."""
+
+EARLIEST_PUBLISHED = datetime(1990, 1, 1, tzinfo=UTC)
+"""Publication times before this are taken for a feed's stand-in for a missing date (the Unix
+epoch, 1970-01-01, above all) rather than for news of that time."""
 
 FULLTEXT_CONCURRENCY = 4
 """Article pages fetched at once for one feed: polite to publishers, quick enough."""
@@ -255,17 +259,30 @@ class Watcher:
 
 
 def _trusted_time(entry: Entry, now: datetime) -> Entry:
-    """The entry, without a publication time that lies after its reading.
+    """The entry, without a publication time that lies after its reading or before 1990.
 
     A future date is a feed's mistake (a wrong year, another calendar's era); kept, it would
     make today's words look recalled ("in 2025" read as the past) and date the evidence wrong.
+    A date before 1990 is what some feeds send for none (1970-01-01); kept, it would make
+    the leaders of its day the ones in office and the text look old.
     """
-    if entry.published is not None and entry.published > now + CLOCK_SKEW:
+    if entry.published is None:
+        return entry
+    if entry.published > now + CLOCK_SKEW:
         log.info(
             "feed %r: entry %r dated %s, in the future; date ignored",
             entry.feed,
             entry.entry_id,
             entry.published.date(),
+        )
+        return replace(entry, published=None)
+    if entry.published < EARLIEST_PUBLISHED:
+        log.debug(
+            "feed %r: entry %r dated %s, before %d; taken for a missing date",
+            entry.feed,
+            entry.entry_id,
+            entry.published.date(),
+            EARLIEST_PUBLISHED.year,
         )
         return replace(entry, published=None)
     return entry
