@@ -15,7 +15,7 @@ from pytest_httpserver import HTTPServer
 
 from bot.app import _full_text
 from bot.config import Config
-from tests.fakes import FakeClock, MarkerExtractor
+from tests.test_watcher import make_watcher
 from watchers.countries import default_countries
 from watchers.fetch import FetchLimits, make_client
 from watchers.fulltext import (
@@ -200,14 +200,9 @@ def summary_only_feed(*links: str) -> bytes:
 
 
 def watcher_reading_articles(store: Store, client: httpx.AsyncClient) -> Watcher:
-    return Watcher(
-        store=store,
-        extractor=MarkerExtractor(),
-        client=client,
-        clock=FakeClock(),
-        is_watched={"IND-RUS"}.__contains__,
-        fulltext=full_text(client),
-    )
+    watcher = make_watcher(store, client)
+    watcher.fulltext = full_text(client)
+    return watcher
 
 
 async def test_a_public_feed_cannot_lead_to_this_machine(
