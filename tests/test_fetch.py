@@ -1,5 +1,6 @@
 import gzip
 
+import httpx
 import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
@@ -47,6 +48,27 @@ async def test_redirect_loops_are_bounded(httpserver: HTTPServer) -> None:
     async with make_client(LIMITS) as client:
         with pytest.raises(FetchError, match="more than 3 redirects"):
             await fetch(client, "loopy", httpserver.url_for("/loop"), Validators(), LIMITS)
+
+
+async def test_a_guard_sees_every_hop_and_may_refuse_one(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/start").respond_with_data(
+        "", status=302, headers={"Location": "/inner"}
+    )
+    httpserver.expect_request("/inner").respond_with_data("<rss/>")
+    seen: list[str] = []
+
+    async def guard(url: httpx.URL) -> None:
+        seen.append(url.path)
+        if url.path == "/inner":
+            raise FetchError("f", "refused: an inner address")
+
+    async with make_client(LIMITS) as client:
+        with pytest.raises(FetchError, match="refused: an inner address"):
+            await fetch(
+                client, "f", httpserver.url_for("/start"), Validators(), LIMITS, guard=guard
+            )
+    assert seen == ["/start", "/inner"]
+    assert [request.path for request, _ in httpserver.log] == ["/start"]
 
 
 async def test_http_errors_name_the_feed_and_status(httpserver: HTTPServer) -> None:

@@ -1,10 +1,12 @@
 """Reading the article behind summary-only entries (the [fulltext] extra)."""
 
 import asyncio
+import ipaddress
 import logging
 import sys
 import threading
 from collections.abc import AsyncIterator
+from html import escape
 from pathlib import Path
 
 import httpx
@@ -13,11 +15,19 @@ from pytest_httpserver import HTTPServer
 
 from bot.app import _full_text
 from bot.config import Config
+from tests.test_watcher import make_watcher
 from watchers.countries import default_countries
 from watchers.fetch import FetchLimits, make_client
-from watchers.fulltext import CountryNamer, FullText, FullTextLimits, trafilatura_reader
+from watchers.fulltext import (
+    CountryNamer,
+    FullText,
+    FullTextLimits,
+    non_public,
+    trafilatura_reader,
+)
 from watchers.model import Entry
-from watchers.watcher import FeedSpec
+from watchers.store import Store
+from watchers.watcher import FeedSpec, Watcher
 
 ARTICLE = """<html><head><title>Leaders meet</title></head><body>
 <nav>Home | World | Business</nav>
@@ -34,6 +44,8 @@ def entry(url: str, summary: str = "Leaders of India and France met in Paris.") 
 
 
 TEST_LIMITS = FullTextLimits(max_bytes=100_000, deadline=5)
+# The feed these entries come from, on this machine like their articles (never fetched here).
+LOCAL_FEED = "http://127.0.0.1/rss"
 
 
 @pytest.fixture
@@ -53,7 +65,7 @@ async def test_summary_only_entry_gets_the_article_text(
     httpserver: HTTPServer, client: httpx.AsyncClient
 ) -> None:
     httpserver.expect_request("/article").respond_with_data(ARTICLE, content_type="text/html")
-    enriched = await full_text(client).enrich(entry(httpserver.url_for("/article")))
+    enriched = await full_text(client).enrich(entry(httpserver.url_for("/article")), LOCAL_FEED)
     assert "[FRA-IND: strategic partnership for the next century]" in enriched.content
     assert "Copyright" not in enriched.content  # page furniture is left out
     assert enriched.summary == "Leaders of India and France met in Paris."
@@ -64,7 +76,7 @@ async def test_entries_not_naming_a_tracked_country_are_not_fetched(
 ) -> None:
     fulltext = full_text(client)
     same = entry(httpserver.url_for("/article"), summary="Storms close ports in the Baltic.")
-    assert await fulltext.enrich(same) is same
+    assert await fulltext.enrich(same, LOCAL_FEED) is same
     assert httpserver.log == []
 
 
@@ -84,7 +96,7 @@ async def test_an_oversized_article_leaves_the_summary(
     original = entry(httpserver.url_for("/huge"))
     small = full_text(client, FullTextLimits(max_bytes=10_000, deadline=5))
     with caplog.at_level(logging.WARNING):
-        assert await small.enrich(original) == original
+        assert await small.enrich(original, LOCAL_FEED) == original
     assert "larger than 10000 bytes; using the summary" in caplog.text
 
 
@@ -93,7 +105,7 @@ async def test_a_page_without_article_text_leaves_the_summary(
 ) -> None:
     httpserver.expect_request("/empty").respond_with_data("<html></html>", content_type="text/html")
     original = entry(httpserver.url_for("/empty"))
-    assert await full_text(client).enrich(original) == original
+    assert await full_text(client).enrich(original, LOCAL_FEED) == original
 
 
 def test_without_the_extra_it_says_once_that_it_reads_summaries(
@@ -136,7 +148,7 @@ async def test_reading_a_page_leaves_the_event_loop_free(
     namer = CountryNamer(default_countries(), {"FRA", "IND"})
     fulltext = FullText(client, namer, slow_reader, TEST_LIMITS)
     ticker = asyncio.create_task(other_task())
-    enriched = await fulltext.enrich(entry(httpserver.url_for("/article")))
+    enriched = await fulltext.enrich(entry(httpserver.url_for("/article")), LOCAL_FEED)
     await ticker
     assert enriched.content == "the article"
 
@@ -156,7 +168,111 @@ async def test_a_page_that_takes_too_long_to_read_leaves_the_summary(
     original = entry(httpserver.url_for("/article"))
     try:
         with caplog.at_level(logging.WARNING):
-            assert await FullText(client, namer, stuck_reader, limits).enrich(original) == original
+            assert (
+                await FullText(client, namer, stuck_reader, limits).enrich(original, LOCAL_FEED)
+                == original
+            )
     finally:
         release.set()
     assert "no article text within 0.2 s; using the summary" in caplog.text
+
+
+# --- article links to addresses that are not public ------------------------------------------
+
+
+# marked for the fake extractor, whose table knows India and Russia
+MARKED_ARTICLE = """<html><body><article><h1>Moscow and New Delhi meet</h1>
+<p>The two ministers met in Moscow on Monday and spoke of a
+[IND-RUS: particularly privileged strategic partnership] between their countries.</p>
+<p>They also discussed trade and the climate, and agreed to meet again next year.</p>
+</article></body></html>"""
+
+
+def summary_only_feed(*links: str) -> bytes:
+    """An RSS document of summary-only items naming India and France, one per link."""
+    items = "".join(
+        f"<item><guid>item-{i}</guid><title>Leaders meet</title><link>{escape(link)}</link>"
+        "<pubDate>Mon, 10 Mar 2025 10:00:00 +0000</pubDate>"
+        "<description>Leaders of India and France met in Paris.</description></item>"
+        for i, link in enumerate(links)
+    )
+    return f'<?xml version="1.0"?><rss version="2.0"><channel>{items}</channel></rss>'.encode()
+
+
+def watcher_reading_articles(store: Store, client: httpx.AsyncClient) -> Watcher:
+    watcher = make_watcher(store, client)
+    watcher.fulltext = full_text(client)
+    return watcher
+
+
+async def test_a_public_feed_cannot_lead_to_this_machine(
+    httpserver: HTTPServer,
+    client: httpx.AsyncClient,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    page = MARKED_ARTICLE
+    httpserver.expect_request("/article").respond_with_data(page, content_type="text/html")
+    # a public address, never contacted: ingest is handed the feed's document
+    spec = FeedSpec("Wire", "https://1.1.1.1/world.rss", baseline=False, fulltext=True)
+    by_address = f"http://127.0.0.1:{httpserver.port}/article"
+    by_name = f"http://localhost:{httpserver.port}/article"  # resolved, to a loopback address
+    store = Store.open(tmp_path / "store.sqlite3")
+    try:
+        with caplog.at_level(logging.WARNING):
+            result = await watcher_reading_articles(store, client).ingest(
+                spec, summary_only_feed(by_address, by_name), {}
+            )
+    finally:
+        store.close()
+    assert httpserver.log == []
+    assert result.new_entries == 2 and result.mentions == 0  # the summaries were read
+    refusals = [r.getMessage() for r in caplog.records if "refused" in r.getMessage()]
+    assert len(refusals) == 2, refusals  # once per entry
+    assert "127.0.0.1 is a loopback address" in refusals[0]
+    assert "using the summary" in refusals[0]
+    assert "localhost (resolved to " in refusals[1]
+
+
+async def test_a_feed_on_this_machine_may_lead_to_it(
+    httpserver: HTTPServer, client: httpx.AsyncClient, tmp_path: Path
+) -> None:
+    page = MARKED_ARTICLE
+    httpserver.expect_request("/article").respond_with_data(page, content_type="text/html")
+    here = f"http://127.0.0.1:{httpserver.port}"
+    spec = FeedSpec("Intranet", f"{here}/rss", baseline=False, fulltext=True)
+    store = Store.open(tmp_path / "store.sqlite3")
+    try:
+        result = await watcher_reading_articles(store, client).ingest(
+            spec, summary_only_feed(f"{here}/article"), {}
+        )
+    finally:
+        store.close()
+    assert len(httpserver.log) == 1
+    assert [(c.pair.key, c.after) for c in result.changes] == [
+        ("IND-RUS", "particularly privileged strategic partnership")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("address", "kind"),
+    [
+        ("127.0.0.1", "loopback"),
+        ("::1", "loopback"),
+        ("::ffff:127.0.0.1", "loopback"),
+        ("169.254.169.254", "link-local"),
+        ("fe80::1", "link-local"),
+        ("10.0.0.7", "private"),
+        ("172.16.5.4", "private"),
+        ("192.168.1.1", "private"),
+        ("fd00::1", "private"),
+        ("224.0.0.1", "multicast"),
+        ("240.0.0.1", "reserved"),
+        ("0.0.0.0", "unspecified"),
+        ("100.64.0.1", "non-public"),
+        ("8.8.8.8", None),
+        ("2606:4700:4700::1111", None),
+    ],
+)
+def test_which_addresses_are_not_public(address: str, kind: str | None) -> None:
+    assert non_public(ipaddress.ip_address(address)) == kind

@@ -320,6 +320,57 @@ def test_dates_and_tense_in_the_sentence(sentence: str, past: bool) -> None:
     assert (got is not None) is past, got
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Some 2000 troops joined the drills as the two sides hailed their special and "
+        "privileged strategic partnership.",
+        "A congress of 1900 delegates cheered the special and privileged strategic partnership.",
+        "Reinforced by 2000 more soldiers, the base anchors a special and privileged strategic "
+        "partnership.",
+        "Between 1800 and 2000 people marched in support of the special and privileged "
+        "strategic partnership.",
+        "The 2000 engineers sent to the dam stand for a special and privileged strategic "
+        "partnership.",
+    ],
+)
+def test_a_count_is_not_a_year(sentence: str) -> None:
+    published = datetime(2025, 3, 4, 8, 0, tzinfo=UTC)
+    at = sentence.index("special and privileged")
+    assert recalled(sentence, at, published, published) is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "year"),
+    [
+        ("In 2010 relations were raised to a special and privileged strategic partnership.", 2010),
+        ("Since 2008 both have spoken of a special and privileged strategic partnership.", 2008),
+        ("By 2016, the two had a special and privileged strategic partnership.", 2016),
+        ("On March 4, 2010 they signed a special and privileged strategic partnership.", 2010),
+        ("On 4 Sept. 2011 they signed a special and privileged strategic partnership.", 2011),
+        ("In the 1990s the two built a special and privileged strategic partnership.", 1990),
+        ("The 2010-11 talks produced a special and privileged strategic partnership.", 2010),
+        ("In mid-2012 they agreed a special and privileged strategic partnership.", 2012),
+        ("The summit of 2015 agreed a special and privileged strategic partnership.", 2015),
+        ("From 2012 until 2019 it was a special and privileged strategic partnership.", 2019),
+    ],
+)
+def test_a_year_the_text_names_as_one_is_history(sentence: str, year: int) -> None:
+    published = datetime(2025, 3, 4, 8, 0, tzinfo=UTC)
+    at = sentence.index("special and privileged")
+    assert recalled(sentence, at, published, published) == f"the sentence is about {year}"
+
+
+def test_a_change_beside_a_count_of_troops_is_alerted() -> None:
+    m = mention(
+        "comprehensive strategic partnership",
+        sentence="With 2000 troops on parade, the leaders agreed a comprehensive strategic "
+        "partnership.",
+    )
+    d = run(history("strategic partnership"), m)
+    assert d.outcome is Outcome.ALERTED and d.change is not None, d.reason
+
+
 # --- asymmetry --------------------------------------------------------------------------------
 
 

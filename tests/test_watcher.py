@@ -1,6 +1,11 @@
+from __future__ import annotations
+
+import asyncio
+import logging
 import sqlite3
+import threading
 from collections.abc import AsyncIterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import httpx
@@ -262,6 +267,60 @@ async def test_a_publication_time_after_the_reading_is_not_trusted(
     assert change.sources[0].published is None
 
 
+@pytest.mark.parametrize(
+    "published", ["Thu, 01 Jan 1970 00:00:00 +0000", "Sun, 31 Dec 1989 23:00:00 +0000"]
+)
+async def test_a_publication_time_before_1990_is_taken_for_a_missing_one(
+    watcher: Watcher, httpserver: HTTPServer, caplog: pytest.LogCaptureFixture, published: str
+) -> None:
+    from watchers.extraction import default_extractor
+
+    watcher.extractor = default_extractor()
+    watcher.is_watched = lambda key: True
+    watcher.rules = Rules(backdate_days=7)  # an entry older than a week would be history
+    text = "Putin and Modi hailed their special and privileged strategic partnership."
+    httpserver.expect_request("/news").respond_with_data(
+        rss(("1", "Leaders meet", text), published=published)
+    )
+    with caplog.at_level(logging.DEBUG, logger="watchers.watcher"):
+        result = await watcher.poll(feed(httpserver, "/news", baseline=False))
+    # today's leaders, not those of 1970; today's words, not old news
+    (change,) = result.changes
+    assert (change.pair.key, change.after) == (
+        "IND-RUS",
+        "special and privileged strategic partnership",
+    )
+    assert change.sources[0].published is None
+    assert "taken for a missing date" in caplog.text
+
+
+async def test_an_epoch_publication_time_does_not_make_the_words_old(watcher: Watcher) -> None:
+    watcher.rules = Rules(backdate_days=7)
+    spec = FeedSpec(name="news", url="http://news.example/feed", baseline=False)
+    body = rss(
+        ("1", "t", "[IND-RUS: strategic partnership]"),
+        published="Thu, 01 Jan 1970 00:00:00 +0000",
+    )
+    result = await watcher.ingest(spec, body, {})
+    assert [c.after for c in result.changes] == ["strategic partnership"]
+    assert isinstance(watcher.extractor, MarkerExtractor)
+    assert [on for _, on in watcher.extractor.calls] == [None]
+
+
+async def test_a_publication_time_from_1990_on_is_kept(
+    watcher: Watcher, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request("/news").respond_with_data(
+        rss(
+            ("1", "t", "[IND-RUS: strategic partnership]"),
+            published="Mon, 01 Jan 1990 00:00:00 +0000",
+        )
+    )
+    result = await watcher.poll(feed(httpserver, "/news", baseline=False))
+    (change,) = result.changes
+    assert change.sources[0].published == datetime(1990, 1, 1, tzinfo=UTC)
+
+
 async def test_the_flip_flop_window_reaches_as_many_descriptors_as_configured(
     watcher: Watcher,
 ) -> None:
@@ -290,3 +349,97 @@ async def test_the_same_id_and_story_in_two_feeds_alerts_once(
     # whichever feed came first alerted; the other carried a copy of the same article
     changes = [(c.kind, c.revision) for r in results for c in r.changes]
     assert changes == [(ChangeKind.NEW, 0)]
+
+
+# --- the event loop stays free while a document is read -------------------------------------
+
+
+def large_document(entries: int = 400) -> bytes:
+    """An RSS document of long entries, each with one marked mention."""
+    filler = "The ministers also spoke of trade, energy and the weather. " * 20
+    return rss(
+        *(
+            (str(i), f"Item {i}", f"{filler}[IND-RUS: strategic partnership] {filler}")
+            for i in range(entries)
+        )
+    )
+
+
+class Neighbour:
+    """Another task on the loop (the chat connections' heartbeats): counts its turns."""
+
+    def __init__(self) -> None:
+        self.ticks = 0
+        self.task = asyncio.create_task(self._run())
+
+    async def _run(self) -> None:
+        while True:
+            self.ticks += 1
+            await asyncio.sleep(0)
+
+    async def __aenter__(self) -> Neighbour:
+        await asyncio.sleep(0)  # let it start
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.task.cancel()
+
+
+async def test_parsing_a_large_document_leaves_the_loop_free(watcher: Watcher) -> None:
+    spec = FeedSpec(name="big", url="http://news.example/big", baseline=False)
+    body = large_document()
+    first = await watcher.ingest(spec, body, {})
+    assert first.new_entries == 400
+    # Sent again unchanged: all seen, so what remains is parsing it.
+    async with Neighbour() as neighbour:
+        before = neighbour.ticks
+        again = await watcher.ingest(spec, body, {})
+        during = neighbour.ticks - before
+    assert (again.new_entries, again.error) == (0, None)
+    assert during > 0
+
+
+class WaitingExtractor(MarkerExtractor):
+    """Finishes reading only once another task has run on the loop while it reads."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.reading = threading.Event()
+        self.other_task_ran = threading.Event()
+
+    def extract(self, text: str, *, on: date | None = None) -> list[Extraction]:
+        if not self.reading.is_set():  # the first entry waits; on the loop, it waits in vain
+            self.reading.set()
+            if not self.other_task_ran.wait(timeout=5):
+                return []
+        return super().extract(text, on=on)
+
+
+async def test_extracting_a_large_document_leaves_the_loop_free(watcher: Watcher) -> None:
+    extractor = WaitingExtractor()
+    watcher.extractor = extractor
+    spec = FeedSpec(name="big", url="http://news.example/big", baseline=False)
+
+    async def other_task() -> None:
+        while not extractor.reading.is_set():
+            await asyncio.sleep(0.01)
+        extractor.other_task_ran.set()
+
+    async with Neighbour() as neighbour:
+        ticker = asyncio.create_task(other_task())
+        result = await watcher.ingest(spec, large_document(), {})
+        await ticker
+    assert neighbour.ticks > 0
+    assert (result.new_entries, result.mentions, len(result.changes)) == (400, 400, 1)
+
+
+async def test_an_entry_another_poll_took_meanwhile_is_decided_once(
+    watcher: Watcher,
+) -> None:
+    # Two reads of one document overlap (a scheduled poll and a replay, say): each entry is
+    # remembered and decided by one of them only.
+    spec = FeedSpec(name="news", url="http://news.example/feed", baseline=False)
+    body = rss(("1", "t", "[IND-RUS: special strategic partnership]"))
+    a, b = await asyncio.gather(watcher.ingest(spec, body, {}), watcher.ingest(spec, body, {}))
+    assert sorted((a.new_entries, b.new_entries)) == [0, 1]
+    assert len(a.changes) + len(b.changes) == 1

@@ -15,7 +15,42 @@ MONTHS = (
     "july", "august", "september", "october", "november", "december",
 )  # fmt: skip
 
-_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+# A four-digit number is read as a year only where the text says it is one (see _is_year):
+# "2000 troops" and "a congress of 1900 delegates" are counts, not history.
+_NUMBER = re.compile(r"(?<![\d.,])(1[89]\d\d|20\d\d)(?![\d]|[.,]\d)")
+_ABBREVIATED_MONTHS = r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec"
+_MONTH_NAME = r"(?:(?i:" + "|".join(MONTHS) + r")|(?:" + _ABBREVIATED_MONTHS + r")\.?)"
+# What comes just before a year: a preposition, an article, "year", a month with or
+# without its day ("March 4, 2010", "4 March 2010"), then maybe "early", "late", "mid-".
+_YEAR_BEFORE = re.compile(
+    r"(?:\b(?i:in|since|by|from|until|till|through|during|before|after|of|around|circa"
+    r"|between|year|the|a)"
+    r"|\b" + _MONTH_NAME + r"(?:\s+\d{1,2}(?:st|nd|rd|th)?,?)?"
+    r"|\b\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTH_NAME + r",?)"
+    r"\s+(?:(?i:early|late)\s+|(?i:mid)-?\s*)?$"
+)
+# "the 1990s", "the 1990's"; "2010-11", "2010–2011", "2010/11"
+_DECADE_AFTER = re.compile(r"['’]?s\b")
+_SPAN_AFTER = re.compile(r"[-–/]\d{2}(?:\d{2})?\b")
+# What comes after a count: maybe the other end of a range ("2000 to 3000"), maybe "more",
+# then the word counted.
+_COUNTED = re.compile(
+    r"(?:\s*(?:-|–|to|and|or)\s*\d[\d,]*)?\s+(?:(?:more|additional|extra|fewer|other)\s+)?"
+    r"([a-z]+)\b"
+)
+_COUNTED_WORDS = frozenset({
+    "people", "men", "women", "children", "personnel", "staff", "police", "cattle", "feet",
+    "km", "kg", "mw", "gw",
+})  # fmt: skip
+# Plural words that open a clause after a year in news of diplomacy ("In 2010 relations
+# were raised ..."), and words ending in s that are not plural nouns.
+_NOT_COUNTED = frozenset({
+    "relations", "ties", "talks", "leaders", "officials", "ministers", "diplomats",
+    "countries", "nations", "sides", "governments", "states", "parties", "partners", "allies",
+    "neighbours", "neighbors", "presidents",
+    "as", "has", "was", "is", "its", "his", "this", "thus", "does", "goes", "perhaps", "always",
+    "besides", "whereas", "towards", "afterwards", "unless", "nevertheless",
+})  # fmt: skip
 _MONTH = re.compile(
     r"\b(?:in|since|from|until|during)\s+(" + "|".join(MONTHS) + r")\b", re.IGNORECASE
 )
@@ -38,7 +73,9 @@ _NOW = re.compile(
 def _cues(sentence: str, reference: datetime) -> list[tuple[int, str | None]]:
     """Time cues by position: a reason for a past cue, None for a cue of now."""
     cues: list[tuple[int, str | None]] = []
-    for m in _YEAR.finditer(sentence):
+    for m in _NUMBER.finditer(sentence):
+        if not _is_year(sentence, m.start(), m.end()):
+            continue
         year = int(m.group(1))
         if year < reference.year:
             cues.append((m.start(), f"the sentence is about {year}"))
@@ -53,6 +90,24 @@ def _cues(sentence: str, reference: datetime) -> list[tuple[int, str | None]]:
     )
     cues.extend((m.start(), None) for m in _NOW.finditer(sentence))
     return sorted(cues, key=lambda c: c[0])
+
+
+def _is_year(sentence: str, start: int, end: int) -> bool:
+    """Whether the number at ``start:end`` is a year by what surrounds it, not a count."""
+    if _DECADE_AFTER.match(sentence, end):
+        return True
+    span = _SPAN_AFTER.match(sentence, end)
+    if not span and not _YEAR_BEFORE.search(sentence[max(0, start - 40) : start]):
+        return False
+    counted = _COUNTED.match(sentence, span.end() if span else end)
+    return counted is None or not _counted_noun(counted.group(1))
+
+
+def _counted_noun(word: str) -> bool:
+    if word in _COUNTED_WORDS:
+        return True
+    plural = word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 2
+    return plural and word not in _NOT_COUNTED
 
 
 def recalled(

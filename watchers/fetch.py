@@ -4,6 +4,7 @@ conditional GET and a cap on the body size. No parsing here."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import httpx
@@ -11,6 +12,9 @@ import httpx
 from watchers.errors import FetchError
 
 USER_AGENT = "partnership-watch/0.1 (+https://github.com/partnership-watch)"
+
+UrlGuard = Callable[[httpx.URL], Awaitable[None]]
+"""Checks an address before it is requested, redirects included; raises FetchError to refuse."""
 
 
 @dataclass(frozen=True)
@@ -61,16 +65,19 @@ async def fetch(
     url: str,
     validators: Validators,
     limits: FetchLimits,
+    *,
+    guard: UrlGuard | None = None,
 ) -> Fetched:
-    """GET ``url`` conditionally; raise FetchError naming ``feed`` on any failure."""
+    """GET ``url`` conditionally; raise FetchError naming ``feed`` on any failure.
+
+    ``guard``, when given, sees every address before it is requested, each redirect included.
+    """
     try:
         return await asyncio.wait_for(
-            _fetch(client, feed, url, validators, limits), limits.deadline
+            _fetch(client, feed, url, validators, limits, guard), limits.deadline
         )
     except TimeoutError as e:
         raise FetchError(feed, f"no complete answer within {limits.deadline:g} s") from e
-    except httpx.TooManyRedirects as e:
-        raise FetchError(feed, f"more than {limits.max_redirects} redirects") from e
     except httpx.TimeoutException as e:
         raise FetchError(feed, f"timed out ({type(e).__name__})") from e
     except httpx.UnsupportedProtocol as e:
@@ -92,6 +99,7 @@ async def _fetch(
     url: str,
     validators: Validators,
     limits: FetchLimits,
+    guard: UrlGuard | None,
 ) -> Fetched:
     headers = {
         "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5"
@@ -100,32 +108,47 @@ async def _fetch(
         headers["If-None-Match"] = validators.etag
     if validators.last_modified:
         headers["If-Modified-Since"] = validators.last_modified
-    async with client.stream("GET", url, headers=headers) as response:
-        final_url = str(response.url)
-        if response.status_code == 304:
-            return Fetched(
-                final_url, 304, b"", dict(response.headers), validators, not_modified=True
-            )
-        if not 200 <= response.status_code < 300:  # a redirect with no Location ends here
-            raise FetchError(feed, f"HTTP {response.status_code} from {final_url}")
-        chunks: list[bytes] = []
-        size = 0
-        # aiter_bytes decodes Content-Encoding, so the cap applies to what we would parse
-        async for chunk in response.aiter_bytes():
-            size += len(chunk)
-            if size > limits.max_bytes:
-                raise FetchError(feed, f"body larger than {limits.max_bytes} bytes")
-            chunks.append(chunk)
-        new_validators = Validators(
-            etag=response.headers.get("etag") or validators.etag,
-            last_modified=response.headers.get("last-modified") or validators.last_modified,
-        )
-        response_headers = dict(response.headers)
-        # feedparser resolves relative links and plain guids against content-location
-        response_headers.setdefault("content-location", final_url)
-        return Fetched(
-            final_url, response.status_code, b"".join(chunks), response_headers, new_validators
-        )
+    request = client.build_request("GET", url, headers=headers)
+    # Redirects are followed here rather than by the client, so that the guard sees each one.
+    for _ in range(limits.max_redirects + 1):
+        if guard is not None:
+            await guard(request.url)
+        response = await client.send(request, stream=True, follow_redirects=False)
+        try:
+            if response.next_request is None:
+                return await _read(feed, response, validators, limits)
+            request = response.next_request
+        finally:
+            await response.aclose()
+    raise FetchError(feed, f"more than {limits.max_redirects} redirects")
+
+
+async def _read(
+    feed: str, response: httpx.Response, validators: Validators, limits: FetchLimits
+) -> Fetched:
+    final_url = str(response.url)
+    if response.status_code == 304:
+        return Fetched(final_url, 304, b"", dict(response.headers), validators, not_modified=True)
+    if not 200 <= response.status_code < 300:  # a redirect with no Location ends here
+        raise FetchError(feed, f"HTTP {response.status_code} from {final_url}")
+    chunks: list[bytes] = []
+    size = 0
+    # aiter_bytes decodes Content-Encoding, so the cap applies to what we would parse
+    async for chunk in response.aiter_bytes():
+        size += len(chunk)
+        if size > limits.max_bytes:
+            raise FetchError(feed, f"body larger than {limits.max_bytes} bytes")
+        chunks.append(chunk)
+    new_validators = Validators(
+        etag=response.headers.get("etag") or validators.etag,
+        last_modified=response.headers.get("last-modified") or validators.last_modified,
+    )
+    response_headers = dict(response.headers)
+    # feedparser resolves relative links and plain guids against content-location
+    response_headers.setdefault("content-location", final_url)
+    return Fetched(
+        final_url, response.status_code, b"".join(chunks), response_headers, new_validators
+    )
 
 
 def _valid(url: str) -> bool:

@@ -31,7 +31,11 @@ class CountryLookup(Protocol):
 
 
 class Extractor(Protocol):
-    """Finds (pair, descriptor) mentions in a text. Pure: no I/O, no clock."""
+    """Finds (pair, descriptor) mentions in a text. Pure: no I/O, no clock.
+
+    The watcher calls it from worker threads, several feeds at once: it keeps no state that
+    one call could change under another.
+    """
 
     def extract(self, text: str, *, on: date | None = None) -> list[Extraction]:
         """Every descriptor for every pair in ``text``; ``on`` dates leaders' terms."""

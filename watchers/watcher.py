@@ -6,7 +6,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import httpx
 
@@ -14,7 +14,7 @@ from watchers.detect import DEFAULT_RULES, Decision, Rules, decide, representati
 from watchers.errors import FeedError, StoreError
 from watchers.fetch import FetchLimits, Validators, fetch
 from watchers.fulltext import FullText
-from watchers.model import Change, Entry, Mention
+from watchers.model import Change, Entry, Extraction, Mention
 from watchers.parse import parse_feed
 from watchers.ports import Clock, Extractor
 from watchers.store import Store
@@ -25,6 +25,10 @@ log = logging.getLogger(__name__)
 CLOCK_SKEW = timedelta(days=1)
 """How far past the time of reading a feed's publication time may lie (servers' clocks and
 mislabelled time zones) before it is taken for a mistake."""
+
+EARLIEST_PUBLISHED = datetime(1990, 1, 1, tzinfo=UTC)
+"""Publication times before this are taken for a feed's stand-in for a missing date (the Unix
+epoch, 1970-01-01, above all) rather than for news of that time."""
 
 FULLTEXT_CONCURRENCY = 4
 """Article pages fetched at once for one feed: polite to publishers, quick enough."""
@@ -125,24 +129,35 @@ class Watcher:
         """
         now = self.clock.now()
         try:
-            entries = [_trusted_time(e, now) for e in parse_feed(feed.name, body, headers)]
+            # Parsing and extraction take seconds of CPU on a large document: they run in a
+            # worker thread, so that chat connections (Slack's 3-second acks, Discord's
+            # heartbeats) are served meanwhile. The store stays on this thread.
+            parsed = await asyncio.to_thread(parse_feed, feed.name, body, headers)
         except FeedError as e:
             return self._failed(feed.name, now, e.message)
+        entries = [_trusted_time(e, now) for e in parsed]
         try:
             with self.store.transaction():
-                baseline = feed.baseline and not self.store.has_been_polled(feed.name)
                 unseen = self.store.unseen_entries(feed.name, (e.entry_id for e in entries))
             # the same id twice in one document counts once
             fresh = list({e.entry_id: e for e in entries if e.entry_id in unseen}.values())
             fresh.sort(key=lambda e: (e.published is None, e.published or now))
             if feed.fulltext and self.fulltext is not None:
-                fresh = await self._with_full_text(fresh)
-            # no await from here on: the transaction holds no other feed's writes
+                fresh = await self._with_full_text(fresh, feed.url)
+            found = await asyncio.to_thread(self._extract, fresh, feed) if fresh else []
+            # No await from here on: the transaction holds no other feed's writes, and what
+            # was unseen is asked again, in case another poll of this feed took it meanwhile.
             with self.store.transaction():
+                baseline = feed.baseline and not self.store.has_been_polled(feed.name)
+                unseen = self.store.unseen_entries(feed.name, (e.entry_id for e in fresh))
                 decisions: list[Decision] = []
                 mention_count = 0
-                for entry in fresh:
-                    mentions = self._mentions(entry, feed)
+                new_entries = 0
+                for entry, extractions in zip(fresh, found, strict=True):
+                    if entry.entry_id not in unseen:
+                        continue
+                    new_entries += 1
+                    mentions = self._mentions(entry, extractions, feed)
                     mention_count += len(mentions)
                     decisions.extend(self._remember(mentions, baseline=baseline))
                 self.store.mark_seen(feed.name, (e.entry_id for e in entries), now)
@@ -153,7 +168,7 @@ class Watcher:
         changes = tuple(c for d in decisions for c in (d.change, d.update) if c is not None)
         return PollResult(
             feed.name,
-            new_entries=len(fresh),
+            new_entries=new_entries,
             mentions=mention_count,
             changes=changes,
             decisions=tuple(decisions),
@@ -168,7 +183,7 @@ class Watcher:
             log.warning("feed %r: could not note the failure: %s", feed, e)
         return PollResult(feed, error=message)
 
-    async def _with_full_text(self, entries: list[Entry]) -> list[Entry]:
+    async def _with_full_text(self, entries: list[Entry], feed_url: str) -> list[Entry]:
         """Entries with their article text filled in, a few pages at a time."""
         assert self.fulltext is not None
         fulltext = self.fulltext
@@ -176,21 +191,31 @@ class Watcher:
 
         async def one(entry: Entry) -> Entry:
             async with gate:
-                return await fulltext.enrich(entry)
+                return await fulltext.enrich(entry, feed_url)
 
         return list(await asyncio.gather(*(one(e) for e in entries)))
 
-    def _mentions(self, entry: Entry, feed: FeedSpec) -> list[Mention]:
-        on = entry.published.date() if entry.published else None
+    def _extract(self, entries: list[Entry], feed: FeedSpec) -> list[list[Extraction]]:
+        """What each entry says; run in a worker thread, so it touches neither store nor clock."""
+        found = []
+        for entry in entries:
+            on = entry.published.date() if entry.published else None
+            try:
+                found.append(self.extractor.extract(entry.text(), on=on))
+            except Exception:  # hostile text must not cost the feed its other entries
+                log.exception(
+                    "feed %r: entry %r could not be read; skipped", feed.name, entry.entry_id
+                )
+                found.append([])
+        return found
+
+    def _mentions(
+        self, entry: Entry, extractions: list[Extraction], feed: FeedSpec
+    ) -> list[Mention]:
         seen_at = self.clock.now()
-        try:
-            found = self.extractor.extract(entry.text(), on=on)
-        except Exception:  # hostile text must not cost the feed its other entries
-            log.exception("feed %r: entry %r could not be read; skipped", feed.name, entry.entry_id)
-            return []
         return [
             Mention(extraction=x, entry=entry, official=feed.official, seen_at=seen_at)
-            for x in found
+            for x in extractions
         ]
 
     def _remember(self, mentions: list[Mention], *, baseline: bool) -> list[Decision]:
@@ -234,17 +259,30 @@ class Watcher:
 
 
 def _trusted_time(entry: Entry, now: datetime) -> Entry:
-    """The entry, without a publication time that lies after its reading.
+    """The entry, without a publication time that lies after its reading or before 1990.
 
     A future date is a feed's mistake (a wrong year, another calendar's era); kept, it would
     make today's words look recalled ("in 2025" read as the past) and date the evidence wrong.
+    A date before 1990 is what some feeds send for none (1970-01-01); kept, it would make
+    the leaders of its day the ones in office and the text look old.
     """
-    if entry.published is not None and entry.published > now + CLOCK_SKEW:
+    if entry.published is None:
+        return entry
+    if entry.published > now + CLOCK_SKEW:
         log.info(
             "feed %r: entry %r dated %s, in the future; date ignored",
             entry.feed,
             entry.entry_id,
             entry.published.date(),
+        )
+        return replace(entry, published=None)
+    if entry.published < EARLIEST_PUBLISHED:
+        log.debug(
+            "feed %r: entry %r dated %s, before %d; taken for a missing date",
+            entry.feed,
+            entry.entry_id,
+            entry.published.date(),
+            EARLIEST_PUBLISHED.year,
         )
         return replace(entry, published=None)
     return entry
