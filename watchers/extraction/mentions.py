@@ -173,8 +173,9 @@ _FUNCTION_CAPS = frozenset(
         "including",
     ]
 )
-_PREV_WORD = re.compile(r"([^\W\d_][\w.']*)\s+$")
-_NEXT_WORD = re.compile(r"\s+([^\W\d_][\w]*)")
+# Neighbouring words on the same line only: a headline is not part of the next line's names.
+_PREV_WORD = re.compile(r"([^\W\d_][\w.']*)[^\S\n]+$")
+_NEXT_WORD = re.compile(r"[^\S\n]+([^\W\d_][\w]*)")
 _PLACE_KINDS = frozenset(
     {FormKind.NAME, FormKind.ALIAS, FormKind.ABBREVIATION, FormKind.DEMONYM, FormKind.CAPITAL}
 )
@@ -324,7 +325,7 @@ class MentionFinder:
             prev_word = prev.group(1) if prev and prev.end() == start else ""
             next_word = _next_word(norm, end) if capital_next else ""
             # Part of a longer proper name: George Washington, Jordan Peterson, Hunter Biden.
-            if _capitalised_word(prev_word) and not prev_word.endswith("'s"):
+            if _starts_longer_name(prev_word):
                 return False
             if form.kind is not FormKind.LEADER and _capitalised_word(next_word):
                 return False
@@ -344,6 +345,18 @@ def _case_sensitive(form: SurfaceForm) -> bool:
     if form.kind is FormKind.ABBREVIATION:
         return True
     return form.kind is FormKind.ORGANIZATION and form.text.upper() == form.text
+
+
+def _starts_longer_name(word: str) -> bool:
+    """Whether the word just before a surname makes it another person's name.
+
+    A capitalised word does ("Hunter Biden"), and so does an initial ("H. Biden"); a title
+    does not ("Mr. Putin"), nor a word that ends the previous sentence ("in Moscow. Putin").
+    """
+    if word.endswith("."):
+        core = word.rstrip(".")
+        return len(core) == 1 and core.isupper()
+    return _capitalised_word(word) and not word.endswith("'s")
 
 
 def _capitalised_word(word: str) -> bool:
