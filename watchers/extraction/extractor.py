@@ -47,6 +47,10 @@ _QUALIFIED_KINDS = frozenset({FormKind.DEMONYM, FormKind.NAME, FormKind.ALIAS, F
 _LIST_WORDS = frozenset({"and", ",", "the", "&"})
 _PLACE_PREPOSITIONS = frozenset({"in", "from", "of", "at"})
 _NOT_BEFORE_SPEAKER = _PLACE_WORDS | {"and", "&", ","}
+# Kinds of mention whose possessive may own a company or a club ("Germany's Siemens").
+_OWNER_KINDS = frozenset(
+    {FormKind.NAME, FormKind.ALIAS, FormKind.ABBREVIATION, FormKind.CAPITAL, FormKind.SEAT}
+)
 _OBJECT_WORDS = frozenset({"to", "with", "and", "from", "met", "meet", "meets", "hosted", "told"})
 
 
@@ -142,6 +146,14 @@ class Extractor:
         self.phrases = PhraseFinder(lexicon)
         self.pairs = PairResolver(lexicon)
         self._heads = _HeadFinder(lexicon)
+        # every leader's forms by first word, in or out of office: "Germany's Merkel" is a
+        # person in any year, never a company Germany owns
+        people: dict[str, list[str]] = {}
+        for person in countries.leaders:
+            for form in person.forms:
+                key = lower(normalize(form))
+                people.setdefault(key.split()[0], []).append(key)
+        self._people = {k: tuple(v) for k, v in people.items()}
         self._cue = _WordsFinder(lexicon.anaphora)
         negations = tuple(w for w in lexicon.negation if " " not in w and "'" not in w)
         self._negation_words = frozenset(negations)
@@ -250,21 +262,79 @@ class Extractor:
         tok_starts = [t.start for t in toks]
         # each mention with the token it starts in
         located = [(m, max(0, bisect.bisect_right(tok_starts, m.start) - 1)) for m in found]
+        # where a leader, seat or other state form starts: "Russia's Lavrov" is Russia
+        state_starts = {m.start for m in found if m.code is not None}
         states: list[tuple[Mention, int]] = []
         orgs: list[int] = []
+        organs: list[int] = []  # "China's Foreign Ministry": the state speaking through an organ
         for m, ti in located:
             if m.code is None:
                 orgs.append(ti)
-            elif self._stands_for_state(toks, lows, cased, m, ti):
+                continue
+            acting = self._owns_name(norm, toks, lows, cased, m, state_starts)
+            if acting is None:
+                if self._stands_for_state(toks, lows, cased, m, ti):
+                    states.append((m, ti))
+            elif acting:
                 states.append((m, ti))
+                organs.append(ti)
         s = Sentence(0, a, b, toks, cased, states, orgs, lows=lows)
         # most sentences hold no clause break: one set test instead of a look at each token
         breaks = self.lex.clause_breaks
         if not breaks.isdisjoint(lows):
             s.breaks = [i for i, w in enumerate(lows) if w in breaks]
         self._structures(norm, s)
-        s.speaker, s.has_speech = self._speaker(s, located)
+        s.speaker, s.has_speech = self._speaker(s, located, organs)
         return s
+
+    def _owns_name(
+        self,
+        norm: str,
+        toks: list[Token],
+        lows: list[str],
+        cased: list[str],
+        m: Mention,
+        state_starts: set[int],
+    ) -> bool | None:
+        """What a state's possessive before a capitalised name makes of the state.
+
+        False for a state that owns the named thing ("Germany's Siemens", "Britain's
+        Barclays"); True for the state acting through a leader or seat ("Russia's Lavrov")
+        or a name that holds an office, organ or armed force ("China's Foreign Ministry",
+        "Vietnam's General Secretary"); None when no such name follows.
+        """
+        if m.kind not in _OWNER_KINDS:
+            return None
+        end = m.end
+        if norm.startswith("'s ", end):
+            at = end + 3
+        elif norm.startswith("' ", end) and norm[end - 1 : end] in "sS":
+            at = end + 2  # "the United States' Exxon"
+        else:
+            return None
+        if not norm[at : at + 1].isupper():
+            return None
+        if at in state_starts:
+            return True
+        k = bisect.bisect_left([t.start for t in toks], at)
+        if k >= len(toks):
+            return None
+        for form in self._people.get(lows[k], ()):
+            after = at + len(form)
+            if lower(norm[at:after]) == form and not norm[after : after + 1].isalnum():
+                return True
+        organs = self.lex.organs
+        heads = self.lex.heads
+        # the capitalised name, "of" inside it allowed ("Ministry of Foreign Affairs")
+        for j in range(k, min(len(toks), k + 6)):
+            w = lows[j]
+            if w in heads:
+                break
+            if not cased[j][:1].isupper() and w != "of":
+                break
+            if w in organs or w.split("-")[-1] in organs or toks[j].start in state_starts:
+                return True
+        return False
 
     def _stands_for_state(
         self, toks: list[Token], lows: list[str], cased: list[str], m: Mention, ti: int
@@ -312,7 +382,7 @@ class Extractor:
             s.hint = (a, b)
 
     def _speaker(
-        self, s: Sentence, located: list[tuple[Mention, int]]
+        self, s: Sentence, located: list[tuple[Mention, int]], organs: list[int]
     ) -> tuple[str | None, bool]:
         """The state of whoever the sentence says spoke, and whether it reports speech."""
         speech = self.lex.speech
@@ -330,7 +400,7 @@ class Extractor:
             while j < len(s.toks) and s.toks[j].start < m.end:
                 j += 1
             nxt = s.toks[j].low if j < len(s.toks) else ""
-            if nxt in self.lex.titles:
+            if nxt in self.lex.titles or ti in organs:
                 candidates.append((ti, m.code))  # "Russian Foreign Minister", "India's envoy"
             elif (
                 nxt in self.lex.speech

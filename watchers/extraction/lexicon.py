@@ -40,6 +40,7 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("cues", "clause_breaks"),
     ("cues", "speech"),
     ("cues", "titles"),
+    ("cues", "organs"),
     ("cues", "anaphora"),
     ("cues", "non_states"),
 )
@@ -75,6 +76,8 @@ class Lexicon:
     clause_breaks: frozenset[str]
     speech: frozenset[str]
     titles: frozenset[str]
+    organs: frozenset[str]
+    """Words naming a state's own organ ("Ministry", "Navy"): "X's <Organ>" is the state."""
     anaphora: tuple[str, ...]
     non_states: frozenset[str]
 
@@ -151,6 +154,7 @@ def load_lexicon(directory: Path | None = None) -> Lexicon:
         clause_breaks=s("cues", "clause_breaks"),
         speech=s("cues", "speech"),
         titles=s("cues", "titles"),
+        organs=s("cues", "organs") | s("cues", "titles"),
         anaphora=tuple(lists[("cues", "anaphora")]),
         non_states=s("cues", "non_states"),
     )
