@@ -3,7 +3,7 @@ analyst expects from it.
 
 File format: ``# <what it checks>``, optionally ``# date: YYYY-MM-DD`` (the entry's date,
 for leaders' terms), then ``# expect: PAIR | descriptor`` lines (``| speaker=XXX`` to check
-the speaker too) or ``# expect: nothing``, then the text.
+the speaker too, ``| speaker=none`` for none) or ``# expect: nothing``, then the text.
 """
 
 from __future__ import annotations
@@ -19,10 +19,12 @@ GOLDEN = Path(__file__).parent / "golden" / "extraction"
 FILES = sorted(GOLDEN.glob("*.txt"))
 
 
-def parse(path: Path) -> tuple[str, date | None, set[tuple[str, str]], dict[str, str], str]:
+def parse(
+    path: Path,
+) -> tuple[str, date | None, set[tuple[str, str]], dict[str, str | None], str]:
     what, when = "", None
     expected: set[tuple[str, str]] = set()
-    speakers: dict[str, str] = {}
+    speakers: dict[str, str | None] = {}
     body: list[str] = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.startswith("# date:"):
@@ -34,7 +36,8 @@ def parse(path: Path) -> tuple[str, date | None, set[tuple[str, str]], dict[str,
             pair, descriptor, *extra = (v.strip() for v in value.split("|"))
             expected.add((pair, canonical(descriptor)))
             for e in extra:
-                speakers[canonical(descriptor)] = e.removeprefix("speaker=")
+                said_by = e.removeprefix("speaker=")
+                speakers[canonical(descriptor)] = None if said_by == "none" else said_by
         elif line.startswith("#") and not what:
             what = line[1:].strip()
         else:

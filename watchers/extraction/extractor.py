@@ -415,7 +415,28 @@ class Extractor:
         # Prefer who speaks over who is spoken to ("in a letter to President Murmu").
         speaking = [c for c in candidates if not self._addressed(s, c[0])] or candidates
         best = min(speaking, key=lambda c: min(abs(c[0] - v) for v in verbs))
+        if self._joint(s, best, candidates, verbs):
+            return None, True
         return best[1], True
+
+    def _joint(
+        self,
+        s: Sentence,
+        best: tuple[int, str],
+        candidates: list[tuple[int, str]],
+        verbs: list[int],
+    ) -> bool:
+        """ "Ramaphosa and Lula reaffirmed": two states speak together, neither alone.
+
+        The mention keeps one speaker's state, and a joint word is not one side's word.
+        """
+        codes = {code for _, code in candidates}
+        verb = min(verbs, key=lambda v: abs(v - best[0]))
+        for t, pair in s.coordinations:
+            if best[1] in pair and set(pair) <= codes and t < verb and best[0] < verb:
+                between = s.lows[t:verb]
+                return self.lex.speech.isdisjoint(between[:-1] if between else between)
+        return False
 
     def _addressed(self, s: Sentence, ti: int) -> bool:
         """True when the mention at ``ti`` is an object: "to/with/and President X"."""
