@@ -25,12 +25,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bot.demo import seed_article  # noqa: E402
 from watchers.countries import CountryTable  # noqa: E402
 from watchers.extraction.extractor import Extractor  # noqa: E402
 from watchers.extraction.lexicon import load_lexicon  # noqa: E402
 from watchers.paths import config_dir  # noqa: E402
 
-SEED = ROOT / "tests" / "data" / "seed-article.txt"
 STATES = [
     "India",
     "Russia",
@@ -142,7 +142,7 @@ def main() -> None:
     load_s = time.perf_counter() - started
 
     rng = random.Random(args.seed)
-    seed_text = SEED.read_text(encoding="utf-8")
+    seed_text = seed_article()
     texts = [article(rng, seed_text) for _ in range(args.articles)]
     mean_kb = sum(len(t.encode("utf-8")) for t in texts) / len(texts) / 1024
 

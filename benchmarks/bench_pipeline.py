@@ -27,9 +27,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench_extract import SEED, article  # noqa: E402
+from bench_extract import article  # noqa: E402
 
 from bot.app import SetClock  # noqa: E402
+from bot.demo import seed_article  # noqa: E402
 from watchers.extraction import default_extractor  # noqa: E402
 from watchers.fetch import FetchLimits, make_client  # noqa: E402
 from watchers.store import Store  # noqa: E402
@@ -67,7 +68,7 @@ async def ingest_all(watcher: Watcher, feeds: list[tuple[FeedSpec, bytes]]) -> t
 
 async def run(feed_count: int, entries: int, seed: int) -> None:
     rng = random.Random(seed)
-    seed_text = SEED.read_text(encoding="utf-8")
+    seed_text = seed_article()
     documents = [
         (
             FeedSpec(f"feed-{n}", f"http://bench.example/{n}.xml", baseline=False),

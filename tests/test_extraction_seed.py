@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 from datetime import UTC, date
-from pathlib import Path
 
 import pytest
 
+from bot.demo import seed_article
 from watchers.extraction import canonical, default_extractor
 from watchers.model import Extraction
-
-SEED = Path(__file__).parent / "data" / "seed-article.txt"
 
 
 @pytest.fixture(scope="module")
 def found() -> list[Extraction]:
-    return default_extractor().extract(SEED.read_text(encoding="utf-8"), on=date(2025, 3, 24))
+    return default_extractor().extract(seed_article(), on=date(2025, 3, 24))
 
 
 def items(found: list[Extraction]) -> set[tuple[str, str]]:
