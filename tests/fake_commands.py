@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+import sqlite3
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from bot.commands import PastChange
+from bot.router import RouteStore
+from bot.subscriptions import SubscriptionStore
 from watchers.model import Change, Country
 from watchers.store import StoredChange
 
@@ -84,3 +89,33 @@ class FixedClock:
 
     def advance(self, by: timedelta) -> None:
         self.at += by
+
+
+# Fixtures shared by the command tests of every platform (import them by name).
+
+
+@pytest.fixture
+def store() -> Iterator[SubscriptionStore]:
+    """A subscription store in memory."""
+    conn = sqlite3.connect(":memory:")
+    subscriptions = SubscriptionStore(conn)
+    subscriptions.ensure_schema()
+    yield subscriptions
+    conn.close()
+
+
+@pytest.fixture
+def hours(store: SubscriptionStore) -> RouteStore:
+    """The router's store, which keeps the channel's hours next to the subscriptions."""
+    return RouteStore(store.connection)
+
+
+@pytest.fixture
+def history() -> FakeHistory:
+    """India–Russia's current words, nothing else."""
+    return FakeHistory(descriptors={"IND-RUS": "special and privileged strategic partnership"})
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock()

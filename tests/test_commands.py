@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
@@ -13,38 +11,19 @@ from bot.commands import Caller, Context, Reply
 from bot.router import RouteStore
 from bot.routing import QuietHours, Schedule
 from bot.subscriptions import ConfigSubscription, Origin, SubscriptionStore
-from tests.fake_commands import INDIA, RUSSIA, FakeCountries, FakeHistory, FixedClock
+from tests.fake_commands import (
+    INDIA,
+    RUSSIA,
+    FakeCountries,
+    FakeHistory,
+    FixedClock,
+)
 from watchers.diff import word_diff
 from watchers.model import Change, ChangeKind, Country, Level, Pair, Source
 from watchers.store import StoredChange
 
 MANAGER = Caller("100", can_manage=True)
 READER = Caller("200", can_manage=False, needs="the Manage Channels permission")
-
-
-@pytest.fixture
-def store() -> Iterator[SubscriptionStore]:
-    conn = sqlite3.connect(":memory:")
-    s = SubscriptionStore(conn)
-    s.ensure_schema()
-    yield s
-    conn.close()
-
-
-@pytest.fixture
-def hours(store: SubscriptionStore) -> RouteStore:
-    """The router's store, which keeps the channel's hours next to the subscriptions."""
-    return RouteStore(store.connection)
-
-
-@pytest.fixture
-def history() -> FakeHistory:
-    return FakeHistory(descriptors={"IND-RUS": "special and privileged strategic partnership"})
-
-
-@pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock()
 
 
 def ctx_for(

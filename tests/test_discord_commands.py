@@ -14,9 +14,8 @@ import io
 import itertools
 import logging
 import os
-import sqlite3
 import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import time, timedelta
 from pathlib import Path
 from typing import Any
@@ -32,7 +31,11 @@ from bot.discord.delivery import DEFAULT_API_BASE
 from bot.router import RouteStore
 from bot.routing import QuietHours, Schedule
 from bot.subscriptions import ConfigSubscription, SubscriptionStore
-from tests.fake_commands import FakeCountries, FakeHistory, FixedClock
+from tests.fake_commands import (
+    FakeCountries,
+    FakeHistory,
+    FixedClock,
+)
 from tests.fake_discord import APPLICATION_ID, FakeDiscord, user_payload
 from watchers.model import Level
 
@@ -47,31 +50,6 @@ VIEW_AND_SEND = (1 << 10) | (1 << 11)
 EPHEMERAL = 64
 
 _ids = itertools.count(1500000000000000000)
-
-
-@pytest.fixture
-def store() -> Iterator[SubscriptionStore]:
-    conn = sqlite3.connect(":memory:")
-    s = SubscriptionStore(conn)
-    s.ensure_schema()
-    yield s
-    conn.close()
-
-
-@pytest.fixture
-def hours(store: SubscriptionStore) -> RouteStore:
-    """The router's store, which keeps the channel's hours next to the subscriptions."""
-    return RouteStore(store.connection)
-
-
-@pytest.fixture
-def history() -> FakeHistory:
-    return FakeHistory(descriptors={"IND-RUS": "special and privileged strategic partnership"})
-
-
-@pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock()
 
 
 @pytest.fixture

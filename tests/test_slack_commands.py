@@ -12,9 +12,8 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-import sqlite3
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import time as time_of_day
 from datetime import timedelta
 from typing import Any
@@ -28,7 +27,11 @@ from bot.router import RouteStore
 from bot.routing import QuietHours, Schedule
 from bot.slack.app import SlackApp, SlackSecrets
 from bot.subscriptions import ConfigSubscription, Origin, SubscriptionStore
-from tests.fake_commands import FakeCountries, FakeHistory, FixedClock
+from tests.fake_commands import (
+    FakeCountries,
+    FakeHistory,
+    FixedClock,
+)
 from tests.fake_slack import APP_TOKEN, BOT_TOKEN, BOT_USER_ID, FakeSlack, signed_headers
 from watchers.diff import word_diff
 from watchers.model import Change, ChangeKind, Country, Level, Pair, Source
@@ -40,31 +43,6 @@ ANALYSTS = "S0ANALYSTS"
 INDIA_RUSSIA = "IND-RUS"
 
 ADMIN, OWNER, READER, ANALYST, NAMED = "U0ADMIN", "U0OWNER", "U0READER", "U0ANALYST", "U0NAMED"
-
-
-@pytest.fixture
-def store() -> Iterator[SubscriptionStore]:
-    conn = sqlite3.connect(":memory:")
-    subscriptions = SubscriptionStore(conn)
-    subscriptions.ensure_schema()
-    yield subscriptions
-    conn.close()
-
-
-@pytest.fixture
-def hours(store: SubscriptionStore) -> RouteStore:
-    """The router's store, which keeps the channel's hours next to the subscriptions."""
-    return RouteStore(store.connection)
-
-
-@pytest.fixture
-def history() -> FakeHistory:
-    return FakeHistory(descriptors={INDIA_RUSSIA: "special and privileged strategic partnership"})
-
-
-@pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock()
 
 
 @pytest.fixture
