@@ -25,6 +25,7 @@ import httpx
 
 from watchers.countries import CountryTable, FormKind
 from watchers.errors import FeedError, FetchError
+from watchers.extraction.mentions import STATE_KINDS
 from watchers.fetch import FetchLimits, UrlGuard, Validators, fetch
 from watchers.model import Entry
 
@@ -34,15 +35,7 @@ ArticleReader = Callable[[bytes, str], str | None]
 """Main text of an article page (bytes, URL), or None when there is none."""
 
 # forms that name the state itself; leaders and ambiguous words are left to extraction
-_NAMING_KINDS = {
-    FormKind.NAME,
-    FormKind.ALIAS,
-    FormKind.ABBREVIATION,
-    FormKind.DEMONYM,
-    FormKind.PREFIX,
-    FormKind.CAPITAL,
-    FormKind.SEAT,
-}
+_NAMING_KINDS = STATE_KINDS - {FormKind.LEADER}
 
 
 def trafilatura_reader() -> ArticleReader | None:
