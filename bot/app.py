@@ -95,8 +95,21 @@ class App:
         results = await self.watcher.poll_all(feeds if feeds is not None else self.config.feeds)
         for result in results:
             await self._report(result)
+        if self.chat is not None:
+            try:
+                # The changes were stored unrouted with the entries that made them: routing
+                # them from the store (not from the results) also picks up what an earlier
+                # run found and died before routing.
+                await self.chat.deliver_unrouted()
+            except Exception:
+                log.exception("routing the new changes failed; they stay owed")
         await self.send_waiting()
         return results
+
+    async def send_owed(self) -> None:
+        """What earlier runs left owed goes out first, in order per channel."""
+        if self.chat is not None:
+            await self.chat.send_owed()
 
     async def send_waiting(self) -> None:
         """Retry the chat alerts that wait for a platform, then send the digests that are due."""
@@ -118,13 +131,6 @@ class App:
         for change in result.changes:
             if self.console is not None:
                 self.console.send(change)
-            if self.chat is None:
-                continue
-            try:
-                await self.chat.deliver(change)
-            except Exception:
-                # a fault in one delivery must not cost the other changes theirs
-                log.exception("delivering %s change for %s failed", change.kind, change.pair.key)
 
     def reload(self) -> bool:
         """Read the config file again and apply it; a broken edit is refused and logged.
@@ -173,6 +179,7 @@ class App:
         edit of the config file reloads it."""
         stop = stop or asyncio.Event()
         loop = asyncio.get_running_loop()
+        await self.send_owed()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         scheduler = AsyncIOScheduler(timezone=UTC)
@@ -300,9 +307,7 @@ async def open_app(
                         config, store, countries, clock, serve_commands=chat is ChatMode.SERVE
                     )
                 )
-            watchlist = Watchlist(
-                config.watched_keys(), opened.subscriptions if opened else None
-            )
+            watchlist = Watchlist(config.watched_keys(), opened.subscriptions if opened else None)
             watcher = Watcher(
                 store=store,
                 extractor=extractor,

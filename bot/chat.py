@@ -55,6 +55,16 @@ class Chat:
                 "%s:%s %s: %s", channel.platform, channel.channel, change.pair.key, route.action
             )
 
+    async def deliver_unrouted(self) -> int:
+        """Route the stored changes not routed yet and send them; returns how many."""
+        return await self.router.deliver_unrouted(self._pair)
+
+    async def send_owed(self) -> int:
+        """At start: route what an earlier run found but did not route, then send every
+        owed delivery now, in order per channel; returns how many went out."""
+        await self.deliver_unrouted()
+        return await self.router.retry_waiting(self._pair, all_now=True)
+
     async def flush_digests(self) -> int:
         """Send the digests that are due; returns how many went out."""
         return await self.router.flush_digests(self._pair)
@@ -119,6 +129,7 @@ async def open_chat(
             notifiers=notifiers,
             clock=clock,
             on_gone=on_gone,
+            pair_of=lambda key: pair_from_key(countries, key),
         )
         yield Chat(router, subscriptions, countries)
 

@@ -177,10 +177,14 @@ async def poll_once(
         chat=ChatMode.SEND,
         clock=clock,
     ) as app:
+        await app.send_owed()
         results = await app.poll_once()
     failed = [r for r in results if r.error]
     changes = sum(len(r.changes) for r in results)
-    log.warning(
+    # A healthy poll is news to nobody (cron mails what is logged at WARNING); the feeds
+    # that failed were each logged at WARNING already.
+    log.log(
+        logging.WARNING if failed else logging.INFO,
         "polled %d feeds: %d ok, %d failed; %d alerts",
         len(results),
         len(results) - len(failed),

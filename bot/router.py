@@ -7,11 +7,21 @@ when a change reaches its level), queues what waits for a digest, and remembers 
 decision per channel and pair for "why". Its tables live next to the history store's, all
 named ``route_``.
 
+The outbox: ``route_retries`` holds every delivery a channel is owed. The watcher records a
+change (or a later revision of one) as not yet routed in the transaction that finds it;
+``Router.deliver`` decides for every channel, writes the owed deliveries and marks the
+change routed in one transaction, and only then sends. A row leaves the outbox in the
+transaction that records the platform's answer (sent, or given up), so a crash at any point
+loses nothing: the next start routes what was not routed and sends what is owed, in order
+per channel. What a crash can cause is a duplicate: the platform took the message and we
+died before recording it. Discord's bot mode closes that window with a message ``nonce``
+and ``enforce_nonce``.
+
 When a platform fails for a passing reason (down, overloaded, unreachable), the alert waits
-in ``route_retries`` and ``Router.retry_waiting`` tries it again on the schedule of
-``bot.routing.RETRY_AFTER``: oldest first, and in order per channel (a later alert for a
-channel that has one waiting lines up behind it). A retry sends the change as it is then,
-so an update that came while its alert waited is part of the one post.
+and ``Router.retry_waiting`` tries it again on the schedule of ``bot.routing.RETRY_AFTER``:
+oldest first, and in order per channel (a later alert for a channel that has one waiting
+lines up behind it). A retry sends the change as it is then, so an update that came while
+its alert waited is part of the one post.
 """
 
 from __future__ import annotations
@@ -19,10 +29,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time
 from enum import StrEnum
+from time import monotonic as time_monotonic
 from typing import Any, Protocol
 
 from bot.alert import Alert, alert_from_change
@@ -112,6 +124,33 @@ def _iso(t: datetime) -> str:
     return t.astimezone(UTC).isoformat()
 
 
+@contextmanager
+def atomic(connection: sqlite3.Connection) -> Iterator[None]:
+    """One transaction; used inside another, it joins that one instead of committing it."""
+    if connection.in_transaction:
+        yield
+        return
+    connection.execute("BEGIN")
+    try:
+        yield
+    except BaseException:
+        connection.rollback()
+        raise
+    connection.commit()
+
+
+@dataclass(frozen=True)
+class Owed:
+    """What one channel is owed: how many deliveries, since when, and the last failure."""
+
+    platform: str
+    channel: str
+    count: int
+    since: datetime
+    error: str
+    next_at: datetime
+
+
 @dataclass(frozen=True)
 class Waiting:
     """An alert waiting for its channel's platform to take it."""
@@ -164,7 +203,7 @@ class RouteStore:
         self, channel: Channel, change: Change, ref: str | None, now: datetime
     ) -> None:
         """Remember the revision a channel got, and the message to edit later."""
-        with self.connection:
+        with atomic(self.connection):
             self.connection.execute(
                 """INSERT INTO route_deliveries (platform, channel, change_id, revision,
                    message_ref, delivered_at) VALUES (?, ?, ?, ?, ?, ?)
@@ -183,7 +222,7 @@ class RouteStore:
 
     def record_decision(self, channel: Channel, change: Change, r: Route, now: datetime) -> None:
         """Remember the last decision for this channel and pair."""
-        with self.connection:
+        with atomic(self.connection):
             self.connection.execute(
                 """INSERT INTO route_decisions (platform, channel, pair_key, decided_at, decision,
                    reason, change_id) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -214,7 +253,7 @@ class RouteStore:
 
     def queue(self, channel: Channel, change: Change, now: datetime) -> None:
         """Hold a change for the channel's next digest (once, however often it is updated)."""
-        with self.connection:
+        with atomic(self.connection):
             self.connection.execute(
                 """INSERT OR IGNORE INTO route_queue (platform, channel, change_id, pair_key,
                    queued_at) VALUES (?, ?, ?, ?, ?)""",
@@ -239,7 +278,7 @@ class RouteStore:
 
     def clear_queue(self, platform: str, channel: str, change_ids: Sequence[str]) -> None:
         """Forget held changes once their digest went out."""
-        with self.connection:
+        with atomic(self.connection):
             self.connection.executemany(
                 "DELETE FROM route_queue WHERE platform = ? AND channel = ? AND change_id = ?",
                 [(platform, channel, cid) for cid in change_ids],
@@ -247,7 +286,7 @@ class RouteStore:
 
     def wait(self, channel: Channel, waits: Waiting, now: datetime) -> None:
         """Put an alert at the back of the channel's retry line (it keeps its place if in)."""
-        with self.connection:
+        with atomic(self.connection):
             self.connection.execute(
                 """INSERT OR IGNORE INTO route_retries (platform, channel, change_id, pair_key,
                    queued_at, failures, next_at, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
@@ -265,7 +304,7 @@ class RouteStore:
 
     def failed_again(self, platform: str, channel: str, waits: Waiting) -> None:
         """Note another failed try of a waiting alert, and when to try next."""
-        with self.connection:
+        with atomic(self.connection):
             self.connection.execute(
                 """UPDATE route_retries SET failures = ?, next_at = ?, error = ?
                    WHERE platform = ? AND channel = ? AND change_id = ?""",
@@ -296,9 +335,44 @@ class RouteStore:
         ).fetchall()
         return [(r[0], r[1]) for r in rows]
 
+    def owed(self) -> list[Owed]:
+        """Every channel with deliveries owed: how many, the oldest's time, its last error."""
+        rows = self.connection.execute(
+            """SELECT platform, channel, COUNT(*), MIN(queued_at), MIN(next_at),
+                 (SELECT error FROM route_retries AS r WHERE r.platform = o.platform
+                   AND r.channel = o.channel ORDER BY queued_at, rowid LIMIT 1)
+               FROM route_retries AS o GROUP BY platform, channel
+               ORDER BY MIN(queued_at), platform, channel"""
+        ).fetchall()
+        return [
+            Owed(r[0], r[1], int(r[2]), datetime.fromisoformat(r[3]),
+                 r[5] or "", datetime.fromisoformat(r[4]))
+            for r in rows
+        ]  # fmt: skip
+
+    def unrouted(self) -> list[tuple[str, str]]:
+        """Changes (and later revisions of them) not yet turned into owed deliveries, as
+        (change_id, pair_key), in the order they were found."""
+        rows = self.connection.execute(
+            """SELECT id, pair_key FROM changes
+               WHERE routed_revision IS NULL OR routed_revision < revision ORDER BY id"""
+        ).fetchall()
+        return [(str(r[0]), str(r[1])) for r in rows]
+
+    def mark_routed(self, change: Change) -> None:
+        """Note that this revision of a stored change has its deliveries owed."""
+        if change.change_id is None or not change.change_id.isdigit():
+            return  # not a stored change: nothing to mark
+        with atomic(self.connection):
+            self.connection.execute(
+                """UPDATE changes SET routed_revision = ?
+                   WHERE id = ? AND (routed_revision IS NULL OR routed_revision < ?)""",
+                (change.revision, int(change.change_id), change.revision),
+            )
+
     def done_waiting(self, platform: str, channel: str, change_id: str) -> None:
         """Take an alert out of the retry line: sent, given up, or no longer wanted."""
-        with self.connection:
+        with atomic(self.connection):
             self.connection.execute(
                 "DELETE FROM route_retries WHERE platform = ? AND channel = ? AND change_id = ?",
                 (platform, channel, change_id),
@@ -309,7 +383,7 @@ class RouteStore:
         start = quiet.start.isoformat("minutes") if quiet else None
         end = quiet.end.isoformat("minutes") if quiet else None
         zone = quiet.zone if quiet else "UTC"
-        with self.connection:
+        with atomic(self.connection):
             self.connection.execute(
                 """INSERT INTO route_channels (platform, channel, quiet_start, quiet_end, zone)
                    VALUES (?, ?, ?, ?, ?) ON CONFLICT (platform, channel) DO UPDATE SET
@@ -320,7 +394,7 @@ class RouteStore:
 
     def set_digest_time(self, platform: str, channel: str, at: time, zone: str = "UTC") -> None:
         """When the channel's daily digest goes out, in ``zone`` (an IANA name)."""
-        with self.connection:
+        with atomic(self.connection):
             self.connection.execute(
                 """INSERT INTO route_channels (platform, channel, digest_at, digest_zone)
                    VALUES (?, ?, ?, ?) ON CONFLICT (platform, channel) DO UPDATE SET
@@ -411,6 +485,8 @@ class Router:
         notifiers: Mapping[str, Notifier],
         clock: Clock,
         on_gone: Callable[[Channel, str], None] = lambda channel, reason: None,
+        pair_of: Callable[[str], Pair | None] | None = None,
+        observe: Callable[[str, str, float], None] = lambda platform, outcome, seconds: None,
     ) -> None:
         self.routes = routes
         self.history = history
@@ -418,45 +494,124 @@ class Router:
         self.notifiers = notifiers
         self.clock = clock
         self.on_gone = on_gone
+        self.pair_of = pair_of
+        """Reads an owed change's pair back from its key (to send what an earlier run owed)."""
+        self.observe = observe
+        """Told of each attempt: platform, "sent" or "failed", and the seconds it took."""
         # Delivery, retries and digests read and write the same rows around their awaits:
         # one at a time, so an update that lands while its alert is being retried is not lost.
         self._turn = asyncio.Lock()
 
     async def deliver(self, change: Change) -> list[tuple[Channel, Route]]:
-        """Route one change (or update of a change) to every channel watching its pair."""
+        """Route one change (or update of a change) to every channel watching its pair.
+
+        What each channel is owed is written (and the change marked routed) in one
+        transaction before anything is sent; then each channel's line is sent in order.
+        """
         if change.change_id is None:
             raise ValueError("only stored changes (with change_id) can be routed")
         async with self._turn:
-            now = self.clock.now()
-            decided = []
+            return await self._deliver(change, self.clock.now())
+
+    async def deliver_unrouted(self, pair_of: Callable[[str], Pair | None]) -> int:
+        """Route the stored changes not routed yet (found by this run or one that died
+        before routing them), oldest first; returns how many."""
+        count = 0
+        async with self._turn:
+            for change_id, pair_key in self.routes.unrouted():
+                pair = pair_of(pair_key)
+                change = self.history.change(change_id, pair) if pair else None
+                if change is None:
+                    # A pair no longer known to the country table: nobody can be told.
+                    log.warning(
+                        "change %s of %s cannot be read back; not routed", change_id, pair_key
+                    )
+                    with atomic(self.routes.connection):
+                        self.routes.connection.execute(
+                            "UPDATE changes SET routed_revision = revision WHERE id = ?",
+                            (int(change_id),),
+                        )
+                    continue
+                await self._deliver(change, self.clock.now())
+                count += 1
+        return count
+
+    async def _deliver(self, change: Change, now: datetime) -> list[tuple[Channel, Route]]:
+        decided: list[tuple[Channel, Route]] = []
+        owing: list[Channel] = []
+        with atomic(self.routes.connection):
             for channel in self.channels(change.pair.key):
                 channel = self.routes.with_settings(channel)
-                delivered = self.routes.delivered(channel, change.change_id)
+                delivered = self.routes.delivered(channel, str(change.change_id))
                 r = route(change, channel, delivered, now)
                 if r.action is Action.QUEUE:
                     self.routes.queue(channel, change, now)
                 elif r.action in (Action.POST, Action.UPDATE):
-                    r = await self._send_or_line_up(channel, change, delivered, r, now)
+                    if channel.platform not in self.notifiers:
+                        r = Route(
+                            Action.DROP, "not delivered", f"{channel.platform} is not connected"
+                        )
+                    else:
+                        owed = Waiting(str(change.change_id), change.pair.key, 0, now, "")
+                        self.routes.wait(channel, owed, now)  # keeps its place if owed already
+                        owing.append(channel)
                 self.routes.record_decision(channel, change, r, now)
                 decided.append((channel, r))
-            return decided
+            self.routes.mark_routed(change)
+        # Owed and recorded: from here a crash loses nothing, and the sending may begin.
+        results: dict[tuple[str, str], Route] = {}
+        for channel in owing:
+            notifier = self.notifiers[channel.platform]
+            tried, _ = await self._send_line(
+                notifier, channel.platform, channel.channel, now, given=change
+            )
+            results[(channel.platform, channel.channel)] = tried
+        return [(c, results.get((c.platform, c.channel), r)) for c, r in decided]
 
-    async def _send_or_line_up(
-        self, channel: Channel, change: Change, delivered: Delivered | None, r: Route, now: datetime
-    ) -> Route:
-        notifier = self.notifiers.get(channel.platform)
-        if notifier is None:
-            return Route(Action.DROP, "not delivered", f"{channel.platform} is not connected")
-        line = self.routes.waiting(channel.platform, channel.channel)
-        if not line:
-            r, _ = await self._send(notifier, channel, change, delivered, r, now, None)
-            return r
-        # Keep the channel's order: this alert goes after those already waiting. An update
-        # of an alert that waits keeps its place, and the retry sends the latest state.
-        first = line[0]
-        waits = Waiting(str(change.change_id), change.pair.key, 0, first.next_at, first.error)
-        self.routes.wait(channel, waits, now)
-        return waiting(first.error, first.next_at)
+    async def _send_line(
+        self,
+        notifier: Notifier,
+        platform: str,
+        name: str,
+        now: datetime,
+        *,
+        given: Change | None = None,
+        pair_of: Callable[[str], Pair | None] | None = None,
+        due_or_not: bool = False,
+    ) -> tuple[Route, int]:
+        """Send a channel's owed deliveries in order, while they go out and are due.
+
+        ``given`` is a change to send as it is (not read back). Returns how its delivery
+        went (or how the line stands when it was not reached), and how many went out.
+        """
+        outcome: Route | None = None
+        sent = 0
+        line = self.routes.waiting(platform, name)
+        for w in line:
+            if w.next_at > now and not due_or_not:
+                break
+            change: Change | None = None
+            if given is not None and w.change_id == given.change_id:
+                change = given
+            else:
+                read = pair_of or self.pair_of
+                if read is None:
+                    break  # cannot read it back here: the line waits for retry_waiting
+                pair = read(w.pair_key)
+                change = self.history.change(w.change_id, pair) if pair else None
+            tried, r = await self._retry(notifier, platform, name, w, change, now)
+            if given is not None and w.change_id == given.change_id:
+                outcome = r
+            sent += tried is _Tried.SENT
+            if tried is _Tried.FAILED:
+                break  # the rest of the line waits behind it
+        if outcome is not None:
+            return outcome, sent
+        left = self.routes.waiting(platform, name)
+        mine = [w for w in left if given is not None and w.change_id == given.change_id]
+        if mine and left:
+            return waiting(left[0].error or "waiting behind earlier alerts", left[0].next_at), sent
+        return Route(Action.DROP, "alerted", "this channel has this alert already"), sent
 
     async def _send(
         self,
@@ -466,26 +621,35 @@ class Router:
         delivered: Delivered | None,
         r: Route,
         now: datetime,
-        before: Waiting | None,
+        before: Waiting,
     ) -> tuple[Route, bool]:
-        """Post or update as ``r`` says; the decision, and whether the platform took it."""
+        """Post or update as ``r`` says; the decision, and whether the platform took it.
+
+        Taken means recorded and out of the outbox in one transaction: a crash before it
+        commits sends the alert again at the next start (the duplicate window).
+        """
         alert = alert_from_change(change)
+        started = time_monotonic()
         try:
             # route() updates only a message the channel has (a digest line has none).
             if r.action is Action.UPDATE and delivered and delivered.message_ref:
                 ref = await notifier.update(channel.channel, delivered.message_ref, alert)
-                self.routes.record_delivery(channel, change, ref, now)
             else:
                 ref = await notifier.post(channel.channel, alert)
-                self.routes.record_delivery(channel, change, ref, now)
         except DeliveryError as e:
+            self.observe(channel.platform, "failed", time_monotonic() - started)
             return self._failed(channel, change, e, now, before), False
         except Exception as e:
             # A platform answering nonsense, or a fault of ours: the alert waits and is tried
             # again, and the other channels still get theirs.
             log.exception("%s channel %s: sending failed", channel.platform, channel.channel)
+            self.observe(channel.platform, "failed", time_monotonic() - started)
             error = DeliveryError(channel.channel, f"unexpected error: {type(e).__name__}")
             return self._failed(channel, change, error, now, before), False
+        with atomic(self.routes.connection):
+            self.routes.record_delivery(channel, change, ref, now)
+            self.routes.done_waiting(channel.platform, channel.channel, before.change_id)
+        self.observe(channel.platform, "sent", time_monotonic() - started)
         return r, True
 
     def _failed(
@@ -494,7 +658,7 @@ class Router:
         change: Change,
         e: DeliveryError,
         now: datetime,
-        before: Waiting | None,
+        before: Waiting,
     ) -> Route:
         """Pause a channel that is gone; otherwise the alert waits, or is given up at last."""
         change_id = str(change.change_id)
@@ -502,7 +666,7 @@ class Router:
             self.routes.done_waiting(channel.platform, channel.channel, change_id)
             self.on_gone(channel, str(e))
             return Route(Action.DROP, "not delivered", str(e))
-        failures = 1 if before is None else before.failures + 1
+        failures = before.failures + 1
         next_at = next_try(failures, now)
         if next_at is None:
             self.routes.done_waiting(channel.platform, channel.channel, change_id)
@@ -517,15 +681,27 @@ class Router:
                 e.message,
             )
             return given_up(failures, e.message)
+        log.warning(
+            "%s channel %s: the %s alert (change %s) was not delivered (attempt %d): %s; "
+            "a passing failure, so it stays owed (the channel's later alerts wait behind it); "
+            "next attempt at %s",
+            channel.platform,
+            channel.channel,
+            change.pair.key,
+            change_id,
+            failures,
+            e.message,
+            next_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
+        )
         waits = Waiting(change_id, change.pair.key, failures, next_at, e.message)
-        if before is None:
-            self.routes.wait(channel, waits, now)
-        else:
-            self.routes.failed_again(channel.platform, channel.channel, waits)
+        self.routes.failed_again(channel.platform, channel.channel, waits)
         return waiting(e.message, next_at)
 
-    async def retry_waiting(self, pair_of: Callable[[str], Pair | None]) -> int:
-        """Try again the alerts whose time has come, in order; returns how many went out."""
+    async def retry_waiting(
+        self, pair_of: Callable[[str], Pair | None], *, all_now: bool = False
+    ) -> int:
+        """Send the owed deliveries whose time has come (with ``all_now``, every one: a
+        start sends what is owed first), in order per channel; returns how many went out."""
         async with self._turn:
             now = self.clock.now()
             sent = 0
@@ -533,13 +709,10 @@ class Router:
                 notifier = self.notifiers.get(platform)
                 if notifier is None:
                     continue  # not connected in this run: the line waits for a run that is
-                for w in self.routes.waiting(platform, name):
-                    if w.next_at > now:
-                        break
-                    tried = await self._retry(notifier, platform, name, w, pair_of, now)
-                    if tried is _Tried.FAILED:
-                        break  # the rest of the line waits behind it
-                    sent += tried is _Tried.SENT
+                _, went = await self._send_line(
+                    notifier, platform, name, now, pair_of=pair_of, due_or_not=all_now
+                )
+                sent += went
             return sent
 
     async def _retry(
@@ -548,29 +721,29 @@ class Router:
         platform: str,
         name: str,
         w: Waiting,
-        pair_of: Callable[[str], Pair | None],
+        change: Change | None,
         now: datetime,
-    ) -> _Tried:
-        pair = pair_of(w.pair_key)
-        change = self.history.change(w.change_id, pair) if pair else None
+    ) -> tuple[_Tried, Route]:
         channel = self._channel(platform, name, w.pair_key)
         if change is None or channel is None:
             # Unsubscribed while it waited (or the change is gone): nobody wants it now.
             self.routes.done_waiting(platform, name, w.change_id)
-            return _Tried.SETTLED
+            return _Tried.SETTLED, Route(Action.DROP, "not delivered", "no longer wanted")
         # Decide again with the change as it is now: later sources, a mute, a pause, a digest.
         delivered = self.routes.delivered(channel, w.change_id)
         r = route(change, channel, delivered, now)
         tried = _Tried.SETTLED
-        if r.action is Action.QUEUE:
-            self.routes.queue(channel, change, now)
-        elif r.action in (Action.POST, Action.UPDATE):
+        with atomic(self.routes.connection):
+            if r.action is Action.QUEUE:
+                self.routes.queue(channel, change, now)
+        if r.action in (Action.POST, Action.UPDATE):
             r, took = await self._send(notifier, channel, change, delivered, r, now, w)
             tried = _Tried.SENT if took else _Tried.FAILED
-        if tried is not _Tried.FAILED:
-            self.routes.done_waiting(platform, name, w.change_id)
-        self.routes.record_decision(channel, change, r, now)
-        return tried
+        with atomic(self.routes.connection):
+            if tried is _Tried.SETTLED:
+                self.routes.done_waiting(platform, name, w.change_id)
+            self.routes.record_decision(channel, change, r, now)
+        return tried, r
 
     async def flush_digests(self, pair_of: Callable[[str], Pair | None]) -> int:
         """Send every digest that is due now; returns how many went out."""

@@ -7,6 +7,7 @@ retry schedule (1 min, 5 min, 30 min, 2 h, then give up).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
@@ -15,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.alert import alert_from_change
+from bot.alert import Alert, alert_from_change
 from bot.discord.delivery import DiscordDelivery
 from bot.discord.notifier import DiscordNotifier
 from bot.pacing import ChannelPacer
-from bot.render.digest import render_digest_slack
+from bot.render.digest import Digest, render_digest_slack
 from bot.render.discord import render_discord
 from bot.render.slack import render_slack
 from bot.router import Notifier, PayloadNotifier, Router, RouteStore, why
@@ -235,7 +236,7 @@ async def test_a_restart_still_retries(discord_api: FakeDiscord, discord_world: 
     assert shown(discord_api) == [embed(change)]
 
 
-async def test_a_platform_down_for_hours_is_given_up_with_one_warning(
+async def test_a_platform_down_for_hours_is_given_up_with_a_warning_per_try(
     discord_api: FakeDiscord, discord_world: World, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.WARNING)
@@ -248,8 +249,12 @@ async def test_a_platform_down_for_hours_is_given_up_with_one_warning(
     assert await discord_world.retry_after(days=1) == 0
 
     assert posts(discord_api) == 5
-    (warning,) = [r for r in caplog.records if r.levelno == logging.WARNING]
-    assert DISCORD_CHANNEL in warning.getMessage()
+    *tries, warning = [r for r in caplog.records if r.levelno == logging.WARNING]
+    # Each failed try says what the platform answered and when the next one is.
+    assert [t.getMessage().count("HTTP 503") for t in tries] == [1, 1, 1, 1]
+    assert "next attempt at 2025-03-14 10:01:00 UTC" in tries[0].getMessage()
+    assert "next attempt at 2025-03-14 12:36:00 UTC" in tries[3].getMessage()
+    assert "gave up" in warning.getMessage() and DISCORD_CHANNEL in warning.getMessage()
     assert "IND-RUS" in warning.getMessage() and PARTICULARLY in warning.getMessage()
     decision, reason = discord_world.why("discord", DISCORD_CHANNEL) or ("", "")
     assert decision == "not delivered" and reason.startswith("gave up after 5 tries")
@@ -310,3 +315,58 @@ async def test_slack_a_deleted_alert_is_posted_anew_for_a_later_source_then_edit
     ]
     (edited,) = slack_api.posted(SLACK_CHANNEL)
     assert edited.ts == anew.ts and edited.edits == 1
+
+
+class DiesWhileSending:
+    """The real notifier, in a process that is killed around its first post: before the
+    platform gets it (``after=False``) or once the platform took it (``after=True``)."""
+
+    def __init__(self, notifier: Notifier, *, after: bool) -> None:
+        self.notifier = notifier
+        self.after = after
+
+    async def post(self, channel: str, alert: Alert) -> str:
+        if self.after:
+            await self.notifier.post(channel, alert)
+        raise asyncio.CancelledError  # what stopping the event loop does to a send
+
+    async def update(self, channel: str, message_ref: str, alert: Alert) -> str | None:
+        raise asyncio.CancelledError
+
+    async def digest(self, channel: str, digest: Digest) -> None:
+        raise asyncio.CancelledError
+
+
+async def test_a_change_found_by_a_run_that_died_before_routing_it_is_sent_at_the_next_start(
+    discord_api: FakeDiscord, discord_world: World
+) -> None:
+    # The watcher's transaction committed the change; the process died before routing it.
+    change = discord_world.stored(rewording())
+    discord_world.store.close()
+    discord_world.open()
+
+    assert await discord_world.router.deliver_unrouted(pair_of) == 1
+    assert await discord_world.router.deliver_unrouted(pair_of) == 0  # routed once only
+    assert shown(discord_api) == [embed(change)]
+
+
+@pytest.mark.parametrize("after", [False, True], ids=["before-platform", "after-platform"])
+async def test_a_run_killed_while_sending_owes_the_alert_and_the_next_start_sends_it_once(
+    discord_api: FakeDiscord, discord_world: World, after: bool
+) -> None:
+    platform, notifier = discord_world.notifier
+    discord_world.router.notifiers = {platform: DiesWhileSending(notifier, after=after)}
+    change = discord_world.stored(rewording())
+    with pytest.raises(asyncio.CancelledError):
+        await discord_world.router.deliver(change)
+    discord_world.store.close()
+    discord_world.open()  # the next start, with the platform's real notifier
+
+    assert await discord_world.router.deliver_unrouted(pair_of) == 0  # routed before it died
+    await discord_world.router.retry_waiting(pair_of, all_now=True)
+
+    # Killed after Discord took it: the post is made again with the same nonce, and Discord
+    # answers with the message it has instead of showing the alert twice.
+    assert shown(discord_api) == [embed(change)]
+    assert posts(discord_api) == (2 if after else 1)
+    assert discord_world.routes.owed() == []

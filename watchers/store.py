@@ -122,6 +122,14 @@ MIGRATIONS: tuple[str, ...] = (
         change_id INTEGER REFERENCES changes (id)
     );
     """,
+    # 3: which revision of each change the chat layer has turned into owed deliveries. A
+    # change (or a later revision of it) is recorded unrouted in the transaction that finds
+    # it, so a crash before it reaches the outbox loses nothing; changes from before this
+    # step count as routed.
+    """
+    ALTER TABLE changes ADD COLUMN routed_revision INTEGER;
+    UPDATE changes SET routed_revision = revision;
+    """,
 )
 
 

@@ -8,6 +8,7 @@ webhook when the config gives it one, else as the bot. Failures come out as
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from bot.alert import Alert
 from bot.discord.delivery import DiscordSender
@@ -15,6 +16,15 @@ from bot.render.digest import Digest, render_digest_discord
 from bot.render.discord import render_discord
 from bot.router import MessageGone
 from watchers.errors import DeliveryError
+
+
+def with_nonce(payload: dict[str, Any], alert: Alert) -> dict[str, Any]:
+    """The payload with a nonce Discord enforces: a post of the same alert revision again
+    (we died after Discord took it, before we recorded it) returns the message already
+    posted instead of a second one. Discord keeps nonces for a few minutes; webhooks ignore
+    them."""
+    nonce = f"pw{alert.alert_id}r{alert.revision}"[:25]
+    return {**payload, "nonce": nonce, "enforce_nonce": True}
 
 
 class DiscordNotifier:
@@ -35,7 +45,7 @@ class DiscordNotifier:
 
     async def post(self, channel: str, alert: Alert) -> str:
         """Post a new alert; returns the message id, to update it later."""
-        return await self._sender(channel).post(channel, render_discord(alert))
+        return await self._sender(channel).post(channel, with_nonce(render_discord(alert), alert))
 
     async def update(self, channel: str, message_ref: str, alert: Alert) -> str | None:
         """Edit the posted alert; if it was deleted, post anew and return the new id."""
@@ -45,7 +55,7 @@ class DiscordNotifier:
             await sender.edit(channel, message_ref, payload)
         except MessageGone:
             # Someone deleted the alert; the update still deserves to be seen.
-            return await sender.post(channel, payload)
+            return await sender.post(channel, with_nonce(payload, alert))
         return None
 
     async def digest(self, channel: str, digest: Digest) -> None:
