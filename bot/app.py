@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -36,6 +36,45 @@ DIGEST_CHECK_SECONDS = 60
 """How often ``run`` looks for digests that are due."""
 CONFIG_CHECK_SECONDS = 30
 """How often ``run`` looks for an edited config file."""
+STOP_GRACE_SECONDS = 10.0
+"""How long ``run`` lets polls and deliveries in flight finish after SIGTERM or Ctrl-C; what
+is still going then is cancelled, and its deliveries stay owed for the next start."""
+
+
+class InFlight:
+    """The jobs running now, so that a stop can let them finish (for a while)."""
+
+    def __init__(self) -> None:
+        self.tasks: set[asyncio.Task[object]] = set()
+
+    def track(
+        self, job: Callable[..., Awaitable[object]]
+    ) -> Callable[..., Coroutine[object, object, object]]:
+        """``job``, noting each run of it while it runs."""
+
+        async def tracked(*args: object) -> object:
+            task = asyncio.current_task()
+            if task is None:
+                return await job(*args)
+            self.tasks.add(task)
+            try:
+                return await job(*args)
+            finally:
+                self.tasks.discard(task)
+
+        return tracked
+
+    async def settle(self, grace: float) -> int:
+        """Wait up to ``grace`` seconds for the jobs in flight, then cancel the rest;
+        returns how many were cancelled."""
+        running = {t for t in self.tasks if t is not asyncio.current_task()}
+        if not running:
+            return 0
+        _, pending = await asyncio.wait(running, timeout=grace)
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+        return len(pending)
 
 
 class SystemClock:
@@ -89,6 +128,7 @@ class App:
     watchlist: Watchlist
     countries: CountryTable
     chat: Chat | None = None
+    stop_grace: float = STOP_GRACE_SECONDS
 
     async def poll_once(self, feeds: Sequence[FeedSpec] | None = None) -> list[PollResult]:
         """Poll every feed (or the given ones) once and deliver the changes."""
@@ -179,11 +219,11 @@ class App:
         edit of the config file reloads it."""
         stop = stop or asyncio.Event()
         loop = asyncio.get_running_loop()
-        await self.send_owed()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         scheduler = AsyncIOScheduler(timezone=UTC)
-        schedule = FeedSchedule(scheduler, self.poll_once)
+        in_flight = InFlight()
+        schedule = FeedSchedule(scheduler, in_flight.track(self.poll_once))
         schedule.apply(self.config.feeds)
         watcher = ConfigFileWatcher(self.config.path)
 
@@ -206,12 +246,15 @@ class App:
         )
         if self.chat is not None:
             scheduler.add_job(
-                self.send_waiting,
+                in_flight.track(self.send_waiting),
                 IntervalTrigger(seconds=DIGEST_CHECK_SECONDS, timezone=UTC),
                 id="digests",
                 coalesce=True,
                 max_instances=1,
             )
+        # What earlier runs left owed goes out first; the feeds' first polls start with it,
+        # and their alerts line up behind it in each channel.
+        owed = asyncio.create_task(in_flight.track(self.send_owed)())
         scheduler.start()
         log.info("watching %d feeds; Ctrl-C to stop", len(self.config.feeds))
         try:
@@ -219,7 +262,20 @@ class App:
         finally:
             for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
                 loop.remove_signal_handler(sig)
+            # Start nothing new, let what runs finish for a while; only then shut down (which
+            # cancels the jobs still running).
+            scheduler.pause()
+            cancelled = await in_flight.settle(self.stop_grace)
             scheduler.shutdown(wait=False)
+            if owed.done() and not owed.cancelled() and owed.exception() is not None:
+                log.error("sending what was owed failed: %s", owed.exception())
+            if cancelled:
+                log.warning(
+                    "stopped after %.0f s with %d job(s) still running, cancelled: what they "
+                    "had not delivered stays owed and goes out first at the next start",
+                    self.stop_grace,
+                    cancelled,
+                )
             log.info("stopped")
 
 

@@ -23,7 +23,7 @@ from datetime import UTC
 from bot.config import Config
 from bot.discord.client import DiscordBot, sign_in, token_from_env
 from bot.discord.commands import CommandDeps
-from bot.discord.delivery import DiscordDelivery, DiscordSender, webhook_senders
+from bot.discord.delivery import DiscordDelivery, DiscordSender, use_api_base, webhook_senders
 from bot.discord.notifier import DiscordNotifier
 from bot.pair_history import StorePairHistory, pair_from_key
 from bot.render.digest import render_digest_slack
@@ -157,6 +157,10 @@ async def _open_discord(
     serve_commands: bool,
 ) -> DiscordNotifier | None:
     webhooks = webhook_senders(config.subscriptions, env)
+    if webhooks:
+        # Webhook posts are built on discord.py's base URL too: without a bot to set it,
+        # a configured api_base must be set here.
+        use_api_base(config.discord.api_base)
     token = token_from_env(env)
     sender: DiscordSender | None = None
     if token is None:
