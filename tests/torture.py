@@ -100,7 +100,7 @@ class FakePlatform:
         self._lock = threading.Lock()
         self._message_ids = iter(range(1400000000000000000, 1500000000000000000))
         self.failing = False
-        """Answer every webhook post with 503 (a platform that is down)."""
+        """Refuse every webhook post (a platform that does not take alerts now)."""
         handler = self._handler()
         self._server = _QuietServer(("127.0.0.1", 0), handler)
         self._server.daemon_threads = True
@@ -189,8 +189,10 @@ class FakePlatform:
                                  "application/json")  # fmt: skip
                     return
                 if platform.failing:
-                    self._answer(503, b'{"message": "Service Unavailable", "code": 0}',
-                                 "application/json")  # fmt: skip
+                    # A 429 without a Via header: discord.py gives up at once (it takes it
+                    # for a ban of the address) where it would retry a 503 for seconds.
+                    self._answer(429, b'{"message": "Too Many Requests", "retry_after": 60,'
+                                 b' "global": false}', "application/json")  # fmt: skip
                     return
                 message = platform._record(match.group("hook"), json.loads(raw or b"{}"))
                 self._answer(200, json.dumps(message).encode(), "application/json")
