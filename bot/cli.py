@@ -29,7 +29,7 @@ from bot.config import Config, config_path, load_config
 from bot.console import ConsoleNotifier
 from watchers import evaluate
 from watchers.countries import default_countries
-from watchers.errors import ConfigError, PartnershipWatchError
+from watchers.errors import ConfigError, InputError, PartnershipWatchError
 from watchers.extraction import default_extractor
 from watchers.model import Extraction
 from watchers.ports import Clock, Extractor
@@ -302,10 +302,6 @@ def _eval(file: str, *, as_json: bool, errors: bool) -> int:
         print()
         print(evaluate.format_errors(result.errors))
     return EXIT_OK
-
-
-class InputError(PartnershipWatchError):
-    """An input file named on the command line cannot be read."""
 
 
 def _open_input(file: str) -> TextIO:

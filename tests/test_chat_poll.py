@@ -15,7 +15,7 @@ import pytest
 import time_machine
 from discord.http import Route
 
-from bot.chat import open_chat
+from bot.chat.wiring import open_chat
 from bot.cli import main
 from bot.config import load_config
 from bot.demo import DEMO_DATA, STAGES, SampleFeeds, serve

@@ -20,10 +20,9 @@ from bot.discord.delivery import (
     webhook_url_from_env,
 )
 from bot.pacing import ChannelPacer
-from bot.router import MessageGone
 from tests.fake_discord import FakeDiscord
 from tests.fakes import FakeMonotonic
-from watchers.errors import ConfigError, DeliveryError
+from watchers.errors import ConfigError, DeliveryError, MessageGone
 from watchers.model import Country, Pair
 
 CHANNEL = "1200000000000000001"

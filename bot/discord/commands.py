@@ -17,8 +17,8 @@ import discord
 from discord import app_commands
 
 from bot import commands as shared
+from bot.chat.store import ChatStore
 from bot.commands import Caller, ChannelHours, Context, PairHistory, Reply
-from bot.subscriptions import SubscriptionStore
 from watchers.model import Country
 from watchers.ports import Clock, CountryLookup
 
@@ -43,7 +43,7 @@ DIGEST_CHOICES = [
 class CommandDeps:
     """What the command handlers use: stores, countries, clock and who may manage."""
 
-    store: SubscriptionStore
+    store: ChatStore
     countries: CountryLookup
     history: PairHistory
     hours: ChannelHours

@@ -13,8 +13,7 @@ from bot.alert import Alert
 from bot.discord.delivery import DiscordSender
 from bot.render.digest import Digest, render_digest_discord
 from bot.render.discord import render_discord
-from bot.router import MessageGone
-from watchers.errors import DeliveryError
+from watchers.errors import DeliveryError, MessageGone
 
 
 class DiscordNotifier:

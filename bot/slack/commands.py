@@ -23,9 +23,9 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 
+from bot.chat.store import ChatStore
 from bot.commands import Caller, ChannelHours, Context, PairHistory, Reply, dispatch
 from bot.slack.permissions import NEEDS, SlackPermissions
-from bot.subscriptions import SubscriptionStore
 from watchers.ports import Clock, CountryLookup
 
 log = logging.getLogger(__name__)
@@ -40,7 +40,7 @@ CHANGES = frozenset({"add", "remove", "mute", "level", "digest", "quiet"})
 class WatchCommand:
     """What the ``/watch`` handler needs: the stores, countries, clock and permissions."""
 
-    store: SubscriptionStore
+    store: ChatStore
     countries: CountryLookup
     history: PairHistory
     hours: ChannelHours

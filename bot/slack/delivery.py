@@ -24,8 +24,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.pacing import ChannelPacer
-from bot.router import MessageGone
-from watchers.errors import DeliveryError
+from watchers.errors import DeliveryError, MessageGone
 
 DEFAULT_API_BASE = "https://slack.com/api/"
 
