@@ -20,7 +20,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.chat.store import ChatStore, config_subscriptions
 from bot.chat.wiring import Chat, open_chat
 from bot.config import Config, load_config
-from bot.console import ConsoleNotifier
+from bot.platforms.console.notifier import ConsoleNotifier
 from watchers.countries import CountryTable, default_countries
 from watchers.errors import ConfigError
 from watchers.fetch import make_client

@@ -26,7 +26,7 @@ from typing import Any, TextIO
 
 from bot.app import ChatMode, open_app
 from bot.config import Config, config_path, load_config
-from bot.console import ConsoleNotifier
+from bot.platforms.console.notifier import ConsoleNotifier
 from watchers import evaluate
 from watchers.countries import default_countries
 from watchers.errors import ConfigError, InputError, PartnershipWatchError
@@ -156,7 +156,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "run":
         return asyncio.run(_run(config, sys.stdout, args.format))
     if args.command == "discord":
-        from bot.discord.client import sync_from_cli
+        from bot.platforms.discord.client import sync_from_cli
 
         return asyncio.run(sync_from_cli(config.discord.api_base, args.guild, sys.stdout))
     raise AssertionError(f"unhandled command {args.command}")

@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.chat.commands import PastChange
 from bot.chat.store import ChatStore
-from bot.commands import PastChange
 from watchers.model import Change, Country
 from watchers.store import StoredChange
 

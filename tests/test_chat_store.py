@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.chat.decide import Channel, Delivered, QuietHours, Schedule
 from bot.chat.store import (
     MIGRATIONS,
     ChatStore,
@@ -19,7 +20,6 @@ from bot.chat.store import (
     config_subscriptions,
 )
 from bot.config import SubscriptionSpec
-from bot.routing import Channel, Delivered, QuietHours, Schedule
 from watchers.errors import StoreError
 from watchers.migrations import SqliteLedger, migrate
 from watchers.model import Country, Level, Pair

@@ -6,10 +6,10 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from bot import commands
+from bot.chat import commands
+from bot.chat.commands import Caller, Context, Reply
+from bot.chat.decide import QuietHours, Schedule
 from bot.chat.store import ChatStore, ConfigSubscription, Origin
-from bot.commands import Caller, Context, Reply
-from bot.routing import QuietHours, Schedule
 from tests.fake_commands import (
     INDIA,
     RUSSIA,

@@ -16,16 +16,16 @@ from pathlib import Path
 import pytest
 
 from bot.alert import alert_from_change
+from bot.chat.decide import Channel
+from bot.chat.deliver import Notifier, PayloadNotifier, Router, why
 from bot.chat.store import ChatStore
-from bot.discord.delivery import DiscordDelivery
-from bot.discord.notifier import DiscordNotifier
-from bot.pacing import ChannelPacer
+from bot.platforms.discord.delivery import DiscordDelivery
+from bot.platforms.discord.notifier import DiscordNotifier
+from bot.platforms.pacing import ChannelPacer
+from bot.platforms.slack.delivery import SlackDelivery, make_web_client
 from bot.render.digest import render_digest_slack
 from bot.render.discord import render_discord
 from bot.render.slack import render_slack
-from bot.router import Notifier, PayloadNotifier, Router, why
-from bot.routing import Channel
-from bot.slack.delivery import SlackDelivery, make_web_client
 from tests.fake_discord import FakeDiscord
 from tests.fake_slack import BOT_TOKEN, FakeSlack
 from tests.fakes import PARTICULARLY, FakeClock, pair, rewording

@@ -1,6 +1,6 @@
 """A change reaches Discord through the real router: rendered, posted, edited, paused.
 
-This joins the router (``bot.router``), the subscription store, the renderer and the
+This joins the router (``bot.chat.deliver``), the subscription store, the renderer and the
 Discord notifier at the wire: the fake API receives exactly the embed the renderer made,
 whichever way it was sent, a later source edits the same message, and a channel that
 forbids us is paused once and then left alone.
@@ -18,17 +18,17 @@ import pytest
 from discord.http import Route
 
 from bot.alert import alert_from_change
+from bot.chat.decide import Channel
+from bot.chat.deliver import Router
 from bot.chat.store import ChatStore
-from bot.discord.delivery import (
+from bot.platforms.discord.delivery import (
     DEFAULT_API_BASE,
     DiscordDelivery,
     DiscordWebhookDelivery,
 )
-from bot.discord.notifier import DiscordNotifier
-from bot.pacing import ChannelPacer
+from bot.platforms.discord.notifier import DiscordNotifier
+from bot.platforms.pacing import ChannelPacer
 from bot.render.discord import render_discord
-from bot.router import Router
-from bot.routing import Channel
 from tests.fake_commands import FixedClock
 from tests.fake_discord import FakeDiscord
 from watchers.diff import word_diff

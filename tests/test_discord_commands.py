@@ -25,11 +25,11 @@ import yarl
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
+from bot.chat.decide import QuietHours, Schedule
 from bot.chat.store import ChatStore, ConfigSubscription
-from bot.discord.client import DiscordBot, sync_commands, sync_from_cli, token_from_env
-from bot.discord.commands import CommandDeps, manage_requirement, split_message
-from bot.discord.delivery import DEFAULT_API_BASE
-from bot.routing import QuietHours, Schedule
+from bot.platforms.discord.client import DiscordBot, sync_commands, sync_from_cli, token_from_env
+from bot.platforms.discord.commands import CommandDeps, manage_requirement, split_message
+from bot.platforms.discord.delivery import DEFAULT_API_BASE
 from tests.fake_commands import (
     FakeCountries,
     FakeHistory,

@@ -11,7 +11,7 @@ import pytest
 from discord.http import Route
 
 from bot.config import SubscriptionSpec
-from bot.discord.delivery import (
+from bot.platforms.discord.delivery import (
     DEFAULT_API_BASE,
     DiscordDelivery,
     DiscordWebhookDelivery,
@@ -19,7 +19,7 @@ from bot.discord.delivery import (
     webhook_senders,
     webhook_url_from_env,
 )
-from bot.pacing import ChannelPacer
+from bot.platforms.pacing import ChannelPacer
 from tests.fake_discord import FakeDiscord
 from tests.fakes import FakeMonotonic
 from watchers.errors import ConfigError, DeliveryError, MessageGone

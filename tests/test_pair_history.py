@@ -8,11 +8,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot import commands
+from bot.chat import commands
+from bot.chat.commands import Caller, Context
+from bot.chat.decide import Action, Channel, Route
+from bot.chat.history import StorePairHistory
 from bot.chat.store import ChatStore
-from bot.commands import Caller, Context
-from bot.pair_history import StorePairHistory
-from bot.routing import Action, Channel, Route
 from tests.fake_commands import INDIA, RUSSIA, FakeCountries, FixedClock
 from tests.fakes import rewording
 from watchers.model import Change, Entry, Extraction, Level, Mention, Pair

@@ -8,17 +8,8 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 
 from bot.alert import Alert
-from bot.chat.store import ChatStore
-from bot.commands import Caller, Context, dispatch
-from bot.pair_history import StorePairHistory
-from bot.render.digest import (
-    Digest,
-    render_digest_discord,
-    render_digest_slack,
-)
-from bot.render.limits import discord_problems, slack_problems
-from bot.router import Router, why
-from bot.routing import (
+from bot.chat.commands import Caller, Context, dispatch
+from bot.chat.decide import (
     Action,
     Channel,
     Delivered,
@@ -27,6 +18,15 @@ from bot.routing import (
     next_try,
     route,
 )
+from bot.chat.deliver import Router, why
+from bot.chat.history import StorePairHistory
+from bot.chat.store import ChatStore
+from bot.render.digest import (
+    Digest,
+    render_digest_discord,
+    render_digest_slack,
+)
+from bot.render.limits import discord_problems, slack_problems
 from tests.fakes import FakeClock, FakeCountries, pair
 from watchers.diff import word_diff
 from watchers.errors import DeliveryError
@@ -438,11 +438,11 @@ async def test_the_digest_time_set_in_chat_is_when_the_digest_goes_out() -> None
 
 
 async def test_subscriptions_feed_the_router_and_payloads_reach_the_outlet() -> None:
+    from bot.chat.deliver import PayloadNotifier
+    from bot.chat.history import StorePairHistory
     from bot.chat.store import ChatStore
-    from bot.pair_history import StorePairHistory
     from bot.render.digest import render_digest_discord
     from bot.render.discord import render_discord
-    from bot.router import PayloadNotifier
 
     store = Store.open(":memory:")
     subs = ChatStore(store.connection)

@@ -22,10 +22,10 @@ from urllib.parse import urlencode
 import aiohttp
 import pytest
 
+from bot.chat.decide import QuietHours, Schedule
 from bot.chat.store import ChatStore, ConfigSubscription, Origin
 from bot.config import SlackSettings
-from bot.routing import QuietHours, Schedule
-from bot.slack.app import SlackApp, SlackSecrets
+from bot.platforms.slack.app import SlackApp, SlackSecrets
 from tests.fake_commands import (
     FakeCountries,
     FakeHistory,

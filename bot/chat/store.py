@@ -29,8 +29,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time
 from enum import StrEnum
 
+from bot.chat.decide import Channel, Delivered, QuietHours, Route, Schedule
 from bot.config import SubscriptionSpec
-from bot.routing import Channel, Delivered, QuietHours, Route, Schedule
 from watchers import migrations
 from watchers.errors import StoreError
 from watchers.model import Change, Level
@@ -214,7 +214,7 @@ class Subscription:
         return self.paused_reason is not None
 
     def as_channel(self) -> Channel:
-        """The routing view of this subscription (``bot.routing.Channel``)."""
+        """The routing view of this subscription (``bot.chat.decide.Channel``)."""
         return Channel(
             platform=self.platform,
             channel=self.channel,

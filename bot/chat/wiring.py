@@ -20,18 +20,18 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC
 
+from bot.chat.decide import Channel
+from bot.chat.deliver import Notifier, PayloadNotifier, Router
+from bot.chat.history import StorePairHistory, pair_from_key
 from bot.chat.store import ChatStore, Resumed, config_subscriptions
 from bot.config import Config
-from bot.discord.client import DiscordBot, sign_in, token_from_env
-from bot.discord.commands import CommandDeps
-from bot.discord.delivery import DiscordDelivery, DiscordSender, webhook_senders
-from bot.discord.notifier import DiscordNotifier
-from bot.pair_history import StorePairHistory, pair_from_key
+from bot.platforms.discord.client import DiscordBot, sign_in, token_from_env
+from bot.platforms.discord.commands import CommandDeps
+from bot.platforms.discord.delivery import DiscordDelivery, DiscordSender, webhook_senders
+from bot.platforms.discord.notifier import DiscordNotifier
+from bot.platforms.slack.app import SlackApp, SlackSecrets, make_delivery
 from bot.render.digest import render_digest_slack
 from bot.render.slack import render_slack
-from bot.router import Notifier, PayloadNotifier, Router
-from bot.routing import Channel
-from bot.slack.app import SlackApp, SlackSecrets, make_delivery
 from watchers.countries import CountryTable
 from watchers.model import Change, Pair
 from watchers.ports import Clock

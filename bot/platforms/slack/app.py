@@ -24,13 +24,13 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.errors import SlackApiError
 
+from bot.chat.commands import ChannelHours, PairHistory
 from bot.chat.store import ChatStore
-from bot.commands import ChannelHours, PairHistory
 from bot.config import SlackSettings
-from bot.pacing import ChannelPacer
-from bot.slack.commands import WatchCommand, register_watch_command
-from bot.slack.delivery import DEFAULT_API_BASE, SlackDelivery, make_web_client
-from bot.slack.permissions import SlackPermissions
+from bot.platforms.pacing import ChannelPacer
+from bot.platforms.slack.commands import WatchCommand, register_watch_command
+from bot.platforms.slack.delivery import DEFAULT_API_BASE, SlackDelivery, make_web_client
+from bot.platforms.slack.permissions import SlackPermissions
 from watchers.errors import (
     ConfigError,
     PartnershipWatchError,

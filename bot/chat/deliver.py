@@ -1,6 +1,6 @@
 """Delivering changes to the channels that subscribed, by the channel controls.
 
-The thin I/O around ``bot.routing``: for each change it asks which channels watch the pair,
+The thin I/O around ``bot.chat.decide``: for each change it asks which channels watch the pair,
 decides per channel (pure), posts or updates through the platform's notifier, remembers
 what each channel got (so an update edits the right message and a channel is alerted once
 when a change reaches its level), queues what waits for a digest, and remembers the last
@@ -9,7 +9,7 @@ named ``route_``.
 
 When a platform fails for a passing reason (down, overloaded, unreachable), the alert waits
 in ``route_retries`` and ``Router.retry_waiting`` tries it again on the schedule of
-``bot.routing.RETRY_AFTER``: oldest first, and in order per channel (a later alert for a
+``bot.chat.decide.RETRY_AFTER``: oldest first, and in order per channel (a later alert for a
 channel that has one waiting lines up behind it). A retry sends the change as it is then,
 so an update that came while its alert waited is part of the one post.
 """
@@ -25,9 +25,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from bot.alert import Alert, alert_from_change
-from bot.chat.store import ChatStore, Waiting
-from bot.render.digest import Digest
-from bot.routing import (
+from bot.chat.decide import (
     Action,
     Channel,
     Delivered,
@@ -38,6 +36,8 @@ from bot.routing import (
     route,
     waiting,
 )
+from bot.chat.store import ChatStore, Waiting
+from bot.render.digest import Digest
 from watchers.errors import DeliveryError, MessageGone
 from watchers.model import Change, Pair
 from watchers.ports import Clock

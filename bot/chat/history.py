@@ -1,6 +1,6 @@
 """What ``/watch history``, ``list`` and ``why`` read, taken from the stores.
 
-Implements :class:`bot.commands.PairHistory` over the history store (current wording and
+Implements :class:`bot.chat.commands.PairHistory` over the history store (current wording and
 recorded changes) and the router's memory (the last decision per channel).
 """
 
@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.chat.commands import PastChange
+from bot.chat.deliver import why
 from bot.chat.store import ChatStore
-from bot.commands import PastChange
-from bot.router import why
 from watchers.model import Pair
 from watchers.ports import CountryLookup
 from watchers.store import Store

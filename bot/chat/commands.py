@@ -23,8 +23,8 @@ from functools import cache
 from typing import Protocol
 
 from bot import durations
+from bot.chat.decide import QuietHours, Schedule, parse_clock
 from bot.chat.store import ChatStore, Origin, Subscription
-from bot.routing import QuietHours, Schedule, parse_clock
 from watchers.model import Change, Level, Pair
 from watchers.ports import Clock, CountryLookup
 

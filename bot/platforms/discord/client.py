@@ -19,9 +19,9 @@ import aiohttp
 import discord
 from discord import app_commands
 
-from bot.discord.commands import CommandDeps, WatchCommands
-from bot.discord.delivery import DEFAULT_API_BASE, DiscordDelivery, use_api_base
-from bot.pacing import ChannelPacer
+from bot.platforms.discord.commands import CommandDeps, WatchCommands
+from bot.platforms.discord.delivery import DEFAULT_API_BASE, DiscordDelivery, use_api_base
+from bot.platforms.pacing import ChannelPacer
 from watchers.errors import ConfigError, PlatformUnreachable, Problem, TokenRefused
 
 log = logging.getLogger(__name__)
