@@ -5,4 +5,4 @@ the command tests of every platform. A test file that defines a fixture of the s
 uses its own.
 """
 
-from tests.fake_commands import clock, history, hours, store  # noqa: F401
+from tests.fake_commands import clock, deps, history, store  # noqa: F401

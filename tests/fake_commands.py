@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.chat.commands import PastChange
+from bot.chat.commands import CommandDeps, PastChange
 from bot.chat.store import ChatStore
 from watchers.model import Change, Country
 from watchers.store import StoredChange
@@ -103,9 +103,9 @@ def store() -> Iterator[ChatStore]:
 
 
 @pytest.fixture
-def hours(store: ChatStore) -> ChatStore:
-    """The router's store, which keeps the channel's hours next to the subscriptions."""
-    return ChatStore(store.connection)
+def deps(store: ChatStore, history: FakeHistory, clock: FixedClock) -> CommandDeps:
+    """What every platform's /watch handlers share, over the fakes above."""
+    return CommandDeps(store, FakeCountries(), history, clock)
 
 
 @pytest.fixture

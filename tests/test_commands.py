@@ -7,9 +7,10 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 
 from bot.chat import commands
-from bot.chat.commands import Caller, Context, Reply
+from bot.chat.commands import Caller, CommandDeps, Context, Reply
 from bot.chat.decide import QuietHours, Schedule
 from bot.chat.store import ChatStore, ConfigSubscription, Origin
+from bot.platforms.slack import parse
 from tests.fake_commands import (
     INDIA,
     RUSSIA,
@@ -32,8 +33,7 @@ def ctx_for(
     caller: Caller = MANAGER,
     channel: str = "555",
 ) -> Context:
-    hours = ChatStore(store.connection)
-    return Context(store, FakeCountries(), history, hours, clock, "discord", channel, caller)
+    return CommandDeps(store, FakeCountries(), history, clock).context("discord", channel, caller)
 
 
 @pytest.fixture
@@ -82,7 +82,7 @@ def test_same_country_twice_is_not_a_pair(ctx: Context) -> None:
 
 
 def test_readers_may_not_change_subscriptions(
-    store: ChatStore, history: FakeHistory, clock: FixedClock, hours: ChatStore
+    store: ChatStore, history: FakeHistory, clock: FixedClock
 ) -> None:
     ctx = ctx_for(store, history, clock, caller=READER)
     for reply in [
@@ -101,7 +101,7 @@ def test_readers_may_not_change_subscriptions(
         )
     assert store.all() == []
     assert store.digest("discord", "555") is False
-    assert hours.schedule("discord", "555") == Schedule()
+    assert store.schedule("discord", "555") == Schedule()
 
 
 def test_readers_may_read(store: ChatStore, history: FakeHistory, clock: FixedClock) -> None:
@@ -302,9 +302,7 @@ def test_why_for_an_unwatched_pair(ctx: Context) -> None:
     ]
 
 
-def test_quiet_hours_are_set_in_a_zone_shown_and_lifted(
-    ctx: Context, store: ChatStore, hours: ChatStore
-) -> None:
+def test_quiet_hours_are_set_in_a_zone_shown_and_lifted(ctx: Context, store: ChatStore) -> None:
     commands.add(ctx, "India", "Russia")
 
     reply = commands.quiet(ctx, "22:00-07:00", "europe/paris")
@@ -314,7 +312,7 @@ def test_quiet_hours_are_set_in_a_zone_shown_and_lifted(
         "together as a digest when the quiet hours end.",
         ephemeral=False,
     )
-    assert hours.schedule("discord", "555").quiet == QuietHours(time(22), time(7), "Europe/Paris")
+    assert store.schedule("discord", "555").quiet == QuietHours(time(22), time(7), "Europe/Paris")
     assert commands.list_pairs(ctx).text.splitlines()[0] == (
         "This channel watches 1 pair (daily digest off; quiet hours 22:00–07:00 Europe/Paris):"
     )
@@ -322,24 +320,24 @@ def test_quiet_hours_are_set_in_a_zone_shown_and_lifted(
     assert lifted == Reply(
         "Quiet hours off: this channel gets each alert as it happens.", ephemeral=False
     )
-    assert hours.schedule("discord", "555").quiet is None
+    assert store.schedule("discord", "555").quiet is None
     assert "no quiet hours" in commands.list_pairs(ctx).text
 
 
-def test_quiet_hours_without_a_zone_are_utc(ctx: Context, hours: ChatStore) -> None:
+def test_quiet_hours_without_a_zone_are_utc(ctx: Context, store: ChatStore) -> None:
     commands.quiet(ctx, "7:00-9:30")
-    assert hours.schedule("discord", "555").quiet == QuietHours(time(7), time(9, 30), "UTC")
+    assert store.schedule("discord", "555").quiet == QuietHours(time(7), time(9, 30), "UTC")
 
 
 @pytest.mark.parametrize("span", ["22:00", "22-07", "22:00-22:00", "25:00-07:00", "night"])
-def test_a_span_that_is_not_one_is_explained(ctx: Context, hours: ChatStore, span: str) -> None:
+def test_a_span_that_is_not_one_is_explained(ctx: Context, store: ChatStore, span: str) -> None:
     reply = commands.quiet(ctx, span)
     assert reply.ephemeral and "is not a span of quiet hours" in reply.text
     assert "/watch quiet 22:00-07:00 Europe/Paris" in reply.text
-    assert hours.schedule("discord", "555") == Schedule()
+    assert store.schedule("discord", "555") == Schedule()
 
 
-def test_an_unknown_zone_is_answered_with_close_names(ctx: Context, hours: ChatStore) -> None:
+def test_an_unknown_zone_is_answered_with_close_names(ctx: Context, store: ChatStore) -> None:
     reply = commands.quiet(ctx, "22:00-07:00", "Europe/Pariss")
     assert reply.ephemeral
     assert reply.text.startswith(
@@ -347,12 +345,10 @@ def test_an_unknown_zone_is_answered_with_close_names(ctx: Context, hours: ChatS
     )
     by_city = commands.digest(ctx, "on", "09:00", "Kolkata")
     assert "Did you mean: Asia/Kolkata?" in by_city.text
-    assert hours.schedule("discord", "555") == Schedule()
+    assert store.schedule("discord", "555") == Schedule()
 
 
-def test_the_digest_time_is_chosen_with_digest_on(
-    ctx: Context, store: ChatStore, hours: ChatStore
-) -> None:
+def test_the_digest_time_is_chosen_with_digest_on(ctx: Context, store: ChatStore) -> None:
     commands.add(ctx, "India", "Russia")
     first = commands.digest(ctx, "on")
     assert first.text == (
@@ -362,7 +358,7 @@ def test_the_digest_time_is_chosen_with_digest_on(
     chosen = commands.digest(ctx, "on", "09:15", "asia/kolkata")
 
     assert not chosen.ephemeral and "at 09:15 Asia/Kolkata" in chosen.text
-    schedule = hours.schedule("discord", "555")
+    schedule = store.schedule("discord", "555")
     assert (schedule.digest_at, schedule.digest_zone) == (time(9, 15), "Asia/Kolkata")
     assert "(daily digest on, at 09:15 Asia/Kolkata; no quiet hours)" in (
         commands.list_pairs(ctx).text
@@ -385,12 +381,12 @@ def test_the_digest_time_is_chosen_with_digest_on(
     ],
 )
 def test_a_digest_time_that_is_not_one_is_explained(
-    ctx: Context, store: ChatStore, hours: ChatStore, args: tuple[str, ...], says: str
+    ctx: Context, store: ChatStore, args: tuple[str, ...], says: str
 ) -> None:
     reply = commands.digest(ctx, *args)
     assert reply.ephemeral and says in reply.text
     assert store.digest("discord", "555") is False
-    assert hours.schedule("discord", "555") == Schedule()
+    assert store.schedule("discord", "555") == Schedule()
 
 
 def test_digest_on_and_off(ctx: Context, store: ChatStore) -> None:
@@ -434,10 +430,10 @@ def test_adding_one_paused_pair_resumes_the_whole_channel(ctx: Context, store: C
 
 
 def test_dispatch_splits_multi_word_names(ctx: Context, store: ChatStore) -> None:
-    reply = commands.dispatch(ctx, "add United States Viet Nam")
+    reply = parse.dispatch(ctx, "add United States Viet Nam")
     assert "now watches United States–Vietnam" in reply.text
-    commands.dispatch(ctx, 'mute "United States" Vietnam 2h')
-    commands.dispatch(ctx, "level united states of america vietnam official")
+    parse.dispatch(ctx, 'mute "United States" Vietnam 2h')
+    parse.dispatch(ctx, "level united states of america vietnam official")
     sub = store.get("discord", "555", "USA-VNM")
     assert sub is not None
     assert sub.min_level is Level.OFFICIAL
@@ -461,51 +457,49 @@ def test_a_flood_of_words_is_answered_with_usage_without_trying_every_split(
     store: ChatStore, history: FakeHistory, clock: FixedClock, sub: str
 ) -> None:
     countries = CountingCountries()
-    ctx = Context(
-        store, countries, history, ChatStore(store.connection), clock, "slack", "C1", MANAGER
-    )
+    ctx = CommandDeps(store, countries, history, clock).context("slack", "C1", MANAGER)
     # Trying every split of 20,000 words took minutes and blocked the bot meanwhile.
-    reply = commands.dispatch(ctx, f"{sub} " + "a " * 20000)
+    reply = parse.dispatch(ctx, f"{sub} " + "a " * 20000)
     assert reply.ephemeral and reply.text.startswith(f"Usage: /watch {sub} ")
     assert countries.lookups <= 100
     assert store.all() == []
 
 
 def test_dispatch_names_the_unknown_half(ctx: Context) -> None:
-    reply = commands.dispatch(ctx, "add India Narnia")
+    reply = parse.dispatch(ctx, "add India Narnia")
     assert "“Narnia”" in reply.text
 
 
 def test_dispatch_help_usage_and_unknown(ctx: Context) -> None:
-    assert commands.dispatch(ctx, "") == commands.help_reply()
-    assert commands.dispatch(ctx, "help").text.startswith("/watch follows")
-    assert commands.dispatch(ctx, "add India").text == "Usage: /watch add <country> <country>"
-    assert commands.dispatch(ctx, "digest").text == (
+    assert parse.dispatch(ctx, "") == commands.help_reply()
+    assert parse.dispatch(ctx, "help").text.startswith("/watch follows")
+    assert parse.dispatch(ctx, "add India").text == "Usage: /watch add <country> <country>"
+    assert parse.dispatch(ctx, "digest").text == (
         "Usage: /watch digest on [HH:MM] [time zone], or /watch digest off"
     )
-    assert commands.dispatch(ctx, "quiet").text == (
+    assert parse.dispatch(ctx, "quiet").text == (
         "Usage: /watch quiet HH:MM-HH:MM [time zone], or /watch quiet off"
     )
-    assert commands.dispatch(ctx, "mute").text.startswith("Usage: /watch mute")
-    unknown = commands.dispatch(ctx, "frobnicate")
+    assert parse.dispatch(ctx, "mute").text.startswith("Usage: /watch mute")
+    unknown = parse.dispatch(ctx, "frobnicate")
     assert unknown.ephemeral and unknown.text.startswith("There is no /watch frobnicate.")
 
 
 def test_dispatch_runs_every_subcommand(ctx: Context, store: ChatStore) -> None:
-    assert not commands.dispatch(ctx, "add India Russia").ephemeral
-    assert "India–Russia" in commands.dispatch(ctx, "list").text
-    assert "India–Russia now" in commands.dispatch(ctx, "history India Russia").text
-    assert "weighed" in commands.dispatch(ctx, "why India Russia").text
-    assert "muted" in commands.dispatch(ctx, "mute India Russia 30m").text
-    assert "official" in commands.dispatch(ctx, "level India Russia official").text
-    assert "on" in commands.dispatch(ctx, "digest on").text
-    assert "09:00 Europe/Paris" in commands.dispatch(ctx, "digest on 09:00 Europe/Paris").text
-    assert "22:00–07:00 UTC" in commands.dispatch(ctx, "quiet 22:00-07:00").text
-    spaced = commands.dispatch(ctx, "quiet 22:00 - 07:00 Asia/Ho_Chi_Minh")
+    assert not parse.dispatch(ctx, "add India Russia").ephemeral
+    assert "India–Russia" in parse.dispatch(ctx, "list").text
+    assert "India–Russia now" in parse.dispatch(ctx, "history India Russia").text
+    assert "weighed" in parse.dispatch(ctx, "why India Russia").text
+    assert "muted" in parse.dispatch(ctx, "mute India Russia 30m").text
+    assert "official" in parse.dispatch(ctx, "level India Russia official").text
+    assert "on" in parse.dispatch(ctx, "digest on").text
+    assert "09:00 Europe/Paris" in parse.dispatch(ctx, "digest on 09:00 Europe/Paris").text
+    assert "22:00–07:00 UTC" in parse.dispatch(ctx, "quiet 22:00-07:00").text
+    spaced = parse.dispatch(ctx, "quiet 22:00 - 07:00 Asia/Ho_Chi_Minh")
     assert "22:00–07:00 Asia/Ho_Chi_Minh" in spaced.text
-    assert "off" in commands.dispatch(ctx, "quiet off").text
-    assert commands.dispatch(ctx, "quiet off UTC").text.startswith("Usage: /watch quiet")
-    assert "no longer" in commands.dispatch(ctx, "remove India Russia").text
+    assert "off" in parse.dispatch(ctx, "quiet off").text
+    assert parse.dispatch(ctx, "quiet off UTC").text.startswith("Usage: /watch quiet")
+    assert "no longer" in parse.dispatch(ctx, "remove India Russia").text
     assert store.all() == []
 
 

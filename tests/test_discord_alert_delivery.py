@@ -20,13 +20,15 @@ from discord.http import Route
 from bot.alert import alert_from_change
 from bot.chat.decide import Channel
 from bot.chat.deliver import Router
+from bot.chat.ports import PlatformNotifier
 from bot.chat.store import ChatStore
 from bot.platforms.discord.delivery import (
     DEFAULT_API_BASE,
     DiscordDelivery,
     DiscordWebhookDelivery,
 )
-from bot.platforms.discord.notifier import DiscordNotifier
+from bot.platforms.discord.platform import discord_notifier
+from bot.platforms.discord.senders import DiscordSenders
 from bot.platforms.pacing import ChannelPacer
 from bot.render.discord import render_discord
 from tests.fake_commands import FixedClock
@@ -47,6 +49,8 @@ SENTENCE = (
 )
 
 log = logging.getLogger("test.discord")
+
+DiscordNotifier = PlatformNotifier[DiscordSenders]
 
 
 def india_russia_change() -> Change:
@@ -101,9 +105,9 @@ async def notifier(fake: FakeDiscord) -> AsyncIterator[DiscordNotifier]:
         fake.token, api_base=fake.api_base, pacer=ChannelPacer(interval=0)
     )
     hook = DiscordWebhookDelivery(WEBHOOK_URL, pacer=ChannelPacer(interval=0))
-    out = DiscordNotifier(bot=bot, webhooks={"analysts": hook})
+    out = discord_notifier(DiscordSenders(bot=bot, webhooks={"analysts": hook}))
     yield out
-    await out.close()
+    await out.sender.close()
     await bot.close()
 
 

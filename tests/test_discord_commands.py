@@ -25,13 +25,13 @@ import yarl
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
+from bot.chat.commands import CommandDeps
 from bot.chat.decide import QuietHours, Schedule
 from bot.chat.store import ChatStore, ConfigSubscription
 from bot.platforms.discord.client import DiscordBot, sync_commands, sync_from_cli, token_from_env
-from bot.platforms.discord.commands import CommandDeps, manage_requirement, split_message
+from bot.platforms.discord.commands import manage_requirement, split_message
 from bot.platforms.discord.delivery import DEFAULT_API_BASE
 from tests.fake_commands import (
-    FakeCountries,
     FakeHistory,
     FixedClock,
 )
@@ -50,13 +50,6 @@ VIEW_AND_SEND = (1 << 10) | (1 << 11)
 EPHEMERAL = 64
 
 _ids = itertools.count(1500000000000000000)
-
-
-@pytest.fixture
-def deps(
-    store: ChatStore, history: FakeHistory, hours: ChatStore, clock: FixedClock
-) -> CommandDeps:
-    return CommandDeps(store, FakeCountries(), history, hours, clock, manage_roles=("Analysts",))
 
 
 @pytest.fixture
@@ -98,7 +91,7 @@ def role_payload(role_id: str, name: str, position: int) -> dict[str, Any]:
 
 @pytest.fixture
 async def bot(fake: FakeDiscord, deps: CommandDeps) -> AsyncIterator[DiscordBot]:
-    discord_bot = DiscordBot(deps, api_base=fake.api_base)
+    discord_bot = DiscordBot(deps, manage_roles=("Analysts",), api_base=fake.api_base)
     await discord_bot.login(fake.token)
     # What GUILD_CREATE would have cached through the guilds intent: the role names.
     discord_bot.client._connection._add_guild_from_data(guild_payload())  # type: ignore[arg-type]
@@ -293,11 +286,11 @@ async def test_mute_level_and_digest_are_stored(
 
 
 async def test_quiet_hours_and_the_digest_time_are_set_from_discord(
-    bot: DiscordBot, fake: FakeDiscord, store: ChatStore, hours: ChatStore
+    bot: DiscordBot, fake: FakeDiscord, store: ChatStore
 ) -> None:
     refused = await run(bot, fake, "quiet", option("hours", "22:00-07:00"))
     assert refused["data"]["flags"] & EPHEMERAL
-    assert hours.schedule("discord", CHANNEL) == Schedule()
+    assert store.schedule("discord", CHANNEL) == Schedule()
 
     quiet = await run(
         bot,
@@ -321,7 +314,7 @@ async def test_quiet_hours_and_the_digest_time_are_set_from_discord(
     assert quiet["data"]["content"].startswith("Quiet hours 22:00–07:00 Europe/Paris: alerts")
     assert quiet["data"].get("flags", 0) & EPHEMERAL == 0
     assert "at 09:30 Asia/Kolkata" in digest["data"]["content"]
-    schedule = hours.schedule("discord", CHANNEL)
+    schedule = store.schedule("discord", CHANNEL)
     assert schedule == Schedule(
         QuietHours(time(22), time(7), "Europe/Paris"), time(9, 30), "Asia/Kolkata"
     )
@@ -333,7 +326,7 @@ async def test_quiet_hours_and_the_digest_time_are_set_from_discord(
 
     lifted = await run(bot, fake, "quiet", option("hours", "off"), permissions=MANAGE_CHANNELS)
     assert lifted["data"]["content"].startswith("Quiet hours off")
-    assert hours.schedule("discord", CHANNEL).quiet is None
+    assert store.schedule("discord", CHANNEL).quiet is None
 
 
 async def test_autocomplete_offers_time_zones(bot: DiscordBot, fake: FakeDiscord) -> None:
@@ -538,7 +531,7 @@ async def test_the_bot_answers_over_the_gateway(
 ) -> None:
     monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(fake.gateway_url))
     fake.guilds.append(guild_payload())
-    bot = DiscordBot(deps, api_base=fake.api_base)
+    bot = DiscordBot(deps, manage_roles=("Analysts",), api_base=fake.api_base)
     await bot.start(fake.token)
     try:
         await asyncio.wait_for(bot.client.wait_until_ready(), timeout=10)

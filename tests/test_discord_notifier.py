@@ -10,12 +10,14 @@ import pytest
 from discord.http import Route
 
 from bot.alert import Alert, alert_from_change
+from bot.chat.ports import PlatformNotifier
 from bot.platforms.discord.delivery import (
     DEFAULT_API_BASE,
     DiscordDelivery,
     DiscordWebhookDelivery,
 )
-from bot.platforms.discord.notifier import DiscordNotifier
+from bot.platforms.discord.platform import discord_notifier
+from bot.platforms.discord.senders import DiscordSenders
 from bot.platforms.pacing import ChannelPacer
 from bot.render.digest import Digest
 from tests.fake_discord import FakeDiscord
@@ -26,6 +28,8 @@ from watchers.model import Change, ChangeKind, Country, Level, Pair, Source
 CHANNEL = "1200000000000000001"
 WEBHOOK_ID = "1250000000000000001"
 WEBHOOK_URL = f"https://discord.com/api/webhooks/{WEBHOOK_ID}/{'w' * 68}"
+
+DiscordNotifier = PlatformNotifier[DiscordSenders]
 
 
 def usa_vietnam() -> Alert:
@@ -66,9 +70,9 @@ async def bot(fake: FakeDiscord) -> AsyncIterator[DiscordDelivery]:
 @pytest.fixture
 async def notifier(bot: DiscordDelivery) -> AsyncIterator[DiscordNotifier]:
     hook = DiscordWebhookDelivery(WEBHOOK_URL, pacer=ChannelPacer(interval=0))
-    out = DiscordNotifier(bot=bot, webhooks={"analysts": hook})
+    out = discord_notifier(DiscordSenders(bot=bot, webhooks={"analysts": hook}))
     yield out
-    await out.close()
+    await out.sender.close()
 
 
 async def test_webhook_channels_use_their_webhook_and_others_the_bot(
@@ -117,7 +121,7 @@ async def test_a_forbidden_channel_raises_a_permanent_error(
 
 
 async def test_without_bot_or_webhook_nothing_can_be_sent() -> None:
-    notifier = DiscordNotifier(bot=None)
+    notifier = discord_notifier(DiscordSenders(bot=None))
     with pytest.raises(DeliveryError, match="DISCORD_TOKEN unset") as caught:
         await notifier.post(CHANNEL, usa_vietnam())
     assert caught.value.permanent is False

@@ -114,7 +114,7 @@ async def test_later_sources_edit_the_posted_alert_in_place(
 
     sources = (source("wire"), source("kremlin", official=True))
     later = replace(change, sources=sources, level=Level.OFFICIAL, revision=1)
-    await delivery.update(CHANNEL, ts, render_slack(alert_from_change(later)))
+    await delivery.edit(CHANNEL, ts, render_slack(alert_from_change(later)))
 
     [message] = fake.posted(CHANNEL)
     assert message.edits == 1

@@ -22,12 +22,12 @@ from urllib.parse import urlencode
 import aiohttp
 import pytest
 
+from bot.chat.commands import CommandDeps
 from bot.chat.decide import QuietHours, Schedule
 from bot.chat.store import ChatStore, ConfigSubscription, Origin
 from bot.config import SlackSettings
 from bot.platforms.slack.app import SlackApp, SlackSecrets
 from tests.fake_commands import (
-    FakeCountries,
     FakeHistory,
     FixedClock,
 )
@@ -62,9 +62,7 @@ async def fake() -> AsyncIterator[FakeSlack]:
 async def app(
     fake: FakeSlack,
     store: ChatStore,
-    history: FakeHistory,
-    hours: ChatStore,
-    clock: FixedClock,
+    deps: CommandDeps,
 ) -> AsyncIterator[SlackApp]:
     settings = SlackSettings(
         mode="http",
@@ -79,7 +77,7 @@ async def app(
         host="127.0.0.1",
         process_before_response=True,
     )
-    slack.serve_watch(store, FakeCountries(), history, hours, clock)
+    slack.serve_watch(deps)
     await slack.start()
     yield slack
     await slack.close()
@@ -419,12 +417,12 @@ async def test_digest_switches_the_channel_to_one_summary_a_day(
 
 
 async def test_quiet_hours_and_the_digest_time_are_set_from_slack(
-    fake: FakeSlack, app: SlackApp, store: ChatStore, hours: ChatStore
+    fake: FakeSlack, app: SlackApp, store: ChatStore
 ) -> None:
     refused = await run(fake, app, READER, "quiet 22:00-07:00 Europe/Paris")
     assert refused["response_type"] == "ephemeral"
     assert "needs a workspace admin or owner" in refused["text"]
-    assert hours.schedule("slack", CHANNEL) == Schedule()
+    assert store.schedule("slack", CHANNEL) == Schedule()
 
     quiet = await run(fake, app, ADMIN, "quiet 22:00 - 07:00 Europe/Paris")
     digest = await run(fake, app, OWNER, "digest on 09:30 Asia/Kolkata")
@@ -434,7 +432,7 @@ async def test_quiet_hours_and_the_digest_time_are_set_from_slack(
     assert quiet["response_type"] == "in_channel"
     assert quiet["text"].startswith("Quiet hours 22:00–07:00 Europe/Paris: alerts")
     assert digest["response_type"] == "in_channel" and "at 09:30 Asia/Kolkata" in digest["text"]
-    assert hours.schedule("slack", CHANNEL) == Schedule(
+    assert store.schedule("slack", CHANNEL) == Schedule(
         QuietHours(time_of_day(22), time_of_day(7), "Europe/Paris"),
         time_of_day(9, 30),
         "Asia/Kolkata",
@@ -444,7 +442,7 @@ async def test_quiet_hours_and_the_digest_time_are_set_from_slack(
 
     lifted = await run(fake, app, ADMIN, "quiet off")
     assert lifted["text"].startswith("Quiet hours off")
-    assert hours.schedule("slack", CHANNEL).quiet is None
+    assert store.schedule("slack", CHANNEL).quiet is None
 
 
 # ---- the edges
@@ -483,13 +481,11 @@ async def test_an_answer_that_cannot_be_delivered_is_logged(
 async def test_watch_works_over_socket_mode_too(
     fake: FakeSlack,
     store: ChatStore,
-    history: FakeHistory,
-    hours: ChatStore,
-    clock: FixedClock,
+    deps: CommandDeps,
 ) -> None:
     settings = SlackSettings(mode="socket", api_base=fake.api_base)
     slack = SlackApp(settings, SlackSecrets(bot_token=BOT_TOKEN, app_token=APP_TOKEN))
-    slack.serve_watch(store, FakeCountries(), history, hours, clock)
+    slack.serve_watch(deps)
     await slack.start()
     command = payload(ADMIN, "add India Russia", response_url=fake.response_url("socket"))
     try:
@@ -507,16 +503,14 @@ async def test_watch_works_over_socket_mode_too(
 async def test_a_slow_slack_gets_its_acknowledgement_before_the_caller_is_looked_up(
     fake: FakeSlack,
     store: ChatStore,
-    history: FakeHistory,
-    hours: ChatStore,
-    clock: FixedClock,
+    deps: CommandDeps,
 ) -> None:
     # As in production: the HTTP answer goes back as soon as the command is acknowledged.
     settings = SlackSettings(mode="http", api_base=fake.api_base, port=0)
     slack = SlackApp(
         settings, SlackSecrets(bot_token=BOT_TOKEN, signing_secret=SIGNING_SECRET), host="127.0.0.1"
     )
-    slack.serve_watch(store, FakeCountries(), history, hours, clock)
+    slack.serve_watch(deps)
     await slack.start()
     fake.hold("users.info")
     try:

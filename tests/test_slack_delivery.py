@@ -70,7 +70,7 @@ async def test_update_edits_the_posted_message_in_place(
     ts = await delivery.post(CHANNEL, PAYLOAD)
     newer = {"text": "India–Russia: now reported by 3 outlets", "blocks": [{"type": "divider"}]}
 
-    await delivery.update(CHANNEL, ts, newer)
+    await delivery.edit(CHANNEL, ts, newer)
 
     [message] = fake.posted(CHANNEL)
     assert (message.ts, message.text, message.blocks, message.edits) == (
@@ -85,7 +85,7 @@ async def test_update_of_a_vanished_message_is_a_temporary_failure(
     delivery: SlackDelivery,
 ) -> None:
     with pytest.raises(DeliveryError) as caught:
-        await delivery.update(CHANNEL, "1699999999.000001", PAYLOAD)
+        await delivery.edit(CHANNEL, "1699999999.000001", PAYLOAD)
     assert caught.value.permanent is False
     assert "message_not_found" in str(caught.value)
 
@@ -148,7 +148,7 @@ async def test_an_archived_channel_fails_permanently_on_update(
     fake.channels[CHANNEL].archived = True
 
     with pytest.raises(DeliveryError) as caught:
-        await delivery.update(CHANNEL, ts, PAYLOAD)
+        await delivery.edit(CHANNEL, ts, PAYLOAD)
 
     assert caught.value.permanent is True
 
