@@ -41,22 +41,48 @@ log = logging.getLogger("partnership-watch")
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
+def _global_options(parser: argparse.ArgumentParser, *, after: bool = False) -> None:
+    """--config, --format and -v: before the subcommand, or after it with ``after``."""
+    # After the subcommand they land in dests of their own, merged by _merge_globals: a
+    # subparser's defaults would otherwise overwrite what was given before the subcommand.
+    prefix = "after_" if after else ""
+    parser.add_argument(
+        "--config",
+        dest=f"{prefix}config",
+        help="config file (default: $PARTNERSHIP_WATCH_CONFIG, else config/watchlist.toml)",
+    )
+    parser.add_argument(
+        "--format",
+        dest=f"{prefix}format",
+        choices=("text", "json"),
+        default=None if after else "text",
+        help="how alerts are printed",
+    )
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        dest=f"{prefix}verbose",
+        action="count",
+        default=0,
+        help="more log output (-vv for debug)",
+    )
+
+
+def _merge_globals(args: argparse.Namespace) -> argparse.Namespace:
+    """The global options given after the subcommand win over those given before it."""
+    args.config = args.after_config or args.config
+    args.format = args.after_format or args.format
+    args.verbose += args.after_verbose
+    return args
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     parser = argparse.ArgumentParser(
         prog="partnership-watch",
         description="Watch news feeds for changes in how governments describe their ties.",
     )
-    parser.add_argument(
-        "--config",
-        help="config file (default: $PARTNERSHIP_WATCH_CONFIG, else config/watchlist.toml)",
-    )
-    parser.add_argument(
-        "--format", choices=("text", "json"), default="text", help="how alerts are printed"
-    )
-    parser.add_argument(
-        "-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)"
-    )
+    _global_options(parser)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     commands.add_parser(
@@ -85,8 +111,6 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument(
         "dir", help="folder of snapshot folders named by UTC time (see bot/replay.py)"
     )
-    # also accepted after the folder, as `replay DIR --format json`
-    replay.add_argument("--format", dest="replay_format", choices=("text", "json"))
 
     evaluation = commands.add_parser(
         "eval", help="score the extractor against a labeled JSONL file"
@@ -106,12 +130,15 @@ def build_parser() -> argparse.ArgumentParser:
     discord_tasks = discord.add_subparsers(dest="discord_command", required=True, metavar="TASK")
     sync = discord_tasks.add_parser("sync", help="register the /watch command with Discord")
     sync.add_argument("--guild", type=int, help="only in this server (shows at once)")
+    for command in [*commands.choices.values(), sync]:
+        if command is not discord:
+            _global_options(command, after=True)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    args = build_parser().parse_args(argv)
+    args = _merge_globals(build_parser().parse_args(argv))
     _setup_logging(
         args.verbose, quiet=args.command in ("demo", "extract", "eval", "check-config", "replay")
     )
@@ -148,8 +175,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         )
         return EXIT_OK
     if args.command == "replay":
-        fmt = args.replay_format or args.format
-        return asyncio.run(_replay(Path(args.dir), args.config, fmt))
+        return asyncio.run(_replay(Path(args.dir), args.config, args.format))
     config = load_config(config_path(args.config), default_countries())
     if args.command == "poll":
         return asyncio.run(poll_once(config, sys.stdout, args.format))
