@@ -9,20 +9,18 @@ import gc
 import os
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 import time_machine
-from discord.http import Route
 
 from bot.chat.wiring import open_chat
 from bot.cli import main
 from bot.config import load_config
 from bot.demo import DEMO_DATA, STAGES, SampleFeeds, serve
-from bot.platforms.discord.delivery import DEFAULT_API_BASE
 from tests.fake_discord import FakeDiscord
 from tests.fake_slack import BOT_TOKEN, FakeSlack
 from tests.fakes import FakeClock
@@ -35,21 +33,10 @@ SLACK_CHANNEL = "C0ANALYSTS"
 
 
 @pytest.fixture
-async def discord_api() -> AsyncIterator[FakeDiscord]:
-    server = FakeDiscord()
-    await server.start()
-    yield server
-    await server.close()
-    Route.BASE = DEFAULT_API_BASE  # the library keeps its base URL in a class attribute
-
-
-@pytest.fixture
-async def slack_api() -> AsyncIterator[FakeSlack]:
-    server = FakeSlack()
-    await server.start()
-    server.add_channel(SLACK_CHANNEL)
-    yield server
-    await server.close()
+def slack_api(slack_api: FakeSlack) -> FakeSlack:
+    """The shared fake, with what this file's tests expect in it."""
+    slack_api.add_channel(SLACK_CHANNEL)
+    return slack_api
 
 
 @pytest.fixture

@@ -11,12 +11,12 @@ from bot.chat.commands import Caller, CommandDeps, Context, Reply
 from bot.chat.decide import QuietHours, Schedule
 from bot.chat.store import ChatStore, ConfigSubscription, Origin
 from bot.platforms.slack import parse
-from tests.fake_commands import (
+from tests.fakes import (
     INDIA,
     RUSSIA,
+    FakeClock,
     FakeCountries,
     FakeHistory,
-    FixedClock,
 )
 from watchers.diff import word_diff
 from watchers.model import Change, ChangeKind, Country, Level, Pair, Source
@@ -29,7 +29,7 @@ READER = Caller("200", can_manage=False, needs="the Manage Channels permission")
 def ctx_for(
     store: ChatStore,
     history: FakeHistory,
-    clock: FixedClock,
+    clock: FakeClock,
     caller: Caller = MANAGER,
     channel: str = "555",
 ) -> Context:
@@ -37,7 +37,7 @@ def ctx_for(
 
 
 @pytest.fixture
-def ctx(store: ChatStore, history: FakeHistory, clock: FixedClock) -> Context:
+def ctx(store: ChatStore, history: FakeHistory, clock: FakeClock) -> Context:
     return ctx_for(store, history, clock)
 
 
@@ -82,7 +82,7 @@ def test_same_country_twice_is_not_a_pair(ctx: Context) -> None:
 
 
 def test_readers_may_not_change_subscriptions(
-    store: ChatStore, history: FakeHistory, clock: FixedClock
+    store: ChatStore, history: FakeHistory, clock: FakeClock
 ) -> None:
     ctx = ctx_for(store, history, clock, caller=READER)
     for reply in [
@@ -104,7 +104,7 @@ def test_readers_may_not_change_subscriptions(
     assert store.schedule("discord", "555") == Schedule()
 
 
-def test_readers_may_read(store: ChatStore, history: FakeHistory, clock: FixedClock) -> None:
+def test_readers_may_read(store: ChatStore, history: FakeHistory, clock: FakeClock) -> None:
     commands.add(ctx_for(store, history, clock), "India", "Russia")
     ctx = ctx_for(store, history, clock, caller=READER)
     assert "India–Russia" in commands.list_pairs(ctx).text
@@ -123,7 +123,7 @@ def test_remove_chat_subscription(ctx: Context, store: ChatStore) -> None:
 
 
 def test_config_subscriptions_are_changed_in_the_config_file(
-    ctx: Context, store: ChatStore, clock: FixedClock
+    ctx: Context, store: ChatStore, clock: FakeClock
 ) -> None:
     store.load_config([ConfigSubscription("discord", "555", "IND-RUS")], now=clock.now())
     removed = commands.remove(ctx, "India", "Russia")
@@ -139,7 +139,7 @@ def test_config_subscriptions_are_changed_in_the_config_file(
 
 
 def test_list_shows_level_mute_origin_and_wording(
-    ctx: Context, store: ChatStore, clock: FixedClock
+    ctx: Context, store: ChatStore, clock: FakeClock
 ) -> None:
     assert "watches no pairs yet" in commands.list_pairs(ctx).text
     commands.add(ctx, "India", "Russia")
@@ -161,13 +161,13 @@ def test_list_shows_level_mute_origin_and_wording(
 
 
 def test_list_only_shows_this_channel(
-    store: ChatStore, history: FakeHistory, clock: FixedClock
+    store: ChatStore, history: FakeHistory, clock: FakeClock
 ) -> None:
     commands.add(ctx_for(store, history, clock, channel="1"), "India", "Russia")
     assert "no pairs" in commands.list_pairs(ctx_for(store, history, clock, channel="2")).text
 
 
-def test_mute_then_expire_then_unmute(ctx: Context, store: ChatStore, clock: FixedClock) -> None:
+def test_mute_then_expire_then_unmute(ctx: Context, store: ChatStore, clock: FakeClock) -> None:
     commands.add(ctx, "India", "Russia")
     reply = commands.mute(ctx, "India", "Russia", "1d12h")
     assert reply == Reply(
@@ -175,7 +175,7 @@ def test_mute_then_expire_then_unmute(ctx: Context, store: ChatStore, clock: Fix
     )
     (sub,) = store.channels_for("IND-RUS")
     assert sub.muted(clock.now())
-    clock.advance(timedelta(hours=37))
+    clock.advance(hours=37)
     (sub,) = store.channels_for("IND-RUS")
     assert not sub.muted(clock.now())
     assert "muted" not in commands.list_pairs(ctx).text
@@ -195,7 +195,7 @@ def test_mute_rejects_bad_durations_and_unwatched_pairs(ctx: Context) -> None:
 
 @pytest.mark.parametrize("duration", ["9999w", "99999999999w", "9" * 400 + "s"])
 def test_mute_is_capped_at_a_year(
-    ctx: Context, clock: FixedClock, store: ChatStore, duration: str
+    ctx: Context, clock: FakeClock, store: ChatStore, duration: str
 ) -> None:
     commands.add(ctx, "India", "Russia")
     reply = commands.mute(ctx, "India", "Russia", duration)
@@ -205,7 +205,7 @@ def test_mute_is_capped_at_a_year(
 
 
 def test_mute_works_on_config_subscriptions(
-    ctx: Context, store: ChatStore, clock: FixedClock
+    ctx: Context, store: ChatStore, clock: FakeClock
 ) -> None:
     store.load_config([ConfigSubscription("discord", "555", "IND-RUS")], now=clock.now())
     assert commands.mute(ctx, "India", "Russia", "3h").ephemeral is False
@@ -398,7 +398,7 @@ def test_digest_on_and_off(ctx: Context, store: ChatStore) -> None:
 
 
 def test_a_channel_has_a_pair_limit(
-    ctx: Context, store: ChatStore, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+    ctx: Context, store: ChatStore, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(commands, "MAX_PAIRS_PER_CHANNEL", 1)
     commands.add(ctx, "India", "Russia")
@@ -454,7 +454,7 @@ class CountingCountries(FakeCountries):
 
 @pytest.mark.parametrize("sub", ["add", "mute", "level"])
 def test_a_flood_of_words_is_answered_with_usage_without_trying_every_split(
-    store: ChatStore, history: FakeHistory, clock: FixedClock, sub: str
+    store: ChatStore, history: FakeHistory, clock: FakeClock, sub: str
 ) -> None:
     countries = CountingCountries()
     ctx = CommandDeps(store, countries, history, clock).context("slack", "C1", MANAGER)

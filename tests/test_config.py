@@ -113,8 +113,8 @@ level = "urgent"
 
 
 def test_unknown_country_gets_suggestions(tmp_path: Path) -> None:
-    (found,) = problems(tmp_path, '[watch]\npairs = [["Indya", "Russia"]]\n')
-    assert found == "watch.pairs[0]: unknown country 'Indya' (did you mean India?)"
+    (found,) = problems(tmp_path, '[watch]\npairs = [["Vietnum", "Russia"]]\n')
+    assert found == "watch.pairs[0]: unknown country 'Vietnum' (did you mean Vietnam?)"
 
 
 def test_webhook_urls_never_belong_in_the_file(tmp_path: Path) -> None:

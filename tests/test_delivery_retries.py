@@ -118,12 +118,6 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-async def discord_api() -> AsyncIterator[FakeDiscord]:
-    async with FakeDiscord() as server:
-        yield server
-
-
-@pytest.fixture
 async def discord_world(
     discord_api: FakeDiscord, tmp_path: Path, clock: FakeClock
 ) -> AsyncIterator[World]:
@@ -139,10 +133,10 @@ async def discord_world(
 
 
 @pytest.fixture
-async def slack_api() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack() as server:
-        server.add_channel(SLACK_CHANNEL)
-        yield server
+def slack_api(slack_api: FakeSlack) -> FakeSlack:
+    """The shared fake, with the channel alerts go to."""
+    slack_api.add_channel(SLACK_CHANNEL)
+    return slack_api
 
 
 @pytest.fixture

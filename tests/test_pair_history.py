@@ -13,8 +13,7 @@ from bot.chat.commands import Caller, CommandDeps, Context
 from bot.chat.decide import Action, Channel, Route
 from bot.chat.history import StoreHistoryReader
 from bot.chat.store import ChatStore
-from tests.fake_commands import INDIA, RUSSIA, FakeCountries, FixedClock
-from tests.fakes import rewording
+from tests.fakes import INDIA, RUSSIA, FakeClock, FakeCountries, rewording
 from watchers.model import Change, Entry, Extraction, Level, Mention, Pair
 from watchers.store import Store
 
@@ -36,7 +35,7 @@ def store() -> Iterator[Store]:
 def ctx(store: Store) -> Context:
     chat = ChatStore(store.connection)
     history = StoreHistoryReader(store, chat, FakeCountries())
-    deps = CommandDeps(chat, FakeCountries(), history, FixedClock())
+    deps = CommandDeps(chat, FakeCountries(), history, FakeClock())
     return deps.context("discord", "555", Caller("1", can_manage=True))
 
 

@@ -155,7 +155,7 @@ class FakeNotifier:
         self.down: set[str] = set()
         self.broken: set[str] = set()
 
-    async def post(self, channel: str, alert: Alert) -> str | None:
+    async def post(self, channel: str, alert: Alert) -> str:
         if channel in self.gone:
             raise DeliveryError(channel, "channel_not_found", permanent=True)
         if channel in self.down:
@@ -165,8 +165,9 @@ class FakeNotifier:
         self.posts.append((channel, alert))
         return f"msg-{len(self.posts)}"
 
-    async def update(self, channel: str, message_ref: str | None, alert: Alert) -> None:
+    async def update(self, channel: str, message_ref: str, alert: Alert) -> str | None:
         self.updates.append((channel, message_ref, alert))
+        return None
 
     async def digest(self, channel: str, digest: Digest) -> None:
         if channel in self.broken:
