@@ -13,7 +13,7 @@ import ahocorasick
 from watchers.countries import CountryTable, FormKind, default_countries
 from watchers.extraction.canonical import canonical
 from watchers.extraction.lexicon import Lexicon, load_lexicon
-from watchers.extraction.mentions import Mention, MentionFinder
+from watchers.extraction.mentions import Mention, MentionFinder, window_hits
 from watchers.extraction.pairs import Codes, Context, PairResolver, Sentence, pair_of
 from watchers.extraction.phrases import ORG, Phrase, PhraseFinder
 from watchers.extraction.text import (
@@ -120,7 +120,7 @@ class _WordsFinder:
         """True when ``low[start:end]`` holds one of the phrases as whole words."""
         if self.empty:
             return False
-        for last, length in self.automaton.iter(low, start, end):
+        for last, length in window_hits(self.automaton, low, start, end):
             first = last - length + 1
             if first > 0 and (low[first - 1].isalnum() or low[first - 1] in "_'-"):
                 continue
@@ -555,6 +555,7 @@ class _Passage:
         self.on = on
         self.spans = spans
         self._built: dict[int, Sentence] = {}
+        self._quotes: list[int] | None = None
 
     def sentence(self, i: int) -> Sentence:
         """Sentence ``i``, built once; a pronoun or a quote takes its speaker from around it."""
@@ -613,7 +614,11 @@ class _Passage:
         return not gap.strip()
 
     def _quote_open_at(self, end: int) -> bool:
-        return self.norm.count('"', 0, end) % 2 == 1
+        # the quote marks' offsets, found once: counting from the start for each sentence
+        # would make a long text's cost grow with the square of its length
+        if self._quotes is None:
+            self._quotes = [m.start() for m in re.finditer('"', self.norm)]
+        return bisect.bisect_left(self._quotes, end) % 2 == 1
 
     def _closing_speaker(self, i: int) -> str | None:
         """A quote over several sentences is said by whoever the sentence closing it names."""
