@@ -69,6 +69,10 @@ class _HeadFinder:
         for w in words:
             if w in lex.weak_heads:
                 need = "weak"
+            elif w in lex.kin_heads:
+                need = "kin"
+            elif w in lex.metaphor_heads:
+                need = "compound"
             elif w in lex.level_heads:
                 need = "level"
             elif w in lex.tail_heads:
@@ -79,6 +83,7 @@ class _HeadFinder:
         self.automaton.make_automaton()
         self.strong = _alternation(lex.strong | lex.level_modifiers)
         self.level = _alternation(lex.level_modifiers)
+        self.kin = _alternation(lex.kin_modifiers)
 
     def positions(self, low: str) -> list[int]:
         """Start offsets of head nouns standing as whole words, in order."""
@@ -95,6 +100,10 @@ class _HeadFinder:
             if need == "level" and not self.level.search(low, max(0, start - 40), start):
                 continue
             if need == "tail" and not low.startswith((" of ", " with "), last + 1):
+                continue
+            if need == "kin" and not self.kin.search(low, max(0, start - 30), start):
+                continue
+            if need == "compound" and "-" not in low[max(0, start - 40) : start]:
                 continue
             out.append(start)
         out.sort()
@@ -515,7 +524,13 @@ class Extractor:
     def _words(self, text: str, s: Sentence, p: Phrase) -> str:
         start = s.toks[p.start].start
         end = s.toks[p.end - 1].end
-        words = _QUOTE_CHARS.sub(" ", text[start:end])
+        if p.gap is not None:
+            # the states named inside the phrase are not the label's words
+            g0, g1 = p.gap
+            raw = text[start : s.toks[g0].start] + " " + text[s.toks[g1 - 1].end : end]
+        else:
+            raw = text[start:end]
+        words = _QUOTE_CHARS.sub(" ", raw)
         return " ".join(words.split()).strip(" ,;:-")
 
 

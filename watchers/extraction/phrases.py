@@ -41,6 +41,7 @@ _LINKING = frozenset(_LINKING_WORDS.split())
 _NOT_PREDICATES = frozenset(_NOT_PREDICATE_WORDS.split())
 _AFTER_PREDICATE = frozenset(_AFTER_PREDICATE_WORDS.split())
 _TRADE_WORDS = frozenset({"economic", "trade", "investment", "free-trade", "commercial"})
+_TIME_NOUNS = frozenset({"century", "times", "age", "era"})
 _DOC_TITLES = frozenset({"treaty", "agreement", "convention", "pact", "accord"})
 
 
@@ -53,6 +54,9 @@ class Phrase:
     head: int
     heads: tuple[str, ...]
     """The head nouns inside the phrase (two when heads are joined: "friend and partner")."""
+    gap: tuple[int, int] | None = None
+    """Tokens inside the span that are not the label's words: the pair written inside the
+    phrase ("the strong [Franco-German] relationship")."""
 
 
 @dataclass
@@ -62,6 +66,8 @@ class _Run:
     strong: bool = False
     level: bool = False
     rejected: bool = False
+    kin: bool = False
+    gap: tuple[int, int] | None = None
 
 
 class PhraseFinder:
@@ -151,7 +157,11 @@ class PhraseFinder:
                     heads.append(nxt)
                     consumed.add(j + 1)
                     end = j + 2
-            if not self._qualifies(head, run, tail, heads):
+            if head in lex.metaphor_heads and not run.qualifying:
+                # "the Franco-German engine": the pair written right before it
+                if not (run.gap or _compound_before(toks, country, run.start)):
+                    continue
+            elif not self._qualifies(head, run, tail, heads):
                 continue
             if self._inside_document_title(toks, cased, run.start):
                 continue
@@ -160,7 +170,7 @@ class PhraseFinder:
             if _source_of_another(toks, run.start, out):
                 continue
             consumed.update(range(i + 1, end))  # heads inside a tail ("model of friendship")
-            out.append(Phrase(run.start, end, i, tuple(heads)))
+            out.append(Phrase(run.start, end, i, tuple(heads), run.gap))
         out.extend(self._fixed(toks, lows, out))
         out.extend(self._predicates(toks, lows, cased, country, out))
         return _merge_relations_of(toks, out, lex)
@@ -185,7 +195,11 @@ class PhraseFinder:
                 j -= 1
                 continue
             if country[j]:
-                break
+                gap = self._inner_pair(toks, cased, country, j, run)
+                if gap is None:
+                    break
+                run.gap, j = gap, gap[0] - 1
+                continue
             pair = f"{toks[j - 1].low}-{t.low}" if j > 0 and t.low in self._hyphen_ends else ""
             if pair in lex.qualifying:  # "all weather", "no limits" written apart
                 run.start, run.qualifying, has_mod = j - 1, True, True
@@ -196,6 +210,11 @@ class PhraseFinder:
             if k == "reject":
                 run.rejected = True
                 break
+            if k is None and _participle(t.low, cased[j]) and run.gap and run.gap[0] == j + 1:
+                # "the weakened Franco-German engine"
+                run.start, has_mod, run.qualifying = j, True, True
+                j -= 1
+                continue
             if k is None and _participle(t.low, cased[j]) and j > 0:
                 # "exceptional reinforced partnership": a participle after a modifier
                 before = self.kind(toks[j - 1].low, cased[j - 1])
@@ -208,6 +227,7 @@ class PhraseFinder:
                 if k == "qual":
                     run.qualifying = True
                     run.strong = run.strong or t.low in lex.strong
+                    run.kin = run.kin or t.low in lex.kin_modifiers
                     run.level = run.level or t.low in lex.level_modifiers
                 j -= 1
                 continue
@@ -240,6 +260,31 @@ class PhraseFinder:
         if j >= 0 and toks[j].low in _PERSONAL and low in lex.person_heads:
             run.rejected = True
         return run
+
+    def _inner_pair(
+        self, toks: list[Token], cased: list[str], country: list[int], j: int, run: _Run
+    ) -> tuple[int, int] | None:
+        """The states written inside a phrase, between its modifiers and its head.
+
+        "the time-tested India-Vietnam friendship", "the fragile Franco-German
+        relationship": the states (ending at token ``j``, right before the run) are
+        skipped when a modifier stands before them; the label is the modifiers and head.
+        """
+        if run.gap is not None or run.start != j + 1 or country[j] != 1:
+            return None
+        g = j
+        while g > 0 and (
+            country[g - 1] == 1 or (toks[g - 1].low in ("-", "/") and g > 1 and country[g - 2])
+        ):
+            g -= 1
+        b = g - 1
+        if b < 0 or country[b]:
+            return None
+        if self.kind(toks[b].low, cased[b]) not in ("qual", "neutral") and not _participle(
+            toks[b].low, cased[b]
+        ):
+            return None
+        return g, j + 1
 
     def _tail(self, toks: list[Token], cased: list[str], i: int, title: bool) -> tuple[int, bool]:
         """End of the phrase after the head, and whether a formal tail was taken."""
@@ -296,17 +341,20 @@ class PhraseFinder:
         n = len(toks)
         if k < n and toks[k].low in _ARTICLES:
             k += 1
-        mutual = False
+        mutual = modified = False
         while k < n and (
             toks[k].low in lex.tail_modifiers
             or (toks[k].low == "and" and k + 1 < n and toks[k + 1].low in lex.tail_modifiers)
         ):
             mutual = mutual or toks[k].low in ("mutual", "shared", "common")
+            modified = True
             k += 1
         if k >= n:
             return None
         if toks[k].low not in lex.tail_nouns and not (mutual and toks[k].low.isalpha()):
             return None
+        if toks[k].low in _TIME_NOUNS and not modified:
+            return None  # "rivals for a century": how long, not a title's tail
         k += 1
         if k + 1 < n and toks[k].low == "and" and toks[k + 1].low in lex.tail_nouns:
             k += 2
@@ -335,6 +383,8 @@ class PhraseFinder:
 
     def _qualifies(self, head: str, run: _Run, tail: bool, heads: list[str]) -> bool:
         lex = self.lex
+        if head in lex.kin_heads:
+            return run.kin
         if head in lex.level_heads:
             return run.level
         if head in lex.tail_heads:
@@ -438,6 +488,13 @@ class PhraseFinder:
                     continue  # a modifier of the next head, found there
                 out.append(Phrase(i, i + size, i + size - 1, (words[-1],)))
         return out
+
+
+def _compound_before(toks: list[Token], country: list[int], i: int) -> bool:
+    """A compound of states ends right before token ``i``: "Franco-German", "U.S.-Japan"."""
+    if i < 1 or country[i - 1] != 1:
+        return False
+    return "-" in toks[i - 1].low or (i > 2 and toks[i - 2].low == "-" and country[i - 3] == 1)
 
 
 def _participle(low: str, cased: str) -> bool:

@@ -111,13 +111,21 @@ def sentence_spans(norm: str, lines: list[tuple[int, int]] | None = None) -> lis
             parts = list(_SPLITTER.span_tokenize(chunk))
         except Exception:  # the splitter is a library; one odd line must not stop extraction
             parts = [(0, len(chunk))]
+        kept: list[tuple[int, int]] = []
         for s, e in parts:
             while s < e and chunk[s].isspace():
                 s += 1
             while e > s and chunk[e - 1].isspace():
                 e -= 1
-            if e > s:
-                spans.extend(_pieces(norm, base + s, base + e))
+            if e <= s:
+                continue
+            if kept and chunk[s].islower():
+                # a sentence does not start in lower case: "the U.S. | alliance" is one
+                kept[-1] = (kept[-1][0], e)
+            else:
+                kept.append((s, e))
+        for s, e in kept:
+            spans.extend(_pieces(norm, base + s, base + e))
     return spans
 
 
