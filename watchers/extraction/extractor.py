@@ -43,7 +43,9 @@ _YOU_AND_ME = frozenset({"you", "i", "me"})
 _STATE_NOUNS = frozenset({"countries", "nations", "states", "country", "nation"})
 _PLACE_WORDS = frozenset({"in", "at", "from", "to", "near", "outside", "inside"})
 # Kinds of mention that a following noun may turn into a qualifier ("Chinese companies").
-_QUALIFIED_KINDS = frozenset({FormKind.DEMONYM, FormKind.NAME, FormKind.ALIAS, FormKind.CAPITAL})
+_QUALIFIED_KINDS = frozenset(
+    {FormKind.DEMONYM, FormKind.NAME, FormKind.ALIAS, FormKind.CAPITAL, FormKind.ABBREVIATION}
+)
 _LIST_WORDS = frozenset({"and", ",", "the", "&"})
 _PLACE_PREPOSITIONS = frozenset({"in", "from", "of", "at"})
 _NOT_BEFORE_SPEAKER = _PLACE_WORDS | {"and", "&", ","}

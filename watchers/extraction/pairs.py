@@ -38,6 +38,13 @@ _ROLE_HEADS = frozenset({"ally", "allies", "neighbour", "neighbours", "neighbor"
 _REGARD_VERBS = frozenset(_REGARD_WORDS.split())
 _GRANT_VERBS = frozenset(_GRANT_WORDS.split())
 _QUOTES_COMMA = QUOTES | {","}
+_GROUP_NOUNS = frozenset({"countries", "nations", "states", "members", "neighbours", "neighbors"})
+# What may stand between a state and "X's ally" that the state is: "Japan is", "Japan, ..."
+_LINKING_WORDS = """
+is are was were be been being has have had remain remains remained become becomes became as
+also still now long always , a an the
+"""
+_LINKING = frozenset(_LINKING_WORDS.split())
 _QUOTES_THE = QUOTES | {"the"}
 _LIST_LEADS = frozenset(
     ["such", "states", "countries", "nations", "partners", "as", "like", "including", "other"]
@@ -156,6 +163,12 @@ class PairResolver:
             if targets:
                 owners = self._owners(s, p, with_at, targets, ctx)
                 return _cross(owners, targets)
+        two = self._the_two_of(s, p, ctx)
+        if two is not None:
+            return two
+        named = self._apposition(s, p)
+        if named is not None:
+            return named
         # "key partners for the United States", "a strategic partner of Ethiopia"
         role = self._role_of(s, p, lo, ctx)
         if role is not None:
@@ -212,6 +225,12 @@ class PairResolver:
                 break
         if verb is None:
             return None
+        if (
+            verb > 0
+            and toks[verb - 1].low in self.lex.non_states
+            and not s.cased[verb - 1][:1].isupper()  # "China's State Council hailed"
+        ):
+            return []  # "U.S. companies view India as a partner": not a state's word
         if any(verb < t < p.end for t, _ in s.compounds):
             return None  # "called the U.S.-Japan alliance ...": the compound names the pair
         objects = [m.code for m, t in s.states if verb < t < p.start and m.code]
@@ -234,6 +253,53 @@ class PairResolver:
             targets, _ = self._list_after(s, verb + 1)
             return _cross([subjects[-1]], targets or objects[:1]) or None
         return None
+
+    def _the_two_of(self, s: Sentence, p: Phrase, ctx: Context) -> list[Codes] | None:
+        """ "the two U.S. allies": each of the pair named around is an ally of the U.S."""
+        toks = s.toks
+        covered: dict[int, str] = {}
+        for m, t in s.states:
+            k = t
+            while k < len(toks) and toks[k].start < m.end and m.code:
+                covered[k] = m.code
+                k += 1
+        g = p.start
+        while g > 0 and g - 1 in covered:
+            g -= 1
+        if g == p.start or g < 2:
+            return None
+        if not (toks[g - 1].low == "two" and toks[g - 2].low in ("the", "these", "those")):
+            return None
+        owners = {covered[k] for k in range(g, p.start)}
+        if len(owners) != 1:
+            return None
+        (owner,) = owners
+        known = s.hint if s.hint and owner not in s.hint else None
+        if known is None:
+            others = _codes(m for m, _ in s.states if m.code != owner)
+            if len(others) == 2:
+                known = pair_of(*sorted(others))
+        if known is None and ctx.previous and owner not in ctx.previous:
+            known = ctx.previous
+        return _cross([owner], list(known)) if known else []
+
+    def _apposition(self, s: Sentence, p: Phrase) -> list[Codes] | None:
+        """ "the US and key allies Israel and Qatar", "their ally Armenia": the states named
+        right after a role noun are its holders; whose allies they are is the state before."""
+        lex = self.lex
+        if not any(h in lex.person_heads or h in _ROLE_HEADS for h in p.heads):
+            return None
+        toks = s.toks
+        j = _skip(toks, p.end, QUOTES)
+        if j >= len(toks) or not any(t == j for _, t in s.states):
+            return None
+        targets, blocked = self._list_after(s, j)
+        if blocked or not targets:
+            return None
+        owners = [m.code for m, t in s.states if t < p.start and m.code and m.code not in targets]
+        if not owners:
+            return None
+        return _cross(owners[-1:], targets)
 
     def _granted(self, s: Sentence, p: Phrase, lo: int, hi: int) -> list[Codes] | None:
         """ "A granted ... X to B": the granting state and the receiving one."""
@@ -273,6 +339,9 @@ class PairResolver:
         if blocked:
             return []
         if not targets:
+            # "the closest partner for the Central Asian countries": a group, not a state
+            if not _GROUP_NOUNS.isdisjoint(t.low for t in toks[j + 1 : j + 6]):
+                return []
             return None
         coords = [c for t, c in s.coordinations if lo <= t < p.start]
         if coords:
@@ -407,6 +476,9 @@ class PairResolver:
                     return list(coords[-1])
                 if ctx.previous:
                     return list(ctx.previous)
+        relative = self._relative_subjects(s, anchor, targets)
+        if relative:
+            return relative
         before = [m.code for m, t in s.states if t < anchor and m.code and m.code not in targets]
         if before:
             return [before[0]]
@@ -417,6 +489,31 @@ class PairResolver:
         if len(set(after)) == 1:
             return [after[0]]
         return []
+
+    def _relative_subjects(self, s: Sentence, anchor: int, targets: list[str]) -> list[str]:
+        """ "Belarus, Pakistan and Venezuela, which enjoy X with China": the listed states."""
+        toks = s.toks
+        which = [k for k in range(max(0, anchor - 8), anchor) if toks[k].low in ("which", "who")]
+        if not which:
+            return []
+        k = which[-1] - 1
+        if k >= 0 and toks[k].low == ",":
+            k -= 1
+        by_end: dict[int, str] = {}
+        for m, t in s.states:
+            if m.code:
+                last = t
+                while last + 1 < len(toks) and toks[last + 1].start < m.end:
+                    last += 1
+                by_end[last] = m.code
+        out: list[str] = []
+        while k >= 0 and k in by_end:
+            out.append(by_end[k])
+            first = min(t for m, t in s.states if by_end.get(k) == m.code and t <= k)
+            k = first - 1
+            while k >= 0 and toks[k].low in (",", "and", "the"):
+                k -= 1
+        return [c for c in reversed(out) if c not in targets]
 
     def _possessive_role(self, s: Sentence, p: Phrase, ctx: Context) -> list[Codes] | None:
         """ "Vietnam's strategic partner", "a U.S. ally": the possessor and the subject."""
@@ -442,9 +539,23 @@ class PairResolver:
         if owner is None:
             return None
         others = [m.code for m, t in s.states if m.code and m.code != owner]
-        before = [m.code for m, t in s.states if t < j and m.code and m.code != owner]
+        before = [(m.code, t) for m, t in s.states if t < j and m.code and m.code != owner]
         if before:
-            return [pair_of(owner, before[-1])]
+            code, at = before[-1]
+            last = at
+            while last + 1 < j and s.toks[last + 1].start < next(
+                m.end for m, t in s.states if t == at
+            ):
+                last += 1
+            between = [w.low for w in s.toks[last + 1 : j]]
+            if any(h.endswith("s") for h in p.heads) and not all(
+                w in _LINKING or w in QUOTES or w in ("and", "or") for w in between
+            ):
+                return []  # "angered Ukraine and bewildered Hungary's allies"
+            coordinated = [c for t, c in s.coordinations if code in c and owner not in c]
+            if coordinated:
+                return _cross([owner], list(coordinated[-1]))  # "Japan and Australia are"
+            return [pair_of(owner, code)]
         if len(set(others)) == 1:
             return [pair_of(owner, others[0])]
         return []

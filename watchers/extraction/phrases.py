@@ -36,6 +36,8 @@ _AFTER_PREDICATE_WORDS = """
 and but as in with for since despite after while because amid said says he she they
 according than to at on over
 """
+_PRONOUN_SUBJECTS = frozenset({"he", "she", "they", "we", "officials"})
+_AT_DETERMINERS = frozenset({"their", "its", "an", "a", "the", "our"})
 _PREDICATE_HEADS = frozenset(_PREDICATE_WORDS.split())
 _LINKING = frozenset(_LINKING_WORDS.split())
 _NOT_PREDICATES = frozenset(_NOT_PREDICATE_WORDS.split())
@@ -62,6 +64,7 @@ class Phrase:
 @dataclass
 class _Run:
     start: int
+    head: int = -1
     qualifying: bool = False
     strong: bool = False
     level: bool = False
@@ -177,7 +180,7 @@ class PhraseFinder:
 
     def _left(self, toks: list[Token], cased: list[str], country: list[int], i: int) -> _Run:
         lex = self.lex
-        run = _Run(i)
+        run = _Run(i, i)
         low = toks[i].low
         if "-" in low and low not in lex.heads:
             prefix = low.rsplit("-", 1)[0]
@@ -188,8 +191,40 @@ class PhraseFinder:
         while j >= 0:
             t = toks[j]
             if t.low in QUOTES:
+                named = self._quoted_name(toks, country, j, run)
+                if named is not None:
+                    run.start, has_mod, run.qualifying = named, True, True
+                    j = named - 1
+                    continue
                 j -= 1
                 continue
+            if (
+                t.low == "of"
+                and run.start == j + 1
+                and j >= 2
+                and toks[j - 2].low == "the"
+                and _SUPERLATIVE.fullmatch(toks[j - 1].low)
+                and toks[j - 1].low not in lex.reject
+                and low in lex.person_heads | lex.bare_heads | _NEIGHBOURS
+            ):
+                # "the best of neighbours", "the closest of allies"
+                run.start, has_mod, run.qualifying = j - 1, True, True
+                break
+            if cased[j][:1].isupper() and run.start == j + 1 and j > 0:
+                # "key Middle East allies": a capitalised name between a modifier and the head
+                k = j
+                while k > 0 and k > j - 3 and cased[k][:1].isupper() and not country[k]:
+                    k -= 1
+                if (
+                    k < j
+                    and not country[k]
+                    and self.kind(toks[k].low, cased[k]) == "qual"
+                    and k > 0
+                    and not cased[k][:1].isupper()
+                ):
+                    run.start, has_mod = k + 1, True
+                    j = k
+                    continue
             if country[j] == ORG and run.start == j + 1 and j + 1 < i + 1:
                 run.start = j  # "a key NATO ally": the group names the kind of ally
                 j -= 1
@@ -261,6 +296,21 @@ class PhraseFinder:
             run.rejected = True
         return run
 
+    def _quoted_name(
+        self, toks: list[Token], country: list[int], j: int, run: _Run
+    ) -> int | None:
+        """Start of a quoted name right before the head: the age-old "Roti Beti" tie."""
+        if run.start != j + 1 or run.start != run.head:
+            return None
+        k = j - 1
+        while k >= 0 and k > j - 5 and toks[k].low not in QUOTES:
+            if country[k] or not toks[k].low[:1].isalpha() or toks[k].low in self.lex.heads:
+                return None
+            k -= 1
+        if k < 0 or toks[k].low not in QUOTES or k == j - 1:
+            return None
+        return k
+
     def _inner_pair(
         self, toks: list[Token], cased: list[str], country: list[int], j: int, run: _Run
     ) -> tuple[int, int] | None:
@@ -272,6 +322,8 @@ class PhraseFinder:
         """
         if run.gap is not None or run.start != j + 1 or country[j] != 1:
             return None
+        if toks[j].low.endswith(("'s", "'")):
+            return None  # "Uganda's traditional allies": the owner, found by the pairs
         g = j
         while g > 0 and (
             country[g - 1] == 1 or (toks[g - 1].low in ("-", "/") and g > 1 and country[g - 2])
@@ -318,6 +370,18 @@ class PhraseFinder:
                     break
                 end, took = stop, True
                 continue
+            if w == "and" and took:
+                # "for a fairer world and a sustainable planet"
+                stop = self._tail_phrase(toks, j + 1)
+                if stop is None or toks[j + 1].low not in _ARTICLES:
+                    break
+                end = stop
+                continue
+            if end == i + 1 and not took:
+                sealed = _sealed_in(toks, j)
+                if sealed is not None:
+                    end, took = sealed, True  # "friendship sealed in blood"
+                    continue
             if w == "in" and (took or title):
                 k = j + 1
                 if (
@@ -443,10 +507,21 @@ class PhraseFinder:
                     k += 1
                 if k > j + 1:
                     j = k
+            if j + 1 < n and toks[j].low in _PRONOUN_SUBJECTS and toks[j + 1].low in lex.speech:
+                j += 2  # "a relationship he said is sealed in blood"
             linking = j
             while j < n and toks[j].low in _LINKING:
                 j += 1
             if j == linking:
+                continue
+            j = _skip_quotes(toks, j)
+            sealed = _sealed_in(toks, j)
+            if sealed is not None:
+                out.append(Phrase(j, sealed, i, (t.low,)))
+                continue
+            level = self._at_best(toks, cased, j)
+            if level is not None:
+                out.append(Phrase(level[0], level[1], i, (t.low,)))
                 continue
             start = j
             while j < n and toks[j].low in lex.adverbs:
@@ -470,6 +545,24 @@ class PhraseFinder:
             out.append(Phrase(start, words_end, i, (t.low,)))
         return out
 
+    def _at_best(self, toks: list[Token], cased: list[str], j: int) -> tuple[int, int] | None:
+        """ "at their best ever", "at an all-time high": the words after the determiner."""
+        n = len(toks)
+        if j + 2 >= n or toks[j].low != "at" or toks[j + 1].low not in _AT_DETERMINERS:
+            return None
+        start = k = j + 2
+        while k < n and toks[k].low in self.lex.adverbs:
+            k += 1
+        if k >= n or self.kind(toks[k].low, cased[k]) != "qual":
+            return None
+        k += 1
+        if k < n and toks[k].low.isalpha() and toks[k].low not in _AFTER_PREDICATE:
+            k += 1  # "best moment", "all-time high"'s noun
+        if k < n and toks[k].low in ("ever", "yet"):
+            k += 1
+        nxt = toks[k].low if k < n else "."
+        return (start, k) if not nxt.isalpha() or nxt in _AFTER_PREDICATE else None
+
     def _fixed(self, toks: list[Token], lows: list[str], found: list[Phrase]) -> list[Phrase]:
         """Fixed phrases ("golden age", "no limits") outside any phrase already found."""
         out: list[Phrase] = []
@@ -488,6 +581,33 @@ class PhraseFinder:
                     continue  # a modifier of the next head, found there
                 out.append(Phrase(i, i + size, i + size - 1, (words[-1],)))
         return out
+
+
+# "sealed in blood", "written with blood", "forged in battle": how a tie was made, said of it.
+_SEALED_WORDS = """
+sealed written forged cemented tempered tested proven bound steeled baptised baptized
+"""
+_SEALED = frozenset(_SEALED_WORDS.split())
+
+
+def _sealed_in(toks: list[Token], j: int) -> int | None:
+    """End of "sealed in blood" (a participle, in/with/by, one noun) from token ``j``."""
+    if j + 2 >= len(toks) or toks[j].low not in _SEALED:
+        return None
+    if toks[j + 1].low not in ("in", "with", "by"):
+        return None
+    k = j + 2
+    if toks[k].low in _ARTICLES:
+        k += 1
+    if k >= len(toks) or not toks[k].low.isalpha() or len(toks[k].low) < 3:
+        return None
+    k += 1
+    nxt = toks[k].low if k < len(toks) else "."
+    return k if not nxt.isalpha() or nxt in ("and", "that", "which", "since") else None
+
+
+_SUPERLATIVE = re.compile(r"best|closest|greatest|oldest|firmest|[a-z]+est")
+_NEIGHBOURS = frozenset({"neighbours", "neighbors", "friends", "allies", "partners"})
 
 
 def _compound_before(toks: list[Token], country: list[int], i: int) -> bool:
