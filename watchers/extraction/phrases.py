@@ -212,18 +212,18 @@ class PhraseFinder:
                 break
             if cased[j][:1].isupper() and run.start == j + 1 and j > 0:
                 # "key Middle East allies": a capitalised name between a modifier and the head
-                k = j
-                while k > 0 and k > j - 3 and cased[k][:1].isupper() and not country[k]:
-                    k -= 1
+                c = j
+                while c > 0 and c > j - 3 and cased[c][:1].isupper() and not country[c]:
+                    c -= 1
                 if (
-                    k < j
-                    and not country[k]
-                    and self.kind(toks[k].low, cased[k]) == "qual"
-                    and k > 0
-                    and not cased[k][:1].isupper()
+                    c < j
+                    and not country[c]
+                    and self.kind(toks[c].low, cased[c]) == "qual"
+                    and c > 0
+                    and not cased[c][:1].isupper()
                 ):
-                    run.start, has_mod = k + 1, True
-                    j = k
+                    run.start, has_mod = c + 1, True
+                    j = c
                     continue
             if country[j] == ORG and run.start == j + 1 and j + 1 < i + 1:
                 run.start = j  # "a key NATO ally": the group names the kind of ally
