@@ -519,6 +519,8 @@ class Extractor:
         lo, _ = s.clause(p.start)
         if not _YOU_AND_ME.isdisjoint(s.lows[lo : p.start]):
             return True
+        if "lost" in s.lows[max(lo, p.start - 3) : p.start]:
+            return True  # "China has lost a good friend": a condolence for a person
         if not _STATE_NOUNS.isdisjoint(s.lows):
             return False  # "their countries will continue to serve as global partners"
         return bool(s.states) and all(m.kind is FormKind.LEADER for m, _ in s.states)

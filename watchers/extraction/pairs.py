@@ -266,7 +266,22 @@ class PairResolver:
         g = p.start
         while g > 0 and g - 1 in covered:
             g -= 1
-        if g == p.start or g < 2:
+        if g == p.start:
+            # "the two NATO allies and historic rivals": the pair itself, named around
+            back = p.start
+            while back > 0 and p.start - back < 8 and (
+                back - 1 in s.orgs
+                or toks[back - 1].low in self.lex.heads
+                or toks[back - 1].low in ("and", ",")
+                or toks[back - 1].low in self.lex.qualifying
+                or toks[back - 1].low in self.lex.neutral
+            ):
+                back -= 1
+            if back < 2 or toks[back - 1].low != "two" or toks[back - 2].low != "the":
+                return None
+            known = s.hint or ctx.previous or ctx.following
+            return [known] if known else []
+        if g < 2:
             return None
         if not (toks[g - 1].low == "two" and toks[g - 2].low in ("the", "these", "those")):
             return None
@@ -333,7 +348,7 @@ class PairResolver:
             return None
         toks = s.toks
         j = _skip(toks, p.end, QUOTES)
-        if j >= len(toks) or toks[j].low not in ("of", "for", "to"):
+        if j >= len(toks) or toks[j].low not in ("of", "for", "to", "than"):
             return None
         targets, blocked = self._list_after(s, j + 1)
         if blocked:
@@ -367,7 +382,14 @@ class PairResolver:
         targets, blocked = self._list_after(s, k)
         if blocked or len(targets) != 2:
             return []
-        return [pair_of(targets[0], targets[1])]
+        out = [pair_of(targets[0], targets[1])]
+        # "alliances between Japan and the U.S. and between the Philippines and the U.S."
+        for m in range(k + 3, min(len(toks), k + 14)):
+            if toks[m].low == "between" and toks[m - 1].low == "and":
+                more, blocked = self._list_after(s, m + 1)
+                if not blocked and len(more) == 2 and pair_of(*more) not in out:
+                    out.append(pair_of(more[0], more[1]))
+        return out
 
     def _with_index(self, s: Sentence, p: Phrase, lo: int, hi: int) -> int | None:
         """Token index of the "with" that names the partner of this phrase, if any."""

@@ -26,7 +26,8 @@ _PREDICATE_WORDS = """
 relations relationship ties friendship partnership alliance bond bonds
 """
 _LINKING_WORDS = """
-is are remain remains has have been become becomes stay stays seem seems still now always truly
+is are was were remain remains remained has have had been become becomes became stay stays
+seem seems still now always truly
 """
 _NOT_PREDICATE_WORDS = """
 important key crucial vital essential valuable major main primary only sole real true natural
@@ -242,6 +243,17 @@ class PhraseFinder:
                 j -= 2
                 continue
             k = self.kind(t.low, cased[j])
+            if k is None and t.low in lex.weak_heads and j == i - 1:
+                k = "neutral"  # "a security cooperation partner"
+            if (
+                k == "qual"
+                and t.low in _COMPARATIVES
+                and run.start == j + 1
+                and j > 0
+                and toks[j - 1].low == "no"
+            ):
+                run.start, has_mod, run.qualifying = j - 1, True, True  # "no better friend"
+                break
             if k == "reject":
                 run.rejected = True
                 break
@@ -519,6 +531,12 @@ class PhraseFinder:
             if sealed is not None:
                 out.append(Phrase(j, sealed, i, (t.low,)))
                 continue
+            if j + 2 < n and toks[j].low == "one" and toks[j + 1].low == "of":
+                # "relations were one of mutual suspicion"
+                stop = self._tail_phrase(toks, j + 2)
+                if stop is not None and stop - (j + 2) > 1:
+                    out.append(Phrase(j + 2, stop, i, (t.low,)))
+                continue
             level = self._at_best(toks, cased, j)
             if level is not None:
                 out.append(Phrase(level[0], level[1], i, (t.low,)))
@@ -606,6 +624,7 @@ def _sealed_in(toks: list[Token], j: int) -> int | None:
     return k if not nxt.isalpha() or nxt in ("and", "that", "which", "since") else None
 
 
+_COMPARATIVES = frozenset({"better", "closer", "greater", "stronger", "truer", "firmer"})
 _SUPERLATIVE = re.compile(r"best|closest|greatest|oldest|firmest|[a-z]+est")
 _NEIGHBOURS = frozenset({"neighbours", "neighbors", "friends", "allies", "partners"})
 
