@@ -534,6 +534,8 @@ class Extractor:
             raw = text[start : s.toks[g0].start] + " " + text[s.toks[g1 - 1].end : end]
         else:
             raw = text[start:end]
+        for possessive in ("'s", "\u2019s"):
+            raw = raw.removesuffix(possessive)  # "the friendship's potential"
         words = _QUOTE_CHARS.sub(" ", raw)
         return " ".join(words.split()).strip(" ,;:-")
 

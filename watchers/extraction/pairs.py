@@ -173,7 +173,7 @@ class PairResolver:
         role = self._role_of(s, p, lo, ctx)
         if role is not None:
             return role
-        if any(lo <= o < hi and not self._org_modifies(s, o, p) for o in s.orgs):
+        if any(lo <= o < hi and self._org_is_side(s, o, p, lo, hi) for o in s.orgs):
             return []  # a group is a side here ("ASEAN accorded ... to China and Australia")
         granted = self._granted(s, p, lo, hi)
         if granted is not None:
@@ -365,6 +365,23 @@ class PairResolver:
             owners = [m.code for m, t in s.states if lo <= t < p.start and m.code]
             owners = [o for o in owners[-1:] if o not in targets]
         return _cross(owners, targets) or None
+
+    def _org_is_side(self, s: Sentence, o: int, p: Phrase, lo: int, hi: int) -> bool:
+        """Whether a group named in the clause may be a side of the phrase's tie.
+
+        A group next to the phrase ("the EU's partnership", "partnership with ASEAN") or in
+        a clause naming fewer than two states is a side; one named apart from the phrase,
+        beside two states ("Serbia, a European Union candidate, keeps close relations with
+        Russia", "at a Mercosur meeting"), is a venue or a frame.
+        """
+        if self._org_modifies(s, o, p):
+            return False
+        if p.start - 4 <= o < p.end + 4:
+            return True
+        if o > 0 and s.toks[o - 1].low in ("with", "between", "to") and o < p.end + 8:
+            return True  # "a partnership (CSP) with ASEAN"
+        states = {m.code for m, t in s.states if lo <= t < hi and m.code}
+        return len(states) < 2
 
     def _org_modifies(self, s: Sentence, o: int, p: Phrase) -> bool:
         """ "a key NATO ally": the group names the kind of ally, not a side."""

@@ -130,10 +130,15 @@ class PhraseFinder:
         n = len(toks)
         head_words = lex.heads
         # only a head or a hyphenated word ("quasi-ally") can start a phrase
-        for i in [i for i, w in enumerate(lows) if w in head_words or "-" in w]:
+        starts = [
+            i
+            for i, w in enumerate(lows)
+            if w in head_words or "-" in w or (w.endswith("'s") and w[:-2] in head_words)
+        ]
+        for i in starts:
             if i in consumed or country[i]:
                 continue
-            low = lows[i]
+            low = lows[i].removesuffix("'s")  # "the India-Israel friendship's potential"
             head = low
             if low not in lex.heads and "-" in low:
                 head = low.rsplit("-", 1)[1]
@@ -257,6 +262,18 @@ class PhraseFinder:
             if k == "reject":
                 run.rejected = True
                 break
+            if (
+                k is None
+                and j == i - 1
+                and _participle(t.low, cased[j], ing=True)
+                and j > 1
+                and toks[j - 1].low in (",", "and")
+                and self.kind(toks[j - 2].low, cased[j - 2]) == "qual"
+            ):
+                # "a meaningful, functioning alliance"
+                run.start, has_mod, run.qualifying = j, True, True
+                j -= 1
+                continue
             if k is None and _participle(t.low, cased[j]) and run.gap and run.gap[0] == j + 1:
                 # "the weakened Franco-German engine"
                 run.start, has_mod, run.qualifying = j, True, True
@@ -298,6 +315,13 @@ class PhraseFinder:
                     if pk in ("qual", "neutral", "adverb", "reject"):
                         j -= 1
                         continue
+                    if _participle(toks[prev].low, cased[prev]) and prev > 0:
+                        # "close and extended cooperation", "thorough, united and special"
+                        before = self.kind(toks[prev - 1].low, cased[prev - 1])
+                        if before == "qual" or toks[prev - 1].low in (",", "and"):
+                            run.start = prev
+                            j = prev - 1
+                            continue
             break
         # A ranking frame or a person right before the run: "largest trading partner",
         # "his best friend".
@@ -344,10 +368,16 @@ class PhraseFinder:
         b = g - 1
         if b < 0 or country[b]:
             return None
-        if self.kind(toks[b].low, cased[b]) not in ("qual", "neutral") and not _participle(
-            toks[b].low, cased[b]
-        ):
-            return None
+        kind = self.kind(toks[b].low, cased[b])
+        if kind not in ("qual", "neutral"):
+            # a participle there is a verb ("epitomised UK-US relations") unless a
+            # determiner or an adverb comes before it ("the weakened Franco-German engine")
+            if not _participle(toks[b].low, cased[b]) or b == 0:
+                return None
+            if toks[b - 1].low not in _ARTICLES and self.kind(toks[b - 1].low, cased[b - 1]) != (
+                "adverb"
+            ):
+                return None
         return g, j + 1
 
     def _tail(self, toks: list[Token], cased: list[str], i: int, title: bool) -> tuple[int, bool]:
@@ -636,8 +666,9 @@ def _compound_before(toks: list[Token], country: list[int], i: int) -> bool:
     return "-" in toks[i - 1].low or (i > 2 and toks[i - 2].low == "-" and country[i - 3] == 1)
 
 
-def _participle(low: str, cased: str) -> bool:
-    return len(low) > 4 and low.endswith("ed") and low.isalpha() and cased[1:] == low[1:]
+def _participle(low: str, cased: str, ing: bool = False) -> bool:
+    ends = ("ed", "ing") if ing else ("ed",)
+    return len(low) > 4 and low.endswith(ends) and low.isalpha() and cased[1:] == low[1:]
 
 
 def _source_of_another(toks: list[Token], start: int, found: list[Phrase]) -> bool:
