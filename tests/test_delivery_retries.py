@@ -17,16 +17,20 @@ from pathlib import Path
 import pytest
 
 from bot.alert import Alert, alert_from_change
-from bot.discord.delivery import DiscordDelivery
-from bot.discord.notifier import DiscordNotifier
-from bot.pacing import ChannelPacer
-from bot.render.digest import Digest, render_digest_slack
+from bot.chat.decide import Channel
+from bot.chat.deliver import Router
+from bot.chat.history import latest_decision
+from bot.chat.ports import Notifier
+from bot.chat.store import ChatStore
+from bot.platforms.discord.delivery import DiscordDelivery
+from bot.platforms.discord.platform import discord_notifier
+from bot.platforms.discord.senders import DiscordSenders
+from bot.platforms.pacing import ChannelPacer
+from bot.platforms.slack.delivery import SlackDelivery, make_web_client
+from bot.platforms.slack.platform import slack_notifier
+from bot.render.digest import Digest
 from bot.render.discord import render_discord
 from bot.render.slack import render_slack
-from bot.router import Notifier, PayloadNotifier, Router, RouteStore, why
-from bot.routing import Channel
-from bot.slack.delivery import SlackDelivery, make_web_client
-from bot.subscriptions import SubscriptionStore
 from tests.fake_discord import FakeDiscord
 from tests.fake_slack import BOT_TOKEN, FakeSlack
 from tests.fakes import PARTICULARLY, FakeClock, pair, rewording
@@ -74,9 +78,8 @@ class World:
     def open(self) -> None:
         """Open the store and build a router over it, as a fresh start of the program does."""
         self.store = Store.open(self.path)
-        self.subscriptions = SubscriptionStore(self.store.connection)
-        self.subscriptions.ensure_schema()
-        self.routes = RouteStore(self.store.connection)
+        self.subscriptions = ChatStore(self.store.connection)
+        self.routes = ChatStore(self.store.connection)
         platform, notifier = self.notifier
         self.router = Router(
             routes=self.routes,
@@ -108,18 +111,12 @@ class World:
         return await self.router.retry_waiting(pair_of)
 
     def why(self, platform: str, channel: str) -> tuple[str, str] | None:
-        return why(self.store, self.routes, PAIR.key, platform, channel)
+        return latest_decision(self.store, self.routes, PAIR.key, platform, channel)
 
 
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock(START)
-
-
-@pytest.fixture
-async def discord_api() -> AsyncIterator[FakeDiscord]:
-    async with FakeDiscord() as server:
-        yield server
 
 
 @pytest.fixture
@@ -129,7 +126,8 @@ async def discord_world(
     bot = await DiscordDelivery.login(
         discord_api.token, api_base=discord_api.api_base, pacer=ChannelPacer(interval=0)
     )
-    world = World(tmp_path / "store.sqlite3", ("discord", DiscordNotifier(bot=bot)), clock)
+    notifier = discord_notifier(DiscordSenders(bot=bot))
+    world = World(tmp_path / "store.sqlite3", ("discord", notifier), clock)
     world.subscribe("discord", DISCORD_CHANNEL)
     yield world
     world.store.close()
@@ -137,10 +135,10 @@ async def discord_world(
 
 
 @pytest.fixture
-async def slack_api() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack() as server:
-        server.add_channel(SLACK_CHANNEL)
-        yield server
+def slack_api(slack_api: FakeSlack) -> FakeSlack:
+    """The shared fake, with the channel alerts go to."""
+    slack_api.add_channel(SLACK_CHANNEL)
+    return slack_api
 
 
 @pytest.fixture
@@ -148,12 +146,7 @@ def slack_world(slack_api: FakeSlack, tmp_path: Path, clock: FakeClock) -> Itera
     delivery = SlackDelivery(
         make_web_client(BOT_TOKEN, slack_api.api_base), pacer=ChannelPacer(interval=0)
     )
-    notifier = PayloadNotifier(
-        post=delivery.post,
-        update=delivery.update,
-        render=render_slack,
-        render_digest=render_digest_slack,
-    )
+    notifier = slack_notifier(delivery)
     world = World(tmp_path / "store.sqlite3", ("slack", notifier), clock)
     world.subscribe("slack", SLACK_CHANNEL)
     yield world

@@ -1,0 +1,436 @@
+"""Delivering changes to the channels that subscribed, by the channel controls.
+
+The thin I/O around ``bot.chat.decide``: for each change it asks which channels watch the pair,
+decides per channel (pure), posts or updates through the platform's notifier, remembers
+what each channel got (so an update edits the right message and a channel is alerted once
+when a change reaches its level), queues what waits for a digest, and remembers the last
+decision per channel and pair for "why". Its tables live next to the history store's, all
+named ``chat_``.
+
+The outbox: ``chat_retries`` holds every delivery a channel is owed. The watcher records a
+change (or a later revision of one) as not yet routed in the transaction that finds it;
+``Router.deliver`` decides for every channel, writes the owed deliveries and marks the
+change routed in one transaction, and only then sends. A row leaves the outbox in the
+transaction that records the platform's answer (sent, or given up), so a crash at any point
+loses nothing: the next start routes what was not routed and sends what is owed, in order
+per channel. What a crash can cause is a duplicate: the platform took the message and we
+died before recording it. Discord's bot mode closes that window with a message ``nonce``
+and ``enforce_nonce``.
+
+When a platform fails for a passing reason (down, overloaded, unreachable), the alert waits
+and ``Router.retry_waiting`` tries it again on the schedule of ``bot.chat.decide.RETRY_AFTER``:
+oldest first, and in order per channel (a later alert for a channel that has one waiting
+lines up behind it). A retry sends the change as it is then, so an update that came while
+its alert waited is part of the one post.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from time import monotonic as time_monotonic
+
+from bot.alert import alert_from_change
+from bot.chat.decide import (
+    Action,
+    Channel,
+    Delivered,
+    Route,
+    digest_due,
+    given_up,
+    next_try,
+    route,
+    waiting,
+)
+from bot.chat.ports import Notifier
+from bot.chat.store import ChatStore, Waiting, atomic
+from bot.render.digest import Digest
+from watchers.errors import DeliveryError
+from watchers.model import Change, Pair
+from watchers.ports import Clock
+from watchers.store import Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class _Held:
+    """A channel's changes held for its digest, and why the digest goes out now."""
+
+    channel: Channel
+    changes: tuple[Change, ...]
+    reason: str
+
+
+class _Tried(StrEnum):
+    """How one retry went."""
+
+    SENT = "sent"
+    SETTLED = "settled"
+    """Not sent, and not waiting any more: muted, paused, unsubscribed, or held for a digest."""
+    FAILED = "failed"
+
+
+class Router:
+    """Routes each change to the channels that watch its pair, by their controls."""
+
+    def __init__(
+        self,
+        *,
+        routes: ChatStore,
+        history: Store,
+        channels: Callable[[str], Sequence[Channel]],
+        notifiers: Mapping[str, Notifier],
+        clock: Clock,
+        on_gone: Callable[[Channel, str], None] = lambda channel, reason: None,
+        pair_of: Callable[[str], Pair | None] | None = None,
+        observe: Callable[[str, str, float], None] = lambda platform, outcome, seconds: None,
+    ) -> None:
+        self.routes = routes
+        self.history = history
+        self.channels = channels
+        self.notifiers = notifiers
+        self.clock = clock
+        self.on_gone = on_gone
+        self.pair_of = pair_of
+        """Reads an owed change's pair back from its key (to send what an earlier run owed)."""
+        self.observe = observe
+        """Told of each attempt: platform, "sent" or "failed", and the seconds it took."""
+        # Delivery, retries and digests read and write the same rows around their awaits:
+        # one at a time, so an update that lands while its alert is being retried is not lost.
+        self._turn = asyncio.Lock()
+
+    async def deliver(self, change: Change) -> list[tuple[Channel, Route]]:
+        """Route one change (or update of a change) to every channel watching its pair.
+
+        What each channel is owed is written (and the change marked routed) in one
+        transaction before anything is sent; then each channel's line is sent in order.
+        """
+        if change.change_id is None:
+            raise ValueError("only stored changes (with change_id) can be routed")
+        async with self._turn:
+            return await self._deliver(change, self.clock.now())
+
+    async def deliver_unrouted(self, pair_of: Callable[[str], Pair | None]) -> int:
+        """Route the stored changes not routed yet (found by this run or one that died
+        before routing them), oldest first; returns how many."""
+        count = 0
+        async with self._turn:
+            for change_id, pair_key in self.routes.unrouted():
+                pair = pair_of(pair_key)
+                change = self.history.change(change_id, pair) if pair else None
+                if change is None:
+                    # A pair no longer known to the country table: nobody can be told.
+                    log.warning(
+                        "change %s of %s cannot be read back; not routed", change_id, pair_key
+                    )
+                    self.routes.let_go_unroutable(change_id)
+                    continue
+                await self._deliver(change, self.clock.now())
+                count += 1
+        return count
+
+    async def _deliver(self, change: Change, now: datetime) -> list[tuple[Channel, Route]]:
+        decided: list[tuple[Channel, Route]] = []
+        owing: list[Channel] = []
+        with atomic(self.routes.connection):
+            for channel in self.channels(change.pair.key):
+                channel = self.routes.with_settings(channel)
+                delivered = self.routes.delivered(channel, str(change.change_id))
+                r = route(change, channel, delivered, now)
+                if r.action is Action.QUEUE:
+                    self.routes.queue(channel, change, now)
+                elif r.action in (Action.POST, Action.UPDATE):
+                    if channel.platform not in self.notifiers:
+                        r = Route(
+                            Action.DROP, "not delivered", f"{channel.platform} is not connected"
+                        )
+                    else:
+                        owed = Waiting(str(change.change_id), change.pair.key, 0, now, "")
+                        self.routes.wait(channel, owed, now)  # keeps its place if owed already
+                        owing.append(channel)
+                self.routes.record_decision(channel, change, r, now)
+                decided.append((channel, r))
+            self.routes.mark_routed(change)
+        # Owed and recorded: from here a crash loses nothing, and the sending may begin.
+        results: dict[tuple[str, str], Route] = {}
+        for channel in owing:
+            notifier = self.notifiers[channel.platform]
+            tried, _ = await self._send_line(
+                notifier, channel.platform, channel.channel, now, given=change
+            )
+            results[(channel.platform, channel.channel)] = tried
+        return [(c, results.get((c.platform, c.channel), r)) for c, r in decided]
+
+    async def _send_line(
+        self,
+        notifier: Notifier,
+        platform: str,
+        name: str,
+        now: datetime,
+        *,
+        given: Change | None = None,
+        pair_of: Callable[[str], Pair | None] | None = None,
+        due_or_not: bool = False,
+    ) -> tuple[Route, int]:
+        """Send a channel's owed deliveries in order, while they go out and are due.
+
+        ``given`` is a change to send as it is (not read back). Returns how its delivery
+        went (or how the line stands when it was not reached), and how many went out.
+        """
+        outcome: Route | None = None
+        sent = 0
+        line = self.routes.waiting(platform, name)
+        for w in line:
+            if w.next_at > now and not due_or_not:
+                break
+            change: Change | None = None
+            if given is not None and w.change_id == given.change_id:
+                change = given
+            else:
+                read = pair_of or self.pair_of
+                if read is None:
+                    break  # cannot read it back here: the line waits for retry_waiting
+                pair = read(w.pair_key)
+                change = self.history.change(w.change_id, pair) if pair else None
+            tried, r = await self._retry(notifier, platform, name, w, change, now)
+            if given is not None and w.change_id == given.change_id:
+                outcome = r
+            sent += tried is _Tried.SENT
+            if tried is _Tried.FAILED:
+                break  # the rest of the line waits behind it
+        if outcome is not None:
+            return outcome, sent
+        left = self.routes.waiting(platform, name)
+        mine = [w for w in left if given is not None and w.change_id == given.change_id]
+        if mine and left:
+            return waiting(left[0].error or "waiting behind earlier alerts", left[0].next_at), sent
+        return Route(Action.DROP, "alerted", "this channel has this alert already"), sent
+
+    async def _send(
+        self,
+        notifier: Notifier,
+        channel: Channel,
+        change: Change,
+        delivered: Delivered | None,
+        r: Route,
+        now: datetime,
+        before: Waiting,
+    ) -> tuple[Route, bool]:
+        """Post or update as ``r`` says; the decision, and whether the platform took it.
+
+        Taken means recorded and out of the outbox in one transaction: a crash before it
+        commits sends the alert again at the next start (the duplicate window).
+        """
+        alert = alert_from_change(change)
+        started = time_monotonic()
+        try:
+            # route() updates only a message the channel has (a digest line has none).
+            if r.action is Action.UPDATE and delivered and delivered.message_ref:
+                ref = await notifier.update(channel.channel, delivered.message_ref, alert)
+            else:
+                ref = await notifier.post(channel.channel, alert)
+        except DeliveryError as e:
+            self.observe(channel.platform, "failed", time_monotonic() - started)
+            return self._failed(channel, change, e, now, before), False
+        except Exception as e:
+            # A platform answering nonsense, or a fault of ours: the alert waits and is tried
+            # again, and the other channels still get theirs.
+            log.exception("%s channel %s: sending failed", channel.platform, channel.channel)
+            self.observe(channel.platform, "failed", time_monotonic() - started)
+            error = DeliveryError(channel.channel, f"unexpected error: {type(e).__name__}")
+            return self._failed(channel, change, error, now, before), False
+        answered = time_monotonic()
+        with atomic(self.routes.connection):
+            self.routes.record_delivery(channel, change, ref, now)
+            self.routes.done_waiting(channel.platform, channel.channel, before.change_id)
+        recorded = time_monotonic()
+        # From the platform's answer to our commit: a death in between sends it again.
+        log.debug(
+            "%s channel %s: change %s delivered; recorded %.3f ms after the platform answered",
+            channel.platform,
+            channel.channel,
+            change.change_id,
+            (recorded - answered) * 1000,
+        )
+        self.observe(channel.platform, "sent", answered - started)
+        return r, True
+
+    def _failed(
+        self,
+        channel: Channel,
+        change: Change,
+        e: DeliveryError,
+        now: datetime,
+        before: Waiting,
+    ) -> Route:
+        """Pause a channel that is gone; otherwise the alert waits, or is given up at last."""
+        change_id = str(change.change_id)
+        if e.permanent:
+            self.routes.done_waiting(channel.platform, channel.channel, change_id)
+            self.on_gone(channel, str(e))
+            return Route(Action.DROP, "not delivered", str(e))
+        failures = before.failures + 1
+        next_at = next_try(failures, now)
+        if next_at is None:
+            self.routes.done_waiting(channel.platform, channel.channel, change_id)
+            log.warning(
+                "%s channel %s: gave up on the %s alert (change %s, “%s”) after %d tries: %s",
+                channel.platform,
+                channel.channel,
+                change.pair.key,
+                change_id,
+                change.after,
+                failures,
+                e.message,
+            )
+            return given_up(failures, e.message)
+        log.warning(
+            "%s channel %s: the %s alert (change %s) was not delivered (attempt %d): %s; "
+            "a passing failure, so it stays owed (the channel's later alerts wait behind it); "
+            "next attempt at %s",
+            channel.platform,
+            channel.channel,
+            change.pair.key,
+            change_id,
+            failures,
+            e.message,
+            next_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
+        )
+        waits = Waiting(change_id, change.pair.key, failures, next_at, e.message)
+        self.routes.failed_again(channel.platform, channel.channel, waits)
+        return waiting(e.message, next_at)
+
+    async def retry_waiting(
+        self, pair_of: Callable[[str], Pair | None], *, all_now: bool = False
+    ) -> int:
+        """Send the owed deliveries whose time has come (with ``all_now``, every one: a
+        start sends what is owed first), in order per channel; returns how many went out."""
+        async with self._turn:
+            now = self.clock.now()
+            sent = 0
+            for platform, name in self.routes.waiting_channels():
+                notifier = self.notifiers.get(platform)
+                if notifier is None:
+                    continue  # not connected in this run: the line waits for a run that is
+                _, went = await self._send_line(
+                    notifier, platform, name, now, pair_of=pair_of, due_or_not=all_now
+                )
+                sent += went
+            return sent
+
+    async def _retry(
+        self,
+        notifier: Notifier,
+        platform: str,
+        name: str,
+        w: Waiting,
+        change: Change | None,
+        now: datetime,
+    ) -> tuple[_Tried, Route]:
+        channel = self._channel(platform, name, w.pair_key)
+        if change is None or channel is None:
+            # Unsubscribed while it waited (or the change is gone): nobody wants it now.
+            self.routes.done_waiting(platform, name, w.change_id)
+            return _Tried.SETTLED, Route(Action.DROP, "not delivered", "no longer wanted")
+        # Decide again with the change as it is now: later sources, a mute, a pause, a digest.
+        delivered = self.routes.delivered(channel, w.change_id)
+        r = route(change, channel, delivered, now)
+        tried = _Tried.SETTLED
+        with atomic(self.routes.connection):
+            if r.action is Action.QUEUE:
+                self.routes.queue(channel, change, now)
+        if r.action in (Action.POST, Action.UPDATE):
+            r, took = await self._send(notifier, channel, change, delivered, r, now, w)
+            tried = _Tried.SENT if took else _Tried.FAILED
+        with atomic(self.routes.connection):
+            if tried is _Tried.SETTLED:
+                self.routes.done_waiting(platform, name, w.change_id)
+            self.routes.record_decision(channel, change, r, now)
+        return tried, r
+
+    async def flush_digests(self, pair_of: Callable[[str], Pair | None]) -> int:
+        """Send every digest that is due now; returns how many went out."""
+        async with self._turn:
+            now = self.clock.now()
+            sent = 0
+            for platform, name in self.routes.queued_channels():
+                notifier = self.notifiers.get(platform)
+                if notifier is None:
+                    continue
+                held = self._due(platform, name, pair_of, now)
+                if held is not None and await self._send_digest(notifier, held, now):
+                    sent += 1
+            return sent
+
+    def _due(
+        self, platform: str, name: str, pair_of: Callable[[str], Pair | None], now: datetime
+    ) -> _Held | None:
+        """What a channel's digest holds, when it is due and has something to show.
+
+        Changes that cannot be read back (their pair or record is gone) are let go: no
+        digest is empty, and none waits for them forever.
+        """
+        wanted = self._still_wanted(platform, name)
+        if not wanted:
+            return None
+        channel, _, _, since = wanted[0]
+        reason = digest_due(channel, since, now)
+        if reason is None:
+            return None
+        changes, gone = [], []
+        for _, change_id, pair_key, _ in wanted:
+            pair = pair_of(pair_key)
+            change = self.history.change(change_id, pair) if pair else None
+            if change is None:
+                gone.append(change_id)
+            else:
+                changes.append(change)
+        self.routes.clear_queue(platform, name, gone)
+        return _Held(channel, tuple(changes), reason) if changes else None
+
+    def _still_wanted(self, platform: str, name: str) -> list[tuple[Channel, str, str, datetime]]:
+        """The channel's held changes of pairs it still watches, oldest first, as (channel
+        with its settings, change_id, pair_key, queued_at); the others are let go."""
+        wanted, unwanted = [], []
+        for change_id, pair_key, queued_at in self.routes.queued(platform, name):
+            channel = self._channel(platform, name, pair_key)
+            if channel is None:
+                unwanted.append(change_id)  # unsubscribed meanwhile: nobody wants it now
+            else:
+                wanted.append((channel, change_id, pair_key, queued_at))
+        self.routes.clear_queue(platform, name, unwanted)
+        return wanted
+
+    async def _send_digest(self, notifier: Notifier, held: _Held, now: datetime) -> bool:
+        """Post one channel's digest; whether it went out (if not, its changes stay held)."""
+        channel = held.channel
+        alerts = tuple(alert_from_change(change) for change in held.changes)
+        try:
+            await notifier.digest(channel.channel, Digest(held.reason, alerts))
+        except DeliveryError as e:
+            # The held alerts stay queued: the next flush tries the digest again.
+            log.warning("digest for %s not delivered: %s", channel.key, e)
+            if e.permanent:
+                self.on_gone(channel, str(e))
+            return False
+        except Exception:
+            # As above, and the other channels' digests still go out.
+            log.exception("digest for %s not delivered", channel.key)
+            return False
+        for change in held.changes:
+            # Delivered, with no message to edit: later sources do not alert again.
+            self.routes.record_delivery(channel, change, None, now)
+        ids = [str(change.change_id) for change in held.changes]
+        self.routes.clear_queue(channel.platform, channel.channel, ids)
+        return True
+
+    def _channel(self, platform: str, name: str, pair_key: str) -> Channel | None:
+        for channel in self.channels(pair_key):
+            if channel.platform == platform and channel.channel == name:
+                return self.routes.with_settings(channel)
+        return None

@@ -1,0 +1,59 @@
+"""Opening Discord: the bot when a token is set, the config's webhooks, one notifier."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.alert import Alert
+from bot.chat.ports import Opening, Payload, PlatformNotifier, Sender
+from bot.platforms.discord.client import DiscordBot, sign_in, token_from_env
+from bot.platforms.discord.delivery import DiscordDelivery, use_api_base, webhook_senders
+from bot.platforms.discord.senders import DiscordSenders
+from bot.render.digest import render_digest_discord
+from bot.render.discord import render_discord
+
+log = logging.getLogger(__name__)
+
+
+async def open_discord(opening: Opening) -> PlatformNotifier[DiscordSenders]:
+    """Sign in (serving ``/watch`` under ``run``) and return the notifier of Discord."""
+    config, stack = opening.config, opening.stack
+    api_base = config.discord.api_base
+    # Webhooks build their URLs from the same base as the bot: a webhook-only setup
+    # pointed at a proxy or a test server must not reach discord.com.
+    use_api_base(api_base)
+    webhooks = webhook_senders(config.subscriptions, opening.environ)
+    token = token_from_env(opening.environ)
+    bot: Sender | None = None
+    if token is None:
+        log.info("Discord bot not started: DISCORD_TOKEN is not set; webhooks only")
+    elif opening.serve_commands:
+        client = DiscordBot(
+            opening.commands, manage_roles=config.discord.manage_roles, api_base=api_base
+        )
+        stack.push_async_callback(client.close)  # also closes what a failed start opened
+        await sign_in(client.start(token), api_base)
+        bot = client.delivery()
+    else:
+        delivery = await sign_in(DiscordDelivery.login(token, api_base=api_base), api_base)
+        stack.push_async_callback(delivery.close)
+        bot = delivery
+    notifier = discord_notifier(DiscordSenders(bot=bot, webhooks=webhooks))
+    stack.push_async_callback(notifier.sender.close)
+    return notifier
+
+
+def discord_notifier(senders: DiscordSenders) -> PlatformNotifier[DiscordSenders]:
+    """Alerts rendered as Discord messages, sent through the channel's webhook or the bot."""
+    return PlatformNotifier(senders, render=render_with_nonce, render_digest=render_digest_discord)
+
+
+def render_with_nonce(alert: Alert) -> Payload:
+    """The alert's message, with a nonce Discord enforces for the bot's posts.
+
+    A post of the same alert revision again (we died after Discord took it, before we
+    recorded it) then returns the message already posted instead of making a second one.
+    Discord remembers nonces for a few minutes; webhooks and edits do not use them.
+    """
+    nonce = f"pw{alert.alert_id}r{alert.revision}"[:25]
+    return {**render_discord(alert), "nonce": nonce, "enforce_nonce": True}
