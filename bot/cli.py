@@ -218,6 +218,7 @@ async def poll_once(
     ) as app:
         await app.send_owed()
         results = await app.poll_once()
+        not_started = dict(app.chat.not_started) if app.chat else {}
     failed = [r for r in results if r.error]
     changes = sum(len(r.changes) for r in results)
     # A healthy poll is news to nobody (cron mails what is logged at WARNING); the feeds
@@ -230,7 +231,18 @@ async def poll_once(
         len(failed),
         changes,
     )
-    return EXIT_FAILED if results and len(failed) == len(results) else EXIT_OK
+    # The feeds were polled and the other platforms served; a platform that did not start
+    # keeps its alerts owed, and the exit status says it, as for a bad config or a failure.
+    for error in not_started.values():
+        if isinstance(error, ConfigError):
+            _print_problems(error)
+        else:
+            print(f"partnership-watch: error: {error}", file=sys.stderr)
+    if any(isinstance(e, ConfigError) for e in not_started.values()):
+        return EXIT_USAGE
+    if not_started or (results and len(failed) == len(results)):
+        return EXIT_FAILED
+    return EXIT_OK
 
 
 async def _run(config: Config, out: TextIO, fmt: str) -> int:

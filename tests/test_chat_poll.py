@@ -16,7 +16,11 @@ from typing import Any
 
 import pytest
 import time_machine
+import yarl
+from discord.gateway import DiscordWebSocket
 
+from bot.chat import wiring
+from bot.chat.deliver import NotStarted
 from bot.chat.wiring import open_chat
 from bot.cli import main
 from bot.config import load_config
@@ -25,7 +29,7 @@ from tests.fake_discord import FakeDiscord
 from tests.fake_slack import BOT_TOKEN, FakeSlack
 from tests.fakes import FakeClock
 from watchers.countries import default_countries
-from watchers.errors import ConfigError
+from watchers.errors import TokenRefused
 from watchers.store import Store
 
 DISCORD_CHANNEL = "1200000000000000042"
@@ -316,26 +320,41 @@ async def test_an_unreachable_discord_stops_the_start_with_one_line(
     assert "Traceback" not in err
 
 
-async def test_run_with_a_refused_discord_token_stops_cleanly(
-    tmp_path: Path, discord_api: FakeDiscord
+async def test_run_with_a_refused_discord_token_goes_on_and_starts_discord_once_accepted(
+    tmp_path: Path,
+    discord_api: FakeDiscord,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
+    monkeypatch.setattr(wiring, "RESTART_FIRST_SECONDS", 0.05)
+    monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(discord_api.gateway_url))
     config = load_config(
         write_config(tmp_path, "http://127.0.0.1:9", discord_api.api_base, "http://127.0.0.1:9/"),
         default_countries(),
     )
     store = Store.open(tmp_path / "store.sqlite3")
     try:
-        with pytest.raises(ConfigError, match="DISCORD_TOKEN: Discord refused this token"):
-            chat = open_chat(
-                config,
-                store,
-                default_countries(),
-                FakeClock(),
-                serve_commands=True,
-                environ={"DISCORD_TOKEN": "revoked-token-value"},
-            )
-            async with chat:
-                pass
+        chat = open_chat(
+            config,
+            store,
+            default_countries(),
+            FakeClock(),
+            serve_commands=True,
+            environ={"DISCORD_TOKEN": "revoked-token-value"},
+        )
+        async with chat as opened:
+            # Started all the same: the feeds and the other platforms go on.
+            assert isinstance(opened.not_started["discord"], TokenRefused)
+            assert "discord did not start: environment: DISCORD_TOKEN" in caplog.text
+            # The operator fixes the token; the next try in the background starts Discord.
+            discord_api.token = "revoked-token-value"
+            for _ in range(500):
+                if "discord" not in opened.not_started:
+                    break
+                await asyncio.sleep(0.01)
+            assert opened.not_started == {}
+            assert not isinstance(opened.router.notifiers["discord"], NotStarted)
+        assert "revoked-token-value" not in caplog.text
     finally:
         store.close()
-    gc.collect()  # a session the failed start left open would complain here
+    gc.collect()  # a session a failed start left open would complain here

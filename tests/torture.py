@@ -297,8 +297,9 @@ def poll_round(
     kills: int,
     window: float,
 ) -> RoundResult:
-    """One round: ``kills`` runs of ``poll --once`` killed (SIGKILL) at a random moment
-    within ``window`` seconds, then one run left to finish."""
+    """One round: runs of ``poll --once``, each killed (SIGKILL) at a random moment within
+    ``window`` seconds, until ``kills`` were killed or one finished first; then one run
+    left to finish."""
     platform.new_round()
     directory.mkdir(parents=True, exist_ok=True)
     config, env = write_config(directory, platform.base)
@@ -316,6 +317,8 @@ def poll_round(
                 process.send_signal(signal.SIGKILL)
                 done_kills += 1
             codes.append(process.wait())
+            if codes[-1] == 0:
+                break  # it finished first: the round's work is done
         finished = subprocess.run(
             command(config, "poll", "--once"),
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log, timeout=120,

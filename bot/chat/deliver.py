@@ -28,13 +28,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, MutableMapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from time import monotonic as time_monotonic
 
-from bot.alert import alert_from_change
+from bot.alert import Alert, alert_from_change
 from bot.chat.decide import (
     Action,
     Channel,
@@ -55,6 +55,27 @@ from watchers.ports import Clock
 from watchers.store import Store
 
 log = logging.getLogger(__name__)
+
+
+class NotStarted:
+    """The notifier of a platform that failed to start: its alerts are owed (routed and kept
+    in the outbox, in order) and wait, without counting as failed tries, until it starts."""
+
+    def __init__(self, kind: str, reason: str) -> None:
+        self.kind = kind
+        self.reason = reason
+
+    async def post(self, channel: str, alert: Alert) -> str:
+        """Never sends: the platform is not connected."""
+        raise DeliveryError(channel, f"{self.kind} is not started: {self.reason}")
+
+    async def update(self, channel: str, message_ref: str, alert: Alert) -> str | None:
+        """Never sends: the platform is not connected."""
+        raise DeliveryError(channel, f"{self.kind} is not started: {self.reason}")
+
+    async def digest(self, channel: str, digest: Digest) -> None:
+        """Never sends: the platform is not connected."""
+        raise DeliveryError(channel, f"{self.kind} is not started: {self.reason}")
 
 
 @dataclass(frozen=True)
@@ -84,7 +105,7 @@ class Router:
         routes: ChatStore,
         history: Store,
         channels: Callable[[str], Sequence[Channel]],
-        notifiers: Mapping[str, Notifier],
+        notifiers: MutableMapping[str, Notifier],
         clock: Clock,
         on_gone: Callable[[Channel, str], None] = lambda channel, reason: None,
         pair_of: Callable[[str], Pair | None] | None = None,
@@ -160,6 +181,11 @@ class Router:
         results: dict[tuple[str, str], Route] = {}
         for channel in owing:
             notifier = self.notifiers[channel.platform]
+            if isinstance(notifier, NotStarted):
+                results[(channel.platform, channel.channel)] = Route(
+                    Action.QUEUE, "owed", f"kept until {notifier.kind} starts: {notifier.reason}"
+                )
+                continue
             tried, _ = await self._send_line(
                 notifier, channel.platform, channel.channel, now, given=change
             )
@@ -315,7 +341,7 @@ class Router:
             sent = 0
             for platform, name in self.routes.waiting_channels():
                 notifier = self.notifiers.get(platform)
-                if notifier is None:
+                if notifier is None or isinstance(notifier, NotStarted):
                     continue  # not connected in this run: the line waits for a run that is
                 _, went = await self._send_line(
                     notifier, platform, name, now, pair_of=pair_of, due_or_not=all_now
@@ -360,7 +386,7 @@ class Router:
             sent = 0
             for platform, name in self.routes.queued_channels():
                 notifier = self.notifiers.get(platform)
-                if notifier is None:
+                if notifier is None or isinstance(notifier, NotStarted):
                     continue
                 held = self._due(platform, name, pair_of, now)
                 if held is not None and await self._send_digest(notifier, held, now):
