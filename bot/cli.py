@@ -29,7 +29,7 @@ from bot.config import Config, config_path, load_config
 from bot.platforms.console.notifier import ConsoleNotifier
 from watchers import evaluate
 from watchers.countries import default_countries
-from watchers.errors import ConfigError, InputError, PartnershipWatchError
+from watchers.errors import ConfigError, InputError, PartnershipWatchError, Problem
 from watchers.extraction import default_extractor
 from watchers.model import Extraction
 from watchers.ports import Clock, Extractor
@@ -178,6 +178,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _eval(args.file, as_json=args.json, errors=args.errors, part=args.part)
     if args.command == "check-config":
         config = load_config(config_path(args.path or args.config), default_countries())
+        refuse_nothing_to_watch(config)
         lexicon = load_lexicon(config.lexicon_path)
         print(
             f"{config.path}: ok ({len(config.feeds)} feeds, {len(config.pairs)} pairs, "
@@ -190,6 +191,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "replay":
         return asyncio.run(_replay(Path(args.dir), args.config, args.format))
     config = load_config(config_path(args.config), default_countries())
+    if args.command in ("poll", "run"):
+        refuse_nothing_to_watch(config)
     if args.command == "poll":
         return asyncio.run(poll_once(config, sys.stdout, args.format))
     if args.command == "run":
@@ -199,6 +202,22 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         return asyncio.run(sync_from_cli(config.discord.api_base, args.guild, sys.stdout))
     raise AssertionError(f"unhandled command {args.command}")
+
+
+def refuse_nothing_to_watch(config: Config) -> None:
+    """ConfigError for a config with no feeds: an empty file, or one a bad edit emptied,
+    would otherwise poll nothing and say nothing (and create a store where it runs)."""
+    if not config.feeds:
+        raise ConfigError(
+            [
+                Problem(
+                    str(config.path),
+                    "feeds",
+                    "no [[feeds]]: there is nothing to watch; add at least one [[feeds]] "
+                    "with a name and a url (config/watchlist.toml shows every key)",
+                )
+            ]
+        )
 
 
 async def poll_once(

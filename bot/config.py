@@ -62,8 +62,18 @@ class SlackSettings:
     api_base: str | None = None
     mode: str = "socket"
     port: int = 3000
+    bind: str = "0.0.0.0"
+    """HTTP mode: the address the request server listens on (``127.0.0.1`` behind a proxy)."""
     admin_users: tuple[str, ...] = ()
     admin_groups: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class MetricsSettings:
+    """The ``[metrics]`` section: where ``run`` serves ``/metrics`` and ``/healthz``."""
+
+    bind: tuple[str, int] | None = None
+    """(host, port), or None: no metrics server (the default)."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +90,7 @@ class Config:
     """Limits on reading article pages for feeds marked ``fulltext``."""
     discord: DiscordSettings = field(default_factory=DiscordSettings)
     slack: SlackSettings = field(default_factory=SlackSettings)
+    metrics: MetricsSettings = field(default_factory=MetricsSettings)
     alerts: Rules = field(default_factory=Rules)
     """The ``[alerts]`` section: flip-flop window, syndication, backdating, reaffirmed."""
     lexicon_path: Path | None = None
@@ -129,7 +140,17 @@ class _Reader:
         self.only(
             raw,
             "",
-            {"defaults", "store", "feeds", "watch", "subscriptions", "discord", "slack", "alerts"},
+            {
+                "defaults",
+                "store",
+                "feeds",
+                "watch",
+                "subscriptions",
+                "discord",
+                "slack",
+                "alerts",
+                "metrics",
+            },
         )
         defaults = self.table(raw, "defaults")
         self.only(
@@ -174,6 +195,7 @@ class _Reader:
         discord = self.discord(self.table(raw, "discord"))
         slack = self.slack(self.table(raw, "slack"))
         alerts, lexicon = self.alerts(self.table(raw, "alerts"))
+        metrics = self.metrics(self.table(raw, "metrics"))
         if self.problems:
             raise ConfigError(self.problems)
         return Config(
@@ -188,6 +210,7 @@ class _Reader:
             slack=slack,
             alerts=alerts,
             lexicon_path=lexicon,
+            metrics=metrics,
         )
 
     # sections
@@ -315,20 +338,35 @@ class _Reader:
         )
 
     def slack(self, raw: dict[str, Any]) -> SlackSettings:
-        self.only(raw, "slack", {"api_base", "mode", "port", "admin_users", "admin_groups"})
+        self.only(raw, "slack", {"api_base", "mode", "port", "bind", "admin_users", "admin_groups"})
         mode = self.value(raw, "slack.mode", str, "socket")
         if mode not in ("socket", "http"):
             self.problem("slack.mode", f'must be "socket" or "http", got {mode!r}')
         port = self.value(raw, "slack.port", int, 3000)
         if not 0 < port < 65536:
             self.problem("slack.port", f"must be a TCP port, got {port}")
+        bind = self.value(raw, "slack.bind", str, "0.0.0.0")
         return SlackSettings(
             api_base=self.url(raw, "slack.api_base"),
             mode=mode,
             port=port,
+            bind=bind,
             admin_users=self.strings(raw, "slack.admin_users"),
             admin_groups=self.strings(raw, "slack.admin_groups"),
         )
+
+    def metrics(self, raw: dict[str, Any]) -> MetricsSettings:
+        self.only(raw, "metrics", {"bind"})
+        bind = self.value(raw, "metrics.bind", str, "")
+        if not bind:
+            return MetricsSettings()
+        host, _, port = bind.rpartition(":")
+        if not host or not port.isdigit() or not 0 < int(port) < 65536:
+            self.problem(
+                "metrics.bind", f'must be "host:port", like "127.0.0.1:9108"; got {bind!r}'
+            )
+            return MetricsSettings()
+        return MetricsSettings((host.strip("[]"), int(port)))
 
     def alerts(self, raw: dict[str, Any]) -> tuple[Rules, Path | None]:
         keys = {
