@@ -4,6 +4,7 @@ when the store opens."""
 
 from __future__ import annotations
 
+import errno
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -196,6 +197,23 @@ class StoredChange:
     detected_at: datetime
 
 
+def plain_reason(e: BaseException, path: str = "") -> str:
+    """What a database or file error means for the operator: read-only, full, or which."""
+    cause = e.__cause__ if isinstance(e, StoreError) and e.__cause__ is not None else e
+    name = getattr(cause, "sqlite_errorname", "") or ""
+    number = getattr(cause, "errno", None)
+    store = f"the store {path}" if path else "the store"
+    if name.startswith("SQLITE_READONLY") or number in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return f"{store} is read-only here ({cause}): the file and its folder must be writable"
+    if name.startswith("SQLITE_FULL") or number == errno.ENOSPC:
+        return f"the disk holding {store} is full ({cause})"
+    if name.startswith("SQLITE_IOERR"):
+        return f"a disk error writing {store} (a full or failing disk?): {cause}"
+    if name.startswith("SQLITE_CANTOPEN"):
+        return f"cannot create or open {store} ({cause}): its folder must exist and be writable"
+    return f"{store} failed: {cause}"
+
+
 def _iso(t: datetime | None) -> str | None:
     return t.astimezone(UTC).isoformat() if t else None
 
@@ -207,8 +225,10 @@ def _time(s: str) -> datetime:
 class Store:
     """The SQLite history store. One connection, used from one thread."""
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
+    def __init__(self, connection: sqlite3.Connection, path: str = "") -> None:
         self.connection = connection
+        self.path = path
+        """The file, for error messages."""
         self._in_transaction = False
 
     @classmethod
@@ -224,10 +244,10 @@ class Store:
             # WAL with synchronous=NORMAL stays consistent after a crash; a power cut may lose
             # the last commits, which the next poll reads again from the feeds
             connection.execute("PRAGMA synchronous = NORMAL")
-            store = cls(connection)
+            store = cls(connection, target)
             store.migrate()
-        except (OSError, sqlite3.Error) as e:
-            raise StoreError(f"cannot open the store at {target}: {e}") from e
+        except (OSError, sqlite3.Error, StoreError) as e:
+            raise StoreError(f"cannot open the store: {plain_reason(e, target)}") from e
         return store
 
     def migrate(self) -> None:
@@ -259,7 +279,7 @@ class Store:
             with self.connection:  # commits, or rolls back when the block raises
                 yield
         except sqlite3.Error as e:
-            raise StoreError(f"the store failed: {e}") from e
+            raise StoreError(plain_reason(e, self.path)) from e
         finally:
             self._in_transaction = False
 
