@@ -3,6 +3,7 @@
     demo            the whole pipeline on bundled sample feeds served on 127.0.0.1
     poll --once     one cycle over the configured feeds
     run             poll on a schedule until Ctrl-C or SIGTERM
+    status          how each feed and channel stands: last success, failure, what is owed
     extract         print the extractions of a text (or of JSONL records)
     replay DIR      an archive of dated feed snapshots through the pipeline, alerts printed
     eval            score the extractor against labeled JSONL files
@@ -20,7 +21,7 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -33,6 +34,7 @@ from watchers.errors import ConfigError, InputError, PartnershipWatchError, Prob
 from watchers.extraction import default_extractor
 from watchers.model import Extraction
 from watchers.ports import Clock, Extractor
+from watchers.store import Store
 from watchers.tiers import default_path as default_lexicon_path
 from watchers.tiers import load_lexicon
 
@@ -91,6 +93,11 @@ def build_parser() -> argparse.ArgumentParser:
     poll = commands.add_parser("poll", help="poll the configured feeds")
     poll.add_argument("--once", action="store_true", required=True, help="one cycle, then exit")
     commands.add_parser("run", help="poll on a schedule until Ctrl-C or SIGTERM")
+    commands.add_parser(
+        "status",
+        help="per feed: last success, last failure, next poll, counts; per channel: what is "
+        "owed and since when",
+    )
 
     extract = commands.add_parser(
         "extract", help="print the relationship descriptors found in a text"
@@ -191,6 +198,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "replay":
         return asyncio.run(_replay(Path(args.dir), args.config, args.format))
     config = load_config(config_path(args.config), default_countries())
+    if args.command == "status":
+        return _status(config, args.format)
     if args.command in ("poll", "run"):
         refuse_nothing_to_watch(config)
     if args.command == "poll":
@@ -202,6 +211,25 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         return asyncio.run(sync_from_cli(config.discord.api_base, args.guild, sys.stdout))
     raise AssertionError(f"unhandled command {args.command}")
+
+
+def _status(config: Config, fmt: str) -> int:
+    """Print how the feeds and channels stand (read from the store, while ``run`` runs too)."""
+    from bot.status import format_status, read_status, status_json
+
+    if not config.store_path.exists():
+        print(f"no store at {config.store_path} yet: nothing has been polled")
+        return EXIT_OK
+    store = Store.open(config.store_path)
+    try:
+        status = read_status(store.connection, config.feeds)
+    finally:
+        store.close()
+    if fmt == "json":
+        print(json.dumps(status_json(status), ensure_ascii=False))
+    else:
+        print(format_status(status, datetime.now(UTC)))
+    return EXIT_OK
 
 
 def refuse_nothing_to_watch(config: Config) -> None:

@@ -132,6 +132,15 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE changes ADD COLUMN routed_revision INTEGER;
     UPDATE changes SET routed_revision = revision;
     """,
+    # 4: for `status`, each feed's last success and last failure, kept after the other.
+    """
+    ALTER TABLE feed_state ADD COLUMN last_ok_at TEXT;
+    ALTER TABLE feed_state ADD COLUMN last_failed_at TEXT;
+    ALTER TABLE feed_state ADD COLUMN last_failure TEXT;
+    UPDATE feed_state SET last_ok_at = last_polled_at WHERE last_error IS NULL;
+    UPDATE feed_state SET last_failed_at = last_polled_at, last_failure = last_error
+        WHERE last_error IS NOT NULL;
+    """,
 )
 
 
@@ -311,14 +320,15 @@ class Store:
                 v = validators or Validators()
                 self.connection.execute(
                     """UPDATE feed_state SET etag = ?, last_modified = ?, last_error = NULL,
-                       last_polled_at = ?, first_polled_at = COALESCE(first_polled_at, ?)
-                       WHERE feed = ?""",
-                    (v.etag, v.last_modified, _iso(now), _iso(now), feed),
+                       last_polled_at = ?, first_polled_at = COALESCE(first_polled_at, ?),
+                       last_ok_at = ? WHERE feed = ?""",
+                    (v.etag, v.last_modified, _iso(now), _iso(now), _iso(now), feed),
                 )
             else:
                 self.connection.execute(
-                    "UPDATE feed_state SET last_error = ?, last_polled_at = ? WHERE feed = ?",
-                    (error, _iso(now), feed),
+                    """UPDATE feed_state SET last_error = ?, last_polled_at = ?,
+                       last_failure = ?, last_failed_at = ? WHERE feed = ?""",
+                    (error, _iso(now), error, _iso(now), feed),
                 )
 
     def unseen_entries(self, feed: str, entry_ids: Iterable[str]) -> set[str]:
