@@ -6,9 +6,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -17,9 +18,11 @@ import httpx
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.chat.deliver import NotStarted
 from bot.chat.store import ChatStore, config_subscriptions
 from bot.chat.wiring import Chat, open_chat
 from bot.config import Config, load_config
+from bot.metrics import Metrics, MetricsServer
 from bot.platforms.console.notifier import ConsoleNotifier
 from watchers.countries import CountryTable, default_countries
 from watchers.errors import ConfigError
@@ -129,10 +132,12 @@ class App:
     countries: CountryTable
     chat: Chat | None = None
     stop_grace: float = STOP_GRACE_SECONDS
+    metrics: Metrics = field(default_factory=Metrics)
 
     async def poll_once(self, feeds: Sequence[FeedSpec] | None = None) -> list[PollResult]:
         """Poll every feed (or the given ones) once and deliver the changes."""
-        results = await self.watcher.poll_all(feeds if feeds is not None else self.config.feeds)
+        wanted = feeds if feeds is not None else self.config.feeds
+        results = list(await asyncio.gather(*(self._poll_timed(f) for f in wanted)))
         for result in results:
             await self._report(result)
         if self.chat is not None:
@@ -145,6 +150,12 @@ class App:
                 log.exception("routing the new changes failed; they stay owed")
         await self.send_waiting()
         return results
+
+    async def _poll_timed(self, feed: FeedSpec) -> PollResult:
+        started = time.monotonic()
+        result = await self.watcher.poll(feed)
+        self.metrics.observe_poll(result, time.monotonic() - started)
+        return result
 
     async def send_owed(self) -> None:
         """What earlier runs left owed goes out first, in order per channel."""
@@ -255,6 +266,7 @@ class App:
         # What earlier runs left owed goes out first; the feeds' first polls start with it,
         # and their alerts line up behind it in each channel.
         owed = asyncio.create_task(in_flight.track(self.send_owed)())
+        server = await self._serve_metrics()
         scheduler.start()
         log.info("watching %d feeds; Ctrl-C to stop", len(self.config.feeds))
         try:
@@ -276,7 +288,39 @@ class App:
                     self.stop_grace,
                     cancelled,
                 )
+            if server is not None:
+                await server.close()
             log.info("stopped")
+
+    async def _serve_metrics(self) -> MetricsServer | None:
+        """Serve /metrics and /healthz when ``[metrics] bind`` is set."""
+        if self.config.metrics.bind is None:
+            return None
+        store = self.watcher.store
+
+        def healthy() -> bool:
+            store.connection.execute("SELECT 1 FROM feed_state LIMIT 1").fetchall()
+            return True
+
+        server = MetricsServer(self.metrics, healthy)
+        host, port = self.config.metrics.bind
+        try:
+            await server.start(host, port)
+        except OSError as e:
+            # The metrics are a window on the service, not the service: it goes on.
+            log.error("metrics not served on %s:%s: %s", host, port, e)
+            return None
+        return server
+
+
+def _measure_chat(metrics: Metrics, chat: Chat, clock: Clock) -> None:
+    """Delivery attempts, the outbox and the platforms, in the metrics."""
+    chat.router.observe = metrics.observe_delivery
+    metrics.watch_outbox(
+        chat.subscriptions.owed,
+        lambda: {k: not isinstance(n, NotStarted) for k, n in chat.router.notifiers.items()},
+        clock.now,
+    )
 
 
 def _webhooks(config: Config) -> set[tuple[str, str]]:
@@ -375,7 +419,10 @@ async def open_app(
                 lexicon=lexicon,
                 fulltext=_full_text(config, client, countries),
             )
-            yield App(config, watcher, console, watchlist, countries, opened)
+            app = App(config, watcher, console, watchlist, countries, opened)
+            if opened is not None:
+                _measure_chat(app.metrics, opened, clock)
+            yield app
     finally:
         store.close()
 
