@@ -20,8 +20,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.exposition import generate_latest
@@ -29,6 +29,9 @@ from prometheus_client.registry import Collector
 
 from bot.chat.store import Owed
 from watchers.watcher import PollResult
+
+if TYPE_CHECKING:
+    from aiohttp import web
 
 log = logging.getLogger(__name__)
 
@@ -149,6 +152,9 @@ class MetricsServer:
 
     async def start(self, host: str, port: int) -> None:
         """Listen on ``host:port``."""
+        # Imported here: a run without metrics or chat platforms never loads aiohttp.
+        from aiohttp import web
+
         app = web.Application()
         app.add_routes([web.get("/metrics", self._metrics), web.get("/healthz", self._health)])
         runner = web.AppRunner(app, access_log=None)
@@ -168,10 +174,14 @@ class MetricsServer:
             self._runner = None
 
     async def _metrics(self, request: web.Request) -> web.Response:
+        from aiohttp import web
+
         body = generate_latest(self.metrics.registry)
         return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
 
     async def _health(self, request: web.Request) -> web.Response:
+        from aiohttp import web
+
         try:
             ok = self.healthy()
         except Exception as e:  # a health check that fails says why, and is unhealthy
