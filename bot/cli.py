@@ -5,7 +5,7 @@
     run             poll on a schedule until Ctrl-C or SIGTERM
     extract         print the extractions of a text (or of JSONL records)
     replay DIR      an archive of dated feed snapshots through the pipeline, alerts printed
-    eval            score the extractor against a labeled JSONL file
+    eval            score the extractor against labeled JSONL files
     check-config    validate a config file
     discord sync    register the /watch command with Discord
 
@@ -112,9 +112,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     evaluation = commands.add_parser(
-        "eval", help="score the extractor against a labeled JSONL file"
+        "eval",
+        help="score the extractor against labeled JSONL files",
+        description="Score the extractor against labeled JSONL files: one row per file "
+        "plus a total when several are given.",
     )
-    evaluation.add_argument("file", help="labeled records, one JSON object per line, or -")
+    evaluation.add_argument(
+        "file", nargs="+", help="labeled records, one JSON object per line, or -"
+    )
+    evaluation.add_argument(
+        "--part",
+        choices=evaluate.PARTS,
+        default="all",
+        help="score only one fixed half of each file: a passage goes by the SHA-256 of "
+        "'half:' and its first expected pair's sorted ISO codes (AAA-BBB), a negative by "
+        "its id; an even first byte is tune, odd is holdout (see docs/extraction.md)",
+    )
     evaluation.add_argument("--json", action="store_true", help="print the figures as JSON")
     evaluation.add_argument(
         "--errors", action="store_true", help="list every miss and false alarm with its sentence"
@@ -161,7 +174,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "extract":
         return _extract(args.file, jsonl=args.jsonl, fmt=args.format)
     if args.command == "eval":
-        return _eval(args.file, as_json=args.json, errors=args.errors)
+        return _eval(args.file, as_json=args.json, errors=args.errors, part=args.part)
     if args.command == "check-config":
         config = load_config(config_path(args.path or args.config), default_countries())
         print(
@@ -293,38 +306,82 @@ def extract_record(extractor: Extractor, line: str, number: int) -> dict[str, An
     return {"id": record.get("id"), "extractions": [extraction_to_json(x) for x in extractions]}
 
 
-def _eval(file: str, *, as_json: bool, errors: bool) -> int:
+def _eval(files: Sequence[str], *, as_json: bool, errors: bool, part: str = "all") -> int:
     """Score the extractor on labeled records, as watchers.evaluate defines the figures."""
-    if file == "-":
-        records = evaluate.parse_records(sys.stdin)
-    else:
-        try:
-            records = evaluate.load_records(Path(file))
-        except OSError as e:
-            raise InputError(f"cannot read {file}: {e.strerror}") from e
-    result = evaluate.score(
-        records, evaluate.predict(default_extractor(), records), default_countries()
-    )
-    if as_json:
-        figures = result.report.as_dict()
-        if errors:
-            figures["errors"] = [
-                {
-                    "id": e.record_id,
-                    "kind": e.kind,
-                    "pair": list(e.pair),
-                    "descriptor": e.descriptor,
-                    "sentence": e.sentence,
-                }
-                for e in result.errors
-            ]
-        print(json.dumps(figures, ensure_ascii=False))
+    extractor, countries = default_extractor(), default_countries()
+    results: list[tuple[str, evaluate.Evaluation]] = []
+    everything: list[evaluate.Record] = []
+    predictions: dict[str, list[evaluate.Predicted]] = {}
+    for file in files:
+        records = evaluate.select_part(_read_records(file), part, countries)
+        predicted = evaluate.predict(extractor, records)
+        results.append((file, evaluate.score(records, predicted, countries)))
+        # ids are only unique within a file: the total keys them by file too
+        for r in records:
+            key = f"{file}:{r.id}"
+            everything.append(evaluate.Record(key, r.text, r.expected, r.date, r.kind))
+            predictions[key] = predicted[r.id]
+    if len(results) == 1:
+        _print_evaluation(results[0][1], as_json=as_json, errors=errors)
         return EXIT_OK
+    total = evaluate.score(everything, predictions, countries)
+    if as_json:
+        print(
+            json.dumps(
+                {
+                    "files": [
+                        {"file": name, **_evaluation_json(result, errors)}
+                        for name, result in results
+                    ],
+                    "total": total.report.as_dict(),
+                },
+                ensure_ascii=False,
+            )
+        )
+        return EXIT_OK
+    rows = [(name, result.report) for name, result in results] + [("total", total.report)]
+    print(evaluate.format_table(rows))
+    if errors:
+        for name, result in results:
+            if result.errors:
+                print(f"\n== {name}")
+                print(evaluate.format_errors(result.errors))
+    return EXIT_OK
+
+
+def _read_records(file: str) -> list[evaluate.Record]:
+    if file == "-":
+        return evaluate.parse_records(sys.stdin)
+    try:
+        return evaluate.load_records(Path(file))
+    except OSError as e:
+        raise InputError(f"cannot read {file}: {e.strerror}") from e
+
+
+def _evaluation_json(result: evaluate.Evaluation, errors: bool) -> dict[str, Any]:
+    figures = result.report.as_dict()
+    if errors:
+        figures["errors"] = [
+            {
+                "id": e.record_id,
+                "kind": e.kind,
+                "pair": list(e.pair),
+                "descriptor": e.descriptor,
+                "sentence": e.sentence,
+            }
+            for e in result.errors
+        ]
+    return figures
+
+
+def _print_evaluation(result: evaluate.Evaluation, *, as_json: bool, errors: bool) -> None:
+    if as_json:
+        print(json.dumps(_evaluation_json(result, errors), ensure_ascii=False))
+        return
     print(evaluate.format_report(result.report))
     if errors and result.errors:
         print()
         print(evaluate.format_errors(result.errors))
-    return EXIT_OK
 
 
 def _open_input(file: str) -> TextIO:
