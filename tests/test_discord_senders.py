@@ -48,18 +48,9 @@ def usa_vietnam() -> Alert:
 
 
 @pytest.fixture
-async def bot(discord_api: FakeDiscord) -> AsyncIterator[DiscordDelivery]:
-    sender = await DiscordDelivery.login(
-        discord_api.token, api_base=discord_api.api_base, pacer=ChannelPacer(interval=0)
-    )
-    yield sender
-    await sender.close()
-
-
-@pytest.fixture
-async def notifier(bot: DiscordDelivery) -> AsyncIterator[DiscordNotifier]:
+async def notifier(discord_bot: DiscordDelivery) -> AsyncIterator[DiscordNotifier]:
     hook = DiscordWebhookDelivery(WEBHOOK_URL, pacer=ChannelPacer(interval=0))
-    out = discord_notifier(DiscordSenders(bot=bot, webhooks={"analysts": hook}))
+    out = discord_notifier(DiscordSenders(bot=discord_bot, webhooks={"analysts": hook}))
     yield out
     await out.sender.close()
 
