@@ -12,11 +12,18 @@ import pytest
 from discord.http import Route
 
 from bot.chat.commands import CommandDeps
+from bot.chat.ports import PlatformNotifier
 from bot.chat.store import ChatStore
-from bot.platforms.discord.delivery import DEFAULT_API_BASE, DiscordDelivery
+from bot.platforms.discord.delivery import (
+    DEFAULT_API_BASE,
+    DiscordDelivery,
+    DiscordWebhookDelivery,
+)
+from bot.platforms.discord.platform import discord_notifier
+from bot.platforms.discord.senders import DiscordSenders
 from bot.platforms.pacing import ChannelPacer
 from bot.platforms.slack.delivery import SlackDelivery, make_web_client
-from tests.fake_discord import FakeDiscord
+from tests.fake_discord import WEBHOOK_URL, FakeDiscord
 from tests.fake_slack import BOT_TOKEN, FakeSlack
 from tests.fakes import FakeClock, FakeCountries, FakeHistory
 from watchers.store import Store
@@ -75,6 +82,17 @@ async def discord_bot(discord_api: FakeDiscord) -> AsyncIterator[DiscordDelivery
     )
     yield sender
     await sender.close()
+
+
+@pytest.fixture
+async def discord_alerts(
+    discord_bot: DiscordDelivery,
+) -> AsyncIterator[PlatformNotifier[DiscordSenders]]:
+    """Alerts rendered for the fake Discord: "analysts" by its webhook, others as the bot."""
+    hook = DiscordWebhookDelivery(WEBHOOK_URL, pacer=ChannelPacer(interval=0))
+    notifier = discord_notifier(DiscordSenders(bot=discord_bot, webhooks={"analysts": hook}))
+    yield notifier
+    await notifier.sender.close()
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ forbids us is paused once and then left alone.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -21,23 +20,15 @@ from bot.chat.decide import Channel
 from bot.chat.deliver import Router
 from bot.chat.ports import PlatformNotifier
 from bot.chat.store import ChatStore
-from bot.platforms.discord.delivery import (
-    DiscordDelivery,
-    DiscordWebhookDelivery,
-)
-from bot.platforms.discord.platform import discord_notifier
 from bot.platforms.discord.senders import DiscordSenders
-from bot.platforms.pacing import ChannelPacer
 from bot.render.discord import render_discord
-from tests.fake_discord import FakeDiscord
+from tests.fake_discord import WEBHOOK_ID, FakeDiscord
 from tests.fakes import FakeClock
 from watchers.diff import word_diff
 from watchers.model import Change, ChangeKind, Country, Level, Pair, Source
 from watchers.store import Store
 
 CHANNEL = "1200000000000000001"
-WEBHOOK_ID = "1250000000000000001"
-WEBHOOK_URL = f"https://discord.com/api/webhooks/{WEBHOOK_ID}/{'w' * 68}"
 
 BEFORE = "special and privileged strategic partnership"
 AFTER = "particularly privileged strategic partnership"
@@ -82,16 +73,11 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-async def notifier(discord_bot: DiscordDelivery) -> AsyncIterator[DiscordNotifier]:
-    hook = DiscordWebhookDelivery(WEBHOOK_URL, pacer=ChannelPacer(interval=0))
-    out = discord_notifier(DiscordSenders(bot=discord_bot, webhooks={"analysts": hook}))
-    yield out
-    await out.sender.close()
-
-
-@pytest.fixture
 def router(
-    history_store: Store, subscriptions: ChatStore, notifier: DiscordNotifier, clock: FakeClock
+    history_store: Store,
+    subscriptions: ChatStore,
+    discord_alerts: DiscordNotifier,
+    clock: FakeClock,
 ) -> Router:
     def pause(channel: Channel, reason: str) -> None:
         if subscriptions.pause_channel(channel.platform, channel.channel, reason, now=clock.now()):
@@ -101,7 +87,7 @@ def router(
         routes=ChatStore(history_store.connection),
         history=history_store,
         channels=subscriptions.route_channels,
-        notifiers={"discord": notifier},
+        notifiers={"discord": discord_alerts},
         clock=clock,
         on_gone=pause,
     )

@@ -19,16 +19,13 @@ from bot.platforms.discord.delivery import (
     webhook_url_from_env,
 )
 from bot.platforms.pacing import ChannelPacer
-from tests.fake_discord import FakeDiscord
+from tests.fake_discord import WEBHOOK_ID, WEBHOOK_TOKEN, WEBHOOK_URL, FakeDiscord
 from tests.fakes import FakeMonotonic
 from watchers.errors import ConfigError, DeliveryError, MessageGone
 from watchers.model import Country, Pair
 
 CHANNEL = "1200000000000000001"
 OTHER = "1200000000000000002"
-WEBHOOK_ID = "1250000000000000001"
-WEBHOOK_TOKEN = "w" * 68
-WEBHOOK_URL = f"https://discord.com/api/webhooks/{WEBHOOK_ID}/{WEBHOOK_TOKEN}"
 
 ALERT: dict[str, Any] = {
     "content": "",
