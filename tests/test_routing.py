@@ -184,7 +184,7 @@ class Setup:
         self.channels = channels
         self.gone: list[tuple[str, str]] = []
         self.router = Router(
-            routes=self.routes,
+            chat=self.routes,
             history=self.store,
             channels=lambda key: [c for c in self.channels if c.pair_key == key],
             notifiers={"discord": self.notifier},
@@ -462,7 +462,7 @@ async def test_subscriptions_feed_the_router_and_payloads_reach_the_outlet() -> 
     )
     routes = subs
     router = Router(
-        routes=routes,
+        chat=routes,
         history=store,
         channels=subs.route_channels,
         notifiers={"discord": notifier},
