@@ -8,7 +8,7 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 
 from bot.alert import Alert
-from bot.chat.commands import Caller, CommandDeps, Context
+from bot.chat.commands import Caller, CommandContext, CommandDeps
 from bot.chat.decide import (
     Action,
     Channel,
@@ -401,7 +401,7 @@ def test_the_daily_digest_goes_out_at_its_own_time_and_zone() -> None:
     assert digest_due(c, T0, datetime(2023, 9, 11, 3, 30, tzinfo=UTC)) == "daily digest"
 
 
-def command_context(s: Setup) -> Context:
+def command_context(s: Setup) -> CommandContext:
     """/watch in channel c1, by someone allowed to change it, over the router's own store."""
     history = StoreHistoryReader(s.store, s.routes, FakeCountries())
     deps = CommandDeps(s.routes, FakeCountries(), history, s.clock)

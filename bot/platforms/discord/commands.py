@@ -16,7 +16,7 @@ import discord
 from discord import app_commands
 
 from bot.chat import commands as shared
-from bot.chat.commands import Caller, CommandDeps, Context, Reply
+from bot.chat.commands import Caller, CommandContext, CommandDeps, Reply
 from watchers.model import Country
 
 log = logging.getLogger(__name__)
@@ -134,7 +134,7 @@ class WatchCommands(app_commands.Group):
         self.deps = deps
         self.manage_roles = tuple(manage_roles)
 
-    def _context(self, interaction: discord.Interaction) -> Context:
+    def _context(self, interaction: discord.Interaction) -> CommandContext:
         if self.deps is None:
             raise RuntimeError("/watch was built for registration only")
         caller = Caller(
