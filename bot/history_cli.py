@@ -8,11 +8,12 @@ and ``bot.state``; this module only reads arguments, opens the store and prints.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from bot.config import Config
 from watchers.countries import default_countries
@@ -23,9 +24,12 @@ from watchers.ports import CountryLookup
 from watchers.store import Store
 from watchers.tiers import load_lexicon
 
+if TYPE_CHECKING:
+    from bot.backfill import Item
+
 log = logging.getLogger(__name__)
 
-COMMANDS = ("history",)
+COMMANDS = ("history", "backfill")
 
 
 def add_commands(commands: Any) -> None:
@@ -39,6 +43,14 @@ def add_commands(commands: Any) -> None:
         "--format", dest="history_format", choices=("text", "json", "csv"), help="output form"
     )
     history.add_argument("--chart", metavar="FILE.png", help="also draw the timeline as a PNG")
+
+    backfill = commands.add_parser(
+        "backfill",
+        help="load an archive (JSONL of articles, or a folder of snapshots) into the history, "
+        "alerting nothing",
+    )
+    backfill.add_argument("path", help="a JSONL file of articles, or a replay folder")
+    backfill.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
 def parse_since(value: str | None) -> datetime | None:
@@ -82,6 +94,8 @@ def run(args: argparse.Namespace, config: Config, out: TextIO | None = None) -> 
     out = out or sys.stdout
     if args.command == "history":
         return history(config, args, out)
+    if args.command == "backfill":
+        return asyncio.run(backfill(config, Path(args.path), out, progress=not args.no_progress))
     raise AssertionError(f"unhandled command {args.command}")
 
 
@@ -112,6 +126,63 @@ def history(config: Config, args: argparse.Namespace, out: TextIO) -> int:
             raise HistoryError(str(e)) from e
         log.info("chart written to %s", args.chart)
     return 0
+
+
+async def backfill(config: Config, path: Path, out: TextIO, *, progress: bool) -> int:
+    """Load an archive into the store, with a progress bar on the terminal, then a summary."""
+    from bot.backfill import backfill as load
+    from bot.backfill import read_archive
+    from watchers.extraction import default_extractor
+
+    archive = read_archive(path)
+    store = Store.open(config.store_path)
+    try:
+        with RichProgress(enabled=progress) as bar:
+            summary = await load(
+                config,
+                store,
+                archive,
+                extractor=default_extractor(),
+                lexicon=load_lexicon(config.lexicon_path),
+                progress=bar,
+            )
+    finally:
+        store.close()
+    out.write("\n".join(summary.lines()) + "\n")
+    return 1 if summary.failed and not summary.loaded else 0
+
+
+class RichProgress:
+    """A backfill's progress as a bar on standard error (rich), or nothing."""
+
+    def __init__(self, *, enabled: bool) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+        self._bar = Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+            disable=not enabled,
+        )
+        self._task: Any = None
+
+    def __enter__(self) -> RichProgress:
+        self._bar.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._bar.stop()
+
+    def start(self, total: int) -> None:
+        """Show a bar of ``total`` items."""
+        self._task = self._bar.add_task("backfill", total=total)
+
+    def step(self, item: Item) -> None:
+        """One more item done; the bar names the date it reached."""
+        self._bar.update(self._task, advance=1, description=f"backfill {item.at:%Y-%m-%d}")
 
 
 class HistoryError(PartnershipWatchError):
