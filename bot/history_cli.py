@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("history", "backfill")
+COMMANDS = ("history", "backfill", "export", "import")
 
 
 def add_commands(commands: Any) -> None:
@@ -51,6 +51,13 @@ def add_commands(commands: Any) -> None:
     )
     backfill.add_argument("path", help="a JSONL file of articles, or a replay folder")
     backfill.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    export = commands.add_parser(
+        "export", help="write the whole state (history, subscriptions, settings) as JSON Lines"
+    )
+    export.add_argument("file", nargs="?", default="-", help="where to write (default: stdout)")
+    load = commands.add_parser("import", help="read an export into an empty store")
+    load.add_argument("file", help="a file written by export, or - for standard input")
 
 
 def parse_since(value: str | None) -> datetime | None:
@@ -96,6 +103,10 @@ def run(args: argparse.Namespace, config: Config, out: TextIO | None = None) -> 
         return history(config, args, out)
     if args.command == "backfill":
         return asyncio.run(backfill(config, Path(args.path), out, progress=not args.no_progress))
+    if args.command == "export":
+        return export_state(config, args.file, out)
+    if args.command == "import":
+        return import_state(config, args.file, out)
     raise AssertionError(f"unhandled command {args.command}")
 
 
@@ -150,6 +161,48 @@ async def backfill(config: Config, path: Path, out: TextIO, *, progress: bool) -
         store.close()
     out.write("\n".join(summary.lines()) + "\n")
     return 1 if summary.failed and not summary.loaded else 0
+
+
+def export_state(config: Config, file: str, out: TextIO) -> int:
+    """Write the whole state to ``file`` (or ``out`` for -)."""
+    from bot.state import export_lines, open_state
+
+    if not config.store_path.exists():
+        raise HistoryError(f"no store at {config.store_path}: nothing to export")
+    store = open_state(config.store_path)
+    try:
+        lines = export_lines(store, datetime.now(UTC))
+        if file == "-":
+            for line in lines:
+                out.write(line + "\n")
+        else:
+            try:
+                with Path(file).open("w", encoding="utf-8") as target:
+                    count = sum(target.write(line + "\n") > 0 for line in lines) - 1
+            except OSError as e:
+                raise HistoryError(f"cannot write {file}: {e.strerror}") from e
+            out.write(f"exported {count} rows to {file}\n")
+    finally:
+        store.close()
+    return 0
+
+
+def import_state(config: Config, file: str, out: TextIO) -> int:
+    """Read an export into the (empty) store the config names."""
+    from bot.state import import_lines, open_state
+
+    try:
+        text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise HistoryError(f"cannot read {file}: {e}") from e
+    store = open_state(config.store_path)
+    try:
+        counts = import_lines(store, text.splitlines(), source=file)
+    finally:
+        store.close()
+    parts = ", ".join(f"{n} {section}" for section, n in counts.items())
+    out.write(f"imported into {config.store_path}: {parts or 'nothing'}\n")
+    return 0
 
 
 class RichProgress:
