@@ -41,6 +41,7 @@ from xml.sax.saxutils import escape
 from bot.app import SetClock
 from bot.config import Config
 from bot.replay import find_snapshots
+from watchers import migrations
 from watchers.errors import PartnershipWatchError
 from watchers.fetch import FetchLimits, make_client
 from watchers.ports import Extractor
@@ -53,12 +54,15 @@ log = logging.getLogger(__name__)
 DEFAULT_FEED = "archive"
 """The feed of an archived article that names none."""
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS backfill_done (
-    item TEXT PRIMARY KEY,
-    done_at TEXT NOT NULL
-);
-"""
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE backfill_done (
+        item TEXT PRIMARY KEY,
+        done_at TEXT NOT NULL
+    )
+    """,
+)
+"""The ``backfill`` component's steps (``watchers.migrations``): the items loaded so far."""
 
 
 class BackfillError(PartnershipWatchError):
@@ -260,8 +264,7 @@ class DoneItems:
 
     def __init__(self, connection: sqlite3.Connection) -> None:
         self.connection = connection
-        with connection:
-            connection.executescript(SCHEMA)
+        migrations.migrate(migrations.SqliteLedger(connection), "backfill", MIGRATIONS)
 
     def done(self, keys: list[str]) -> set[str]:
         """Which of ``keys`` were loaded before."""

@@ -5,7 +5,7 @@
 - a first line naming the format, its version and each store's schema version::
 
       {"format": "partnership-watch-state", "version": 1, "exported_at": "...",
-       "schemas": {"history": 2, "subscriptions": 2, "routes": 3}}
+       "schemas": {"backfill": 1, "chat": 4, "history": 2}}
 
 - then one line per stored row, ``{"section": ..., "table": ..., "row": {column: value}}``,
   table by table in an order that import can insert as it reads. The sections are
@@ -28,8 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.backfill import DoneItems
-from bot.router import RouteStore
-from bot.subscriptions import SubscriptionStore
+from bot.chat.store import ChatStore
 from watchers.errors import ConfigError, Problem
 from watchers.store import Store
 
@@ -53,22 +52,21 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "backfill_done",
         ),
     ),
-    ("subscriptions", ("sub_subscriptions",)),
-    ("channel settings", ("sub_channels", "route_channels")),
-    ("owed deliveries", ("route_queue", "route_retries")),
-    ("deliveries", ("route_deliveries", "route_decisions")),
+    ("subscriptions", ("chat_subscriptions",)),
+    ("channel settings", ("chat_settings",)),
+    ("owed deliveries", ("chat_queue", "chat_retries")),
+    ("deliveries", ("chat_deliveries", "chat_decisions")),
 )
 """Tables in an order where every row's references come before it."""
 
-SCHEMA_TABLES = {"subscriptions": "sub_schema", "routes": "route_schema"}
-"""Where each chat store keeps its schema version (the history store uses user_version)."""
+LEDGER = "schema_versions"
+"""Where each component's schema version is kept (``watchers.migrations``): not carried."""
 
 
 def open_state(path: str | Path) -> Store:
     """The history store at ``path`` with every other store's tables created or migrated."""
     store = Store.open(path)
-    SubscriptionStore(store.connection).ensure_schema()
-    RouteStore(store.connection)
+    ChatStore(store.connection)
     DoneItems(store.connection)
     return store
 
@@ -77,7 +75,7 @@ def _tables(connection: sqlite3.Connection) -> list[str]:
     rows = connection.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
     )
-    return [r[0] for r in rows if not r[0].endswith("_schema")]
+    return [r[0] for r in rows if r[0] != LEDGER]
 
 
 def _ordered(connection: sqlite3.Connection) -> list[tuple[str, str]]:
@@ -89,16 +87,9 @@ def _ordered(connection: sqlite3.Connection) -> list[tuple[str, str]]:
 
 
 def schema_versions(connection: sqlite3.Connection) -> dict[str, int]:
-    """Each store's schema version."""
-    (history,) = connection.execute("PRAGMA user_version").fetchone()
-    versions = {"history": int(history)}
-    for name, table in SCHEMA_TABLES.items():
-        try:
-            row = connection.execute(f"SELECT MAX(version) FROM {table}").fetchone()
-        except sqlite3.OperationalError:
-            row = None
-        versions[name] = int(row[0]) if row and row[0] is not None else 0
-    return versions
+    """Each component's schema version."""
+    rows = connection.execute(f"SELECT component, version FROM {LEDGER} ORDER BY component")
+    return {r[0]: int(r[1]) for r in rows}
 
 
 def export_lines(store: Store, now: datetime) -> Iterator[str]:

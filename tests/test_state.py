@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.chat.decide import Channel, QuietHours
+from bot.chat.store import ChatStore, Waiting
 from bot.cli import main
-from bot.router import RouteStore, Waiting
-from bot.routing import Channel, QuietHours
 from bot.state import export_lines, import_lines, open_state
-from bot.subscriptions import SubscriptionStore
 from tests.fakes import rewording
 from tests.story import store_with_story
 from watchers.detect import shipped_lexicon
@@ -29,11 +28,11 @@ def fill(store: Store) -> None:
     pair = store_with_story(store)
     change = rewording(at=NOW)
     change_id = str(store.record_change(change))
-    subs = SubscriptionStore(store.connection)
+    subs = ChatStore(store.connection)
     subs.add("discord", "555", pair.key, now=NOW, created_by="42")
     subs.add("slack", "C1", pair.key, now=NOW)
     subs.set_digest("slack", "C1", True)
-    routes = RouteStore(store.connection)
+    routes = ChatStore(store.connection)
     routes.set_quiet_hours("discord", "555", QuietHours(time(22), time(7), "Europe/Paris"))
     routes.set_digest_time("slack", "C1", time(9, 30), "Asia/Kolkata")
     channel = Channel("discord", "555", pair.key)
@@ -54,11 +53,11 @@ def test_export_then_import_gives_back_the_same_state(tmp_path: Path) -> None:
     assert list(export_lines(target, NOW)) == exported
 
     # read back through the stores as the service reads them
-    subs_a, subs_b = SubscriptionStore(source.connection), SubscriptionStore(target.connection)
+    subs_a, subs_b = ChatStore(source.connection), ChatStore(target.connection)
     assert subs_b.all() == subs_a.all() and len(subs_b.all()) == 2
     assert subs_b.digest("slack", "C1")
-    routes = RouteStore(target.connection)
-    assert routes.schedule("discord", "555") == RouteStore(source.connection).schedule(
+    routes = ChatStore(target.connection)
+    assert routes.schedule("discord", "555") == ChatStore(source.connection).schedule(
         "discord", "555"
     )
     assert [w.error for w in routes.waiting("discord", "555")] == ["HTTP 503"]
@@ -78,12 +77,12 @@ def test_each_line_names_its_section_and_the_header_its_version(tmp_path: Path) 
     fill(store)
     header, *rows = (json.loads(line) for line in export_lines(store, NOW))
     assert header["format"] == "partnership-watch-state" and header["version"] == 1
-    assert header["schemas"]["history"] >= 2
+    assert set(header["schemas"]) >= {"history", "chat", "backfill"}
     sections = {r["table"]: r["section"] for r in rows}
     assert sections["mentions"] == "history"
-    assert sections["sub_subscriptions"] == "subscriptions"
-    assert sections["route_channels"] == "channel settings"
-    assert sections["route_retries"] == "owed deliveries"
+    assert sections["chat_subscriptions"] == "subscriptions"
+    assert sections["chat_settings"] == "channel settings"
+    assert sections["chat_retries"] == "owed deliveries"
     store.close()
 
 
