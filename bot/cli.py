@@ -115,10 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = build_parser().parse_args(argv)
-    _setup_logging(
-        args.verbose, quiet=args.command
-        in ("demo", "extract", "eval", "check-config", "replay", *history_cli.COMMANDS)
-    )
+    quiet = ("demo", "extract", "eval", "check-config", "replay", *history_cli.COMMANDS)
+    _setup_logging(args.verbose, quiet=args.command in quiet)
     try:
         return _dispatch(args)
     except ConfigError as e:

@@ -117,11 +117,29 @@ class ChannelHours(Protocol):
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file sent with a reply: the history chart as a PNG."""
+
+    filename: str
+    data: bytes
+    description: str
+
+
+class Charts(Protocol):
+    """Draws a pair's timeline for ``/watch history`` (see ``bot.chat.charts``)."""
+
+    def chart(self, pair: Pair) -> Attachment | None:
+        """The pair's chart, or None when there is nothing to draw or no way to draw it."""
+        ...
+
+
+@dataclass(frozen=True)
 class Reply:
-    """What the bot answers: the text, and whether only the caller sees it."""
+    """What the bot answers: the text, whether only the caller sees it, and a file if any."""
 
     text: str
     ephemeral: bool
+    attachment: Attachment | None = None
 
 
 @dataclass(frozen=True)
@@ -146,6 +164,8 @@ class Context:
     platform: str
     channel: str
     caller: Caller
+    charts: Charts | None = None
+    """Draws the chart sent with ``/watch history``; without it the history is text only."""
 
 
 def _private(text: str) -> Reply:
@@ -357,7 +377,7 @@ def list_pairs(ctx: Context) -> Reply:
 
 
 def history(ctx: Context, a: str, b: str) -> Reply:
-    """The pair's current wording and recent changes."""
+    """The pair's current wording and recent changes, with its timeline chart when drawn."""
     pair = resolve_pair(ctx, a, b)
     if isinstance(pair, Reply):
         return pair
@@ -376,7 +396,8 @@ def history(ctx: Context, a: str, b: str) -> Reply:
                 f"• {change.detected_at:%Y-%m-%d} {change.kind}: "
                 f"{before}“{change.after}”, level {change.level}{where}"
             )
-    return _private("\n".join(lines))
+    chart = ctx.charts.chart(pair) if ctx.charts is not None else None
+    return Reply("\n".join(lines), ephemeral=True, attachment=chart)
 
 
 def mute(ctx: Context, a: str, b: str, duration: str) -> Reply:

@@ -20,6 +20,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC
 
+from bot.chat.charts import StoreCharts
 from bot.chat.decide import Channel
 from bot.chat.deliver import Notifier, PayloadNotifier, Router
 from bot.chat.history import StorePairHistory, pair_from_key
@@ -36,6 +37,7 @@ from watchers.countries import CountryTable
 from watchers.model import Change, Pair
 from watchers.ports import Clock
 from watchers.store import Store
+from watchers.tiers import load_lexicon
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +93,7 @@ async def open_chat(
         subscriptions,
         clock,
         manage_roles=config.discord.manage_roles,
+        charts=StoreCharts(store, load_lexicon(config.lexicon_path)),
     )
 
     async with AsyncExitStack() as stack:
@@ -184,7 +187,9 @@ async def _open_slack(
         return None
     if serve_commands:
         app = SlackApp(config.slack, secrets)
-        app.serve_watch(deps.store, deps.countries, deps.history, deps.hours, deps.clock)
+        app.serve_watch(
+            deps.store, deps.countries, deps.history, deps.hours, deps.clock, deps.charts
+        )
         stack.push_async_callback(app.close)  # also closes what a failed start opened
         await app.start()
         delivery = app.delivery()

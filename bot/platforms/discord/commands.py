@@ -8,6 +8,7 @@ every response goes out with no allowed mentions.
 
 from __future__ import annotations
 
+import io
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ import discord
 from discord import app_commands
 
 from bot.chat import commands as shared
-from bot.chat.commands import Caller, ChannelHours, Context, PairHistory, Reply
+from bot.chat.commands import Caller, ChannelHours, Charts, Context, PairHistory, Reply
 from bot.chat.store import ChatStore
 from watchers.model import Country
 from watchers.ports import Clock, CountryLookup
@@ -50,6 +51,8 @@ class CommandDeps:
     clock: Clock
     manage_roles: tuple[str, ...] = ()
     """Role names or ids whose members may change subscriptions without Manage Channels."""
+    charts: Charts | None = None
+    """Draws the chart sent with ``/watch history``."""
 
 
 def may_manage(interaction: discord.Interaction, manage_roles: Sequence[str]) -> bool:
@@ -96,10 +99,21 @@ def split_message(text: str, limit: int = CONTENT_LIMIT) -> list[str]:
 
 
 async def send_reply(interaction: discord.Interaction, reply: Reply) -> None:
-    """Answer the interaction, continuing in follow-ups when the text is too long."""
+    """Answer the interaction, continuing in follow-ups when the text is too long.
+
+    A reply's attachment (the history chart) is uploaded with the first message.
+    """
     none = discord.AllowedMentions.none()
     first, *rest = split_message(reply.text)
-    await interaction.response.send_message(first, ephemeral=reply.ephemeral, allowed_mentions=none)
+    files = []
+    if reply.attachment is not None:
+        a = reply.attachment
+        files.append(
+            discord.File(io.BytesIO(a.data), filename=a.filename, description=a.description)
+        )
+    await interaction.response.send_message(
+        first, ephemeral=reply.ephemeral, allowed_mentions=none, files=files
+    )
     for chunk in rest:
         await interaction.followup.send(chunk, ephemeral=reply.ephemeral, allowed_mentions=none)
 
@@ -163,6 +177,7 @@ class WatchCommands(app_commands.Group):
             platform=PLATFORM,
             channel=str(interaction.channel_id),
             caller=caller,
+            charts=deps.charts,
         )
 
     async def _countries(

@@ -24,7 +24,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.errors import SlackApiError
 
-from bot.chat.commands import ChannelHours, PairHistory
+from bot.chat.commands import ChannelHours, Charts, PairHistory
 from bot.chat.store import ChatStore
 from bot.config import SlackSettings
 from bot.platforms.pacing import ChannelPacer
@@ -161,6 +161,7 @@ class SlackApp:
         history: PairHistory,
         hours: ChannelHours,
         clock: Clock,
+        charts: Charts | None = None,
     ) -> None:
         """Answer ``/watch``; managers are admins, owners and ``[slack] admin_users/groups``."""
         permissions = SlackPermissions(
@@ -168,7 +169,7 @@ class SlackApp:
             admin_users=self.settings.admin_users,
             admin_groups=self.settings.admin_groups,
         )
-        watch = WatchCommand(store, countries, history, hours, clock, permissions)
+        watch = WatchCommand(store, countries, history, hours, clock, permissions, charts)
         register_watch_command(self.bolt, watch)
 
     def delivery(self, pacer: ChannelPacer | None = None) -> SlackDelivery:

@@ -22,8 +22,19 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.errors import SlackApiError, SlackRequestError
+from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.chat.commands import Caller, ChannelHours, Context, PairHistory, Reply, dispatch
+from bot.chat.commands import (
+    Attachment,
+    Caller,
+    ChannelHours,
+    Charts,
+    Context,
+    PairHistory,
+    Reply,
+    dispatch,
+)
 from bot.chat.store import ChatStore
 from bot.platforms.slack.permissions import NEEDS, SlackPermissions
 from watchers.ports import Clock, CountryLookup
@@ -46,6 +57,8 @@ class WatchCommand:
     hours: ChannelHours
     clock: Clock
     permissions: SlackPermissions
+    charts: Charts | None = None
+    """Draws the chart shared with ``/watch history``."""
 
     async def answer(
         self, command: Mapping[str, Any], *, bot_user_id: str | None = None
@@ -54,6 +67,13 @@ class WatchCommand:
 
         ``bot_user_id`` is the app's own user, named in the hint to invite it.
         """
+        response, _ = await self.answer_with_file(command, bot_user_id=bot_user_id)
+        return response
+
+    async def answer_with_file(
+        self, command: Mapping[str, Any], *, bot_user_id: str | None = None
+    ) -> tuple[dict[str, Any], Attachment | None]:
+        """The Slack response to one slash-command payload, and the file to share with it."""
         text = str(command.get("text") or "")
         user = str(command.get("user_id") or "")
         channel = str(command.get("channel_id") or "")
@@ -69,6 +89,7 @@ class WatchCommand:
                 platform=PLATFORM,
                 channel=channel,
                 caller=Caller(user_id=user, can_manage=may, needs=NEEDS),
+                charts=self.charts,
             )
             reply = dispatch(context, text)
         except Exception:
@@ -81,7 +102,29 @@ class WatchCommand:
         response = slack_response(reply)
         if sub == "add" and not reply.ephemeral:
             response["text"] += "\n" + invite_hint(bot_user_id)
-        return response
+        return response, reply.attachment
+
+
+async def share_file(client: AsyncWebClient, channel: str, attachment: Attachment) -> bool:
+    """Share a reply's file (the history chart) in the channel; False, logged, if refused.
+
+    Slack keeps no file private to one person of a channel, as it does an ephemeral message:
+    the chart is shared with the channel, named as the answer to ``/watch history``.
+    """
+    try:
+        await client.files_upload_v2(
+            channel=channel,
+            file=attachment.data,
+            filename=attachment.filename,
+            title=attachment.description,
+            alt_txt=attachment.description,
+            initial_comment=escape(f"{attachment.description} (from /watch history)"),
+        )
+    except (SlackApiError, SlackRequestError, aiohttp.ClientError, TimeoutError) as e:
+        reason = e.response.get("error") if isinstance(e, SlackApiError) else repr(e)
+        log.warning("Slack: the chart for %s was not shared: %s", channel, reason)
+        return False
+    return True
 
 
 def subcommand(text: str) -> str:
@@ -126,7 +169,9 @@ def register_watch_command(bolt: AsyncApp, watch: WatchCommand, *, name: str = "
             await ack(response_type="in_channel")
         else:
             await ack()
-        response = await watch.answer(command, bot_user_id=context.bot_user_id)
+        response, attachment = await watch.answer_with_file(
+            command, bot_user_id=context.bot_user_id
+        )
         sub = sub[:20] or "help"
         try:
             sent = await respond(**response)
@@ -138,5 +183,7 @@ def register_watch_command(bolt: AsyncApp, watch: WatchCommand, *, name: str = "
             log.warning(
                 "Slack: the answer to /watch %s was refused: HTTP %s", sub, sent.status_code
             )
+        if attachment is not None and context.client is not None:
+            await share_file(context.client, str(command.get("channel_id") or ""), attachment)
 
     bolt.command(name)(on_watch)
