@@ -466,6 +466,7 @@ async def test_sync_to_a_guild_registers_the_group(bot: DiscordBot, fake: FakeDi
         "why",
         "digest",
         "quiet",
+        "notify",
         "help",
     }
     add_first = subcommands["add"]["options"][0]

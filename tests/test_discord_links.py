@@ -28,6 +28,4 @@ def test_a_url_in_feed_text_is_shown_but_not_linked() -> None:
     assert "phish.example/login" in description
     assert not LINKABLE.search(description)
     # the one link is ours: the source, as a masked link or the embed's url
-    assert {m.group(0) for m in LINKABLE.finditer(text)} == {
-        "https://news.example.org/1"
-    }
+    assert {m.group(0) for m in LINKABLE.finditer(text)} == {"https://news.example.org/1"}

@@ -26,6 +26,7 @@ from bot.chat.decide import QuietHours, Schedule
 from bot.chat.store import ChatStore, ConfigSubscription, Origin
 from bot.config import SlackSettings
 from bot.platforms.slack.app import SlackApp, SlackSecrets
+from bot.platforms.slack.commands import CHANGES
 from tests.fake_commands import (
     FakeCountries,
     FakeHistory,
@@ -138,7 +139,7 @@ async def run(
     """Send ``/watch text``: it is acknowledged with nothing to say; the answer that followed."""
     key = str(next(_keys))
     status, ack = await slash(app, user, text, channel=channel, response_url=fake.response_url(key))
-    changes = text.split()[:1] in (["add"], ["remove"], ["mute"], ["level"], ["digest"], ["quiet"])
+    changes = text.split()[:1] in [[c] for c in CHANGES]
     # Only a change is shown to the channel; reading is between the caller and the bot.
     assert (status, ack) == (200, SHOWN_IN_CHANNEL if changes else {"raw": ""})
     answer = await fake.wait_for_response(key)

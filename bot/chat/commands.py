@@ -23,7 +23,9 @@ from functools import cache
 from typing import Protocol
 
 from bot import durations
+from bot.chat import pings as ping_rules
 from bot.chat.decide import QuietHours, Schedule, parse_clock
+from bot.chat.pings import PingStore
 from bot.chat.store import ChatStore, Origin, Subscription
 from watchers.model import Change, Level, Pair
 from watchers.ports import Clock, CountryLookup
@@ -62,6 +64,9 @@ HELP = """/watch follows how governments describe their ties, pair by pair, in t
 /watch digest off: each alert as it happens
 /watch quiet HH:MM-HH:MM [time zone]: alerts in those hours wait, and come as a digest when they end
 /watch quiet off: no quiet hours
+/watch notify <@role or @user> <kinds>: ping them for these kinds (e.g. downgrade upgrade)
+/watch notify off, or /watch notify <@role or @user> off: stop pinging (off by default)
+/watch test: post a sample alert here, to check that alerts can be posted
 Time zones are IANA names such as Europe/Paris or Asia/Kolkata; UTC when left out.
 Reading needs no permission; changing this channel's pairs or hours does.
 Pairs set in the config file are changed there."""
@@ -166,6 +171,8 @@ class Context:
     caller: Caller
     charts: Charts | None = None
     """Draws the chart sent with ``/watch history``; without it the history is text only."""
+    pings: PingStore | None = None
+    """Who the channel's alerts ping (``/watch notify``); None where pings are not offered."""
 
 
 def _private(text: str) -> Reply:
@@ -543,6 +550,41 @@ def quiet(ctx: Context, span: str, zone: str | None = None) -> Reply:
     return _public(text)
 
 
+def notify(ctx: Context, words: Sequence[str]) -> Reply:
+    """Ping a role, group or user for some kinds of change in this channel, or stop."""
+    if not ctx.caller.can_manage:
+        return _refusal(ctx)
+    if ctx.pings is None:
+        return _private("Pings are not offered here.")
+    if not words:
+        return _usage("notify")
+    if len(words) == 1 and words[0].lower() in OFF_WORDS:
+        dropped = ctx.pings.clear(ctx.platform, ctx.channel)
+        if not dropped:
+            return _private("This channel's alerts ping nobody.")
+        return _public("This channel's alerts ping nobody now.")
+    target = ping_rules.parse_target(ctx.platform, words[0])
+    if target is None:
+        what = "a role or a user" if ctx.platform == "discord" else "a user group or a user"
+        return _private(f"“{_shown(words[0])}” is not {what}: mention one, e.g. @analysts.")
+    who = ping_rules.shown(target, ctx.platform)
+    if len(words) == 2 and words[1].lower() in OFF_WORDS:
+        if ctx.pings.clear(ctx.platform, ctx.channel, target):
+            return _public(f"This channel's alerts no longer ping {who}.")
+        return _private(f"This channel's alerts do not ping {who}.")
+    kinds = ping_rules.parse_kinds(words[1:])
+    if not kinds:
+        return _private(
+            "Name the kinds of change that should ping: new, upgrade, downgrade, rewording, "
+            "asymmetry, reaffirmed, or all; e.g. /watch notify @analysts downgrade."
+        )
+    ctx.pings.set(
+        ctx.platform, ctx.channel, target, kinds, now=ctx.clock.now(), by=ctx.caller.user_id
+    )
+    named = ", ".join(k.value for k in kinds)
+    return _public(f"Alerts in this channel now ping {who} for: {named}.")
+
+
 def help_reply() -> Reply:
     """The list of subcommands."""
     return _private(HELP)
@@ -587,6 +629,7 @@ def _usage(sub: str) -> Reply:
         "level": "/watch level <country> <country> <reported|multi-source|official>",
         "digest": "/watch digest on [HH:MM] [time zone], or /watch digest off",
         "quiet": "/watch quiet HH:MM-HH:MM [time zone], or /watch quiet off",
+        "notify": "/watch notify <@role or @user> <kinds>, or /watch notify off",
     }
     return _private(f"Usage: {forms[sub]}")
 
@@ -603,6 +646,8 @@ def dispatch(ctx: Context, text: str) -> Reply:
         return digest(ctx, *rest) if 1 <= len(rest) <= 3 else _usage(sub)
     if sub == "quiet":
         return _quiet_line(ctx, rest)
+    if sub == "notify":
+        return notify(ctx, rest)
     pair_commands: dict[str, Callable[[Context, str, str], Reply]] = {
         "add": add,
         "remove": remove,

@@ -24,6 +24,7 @@ from bot.chat.charts import StoreCharts
 from bot.chat.decide import Channel
 from bot.chat.deliver import Notifier, PayloadNotifier, Router
 from bot.chat.history import StorePairHistory, pair_from_key
+from bot.chat.pings import PingStore
 from bot.chat.store import ChatStore, Resumed, config_subscriptions
 from bot.config import Config
 from bot.platforms.discord.client import DiscordBot, sign_in, token_from_env
@@ -86,6 +87,7 @@ async def open_chat(
     for resumed in subscriptions.resume_config_pauses():
         _log_resumed(resumed)
     history = StorePairHistory(store, subscriptions, countries)
+    pings = PingStore(store.connection)
     deps = CommandDeps(
         subscriptions,
         countries,
@@ -94,6 +96,7 @@ async def open_chat(
         clock,
         manage_roles=config.discord.manage_roles,
         charts=StoreCharts(store, load_lexicon(config.lexicon_path)),
+        pings=pings,
     )
 
     async with AsyncExitStack() as stack:
@@ -125,6 +128,7 @@ async def open_chat(
             notifiers=notifiers,
             clock=clock,
             on_gone=on_gone,
+            pings=pings.targets,
         )
         yield Chat(router, subscriptions, countries)
 
@@ -188,7 +192,13 @@ async def _open_slack(
     if serve_commands:
         app = SlackApp(config.slack, secrets)
         app.serve_watch(
-            deps.store, deps.countries, deps.history, deps.hours, deps.clock, deps.charts
+            deps.store,
+            deps.countries,
+            deps.history,
+            deps.hours,
+            deps.clock,
+            deps.charts,
+            deps.pings,
         )
         stack.push_async_callback(app.close)  # also closes what a failed start opened
         await app.start()

@@ -19,6 +19,7 @@ from discord import app_commands
 
 from bot.chat import commands as shared
 from bot.chat.commands import Caller, ChannelHours, Charts, Context, PairHistory, Reply
+from bot.chat.pings import PingStore
 from bot.chat.store import ChatStore
 from watchers.model import Country
 from watchers.ports import Clock, CountryLookup
@@ -53,6 +54,8 @@ class CommandDeps:
     """Role names or ids whose members may change subscriptions without Manage Channels."""
     charts: Charts | None = None
     """Draws the chart sent with ``/watch history``."""
+    pings: PingStore | None = None
+    """Who the channels' alerts ping (``/watch notify``)."""
 
 
 def may_manage(interaction: discord.Interaction, manage_roles: Sequence[str]) -> bool:
@@ -178,6 +181,7 @@ class WatchCommands(app_commands.Group):
             channel=str(interaction.channel_id),
             caller=caller,
             charts=deps.charts,
+            pings=deps.pings,
         )
 
     async def _countries(
@@ -278,6 +282,17 @@ class WatchCommands(app_commands.Group):
         self, interaction: discord.Interaction, hours: str, zone: str | None = None
     ) -> None:
         await send_reply(interaction, shared.quiet(self._context(interaction), hours, zone))
+
+    @app_commands.command(name="notify", description="Ping a role or user for some kinds of change")
+    @app_commands.describe(
+        target="@role or @user, or off to stop every ping here",
+        kinds="e.g. downgrade upgrade (or all), or off to stop pinging this target",
+    )
+    async def notify(
+        self, interaction: discord.Interaction, target: str, kinds: str | None = None
+    ) -> None:
+        words = [target, *(kinds or "").split()]
+        await send_reply(interaction, shared.notify(self._context(interaction), words))
 
     @app_commands.command(name="help", description="What /watch can do")
     async def help(self, interaction: discord.Interaction) -> None:

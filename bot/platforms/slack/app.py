@@ -25,6 +25,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.errors import SlackApiError
 
 from bot.chat.commands import ChannelHours, Charts, PairHistory
+from bot.chat.pings import PingStore
 from bot.chat.store import ChatStore
 from bot.config import SlackSettings
 from bot.platforms.pacing import ChannelPacer
@@ -162,6 +163,7 @@ class SlackApp:
         hours: ChannelHours,
         clock: Clock,
         charts: Charts | None = None,
+        pings: PingStore | None = None,
     ) -> None:
         """Answer ``/watch``; managers are admins, owners and ``[slack] admin_users/groups``."""
         permissions = SlackPermissions(
@@ -169,7 +171,7 @@ class SlackApp:
             admin_users=self.settings.admin_users,
             admin_groups=self.settings.admin_groups,
         )
-        watch = WatchCommand(store, countries, history, hours, clock, permissions, charts)
+        watch = WatchCommand(store, countries, history, hours, clock, permissions, charts, pings)
         register_watch_command(self.bolt, watch)
 
     def delivery(self, pacer: ChannelPacer | None = None) -> SlackDelivery:

@@ -35,6 +35,7 @@ from bot.chat.commands import (
     Reply,
     dispatch,
 )
+from bot.chat.pings import PingStore
 from bot.chat.store import ChatStore
 from bot.platforms.slack.permissions import NEEDS, SlackPermissions
 from watchers.ports import Clock, CountryLookup
@@ -43,7 +44,7 @@ log = logging.getLogger(__name__)
 
 PLATFORM = "slack"
 
-CHANGES = frozenset({"add", "remove", "mute", "level", "digest", "quiet"})
+CHANGES = frozenset({"add", "remove", "mute", "level", "digest", "quiet", "notify", "test"})
 """Subcommands that change a channel's subscriptions; only these ask Slack who the caller is."""
 
 
@@ -59,6 +60,8 @@ class WatchCommand:
     permissions: SlackPermissions
     charts: Charts | None = None
     """Draws the chart shared with ``/watch history``."""
+    pings: PingStore | None = None
+    """Who the channels' alerts ping (``/watch notify``)."""
 
     async def answer(
         self, command: Mapping[str, Any], *, bot_user_id: str | None = None
@@ -90,6 +93,7 @@ class WatchCommand:
                 channel=channel,
                 caller=Caller(user_id=user, can_manage=may, needs=NEEDS),
                 charts=self.charts,
+                pings=self.pings,
             )
             reply = dispatch(context, text)
         except Exception:
