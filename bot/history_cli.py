@@ -39,9 +39,6 @@ def add_commands(commands: Any) -> None:
     )
     history.add_argument("countries", nargs=2, metavar="COUNTRY", help="the two countries")
     history.add_argument("--since", help="only from this date on (YYYY-MM-DD)")
-    history.add_argument(
-        "--format", dest="history_format", choices=("text", "json", "csv"), help="output form"
-    )
     history.add_argument("--chart", metavar="FILE.png", help="also draw the timeline as a PNG")
 
     backfill = commands.add_parser(
@@ -58,6 +55,14 @@ def add_commands(commands: Any) -> None:
     export.add_argument("file", nargs="?", default="-", help="where to write (default: stdout)")
     load = commands.add_parser("import", help="read an export into an empty store")
     load.add_argument("file", help="a file written by export, or - for standard input")
+
+
+def widen_format(commands: Any) -> None:
+    """Let ``history --format`` (the CLI's global option, given after it) say csv too."""
+    for action in commands.choices["history"]._actions:
+        if "--format" in action.option_strings:
+            action.choices = ("text", "json", "csv")
+            action.help = "text, json or csv"
 
 
 def parse_since(value: str | None) -> datetime | None:
@@ -114,7 +119,7 @@ def history(config: Config, args: argparse.Namespace, out: TextIO) -> int:
     """Print a pair's story, and draw its chart when asked."""
     pair = resolve_pair(default_countries(), *args.countries)
     since = parse_since(args.since)
-    fmt = args.history_format or (args.format if args.format in ("text", "json") else "text")
+    fmt = args.format or "text"
     if not config.store_path.exists():
         raise HistoryError(f"no store at {config.store_path}: poll or backfill first")
     store = Store.open(config.store_path)

@@ -94,10 +94,12 @@ def _multipart(content_type: str, raw: bytes) -> tuple[Any, dict[str, tuple[str,
     for part in message.iter_parts():
         name = part.get_param("name", header="content-disposition")
         content = part.get_payload(decode=True)
+        if not isinstance(content, bytes):
+            continue
         if name == "payload_json":
             body = json.loads(content)
         elif isinstance(name, str):
-            files[name] = (str(part.get_filename()), bytes(content))
+            files[name] = (str(part.get_filename()), content)
     return body, files
 
 
@@ -168,9 +170,7 @@ class FakeDiscord:
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
-        server = site._server
-        assert server is not None and server.sockets
-        self.port = server.sockets[0].getsockname()[1]
+        self.port = self._runner.addresses[0][1]
         return self.api_base
 
     async def close(self) -> None:

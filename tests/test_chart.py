@@ -40,13 +40,18 @@ def test_each_step_is_labelled_with_its_descriptor(story: PairStory) -> None:
 def test_both_sides_words_are_drawn_when_they_differ(story: PairStory) -> None:
     assert labels(story, SPEAKER_LABEL) == ["strategic partnership", SPECIAL]
     (ax,) = draw_chart(story).axes
-    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    shown = ax.get_legend()
+    assert shown is not None
+    legend = [t.get_text() for t in shown.get_texts()]
     assert "said by India" in legend and "said by Russia" in legend
 
 
 def test_official_sources_are_marked_apart_and_sized_by_count(story: PairStory) -> None:
+    from matplotlib.collections import PathCollection
+
     (ax,) = draw_chart(story).axes
-    marks = {c.get_gid(): list(c.get_sizes()) for c in ax.collections}
+    scatters = [c for c in ax.collections if isinstance(c, PathCollection)]
+    marks = {c.get_gid(): list(c.get_sizes()) for c in scatters}
     # Russia's official statement on 5 March, India's on 10 January; two outlets on 6 March
     assert sorted(marks["official-sources"]) == [24, 24]
     assert max(marks["sources"]) == 48

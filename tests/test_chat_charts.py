@@ -11,15 +11,14 @@ import pytest
 
 from bot.chat import commands
 from bot.chat.charts import StoreCharts
-from bot.chat.commands import Caller, Context
+from bot.chat.commands import Caller, CommandDeps
 from bot.chat.store import ChatStore
 from bot.config import SlackSettings
 from bot.platforms.discord.client import DiscordBot
-from bot.platforms.discord.commands import CommandDeps
 from bot.platforms.slack.app import SlackApp, SlackSecrets
-from tests.fake_commands import FakeCountries, FakeHistory, FixedClock
 from tests.fake_discord import FakeDiscord
 from tests.fake_slack import BOT_TOKEN, FakeSlack
+from tests.fakes import FakeClock, FakeCountries, FakeHistory
 from tests.story import store_with_story
 from tests.test_discord_commands import interaction_payload, option
 from tests.test_slack_commands import SIGNING_SECRET
@@ -52,9 +51,9 @@ def png_size(data: bytes) -> tuple[int, int]:
 
 
 async def test_discord_history_reply_uploads_the_chart(
-    store: ChatStore, history: FakeHistory, clock: FixedClock, charts: StoreCharts
+    store: ChatStore, history: FakeHistory, clock: FakeClock, charts: StoreCharts
 ) -> None:
-    deps = CommandDeps(store, FakeCountries(), history, store, clock, charts=charts)
+    deps = CommandDeps(store, FakeCountries(), history, clock, charts=charts)
     async with FakeDiscord() as fake:
         bot = DiscordBot(deps, api_base=fake.api_base)
         await bot.login(fake.token)
@@ -83,7 +82,7 @@ async def test_discord_history_reply_uploads_the_chart(
 
 @pytest.fixture
 async def slack_app(
-    store: ChatStore, history: FakeHistory, clock: FixedClock, charts: StoreCharts
+    store: ChatStore, history: FakeHistory, clock: FakeClock, charts: StoreCharts
 ) -> AsyncIterator[tuple[FakeSlack, SlackApp]]:
     async with FakeSlack() as fake:
         fake.add_channel(CHANNEL)
@@ -95,7 +94,7 @@ async def slack_app(
             host="127.0.0.1",
             process_before_response=True,
         )
-        app.serve_watch(store, FakeCountries(), history, store, clock, charts)
+        app.serve_watch(CommandDeps(store, FakeCountries(), history, clock, charts=charts))
         await app.start()
         yield fake, app
         await app.close()
@@ -124,11 +123,9 @@ async def test_slack_chart_refused_by_the_channel_leaves_the_text_answer(
     assert "the chart for C0ALERTS was not shared: not_in_channel" in caplog.text
 
 
-def context(store: ChatStore, charts: StoreCharts) -> Context:
-    return Context(
-        store, FakeCountries(), FakeHistory(), store, FixedClock(), "discord", "1",
-        Caller("u", can_manage=False), charts=charts,
-    )  # fmt: skip
+def context(store: ChatStore, charts: StoreCharts) -> commands.Context:
+    deps = CommandDeps(store, FakeCountries(), FakeHistory(), FakeClock(), charts=charts)
+    return deps.context("discord", "1", Caller("u", can_manage=False))
 
 
 def test_without_the_extra_history_is_text_and_the_log_says_so_once(

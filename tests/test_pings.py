@@ -11,21 +11,21 @@ from typing import Any
 import pytest
 from discord.http import Route
 
-from bot.chat import commands
-from bot.chat.commands import Caller, Context
-from bot.chat.deliver import PayloadNotifier, Router
+from bot.chat.commands import Caller, CommandDeps, Context
+from bot.chat.deliver import Router
 from bot.chat.pings import PingStore, parse_kinds, parse_target
 from bot.chat.store import ChatStore
 from bot.config import SlackSettings
 from bot.platforms.discord.delivery import DEFAULT_API_BASE, DiscordDelivery
-from bot.platforms.discord.notifier import DiscordNotifier
+from bot.platforms.discord.platform import discord_notifier
+from bot.platforms.discord.senders import DiscordSenders
 from bot.platforms.pacing import ChannelPacer
 from bot.platforms.slack.app import SlackSecrets, make_delivery
-from bot.render.digest import render_digest_slack
-from bot.render.slack import render_slack
-from tests.fake_commands import FakeCountries, FakeHistory, FixedClock
+from bot.platforms.slack.parse import dispatch
+from bot.platforms.slack.platform import slack_notifier
 from tests.fake_discord import FakeDiscord
 from tests.fake_slack import BOT_TOKEN, FakeSlack
+from tests.fakes import FakeClock, FakeCountries, FakeHistory
 from tests.test_discord_alert_delivery import india_russia_change
 from tests.test_discord_commands import interaction_payload, option
 from tests.test_slack_commands import SIGNING_SECRET
@@ -50,10 +50,8 @@ def history() -> Iterator[Store]:
 
 
 def ctx(store: ChatStore, pings: PingStore, platform: str, *, manager: bool = True) -> Context:
-    return Context(
-        store, FakeCountries(), FakeHistory(), store, FixedClock(), platform, "C1",
-        Caller("U1", can_manage=manager), pings=pings,
-    )  # fmt: skip
+    deps = CommandDeps(store, FakeCountries(), FakeHistory(), FakeClock(NOW), pings=pings)
+    return deps.context(platform, "C1", Caller("U1", can_manage=manager))
 
 
 def test_targets_are_read_as_each_platform_writes_mentions() -> None:
@@ -75,28 +73,26 @@ def test_notify_sets_replaces_and_stops_pings(history: Store) -> None:
     store, pings = ChatStore(history.connection), PingStore(history.connection)
     c = ctx(store, pings, "slack")
     group = "<!subteam^S0ANALYSTS|@analysts>"
-    said = commands.dispatch(c, f"notify {group} downgrade upgrade")
+    said = dispatch(c, f"notify {group} downgrade upgrade")
     assert not said.ephemeral
     assert (
         said.text
         == "Alerts in this channel now ping user group S0ANALYSTS for: downgrade, upgrade."
     )
     assert [t.id for t in pings.targets("slack", "C1", ChangeKind.UPGRADE)] == ["S0ANALYSTS"]
-    commands.dispatch(c, f"notify {group} downgrade")
+    dispatch(c, f"notify {group} downgrade")
     assert pings.targets("slack", "C1", ChangeKind.UPGRADE) == ()
-    assert commands.dispatch(c, "notify off").text == "This channel's alerts ping nobody now."
+    assert dispatch(c, "notify off").text == "This channel's alerts ping nobody now."
     assert pings.targets("slack", "C1", ChangeKind.DOWNGRADE) == ()
 
 
 def test_only_managers_set_pings_and_bad_words_are_explained(history: Store) -> None:
     store, pings = ChatStore(history.connection), PingStore(history.connection)
-    refused = commands.dispatch(
-        ctx(store, pings, "discord", manager=False), f"notify <@&{ROLE}> all"
-    )
+    refused = dispatch(ctx(store, pings, "discord", manager=False), f"notify <@&{ROLE}> all")
     assert refused.ephemeral and "needs" in refused.text
     c = ctx(store, pings, "discord")
-    assert "is not a role or a user" in commands.dispatch(c, "notify @everyone downgrade").text
-    assert "Name the kinds" in commands.dispatch(c, f"notify <@&{ROLE}> sideways").text
+    assert "is not a role or a user" in dispatch(c, "notify @everyone downgrade").text
+    assert "Name the kinds" in dispatch(c, f"notify <@&{ROLE}> sideways").text
     assert pings.for_channel("discord", "C1") == []
 
 
@@ -123,17 +119,17 @@ async def discord_router(
     bot = await DiscordDelivery.login(
         fake_discord.token, api_base=fake_discord.api_base, pacer=ChannelPacer(interval=0)
     )
-    notifier = DiscordNotifier(bot=bot, webhooks={})
+    notifier = discord_notifier(DiscordSenders(bot=bot, webhooks={}))
     router = Router(
         routes=subs,
         history=history,
         channels=subs.route_channels,
         notifiers={"discord": notifier},
-        clock=FixedClock(NOW),
+        clock=FakeClock(NOW),
         pings=pings.targets,
     )
     yield router, pings
-    await notifier.close()
+    await notifier.sender.close()
     await bot.close()
 
 
@@ -178,10 +174,9 @@ async def test_discord_notify_command_stores_the_role(
     fake_discord: FakeDiscord, history: Store
 ) -> None:
     from bot.platforms.discord.client import DiscordBot
-    from bot.platforms.discord.commands import CommandDeps
 
     subs, pings = ChatStore(history.connection), PingStore(history.connection)
-    deps = CommandDeps(subs, FakeCountries(), FakeHistory(), subs, FixedClock(NOW), pings=pings)
+    deps = CommandDeps(subs, FakeCountries(), FakeHistory(), FakeClock(NOW), pings=pings)
     bot = DiscordBot(deps, api_base=fake_discord.api_base)
     await bot.login(fake_discord.token)
     try:
@@ -220,18 +215,13 @@ async def test_a_slack_downgrade_pings_the_user_group_asked_for(history: Store) 
         delivery = make_delivery(
             SlackSettings(api_base=fake.api_base), SlackSecrets(bot_token=BOT_TOKEN)
         )
-        notifier = PayloadNotifier(
-            post=delivery.post,
-            update=delivery.update,
-            render=render_slack,
-            render_digest=render_digest_slack,
-        )
+        notifier = slack_notifier(delivery)
         router = Router(
             routes=subs,
             history=history,
             channels=subs.route_channels,
             notifiers={"slack": notifier},
-            clock=FixedClock(NOW),
+            clock=FakeClock(NOW),
             pings=pings.targets,
         )
         downgrade = replace(
@@ -261,7 +251,9 @@ async def test_slack_notify_reads_the_escaped_group_mention(history: Store) -> N
             host="127.0.0.1",
             process_before_response=True,
         )
-        app.serve_watch(subs, FakeCountries(), FakeHistory(), subs, FixedClock(NOW), None, pings)
+        app.serve_watch(
+            CommandDeps(subs, FakeCountries(), FakeHistory(), FakeClock(NOW), pings=pings)
+        )
         await app.start()
         try:
             answer = await slash(

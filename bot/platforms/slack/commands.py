@@ -1,9 +1,10 @@
 """The ``/watch`` slash command in Slack: acknowledge, check permission, run, reply.
 
-The command logic lives in ``bot.chat.commands`` and is shared with Discord; this layer only
-works out who may change the channel's subscriptions, hands the command line to
-``bot.chat.commands.dispatch`` and turns its reply into a Slack response (ephemeral when only
-the caller is concerned, in the channel when the channel's subscriptions changed).
+The command logic lives in ``bot.chat.commands`` and is shared with Discord; this layer
+only works out who may change the channel's subscriptions, hands the command line to
+``bot.platforms.slack.parse.dispatch`` and turns its reply into a Slack response
+(ephemeral when only the caller is concerned, in the channel when its subscriptions
+changed).
 
 Slack gives a command three seconds to be acknowledged, and asking it who the caller is
 (``users.info``) may take longer on a bad day: so the command is acknowledged at once,
@@ -25,43 +26,24 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.chat.commands import (
-    Attachment,
-    Caller,
-    ChannelHours,
-    Charts,
-    Context,
-    PairHistory,
-    Reply,
-    dispatch,
-)
-from bot.chat.pings import PingStore
-from bot.chat.store import ChatStore
+from bot.chat.commands import Attachment, Caller, CommandDeps, Reply
+from bot.platforms.slack.parse import dispatch
 from bot.platforms.slack.permissions import NEEDS, SlackPermissions
-from watchers.ports import Clock, CountryLookup
 
 log = logging.getLogger(__name__)
 
 PLATFORM = "slack"
 
-CHANGES = frozenset({"add", "remove", "mute", "level", "digest", "quiet", "notify", "test"})
+CHANGES = frozenset({"add", "remove", "mute", "level", "digest", "quiet", "notify"})
 """Subcommands that change a channel's subscriptions; only these ask Slack who the caller is."""
 
 
 @dataclass(frozen=True)
 class WatchCommand:
-    """What the ``/watch`` handler needs: the stores, countries, clock and permissions."""
+    """What the ``/watch`` handler needs: the shared command deps, and Slack's permissions."""
 
-    store: ChatStore
-    countries: CountryLookup
-    history: PairHistory
-    hours: ChannelHours
-    clock: Clock
+    commands: CommandDeps
     permissions: SlackPermissions
-    charts: Charts | None = None
-    """Draws the chart shared with ``/watch history``."""
-    pings: PingStore | None = None
-    """Who the channels' alerts ping (``/watch notify``)."""
 
     async def answer(
         self, command: Mapping[str, Any], *, bot_user_id: str | None = None
@@ -83,19 +65,8 @@ class WatchCommand:
         sub = subcommand(text)
         try:
             may = sub in CHANGES and await self.permissions.can_manage(user)
-            context = Context(
-                store=self.store,
-                countries=self.countries,
-                history=self.history,
-                hours=self.hours,
-                clock=self.clock,
-                platform=PLATFORM,
-                channel=channel,
-                caller=Caller(user_id=user, can_manage=may, needs=NEEDS),
-                charts=self.charts,
-                pings=self.pings,
-            )
-            reply = dispatch(context, text)
+            caller = Caller(user_id=user, can_manage=may, needs=NEEDS)
+            reply = dispatch(self.commands.context(PLATFORM, channel, caller), text)
         except Exception:
             # The command boundary: whatever broke (the database, a bug), the caller gets an
             # answer instead of Slack's bare "dispatch_failed", and the log gets the trace.
