@@ -560,3 +560,37 @@ def rewording(clock: FakeClock) -> Change:
         level=Level.OFFICIAL,
         detected_at=clock.now(),
     )
+
+
+# ---- /watch test
+
+
+async def test_watch_test_posts_a_sample_alert_in_the_channel(
+    slack_api: FakeSlack, app: SlackApp
+) -> None:
+    slack_api.add_channel(CHANNEL)
+    answer = await run(slack_api, app, ADMIN, "test")
+    assert answer["response_type"] == "ephemeral"
+    assert answer["text"] == "A sample alert was posted in this channel."
+    (posted,) = slack_api.posted(CHANNEL)
+    assert posted.text.startswith("Sample alert (/watch test): India–Russia")
+    assert posted.blocks[0]["type"] == "header"
+
+
+async def test_watch_test_where_the_app_is_not_invited_says_how_to_invite_it(
+    slack_api: FakeSlack, app: SlackApp
+) -> None:
+    slack_api.add_channel(CHANNEL, member=False)
+    answer = await run(slack_api, app, ADMIN, "test")
+    assert answer["text"].startswith(
+        "Alerts cannot be posted here: Slack chat.postMessage failed: not_in_channel."
+    )
+    assert "/invite" in answer["text"]
+    assert slack_api.posted(CHANNEL) == []
+
+
+async def test_watch_test_is_refused_to_a_reader(slack_api: FakeSlack, app: SlackApp) -> None:
+    slack_api.add_channel(CHANNEL)
+    answer = await run(slack_api, app, READER, "test")
+    assert answer["text"].startswith("Posting a sample alert here needs")
+    assert slack_api.posted(CHANNEL) == []

@@ -67,6 +67,7 @@ HELP = """/watch follows how governments describe their ties, pair by pair, in t
 /watch quiet off: no quiet hours
 /watch notify <@role or @user> <kinds>: ping them for these kinds (e.g. downgrade upgrade)
 /watch notify off, or /watch notify <@role or @user> off: stop pinging (off by default)
+/watch test: post a sample alert here, to check that alerts can be posted
 Time zones are IANA names such as Europe/Paris or Asia/Kolkata; UTC when left out.
 Reading needs no permission; changing this channel's pairs or hours does.
 Pairs set in the config file are changed there."""

@@ -18,6 +18,8 @@ from discord import app_commands
 
 from bot.chat import commands as shared
 from bot.chat.commands import Caller, CommandDeps, Context, Reply
+from bot.chat.sample import sample_alert
+from bot.render.discord import render_discord
 from watchers.model import Country
 
 log = logging.getLogger(__name__)
@@ -56,6 +58,47 @@ def manage_requirement(manage_roles: Sequence[str]) -> str:
     roles = " or ".join(f"“{r}”" for r in manage_roles)
     noun = "role" if len(manage_roles) == 1 else "roles"
     return f"the Manage Channels permission or the {roles} {noun}"
+
+
+ALERT_PERMISSIONS = (
+    ("view_channel", "View Channel"),
+    ("send_messages", "Send Messages"),
+    ("embed_links", "Embed Links"),
+)
+"""What the bot needs in a channel to post alerts there (attribute, name in Discord's UI)."""
+
+
+def missing_permissions(permissions: discord.Permissions) -> list[str]:
+    """The permissions the bot lacks to post alerts, by the names Discord shows."""
+    return [name for attr, name in ALERT_PERMISSIONS if not getattr(permissions, attr)]
+
+
+async def send_sample(interaction: discord.Interaction, context: Context) -> None:
+    """``/watch test``: the sample alert in the channel, once the bot's permissions are checked.
+
+    The sample is the interaction's answer, which Discord shows whatever the bot's rights;
+    so what alerts need (View Channel, Send Messages, Embed Links) is checked first, and
+    what is missing is named instead.
+    """
+    none = discord.AllowedMentions.none()
+    if not context.caller.can_manage:
+        refusal = f"Posting a sample alert here needs {context.caller.needs}."
+        await interaction.response.send_message(refusal, ephemeral=True, allowed_mentions=none)
+        return
+    missing = missing_permissions(interaction.app_permissions)
+    if missing:
+        text = (
+            f"Alerts cannot be posted here: the bot lacks {', '.join(missing)} in this "
+            "channel. Give it those permissions (channel settings, Permissions) and try again."
+        )
+        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=none)
+        return
+    payload = render_discord(sample_alert(context.clock.now()))
+    await interaction.response.send_message(
+        f"Sample alert (/watch test): {payload['content']}",
+        embeds=[discord.Embed.from_dict(e) for e in payload["embeds"]],
+        allowed_mentions=none,
+    )
 
 
 def split_message(text: str, limit: int = CONTENT_LIMIT) -> list[str]:
@@ -265,6 +308,10 @@ class WatchCommands(app_commands.Group):
     ) -> None:
         words = [target, *(kinds or "").split()]
         await send_reply(interaction, shared.notify(self._context(interaction), words))
+
+    @app_commands.command(name="test", description="Post a sample alert here")
+    async def test(self, interaction: discord.Interaction) -> None:
+        await send_sample(interaction, self._context(interaction))
 
     @app_commands.command(name="help", description="What /watch can do")
     async def help(self, interaction: discord.Interaction) -> None:

@@ -27,14 +27,18 @@ from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.chat.commands import Attachment, Caller, CommandDeps, Reply
+from bot.chat.sample import sample_alert
+from bot.platforms.slack.delivery import SlackDelivery
 from bot.platforms.slack.parse import dispatch
 from bot.platforms.slack.permissions import NEEDS, SlackPermissions
+from bot.render.slack import render_slack
+from watchers.errors import DeliveryError
 
 log = logging.getLogger(__name__)
 
 PLATFORM = "slack"
 
-CHANGES = frozenset({"add", "remove", "mute", "level", "digest", "quiet", "notify"})
+CHANGES = frozenset({"add", "remove", "mute", "level", "digest", "quiet", "notify", "test"})
 """Subcommands that change a channel's subscriptions; only these ask Slack who the caller is."""
 
 
@@ -102,6 +106,32 @@ async def share_file(client: AsyncWebClient, channel: str, attachment: Attachmen
     return True
 
 
+async def post_sample(
+    watch: WatchCommand,
+    client: AsyncWebClient,
+    command: Mapping[str, Any],
+    bot_user_id: str | None = None,
+) -> dict[str, Any]:
+    """``/watch test``: post the sample alert the way alerts are posted; the answer to give.
+
+    Posting for real is the permission check: a channel the app was not invited to, or an
+    archived one, answers with the reason, which the caller is told with what to do.
+    """
+    user = str(command.get("user_id") or "")
+    channel = str(command.get("channel_id") or "")
+    if not await watch.permissions.can_manage(user):
+        return slack_response(Reply(f"Posting a sample alert here needs {NEEDS}.", True))
+    payload = render_slack(sample_alert(watch.commands.clock.now()))
+    payload["text"] = f"Sample alert (/watch test): {payload['text']}"
+    try:
+        await SlackDelivery(client).post(channel, payload)
+    except DeliveryError as e:
+        hint = f" {invite_hint(bot_user_id)}" if "not_in_channel" in e.message else ""
+        text = f"Alerts cannot be posted here: {e.message}.{hint}"
+        return slack_response(Reply(text, True))
+    return slack_response(Reply("A sample alert was posted in this channel.", True))
+
+
 def subcommand(text: str) -> str:
     """The subcommand a ``/watch`` line starts with, lower case; empty for none."""
     words = text.split()
@@ -144,9 +174,13 @@ def register_watch_command(bolt: AsyncApp, watch: WatchCommand, *, name: str = "
             await ack(response_type="in_channel")
         else:
             await ack()
-        response, attachment = await watch.answer_with_file(
-            command, bot_user_id=context.bot_user_id
-        )
+        attachment = None
+        if sub == "test" and context.client is not None:
+            response = await post_sample(watch, context.client, command, context.bot_user_id)
+        else:
+            response, attachment = await watch.answer_with_file(
+                command, bot_user_id=context.bot_user_id
+            )
         sub = sub[:20] or "help"
         try:
             sent = await respond(**response)
