@@ -92,8 +92,12 @@ class App:
 
     async def poll_once(self, feeds: Sequence[FeedSpec] | None = None) -> list[PollResult]:
         """Poll every feed (or the given ones) once and deliver the changes."""
-        results = await self.watcher.poll_all(feeds if feeds is not None else self.config.feeds)
-        for result in results:
+        results = []
+        # each feed is reported (and its changes delivered) as soon as it is done
+        async for result in self.watcher.poll_each(
+            feeds if feeds is not None else self.config.feeds
+        ):
+            results.append(result)
             await self._report(result)
         await self.send_waiting()
         return results

@@ -141,6 +141,8 @@ class _Reader:
                 "deadline",
                 "max_bytes",
                 "max_redirects",
+                "polls_at_once",
+                "polls_per_host",
                 "fulltext",
                 "fulltext_max_bytes",
                 "fulltext_deadline",
@@ -154,6 +156,8 @@ class _Reader:
             deadline=self.number(defaults, "defaults.deadline", 60.0),
             max_bytes=int(self.number(defaults, "defaults.max_bytes", 5_000_000)),
             max_redirects=int(self.number(defaults, "defaults.max_redirects", 5)),
+            polls_at_once=int(self.number(defaults, "defaults.polls_at_once", 16, most=1000)),
+            polls_per_host=int(self.number(defaults, "defaults.polls_per_host", 4, most=100)),
         )
         fulltext = self.value(defaults, "defaults.fulltext", bool, False)
         fulltext_limits = FullTextLimits(

@@ -18,7 +18,14 @@ from watchers.text import html_to_text
 def parse_feed(feed: str, body: bytes, headers: Mapping[str, str]) -> list[Entry]:
     """Entries of a feed body; ParseError when the body is not a feed at all."""
     try:
-        parsed = feedparser.parse(body, response_headers=dict(headers))
+        # No sanitizing nor resolving of links inside the HTML: html_to_text keeps only the
+        # text (scripts and styles dropped), so both would be work thrown away.
+        parsed = feedparser.parse(
+            body,
+            response_headers=dict(headers),
+            sanitize_html=False,
+            resolve_relative_uris=False,
+        )
     except Exception as e:  # feedparser's loose parser trips on some broken documents
         raise ParseError(feed, f"not a feed we can read ({type(e).__name__}: {e})") from e
     if not parsed.get("version") and not parsed.entries:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import hashlib
+import itertools
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
@@ -61,58 +64,30 @@ class PollResult:
     error: str | None = None
 
 
-class Watcher:
-    """Polls feeds and turns what they say into changes, remembering it all in the store."""
+class Ingester:
+    """Turns a feed's fetched documents into changes, remembering it all in the store.
+
+    It needs no network (``replay`` feeds it archived documents); ``Watcher`` fetches.
+    """
 
     def __init__(
         self,
         *,
         store: Store,
         extractor: Extractor,
-        client: httpx.AsyncClient,
         clock: Clock,
         is_watched: Callable[[str], bool],
-        limits: FetchLimits | None = None,
         rules: Rules = DEFAULT_RULES,
         lexicon: Lexicon | None = None,
         fulltext: FullText | None = None,
     ) -> None:
         self.store = store
         self.extractor = extractor
-        self.client = client
         self.clock = clock
         self.is_watched = is_watched
-        self.limits = limits or FetchLimits()
         self.rules = rules
         self.lexicon = lexicon
         self.fulltext = fulltext
-
-    async def poll_all(self, feeds: Sequence[FeedSpec]) -> list[PollResult]:
-        """Poll every feed concurrently; a failing feed is a result, never the end of the run."""
-        return list(await asyncio.gather(*(self.poll(f) for f in feeds)))
-
-    async def poll(self, feed: FeedSpec) -> PollResult:
-        """Poll one feed once; any failure is the feed's result, never an exception."""
-        try:
-            return await self._poll(feed)
-        except Exception as e:  # a fault of ours must not cost the other feeds their changes
-            log.exception("feed %r: poll failed", feed.name)
-            return self._failed(feed.name, self.clock.now(), f"{type(e).__name__}: {e}")
-
-    async def _poll(self, feed: FeedSpec) -> PollResult:
-        now = self.clock.now()
-        try:
-            fetched = await fetch(
-                self.client, feed.name, feed.url, self.store.validators(feed.name), self.limits
-            )
-            if fetched.not_modified:
-                self.store.record_poll(feed.name, now, fetched.validators, None)
-                return PollResult(feed.name, not_modified=True)
-        except FeedError as e:
-            return self._failed(feed.name, now, e.message)
-        except StoreError as e:
-            return self._failed(feed.name, now, str(e))
-        return await self.ingest(feed, fetched.body, fetched.headers, fetched.validators)
 
     async def ingest(
         self,
@@ -256,6 +231,139 @@ class Watcher:
                 )
             decisions.append(decision)
         return decisions
+
+
+class Watcher(Ingester):
+    """Polls feeds over HTTP, a bounded number at once, and ingests what they send."""
+
+    def __init__(
+        self,
+        *,
+        store: Store,
+        extractor: Extractor,
+        client: httpx.AsyncClient,
+        clock: Clock,
+        is_watched: Callable[[str], bool],
+        limits: FetchLimits | None = None,
+        rules: Rules = DEFAULT_RULES,
+        lexicon: Lexicon | None = None,
+        fulltext: FullText | None = None,
+    ) -> None:
+        super().__init__(
+            store=store,
+            extractor=extractor,
+            clock=clock,
+            is_watched=is_watched,
+            rules=rules,
+            lexicon=lexicon,
+            fulltext=fulltext,
+        )
+        self.client = client
+        self.limits = limits or FetchLimits()
+        # feed name -> (hash of the last body ingested whole, when), for servers that send
+        # no validators: an unchanged body is not parsed again
+        self.bodies: dict[str, tuple[bytes, datetime]] = {}
+
+    async def poll_each(self, feeds: Sequence[FeedSpec]) -> AsyncIterator[PollResult]:
+        """Poll every feed, a bounded number at once; yield each result as it finishes.
+
+        At most ``limits.polls_at_once`` feeds are fetched and read at once (so that memory
+        and the connection pool stay bounded however many feeds there are), and at most
+        ``limits.polls_per_host`` of one host are fetched at once. A failing feed is a
+        result, never the end of the run.
+        """
+        gate = asyncio.Semaphore(self.limits.polls_at_once)
+        per_host: dict[str, asyncio.Semaphore] = {}
+
+        async def one(feed: FeedSpec) -> PollResult:
+            host = _host(feed.url)
+            if host not in per_host:
+                per_host[host] = asyncio.Semaphore(self.limits.polls_per_host)
+            async with gate:
+                return await self.poll(feed, host_gate=per_host[host])
+
+        # hosts take turns in this order, so that a slot seldom waits for a busy host
+        tasks = [asyncio.create_task(one(f)) for f in _interleaved(feeds)]
+        try:
+            for finished in asyncio.as_completed(tasks):
+                yield await finished
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def poll_all(self, feeds: Sequence[FeedSpec]) -> list[PollResult]:
+        """Poll every feed (see ``poll_each``); the results in the order of ``feeds``."""
+        position = {feed.name: i for i, feed in enumerate(feeds)}
+        results = [result async for result in self.poll_each(feeds)]
+        return sorted(results, key=lambda r: position.get(r.feed, len(position)))
+
+    async def poll(
+        self, feed: FeedSpec, *, host_gate: asyncio.Semaphore | None = None
+    ) -> PollResult:
+        """Poll one feed once; any failure is the feed's result, never an exception.
+
+        ``host_gate``, when given, is held while fetching (not while reading).
+        """
+        try:
+            return await self._poll(feed, host_gate or contextlib.nullcontext())
+        except Exception as e:  # a fault of ours must not cost the other feeds their changes
+            log.exception("feed %r: poll failed", feed.name)
+            return self._failed(feed.name, self.clock.now(), f"{type(e).__name__}: {e}")
+
+    async def _poll(
+        self, feed: FeedSpec, host_gate: contextlib.AbstractAsyncContextManager[object]
+    ) -> PollResult:
+        now = self.clock.now()
+        try:
+            async with host_gate:
+                fetched = await fetch(
+                    self.client, feed.name, feed.url, self.store.validators(feed.name), self.limits
+                )
+            if fetched.not_modified:
+                self.store.record_poll(feed.name, now, fetched.validators, None)
+                return PollResult(feed.name, not_modified=True)
+            digest = None
+            if fetched.validators == Validators():
+                digest = hashlib.sha256(fetched.body).digest()
+                if unchanged_body(self.bodies.get(feed.name), digest, now):
+                    self.store.record_poll(feed.name, now, fetched.validators, None)
+                    return PollResult(feed.name, not_modified=True)
+        except FeedError as e:
+            return self._failed(feed.name, now, e.message)
+        except StoreError as e:
+            return self._failed(feed.name, now, str(e))
+        result = await self.ingest(feed, fetched.body, fetched.headers, fetched.validators)
+        if digest is not None and result.error is None:
+            self.bodies[feed.name] = (digest, now)
+        return result
+
+
+BODY_REREAD = timedelta(hours=20)
+"""An unchanged body is read again this often anyway: reading refreshes when its entries were
+last listed (``Store.mark_seen``), which keeps them remembered as seen."""
+
+
+def unchanged_body(last: tuple[bytes, datetime] | None, digest: bytes, now: datetime) -> bool:
+    """Whether a body is the one last read whole, recently enough to skip reading it."""
+    return last is not None and last[0] == digest and now - last[1] < BODY_REREAD
+
+
+def _host(url: str) -> str:
+    try:
+        return httpx.URL(url).host.lower()
+    except httpx.InvalidURL:
+        return ""
+
+
+def _interleaved(feeds: Sequence[FeedSpec]) -> list[FeedSpec]:
+    """The feeds, hosts taking turns: a long run of one host's feeds does not block the gate
+    while other hosts wait."""
+    by_host: dict[str, list[FeedSpec]] = {}
+    for feed in feeds:
+        by_host.setdefault(_host(feed.url), []).append(feed)
+    rounds = itertools.zip_longest(*by_host.values())
+    return [feed for turn in rounds for feed in turn if feed is not None]
 
 
 def _trusted_time(entry: Entry, now: datetime) -> Entry:
