@@ -2,8 +2,8 @@
 
     python benchmarks/bench_farm.py [--feeds 1000 5000] [--hosts 32] [--reader-workers 8]
 
-Needs ``reader`` in the environment (``pip install reader``); it is not a dependency of the
-project, only its peer here.
+Needs ``reader`` in the environment (``pip install reader sgmllib3k``); it is not a
+dependency of the project, only its peer here.
 
 A farm of N generated RSS feeds (~10 KB, 15 items, three items in ten carrying a sentence
 with a relationship descriptor) is served with ETags on 127.0.0.1 by a separate process,

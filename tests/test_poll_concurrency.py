@@ -38,11 +38,14 @@ class FeedFarm:
     held: dict[str, asyncio.Event] = field(default_factory=dict)
     version: int = 1
     port: int = 0
+    connections: set[object] = field(default_factory=set)
 
     async def handle(self, request: web.Request) -> web.Response:
         host = request.host.rsplit(":", 1)[0]
         number = request.match_info["number"]
         self.requests += 1
+        assert request.transport is not None
+        self.connections.add(request.transport.get_extra_info("peername"))
         self.in_flight[host] += 1
         self.most_in_flight = max(self.most_in_flight, sum(self.in_flight.values()))
         self.most_per_host[host] = max(self.most_per_host[host], self.in_flight[host])
@@ -207,3 +210,12 @@ def test_the_limits_are_read_from_the_config_defaults(tmp_path: Path) -> None:
         load_config(path, FakeCountries())
     assert "defaults.polls_at_once: must be a positive number" in str(caught.value)
     assert "defaults.polls_per_host: must be a positive number" in str(caught.value)
+
+
+async def test_a_hosts_feeds_share_its_kept_alive_connections(
+    farm: FeedFarm, tmp_path: Path
+) -> None:
+    farm.delay = 0
+    (errors,) = await poll_all(tmp_path, farm_limits(at_once=16, per_host=3), farm.feeds(200))
+    assert errors == [None] * 200
+    assert len(farm.connections) <= 6  # three per host name, each reused for its feeds

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import collections
 import hashlib
-import itertools
 import logging
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
@@ -267,30 +266,32 @@ class Watcher(Ingester):
     async def poll_each(self, feeds: Sequence[FeedSpec]) -> AsyncIterator[PollResult]:
         """Poll every feed, a bounded number at once; yield each result as it finishes.
 
-        At most ``limits.polls_at_once`` feeds are fetched and read at once (so that memory
-        and the connection pool stay bounded however many feeds there are), and at most
-        ``limits.polls_per_host`` of one host are fetched at once. A failing feed is a
-        result, never the end of the run.
+        ``limits.polls_at_once`` workers poll the feeds (so that memory and the connection
+        pool stay bounded however many feeds there are), at most ``limits.polls_per_host``
+        of them on one host at once. A worker keeps to its host while that host has feeds
+        left, so its kept-alive connection serves them. A failing feed is a result, never
+        the end of the run.
         """
-        gate = asyncio.Semaphore(self.limits.polls_at_once)
-        per_host: dict[str, asyncio.Semaphore] = {}
+        plan = HostTurns(feeds, self.limits.polls_per_host)
+        done: asyncio.Queue[PollResult] = asyncio.Queue()
 
-        async def one(feed: FeedSpec) -> PollResult:
-            host = _host(feed.url)
-            if host not in per_host:
-                per_host[host] = asyncio.Semaphore(self.limits.polls_per_host)
-            async with gate:
-                return await self.poll(feed, host_gate=per_host[host])
+        async def worker() -> None:
+            host = None
+            while (turn := plan.next(host)) is not None:
+                host, feed = turn
+                try:
+                    done.put_nowait(await self.poll(feed))
+                finally:
+                    plan.finished(host)
 
-        # hosts take turns in this order, so that a slot seldom waits for a busy host
-        tasks = [asyncio.create_task(one(f)) for f in _interleaved(feeds)]
+        workers = [asyncio.create_task(worker()) for _ in range(self.limits.polls_at_once)]
         try:
-            for finished in asyncio.as_completed(tasks):
-                yield await finished
+            for _ in range(len(feeds)):
+                yield await done.get()
         finally:
-            for task in tasks:
+            for task in workers:
                 task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            await asyncio.gather(*workers, return_exceptions=True)
 
     async def poll_all(self, feeds: Sequence[FeedSpec]) -> list[PollResult]:
         """Poll every feed (see ``poll_each``); the results in the order of ``feeds``."""
@@ -298,28 +299,20 @@ class Watcher(Ingester):
         results = [result async for result in self.poll_each(feeds)]
         return sorted(results, key=lambda r: position.get(r.feed, len(position)))
 
-    async def poll(
-        self, feed: FeedSpec, *, host_gate: asyncio.Semaphore | None = None
-    ) -> PollResult:
-        """Poll one feed once; any failure is the feed's result, never an exception.
-
-        ``host_gate``, when given, is held while fetching (not while reading).
-        """
+    async def poll(self, feed: FeedSpec) -> PollResult:
+        """Poll one feed once; any failure is the feed's result, never an exception."""
         try:
-            return await self._poll(feed, host_gate or contextlib.nullcontext())
+            return await self._poll(feed)
         except Exception as e:  # a fault of ours must not cost the other feeds their changes
             log.exception("feed %r: poll failed", feed.name)
             return self._failed(feed.name, self.clock.now(), f"{type(e).__name__}: {e}")
 
-    async def _poll(
-        self, feed: FeedSpec, host_gate: contextlib.AbstractAsyncContextManager[object]
-    ) -> PollResult:
+    async def _poll(self, feed: FeedSpec) -> PollResult:
         now = self.clock.now()
         try:
-            async with host_gate:
-                fetched = await fetch(
-                    self.client, feed.name, feed.url, self.store.validators(feed.name), self.limits
-                )
+            fetched = await fetch(
+                self.client, feed.name, feed.url, self.store.validators(feed.name), self.limits
+            )
             if fetched.not_modified:
                 self.store.record_poll(feed.name, now, fetched.validators, None)
                 return PollResult(feed.name, not_modified=True)
@@ -356,14 +349,34 @@ def _host(url: str) -> str:
         return ""
 
 
-def _interleaved(feeds: Sequence[FeedSpec]) -> list[FeedSpec]:
-    """The feeds, hosts taking turns: a long run of one host's feeds does not block the gate
-    while other hosts wait."""
-    by_host: dict[str, list[FeedSpec]] = {}
-    for feed in feeds:
-        by_host.setdefault(_host(feed.url), []).append(feed)
-    rounds = itertools.zip_longest(*by_host.values())
-    return [feed for turn in rounds for feed in turn if feed is not None]
+class HostTurns:
+    """Which feed a worker polls next: its own host's while that has feeds left and room,
+    else the first host with both (hosts in the order their first feed was listed)."""
+
+    def __init__(self, feeds: Iterable[FeedSpec], per_host: int) -> None:
+        self.per_host = per_host
+        self.pending: dict[str, collections.deque[FeedSpec]] = {}
+        for feed in feeds:
+            self.pending.setdefault(_host(feed.url), collections.deque()).append(feed)
+        self.busy: collections.Counter[str] = collections.Counter()
+
+    def next(self, host: str | None) -> tuple[str, FeedSpec] | None:
+        """The next (host, feed) for a worker last on ``host``; None when none is left for
+        it (the hosts still listed are at their limit, and their own workers finish them)."""
+        if host is None or host not in self.pending or self.busy[host] >= self.per_host:
+            host = next((h for h in self.pending if self.busy[h] < self.per_host), None)
+            if host is None:
+                return None
+        queue = self.pending[host]
+        feed = queue.popleft()
+        if not queue:
+            del self.pending[host]
+        self.busy[host] += 1
+        return host, feed
+
+    def finished(self, host: str) -> None:
+        """A worker is done with a feed of ``host``."""
+        self.busy[host] -= 1
 
 
 def _trusted_time(entry: Entry, now: datetime) -> Entry:
