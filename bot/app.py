@@ -17,17 +17,16 @@ import httpx
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.chat import Chat, open_chat
+from bot.chat.store import ChatStore, config_subscriptions
+from bot.chat.wiring import Chat, open_chat
 from bot.config import Config, load_config
-from bot.console import ConsoleNotifier
-from bot.subscriptions import SubscriptionStore, config_subscriptions
+from bot.platforms.console.notifier import ConsoleNotifier
 from watchers.countries import CountryTable, default_countries
 from watchers.errors import ConfigError
 from watchers.fetch import make_client
 from watchers.fulltext import CountryNamer, FullText, trafilatura_reader
 from watchers.ports import Clock, Extractor
 from watchers.store import Store
-from watchers.tiers import load_lexicon
 from watchers.watcher import FeedSpec, PollResult, Watcher
 
 log = logging.getLogger(__name__)
@@ -69,7 +68,7 @@ class ChatMode(StrEnum):
 class Watchlist:
     """Which pairs are watched: the config's, and any pair a chat channel subscribed to."""
 
-    def __init__(self, keys: frozenset[str], subscriptions: SubscriptionStore | None) -> None:
+    def __init__(self, keys: frozenset[str], subscriptions: ChatStore | None) -> None:
         self.keys = keys
         self.subscriptions = subscriptions
 
@@ -138,7 +137,6 @@ class App:
         """
         try:
             new = load_config(self.config.path, self.countries)
-            lexicon = load_lexicon(new.lexicon_path)
         except ConfigError as e:
             lines = "\n".join(f"  {p}" for p in e.problems)
             log.error("config edit refused, still running on the previous one:\n%s", lines)
@@ -160,7 +158,7 @@ class App:
         self.watchlist.keys = new.watched_keys()
         self.watcher.limits = new.fetch
         self.watcher.rules = new.alerts
-        self.watcher.lexicon = lexicon
+        self.watcher.lexicon = new.lexicon
         if self.chat is not None:
             specs = config_subscriptions(new.subscriptions)
             self.chat.subscriptions.load_config(specs, now=self.watcher.clock.now())
@@ -291,7 +289,6 @@ async def open_app(
     countries: CountryTable | None = None,
 ) -> AsyncIterator[App]:
     """Open the store, HTTP client and chat platforms for a config; close them on exit."""
-    lexicon = load_lexicon(config.lexicon_path)  # a broken lexicon stops the start, clearly
     countries = countries or default_countries()
     clock = clock or SystemClock()
     store = Store.open(config.store_path)
@@ -304,9 +301,7 @@ async def open_app(
                         config, store, countries, clock, serve_commands=chat is ChatMode.SERVE
                     )
                 )
-            watchlist = Watchlist(
-                config.watched_keys(), opened.subscriptions if opened else None
-            )
+            watchlist = Watchlist(config.watched_keys(), opened.subscriptions if opened else None)
             watcher = Watcher(
                 store=store,
                 extractor=extractor,
@@ -315,7 +310,7 @@ async def open_app(
                 is_watched=watchlist,
                 limits=config.fetch,
                 rules=config.alerts,
-                lexicon=lexicon,
+                lexicon=config.lexicon,
                 fulltext=_full_text(config, client, countries),
             )
             yield App(config, watcher, console, watchlist, countries, opened)

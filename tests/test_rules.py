@@ -20,6 +20,7 @@ from watchers.detect import (
     independent_outlets,
 )
 from watchers.errors import ConfigError
+from watchers.migrations import SqliteLedger
 from watchers.model import (
     Change,
     ChangeKind,
@@ -442,7 +443,7 @@ def test_store_migrates_an_existing_first_version_database(tmp_path: Path) -> No
     connection.commit()
     connection.close()
     store = Store.open(path)
-    (version,) = store.connection.execute("PRAGMA user_version").fetchone()
+    version = SqliteLedger(store.connection).version("history")
     assert version == len(MIGRATIONS) >= 2
     (old,) = store.changes_of(USVN)
     assert old.after == "comprehensive partnership" and old.revision == 0
@@ -485,7 +486,9 @@ def test_store_keeps_what_the_rules_need(tmp_path: Path) -> None:
 def test_alert_rules_come_from_the_config(tmp_path: Path) -> None:
     from bot.config import load_config
     from tests.fakes import FakeCountries
+    from watchers.tiers import default_path
 
+    (tmp_path / "my-tiers.toml").write_bytes(default_path().read_bytes())
     path = tmp_path / "watchlist.toml"
     path.write_text(
         "[alerts]\nflipflop_descriptors = 5\nflipflop_days = 10\nsyndication_hours = 6\n"

@@ -68,11 +68,6 @@ class Leader:
             return True
         return any(t.covers(on) for t in self.terms)
 
-    def office_on(self, on: date | None) -> str | None:
-        """The office held on ``on`` (the latest one when undated), or None."""
-        terms = [t for t in self.terms if on is None or t.covers(on)]
-        return terms[-1].office if terms else None
-
 
 @dataclass(frozen=True)
 class CountryRecord:
@@ -184,10 +179,6 @@ class CountryTable:
                 out.append(country)
         return out[:limit]
 
-    def leaders_of(self, code: str, on: date | None = None) -> list[Leader]:
-        """The leaders of a state in office on ``on`` (all of them when undated)."""
-        return [p for p in self.leaders if p.code == code and p.in_office(on)]
-
     def surface_forms(self) -> list[SurfaceForm]:
         """Every string the extractor should look for, with what it stands for."""
         forms: list[SurfaceForm] = []
@@ -197,7 +188,7 @@ class CountryTable:
                 (FormKind.NAME, (r.country.name,)),
                 (FormKind.ALIAS, r.aliases),
                 (FormKind.ABBREVIATION, r.abbreviations),
-                (FormKind.DEMONYM, r.demonyms),
+                (FormKind.DEMONYM, (*r.demonyms, *_plurals(r.demonyms))),
                 (FormKind.PREFIX, r.prefixes),
                 (FormKind.CAPITAL, r.capitals),
                 (FormKind.SEAT, r.seats),
@@ -377,3 +368,8 @@ def _leaders(
             problems.append(Problem(file, f"{where}.terms", "must list at least one term"))
         out.append(Leader(str(code), name, tuple(forms), tuple(terms)))
     return out
+
+
+def _plurals(demonyms: Iterable[str]) -> list[str]:
+    """ "Kenyans", "Thais", "Israelis": the people of a state, standing for it as a subject."""
+    return [d + "s" for d in demonyms if d[-1:] in ("n", "i") and " " not in d]
