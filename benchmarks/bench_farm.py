@@ -1,6 +1,7 @@
 """Polling a farm of feeds: our watcher against the ``reader`` library, in the same run.
 
     python benchmarks/bench_farm.py [--feeds 1000 5000] [--hosts 32] [--reader-workers 8]
+                                    [--at-once 16] [--processes 1]
 
 Needs ``reader`` in the environment (``pip install reader sgmllib3k``); it is not a
 dependency of the project, only its peer here.
@@ -153,9 +154,12 @@ def usage() -> dict[str, float]:
     }
 
 
-async def poll_ours(urls: list[str], store_path: str, at_once: int) -> dict[str, float]:
+async def poll_ours(
+    urls: list[str], store_path: str, at_once: int, processes: int
+) -> dict[str, float]:
     from watchers.extraction import default_extractor
     from watchers.fetch import FetchLimits, make_client
+    from watchers.reading import InProcesses, InThreads
     from watchers.store import Store
     from watchers.watcher import FeedSpec, Watcher
 
@@ -167,6 +171,7 @@ async def poll_ours(urls: list[str], store_path: str, at_once: int) -> dict[str,
     limits = FetchLimits(polls_at_once=at_once)
     store = Store.open(store_path)
     extractor = default_extractor()
+    work = InProcesses(extractor, processes) if processes else InThreads(extractor)
     failed = 0
     async with make_client(limits) as client:
         watcher = Watcher(
@@ -176,11 +181,13 @@ async def poll_ours(urls: list[str], store_path: str, at_once: int) -> dict[str,
             clock=Clock(),
             is_watched=lambda key: True,
             limits=limits,
+            work=work,
         )
         before, started = usage(), time.perf_counter()
         async for result in watcher.poll_each(feeds):
             failed += result.error is not None
         elapsed = time.perf_counter() - started
+    work.close()  # its processes' CPU and memory are counted once they have ended
     after = usage()
     entries = store.connection.execute("SELECT COUNT(*) FROM seen_entries").fetchone()[0]
     store.close()
@@ -222,7 +229,7 @@ def poll_reader(urls: list[str], store_path: str, workers: int) -> dict[str, flo
 def run_poller(args: argparse.Namespace) -> None:
     urls = [feed_url(args.hosts, args.port, n) for n in range(args.count)]
     if args.poller == "ours":
-        result = asyncio.run(poll_ours(urls, args.store, args.at_once))
+        result = asyncio.run(poll_ours(urls, args.store, args.at_once, args.processes))
     else:
         result = poll_reader(urls, args.store, args.reader_workers)
     print(json.dumps(result))
@@ -235,7 +242,7 @@ def poller(kind: str, count: int, port: int, store: Path, args: argparse.Namespa
     command = [
         sys.executable, __file__, "--poller", kind, "--count", str(count), "--port", str(port),
         "--store", str(store), "--hosts", str(args.hosts), "--at-once", str(args.at_once),
-        "--reader-workers", str(args.reader_workers),
+        "--reader-workers", str(args.reader_workers), "--processes", str(args.processes),
     ]  # fmt: skip
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
@@ -272,7 +279,8 @@ def compare(args: argparse.Namespace) -> None:
             port = int(ready.readline())
         print(
             f"farm: {args.hosts} loopback addresses, port {port}; ours: {args.at_once} polls at "
-            f"once; reader {_reader_version()}: update_feeds(workers={args.reader_workers})"
+            f"once, {args.processes} reading processes; "
+            f"reader {_reader_version()}: update_feeds(workers={args.reader_workers})"
         )
         for count in args.feeds:
             with tempfile.TemporaryDirectory() as scratch:
@@ -312,6 +320,9 @@ def main() -> None:
     parser.add_argument("--hosts", type=int, default=32)
     parser.add_argument("--at-once", type=int, default=16)
     parser.add_argument("--reader-workers", type=int, default=8)
+    parser.add_argument(
+        "--processes", type=int, default=1, help="our reading processes (0: threads)"
+    )
     # internal: the farm and the pollers
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--ready", type=int, help=argparse.SUPPRESS)

@@ -260,7 +260,9 @@ async def test_a_feed_on_this_machine_leads_only_to_its_own_host(
 ) -> None:
     # An aggregator on this machine may link to its own pages, not to another local name
     # nor to a cloud's metadata service.
-    httpserver.expect_request("/article").respond_with_data(MARKED_ARTICLE, content_type="text/html")
+    httpserver.expect_request("/article").respond_with_data(
+        MARKED_ARTICLE, content_type="text/html"
+    )
     here = f"http://127.0.0.1:{httpserver.port}"
     spec = FeedSpec("Aggregator", f"{here}/rss", baseline=False, fulltext=True)
     links = (

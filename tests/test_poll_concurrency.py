@@ -7,22 +7,26 @@ host names (127.0.0.1 and localhost), so that the per-host limit can be seen at 
 from __future__ import annotations
 
 import asyncio
+import os
 from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import pytest
 from aiohttp import web
 
 from bot.config import load_config
-from tests.fakes import FakeCountries
+from tests.fakes import FakeClock, FakeCountries, MarkerExtractor
 from tests.feeds import rss
 from tests.test_watcher import make_watcher
 from watchers.errors import ConfigError
 from watchers.fetch import FetchLimits, make_client
+from watchers.model import Extraction
+from watchers.reading import InProcesses, InThreads
 from watchers.store import Store
-from watchers.watcher import FeedSpec
+from watchers.watcher import FeedSpec, Ingester
 
 
 @dataclass
@@ -59,7 +63,8 @@ class FeedFarm:
         headers = {"ETag": etag} if self.with_etags else {}
         if self.with_etags and request.headers.get("If-None-Match") == etag:
             return web.Response(status=304, headers=headers)
-        body = rss((f"{number}-{self.version}", "News", f"item {number} version {self.version}"))
+        text = f"item {number} version {self.version} [IND-RUS: strategic partnership]"
+        body = rss((f"{number}-{self.version}", "News", text))
         return web.Response(body=body, content_type="application/rss+xml", headers=headers)
 
     def feeds(self, count: int) -> list[FeedSpec]:
@@ -219,3 +224,59 @@ async def test_a_hosts_feeds_share_its_kept_alive_connections(
     (errors,) = await poll_all(tmp_path, farm_limits(at_once=16, per_host=3), farm.feeds(200))
     assert errors == [None] * 200
     assert len(farm.connections) <= 6  # three per host name, each reused for its feeds
+
+
+class DyingExtractor(MarkerExtractor):
+    """Kills the process it runs in on a text saying DIE, as an out-of-memory kill would."""
+
+    def extract(self, text: str, *, on: date | None = None) -> list[Extraction]:
+        if "DIE" in text:
+            os._exit(1)
+        return super().extract(text, on=on)
+
+
+async def test_documents_read_in_worker_processes_give_the_same_changes(
+    farm: FeedFarm, tmp_path: Path
+) -> None:
+    feeds = farm.feeds(40)
+    found = []
+    for name, work in (
+        ("threads", InThreads(MarkerExtractor())),
+        ("processes", InProcesses(MarkerExtractor(), 1)),
+    ):
+        store = Store.open(tmp_path / f"{name}.sqlite3")
+        try:
+            async with make_client(farm_limits(8, 4)) as client:
+                watcher = make_watcher(store, client)
+                watcher.work = work
+                results = await watcher.poll_all(feeds)
+        finally:
+            work.close()
+            store.close()
+        found.append([(r.feed, r.error, r.new_entries, r.mentions) for r in results])
+    assert found[0] == found[1]
+    assert sum(mentions for *_, mentions in found[1]) == 40
+
+
+async def test_a_reading_process_that_dies_costs_only_its_document(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "store.sqlite3")
+    work = InProcesses(DyingExtractor(), 1)
+    try:
+        ingester = Ingester(
+            store=store,
+            extractor=MarkerExtractor(),
+            clock=FakeClock(),
+            is_watched={"IND-RUS"}.__contains__,
+            work=work,
+        )
+        killer = await ingester.ingest(FeedSpec("killer", "http://a.example/"), KILLER, {})
+        after = await ingester.ingest(FeedSpec("next", "http://b.example/"), SAFE, {})
+    finally:
+        work.close()
+        store.close()
+    assert killer.error == "the process reading this document died"
+    assert (after.error, after.new_entries, after.mentions) == (None, 1, 1)
+
+
+KILLER = rss(("1", "t", "DIE [IND-RUS: strategic partnership]"))
+SAFE = rss(("1", "t", "[IND-RUS: strategic partnership]"))

@@ -32,7 +32,8 @@ USER_AGENT = "partnership-watch/0.1 (+https://github.com/partnership-watch)"
 
 @dataclass(frozen=True)
 class FetchLimits:
-    """How long and how much one fetch may take, and how many run at once."""
+    """How long and how much one fetch may take, how many run at once, and where documents
+    are read."""
 
     connect_timeout: float = 10.0
     read_timeout: float = 20.0
@@ -43,6 +44,8 @@ class FetchLimits:
     """Feeds fetched and read at once (also the HTTP client's connection limit)."""
     polls_per_host: int = 4
     """Feeds of one host fetched at once, so that one site is not hammered."""
+    reading_processes: int = 0
+    """Worker processes parsing and extracting fetched documents (0: threads of this one)."""
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ from watchers.errors import FeedError, StoreError
 from watchers.fetch import FetchLimits, Validators, fetch
 from watchers.fulltext import FullText
 from watchers.model import Change, Entry, Extraction, Mention
-from watchers.parse import parse_feed
-from watchers.ports import Clock, Extractor
+from watchers.ports import Clock, DocumentWork, Extractor
+from watchers.reading import InThreads
 from watchers.store import Store
 from watchers.tiers import Lexicon
 
@@ -79,6 +79,7 @@ class Ingester:
         rules: Rules = DEFAULT_RULES,
         lexicon: Lexicon | None = None,
         fulltext: FullText | None = None,
+        work: DocumentWork | None = None,
     ) -> None:
         self.store = store
         self.extractor = extractor
@@ -87,6 +88,8 @@ class Ingester:
         self.rules = rules
         self.lexicon = lexicon
         self.fulltext = fulltext
+        self.work = work or InThreads(extractor)
+        """Where parsing and extraction run: the loop's threads unless told otherwise."""
 
     async def ingest(
         self,
@@ -103,10 +106,10 @@ class Ingester:
         """
         now = self.clock.now()
         try:
-            # Parsing and extraction take seconds of CPU on a large document: they run in a
-            # worker thread, so that chat connections (Slack's 3-second acks, Discord's
-            # heartbeats) are served meanwhile. The store stays on this thread.
-            parsed = await asyncio.to_thread(parse_feed, feed.name, body, headers)
+            # Parsing and extraction take seconds of CPU on a large document: they run off
+            # the event loop (self.work), so that chat connections (Slack's 3-second acks,
+            # Discord's heartbeats) are served meanwhile. The store stays on this thread.
+            parsed = await self.work.parse(feed.name, body, headers)
         except FeedError as e:
             return self._failed(feed.name, now, e.message)
         entries = [_trusted_time(e, now) for e in parsed]
@@ -118,7 +121,7 @@ class Ingester:
             fresh.sort(key=lambda e: (e.published is None, e.published or now))
             if feed.fulltext and self.fulltext is not None:
                 fresh = await self._with_full_text(fresh, feed.url)
-            found = await asyncio.to_thread(self._extract, fresh, feed) if fresh else []
+            found = await self.work.extract(feed.name, fresh) if fresh else []
             # No await from here on: the transaction holds no other feed's writes, and what
             # was unseen is asked again, in case another poll of this feed took it meanwhile.
             with self.store.transaction():
@@ -138,6 +141,8 @@ class Ingester:
                 self.store.record_poll(feed.name, now, validators, None)
         except StoreError as e:
             return self._failed(feed.name, now, str(e))
+        except FeedError as e:  # the reading process died: nothing is kept, read it next time
+            return self._failed(feed.name, now, e.message)
         # New changes and updates of reported ones (revision > 0), in the order decided.
         changes = tuple(c for d in decisions for c in (d.change, d.update) if c is not None)
         return PollResult(
@@ -168,20 +173,6 @@ class Ingester:
                 return await fulltext.enrich(entry, feed_url)
 
         return list(await asyncio.gather(*(one(e) for e in entries)))
-
-    def _extract(self, entries: list[Entry], feed: FeedSpec) -> list[list[Extraction]]:
-        """What each entry says; run in a worker thread, so it touches neither store nor clock."""
-        found = []
-        for entry in entries:
-            on = entry.published.date() if entry.published else None
-            try:
-                found.append(self.extractor.extract(entry.text(), on=on))
-            except Exception:  # hostile text must not cost the feed its other entries
-                log.exception(
-                    "feed %r: entry %r could not be read; skipped", feed.name, entry.entry_id
-                )
-                found.append([])
-        return found
 
     def _mentions(
         self, entry: Entry, extractions: list[Extraction], feed: FeedSpec
@@ -247,6 +238,7 @@ class Watcher(Ingester):
         rules: Rules = DEFAULT_RULES,
         lexicon: Lexicon | None = None,
         fulltext: FullText | None = None,
+        work: DocumentWork | None = None,
     ) -> None:
         super().__init__(
             store=store,
@@ -256,6 +248,7 @@ class Watcher(Ingester):
             rules=rules,
             lexicon=lexicon,
             fulltext=fulltext,
+            work=work,
         )
         self.client = client
         self.limits = limits or FetchLimits()
