@@ -23,14 +23,14 @@ from bot.chat.store import ChatStore, config_subscriptions
 from bot.chat.wiring import Chat, open_chat
 from bot.config import Config, load_config
 from bot.metrics import Metrics, MetricsServer
-from bot.platforms.console.notifier import ConsoleNotifier
+from bot.platforms.console.printer import ConsolePrinter
 from watchers.countries import CountryTable, default_countries
 from watchers.errors import ConfigError
 from watchers.fetch import make_client
 from watchers.fulltext import CountryNamer, FullText, trafilatura_reader
 from watchers.ports import Clock, Extractor
+from watchers.reading import InProcesses, InThreads
 from watchers.store import Store
-from watchers.tiers import load_lexicon
 from watchers.watcher import FeedSpec, PollResult, Watcher
 
 log = logging.getLogger(__name__)
@@ -127,7 +127,7 @@ class App:
 
     config: Config
     watcher: Watcher
-    console: ConsoleNotifier | None
+    console: ConsolePrinter | None
     watchlist: Watchlist
     countries: CountryTable
     chat: Chat | None = None
@@ -136,9 +136,12 @@ class App:
 
     async def poll_once(self, feeds: Sequence[FeedSpec] | None = None) -> list[PollResult]:
         """Poll every feed (or the given ones) once and deliver the changes."""
-        wanted = feeds if feeds is not None else self.config.feeds
-        results = list(await asyncio.gather(*(self._poll_timed(f) for f in wanted)))
-        for result in results:
+        results = []
+        # each feed is reported (and its changes delivered) as soon as it is done
+        async for result in self.watcher.poll_each(
+            feeds if feeds is not None else self.config.feeds
+        ):
+            results.append(result)
             await self._report(result)
         if self.chat is not None:
             try:
@@ -150,12 +153,6 @@ class App:
                 log.exception("routing the new changes failed; they stay owed")
         await self.send_waiting()
         return results
-
-    async def _poll_timed(self, feed: FeedSpec) -> PollResult:
-        started = time.monotonic()
-        result = await self.watcher.poll(feed)
-        self.metrics.observe_poll(result, time.monotonic() - started)
-        return result
 
     async def send_owed(self) -> None:
         """What earlier runs left owed goes out first, in order per channel."""
@@ -191,7 +188,6 @@ class App:
         """
         try:
             new = load_config(self.config.path, self.countries)
-            lexicon = load_lexicon(new.lexicon_path)
         except ConfigError as e:
             lines = "\n".join(f"  {p}" for p in e.problems)
             log.error("config edit refused, still running on the previous one:\n%s", lines)
@@ -213,10 +209,10 @@ class App:
         self.watchlist.keys = new.watched_keys()
         self.watcher.limits = new.fetch
         self.watcher.rules = new.alerts
-        self.watcher.lexicon = lexicon
+        self.watcher.lexicon = new.lexicon
         if self.chat is not None:
             specs = config_subscriptions(new.subscriptions)
-            self.chat.subscriptions.load_config(specs, now=self.watcher.clock.now())
+            self.chat.store.load_config(specs, now=self.watcher.clock.now())
         log.info(
             "config reloaded: %d feeds, %d pairs, %d subscriptions",
             len(new.feeds),
@@ -313,11 +309,24 @@ class App:
         return server
 
 
+def _time_polls(watcher: Watcher, metrics: Metrics) -> None:
+    """Each poll of a feed counted and timed in the metrics."""
+    poll = watcher.poll
+
+    async def timed(feed: FeedSpec) -> PollResult:
+        started = time.monotonic()
+        result = await poll(feed)
+        metrics.observe_poll(result, time.monotonic() - started)
+        return result
+
+    watcher.poll = timed  # type: ignore[method-assign]
+
+
 def _measure_chat(metrics: Metrics, chat: Chat, clock: Clock) -> None:
     """Delivery attempts, the outbox and the platforms, in the metrics."""
     chat.router.observe = metrics.observe_delivery
     metrics.watch_outbox(
-        chat.subscriptions.owed,
+        chat.store.owed,
         lambda: {k: not isinstance(n, NotStarted) for k, n in chat.router.notifiers.items()},
         clock.now,
     )
@@ -388,16 +397,17 @@ async def open_app(
     config: Config,
     *,
     extractor: Extractor,
-    console: ConsoleNotifier | None,
+    console: ConsolePrinter | None,
     chat: ChatMode = ChatMode.OFF,
     clock: Clock | None = None,
     countries: CountryTable | None = None,
 ) -> AsyncIterator[App]:
     """Open the store, HTTP client and chat platforms for a config; close them on exit."""
-    lexicon = load_lexicon(config.lexicon_path)  # a broken lexicon stops the start, clearly
     countries = countries or default_countries()
     clock = clock or SystemClock()
     store = Store.open(config.store_path)
+    processes = config.fetch.reading_processes
+    work = InProcesses(extractor, processes) if processes else InThreads(extractor)
     try:
         async with make_client(config.fetch) as client, AsyncExitStack() as stack:
             opened = None
@@ -407,7 +417,7 @@ async def open_app(
                         config, store, countries, clock, serve_commands=chat is ChatMode.SERVE
                     )
                 )
-            watchlist = Watchlist(config.watched_keys(), opened.subscriptions if opened else None)
+            watchlist = Watchlist(config.watched_keys(), opened.store if opened else None)
             watcher = Watcher(
                 store=store,
                 extractor=extractor,
@@ -416,14 +426,17 @@ async def open_app(
                 is_watched=watchlist,
                 limits=config.fetch,
                 rules=config.alerts,
-                lexicon=lexicon,
+                lexicon=config.lexicon,
                 fulltext=_full_text(config, client, countries),
+                work=work,
             )
             app = App(config, watcher, console, watchlist, countries, opened)
+            _time_polls(watcher, app.metrics)
             if opened is not None:
                 _measure_chat(app.metrics, opened, clock)
             yield app
     finally:
+        work.close()
         store.close()
 
 

@@ -27,6 +27,7 @@ from discord.gateway import DiscordWebSocket
 from bot.chat.commands import CommandDeps
 from bot.chat.decide import QuietHours, Schedule
 from bot.chat.store import ChatStore, ConfigSubscription
+from bot.cli import main
 from bot.platforms.discord.client import DiscordBot, sync_commands, sync_from_cli, token_from_env
 from bot.platforms.discord.commands import manage_requirement, split_message
 from tests.fake_discord import APPLICATION_ID, FakeDiscord, user_payload
@@ -102,6 +103,7 @@ def interaction_payload(
     permissions: int,
     roles: list[str],
     kind: int,
+    app_permissions: int = VIEW_AND_SEND,
 ) -> dict[str, Any]:
     interaction_id = str(next(_ids))
     return {
@@ -132,7 +134,7 @@ def interaction_payload(
             "flags": 0,
             "permissions": str(permissions),
         },
-        "app_permissions": str(VIEW_AND_SEND),
+        "app_permissions": str(app_permissions),
         "locale": "en-US",
         "guild_locale": "en-US",
         "attachment_size_limit": 8 * 1024 * 1024,
@@ -156,10 +158,16 @@ async def run(
     permissions: int = VIEW_AND_SEND,
     roles: list[str] | None = None,
     kind: int = 2,
+    app_permissions: int = VIEW_AND_SEND,
 ) -> dict[str, Any]:
     """Deliver one interaction as the gateway would and return the callback body."""
     payload = interaction_payload(
-        sub, list(options), permissions=permissions, roles=roles or [], kind=kind
+        sub,
+        list(options),
+        permissions=permissions,
+        roles=roles or [],
+        kind=kind,
+        app_permissions=app_permissions,
     )
     bot.client._connection.parse_interaction_create(payload)  # type: ignore[arg-type]
     path = rf"/interactions/{payload['id']}/{payload['token']}/callback"
@@ -463,6 +471,8 @@ async def test_sync_to_a_guild_registers_the_group(
         "why",
         "digest",
         "quiet",
+        "notify",
+        "test",
         "help",
     }
     add_first = subcommands["add"]["options"][0]
@@ -588,3 +598,63 @@ async def test_the_cli_registers_the_commands(discord_api: FakeDiscord, tmp_path
         len(discord_api.sent("PUT", rf"/applications/{APPLICATION_ID}/guilds/{GUILD}/commands"))
         == 1
     )
+
+
+# ---- /watch test
+
+EMBED_LINKS = 1 << 14
+
+
+async def test_watch_test_names_the_permissions_the_bot_lacks(
+    bot: DiscordBot, discord_api: FakeDiscord
+) -> None:
+    body = await run(bot, discord_api, "test", permissions=MANAGE_CHANNELS)
+    assert body["data"]["flags"] & EPHEMERAL
+    assert body["data"]["content"].startswith(
+        "Alerts cannot be posted here: the bot lacks Embed Links in this channel."
+    )
+    assert "embeds" not in body["data"] or not body["data"]["embeds"]
+
+
+async def test_watch_test_posts_a_sample_alert_when_the_bot_may_post(
+    bot: DiscordBot, discord_api: FakeDiscord
+) -> None:
+    body = await run(
+        bot,
+        discord_api,
+        "test",
+        permissions=MANAGE_CHANNELS,
+        app_permissions=VIEW_AND_SEND | EMBED_LINKS,
+    )
+    data = body["data"]
+    assert not data.get("flags", 0) & EPHEMERAL
+    assert data["content"].startswith("Sample alert (/watch test): India–Russia")
+    (embed,) = data["embeds"]
+    assert embed["title"] == "India–Russia: rewording"
+    assert "This is a sample alert" in embed["description"]
+    assert data["allowed_mentions"] == {"parse": []}
+
+
+async def test_watch_test_is_for_those_who_manage_the_channel(
+    bot: DiscordBot, discord_api: FakeDiscord
+) -> None:
+    body = await run(bot, discord_api, "test", app_permissions=VIEW_AND_SEND | EMBED_LINKS)
+    assert body["data"]["flags"] & EPHEMERAL
+    assert body["data"]["content"].startswith("Posting a sample alert here needs")
+
+
+async def test_a_refused_token_exits_2_under_discord_sync_as_under_run_and_poll(
+    discord_api: FakeDiscord,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    config = tmp_path / "watchlist.toml"
+    config.write_text(f'[discord]\napi_base = "{discord_api.api_base}"\n', encoding="utf-8")
+    monkeypatch.setenv("DISCORD_TOKEN", "wrong-secret")
+    argv = ["--config", str(config), "discord", "sync"]
+    # in a thread: the fake answers from this test's event loop
+    assert await asyncio.to_thread(main, argv) == 2
+    err = capsys.readouterr().err
+    assert "environment: DISCORD_TOKEN: Discord refused this token" in err
+    assert "wrong-secret" not in err

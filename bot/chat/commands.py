@@ -1,6 +1,6 @@
 """The ``/watch`` commands, shared by Discord and Slack.
 
-Each command is a plain function of a :class:`Context` (the stores, the country table,
+Each command is a plain function of a :class:`CommandContext` (the stores, the country table,
 the clock, the channel and who is asking) and its arguments as typed by the user; it
 returns a :class:`Reply`. The platform layers only parse, work out whether the caller may
 change the channel's subscriptions, call these functions and send the reply. What they
@@ -24,7 +24,9 @@ from functools import cache
 from typing import Protocol
 
 from bot import durations
+from bot.chat import pings as ping_rules
 from bot.chat.decide import QuietHours, parse_clock
+from bot.chat.pings import PingStore
 from bot.chat.store import ChatStore, Origin, Subscription
 from watchers.model import Change, Level, Pair
 from watchers.ports import Clock, CountryLookup
@@ -63,6 +65,9 @@ HELP = """/watch follows how governments describe their ties, pair by pair, in t
 /watch digest off: each alert as it happens
 /watch quiet HH:MM-HH:MM [time zone]: alerts in those hours wait, and come as a digest when they end
 /watch quiet off: no quiet hours
+/watch notify <@role or @user> <kinds>: ping them for these kinds (e.g. downgrade upgrade)
+/watch notify off, or /watch notify <@role or @user> off: stop pinging (off by default)
+/watch test: post a sample alert here, to check that alerts can be posted
 Time zones are IANA names such as Europe/Paris or Asia/Kolkata; UTC when left out.
 Reading needs no permission; changing this channel's pairs or hours does.
 Pairs set in the config file are changed there."""
@@ -102,11 +107,29 @@ class HistoryReader(Protocol):
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file sent with a reply: the history chart as a PNG."""
+
+    filename: str
+    data: bytes
+    description: str
+
+
+class Charts(Protocol):
+    """Draws a pair's timeline for ``/watch history`` (see ``bot.chat.charts``)."""
+
+    def chart(self, pair: Pair) -> Attachment | None:
+        """The pair's chart, or None when there is nothing to draw or no way to draw it."""
+        ...
+
+
+@dataclass(frozen=True)
 class Reply:
-    """What the bot answers: the text, and whether only the caller sees it."""
+    """What the bot answers: the text, whether only the caller sees it, and a file if any."""
 
     text: str
     ephemeral: bool
+    attachment: Attachment | None = None
 
 
 @dataclass(frozen=True)
@@ -120,7 +143,7 @@ class Caller:
 
 
 @dataclass(frozen=True)
-class Context:
+class CommandContext:
     """Everything a command needs: stores, countries, clock, where and by whom."""
 
     store: ChatStore
@@ -130,6 +153,10 @@ class Context:
     platform: str
     channel: str
     caller: Caller
+    charts: Charts | None = None
+    """Draws the chart sent with ``/watch history``; without it the history is text only."""
+    pings: PingStore | None = None
+    """Who the channel's alerts ping (``/watch notify``); None where pings are not offered."""
 
 
 @dataclass(frozen=True)
@@ -140,11 +167,23 @@ class CommandDeps:
     countries: CountryLookup
     history: HistoryReader
     clock: Clock
+    charts: Charts | None = None
+    """Draws the chart sent with ``/watch history`` (the ``[charts]`` extra)."""
+    pings: PingStore | None = None
+    """Who the channels' alerts ping (``/watch notify``)."""
 
-    def context(self, platform: str, channel: str, caller: Caller) -> Context:
+    def context(self, platform: str, channel: str, caller: Caller) -> CommandContext:
         """The context of one command run in ``channel`` by ``caller``."""
-        return Context(
-            self.store, self.countries, self.history, self.clock, platform, channel, caller
+        return CommandContext(
+            self.store,
+            self.countries,
+            self.history,
+            self.clock,
+            platform,
+            channel,
+            caller,
+            charts=self.charts,
+            pings=self.pings,
         )
 
 
@@ -179,11 +218,11 @@ def _quoted(descriptor: str | None) -> str:
     return f"“{descriptor}”" if descriptor else "no descriptor seen yet"
 
 
-def _refusal(ctx: Context) -> Reply:
+def _refusal(ctx: CommandContext) -> Reply:
     return private(f"Changing this channel's pairs or hours needs {ctx.caller.needs}.")
 
 
-def _unknown(ctx: Context, raw: str) -> Reply:
+def _unknown(ctx: CommandContext, raw: str) -> Reply:
     suggestions = ctx.countries.suggest(raw, limit=5)
     name = shown(raw) or "that"
     if suggestions:
@@ -195,7 +234,7 @@ def _unknown(ctx: Context, raw: str) -> Reply:
     )
 
 
-def resolve_pair(ctx: Context, a: str, b: str) -> Pair | Reply:
+def resolve_pair(ctx: CommandContext, a: str, b: str) -> Pair | Reply:
     """The pair two typed names stand for, or the reply that explains why there is none."""
     first = ctx.countries.lookup(a.strip())
     if first is None:
@@ -208,7 +247,7 @@ def resolve_pair(ctx: Context, a: str, b: str) -> Pair | Reply:
     return Pair.of(first, second)
 
 
-def _pair_to_change(ctx: Context, a: str, b: str) -> Pair | Reply:
+def _pair_to_change(ctx: CommandContext, a: str, b: str) -> Pair | Reply:
     """The pair whose subscription the caller changes, or the reply refusing them or the names."""
     if not ctx.caller.can_manage:
         return _refusal(ctx)
@@ -225,8 +264,8 @@ def pair_label(countries: CountryLookup, pair_key: str) -> str:
     return "–".join(names)
 
 
-def parse_duration(text: str) -> timedelta | None:
-    """``30m``, ``2h``, ``3d``, ``1w`` or combinations like ``1d12h``; None if not one."""
+def mute_length(text: str) -> timedelta | None:
+    """How long ``/watch mute`` lasts: ``30m``, ``2h``, ``1d12h``; None if not a duration."""
     try:
         seconds = durations.parse_duration(text)
     except ValueError:
@@ -278,7 +317,7 @@ def parse_level(text: str) -> Level | None:
     return _LEVEL_WORDS.get(text.strip().lower())
 
 
-def _describe(sub: Subscription, ctx: Context, now: datetime) -> str:
+def _describe(sub: Subscription, ctx: CommandContext, now: datetime) -> str:
     parts = [
         f"{pair_label(ctx.countries, sub.pair_key)}: {_quoted(ctx.history.current(sub.pair_key))}",
         f"level {sub.min_level.value}",
@@ -292,7 +331,7 @@ def _describe(sub: Subscription, ctx: Context, now: datetime) -> str:
     return "• " + " · ".join(parts)
 
 
-def add(ctx: Context, a: str, b: str) -> Reply:
+def add(ctx: CommandContext, a: str, b: str) -> Reply:
     """Subscribe the channel to a pair."""
     pair = _pair_to_change(ctx, a, b)
     if isinstance(pair, Reply):
@@ -325,7 +364,7 @@ def add(ctx: Context, a: str, b: str) -> Reply:
     )
 
 
-def remove(ctx: Context, a: str, b: str) -> Reply:
+def remove(ctx: CommandContext, a: str, b: str) -> Reply:
     """Unsubscribe the channel from a pair made in chat."""
     pair = _pair_to_change(ctx, a, b)
     if isinstance(pair, Reply):
@@ -342,7 +381,7 @@ def remove(ctx: Context, a: str, b: str) -> Reply:
     return _public(f"This channel no longer watches {pair.label}.")
 
 
-def list_pairs(ctx: Context) -> Reply:
+def list_pairs(ctx: CommandContext) -> Reply:
     """The channel's pairs with their level, mute, pause, origin and current wording."""
     subs = ctx.store.for_channel(ctx.platform, ctx.channel)
     if not subs:
@@ -357,8 +396,8 @@ def list_pairs(ctx: Context) -> Reply:
     return private("\n".join(lines))
 
 
-def history(ctx: Context, a: str, b: str) -> Reply:
-    """The pair's current wording and recent changes."""
+def history(ctx: CommandContext, a: str, b: str) -> Reply:
+    """The pair's current wording and recent changes, with its timeline chart when drawn."""
     pair = resolve_pair(ctx, a, b)
     if isinstance(pair, Reply):
         return pair
@@ -377,10 +416,11 @@ def history(ctx: Context, a: str, b: str) -> Reply:
                 f"• {change.detected_at:%Y-%m-%d} {change.kind}: "
                 f"{before}“{change.after}”, level {change.level}{where}"
             )
-    return private("\n".join(lines))
+    chart = ctx.charts.chart(pair) if ctx.charts is not None else None
+    return Reply("\n".join(lines), ephemeral=True, attachment=chart)
 
 
-def mute(ctx: Context, a: str, b: str, duration: str) -> Reply:
+def mute(ctx: CommandContext, a: str, b: str, duration: str) -> Reply:
     """Silence a pair in this channel for a while, or lift the mute with ``off``."""
     pair = _pair_to_change(ctx, a, b)
     if isinstance(pair, Reply):
@@ -391,7 +431,7 @@ def mute(ctx: Context, a: str, b: str, duration: str) -> Reply:
     if duration.strip().lower() in OFF_WORDS:
         ctx.store.mute(ctx.platform, ctx.channel, pair.key, None)
         return _public(f"{pair.label} is no longer muted in this channel.")
-    length = parse_duration(duration)
+    length = mute_length(duration)
     if length is None:
         return private(
             f"“{shown(duration)}” is not a duration. Use minutes, hours, days or weeks: "
@@ -403,7 +443,7 @@ def mute(ctx: Context, a: str, b: str, duration: str) -> Reply:
     return _public(f"{pair.label} is muted in this channel until {_when(until)}.")
 
 
-def level(ctx: Context, a: str, b: str, value: str) -> Reply:
+def level(ctx: CommandContext, a: str, b: str, value: str) -> Reply:
     """Set how corroborated a change must be before it alerts this channel."""
     pair = _pair_to_change(ctx, a, b)
     if isinstance(pair, Reply):
@@ -427,7 +467,7 @@ def level(ctx: Context, a: str, b: str, value: str) -> Reply:
     )
 
 
-def why(ctx: Context, a: str, b: str) -> Reply:
+def why(ctx: CommandContext, a: str, b: str) -> Reply:
     """The last decision taken for this pair and channel, and the reason."""
     pair = resolve_pair(ctx, a, b)
     if isinstance(pair, Reply):
@@ -448,7 +488,7 @@ def why(ctx: Context, a: str, b: str) -> Reply:
     return private("\n".join(lines))
 
 
-def _hours(ctx: Context) -> str:
+def _hours(ctx: CommandContext) -> str:
     """The channel's digest and quiet hours in a few words, for ``list``."""
     schedule = ctx.store.schedule(ctx.platform, ctx.channel)
     if ctx.store.digest(ctx.platform, ctx.channel):
@@ -459,7 +499,9 @@ def _hours(ctx: Context) -> str:
     return f"{digest}; {quiet}"
 
 
-def digest(ctx: Context, value: str, at: str | None = None, zone: str | None = None) -> Reply:
+def digest(
+    ctx: CommandContext, value: str, at: str | None = None, zone: str | None = None
+) -> Reply:
     """Switch the channel's daily digest on (at a time of day, in a zone) or off."""
     if not ctx.caller.can_manage:
         return _refusal(ctx)
@@ -491,7 +533,7 @@ def digest(ctx: Context, value: str, at: str | None = None, zone: str | None = N
     )
 
 
-def quiet(ctx: Context, span: str, zone: str | None = None) -> Reply:
+def quiet(ctx: CommandContext, span: str, zone: str | None = None) -> Reply:
     """Set the channel's quiet hours (alerts wait, then come as a digest), or ``off``."""
     if not ctx.caller.can_manage:
         return _refusal(ctx)
@@ -523,6 +565,40 @@ def quiet(ctx: Context, span: str, zone: str | None = None) -> Reply:
     return _public(text)
 
 
+def notify(ctx: CommandContext, words: Sequence[str]) -> Reply:
+    """Ping a role, group or user for some kinds of change in this channel, or stop."""
+    if not ctx.caller.can_manage:
+        return _refusal(ctx)
+    if ctx.pings is None:
+        return private("Pings are not offered here.")
+    if not words:
+        return usage("notify")
+    if len(words) == 1 and words[0].lower() in OFF_WORDS:
+        if not ctx.pings.clear(ctx.platform, ctx.channel):
+            return private("This channel's alerts ping nobody.")
+        return _public("This channel's alerts ping nobody now.")
+    target = ping_rules.parse_target(ctx.platform, words[0])
+    if target is None:
+        what = "a role or a user" if ctx.platform == "discord" else "a user group or a user"
+        return private(f"“{shown(words[0])}” is not {what}: mention one, e.g. @analysts.")
+    who = ping_rules.shown(target, ctx.platform)
+    if len(words) == 2 and words[1].lower() in OFF_WORDS:
+        if ctx.pings.clear(ctx.platform, ctx.channel, target):
+            return _public(f"This channel's alerts no longer ping {who}.")
+        return private(f"This channel's alerts do not ping {who}.")
+    kinds = ping_rules.parse_kinds(words[1:])
+    if not kinds:
+        return private(
+            "Name the kinds of change that should ping: new, upgrade, downgrade, rewording, "
+            "asymmetry, reaffirmed, or all; e.g. /watch notify @analysts downgrade."
+        )
+    ctx.pings.set(
+        ctx.platform, ctx.channel, target, kinds, now=ctx.clock.now(), by=ctx.caller.user_id
+    )
+    named = ", ".join(k.value for k in kinds)
+    return _public(f"Alerts in this channel now ping {who} for: {named}.")
+
+
 def usage(sub: str) -> Reply:
     """How a subcommand is typed, for a line that did not fit it."""
     forms = {
@@ -534,6 +610,7 @@ def usage(sub: str) -> Reply:
         "level": "/watch level <country> <country> <reported|multi-source|official>",
         "digest": "/watch digest on [HH:MM] [time zone], or /watch digest off",
         "quiet": "/watch quiet HH:MM-HH:MM [time zone], or /watch quiet off",
+        "notify": "/watch notify <@role or @user> <kinds>, or /watch notify off",
     }
     return private(f"Usage: {forms[sub]}")
 

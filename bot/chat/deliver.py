@@ -1,11 +1,11 @@
 """Delivering changes to the channels that subscribed, by the channel controls.
 
-The thin I/O around ``bot.chat.decide``: for each change it asks which channels watch the pair,
-decides per channel (pure), posts or updates through the platform's notifier, remembers
-what each channel got (so an update edits the right message and a channel is alerted once
-when a change reaches its level), queues what waits for a digest, and remembers the last
-decision per channel and pair for "why". Its tables live next to the history store's, all
-named ``chat_``.
+The thin I/O around ``bot.chat.decide``: for each change it asks which channels watch the
+pair, decides per channel (pure), posts or updates through the platform's notifier
+(``bot.chat.ports``), and has the chat store (``bot.chat.store``) remember what each channel
+got (so an update edits the right message and a channel is alerted once when a change
+reaches its level), what waits for a digest, and the last decision per channel and pair for
+"why".
 
 The outbox: ``chat_retries`` holds every delivery a channel is owed. The watcher records a
 change (or a later revision of one) as not yet routed in the transaction that finds it;
@@ -18,10 +18,10 @@ died before recording it. Discord's bot mode closes that window with a message `
 and ``enforce_nonce``.
 
 When a platform fails for a passing reason (down, overloaded, unreachable), the alert waits
-and ``Router.retry_waiting`` tries it again on the schedule of ``bot.chat.decide.RETRY_AFTER``:
-oldest first, and in order per channel (a later alert for a channel that has one waiting
-lines up behind it). A retry sends the change as it is then, so an update that came while
-its alert waited is part of the one post.
+and ``Router.retry_waiting`` tries it again on the schedule of
+``bot.chat.decide.RETRY_AFTER``: oldest first, and in order per channel (a later alert for a
+channel that has one waiting lines up behind it). A retry sends the change as it is then,
+so an update that came while its alert waited is part of the one post.
 """
 
 from __future__ import annotations
@@ -29,12 +29,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, MutableMapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 from time import monotonic as time_monotonic
 
-from bot.alert import Alert, alert_from_change
+from bot.alert import Alert, PingTarget, alert_from_change
 from bot.chat.decide import (
     Action,
     Channel,
@@ -50,7 +50,7 @@ from bot.chat.ports import Notifier
 from bot.chat.store import ChatStore, Waiting, atomic
 from bot.render.digest import Digest
 from watchers.errors import DeliveryError
-from watchers.model import Change, Pair
+from watchers.model import Change, ChangeKind, Pair
 from watchers.ports import Clock
 from watchers.store import Store
 
@@ -102,7 +102,7 @@ class Router:
     def __init__(
         self,
         *,
-        routes: ChatStore,
+        chat: ChatStore,
         history: Store,
         channels: Callable[[str], Sequence[Channel]],
         notifiers: MutableMapping[str, Notifier],
@@ -110,8 +110,11 @@ class Router:
         on_gone: Callable[[Channel, str], None] = lambda channel, reason: None,
         pair_of: Callable[[str], Pair | None] | None = None,
         observe: Callable[[str, str, float], None] = lambda platform, outcome, seconds: None,
+        pings: Callable[[str, str, ChangeKind], tuple[PingTarget, ...]] | None = None,
     ) -> None:
-        self.routes = routes
+        self.chat = chat
+        self.pings = pings
+        """Whom a first post pings, by platform, channel and kind (``/watch notify``)."""
         self.history = history
         self.channels = channels
         self.notifiers = notifiers
@@ -141,7 +144,7 @@ class Router:
         before routing them), oldest first; returns how many."""
         count = 0
         async with self._turn:
-            for change_id, pair_key in self.routes.unrouted():
+            for change_id, pair_key in self.chat.unrouted():
                 pair = pair_of(pair_key)
                 change = self.history.change(change_id, pair) if pair else None
                 if change is None:
@@ -149,7 +152,7 @@ class Router:
                     log.warning(
                         "change %s of %s cannot be read back; not routed", change_id, pair_key
                     )
-                    self.routes.let_go_unroutable(change_id)
+                    self.chat.let_go_unroutable(change_id)
                     continue
                 await self._deliver(change, self.clock.now())
                 count += 1
@@ -158,13 +161,13 @@ class Router:
     async def _deliver(self, change: Change, now: datetime) -> list[tuple[Channel, Route]]:
         decided: list[tuple[Channel, Route]] = []
         owing: list[Channel] = []
-        with atomic(self.routes.connection):
+        with atomic(self.chat.connection):
             for channel in self.channels(change.pair.key):
-                channel = self.routes.with_settings(channel)
-                delivered = self.routes.delivered(channel, str(change.change_id))
+                channel = self.chat.with_settings(channel)
+                delivered = self.chat.delivered(channel, str(change.change_id))
                 r = route(change, channel, delivered, now)
                 if r.action is Action.QUEUE:
-                    self.routes.queue(channel, change, now)
+                    self.chat.queue(channel, change, now)
                 elif r.action in (Action.POST, Action.UPDATE):
                     if channel.platform not in self.notifiers:
                         r = Route(
@@ -172,11 +175,11 @@ class Router:
                         )
                     else:
                         owed = Waiting(str(change.change_id), change.pair.key, 0, now, "")
-                        self.routes.wait(channel, owed, now)  # keeps its place if owed already
+                        self.chat.wait(channel, owed, now)  # keeps its place if owed already
                         owing.append(channel)
-                self.routes.record_decision(channel, change, r, now)
+                self.chat.record_decision(channel, change, r, now)
                 decided.append((channel, r))
-            self.routes.mark_routed(change)
+            self.chat.mark_routed(change)
         # Owed and recorded: from here a crash loses nothing, and the sending may begin.
         results: dict[tuple[str, str], Route] = {}
         for channel in owing:
@@ -210,7 +213,7 @@ class Router:
         """
         outcome: Route | None = None
         sent = 0
-        line = self.routes.waiting(platform, name)
+        line = self.chat.waiting(platform, name)
         for w in line:
             if w.next_at > now and not due_or_not:
                 break
@@ -231,7 +234,7 @@ class Router:
                 break  # the rest of the line waits behind it
         if outcome is not None:
             return outcome, sent
-        left = self.routes.waiting(platform, name)
+        left = self.chat.waiting(platform, name)
         mine = [w for w in left if given is not None and w.change_id == given.change_id]
         if mine and left:
             return waiting(left[0].error or "waiting behind earlier alerts", left[0].next_at), sent
@@ -259,6 +262,10 @@ class Router:
             if r.action is Action.UPDATE and delivered and delivered.message_ref:
                 ref = await notifier.update(channel.channel, delivered.message_ref, alert)
             else:
+                # the channel's first sight of this change pings; no later post of it does
+                if self.pings is not None and delivered is None:
+                    targets = self.pings(channel.platform, channel.channel, change.kind)
+                    alert = replace(alert, pings=targets)
                 ref = await notifier.post(channel.channel, alert)
         except DeliveryError as e:
             self.observe(channel.platform, "failed", time_monotonic() - started)
@@ -271,9 +278,9 @@ class Router:
             error = DeliveryError(channel.channel, f"unexpected error: {type(e).__name__}")
             return self._failed(channel, change, error, now, before), False
         answered = time_monotonic()
-        with atomic(self.routes.connection):
-            self.routes.record_delivery(channel, change, ref, now)
-            self.routes.done_waiting(channel.platform, channel.channel, before.change_id)
+        with atomic(self.chat.connection):
+            self.chat.record_delivery(channel, change, ref, now)
+            self.chat.done_waiting(channel.platform, channel.channel, before.change_id)
         recorded = time_monotonic()
         # From the platform's answer to our commit: a death in between sends it again.
         log.debug(
@@ -297,13 +304,13 @@ class Router:
         """Pause a channel that is gone; otherwise the alert waits, or is given up at last."""
         change_id = str(change.change_id)
         if e.permanent:
-            self.routes.done_waiting(channel.platform, channel.channel, change_id)
+            self.chat.done_waiting(channel.platform, channel.channel, change_id)
             self.on_gone(channel, str(e))
             return Route(Action.DROP, "not delivered", str(e))
         failures = before.failures + 1
         next_at = next_try(failures, now)
         if next_at is None:
-            self.routes.done_waiting(channel.platform, channel.channel, change_id)
+            self.chat.done_waiting(channel.platform, channel.channel, change_id)
             log.warning(
                 "%s channel %s: gave up on the %s alert (change %s, “%s”) after %d tries: %s",
                 channel.platform,
@@ -328,7 +335,7 @@ class Router:
             next_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
         )
         waits = Waiting(change_id, change.pair.key, failures, next_at, e.message)
-        self.routes.failed_again(channel.platform, channel.channel, waits)
+        self.chat.failed_again(channel.platform, channel.channel, waits)
         return waiting(e.message, next_at)
 
     async def retry_waiting(
@@ -339,7 +346,7 @@ class Router:
         async with self._turn:
             now = self.clock.now()
             sent = 0
-            for platform, name in self.routes.waiting_channels():
+            for platform, name in self.chat.waiting_channels():
                 notifier = self.notifiers.get(platform)
                 if notifier is None or isinstance(notifier, NotStarted):
                     continue  # not connected in this run: the line waits for a run that is
@@ -361,22 +368,22 @@ class Router:
         channel = self._channel(platform, name, w.pair_key)
         if change is None or channel is None:
             # Unsubscribed while it waited (or the change is gone): nobody wants it now.
-            self.routes.done_waiting(platform, name, w.change_id)
+            self.chat.done_waiting(platform, name, w.change_id)
             return _Tried.SETTLED, Route(Action.DROP, "not delivered", "no longer wanted")
         # Decide again with the change as it is now: later sources, a mute, a pause, a digest.
-        delivered = self.routes.delivered(channel, w.change_id)
+        delivered = self.chat.delivered(channel, w.change_id)
         r = route(change, channel, delivered, now)
         tried = _Tried.SETTLED
-        with atomic(self.routes.connection):
+        with atomic(self.chat.connection):
             if r.action is Action.QUEUE:
-                self.routes.queue(channel, change, now)
+                self.chat.queue(channel, change, now)
         if r.action in (Action.POST, Action.UPDATE):
             r, took = await self._send(notifier, channel, change, delivered, r, now, w)
             tried = _Tried.SENT if took else _Tried.FAILED
-        with atomic(self.routes.connection):
+        with atomic(self.chat.connection):
             if tried is _Tried.SETTLED:
-                self.routes.done_waiting(platform, name, w.change_id)
-            self.routes.record_decision(channel, change, r, now)
+                self.chat.done_waiting(platform, name, w.change_id)
+            self.chat.record_decision(channel, change, r, now)
         return tried, r
 
     async def flush_digests(self, pair_of: Callable[[str], Pair | None]) -> int:
@@ -384,7 +391,7 @@ class Router:
         async with self._turn:
             now = self.clock.now()
             sent = 0
-            for platform, name in self.routes.queued_channels():
+            for platform, name in self.chat.queued_channels():
                 notifier = self.notifiers.get(platform)
                 if notifier is None or isinstance(notifier, NotStarted):
                     continue
@@ -416,20 +423,20 @@ class Router:
                 gone.append(change_id)
             else:
                 changes.append(change)
-        self.routes.clear_queue(platform, name, gone)
+        self.chat.clear_queue(platform, name, gone)
         return _Held(channel, tuple(changes), reason) if changes else None
 
     def _still_wanted(self, platform: str, name: str) -> list[tuple[Channel, str, str, datetime]]:
         """The channel's held changes of pairs it still watches, oldest first, as (channel
         with its settings, change_id, pair_key, queued_at); the others are let go."""
         wanted, unwanted = [], []
-        for change_id, pair_key, queued_at in self.routes.queued(platform, name):
+        for change_id, pair_key, queued_at in self.chat.queued(platform, name):
             channel = self._channel(platform, name, pair_key)
             if channel is None:
                 unwanted.append(change_id)  # unsubscribed meanwhile: nobody wants it now
             else:
                 wanted.append((channel, change_id, pair_key, queued_at))
-        self.routes.clear_queue(platform, name, unwanted)
+        self.chat.clear_queue(platform, name, unwanted)
         return wanted
 
     async def _send_digest(self, notifier: Notifier, held: _Held, now: datetime) -> bool:
@@ -450,13 +457,13 @@ class Router:
             return False
         for change in held.changes:
             # Delivered, with no message to edit: later sources do not alert again.
-            self.routes.record_delivery(channel, change, None, now)
+            self.chat.record_delivery(channel, change, None, now)
         ids = [str(change.change_id) for change in held.changes]
-        self.routes.clear_queue(channel.platform, channel.channel, ids)
+        self.chat.clear_queue(channel.platform, channel.channel, ids)
         return True
 
     def _channel(self, platform: str, name: str, pair_key: str) -> Channel | None:
         for channel in self.channels(pair_key):
             if channel.platform == platform and channel.channel == name:
-                return self.routes.with_settings(channel)
+                return self.chat.with_settings(channel)
         return None

@@ -27,10 +27,12 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC
 
+from bot.chat.charts import StoreCharts
 from bot.chat.commands import CommandDeps
 from bot.chat.decide import Channel
 from bot.chat.deliver import NotStarted, Router
 from bot.chat.history import StoreHistoryReader, pair_from_key
+from bot.chat.pings import PingStore
 from bot.chat.ports import PLATFORMS, Notifier, Opening, Platform
 from bot.chat.ports import platform as find_platform
 from bot.chat.store import ChatStore, Resumed, config_subscriptions
@@ -46,10 +48,10 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class Chat:
-    """The router and the subscription store behind it, while the platforms are open."""
+    """The router and the chat store behind it, while the platforms are open."""
 
     router: Router
-    subscriptions: ChatStore
+    store: ChatStore
     countries: CountryTable
     not_started: dict[str, Exception] = field(default_factory=dict)
     """The platforms that failed to start, and why (emptied as they start)."""
@@ -100,7 +102,9 @@ async def open_chat(
     for resumed in chat_store.resume_config_pauses():
         _log_resumed(resumed)
     history = StoreHistoryReader(store, chat_store, countries)
-    commands = CommandDeps(chat_store, countries, history, clock)
+    pings = PingStore(store.connection)
+    charts = StoreCharts(store, config.lexicon)
+    commands = CommandDeps(chat_store, countries, history, clock, charts=charts, pings=pings)
 
     async with AsyncExitStack() as stack:
         opening = Opening(config, commands, env, stack, serve_commands)
@@ -139,13 +143,14 @@ async def open_chat(
                 )
 
         router = Router(
-            routes=chat_store,
+            chat=chat_store,
             history=store,
             channels=chat_store.route_channels,
             notifiers=notifiers,
             clock=clock,
             on_gone=on_gone,
             pair_of=lambda key: pair_from_key(countries, key),
+            pings=pings.targets,
         )
         chat = Chat(router, chat_store, countries, {k: e for k, (_, e) in failed.items()})
         if serve_commands:
