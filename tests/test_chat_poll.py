@@ -293,6 +293,32 @@ async def test_a_refused_discord_token_is_a_clear_config_problem(
     assert "revoked-token-value" not in err
 
 
+async def test_a_refused_discord_token_stops_neither_the_feeds_nor_slack_and_owes_discord(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    discord_api: FakeDiscord,
+    slack_api: FakeSlack,
+    sample_feeds: tuple[SampleFeeds, str],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    feeds, base = sample_feeds
+    monkeypatch.setenv("DISCORD_TOKEN", "revoked-token-value")
+    monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
+    config = write_config(tmp_path, base, discord_api.api_base, slack_api.api_base)
+    feeds.stage = STAGES[0][0]
+
+    assert await run_cli("--config", str(config), "poll", "--once") == 2
+    assert len(slack_api.posted(SLACK_CHANNEL)) == 1  # Slack got its alert all the same
+    assert discord_api.sent("POST", f"/channels/{DISCORD_CHANNEL}/messages") == []
+    capsys.readouterr()
+
+    # The token is fixed: the next run sends Discord what it was owed, and nothing twice.
+    discord_api.token = "revoked-token-value"
+    assert await run_cli("--config", str(config), "poll", "--once") == 0
+    assert len(discord_api.sent("POST", f"/channels/{DISCORD_CHANNEL}/messages")) == 1
+    assert len(slack_api.posted(SLACK_CHANNEL)) == 1
+
+
 async def test_an_unreachable_discord_stops_the_start_with_one_line(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
