@@ -26,6 +26,7 @@ from watchers.errors import ConfigError
 from watchers.fetch import make_client
 from watchers.fulltext import CountryNamer, FullText, trafilatura_reader
 from watchers.ports import Clock, Extractor
+from watchers.reading import InProcesses, InThreads
 from watchers.store import Store
 from watchers.watcher import FeedSpec, PollResult, Watcher
 
@@ -91,8 +92,12 @@ class App:
 
     async def poll_once(self, feeds: Sequence[FeedSpec] | None = None) -> list[PollResult]:
         """Poll every feed (or the given ones) once and deliver the changes."""
-        results = await self.watcher.poll_all(feeds if feeds is not None else self.config.feeds)
-        for result in results:
+        results = []
+        # each feed is reported (and its changes delivered) as soon as it is done
+        async for result in self.watcher.poll_each(
+            feeds if feeds is not None else self.config.feeds
+        ):
+            results.append(result)
             await self._report(result)
         await self.send_waiting()
         return results
@@ -288,6 +293,8 @@ async def open_app(
     countries = countries or default_countries()
     clock = clock or SystemClock()
     store = Store.open(config.store_path)
+    processes = config.fetch.reading_processes
+    work = InProcesses(extractor, processes) if processes else InThreads(extractor)
     try:
         async with make_client(config.fetch) as client, AsyncExitStack() as stack:
             opened = None
@@ -308,9 +315,11 @@ async def open_app(
                 rules=config.alerts,
                 lexicon=config.lexicon,
                 fulltext=_full_text(config, client, countries),
+                work=work,
             )
             yield App(config, watcher, console, watchlist, countries, opened)
     finally:
+        work.close()
         store.close()
 
 
