@@ -1,3 +1,4 @@
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -265,3 +266,48 @@ def test_text_xml_without_a_charset_goes_to_feedparser() -> None:
     headers = {**BASE, "content-type": "text/xml"}
     assert lean_entries("f", body, headers) is None
     assert lean_entries("f", body, {**headers, "content-type": "text/xml; charset=utf-8"})
+
+
+# --- JSON Feed ---------------------------------------------------------------------------------
+
+JSON_FEED = b"""{
+  "version": "https://jsonfeed.org/version/1.1",
+  "title": "Desk",
+  "items": [
+    {"id": "a-1", "url": "/world/1", "title": "Talks in Moscow",
+     "content_html": "<p>India and Russia met.</p><script>x()</script>",
+     "summary": "Ministers met.", "date_published": "2025-03-10T14:00:00+03:00"},
+    {"id": 2, "content_text": "Plain words only.", "date_modified": "2025-03-11T09:00:00Z"},
+    {"id": "3", "title": "Garbage date", "date_published": "the tenth of March"},
+    "not an item"
+  ]
+}"""
+
+
+def test_a_json_feed_is_read() -> None:
+    first, second, third = parse_feed("json", JSON_FEED, BASE)
+    assert (first.entry_id, first.url, first.title) == (
+        "a-1",
+        "http://news.example/world/1",
+        "Talks in Moscow",
+    )
+    assert first.content == "India and Russia met."  # scripts dropped, like any feed's HTML
+    assert first.summary == "Ministers met."
+    assert first.published == datetime(2025, 3, 10, 11, 0, tzinfo=UTC)
+    assert (second.entry_id, second.content) == ("2", "Plain words only.")
+    assert second.published == datetime(2025, 3, 11, 9, 0, tzinfo=UTC)
+    assert third.published is None
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (b'{"items": []}', "a JSON document, but not a JSON Feed"),
+        (b'{"version": "https://jsonfeed.org/version/1", "items": {}}', "not a JSON Feed"),
+        (b'{"version": ', "JSON that cannot be read"),
+        (b"{" + b'"a":[' * 100_000, "JSON that cannot be read"),
+    ],
+)
+def test_json_that_is_not_a_json_feed_is_refused_saying_so(body: bytes, reason: str) -> None:
+    with pytest.raises(ParseError, match=re.escape(reason)):
+        parse_feed("json", body, {"content-type": "application/feed+json"})
