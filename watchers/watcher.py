@@ -88,8 +88,16 @@ class Ingester:
         self.rules = rules
         self.lexicon = lexicon
         self.fulltext = fulltext
-        self.work = work or InThreads(extractor)
+        self._work = work
+
+    @property
+    def work(self) -> DocumentWork:
         """Where parsing and extraction run: the loop's threads unless told otherwise."""
+        return self._work if self._work is not None else InThreads(self.extractor)
+
+    @work.setter
+    def work(self, work: DocumentWork) -> None:
+        self._work = work
 
     async def ingest(
         self,
