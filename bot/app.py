@@ -20,7 +20,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.chat.store import ChatStore, config_subscriptions
 from bot.chat.wiring import Chat, open_chat
 from bot.config import Config, load_config
-from bot.platforms.console.notifier import ConsoleNotifier
+from bot.platforms.console.printer import ConsolePrinter
 from watchers.countries import CountryTable, default_countries
 from watchers.errors import ConfigError
 from watchers.fetch import make_client
@@ -85,7 +85,7 @@ class App:
 
     config: Config
     watcher: Watcher
-    console: ConsoleNotifier | None
+    console: ConsolePrinter | None
     watchlist: Watchlist
     countries: CountryTable
     chat: Chat | None = None
@@ -162,7 +162,7 @@ class App:
         self.watcher.lexicon = new.lexicon
         if self.chat is not None:
             specs = config_subscriptions(new.subscriptions)
-            self.chat.subscriptions.load_config(specs, now=self.watcher.clock.now())
+            self.chat.store.load_config(specs, now=self.watcher.clock.now())
         log.info(
             "config reloaded: %d feeds, %d pairs, %d subscriptions",
             len(new.feeds),
@@ -284,7 +284,7 @@ async def open_app(
     config: Config,
     *,
     extractor: Extractor,
-    console: ConsoleNotifier | None,
+    console: ConsolePrinter | None,
     chat: ChatMode = ChatMode.OFF,
     clock: Clock | None = None,
     countries: CountryTable | None = None,
@@ -304,7 +304,7 @@ async def open_app(
                         config, store, countries, clock, serve_commands=chat is ChatMode.SERVE
                     )
                 )
-            watchlist = Watchlist(config.watched_keys(), opened.subscriptions if opened else None)
+            watchlist = Watchlist(config.watched_keys(), opened.store if opened else None)
             watcher = Watcher(
                 store=store,
                 extractor=extractor,
