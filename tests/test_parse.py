@@ -165,6 +165,9 @@ PLAIN_FEEDS = {
         "<item><guid>1</guid><pubDate>yesterday at noon</pubDate></item>"
         "<item><guid>2</guid><pubDate>Mon, 45 Foo 2025 99:00:00 +0000</pubDate></item>"
         "<item><guid>3</guid><pubDate>2025-03-10</pubDate></item>"
+        "<item><guid>4</guid><pubDate>-1</pubDate></item>"
+        "<item><guid>5</guid><pubDate>0000-00-00T00:00:00Z</pubDate></item>"
+        "<item><guid>6</guid><dc:date>99999-01-01T00:00:00Z</dc:date></item>"
     ),
     "accents, cp1252 points and mojibake": rss_doc(
         "<item><guid>1</guid><title>Café in Hà Nội &#150; talks &#8211; “quoted”</title>"
@@ -311,3 +314,14 @@ def test_a_json_feed_is_read() -> None:
 def test_json_that_is_not_a_json_feed_is_refused_saying_so(body: bytes, reason: str) -> None:
     with pytest.raises(ParseError, match=re.escape(reason)):
         parse_feed("json", body, {"content-type": "application/feed+json"})
+
+
+def test_dates_no_calendar_holds_leave_the_entry_undated() -> None:
+    body = rss_doc(
+        "<item><guid>1</guid><title>A</title><pubDate>-1</pubDate></item>"
+        "<item><guid>2</guid><title>B</title><pubDate>Mon, 10 Mar 2025 10:00:00 +0000</pubDate>"
+        "</item>"
+    )
+    first, second = parse_feed("f", body, BASE)
+    assert first.published is None
+    assert second.published == datetime(2025, 3, 10, 10, 0, tzinfo=UTC)

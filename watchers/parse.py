@@ -161,7 +161,10 @@ def _time(value: Any) -> datetime | None:
     if not value:
         return None
     # feedparser gives a UTC struct_time; timegm reads it as UTC
-    return datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
+    try:
+        return datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
+    except (ValueError, OverflowError, OSError):  # a year datetime cannot hold ("-1")
+        return None
 
 
 def _digest(*parts: str) -> str:
