@@ -89,9 +89,7 @@ class World:
         )
 
     def _pause(self, channel: Channel, reason: str) -> None:
-        if self.chat.pause_channel(
-            channel.platform, channel.channel, reason, now=self.clock.now()
-        ):
+        if self.chat.pause_channel(channel.platform, channel.channel, reason, now=self.clock.now()):
             log.warning("paused %s: %s", channel.key, reason)
 
     def subscribe(self, platform: str, channel: str) -> None:
@@ -354,3 +352,64 @@ async def test_a_run_killed_while_sending_owes_the_alert_and_the_next_start_send
     assert shown(discord_api) == [embed(change)]
     assert posts(discord_api) == (2 if after else 1)
     assert discord_world.chat.owed() == []
+
+
+class WaitsFor:
+    """A platform that answers only once another platform got its post (a slow one)."""
+
+    def __init__(self, other: asyncio.Event) -> None:
+        self.other = other
+
+    async def post(self, channel: str, alert: Alert) -> str:
+        await asyncio.wait_for(self.other.wait(), timeout=5)
+        return "slow-1"
+
+    async def update(self, channel: str, message_ref: str, alert: Alert) -> str | None:
+        return None
+
+    async def digest(self, channel: str, digest: Digest) -> None:
+        return None
+
+
+class Quick:
+    """A platform that answers at once, and says so."""
+
+    def __init__(self, posted: asyncio.Event) -> None:
+        self.posted = posted
+
+    async def post(self, channel: str, alert: Alert) -> str:
+        self.posted.set()
+        return "quick-1"
+
+    async def update(self, channel: str, message_ref: str, alert: Alert) -> str | None:
+        return None
+
+    async def digest(self, channel: str, digest: Digest) -> None:
+        return None
+
+
+async def test_a_slow_platform_does_not_hold_up_the_others(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    slack_posted = asyncio.Event()
+    store = Store.open(tmp_path / "store.sqlite3")
+    chat = ChatStore(store.connection)
+    chat.add("discord", DISCORD_CHANNEL, PAIR.key, now=clock.now())
+    chat.add("slack", SLACK_CHANNEL, PAIR.key, now=clock.now())
+    router = Router(
+        chat=chat,
+        history=store,
+        channels=chat.route_channels,
+        notifiers={"discord": WaitsFor(slack_posted), "slack": Quick(slack_posted)},
+        clock=clock,
+    )
+    change = replace(rewording(), change_id=str(store.record_change(rewording())))
+
+    decided = await router.deliver(change)  # one after the other, Discord would time out
+
+    assert sorted((c.platform, r.decision) for c, r in decided) == [
+        ("discord", "alerted"),
+        ("slack", "alerted"),
+    ]
+    assert chat.owed() == []
+    store.close()

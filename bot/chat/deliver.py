@@ -28,11 +28,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, MutableMapping, Sequence
+from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 from time import monotonic as time_monotonic
+from typing import TypeVar
 
 from bot.alert import Alert, PingTarget, alert_from_change
 from bot.chat.decide import (
@@ -55,6 +56,26 @@ from watchers.ports import Clock
 from watchers.store import Store
 
 log = logging.getLogger(__name__)
+
+
+T = TypeVar("T")
+
+
+async def _each_platform_apart(
+    items: Sequence[tuple[str, T]], send: Callable[[T], Awaitable[None]]
+) -> None:
+    """Send each platform's items in order, the platforms side by side: a platform that is
+    slow to fail (its library retrying a 5xx for seconds) never holds up the others. The
+    store is shared, but each of its transactions runs without an await inside."""
+    by_platform: dict[str, list[T]] = {}
+    for platform, item in items:
+        by_platform.setdefault(platform, []).append(item)
+
+    async def one(queue: list[T]) -> None:
+        for item in queue:
+            await send(item)
+
+    await asyncio.gather(*(one(queue) for queue in by_platform.values()))
 
 
 class NotStarted:
@@ -182,17 +203,20 @@ class Router:
             self.chat.mark_routed(change)
         # Owed and recorded: from here a crash loses nothing, and the sending may begin.
         results: dict[tuple[str, str], Route] = {}
-        for channel in owing:
+
+        async def send(channel: Channel) -> None:
             notifier = self.notifiers[channel.platform]
             if isinstance(notifier, NotStarted):
                 results[(channel.platform, channel.channel)] = Route(
                     Action.QUEUE, "owed", f"kept until {notifier.kind} starts: {notifier.reason}"
                 )
-                continue
+                return
             tried, _ = await self._send_line(
                 notifier, channel.platform, channel.channel, now, given=change
             )
             results[(channel.platform, channel.channel)] = tried
+
+        await _each_platform_apart([(c.platform, c) for c in owing], send)
         return [(c, results.get((c.platform, c.channel), r)) for c, r in decided]
 
     async def _send_line(
@@ -346,14 +370,20 @@ class Router:
         async with self._turn:
             now = self.clock.now()
             sent = 0
-            for platform, name in self.chat.waiting_channels():
+
+            async def send(line: tuple[str, str]) -> None:
+                nonlocal sent
+                platform, name = line
                 notifier = self.notifiers.get(platform)
                 if notifier is None or isinstance(notifier, NotStarted):
-                    continue  # not connected in this run: the line waits for a run that is
+                    return  # not connected in this run: the line waits for a run that is
                 _, went = await self._send_line(
                     notifier, platform, name, now, pair_of=pair_of, due_or_not=all_now
                 )
                 sent += went
+
+            lines = self.chat.waiting_channels()
+            await _each_platform_apart([(line[0], line) for line in lines], send)
             return sent
 
     async def _retry(
