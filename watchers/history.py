@@ -234,6 +234,21 @@ def _day(t: datetime | None) -> str:
     return t.strftime("%Y-%m-%d") if t else "-"
 
 
+def descriptor_lines(story: PairStory, limit: int | None = None) -> list[str]:
+    """One line per descriptor (dates, words, tier, sources, speakers); the latest ``limit``."""
+    spans = story.descriptors if limit is None else story.descriptors[-limit:]
+    lines = []
+    for d in spans:
+        official = f", {d.official_sources} official" if d.official_sources else ""
+        speakers = f", said by {', '.join(d.speakers)}" if d.speakers else ""
+        lines.append(
+            f"{_day(d.first_seen)} … {_day(d.last_seen)}  “{d.descriptor}” "
+            f"[{d.tier or 'unranked'}] {d.sources} source{'s' if d.sources != 1 else ''}"
+            f"{official}{speakers}"
+        )
+    return lines
+
+
 def story_text(story: PairStory) -> str:
     """The story as a few readable lines: current words, each descriptor, each change."""
     label = story.pair.label
@@ -242,14 +257,7 @@ def story_text(story: PairStory) -> str:
         return f"{label}: no descriptor seen{since}."
     lines = [f"{label}{since}: now “{story.current or story.descriptors[-1].descriptor}”", ""]
     lines.append("Descriptors:")
-    for d in story.descriptors:
-        official = f", {d.official_sources} official" if d.official_sources else ""
-        speakers = f", said by {', '.join(d.speakers)}" if d.speakers else ""
-        lines.append(
-            f"  {_day(d.first_seen)} … {_day(d.last_seen)}  “{d.descriptor}” "
-            f"[{d.tier or 'unranked'}] {d.sources} source{'s' if d.sources != 1 else ''}"
-            f"{official}{speakers}"
-        )
+    lines.extend(f"  {line}" for line in descriptor_lines(story))
     if story.changes:
         lines.extend(["", "Changes:"])
         for c in story.changes:

@@ -33,6 +33,7 @@ from watchers.ports import Clock, CountryLookup
 
 MAX_PAIRS_PER_CHANNEL = 100
 HISTORY_LIMIT = 5
+HISTORY_DESCRIPTORS = 8
 MAX_MUTE = timedelta(days=365)
 MAX_NAME_WORDS = 8
 """Words in the longest country name: United Kingdom of Great Britain and Northern Ireland."""
@@ -115,8 +116,13 @@ class Attachment:
     description: str
 
 
-class Charts(Protocol):
-    """Draws a pair's timeline for ``/watch history`` (see ``bot.chat.charts``)."""
+class PairStories(Protocol):
+    """A pair's story for ``/watch history``: its descriptors over time, and its chart (see
+    ``bot.chat.stories``)."""
+
+    def lines(self, pair: Pair, limit: int) -> list[str]:
+        """The descriptors the pair has had, one plain line each, at most ``limit``, latest."""
+        ...
 
     def chart(self, pair: Pair) -> Attachment | None:
         """The pair's chart, or None when there is nothing to draw or no way to draw it."""
@@ -153,8 +159,8 @@ class Context:
     platform: str
     channel: str
     caller: Caller
-    charts: Charts | None = None
-    """Draws the chart sent with ``/watch history``; without it the history is text only."""
+    stories: PairStories | None = None
+    """The descriptors and chart of ``/watch history``; without it, recent changes only."""
     pings: PingStore | None = None
     """Who the channel's alerts ping (``/watch notify``); None where pings are not offered."""
 
@@ -167,8 +173,8 @@ class CommandDeps:
     countries: CountryLookup
     history: HistoryReader
     clock: Clock
-    charts: Charts | None = None
-    """Draws the chart sent with ``/watch history`` (the ``[charts]`` extra)."""
+    stories: PairStories | None = None
+    """The descriptors and chart of ``/watch history`` (the chart needs ``[charts]``)."""
     pings: PingStore | None = None
     """Who the channels' alerts ping (``/watch notify``)."""
 
@@ -182,7 +188,7 @@ class CommandDeps:
             platform,
             channel,
             caller,
-            charts=self.charts,
+            stories=self.stories,
             pings=self.pings,
         )
 
@@ -397,7 +403,7 @@ def list_pairs(ctx: Context) -> Reply:
 
 
 def history(ctx: Context, a: str, b: str) -> Reply:
-    """The pair's current wording and recent changes, with its timeline chart when drawn."""
+    """The pair's current wording, recent changes and descriptors, with its chart when drawn."""
     pair = resolve_pair(ctx, a, b)
     if isinstance(pair, Reply):
         return pair
@@ -416,7 +422,13 @@ def history(ctx: Context, a: str, b: str) -> Reply:
                 f"• {change.detected_at:%Y-%m-%d} {change.kind}: "
                 f"{before}“{change.after}”, level {change.level}{where}"
             )
-    chart = ctx.charts.chart(pair) if ctx.charts is not None else None
+    chart = None
+    if ctx.stories is not None:
+        told = ctx.stories.lines(pair, HISTORY_DESCRIPTORS)
+        if told:
+            lines.append("Descriptors on record:")
+            lines.extend(f"• {line}" for line in told)
+        chart = ctx.stories.chart(pair)
     return Reply("\n".join(lines), ephemeral=True, attachment=chart)
 
 

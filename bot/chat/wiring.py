@@ -20,7 +20,6 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC
 
-from bot.chat.charts import StoreCharts
 from bot.chat.commands import CommandDeps
 from bot.chat.decide import Channel
 from bot.chat.deliver import Router
@@ -29,6 +28,7 @@ from bot.chat.pings import PingStore
 from bot.chat.ports import PLATFORMS, Notifier, Opening
 from bot.chat.ports import platform as find_platform
 from bot.chat.store import ChatStore, Resumed, config_subscriptions
+from bot.chat.stories import StoreStories
 from bot.config import Config
 from watchers.countries import CountryTable
 from watchers.model import Change, Pair
@@ -84,8 +84,8 @@ async def open_chat(
         _log_resumed(resumed)
     history = StoreHistoryReader(store, chat_store, countries)
     pings = PingStore(store.connection)
-    charts = StoreCharts(store, load_lexicon(config.lexicon_path))
-    commands = CommandDeps(chat_store, countries, history, clock, charts=charts, pings=pings)
+    stories = StoreStories(store, load_lexicon(config.lexicon_path))
+    commands = CommandDeps(chat_store, countries, history, clock, stories=stories, pings=pings)
 
     async with AsyncExitStack() as stack:
         opening = Opening(config, commands, env, stack, serve_commands)
