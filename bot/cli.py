@@ -38,7 +38,6 @@ from watchers.extraction import default_extractor
 from watchers.model import Extraction
 from watchers.ports import Clock, Extractor
 from watchers.tiers import default_path as default_lexicon_path
-from watchers.tiers import load_lexicon
 
 log = logging.getLogger("partnership-watch")
 
@@ -183,14 +182,12 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _eval(args.file, as_json=args.json, errors=args.errors, part=args.part)
     if args.command == "check-config":
         config = load_config(config_path(args.path or args.config), default_countries())
-        lexicon = load_lexicon(config.lexicon_path)
         print(
             f"{config.path}: ok ({len(config.feeds)} feeds, {len(config.pairs)} pairs, "
             f"{len(config.subscriptions)} subscriptions)"
         )
-        print(
-            f"{config.lexicon_path or default_lexicon_path()}: ok ({len(lexicon.ladders)} ladders)"
-        )
+        lexicon = config.lexicon_path or default_lexicon_path()
+        print(f"{lexicon}: ok ({len(config.lexicon.ladders)} ladders)")
         return EXIT_OK
     if args.command == "replay":
         return asyncio.run(_replay(Path(args.dir), args.config, args.format))
@@ -260,7 +257,7 @@ async def _replay(directory: Path, cli_config: str | None, fmt: str) -> int:
         extractor=default_extractor(),
         emit=print_event(sys.stdout, fmt),
         rules=config.alerts,
-        lexicon=load_lexicon(config.lexicon_path),
+        lexicon=config.lexicon,
     )
     for error in result.errors:
         log.warning("%s", error)

@@ -43,6 +43,10 @@ BOT_USER_ID = "1100000000000000001"
 APPLICATION_ID = "1100000000000000002"
 OWNER_ID = "1100000000000000003"
 WEBHOOK_CHANNEL_ID = "1100000000000000004"
+WEBHOOK_ID = "1250000000000000001"
+WEBHOOK_TOKEN = "w" * 68
+WEBHOOK_URL = f"https://discord.com/api/webhooks/{WEBHOOK_ID}/{WEBHOOK_TOKEN}"
+"""A webhook as Discord hands it out; the fake answers it under any API base."""
 
 _ERRORS: dict[int, tuple[str, int]] = {
     400: ("Invalid Form Body", 50035),

@@ -270,8 +270,8 @@ def pair_label(countries: CountryLookup, pair_key: str) -> str:
     return "–".join(names)
 
 
-def parse_duration(text: str) -> timedelta | None:
-    """``30m``, ``2h``, ``3d``, ``1w`` or combinations like ``1d12h``; None if not one."""
+def mute_length(text: str) -> timedelta | None:
+    """How long ``/watch mute`` lasts: ``30m``, ``2h``, ``1d12h``; None if not a duration."""
     try:
         seconds = durations.parse_duration(text)
     except ValueError:
@@ -443,7 +443,7 @@ def mute(ctx: Context, a: str, b: str, duration: str) -> Reply:
     if duration.strip().lower() in OFF_WORDS:
         ctx.store.mute(ctx.platform, ctx.channel, pair.key, None)
         return _public(f"{pair.label} is no longer muted in this channel.")
-    length = parse_duration(duration)
+    length = mute_length(duration)
     if length is None:
         return private(
             f"“{shown(duration)}” is not a duration. Use minutes, hours, days or weeks: "
