@@ -34,7 +34,6 @@ from watchers.countries import CountryTable
 from watchers.model import Change, Pair
 from watchers.ports import Clock
 from watchers.store import Store
-from watchers.tiers import load_lexicon
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +83,7 @@ async def open_chat(
         _log_resumed(resumed)
     history = StoreHistoryReader(store, chat_store, countries)
     pings = PingStore(store.connection)
-    stories = StoreStories(store, load_lexicon(config.lexicon_path))
+    stories = StoreStories(store, config.lexicon)
     commands = CommandDeps(chat_store, countries, history, clock, stories=stories, pings=pings)
 
     async with AsyncExitStack() as stack:
