@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from bot.config import Config
 from watchers.countries import default_countries
 from watchers.errors import ConfigError, PartnershipWatchError, Problem
-from watchers.history import PairStory, pair_story, story_csv, story_json_text, story_text
+from watchers.history import FlipFlop, PairStory, pair_story, story_csv, story_json_text, story_text
 from watchers.model import Pair
 from watchers.ports import CountryLookup
 from watchers.store import Store
@@ -97,7 +97,9 @@ def resolve_pair(countries: CountryLookup, first: str, second: str) -> Pair:
 def load_story(store: Store, config: Config, pair: Pair, since: datetime | None) -> PairStory:
     """The pair's story from the store, ranked by the config's lexicon."""
     lexicon = config.lexicon
-    return pair_story(pair, store.mentions_of(pair.key), lexicon, since=since)
+    rules = config.alerts
+    flipflop = FlipFlop(rules.flipflop_descriptors, rules.flipflop_days)
+    return pair_story(pair, store.mentions_of(pair.key), lexicon, since=since, flipflop=flipflop)
 
 
 def run(args: argparse.Namespace, config: Config, out: TextIO | None = None) -> int:

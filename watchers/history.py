@@ -14,7 +14,7 @@ import io
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from watchers.model import ChangeKind, Pair
@@ -123,12 +123,26 @@ def tier_height(lexicon: Lexicon, descriptor: str) -> float | None:
     return float(below + tier.rank)
 
 
+@dataclass(frozen=True)
+class FlipFlop:
+    """Words a pair used among its last ``descriptors`` distinct ones within ``days`` make no
+    new step: outlets alternating between variants, as the alert rules read them."""
+
+    descriptors: int = 3
+    days: float = 30
+
+
+DEFAULT_FLIPFLOP = FlipFlop()
+"""The alert rules' defaults (``[alerts] flipflop_descriptors`` and ``flipflop_days``)."""
+
+
 def pair_story(
     pair: Pair,
     mentions: Iterable[StoredMention],
     lexicon: Lexicon,
     *,
     since: datetime | None = None,
+    flipflop: FlipFlop = DEFAULT_FLIPFLOP,
 ) -> PairStory:
     """The pair's story from its stored mentions (any order), from ``since`` on."""
     ordered = sorted(
@@ -137,9 +151,10 @@ def pair_story(
     )
     # generic wording ("close ties") never replaces the pair's words, so it makes no step
     ranked = [m for m in ordered if not lexicon.is_generic(m.descriptor)]
-    steps, changes = _steps(ranked, lexicon)
+    steps, changes = _steps(ranked, lexicon, flipflop)
     per_speaker = {
-        code: _steps([m for m in ranked if m.speaker == code], lexicon)[0] for code in pair.codes
+        code: _steps([m for m in ranked if m.speaker == code], lexicon, flipflop)[0]
+        for code in pair.codes
     }
     words = {code: {s.descriptor for s in st} for code, st in per_speaker.items()}
     differ = all(words.values()) and len({frozenset(w) for w in words.values()}) > 1
@@ -155,14 +170,25 @@ def pair_story(
 
 
 def _steps(
-    mentions: Sequence[StoredMention], lexicon: Lexicon
+    mentions: Sequence[StoredMention], lexicon: Lexicon, flipflop: FlipFlop
 ) -> tuple[list[Step], list[ChangePoint]]:
     steps: list[Step] = []
     changes: list[ChangePoint] = []
     current: StoredMention | None = None
+    last_used: dict[str, datetime] = {}
     for m in mentions:
+        recent = sorted(last_used.items(), key=lambda kv: kv[1], reverse=True)
+        recent = recent[: flipflop.descriptors]
+        used = dict(recent).get(m.canonical)
+        last_used[m.canonical] = m.at
         if current is not None and m.canonical == current.canonical:
             continue
+        if (
+            current is not None
+            and used is not None
+            and m.at - used <= timedelta(days=flipflop.days)
+        ):
+            continue  # back to words used lately: outlets alternating, not a change
         before = current.descriptor if current is not None else None
         kind = lexicon.classify(before, m.descriptor) or ChangeKind.NEW
         changes.append(

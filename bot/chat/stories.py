@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from bot.chart import chart_png, charts_available
 from bot.chat.commands import Attachment
-from watchers.history import PairStory, descriptor_lines, pair_story
+from watchers.history import DEFAULT_FLIPFLOP, FlipFlop, PairStory, descriptor_lines, pair_story
 from watchers.model import Pair
 from watchers.store import Store
 from watchers.tiers import Lexicon
@@ -29,9 +29,11 @@ class StoreStories:
         lexicon: Lexicon,
         *,
         available: Callable[[], bool] = charts_available,
+        flipflop: FlipFlop = DEFAULT_FLIPFLOP,
     ) -> None:
         self._store = store
         self._lexicon = lexicon
+        self._flipflop = flipflop
         self._available = available
         self._said_unavailable = False
 
@@ -40,7 +42,8 @@ class StoreStories:
         return descriptor_lines(self._story(pair), limit)
 
     def _story(self, pair: Pair) -> PairStory:
-        return pair_story(pair, self._store.mentions_of(pair.key), self._lexicon)
+        mentions = self._store.mentions_of(pair.key)
+        return pair_story(pair, mentions, self._lexicon, flipflop=self._flipflop)
 
     def chart(self, pair: Pair) -> Attachment | None:
         """The pair's timeline as a PNG, or None before any words or without matplotlib."""

@@ -31,6 +31,7 @@ from bot.chat.store import ChatStore, Resumed, config_subscriptions
 from bot.chat.stories import StoreStories
 from bot.config import Config
 from watchers.countries import CountryTable
+from watchers.history import FlipFlop
 from watchers.model import Change, Pair
 from watchers.ports import Clock
 from watchers.store import Store
@@ -83,7 +84,9 @@ async def open_chat(
         _log_resumed(resumed)
     history = StoreHistoryReader(store, chat_store, countries)
     pings = PingStore(store.connection)
-    stories = StoreStories(store, config.lexicon)
+    rules = config.alerts
+    flipflop = FlipFlop(rules.flipflop_descriptors, rules.flipflop_days)
+    stories = StoreStories(store, config.lexicon, flipflop=flipflop)
     commands = CommandDeps(chat_store, countries, history, clock, stories=stories, pings=pings)
 
     async with AsyncExitStack() as stack:
