@@ -108,7 +108,18 @@ def run(args: argparse.Namespace, config: Config, out: TextIO | None = None) -> 
     if args.command == "history":
         return history(config, args, out)
     if args.command == "backfill":
-        return asyncio.run(backfill(config, Path(args.path), out, progress=not args.no_progress))
+        try:
+            return asyncio.run(
+                backfill(config, Path(args.path), out, progress=not args.no_progress)
+            )
+        except KeyboardInterrupt:
+            # The article being loaded was rolled back with its done-mark; the rest is kept.
+            print(
+                "partnership-watch: backfill interrupted; run the same command again to go on "
+                "from where it stopped",
+                file=sys.stderr,
+            )
+            return 1
     if args.command == "export":
         return export_state(config, args.file, out)
     if args.command == "import":
