@@ -399,7 +399,22 @@ def list_pairs(ctx: Context) -> Reply:
     noun = "pair" if len(subs) == 1 else "pairs"
     lines = [f"This channel watches {len(subs)} {noun} ({_hours(ctx)}):"]
     lines += [_describe(s, ctx, now) for s in subs]
+    lines += _pings(ctx)
     return private("\n".join(lines))
+
+
+def _pings(ctx: Context) -> list[str]:
+    """Who the channel's alerts ping, one line, for ``list``; nothing when nobody."""
+    if ctx.pings is None:
+        return []
+    targets = ctx.pings.for_channel(ctx.platform, ctx.channel)
+    if not targets:
+        return []
+    said = "; ".join(
+        f"{ping_rules.shown(target, ctx.platform)} for {', '.join(kinds)}"
+        for target, kinds in targets
+    )
+    return [f"Alerts here ping {said}."]
 
 
 def history(ctx: Context, a: str, b: str) -> Reply:
