@@ -41,10 +41,10 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class Chat:
-    """The router and the subscription store behind it, while the platforms are open."""
+    """The router and the chat store behind it, while the platforms are open."""
 
     router: Router
-    subscriptions: ChatStore
+    store: ChatStore
     countries: CountryTable
 
     async def deliver(self, change: Change) -> None:
@@ -112,7 +112,7 @@ async def open_chat(
                 )
 
         router = Router(
-            routes=chat_store,
+            chat=chat_store,
             history=store,
             channels=chat_store.route_channels,
             notifiers=notifiers,
