@@ -17,8 +17,6 @@ from tests.feeds import rss
 from watchers.detect import Rules
 from watchers.fetch import FetchLimits, make_client
 from watchers.model import ChangeKind, Extraction
-from watchers.ports import Extractor
-from watchers.reading import InThreads
 from watchers.store import Store
 from watchers.watcher import FeedSpec, Watcher
 
@@ -43,12 +41,6 @@ async def watcher(tmp_path: Path) -> AsyncIterator[Watcher]:
     async with make_client(LIMITS) as client:
         yield make_watcher(store, client)
     store.close()
-
-
-def use_extractor(watcher: Watcher, extractor: Extractor) -> None:
-    """Read documents with ``extractor`` from now on (the watcher's reading work holds it)."""
-    watcher.extractor = extractor
-    watcher.work = InThreads(extractor)
 
 
 def feed(server: HTTPServer, path: str, **kw: object) -> FeedSpec:
@@ -213,7 +205,7 @@ class TrippingExtractor(MarkerExtractor):
 async def test_an_entry_that_trips_the_extractor_is_skipped_and_the_rest_goes_on(
     watcher: Watcher, httpserver: HTTPServer, caplog: pytest.LogCaptureFixture
 ) -> None:
-    use_extractor(watcher, TrippingExtractor())
+    watcher.extractor = TrippingExtractor()
     httpserver.expect_request("/a").respond_with_data(
         rss(("bad", "t", "TRIP [IND-RUS: alliance]"), ("good", "t", "[IND-RUS: partnership]"))
     )
@@ -259,7 +251,7 @@ async def test_a_publication_time_after_the_reading_is_not_trusted(
 ) -> None:
     from watchers.extraction import default_extractor
 
-    use_extractor(watcher, default_extractor())
+    watcher.extractor = default_extractor()
     watcher.is_watched = lambda key: True
     text = (
         "In 2025 Vietnam and the United States raised ties to a comprehensive strategic "
@@ -283,7 +275,7 @@ async def test_a_publication_time_before_1990_is_taken_for_a_missing_one(
 ) -> None:
     from watchers.extraction import default_extractor
 
-    use_extractor(watcher, default_extractor())
+    watcher.extractor = default_extractor()
     watcher.is_watched = lambda key: True
     watcher.rules = Rules(backdate_days=7)  # an entry older than a week would be history
     text = "Putin and Modi hailed their special and privileged strategic partnership."
@@ -425,7 +417,7 @@ class WaitingExtractor(MarkerExtractor):
 
 async def test_extracting_a_large_document_leaves_the_loop_free(watcher: Watcher) -> None:
     extractor = WaitingExtractor()
-    use_extractor(watcher, extractor)
+    watcher.extractor = extractor
     spec = FeedSpec(name="big", url="http://news.example/big", baseline=False)
 
     async def other_task() -> None:
