@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -190,8 +191,14 @@ def export_state(config: Config, file: str, out: TextIO) -> int:
     try:
         lines = export_lines(store, datetime.now(UTC))
         if file == "-":
-            for line in lines:
-                out.write(line + "\n")
+            try:
+                for line in lines:
+                    out.write(line + "\n")
+                out.flush()
+            except BrokenPipeError:
+                # read by a command that stopped early (| head): not an error of ours;
+                # stdout goes to devnull so the interpreter's last flush stays quiet
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         else:
             try:
                 with Path(file).open("w", encoding="utf-8") as target:
