@@ -146,20 +146,20 @@ def test_a_bad_since_date_is_a_usage_error(
     assert "is not a date like 2024-01-31" in capsys.readouterr().err
 
 
-def test_outlets_alternating_between_variants_make_no_steps(store: Store) -> None:
+def test_outlets_alternating_between_variants_make_no_steps(history_store: Store) -> None:
     pair = india_russia()
     words = ["strategic partnership", SPECIAL, "strategic partnership", SPECIAL]
     for n, descriptor in enumerate(words):
-        remember(store, pair, descriptor, day(3, 1 + n), url=f"u{n}")
+        remember(history_store, pair, descriptor, day(3, 1 + n), url=f"u{n}")
     # two months on, the older words again: that is a change
-    remember(store, pair, "strategic partnership", day(5, 10), url="u9")
-    story = pair_story(pair, store.mentions_of(pair.key), shipped_lexicon())
+    remember(history_store, pair, "strategic partnership", day(5, 10), url="u9")
+    story = pair_story(pair, history_store.mentions_of(pair.key), shipped_lexicon())
     assert [(c.at, c.after) for c in story.changes] == [
         (day(3, 1), "strategic partnership"),
         (day(3, 2), SPECIAL),
         (day(5, 10), "strategic partnership"),
     ]
     no_window = pair_story(
-        pair, store.mentions_of(pair.key), shipped_lexicon(), flipflop=FlipFlop(days=0)
+        pair, history_store.mentions_of(pair.key), shipped_lexicon(), flipflop=FlipFlop(days=0)
     )
     assert len(no_window.changes) == 5

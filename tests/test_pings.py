@@ -248,8 +248,8 @@ async def test_slack_notify_reads_the_escaped_group_mention(history_store: Store
     assert [t.id for t in pings.targets("slack", "C0ALERTS", ChangeKind.UPGRADE)] == ["S0ANALYSTS"]
 
 
-def test_list_says_who_the_channels_alerts_ping(history: Store) -> None:
-    store, pings = ChatStore(history.connection), PingStore(history.connection)
+def test_list_says_who_the_channels_alerts_ping(history_store: Store) -> None:
+    store, pings = ChatStore(history_store.connection), PingStore(history_store.connection)
     c = ctx(store, pings, "discord")
     store.add("discord", "C1", "IND-RUS", now=NOW)
     assert "ping" not in dispatch(c, "list").text
