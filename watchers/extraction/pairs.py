@@ -38,6 +38,7 @@ _ROLE_HEADS = frozenset({"ally", "allies", "neighbour", "neighbours", "neighbor"
 _REGARD_VERBS = frozenset(_REGARD_WORDS.split())
 _GRANT_VERBS = frozenset(_GRANT_WORDS.split())
 _QUOTES_COMMA = QUOTES | {","}
+_INCLUDING = frozenset({"including", "such", "like", "notably", "namely", "among"})
 _GROUP_NOUNS = frozenset({"countries", "nations", "states", "members", "neighbours", "neighbors"})
 # What may stand between a state and "X's ally" that the state is: "Japan is", "Japan, ..."
 _LINKING_WORDS = """
@@ -166,6 +167,9 @@ class PairResolver:
         two = self._the_two_of(s, p, ctx)
         if two is not None:
             return two
+        inner = self._inner_owner(s, p)
+        if inner is not None:
+            return inner
         named = self._apposition(s, p)
         if named is not None:
             return named
@@ -298,6 +302,28 @@ class PairResolver:
             known = ctx.previous
         return _cross([owner], list(known)) if known else []
 
+    def _inner_owner(self, s: Sentence, p: Phrase) -> list[Codes] | None:
+        """ "the Saudis, long-time US allies": one state inside the label owns the role; the
+        state it is set beside (", " or "is") holds it."""
+        if p.gap is None or not any(
+            h in self.lex.person_heads or h in _ROLE_HEADS for h in p.heads
+        ):
+            return None
+        inside = {m.code for m, t in s.states if p.gap[0] <= t < p.gap[1] and m.code}
+        if len(inside) != 1:
+            return None
+        (owner,) = inside
+        j = p.start - 1
+        while j >= 0 and s.toks[j].low in _LINKING:
+            j -= 1
+        if j < 0 or j == p.start - 1:
+            return None
+        # the state whose mention ends right before the comma or the verb
+        for m, t in s.states:
+            if m.code and m.code != owner and t <= j and s.toks[j].start < m.end:
+                return [pair_of(owner, m.code)]
+        return None
+
     def _apposition(self, s: Sentence, p: Phrase) -> list[Codes] | None:
         """ "the US and key allies Israel and Qatar", "their ally Armenia": the states named
         right after a role noun are its holders; whose allies they are is the state before."""
@@ -306,12 +332,31 @@ class PairResolver:
             return None
         toks = s.toks
         j = _skip(toks, p.end, QUOTES)
+        listed = False
+        if j + 1 < len(toks) and toks[j].low == "," and toks[j + 1].low in _INCLUDING:
+            j, listed = j + 2, True  # "Russia's top-level partners, including China and Iran"
+        elif j < len(toks) and toks[j].low in _INCLUDING:
+            j, listed = j + 1, True
+        if listed and j < len(toks) and toks[j].low == "as":
+            j += 1  # "such as"
         if j >= len(toks) or not any(t == j for _, t in s.states):
             return None
         targets, blocked = self._list_after(s, j)
         if blocked or not targets:
             return None
         owners = [m.code for m, t in s.states if t < p.start and m.code and m.code not in targets]
+        if listed:
+            # a list after "including" is of one owner's partners: its possessive must
+            # stand right before the phrase
+            k = p.start - 1
+            while k >= 0 and (toks[k].low in QUOTES or toks[k].low in ("other", "many")):
+                k -= 1
+            owners = [
+                m.code
+                for m, t in s.states
+                if m.code and k >= 0 and t <= k and toks[k].start < m.end
+                and _ends_possessive(toks[k])
+            ]
         if not owners:
             return None
         return _cross(owners[-1:], targets)
@@ -431,7 +476,7 @@ class PairResolver:
         for mention, t in s.states:
             by_token.setdefault(t, mention)
         j = k
-        while j < len(toks) and toks[j].low in _QUOTES_THE:
+        while j < len(toks) and (toks[j].low in _QUOTES_THE or toks[j].low in ("#", "@")):
             j += 1
         # "with such states as Iran", "with countries like India"
         lead = j
@@ -460,7 +505,7 @@ class PairResolver:
                 j += 1
             if j < len(toks) and toks[j].low in (",", "and", "&"):
                 nxt = j + 1
-                while nxt < len(toks) and toks[nxt].low in ("and", "the"):
+                while nxt < len(toks) and toks[nxt].low in ("and", "the", "#", "@"):
                     nxt += 1
                 if nxt in by_token and self._list_item(s, by_token[nxt]):
                     j = nxt
