@@ -53,6 +53,7 @@ _NOT_BEFORE_SPEAKER = _PLACE_WORDS | {"and", "&", ","}
 _OWNER_KINDS = frozenset(
     {FormKind.NAME, FormKind.ALIAS, FormKind.ABBREVIATION, FormKind.CAPITAL, FormKind.SEAT}
 )
+_CONTESTS = frozenset({"rivalry", "rivals", "rival", "feud", "enmity", "animosity"})
 _OBJECT_WORDS = frozenset({"to", "with", "and", "from", "met", "meet", "meets", "hosted", "told"})
 
 
@@ -203,7 +204,7 @@ class Extractor:
             ctx = passage.context(i)
             resolved: list[tuple[Phrase, list[Codes]]] = []
             for p in self.phrases.find(s.toks, s.lows, s.cased, country):
-                if self._negated(s, p) or self._about_persons(s, p):
+                if self._negated(s, p) or self._about_persons(s, p) or self._sport(s, p):
                     continue
                 codes = self.pairs.resolve(p, s, ctx)
                 if codes:
@@ -511,6 +512,10 @@ class Extractor:
             if hit:
                 return True
         return not self.lex.rejection.isdisjoint(s.lows[p.end :])
+
+    def _sport(self, s: Sentence, p: Phrase) -> bool:
+        """A rivalry in a sentence about sport is between teams: "India vs Pakistan"."""
+        return not _CONTESTS.isdisjoint(p.heads) and not self.lex.sport.isdisjoint(s.lows)
 
     def _about_persons(self, s: Sentence, p: Phrase) -> bool:
         """Ties between leaders as persons: "a true friend", said to "you", by leaders only."""

@@ -37,6 +37,28 @@ _AFTER_PREDICATE_WORDS = """
 and but as in with for since despite after while because amid said says he she they
 according than to at on over
 """
+_CONSTITUTES = frozenset(
+    {"constituted", "constitutes", "constitute", "represents", "represented", "represent"}
+)
+_DESCRIBED = frozenset(
+    {"described", "called", "seen", "regarded", "termed", "dubbed", "hailed", "labelled",
+     "labeled", "viewed", "considered", "characterised", "characterized"}
+)
+
+
+def _described_as(toks: list[Token], j: int) -> int | None:
+    """After ", often described in Seoul as": the token after "as", or None."""
+    for k in range(j, min(len(toks), j + 9)):
+        w = toks[k].low
+        if w == "as":
+            if any(toks[m].low in _DESCRIBED for m in range(j, k)):
+                return k + 1
+            return None
+        if w in (".", ";"):
+            return None
+    return None
+
+
 _PRONOUN_SUBJECTS = frozenset({"he", "she", "they", "we", "officials"})
 _AT_DETERMINERS = frozenset({"their", "its", "an", "a", "the", "our"})
 _PREDICATE_HEADS = frozenset(_PREDICATE_WORDS.split())
@@ -551,11 +573,19 @@ class PhraseFinder:
                     j = k
             if j + 1 < n and toks[j].low in _PRONOUN_SUBJECTS and toks[j + 1].low in lex.speech:
                 j += 2  # "a relationship he said is sealed in blood"
-            linking = j
-            while j < n and toks[j].low in _LINKING:
-                j += 1
-            if j == linking:
-                continue
+            described = _described_as(toks, j)
+            if described is not None:
+                j = described  # "the alliance, often described in Seoul as ironclad"
+            else:
+                linking = j
+                while j < n and (toks[j].low in _LINKING or toks[j].low in _CONSTITUTES):
+                    j += 1
+                if j == linking:
+                    continue
+                nominal = self._nominal(toks, cased, j)
+                if nominal is not None:
+                    out.append(Phrase(nominal[0], nominal[1], i, (t.low,)))
+                    continue
             j = _skip_quotes(toks, j)
             sealed = _sealed_in(toks, j)
             if sealed is not None:
@@ -592,6 +622,24 @@ class PhraseFinder:
                 continue  # "relations are good partners" is found at its own head
             out.append(Phrase(start, words_end, i, (t.low,)))
         return out
+
+    def _nominal(self, toks: list[Token], cased: list[str], j: int) -> tuple[int, int] | None:
+        """ "is the cornerstone of stability", "has become a priceless asset": a metaphor noun
+        said of the relationship, with its modifiers and an "of" tail."""
+        n = len(toks)
+        j = _skip_quotes(toks, j)
+        if j < n and toks[j].low in _ARTICLES:
+            j += 1
+        j = _skip_quotes(toks, j)
+        start = k = j
+        while k < n and self.kind(toks[k].low, cased[k]) in ("qual", "adverb"):
+            k += 1
+        if k >= n or toks[k].low not in self.lex.metaphor_nominals:
+            return None
+        k += 1
+        if k + 1 < n and toks[k].low == "of" and toks[k + 1].low.isalpha():
+            k += 2  # "of stability"
+        return start, k
 
     def _at_best(self, toks: list[Token], cased: list[str], j: int) -> tuple[int, int] | None:
         """ "at their best ever", "at an all-time high": the words after the determiner."""
