@@ -526,6 +526,11 @@ class Extractor:
             return True
         if "lost" in s.lows[max(lo, p.start - 3) : p.start]:
             return True  # "China has lost a good friend": a condolence for a person
+        after = p.end
+        while after < len(s.toks) and s.toks[after].low in QUOTES:
+            after += 1
+        if any(t == after and m.kind is FormKind.LEADER for m, t in s.states):
+            return True  # "speaks with 'Good Friend' Netanyahu"
         if not _STATE_NOUNS.isdisjoint(s.lows):
             return False  # "their countries will continue to serve as global partners"
         return bool(s.states) and all(m.kind is FormKind.LEADER for m, _ in s.states)

@@ -206,8 +206,9 @@ class PairResolver:
         if len(codes) == 1:
             (only,) = codes
             first_person = self._first_person(s, p)
+            cue = s.cue or _demonstrative(toks, p.start)
             for known in (ctx.previous, ctx.following):
-                if known and only in known and (s.cue or (s.speaker or ctx.speaker) in known):
+                if known and only in known and (cue or (s.speaker or ctx.speaker) in known):
                     return [known]
             speaker = s.speaker or ctx.speaker
             if speaker and speaker != only and first_person:
@@ -426,7 +427,7 @@ class PairResolver:
         if o > 0 and s.toks[o - 1].low in ("with", "between", "to") and o < p.end + 8:
             return True  # "a partnership (CSP) with ASEAN"
         states = {m.code for m, t in s.states if lo <= t < hi and m.code}
-        return len(states) < 2
+        return len(states) < 2 and not s.cue  # "the two countries ... after X joined ASEAN"
 
     def _org_modifies(self, s: Sentence, o: int, p: Phrase) -> bool:
         """ "a key NATO ally": the group names the kind of ally, not a side."""
@@ -565,6 +566,11 @@ class PairResolver:
             return relative
         before = [m.code for m, t in s.states if t < anchor and m.code and m.code not in targets]
         if before:
+            first = min(t for m, t in s.states if t < anchor and m.code == before[0])
+            listed, _ = self._list_after(s, first)
+            listed = [c for c in listed if c not in targets]
+            if len(listed) >= 2:
+                return listed  # "Singapore, Indonesia and Malaysia were linked ... with the US"
             return [before[0]]
         said_by = speaker()
         if said_by and said_by not in targets:
@@ -655,6 +661,14 @@ def _skip(toks: list[Token], j: int, words: frozenset[str] | set[str]) -> int:
     while j < len(toks) and toks[j].low in words:
         j += 1
     return j
+
+
+def _demonstrative(toks: list[Token], start: int) -> bool:
+    """ "that everlasting friendship": the label refers back to a pair named before."""
+    j = start - 1
+    while j >= 0 and toks[j].low in QUOTES:
+        j -= 1
+    return j >= 0 and toks[j].low in ("this", "that", "these", "those")
 
 
 def _ends_possessive(t: Token) -> bool:

@@ -181,6 +181,7 @@ class PhraseFinder:
                 and toks[j + 1].low in lex.heads
                 and toks[j + 1].low not in lex.weak_heads
                 and not country[j + 1]
+                and (run.start < i or tail)  # bare "brothers and comrades" are two labels
             ):
                 nxt = toks[j + 1].low
                 after = j + 2
@@ -188,7 +189,9 @@ class PhraseFinder:
                     heads.append(nxt)
                     consumed.add(j + 1)
                     end = j + 2
-            if head in lex.metaphor_heads and not run.qualifying:
+            if run.start == i and head in lex.person_heads and _said_of_states(toks, country, i):
+                pass  # "Vietnam and Laos were not just neighbours, but also brothers"
+            elif head in lex.metaphor_heads and not run.qualifying:
                 # "the Franco-German engine": the pair written right before it
                 if not (run.gap or _compound_before(toks, country, run.start)):
                     continue
@@ -286,7 +289,7 @@ class PhraseFinder:
                 break
             if (
                 k is None
-                and j == i - 1
+                and run.start == j + 1
                 and _participle(t.low, cased[j], ing=True)
                 and j > 1
                 and toks[j - 1].low in (",", "and")
@@ -705,6 +708,27 @@ def _sealed_in(toks: list[Token], j: int) -> int | None:
 _COMPARATIVES = frozenset({"better", "closer", "greater", "stronger", "truer", "firmer"})
 _SUPERLATIVE = re.compile(r"best|closest|greatest|oldest|firmest|[a-z]+est")
 _NEIGHBOURS = frozenset({"neighbours", "neighbors", "friends", "allies", "partners"})
+
+
+_BEFORE_PREDICATE_NOUN = frozenset(
+    {"also", "but", ",", "not", "just", "only", "merely", "always", "truly", "now", "still",
+     "and", "real", "true", "like"}
+)
+_COPULAS = frozenset({"are", "were", "remain", "remained", "became", "become", "been"})
+
+
+def _said_of_states(toks: list[Token], country: list[int], i: int) -> bool:
+    """A plural person head said of states as subject: "A and B are (also) brothers"."""
+    if not toks[i].low.endswith("s"):
+        return False
+    k = i - 1
+    while k >= 0 and i - k <= 8 and (
+        toks[k].low in _BEFORE_PREDICATE_NOUN or (toks[k].low.endswith("s") and k < i - 1)
+    ):
+        if toks[k].low in _COPULAS:
+            break
+        k -= 1
+    return k > 0 and toks[k].low in _COPULAS and country[k - 1] == 1
 
 
 def _compound_before(toks: list[Token], country: list[int], i: int) -> bool:
