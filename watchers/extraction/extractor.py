@@ -531,6 +531,12 @@ class Extractor:
             after += 1
         if any(t == after and m.kind is FormKind.LEADER for m, t in s.states):
             return True  # "speaks with 'Good Friend' Netanyahu"
+        if after < len(s.toks) and s.cased[after][:1].isupper():
+            # a leader in or out of office: "Good Friend" is a title for the person
+            name = s.lows[after]
+            forms = self._people.get(name, ())
+            if any(form == name or form.startswith(name + " ") for form in forms):
+                return True
         if not _STATE_NOUNS.isdisjoint(s.lows):
             return False  # "their countries will continue to serve as global partners"
         return bool(s.states) and all(m.kind is FormKind.LEADER for m, _ in s.states)

@@ -327,6 +327,8 @@ class PhraseFinder:
                 j -= 1
                 continue
             if k == "adverb" and has_mod:
+                if t.low in _DEGREE:
+                    run.qualifying = True  # "less formal", "more formal": a characterisation
                 run.start = j
                 run.level = run.level or t.low in lex.level_modifiers
                 j -= 1
@@ -710,6 +712,7 @@ _SUPERLATIVE = re.compile(r"best|closest|greatest|oldest|firmest|[a-z]+est")
 _NEIGHBOURS = frozenset({"neighbours", "neighbors", "friends", "allies", "partners"})
 
 
+_DEGREE = frozenset({"less", "more", "very", "increasingly"})
 _BEFORE_PREDICATE_NOUN = frozenset(
     {"also", "but", ",", "not", "just", "only", "merely", "always", "truly", "now", "still",
      "and", "real", "true", "like"}
@@ -721,6 +724,8 @@ def _said_of_states(toks: list[Token], country: list[int], i: int) -> bool:
     """A plural person head said of states as subject: "A and B are (also) brothers"."""
     if not toks[i].low.endswith("s"):
         return False
+    if i > 1 and toks[i - 1].low in ("just", "only", "merely") and toks[i - 2].low == "not":
+        return False  # "not just neighbours, but also brothers": the first is played down
     k = i - 1
     while k >= 0 and i - k <= 8 and (
         toks[k].low in _BEFORE_PREDICATE_NOUN or (toks[k].low.endswith("s") and k < i - 1)
