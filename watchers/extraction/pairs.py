@@ -422,6 +422,8 @@ class PairResolver:
         """
         if self._org_modifies(s, o, p):
             return False
+        if o + 1 < len(s.toks) and s.toks[o + 1].low in self.lex.person_heads | _ROLE_HEADS:
+            return False  # "friends and BRICS partners": the group names a kind of partner
         if p.start - 4 <= o < p.end + 4:
             return True
         if o > 0 and s.toks[o - 1].low in ("with", "between", "to") and o < p.end + 8:

@@ -191,6 +191,8 @@ class PhraseFinder:
                     end = j + 2
             if run.start == i and head in lex.person_heads and _said_of_states(toks, country, i):
                 pass  # "Vietnam and Laos were not just neighbours, but also brothers"
+            elif run.start == i and head in lex.person_heads and _as_plural(toks, i):
+                pass  # "as friends and partners, we stand together"
             elif head in lex.metaphor_heads and not run.qualifying:
                 # "the Franco-German engine": the pair written right before it
                 if not (run.gap or _compound_before(toks, country, run.start)):
@@ -258,6 +260,8 @@ class PhraseFinder:
                     continue
             if country[j] == ORG and run.start == j + 1 and j + 1 < i + 1:
                 run.start = j  # "a key NATO ally": the group names the kind of ally
+                if low in lex.person_heads and j == i - 1:
+                    run.qualifying = True  # "BRICS partners", "EU partners"
                 j -= 1
                 continue
             if country[j]:
@@ -578,6 +582,15 @@ class PhraseFinder:
                     j = k
             if j + 1 < n and toks[j].low in _PRONOUN_SUBJECTS and toks[j + 1].low in lex.speech:
                 j += 2  # "a relationship he said is sealed in blood"
+            if j + 1 < n and toks[j].low == "," and _participle(toks[j + 1].low, cased[j + 1]):
+                # "the relationship, founded by ... and nurtured by ..., has become"
+                close = next((k for k in range(j + 2, min(n, j + 40)) if toks[k].low == ","), None)
+                if close is not None:
+                    j = close + 1
+            marked = self._marked_by(toks, cased, j)
+            if marked is not None:
+                out.append(Phrase(marked[0], marked[1], i, (t.low,)))
+                continue
             described = _described_as(toks, j)
             if described is not None:
                 j = described  # "the alliance, often described in Seoul as ironclad"
@@ -627,6 +640,29 @@ class PhraseFinder:
                 continue  # "relations are good partners" is found at its own head
             out.append(Phrase(start, words_end, i, (t.low,)))
         return out
+
+    def _marked_by(self, toks: list[Token], cased: list[str], j: int) -> tuple[int, int] | None:
+        """ "..., characterized by both camaraderie and contention": what marks the tie."""
+        n = len(toks)
+        for k in range(j, min(n, j + 12)):
+            if toks[k].low in (".", ";"):
+                return None
+            if toks[k].low in _MARKED and k + 1 < n and toks[k + 1].low == "by":
+                start = k + 2
+                while start < n and toks[start].low in ("both", "a", "an", "the"):
+                    start += 1
+                end = start
+                while end < n and end < start + 6 and (
+                    toks[end].low.isalpha() or toks[end].low == ","
+                ) and toks[end].low not in _AFTER_PREDICATE - {"and"}:
+                    end += 1
+                while end > start and toks[end - 1].low in (",", "and"):
+                    end -= 1
+                words = [t.low for t in toks[start:end]]
+                if any(w in self.lex.heads for w in words):
+                    return start, end
+                return None
+        return None
 
     def _nominal(self, toks: list[Token], cased: list[str], j: int) -> tuple[int, int] | None:
         """ "is the cornerstone of stability", "has become a priceless asset": a metaphor noun
@@ -712,12 +748,18 @@ _SUPERLATIVE = re.compile(r"best|closest|greatest|oldest|firmest|[a-z]+est")
 _NEIGHBOURS = frozenset({"neighbours", "neighbors", "friends", "allies", "partners"})
 
 
+_MARKED = frozenset({"characterized", "characterised", "marked", "defined"})
 _DEGREE = frozenset({"less", "more", "very", "increasingly"})
 _BEFORE_PREDICATE_NOUN = frozenset(
     {"also", "but", ",", "not", "just", "only", "merely", "always", "truly", "now", "still",
      "and", "real", "true", "like"}
 )
 _COPULAS = frozenset({"are", "were", "remain", "remained", "became", "become", "been"})
+
+
+def _as_plural(toks: list[Token], i: int) -> bool:
+    """ "as friends": a plural person noun right after "as" (and "now as")."""
+    return toks[i].low.endswith("s") and i > 0 and toks[i - 1].low == "as"
 
 
 def _said_of_states(toks: list[Token], country: list[int], i: int) -> bool:
