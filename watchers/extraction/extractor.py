@@ -262,7 +262,8 @@ class Extractor:
         keep = set()
         for h in heads:
             k = bisect.bisect_right(starts, h) - 1
-            keep.update(range(k - _CONTEXT_WINDOW, k + 2))
+            # a few after: a quote may close a sentence or two later and be attributed after it
+            keep.update(range(k - _CONTEXT_WINDOW, k + 5))
         return [spans[k] for k in sorted(keep) if 0 <= k < len(spans)]
 
     def _build(self, norm: str, low: str, on: date | None, a: int, b: int) -> Sentence:
@@ -664,7 +665,13 @@ class _Passage:
                 return None
             if not self._quote_open_at(self.spans[k][1]):
                 closing = self.sentence(k)
-                return closing.speaker if closing.has_speech else None
+                if closing.has_speech:
+                    return closing.speaker
+                # "...?" Erdogan asked.": the attribution split off as a sentence of its own
+                if k + 1 < len(self.spans) and self._adjacent(k, k + 1):
+                    after = self.sentence(k + 1)
+                    return after.speaker if after.has_speech else None
+                return None
         return None
 
 

@@ -46,6 +46,8 @@ is are was were be been being has have had remain remains remained become become
 also still now long always , a an the
 """
 _LINKING = frozenset(_LINKING_WORDS.split())
+_ASIDE = frozenset({"of", "course", "indeed", "clearly", "certainly"})
+_COPULA = frozenset({"is", "are", "was", "were", "remains", "remain", "been", "become", "becomes"})
 _QUOTES_THE = QUOTES | {"the"}
 _LIST_LEADS = frozenset(
     ["such", "states", "countries", "nations", "partners", "as", "like", "including", "other"]
@@ -211,7 +213,7 @@ class PairResolver:
                 if known and only in known and (cue or (s.speaker or ctx.speaker) in known):
                     return [known]
             speaker = s.speaker or ctx.speaker
-            if speaker and speaker != only and first_person:
+            if speaker and speaker != only and (first_person or self._role_said_of(s, p)):
                 return [pair_of(only, speaker)]
             return []
         if s.cue or self._first_person(s, p):
@@ -651,6 +653,20 @@ class PairResolver:
         if len(set(others)) == 1:
             return [pair_of(owner, others[0])]
         return []
+
+    def _role_said_of(self, s: Sentence, p: Phrase) -> bool:
+        """ "Russia is, of course, a strategic partner" in a quote: the speaker's partner."""
+        if not any(h in self.lex.person_heads or h in _ROLE_HEADS for h in p.heads):
+            return False
+        ends = [t for m, t in s.states if t < p.start]
+        if not ends:
+            return False
+        between = [t.low for t in s.toks[ends[-1] + 1 : p.start]]
+        return (
+            len(between) <= 7
+            and not _COPULA.isdisjoint(between)
+            and all(w in _LINKING or w in QUOTES or w in _ASIDE for w in between)
+        )
 
     def _first_person(self, s: Sentence, p: Phrase) -> bool:
         j = min(p.start, p.head) - 1
