@@ -208,6 +208,7 @@ class Extractor:
                     continue
                 codes = self.pairs.resolve(p, s, ctx)
                 if codes:
+                    codes = codes + self._more_like(passage, i, s, p, codes)
                     resolved.append((p, codes))
             for p, codes in _drop_repeats(resolved):
                 words = self._words(text, s, p)
@@ -483,6 +484,36 @@ class Extractor:
             marks[ti] = ORG
         return marks
 
+    def _more_like(
+        self, passage: _Passage, i: int, s: Sentence, p: Phrase, codes: list[Codes]
+    ) -> list[Codes]:
+        """ "X will become a strategic partner of Y. ... 3 more countries, including A and B":
+        the states listed in the next sentence take the same role with Y."""
+        roles = self.lex.person_heads | self.lex.bare_heads
+        if len(codes) != 1 or roles.isdisjoint(p.heads):
+            return []
+        j = p.end
+        if j + 1 >= len(s.toks) or s.lows[j] not in ("of", "for"):
+            return []
+        k = j + 1 if s.lows[j + 1] != "the" else j + 2
+        target = next((m.code for m, t in s.states if t == k and m.code in codes[0]), None)
+        if target is None or i + 1 >= len(passage.spans) or not passage.adjacent(i, i + 1):
+            return []
+        nxt = passage.sentence(i + 1)
+        lows = nxt.lows
+        for a in range(len(lows) - 3):
+            if lows[a] in ("more", "other") and lows[a + 1] in _STATE_NOUNS | {"partners"}:
+                b = a + 2
+                if b < len(lows) and lows[b] == ",":
+                    b += 1
+                if b < len(lows) and lows[b] in ("including", "such", "namely", "like"):
+                    b += 2 if lows[b] == "such" else 1
+                    listed, blocked = self.pairs.list_after(nxt, b)
+                    if blocked:
+                        return []
+                    return [pair_of(c, target) for c in listed if c != target]
+        return []
+
     # -- filters ---------------------------------------------------------------------------
 
     def _negated(self, s: Sentence, p: Phrase) -> bool:
@@ -643,6 +674,10 @@ class _Passage:
             if self.sentence(k).speaker:
                 return self.sentence(k).speaker
         return None
+
+    def adjacent(self, k: int, nxt: int) -> bool:
+        """No text skipped between two kept sentences (other than blank space)."""
+        return self._adjacent(k, nxt)
 
     def _adjacent(self, k: int, nxt: int) -> bool:
         """No text skipped between two kept sentences (other than blank space)."""

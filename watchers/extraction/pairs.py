@@ -474,6 +474,10 @@ class PairResolver:
                 return k
         return None
 
+    def list_after(self, s: Sentence, k: int) -> tuple[list[str], bool]:
+        """States listed from token ``k``, and whether a non-state leads the list."""
+        return self._list_after(s, k)
+
     def _list_after(self, s: Sentence, k: int) -> tuple[list[str], bool]:
         """States listed from token ``k`` ("Iran and North Korea"); blocked if a non-state leads."""
         toks = s.toks
