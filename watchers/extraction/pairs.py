@@ -361,7 +361,7 @@ class PairResolver:
                 and _ends_possessive(toks[k])
             ]
         if not owners:
-            return None
+            return [] if listed else None  # "key partners like B": whose partners is unsaid
         return _cross(owners[-1:], targets)
 
     def _granted(self, s: Sentence, p: Phrase, lo: int, hi: int) -> list[Codes] | None:
@@ -428,8 +428,11 @@ class PairResolver:
             return False  # "friends and BRICS partners": the group names a kind of partner
         if p.start - 4 <= o < p.end + 4:
             return True
-        if o > 0 and s.toks[o - 1].low in ("with", "between", "to") and o < p.end + 8:
-            return True  # "a partnership (CSP) with ASEAN"
+        before = o - 1
+        if before > 0 and s.toks[before].low == "the":
+            before -= 1
+        if before >= 0 and s.toks[before].low in ("with", "between", "to") and o < p.end + 8:
+            return True  # "a partnership (CSP) with ASEAN", "... with the African Union"
         states = {m.code for m, t in s.states if lo <= t < hi and m.code}
         return len(states) < 2 and not s.cue  # "the two countries ... after X joined ASEAN"
 
@@ -669,7 +672,9 @@ class PairResolver:
         return (
             len(between) <= 7
             and not _COPULA.isdisjoint(between)
-            and all(w in _LINKING or w in QUOTES or w in _ASIDE for w in between)
+            and all(
+                w in _LINKING or w in QUOTES or w in _ASIDE or w.endswith("ly") for w in between
+            )
         )
 
     def _first_person(self, s: Sentence, p: Phrase) -> bool:

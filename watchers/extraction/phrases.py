@@ -589,7 +589,9 @@ class PhraseFinder:
                     j = close + 1
             marked = self._marked_by(toks, cased, j)
             if marked is not None:
-                out.append(Phrase(marked[0], marked[1], i, (t.low,)))
+                # the heads inside go last: a bare one found on its own is a repeat of this
+                inside = tuple(w.low for w in toks[marked[0] : marked[1]] if w.low in lex.heads)
+                out.append(Phrase(marked[0], marked[1], i, (t.low, *inside)))
                 continue
             described = _described_as(toks, j)
             if described is not None:
@@ -754,6 +756,7 @@ _BEFORE_PREDICATE_NOUN = frozenset(
     {"also", "but", ",", "not", "just", "only", "merely", "always", "truly", "now", "still",
      "and", "real", "true", "like"}
 )
+_AUXILIARIES = frozenset({"have", "has", "had", "always", "long", "also", "still", "truly"})
 _COPULAS = frozenset({"are", "were", "remain", "remained", "became", "become", "been"})
 
 
@@ -775,7 +778,12 @@ def _said_of_states(toks: list[Token], country: list[int], i: int) -> bool:
         if toks[k].low in _COPULAS:
             break
         k -= 1
-    return k > 0 and toks[k].low in _COPULAS and country[k - 1] == 1
+    if k <= 0 or toks[k].low not in _COPULAS:
+        return False
+    k -= 1
+    while k > 0 and toks[k].low in _AUXILIARIES:
+        k -= 1  # "have always been"
+    return country[k] == 1
 
 
 def _compound_before(toks: list[Token], country: list[int], i: int) -> bool:
