@@ -20,14 +20,14 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.chat.store import ChatStore, config_subscriptions
 from bot.chat.wiring import Chat, open_chat
 from bot.config import Config, load_config
-from bot.platforms.console.notifier import ConsoleNotifier
+from bot.platforms.console.printer import ConsolePrinter
 from watchers.countries import CountryTable, default_countries
 from watchers.errors import ConfigError
 from watchers.fetch import make_client
 from watchers.fulltext import CountryNamer, FullText, trafilatura_reader
 from watchers.ports import Clock, Extractor
+from watchers.reading import InProcesses, InThreads
 from watchers.store import Store
-from watchers.tiers import load_lexicon
 from watchers.watcher import FeedSpec, PollResult, Watcher
 
 log = logging.getLogger(__name__)
@@ -85,15 +85,19 @@ class App:
 
     config: Config
     watcher: Watcher
-    console: ConsoleNotifier | None
+    console: ConsolePrinter | None
     watchlist: Watchlist
     countries: CountryTable
     chat: Chat | None = None
 
     async def poll_once(self, feeds: Sequence[FeedSpec] | None = None) -> list[PollResult]:
         """Poll every feed (or the given ones) once and deliver the changes."""
-        results = await self.watcher.poll_all(feeds if feeds is not None else self.config.feeds)
-        for result in results:
+        results = []
+        # each feed is reported (and its changes delivered) as soon as it is done
+        async for result in self.watcher.poll_each(
+            feeds if feeds is not None else self.config.feeds
+        ):
+            results.append(result)
             await self._report(result)
         await self.send_waiting()
         return results
@@ -134,7 +138,6 @@ class App:
         """
         try:
             new = load_config(self.config.path, self.countries)
-            lexicon = load_lexicon(new.lexicon_path)
         except ConfigError as e:
             lines = "\n".join(f"  {p}" for p in e.problems)
             log.error("config edit refused, still running on the previous one:\n%s", lines)
@@ -156,10 +159,10 @@ class App:
         self.watchlist.keys = new.watched_keys()
         self.watcher.limits = new.fetch
         self.watcher.rules = new.alerts
-        self.watcher.lexicon = lexicon
+        self.watcher.lexicon = new.lexicon
         if self.chat is not None:
             specs = config_subscriptions(new.subscriptions)
-            self.chat.subscriptions.load_config(specs, now=self.watcher.clock.now())
+            self.chat.store.load_config(specs, now=self.watcher.clock.now())
         log.info(
             "config reloaded: %d feeds, %d pairs, %d subscriptions",
             len(new.feeds),
@@ -281,16 +284,17 @@ async def open_app(
     config: Config,
     *,
     extractor: Extractor,
-    console: ConsoleNotifier | None,
+    console: ConsolePrinter | None,
     chat: ChatMode = ChatMode.OFF,
     clock: Clock | None = None,
     countries: CountryTable | None = None,
 ) -> AsyncIterator[App]:
     """Open the store, HTTP client and chat platforms for a config; close them on exit."""
-    lexicon = load_lexicon(config.lexicon_path)  # a broken lexicon stops the start, clearly
     countries = countries or default_countries()
     clock = clock or SystemClock()
     store = Store.open(config.store_path)
+    processes = config.fetch.reading_processes
+    work = InProcesses(extractor, processes) if processes else InThreads(extractor)
     try:
         async with make_client(config.fetch) as client, AsyncExitStack() as stack:
             opened = None
@@ -300,7 +304,7 @@ async def open_app(
                         config, store, countries, clock, serve_commands=chat is ChatMode.SERVE
                     )
                 )
-            watchlist = Watchlist(config.watched_keys(), opened.subscriptions if opened else None)
+            watchlist = Watchlist(config.watched_keys(), opened.store if opened else None)
             watcher = Watcher(
                 store=store,
                 extractor=extractor,
@@ -309,11 +313,13 @@ async def open_app(
                 is_watched=watchlist,
                 limits=config.fetch,
                 rules=config.alerts,
-                lexicon=lexicon,
+                lexicon=config.lexicon,
                 fulltext=_full_text(config, client, countries),
+                work=work,
             )
             yield App(config, watcher, console, watchlist, countries, opened)
     finally:
+        work.close()
         store.close()
 
 

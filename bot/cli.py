@@ -5,6 +5,9 @@
     run             poll on a schedule until Ctrl-C or SIGTERM
     extract         print the extractions of a text (or of JSONL records)
     replay DIR      an archive of dated feed snapshots through the pipeline, alerts printed
+    history A B     a pair's descriptors over time (text, JSON, CSV, or a PNG chart)
+    backfill PATH   an archive of articles or snapshots into the history, alerting nothing
+    export, import  the whole state as versioned JSON Lines
     eval            score the extractor against labeled JSONL files
     check-config    validate a config file
     discord sync    register the /watch command with Discord
@@ -24,9 +27,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
+from bot import history_cli
 from bot.app import ChatMode, open_app
 from bot.config import Config, config_path, load_config
-from bot.platforms.console.notifier import ConsoleNotifier
+from bot.platforms.console.printer import ConsolePrinter
 from watchers import evaluate
 from watchers.countries import default_countries
 from watchers.errors import ConfigError, InputError, PartnershipWatchError
@@ -34,11 +38,45 @@ from watchers.extraction import default_extractor
 from watchers.model import Extraction
 from watchers.ports import Clock, Extractor
 from watchers.tiers import default_path as default_lexicon_path
-from watchers.tiers import load_lexicon
 
 log = logging.getLogger("partnership-watch")
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _global_options(parser: argparse.ArgumentParser, *, after: bool = False) -> None:
+    """--config, --format and -v: before the subcommand, or after it with ``after``."""
+    # After the subcommand they land in dests of their own, merged by _merge_globals: a
+    # subparser's defaults would otherwise overwrite what was given before the subcommand.
+    prefix = "after_" if after else ""
+    parser.add_argument(
+        "--config",
+        dest=f"{prefix}config",
+        help="config file (default: $PARTNERSHIP_WATCH_CONFIG, else config/watchlist.toml)",
+    )
+    parser.add_argument(
+        "--format",
+        dest=f"{prefix}format",
+        choices=("text", "json"),
+        default=None if after else "text",
+        help="how alerts are printed",
+    )
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        dest=f"{prefix}verbose",
+        action="count",
+        default=0,
+        help="more log output (-vv for debug)",
+    )
+
+
+def _merge_globals(args: argparse.Namespace) -> argparse.Namespace:
+    """The global options given after the subcommand win over those given before it."""
+    args.config = args.after_config or args.config
+    args.format = args.after_format or args.format
+    args.verbose += args.after_verbose
+    return args
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -47,16 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="partnership-watch",
         description="Watch news feeds for changes in how governments describe their ties.",
     )
-    parser.add_argument(
-        "--config",
-        help="config file (default: $PARTNERSHIP_WATCH_CONFIG, else config/watchlist.toml)",
-    )
-    parser.add_argument(
-        "--format", choices=("text", "json"), default="text", help="how alerts are printed"
-    )
-    parser.add_argument(
-        "-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)"
-    )
+    _global_options(parser)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     commands.add_parser(
@@ -85,8 +114,6 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument(
         "dir", help="folder of snapshot folders named by UTC time (see bot/replay.py)"
     )
-    # also accepted after the folder, as `replay DIR --format json`
-    replay.add_argument("--format", dest="replay_format", choices=("text", "json"))
 
     evaluation = commands.add_parser(
         "eval",
@@ -119,15 +146,19 @@ def build_parser() -> argparse.ArgumentParser:
     discord_tasks = discord.add_subparsers(dest="discord_command", required=True, metavar="TASK")
     sync = discord_tasks.add_parser("sync", help="register the /watch command with Discord")
     sync.add_argument("--guild", type=int, help="only in this server (shows at once)")
+    history_cli.add_commands(commands)
+    for command in [*commands.choices.values(), sync]:
+        if command is not discord:
+            _global_options(command, after=True)
+    history_cli.widen_format(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    args = build_parser().parse_args(argv)
-    _setup_logging(
-        args.verbose, quiet=args.command in ("demo", "extract", "eval", "check-config", "replay")
-    )
+    args = _merge_globals(build_parser().parse_args(argv))
+    quiet = ("demo", "extract", "eval", "check-config", "replay", *history_cli.COMMANDS)
+    _setup_logging(args.verbose, quiet=args.command in quiet)
     try:
         return _dispatch(args)
     except ConfigError as e:
@@ -151,23 +182,22 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _eval(args.file, as_json=args.json, errors=args.errors, part=args.part)
     if args.command == "check-config":
         config = load_config(config_path(args.path or args.config), default_countries())
-        lexicon = load_lexicon(config.lexicon_path)
         print(
             f"{config.path}: ok ({len(config.feeds)} feeds, {len(config.pairs)} pairs, "
             f"{len(config.subscriptions)} subscriptions)"
         )
-        print(
-            f"{config.lexicon_path or default_lexicon_path()}: ok ({len(lexicon.ladders)} ladders)"
-        )
+        lexicon = config.lexicon_path or default_lexicon_path()
+        print(f"{lexicon}: ok ({len(config.lexicon.ladders)} ladders)")
         return EXIT_OK
     if args.command == "replay":
-        fmt = args.replay_format or args.format
-        return asyncio.run(_replay(Path(args.dir), args.config, fmt))
+        return asyncio.run(_replay(Path(args.dir), args.config, args.format))
     config = load_config(config_path(args.config), default_countries())
     if args.command == "poll":
         return asyncio.run(poll_once(config, sys.stdout, args.format))
     if args.command == "run":
         return asyncio.run(_run(config, sys.stdout, args.format))
+    if args.command in history_cli.COMMANDS:
+        return history_cli.run(args, config)
     if args.command == "discord":
         from bot.platforms.discord.client import sync_from_cli
 
@@ -186,7 +216,7 @@ async def poll_once(
     async with open_app(
         config,
         extractor=extractor or default_extractor(),
-        console=ConsoleNotifier(out, fmt),
+        console=ConsolePrinter(out, fmt),
         chat=ChatMode.SEND,
         clock=clock,
     ) as app:
@@ -207,7 +237,7 @@ async def _run(config: Config, out: TextIO, fmt: str) -> int:
     async with open_app(
         config,
         extractor=default_extractor(),
-        console=ConsoleNotifier(out, fmt),
+        console=ConsolePrinter(out, fmt),
         chat=ChatMode.SERVE,
     ) as app:
         await app.run_forever()
@@ -227,7 +257,7 @@ async def _replay(directory: Path, cli_config: str | None, fmt: str) -> int:
         extractor=default_extractor(),
         emit=print_event(sys.stdout, fmt),
         rules=config.alerts,
-        lexicon=load_lexicon(config.lexicon_path),
+        lexicon=config.lexicon,
     )
     for error in result.errors:
         log.warning("%s", error)

@@ -4,7 +4,6 @@ chat is what makes it watched."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ from bot.app import ChatMode, open_app
 from bot.config import load_config
 from tests.fake_slack import APP_TOKEN, BOT_TOKEN, FakeSlack
 from tests.fakes import FakeClock
-from tests.feeds import rss
+from tests.feeds import rss, watchlist
 from watchers.countries import default_countries
 from watchers.extraction import default_extractor
 
@@ -23,13 +22,11 @@ ADMIN = "U0ADMIN"
 
 
 @pytest.fixture
-async def slack_api() -> AsyncIterator[FakeSlack]:
-    server = FakeSlack()
-    await server.start()
-    server.add_channel(CHANNEL)
-    server.add_user(ADMIN, admin=True)
-    yield server
-    await server.close()
+def slack_api(slack_api: FakeSlack) -> FakeSlack:
+    """The shared fake, with what this file's tests expect in it."""
+    slack_api.add_channel(CHANNEL)
+    slack_api.add_user(ADMIN, admin=True)
+    return slack_api
 
 
 def watch_command(text: str, response_url: str) -> dict[str, str]:
@@ -66,20 +63,15 @@ async def test_a_pair_subscribed_in_chat_is_alerted_there(
             )
         )
     )
-    path = tmp_path / "watchlist.toml"
-    path.write_text(
+    path = watchlist(
+        tmp_path,
         f"""
-[defaults]
-baseline = false
-[store]
-path = "{tmp_path / "store.sqlite3"}"
 [[feeds]]
 name = "Desk"
 url = "{httpserver.url_for("/desk.xml")}"
 [slack]
 api_base = "{slack_api.api_base}"
 """,
-        encoding="utf-8",
     )
     config = load_config(path, default_countries())
     async with open_app(

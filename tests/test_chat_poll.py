@@ -6,23 +6,25 @@ from __future__ import annotations
 
 import asyncio
 import gc
-from collections.abc import AsyncIterator, Iterator
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 import time_machine
-from discord.http import Route
 
 from bot.chat.wiring import open_chat
 from bot.cli import main
 from bot.config import load_config
 from bot.demo import DEMO_DATA, STAGES, SampleFeeds, serve
-from bot.platforms.discord.delivery import DEFAULT_API_BASE
 from tests.fake_discord import FakeDiscord
 from tests.fake_slack import BOT_TOKEN, FakeSlack
 from tests.fakes import FakeClock
+from tests.feeds import watchlist
 from watchers.countries import default_countries
 from watchers.errors import ConfigError
 from watchers.store import Store
@@ -31,22 +33,18 @@ DISCORD_CHANNEL = "1200000000000000042"
 SLACK_CHANNEL = "C0ANALYSTS"
 
 
-@pytest.fixture
-async def discord_api() -> AsyncIterator[FakeDiscord]:
-    server = FakeDiscord()
-    await server.start()
-    yield server
-    await server.close()
-    Route.BASE = DEFAULT_API_BASE  # the library keeps its base URL in a class attribute
+@pytest.fixture(autouse=True)
+def no_chat_tokens(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No token from the environment the tests run in: each test sets the ones it means."""
+    for variable in ("DISCORD_TOKEN", "SLACK_BOT_TOKEN"):
+        monkeypatch.delenv(variable, raising=False)
 
 
 @pytest.fixture
-async def slack_api() -> AsyncIterator[FakeSlack]:
-    server = FakeSlack()
-    await server.start()
-    server.add_channel(SLACK_CHANNEL)
-    yield server
-    await server.close()
+def slack_api(slack_api: FakeSlack) -> FakeSlack:
+    """The shared fake, with what this file's tests expect in it."""
+    slack_api.add_channel(SLACK_CHANNEL)
+    return slack_api
 
 
 @pytest.fixture
@@ -56,16 +54,13 @@ def sample_feeds() -> Iterator[tuple[SampleFeeds, str]]:
         yield feeds, base
 
 
-def write_config(tmp_path: Path, base: str, discord: str, slack: str) -> Path:
-    path = tmp_path / "watchlist.toml"
-    path.write_text(
+def write_config(
+    tmp_path: Path, base: str, discord: str, slack: str, *, webhook_env: str | None = None
+) -> Path:
+    webhook = f'webhook_env = "{webhook_env}"' if webhook_env else ""
+    return watchlist(
+        tmp_path,
         f"""
-[defaults]
-baseline = false
-
-[store]
-path = "{tmp_path / "store.sqlite3"}"
-
 [[feeds]]
 name = "Kremlin news (sample)"
 url = "{base}/kremlin.xml"
@@ -79,6 +74,7 @@ url = "{base}/world.xml"
 platform = "discord"
 channel = "{DISCORD_CHANNEL}"
 pairs = [["India", "Russia"]]
+{webhook}
 
 [[subscriptions]]
 platform = "slack"
@@ -91,9 +87,7 @@ api_base = "{discord}"
 [slack]
 api_base = "{slack}"
 """,
-        encoding="utf-8",
     )
-    return path
 
 
 async def run_cli(*args: str) -> int:
@@ -122,7 +116,6 @@ async def test_poll_once_posts_the_india_russia_alert_as_an_embed(
 ) -> None:
     feeds, base = sample_feeds
     monkeypatch.setenv("DISCORD_TOKEN", discord_api.token)
-    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
     config = write_config(tmp_path, base, discord_api.api_base, "http://127.0.0.1:9/api/")
 
     await poll_story(config, feeds)
@@ -144,7 +137,6 @@ async def test_poll_once_posts_the_india_russia_alert_as_block_kit(
 ) -> None:
     feeds, base = sample_feeds
     monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
-    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
     config = write_config(tmp_path, base, "http://127.0.0.1:9/api/v10", slack_api.api_base)
 
     await poll_story(config, feeds)
@@ -166,19 +158,60 @@ async def test_poll_once_posts_the_india_russia_alert_as_block_kit(
 
 async def test_a_platform_without_its_token_is_not_started(
     tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
     sample_feeds: tuple[SampleFeeds, str],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     feeds, base = sample_feeds
-    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
-    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
     config = write_config(tmp_path, base, "http://127.0.0.1:9/api/v10", "http://127.0.0.1:9/api/")
     feeds.stage = STAGES[0][0]
     assert await run_cli("-v", "--config", str(config), "poll", "--once") == 0
     err = capsys.readouterr().err
     assert err.count("Discord bot not started: DISCORD_TOKEN is not set") == 1
     assert err.count("Slack app not started: SLACK_BOT_TOKEN is not set") == 1
+
+
+async def test_webhook_only_discord_posts_to_the_configured_api_base(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    discord_api: FakeDiscord,
+    sample_feeds: tuple[SampleFeeds, str],
+) -> None:
+    feeds, base = sample_feeds
+    hook = f"1250000000000000001/{'w' * 68}"
+    monkeypatch.setenv("PW_ANALYSTS_HOOK", f"https://discord.com/api/webhooks/{hook}")
+    config = write_config(
+        tmp_path,
+        base,
+        discord_api.api_base,
+        "http://127.0.0.1:9/api/",
+        webhook_env="PW_ANALYSTS_HOOK",
+    )
+
+    await poll_story(config, feeds)
+
+    # docs/discord.md: [discord] api_base covers webhooks too, with no bot token at all.
+    posted = discord_api.sent("POST", f"/webhooks/{hook}")
+    assert posted and "India–Russia" in embed_text(posted[0].body)
+
+
+async def test_poll_without_a_platform_imports_no_platform_library(
+    tmp_path: Path, sample_feeds: tuple[SampleFeeds, str]
+) -> None:
+    _, base = sample_feeds
+    config = write_config(tmp_path, base, "http://127.0.0.1:9/api/v10", "http://127.0.0.1:9/")
+    script = (
+        "import sys\n"
+        "from bot.cli import main\n"
+        f"status = main(['--config', {str(config)!r}, 'poll', '--once'])\n"
+        "loaded = [m for m in ('discord', 'slack_bolt', 'slack_sdk', 'aiohttp') "
+        "if m in sys.modules]\n"
+        "print(status, loaded)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("DISCORD_TOKEN", "SLACK_BOT_TOKEN")}
+    done = await asyncio.to_thread(
+        subprocess.run, [sys.executable, "-c", script], capture_output=True, text=True, env=env
+    )
+    assert done.stdout.splitlines()[-1] == "0 []", done.stderr
 
 
 async def test_an_alert_waits_while_discord_is_down_and_a_later_poll_sends_it(
@@ -189,7 +222,6 @@ async def test_an_alert_waits_while_discord_is_down_and_a_later_poll_sends_it(
 ) -> None:
     feeds, base = sample_feeds
     monkeypatch.setenv("DISCORD_TOKEN", discord_api.token)
-    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
     config = write_config(tmp_path, base, discord_api.api_base, "http://127.0.0.1:9/api/")
     feeds.stage = STAGES[0][0]
     messages = f"/channels/{DISCORD_CHANNEL}/messages"
@@ -215,7 +247,6 @@ async def test_a_config_channel_paused_for_missing_permissions_resumes_at_the_ne
 ) -> None:
     feeds, base = sample_feeds
     monkeypatch.setenv("DISCORD_TOKEN", discord_api.token)
-    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
     config = write_config(tmp_path, base, discord_api.api_base, "http://127.0.0.1:9/api/")
     messages = f"/channels/{DISCORD_CHANNEL}/messages"
 
@@ -251,7 +282,6 @@ async def test_a_refused_discord_token_is_a_clear_config_problem(
 ) -> None:
     _, base = sample_feeds
     monkeypatch.setenv("DISCORD_TOKEN", "revoked-token-value")
-    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
     config = write_config(tmp_path, base, discord_api.api_base, "http://127.0.0.1:9/api/")
     assert await run_cli("--config", str(config), "poll", "--once") == 2
     err = capsys.readouterr().err
@@ -268,7 +298,6 @@ async def test_an_unreachable_discord_stops_the_start_with_one_line(
 ) -> None:
     _, base = sample_feeds
     monkeypatch.setenv("DISCORD_TOKEN", "some-token")
-    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
     config = write_config(tmp_path, base, "http://127.0.0.1:9/api/v10", "http://127.0.0.1:9/api/")
     assert await run_cli("--config", str(config), "poll", "--once") == 1
     err = capsys.readouterr().err

@@ -4,7 +4,9 @@ import pytest
 
 from bot.config import config_path, load_config
 from tests.fakes import FakeCountries
+from watchers.detect import Rules
 from watchers.errors import ConfigError
+from watchers.fetch import FetchLimits
 from watchers.model import Level
 
 GOOD = """
@@ -98,7 +100,7 @@ level = "urgent"
     assert found == [
         "defaults.pol_interval: unknown key (expected one of: baseline, connect_timeout, deadline, "
         "fulltext, fulltext_deadline, fulltext_max_bytes, max_bytes, max_redirects, "
-        "poll_interval, read_timeout)",
+        "poll_interval, polls_at_once, polls_per_host, read_timeout, reading_processes)",
         "feeds[0].url: must be an http(s) URL, got 'ftp://a.example/feed'",
         "feeds[0].poll_interval: 'often' is not a duration like 90s, 15m, 2h, 3d or 1w",
         "feeds[1].name: is required",
@@ -107,14 +109,14 @@ level = "urgent"
         "watch.pairs[0]: unknown country 'Atlantis'",
         'watch.pairs[1]: must be two country names, like ["India", "Russia"]',
         "watch.pairs[2]: a pair needs two different countries, got 'Russia' twice",
-        "subscriptions[0].platform: must be one of console, discord, slack, got 'irc'",
+        "subscriptions[0].platform: must be one of discord, slack, got 'irc'",
         "subscriptions[0].level: must be one of reported, multi-source, official, got 'urgent'",
     ]
 
 
 def test_unknown_country_gets_suggestions(tmp_path: Path) -> None:
-    (found,) = problems(tmp_path, '[watch]\npairs = [["Indya", "Russia"]]\n')
-    assert found == "watch.pairs[0]: unknown country 'Indya' (did you mean India?)"
+    (found,) = problems(tmp_path, '[watch]\npairs = [["Vietnum", "Russia"]]\n')
+    assert found == "watch.pairs[0]: unknown country 'Vietnum' (did you mean Vietnam?)"
 
 
 def test_webhook_urls_never_belong_in_the_file(tmp_path: Path) -> None:
@@ -173,3 +175,37 @@ def test_a_discord_channel_posted_to_by_the_bot_is_its_numeric_id(tmp_path: Path
         "subscriptions[0].channel: a Discord channel is named by its numeric id (Developer "
         "Mode, then Copy Channel ID), unless webhook_env names its webhook; got '#desk'"
     ]
+
+
+def test_a_console_subscription_is_refused_with_what_to_do_instead(tmp_path: Path) -> None:
+    # It used to be accepted and do nothing: its level was ignored and /watch why answered
+    # for a channel nobody reads.
+    found = problems(
+        tmp_path,
+        '[[subscriptions]]\nplatform = "console"\nchannel = "desk"\n'
+        'pairs = [["India", "Russia"]]\n',
+    )
+    assert found == [
+        "subscriptions[0].platform: console is not a chat platform: poll and run print every "
+        "change to the terminal already; subscribe a channel of discord or slack"
+    ]
+
+
+def test_the_lexicon_is_read_with_the_config_and_its_problems_listed_with_the_others(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "my-tiers.toml").write_text("[ladders\n", encoding="utf-8")
+    path = write(tmp_path, '[alerts]\nlexicon = "my-tiers.toml"\nreaffirm = true\n')
+    with pytest.raises(ConfigError) as caught:
+        load_config(path, FakeCountries())
+    config, lexicon = caught.value.problems
+    assert (config.file, config.key) == (str(path), "alerts.reaffirm")
+    assert (lexicon.file, lexicon.key) == ("my-tiers.toml", "-")
+    assert lexicon.reason.startswith("not valid TOML")
+
+
+def test_a_key_left_out_takes_the_default_of_the_value_it_fills(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, "[defaults]\nread_timeout = 5\n"), FakeCountries())
+    assert config.fetch == FetchLimits(read_timeout=5.0)
+    assert config.alerts == Rules()
+    assert config.lexicon.ladders  # the shipped lexicon

@@ -17,17 +17,19 @@ import pytest
 
 from bot.alert import alert_from_change
 from bot.chat.decide import Channel
-from bot.chat.deliver import Notifier, PayloadNotifier, Router, why
+from bot.chat.deliver import Router
+from bot.chat.history import latest_decision
+from bot.chat.ports import Notifier
 from bot.chat.store import ChatStore
 from bot.platforms.discord.delivery import DiscordDelivery
-from bot.platforms.discord.notifier import DiscordNotifier
-from bot.platforms.pacing import ChannelPacer
-from bot.platforms.slack.delivery import SlackDelivery, make_web_client
-from bot.render.digest import render_digest_slack
+from bot.platforms.discord.platform import discord_notifier
+from bot.platforms.discord.senders import DiscordSenders
+from bot.platforms.slack.delivery import SlackDelivery
+from bot.platforms.slack.platform import slack_notifier
 from bot.render.discord import render_discord
 from bot.render.slack import render_slack
 from tests.fake_discord import FakeDiscord
-from tests.fake_slack import BOT_TOKEN, FakeSlack
+from tests.fake_slack import FakeSlack
 from tests.fakes import PARTICULARLY, FakeClock, pair, rewording
 from watchers.model import Change, Level, Pair, Source
 from watchers.store import Store
@@ -73,26 +75,25 @@ class World:
     def open(self) -> None:
         """Open the store and build a router over it, as a fresh start of the program does."""
         self.store = Store.open(self.path)
-        self.subscriptions = ChatStore(self.store.connection)
-        self.routes = ChatStore(self.store.connection)
+        self.chat = ChatStore(self.store.connection)
         platform, notifier = self.notifier
         self.router = Router(
-            routes=self.routes,
+            chat=self.chat,
             history=self.store,
-            channels=self.subscriptions.route_channels,
+            channels=self.chat.route_channels,
             notifiers={platform: notifier},
             clock=self.clock,
             on_gone=self._pause,
         )
 
     def _pause(self, channel: Channel, reason: str) -> None:
-        if self.subscriptions.pause_channel(
+        if self.chat.pause_channel(
             channel.platform, channel.channel, reason, now=self.clock.now()
         ):
             log.warning("paused %s: %s", channel.key, reason)
 
     def subscribe(self, platform: str, channel: str) -> None:
-        self.subscriptions.add(platform, channel, PAIR.key, now=self.clock.now())
+        self.chat.add(platform, channel, PAIR.key, now=self.clock.now())
 
     def stored(self, change: Change) -> Change:
         """The change as the pipeline hands it over: recorded, with its id."""
@@ -106,7 +107,7 @@ class World:
         return await self.router.retry_waiting(pair_of)
 
     def why(self, platform: str, channel: str) -> tuple[str, str] | None:
-        return why(self.store, self.routes, PAIR.key, platform, channel)
+        return latest_decision(self.store, self.chat, PAIR.key, platform, channel)
 
 
 @pytest.fixture
@@ -115,43 +116,26 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-async def discord_api() -> AsyncIterator[FakeDiscord]:
-    async with FakeDiscord() as server:
-        yield server
-
-
-@pytest.fixture
 async def discord_world(
-    discord_api: FakeDiscord, tmp_path: Path, clock: FakeClock
+    discord_bot: DiscordDelivery, tmp_path: Path, clock: FakeClock
 ) -> AsyncIterator[World]:
-    bot = await DiscordDelivery.login(
-        discord_api.token, api_base=discord_api.api_base, pacer=ChannelPacer(interval=0)
-    )
-    world = World(tmp_path / "store.sqlite3", ("discord", DiscordNotifier(bot=bot)), clock)
+    notifier = discord_notifier(DiscordSenders(bot=discord_bot))
+    world = World(tmp_path / "store.sqlite3", ("discord", notifier), clock)
     world.subscribe("discord", DISCORD_CHANNEL)
     yield world
     world.store.close()
-    await bot.close()
 
 
 @pytest.fixture
-async def slack_api() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack() as server:
-        server.add_channel(SLACK_CHANNEL)
-        yield server
+def slack_api(slack_api: FakeSlack) -> FakeSlack:
+    """The shared fake, with the channel alerts go to."""
+    slack_api.add_channel(SLACK_CHANNEL)
+    return slack_api
 
 
 @pytest.fixture
-def slack_world(slack_api: FakeSlack, tmp_path: Path, clock: FakeClock) -> Iterator[World]:
-    delivery = SlackDelivery(
-        make_web_client(BOT_TOKEN, slack_api.api_base), pacer=ChannelPacer(interval=0)
-    )
-    notifier = PayloadNotifier(
-        post=delivery.post,
-        update=delivery.update,
-        render=render_slack,
-        render_digest=render_digest_slack,
-    )
+def slack_world(slack_delivery: SlackDelivery, tmp_path: Path, clock: FakeClock) -> Iterator[World]:
+    notifier = slack_notifier(slack_delivery)
     world = World(tmp_path / "store.sqlite3", ("slack", notifier), clock)
     world.subscribe("slack", SLACK_CHANNEL)
     yield world
@@ -252,7 +236,7 @@ async def test_a_platform_down_for_hours_is_given_up_with_one_warning(
     assert "IND-RUS" in warning.getMessage() and PARTICULARLY in warning.getMessage()
     decision, reason = discord_world.why("discord", DISCORD_CHANNEL) or ("", "")
     assert decision == "not delivered" and reason.startswith("gave up after 5 tries")
-    sub = discord_world.subscriptions.get("discord", DISCORD_CHANNEL, PAIR.key)
+    sub = discord_world.chat.get("discord", DISCORD_CHANNEL, PAIR.key)
     assert sub is not None and sub.paused_reason is None  # a passing outage pauses nothing
 
 
@@ -288,7 +272,7 @@ async def test_slack_archived_channel_is_paused_once_and_not_retried(
 
     assert len(slack_api.calls_to("chat.postMessage")) == 1
     assert len([r for r in caplog.records if r.name == "test.retries"]) == 1
-    sub = slack_world.subscriptions.get("slack", SLACK_CHANNEL, PAIR.key)
+    sub = slack_world.chat.get("slack", SLACK_CHANNEL, PAIR.key)
     assert sub is not None and sub.paused_reason is not None
     assert "is_archived" in sub.paused_reason
 

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -73,7 +74,7 @@ GOLD = [
         "kind": "positive",
     },
 ]
-PRED = [
+PRED: list[dict[str, Any]] = [
     # strict match
     {
         "id": "g1",
@@ -106,8 +107,7 @@ def predictions() -> dict[str, list[Predicted]]:
     out: dict[str, list[Predicted]] = {}
     for row in PRED:
         out[str(row["id"])] = [
-            Predicted(tuple(e["pair"]), e["descriptor"])  # type: ignore[arg-type]
-            for e in row["extractions"]  # type: ignore[attr-defined]
+            Predicted((e["pair"][0], e["pair"][1]), e["descriptor"]) for e in row["extractions"]
         ]
     return out
 
@@ -177,7 +177,7 @@ def scorer() -> Path:
 )
 def test_agrees_with_the_reference_scorer(tmp_path: Path) -> None:
     gold = write_jsonl(tmp_path / "gold.jsonl", GOLD)  # type: ignore[arg-type]
-    pred = write_jsonl(tmp_path / "pred.jsonl", PRED)  # type: ignore[arg-type]
+    pred = write_jsonl(tmp_path / "pred.jsonl", PRED)
     run = subprocess.run(
         [sys.executable, str(scorer()), str(gold), str(pred), "--json"],
         capture_output=True,

@@ -8,19 +8,19 @@ every response goes out with no allowed mentions.
 
 from __future__ import annotations
 
+import io
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import aiohttp
 import discord
 from discord import app_commands
 
 from bot.chat import commands as shared
-from bot.chat.commands import Caller, ChannelHours, Context, PairHistory, Reply
-from bot.chat.store import ChatStore
+from bot.chat.commands import Caller, CommandContext, CommandDeps, Reply
+from bot.chat.sample import sample_alert
+from bot.render.discord import render_discord
 from watchers.model import Country
-from watchers.ports import Clock, CountryLookup
 
 log = logging.getLogger(__name__)
 
@@ -37,19 +37,6 @@ DIGEST_CHOICES = [
     app_commands.Choice(name="on", value="on"),
     app_commands.Choice(name="off", value="off"),
 ]
-
-
-@dataclass(frozen=True)
-class CommandDeps:
-    """What the command handlers use: stores, countries, clock and who may manage."""
-
-    store: ChatStore
-    countries: CountryLookup
-    history: PairHistory
-    hours: ChannelHours
-    clock: Clock
-    manage_roles: tuple[str, ...] = ()
-    """Role names or ids whose members may change subscriptions without Manage Channels."""
 
 
 def may_manage(interaction: discord.Interaction, manage_roles: Sequence[str]) -> bool:
@@ -71,6 +58,47 @@ def manage_requirement(manage_roles: Sequence[str]) -> str:
     roles = " or ".join(f"“{r}”" for r in manage_roles)
     noun = "role" if len(manage_roles) == 1 else "roles"
     return f"the Manage Channels permission or the {roles} {noun}"
+
+
+ALERT_PERMISSIONS = (
+    ("view_channel", "View Channel"),
+    ("send_messages", "Send Messages"),
+    ("embed_links", "Embed Links"),
+)
+"""What the bot needs in a channel to post alerts there (attribute, name in Discord's UI)."""
+
+
+def missing_permissions(permissions: discord.Permissions) -> list[str]:
+    """The permissions the bot lacks to post alerts, by the names Discord shows."""
+    return [name for attr, name in ALERT_PERMISSIONS if not getattr(permissions, attr)]
+
+
+async def send_sample(interaction: discord.Interaction, context: CommandContext) -> None:
+    """``/watch test``: the sample alert in the channel, once the bot's permissions are checked.
+
+    The sample is the interaction's answer, which Discord shows whatever the bot's rights;
+    so what alerts need (View Channel, Send Messages, Embed Links) is checked first, and
+    what is missing is named instead.
+    """
+    none = discord.AllowedMentions.none()
+    if not context.caller.can_manage:
+        refusal = f"Posting a sample alert here needs {context.caller.needs}."
+        await interaction.response.send_message(refusal, ephemeral=True, allowed_mentions=none)
+        return
+    missing = missing_permissions(interaction.app_permissions)
+    if missing:
+        text = (
+            f"Alerts cannot be posted here: the bot lacks {', '.join(missing)} in this "
+            "channel. Give it those permissions (channel settings, Permissions) and try again."
+        )
+        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=none)
+        return
+    payload = render_discord(sample_alert(context.clock.now()))
+    await interaction.response.send_message(
+        f"Sample alert (/watch test): {payload['content']}",
+        embeds=[discord.Embed.from_dict(e) for e in payload["embeds"]],
+        allowed_mentions=none,
+    )
 
 
 def split_message(text: str, limit: int = CONTENT_LIMIT) -> list[str]:
@@ -96,10 +124,21 @@ def split_message(text: str, limit: int = CONTENT_LIMIT) -> list[str]:
 
 
 async def send_reply(interaction: discord.Interaction, reply: Reply) -> None:
-    """Answer the interaction, continuing in follow-ups when the text is too long."""
+    """Answer the interaction, continuing in follow-ups when the text is too long.
+
+    A reply's attachment (the history chart) is uploaded with the first message.
+    """
     none = discord.AllowedMentions.none()
     first, *rest = split_message(reply.text)
-    await interaction.response.send_message(first, ephemeral=reply.ephemeral, allowed_mentions=none)
+    files = []
+    if reply.attachment is not None:
+        a = reply.attachment
+        files.append(
+            discord.File(io.BytesIO(a.data), filename=a.filename, description=a.description)
+        )
+    await interaction.response.send_message(
+        first, ephemeral=reply.ephemeral, allowed_mentions=none, files=files
+    )
     for chunk in rest:
         await interaction.followup.send(chunk, ephemeral=reply.ephemeral, allowed_mentions=none)
 
@@ -140,30 +179,25 @@ _ZONE = "An IANA time zone such as Europe/Paris (UTC if left out)"
 class WatchCommands(app_commands.Group):
     """``/watch add|remove|list|history|mute|level|why|digest|quiet|help``."""
 
-    def __init__(self, deps: CommandDeps | None) -> None:
-        """``deps`` is None only for a group built to be registered, never to answer."""
+    def __init__(self, deps: CommandDeps | None, manage_roles: Sequence[str] = ()) -> None:
+        """``deps`` is None only for a group built to be registered, never to answer.
+
+        ``manage_roles``: role names or ids whose members may change subscriptions without
+        Manage Channels.
+        """
         super().__init__(name="watch", description="Follow how governments describe their ties")
         self.deps = deps
+        self.manage_roles = tuple(manage_roles)
 
-    def _context(self, interaction: discord.Interaction) -> Context:
+    def _context(self, interaction: discord.Interaction) -> CommandContext:
         if self.deps is None:
             raise RuntimeError("/watch was built for registration only")
-        deps = self.deps
         caller = Caller(
             user_id=str(interaction.user.id),
-            can_manage=may_manage(interaction, deps.manage_roles),
-            needs=manage_requirement(deps.manage_roles),
+            can_manage=may_manage(interaction, self.manage_roles),
+            needs=manage_requirement(self.manage_roles),
         )
-        return Context(
-            store=deps.store,
-            countries=deps.countries,
-            history=deps.history,
-            hours=deps.hours,
-            clock=deps.clock,
-            platform=PLATFORM,
-            channel=str(interaction.channel_id),
-            caller=caller,
-        )
+        return self.deps.context(PLATFORM, str(interaction.channel_id), caller)
 
     async def _countries(
         self, interaction: discord.Interaction, current: str
@@ -263,6 +297,21 @@ class WatchCommands(app_commands.Group):
         self, interaction: discord.Interaction, hours: str, zone: str | None = None
     ) -> None:
         await send_reply(interaction, shared.quiet(self._context(interaction), hours, zone))
+
+    @app_commands.command(name="notify", description="Ping a role or user for some kinds of change")
+    @app_commands.describe(
+        target="@role or @user, or off to stop every ping here",
+        kinds="e.g. downgrade upgrade (or all), or off to stop pinging this target",
+    )
+    async def notify(
+        self, interaction: discord.Interaction, target: str, kinds: str | None = None
+    ) -> None:
+        words = [target, *(kinds or "").split()]
+        await send_reply(interaction, shared.notify(self._context(interaction), words))
+
+    @app_commands.command(name="test", description="Post a sample alert here")
+    async def test(self, interaction: discord.Interaction) -> None:
+        await send_sample(interaction, self._context(interaction))
 
     @app_commands.command(name="help", description="What /watch can do")
     async def help(self, interaction: discord.Interaction) -> None:
