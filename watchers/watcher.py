@@ -1,4 +1,4 @@
-"""Polling one feed: fetch, parse, extract, remember, decide. The I/O around the pure parts."""
+"""Polling feeds: fetch, parse, extract, remember, decide. The I/O around the pure parts."""
 
 from __future__ import annotations
 
