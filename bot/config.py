@@ -328,6 +328,7 @@ class _Reader:
             "syndication_hours",
             "backdate_days",
             "reaffirmed",
+            "confirm_days",
             "lexicon",
         }
         self.only(raw, "alerts", keys)
@@ -348,6 +349,7 @@ class _Reader:
                 else None
             ),
             reaffirmed=self.value(raw, "alerts.reaffirmed", bool, d.reaffirmed),
+            confirm_days=self.number(raw, "alerts.confirm_days", d.confirm_days, most=days),
         )
         lexicon = self.value(raw, "alerts.lexicon", str, None)
         # A relative lexicon path is read from the config file's folder.

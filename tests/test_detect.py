@@ -91,3 +91,29 @@ def test_one_entry_speaks_for_a_pair_once_preferring_the_new_full_formula() -> N
         "friendly ties",
         "particularly privileged strategic partnership",
     ]
+
+
+def _said(descriptor: str, sentence: str, hypothetical: bool = False) -> Mention:
+    x = Extraction(
+        pair("IND", "RUS"), descriptor, descriptor.lower(), sentence, hypothetical=hypothetical
+    )
+    return Mention(x, ENTRY, official=False, seen_at=NOW)
+
+
+def test_a_sentence_recalling_the_past_does_not_hide_the_live_one_whichever_is_longer() -> None:
+    recalled = _said(
+        "special and privileged strategic partnership",
+        "In 2010 the two sides agreed a special and privileged strategic partnership.",
+    )
+    live = _said("ironclad alliance", "On Monday the ministers spoke of an ironclad alliance.")
+    supposed = _said(
+        "comprehensive strategic partnership and alliance",
+        "They could become a comprehensive strategic partnership and alliance.",
+        hypothetical=True,
+    )
+    for order in ([recalled, live, supposed], [supposed, live, recalled]):
+        (chosen,) = representatives(order, {}, now=NOW, lexicon=LEXICON)
+        assert chosen.extraction.descriptor == "ironclad alliance"
+    # with nothing live, one of them still speaks (and is decided as history)
+    (only,) = representatives([recalled], {}, now=NOW, lexicon=LEXICON)
+    assert only is recalled
