@@ -85,7 +85,7 @@ async def open_chat(
     for resumed in subscriptions.resume_config_pauses():
         _log_resumed(resumed)
     routes = RouteStore(store.connection)
-    history = StorePairHistory(store, routes, countries)
+    history = StorePairHistory(store, routes, countries, clock=clock, rules=config.alerts)
     deps = CommandDeps(
         subscriptions, countries, history, routes, clock, manage_roles=config.discord.manage_roles
     )

@@ -25,7 +25,7 @@ from typing import Protocol
 from bot import durations
 from bot.routing import QuietHours, Schedule, parse_clock
 from bot.subscriptions import Origin, Subscription, SubscriptionStore
-from watchers.model import Change, Level, Pair
+from watchers.model import Change, ChangeStatus, Level, Pair
 from watchers.ports import Clock, CountryLookup
 
 MAX_PAIRS_PER_CHANNEL = 100
@@ -372,9 +372,12 @@ def history(ctx: Context, a: str, b: str) -> Reply:
             # A full Change names its outlets; the store's history rows do not (yet).
             outlets = change.sources if isinstance(change, Change) else ()
             where = f" ({outlets[0].feed})" if outlets else ""
+            # a report by one outlet not yet confirmed, or one that lapsed (issue 10)
+            status = getattr(change, "status", ChangeStatus.ESTABLISHED)
+            shown = "" if status is ChangeStatus.ESTABLISHED else f", {status.value}"
             lines.append(
                 f"• {change.detected_at:%Y-%m-%d} {change.kind}: "
-                f"{before}“{change.after}”, level {change.level}{where}"
+                f"{before}“{change.after}”, level {change.level}{shown}{where}"
             )
     return _private("\n".join(lines))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -16,7 +16,7 @@ from bot.routing import Action, Channel, Route
 from bot.subscriptions import SubscriptionStore
 from tests.fake_commands import INDIA, RUSSIA, FakeCountries, FixedClock
 from tests.fakes import rewording
-from watchers.model import Change, Entry, Extraction, Level, Mention, Pair
+from watchers.model import Change, ChangeStatus, Entry, Extraction, Level, Mention, Pair
 from watchers.store import Store
 
 PAIR = Pair.of(INDIA, RUSSIA)
@@ -78,3 +78,40 @@ def test_why_reads_the_channels_last_routing_decision(ctx: Context, store: Store
     assert first_line == (
         "Last decision for India–Russia here: muted, muted until 2025-03-14 11:00 UTC."
     )
+
+
+def test_history_and_why_show_the_established_words_and_a_report_not_yet_confirmed(
+    store: Store,
+) -> None:
+    subs = SubscriptionStore(store.connection)
+    subs.ensure_schema()
+    routes = RouteStore(store.connection)
+    clock = FixedClock()
+    history = StorePairHistory(store, routes, FakeCountries(), clock=clock)
+    ctx = Context(
+        subs, FakeCountries(), history, routes, clock, "discord", "555", Caller("1", True)
+    )
+    commands.add(ctx, "India", "Russia")
+    entry = Entry("World desk", "e1", "https://news.example.org/1", "Minister", SENTENCE)
+    for words in (BEFORE, AFTER):
+        said = Mention(Extraction(PAIR, words, words, SENTENCE), entry, False, AT)
+        mention_id = store.record_mention(said)
+    store.set_pair_state(
+        Mention(Extraction(PAIR, BEFORE, BEFORE, SENTENCE), entry, False, AT), mention_id
+    )
+    pending = replace(change(), level=Level.REPORTED, status=ChangeStatus.PENDING)
+    change_id = store.record_change(pending)
+    store.record_decision(PAIR.key, AT, "alerted", "descriptor changed (rewording)", str(change_id))
+
+    text = commands.history(ctx, "India", "Russia").text
+    assert text.startswith(f"India–Russia now: “{BEFORE}”.")
+    assert f"“{AFTER}”, level reported, pending (World desk)" in text
+    why = commands.why(ctx, "India", "Russia").text.splitlines()[0]
+    assert f"Words now: “{BEFORE}” (established" in why
+    assert f"reported by one outlet on 2025-03-14, not yet confirmed: “{AFTER}”" in why
+
+    # a week on, unchallenged, the report is the pair's established words
+    clock.advance(timedelta(days=8))
+    text = commands.history(ctx, "India", "Russia").text
+    assert text.startswith(f"India–Russia now: “{AFTER}”.")
+    assert f"“{AFTER}”, level reported (World desk)" in text
