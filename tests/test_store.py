@@ -8,6 +8,7 @@ import pytest
 from tests.fakes import pair
 from watchers.errors import StoreError
 from watchers.fetch import Validators
+from watchers.migrations import SqliteLedger
 from watchers.model import ChangeStatus, Entry, Extraction, Level, Mention
 from watchers.store import MIGRATIONS, SEEN_RETENTION, Store
 
@@ -35,7 +36,7 @@ def test_schema_is_created_and_reopening_keeps_history(tmp_path: Path) -> None:
     assert state is not None and state.descriptor == "special and privileged strategic partnership"
     assert again.validators("feed") == Validators('"e"', None)
     assert again.has_been_polled("feed")
-    (version,) = again.connection.execute("PRAGMA user_version").fetchone()
+    version = SqliteLedger(again.connection).version("history")
     assert version == len(MIGRATIONS)
 
 
@@ -146,8 +147,7 @@ def test_a_store_of_the_previous_release_opens_and_migrates_without_loss(tmp_pat
     assert all(before[t] for t in TABLES)
 
     store = Store.open(path)
-    (version,) = store.connection.execute("PRAGMA user_version").fetchone()
-    assert version == len(MIGRATIONS) == 3
+    assert SqliteLedger(store.connection).version("history") == len(MIGRATIONS) == 3
     for table, rows in before.items():
         after = store.connection.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall()
         assert [r[: len(rows[0])] for r in after] == rows, table

@@ -1,6 +1,6 @@
 """What ``/watch history``, ``list`` and ``why`` read, taken from the stores.
 
-Implements :class:`bot.commands.PairHistory` over the history store (current wording and
+Implements :class:`bot.chat.commands.PairHistory` over the history store (current wording and
 recorded changes) and the router's memory (the last decision per channel).
 """
 
@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from bot.commands import PastChange
-from bot.router import RouteStore, why
+from bot.chat.commands import PastChange
+from bot.chat.deliver import why
+from bot.chat.store import ChatStore
 from watchers.detect import DEFAULT_RULES, PairWords, Rules, pair_words, settle
 from watchers.model import Pair
 from watchers.ports import Clock, CountryLookup
@@ -34,7 +35,7 @@ class StorePairHistory:
     def __init__(
         self,
         store: Store,
-        routes: RouteStore,
+        routes: ChatStore,
         countries: CountryLookup,
         *,
         clock: Clock | None = None,
