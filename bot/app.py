@@ -17,7 +17,7 @@ import httpx
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.chat.store import ChatStore, config_subscriptions
+from bot.chat.store import ChatStore, config_hours, config_subscriptions
 from bot.chat.wiring import Chat, open_chat
 from bot.config import Config, load_config
 from bot.platforms.console.notifier import ConsoleNotifier
@@ -160,6 +160,7 @@ class App:
         if self.chat is not None:
             specs = config_subscriptions(new.subscriptions)
             self.chat.subscriptions.load_config(specs, now=self.watcher.clock.now())
+            self.chat.subscriptions.load_config_hours(config_hours(new.subscriptions))
         log.info(
             "config reloaded: %d feeds, %d pairs, %d subscriptions",
             len(new.feeds),

@@ -11,9 +11,12 @@ import os
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import time
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.chat.decide import QuietHours, parse_clock
 from bot.durations import parse_duration
 from watchers.detect import Rules
 from watchers.errors import ConfigError, Problem
@@ -43,6 +46,25 @@ class SubscriptionSpec:
     level: Level = Level.REPORTED
     webhook_env: str | None = None
     """Discord only: the environment variable holding this channel's webhook URL."""
+    hours: ConfigHours | None = None
+    """The channel's quiet hours and daily digest, when the file sets them."""
+
+
+@dataclass(frozen=True)
+class ConfigHours:
+    """A channel's quiet hours and daily digest as a ``[[subscriptions]]`` table sets them.
+
+    What the table names is the file's to set (chat commands then refuse to change it); what
+    it leaves out stays the channel's to set from chat.
+    """
+
+    quiet: QuietHours | None = None
+    """The quiet hours; None for none (when ``sets_quiet``)."""
+    sets_quiet: bool = False
+    digest_at: time | None = None
+    """When the daily digest goes out; None for no digest (when ``sets_digest``)."""
+    sets_digest: bool = False
+    zone: str = "UTC"
 
 
 @dataclass(frozen=True)
@@ -269,7 +291,20 @@ class _Reader:
             if not isinstance(item, dict):
                 self.problem(key, "must be a table")
                 continue
-            self.only(item, key, {"platform", "channel", "pairs", "level", "webhook_env"})
+            self.only(
+                item,
+                key,
+                {
+                    "platform",
+                    "channel",
+                    "pairs",
+                    "level",
+                    "webhook_env",
+                    "quiet",
+                    "digest",
+                    "timezone",
+                },
+            )
             platform = self.value(item, f"{key}.platform", str, None, required=True)
             if platform is not None and platform not in PLATFORMS:
                 self.problem(
@@ -294,9 +329,59 @@ class _Reader:
                     "names an environment variable holding the webhook URL; "
                     "never put the URL itself here",
                 )
+            hours = self.hours(item, key)
             if platform and channel:
-                out.append(SubscriptionSpec(platform, channel, pairs, level, webhook_env))
+                out.append(SubscriptionSpec(platform, channel, pairs, level, webhook_env, hours))
+        hours_of: dict[tuple[str, str], ConfigHours | None] = {}
+        for i, spec in enumerate(out):
+            where = (spec.platform, spec.channel)
+            if spec.hours is not None and hours_of.get(where, spec.hours) != spec.hours:
+                self.problem(
+                    f"subscriptions[{i}]",
+                    f"sets other quiet hours or digest for {spec.platform} channel "
+                    f"{spec.channel!r} than an earlier table; set them once per channel",
+                )
+            if spec.hours is not None:
+                hours_of[where] = spec.hours
         return tuple(out)
+
+    def hours(self, item: dict[str, Any], key: str) -> ConfigHours | None:
+        """``quiet = "22:00-07:00"`` or ``"off"``, ``digest = "09:00"`` or ``"off"``, and the
+        ``timezone`` both are read in (UTC unless given)."""
+        if not {"quiet", "digest", "timezone"} & item.keys():
+            return None
+        zone = self.value(item, f"{key}.timezone", str, "UTC")
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            self.problem(f"{key}.timezone", f"is not a known IANA time zone, got {zone!r}")
+            zone = "UTC"
+        hours = ConfigHours(zone=zone)
+        quiet = self.value(item, f"{key}.quiet", str, None)
+        if quiet is not None:
+            if quiet.strip().lower() == "off":
+                hours = ConfigHours(sets_quiet=True, zone=zone)
+            else:
+                try:
+                    hours = ConfigHours(QuietHours.parse(quiet, zone), sets_quiet=True, zone=zone)
+                except ValueError:
+                    self.problem(
+                        f"{key}.quiet", f'must look like "22:00-07:00", or "off"; got {quiet!r}'
+                    )
+        digest = self.value(item, f"{key}.digest", str, None)
+        if digest is not None:
+            if digest.strip().lower() == "off":
+                hours = ConfigHours(hours.quiet, hours.sets_quiet, None, True, zone)
+            else:
+                try:
+                    at = parse_clock(digest)
+                    hours = ConfigHours(hours.quiet, hours.sets_quiet, at, True, zone)
+                except ValueError:
+                    self.problem(
+                        f"{key}.digest",
+                        f'must be a time of day like "09:00", or "off"; got {digest!r}',
+                    )
+        return hours
 
     def discord(self, raw: dict[str, Any]) -> DiscordSettings:
         self.only(raw, "discord", {"api_base", "manage_roles"})

@@ -465,6 +465,8 @@ def digest(ctx: Context, value: str, at: str | None = None, zone: str | None = N
     """Switch the channel's daily digest on (at a time of day, in a zone) or off."""
     if not ctx.caller.can_manage:
         return _refusal(ctx)
+    if "digest" in ctx.store.config_sets(ctx.platform, ctx.channel):
+        return _private(_SET_IN_CONFIG.format("daily digest"))
     choice = value.strip().lower()
     if choice not in {"on", "off"} or (choice == "off" and (at or zone)):
         return _usage("digest")
@@ -493,10 +495,15 @@ def digest(ctx: Context, value: str, at: str | None = None, zone: str | None = N
     )
 
 
+_SET_IN_CONFIG = "This channel's {} are set in the config file; change them there."
+
+
 def quiet(ctx: Context, span: str, zone: str | None = None) -> Reply:
     """Set the channel's quiet hours (alerts wait, then come as a digest), or ``off``."""
     if not ctx.caller.can_manage:
         return _refusal(ctx)
+    if "quiet" in ctx.store.config_sets(ctx.platform, ctx.channel):
+        return _private(_SET_IN_CONFIG.format("quiet hours"))
     digest_on = ctx.store.digest(ctx.platform, ctx.channel)
     if span.strip().lower() in OFF_WORDS:
         if zone:

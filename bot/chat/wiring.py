@@ -23,7 +23,7 @@ from datetime import UTC
 from bot.chat.decide import Channel
 from bot.chat.deliver import Notifier, PayloadNotifier, Router
 from bot.chat.history import StorePairHistory, pair_from_key
-from bot.chat.store import ChatStore, Resumed, config_subscriptions
+from bot.chat.store import ChatStore, Resumed, config_hours, config_subscriptions
 from bot.config import Config
 from bot.platforms.discord.client import DiscordBot, sign_in, token_from_env
 from bot.platforms.discord.commands import CommandDeps
@@ -81,6 +81,7 @@ async def open_chat(
     env = os.environ if environ is None else environ
     subscriptions = ChatStore(store.connection)
     subscriptions.load_config(config_subscriptions(config.subscriptions), now=clock.now())
+    subscriptions.load_config_hours(config_hours(config.subscriptions))
     for resumed in subscriptions.resume_config_pauses():
         _log_resumed(resumed)
     history = StorePairHistory(
