@@ -17,6 +17,7 @@ import httpx
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.chat.decide import latest_states
 from bot.chat.store import ChatStore, config_hours, config_subscriptions
 from bot.chat.wiring import Chat, open_chat
 from bot.config import Config, load_config
@@ -25,6 +26,7 @@ from watchers.countries import CountryTable, default_countries
 from watchers.errors import ConfigError
 from watchers.fetch import make_client
 from watchers.fulltext import CountryNamer, FullText, trafilatura_reader
+from watchers.model import Change
 from watchers.ports import Clock, Extractor
 from watchers.store import Store
 from watchers.tiers import load_lexicon
@@ -94,7 +96,9 @@ class App:
         """Poll every feed (or the given ones) once and deliver the changes."""
         results = await self.watcher.poll_all(feeds if feeds is not None else self.config.feeds)
         for result in results:
-            await self._report(result)
+            self._report(result)
+        # every change once, in its latest state: a posted alert is edited once per cycle
+        await self._deliver(latest_states(c for r in results if not r.error for c in r.changes))
         await self.send_waiting()
         return results
 
@@ -104,7 +108,7 @@ class App:
             await self.chat.retry_waiting()
             await self.chat.flush_digests()
 
-    async def _report(self, result: PollResult) -> None:
+    def _report(self, result: PollResult) -> None:
         if result.error:
             return  # the watcher has logged it, naming the feed
         log.info(
@@ -115,11 +119,14 @@ class App:
             len(result.changes),
             " (not modified)" if result.not_modified else "",
         )
-        for change in result.changes:
-            if self.console is not None:
+        if self.console is not None:
+            for change in result.changes:
                 self.console.send(change)
-            if self.chat is None:
-                continue
+
+    async def _deliver(self, changes: Sequence[Change]) -> None:
+        if self.chat is None:
+            return
+        for change in changes:
             try:
                 await self.chat.deliver(change)
             except Exception:
