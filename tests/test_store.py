@@ -182,3 +182,16 @@ def test_entry_fingerprints_follow_the_words_not_the_dates() -> None:
     edited = replace(entry, summary="Words, and more words.")
     assert entry.fingerprint() == redated.fingerprint() == spaced.fingerprint()
     assert entry.fingerprint() != edited.fingerprint()
+
+
+def test_words_confirmed_by_time_become_the_established_ones(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "s.sqlite3")
+    m = mention("All-Weather Strategic Partnership")  # its canonical form is the extractor's
+    store.record_mention(m)
+    later = NOW + timedelta(days=8)
+    store.set_established("IND-RUS", "All-Weather Strategic Partnership", later)
+    state = store.pair_state("IND-RUS")
+    assert state is not None and state.descriptor == "All-Weather Strategic Partnership"
+    assert state.first_seen == later
+    with pytest.raises(StoreError):
+        store.set_established("CHN-PAK", "ironclad friendship", later)

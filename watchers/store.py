@@ -429,13 +429,14 @@ class Store:
     def set_established(self, pair_key: str, descriptor: str, at: datetime) -> None:
         """Make ``descriptor`` the pair's established words (a report confirmed by time)."""
         canon = canonical(descriptor)
+        # the evidence: the latest mention of these words (any of the pair's, failing that)
         row = self.connection.execute(
-            """SELECT id FROM mentions WHERE pair_key = ? AND canonical = ?
-               ORDER BY id DESC LIMIT 1""",
-            (pair_key, canon),
+            """SELECT id FROM mentions WHERE pair_key = ?
+               ORDER BY (canonical = ? OR descriptor = ?) DESC, id DESC LIMIT 1""",
+            (pair_key, canon, descriptor),
         ).fetchone()
         if row is None:
-            raise StoreError(f"no mention of {descriptor!r} for {pair_key} to establish")
+            raise StoreError(f"no mention of {pair_key} to establish {descriptor!r} by")
         with self.transaction():
             self.connection.execute(
                 """INSERT INTO pair_state (pair_key, descriptor, canonical, first_seen, last_seen,
@@ -654,12 +655,10 @@ class Store:
                     (x.pair.key, x.speaker, x.descriptor, x.canonical, now, now),
                 )
 
-    def pair_history(
-        self, pair: Pair, *, recent: int = 10, heard_since: datetime | None = None
-    ) -> PairHistory:
+    def pair_history(self, pair: Pair, *, recent: int = 10) -> PairHistory:
         """What the alert rules need to know of ``pair``: state, recent words, last changes.
 
-        ``heard_since`` bounds the mentions returned for counting outlets (none without it).
+        Its ``heard`` is left empty: ``heard`` gives it for the words about to be decided.
         """
         rows = self.connection.execute(
             """SELECT canonical, descriptor, last_seen FROM pair_descriptors WHERE pair_key = ?
@@ -688,25 +687,8 @@ class Store:
             if latest
             else None
         )
-        heard: list[Heard] = []
-        if heard_since is not None:
-            heard = [
-                Heard(
-                    r[0],
-                    r[2],
-                    Source(r[1], r[3], r[4], _time(r[5]) if r[5] else None, bool(r[6])),
-                    _time(r[7]),
-                )
-                for r in self.connection.execute(
-                    """SELECT canonical, feed, entry_id, entry_url, entry_title, published,
-                       official, seen_at FROM mentions WHERE pair_key = ? AND seen_at >= ?
-                       ORDER BY seen_at DESC, id DESC LIMIT 500""",
-                    (pair.key, _iso(heard_since)),
-                )
-            ]
         return PairHistory(
             challenged_at=_time(challenged) if challenged else None,
-            heard=tuple(heard),
             current=self.pair_state(pair.key),
             recent=tuple(SeenDescriptor(r[0], r[1], _time(r[2])) for r in rows),
             speakers=tuple(
@@ -715,6 +697,20 @@ class Store:
             latest_change=self._change(latest, pair) if latest else None,
             latest_asymmetry=self._change(asymmetry, pair) if asymmetry else None,
         )
+
+    def heard(self, pair_key: str, canon: str, since: datetime) -> tuple[Heard, ...]:
+        """The pair's mentions of these (canonical) words since ``since``, newest first."""
+        rows = self.connection.execute(
+            """SELECT canonical, feed, entry_id, entry_url, entry_title, published, official,
+               seen_at FROM mentions WHERE pair_key = ? AND canonical = ? AND seen_at >= ?
+               ORDER BY seen_at DESC, id DESC LIMIT 500""",
+            (pair_key, canon, _iso(since)),
+        ).fetchall()
+        return tuple(
+            Heard(r[0], r[2], Source(r[1], r[3], r[4], _time(r[5]) if r[5] else None, bool(r[6])),
+                  _time(r[7]))
+            for r in rows
+        )  # fmt: skip
 
     def record_decision(
         self, pair_key: str, at: datetime, outcome: str, reason: str, change_id: str | None

@@ -240,15 +240,14 @@ class Watcher:
         pairs = {m.pair.key: m.pair for m in mentions}
         recent = self.rules.flipflop_descriptors
         since = now - timedelta(hours=self.rules.syndication_hours)
-        histories = {
-            k: self.store.pair_history(p, recent=recent, heard_since=since)
-            for k, p in pairs.items()
-        }
+        histories = {k: self.store.pair_history(p, recent=recent) for k, p in pairs.items()}
         current = {k: h.current.canonical for k, h in histories.items() if h.current}
         decisions = []
         chosen = representatives(mentions, current, now=now, rules=self.rules, lexicon=self.lexicon)
         for m in chosen:
-            history = histories[m.pair.key]
+            # who else used these very words lately (several outlets make shorter words news)
+            heard = self.store.heard(m.pair.key, m.extraction.canonical, since)
+            history = replace(histories[m.pair.key], heard=heard)
             watched = self.is_watched(m.pair.key)
             decision = decide(
                 None,
