@@ -13,7 +13,7 @@ from bot.chat.commands import Caller, Context
 from bot.chat.decide import QuietHours
 from bot.chat.store import ChatStore, config_hours
 from bot.config import load_config
-from tests.fake_commands import FakeCountries, FakeHistory, FixedClock
+from tests.fakes import FakeClock, FakeCountries, FakeHistory
 from watchers.errors import ConfigError
 
 CHANNEL = """
@@ -54,7 +54,7 @@ def test_bad_hours_are_named_by_file_and_key_all_at_once(tmp_path: Path) -> None
 def test_the_channel_follows_the_file_and_chat_cannot_change_what_it_sets(tmp_path: Path) -> None:
     store = ChatStore(sqlite3.connect(":memory:"))
     ctx = Context(
-        store, FakeCountries(), FakeHistory(), store, FixedClock(), "slack", "C0123",
+        store, FakeCountries(), FakeHistory(), FakeClock(), "slack", "C0123",
         Caller("U1", can_manage=True),
     )  # fmt: skip
     path = write(tmp_path, 'quiet = "22:00-07:00"\ndigest = "off"\ntimezone = "Europe/Paris"\n')

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 
 from bot.chat import commands
-from bot.chat.commands import Caller, Context
+from bot.chat.commands import Caller, CommandDeps, Context
 from bot.chat.decide import Action, Channel, Route
-from bot.chat.history import StorePairHistory
+from bot.chat.history import StoreHistoryReader
 from bot.chat.store import ChatStore
-from tests.fake_commands import INDIA, RUSSIA, FakeCountries, FixedClock
-from tests.fakes import rewording
+from tests.fakes import INDIA, RUSSIA, FakeClock, FakeCountries, rewording
 from watchers.model import Change, ChangeStatus, Entry, Extraction, Level, Mention, Pair
 from watchers.store import Store
 
@@ -34,11 +33,10 @@ def store() -> Iterator[Store]:
 
 @pytest.fixture
 def ctx(store: Store) -> Context:
-    subs = ChatStore(store.connection)
-    routes = ChatStore(store.connection)
-    history = StorePairHistory(store, routes, FakeCountries())
-    caller = Caller("1", can_manage=True)
-    return Context(subs, FakeCountries(), history, routes, FixedClock(), "discord", "555", caller)
+    chat = ChatStore(store.connection)
+    history = StoreHistoryReader(store, chat, FakeCountries())
+    deps = CommandDeps(chat, FakeCountries(), history, FakeClock())
+    return deps.context("discord", "555", Caller("1", can_manage=True))
 
 
 def change() -> Change:
@@ -81,13 +79,11 @@ def test_why_reads_the_channels_last_routing_decision(ctx: Context, store: Store
 def test_history_and_why_show_the_established_words_and_a_report_not_yet_confirmed(
     store: Store,
 ) -> None:
-    subs = ChatStore(store.connection)
-    routes = ChatStore(store.connection)
-    clock = FixedClock()
-    history = StorePairHistory(store, routes, FakeCountries(), clock=clock)
-    ctx = Context(
-        subs, FakeCountries(), history, routes, clock, "discord", "555", Caller("1", True)
-    )
+    chat = ChatStore(store.connection)
+    clock = FakeClock(datetime(2025, 3, 14, 9, 30, tzinfo=UTC))
+    history = StoreHistoryReader(store, chat, FakeCountries(), clock=clock)
+    deps = CommandDeps(chat, FakeCountries(), history, clock)
+    ctx = deps.context("discord", "555", Caller("1", can_manage=True))
     commands.add(ctx, "India", "Russia")
     entry = Entry("World desk", "e1", "https://news.example.org/1", "Minister", SENTENCE)
     for words in (BEFORE, AFTER):
@@ -108,7 +104,7 @@ def test_history_and_why_show_the_established_words_and_a_report_not_yet_confirm
     assert f"reported by one outlet on 2025-03-14, not yet confirmed: “{AFTER}”" in why
 
     # a week on, unchallenged, the report is the pair's established words
-    clock.advance(timedelta(days=8))
+    clock.advance(days=8)
     text = commands.history(ctx, "India", "Russia").text
     assert text.startswith(f"India–Russia now: “{AFTER}”.")
     assert f"“{AFTER}”, level reported (World desk)" in text
