@@ -490,6 +490,21 @@ def test_a_report_standing_a_while_is_established_unless_challenged_then_it_laps
     # the established words said again by another outlet challenge the report...
     d = run(h, mention("comprehensive partnership", at=soon, feed="daily-ledger"))
     assert d.change is None and d.challenge and d.establish == "comprehensive partnership"
+    # ...and so do they in short
+    h_long = replace(
+        h,
+        current=PairState(
+            USVN.key,
+            "comprehensive strategic partnership",
+            "comprehensive strategic partnership",
+            T0,
+            T0,
+        ),
+    )
+    d = run(h_long, mention("strategic partnership", at=soon, feed="daily-ledger"))
+    assert d.outcome is Outcome.SHORTENED and d.challenge
+    d = run(h_long, mention("strategic partnership", at=soon, feed="morning-post"))
+    assert d.outcome is Outcome.SHORTENED and not d.challenge  # the report's own outlet
     challenged = replace(h, challenged_at=soon)
     # ...so once it has stood confirm_days it lapses, and the established words stay
     d = run(challenged, mention("comprehensive partnership", at=late, feed="wire"))
@@ -521,6 +536,7 @@ def test_a_shortened_form_is_the_same_words_unless_something_says_it_was_meant()
                   "special partnership"):  # fmt: skip
         d = run(history(full), mention(short, at=later))
         assert d.change is None and d.outcome is Outcome.SHORTENED and not d.remember, short
+        assert d.establish == full  # a source for the established words, which stay
     d = run(history(full), mention("strategic partnership", at=later, official=True))
     assert d.change is not None and d.change.kind is ChangeKind.DOWNGRADE
     lowered = "On Monday Moscow scaled back ties to a strategic partnership."

@@ -397,6 +397,12 @@ def recently_used(
     return None
 
 
+def _challenges(pending: Change | None, mention: Mention) -> bool:
+    """Whether the established words in ``mention`` speak against a pending report: they do
+    unless the report's own outlet says them."""
+    return pending is not None and not any(s.feed == mention.entry.feed for s in pending.sources)
+
+
 def settle(history: PairHistory, now: datetime, rules: Rules) -> tuple[PairHistory, Change | None]:
     """The history once a pending report has stood ``confirm_days``: established when
     nothing challenged it, lapsed when the established words were said again meanwhile.
@@ -540,9 +546,7 @@ def _decide(
         )
     live = watched and not baseline
     if state is not None and _same_words(state.descriptor, state.canonical, mention):
-        challenge = pending is not None and not any(
-            s.feed == mention.entry.feed for s in pending.sources
-        )
+        challenge = _challenges(pending, mention)
         silent = now - state.last_seen > timedelta(days=rules.flipflop_days)
         if live and rules.reaffirmed and silent:
             change = _change(lexicon, mention, ChangeKind.REAFFIRMED, state.descriptor, now)
@@ -601,12 +605,17 @@ def _decide(
     sign = deliberate(history, mention, now, rules)
     for words, whose in ((before, "established"), (pending.after if pending else None, "reported")):
         if words is not None and _shortens(words, mention) and sign is None:
+            # The established words in short are another source for them (and speak against
+            # a pending report, as the full words would); they never become the pair's words.
+            own = whose == "established"
             return Decision(
                 mention,
                 None,
                 f"a shortened form of the {whose} words “{words}”, not a change",
                 Outcome.SHORTENED,
                 remember=False,
+                establish=words if own else None,
+                challenge=own and _challenges(pending, mention),
             )
     kind = lexicon.classify(before, x.descriptor, x.speaker) or ChangeKind.NEW
     if kind is ChangeKind.REAFFIRMED:  # the lexicon's canonical form sees no difference
