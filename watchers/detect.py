@@ -318,8 +318,13 @@ def deliberate(history: PairHistory, mention: Mention, now: datetime, rules: Rul
     return f"{outlets} outlets" if outlets >= 2 else None
 
 
+def _words(mention: Mention) -> str:
+    """The mention's words in the form compared with stored words (both through canonical)."""
+    return canonical(mention.extraction.descriptor)
+
+
 def _shortens(words: str | None, mention: Mention) -> bool:
-    return words is not None and shortened(mention.extraction.canonical, canonical(words))
+    return words is not None and shortened(_words(mention), canonical(words))
 
 
 def _open(change: Change, now: datetime, rules: Rules) -> bool:
@@ -525,10 +530,10 @@ def _decide(
     update = syndicated(history.latest_change, mention, now, rules, history)
     if update is None and history.latest_asymmetry is not None:
         said = history.latest_asymmetry
-        if canonical(said.after) == x.canonical:
+        if canonical(said.after) == _words(mention):
             update = syndicated(said, mention, now, rules, history)
     if update is not None:
-        exact = canonical(update.after) == x.canonical
+        exact = canonical(update.after) == _words(mention)
         confirmed = pending is not None and update.status is ChangeStatus.ESTABLISHED
         how = "a shortened form of its words, " if not exact else ""
         return Decision(
@@ -572,7 +577,7 @@ def _decide(
         return Decision(
             mention, None, reason, Outcome.SAME, establish=x.descriptor, challenge=challenge
         )
-    if pending is not None and canonical(pending.after) == x.canonical:
+    if pending is not None and canonical(pending.after) == _words(mention):
         return Decision(
             mention,
             None,
