@@ -105,14 +105,14 @@ PPSP = "particularly privileged strategic partnership"
 
 ESTABLISHED_AND_REPORTED = Timeline(
     "1-established-and-reported",
-    pairs=(("IND", "RUS"),),
+    pairs=(("IND", "RUS"), ("USA", "VNM"), ("CHN", "PAK")),
     official=frozenset({"mid"}),
     feeds={
         "mid": [
             Item("greetings", START - timedelta(days=20),
                  f"In his message the Russian president called relations with India a "
                  f"{{IND-RUS@RUS: {SPSP}}}."),
-            Item("briefing", day(13, 12),
+            Item("briefing", day(5, 12),
                  f"Speaking on Thursday, the minister said Russia and India now have a "
                  f"{{IND-RUS@RUS: {PPSP}}}."),
         ],
@@ -120,16 +120,30 @@ ESTABLISHED_AND_REPORTED = Timeline(
             Item("forum", day(2),
                  "Analysts at a forum in Delhi on Monday called India and Russia an "
                  "{IND-RUS: ironclad alliance}."),
+            Item("scoop", day(3),
+                 "Insiders said on Tuesday that Washington and Hanoi have a "
+                 "{USA-VNM: de facto alliance}."),
+            Item("corridor", day(3, 10),
+                 "China and Pakistan on Tuesday spoke of an {CHN-PAK: ironclad friendship} "
+                 "as the corridor opened."),
         ],
         "daily-ledger": [
-            Item("visit", day(4),
-                 f"On Wednesday Russia's deputy minister hailed the "
-                 f"{{IND-RUS@RUS: {SPSP}}} with India."),
+            Item("karachi", START - timedelta(days=3),
+                 "China and Pakistan have an {CHN-PAK: all-weather strategic cooperative "
+                 "partnership}, the envoy said."),
+            Item("hanoi", day(4),
+                 "Officials in Hanoi on Wednesday spoke only of the "
+                 "{USA-VNM: comprehensive partnership} with Washington."),
         ],
         "region-wire": [
-            Item("ties", day(13),
+            Item("ties", START - timedelta(days=30),
+                 "The United States and Vietnam have a {USA-VNM: comprehensive partnership}."),
+            Item("lavrov", day(5),
                  f"Russia and India now speak of a {{IND-RUS: {PPSP}}}, diplomats said on "
                  f"Thursday."),
+            Item("upgrade", day(12),
+                 "On Thursday the United States and Vietnam raised their ties to a "
+                 "{USA-VNM: comprehensive strategic partnership}."),
         ],
     },
 )  # fmt: skip
