@@ -670,23 +670,17 @@ class Store:
                FROM speaker_state WHERE pair_key = ?""",
             (pair.key,),
         ).fetchall()
-        latest = self.connection.execute(
-            f"""SELECT {self._CHANGE_COLUMNS} FROM changes WHERE pair_key = ? AND kind != ?
-                ORDER BY detected_at DESC, id DESC LIMIT 1""",
+        latest_row = self.connection.execute(
+            f"""SELECT {self._CHANGE_COLUMNS}, challenged_at FROM changes
+                WHERE pair_key = ? AND kind != ? ORDER BY detected_at DESC, id DESC LIMIT 1""",
             (pair.key, ChangeKind.ASYMMETRY.value),
         ).fetchone()
+        latest, challenged = (latest_row[:-1], latest_row[-1]) if latest_row else (None, None)
         asymmetry = self.connection.execute(
             f"""SELECT {self._CHANGE_COLUMNS} FROM changes WHERE pair_key = ? AND kind = ?
                 ORDER BY detected_at DESC, id DESC LIMIT 1""",
             (pair.key, ChangeKind.ASYMMETRY.value),
         ).fetchone()
-        challenged = (
-            self.connection.execute(
-                "SELECT challenged_at FROM changes WHERE id = ?", (int(str(latest[0])),)
-            ).fetchone()[0]
-            if latest
-            else None
-        )
         return PairHistory(
             challenged_at=_time(challenged) if challenged else None,
             current=self.pair_state(pair.key),
