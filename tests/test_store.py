@@ -138,10 +138,17 @@ TABLES = (
 )
 
 
-def test_a_store_of_the_previous_release_opens_and_migrates_without_loss(tmp_path: Path) -> None:
+@pytest.mark.parametrize("ledger", ["user_version", "schema_versions"])
+def test_a_store_of_the_previous_release_opens_and_migrates_without_loss(
+    tmp_path: Path, ledger: str
+) -> None:
     path = tmp_path / "old.sqlite3"
     old = sqlite3.connect(path)
     old.executescript((DATA / "store-v2.sql").read_text(encoding="utf-8"))
+    if ledger == "schema_versions":  # as the shared migration helper records version 2
+        SqliteLedger(old).run("history", 2, "")
+        old.execute("PRAGMA user_version = 0")
+        old.commit()
     before = {t: old.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall() for t in TABLES}
     old.close()
     assert all(before[t] for t in TABLES)
