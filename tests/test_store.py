@@ -146,7 +146,9 @@ def test_a_store_of_the_previous_release_opens_and_migrates_without_loss(
     old = sqlite3.connect(path)
     old.executescript((DATA / "store-v2.sql").read_text(encoding="utf-8"))
     if ledger == "schema_versions":  # as the shared migration helper records version 2
-        SqliteLedger(old).run("history", 2, "")
+        ledger_of_old = SqliteLedger(old)
+        assert ledger_of_old.version("history") is None  # creates the ledger's table
+        ledger_of_old.run("history", 2, "")
         old.execute("PRAGMA user_version = 0")
         old.commit()
     before = {t: old.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall() for t in TABLES}
