@@ -29,7 +29,6 @@ from watchers.fulltext import CountryNamer, FullText, trafilatura_reader
 from watchers.model import Change
 from watchers.ports import Clock, Extractor
 from watchers.store import Store
-from watchers.tiers import load_lexicon
 from watchers.watcher import FeedSpec, PollResult, Watcher
 
 log = logging.getLogger(__name__)
@@ -141,7 +140,6 @@ class App:
         """
         try:
             new = load_config(self.config.path, self.countries)
-            lexicon = load_lexicon(new.lexicon_path)
         except ConfigError as e:
             lines = "\n".join(f"  {p}" for p in e.problems)
             log.error("config edit refused, still running on the previous one:\n%s", lines)
@@ -163,7 +161,7 @@ class App:
         self.watchlist.keys = new.watched_keys()
         self.watcher.limits = new.fetch
         self.watcher.rules = new.alerts
-        self.watcher.lexicon = lexicon
+        self.watcher.lexicon = new.lexicon
         if self.chat is not None:
             specs = config_subscriptions(new.subscriptions)
             self.chat.subscriptions.load_config(specs, now=self.watcher.clock.now())
@@ -295,7 +293,6 @@ async def open_app(
     countries: CountryTable | None = None,
 ) -> AsyncIterator[App]:
     """Open the store, HTTP client and chat platforms for a config; close them on exit."""
-    lexicon = load_lexicon(config.lexicon_path)  # a broken lexicon stops the start, clearly
     countries = countries or default_countries()
     clock = clock or SystemClock()
     store = Store.open(config.store_path)
@@ -317,7 +314,7 @@ async def open_app(
                 is_watched=watchlist,
                 limits=config.fetch,
                 rules=config.alerts,
-                lexicon=lexicon,
+                lexicon=config.lexicon,
                 fulltext=_full_text(config, client, countries),
             )
             yield App(config, watcher, console, watchlist, countries, opened)
