@@ -290,6 +290,14 @@ def _clock_or_off(reader: _Reader, key: str, value: Any) -> Any:
         return reader.bad(key, f'must be a time of day like "09:00", or "off"; got {value!r}')
 
 
+def _processes(reader: _Reader, key: str, value: Any) -> Any:
+    if _whole(reader, key, value) is _BAD:
+        return _BAD
+    if not 0 <= value <= 64:
+        return reader.bad(key, f"must be from 0 (none: read in threads) to 64, got {value}")
+    return value
+
+
 def _any(reader: _Reader, key: str, value: Any) -> Any:
     return value  # checked by the section's own reader
 
@@ -306,6 +314,9 @@ DEFAULTS: dict[str, Check] = {
     "deadline": _positive(),
     "max_bytes": _positive(whole=True),
     "max_redirects": _positive(whole=True),
+    "polls_at_once": _positive(whole=True, most=1000),
+    "polls_per_host": _positive(whole=True, most=100),
+    "reading_processes": _processes,
     "fulltext": _flag,
     "fulltext_max_bytes": _positive(whole=True),
     "fulltext_deadline": _positive(),
@@ -350,8 +361,12 @@ ALERTS: dict[str, Check] = {
 
 # Config keys that fill a field of another name.
 _FETCH = {
-    k: k for k in ("connect_timeout", "read_timeout", "deadline", "max_bytes", "max_redirects")
-}
+    k: k
+    for k in (
+        "connect_timeout", "read_timeout", "deadline", "max_bytes", "max_redirects",
+        "polls_at_once", "polls_per_host", "reading_processes",
+    )
+}  # fmt: skip
 _FULLTEXT = {"fulltext_max_bytes": "max_bytes", "fulltext_deadline": "deadline"}
 _FEED_DEFAULTS = {"poll_interval": "poll_interval", "baseline": "baseline", "fulltext": "fulltext"}
 

@@ -22,7 +22,6 @@ from watchers.history import PairStory, pair_story, story_csv, story_json_text, 
 from watchers.model import Pair
 from watchers.ports import CountryLookup
 from watchers.store import Store
-from watchers.tiers import load_lexicon
 
 if TYPE_CHECKING:
     from bot.backfill import Item
@@ -97,8 +96,7 @@ def resolve_pair(countries: CountryLookup, first: str, second: str) -> Pair:
 
 def load_story(store: Store, config: Config, pair: Pair, since: datetime | None) -> PairStory:
     """The pair's story from the store, ranked by the config's lexicon."""
-    lexicon = load_lexicon(config.lexicon_path)
-    return pair_story(pair, store.mentions_of(pair.key), lexicon, since=since)
+    return pair_story(pair, store.mentions_of(pair.key), config.lexicon, since=since)
 
 
 def run(args: argparse.Namespace, config: Config, out: TextIO | None = None) -> int:
@@ -159,7 +157,7 @@ async def backfill(config: Config, path: Path, out: TextIO, *, progress: bool) -
                 store,
                 archive,
                 extractor=default_extractor(),
-                lexicon=load_lexicon(config.lexicon_path),
+                lexicon=config.lexicon,
                 progress=bar,
             )
     finally:

@@ -37,12 +37,11 @@ from bot.render.json import alert_to_json
 from bot.render.text import render_text
 from watchers.detect import Rules, pair_words, settle
 from watchers.errors import ConfigError, Problem
-from watchers.fetch import FetchLimits, make_client
 from watchers.model import Change, ChangeStatus, Level, Pair
 from watchers.ports import Extractor
 from watchers.store import Store
 from watchers.tiers import Lexicon
-from watchers.watcher import FeedSpec, Watcher
+from watchers.watcher import FeedSpec, Ingester
 
 FEED_SUFFIXES = (".xml", ".rss", ".atom", ".rdf", ".json")
 # 2023-09-10T12-00Z, 2023-09-10T1200Z, 2023-09-10T12:00:00+00:00, 20230910T120000Z
@@ -200,35 +199,32 @@ async def replay(
     rules = rules or Rules()
     store = Store.open(":memory:")
     try:
-        # The watcher wants an HTTP client; a replay never uses it.
-        async with make_client(FetchLimits()) as client:
-            watcher = Watcher(
-                store=store,
-                extractor=extractor,
-                client=client,
-                clock=clock,
-                is_watched=config.watched_keys().__contains__,
-                rules=rules,
-                lexicon=lexicon,
-            )
-            for at, group in _snapshots_by_time(snapshots):
-                clock.current = at
-                for snap in group:
-                    feed = _feed(config, snap.feed)
-                    headers = {"content-location": snap.path.resolve().as_uri()}
-                    polled = await watcher.ingest(feed, snap.path.read_bytes(), headers)
-                    result.snapshots += 1
-                    if polled.error:
-                        result.errors.append(f"{snap.path}: {polled.error}")
-                    for change in polled.changes:
-                        event = _event(store, change, at, rules)
-                        result.events.append(event)
-                        emit(event)
-            changed = {e.alert.pair.key: e.alert.pair for e in result.events}
-            for pair in sorted(changed.values(), key=lambda p: p.key):
-                end = _pair_end(store, pair, clock.current, rules)
-                result.pairs.append(end)
-                emit(end)
+        ingester = Ingester(
+            store=store,
+            extractor=extractor,
+            clock=clock,
+            is_watched=config.watched_keys().__contains__,
+            rules=rules,
+            lexicon=lexicon,
+        )
+        for at, group in _snapshots_by_time(snapshots):
+            clock.current = at
+            for snap in group:
+                feed = _feed(config, snap.feed)
+                headers = {"content-location": snap.path.resolve().as_uri()}
+                polled = await ingester.ingest(feed, snap.path.read_bytes(), headers)
+                result.snapshots += 1
+                if polled.error:
+                    result.errors.append(f"{snap.path}: {polled.error}")
+                for change in polled.changes:
+                    event = _event(store, change, at, rules)
+                    result.events.append(event)
+                    emit(event)
+        changed = {e.alert.pair.key: e.alert.pair for e in result.events}
+        for pair in sorted(changed.values(), key=lambda p: p.key):
+            end = _pair_end(store, pair, clock.current, rules)
+            result.pairs.append(end)
+            emit(end)
     finally:
         store.close()
     return result

@@ -123,7 +123,7 @@ async def test_slack_chart_refused_by_the_channel_leaves_the_text_answer(
     assert "the chart for C0ALERTS was not shared: not_in_channel" in caplog.text
 
 
-def context(store: ChatStore, charts: StoreCharts) -> commands.Context:
+def context(store: ChatStore, charts: StoreCharts) -> commands.CommandContext:
     deps = CommandDeps(store, FakeCountries(), FakeHistory(), FakeClock(), charts=charts)
     return deps.context("discord", "1", Caller("u", can_manage=False))
 

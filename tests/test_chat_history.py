@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.chat import commands
-from bot.chat.commands import Caller, CommandDeps, Context
+from bot.chat.commands import Caller, CommandContext, CommandDeps
 from bot.chat.decide import Action, Channel, Route
 from bot.chat.history import StoreHistoryReader
 from bot.chat.store import ChatStore
@@ -24,7 +24,7 @@ AT = datetime(2025, 3, 14, 8, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def ctx(history_store: Store) -> Context:
+def ctx(history_store: Store) -> CommandContext:
     chat = ChatStore(history_store.connection)
     history = StoreHistoryReader(history_store, chat, FakeCountries())
     deps = CommandDeps(chat, FakeCountries(), history, FakeClock())
@@ -35,7 +35,9 @@ def change() -> Change:
     return rewording(quote=SENTENCE, level=Level.MULTI_SOURCE, at=AT)
 
 
-def test_history_shows_the_stored_change_and_its_outlet(ctx: Context, history_store: Store) -> None:
+def test_history_shows_the_stored_change_and_its_outlet(
+    ctx: CommandContext, history_store: Store
+) -> None:
     history_store.record_change(change())
     assert commands.history(ctx, "India", "Russia").text.splitlines()[1:] == [
         "Recent changes:",
@@ -43,7 +45,9 @@ def test_history_shows_the_stored_change_and_its_outlet(ctx: Context, history_st
     ]
 
 
-def test_current_wording_comes_from_the_pair_state(ctx: Context, history_store: Store) -> None:
+def test_current_wording_comes_from_the_pair_state(
+    ctx: CommandContext, history_store: Store
+) -> None:
     assert commands.history(ctx, "India", "Russia").text.startswith(
         "India–Russia now: no descriptor seen yet."
     )
@@ -53,7 +57,9 @@ def test_current_wording_comes_from_the_pair_state(ctx: Context, history_store: 
     assert commands.history(ctx, "India", "Russia").text.startswith(f"India–Russia now: “{AFTER}”.")
 
 
-def test_why_reads_the_channels_last_routing_decision(ctx: Context, history_store: Store) -> None:
+def test_why_reads_the_channels_last_routing_decision(
+    ctx: CommandContext, history_store: Store
+) -> None:
     commands.add(ctx, "India", "Russia")
     stored = change()
     change_id = history_store.record_change(stored)

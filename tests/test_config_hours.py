@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.chat import commands
-from bot.chat.commands import Caller, Context
+from bot.chat.commands import Caller, CommandContext
 from bot.chat.decide import QuietHours
 from bot.chat.store import ChatStore, config_hours
 from bot.config import load_config
@@ -53,7 +53,7 @@ def test_bad_hours_are_named_by_file_and_key_all_at_once(tmp_path: Path) -> None
 
 def test_the_channel_follows_the_file_and_chat_cannot_change_what_it_sets(tmp_path: Path) -> None:
     store = ChatStore(sqlite3.connect(":memory:"))
-    ctx = Context(
+    ctx = CommandContext(
         store, FakeCountries(), FakeHistory(), FakeClock(), "slack", "C0123",
         Caller("U1", can_manage=True),
     )  # fmt: skip

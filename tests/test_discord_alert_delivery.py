@@ -84,7 +84,7 @@ def router(
             log.warning("paused %s: %s", channel.key, reason)
 
     return Router(
-        routes=ChatStore(history_store.connection),
+        chat=ChatStore(history_store.connection),
         history=history_store,
         channels=subscriptions.route_channels,
         notifiers={"discord": discord_alerts},

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from discord.http import Route
 
-from bot.chat.commands import Caller, CommandDeps, Context
+from bot.chat.commands import Caller, CommandContext, CommandDeps
 from bot.chat.deliver import Router
 from bot.chat.pings import PingStore, parse_kinds, parse_target
 from bot.chat.store import ChatStore
@@ -49,7 +49,9 @@ def history() -> Iterator[Store]:
     store.close()
 
 
-def ctx(store: ChatStore, pings: PingStore, platform: str, *, manager: bool = True) -> Context:
+def ctx(
+    store: ChatStore, pings: PingStore, platform: str, *, manager: bool = True
+) -> CommandContext:
     deps = CommandDeps(store, FakeCountries(), FakeHistory(), FakeClock(NOW), pings=pings)
     return deps.context(platform, "C1", Caller("U1", can_manage=manager))
 
@@ -121,7 +123,7 @@ async def discord_router(
     )
     notifier = discord_notifier(DiscordSenders(bot=bot, webhooks={}))
     router = Router(
-        routes=subs,
+        chat=subs,
         history=history,
         channels=subs.route_channels,
         notifiers={"discord": notifier},
@@ -217,7 +219,7 @@ async def test_a_slack_downgrade_pings_the_user_group_asked_for(history: Store) 
         )
         notifier = slack_notifier(delivery)
         router = Router(
-            routes=subs,
+            chat=subs,
             history=history,
             channels=subs.route_channels,
             notifiers={"slack": notifier},

@@ -1,6 +1,6 @@
 """The ``/watch`` commands, shared by Discord and Slack.
 
-Each command is a plain function of a :class:`Context` (the stores, the country table,
+Each command is a plain function of a :class:`CommandContext` (the stores, the country table,
 the clock, the channel and who is asking) and its arguments as typed by the user; it
 returns a :class:`Reply`. The platform layers only parse, work out whether the caller may
 change the channel's subscriptions, call these functions and send the reply. What they
@@ -143,7 +143,7 @@ class Caller:
 
 
 @dataclass(frozen=True)
-class Context:
+class CommandContext:
     """Everything a command needs: stores, countries, clock, where and by whom."""
 
     store: ChatStore
@@ -172,9 +172,9 @@ class CommandDeps:
     pings: PingStore | None = None
     """Who the channels' alerts ping (``/watch notify``)."""
 
-    def context(self, platform: str, channel: str, caller: Caller) -> Context:
+    def context(self, platform: str, channel: str, caller: Caller) -> CommandContext:
         """The context of one command run in ``channel`` by ``caller``."""
-        return Context(
+        return CommandContext(
             self.store,
             self.countries,
             self.history,
@@ -218,11 +218,11 @@ def _quoted(descriptor: str | None) -> str:
     return f"“{descriptor}”" if descriptor else "no descriptor seen yet"
 
 
-def _refusal(ctx: Context) -> Reply:
+def _refusal(ctx: CommandContext) -> Reply:
     return private(f"Changing this channel's pairs or hours needs {ctx.caller.needs}.")
 
 
-def _unknown(ctx: Context, raw: str) -> Reply:
+def _unknown(ctx: CommandContext, raw: str) -> Reply:
     suggestions = ctx.countries.suggest(raw, limit=5)
     name = shown(raw) or "that"
     if suggestions:
@@ -234,7 +234,7 @@ def _unknown(ctx: Context, raw: str) -> Reply:
     )
 
 
-def resolve_pair(ctx: Context, a: str, b: str) -> Pair | Reply:
+def resolve_pair(ctx: CommandContext, a: str, b: str) -> Pair | Reply:
     """The pair two typed names stand for, or the reply that explains why there is none."""
     first = ctx.countries.lookup(a.strip())
     if first is None:
@@ -247,7 +247,7 @@ def resolve_pair(ctx: Context, a: str, b: str) -> Pair | Reply:
     return Pair.of(first, second)
 
 
-def _pair_to_change(ctx: Context, a: str, b: str) -> Pair | Reply:
+def _pair_to_change(ctx: CommandContext, a: str, b: str) -> Pair | Reply:
     """The pair whose subscription the caller changes, or the reply refusing them or the names."""
     if not ctx.caller.can_manage:
         return _refusal(ctx)
@@ -317,7 +317,7 @@ def parse_level(text: str) -> Level | None:
     return _LEVEL_WORDS.get(text.strip().lower())
 
 
-def _describe(sub: Subscription, ctx: Context, now: datetime) -> str:
+def _describe(sub: Subscription, ctx: CommandContext, now: datetime) -> str:
     parts = [
         f"{pair_label(ctx.countries, sub.pair_key)}: {_quoted(ctx.history.current(sub.pair_key))}",
         f"level {sub.min_level.value}",
@@ -331,7 +331,7 @@ def _describe(sub: Subscription, ctx: Context, now: datetime) -> str:
     return "• " + " · ".join(parts)
 
 
-def add(ctx: Context, a: str, b: str) -> Reply:
+def add(ctx: CommandContext, a: str, b: str) -> Reply:
     """Subscribe the channel to a pair."""
     pair = _pair_to_change(ctx, a, b)
     if isinstance(pair, Reply):
@@ -364,7 +364,7 @@ def add(ctx: Context, a: str, b: str) -> Reply:
     )
 
 
-def remove(ctx: Context, a: str, b: str) -> Reply:
+def remove(ctx: CommandContext, a: str, b: str) -> Reply:
     """Unsubscribe the channel from a pair made in chat."""
     pair = _pair_to_change(ctx, a, b)
     if isinstance(pair, Reply):
@@ -381,7 +381,7 @@ def remove(ctx: Context, a: str, b: str) -> Reply:
     return _public(f"This channel no longer watches {pair.label}.")
 
 
-def list_pairs(ctx: Context) -> Reply:
+def list_pairs(ctx: CommandContext) -> Reply:
     """The channel's pairs with their level, mute, pause, origin and current wording."""
     subs = ctx.store.for_channel(ctx.platform, ctx.channel)
     if not subs:
@@ -396,7 +396,7 @@ def list_pairs(ctx: Context) -> Reply:
     return private("\n".join(lines))
 
 
-def history(ctx: Context, a: str, b: str) -> Reply:
+def history(ctx: CommandContext, a: str, b: str) -> Reply:
     """The pair's current wording and recent changes, with its timeline chart when drawn."""
     pair = resolve_pair(ctx, a, b)
     if isinstance(pair, Reply):
@@ -423,7 +423,7 @@ def history(ctx: Context, a: str, b: str) -> Reply:
     return Reply("\n".join(lines), ephemeral=True, attachment=chart)
 
 
-def mute(ctx: Context, a: str, b: str, duration: str) -> Reply:
+def mute(ctx: CommandContext, a: str, b: str, duration: str) -> Reply:
     """Silence a pair in this channel for a while, or lift the mute with ``off``."""
     pair = _pair_to_change(ctx, a, b)
     if isinstance(pair, Reply):
@@ -446,7 +446,7 @@ def mute(ctx: Context, a: str, b: str, duration: str) -> Reply:
     return _public(f"{pair.label} is muted in this channel until {_when(until)}.")
 
 
-def level(ctx: Context, a: str, b: str, value: str) -> Reply:
+def level(ctx: CommandContext, a: str, b: str, value: str) -> Reply:
     """Set how corroborated a change must be before it alerts this channel."""
     pair = _pair_to_change(ctx, a, b)
     if isinstance(pair, Reply):
@@ -470,7 +470,7 @@ def level(ctx: Context, a: str, b: str, value: str) -> Reply:
     )
 
 
-def why(ctx: Context, a: str, b: str) -> Reply:
+def why(ctx: CommandContext, a: str, b: str) -> Reply:
     """The last decision taken for this pair and channel, and the reason."""
     pair = resolve_pair(ctx, a, b)
     if isinstance(pair, Reply):
@@ -491,7 +491,7 @@ def why(ctx: Context, a: str, b: str) -> Reply:
     return private("\n".join(lines))
 
 
-def _hours(ctx: Context) -> str:
+def _hours(ctx: CommandContext) -> str:
     """The channel's digest and quiet hours in a few words, for ``list``."""
     schedule = ctx.store.schedule(ctx.platform, ctx.channel)
     if ctx.store.digest(ctx.platform, ctx.channel):
@@ -502,7 +502,9 @@ def _hours(ctx: Context) -> str:
     return f"{digest}; {quiet}"
 
 
-def digest(ctx: Context, value: str, at: str | None = None, zone: str | None = None) -> Reply:
+def digest(
+    ctx: CommandContext, value: str, at: str | None = None, zone: str | None = None
+) -> Reply:
     """Switch the channel's daily digest on (at a time of day, in a zone) or off."""
     if not ctx.caller.can_manage:
         return _refusal(ctx)
@@ -539,7 +541,7 @@ def digest(ctx: Context, value: str, at: str | None = None, zone: str | None = N
 _SET_IN_CONFIG = "This channel's {} are set in the config file; change them there."
 
 
-def quiet(ctx: Context, span: str, zone: str | None = None) -> Reply:
+def quiet(ctx: CommandContext, span: str, zone: str | None = None) -> Reply:
     """Set the channel's quiet hours (alerts wait, then come as a digest), or ``off``."""
     if not ctx.caller.can_manage:
         return _refusal(ctx)
@@ -573,7 +575,7 @@ def quiet(ctx: Context, span: str, zone: str | None = None) -> Reply:
     return _public(text)
 
 
-def notify(ctx: Context, words: Sequence[str]) -> Reply:
+def notify(ctx: CommandContext, words: Sequence[str]) -> Reply:
     """Ping a role, group or user for some kinds of change in this channel, or stop."""
     if not ctx.caller.can_manage:
         return _refusal(ctx)

@@ -34,17 +34,16 @@ from watchers.countries import CountryTable
 from watchers.model import Change, Pair
 from watchers.ports import Clock
 from watchers.store import Store
-from watchers.tiers import load_lexicon
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
 class Chat:
-    """The router and the subscription store behind it, while the platforms are open."""
+    """The router and the chat store behind it, while the platforms are open."""
 
     router: Router
-    subscriptions: ChatStore
+    store: ChatStore
     countries: CountryTable
 
     async def deliver(self, change: Change) -> None:
@@ -85,7 +84,7 @@ async def open_chat(
         _log_resumed(resumed)
     history = StoreHistoryReader(store, chat_store, countries, clock=clock, rules=config.alerts)
     pings = PingStore(store.connection)
-    charts = StoreCharts(store, load_lexicon(config.lexicon_path))
+    charts = StoreCharts(store, config.lexicon)
     commands = CommandDeps(chat_store, countries, history, clock, charts=charts, pings=pings)
 
     async with AsyncExitStack() as stack:
@@ -111,7 +110,7 @@ async def open_chat(
                 )
 
         router = Router(
-            routes=chat_store,
+            chat=chat_store,
             history=store,
             channels=chat_store.route_channels,
             notifiers=notifiers,
