@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import struct
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import pytest
 
@@ -32,11 +32,10 @@ CHANNEL = "C0ALERTS"
 
 
 @pytest.fixture
-def history_store() -> Iterator[Store]:
-    store = Store.open(":memory:")
-    store_with_story(store)
-    yield store
-    store.close()
+def history_store(history_store: Store) -> Store:
+    """The shared history store, with India and Russia's story in it."""
+    store_with_story(history_store)
+    return history_store
 
 
 @pytest.fixture

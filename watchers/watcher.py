@@ -32,10 +32,6 @@ EARLIEST_PUBLISHED = datetime(1990, 1, 1, tzinfo=UTC)
 """Publication times before this are taken for a feed's stand-in for a missing date (the Unix
 epoch, 1970-01-01, above all) rather than for news of that time."""
 
-FULLTEXT_CONCURRENCY = 4
-"""Article pages fetched at once for one feed: polite to publishers, quick enough."""
-
-
 @dataclass(frozen=True)
 class FeedSpec:
     """A feed to watch, as the config describes it."""
@@ -178,16 +174,9 @@ class Ingester:
         return PollResult(feed, error=message)
 
     async def _with_full_text(self, entries: list[Entry], feed_url: str) -> list[Entry]:
-        """Entries with their article text filled in, a few pages at a time."""
+        """Entries with their article text filled in (see ``FullText.enrich_all``)."""
         assert self.fulltext is not None
-        fulltext = self.fulltext
-        gate = asyncio.Semaphore(FULLTEXT_CONCURRENCY)
-
-        async def one(entry: Entry) -> Entry:
-            async with gate:
-                return await fulltext.enrich(entry, feed_url)
-
-        return list(await asyncio.gather(*(one(e) for e in entries)))
+        return await self.fulltext.enrich_all(entries, feed_url)
 
     def _added(self, entry: Entry, extractions: list[Extraction]) -> list[Extraction]:
         """What an entry edited in place says that it did not say before, for each pair."""
