@@ -48,6 +48,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "pair_state",
             "changes",
             "change_sources",
+            "change_levels",
             "speaker_state",
             "pair_descriptors",
             "pair_decisions",

@@ -23,8 +23,8 @@ from tests.story import store_with_story
 from tests.test_discord_commands import interaction_payload, option
 from tests.test_slack_commands import SIGNING_SECRET
 from tests.test_slack_commands import run as slash
-from watchers.detect import shipped_lexicon
 from watchers.store import Store
+from watchers.tiers import shipped_lexicon
 
 pytest.importorskip("matplotlib", reason="the [charts] extra is not installed")
 

@@ -9,7 +9,6 @@ import pytest
 
 from bot.cli import main
 from tests.story import day, india_russia, remember, store_with_story
-from watchers.detect import shipped_lexicon
 from watchers.history import (
     FlipFlop,
     changes_from_json,
@@ -21,6 +20,7 @@ from watchers.history import (
     story_to_json,
 )
 from watchers.store import Store
+from watchers.tiers import shipped_lexicon
 
 SPECIAL = "special and privileged strategic partnership"
 

@@ -17,11 +17,11 @@ from bot.cli import main
 from bot.state import export_lines, import_lines, open_state
 from tests.fakes import rewording
 from tests.story import store_with_story
-from watchers.detect import shipped_lexicon
 from watchers.errors import ConfigError
 from watchers.history import pair_story
 from watchers.model import ChangeKind
 from watchers.store import Store
+from watchers.tiers import shipped_lexicon
 
 NOW = datetime(2025, 3, 14, 9, 0, tzinfo=UTC)
 

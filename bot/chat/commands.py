@@ -28,7 +28,7 @@ from bot.chat import pings as ping_rules
 from bot.chat.decide import QuietHours, parse_clock
 from bot.chat.pings import PingStore
 from bot.chat.store import ChatStore, Origin, Subscription
-from watchers.model import Change, Level, Pair
+from watchers.model import Change, ChangeStatus, Level, Pair
 from watchers.ports import Clock, CountryLookup
 
 MAX_PAIRS_PER_CHANNEL = 100
@@ -433,9 +433,12 @@ def history(ctx: CommandContext, a: str, b: str) -> Reply:
             # A full Change names its outlets; the store's history rows do not (yet).
             outlets = change.sources if isinstance(change, Change) else ()
             where = f" ({outlets[0].feed})" if outlets else ""
+            # a report by one outlet not yet confirmed, or one that lapsed (issue 10)
+            status = getattr(change, "status", ChangeStatus.ESTABLISHED)
+            shown = "" if status is ChangeStatus.ESTABLISHED else f", {status.value}"
             lines.append(
                 f"• {change.detected_at:%Y-%m-%d} {change.kind}: "
-                f"{before}“{change.after}”, level {change.level}{where}"
+                f"{before}“{change.after}”, level {change.level}{shown}{where}"
             )
     chart = None
     if ctx.stories is not None:
@@ -532,6 +535,8 @@ def digest(
     """Switch the channel's daily digest on (at a time of day, in a zone) or off."""
     if not ctx.caller.can_manage:
         return _refusal(ctx)
+    if "digest" in ctx.store.config_sets(ctx.platform, ctx.channel):
+        return private(_SET_IN_CONFIG.format("daily digest"))
     choice = value.strip().lower()
     if choice not in {"on", "off"} or (choice == "off" and (at or zone)):
         return usage("digest")
@@ -560,10 +565,15 @@ def digest(
     )
 
 
+_SET_IN_CONFIG = "This channel's {} are set in the config file; change them there."
+
+
 def quiet(ctx: CommandContext, span: str, zone: str | None = None) -> Reply:
     """Set the channel's quiet hours (alerts wait, then come as a digest), or ``off``."""
     if not ctx.caller.can_manage:
         return _refusal(ctx)
+    if "quiet" in ctx.store.config_sets(ctx.platform, ctx.channel):
+        return private(_SET_IN_CONFIG.format("quiet hours"))
     digest_on = ctx.store.digest(ctx.platform, ctx.channel)
     if span.strip().lower() in OFF_WORDS:
         if zone:

@@ -27,7 +27,7 @@ from bot.chat.history import StoreHistoryReader, pair_from_key
 from bot.chat.pings import PingStore
 from bot.chat.ports import PLATFORMS, Notifier, Opening
 from bot.chat.ports import platform as find_platform
-from bot.chat.store import ChatStore, Resumed, config_subscriptions
+from bot.chat.store import ChatStore, Resumed, config_hours, config_subscriptions
 from bot.chat.stories import StoreStories
 from bot.config import Config
 from watchers.countries import CountryTable
@@ -80,9 +80,10 @@ async def open_chat(
     env = os.environ if environ is None else environ
     chat_store = ChatStore(store.connection)
     chat_store.load_config(config_subscriptions(config.subscriptions), now=clock.now())
+    chat_store.load_config_hours(config_hours(config.subscriptions))
     for resumed in chat_store.resume_config_pauses():
         _log_resumed(resumed)
-    history = StoreHistoryReader(store, chat_store, countries)
+    history = StoreHistoryReader(store, chat_store, countries, clock=clock, rules=config.alerts)
     pings = PingStore(store.connection)
     rules = config.alerts
     flipflop = FlipFlop(rules.flipflop_descriptors, rules.flipflop_days)
