@@ -19,7 +19,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.chat.deliver import NotStarted
-from bot.chat.store import ChatStore, config_subscriptions
+from bot.chat.store import ChatStore, config_hours, config_subscriptions
 from bot.chat.wiring import Chat, open_chat
 from bot.config import Config, load_config
 from bot.metrics import Metrics, MetricsServer
@@ -137,20 +137,21 @@ class App:
     async def poll_once(self, feeds: Sequence[FeedSpec] | None = None) -> list[PollResult]:
         """Poll every feed (or the given ones) once and deliver the changes."""
         results = []
-        # each feed is reported (and its changes delivered) as soon as it is done
+        # Each feed is reported, and its new alerts delivered, as soon as it is done; later
+        # sources of an alert wait for the end of the cycle, so that a posted alert is edited
+        # once per cycle however many outlets confirm it meanwhile.
         async for result in self.watcher.poll_each(
             feeds if feeds is not None else self.config.feeds
         ):
             results.append(result)
-            await self._report(result)
+            self._report(result)
+            if result.changes and self.chat is not None:
+                await self._route(new_only=True)
         if self.chat is not None:
-            try:
-                # The changes were stored unrouted with the entries that made them: routing
-                # them from the store (not from the results) also picks up what an earlier
-                # run found and died before routing.
-                await self.chat.deliver_unrouted()
-            except Exception:
-                log.exception("routing the new changes failed; they stay owed")
+            # The changes were stored unrouted with the entries that made them: routing them
+            # from the store (not from the results) also picks up what an earlier run found
+            # and died before routing. Later sources of alerts already routed go now, once.
+            await self._route(new_only=False)
         await self.send_waiting()
         return results
 
@@ -165,7 +166,7 @@ class App:
             await self.chat.retry_waiting()
             await self.chat.flush_digests()
 
-    async def _report(self, result: PollResult) -> None:
+    def _report(self, result: PollResult) -> None:
         if result.error:
             return  # the watcher has logged it, naming the feed
         log.info(
@@ -176,9 +177,17 @@ class App:
             len(result.changes),
             " (not modified)" if result.not_modified else "",
         )
-        for change in result.changes:
-            if self.console is not None:
+        if self.console is not None:
+            for change in result.changes:
                 self.console.send(change)
+
+    async def _route(self, *, new_only: bool) -> None:
+        assert self.chat is not None
+        try:
+            await self.chat.deliver_unrouted(new_only=new_only)
+        except Exception:
+            # a fault in routing must not stop the cycle; what was not routed stays owed
+            log.exception("routing the new changes failed; they stay owed")
 
     def reload(self) -> bool:
         """Read the config file again and apply it; a broken edit is refused and logged.
@@ -213,6 +222,7 @@ class App:
         if self.chat is not None:
             specs = config_subscriptions(new.subscriptions)
             self.chat.store.load_config(specs, now=self.watcher.clock.now())
+            self.chat.store.load_config_hours(config_hours(new.subscriptions))
         log.info(
             "config reloaded: %d feeds, %d pairs, %d subscriptions",
             len(new.feeds),

@@ -9,8 +9,8 @@ import pytest
 
 from bot.cli import main
 from tests.story import day, india_russia, remember, store_with_story
-from watchers.detect import shipped_lexicon
 from watchers.history import (
+    FlipFlop,
     changes_from_json,
     pair_story,
     spans_from_csv,
@@ -20,6 +20,7 @@ from watchers.history import (
     story_to_json,
 )
 from watchers.store import Store
+from watchers.tiers import shipped_lexicon
 
 SPECIAL = "special and privileged strategic partnership"
 
@@ -143,3 +144,22 @@ def test_a_bad_since_date_is_a_usage_error(
     Store.open(tmp_path / "store.sqlite3").close()
     assert main(["--config", str(config), "history", "India", "Russia", "--since", "May"]) == 2
     assert "is not a date like 2024-01-31" in capsys.readouterr().err
+
+
+def test_outlets_alternating_between_variants_make_no_steps(history_store: Store) -> None:
+    pair = india_russia()
+    words = ["strategic partnership", SPECIAL, "strategic partnership", SPECIAL]
+    for n, descriptor in enumerate(words):
+        remember(history_store, pair, descriptor, day(3, 1 + n), url=f"u{n}")
+    # two months on, the older words again: that is a change
+    remember(history_store, pair, "strategic partnership", day(5, 10), url="u9")
+    story = pair_story(pair, history_store.mentions_of(pair.key), shipped_lexicon())
+    assert [(c.at, c.after) for c in story.changes] == [
+        (day(3, 1), "strategic partnership"),
+        (day(3, 2), SPECIAL),
+        (day(5, 10), "strategic partnership"),
+    ]
+    no_window = pair_story(
+        pair, history_store.mentions_of(pair.key), shipped_lexicon(), flipflop=FlipFlop(days=0)
+    )
+    assert len(no_window.changes) == 5

@@ -246,3 +246,14 @@ async def test_slack_notify_reads_the_escaped_group_mention(history_store: Store
         "Alerts in this channel now ping user group S0ANALYSTS for: downgrade, upgrade."
     )
     assert [t.id for t in pings.targets("slack", "C0ALERTS", ChangeKind.UPGRADE)] == ["S0ANALYSTS"]
+
+
+def test_list_says_who_the_channels_alerts_ping(history_store: Store) -> None:
+    store, pings = ChatStore(history_store.connection), PingStore(history_store.connection)
+    c = ctx(store, pings, "discord")
+    store.add("discord", "C1", "IND-RUS", now=NOW)
+    assert "ping" not in dispatch(c, "list").text
+    dispatch(c, f"notify <@&{ROLE}> downgrade upgrade")
+    assert dispatch(c, "list").text.splitlines()[-1] == (
+        f"Alerts here ping <@&{ROLE}> for downgrade, upgrade."
+    )

@@ -160,12 +160,14 @@ class Router:
         async with self._turn:
             return await self._deliver(change, self.clock.now())
 
-    async def deliver_unrouted(self, pair_of: Callable[[str], Pair | None]) -> int:
+    async def deliver_unrouted(
+        self, pair_of: Callable[[str], Pair | None], *, new_only: bool = False
+    ) -> int:
         """Route the stored changes not routed yet (found by this run or one that died
         before routing them), oldest first; returns how many."""
         count = 0
         async with self._turn:
-            for change_id, pair_key in self.chat.unrouted():
+            for change_id, pair_key in self.chat.unrouted(new_only=new_only):
                 pair = pair_of(pair_key)
                 change = self.history.change(change_id, pair) if pair else None
                 if change is None:

@@ -27,7 +27,6 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC
 
-from bot.chat.charts import StoreCharts
 from bot.chat.commands import CommandDeps
 from bot.chat.decide import Channel
 from bot.chat.deliver import NotStarted, Router
@@ -35,10 +34,12 @@ from bot.chat.history import StoreHistoryReader, pair_from_key
 from bot.chat.pings import PingStore
 from bot.chat.ports import PLATFORMS, Notifier, Opening, Platform
 from bot.chat.ports import platform as find_platform
-from bot.chat.store import ChatStore, Resumed, config_subscriptions
+from bot.chat.store import ChatStore, Resumed, config_hours, config_subscriptions
+from bot.chat.stories import StoreStories
 from bot.config import Config
 from watchers.countries import CountryTable
 from watchers.errors import PlatformUnreachable, TokenRefused
+from watchers.history import FlipFlop
 from watchers.model import Change, Pair
 from watchers.ports import Clock
 from watchers.store import Store
@@ -63,9 +64,10 @@ class Chat:
                 "%s:%s %s: %s", channel.platform, channel.channel, change.pair.key, route.action
             )
 
-    async def deliver_unrouted(self) -> int:
-        """Route the stored changes not routed yet and send them; returns how many."""
-        return await self.router.deliver_unrouted(self._pair)
+    async def deliver_unrouted(self, *, new_only: bool = False) -> int:
+        """Route the stored changes not routed yet (with ``new_only``, only those never
+        routed, not later sources of routed ones) and send them; returns how many."""
+        return await self.router.deliver_unrouted(self._pair, new_only=new_only)
 
     async def send_owed(self) -> int:
         """At start: route what an earlier run found but did not route, then send every
@@ -99,12 +101,15 @@ async def open_chat(
     env = os.environ if environ is None else environ
     chat_store = ChatStore(store.connection)
     chat_store.load_config(config_subscriptions(config.subscriptions), now=clock.now())
+    chat_store.load_config_hours(config_hours(config.subscriptions))
     for resumed in chat_store.resume_config_pauses():
         _log_resumed(resumed)
-    history = StoreHistoryReader(store, chat_store, countries)
+    history = StoreHistoryReader(store, chat_store, countries, clock=clock, rules=config.alerts)
     pings = PingStore(store.connection)
-    charts = StoreCharts(store, config.lexicon)
-    commands = CommandDeps(chat_store, countries, history, clock, charts=charts, pings=pings)
+    rules = config.alerts
+    flipflop = FlipFlop(rules.flipflop_descriptors, rules.flipflop_days)
+    stories = StoreStories(store, config.lexicon, flipflop=flipflop)
+    commands = CommandDeps(chat_store, countries, history, clock, stories=stories, pings=pings)
 
     async with AsyncExitStack() as stack:
         opening = Opening(config, commands, env, stack, serve_commands)
