@@ -31,7 +31,9 @@ from tests.torture import (
 
 MIN_KILLS = 20
 KILLS_PER_ROUND = 3
-MAX_ROUNDS = 12
+# a run that finishes before its kill moment ends the round early; a loaded machine needs
+# more rounds to reach MIN_KILLS
+MAX_ROUNDS = 40
 
 
 @pytest.fixture(scope="module")
