@@ -17,9 +17,12 @@ import os
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import time
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.chat.decide import QuietHours, parse_clock
 from bot.chat.ports import PLATFORMS as CHAT_PLATFORMS
 from bot.durations import parse_duration
 from watchers.detect import Rules
@@ -52,6 +55,25 @@ class SubscriptionSpec:
     level: Level = Level.REPORTED
     webhook_env: str | None = None
     """Discord only: the environment variable holding this channel's webhook URL."""
+    hours: ConfigHours | None = None
+    """The channel's quiet hours and daily digest, when the file sets them."""
+
+
+@dataclass(frozen=True)
+class ConfigHours:
+    """A channel's quiet hours and daily digest as a ``[[subscriptions]]`` table sets them.
+
+    What the table names is the file's to set (chat commands then refuse to change it); what
+    it leaves out stays the channel's to set from chat.
+    """
+
+    quiet: QuietHours | None = None
+    """The quiet hours; None for none (when ``sets_quiet``)."""
+    sets_quiet: bool = False
+    digest_at: time | None = None
+    """When the daily digest goes out; None for no digest (when ``sets_digest``)."""
+    sets_digest: bool = False
+    zone: str = "UTC"
 
 
 @dataclass(frozen=True)
@@ -69,8 +91,18 @@ class SlackSettings:
     api_base: str | None = None
     mode: str = "socket"
     port: int = 3000
+    bind: str = "0.0.0.0"
+    """HTTP mode: the address the request server listens on (``127.0.0.1`` behind a proxy)."""
     admin_users: tuple[str, ...] = ()
     admin_groups: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class MetricsSettings:
+    """The ``[metrics]`` section: where ``run`` serves ``/metrics`` and ``/healthz``."""
+
+    bind: tuple[str, int] | None = None
+    """(host, port), or None: no metrics server (the default)."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +119,7 @@ class Config:
     """Limits on reading article pages for feeds marked ``fulltext``."""
     discord: DiscordSettings = field(default_factory=DiscordSettings)
     slack: SlackSettings = field(default_factory=SlackSettings)
+    metrics: MetricsSettings = field(default_factory=MetricsSettings)
     alerts: Rules = field(default_factory=Rules)
     """The ``[alerts]`` section: flip-flop window, syndication, backdating, reaffirmed."""
     lexicon_path: Path | None = None
@@ -235,6 +268,39 @@ def _at_least_one(reader: _Reader, key: str, value: Any) -> Any:
     return value
 
 
+def _zone(reader: _Reader, key: str, value: Any) -> Any:
+    if _text(reader, key, value) is _BAD:
+        return _BAD
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        return reader.bad(key, f"is not a known IANA time zone, got {value!r}")
+    return value
+
+
+def _span_or_off(reader: _Reader, key: str, value: Any) -> Any:
+    """Quiet hours as ``"22:00-07:00"`` (read in the table's time zone later), or ``"off"``."""
+    if _text(reader, key, value) is _BAD:
+        return _BAD
+    if value.strip().lower() == "off":
+        return None
+    try:
+        return QuietHours.parse(value)
+    except ValueError:
+        return reader.bad(key, f'must look like "22:00-07:00", or "off"; got {value!r}')
+
+
+def _clock_or_off(reader: _Reader, key: str, value: Any) -> Any:
+    if _text(reader, key, value) is _BAD:
+        return _BAD
+    if value.strip().lower() == "off":
+        return None
+    try:
+        return parse_clock(value)
+    except ValueError:
+        return reader.bad(key, f'must be a time of day like "09:00", or "off"; got {value!r}')
+
+
 def _processes(reader: _Reader, key: str, value: Any) -> Any:
     if _whole(reader, key, value) is _BAD:
         return _BAD
@@ -243,14 +309,27 @@ def _processes(reader: _Reader, key: str, value: Any) -> Any:
     return value
 
 
+def _bind(reader: _Reader, key: str, value: Any) -> Any:
+    if _text(reader, key, value) is _BAD:
+        return _BAD
+    host, _, port = value.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        return reader.bad(key, f'must be "host:port", like "127.0.0.1:9108"; got {value!r}')
+    return (host.strip("[]"), int(port))
+
+
 def _any(reader: _Reader, key: str, value: Any) -> Any:
     return value  # checked by the section's own reader
 
 
 # The keys of each section, once, with how each is checked.
 SECTIONS: dict[str, Check] = dict.fromkeys(
-    ("defaults", "store", "feeds", "watch", "subscriptions", "discord", "slack", "alerts"), _any
-)
+    (
+        "defaults", "store", "feeds", "watch", "subscriptions", "discord", "slack", "alerts",
+        "metrics",
+    ),
+    _any,
+)  # fmt: skip
 DEFAULTS: dict[str, Check] = {
     "poll_interval": _duration,
     "baseline": _flag,
@@ -282,21 +361,27 @@ SUBSCRIPTION: dict[str, Check] = {
     "pairs": _any,
     "level": _level,
     "webhook_env": _text,
+    "quiet": _span_or_off,
+    "digest": _clock_or_off,
+    "timezone": _zone,
 }
 DISCORD: dict[str, Check] = {"api_base": _url, "manage_roles": _strings}
 SLACK: dict[str, Check] = {
     "api_base": _url,
     "mode": _slack_mode,
     "port": _port,
+    "bind": _text,
     "admin_users": _strings,
     "admin_groups": _strings,
 }
+METRICS: dict[str, Check] = {"bind": _bind}
 ALERTS: dict[str, Check] = {
     "flipflop_descriptors": _at_least_one,
     "flipflop_days": _positive(most=HUNDRED_YEARS_DAYS),
     "syndication_hours": _positive(most=HUNDRED_YEARS_DAYS * 24),
     "backdate_days": _positive(most=HUNDRED_YEARS_DAYS),
     "reaffirmed": _flag,
+    "confirm_days": _positive(most=HUNDRED_YEARS_DAYS),
     "lexicon": _text,
 }
 
@@ -310,6 +395,21 @@ _FETCH = {
 }  # fmt: skip
 _FULLTEXT = {"fulltext_max_bytes": "max_bytes", "fulltext_deadline": "deadline"}
 _FEED_DEFAULTS = {"poll_interval": "poll_interval", "baseline": "baseline", "fulltext": "fulltext"}
+
+
+def _hours(values: Mapping[str, Any]) -> ConfigHours | None:
+    """The quiet hours and digest a subscription table sets, in its ``timezone`` (UTC)."""
+    if not {"quiet", "digest", "timezone"} & values.keys():
+        return None
+    zone = values.get("timezone", "UTC")
+    quiet = values.get("quiet")
+    return ConfigHours(
+        quiet=QuietHours(quiet.start, quiet.end, zone) if quiet is not None else None,
+        sets_quiet="quiet" in values,
+        digest_at=values.get("digest"),
+        sets_digest="digest" in values,
+        zone=zone,
+    )
 
 
 def _fields(values: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, Any]:
@@ -373,6 +473,7 @@ class _Reader:
         discord = self.section(top.get("discord", {}), "discord", DISCORD) or {}
         slack = self.section(top.get("slack", {}), "slack", SLACK) or {}
         alerts = self.section(top.get("alerts", {}), "alerts", ALERTS) or {}
+        metrics = self.section(top.get("metrics", {}), "metrics", METRICS) or {}
         # A relative lexicon path is read from the config file's folder.
         lexicon_path = self.path.parent / alerts.pop("lexicon") if "lexicon" in alerts else None
         lexicon = self.lexicon(lexicon_path)
@@ -389,6 +490,7 @@ class _Reader:
             fulltext=FullTextLimits(**_fields(defaults, _FULLTEXT)),
             discord=DiscordSettings(**discord),
             slack=SlackSettings(**slack),
+            metrics=MetricsSettings(**metrics),
             alerts=Rules(**alerts),
             lexicon_path=lexicon_path,
             lexicon=lexicon,
@@ -490,5 +592,17 @@ class _Reader:
                 )
             if platform and channel:
                 level = values.get("level", Level.REPORTED)
-                out.append(SubscriptionSpec(platform, channel, pairs, level, webhook_env))
+                hours = _hours(values)
+                out.append(SubscriptionSpec(platform, channel, pairs, level, webhook_env, hours))
+        hours_of: dict[tuple[str, str], ConfigHours] = {}
+        for i, spec in enumerate(out):
+            where = (spec.platform, spec.channel)
+            if spec.hours is None:
+                continue
+            if hours_of.setdefault(where, spec.hours) != spec.hours:
+                self.problem(
+                    f"subscriptions[{i}]",
+                    f"sets other quiet hours or digest for {spec.platform} channel "
+                    f"{spec.channel!r} than an earlier table; set them once per channel",
+                )
         return tuple(out)

@@ -13,7 +13,7 @@ from bot.chat.decide import Action, Channel, Route
 from bot.chat.history import StoreHistoryReader
 from bot.chat.store import ChatStore
 from tests.fakes import INDIA, RUSSIA, FakeClock, FakeCountries, rewording
-from watchers.model import Change, Entry, Extraction, Level, Mention, Pair
+from watchers.model import Change, ChangeStatus, Entry, Extraction, Level, Mention, Pair
 from watchers.store import Store
 
 PAIR = Pair.of(INDIA, RUSSIA)
@@ -72,3 +72,39 @@ def test_why_reads_the_channels_last_routing_decision(
     assert first_line == (
         "Last decision for India–Russia here: muted, muted until 2025-03-14 11:00 UTC."
     )
+
+
+def test_history_and_why_show_the_established_words_and_a_report_not_yet_confirmed(
+    history_store: Store,
+) -> None:
+    chat = ChatStore(history_store.connection)
+    clock = FakeClock(datetime(2025, 3, 14, 9, 30, tzinfo=UTC))
+    history = StoreHistoryReader(history_store, chat, FakeCountries(), clock=clock)
+    deps = CommandDeps(chat, FakeCountries(), history, clock)
+    ctx = deps.context("discord", "555", Caller("1", can_manage=True))
+    commands.add(ctx, "India", "Russia")
+    entry = Entry("World desk", "e1", "https://news.example.org/1", "Minister", SENTENCE)
+    for words in (BEFORE, AFTER):
+        said = Mention(Extraction(PAIR, words, words, SENTENCE), entry, False, AT)
+        mention_id = history_store.record_mention(said)
+    history_store.set_pair_state(
+        Mention(Extraction(PAIR, BEFORE, BEFORE, SENTENCE), entry, False, AT), mention_id
+    )
+    pending = replace(change(), level=Level.REPORTED, status=ChangeStatus.PENDING)
+    change_id = history_store.record_change(pending)
+    history_store.record_decision(
+        PAIR.key, AT, "alerted", "descriptor changed (rewording)", str(change_id)
+    )
+
+    text = commands.history(ctx, "India", "Russia").text
+    assert text.startswith(f"India–Russia now: “{BEFORE}”.")
+    assert f"“{AFTER}”, level reported, pending (World desk)" in text
+    why = commands.why(ctx, "India", "Russia").text.splitlines()[0]
+    assert f"Words now: “{BEFORE}” (established" in why
+    assert f"reported by one outlet on 2025-03-14, not yet confirmed: “{AFTER}”" in why
+
+    # a week on, unchallenged, the report is the pair's established words
+    clock.advance(days=8)
+    text = commands.history(ctx, "India", "Russia").text
+    assert text.startswith(f"India–Russia now: “{AFTER}”.")
+    assert f"“{AFTER}”, level reported (World desk)" in text

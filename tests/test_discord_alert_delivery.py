@@ -68,11 +68,6 @@ def subscriptions(history_store: Store, clock: FakeClock) -> ChatStore:
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock(datetime(2025, 3, 14, 10, 0, tzinfo=UTC))
-
-
-@pytest.fixture
 def router(
     history_store: Store,
     subscriptions: ChatStore,

@@ -5,6 +5,8 @@ import logging
 import sys
 import threading
 from collections.abc import AsyncIterator
+from dataclasses import replace
+from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
 
@@ -283,3 +285,23 @@ async def test_a_feed_on_this_machine_leads_only_to_its_own_host(
     assert len(refusals) == 2, refusals
     assert any("localhost (resolved to " in r and "loopback" in r for r in refusals)
     assert any("169.254.169.254 is a cloud metadata address" in r for r in refusals)
+
+
+async def test_a_feed_listing_many_articles_has_only_its_newest_read(
+    httpserver: HTTPServer, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("watchers.fulltext.ARTICLES_PER_POLL", 3)
+    httpserver.expect_request("/article").respond_with_data(ARTICLE, content_type="text/html")
+    entries = [
+        replace(
+            entry(httpserver.url_for(f"/article?n={day}")),
+            entry_id=str(day),
+            published=datetime(2025, 3, day, tzinfo=UTC),
+        )
+        for day in (3, 9, 1, 7, 5)
+    ]
+    enriched = await full_text(client).enrich_all(entries, LOCAL_FEED)
+    assert [e.entry_id for e in enriched] == ["3", "9", "1", "7", "5"]  # order kept
+    read = {e.entry_id for e in enriched if e.content}
+    assert read == {"9", "7", "5"}
+    assert sorted(r.query_string.decode() for r, _ in httpserver.log) == ["n=5", "n=7", "n=9"]

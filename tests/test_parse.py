@@ -1,3 +1,4 @@
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -164,6 +165,9 @@ PLAIN_FEEDS = {
         "<item><guid>1</guid><pubDate>yesterday at noon</pubDate></item>"
         "<item><guid>2</guid><pubDate>Mon, 45 Foo 2025 99:00:00 +0000</pubDate></item>"
         "<item><guid>3</guid><pubDate>2025-03-10</pubDate></item>"
+        "<item><guid>4</guid><pubDate>-1</pubDate></item>"
+        "<item><guid>5</guid><pubDate>0000-00-00T00:00:00Z</pubDate></item>"
+        "<item><guid>6</guid><dc:date>99999-01-01T00:00:00Z</dc:date></item>"
     ),
     "accents, cp1252 points and mojibake": rss_doc(
         "<item><guid>1</guid><title>Café in Hà Nội &#150; talks &#8211; “quoted”</title>"
@@ -265,3 +269,59 @@ def test_text_xml_without_a_charset_goes_to_feedparser() -> None:
     headers = {**BASE, "content-type": "text/xml"}
     assert lean_entries("f", body, headers) is None
     assert lean_entries("f", body, {**headers, "content-type": "text/xml; charset=utf-8"})
+
+
+# --- JSON Feed ---------------------------------------------------------------------------------
+
+JSON_FEED = b"""{
+  "version": "https://jsonfeed.org/version/1.1",
+  "title": "Desk",
+  "items": [
+    {"id": "a-1", "url": "/world/1", "title": "Talks in Moscow",
+     "content_html": "<p>India and Russia met.</p><script>x()</script>",
+     "summary": "Ministers met.", "date_published": "2025-03-10T14:00:00+03:00"},
+    {"id": 2, "content_text": "Plain words only.", "date_modified": "2025-03-11T09:00:00Z"},
+    {"id": "3", "title": "Garbage date", "date_published": "the tenth of March"},
+    "not an item"
+  ]
+}"""
+
+
+def test_a_json_feed_is_read() -> None:
+    first, second, third = parse_feed("json", JSON_FEED, BASE)
+    assert (first.entry_id, first.url, first.title) == (
+        "a-1",
+        "http://news.example/world/1",
+        "Talks in Moscow",
+    )
+    assert first.content == "India and Russia met."  # scripts dropped, like any feed's HTML
+    assert first.summary == "Ministers met."
+    assert first.published == datetime(2025, 3, 10, 11, 0, tzinfo=UTC)
+    assert (second.entry_id, second.content) == ("2", "Plain words only.")
+    assert second.published == datetime(2025, 3, 11, 9, 0, tzinfo=UTC)
+    assert third.published is None
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (b'{"items": []}', "a JSON document, but not a JSON Feed"),
+        (b'{"version": "https://jsonfeed.org/version/1", "items": {}}', "not a JSON Feed"),
+        (b'{"version": ', "JSON that cannot be read"),
+        (b"{" + b'"a":[' * 100_000, "JSON that cannot be read"),
+    ],
+)
+def test_json_that_is_not_a_json_feed_is_refused_saying_so(body: bytes, reason: str) -> None:
+    with pytest.raises(ParseError, match=re.escape(reason)):
+        parse_feed("json", body, {"content-type": "application/feed+json"})
+
+
+def test_dates_no_calendar_holds_leave_the_entry_undated() -> None:
+    body = rss_doc(
+        "<item><guid>1</guid><title>A</title><pubDate>-1</pubDate></item>"
+        "<item><guid>2</guid><title>B</title><pubDate>Mon, 10 Mar 2025 10:00:00 +0000</pubDate>"
+        "</item>"
+    )
+    first, second = parse_feed("f", body, BASE)
+    assert first.published is None
+    assert second.published == datetime(2025, 3, 10, 10, 0, tzinfo=UTC)

@@ -9,16 +9,19 @@ from pathlib import Path
 
 import pytest
 
+from bot.alert import PingTarget
 from bot.chat.decide import Channel, QuietHours
+from bot.chat.pings import PingStore
 from bot.chat.store import ChatStore, Waiting
 from bot.cli import main
 from bot.state import export_lines, import_lines, open_state
 from tests.fakes import rewording
 from tests.story import store_with_story
-from watchers.detect import shipped_lexicon
 from watchers.errors import ConfigError
 from watchers.history import pair_story
+from watchers.model import ChangeKind
 from watchers.store import Store
+from watchers.tiers import shipped_lexicon
 
 NOW = datetime(2025, 3, 14, 9, 0, tzinfo=UTC)
 
@@ -38,6 +41,9 @@ def fill(store: Store) -> None:
     channel = Channel("discord", "555", pair.key)
     routes.wait(channel, Waiting(change_id, pair.key, 2, NOW, "HTTP 503"), NOW)
     routes.queue(Channel("slack", "C1", pair.key), replace(change, change_id=change_id), NOW)
+    pings = PingStore(store.connection)
+    group = PingTarget("group", "S0ANALYSTS")
+    pings.set("slack", "C1", group, [ChangeKind.DOWNGRADE], now=NOW)
 
 
 def test_export_then_import_gives_back_the_same_state(tmp_path: Path) -> None:
@@ -62,6 +68,8 @@ def test_export_then_import_gives_back_the_same_state(tmp_path: Path) -> None:
     )
     assert [w.error for w in routes.waiting("discord", "555")] == ["HTTP 503"]
     assert [q[1] for q in routes.queued("slack", "C1")] == ["IND-RUS"]
+    pinged = PingStore(target.connection).targets("slack", "C1", ChangeKind.DOWNGRADE)
+    assert pinged == (PingTarget("group", "S0ANALYSTS"),)
     pair = store_with_story(Store.open(":memory:"))
     stories = [
         pair_story(pair, s.mentions_of(pair.key), shipped_lexicon()) for s in (source, target)
@@ -124,3 +132,28 @@ def test_export_and_import_commands(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert "imported into" in out and "2 subscriptions" in out
     assert main(["--config", str(tmp_path / "b.toml"), "import", str(backup)]) == 2
     assert "the store is not empty" in capsys.readouterr().err
+
+
+def test_an_export_from_before_the_outbox_owes_its_changes_to_nobody_again(
+    tmp_path: Path,
+) -> None:
+    source = open_state(tmp_path / "a.sqlite3")
+    fill(source)
+    lines = list(export_lines(source, NOW))
+    # What an older release wrote: changes without the routed mark.
+    old = []
+    for line in lines:
+        record = json.loads(line)
+        if record.get("table") == "changes":
+            record["row"].pop("routed_revision")
+        old.append(json.dumps(record))
+
+    target = open_state(tmp_path / "b.sqlite3")
+    import_lines(target, old)
+    assert ChatStore(target.connection).unrouted() == []  # not posted again at the next start
+
+    again = open_state(tmp_path / "c.sqlite3")
+    import_lines(again, lines)  # a current export keeps what was not routed yet
+    assert ChatStore(again.connection).unrouted() == ChatStore(source.connection).unrouted()
+    for store in (source, target, again):
+        store.close()

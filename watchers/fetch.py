@@ -354,7 +354,8 @@ async def _fetch(
     policy: AddressPolicy,
 ) -> Fetched:
     headers = {
-        "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5"
+        "Accept": "application/rss+xml, application/atom+xml, application/feed+json, "
+        "application/xml;q=0.9, */*;q=0.5"
     }
     if validators.etag:
         headers["If-None-Match"] = validators.etag

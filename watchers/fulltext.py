@@ -19,6 +19,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 
 import httpcore
 import httpx
@@ -87,6 +88,15 @@ def _whole(form: str) -> str:
     return re.escape(form) + ("" if form.endswith("-") else r"(?!\w)")
 
 
+ARTICLES_AT_ONCE = 4
+"""Article pages fetched at once for one feed: polite to publishers, quick enough."""
+
+ARTICLES_PER_POLL = 40
+"""Article pages read for one feed in one poll, at most."""
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 @dataclass(frozen=True)
 class FullTextLimits:
     """How much and how long one article fetch may take."""
@@ -114,6 +124,36 @@ class FullText:
             deadline=limits.deadline,
             max_bytes=limits.max_bytes,
         )
+
+    async def enrich_all(self, entries: list[Entry], feed_url: str) -> list[Entry]:
+        """Entries with their article text filled in, a few pages at a time.
+
+        At most ``ARTICLES_PER_POLL`` pages of one feed are read in one poll, the newest
+        first: a feed listing thousands of entries costs minutes, not hours; the others are
+        read from their summaries.
+        """
+        wanted = [i for i, entry in enumerate(entries) if self.wants(entry)]
+        newest = sorted(wanted, key=lambda i: entries[i].published or _EPOCH, reverse=True)
+        chosen = set(newest[:ARTICLES_PER_POLL])
+        if len(wanted) > len(chosen):
+            log.warning(
+                "feed %r: %d entries want their article; reading the newest %d, the others' "
+                "summaries",
+                entries[0].feed,
+                len(wanted),
+                len(chosen),
+            )
+        gate = asyncio.Semaphore(ARTICLES_AT_ONCE)
+
+        async def one(entry: Entry) -> Entry:
+            async with gate:
+                return await self.enrich(entry, feed_url)
+
+        read = await asyncio.gather(*(one(entries[i]) for i in sorted(chosen)))
+        enriched = list(entries)
+        for i, entry in zip(sorted(chosen), read, strict=True):
+            enriched[i] = entry
+        return enriched
 
     def wants(self, entry: Entry) -> bool:
         """Whether an entry is summary-only, has a page, and names a tracked country."""

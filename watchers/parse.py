@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import contextlib
 import hashlib
+import json
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -23,8 +24,73 @@ from watchers.text import html_to_text
 
 def parse_feed(feed: str, body: bytes, headers: Mapping[str, str]) -> list[Entry]:
     """Entries of a feed body; ParseError when the body is not a feed at all."""
+    if _looks_like_json(body, headers):
+        return json_feed_entries(feed, body, headers)
     lean = lean_entries(feed, body, headers)
     return lean if lean is not None else feedparser_entries(feed, body, headers)
+
+
+def _looks_like_json(body: bytes, headers: Mapping[str, str]) -> bool:
+    media = _media_type(headers)
+    return media in ("application/feed+json", "application/json") or body.lstrip(
+        b"\xef\xbb\xbf \t\r\n"
+    ).startswith(b"{")
+
+
+def json_feed_entries(feed: str, body: bytes, headers: Mapping[str, str]) -> list[Entry]:
+    """Entries of a JSON Feed (https://jsonfeed.org, versions 1 and 1.1)."""
+    try:
+        document = json.loads(body)
+    except (ValueError, RecursionError) as e:  # UnicodeDecodeError is a ValueError
+        raise ParseError(feed, f"not a feed: JSON that cannot be read ({e})") from e
+    version = document.get("version") if isinstance(document, dict) else None
+    items = document.get("items") if isinstance(document, dict) else None
+    if not str(version).startswith("https://jsonfeed.org/version/") or not isinstance(items, list):
+        raise ParseError(feed, "not a feed: a JSON document, but not a JSON Feed")
+    base = next((v for k, v in headers.items() if k.lower() == "content-location"), "")
+    entries = []
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        url = _json_text(item, "url") or _json_text(item, "external_url")
+        url = _urljoin(base, url) if url else ""
+        title = html_to_text(_json_text(item, "title"))
+        summary = html_to_text(_json_text(item, "summary"))
+        html_content = _json_text(item, "content_html")
+        content = html_to_text(html_content) if html_content else _json_text(item, "content_text")
+        entry_id = _json_text(item, "id") or url or _digest(title, summary, content)
+        published = _json_time(_json_text(item, "date_published")) or _json_time(
+            _json_text(item, "date_modified")
+        )
+        entries.append(
+            Entry(
+                feed=feed,
+                entry_id=entry_id,
+                url=url or None,
+                title=title,
+                summary=summary,
+                content=content.strip(),
+                published=published,
+            )
+        )
+    return entries
+
+
+def _json_text(item: Mapping[str, Any], key: str) -> str:
+    value = item.get(key)
+    # ids may be numbers; anything else that is not text is left out
+    if isinstance(value, int | float) and not isinstance(value, bool) and key == "id":
+        return str(value)
+    return value if isinstance(value, str) else ""
+
+
+def _json_time(value: str) -> datetime | None:
+    """An RFC 3339 time, in UTC; None when missing or unreadable."""
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).astimezone(UTC)
 
 
 def lean_entries(feed: str, body: bytes, headers: Mapping[str, str]) -> list[Entry] | None:
@@ -95,7 +161,10 @@ def _time(value: Any) -> datetime | None:
     if not value:
         return None
     # feedparser gives a UTC struct_time; timegm reads it as UTC
-    return datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
+    try:
+        return datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
+    except (ValueError, OverflowError, OSError):  # a year datetime cannot hold ("-1")
+        return None
 
 
 def _digest(*parts: str) -> str:

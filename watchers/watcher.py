@@ -1,4 +1,4 @@
-"""Polling one feed: fetch, parse, extract, remember, decide. The I/O around the pure parts."""
+"""Polling feeds: fetch, parse, extract, remember, decide. The I/O around the pure parts."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from watchers.model import Change, Entry, Extraction, Mention
 from watchers.ports import Clock, DocumentWork, Extractor
 from watchers.reading import InThreads
 from watchers.store import Store
-from watchers.tiers import Lexicon
+from watchers.tiers import Lexicon, load_lexicon
 
 log = logging.getLogger(__name__)
 
@@ -31,10 +31,6 @@ mislabelled time zones) before it is taken for a mistake."""
 EARLIEST_PUBLISHED = datetime(1990, 1, 1, tzinfo=UTC)
 """Publication times before this are taken for a feed's stand-in for a missing date (the Unix
 epoch, 1970-01-01, above all) rather than for news of that time."""
-
-FULLTEXT_CONCURRENCY = 4
-"""Article pages fetched at once for one feed: polite to publishers, quick enough."""
-
 
 @dataclass(frozen=True)
 class FeedSpec:
@@ -86,10 +82,18 @@ class Ingester:
         self.clock = clock
         self.is_watched = is_watched
         self.rules = rules
-        self.lexicon = lexicon
+        self.lexicon = lexicon if lexicon is not None else load_lexicon()
         self.fulltext = fulltext
-        self.work = work or InThreads(extractor)
+        self._work = work
+
+    @property
+    def work(self) -> DocumentWork:
         """Where parsing and extraction run: the loop's threads unless told otherwise."""
+        return self._work if self._work is not None else InThreads(self.extractor)
+
+    @work.setter
+    def work(self, work: DocumentWork) -> None:
+        self._work = work
 
     async def ingest(
         self,
@@ -113,11 +117,14 @@ class Ingester:
         except FeedError as e:
             return self._failed(feed.name, now, e.message)
         entries = [_trusted_time(e, now) for e in parsed]
+        # Entries are known by id and by a hash of their words: an entry edited in place is
+        # read again, while a feed that re-dates every item on each poll makes nothing new.
+        # The same id twice in one document counts once (the last one).
+        fingerprints = {e.entry_id: e.fingerprint() for e in entries}
         try:
             with self.store.transaction():
-                unseen = self.store.unseen_entries(feed.name, (e.entry_id for e in entries))
-            # the same id twice in one document counts once
-            fresh = list({e.entry_id: e for e in entries if e.entry_id in unseen}.values())
+                to_read = self.store.entries_to_read(feed.name, fingerprints)
+            fresh = list({e.entry_id: e for e in entries if e.entry_id in to_read}.values())
             fresh.sort(key=lambda e: (e.published is None, e.published or now))
             if feed.fulltext and self.fulltext is not None:
                 fresh = await self._with_full_text(fresh, feed.url)
@@ -126,18 +133,22 @@ class Ingester:
             # was unseen is asked again, in case another poll of this feed took it meanwhile.
             with self.store.transaction():
                 baseline = feed.baseline and not self.store.has_been_polled(feed.name)
-                unseen = self.store.unseen_entries(feed.name, (e.entry_id for e in fresh))
+                to_read = self.store.entries_to_read(
+                    feed.name, {e.entry_id: fingerprints[e.entry_id] for e in fresh}
+                )
                 decisions: list[Decision] = []
                 mention_count = 0
                 new_entries = 0
                 for entry, extractions in zip(fresh, found, strict=True):
-                    if entry.entry_id not in unseen:
+                    if entry.entry_id not in to_read:
                         continue
                     new_entries += 1
+                    if to_read[entry.entry_id]:  # edited: what was counted counts once
+                        extractions = self._added(entry, extractions)
                     mentions = self._mentions(entry, extractions, feed)
                     mention_count += len(mentions)
                     decisions.extend(self._remember(mentions, baseline=baseline))
-                self.store.mark_seen(feed.name, (e.entry_id for e in entries), now)
+                self.store.mark_seen(feed.name, fingerprints, now)
                 self.store.record_poll(feed.name, now, validators, None)
         except StoreError as e:
             return self._failed(feed.name, now, str(e))
@@ -163,16 +174,14 @@ class Ingester:
         return PollResult(feed, error=message)
 
     async def _with_full_text(self, entries: list[Entry], feed_url: str) -> list[Entry]:
-        """Entries with their article text filled in, a few pages at a time."""
+        """Entries with their article text filled in (see ``FullText.enrich_all``)."""
         assert self.fulltext is not None
-        fulltext = self.fulltext
-        gate = asyncio.Semaphore(FULLTEXT_CONCURRENCY)
+        return await self.fulltext.enrich_all(entries, feed_url)
 
-        async def one(entry: Entry) -> Entry:
-            async with gate:
-                return await fulltext.enrich(entry, feed_url)
-
-        return list(await asyncio.gather(*(one(e) for e in entries)))
+    def _added(self, entry: Entry, extractions: list[Extraction]) -> list[Extraction]:
+        """What an entry edited in place says that it did not say before, for each pair."""
+        counted = self.store.counted(entry.feed, entry.entry_id)
+        return [x for x in extractions if (x.pair.key, x.canonical) not in counted]
 
     def _mentions(
         self, entry: Entry, extractions: list[Extraction], feed: FeedSpec
@@ -186,17 +195,24 @@ class Ingester:
     def _remember(self, mentions: list[Mention], *, baseline: bool) -> list[Decision]:
         """Store every mention, then decide on one representative mention per pair."""
         ids = {id(m): self.store.record_mention(m) for m in mentions}
+        if not mentions:
+            return []
         # one read of each pair's history serves both choosing and deciding
+        now = mentions[0].seen_at
         pairs = {m.pair.key: m.pair for m in mentions}
         recent = self.rules.flipflop_descriptors
+        since = now - timedelta(hours=self.rules.syndication_hours)
         histories = {k: self.store.pair_history(p, recent=recent) for k, p in pairs.items()}
         current = {k: h.current.canonical for k, h in histories.items() if h.current}
         decisions = []
-        for m in representatives(mentions, current):
-            history = histories[m.pair.key]
+        chosen = representatives(mentions, current, now=now, rules=self.rules, lexicon=self.lexicon)
+        for m in chosen:
+            # who else used these very words lately (several outlets make shorter words news)
+            heard = self.store.heard(m.pair.key, m.extraction.canonical, since)
+            history = replace(histories[m.pair.key], heard=heard)
             watched = self.is_watched(m.pair.key)
             decision = decide(
-                history.current,
+                None,
                 m,
                 watched=watched,
                 baseline=baseline,
@@ -205,22 +221,40 @@ class Ingester:
                 rules=self.rules,
                 lexicon=self.lexicon,
             )
-            if decision.remember:
-                self.store.set_pair_state(m, ids[id(m)])
-                self.store.remember_words(m)
-            change_id = None
-            if decision.change is not None:
-                change_id = str(self.store.record_change(decision.change))
-                decision = replace(decision, change=replace(decision.change, change_id=change_id))
-            if decision.update is not None:
-                self.store.update_change(decision.update, m.seen_at)
-                change_id = decision.update.change_id
+            decision = self._keep(decision, ids[id(m)], history.latest_change)
             if watched:
+                change_id = decision.change or decision.update
                 self.store.record_decision(
-                    m.pair.key, m.seen_at, decision.outcome.value, decision.reason, change_id
+                    m.pair.key,
+                    m.seen_at,
+                    decision.outcome.value,
+                    decision.reason,
+                    change_id.change_id if change_id else None,
                 )
             decisions.append(decision)
         return decisions
+
+    def _keep(self, decision: Decision, mention_id: int, pending: Change | None) -> Decision:
+        """Write what a decision says to the store; the decision with its change's new id."""
+        m = decision.mention
+        at = m.seen_at
+        if decision.settled is not None:
+            self.store.settle_change(decision.settled, at)
+        if decision.challenge and pending is not None and pending.change_id is not None:
+            self.store.challenge_change(pending.change_id, at)
+        if decision.remember:
+            self.store.remember_words(m)
+        if decision.establish is not None:
+            if decision.establish == m.extraction.descriptor:
+                self.store.set_pair_state(m, mention_id)
+            else:
+                self.store.set_established(m.pair.key, decision.establish, at)
+        if decision.change is not None:
+            change_id = str(self.store.record_change(decision.change))
+            decision = replace(decision, change=replace(decision.change, change_id=change_id))
+        if decision.update is not None:
+            self.store.update_change(decision.update, at)
+        return decision
 
 
 class Watcher(Ingester):

@@ -28,11 +28,12 @@ from bot.chat import pings as ping_rules
 from bot.chat.decide import QuietHours, parse_clock
 from bot.chat.pings import PingStore
 from bot.chat.store import ChatStore, Origin, Subscription
-from watchers.model import Change, Level, Pair
+from watchers.model import Change, ChangeStatus, Level, Pair
 from watchers.ports import Clock, CountryLookup
 
 MAX_PAIRS_PER_CHANNEL = 100
 HISTORY_LIMIT = 5
+HISTORY_DESCRIPTORS = 8
 MAX_MUTE = timedelta(days=365)
 MAX_NAME_WORDS = 8
 """Words in the longest country name: United Kingdom of Great Britain and Northern Ireland."""
@@ -115,8 +116,13 @@ class Attachment:
     description: str
 
 
-class Charts(Protocol):
-    """Draws a pair's timeline for ``/watch history`` (see ``bot.chat.charts``)."""
+class PairStories(Protocol):
+    """A pair's story for ``/watch history``: its descriptors over time, and its chart (see
+    ``bot.chat.stories``)."""
+
+    def lines(self, pair: Pair, limit: int) -> list[str]:
+        """The descriptors the pair has had, one plain line each, at most ``limit``, latest."""
+        ...
 
     def chart(self, pair: Pair) -> Attachment | None:
         """The pair's chart, or None when there is nothing to draw or no way to draw it."""
@@ -153,8 +159,8 @@ class CommandContext:
     platform: str
     channel: str
     caller: Caller
-    charts: Charts | None = None
-    """Draws the chart sent with ``/watch history``; without it the history is text only."""
+    stories: PairStories | None = None
+    """The descriptors and chart of ``/watch history``; without it, recent changes only."""
     pings: PingStore | None = None
     """Who the channel's alerts ping (``/watch notify``); None where pings are not offered."""
 
@@ -167,8 +173,8 @@ class CommandDeps:
     countries: CountryLookup
     history: HistoryReader
     clock: Clock
-    charts: Charts | None = None
-    """Draws the chart sent with ``/watch history`` (the ``[charts]`` extra)."""
+    stories: PairStories | None = None
+    """The descriptors and chart of ``/watch history`` (the chart needs ``[charts]``)."""
     pings: PingStore | None = None
     """Who the channels' alerts ping (``/watch notify``)."""
 
@@ -182,7 +188,7 @@ class CommandDeps:
             platform,
             channel,
             caller,
-            charts=self.charts,
+            stories=self.stories,
             pings=self.pings,
         )
 
@@ -393,11 +399,26 @@ def list_pairs(ctx: CommandContext) -> Reply:
     noun = "pair" if len(subs) == 1 else "pairs"
     lines = [f"This channel watches {len(subs)} {noun} ({_hours(ctx)}):"]
     lines += [_describe(s, ctx, now) for s in subs]
+    lines += _pings(ctx)
     return private("\n".join(lines))
 
 
+def _pings(ctx: CommandContext) -> list[str]:
+    """Who the channel's alerts ping, one line, for ``list``; nothing when nobody."""
+    if ctx.pings is None:
+        return []
+    targets = ctx.pings.for_channel(ctx.platform, ctx.channel)
+    if not targets:
+        return []
+    said = "; ".join(
+        f"{ping_rules.shown(target, ctx.platform)} for {', '.join(kinds)}"
+        for target, kinds in targets
+    )
+    return [f"Alerts here ping {said}."]
+
+
 def history(ctx: CommandContext, a: str, b: str) -> Reply:
-    """The pair's current wording and recent changes, with its timeline chart when drawn."""
+    """The pair's current wording, recent changes and descriptors, with its chart when drawn."""
     pair = resolve_pair(ctx, a, b)
     if isinstance(pair, Reply):
         return pair
@@ -412,11 +433,20 @@ def history(ctx: CommandContext, a: str, b: str) -> Reply:
             # A full Change names its outlets; the store's history rows do not (yet).
             outlets = change.sources if isinstance(change, Change) else ()
             where = f" ({outlets[0].feed})" if outlets else ""
+            # a report by one outlet not yet confirmed, or one that lapsed (issue 10)
+            status = getattr(change, "status", ChangeStatus.ESTABLISHED)
+            shown = "" if status is ChangeStatus.ESTABLISHED else f", {status.value}"
             lines.append(
                 f"• {change.detected_at:%Y-%m-%d} {change.kind}: "
-                f"{before}“{change.after}”, level {change.level}{where}"
+                f"{before}“{change.after}”, level {change.level}{shown}{where}"
             )
-    chart = ctx.charts.chart(pair) if ctx.charts is not None else None
+    chart = None
+    if ctx.stories is not None:
+        told = ctx.stories.lines(pair, HISTORY_DESCRIPTORS)
+        if told:
+            lines.append("Descriptors on record:")
+            lines.extend(f"• {line}" for line in told)
+        chart = ctx.stories.chart(pair)
     return Reply("\n".join(lines), ephemeral=True, attachment=chart)
 
 
@@ -505,6 +535,8 @@ def digest(
     """Switch the channel's daily digest on (at a time of day, in a zone) or off."""
     if not ctx.caller.can_manage:
         return _refusal(ctx)
+    if "digest" in ctx.store.config_sets(ctx.platform, ctx.channel):
+        return private(_SET_IN_CONFIG.format("daily digest"))
     choice = value.strip().lower()
     if choice not in {"on", "off"} or (choice == "off" and (at or zone)):
         return usage("digest")
@@ -533,10 +565,15 @@ def digest(
     )
 
 
+_SET_IN_CONFIG = "This channel's {} are set in the config file; change them there."
+
+
 def quiet(ctx: CommandContext, span: str, zone: str | None = None) -> Reply:
     """Set the channel's quiet hours (alerts wait, then come as a digest), or ``off``."""
     if not ctx.caller.can_manage:
         return _refusal(ctx)
+    if "quiet" in ctx.store.config_sets(ctx.platform, ctx.channel):
+        return private(_SET_IN_CONFIG.format("quiet hours"))
     digest_on = ctx.store.digest(ctx.platform, ctx.channel)
     if span.strip().lower() in OFF_WORDS:
         if zone:
