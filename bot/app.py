@@ -23,6 +23,7 @@ from bot.chat.store import ChatStore, config_hours, config_subscriptions
 from bot.chat.wiring import Chat, open_chat
 from bot.config import Config, load_config
 from bot.metrics import Metrics, MetricsServer
+from bot.output import plural
 from bot.platforms.console.printer import ConsolePrinter
 from watchers.countries import CountryTable, default_countries
 from watchers.errors import ConfigError
@@ -170,11 +171,11 @@ class App:
         if result.error:
             return  # the watcher has logged it, naming the feed
         log.info(
-            "feed %r: %d new entries, %d mentions, %d changes%s",
+            "feed %r: %s, %s, %s%s",
             result.feed,
-            result.new_entries,
-            result.mentions,
-            len(result.changes),
+            plural(result.new_entries, "new entry", "new entries"),
+            plural(result.mentions, "mention"),
+            plural(len(result.changes), "change"),
             " (not modified)" if result.not_modified else "",
         )
         if self.console is not None:
@@ -224,10 +225,10 @@ class App:
             self.chat.store.load_config(specs, now=self.watcher.clock.now())
             self.chat.store.load_config_hours(config_hours(new.subscriptions))
         log.info(
-            "config reloaded: %d feeds, %d pairs, %d subscriptions",
-            len(new.feeds),
-            len(new.pairs),
-            len(new.subscriptions),
+            "config reloaded: %s, %s, %s",
+            plural(len(new.feeds), "feed"),
+            plural(len(new.pairs), "pair"),
+            plural(len(new.subscriptions), "subscription"),
         )
         return True
 
@@ -274,7 +275,7 @@ class App:
         owed = asyncio.create_task(in_flight.track(self.send_owed)())
         server = await self._serve_metrics()
         scheduler.start()
-        log.info("watching %d feeds; Ctrl-C to stop", len(self.config.feeds))
+        log.info("watching %s; Ctrl-C to stop", plural(len(self.config.feeds), "feed"))
         try:
             await stop.wait()
         finally:
@@ -289,10 +290,10 @@ class App:
                 log.error("sending what was owed failed: %s", owed.exception())
             if cancelled:
                 log.warning(
-                    "stopped after %.0f s with %d job(s) still running, cancelled: what they "
+                    "stopped after %.0f s with %s still running, cancelled: what they "
                     "had not delivered stays owed and goes out first at the next start",
                     self.stop_grace,
-                    cancelled,
+                    plural(cancelled, "job"),
                 )
             if server is not None:
                 await server.close()
@@ -460,9 +461,9 @@ def _full_text(
     reader = trafilatura_reader()
     if reader is None:
         log.warning(
-            "%d feed(s) ask for full text, but the [fulltext] extra is not installed "
+            "%s for full text, but the [fulltext] extra is not installed "
             "(pip install 'partnership-watch[fulltext]'); reading their summaries only",
-            len(wanting),
+            "1 feed asks" if len(wanting) == 1 else f"{len(wanting)} feeds ask",
         )
         return None
     codes = {code for key in config.watched_keys() for code in key.split("-")}

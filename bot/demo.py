@@ -21,6 +21,7 @@ from typing import TextIO
 
 from bot.app import SetClock, open_app
 from bot.config import load_config
+from bot.output import plural
 from bot.platforms.console.printer import ConsolePrinter
 from watchers.countries import default_countries
 from watchers.extraction import default_extractor
@@ -122,7 +123,7 @@ async def run_demo(out: TextIO, fmt: str = "text") -> int:
                 results = await app.poll_once()
                 alerts = sum(len(r.changes) for r in results)
                 print(
-                    f"({alerts} alert{'s' if alerts != 1 else ''} from {len(results)} feeds)\n",
+                    f"({plural(alerts, 'alert')} from {plural(len(results), 'feed')})\n",
                     file=say,
                     flush=True,
                 )

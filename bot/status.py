@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.chat.store import ChatStore, Owed
+from bot.output import plural
 from watchers.watcher import FeedSpec
 
 
@@ -142,7 +143,8 @@ def format_status(status: Status, now: datetime) -> str:
             nxt = f"due since {_at(f.next_poll, now)} (is `run` running?)"
         lines.append(f"    next poll:    {nxt}")
         lines.append(
-            f"    so far:       {f.entries} entries, {f.mentions} mentions, {f.changes} changes"
+            f"    so far:       {plural(f.entries, 'entry', 'entries')}, "
+            f"{plural(f.mentions, 'mention')}, {plural(f.changes, 'change')}"
         )
     lines.append("channels")
     if not status.owed and not status.held:
