@@ -13,7 +13,8 @@
     check-config    validate a config file
     discord sync    register the /watch command with Discord
 
-Exit status: 0 success, 1 the run failed (store unusable, every feed failed), 2 bad config or usage.
+Exit status: 0 success, 1 the run failed (store unusable, every feed failed), 2 bad config or
+usage (a missing input file included).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from typing import Any, TextIO
 from bot import history_cli
 from bot.app import ChatMode, open_app
 from bot.config import Config, config_path, load_config
+from bot.output import discard_stdout, plural
 from bot.platforms.console.printer import ConsolePrinter
 from watchers import evaluate
 from watchers.countries import default_countries
@@ -44,6 +46,10 @@ from watchers.tiers import default_path as default_lexicon_path
 log = logging.getLogger("partnership-watch")
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+FORMATS = ("text", "json", "csv")
+# The commands that can print CSV; the others refuse --format csv with a usage error.
+CSV_COMMANDS = ("history",)
 
 
 def _global_options(parser: argparse.ArgumentParser, *, after: bool = False) -> None:
@@ -59,9 +65,9 @@ def _global_options(parser: argparse.ArgumentParser, *, after: bool = False) -> 
     parser.add_argument(
         "--format",
         dest=f"{prefix}format",
-        choices=("text", "json"),
+        choices=FORMATS,
         default=None if after else "text",
-        help="how alerts are printed",
+        help="how output is printed: text, json, or csv (history only)",
     )
     parser.add_argument(
         "-v",
@@ -91,7 +97,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     commands.add_parser(
-        "demo", help="run the pipeline on bundled sample feeds and print the alerts"
+        "demo",
+        help="run the pipeline on bundled sample feeds and print the alerts (with its own "
+        "bundled config: --config does not apply)",
     )
     poll = commands.add_parser("poll", help="poll the configured feeds")
     poll.add_argument("--once", action="store_true", required=True, help="one cycle, then exit")
@@ -157,13 +165,22 @@ def build_parser() -> argparse.ArgumentParser:
     for command in [*commands.choices.values(), sync]:
         if command is not discord:
             _global_options(command, after=True)
-    history_cli.widen_format(commands)
     return parser
+
+
+def _refuse_misplaced_options(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """A usage error (exit 2) for a global option the command cannot honour."""
+    if args.format == "csv" and args.command not in CSV_COMMANDS:
+        parser.error(f"argument --format: {args.command} prints text or json; csv is for history")
+    if args.command == "demo" and args.config:
+        parser.error("argument --config: demo runs on its own bundled config and takes no other")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    args = _merge_globals(build_parser().parse_args(argv))
+    parser = build_parser()
+    args = _merge_globals(parser.parse_args(argv))
+    _refuse_misplaced_options(parser, args)
     quiet = ("demo", "extract", "eval", "check-config", "replay", *history_cli.COMMANDS)
     _setup_logging(args.verbose, quiet=args.command in quiet)
     try:
@@ -171,6 +188,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as e:
         _print_problems(e)
         return EXIT_USAGE
+    except InputError as e:
+        print(f"partnership-watch: error: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:
+        discard_stdout()
+        return EXIT_OK
     except PartnershipWatchError as e:
         print(f"partnership-watch: error: {e}", file=sys.stderr)
         return EXIT_FAILED
@@ -191,11 +214,12 @@ def _dispatch(args: argparse.Namespace) -> int:
         config = load_config(config_path(args.path or args.config), default_countries())
         refuse_nothing_to_watch(config)
         print(
-            f"{config.path}: ok ({len(config.feeds)} feeds, {len(config.pairs)} pairs, "
-            f"{len(config.subscriptions)} subscriptions)"
+            f"{config.path}: ok ({plural(len(config.feeds), 'feed')}, "
+            f"{plural(len(config.pairs), 'pair')}, "
+            f"{plural(len(config.subscriptions), 'subscription')})"
         )
         lexicon = config.lexicon_path or default_lexicon_path()
-        print(f"{lexicon}: ok ({len(config.lexicon.ladders)} ladders)")
+        print(f"{lexicon}: ok ({plural(len(config.lexicon.ladders), 'ladder')})")
         return EXIT_OK
     if args.command == "replay":
         return asyncio.run(_replay(Path(args.dir), args.config, args.format))
@@ -276,11 +300,11 @@ async def poll_once(
     # that failed were each logged at WARNING already.
     log.log(
         logging.WARNING if failed else logging.INFO,
-        "polled %d feeds: %d ok, %d failed; %d alerts",
-        len(results),
+        "polled %s: %d ok, %d failed; %s",
+        plural(len(results), "feed"),
         len(results) - len(failed),
         len(failed),
-        changes,
+        plural(changes, "alert"),
     )
     # The feeds were polled and the other platforms served; a platform that did not start
     # keeps its alerts owed, and the exit status says it, as for a bad config or a failure.
@@ -324,7 +348,9 @@ async def _replay(directory: Path, cli_config: str | None, fmt: str) -> int:
     )
     for error in result.errors:
         log.warning("%s", error)
-    log.info("replayed %d snapshots: %d alerts", result.snapshots, len(result.alerts))
+    log.info(
+        "replayed %s: %s", plural(result.snapshots, "snapshot"), plural(len(result.alerts), "alert")
+    )
     return EXIT_FAILED if result.errors and len(result.errors) == result.snapshots else EXIT_OK
 
 
@@ -465,7 +491,9 @@ def _open_input(file: str) -> TextIO:
 
 
 def _print_problems(error: ConfigError) -> None:
-    print(f"partnership-watch: the config has {len(error.problems)} problem(s):", file=sys.stderr)
+    # Not only the config: a data file, an argument or the store may be what is wrong, and
+    # each problem line names which.
+    print(f"partnership-watch: {plural(len(error.problems), 'problem')}:", file=sys.stderr)
     for problem in error.problems:
         print(f"  {problem}", file=sys.stderr)
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from bot.config import Config
+from bot.output import discard_stdout, plural
 from watchers.countries import default_countries
 from watchers.errors import ConfigError, PartnershipWatchError, Problem
 from watchers.history import FlipFlop, PairStory, pair_story, story_csv, story_json_text, story_text
@@ -55,14 +55,6 @@ def add_commands(commands: Any) -> None:
     export.add_argument("file", nargs="?", default="-", help="where to write (default: stdout)")
     load = commands.add_parser("import", help="read an export into an empty store")
     load.add_argument("file", help="a file written by export, or - for standard input")
-
-
-def widen_format(commands: Any) -> None:
-    """Let ``history --format`` (the CLI's global option, given after it) say csv too."""
-    for action in commands.choices["history"]._actions:
-        if "--format" in action.option_strings:
-            action.choices = ("text", "json", "csv")
-            action.help = "text, json or csv"
 
 
 def parse_since(value: str | None) -> datetime | None:
@@ -196,16 +188,14 @@ def export_state(config: Config, file: str, out: TextIO) -> int:
                     out.write(line + "\n")
                 out.flush()
             except BrokenPipeError:
-                # read by a command that stopped early (| head): not an error of ours;
-                # stdout goes to devnull so the interpreter's last flush stays quiet
-                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                discard_stdout()
         else:
             try:
                 with Path(file).open("w", encoding="utf-8") as target:
                     count = sum(target.write(line + "\n") > 0 for line in lines) - 1
             except OSError as e:
                 raise HistoryError(f"cannot write {file}: {e.strerror}") from e
-            out.write(f"exported {count} rows to {file}\n")
+            out.write(f"exported {plural(count, 'row')} to {file}\n")
     finally:
         store.close()
     return 0
@@ -224,8 +214,14 @@ def import_state(config: Config, file: str, out: TextIO) -> int:
         counts = import_lines(store, text.splitlines(), source=file)
     finally:
         store.close()
-    parts = ", ".join(f"{n} {section}" for section, n in counts.items())
-    out.write(f"imported into {config.store_path}: {parts or 'nothing'}\n")
+    # rows per section: a section is a kind of state ("history"), not a thing to count
+    parts = ", ".join(f"{section} {n}" for section, n in counts.items())
+    total = plural(sum(counts.values()), "row")
+    out.write(
+        f"imported into {config.store_path}: {total} ({parts})\n"
+        if parts
+        else f"imported into {config.store_path}: nothing\n"
+    )
     return 0
 
 

@@ -25,7 +25,7 @@ def test_check_config_lists_every_problem_and_exits_2(
     path.write_text(BAD_CONFIG, encoding="utf-8")
     assert main(["check-config", str(path)]) == 2
     err = capsys.readouterr().err
-    assert "the config has 2 problem(s)" in err
+    assert "partnership-watch: 2 problems:" in err
     assert f"{path}: feeds[0].pol_interval: unknown key" in err
     assert f"{path}: watch.pairs[0]: unknown country 'Narnia'" in err
     assert "Traceback" not in err
@@ -75,12 +75,56 @@ def test_extract_jsonl_writes_one_line_per_record(
     assert lines[2]["extractions"] == []
 
 
-def test_extract_of_an_unreadable_file_is_a_clear_error(
+def test_extract_of_a_missing_file_is_bad_usage_with_a_clear_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["extract", str(tmp_path / "missing.txt")]) == 1
+    missing = tmp_path / "missing.txt"
+    assert main(["extract", str(missing)]) == 2
     err = capsys.readouterr().err
-    assert "cannot read" in err and "Traceback" not in err
+    assert f"partnership-watch: error: cannot read {missing}: No such file" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_csv_is_refused_for_a_command_that_cannot_print_it(
+    where: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = tmp_path / "seed.txt"
+    text.write_text(SEED_LINE, encoding="utf-8")
+    options, command = ["--format", "csv"], ["extract", str(text)]
+    argv = [*options, *command] if where == "before" else [*command, *options]
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert "argument --format: extract prints text or json; csv is for history" in err
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_demo_refuses_a_config_it_would_not_use(
+    where: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    options = ["--config", str(tmp_path / "bad.toml")]
+    argv = [*options, "demo"] if where == "before" else ["demo", *options]
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    assert exited.value.code == 2
+    captured = capsys.readouterr()
+    assert "demo runs on its own bundled config" in captured.err
+    assert captured.out == ""
+
+
+def test_check_config_counts_in_the_singular_when_there_is_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "one.toml"
+    path.write_text(
+        '[[feeds]]\nname = "Desk"\nurl = "https://desk.example/rss"\n\n'
+        '[watch]\npairs = [["India", "Russia"]]\n',
+        encoding="utf-8",
+    )
+    assert main(["check-config", str(path)]) == 0
+    assert f"{path}: ok (1 feed, 1 pair, 0 subscriptions)" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(

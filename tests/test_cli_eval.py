@@ -80,10 +80,10 @@ def test_eval_errors_in_text_show_the_sentence(
     assert "Ties that bind Peru and Chile keep growing." in out
 
 
-def test_eval_of_a_missing_file_exits_1(
+def test_eval_of_a_missing_file_is_bad_usage(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["eval", str(tmp_path / "nope.jsonl")]) == 1
+    assert main(["eval", str(tmp_path / "nope.jsonl")]) == 2
     err = capsys.readouterr().err
     assert "cannot read" in err and "nope.jsonl" in err
 

@@ -128,13 +128,30 @@ def test_history_command_prints_csv_and_json(
     assert [c["kind"] for c in record["changes"]] == ["new", "downgrade"]
 
 
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_history_csv_is_accepted_before_the_subcommand_as_after_it(
+    where: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = write_config(tmp_path)
+    history_store = Store.open(tmp_path / "store.sqlite3")
+    store_with_story(history_store)
+    history_store.close()
+    options = ["--config", str(config), "--format", "csv"]
+    pair = ["history", "Russia", "India"]
+    assert main([*options, *pair] if where == "before" else [*pair, *options]) == 0
+    rows = spans_from_csv(capsys.readouterr().out)
+    assert [r.descriptor for r in rows] == ["strategic partnership", "close ties", SPECIAL]
+
+
 def test_history_of_an_unknown_country_says_which_and_exits_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     config = write_config(tmp_path)
     Store.open(tmp_path / "store.sqlite3").close()
     assert main(["--config", str(config), "history", "India", "Narnia"]) == 2
-    assert "Narnia: is not a country we know" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "partnership-watch: 1 problem:\n  country: Narnia: is not a country we know" in err
+    assert "config" not in err
 
 
 def test_a_bad_since_date_is_a_usage_error(

@@ -224,3 +224,31 @@ def test_the_command_replays_an_archive_with_the_real_extractor(
     updates = [e for e in events if e["event"] == "update"]
     assert updates and updates[-1]["level"] == "official"
 
+
+
+@pytest.mark.parametrize("command", ["replay", "export"])
+def test_a_reader_that_stops_early_gets_no_traceback(command: str, tmp_path: Path) -> None:
+    # As in `replay DIR --format json | head`: the reader is gone before the alerts come.
+    import os
+    import subprocess
+    import sys
+
+    archive = write_archive(tmp_path / "archive", marked=False)
+    if command == "replay":
+        argv = ["replay", str(archive), "--format", "json"]
+    else:
+        config = tmp_path / "backfilled.toml"
+        config.write_text(f'[store]\npath = "{tmp_path / "store.sqlite3"}"\n', encoding="utf-8")
+        backfill = [sys.executable, "-m", "bot", "--config", str(config), "backfill"]
+        subprocess.run([*backfill, str(archive), "--no-progress"], check=True, capture_output=True)
+        argv = ["--config", str(config), "export"]
+    reader, writer = os.pipe()
+    os.close(reader)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "bot", *argv], stdout=writer, stderr=subprocess.PIPE, text=True
+        )
+    finally:
+        os.close(writer)
+    assert done.returncode == 0
+    assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr

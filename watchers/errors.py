@@ -14,8 +14,9 @@
         └── MessageGone    the message to edit was deleted; the channel is fine
 
 The command line exits 2 for a ``ConfigError`` (a refused token included, whichever
-command met it) and 1 for any other of these. Library errors are wrapped with
-``raise ... from e`` so the cause stays visible in logs while users see one clear line.
+command met it) and for an ``InputError`` (bad usage), and 1 for any other of these.
+Library errors are wrapped with ``raise ... from e`` so the cause stays visible in logs
+while users see one clear line.
 """
 
 from __future__ import annotations
