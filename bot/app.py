@@ -142,7 +142,7 @@ class App:
         restart = [
             name
             for name, old_value, new_value in (
-                ("[store]", self.config.store_path, new.store_path),
+                ("[store]", self.config.store_location, new.store_location),
                 ("[discord]", self.config.discord, new.discord),
                 ("[slack]", self.config.slack, new.slack),
                 # Webhook senders are made at start, from the environment.
@@ -290,7 +290,7 @@ async def open_app(
     lexicon = load_lexicon(config.lexicon_path)  # a broken lexicon stops the start, clearly
     countries = countries or default_countries()
     clock = clock or SystemClock()
-    store = Store.open(config.store_path)
+    store = Store.open(config.store_location)
     try:
         async with make_client(config.fetch) as client, AsyncExitStack() as stack:
             opened = None

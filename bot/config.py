@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from bot.durations import parse_duration
 from watchers.detect import Rules
@@ -73,6 +74,8 @@ class Config:
     pairs: tuple[Pair, ...]
     subscriptions: tuple[SubscriptionSpec, ...] = ()
     store_path: Path = Path("data/partnership-watch.sqlite3")
+    store_url: str | None = None
+    """``[store] url``: a PostgreSQL database instead of the SQLite file."""
     fetch: FetchLimits = field(default_factory=FetchLimits)
     fulltext: FullTextLimits = field(default_factory=FullTextLimits)
     """Limits on reading article pages for feeds marked ``fulltext``."""
@@ -82,6 +85,11 @@ class Config:
     """The ``[alerts]`` section: flip-flop window, syndication, backdating, reaffirmed."""
     lexicon_path: Path | None = None
     """``[alerts] lexicon``: a descriptor lexicon of the user's own instead of the shipped one."""
+
+    @property
+    def store_location(self) -> str:
+        """Where the store is: the PostgreSQL URL if one is set, else the SQLite file."""
+        return self.store_url if self.store_url is not None else str(self.store_path)
 
     def watched_keys(self) -> frozenset[str]:
         """Keys of every pair watched by the watchlist or a config subscription."""
@@ -161,8 +169,9 @@ class _Reader:
             deadline=self.number(defaults, "defaults.fulltext_deadline", 20.0),
         )
         store = self.table(raw, "store")
-        self.only(store, "store", {"path"})
+        self.only(store, "store", {"path", "url"})
         store_path = Path(self.value(store, "store.path", str, "data/partnership-watch.sqlite3"))
+        store_url = self.store_url(store)
 
         feeds = self.feeds(raw.get("feeds", []), interval, baseline, fulltext)
         watch = self.table(raw, "watch")
@@ -180,6 +189,7 @@ class _Reader:
             pairs=pairs,
             subscriptions=subscriptions,
             store_path=store_path,
+            store_url=store_url,
             fetch=fetch,
             fulltext=fulltext_limits,
             discord=discord,
@@ -352,6 +362,24 @@ class _Reader:
         lexicon = self.value(raw, "alerts.lexicon", str, None)
         # A relative lexicon path is read from the config file's folder.
         return rules, (self.path.parent / lexicon) if lexicon else None
+
+    def store_url(self, store: dict[str, Any]) -> str | None:
+        url = self.value(store, "store.url", str, None)
+        if url is None:
+            return None
+        if "path" in store:
+            self.problem("store.url", "give either path (SQLite) or url (PostgreSQL), not both")
+        parts = urlsplit(url)
+        if parts.scheme not in ("postgresql", "postgres"):
+            self.problem("store.url", f"must be a postgresql:// URL, got {parts.scheme!r}")
+            return None
+        if parts.password is not None or "password=" in parts.query:
+            # secrets come only from the environment: libpq reads PGPASSWORD or ~/.pgpass
+            self.problem(
+                "store.url", "must not hold a password; set PGPASSWORD (or use ~/.pgpass)"
+            )
+            return None
+        return str(url)
 
     # typed values
 

@@ -40,6 +40,7 @@ from bot.routing import (
     route,
     waiting,
 )
+from watchers.db import Database, DatabaseError, as_database
 from watchers.errors import DeliveryError, StoreError
 from watchers.model import Change, Pair
 from watchers.ports import Clock
@@ -127,8 +128,8 @@ class Waiting:
 class RouteStore:
     """What each channel got, what waits for its digest or a retry, and its last decisions."""
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
-        self.connection = connection
+    def __init__(self, connection: Database | sqlite3.Connection) -> None:
+        self.connection = connection = as_database(connection)
         try:
             with connection:
                 connection.execute("CREATE TABLE IF NOT EXISTS route_schema (version INTEGER)")
@@ -148,7 +149,7 @@ class RouteStore:
                 if version < 3:
                     connection.executescript(_SCHEMA_3)
                     connection.execute("INSERT INTO route_schema VALUES (3)")
-        except sqlite3.Error as e:
+        except DatabaseError as e:
             raise StoreError(f"cannot prepare the route tables: {e}") from e
 
     def delivered(self, channel: Channel, change_id: str) -> Delivered | None:

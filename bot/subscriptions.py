@@ -26,6 +26,7 @@ from enum import StrEnum
 
 from bot.config import SubscriptionSpec
 from bot.routing import Channel
+from watchers.db import Database, DatabaseError, as_database
 from watchers.errors import StoreError
 from watchers.model import Level
 
@@ -169,14 +170,14 @@ def _row(row: tuple[object, ...]) -> Subscription:
 
 
 class SubscriptionStore:
-    """Subscriptions and channel settings in a SQLite connection owned by the caller."""
+    """Subscriptions and channel settings in a database connection owned by the caller."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self._conn = conn
+    def __init__(self, conn: Database | sqlite3.Connection) -> None:
+        self._conn = as_database(conn)
 
     @property
-    def connection(self) -> sqlite3.Connection:
-        """The SQLite connection, shared with the history and route stores."""
+    def connection(self) -> Database:
+        """The database connection, shared with the history and route stores."""
         return self._conn
 
     def ensure_schema(self) -> None:
@@ -201,7 +202,7 @@ class SubscriptionStore:
                 if version < 2:
                     self._conn.execute(_SCHEMA_V2)
                     self._conn.execute("INSERT INTO sub_schema (version) VALUES (2)")
-        except sqlite3.Error as e:
+        except DatabaseError as e:
             raise StoreError(f"cannot prepare the subscription tables: {e}") from e
 
     # reading

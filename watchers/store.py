@@ -1,6 +1,6 @@
 """The history store: what each feed told us, every mention with its evidence, each pair's
-current descriptor, and the changes we reported. SQLite; the schema is created or migrated
-when the store opens."""
+current descriptor, and the changes we reported. SQLite or PostgreSQL (through
+``watchers.db``); the schema is created or migrated when the store opens."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from watchers.db import Database, DatabaseError, as_database, redact
 from watchers.diff import word_diff
 from watchers.errors import StoreError
 from watchers.extraction.canonical import canonical
@@ -196,29 +197,29 @@ def _time(s: str) -> datetime:
 
 
 class Store:
-    """The SQLite history store. One connection, used from one thread."""
+    """The history store. One connection, used from one thread."""
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
-        self.connection = connection
+    def __init__(self, connection: Database | sqlite3.Connection) -> None:
+        self.connection = as_database(connection)
         self._in_transaction = False
 
     @classmethod
     def open(cls, path: str | Path) -> Store:
-        """Open (creating the file and its folder if needed) and migrate the store."""
-        target = str(path)
+        """Open (creating a SQLite file and its folder if needed) and migrate the store.
+
+        ``path`` is a SQLite file, ``:memory:``, or a ``postgresql://`` URL.
+        """
+        connection = Database.open(path)
         try:
-            if target != ":memory:":
-                Path(target).parent.mkdir(parents=True, exist_ok=True)
-            connection = sqlite3.connect(target)
-            connection.execute("PRAGMA foreign_keys = ON")
-            connection.execute("PRAGMA journal_mode = WAL")
-            # WAL with synchronous=NORMAL stays consistent after a crash; a power cut may lose
-            # the last commits, which the next poll reads again from the feeds
-            connection.execute("PRAGMA synchronous = NORMAL")
             store = cls(connection)
             store.migrate()
-        except (OSError, sqlite3.Error) as e:
-            raise StoreError(f"cannot open the store at {target}: {e}") from e
+        except DatabaseError as e:
+            connection.close()
+            reason = e.__cause__ or e  # the driver's own words
+            raise StoreError(f"cannot open the store at {redact(str(path))}: {reason}") from e
+        except BaseException:
+            connection.close()
+            raise
         return store
 
     def migrate(self) -> None:
@@ -252,8 +253,8 @@ class Store:
         try:
             with self.connection:  # commits, or rolls back when the block raises
                 yield
-        except sqlite3.Error as e:
-            raise StoreError(f"the store failed: {e}") from e
+        except DatabaseError as e:
+            raise StoreError(str(e)) from e
         finally:
             self._in_transaction = False
 
