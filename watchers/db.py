@@ -14,7 +14,9 @@ differences, so that the same store classes and the same ordered migration steps
   insertion order as in SQLite;
 - ``PRAGMA user_version`` reads and sets the one row of a ``schema_version`` table; the
   other PRAGMAs (journal mode, foreign keys) have no meaning there and are skipped;
-- ``lastrowid`` is the last identity the connection drew (``lastval()``).
+- ``lastrowid`` is the last identity the connection drew (``lastval()``);
+- a transaction that changes the schema, or reads ``user_version``, first takes a lock on
+  the schema, so that processes starting together migrate one after the other.
 
 Either database's errors come out as ``DatabaseError``, a ``StoreError``.
 
@@ -274,6 +276,8 @@ class PostgresDatabase(Database):
             return Cursor([], -1)
         if verb in _WRITES and not self.in_transaction:
             self.raw.execute("BEGIN")  # as sqlite3 does before a write
+        if verb in _SCHEMA_CHANGES and self.in_transaction:
+            self._lock_schema()
         try:
             cursor = self.raw.execute(to_postgres(statement), tuple(params))
             rows = cursor.fetchall() if cursor.description else []
@@ -292,9 +296,16 @@ class PostgresDatabase(Database):
             return None
         return None if row is None else int(row[0])
 
+    def _lock_schema(self) -> None:
+        """Hold the schema until this transaction ends: processes starting at once (workers)
+        migrate one after the other, and each sees what the one before it did."""
+        self.raw.execute("SELECT pg_advisory_xact_lock(%s)", (_lock_id("schema"),))
+
     def _pragma(self, name: str, value: str | None) -> Cursor:
         if name != "user_version":
             return Cursor([], -1)  # journal mode, foreign keys, ...: SQLite's own business
+        if self.in_transaction:
+            self._lock_schema()  # a migration step reads the version it starts from
         self.raw.execute("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)")
         row = self.raw.execute("SELECT version FROM schema_version").fetchone()
         if value is None:
@@ -381,6 +392,7 @@ class PostgresDatabase(Database):
 
 
 _WRITES = frozenset({"INSERT", "UPDATE", "DELETE", "REPLACE"})
+_SCHEMA_CHANGES = frozenset({"CREATE", "ALTER", "DROP"})
 _PRAGMA = re.compile(r"(?is)^PRAGMA\s+(\w+)\s*(?:=\s*(\w+))?$")
 
 

@@ -232,6 +232,11 @@ class Store:
             )
         for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
             with self.connection:
+                # another process may have taken this step meanwhile (on PostgreSQL the read
+                # waits for it: the seam locks the schema)
+                (done,) = self.connection.execute("PRAGMA user_version").fetchone()
+                if done >= number:
+                    continue
                 self.connection.executescript(f"BEGIN; {script}; PRAGMA user_version = {number};")
 
     def close(self) -> None:
@@ -273,6 +278,22 @@ class Store:
             "SELECT first_polled_at FROM feed_state WHERE feed = ?", (feed,)
         ).fetchone()
         return bool(row and row[0])
+
+    def last_polls(self) -> dict[str, datetime]:
+        """When each feed was last polled (successfully or not)."""
+        rows = self.connection.execute(
+            "SELECT feed, last_polled_at FROM feed_state WHERE last_polled_at IS NOT NULL"
+        ).fetchall()
+        return {r[0]: _time(r[1]) for r in rows}
+
+    def lock_pairs(self, pair_keys: Iterable[str]) -> None:
+        """Hold the pairs until the transaction ends, so processes decide on a pair in turn.
+
+        Two workers reading one syndicated story from two feeds would otherwise both find
+        the pair unchanged and both report the change. Taken in one order: no deadlock.
+        """
+        for key in sorted(set(pair_keys)):
+            self.connection.lock(f"pair:{key}")
 
     def record_poll(
         self, feed: str, now: datetime, validators: Validators | None, error: str | None
