@@ -17,10 +17,10 @@ import httpx
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.chat import Chat, open_chat
+from bot.chat.store import ChatStore, config_subscriptions
+from bot.chat.wiring import Chat, open_chat
 from bot.config import Config, load_config
-from bot.console import ConsoleNotifier
-from bot.subscriptions import SubscriptionStore, config_subscriptions
+from bot.platforms.console.notifier import ConsoleNotifier
 from watchers.countries import CountryTable, default_countries
 from watchers.errors import ConfigError
 from watchers.fetch import make_client
@@ -69,7 +69,7 @@ class ChatMode(StrEnum):
 class Watchlist:
     """Which pairs are watched: the config's, and any pair a chat channel subscribed to."""
 
-    def __init__(self, keys: frozenset[str], subscriptions: SubscriptionStore | None) -> None:
+    def __init__(self, keys: frozenset[str], subscriptions: ChatStore | None) -> None:
         self.keys = keys
         self.subscriptions = subscriptions
 
@@ -300,9 +300,7 @@ async def open_app(
                         config, store, countries, clock, serve_commands=chat is ChatMode.SERVE
                     )
                 )
-            watchlist = Watchlist(
-                config.watched_keys(), opened.subscriptions if opened else None
-            )
+            watchlist = Watchlist(config.watched_keys(), opened.subscriptions if opened else None)
             watcher = Watcher(
                 store=store,
                 extractor=extractor,

@@ -28,10 +28,10 @@ from typing import Any, TextIO
 
 from bot.app import ChatMode, open_app
 from bot.config import Config, config_path, load_config
-from bot.console import ConsoleNotifier
+from bot.platforms.console.notifier import ConsoleNotifier
 from watchers import evaluate
 from watchers.countries import default_countries
-from watchers.errors import ConfigError, PartnershipWatchError
+from watchers.errors import ConfigError, InputError, PartnershipWatchError
 from watchers.extraction import default_extractor
 from watchers.model import Extraction
 from watchers.ports import Clock, Extractor
@@ -184,7 +184,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             )
         return EXIT_OK
     if args.command == "discord":
-        from bot.discord.client import sync_from_cli
+        from bot.platforms.discord.client import sync_from_cli
 
         return asyncio.run(sync_from_cli(config.discord.api_base, args.guild, sys.stdout))
     raise AssertionError(f"unhandled command {args.command}")
@@ -330,10 +330,6 @@ def _eval(file: str, *, as_json: bool, errors: bool) -> int:
         print()
         print(evaluate.format_errors(result.errors))
     return EXIT_OK
-
-
-class InputError(PartnershipWatchError):
-    """An input file named on the command line cannot be read."""
 
 
 def _open_input(file: str) -> TextIO:

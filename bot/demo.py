@@ -21,7 +21,7 @@ from typing import TextIO
 
 from bot.app import SetClock, open_app
 from bot.config import load_config
-from bot.console import ConsoleNotifier
+from bot.platforms.console.notifier import ConsoleNotifier
 from watchers.countries import default_countries
 from watchers.extraction import default_extractor
 from watchers.parse import parse_feed

@@ -38,10 +38,10 @@ import procrastinate
 from procrastinate.exceptions import AlreadyEnqueued, UniqueViolation
 
 from bot.app import App, ChatMode, open_app
+from bot.chat.decide import Action, Channel
+from bot.chat.deliver import Router
+from bot.chat.history import pair_from_key
 from bot.config import Config
-from bot.pair_history import pair_from_key
-from bot.router import Router
-from bot.routing import Action, Channel
 from watchers.db import Database
 from watchers.errors import PartnershipWatchError
 from watchers.extraction import default_extractor

@@ -10,9 +10,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.commands import PastChange
-from bot.router import RouteStore
-from bot.subscriptions import SubscriptionStore
+from bot.chat.commands import PastChange
+from bot.chat.store import ChatStore
 from watchers.model import Change, Country
 from watchers.store import StoredChange
 
@@ -95,19 +94,18 @@ class FixedClock:
 
 
 @pytest.fixture
-def store() -> Iterator[SubscriptionStore]:
+def store() -> Iterator[ChatStore]:
     """A subscription store in memory."""
     conn = sqlite3.connect(":memory:")
-    subscriptions = SubscriptionStore(conn)
-    subscriptions.ensure_schema()
+    subscriptions = ChatStore(conn)
     yield subscriptions
     conn.close()
 
 
 @pytest.fixture
-def hours(store: SubscriptionStore) -> RouteStore:
+def hours(store: ChatStore) -> ChatStore:
     """The router's store, which keeps the channel's hours next to the subscriptions."""
-    return RouteStore(store.connection)
+    return ChatStore(store.connection)
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ import pytest
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.app import App, ChatMode, ConfigFileWatcher, FeedSchedule, open_app
+from bot.chat.store import ChatStore
 from bot.config import load_config
-from bot.subscriptions import SubscriptionStore
 from tests.fakes import FakeClock, MarkerExtractor
 from watchers.countries import default_countries
 from watchers.watcher import FeedSpec
@@ -78,8 +78,7 @@ async def test_pairs_subscribed_from_chat_are_watched(tmp_path: Path) -> None:
     from watchers.store import Store
 
     store = Store.open(tmp_path / "s.sqlite3")
-    subscriptions = SubscriptionStore(store.connection)
-    subscriptions.ensure_schema()
+    subscriptions = ChatStore(store.connection)
     watchlist = Watchlist(frozenset({"IND-RUS"}), subscriptions)
     assert not watchlist("USA-VNM")
     subscriptions.add("discord", "123", "USA-VNM", now=FakeClock().now())

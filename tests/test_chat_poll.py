@@ -15,11 +15,11 @@ import pytest
 import time_machine
 from discord.http import Route
 
-from bot.chat import open_chat
+from bot.chat.wiring import open_chat
 from bot.cli import main
 from bot.config import load_config
 from bot.demo import DEMO_DATA, STAGES, SampleFeeds, serve
-from bot.discord.delivery import DEFAULT_API_BASE
+from bot.platforms.discord.delivery import DEFAULT_API_BASE
 from tests.fake_discord import FakeDiscord
 from tests.fake_slack import BOT_TOKEN, FakeSlack
 from tests.fakes import FakeClock

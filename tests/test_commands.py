@@ -6,11 +6,10 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from bot import commands
-from bot.commands import Caller, Context, Reply
-from bot.router import RouteStore
-from bot.routing import QuietHours, Schedule
-from bot.subscriptions import ConfigSubscription, Origin, SubscriptionStore
+from bot.chat import commands
+from bot.chat.commands import Caller, Context, Reply
+from bot.chat.decide import QuietHours, Schedule
+from bot.chat.store import ChatStore, ConfigSubscription, Origin
 from tests.fake_commands import (
     INDIA,
     RUSSIA,
@@ -27,22 +26,22 @@ READER = Caller("200", can_manage=False, needs="the Manage Channels permission")
 
 
 def ctx_for(
-    store: SubscriptionStore,
+    store: ChatStore,
     history: FakeHistory,
     clock: FixedClock,
     caller: Caller = MANAGER,
     channel: str = "555",
 ) -> Context:
-    hours = RouteStore(store.connection)
+    hours = ChatStore(store.connection)
     return Context(store, FakeCountries(), history, hours, clock, "discord", channel, caller)
 
 
 @pytest.fixture
-def ctx(store: SubscriptionStore, history: FakeHistory, clock: FixedClock) -> Context:
+def ctx(store: ChatStore, history: FakeHistory, clock: FixedClock) -> Context:
     return ctx_for(store, history, clock)
 
 
-def test_add_stores_the_pair_and_announces_it(ctx: Context, store: SubscriptionStore) -> None:
+def test_add_stores_the_pair_and_announces_it(ctx: Context, store: ChatStore) -> None:
     reply = commands.add(ctx, "india", "Russian Federation")
     assert reply.ephemeral is False
     assert "now watches India–Russia" in reply.text
@@ -58,7 +57,7 @@ def test_add_takes_countries_in_either_order_and_by_code(ctx: Context) -> None:
     assert again == Reply("This channel already watches India–Russia.", ephemeral=True)
 
 
-def test_unknown_country_gets_suggestions(ctx: Context, store: SubscriptionStore) -> None:
+def test_unknown_country_gets_suggestions(ctx: Context, store: ChatStore) -> None:
     reply = commands.add(ctx, "Indai", "Russia")
     assert reply.ephemeral is True
     assert "I don't know a country called “Indai”" in reply.text
@@ -83,7 +82,7 @@ def test_same_country_twice_is_not_a_pair(ctx: Context) -> None:
 
 
 def test_readers_may_not_change_subscriptions(
-    store: SubscriptionStore, history: FakeHistory, clock: FixedClock, hours: RouteStore
+    store: ChatStore, history: FakeHistory, clock: FixedClock, hours: ChatStore
 ) -> None:
     ctx = ctx_for(store, history, clock, caller=READER)
     for reply in [
@@ -105,9 +104,7 @@ def test_readers_may_not_change_subscriptions(
     assert hours.schedule("discord", "555") == Schedule()
 
 
-def test_readers_may_read(
-    store: SubscriptionStore, history: FakeHistory, clock: FixedClock
-) -> None:
+def test_readers_may_read(store: ChatStore, history: FakeHistory, clock: FixedClock) -> None:
     commands.add(ctx_for(store, history, clock), "India", "Russia")
     ctx = ctx_for(store, history, clock, caller=READER)
     assert "India–Russia" in commands.list_pairs(ctx).text
@@ -115,7 +112,7 @@ def test_readers_may_read(
     assert "India–Russia" in commands.why(ctx, "India", "Russia").text
 
 
-def test_remove_chat_subscription(ctx: Context, store: SubscriptionStore) -> None:
+def test_remove_chat_subscription(ctx: Context, store: ChatStore) -> None:
     commands.add(ctx, "India", "Russia")
     reply = commands.remove(ctx, "Russia", "India")
     assert reply == Reply("This channel no longer watches India–Russia.", ephemeral=False)
@@ -126,7 +123,7 @@ def test_remove_chat_subscription(ctx: Context, store: SubscriptionStore) -> Non
 
 
 def test_config_subscriptions_are_changed_in_the_config_file(
-    ctx: Context, store: SubscriptionStore, clock: FixedClock
+    ctx: Context, store: ChatStore, clock: FixedClock
 ) -> None:
     store.load_config([ConfigSubscription("discord", "555", "IND-RUS")], now=clock.now())
     removed = commands.remove(ctx, "India", "Russia")
@@ -142,7 +139,7 @@ def test_config_subscriptions_are_changed_in_the_config_file(
 
 
 def test_list_shows_level_mute_origin_and_wording(
-    ctx: Context, store: SubscriptionStore, clock: FixedClock
+    ctx: Context, store: ChatStore, clock: FixedClock
 ) -> None:
     assert "watches no pairs yet" in commands.list_pairs(ctx).text
     commands.add(ctx, "India", "Russia")
@@ -164,15 +161,13 @@ def test_list_shows_level_mute_origin_and_wording(
 
 
 def test_list_only_shows_this_channel(
-    store: SubscriptionStore, history: FakeHistory, clock: FixedClock
+    store: ChatStore, history: FakeHistory, clock: FixedClock
 ) -> None:
     commands.add(ctx_for(store, history, clock, channel="1"), "India", "Russia")
     assert "no pairs" in commands.list_pairs(ctx_for(store, history, clock, channel="2")).text
 
 
-def test_mute_then_expire_then_unmute(
-    ctx: Context, store: SubscriptionStore, clock: FixedClock
-) -> None:
+def test_mute_then_expire_then_unmute(ctx: Context, store: ChatStore, clock: FixedClock) -> None:
     commands.add(ctx, "India", "Russia")
     reply = commands.mute(ctx, "India", "Russia", "1d12h")
     assert reply == Reply(
@@ -200,7 +195,7 @@ def test_mute_rejects_bad_durations_and_unwatched_pairs(ctx: Context) -> None:
 
 @pytest.mark.parametrize("duration", ["9999w", "99999999999w", "9" * 400 + "s"])
 def test_mute_is_capped_at_a_year(
-    ctx: Context, clock: FixedClock, store: SubscriptionStore, duration: str
+    ctx: Context, clock: FixedClock, store: ChatStore, duration: str
 ) -> None:
     commands.add(ctx, "India", "Russia")
     reply = commands.mute(ctx, "India", "Russia", duration)
@@ -210,7 +205,7 @@ def test_mute_is_capped_at_a_year(
 
 
 def test_mute_works_on_config_subscriptions(
-    ctx: Context, store: SubscriptionStore, clock: FixedClock
+    ctx: Context, store: ChatStore, clock: FixedClock
 ) -> None:
     store.load_config([ConfigSubscription("discord", "555", "IND-RUS")], now=clock.now())
     assert commands.mute(ctx, "India", "Russia", "3h").ephemeral is False
@@ -226,9 +221,7 @@ def test_mute_works_on_config_subscriptions(
         ("reported", Level.REPORTED),
     ],
 )
-def test_level_sets_the_minimum(
-    ctx: Context, store: SubscriptionStore, typed: str, level: Level
-) -> None:
+def test_level_sets_the_minimum(ctx: Context, store: ChatStore, typed: str, level: Level) -> None:
     commands.add(ctx, "India", "Russia")
     reply = commands.level(ctx, "India", "Russia", typed)
     assert reply.ephemeral is False
@@ -310,7 +303,7 @@ def test_why_for_an_unwatched_pair(ctx: Context) -> None:
 
 
 def test_quiet_hours_are_set_in_a_zone_shown_and_lifted(
-    ctx: Context, store: SubscriptionStore, hours: RouteStore
+    ctx: Context, store: ChatStore, hours: ChatStore
 ) -> None:
     commands.add(ctx, "India", "Russia")
 
@@ -333,20 +326,20 @@ def test_quiet_hours_are_set_in_a_zone_shown_and_lifted(
     assert "no quiet hours" in commands.list_pairs(ctx).text
 
 
-def test_quiet_hours_without_a_zone_are_utc(ctx: Context, hours: RouteStore) -> None:
+def test_quiet_hours_without_a_zone_are_utc(ctx: Context, hours: ChatStore) -> None:
     commands.quiet(ctx, "7:00-9:30")
     assert hours.schedule("discord", "555").quiet == QuietHours(time(7), time(9, 30), "UTC")
 
 
 @pytest.mark.parametrize("span", ["22:00", "22-07", "22:00-22:00", "25:00-07:00", "night"])
-def test_a_span_that_is_not_one_is_explained(ctx: Context, hours: RouteStore, span: str) -> None:
+def test_a_span_that_is_not_one_is_explained(ctx: Context, hours: ChatStore, span: str) -> None:
     reply = commands.quiet(ctx, span)
     assert reply.ephemeral and "is not a span of quiet hours" in reply.text
     assert "/watch quiet 22:00-07:00 Europe/Paris" in reply.text
     assert hours.schedule("discord", "555") == Schedule()
 
 
-def test_an_unknown_zone_is_answered_with_close_names(ctx: Context, hours: RouteStore) -> None:
+def test_an_unknown_zone_is_answered_with_close_names(ctx: Context, hours: ChatStore) -> None:
     reply = commands.quiet(ctx, "22:00-07:00", "Europe/Pariss")
     assert reply.ephemeral
     assert reply.text.startswith(
@@ -358,7 +351,7 @@ def test_an_unknown_zone_is_answered_with_close_names(ctx: Context, hours: Route
 
 
 def test_the_digest_time_is_chosen_with_digest_on(
-    ctx: Context, store: SubscriptionStore, hours: RouteStore
+    ctx: Context, store: ChatStore, hours: ChatStore
 ) -> None:
     commands.add(ctx, "India", "Russia")
     first = commands.digest(ctx, "on")
@@ -392,7 +385,7 @@ def test_the_digest_time_is_chosen_with_digest_on(
     ],
 )
 def test_a_digest_time_that_is_not_one_is_explained(
-    ctx: Context, store: SubscriptionStore, hours: RouteStore, args: tuple[str, ...], says: str
+    ctx: Context, store: ChatStore, hours: ChatStore, args: tuple[str, ...], says: str
 ) -> None:
     reply = commands.digest(ctx, *args)
     assert reply.ephemeral and says in reply.text
@@ -400,7 +393,7 @@ def test_a_digest_time_that_is_not_one_is_explained(
     assert hours.schedule("discord", "555") == Schedule()
 
 
-def test_digest_on_and_off(ctx: Context, store: SubscriptionStore) -> None:
+def test_digest_on_and_off(ctx: Context, store: ChatStore) -> None:
     assert commands.digest(ctx, "ON").ephemeral is False
     assert store.digest("discord", "555") is True
     commands.digest(ctx, "off")
@@ -409,7 +402,7 @@ def test_digest_on_and_off(ctx: Context, store: SubscriptionStore) -> None:
 
 
 def test_a_channel_has_a_pair_limit(
-    ctx: Context, store: SubscriptionStore, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+    ctx: Context, store: ChatStore, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(commands, "MAX_PAIRS_PER_CHANNEL", 1)
     commands.add(ctx, "India", "Russia")
@@ -418,7 +411,7 @@ def test_a_channel_has_a_pair_limit(
     assert len(store.all()) == 1
 
 
-def test_adding_a_paused_pair_resumes_it(ctx: Context, store: SubscriptionStore) -> None:
+def test_adding_a_paused_pair_resumes_it(ctx: Context, store: ChatStore) -> None:
     commands.add(ctx, "India", "Russia")
     store.pause_channel("discord", "555", "missing permissions", now=ctx.clock.now())
     reply = commands.add(ctx, "India", "Russia")
@@ -426,9 +419,7 @@ def test_adding_a_paused_pair_resumes_it(ctx: Context, store: SubscriptionStore)
     assert store.channels_for("IND-RUS")[0].paused is False
 
 
-def test_adding_one_paused_pair_resumes_the_whole_channel(
-    ctx: Context, store: SubscriptionStore
-) -> None:
+def test_adding_one_paused_pair_resumes_the_whole_channel(ctx: Context, store: ChatStore) -> None:
     # Delivery pauses every pair of a channel it cannot reach; once it is fixed, one add
     # brings the channel back, not one add per pair.
     commands.add(ctx, "India", "Russia")
@@ -442,7 +433,7 @@ def test_adding_one_paused_pair_resumes_the_whole_channel(
 # The text front end (Slack hands over the whole line).
 
 
-def test_dispatch_splits_multi_word_names(ctx: Context, store: SubscriptionStore) -> None:
+def test_dispatch_splits_multi_word_names(ctx: Context, store: ChatStore) -> None:
     reply = commands.dispatch(ctx, "add United States Viet Nam")
     assert "now watches United States–Vietnam" in reply.text
     commands.dispatch(ctx, 'mute "United States" Vietnam 2h')
@@ -467,11 +458,11 @@ class CountingCountries(FakeCountries):
 
 @pytest.mark.parametrize("sub", ["add", "mute", "level"])
 def test_a_flood_of_words_is_answered_with_usage_without_trying_every_split(
-    store: SubscriptionStore, history: FakeHistory, clock: FixedClock, sub: str
+    store: ChatStore, history: FakeHistory, clock: FixedClock, sub: str
 ) -> None:
     countries = CountingCountries()
     ctx = Context(
-        store, countries, history, RouteStore(store.connection), clock, "slack", "C1", MANAGER
+        store, countries, history, ChatStore(store.connection), clock, "slack", "C1", MANAGER
     )
     # Trying every split of 20,000 words took minutes and blocked the bot meanwhile.
     reply = commands.dispatch(ctx, f"{sub} " + "a " * 20000)
@@ -500,7 +491,7 @@ def test_dispatch_help_usage_and_unknown(ctx: Context) -> None:
     assert unknown.ephemeral and unknown.text.startswith("There is no /watch frobnicate.")
 
 
-def test_dispatch_runs_every_subcommand(ctx: Context, store: SubscriptionStore) -> None:
+def test_dispatch_runs_every_subcommand(ctx: Context, store: ChatStore) -> None:
     assert not commands.dispatch(ctx, "add India Russia").ephemeral
     assert "India–Russia" in commands.dispatch(ctx, "list").text
     assert "India–Russia now" in commands.dispatch(ctx, "history India Russia").text

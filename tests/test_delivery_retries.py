@@ -16,16 +16,16 @@ from pathlib import Path
 import pytest
 
 from bot.alert import alert_from_change
-from bot.discord.delivery import DiscordDelivery
-from bot.discord.notifier import DiscordNotifier
-from bot.pacing import ChannelPacer
+from bot.chat.decide import Channel
+from bot.chat.deliver import Notifier, PayloadNotifier, Router, why
+from bot.chat.store import ChatStore
+from bot.platforms.discord.delivery import DiscordDelivery
+from bot.platforms.discord.notifier import DiscordNotifier
+from bot.platforms.pacing import ChannelPacer
+from bot.platforms.slack.delivery import SlackDelivery, make_web_client
 from bot.render.digest import render_digest_slack
 from bot.render.discord import render_discord
 from bot.render.slack import render_slack
-from bot.router import Notifier, PayloadNotifier, Router, RouteStore, why
-from bot.routing import Channel
-from bot.slack.delivery import SlackDelivery, make_web_client
-from bot.subscriptions import SubscriptionStore
 from tests.fake_discord import FakeDiscord
 from tests.fake_slack import BOT_TOKEN, FakeSlack
 from tests.fakes import PARTICULARLY, FakeClock, pair, rewording
@@ -73,9 +73,8 @@ class World:
     def open(self) -> None:
         """Open the store and build a router over it, as a fresh start of the program does."""
         self.store = Store.open(self.path)
-        self.subscriptions = SubscriptionStore(self.store.connection)
-        self.subscriptions.ensure_schema()
-        self.routes = RouteStore(self.store.connection)
+        self.subscriptions = ChatStore(self.store.connection)
+        self.routes = ChatStore(self.store.connection)
         platform, notifier = self.notifier
         self.router = Router(
             routes=self.routes,

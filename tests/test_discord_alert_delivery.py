@@ -1,6 +1,6 @@
 """A change reaches Discord through the real router: rendered, posted, edited, paused.
 
-This joins the router (``bot.router``), the subscription store, the renderer and the
+This joins the router (``bot.chat.deliver``), the subscription store, the renderer and the
 Discord notifier at the wire: the fake API receives exactly the embed the renderer made,
 whichever way it was sent, a later source edits the same message, and a channel that
 forbids us is paused once and then left alone.
@@ -18,17 +18,17 @@ import pytest
 from discord.http import Route
 
 from bot.alert import alert_from_change
-from bot.discord.delivery import (
+from bot.chat.decide import Channel
+from bot.chat.deliver import Router
+from bot.chat.store import ChatStore
+from bot.platforms.discord.delivery import (
     DEFAULT_API_BASE,
     DiscordDelivery,
     DiscordWebhookDelivery,
 )
-from bot.discord.notifier import DiscordNotifier
-from bot.pacing import ChannelPacer
+from bot.platforms.discord.notifier import DiscordNotifier
+from bot.platforms.pacing import ChannelPacer
 from bot.render.discord import render_discord
-from bot.router import Router, RouteStore
-from bot.routing import Channel
-from bot.subscriptions import SubscriptionStore
 from tests.fake_commands import FixedClock
 from tests.fake_discord import FakeDiscord
 from watchers.diff import word_diff
@@ -74,9 +74,8 @@ def history() -> Iterator[Store]:
 
 
 @pytest.fixture
-def subscriptions(history: Store, clock: FixedClock) -> SubscriptionStore:
-    s = SubscriptionStore(history.connection)
-    s.ensure_schema()
+def subscriptions(history: Store, clock: FixedClock) -> ChatStore:
+    s = ChatStore(history.connection)
     s.add("discord", CHANNEL, "IND-RUS", now=clock.now())
     s.add("discord", "analysts", "IND-RUS", now=clock.now())
     return s
@@ -110,16 +109,14 @@ async def notifier(fake: FakeDiscord) -> AsyncIterator[DiscordNotifier]:
 
 @pytest.fixture
 def router(
-    history: Store, subscriptions: SubscriptionStore, notifier: DiscordNotifier, clock: FixedClock
+    history: Store, subscriptions: ChatStore, notifier: DiscordNotifier, clock: FixedClock
 ) -> Router:
     def pause(channel: Channel, reason: str) -> None:
-        if subscriptions.pause_channel(
-            channel.platform, channel.channel, reason, now=clock.now()
-        ):
+        if subscriptions.pause_channel(channel.platform, channel.channel, reason, now=clock.now()):
             log.warning("paused %s: %s", channel.key, reason)
 
     return Router(
-        routes=RouteStore(history.connection),
+        routes=ChatStore(history.connection),
         history=history,
         channels=subscriptions.route_channels,
         notifiers={"discord": notifier},
@@ -179,7 +176,7 @@ async def test_a_later_source_edits_the_same_message(fake: FakeDiscord, router: 
 async def test_a_forbidden_channel_is_paused_once(
     fake: FakeDiscord,
     router: Router,
-    subscriptions: SubscriptionStore,
+    subscriptions: ChatStore,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     fake.fail("POST", f"/channels/{CHANNEL}/messages", 403, times=None)

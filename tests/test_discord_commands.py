@@ -25,18 +25,18 @@ import yarl
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
-from bot.discord.client import DiscordBot, sync_commands, sync_from_cli, token_from_env
-from bot.discord.commands import CommandDeps, manage_requirement, split_message
-from bot.discord.delivery import DEFAULT_API_BASE
-from bot.router import RouteStore
-from bot.routing import QuietHours, Schedule
-from bot.subscriptions import ConfigSubscription, SubscriptionStore
+from bot.chat.decide import QuietHours, Schedule
+from bot.chat.store import ChatStore, ConfigSubscription
+from bot.platforms.discord.client import DiscordBot, sync_commands, sync_from_cli, token_from_env
+from bot.platforms.discord.commands import CommandDeps, manage_requirement, split_message
+from bot.platforms.discord.delivery import DEFAULT_API_BASE
 from tests.fake_commands import (
     FakeCountries,
     FakeHistory,
     FixedClock,
 )
 from tests.fake_discord import APPLICATION_ID, FakeDiscord, user_payload
+from watchers.errors import ConfigError, TokenRefused
 from watchers.model import Level
 
 GUILD = "1400000000000000001"
@@ -54,7 +54,7 @@ _ids = itertools.count(1500000000000000000)
 
 @pytest.fixture
 def deps(
-    store: SubscriptionStore, history: FakeHistory, hours: RouteStore, clock: FixedClock
+    store: ChatStore, history: FakeHistory, hours: ChatStore, clock: FixedClock
 ) -> CommandDeps:
     return CommandDeps(store, FakeCountries(), history, hours, clock, manage_roles=("Analysts",))
 
@@ -191,7 +191,7 @@ def pair(a: str = "India", b: str = "Russia") -> tuple[dict[str, Any], dict[str,
 
 
 async def test_add_by_a_manager_stores_and_announces(
-    bot: DiscordBot, fake: FakeDiscord, store: SubscriptionStore
+    bot: DiscordBot, fake: FakeDiscord, store: ChatStore
 ) -> None:
     body = await run(bot, fake, "add", *pair("Bharat", "RUS"), permissions=MANAGE_CHANNELS)
 
@@ -207,7 +207,7 @@ async def test_add_by_a_manager_stores_and_announces(
 
 
 async def test_add_without_permission_is_refused(
-    bot: DiscordBot, fake: FakeDiscord, store: SubscriptionStore
+    bot: DiscordBot, fake: FakeDiscord, store: ChatStore
 ) -> None:
     body = await run(bot, fake, "add", *pair(), roles=[OTHER_ROLE])
 
@@ -220,7 +220,7 @@ async def test_add_without_permission_is_refused(
 
 
 async def test_a_manager_role_may_change_subscriptions(
-    bot: DiscordBot, fake: FakeDiscord, store: SubscriptionStore
+    bot: DiscordBot, fake: FakeDiscord, store: ChatStore
 ) -> None:
     body = await run(bot, fake, "add", *pair(), roles=[ANALYSTS_ROLE])
     assert "now watches India–Russia" in body["data"]["content"]
@@ -228,7 +228,7 @@ async def test_a_manager_role_may_change_subscriptions(
 
 
 async def test_unknown_country_is_answered_with_suggestions(
-    bot: DiscordBot, fake: FakeDiscord, store: SubscriptionStore
+    bot: DiscordBot, fake: FakeDiscord, store: ChatStore
 ) -> None:
     body = await run(bot, fake, "add", *pair("Indonesai", "Russia"), permissions=MANAGE_CHANNELS)
     assert body["data"]["flags"] & EPHEMERAL
@@ -237,7 +237,7 @@ async def test_unknown_country_is_answered_with_suggestions(
 
 
 async def test_list_is_ephemeral_and_needs_no_permission(
-    bot: DiscordBot, fake: FakeDiscord, store: SubscriptionStore, clock: FixedClock
+    bot: DiscordBot, fake: FakeDiscord, store: ChatStore, clock: FixedClock
 ) -> None:
     store.load_config([ConfigSubscription("discord", CHANNEL, "IND-RUS")], now=clock.now())
     body = await run(bot, fake, "list")
@@ -250,7 +250,7 @@ async def test_list_is_ephemeral_and_needs_no_permission(
 
 
 async def test_remove_of_a_config_pair_points_to_the_config(
-    bot: DiscordBot, fake: FakeDiscord, store: SubscriptionStore, clock: FixedClock
+    bot: DiscordBot, fake: FakeDiscord, store: ChatStore, clock: FixedClock
 ) -> None:
     store.load_config([ConfigSubscription("discord", CHANNEL, "IND-RUS")], now=clock.now())
     body = await run(bot, fake, "remove", *pair(), permissions=MANAGE_CHANNELS)
@@ -259,7 +259,7 @@ async def test_remove_of_a_config_pair_points_to_the_config(
 
 
 async def test_remove_a_chat_pair(
-    bot: DiscordBot, fake: FakeDiscord, store: SubscriptionStore, clock: FixedClock
+    bot: DiscordBot, fake: FakeDiscord, store: ChatStore, clock: FixedClock
 ) -> None:
     store.add("discord", CHANNEL, "IND-RUS", now=clock.now())
     body = await run(bot, fake, "remove", *pair("Russia", "India"), roles=[ANALYSTS_ROLE])
@@ -268,7 +268,7 @@ async def test_remove_a_chat_pair(
 
 
 async def test_mute_level_and_digest_are_stored(
-    bot: DiscordBot, fake: FakeDiscord, store: SubscriptionStore, clock: FixedClock
+    bot: DiscordBot, fake: FakeDiscord, store: ChatStore, clock: FixedClock
 ) -> None:
     store.add("discord", CHANNEL, "IND-RUS", now=clock.now())
 
@@ -293,7 +293,7 @@ async def test_mute_level_and_digest_are_stored(
 
 
 async def test_quiet_hours_and_the_digest_time_are_set_from_discord(
-    bot: DiscordBot, fake: FakeDiscord, store: SubscriptionStore, hours: RouteStore
+    bot: DiscordBot, fake: FakeDiscord, store: ChatStore, hours: ChatStore
 ) -> None:
     refused = await run(bot, fake, "quiet", option("hours", "22:00-07:00"))
     assert refused["data"]["flags"] & EPHEMERAL
@@ -384,7 +384,7 @@ async def test_autocomplete_offers_countries(bot: DiscordBot, fake: FakeDiscord)
 
 
 async def test_autocomplete_with_nothing_typed_offers_this_channels_countries(
-    bot: DiscordBot, fake: FakeDiscord, store: SubscriptionStore, clock: FixedClock
+    bot: DiscordBot, fake: FakeDiscord, store: ChatStore, clock: FixedClock
 ) -> None:
     store.add("discord", CHANNEL, "USA-VNM", now=clock.now())
     body = await run(
@@ -396,7 +396,7 @@ async def test_autocomplete_with_nothing_typed_offers_this_channels_countries(
 async def test_a_long_reply_continues_in_followups(
     bot: DiscordBot,
     fake: FakeDiscord,
-    store: SubscriptionStore,
+    store: ChatStore,
     history: FakeHistory,
     clock: FixedClock,
 ) -> None:
@@ -418,7 +418,7 @@ async def test_a_long_reply_continues_in_followups(
 async def test_a_broken_store_gets_a_private_apology(
     bot: DiscordBot,
     fake: FakeDiscord,
-    store: SubscriptionStore,
+    store: ChatStore,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     store.connection.close()  # the database went away under the running bot
@@ -518,10 +518,12 @@ async def test_discord_sync_without_or_with_a_wrong_token(
     fake: FakeDiscord, caplog: pytest.LogCaptureFixture
 ) -> None:
     out = io.StringIO()
-    assert await sync_from_cli(fake.api_base, None, out, {}) == 2
-    assert "set DISCORD_TOKEN" in caplog.text
-    assert await sync_from_cli(fake.api_base, None, out, {"DISCORD_TOKEN": "wrong-secret"}) == 1
-    assert "Discord refused the token in DISCORD_TOKEN" in caplog.text
+    with pytest.raises(ConfigError) as missing:
+        await sync_from_cli(fake.api_base, None, out, {})
+    assert "environment: DISCORD_TOKEN: set it" in str(missing.value)
+    with pytest.raises(TokenRefused) as refused:
+        await sync_from_cli(fake.api_base, None, out, {"DISCORD_TOKEN": "wrong-secret"})
+    assert str(refused.value) == "environment: DISCORD_TOKEN: Discord refused this token"
     assert "wrong-secret" not in caplog.text
     assert out.getvalue() == ""
     assert fake.sent("PUT", r"/applications/.*") == []
@@ -530,7 +532,7 @@ async def test_discord_sync_without_or_with_a_wrong_token(
 async def test_the_bot_answers_over_the_gateway(
     fake: FakeDiscord,
     deps: CommandDeps,
-    store: SubscriptionStore,
+    store: ChatStore,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:

@@ -11,7 +11,7 @@ import pytest
 from discord.http import Route
 
 from bot.config import SubscriptionSpec
-from bot.discord.delivery import (
+from bot.platforms.discord.delivery import (
     DEFAULT_API_BASE,
     DiscordDelivery,
     DiscordWebhookDelivery,
@@ -19,11 +19,10 @@ from bot.discord.delivery import (
     webhook_senders,
     webhook_url_from_env,
 )
-from bot.pacing import ChannelPacer
-from bot.router import MessageGone
+from bot.platforms.pacing import ChannelPacer
 from tests.fake_discord import FakeDiscord
 from tests.fakes import FakeMonotonic
-from watchers.errors import ConfigError, DeliveryError
+from watchers.errors import ConfigError, DeliveryError, MessageGone
 from watchers.model import Country, Pair
 
 CHANNEL = "1200000000000000001"

@@ -10,13 +10,13 @@ import pytest
 from discord.http import Route
 
 from bot.alert import Alert, alert_from_change
-from bot.discord.delivery import (
+from bot.platforms.discord.delivery import (
     DEFAULT_API_BASE,
     DiscordDelivery,
     DiscordWebhookDelivery,
 )
-from bot.discord.notifier import DiscordNotifier
-from bot.pacing import ChannelPacer
+from bot.platforms.discord.notifier import DiscordNotifier
+from bot.platforms.pacing import ChannelPacer
 from bot.render.digest import Digest
 from tests.fake_discord import FakeDiscord
 from watchers.diff import word_diff

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.pacing import ChannelPacer
+from bot.platforms.pacing import ChannelPacer
 from tests.fakes import FakeMonotonic
 
 

@@ -8,12 +8,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot import commands
-from bot.commands import Caller, Context
-from bot.pair_history import StorePairHistory
-from bot.router import RouteStore
-from bot.routing import Action, Channel, Route
-from bot.subscriptions import SubscriptionStore
+from bot.chat import commands
+from bot.chat.commands import Caller, Context
+from bot.chat.decide import Action, Channel, Route
+from bot.chat.history import StorePairHistory
+from bot.chat.store import ChatStore
 from tests.fake_commands import INDIA, RUSSIA, FakeCountries, FixedClock
 from tests.fakes import rewording
 from watchers.model import Change, Entry, Extraction, Level, Mention, Pair
@@ -35,9 +34,8 @@ def store() -> Iterator[Store]:
 
 @pytest.fixture
 def ctx(store: Store) -> Context:
-    subs = SubscriptionStore(store.connection)
-    subs.ensure_schema()
-    routes = RouteStore(store.connection)
+    subs = ChatStore(store.connection)
+    routes = ChatStore(store.connection)
     history = StorePairHistory(store, routes, FakeCountries())
     caller = Caller("1", can_manage=True)
     return Context(subs, FakeCountries(), history, routes, FixedClock(), "discord", "555", caller)
@@ -69,7 +67,7 @@ def test_why_reads_the_channels_last_routing_decision(ctx: Context, store: Store
     commands.add(ctx, "India", "Russia")
     stored = change()
     change_id = store.record_change(stored)
-    routes = RouteStore(store.connection)
+    routes = ChatStore(store.connection)
     channel = Channel("discord", "555", PAIR.key)
     decided = Route(Action.DROP, "muted", "muted until 2025-03-14 11:00 UTC")
     routes.record_decision(channel, replace(stored, change_id=str(change_id)), decided, AT)

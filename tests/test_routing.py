@@ -8,16 +8,8 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 
 from bot.alert import Alert
-from bot.commands import Caller, Context, dispatch
-from bot.pair_history import StorePairHistory
-from bot.render.digest import (
-    Digest,
-    render_digest_discord,
-    render_digest_slack,
-)
-from bot.render.limits import discord_problems, slack_problems
-from bot.router import Router, RouteStore, why
-from bot.routing import (
+from bot.chat.commands import Caller, Context, dispatch
+from bot.chat.decide import (
     Action,
     Channel,
     Delivered,
@@ -26,7 +18,15 @@ from bot.routing import (
     next_try,
     route,
 )
-from bot.subscriptions import SubscriptionStore
+from bot.chat.deliver import Router, why
+from bot.chat.history import StorePairHistory
+from bot.chat.store import ChatStore
+from bot.render.digest import (
+    Digest,
+    render_digest_discord,
+    render_digest_slack,
+)
+from bot.render.limits import discord_problems, slack_problems
 from tests.fakes import FakeClock, FakeCountries, pair
 from watchers.diff import word_diff
 from watchers.errors import DeliveryError
@@ -175,7 +175,7 @@ class FakeNotifier:
 class Setup:
     def __init__(self, channels: list[Channel]) -> None:
         self.store = Store.open(":memory:")
-        self.routes = RouteStore(self.store.connection)
+        self.routes = ChatStore(self.store.connection)
         self.clock = FakeClock(T0)
         self.notifier = FakeNotifier()
         self.channels = channels
@@ -391,65 +391,15 @@ def test_digests_stay_within_limits_and_say_how_many(n: int) -> None:
         assert "more" in slack["blocks"][1]["text"]["text"].splitlines()[-1]
 
 
-def test_route_tables_of_version_1_gain_the_retry_line() -> None:
-    store = Store.open(":memory:")
-    routes = RouteStore(store.connection)
-    c = channel()
-    routes.record_delivery(c, change(), "m1", T0)
-    # Back to how version 1 left the tables.
-    store.connection.execute("DROP TABLE route_retries")
-    store.connection.execute("ALTER TABLE route_channels DROP COLUMN digest_zone")
-    store.connection.execute("DELETE FROM route_schema WHERE version >= 2")
-
-    routes = RouteStore(store.connection)
-
-    assert routes.delivered(c, "1") == Delivered(0, "m1")
-    assert routes.waiting("discord", "c1") == []
-    (version,) = store.connection.execute("SELECT MAX(version) FROM route_schema").fetchone()
-    assert version == 3
-
-
-def test_a_digest_time_of_version_2_stays_in_the_quiet_hours_zone() -> None:
-    store = Store.open(":memory:")
-    routes = RouteStore(store.connection)
-    routes.set_quiet_hours("slack", "C1", QuietHours.parse("22:00-07:00", "Asia/Kolkata"))
-    routes.set_digest_time("slack", "C1", time(9, 0))
-    # Back to version 2, where the digest time was read in the quiet hours' zone.
-    store.connection.execute("ALTER TABLE route_channels DROP COLUMN digest_zone")
-    store.connection.execute("DELETE FROM route_schema WHERE version = 3")
-
-    routes = RouteStore(store.connection)
-
-    schedule = routes.schedule("slack", "C1")
-    assert (schedule.digest_at, schedule.digest_zone) == (time(9, 0), "Asia/Kolkata")
-    # Lifting the quiet hours no longer moves the digest to UTC.
-    routes.set_quiet_hours("slack", "C1", None)
-    assert routes.schedule("slack", "C1").digest_zone == "Asia/Kolkata"
-
-
 def test_the_daily_digest_goes_out_at_its_own_time_and_zone() -> None:
     c = channel(digest=True, digest_at=time(9, 0), digest_zone="Asia/Kolkata")  # UTC+5:30
     assert digest_due(c, T0, datetime(2023, 9, 11, 3, 29, tzinfo=UTC)) is None
     assert digest_due(c, T0, datetime(2023, 9, 11, 3, 30, tzinfo=UTC)) == "daily digest"
 
 
-def test_route_store_refuses_a_newer_schema() -> None:
-    store = Store.open(":memory:")
-    RouteStore(store.connection)
-    store.connection.execute("INSERT INTO route_schema VALUES (99)")
-    from watchers.errors import StoreError
-
-    with pytest.raises(StoreError, match="newer"):
-        RouteStore(store.connection)
-
-
-# --- the hours a channel chose with /watch reach the router ----------------------------------
-
-
 def command_context(s: Setup) -> Context:
     """/watch in channel c1, by someone allowed to change it, over the router's own store."""
-    subscriptions = SubscriptionStore(s.store.connection)
-    subscriptions.ensure_schema()
+    subscriptions = ChatStore(s.store.connection)
     history = StorePairHistory(s.store, s.routes, FakeCountries())
     caller = Caller("U1", can_manage=True)
     return Context(
@@ -488,15 +438,14 @@ async def test_the_digest_time_set_in_chat_is_when_the_digest_goes_out() -> None
 
 
 async def test_subscriptions_feed_the_router_and_payloads_reach_the_outlet() -> None:
-    from bot.pair_history import StorePairHistory
+    from bot.chat.deliver import PayloadNotifier
+    from bot.chat.history import StorePairHistory
+    from bot.chat.store import ChatStore
     from bot.render.digest import render_digest_discord
     from bot.render.discord import render_discord
-    from bot.router import PayloadNotifier
-    from bot.subscriptions import SubscriptionStore
 
     store = Store.open(":memory:")
-    subs = SubscriptionStore(store.connection)
-    subs.ensure_schema()
+    subs = ChatStore(store.connection)
     subs.add("discord", "123", USVN.key, now=T0)
     subs.add("discord", "456", USVN.key, now=T0, min_level=Level.OFFICIAL)
     subs.mute("discord", "123", USVN.key, None)
@@ -513,7 +462,7 @@ async def test_subscriptions_feed_the_router_and_payloads_reach_the_outlet() -> 
     notifier = PayloadNotifier(
         post=post, update=update, render=render_discord, render_digest=render_digest_discord
     )
-    routes = RouteStore(store.connection)
+    routes = ChatStore(store.connection)
     router = Router(
         routes=routes,
         history=store,

@@ -20,6 +20,7 @@ from watchers.detect import (
     independent_outlets,
 )
 from watchers.errors import ConfigError
+from watchers.migrations import SqliteLedger
 from watchers.model import (
     Change,
     ChangeKind,
@@ -442,7 +443,7 @@ def test_store_migrates_an_existing_first_version_database(tmp_path: Path) -> No
     connection.commit()
     connection.close()
     store = Store.open(path)
-    (version,) = store.connection.execute("PRAGMA user_version").fetchone()
+    version = SqliteLedger(store.connection).version("history")
     assert version == len(MIGRATIONS) >= 2
     (old,) = store.changes_of(USVN)
     assert old.after == "comprehensive partnership" and old.revision == 0

@@ -11,10 +11,10 @@ import pytest
 
 from bot.alert import alert_from_change
 from bot.config import SlackSettings
-from bot.pacing import ChannelPacer
+from bot.platforms.pacing import ChannelPacer
+from bot.platforms.slack.app import SlackSecrets, make_delivery
+from bot.platforms.slack.delivery import SlackDelivery
 from bot.render.slack import render_slack
-from bot.slack.app import SlackSecrets, make_delivery
-from bot.slack.delivery import SlackDelivery
 from tests.fake_slack import BOT_TOKEN, FakeSlack
 from watchers.diff import word_diff
 from watchers.errors import ConfigError

@@ -14,7 +14,7 @@ import pytest
 from slack_bolt.context.ack.async_ack import AsyncAck
 
 from bot.config import SlackSettings
-from bot.slack.app import SlackApp, SlackSecrets
+from bot.platforms.slack.app import SlackApp, SlackSecrets
 from tests.fake_slack import APP_TOKEN, BOT_TOKEN, FakeSlack, signed_headers
 from watchers.errors import ConfigError
 

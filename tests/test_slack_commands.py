@@ -22,11 +22,10 @@ from urllib.parse import urlencode
 import aiohttp
 import pytest
 
+from bot.chat.decide import QuietHours, Schedule
+from bot.chat.store import ChatStore, ConfigSubscription, Origin
 from bot.config import SlackSettings
-from bot.router import RouteStore
-from bot.routing import QuietHours, Schedule
-from bot.slack.app import SlackApp, SlackSecrets
-from bot.subscriptions import ConfigSubscription, Origin, SubscriptionStore
+from bot.platforms.slack.app import SlackApp, SlackSecrets
 from tests.fake_commands import (
     FakeCountries,
     FakeHistory,
@@ -62,9 +61,9 @@ async def fake() -> AsyncIterator[FakeSlack]:
 @pytest.fixture
 async def app(
     fake: FakeSlack,
-    store: SubscriptionStore,
+    store: ChatStore,
     history: FakeHistory,
-    hours: RouteStore,
+    hours: ChatStore,
     clock: FixedClock,
 ) -> AsyncIterator[SlackApp]:
     settings = SlackSettings(
@@ -146,7 +145,7 @@ async def run(
     return answer
 
 
-def pairs(store: SubscriptionStore, channel: str = CHANNEL) -> list[str]:
+def pairs(store: ChatStore, channel: str = CHANNEL) -> list[str]:
     return [s.pair_key for s in store.for_channel("slack", channel)]
 
 
@@ -177,7 +176,7 @@ async def test_an_unknown_subcommand_answers_with_help(fake: FakeSlack, app: Sla
 
 
 async def test_an_admin_adds_a_pair_for_the_whole_channel(
-    fake: FakeSlack, app: SlackApp, store: SubscriptionStore
+    fake: FakeSlack, app: SlackApp, store: ChatStore
 ) -> None:
     body = await run(fake, app, ADMIN, "add India Russia")
 
@@ -192,7 +191,7 @@ async def test_an_admin_adds_a_pair_for_the_whole_channel(
 
 
 async def test_names_of_several_words_and_aliases_are_understood(
-    fake: FakeSlack, app: SlackApp, store: SubscriptionStore
+    fake: FakeSlack, app: SlackApp, store: ChatStore
 ) -> None:
     await run(fake, app, ADMIN, "add United States Viet Nam")
     await run(fake, app, ADMIN, 'add "Russian Federation" bharat')
@@ -202,7 +201,7 @@ async def test_names_of_several_words_and_aliases_are_understood(
 
 @pytest.mark.parametrize("user", [OWNER, NAMED, ANALYST])
 async def test_owners_named_users_and_group_members_may_add(
-    fake: FakeSlack, app: SlackApp, store: SubscriptionStore, user: str
+    fake: FakeSlack, app: SlackApp, store: ChatStore, user: str
 ) -> None:
     body = await run(fake, app, user, "add India Russia")
 
@@ -218,7 +217,7 @@ async def test_a_named_user_is_not_looked_up_in_slack(fake: FakeSlack, app: Slac
 
 
 async def test_anyone_else_is_refused_privately_and_nothing_changes(
-    fake: FakeSlack, app: SlackApp, store: SubscriptionStore
+    fake: FakeSlack, app: SlackApp, store: ChatStore
 ) -> None:
     body = await run(fake, app, READER, "add India Russia")
 
@@ -229,7 +228,7 @@ async def test_anyone_else_is_refused_privately_and_nothing_changes(
 
 
 async def test_an_answer_from_slack_that_makes_no_sense_is_a_refusal(
-    fake: FakeSlack, app: SlackApp, store: SubscriptionStore
+    fake: FakeSlack, app: SlackApp, store: ChatStore
 ) -> None:
     fake.users[READER] = "not a user"  # type: ignore[assignment]
     fake.usergroups[ANALYSTS] = "U0READER"  # type: ignore[assignment]
@@ -242,7 +241,7 @@ async def test_an_answer_from_slack_that_makes_no_sense_is_a_refusal(
 
 
 async def test_an_unknown_country_gets_suggestions(
-    fake: FakeSlack, app: SlackApp, store: SubscriptionStore
+    fake: FakeSlack, app: SlackApp, store: ChatStore
 ) -> None:
     body = await run(fake, app, ADMIN, "add Indai Russia")
 
@@ -253,7 +252,7 @@ async def test_an_unknown_country_gets_suggestions(
 
 
 async def test_subscriptions_belong_to_the_channel_they_were_made_in(
-    fake: FakeSlack, app: SlackApp, store: SubscriptionStore
+    fake: FakeSlack, app: SlackApp, store: ChatStore
 ) -> None:
     await run(fake, app, ADMIN, "add India Russia", channel="C0OTHER")
 
@@ -267,7 +266,7 @@ async def test_subscriptions_belong_to_the_channel_they_were_made_in(
 
 
 async def test_remove_takes_a_pair_off_the_channel(
-    fake: FakeSlack, app: SlackApp, store: SubscriptionStore
+    fake: FakeSlack, app: SlackApp, store: ChatStore
 ) -> None:
     await run(fake, app, ADMIN, "add India Russia")
 
@@ -282,7 +281,7 @@ async def test_remove_takes_a_pair_off_the_channel(
 
 
 async def test_a_pair_from_the_config_file_is_changed_there(
-    fake: FakeSlack, app: SlackApp, store: SubscriptionStore, clock: FixedClock
+    fake: FakeSlack, app: SlackApp, store: ChatStore, clock: FixedClock
 ) -> None:
     store.load_config([ConfigSubscription("slack", CHANNEL, INDIA_RUSSIA)], now=clock.now())
 
@@ -297,7 +296,7 @@ async def test_a_pair_from_the_config_file_is_changed_there(
 
 
 async def test_anyone_may_list_the_channel_pairs(
-    fake: FakeSlack, app: SlackApp, store: SubscriptionStore, clock: FixedClock
+    fake: FakeSlack, app: SlackApp, store: ChatStore, clock: FixedClock
 ) -> None:
     store.add("slack", CHANNEL, INDIA_RUSSIA, now=clock.now(), created_by=ADMIN)
     store.load_config([ConfigSubscription("slack", CHANNEL, "USA-VNM")], now=clock.now())
@@ -329,7 +328,7 @@ async def test_why_gives_the_last_decision_and_its_reason(
     fake: FakeSlack,
     app: SlackApp,
     history: FakeHistory,
-    store: SubscriptionStore,
+    store: ChatStore,
     clock: FixedClock,
 ) -> None:
     store.add("slack", CHANNEL, INDIA_RUSSIA, now=clock.now(), created_by=ADMIN)
@@ -360,7 +359,7 @@ async def test_feed_text_in_a_reply_cannot_ping_the_channel(
 
 
 async def test_mute_silences_a_pair_for_a_while_and_off_lifts_it(
-    fake: FakeSlack, app: SlackApp, store: SubscriptionStore, clock: FixedClock
+    fake: FakeSlack, app: SlackApp, store: ChatStore, clock: FixedClock
 ) -> None:
     await run(fake, app, ADMIN, "add India Russia")
 
@@ -380,7 +379,7 @@ async def test_mute_silences_a_pair_for_a_while_and_off_lifts_it(
 
 
 async def test_a_bad_duration_is_explained(
-    fake: FakeSlack, app: SlackApp, store: SubscriptionStore
+    fake: FakeSlack, app: SlackApp, store: ChatStore
 ) -> None:
     await run(fake, app, ADMIN, "add India Russia")
 
@@ -391,7 +390,7 @@ async def test_a_bad_duration_is_explained(
 
 
 async def test_level_sets_how_corroborated_a_change_must_be(
-    fake: FakeSlack, app: SlackApp, store: SubscriptionStore
+    fake: FakeSlack, app: SlackApp, store: ChatStore
 ) -> None:
     await run(fake, app, ADMIN, "add India Russia")
 
@@ -405,7 +404,7 @@ async def test_level_sets_how_corroborated_a_change_must_be(
 
 
 async def test_digest_switches_the_channel_to_one_summary_a_day(
-    fake: FakeSlack, app: SlackApp, store: SubscriptionStore
+    fake: FakeSlack, app: SlackApp, store: ChatStore
 ) -> None:
     refused = await run(fake, app, READER, "digest on")
     assert refused["response_type"] == "ephemeral"
@@ -420,7 +419,7 @@ async def test_digest_switches_the_channel_to_one_summary_a_day(
 
 
 async def test_quiet_hours_and_the_digest_time_are_set_from_slack(
-    fake: FakeSlack, app: SlackApp, store: SubscriptionStore, hours: RouteStore
+    fake: FakeSlack, app: SlackApp, store: ChatStore, hours: ChatStore
 ) -> None:
     refused = await run(fake, app, READER, "quiet 22:00-07:00 Europe/Paris")
     assert refused["response_type"] == "ephemeral"
@@ -451,7 +450,7 @@ async def test_quiet_hours_and_the_digest_time_are_set_from_slack(
 # ---- the edges
 
 
-async def test_a_forged_request_changes_nothing(app: SlackApp, store: SubscriptionStore) -> None:
+async def test_a_forged_request_changes_nothing(app: SlackApp, store: ChatStore) -> None:
     status, _ = await slash(app, ADMIN, "add India Russia", secret="guessed-secret")
 
     assert status == 401
@@ -459,9 +458,9 @@ async def test_a_forged_request_changes_nothing(app: SlackApp, store: Subscripti
 
 
 async def test_a_broken_store_gets_a_private_apology_not_a_slack_error(
-    fake: FakeSlack, app: SlackApp, store: SubscriptionStore, caplog: pytest.LogCaptureFixture
+    fake: FakeSlack, app: SlackApp, store: ChatStore, caplog: pytest.LogCaptureFixture
 ) -> None:
-    store._conn.close()  # the database went away under the running bot
+    store.connection.close()  # the database went away under the running bot
 
     body = await run(fake, app, READER, "list")
 
@@ -471,7 +470,7 @@ async def test_a_broken_store_gets_a_private_apology_not_a_slack_error(
 
 
 async def test_an_answer_that_cannot_be_delivered_is_logged(
-    app: SlackApp, store: SubscriptionStore, caplog: pytest.LogCaptureFixture
+    app: SlackApp, store: ChatStore, caplog: pytest.LogCaptureFixture
 ) -> None:
     # Nothing listens at the default response_url: the command is done, its answer is lost.
     status, ack = await slash(app, ADMIN, "add India Russia")
@@ -483,9 +482,9 @@ async def test_an_answer_that_cannot_be_delivered_is_logged(
 
 async def test_watch_works_over_socket_mode_too(
     fake: FakeSlack,
-    store: SubscriptionStore,
+    store: ChatStore,
     history: FakeHistory,
-    hours: RouteStore,
+    hours: ChatStore,
     clock: FixedClock,
 ) -> None:
     settings = SlackSettings(mode="socket", api_base=fake.api_base)
@@ -507,9 +506,9 @@ async def test_watch_works_over_socket_mode_too(
 
 async def test_a_slow_slack_gets_its_acknowledgement_before_the_caller_is_looked_up(
     fake: FakeSlack,
-    store: SubscriptionStore,
+    store: ChatStore,
     history: FakeHistory,
-    hours: RouteStore,
+    hours: ChatStore,
     clock: FixedClock,
 ) -> None:
     # As in production: the HTTP answer goes back as soon as the command is acknowledged.

@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.pacing import ChannelPacer
-from bot.slack.delivery import SlackDelivery, make_web_client
+from bot.platforms.pacing import ChannelPacer
+from bot.platforms.slack.delivery import SlackDelivery, make_web_client
 from tests.fake_slack import BOT_TOKEN, FakeSlack
 from tests.fakes import FakeMonotonic
 from watchers.errors import DeliveryError

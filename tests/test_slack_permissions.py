@@ -6,8 +6,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.slack.delivery import make_web_client
-from bot.slack.permissions import SlackPermissions
+from bot.platforms.slack.delivery import make_web_client
+from bot.platforms.slack.permissions import SlackPermissions
 from tests.fake_slack import BOT_TOKEN, FakeSlack
 
 ANALYSTS = "S0ANALYSTS"

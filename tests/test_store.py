@@ -7,6 +7,7 @@ import pytest
 from tests.fakes import pair
 from watchers.errors import StoreError
 from watchers.fetch import Validators
+from watchers.migrations import SqliteLedger
 from watchers.model import Entry, Extraction, Mention
 from watchers.store import MIGRATIONS, SEEN_RETENTION, Store
 
@@ -34,7 +35,7 @@ def test_schema_is_created_and_reopening_keeps_history(tmp_path: Path) -> None:
     assert state is not None and state.descriptor == "special and privileged strategic partnership"
     assert again.validators("feed") == Validators('"e"', None)
     assert again.has_been_polled("feed")
-    (version,) = again.connection.execute("PRAGMA user_version").fetchone()
+    version = SqliteLedger(again.connection).version("history")
     assert version == len(MIGRATIONS)
 
 

@@ -7,21 +7,21 @@ upsert keeps, what a failed transaction leaves, and how an older schema is broug
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from bot.router import SCHEMA_VERSION as ROUTE_VERSION
-from bot.router import RouteStore, Waiting
-from bot.routing import Action, Channel, Delivered, QuietHours, Route
-from bot.subscriptions import SCHEMA_VERSION as SUB_VERSION
-from bot.subscriptions import ConfigSubscription, Origin, SubscriptionStore
+from bot.chat.decide import Action, Channel, Delivered, QuietHours, Route
+from bot.chat.store import MIGRATIONS as CHAT_MIGRATIONS
+from bot.chat.store import ChatStore, ConfigSubscription, Origin, Waiting
 from tests.fakes import pair
 from watchers.db import Database
 from watchers.diff import word_diff
 from watchers.errors import StoreError
 from watchers.fetch import Validators
+from watchers.migrations import DatabaseLedger, migrate
 from watchers.model import Change, ChangeKind, Entry, Extraction, Level, Mention, Source
 from watchers.store import MIGRATIONS, SEEN_RETENTION, Store
 
@@ -72,8 +72,7 @@ def test_what_is_remembered_survives_reopening(store_url: str) -> None:
     assert state is not None and state.descriptor == "special and privileged strategic partnership"
     assert again.validators("wire") == Validators('"v1"', "Mon, 10 Mar 2025 12:00:00 GMT")
     assert again.has_been_polled("wire")
-    (version,) = again.connection.execute("PRAGMA user_version").fetchone()
-    assert version == len(MIGRATIONS)
+    assert DatabaseLedger(again.connection).version("history") == len(MIGRATIONS)
     again.close()
 
 
@@ -203,29 +202,24 @@ def test_a_bad_statement_is_a_store_error_and_the_store_goes_on(store: Store) ->
 # --- migrations ------------------------------------------------------------------------------
 
 
-def _at_version(location: str, version: int) -> Database:
-    """A database whose history schema stops at ``version``, as an older release left it."""
+def _at_version(location: str, component: str, steps: tuple[str, ...], version: int) -> Database:
+    """A database whose ``component`` tables stop at ``version``, as an older release left them."""
     db = Database.open(location)
-    for number, script in enumerate(MIGRATIONS[:version], start=1):
-        with db:
-            db.executescript(f"BEGIN; {script}; PRAGMA user_version = {number};")
+    migrate(DatabaseLedger(db), component, steps[:version])
     return db
 
 
-def test_an_empty_database_gets_every_schema_at_its_latest_version(store_url: str) -> None:
+def test_an_empty_database_gets_every_component_at_its_latest_version(store_url: str) -> None:
     store = Store.open(store_url)
-    SubscriptionStore(store.connection).ensure_schema()
-    RouteStore(store.connection)
-    db = store.connection
-    assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
-    assert db.execute("SELECT MAX(version) FROM sub_schema").fetchone()[0] == SUB_VERSION
-    assert db.execute("SELECT MAX(version) FROM route_schema").fetchone()[0] == ROUTE_VERSION
+    ChatStore(store.connection)
+    ledger = DatabaseLedger(store.connection)
+    assert ledger.version("history") == len(MIGRATIONS)
+    assert ledger.version("chat") == len(CHAT_MIGRATIONS)
     store.close()
 
 
-def test_the_previous_schema_version_is_migrated_keeping_its_rows(store_url: str) -> None:
-    previous = len(MIGRATIONS) - 1
-    db = _at_version(store_url, previous)
+def test_the_previous_history_version_is_migrated_keeping_its_rows(store_url: str) -> None:
+    db = _at_version(store_url, "history", MIGRATIONS, len(MIGRATIONS) - 1)
     with db:
         db.execute(
             """INSERT INTO changes (pair_key, kind, before, after, quote, speaker, level,
@@ -237,7 +231,7 @@ def test_the_previous_schema_version_is_migrated_keeping_its_rows(store_url: str
     db.close()
 
     store = Store.open(store_url)
-    assert store.connection.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    assert DatabaseLedger(store.connection).version("history") == len(MIGRATIONS)
     (old,) = store.changes_of(INRU)
     assert (old.after, old.revision, old.tier_arrow) == ("comprehensive partnership", 0, "")
     assert store.validators("wire").etag == '"old"'
@@ -247,54 +241,81 @@ def test_the_previous_schema_version_is_migrated_keeping_its_rows(store_url: str
     store.close()
 
 
-def test_a_newer_schema_is_refused_and_left_alone(store_url: str) -> None:
-    db = _at_version(store_url, len(MIGRATIONS))
+def test_the_previous_chat_version_is_migrated_keeping_its_rows(store_url: str) -> None:
+    db = _at_version(store_url, "chat", CHAT_MIGRATIONS, len(CHAT_MIGRATIONS) - 1)
     with db:
-        db.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+        db.execute(
+            """INSERT INTO sub_subscriptions (platform, channel, pair_key, source, min_level,
+               paused_reason, paused_at, created_at) VALUES ('discord', 'c1', ?, 'config',
+               'official', 'Missing Permissions', ?, ?)""",
+            (INRU.key, NOW.isoformat(), NOW.isoformat()),
+        )
+        db.execute(
+            """INSERT INTO route_channels (platform, channel, quiet_start, quiet_end, zone,
+               digest_at, digest_zone) VALUES ('discord', 'c1', '22:00', '07:00',
+               'Asia/Kolkata', '09:00', 'Asia/Kolkata')"""
+        )
+        db.execute(
+            "INSERT INTO sub_channels (platform, channel, digest) VALUES ('discord', 'c1', 1)"
+        )
+        db.execute(
+            """INSERT INTO route_queue (platform, channel, change_id, pair_key, queued_at)
+               VALUES ('discord', 'c1', '7', ?, ?)""",
+            (INRU.key, NOW.isoformat()),
+        )
+
+    chat = ChatStore(db)
+    assert DatabaseLedger(db).version("chat") == len(CHAT_MIGRATIONS)
+    got = chat.get("discord", "c1", INRU.key)
+    assert got is not None
+    assert (got.min_level, got.paused_reason, got.paused_at, got.digest) == (
+        Level.OFFICIAL,
+        "Missing Permissions",
+        NOW,
+        True,
+    )
+    schedule = chat.schedule("discord", "c1")
+    assert (schedule.digest_at, schedule.digest_zone) == (time(9, 0), "Asia/Kolkata")
+    assert [cid for cid, _, _ in chat.queued("discord", "c1")] == ["7"]
+    db.close()
+
+
+def test_a_newer_schema_is_refused_and_left_alone(store_url: str) -> None:
+    db = _at_version(store_url, "history", MIGRATIONS, len(MIGRATIONS))
+    DatabaseLedger(db).run("history", len(MIGRATIONS) + 1, "")
     db.close()
     with pytest.raises(StoreError, match="newer"):
         Store.open(store_url)
     db = Database.open(store_url)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) + 1
+    assert DatabaseLedger(db).version("history") == len(MIGRATIONS) + 1
     db.close()
 
 
-def test_route_tables_of_the_previous_version_keep_the_digest_in_the_quiet_hours_zone(
-    store: Store,
-) -> None:
-    routes = RouteStore(store.connection)
-    routes.set_quiet_hours("slack", "C1", QuietHours.parse("22:00-07:00", "Asia/Kolkata"))
-    routes.set_digest_time("slack", "C1", time(9, 0))
-    with store.connection as db:  # back to version 2
-        db.execute("ALTER TABLE route_channels DROP COLUMN digest_zone")
-        db.execute("DELETE FROM route_schema WHERE version = 3")
+def test_stores_opened_at_once_by_several_processes_migrate_once(store_url: str) -> None:
+    """Workers starting together each open the store; one migrates, the others wait."""
 
-    routes = RouteStore(store.connection)
-    schedule = routes.schedule("slack", "C1")
-    assert (schedule.digest_at, schedule.digest_zone) == (time(9, 0), "Asia/Kolkata")
+    def open_both() -> None:
+        store = Store.open(store_url)
+        ChatStore(store.connection)
+        store.close()
 
-
-def test_subscription_tables_of_the_previous_version_gain_the_pause_time(store: Store) -> None:
-    subs = SubscriptionStore(store.connection)
-    subs.ensure_schema()
-    subs.add("discord", "c1", INRU.key, now=NOW)
-    with store.connection as db:  # back to version 1
-        db.execute("ALTER TABLE sub_subscriptions DROP COLUMN paused_at")
-        db.execute("DELETE FROM sub_schema WHERE version = 2")
-
-    subs = SubscriptionStore(store.connection)
-    subs.ensure_schema()
-    assert subs.pause_channel("discord", "c1", "gone", now=NOW) == 1
-    got = subs.get("discord", "c1", INRU.key)
-    assert got is not None and (got.paused_reason, got.paused_at) == ("gone", NOW)
+    with ThreadPoolExecutor(4) as pool:
+        for opened in [pool.submit(open_both) for _ in range(4)]:
+            opened.result()
+    db = Database.open(store_url)
+    ledger = DatabaseLedger(db)
+    assert (ledger.version("history"), ledger.version("chat")) == (
+        len(MIGRATIONS),
+        len(CHAT_MIGRATIONS),
+    )
+    db.close()
 
 
 # --- subscriptions ---------------------------------------------------------------------------
 
 
 def test_subscriptions_behave_alike(store: Store) -> None:
-    subs = SubscriptionStore(store.connection)
-    subs.ensure_schema()
+    subs = ChatStore(store.connection)
     subs.load_config([ConfigSubscription("slack", "C1", INRU.key, Level.OFFICIAL)], now=NOW)
     subs.add("discord", "c1", INRU.key, now=NOW, created_by="u1")
     subs.add("discord", "c1", "CHN-RUS", now=NOW)
@@ -329,8 +350,8 @@ def test_subscriptions_behave_alike(store: Store) -> None:
 # --- what each channel got -------------------------------------------------------------------
 
 
-def test_route_store_behaves_alike(store: Store) -> None:
-    routes = RouteStore(store.connection)
+def test_delivery_records_behave_alike(store: Store) -> None:
+    routes = ChatStore(store.connection)
     c = Channel("discord", "c1", INRU.key)
     first = replace(reported("special partnership"), change_id="1")
     second = replace(reported("all-weather partnership"), change_id="2")

@@ -23,8 +23,8 @@ from discord.http import Route
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from bot.discord.delivery import DEFAULT_API_BASE
 from bot.distributed import due_feeds
+from bot.platforms.discord.delivery import DEFAULT_API_BASE
 from tests.databases import fresh_postgres
 from tests.fake_discord import FakeDiscord
 from tests.feeds import rss

@@ -306,10 +306,12 @@ class PostgresDatabase(Database):
             return Cursor([], -1)  # journal mode, foreign keys, ...: SQLite's own business
         if self.in_transaction:
             self._lock_schema()  # a migration step reads the version it starts from
+        if value is None:
+            (table,) = self.raw.execute("SELECT to_regclass('schema_version')").fetchone()
+            row = table and self.raw.execute("SELECT version FROM schema_version").fetchone()
+            return Cursor([(int(row[0]) if row else 0,)], 1)
         self.raw.execute("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)")
         row = self.raw.execute("SELECT version FROM schema_version").fetchone()
-        if value is None:
-            return Cursor([(int(row[0]) if row else 0,)], 1)
         if row is None:
             self.raw.execute("INSERT INTO schema_version (version) VALUES (%s)", (int(value),))
         else:

@@ -2,15 +2,20 @@
 
     PartnershipWatchError
     ├── ConfigError        a config or data file is wrong; carries every problem found
+    │   └── TokenRefused   a chat platform refused the token set in the environment
+    ├── InputError         a file named on the command line cannot be read
     ├── FeedError          one feed could not be used this cycle (the others go on)
     │   ├── FetchError     network, HTTP status, timeout, size cap
     │   └── ParseError     the body is not a feed we can read
-    ├── StoreError         the history store cannot be opened or migrated
+    ├── StoreError         a store cannot be opened, migrated or written
+    ├── PlatformUnreachable  a chat platform's API did not answer at start
     └── DeliveryError      a message could not reach one chat channel
-                           (``permanent``: the channel is gone or forbids us; stop trying)
+        │                  (``permanent``: the channel is gone or forbids us; stop trying)
+        └── MessageGone    the message to edit was deleted; the channel is fine
 
-Library errors are wrapped with ``raise ... from e`` so the cause stays visible in logs
-while users see one clear line.
+The command line exits 2 for a ``ConfigError`` (a refused token included, whichever
+command met it) and 1 for any other of these. Library errors are wrapped with
+``raise ... from e`` so the cause stays visible in logs while users see one clear line.
 """
 
 from __future__ import annotations
@@ -59,8 +64,23 @@ class ParseError(FeedError):
     """The fetched body is not a feed."""
 
 
+class TokenRefused(ConfigError):
+    """A chat platform refused a token; the problem names the environment variable."""
+
+    def __init__(self, variable: str, reason: str) -> None:
+        super().__init__([Problem("environment", variable, reason)])
+
+
+class InputError(PartnershipWatchError):
+    """An input file named on the command line cannot be read."""
+
+
 class StoreError(PartnershipWatchError):
-    """The history store cannot be opened, migrated or written."""
+    """A store cannot be opened, migrated or written."""
+
+
+class PlatformUnreachable(PartnershipWatchError):
+    """A chat platform's API could not be reached (or answered nonsense) when starting."""
 
 
 class DeliveryError(PartnershipWatchError):
@@ -75,3 +95,7 @@ class DeliveryError(PartnershipWatchError):
         self.message = message
         self.permanent = permanent
         super().__init__(f"channel {channel!r}: {message}")
+
+
+class MessageGone(DeliveryError):
+    """The message to edit was deleted; the channel itself is fine (post a new one)."""

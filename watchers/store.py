@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from watchers import migrations
 from watchers.db import Database, DatabaseError, as_database, redact
 from watchers.diff import word_diff
 from watchers.errors import StoreError
@@ -224,20 +225,12 @@ class Store:
 
     def migrate(self) -> None:
         """Bring the schema up to the latest version."""
-        (version,) = self.connection.execute("PRAGMA user_version").fetchone()
-        if version > len(MIGRATIONS):
-            raise StoreError(
-                f"the store has schema version {version}, newer than this program's "
-                f"{len(MIGRATIONS)}; upgrade partnership-watch"
-            )
-        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-            with self.connection:
-                # another process may have taken this step meanwhile (on PostgreSQL the read
-                # waits for it: the seam locks the schema)
-                (done,) = self.connection.execute("PRAGMA user_version").fetchone()
-                if done >= number:
-                    continue
-                self.connection.executescript(f"BEGIN; {script}; PRAGMA user_version = {number};")
+        migrations.migrate(
+            migrations.DatabaseLedger(self.connection),
+            "history",
+            MIGRATIONS,
+            adopt=lambda: migrations.user_version(self.connection),
+        )
 
     def close(self) -> None:
         """Close the connection."""

@@ -2,7 +2,7 @@
 
 Each handler stays thin: it reads the options Discord parsed, works out whether the caller
 may change this channel's subscriptions (Manage Channels, or a role named in the config),
-calls the shared logic in :mod:`bot.commands` and sends its reply. Replies never ping:
+calls the shared logic in :mod:`bot.chat.commands` and sends its reply. Replies never ping:
 every response goes out with no allowed mentions.
 """
 
@@ -16,9 +16,9 @@ import aiohttp
 import discord
 from discord import app_commands
 
-from bot import commands as shared
-from bot.commands import Caller, ChannelHours, Context, PairHistory, Reply
-from bot.subscriptions import SubscriptionStore
+from bot.chat import commands as shared
+from bot.chat.commands import Caller, ChannelHours, Context, PairHistory, Reply
+from bot.chat.store import ChatStore
 from watchers.model import Country
 from watchers.ports import Clock, CountryLookup
 
@@ -43,7 +43,7 @@ DIGEST_CHOICES = [
 class CommandDeps:
     """What the command handlers use: stores, countries, clock and who may manage."""
 
-    store: SubscriptionStore
+    store: ChatStore
     countries: CountryLookup
     history: PairHistory
     hours: ChannelHours

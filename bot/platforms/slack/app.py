@@ -24,14 +24,20 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.errors import SlackApiError
 
-from bot.commands import ChannelHours, PairHistory
+from bot.chat.commands import ChannelHours, PairHistory
+from bot.chat.store import ChatStore
 from bot.config import SlackSettings
-from bot.pacing import ChannelPacer
-from bot.slack.commands import WatchCommand, register_watch_command
-from bot.slack.delivery import DEFAULT_API_BASE, SlackDelivery, make_web_client
-from bot.slack.permissions import SlackPermissions
-from bot.subscriptions import SubscriptionStore
-from watchers.errors import ConfigError, PartnershipWatchError, Problem
+from bot.platforms.pacing import ChannelPacer
+from bot.platforms.slack.commands import WatchCommand, register_watch_command
+from bot.platforms.slack.delivery import DEFAULT_API_BASE, SlackDelivery, make_web_client
+from bot.platforms.slack.permissions import SlackPermissions
+from watchers.errors import (
+    ConfigError,
+    PartnershipWatchError,
+    PlatformUnreachable,
+    Problem,
+    TokenRefused,
+)
 from watchers.ports import Clock, CountryLookup
 
 log = logging.getLogger(__name__)
@@ -150,7 +156,7 @@ class SlackApp:
 
     def serve_watch(
         self,
-        store: SubscriptionStore,
+        store: ChatStore,
         countries: CountryLookup,
         history: PairHistory,
         hours: ChannelHours,
@@ -247,9 +253,9 @@ async def _acknowledge(ack: AsyncAck) -> None:
 def _refused(e: SlackApiError, variable: str) -> PartnershipWatchError:
     code = str(e.response.get("error") or f"HTTP {e.response.status_code}")
     if code in AUTH_ERRORS:
-        return ConfigError([Problem(ENV, variable, f"Slack refused this token ({code})")])
-    return PartnershipWatchError(f"Slack answered {code} while checking {variable}")
+        return TokenRefused(variable, f"Slack refused this token ({code})")
+    return PlatformUnreachable(f"Slack answered {code} while checking {variable}")
 
 
-def _unreachable(api_base: str, e: Exception) -> PartnershipWatchError:
-    return PartnershipWatchError(f"Slack API at {api_base} unreachable: {type(e).__name__}: {e}")
+def _unreachable(api_base: str, e: Exception) -> PlatformUnreachable:
+    return PlatformUnreachable(f"Slack API at {api_base} unreachable: {type(e).__name__}: {e}")

@@ -23,9 +23,8 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
-from bot.pacing import ChannelPacer
-from bot.router import MessageGone
-from watchers.errors import DeliveryError
+from bot.platforms.pacing import ChannelPacer
+from watchers.errors import DeliveryError, MessageGone
 
 DEFAULT_API_BASE = "https://slack.com/api/"
 

@@ -1,6 +1,6 @@
 """Delivering changes to the channels that subscribed, by the channel controls.
 
-The thin I/O around ``bot.routing``: for each change it asks which channels watch the pair,
+The thin I/O around ``bot.chat.decide``: for each change it asks which channels watch the pair,
 decides per channel (pure), posts or updates through the platform's notifier, remembers
 what each channel got (so an update edits the right message and a channel is alerted once
 when a change reaches its level), queues what waits for a digest, and remembers the last
@@ -9,7 +9,7 @@ named ``route_``.
 
 When a platform fails for a passing reason (down, overloaded, unreachable), the alert waits
 in ``route_retries`` and ``Router.retry_waiting`` tries it again on the schedule of
-``bot.routing.RETRY_AFTER``: oldest first, and in order per channel (a later alert for a
+``bot.chat.decide.RETRY_AFTER``: oldest first, and in order per channel (a later alert for a
 channel that has one waiting lines up behind it). A retry sends the change as it is then,
 so an update that came while its alert waited is part of the one post.
 """
@@ -18,344 +18,32 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime, time
+from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
 from bot.alert import Alert, alert_from_change
-from bot.render.digest import Digest
-from bot.routing import (
+from bot.chat.decide import (
     Action,
     Channel,
     Delivered,
-    QuietHours,
     Route,
-    Schedule,
     digest_due,
     given_up,
     next_try,
     route,
     waiting,
 )
-from watchers.db import Database, DatabaseError, as_database
-from watchers.errors import DeliveryError, StoreError
+from bot.chat.store import ChatStore, Waiting
+from bot.render.digest import Digest
+from watchers.errors import DeliveryError, MessageGone
 from watchers.model import Change, Pair
 from watchers.ports import Clock
 from watchers.store import Store
 
 log = logging.getLogger(__name__)
-
-SCHEMA_VERSION = 3
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS route_deliveries (
-    platform TEXT NOT NULL,
-    channel TEXT NOT NULL,
-    change_id TEXT NOT NULL,
-    revision INTEGER NOT NULL,
-    message_ref TEXT,
-    delivered_at TEXT NOT NULL,
-    PRIMARY KEY (platform, channel, change_id)
-);
-CREATE TABLE IF NOT EXISTS route_decisions (
-    platform TEXT NOT NULL,
-    channel TEXT NOT NULL,
-    pair_key TEXT NOT NULL,
-    decided_at TEXT NOT NULL,
-    decision TEXT NOT NULL,
-    reason TEXT NOT NULL,
-    change_id TEXT,
-    PRIMARY KEY (platform, channel, pair_key)
-);
-CREATE TABLE IF NOT EXISTS route_queue (
-    platform TEXT NOT NULL,
-    channel TEXT NOT NULL,
-    change_id TEXT NOT NULL,
-    pair_key TEXT NOT NULL,
-    queued_at TEXT NOT NULL,
-    PRIMARY KEY (platform, channel, change_id)
-);
-CREATE TABLE IF NOT EXISTS route_channels (
-    platform TEXT NOT NULL,
-    channel TEXT NOT NULL,
-    quiet_start TEXT,
-    quiet_end TEXT,
-    zone TEXT NOT NULL DEFAULT 'UTC',
-    digest_at TEXT NOT NULL DEFAULT '08:00',
-    PRIMARY KEY (platform, channel)
-);
-"""
-# Version 2: alerts a platform did not take, waiting to be tried again.
-_SCHEMA_2 = """
-CREATE TABLE IF NOT EXISTS route_retries (
-    platform TEXT NOT NULL,
-    channel TEXT NOT NULL,
-    change_id TEXT NOT NULL,
-    pair_key TEXT NOT NULL,
-    queued_at TEXT NOT NULL,
-    failures INTEGER NOT NULL,
-    next_at TEXT NOT NULL,
-    error TEXT NOT NULL,
-    PRIMARY KEY (platform, channel, change_id)
-);
-"""
-# Version 3: the daily digest keeps a time zone of its own, so lifting the quiet hours (whose
-# zone it shared) no longer moves it. A digest time set with quiet hours stays in their zone.
-_SCHEMA_3 = """
-ALTER TABLE route_channels ADD COLUMN digest_zone TEXT NOT NULL DEFAULT 'UTC';
-UPDATE route_channels SET digest_zone = zone WHERE quiet_start IS NOT NULL;
-"""
-
-
-def _iso(t: datetime) -> str:
-    return t.astimezone(UTC).isoformat()
-
-
-@dataclass(frozen=True)
-class Waiting:
-    """An alert waiting for its channel's platform to take it."""
-
-    change_id: str
-    pair_key: str
-    failures: int
-    """Failed tries in a row; 0 for an alert that lined up behind another."""
-    next_at: datetime
-    error: str
-
-
-class RouteStore:
-    """What each channel got, what waits for its digest or a retry, and its last decisions."""
-
-    def __init__(self, connection: Database | sqlite3.Connection) -> None:
-        self.connection = connection = as_database(connection)
-        try:
-            with connection:
-                connection.execute("CREATE TABLE IF NOT EXISTS route_schema (version INTEGER)")
-                row = connection.execute("SELECT MAX(version) FROM route_schema").fetchone()
-                version = row[0] or 0
-                if version > SCHEMA_VERSION:
-                    raise StoreError(
-                        f"route tables are at version {version}, newer than this program's "
-                        f"{SCHEMA_VERSION}; upgrade partnership-watch"
-                    )
-                if version < 1:
-                    connection.executescript(_SCHEMA)
-                    connection.execute("INSERT INTO route_schema VALUES (1)")
-                if version < 2:
-                    connection.executescript(_SCHEMA_2)
-                    connection.execute("INSERT INTO route_schema VALUES (2)")
-                if version < 3:
-                    connection.executescript(_SCHEMA_3)
-                    connection.execute("INSERT INTO route_schema VALUES (3)")
-        except DatabaseError as e:
-            raise StoreError(f"cannot prepare the route tables: {e}") from e
-
-    def delivered(self, channel: Channel, change_id: str) -> Delivered | None:
-        """What ``channel`` already has of a change, or None."""
-        row = self.connection.execute(
-            """SELECT revision, message_ref FROM route_deliveries
-               WHERE platform = ? AND channel = ? AND change_id = ?""",
-            (channel.platform, channel.channel, change_id),
-        ).fetchone()
-        return None if row is None else Delivered(int(row[0]), row[1])
-
-    def record_delivery(
-        self, channel: Channel, change: Change, ref: str | None, now: datetime
-    ) -> None:
-        """Remember the revision a channel got, and the message to edit later."""
-        with self.connection:
-            self.connection.execute(
-                """INSERT INTO route_deliveries (platform, channel, change_id, revision,
-                   message_ref, delivered_at) VALUES (?, ?, ?, ?, ?, ?)
-                   ON CONFLICT (platform, channel, change_id) DO UPDATE SET
-                     revision = excluded.revision, delivered_at = excluded.delivered_at,
-                     message_ref = COALESCE(excluded.message_ref, message_ref)""",
-                (
-                    channel.platform,
-                    channel.channel,
-                    change.change_id,
-                    change.revision,
-                    ref,
-                    _iso(now),
-                ),
-            )
-
-    def record_decision(self, channel: Channel, change: Change, r: Route, now: datetime) -> None:
-        """Remember the last decision for this channel and pair."""
-        with self.connection:
-            self.connection.execute(
-                """INSERT INTO route_decisions (platform, channel, pair_key, decided_at, decision,
-                   reason, change_id) VALUES (?, ?, ?, ?, ?, ?, ?)
-                   ON CONFLICT (platform, channel, pair_key) DO UPDATE SET
-                     decided_at = excluded.decided_at, decision = excluded.decision,
-                     reason = excluded.reason, change_id = excluded.change_id""",
-                (
-                    channel.platform,
-                    channel.channel,
-                    change.pair.key,
-                    _iso(now),
-                    r.decision,
-                    r.reason,
-                    change.change_id,
-                ),
-            )
-
-    def last_decision(
-        self, platform: str, channel: str, pair_key: str
-    ) -> tuple[str, str, datetime] | None:
-        """The last decision for a channel and pair: (decision, reason, when)."""
-        row = self.connection.execute(
-            """SELECT decision, reason, decided_at FROM route_decisions
-               WHERE platform = ? AND channel = ? AND pair_key = ?""",
-            (platform, channel, pair_key),
-        ).fetchone()
-        return None if row is None else (row[0], row[1], datetime.fromisoformat(row[2]))
-
-    def queue(self, channel: Channel, change: Change, now: datetime) -> None:
-        """Hold a change for the channel's next digest (once, however often it is updated)."""
-        with self.connection:
-            self.connection.execute(
-                """INSERT OR IGNORE INTO route_queue (platform, channel, change_id, pair_key,
-                   queued_at) VALUES (?, ?, ?, ?, ?)""",
-                (channel.platform, channel.channel, change.change_id, change.pair.key, _iso(now)),
-            )
-
-    def queued(self, platform: str, channel: str) -> list[tuple[str, str, datetime]]:
-        """The channel's held changes as (change_id, pair_key, queued_at), oldest first."""
-        rows = self.connection.execute(
-            """SELECT change_id, pair_key, queued_at FROM route_queue
-               WHERE platform = ? AND channel = ? ORDER BY queued_at, rowid""",
-            (platform, channel),
-        ).fetchall()
-        return [(r[0], r[1], datetime.fromisoformat(r[2])) for r in rows]
-
-    def queued_channels(self) -> list[tuple[str, str]]:
-        """Every (platform, channel) with held changes."""
-        rows = self.connection.execute(
-            "SELECT DISTINCT platform, channel FROM route_queue ORDER BY platform, channel"
-        ).fetchall()
-        return [(r[0], r[1]) for r in rows]
-
-    def clear_queue(self, platform: str, channel: str, change_ids: Sequence[str]) -> None:
-        """Forget held changes once their digest went out."""
-        with self.connection:
-            self.connection.executemany(
-                "DELETE FROM route_queue WHERE platform = ? AND channel = ? AND change_id = ?",
-                [(platform, channel, cid) for cid in change_ids],
-            )
-
-    def wait(self, channel: Channel, waits: Waiting, now: datetime) -> None:
-        """Put an alert at the back of the channel's retry line (it keeps its place if in)."""
-        with self.connection:
-            self.connection.execute(
-                """INSERT OR IGNORE INTO route_retries (platform, channel, change_id, pair_key,
-                   queued_at, failures, next_at, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-                (
-                    channel.platform,
-                    channel.channel,
-                    waits.change_id,
-                    waits.pair_key,
-                    _iso(now),
-                    waits.failures,
-                    _iso(waits.next_at),
-                    waits.error,
-                ),
-            )
-
-    def failed_again(self, platform: str, channel: str, waits: Waiting) -> None:
-        """Note another failed try of a waiting alert, and when to try next."""
-        with self.connection:
-            self.connection.execute(
-                """UPDATE route_retries SET failures = ?, next_at = ?, error = ?
-                   WHERE platform = ? AND channel = ? AND change_id = ?""",
-                (
-                    waits.failures,
-                    _iso(waits.next_at),
-                    waits.error,
-                    platform,
-                    channel,
-                    waits.change_id,
-                ),
-            )
-
-    def waiting(self, platform: str, channel: str) -> list[Waiting]:
-        """The channel's retry line, first in line first."""
-        rows = self.connection.execute(
-            """SELECT change_id, pair_key, failures, next_at, error FROM route_retries
-               WHERE platform = ? AND channel = ? ORDER BY queued_at, rowid""",
-            (platform, channel),
-        ).fetchall()
-        return [Waiting(r[0], r[1], int(r[2]), datetime.fromisoformat(r[3]), r[4]) for r in rows]
-
-    def waiting_channels(self) -> list[tuple[str, str]]:
-        """Every (platform, channel) with alerts waiting, the longest-waiting first."""
-        rows = self.connection.execute(
-            """SELECT platform, channel FROM route_retries GROUP BY platform, channel
-               ORDER BY MIN(queued_at), platform, channel"""
-        ).fetchall()
-        return [(r[0], r[1]) for r in rows]
-
-    def done_waiting(self, platform: str, channel: str, change_id: str) -> None:
-        """Take an alert out of the retry line: sent, given up, or no longer wanted."""
-        with self.connection:
-            self.connection.execute(
-                "DELETE FROM route_retries WHERE platform = ? AND channel = ? AND change_id = ?",
-                (platform, channel, change_id),
-            )
-
-    def set_quiet_hours(self, platform: str, channel: str, quiet: QuietHours | None) -> None:
-        """Set (or with None, lift) a channel's quiet hours."""
-        start = quiet.start.isoformat("minutes") if quiet else None
-        end = quiet.end.isoformat("minutes") if quiet else None
-        zone = quiet.zone if quiet else "UTC"
-        with self.connection:
-            self.connection.execute(
-                """INSERT INTO route_channels (platform, channel, quiet_start, quiet_end, zone)
-                   VALUES (?, ?, ?, ?, ?) ON CONFLICT (platform, channel) DO UPDATE SET
-                     quiet_start = excluded.quiet_start, quiet_end = excluded.quiet_end,
-                     zone = excluded.zone""",
-                (platform, channel, start, end, zone),
-            )
-
-    def set_digest_time(self, platform: str, channel: str, at: time, zone: str = "UTC") -> None:
-        """When the channel's daily digest goes out, in ``zone`` (an IANA name)."""
-        with self.connection:
-            self.connection.execute(
-                """INSERT INTO route_channels (platform, channel, digest_at, digest_zone)
-                   VALUES (?, ?, ?, ?) ON CONFLICT (platform, channel) DO UPDATE SET
-                     digest_at = excluded.digest_at, digest_zone = excluded.digest_zone""",
-                (platform, channel, at.isoformat("minutes"), zone),
-            )
-
-    def schedule(self, platform: str, channel: str) -> Schedule:
-        """The channel's quiet hours and digest time (the defaults when none were set)."""
-        return self._schedule(platform, channel) or Schedule()
-
-    def _schedule(self, platform: str, channel: str) -> Schedule | None:
-        row = self.connection.execute(
-            """SELECT quiet_start, quiet_end, zone, digest_at, digest_zone FROM route_channels
-               WHERE platform = ? AND channel = ?""",
-            (platform, channel),
-        ).fetchone()
-        if row is None:
-            return None
-        quiet = None
-        if row[0] and row[1]:
-            quiet = QuietHours(time.fromisoformat(row[0]), time.fromisoformat(row[1]), row[2])
-        return Schedule(quiet, time.fromisoformat(row[3]), row[4])
-
-    def with_settings(self, channel: Channel) -> Channel:
-        """``channel`` with the quiet hours and digest time stored for it, if any."""
-        s = self._schedule(channel.platform, channel.channel)
-        if s is None:
-            return channel
-        return replace(channel, quiet=s.quiet, digest_at=s.digest_at, digest_zone=s.digest_zone)
-
-
-class MessageGone(DeliveryError):
-    """The message to edit was deleted; the channel itself is fine (post a new one)."""
 
 
 class Notifier(Protocol):
@@ -406,7 +94,7 @@ class Router:
     def __init__(
         self,
         *,
-        routes: RouteStore,
+        routes: ChatStore,
         history: Store,
         channels: Callable[[str], Sequence[Channel]],
         notifiers: Mapping[str, Notifier],
@@ -657,7 +345,7 @@ class Router:
 
 
 def why(
-    history: Store, routes: RouteStore, pair_key: str, platform: str, channel: str
+    history: Store, routes: ChatStore, pair_key: str, platform: str, channel: str
 ) -> tuple[str, str] | None:
     """The last decision for a pair in a channel and its reason, for ``/watch why``.
 

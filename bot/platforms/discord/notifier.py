@@ -1,4 +1,4 @@
-"""The Discord notifier the router posts through (``bot.router.Notifier``).
+"""The Discord notifier the router posts through (``bot.chat.deliver.Notifier``).
 
 It renders each alert with ``bot.render.discord`` and sends it through the channel's
 webhook when the config gives it one, else as the bot. Failures come out as
@@ -10,11 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.alert import Alert
-from bot.discord.delivery import DiscordSender
+from bot.platforms.discord.delivery import DiscordSender
 from bot.render.digest import Digest, render_digest_discord
 from bot.render.discord import render_discord
-from bot.router import MessageGone
-from watchers.errors import DeliveryError
+from watchers.errors import DeliveryError, MessageGone
 
 
 class DiscordNotifier:

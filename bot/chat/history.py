@@ -1,6 +1,6 @@
 """What ``/watch history``, ``list`` and ``why`` read, taken from the stores.
 
-Implements :class:`bot.commands.PairHistory` over the history store (current wording and
+Implements :class:`bot.chat.commands.PairHistory` over the history store (current wording and
 recorded changes) and the router's memory (the last decision per channel).
 """
 
@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.commands import PastChange
-from bot.router import RouteStore, why
+from bot.chat.commands import PastChange
+from bot.chat.deliver import why
+from bot.chat.store import ChatStore
 from watchers.model import Pair
 from watchers.ports import CountryLookup
 from watchers.store import Store
@@ -29,7 +30,7 @@ def pair_from_key(countries: CountryLookup, pair_key: str) -> Pair | None:
 class StorePairHistory:
     """The command layer's view of the history store and the routing decisions."""
 
-    def __init__(self, store: Store, routes: RouteStore, countries: CountryLookup) -> None:
+    def __init__(self, store: Store, routes: ChatStore, countries: CountryLookup) -> None:
         self._store = store
         self._routes = routes
         self._countries = countries

@@ -24,9 +24,8 @@ import discord
 from discord.http import HTTPClient, Route
 
 from bot.config import SubscriptionSpec
-from bot.pacing import ChannelPacer
-from bot.router import MessageGone
-from watchers.errors import ConfigError, DeliveryError, Problem
+from bot.platforms.pacing import ChannelPacer
+from watchers.errors import ConfigError, DeliveryError, MessageGone, Problem
 
 DEFAULT_API_BASE = "https://discord.com/api/v10"
 UNKNOWN_MESSAGE = 10008

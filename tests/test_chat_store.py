@@ -1,26 +1,34 @@
-"""The subscription store: chat and config subscriptions, settings, routing, migration."""
+"""The chat store: chat and config subscriptions, channel settings, routing, migration."""
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
 
-from bot.config import SubscriptionSpec
-from bot.subscriptions import (
+from bot.chat.decide import Channel, Delivered, QuietHours, Schedule
+from bot.chat.store import (
+    MIGRATIONS,
+    ChatStore,
     ConfigSubscription,
     Origin,
     Resumed,
-    SubscriptionStore,
     config_subscriptions,
 )
+from bot.config import SubscriptionSpec
 from watchers.errors import StoreError
+from watchers.migrations import SqliteLedger, migrate
 from watchers.model import Country, Level, Pair
+from watchers.store import MIGRATIONS as HISTORY_MIGRATIONS
+from watchers.store import Store
 
 NOW = datetime(2025, 3, 14, 9, 30, tzinfo=UTC)
+MADE = NOW
+"""When the release 0.1 file below was written, by its own clock."""
 
 
 @pytest.fixture
@@ -31,41 +39,46 @@ def conn() -> Iterator[sqlite3.Connection]:
 
 
 @pytest.fixture
-def store(conn: sqlite3.Connection) -> SubscriptionStore:
-    s = SubscriptionStore(conn)
-    s.ensure_schema()
+def store(conn: sqlite3.Connection) -> ChatStore:
+    s = ChatStore(conn)
     return s
 
 
-def test_tables_are_prefixed_and_schema_is_idempotent(conn: sqlite3.Connection) -> None:
-    store = SubscriptionStore(conn)
-    store.ensure_schema()
+def test_tables_are_prefixed_and_opening_again_changes_nothing(conn: sqlite3.Connection) -> None:
+    store = ChatStore(conn)
     store.add("discord", "1", "IND-RUS", now=NOW)
-    store.ensure_schema()
+    ChatStore(conn)
     names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert names == {"sub_schema", "sub_subscriptions", "sub_channels"}
+    assert names == {
+        "schema_versions",
+        "chat_subscriptions",
+        "chat_settings",
+        "chat_deliveries",
+        "chat_decisions",
+        "chat_queue",
+        "chat_retries",
+    }
     assert [s.pair_key for s in store.all()] == ["IND-RUS"]
+    assert SqliteLedger(conn).version("chat") == len(MIGRATIONS)
 
 
 def test_a_newer_schema_is_refused(conn: sqlite3.Connection) -> None:
-    SubscriptionStore(conn).ensure_schema()
+    ChatStore(conn)
     with conn:
-        conn.execute("INSERT INTO sub_schema (version) VALUES (99)")
+        conn.execute("UPDATE schema_versions SET version = 99 WHERE component = 'chat'")
     with pytest.raises(StoreError, match="newer"):
-        SubscriptionStore(conn).ensure_schema()
+        ChatStore(conn)
 
 
 def test_chat_subscription_survives_a_new_connection(tmp_path: Path) -> None:
     path = tmp_path / "pw.sqlite"
     first = sqlite3.connect(path)
-    s = SubscriptionStore(first)
-    s.ensure_schema()
+    s = ChatStore(first)
     s.add("discord", "42", "IND-RUS", now=NOW, created_by="7")
     first.close()
 
     second = sqlite3.connect(path)
-    again = SubscriptionStore(second)
-    again.ensure_schema()
+    again = ChatStore(second)
     sub = again.get("discord", "42", "IND-RUS")
     second.close()
     assert sub is not None
@@ -77,7 +90,7 @@ def test_chat_subscription_survives_a_new_connection(tmp_path: Path) -> None:
     )
 
 
-def test_routing_lists_every_unpaused_channel_of_a_pair(store: SubscriptionStore) -> None:
+def test_routing_lists_every_unpaused_channel_of_a_pair(store: ChatStore) -> None:
     store.add("discord", "1", "IND-RUS", now=NOW)
     store.add("slack", "C9", "IND-RUS", now=NOW)
     store.add("discord", "2", "IND-RUS", now=NOW)
@@ -90,7 +103,7 @@ def test_routing_lists_every_unpaused_channel_of_a_pair(store: SubscriptionStore
     assert [s.paused_reason for s in everything] == [None, "channel deleted", None]
 
 
-def test_routing_carries_level_mute_and_digest(store: SubscriptionStore) -> None:
+def test_routing_carries_level_mute_and_digest(store: ChatStore) -> None:
     store.add("discord", "1", "IND-RUS", now=NOW)
     store.set_level("discord", "1", "IND-RUS", Level.OFFICIAL)
     store.mute("discord", "1", "IND-RUS", NOW + timedelta(hours=2))
@@ -108,12 +121,12 @@ def test_routing_carries_level_mute_and_digest(store: SubscriptionStore) -> None
     assert (sub.muted_until, sub.digest) == (None, False)
 
 
-def test_naive_times_are_refused(store: SubscriptionStore) -> None:
+def test_naive_times_are_refused(store: ChatStore) -> None:
     with pytest.raises(ValueError, match="timezone"):
         store.add("discord", "1", "IND-RUS", now=datetime(2025, 1, 1))
 
 
-def test_pause_and_resume_a_channel(store: SubscriptionStore) -> None:
+def test_pause_and_resume_a_channel(store: ChatStore) -> None:
     store.add("discord", "1", "IND-RUS", now=NOW)
     store.add("discord", "1", "USA-VNM", now=NOW)
     assert store.pause_channel("discord", "1", "missing permissions", now=NOW) == 2
@@ -123,7 +136,7 @@ def test_pause_and_resume_a_channel(store: SubscriptionStore) -> None:
     assert [s.channel for s in store.channels_for("IND-RUS")] == ["1"]
 
 
-def test_adding_a_paused_subscription_resumes_it(store: SubscriptionStore) -> None:
+def test_adding_a_paused_subscription_resumes_it(store: ChatStore) -> None:
     store.add("discord", "1", "IND-RUS", now=NOW)
     store.pause_channel("discord", "1", "gone", now=NOW)
     sub = store.add("discord", "1", "IND-RUS", now=NOW + timedelta(days=1))
@@ -132,7 +145,7 @@ def test_adding_a_paused_subscription_resumes_it(store: SubscriptionStore) -> No
     assert len(store.all()) == 1
 
 
-def test_remove_leaves_config_subscriptions(store: SubscriptionStore) -> None:
+def test_remove_leaves_config_subscriptions(store: ChatStore) -> None:
     store.load_config([ConfigSubscription("discord", "1", "IND-RUS")], now=NOW)
     store.add("discord", "1", "USA-VNM", now=NOW)
     assert store.remove("discord", "1", "IND-RUS") is False
@@ -141,7 +154,7 @@ def test_remove_leaves_config_subscriptions(store: SubscriptionStore) -> None:
     assert [s.pair_key for s in store.all()] == ["IND-RUS"]
 
 
-def test_config_reload_replaces_config_rows_and_keeps_mutes(store: SubscriptionStore) -> None:
+def test_config_reload_replaces_config_rows_and_keeps_mutes(store: ChatStore) -> None:
     store.load_config(
         [
             ConfigSubscription("discord", "1", "IND-RUS", Level.MULTI_SOURCE),
@@ -168,13 +181,13 @@ def test_config_reload_replaces_config_rows_and_keeps_mutes(store: SubscriptionS
     assert subs[("discord", "1", "USA-VNM")].source is Origin.CONFIG
 
 
-def test_chat_subscriptions_outlive_a_config_reload(store: SubscriptionStore) -> None:
+def test_chat_subscriptions_outlive_a_config_reload(store: ChatStore) -> None:
     store.add("discord", "1", "USA-VNM", now=NOW)
     store.load_config([], now=NOW)
     assert [s.pair_key for s in store.all()] == ["USA-VNM"]
 
 
-def test_config_file_subscriptions_expand_per_pair(store: SubscriptionStore) -> None:
+def test_config_file_subscriptions_expand_per_pair(store: ChatStore) -> None:
     india, russia, china = (
         Country("IND", "India"),
         Country("RUS", "Russia"),
@@ -192,7 +205,7 @@ def test_config_file_subscriptions_expand_per_pair(store: SubscriptionStore) -> 
     ]
 
 
-def test_route_channels_give_the_router_every_setting(store: SubscriptionStore) -> None:
+def test_route_channels_give_the_router_every_setting(store: ChatStore) -> None:
     store.add("discord", "1", "IND-RUS", now=NOW)
     store.add("slack", "C1", "IND-RUS", now=NOW)
     store.set_level("discord", "1", "IND-RUS", Level.OFFICIAL)
@@ -210,7 +223,7 @@ def test_route_channels_give_the_router_every_setting(store: SubscriptionStore) 
 
 
 def test_a_start_resumes_paused_config_subscriptions_not_chat_ones(
-    store: SubscriptionStore,
+    store: ChatStore,
 ) -> None:
     store.load_config(
         [
@@ -235,17 +248,120 @@ def test_a_start_resumes_paused_config_subscriptions_not_chat_ones(
     assert store.resume_config_pauses() == []
 
 
-def test_a_pause_from_before_its_time_was_kept_is_resumed_too(conn: sqlite3.Connection) -> None:
-    store = SubscriptionStore(conn)
-    store.ensure_schema()
-    store.load_config([ConfigSubscription("discord", "1", "IND-RUS")], now=NOW)
-    store.pause_channel("discord", "1", "Missing Permissions", now=NOW)
-    # Back to version 1, which kept the reason of a pause but not its time.
-    conn.execute("ALTER TABLE sub_subscriptions DROP COLUMN paused_at")
-    conn.execute("DELETE FROM sub_schema WHERE version = 2")
+def at_version(conn: sqlite3.Connection, version: int) -> None:
+    """Bring an empty database's chat tables to an old version, as that release left them."""
+    migrate(SqliteLedger(conn), "chat", MIGRATIONS[:version])
 
-    store.ensure_schema()
+
+def test_a_pause_from_before_its_time_was_kept_is_resumed_too(conn: sqlite3.Connection) -> None:
+    at_version(conn, 1)  # kept the reason of a pause but not its time
+    with conn:
+        conn.execute(
+            """INSERT INTO sub_subscriptions (platform, channel, pair_key, source, min_level,
+               paused_reason, created_at) VALUES ('discord', '1', 'IND-RUS', 'config',
+               'reported', 'Missing Permissions', ?)""",
+            (NOW.isoformat(),),
+        )
+
+    store = ChatStore(conn)
 
     assert store.get("discord", "1", "IND-RUS").paused_reason == "Missing Permissions"  # type: ignore[union-attr]
     (resumed,) = store.resume_config_pauses()
     assert (resumed.paused_since, resumed.reason) == (None, "Missing Permissions")
+
+
+def test_delivery_tables_of_version_3_gain_the_retry_line(conn: sqlite3.Connection) -> None:
+    at_version(conn, 3)  # the first version of the delivery tables
+    with conn:
+        conn.execute(
+            """INSERT INTO route_deliveries (platform, channel, change_id, revision,
+               message_ref, delivered_at) VALUES ('discord', 'c1', '1', 0, 'm1', ?)""",
+            (NOW.isoformat(),),
+        )
+
+    store = ChatStore(conn)
+
+    channel = Channel("discord", "c1", "IND-RUS")
+    assert store.delivered(channel, "1") == Delivered(0, "m1")
+    assert store.waiting("discord", "c1") == []
+
+
+def test_a_digest_time_of_version_4_stays_in_the_quiet_hours_zone(
+    conn: sqlite3.Connection,
+) -> None:
+    at_version(conn, 4)  # read the digest time in the quiet hours' zone
+    with conn:
+        conn.execute(
+            """INSERT INTO route_channels (platform, channel, quiet_start, quiet_end, zone,
+               digest_at) VALUES ('slack', 'C1', '22:00', '07:00', 'Asia/Kolkata', '09:00')"""
+        )
+
+    store = ChatStore(conn)
+
+    schedule = store.schedule("slack", "C1")
+    assert (schedule.digest_at, schedule.digest_zone) == (time(9, 0), "Asia/Kolkata")
+    # Lifting the quiet hours no longer moves the digest to UTC.
+    store.set_quiet_hours("slack", "C1", None)
+    assert store.schedule("slack", "C1").digest_zone == "Asia/Kolkata"
+
+
+RELEASE_0_1 = Path(__file__).parent / "data" / "store-0.1.sqlite3"
+"""A store file written by release 0.1, whose subscription and delivery tables were two
+stores with two schema tables, and whose history version was the file's user_version. Made
+with that release's own stores: a config subscription at multi-source, paused; a chat one
+muted, at official, with a digest time in Asia/Kolkata, an alert waiting for a retry after
+two failures and its earlier revision delivered as message msg-1; another channel with the
+digest on, quiet hours in Europe/Paris and the change queued for its digest."""
+
+
+def test_a_store_written_by_release_0_1_keeps_everything(tmp_path: Path) -> None:
+    path = tmp_path / "store.sqlite3"
+    shutil.copyfile(RELEASE_0_1, path)
+
+    history = Store.open(path)
+    store = ChatStore(history.connection)
+
+    subscriptions = {(s.platform, s.channel, s.pair_key): s for s in store.all()}
+    assert sorted(subscriptions) == [
+        ("discord", "111", "IND-RUS"),
+        ("discord", "222", "IND-RUS"),
+        ("discord", "222", "USA-VNM"),
+        ("slack", "C0CONFIG", "IND-RUS"),
+    ]
+    config = subscriptions["slack", "C0CONFIG", "IND-RUS"]
+    assert (config.source, config.min_level, config.paused_reason, config.paused_at) == (
+        Origin.CONFIG,
+        Level.MULTI_SOURCE,
+        "channel_not_found",
+        MADE,
+    )
+    muted = subscriptions["discord", "111", "IND-RUS"]
+    assert (muted.source, muted.min_level, muted.muted_until, muted.created_by) == (
+        Origin.CHAT,
+        Level.OFFICIAL,
+        MADE + timedelta(days=2),
+        "u1",
+    )
+    assert [s.digest for s in store.for_channel("discord", "222")] == [True, True]
+    assert not muted.digest
+    assert store.schedule("discord", "222") == Schedule(
+        QuietHours(time(22, 0), time(7, 0), "Europe/Paris"), time(8, 0), "UTC"
+    )
+    assert store.schedule("discord", "111") == Schedule(None, time(18, 30), "Asia/Kolkata")
+
+    (change,) = history.changes_of(Pair.of(Country("IND", "India"), Country("RUS", "Russia")))
+    assert change.after == "particularly privileged strategic partnership"
+    cid = str(change.change_id)
+    (waits,) = store.waiting("discord", "111")
+    assert (waits.change_id, waits.failures, waits.error, waits.next_at) == (
+        cid,
+        2,
+        "HTTP 503",
+        MADE + timedelta(minutes=5),
+    )
+    assert store.delivered(muted.as_channel(), cid) == Delivered(0, "msg-1")
+    assert [q[0] for q in store.queued("discord", "222")] == [cid]
+    assert store.last_decision("discord", "111", "IND-RUS") == ("alerted", "reported", MADE)
+    assert SqliteLedger(history.connection).version("history") == len(HISTORY_MIGRATIONS)
+    assert SqliteLedger(history.connection).version("chat") == len(MIGRATIONS)
+    history.close()

@@ -20,18 +20,18 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC
 
+from bot.chat.decide import Channel
+from bot.chat.deliver import Notifier, PayloadNotifier, Router
+from bot.chat.history import StorePairHistory, pair_from_key
+from bot.chat.store import ChatStore, Resumed, config_subscriptions
 from bot.config import Config
-from bot.discord.client import DiscordBot, sign_in, token_from_env
-from bot.discord.commands import CommandDeps
-from bot.discord.delivery import DiscordDelivery, DiscordSender, webhook_senders
-from bot.discord.notifier import DiscordNotifier
-from bot.pair_history import StorePairHistory, pair_from_key
+from bot.platforms.discord.client import DiscordBot, sign_in, token_from_env
+from bot.platforms.discord.commands import CommandDeps
+from bot.platforms.discord.delivery import DiscordDelivery, DiscordSender, webhook_senders
+from bot.platforms.discord.notifier import DiscordNotifier
+from bot.platforms.slack.app import SlackApp, SlackSecrets, make_delivery
 from bot.render.digest import render_digest_slack
 from bot.render.slack import render_slack
-from bot.router import Notifier, PayloadNotifier, Router, RouteStore
-from bot.routing import Channel
-from bot.slack.app import SlackApp, SlackSecrets, make_delivery
-from bot.subscriptions import Resumed, SubscriptionStore, config_subscriptions
 from watchers.countries import CountryTable
 from watchers.model import Change, Pair
 from watchers.ports import Clock
@@ -45,7 +45,7 @@ class Chat:
     """The router and the subscription store behind it, while the platforms are open."""
 
     router: Router
-    subscriptions: SubscriptionStore
+    subscriptions: ChatStore
     countries: CountryTable
 
     async def deliver(self, change: Change) -> None:
@@ -79,15 +79,18 @@ async def open_chat(
 ) -> AsyncIterator[Chat]:
     """Open the platforms that have credentials; close them all on exit."""
     env = os.environ if environ is None else environ
-    subscriptions = SubscriptionStore(store.connection)
-    subscriptions.ensure_schema()
+    subscriptions = ChatStore(store.connection)
     subscriptions.load_config(config_subscriptions(config.subscriptions), now=clock.now())
     for resumed in subscriptions.resume_config_pauses():
         _log_resumed(resumed)
-    routes = RouteStore(store.connection)
-    history = StorePairHistory(store, routes, countries)
+    history = StorePairHistory(store, subscriptions, countries)
     deps = CommandDeps(
-        subscriptions, countries, history, routes, clock, manage_roles=config.discord.manage_roles
+        subscriptions,
+        countries,
+        history,
+        subscriptions,
+        clock,
+        manage_roles=config.discord.manage_roles,
     )
 
     async with AsyncExitStack() as stack:
@@ -113,7 +116,7 @@ async def open_chat(
                 )
 
         router = Router(
-            routes=routes,
+            routes=subscriptions,
             history=store,
             channels=subscriptions.route_channels,
             notifiers=notifiers,

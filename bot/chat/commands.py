@@ -23,8 +23,8 @@ from functools import cache
 from typing import Protocol
 
 from bot import durations
-from bot.routing import QuietHours, Schedule, parse_clock
-from bot.subscriptions import Origin, Subscription, SubscriptionStore
+from bot.chat.decide import QuietHours, Schedule, parse_clock
+from bot.chat.store import ChatStore, Origin, Subscription
 from watchers.model import Change, Level, Pair
 from watchers.ports import Clock, CountryLookup
 
@@ -138,7 +138,7 @@ class Caller:
 class Context:
     """Everything a command needs: stores, countries, clock, where and by whom."""
 
-    store: SubscriptionStore
+    store: ChatStore
     countries: CountryLookup
     history: PairHistory
     hours: ChannelHours

@@ -1,8 +1,8 @@
 """The ``/watch`` slash command in Slack: acknowledge, check permission, run, reply.
 
-The command logic lives in ``bot.commands`` and is shared with Discord; this layer only
+The command logic lives in ``bot.chat.commands`` and is shared with Discord; this layer only
 works out who may change the channel's subscriptions, hands the command line to
-``bot.commands.dispatch`` and turns its reply into a Slack response (ephemeral when only
+``bot.chat.commands.dispatch`` and turns its reply into a Slack response (ephemeral when only
 the caller is concerned, in the channel when the channel's subscriptions changed).
 
 Slack gives a command three seconds to be acknowledged, and asking it who the caller is
@@ -23,9 +23,9 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 
-from bot.commands import Caller, ChannelHours, Context, PairHistory, Reply, dispatch
-from bot.slack.permissions import NEEDS, SlackPermissions
-from bot.subscriptions import SubscriptionStore
+from bot.chat.commands import Caller, ChannelHours, Context, PairHistory, Reply, dispatch
+from bot.chat.store import ChatStore
+from bot.platforms.slack.permissions import NEEDS, SlackPermissions
 from watchers.ports import Clock, CountryLookup
 
 log = logging.getLogger(__name__)
@@ -40,7 +40,7 @@ CHANGES = frozenset({"add", "remove", "mute", "level", "digest", "quiet"})
 class WatchCommand:
     """What the ``/watch`` handler needs: the stores, countries, clock and permissions."""
 
-    store: SubscriptionStore
+    store: ChatStore
     countries: CountryLookup
     history: PairHistory
     hours: ChannelHours

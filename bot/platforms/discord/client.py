@@ -19,10 +19,10 @@ import aiohttp
 import discord
 from discord import app_commands
 
-from bot.discord.commands import CommandDeps, WatchCommands
-from bot.discord.delivery import DEFAULT_API_BASE, DiscordDelivery, use_api_base
-from bot.pacing import ChannelPacer
-from watchers.errors import ConfigError, PartnershipWatchError, Problem
+from bot.platforms.discord.commands import CommandDeps, WatchCommands
+from bot.platforms.discord.delivery import DEFAULT_API_BASE, DiscordDelivery, use_api_base
+from bot.platforms.pacing import ChannelPacer
+from watchers.errors import ConfigError, PlatformUnreachable, Problem, TokenRefused
 
 log = logging.getLogger(__name__)
 
@@ -45,12 +45,11 @@ async def sign_in(login: Awaitable[T], api_base: str | None) -> T:
     try:
         return await login
     except discord.LoginFailure as e:
-        problem = Problem("environment", TOKEN_VARIABLE, "Discord refused this token")
-        raise ConfigError([problem]) from e
+        raise TokenRefused(TOKEN_VARIABLE, "Discord refused this token") from e
     except discord.HTTPException as e:
-        raise PartnershipWatchError(f"Discord API at {where} answered the login: {e}") from e
+        raise PlatformUnreachable(f"Discord API at {where} refused: {e}") from e
     except (aiohttp.ClientError, TimeoutError, OSError) as e:
-        raise PartnershipWatchError(
+        raise PlatformUnreachable(
             f"Discord API at {where} unreachable: {type(e).__name__}: {e}"
         ) from e
 
@@ -134,19 +133,15 @@ async def sync_from_cli(
     out: TextIO,
     environ: Mapping[str, str] | None = None,
 ) -> int:
-    """The ``discord sync`` subcommand: 0 when registered, 1 when Discord refused, 2 no token."""
+    """The ``discord sync`` subcommand: 0 when registered.
+
+    A missing or refused token is a ``ConfigError`` and Discord failing a
+    ``PlatformUnreachable``, as under ``run`` and ``poll``, so the exit status is the same.
+    """
     token = token_from_env(environ)
     if token is None:
-        log.error("set %s to the bot's token first", TOKEN_VARIABLE)
-        return 2
-    try:
-        names = await sync_commands(token, guild_id=guild_id, api_base=api_base)
-    except discord.LoginFailure:
-        log.error("Discord refused the token in %s", TOKEN_VARIABLE)
-        return 1
-    except (discord.HTTPException, OSError) as e:
-        log.error("registering the commands failed: %s", e)
-        return 1
+        raise ConfigError([Problem("environment", TOKEN_VARIABLE, "set it to the bot's token")])
+    names = await sign_in(sync_commands(token, guild_id=guild_id, api_base=api_base), api_base)
     where = "globally" if guild_id is None else f"in guild {guild_id}"
     print(f"registered {', '.join('/' + n for n in names)} {where}", file=out)
     return 0
