@@ -37,13 +37,13 @@ from datetime import datetime, timedelta
 import procrastinate
 from procrastinate.exceptions import AlreadyEnqueued, UniqueViolation
 
-from bot.app import App, ChatMode, open_app
+from bot.app import CONFIG_CHECK_SECONDS, App, ChatMode, ConfigFileWatcher, open_app
 from bot.chat.decide import Action, Channel
 from bot.chat.deliver import Router
 from bot.chat.history import pair_from_key
 from bot.config import Config
 from watchers.db import Database
-from watchers.errors import PartnershipWatchError
+from watchers.errors import PartnershipWatchError, StoreError
 from watchers.extraction import default_extractor
 from watchers.store import Store
 from watchers.watcher import FeedSpec
@@ -308,6 +308,7 @@ async def run_worker(
     ) as app:
         now = app.watcher.clock.now()
         dispatches = Dispatches(app.watcher.store.connection, now)
+        watching = asyncio.create_task(_watch_config(app))
         with jobs.replace_connector(connector) as queue:
             _worker = Worker(config, app, queue, dispatches, heartbeat)
             try:
@@ -325,6 +326,19 @@ async def run_worker(
                     )
             finally:
                 _worker = None
+                watching.cancel()
+
+
+async def _watch_config(app: App) -> None:
+    """Apply an edit of the config file, as ``run`` does (a broken edit is refused)."""
+    watcher = ConfigFileWatcher(app.config.path)
+    while True:
+        await asyncio.sleep(CONFIG_CHECK_SECONDS)
+        if watcher.changed():
+            try:
+                app.reload()
+            except StoreError as e:  # the next edit, or a restart, tries again
+                log.error("config edit not applied: %s", e)
 
 
 async def run_gateway(config: Config, stop: asyncio.Event | None = None) -> None:
@@ -340,4 +354,8 @@ async def run_gateway(config: Config, stop: asyncio.Event | None = None) -> None
     ) as app:
         connected = sorted(app.chat.router.notifiers) if app.chat else []
         log.info("gateway serving /watch on %s", ", ".join(connected) or "no platform")
-        await stop.wait()
+        watching = asyncio.create_task(_watch_config(app))
+        try:
+            await stop.wait()
+        finally:
+            watching.cancel()

@@ -6,18 +6,22 @@ upsert keeps, what a failed transaction leaves, and how an older schema is broug
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
 
 import pytest
 
 from bot.chat.decide import Action, Channel, Delivered, QuietHours, Route
 from bot.chat.store import MIGRATIONS as CHAT_MIGRATIONS
 from bot.chat.store import ChatStore, ConfigSubscription, Origin, Waiting
+from bot.cli import main
+from bot.demo import DEMO_DATA, STAGES, SampleFeeds, serve
 from tests.fakes import pair
-from watchers.db import Database
+from watchers.db import Database, is_postgres_url
 from watchers.diff import word_diff
 from watchers.errors import StoreError
 from watchers.fetch import Validators
@@ -401,3 +405,47 @@ def test_delivery_records_behave_alike(store: Store) -> None:
 
 def _route(decision: str) -> Route:
     return Route(Action.POST, decision, "why not")
+
+
+# --- the whole pipeline ----------------------------------------------------------------------
+
+
+def test_poll_once_tells_the_demo_story_alike_on_either_store(
+    store_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feeds = SampleFeeds(DEMO_DATA)
+    with serve(feeds) as base:
+        where = f'url = "{store_url}"' if is_postgres_url(store_url) else f'path = "{store_url}"'
+        config = tmp_path / "watchlist.toml"
+        config.write_text(
+            f"""[defaults]
+baseline = false
+[store]
+{where}
+[watch]
+pairs = [["India", "Russia"]]
+[[feeds]]
+name = "Kremlin news (sample)"
+url = "{base}/kremlin.xml"
+official = true
+[[feeds]]
+name = "World desk (sample)"
+url = "{base}/world.xml"
+""",
+            encoding="utf-8",
+        )
+        alerts = []
+        for stage, _ in STAGES:
+            feeds.stage = stage
+            assert main(["--config", str(config), "--format", "json", "poll", "--once"]) == 0
+            alerts += [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(a["pair"], a["kind"], a["before"], a["after"], a["revision"]) for a in alerts] == [
+        (["IND", "RUS"], "new", None, "special and privileged strategic partnership", 0),
+        (
+            ["IND", "RUS"],
+            "rewording",
+            "special and privileged strategic partnership",
+            "particularly privileged strategic partnership",
+            0,
+        ),
+    ]

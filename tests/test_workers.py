@@ -290,3 +290,17 @@ def test_due_feeds_are_those_whose_interval_has_passed() -> None:
     # a tick a few seconds early still finds the feed due, rather than a whole tick later
     last["quarter"] = now - timedelta(minutes=15) + timedelta(seconds=3)
     assert [f.name for f in due_feeds([quarter], last, now)] == ["quarter"]
+
+
+def test_a_worker_on_a_sqlite_store_says_it_needs_postgresql(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.cli import main
+
+    config = tmp_path / "watchlist.toml"
+    config.write_text(
+        f'[store]\npath = "{tmp_path / "s.sqlite3"}"\n[[feeds]]\nname = "a"\nurl = "http://a.example/"\n',
+        encoding="utf-8",
+    )
+    assert main(["--config", str(config), "worker"]) == 1
+    assert "workers share a PostgreSQL store: set [store] url" in capsys.readouterr().err
