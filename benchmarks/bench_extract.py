@@ -188,6 +188,20 @@ def main() -> None:
     print(f"extraction / heads:    {extract_s / heads_s:.2f}x")
     print(f"peak traced memory:    {peak / 1024 / 1024:.1f} MB during extraction")
     print(f"max resident set size: {max_rss_kb / 1024:.0f} MB for the whole process")
+    for size in (100_000, 1_000_000):
+        print(
+            f"run-on text {size // 1000:>5} KB:  {run_on_seconds(extractor, size):.2f} s of CPU "
+            "(no sentence end; cost grows with the length only)"
+        )
+
+
+def run_on_seconds(extractor: Extractor, size: int) -> float:
+    """CPU seconds to extract from one text of ``size`` characters with no sentence end."""
+    unit = "China and Russia hailed their strategic partnership, and Japan's alliance with India "
+    text = (unit * (size // len(unit) + 1))[:size]
+    started = time.process_time()
+    extractor.extract(text)
+    return time.process_time() - started
 
 
 if __name__ == "__main__":

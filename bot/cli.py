@@ -7,7 +7,7 @@
     gateway         hold the chat connections for the workers and answer /watch
     extract         print the extractions of a text (or of JSONL records)
     replay DIR      an archive of dated feed snapshots through the pipeline, alerts printed
-    eval            score the extractor against a labeled JSONL file
+    eval            score the extractor against labeled JSONL files
     check-config    validate a config file
     discord sync    register the /watch command with Discord
 
@@ -43,22 +43,48 @@ log = logging.getLogger("partnership-watch")
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
+def _global_options(parser: argparse.ArgumentParser, *, after: bool = False) -> None:
+    """--config, --format and -v: before the subcommand, or after it with ``after``."""
+    # After the subcommand they land in dests of their own, merged by _merge_globals: a
+    # subparser's defaults would otherwise overwrite what was given before the subcommand.
+    prefix = "after_" if after else ""
+    parser.add_argument(
+        "--config",
+        dest=f"{prefix}config",
+        help="config file (default: $PARTNERSHIP_WATCH_CONFIG, else config/watchlist.toml)",
+    )
+    parser.add_argument(
+        "--format",
+        dest=f"{prefix}format",
+        choices=("text", "json"),
+        default=None if after else "text",
+        help="how alerts are printed",
+    )
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        dest=f"{prefix}verbose",
+        action="count",
+        default=0,
+        help="more log output (-vv for debug)",
+    )
+
+
+def _merge_globals(args: argparse.Namespace) -> argparse.Namespace:
+    """The global options given after the subcommand win over those given before it."""
+    args.config = args.after_config or args.config
+    args.format = args.after_format or args.format
+    args.verbose += args.after_verbose
+    return args
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     parser = argparse.ArgumentParser(
         prog="partnership-watch",
         description="Watch news feeds for changes in how governments describe their ties.",
     )
-    parser.add_argument(
-        "--config",
-        help="config file (default: $PARTNERSHIP_WATCH_CONFIG, else config/watchlist.toml)",
-    )
-    parser.add_argument(
-        "--format", choices=("text", "json"), default="text", help="how alerts are printed"
-    )
-    parser.add_argument(
-        "-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)"
-    )
+    _global_options(parser)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     commands.add_parser(
@@ -103,13 +129,24 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument(
         "dir", help="folder of snapshot folders named by UTC time (see bot/replay.py)"
     )
-    # also accepted after the folder, as `replay DIR --format json`
-    replay.add_argument("--format", dest="replay_format", choices=("text", "json"))
 
     evaluation = commands.add_parser(
-        "eval", help="score the extractor against a labeled JSONL file"
+        "eval",
+        help="score the extractor against labeled JSONL files",
+        description="Score the extractor against labeled JSONL files: one row per file "
+        "plus a total when several are given.",
     )
-    evaluation.add_argument("file", help="labeled records, one JSON object per line, or -")
+    evaluation.add_argument(
+        "file", nargs="+", help="labeled records, one JSON object per line, or -"
+    )
+    evaluation.add_argument(
+        "--part",
+        choices=evaluate.PARTS,
+        default="all",
+        help="score only one fixed half of each file: a passage goes by the SHA-256 of "
+        "'half:' and its first expected pair's sorted ISO codes (AAA-BBB), a negative by "
+        "its id; an even first byte is tune, odd is holdout (see docs/extraction.md)",
+    )
     evaluation.add_argument("--json", action="store_true", help="print the figures as JSON")
     evaluation.add_argument(
         "--errors", action="store_true", help="list every miss and false alarm with its sentence"
@@ -124,12 +161,15 @@ def build_parser() -> argparse.ArgumentParser:
     discord_tasks = discord.add_subparsers(dest="discord_command", required=True, metavar="TASK")
     sync = discord_tasks.add_parser("sync", help="register the /watch command with Discord")
     sync.add_argument("--guild", type=int, help="only in this server (shows at once)")
+    for command in [*commands.choices.values(), sync]:
+        if command is not discord:
+            _global_options(command, after=True)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    args = build_parser().parse_args(argv)
+    args = _merge_globals(build_parser().parse_args(argv))
     _setup_logging(
         args.verbose, quiet=args.command in ("demo", "extract", "eval", "check-config", "replay")
     )
@@ -153,7 +193,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "extract":
         return _extract(args.file, jsonl=args.jsonl, fmt=args.format)
     if args.command == "eval":
-        return _eval(args.file, as_json=args.json, errors=args.errors)
+        return _eval(args.file, as_json=args.json, errors=args.errors, part=args.part)
     if args.command == "check-config":
         config = load_config(config_path(args.path or args.config), default_countries())
         lexicon = load_lexicon(config.lexicon_path)
@@ -166,8 +206,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         )
         return EXIT_OK
     if args.command == "replay":
-        fmt = args.replay_format or args.format
-        return asyncio.run(_replay(Path(args.dir), args.config, fmt))
+        return asyncio.run(_replay(Path(args.dir), args.config, args.format))
     config = load_config(config_path(args.config), default_countries())
     if args.command == "poll":
         return asyncio.run(poll_once(config, sys.stdout, args.format))
@@ -298,38 +337,82 @@ def extract_record(extractor: Extractor, line: str, number: int) -> dict[str, An
     return {"id": record.get("id"), "extractions": [extraction_to_json(x) for x in extractions]}
 
 
-def _eval(file: str, *, as_json: bool, errors: bool) -> int:
+def _eval(files: Sequence[str], *, as_json: bool, errors: bool, part: str = "all") -> int:
     """Score the extractor on labeled records, as watchers.evaluate defines the figures."""
-    if file == "-":
-        records = evaluate.parse_records(sys.stdin)
-    else:
-        try:
-            records = evaluate.load_records(Path(file))
-        except OSError as e:
-            raise InputError(f"cannot read {file}: {e.strerror}") from e
-    result = evaluate.score(
-        records, evaluate.predict(default_extractor(), records), default_countries()
-    )
-    if as_json:
-        figures = result.report.as_dict()
-        if errors:
-            figures["errors"] = [
-                {
-                    "id": e.record_id,
-                    "kind": e.kind,
-                    "pair": list(e.pair),
-                    "descriptor": e.descriptor,
-                    "sentence": e.sentence,
-                }
-                for e in result.errors
-            ]
-        print(json.dumps(figures, ensure_ascii=False))
+    extractor, countries = default_extractor(), default_countries()
+    results: list[tuple[str, evaluate.Evaluation]] = []
+    everything: list[evaluate.Record] = []
+    predictions: dict[str, list[evaluate.Predicted]] = {}
+    for file in files:
+        records = evaluate.select_part(_read_records(file), part, countries)
+        predicted = evaluate.predict(extractor, records)
+        results.append((file, evaluate.score(records, predicted, countries)))
+        # ids are only unique within a file: the total keys them by file too
+        for r in records:
+            key = f"{file}:{r.id}"
+            everything.append(evaluate.Record(key, r.text, r.expected, r.date, r.kind))
+            predictions[key] = predicted[r.id]
+    if len(results) == 1:
+        _print_evaluation(results[0][1], as_json=as_json, errors=errors)
         return EXIT_OK
+    total = evaluate.score(everything, predictions, countries)
+    if as_json:
+        print(
+            json.dumps(
+                {
+                    "files": [
+                        {"file": name, **_evaluation_json(result, errors)}
+                        for name, result in results
+                    ],
+                    "total": total.report.as_dict(),
+                },
+                ensure_ascii=False,
+            )
+        )
+        return EXIT_OK
+    rows = [(name, result.report) for name, result in results] + [("total", total.report)]
+    print(evaluate.format_table(rows))
+    if errors:
+        for name, result in results:
+            if result.errors:
+                print(f"\n== {name}")
+                print(evaluate.format_errors(result.errors))
+    return EXIT_OK
+
+
+def _read_records(file: str) -> list[evaluate.Record]:
+    if file == "-":
+        return evaluate.parse_records(sys.stdin)
+    try:
+        return evaluate.load_records(Path(file))
+    except OSError as e:
+        raise InputError(f"cannot read {file}: {e.strerror}") from e
+
+
+def _evaluation_json(result: evaluate.Evaluation, errors: bool) -> dict[str, Any]:
+    figures = result.report.as_dict()
+    if errors:
+        figures["errors"] = [
+            {
+                "id": e.record_id,
+                "kind": e.kind,
+                "pair": list(e.pair),
+                "descriptor": e.descriptor,
+                "sentence": e.sentence,
+            }
+            for e in result.errors
+        ]
+    return figures
+
+
+def _print_evaluation(result: evaluate.Evaluation, *, as_json: bool, errors: bool) -> None:
+    if as_json:
+        print(json.dumps(_evaluation_json(result, errors), ensure_ascii=False))
+        return
     print(evaluate.format_report(result.report))
     if errors and result.errors:
         print()
         print(evaluate.format_errors(result.errors))
-    return EXIT_OK
 
 
 def _open_input(file: str) -> TextIO:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from bot.chat.ports import PLATFORMS as CHAT_PLATFORMS
 from bot.durations import parse_duration
 from watchers.detect import Rules
 from watchers.errors import ConfigError, Problem
@@ -31,7 +32,8 @@ HUNDRED_YEARS_DAYS = 36500
 
 ENV_CONFIG = "PARTNERSHIP_WATCH_CONFIG"
 DEFAULT_CONFIG = Path("config/watchlist.toml")
-PLATFORMS = ("console", "discord", "slack")
+PLATFORMS = tuple(CHAT_PLATFORMS)
+"""Where a subscription can point: the chat platforms, by kind."""
 
 
 @dataclass(frozen=True)
@@ -281,7 +283,14 @@ class _Reader:
                 continue
             self.only(item, key, {"platform", "channel", "pairs", "level", "webhook_env"})
             platform = self.value(item, f"{key}.platform", str, None, required=True)
-            if platform is not None and platform not in PLATFORMS:
+            if platform == "console":
+                # The terminal shows every change already, whatever is subscribed.
+                self.problem(
+                    f"{key}.platform",
+                    "console is not a chat platform: poll and run print every change to the "
+                    f"terminal already; subscribe a channel of {' or '.join(PLATFORMS)}",
+                )
+            elif platform is not None and platform not in PLATFORMS:
                 self.problem(
                     f"{key}.platform", f"must be one of {', '.join(PLATFORMS)}, got {platform!r}"
                 )

@@ -1,22 +1,76 @@
-"""Fixtures shared by several test files: the command layer's stores, history and clock.
+"""Fixtures every test file may ask for by name: the chat store and what the /watch commands
+share, one clock, and the local Discord and Slack servers the platform tests talk to."""
 
-They live in ``tests/fake_commands.py``; naming them here lets pytest find them by name in
-the command tests of every platform. A test file that defines a fixture of the same name
-uses its own.
-"""
+from __future__ import annotations
 
-from collections.abc import Iterator
+import sqlite3
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from discord.http import Route
 
+from bot.chat.commands import CommandDeps
+from bot.chat.store import ChatStore
+from bot.platforms.discord.delivery import DEFAULT_API_BASE
 from tests.databases import store_location
-from tests.fake_commands import clock, history, hours, store  # noqa: F401
+from tests.fake_discord import FakeDiscord
+from tests.fake_slack import FakeSlack
+from tests.fakes import FakeClock, FakeCountries, FakeHistory
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """The one clock of the tests; it moves only when told to."""
+    return FakeClock(datetime(2025, 3, 14, 9, 30, tzinfo=UTC))
+
+
+@pytest.fixture
+def store() -> Iterator[ChatStore]:
+    """A chat store in memory."""
+    conn = sqlite3.connect(":memory:")
+    yield ChatStore(conn)
+    conn.close()
+
+
+@pytest.fixture
+def history() -> FakeHistory:
+    """India–Russia's current words, nothing else."""
+    return FakeHistory(descriptors={"IND-RUS": "special and privileged strategic partnership"})
+
+
+@pytest.fixture
+def deps(store: ChatStore, history: FakeHistory, clock: FakeClock) -> CommandDeps:
+    """What every platform's /watch handlers share, over the fakes above."""
+    return CommandDeps(store, FakeCountries(), history, clock)
+
+
+@pytest.fixture
+async def discord_api() -> AsyncIterator[FakeDiscord]:
+    """A Discord API on 127.0.0.1 that discord.py is pointed at by each test's api_base."""
+    server = FakeDiscord()
+    await server.start()
+    yield server
+    await server.close()
+    Route.BASE = DEFAULT_API_BASE  # discord.py keeps its base URL in a class attribute
+
+
+@pytest.fixture
+async def slack_api() -> AsyncIterator[FakeSlack]:
+    """A Slack Web API (and Socket Mode server) on 127.0.0.1, with no channels yet."""
+    server = FakeSlack()
+    await server.start()
+    yield server
+    await server.close()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A store location on each database the store runs on: run the test on both."""
+    """A store location on each database the stores run on: the test runs on both.
+
+    PostgreSQL gets a fresh database per test; without a server the test skips saying so
+    (or fails, with PW_REQUIRE_SERVICES=1)."""
     if request.param == "postgresql":
         request.applymarker(pytest.mark.postgres)
     with store_location(request.param, tmp_path) as location:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
+from bot.chat.commands import PastChange
 from watchers.diff import word_diff
 from watchers.model import Change, ChangeKind, Country, Extraction, Level, Pair, Source
+from watchers.store import StoredChange
 
 COUNTRIES = {
     "IND": "India",
@@ -18,8 +22,24 @@ COUNTRIES = {
     "PAK": "Pakistan",
     "IRN": "Iran",
     "PRK": "North Korea",
+    "IDN": "Indonesia",
 }
-ALIASES = {"us": "USA", "u.s.": "USA", "usa": "USA", "viet nam": "VNM", "dprk": "PRK"}
+ALIASES = {
+    "IND": ["Bharat", "Republic of India"],
+    "RUS": ["Russian Federation"],
+    "USA": ["US", "U.S.", "USA", "United States of America", "America"],
+    "VNM": ["Viet Nam"],
+    "CHN": ["PRC", "People's Republic of China"],
+    "PRK": ["DPRK"],
+}
+
+INDIA = Country("IND", "India")
+RUSSIA = Country("RUS", "Russia")
+USA = Country("USA", "United States")
+VIETNAM = Country("VNM", "Vietnam")
+CHINA = Country("CHN", "China")
+INDONESIA = Country("IDN", "Indonesia")
+PAKISTAN = Country("PAK", "Pakistan")
 
 
 @dataclass
@@ -36,18 +56,28 @@ class FakeClock:
 
 
 class FakeCountries:
-    """A handful of countries by name, code and a few aliases."""
+    """A CountryLookup over a handful of countries, by name, code and a few aliases."""
+
+    def __init__(self) -> None:
+        self._names: dict[str, Country] = {}
+        for code, name in COUNTRIES.items():
+            for typed in [name, code, *ALIASES.get(code, [])]:
+                self._names[typed.casefold()] = Country(code, name)
 
     def lookup(self, name: str) -> Country | None:
-        key = name.strip().lower()
-        code = ALIASES.get(key) or next(
-            (c for c, n in COUNTRIES.items() if key in (n.lower(), c.lower())), None
-        )
-        return Country(code, COUNTRIES[code]) if code else None
+        return self._names.get(name.strip().casefold())
 
     def suggest(self, name: str, limit: int = 5) -> list[Country]:
-        key = name.strip().lower()[:3]
-        return [Country(c, n) for c, n in COUNTRIES.items() if n.lower().startswith(key)][:limit]
+        typed = name.strip().casefold()
+        if not typed:
+            return []
+        found: list[Country] = []
+        prefixed = [c for k, c in sorted(self._names.items()) if k.startswith(typed)]
+        close = [self._names[k] for k in difflib.get_close_matches(typed, self._names, n=10)]
+        for country in prefixed + close:
+            if country not in found:
+                found.append(country)
+        return found[:limit]
 
 
 def country(code: str) -> Country:
@@ -123,3 +153,21 @@ def rewording(
         level=level,
         speaker="RUS",
     )
+
+
+@dataclass
+class FakeHistory:
+    """A PairHistory held in dicts."""
+
+    descriptors: dict[str, str] = field(default_factory=dict)
+    changes: dict[str, list[Change | StoredChange]] = field(default_factory=dict)
+    decisions: dict[tuple[str, str, str], tuple[str, str]] = field(default_factory=dict)
+
+    def current(self, pair_key: str) -> str | None:
+        return self.descriptors.get(pair_key)
+
+    def recent_changes(self, pair_key: str, limit: int) -> Sequence[PastChange]:
+        return self.changes.get(pair_key, [])[:limit]
+
+    def last_decision(self, pair_key: str, platform: str, channel: str) -> tuple[str, str] | None:
+        return self.decisions.get((pair_key, platform, channel))

@@ -4,7 +4,6 @@ chat is what makes it watched."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -23,13 +22,11 @@ ADMIN = "U0ADMIN"
 
 
 @pytest.fixture
-async def slack_api() -> AsyncIterator[FakeSlack]:
-    server = FakeSlack()
-    await server.start()
-    server.add_channel(CHANNEL)
-    server.add_user(ADMIN, admin=True)
-    yield server
-    await server.close()
+def slack_api(slack_api: FakeSlack) -> FakeSlack:
+    """The shared fake, with what this file's tests expect in it."""
+    slack_api.add_channel(CHANNEL)
+    slack_api.add_user(ADMIN, admin=True)
+    return slack_api
 
 
 def watch_command(text: str, response_url: str) -> dict[str, str]:

@@ -6,20 +6,21 @@ from __future__ import annotations
 
 import asyncio
 import gc
-from collections.abc import AsyncIterator, Iterator
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 import time_machine
-from discord.http import Route
 
 from bot.chat.wiring import open_chat
 from bot.cli import main
 from bot.config import load_config
 from bot.demo import DEMO_DATA, STAGES, SampleFeeds, serve
-from bot.platforms.discord.delivery import DEFAULT_API_BASE
 from tests.fake_discord import FakeDiscord
 from tests.fake_slack import BOT_TOKEN, FakeSlack
 from tests.fakes import FakeClock
@@ -32,21 +33,10 @@ SLACK_CHANNEL = "C0ANALYSTS"
 
 
 @pytest.fixture
-async def discord_api() -> AsyncIterator[FakeDiscord]:
-    server = FakeDiscord()
-    await server.start()
-    yield server
-    await server.close()
-    Route.BASE = DEFAULT_API_BASE  # the library keeps its base URL in a class attribute
-
-
-@pytest.fixture
-async def slack_api() -> AsyncIterator[FakeSlack]:
-    server = FakeSlack()
-    await server.start()
-    server.add_channel(SLACK_CHANNEL)
-    yield server
-    await server.close()
+def slack_api(slack_api: FakeSlack) -> FakeSlack:
+    """The shared fake, with what this file's tests expect in it."""
+    slack_api.add_channel(SLACK_CHANNEL)
+    return slack_api
 
 
 @pytest.fixture
@@ -56,7 +46,10 @@ def sample_feeds() -> Iterator[tuple[SampleFeeds, str]]:
         yield feeds, base
 
 
-def write_config(tmp_path: Path, base: str, discord: str, slack: str) -> Path:
+def write_config(
+    tmp_path: Path, base: str, discord: str, slack: str, *, webhook_env: str | None = None
+) -> Path:
+    webhook = f'webhook_env = "{webhook_env}"' if webhook_env else ""
     path = tmp_path / "watchlist.toml"
     path.write_text(
         f"""
@@ -79,6 +72,7 @@ url = "{base}/world.xml"
 platform = "discord"
 channel = "{DISCORD_CHANNEL}"
 pairs = [["India", "Russia"]]
+{webhook}
 
 [[subscriptions]]
 platform = "slack"
@@ -179,6 +173,52 @@ async def test_a_platform_without_its_token_is_not_started(
     err = capsys.readouterr().err
     assert err.count("Discord bot not started: DISCORD_TOKEN is not set") == 1
     assert err.count("Slack app not started: SLACK_BOT_TOKEN is not set") == 1
+
+
+async def test_webhook_only_discord_posts_to_the_configured_api_base(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    discord_api: FakeDiscord,
+    sample_feeds: tuple[SampleFeeds, str],
+) -> None:
+    feeds, base = sample_feeds
+    hook = f"1250000000000000001/{'w' * 68}"
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
+    monkeypatch.setenv("PW_ANALYSTS_HOOK", f"https://discord.com/api/webhooks/{hook}")
+    config = write_config(
+        tmp_path,
+        base,
+        discord_api.api_base,
+        "http://127.0.0.1:9/api/",
+        webhook_env="PW_ANALYSTS_HOOK",
+    )
+
+    await poll_story(config, feeds)
+
+    # docs/discord.md: [discord] api_base covers webhooks too, with no bot token at all.
+    posted = discord_api.sent("POST", f"/webhooks/{hook}")
+    assert posted and "India–Russia" in embed_text(posted[0].body)
+
+
+async def test_poll_without_a_platform_imports_no_platform_library(
+    tmp_path: Path, sample_feeds: tuple[SampleFeeds, str]
+) -> None:
+    _, base = sample_feeds
+    config = write_config(tmp_path, base, "http://127.0.0.1:9/api/v10", "http://127.0.0.1:9/")
+    script = (
+        "import sys\n"
+        "from bot.cli import main\n"
+        f"status = main(['--config', {str(config)!r}, 'poll', '--once'])\n"
+        "loaded = [m for m in ('discord', 'slack_bolt', 'slack_sdk', 'aiohttp') "
+        "if m in sys.modules]\n"
+        "print(status, loaded)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("DISCORD_TOKEN", "SLACK_BOT_TOKEN")}
+    done = await asyncio.to_thread(
+        subprocess.run, [sys.executable, "-c", script], capture_output=True, text=True, env=env
+    )
+    assert done.stdout.splitlines()[-1] == "0 []", done.stderr
 
 
 async def test_an_alert_waits_while_discord_is_down_and_a_later_poll_sends_it(

@@ -81,3 +81,38 @@ def test_extract_of_an_unreadable_file_is_a_clear_error(
     assert main(["extract", str(tmp_path / "missing.txt")]) == 1
     err = capsys.readouterr().err
     assert "cannot read" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--format", "json", "extract", "FILE"],
+        ["extract", "FILE", "--format", "json"],
+        ["extract", "--format", "json", "FILE"],
+    ],
+)
+def test_global_options_work_before_and_after_the_subcommand(
+    argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = tmp_path / "seed.txt"
+    text.write_text(SEED_LINE, encoding="utf-8")
+    assert main([str(text) if a == "FILE" else a for a in argv]) == 0
+    (line,) = capsys.readouterr().out.splitlines()
+    assert json.loads(line)["descriptor"] == "particularly privileged strategic partnership"
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_config_and_verbose_after_the_subcommand_are_used(
+    where: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = str(tmp_path / "missing.toml")
+    options = ["-v", "--config", missing]
+    argv = [*options, "poll", "--once"] if where == "before" else ["poll", "--once", *options]
+    assert main(argv) == 2
+    assert f"{missing}: -: file not found" in capsys.readouterr().err
+
+
+SEED_LINE = (
+    "Russian Foreign Minister Sergey Lavrov described relations with India as a "
+    "particularly privileged strategic partnership.\n"
+)

@@ -95,3 +95,58 @@ def test_eval_of_a_bad_line_names_it_and_exits_2(
     path.write_text('{"id": "x"}\n', encoding="utf-8")
     assert main(["eval", str(path)]) == 2
     assert "bad.jsonl: line 1" in capsys.readouterr().err
+
+
+def test_eval_of_several_files_prints_a_row_each_and_a_total(
+    labeled: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other = tmp_path / "other.jsonl"
+    other.write_text(json.dumps(RECORDS[0]) + "\n", encoding="utf-8")
+    assert main(["eval", str(labeled), str(other)]) == 0
+    rows = capsys.readouterr().out.splitlines()
+    by_name = {row.split()[0]: row.split() for row in rows[1:]}
+    assert set(by_name) == {str(labeled), str(other), "total"}
+    # file: passages, strict P R F1, lenient P R F1, false alarms
+    assert by_name[str(labeled)][1:5] == ["3", "1.000", "0.500", "0.667"]
+    assert by_name[str(other)][1:5] == ["1", "1.000", "1.000", "1.000"]
+    # the same ids in two files are two passages of the total
+    assert by_name["total"][1:5] == ["4", "1.000", "0.667", "0.800"]
+    assert by_name["total"][-1] == "0/1"
+
+
+def test_eval_of_several_files_as_json_has_each_file_and_the_total(
+    labeled: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other = tmp_path / "other.jsonl"
+    other.write_text(json.dumps(RECORDS[1]) + "\n", encoding="utf-8")
+    assert main(["eval", "--json", "--errors", str(labeled), str(other)]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert [f["file"] for f in figures["files"]] == [str(labeled), str(other)]
+    assert [len(f["errors"]) for f in figures["files"]] == [1, 1]
+    assert figures["total"]["passages"] == 4
+    assert figures["total"]["lenient"]["recall"] == pytest.approx(1 / 3)
+
+
+def test_eval_parts_split_a_file_in_two_disjoint_halves(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pairs = [("France", "Germany"), ("India", "Japan"), ("Chile", "Peru"), ("Ghana", "Togo")]
+    records = [
+        {
+            "id": f"p{i}-{n}",
+            "text": f"{a} and {b} hailed their strategic partnership.",
+            "expected": [{"pair": [b, a] if n else [a, b], "descriptor": "strategic partnership"}],
+        }
+        for i, (a, b) in enumerate(pairs)
+        for n in range(2)
+    ] + [{"id": f"neg{i}", "text": "Rain fell.", "expected": []} for i in range(6)]
+    path = tmp_path / "set.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    halves = []
+    for part in ("tune", "holdout", "all"):
+        assert main(["eval", "--json", "--part", part, str(path)]) == 0
+        figures = json.loads(capsys.readouterr().out)
+        halves.append((figures["passages"], figures["negatives"]))
+    (tune, tune_neg), (holdout, holdout_neg), whole = halves
+    assert tune and holdout
+    assert (tune + holdout, tune_neg + holdout_neg) == whole == (14, 6)

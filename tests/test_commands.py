@@ -7,15 +7,16 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 
 from bot.chat import commands
-from bot.chat.commands import Caller, Context, Reply
+from bot.chat.commands import Caller, CommandDeps, Context, Reply
 from bot.chat.decide import QuietHours, Schedule
 from bot.chat.store import ChatStore, ConfigSubscription, Origin
-from tests.fake_commands import (
+from bot.platforms.slack import parse
+from tests.fakes import (
     INDIA,
     RUSSIA,
+    FakeClock,
     FakeCountries,
     FakeHistory,
-    FixedClock,
 )
 from watchers.diff import word_diff
 from watchers.model import Change, ChangeKind, Country, Level, Pair, Source
@@ -28,16 +29,15 @@ READER = Caller("200", can_manage=False, needs="the Manage Channels permission")
 def ctx_for(
     store: ChatStore,
     history: FakeHistory,
-    clock: FixedClock,
+    clock: FakeClock,
     caller: Caller = MANAGER,
     channel: str = "555",
 ) -> Context:
-    hours = ChatStore(store.connection)
-    return Context(store, FakeCountries(), history, hours, clock, "discord", channel, caller)
+    return CommandDeps(store, FakeCountries(), history, clock).context("discord", channel, caller)
 
 
 @pytest.fixture
-def ctx(store: ChatStore, history: FakeHistory, clock: FixedClock) -> Context:
+def ctx(store: ChatStore, history: FakeHistory, clock: FakeClock) -> Context:
     return ctx_for(store, history, clock)
 
 
@@ -82,7 +82,7 @@ def test_same_country_twice_is_not_a_pair(ctx: Context) -> None:
 
 
 def test_readers_may_not_change_subscriptions(
-    store: ChatStore, history: FakeHistory, clock: FixedClock, hours: ChatStore
+    store: ChatStore, history: FakeHistory, clock: FakeClock
 ) -> None:
     ctx = ctx_for(store, history, clock, caller=READER)
     for reply in [
@@ -101,10 +101,10 @@ def test_readers_may_not_change_subscriptions(
         )
     assert store.all() == []
     assert store.digest("discord", "555") is False
-    assert hours.schedule("discord", "555") == Schedule()
+    assert store.schedule("discord", "555") == Schedule()
 
 
-def test_readers_may_read(store: ChatStore, history: FakeHistory, clock: FixedClock) -> None:
+def test_readers_may_read(store: ChatStore, history: FakeHistory, clock: FakeClock) -> None:
     commands.add(ctx_for(store, history, clock), "India", "Russia")
     ctx = ctx_for(store, history, clock, caller=READER)
     assert "India–Russia" in commands.list_pairs(ctx).text
@@ -123,7 +123,7 @@ def test_remove_chat_subscription(ctx: Context, store: ChatStore) -> None:
 
 
 def test_config_subscriptions_are_changed_in_the_config_file(
-    ctx: Context, store: ChatStore, clock: FixedClock
+    ctx: Context, store: ChatStore, clock: FakeClock
 ) -> None:
     store.load_config([ConfigSubscription("discord", "555", "IND-RUS")], now=clock.now())
     removed = commands.remove(ctx, "India", "Russia")
@@ -139,7 +139,7 @@ def test_config_subscriptions_are_changed_in_the_config_file(
 
 
 def test_list_shows_level_mute_origin_and_wording(
-    ctx: Context, store: ChatStore, clock: FixedClock
+    ctx: Context, store: ChatStore, clock: FakeClock
 ) -> None:
     assert "watches no pairs yet" in commands.list_pairs(ctx).text
     commands.add(ctx, "India", "Russia")
@@ -161,13 +161,13 @@ def test_list_shows_level_mute_origin_and_wording(
 
 
 def test_list_only_shows_this_channel(
-    store: ChatStore, history: FakeHistory, clock: FixedClock
+    store: ChatStore, history: FakeHistory, clock: FakeClock
 ) -> None:
     commands.add(ctx_for(store, history, clock, channel="1"), "India", "Russia")
     assert "no pairs" in commands.list_pairs(ctx_for(store, history, clock, channel="2")).text
 
 
-def test_mute_then_expire_then_unmute(ctx: Context, store: ChatStore, clock: FixedClock) -> None:
+def test_mute_then_expire_then_unmute(ctx: Context, store: ChatStore, clock: FakeClock) -> None:
     commands.add(ctx, "India", "Russia")
     reply = commands.mute(ctx, "India", "Russia", "1d12h")
     assert reply == Reply(
@@ -175,7 +175,7 @@ def test_mute_then_expire_then_unmute(ctx: Context, store: ChatStore, clock: Fix
     )
     (sub,) = store.channels_for("IND-RUS")
     assert sub.muted(clock.now())
-    clock.advance(timedelta(hours=37))
+    clock.advance(hours=37)
     (sub,) = store.channels_for("IND-RUS")
     assert not sub.muted(clock.now())
     assert "muted" not in commands.list_pairs(ctx).text
@@ -195,7 +195,7 @@ def test_mute_rejects_bad_durations_and_unwatched_pairs(ctx: Context) -> None:
 
 @pytest.mark.parametrize("duration", ["9999w", "99999999999w", "9" * 400 + "s"])
 def test_mute_is_capped_at_a_year(
-    ctx: Context, clock: FixedClock, store: ChatStore, duration: str
+    ctx: Context, clock: FakeClock, store: ChatStore, duration: str
 ) -> None:
     commands.add(ctx, "India", "Russia")
     reply = commands.mute(ctx, "India", "Russia", duration)
@@ -205,7 +205,7 @@ def test_mute_is_capped_at_a_year(
 
 
 def test_mute_works_on_config_subscriptions(
-    ctx: Context, store: ChatStore, clock: FixedClock
+    ctx: Context, store: ChatStore, clock: FakeClock
 ) -> None:
     store.load_config([ConfigSubscription("discord", "555", "IND-RUS")], now=clock.now())
     assert commands.mute(ctx, "India", "Russia", "3h").ephemeral is False
@@ -302,9 +302,7 @@ def test_why_for_an_unwatched_pair(ctx: Context) -> None:
     ]
 
 
-def test_quiet_hours_are_set_in_a_zone_shown_and_lifted(
-    ctx: Context, store: ChatStore, hours: ChatStore
-) -> None:
+def test_quiet_hours_are_set_in_a_zone_shown_and_lifted(ctx: Context, store: ChatStore) -> None:
     commands.add(ctx, "India", "Russia")
 
     reply = commands.quiet(ctx, "22:00-07:00", "europe/paris")
@@ -314,7 +312,7 @@ def test_quiet_hours_are_set_in_a_zone_shown_and_lifted(
         "together as a digest when the quiet hours end.",
         ephemeral=False,
     )
-    assert hours.schedule("discord", "555").quiet == QuietHours(time(22), time(7), "Europe/Paris")
+    assert store.schedule("discord", "555").quiet == QuietHours(time(22), time(7), "Europe/Paris")
     assert commands.list_pairs(ctx).text.splitlines()[0] == (
         "This channel watches 1 pair (daily digest off; quiet hours 22:00–07:00 Europe/Paris):"
     )
@@ -322,24 +320,24 @@ def test_quiet_hours_are_set_in_a_zone_shown_and_lifted(
     assert lifted == Reply(
         "Quiet hours off: this channel gets each alert as it happens.", ephemeral=False
     )
-    assert hours.schedule("discord", "555").quiet is None
+    assert store.schedule("discord", "555").quiet is None
     assert "no quiet hours" in commands.list_pairs(ctx).text
 
 
-def test_quiet_hours_without_a_zone_are_utc(ctx: Context, hours: ChatStore) -> None:
+def test_quiet_hours_without_a_zone_are_utc(ctx: Context, store: ChatStore) -> None:
     commands.quiet(ctx, "7:00-9:30")
-    assert hours.schedule("discord", "555").quiet == QuietHours(time(7), time(9, 30), "UTC")
+    assert store.schedule("discord", "555").quiet == QuietHours(time(7), time(9, 30), "UTC")
 
 
 @pytest.mark.parametrize("span", ["22:00", "22-07", "22:00-22:00", "25:00-07:00", "night"])
-def test_a_span_that_is_not_one_is_explained(ctx: Context, hours: ChatStore, span: str) -> None:
+def test_a_span_that_is_not_one_is_explained(ctx: Context, store: ChatStore, span: str) -> None:
     reply = commands.quiet(ctx, span)
     assert reply.ephemeral and "is not a span of quiet hours" in reply.text
     assert "/watch quiet 22:00-07:00 Europe/Paris" in reply.text
-    assert hours.schedule("discord", "555") == Schedule()
+    assert store.schedule("discord", "555") == Schedule()
 
 
-def test_an_unknown_zone_is_answered_with_close_names(ctx: Context, hours: ChatStore) -> None:
+def test_an_unknown_zone_is_answered_with_close_names(ctx: Context, store: ChatStore) -> None:
     reply = commands.quiet(ctx, "22:00-07:00", "Europe/Pariss")
     assert reply.ephemeral
     assert reply.text.startswith(
@@ -347,12 +345,10 @@ def test_an_unknown_zone_is_answered_with_close_names(ctx: Context, hours: ChatS
     )
     by_city = commands.digest(ctx, "on", "09:00", "Kolkata")
     assert "Did you mean: Asia/Kolkata?" in by_city.text
-    assert hours.schedule("discord", "555") == Schedule()
+    assert store.schedule("discord", "555") == Schedule()
 
 
-def test_the_digest_time_is_chosen_with_digest_on(
-    ctx: Context, store: ChatStore, hours: ChatStore
-) -> None:
+def test_the_digest_time_is_chosen_with_digest_on(ctx: Context, store: ChatStore) -> None:
     commands.add(ctx, "India", "Russia")
     first = commands.digest(ctx, "on")
     assert first.text == (
@@ -362,7 +358,7 @@ def test_the_digest_time_is_chosen_with_digest_on(
     chosen = commands.digest(ctx, "on", "09:15", "asia/kolkata")
 
     assert not chosen.ephemeral and "at 09:15 Asia/Kolkata" in chosen.text
-    schedule = hours.schedule("discord", "555")
+    schedule = store.schedule("discord", "555")
     assert (schedule.digest_at, schedule.digest_zone) == (time(9, 15), "Asia/Kolkata")
     assert "(daily digest on, at 09:15 Asia/Kolkata; no quiet hours)" in (
         commands.list_pairs(ctx).text
@@ -385,12 +381,12 @@ def test_the_digest_time_is_chosen_with_digest_on(
     ],
 )
 def test_a_digest_time_that_is_not_one_is_explained(
-    ctx: Context, store: ChatStore, hours: ChatStore, args: tuple[str, ...], says: str
+    ctx: Context, store: ChatStore, args: tuple[str, ...], says: str
 ) -> None:
     reply = commands.digest(ctx, *args)
     assert reply.ephemeral and says in reply.text
     assert store.digest("discord", "555") is False
-    assert hours.schedule("discord", "555") == Schedule()
+    assert store.schedule("discord", "555") == Schedule()
 
 
 def test_digest_on_and_off(ctx: Context, store: ChatStore) -> None:
@@ -402,7 +398,7 @@ def test_digest_on_and_off(ctx: Context, store: ChatStore) -> None:
 
 
 def test_a_channel_has_a_pair_limit(
-    ctx: Context, store: ChatStore, clock: FixedClock, monkeypatch: pytest.MonkeyPatch
+    ctx: Context, store: ChatStore, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(commands, "MAX_PAIRS_PER_CHANNEL", 1)
     commands.add(ctx, "India", "Russia")
@@ -434,10 +430,10 @@ def test_adding_one_paused_pair_resumes_the_whole_channel(ctx: Context, store: C
 
 
 def test_dispatch_splits_multi_word_names(ctx: Context, store: ChatStore) -> None:
-    reply = commands.dispatch(ctx, "add United States Viet Nam")
+    reply = parse.dispatch(ctx, "add United States Viet Nam")
     assert "now watches United States–Vietnam" in reply.text
-    commands.dispatch(ctx, 'mute "United States" Vietnam 2h')
-    commands.dispatch(ctx, "level united states of america vietnam official")
+    parse.dispatch(ctx, 'mute "United States" Vietnam 2h')
+    parse.dispatch(ctx, "level united states of america vietnam official")
     sub = store.get("discord", "555", "USA-VNM")
     assert sub is not None
     assert sub.min_level is Level.OFFICIAL
@@ -458,54 +454,52 @@ class CountingCountries(FakeCountries):
 
 @pytest.mark.parametrize("sub", ["add", "mute", "level"])
 def test_a_flood_of_words_is_answered_with_usage_without_trying_every_split(
-    store: ChatStore, history: FakeHistory, clock: FixedClock, sub: str
+    store: ChatStore, history: FakeHistory, clock: FakeClock, sub: str
 ) -> None:
     countries = CountingCountries()
-    ctx = Context(
-        store, countries, history, ChatStore(store.connection), clock, "slack", "C1", MANAGER
-    )
+    ctx = CommandDeps(store, countries, history, clock).context("slack", "C1", MANAGER)
     # Trying every split of 20,000 words took minutes and blocked the bot meanwhile.
-    reply = commands.dispatch(ctx, f"{sub} " + "a " * 20000)
+    reply = parse.dispatch(ctx, f"{sub} " + "a " * 20000)
     assert reply.ephemeral and reply.text.startswith(f"Usage: /watch {sub} ")
     assert countries.lookups <= 100
     assert store.all() == []
 
 
 def test_dispatch_names_the_unknown_half(ctx: Context) -> None:
-    reply = commands.dispatch(ctx, "add India Narnia")
+    reply = parse.dispatch(ctx, "add India Narnia")
     assert "“Narnia”" in reply.text
 
 
 def test_dispatch_help_usage_and_unknown(ctx: Context) -> None:
-    assert commands.dispatch(ctx, "") == commands.help_reply()
-    assert commands.dispatch(ctx, "help").text.startswith("/watch follows")
-    assert commands.dispatch(ctx, "add India").text == "Usage: /watch add <country> <country>"
-    assert commands.dispatch(ctx, "digest").text == (
+    assert parse.dispatch(ctx, "") == commands.help_reply()
+    assert parse.dispatch(ctx, "help").text.startswith("/watch follows")
+    assert parse.dispatch(ctx, "add India").text == "Usage: /watch add <country> <country>"
+    assert parse.dispatch(ctx, "digest").text == (
         "Usage: /watch digest on [HH:MM] [time zone], or /watch digest off"
     )
-    assert commands.dispatch(ctx, "quiet").text == (
+    assert parse.dispatch(ctx, "quiet").text == (
         "Usage: /watch quiet HH:MM-HH:MM [time zone], or /watch quiet off"
     )
-    assert commands.dispatch(ctx, "mute").text.startswith("Usage: /watch mute")
-    unknown = commands.dispatch(ctx, "frobnicate")
+    assert parse.dispatch(ctx, "mute").text.startswith("Usage: /watch mute")
+    unknown = parse.dispatch(ctx, "frobnicate")
     assert unknown.ephemeral and unknown.text.startswith("There is no /watch frobnicate.")
 
 
 def test_dispatch_runs_every_subcommand(ctx: Context, store: ChatStore) -> None:
-    assert not commands.dispatch(ctx, "add India Russia").ephemeral
-    assert "India–Russia" in commands.dispatch(ctx, "list").text
-    assert "India–Russia now" in commands.dispatch(ctx, "history India Russia").text
-    assert "weighed" in commands.dispatch(ctx, "why India Russia").text
-    assert "muted" in commands.dispatch(ctx, "mute India Russia 30m").text
-    assert "official" in commands.dispatch(ctx, "level India Russia official").text
-    assert "on" in commands.dispatch(ctx, "digest on").text
-    assert "09:00 Europe/Paris" in commands.dispatch(ctx, "digest on 09:00 Europe/Paris").text
-    assert "22:00–07:00 UTC" in commands.dispatch(ctx, "quiet 22:00-07:00").text
-    spaced = commands.dispatch(ctx, "quiet 22:00 - 07:00 Asia/Ho_Chi_Minh")
+    assert not parse.dispatch(ctx, "add India Russia").ephemeral
+    assert "India–Russia" in parse.dispatch(ctx, "list").text
+    assert "India–Russia now" in parse.dispatch(ctx, "history India Russia").text
+    assert "weighed" in parse.dispatch(ctx, "why India Russia").text
+    assert "muted" in parse.dispatch(ctx, "mute India Russia 30m").text
+    assert "official" in parse.dispatch(ctx, "level India Russia official").text
+    assert "on" in parse.dispatch(ctx, "digest on").text
+    assert "09:00 Europe/Paris" in parse.dispatch(ctx, "digest on 09:00 Europe/Paris").text
+    assert "22:00–07:00 UTC" in parse.dispatch(ctx, "quiet 22:00-07:00").text
+    spaced = parse.dispatch(ctx, "quiet 22:00 - 07:00 Asia/Ho_Chi_Minh")
     assert "22:00–07:00 Asia/Ho_Chi_Minh" in spaced.text
-    assert "off" in commands.dispatch(ctx, "quiet off").text
-    assert commands.dispatch(ctx, "quiet off UTC").text.startswith("Usage: /watch quiet")
-    assert "no longer" in commands.dispatch(ctx, "remove India Russia").text
+    assert "off" in parse.dispatch(ctx, "quiet off").text
+    assert parse.dispatch(ctx, "quiet off UTC").text.startswith("Usage: /watch quiet")
+    assert "no longer" in parse.dispatch(ctx, "remove India Russia").text
     assert store.all() == []
 
 

@@ -107,14 +107,14 @@ level = "urgent"
         "watch.pairs[0]: unknown country 'Atlantis'",
         'watch.pairs[1]: must be two country names, like ["India", "Russia"]',
         "watch.pairs[2]: a pair needs two different countries, got 'Russia' twice",
-        "subscriptions[0].platform: must be one of console, discord, slack, got 'irc'",
+        "subscriptions[0].platform: must be one of discord, slack, got 'irc'",
         "subscriptions[0].level: must be one of reported, multi-source, official, got 'urgent'",
     ]
 
 
 def test_unknown_country_gets_suggestions(tmp_path: Path) -> None:
-    (found,) = problems(tmp_path, '[watch]\npairs = [["Indya", "Russia"]]\n')
-    assert found == "watch.pairs[0]: unknown country 'Indya' (did you mean India?)"
+    (found,) = problems(tmp_path, '[watch]\npairs = [["Vietnum", "Russia"]]\n')
+    assert found == "watch.pairs[0]: unknown country 'Vietnum' (did you mean Vietnam?)"
 
 
 def test_webhook_urls_never_belong_in_the_file(tmp_path: Path) -> None:
@@ -172,4 +172,18 @@ def test_a_discord_channel_posted_to_by_the_bot_is_its_numeric_id(tmp_path: Path
     assert found == [
         "subscriptions[0].channel: a Discord channel is named by its numeric id (Developer "
         "Mode, then Copy Channel ID), unless webhook_env names its webhook; got '#desk'"
+    ]
+
+
+def test_a_console_subscription_is_refused_with_what_to_do_instead(tmp_path: Path) -> None:
+    # It used to be accepted and do nothing: its level was ignored and /watch why answered
+    # for a channel nobody reads.
+    found = problems(
+        tmp_path,
+        '[[subscriptions]]\nplatform = "console"\nchannel = "desk"\n'
+        'pairs = [["India", "Russia"]]\n',
+    )
+    assert found == [
+        "subscriptions[0].platform: console is not a chat platform: poll and run print every "
+        "change to the terminal already; subscribe a channel of discord or slack"
     ]

@@ -17,13 +17,16 @@ import pytest
 
 from bot.alert import alert_from_change
 from bot.chat.decide import Channel
-from bot.chat.deliver import Notifier, PayloadNotifier, Router, why
+from bot.chat.deliver import Router
+from bot.chat.history import latest_decision
+from bot.chat.ports import Notifier
 from bot.chat.store import ChatStore
 from bot.platforms.discord.delivery import DiscordDelivery
-from bot.platforms.discord.notifier import DiscordNotifier
+from bot.platforms.discord.platform import discord_notifier
+from bot.platforms.discord.senders import DiscordSenders
 from bot.platforms.pacing import ChannelPacer
 from bot.platforms.slack.delivery import SlackDelivery, make_web_client
-from bot.render.digest import render_digest_slack
+from bot.platforms.slack.platform import slack_notifier
 from bot.render.discord import render_discord
 from bot.render.slack import render_slack
 from tests.fake_discord import FakeDiscord
@@ -106,18 +109,12 @@ class World:
         return await self.router.retry_waiting(pair_of)
 
     def why(self, platform: str, channel: str) -> tuple[str, str] | None:
-        return why(self.store, self.routes, PAIR.key, platform, channel)
+        return latest_decision(self.store, self.routes, PAIR.key, platform, channel)
 
 
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock(START)
-
-
-@pytest.fixture
-async def discord_api() -> AsyncIterator[FakeDiscord]:
-    async with FakeDiscord() as server:
-        yield server
 
 
 @pytest.fixture
@@ -127,7 +124,8 @@ async def discord_world(
     bot = await DiscordDelivery.login(
         discord_api.token, api_base=discord_api.api_base, pacer=ChannelPacer(interval=0)
     )
-    world = World(tmp_path / "store.sqlite3", ("discord", DiscordNotifier(bot=bot)), clock)
+    notifier = discord_notifier(DiscordSenders(bot=bot))
+    world = World(tmp_path / "store.sqlite3", ("discord", notifier), clock)
     world.subscribe("discord", DISCORD_CHANNEL)
     yield world
     world.store.close()
@@ -135,10 +133,10 @@ async def discord_world(
 
 
 @pytest.fixture
-async def slack_api() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack() as server:
-        server.add_channel(SLACK_CHANNEL)
-        yield server
+def slack_api(slack_api: FakeSlack) -> FakeSlack:
+    """The shared fake, with the channel alerts go to."""
+    slack_api.add_channel(SLACK_CHANNEL)
+    return slack_api
 
 
 @pytest.fixture
@@ -146,12 +144,7 @@ def slack_world(slack_api: FakeSlack, tmp_path: Path, clock: FakeClock) -> Itera
     delivery = SlackDelivery(
         make_web_client(BOT_TOKEN, slack_api.api_base), pacer=ChannelPacer(interval=0)
     )
-    notifier = PayloadNotifier(
-        post=delivery.post,
-        update=delivery.update,
-        render=render_slack,
-        render_digest=render_digest_slack,
-    )
+    notifier = slack_notifier(delivery)
     world = World(tmp_path / "store.sqlite3", ("slack", notifier), clock)
     world.subscribe("slack", SLACK_CHANNEL)
     yield world

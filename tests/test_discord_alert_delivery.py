@@ -11,26 +11,26 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from discord.http import Route
 
 from bot.alert import alert_from_change
 from bot.chat.decide import Channel
 from bot.chat.deliver import Router
+from bot.chat.ports import PlatformNotifier
 from bot.chat.store import ChatStore
 from bot.platforms.discord.delivery import (
-    DEFAULT_API_BASE,
     DiscordDelivery,
     DiscordWebhookDelivery,
 )
-from bot.platforms.discord.notifier import DiscordNotifier
+from bot.platforms.discord.platform import discord_notifier
+from bot.platforms.discord.senders import DiscordSenders
 from bot.platforms.pacing import ChannelPacer
 from bot.render.discord import render_discord
-from tests.fake_commands import FixedClock
 from tests.fake_discord import FakeDiscord
+from tests.fakes import FakeClock
 from watchers.diff import word_diff
 from watchers.model import Change, ChangeKind, Country, Level, Pair, Source
 from watchers.store import Store
@@ -47,6 +47,8 @@ SENTENCE = (
 )
 
 log = logging.getLogger("test.discord")
+
+DiscordNotifier = PlatformNotifier[DiscordSenders]
 
 
 def india_russia_change() -> Change:
@@ -74,7 +76,7 @@ def history() -> Iterator[Store]:
 
 
 @pytest.fixture
-def subscriptions(history: Store, clock: FixedClock) -> ChatStore:
+def subscriptions(history: Store, clock: FakeClock) -> ChatStore:
     s = ChatStore(history.connection)
     s.add("discord", CHANNEL, "IND-RUS", now=clock.now())
     s.add("discord", "analysts", "IND-RUS", now=clock.now())
@@ -82,34 +84,25 @@ def subscriptions(history: Store, clock: FixedClock) -> ChatStore:
 
 
 @pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock(datetime(2025, 3, 14, 10, 0, tzinfo=UTC))
+def clock() -> FakeClock:
+    return FakeClock(datetime(2025, 3, 14, 10, 0, tzinfo=UTC))
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeDiscord]:
-    server = FakeDiscord()
-    await server.start()
-    yield server
-    await server.close()
-    Route.BASE = DEFAULT_API_BASE
-
-
-@pytest.fixture
-async def notifier(fake: FakeDiscord) -> AsyncIterator[DiscordNotifier]:
+async def notifier(discord_api: FakeDiscord) -> AsyncIterator[DiscordNotifier]:
     bot = await DiscordDelivery.login(
-        fake.token, api_base=fake.api_base, pacer=ChannelPacer(interval=0)
+        discord_api.token, api_base=discord_api.api_base, pacer=ChannelPacer(interval=0)
     )
     hook = DiscordWebhookDelivery(WEBHOOK_URL, pacer=ChannelPacer(interval=0))
-    out = DiscordNotifier(bot=bot, webhooks={"analysts": hook})
+    out = discord_notifier(DiscordSenders(bot=bot, webhooks={"analysts": hook}))
     yield out
-    await out.close()
+    await out.sender.close()
     await bot.close()
 
 
 @pytest.fixture
 def router(
-    history: Store, subscriptions: ChatStore, notifier: DiscordNotifier, clock: FixedClock
+    history: Store, subscriptions: ChatStore, notifier: DiscordNotifier, clock: FakeClock
 ) -> Router:
     def pause(channel: Channel, reason: str) -> None:
         if subscriptions.pause_channel(channel.platform, channel.channel, reason, now=clock.now()):
@@ -125,14 +118,16 @@ def router(
     )
 
 
-def _embed(fake: FakeDiscord, method: str, path: str) -> dict[str, Any]:
-    (request,) = fake.sent(method, path)
+def _embed(discord_api: FakeDiscord, method: str, path: str) -> dict[str, Any]:
+    (request,) = discord_api.sent(method, path)
     embeds: list[dict[str, Any]] = request.body["embeds"]
     assert len(embeds) == 1
     return embeds[0]
 
 
-async def test_a_change_is_posted_as_the_rendered_embed(fake: FakeDiscord, router: Router) -> None:
+async def test_a_change_is_posted_as_the_rendered_embed(
+    discord_api: FakeDiscord, router: Router
+) -> None:
     change = india_russia_change()
     decided = await router.deliver(change)
 
@@ -141,7 +136,7 @@ async def test_a_change_is_posted_as_the_rendered_embed(fake: FakeDiscord, route
         ("analysts", "alerted"),
     ]
     rendered = render_discord(alert_from_change(change))["embeds"][0]
-    by_bot = _embed(fake, "POST", f"/channels/{CHANNEL}/messages")
+    by_bot = _embed(discord_api, "POST", f"/channels/{CHANNEL}/messages")
     assert by_bot == rendered
     assert by_bot["title"].startswith("India–Russia")
     assert "~~special and~~" in by_bot["description"]
@@ -149,7 +144,7 @@ async def test_a_change_is_posted_as_the_rendered_embed(fake: FakeDiscord, route
 
     # The webhook path goes through discord.Embed and back: nothing may be lost on the way
     # (discord.py adds "flags": 0, the default, and writes the timestamp its own way).
-    by_hook = _embed(fake, "POST", f"/webhooks/{WEBHOOK_ID}/.*")
+    by_hook = _embed(discord_api, "POST", f"/webhooks/{WEBHOOK_ID}/.*")
     assert by_hook.get("flags", 0) == 0
     assert {k: by_hook[k] for k in rendered if k != "timestamp"} == {
         k: v for k, v in rendered.items() if k != "timestamp"
@@ -157,29 +152,31 @@ async def test_a_change_is_posted_as_the_rendered_embed(fake: FakeDiscord, route
     assert datetime.fromisoformat(by_hook["timestamp"]) == change.detected_at
 
 
-async def test_a_later_source_edits_the_same_message(fake: FakeDiscord, router: Router) -> None:
+async def test_a_later_source_edits_the_same_message(
+    discord_api: FakeDiscord, router: Router
+) -> None:
     change = india_russia_change()
     await router.deliver(change)
-    (message_id,) = fake.messages[CHANNEL]
+    (message_id,) = discord_api.messages[CHANNEL]
 
     official = Source("MFA", "https://mfa.example.org/statement", "Joint statement", None, True)
     later = replace(change, sources=(*change.sources, official), level=Level.OFFICIAL, revision=1)
     decided = await router.deliver(later)
 
     assert {r.decision for _, r in decided} == {"updated"}
-    assert list(fake.messages[CHANNEL]) == [message_id]
-    shown = fake.messages[CHANNEL][message_id]["embeds"][0]
+    assert list(discord_api.messages[CHANNEL]) == [message_id]
+    shown = discord_api.messages[CHANNEL][message_id]["embeds"][0]
     assert shown == render_discord(alert_from_change(later))["embeds"][0]
-    assert len(fake.sent("PATCH", f"/channels/{CHANNEL}/messages/{message_id}")) == 1
+    assert len(discord_api.sent("PATCH", f"/channels/{CHANNEL}/messages/{message_id}")) == 1
 
 
 async def test_a_forbidden_channel_is_paused_once(
-    fake: FakeDiscord,
+    discord_api: FakeDiscord,
     router: Router,
     subscriptions: ChatStore,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    fake.fail("POST", f"/channels/{CHANNEL}/messages", 403, times=None)
+    discord_api.fail("POST", f"/channels/{CHANNEL}/messages", 403, times=None)
     caplog.set_level(logging.WARNING, logger="test.discord")
     change = india_russia_change()
 
@@ -194,17 +191,17 @@ async def test_a_forbidden_channel_is_paused_once(
         (CHANNEL, "paused"),
         ("analysts", "alerted"),
     ]
-    assert len(fake.sent("POST", f"/channels/{CHANNEL}/messages")) == 1
+    assert len(discord_api.sent("POST", f"/channels/{CHANNEL}/messages")) == 1
     assert len([r for r in caplog.records if r.name == "test.discord"]) == 1
     sub = subscriptions.get("discord", CHANNEL, "IND-RUS")
     assert sub is not None and "Missing Permissions" in str(sub.paused_reason)
 
 
 async def test_an_answer_that_makes_no_sense_is_retried_and_spares_the_other_channels(
-    fake: FakeDiscord, router: Router, clock: FixedClock, history: Store
+    discord_api: FakeDiscord, router: Router, clock: FakeClock, history: Store
 ) -> None:
     # A proxy in the way answers 200 with something that is not a message.
-    fake.fail("POST", f"/channels/{CHANNEL}/messages", 200, message="maintenance page")
+    discord_api.fail("POST", f"/channels/{CHANNEL}/messages", 200, message="maintenance page")
     change = india_russia_change()
     change = replace(change, change_id=str(history.record_change(change)))
 
@@ -215,27 +212,27 @@ async def test_an_answer_that_makes_no_sense_is_retried_and_spares_the_other_cha
         ("analysts", "alerted"),
     ]
     assert decided[0][1].reason.startswith("Discord answered without the message it posted")
-    clock.advance(timedelta(minutes=1))
+    clock.advance(minutes=1)
     assert await router.retry_waiting(lambda key: change.pair) == 1
-    (message,) = fake.messages[CHANNEL].values()
+    (message,) = discord_api.messages[CHANNEL].values()
     assert message["embeds"][0] == render_discord(alert_from_change(change))["embeds"][0]
 
 
 async def test_after_the_alert_was_deleted_later_sources_edit_the_one_posted_anew(
-    fake: FakeDiscord, router: Router
+    discord_api: FakeDiscord, router: Router
 ) -> None:
     change = india_russia_change()
     await router.deliver(change)
-    fake.messages[CHANNEL].clear()  # someone deleted the alert
+    discord_api.messages[CHANNEL].clear()  # someone deleted the alert
     official = Source("MFA", "https://mfa.example.org/statement", "Joint statement", None, True)
     second = replace(change, sources=(*change.sources, official), level=Level.OFFICIAL, revision=1)
     await router.deliver(second)
-    (anew,) = fake.messages[CHANNEL]
+    (anew,) = discord_api.messages[CHANNEL]
 
     third_source = Source("Wire", "https://wire.example.org/b", "Wire copy", None)
     third = replace(second, sources=(*second.sources, third_source), revision=2)
     await router.deliver(third)
 
-    assert list(fake.messages[CHANNEL]) == [anew]
-    assert len(fake.sent("POST", f"/channels/{CHANNEL}/messages")) == 2
-    assert len(fake.sent("PATCH", f"/channels/{CHANNEL}/messages/{anew}")) == 1
+    assert list(discord_api.messages[CHANNEL]) == [anew]
+    assert len(discord_api.sent("POST", f"/channels/{CHANNEL}/messages")) == 2
+    assert len(discord_api.sent("PATCH", f"/channels/{CHANNEL}/messages/{anew}")) == 1

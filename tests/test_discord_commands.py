@@ -23,19 +23,17 @@ from typing import Any
 import pytest
 import yarl
 from discord.gateway import DiscordWebSocket
-from discord.http import Route
 
+from bot.chat.commands import CommandDeps
 from bot.chat.decide import QuietHours, Schedule
 from bot.chat.store import ChatStore, ConfigSubscription
 from bot.platforms.discord.client import DiscordBot, sync_commands, sync_from_cli, token_from_env
-from bot.platforms.discord.commands import CommandDeps, manage_requirement, split_message
-from bot.platforms.discord.delivery import DEFAULT_API_BASE
-from tests.fake_commands import (
-    FakeCountries,
-    FakeHistory,
-    FixedClock,
-)
+from bot.platforms.discord.commands import manage_requirement, split_message
 from tests.fake_discord import APPLICATION_ID, FakeDiscord, user_payload
+from tests.fakes import (
+    FakeClock,
+    FakeHistory,
+)
 from watchers.errors import ConfigError, TokenRefused
 from watchers.model import Level
 
@@ -50,22 +48,6 @@ VIEW_AND_SEND = (1 << 10) | (1 << 11)
 EPHEMERAL = 64
 
 _ids = itertools.count(1500000000000000000)
-
-
-@pytest.fixture
-def deps(
-    store: ChatStore, history: FakeHistory, hours: ChatStore, clock: FixedClock
-) -> CommandDeps:
-    return CommandDeps(store, FakeCountries(), history, hours, clock, manage_roles=("Analysts",))
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeDiscord]:
-    server = FakeDiscord()
-    await server.start()
-    yield server
-    await server.close()
-    Route.BASE = DEFAULT_API_BASE
 
 
 def guild_payload() -> dict[str, Any]:
@@ -97,9 +79,9 @@ def role_payload(role_id: str, name: str, position: int) -> dict[str, Any]:
 
 
 @pytest.fixture
-async def bot(fake: FakeDiscord, deps: CommandDeps) -> AsyncIterator[DiscordBot]:
-    discord_bot = DiscordBot(deps, api_base=fake.api_base)
-    await discord_bot.login(fake.token)
+async def bot(discord_api: FakeDiscord, deps: CommandDeps) -> AsyncIterator[DiscordBot]:
+    discord_bot = DiscordBot(deps, manage_roles=("Analysts",), api_base=discord_api.api_base)
+    await discord_bot.login(discord_api.token)
     # What GUILD_CREATE would have cached through the guilds intent: the role names.
     discord_bot.client._connection._add_guild_from_data(guild_payload())  # type: ignore[arg-type]
     yield discord_bot
@@ -168,7 +150,7 @@ def interaction_payload(
 
 async def run(
     bot: DiscordBot,
-    fake: FakeDiscord,
+    discord_api: FakeDiscord,
     sub: str,
     *options: dict[str, Any],
     permissions: int = VIEW_AND_SEND,
@@ -181,7 +163,7 @@ async def run(
     )
     bot.client._connection.parse_interaction_create(payload)  # type: ignore[arg-type]
     path = rf"/interactions/{payload['id']}/{payload['token']}/callback"
-    (request,) = await fake.wait_for("POST", path)
+    (request,) = await discord_api.wait_for("POST", path)
     body: dict[str, Any] = request.body
     return body
 
@@ -191,9 +173,9 @@ def pair(a: str = "India", b: str = "Russia") -> tuple[dict[str, Any], dict[str,
 
 
 async def test_add_by_a_manager_stores_and_announces(
-    bot: DiscordBot, fake: FakeDiscord, store: ChatStore
+    bot: DiscordBot, discord_api: FakeDiscord, store: ChatStore
 ) -> None:
-    body = await run(bot, fake, "add", *pair("Bharat", "RUS"), permissions=MANAGE_CHANNELS)
+    body = await run(bot, discord_api, "add", *pair("Bharat", "RUS"), permissions=MANAGE_CHANNELS)
 
     assert body["type"] == 4
     assert body["data"]["content"] == (
@@ -207,9 +189,9 @@ async def test_add_by_a_manager_stores_and_announces(
 
 
 async def test_add_without_permission_is_refused(
-    bot: DiscordBot, fake: FakeDiscord, store: ChatStore
+    bot: DiscordBot, discord_api: FakeDiscord, store: ChatStore
 ) -> None:
-    body = await run(bot, fake, "add", *pair(), roles=[OTHER_ROLE])
+    body = await run(bot, discord_api, "add", *pair(), roles=[OTHER_ROLE])
 
     assert body["data"]["flags"] & EPHEMERAL
     assert body["data"]["content"] == (
@@ -220,27 +202,29 @@ async def test_add_without_permission_is_refused(
 
 
 async def test_a_manager_role_may_change_subscriptions(
-    bot: DiscordBot, fake: FakeDiscord, store: ChatStore
+    bot: DiscordBot, discord_api: FakeDiscord, store: ChatStore
 ) -> None:
-    body = await run(bot, fake, "add", *pair(), roles=[ANALYSTS_ROLE])
+    body = await run(bot, discord_api, "add", *pair(), roles=[ANALYSTS_ROLE])
     assert "now watches India–Russia" in body["data"]["content"]
     assert [s.pair_key for s in store.all()] == ["IND-RUS"]
 
 
 async def test_unknown_country_is_answered_with_suggestions(
-    bot: DiscordBot, fake: FakeDiscord, store: ChatStore
+    bot: DiscordBot, discord_api: FakeDiscord, store: ChatStore
 ) -> None:
-    body = await run(bot, fake, "add", *pair("Indonesai", "Russia"), permissions=MANAGE_CHANNELS)
+    body = await run(
+        bot, discord_api, "add", *pair("Indonesai", "Russia"), permissions=MANAGE_CHANNELS
+    )
     assert body["data"]["flags"] & EPHEMERAL
     assert "Did you mean: Indonesia" in body["data"]["content"]
     assert store.all() == []
 
 
 async def test_list_is_ephemeral_and_needs_no_permission(
-    bot: DiscordBot, fake: FakeDiscord, store: ChatStore, clock: FixedClock
+    bot: DiscordBot, discord_api: FakeDiscord, store: ChatStore, clock: FakeClock
 ) -> None:
     store.load_config([ConfigSubscription("discord", CHANNEL, "IND-RUS")], now=clock.now())
-    body = await run(bot, fake, "list")
+    body = await run(bot, discord_api, "list")
     assert body["data"]["flags"] & EPHEMERAL
     assert body["data"]["content"].splitlines() == [
         "This channel watches 1 pair (daily digest off; no quiet hours):",
@@ -250,35 +234,42 @@ async def test_list_is_ephemeral_and_needs_no_permission(
 
 
 async def test_remove_of_a_config_pair_points_to_the_config(
-    bot: DiscordBot, fake: FakeDiscord, store: ChatStore, clock: FixedClock
+    bot: DiscordBot, discord_api: FakeDiscord, store: ChatStore, clock: FakeClock
 ) -> None:
     store.load_config([ConfigSubscription("discord", CHANNEL, "IND-RUS")], now=clock.now())
-    body = await run(bot, fake, "remove", *pair(), permissions=MANAGE_CHANNELS)
+    body = await run(bot, discord_api, "remove", *pair(), permissions=MANAGE_CHANNELS)
     assert "config file" in body["data"]["content"]
     assert len(store.all()) == 1
 
 
 async def test_remove_a_chat_pair(
-    bot: DiscordBot, fake: FakeDiscord, store: ChatStore, clock: FixedClock
+    bot: DiscordBot, discord_api: FakeDiscord, store: ChatStore, clock: FakeClock
 ) -> None:
     store.add("discord", CHANNEL, "IND-RUS", now=clock.now())
-    body = await run(bot, fake, "remove", *pair("Russia", "India"), roles=[ANALYSTS_ROLE])
+    body = await run(bot, discord_api, "remove", *pair("Russia", "India"), roles=[ANALYSTS_ROLE])
     assert body["data"]["content"] == "This channel no longer watches India–Russia."
     assert store.all() == []
 
 
 async def test_mute_level_and_digest_are_stored(
-    bot: DiscordBot, fake: FakeDiscord, store: ChatStore, clock: FixedClock
+    bot: DiscordBot, discord_api: FakeDiscord, store: ChatStore, clock: FakeClock
 ) -> None:
     store.add("discord", CHANNEL, "IND-RUS", now=clock.now())
 
     muted = await run(
-        bot, fake, "mute", *pair(), option("duration", "3d"), permissions=MANAGE_CHANNELS
+        bot, discord_api, "mute", *pair(), option("duration", "3d"), permissions=MANAGE_CHANNELS
     )
     levelled = await run(
-        bot, fake, "level", *pair(), option("level", "multi-source"), permissions=MANAGE_CHANNELS
+        bot,
+        discord_api,
+        "level",
+        *pair(),
+        option("level", "multi-source"),
+        permissions=MANAGE_CHANNELS,
     )
-    digest = await run(bot, fake, "digest", option("state", "on"), permissions=MANAGE_CHANNELS)
+    digest = await run(
+        bot, discord_api, "digest", option("state", "on"), permissions=MANAGE_CHANNELS
+    )
 
     assert muted["data"]["content"] == (
         "India–Russia is muted in this channel until 2025-03-17 09:30 UTC."
@@ -293,15 +284,15 @@ async def test_mute_level_and_digest_are_stored(
 
 
 async def test_quiet_hours_and_the_digest_time_are_set_from_discord(
-    bot: DiscordBot, fake: FakeDiscord, store: ChatStore, hours: ChatStore
+    bot: DiscordBot, discord_api: FakeDiscord, store: ChatStore
 ) -> None:
-    refused = await run(bot, fake, "quiet", option("hours", "22:00-07:00"))
+    refused = await run(bot, discord_api, "quiet", option("hours", "22:00-07:00"))
     assert refused["data"]["flags"] & EPHEMERAL
-    assert hours.schedule("discord", CHANNEL) == Schedule()
+    assert store.schedule("discord", CHANNEL) == Schedule()
 
     quiet = await run(
         bot,
-        fake,
+        discord_api,
         "quiet",
         option("hours", "22:00-07:00"),
         option("zone", "Europe/Paris"),
@@ -309,19 +300,19 @@ async def test_quiet_hours_and_the_digest_time_are_set_from_discord(
     )
     digest = await run(
         bot,
-        fake,
+        discord_api,
         "digest",
         option("state", "on"),
         option("time", "09:30"),
         option("zone", "Asia/Kolkata"),
         roles=[ANALYSTS_ROLE],
     )
-    listed = await run(bot, fake, "list")
+    listed = await run(bot, discord_api, "list")
 
     assert quiet["data"]["content"].startswith("Quiet hours 22:00–07:00 Europe/Paris: alerts")
     assert quiet["data"].get("flags", 0) & EPHEMERAL == 0
     assert "at 09:30 Asia/Kolkata" in digest["data"]["content"]
-    schedule = hours.schedule("discord", CHANNEL)
+    schedule = store.schedule("discord", CHANNEL)
     assert schedule == Schedule(
         QuietHours(time(22), time(7), "Europe/Paris"), time(9, 30), "Asia/Kolkata"
     )
@@ -331,15 +322,17 @@ async def test_quiet_hours_and_the_digest_time_are_set_from_discord(
         in listed["data"]["content"]
     )
 
-    lifted = await run(bot, fake, "quiet", option("hours", "off"), permissions=MANAGE_CHANNELS)
+    lifted = await run(
+        bot, discord_api, "quiet", option("hours", "off"), permissions=MANAGE_CHANNELS
+    )
     assert lifted["data"]["content"].startswith("Quiet hours off")
-    assert hours.schedule("discord", CHANNEL).quiet is None
+    assert store.schedule("discord", CHANNEL).quiet is None
 
 
-async def test_autocomplete_offers_time_zones(bot: DiscordBot, fake: FakeDiscord) -> None:
+async def test_autocomplete_offers_time_zones(bot: DiscordBot, discord_api: FakeDiscord) -> None:
     body = await run(
         bot,
-        fake,
+        discord_api,
         "quiet",
         option("hours", "22:00-07:00"),
         option("zone", "kolk", focused=True),
@@ -347,17 +340,17 @@ async def test_autocomplete_offers_time_zones(bot: DiscordBot, fake: FakeDiscord
     )
     assert [c["value"] for c in body["data"]["choices"]] == ["Asia/Kolkata"]
     empty = await run(
-        bot, fake, "digest", option("state", "on"), option("zone", "", focused=True), kind=4
+        bot, discord_api, "digest", option("state", "on"), option("zone", "", focused=True), kind=4
     )
     assert [c["value"] for c in empty["data"]["choices"]] == ["UTC"]
 
 
 async def test_history_and_why_read_the_history(
-    bot: DiscordBot, fake: FakeDiscord, history: FakeHistory
+    bot: DiscordBot, discord_api: FakeDiscord, history: FakeHistory
 ) -> None:
     history.decisions[("IND-RUS", "discord", CHANNEL)] = ("not alerted", "flip-flop")
-    told = await run(bot, fake, "history", *pair())
-    why = await run(bot, fake, "why", *pair())
+    told = await run(bot, discord_api, "history", *pair())
+    why = await run(bot, discord_api, "why", *pair())
     assert told["data"]["content"].startswith(
         "India–Russia now: “special and privileged strategic partnership”."
     )
@@ -367,15 +360,15 @@ async def test_history_and_why_read_the_history(
     assert told["data"]["flags"] & EPHEMERAL and why["data"]["flags"] & EPHEMERAL
 
 
-async def test_help(bot: DiscordBot, fake: FakeDiscord) -> None:
-    body = await run(bot, fake, "help")
+async def test_help(bot: DiscordBot, discord_api: FakeDiscord) -> None:
+    body = await run(bot, discord_api, "help")
     assert body["data"]["content"].startswith("/watch follows")
     assert body["data"]["flags"] & EPHEMERAL
 
 
-async def test_autocomplete_offers_countries(bot: DiscordBot, fake: FakeDiscord) -> None:
+async def test_autocomplete_offers_countries(bot: DiscordBot, discord_api: FakeDiscord) -> None:
     body = await run(
-        bot, fake, "add", option("first", "Ind", focused=True), option("second", ""), kind=4
+        bot, discord_api, "add", option("first", "Ind", focused=True), option("second", ""), kind=4
     )
     assert body["type"] == 8
     names = [c["name"] for c in body["data"]["choices"]]
@@ -384,29 +377,31 @@ async def test_autocomplete_offers_countries(bot: DiscordBot, fake: FakeDiscord)
 
 
 async def test_autocomplete_with_nothing_typed_offers_this_channels_countries(
-    bot: DiscordBot, fake: FakeDiscord, store: ChatStore, clock: FixedClock
+    bot: DiscordBot, discord_api: FakeDiscord, store: ChatStore, clock: FakeClock
 ) -> None:
     store.add("discord", CHANNEL, "USA-VNM", now=clock.now())
     body = await run(
-        bot, fake, "remove", option("first", "", focused=True), option("second", ""), kind=4
+        bot, discord_api, "remove", option("first", "", focused=True), option("second", ""), kind=4
     )
     assert [c["name"] for c in body["data"]["choices"]] == ["United States", "Vietnam"]
 
 
 async def test_a_long_reply_continues_in_followups(
     bot: DiscordBot,
-    fake: FakeDiscord,
+    discord_api: FakeDiscord,
     store: ChatStore,
     history: FakeHistory,
-    clock: FixedClock,
+    clock: FakeClock,
 ) -> None:
     codes = ["CHN", "IDN", "IND", "PAK", "RUS", "USA", "VNM"]
     keys = [f"{a}-{b}" for i, a in enumerate(codes) for b in codes[i + 1 :]]
     for key in keys:
         store.add("discord", CHANNEL, key, now=clock.now())
         history.descriptors[key] = "comprehensive strategic partnership of coordination " * 2
-    first = await run(bot, fake, "list")
-    followups = await fake.wait_for("POST", rf"/webhooks/{APPLICATION_ID}/interaction-token-.*")
+    first = await run(bot, discord_api, "list")
+    followups = await discord_api.wait_for(
+        "POST", rf"/webhooks/{APPLICATION_ID}/interaction-token-.*"
+    )
 
     texts = [first["data"]["content"]] + [r.body["content"] for r in followups]
     assert all(len(t) <= 2000 for t in texts)
@@ -417,13 +412,13 @@ async def test_a_long_reply_continues_in_followups(
 
 async def test_a_broken_store_gets_a_private_apology(
     bot: DiscordBot,
-    fake: FakeDiscord,
+    discord_api: FakeDiscord,
     store: ChatStore,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     store.connection.close()  # the database went away under the running bot
 
-    body = await run(bot, fake, "list")
+    body = await run(bot, discord_api, "list")
 
     assert body["data"]["content"] == "Something went wrong on our side; it has been logged."
     assert body["data"]["flags"] & EPHEMERAL
@@ -432,15 +427,15 @@ async def test_a_broken_store_gets_a_private_apology(
 
 
 async def test_a_failed_command_is_logged_once(
-    bot: DiscordBot, fake: FakeDiscord, caplog: pytest.LogCaptureFixture
+    bot: DiscordBot, discord_api: FakeDiscord, caplog: pytest.LogCaptureFixture
 ) -> None:
     # The interaction expired before the answer: the reply fails, and so does the apology.
     callback = r"/interactions/\d+/[^/]+/callback"
-    fake.fail("POST", callback, 404, times=None, message="Unknown interaction", code=10062)
+    discord_api.fail("POST", callback, 404, times=None, message="Unknown interaction", code=10062)
     payload = interaction_payload("list", [], permissions=VIEW_AND_SEND, roles=[], kind=2)
 
     bot.client._connection.parse_interaction_create(payload)  # type: ignore[arg-type]
-    await fake.wait_for("POST", callback, count=2)  # the answer, then the apology
+    await discord_api.wait_for("POST", callback, count=2)  # the answer, then the apology
     while any(t.get_name() == "CommandTree-invoker" for t in asyncio.all_tasks()):
         await asyncio.sleep(0.01)
     gc.collect()  # a task's exception nobody retrieved is logged when the task goes
@@ -450,10 +445,12 @@ async def test_a_failed_command_is_logged_once(
     assert errors == ["/watch list failed"]
 
 
-async def test_sync_to_a_guild_registers_the_group(bot: DiscordBot, fake: FakeDiscord) -> None:
+async def test_sync_to_a_guild_registers_the_group(
+    bot: DiscordBot, discord_api: FakeDiscord
+) -> None:
     names = await bot.sync(int(GUILD))
     assert names == ["watch"]
-    (put,) = fake.sent("PUT", rf"/applications/{APPLICATION_ID}/guilds/{GUILD}/commands")
+    (put,) = discord_api.sent("PUT", rf"/applications/{APPLICATION_ID}/guilds/{GUILD}/commands")
     (watch,) = put.body
     subcommands = {o["name"]: o for o in watch["options"]}
     assert set(subcommands) == {
@@ -479,10 +476,10 @@ async def test_sync_to_a_guild_registers_the_group(bot: DiscordBot, fake: FakeDi
     assert watch["contexts"] == [0]
 
 
-async def test_sync_commands_globally(fake: FakeDiscord) -> None:
-    names = await sync_commands(fake.token, api_base=fake.api_base)
+async def test_sync_commands_globally(discord_api: FakeDiscord) -> None:
+    names = await sync_commands(discord_api.token, api_base=discord_api.api_base)
     assert names == ["watch"]
-    assert len(fake.sent("PUT", rf"/applications/{APPLICATION_ID}/commands")) == 1
+    assert len(discord_api.sent("PUT", rf"/applications/{APPLICATION_ID}/commands")) == 1
 
 
 def test_token_comes_from_the_environment() -> None:
@@ -506,51 +503,54 @@ def test_split_message_keeps_lines_whole() -> None:
     assert split_message("y" * 1200, limit=500) == ["y" * 500, "y" * 500, "y" * 200]
 
 
-async def test_discord_sync_subcommand(fake: FakeDiscord) -> None:
+async def test_discord_sync_subcommand(discord_api: FakeDiscord) -> None:
     out = io.StringIO()
-    env = {"DISCORD_TOKEN": fake.token}
-    status = await sync_from_cli(fake.api_base, int(GUILD), out, env)
+    env = {"DISCORD_TOKEN": discord_api.token}
+    status = await sync_from_cli(discord_api.api_base, int(GUILD), out, env)
     assert (status, out.getvalue()) == (0, f"registered /watch in guild {GUILD}\n")
-    assert len(fake.sent("PUT", rf"/applications/{APPLICATION_ID}/guilds/{GUILD}/commands")) == 1
+    assert (
+        len(discord_api.sent("PUT", rf"/applications/{APPLICATION_ID}/guilds/{GUILD}/commands"))
+        == 1
+    )
 
 
 async def test_discord_sync_without_or_with_a_wrong_token(
-    fake: FakeDiscord, caplog: pytest.LogCaptureFixture
+    discord_api: FakeDiscord, caplog: pytest.LogCaptureFixture
 ) -> None:
     out = io.StringIO()
     with pytest.raises(ConfigError) as missing:
-        await sync_from_cli(fake.api_base, None, out, {})
+        await sync_from_cli(discord_api.api_base, None, out, {})
     assert "environment: DISCORD_TOKEN: set it" in str(missing.value)
     with pytest.raises(TokenRefused) as refused:
-        await sync_from_cli(fake.api_base, None, out, {"DISCORD_TOKEN": "wrong-secret"})
+        await sync_from_cli(discord_api.api_base, None, out, {"DISCORD_TOKEN": "wrong-secret"})
     assert str(refused.value) == "environment: DISCORD_TOKEN: Discord refused this token"
     assert "wrong-secret" not in caplog.text
     assert out.getvalue() == ""
-    assert fake.sent("PUT", r"/applications/.*") == []
+    assert discord_api.sent("PUT", r"/applications/.*") == []
 
 
 async def test_the_bot_answers_over_the_gateway(
-    fake: FakeDiscord,
+    discord_api: FakeDiscord,
     deps: CommandDeps,
     store: ChatStore,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(fake.gateway_url))
-    fake.guilds.append(guild_payload())
-    bot = DiscordBot(deps, api_base=fake.api_base)
-    await bot.start(fake.token)
+    monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(discord_api.gateway_url))
+    discord_api.guilds.append(guild_payload())
+    bot = DiscordBot(deps, manage_roles=("Analysts",), api_base=discord_api.api_base)
+    await bot.start(discord_api.token)
     try:
         await asyncio.wait_for(bot.client.wait_until_ready(), timeout=10)
-        identify = next(m for m in fake.gateway_received if m["op"] == 2)
+        identify = next(m for m in discord_api.gateway_received if m["op"] == 2)
         assert identify["d"]["intents"] == 1  # guilds only, nothing privileged
-        assert identify["d"]["token"] == fake.token
+        assert identify["d"]["token"] == discord_api.token
 
         payload = interaction_payload(
             "add", list(pair()), permissions=VIEW_AND_SEND, roles=[ANALYSTS_ROLE], kind=2
         )
-        await fake.dispatch("INTERACTION_CREATE", payload)
-        (callback,) = await fake.wait_for(
+        await discord_api.dispatch("INTERACTION_CREATE", payload)
+        (callback,) = await discord_api.wait_for(
             "POST", rf"/interactions/{payload['id']}/{payload['token']}/callback"
         )
     finally:
@@ -560,11 +560,11 @@ async def test_the_bot_answers_over_the_gateway(
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
-async def test_the_cli_registers_the_commands(fake: FakeDiscord, tmp_path: Path) -> None:
+async def test_the_cli_registers_the_commands(discord_api: FakeDiscord, tmp_path: Path) -> None:
     config = tmp_path / "watchlist.toml"
-    config.write_text(f'[discord]\napi_base = "{fake.api_base}"\n', encoding="utf-8")
+    config.write_text(f'[discord]\napi_base = "{discord_api.api_base}"\n', encoding="utf-8")
     root = Path(__file__).resolve().parent.parent
-    env = {**os.environ, "PYTHONPATH": str(root), "DISCORD_TOKEN": fake.token}
+    env = {**os.environ, "PYTHONPATH": str(root), "DISCORD_TOKEN": discord_api.token}
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -583,5 +583,8 @@ async def test_the_cli_registers_the_commands(fake: FakeDiscord, tmp_path: Path)
     out, err = await asyncio.wait_for(process.communicate(), timeout=60)
     assert process.returncode == 0, err.decode()
     assert out.decode() == f"registered /watch in guild {GUILD}\n"
-    assert fake.token not in err.decode()
-    assert len(fake.sent("PUT", rf"/applications/{APPLICATION_ID}/guilds/{GUILD}/commands")) == 1
+    assert discord_api.token not in err.decode()
+    assert (
+        len(discord_api.sent("PUT", rf"/applications/{APPLICATION_ID}/guilds/{GUILD}/commands"))
+        == 1
+    )

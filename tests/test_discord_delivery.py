@@ -5,14 +5,13 @@ from __future__ import annotations
 import logging
 import traceback
 from collections.abc import AsyncIterator
+from typing import Any
 
 import discord
 import pytest
-from discord.http import Route
 
 from bot.config import SubscriptionSpec
 from bot.platforms.discord.delivery import (
-    DEFAULT_API_BASE,
     DiscordDelivery,
     DiscordWebhookDelivery,
     use_api_base,
@@ -31,7 +30,7 @@ WEBHOOK_ID = "1250000000000000001"
 WEBHOOK_TOKEN = "w" * 68
 WEBHOOK_URL = f"https://discord.com/api/webhooks/{WEBHOOK_ID}/{WEBHOOK_TOKEN}"
 
-ALERT = {
+ALERT: dict[str, Any] = {
     "content": "",
     "embeds": [
         {
@@ -45,44 +44,39 @@ ALERT = {
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeDiscord]:
-    server = FakeDiscord()
-    await server.start()
-    yield server
-    await server.close()
-    Route.BASE = DEFAULT_API_BASE
-
-
-@pytest.fixture
-async def delivery(fake: FakeDiscord) -> AsyncIterator[DiscordDelivery]:
+async def delivery(discord_api: FakeDiscord) -> AsyncIterator[DiscordDelivery]:
     sender = await DiscordDelivery.login(
-        fake.token, api_base=fake.api_base, pacer=ChannelPacer(interval=0)
+        discord_api.token, api_base=discord_api.api_base, pacer=ChannelPacer(interval=0)
     )
     yield sender
     await sender.close()
 
 
 async def test_post_sends_the_payload_with_the_bot_token(
-    fake: FakeDiscord, delivery: DiscordDelivery
+    discord_api: FakeDiscord, delivery: DiscordDelivery
 ) -> None:
     message_id = await delivery.post(CHANNEL, ALERT)
 
-    (request,) = fake.sent("POST", f"/channels/{CHANNEL}/messages")
+    (request,) = discord_api.sent("POST", f"/channels/{CHANNEL}/messages")
     assert request.headers["Authorization"] == "Bot fake-bot-token"
     assert request.body["embeds"] == ALERT["embeds"]
-    assert fake.messages[CHANNEL][message_id]["embeds"][0]["title"] == "India–Russia: rewording"
+    assert (
+        discord_api.messages[CHANNEL][message_id]["embeds"][0]["title"] == "India–Russia: rewording"
+    )
     # login checked the token first
-    assert fake.requests[0].path == "/users/@me"
+    assert discord_api.requests[0].path == "/users/@me"
 
 
-async def test_feed_text_never_pings(fake: FakeDiscord, delivery: DiscordDelivery) -> None:
+async def test_feed_text_never_pings(discord_api: FakeDiscord, delivery: DiscordDelivery) -> None:
     payload = {"content": "@everyone look", "allowed_mentions": {"parse": ["everyone"]}}
     await delivery.post(CHANNEL, payload)
-    (request,) = fake.sent("POST", f"/channels/{CHANNEL}/messages")
+    (request,) = discord_api.sent("POST", f"/channels/{CHANNEL}/messages")
     assert request.body["allowed_mentions"] == {"parse": [], "replied_user": False}
 
 
-async def test_edit_replaces_the_message(fake: FakeDiscord, delivery: DiscordDelivery) -> None:
+async def test_edit_replaces_the_message(
+    discord_api: FakeDiscord, delivery: DiscordDelivery
+) -> None:
     message_id = await delivery.post(CHANNEL, ALERT)
     updated = {
         **ALERT,
@@ -91,15 +85,15 @@ async def test_edit_replaces_the_message(fake: FakeDiscord, delivery: DiscordDel
 
     await delivery.edit(CHANNEL, message_id, updated)
 
-    (patch,) = fake.sent("PATCH", f"/channels/{CHANNEL}/messages/{message_id}")
+    (patch,) = discord_api.sent("PATCH", f"/channels/{CHANNEL}/messages/{message_id}")
     assert patch.body["embeds"][0]["title"] == "India–Russia: rewording (3 outlets)"
-    stored = fake.messages[CHANNEL][message_id]
+    stored = discord_api.messages[CHANNEL][message_id]
     assert stored["embeds"][0]["title"] == "India–Russia: rewording (3 outlets)"
     assert stored["edited_timestamp"] is not None
 
 
 async def test_editing_a_deleted_message_is_not_a_gone_channel(
-    fake: FakeDiscord, delivery: DiscordDelivery
+    discord_api: FakeDiscord, delivery: DiscordDelivery
 ) -> None:
     with pytest.raises(MessageGone) as caught:
         await delivery.edit(CHANNEL, "1300000000000009999", ALERT)
@@ -108,32 +102,32 @@ async def test_editing_a_deleted_message_is_not_a_gone_channel(
 
 
 async def test_a_429_is_retried_by_the_library(
-    fake: FakeDiscord, delivery: DiscordDelivery
+    discord_api: FakeDiscord, delivery: DiscordDelivery
 ) -> None:
-    fake.fail("POST", f"/channels/{CHANNEL}/messages", 429, retry_after=0.01)
+    discord_api.fail("POST", f"/channels/{CHANNEL}/messages", 429, retry_after=0.01)
     message_id = await delivery.post(CHANNEL, ALERT)
-    assert len(fake.sent("POST", f"/channels/{CHANNEL}/messages")) == 2
-    assert list(fake.messages[CHANNEL]) == [message_id]
+    assert len(discord_api.sent("POST", f"/channels/{CHANNEL}/messages")) == 2
+    assert list(discord_api.messages[CHANNEL]) == [message_id]
 
 
 async def test_a_429_without_via_is_not_retried(
-    fake: FakeDiscord, delivery: DiscordDelivery
+    discord_api: FakeDiscord, delivery: DiscordDelivery
 ) -> None:
     # Without Via discord.py assumes a Cloudflare ban: it gives up, and so do we, for now.
-    fake.fail("POST", f"/channels/{CHANNEL}/messages", 429, retry_after=0.01, via=False)
+    discord_api.fail("POST", f"/channels/{CHANNEL}/messages", 429, retry_after=0.01, via=False)
     with pytest.raises(DeliveryError) as caught:
         await delivery.post(CHANNEL, ALERT)
     assert caught.value.permanent is False
-    assert len(fake.sent("POST", f"/channels/{CHANNEL}/messages")) == 1
+    assert len(discord_api.sent("POST", f"/channels/{CHANNEL}/messages")) == 1
 
 
 @pytest.mark.parametrize(
     ("status", "text"), [(403, "Missing Permissions"), (404, "Unknown Channel")]
 )
 async def test_forbidden_or_missing_channel_is_permanent(
-    fake: FakeDiscord, delivery: DiscordDelivery, status: int, text: str
+    discord_api: FakeDiscord, delivery: DiscordDelivery, status: int, text: str
 ) -> None:
-    fake.fail("POST", f"/channels/{CHANNEL}/messages", status)
+    discord_api.fail("POST", f"/channels/{CHANNEL}/messages", status)
     with pytest.raises(DeliveryError) as caught:
         await delivery.post(CHANNEL, ALERT)
     error = caught.value
@@ -142,22 +136,22 @@ async def test_forbidden_or_missing_channel_is_permanent(
     assert text in error.message
     assert isinstance(error.__cause__, discord.HTTPException)
     # the library does not retry these, and neither do we
-    assert len(fake.sent("POST", f"/channels/{CHANNEL}/messages")) == 1
+    assert len(discord_api.sent("POST", f"/channels/{CHANNEL}/messages")) == 1
 
 
 async def test_a_rejected_payload_is_not_permanent(
-    fake: FakeDiscord, delivery: DiscordDelivery
+    discord_api: FakeDiscord, delivery: DiscordDelivery
 ) -> None:
-    fake.fail("POST", f"/channels/{CHANNEL}/messages", 400)
+    discord_api.fail("POST", f"/channels/{CHANNEL}/messages", 400)
     with pytest.raises(DeliveryError) as caught:
         await delivery.post(CHANNEL, ALERT)
     assert caught.value.permanent is False
     assert "Invalid Form Body" in caught.value.message
 
 
-async def test_an_unreachable_api_is_not_permanent(fake: FakeDiscord) -> None:
-    sender = await DiscordDelivery.login(fake.token, api_base=fake.api_base)
-    await fake.close()
+async def test_an_unreachable_api_is_not_permanent(discord_api: FakeDiscord) -> None:
+    sender = await DiscordDelivery.login(discord_api.token, api_base=discord_api.api_base)
+    await discord_api.close()
     try:
         with pytest.raises(DeliveryError) as caught:
             await sender.post(CHANNEL, ALERT)
@@ -167,18 +161,18 @@ async def test_an_unreachable_api_is_not_permanent(fake: FakeDiscord) -> None:
         await sender.close()
 
 
-async def test_a_wrong_token_fails_login(fake: FakeDiscord) -> None:
+async def test_a_wrong_token_fails_login(discord_api: FakeDiscord) -> None:
     with pytest.raises(discord.LoginFailure):
-        await DiscordDelivery.login("not-the-token", api_base=fake.api_base)
+        await DiscordDelivery.login("not-the-token", api_base=discord_api.api_base)
 
 
 async def test_the_token_is_never_logged(
-    fake: FakeDiscord, caplog: pytest.LogCaptureFixture
+    discord_api: FakeDiscord, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    fake.fail("POST", f"/channels/{CHANNEL}/messages", 403)
+    discord_api.fail("POST", f"/channels/{CHANNEL}/messages", 403)
     sender = await DiscordDelivery.login(
-        fake.token, api_base=fake.api_base, pacer=ChannelPacer(interval=0)
+        discord_api.token, api_base=discord_api.api_base, pacer=ChannelPacer(interval=0)
     )
     try:
         with pytest.raises(DeliveryError):
@@ -187,13 +181,15 @@ async def test_the_token_is_never_logged(
     finally:
         await sender.close()
     assert caplog.records, "discord.py logs requests at DEBUG"
-    assert fake.token not in caplog.text
+    assert discord_api.token not in caplog.text
 
 
-async def test_each_channel_is_paced(fake: FakeDiscord) -> None:
+async def test_each_channel_is_paced(discord_api: FakeDiscord) -> None:
     time = FakeMonotonic()
     pacer = ChannelPacer(1.0, clock=time.clock, sleep=time.sleep)
-    sender = await DiscordDelivery.login(fake.token, api_base=fake.api_base, pacer=pacer)
+    sender = await DiscordDelivery.login(
+        discord_api.token, api_base=discord_api.api_base, pacer=pacer
+    )
     try:
         await sender.post(CHANNEL, ALERT)
         await sender.post(OTHER, ALERT)
@@ -205,54 +201,60 @@ async def test_each_channel_is_paced(fake: FakeDiscord) -> None:
         assert time.sleeps == [1.0, 1.0]
     finally:
         await sender.close()
-    assert len(fake.sent("POST", f"/channels/{CHANNEL}/messages")) == 4
+    assert len(discord_api.sent("POST", f"/channels/{CHANNEL}/messages")) == 4
 
 
 # Webhook mode
 
 
 @pytest.fixture
-async def webhook(fake: FakeDiscord) -> AsyncIterator[DiscordWebhookDelivery]:
-    use_api_base(fake.api_base)
+async def webhook(discord_api: FakeDiscord) -> AsyncIterator[DiscordWebhookDelivery]:
+    use_api_base(discord_api.api_base)
     sender = DiscordWebhookDelivery(WEBHOOK_URL, pacer=ChannelPacer(interval=0))
     yield sender
     await sender.close()
 
 
 async def test_webhook_send_waits_for_the_message(
-    fake: FakeDiscord, webhook: DiscordWebhookDelivery
+    discord_api: FakeDiscord, webhook: DiscordWebhookDelivery
 ) -> None:
     message_id = await webhook.post("analysts", ALERT)
 
-    (request,) = fake.sent("POST", f"/webhooks/{WEBHOOK_ID}/{WEBHOOK_TOKEN}")
+    (request,) = discord_api.sent("POST", f"/webhooks/{WEBHOOK_ID}/{WEBHOOK_TOKEN}")
     assert request.query["wait"] == "1"
     assert "Authorization" not in request.headers
     assert request.body["embeds"][0]["title"] == "India–Russia: rewording"
     assert request.body["embeds"][0]["fields"] == ALERT["embeds"][0]["fields"]
     assert request.body["allowed_mentions"] == {"parse": []}
-    assert message_id in fake.messages[f"webhook:{WEBHOOK_ID}"]
+    assert message_id in discord_api.messages[f"webhook:{WEBHOOK_ID}"]
 
 
-async def test_webhook_edit(fake: FakeDiscord, webhook: DiscordWebhookDelivery) -> None:
+async def test_webhook_edit(discord_api: FakeDiscord, webhook: DiscordWebhookDelivery) -> None:
     message_id = await webhook.post("analysts", ALERT)
     await webhook.edit("analysts", message_id, {"content": "updated", "embeds": ALERT["embeds"]})
 
-    (patch,) = fake.sent("PATCH", f"/webhooks/{WEBHOOK_ID}/{WEBHOOK_TOKEN}/messages/{message_id}")
+    (patch,) = discord_api.sent(
+        "PATCH", f"/webhooks/{WEBHOOK_ID}/{WEBHOOK_TOKEN}/messages/{message_id}"
+    )
     assert patch.body["content"] == "updated"
-    assert fake.messages[f"webhook:{WEBHOOK_ID}"][message_id]["content"] == "updated"
+    assert discord_api.messages[f"webhook:{WEBHOOK_ID}"][message_id]["content"] == "updated"
 
 
-async def test_webhook_429_is_retried(fake: FakeDiscord, webhook: DiscordWebhookDelivery) -> None:
-    fake.fail("POST", f"/webhooks/{WEBHOOK_ID}/.*", 429, retry_after=0.01)
+async def test_webhook_429_is_retried(
+    discord_api: FakeDiscord, webhook: DiscordWebhookDelivery
+) -> None:
+    discord_api.fail("POST", f"/webhooks/{WEBHOOK_ID}/.*", 429, retry_after=0.01)
     await webhook.post("analysts", ALERT)
-    assert len(fake.sent("POST", f"/webhooks/{WEBHOOK_ID}/.*")) == 2
+    assert len(discord_api.sent("POST", f"/webhooks/{WEBHOOK_ID}/.*")) == 2
 
 
 @pytest.mark.parametrize(("status", "code"), [(404, 10015), (403, 50013), (401, 50027)])
 async def test_a_deleted_or_revoked_webhook_is_permanent(
-    fake: FakeDiscord, webhook: DiscordWebhookDelivery, status: int, code: int
+    discord_api: FakeDiscord, webhook: DiscordWebhookDelivery, status: int, code: int
 ) -> None:
-    fake.fail("POST", f"/webhooks/{WEBHOOK_ID}/.*", status, code=code, message="Unknown Webhook")
+    discord_api.fail(
+        "POST", f"/webhooks/{WEBHOOK_ID}/.*", status, code=code, message="Unknown Webhook"
+    )
     with pytest.raises(DeliveryError) as caught:
         await webhook.post("analysts", ALERT)
     assert caught.value.permanent is True
@@ -261,10 +263,10 @@ async def test_a_deleted_or_revoked_webhook_is_permanent(
 
 
 async def test_a_failing_webhook_never_tells_its_token(
-    fake: FakeDiscord, webhook: DiscordWebhookDelivery
+    discord_api: FakeDiscord, webhook: DiscordWebhookDelivery
 ) -> None:
     # The error's text is logged and shown by /watch why; the URL in it must not carry the token.
-    fake.fail("POST", f"/webhooks/{WEBHOOK_ID}/.*", 307, times=None)
+    discord_api.fail("POST", f"/webhooks/{WEBHOOK_ID}/.*", 307, times=None)
     with pytest.raises(DeliveryError) as caught:
         await webhook.post("analysts", ALERT)
     assert "TooManyRedirects" in caught.value.message

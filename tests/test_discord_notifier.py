@@ -7,15 +7,15 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
-from discord.http import Route
 
 from bot.alert import Alert, alert_from_change
+from bot.chat.ports import PlatformNotifier
 from bot.platforms.discord.delivery import (
-    DEFAULT_API_BASE,
     DiscordDelivery,
     DiscordWebhookDelivery,
 )
-from bot.platforms.discord.notifier import DiscordNotifier
+from bot.platforms.discord.platform import discord_notifier
+from bot.platforms.discord.senders import DiscordSenders
 from bot.platforms.pacing import ChannelPacer
 from bot.render.digest import Digest
 from tests.fake_discord import FakeDiscord
@@ -26,6 +26,8 @@ from watchers.model import Change, ChangeKind, Country, Level, Pair, Source
 CHANNEL = "1200000000000000001"
 WEBHOOK_ID = "1250000000000000001"
 WEBHOOK_URL = f"https://discord.com/api/webhooks/{WEBHOOK_ID}/{'w' * 68}"
+
+DiscordNotifier = PlatformNotifier[DiscordSenders]
 
 
 def usa_vietnam() -> Alert:
@@ -46,18 +48,9 @@ def usa_vietnam() -> Alert:
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeDiscord]:
-    server = FakeDiscord()
-    await server.start()
-    yield server
-    await server.close()
-    Route.BASE = DEFAULT_API_BASE
-
-
-@pytest.fixture
-async def bot(fake: FakeDiscord) -> AsyncIterator[DiscordDelivery]:
+async def bot(discord_api: FakeDiscord) -> AsyncIterator[DiscordDelivery]:
     sender = await DiscordDelivery.login(
-        fake.token, api_base=fake.api_base, pacer=ChannelPacer(interval=0)
+        discord_api.token, api_base=discord_api.api_base, pacer=ChannelPacer(interval=0)
     )
     yield sender
     await sender.close()
@@ -66,21 +59,23 @@ async def bot(fake: FakeDiscord) -> AsyncIterator[DiscordDelivery]:
 @pytest.fixture
 async def notifier(bot: DiscordDelivery) -> AsyncIterator[DiscordNotifier]:
     hook = DiscordWebhookDelivery(WEBHOOK_URL, pacer=ChannelPacer(interval=0))
-    out = DiscordNotifier(bot=bot, webhooks={"analysts": hook})
+    out = discord_notifier(DiscordSenders(bot=bot, webhooks={"analysts": hook}))
     yield out
-    await out.close()
+    await out.sender.close()
 
 
 async def test_webhook_channels_use_their_webhook_and_others_the_bot(
-    fake: FakeDiscord, notifier: DiscordNotifier
+    discord_api: FakeDiscord, notifier: DiscordNotifier
 ) -> None:
     by_bot = await notifier.post(CHANNEL, usa_vietnam())
     by_hook = await notifier.post("analysts", usa_vietnam())
-    assert by_bot in fake.messages[CHANNEL]
-    assert by_hook in fake.messages[f"webhook:{WEBHOOK_ID}"]
+    assert by_bot in discord_api.messages[CHANNEL]
+    assert by_hook in discord_api.messages[f"webhook:{WEBHOOK_ID}"]
 
 
-async def test_update_edits_the_posted_alert(fake: FakeDiscord, notifier: DiscordNotifier) -> None:
+async def test_update_edits_the_posted_alert(
+    discord_api: FakeDiscord, notifier: DiscordNotifier
+) -> None:
     alert = usa_vietnam()
     first = await notifier.post(CHANNEL, alert)
     assert first is not None
@@ -88,36 +83,36 @@ async def test_update_edits_the_posted_alert(fake: FakeDiscord, notifier: Discor
     later = replace(alert, sources=more, level=Level.MULTI_SOURCE, revision=1)
     await notifier.update(CHANNEL, first, later)
 
-    assert list(fake.messages[CHANNEL]) == [first]
-    fields = fake.messages[CHANNEL][first]["embeds"][0]["fields"]
+    assert list(discord_api.messages[CHANNEL]) == [first]
+    fields = discord_api.messages[CHANNEL][first]["embeds"][0]["fields"]
     assert any(f["name"] == "Sources (2)" for f in fields)
 
 
 async def test_update_of_a_deleted_message_posts_anew(
-    fake: FakeDiscord, notifier: DiscordNotifier
+    discord_api: FakeDiscord, notifier: DiscordNotifier
 ) -> None:
     await notifier.update(CHANNEL, "1300000000000009999", usa_vietnam())
-    (message,) = fake.messages[CHANNEL].values()
+    (message,) = discord_api.messages[CHANNEL].values()
     assert message["embeds"][0]["title"].startswith("United States–Vietnam")
 
 
-async def test_digest_is_one_embed(fake: FakeDiscord, notifier: DiscordNotifier) -> None:
+async def test_digest_is_one_embed(discord_api: FakeDiscord, notifier: DiscordNotifier) -> None:
     await notifier.digest(CHANNEL, Digest("daily digest", (usa_vietnam(), usa_vietnam())))
-    (message,) = fake.messages[CHANNEL].values()
+    (message,) = discord_api.messages[CHANNEL].values()
     assert message["embeds"][0]["title"] == "Digest: 2 alerts (daily digest)"
 
 
 async def test_a_forbidden_channel_raises_a_permanent_error(
-    fake: FakeDiscord, notifier: DiscordNotifier
+    discord_api: FakeDiscord, notifier: DiscordNotifier
 ) -> None:
-    fake.fail("POST", f"/channels/{CHANNEL}/messages", 403)
+    discord_api.fail("POST", f"/channels/{CHANNEL}/messages", 403)
     with pytest.raises(DeliveryError) as caught:
         await notifier.post(CHANNEL, usa_vietnam())
     assert caught.value.permanent is True
 
 
 async def test_without_bot_or_webhook_nothing_can_be_sent() -> None:
-    notifier = DiscordNotifier(bot=None)
+    notifier = discord_notifier(DiscordSenders(bot=None))
     with pytest.raises(DeliveryError, match="DISCORD_TOKEN unset") as caught:
         await notifier.post(CHANNEL, usa_vietnam())
     assert caught.value.permanent is False

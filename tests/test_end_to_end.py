@@ -3,10 +3,12 @@
 import asyncio
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
 from pytest_httpserver import HTTPServer
-from werkzeug import Response
+from werkzeug import Request, Response
 
 from bot.cli import poll_once
 from bot.config import load_config
@@ -78,12 +80,12 @@ def test_two_polls_give_exactly_the_expected_alerts(tmp_path: Path, httpserver: 
         "/desk.xml": [rss(), rss(SPEECH, VIETNAM)],
     }
     stage = 0
+
+    def answer(bodies: list[bytes]) -> Callable[[Request], Response]:
+        return lambda request: Response(bodies[stage], content_type="application/rss+xml")
+
     for path, bodies in polls.items():
-        httpserver.expect_request(path).respond_with_handler(
-            lambda request, bodies=bodies: Response(
-                bodies[stage], content_type="application/rss+xml"
-            )
-        )
+        httpserver.expect_request(path).respond_with_handler(answer(bodies))
     httpserver.expect_request("/broken.xml").respond_with_data("<html>gateway</html>", status=502)
 
     # first poll: the baseline of both feeds, nothing printed
@@ -103,7 +105,7 @@ def test_two_polls_give_exactly_the_expected_alerts(tmp_path: Path, httpserver: 
     india = alerts[0]
     assert india["countries"] == ["India", "Russia"]
     assert "particularly privileged strategic partnership" in str(india["quote"])
-    (source,) = india["sources"]  # type: ignore[misc]
+    (source,) = cast(list[dict[str, object]], india["sources"])
     assert source == {
         "url": "http://news.example/speech",
         "title": "Minister's speech",

@@ -8,18 +8,22 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from watchers.countries import default_countries
 from watchers.evaluate import (
     Predicted,
+    Record,
     format_errors,
     format_report,
     lenient,
     parse_records,
+    part_of,
     predict,
     score,
+    select_part,
     words,
 )
 from watchers.extraction import default_extractor
@@ -70,7 +74,7 @@ GOLD = [
         "kind": "positive",
     },
 ]
-PRED = [
+PRED: list[dict[str, Any]] = [
     # strict match
     {
         "id": "g1",
@@ -103,8 +107,7 @@ def predictions() -> dict[str, list[Predicted]]:
     out: dict[str, list[Predicted]] = {}
     for row in PRED:
         out[str(row["id"])] = [
-            Predicted(tuple(e["pair"]), e["descriptor"])  # type: ignore[arg-type]
-            for e in row["extractions"]  # type: ignore[attr-defined]
+            Predicted((e["pair"][0], e["pair"][1]), e["descriptor"]) for e in row["extractions"]
         ]
     return out
 
@@ -174,7 +177,7 @@ def scorer() -> Path:
 )
 def test_agrees_with_the_reference_scorer(tmp_path: Path) -> None:
     gold = write_jsonl(tmp_path / "gold.jsonl", GOLD)  # type: ignore[arg-type]
-    pred = write_jsonl(tmp_path / "pred.jsonl", PRED)  # type: ignore[arg-type]
+    pred = write_jsonl(tmp_path / "pred.jsonl", PRED)
     run = subprocess.run(
         [sys.executable, str(scorer()), str(gold), str(pred), "--json"],
         capture_output=True,
@@ -190,3 +193,29 @@ def test_agrees_with_the_reference_scorer(tmp_path: Path) -> None:
             assert mine[key][figure] == pytest.approx(theirs[key][figure]), (key, figure)
     for key in ("negatives_with_false_alarm", "negatives", "passages", "missing_predictions"):
         assert mine[key] == theirs[key], key
+
+
+def test_parts_keep_every_passage_of_a_pair_together_and_cover_the_file() -> None:
+    countries = default_countries()
+    names = ["France", "Germany", "India", "Japan", "Chile", "Peru", "Ghana", "Togo", "Kenya"]
+    pairs = [(a, b) for a in names for b in names if a < b]
+    records = [
+        Record(
+            f"{a}-{b}-{n}",
+            "text",
+            ({"pair": [b, a] if n else [a, b], "descriptor": "ties"},),
+        )
+        for a, b in pairs
+        for n in range(2)
+    ] + [Record(f"neg-{i}", "text", ()) for i in range(20)]
+    tune = select_part(records, "tune", countries)
+    holdout = select_part(records, "holdout", countries)
+    assert {r.id for r in tune}.isdisjoint(r.id for r in holdout)
+    assert len(tune) + len(holdout) == len(records) == len(select_part(records, "all", countries))
+    # both halves are used, and the two orders of a pair fall in the same half
+    assert tune and holdout
+    for a, b in pairs:
+        halves = {part_of(r, countries) for r in records if r.id.startswith(f"{a}-{b}-")}
+        assert len(halves) == 1
+    with pytest.raises(ValueError):
+        select_part(records, "other", countries)

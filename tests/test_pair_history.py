@@ -9,12 +9,11 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.chat import commands
-from bot.chat.commands import Caller, Context
+from bot.chat.commands import Caller, CommandDeps, Context
 from bot.chat.decide import Action, Channel, Route
-from bot.chat.history import StorePairHistory
+from bot.chat.history import StoreHistoryReader
 from bot.chat.store import ChatStore
-from tests.fake_commands import INDIA, RUSSIA, FakeCountries, FixedClock
-from tests.fakes import rewording
+from tests.fakes import INDIA, RUSSIA, FakeClock, FakeCountries, rewording
 from watchers.model import Change, Entry, Extraction, Level, Mention, Pair
 from watchers.store import Store
 
@@ -34,11 +33,10 @@ def store() -> Iterator[Store]:
 
 @pytest.fixture
 def ctx(store: Store) -> Context:
-    subs = ChatStore(store.connection)
-    routes = ChatStore(store.connection)
-    history = StorePairHistory(store, routes, FakeCountries())
-    caller = Caller("1", can_manage=True)
-    return Context(subs, FakeCountries(), history, routes, FixedClock(), "discord", "555", caller)
+    chat = ChatStore(store.connection)
+    history = StoreHistoryReader(store, chat, FakeCountries())
+    deps = CommandDeps(chat, FakeCountries(), history, FakeClock())
+    return deps.context("discord", "555", Caller("1", can_manage=True))
 
 
 def change() -> Change:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 
 from bot.alert import Alert
-from bot.chat.commands import Caller, Context, dispatch
+from bot.chat.commands import Caller, CommandDeps, Context
 from bot.chat.decide import (
     Action,
     Channel,
@@ -18,9 +18,11 @@ from bot.chat.decide import (
     next_try,
     route,
 )
-from bot.chat.deliver import Router, why
-from bot.chat.history import StorePairHistory
+from bot.chat.deliver import Router
+from bot.chat.history import StoreHistoryReader, latest_decision
+from bot.chat.ports import Payload, PlatformNotifier
 from bot.chat.store import ChatStore
+from bot.platforms.slack.parse import dispatch
 from bot.render.digest import (
     Digest,
     render_digest_discord,
@@ -153,7 +155,7 @@ class FakeNotifier:
         self.down: set[str] = set()
         self.broken: set[str] = set()
 
-    async def post(self, channel: str, alert: Alert) -> str | None:
+    async def post(self, channel: str, alert: Alert) -> str:
         if channel in self.gone:
             raise DeliveryError(channel, "channel_not_found", permanent=True)
         if channel in self.down:
@@ -163,8 +165,9 @@ class FakeNotifier:
         self.posts.append((channel, alert))
         return f"msg-{len(self.posts)}"
 
-    async def update(self, channel: str, message_ref: str | None, alert: Alert) -> None:
+    async def update(self, channel: str, message_ref: str, alert: Alert) -> str | None:
         self.updates.append((channel, message_ref, alert))
+        return None
 
     async def digest(self, channel: str, digest: Digest) -> None:
         if channel in self.broken:
@@ -332,7 +335,7 @@ async def test_an_alert_that_waits_follows_the_channel_controls_when_retried() -
     s.clock.advance(minutes=1)
     assert await s.router.retry_waiting(lambda key: USVN) == 0
     assert s.notifier.posts == []
-    assert why(s.store, s.routes, USVN.key, "discord", "a") == (
+    assert latest_decision(s.store, s.routes, USVN.key, "discord", "a") == (
         "muted",
         "muted until 2023-09-11 12:00 UTC",
     )
@@ -349,20 +352,21 @@ async def test_a_platform_that_is_not_connected_is_said_so() -> None:
 
 async def test_why_tells_the_last_decision_and_its_reason() -> None:
     s = Setup([channel(min_level=Level.OFFICIAL)])
-    assert why(s.store, s.routes, USVN.key, "discord", "c1") is None
+    assert latest_decision(s.store, s.routes, USVN.key, "discord", "c1") is None
     await s.router.deliver(s.stored())
-    assert why(s.store, s.routes, USVN.key, "discord", "c1") == (
+    assert latest_decision(s.store, s.routes, USVN.key, "discord", "c1") == (
         "below the channel's level",
         "reported so far; this channel waits for official",
     )
     # A later mention the rules set aside (flip-flop) is the newer news.
     s.store.record_decision(USVN.key, T0 + timedelta(hours=1), "flip-flop", "used lately", None)
-    assert why(s.store, s.routes, USVN.key, "discord", "c1") == ("flip-flop", "used lately")
+    decided = latest_decision(s.store, s.routes, USVN.key, "discord", "c1")
+    assert decided == ("flip-flop", "used lately")
     s.clock.advance(hours=2)
     muted = [channel(muted_until=T0 + timedelta(days=1))]
     s.channels = muted
     await s.router.deliver(replace(change(), change_id="1", revision=0))
-    decision, reason = why(s.store, s.routes, USVN.key, "discord", "c1") or ("", "")
+    decision, reason = latest_decision(s.store, s.routes, USVN.key, "discord", "c1") or ("", "")
     assert decision == "muted" and reason.startswith("muted until 2023-09-11")
 
 
@@ -399,12 +403,9 @@ def test_the_daily_digest_goes_out_at_its_own_time_and_zone() -> None:
 
 def command_context(s: Setup) -> Context:
     """/watch in channel c1, by someone allowed to change it, over the router's own store."""
-    subscriptions = ChatStore(s.store.connection)
-    history = StorePairHistory(s.store, s.routes, FakeCountries())
-    caller = Caller("U1", can_manage=True)
-    return Context(
-        subscriptions, FakeCountries(), history, s.routes, s.clock, "discord", "c1", caller
-    )
+    history = StoreHistoryReader(s.store, s.routes, FakeCountries())
+    deps = CommandDeps(s.routes, FakeCountries(), history, s.clock)
+    return deps.context("discord", "c1", Caller("U1", can_manage=True))
 
 
 async def test_quiet_hours_set_in_chat_hold_alerts_until_they_end() -> None:
@@ -438,9 +439,6 @@ async def test_the_digest_time_set_in_chat_is_when_the_digest_goes_out() -> None
 
 
 async def test_subscriptions_feed_the_router_and_payloads_reach_the_outlet() -> None:
-    from bot.chat.deliver import PayloadNotifier
-    from bot.chat.history import StorePairHistory
-    from bot.chat.store import ChatStore
     from bot.render.digest import render_digest_discord
     from bot.render.discord import render_discord
 
@@ -449,20 +447,20 @@ async def test_subscriptions_feed_the_router_and_payloads_reach_the_outlet() -> 
     subs.add("discord", "123", USVN.key, now=T0)
     subs.add("discord", "456", USVN.key, now=T0, min_level=Level.OFFICIAL)
     subs.mute("discord", "123", USVN.key, None)
-    sent: list[tuple[str, str, dict[str, object]]] = []
+    sent: list[tuple[str, str, Payload]] = []
 
-    async def post(channel: str, payload: dict[str, object]) -> str | None:
-        sent.append(("post", channel, payload))
-        return f"m{len(sent)}"
+    class Outlet:
+        async def post(self, channel: str, payload: Payload) -> str:
+            sent.append(("post", channel, payload))
+            return f"m{len(sent)}"
 
-    async def update(channel: str, ref: str, payload: dict[str, object]) -> str | None:
-        sent.append(("edit:" + ref, channel, payload))
-        return ref
+        async def edit(self, channel: str, ref: str, payload: Payload) -> None:
+            sent.append(("edit:" + ref, channel, payload))
 
-    notifier = PayloadNotifier(
-        post=post, update=update, render=render_discord, render_digest=render_digest_discord
+    notifier = PlatformNotifier(
+        Outlet(), render=render_discord, render_digest=render_digest_discord
     )
-    routes = ChatStore(store.connection)
+    routes = subs
     router = Router(
         routes=routes,
         history=store,
@@ -482,7 +480,7 @@ async def test_subscriptions_feed_the_router_and_payloads_reach_the_outlet() -> 
         ("post", "456"),
     ]
     assert sent[0][2]["allowed_mentions"] == {"parse": []}
-    history = StorePairHistory(store, routes, FakeCountries())
+    history = StoreHistoryReader(store, routes, FakeCountries())
     assert history.last_decision(USVN.key, "discord", "456") == (
         "alerted",
         "upgrade on reaching official",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -56,18 +55,16 @@ async def no_sleep(seconds: float) -> None:
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    server = FakeSlack()
-    await server.start()
-    server.add_channel(CHANNEL)
-    yield server
-    await server.close()
+def slack_api(slack_api: FakeSlack) -> FakeSlack:
+    """The shared fake, with what this file's tests expect in it."""
+    slack_api.add_channel(CHANNEL)
+    return slack_api
 
 
 @pytest.fixture
-def delivery(fake: FakeSlack) -> SlackDelivery:
+def delivery(slack_api: FakeSlack) -> SlackDelivery:
     return make_delivery(
-        SlackSettings(api_base=fake.api_base),
+        SlackSettings(api_base=slack_api.api_base),
         SlackSecrets(bot_token=BOT_TOKEN),
         pacer=ChannelPacer(1.0, sleep=no_sleep),
     )
@@ -87,7 +84,7 @@ def block_texts(blocks: list[dict[str, Any]]) -> str:
 
 
 async def test_the_india_russia_rewording_arrives_as_block_kit(
-    fake: FakeSlack, delivery: SlackDelivery
+    slack_api: FakeSlack, delivery: SlackDelivery
 ) -> None:
     alert = alert_from_change(
         rewording(f"Moscow and New Delhi enjoy a {AFTER}, the minister said.")
@@ -95,7 +92,7 @@ async def test_the_india_russia_rewording_arrives_as_block_kit(
 
     await delivery.post(CHANNEL, render_slack(alert))
 
-    [message] = fake.posted(CHANNEL)
+    [message] = slack_api.posted(CHANNEL)
     assert message.text.startswith("India–Russia")
     assert message.blocks[0]["type"] == "header"
     assert "India–Russia" in message.blocks[0]["text"]["text"]
@@ -107,28 +104,30 @@ async def test_the_india_russia_rewording_arrives_as_block_kit(
 
 
 async def test_later_sources_edit_the_posted_alert_in_place(
-    fake: FakeSlack, delivery: SlackDelivery
+    slack_api: FakeSlack, delivery: SlackDelivery
 ) -> None:
     change = rewording(f"The two sides praised their {AFTER}.")
     ts = await delivery.post(CHANNEL, render_slack(alert_from_change(change)))
 
     sources = (source("wire"), source("kremlin", official=True))
     later = replace(change, sources=sources, level=Level.OFFICIAL, revision=1)
-    await delivery.update(CHANNEL, ts, render_slack(alert_from_change(later)))
+    await delivery.edit(CHANNEL, ts, render_slack(alert_from_change(later)))
 
-    [message] = fake.posted(CHANNEL)
+    [message] = slack_api.posted(CHANNEL)
     assert message.edits == 1
     assert "updated: now official" in message.blocks[0]["text"]["text"]
     assert "2 sources" in block_texts(message.blocks)
 
 
-async def test_feed_text_in_an_alert_pings_nobody(fake: FakeSlack, delivery: SlackDelivery) -> None:
+async def test_feed_text_in_an_alert_pings_nobody(
+    slack_api: FakeSlack, delivery: SlackDelivery
+) -> None:
     quote = f"<!channel> <!here> <@U0ADMIN> read this: the {AFTER} is back"
     alert = alert_from_change(rewording(quote))
 
     await delivery.post(CHANNEL, render_slack(alert))
 
-    [message] = fake.posted(CHANNEL)
+    [message] = slack_api.posted(CHANNEL)
     everything = message.text + block_texts(message.blocks)
     for ping in ("<!channel>", "<!here>", "<@U0ADMIN>"):
         assert ping not in everything

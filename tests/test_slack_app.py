@@ -48,16 +48,8 @@ def add_ping(app: SlackApp, heard: list[str]) -> None:
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    server = FakeSlack()
-    await server.start()
-    yield server
-    await server.close()
-
-
-@pytest.fixture
-async def http_app(fake: FakeSlack) -> AsyncIterator[tuple[SlackApp, list[str]]]:
-    settings = SlackSettings(mode="http", api_base=fake.api_base, port=0)
+async def http_app(slack_api: FakeSlack) -> AsyncIterator[tuple[SlackApp, list[str]]]:
+    settings = SlackSettings(mode="http", api_base=slack_api.api_base, port=0)
     app = SlackApp(
         settings,
         SlackSecrets(bot_token=BOT_TOKEN, signing_secret=SIGNING_SECRET),
@@ -81,7 +73,7 @@ async def post(app: SlackApp, body: str, headers: dict[str, str]) -> tuple[int, 
 
 
 async def test_http_mode_answers_a_signed_slash_command(
-    fake: FakeSlack, http_app: tuple[SlackApp, list[str]]
+    slack_api: FakeSlack, http_app: tuple[SlackApp, list[str]]
 ) -> None:
     app, heard = http_app
     body = urlencode(ping_command("hello"))
@@ -93,7 +85,7 @@ async def test_http_mode_answers_a_signed_slash_command(
     assert text == "pong hello"
     assert heard == ["hello"]
     # Start checked the bot token against the configured API base, not slack.com.
-    assert [c.token for c in fake.calls_to("auth.test")][:1] == [BOT_TOKEN]
+    assert [c.token for c in slack_api.calls_to("auth.test")][:1] == [BOT_TOKEN]
 
 
 async def test_http_mode_refuses_a_bad_signature(http_app: tuple[SlackApp, list[str]]) -> None:
@@ -143,8 +135,8 @@ async def test_http_mode_refuses_an_unsigned_request(http_app: tuple[SlackApp, l
     assert heard == []
 
 
-async def test_http_mode_close_stops_listening(fake: FakeSlack) -> None:
-    settings = SlackSettings(mode="http", api_base=fake.api_base, port=0)
+async def test_http_mode_close_stops_listening(slack_api: FakeSlack) -> None:
+    settings = SlackSettings(mode="http", api_base=slack_api.api_base, port=0)
     secrets = SlackSecrets(bot_token=BOT_TOKEN, signing_secret=SIGNING_SECRET)
     app = SlackApp(settings, secrets, host="127.0.0.1")
     await app.start()
@@ -157,8 +149,8 @@ async def test_http_mode_close_stops_listening(fake: FakeSlack) -> None:
             await session.post(f"http://127.0.0.1:{port}/slack/events", data=b"")
 
 
-async def test_socket_mode_receives_a_command_and_acknowledges_it(fake: FakeSlack) -> None:
-    settings = SlackSettings(mode="socket", api_base=fake.api_base)
+async def test_socket_mode_receives_a_command_and_acknowledges_it(slack_api: FakeSlack) -> None:
+    settings = SlackSettings(mode="socket", api_base=slack_api.api_base)
     app = SlackApp(settings, SlackSecrets(bot_token=BOT_TOKEN, app_token=APP_TOKEN))
     heard: list[str] = []
     add_ping(app, heard)
@@ -174,7 +166,7 @@ async def test_socket_mode_receives_a_command_and_acknowledges_it(fake: FakeSlac
     other = asyncio.create_task(neighbour())
     try:
         await app.start()
-        ack = await fake.send_envelope("slash_commands", ping_command("over the socket"))
+        ack = await slack_api.send_envelope("slash_commands", ping_command("over the socket"))
     finally:
         await app.close()
         other.cancel()
@@ -183,17 +175,19 @@ async def test_socket_mode_receives_a_command_and_acknowledges_it(fake: FakeSlac
     assert heard == ["over the socket"]
     assert ticks > 0
     assert app.bot_user_id == "U0BOT"
-    assert [c.token for c in fake.calls_to("apps.connections.open")][:1] == [APP_TOKEN]
-    await asyncio.wait_for(_until_disconnected(fake), 5)
+    assert [c.token for c in slack_api.calls_to("apps.connections.open")][:1] == [APP_TOKEN]
+    await asyncio.wait_for(_until_disconnected(slack_api), 5)
 
 
-async def _until_disconnected(fake: FakeSlack) -> None:
-    while fake.socket_connected.is_set():
+async def _until_disconnected(slack_api: FakeSlack) -> None:
+    while slack_api.socket_connected.is_set():
         await asyncio.sleep(0.01)
 
 
-async def test_a_refused_bot_token_stops_start_with_the_variable_named(fake: FakeSlack) -> None:
-    settings = SlackSettings(mode="socket", api_base=fake.api_base)
+async def test_a_refused_bot_token_stops_start_with_the_variable_named(
+    slack_api: FakeSlack,
+) -> None:
+    settings = SlackSettings(mode="socket", api_base=slack_api.api_base)
     app = SlackApp(settings, SlackSecrets(bot_token="xoxb-revoked", app_token=APP_TOKEN))
 
     with pytest.raises(ConfigError) as caught:
@@ -206,15 +200,15 @@ async def test_a_refused_bot_token_stops_start_with_the_variable_named(fake: Fak
     await app.close()
 
 
-async def test_a_refused_app_token_stops_start_before_any_socket(fake: FakeSlack) -> None:
-    settings = SlackSettings(mode="socket", api_base=fake.api_base)
+async def test_a_refused_app_token_stops_start_before_any_socket(slack_api: FakeSlack) -> None:
+    settings = SlackSettings(mode="socket", api_base=slack_api.api_base)
     app = SlackApp(settings, SlackSecrets(bot_token=BOT_TOKEN, app_token="xapp-wrong"))
 
     with pytest.raises(ConfigError) as caught:
         await app.start()
 
     assert [p.key for p in caught.value.problems] == ["SLACK_APP_TOKEN"]
-    assert not fake.socket_connected.is_set()
+    assert not slack_api.socket_connected.is_set()
     await app.close()
 
 
@@ -291,12 +285,14 @@ async def test_a_click_on_a_link_button_is_acknowledged_over_http(
     assert status == 200
 
 
-async def test_a_click_on_a_link_button_is_acknowledged_over_the_socket(fake: FakeSlack) -> None:
-    settings = SlackSettings(mode="socket", api_base=fake.api_base)
+async def test_a_click_on_a_link_button_is_acknowledged_over_the_socket(
+    slack_api: FakeSlack,
+) -> None:
+    settings = SlackSettings(mode="socket", api_base=slack_api.api_base)
     app = SlackApp(settings, SlackSecrets(bot_token=BOT_TOKEN, app_token=APP_TOKEN))
     await app.start()
     try:
-        ack = await fake.send_envelope("interactive", link_click())
+        ack = await slack_api.send_envelope("interactive", link_click())
     finally:
         await app.close()
 

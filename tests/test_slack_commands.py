@@ -22,16 +22,16 @@ from urllib.parse import urlencode
 import aiohttp
 import pytest
 
+from bot.chat.commands import CommandDeps
 from bot.chat.decide import QuietHours, Schedule
 from bot.chat.store import ChatStore, ConfigSubscription, Origin
 from bot.config import SlackSettings
 from bot.platforms.slack.app import SlackApp, SlackSecrets
-from tests.fake_commands import (
-    FakeCountries,
-    FakeHistory,
-    FixedClock,
-)
 from tests.fake_slack import APP_TOKEN, BOT_TOKEN, BOT_USER_ID, FakeSlack, signed_headers
+from tests.fakes import (
+    FakeClock,
+    FakeHistory,
+)
 from watchers.diff import word_diff
 from watchers.model import Change, ChangeKind, Country, Level, Pair, Source
 
@@ -45,30 +45,26 @@ ADMIN, OWNER, READER, ANALYST, NAMED = "U0ADMIN", "U0OWNER", "U0READER", "U0ANAL
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    server = FakeSlack()
-    await server.start()
-    server.add_user(ADMIN, admin=True)
-    server.add_user(OWNER, owner=True)
-    server.add_user(READER)
-    server.add_user(ANALYST)
-    server.add_user(NAMED)
-    server.add_usergroup(ANALYSTS, [ANALYST])
-    yield server
-    await server.close()
+def slack_api(slack_api: FakeSlack) -> FakeSlack:
+    """The shared fake, with what this file's tests expect in it."""
+    slack_api.add_user(ADMIN, admin=True)
+    slack_api.add_user(OWNER, owner=True)
+    slack_api.add_user(READER)
+    slack_api.add_user(ANALYST)
+    slack_api.add_user(NAMED)
+    slack_api.add_usergroup(ANALYSTS, [ANALYST])
+    return slack_api
 
 
 @pytest.fixture
 async def app(
-    fake: FakeSlack,
+    slack_api: FakeSlack,
     store: ChatStore,
-    history: FakeHistory,
-    hours: ChatStore,
-    clock: FixedClock,
+    deps: CommandDeps,
 ) -> AsyncIterator[SlackApp]:
     settings = SlackSettings(
         mode="http",
-        api_base=fake.api_base,
+        api_base=slack_api.api_base,
         port=0,
         admin_users=(NAMED,),
         admin_groups=(ANALYSTS,),
@@ -79,7 +75,7 @@ async def app(
         host="127.0.0.1",
         process_before_response=True,
     )
-    slack.serve_watch(store, FakeCountries(), history, hours, clock)
+    slack.serve_watch(deps)
     await slack.start()
     yield slack
     await slack.close()
@@ -133,15 +129,17 @@ async def slash(
 
 
 async def run(
-    fake: FakeSlack, app: SlackApp, user: str, text: str, channel: str = CHANNEL
+    slack_api: FakeSlack, app: SlackApp, user: str, text: str, channel: str = CHANNEL
 ) -> dict[str, Any]:
     """Send ``/watch text``: it is acknowledged with nothing to say; the answer that followed."""
     key = str(next(_keys))
-    status, ack = await slash(app, user, text, channel=channel, response_url=fake.response_url(key))
+    status, ack = await slash(
+        app, user, text, channel=channel, response_url=slack_api.response_url(key)
+    )
     changes = text.split()[:1] in (["add"], ["remove"], ["mute"], ["level"], ["digest"], ["quiet"])
     # Only a change is shown to the channel; reading is between the caller and the bot.
     assert (status, ack) == (200, SHOWN_IN_CHANNEL if changes else {"raw": ""})
-    answer = await fake.wait_for_response(key)
+    answer = await slack_api.wait_for_response(key)
     return answer
 
 
@@ -154,9 +152,9 @@ def pairs(store: ChatStore, channel: str = CHANNEL) -> list[str]:
 
 @pytest.mark.parametrize("text", ["", "help", "  HELP  "])
 async def test_help_for_watch_alone_or_watch_help(
-    fake: FakeSlack, app: SlackApp, text: str
+    slack_api: FakeSlack, app: SlackApp, text: str
 ) -> None:
-    body = await run(fake, app, READER, text)
+    body = await run(slack_api, app, READER, text)
 
     assert body["response_type"] == "ephemeral"
     assert "/watch add &lt;country&gt; &lt;country&gt;" in body["text"]
@@ -164,8 +162,8 @@ async def test_help_for_watch_alone_or_watch_help(
     assert "/watch quiet HH:MM-HH:MM [time zone]" in body["text"]
 
 
-async def test_an_unknown_subcommand_answers_with_help(fake: FakeSlack, app: SlackApp) -> None:
-    body = await run(fake, app, READER, "subscribe India Russia")
+async def test_an_unknown_subcommand_answers_with_help(slack_api: FakeSlack, app: SlackApp) -> None:
+    body = await run(slack_api, app, READER, "subscribe India Russia")
 
     assert body["response_type"] == "ephemeral"
     assert "There is no /watch subscribe" in body["text"]
@@ -176,9 +174,9 @@ async def test_an_unknown_subcommand_answers_with_help(fake: FakeSlack, app: Sla
 
 
 async def test_an_admin_adds_a_pair_for_the_whole_channel(
-    fake: FakeSlack, app: SlackApp, store: ChatStore
+    slack_api: FakeSlack, app: SlackApp, store: ChatStore
 ) -> None:
-    body = await run(fake, app, ADMIN, "add India Russia")
+    body = await run(slack_api, app, ADMIN, "add India Russia")
 
     assert body["response_type"] == "in_channel"
     assert "now watches India–Russia" in body["text"]
@@ -187,39 +185,39 @@ async def test_an_admin_adds_a_pair_for_the_whole_channel(
     assert f"/invite <@{BOT_USER_ID}>" in body["text"]
     [sub] = store.for_channel("slack", CHANNEL)
     assert (sub.pair_key, sub.source, sub.created_by) == (INDIA_RUSSIA, Origin.CHAT, ADMIN)
-    assert [c.args["user"] for c in fake.calls_to("users.info")] == [ADMIN]
+    assert [c.args["user"] for c in slack_api.calls_to("users.info")] == [ADMIN]
 
 
 async def test_names_of_several_words_and_aliases_are_understood(
-    fake: FakeSlack, app: SlackApp, store: ChatStore
+    slack_api: FakeSlack, app: SlackApp, store: ChatStore
 ) -> None:
-    await run(fake, app, ADMIN, "add United States Viet Nam")
-    await run(fake, app, ADMIN, 'add "Russian Federation" bharat')
+    await run(slack_api, app, ADMIN, "add United States Viet Nam")
+    await run(slack_api, app, ADMIN, 'add "Russian Federation" bharat')
 
     assert pairs(store) == ["IND-RUS", "USA-VNM"]
 
 
 @pytest.mark.parametrize("user", [OWNER, NAMED, ANALYST])
 async def test_owners_named_users_and_group_members_may_add(
-    fake: FakeSlack, app: SlackApp, store: ChatStore, user: str
+    slack_api: FakeSlack, app: SlackApp, store: ChatStore, user: str
 ) -> None:
-    body = await run(fake, app, user, "add India Russia")
+    body = await run(slack_api, app, user, "add India Russia")
 
     assert body["response_type"] == "in_channel"
     assert pairs(store) == [INDIA_RUSSIA]
 
 
-async def test_a_named_user_is_not_looked_up_in_slack(fake: FakeSlack, app: SlackApp) -> None:
-    await run(fake, app, NAMED, "add India Russia")
+async def test_a_named_user_is_not_looked_up_in_slack(slack_api: FakeSlack, app: SlackApp) -> None:
+    await run(slack_api, app, NAMED, "add India Russia")
 
-    assert fake.calls_to("users.info") == []
-    assert fake.calls_to("usergroups.users.list") == []
+    assert slack_api.calls_to("users.info") == []
+    assert slack_api.calls_to("usergroups.users.list") == []
 
 
 async def test_anyone_else_is_refused_privately_and_nothing_changes(
-    fake: FakeSlack, app: SlackApp, store: ChatStore
+    slack_api: FakeSlack, app: SlackApp, store: ChatStore
 ) -> None:
-    body = await run(fake, app, READER, "add India Russia")
+    body = await run(slack_api, app, READER, "add India Russia")
 
     assert body["response_type"] == "ephemeral"
     assert "needs a workspace admin or owner" in body["text"]
@@ -228,12 +226,12 @@ async def test_anyone_else_is_refused_privately_and_nothing_changes(
 
 
 async def test_an_answer_from_slack_that_makes_no_sense_is_a_refusal(
-    fake: FakeSlack, app: SlackApp, store: ChatStore
+    slack_api: FakeSlack, app: SlackApp, store: ChatStore
 ) -> None:
-    fake.users[READER] = "not a user"  # type: ignore[assignment]
-    fake.usergroups[ANALYSTS] = "U0READER"  # type: ignore[assignment]
+    slack_api.users[READER] = "not a user"  # type: ignore[assignment]
+    slack_api.usergroups[ANALYSTS] = "U0READER"  # type: ignore[assignment]
 
-    body = await run(fake, app, READER, "add India Russia")
+    body = await run(slack_api, app, READER, "add India Russia")
 
     assert body["response_type"] == "ephemeral"
     assert "needs a workspace admin or owner" in body["text"]
@@ -241,9 +239,9 @@ async def test_an_answer_from_slack_that_makes_no_sense_is_a_refusal(
 
 
 async def test_an_unknown_country_gets_suggestions(
-    fake: FakeSlack, app: SlackApp, store: ChatStore
+    slack_api: FakeSlack, app: SlackApp, store: ChatStore
 ) -> None:
-    body = await run(fake, app, ADMIN, "add Indai Russia")
+    body = await run(slack_api, app, ADMIN, "add Indai Russia")
 
     assert body["response_type"] == "ephemeral"
     assert "Indai" in body["text"]
@@ -252,13 +250,13 @@ async def test_an_unknown_country_gets_suggestions(
 
 
 async def test_subscriptions_belong_to_the_channel_they_were_made_in(
-    fake: FakeSlack, app: SlackApp, store: ChatStore
+    slack_api: FakeSlack, app: SlackApp, store: ChatStore
 ) -> None:
-    await run(fake, app, ADMIN, "add India Russia", channel="C0OTHER")
+    await run(slack_api, app, ADMIN, "add India Russia", channel="C0OTHER")
 
     assert pairs(store) == []
     assert pairs(store, "C0OTHER") == [INDIA_RUSSIA]
-    body = await run(fake, app, READER, "list")
+    body = await run(slack_api, app, READER, "list")
     assert "watches no pairs" in body["text"]
 
 
@@ -266,26 +264,26 @@ async def test_subscriptions_belong_to_the_channel_they_were_made_in(
 
 
 async def test_remove_takes_a_pair_off_the_channel(
-    fake: FakeSlack, app: SlackApp, store: ChatStore
+    slack_api: FakeSlack, app: SlackApp, store: ChatStore
 ) -> None:
-    await run(fake, app, ADMIN, "add India Russia")
+    await run(slack_api, app, ADMIN, "add India Russia")
 
-    refused = await run(fake, app, READER, "remove India Russia")
+    refused = await run(slack_api, app, READER, "remove India Russia")
     assert refused["response_type"] == "ephemeral"
     assert pairs(store) == [INDIA_RUSSIA]
 
-    body = await run(fake, app, ADMIN, "remove Russia India")
+    body = await run(slack_api, app, ADMIN, "remove Russia India")
     assert body["response_type"] == "in_channel"
     assert "no longer watches India–Russia" in body["text"]
     assert pairs(store) == []
 
 
 async def test_a_pair_from_the_config_file_is_changed_there(
-    fake: FakeSlack, app: SlackApp, store: ChatStore, clock: FixedClock
+    slack_api: FakeSlack, app: SlackApp, store: ChatStore, clock: FakeClock
 ) -> None:
     store.load_config([ConfigSubscription("slack", CHANNEL, INDIA_RUSSIA)], now=clock.now())
 
-    body = await run(fake, app, ADMIN, "remove India Russia")
+    body = await run(slack_api, app, ADMIN, "remove India Russia")
 
     assert body["response_type"] == "ephemeral"
     assert "config file" in body["text"]
@@ -296,27 +294,27 @@ async def test_a_pair_from_the_config_file_is_changed_there(
 
 
 async def test_anyone_may_list_the_channel_pairs(
-    fake: FakeSlack, app: SlackApp, store: ChatStore, clock: FixedClock
+    slack_api: FakeSlack, app: SlackApp, store: ChatStore, clock: FakeClock
 ) -> None:
     store.add("slack", CHANNEL, INDIA_RUSSIA, now=clock.now(), created_by=ADMIN)
     store.load_config([ConfigSubscription("slack", CHANNEL, "USA-VNM")], now=clock.now())
 
-    body = await run(fake, app, READER, "list")
+    body = await run(slack_api, app, READER, "list")
 
     assert body["response_type"] == "ephemeral"
     assert "watches 2 pairs" in body["text"]
     assert "India–Russia: “special and privileged strategic partnership”" in body["text"]
     assert "United States–Vietnam" in body["text"]
     assert "set in the config file" in body["text"]
-    assert fake.calls_to("users.info") == []
+    assert slack_api.calls_to("users.info") == []
 
 
 async def test_history_shows_the_recent_changes(
-    fake: FakeSlack, app: SlackApp, history: FakeHistory, clock: FixedClock
+    slack_api: FakeSlack, app: SlackApp, history: FakeHistory, clock: FakeClock
 ) -> None:
     history.changes[INDIA_RUSSIA] = [rewording(clock)]
 
-    body = await run(fake, app, READER, "history India Russia")
+    body = await run(slack_api, app, READER, "history India Russia")
 
     assert body["response_type"] == "ephemeral"
     assert "“special and privileged strategic partnership” → " in body["text"]
@@ -325,11 +323,11 @@ async def test_history_shows_the_recent_changes(
 
 
 async def test_why_gives_the_last_decision_and_its_reason(
-    fake: FakeSlack,
+    slack_api: FakeSlack,
     app: SlackApp,
     history: FakeHistory,
     store: ChatStore,
-    clock: FixedClock,
+    clock: FakeClock,
 ) -> None:
     store.add("slack", CHANNEL, INDIA_RUSSIA, now=clock.now(), created_by=ADMIN)
     history.decisions[(INDIA_RUSSIA, "slack", CHANNEL)] = (
@@ -337,18 +335,18 @@ async def test_why_gives_the_last_decision_and_its_reason(
         "below this channel's level",
     )
 
-    body = await run(fake, app, READER, "why India Russia")
+    body = await run(slack_api, app, READER, "why India Russia")
 
     assert body["response_type"] == "ephemeral"
     assert "not alerted, below this channel's level" in body["text"]
 
 
 async def test_feed_text_in_a_reply_cannot_ping_the_channel(
-    fake: FakeSlack, app: SlackApp, history: FakeHistory
+    slack_api: FakeSlack, app: SlackApp, history: FakeHistory
 ) -> None:
     history.descriptors[INDIA_RUSSIA] = "partnership <!channel> & <@U0ADMIN> <https://x.test|y>"
 
-    body = await run(fake, app, READER, "history India Russia")
+    body = await run(slack_api, app, READER, "history India Russia")
 
     assert "<!channel>" not in body["text"]
     assert "<@U0ADMIN>" not in body["text"]
@@ -359,82 +357,82 @@ async def test_feed_text_in_a_reply_cannot_ping_the_channel(
 
 
 async def test_mute_silences_a_pair_for_a_while_and_off_lifts_it(
-    fake: FakeSlack, app: SlackApp, store: ChatStore, clock: FixedClock
+    slack_api: FakeSlack, app: SlackApp, store: ChatStore, clock: FakeClock
 ) -> None:
-    await run(fake, app, ADMIN, "add India Russia")
+    await run(slack_api, app, ADMIN, "add India Russia")
 
-    refused = await run(fake, app, READER, "mute India Russia 2d")
+    refused = await run(slack_api, app, READER, "mute India Russia 2d")
     assert refused["response_type"] == "ephemeral"
     assert store.get("slack", CHANNEL, INDIA_RUSSIA).muted_until is None  # type: ignore[union-attr]
 
-    body = await run(fake, app, ADMIN, "mute India Russia 2d")
+    body = await run(slack_api, app, ADMIN, "mute India Russia 2d")
     assert body["response_type"] == "in_channel"
     assert "muted in this channel until 2025-03-16 09:30 UTC" in body["text"]
     sub = store.get("slack", CHANNEL, INDIA_RUSSIA)
     assert sub is not None and sub.muted_until == clock.now() + timedelta(days=2)
 
-    await run(fake, app, ADMIN, "mute India Russia off")
+    await run(slack_api, app, ADMIN, "mute India Russia off")
     sub = store.get("slack", CHANNEL, INDIA_RUSSIA)
     assert sub is not None and sub.muted_until is None
 
 
 async def test_a_bad_duration_is_explained(
-    fake: FakeSlack, app: SlackApp, store: ChatStore
+    slack_api: FakeSlack, app: SlackApp, store: ChatStore
 ) -> None:
-    await run(fake, app, ADMIN, "add India Russia")
+    await run(slack_api, app, ADMIN, "add India Russia")
 
-    body = await run(fake, app, ADMIN, "mute India Russia soon")
+    body = await run(slack_api, app, ADMIN, "mute India Russia soon")
 
     assert body["response_type"] == "ephemeral"
     assert "not a duration" in body["text"]
 
 
 async def test_level_sets_how_corroborated_a_change_must_be(
-    fake: FakeSlack, app: SlackApp, store: ChatStore
+    slack_api: FakeSlack, app: SlackApp, store: ChatStore
 ) -> None:
-    await run(fake, app, ADMIN, "add India Russia")
+    await run(slack_api, app, ADMIN, "add India Russia")
 
-    refused = await run(fake, app, READER, "level India Russia official")
+    refused = await run(slack_api, app, READER, "level India Russia official")
     assert refused["response_type"] == "ephemeral"
 
-    body = await run(fake, app, ANALYST, "level India Russia official")
+    body = await run(slack_api, app, ANALYST, "level India Russia official")
     assert body["response_type"] == "in_channel"
     sub = store.get("slack", CHANNEL, INDIA_RUSSIA)
     assert sub is not None and sub.min_level is Level.OFFICIAL
 
 
 async def test_digest_switches_the_channel_to_one_summary_a_day(
-    fake: FakeSlack, app: SlackApp, store: ChatStore
+    slack_api: FakeSlack, app: SlackApp, store: ChatStore
 ) -> None:
-    refused = await run(fake, app, READER, "digest on")
+    refused = await run(slack_api, app, READER, "digest on")
     assert refused["response_type"] == "ephemeral"
     assert store.digest("slack", CHANNEL) is False
 
-    body = await run(fake, app, OWNER, "digest on")
+    body = await run(slack_api, app, OWNER, "digest on")
     assert body["response_type"] == "in_channel"
     assert store.digest("slack", CHANNEL) is True
 
-    await run(fake, app, OWNER, "digest off")
+    await run(slack_api, app, OWNER, "digest off")
     assert store.digest("slack", CHANNEL) is False
 
 
 async def test_quiet_hours_and_the_digest_time_are_set_from_slack(
-    fake: FakeSlack, app: SlackApp, store: ChatStore, hours: ChatStore
+    slack_api: FakeSlack, app: SlackApp, store: ChatStore
 ) -> None:
-    refused = await run(fake, app, READER, "quiet 22:00-07:00 Europe/Paris")
+    refused = await run(slack_api, app, READER, "quiet 22:00-07:00 Europe/Paris")
     assert refused["response_type"] == "ephemeral"
     assert "needs a workspace admin or owner" in refused["text"]
-    assert hours.schedule("slack", CHANNEL) == Schedule()
+    assert store.schedule("slack", CHANNEL) == Schedule()
 
-    quiet = await run(fake, app, ADMIN, "quiet 22:00 - 07:00 Europe/Paris")
-    digest = await run(fake, app, OWNER, "digest on 09:30 Asia/Kolkata")
-    await run(fake, app, ADMIN, "add India Russia")
-    listed = await run(fake, app, READER, "list")
+    quiet = await run(slack_api, app, ADMIN, "quiet 22:00 - 07:00 Europe/Paris")
+    digest = await run(slack_api, app, OWNER, "digest on 09:30 Asia/Kolkata")
+    await run(slack_api, app, ADMIN, "add India Russia")
+    listed = await run(slack_api, app, READER, "list")
 
     assert quiet["response_type"] == "in_channel"
     assert quiet["text"].startswith("Quiet hours 22:00–07:00 Europe/Paris: alerts")
     assert digest["response_type"] == "in_channel" and "at 09:30 Asia/Kolkata" in digest["text"]
-    assert hours.schedule("slack", CHANNEL) == Schedule(
+    assert store.schedule("slack", CHANNEL) == Schedule(
         QuietHours(time_of_day(22), time_of_day(7), "Europe/Paris"),
         time_of_day(9, 30),
         "Asia/Kolkata",
@@ -442,9 +440,9 @@ async def test_quiet_hours_and_the_digest_time_are_set_from_slack(
     assert store.digest("slack", CHANNEL) is True
     assert "daily digest on, at 09:30 Asia/Kolkata; quiet hours 22:00–07:00" in listed["text"]
 
-    lifted = await run(fake, app, ADMIN, "quiet off")
+    lifted = await run(slack_api, app, ADMIN, "quiet off")
     assert lifted["text"].startswith("Quiet hours off")
-    assert hours.schedule("slack", CHANNEL).quiet is None
+    assert store.schedule("slack", CHANNEL).quiet is None
 
 
 # ---- the edges
@@ -458,11 +456,11 @@ async def test_a_forged_request_changes_nothing(app: SlackApp, store: ChatStore)
 
 
 async def test_a_broken_store_gets_a_private_apology_not_a_slack_error(
-    fake: FakeSlack, app: SlackApp, store: ChatStore, caplog: pytest.LogCaptureFixture
+    slack_api: FakeSlack, app: SlackApp, store: ChatStore, caplog: pytest.LogCaptureFixture
 ) -> None:
     store.connection.close()  # the database went away under the running bot
 
-    body = await run(fake, app, READER, "list")
+    body = await run(slack_api, app, READER, "list")
 
     assert body["response_type"] == "ephemeral"
     assert "went wrong on our side" in body["text"]
@@ -481,20 +479,18 @@ async def test_an_answer_that_cannot_be_delivered_is_logged(
 
 
 async def test_watch_works_over_socket_mode_too(
-    fake: FakeSlack,
+    slack_api: FakeSlack,
     store: ChatStore,
-    history: FakeHistory,
-    hours: ChatStore,
-    clock: FixedClock,
+    deps: CommandDeps,
 ) -> None:
-    settings = SlackSettings(mode="socket", api_base=fake.api_base)
+    settings = SlackSettings(mode="socket", api_base=slack_api.api_base)
     slack = SlackApp(settings, SlackSecrets(bot_token=BOT_TOKEN, app_token=APP_TOKEN))
-    slack.serve_watch(store, FakeCountries(), history, hours, clock)
+    slack.serve_watch(deps)
     await slack.start()
-    command = payload(ADMIN, "add India Russia", response_url=fake.response_url("socket"))
+    command = payload(ADMIN, "add India Russia", response_url=slack_api.response_url("socket"))
     try:
-        ack = await fake.send_envelope("slash_commands", command)
-        answer = await fake.wait_for_response("socket")
+        ack = await slack_api.send_envelope("slash_commands", command)
+        answer = await slack_api.wait_for_response("socket")
     finally:
         await slack.close()
 
@@ -505,35 +501,33 @@ async def test_watch_works_over_socket_mode_too(
 
 
 async def test_a_slow_slack_gets_its_acknowledgement_before_the_caller_is_looked_up(
-    fake: FakeSlack,
+    slack_api: FakeSlack,
     store: ChatStore,
-    history: FakeHistory,
-    hours: ChatStore,
-    clock: FixedClock,
+    deps: CommandDeps,
 ) -> None:
     # As in production: the HTTP answer goes back as soon as the command is acknowledged.
-    settings = SlackSettings(mode="http", api_base=fake.api_base, port=0)
+    settings = SlackSettings(mode="http", api_base=slack_api.api_base, port=0)
     slack = SlackApp(
         settings, SlackSecrets(bot_token=BOT_TOKEN, signing_secret=SIGNING_SECRET), host="127.0.0.1"
     )
-    slack.serve_watch(store, FakeCountries(), history, hours, clock)
+    slack.serve_watch(deps)
     await slack.start()
-    fake.hold("users.info")
+    slack_api.hold("users.info")
     try:
         request = asyncio.create_task(
-            slash(slack, ADMIN, "add India Russia", response_url=fake.response_url("slow"))
+            slash(slack, ADMIN, "add India Russia", response_url=slack_api.response_url("slow"))
         )
-        await fake.wait_for_call("users.info")  # asked, and not answered yet
+        await slack_api.wait_for_call("users.info")  # asked, and not answered yet
         # Slack wants the acknowledgement within 3 seconds, whatever users.info takes.
         done, _ = await asyncio.wait({request}, timeout=10)
         assert request in done, "the acknowledgement waited for users.info"
         assert request.result() == (200, SHOWN_IN_CHANNEL)
-        assert fake.responses == [] and pairs(store) == []
+        assert slack_api.responses == [] and pairs(store) == []
 
-        fake.release("users.info")
-        answer = await fake.wait_for_response("slow")
+        slack_api.release("users.info")
+        answer = await slack_api.wait_for_response("slow")
     finally:
-        fake.release("users.info")
+        slack_api.release("users.info")
         await slack.close()
 
     assert answer["response_type"] == "in_channel"
@@ -541,7 +535,7 @@ async def test_a_slow_slack_gets_its_acknowledgement_before_the_caller_is_looked
     assert pairs(store) == [INDIA_RUSSIA]
 
 
-def rewording(clock: FixedClock) -> Change:
+def rewording(clock: FakeClock) -> Change:
     india, russia = Country("IND", "India"), Country("RUS", "Russia")
     before = "special and privileged strategic partnership"
     after = "particularly privileged strategic partnership"

@@ -19,12 +19,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from discord.http import Route
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from bot.distributed import due_feeds
-from bot.platforms.discord.delivery import DEFAULT_API_BASE
 from tests.databases import fresh_postgres
 from tests.fake_discord import FakeDiscord
 from tests.feeds import rss
@@ -37,15 +35,6 @@ STORY = (
     "by a particularly privileged strategic partnership."
 )
 POSTS = r"/channels/(\d+)/messages"
-
-
-@pytest.fixture
-async def discord_api() -> AsyncIterator[FakeDiscord]:
-    server = FakeDiscord()
-    await server.start()
-    yield server
-    await server.close()
-    Route.BASE = DEFAULT_API_BASE
 
 
 @pytest.fixture

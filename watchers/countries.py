@@ -197,7 +197,7 @@ class CountryTable:
                 (FormKind.NAME, (r.country.name,)),
                 (FormKind.ALIAS, r.aliases),
                 (FormKind.ABBREVIATION, r.abbreviations),
-                (FormKind.DEMONYM, r.demonyms),
+                (FormKind.DEMONYM, (*r.demonyms, *_plurals(r.demonyms))),
                 (FormKind.PREFIX, r.prefixes),
                 (FormKind.CAPITAL, r.capitals),
                 (FormKind.SEAT, r.seats),
@@ -377,3 +377,8 @@ def _leaders(
             problems.append(Problem(file, f"{where}.terms", "must list at least one term"))
         out.append(Leader(str(code), name, tuple(forms), tuple(terms)))
     return out
+
+
+def _plurals(demonyms: Iterable[str]) -> list[str]:
+    """ "Kenyans", "Thais", "Israelis": the people of a state, standing for it as a subject."""
+    return [d + "s" for d in demonyms if d[-1:] in ("n", "i") and " " not in d]

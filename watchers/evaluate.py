@@ -9,6 +9,7 @@ used once. The functions here are pure; ``load_records`` is the only I/O.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import unicodedata
@@ -219,6 +220,35 @@ def _errors(
     return out
 
 
+PARTS = ("all", "tune", "holdout")
+
+
+def part_of(record: Record, countries: CountryLookup) -> str:
+    """``tune`` or ``holdout``: the fixed half a record belongs to.
+
+    A passage with expected items goes by its first expected pair (ISO codes, sorted, as
+    ``AAA-BBB``), so every passage whose first pair is the same lands in the same half; a
+    negative passage goes by its id. The half is the parity of the first byte of the
+    SHA-256 of ``half:`` and that key: even is ``tune``, odd is ``holdout``. (The prefix
+    was chosen, by the sizes alone, so that both halves of the labeled sets are about even.)
+    """
+    if record.expected:
+        first = record.expected[0]["pair"]
+        key = "-".join(sorted(country_code(x, countries) for x in first))
+    else:
+        key = record.id
+    return "tune" if hashlib.sha256(f"half:{key}".encode()).digest()[0] % 2 == 0 else "holdout"
+
+
+def select_part(records: Iterable[Record], part: str, countries: CountryLookup) -> list[Record]:
+    """The records of one half (``tune``/``holdout``), or all of them for ``all``."""
+    if part not in PARTS:
+        raise ValueError(f"unknown part {part!r}; expected one of {', '.join(PARTS)}")
+    if part == "all":
+        return list(records)
+    return [r for r in records if part_of(r, countries) == part]
+
+
 def predict(extractor: Extractor, records: Iterable[Record]) -> dict[str, list[Predicted]]:
     """Run the extractor over each record's text with the record's date."""
     out: dict[str, list[Predicted]] = {}
@@ -276,6 +306,24 @@ def format_report(report: Report) -> str:
         f"false alarms on negatives: {report.negatives_with_false_alarm}/{report.negatives}; "
         f"missing: {report.missing_predictions}"
     )
+    return "\n".join(lines)
+
+
+def format_table(rows: Sequence[tuple[str, Report]]) -> str:
+    """One row of figures per labeled file (and the total), aligned for reading."""
+    width = max([len("file")] + [len(name) for name, _ in rows])
+    head = (
+        f"{'file':{width}s}  passages  strict P     R    F1  lenient P     R    F1"
+        "  false alarms"
+    )
+    lines = [head]
+    for name, r in rows:
+        s, le = r.strict, r.lenient
+        lines.append(
+            f"{name:{width}s}  {r.passages:8d}  {s.precision:8.3f} {s.recall:5.3f} {s.f1:5.3f}"
+            f"  {le.precision:9.3f} {le.recall:5.3f} {le.f1:5.3f}"
+            f"  {r.negatives_with_false_alarm:5d}/{r.negatives}"
+        )
     return "\n".join(lines)
 
 

@@ -3,10 +3,11 @@
 Each command is a plain function of a :class:`Context` (the stores, the country table,
 the clock, the channel and who is asking) and its arguments as typed by the user; it
 returns a :class:`Reply`. The platform layers only parse, work out whether the caller may
-change the channel's subscriptions, call these functions and send the reply.
+change the channel's subscriptions, call these functions and send the reply. What they
+share (:class:`CommandDeps`) is built once, and each run's context comes from it.
 
 Replies are plain text (no platform markup) and never repeat raw user input: a name we
-could not resolve is shown cleaned (see ``_shown``), so a command cannot make the bot ping
+could not resolve is shown cleaned (see ``shown``), so a command cannot make the bot ping
 anyone. Replies that only concern the caller (reads, refusals, mistakes, help) are
 ephemeral; changes to the channel are shown to everyone in it.
 """
@@ -16,14 +17,14 @@ from __future__ import annotations
 import difflib
 import re
 import zoneinfo
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from functools import cache
 from typing import Protocol
 
 from bot import durations
-from bot.chat.decide import QuietHours, Schedule, parse_clock
+from bot.chat.decide import QuietHours, parse_clock
 from bot.chat.store import ChatStore, Origin, Subscription
 from watchers.model import Change, Level, Pair
 from watchers.ports import Clock, CountryLookup
@@ -84,8 +85,8 @@ class PastChange(Protocol):
     def detected_at(self) -> datetime: ...
 
 
-class PairHistory(Protocol):
-    """What the commands read from the history store."""
+class HistoryReader(Protocol):
+    """What the commands read of a pair's history: its words, its changes, its decisions."""
 
     def current(self, pair_key: str) -> str | None:
         """The descriptor the pair has now, or None before any was seen."""
@@ -97,22 +98,6 @@ class PairHistory(Protocol):
 
     def last_decision(self, pair_key: str, platform: str, channel: str) -> tuple[str, str] | None:
         """The last routing decision for this pair and channel as (decision, reason)."""
-        ...
-
-
-class ChannelHours(Protocol):
-    """Where a channel's quiet hours and digest time are kept (the router's store)."""
-
-    def schedule(self, platform: str, channel: str) -> Schedule:
-        """The channel's quiet hours and digest time."""
-        ...
-
-    def set_quiet_hours(self, platform: str, channel: str, quiet: QuietHours | None) -> None:
-        """Set the channel's quiet hours, or with None lift them."""
-        ...
-
-    def set_digest_time(self, platform: str, channel: str, at: time, zone: str) -> None:
-        """Set when the channel's daily digest goes out, in an IANA zone."""
         ...
 
 
@@ -140,15 +125,31 @@ class Context:
 
     store: ChatStore
     countries: CountryLookup
-    history: PairHistory
-    hours: ChannelHours
+    history: HistoryReader
     clock: Clock
     platform: str
     channel: str
     caller: Caller
 
 
-def _private(text: str) -> Reply:
+@dataclass(frozen=True)
+class CommandDeps:
+    """What every platform's ``/watch`` handlers share, built once when the chat layer opens."""
+
+    store: ChatStore
+    countries: CountryLookup
+    history: HistoryReader
+    clock: Clock
+
+    def context(self, platform: str, channel: str, caller: Caller) -> Context:
+        """The context of one command run in ``channel`` by ``caller``."""
+        return Context(
+            self.store, self.countries, self.history, self.clock, platform, channel, caller
+        )
+
+
+def private(text: str) -> Reply:
+    """A reply only the caller sees."""
     return Reply(text, ephemeral=True)
 
 
@@ -156,7 +157,7 @@ def _public(text: str) -> Reply:
     return Reply(text, ephemeral=False)
 
 
-def _shown(raw: str) -> str:
+def shown(raw: str) -> str:
     """User input made safe to echo: letters, digits and a little punctuation, shortened."""
     kept = re.sub(r"[^\w .,:/'’()-]", "", raw, flags=re.UNICODE).strip()
     return kept[:40] + ("…" if len(kept) > 40 else "")
@@ -179,16 +180,16 @@ def _quoted(descriptor: str | None) -> str:
 
 
 def _refusal(ctx: Context) -> Reply:
-    return _private(f"Changing this channel's pairs or hours needs {ctx.caller.needs}.")
+    return private(f"Changing this channel's pairs or hours needs {ctx.caller.needs}.")
 
 
 def _unknown(ctx: Context, raw: str) -> Reply:
     suggestions = ctx.countries.suggest(raw, limit=5)
-    name = _shown(raw) or "that"
+    name = shown(raw) or "that"
     if suggestions:
         names = ", ".join(c.name for c in suggestions)
-        return _private(f"I don't know a country called “{name}”. Did you mean: {names}?")
-    return _private(
+        return private(f"I don't know a country called “{name}”. Did you mean: {names}?")
+    return private(
         f"I don't know a country called “{name}”. Use its English name, a common alias "
         "or its ISO code (e.g. India, IND)."
     )
@@ -203,7 +204,7 @@ def resolve_pair(ctx: Context, a: str, b: str) -> Pair | Reply:
     if second is None:
         return _unknown(ctx, b)
     if first.code == second.code:
-        return _private(f"A pair needs two different countries; both names mean {first.name}.")
+        return private(f"A pair needs two different countries; both names mean {first.name}.")
     return Pair.of(first, second)
 
 
@@ -266,8 +267,8 @@ def _zone(typed: str | None) -> str | Reply:
         return zone
     close = find_zones(typed, limit=3)
     hint = f" Did you mean: {', '.join(close)}?" if close else ""
-    return _private(
-        f"I don't know a time zone called “{_shown(typed)}”.{hint} "
+    return private(
+        f"I don't know a time zone called “{shown(typed)}”.{hint} "
         "Use an IANA name such as Europe/Paris, Asia/Kolkata or UTC."
     )
 
@@ -301,13 +302,13 @@ def add(ctx: Context, a: str, b: str) -> Reply:
     if existing is None:
         count = len(ctx.store.for_channel(ctx.platform, ctx.channel))
         if count >= MAX_PAIRS_PER_CHANNEL:
-            return _private(
+            return private(
                 f"This channel already watches {count} pairs, the most one channel may; "
                 "remove one first."
             )
     elif not existing.paused:
         where = " (set in the config file)" if existing.source is Origin.CONFIG else ""
-        return _private(f"This channel already watches {pair.label}{where}.")
+        return private(f"This channel already watches {pair.label}{where}.")
     else:
         # Delivery paused the whole channel; what fixed it for this pair fixed it for all.
         resumed = ctx.store.resume_channel(ctx.platform, ctx.channel) - 1
@@ -331,9 +332,9 @@ def remove(ctx: Context, a: str, b: str) -> Reply:
         return pair
     existing = ctx.store.get(ctx.platform, ctx.channel, pair.key)
     if existing is None:
-        return _private(f"This channel does not watch {pair.label}.")
+        return private(f"This channel does not watch {pair.label}.")
     if existing.source is Origin.CONFIG:
-        return _private(
+        return private(
             f"{pair.label} is watched here because the config file says so; "
             "it can only be removed there."
         )
@@ -345,7 +346,7 @@ def list_pairs(ctx: Context) -> Reply:
     """The channel's pairs with their level, mute, pause, origin and current wording."""
     subs = ctx.store.for_channel(ctx.platform, ctx.channel)
     if not subs:
-        return _private(
+        return private(
             f"This channel watches no pairs yet ({_hours(ctx)}). "
             "Add one with /watch add <country> <country>."
         )
@@ -353,7 +354,7 @@ def list_pairs(ctx: Context) -> Reply:
     noun = "pair" if len(subs) == 1 else "pairs"
     lines = [f"This channel watches {len(subs)} {noun} ({_hours(ctx)}):"]
     lines += [_describe(s, ctx, now) for s in subs]
-    return _private("\n".join(lines))
+    return private("\n".join(lines))
 
 
 def history(ctx: Context, a: str, b: str) -> Reply:
@@ -376,7 +377,7 @@ def history(ctx: Context, a: str, b: str) -> Reply:
                 f"• {change.detected_at:%Y-%m-%d} {change.kind}: "
                 f"{before}“{change.after}”, level {change.level}{where}"
             )
-    return _private("\n".join(lines))
+    return private("\n".join(lines))
 
 
 def mute(ctx: Context, a: str, b: str, duration: str) -> Reply:
@@ -386,14 +387,14 @@ def mute(ctx: Context, a: str, b: str, duration: str) -> Reply:
         return pair
     existing = ctx.store.get(ctx.platform, ctx.channel, pair.key)
     if existing is None:
-        return _private(f"This channel does not watch {pair.label}, so there is nothing to mute.")
+        return private(f"This channel does not watch {pair.label}, so there is nothing to mute.")
     if duration.strip().lower() in OFF_WORDS:
         ctx.store.mute(ctx.platform, ctx.channel, pair.key, None)
         return _public(f"{pair.label} is no longer muted in this channel.")
     length = parse_duration(duration)
     if length is None:
-        return _private(
-            f"“{_shown(duration)}” is not a duration. Use minutes, hours, days or weeks: "
+        return private(
+            f"“{shown(duration)}” is not a duration. Use minutes, hours, days or weeks: "
             "30m, 2h, 3d, 1w, or off."
         )
     length = min(length, MAX_MUTE)
@@ -409,14 +410,14 @@ def level(ctx: Context, a: str, b: str, value: str) -> Reply:
         return pair
     wanted = parse_level(value)
     if wanted is None:
-        return _private(
-            f"“{_shown(value)}” is not a level. Choose reported, multi-source or official."
+        return private(
+            f"“{shown(value)}” is not a level. Choose reported, multi-source or official."
         )
     existing = ctx.store.get(ctx.platform, ctx.channel, pair.key)
     if existing is None:
-        return _private(f"This channel does not watch {pair.label}; add it first.")
+        return private(f"This channel does not watch {pair.label}; add it first.")
     if existing.source is Origin.CONFIG:
-        return _private(
+        return private(
             f"{pair.label} is watched here because the config file says so; its level is set there."
         )
     ctx.store.set_level(ctx.platform, ctx.channel, pair.key, wanted)
@@ -444,12 +445,12 @@ def why(ctx: Context, a: str, b: str) -> Reply:
     else:
         now = ctx.clock.now()
         lines.append(f"Now: {_describe(sub, ctx, now).removeprefix('• ')}.")
-    return _private("\n".join(lines))
+    return private("\n".join(lines))
 
 
 def _hours(ctx: Context) -> str:
     """The channel's digest and quiet hours in a few words, for ``list``."""
-    schedule = ctx.hours.schedule(ctx.platform, ctx.channel)
+    schedule = ctx.store.schedule(ctx.platform, ctx.channel)
     if ctx.store.digest(ctx.platform, ctx.channel):
         digest = f"daily digest on, at {_clock(schedule.digest_at)} {schedule.digest_zone}"
     else:
@@ -464,26 +465,26 @@ def digest(ctx: Context, value: str, at: str | None = None, zone: str | None = N
         return _refusal(ctx)
     choice = value.strip().lower()
     if choice not in {"on", "off"} or (choice == "off" and (at or zone)):
-        return _usage("digest")
+        return usage("digest")
     if choice == "off":
         ctx.store.set_digest(ctx.platform, ctx.channel, False)
         return _public("Daily digest off: this channel gets each alert as it happens.")
     if at is None and zone:
-        return _private("Give the time with the zone, e.g. /watch digest on 08:00 Asia/Kolkata.")
+        return private("Give the time with the zone, e.g. /watch digest on 08:00 Asia/Kolkata.")
     if at is not None:
         try:
             when = parse_clock(at)
         except ValueError:
-            return _private(
-                f"“{_shown(at)}” is not a time of day. Say it as HH:MM, "
+            return private(
+                f"“{shown(at)}” is not a time of day. Say it as HH:MM, "
                 "e.g. /watch digest on 08:00 Europe/Paris."
             )
         named = _zone(zone)
         if isinstance(named, Reply):
             return named
-        ctx.hours.set_digest_time(ctx.platform, ctx.channel, when, named)
+        ctx.store.set_digest_time(ctx.platform, ctx.channel, when, named)
     ctx.store.set_digest(ctx.platform, ctx.channel, True)
-    schedule = ctx.hours.schedule(ctx.platform, ctx.channel)
+    schedule = ctx.store.schedule(ctx.platform, ctx.channel)
     return _public(
         "Daily digest on: this channel gets one summary a day, at "
         f"{_clock(schedule.digest_at)} {schedule.digest_zone}, instead of each alert."
@@ -497,8 +498,8 @@ def quiet(ctx: Context, span: str, zone: str | None = None) -> Reply:
     digest_on = ctx.store.digest(ctx.platform, ctx.channel)
     if span.strip().lower() in OFF_WORDS:
         if zone:
-            return _usage("quiet")
-        ctx.hours.set_quiet_hours(ctx.platform, ctx.channel, None)
+            return usage("quiet")
+        ctx.store.set_quiet_hours(ctx.platform, ctx.channel, None)
         if digest_on:
             return _public("Quiet hours off; the daily digest still gathers this channel's alerts.")
         return _public("Quiet hours off: this channel gets each alert as it happens.")
@@ -508,11 +509,11 @@ def quiet(ctx: Context, span: str, zone: str | None = None) -> Reply:
     try:
         hours = QuietHours.parse(span, named)
     except ValueError:
-        return _private(
-            f"“{_shown(span)}” is not a span of quiet hours. Give its start and end as HH:MM, "
+        return private(
+            f"“{shown(span)}” is not a span of quiet hours. Give its start and end as HH:MM, "
             "e.g. /watch quiet 22:00-07:00 Europe/Paris, or say /watch quiet off."
         )
-    ctx.hours.set_quiet_hours(ctx.platform, ctx.channel, hours)
+    ctx.store.set_quiet_hours(ctx.platform, ctx.channel, hours)
     text = (
         f"Quiet hours {_span(hours)}: alerts that come in then wait, and go out together "
         "as a digest when the quiet hours end."
@@ -522,41 +523,8 @@ def quiet(ctx: Context, span: str, zone: str | None = None) -> Reply:
     return _public(text)
 
 
-def help_reply() -> Reply:
-    """The list of subcommands."""
-    return _private(HELP)
-
-
-# Text front end, for platforms that hand us the whole command line (Slack).
-
-_TOKEN = re.compile(r"\"([^\"]*)\"|“([^”]*)”|(\S+)")
-
-
-def tokenize(text: str) -> list[str]:
-    """Split a command line on spaces, keeping "double quoted" names whole."""
-    return [next(g for g in m.groups() if g is not None) for m in _TOKEN.finditer(text)]
-
-
-def split_pair(countries: CountryLookup, words: Sequence[str]) -> tuple[str, str] | None:
-    """Two country names from words like ``United States Viet Nam``; None if no two could be.
-
-    Every split point is tried; the first where both halves are countries wins, else the
-    first where the left half is one (so the reply can name the right half as unknown).
-    """
-    # Trying every split of a flood of words takes time that grows with its cube.
-    if not 2 <= len(words) <= 2 * MAX_NAME_WORDS:
-        return None
-    splits = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
-    for left, right in splits:
-        if countries.lookup(left) and countries.lookup(right):
-            return left, right
-    for left, right in splits:
-        if countries.lookup(left):
-            return left, right
-    return splits[0]
-
-
-def _usage(sub: str) -> Reply:
+def usage(sub: str) -> Reply:
+    """How a subcommand is typed, for a line that did not fit it."""
     forms = {
         "add": "/watch add <country> <country>",
         "remove": "/watch remove <country> <country>",
@@ -567,45 +535,9 @@ def _usage(sub: str) -> Reply:
         "digest": "/watch digest on [HH:MM] [time zone], or /watch digest off",
         "quiet": "/watch quiet HH:MM-HH:MM [time zone], or /watch quiet off",
     }
-    return _private(f"Usage: {forms[sub]}")
+    return private(f"Usage: {forms[sub]}")
 
 
-def dispatch(ctx: Context, text: str) -> Reply:
-    """Run a whole ``/watch`` command line, e.g. ``mute "United States" Vietnam 2d``."""
-    words = tokenize(text)
-    if not words or words[0].lower() == "help":
-        return help_reply()
-    sub, rest = words[0].lower(), words[1:]
-    if sub == "list":
-        return list_pairs(ctx)
-    if sub == "digest":
-        return digest(ctx, *rest) if 1 <= len(rest) <= 3 else _usage(sub)
-    if sub == "quiet":
-        return _quiet_line(ctx, rest)
-    pair_commands: dict[str, Callable[[Context, str, str], Reply]] = {
-        "add": add,
-        "remove": remove,
-        "history": history,
-        "why": why,
-    }
-    if sub in pair_commands:
-        names = split_pair(ctx.countries, rest)
-        return pair_commands[sub](ctx, *names) if names else _usage(sub)
-    if sub in {"mute", "level"}:
-        names = split_pair(ctx.countries, rest[:-1]) if rest else None
-        if names is None:
-            return _usage(sub)
-        if sub == "mute":
-            return mute(ctx, names[0], names[1], rest[-1])
-        return level(ctx, names[0], names[1], rest[-1])
-    return _private(f"There is no /watch {_shown(sub)}.\n\n{HELP}")
-
-
-def _quiet_line(ctx: Context, words: Sequence[str]) -> Reply:
-    """``quiet 22:00-07:00 Europe/Paris``: the span may be spaced out, the zone comes last."""
-    if not 1 <= len(words) <= 4:
-        return _usage("quiet")
-    # Times are digits and colons; a last word with letters in it is the zone ("off" aside).
-    if len(words) > 1 and re.search(r"[^\W\d_]", words[-1]):
-        return quiet(ctx, " ".join(words[:-1]), words[-1])
-    return quiet(ctx, " ".join(words))
+def help_reply() -> Reply:
+    """The list of subcommands."""
+    return private(HELP)

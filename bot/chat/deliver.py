@@ -18,13 +18,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Protocol
 
-from bot.alert import Alert, alert_from_change
+from bot.alert import alert_from_change
 from bot.chat.decide import (
     Action,
     Channel,
@@ -36,38 +35,15 @@ from bot.chat.decide import (
     route,
     waiting,
 )
+from bot.chat.ports import Notifier
 from bot.chat.store import ChatStore, Waiting
 from bot.render.digest import Digest
-from watchers.errors import DeliveryError, MessageGone
+from watchers.errors import DeliveryError
 from watchers.model import Change, Pair
 from watchers.ports import Clock
 from watchers.store import Store
 
 log = logging.getLogger(__name__)
-
-
-class Notifier(Protocol):
-    """Puts alerts in a platform's channels; the Discord and Slack adapters implement it.
-
-    Each raises ``DeliveryError`` when a channel cannot be reached; ``permanent`` says to
-    stop trying (the channel is gone or forbids us).
-    """
-
-    async def post(self, channel: str, alert: Alert) -> str:
-        """Post a new alert; returns a reference to the message, to edit it later."""
-        ...
-
-    async def update(self, channel: str, message_ref: str, alert: Alert) -> str | None:
-        """Show an alert's later state by editing its message.
-
-        Returns the reference of a message posted in place of one that was deleted, so the
-        next update edits that one; else None.
-        """
-        ...
-
-    async def digest(self, channel: str, digest: Digest) -> None:
-        """Post a digest of held alerts."""
-        ...
 
 
 @dataclass(frozen=True)
@@ -342,61 +318,3 @@ class Router:
             if channel.platform == platform and channel.channel == name:
                 return self.routes.with_settings(channel)
         return None
-
-
-def why(
-    history: Store, routes: ChatStore, pair_key: str, platform: str, channel: str
-) -> tuple[str, str] | None:
-    """The last decision for a pair in a channel and its reason, for ``/watch why``.
-
-    The later of two: what the rules decided for the pair's last mention (baseline,
-    flip-flop, backdated, generic wording, same words) and what this channel's controls
-    decided for its last change (alerted, below the channel's level, muted, queued).
-    """
-    pair = history.last_decision(pair_key)
-    here = routes.last_decision(platform, channel, pair_key)
-    if here is not None and (
-        pair is None or here[2] >= pair[2] or pair[0] in ("alerted", "updated")
-    ):
-        return here[0], here[1]
-    if pair is not None:
-        return pair[0], pair[1]
-    return None
-
-
-# --- the bridge to a platform outlet that takes payloads -------------------------------------
-
-
-class PayloadNotifier:
-    """A Notifier that renders for one platform and hands payloads to its outlet."""
-
-    def __init__(
-        self,
-        *,
-        post: Callable[[str, dict[str, Any]], Awaitable[str]],
-        update: Callable[[str, str, dict[str, Any]], Awaitable[object]],
-        render: Callable[[Alert], dict[str, Any]],
-        render_digest: Callable[[Digest], dict[str, Any]],
-    ) -> None:
-        self._post = post
-        self._update = update
-        self._render = render
-        self._render_digest = render_digest
-
-    async def post(self, channel: str, alert: Alert) -> str:
-        """Post the rendered alert; the message reference the outlet returns."""
-        return await self._post(channel, self._render(alert))
-
-    async def update(self, channel: str, message_ref: str, alert: Alert) -> str | None:
-        """Edit the posted alert; if it was deleted, post anew and return the new reference."""
-        payload = self._render(alert)
-        try:
-            await self._update(channel, message_ref, payload)
-        except MessageGone:
-            # Someone deleted the alert; the update still deserves to be seen.
-            return await self._post(channel, payload)
-        return None
-
-    async def digest(self, channel: str, digest: Digest) -> None:
-        """Post the rendered digest."""
-        await self._post(channel, self._render_digest(digest))

@@ -1,6 +1,6 @@
 """What ``/watch history``, ``list`` and ``why`` read, taken from the stores.
 
-Implements :class:`bot.chat.commands.PairHistory` over the history store (current wording and
+Implements :class:`bot.chat.commands.HistoryReader` over the history store (current wording and
 recorded changes) and the router's memory (the last decision per channel).
 """
 
@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.chat.commands import PastChange
-from bot.chat.deliver import why
 from bot.chat.store import ChatStore
 from watchers.model import Pair
 from watchers.ports import CountryLookup
@@ -27,7 +26,27 @@ def pair_from_key(countries: CountryLookup, pair_key: str) -> Pair | None:
     return Pair.of(first, second)
 
 
-class StorePairHistory:
+def latest_decision(
+    history: Store, routes: ChatStore, pair_key: str, platform: str, channel: str
+) -> tuple[str, str] | None:
+    """The last decision for a pair in a channel and its reason, for ``/watch why``.
+
+    The later of two: what the rules decided for the pair's last mention (baseline,
+    flip-flop, backdated, generic wording, same words) and what this channel's controls
+    decided for its last change (alerted, below the channel's level, muted, queued).
+    """
+    pair = history.last_decision(pair_key)
+    here = routes.last_decision(platform, channel, pair_key)
+    if here is not None and (
+        pair is None or here[2] >= pair[2] or pair[0] in ("alerted", "updated")
+    ):
+        return here[0], here[1]
+    if pair is not None:
+        return pair[0], pair[1]
+    return None
+
+
+class StoreHistoryReader:
     """The command layer's view of the history store and the routing decisions."""
 
     def __init__(self, store: Store, routes: ChatStore, countries: CountryLookup) -> None:
@@ -49,4 +68,4 @@ class StorePairHistory:
 
     def last_decision(self, pair_key: str, platform: str, channel: str) -> tuple[str, str] | None:
         """The later of the pair's last rule decision and this channel's last routing one."""
-        return why(self._store, self._routes, pair_key, platform, channel)
+        return latest_decision(self._store, self._routes, pair_key, platform, channel)

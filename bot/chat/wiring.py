@@ -20,18 +20,14 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC
 
+from bot.chat.commands import CommandDeps
 from bot.chat.decide import Channel
-from bot.chat.deliver import Notifier, PayloadNotifier, Router
-from bot.chat.history import StorePairHistory, pair_from_key
+from bot.chat.deliver import Router
+from bot.chat.history import StoreHistoryReader, pair_from_key
+from bot.chat.ports import PLATFORMS, Notifier, Opening
+from bot.chat.ports import platform as find_platform
 from bot.chat.store import ChatStore, Resumed, config_subscriptions
 from bot.config import Config
-from bot.platforms.discord.client import DiscordBot, sign_in, token_from_env
-from bot.platforms.discord.commands import CommandDeps
-from bot.platforms.discord.delivery import DiscordDelivery, DiscordSender, webhook_senders
-from bot.platforms.discord.notifier import DiscordNotifier
-from bot.platforms.slack.app import SlackApp, SlackSecrets, make_delivery
-from bot.render.digest import render_digest_slack
-from bot.render.slack import render_slack
 from watchers.countries import CountryTable
 from watchers.model import Change, Pair
 from watchers.ports import Clock
@@ -79,34 +75,27 @@ async def open_chat(
 ) -> AsyncIterator[Chat]:
     """Open the platforms that have credentials; close them all on exit."""
     env = os.environ if environ is None else environ
-    subscriptions = ChatStore(store.connection)
-    subscriptions.load_config(config_subscriptions(config.subscriptions), now=clock.now())
-    for resumed in subscriptions.resume_config_pauses():
+    chat_store = ChatStore(store.connection)
+    chat_store.load_config(config_subscriptions(config.subscriptions), now=clock.now())
+    for resumed in chat_store.resume_config_pauses():
         _log_resumed(resumed)
-    history = StorePairHistory(store, subscriptions, countries)
-    deps = CommandDeps(
-        subscriptions,
-        countries,
-        history,
-        subscriptions,
-        clock,
-        manage_roles=config.discord.manage_roles,
-    )
+    history = StoreHistoryReader(store, chat_store, countries)
+    commands = CommandDeps(chat_store, countries, history, clock)
 
     async with AsyncExitStack() as stack:
+        opening = Opening(config, commands, env, stack, serve_commands)
         notifiers: dict[str, Notifier] = {}
-        discord = await _open_discord(config, deps, env, stack, serve_commands=serve_commands)
-        if discord is not None:
-            notifiers["discord"] = discord
-        slack = await _open_slack(config, deps, env, stack, serve_commands=serve_commands)
-        if slack is not None:
-            notifiers["slack"] = slack
+        for kind in PLATFORMS:
+            platform = find_platform(kind)
+            reason = platform.not_started(config, env)
+            if reason is not None:
+                log.info("%s", reason)
+                continue
+            notifiers[kind] = await platform.open(opening)
 
         def on_gone(channel: Channel, reason: str) -> None:
             # pause_channel returns 0 when the channel was paused already: report once
-            if subscriptions.pause_channel(
-                channel.platform, channel.channel, reason, now=clock.now()
-            ):
+            if chat_store.pause_channel(channel.platform, channel.channel, reason, now=clock.now()):
                 log.warning(
                     "%s channel %s paused: %s (once that is fixed, /watch add of one of its "
                     "pairs resumes it; pairs from the config resume at the next start)",
@@ -116,14 +105,14 @@ async def open_chat(
                 )
 
         router = Router(
-            routes=subscriptions,
+            routes=chat_store,
             history=store,
-            channels=subscriptions.route_channels,
+            channels=chat_store.route_channels,
             notifiers=notifiers,
             clock=clock,
             on_gone=on_gone,
         )
-        yield Chat(router, subscriptions, countries)
+        yield Chat(router, chat_store, countries)
 
 
 def _log_resumed(resumed: Resumed) -> None:
@@ -137,62 +126,4 @@ def _log_resumed(resumed: Resumed) -> None:
         since,
         resumed.reason,
         ", ".join(resumed.pairs),
-    )
-
-
-async def _open_discord(
-    config: Config,
-    deps: CommandDeps,
-    env: Mapping[str, str],
-    stack: AsyncExitStack,
-    *,
-    serve_commands: bool,
-) -> DiscordNotifier | None:
-    webhooks = webhook_senders(config.subscriptions, env)
-    token = token_from_env(env)
-    sender: DiscordSender | None = None
-    if token is None:
-        log.info("Discord bot not started: DISCORD_TOKEN is not set")
-    elif serve_commands:
-        bot = DiscordBot(deps, api_base=config.discord.api_base)
-        stack.push_async_callback(bot.close)  # also closes what a failed start opened
-        await sign_in(bot.start(token), config.discord.api_base)
-        sender = bot.delivery()
-    else:
-        login = DiscordDelivery.login(token, api_base=config.discord.api_base)
-        delivery = await sign_in(login, config.discord.api_base)
-        stack.push_async_callback(delivery.close)
-        sender = delivery
-    if sender is None and not webhooks:
-        return None
-    notifier = DiscordNotifier(bot=sender, webhooks=webhooks)
-    stack.push_async_callback(notifier.close)
-    return notifier
-
-
-async def _open_slack(
-    config: Config,
-    deps: CommandDeps,
-    env: Mapping[str, str],
-    stack: AsyncExitStack,
-    *,
-    serve_commands: bool,
-) -> PayloadNotifier | None:
-    secrets = SlackSecrets.from_env(env)
-    if secrets is None:
-        log.info("Slack app not started: SLACK_BOT_TOKEN is not set")
-        return None
-    if serve_commands:
-        app = SlackApp(config.slack, secrets)
-        app.serve_watch(deps.store, deps.countries, deps.history, deps.hours, deps.clock)
-        stack.push_async_callback(app.close)  # also closes what a failed start opened
-        await app.start()
-        delivery = app.delivery()
-    else:
-        delivery = make_delivery(config.slack, secrets)
-    return PayloadNotifier(
-        post=delivery.post,
-        update=delivery.update,
-        render=render_slack,
-        render_digest=render_digest_slack,
     )

@@ -13,7 +13,7 @@ import ahocorasick
 from watchers.countries import CountryTable, FormKind, default_countries
 from watchers.extraction.canonical import canonical
 from watchers.extraction.lexicon import Lexicon, load_lexicon
-from watchers.extraction.mentions import Mention, MentionFinder
+from watchers.extraction.mentions import Mention, MentionFinder, window_hits
 from watchers.extraction.pairs import Codes, Context, PairResolver, Sentence, pair_of
 from watchers.extraction.phrases import ORG, Phrase, PhraseFinder
 from watchers.extraction.text import (
@@ -43,7 +43,9 @@ _YOU_AND_ME = frozenset({"you", "i", "me"})
 _STATE_NOUNS = frozenset({"countries", "nations", "states", "country", "nation"})
 _PLACE_WORDS = frozenset({"in", "at", "from", "to", "near", "outside", "inside"})
 # Kinds of mention that a following noun may turn into a qualifier ("Chinese companies").
-_QUALIFIED_KINDS = frozenset({FormKind.DEMONYM, FormKind.NAME, FormKind.ALIAS, FormKind.CAPITAL})
+_QUALIFIED_KINDS = frozenset(
+    {FormKind.DEMONYM, FormKind.NAME, FormKind.ALIAS, FormKind.CAPITAL, FormKind.ABBREVIATION}
+)
 _LIST_WORDS = frozenset({"and", ",", "the", "&"})
 _PLACE_PREPOSITIONS = frozenset({"in", "from", "of", "at"})
 _NOT_BEFORE_SPEAKER = _PLACE_WORDS | {"and", "&", ","}
@@ -69,6 +71,10 @@ class _HeadFinder:
         for w in words:
             if w in lex.weak_heads:
                 need = "weak"
+            elif w in lex.kin_heads:
+                need = "kin"
+            elif w in lex.metaphor_heads:
+                need = "compound"
             elif w in lex.level_heads:
                 need = "level"
             elif w in lex.tail_heads:
@@ -79,6 +85,7 @@ class _HeadFinder:
         self.automaton.make_automaton()
         self.strong = _alternation(lex.strong | lex.level_modifiers)
         self.level = _alternation(lex.level_modifiers)
+        self.kin = _alternation(lex.kin_modifiers)
 
     def positions(self, low: str) -> list[int]:
         """Start offsets of head nouns standing as whole words, in order."""
@@ -95,6 +102,10 @@ class _HeadFinder:
             if need == "level" and not self.level.search(low, max(0, start - 40), start):
                 continue
             if need == "tail" and not low.startswith((" of ", " with "), last + 1):
+                continue
+            if need == "kin" and not self.kin.search(low, max(0, start - 30), start):
+                continue
+            if need == "compound" and "-" not in low[max(0, start - 40) : start]:
                 continue
             out.append(start)
         out.sort()
@@ -120,7 +131,7 @@ class _WordsFinder:
         """True when ``low[start:end]`` holds one of the phrases as whole words."""
         if self.empty:
             return False
-        for last, length in self.automaton.iter(low, start, end):
+        for last, length in window_hits(self.automaton, low, start, end):
             first = last - length + 1
             if first > 0 and (low[first - 1].isalnum() or low[first - 1] in "_'-"):
                 continue
@@ -508,6 +519,8 @@ class Extractor:
         lo, _ = s.clause(p.start)
         if not _YOU_AND_ME.isdisjoint(s.lows[lo : p.start]):
             return True
+        if "lost" in s.lows[max(lo, p.start - 3) : p.start]:
+            return True  # "China has lost a good friend": a condolence for a person
         if not _STATE_NOUNS.isdisjoint(s.lows):
             return False  # "their countries will continue to serve as global partners"
         return bool(s.states) and all(m.kind is FormKind.LEADER for m, _ in s.states)
@@ -515,7 +528,15 @@ class Extractor:
     def _words(self, text: str, s: Sentence, p: Phrase) -> str:
         start = s.toks[p.start].start
         end = s.toks[p.end - 1].end
-        words = _QUOTE_CHARS.sub(" ", text[start:end])
+        if p.gap is not None:
+            # the states named inside the phrase are not the label's words
+            g0, g1 = p.gap
+            raw = text[start : s.toks[g0].start] + " " + text[s.toks[g1 - 1].end : end]
+        else:
+            raw = text[start:end]
+        for possessive in ("'s", "\u2019s"):
+            raw = raw.removesuffix(possessive)  # "the friendship's potential"
+        words = _QUOTE_CHARS.sub(" ", raw)
         return " ".join(words.split()).strip(" ,;:-")
 
 
@@ -555,6 +576,7 @@ class _Passage:
         self.on = on
         self.spans = spans
         self._built: dict[int, Sentence] = {}
+        self._quotes: list[int] | None = None
 
     def sentence(self, i: int) -> Sentence:
         """Sentence ``i``, built once; a pronoun or a quote takes its speaker from around it."""
@@ -613,7 +635,11 @@ class _Passage:
         return not gap.strip()
 
     def _quote_open_at(self, end: int) -> bool:
-        return self.norm.count('"', 0, end) % 2 == 1
+        # the quote marks' offsets, found once: counting from the start for each sentence
+        # would make a long text's cost grow with the square of its length
+        if self._quotes is None:
+            self._quotes = [m.start() for m in re.finditer('"', self.norm)]
+        return bisect.bisect_left(self._quotes, end) % 2 == 1
 
     def _closing_speaker(self, i: int) -> str | None:
         """A quote over several sentences is said by whoever the sentence closing it names."""

@@ -20,10 +20,13 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("heads", "level"),
     ("heads", "needs_tail"),
     ("heads", "person"),
+    ("heads", "metaphor"),
+    ("heads", "kin"),
     ("heads", "phrases"),
     ("modifiers", "qualifying"),
     ("modifiers", "strong"),
     ("modifiers", "level"),
+    ("modifiers", "kin"),
     ("modifiers", "neutral"),
     ("modifiers", "adverbs"),
     ("modifiers", "stop"),
@@ -56,10 +59,13 @@ class Lexicon:
     level_heads: frozenset[str]
     tail_heads: frozenset[str]
     person_heads: frozenset[str]
+    metaphor_heads: frozenset[str]
+    kin_heads: frozenset[str]
     phrases: tuple[str, ...]
     qualifying: frozenset[str]
     strong: frozenset[str]
     level_modifiers: frozenset[str]
+    kin_modifiers: frozenset[str]
     neutral: frozenset[str]
     adverbs: frozenset[str]
     stop: frozenset[str]
@@ -117,7 +123,7 @@ def load_lexicon(directory: Path | None = None) -> Lexicon:
     if problems:
         raise ConfigError(problems)
     relation = set(lists[("heads", "relation")])
-    for key in ("bare", "weak", "level", "needs_tail", "person"):
+    for key in ("bare", "weak", "level", "needs_tail", "person", "metaphor", "kin"):
         missing = sorted(set(lists[("heads", key)]) - relation)
         if missing:
             problems.append(Problem(FILE, f"heads.{key}", f"not in heads.relation: {missing}"))
@@ -134,10 +140,13 @@ def load_lexicon(directory: Path | None = None) -> Lexicon:
         level_heads=s("heads", "level"),
         tail_heads=s("heads", "needs_tail"),
         person_heads=s("heads", "person"),
+        metaphor_heads=s("heads", "metaphor"),
+        kin_heads=s("heads", "kin"),
         phrases=tuple(lists[("heads", "phrases")]),
         qualifying=s("modifiers", "qualifying"),
         strong=s("modifiers", "strong"),
         level_modifiers=s("modifiers", "level"),
+        kin_modifiers=s("modifiers", "kin"),
         neutral=s("modifiers", "neutral"),
         adverbs=s("modifiers", "adverbs"),
         stop=s("modifiers", "stop"),

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterable, Iterator
 from datetime import date
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import ahocorasick
 
@@ -234,12 +235,10 @@ class MentionFinder:
         candidates: list[tuple[int, int, SurfaceForm]] = []
         size = len(low)
         if windows is None:
-            hits = self._automaton.iter(low)
-        elif len(windows) == 1:
-            hits = self._automaton.iter(low, windows[0][0], windows[0][1])
+            hits: Iterable[tuple[int, Any]] = self._automaton.iter(low)
         else:
             hits = itertools.chain.from_iterable(
-                self._automaton.iter(low, a, b) for a, b in windows
+                window_hits(self._automaton, low, a, b) for a, b in windows
             )
         for last, (length, forms, plain) in hits:
             end = last + 1
@@ -369,3 +368,14 @@ def _joins_next(norm: str, end: int, chosen: list[tuple[int, int, SurfaceForm]],
         return False
     start, _, form = chosen[i + 1]
     return start == end + 1 and form.kind in STATE_KINDS
+
+
+def window_hits(automaton: Any, low: str, start: int, end: int) -> Iterator[tuple[int, Any]]:
+    """An automaton's hits in ``low[start:end]``, with offsets into the whole of ``low``.
+
+    The automaton is given the slice: asked for a window of the whole string, it reads the
+    whole string each time, and a long text read sentence by sentence would cost the
+    square of its length.
+    """
+    for last, value in automaton.iter(low[start:end]):
+        yield last + start, value

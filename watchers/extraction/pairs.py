@@ -38,6 +38,13 @@ _ROLE_HEADS = frozenset({"ally", "allies", "neighbour", "neighbours", "neighbor"
 _REGARD_VERBS = frozenset(_REGARD_WORDS.split())
 _GRANT_VERBS = frozenset(_GRANT_WORDS.split())
 _QUOTES_COMMA = QUOTES | {","}
+_GROUP_NOUNS = frozenset({"countries", "nations", "states", "members", "neighbours", "neighbors"})
+# What may stand between a state and "X's ally" that the state is: "Japan is", "Japan, ..."
+_LINKING_WORDS = """
+is are was were be been being has have had remain remains remained become becomes became as
+also still now long always , a an the
+"""
+_LINKING = frozenset(_LINKING_WORDS.split())
 _QUOTES_THE = QUOTES | {"the"}
 _LIST_LEADS = frozenset(
     ["such", "states", "countries", "nations", "partners", "as", "like", "including", "other"]
@@ -156,11 +163,17 @@ class PairResolver:
             if targets:
                 owners = self._owners(s, p, with_at, targets, ctx)
                 return _cross(owners, targets)
+        two = self._the_two_of(s, p, ctx)
+        if two is not None:
+            return two
+        named = self._apposition(s, p)
+        if named is not None:
+            return named
         # "key partners for the United States", "a strategic partner of Ethiopia"
         role = self._role_of(s, p, lo, ctx)
         if role is not None:
             return role
-        if any(lo <= o < hi and not self._org_modifies(s, o, p) for o in s.orgs):
+        if any(lo <= o < hi and self._org_is_side(s, o, p, lo, hi) for o in s.orgs):
             return []  # a group is a side here ("ASEAN accorded ... to China and Australia")
         granted = self._granted(s, p, lo, hi)
         if granted is not None:
@@ -212,6 +225,12 @@ class PairResolver:
                 break
         if verb is None:
             return None
+        if (
+            verb > 0
+            and toks[verb - 1].low in self.lex.non_states
+            and not s.cased[verb - 1][:1].isupper()  # "China's State Council hailed"
+        ):
+            return []  # "U.S. companies view India as a partner": not a state's word
         if any(verb < t < p.end for t, _ in s.compounds):
             return None  # "called the U.S.-Japan alliance ...": the compound names the pair
         objects = [m.code for m, t in s.states if verb < t < p.start and m.code]
@@ -234,6 +253,68 @@ class PairResolver:
             targets, _ = self._list_after(s, verb + 1)
             return _cross([subjects[-1]], targets or objects[:1]) or None
         return None
+
+    def _the_two_of(self, s: Sentence, p: Phrase, ctx: Context) -> list[Codes] | None:
+        """ "the two U.S. allies": each of the pair named around is an ally of the U.S."""
+        toks = s.toks
+        covered: dict[int, str] = {}
+        for m, t in s.states:
+            k = t
+            while k < len(toks) and toks[k].start < m.end and m.code:
+                covered[k] = m.code
+                k += 1
+        g = p.start
+        while g > 0 and g - 1 in covered:
+            g -= 1
+        if g == p.start:
+            # "the two NATO allies and historic rivals": the pair itself, named around
+            back = p.start
+            while back > 0 and p.start - back < 8 and (
+                back - 1 in s.orgs
+                or toks[back - 1].low in self.lex.heads
+                or toks[back - 1].low in ("and", ",")
+                or toks[back - 1].low in self.lex.qualifying
+                or toks[back - 1].low in self.lex.neutral
+            ):
+                back -= 1
+            if back < 2 or toks[back - 1].low != "two" or toks[back - 2].low != "the":
+                return None
+            known = s.hint or ctx.previous or ctx.following
+            return [known] if known else []
+        if g < 2:
+            return None
+        if not (toks[g - 1].low == "two" and toks[g - 2].low in ("the", "these", "those")):
+            return None
+        owners = {covered[k] for k in range(g, p.start)}
+        if len(owners) != 1:
+            return None
+        (owner,) = owners
+        known = s.hint if s.hint and owner not in s.hint else None
+        if known is None:
+            others = _codes(m for m, _ in s.states if m.code != owner)
+            if len(others) == 2:
+                known = pair_of(*sorted(others))
+        if known is None and ctx.previous and owner not in ctx.previous:
+            known = ctx.previous
+        return _cross([owner], list(known)) if known else []
+
+    def _apposition(self, s: Sentence, p: Phrase) -> list[Codes] | None:
+        """ "the US and key allies Israel and Qatar", "their ally Armenia": the states named
+        right after a role noun are its holders; whose allies they are is the state before."""
+        lex = self.lex
+        if not any(h in lex.person_heads or h in _ROLE_HEADS for h in p.heads):
+            return None
+        toks = s.toks
+        j = _skip(toks, p.end, QUOTES)
+        if j >= len(toks) or not any(t == j for _, t in s.states):
+            return None
+        targets, blocked = self._list_after(s, j)
+        if blocked or not targets:
+            return None
+        owners = [m.code for m, t in s.states if t < p.start and m.code and m.code not in targets]
+        if not owners:
+            return None
+        return _cross(owners[-1:], targets)
 
     def _granted(self, s: Sentence, p: Phrase, lo: int, hi: int) -> list[Codes] | None:
         """ "A granted ... X to B": the granting state and the receiving one."""
@@ -267,12 +348,15 @@ class PairResolver:
             return None
         toks = s.toks
         j = _skip(toks, p.end, QUOTES)
-        if j >= len(toks) or toks[j].low not in ("of", "for", "to"):
+        if j >= len(toks) or toks[j].low not in ("of", "for", "to", "than"):
             return None
         targets, blocked = self._list_after(s, j + 1)
         if blocked:
             return []
         if not targets:
+            # "the closest partner for the Central Asian countries": a group, not a state
+            if not _GROUP_NOUNS.isdisjoint(t.low for t in toks[j + 1 : j + 6]):
+                return []
             return None
         coords = [c for t, c in s.coordinations if lo <= t < p.start]
         if coords:
@@ -281,6 +365,23 @@ class PairResolver:
             owners = [m.code for m, t in s.states if lo <= t < p.start and m.code]
             owners = [o for o in owners[-1:] if o not in targets]
         return _cross(owners, targets) or None
+
+    def _org_is_side(self, s: Sentence, o: int, p: Phrase, lo: int, hi: int) -> bool:
+        """Whether a group named in the clause may be a side of the phrase's tie.
+
+        A group next to the phrase ("the EU's partnership", "partnership with ASEAN") or in
+        a clause naming fewer than two states is a side; one named apart from the phrase,
+        beside two states ("Serbia, a European Union candidate, keeps close relations with
+        Russia", "at a Mercosur meeting"), is a venue or a frame.
+        """
+        if self._org_modifies(s, o, p):
+            return False
+        if p.start - 4 <= o < p.end + 4:
+            return True
+        if o > 0 and s.toks[o - 1].low in ("with", "between", "to") and o < p.end + 8:
+            return True  # "a partnership (CSP) with ASEAN"
+        states = {m.code for m, t in s.states if lo <= t < hi and m.code}
+        return len(states) < 2
 
     def _org_modifies(self, s: Sentence, o: int, p: Phrase) -> bool:
         """ "a key NATO ally": the group names the kind of ally, not a side."""
@@ -298,7 +399,14 @@ class PairResolver:
         targets, blocked = self._list_after(s, k)
         if blocked or len(targets) != 2:
             return []
-        return [pair_of(targets[0], targets[1])]
+        out = [pair_of(targets[0], targets[1])]
+        # "alliances between Japan and the U.S. and between the Philippines and the U.S."
+        for m in range(k + 3, min(len(toks), k + 14)):
+            if toks[m].low == "between" and toks[m - 1].low == "and":
+                more, blocked = self._list_after(s, m + 1)
+                if not blocked and len(more) == 2 and pair_of(*more) not in out:
+                    out.append(pair_of(more[0], more[1]))
+        return out
 
     def _with_index(self, s: Sentence, p: Phrase, lo: int, hi: int) -> int | None:
         """Token index of the "with" that names the partner of this phrase, if any."""
@@ -407,6 +515,9 @@ class PairResolver:
                     return list(coords[-1])
                 if ctx.previous:
                     return list(ctx.previous)
+        relative = self._relative_subjects(s, anchor, targets)
+        if relative:
+            return relative
         before = [m.code for m, t in s.states if t < anchor and m.code and m.code not in targets]
         if before:
             return [before[0]]
@@ -417,6 +528,31 @@ class PairResolver:
         if len(set(after)) == 1:
             return [after[0]]
         return []
+
+    def _relative_subjects(self, s: Sentence, anchor: int, targets: list[str]) -> list[str]:
+        """ "Belarus, Pakistan and Venezuela, which enjoy X with China": the listed states."""
+        toks = s.toks
+        which = [k for k in range(max(0, anchor - 8), anchor) if toks[k].low in ("which", "who")]
+        if not which:
+            return []
+        k = which[-1] - 1
+        if k >= 0 and toks[k].low == ",":
+            k -= 1
+        by_end: dict[int, str] = {}
+        for m, t in s.states:
+            if m.code:
+                last = t
+                while last + 1 < len(toks) and toks[last + 1].start < m.end:
+                    last += 1
+                by_end[last] = m.code
+        out: list[str] = []
+        while k >= 0 and k in by_end:
+            out.append(by_end[k])
+            first = min(t for m, t in s.states if by_end.get(k) == m.code and t <= k)
+            k = first - 1
+            while k >= 0 and toks[k].low in (",", "and", "the"):
+                k -= 1
+        return [c for c in reversed(out) if c not in targets]
 
     def _possessive_role(self, s: Sentence, p: Phrase, ctx: Context) -> list[Codes] | None:
         """ "Vietnam's strategic partner", "a U.S. ally": the possessor and the subject."""
@@ -442,9 +578,23 @@ class PairResolver:
         if owner is None:
             return None
         others = [m.code for m, t in s.states if m.code and m.code != owner]
-        before = [m.code for m, t in s.states if t < j and m.code and m.code != owner]
+        before = [(m.code, t) for m, t in s.states if t < j and m.code and m.code != owner]
         if before:
-            return [pair_of(owner, before[-1])]
+            code, at = before[-1]
+            last = at
+            while last + 1 < j and s.toks[last + 1].start < next(
+                m.end for m, t in s.states if t == at
+            ):
+                last += 1
+            between = [w.low for w in s.toks[last + 1 : j]]
+            if any(h.endswith("s") for h in p.heads) and not all(
+                w in _LINKING or w in QUOTES or w in ("and", "or") for w in between
+            ):
+                return []  # "angered Ukraine and bewildered Hungary's allies"
+            coordinated = [c for t, c in s.coordinations if code in c and owner not in c]
+            if coordinated:
+                return _cross([owner], list(coordinated[-1]))  # "Japan and Australia are"
+            return [pair_of(owner, code)]
         if len(set(others)) == 1:
             return [pair_of(owner, others[0])]
         return []

@@ -26,7 +26,8 @@ _PREDICATE_WORDS = """
 relations relationship ties friendship partnership alliance bond bonds
 """
 _LINKING_WORDS = """
-is are remain remains has have been become becomes stay stays seem seems still now always truly
+is are was were remain remains remained has have had been become becomes became stay stays
+seem seems still now always truly
 """
 _NOT_PREDICATE_WORDS = """
 important key crucial vital essential valuable major main primary only sole real true natural
@@ -36,11 +37,14 @@ _AFTER_PREDICATE_WORDS = """
 and but as in with for since despite after while because amid said says he she they
 according than to at on over
 """
+_PRONOUN_SUBJECTS = frozenset({"he", "she", "they", "we", "officials"})
+_AT_DETERMINERS = frozenset({"their", "its", "an", "a", "the", "our"})
 _PREDICATE_HEADS = frozenset(_PREDICATE_WORDS.split())
 _LINKING = frozenset(_LINKING_WORDS.split())
 _NOT_PREDICATES = frozenset(_NOT_PREDICATE_WORDS.split())
 _AFTER_PREDICATE = frozenset(_AFTER_PREDICATE_WORDS.split())
 _TRADE_WORDS = frozenset({"economic", "trade", "investment", "free-trade", "commercial"})
+_TIME_NOUNS = frozenset({"century", "times", "age", "era"})
 _DOC_TITLES = frozenset({"treaty", "agreement", "convention", "pact", "accord"})
 
 
@@ -53,15 +57,21 @@ class Phrase:
     head: int
     heads: tuple[str, ...]
     """The head nouns inside the phrase (two when heads are joined: "friend and partner")."""
+    gap: tuple[int, int] | None = None
+    """Tokens inside the span that are not the label's words: the pair written inside the
+    phrase ("the strong [Franco-German] relationship")."""
 
 
 @dataclass
 class _Run:
     start: int
+    head: int = -1
     qualifying: bool = False
     strong: bool = False
     level: bool = False
     rejected: bool = False
+    kin: bool = False
+    gap: tuple[int, int] | None = None
 
 
 class PhraseFinder:
@@ -120,10 +130,15 @@ class PhraseFinder:
         n = len(toks)
         head_words = lex.heads
         # only a head or a hyphenated word ("quasi-ally") can start a phrase
-        for i in [i for i, w in enumerate(lows) if w in head_words or "-" in w]:
+        starts = [
+            i
+            for i, w in enumerate(lows)
+            if w in head_words or "-" in w or (w.endswith("'s") and w[:-2] in head_words)
+        ]
+        for i in starts:
             if i in consumed or country[i]:
                 continue
-            low = lows[i]
+            low = lows[i].removesuffix("'s")  # "the India-Israel friendship's potential"
             head = low
             if low not in lex.heads and "-" in low:
                 head = low.rsplit("-", 1)[1]
@@ -151,7 +166,11 @@ class PhraseFinder:
                     heads.append(nxt)
                     consumed.add(j + 1)
                     end = j + 2
-            if not self._qualifies(head, run, tail, heads):
+            if head in lex.metaphor_heads and not run.qualifying:
+                # "the Franco-German engine": the pair written right before it
+                if not (run.gap or _compound_before(toks, country, run.start)):
+                    continue
+            elif not self._qualifies(head, run, tail, heads):
                 continue
             if self._inside_document_title(toks, cased, run.start):
                 continue
@@ -160,14 +179,14 @@ class PhraseFinder:
             if _source_of_another(toks, run.start, out):
                 continue
             consumed.update(range(i + 1, end))  # heads inside a tail ("model of friendship")
-            out.append(Phrase(run.start, end, i, tuple(heads)))
+            out.append(Phrase(run.start, end, i, tuple(heads), run.gap))
         out.extend(self._fixed(toks, lows, out))
         out.extend(self._predicates(toks, lows, cased, country, out))
         return _merge_relations_of(toks, out, lex)
 
     def _left(self, toks: list[Token], cased: list[str], country: list[int], i: int) -> _Run:
         lex = self.lex
-        run = _Run(i)
+        run = _Run(i, i)
         low = toks[i].low
         if "-" in low and low not in lex.heads:
             prefix = low.rsplit("-", 1)[0]
@@ -178,14 +197,50 @@ class PhraseFinder:
         while j >= 0:
             t = toks[j]
             if t.low in QUOTES:
+                named = self._quoted_name(toks, country, j, run)
+                if named is not None:
+                    run.start, has_mod, run.qualifying = named, True, True
+                    j = named - 1
+                    continue
                 j -= 1
                 continue
+            if (
+                t.low == "of"
+                and run.start == j + 1
+                and j >= 2
+                and toks[j - 2].low == "the"
+                and _SUPERLATIVE.fullmatch(toks[j - 1].low)
+                and toks[j - 1].low not in lex.reject
+                and low in lex.person_heads | lex.bare_heads | _NEIGHBOURS
+            ):
+                # "the best of neighbours", "the closest of allies"
+                run.start, has_mod, run.qualifying = j - 1, True, True
+                break
+            if cased[j][:1].isupper() and run.start == j + 1 and j > 0:
+                # "key Middle East allies": a capitalised name between a modifier and the head
+                c = j
+                while c > 0 and c > j - 3 and cased[c][:1].isupper() and not country[c]:
+                    c -= 1
+                if (
+                    c < j
+                    and not country[c]
+                    and self.kind(toks[c].low, cased[c]) == "qual"
+                    and c > 0
+                    and not cased[c][:1].isupper()
+                ):
+                    run.start, has_mod = c + 1, True
+                    j = c
+                    continue
             if country[j] == ORG and run.start == j + 1 and j + 1 < i + 1:
                 run.start = j  # "a key NATO ally": the group names the kind of ally
                 j -= 1
                 continue
             if country[j]:
-                break
+                gap = self._inner_pair(toks, cased, country, j, run)
+                if gap is None:
+                    break
+                run.gap, j = gap, gap[0] - 1
+                continue
             pair = f"{toks[j - 1].low}-{t.low}" if j > 0 and t.low in self._hyphen_ends else ""
             if pair in lex.qualifying:  # "all weather", "no limits" written apart
                 run.start, run.qualifying, has_mod = j - 1, True, True
@@ -193,9 +248,37 @@ class PhraseFinder:
                 j -= 2
                 continue
             k = self.kind(t.low, cased[j])
+            if k is None and t.low in lex.weak_heads and j == i - 1:
+                k = "neutral"  # "a security cooperation partner"
+            if (
+                k == "qual"
+                and t.low in _COMPARATIVES
+                and run.start == j + 1
+                and j > 0
+                and toks[j - 1].low == "no"
+            ):
+                run.start, has_mod, run.qualifying = j - 1, True, True  # "no better friend"
+                break
             if k == "reject":
                 run.rejected = True
                 break
+            if (
+                k is None
+                and j == i - 1
+                and _participle(t.low, cased[j], ing=True)
+                and j > 1
+                and toks[j - 1].low in (",", "and")
+                and self.kind(toks[j - 2].low, cased[j - 2]) == "qual"
+            ):
+                # "a meaningful, functioning alliance"
+                run.start, has_mod, run.qualifying = j, True, True
+                j -= 1
+                continue
+            if k is None and _participle(t.low, cased[j]) and run.gap and run.gap[0] == j + 1:
+                # "the weakened Franco-German engine"
+                run.start, has_mod, run.qualifying = j, True, True
+                j -= 1
+                continue
             if k is None and _participle(t.low, cased[j]) and j > 0:
                 # "exceptional reinforced partnership": a participle after a modifier
                 before = self.kind(toks[j - 1].low, cased[j - 1])
@@ -208,6 +291,7 @@ class PhraseFinder:
                 if k == "qual":
                     run.qualifying = True
                     run.strong = run.strong or t.low in lex.strong
+                    run.kin = run.kin or t.low in lex.kin_modifiers
                     run.level = run.level or t.low in lex.level_modifiers
                 j -= 1
                 continue
@@ -231,6 +315,13 @@ class PhraseFinder:
                     if pk in ("qual", "neutral", "adverb", "reject"):
                         j -= 1
                         continue
+                    if _participle(toks[prev].low, cased[prev]) and prev > 0:
+                        # "close and extended cooperation", "thorough, united and special"
+                        before = self.kind(toks[prev - 1].low, cased[prev - 1])
+                        if before == "qual" or toks[prev - 1].low in (",", "and"):
+                            run.start = prev
+                            j = prev - 1
+                            continue
             break
         # A ranking frame or a person right before the run: "largest trading partner",
         # "his best friend".
@@ -240,6 +331,54 @@ class PhraseFinder:
         if j >= 0 and toks[j].low in _PERSONAL and low in lex.person_heads:
             run.rejected = True
         return run
+
+    def _quoted_name(
+        self, toks: list[Token], country: list[int], j: int, run: _Run
+    ) -> int | None:
+        """Start of a quoted name right before the head: the age-old "Roti Beti" tie."""
+        if run.start != j + 1 or run.start != run.head:
+            return None
+        k = j - 1
+        while k >= 0 and k > j - 5 and toks[k].low not in QUOTES:
+            if country[k] or not toks[k].low[:1].isalpha() or toks[k].low in self.lex.heads:
+                return None
+            k -= 1
+        if k < 0 or toks[k].low not in QUOTES or k == j - 1:
+            return None
+        return k
+
+    def _inner_pair(
+        self, toks: list[Token], cased: list[str], country: list[int], j: int, run: _Run
+    ) -> tuple[int, int] | None:
+        """The states written inside a phrase, between its modifiers and its head.
+
+        "the time-tested India-Vietnam friendship", "the fragile Franco-German
+        relationship": the states (ending at token ``j``, right before the run) are
+        skipped when a modifier stands before them; the label is the modifiers and head.
+        """
+        if run.gap is not None or run.start != j + 1 or country[j] != 1:
+            return None
+        if toks[j].low.endswith(("'s", "'")):
+            return None  # "Uganda's traditional allies": the owner, found by the pairs
+        g = j
+        while g > 0 and (
+            country[g - 1] == 1 or (toks[g - 1].low in ("-", "/") and g > 1 and country[g - 2])
+        ):
+            g -= 1
+        b = g - 1
+        if b < 0 or country[b]:
+            return None
+        kind = self.kind(toks[b].low, cased[b])
+        if kind not in ("qual", "neutral"):
+            # a participle there is a verb ("epitomised UK-US relations") unless a
+            # determiner or an adverb comes before it ("the weakened Franco-German engine")
+            if not _participle(toks[b].low, cased[b]) or b == 0:
+                return None
+            if toks[b - 1].low not in _ARTICLES and self.kind(toks[b - 1].low, cased[b - 1]) != (
+                "adverb"
+            ):
+                return None
+        return g, j + 1
 
     def _tail(self, toks: list[Token], cased: list[str], i: int, title: bool) -> tuple[int, bool]:
         """End of the phrase after the head, and whether a formal tail was taken."""
@@ -273,6 +412,18 @@ class PhraseFinder:
                     break
                 end, took = stop, True
                 continue
+            if w == "and" and took:
+                # "for a fairer world and a sustainable planet"
+                stop = self._tail_phrase(toks, j + 1)
+                if stop is None or toks[j + 1].low not in _ARTICLES:
+                    break
+                end = stop
+                continue
+            if end == i + 1 and not took:
+                sealed = _sealed_in(toks, j)
+                if sealed is not None:
+                    end, took = sealed, True  # "friendship sealed in blood"
+                    continue
             if w == "in" and (took or title):
                 k = j + 1
                 if (
@@ -296,17 +447,20 @@ class PhraseFinder:
         n = len(toks)
         if k < n and toks[k].low in _ARTICLES:
             k += 1
-        mutual = False
+        mutual = modified = False
         while k < n and (
             toks[k].low in lex.tail_modifiers
             or (toks[k].low == "and" and k + 1 < n and toks[k + 1].low in lex.tail_modifiers)
         ):
             mutual = mutual or toks[k].low in ("mutual", "shared", "common")
+            modified = True
             k += 1
         if k >= n:
             return None
         if toks[k].low not in lex.tail_nouns and not (mutual and toks[k].low.isalpha()):
             return None
+        if toks[k].low in _TIME_NOUNS and not modified:
+            return None  # "rivals for a century": how long, not a title's tail
         k += 1
         if k + 1 < n and toks[k].low == "and" and toks[k + 1].low in lex.tail_nouns:
             k += 2
@@ -335,6 +489,8 @@ class PhraseFinder:
 
     def _qualifies(self, head: str, run: _Run, tail: bool, heads: list[str]) -> bool:
         lex = self.lex
+        if head in lex.kin_heads:
+            return run.kin
         if head in lex.level_heads:
             return run.level
         if head in lex.tail_heads:
@@ -393,10 +549,27 @@ class PhraseFinder:
                     k += 1
                 if k > j + 1:
                     j = k
+            if j + 1 < n and toks[j].low in _PRONOUN_SUBJECTS and toks[j + 1].low in lex.speech:
+                j += 2  # "a relationship he said is sealed in blood"
             linking = j
             while j < n and toks[j].low in _LINKING:
                 j += 1
             if j == linking:
+                continue
+            j = _skip_quotes(toks, j)
+            sealed = _sealed_in(toks, j)
+            if sealed is not None:
+                out.append(Phrase(j, sealed, i, (t.low,)))
+                continue
+            if j + 2 < n and toks[j].low == "one" and toks[j + 1].low == "of":
+                # "relations were one of mutual suspicion"
+                stop = self._tail_phrase(toks, j + 2)
+                if stop is not None and stop - (j + 2) > 1:
+                    out.append(Phrase(j + 2, stop, i, (t.low,)))
+                continue
+            level = self._at_best(toks, cased, j)
+            if level is not None:
+                out.append(Phrase(level[0], level[1], i, (t.low,)))
                 continue
             start = j
             while j < n and toks[j].low in lex.adverbs:
@@ -420,6 +593,24 @@ class PhraseFinder:
             out.append(Phrase(start, words_end, i, (t.low,)))
         return out
 
+    def _at_best(self, toks: list[Token], cased: list[str], j: int) -> tuple[int, int] | None:
+        """ "at their best ever", "at an all-time high": the words after the determiner."""
+        n = len(toks)
+        if j + 2 >= n or toks[j].low != "at" or toks[j + 1].low not in _AT_DETERMINERS:
+            return None
+        start = k = j + 2
+        while k < n and toks[k].low in self.lex.adverbs:
+            k += 1
+        if k >= n or self.kind(toks[k].low, cased[k]) != "qual":
+            return None
+        k += 1
+        if k < n and toks[k].low.isalpha() and toks[k].low not in _AFTER_PREDICATE:
+            k += 1  # "best moment", "all-time high"'s noun
+        if k < n and toks[k].low in ("ever", "yet"):
+            k += 1
+        nxt = toks[k].low if k < n else "."
+        return (start, k) if not nxt.isalpha() or nxt in _AFTER_PREDICATE else None
+
     def _fixed(self, toks: list[Token], lows: list[str], found: list[Phrase]) -> list[Phrase]:
         """Fixed phrases ("golden age", "no limits") outside any phrase already found."""
         out: list[Phrase] = []
@@ -440,8 +631,44 @@ class PhraseFinder:
         return out
 
 
-def _participle(low: str, cased: str) -> bool:
-    return len(low) > 4 and low.endswith("ed") and low.isalpha() and cased[1:] == low[1:]
+# "sealed in blood", "written with blood", "forged in battle": how a tie was made, said of it.
+_SEALED_WORDS = """
+sealed written forged cemented tempered tested proven bound steeled baptised baptized
+"""
+_SEALED = frozenset(_SEALED_WORDS.split())
+
+
+def _sealed_in(toks: list[Token], j: int) -> int | None:
+    """End of "sealed in blood" (a participle, in/with/by, one noun) from token ``j``."""
+    if j + 2 >= len(toks) or toks[j].low not in _SEALED:
+        return None
+    if toks[j + 1].low not in ("in", "with", "by"):
+        return None
+    k = j + 2
+    if toks[k].low in _ARTICLES:
+        k += 1
+    if k >= len(toks) or not toks[k].low.isalpha() or len(toks[k].low) < 3:
+        return None
+    k += 1
+    nxt = toks[k].low if k < len(toks) else "."
+    return k if not nxt.isalpha() or nxt in ("and", "that", "which", "since") else None
+
+
+_COMPARATIVES = frozenset({"better", "closer", "greater", "stronger", "truer", "firmer"})
+_SUPERLATIVE = re.compile(r"best|closest|greatest|oldest|firmest|[a-z]+est")
+_NEIGHBOURS = frozenset({"neighbours", "neighbors", "friends", "allies", "partners"})
+
+
+def _compound_before(toks: list[Token], country: list[int], i: int) -> bool:
+    """A compound of states ends right before token ``i``: "Franco-German", "U.S.-Japan"."""
+    if i < 1 or country[i - 1] != 1:
+        return False
+    return "-" in toks[i - 1].low or (i > 2 and toks[i - 2].low == "-" and country[i - 3] == 1)
+
+
+def _participle(low: str, cased: str, ing: bool = False) -> bool:
+    ends = ("ed", "ing") if ing else ("ed",)
+    return len(low) > 4 and low.endswith(ends) and low.isalpha() and cased[1:] == low[1:]
 
 
 def _source_of_another(toks: list[Token], start: int, found: list[Phrase]) -> bool:

@@ -54,6 +54,13 @@ _SAME_LENGTH = str.maketrans(
 _SPLITTER = nupunkt.load("default")
 
 QUOTES = frozenset({'"', "'"})
+# The longest stretch read as one sentence. Reading a sentence costs more than its length
+# (each phrase looks across it), so a text with no sentence end (hostile, or a table run
+# together) is cut into pieces of at most this many characters, at a clause break when one
+# is near: the cost of a text then grows with its length only. Real sentences, even of
+# treaties, are far shorter.
+MAX_SENTENCE = 1500
+_CUT_AT = re.compile(r"[;:,]\s|\s(?:and|but|while|whereas)\s")
 _LINES = re.compile(r"[^\n]+")
 _INNER_END = re.compile(r"[.!?][\"')\]]*\s+\S")
 _TOKEN = re.compile(r"[^\W_]+(?:['-][^\W_]+)*|[^\w\s]")
@@ -98,20 +105,55 @@ def sentence_spans(norm: str, lines: list[tuple[int, int]] | None = None) -> lis
             while e > s and chunk[e - 1].isspace():
                 e -= 1
             if e > s:
-                spans.append((base + s, base + e))
+                spans.extend(_pieces(norm, base + s, base + e))
             continue
         try:
             parts = list(_SPLITTER.span_tokenize(chunk))
         except Exception:  # the splitter is a library; one odd line must not stop extraction
             parts = [(0, len(chunk))]
+        kept: list[tuple[int, int]] = []
         for s, e in parts:
             while s < e and chunk[s].isspace():
                 s += 1
             while e > s and chunk[e - 1].isspace():
                 e -= 1
-            if e > s:
-                spans.append((base + s, base + e))
+            if e <= s:
+                continue
+            if kept and chunk[s].islower():
+                # a sentence does not start in lower case: "the U.S. | alliance" is one
+                kept[-1] = (kept[-1][0], e)
+            else:
+                kept.append((s, e))
+        for s, e in kept:
+            spans.extend(_pieces(norm, base + s, base + e))
     return spans
+
+
+def _pieces(norm: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A sentence as it is, or cut into pieces of at most MAX_SENTENCE characters."""
+    if end - start <= MAX_SENTENCE:
+        return [(start, end)]
+    out: list[tuple[int, int]] = []
+    while end - start > MAX_SENTENCE:
+        limit = start + MAX_SENTENCE
+        # the last clause break in the second half of the piece, else the last space
+        cut = 0
+        for m in _CUT_AT.finditer(norm, start + MAX_SENTENCE // 2, limit):
+            cut = m.start() + 1
+        if not cut:
+            space = norm.rfind(" ", start + MAX_SENTENCE // 2, limit)
+            cut = space if space > start else limit
+        piece_end = cut
+        while piece_end > start and norm[piece_end - 1].isspace():
+            piece_end -= 1
+        if piece_end > start:
+            out.append((start, piece_end))
+        start = cut
+        while start < end and norm[start].isspace():
+            start += 1
+    if end > start:
+        out.append((start, end))
+    return out
 
 
 def tokens(low: str, start: int, end: int) -> list[Token]:

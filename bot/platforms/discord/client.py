@@ -12,21 +12,21 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import Awaitable, Mapping
+from collections.abc import Awaitable, Mapping, Sequence
 from typing import TextIO, TypeVar
 
 import aiohttp
 import discord
 from discord import app_commands
 
-from bot.platforms.discord.commands import CommandDeps, WatchCommands
+from bot.chat.commands import CommandDeps
+from bot.platforms.discord import TOKEN_VARIABLE
+from bot.platforms.discord.commands import WatchCommands
 from bot.platforms.discord.delivery import DEFAULT_API_BASE, DiscordDelivery, use_api_base
 from bot.platforms.pacing import ChannelPacer
 from watchers.errors import ConfigError, PlatformUnreachable, Problem, TokenRefused
 
 log = logging.getLogger(__name__)
-
-TOKEN_VARIABLE = "DISCORD_TOKEN"
 
 T = TypeVar("T")
 
@@ -64,14 +64,20 @@ def bot_intents() -> discord.Intents:
 class DiscordBot:
     """The client, its command tree and the gateway task; owns their lifetime."""
 
-    def __init__(self, deps: CommandDeps | None, *, api_base: str | None = None) -> None:
+    def __init__(
+        self,
+        deps: CommandDeps | None,
+        *,
+        manage_roles: Sequence[str] = (),
+        api_base: str | None = None,
+    ) -> None:
         """``deps`` may be None for a bot that only registers its commands."""
         use_api_base(api_base)
         self.client = discord.Client(
             intents=bot_intents(), allowed_mentions=discord.AllowedMentions.none()
         )
         self.tree: app_commands.CommandTree[discord.Client] = app_commands.CommandTree(self.client)
-        self.tree.add_command(WatchCommands(deps))
+        self.tree.add_command(WatchCommands(deps, manage_roles))
         self._gateway: asyncio.Task[None] | None = None
 
     async def login(self, token: str) -> None:

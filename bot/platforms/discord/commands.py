@@ -10,17 +10,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import aiohttp
 import discord
 from discord import app_commands
 
 from bot.chat import commands as shared
-from bot.chat.commands import Caller, ChannelHours, Context, PairHistory, Reply
-from bot.chat.store import ChatStore
+from bot.chat.commands import Caller, CommandDeps, Context, Reply
 from watchers.model import Country
-from watchers.ports import Clock, CountryLookup
 
 log = logging.getLogger(__name__)
 
@@ -37,19 +34,6 @@ DIGEST_CHOICES = [
     app_commands.Choice(name="on", value="on"),
     app_commands.Choice(name="off", value="off"),
 ]
-
-
-@dataclass(frozen=True)
-class CommandDeps:
-    """What the command handlers use: stores, countries, clock and who may manage."""
-
-    store: ChatStore
-    countries: CountryLookup
-    history: PairHistory
-    hours: ChannelHours
-    clock: Clock
-    manage_roles: tuple[str, ...] = ()
-    """Role names or ids whose members may change subscriptions without Manage Channels."""
 
 
 def may_manage(interaction: discord.Interaction, manage_roles: Sequence[str]) -> bool:
@@ -140,30 +124,25 @@ _ZONE = "An IANA time zone such as Europe/Paris (UTC if left out)"
 class WatchCommands(app_commands.Group):
     """``/watch add|remove|list|history|mute|level|why|digest|quiet|help``."""
 
-    def __init__(self, deps: CommandDeps | None) -> None:
-        """``deps`` is None only for a group built to be registered, never to answer."""
+    def __init__(self, deps: CommandDeps | None, manage_roles: Sequence[str] = ()) -> None:
+        """``deps`` is None only for a group built to be registered, never to answer.
+
+        ``manage_roles``: role names or ids whose members may change subscriptions without
+        Manage Channels.
+        """
         super().__init__(name="watch", description="Follow how governments describe their ties")
         self.deps = deps
+        self.manage_roles = tuple(manage_roles)
 
     def _context(self, interaction: discord.Interaction) -> Context:
         if self.deps is None:
             raise RuntimeError("/watch was built for registration only")
-        deps = self.deps
         caller = Caller(
             user_id=str(interaction.user.id),
-            can_manage=may_manage(interaction, deps.manage_roles),
-            needs=manage_requirement(deps.manage_roles),
+            can_manage=may_manage(interaction, self.manage_roles),
+            needs=manage_requirement(self.manage_roles),
         )
-        return Context(
-            store=deps.store,
-            countries=deps.countries,
-            history=deps.history,
-            hours=deps.hours,
-            clock=deps.clock,
-            platform=PLATFORM,
-            channel=str(interaction.channel_id),
-            caller=caller,
-        )
+        return self.deps.context(PLATFORM, str(interaction.channel_id), caller)
 
     async def _countries(
         self, interaction: discord.Interaction, current: str

@@ -17,7 +17,7 @@ import logging
 import os
 import re
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from typing import Any, Protocol
+from typing import Any
 
 import aiohttp
 import discord
@@ -46,22 +46,6 @@ def use_api_base(api_base: str | None) -> None:
     process-wide: one process talks to one Discord (the real one, a proxy, or a test fake).
     """
     Route.BASE = (api_base or DEFAULT_API_BASE).rstrip("/")
-
-
-class DiscordSender(Protocol):
-    """What the outbox needs from a Discord sender (bot or webhook)."""
-
-    async def post(self, channel_id: str, payload: dict[str, Any]) -> str:
-        """Send a new message; returns its id."""
-        ...
-
-    async def edit(self, channel_id: str, message_id: str, payload: dict[str, Any]) -> None:
-        """Replace the content and embeds of a message we sent."""
-        ...
-
-    async def close(self) -> None:
-        """Release the HTTP session, when this sender owns it."""
-        ...
 
 
 def _reason(e: discord.HTTPException) -> str:

@@ -24,8 +24,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.errors import SlackApiError
 
-from bot.chat.commands import ChannelHours, PairHistory
-from bot.chat.store import ChatStore
+from bot.chat.commands import CommandDeps
 from bot.config import SlackSettings
 from bot.platforms.pacing import ChannelPacer
 from bot.platforms.slack.commands import WatchCommand, register_watch_command
@@ -38,7 +37,6 @@ from watchers.errors import (
     Problem,
     TokenRefused,
 )
-from watchers.ports import Clock, CountryLookup
 
 log = logging.getLogger(__name__)
 
@@ -154,22 +152,14 @@ class SlackApp:
         port: int = self._runner.addresses[0][1]
         return port
 
-    def serve_watch(
-        self,
-        store: ChatStore,
-        countries: CountryLookup,
-        history: PairHistory,
-        hours: ChannelHours,
-        clock: Clock,
-    ) -> None:
+    def serve_watch(self, commands: CommandDeps) -> None:
         """Answer ``/watch``; managers are admins, owners and ``[slack] admin_users/groups``."""
         permissions = SlackPermissions(
             self.client,
             admin_users=self.settings.admin_users,
             admin_groups=self.settings.admin_groups,
         )
-        watch = WatchCommand(store, countries, history, hours, clock, permissions)
-        register_watch_command(self.bolt, watch)
+        register_watch_command(self.bolt, WatchCommand(commands, permissions))
 
     def delivery(self, pacer: ChannelPacer | None = None) -> SlackDelivery:
         """A sender of alerts sharing this app's Web API client."""

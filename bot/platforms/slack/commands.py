@@ -1,9 +1,10 @@
 """The ``/watch`` slash command in Slack: acknowledge, check permission, run, reply.
 
-The command logic lives in ``bot.chat.commands`` and is shared with Discord; this layer only
-works out who may change the channel's subscriptions, hands the command line to
-``bot.chat.commands.dispatch`` and turns its reply into a Slack response (ephemeral when only
-the caller is concerned, in the channel when the channel's subscriptions changed).
+The command logic lives in ``bot.chat.commands`` and is shared with Discord; this layer
+only works out who may change the channel's subscriptions, hands the command line to
+``bot.platforms.slack.parse.dispatch`` and turns its reply into a Slack response
+(ephemeral when only the caller is concerned, in the channel when its subscriptions
+changed).
 
 Slack gives a command three seconds to be acknowledged, and asking it who the caller is
 (``users.info``) may take longer on a bad day: so the command is acknowledged at once,
@@ -23,10 +24,9 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 
-from bot.chat.commands import Caller, ChannelHours, Context, PairHistory, Reply, dispatch
-from bot.chat.store import ChatStore
+from bot.chat.commands import Caller, CommandDeps, Reply
+from bot.platforms.slack.parse import dispatch
 from bot.platforms.slack.permissions import NEEDS, SlackPermissions
-from watchers.ports import Clock, CountryLookup
 
 log = logging.getLogger(__name__)
 
@@ -38,13 +38,9 @@ CHANGES = frozenset({"add", "remove", "mute", "level", "digest", "quiet"})
 
 @dataclass(frozen=True)
 class WatchCommand:
-    """What the ``/watch`` handler needs: the stores, countries, clock and permissions."""
+    """What the ``/watch`` handler needs: the shared command deps, and Slack's permissions."""
 
-    store: ChatStore
-    countries: CountryLookup
-    history: PairHistory
-    hours: ChannelHours
-    clock: Clock
+    commands: CommandDeps
     permissions: SlackPermissions
 
     async def answer(
@@ -60,17 +56,8 @@ class WatchCommand:
         sub = subcommand(text)
         try:
             may = sub in CHANGES and await self.permissions.can_manage(user)
-            context = Context(
-                store=self.store,
-                countries=self.countries,
-                history=self.history,
-                hours=self.hours,
-                clock=self.clock,
-                platform=PLATFORM,
-                channel=channel,
-                caller=Caller(user_id=user, can_manage=may, needs=NEEDS),
-            )
-            reply = dispatch(context, text)
+            caller = Caller(user_id=user, can_manage=may, needs=NEEDS)
+            reply = dispatch(self.commands.context(PLATFORM, channel, caller), text)
         except Exception:
             # The command boundary: whatever broke (the database, a bug), the caller gets an
             # answer instead of Slack's bare "dispatch_failed", and the log gets the trace.

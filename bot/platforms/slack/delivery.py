@@ -68,7 +68,7 @@ class SlackDelivery:
         )
         return str(response["ts"])
 
-    async def update(self, channel_id: str, ts: str, payload: Mapping[str, Any]) -> None:
+    async def edit(self, channel_id: str, ts: str, payload: Mapping[str, Any]) -> None:
         """Replace the text and blocks of the message ``ts`` in place."""
         await self._call(
             "chat.update",

@@ -1,0 +1,143 @@
+"""The ports between the chat layer and the platforms, and the registry of platforms.
+
+Delivery (``bot.chat.deliver``) speaks to a ``Notifier``: post an alert, update it, post a
+digest. Every platform is one ``PlatformNotifier``: its renderer turns the alert into the
+platform's payload, and its ``Sender`` puts payloads in channels, one verb per action
+(``post``, ``edit``). A ``Platform`` is what the wiring opens by kind; the registry maps
+each kind to the module that holds it, imported only when the config or the environment
+asks for that platform, so a run without Discord never imports discord.py.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping
+from contextlib import AsyncExitStack
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+
+from bot.alert import Alert
+from bot.render.digest import Digest
+from watchers.errors import MessageGone
+
+if TYPE_CHECKING:
+    from bot.chat.commands import CommandDeps
+    from bot.config import Config
+
+Payload = dict[str, Any]
+"""A message as one platform takes it (Discord's JSON message, Slack's text and blocks)."""
+
+
+class Notifier(Protocol):
+    """Puts alerts in a platform's channels.
+
+    Each method raises ``DeliveryError`` when a channel cannot be reached; ``permanent``
+    says to stop trying (the channel is gone or forbids us).
+    """
+
+    async def post(self, channel: str, alert: Alert) -> str:
+        """Post a new alert; returns a reference to the message, to edit it later."""
+        ...
+
+    async def update(self, channel: str, message_ref: str, alert: Alert) -> str | None:
+        """Show an alert's later state by editing its message.
+
+        Returns the reference of a message posted in place of one that was deleted, so the
+        next update edits that one; else None.
+        """
+        ...
+
+    async def digest(self, channel: str, digest: Digest) -> None:
+        """Post a digest of held alerts."""
+        ...
+
+
+class Sender(Protocol):
+    """Puts rendered payloads in one platform's channels."""
+
+    async def post(self, channel: str, payload: Payload) -> str:
+        """Send a new message; returns its reference (a message id, a Slack ``ts``)."""
+        ...
+
+    async def edit(self, channel: str, message_ref: str, payload: Payload) -> None:
+        """Replace a message we sent; ``MessageGone`` when it was deleted."""
+        ...
+
+
+S = TypeVar("S", bound=Sender)
+
+
+class PlatformNotifier(Generic[S]):
+    """The Notifier of a platform: its renderers, and its sender."""
+
+    def __init__(
+        self,
+        sender: S,
+        *,
+        render: Callable[[Alert], Payload],
+        render_digest: Callable[[Digest], Payload],
+    ) -> None:
+        self.sender = sender
+        self._render = render
+        self._render_digest = render_digest
+
+    async def post(self, channel: str, alert: Alert) -> str:
+        """Post the rendered alert; the message reference the sender returns."""
+        return await self.sender.post(channel, self._render(alert))
+
+    async def update(self, channel: str, message_ref: str, alert: Alert) -> str | None:
+        """Edit the posted alert; if it was deleted, post anew and return the new reference."""
+        payload = self._render(alert)
+        try:
+            await self.sender.edit(channel, message_ref, payload)
+        except MessageGone:
+            # Someone deleted the alert; the update still deserves to be seen.
+            return await self.sender.post(channel, payload)
+        return None
+
+    async def digest(self, channel: str, digest: Digest) -> None:
+        """Post the rendered digest."""
+        await self.sender.post(channel, self._render_digest(digest))
+
+
+@dataclass(frozen=True)
+class Opening:
+    """What a platform is given when the chat layer opens it."""
+
+    config: Config
+    commands: CommandDeps
+    environ: Mapping[str, str]
+    stack: AsyncExitStack
+    """Where the platform pushes what closes it; closed when the chat layer closes."""
+    serve_commands: bool
+    """Answer ``/watch`` (``run``); without it only alerts are sent (``poll --once``)."""
+
+
+class Platform(Protocol):
+    """A chat platform as the wiring opens it."""
+
+    kind: str
+
+    def not_started(self, config: Config, environ: Mapping[str, str]) -> str | None:
+        """Why the platform is not started (no token, nothing to send with), or None.
+
+        Reads the config and the environment only: no platform library is imported.
+        """
+        ...
+
+    async def open(self, opening: Opening) -> Notifier:
+        """Connect, answer ``/watch`` if asked, and return the notifier alerts go through."""
+        ...
+
+
+PLATFORMS: dict[str, str] = {
+    "discord": "bot.platforms.discord",
+    "slack": "bot.platforms.slack",
+}
+"""Each chat platform by kind, and the package whose ``PLATFORM`` implements it."""
+
+
+def platform(kind: str) -> Platform:
+    """The platform registered as ``kind`` (its package imports no platform library)."""
+    found: Platform = importlib.import_module(PLATFORMS[kind]).PLATFORM
+    return found

@@ -1,0 +1,47 @@
+"""Opening Discord: the bot when a token is set, the config's webhooks, one notifier."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.chat.ports import Opening, PlatformNotifier, Sender
+from bot.platforms.discord.client import DiscordBot, sign_in, token_from_env
+from bot.platforms.discord.delivery import DiscordDelivery, use_api_base, webhook_senders
+from bot.platforms.discord.senders import DiscordSenders
+from bot.render.digest import render_digest_discord
+from bot.render.discord import render_discord
+
+log = logging.getLogger(__name__)
+
+
+async def open_discord(opening: Opening) -> PlatformNotifier[DiscordSenders]:
+    """Sign in (serving ``/watch`` under ``run``) and return the notifier of Discord."""
+    config, stack = opening.config, opening.stack
+    api_base = config.discord.api_base
+    # Webhooks build their URLs from the same base as the bot: a webhook-only setup
+    # pointed at a proxy or a test server must not reach discord.com.
+    use_api_base(api_base)
+    webhooks = webhook_senders(config.subscriptions, opening.environ)
+    token = token_from_env(opening.environ)
+    bot: Sender | None = None
+    if token is None:
+        log.info("Discord bot not started: DISCORD_TOKEN is not set; webhooks only")
+    elif opening.serve_commands:
+        client = DiscordBot(
+            opening.commands, manage_roles=config.discord.manage_roles, api_base=api_base
+        )
+        stack.push_async_callback(client.close)  # also closes what a failed start opened
+        await sign_in(client.start(token), api_base)
+        bot = client.delivery()
+    else:
+        delivery = await sign_in(DiscordDelivery.login(token, api_base=api_base), api_base)
+        stack.push_async_callback(delivery.close)
+        bot = delivery
+    notifier = discord_notifier(DiscordSenders(bot=bot, webhooks=webhooks))
+    stack.push_async_callback(notifier.sender.close)
+    return notifier
+
+
+def discord_notifier(senders: DiscordSenders) -> PlatformNotifier[DiscordSenders]:
+    """Alerts rendered as Discord messages, sent through the channel's webhook or the bot."""
+    return PlatformNotifier(senders, render=render_discord, render_digest=render_digest_discord)

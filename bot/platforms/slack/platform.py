@@ -1,0 +1,31 @@
+"""Opening Slack: the app when serving ``/watch``, else only the Web API client."""
+
+from __future__ import annotations
+
+from bot.chat.ports import Opening, PlatformNotifier
+from bot.platforms.slack.app import SlackApp, SlackSecrets, make_delivery
+from bot.platforms.slack.delivery import SlackDelivery
+from bot.render.digest import render_digest_slack
+from bot.render.slack import render_slack
+
+
+async def open_slack(opening: Opening) -> PlatformNotifier[SlackDelivery]:
+    """Check the tokens, connect (serving ``/watch`` under ``run``), return Slack's notifier."""
+    secrets = SlackSecrets.from_env(opening.environ)
+    assert secrets is not None  # SlackPlatform.not_started checked the bot token
+    settings = opening.config.slack
+    delivery: SlackDelivery
+    if opening.serve_commands:
+        app = SlackApp(settings, secrets)
+        app.serve_watch(opening.commands)
+        opening.stack.push_async_callback(app.close)  # also closes what a failed start opened
+        await app.start()
+        delivery = app.delivery()
+    else:
+        delivery = make_delivery(settings, secrets)
+    return slack_notifier(delivery)
+
+
+def slack_notifier(delivery: SlackDelivery) -> PlatformNotifier[SlackDelivery]:
+    """Alerts rendered as Slack blocks, sent through the Web API."""
+    return PlatformNotifier(delivery, render=render_slack, render_digest=render_digest_slack)
