@@ -2,6 +2,7 @@
 ``[store]`` settings that choose the database. (The stores themselves are held to one
 contract on both databases in ``test_store_contract.py``.)"""
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,11 @@ import pytest
 from bot.config import load_config
 from tests.fakes import FakeCountries
 from watchers.db import DatabaseError, redact, split_statements, to_postgres
-from watchers.errors import ConfigError
+from watchers.errors import ConfigError, StoreError
+from watchers.fetch import Validators
+from watchers.store import Store
+
+NOW = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
 
 
 def test_placeholders_become_psycopgs_and_a_literal_percent_is_kept() -> None:
@@ -93,3 +98,22 @@ def test_a_bad_store_url_is_refused_naming_the_key(
     with pytest.raises(ConfigError) as caught:
         load_config(_config(tmp_path, store), FakeCountries())
     assert [(p.key, problem in p.reason) for p in caught.value.problems] == [("store.url", True)]
+
+
+@pytest.mark.postgres
+def test_a_store_whose_server_connection_was_cut_works_again_at_the_next_call() -> None:
+    import psycopg
+
+    from tests.databases import SERVER, fresh_postgres
+
+    with fresh_postgres() as url:
+        store = Store.open(url)
+        (pid,) = store.connection.execute("SELECT pg_backend_pid()").fetchone()
+        with psycopg.connect(SERVER, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        # the call that finds the connection cut fails, as a store error, naming the store
+        with pytest.raises(StoreError):
+            store.record_poll("wire", NOW, Validators('"v1"', None), None)
+        store.record_poll("wire", NOW, Validators('"v1"', None), None)
+        assert store.validators("wire") == Validators('"v1"', None)
+        store.close()

@@ -293,3 +293,43 @@ def test_a_worker_on_a_sqlite_store_says_it_needs_postgresql(
     )
     assert main(["--config", str(config), "worker"]) == 1
     assert "workers share a PostgreSQL store: set [store] url" in capsys.readouterr().err
+
+
+def test_a_change_no_poll_dispatched_is_found_until_it_is(database: str) -> None:
+    """What a worker killed between remembering a change and deferring its deliveries left."""
+    from dataclasses import replace
+    from datetime import UTC, datetime, timedelta
+
+    from bot.distributed import Dispatches
+    from tests.fakes import pair
+    from watchers.diff import word_diff
+    from watchers.model import Change, ChangeKind, Source
+    from watchers.store import Store
+
+    now = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
+    store = Store.open(database)
+    dispatches = Dispatches(store.connection, now - timedelta(hours=1))
+    after = "particularly privileged strategic partnership"
+    change = Change(
+        pair=pair("IND", "RUS"),
+        kind=ChangeKind.NEW,
+        before=None,
+        after=after,
+        diff=word_diff(None, after),
+        quote=STORY,
+        sources=(Source("wire-a", "http://news.example/1", "Lavrov on India", None),),
+        detected_at=now - timedelta(minutes=5),
+    )
+    change_id = str(store.record_change(change))
+    assert dispatches.undispatched(now) == [(change_id, "IND-RUS")]
+    dispatches.mark(change_id, 0, now)
+    assert dispatches.undispatched(now) == []
+    # a later source makes a new revision, which needs its own dispatch
+    update = replace(change, change_id=change_id, revision=1)
+    store.update_change(update, now - timedelta(minutes=2))
+    assert dispatches.undispatched(now) == [(change_id, "IND-RUS")]
+    # a change made before the workers first started (by `run`) is not theirs to dispatch
+    older = replace(change, detected_at=now - timedelta(hours=2))
+    store.record_change(older)
+    assert dispatches.undispatched(now) == [(change_id, "IND-RUS")]
+    store.close()

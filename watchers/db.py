@@ -262,7 +262,13 @@ class PostgresDatabase(Database):
     def _run(self, sql: str, params: Params) -> Cursor:
         import psycopg
 
-        statement = sql.strip().rstrip(";").strip()
+        self._reconnect_if_lost()
+        try:
+            return self._statement(sql.strip().rstrip(";").strip(), params)
+        except psycopg.Error as e:
+            raise DatabaseError(f"the store failed: {e}") from e
+
+    def _statement(self, statement: str, params: Params) -> Cursor:
         pragma = _PRAGMA.match(statement)
         if pragma:
             return self._pragma(pragma.group(1).lower(), pragma.group(2))
@@ -278,13 +284,26 @@ class PostgresDatabase(Database):
             self.raw.execute("BEGIN")  # as sqlite3 does before a write
         if verb in _SCHEMA_CHANGES and self.in_transaction:
             self._lock_schema()
-        try:
-            cursor = self.raw.execute(to_postgres(statement), tuple(params))
-            rows = cursor.fetchall() if cursor.description else []
-        except psycopg.Error as e:
-            raise DatabaseError(f"the store failed: {e}") from e
+        cursor = self.raw.execute(to_postgres(statement), tuple(params))
+        rows = cursor.fetchall() if cursor.description else []
         lastrowid = self._lastval if verb == "INSERT" else None
         return Cursor(rows, cursor.rowcount, lastrowid)
+
+    def _reconnect_if_lost(self) -> None:
+        """Connect again after the server went away (a restart, a failover, an idle timeout).
+
+        The statement that found the connection lost failed; the next one, outside a
+        transaction, runs on a new connection. Inside one, the transaction is gone: its
+        block fails, and the one after it reconnects.
+        """
+        import psycopg
+
+        if not (self.raw.closed or self.raw.broken) or self._depth > 0:
+            return
+        try:
+            self.raw = psycopg.connect(self.location, autocommit=True, connect_timeout=10)
+        except psycopg.Error as e:
+            raise DatabaseError(f"cannot reach the store at {redact(self.location)}: {e}") from e
 
     def _lastval(self) -> int | None:
         import psycopg
@@ -328,9 +347,10 @@ class PostgresDatabase(Database):
         if not batch:
             return Cursor([], 0)
         statement = sql.strip().rstrip(";").strip()
-        if not self.in_transaction:
-            self.raw.execute("BEGIN")  # as sqlite3 does before a write
+        self._reconnect_if_lost()
         try:
+            if not self.in_transaction:
+                self.raw.execute("BEGIN")  # as sqlite3 does before a write
             with self.raw.cursor() as cursor:
                 cursor.executemany(to_postgres(statement), batch)
                 return Cursor([], cursor.rowcount)
@@ -370,7 +390,12 @@ class PostgresDatabase(Database):
     def in_transaction(self) -> bool:
         from psycopg.pq import TransactionStatus
 
-        return bool(self.raw.info.transaction_status != TransactionStatus.IDLE)
+        status = self.raw.info.transaction_status
+        return status in (
+            TransactionStatus.ACTIVE,
+            TransactionStatus.INTRANS,
+            TransactionStatus.INERROR,
+        )
 
     def __enter__(self) -> Database:
         if self._depth == 0 and not self.in_transaction:
