@@ -359,3 +359,5 @@ async def run_gateway(config: Config, stop: asyncio.Event | None = None) -> None
             await stop.wait()
         finally:
             watching.cancel()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.remove_signal_handler(sig)

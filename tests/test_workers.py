@@ -22,10 +22,13 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from bot.distributed import due_feeds
+from bot.config import load_config
+from bot.distributed import due_feeds, run_gateway
 from tests.databases import fresh_postgres
 from tests.fake_discord import FakeDiscord
+from tests.fake_slack import APP_TOKEN, BOT_TOKEN, FakeSlack
 from tests.feeds import rss
+from watchers.countries import default_countries
 
 pytestmark = pytest.mark.postgres
 
@@ -89,7 +92,7 @@ api_base = "{discord}"
 class Workers:
     """Worker processes of the real command line, each logging to a file."""
 
-    def __init__(self, config: Path, logs: Path, token: str) -> None:
+    def __init__(self, config: Path, logs: Path, token: str | None) -> None:
         self.config = config
         self.token = token
         self.logs = logs
@@ -98,7 +101,9 @@ class Workers:
     async def start(self, concurrency: int = 2) -> asyncio.subprocess.Process:
         number = len(self.processes)
         log = (self.logs / f"worker-{number}.log").open("wb")
-        env = {**os.environ, "DISCORD_TOKEN": self.token, "PYTHONUNBUFFERED": "1"}
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        if self.token is not None:
+            env["DISCORD_TOKEN"] = self.token
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
@@ -333,3 +338,68 @@ def test_a_change_no_poll_dispatched_is_found_until_it_is(database: str) -> None
     store.record_change(older)
     assert dispatches.undispatched(now) == [(change_id, "IND-RUS")]
     store.close()
+
+
+async def test_a_channel_subscribed_through_the_gateway_is_alerted_by_a_worker(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    slack_api: FakeSlack,
+    farm: HTTPServer,
+    database: str,
+    workers: list[Workers],
+) -> None:
+    """The gateway holds Slack's socket and takes /watch; a worker polls and posts."""
+    monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
+    monkeypatch.setenv("SLACK_APP_TOKEN", APP_TOKEN)
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    slack_api.add_channel("C0DESK")
+    slack_api.add_user("U0ADMIN", admin=True)
+    text = (
+        "Vietnam and the United States upgraded their ties to a "
+        "comprehensive strategic partnership."
+    )
+    farm.expect_request("/desk.xml").respond_with_data(
+        rss(("1", "Hanoi talks", text)), content_type="application/rss+xml"
+    )
+    path = tmp_path / "watchlist.toml"
+    path.write_text(
+        f"""
+[defaults]
+baseline = false
+[store]
+url = "{database}"
+[[feeds]]
+name = "Desk"
+url = "{farm.url_for("/desk.xml")}"
+[slack]
+api_base = "{slack_api.api_base}"
+""",
+        encoding="utf-8",
+    )
+    stop = asyncio.Event()
+    gateway = asyncio.create_task(run_gateway(load_config(path, default_countries()), stop))
+    command = {
+        "team_id": "T0FAKE",
+        "channel_id": "C0DESK",
+        "channel_name": "desk",
+        "user_id": "U0ADMIN",
+        "user_name": "admin",
+        "command": "/watch",
+        "text": "add US Viet Nam",
+        "api_app_id": "A0APP",
+        "response_url": slack_api.response_url("add"),
+        "trigger_id": "1.2.3",
+    }
+    await slack_api.send_envelope("slash_commands", command, timeout=30)
+    answer = await slack_api.wait_for_response("add", timeout=30)
+    assert "now watches United States–Vietnam" in answer["text"]
+
+    w = Workers(path, tmp_path, None)
+    workers.append(w)
+    await w.start()
+    await wait_until_settled(database, 1, w)
+    stop.set()
+    await gateway
+
+    (alert,) = slack_api.posted("C0DESK")
+    assert alert.blocks[0]["text"]["text"] == "United States–Vietnam: new descriptor"
