@@ -154,6 +154,16 @@ def quote_around(
 
 
 @dataclass(frozen=True)
+class PingTarget:
+    """Whom a channel asked to be pinged by an alert (``/watch notify``): a Discord role or
+    user, a Slack user group or user, by the platform's id."""
+
+    kind: str
+    """``role``, ``group`` or ``user``."""
+    id: str
+
+
+@dataclass(frozen=True)
 class Alert:
     """One change as people read it, independent of the chat platform."""
 
@@ -173,6 +183,8 @@ class Alert:
     after_tier: str | None = None
     revision: int = 0
     """0 for the first report; higher when later sources updated the change."""
+    pings: tuple[PingTarget, ...] = ()
+    """Who this post pings, as the channel asked; never anyone named in feed text."""
 
     @property
     def title(self) -> str:

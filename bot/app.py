@@ -27,7 +27,6 @@ from watchers.fetch import make_client
 from watchers.fulltext import CountryNamer, FullText, trafilatura_reader
 from watchers.ports import Clock, Extractor
 from watchers.store import Store
-from watchers.tiers import load_lexicon
 from watchers.watcher import FeedSpec, PollResult, Watcher
 
 log = logging.getLogger(__name__)
@@ -134,7 +133,6 @@ class App:
         """
         try:
             new = load_config(self.config.path, self.countries)
-            lexicon = load_lexicon(new.lexicon_path)
         except ConfigError as e:
             lines = "\n".join(f"  {p}" for p in e.problems)
             log.error("config edit refused, still running on the previous one:\n%s", lines)
@@ -156,7 +154,7 @@ class App:
         self.watchlist.keys = new.watched_keys()
         self.watcher.limits = new.fetch
         self.watcher.rules = new.alerts
-        self.watcher.lexicon = lexicon
+        self.watcher.lexicon = new.lexicon
         if self.chat is not None:
             specs = config_subscriptions(new.subscriptions)
             self.chat.subscriptions.load_config(specs, now=self.watcher.clock.now())
@@ -287,7 +285,6 @@ async def open_app(
     countries: CountryTable | None = None,
 ) -> AsyncIterator[App]:
     """Open the store, HTTP client and chat platforms for a config; close them on exit."""
-    lexicon = load_lexicon(config.lexicon_path)  # a broken lexicon stops the start, clearly
     countries = countries or default_countries()
     clock = clock or SystemClock()
     store = Store.open(config.store_location)
@@ -309,7 +306,7 @@ async def open_app(
                 is_watched=watchlist,
                 limits=config.fetch,
                 rules=config.alerts,
-                lexicon=lexicon,
+                lexicon=config.lexicon,
                 fulltext=_full_text(config, client, countries),
             )
             yield App(config, watcher, console, watchlist, countries, opened)

@@ -7,6 +7,9 @@
     gateway         hold the chat connections for the workers and answer /watch
     extract         print the extractions of a text (or of JSONL records)
     replay DIR      an archive of dated feed snapshots through the pipeline, alerts printed
+    history A B     a pair's descriptors over time (text, JSON, CSV, or a PNG chart)
+    backfill PATH   an archive of articles or snapshots into the history, alerting nothing
+    export, import  the whole state as versioned JSON Lines
     eval            score the extractor against labeled JSONL files
     check-config    validate a config file
     discord sync    register the /watch command with Discord
@@ -26,6 +29,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
+from bot import history_cli
 from bot.app import ChatMode, open_app
 from bot.config import Config, config_path, load_config
 from bot.platforms.console.notifier import ConsoleNotifier
@@ -36,7 +40,6 @@ from watchers.extraction import default_extractor
 from watchers.model import Extraction
 from watchers.ports import Clock, Extractor
 from watchers.tiers import default_path as default_lexicon_path
-from watchers.tiers import load_lexicon
 
 log = logging.getLogger("partnership-watch")
 
@@ -161,18 +164,19 @@ def build_parser() -> argparse.ArgumentParser:
     discord_tasks = discord.add_subparsers(dest="discord_command", required=True, metavar="TASK")
     sync = discord_tasks.add_parser("sync", help="register the /watch command with Discord")
     sync.add_argument("--guild", type=int, help="only in this server (shows at once)")
+    history_cli.add_commands(commands)
     for command in [*commands.choices.values(), sync]:
         if command is not discord:
             _global_options(command, after=True)
+    history_cli.widen_format(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = _merge_globals(build_parser().parse_args(argv))
-    _setup_logging(
-        args.verbose, quiet=args.command in ("demo", "extract", "eval", "check-config", "replay")
-    )
+    quiet = ("demo", "extract", "eval", "check-config", "replay", *history_cli.COMMANDS)
+    _setup_logging(args.verbose, quiet=args.command in quiet)
     try:
         return _dispatch(args)
     except ConfigError as e:
@@ -196,14 +200,12 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _eval(args.file, as_json=args.json, errors=args.errors, part=args.part)
     if args.command == "check-config":
         config = load_config(config_path(args.path or args.config), default_countries())
-        lexicon = load_lexicon(config.lexicon_path)
         print(
             f"{config.path}: ok ({len(config.feeds)} feeds, {len(config.pairs)} pairs, "
             f"{len(config.subscriptions)} subscriptions)"
         )
-        print(
-            f"{config.lexicon_path or default_lexicon_path()}: ok ({len(lexicon.ladders)} ladders)"
-        )
+        lexicon = config.lexicon_path or default_lexicon_path()
+        print(f"{lexicon}: ok ({len(config.lexicon.ladders)} ladders)")
         return EXIT_OK
     if args.command == "replay":
         return asyncio.run(_replay(Path(args.dir), args.config, args.format))
@@ -222,6 +224,8 @@ def _dispatch(args: argparse.Namespace) -> int:
                 run_worker(config, concurrency=max(1, args.concurrency), heartbeat=args.heartbeat)
             )
         return EXIT_OK
+    if args.command in history_cli.COMMANDS:
+        return history_cli.run(args, config)
     if args.command == "discord":
         from bot.platforms.discord.client import sync_from_cli
 
@@ -281,7 +285,7 @@ async def _replay(directory: Path, cli_config: str | None, fmt: str) -> int:
         extractor=default_extractor(),
         emit=print_event(sys.stdout, fmt),
         rules=config.alerts,
-        lexicon=load_lexicon(config.lexicon_path),
+        lexicon=config.lexicon,
     )
     for error in result.errors:
         log.warning("%s", error)

@@ -3,13 +3,19 @@
 Every problem is collected and reported at once, each naming the file, the key and what is
 wrong; unknown keys are errors so that a typo never passes silently. Secrets never live in
 this file: tokens and webhook URLs come from the environment.
+
+Each section's keys are written once, in the schemas below, with how each is checked; a key
+left out takes the default of the value it fills (``FeedSpec``, ``FetchLimits``,
+``FullTextLimits``, ``Rules``, the settings here), so no default is written twice. The
+descriptor lexicon the config names (or the shipped one) is read here too, once, and its
+problems are listed with the config's.
 """
 
 from __future__ import annotations
 
 import os
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +29,7 @@ from watchers.fetch import FetchLimits
 from watchers.fulltext import FullTextLimits
 from watchers.model import Level, Pair
 from watchers.ports import CountryLookup
+from watchers.tiers import Lexicon, load_lexicon
 from watchers.watcher import FeedSpec
 
 # Upper bounds that keep every duration a date can hold: "forever" typed as a huge number
@@ -87,6 +94,8 @@ class Config:
     """The ``[alerts]`` section: flip-flop window, syndication, backdating, reaffirmed."""
     lexicon_path: Path | None = None
     """``[alerts] lexicon``: a descriptor lexicon of the user's own instead of the shipped one."""
+    lexicon: Lexicon = field(default_factory=load_lexicon)
+    """The descriptor lexicon read from ``lexicon_path`` (the shipped one when None)."""
 
     @property
     def store_location(self) -> str:
@@ -110,7 +119,7 @@ def config_path(cli_path: str | None) -> Path:
 
 
 def load_config(path: Path, countries: CountryLookup) -> Config:
-    """Read and validate a config file; ConfigError lists every problem found."""
+    """Read and validate a config file and its lexicon; ConfigError lists every problem."""
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as e:
@@ -120,6 +129,197 @@ def load_config(path: Path, countries: CountryLookup) -> Config:
     except tomllib.TOMLDecodeError as e:
         raise ConfigError([Problem(str(path), "-", f"not valid TOML: {e}")]) from e
     return _Reader(path, countries).config(raw)
+
+
+_BAD = object()
+"""What a check returns for a value it reported as a problem."""
+
+Check = Callable[["_Reader", str, Any], Any]
+"""Reads one value at a key: the value to use, or ``_BAD`` once the problem is reported."""
+
+
+def _kind(kind: type, name: str) -> Check:
+    def check(reader: _Reader, key: str, value: Any) -> Any:
+        # bool is an int in Python; a port of `true` is still wrong
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            return reader.bad(key, f"must be {name}, got {value!r}")
+        return value
+
+    return check
+
+
+_text = _kind(str, "a string")
+_flag = _kind(bool, "true or false")
+_whole = _kind(int, "a whole number")
+
+
+def _positive(most: float | None = None, *, whole: bool = False) -> Check:
+    def check(reader: _Reader, key: str, value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+            return reader.bad(key, f"must be a positive number, got {value!r}")
+        if most is not None and value > most:
+            return reader.bad(key, f"must be at most {most:g}, got {value!r}")
+        return int(value) if whole else float(value)
+
+    return check
+
+
+def _duration(reader: _Reader, key: str, value: Any) -> Any:
+    if not isinstance(value, str):
+        return reader.bad(key, f'must be a duration such as "15m", got {value!r}')
+    try:
+        seconds = parse_duration(value)
+    except ValueError as e:
+        return reader.bad(key, str(e))
+    if seconds < 60:
+        return reader.bad(
+            key, f"polling more often than once a minute is unkind to publishers, got {value!r}"
+        )
+    if seconds > LONGEST_POLL:
+        return reader.bad(key, f"must be at most a year (365d), got {value!r}")
+    return seconds
+
+
+def _url(reader: _Reader, key: str, value: Any) -> Any:
+    if _text(reader, key, value) is _BAD:
+        return _BAD
+    if not value.startswith(("http://", "https://")):
+        return reader.bad(key, f"must be an http(s) URL, got {value!r}")
+    return value
+
+
+def _postgres_url(reader: _Reader, key: str, value: Any) -> Any:
+    if _text(reader, key, value) is _BAD:
+        return _BAD
+    parts = urlsplit(value)
+    if parts.scheme not in ("postgresql", "postgres"):
+        return reader.bad(key, f"must be a postgresql:// URL, got {parts.scheme!r}")
+    if parts.password is not None or "password=" in parts.query:
+        # secrets come only from the environment: libpq reads PGPASSWORD or ~/.pgpass
+        return reader.bad(key, "must not hold a password; set PGPASSWORD (or use ~/.pgpass)")
+    return value
+
+
+def _strings(reader: _Reader, key: str, value: Any) -> Any:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        return reader.bad(key, "must be an array of strings")
+    return tuple(value)
+
+
+def _level(reader: _Reader, key: str, value: Any) -> Any:
+    if _text(reader, key, value) is _BAD:
+        return _BAD
+    try:
+        return Level(value)
+    except ValueError:
+        choices = ", ".join(lv.value for lv in Level)
+        return reader.bad(key, f"must be one of {choices}, got {value!r}")
+
+
+def _platform(reader: _Reader, key: str, value: Any) -> Any:
+    if _text(reader, key, value) is _BAD:
+        return _BAD
+    if value == "console":
+        # The terminal shows every change already, whatever is subscribed.
+        return reader.bad(
+            key,
+            "console is not a chat platform: poll and run print every change to the terminal "
+            f"already; subscribe a channel of {' or '.join(PLATFORMS)}",
+        )
+    if value not in PLATFORMS:
+        return reader.bad(key, f"must be one of {', '.join(PLATFORMS)}, got {value!r}")
+    return value
+
+
+def _slack_mode(reader: _Reader, key: str, value: Any) -> Any:
+    if _text(reader, key, value) is _BAD:
+        return _BAD
+    if value not in ("socket", "http"):
+        return reader.bad(key, f'must be "socket" or "http", got {value!r}')
+    return value
+
+
+def _port(reader: _Reader, key: str, value: Any) -> Any:
+    if _whole(reader, key, value) is _BAD:
+        return _BAD
+    if not 0 < value < 65536:
+        return reader.bad(key, f"must be a TCP port, got {value}")
+    return value
+
+
+def _at_least_one(reader: _Reader, key: str, value: Any) -> Any:
+    if _whole(reader, key, value) is _BAD:
+        return _BAD
+    if value < 1:
+        return reader.bad(key, f"must be at least 1, got {value}")
+    return value
+
+
+def _any(reader: _Reader, key: str, value: Any) -> Any:
+    return value  # checked by the section's own reader
+
+
+# The keys of each section, once, with how each is checked.
+SECTIONS: dict[str, Check] = dict.fromkeys(
+    ("defaults", "store", "feeds", "watch", "subscriptions", "discord", "slack", "alerts"), _any
+)
+DEFAULTS: dict[str, Check] = {
+    "poll_interval": _duration,
+    "baseline": _flag,
+    "connect_timeout": _positive(),
+    "read_timeout": _positive(),
+    "deadline": _positive(),
+    "max_bytes": _positive(whole=True),
+    "max_redirects": _positive(whole=True),
+    "fulltext": _flag,
+    "fulltext_max_bytes": _positive(whole=True),
+    "fulltext_deadline": _positive(),
+}
+STORE: dict[str, Check] = {"path": _text, "url": _postgres_url}
+FEED: dict[str, Check] = {
+    "name": _text,
+    "url": _url,
+    "poll_interval": _duration,
+    "official": _flag,
+    "baseline": _flag,
+    "fulltext": _flag,
+}
+WATCH: dict[str, Check] = {"pairs": _any}
+SUBSCRIPTION: dict[str, Check] = {
+    "platform": _platform,
+    "channel": _text,
+    "pairs": _any,
+    "level": _level,
+    "webhook_env": _text,
+}
+DISCORD: dict[str, Check] = {"api_base": _url, "manage_roles": _strings}
+SLACK: dict[str, Check] = {
+    "api_base": _url,
+    "mode": _slack_mode,
+    "port": _port,
+    "admin_users": _strings,
+    "admin_groups": _strings,
+}
+ALERTS: dict[str, Check] = {
+    "flipflop_descriptors": _at_least_one,
+    "flipflop_days": _positive(most=HUNDRED_YEARS_DAYS),
+    "syndication_hours": _positive(most=HUNDRED_YEARS_DAYS * 24),
+    "backdate_days": _positive(most=HUNDRED_YEARS_DAYS),
+    "reaffirmed": _flag,
+    "lexicon": _text,
+}
+
+# Config keys that fill a field of another name.
+_FETCH = {
+    k: k for k in ("connect_timeout", "read_timeout", "deadline", "max_bytes", "max_redirects")
+}
+_FULLTEXT = {"fulltext_max_bytes": "max_bytes", "fulltext_deadline": "deadline"}
+_FEED_DEFAULTS = {"poll_interval": "poll_interval", "baseline": "baseline", "fulltext": "fulltext"}
+
+
+def _fields(values: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, Any]:
+    """The given ``values`` under the field names they fill; absent ones keep defaults."""
+    return {field_name: values[key] for key, field_name in names.items() if key in values}
 
 
 class _Reader:
@@ -133,109 +333,107 @@ class _Reader:
     def problem(self, key: str, reason: str) -> None:
         self.problems.append(Problem(str(self.path), key, reason))
 
-    def config(self, raw: dict[str, Any]) -> Config:
-        self.only(
-            raw,
-            "",
-            {"defaults", "store", "feeds", "watch", "subscriptions", "discord", "slack", "alerts"},
-        )
-        defaults = self.table(raw, "defaults")
-        self.only(
-            defaults,
-            "defaults",
-            {
-                "poll_interval",
-                "baseline",
-                "connect_timeout",
-                "read_timeout",
-                "deadline",
-                "max_bytes",
-                "max_redirects",
-                "fulltext",
-                "fulltext_max_bytes",
-                "fulltext_deadline",
-            },
-        )
-        interval = self.duration(defaults, "defaults.poll_interval", "30m")
-        baseline = self.value(defaults, "defaults.baseline", bool, True)
-        fetch = FetchLimits(
-            connect_timeout=self.number(defaults, "defaults.connect_timeout", 10.0),
-            read_timeout=self.number(defaults, "defaults.read_timeout", 20.0),
-            deadline=self.number(defaults, "defaults.deadline", 60.0),
-            max_bytes=int(self.number(defaults, "defaults.max_bytes", 5_000_000)),
-            max_redirects=int(self.number(defaults, "defaults.max_redirects", 5)),
-        )
-        fulltext = self.value(defaults, "defaults.fulltext", bool, False)
-        fulltext_limits = FullTextLimits(
-            max_bytes=int(self.number(defaults, "defaults.fulltext_max_bytes", 2_000_000)),
-            deadline=self.number(defaults, "defaults.fulltext_deadline", 20.0),
-        )
-        store = self.table(raw, "store")
-        self.only(store, "store", {"path", "url"})
-        store_path = Path(self.value(store, "store.path", str, "data/partnership-watch.sqlite3"))
-        store_url = self.store_url(store)
+    def bad(self, key: str, reason: str) -> Any:
+        """Report a problem at ``key``; the value is left out."""
+        self.problem(key, reason)
+        return _BAD
 
-        feeds = self.feeds(raw.get("feeds", []), interval, baseline, fulltext)
-        watch = self.table(raw, "watch")
-        self.only(watch, "watch", {"pairs"})
+    def section(
+        self,
+        raw: Any,
+        key: str,
+        schema: Mapping[str, Check],
+        *,
+        required: tuple[str, ...] = (),
+    ) -> dict[str, Any] | None:
+        """The checked values of one table, by key; None when it is not a table."""
+        if not isinstance(raw, dict):
+            self.problem(key, "must be a table")
+            return None
+        for name in raw:
+            if name not in schema:
+                where = f"{key}.{name}" if key else name
+                expected = ", ".join(sorted(schema))
+                self.problem(where, f"unknown key (expected one of: {expected})")
+        values = {}
+        for name, check in schema.items():
+            where = f"{key}.{name}" if key else name
+            if name not in raw:
+                if name in required:
+                    self.problem(where, "is required")
+                continue
+            value = check(self, where, raw[name])
+            if value is not _BAD:
+                values[name] = value
+        return values
+
+    def config(self, raw: dict[str, Any]) -> Config:
+        top = self.section(raw, "", SECTIONS) or {}
+        defaults = self.section(top.get("defaults", {}), "defaults", DEFAULTS) or {}
+        store = self.section(top.get("store", {}), "store", STORE) or {}
+        feeds = self.feeds(top.get("feeds", []), _fields(defaults, _FEED_DEFAULTS))
+        watch = self.section(top.get("watch", {}), "watch", WATCH) or {}
         pairs = self.pairs(watch.get("pairs", []), "watch.pairs")
-        subscriptions = self.subscriptions(raw.get("subscriptions", []))
-        discord = self.discord(self.table(raw, "discord"))
-        slack = self.slack(self.table(raw, "slack"))
-        alerts, lexicon = self.alerts(self.table(raw, "alerts"))
+        subscriptions = self.subscriptions(top.get("subscriptions", []))
+        discord = self.section(top.get("discord", {}), "discord", DISCORD) or {}
+        slack = self.section(top.get("slack", {}), "slack", SLACK) or {}
+        alerts = self.section(top.get("alerts", {}), "alerts", ALERTS) or {}
+        # A relative lexicon path is read from the config file's folder.
+        lexicon_path = self.path.parent / alerts.pop("lexicon") if "lexicon" in alerts else None
+        lexicon = self.lexicon(lexicon_path)
+        if "url" in store and "path" in store:
+            self.problem("store.url", "give either path (SQLite) or url (PostgreSQL), not both")
         if self.problems:
             raise ConfigError(self.problems)
+        assert lexicon is not None  # a lexicon that failed to load is a problem above
+        optional: dict[str, Any] = {"store_path": Path(store["path"])} if "path" in store else {}
+        if "url" in store:
+            optional["store_url"] = store["url"]
         return Config(
             path=self.path,
             feeds=feeds,
             pairs=pairs,
             subscriptions=subscriptions,
-            store_path=store_path,
-            store_url=store_url,
-            fetch=fetch,
-            fulltext=fulltext_limits,
-            discord=discord,
-            slack=slack,
-            alerts=alerts,
-            lexicon_path=lexicon,
+            fetch=FetchLimits(**_fields(defaults, _FETCH)),
+            fulltext=FullTextLimits(**_fields(defaults, _FULLTEXT)),
+            discord=DiscordSettings(**discord),
+            slack=SlackSettings(**slack),
+            alerts=Rules(**alerts),
+            lexicon_path=lexicon_path,
+            lexicon=lexicon,
+            **optional,
         )
 
-    # sections
+    def lexicon(self, path: Path | None) -> Lexicon | None:
+        """The lexicon at ``path`` (the shipped one when None); its problems join ours."""
+        try:
+            return load_lexicon(path)
+        except ConfigError as e:
+            self.problems.extend(e.problems)
+            return None
 
-    def feeds(
-        self, raw: Any, interval: float, baseline: bool, fulltext: bool
-    ) -> tuple[FeedSpec, ...]:
+    # sections that are lists
+
+    def feeds(self, raw: Any, defaults: dict[str, Any]) -> tuple[FeedSpec, ...]:
         if not isinstance(raw, list):
             self.problem("feeds", "must be an array of tables ([[feeds]])")
             return ()
-        out, names = [], set()
+        out: list[FeedSpec] = []
+        names: set[str] = set()
+
+        def unique_name(reader: _Reader, key: str, value: Any) -> Any:
+            if _text(reader, key, value) is _BAD:
+                return _BAD
+            if value in names:
+                return reader.bad(key, f"duplicate feed name {value!r}")
+            names.add(value)
+            return value
+
+        schema = FEED | {"name": unique_name}
         for i, item in enumerate(raw):
-            key = f"feeds[{i}]"
-            if not isinstance(item, dict):
-                self.problem(key, "must be a table")
-                continue
-            self.only(
-                item, key, {"name", "url", "poll_interval", "official", "baseline", "fulltext"}
-            )
-            name = self.value(item, f"{key}.name", str, None, required=True)
-            url = self.value(item, f"{key}.url", str, None, required=True)
-            if name is not None and name in names:
-                self.problem(f"{key}.name", f"duplicate feed name {name!r}")
-            if url is not None and not url.startswith(("http://", "https://")):
-                self.problem(f"{key}.url", f"must be an http(s) URL, got {url!r}")
-            if name is None or url is None:
-                continue
-            names.add(name)
-            out.append(
-                FeedSpec(
-                    name=name,
-                    url=url,
-                    official=self.value(item, f"{key}.official", bool, False),
-                    poll_interval=self.duration(item, f"{key}.poll_interval", None) or interval,
-                    baseline=self.value(item, f"{key}.baseline", bool, baseline),
-                    fulltext=self.value(item, f"{key}.fulltext", bool, fulltext),
-                )
-            )
+            values = self.section(item, f"feeds[{i}]", schema, required=("name", "url"))
+            if values is not None and "name" in values and "url" in values:
+                out.append(FeedSpec(**(defaults | values)))
         return tuple(out)
 
     def pairs(self, raw: Any, key: str) -> tuple[Pair, ...]:
@@ -278,29 +476,15 @@ class _Reader:
         out = []
         for i, item in enumerate(raw):
             key = f"subscriptions[{i}]"
-            if not isinstance(item, dict):
-                self.problem(key, "must be a table")
+            values = self.section(item, key, SUBSCRIPTION, required=("platform", "channel"))
+            if values is None:
                 continue
-            self.only(item, key, {"platform", "channel", "pairs", "level", "webhook_env"})
-            platform = self.value(item, f"{key}.platform", str, None, required=True)
-            if platform == "console":
-                # The terminal shows every change already, whatever is subscribed.
-                self.problem(
-                    f"{key}.platform",
-                    "console is not a chat platform: poll and run print every change to the "
-                    f"terminal already; subscribe a channel of {' or '.join(PLATFORMS)}",
-                )
-            elif platform is not None and platform not in PLATFORMS:
-                self.problem(
-                    f"{key}.platform", f"must be one of {', '.join(PLATFORMS)}, got {platform!r}"
-                )
-            channel = self.value(item, f"{key}.channel", str, None, required=True)
-            pairs = self.pairs(item.get("pairs", []), f"{key}.pairs")
-            level = self.choice(item, f"{key}.level", Level, Level.REPORTED)
-            webhook_env = self.value(item, f"{key}.webhook_env", str, None)
+            platform, channel = values.get("platform"), values.get("channel")
+            pairs = self.pairs(values.get("pairs", []), f"{key}.pairs")
+            webhook_env = values.get("webhook_env")
             if webhook_env is not None and platform != "discord":
                 self.problem(f"{key}.webhook_env", "only Discord channels take a webhook")
-            numeric = bool(channel) and channel.isascii() and channel.isdigit()
+            numeric = channel is not None and channel.isascii() and channel.isdigit()
             if platform == "discord" and webhook_env is None and channel and not numeric:
                 self.problem(
                     f"{key}.channel",
@@ -314,175 +498,6 @@ class _Reader:
                     "never put the URL itself here",
                 )
             if platform and channel:
+                level = values.get("level", Level.REPORTED)
                 out.append(SubscriptionSpec(platform, channel, pairs, level, webhook_env))
         return tuple(out)
-
-    def discord(self, raw: dict[str, Any]) -> DiscordSettings:
-        self.only(raw, "discord", {"api_base", "manage_roles"})
-        return DiscordSettings(
-            api_base=self.url(raw, "discord.api_base"),
-            manage_roles=self.strings(raw, "discord.manage_roles"),
-        )
-
-    def slack(self, raw: dict[str, Any]) -> SlackSettings:
-        self.only(raw, "slack", {"api_base", "mode", "port", "admin_users", "admin_groups"})
-        mode = self.value(raw, "slack.mode", str, "socket")
-        if mode not in ("socket", "http"):
-            self.problem("slack.mode", f'must be "socket" or "http", got {mode!r}')
-        port = self.value(raw, "slack.port", int, 3000)
-        if not 0 < port < 65536:
-            self.problem("slack.port", f"must be a TCP port, got {port}")
-        return SlackSettings(
-            api_base=self.url(raw, "slack.api_base"),
-            mode=mode,
-            port=port,
-            admin_users=self.strings(raw, "slack.admin_users"),
-            admin_groups=self.strings(raw, "slack.admin_groups"),
-        )
-
-    def alerts(self, raw: dict[str, Any]) -> tuple[Rules, Path | None]:
-        keys = {
-            "flipflop_descriptors",
-            "flipflop_days",
-            "syndication_hours",
-            "backdate_days",
-            "reaffirmed",
-            "lexicon",
-        }
-        self.only(raw, "alerts", keys)
-        d = Rules()
-        descriptors = self.value(raw, "alerts.flipflop_descriptors", int, d.flipflop_descriptors)
-        if descriptors < 1:
-            self.problem("alerts.flipflop_descriptors", f"must be at least 1, got {descriptors}")
-        days, hours = HUNDRED_YEARS_DAYS, HUNDRED_YEARS_DAYS * 24
-        rules = Rules(
-            flipflop_descriptors=max(descriptors, 1),
-            flipflop_days=self.number(raw, "alerts.flipflop_days", d.flipflop_days, most=days),
-            syndication_hours=self.number(
-                raw, "alerts.syndication_hours", d.syndication_hours, most=hours
-            ),
-            backdate_days=(
-                self.number(raw, "alerts.backdate_days", 1.0, most=days)
-                if "backdate_days" in raw
-                else None
-            ),
-            reaffirmed=self.value(raw, "alerts.reaffirmed", bool, d.reaffirmed),
-        )
-        lexicon = self.value(raw, "alerts.lexicon", str, None)
-        # A relative lexicon path is read from the config file's folder.
-        return rules, (self.path.parent / lexicon) if lexicon else None
-
-    def store_url(self, store: dict[str, Any]) -> str | None:
-        url = self.value(store, "store.url", str, None)
-        if url is None:
-            return None
-        if "path" in store:
-            self.problem("store.url", "give either path (SQLite) or url (PostgreSQL), not both")
-        parts = urlsplit(url)
-        if parts.scheme not in ("postgresql", "postgres"):
-            self.problem("store.url", f"must be a postgresql:// URL, got {parts.scheme!r}")
-            return None
-        if parts.password is not None or "password=" in parts.query:
-            # secrets come only from the environment: libpq reads PGPASSWORD or ~/.pgpass
-            self.problem(
-                "store.url", "must not hold a password; set PGPASSWORD (or use ~/.pgpass)"
-            )
-            return None
-        return str(url)
-
-    # typed values
-
-    def only(self, table: dict[str, Any], key: str, allowed: set[str]) -> None:
-        for name in table:
-            if name not in allowed:
-                where = f"{key}.{name}" if key else name
-                self.problem(where, f"unknown key (expected one of: {', '.join(sorted(allowed))})")
-
-    def table(self, raw: dict[str, Any], key: str) -> dict[str, Any]:
-        value = raw.get(key, {})
-        if not isinstance(value, dict):
-            self.problem(key, "must be a table")
-            return {}
-        return value
-
-    def value(
-        self, table: dict[str, Any], key: str, kind: type, default: Any, *, required: bool = False
-    ) -> Any:
-        name = key.rsplit(".", 1)[-1]
-        if name not in table:
-            if required:
-                self.problem(key, "is required")
-            return default
-        value = table[name]
-        # bool is an int in Python; a port of `true` is still wrong
-        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            self.problem(key, f"must be {_kind_name(kind)}, got {value!r}")
-            return default
-        return value
-
-    def number(
-        self, table: dict[str, Any], key: str, default: float, *, most: float | None = None
-    ) -> float:
-        name = key.rsplit(".", 1)[-1]
-        value = table.get(name, default)
-        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-            self.problem(key, f"must be a positive number, got {value!r}")
-            return default
-        if most is not None and value > most:
-            self.problem(key, f"must be at most {most:g}, got {value!r}")
-            return default
-        return float(value)
-
-    def duration(self, table: dict[str, Any], key: str, default: str | None) -> float:
-        name = key.rsplit(".", 1)[-1]
-        value = table.get(name, default)
-        if value is None:
-            return 0.0
-        if not isinstance(value, str):
-            self.problem(key, f'must be a duration such as "15m", got {value!r}')
-            return parse_duration(default) if default else 0.0
-        try:
-            seconds = parse_duration(value)
-        except ValueError as e:
-            self.problem(key, str(e))
-            return parse_duration(default) if default else 0.0
-        if seconds < 60:
-            self.problem(
-                key, f"polling more often than once a minute is unkind to publishers, got {value!r}"
-            )
-        if seconds > LONGEST_POLL:
-            self.problem(key, f"must be at most a year (365d), got {value!r}")
-            return parse_duration(default) if default else 0.0
-        return seconds
-
-    def choice(
-        self, table: dict[str, Any], key: str, enum: Callable[[str], Level], default: Level
-    ) -> Level:
-        value = self.value(table, key, str, None)
-        if value is None:
-            return default
-        try:
-            return enum(value)
-        except ValueError:
-            self.problem(
-                key, f"must be one of {', '.join(lv.value for lv in Level)}, got {value!r}"
-            )
-            return default
-
-    def strings(self, table: dict[str, Any], key: str) -> tuple[str, ...]:
-        value = table.get(key.rsplit(".", 1)[-1], [])
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.problem(key, "must be an array of strings")
-            return ()
-        return tuple(value)
-
-    def url(self, table: dict[str, Any], key: str) -> str | None:
-        value: str | None = self.value(table, key, str, None)
-        if value is not None and not value.startswith(("http://", "https://")):
-            self.problem(key, f"must be an http(s) URL, got {value!r}")
-            return None
-        return value
-
-
-def _kind_name(kind: type) -> str:
-    return {str: "a string", bool: "true or false", int: "a whole number"}.get(kind, kind.__name__)

@@ -1,5 +1,6 @@
 """Fixtures every test file may ask for by name: the chat store and what the /watch commands
-share, one clock, and the local Discord and Slack servers the platform tests talk to."""
+share, one clock, the history store, and the local Discord and Slack servers the platform
+tests talk to, with an unpaced sender logged in to each."""
 
 from __future__ import annotations
 
@@ -12,12 +13,22 @@ import pytest
 from discord.http import Route
 
 from bot.chat.commands import CommandDeps
+from bot.chat.ports import PlatformNotifier
 from bot.chat.store import ChatStore
-from bot.platforms.discord.delivery import DEFAULT_API_BASE
+from bot.platforms.discord.delivery import (
+    DEFAULT_API_BASE,
+    DiscordDelivery,
+    DiscordWebhookDelivery,
+)
+from bot.platforms.discord.platform import discord_notifier
+from bot.platforms.discord.senders import DiscordSenders
+from bot.platforms.pacing import ChannelPacer
+from bot.platforms.slack.delivery import SlackDelivery, make_web_client
 from tests.databases import store_location
-from tests.fake_discord import FakeDiscord
-from tests.fake_slack import FakeSlack
+from tests.fake_discord import WEBHOOK_URL, FakeDiscord
+from tests.fake_slack import BOT_TOKEN, FakeSlack
 from tests.fakes import FakeClock, FakeCountries, FakeHistory
+from watchers.store import Store
 
 
 @pytest.fixture
@@ -63,6 +74,43 @@ async def slack_api() -> AsyncIterator[FakeSlack]:
     await server.start()
     yield server
     await server.close()
+
+
+@pytest.fixture
+async def discord_bot(discord_api: FakeDiscord) -> AsyncIterator[DiscordDelivery]:
+    """Messages sent as the bot to the fake Discord, with no pause between them."""
+    sender = await DiscordDelivery.login(
+        discord_api.token, api_base=discord_api.api_base, pacer=ChannelPacer(interval=0)
+    )
+    yield sender
+    await sender.close()
+
+
+@pytest.fixture
+async def discord_alerts(
+    discord_bot: DiscordDelivery,
+) -> AsyncIterator[PlatformNotifier[DiscordSenders]]:
+    """Alerts rendered for the fake Discord: "analysts" by its webhook, others as the bot."""
+    hook = DiscordWebhookDelivery(WEBHOOK_URL, pacer=ChannelPacer(interval=0))
+    notifier = discord_notifier(DiscordSenders(bot=discord_bot, webhooks={"analysts": hook}))
+    yield notifier
+    await notifier.sender.close()
+
+
+@pytest.fixture
+def slack_delivery(slack_api: FakeSlack) -> SlackDelivery:
+    """Messages sent to the fake Slack through its Web API, with no pause between them."""
+    return SlackDelivery(
+        make_web_client(BOT_TOKEN, slack_api.api_base), pacer=ChannelPacer(interval=0)
+    )
+
+
+@pytest.fixture
+def history_store() -> Iterator[Store]:
+    """An empty history store in memory."""
+    store = Store.open(":memory:")
+    yield store
+    store.close()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -16,6 +16,9 @@ runs against this server. Things learnt while making discord.py accept the answe
   without it Discord answers 204 with no body.
 - Interaction callbacks are sent with ``?with_response=1`` and answered with an
   ``InteractionCallback`` object.
+- A message with files is sent as ``multipart/form-data``: its JSON in a ``payload_json``
+  part, each file in a ``files[N]`` part; the fake records the JSON as the body and the
+  files as (filename, bytes) in ``Recorded.files``.
 - The gateway URL does not come from ``Route.BASE`` but from
   ``discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY``; point that at ``gateway_url``.
   discord.py accepts uncompressed text frames even when it asked for zlib-stream.
@@ -28,6 +31,8 @@ import itertools
 import json
 import re
 from dataclasses import dataclass, field
+from email.parser import BytesParser
+from email.policy import HTTP
 from typing import Any
 
 from aiohttp import web
@@ -38,6 +43,10 @@ BOT_USER_ID = "1100000000000000001"
 APPLICATION_ID = "1100000000000000002"
 OWNER_ID = "1100000000000000003"
 WEBHOOK_CHANNEL_ID = "1100000000000000004"
+WEBHOOK_ID = "1250000000000000001"
+WEBHOOK_TOKEN = "w" * 68
+WEBHOOK_URL = f"https://discord.com/api/webhooks/{WEBHOOK_ID}/{WEBHOOK_TOKEN}"
+"""A webhook as Discord hands it out; the fake answers it under any API base."""
 
 _ERRORS: dict[int, tuple[str, int]] = {
     400: ("Invalid Form Body", 50035),
@@ -57,6 +66,8 @@ class Recorded:
     query: dict[str, str]
     headers: dict[str, str]
     body: Any
+    files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    """Files of a multipart request by part name: (filename, content)."""
 
     @property
     def json(self) -> Any:
@@ -75,6 +86,25 @@ class Failure:
     via: bool = True
     message: str | None = None
     code: int | None = None
+
+
+def _multipart(content_type: str, raw: bytes) -> tuple[Any, dict[str, tuple[str, bytes]]]:
+    """The ``payload_json`` and the files of a multipart/form-data body."""
+    message = BytesParser(policy=HTTP).parsebytes(
+        f"Content-Type: {content_type}\r\n\r\n".encode() + raw
+    )
+    body: Any = None
+    files: dict[str, tuple[str, bytes]] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        content = part.get_payload(decode=True)
+        if not isinstance(content, bytes):
+            continue
+        if name == "payload_json":
+            body = json.loads(content)
+        elif isinstance(name, str):
+            files[name] = (str(part.get_filename()), content)
+    return body, files
 
 
 def _json_response(
@@ -205,11 +235,16 @@ class FakeDiscord:
     async def _middleware(self, request: web.Request, handler: Any) -> web.StreamResponse:
         raw = await request.read()
         body: Any = None
-        if raw and request.headers.get("Content-Type", "").startswith("application/json"):
+        files: dict[str, tuple[str, bytes]] = {}
+        content_type = request.headers.get("Content-Type", "")
+        if raw and content_type.startswith("application/json"):
             body = json.loads(raw)
+        elif raw and content_type.startswith("multipart/form-data"):
+            body, files = _multipart(content_type, raw)
+        request["json"] = body
         path = request.path.removeprefix(API_PREFIX)
         self.requests.append(
-            Recorded(request.method, path, dict(request.query), dict(request.headers), body)
+            Recorded(request.method, path, dict(request.query), dict(request.headers), body, files)
         )
         if path == "/gateway":
             gateway: web.StreamResponse = await handler(request)
@@ -382,7 +417,7 @@ class FakeDiscord:
         return self._edit(f"webhook:{webhook}", request.match_info["message"], data)
 
     async def _callback(self, request: web.Request) -> web.Response:
-        body = await request.json()
+        body = request["json"]
         interaction = request.match_info["interaction"]
         response: dict[str, Any] = {"interaction": {"id": interaction, "type": 2}}
         if body.get("type") == 4:

@@ -14,6 +14,11 @@ Facts worth knowing, found while writing it:
 - slack-bolt's async app calls ``auth.test`` lazily, on the first request that needs it.
 - A slash command's ``response_url`` takes a JSON body (``text``, ``response_type``); the
   fake serves it under ``/response/KEY`` and keeps what was posted in ``responses``.
+- ``files_upload_v2`` takes three steps: ``files.getUploadURLExternal`` (form fields
+  ``filename`` and ``length``) gives an upload URL, which gets the bytes as a plain POST
+  body, then ``files.completeUploadExternal`` shares the file (``files`` as a JSON string,
+  ``channel_id``, ``initial_comment``). The fake serves the upload URL itself and keeps
+  every shared file in ``shared``.
 - Socket Mode: ``apps.connections.open`` (app-level token) returns a WebSocket URL; the
   server sends ``{"type": "hello"}``, then envelopes; the client acknowledges each with
   ``{"envelope_id": ..., "payload": ...}``.
@@ -60,6 +65,17 @@ class Message:
 
 
 @dataclass
+class SharedFile:
+    """A file shared in a channel through ``files.completeUploadExternal``."""
+
+    channel: str
+    filename: str
+    title: str
+    data: bytes
+    initial_comment: str
+
+
+@dataclass
 class Channel:
     """A channel's state as far as posting is concerned."""
 
@@ -87,6 +103,9 @@ class FakeSlack:
         self.usergroups: dict[str, list[str]] = {}
         self.responses: list[dict[str, Any]] = []
         """Bodies posted to a slash command's ``response_url``."""
+        self.uploads: dict[str, tuple[str, bytes | None]] = {}
+        """Files by id: the name given, and the bytes once uploaded."""
+        self.shared: list[SharedFile] = []
         self._scripted: dict[str, deque[_Scripted]] = {}
         self._held: dict[str, asyncio.Event] = {}
         self._ts = itertools.count(1)
@@ -191,6 +210,7 @@ class FakeSlack:
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_get("/link", self._socket)
         app.router.add_post("/response/{key}", self._response_url)
+        app.router.add_post("/upload/{file_id}", self._upload)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -257,6 +277,13 @@ class FakeSlack:
         body = await request.json()
         self.responses.append({"key": request.match_info["key"], **body})
         return web.Response(text="ok")
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        file_id = request.match_info["file_id"]
+        if file_id not in self.uploads:
+            return web.Response(status=404, text="no such upload")
+        self.uploads[file_id] = (self.uploads[file_id][0], await request.read())
+        return web.Response(text="OK - uploaded")
 
     # ---- Web API
 
@@ -350,6 +377,27 @@ class FakeSlack:
             message.blocks = _blocks(args["blocks"])
         message.edits += 1
         return {"ok": True, "channel": channel, "ts": message.ts, "text": message.text}
+
+    def _files_getUploadURLExternal(self, args: dict[str, Any]) -> dict[str, Any]:
+        file_id = f"F{next(self._ts):08d}"
+        self.uploads[file_id] = (str(args.get("filename", "")), None)
+        return {"ok": True, "upload_url": f"{self._base}/upload/{file_id}", "file_id": file_id}
+
+    def _files_completeUploadExternal(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = str(args.get("channel_id", ""))
+        problem = self._channel_problem(channel)
+        if problem is not None:
+            return {"ok": False, "error": problem}
+        done = []
+        for item in json.loads(str(args.get("files", "[]"))):
+            name, data = self.uploads.get(item["id"], ("", None))
+            if data is None:
+                return {"ok": False, "error": "file_not_found"}
+            title = str(item.get("title", name))
+            comment = str(args.get("initial_comment", ""))
+            self.shared.append(SharedFile(channel, name, title, data, comment))
+            done.append({"id": item["id"], "name": name, "title": title})
+        return {"ok": True, "files": done}
 
     def _users_info(self, args: dict[str, Any]) -> dict[str, Any]:
         user = self.users.get(str(args.get("user", "")))

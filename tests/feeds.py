@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from html import escape
+from pathlib import Path
 
 
 def rss(
@@ -22,3 +23,13 @@ def rss(
         f'<?xml version="1.0"?><rss version="2.0"><channel><title>{escape(title)}</title>'
         f"{body}</channel></rss>"
     ).encode()
+
+
+def watchlist(folder: Path, body: str) -> Path:
+    """``watchlist.toml`` in ``folder``: its store there, no baseline polls, then ``body``."""
+    path = folder / "watchlist.toml"
+    store = folder / "store.sqlite3"
+    path.write_text(
+        f'[defaults]\nbaseline = false\n\n[store]\npath = "{store}"\n\n{body}', encoding="utf-8"
+    )
+    return path

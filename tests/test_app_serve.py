@@ -13,7 +13,7 @@ from bot.app import ChatMode, open_app
 from bot.config import load_config
 from tests.fake_slack import APP_TOKEN, BOT_TOKEN, FakeSlack
 from tests.fakes import FakeClock
-from tests.feeds import rss
+from tests.feeds import rss, watchlist
 from watchers.countries import default_countries
 from watchers.extraction import default_extractor
 
@@ -63,20 +63,15 @@ async def test_a_pair_subscribed_in_chat_is_alerted_there(
             )
         )
     )
-    path = tmp_path / "watchlist.toml"
-    path.write_text(
+    path = watchlist(
+        tmp_path,
         f"""
-[defaults]
-baseline = false
-[store]
-path = "{tmp_path / "store.sqlite3"}"
 [[feeds]]
 name = "Desk"
 url = "{httpserver.url_for("/desk.xml")}"
 [slack]
 api_base = "{slack_api.api_base}"
 """,
-        encoding="utf-8",
     )
     config = load_config(path, default_countries())
     async with open_app(

@@ -24,12 +24,20 @@ from bot.demo import DEMO_DATA, STAGES, SampleFeeds, serve
 from tests.fake_discord import FakeDiscord
 from tests.fake_slack import BOT_TOKEN, FakeSlack
 from tests.fakes import FakeClock
+from tests.feeds import watchlist
 from watchers.countries import default_countries
 from watchers.errors import ConfigError
 from watchers.store import Store
 
 DISCORD_CHANNEL = "1200000000000000042"
 SLACK_CHANNEL = "C0ANALYSTS"
+
+
+@pytest.fixture(autouse=True)
+def no_chat_tokens(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No token from the environment the tests run in: each test sets the ones it means."""
+    for variable in ("DISCORD_TOKEN", "SLACK_BOT_TOKEN"):
+        monkeypatch.delenv(variable, raising=False)
 
 
 @pytest.fixture
@@ -50,15 +58,9 @@ def write_config(
     tmp_path: Path, base: str, discord: str, slack: str, *, webhook_env: str | None = None
 ) -> Path:
     webhook = f'webhook_env = "{webhook_env}"' if webhook_env else ""
-    path = tmp_path / "watchlist.toml"
-    path.write_text(
+    return watchlist(
+        tmp_path,
         f"""
-[defaults]
-baseline = false
-
-[store]
-path = "{tmp_path / "store.sqlite3"}"
-
 [[feeds]]
 name = "Kremlin news (sample)"
 url = "{base}/kremlin.xml"
@@ -85,9 +87,7 @@ api_base = "{discord}"
 [slack]
 api_base = "{slack}"
 """,
-        encoding="utf-8",
     )
-    return path
 
 
 async def run_cli(*args: str) -> int:
@@ -116,7 +116,6 @@ async def test_poll_once_posts_the_india_russia_alert_as_an_embed(
 ) -> None:
     feeds, base = sample_feeds
     monkeypatch.setenv("DISCORD_TOKEN", discord_api.token)
-    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
     config = write_config(tmp_path, base, discord_api.api_base, "http://127.0.0.1:9/api/")
 
     await poll_story(config, feeds)
@@ -138,7 +137,6 @@ async def test_poll_once_posts_the_india_russia_alert_as_block_kit(
 ) -> None:
     feeds, base = sample_feeds
     monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
-    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
     config = write_config(tmp_path, base, "http://127.0.0.1:9/api/v10", slack_api.api_base)
 
     await poll_story(config, feeds)
@@ -160,13 +158,10 @@ async def test_poll_once_posts_the_india_russia_alert_as_block_kit(
 
 async def test_a_platform_without_its_token_is_not_started(
     tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
     sample_feeds: tuple[SampleFeeds, str],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     feeds, base = sample_feeds
-    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
-    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
     config = write_config(tmp_path, base, "http://127.0.0.1:9/api/v10", "http://127.0.0.1:9/api/")
     feeds.stage = STAGES[0][0]
     assert await run_cli("-v", "--config", str(config), "poll", "--once") == 0
@@ -183,8 +178,6 @@ async def test_webhook_only_discord_posts_to_the_configured_api_base(
 ) -> None:
     feeds, base = sample_feeds
     hook = f"1250000000000000001/{'w' * 68}"
-    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
-    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
     monkeypatch.setenv("PW_ANALYSTS_HOOK", f"https://discord.com/api/webhooks/{hook}")
     config = write_config(
         tmp_path,
@@ -229,7 +222,6 @@ async def test_an_alert_waits_while_discord_is_down_and_a_later_poll_sends_it(
 ) -> None:
     feeds, base = sample_feeds
     monkeypatch.setenv("DISCORD_TOKEN", discord_api.token)
-    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
     config = write_config(tmp_path, base, discord_api.api_base, "http://127.0.0.1:9/api/")
     feeds.stage = STAGES[0][0]
     messages = f"/channels/{DISCORD_CHANNEL}/messages"
@@ -255,7 +247,6 @@ async def test_a_config_channel_paused_for_missing_permissions_resumes_at_the_ne
 ) -> None:
     feeds, base = sample_feeds
     monkeypatch.setenv("DISCORD_TOKEN", discord_api.token)
-    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
     config = write_config(tmp_path, base, discord_api.api_base, "http://127.0.0.1:9/api/")
     messages = f"/channels/{DISCORD_CHANNEL}/messages"
 
@@ -291,7 +282,6 @@ async def test_a_refused_discord_token_is_a_clear_config_problem(
 ) -> None:
     _, base = sample_feeds
     monkeypatch.setenv("DISCORD_TOKEN", "revoked-token-value")
-    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
     config = write_config(tmp_path, base, discord_api.api_base, "http://127.0.0.1:9/api/")
     assert await run_cli("--config", str(config), "poll", "--once") == 2
     err = capsys.readouterr().err
@@ -308,7 +298,6 @@ async def test_an_unreachable_discord_stops_the_start_with_one_line(
 ) -> None:
     _, base = sample_feeds
     monkeypatch.setenv("DISCORD_TOKEN", "some-token")
-    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
     config = write_config(tmp_path, base, "http://127.0.0.1:9/api/v10", "http://127.0.0.1:9/api/")
     assert await run_cli("--config", str(config), "poll", "--once") == 1
     err = capsys.readouterr().err

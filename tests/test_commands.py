@@ -507,5 +507,5 @@ def test_dispatch_runs_every_subcommand(ctx: Context, store: ChatStore) -> None:
     ("text", "seconds"),
     [("30m", 1800), ("2h", 7200), ("3d", 259200), ("1w", 604800), ("1d 12h", 129600), ("2H", 7200)],
 )
-def test_parse_duration(text: str, seconds: int) -> None:
-    assert commands.parse_duration(text) == timedelta(seconds=seconds)
+def test_mute_length(text: str, seconds: int) -> None:
+    assert commands.mute_length(text) == timedelta(seconds=seconds)

@@ -4,7 +4,9 @@ import pytest
 
 from bot.config import config_path, load_config
 from tests.fakes import FakeCountries
+from watchers.detect import Rules
 from watchers.errors import ConfigError
+from watchers.fetch import FetchLimits
 from watchers.model import Level
 
 GOOD = """
@@ -187,3 +189,23 @@ def test_a_console_subscription_is_refused_with_what_to_do_instead(tmp_path: Pat
         "subscriptions[0].platform: console is not a chat platform: poll and run print every "
         "change to the terminal already; subscribe a channel of discord or slack"
     ]
+
+
+def test_the_lexicon_is_read_with_the_config_and_its_problems_listed_with_the_others(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "my-tiers.toml").write_text("[ladders\n", encoding="utf-8")
+    path = write(tmp_path, '[alerts]\nlexicon = "my-tiers.toml"\nreaffirm = true\n')
+    with pytest.raises(ConfigError) as caught:
+        load_config(path, FakeCountries())
+    config, lexicon = caught.value.problems
+    assert (config.file, config.key) == (str(path), "alerts.reaffirm")
+    assert (lexicon.file, lexicon.key) == ("my-tiers.toml", "-")
+    assert lexicon.reason.startswith("not valid TOML")
+
+
+def test_a_key_left_out_takes_the_default_of_the_value_it_fills(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, "[defaults]\nread_timeout = 5\n"), FakeCountries())
+    assert config.fetch == FetchLimits(read_timeout=5.0)
+    assert config.alerts == Rules()
+    assert config.lexicon.ladders  # the shipped lexicon

@@ -24,13 +24,12 @@ from bot.chat.store import ChatStore
 from bot.platforms.discord.delivery import DiscordDelivery
 from bot.platforms.discord.platform import discord_notifier
 from bot.platforms.discord.senders import DiscordSenders
-from bot.platforms.pacing import ChannelPacer
-from bot.platforms.slack.delivery import SlackDelivery, make_web_client
+from bot.platforms.slack.delivery import SlackDelivery
 from bot.platforms.slack.platform import slack_notifier
 from bot.render.discord import render_discord
 from bot.render.slack import render_slack
 from tests.fake_discord import FakeDiscord
-from tests.fake_slack import BOT_TOKEN, FakeSlack
+from tests.fake_slack import FakeSlack
 from tests.fakes import PARTICULARLY, FakeClock, pair, rewording
 from watchers.model import Change, Level, Pair, Source
 from watchers.store import Store
@@ -119,17 +118,13 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 async def discord_world(
-    discord_api: FakeDiscord, tmp_path: Path, clock: FakeClock
+    discord_bot: DiscordDelivery, tmp_path: Path, clock: FakeClock
 ) -> AsyncIterator[World]:
-    bot = await DiscordDelivery.login(
-        discord_api.token, api_base=discord_api.api_base, pacer=ChannelPacer(interval=0)
-    )
-    notifier = discord_notifier(DiscordSenders(bot=bot))
+    notifier = discord_notifier(DiscordSenders(bot=discord_bot))
     world = World(tmp_path / "store.sqlite3", ("discord", notifier), clock)
     world.subscribe("discord", DISCORD_CHANNEL)
     yield world
     world.store.close()
-    await bot.close()
 
 
 @pytest.fixture
@@ -140,11 +135,8 @@ def slack_api(slack_api: FakeSlack) -> FakeSlack:
 
 
 @pytest.fixture
-def slack_world(slack_api: FakeSlack, tmp_path: Path, clock: FakeClock) -> Iterator[World]:
-    delivery = SlackDelivery(
-        make_web_client(BOT_TOKEN, slack_api.api_base), pacer=ChannelPacer(interval=0)
-    )
-    notifier = slack_notifier(delivery)
+def slack_world(slack_delivery: SlackDelivery, tmp_path: Path, clock: FakeClock) -> Iterator[World]:
+    notifier = slack_notifier(slack_delivery)
     world = World(tmp_path / "store.sqlite3", ("slack", notifier), clock)
     world.subscribe("slack", SLACK_CHANNEL)
     yield world

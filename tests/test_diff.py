@@ -1,4 +1,9 @@
-from watchers.diff import diff_text, word_diff
+from watchers.diff import word_diff
+from watchers.model import DiffWord
+
+
+def marked(diff: tuple[DiffWord, ...]) -> str:
+    return " ".join(w.word if w.op == "=" else f"{w.op}{w.word}" for w in diff)
 
 
 def test_rewording_marks_removed_and_added_words() -> None:
@@ -6,9 +11,7 @@ def test_rewording_marks_removed_and_added_words() -> None:
         "special and privileged strategic partnership",
         "particularly privileged strategic partnership",
     )
-    assert (
-        diff_text(diff) == "[-special-] [-and-] {+particularly+} privileged strategic partnership"
-    )
+    assert marked(diff) == "-special -and +particularly privileged strategic partnership"
 
 
 def test_first_descriptor_is_all_added() -> None:
@@ -17,4 +20,4 @@ def test_first_descriptor_is_all_added() -> None:
 
 def test_upgrade_inserts_the_new_word() -> None:
     diff = word_diff("comprehensive partnership", "comprehensive strategic partnership")
-    assert diff_text(diff) == "comprehensive {+strategic+} partnership"
+    assert marked(diff) == "comprehensive +strategic partnership"

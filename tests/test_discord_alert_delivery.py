@@ -9,7 +9,6 @@ forbids us is paused once and then left alone.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -21,23 +20,15 @@ from bot.chat.decide import Channel
 from bot.chat.deliver import Router
 from bot.chat.ports import PlatformNotifier
 from bot.chat.store import ChatStore
-from bot.platforms.discord.delivery import (
-    DiscordDelivery,
-    DiscordWebhookDelivery,
-)
-from bot.platforms.discord.platform import discord_notifier
 from bot.platforms.discord.senders import DiscordSenders
-from bot.platforms.pacing import ChannelPacer
 from bot.render.discord import render_discord
-from tests.fake_discord import FakeDiscord
+from tests.fake_discord import WEBHOOK_ID, FakeDiscord
 from tests.fakes import FakeClock
 from watchers.diff import word_diff
 from watchers.model import Change, ChangeKind, Country, Level, Pair, Source
 from watchers.store import Store
 
 CHANNEL = "1200000000000000001"
-WEBHOOK_ID = "1250000000000000001"
-WEBHOOK_URL = f"https://discord.com/api/webhooks/{WEBHOOK_ID}/{'w' * 68}"
 
 BEFORE = "special and privileged strategic partnership"
 AFTER = "particularly privileged strategic partnership"
@@ -69,15 +60,8 @@ def india_russia_change() -> Change:
 
 
 @pytest.fixture
-def history() -> Iterator[Store]:
-    store = Store.open(":memory:")
-    yield store
-    store.close()
-
-
-@pytest.fixture
-def subscriptions(history: Store, clock: FakeClock) -> ChatStore:
-    s = ChatStore(history.connection)
+def subscriptions(history_store: Store, clock: FakeClock) -> ChatStore:
+    s = ChatStore(history_store.connection)
     s.add("discord", CHANNEL, "IND-RUS", now=clock.now())
     s.add("discord", "analysts", "IND-RUS", now=clock.now())
     return s
@@ -89,30 +73,21 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-async def notifier(discord_api: FakeDiscord) -> AsyncIterator[DiscordNotifier]:
-    bot = await DiscordDelivery.login(
-        discord_api.token, api_base=discord_api.api_base, pacer=ChannelPacer(interval=0)
-    )
-    hook = DiscordWebhookDelivery(WEBHOOK_URL, pacer=ChannelPacer(interval=0))
-    out = discord_notifier(DiscordSenders(bot=bot, webhooks={"analysts": hook}))
-    yield out
-    await out.sender.close()
-    await bot.close()
-
-
-@pytest.fixture
 def router(
-    history: Store, subscriptions: ChatStore, notifier: DiscordNotifier, clock: FakeClock
+    history_store: Store,
+    subscriptions: ChatStore,
+    discord_alerts: DiscordNotifier,
+    clock: FakeClock,
 ) -> Router:
     def pause(channel: Channel, reason: str) -> None:
         if subscriptions.pause_channel(channel.platform, channel.channel, reason, now=clock.now()):
             log.warning("paused %s: %s", channel.key, reason)
 
     return Router(
-        routes=ChatStore(history.connection),
-        history=history,
+        routes=ChatStore(history_store.connection),
+        history=history_store,
         channels=subscriptions.route_channels,
-        notifiers={"discord": notifier},
+        notifiers={"discord": discord_alerts},
         clock=clock,
         on_gone=pause,
     )
@@ -198,12 +173,12 @@ async def test_a_forbidden_channel_is_paused_once(
 
 
 async def test_an_answer_that_makes_no_sense_is_retried_and_spares_the_other_channels(
-    discord_api: FakeDiscord, router: Router, clock: FakeClock, history: Store
+    discord_api: FakeDiscord, router: Router, clock: FakeClock, history_store: Store
 ) -> None:
     # A proxy in the way answers 200 with something that is not a message.
     discord_api.fail("POST", f"/channels/{CHANNEL}/messages", 200, message="maintenance page")
     change = india_russia_change()
-    change = replace(change, change_id=str(history.record_change(change)))
+    change = replace(change, change_id=str(history_store.record_change(change)))
 
     decided = await router.deliver(change)
 

@@ -102,6 +102,7 @@ def interaction_payload(
     permissions: int,
     roles: list[str],
     kind: int,
+    app_permissions: int = VIEW_AND_SEND,
 ) -> dict[str, Any]:
     interaction_id = str(next(_ids))
     return {
@@ -132,7 +133,7 @@ def interaction_payload(
             "flags": 0,
             "permissions": str(permissions),
         },
-        "app_permissions": str(VIEW_AND_SEND),
+        "app_permissions": str(app_permissions),
         "locale": "en-US",
         "guild_locale": "en-US",
         "attachment_size_limit": 8 * 1024 * 1024,
@@ -156,10 +157,16 @@ async def run(
     permissions: int = VIEW_AND_SEND,
     roles: list[str] | None = None,
     kind: int = 2,
+    app_permissions: int = VIEW_AND_SEND,
 ) -> dict[str, Any]:
     """Deliver one interaction as the gateway would and return the callback body."""
     payload = interaction_payload(
-        sub, list(options), permissions=permissions, roles=roles or [], kind=kind
+        sub,
+        list(options),
+        permissions=permissions,
+        roles=roles or [],
+        kind=kind,
+        app_permissions=app_permissions,
     )
     bot.client._connection.parse_interaction_create(payload)  # type: ignore[arg-type]
     path = rf"/interactions/{payload['id']}/{payload['token']}/callback"
@@ -463,6 +470,8 @@ async def test_sync_to_a_guild_registers_the_group(
         "why",
         "digest",
         "quiet",
+        "notify",
+        "test",
         "help",
     }
     add_first = subcommands["add"]["options"][0]
@@ -588,3 +597,46 @@ async def test_the_cli_registers_the_commands(discord_api: FakeDiscord, tmp_path
         len(discord_api.sent("PUT", rf"/applications/{APPLICATION_ID}/guilds/{GUILD}/commands"))
         == 1
     )
+
+
+# ---- /watch test
+
+EMBED_LINKS = 1 << 14
+
+
+async def test_watch_test_names_the_permissions_the_bot_lacks(
+    bot: DiscordBot, discord_api: FakeDiscord
+) -> None:
+    body = await run(bot, discord_api, "test", permissions=MANAGE_CHANNELS)
+    assert body["data"]["flags"] & EPHEMERAL
+    assert body["data"]["content"].startswith(
+        "Alerts cannot be posted here: the bot lacks Embed Links in this channel."
+    )
+    assert "embeds" not in body["data"] or not body["data"]["embeds"]
+
+
+async def test_watch_test_posts_a_sample_alert_when_the_bot_may_post(
+    bot: DiscordBot, discord_api: FakeDiscord
+) -> None:
+    body = await run(
+        bot,
+        discord_api,
+        "test",
+        permissions=MANAGE_CHANNELS,
+        app_permissions=VIEW_AND_SEND | EMBED_LINKS,
+    )
+    data = body["data"]
+    assert not data.get("flags", 0) & EPHEMERAL
+    assert data["content"].startswith("Sample alert (/watch test): India–Russia")
+    (embed,) = data["embeds"]
+    assert embed["title"] == "India–Russia: rewording"
+    assert "This is a sample alert" in embed["description"]
+    assert data["allowed_mentions"] == {"parse": []}
+
+
+async def test_watch_test_is_for_those_who_manage_the_channel(
+    bot: DiscordBot, discord_api: FakeDiscord
+) -> None:
+    body = await run(bot, discord_api, "test", app_permissions=VIEW_AND_SEND | EMBED_LINKS)
+    assert body["data"]["flags"] & EPHEMERAL
+    assert body["data"]["content"].startswith("Posting a sample alert here needs")

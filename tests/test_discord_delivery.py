@@ -19,16 +19,13 @@ from bot.platforms.discord.delivery import (
     webhook_url_from_env,
 )
 from bot.platforms.pacing import ChannelPacer
-from tests.fake_discord import FakeDiscord
+from tests.fake_discord import WEBHOOK_ID, WEBHOOK_TOKEN, WEBHOOK_URL, FakeDiscord
 from tests.fakes import FakeMonotonic
 from watchers.errors import ConfigError, DeliveryError, MessageGone
 from watchers.model import Country, Pair
 
 CHANNEL = "1200000000000000001"
 OTHER = "1200000000000000002"
-WEBHOOK_ID = "1250000000000000001"
-WEBHOOK_TOKEN = "w" * 68
-WEBHOOK_URL = f"https://discord.com/api/webhooks/{WEBHOOK_ID}/{WEBHOOK_TOKEN}"
 
 ALERT: dict[str, Any] = {
     "content": "",
@@ -43,19 +40,10 @@ ALERT: dict[str, Any] = {
 }
 
 
-@pytest.fixture
-async def delivery(discord_api: FakeDiscord) -> AsyncIterator[DiscordDelivery]:
-    sender = await DiscordDelivery.login(
-        discord_api.token, api_base=discord_api.api_base, pacer=ChannelPacer(interval=0)
-    )
-    yield sender
-    await sender.close()
-
-
 async def test_post_sends_the_payload_with_the_bot_token(
-    discord_api: FakeDiscord, delivery: DiscordDelivery
+    discord_api: FakeDiscord, discord_bot: DiscordDelivery
 ) -> None:
-    message_id = await delivery.post(CHANNEL, ALERT)
+    message_id = await discord_bot.post(CHANNEL, ALERT)
 
     (request,) = discord_api.sent("POST", f"/channels/{CHANNEL}/messages")
     assert request.headers["Authorization"] == "Bot fake-bot-token"
@@ -67,23 +55,25 @@ async def test_post_sends_the_payload_with_the_bot_token(
     assert discord_api.requests[0].path == "/users/@me"
 
 
-async def test_feed_text_never_pings(discord_api: FakeDiscord, delivery: DiscordDelivery) -> None:
+async def test_feed_text_never_pings(
+    discord_api: FakeDiscord, discord_bot: DiscordDelivery
+) -> None:
     payload = {"content": "@everyone look", "allowed_mentions": {"parse": ["everyone"]}}
-    await delivery.post(CHANNEL, payload)
+    await discord_bot.post(CHANNEL, payload)
     (request,) = discord_api.sent("POST", f"/channels/{CHANNEL}/messages")
     assert request.body["allowed_mentions"] == {"parse": [], "replied_user": False}
 
 
 async def test_edit_replaces_the_message(
-    discord_api: FakeDiscord, delivery: DiscordDelivery
+    discord_api: FakeDiscord, discord_bot: DiscordDelivery
 ) -> None:
-    message_id = await delivery.post(CHANNEL, ALERT)
+    message_id = await discord_bot.post(CHANNEL, ALERT)
     updated = {
         **ALERT,
         "embeds": [{**ALERT["embeds"][0], "title": "India–Russia: rewording (3 outlets)"}],
     }
 
-    await delivery.edit(CHANNEL, message_id, updated)
+    await discord_bot.edit(CHANNEL, message_id, updated)
 
     (patch,) = discord_api.sent("PATCH", f"/channels/{CHANNEL}/messages/{message_id}")
     assert patch.body["embeds"][0]["title"] == "India–Russia: rewording (3 outlets)"
@@ -93,30 +83,30 @@ async def test_edit_replaces_the_message(
 
 
 async def test_editing_a_deleted_message_is_not_a_gone_channel(
-    discord_api: FakeDiscord, delivery: DiscordDelivery
+    discord_api: FakeDiscord, discord_bot: DiscordDelivery
 ) -> None:
     with pytest.raises(MessageGone) as caught:
-        await delivery.edit(CHANNEL, "1300000000000009999", ALERT)
+        await discord_bot.edit(CHANNEL, "1300000000000009999", ALERT)
     assert caught.value.permanent is False
     assert "Unknown Message" in caught.value.message
 
 
 async def test_a_429_is_retried_by_the_library(
-    discord_api: FakeDiscord, delivery: DiscordDelivery
+    discord_api: FakeDiscord, discord_bot: DiscordDelivery
 ) -> None:
     discord_api.fail("POST", f"/channels/{CHANNEL}/messages", 429, retry_after=0.01)
-    message_id = await delivery.post(CHANNEL, ALERT)
+    message_id = await discord_bot.post(CHANNEL, ALERT)
     assert len(discord_api.sent("POST", f"/channels/{CHANNEL}/messages")) == 2
     assert list(discord_api.messages[CHANNEL]) == [message_id]
 
 
 async def test_a_429_without_via_is_not_retried(
-    discord_api: FakeDiscord, delivery: DiscordDelivery
+    discord_api: FakeDiscord, discord_bot: DiscordDelivery
 ) -> None:
     # Without Via discord.py assumes a Cloudflare ban: it gives up, and so do we, for now.
     discord_api.fail("POST", f"/channels/{CHANNEL}/messages", 429, retry_after=0.01, via=False)
     with pytest.raises(DeliveryError) as caught:
-        await delivery.post(CHANNEL, ALERT)
+        await discord_bot.post(CHANNEL, ALERT)
     assert caught.value.permanent is False
     assert len(discord_api.sent("POST", f"/channels/{CHANNEL}/messages")) == 1
 
@@ -125,11 +115,11 @@ async def test_a_429_without_via_is_not_retried(
     ("status", "text"), [(403, "Missing Permissions"), (404, "Unknown Channel")]
 )
 async def test_forbidden_or_missing_channel_is_permanent(
-    discord_api: FakeDiscord, delivery: DiscordDelivery, status: int, text: str
+    discord_api: FakeDiscord, discord_bot: DiscordDelivery, status: int, text: str
 ) -> None:
     discord_api.fail("POST", f"/channels/{CHANNEL}/messages", status)
     with pytest.raises(DeliveryError) as caught:
-        await delivery.post(CHANNEL, ALERT)
+        await discord_bot.post(CHANNEL, ALERT)
     error = caught.value
     assert error.permanent is True
     assert error.channel == CHANNEL
@@ -140,11 +130,11 @@ async def test_forbidden_or_missing_channel_is_permanent(
 
 
 async def test_a_rejected_payload_is_not_permanent(
-    discord_api: FakeDiscord, delivery: DiscordDelivery
+    discord_api: FakeDiscord, discord_bot: DiscordDelivery
 ) -> None:
     discord_api.fail("POST", f"/channels/{CHANNEL}/messages", 400)
     with pytest.raises(DeliveryError) as caught:
-        await delivery.post(CHANNEL, ALERT)
+        await discord_bot.post(CHANNEL, ALERT)
     assert caught.value.permanent is False
     assert "Invalid Form Body" in caught.value.message
 

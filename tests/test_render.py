@@ -21,9 +21,10 @@ import pytest
 from bot.alert import Alert, alert_from_change
 from bot.render.discord import render_discord
 from bot.render.json import alert_to_json
-from bot.render.limits import DISCORD, SLACK, discord_problems, slack_problems
+from bot.render.limits import DISCORD, SLACK
 from bot.render.slack import render_slack
 from bot.render.text import render_text
+from tests.payload_limits import discord_problems, slack_problems
 from watchers.diff import word_diff
 from watchers.model import Change, ChangeKind, Country, Level, Pair, Source
 from watchers.tiers import load_lexicon

@@ -28,8 +28,8 @@ from bot.render.digest import (
     render_digest_discord,
     render_digest_slack,
 )
-from bot.render.limits import discord_problems, slack_problems
 from tests.fakes import FakeClock, FakeCountries, pair
+from tests.payload_limits import discord_problems, slack_problems
 from watchers.diff import word_diff
 from watchers.errors import DeliveryError
 from watchers.model import Change, ChangeKind, Level, Source

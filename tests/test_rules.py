@@ -486,7 +486,9 @@ def test_store_keeps_what_the_rules_need(tmp_path: Path) -> None:
 def test_alert_rules_come_from_the_config(tmp_path: Path) -> None:
     from bot.config import load_config
     from tests.fakes import FakeCountries
+    from watchers.tiers import default_path
 
+    (tmp_path / "my-tiers.toml").write_bytes(default_path().read_bytes())
     path = tmp_path / "watchlist.toml"
     path.write_text(
         "[alerts]\nflipflop_descriptors = 5\nflipflop_days = 10\nsyndication_hours = 6\n"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pytest_httpserver import HTTPServer
 
-from tests.feeds import rss
+from tests.feeds import rss, watchlist
 
 
 def test_run_polls_refuses_a_broken_edit_and_stops_cleanly(
@@ -24,20 +24,15 @@ def test_run_polls_refuses_a_broken_edit_and_stops_cleanly(
             published=format_datetime(datetime.now(UTC)),
         )
     )
-    config = tmp_path / "watchlist.toml"
-    config.write_text(
+    config = watchlist(
+        tmp_path,
         f"""
-[defaults]
-baseline = false
-[store]
-path = "{tmp_path / "store.sqlite3"}"
 [[feeds]]
 name = "Desk"
 url = "{httpserver.url_for("/desk.xml")}"
 [watch]
 pairs = [["France", "India"]]
 """,
-        encoding="utf-8",
     )
     process = subprocess.Popen(
         [sys.executable, "-m", "bot", "--config", str(config), "--format", "json", "run"],

@@ -27,6 +27,7 @@ from bot.chat.decide import QuietHours, Schedule
 from bot.chat.store import ChatStore, ConfigSubscription, Origin
 from bot.config import SlackSettings
 from bot.platforms.slack.app import SlackApp, SlackSecrets
+from bot.platforms.slack.commands import CHANGES
 from tests.fake_slack import APP_TOKEN, BOT_TOKEN, BOT_USER_ID, FakeSlack, signed_headers
 from tests.fakes import (
     FakeClock,
@@ -136,7 +137,7 @@ async def run(
     status, ack = await slash(
         app, user, text, channel=channel, response_url=slack_api.response_url(key)
     )
-    changes = text.split()[:1] in (["add"], ["remove"], ["mute"], ["level"], ["digest"], ["quiet"])
+    changes = text.split()[:1] in [[c] for c in CHANGES]
     # Only a change is shown to the channel; reading is between the caller and the bot.
     assert (status, ack) == (200, SHOWN_IN_CHANNEL if changes else {"raw": ""})
     answer = await slack_api.wait_for_response(key)
@@ -559,3 +560,37 @@ def rewording(clock: FakeClock) -> Change:
         level=Level.OFFICIAL,
         detected_at=clock.now(),
     )
+
+
+# ---- /watch test
+
+
+async def test_watch_test_posts_a_sample_alert_in_the_channel(
+    slack_api: FakeSlack, app: SlackApp
+) -> None:
+    slack_api.add_channel(CHANNEL)
+    answer = await run(slack_api, app, ADMIN, "test")
+    assert answer["response_type"] == "ephemeral"
+    assert answer["text"] == "A sample alert was posted in this channel."
+    (posted,) = slack_api.posted(CHANNEL)
+    assert posted.text.startswith("Sample alert (/watch test): India–Russia")
+    assert posted.blocks[0]["type"] == "header"
+
+
+async def test_watch_test_where_the_app_is_not_invited_says_how_to_invite_it(
+    slack_api: FakeSlack, app: SlackApp
+) -> None:
+    slack_api.add_channel(CHANNEL, member=False)
+    answer = await run(slack_api, app, ADMIN, "test")
+    assert answer["text"].startswith(
+        "Alerts cannot be posted here: Slack chat.postMessage failed: not_in_channel."
+    )
+    assert "/invite" in answer["text"]
+    assert slack_api.posted(CHANNEL) == []
+
+
+async def test_watch_test_is_refused_to_a_reader(slack_api: FakeSlack, app: SlackApp) -> None:
+    slack_api.add_channel(CHANNEL)
+    answer = await run(slack_api, app, READER, "test")
+    assert answer["text"].startswith("Posting a sample alert here needs")
+    assert slack_api.posted(CHANNEL) == []

@@ -19,8 +19,11 @@ def manifest() -> dict[str, Any]:
 def test_bot_scopes_are_exactly_what_the_code_calls_for() -> None:
     scopes = manifest()["oauth_config"]["scopes"]
     # commands: /watch; chat:write: chat.postMessage and chat.update;
-    # users:read: users.info; usergroups:read: usergroups.users.list.
-    assert sorted(scopes["bot"]) == ["chat:write", "commands", "usergroups:read", "users:read"]
+    # users:read: users.info; usergroups:read: usergroups.users.list;
+    # files:write: files.getUploadURLExternal and files.completeUploadExternal (the chart).
+    assert sorted(scopes["bot"]) == [
+        "chat:write", "commands", "files:write", "usergroups:read", "users:read"
+    ]  # fmt: skip
     assert "user" not in scopes
 
 

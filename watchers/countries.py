@@ -68,11 +68,6 @@ class Leader:
             return True
         return any(t.covers(on) for t in self.terms)
 
-    def office_on(self, on: date | None) -> str | None:
-        """The office held on ``on`` (the latest one when undated), or None."""
-        terms = [t for t in self.terms if on is None or t.covers(on)]
-        return terms[-1].office if terms else None
-
 
 @dataclass(frozen=True)
 class CountryRecord:
@@ -183,10 +178,6 @@ class CountryTable:
             if country not in out:
                 out.append(country)
         return out[:limit]
-
-    def leaders_of(self, code: str, on: date | None = None) -> list[Leader]:
-        """The leaders of a state in office on ``on`` (all of them when undated)."""
-        return [p for p in self.leaders if p.code == code and p.in_office(on)]
 
     def surface_forms(self) -> list[SurfaceForm]:
         """Every string the extractor should look for, with what it stands for."""

@@ -9,9 +9,9 @@ differences, so that the same store classes and the same ordered migration steps
 - ``INSERT OR IGNORE`` becomes ``INSERT ... ON CONFLICT DO NOTHING``;
 - in ``ON CONFLICT ... DO UPDATE``, a bare column on the right of ``=`` names the row already
   there (SQLite's reading; PostgreSQL calls it ambiguous), so it is qualified with the table;
-- in DDL, ``INTEGER`` becomes ``BIGINT``, ``INTEGER PRIMARY KEY`` an identity column, and a
-  table without one gets a last column ``rowid`` (an identity), so ``ORDER BY rowid`` keeps
-  insertion order as in SQLite;
+- in DDL, ``INTEGER`` becomes ``BIGINT``, ``INTEGER PRIMARY KEY`` an identity column, and
+  every table gets a last column ``rowid`` (an identity, or a copy of its integer key), so
+  ``ORDER BY rowid`` keeps insertion order as in SQLite;
 - ``PRAGMA user_version`` reads and sets the one row of a ``schema_version`` table; the
   other PRAGMAs (journal mode, foreign keys) have no meaning there and are skipped;
 - ``lastrowid`` is the last identity the connection drew (``lastval()``);
@@ -71,7 +71,10 @@ class Cursor:
         rows: list[tuple[Any, ...]],
         rowcount: int,
         lastrowid: Any = None,
+        description: Sequence[tuple[Any, ...]] | None = None,
     ) -> None:
+        self.description = description
+        """One tuple per column of the rows, its name first (as in sqlite3); None for none."""
         self._rows = rows
         self._next = 0
         self.rowcount = rowcount
@@ -126,6 +129,20 @@ class Database:
     def executescript(self, script: str) -> None:
         """Run several statements separated by ``;`` (a migration step)."""
         raise NotImplementedError
+
+    def tables(self) -> list[str]:
+        """The names of the stores' tables."""
+        raise NotImplementedError
+
+    def columns(self, table: str) -> list[str]:
+        """A table's columns, in order (PostgreSQL's hidden ``rowid`` left out)."""
+        raise NotImplementedError
+
+    def resume_ids(self) -> None:
+        """After rows were inserted with their ids (an import), new rows get the next ids.
+
+        SQLite does this by itself; PostgreSQL's identity sequences are moved past the rows.
+        """
 
     def lock(self, key: str) -> None:
         """Hold a lock on ``key`` until the current transaction ends (other processes wait).
@@ -189,7 +206,8 @@ class SqliteDatabase(Database):
     def execute(self, sql: str, params: Params = ()) -> Cursor:
         try:
             cursor = self.raw.execute(sql, tuple(params))
-            return Cursor(cursor.fetchall(), cursor.rowcount, cursor.lastrowid)
+            rows = cursor.fetchall()
+            return Cursor(rows, cursor.rowcount, cursor.lastrowid, cursor.description)
         except sqlite3.Error as e:
             raise DatabaseError(f"the store failed: {e}") from e
 
@@ -205,6 +223,15 @@ class SqliteDatabase(Database):
             self.raw.executescript(script)
         except sqlite3.Error as e:
             raise DatabaseError(f"the store failed: {e}") from e
+
+    def tables(self) -> list[str]:
+        rows = self.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        ).fetchall()
+        return [str(r[0]) for r in rows]
+
+    def columns(self, table: str) -> list[str]:
+        return [str(r[1]) for r in self.execute(f'PRAGMA table_info("{table}")').fetchall()]
 
     def commit(self) -> None:
         try:
@@ -287,7 +314,8 @@ class PostgresDatabase(Database):
         cursor = self.raw.execute(to_postgres(statement), tuple(params))
         rows = cursor.fetchall() if cursor.description else []
         lastrowid = self._lastval if verb == "INSERT" else None
-        return Cursor(rows, cursor.rowcount, lastrowid)
+        names = [(c.name,) for c in cursor.description] if cursor.description else None
+        return Cursor(rows, cursor.rowcount, lastrowid, names)
 
     def _reconnect_if_lost(self) -> None:
         """Connect again after the server went away (a restart, a failover, an idle timeout).
@@ -360,6 +388,36 @@ class PostgresDatabase(Database):
     def executescript(self, script: str) -> None:
         for statement in split_statements(script):
             self._run(statement, ())
+
+    def tables(self) -> list[str]:
+        rows = self.execute(
+            """SELECT table_name FROM information_schema.tables
+               WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'
+               AND table_name NOT LIKE 'procrastinate%' AND table_name != 'schema_version'
+               ORDER BY table_name"""
+        ).fetchall()
+        return [str(r[0]) for r in rows]
+
+    def columns(self, table: str) -> list[str]:
+        rows = self.execute(
+            """SELECT column_name FROM information_schema.columns
+               WHERE table_schema = current_schema() AND table_name = ? AND column_name != 'rowid'
+               ORDER BY ordinal_position""",
+            (table,),
+        ).fetchall()
+        return [str(r[0]) for r in rows]
+
+    def resume_ids(self) -> None:
+        rows = self.execute(
+            """SELECT table_name, column_name FROM information_schema.columns
+               WHERE table_schema = current_schema() AND is_identity = 'YES'"""
+        ).fetchall()
+        for table, column in rows:
+            # the next id is one past the largest there (1 in an empty table)
+            self.execute(
+                f"""SELECT setval(pg_get_serial_sequence('"{table}"', '{column}'),
+                   COALESCE((SELECT MAX("{column}") FROM "{table}"), 0) + 1, false)"""
+            )
 
     def lock(self, key: str) -> None:
         if not self.in_transaction:
@@ -490,24 +548,30 @@ def to_postgres(sql: str) -> str:
 def _ddl(tokens: list[tuple[str, str]], *, create: bool) -> list[tuple[str, str]]:
     """INTEGER as BIGINT, INTEGER PRIMARY KEY as an identity, and a ``rowid`` if none."""
     significant = [i for i, (k, _) in enumerate(tokens) if k not in ("space", "comment")]
-    has_id = False
+    id_column: str | None = None
     drop: set[int] = set()
     for n, i in enumerate(significant):
         if tokens[i][0] != "word" or tokens[i][1].upper() != "INTEGER":
             continue
         following = [tokens[j][1].upper() for j in significant[n + 1 : n + 4]]
         if following[:2] == ["PRIMARY", "KEY"]:
-            has_id = True
+            id_column = tokens[significant[n - 1]][1]
             tokens[i] = ("word", "BIGINT GENERATED BY DEFAULT AS IDENTITY")
             if following[2:3] == ["AUTOINCREMENT"]:
                 drop.add(significant[n + 3])
         else:
             tokens[i] = ("word", "BIGINT")
     out = [t for i, t in enumerate(tokens) if i not in drop]
-    if create and not has_id:
-        # the table's columns end at its last ")": add a rowid for insertion order there
+    if create:
+        # The table's columns end at its last ")": a rowid for insertion order goes there. In
+        # SQLite an integer primary key is the rowid; here it is a copy of that column.
+        rowid = (
+            f"rowid BIGINT GENERATED ALWAYS AS ({id_column}) STORED"
+            if id_column
+            else "rowid BIGINT GENERATED BY DEFAULT AS IDENTITY"
+        )
         last = max(i for i, (k, t) in enumerate(out) if k == "other" and t == ")")
-        out.insert(last, ("word", ", rowid BIGINT GENERATED BY DEFAULT AS IDENTITY"))
+        out.insert(last, ("word", f", {rowid}"))
     return out
 
 

@@ -24,16 +24,3 @@ def word_diff(before: str | None, after: str) -> tuple[DiffWord, ...]:
         out.extend(DiffWord("-", w) for w in old[i1:i2])
         out.extend(DiffWord("+", w) for w in new[j1:j2])
     return tuple(out)
-
-
-def diff_text(diff: tuple[DiffWord, ...]) -> str:
-    """A plain rendering: ``[-removed-] {+added+} kept``."""
-    parts: list[str] = []
-    for w in diff:
-        if w.op == "-":
-            parts.append(f"[-{w.word}-]")
-        elif w.op == "+":
-            parts.append(f"{{+{w.word}+}}")
-        else:
-            parts.append(w.word)
-    return " ".join(parts)

@@ -610,3 +610,56 @@ class Store:
             (pair_key,),
         ).fetchone()
         return None if row is None else (row[0], row[1], _time(row[2]))
+
+    # a pair's story (read only; see watchers.history)
+
+    def mentions_of(self, pair_key: str, since: datetime | None = None) -> list[StoredMention]:
+        """Every stored mention of a pair, oldest first; from ``since`` (article time) on."""
+        rows = self.connection.execute(
+            """SELECT descriptor, canonical, speaker, feed, entry_id, entry_url, entry_title,
+                      published, official, seen_at
+               FROM mentions WHERE pair_key = ? ORDER BY COALESCE(published, seen_at), id""",
+            (pair_key,),
+        ).fetchall()
+        found = [
+            StoredMention(
+                descriptor=r[0],
+                canonical=r[1],
+                speaker=r[2],
+                feed=r[3],
+                entry_id=r[4],
+                url=r[5],
+                title=r[6],
+                published=_time(r[7]) if r[7] else None,
+                official=bool(r[8]),
+                seen_at=_time(r[9]),
+            )
+            for r in rows
+        ]
+        return found if since is None else [m for m in found if m.at >= since]
+
+    def mentioned_pairs(self) -> list[str]:
+        """The keys of every pair with a stored mention, in key order."""
+        rows = self.connection.execute("SELECT DISTINCT pair_key FROM mentions ORDER BY pair_key")
+        return [r[0] for r in rows]
+
+
+@dataclass(frozen=True)
+class StoredMention:
+    """One stored mention of a pair: its words, who said them, and where they were read."""
+
+    descriptor: str
+    canonical: str
+    speaker: str | None
+    feed: str
+    entry_id: str
+    url: str | None
+    title: str
+    published: datetime | None
+    official: bool
+    seen_at: datetime
+
+    @property
+    def at(self) -> datetime:
+        """When the words were said: the article's time, else when we read it."""
+        return self.published or self.seen_at

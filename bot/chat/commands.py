@@ -24,7 +24,9 @@ from functools import cache
 from typing import Protocol
 
 from bot import durations
+from bot.chat import pings as ping_rules
 from bot.chat.decide import QuietHours, parse_clock
+from bot.chat.pings import PingStore
 from bot.chat.store import ChatStore, Origin, Subscription
 from watchers.model import Change, Level, Pair
 from watchers.ports import Clock, CountryLookup
@@ -63,6 +65,9 @@ HELP = """/watch follows how governments describe their ties, pair by pair, in t
 /watch digest off: each alert as it happens
 /watch quiet HH:MM-HH:MM [time zone]: alerts in those hours wait, and come as a digest when they end
 /watch quiet off: no quiet hours
+/watch notify <@role or @user> <kinds>: ping them for these kinds (e.g. downgrade upgrade)
+/watch notify off, or /watch notify <@role or @user> off: stop pinging (off by default)
+/watch test: post a sample alert here, to check that alerts can be posted
 Time zones are IANA names such as Europe/Paris or Asia/Kolkata; UTC when left out.
 Reading needs no permission; changing this channel's pairs or hours does.
 Pairs set in the config file are changed there."""
@@ -102,11 +107,29 @@ class HistoryReader(Protocol):
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file sent with a reply: the history chart as a PNG."""
+
+    filename: str
+    data: bytes
+    description: str
+
+
+class Charts(Protocol):
+    """Draws a pair's timeline for ``/watch history`` (see ``bot.chat.charts``)."""
+
+    def chart(self, pair: Pair) -> Attachment | None:
+        """The pair's chart, or None when there is nothing to draw or no way to draw it."""
+        ...
+
+
+@dataclass(frozen=True)
 class Reply:
-    """What the bot answers: the text, and whether only the caller sees it."""
+    """What the bot answers: the text, whether only the caller sees it, and a file if any."""
 
     text: str
     ephemeral: bool
+    attachment: Attachment | None = None
 
 
 @dataclass(frozen=True)
@@ -130,6 +153,10 @@ class Context:
     platform: str
     channel: str
     caller: Caller
+    charts: Charts | None = None
+    """Draws the chart sent with ``/watch history``; without it the history is text only."""
+    pings: PingStore | None = None
+    """Who the channel's alerts ping (``/watch notify``); None where pings are not offered."""
 
 
 @dataclass(frozen=True)
@@ -140,11 +167,23 @@ class CommandDeps:
     countries: CountryLookup
     history: HistoryReader
     clock: Clock
+    charts: Charts | None = None
+    """Draws the chart sent with ``/watch history`` (the ``[charts]`` extra)."""
+    pings: PingStore | None = None
+    """Who the channels' alerts ping (``/watch notify``)."""
 
     def context(self, platform: str, channel: str, caller: Caller) -> Context:
         """The context of one command run in ``channel`` by ``caller``."""
         return Context(
-            self.store, self.countries, self.history, self.clock, platform, channel, caller
+            self.store,
+            self.countries,
+            self.history,
+            self.clock,
+            platform,
+            channel,
+            caller,
+            charts=self.charts,
+            pings=self.pings,
         )
 
 
@@ -225,8 +264,8 @@ def pair_label(countries: CountryLookup, pair_key: str) -> str:
     return "–".join(names)
 
 
-def parse_duration(text: str) -> timedelta | None:
-    """``30m``, ``2h``, ``3d``, ``1w`` or combinations like ``1d12h``; None if not one."""
+def mute_length(text: str) -> timedelta | None:
+    """How long ``/watch mute`` lasts: ``30m``, ``2h``, ``1d12h``; None if not a duration."""
     try:
         seconds = durations.parse_duration(text)
     except ValueError:
@@ -358,7 +397,7 @@ def list_pairs(ctx: Context) -> Reply:
 
 
 def history(ctx: Context, a: str, b: str) -> Reply:
-    """The pair's current wording and recent changes."""
+    """The pair's current wording and recent changes, with its timeline chart when drawn."""
     pair = resolve_pair(ctx, a, b)
     if isinstance(pair, Reply):
         return pair
@@ -377,7 +416,8 @@ def history(ctx: Context, a: str, b: str) -> Reply:
                 f"• {change.detected_at:%Y-%m-%d} {change.kind}: "
                 f"{before}“{change.after}”, level {change.level}{where}"
             )
-    return private("\n".join(lines))
+    chart = ctx.charts.chart(pair) if ctx.charts is not None else None
+    return Reply("\n".join(lines), ephemeral=True, attachment=chart)
 
 
 def mute(ctx: Context, a: str, b: str, duration: str) -> Reply:
@@ -391,7 +431,7 @@ def mute(ctx: Context, a: str, b: str, duration: str) -> Reply:
     if duration.strip().lower() in OFF_WORDS:
         ctx.store.mute(ctx.platform, ctx.channel, pair.key, None)
         return _public(f"{pair.label} is no longer muted in this channel.")
-    length = parse_duration(duration)
+    length = mute_length(duration)
     if length is None:
         return private(
             f"“{shown(duration)}” is not a duration. Use minutes, hours, days or weeks: "
@@ -523,6 +563,40 @@ def quiet(ctx: Context, span: str, zone: str | None = None) -> Reply:
     return _public(text)
 
 
+def notify(ctx: Context, words: Sequence[str]) -> Reply:
+    """Ping a role, group or user for some kinds of change in this channel, or stop."""
+    if not ctx.caller.can_manage:
+        return _refusal(ctx)
+    if ctx.pings is None:
+        return private("Pings are not offered here.")
+    if not words:
+        return usage("notify")
+    if len(words) == 1 and words[0].lower() in OFF_WORDS:
+        if not ctx.pings.clear(ctx.platform, ctx.channel):
+            return private("This channel's alerts ping nobody.")
+        return _public("This channel's alerts ping nobody now.")
+    target = ping_rules.parse_target(ctx.platform, words[0])
+    if target is None:
+        what = "a role or a user" if ctx.platform == "discord" else "a user group or a user"
+        return private(f"“{shown(words[0])}” is not {what}: mention one, e.g. @analysts.")
+    who = ping_rules.shown(target, ctx.platform)
+    if len(words) == 2 and words[1].lower() in OFF_WORDS:
+        if ctx.pings.clear(ctx.platform, ctx.channel, target):
+            return _public(f"This channel's alerts no longer ping {who}.")
+        return private(f"This channel's alerts do not ping {who}.")
+    kinds = ping_rules.parse_kinds(words[1:])
+    if not kinds:
+        return private(
+            "Name the kinds of change that should ping: new, upgrade, downgrade, rewording, "
+            "asymmetry, reaffirmed, or all; e.g. /watch notify @analysts downgrade."
+        )
+    ctx.pings.set(
+        ctx.platform, ctx.channel, target, kinds, now=ctx.clock.now(), by=ctx.caller.user_id
+    )
+    named = ", ".join(k.value for k in kinds)
+    return _public(f"Alerts in this channel now ping {who} for: {named}.")
+
+
 def usage(sub: str) -> Reply:
     """How a subcommand is typed, for a line that did not fit it."""
     forms = {
@@ -534,6 +608,7 @@ def usage(sub: str) -> Reply:
         "level": "/watch level <country> <country> <reported|multi-source|official>",
         "digest": "/watch digest on [HH:MM] [time zone], or /watch digest off",
         "quiet": "/watch quiet HH:MM-HH:MM [time zone], or /watch quiet off",
+        "notify": "/watch notify <@role or @user> <kinds>, or /watch notify off",
     }
     return private(f"Usage: {forms[sub]}")
 

@@ -19,11 +19,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
-from bot.alert import alert_from_change
+from bot.alert import PingTarget, alert_from_change
 from bot.chat.decide import (
     Action,
     Channel,
@@ -39,7 +39,7 @@ from bot.chat.ports import Notifier
 from bot.chat.store import ChatStore, Waiting
 from bot.render.digest import Digest
 from watchers.errors import DeliveryError
-from watchers.model import Change, Pair
+from watchers.model import Change, ChangeKind, Pair
 from watchers.ports import Clock
 from watchers.store import Store
 
@@ -76,8 +76,11 @@ class Router:
         notifiers: Mapping[str, Notifier],
         clock: Clock,
         on_gone: Callable[[Channel, str], None] = lambda channel, reason: None,
+        pings: Callable[[str, str, ChangeKind], tuple[PingTarget, ...]] | None = None,
     ) -> None:
         self.routes = routes
+        self.pings = pings
+        """Whom a first post pings, by platform, channel and kind (``/watch notify``)."""
         self.history = history
         self.channels = channels
         self.notifiers = notifiers
@@ -141,6 +144,10 @@ class Router:
                 ref = await notifier.update(channel.channel, delivered.message_ref, alert)
                 self.routes.record_delivery(channel, change, ref, now)
             else:
+                # the channel's first sight of this change pings; no later post of it does
+                if self.pings is not None and delivered is None:
+                    targets = self.pings(channel.platform, channel.channel, change.kind)
+                    alert = replace(alert, pings=targets)
                 ref = await notifier.post(channel.channel, alert)
                 self.routes.record_delivery(channel, change, ref, now)
         except DeliveryError as e:

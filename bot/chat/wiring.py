@@ -20,10 +20,12 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC
 
+from bot.chat.charts import StoreCharts
 from bot.chat.commands import CommandDeps
 from bot.chat.decide import Channel
 from bot.chat.deliver import Router
 from bot.chat.history import StoreHistoryReader, pair_from_key
+from bot.chat.pings import PingStore
 from bot.chat.ports import PLATFORMS, Notifier, Opening
 from bot.chat.ports import platform as find_platform
 from bot.chat.store import ChatStore, Resumed, config_subscriptions
@@ -32,6 +34,7 @@ from watchers.countries import CountryTable
 from watchers.model import Change, Pair
 from watchers.ports import Clock
 from watchers.store import Store
+from watchers.tiers import load_lexicon
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +83,9 @@ async def open_chat(
     for resumed in chat_store.resume_config_pauses():
         _log_resumed(resumed)
     history = StoreHistoryReader(store, chat_store, countries)
-    commands = CommandDeps(chat_store, countries, history, clock)
+    pings = PingStore(store.connection)
+    charts = StoreCharts(store, load_lexicon(config.lexicon_path))
+    commands = CommandDeps(chat_store, countries, history, clock, charts=charts, pings=pings)
 
     async with AsyncExitStack() as stack:
         opening = Opening(config, commands, env, stack, serve_commands)
@@ -111,6 +116,7 @@ async def open_chat(
             notifiers=notifiers,
             clock=clock,
             on_gone=on_gone,
+            pings=pings.targets,
         )
         yield Chat(router, chat_store, countries)
 

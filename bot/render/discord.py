@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.alert import Alert
+from bot.alert import Alert, PingTarget
 from bot.render import escape
 from bot.render.common import (
     SOURCE_TITLE_LIMIT,
@@ -92,4 +92,17 @@ def render_discord(alert: Alert) -> dict[str, Any]:
     if primary and (url := escape.safe_url(primary.url, DISCORD.url)):
         embed["url"] = url
     content = fit(f"{escape.discord(alert.pair.label)}: {escape.discord(alert.summary)}", 300)
-    return {"content": content, "embeds": [embed], "allowed_mentions": dict(NO_MENTIONS)}
+    allowed: dict[str, list[str]] = dict(NO_MENTIONS)
+    if alert.pings:
+        # Only the role or user the channel asked for may be pinged, named one by one:
+        # "parse" stays empty, so no mention written anywhere else in the message pings.
+        content = " ".join(_mention(p) for p in alert.pings) + " " + content
+        for key, kind in (("roles", "role"), ("users", "user")):
+            ids = [p.id for p in alert.pings if p.kind == kind]
+            if ids:
+                allowed[key] = ids
+    return {"content": content, "embeds": [embed], "allowed_mentions": allowed}
+
+
+def _mention(target: PingTarget) -> str:
+    return f"<@&{target.id}>" if target.kind == "role" else f"<@{target.id}>"

@@ -32,12 +32,18 @@ _DISCORD_MARKUP = re.compile(r"([\\*_~`|\[\]<>])")
 # Only at the start of the text: headings, lists, subtext and block quotes.
 _DISCORD_LINE_START = re.compile(r"^(#|-|\+|>|\d+\.)")
 _BROADCAST = re.compile(r"@(everyone|here|channel)", re.IGNORECASE)
+# A scheme and "://": what Discord needs to make a bare URL a link.
+_LINK_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):(?=//)")
 
 
 def discord(text: str) -> str:
-    """Feed text escaped for Discord markdown, with no way to mention anyone."""
+    """Feed text escaped for Discord markdown, with no way to mention anyone or link."""
     text = _DISCORD_MARKUP.sub(r"\\\1", clean(text))
     text = _DISCORD_LINE_START.sub(r"\\\1", text)
+    # Discord links any bare "https://..." in an embed; feed text must not: a zero-width
+    # space after the scheme leaves the address readable and unlinked. Our source links are
+    # added as masked links after escaping.
+    text = _LINK_SCHEME.sub(lambda m: m.group(1) + ZWSP + ":", text)
     # A zero-width space after "@" keeps @everyone and @here from being read as mentions
     # even where allowed_mentions is not honoured (message previews, copies).
     return _BROADCAST.sub(lambda m: "@" + ZWSP + m.group(1), text)

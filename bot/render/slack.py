@@ -102,5 +102,13 @@ def render_slack(alert: Alert) -> dict[str, Any]:
                 ],
             }
         )
-    fallback = f"{alert.title}: {alert.summary}"
-    return {"text": fit(escape.slack(fallback, mrkdwn=False), FALLBACK_LIMIT), "blocks": blocks}
+    fallback = fit(escape.slack(f"{alert.title}: {alert.summary}", mrkdwn=False), FALLBACK_LIMIT)
+    if alert.pings:
+        # The channel's own choice of whom to ping, ahead of the alert; feed text stays
+        # escaped, so it never pings anyone.
+        mentions = " ".join(
+            f"<!subteam^{p.id}>" if p.kind == "group" else f"<@{p.id}>" for p in alert.pings
+        )
+        blocks.insert(0, {"type": "section", "text": _mrkdwn(mentions)})
+        fallback = f"{mentions} {fallback}"
+    return {"text": fallback, "blocks": blocks}

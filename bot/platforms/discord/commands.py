@@ -8,6 +8,7 @@ every response goes out with no allowed mentions.
 
 from __future__ import annotations
 
+import io
 import logging
 from collections.abc import Sequence
 
@@ -17,6 +18,8 @@ from discord import app_commands
 
 from bot.chat import commands as shared
 from bot.chat.commands import Caller, CommandDeps, Context, Reply
+from bot.chat.sample import sample_alert
+from bot.render.discord import render_discord
 from watchers.model import Country
 
 log = logging.getLogger(__name__)
@@ -57,6 +60,47 @@ def manage_requirement(manage_roles: Sequence[str]) -> str:
     return f"the Manage Channels permission or the {roles} {noun}"
 
 
+ALERT_PERMISSIONS = (
+    ("view_channel", "View Channel"),
+    ("send_messages", "Send Messages"),
+    ("embed_links", "Embed Links"),
+)
+"""What the bot needs in a channel to post alerts there (attribute, name in Discord's UI)."""
+
+
+def missing_permissions(permissions: discord.Permissions) -> list[str]:
+    """The permissions the bot lacks to post alerts, by the names Discord shows."""
+    return [name for attr, name in ALERT_PERMISSIONS if not getattr(permissions, attr)]
+
+
+async def send_sample(interaction: discord.Interaction, context: Context) -> None:
+    """``/watch test``: the sample alert in the channel, once the bot's permissions are checked.
+
+    The sample is the interaction's answer, which Discord shows whatever the bot's rights;
+    so what alerts need (View Channel, Send Messages, Embed Links) is checked first, and
+    what is missing is named instead.
+    """
+    none = discord.AllowedMentions.none()
+    if not context.caller.can_manage:
+        refusal = f"Posting a sample alert here needs {context.caller.needs}."
+        await interaction.response.send_message(refusal, ephemeral=True, allowed_mentions=none)
+        return
+    missing = missing_permissions(interaction.app_permissions)
+    if missing:
+        text = (
+            f"Alerts cannot be posted here: the bot lacks {', '.join(missing)} in this "
+            "channel. Give it those permissions (channel settings, Permissions) and try again."
+        )
+        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=none)
+        return
+    payload = render_discord(sample_alert(context.clock.now()))
+    await interaction.response.send_message(
+        f"Sample alert (/watch test): {payload['content']}",
+        embeds=[discord.Embed.from_dict(e) for e in payload["embeds"]],
+        allowed_mentions=none,
+    )
+
+
 def split_message(text: str, limit: int = CONTENT_LIMIT) -> list[str]:
     """Cut text into messages of at most ``limit`` characters, between lines when possible."""
     chunks: list[str] = []
@@ -80,10 +124,21 @@ def split_message(text: str, limit: int = CONTENT_LIMIT) -> list[str]:
 
 
 async def send_reply(interaction: discord.Interaction, reply: Reply) -> None:
-    """Answer the interaction, continuing in follow-ups when the text is too long."""
+    """Answer the interaction, continuing in follow-ups when the text is too long.
+
+    A reply's attachment (the history chart) is uploaded with the first message.
+    """
     none = discord.AllowedMentions.none()
     first, *rest = split_message(reply.text)
-    await interaction.response.send_message(first, ephemeral=reply.ephemeral, allowed_mentions=none)
+    files = []
+    if reply.attachment is not None:
+        a = reply.attachment
+        files.append(
+            discord.File(io.BytesIO(a.data), filename=a.filename, description=a.description)
+        )
+    await interaction.response.send_message(
+        first, ephemeral=reply.ephemeral, allowed_mentions=none, files=files
+    )
     for chunk in rest:
         await interaction.followup.send(chunk, ephemeral=reply.ephemeral, allowed_mentions=none)
 
@@ -242,6 +297,21 @@ class WatchCommands(app_commands.Group):
         self, interaction: discord.Interaction, hours: str, zone: str | None = None
     ) -> None:
         await send_reply(interaction, shared.quiet(self._context(interaction), hours, zone))
+
+    @app_commands.command(name="notify", description="Ping a role or user for some kinds of change")
+    @app_commands.describe(
+        target="@role or @user, or off to stop every ping here",
+        kinds="e.g. downgrade upgrade (or all), or off to stop pinging this target",
+    )
+    async def notify(
+        self, interaction: discord.Interaction, target: str, kinds: str | None = None
+    ) -> None:
+        words = [target, *(kinds or "").split()]
+        await send_reply(interaction, shared.notify(self._context(interaction), words))
+
+    @app_commands.command(name="test", description="Post a sample alert here")
+    async def test(self, interaction: discord.Interaction) -> None:
+        await send_sample(interaction, self._context(interaction))
 
     @app_commands.command(name="help", description="What /watch can do")
     async def help(self, interaction: discord.Interaction) -> None:

@@ -114,7 +114,7 @@ class DiscordDelivery:
             await self._http.close()
 
     async def _send(self, channel_id: str, route: Route, payload: dict[str, Any]) -> Any:
-        body = {**payload, "allowed_mentions": NO_MENTIONS}
+        body = {**payload, "allowed_mentions": allowed_mentions(payload)}
         await self._pacer.wait(channel_id)
         try:
             return await self._http.request(route, json=body)
@@ -153,6 +153,30 @@ def webhook_url_from_env(variable: str, environ: Mapping[str, str] | None = None
     if not _WEBHOOK_URL.search(url):
         raise ConfigError([Problem("environment", variable, "is not a Discord webhook URL")])
     return url
+
+
+def allowed_mentions(payload: Mapping[str, Any]) -> dict[str, Any]:
+    """No mentions, but the roles and users the payload names one by one (``/watch notify``).
+
+    Whatever else the payload asks (``parse``: everyone, every role), nothing pings.
+    """
+    asked = payload.get("allowed_mentions") or {}
+    allowed = dict(NO_MENTIONS)
+    for key in ("roles", "users"):
+        ids = [str(i) for i in asked.get(key) or [] if str(i).isdigit()]
+        if ids:
+            allowed[key] = ids[:100]  # Discord takes at most 100 of each
+    return allowed
+
+
+def _webhook_mentions(payload: Mapping[str, Any]) -> discord.AllowedMentions:
+    allowed = allowed_mentions(payload)
+    return discord.AllowedMentions(
+        everyone=False,
+        users=[discord.Object(int(i)) for i in allowed.get("users", [])] or False,
+        roles=[discord.Object(int(i)) for i in allowed.get("roles", [])] or False,
+        replied_user=False,
+    )
 
 
 def _embeds(payload: Mapping[str, Any]) -> list[discord.Embed]:
@@ -246,7 +270,7 @@ class DiscordWebhookDelivery:
                 embeds=_embeds(payload),
                 username=payload.get("username") or discord.utils.MISSING,
                 avatar_url=payload.get("avatar_url") or discord.utils.MISSING,
-                allowed_mentions=discord.AllowedMentions.none(),
+                allowed_mentions=_webhook_mentions(payload),
                 wait=True,
             )
 

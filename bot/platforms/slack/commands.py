@@ -23,16 +23,22 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.errors import SlackApiError, SlackRequestError
+from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.chat.commands import Caller, CommandDeps, Reply
+from bot.chat.commands import Attachment, Caller, CommandDeps, Reply
+from bot.chat.sample import sample_alert
+from bot.platforms.slack.delivery import SlackDelivery
 from bot.platforms.slack.parse import dispatch
 from bot.platforms.slack.permissions import NEEDS, SlackPermissions
+from bot.render.slack import render_slack
+from watchers.errors import DeliveryError
 
 log = logging.getLogger(__name__)
 
 PLATFORM = "slack"
 
-CHANGES = frozenset({"add", "remove", "mute", "level", "digest", "quiet"})
+CHANGES = frozenset({"add", "remove", "mute", "level", "digest", "quiet", "notify", "test"})
 """Subcommands that change a channel's subscriptions; only these ask Slack who the caller is."""
 
 
@@ -50,6 +56,13 @@ class WatchCommand:
 
         ``bot_user_id`` is the app's own user, named in the hint to invite it.
         """
+        response, _ = await self.answer_with_file(command, bot_user_id=bot_user_id)
+        return response
+
+    async def answer_with_file(
+        self, command: Mapping[str, Any], *, bot_user_id: str | None = None
+    ) -> tuple[dict[str, Any], Attachment | None]:
+        """The Slack response to one slash-command payload, and the file to share with it."""
         text = str(command.get("text") or "")
         user = str(command.get("user_id") or "")
         channel = str(command.get("channel_id") or "")
@@ -68,7 +81,55 @@ class WatchCommand:
         response = slack_response(reply)
         if sub == "add" and not reply.ephemeral:
             response["text"] += "\n" + invite_hint(bot_user_id)
-        return response
+        return response, reply.attachment
+
+
+async def share_file(client: AsyncWebClient, channel: str, attachment: Attachment) -> bool:
+    """Share a reply's file (the history chart) in the channel; False, logged, if refused.
+
+    Slack keeps no file private to one person of a channel, as it does an ephemeral message:
+    the chart is shared with the channel, named as the answer to ``/watch history``.
+    """
+    try:
+        await client.files_upload_v2(
+            channel=channel,
+            file=attachment.data,
+            filename=attachment.filename,
+            title=attachment.description,
+            alt_txt=attachment.description,
+            initial_comment=escape(f"{attachment.description} (from /watch history)"),
+        )
+    except (SlackApiError, SlackRequestError, aiohttp.ClientError, TimeoutError) as e:
+        reason = e.response.get("error") if isinstance(e, SlackApiError) else repr(e)
+        log.warning("Slack: the chart for %s was not shared: %s", channel, reason)
+        return False
+    return True
+
+
+async def post_sample(
+    watch: WatchCommand,
+    client: AsyncWebClient,
+    command: Mapping[str, Any],
+    bot_user_id: str | None = None,
+) -> dict[str, Any]:
+    """``/watch test``: post the sample alert the way alerts are posted; the answer to give.
+
+    Posting for real is the permission check: a channel the app was not invited to, or an
+    archived one, answers with the reason, which the caller is told with what to do.
+    """
+    user = str(command.get("user_id") or "")
+    channel = str(command.get("channel_id") or "")
+    if not await watch.permissions.can_manage(user):
+        return slack_response(Reply(f"Posting a sample alert here needs {NEEDS}.", True))
+    payload = render_slack(sample_alert(watch.commands.clock.now()))
+    payload["text"] = f"Sample alert (/watch test): {payload['text']}"
+    try:
+        await SlackDelivery(client).post(channel, payload)
+    except DeliveryError as e:
+        hint = f" {invite_hint(bot_user_id)}" if "not_in_channel" in e.message else ""
+        text = f"Alerts cannot be posted here: {e.message}.{hint}"
+        return slack_response(Reply(text, True))
+    return slack_response(Reply("A sample alert was posted in this channel.", True))
 
 
 def subcommand(text: str) -> str:
@@ -113,7 +174,13 @@ def register_watch_command(bolt: AsyncApp, watch: WatchCommand, *, name: str = "
             await ack(response_type="in_channel")
         else:
             await ack()
-        response = await watch.answer(command, bot_user_id=context.bot_user_id)
+        attachment = None
+        if sub == "test" and context.client is not None:
+            response = await post_sample(watch, context.client, command, context.bot_user_id)
+        else:
+            response, attachment = await watch.answer_with_file(
+                command, bot_user_id=context.bot_user_id
+            )
         sub = sub[:20] or "help"
         try:
             sent = await respond(**response)
@@ -125,5 +192,7 @@ def register_watch_command(bolt: AsyncApp, watch: WatchCommand, *, name: str = "
             log.warning(
                 "Slack: the answer to /watch %s was refused: HTTP %s", sub, sent.status_code
             )
+        if attachment is not None and context.client is not None:
+            await share_file(context.client, str(command.get("channel_id") or ""), attachment)
 
     bolt.command(name)(on_watch)

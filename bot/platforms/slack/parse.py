@@ -54,6 +54,8 @@ def dispatch(ctx: Context, text: str) -> Reply:
         return commands.digest(ctx, *rest) if 1 <= len(rest) <= 3 else commands.usage(sub)
     if sub == "quiet":
         return _quiet_line(ctx, rest)
+    if sub == "notify":
+        return commands.notify(ctx, rest)
     pair_commands: dict[str, Callable[[Context, str, str], Reply]] = {
         "add": commands.add,
         "remove": commands.remove,

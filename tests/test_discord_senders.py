@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -10,22 +9,15 @@ import pytest
 
 from bot.alert import Alert, alert_from_change
 from bot.chat.ports import PlatformNotifier
-from bot.platforms.discord.delivery import (
-    DiscordDelivery,
-    DiscordWebhookDelivery,
-)
 from bot.platforms.discord.platform import discord_notifier
 from bot.platforms.discord.senders import DiscordSenders
-from bot.platforms.pacing import ChannelPacer
 from bot.render.digest import Digest
-from tests.fake_discord import FakeDiscord
+from tests.fake_discord import WEBHOOK_ID, FakeDiscord
 from watchers.diff import word_diff
 from watchers.errors import DeliveryError
 from watchers.model import Change, ChangeKind, Country, Level, Pair, Source
 
 CHANNEL = "1200000000000000001"
-WEBHOOK_ID = "1250000000000000001"
-WEBHOOK_URL = f"https://discord.com/api/webhooks/{WEBHOOK_ID}/{'w' * 68}"
 
 DiscordNotifier = PlatformNotifier[DiscordSenders]
 
@@ -47,41 +39,24 @@ def usa_vietnam() -> Alert:
     )
 
 
-@pytest.fixture
-async def bot(discord_api: FakeDiscord) -> AsyncIterator[DiscordDelivery]:
-    sender = await DiscordDelivery.login(
-        discord_api.token, api_base=discord_api.api_base, pacer=ChannelPacer(interval=0)
-    )
-    yield sender
-    await sender.close()
-
-
-@pytest.fixture
-async def notifier(bot: DiscordDelivery) -> AsyncIterator[DiscordNotifier]:
-    hook = DiscordWebhookDelivery(WEBHOOK_URL, pacer=ChannelPacer(interval=0))
-    out = discord_notifier(DiscordSenders(bot=bot, webhooks={"analysts": hook}))
-    yield out
-    await out.sender.close()
-
-
 async def test_webhook_channels_use_their_webhook_and_others_the_bot(
-    discord_api: FakeDiscord, notifier: DiscordNotifier
+    discord_api: FakeDiscord, discord_alerts: DiscordNotifier
 ) -> None:
-    by_bot = await notifier.post(CHANNEL, usa_vietnam())
-    by_hook = await notifier.post("analysts", usa_vietnam())
+    by_bot = await discord_alerts.post(CHANNEL, usa_vietnam())
+    by_hook = await discord_alerts.post("analysts", usa_vietnam())
     assert by_bot in discord_api.messages[CHANNEL]
     assert by_hook in discord_api.messages[f"webhook:{WEBHOOK_ID}"]
 
 
 async def test_update_edits_the_posted_alert(
-    discord_api: FakeDiscord, notifier: DiscordNotifier
+    discord_api: FakeDiscord, discord_alerts: DiscordNotifier
 ) -> None:
     alert = usa_vietnam()
-    first = await notifier.post(CHANNEL, alert)
+    first = await discord_alerts.post(CHANNEL, alert)
     assert first is not None
     more = (*alert.sources, Source("Wire", "https://wire.example.org/2", "Upgrade", None))
     later = replace(alert, sources=more, level=Level.MULTI_SOURCE, revision=1)
-    await notifier.update(CHANNEL, first, later)
+    await discord_alerts.update(CHANNEL, first, later)
 
     assert list(discord_api.messages[CHANNEL]) == [first]
     fields = discord_api.messages[CHANNEL][first]["embeds"][0]["fields"]
@@ -89,25 +64,27 @@ async def test_update_edits_the_posted_alert(
 
 
 async def test_update_of_a_deleted_message_posts_anew(
-    discord_api: FakeDiscord, notifier: DiscordNotifier
+    discord_api: FakeDiscord, discord_alerts: DiscordNotifier
 ) -> None:
-    await notifier.update(CHANNEL, "1300000000000009999", usa_vietnam())
+    await discord_alerts.update(CHANNEL, "1300000000000009999", usa_vietnam())
     (message,) = discord_api.messages[CHANNEL].values()
     assert message["embeds"][0]["title"].startswith("United States–Vietnam")
 
 
-async def test_digest_is_one_embed(discord_api: FakeDiscord, notifier: DiscordNotifier) -> None:
-    await notifier.digest(CHANNEL, Digest("daily digest", (usa_vietnam(), usa_vietnam())))
+async def test_digest_is_one_embed(
+    discord_api: FakeDiscord, discord_alerts: DiscordNotifier
+) -> None:
+    await discord_alerts.digest(CHANNEL, Digest("daily digest", (usa_vietnam(), usa_vietnam())))
     (message,) = discord_api.messages[CHANNEL].values()
     assert message["embeds"][0]["title"] == "Digest: 2 alerts (daily digest)"
 
 
 async def test_a_forbidden_channel_raises_a_permanent_error(
-    discord_api: FakeDiscord, notifier: DiscordNotifier
+    discord_api: FakeDiscord, discord_alerts: DiscordNotifier
 ) -> None:
     discord_api.fail("POST", f"/channels/{CHANNEL}/messages", 403)
     with pytest.raises(DeliveryError) as caught:
-        await notifier.post(CHANNEL, usa_vietnam())
+        await discord_alerts.post(CHANNEL, usa_vietnam())
     assert caught.value.permanent is True
 
 

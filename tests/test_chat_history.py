@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -25,16 +24,9 @@ AT = datetime(2025, 3, 14, 8, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def store() -> Iterator[Store]:
-    s = Store.open(":memory:")
-    yield s
-    s.close()
-
-
-@pytest.fixture
-def ctx(store: Store) -> Context:
-    chat = ChatStore(store.connection)
-    history = StoreHistoryReader(store, chat, FakeCountries())
+def ctx(history_store: Store) -> Context:
+    chat = ChatStore(history_store.connection)
+    history = StoreHistoryReader(history_store, chat, FakeCountries())
     deps = CommandDeps(chat, FakeCountries(), history, FakeClock())
     return deps.context("discord", "555", Caller("1", can_manage=True))
 
@@ -43,29 +35,29 @@ def change() -> Change:
     return rewording(quote=SENTENCE, level=Level.MULTI_SOURCE, at=AT)
 
 
-def test_history_shows_the_stored_change_and_its_outlet(ctx: Context, store: Store) -> None:
-    store.record_change(change())
+def test_history_shows_the_stored_change_and_its_outlet(ctx: Context, history_store: Store) -> None:
+    history_store.record_change(change())
     assert commands.history(ctx, "India", "Russia").text.splitlines()[1:] == [
         "Recent changes:",
         f"• 2025-03-14 rewording: “{BEFORE}” → “{AFTER}”, level multi-source (World desk)",
     ]
 
 
-def test_current_wording_comes_from_the_pair_state(ctx: Context, store: Store) -> None:
+def test_current_wording_comes_from_the_pair_state(ctx: Context, history_store: Store) -> None:
     assert commands.history(ctx, "India", "Russia").text.startswith(
         "India–Russia now: no descriptor seen yet."
     )
     entry = Entry("World desk", "e1", "https://news.example.org/1", "Minister", SENTENCE)
     mention = Mention(Extraction(PAIR, AFTER, AFTER, SENTENCE), entry, False, AT)
-    store.set_pair_state(mention, store.record_mention(mention))
+    history_store.set_pair_state(mention, history_store.record_mention(mention))
     assert commands.history(ctx, "India", "Russia").text.startswith(f"India–Russia now: “{AFTER}”.")
 
 
-def test_why_reads_the_channels_last_routing_decision(ctx: Context, store: Store) -> None:
+def test_why_reads_the_channels_last_routing_decision(ctx: Context, history_store: Store) -> None:
     commands.add(ctx, "India", "Russia")
     stored = change()
-    change_id = store.record_change(stored)
-    routes = ChatStore(store.connection)
+    change_id = history_store.record_change(stored)
+    routes = ChatStore(history_store.connection)
     channel = Channel("discord", "555", PAIR.key)
     decided = Route(Action.DROP, "muted", "muted until 2025-03-14 11:00 UTC")
     routes.record_decision(channel, replace(stored, change_id=str(change_id)), decided, AT)

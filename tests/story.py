@@ -1,0 +1,64 @@
+"""A store holding a short, known story of one pair, told in sentences of our own."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from watchers.countries import default_countries
+from watchers.extraction.canonical import canonical
+from watchers.model import Entry, Extraction, Mention, Pair
+from watchers.store import Store
+
+
+def india_russia() -> Pair:
+    """The India–Russia pair from the shipped country table."""
+    countries = default_countries()
+    india, russia = countries.lookup("India"), countries.lookup("Russia")
+    assert india is not None and russia is not None
+    return Pair.of(india, russia)
+
+
+def day(month: int, dom: int, year: int = 2024) -> datetime:
+    """Noon UTC of a day."""
+    return datetime(year, month, dom, 12, 0, tzinfo=UTC)
+
+
+def remember(
+    store: Store,
+    pair: Pair,
+    descriptor: str,
+    at: datetime,
+    *,
+    url: str,
+    speaker: str | None = None,
+    official: bool = False,
+    feed: str = "World desk",
+) -> None:
+    """Store one mention of ``descriptor`` in an article published at ``at``."""
+    sentence = f"The two governments spoke of a {descriptor} at their meeting."
+    entry = Entry(feed, url, url, f"Talks on {at:%d %B}", sentence, published=at)
+    extraction = Extraction(pair, descriptor, canonical(descriptor), sentence, speaker)
+    store.record_mention(Mention(extraction, entry, official, at))
+
+
+STORY = (
+    # descriptor, month, day, speaker, official, url
+    ("strategic partnership", 1, 10, None, False, "https://news.example/a1"),
+    ("strategic partnership", 1, 10, "IND", True, "https://mea.example/s1"),
+    ("close ties", 2, 1, None, False, "https://news.example/a2"),
+    ("special and privileged strategic partnership", 3, 5, "RUS", True, "https://mid.example/1"),
+    ("special and privileged strategic partnership", 3, 6, None, False, "https://news.example/a3"),
+    ("special and privileged strategic partnership", 3, 6, None, False, "https://wire.example/b3"),
+    ("strategic partnership", 5, 20, "IND", False, "https://news.example/a4"),
+)
+"""India speaks of a strategic partnership, Russia raises it to a special and privileged one,
+India keeps its words: an upgrade, then the two sides' words differ."""
+
+
+def store_with_story(store: Store) -> Pair:
+    """Fill ``store`` with :data:`STORY`; returns the pair."""
+    pair = india_russia()
+    for descriptor, month, dom, speaker, official, url in STORY:
+        remember(store, pair, descriptor, day(month, dom), url=url, speaker=speaker,
+                 official=official)  # fmt: skip
+    return pair

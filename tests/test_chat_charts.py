@@ -1,0 +1,145 @@
+"""``/watch history`` with its chart: uploaded as a file to the fake Discord and Slack servers,
+and answered as text alone, logged once, when the charts extra is missing."""
+
+from __future__ import annotations
+
+import logging
+import struct
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+
+from bot.chat import commands
+from bot.chat.charts import StoreCharts
+from bot.chat.commands import Caller, CommandDeps
+from bot.chat.store import ChatStore
+from bot.config import SlackSettings
+from bot.platforms.discord.client import DiscordBot
+from bot.platforms.slack.app import SlackApp, SlackSecrets
+from tests.fake_discord import FakeDiscord
+from tests.fake_slack import BOT_TOKEN, FakeSlack
+from tests.fakes import FakeClock, FakeCountries, FakeHistory
+from tests.story import store_with_story
+from tests.test_discord_commands import interaction_payload, option
+from tests.test_slack_commands import SIGNING_SECRET
+from tests.test_slack_commands import run as slash
+from watchers.detect import shipped_lexicon
+from watchers.store import Store
+
+pytest.importorskip("matplotlib", reason="the [charts] extra is not installed")
+
+CHANNEL = "C0ALERTS"
+
+
+@pytest.fixture
+def history_store() -> Iterator[Store]:
+    store = Store.open(":memory:")
+    store_with_story(store)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def charts(history_store: Store) -> StoreCharts:
+    return StoreCharts(history_store, shipped_lexicon())
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
+
+
+async def test_discord_history_reply_uploads_the_chart(
+    store: ChatStore, history: FakeHistory, clock: FakeClock, charts: StoreCharts
+) -> None:
+    deps = CommandDeps(store, FakeCountries(), history, clock, charts=charts)
+    async with FakeDiscord() as fake:
+        bot = DiscordBot(deps, api_base=fake.api_base)
+        await bot.login(fake.token)
+        try:
+            payload = interaction_payload(
+                "history",
+                [option("first", "India"), option("second", "Russia")],
+                permissions=0,
+                roles=[],
+                kind=2,
+            )
+            bot.client._connection.parse_interaction_create(payload)  # type: ignore[arg-type]
+            path = rf"/interactions/{payload['id']}/{payload['token']}/callback"
+            (request,) = await fake.wait_for("POST", path)
+        finally:
+            await bot.close()
+    body = request.body
+    assert body["data"]["content"].startswith("India–Russia now:")
+    (attached,) = body["data"]["attachments"]
+    assert attached["filename"] == "ind-rus-history.png"
+    assert attached["description"] == "India–Russia: the words over time"
+    ((filename, data),) = request.files.values()
+    assert filename == "ind-rus-history.png"
+    assert png_size(data) == (1000, 480)
+
+
+@pytest.fixture
+async def slack_app(
+    store: ChatStore, history: FakeHistory, clock: FakeClock, charts: StoreCharts
+) -> AsyncIterator[tuple[FakeSlack, SlackApp]]:
+    async with FakeSlack() as fake:
+        fake.add_channel(CHANNEL)
+        fake.add_user("U0READER")
+        settings = SlackSettings(mode="http", api_base=fake.api_base, port=0)
+        app = SlackApp(
+            settings,
+            SlackSecrets(bot_token=BOT_TOKEN, signing_secret=SIGNING_SECRET),
+            host="127.0.0.1",
+            process_before_response=True,
+        )
+        app.serve_watch(CommandDeps(store, FakeCountries(), history, clock, charts=charts))
+        await app.start()
+        yield fake, app
+        await app.close()
+
+
+async def test_slack_history_reply_shares_the_chart_in_the_channel(
+    slack_app: tuple[FakeSlack, SlackApp],
+) -> None:
+    fake, app = slack_app
+    answer = await slash(fake, app, "U0READER", "history India Russia")
+    assert answer["text"].startswith("India–Russia now:")
+    (shared,) = fake.shared
+    assert (shared.channel, shared.filename) == (CHANNEL, "ind-rus-history.png")
+    assert shared.initial_comment == "India–Russia: the words over time (from /watch history)"
+    assert png_size(shared.data) == (1000, 480)
+
+
+async def test_slack_chart_refused_by_the_channel_leaves_the_text_answer(
+    slack_app: tuple[FakeSlack, SlackApp], caplog: pytest.LogCaptureFixture
+) -> None:
+    fake, app = slack_app
+    fake.add_channel(CHANNEL, member=False)
+    answer = await slash(fake, app, "U0READER", "history India Russia")
+    assert answer["text"].startswith("India–Russia now:")
+    assert fake.shared == []
+    assert "the chart for C0ALERTS was not shared: not_in_channel" in caplog.text
+
+
+def context(store: ChatStore, charts: StoreCharts) -> commands.Context:
+    deps = CommandDeps(store, FakeCountries(), FakeHistory(), FakeClock(), charts=charts)
+    return deps.context("discord", "1", Caller("u", can_manage=False))
+
+
+def test_without_the_extra_history_is_text_and_the_log_says_so_once(
+    store: ChatStore, history_store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    charts = StoreCharts(history_store, shipped_lexicon(), available=lambda: False)
+    ctx = context(store, charts)
+    with caplog.at_level(logging.WARNING):
+        replies = [commands.history(ctx, "India", "Russia") for _ in range(2)]
+    assert [r.attachment for r in replies] == [None, None]
+    assert replies[0].text.startswith("India–Russia now:")
+    assert caplog.text.count("needs the [charts] extra") == 1
+
+
+def test_a_pair_never_mentioned_gets_no_chart(store: ChatStore, charts: StoreCharts) -> None:
+    reply = commands.history(context(store, charts), "China", "Pakistan")
+    assert reply.attachment is None

@@ -1,0 +1,268 @@
+"""Opt-in pings (``/watch notify``): set from chat, and sent at the wire only where a channel
+asked, for the kinds it asked, naming exactly that role, group or user."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from discord.http import Route
+
+from bot.chat.commands import Caller, CommandDeps, Context
+from bot.chat.deliver import Router
+from bot.chat.pings import PingStore, parse_kinds, parse_target
+from bot.chat.store import ChatStore
+from bot.config import SlackSettings
+from bot.platforms.discord.delivery import DEFAULT_API_BASE, DiscordDelivery
+from bot.platforms.discord.platform import discord_notifier
+from bot.platforms.discord.senders import DiscordSenders
+from bot.platforms.pacing import ChannelPacer
+from bot.platforms.slack.app import SlackSecrets, make_delivery
+from bot.platforms.slack.parse import dispatch
+from bot.platforms.slack.platform import slack_notifier
+from tests.fake_discord import FakeDiscord
+from tests.fake_slack import BOT_TOKEN, FakeSlack
+from tests.fakes import FakeClock, FakeCountries, FakeHistory
+from tests.test_discord_alert_delivery import india_russia_change
+from tests.test_discord_commands import interaction_payload, option
+from tests.test_slack_commands import SIGNING_SECRET
+from tests.test_slack_commands import run as slash
+from watchers.model import ChangeKind
+from watchers.store import Store
+
+ROLE = "1300000000000000007"
+PINGED = "1200000000000000001"
+QUIET = "1200000000000000002"
+NOW = datetime(2025, 3, 14, 10, 0, tzinfo=UTC)
+MANAGE_CHANNELS = 1 << 4
+# feed text that tries to ping: escaped, never in allowed_mentions
+HOSTILE = "Russia's minister <@&1300000000000000099> @everyone spoke of a particularly privileged "
+
+
+@pytest.fixture
+def history() -> Iterator[Store]:
+    store = Store.open(":memory:")
+    yield store
+    store.close()
+
+
+def ctx(store: ChatStore, pings: PingStore, platform: str, *, manager: bool = True) -> Context:
+    deps = CommandDeps(store, FakeCountries(), FakeHistory(), FakeClock(NOW), pings=pings)
+    return deps.context(platform, "C1", Caller("U1", can_manage=manager))
+
+
+def test_targets_are_read_as_each_platform_writes_mentions() -> None:
+    role = parse_target("discord", f"<@&{ROLE}>")
+    assert role is not None and (role.kind, role.id) == ("role", ROLE)
+    user = parse_target("discord", "<@!1300000000000000008>")
+    assert user is not None and user.kind == "user"
+    group = parse_target("slack", "<!subteam^S0ANALYSTS|@analysts>")
+    assert group is not None and (group.kind, group.id) == ("group", "S0ANALYSTS")
+    person = parse_target("slack", "<@U0ANALYST|ana>")
+    assert person is not None and (person.kind, person.id) == ("user", "U0ANALYST")
+    assert parse_target("discord", "@everyone") is None
+    assert parse_target("slack", "<!channel>") is None
+    assert parse_kinds(["Downgrades", "upgrade"]) == (ChangeKind.DOWNGRADE, ChangeKind.UPGRADE)
+    assert parse_kinds(["sideways"]) is None
+
+
+def test_notify_sets_replaces_and_stops_pings(history: Store) -> None:
+    store, pings = ChatStore(history.connection), PingStore(history.connection)
+    c = ctx(store, pings, "slack")
+    group = "<!subteam^S0ANALYSTS|@analysts>"
+    said = dispatch(c, f"notify {group} downgrade upgrade")
+    assert not said.ephemeral
+    assert (
+        said.text
+        == "Alerts in this channel now ping user group S0ANALYSTS for: downgrade, upgrade."
+    )
+    assert [t.id for t in pings.targets("slack", "C1", ChangeKind.UPGRADE)] == ["S0ANALYSTS"]
+    dispatch(c, f"notify {group} downgrade")
+    assert pings.targets("slack", "C1", ChangeKind.UPGRADE) == ()
+    assert dispatch(c, "notify off").text == "This channel's alerts ping nobody now."
+    assert pings.targets("slack", "C1", ChangeKind.DOWNGRADE) == ()
+
+
+def test_only_managers_set_pings_and_bad_words_are_explained(history: Store) -> None:
+    store, pings = ChatStore(history.connection), PingStore(history.connection)
+    refused = dispatch(ctx(store, pings, "discord", manager=False), f"notify <@&{ROLE}> all")
+    assert refused.ephemeral and "needs" in refused.text
+    c = ctx(store, pings, "discord")
+    assert "is not a role or a user" in dispatch(c, "notify @everyone downgrade").text
+    assert "Name the kinds" in dispatch(c, f"notify <@&{ROLE}> sideways").text
+    assert pings.for_channel("discord", "C1") == []
+
+
+# ---- Discord at the wire
+
+
+@pytest.fixture
+async def fake_discord() -> AsyncIterator[FakeDiscord]:
+    server = FakeDiscord()
+    await server.start()
+    yield server
+    await server.close()
+    Route.BASE = DEFAULT_API_BASE
+
+
+@pytest.fixture
+async def discord_router(
+    fake_discord: FakeDiscord, history: Store
+) -> AsyncIterator[tuple[Router, PingStore]]:
+    subs = ChatStore(history.connection)
+    for channel in (PINGED, QUIET):
+        subs.add("discord", channel, "IND-RUS", now=NOW)
+    pings = PingStore(history.connection)
+    bot = await DiscordDelivery.login(
+        fake_discord.token, api_base=fake_discord.api_base, pacer=ChannelPacer(interval=0)
+    )
+    notifier = discord_notifier(DiscordSenders(bot=bot, webhooks={}))
+    router = Router(
+        routes=subs,
+        history=history,
+        channels=subs.route_channels,
+        notifiers={"discord": notifier},
+        clock=FakeClock(NOW),
+        pings=pings.targets,
+    )
+    yield router, pings
+    await notifier.sender.close()
+    await bot.close()
+
+
+def posted(fake: FakeDiscord, channel: str) -> list[dict[str, Any]]:
+    return [r.body for r in fake.sent("POST", rf"/channels/{channel}/messages")]
+
+
+async def test_a_downgrade_pings_exactly_the_role_the_channel_asked_for(
+    fake_discord: FakeDiscord, discord_router: tuple[Router, PingStore]
+) -> None:
+    router, pings = discord_router
+    role = parse_target("discord", f"<@&{ROLE}>")
+    assert role is not None
+    pings.set("discord", PINGED, role, [ChangeKind.DOWNGRADE], now=NOW)
+    downgrade = replace(
+        india_russia_change(), kind=ChangeKind.DOWNGRADE, quote=HOSTILE + "strategic partnership."
+    )
+    await router.deliver(downgrade)
+
+    (pinged,) = posted(fake_discord, PINGED)
+    assert pinged["content"].startswith(f"<@&{ROLE}> India–Russia")
+    assert pinged["allowed_mentions"] == {"parse": [], "replied_user": False, "roles": [ROLE]}
+    (quiet,) = posted(fake_discord, QUIET)
+    assert f"<@&{ROLE}>" not in quiet["content"]
+    assert quiet["allowed_mentions"] == {"parse": [], "replied_user": False}
+
+
+async def test_a_kind_the_channel_did_not_ask_for_pings_nobody(
+    fake_discord: FakeDiscord, discord_router: tuple[Router, PingStore]
+) -> None:
+    router, pings = discord_router
+    role = parse_target("discord", f"<@&{ROLE}>")
+    assert role is not None
+    pings.set("discord", PINGED, role, [ChangeKind.DOWNGRADE], now=NOW)
+    await router.deliver(replace(india_russia_change(), kind=ChangeKind.UPGRADE))
+    (message,) = posted(fake_discord, PINGED)
+    assert message["allowed_mentions"] == {"parse": [], "replied_user": False}
+    assert "<@&" not in message["content"]
+
+
+async def test_discord_notify_command_stores_the_role(
+    fake_discord: FakeDiscord, history: Store
+) -> None:
+    from bot.platforms.discord.client import DiscordBot
+
+    subs, pings = ChatStore(history.connection), PingStore(history.connection)
+    deps = CommandDeps(subs, FakeCountries(), FakeHistory(), FakeClock(NOW), pings=pings)
+    bot = DiscordBot(deps, api_base=fake_discord.api_base)
+    await bot.login(fake_discord.token)
+    try:
+        payload = interaction_payload(
+            "notify",
+            [option("target", f"<@&{ROLE}>"), option("kinds", "downgrade")],
+            permissions=MANAGE_CHANNELS,
+            roles=[],
+            kind=2,
+        )
+        bot.client._connection.parse_interaction_create(payload)  # type: ignore[arg-type]
+        path = rf"/interactions/{payload['id']}/{payload['token']}/callback"
+        (request,) = await fake_discord.wait_for("POST", path)
+    finally:
+        await bot.close()
+    data = request.body["data"]
+    assert data["content"] == f"Alerts in this channel now ping <@&{ROLE}> for: downgrade."
+    assert data["allowed_mentions"] == {"parse": []}  # the confirmation pings nobody
+    channel = payload["channel_id"]
+    assert [t.id for t in pings.targets("discord", channel, ChangeKind.DOWNGRADE)] == [ROLE]
+
+
+# ---- Slack at the wire
+
+
+async def test_a_slack_downgrade_pings_the_user_group_asked_for(history: Store) -> None:
+    async with FakeSlack() as fake:
+        fake.add_channel("C0PINGED")
+        fake.add_channel("C0QUIET")
+        subs, pings = ChatStore(history.connection), PingStore(history.connection)
+        for channel in ("C0PINGED", "C0QUIET"):
+            subs.add("slack", channel, "IND-RUS", now=NOW)
+        group = parse_target("slack", "<!subteam^S0ANALYSTS|@analysts>")
+        assert group is not None
+        pings.set("slack", "C0PINGED", group, [ChangeKind.DOWNGRADE], now=NOW)
+        delivery = make_delivery(
+            SlackSettings(api_base=fake.api_base), SlackSecrets(bot_token=BOT_TOKEN)
+        )
+        notifier = slack_notifier(delivery)
+        router = Router(
+            routes=subs,
+            history=history,
+            channels=subs.route_channels,
+            notifiers={"slack": notifier},
+            clock=FakeClock(NOW),
+            pings=pings.targets,
+        )
+        downgrade = replace(
+            india_russia_change(), kind=ChangeKind.DOWNGRADE, quote=HOSTILE + "partnership."
+        )
+        await router.deliver(downgrade)
+        (pinged,) = fake.posted("C0PINGED")
+        (quiet,) = fake.posted("C0QUIET")
+    assert pinged.text.startswith("<!subteam^S0ANALYSTS> India–Russia")
+    assert pinged.blocks[0]["text"]["text"] == "<!subteam^S0ANALYSTS>"
+    assert "<!subteam" not in quiet.text
+    # feed text's mentions stay escaped in both
+    for message in (pinged, quiet):
+        assert "<@&1300000000000000099>" not in str(message.blocks)
+        assert "<!everyone>" not in str(message.blocks)
+
+
+async def test_slack_notify_reads_the_escaped_group_mention(history: Store) -> None:
+    from bot.platforms.slack.app import SlackApp
+
+    async with FakeSlack() as fake:
+        fake.add_user("U0ADMIN", admin=True)
+        subs, pings = ChatStore(history.connection), PingStore(history.connection)
+        app = SlackApp(
+            SlackSettings(mode="http", api_base=fake.api_base, port=0),
+            SlackSecrets(bot_token=BOT_TOKEN, signing_secret=SIGNING_SECRET),
+            host="127.0.0.1",
+            process_before_response=True,
+        )
+        app.serve_watch(
+            CommandDeps(subs, FakeCountries(), FakeHistory(), FakeClock(NOW), pings=pings)
+        )
+        await app.start()
+        try:
+            answer = await slash(
+                fake, app, "U0ADMIN", "notify <!subteam^S0ANALYSTS|@analysts> downgrade upgrade"
+            )
+        finally:
+            await app.close()
+    assert answer["response_type"] == "in_channel"
+    assert answer["text"] == (
+        "Alerts in this channel now ping user group S0ANALYSTS for: downgrade, upgrade."
+    )
+    assert [t.id for t in pings.targets("slack", "C0ALERTS", ChangeKind.UPGRADE)] == ["S0ANALYSTS"]
