@@ -42,6 +42,7 @@ from bot.chat.decide import Action, Channel
 from bot.chat.deliver import Router
 from bot.chat.history import pair_from_key
 from bot.config import Config
+from watchers import migrations
 from watchers.db import Database
 from watchers.errors import PartnershipWatchError, StoreError
 from watchers.extraction import default_extractor
@@ -67,18 +68,22 @@ HEARTBEAT_SECONDS = 10.0
 # store's PostgreSQL with ``App.with_connector``.
 jobs = procrastinate.App(connector=procrastinate.PsycopgConnector())
 
-# The dispatch marks live next to the store's tables, in the same database.
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS dist_dispatched (
-    change_id INTEGER NOT NULL,
-    revision INTEGER NOT NULL,
-    dispatched_at TEXT NOT NULL,
-    PRIMARY KEY (change_id, revision)
-);
-CREATE TABLE IF NOT EXISTS dist_meta (
-    started_at TEXT NOT NULL
-);
-"""
+# The dispatch marks live next to the store's tables, in the same database, and are created
+# and upgraded like every store's (``watchers.migrations``). Jobs in flight are no state to
+# export: ``bot.state`` leaves out the tables named ``dist_``.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE dist_dispatched (
+        change_id INTEGER NOT NULL,
+        revision INTEGER NOT NULL,
+        dispatched_at TEXT NOT NULL,
+        PRIMARY KEY (change_id, revision)
+    );
+    CREATE TABLE dist_meta (
+        started_at TEXT NOT NULL
+    )
+    """,
+)
 
 
 def due_feeds(
@@ -98,8 +103,9 @@ class Dispatches:
 
     def __init__(self, db: Database, now: datetime) -> None:
         self.db = db
+        migrations.migrate(migrations.DatabaseLedger(db), "workers", MIGRATIONS)
         with db:
-            db.executescript(_SCHEMA)
+            db.lock("dist_meta")  # workers starting together: the first one's time is kept
             if db.execute("SELECT started_at FROM dist_meta").fetchone() is None:
                 db.execute("INSERT INTO dist_meta (started_at) VALUES (?)", (now.isoformat(),))
 

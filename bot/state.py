@@ -71,8 +71,13 @@ def open_state(path: str | Path) -> Store:
     return store
 
 
+QUEUE_TABLES = ("procrastinate_", "dist_")
+"""Prefixes of the job queue's tables on PostgreSQL (``bot.distributed``): jobs in flight,
+not state to carry."""
+
+
 def _tables(connection: Database) -> list[str]:
-    return [t for t in connection.tables() if t != LEDGER]
+    return [t for t in connection.tables() if t != LEDGER and not t.startswith(QUEUE_TABLES)]
 
 
 def _ordered(connection: Database) -> list[tuple[str, str]]:

@@ -393,8 +393,7 @@ class PostgresDatabase(Database):
         rows = self.execute(
             """SELECT table_name FROM information_schema.tables
                WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'
-               AND table_name NOT LIKE 'procrastinate%' AND table_name != 'schema_version'
-               ORDER BY table_name"""
+               AND table_name != 'schema_version' ORDER BY table_name"""
         ).fetchall()
         return [str(r[0]) for r in rows]
 
