@@ -33,11 +33,11 @@ from bot.backfill import backfill, read_archive  # noqa: E402
 from bot.chart import chart_png  # noqa: E402
 from bot.config import load_config  # noqa: E402
 from watchers.countries import default_countries  # noqa: E402
-from watchers.detect import shipped_lexicon  # noqa: E402
 from watchers.extraction import default_extractor  # noqa: E402
 from watchers.history import pair_story  # noqa: E402
 from watchers.model import Pair  # noqa: E402
 from watchers.store import Store  # noqa: E402
+from watchers.tiers import shipped_lexicon  # noqa: E402
 
 START = datetime(2021, 1, 4, 8, 0, tzinfo=UTC)
 WORDS = (

@@ -147,13 +147,15 @@ def main() -> None:
     mean_kb = sum(len(t.encode("utf-8")) for t in texts) / len(texts) / 1024
 
     extractor.extract(texts[0])  # warm up caches
-    extract_s, found = float("inf"), 0
+    extract_s, cpu_s, found = float("inf"), float("inf"), 0
     for _ in range(max(1, args.repeat)):
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         found = 0
         for t in texts:
             found += len(extractor.extract(t))
         extract_s = min(extract_s, time.perf_counter() - started)
+        # CPU time too: on a shared machine the wall clock counts other processes' turns
+        cpu_s = min(cpu_s, time.process_time() - cpu_started)
 
     # The regex baseline: find the same keywords the extractor looks for (every country
     # form and head noun), and, as a much cheaper floor, the head nouns alone.
@@ -174,6 +176,10 @@ def main() -> None:
     print(
         f"extraction:            {len(texts) / extract_s:,.0f} articles/s on one core "
         f"({extract_s / len(texts) * 1000:.3f} ms each)"
+    )
+    print(
+        f"extraction, CPU time:  {len(texts) / cpu_s:,.0f} articles per CPU second "
+        f"({cpu_s / len(texts) * 1000:.3f} ms each)"
     )
     print(
         f"regex scan, all words: {len(texts) / regex_s:,.0f} articles/s "

@@ -17,15 +17,18 @@ import httpx
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.chat.store import ChatStore, config_subscriptions
+from bot.chat.decide import latest_states
+from bot.chat.store import ChatStore, config_hours, config_subscriptions
 from bot.chat.wiring import Chat, open_chat
 from bot.config import Config, load_config
-from bot.platforms.console.notifier import ConsoleNotifier
+from bot.platforms.console.printer import ConsolePrinter
 from watchers.countries import CountryTable, default_countries
 from watchers.errors import ConfigError
 from watchers.fetch import make_client
 from watchers.fulltext import CountryNamer, FullText, trafilatura_reader
+from watchers.model import Change
 from watchers.ports import Clock, Extractor
+from watchers.reading import InProcesses, InThreads
 from watchers.store import Store
 from watchers.watcher import FeedSpec, PollResult, Watcher
 
@@ -84,16 +87,29 @@ class App:
 
     config: Config
     watcher: Watcher
-    console: ConsoleNotifier | None
+    console: ConsolePrinter | None
     watchlist: Watchlist
     countries: CountryTable
     chat: Chat | None = None
 
     async def poll_once(self, feeds: Sequence[FeedSpec] | None = None) -> list[PollResult]:
         """Poll every feed (or the given ones) once and deliver the changes."""
-        results = await self.watcher.poll_all(feeds if feeds is not None else self.config.feeds)
-        for result in results:
-            await self._report(result)
+        results = []
+        updates: list[Change] = []
+        # Each feed is reported, and its new alerts delivered, as soon as it is done; later
+        # sources of an alert wait for the end of the cycle, so that a posted alert is edited
+        # once per cycle however many outlets confirm it meanwhile.
+        async for result in self.watcher.poll_each(
+            feeds if feeds is not None else self.config.feeds
+        ):
+            results.append(result)
+            self._report(result)
+            if result.error:
+                continue
+            changes = latest_states(result.changes)
+            await self._deliver([c for c in changes if not c.revision])
+            updates.extend(c for c in changes if c.revision)
+        await self._deliver(latest_states(updates))
         await self.send_waiting()
         return results
 
@@ -103,7 +119,7 @@ class App:
             await self.chat.retry_waiting()
             await self.chat.flush_digests()
 
-    async def _report(self, result: PollResult) -> None:
+    def _report(self, result: PollResult) -> None:
         if result.error:
             return  # the watcher has logged it, naming the feed
         log.info(
@@ -114,11 +130,14 @@ class App:
             len(result.changes),
             " (not modified)" if result.not_modified else "",
         )
-        for change in result.changes:
-            if self.console is not None:
+        if self.console is not None:
+            for change in result.changes:
                 self.console.send(change)
-            if self.chat is None:
-                continue
+
+    async def _deliver(self, changes: Sequence[Change]) -> None:
+        if self.chat is None:
+            return
+        for change in changes:
             try:
                 await self.chat.deliver(change)
             except Exception:
@@ -157,7 +176,8 @@ class App:
         self.watcher.lexicon = new.lexicon
         if self.chat is not None:
             specs = config_subscriptions(new.subscriptions)
-            self.chat.subscriptions.load_config(specs, now=self.watcher.clock.now())
+            self.chat.store.load_config(specs, now=self.watcher.clock.now())
+            self.chat.store.load_config_hours(config_hours(new.subscriptions))
         log.info(
             "config reloaded: %d feeds, %d pairs, %d subscriptions",
             len(new.feeds),
@@ -279,7 +299,7 @@ async def open_app(
     config: Config,
     *,
     extractor: Extractor,
-    console: ConsoleNotifier | None,
+    console: ConsolePrinter | None,
     chat: ChatMode = ChatMode.OFF,
     clock: Clock | None = None,
     countries: CountryTable | None = None,
@@ -288,6 +308,8 @@ async def open_app(
     countries = countries or default_countries()
     clock = clock or SystemClock()
     store = Store.open(config.store_location)
+    processes = config.fetch.reading_processes
+    work = InProcesses(extractor, processes) if processes else InThreads(extractor)
     try:
         async with make_client(config.fetch) as client, AsyncExitStack() as stack:
             opened = None
@@ -297,7 +319,7 @@ async def open_app(
                         config, store, countries, clock, serve_commands=chat is ChatMode.SERVE
                     )
                 )
-            watchlist = Watchlist(config.watched_keys(), opened.subscriptions if opened else None)
+            watchlist = Watchlist(config.watched_keys(), opened.store if opened else None)
             watcher = Watcher(
                 store=store,
                 extractor=extractor,
@@ -308,9 +330,11 @@ async def open_app(
                 rules=config.alerts,
                 lexicon=config.lexicon,
                 fulltext=_full_text(config, client, countries),
+                work=work,
             )
             yield App(config, watcher, console, watchlist, countries, opened)
     finally:
+        work.close()
         store.close()
 
 

@@ -44,11 +44,10 @@ from bot.replay import find_snapshots
 from watchers import migrations
 from watchers.db import Database, as_database
 from watchers.errors import PartnershipWatchError
-from watchers.fetch import FetchLimits, make_client
 from watchers.ports import Extractor
 from watchers.store import Store
 from watchers.tiers import Lexicon
-from watchers.watcher import FeedSpec, PollResult, Watcher
+from watchers.watcher import FeedSpec, Ingester, PollResult
 
 log = logging.getLogger(__name__)
 
@@ -338,28 +337,26 @@ async def backfill(
     if not todo:
         return summary
     clock = SetClock(todo[0].at)
-    async with make_client(FetchLimits()) as client:  # the watcher wants one; never used
-        watcher = Watcher(
-            store=store,
-            extractor=extractor,
-            client=client,
-            clock=clock,
-            # as if nobody watched: words and mentions are remembered, no change is made
-            is_watched=lambda key: False,
-            rules=config.alerts,
-            lexicon=lexicon,
-        )
-        for item in todo:
-            clock.current = item.at
-            result = await _load(watcher, store, done, item, _feed(config, item.feed), progress)
-            if result.error:
-                summary.failed.append(f"{item.key.replace(chr(9), ' ')}: {result.error}")
-                continue
-            summary.loaded += 1
-            summary.entries += result.new_entries
-            summary.mentions += result.mentions
-            summary.first = summary.first or item.at
-            summary.last = item.at
+    ingester = Ingester(
+        store=store,
+        extractor=extractor,
+        clock=clock,
+        # as if nobody watched: words and mentions are remembered, no change is made
+        is_watched=lambda key: False,
+        rules=config.alerts,
+        lexicon=lexicon,
+    )
+    for item in todo:
+        clock.current = item.at
+        result = await _load(ingester, store, done, item, _feed(config, item.feed), progress)
+        if result.error:
+            summary.failed.append(f"{item.key.replace(chr(9), ' ')}: {result.error}")
+            continue
+        summary.loaded += 1
+        summary.entries += result.new_entries
+        summary.mentions += result.mentions
+        summary.first = summary.first or item.at
+        summary.last = item.at
     return summary
 
 
@@ -371,7 +368,7 @@ class _Undo(Exception):
 
 
 async def _load(
-    watcher: Watcher,
+    ingester: Ingester,
     store: Store,
     done: DoneItems,
     item: Item,
@@ -385,9 +382,9 @@ async def _load(
         progress.step(item)
         return PollResult(feed.name, error=f"cannot read: {e.strerror}")
     try:
-        # the watcher's own transactions join this one
+        # the ingester's own transactions join this one
         with store.transaction():
-            result = await watcher.ingest(feed, body, item.headers)
+            result = await ingester.ingest(feed, body, item.headers)
             if result.error is not None:
                 raise _Undo(result)
             done.mark(item.key, item.at)

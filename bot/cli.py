@@ -32,7 +32,7 @@ from typing import Any, TextIO
 from bot import history_cli
 from bot.app import ChatMode, open_app
 from bot.config import Config, config_path, load_config
-from bot.platforms.console.notifier import ConsoleNotifier
+from bot.platforms.console.printer import ConsolePrinter
 from watchers import evaluate
 from watchers.countries import default_countries
 from watchers.errors import ConfigError, InputError, PartnershipWatchError
@@ -244,7 +244,7 @@ async def poll_once(
     async with open_app(
         config,
         extractor=extractor or default_extractor(),
-        console=ConsoleNotifier(out, fmt),
+        console=ConsolePrinter(out, fmt),
         chat=ChatMode.SEND,
         clock=clock,
     ) as app:
@@ -265,7 +265,7 @@ async def _run(config: Config, out: TextIO, fmt: str) -> int:
     async with open_app(
         config,
         extractor=default_extractor(),
-        console=ConsoleNotifier(out, fmt),
+        console=ConsolePrinter(out, fmt),
         chat=ChatMode.SERVE,
     ) as app:
         await app.run_forever()

@@ -17,10 +17,13 @@ import os
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.chat.decide import QuietHours, parse_clock
 from bot.chat.ports import PLATFORMS as CHAT_PLATFORMS
 from bot.durations import parse_duration
 from watchers.detect import Rules
@@ -53,6 +56,25 @@ class SubscriptionSpec:
     level: Level = Level.REPORTED
     webhook_env: str | None = None
     """Discord only: the environment variable holding this channel's webhook URL."""
+    hours: ConfigHours | None = None
+    """The channel's quiet hours and daily digest, when the file sets them."""
+
+
+@dataclass(frozen=True)
+class ConfigHours:
+    """A channel's quiet hours and daily digest as a ``[[subscriptions]]`` table sets them.
+
+    What the table names is the file's to set (chat commands then refuse to change it); what
+    it leaves out stays the channel's to set from chat.
+    """
+
+    quiet: QuietHours | None = None
+    """The quiet hours; None for none (when ``sets_quiet``)."""
+    sets_quiet: bool = False
+    digest_at: time | None = None
+    """When the daily digest goes out; None for no digest (when ``sets_digest``)."""
+    sets_digest: bool = False
+    zone: str = "UTC"
 
 
 @dataclass(frozen=True)
@@ -255,6 +277,47 @@ def _at_least_one(reader: _Reader, key: str, value: Any) -> Any:
     return value
 
 
+def _zone(reader: _Reader, key: str, value: Any) -> Any:
+    if _text(reader, key, value) is _BAD:
+        return _BAD
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        return reader.bad(key, f"is not a known IANA time zone, got {value!r}")
+    return value
+
+
+def _span_or_off(reader: _Reader, key: str, value: Any) -> Any:
+    """Quiet hours as ``"22:00-07:00"`` (read in the table's time zone later), or ``"off"``."""
+    if _text(reader, key, value) is _BAD:
+        return _BAD
+    if value.strip().lower() == "off":
+        return None
+    try:
+        return QuietHours.parse(value)
+    except ValueError:
+        return reader.bad(key, f'must look like "22:00-07:00", or "off"; got {value!r}')
+
+
+def _clock_or_off(reader: _Reader, key: str, value: Any) -> Any:
+    if _text(reader, key, value) is _BAD:
+        return _BAD
+    if value.strip().lower() == "off":
+        return None
+    try:
+        return parse_clock(value)
+    except ValueError:
+        return reader.bad(key, f'must be a time of day like "09:00", or "off"; got {value!r}')
+
+
+def _processes(reader: _Reader, key: str, value: Any) -> Any:
+    if _whole(reader, key, value) is _BAD:
+        return _BAD
+    if not 0 <= value <= 64:
+        return reader.bad(key, f"must be from 0 (none: read in threads) to 64, got {value}")
+    return value
+
+
 def _any(reader: _Reader, key: str, value: Any) -> Any:
     return value  # checked by the section's own reader
 
@@ -271,6 +334,9 @@ DEFAULTS: dict[str, Check] = {
     "deadline": _positive(),
     "max_bytes": _positive(whole=True),
     "max_redirects": _positive(whole=True),
+    "polls_at_once": _positive(whole=True, most=1000),
+    "polls_per_host": _positive(whole=True, most=100),
+    "reading_processes": _processes,
     "fulltext": _flag,
     "fulltext_max_bytes": _positive(whole=True),
     "fulltext_deadline": _positive(),
@@ -291,6 +357,9 @@ SUBSCRIPTION: dict[str, Check] = {
     "pairs": _any,
     "level": _level,
     "webhook_env": _text,
+    "quiet": _span_or_off,
+    "digest": _clock_or_off,
+    "timezone": _zone,
 }
 DISCORD: dict[str, Check] = {"api_base": _url, "manage_roles": _strings}
 SLACK: dict[str, Check] = {
@@ -306,15 +375,35 @@ ALERTS: dict[str, Check] = {
     "syndication_hours": _positive(most=HUNDRED_YEARS_DAYS * 24),
     "backdate_days": _positive(most=HUNDRED_YEARS_DAYS),
     "reaffirmed": _flag,
+    "confirm_days": _positive(most=HUNDRED_YEARS_DAYS),
     "lexicon": _text,
 }
 
 # Config keys that fill a field of another name.
 _FETCH = {
-    k: k for k in ("connect_timeout", "read_timeout", "deadline", "max_bytes", "max_redirects")
-}
+    k: k
+    for k in (
+        "connect_timeout", "read_timeout", "deadline", "max_bytes", "max_redirects",
+        "polls_at_once", "polls_per_host", "reading_processes",
+    )
+}  # fmt: skip
 _FULLTEXT = {"fulltext_max_bytes": "max_bytes", "fulltext_deadline": "deadline"}
 _FEED_DEFAULTS = {"poll_interval": "poll_interval", "baseline": "baseline", "fulltext": "fulltext"}
+
+
+def _hours(values: Mapping[str, Any]) -> ConfigHours | None:
+    """The quiet hours and digest a subscription table sets, in its ``timezone`` (UTC)."""
+    if not {"quiet", "digest", "timezone"} & values.keys():
+        return None
+    zone = values.get("timezone", "UTC")
+    quiet = values.get("quiet")
+    return ConfigHours(
+        quiet=QuietHours(quiet.start, quiet.end, zone) if quiet is not None else None,
+        sets_quiet="quiet" in values,
+        digest_at=values.get("digest"),
+        sets_digest="digest" in values,
+        zone=zone,
+    )
 
 
 def _fields(values: Mapping[str, Any], names: Mapping[str, str]) -> dict[str, Any]:
@@ -499,5 +588,17 @@ class _Reader:
                 )
             if platform and channel:
                 level = values.get("level", Level.REPORTED)
-                out.append(SubscriptionSpec(platform, channel, pairs, level, webhook_env))
+                hours = _hours(values)
+                out.append(SubscriptionSpec(platform, channel, pairs, level, webhook_env, hours))
+        hours_of: dict[tuple[str, str], ConfigHours] = {}
+        for i, spec in enumerate(out):
+            where = (spec.platform, spec.channel)
+            if spec.hours is None:
+                continue
+            if hours_of.setdefault(where, spec.hours) != spec.hours:
+                self.problem(
+                    f"subscriptions[{i}]",
+                    f"sets other quiet hours or digest for {spec.platform} channel "
+                    f"{spec.channel!r} than an earlier table; set them once per channel",
+                )
         return tuple(out)

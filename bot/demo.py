@@ -21,7 +21,7 @@ from typing import TextIO
 
 from bot.app import SetClock, open_app
 from bot.config import load_config
-from bot.platforms.console.notifier import ConsoleNotifier
+from bot.platforms.console.printer import ConsolePrinter
 from watchers.countries import default_countries
 from watchers.extraction import default_extractor
 from watchers.parse import parse_feed
@@ -113,7 +113,7 @@ async def run_demo(out: TextIO, fmt: str = "text") -> int:
         config = load_config(config_file, default_countries())
         clock = SetClock(STAGES[0][1])
         async with open_app(
-            config, extractor=default_extractor(), console=ConsoleNotifier(out, fmt), clock=clock
+            config, extractor=default_extractor(), console=ConsolePrinter(out, fmt), clock=clock
         ) as app:
             for number, (stage, when) in enumerate(STAGES, start=1):
                 feeds.stage, clock.current = stage, when

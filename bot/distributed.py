@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -39,7 +40,6 @@ from procrastinate.exceptions import AlreadyEnqueued, UniqueViolation
 
 from bot.app import CONFIG_CHECK_SECONDS, App, ChatMode, ConfigFileWatcher, open_app
 from bot.chat.decide import Action, Channel
-from bot.chat.deliver import Router
 from bot.chat.history import pair_from_key
 from bot.config import Config
 from watchers import migrations
@@ -159,7 +159,7 @@ class Worker:
         if change is None:
             return
         if chat is not None:
-            for channel in chat.subscriptions.route_channels(pair_key):
+            for channel in chat.store.route_channels(pair_key):
                 target = f"{channel.platform}:{channel.channel}"
                 task = deliver.configure(
                     lock=f"channel:{target}", queueing_lock=f"deliver:{target}:{change_id}"
@@ -236,20 +236,15 @@ async def deliver(change_id: str, pair_key: str, platform: str, channel: str) ->
     change = worker.store.change(change_id, pair) if pair else None
     if chat is None or change is None:
         return
-    router = chat.router
-    routes = router.channels
+    # The chat's own router, seeing only this channel; it shares the router's turn, so this
+    # worker's retries and digests do not touch the channel's rows meanwhile.
+    one = copy.copy(chat.router)
+    every = chat.router.channels
 
     def this_channel(key: str) -> list[Channel]:
-        return [c for c in routes(key) if (c.platform, c.channel) == (platform, channel)]
+        return [c for c in every(key) if (c.platform, c.channel) == (platform, channel)]
 
-    one = Router(
-        routes=router.routes,
-        history=router.history,
-        channels=this_channel,
-        notifiers=router.notifiers,
-        clock=router.clock,
-        on_gone=router.on_gone,
-    )
+    one.channels = this_channel
     decided = await one.deliver(change)
     for target, r in decided:
         log.info("%s:%s %s: %s", target.platform, target.channel, pair_key, r.action)

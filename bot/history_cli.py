@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,11 +20,10 @@ from bot.config import Config
 from watchers.countries import default_countries
 from watchers.db import redact
 from watchers.errors import ConfigError, PartnershipWatchError, Problem
-from watchers.history import PairStory, pair_story, story_csv, story_json_text, story_text
+from watchers.history import FlipFlop, PairStory, pair_story, story_csv, story_json_text, story_text
 from watchers.model import Pair
 from watchers.ports import CountryLookup
 from watchers.store import Store
-from watchers.tiers import load_lexicon
 
 if TYPE_CHECKING:
     from bot.backfill import Item
@@ -98,8 +98,10 @@ def resolve_pair(countries: CountryLookup, first: str, second: str) -> Pair:
 
 def load_story(store: Store, config: Config, pair: Pair, since: datetime | None) -> PairStory:
     """The pair's story from the store, ranked by the config's lexicon."""
-    lexicon = load_lexicon(config.lexicon_path)
-    return pair_story(pair, store.mentions_of(pair.key), lexicon, since=since)
+    lexicon = config.lexicon
+    rules = config.alerts
+    flipflop = FlipFlop(rules.flipflop_descriptors, rules.flipflop_days)
+    return pair_story(pair, store.mentions_of(pair.key), lexicon, since=since, flipflop=flipflop)
 
 
 def run(args: argparse.Namespace, config: Config, out: TextIO | None = None) -> int:
@@ -108,7 +110,18 @@ def run(args: argparse.Namespace, config: Config, out: TextIO | None = None) -> 
     if args.command == "history":
         return history(config, args, out)
     if args.command == "backfill":
-        return asyncio.run(backfill(config, Path(args.path), out, progress=not args.no_progress))
+        try:
+            return asyncio.run(
+                backfill(config, Path(args.path), out, progress=not args.no_progress)
+            )
+        except KeyboardInterrupt:
+            # The article being loaded was rolled back with its done-mark; the rest is kept.
+            print(
+                "partnership-watch: backfill interrupted; run the same command again to go on "
+                "from where it stopped",
+                file=sys.stderr,
+            )
+            return 1
     if args.command == "export":
         return export_state(config, args.file, out)
     if args.command == "import":
@@ -160,7 +173,7 @@ async def backfill(config: Config, path: Path, out: TextIO, *, progress: bool) -
                 store,
                 archive,
                 extractor=default_extractor(),
-                lexicon=load_lexicon(config.lexicon_path),
+                lexicon=config.lexicon,
                 progress=bar,
             )
     finally:
@@ -179,8 +192,14 @@ def export_state(config: Config, file: str, out: TextIO) -> int:
     try:
         lines = export_lines(store, datetime.now(UTC))
         if file == "-":
-            for line in lines:
-                out.write(line + "\n")
+            try:
+                for line in lines:
+                    out.write(line + "\n")
+                out.flush()
+            except BrokenPipeError:
+                # read by a command that stopped early (| head): not an error of ours;
+                # stdout goes to devnull so the interpreter's last flush stays quiet
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         else:
             try:
                 with Path(file).open("w", encoding="utf-8") as target:

@@ -10,9 +10,10 @@
 - then one line per stored row, ``{"section": ..., "table": ..., "row": {column: value}}``,
   table by table in an order that import can insert as it reads. The sections are
   ``history`` (mentions, each pair's words, changes and their sources, feed state),
-  ``subscriptions``, ``channel settings`` (digest, quiet hours), ``owed deliveries`` (alerts
-  held for a digest or waiting for a retry) and ``deliveries`` (what each channel got, which
-  later updates edit). Rows of a table this program does not know are kept under ``other``.
+  ``subscriptions``, ``channel settings`` (digest, quiet hours, who alerts ping),
+  ``owed deliveries`` (alerts held for a digest or waiting for a retry) and ``deliveries``
+  (what each channel got, which later updates edit). Rows of a table this program does not
+  know are kept under ``other``.
 
 Import goes into an empty store, all of it in one transaction: a file with any problem (a
 newer version, an unknown table or column) is refused whole, with every problem listed.
@@ -27,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.backfill import DoneItems
+from bot.chat.pings import PingStore
 from bot.chat.store import ChatStore
 from watchers.db import Database
 from watchers.errors import ConfigError, Problem
@@ -46,6 +48,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "pair_state",
             "changes",
             "change_sources",
+            "change_levels",
             "speaker_state",
             "pair_descriptors",
             "pair_decisions",
@@ -53,7 +56,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ),
     ),
     ("subscriptions", ("chat_subscriptions",)),
-    ("channel settings", ("chat_settings",)),
+    ("channel settings", ("chat_settings", "chat_pings")),
     ("owed deliveries", ("chat_queue", "chat_retries")),
     ("deliveries", ("chat_deliveries", "chat_decisions")),
 )
@@ -67,6 +70,7 @@ def open_state(path: str | Path) -> Store:
     """The history store at ``path`` with every other store's tables created or migrated."""
     store = Store.open(path)
     ChatStore(store.connection)
+    PingStore(store.connection)
     DoneItems(store.connection)
     return store
 

@@ -38,11 +38,17 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def store() -> Iterator[ChatStore]:
+def conn() -> Iterator[sqlite3.Connection]:
+    """An empty SQLite database in memory."""
+    connection = sqlite3.connect(":memory:")
+    yield connection
+    connection.close()
+
+
+@pytest.fixture
+def store(conn: sqlite3.Connection) -> ChatStore:
     """A chat store in memory."""
-    conn = sqlite3.connect(":memory:")
-    yield ChatStore(conn)
-    conn.close()
+    return ChatStore(conn)
 
 
 @pytest.fixture

@@ -157,7 +157,7 @@ def rewording(
 
 @dataclass
 class FakeHistory:
-    """A PairHistory held in dicts."""
+    """A HistoryReader held in dicts."""
 
     descriptors: dict[str, str] = field(default_factory=dict)
     changes: dict[str, list[Change | StoredChange]] = field(default_factory=dict)

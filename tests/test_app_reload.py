@@ -139,12 +139,12 @@ async def test_run_applies_an_edit_it_notices_by_itself(
             f.write('\n[[subscriptions]]\nplatform = "slack"\nchannel = "C1"\n')
             f.write('pairs = [["China", "Russia"]]\n')
         for _ in range(1000):  # a guard against hanging, not a timing assertion
-            if app.chat.subscriptions.get("slack", "C1", "CHN-RUS") is not None:
+            if app.chat.store.get("slack", "C1", "CHN-RUS") is not None:
                 break
             await asyncio.sleep(0.01)
         stop.set()
         await running
-        assert app.chat.subscriptions.get("slack", "C1", "CHN-RUS") is not None
+        assert app.chat.store.get("slack", "C1", "CHN-RUS") is not None
         assert app.watcher.is_watched("CHN-RUS")
 
 

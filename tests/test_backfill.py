@@ -18,11 +18,11 @@ from bot.config import Config, load_config
 from tests.fakes import FakeClock
 from tests.feeds import rss
 from watchers.countries import default_countries
-from watchers.detect import shipped_lexicon
 from watchers.extraction import default_extractor
 from watchers.history import pair_story
 from watchers.model import Pair
 from watchers.store import Store
+from watchers.tiers import shipped_lexicon
 
 START = datetime(2022, 1, 3, 9, 0, tzinfo=UTC)
 UPGRADE_AT = datetime(2023, 3, 1, tzinfo=UTC)

@@ -11,9 +11,9 @@ import pytest
 from bot.chart import SPEAKER_LABEL, STEP_LABEL, chart_png, draw_chart
 from bot.cli import main
 from tests.story import store_with_story
-from watchers.detect import shipped_lexicon
 from watchers.history import PairStory, pair_story
 from watchers.store import Store
+from watchers.tiers import shipped_lexicon
 
 pytest.importorskip("matplotlib", reason="the [charts] extra is not installed")
 

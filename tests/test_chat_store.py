@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
-from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
@@ -29,19 +28,6 @@ from watchers.store import Store
 NOW = datetime(2025, 3, 14, 9, 30, tzinfo=UTC)
 MADE = NOW
 """When the release 0.1 file below was written, by its own clock."""
-
-
-@pytest.fixture
-def conn() -> Iterator[sqlite3.Connection]:
-    c = sqlite3.connect(":memory:")
-    yield c
-    c.close()
-
-
-@pytest.fixture
-def store(conn: sqlite3.Connection) -> ChatStore:
-    s = ChatStore(conn)
-    return s
 
 
 def test_tables_are_prefixed_and_opening_again_changes_nothing(conn: sqlite3.Connection) -> None:

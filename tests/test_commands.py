@@ -7,7 +7,7 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 
 from bot.chat import commands
-from bot.chat.commands import Caller, CommandDeps, Context, Reply
+from bot.chat.commands import Caller, CommandContext, CommandDeps, Reply
 from bot.chat.decide import QuietHours, Schedule
 from bot.chat.store import ChatStore, ConfigSubscription, Origin
 from bot.platforms.slack import parse
@@ -32,16 +32,16 @@ def ctx_for(
     clock: FakeClock,
     caller: Caller = MANAGER,
     channel: str = "555",
-) -> Context:
+) -> CommandContext:
     return CommandDeps(store, FakeCountries(), history, clock).context("discord", channel, caller)
 
 
 @pytest.fixture
-def ctx(store: ChatStore, history: FakeHistory, clock: FakeClock) -> Context:
+def ctx(store: ChatStore, history: FakeHistory, clock: FakeClock) -> CommandContext:
     return ctx_for(store, history, clock)
 
 
-def test_add_stores_the_pair_and_announces_it(ctx: Context, store: ChatStore) -> None:
+def test_add_stores_the_pair_and_announces_it(ctx: CommandContext, store: ChatStore) -> None:
     reply = commands.add(ctx, "india", "Russian Federation")
     assert reply.ephemeral is False
     assert "now watches India–Russia" in reply.text
@@ -51,13 +51,13 @@ def test_add_stores_the_pair_and_announces_it(ctx: Context, store: ChatStore) ->
     assert (sub.source, sub.created_by) == (Origin.CHAT, "100")
 
 
-def test_add_takes_countries_in_either_order_and_by_code(ctx: Context) -> None:
+def test_add_takes_countries_in_either_order_and_by_code(ctx: CommandContext) -> None:
     commands.add(ctx, "RUS", "IND")
     again = commands.add(ctx, "Bharat", "Russia")
     assert again == Reply("This channel already watches India–Russia.", ephemeral=True)
 
 
-def test_unknown_country_gets_suggestions(ctx: Context, store: ChatStore) -> None:
+def test_unknown_country_gets_suggestions(ctx: CommandContext, store: ChatStore) -> None:
     reply = commands.add(ctx, "Indai", "Russia")
     assert reply.ephemeral is True
     assert "I don't know a country called “Indai”" in reply.text
@@ -65,18 +65,18 @@ def test_unknown_country_gets_suggestions(ctx: Context, store: ChatStore) -> Non
     assert store.all() == []
 
 
-def test_unknown_country_without_suggestions_explains_what_works(ctx: Context) -> None:
+def test_unknown_country_without_suggestions_explains_what_works(ctx: CommandContext) -> None:
     reply = commands.add(ctx, "India", "Zzzzqqq")
     assert "Use its English name" in reply.text
 
 
-def test_echoed_input_cannot_mention_anyone(ctx: Context) -> None:
+def test_echoed_input_cannot_mention_anyone(ctx: CommandContext) -> None:
     reply = commands.add(ctx, "@everyone <@&123> <!channel>", "India")
     assert "@" not in reply.text
     assert "<" not in reply.text
 
 
-def test_same_country_twice_is_not_a_pair(ctx: Context) -> None:
+def test_same_country_twice_is_not_a_pair(ctx: CommandContext) -> None:
     reply = commands.add(ctx, "US", "America")
     assert reply.text == "A pair needs two different countries; both names mean United States."
 
@@ -112,7 +112,7 @@ def test_readers_may_read(store: ChatStore, history: FakeHistory, clock: FakeClo
     assert "India–Russia" in commands.why(ctx, "India", "Russia").text
 
 
-def test_remove_chat_subscription(ctx: Context, store: ChatStore) -> None:
+def test_remove_chat_subscription(ctx: CommandContext, store: ChatStore) -> None:
     commands.add(ctx, "India", "Russia")
     reply = commands.remove(ctx, "Russia", "India")
     assert reply == Reply("This channel no longer watches India–Russia.", ephemeral=False)
@@ -123,7 +123,7 @@ def test_remove_chat_subscription(ctx: Context, store: ChatStore) -> None:
 
 
 def test_config_subscriptions_are_changed_in_the_config_file(
-    ctx: Context, store: ChatStore, clock: FakeClock
+    ctx: CommandContext, store: ChatStore, clock: FakeClock
 ) -> None:
     store.load_config([ConfigSubscription("discord", "555", "IND-RUS")], now=clock.now())
     removed = commands.remove(ctx, "India", "Russia")
@@ -139,7 +139,7 @@ def test_config_subscriptions_are_changed_in_the_config_file(
 
 
 def test_list_shows_level_mute_origin_and_wording(
-    ctx: Context, store: ChatStore, clock: FakeClock
+    ctx: CommandContext, store: ChatStore, clock: FakeClock
 ) -> None:
     assert "watches no pairs yet" in commands.list_pairs(ctx).text
     commands.add(ctx, "India", "Russia")
@@ -167,7 +167,9 @@ def test_list_only_shows_this_channel(
     assert "no pairs" in commands.list_pairs(ctx_for(store, history, clock, channel="2")).text
 
 
-def test_mute_then_expire_then_unmute(ctx: Context, store: ChatStore, clock: FakeClock) -> None:
+def test_mute_then_expire_then_unmute(
+    ctx: CommandContext, store: ChatStore, clock: FakeClock
+) -> None:
     commands.add(ctx, "India", "Russia")
     reply = commands.mute(ctx, "India", "Russia", "1d12h")
     assert reply == Reply(
@@ -185,7 +187,7 @@ def test_mute_then_expire_then_unmute(ctx: Context, store: ChatStore, clock: Fak
     assert store.channels_for("IND-RUS")[0].muted_until is None
 
 
-def test_mute_rejects_bad_durations_and_unwatched_pairs(ctx: Context) -> None:
+def test_mute_rejects_bad_durations_and_unwatched_pairs(ctx: CommandContext) -> None:
     assert "nothing to mute" in commands.mute(ctx, "India", "Russia", "2h").text
     commands.add(ctx, "India", "Russia")
     for bad in ["2", "soon", "2x", "0h", "-1d", "h2"]:
@@ -195,7 +197,7 @@ def test_mute_rejects_bad_durations_and_unwatched_pairs(ctx: Context) -> None:
 
 @pytest.mark.parametrize("duration", ["9999w", "99999999999w", "9" * 400 + "s"])
 def test_mute_is_capped_at_a_year(
-    ctx: Context, clock: FakeClock, store: ChatStore, duration: str
+    ctx: CommandContext, clock: FakeClock, store: ChatStore, duration: str
 ) -> None:
     commands.add(ctx, "India", "Russia")
     reply = commands.mute(ctx, "India", "Russia", duration)
@@ -205,7 +207,7 @@ def test_mute_is_capped_at_a_year(
 
 
 def test_mute_works_on_config_subscriptions(
-    ctx: Context, store: ChatStore, clock: FakeClock
+    ctx: CommandContext, store: ChatStore, clock: FakeClock
 ) -> None:
     store.load_config([ConfigSubscription("discord", "555", "IND-RUS")], now=clock.now())
     assert commands.mute(ctx, "India", "Russia", "3h").ephemeral is False
@@ -221,7 +223,9 @@ def test_mute_works_on_config_subscriptions(
         ("reported", Level.REPORTED),
     ],
 )
-def test_level_sets_the_minimum(ctx: Context, store: ChatStore, typed: str, level: Level) -> None:
+def test_level_sets_the_minimum(
+    ctx: CommandContext, store: ChatStore, typed: str, level: Level
+) -> None:
     commands.add(ctx, "India", "Russia")
     reply = commands.level(ctx, "India", "Russia", typed)
     assert reply.ephemeral is False
@@ -229,13 +233,13 @@ def test_level_sets_the_minimum(ctx: Context, store: ChatStore, typed: str, leve
     assert store.channels_for("IND-RUS")[0].min_level is level
 
 
-def test_level_rejects_unknown_levels_and_unwatched_pairs(ctx: Context) -> None:
+def test_level_rejects_unknown_levels_and_unwatched_pairs(ctx: CommandContext) -> None:
     assert "add it first" in commands.level(ctx, "India", "Russia", "official").text
     commands.add(ctx, "India", "Russia")
     assert "is not a level" in commands.level(ctx, "India", "Russia", "rumour").text
 
 
-def test_history_lists_recent_changes(ctx: Context, history: FakeHistory) -> None:
+def test_history_lists_recent_changes(ctx: CommandContext, history: FakeHistory) -> None:
     pair = Pair.of(INDIA, RUSSIA)
     before, after = (
         "special and privileged strategic partnership",
@@ -276,12 +280,14 @@ def test_history_lists_recent_changes(ctx: Context, history: FakeHistory) -> Non
     ]
 
 
-def test_history_of_a_quiet_pair(ctx: Context) -> None:
+def test_history_of_a_quiet_pair(ctx: CommandContext) -> None:
     reply = commands.history(ctx, "China", "Pakistan")
     assert reply.text == "China–Pakistan now: no descriptor seen yet.\nNo changes recorded yet."
 
 
-def test_why_gives_the_last_decision_and_current_state(ctx: Context, history: FakeHistory) -> None:
+def test_why_gives_the_last_decision_and_current_state(
+    ctx: CommandContext, history: FakeHistory
+) -> None:
     commands.add(ctx, "India", "Russia")
     commands.mute(ctx, "India", "Russia", "2h")
     history.decisions[("IND-RUS", "discord", "555")] = ("not alerted", "muted until 11:30 UTC")
@@ -294,7 +300,7 @@ def test_why_gives_the_last_decision_and_current_state(ctx: Context, history: Fa
     ]
 
 
-def test_why_for_an_unwatched_pair(ctx: Context) -> None:
+def test_why_for_an_unwatched_pair(ctx: CommandContext) -> None:
     reply = commands.why(ctx, "China", "Russia")
     assert reply.text.splitlines() == [
         "No change of China–Russia has been weighed for this channel yet.",
@@ -302,7 +308,9 @@ def test_why_for_an_unwatched_pair(ctx: Context) -> None:
     ]
 
 
-def test_quiet_hours_are_set_in_a_zone_shown_and_lifted(ctx: Context, store: ChatStore) -> None:
+def test_quiet_hours_are_set_in_a_zone_shown_and_lifted(
+    ctx: CommandContext, store: ChatStore
+) -> None:
     commands.add(ctx, "India", "Russia")
 
     reply = commands.quiet(ctx, "22:00-07:00", "europe/paris")
@@ -324,20 +332,24 @@ def test_quiet_hours_are_set_in_a_zone_shown_and_lifted(ctx: Context, store: Cha
     assert "no quiet hours" in commands.list_pairs(ctx).text
 
 
-def test_quiet_hours_without_a_zone_are_utc(ctx: Context, store: ChatStore) -> None:
+def test_quiet_hours_without_a_zone_are_utc(ctx: CommandContext, store: ChatStore) -> None:
     commands.quiet(ctx, "7:00-9:30")
     assert store.schedule("discord", "555").quiet == QuietHours(time(7), time(9, 30), "UTC")
 
 
 @pytest.mark.parametrize("span", ["22:00", "22-07", "22:00-22:00", "25:00-07:00", "night"])
-def test_a_span_that_is_not_one_is_explained(ctx: Context, store: ChatStore, span: str) -> None:
+def test_a_span_that_is_not_one_is_explained(
+    ctx: CommandContext, store: ChatStore, span: str
+) -> None:
     reply = commands.quiet(ctx, span)
     assert reply.ephemeral and "is not a span of quiet hours" in reply.text
     assert "/watch quiet 22:00-07:00 Europe/Paris" in reply.text
     assert store.schedule("discord", "555") == Schedule()
 
 
-def test_an_unknown_zone_is_answered_with_close_names(ctx: Context, store: ChatStore) -> None:
+def test_an_unknown_zone_is_answered_with_close_names(
+    ctx: CommandContext, store: ChatStore
+) -> None:
     reply = commands.quiet(ctx, "22:00-07:00", "Europe/Pariss")
     assert reply.ephemeral
     assert reply.text.startswith(
@@ -348,7 +360,7 @@ def test_an_unknown_zone_is_answered_with_close_names(ctx: Context, store: ChatS
     assert store.schedule("discord", "555") == Schedule()
 
 
-def test_the_digest_time_is_chosen_with_digest_on(ctx: Context, store: ChatStore) -> None:
+def test_the_digest_time_is_chosen_with_digest_on(ctx: CommandContext, store: ChatStore) -> None:
     commands.add(ctx, "India", "Russia")
     first = commands.digest(ctx, "on")
     assert first.text == (
@@ -381,7 +393,7 @@ def test_the_digest_time_is_chosen_with_digest_on(ctx: Context, store: ChatStore
     ],
 )
 def test_a_digest_time_that_is_not_one_is_explained(
-    ctx: Context, store: ChatStore, args: tuple[str, ...], says: str
+    ctx: CommandContext, store: ChatStore, args: tuple[str, ...], says: str
 ) -> None:
     reply = commands.digest(ctx, *args)
     assert reply.ephemeral and says in reply.text
@@ -389,7 +401,7 @@ def test_a_digest_time_that_is_not_one_is_explained(
     assert store.schedule("discord", "555") == Schedule()
 
 
-def test_digest_on_and_off(ctx: Context, store: ChatStore) -> None:
+def test_digest_on_and_off(ctx: CommandContext, store: ChatStore) -> None:
     assert commands.digest(ctx, "ON").ephemeral is False
     assert store.digest("discord", "555") is True
     commands.digest(ctx, "off")
@@ -398,7 +410,7 @@ def test_digest_on_and_off(ctx: Context, store: ChatStore) -> None:
 
 
 def test_a_channel_has_a_pair_limit(
-    ctx: Context, store: ChatStore, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+    ctx: CommandContext, store: ChatStore, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(commands, "MAX_PAIRS_PER_CHANNEL", 1)
     commands.add(ctx, "India", "Russia")
@@ -407,7 +419,7 @@ def test_a_channel_has_a_pair_limit(
     assert len(store.all()) == 1
 
 
-def test_adding_a_paused_pair_resumes_it(ctx: Context, store: ChatStore) -> None:
+def test_adding_a_paused_pair_resumes_it(ctx: CommandContext, store: ChatStore) -> None:
     commands.add(ctx, "India", "Russia")
     store.pause_channel("discord", "555", "missing permissions", now=ctx.clock.now())
     reply = commands.add(ctx, "India", "Russia")
@@ -415,7 +427,9 @@ def test_adding_a_paused_pair_resumes_it(ctx: Context, store: ChatStore) -> None
     assert store.channels_for("IND-RUS")[0].paused is False
 
 
-def test_adding_one_paused_pair_resumes_the_whole_channel(ctx: Context, store: ChatStore) -> None:
+def test_adding_one_paused_pair_resumes_the_whole_channel(
+    ctx: CommandContext, store: ChatStore
+) -> None:
     # Delivery pauses every pair of a channel it cannot reach; once it is fixed, one add
     # brings the channel back, not one add per pair.
     commands.add(ctx, "India", "Russia")
@@ -429,7 +443,7 @@ def test_adding_one_paused_pair_resumes_the_whole_channel(ctx: Context, store: C
 # The text front end (Slack hands over the whole line).
 
 
-def test_dispatch_splits_multi_word_names(ctx: Context, store: ChatStore) -> None:
+def test_dispatch_splits_multi_word_names(ctx: CommandContext, store: ChatStore) -> None:
     reply = parse.dispatch(ctx, "add United States Viet Nam")
     assert "now watches United States–Vietnam" in reply.text
     parse.dispatch(ctx, 'mute "United States" Vietnam 2h')
@@ -465,12 +479,12 @@ def test_a_flood_of_words_is_answered_with_usage_without_trying_every_split(
     assert store.all() == []
 
 
-def test_dispatch_names_the_unknown_half(ctx: Context) -> None:
+def test_dispatch_names_the_unknown_half(ctx: CommandContext) -> None:
     reply = parse.dispatch(ctx, "add India Narnia")
     assert "“Narnia”" in reply.text
 
 
-def test_dispatch_help_usage_and_unknown(ctx: Context) -> None:
+def test_dispatch_help_usage_and_unknown(ctx: CommandContext) -> None:
     assert parse.dispatch(ctx, "") == commands.help_reply()
     assert parse.dispatch(ctx, "help").text.startswith("/watch follows")
     assert parse.dispatch(ctx, "add India").text == "Usage: /watch add <country> <country>"
@@ -485,7 +499,7 @@ def test_dispatch_help_usage_and_unknown(ctx: Context) -> None:
     assert unknown.ephemeral and unknown.text.startswith("There is no /watch frobnicate.")
 
 
-def test_dispatch_runs_every_subcommand(ctx: Context, store: ChatStore) -> None:
+def test_dispatch_runs_every_subcommand(ctx: CommandContext, store: ChatStore) -> None:
     assert not parse.dispatch(ctx, "add India Russia").ephemeral
     assert "India–Russia" in parse.dispatch(ctx, "list").text
     assert "India–Russia now" in parse.dispatch(ctx, "history India Russia").text

@@ -100,7 +100,7 @@ level = "urgent"
     assert found == [
         "defaults.pol_interval: unknown key (expected one of: baseline, connect_timeout, deadline, "
         "fulltext, fulltext_deadline, fulltext_max_bytes, max_bytes, max_redirects, "
-        "poll_interval, read_timeout)",
+        "poll_interval, polls_at_once, polls_per_host, read_timeout, reading_processes)",
         "feeds[0].url: must be an http(s) URL, got 'ftp://a.example/feed'",
         "feeds[0].poll_interval: 'often' is not a duration like 90s, 15m, 2h, 3d or 1w",
         "feeds[1].name: is required",

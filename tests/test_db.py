@@ -118,3 +118,10 @@ def test_a_store_whose_server_connection_was_cut_works_again_at_the_next_call() 
         store.record_poll("wire", NOW, Validators('"v1"', None), None)
         assert store.validators("wire") == Validators('"v1"', None)
         store.close()
+
+
+def test_null_safe_comparisons_read_alike() -> None:
+    assert to_postgres("SELECT 1 WHERE a IS NOT b AND c IS ? AND d IS NOT NULL AND e IS NULL") == (
+        "SELECT 1 WHERE a IS DISTINCT FROM  b AND c IS NOT DISTINCT FROM %s "
+        "AND d IS NOT NULL AND e IS NULL"
+    )

@@ -75,26 +75,25 @@ class World:
     def open(self) -> None:
         """Open the store and build a router over it, as a fresh start of the program does."""
         self.store = Store.open(self.path)
-        self.subscriptions = ChatStore(self.store.connection)
-        self.routes = ChatStore(self.store.connection)
+        self.chat = ChatStore(self.store.connection)
         platform, notifier = self.notifier
         self.router = Router(
-            routes=self.routes,
+            chat=self.chat,
             history=self.store,
-            channels=self.subscriptions.route_channels,
+            channels=self.chat.route_channels,
             notifiers={platform: notifier},
             clock=self.clock,
             on_gone=self._pause,
         )
 
     def _pause(self, channel: Channel, reason: str) -> None:
-        if self.subscriptions.pause_channel(
+        if self.chat.pause_channel(
             channel.platform, channel.channel, reason, now=self.clock.now()
         ):
             log.warning("paused %s: %s", channel.key, reason)
 
     def subscribe(self, platform: str, channel: str) -> None:
-        self.subscriptions.add(platform, channel, PAIR.key, now=self.clock.now())
+        self.chat.add(platform, channel, PAIR.key, now=self.clock.now())
 
     def stored(self, change: Change) -> Change:
         """The change as the pipeline hands it over: recorded, with its id."""
@@ -108,7 +107,7 @@ class World:
         return await self.router.retry_waiting(pair_of)
 
     def why(self, platform: str, channel: str) -> tuple[str, str] | None:
-        return latest_decision(self.store, self.routes, PAIR.key, platform, channel)
+        return latest_decision(self.store, self.chat, PAIR.key, platform, channel)
 
 
 @pytest.fixture
@@ -237,7 +236,7 @@ async def test_a_platform_down_for_hours_is_given_up_with_one_warning(
     assert "IND-RUS" in warning.getMessage() and PARTICULARLY in warning.getMessage()
     decision, reason = discord_world.why("discord", DISCORD_CHANNEL) or ("", "")
     assert decision == "not delivered" and reason.startswith("gave up after 5 tries")
-    sub = discord_world.subscriptions.get("discord", DISCORD_CHANNEL, PAIR.key)
+    sub = discord_world.chat.get("discord", DISCORD_CHANNEL, PAIR.key)
     assert sub is not None and sub.paused_reason is None  # a passing outage pauses nothing
 
 
@@ -273,7 +272,7 @@ async def test_slack_archived_channel_is_paused_once_and_not_retried(
 
     assert len(slack_api.calls_to("chat.postMessage")) == 1
     assert len([r for r in caplog.records if r.name == "test.retries"]) == 1
-    sub = slack_world.subscriptions.get("slack", SLACK_CHANNEL, PAIR.key)
+    sub = slack_world.chat.get("slack", SLACK_CHANNEL, PAIR.key)
     assert sub is not None and sub.paused_reason is not None
     assert "is_archived" in sub.paused_reason
 

@@ -2,8 +2,10 @@ from datetime import UTC, datetime
 
 from tests.fakes import pair
 from watchers.detect import decide, representatives
-from watchers.model import ChangeKind, Entry, Extraction, Mention
-from watchers.store import PairState
+from watchers.model import ChangeKind, Entry, Extraction, Mention, PairState
+from watchers.tiers import load_lexicon
+
+LEXICON = load_lexicon()
 
 NOW = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
 ENTRY = Entry("World desk", "e1", "http://news.example/1", "Lavrov on India", published=NOW)
@@ -19,7 +21,14 @@ def state(descriptor: str) -> PairState:
 
 
 def test_first_descriptor_of_a_watched_pair_is_new() -> None:
-    d = decide(None, mention("strategic partnership"), watched=True, baseline=False, now=NOW)
+    d = decide(
+        None,
+        mention("strategic partnership"),
+        watched=True,
+        baseline=False,
+        now=NOW,
+        lexicon=LEXICON,
+    )
     assert d.change is not None
     assert (d.change.kind, d.change.before, d.change.after) == (
         ChangeKind.NEW,
@@ -36,6 +45,7 @@ def test_a_different_descriptor_is_a_change_with_its_diff() -> None:
         watched=True,
         baseline=False,
         now=NOW,
+        lexicon=LEXICON,
     )
     assert d.change is not None
     assert d.change.before == "special and privileged strategic partnership"
@@ -49,13 +59,24 @@ def test_the_same_descriptor_again_is_no_change() -> None:
         watched=True,
         baseline=False,
         now=NOW,
+        lexicon=LEXICON,
     )
     assert d.change is None and d.reason == "same descriptor as before"
 
 
 def test_baseline_and_unwatched_pairs_alert_nothing() -> None:
-    assert decide(None, mention("x ties"), watched=True, baseline=True, now=NOW).change is None
-    assert decide(None, mention("x ties"), watched=False, baseline=False, now=NOW).change is None
+    assert (
+        decide(
+            None, mention("x ties"), watched=True, baseline=True, now=NOW, lexicon=LEXICON
+        ).change
+        is None
+    )
+    assert (
+        decide(
+            None, mention("x ties"), watched=False, baseline=False, now=NOW, lexicon=LEXICON
+        ).change
+        is None
+    )
 
 
 def test_one_entry_speaks_for_a_pair_once_preferring_the_new_full_formula() -> None:
@@ -70,3 +91,29 @@ def test_one_entry_speaks_for_a_pair_once_preferring_the_new_full_formula() -> N
         "friendly ties",
         "particularly privileged strategic partnership",
     ]
+
+
+def _said(descriptor: str, sentence: str, hypothetical: bool = False) -> Mention:
+    x = Extraction(
+        pair("IND", "RUS"), descriptor, descriptor.lower(), sentence, hypothetical=hypothetical
+    )
+    return Mention(x, ENTRY, official=False, seen_at=NOW)
+
+
+def test_a_sentence_recalling_the_past_does_not_hide_the_live_one_whichever_is_longer() -> None:
+    recalled = _said(
+        "special and privileged strategic partnership",
+        "In 2010 the two sides agreed a special and privileged strategic partnership.",
+    )
+    live = _said("ironclad alliance", "On Monday the ministers spoke of an ironclad alliance.")
+    supposed = _said(
+        "comprehensive strategic partnership and alliance",
+        "They could become a comprehensive strategic partnership and alliance.",
+        hypothetical=True,
+    )
+    for order in ([recalled, live, supposed], [supposed, live, recalled]):
+        (chosen,) = representatives(order, {}, now=NOW, lexicon=LEXICON)
+        assert chosen.extraction.descriptor == "ironclad alliance"
+    # with nothing live, one of them still speaks (and is decided as history)
+    (only,) = representatives([recalled], {}, now=NOW, lexicon=LEXICON)
+    assert only is recalled

@@ -68,11 +68,6 @@ def subscriptions(history_store: Store, clock: FakeClock) -> ChatStore:
 
 
 @pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock(datetime(2025, 3, 14, 10, 0, tzinfo=UTC))
-
-
-@pytest.fixture
 def router(
     history_store: Store,
     subscriptions: ChatStore,
@@ -84,7 +79,7 @@ def router(
             log.warning("paused %s: %s", channel.key, reason)
 
     return Router(
-        routes=ChatStore(history_store.connection),
+        chat=ChatStore(history_store.connection),
         history=history_store,
         channels=subscriptions.route_channels,
         notifiers={"discord": discord_alerts},

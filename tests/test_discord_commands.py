@@ -27,6 +27,7 @@ from discord.gateway import DiscordWebSocket
 from bot.chat.commands import CommandDeps
 from bot.chat.decide import QuietHours, Schedule
 from bot.chat.store import ChatStore, ConfigSubscription
+from bot.cli import main
 from bot.platforms.discord.client import DiscordBot, sync_commands, sync_from_cli, token_from_env
 from bot.platforms.discord.commands import manage_requirement, split_message
 from tests.fake_discord import APPLICATION_ID, FakeDiscord, user_payload
@@ -640,3 +641,20 @@ async def test_watch_test_is_for_those_who_manage_the_channel(
     body = await run(bot, discord_api, "test", app_permissions=VIEW_AND_SEND | EMBED_LINKS)
     assert body["data"]["flags"] & EPHEMERAL
     assert body["data"]["content"].startswith("Posting a sample alert here needs")
+
+
+async def test_a_refused_token_exits_2_under_discord_sync_as_under_run_and_poll(
+    discord_api: FakeDiscord,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    config = tmp_path / "watchlist.toml"
+    config.write_text(f'[discord]\napi_base = "{discord_api.api_base}"\n', encoding="utf-8")
+    monkeypatch.setenv("DISCORD_TOKEN", "wrong-secret")
+    argv = ["--config", str(config), "discord", "sync"]
+    # in a thread: the fake answers from this test's event loop
+    assert await asyncio.to_thread(main, argv) == 2
+    err = capsys.readouterr().err
+    assert "environment: DISCORD_TOKEN: Discord refused this token" in err
+    assert "wrong-secret" not in err

@@ -1,11 +1,12 @@
 """Reading the article behind summary-only entries (the [fulltext] extra)."""
 
 import asyncio
-import ipaddress
 import logging
 import sys
 import threading
 from collections.abc import AsyncIterator
+from dataclasses import replace
+from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
 
@@ -22,7 +23,6 @@ from watchers.fulltext import (
     CountryNamer,
     FullText,
     FullTextLimits,
-    non_public,
     trafilatura_reader,
 )
 from watchers.model import Entry
@@ -45,7 +45,7 @@ def entry(url: str, summary: str = "Leaders of India and France met in Paris.") 
 
 TEST_LIMITS = FullTextLimits(max_bytes=100_000, deadline=5)
 # The feed these entries come from, on this machine like their articles (never fetched here).
-LOCAL_FEED = "http://127.0.0.1/rss"
+LOCAL_FEED = "http://localhost/rss"
 
 
 @pytest.fixture
@@ -254,25 +254,54 @@ async def test_a_feed_on_this_machine_may_lead_to_it(
     ]
 
 
-@pytest.mark.parametrize(
-    ("address", "kind"),
-    [
-        ("127.0.0.1", "loopback"),
-        ("::1", "loopback"),
-        ("::ffff:127.0.0.1", "loopback"),
-        ("169.254.169.254", "link-local"),
-        ("fe80::1", "link-local"),
-        ("10.0.0.7", "private"),
-        ("172.16.5.4", "private"),
-        ("192.168.1.1", "private"),
-        ("fd00::1", "private"),
-        ("224.0.0.1", "multicast"),
-        ("240.0.0.1", "reserved"),
-        ("0.0.0.0", "unspecified"),
-        ("100.64.0.1", "non-public"),
-        ("8.8.8.8", None),
-        ("2606:4700:4700::1111", None),
-    ],
-)
-def test_which_addresses_are_not_public(address: str, kind: str | None) -> None:
-    assert non_public(ipaddress.ip_address(address)) == kind
+async def test_a_feed_on_this_machine_leads_only_to_its_own_host(
+    httpserver: HTTPServer,
+    client: httpx.AsyncClient,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # An aggregator on this machine may link to its own pages, not to another local name
+    # nor to a cloud's metadata service.
+    httpserver.expect_request("/article").respond_with_data(
+        MARKED_ARTICLE, content_type="text/html"
+    )
+    here = f"http://127.0.0.1:{httpserver.port}"
+    spec = FeedSpec("Aggregator", f"{here}/rss", baseline=False, fulltext=True)
+    links = (
+        f"http://localhost:{httpserver.port}/article",
+        "http://169.254.169.254/latest/meta-data/iam/",
+    )
+    store = Store.open(tmp_path / "store.sqlite3")
+    try:
+        with caplog.at_level(logging.WARNING):
+            result = await watcher_reading_articles(store, client).ingest(
+                spec, summary_only_feed(*links), {}
+            )
+    finally:
+        store.close()
+    assert httpserver.log == []
+    assert result.new_entries == 2 and result.changes == ()
+    refusals = [r.getMessage() for r in caplog.records if "refused" in r.getMessage()]
+    assert len(refusals) == 2, refusals
+    assert any("localhost (resolved to " in r and "loopback" in r for r in refusals)
+    assert any("169.254.169.254 is a cloud metadata address" in r for r in refusals)
+
+
+async def test_a_feed_listing_many_articles_has_only_its_newest_read(
+    httpserver: HTTPServer, client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("watchers.fulltext.ARTICLES_PER_POLL", 3)
+    httpserver.expect_request("/article").respond_with_data(ARTICLE, content_type="text/html")
+    entries = [
+        replace(
+            entry(httpserver.url_for(f"/article?n={day}")),
+            entry_id=str(day),
+            published=datetime(2025, 3, day, tzinfo=UTC),
+        )
+        for day in (3, 9, 1, 7, 5)
+    ]
+    enriched = await full_text(client).enrich_all(entries, LOCAL_FEED)
+    assert [e.entry_id for e in enriched] == ["3", "9", "1", "7", "5"]  # order kept
+    read = {e.entry_id for e in enriched if e.content}
+    assert read == {"9", "7", "5"}
+    assert sorted(r.query_string.decode() for r, _ in httpserver.log) == ["n=5", "n=7", "n=9"]

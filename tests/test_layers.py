@@ -139,3 +139,17 @@ def test_a_platform_library_is_imported_by_its_adapter_only(kind: str) -> None:
     assert outside == set()
     # The wiring reads the package module to decide whether to open the platform at all.
     assert [m for m in imports(adapter / "__init__.py") if within(m, (*libraries, "aiohttp"))] == []
+
+
+def test_the_lexicon_is_read_by_the_config_only() -> None:
+    # Run, reload, check-config, replay, history and the charts all use Config.lexicon, so a
+    # broken lexicon is one more problem of the config, listed with the others.
+    readers = {
+        str(path.relative_to(ROOT))
+        for path in sources("bot")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Name | ast.Attribute | ast.alias)
+        and "load_lexicon"
+        in (getattr(node, "id", None), getattr(node, "attr", None), getattr(node, "name", None))
+    }
+    assert readers == {"bot/config.py"}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 
 import pytest
 
@@ -14,13 +13,6 @@ STEPS = (
     "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL)",
     "ALTER TABLE notes ADD COLUMN author TEXT; CREATE INDEX notes_by_author ON notes (author)",
 )
-
-
-@pytest.fixture
-def conn() -> Iterator[sqlite3.Connection]:
-    c = sqlite3.connect(":memory:")
-    yield c
-    c.close()
 
 
 def columns(conn: sqlite3.Connection) -> list[str]:

@@ -1,10 +1,11 @@
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from watchers.errors import ParseError
-from watchers.parse import parse_feed
+from watchers.parse import feedparser_entries, lean_entries, parse_feed
 from watchers.text import html_to_text
 
 RSS = b"""<?xml version="1.0"?>
@@ -43,9 +44,7 @@ def test_atom_content_is_used() -> None:
     assert entry.published == datetime(2025, 1, 26, 9, 0, tzinfo=UTC)
 
 
-@pytest.mark.parametrize(
-    "body", [b"<html><body>Not found</body></html>", b"", b"\x00\xff garbage"]
-)
+@pytest.mark.parametrize("body", [b"<html><body>Not found</body></html>", b"", b"\x00\xff garbage"])
 def test_non_feeds_are_refused_naming_the_feed(body: bytes) -> None:
     with pytest.raises(ParseError, match="feed 'broken': not a feed"):
         parse_feed("broken", body, {})
@@ -95,9 +94,7 @@ def test_entries_without_id_link_or_date_get_a_stable_id() -> None:
 def test_entities_are_neither_expanded_without_bound_nor_read_from_files(tmp_path: Path) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("SECRET-MARKER", encoding="utf-8")
-    levels = "".join(
-        f'<!ENTITY e{n} "{f"&e{n - 1};" * 10 if n else "lol"}">' for n in range(9)
-    )
+    levels = "".join(f'<!ENTITY e{n} "{f"&e{n - 1};" * 10 if n else "lol"}">' for n in range(9))
     body = (
         f'<?xml version="1.0"?><!DOCTYPE rss [{levels}'
         f'<!ENTITY file SYSTEM "file://{secret}">]>'
@@ -115,3 +112,216 @@ def test_an_html_page_sent_instead_of_the_feed_is_said_to_be_one() -> None:
     page = b"<html><head><title>Just a moment</title></head><body><p>Checking<br></body></html>"
     with pytest.raises(ParseError, match="not a feed: the server sent a text/html page"):
         parse_feed("guarded", page, {"content-type": "text/html; charset=UTF-8"})
+
+
+# --- the lean reading of plain feeds gives feedparser's entries ------------------------------
+
+BASE = {"content-location": "http://news.example/feeds/world.xml"}
+
+
+def rss_doc(items: str, *, declaration: str = '<?xml version="1.0" encoding="UTF-8"?>') -> bytes:
+    return (
+        f'{declaration}<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"'
+        ' xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:media="http://search.yahoo.com/mrss/">'
+        f"<channel><title>World</title><link>http://news.example/</link>{items}</channel></rss>"
+    ).encode()
+
+
+def atom_doc(entries: str) -> bytes:
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        f"<title>World</title><id>urn:world</id><updated>2025-03-10T10:00:00Z</updated>{entries}"
+        "</feed>"
+    ).encode()
+
+
+PLAIN_FEEDS = {
+    "guid permalink, relative, no link": rss_doc(
+        "<item><guid>/items/7</guid><title>A</title></item>"
+    ),
+    "guid then link": rss_doc(
+        "<item><guid>http://news.example/g/1</guid><link>/a/1</link><title>A</title></item>"
+    ),
+    "link then guid": rss_doc(
+        "<item><link>http://news.example/a/1</link><guid>http://news.example/g/1</guid></item>"
+    ),
+    "guid not a permalink": rss_doc(
+        '<item><guid isPermaLink="false">abc-1</guid><title>Talks</title></item>'
+    ),
+    "plain-word guid": rss_doc("<item><guid>abc-1</guid><title>Talks</title></item>"),
+    "empty guid and title": rss_doc("<item><guid></guid><title></title></item>"),
+    "content before description": rss_doc(
+        "<item><guid>1</guid><content:encoded><![CDATA[<p>Full <b>text</b>.</p>]]>"
+        "</content:encoded><description>Short.</description></item>"
+    ),
+    "content only": rss_doc(
+        "<item><guid>1</guid><content:encoded>&lt;p&gt;Only content.&lt;/p&gt;</content:encoded>"
+        "</item>"
+    ),
+    "dc:date only": rss_doc(
+        "<item><guid>1</guid><title>T</title><dc:date>2025-03-10T10:00:00+03:00</dc:date></item>"
+    ),
+    "garbage dates": rss_doc(
+        "<item><guid>1</guid><pubDate>yesterday at noon</pubDate></item>"
+        "<item><guid>2</guid><pubDate>Mon, 45 Foo 2025 99:00:00 +0000</pubDate></item>"
+        "<item><guid>3</guid><pubDate>2025-03-10</pubDate></item>"
+        "<item><guid>4</guid><pubDate>-1</pubDate></item>"
+        "<item><guid>5</guid><pubDate>0000-00-00T00:00:00Z</pubDate></item>"
+        "<item><guid>6</guid><dc:date>99999-01-01T00:00:00Z</dc:date></item>"
+    ),
+    "accents, cp1252 points and mojibake": rss_doc(
+        "<item><guid>1</guid><title>Café in Hà Nội &#150; talks &#8211; “quoted”</title>"
+        "<description>RÃ©sumÃ© of the talks</description></item>"
+    ),
+    "escaped ampersands in links": rss_doc(
+        "<item><guid isPermaLink='false'>1</guid>"
+        "<link>http://news.example/a?x=1&amp;amp;y=2&amp;z=3</link></item>"
+    ),
+    "whitespace and CDATA": rss_doc(
+        "<item>\n  <guid>\n 1 \n</guid>\n  <title>\n  Leaders  meet \n</title>\n"
+        "  <description><![CDATA[ <p>India and <i>Russia</i></p><script>x()</script> ]]>"
+        "</description>\n</item>"
+    ),
+    "elements that feed no field": rss_doc(
+        "<item><guid>1</guid><title>T</title><category>World</category><author>a@b.c</author>"
+        "<dc:creator>Desk</dc:creator><enclosure url='http://x/a.mp3' type='audio/mpeg'/>"
+        "<media:thumbnail url='http://x/a.jpg'/><comments>http://x/c</comments></item>"
+    ),
+    "no declaration": rss_doc("<item><guid>1</guid><title>T</title></item>", declaration=""),
+    "atom, every field": atom_doc(
+        "<entry><id>tag:news.example,2025:1</id><title type='html'>&lt;b&gt;Talks&lt;/b&gt;</title>"
+        "<link rel='alternate' type='text/html' href='/world/1'/>"
+        "<link rel='self' href='http://news.example/api/1'/>"
+        "<published>2025-03-10T10:00:00Z</published><updated>2025-03-11T10:00:00Z</updated>"
+        "<summary>Short.</summary><content type='html'>&lt;p&gt;Long.&lt;/p&gt;</content>"
+        "<author><name>Desk</name></author><category term='world'/></entry>"
+    ),
+    "atom, link before id, content only": atom_doc(
+        "<entry><link href='http://news.example/2'/><id>http://news.example/id/2</id>"
+        "<title>Two</title><updated>2025-03-10T10:00:00+01:00</updated>"
+        "<content>Plain text content &amp; more</content></entry>"
+    ),
+    "atom, relative id and self link only": atom_doc(
+        "<entry><id>/ids/3</id><title>Three</title><link rel='self' href='/api/3'/></entry>"
+    ),
+    "atom, no entries": atom_doc(""),
+    "the demo feed": (
+        Path(__file__).parent.parent / "bot/demo_data/poll1/kremlin.xml"
+    ).read_bytes(),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PLAIN_FEEDS))
+def test_plain_feeds_are_read_lean_with_feedparsers_entries(name: str) -> None:
+    body = PLAIN_FEEDS[name]
+    lean = lean_entries("f", body, BASE)
+    assert lean is not None, "a plain feed takes the lean path"
+    assert lean == feedparser_entries("f", body, BASE)
+
+
+def test_every_bundled_demo_feed_reads_the_same_both_ways() -> None:
+    demo = sorted((Path(__file__).parent.parent / "bot/demo_data").glob("*/*.xml"))
+    assert len(demo) >= 4
+    for path in demo:
+        body = path.read_bytes()
+        assert lean_entries("f", body, BASE) == feedparser_entries("f", body, BASE), path
+
+
+OTHER_FEEDS = {
+    "a DOCTYPE": b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "India">]><rss version="2.0">'
+    b"<channel><item><guid>1</guid><title>&a;</title></item></channel></rss>",
+    "RSS 1.0": b'<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"'
+    b' xmlns="http://purl.org/rss/1.0/"><channel rdf:about="http://x/"><title>t</title></channel>'
+    b'<item rdf:about="http://x/1"><title>One</title><link>http://x/1</link></item></rdf:RDF>',
+    "XHTML content": atom_doc(
+        "<entry><id>1</id><content type='xhtml'><div xmlns='http://www.w3.org/1999/xhtml'>"
+        "<p>India</p></div></content></entry>"
+    ),
+    "markup not escaped": rss_doc(
+        "<item><guid>1</guid><description><p>Hi</p></description></item>"
+    ),
+    "HTML entities": rss_doc("<item><guid>1</guid><title>A&nbsp;B</title></item>"),
+    "another encoding": rss_doc(
+        "<item><guid>1</guid><title>Talks</title></item>",
+        declaration='<?xml version="1.0" encoding="iso-8859-1"?>',
+    ),
+    "media title": rss_doc(
+        "<item><guid>1</guid><title>T</title><media:content url='http://x/v'>"
+        "<media:title>Video title</media:title></media:content></item>"
+    ),
+    "xml:base": rss_doc('<item xml:base="http://other.example/"><guid>/1</guid></item>'),
+    "two descriptions": rss_doc(
+        "<item><guid>1</guid><description>One</description><description>Two</description></item>"
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(OTHER_FEEDS))
+def test_other_feeds_go_to_feedparser(name: str) -> None:
+    assert lean_entries("f", OTHER_FEEDS[name], BASE) is None
+    assert parse_feed("f", OTHER_FEEDS[name], BASE) == feedparser_entries(
+        "f", OTHER_FEEDS[name], BASE
+    )
+
+
+def test_text_xml_without_a_charset_goes_to_feedparser() -> None:
+    body = rss_doc("<item><guid>1</guid><title>Café</title></item>")
+    headers = {**BASE, "content-type": "text/xml"}
+    assert lean_entries("f", body, headers) is None
+    assert lean_entries("f", body, {**headers, "content-type": "text/xml; charset=utf-8"})
+
+
+# --- JSON Feed ---------------------------------------------------------------------------------
+
+JSON_FEED = b"""{
+  "version": "https://jsonfeed.org/version/1.1",
+  "title": "Desk",
+  "items": [
+    {"id": "a-1", "url": "/world/1", "title": "Talks in Moscow",
+     "content_html": "<p>India and Russia met.</p><script>x()</script>",
+     "summary": "Ministers met.", "date_published": "2025-03-10T14:00:00+03:00"},
+    {"id": 2, "content_text": "Plain words only.", "date_modified": "2025-03-11T09:00:00Z"},
+    {"id": "3", "title": "Garbage date", "date_published": "the tenth of March"},
+    "not an item"
+  ]
+}"""
+
+
+def test_a_json_feed_is_read() -> None:
+    first, second, third = parse_feed("json", JSON_FEED, BASE)
+    assert (first.entry_id, first.url, first.title) == (
+        "a-1",
+        "http://news.example/world/1",
+        "Talks in Moscow",
+    )
+    assert first.content == "India and Russia met."  # scripts dropped, like any feed's HTML
+    assert first.summary == "Ministers met."
+    assert first.published == datetime(2025, 3, 10, 11, 0, tzinfo=UTC)
+    assert (second.entry_id, second.content) == ("2", "Plain words only.")
+    assert second.published == datetime(2025, 3, 11, 9, 0, tzinfo=UTC)
+    assert third.published is None
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (b'{"items": []}', "a JSON document, but not a JSON Feed"),
+        (b'{"version": "https://jsonfeed.org/version/1", "items": {}}', "not a JSON Feed"),
+        (b'{"version": ', "JSON that cannot be read"),
+        (b"{" + b'"a":[' * 100_000, "JSON that cannot be read"),
+    ],
+)
+def test_json_that_is_not_a_json_feed_is_refused_saying_so(body: bytes, reason: str) -> None:
+    with pytest.raises(ParseError, match=re.escape(reason)):
+        parse_feed("json", body, {"content-type": "application/feed+json"})
+
+
+def test_dates_no_calendar_holds_leave_the_entry_undated() -> None:
+    body = rss_doc(
+        "<item><guid>1</guid><title>A</title><pubDate>-1</pubDate></item>"
+        "<item><guid>2</guid><title>B</title><pubDate>Mon, 10 Mar 2025 10:00:00 +0000</pubDate>"
+        "</item>"
+    )
+    first, second = parse_feed("f", body, BASE)
+    assert first.published is None
+    assert second.published == datetime(2025, 3, 10, 10, 0, tzinfo=UTC)

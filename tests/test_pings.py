@@ -3,23 +3,21 @@ asked, for the kinds it asked, naming exactly that role, group or user."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from discord.http import Route
 
-from bot.chat.commands import Caller, CommandDeps, Context
+from bot.chat.commands import Caller, CommandContext, CommandDeps
 from bot.chat.deliver import Router
 from bot.chat.pings import PingStore, parse_kinds, parse_target
 from bot.chat.store import ChatStore
 from bot.config import SlackSettings
-from bot.platforms.discord.delivery import DEFAULT_API_BASE, DiscordDelivery
+from bot.platforms.discord.delivery import DiscordDelivery
 from bot.platforms.discord.platform import discord_notifier
 from bot.platforms.discord.senders import DiscordSenders
-from bot.platforms.pacing import ChannelPacer
 from bot.platforms.slack.app import SlackSecrets, make_delivery
 from bot.platforms.slack.parse import dispatch
 from bot.platforms.slack.platform import slack_notifier
@@ -42,14 +40,9 @@ MANAGE_CHANNELS = 1 << 4
 HOSTILE = "Russia's minister <@&1300000000000000099> @everyone spoke of a particularly privileged "
 
 
-@pytest.fixture
-def history() -> Iterator[Store]:
-    store = Store.open(":memory:")
-    yield store
-    store.close()
-
-
-def ctx(store: ChatStore, pings: PingStore, platform: str, *, manager: bool = True) -> Context:
+def ctx(
+    store: ChatStore, pings: PingStore, platform: str, *, manager: bool = True
+) -> CommandContext:
     deps = CommandDeps(store, FakeCountries(), FakeHistory(), FakeClock(NOW), pings=pings)
     return deps.context(platform, "C1", Caller("U1", can_manage=manager))
 
@@ -69,8 +62,8 @@ def test_targets_are_read_as_each_platform_writes_mentions() -> None:
     assert parse_kinds(["sideways"]) is None
 
 
-def test_notify_sets_replaces_and_stops_pings(history: Store) -> None:
-    store, pings = ChatStore(history.connection), PingStore(history.connection)
+def test_notify_sets_replaces_and_stops_pings(history_store: Store) -> None:
+    store, pings = ChatStore(history_store.connection), PingStore(history_store.connection)
     c = ctx(store, pings, "slack")
     group = "<!subteam^S0ANALYSTS|@analysts>"
     said = dispatch(c, f"notify {group} downgrade upgrade")
@@ -86,8 +79,8 @@ def test_notify_sets_replaces_and_stops_pings(history: Store) -> None:
     assert pings.targets("slack", "C1", ChangeKind.DOWNGRADE) == ()
 
 
-def test_only_managers_set_pings_and_bad_words_are_explained(history: Store) -> None:
-    store, pings = ChatStore(history.connection), PingStore(history.connection)
+def test_only_managers_set_pings_and_bad_words_are_explained(history_store: Store) -> None:
+    store, pings = ChatStore(history_store.connection), PingStore(history_store.connection)
     refused = dispatch(ctx(store, pings, "discord", manager=False), f"notify <@&{ROLE}> all")
     assert refused.ephemeral and "needs" in refused.text
     c = ctx(store, pings, "discord")
@@ -100,29 +93,17 @@ def test_only_managers_set_pings_and_bad_words_are_explained(history: Store) -> 
 
 
 @pytest.fixture
-async def fake_discord() -> AsyncIterator[FakeDiscord]:
-    server = FakeDiscord()
-    await server.start()
-    yield server
-    await server.close()
-    Route.BASE = DEFAULT_API_BASE
-
-
-@pytest.fixture
 async def discord_router(
-    fake_discord: FakeDiscord, history: Store
+    discord_bot: DiscordDelivery, history_store: Store
 ) -> AsyncIterator[tuple[Router, PingStore]]:
-    subs = ChatStore(history.connection)
+    subs = ChatStore(history_store.connection)
     for channel in (PINGED, QUIET):
         subs.add("discord", channel, "IND-RUS", now=NOW)
-    pings = PingStore(history.connection)
-    bot = await DiscordDelivery.login(
-        fake_discord.token, api_base=fake_discord.api_base, pacer=ChannelPacer(interval=0)
-    )
-    notifier = discord_notifier(DiscordSenders(bot=bot, webhooks={}))
+    pings = PingStore(history_store.connection)
+    notifier = discord_notifier(DiscordSenders(bot=discord_bot, webhooks={}))
     router = Router(
-        routes=subs,
-        history=history,
+        chat=subs,
+        history=history_store,
         channels=subs.route_channels,
         notifiers={"discord": notifier},
         clock=FakeClock(NOW),
@@ -130,7 +111,6 @@ async def discord_router(
     )
     yield router, pings
     await notifier.sender.close()
-    await bot.close()
 
 
 def posted(fake: FakeDiscord, channel: str) -> list[dict[str, Any]]:
@@ -138,7 +118,7 @@ def posted(fake: FakeDiscord, channel: str) -> list[dict[str, Any]]:
 
 
 async def test_a_downgrade_pings_exactly_the_role_the_channel_asked_for(
-    fake_discord: FakeDiscord, discord_router: tuple[Router, PingStore]
+    discord_api: FakeDiscord, discord_router: tuple[Router, PingStore]
 ) -> None:
     router, pings = discord_router
     role = parse_target("discord", f"<@&{ROLE}>")
@@ -149,36 +129,36 @@ async def test_a_downgrade_pings_exactly_the_role_the_channel_asked_for(
     )
     await router.deliver(downgrade)
 
-    (pinged,) = posted(fake_discord, PINGED)
+    (pinged,) = posted(discord_api, PINGED)
     assert pinged["content"].startswith(f"<@&{ROLE}> India–Russia")
     assert pinged["allowed_mentions"] == {"parse": [], "replied_user": False, "roles": [ROLE]}
-    (quiet,) = posted(fake_discord, QUIET)
+    (quiet,) = posted(discord_api, QUIET)
     assert f"<@&{ROLE}>" not in quiet["content"]
     assert quiet["allowed_mentions"] == {"parse": [], "replied_user": False}
 
 
 async def test_a_kind_the_channel_did_not_ask_for_pings_nobody(
-    fake_discord: FakeDiscord, discord_router: tuple[Router, PingStore]
+    discord_api: FakeDiscord, discord_router: tuple[Router, PingStore]
 ) -> None:
     router, pings = discord_router
     role = parse_target("discord", f"<@&{ROLE}>")
     assert role is not None
     pings.set("discord", PINGED, role, [ChangeKind.DOWNGRADE], now=NOW)
     await router.deliver(replace(india_russia_change(), kind=ChangeKind.UPGRADE))
-    (message,) = posted(fake_discord, PINGED)
+    (message,) = posted(discord_api, PINGED)
     assert message["allowed_mentions"] == {"parse": [], "replied_user": False}
     assert "<@&" not in message["content"]
 
 
 async def test_discord_notify_command_stores_the_role(
-    fake_discord: FakeDiscord, history: Store
+    discord_api: FakeDiscord, history_store: Store
 ) -> None:
     from bot.platforms.discord.client import DiscordBot
 
-    subs, pings = ChatStore(history.connection), PingStore(history.connection)
+    subs, pings = ChatStore(history_store.connection), PingStore(history_store.connection)
     deps = CommandDeps(subs, FakeCountries(), FakeHistory(), FakeClock(NOW), pings=pings)
-    bot = DiscordBot(deps, api_base=fake_discord.api_base)
-    await bot.login(fake_discord.token)
+    bot = DiscordBot(deps, api_base=discord_api.api_base)
+    await bot.login(discord_api.token)
     try:
         payload = interaction_payload(
             "notify",
@@ -189,7 +169,7 @@ async def test_discord_notify_command_stores_the_role(
         )
         bot.client._connection.parse_interaction_create(payload)  # type: ignore[arg-type]
         path = rf"/interactions/{payload['id']}/{payload['token']}/callback"
-        (request,) = await fake_discord.wait_for("POST", path)
+        (request,) = await discord_api.wait_for("POST", path)
     finally:
         await bot.close()
     data = request.body["data"]
@@ -202,11 +182,11 @@ async def test_discord_notify_command_stores_the_role(
 # ---- Slack at the wire
 
 
-async def test_a_slack_downgrade_pings_the_user_group_asked_for(history: Store) -> None:
+async def test_a_slack_downgrade_pings_the_user_group_asked_for(history_store: Store) -> None:
     async with FakeSlack() as fake:
         fake.add_channel("C0PINGED")
         fake.add_channel("C0QUIET")
-        subs, pings = ChatStore(history.connection), PingStore(history.connection)
+        subs, pings = ChatStore(history_store.connection), PingStore(history_store.connection)
         for channel in ("C0PINGED", "C0QUIET"):
             subs.add("slack", channel, "IND-RUS", now=NOW)
         group = parse_target("slack", "<!subteam^S0ANALYSTS|@analysts>")
@@ -217,8 +197,8 @@ async def test_a_slack_downgrade_pings_the_user_group_asked_for(history: Store) 
         )
         notifier = slack_notifier(delivery)
         router = Router(
-            routes=subs,
-            history=history,
+            chat=subs,
+            history=history_store,
             channels=subs.route_channels,
             notifiers={"slack": notifier},
             clock=FakeClock(NOW),
@@ -239,12 +219,12 @@ async def test_a_slack_downgrade_pings_the_user_group_asked_for(history: Store) 
         assert "<!everyone>" not in str(message.blocks)
 
 
-async def test_slack_notify_reads_the_escaped_group_mention(history: Store) -> None:
+async def test_slack_notify_reads_the_escaped_group_mention(history_store: Store) -> None:
     from bot.platforms.slack.app import SlackApp
 
     async with FakeSlack() as fake:
         fake.add_user("U0ADMIN", admin=True)
-        subs, pings = ChatStore(history.connection), PingStore(history.connection)
+        subs, pings = ChatStore(history_store.connection), PingStore(history_store.connection)
         app = SlackApp(
             SlackSettings(mode="http", api_base=fake.api_base, port=0),
             SlackSecrets(bot_token=BOT_TOKEN, signing_secret=SIGNING_SECRET),
@@ -266,3 +246,14 @@ async def test_slack_notify_reads_the_escaped_group_mention(history: Store) -> N
         "Alerts in this channel now ping user group S0ANALYSTS for: downgrade, upgrade."
     )
     assert [t.id for t in pings.targets("slack", "C0ALERTS", ChangeKind.UPGRADE)] == ["S0ANALYSTS"]
+
+
+def test_list_says_who_the_channels_alerts_ping(history_store: Store) -> None:
+    store, pings = ChatStore(history_store.connection), PingStore(history_store.connection)
+    c = ctx(store, pings, "discord")
+    store.add("discord", "C1", "IND-RUS", now=NOW)
+    assert "ping" not in dispatch(c, "list").text
+    dispatch(c, f"notify <@&{ROLE}> downgrade upgrade")
+    assert dispatch(c, "list").text.splitlines()[-1] == (
+        f"Alerts here ping <@&{ROLE}> for downgrade, upgrade."
+    )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import json
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from html import escape
 from pathlib import Path
@@ -21,40 +21,10 @@ import pytest
 
 from bot.config import load_config
 from bot.replay import find_snapshots, print_event, replay, snapshot_time
-from tests.fakes import FakeCountries, country
+from tests.fakes import FakeCountries
+from tests.markers import SentenceMarkers, plain
 from watchers.errors import ConfigError
-from watchers.extraction.canonical import canonical
-from watchers.model import ChangeKind, Extraction, Level, Pair
-
-MARK = re.compile(r"\{([A-Z]{3})-([A-Z]{3})(?:@([A-Z]{3}))?: ([^}]+)\}")
-
-
-class SentenceMarkers:
-    """Extracts what the text marks, ``{USA-VNM@VNM: words}``, with the real sentence around it.
-
-    The sentence (markers replaced by their words) is what the backdating rule reads, so the
-    scenario exercises the dates and tense of real sentences without depending on how good
-    extraction is.
-    """
-
-    def extract(self, text: str, *, on: date | None = None) -> list[Extraction]:
-        out = []
-        for raw in re.split(r"(?<=[.!?])\s+|\n{2,}", text):
-            for m in MARK.finditer(raw):
-                before = MARK.sub(lambda k: k.group(4), raw[: m.start()])
-                sentence = MARK.sub(lambda k: k.group(4), raw)
-                words = m.group(4)
-                out.append(
-                    Extraction(
-                        pair=Pair.of(country(m.group(1)), country(m.group(2))),
-                        descriptor=words,
-                        canonical=canonical(words),
-                        sentence=sentence,
-                        speaker=m.group(3),
-                        span=(len(before), len(before) + len(words)),
-                    )
-                )
-        return out
+from watchers.model import ChangeKind, Level
 
 
 def rss(title: str, items: list[tuple[str, datetime, str]]) -> str:
@@ -148,7 +118,7 @@ def write_archive(root: Path, *, marked: bool = True) -> Path:
     for at in sorted(times):
         for feed, items in ITEMS.items():
             shown = [
-                (guid, t, text if marked else MARK.sub(lambda m: m.group(4), text))
+                (guid, t, text if marked else plain(text))
                 for t, guid, text in items
                 if t <= at
             ]

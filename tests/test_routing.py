@@ -8,7 +8,7 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 
 from bot.alert import Alert
-from bot.chat.commands import Caller, CommandDeps, Context
+from bot.chat.commands import Caller, CommandContext, CommandDeps
 from bot.chat.decide import (
     Action,
     Channel,
@@ -184,7 +184,7 @@ class Setup:
         self.channels = channels
         self.gone: list[tuple[str, str]] = []
         self.router = Router(
-            routes=self.routes,
+            chat=self.routes,
             history=self.store,
             channels=lambda key: [c for c in self.channels if c.pair_key == key],
             notifiers={"discord": self.notifier},
@@ -401,7 +401,7 @@ def test_the_daily_digest_goes_out_at_its_own_time_and_zone() -> None:
     assert digest_due(c, T0, datetime(2023, 9, 11, 3, 30, tzinfo=UTC)) == "daily digest"
 
 
-def command_context(s: Setup) -> Context:
+def command_context(s: Setup) -> CommandContext:
     """/watch in channel c1, by someone allowed to change it, over the router's own store."""
     history = StoreHistoryReader(s.store, s.routes, FakeCountries())
     deps = CommandDeps(s.routes, FakeCountries(), history, s.clock)
@@ -462,7 +462,7 @@ async def test_subscriptions_feed_the_router_and_payloads_reach_the_outlet() -> 
     )
     routes = subs
     router = Router(
-        routes=routes,
+        chat=routes,
         history=store,
         channels=subs.route_channels,
         notifiers={"discord": notifier},

@@ -18,27 +18,30 @@ from watchers.detect import (
     corroboration,
     decide,
     independent_outlets,
+    pair_words,
 )
 from watchers.errors import ConfigError
 from watchers.migrations import SqliteLedger
 from watchers.model import (
     Change,
     ChangeKind,
+    ChangeStatus,
     Entry,
     Extraction,
+    Heard,
     Level,
     Mention,
     Pair,
-    Source,
-)
-from watchers.store import (
-    MIGRATIONS,
     PairHistory,
     PairState,
     SeenDescriptor,
+    Source,
     SpeakerState,
-    Store,
 )
+from watchers.store import MIGRATIONS, Store
+from watchers.tiers import load_lexicon
+
+LEXICON = load_lexicon()
 
 T0 = datetime(2023, 9, 10, 12, 0, tzinfo=UTC)
 USVN = pair("USA", "VNM")
@@ -92,6 +95,7 @@ def run(
         now=m.seen_at,
         history=h,
         rules=rules or Rules(),
+        lexicon=LEXICON,
     )
 
 
@@ -111,7 +115,11 @@ def test_first_words_are_new_and_tiers_decide_the_kind() -> None:
     assert d.change.before_tier == "comprehensive partnership"
     assert d.change.after_tier == "comprehensive strategic partnership"
     assert d.change.level is Level.REPORTED
+    # A shorter form alone is the same words (issue 10); said as a lowering, a downgrade.
     d = run(history("strategic partnership"), mention("partnership", at=later))
+    assert d.change is None and d.outcome is Outcome.SHORTENED
+    lowered = "On Sunday the two sides downgraded relations to a partnership."
+    d = run(history("strategic partnership"), mention("partnership", at=later, sentence=lowered))
     assert d.change is not None and d.change.kind is ChangeKind.DOWNGRADE
     d = run(
         history("special and privileged strategic partnership"),
@@ -171,7 +179,8 @@ def test_words_used_lately_are_not_new_again() -> None:
 
 
 def test_flip_flop_window_is_configurable_in_days_and_descriptors() -> None:
-    m = mention("comprehensive partnership", at=T0 + timedelta(hours=5))
+    # official: the shorter old words said by a ministry are a downgrade, not a short form
+    m = mention("comprehensive partnership", at=T0 + timedelta(hours=5), official=True)
     d = run(_two_descriptors(45), m)  # older than the default 30 days
     assert d.change is not None and d.change.kind is ChangeKind.DOWNGRADE
     d = run(_two_descriptors(45), m, rules=Rules(flipflop_days=60))
@@ -221,7 +230,9 @@ def test_later_sources_attach_to_the_change_and_raise_its_level() -> None:
 
 
 def test_the_same_outlet_again_or_too_late_adds_nothing() -> None:
-    change = _reported()
+    # Once established, a change takes later sources within the syndication window only (a
+    # pending report takes them until it settles: see test_pending_reports).
+    change = replace(_reported(), status=ChangeStatus.ESTABLISHED)
     h = history("comprehensive strategic partnership", latest_change=change)
     again = run(h, mention("comprehensive strategic partnership", at=T0 + timedelta(hours=1)))
     assert again.update is None and again.outcome is Outcome.SAME
@@ -427,6 +438,155 @@ def test_no_asymmetry_without_a_speaker_or_when_both_agree() -> None:
     assert run(h, m).change is None
 
 
+# --- established words and reports by one outlet (issue 10) -------------------------------
+
+
+def _pending(after: str = "ironclad alliance", at: datetime = T0) -> PairHistory:
+    """A pair with established words and a report by one outlet, alerted at ``at``."""
+    est = "comprehensive partnership"
+    d = run(history(est), mention(after, at=at, feed="morning-post"))
+    assert d.change is not None and d.change.status is ChangeStatus.PENDING
+    return replace(
+        history(est),
+        latest_change=replace(d.change, change_id="3"),
+        recent=(SeenDescriptor(after, after, at), SeenDescriptor(est, est, T0)),
+    )
+
+
+def test_a_report_by_one_outlet_alerts_but_leaves_the_established_words() -> None:
+    d = run(history("comprehensive partnership"), mention("ironclad alliance", feed="post"))
+    assert d.change is not None and d.change.level is Level.REPORTED
+    assert d.change.status is ChangeStatus.PENDING and d.establish is None and d.remember
+    official = mention("ironclad alliance", feed="mofa", official=True)
+    d = run(history("comprehensive partnership"), official)
+    assert d.change is not None and d.change.status is ChangeStatus.ESTABLISHED
+    assert d.establish == "ironclad alliance"
+
+
+def test_another_outlet_establishes_a_report_even_after_the_syndication_window() -> None:
+    h = _pending()
+    later = T0 + timedelta(days=4)
+    d = run(h, mention("ironclad alliance", at=later, feed="daily-ledger"))
+    assert d.outcome is Outcome.UPDATED and d.update is not None
+    assert d.update.level is Level.MULTI_SOURCE and d.update.status is ChangeStatus.ESTABLISHED
+    assert d.establish == "ironclad alliance"
+    # the same outlet again is not more evidence
+    d = run(h, mention("ironclad alliance", at=later, feed="morning-post"))
+    assert d.update is None and d.change is None and d.establish is None
+
+
+def test_the_next_change_is_compared_with_the_established_words_not_the_report() -> None:
+    h = _pending()
+    d = run(h, mention("comprehensive strategic partnership", at=T0 + timedelta(days=1)))
+    assert d.change is not None and d.change.kind is ChangeKind.UPGRADE
+    assert d.change.before == "comprehensive partnership"
+    # the report it replaces lapses
+    assert d.settled is not None and d.settled.status is ChangeStatus.LAPSED
+
+
+def test_a_report_standing_a_while_is_established_unless_challenged_then_it_lapses() -> None:
+    h = _pending()
+    soon, late = T0 + timedelta(days=2), T0 + timedelta(days=8)
+    # the established words said again by another outlet challenge the report...
+    d = run(h, mention("comprehensive partnership", at=soon, feed="daily-ledger"))
+    assert d.change is None and d.challenge and d.establish == "comprehensive partnership"
+    # ...and so do they in short
+    h_long = replace(
+        h,
+        current=PairState(
+            USVN.key,
+            "comprehensive strategic partnership",
+            "comprehensive strategic partnership",
+            T0,
+            T0,
+        ),
+    )
+    d = run(h_long, mention("strategic partnership", at=soon, feed="daily-ledger"))
+    assert d.outcome is Outcome.SHORTENED and d.challenge
+    d = run(h_long, mention("strategic partnership", at=soon, feed="morning-post"))
+    assert d.outcome is Outcome.SHORTENED and not d.challenge  # the report's own outlet
+    challenged = replace(h, challenged_at=soon)
+    # ...so once it has stood confirm_days it lapses, and the established words stay
+    d = run(challenged, mention("comprehensive partnership", at=late, feed="wire"))
+    assert d.settled is not None and d.settled.status is ChangeStatus.LAPSED
+    assert d.establish == "comprehensive partnership"
+    # unchallenged, it is established then
+    d = run(h, mention("comprehensive partnership", at=late, feed="wire"))
+    assert d.settled is not None and d.settled.status is ChangeStatus.ESTABLISHED
+    # and the old words are now a flip-flop, not the pair's words
+    assert d.outcome is Outcome.FLIP_FLOP and d.establish == "ironclad alliance"
+    d = run(h, mention("comprehensive partnership", at=late), rules=Rules(confirm_days=10))
+    assert d.settled is None
+
+
+def test_pair_words_tell_the_established_words_and_the_report() -> None:
+    words = pair_words(_pending(), T0 + timedelta(days=1))
+    assert words.established == "comprehensive partnership"
+    assert words.reported == "ironclad alliance"
+    line = words.describe()
+    assert "“comprehensive partnership” (established" in line
+    assert "not yet confirmed: “ironclad alliance”" in line
+    assert pair_words(_pending(), T0 + timedelta(days=9)).reported is None
+
+
+def test_a_shortened_form_is_the_same_words_unless_something_says_it_was_meant() -> None:
+    full = "special and privileged strategic partnership"
+    later = T0 + timedelta(days=40)
+    for short in ("strategic partnership", "privileged strategic partnership",
+                  "special partnership"):  # fmt: skip
+        d = run(history(full), mention(short, at=later))
+        assert d.change is None and d.outcome is Outcome.SHORTENED and not d.remember, short
+        assert d.establish == full  # a source for the established words, which stay
+    d = run(history(full), mention("strategic partnership", at=later, official=True))
+    assert d.change is not None and d.change.kind is ChangeKind.DOWNGRADE
+    lowered = "On Monday Moscow scaled back ties to a strategic partnership."
+    d = run(history(full), mention("strategic partnership", at=later, sentence=lowered))
+    assert d.change is not None and d.change.kind is ChangeKind.DOWNGRADE
+    # several outlets: an earlier outlet's use of the same words counts with this one
+    earlier = Source("post", "https://post.example/1", "Short", later - timedelta(hours=3))
+    heard = (Heard("strategic partnership", "p1", earlier, later - timedelta(hours=3)),)
+    d = run(replace(history(full), heard=heard), mention("strategic partnership", at=later))
+    assert d.change is not None and d.change.level is Level.MULTI_SOURCE
+    assert [s.feed for s in d.change.sources] == ["post", "asia-desk"]
+
+
+def test_a_shortened_form_of_a_fresh_change_is_another_source_for_it() -> None:
+    change = _reported("particularly privileged strategic partnership")
+    h = replace(history("special and privileged strategic partnership"), latest_change=change)
+    short = mention("particularly privileged partnership", at=T0 + timedelta(hours=2), feed="x")
+    d = run(h, short)
+    assert d.outcome is Outcome.UPDATED and d.update is not None
+    assert d.update.level is Level.MULTI_SOURCE and not d.remember
+    assert d.establish == "particularly privileged strategic partnership"
+
+
+def test_a_hypothetical_never_alerts_nor_replaces_the_words() -> None:
+    m = mention("alliance", sentence="They could become allies one day.")
+    m = replace(m, extraction=replace(m.extraction, hypothetical=True))
+    for h in (history(), history("comprehensive partnership"), _pending("alliance")):
+        d = run(h, m)
+        assert d.change is None and d.update is None and d.outcome is Outcome.HYPOTHETICAL
+        assert not d.remember and d.establish is None
+
+
+def test_one_side_first_using_other_words_is_an_asymmetry_at_once() -> None:
+    same = "special and privileged strategic partnership"
+    h = _sides(same, same)
+    m = mention(
+        "particularly privileged strategic partnership",
+        speaker="RUS",
+        p=INRU,
+        at=T0 + timedelta(hours=2),
+    )
+    d = run(h, m)
+    assert d.change is not None and d.change.kind is ChangeKind.ASYMMETRY
+    assert d.change.before == same and d.establish is None
+    # an upgrade said by one side is still an upgrade
+    up = mention("ironclad alliance", speaker="RUS", p=INRU, at=T0 + timedelta(hours=2))
+    d = run(h, up)
+    assert d.change is not None and d.change.kind is ChangeKind.UPGRADE
+
+
 # --- the store behind the rules ---------------------------------------------------------------
 
 
@@ -492,11 +652,11 @@ def test_alert_rules_come_from_the_config(tmp_path: Path) -> None:
     path = tmp_path / "watchlist.toml"
     path.write_text(
         "[alerts]\nflipflop_descriptors = 5\nflipflop_days = 10\nsyndication_hours = 6\n"
-        'backdate_days = 2\nreaffirmed = true\nlexicon = "my-tiers.toml"\n',
+        'backdate_days = 2\nreaffirmed = true\nconfirm_days = 3\nlexicon = "my-tiers.toml"\n',
         encoding="utf-8",
     )
     config = load_config(path, FakeCountries())
-    assert config.alerts == Rules(5, 10, 6, 2, True)
+    assert config.alerts == Rules(5, 10, 6, 2, True, 3)
     assert config.lexicon_path == tmp_path / "my-tiers.toml"
     path.write_text(
         '[alerts]\nflipflop_descriptors = 0\nflipflop_days = "soon"\nreaffirmed = "yes"\n'

@@ -9,16 +9,19 @@ from pathlib import Path
 
 import pytest
 
+from bot.alert import PingTarget
 from bot.chat.decide import Channel, QuietHours
+from bot.chat.pings import PingStore
 from bot.chat.store import ChatStore, Waiting
 from bot.cli import main
 from bot.state import export_lines, import_lines, open_state
 from tests.fakes import rewording
 from tests.story import store_with_story
-from watchers.detect import shipped_lexicon
 from watchers.errors import ConfigError
 from watchers.history import pair_story
+from watchers.model import ChangeKind
 from watchers.store import Store
+from watchers.tiers import shipped_lexicon
 
 NOW = datetime(2025, 3, 14, 9, 0, tzinfo=UTC)
 
@@ -38,6 +41,9 @@ def fill(store: Store) -> None:
     channel = Channel("discord", "555", pair.key)
     routes.wait(channel, Waiting(change_id, pair.key, 2, NOW, "HTTP 503"), NOW)
     routes.queue(Channel("slack", "C1", pair.key), replace(change, change_id=change_id), NOW)
+    pings = PingStore(store.connection)
+    group = PingTarget("group", "S0ANALYSTS")
+    pings.set("slack", "C1", group, [ChangeKind.DOWNGRADE], now=NOW)
 
 
 def test_export_then_import_gives_back_the_same_state(tmp_path: Path) -> None:
@@ -62,6 +68,8 @@ def test_export_then_import_gives_back_the_same_state(tmp_path: Path) -> None:
     )
     assert [w.error for w in routes.waiting("discord", "555")] == ["HTTP 503"]
     assert [q[1] for q in routes.queued("slack", "C1")] == ["IND-RUS"]
+    pinged = PingStore(target.connection).targets("slack", "C1", ChangeKind.DOWNGRADE)
+    assert pinged == (PingTarget("group", "S0ANALYSTS"),)
     pair = store_with_story(Store.open(":memory:"))
     stories = [
         pair_story(pair, s.mentions_of(pair.key), shipped_lexicon()) for s in (source, target)

@@ -1,4 +1,5 @@
 import sqlite3
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -8,7 +9,7 @@ from tests.fakes import pair
 from watchers.errors import StoreError
 from watchers.fetch import Validators
 from watchers.migrations import SqliteLedger
-from watchers.model import Entry, Extraction, Mention
+from watchers.model import ChangeStatus, Entry, Extraction, Level, Mention
 from watchers.store import MIGRATIONS, SEEN_RETENTION, Store
 
 NOW = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
@@ -121,3 +122,85 @@ def test_a_read_only_store_fails_writes_with_a_store_error(tmp_path: Path) -> No
     with pytest.raises(StoreError, match="readonly"):
         store.record_poll("feed", NOW, None, "HTTP 500")
     store.close()
+
+
+DATA = Path(__file__).parent / "data"
+TABLES = (
+    "feed_state",
+    "seen_entries",
+    "mentions",
+    "pair_state",
+    "changes",
+    "change_sources",
+    "speaker_state",
+    "pair_descriptors",
+    "pair_decisions",
+)
+
+
+@pytest.mark.parametrize("ledger", ["user_version", "schema_versions"])
+def test_a_store_of_the_previous_release_opens_and_migrates_without_loss(
+    tmp_path: Path, ledger: str
+) -> None:
+    path = tmp_path / "old.sqlite3"
+    old = sqlite3.connect(path)
+    old.executescript((DATA / "store-v2.sql").read_text(encoding="utf-8"))
+    if ledger == "schema_versions":  # as the shared migration helper records version 2
+        ledger_of_old = SqliteLedger(old)
+        assert ledger_of_old.version("history") is None  # creates the ledger's table
+        ledger_of_old.run("history", 2, "")
+        old.execute("PRAGMA user_version = 0")
+        old.commit()
+    before = {t: old.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall() for t in TABLES}
+    old.close()
+    assert all(before[t] for t in TABLES)
+
+    store = Store.open(path)
+    assert SqliteLedger(store.connection).version("history") == len(MIGRATIONS) == 3
+    for table, rows in before.items():
+        after = store.connection.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall()
+        assert [r[: len(rows[0])] for r in after] == rows, table
+    # its changes were what the pair said, with the level they had reached
+    usvn = pair("USA", "VNM")
+    upgrade = store.changes_of(usvn)[0]
+    assert upgrade.status is ChangeStatus.ESTABLISHED and upgrade.level is Level.OFFICIAL
+    assert upgrade.change_id is not None
+    assert [level for level, _ in store.level_history(upgrade.change_id)] == [Level.OFFICIAL]
+    # the entries it had seen are not read again, whatever their hash
+    for feed, entry_id, *_ in before["seen_entries"]:
+        assert store.entries_to_read(feed, {entry_id: "a hash"}) == {}
+    store.close()
+
+
+def test_an_entry_is_read_again_when_its_words_change(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "s.sqlite3")
+    store.mark_seen("a", {"1": "h1", "2": "h2"}, NOW)
+    assert store.entries_to_read("a", {"1": "h1", "2": "h2", "3": "h3"}) == {"3": False}
+    assert store.entries_to_read("a", {"1": "h1", "2": "edited"}) == {"2": True}
+    store.mark_seen("a", {"1": "h1", "2": "edited"}, NOW + timedelta(minutes=5))
+    assert store.entries_to_read("a", {"1": "h1", "2": "edited"}) == {}
+    # ids alone keep the hash known
+    store.mark_seen("a", ["1", "2"], NOW + timedelta(days=2))
+    assert store.entries_to_read("a", {"2": "edited again"}) == {"2": True}
+
+
+def test_entry_fingerprints_follow_the_words_not_the_dates() -> None:
+    entry = Entry("feed", "e1", "http://news.example/1", "Title", summary="Words.", published=NOW)
+    redated = replace(entry, published=NOW + timedelta(hours=6))
+    spaced = replace(entry, summary="  Words. ")
+    edited = replace(entry, summary="Words, and more words.")
+    assert entry.fingerprint() == redated.fingerprint() == spaced.fingerprint()
+    assert entry.fingerprint() != edited.fingerprint()
+
+
+def test_words_confirmed_by_time_become_the_established_ones(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "s.sqlite3")
+    m = mention("All-Weather Strategic Partnership")  # its canonical form is the extractor's
+    store.record_mention(m)
+    later = NOW + timedelta(days=8)
+    store.set_established("IND-RUS", "All-Weather Strategic Partnership", later)
+    state = store.pair_state("IND-RUS")
+    assert state is not None and state.descriptor == "All-Weather Strategic Partnership"
+    assert state.first_seen == later
+    with pytest.raises(StoreError):
+        store.set_established("CHN-PAK", "ironclad friendship", later)

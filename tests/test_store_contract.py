@@ -245,8 +245,9 @@ def test_the_previous_history_version_is_migrated_keeping_its_rows(store_url: st
     store.close()
 
 
-def test_the_previous_chat_version_is_migrated_keeping_its_rows(store_url: str) -> None:
-    db = _at_version(store_url, "chat", CHAT_MIGRATIONS, len(CHAT_MIGRATIONS) - 1)
+def test_the_release_0_1_chat_tables_are_migrated_keeping_their_rows(store_url: str) -> None:
+    # version 5: the tables as release 0.1 left them, two stores apart
+    db = _at_version(store_url, "chat", CHAT_MIGRATIONS, 5)
     with db:
         db.execute(
             """INSERT INTO sub_subscriptions (platform, channel, pair_key, source, min_level,

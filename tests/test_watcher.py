@@ -443,3 +443,27 @@ async def test_an_entry_another_poll_took_meanwhile_is_decided_once(
     a, b = await asyncio.gather(watcher.ingest(spec, body, {}), watcher.ingest(spec, body, {}))
     assert sorted((a.new_entries, b.new_entries)) == [0, 1]
     assert len(a.changes) + len(b.changes) == 1
+
+
+async def test_an_entry_edited_in_place_is_read_again_and_a_redated_one_is_not(
+    watcher: Watcher,
+) -> None:
+    spec = FeedSpec(name="mid", url="http://mid.example/feed", official=True)
+    first = "Transcript to follow. [IRN-RUS: strategic partnership]"
+    completed = (
+        "Transcript. [IRN-RUS: strategic partnership] and "
+        "[IND-RUS: particularly privileged strategic partnership]"
+    )
+
+    async def poll(text: str, published: str) -> tuple[int, int]:
+        result = await watcher.ingest(spec, rss(("t", "Transcript", text), published=published), {})
+        assert result.error is None
+        return result.new_entries, result.mentions
+
+    assert await poll(first, "Mon, 10 Mar 2025 10:00:00 +0000") == (1, 1)  # baseline
+    # the feed re-dates its item: nothing new
+    assert await poll(first, "Mon, 10 Mar 2025 11:00:00 +0000") == (0, 0)
+    # the item is completed in place: read again, and only what it adds counts
+    assert await poll(completed, "Mon, 10 Mar 2025 12:00:00 +0000") == (1, 1)
+    assert watcher.store.mentions_count("IRN-RUS") == 1
+    assert watcher.store.mentions_count("IND-RUS") == 1

@@ -533,6 +533,7 @@ def to_postgres(sql: str) -> str:
         tokens = _ddl(tokens, create=words[0] == "CREATE")
     elif words[:1] == ["INSERT"]:
         tokens = _insert(tokens)
+    tokens = _null_safe(tokens)
     out = []
     for kind, text in tokens:
         if kind == "other" and text == "?":
@@ -542,6 +543,23 @@ def to_postgres(sql: str) -> str:
         else:
             out.append(text)
     return "".join(out)
+
+
+def _null_safe(tokens: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """SQLite's ``a IS b`` and ``a IS NOT b`` (equal or not, NULL alike) in PostgreSQL's words."""
+    significant = [i for i, (k, _) in enumerate(tokens) if k not in ("space", "comment")]
+    words = [tokens[i][1].upper() if tokens[i][0] == "word" else "" for i in significant]
+    plain = {"NULL", "TRUE", "FALSE", "DISTINCT", "UNKNOWN"}
+    out = list(tokens)
+    for n, i in enumerate(significant):
+        if words[n] != "IS" or n + 1 >= len(words):
+            continue
+        if words[n + 1] == "NOT" and n + 2 < len(words) and words[n + 2] not in plain:
+            out[i] = ("word", "IS DISTINCT FROM")
+            out[significant[n + 1]] = ("word", "")
+        elif words[n + 1] not in plain and words[n + 1] != "NOT":
+            out[i] = ("word", "IS NOT DISTINCT FROM")
+    return out
 
 
 def _ddl(tokens: list[tuple[str, str]], *, create: bool) -> list[tuple[str, str]]:

@@ -1,31 +1,51 @@
 """Fetching feeds over HTTP: timeouts, an overall deadline, bounded redirects,
-conditional GET and a cap on the body size. No parsing here."""
+conditional GET, a cap on the body size, and a check of every address connected to.
+No parsing here.
+
+Where a request may connect: a name is resolved once, each address is checked, and the
+connection is made to a checked address (never to a name resolved again later, so an
+answer that changes in between cannot slip through). Link-local addresses and the clouds'
+metadata services are never reached; loopback, private and other non-public addresses only
+for the hosts a request allows (a feed's own host; see ``AddressPolicy``). With an HTTP
+proxy set in the environment, the proxy resolves names and the checks apply to it.
+"""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+import contextvars
+import ipaddress
+import select
+import socket
+import ssl
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
+import httpcore
 import httpx
 
 from watchers.errors import FetchError
 
 USER_AGENT = "partnership-watch/0.1 (+https://github.com/partnership-watch)"
 
-UrlGuard = Callable[[httpx.URL], Awaitable[None]]
-"""Checks an address before it is requested, redirects included; raises FetchError to refuse."""
-
 
 @dataclass(frozen=True)
 class FetchLimits:
-    """How long and how much one fetch may take."""
+    """How long and how much one fetch may take, how many run at once, and where documents
+    are read."""
 
     connect_timeout: float = 10.0
     read_timeout: float = 20.0
     deadline: float = 60.0
     max_bytes: int = 5_000_000
     max_redirects: int = 5
+    polls_at_once: int = 16
+    """Feeds fetched and read at once (also the HTTP client's connection limit)."""
+    polls_per_host: int = 4
+    """Feeds of one host fetched at once, so that one site is not hammered."""
+    reading_processes: int = 0
+    """Worker processes parsing and extracting fetched documents (0: threads of this one)."""
 
 
 @dataclass(frozen=True)
@@ -48,15 +68,241 @@ class Fetched:
     not_modified: bool = False
 
 
+# --- where a request may connect ------------------------------------------------------------
+
+IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+METADATA_ADDRESSES = frozenset(
+    ipaddress.ip_address(a)
+    for a in (
+        "169.254.169.254",  # AWS, GCP, Azure, OpenStack and most others
+        "169.254.170.2",  # AWS container credentials
+        "fd00:ec2::254",  # AWS over IPv6
+        "100.100.100.200",  # Alibaba Cloud
+        "192.0.0.192",  # Oracle Cloud (classic)
+    )
+)
+"""Cloud metadata services: they hand out credentials to whoever asks from inside."""
+
+
+def non_public(address: IpAddress) -> str | None:
+    """What kind of non-public address this is ("loopback", "private", ...), or None."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped  # ::ffff:127.0.0.1 is 127.0.0.1
+    kinds = (
+        ("cloud metadata", address in METADATA_ADDRESSES),
+        ("unspecified", address.is_unspecified),
+        ("loopback", address.is_loopback),
+        ("link-local", address.is_link_local),
+        ("multicast", address.is_multicast),
+        ("reserved", address.is_reserved),
+        ("private", address.is_private),
+        ("non-public", not address.is_global),  # shared address space, 100.64.0.0/10
+    )
+    return next((kind for kind, found in kinds if found), None)
+
+
+NEVER_REACHED = frozenset({"cloud metadata", "link-local", "unspecified", "multicast", "reserved"})
+"""Kinds of address no request reaches, whatever it allows: nothing a feed needs lives there."""
+
+
+@dataclass(frozen=True)
+class AddressPolicy:
+    """Which hosts a request may reach on loopback, private or other non-public addresses."""
+
+    private_hosts: frozenset[str] = frozenset()
+
+    @classmethod
+    def own_host(cls, url: str) -> AddressPolicy:
+        """Non-public addresses allowed for ``url``'s own host only."""
+        try:
+            host = httpx.URL(url).host
+        except httpx.InvalidURL:
+            return cls()
+        return cls(frozenset({host.lower()}) if host else frozenset())
+
+    def refusal(self, host: str, address: IpAddress) -> str | None:
+        """Why ``host`` may not be reached at ``address``, or None when it may."""
+        kind = non_public(address)
+        if kind is None:
+            return None
+        named = "" if str(address) == host.strip("[]") else f" (resolved to {address})"
+        if kind in NEVER_REACHED:
+            return f"{host}{named} is a {kind} address"
+        if host.lower() not in self.private_hosts:
+            return f"{host}{named} is a {kind} address"
+        return None
+
+
+PUBLIC_ONLY = AddressPolicy()
+
+_policy: contextvars.ContextVar[AddressPolicy] = contextvars.ContextVar(
+    "address_policy", default=PUBLIC_ONLY
+)
+
+
+class AddressRefused(httpcore.ConnectError):
+    """A host was not connected to: every address it stands for is refused."""
+
+
+class CheckedBackend(httpcore.AsyncNetworkBackend):
+    """Resolves each name once, checks every address, and connects to a checked one.
+
+    The request's ``AddressPolicy`` comes from a context variable set around the send; the
+    connection pool opens connections in the requesting task, so it is the one in force.
+    Hosts found on non-public addresses are remembered, so that a pooled connection opened
+    for one request is not reused by another that may not reach that host.
+    """
+
+    def __init__(self) -> None:
+        # anyio directly: the automatic backend looks up the async library on every call
+        self.inner = httpcore.AnyIOBackend()
+        self.non_public_hosts: dict[str, str] = {}
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        policy = _policy.get()
+        addresses = await resolve(host, port, timeout)
+        refusals = [policy.refusal(host, a) for a in addresses]
+        allowed = [a for a, why in zip(addresses, refusals, strict=True) if why is None]
+        if not allowed:
+            raise AddressRefused(next(why for why in refusals if why is not None))
+        # said as a request that may reach only public addresses would be refused
+        why = next((w for w in (PUBLIC_ONLY.refusal(host, a) for a in allowed) if w), None)
+        if why is not None:
+            self.non_public_hosts[host.lower()] = why
+        error: Exception | None = None
+        for address in allowed:
+            try:
+                stream = await self.inner.connect_tcp(
+                    str(address), port, timeout, local_address, socket_options
+                )
+                return _Stream(stream)
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as e:
+                error = e  # the next address may answer
+        assert error is not None
+        raise error
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        raise httpcore.ConnectError("unix sockets are not fetched")
+
+    async def sleep(self, seconds: float) -> None:
+        await self.inner.sleep(seconds)
+
+    def refusal(self, host: str, policy: AddressPolicy) -> str | None:
+        """Why a pooled connection to ``host`` may not serve a request under ``policy``."""
+        why = self.non_public_hosts.get(host.lower())
+        return None if why is None or host.lower() in policy.private_hosts else why
+
+
+class _Stream(httpcore.AsyncNetworkStream):
+    """A connection whose "is it readable?" costs one poll of its socket.
+
+    The pool asks it of every idle connection whenever it hands one out; anyio's answer
+    builds all of the socket's attributes each time (a getpeername call among them), which
+    was the pool's largest cost with many feeds.
+    """
+
+    def __init__(self, inner: httpcore.AsyncNetworkStream) -> None:
+        self.inner = inner
+        self.socket: socket.socket | None = inner.get_extra_info("socket")
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return await self.inner.read(max_bytes, timeout)
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        await self.inner.write(buffer, timeout)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+    async def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        return _Stream(await self.inner.start_tls(ssl_context, server_hostname, timeout))
+
+    def get_extra_info(self, info: str) -> Any:
+        if info == "is_readable":
+            return _readable(self.socket)
+        if info == "socket":
+            return self.socket
+        return self.inner.get_extra_info(info)
+
+
+def _readable(sock: socket.socket | None) -> bool:
+    """Whether reading would not wait (a closed socket counts: its read says so at once)."""
+    if sock is None or sock.fileno() < 0:
+        return True
+    if not hasattr(select, "poll"):  # Windows
+        ready, _, _ = select.select([sock], [], [], 0)
+        return bool(ready)
+    poll = select.poll()
+    poll.register(sock, select.POLLIN)
+    return bool(poll.poll(0))
+
+
+async def resolve(host: str, port: int, timeout: float | None) -> list[IpAddress]:
+    """The addresses ``host`` stands for (itself when it is one); httpcore's errors if none."""
+    try:
+        return [ipaddress.ip_address(host.strip("[]"))]
+    except ValueError:
+        pass
+    try:
+        infos = await asyncio.wait_for(
+            asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM), timeout
+        )
+    except TimeoutError as e:
+        raise httpcore.ConnectTimeout(f"{host} not resolved in time") from e
+    except OSError as e:
+        raise httpcore.ConnectError(f"{host} could not be resolved ({e})") from e
+    # a scoped IPv6 address ("fe80::1%eth0") is link-local anyway; its scope is dropped
+    found = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
+    return list(dict.fromkeys(found))
+
+
 def make_client(limits: FetchLimits) -> httpx.AsyncClient:
-    """An HTTP client with our timeouts and redirect policy."""
+    """An HTTP client with our timeouts, connection limits and address checks."""
     timeout = httpx.Timeout(limits.read_timeout, connect=limits.connect_timeout)
+    transport = httpx.AsyncHTTPTransport()
+    # httpx has no setting for the network backend: its connection pool is replaced by one
+    # like it that connects through ours (tests/test_fetch.py pins that this holds).
+    transport._pool = httpcore.AsyncConnectionPool(
+        ssl_context=httpx.create_ssl_context(),
+        max_connections=limits.polls_at_once,
+        max_keepalive_connections=limits.polls_at_once,
+        keepalive_expiry=5.0,
+        network_backend=CheckedBackend(),
+    )
     return httpx.AsyncClient(
         timeout=timeout,
-        follow_redirects=True,
+        follow_redirects=False,
         max_redirects=limits.max_redirects,
         headers={"User-Agent": USER_AGENT},
+        transport=transport,
     )
+
+
+def _backend(client: httpx.AsyncClient) -> CheckedBackend | None:
+    pool = getattr(client._transport, "_pool", None)
+    backend = getattr(pool, "_network_backend", None)
+    return backend if isinstance(backend, CheckedBackend) else None
+
+
+# --- fetching -------------------------------------------------------------------------------
 
 
 async def fetch(
@@ -66,20 +312,26 @@ async def fetch(
     validators: Validators,
     limits: FetchLimits,
     *,
-    guard: UrlGuard | None = None,
+    policy: AddressPolicy | None = None,
 ) -> Fetched:
     """GET ``url`` conditionally; raise FetchError naming ``feed`` on any failure.
 
-    ``guard``, when given, sees every address before it is requested, each redirect included.
+    ``policy`` says which hosts may be on non-public addresses, each redirect included; by
+    default only ``url``'s own host.
     """
+    policy = policy if policy is not None else AddressPolicy.own_host(url)
     try:
         return await asyncio.wait_for(
-            _fetch(client, feed, url, validators, limits, guard), limits.deadline
+            _fetch(client, feed, url, validators, limits, policy), limits.deadline
         )
     except TimeoutError as e:
         raise FetchError(feed, f"no complete answer within {limits.deadline:g} s") from e
     except httpx.TimeoutException as e:
         raise FetchError(feed, f"timed out ({type(e).__name__})") from e
+    except httpx.ConnectError as e:
+        if isinstance(e.__cause__, AddressRefused):
+            raise FetchError(feed, f"refused: {e}") from e
+        raise FetchError(feed, f"ConnectError: {e}") from e
     except httpx.UnsupportedProtocol as e:
         target = str(e.request.url)
         if target == url:
@@ -99,21 +351,28 @@ async def _fetch(
     url: str,
     validators: Validators,
     limits: FetchLimits,
-    guard: UrlGuard | None,
+    policy: AddressPolicy,
 ) -> Fetched:
     headers = {
-        "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5"
+        "Accept": "application/rss+xml, application/atom+xml, application/feed+json, "
+        "application/xml;q=0.9, */*;q=0.5"
     }
     if validators.etag:
         headers["If-None-Match"] = validators.etag
     if validators.last_modified:
         headers["If-Modified-Since"] = validators.last_modified
     request = client.build_request("GET", url, headers=headers)
-    # Redirects are followed here rather than by the client, so that the guard sees each one.
+    backend = _backend(client)
+    # Redirects are followed here rather than by the client, so that each hop is checked.
     for _ in range(limits.max_redirects + 1):
-        if guard is not None:
-            await guard(request.url)
-        response = await client.send(request, stream=True, follow_redirects=False)
+        refused = backend.refusal(request.url.host, policy) if backend else None
+        if refused is not None:
+            raise FetchError(feed, f"refused: {refused}")
+        token = _policy.set(policy)
+        try:
+            response = await client.send(request, stream=True, follow_redirects=False)
+        finally:
+            _policy.reset(token)
         try:
             if response.next_request is None:
                 return await _read(feed, response, validators, limits)

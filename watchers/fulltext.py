@@ -6,27 +6,36 @@ title or summary names a tracked country has its page fetched (bounded in size a
 a feed) and its main text extracted with trafilatura, in a thread and within the same time.
 Any failure leaves the entry as it was: the summary is still read.
 
-A feed's items may link anywhere, so an article whose host is on a loopback, private,
-link-local or otherwise non-public address (a cloud's metadata service, an intranet) is not
-fetched, redirects included, unless the feed itself is on such an address.
+A feed's items may link anywhere, so an article whose host is on a loopback, private or
+otherwise non-public address (an intranet) is not fetched, redirects included, unless it is
+the feed's own host and the feed is on such an address; link-local addresses and the clouds'
+metadata services never are (see ``watchers.fetch``).
 """
 
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import logging
 import re
-import socket
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 
+import httpcore
 import httpx
 
 from watchers.countries import CountryTable, FormKind
-from watchers.errors import FeedError, FetchError
+from watchers.errors import FeedError
 from watchers.extraction.mentions import STATE_KINDS
-from watchers.fetch import FetchLimits, UrlGuard, Validators, fetch
+from watchers.fetch import (
+    PUBLIC_ONLY,
+    AddressPolicy,
+    FetchLimits,
+    Validators,
+    fetch,
+    non_public,
+    resolve,
+)
 from watchers.model import Entry
 
 log = logging.getLogger(__name__)
@@ -79,6 +88,15 @@ def _whole(form: str) -> str:
     return re.escape(form) + ("" if form.endswith("-") else r"(?!\w)")
 
 
+ARTICLES_AT_ONCE = 4
+"""Article pages fetched at once for one feed: polite to publishers, quick enough."""
+
+ARTICLES_PER_POLL = 40
+"""Article pages read for one feed in one poll, at most."""
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 @dataclass(frozen=True)
 class FullTextLimits:
     """How much and how long one article fetch may take."""
@@ -107,6 +125,36 @@ class FullText:
             max_bytes=limits.max_bytes,
         )
 
+    async def enrich_all(self, entries: list[Entry], feed_url: str) -> list[Entry]:
+        """Entries with their article text filled in, a few pages at a time.
+
+        At most ``ARTICLES_PER_POLL`` pages of one feed are read in one poll, the newest
+        first: a feed listing thousands of entries costs minutes, not hours; the others are
+        read from their summaries.
+        """
+        wanted = [i for i, entry in enumerate(entries) if self.wants(entry)]
+        newest = sorted(wanted, key=lambda i: entries[i].published or _EPOCH, reverse=True)
+        chosen = set(newest[:ARTICLES_PER_POLL])
+        if len(wanted) > len(chosen):
+            log.warning(
+                "feed %r: %d entries want their article; reading the newest %d, the others' "
+                "summaries",
+                entries[0].feed,
+                len(wanted),
+                len(chosen),
+            )
+        gate = asyncio.Semaphore(ARTICLES_AT_ONCE)
+
+        async def one(entry: Entry) -> Entry:
+            async with gate:
+                return await self.enrich(entry, feed_url)
+
+        read = await asyncio.gather(*(one(entries[i]) for i in sorted(chosen)))
+        enriched = list(entries)
+        for i, entry in zip(sorted(chosen), read, strict=True):
+            enriched[i] = entry
+        return enriched
+
     def wants(self, entry: Entry) -> bool:
         """Whether an entry is summary-only, has a page, and names a tracked country."""
         return (
@@ -125,10 +173,10 @@ class FullText:
         if not self.wants(entry):
             return entry
         assert entry.url is not None
-        guard = _public_only(entry.feed, feed_url)
+        policy = await _feed_policy(feed_url)
         try:
             page = await fetch(
-                self.client, entry.feed, entry.url, Validators(), self.limits, guard=guard
+                self.client, entry.feed, entry.url, Validators(), self.limits, policy=policy
             )
         except FeedError as e:
             log.warning("full text of %s: %s; using the summary", entry.url, e.message)
@@ -157,68 +205,14 @@ class FullText:
         return replace(entry, content=text)
 
 
-IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-
-
-def non_public(address: IpAddress) -> str | None:
-    """What kind of non-public address this is ("loopback", "private", ...), or None."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped  # ::ffff:127.0.0.1 is 127.0.0.1
-    kinds = (
-        ("unspecified", address.is_unspecified),
-        ("loopback", address.is_loopback),
-        ("link-local", address.is_link_local),
-        ("multicast", address.is_multicast),
-        ("reserved", address.is_reserved),
-        ("private", address.is_private),
-        ("non-public", not address.is_global),  # shared address space, 100.64.0.0/10
-    )
-    return next((kind for kind, found in kinds if found), None)
-
-
-async def _non_public_address(url: httpx.URL) -> str | None:
-    """The first non-public address ``url``'s host stands for, described, or None.
-
-    OSError when the host cannot be resolved. Names are resolved with the event loop's
-    getaddrinfo, in its threads.
-    """
-    if not url.host:
-        raise OSError(f"no host in {url}")
+async def _feed_policy(feed_url: str) -> AddressPolicy:
+    """Articles may be on non-public addresses only on the feed's own host, and only when
+    that host is itself on one (an intranet feed linking to its intranet)."""
+    own = AddressPolicy.own_host(feed_url)
     try:
-        addresses = [ipaddress.ip_address(url.host)]
-    except ValueError:
+        url = httpx.URL(feed_url)
         port = url.port or (443 if url.scheme == "https" else 80)
-        infos = await asyncio.get_running_loop().getaddrinfo(
-            url.host, port, type=socket.SOCK_STREAM
-        )
-        addresses = [ipaddress.ip_address(info[4][0]) for info in infos]
-    for address in addresses:
-        kind = non_public(address)
-        if kind is not None:
-            named = "" if str(address) == url.host else f" (resolved to {address})"
-            return f"{url.host}{named} is a {kind} address"
-    return None
-
-
-def _public_only(feed: str, feed_url: str) -> UrlGuard:
-    """A guard refusing non-public addresses, unless the feed is on one itself."""
-
-    async def guard(url: httpx.URL) -> None:
-        try:
-            why = await _non_public_address(url)
-        except OSError as e:  # not fetched unchecked: the client would resolve it anew
-            raise FetchError(feed, f"{url.host or url} could not be resolved ({e})") from e
-        # An intranet feed may link to its intranet; a public one may not. (The client
-        # resolves the name again when it connects: a name whose answer changes in between
-        # is not caught here.)
-        if why is not None and not await _on_non_public_address(feed_url):
-            raise FetchError(feed, f"refused: {why}, and the feed is not on such an address")
-
-    return guard
-
-
-async def _on_non_public_address(url: str) -> bool:
-    try:
-        return await _non_public_address(httpx.URL(url)) is not None
-    except (OSError, httpx.InvalidURL):
-        return False
+        addresses = await resolve(url.host, port, 10.0)
+    except (httpx.InvalidURL, httpcore.ConnectError, httpcore.ConnectTimeout):
+        return PUBLIC_ONLY
+    return own if any(non_public(a) for a in addresses) else PUBLIC_ONLY

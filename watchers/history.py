@@ -14,7 +14,7 @@ import io
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from watchers.model import ChangeKind, Pair
@@ -123,12 +123,26 @@ def tier_height(lexicon: Lexicon, descriptor: str) -> float | None:
     return float(below + tier.rank)
 
 
+@dataclass(frozen=True)
+class FlipFlop:
+    """Words a pair used among its last ``descriptors`` distinct ones within ``days`` make no
+    new step: outlets alternating between variants, as the alert rules read them."""
+
+    descriptors: int = 3
+    days: float = 30
+
+
+DEFAULT_FLIPFLOP = FlipFlop()
+"""The alert rules' defaults (``[alerts] flipflop_descriptors`` and ``flipflop_days``)."""
+
+
 def pair_story(
     pair: Pair,
     mentions: Iterable[StoredMention],
     lexicon: Lexicon,
     *,
     since: datetime | None = None,
+    flipflop: FlipFlop = DEFAULT_FLIPFLOP,
 ) -> PairStory:
     """The pair's story from its stored mentions (any order), from ``since`` on."""
     ordered = sorted(
@@ -137,9 +151,10 @@ def pair_story(
     )
     # generic wording ("close ties") never replaces the pair's words, so it makes no step
     ranked = [m for m in ordered if not lexicon.is_generic(m.descriptor)]
-    steps, changes = _steps(ranked, lexicon)
+    steps, changes = _steps(ranked, lexicon, flipflop)
     per_speaker = {
-        code: _steps([m for m in ranked if m.speaker == code], lexicon)[0] for code in pair.codes
+        code: _steps([m for m in ranked if m.speaker == code], lexicon, flipflop)[0]
+        for code in pair.codes
     }
     words = {code: {s.descriptor for s in st} for code, st in per_speaker.items()}
     differ = all(words.values()) and len({frozenset(w) for w in words.values()}) > 1
@@ -155,14 +170,25 @@ def pair_story(
 
 
 def _steps(
-    mentions: Sequence[StoredMention], lexicon: Lexicon
+    mentions: Sequence[StoredMention], lexicon: Lexicon, flipflop: FlipFlop
 ) -> tuple[list[Step], list[ChangePoint]]:
     steps: list[Step] = []
     changes: list[ChangePoint] = []
     current: StoredMention | None = None
+    last_used: dict[str, datetime] = {}
     for m in mentions:
+        recent = sorted(last_used.items(), key=lambda kv: kv[1], reverse=True)
+        recent = recent[: flipflop.descriptors]
+        used = dict(recent).get(m.canonical)
+        last_used[m.canonical] = m.at
         if current is not None and m.canonical == current.canonical:
             continue
+        if (
+            current is not None
+            and used is not None
+            and m.at - used <= timedelta(days=flipflop.days)
+        ):
+            continue  # back to words used lately: outlets alternating, not a change
         before = current.descriptor if current is not None else None
         kind = lexicon.classify(before, m.descriptor) or ChangeKind.NEW
         changes.append(
@@ -234,6 +260,21 @@ def _day(t: datetime | None) -> str:
     return t.strftime("%Y-%m-%d") if t else "-"
 
 
+def descriptor_lines(story: PairStory, limit: int | None = None) -> list[str]:
+    """One line per descriptor (dates, words, tier, sources, speakers); the latest ``limit``."""
+    spans = story.descriptors if limit is None else story.descriptors[-limit:]
+    lines = []
+    for d in spans:
+        official = f", {d.official_sources} official" if d.official_sources else ""
+        speakers = f", said by {', '.join(d.speakers)}" if d.speakers else ""
+        lines.append(
+            f"{_day(d.first_seen)} … {_day(d.last_seen)}  “{d.descriptor}” "
+            f"[{d.tier or 'unranked'}] {d.sources} source{'s' if d.sources != 1 else ''}"
+            f"{official}{speakers}"
+        )
+    return lines
+
+
 def story_text(story: PairStory) -> str:
     """The story as a few readable lines: current words, each descriptor, each change."""
     label = story.pair.label
@@ -242,14 +283,7 @@ def story_text(story: PairStory) -> str:
         return f"{label}: no descriptor seen{since}."
     lines = [f"{label}{since}: now “{story.current or story.descriptors[-1].descriptor}”", ""]
     lines.append("Descriptors:")
-    for d in story.descriptors:
-        official = f", {d.official_sources} official" if d.official_sources else ""
-        speakers = f", said by {', '.join(d.speakers)}" if d.speakers else ""
-        lines.append(
-            f"  {_day(d.first_seen)} … {_day(d.last_seen)}  “{d.descriptor}” "
-            f"[{d.tier or 'unranked'}] {d.sources} source{'s' if d.sources != 1 else ''}"
-            f"{official}{speakers}"
-        )
+    lines.extend(f"  {line}" for line in descriptor_lines(story))
     if story.changes:
         lines.extend(["", "Changes:"])
         for c in story.changes:

@@ -8,6 +8,7 @@ timezone-aware UTC datetimes.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -66,6 +67,9 @@ class Extraction:
     """Alpha-3 code of the speaker's country, when the text names who said it."""
     span: tuple[int, int] | None = None
     """Where ``descriptor`` stands in ``sentence`` (start, end), when it stands there as one run."""
+    hypothetical: bool = False
+    """The sentence only supposes the words ("could become strategic partners", "talks on a
+    possible alliance"): they are nobody's words for the pair, and never replace them."""
 
 
 @dataclass(frozen=True)
@@ -88,6 +92,12 @@ class Entry:
         if self.content:
             parts.append(self.content)
         return "\n\n".join(p.strip() for p in parts if p.strip())
+
+    def fingerprint(self) -> str:
+        """A hash of the entry's words (not its dates): an edit in place changes it, a feed
+        that re-dates every item on each poll does not."""
+        words = " ".join(self.text().split())
+        return hashlib.sha256(words.encode("utf-8")).hexdigest()[:32]
 
 
 @dataclass(frozen=True)
@@ -124,6 +134,18 @@ class ChangeKind(StrEnum):
     REWORDING = "rewording"
     ASYMMETRY = "asymmetry"
     REAFFIRMED = "reaffirmed"
+
+
+class ChangeStatus(StrEnum):
+    """Whether a change's words are the pair's established words yet."""
+
+    PENDING = "pending"
+    """Reported by one outlet only: alerted, but the pair's established words stay as they were
+    until later evidence confirms the report or it lapses."""
+    ESTABLISHED = "established"
+    """Said officially, by independent outlets, or standing unchallenged for a while."""
+    LAPSED = "lapsed"
+    """A report that was challenged and never confirmed: the established words never moved."""
 
 
 class Level(StrEnum):
@@ -167,3 +189,79 @@ class Change:
     """Stable id of this change, so later sources update the same alert instead of a new one."""
     revision: int = 0
     """0 for the first report of a change; raised each time later sources update it."""
+    status: ChangeStatus = ChangeStatus.ESTABLISHED
+    """Whether the change's words are the pair's established words, or only reported so far."""
+
+
+# --- what the alert rules know of one pair (the decider's input) -----------------------------
+
+
+@dataclass(frozen=True)
+class PairState:
+    """A pair's established words and when they were first and last seen."""
+
+    pair_key: str
+    descriptor: str
+    canonical: str
+    first_seen: datetime
+    last_seen: datetime
+
+
+@dataclass(frozen=True)
+class SpeakerState:
+    """What one side of a pair last called the tie, and when."""
+
+    pair_key: str
+    speaker: str
+    descriptor: str
+    canonical: str
+    first_seen: datetime
+    last_seen: datetime
+
+
+@dataclass(frozen=True)
+class SeenDescriptor:
+    """A descriptor the pair had, and when it was last used (for the flip-flop window)."""
+
+    canonical: str
+    descriptor: str
+    last_seen: datetime
+
+
+@dataclass(frozen=True)
+class Heard:
+    """One outlet's use of some words for the pair lately: how many outlets say the same."""
+
+    canonical: str
+    entry_id: str
+    source: Source
+    seen_at: datetime
+
+
+@dataclass(frozen=True)
+class PairHistory:
+    """Everything the alert rules know of one pair when a new mention arrives."""
+
+    current: PairState | None = None
+    """The pair's established words: said officially, by independent outlets, or standing
+    unchallenged for a while. A report from one outlet alone does not move them."""
+    recent: tuple[SeenDescriptor, ...] = ()
+    """Distinct descriptors, most recently used first."""
+    speakers: tuple[SpeakerState, ...] = ()
+    latest_change: Change | None = None
+    """The pair's last reported change, with its sources, ``change_id`` and ``revision``."""
+    latest_asymmetry: Change | None = None
+    challenged_at: datetime | None = None
+    """When the established words were last said again while ``latest_change`` was pending."""
+    heard: tuple[Heard, ...] = ()
+    """The pair's mentions of late, newest first (for counting outlets behind some words)."""
+
+    @property
+    def pending(self) -> Change | None:
+        """The single-source report awaiting evidence, if the pair has one."""
+        c = self.latest_change
+        return c if c is not None and c.status is ChangeStatus.PENDING else None
+
+    def speaker(self, code: str) -> SpeakerState | None:
+        """The words ``code`` last used for the pair, if any."""
+        return next((s for s in self.speakers if s.speaker == code), None)

@@ -6,10 +6,11 @@ Tests use small fakes of these (see ``tests/fakes.py``); production wires the re
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Protocol
 
-from watchers.model import Country, Extraction
+from watchers.model import Country, Entry, Extraction
 
 
 class Clock(Protocol):
@@ -39,4 +40,23 @@ class Extractor(Protocol):
 
     def extract(self, text: str, *, on: date | None = None) -> list[Extraction]:
         """Every descriptor for every pair in ``text``; ``on`` dates leaders' terms."""
+        ...
+
+
+class DocumentWork(Protocol):
+    """Runs the CPU work of reading a fetched document: parsing it, extracting its entries.
+
+    Off the event loop, so that fetching and chat connections go on meanwhile.
+    """
+
+    async def parse(self, feed: str, body: bytes, headers: Mapping[str, str]) -> list[Entry]:
+        """The entries of a document; ParseError when it is not a feed."""
+        ...
+
+    async def extract(self, feed: str, entries: list[Entry]) -> list[list[Extraction]]:
+        """What each entry says, in order; an entry that cannot be read says nothing."""
+        ...
+
+    def close(self) -> None:
+        """Release what it holds (worker processes)."""
         ...

@@ -5,7 +5,7 @@ current descriptor, and the changes we reported. SQLite or PostgreSQL (through
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -17,7 +17,30 @@ from watchers.diff import word_diff
 from watchers.errors import StoreError
 from watchers.extraction.canonical import canonical
 from watchers.fetch import Validators
-from watchers.model import Change, ChangeKind, Level, Mention, Pair, Source
+from watchers.model import (
+    Change,
+    ChangeKind,
+    ChangeStatus,
+    Heard,
+    Level,
+    Mention,
+    Pair,
+    PairHistory,
+    PairState,
+    SeenDescriptor,
+    Source,
+    SpeakerState,
+)
+
+__all__ = [
+    "MIGRATIONS",
+    "PairHistory",
+    "PairState",
+    "SeenDescriptor",
+    "SpeakerState",
+    "Store",
+    "StoredChange",
+]
 
 SEEN_RETENTION = timedelta(days=90)
 """How long an entry a feed no longer lists is remembered as seen. Feeds list their latest
@@ -124,56 +147,27 @@ MIGRATIONS: tuple[str, ...] = (
         change_id INTEGER REFERENCES changes (id)
     );
     """,
+    # 3: established words apart from reported ones: a change's status (pending while one
+    # outlet alone reported it), when the established words were said again against it, the
+    # levels it went through; and a hash of each seen entry's text, so an entry edited in
+    # place is read again and a feed that re-dates every item is not.
+    """
+    ALTER TABLE changes ADD COLUMN status TEXT NOT NULL DEFAULT 'established';
+    ALTER TABLE changes ADD COLUMN challenged_at TEXT;
+    ALTER TABLE changes ADD COLUMN settled_at TEXT;
+    CREATE TABLE change_levels (
+        change_id INTEGER NOT NULL REFERENCES changes (id),
+        revision INTEGER NOT NULL,
+        level TEXT NOT NULL,
+        at TEXT NOT NULL,
+        PRIMARY KEY (change_id, revision)
+    );
+    INSERT INTO change_levels (change_id, revision, level, at)
+        SELECT id, revision, level, COALESCE(updated_at, detected_at) FROM changes;
+    ALTER TABLE seen_entries ADD COLUMN content_hash TEXT;
+    CREATE INDEX mentions_by_entry ON mentions (feed, entry_id);
+    """,
 )
-
-
-@dataclass(frozen=True)
-class PairState:
-    """A pair's current descriptor and when it was first and last seen."""
-
-    pair_key: str
-    descriptor: str
-    canonical: str
-    first_seen: datetime
-    last_seen: datetime
-
-
-@dataclass(frozen=True)
-class SpeakerState:
-    """What one side of a pair last called the tie, and when."""
-
-    pair_key: str
-    speaker: str
-    descriptor: str
-    canonical: str
-    first_seen: datetime
-    last_seen: datetime
-
-
-@dataclass(frozen=True)
-class SeenDescriptor:
-    """A descriptor the pair had, and when it was last used (for the flip-flop window)."""
-
-    canonical: str
-    descriptor: str
-    last_seen: datetime
-
-
-@dataclass(frozen=True)
-class PairHistory:
-    """Everything the alert rules know of one pair when a new mention arrives."""
-
-    current: PairState | None = None
-    recent: tuple[SeenDescriptor, ...] = ()
-    """Distinct descriptors, most recently used first."""
-    speakers: tuple[SpeakerState, ...] = ()
-    latest_change: Change | None = None
-    """The pair's last reported change, with its sources, ``change_id`` and ``revision``."""
-    latest_asymmetry: Change | None = None
-
-    def speaker(self, code: str) -> SpeakerState | None:
-        """The words ``code`` last used for the pair, if any."""
-        return next((s for s in self.speakers if s.speaker == code), None)
 
 
 @dataclass(frozen=True)
@@ -327,26 +321,73 @@ class Store:
             )
         return set(ids) - seen
 
-    def mark_seen(self, feed: str, listed: Iterable[str], now: datetime) -> None:
+    def entries_to_read(self, feed: str, fingerprints: Mapping[str, str]) -> dict[str, bool]:
+        """Which of these entries (id to text hash) to read: id to True when edited in place.
+
+        An entry not seen before is read; one seen with another hash was edited and is read
+        again; one seen with the same hash, or seen before hashes were kept, is not.
+        """
+        ids = list(fingerprints)
+        known: dict[str, str | None] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            known.update(
+                self.connection.execute(
+                    f"""SELECT entry_id, content_hash FROM seen_entries
+                        WHERE feed = ? AND entry_id IN ({marks})""",
+                    (feed, *chunk),
+                ).fetchall()
+            )
+        out: dict[str, bool] = {}
+        for entry_id, fingerprint in fingerprints.items():
+            if entry_id not in known:
+                out[entry_id] = False
+            elif known[entry_id] is not None and known[entry_id] != fingerprint:
+                out[entry_id] = True
+        return out
+
+    def mark_seen(
+        self, feed: str, listed: Iterable[str] | Mapping[str, str], now: datetime
+    ) -> None:
         """Remember the entries a feed's document lists, so the next polls skip them.
 
-        ``seen_at`` is when the feed last listed an entry (refreshed at most daily); entries
-        it has not listed for ``SEEN_RETENTION`` are forgotten. Only a document's entries are
-        refreshed before that, so a feed that was quiet for months keeps what it still lists.
+        ``listed`` gives entry ids, or entry ids to the hash of their text (kept so that an
+        edit in place is noticed). ``seen_at`` is when the feed last listed an entry (refreshed
+        at most daily); entries it has not listed for ``SEEN_RETENTION`` are forgotten. Only a
+        document's entries are refreshed before that, so a feed that was quiet for months
+        keeps what it still lists.
         """
-        ids = list(listed)
+        hashes: dict[str, str | None] = (
+            dict(listed) if isinstance(listed, Mapping) else dict.fromkeys(listed)
+        )
         stale = _iso(now - timedelta(days=1))
         with self.transaction():
             self.connection.executemany(
-                """INSERT INTO seen_entries (feed, entry_id, seen_at) VALUES (?, ?, ?)
-                   ON CONFLICT (feed, entry_id) DO UPDATE SET seen_at = excluded.seen_at
-                   WHERE seen_at < ?""",
-                [(feed, entry_id, _iso(now), stale) for entry_id in ids],
+                """INSERT INTO seen_entries (feed, entry_id, seen_at, content_hash)
+                   VALUES (?, ?, ?, ?)
+                   ON CONFLICT (feed, entry_id) DO UPDATE SET
+                     seen_at = CASE WHEN seen_at < ? THEN excluded.seen_at ELSE seen_at END,
+                     content_hash = COALESCE(excluded.content_hash, content_hash)
+                   WHERE seen_at < ? OR (excluded.content_hash IS NOT NULL
+                                         AND content_hash IS NOT excluded.content_hash)""",
+                [
+                    (feed, entry_id, _iso(now), fingerprint, stale, stale)
+                    for entry_id, fingerprint in hashes.items()
+                ],
             )
             self.connection.execute(
                 "DELETE FROM seen_entries WHERE feed = ? AND seen_at < ?",
                 (feed, _iso(now - SEEN_RETENTION)),
             )
+
+    def counted(self, feed: str, entry_id: str) -> set[tuple[str, str]]:
+        """The (pair key, canonical words) already counted from one entry of a feed."""
+        rows = self.connection.execute(
+            "SELECT DISTINCT pair_key, canonical FROM mentions WHERE feed = ? AND entry_id = ?",
+            (feed, entry_id),
+        ).fetchall()
+        return {(r[0], r[1]) for r in rows}
 
     # mentions and pair state
 
@@ -402,6 +443,30 @@ class Store:
                 (x.pair.key, x.descriptor, x.canonical, now, now, mention_id),
             )
 
+    def set_established(self, pair_key: str, descriptor: str, at: datetime) -> None:
+        """Make ``descriptor`` the pair's established words (a report confirmed by time)."""
+        canon = canonical(descriptor)
+        # the evidence: the latest mention of these words (any of the pair's, failing that)
+        row = self.connection.execute(
+            """SELECT id FROM mentions WHERE pair_key = ?
+               ORDER BY (canonical = ? OR descriptor = ?) DESC, id DESC LIMIT 1""",
+            (pair_key, canon, descriptor),
+        ).fetchone()
+        if row is None:
+            raise StoreError(f"no mention of {pair_key} to establish {descriptor!r} by")
+        with self.transaction():
+            self.connection.execute(
+                """INSERT INTO pair_state (pair_key, descriptor, canonical, first_seen, last_seen,
+                   mention_id) VALUES (?, ?, ?, ?, ?, ?)
+                   ON CONFLICT (pair_key) DO UPDATE SET
+                     first_seen = CASE WHEN canonical = excluded.canonical
+                                  THEN first_seen ELSE excluded.first_seen END,
+                     descriptor = excluded.descriptor, canonical = excluded.canonical,
+                     last_seen = MAX(last_seen, excluded.last_seen),
+                     mention_id = excluded.mention_id""",
+                (pair_key, descriptor, canon, _iso(at), _iso(at), row[0]),
+            )
+
     def mentions_count(self, pair_key: str | None = None) -> int:
         """How many mentions are stored (for one pair, or in all)."""
         if pair_key is None:
@@ -420,8 +485,8 @@ class Store:
             cursor = self.connection.execute(
                 """INSERT INTO changes (pair_key, kind, before, after, quote, speaker, level,
                    detected_at, canonical, before_canonical, revision, updated_at, before_tier,
-                   after_tier, tier_arrow, span_start, span_end)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                   after_tier, tier_arrow, span_start, span_end, status)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (
                     change.pair.key,
                     change.kind.value,
@@ -440,12 +505,50 @@ class Store:
                     change.tier_arrow,
                     change.span[0] if change.span else None,
                     change.span[1] if change.span else None,
+                    change.status.value,
                 ),
             )
             change_id = cursor.lastrowid
             assert change_id is not None
             self._insert_sources(change_id, change.sources)
+            self._note_level(change_id, change.revision, change.level, change.detected_at)
         return change_id
+
+    def _note_level(self, change_id: int, revision: int, level: Level, at: datetime) -> None:
+        self.connection.execute(
+            """INSERT INTO change_levels (change_id, revision, level, at) VALUES (?, ?, ?, ?)
+               ON CONFLICT (change_id, revision) DO UPDATE SET level = excluded.level""",
+            (change_id, revision, level.value, _iso(at)),
+        )
+
+    def level_history(self, change_id: str) -> list[tuple[Level, datetime]]:
+        """The levels a change went through, each with when it reached it, oldest first."""
+        rows = self.connection.execute(
+            "SELECT level, at FROM change_levels WHERE change_id = ? ORDER BY revision",
+            (int(change_id),),
+        ).fetchall()
+        steps: list[tuple[Level, datetime]] = []
+        for level, at in rows:
+            if not steps or steps[-1][0].value != level:
+                steps.append((Level(level), _time(at)))
+        return steps
+
+    def settle_change(self, change: Change, at: datetime) -> None:
+        """Store a pending change's new status: established by evidence or time, or lapsed."""
+        if change.change_id is None:
+            raise StoreError("a change must have its id to be settled")
+        with self.transaction():
+            self.connection.execute(
+                "UPDATE changes SET status = ?, settled_at = ? WHERE id = ?",
+                (change.status.value, _iso(at), int(change.change_id)),
+            )
+
+    def challenge_change(self, change_id: str, at: datetime) -> None:
+        """Note that the established words were said again while this change was pending."""
+        with self.transaction():
+            self.connection.execute(
+                "UPDATE changes SET challenged_at = ? WHERE id = ?", (_iso(at), int(change_id))
+            )
 
     def _insert_sources(self, change_id: int, sources: Iterable[Source]) -> None:
         self.connection.executemany(
@@ -465,12 +568,23 @@ class Store:
         known = {(s.feed, s.url) for s in self._sources(change_id)}
         with self.transaction():
             self.connection.execute(
-                "UPDATE changes SET level = ?, revision = ?, updated_at = ? WHERE id = ?",
-                (change.level.value, change.revision, _iso(now), change_id),
+                """UPDATE changes SET level = ?, revision = ?, updated_at = ?, status = ?,
+                   settled_at = CASE WHEN status != ? THEN ? ELSE settled_at END
+                   WHERE id = ?""",
+                (
+                    change.level.value,
+                    change.revision,
+                    _iso(now),
+                    change.status.value,
+                    change.status.value,
+                    _iso(now),
+                    change_id,
+                ),
             )
             self._insert_sources(
                 change_id, [s for s in change.sources if (s.feed, s.url) not in known]
             )
+            self._note_level(change_id, change.revision, change.level, now)
 
     def _sources(self, change_id: int) -> tuple[Source, ...]:
         rows = self.connection.execute(
@@ -483,11 +597,11 @@ class Store:
         )
 
     _CHANGE_COLUMNS = """id, pair_key, kind, before, after, quote, speaker, level, detected_at,
-        revision, before_tier, after_tier, tier_arrow, span_start, span_end"""
+        revision, before_tier, after_tier, tier_arrow, span_start, span_end, status"""
 
     def _change(self, row: tuple[object, ...], pair: Pair) -> Change:
         (cid, _key, kind, before, after, quote, speaker, level, detected_at, revision,
-         before_tier, after_tier, tier_arrow, span_start, span_end) = row  # fmt: skip
+         before_tier, after_tier, tier_arrow, span_start, span_end, status) = row  # fmt: skip
         return Change(
             pair=pair,
             kind=ChangeKind(str(kind)),
@@ -505,6 +619,7 @@ class Store:
             tier_arrow=str(tier_arrow or ""),
             change_id=str(cid),
             revision=int(str(revision)),
+            status=ChangeStatus(str(status)),
         )
 
     def change(self, change_id: str, pair: Pair) -> Change | None:
@@ -558,7 +673,10 @@ class Store:
                 )
 
     def pair_history(self, pair: Pair, *, recent: int = 10) -> PairHistory:
-        """What the alert rules need to know of ``pair``: state, recent words, last changes."""
+        """What the alert rules need to know of ``pair``: state, recent words, last changes.
+
+        Its ``heard`` is left empty: ``heard`` gives it for the words about to be decided.
+        """
         rows = self.connection.execute(
             """SELECT canonical, descriptor, last_seen FROM pair_descriptors WHERE pair_key = ?
                ORDER BY last_seen DESC LIMIT ?""",
@@ -569,17 +687,19 @@ class Store:
                FROM speaker_state WHERE pair_key = ?""",
             (pair.key,),
         ).fetchall()
-        latest = self.connection.execute(
-            f"""SELECT {self._CHANGE_COLUMNS} FROM changes WHERE pair_key = ? AND kind != ?
-                ORDER BY detected_at DESC, id DESC LIMIT 1""",
+        latest_row = self.connection.execute(
+            f"""SELECT {self._CHANGE_COLUMNS}, challenged_at FROM changes
+                WHERE pair_key = ? AND kind != ? ORDER BY detected_at DESC, id DESC LIMIT 1""",
             (pair.key, ChangeKind.ASYMMETRY.value),
         ).fetchone()
+        latest, challenged = (latest_row[:-1], latest_row[-1]) if latest_row else (None, None)
         asymmetry = self.connection.execute(
             f"""SELECT {self._CHANGE_COLUMNS} FROM changes WHERE pair_key = ? AND kind = ?
                 ORDER BY detected_at DESC, id DESC LIMIT 1""",
             (pair.key, ChangeKind.ASYMMETRY.value),
         ).fetchone()
         return PairHistory(
+            challenged_at=_time(challenged) if challenged else None,
             current=self.pair_state(pair.key),
             recent=tuple(SeenDescriptor(r[0], r[1], _time(r[2])) for r in rows),
             speakers=tuple(
@@ -588,6 +708,20 @@ class Store:
             latest_change=self._change(latest, pair) if latest else None,
             latest_asymmetry=self._change(asymmetry, pair) if asymmetry else None,
         )
+
+    def heard(self, pair_key: str, canon: str, since: datetime) -> tuple[Heard, ...]:
+        """The pair's mentions of these (canonical) words since ``since``, newest first."""
+        rows = self.connection.execute(
+            """SELECT canonical, feed, entry_id, entry_url, entry_title, published, official,
+               seen_at FROM mentions WHERE pair_key = ? AND canonical = ? AND seen_at >= ?
+               ORDER BY seen_at DESC, id DESC LIMIT 500""",
+            (pair_key, canon, _iso(since)),
+        ).fetchall()
+        return tuple(
+            Heard(r[0], r[2], Source(r[1], r[3], r[4], _time(r[5]) if r[5] else None, bool(r[6])),
+                  _time(r[7]))
+            for r in rows
+        )  # fmt: skip
 
     def record_decision(
         self, pair_key: str, at: datetime, outcome: str, reason: str, change_id: str | None

@@ -12,6 +12,7 @@ import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -256,6 +257,12 @@ class Lexicon:
 def default_path() -> Path:
     """The shipped lexicon: ``config/`` in a checkout, ``watchers/_config`` when installed."""
     return config_dir() / "tiers.toml"
+
+
+@cache
+def shipped_lexicon() -> Lexicon:
+    """The lexicon shipped in ``config/tiers.toml`` (read once)."""
+    return load_lexicon()
 
 
 def load_lexicon(path: Path | None = None) -> Lexicon:

@@ -1,10 +1,12 @@
-"""Polling one feed: fetch, parse, extract, remember, decide. The I/O around the pure parts."""
+"""Polling feeds: fetch, parse, extract, remember, decide. The I/O around the pure parts."""
 
 from __future__ import annotations
 
 import asyncio
+import collections
+import hashlib
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
@@ -15,10 +17,10 @@ from watchers.errors import FeedError, StoreError
 from watchers.fetch import FetchLimits, Validators, fetch
 from watchers.fulltext import FullText
 from watchers.model import Change, Entry, Extraction, Mention
-from watchers.parse import parse_feed
-from watchers.ports import Clock, Extractor
+from watchers.ports import Clock, DocumentWork, Extractor
+from watchers.reading import InThreads
 from watchers.store import Store
-from watchers.tiers import Lexicon
+from watchers.tiers import Lexicon, load_lexicon
 
 log = logging.getLogger(__name__)
 
@@ -29,10 +31,6 @@ mislabelled time zones) before it is taken for a mistake."""
 EARLIEST_PUBLISHED = datetime(1990, 1, 1, tzinfo=UTC)
 """Publication times before this are taken for a feed's stand-in for a missing date (the Unix
 epoch, 1970-01-01, above all) rather than for news of that time."""
-
-FULLTEXT_CONCURRENCY = 4
-"""Article pages fetched at once for one feed: polite to publishers, quick enough."""
-
 
 @dataclass(frozen=True)
 class FeedSpec:
@@ -61,58 +59,41 @@ class PollResult:
     error: str | None = None
 
 
-class Watcher:
-    """Polls feeds and turns what they say into changes, remembering it all in the store."""
+class Ingester:
+    """Turns a feed's fetched documents into changes, remembering it all in the store.
+
+    It needs no network (``replay`` feeds it archived documents); ``Watcher`` fetches.
+    """
 
     def __init__(
         self,
         *,
         store: Store,
         extractor: Extractor,
-        client: httpx.AsyncClient,
         clock: Clock,
         is_watched: Callable[[str], bool],
-        limits: FetchLimits | None = None,
         rules: Rules = DEFAULT_RULES,
         lexicon: Lexicon | None = None,
         fulltext: FullText | None = None,
+        work: DocumentWork | None = None,
     ) -> None:
         self.store = store
         self.extractor = extractor
-        self.client = client
         self.clock = clock
         self.is_watched = is_watched
-        self.limits = limits or FetchLimits()
         self.rules = rules
-        self.lexicon = lexicon
+        self.lexicon = lexicon if lexicon is not None else load_lexicon()
         self.fulltext = fulltext
+        self._work = work
 
-    async def poll_all(self, feeds: Sequence[FeedSpec]) -> list[PollResult]:
-        """Poll every feed concurrently; a failing feed is a result, never the end of the run."""
-        return list(await asyncio.gather(*(self.poll(f) for f in feeds)))
+    @property
+    def work(self) -> DocumentWork:
+        """Where parsing and extraction run: the loop's threads unless told otherwise."""
+        return self._work if self._work is not None else InThreads(self.extractor)
 
-    async def poll(self, feed: FeedSpec) -> PollResult:
-        """Poll one feed once; any failure is the feed's result, never an exception."""
-        try:
-            return await self._poll(feed)
-        except Exception as e:  # a fault of ours must not cost the other feeds their changes
-            log.exception("feed %r: poll failed", feed.name)
-            return self._failed(feed.name, self.clock.now(), f"{type(e).__name__}: {e}")
-
-    async def _poll(self, feed: FeedSpec) -> PollResult:
-        now = self.clock.now()
-        try:
-            fetched = await fetch(
-                self.client, feed.name, feed.url, self.store.validators(feed.name), self.limits
-            )
-            if fetched.not_modified:
-                self.store.record_poll(feed.name, now, fetched.validators, None)
-                return PollResult(feed.name, not_modified=True)
-        except FeedError as e:
-            return self._failed(feed.name, now, e.message)
-        except StoreError as e:
-            return self._failed(feed.name, now, str(e))
-        return await self.ingest(feed, fetched.body, fetched.headers, fetched.validators)
+    @work.setter
+    def work(self, work: DocumentWork) -> None:
+        self._work = work
 
     async def ingest(
         self,
@@ -129,42 +110,51 @@ class Watcher:
         """
         now = self.clock.now()
         try:
-            # Parsing and extraction take seconds of CPU on a large document: they run in a
-            # worker thread, so that chat connections (Slack's 3-second acks, Discord's
-            # heartbeats) are served meanwhile. The store stays on this thread.
-            parsed = await asyncio.to_thread(parse_feed, feed.name, body, headers)
+            # Parsing and extraction take seconds of CPU on a large document: they run off
+            # the event loop (self.work), so that chat connections (Slack's 3-second acks,
+            # Discord's heartbeats) are served meanwhile. The store stays on this thread.
+            parsed = await self.work.parse(feed.name, body, headers)
         except FeedError as e:
             return self._failed(feed.name, now, e.message)
         entries = [_trusted_time(e, now) for e in parsed]
+        # Entries are known by id and by a hash of their words: an entry edited in place is
+        # read again, while a feed that re-dates every item on each poll makes nothing new.
+        # The same id twice in one document counts once (the last one).
+        fingerprints = {e.entry_id: e.fingerprint() for e in entries}
         try:
             with self.store.transaction():
-                unseen = self.store.unseen_entries(feed.name, (e.entry_id for e in entries))
-            # the same id twice in one document counts once
-            fresh = list({e.entry_id: e for e in entries if e.entry_id in unseen}.values())
+                to_read = self.store.entries_to_read(feed.name, fingerprints)
+            fresh = list({e.entry_id: e for e in entries if e.entry_id in to_read}.values())
             fresh.sort(key=lambda e: (e.published is None, e.published or now))
             if feed.fulltext and self.fulltext is not None:
                 fresh = await self._with_full_text(fresh, feed.url)
-            found = await asyncio.to_thread(self._extract, fresh, feed) if fresh else []
+            found = await self.work.extract(feed.name, fresh) if fresh else []
             # No await from here on: the transaction holds no other feed's writes, and what
             # was unseen is asked again, in case another poll of this feed took it meanwhile.
             with self.store.transaction():
                 self.store.lock_pairs(x.pair.key for xs in found for x in xs)
                 baseline = feed.baseline and not self.store.has_been_polled(feed.name)
-                unseen = self.store.unseen_entries(feed.name, (e.entry_id for e in fresh))
+                to_read = self.store.entries_to_read(
+                    feed.name, {e.entry_id: fingerprints[e.entry_id] for e in fresh}
+                )
                 decisions: list[Decision] = []
                 mention_count = 0
                 new_entries = 0
                 for entry, extractions in zip(fresh, found, strict=True):
-                    if entry.entry_id not in unseen:
+                    if entry.entry_id not in to_read:
                         continue
                     new_entries += 1
+                    if to_read[entry.entry_id]:  # edited: what was counted counts once
+                        extractions = self._added(entry, extractions)
                     mentions = self._mentions(entry, extractions, feed)
                     mention_count += len(mentions)
                     decisions.extend(self._remember(mentions, baseline=baseline))
-                self.store.mark_seen(feed.name, (e.entry_id for e in entries), now)
+                self.store.mark_seen(feed.name, fingerprints, now)
                 self.store.record_poll(feed.name, now, validators, None)
         except StoreError as e:
             return self._failed(feed.name, now, str(e))
+        except FeedError as e:  # the reading process died: nothing is kept, read it next time
+            return self._failed(feed.name, now, e.message)
         # New changes and updates of reported ones (revision > 0), in the order decided.
         changes = tuple(c for d in decisions for c in (d.change, d.update) if c is not None)
         return PollResult(
@@ -185,30 +175,14 @@ class Watcher:
         return PollResult(feed, error=message)
 
     async def _with_full_text(self, entries: list[Entry], feed_url: str) -> list[Entry]:
-        """Entries with their article text filled in, a few pages at a time."""
+        """Entries with their article text filled in (see ``FullText.enrich_all``)."""
         assert self.fulltext is not None
-        fulltext = self.fulltext
-        gate = asyncio.Semaphore(FULLTEXT_CONCURRENCY)
+        return await self.fulltext.enrich_all(entries, feed_url)
 
-        async def one(entry: Entry) -> Entry:
-            async with gate:
-                return await fulltext.enrich(entry, feed_url)
-
-        return list(await asyncio.gather(*(one(e) for e in entries)))
-
-    def _extract(self, entries: list[Entry], feed: FeedSpec) -> list[list[Extraction]]:
-        """What each entry says; run in a worker thread, so it touches neither store nor clock."""
-        found = []
-        for entry in entries:
-            on = entry.published.date() if entry.published else None
-            try:
-                found.append(self.extractor.extract(entry.text(), on=on))
-            except Exception:  # hostile text must not cost the feed its other entries
-                log.exception(
-                    "feed %r: entry %r could not be read; skipped", feed.name, entry.entry_id
-                )
-                found.append([])
-        return found
+    def _added(self, entry: Entry, extractions: list[Extraction]) -> list[Extraction]:
+        """What an entry edited in place says that it did not say before, for each pair."""
+        counted = self.store.counted(entry.feed, entry.entry_id)
+        return [x for x in extractions if (x.pair.key, x.canonical) not in counted]
 
     def _mentions(
         self, entry: Entry, extractions: list[Extraction], feed: FeedSpec
@@ -222,17 +196,24 @@ class Watcher:
     def _remember(self, mentions: list[Mention], *, baseline: bool) -> list[Decision]:
         """Store every mention, then decide on one representative mention per pair."""
         ids = {id(m): self.store.record_mention(m) for m in mentions}
+        if not mentions:
+            return []
         # one read of each pair's history serves both choosing and deciding
+        now = mentions[0].seen_at
         pairs = {m.pair.key: m.pair for m in mentions}
         recent = self.rules.flipflop_descriptors
+        since = now - timedelta(hours=self.rules.syndication_hours)
         histories = {k: self.store.pair_history(p, recent=recent) for k, p in pairs.items()}
         current = {k: h.current.canonical for k, h in histories.items() if h.current}
         decisions = []
-        for m in representatives(mentions, current):
-            history = histories[m.pair.key]
+        chosen = representatives(mentions, current, now=now, rules=self.rules, lexicon=self.lexicon)
+        for m in chosen:
+            # who else used these very words lately (several outlets make shorter words news)
+            heard = self.store.heard(m.pair.key, m.extraction.canonical, since)
+            history = replace(histories[m.pair.key], heard=heard)
             watched = self.is_watched(m.pair.key)
             decision = decide(
-                history.current,
+                None,
                 m,
                 watched=watched,
                 baseline=baseline,
@@ -241,22 +222,189 @@ class Watcher:
                 rules=self.rules,
                 lexicon=self.lexicon,
             )
-            if decision.remember:
-                self.store.set_pair_state(m, ids[id(m)])
-                self.store.remember_words(m)
-            change_id = None
-            if decision.change is not None:
-                change_id = str(self.store.record_change(decision.change))
-                decision = replace(decision, change=replace(decision.change, change_id=change_id))
-            if decision.update is not None:
-                self.store.update_change(decision.update, m.seen_at)
-                change_id = decision.update.change_id
+            decision = self._keep(decision, ids[id(m)], history.latest_change)
             if watched:
+                change_id = decision.change or decision.update
                 self.store.record_decision(
-                    m.pair.key, m.seen_at, decision.outcome.value, decision.reason, change_id
+                    m.pair.key,
+                    m.seen_at,
+                    decision.outcome.value,
+                    decision.reason,
+                    change_id.change_id if change_id else None,
                 )
             decisions.append(decision)
         return decisions
+
+    def _keep(self, decision: Decision, mention_id: int, pending: Change | None) -> Decision:
+        """Write what a decision says to the store; the decision with its change's new id."""
+        m = decision.mention
+        at = m.seen_at
+        if decision.settled is not None:
+            self.store.settle_change(decision.settled, at)
+        if decision.challenge and pending is not None and pending.change_id is not None:
+            self.store.challenge_change(pending.change_id, at)
+        if decision.remember:
+            self.store.remember_words(m)
+        if decision.establish is not None:
+            if decision.establish == m.extraction.descriptor:
+                self.store.set_pair_state(m, mention_id)
+            else:
+                self.store.set_established(m.pair.key, decision.establish, at)
+        if decision.change is not None:
+            change_id = str(self.store.record_change(decision.change))
+            decision = replace(decision, change=replace(decision.change, change_id=change_id))
+        if decision.update is not None:
+            self.store.update_change(decision.update, at)
+        return decision
+
+
+class Watcher(Ingester):
+    """Polls feeds over HTTP, a bounded number at once, and ingests what they send."""
+
+    def __init__(
+        self,
+        *,
+        store: Store,
+        extractor: Extractor,
+        client: httpx.AsyncClient,
+        clock: Clock,
+        is_watched: Callable[[str], bool],
+        limits: FetchLimits | None = None,
+        rules: Rules = DEFAULT_RULES,
+        lexicon: Lexicon | None = None,
+        fulltext: FullText | None = None,
+        work: DocumentWork | None = None,
+    ) -> None:
+        super().__init__(
+            store=store,
+            extractor=extractor,
+            clock=clock,
+            is_watched=is_watched,
+            rules=rules,
+            lexicon=lexicon,
+            fulltext=fulltext,
+            work=work,
+        )
+        self.client = client
+        self.limits = limits or FetchLimits()
+        # feed name -> (hash of the last body ingested whole, when), for servers that send
+        # no validators: an unchanged body is not parsed again
+        self.bodies: dict[str, tuple[bytes, datetime]] = {}
+
+    async def poll_each(self, feeds: Sequence[FeedSpec]) -> AsyncIterator[PollResult]:
+        """Poll every feed, a bounded number at once; yield each result as it finishes.
+
+        ``limits.polls_at_once`` workers poll the feeds (so that memory and the connection
+        pool stay bounded however many feeds there are), at most ``limits.polls_per_host``
+        of them on one host at once. A worker keeps to its host while that host has feeds
+        left, so its kept-alive connection serves them. A failing feed is a result, never
+        the end of the run.
+        """
+        plan = HostTurns(feeds, self.limits.polls_per_host)
+        done: asyncio.Queue[PollResult] = asyncio.Queue()
+
+        async def worker() -> None:
+            host = None
+            while (turn := plan.next(host)) is not None:
+                host, feed = turn
+                try:
+                    done.put_nowait(await self.poll(feed))
+                finally:
+                    plan.finished(host)
+
+        workers = [asyncio.create_task(worker()) for _ in range(self.limits.polls_at_once)]
+        try:
+            for _ in range(len(feeds)):
+                yield await done.get()
+        finally:
+            for task in workers:
+                task.cancel()
+            await asyncio.gather(*workers, return_exceptions=True)
+
+    async def poll_all(self, feeds: Sequence[FeedSpec]) -> list[PollResult]:
+        """Poll every feed (see ``poll_each``); the results in the order of ``feeds``."""
+        position = {feed.name: i for i, feed in enumerate(feeds)}
+        results = [result async for result in self.poll_each(feeds)]
+        return sorted(results, key=lambda r: position.get(r.feed, len(position)))
+
+    async def poll(self, feed: FeedSpec) -> PollResult:
+        """Poll one feed once; any failure is the feed's result, never an exception."""
+        try:
+            return await self._poll(feed)
+        except Exception as e:  # a fault of ours must not cost the other feeds their changes
+            log.exception("feed %r: poll failed", feed.name)
+            return self._failed(feed.name, self.clock.now(), f"{type(e).__name__}: {e}")
+
+    async def _poll(self, feed: FeedSpec) -> PollResult:
+        now = self.clock.now()
+        try:
+            fetched = await fetch(
+                self.client, feed.name, feed.url, self.store.validators(feed.name), self.limits
+            )
+            if fetched.not_modified:
+                self.store.record_poll(feed.name, now, fetched.validators, None)
+                return PollResult(feed.name, not_modified=True)
+            digest = None
+            if fetched.validators == Validators():
+                digest = hashlib.sha256(fetched.body).digest()
+                if unchanged_body(self.bodies.get(feed.name), digest, now):
+                    self.store.record_poll(feed.name, now, fetched.validators, None)
+                    return PollResult(feed.name, not_modified=True)
+        except FeedError as e:
+            return self._failed(feed.name, now, e.message)
+        except StoreError as e:
+            return self._failed(feed.name, now, str(e))
+        result = await self.ingest(feed, fetched.body, fetched.headers, fetched.validators)
+        if digest is not None and result.error is None:
+            self.bodies[feed.name] = (digest, now)
+        return result
+
+
+BODY_REREAD = timedelta(hours=20)
+"""An unchanged body is read again this often anyway: reading refreshes when its entries were
+last listed (``Store.mark_seen``), which keeps them remembered as seen."""
+
+
+def unchanged_body(last: tuple[bytes, datetime] | None, digest: bytes, now: datetime) -> bool:
+    """Whether a body is the one last read whole, recently enough to skip reading it."""
+    return last is not None and last[0] == digest and now - last[1] < BODY_REREAD
+
+
+def _host(url: str) -> str:
+    try:
+        return httpx.URL(url).host.lower()
+    except httpx.InvalidURL:
+        return ""
+
+
+class HostTurns:
+    """Which feed a worker polls next: its own host's while that has feeds left and room,
+    else the first host with both (hosts in the order their first feed was listed)."""
+
+    def __init__(self, feeds: Iterable[FeedSpec], per_host: int) -> None:
+        self.per_host = per_host
+        self.pending: dict[str, collections.deque[FeedSpec]] = {}
+        for feed in feeds:
+            self.pending.setdefault(_host(feed.url), collections.deque()).append(feed)
+        self.busy: collections.Counter[str] = collections.Counter()
+
+    def next(self, host: str | None) -> tuple[str, FeedSpec] | None:
+        """The next (host, feed) for a worker last on ``host``; None when none is left for
+        it (the hosts still listed are at their limit, and their own workers finish them)."""
+        if host is None or host not in self.pending or self.busy[host] >= self.per_host:
+            host = next((h for h in self.pending if self.busy[h] < self.per_host), None)
+            if host is None:
+                return None
+        queue = self.pending[host]
+        feed = queue.popleft()
+        if not queue:
+            del self.pending[host]
+        self.busy[host] += 1
+        return host, feed
+
+    def finished(self, host: str) -> None:
+        """A worker is done with a feed of ``host``."""
+        self.busy[host] -= 1
 
 
 def _trusted_time(entry: Entry, now: datetime) -> Entry:

@@ -1,6 +1,6 @@
 """The ``/watch`` commands, shared by Discord and Slack.
 
-Each command is a plain function of a :class:`Context` (the stores, the country table,
+Each command is a plain function of a :class:`CommandContext` (the stores, the country table,
 the clock, the channel and who is asking) and its arguments as typed by the user; it
 returns a :class:`Reply`. The platform layers only parse, work out whether the caller may
 change the channel's subscriptions, call these functions and send the reply. What they
@@ -28,11 +28,12 @@ from bot.chat import pings as ping_rules
 from bot.chat.decide import QuietHours, parse_clock
 from bot.chat.pings import PingStore
 from bot.chat.store import ChatStore, Origin, Subscription
-from watchers.model import Change, Level, Pair
+from watchers.model import Change, ChangeStatus, Level, Pair
 from watchers.ports import Clock, CountryLookup
 
 MAX_PAIRS_PER_CHANNEL = 100
 HISTORY_LIMIT = 5
+HISTORY_DESCRIPTORS = 8
 MAX_MUTE = timedelta(days=365)
 MAX_NAME_WORDS = 8
 """Words in the longest country name: United Kingdom of Great Britain and Northern Ireland."""
@@ -115,8 +116,13 @@ class Attachment:
     description: str
 
 
-class Charts(Protocol):
-    """Draws a pair's timeline for ``/watch history`` (see ``bot.chat.charts``)."""
+class PairStories(Protocol):
+    """A pair's story for ``/watch history``: its descriptors over time, and its chart (see
+    ``bot.chat.stories``)."""
+
+    def lines(self, pair: Pair, limit: int) -> list[str]:
+        """The descriptors the pair has had, one plain line each, at most ``limit``, latest."""
+        ...
 
     def chart(self, pair: Pair) -> Attachment | None:
         """The pair's chart, or None when there is nothing to draw or no way to draw it."""
@@ -143,7 +149,7 @@ class Caller:
 
 
 @dataclass(frozen=True)
-class Context:
+class CommandContext:
     """Everything a command needs: stores, countries, clock, where and by whom."""
 
     store: ChatStore
@@ -153,8 +159,8 @@ class Context:
     platform: str
     channel: str
     caller: Caller
-    charts: Charts | None = None
-    """Draws the chart sent with ``/watch history``; without it the history is text only."""
+    stories: PairStories | None = None
+    """The descriptors and chart of ``/watch history``; without it, recent changes only."""
     pings: PingStore | None = None
     """Who the channel's alerts ping (``/watch notify``); None where pings are not offered."""
 
@@ -167,14 +173,14 @@ class CommandDeps:
     countries: CountryLookup
     history: HistoryReader
     clock: Clock
-    charts: Charts | None = None
-    """Draws the chart sent with ``/watch history`` (the ``[charts]`` extra)."""
+    stories: PairStories | None = None
+    """The descriptors and chart of ``/watch history`` (the chart needs ``[charts]``)."""
     pings: PingStore | None = None
     """Who the channels' alerts ping (``/watch notify``)."""
 
-    def context(self, platform: str, channel: str, caller: Caller) -> Context:
+    def context(self, platform: str, channel: str, caller: Caller) -> CommandContext:
         """The context of one command run in ``channel`` by ``caller``."""
-        return Context(
+        return CommandContext(
             self.store,
             self.countries,
             self.history,
@@ -182,7 +188,7 @@ class CommandDeps:
             platform,
             channel,
             caller,
-            charts=self.charts,
+            stories=self.stories,
             pings=self.pings,
         )
 
@@ -218,11 +224,11 @@ def _quoted(descriptor: str | None) -> str:
     return f"“{descriptor}”" if descriptor else "no descriptor seen yet"
 
 
-def _refusal(ctx: Context) -> Reply:
+def _refusal(ctx: CommandContext) -> Reply:
     return private(f"Changing this channel's pairs or hours needs {ctx.caller.needs}.")
 
 
-def _unknown(ctx: Context, raw: str) -> Reply:
+def _unknown(ctx: CommandContext, raw: str) -> Reply:
     suggestions = ctx.countries.suggest(raw, limit=5)
     name = shown(raw) or "that"
     if suggestions:
@@ -234,7 +240,7 @@ def _unknown(ctx: Context, raw: str) -> Reply:
     )
 
 
-def resolve_pair(ctx: Context, a: str, b: str) -> Pair | Reply:
+def resolve_pair(ctx: CommandContext, a: str, b: str) -> Pair | Reply:
     """The pair two typed names stand for, or the reply that explains why there is none."""
     first = ctx.countries.lookup(a.strip())
     if first is None:
@@ -247,7 +253,7 @@ def resolve_pair(ctx: Context, a: str, b: str) -> Pair | Reply:
     return Pair.of(first, second)
 
 
-def _pair_to_change(ctx: Context, a: str, b: str) -> Pair | Reply:
+def _pair_to_change(ctx: CommandContext, a: str, b: str) -> Pair | Reply:
     """The pair whose subscription the caller changes, or the reply refusing them or the names."""
     if not ctx.caller.can_manage:
         return _refusal(ctx)
@@ -317,7 +323,7 @@ def parse_level(text: str) -> Level | None:
     return _LEVEL_WORDS.get(text.strip().lower())
 
 
-def _describe(sub: Subscription, ctx: Context, now: datetime) -> str:
+def _describe(sub: Subscription, ctx: CommandContext, now: datetime) -> str:
     parts = [
         f"{pair_label(ctx.countries, sub.pair_key)}: {_quoted(ctx.history.current(sub.pair_key))}",
         f"level {sub.min_level.value}",
@@ -331,7 +337,7 @@ def _describe(sub: Subscription, ctx: Context, now: datetime) -> str:
     return "• " + " · ".join(parts)
 
 
-def add(ctx: Context, a: str, b: str) -> Reply:
+def add(ctx: CommandContext, a: str, b: str) -> Reply:
     """Subscribe the channel to a pair."""
     pair = _pair_to_change(ctx, a, b)
     if isinstance(pair, Reply):
@@ -364,7 +370,7 @@ def add(ctx: Context, a: str, b: str) -> Reply:
     )
 
 
-def remove(ctx: Context, a: str, b: str) -> Reply:
+def remove(ctx: CommandContext, a: str, b: str) -> Reply:
     """Unsubscribe the channel from a pair made in chat."""
     pair = _pair_to_change(ctx, a, b)
     if isinstance(pair, Reply):
@@ -381,7 +387,7 @@ def remove(ctx: Context, a: str, b: str) -> Reply:
     return _public(f"This channel no longer watches {pair.label}.")
 
 
-def list_pairs(ctx: Context) -> Reply:
+def list_pairs(ctx: CommandContext) -> Reply:
     """The channel's pairs with their level, mute, pause, origin and current wording."""
     subs = ctx.store.for_channel(ctx.platform, ctx.channel)
     if not subs:
@@ -393,11 +399,26 @@ def list_pairs(ctx: Context) -> Reply:
     noun = "pair" if len(subs) == 1 else "pairs"
     lines = [f"This channel watches {len(subs)} {noun} ({_hours(ctx)}):"]
     lines += [_describe(s, ctx, now) for s in subs]
+    lines += _pings(ctx)
     return private("\n".join(lines))
 
 
-def history(ctx: Context, a: str, b: str) -> Reply:
-    """The pair's current wording and recent changes, with its timeline chart when drawn."""
+def _pings(ctx: CommandContext) -> list[str]:
+    """Who the channel's alerts ping, one line, for ``list``; nothing when nobody."""
+    if ctx.pings is None:
+        return []
+    targets = ctx.pings.for_channel(ctx.platform, ctx.channel)
+    if not targets:
+        return []
+    said = "; ".join(
+        f"{ping_rules.shown(target, ctx.platform)} for {', '.join(kinds)}"
+        for target, kinds in targets
+    )
+    return [f"Alerts here ping {said}."]
+
+
+def history(ctx: CommandContext, a: str, b: str) -> Reply:
+    """The pair's current wording, recent changes and descriptors, with its chart when drawn."""
     pair = resolve_pair(ctx, a, b)
     if isinstance(pair, Reply):
         return pair
@@ -412,15 +433,24 @@ def history(ctx: Context, a: str, b: str) -> Reply:
             # A full Change names its outlets; the store's history rows do not (yet).
             outlets = change.sources if isinstance(change, Change) else ()
             where = f" ({outlets[0].feed})" if outlets else ""
+            # a report by one outlet not yet confirmed, or one that lapsed (issue 10)
+            status = getattr(change, "status", ChangeStatus.ESTABLISHED)
+            shown = "" if status is ChangeStatus.ESTABLISHED else f", {status.value}"
             lines.append(
                 f"• {change.detected_at:%Y-%m-%d} {change.kind}: "
-                f"{before}“{change.after}”, level {change.level}{where}"
+                f"{before}“{change.after}”, level {change.level}{shown}{where}"
             )
-    chart = ctx.charts.chart(pair) if ctx.charts is not None else None
+    chart = None
+    if ctx.stories is not None:
+        told = ctx.stories.lines(pair, HISTORY_DESCRIPTORS)
+        if told:
+            lines.append("Descriptors on record:")
+            lines.extend(f"• {line}" for line in told)
+        chart = ctx.stories.chart(pair)
     return Reply("\n".join(lines), ephemeral=True, attachment=chart)
 
 
-def mute(ctx: Context, a: str, b: str, duration: str) -> Reply:
+def mute(ctx: CommandContext, a: str, b: str, duration: str) -> Reply:
     """Silence a pair in this channel for a while, or lift the mute with ``off``."""
     pair = _pair_to_change(ctx, a, b)
     if isinstance(pair, Reply):
@@ -443,7 +473,7 @@ def mute(ctx: Context, a: str, b: str, duration: str) -> Reply:
     return _public(f"{pair.label} is muted in this channel until {_when(until)}.")
 
 
-def level(ctx: Context, a: str, b: str, value: str) -> Reply:
+def level(ctx: CommandContext, a: str, b: str, value: str) -> Reply:
     """Set how corroborated a change must be before it alerts this channel."""
     pair = _pair_to_change(ctx, a, b)
     if isinstance(pair, Reply):
@@ -467,7 +497,7 @@ def level(ctx: Context, a: str, b: str, value: str) -> Reply:
     )
 
 
-def why(ctx: Context, a: str, b: str) -> Reply:
+def why(ctx: CommandContext, a: str, b: str) -> Reply:
     """The last decision taken for this pair and channel, and the reason."""
     pair = resolve_pair(ctx, a, b)
     if isinstance(pair, Reply):
@@ -488,7 +518,7 @@ def why(ctx: Context, a: str, b: str) -> Reply:
     return private("\n".join(lines))
 
 
-def _hours(ctx: Context) -> str:
+def _hours(ctx: CommandContext) -> str:
     """The channel's digest and quiet hours in a few words, for ``list``."""
     schedule = ctx.store.schedule(ctx.platform, ctx.channel)
     if ctx.store.digest(ctx.platform, ctx.channel):
@@ -499,10 +529,14 @@ def _hours(ctx: Context) -> str:
     return f"{digest}; {quiet}"
 
 
-def digest(ctx: Context, value: str, at: str | None = None, zone: str | None = None) -> Reply:
+def digest(
+    ctx: CommandContext, value: str, at: str | None = None, zone: str | None = None
+) -> Reply:
     """Switch the channel's daily digest on (at a time of day, in a zone) or off."""
     if not ctx.caller.can_manage:
         return _refusal(ctx)
+    if "digest" in ctx.store.config_sets(ctx.platform, ctx.channel):
+        return private(_SET_IN_CONFIG.format("daily digest"))
     choice = value.strip().lower()
     if choice not in {"on", "off"} or (choice == "off" and (at or zone)):
         return usage("digest")
@@ -531,10 +565,15 @@ def digest(ctx: Context, value: str, at: str | None = None, zone: str | None = N
     )
 
 
-def quiet(ctx: Context, span: str, zone: str | None = None) -> Reply:
+_SET_IN_CONFIG = "This channel's {} are set in the config file; change them there."
+
+
+def quiet(ctx: CommandContext, span: str, zone: str | None = None) -> Reply:
     """Set the channel's quiet hours (alerts wait, then come as a digest), or ``off``."""
     if not ctx.caller.can_manage:
         return _refusal(ctx)
+    if "quiet" in ctx.store.config_sets(ctx.platform, ctx.channel):
+        return private(_SET_IN_CONFIG.format("quiet hours"))
     digest_on = ctx.store.digest(ctx.platform, ctx.channel)
     if span.strip().lower() in OFF_WORDS:
         if zone:
@@ -563,7 +602,7 @@ def quiet(ctx: Context, span: str, zone: str | None = None) -> Reply:
     return _public(text)
 
 
-def notify(ctx: Context, words: Sequence[str]) -> Reply:
+def notify(ctx: CommandContext, words: Sequence[str]) -> Reply:
     """Ping a role, group or user for some kinds of change in this channel, or stop."""
     if not ctx.caller.can_manage:
         return _refusal(ctx)

@@ -1,14 +1,14 @@
 """Delivering changes to the channels that subscribed, by the channel controls.
 
-The thin I/O around ``bot.chat.decide``: for each change it asks which channels watch the pair,
-decides per channel (pure), posts or updates through the platform's notifier, remembers
-what each channel got (so an update edits the right message and a channel is alerted once
-when a change reaches its level), queues what waits for a digest, and remembers the last
-decision per channel and pair for "why". Its tables live next to the history store's, all
-named ``route_``.
+The thin I/O around ``bot.chat.decide``: for each change it asks which channels watch the
+pair, decides per channel (pure), posts or updates through the platform's notifier
+(``bot.chat.ports``), and has the chat store (``bot.chat.store``) remember what each channel
+got (so an update edits the right message and a channel is alerted once when a change
+reaches its level), what waits for a digest, and the last decision per channel and pair for
+"why".
 
 When a platform fails for a passing reason (down, overloaded, unreachable), the alert waits
-in ``route_retries`` and ``Router.retry_waiting`` tries it again on the schedule of
+in ``chat_retries`` and ``Router.retry_waiting`` tries it again on the schedule of
 ``bot.chat.decide.RETRY_AFTER``: oldest first, and in order per channel (a later alert for a
 channel that has one waiting lines up behind it). A retry sends the change as it is then,
 so an update that came while its alert waited is part of the one post.
@@ -70,7 +70,7 @@ class Router:
     def __init__(
         self,
         *,
-        routes: ChatStore,
+        chat: ChatStore,
         history: Store,
         channels: Callable[[str], Sequence[Channel]],
         notifiers: Mapping[str, Notifier],
@@ -78,7 +78,7 @@ class Router:
         on_gone: Callable[[Channel, str], None] = lambda channel, reason: None,
         pings: Callable[[str, str, ChangeKind], tuple[PingTarget, ...]] | None = None,
     ) -> None:
-        self.routes = routes
+        self.chat = chat
         self.pings = pings
         """Whom a first post pings, by platform, channel and kind (``/watch notify``)."""
         self.history = history
@@ -98,14 +98,14 @@ class Router:
             now = self.clock.now()
             decided = []
             for channel in self.channels(change.pair.key):
-                channel = self.routes.with_settings(channel)
-                delivered = self.routes.delivered(channel, change.change_id)
+                channel = self.chat.with_settings(channel)
+                delivered = self.chat.delivered(channel, change.change_id)
                 r = route(change, channel, delivered, now)
                 if r.action is Action.QUEUE:
-                    self.routes.queue(channel, change, now)
+                    self.chat.queue(channel, change, now)
                 elif r.action in (Action.POST, Action.UPDATE):
                     r = await self._send_or_line_up(channel, change, delivered, r, now)
-                self.routes.record_decision(channel, change, r, now)
+                self.chat.record_decision(channel, change, r, now)
                 decided.append((channel, r))
             return decided
 
@@ -115,7 +115,7 @@ class Router:
         notifier = self.notifiers.get(channel.platform)
         if notifier is None:
             return Route(Action.DROP, "not delivered", f"{channel.platform} is not connected")
-        line = self.routes.waiting(channel.platform, channel.channel)
+        line = self.chat.waiting(channel.platform, channel.channel)
         if not line:
             r, _ = await self._send(notifier, channel, change, delivered, r, now, None)
             return r
@@ -123,7 +123,7 @@ class Router:
         # of an alert that waits keeps its place, and the retry sends the latest state.
         first = line[0]
         waits = Waiting(str(change.change_id), change.pair.key, 0, first.next_at, first.error)
-        self.routes.wait(channel, waits, now)
+        self.chat.wait(channel, waits, now)
         return waiting(first.error, first.next_at)
 
     async def _send(
@@ -142,14 +142,14 @@ class Router:
             # route() updates only a message the channel has (a digest line has none).
             if r.action is Action.UPDATE and delivered and delivered.message_ref:
                 ref = await notifier.update(channel.channel, delivered.message_ref, alert)
-                self.routes.record_delivery(channel, change, ref, now)
+                self.chat.record_delivery(channel, change, ref, now)
             else:
                 # the channel's first sight of this change pings; no later post of it does
                 if self.pings is not None and delivered is None:
                     targets = self.pings(channel.platform, channel.channel, change.kind)
                     alert = replace(alert, pings=targets)
                 ref = await notifier.post(channel.channel, alert)
-                self.routes.record_delivery(channel, change, ref, now)
+                self.chat.record_delivery(channel, change, ref, now)
         except DeliveryError as e:
             return self._failed(channel, change, e, now, before), False
         except Exception as e:
@@ -171,13 +171,13 @@ class Router:
         """Pause a channel that is gone; otherwise the alert waits, or is given up at last."""
         change_id = str(change.change_id)
         if e.permanent:
-            self.routes.done_waiting(channel.platform, channel.channel, change_id)
+            self.chat.done_waiting(channel.platform, channel.channel, change_id)
             self.on_gone(channel, str(e))
             return Route(Action.DROP, "not delivered", str(e))
         failures = 1 if before is None else before.failures + 1
         next_at = next_try(failures, now)
         if next_at is None:
-            self.routes.done_waiting(channel.platform, channel.channel, change_id)
+            self.chat.done_waiting(channel.platform, channel.channel, change_id)
             log.warning(
                 "%s channel %s: gave up on the %s alert (change %s, “%s”) after %d tries: %s",
                 channel.platform,
@@ -191,9 +191,9 @@ class Router:
             return given_up(failures, e.message)
         waits = Waiting(change_id, change.pair.key, failures, next_at, e.message)
         if before is None:
-            self.routes.wait(channel, waits, now)
+            self.chat.wait(channel, waits, now)
         else:
-            self.routes.failed_again(channel.platform, channel.channel, waits)
+            self.chat.failed_again(channel.platform, channel.channel, waits)
         return waiting(e.message, next_at)
 
     async def retry_waiting(self, pair_of: Callable[[str], Pair | None]) -> int:
@@ -201,11 +201,11 @@ class Router:
         async with self._turn:
             now = self.clock.now()
             sent = 0
-            for platform, name in self.routes.waiting_channels():
+            for platform, name in self.chat.waiting_channels():
                 notifier = self.notifiers.get(platform)
                 if notifier is None:
                     continue  # not connected in this run: the line waits for a run that is
-                for w in self.routes.waiting(platform, name):
+                for w in self.chat.waiting(platform, name):
                     if w.next_at > now:
                         break
                     tried = await self._retry(notifier, platform, name, w, pair_of, now)
@@ -228,20 +228,20 @@ class Router:
         channel = self._channel(platform, name, w.pair_key)
         if change is None or channel is None:
             # Unsubscribed while it waited (or the change is gone): nobody wants it now.
-            self.routes.done_waiting(platform, name, w.change_id)
+            self.chat.done_waiting(platform, name, w.change_id)
             return _Tried.SETTLED
         # Decide again with the change as it is now: later sources, a mute, a pause, a digest.
-        delivered = self.routes.delivered(channel, w.change_id)
+        delivered = self.chat.delivered(channel, w.change_id)
         r = route(change, channel, delivered, now)
         tried = _Tried.SETTLED
         if r.action is Action.QUEUE:
-            self.routes.queue(channel, change, now)
+            self.chat.queue(channel, change, now)
         elif r.action in (Action.POST, Action.UPDATE):
             r, took = await self._send(notifier, channel, change, delivered, r, now, w)
             tried = _Tried.SENT if took else _Tried.FAILED
         if tried is not _Tried.FAILED:
-            self.routes.done_waiting(platform, name, w.change_id)
-        self.routes.record_decision(channel, change, r, now)
+            self.chat.done_waiting(platform, name, w.change_id)
+        self.chat.record_decision(channel, change, r, now)
         return tried
 
     async def flush_digests(self, pair_of: Callable[[str], Pair | None]) -> int:
@@ -249,7 +249,7 @@ class Router:
         async with self._turn:
             now = self.clock.now()
             sent = 0
-            for platform, name in self.routes.queued_channels():
+            for platform, name in self.chat.queued_channels():
                 notifier = self.notifiers.get(platform)
                 if notifier is None:
                     continue
@@ -281,20 +281,20 @@ class Router:
                 gone.append(change_id)
             else:
                 changes.append(change)
-        self.routes.clear_queue(platform, name, gone)
+        self.chat.clear_queue(platform, name, gone)
         return _Held(channel, tuple(changes), reason) if changes else None
 
     def _still_wanted(self, platform: str, name: str) -> list[tuple[Channel, str, str, datetime]]:
         """The channel's held changes of pairs it still watches, oldest first, as (channel
         with its settings, change_id, pair_key, queued_at); the others are let go."""
         wanted, unwanted = [], []
-        for change_id, pair_key, queued_at in self.routes.queued(platform, name):
+        for change_id, pair_key, queued_at in self.chat.queued(platform, name):
             channel = self._channel(platform, name, pair_key)
             if channel is None:
                 unwanted.append(change_id)  # unsubscribed meanwhile: nobody wants it now
             else:
                 wanted.append((channel, change_id, pair_key, queued_at))
-        self.routes.clear_queue(platform, name, unwanted)
+        self.chat.clear_queue(platform, name, unwanted)
         return wanted
 
     async def _send_digest(self, notifier: Notifier, held: _Held, now: datetime) -> bool:
@@ -315,13 +315,13 @@ class Router:
             return False
         for change in held.changes:
             # Delivered, with no message to edit: later sources do not alert again.
-            self.routes.record_delivery(channel, change, None, now)
+            self.chat.record_delivery(channel, change, None, now)
         ids = [str(change.change_id) for change in held.changes]
-        self.routes.clear_queue(channel.platform, channel.channel, ids)
+        self.chat.clear_queue(channel.platform, channel.channel, ids)
         return True
 
     def _channel(self, platform: str, name: str, pair_key: str) -> Channel | None:
         for channel in self.channels(pair_key):
             if channel.platform == platform and channel.channel == name:
-                return self.routes.with_settings(channel)
+                return self.chat.with_settings(channel)
         return None

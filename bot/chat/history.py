@@ -7,11 +7,13 @@ recorded changes) and the router's memory (the last decision per channel).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 from bot.chat.commands import PastChange
 from bot.chat.store import ChatStore
+from watchers.detect import DEFAULT_RULES, PairWords, Rules, pair_words, settle
 from watchers.model import Pair
-from watchers.ports import CountryLookup
+from watchers.ports import Clock, CountryLookup
 from watchers.store import Store
 
 
@@ -49,23 +51,60 @@ def latest_decision(
 class StoreHistoryReader:
     """The command layer's view of the history store and the routing decisions."""
 
-    def __init__(self, store: Store, routes: ChatStore, countries: CountryLookup) -> None:
+    def __init__(
+        self,
+        store: Store,
+        routes: ChatStore,
+        countries: CountryLookup,
+        *,
+        clock: Clock | None = None,
+        rules: Rules = DEFAULT_RULES,
+    ) -> None:
         self._store = store
         self._routes = routes
         self._countries = countries
+        self._clock = clock
+        self._rules = rules
+
+    def _now(self) -> datetime:
+        return self._clock.now() if self._clock is not None else datetime.now(UTC)
+
+    def words(self, pair_key: str) -> PairWords | None:
+        """The pair's established words and any report not yet confirmed, as of now."""
+        pair = pair_from_key(self._countries, pair_key)
+        if pair is None:
+            return None
+        return pair_words(self._store.pair_history(pair), self._now(), self._rules)
 
     def current(self, pair_key: str) -> str | None:
-        """The pair's descriptor now, or None before its first mention."""
+        """The pair's established words now, or None before any."""
+        words = self.words(pair_key)
+        if words is not None:
+            return words.established
         state = self._store.pair_state(pair_key)
         return None if state is None else state.descriptor
 
     def recent_changes(self, pair_key: str, limit: int) -> Sequence[PastChange]:
-        """The pair's latest changes, newest first, with their sources when known."""
+        """The pair's latest changes, newest first, with their sources when known.
+
+        A report still pending shows as such; one that has stood long enough since the
+        pair's last mention shows as established or lapsed, as the rules now see it.
+        """
         pair = pair_from_key(self._countries, pair_key)
         if pair is None:
             return self._store.recent_changes(pair_key, limit)
-        return self._store.changes_of(pair, limit)
+        changes = self._store.changes_of(pair, limit)
+        _, settled = settle(self._store.pair_history(pair), self._now(), self._rules)
+        if settled is None:
+            return changes
+        return [settled if c.change_id == settled.change_id else c for c in changes]
 
     def last_decision(self, pair_key: str, platform: str, channel: str) -> tuple[str, str] | None:
-        """The later of the pair's last rule decision and this channel's last routing one."""
-        return latest_decision(self._store, self._routes, pair_key, platform, channel)
+        """The later of the pair's last rule decision and this channel's last routing one,
+        with the pair's established words and any report not yet confirmed."""
+        decision = latest_decision(self._store, self._routes, pair_key, platform, channel)
+        words = self.words(pair_key)
+        if decision is None or words is None or not (words.established or words.reported):
+            return decision
+        verdict, reason = decision
+        return verdict, f"{reason}. Words now: {words.describe()}"

@@ -30,7 +30,7 @@ from datetime import UTC, datetime, time
 from enum import StrEnum
 
 from bot.chat.decide import Channel, Delivered, QuietHours, Route, Schedule
-from bot.config import SubscriptionSpec
+from bot.config import ConfigHours, SubscriptionSpec
 from watchers import migrations
 from watchers.db import Database, as_database
 from watchers.errors import StoreError
@@ -153,6 +153,11 @@ UPDATE route_channels SET digest_zone = zone WHERE quiet_start IS NOT NULL;
     DROP TABLE IF EXISTS sub_schema;
     DROP TABLE IF EXISTS route_schema
     """,
+    # Quiet hours and the digest can be set in the config file: which of a channel's
+    # settings the file holds (chat commands then leave them alone).
+    """
+    ALTER TABLE chat_settings ADD COLUMN config_sets TEXT NOT NULL DEFAULT ''
+    """,
 )
 
 
@@ -258,6 +263,11 @@ def config_subscriptions(specs: Iterable[SubscriptionSpec]) -> list[ConfigSubscr
         for spec in specs
         for pair in spec.pairs
     ]
+
+
+def config_hours(specs: Iterable[SubscriptionSpec]) -> dict[tuple[str, str], ConfigHours]:
+    """The quiet hours and digest the config file sets, by (platform, channel)."""
+    return {(s.platform, s.channel): s.hours for s in specs if s.hours is not None}
 
 
 def _iso(value: datetime) -> str:
@@ -514,6 +524,37 @@ class ChatStore:
                            source = 'config', min_level = excluded.min_level""",
                     (sub.platform, sub.channel, sub.pair_key, sub.min_level.value, _iso(now)),
                 )
+
+    def load_config_hours(self, hours: dict[tuple[str, str], ConfigHours]) -> None:
+        """Apply the quiet hours and digest the config file sets; what it no longer sets is
+        the channel's to set from chat again (kept as it was)."""
+        with self.connection:
+            self.connection.execute("UPDATE chat_settings SET config_sets = ''")
+        for (platform, channel), h in hours.items():
+            if h.sets_quiet:
+                self.set_quiet_hours(platform, channel, h.quiet)
+            if h.sets_digest:
+                self.set_digest(platform, channel, h.digest_at is not None)
+                if h.digest_at is not None:
+                    self.set_digest_time(platform, channel, h.digest_at, h.zone)
+            sets = ",".join(
+                n for n, on in (("quiet", h.sets_quiet), ("digest", h.sets_digest)) if on
+            )
+            with self.connection:
+                self.connection.execute(
+                    """INSERT INTO chat_settings (platform, channel, config_sets) VALUES (?, ?, ?)
+                       ON CONFLICT (platform, channel) DO UPDATE SET
+                         config_sets = excluded.config_sets""",
+                    (platform, channel, sets),
+                )
+
+    def config_sets(self, platform: str, channel: str) -> frozenset[str]:
+        """Which of the channel's settings (``quiet``, ``digest``) the config file holds."""
+        row = self.connection.execute(
+            "SELECT config_sets FROM chat_settings WHERE platform = ? AND channel = ?",
+            (platform, channel),
+        ).fetchone()
+        return frozenset(row[0].split(",")) - {""} if row else frozenset()
 
     def delivered(self, channel: Channel, change_id: str) -> Delivered | None:
         """What ``channel`` already has of a change, or None."""

@@ -20,7 +20,6 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC
 
-from bot.chat.charts import StoreCharts
 from bot.chat.commands import CommandDeps
 from bot.chat.decide import Channel
 from bot.chat.deliver import Router
@@ -28,23 +27,24 @@ from bot.chat.history import StoreHistoryReader, pair_from_key
 from bot.chat.pings import PingStore
 from bot.chat.ports import PLATFORMS, Notifier, Opening
 from bot.chat.ports import platform as find_platform
-from bot.chat.store import ChatStore, Resumed, config_subscriptions
+from bot.chat.store import ChatStore, Resumed, config_hours, config_subscriptions
+from bot.chat.stories import StoreStories
 from bot.config import Config
 from watchers.countries import CountryTable
+from watchers.history import FlipFlop
 from watchers.model import Change, Pair
 from watchers.ports import Clock
 from watchers.store import Store
-from watchers.tiers import load_lexicon
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
 class Chat:
-    """The router and the subscription store behind it, while the platforms are open."""
+    """The router and the chat store behind it, while the platforms are open."""
 
     router: Router
-    subscriptions: ChatStore
+    store: ChatStore
     countries: CountryTable
 
     async def deliver(self, change: Change) -> None:
@@ -80,12 +80,15 @@ async def open_chat(
     env = os.environ if environ is None else environ
     chat_store = ChatStore(store.connection)
     chat_store.load_config(config_subscriptions(config.subscriptions), now=clock.now())
+    chat_store.load_config_hours(config_hours(config.subscriptions))
     for resumed in chat_store.resume_config_pauses():
         _log_resumed(resumed)
-    history = StoreHistoryReader(store, chat_store, countries)
+    history = StoreHistoryReader(store, chat_store, countries, clock=clock, rules=config.alerts)
     pings = PingStore(store.connection)
-    charts = StoreCharts(store, load_lexicon(config.lexicon_path))
-    commands = CommandDeps(chat_store, countries, history, clock, charts=charts, pings=pings)
+    rules = config.alerts
+    flipflop = FlipFlop(rules.flipflop_descriptors, rules.flipflop_days)
+    stories = StoreStories(store, config.lexicon, flipflop=flipflop)
+    commands = CommandDeps(chat_store, countries, history, clock, stories=stories, pings=pings)
 
     async with AsyncExitStack() as stack:
         opening = Opening(config, commands, env, stack, serve_commands)
@@ -110,7 +113,7 @@ async def open_chat(
                 )
 
         router = Router(
-            routes=chat_store,
+            chat=chat_store,
             history=store,
             channels=chat_store.route_channels,
             notifiers=notifiers,

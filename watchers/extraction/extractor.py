@@ -53,6 +53,7 @@ _NOT_BEFORE_SPEAKER = _PLACE_WORDS | {"and", "&", ","}
 _OWNER_KINDS = frozenset(
     {FormKind.NAME, FormKind.ALIAS, FormKind.ABBREVIATION, FormKind.CAPITAL, FormKind.SEAT}
 )
+_CONTESTS = frozenset({"rivalry", "rivals", "rival", "feud", "enmity", "animosity"})
 _OBJECT_WORDS = frozenset({"to", "with", "and", "from", "met", "meet", "meets", "hosted", "told"})
 
 
@@ -203,10 +204,11 @@ class Extractor:
             ctx = passage.context(i)
             resolved: list[tuple[Phrase, list[Codes]]] = []
             for p in self.phrases.find(s.toks, s.lows, s.cased, country):
-                if self._negated(s, p) or self._about_persons(s, p):
+                if self._negated(s, p) or self._about_persons(s, p) or self._sport(s, p):
                     continue
                 codes = self.pairs.resolve(p, s, ctx)
                 if codes:
+                    codes = codes + self._more_like(passage, i, s, p, codes)
                     resolved.append((p, codes))
             for p, codes in _drop_repeats(resolved):
                 words = self._words(text, s, p)
@@ -261,7 +263,8 @@ class Extractor:
         keep = set()
         for h in heads:
             k = bisect.bisect_right(starts, h) - 1
-            keep.update(range(k - _CONTEXT_WINDOW, k + 2))
+            # a few after: a quote may close a sentence or two later and be attributed after it
+            keep.update(range(k - _CONTEXT_WINDOW, k + 5))
         return [spans[k] for k in sorted(keep) if 0 <= k < len(spans)]
 
     def _build(self, norm: str, low: str, on: date | None, a: int, b: int) -> Sentence:
@@ -481,6 +484,36 @@ class Extractor:
             marks[ti] = ORG
         return marks
 
+    def _more_like(
+        self, passage: _Passage, i: int, s: Sentence, p: Phrase, codes: list[Codes]
+    ) -> list[Codes]:
+        """ "X will become a strategic partner of Y. ... 3 more countries, including A and B":
+        the states listed in the next sentence take the same role with Y."""
+        roles = self.lex.person_heads | self.lex.bare_heads
+        if len(codes) != 1 or roles.isdisjoint(p.heads):
+            return []
+        j = p.end
+        if j + 1 >= len(s.toks) or s.lows[j] not in ("of", "for"):
+            return []
+        k = j + 1 if s.lows[j + 1] != "the" else j + 2
+        target = next((m.code for m, t in s.states if t == k and m.code in codes[0]), None)
+        if target is None or i + 1 >= len(passage.spans) or not passage.adjacent(i, i + 1):
+            return []
+        nxt = passage.sentence(i + 1)
+        lows = nxt.lows
+        for a in range(len(lows) - 3):
+            if lows[a] in ("more", "other") and lows[a + 1] in _STATE_NOUNS | {"partners"}:
+                b = a + 2
+                if b < len(lows) and lows[b] == ",":
+                    b += 1
+                if b < len(lows) and lows[b] in ("including", "such", "namely", "like"):
+                    b += 2 if lows[b] == "such" else 1
+                    listed, blocked = self.pairs.list_after(nxt, b)
+                    if blocked:
+                        return []
+                    return [pair_of(c, target) for c in listed if c != target]
+        return []
+
     # -- filters ---------------------------------------------------------------------------
 
     def _negated(self, s: Sentence, p: Phrase) -> bool:
@@ -512,6 +545,10 @@ class Extractor:
                 return True
         return not self.lex.rejection.isdisjoint(s.lows[p.end :])
 
+    def _sport(self, s: Sentence, p: Phrase) -> bool:
+        """A rivalry in a sentence about sport is between teams: "India vs Pakistan"."""
+        return not _CONTESTS.isdisjoint(p.heads) and not self.lex.sport.isdisjoint(s.lows)
+
     def _about_persons(self, s: Sentence, p: Phrase) -> bool:
         """Ties between leaders as persons: "a true friend", said to "you", by leaders only."""
         if not any(h in self.lex.person_heads for h in p.heads):
@@ -521,6 +558,17 @@ class Extractor:
             return True
         if "lost" in s.lows[max(lo, p.start - 3) : p.start]:
             return True  # "China has lost a good friend": a condolence for a person
+        after = p.end
+        while after < len(s.toks) and s.toks[after].low in QUOTES:
+            after += 1
+        if any(t == after and m.kind is FormKind.LEADER for m, t in s.states):
+            return True  # "speaks with 'Good Friend' Netanyahu"
+        if after < len(s.toks) and s.cased[after][:1].isupper():
+            # a leader in or out of office: "Good Friend" is a title for the person
+            name = s.lows[after]
+            forms = self._people.get(name, ())
+            if any(form == name or form.startswith(name + " ") for form in forms):
+                return True
         if not _STATE_NOUNS.isdisjoint(s.lows):
             return False  # "their countries will continue to serve as global partners"
         return bool(s.states) and all(m.kind is FormKind.LEADER for m, _ in s.states)
@@ -627,6 +675,10 @@ class _Passage:
                 return self.sentence(k).speaker
         return None
 
+    def adjacent(self, k: int, nxt: int) -> bool:
+        """No text skipped between two kept sentences (other than blank space)."""
+        return self._adjacent(k, nxt)
+
     def _adjacent(self, k: int, nxt: int) -> bool:
         """No text skipped between two kept sentences (other than blank space)."""
         if k < 0 or nxt >= len(self.spans):
@@ -648,7 +700,13 @@ class _Passage:
                 return None
             if not self._quote_open_at(self.spans[k][1]):
                 closing = self.sentence(k)
-                return closing.speaker if closing.has_speech else None
+                if closing.has_speech:
+                    return closing.speaker
+                # "...?" Erdogan asked.": the attribution split off as a sentence of its own
+                if k + 1 < len(self.spans) and self._adjacent(k, k + 1):
+                    after = self.sentence(k + 1)
+                    return after.speaker if after.has_speech else None
+                return None
         return None
 
 

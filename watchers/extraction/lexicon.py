@@ -22,6 +22,7 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("heads", "person"),
     ("heads", "metaphor"),
     ("heads", "kin"),
+    ("heads", "nominals"),
     ("heads", "phrases"),
     ("modifiers", "qualifying"),
     ("modifiers", "strong"),
@@ -46,6 +47,7 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("cues", "organs"),
     ("cues", "anaphora"),
     ("cues", "non_states"),
+    ("cues", "sport"),
 )
 
 
@@ -61,6 +63,8 @@ class Lexicon:
     person_heads: frozenset[str]
     metaphor_heads: frozenset[str]
     kin_heads: frozenset[str]
+    metaphor_nominals: frozenset[str]
+    """Metaphor nouns that label a relationship only when said of it ("is the cornerstone")."""
     phrases: tuple[str, ...]
     qualifying: frozenset[str]
     strong: frozenset[str]
@@ -86,6 +90,8 @@ class Lexicon:
     """Words naming a state's own organ ("Ministry", "Navy"): "X's <Organ>" is the state."""
     anaphora: tuple[str, ...]
     non_states: frozenset[str]
+    sport: frozenset[str] = frozenset()
+    """Words of sport: a rivalry in a sentence with one is between teams."""
 
 
 def load_lexicon(directory: Path | None = None) -> Lexicon:
@@ -142,6 +148,7 @@ def load_lexicon(directory: Path | None = None) -> Lexicon:
         person_heads=s("heads", "person"),
         metaphor_heads=s("heads", "metaphor"),
         kin_heads=s("heads", "kin"),
+        metaphor_nominals=s("heads", "nominals"),
         phrases=tuple(lists[("heads", "phrases")]),
         qualifying=s("modifiers", "qualifying"),
         strong=s("modifiers", "strong"),
@@ -166,4 +173,5 @@ def load_lexicon(directory: Path | None = None) -> Lexicon:
         organs=s("cues", "organs") | s("cues", "titles"),
         anaphora=tuple(lists[("cues", "anaphora")]),
         non_states=s("cues", "non_states"),
+        sport=s("cues", "sport"),
     )

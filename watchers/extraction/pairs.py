@@ -38,6 +38,7 @@ _ROLE_HEADS = frozenset({"ally", "allies", "neighbour", "neighbours", "neighbor"
 _REGARD_VERBS = frozenset(_REGARD_WORDS.split())
 _GRANT_VERBS = frozenset(_GRANT_WORDS.split())
 _QUOTES_COMMA = QUOTES | {","}
+_INCLUDING = frozenset({"including", "such", "like", "notably", "namely", "among"})
 _GROUP_NOUNS = frozenset({"countries", "nations", "states", "members", "neighbours", "neighbors"})
 # What may stand between a state and "X's ally" that the state is: "Japan is", "Japan, ..."
 _LINKING_WORDS = """
@@ -45,6 +46,8 @@ is are was were be been being has have had remain remains remained become become
 also still now long always , a an the
 """
 _LINKING = frozenset(_LINKING_WORDS.split())
+_ASIDE = frozenset({"of", "course", "indeed", "clearly", "certainly"})
+_COPULA = frozenset({"is", "are", "was", "were", "remains", "remain", "been", "become", "becomes"})
 _QUOTES_THE = QUOTES | {"the"}
 _LIST_LEADS = frozenset(
     ["such", "states", "countries", "nations", "partners", "as", "like", "including", "other"]
@@ -166,6 +169,9 @@ class PairResolver:
         two = self._the_two_of(s, p, ctx)
         if two is not None:
             return two
+        inner = self._inner_owner(s, p)
+        if inner is not None:
+            return inner
         named = self._apposition(s, p)
         if named is not None:
             return named
@@ -202,11 +208,12 @@ class PairResolver:
         if len(codes) == 1:
             (only,) = codes
             first_person = self._first_person(s, p)
+            cue = s.cue or _demonstrative(toks, p.start)
             for known in (ctx.previous, ctx.following):
-                if known and only in known and (s.cue or (s.speaker or ctx.speaker) in known):
+                if known and only in known and (cue or (s.speaker or ctx.speaker) in known):
                     return [known]
             speaker = s.speaker or ctx.speaker
-            if speaker and speaker != only and first_person:
+            if speaker and speaker != only and (first_person or self._role_said_of(s, p)):
                 return [pair_of(only, speaker)]
             return []
         if s.cue or self._first_person(s, p):
@@ -298,6 +305,28 @@ class PairResolver:
             known = ctx.previous
         return _cross([owner], list(known)) if known else []
 
+    def _inner_owner(self, s: Sentence, p: Phrase) -> list[Codes] | None:
+        """ "the Saudis, long-time US allies": one state inside the label owns the role; the
+        state it is set beside (", " or "is") holds it."""
+        if p.gap is None or not any(
+            h in self.lex.person_heads or h in _ROLE_HEADS for h in p.heads
+        ):
+            return None
+        inside = {m.code for m, t in s.states if p.gap[0] <= t < p.gap[1] and m.code}
+        if len(inside) != 1:
+            return None
+        (owner,) = inside
+        j = p.start - 1
+        while j >= 0 and s.toks[j].low in _LINKING:
+            j -= 1
+        if j < 0 or j == p.start - 1:
+            return None
+        # the state whose mention ends right before the comma or the verb
+        for m, t in s.states:
+            if m.code and m.code != owner and t <= j and s.toks[j].start < m.end:
+                return [pair_of(owner, m.code)]
+        return None
+
     def _apposition(self, s: Sentence, p: Phrase) -> list[Codes] | None:
         """ "the US and key allies Israel and Qatar", "their ally Armenia": the states named
         right after a role noun are its holders; whose allies they are is the state before."""
@@ -306,14 +335,33 @@ class PairResolver:
             return None
         toks = s.toks
         j = _skip(toks, p.end, QUOTES)
+        listed = False
+        if j + 1 < len(toks) and toks[j].low == "," and toks[j + 1].low in _INCLUDING:
+            j, listed = j + 2, True  # "Russia's top-level partners, including China and Iran"
+        elif j < len(toks) and toks[j].low in _INCLUDING:
+            j, listed = j + 1, True
+        if listed and j < len(toks) and toks[j].low == "as":
+            j += 1  # "such as"
         if j >= len(toks) or not any(t == j for _, t in s.states):
             return None
         targets, blocked = self._list_after(s, j)
         if blocked or not targets:
             return None
         owners = [m.code for m, t in s.states if t < p.start and m.code and m.code not in targets]
+        if listed:
+            # a list after "including" is of one owner's partners: its possessive must
+            # stand right before the phrase
+            k = p.start - 1
+            while k >= 0 and (toks[k].low in QUOTES or toks[k].low in ("other", "many")):
+                k -= 1
+            owners = [
+                m.code
+                for m, t in s.states
+                if m.code and k >= 0 and t <= k and toks[k].start < m.end
+                and _ends_possessive(toks[k])
+            ]
         if not owners:
-            return None
+            return [] if listed else None  # "key partners like B": whose partners is unsaid
         return _cross(owners[-1:], targets)
 
     def _granted(self, s: Sentence, p: Phrase, lo: int, hi: int) -> list[Codes] | None:
@@ -376,12 +424,17 @@ class PairResolver:
         """
         if self._org_modifies(s, o, p):
             return False
+        if o + 1 < len(s.toks) and s.toks[o + 1].low in self.lex.person_heads | _ROLE_HEADS:
+            return False  # "friends and BRICS partners": the group names a kind of partner
         if p.start - 4 <= o < p.end + 4:
             return True
-        if o > 0 and s.toks[o - 1].low in ("with", "between", "to") and o < p.end + 8:
-            return True  # "a partnership (CSP) with ASEAN"
+        before = o - 1
+        if before > 0 and s.toks[before].low == "the":
+            before -= 1
+        if before >= 0 and s.toks[before].low in ("with", "between", "to") and o < p.end + 8:
+            return True  # "a partnership (CSP) with ASEAN", "... with the African Union"
         states = {m.code for m, t in s.states if lo <= t < hi and m.code}
-        return len(states) < 2
+        return len(states) < 2 and not s.cue  # "the two countries ... after X joined ASEAN"
 
     def _org_modifies(self, s: Sentence, o: int, p: Phrase) -> bool:
         """ "a key NATO ally": the group names the kind of ally, not a side."""
@@ -424,6 +477,10 @@ class PairResolver:
                 return k
         return None
 
+    def list_after(self, s: Sentence, k: int) -> tuple[list[str], bool]:
+        """States listed from token ``k``, and whether a non-state leads the list."""
+        return self._list_after(s, k)
+
     def _list_after(self, s: Sentence, k: int) -> tuple[list[str], bool]:
         """States listed from token ``k`` ("Iran and North Korea"); blocked if a non-state leads."""
         toks = s.toks
@@ -431,7 +488,7 @@ class PairResolver:
         for mention, t in s.states:
             by_token.setdefault(t, mention)
         j = k
-        while j < len(toks) and toks[j].low in _QUOTES_THE:
+        while j < len(toks) and (toks[j].low in _QUOTES_THE or toks[j].low in ("#", "@")):
             j += 1
         # "with such states as Iran", "with countries like India"
         lead = j
@@ -460,7 +517,7 @@ class PairResolver:
                 j += 1
             if j < len(toks) and toks[j].low in (",", "and", "&"):
                 nxt = j + 1
-                while nxt < len(toks) and toks[nxt].low in ("and", "the"):
+                while nxt < len(toks) and toks[nxt].low in ("and", "the", "#", "@"):
                     nxt += 1
                 if nxt in by_token and self._list_item(s, by_token[nxt]):
                     j = nxt
@@ -520,6 +577,11 @@ class PairResolver:
             return relative
         before = [m.code for m, t in s.states if t < anchor and m.code and m.code not in targets]
         if before:
+            first = min(t for m, t in s.states if t < anchor and m.code == before[0])
+            listed, _ = self._list_after(s, first)
+            listed = [c for c in listed if c not in targets]
+            if len(listed) >= 2:
+                return listed  # "Singapore, Indonesia and Malaysia were linked ... with the US"
             return [before[0]]
         said_by = speaker()
         if said_by and said_by not in targets:
@@ -599,6 +661,22 @@ class PairResolver:
             return [pair_of(owner, others[0])]
         return []
 
+    def _role_said_of(self, s: Sentence, p: Phrase) -> bool:
+        """ "Russia is, of course, a strategic partner" in a quote: the speaker's partner."""
+        if not any(h in self.lex.person_heads or h in _ROLE_HEADS for h in p.heads):
+            return False
+        ends = [t for m, t in s.states if t < p.start]
+        if not ends:
+            return False
+        between = [t.low for t in s.toks[ends[-1] + 1 : p.start]]
+        return (
+            len(between) <= 7
+            and not _COPULA.isdisjoint(between)
+            and all(
+                w in _LINKING or w in QUOTES or w in _ASIDE or w.endswith("ly") for w in between
+            )
+        )
+
     def _first_person(self, s: Sentence, p: Phrase) -> bool:
         j = min(p.start, p.head) - 1
         while j >= 0 and s.toks[j].low in QUOTES:
@@ -610,6 +688,14 @@ def _skip(toks: list[Token], j: int, words: frozenset[str] | set[str]) -> int:
     while j < len(toks) and toks[j].low in words:
         j += 1
     return j
+
+
+def _demonstrative(toks: list[Token], start: int) -> bool:
+    """ "that everlasting friendship": the label refers back to a pair named before."""
+    j = start - 1
+    while j >= 0 and toks[j].low in QUOTES:
+        j -= 1
+    return j >= 0 and toks[j].low in ("this", "that", "these", "those")
 
 
 def _ends_possessive(t: Token) -> bool:

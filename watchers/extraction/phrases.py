@@ -37,6 +37,28 @@ _AFTER_PREDICATE_WORDS = """
 and but as in with for since despite after while because amid said says he she they
 according than to at on over
 """
+_CONSTITUTES = frozenset(
+    {"constituted", "constitutes", "constitute", "represents", "represented", "represent"}
+)
+_DESCRIBED = frozenset(
+    {"described", "called", "seen", "regarded", "termed", "dubbed", "hailed", "labelled",
+     "labeled", "viewed", "considered", "characterised", "characterized"}
+)
+
+
+def _described_as(toks: list[Token], j: int) -> int | None:
+    """After ", often described in Seoul as": the token after "as", or None."""
+    for k in range(j, min(len(toks), j + 9)):
+        w = toks[k].low
+        if w == "as":
+            if any(toks[m].low in _DESCRIBED for m in range(j, k)):
+                return k + 1
+            return None
+        if w in (".", ";"):
+            return None
+    return None
+
+
 _PRONOUN_SUBJECTS = frozenset({"he", "she", "they", "we", "officials"})
 _AT_DETERMINERS = frozenset({"their", "its", "an", "a", "the", "our"})
 _PREDICATE_HEADS = frozenset(_PREDICATE_WORDS.split())
@@ -159,6 +181,7 @@ class PhraseFinder:
                 and toks[j + 1].low in lex.heads
                 and toks[j + 1].low not in lex.weak_heads
                 and not country[j + 1]
+                and (run.start < i or tail)  # bare "brothers and comrades" are two labels
             ):
                 nxt = toks[j + 1].low
                 after = j + 2
@@ -166,7 +189,11 @@ class PhraseFinder:
                     heads.append(nxt)
                     consumed.add(j + 1)
                     end = j + 2
-            if head in lex.metaphor_heads and not run.qualifying:
+            if run.start == i and head in lex.person_heads and _said_of_states(toks, country, i):
+                pass  # "Vietnam and Laos were not just neighbours, but also brothers"
+            elif run.start == i and head in lex.person_heads and _as_plural(toks, i):
+                pass  # "as friends and partners, we stand together"
+            elif head in lex.metaphor_heads and not run.qualifying:
                 # "the Franco-German engine": the pair written right before it
                 if not (run.gap or _compound_before(toks, country, run.start)):
                     continue
@@ -233,6 +260,8 @@ class PhraseFinder:
                     continue
             if country[j] == ORG and run.start == j + 1 and j + 1 < i + 1:
                 run.start = j  # "a key NATO ally": the group names the kind of ally
+                if low in lex.person_heads and j == i - 1:
+                    run.qualifying = True  # "BRICS partners", "EU partners"
                 j -= 1
                 continue
             if country[j]:
@@ -264,7 +293,7 @@ class PhraseFinder:
                 break
             if (
                 k is None
-                and j == i - 1
+                and run.start == j + 1
                 and _participle(t.low, cased[j], ing=True)
                 and j > 1
                 and toks[j - 1].low in (",", "and")
@@ -302,6 +331,8 @@ class PhraseFinder:
                 j -= 1
                 continue
             if k == "adverb" and has_mod:
+                if t.low in _DEGREE:
+                    run.qualifying = True  # "less formal", "more formal": a characterisation
                 run.start = j
                 run.level = run.level or t.low in lex.level_modifiers
                 j -= 1
@@ -551,11 +582,30 @@ class PhraseFinder:
                     j = k
             if j + 1 < n and toks[j].low in _PRONOUN_SUBJECTS and toks[j + 1].low in lex.speech:
                 j += 2  # "a relationship he said is sealed in blood"
-            linking = j
-            while j < n and toks[j].low in _LINKING:
-                j += 1
-            if j == linking:
+            if j + 1 < n and toks[j].low == "," and _participle(toks[j + 1].low, cased[j + 1]):
+                # "the relationship, founded by ... and nurtured by ..., has become"
+                close = next((k for k in range(j + 2, min(n, j + 40)) if toks[k].low == ","), None)
+                if close is not None:
+                    j = close + 1
+            marked = self._marked_by(toks, cased, j)
+            if marked is not None:
+                # the heads inside go last: a bare one found on its own is a repeat of this
+                inside = tuple(w.low for w in toks[marked[0] : marked[1]] if w.low in lex.heads)
+                out.append(Phrase(marked[0], marked[1], i, (t.low, *inside)))
                 continue
+            described = _described_as(toks, j)
+            if described is not None:
+                j = described  # "the alliance, often described in Seoul as ironclad"
+            else:
+                linking = j
+                while j < n and (toks[j].low in _LINKING or toks[j].low in _CONSTITUTES):
+                    j += 1
+                if j == linking:
+                    continue
+                nominal = self._nominal(toks, cased, j)
+                if nominal is not None:
+                    out.append(Phrase(nominal[0], nominal[1], i, (t.low,)))
+                    continue
             j = _skip_quotes(toks, j)
             sealed = _sealed_in(toks, j)
             if sealed is not None:
@@ -592,6 +642,47 @@ class PhraseFinder:
                 continue  # "relations are good partners" is found at its own head
             out.append(Phrase(start, words_end, i, (t.low,)))
         return out
+
+    def _marked_by(self, toks: list[Token], cased: list[str], j: int) -> tuple[int, int] | None:
+        """ "..., characterized by both camaraderie and contention": what marks the tie."""
+        n = len(toks)
+        for k in range(j, min(n, j + 12)):
+            if toks[k].low in (".", ";"):
+                return None
+            if toks[k].low in _MARKED and k + 1 < n and toks[k + 1].low == "by":
+                start = k + 2
+                while start < n and toks[start].low in ("both", "a", "an", "the"):
+                    start += 1
+                end = start
+                while end < n and end < start + 6 and (
+                    toks[end].low.isalpha() or toks[end].low == ","
+                ) and toks[end].low not in _AFTER_PREDICATE - {"and"}:
+                    end += 1
+                while end > start and toks[end - 1].low in (",", "and"):
+                    end -= 1
+                words = [t.low for t in toks[start:end]]
+                if any(w in self.lex.heads for w in words):
+                    return start, end
+                return None
+        return None
+
+    def _nominal(self, toks: list[Token], cased: list[str], j: int) -> tuple[int, int] | None:
+        """ "is the cornerstone of stability", "has become a priceless asset": a metaphor noun
+        said of the relationship, with its modifiers and an "of" tail."""
+        n = len(toks)
+        j = _skip_quotes(toks, j)
+        if j < n and toks[j].low in _ARTICLES:
+            j += 1
+        j = _skip_quotes(toks, j)
+        start = k = j
+        while k < n and self.kind(toks[k].low, cased[k]) in ("qual", "adverb"):
+            k += 1
+        if k >= n or toks[k].low not in self.lex.metaphor_nominals:
+            return None
+        k += 1
+        if k + 1 < n and toks[k].low == "of" and toks[k + 1].low.isalpha():
+            k += 2  # "of stability"
+        return start, k
 
     def _at_best(self, toks: list[Token], cased: list[str], j: int) -> tuple[int, int] | None:
         """ "at their best ever", "at an all-time high": the words after the determiner."""
@@ -657,6 +748,42 @@ def _sealed_in(toks: list[Token], j: int) -> int | None:
 _COMPARATIVES = frozenset({"better", "closer", "greater", "stronger", "truer", "firmer"})
 _SUPERLATIVE = re.compile(r"best|closest|greatest|oldest|firmest|[a-z]+est")
 _NEIGHBOURS = frozenset({"neighbours", "neighbors", "friends", "allies", "partners"})
+
+
+_MARKED = frozenset({"characterized", "characterised", "marked", "defined"})
+_DEGREE = frozenset({"less", "more", "very", "increasingly"})
+_BEFORE_PREDICATE_NOUN = frozenset(
+    {"also", "but", ",", "not", "just", "only", "merely", "always", "truly", "now", "still",
+     "and", "real", "true", "like"}
+)
+_AUXILIARIES = frozenset({"have", "has", "had", "always", "long", "also", "still", "truly"})
+_COPULAS = frozenset({"are", "were", "remain", "remained", "became", "become", "been"})
+
+
+def _as_plural(toks: list[Token], i: int) -> bool:
+    """ "as friends": a plural person noun right after "as" (and "now as")."""
+    return toks[i].low.endswith("s") and i > 0 and toks[i - 1].low == "as"
+
+
+def _said_of_states(toks: list[Token], country: list[int], i: int) -> bool:
+    """A plural person head said of states as subject: "A and B are (also) brothers"."""
+    if not toks[i].low.endswith("s"):
+        return False
+    if i > 1 and toks[i - 1].low in ("just", "only", "merely") and toks[i - 2].low == "not":
+        return False  # "not just neighbours, but also brothers": the first is played down
+    k = i - 1
+    while k >= 0 and i - k <= 8 and (
+        toks[k].low in _BEFORE_PREDICATE_NOUN or (toks[k].low.endswith("s") and k < i - 1)
+    ):
+        if toks[k].low in _COPULAS:
+            break
+        k -= 1
+    if k <= 0 or toks[k].low not in _COPULAS:
+        return False
+    k -= 1
+    while k > 0 and toks[k].low in _AUXILIARIES:
+        k -= 1  # "have always been"
+    return country[k] == 1
 
 
 def _compound_before(toks: list[Token], country: list[int], i: int) -> bool:

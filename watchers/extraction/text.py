@@ -14,8 +14,10 @@ _SAME_LENGTH = str.maketrans(
         "\u2011": "-",
         "\u2012": "-",
         "\u2013": "-",
-        "\u2014": "-",
-        "\u2015": "-",
+        # an em dash sets a phrase apart ("partner\u2014the highest rank"); it never joins
+        # a compound the way a hyphen or an en dash does ("UK\u2013US")
+        "\u2014": ",",
+        "\u2015": ",",
         "\u2212": "-",
         "\u2018": "'",
         "\u2019": "'",

@@ -17,7 +17,7 @@ import discord
 from discord import app_commands
 
 from bot.chat import commands as shared
-from bot.chat.commands import Caller, CommandDeps, Context, Reply
+from bot.chat.commands import Caller, CommandContext, CommandDeps, Reply
 from bot.chat.sample import sample_alert
 from bot.render.discord import render_discord
 from watchers.model import Country
@@ -73,7 +73,7 @@ def missing_permissions(permissions: discord.Permissions) -> list[str]:
     return [name for attr, name in ALERT_PERMISSIONS if not getattr(permissions, attr)]
 
 
-async def send_sample(interaction: discord.Interaction, context: Context) -> None:
+async def send_sample(interaction: discord.Interaction, context: CommandContext) -> None:
     """``/watch test``: the sample alert in the channel, once the bot's permissions are checked.
 
     The sample is the interaction's answer, which Discord shows whatever the bot's rights;
@@ -189,7 +189,7 @@ class WatchCommands(app_commands.Group):
         self.deps = deps
         self.manage_roles = tuple(manage_roles)
 
-    def _context(self, interaction: discord.Interaction) -> Context:
+    def _context(self, interaction: discord.Interaction) -> CommandContext:
         if self.deps is None:
             raise RuntimeError("/watch was built for registration only")
         caller = Caller(

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from bot.chat import commands
-from bot.chat.commands import Context, Reply, private, shown
+from bot.chat.commands import CommandContext, Reply, private, shown
 from watchers.ports import CountryLookup
 
 _TOKEN = re.compile(r"\"([^\"]*)\"|“([^”]*)”|(\S+)")
@@ -42,7 +42,7 @@ def split_pair(countries: CountryLookup, words: Sequence[str]) -> tuple[str, str
     return splits[0]
 
 
-def dispatch(ctx: Context, text: str) -> Reply:
+def dispatch(ctx: CommandContext, text: str) -> Reply:
     """Run a whole ``/watch`` command line, e.g. ``mute "United States" Vietnam 2d``."""
     words = tokenize(text)
     if not words or words[0].lower() == "help":
@@ -56,7 +56,7 @@ def dispatch(ctx: Context, text: str) -> Reply:
         return _quiet_line(ctx, rest)
     if sub == "notify":
         return commands.notify(ctx, rest)
-    pair_commands: dict[str, Callable[[Context, str, str], Reply]] = {
+    pair_commands: dict[str, Callable[[CommandContext, str, str], Reply]] = {
         "add": commands.add,
         "remove": commands.remove,
         "history": commands.history,
@@ -75,7 +75,7 @@ def dispatch(ctx: Context, text: str) -> Reply:
     return private(f"There is no /watch {shown(sub)}.\n\n{commands.HELP}")
 
 
-def _quiet_line(ctx: Context, words: Sequence[str]) -> Reply:
+def _quiet_line(ctx: CommandContext, words: Sequence[str]) -> Reply:
     """``quiet 22:00-07:00 Europe/Paris``: the span may be spaced out, the zone comes last."""
     if not 1 <= len(words) <= 4:
         return commands.usage("quiet")

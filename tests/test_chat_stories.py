@@ -1,18 +1,18 @@
-"""``/watch history`` with its chart: uploaded as a file to the fake Discord and Slack servers,
-and answered as text alone, logged once, when the charts extra is missing."""
+"""``/watch history`` with the pair's descriptors and chart: the chart uploaded to the fake
+Discord and Slack servers, and the answer text alone, logged once, without the extra."""
 
 from __future__ import annotations
 
 import logging
 import struct
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import pytest
 
 from bot.chat import commands
-from bot.chat.charts import StoreCharts
 from bot.chat.commands import Caller, CommandDeps
 from bot.chat.store import ChatStore
+from bot.chat.stories import StoreStories
 from bot.config import SlackSettings
 from bot.platforms.discord.client import DiscordBot
 from bot.platforms.slack.app import SlackApp, SlackSecrets
@@ -23,8 +23,8 @@ from tests.story import store_with_story
 from tests.test_discord_commands import interaction_payload, option
 from tests.test_slack_commands import SIGNING_SECRET
 from tests.test_slack_commands import run as slash
-from watchers.detect import shipped_lexicon
 from watchers.store import Store
+from watchers.tiers import shipped_lexicon
 
 pytest.importorskip("matplotlib", reason="the [charts] extra is not installed")
 
@@ -32,16 +32,15 @@ CHANNEL = "C0ALERTS"
 
 
 @pytest.fixture
-def history_store() -> Iterator[Store]:
-    store = Store.open(":memory:")
-    store_with_story(store)
-    yield store
-    store.close()
+def history_store(history_store: Store) -> Store:
+    """The shared history store, with India and Russia's story in it."""
+    store_with_story(history_store)
+    return history_store
 
 
 @pytest.fixture
-def charts(history_store: Store) -> StoreCharts:
-    return StoreCharts(history_store, shipped_lexicon())
+def charts(history_store: Store) -> StoreStories:
+    return StoreStories(history_store, shipped_lexicon())
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -51,9 +50,9 @@ def png_size(data: bytes) -> tuple[int, int]:
 
 
 async def test_discord_history_reply_uploads_the_chart(
-    store: ChatStore, history: FakeHistory, clock: FakeClock, charts: StoreCharts
+    store: ChatStore, history: FakeHistory, clock: FakeClock, charts: StoreStories
 ) -> None:
-    deps = CommandDeps(store, FakeCountries(), history, clock, charts=charts)
+    deps = CommandDeps(store, FakeCountries(), history, clock, stories=charts)
     async with FakeDiscord() as fake:
         bot = DiscordBot(deps, api_base=fake.api_base)
         await bot.login(fake.token)
@@ -82,7 +81,7 @@ async def test_discord_history_reply_uploads_the_chart(
 
 @pytest.fixture
 async def slack_app(
-    store: ChatStore, history: FakeHistory, clock: FakeClock, charts: StoreCharts
+    store: ChatStore, history: FakeHistory, clock: FakeClock, charts: StoreStories
 ) -> AsyncIterator[tuple[FakeSlack, SlackApp]]:
     async with FakeSlack() as fake:
         fake.add_channel(CHANNEL)
@@ -94,7 +93,7 @@ async def slack_app(
             host="127.0.0.1",
             process_before_response=True,
         )
-        app.serve_watch(CommandDeps(store, FakeCountries(), history, clock, charts=charts))
+        app.serve_watch(CommandDeps(store, FakeCountries(), history, clock, stories=charts))
         await app.start()
         yield fake, app
         await app.close()
@@ -123,15 +122,15 @@ async def test_slack_chart_refused_by_the_channel_leaves_the_text_answer(
     assert "the chart for C0ALERTS was not shared: not_in_channel" in caplog.text
 
 
-def context(store: ChatStore, charts: StoreCharts) -> commands.Context:
-    deps = CommandDeps(store, FakeCountries(), FakeHistory(), FakeClock(), charts=charts)
+def context(store: ChatStore, charts: StoreStories) -> commands.CommandContext:
+    deps = CommandDeps(store, FakeCountries(), FakeHistory(), FakeClock(), stories=charts)
     return deps.context("discord", "1", Caller("u", can_manage=False))
 
 
 def test_without_the_extra_history_is_text_and_the_log_says_so_once(
     store: ChatStore, history_store: Store, caplog: pytest.LogCaptureFixture
 ) -> None:
-    charts = StoreCharts(history_store, shipped_lexicon(), available=lambda: False)
+    charts = StoreStories(history_store, shipped_lexicon(), available=lambda: False)
     ctx = context(store, charts)
     with caplog.at_level(logging.WARNING):
         replies = [commands.history(ctx, "India", "Russia") for _ in range(2)]
@@ -140,6 +139,18 @@ def test_without_the_extra_history_is_text_and_the_log_says_so_once(
     assert caplog.text.count("needs the [charts] extra") == 1
 
 
-def test_a_pair_never_mentioned_gets_no_chart(store: ChatStore, charts: StoreCharts) -> None:
+def test_history_lists_the_descriptors_on_record(store: ChatStore, charts: StoreStories) -> None:
+    text = commands.history(context(store, charts), "India", "Russia").text.splitlines()
+    start = text.index("Descriptors on record:")
+    assert text[start + 1 :] == [
+        "• 2024-01-10 … 2024-05-20  “strategic partnership” [strategic partnership] 3 sources, "
+        "1 official, said by IND",
+        "• 2024-02-01 … 2024-02-01  “close ties” [generic wording] 1 source",
+        "• 2024-03-05 … 2024-03-06  “special and privileged strategic partnership” "
+        "[special tier] 3 sources, 1 official, said by RUS",
+    ]
+
+
+def test_a_pair_never_mentioned_gets_no_chart(store: ChatStore, charts: StoreStories) -> None:
     reply = commands.history(context(store, charts), "China", "Pakistan")
     assert reply.attachment is None

@@ -11,7 +11,7 @@ from bot.render.text import render_text
 from watchers.model import Change
 
 
-class ConsoleNotifier:
+class ConsolePrinter:
     """Writes alerts to a text stream in the chosen format."""
 
     def __init__(self, out: TextIO, fmt: str = "text") -> None:

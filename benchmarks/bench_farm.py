@@ -1,0 +1,343 @@
+"""Polling a farm of feeds: our watcher against the ``reader`` library, in the same run.
+
+    python benchmarks/bench_farm.py [--feeds 1000 5000] [--hosts 32] [--reader-workers 8]
+                                    [--at-once 16] [--processes 1]
+
+Needs ``reader`` in the environment (``pip install reader sgmllib3k``); it is not a
+dependency of the project, only its peer here.
+
+A farm of N generated RSS feeds (~10 KB, 15 items, three items in ten carrying a sentence
+with a relationship descriptor) is served with ETags on 127.0.0.1 by a separate process,
+spread over several loopback addresses (127.0.0.2, 127.0.0.3, ...) as feeds are spread over
+sites. One feed in a hundred answers after 3 s, one in a hundred answers 500.
+
+For each N, each poller runs in a process of its own, on an empty store:
+- cold: the first poll of every feed (all bodies sent, every entry new);
+- warm: a tenth of the feeds gain an item, then every feed is polled again (the others
+  answer 304 Not Modified).
+Both pollers see the same farm in the same state. It prints feeds per second, CPU seconds
+per feed (the poller's process and its children), peak resident memory of the poller's
+process (and its children's largest, if any), entries stored, and our ratio to reader.
+Only the poll cycle is timed, not the start-up of the process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from html import escape
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+START = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
+ITEMS = 15
+
+DESCRIPTOR_SENTENCES = (
+    "India and Russia reaffirmed their special and privileged strategic partnership.",
+    "China and Pakistan hailed their all-weather strategic cooperative partnership.",
+    "Vietnam and the United States upgraded ties to a comprehensive strategic partnership.",
+    "Russia and Iran spoke of a comprehensive strategic partnership between them.",
+    "Japan and the United States described their ironclad alliance as stronger than ever.",
+    "China and Russia said their partnership has no limits.",
+)
+FILLER = (
+    "Officials met on Monday to discuss trade, energy and the climate. "
+    "The talks lasted several hours and touched on shipping routes and investment. "
+    "Analysts said the meeting was routine and expected little change in policy. "
+    "Markets were quiet as traders waited for figures due later in the week. "
+)
+
+
+# --- the farm ---------------------------------------------------------------------------------
+
+
+def feed_url(host_count: int, port: int, number: int) -> str:
+    """Where feed ``number`` lives in the farm."""
+    return f"http://127.0.0.{2 + number % host_count}:{port}/feed/{number}.xml"
+
+
+def item(feed: int, index: int) -> str:
+    rng = random.Random(feed * 100_003 + index)
+    text = FILLER
+    if rng.random() < 0.3:
+        text = rng.choice(DESCRIPTOR_SENTENCES) + " " + FILLER
+    published = format_datetime(START + timedelta(minutes=index))
+    return (
+        f"<item><guid isPermaLink='false'>farm-{feed}-{index}</guid>"
+        f"<title>Item {index} of feed {feed}</title>"
+        f"<link>http://farm.example/{feed}/{index}</link><pubDate>{published}</pubDate>"
+        f"<description>{escape('<p>' + text + '</p>')}</description></item>"
+    )
+
+
+def document(feed: int, version: int) -> bytes:
+    """Feed ``feed`` at ``version``: the latest ITEMS items, newest first."""
+    items = "".join(item(feed, i) for i in range(version + ITEMS - 1, version - 1, -1))
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"<title>Farm feed {feed}</title><link>http://farm.example/{feed}</link>"
+        f"<description>Generated</description>{items}</channel></rss>"
+    ).encode()
+
+
+def serve_farm(host_count: int, ready: int) -> None:
+    """Run the farm until killed; writes its port to the file descriptor ``ready``."""
+    from aiohttp import web
+
+    versions: dict[int, int] = {}
+    cache: dict[tuple[int, int], bytes] = {}
+
+    async def feed(request: web.Request) -> web.StreamResponse:
+        number = int(request.match_info["number"])
+        if number % 100 == 50:
+            return web.Response(status=500, text="server error")
+        if number % 100 == 75:
+            await asyncio.sleep(3)
+        version = versions.get(number, 0)
+        etag = f'"{number}-{version}"'
+        if request.headers.get("If-None-Match") == etag:
+            return web.Response(status=304, headers={"ETag": etag})
+        body = cache.get((number, version))
+        if body is None:
+            body = cache[(number, version)] = document(number, version)
+        return web.Response(
+            body=body, headers={"ETag": etag, "Content-Type": "application/rss+xml"}
+        )
+
+    async def bump(request: web.Request) -> web.Response:
+        # a tenth of the feeds (the same ones each time) gain an item
+        feeds = int(request.query["feeds"])
+        for number in range(0, feeds, 10):
+            versions[number] = versions.get(number, 0) + 1
+        return web.Response(text="ok")
+
+    async def main() -> None:
+        app = web.Application()
+        app.router.add_get("/feed/{number}.xml", feed)
+        app.router.add_post("/bump", bump)
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        first = web.TCPSite(runner, "127.0.0.2", 0)
+        await first.start()
+        port = runner.addresses[0][1]
+        for i in range(1, host_count):
+            await web.TCPSite(runner, f"127.0.0.{2 + i}", port).start()
+        os.write(ready, f"{port}\n".encode())
+        os.close(ready)
+        await asyncio.Event().wait()
+
+    asyncio.run(main())
+
+
+# --- the pollers, each in a process of its own ------------------------------------------------
+
+
+def usage() -> dict[str, float]:
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {
+        "cpu": me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime,
+        "rss_mb": me.ru_maxrss / 1024,
+        "child_rss_mb": children.ru_maxrss / 1024,
+    }
+
+
+async def poll_ours(
+    urls: list[str], store_path: str, at_once: int, processes: int
+) -> dict[str, float]:
+    from watchers.extraction import default_extractor
+    from watchers.fetch import FetchLimits, make_client
+    from watchers.reading import InProcesses, InThreads
+    from watchers.store import Store
+    from watchers.watcher import FeedSpec, Watcher
+
+    class Clock:
+        def now(self) -> datetime:
+            return datetime.now(UTC)
+
+    feeds = [FeedSpec(f"feed {i}", url) for i, url in enumerate(urls)]
+    limits = FetchLimits(polls_at_once=at_once)
+    store = Store.open(store_path)
+    extractor = default_extractor()
+    work = InProcesses(extractor, processes) if processes else InThreads(extractor)
+    failed = 0
+    async with make_client(limits) as client:
+        watcher = Watcher(
+            store=store,
+            extractor=extractor,
+            client=client,
+            clock=Clock(),
+            is_watched=lambda key: True,
+            limits=limits,
+            work=work,
+        )
+        before, started = usage(), time.perf_counter()
+        async for result in watcher.poll_each(feeds):
+            failed += result.error is not None
+        elapsed = time.perf_counter() - started
+    work.close()  # its processes' CPU and memory are counted once they have ended
+    after = usage()
+    entries = store.connection.execute("SELECT COUNT(*) FROM seen_entries").fetchone()[0]
+    store.close()
+    return {
+        "seconds": elapsed,
+        "cpu": after["cpu"] - before["cpu"],
+        "rss_mb": after["rss_mb"],
+        "child_rss_mb": after["child_rss_mb"],
+        "failed": failed,
+        "entries": entries,
+    }
+
+
+def poll_reader(urls: list[str], store_path: str, workers: int) -> dict[str, float]:
+    from reader import make_reader
+
+    reader = make_reader(store_path)
+    known = {f.url for f in reader.get_feeds()}
+    for url in urls:
+        if url not in known:
+            reader.add_feed(url)
+    before, started = usage(), time.perf_counter()
+    reader.update_feeds(workers=workers, scheduled=False)
+    elapsed = time.perf_counter() - started
+    after = usage()
+    failed = sum(1 for f in reader.get_feeds() if f.last_exception is not None)
+    entries = reader.get_entry_counts().total
+    reader.close()
+    return {
+        "seconds": elapsed,
+        "cpu": after["cpu"] - before["cpu"],
+        "rss_mb": after["rss_mb"],
+        "child_rss_mb": after["child_rss_mb"],
+        "failed": failed,
+        "entries": entries,
+    }
+
+
+def run_poller(args: argparse.Namespace) -> None:
+    urls = [feed_url(args.hosts, args.port, n) for n in range(args.count)]
+    if args.poller == "ours":
+        result = asyncio.run(poll_ours(urls, args.store, args.at_once, args.processes))
+    else:
+        result = poll_reader(urls, args.store, args.reader_workers)
+    print(json.dumps(result))
+
+
+# --- the comparison ---------------------------------------------------------------------------
+
+
+def poller(kind: str, count: int, port: int, store: Path, args: argparse.Namespace) -> dict:
+    command = [
+        sys.executable, __file__, "--poller", kind, "--count", str(count), "--port", str(port),
+        "--store", str(store), "--hosts", str(args.hosts), "--at-once", str(args.at_once),
+        "--reader-workers", str(args.reader_workers), "--processes", str(args.processes),
+    ]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        sys.exit(f"{kind} poller failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def bump(port: int, count: int) -> None:
+    import urllib.request
+
+    request = urllib.request.Request(f"http://127.0.0.2:{port}/bump?feeds={count}", method="POST")
+    urllib.request.urlopen(request).read()
+
+
+def line(name: str, phase: str, count: int, r: dict) -> str:
+    child = f", children {r['child_rss_mb']:.0f} MB" if r["child_rss_mb"] > 0 else ""
+    return (
+        f"  {name:<7}{phase:<5} {count / r['seconds']:7.1f} feeds/s  {r['seconds']:6.1f} s  "
+        f"{r['cpu'] / count * 1000:6.2f} CPU-ms/feed  peak RSS {r['rss_mb']:.0f} MB{child}  "
+        f"{r['failed']} failed, {r['entries']} entries"
+    )
+
+
+def compare(args: argparse.Namespace) -> None:
+    read_end, write_end = os.pipe()
+    farm = subprocess.Popen(
+        [sys.executable, __file__, "--serve", "--hosts", str(args.hosts),
+         "--ready", str(write_end)],
+        pass_fds=(write_end,),
+    )  # fmt: skip
+    os.close(write_end)
+    try:
+        with os.fdopen(read_end) as ready:
+            port = int(ready.readline())
+        print(
+            f"farm: {args.hosts} loopback addresses, port {port}; ours: {args.at_once} polls at "
+            f"once, {args.processes} reading processes; "
+            f"reader {_reader_version()}: update_feeds(workers={args.reader_workers})"
+        )
+        for count in args.feeds:
+            with tempfile.TemporaryDirectory() as scratch:
+                ours_store = Path(scratch) / "ours.sqlite3"
+                reader_store = Path(scratch) / "reader.sqlite3"
+                print(f"N = {count}")
+                results = {}
+                for phase in ("cold", "warm"):
+                    if phase == "warm":
+                        bump(port, count)
+                    for kind, store in (("ours", ours_store), ("reader", reader_store)):
+                        results[kind, phase] = r = poller(kind, count, port, store, args)
+                        print(line(kind, phase, count, r), flush=True)
+                    ours, peer = results["ours", phase], results["reader", phase]
+                    print(
+                        f"  ratio  {phase:<5} {peer['seconds'] / ours['seconds']:.1f}x reader's "
+                        f"feeds/s, {ours['cpu'] / peer['cpu']:.2f}x its CPU"
+                    )
+            # the farm keeps its versions per feed number; the next N starts from them too
+    finally:
+        farm.kill()
+        farm.wait()
+
+
+def _reader_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("reader")
+    except Exception:
+        return "(not installed)"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--feeds", type=int, nargs="+", default=[1000, 5000])
+    parser.add_argument("--hosts", type=int, default=32)
+    parser.add_argument("--at-once", type=int, default=16)
+    parser.add_argument("--reader-workers", type=int, default=8)
+    parser.add_argument(
+        "--processes", type=int, default=1, help="our reading processes (0: threads)"
+    )
+    # internal: the farm and the pollers
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--ready", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--poller", choices=["ours", "reader"], help=argparse.SUPPRESS)
+    parser.add_argument("--count", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--store", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        serve_farm(args.hosts, args.ready)
+    elif args.poller:
+        run_poller(args)
+    else:
+        compare(args)
+
+
+if __name__ == "__main__":
+    main()

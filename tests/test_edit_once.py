@@ -1,0 +1,106 @@
+"""A posted alert is edited at most once per poll cycle, however many later sources arrive in
+it (issue 10, point 8): nine outlets confirming a change in one cycle make one edit."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+
+from bot.app import App, Watchlist
+from bot.chat.decide import latest_states
+from bot.chat.deliver import Router
+from bot.chat.store import ChatStore
+from bot.chat.wiring import Chat
+from bot.config import Config
+from tests.fakes import FakeClock, MarkerExtractor, rewording
+from tests.feeds import rss
+from tests.test_routing import FakeNotifier
+from watchers.countries import default_countries
+from watchers.fetch import FetchLimits, make_client
+from watchers.store import Store
+from watchers.watcher import FeedSpec, Watcher
+
+WORDS = "[IND-RUS: particularly privileged strategic partnership]"
+
+
+@pytest.fixture
+async def app_and_notifier(httpserver: HTTPServer) -> AsyncIterator[tuple[App, FakeNotifier]]:
+    store = Store.open(":memory:")
+    chat_store = ChatStore(sqlite3.connect(":memory:"))
+    clock = FakeClock()
+    chat_store.add("discord", "555", "IND-RUS", now=clock.now())
+    notifier = FakeNotifier()
+    router = Router(
+        chat=chat_store,
+        history=store,
+        channels=chat_store.route_channels,
+        notifiers={"discord": notifier},
+        clock=clock,
+    )
+    feeds = tuple(
+        FeedSpec(name=f"outlet{i}", url=httpserver.url_for(f"/outlet{i}"), baseline=False)
+        for i in range(9)
+    )
+    limits = FetchLimits(connect_timeout=10, read_timeout=10, deadline=20)
+    async with make_client(limits) as client:
+        watchlist = Watchlist(frozenset({"IND-RUS"}), chat_store)
+        watcher = Watcher(
+            store=store,
+            extractor=MarkerExtractor(),
+            client=client,
+            clock=clock,
+            is_watched=watchlist,
+            limits=limits,
+        )
+        countries = default_countries()
+        config = Config(Path("watchlist.toml"), feeds, ())
+        app = App(config, watcher, None, watchlist, countries)
+        app.chat = Chat(router, chat_store, countries)
+        yield app, notifier
+    store.close()
+
+
+def serve(server: HTTPServer, outlets: range) -> None:
+    server.clear()
+    for i in range(9):
+        items = [(f"story{i}", f"Outlet {i} on Moscow", WORDS)] if i in outlets else []
+        server.expect_request(f"/outlet{i}").respond_with_data(rss(*items, title=f"o{i}"))
+
+
+async def test_nine_confirming_outlets_in_one_cycle_edit_the_alert_once(
+    app_and_notifier: tuple[App, FakeNotifier], httpserver: HTTPServer
+) -> None:
+    app, notifier = app_and_notifier
+    serve(httpserver, range(1))
+    await app.poll_once()
+    assert len(notifier.posts) == 1 and notifier.updates == []
+
+    serve(httpserver, range(9))
+    results = await app.poll_once()
+    assert sum(len(r.changes) for r in results) == 8  # eight updates decided...
+    (update,) = [alert for _, _, alert in notifier.updates]  # ...one edit made
+    assert len(update.sources) == 9 and update.revision == 8
+
+
+async def test_an_alert_and_its_later_sources_in_one_cycle_are_one_post_and_one_edit(
+    app_and_notifier: tuple[App, FakeNotifier], httpserver: HTTPServer
+) -> None:
+    # the alert goes out as soon as its feed is read; the other outlets wait for the cycle
+    app, notifier = app_and_notifier
+    serve(httpserver, range(3))
+    await app.poll_once()
+    ((_, alert),) = notifier.posts
+    ((_, _, update),) = notifier.updates
+    assert len(alert.sources) == 1 and len(update.sources) == 3
+
+
+def test_latest_states_keeps_each_change_once_in_its_latest_revision() -> None:
+    first = rewording()
+    a0, a1, a2 = (replace(first, change_id="1", revision=r) for r in range(3))
+    b0 = replace(first, change_id="2")
+    assert latest_states([a0, b0, a2, a1]) == [a2, b0]

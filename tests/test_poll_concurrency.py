@@ -1,0 +1,282 @@
+"""Polling many feeds: a bounded number at once, per host too, each result as it finishes.
+
+The feeds are served by a real HTTP server on 127.0.0.1 (aiohttp, port 0), reached under two
+host names (127.0.0.1 and localhost), so that the per-host limit can be seen at the wire.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections import Counter
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pytest
+from aiohttp import web
+
+from bot.config import load_config
+from tests.fakes import FakeClock, FakeCountries, MarkerExtractor
+from tests.feeds import rss
+from tests.test_watcher import make_watcher
+from watchers.errors import ConfigError
+from watchers.fetch import FetchLimits, make_client
+from watchers.model import Extraction
+from watchers.reading import InProcesses, InThreads
+from watchers.store import Store
+from watchers.watcher import FeedSpec, Ingester
+
+
+@dataclass
+class FeedFarm:
+    """Serves /feed/N with an ETag; counts requests in flight, overall and per host."""
+
+    delay: float = 0.01
+    with_etags: bool = True
+    in_flight: Counter[str] = field(default_factory=Counter)
+    most_in_flight: int = 0
+    most_per_host: Counter[str] = field(default_factory=Counter)
+    requests: int = 0
+    held: dict[str, asyncio.Event] = field(default_factory=dict)
+    version: int = 1
+    port: int = 0
+    connections: set[object] = field(default_factory=set)
+
+    async def handle(self, request: web.Request) -> web.Response:
+        host = request.host.rsplit(":", 1)[0]
+        number = request.match_info["number"]
+        self.requests += 1
+        assert request.transport is not None
+        self.connections.add(request.transport.get_extra_info("peername"))
+        self.in_flight[host] += 1
+        self.most_in_flight = max(self.most_in_flight, sum(self.in_flight.values()))
+        self.most_per_host[host] = max(self.most_per_host[host], self.in_flight[host])
+        try:
+            await asyncio.sleep(self.delay)
+            if number in self.held:
+                await self.held[number].wait()
+        finally:
+            self.in_flight[host] -= 1
+        etag = f'"{number}-{self.version}"'
+        headers = {"ETag": etag} if self.with_etags else {}
+        if self.with_etags and request.headers.get("If-None-Match") == etag:
+            return web.Response(status=304, headers=headers)
+        text = f"item {number} version {self.version} [IND-RUS: strategic partnership]"
+        body = rss((f"{number}-{self.version}", "News", text))
+        return web.Response(body=body, content_type="application/rss+xml", headers=headers)
+
+    def feeds(self, count: int) -> list[FeedSpec]:
+        """``count`` feeds, alternately on the two host names."""
+        hosts = ("127.0.0.1", "localhost")
+        return [
+            FeedSpec(f"feed {n}", f"http://{hosts[n % 2]}:{self.port}/feed/{n}")
+            for n in range(count)
+        ]
+
+
+@pytest.fixture
+async def farm() -> AsyncIterator[FeedFarm]:
+    serving = FeedFarm()
+    app = web.Application()
+    app.router.add_get("/feed/{number}", serving.handle)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    serving.port = runner.addresses[0][1]
+    try:
+        yield serving
+    finally:
+        for held in serving.held.values():
+            held.set()
+        await runner.cleanup()
+
+
+def farm_limits(at_once: int, per_host: int) -> FetchLimits:
+    return FetchLimits(
+        connect_timeout=10, read_timeout=10, deadline=30, polls_at_once=at_once,
+        polls_per_host=per_host,
+    )  # fmt: skip
+
+
+async def poll_all(
+    tmp_path: Path, limits: FetchLimits, feeds: list[FeedSpec], cycles: int = 1
+) -> list[list[str | None]]:
+    """The errors of each feed's result (None when it was polled), cycle by cycle."""
+    store = Store.open(tmp_path / "store.sqlite3")
+    outcomes = []
+    try:
+        async with make_client(limits) as client:
+            watcher = make_watcher(store, client)
+            watcher.limits = limits
+            for _ in range(cycles):
+                results = await watcher.poll_all(feeds)
+                outcomes.append([r.error for r in results])
+    finally:
+        store.close()
+    return outcomes
+
+
+async def test_hundreds_of_feeds_are_polled_a_bounded_number_at_once(
+    farm: FeedFarm, tmp_path: Path
+) -> None:
+    feeds = farm.feeds(400)
+    (errors,) = await poll_all(tmp_path, farm_limits(at_once=12, per_host=5), feeds)
+    assert errors == [None] * 400
+    assert farm.requests == 400
+    assert 1 < farm.most_in_flight <= 10  # two hosts, at most five each
+    assert set(farm.most_per_host) == {"127.0.0.1", "localhost"}
+    assert max(farm.most_per_host.values()) <= 5
+
+
+async def test_the_overall_limit_holds_when_hosts_allow_more(
+    farm: FeedFarm, tmp_path: Path
+) -> None:
+    (errors,) = await poll_all(tmp_path, farm_limits(at_once=6, per_host=50), farm.feeds(300))
+    assert errors == [None] * 300
+    assert 1 < farm.most_in_flight <= 6
+
+
+async def test_an_unchanged_farm_answers_not_modified_on_the_next_cycle(
+    farm: FeedFarm, tmp_path: Path
+) -> None:
+    store = Store.open(tmp_path / "store.sqlite3")
+    limits = farm_limits(at_once=16, per_host=8)
+    try:
+        async with make_client(limits) as client:
+            watcher = make_watcher(store, client)
+            watcher.limits = limits
+            first = await watcher.poll_all(farm.feeds(200))
+            second = await watcher.poll_all(farm.feeds(200))
+    finally:
+        store.close()
+    assert [r.new_entries for r in first] == [1] * 200
+    assert all(r.not_modified and r.error is None for r in second)
+
+
+async def test_each_result_comes_as_soon_as_its_feed_is_done(
+    farm: FeedFarm, tmp_path: Path
+) -> None:
+    # feed 0 hangs until every other feed has been reported: were results gathered at the
+    # end, the poll would never finish
+    farm.held["0"] = asyncio.Event()
+    feeds = farm.feeds(50)
+    store = Store.open(tmp_path / "store.sqlite3")
+    reported: list[str] = []
+    limits = farm_limits(at_once=8, per_host=4)
+    try:
+        async with make_client(limits) as client:
+            watcher = make_watcher(store, client)
+            watcher.limits = limits
+            async with asyncio.timeout(30):
+                async for result in watcher.poll_each(feeds):
+                    assert result.error is None
+                    reported.append(result.feed)
+                    if len(reported) == len(feeds) - 1:
+                        farm.held["0"].set()
+    finally:
+        store.close()
+    assert reported[-1] == "feed 0"
+    assert sorted(reported) == sorted(f.name for f in feeds)
+
+
+async def test_a_body_unchanged_without_validators_is_not_read_again(
+    farm: FeedFarm, tmp_path: Path
+) -> None:
+    farm.with_etags = False
+    store = Store.open(tmp_path / "store.sqlite3")
+    feeds = farm.feeds(3)
+    try:
+        async with make_client(farm_limits(4, 4)) as client:
+            watcher = make_watcher(store, client)
+            first = await watcher.poll_all(feeds)
+            same = await watcher.poll_all(feeds)
+            farm.version = 2
+            changed = await watcher.poll_all(feeds)
+    finally:
+        store.close()
+    assert [r.new_entries for r in first] == [1, 1, 1]
+    assert [(r.not_modified, r.new_entries) for r in same] == [(True, 0)] * 3
+    assert [(r.not_modified, r.new_entries) for r in changed] == [(False, 1)] * 3
+    assert farm.requests == 9  # fetched every time: only the reading was skipped
+
+
+def test_the_limits_are_read_from_the_config_defaults(tmp_path: Path) -> None:
+    path = tmp_path / "watchlist.toml"
+    rest = '[[feeds]]\nname = "Desk"\nurl = "http://desk.example/rss"\n'
+    rest += '[watch]\npairs = [["India", "Russia"]]\n'
+    path.write_text("[defaults]\npolls_at_once = 40\npolls_per_host = 2\n" + rest)
+    limits = load_config(path, FakeCountries()).fetch
+    assert (limits.polls_at_once, limits.polls_per_host) == (40, 2)
+    path.write_text("[defaults]\npolls_at_once = 0\npolls_per_host = 'many'\n" + rest)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path, FakeCountries())
+    assert "defaults.polls_at_once: must be a positive number" in str(caught.value)
+    assert "defaults.polls_per_host: must be a positive number" in str(caught.value)
+
+
+async def test_a_hosts_feeds_share_its_kept_alive_connections(
+    farm: FeedFarm, tmp_path: Path
+) -> None:
+    farm.delay = 0
+    (errors,) = await poll_all(tmp_path, farm_limits(at_once=16, per_host=3), farm.feeds(200))
+    assert errors == [None] * 200
+    assert len(farm.connections) <= 6  # three per host name, each reused for its feeds
+
+
+class DyingExtractor(MarkerExtractor):
+    """Kills the process it runs in on a text saying DIE, as an out-of-memory kill would."""
+
+    def extract(self, text: str, *, on: date | None = None) -> list[Extraction]:
+        if "DIE" in text:
+            os._exit(1)
+        return super().extract(text, on=on)
+
+
+async def test_documents_read_in_worker_processes_give_the_same_changes(
+    farm: FeedFarm, tmp_path: Path
+) -> None:
+    feeds = farm.feeds(40)
+    found = []
+    for name, work in (
+        ("threads", InThreads(MarkerExtractor())),
+        ("processes", InProcesses(MarkerExtractor(), 1)),
+    ):
+        store = Store.open(tmp_path / f"{name}.sqlite3")
+        try:
+            async with make_client(farm_limits(8, 4)) as client:
+                watcher = make_watcher(store, client)
+                watcher.work = work
+                results = await watcher.poll_all(feeds)
+        finally:
+            work.close()
+            store.close()
+        found.append([(r.feed, r.error, r.new_entries, r.mentions) for r in results])
+    assert found[0] == found[1]
+    assert sum(mentions for *_, mentions in found[1]) == 40
+
+
+async def test_a_reading_process_that_dies_costs_only_its_document(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "store.sqlite3")
+    work = InProcesses(DyingExtractor(), 1)
+    try:
+        ingester = Ingester(
+            store=store,
+            extractor=MarkerExtractor(),
+            clock=FakeClock(),
+            is_watched={"IND-RUS"}.__contains__,
+            work=work,
+        )
+        killer = await ingester.ingest(FeedSpec("killer", "http://a.example/"), KILLER, {})
+        after = await ingester.ingest(FeedSpec("next", "http://b.example/"), SAFE, {})
+    finally:
+        work.close()
+        store.close()
+    assert killer.error == "the process reading this document died"
+    assert (after.error, after.new_entries, after.mentions) == (None, 1, 1)
+
+
+KILLER = rss(("1", "t", "DIE [IND-RUS: strategic partnership]"))
+SAFE = rss(("1", "t", "[IND-RUS: strategic partnership]"))
