@@ -6,9 +6,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -17,16 +18,16 @@ import httpx
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.chat.decide import latest_states
+from bot.chat.deliver import NotStarted
 from bot.chat.store import ChatStore, config_hours, config_subscriptions
 from bot.chat.wiring import Chat, open_chat
 from bot.config import Config, load_config
+from bot.metrics import Metrics, MetricsServer
 from bot.platforms.console.printer import ConsolePrinter
 from watchers.countries import CountryTable, default_countries
 from watchers.errors import ConfigError
 from watchers.fetch import make_client
 from watchers.fulltext import CountryNamer, FullText, trafilatura_reader
-from watchers.model import Change
 from watchers.ports import Clock, Extractor
 from watchers.reading import InProcesses, InThreads
 from watchers.store import Store
@@ -38,6 +39,45 @@ DIGEST_CHECK_SECONDS = 60
 """How often ``run`` looks for digests that are due."""
 CONFIG_CHECK_SECONDS = 30
 """How often ``run`` looks for an edited config file."""
+STOP_GRACE_SECONDS = 10.0
+"""How long ``run`` lets polls and deliveries in flight finish after SIGTERM or Ctrl-C; what
+is still going then is cancelled, and its deliveries stay owed for the next start."""
+
+
+class InFlight:
+    """The jobs running now, so that a stop can let them finish (for a while)."""
+
+    def __init__(self) -> None:
+        self.tasks: set[asyncio.Task[object]] = set()
+
+    def track(
+        self, job: Callable[..., Awaitable[object]]
+    ) -> Callable[..., Coroutine[object, object, object]]:
+        """``job``, noting each run of it while it runs."""
+
+        async def tracked(*args: object) -> object:
+            task = asyncio.current_task()
+            if task is None:
+                return await job(*args)
+            self.tasks.add(task)
+            try:
+                return await job(*args)
+            finally:
+                self.tasks.discard(task)
+
+        return tracked
+
+    async def settle(self, grace: float) -> int:
+        """Wait up to ``grace`` seconds for the jobs in flight, then cancel the rest;
+        returns how many were cancelled."""
+        running = {t for t in self.tasks if t is not asyncio.current_task()}
+        if not running:
+            return 0
+        _, pending = await asyncio.wait(running, timeout=grace)
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+        return len(pending)
 
 
 class SystemClock:
@@ -91,11 +131,12 @@ class App:
     watchlist: Watchlist
     countries: CountryTable
     chat: Chat | None = None
+    stop_grace: float = STOP_GRACE_SECONDS
+    metrics: Metrics = field(default_factory=Metrics)
 
     async def poll_once(self, feeds: Sequence[FeedSpec] | None = None) -> list[PollResult]:
         """Poll every feed (or the given ones) once and deliver the changes."""
         results = []
-        updates: list[Change] = []
         # Each feed is reported, and its new alerts delivered, as soon as it is done; later
         # sources of an alert wait for the end of the cycle, so that a posted alert is edited
         # once per cycle however many outlets confirm it meanwhile.
@@ -104,14 +145,20 @@ class App:
         ):
             results.append(result)
             self._report(result)
-            if result.error:
-                continue
-            changes = latest_states(result.changes)
-            await self._deliver([c for c in changes if not c.revision])
-            updates.extend(c for c in changes if c.revision)
-        await self._deliver(latest_states(updates))
+            if result.changes and self.chat is not None:
+                await self._route(new_only=True)
+        if self.chat is not None:
+            # The changes were stored unrouted with the entries that made them: routing them
+            # from the store (not from the results) also picks up what an earlier run found
+            # and died before routing. Later sources of alerts already routed go now, once.
+            await self._route(new_only=False)
         await self.send_waiting()
         return results
+
+    async def send_owed(self) -> None:
+        """What earlier runs left owed goes out first, in order per channel."""
+        if self.chat is not None:
+            await self.chat.send_owed()
 
     async def send_waiting(self) -> None:
         """Retry the chat alerts that wait for a platform, then send the digests that are due."""
@@ -134,15 +181,13 @@ class App:
             for change in result.changes:
                 self.console.send(change)
 
-    async def _deliver(self, changes: Sequence[Change]) -> None:
-        if self.chat is None:
-            return
-        for change in changes:
-            try:
-                await self.chat.deliver(change)
-            except Exception:
-                # a fault in one delivery must not cost the other changes theirs
-                log.exception("delivering %s change for %s failed", change.kind, change.pair.key)
+    async def _route(self, *, new_only: bool) -> None:
+        assert self.chat is not None
+        try:
+            await self.chat.deliver_unrouted(new_only=new_only)
+        except Exception:
+            # a fault in routing must not stop the cycle; what was not routed stays owed
+            log.exception("routing the new changes failed; they stay owed")
 
     def reload(self) -> bool:
         """Read the config file again and apply it; a broken edit is refused and logged.
@@ -194,7 +239,8 @@ class App:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         scheduler = AsyncIOScheduler(timezone=UTC)
-        schedule = FeedSchedule(scheduler, self.poll_once)
+        in_flight = InFlight()
+        schedule = FeedSchedule(scheduler, in_flight.track(self.poll_once))
         schedule.apply(self.config.feeds)
         watcher = ConfigFileWatcher(self.config.path)
 
@@ -217,12 +263,16 @@ class App:
         )
         if self.chat is not None:
             scheduler.add_job(
-                self.send_waiting,
+                in_flight.track(self.send_waiting),
                 IntervalTrigger(seconds=DIGEST_CHECK_SECONDS, timezone=UTC),
                 id="digests",
                 coalesce=True,
                 max_instances=1,
             )
+        # What earlier runs left owed goes out first; the feeds' first polls start with it,
+        # and their alerts line up behind it in each channel.
+        owed = asyncio.create_task(in_flight.track(self.send_owed)())
+        server = await self._serve_metrics()
         scheduler.start()
         log.info("watching %d feeds; Ctrl-C to stop", len(self.config.feeds))
         try:
@@ -230,8 +280,66 @@ class App:
         finally:
             for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
                 loop.remove_signal_handler(sig)
+            # Start nothing new, let what runs finish for a while; only then shut down (which
+            # cancels the jobs still running).
+            scheduler.pause()
+            cancelled = await in_flight.settle(self.stop_grace)
             scheduler.shutdown(wait=False)
+            if owed.done() and not owed.cancelled() and owed.exception() is not None:
+                log.error("sending what was owed failed: %s", owed.exception())
+            if cancelled:
+                log.warning(
+                    "stopped after %.0f s with %d job(s) still running, cancelled: what they "
+                    "had not delivered stays owed and goes out first at the next start",
+                    self.stop_grace,
+                    cancelled,
+                )
+            if server is not None:
+                await server.close()
             log.info("stopped")
+
+    async def _serve_metrics(self) -> MetricsServer | None:
+        """Serve /metrics and /healthz when ``[metrics] bind`` is set."""
+        if self.config.metrics.bind is None:
+            return None
+        store = self.watcher.store
+
+        def healthy() -> bool:
+            store.connection.execute("SELECT 1 FROM feed_state LIMIT 1").fetchall()
+            return True
+
+        server = MetricsServer(self.metrics, healthy)
+        host, port = self.config.metrics.bind
+        try:
+            await server.start(host, port)
+        except OSError as e:
+            # The metrics are a window on the service, not the service: it goes on.
+            log.error("metrics not served on %s:%s: %s", host, port, e)
+            return None
+        return server
+
+
+def _time_polls(watcher: Watcher, metrics: Metrics) -> None:
+    """Each poll of a feed counted and timed in the metrics."""
+    poll = watcher.poll
+
+    async def timed(feed: FeedSpec) -> PollResult:
+        started = time.monotonic()
+        result = await poll(feed)
+        metrics.observe_poll(result, time.monotonic() - started)
+        return result
+
+    watcher.poll = timed  # type: ignore[method-assign]
+
+
+def _measure_chat(metrics: Metrics, chat: Chat, clock: Clock) -> None:
+    """Delivery attempts, the outbox and the platforms, in the metrics."""
+    chat.router.observe = metrics.observe_delivery
+    metrics.watch_outbox(
+        chat.store.owed,
+        lambda: {k: not isinstance(n, NotStarted) for k, n in chat.router.notifiers.items()},
+        clock.now,
+    )
 
 
 def _webhooks(config: Config) -> set[tuple[str, str]]:
@@ -332,7 +440,11 @@ async def open_app(
                 fulltext=_full_text(config, client, countries),
                 work=work,
             )
-            yield App(config, watcher, console, watchlist, countries, opened)
+            app = App(config, watcher, console, watchlist, countries, opened)
+            _time_polls(watcher, app.metrics)
+            if opened is not None:
+                _measure_chat(app.metrics, opened, clock)
+            yield app
     finally:
         work.close()
         store.close()

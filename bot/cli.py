@@ -5,6 +5,7 @@
     run             poll on a schedule until Ctrl-C or SIGTERM
     worker          one of any number of processes sharing polling and delivery (PostgreSQL)
     gateway         hold the chat connections for the workers and answer /watch
+    status          how each feed and channel stands: last success, failure, what is owed
     extract         print the extractions of a text (or of JSONL records)
     replay DIR      an archive of dated feed snapshots through the pipeline, alerts printed
     history A B     a pair's descriptors over time (text, JSON, CSV, or a PNG chart)
@@ -25,7 +26,7 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -35,10 +36,11 @@ from bot.config import Config, config_path, load_config
 from bot.platforms.console.printer import ConsolePrinter
 from watchers import evaluate
 from watchers.countries import default_countries
-from watchers.errors import ConfigError, InputError, PartnershipWatchError
+from watchers.errors import ConfigError, InputError, PartnershipWatchError, Problem
 from watchers.extraction import default_extractor
 from watchers.model import Extraction
 from watchers.ports import Clock, Extractor
+from watchers.store import Store
 from watchers.tiers import default_path as default_lexicon_path
 
 log = logging.getLogger("partnership-watch")
@@ -111,6 +113,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands.add_parser(
         "gateway", help="hold the Discord and Slack connections and answer /watch (for workers)"
+    )
+    commands.add_parser(
+        "status",
+        help="per feed: last success, last failure, next poll, counts; per channel: what is "
+        "owed and since when",
     )
 
     extract = commands.add_parser(
@@ -200,6 +207,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _eval(args.file, as_json=args.json, errors=args.errors, part=args.part)
     if args.command == "check-config":
         config = load_config(config_path(args.path or args.config), default_countries())
+        refuse_nothing_to_watch(config)
         print(
             f"{config.path}: ok ({len(config.feeds)} feeds, {len(config.pairs)} pairs, "
             f"{len(config.subscriptions)} subscriptions)"
@@ -210,6 +218,10 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "replay":
         return asyncio.run(_replay(Path(args.dir), args.config, args.format))
     config = load_config(config_path(args.config), default_countries())
+    if args.command == "status":
+        return _status(config, args.format)
+    if args.command in ("poll", "run"):
+        refuse_nothing_to_watch(config)
     if args.command == "poll":
         return asyncio.run(poll_once(config, sys.stdout, args.format))
     if args.command == "run":
@@ -233,6 +245,41 @@ def _dispatch(args: argparse.Namespace) -> int:
     raise AssertionError(f"unhandled command {args.command}")
 
 
+def _status(config: Config, fmt: str) -> int:
+    """Print how the feeds and channels stand (read from the store, while ``run`` runs too)."""
+    from bot.status import format_status, read_status, status_json
+
+    if config.store_url is None and not config.store_path.exists():
+        print(f"no store at {config.store_path} yet: nothing has been polled")
+        return EXIT_OK
+    store = Store.open(config.store_location)
+    try:
+        status = read_status(store.connection, config.feeds)
+    finally:
+        store.close()
+    if fmt == "json":
+        print(json.dumps(status_json(status), ensure_ascii=False))
+    else:
+        print(format_status(status, datetime.now(UTC)))
+    return EXIT_OK
+
+
+def refuse_nothing_to_watch(config: Config) -> None:
+    """ConfigError for a config with no feeds: an empty file, or one a bad edit emptied,
+    would otherwise poll nothing and say nothing (and create a store where it runs)."""
+    if not config.feeds:
+        raise ConfigError(
+            [
+                Problem(
+                    str(config.path),
+                    "feeds",
+                    "no [[feeds]]: there is nothing to watch; add at least one [[feeds]] "
+                    "with a name and a url (config/watchlist.toml shows every key)",
+                )
+            ]
+        )
+
+
 async def poll_once(
     config: Config,
     out: TextIO,
@@ -248,17 +295,33 @@ async def poll_once(
         chat=ChatMode.SEND,
         clock=clock,
     ) as app:
+        await app.send_owed()
         results = await app.poll_once()
+        not_started = dict(app.chat.not_started) if app.chat else {}
     failed = [r for r in results if r.error]
     changes = sum(len(r.changes) for r in results)
-    log.warning(
+    # A healthy poll is news to nobody (cron mails what is logged at WARNING); the feeds
+    # that failed were each logged at WARNING already.
+    log.log(
+        logging.WARNING if failed else logging.INFO,
         "polled %d feeds: %d ok, %d failed; %d alerts",
         len(results),
         len(results) - len(failed),
         len(failed),
         changes,
     )
-    return EXIT_FAILED if results and len(failed) == len(results) else EXIT_OK
+    # The feeds were polled and the other platforms served; a platform that did not start
+    # keeps its alerts owed, and the exit status says it, as for a bad config or a failure.
+    for error in not_started.values():
+        if isinstance(error, ConfigError):
+            _print_problems(error)
+        else:
+            print(f"partnership-watch: error: {error}", file=sys.stderr)
+    if any(isinstance(e, ConfigError) for e in not_started.values()):
+        return EXIT_USAGE
+    if not_started or (results and len(failed) == len(results)):
+        return EXIT_FAILED
+    return EXIT_OK
 
 
 async def _run(config: Config, out: TextIO, fmt: str) -> int:

@@ -92,8 +92,18 @@ class SlackSettings:
     api_base: str | None = None
     mode: str = "socket"
     port: int = 3000
+    bind: str = "0.0.0.0"
+    """HTTP mode: the address the request server listens on (``127.0.0.1`` behind a proxy)."""
     admin_users: tuple[str, ...] = ()
     admin_groups: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class MetricsSettings:
+    """The ``[metrics]`` section: where ``run`` serves ``/metrics`` and ``/healthz``."""
+
+    bind: tuple[str, int] | None = None
+    """(host, port), or None: no metrics server (the default)."""
 
 
 @dataclass(frozen=True)
@@ -112,6 +122,7 @@ class Config:
     """Limits on reading article pages for feeds marked ``fulltext``."""
     discord: DiscordSettings = field(default_factory=DiscordSettings)
     slack: SlackSettings = field(default_factory=SlackSettings)
+    metrics: MetricsSettings = field(default_factory=MetricsSettings)
     alerts: Rules = field(default_factory=Rules)
     """The ``[alerts]`` section: flip-flop window, syndication, backdating, reaffirmed."""
     lexicon_path: Path | None = None
@@ -318,14 +329,27 @@ def _processes(reader: _Reader, key: str, value: Any) -> Any:
     return value
 
 
+def _bind(reader: _Reader, key: str, value: Any) -> Any:
+    if _text(reader, key, value) is _BAD:
+        return _BAD
+    host, _, port = value.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        return reader.bad(key, f'must be "host:port", like "127.0.0.1:9108"; got {value!r}')
+    return (host.strip("[]"), int(port))
+
+
 def _any(reader: _Reader, key: str, value: Any) -> Any:
     return value  # checked by the section's own reader
 
 
 # The keys of each section, once, with how each is checked.
 SECTIONS: dict[str, Check] = dict.fromkeys(
-    ("defaults", "store", "feeds", "watch", "subscriptions", "discord", "slack", "alerts"), _any
-)
+    (
+        "defaults", "store", "feeds", "watch", "subscriptions", "discord", "slack", "alerts",
+        "metrics",
+    ),
+    _any,
+)  # fmt: skip
 DEFAULTS: dict[str, Check] = {
     "poll_interval": _duration,
     "baseline": _flag,
@@ -366,9 +390,11 @@ SLACK: dict[str, Check] = {
     "api_base": _url,
     "mode": _slack_mode,
     "port": _port,
+    "bind": _text,
     "admin_users": _strings,
     "admin_groups": _strings,
 }
+METRICS: dict[str, Check] = {"bind": _bind}
 ALERTS: dict[str, Check] = {
     "flipflop_descriptors": _at_least_one,
     "flipflop_days": _positive(most=HUNDRED_YEARS_DAYS),
@@ -467,6 +493,7 @@ class _Reader:
         discord = self.section(top.get("discord", {}), "discord", DISCORD) or {}
         slack = self.section(top.get("slack", {}), "slack", SLACK) or {}
         alerts = self.section(top.get("alerts", {}), "alerts", ALERTS) or {}
+        metrics = self.section(top.get("metrics", {}), "metrics", METRICS) or {}
         # A relative lexicon path is read from the config file's folder.
         lexicon_path = self.path.parent / alerts.pop("lexicon") if "lexicon" in alerts else None
         lexicon = self.lexicon(lexicon_path)
@@ -487,6 +514,7 @@ class _Reader:
             fulltext=FullTextLimits(**_fields(defaults, _FULLTEXT)),
             discord=DiscordSettings(**discord),
             slack=SlackSettings(**slack),
+            metrics=MetricsSettings(**metrics),
             alerts=Rules(**alerts),
             lexicon_path=lexicon_path,
             lexicon=lexicon,

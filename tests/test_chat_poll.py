@@ -16,7 +16,11 @@ from typing import Any
 
 import pytest
 import time_machine
+import yarl
+from discord.gateway import DiscordWebSocket
 
+from bot.chat import wiring
+from bot.chat.deliver import NotStarted
 from bot.chat.wiring import open_chat
 from bot.cli import main
 from bot.config import load_config
@@ -26,7 +30,7 @@ from tests.fake_slack import BOT_TOKEN, FakeSlack
 from tests.fakes import FakeClock
 from tests.feeds import watchlist
 from watchers.countries import default_countries
-from watchers.errors import ConfigError
+from watchers.errors import TokenRefused
 from watchers.store import Store
 
 DISCORD_CHANNEL = "1200000000000000042"
@@ -289,6 +293,32 @@ async def test_a_refused_discord_token_is_a_clear_config_problem(
     assert "revoked-token-value" not in err
 
 
+async def test_a_refused_discord_token_stops_neither_the_feeds_nor_slack_and_owes_discord(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    discord_api: FakeDiscord,
+    slack_api: FakeSlack,
+    sample_feeds: tuple[SampleFeeds, str],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    feeds, base = sample_feeds
+    monkeypatch.setenv("DISCORD_TOKEN", "revoked-token-value")
+    monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
+    config = write_config(tmp_path, base, discord_api.api_base, slack_api.api_base)
+    feeds.stage = STAGES[0][0]
+
+    assert await run_cli("--config", str(config), "poll", "--once") == 2
+    assert len(slack_api.posted(SLACK_CHANNEL)) == 1  # Slack got its alert all the same
+    assert discord_api.sent("POST", f"/channels/{DISCORD_CHANNEL}/messages") == []
+    capsys.readouterr()
+
+    # The token is fixed: the next run sends Discord what it was owed, and nothing twice.
+    discord_api.token = "revoked-token-value"
+    assert await run_cli("--config", str(config), "poll", "--once") == 0
+    assert len(discord_api.sent("POST", f"/channels/{DISCORD_CHANNEL}/messages")) == 1
+    assert len(slack_api.posted(SLACK_CHANNEL)) == 1
+
+
 async def test_an_unreachable_discord_stops_the_start_with_one_line(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -305,26 +335,41 @@ async def test_an_unreachable_discord_stops_the_start_with_one_line(
     assert "Traceback" not in err
 
 
-async def test_run_with_a_refused_discord_token_stops_cleanly(
-    tmp_path: Path, discord_api: FakeDiscord
+async def test_run_with_a_refused_discord_token_goes_on_and_starts_discord_once_accepted(
+    tmp_path: Path,
+    discord_api: FakeDiscord,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
+    monkeypatch.setattr(wiring, "RESTART_FIRST_SECONDS", 0.05)
+    monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(discord_api.gateway_url))
     config = load_config(
         write_config(tmp_path, "http://127.0.0.1:9", discord_api.api_base, "http://127.0.0.1:9/"),
         default_countries(),
     )
     store = Store.open(tmp_path / "store.sqlite3")
     try:
-        with pytest.raises(ConfigError, match="DISCORD_TOKEN: Discord refused this token"):
-            chat = open_chat(
-                config,
-                store,
-                default_countries(),
-                FakeClock(),
-                serve_commands=True,
-                environ={"DISCORD_TOKEN": "revoked-token-value"},
-            )
-            async with chat:
-                pass
+        chat = open_chat(
+            config,
+            store,
+            default_countries(),
+            FakeClock(),
+            serve_commands=True,
+            environ={"DISCORD_TOKEN": "revoked-token-value"},
+        )
+        async with chat as opened:
+            # Started all the same: the feeds and the other platforms go on.
+            assert isinstance(opened.not_started["discord"], TokenRefused)
+            assert "discord did not start: environment: DISCORD_TOKEN" in caplog.text
+            # The operator fixes the token; the next try in the background starts Discord.
+            discord_api.token = "revoked-token-value"
+            for _ in range(500):
+                if "discord" not in opened.not_started:
+                    break
+                await asyncio.sleep(0.01)
+            assert opened.not_started == {}
+            assert not isinstance(opened.router.notifiers["discord"], NotStarted)
+        assert "revoked-token-value" not in caplog.text
     finally:
         store.close()
-    gc.collect()  # a session the failed start left open would complain here
+    gc.collect()  # a session a failed start left open would complain here

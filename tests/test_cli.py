@@ -116,3 +116,34 @@ SEED_LINE = (
     "Russian Foreign Minister Sergey Lavrov described relations with India as a "
     "particularly privileged strategic partnership.\n"
 )
+
+
+@pytest.mark.parametrize(
+    "text", ["", "# my watchlist\n", '[defaults]\npoll_interval = "5m"\n'], ids=repr
+)
+def test_an_empty_or_near_empty_config_is_refused_and_creates_no_store(
+    text: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    path = tmp_path / "watchlist.toml"
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    for argv in (["poll", "--once"], ["run"], ["check-config"]):
+        assert main(["--config", str(path), *argv]) == 2
+        assert "no [[feeds]]: there is nothing to watch" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["watchlist.toml"]  # no store made
+
+
+def test_metrics_bind_is_off_unless_set_and_must_be_host_and_port(tmp_path: Path) -> None:
+    from bot.config import load_config
+    from tests.fakes import FakeCountries
+
+    path = tmp_path / "watchlist.toml"
+    path.write_text("", encoding="utf-8")
+    assert load_config(path, FakeCountries()).metrics.bind is None
+    path.write_text('[metrics]\nbind = "127.0.0.1:9108"\n', encoding="utf-8")
+    assert load_config(path, FakeCountries()).metrics.bind == ("127.0.0.1", 9108)
+    path.write_text('[metrics]\nbind = "9108"\n', encoding="utf-8")
+    assert main(["check-config", str(path)]) == 2

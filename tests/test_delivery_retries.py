@@ -7,6 +7,7 @@ retry schedule (1 min, 5 min, 30 min, 2 h, then give up).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.alert import alert_from_change
+from bot.alert import Alert, alert_from_change
 from bot.chat.decide import Channel
 from bot.chat.deliver import Router
 from bot.chat.history import latest_decision
@@ -26,6 +27,7 @@ from bot.platforms.discord.platform import discord_notifier
 from bot.platforms.discord.senders import DiscordSenders
 from bot.platforms.slack.delivery import SlackDelivery
 from bot.platforms.slack.platform import slack_notifier
+from bot.render.digest import Digest
 from bot.render.discord import render_discord
 from bot.render.slack import render_slack
 from tests.fake_discord import FakeDiscord
@@ -87,9 +89,7 @@ class World:
         )
 
     def _pause(self, channel: Channel, reason: str) -> None:
-        if self.chat.pause_channel(
-            channel.platform, channel.channel, reason, now=self.clock.now()
-        ):
+        if self.chat.pause_channel(channel.platform, channel.channel, reason, now=self.clock.now()):
             log.warning("paused %s: %s", channel.key, reason)
 
     def subscribe(self, platform: str, channel: str) -> None:
@@ -218,7 +218,7 @@ async def test_a_restart_still_retries(discord_api: FakeDiscord, discord_world: 
     assert shown(discord_api) == [embed(change)]
 
 
-async def test_a_platform_down_for_hours_is_given_up_with_one_warning(
+async def test_a_platform_down_for_hours_is_given_up_with_a_warning_per_try(
     discord_api: FakeDiscord, discord_world: World, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.WARNING)
@@ -231,8 +231,12 @@ async def test_a_platform_down_for_hours_is_given_up_with_one_warning(
     assert await discord_world.retry_after(days=1) == 0
 
     assert posts(discord_api) == 5
-    (warning,) = [r for r in caplog.records if r.levelno == logging.WARNING]
-    assert DISCORD_CHANNEL in warning.getMessage()
+    *tries, warning = [r for r in caplog.records if r.levelno == logging.WARNING]
+    # Each failed try says what the platform answered and when the next one is.
+    assert [t.getMessage().count("HTTP 503") for t in tries] == [1, 1, 1, 1]
+    assert "next attempt at 2025-03-14 10:01:00 UTC" in tries[0].getMessage()
+    assert "next attempt at 2025-03-14 12:36:00 UTC" in tries[3].getMessage()
+    assert "gave up" in warning.getMessage() and DISCORD_CHANNEL in warning.getMessage()
     assert "IND-RUS" in warning.getMessage() and PARTICULARLY in warning.getMessage()
     decision, reason = discord_world.why("discord", DISCORD_CHANNEL) or ("", "")
     assert decision == "not delivered" and reason.startswith("gave up after 5 tries")
@@ -293,3 +297,119 @@ async def test_slack_a_deleted_alert_is_posted_anew_for_a_later_source_then_edit
     ]
     (edited,) = slack_api.posted(SLACK_CHANNEL)
     assert edited.ts == anew.ts and edited.edits == 1
+
+
+class DiesWhileSending:
+    """The real notifier, in a process that is killed around its first post: before the
+    platform gets it (``after=False``) or once the platform took it (``after=True``)."""
+
+    def __init__(self, notifier: Notifier, *, after: bool) -> None:
+        self.notifier = notifier
+        self.after = after
+
+    async def post(self, channel: str, alert: Alert) -> str:
+        if self.after:
+            await self.notifier.post(channel, alert)
+        raise asyncio.CancelledError  # what stopping the event loop does to a send
+
+    async def update(self, channel: str, message_ref: str, alert: Alert) -> str | None:
+        raise asyncio.CancelledError
+
+    async def digest(self, channel: str, digest: Digest) -> None:
+        raise asyncio.CancelledError
+
+
+async def test_a_change_found_by_a_run_that_died_before_routing_it_is_sent_at_the_next_start(
+    discord_api: FakeDiscord, discord_world: World
+) -> None:
+    # The watcher's transaction committed the change; the process died before routing it.
+    change = discord_world.stored(rewording())
+    discord_world.store.close()
+    discord_world.open()
+
+    assert await discord_world.router.deliver_unrouted(pair_of) == 1
+    assert await discord_world.router.deliver_unrouted(pair_of) == 0  # routed once only
+    assert shown(discord_api) == [embed(change)]
+
+
+@pytest.mark.parametrize("after", [False, True], ids=["before-platform", "after-platform"])
+async def test_a_run_killed_while_sending_owes_the_alert_and_the_next_start_sends_it_once(
+    discord_api: FakeDiscord, discord_world: World, after: bool
+) -> None:
+    platform, notifier = discord_world.notifier
+    discord_world.router.notifiers = {platform: DiesWhileSending(notifier, after=after)}
+    change = discord_world.stored(rewording())
+    with pytest.raises(asyncio.CancelledError):
+        await discord_world.router.deliver(change)
+    discord_world.store.close()
+    discord_world.open()  # the next start, with the platform's real notifier
+
+    assert await discord_world.router.deliver_unrouted(pair_of) == 0  # routed before it died
+    await discord_world.router.retry_waiting(pair_of, all_now=True)
+
+    # Killed after Discord took it: the post is made again with the same nonce, and Discord
+    # answers with the message it has instead of showing the alert twice.
+    assert shown(discord_api) == [embed(change)]
+    assert posts(discord_api) == (2 if after else 1)
+    assert discord_world.chat.owed() == []
+
+
+class WaitsFor:
+    """A platform that answers only once another platform got its post (a slow one)."""
+
+    def __init__(self, other: asyncio.Event) -> None:
+        self.other = other
+
+    async def post(self, channel: str, alert: Alert) -> str:
+        await asyncio.wait_for(self.other.wait(), timeout=5)
+        return "slow-1"
+
+    async def update(self, channel: str, message_ref: str, alert: Alert) -> str | None:
+        return None
+
+    async def digest(self, channel: str, digest: Digest) -> None:
+        return None
+
+
+class Quick:
+    """A platform that answers at once, and says so."""
+
+    def __init__(self, posted: asyncio.Event) -> None:
+        self.posted = posted
+
+    async def post(self, channel: str, alert: Alert) -> str:
+        self.posted.set()
+        return "quick-1"
+
+    async def update(self, channel: str, message_ref: str, alert: Alert) -> str | None:
+        return None
+
+    async def digest(self, channel: str, digest: Digest) -> None:
+        return None
+
+
+async def test_a_slow_platform_does_not_hold_up_the_others(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    slack_posted = asyncio.Event()
+    store = Store.open(tmp_path / "store.sqlite3")
+    chat = ChatStore(store.connection)
+    chat.add("discord", DISCORD_CHANNEL, PAIR.key, now=clock.now())
+    chat.add("slack", SLACK_CHANNEL, PAIR.key, now=clock.now())
+    router = Router(
+        chat=chat,
+        history=store,
+        channels=chat.route_channels,
+        notifiers={"discord": WaitsFor(slack_posted), "slack": Quick(slack_posted)},
+        clock=clock,
+    )
+    change = replace(rewording(), change_id=str(store.record_change(rewording())))
+
+    decided = await router.deliver(change)  # one after the other, Discord would time out
+
+    assert sorted((c.platform, r.decision) for c, r in decided) == [
+        ("discord", "alerted"),
+        ("slack", "alerted"),
+    ]
+    assert chat.owed() == []
+    store.close()

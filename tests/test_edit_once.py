@@ -3,7 +3,6 @@ it (issue 10, point 8): nine outlets confirming a change in one cycle make one e
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
@@ -31,7 +30,8 @@ WORDS = "[IND-RUS: particularly privileged strategic partnership]"
 @pytest.fixture
 async def app_and_notifier(httpserver: HTTPServer) -> AsyncIterator[tuple[App, FakeNotifier]]:
     store = Store.open(":memory:")
-    chat_store = ChatStore(sqlite3.connect(":memory:"))
+    # one database, as open_chat has it: the chat tables next to the changes they route
+    chat_store = ChatStore(store.connection)
     clock = FakeClock()
     chat_store.add("discord", "555", "IND-RUS", now=clock.now())
     notifier = FakeNotifier()

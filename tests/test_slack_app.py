@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -14,7 +15,7 @@ import pytest
 from slack_bolt.context.ack.async_ack import AsyncAck
 
 from bot.config import SlackSettings
-from bot.platforms.slack.app import SlackApp, SlackSecrets
+from bot.platforms.slack.app import MAX_REQUEST_BYTES, SlackApp, SlackSecrets
 from tests.fake_slack import APP_TOKEN, BOT_TOKEN, FakeSlack, signed_headers
 from watchers.errors import ConfigError
 
@@ -133,6 +134,50 @@ async def test_http_mode_refuses_an_unsigned_request(http_app: tuple[SlackApp, l
 
     assert status == 401
     assert heard == []
+
+
+async def test_http_mode_logs_no_content_of_refused_requests(
+    http_app: tuple[SlackApp, list[str]], caplog: pytest.LogCaptureFixture
+) -> None:
+    app, _ = http_app
+    caplog.set_level(logging.DEBUG)
+    secret_url = "http://127.0.0.1:9/response-url-of-a-replayed-request"
+    body = urlencode({**ping_command("x" * 20_000), "response_url": secret_url})
+    stale = signed_headers(
+        SIGNING_SECRET, body, timestamp=int(time.time()) - 600, content_type=FORM
+    )
+
+    for headers in (stale, {"Content-Type": FORM}):
+        status, _ = await post(app, body, headers)
+        assert status == 401
+
+    assert "refused a request without a valid Slack signature" in caplog.text
+    assert secret_url not in caplog.text
+    assert "x" * 100 not in caplog.text  # not the body, nor a piece of it
+
+
+async def test_http_mode_answers_413_to_a_body_larger_than_a_slack_request(
+    http_app: tuple[SlackApp, list[str]],
+) -> None:
+    app, heard = http_app
+    body = urlencode(ping_command("x" * (MAX_REQUEST_BYTES + 1)))
+    headers = signed_headers(SIGNING_SECRET, body, timestamp=int(time.time()), content_type=FORM)
+
+    status, _ = await post(app, body, headers)
+
+    assert status == 413
+    assert heard == []
+
+
+async def test_http_mode_listens_on_the_configured_bind(slack_api: FakeSlack) -> None:
+    settings = SlackSettings(mode="http", api_base=slack_api.api_base, port=0, bind="127.0.0.1")
+    app = SlackApp(settings, SlackSecrets(bot_token=BOT_TOKEN, signing_secret=SIGNING_SECRET))
+    await app.start()
+    try:
+        assert app._runner is not None
+        assert [address[0] for address in app._runner.addresses] == ["127.0.0.1"]
+    finally:
+        await app.close()
 
 
 async def test_http_mode_close_stops_listening(slack_api: FakeSlack) -> None:

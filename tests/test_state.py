@@ -132,3 +132,28 @@ def test_export_and_import_commands(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert "imported into" in out and "2 subscriptions" in out
     assert main(["--config", str(tmp_path / "b.toml"), "import", str(backup)]) == 2
     assert "the store is not empty" in capsys.readouterr().err
+
+
+def test_an_export_from_before_the_outbox_owes_its_changes_to_nobody_again(
+    tmp_path: Path,
+) -> None:
+    source = open_state(tmp_path / "a.sqlite3")
+    fill(source)
+    lines = list(export_lines(source, NOW))
+    # What an older release wrote: changes without the routed mark.
+    old = []
+    for line in lines:
+        record = json.loads(line)
+        if record.get("table") == "changes":
+            record["row"].pop("routed_revision")
+        old.append(json.dumps(record))
+
+    target = open_state(tmp_path / "b.sqlite3")
+    import_lines(target, old)
+    assert ChatStore(target.connection).unrouted() == []  # not posted again at the next start
+
+    again = open_state(tmp_path / "c.sqlite3")
+    import_lines(again, lines)  # a current export keeps what was not routed yet
+    assert ChatStore(again.connection).unrouted() == ChatStore(source.connection).unrouted()
+    for store in (source, target, again):
+        store.close()

@@ -110,7 +110,9 @@ def test_a_feed_quiet_for_months_does_not_repeat_its_entries(tmp_path: Path) -> 
 def test_a_file_that_is_not_a_store_is_refused_naming_it(tmp_path: Path) -> None:
     path = tmp_path / "history.sqlite3"
     path.write_bytes(b"not a database, perhaps a config file saved over it\n" * 100)
-    with pytest.raises(StoreError, match=f"cannot open the store at {path}: file is not a"):
+    with pytest.raises(
+        StoreError, match=f"cannot open the store: the store {path} failed: file is not a"
+    ):
         Store.open(path)
     assert path.read_bytes().startswith(b"not a database")  # left as it was
 
@@ -122,6 +124,43 @@ def test_a_read_only_store_fails_writes_with_a_store_error(tmp_path: Path) -> No
     with pytest.raises(StoreError, match="readonly"):
         store.record_poll("feed", NOW, None, "HTTP 500")
     store.close()
+
+
+def test_a_read_only_store_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "store.sqlite3"
+    Store.open(path).close()
+    # What a read-only mount or file gives; as root, file modes would not stop the writes.
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    store = Store(connection, str(path))
+    with pytest.raises(StoreError) as caught, store.transaction():
+        connection.execute("INSERT INTO feed_state (feed) VALUES ('x')")
+    assert str(caught.value) == (
+        f"the store {path} is read-only here (attempt to write a readonly database): "
+        "the file and its folder must be writable"
+    )
+    connection.close()
+
+
+def test_a_full_disk_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "store.sqlite3"
+    store = Store.open(path)
+    # A store that may not grow is what a full disk looks like to SQLite.
+    (pages,) = store.connection.execute("PRAGMA page_count").fetchone()
+    store.connection.execute(f"PRAGMA max_page_count = {pages}")
+    with pytest.raises(StoreError) as caught, store.transaction():
+        store.connection.executemany(
+            "INSERT INTO feed_state (feed) VALUES (?)", [(f"feed {i}" * 50,) for i in range(5000)]
+        )
+    assert str(caught.value) == (
+        f"the disk holding the store {path} is full (database or disk is full)"
+    )
+    store.close()
+
+
+def test_a_store_whose_folder_cannot_be_made_says_what_to_fix(tmp_path: Path) -> None:
+    (tmp_path / "not-a-folder").write_text("", encoding="utf-8")
+    with pytest.raises(StoreError, match=r"cannot open the store: .*not-a-folder"):
+        Store.open(tmp_path / "not-a-folder" / "store.sqlite3")
 
 
 DATA = Path(__file__).parent / "data"
@@ -156,7 +195,7 @@ def test_a_store_of_the_previous_release_opens_and_migrates_without_loss(
     assert all(before[t] for t in TABLES)
 
     store = Store.open(path)
-    assert SqliteLedger(store.connection).version("history") == len(MIGRATIONS) == 3
+    assert SqliteLedger(store.connection).version("history") == len(MIGRATIONS) == 5
     for table, rows in before.items():
         after = store.connection.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall()
         assert [r[: len(rows[0])] for r in after] == rows, table

@@ -4,6 +4,7 @@ current descriptor, and the changes we reported. SQLite or PostgreSQL (through
 
 from __future__ import annotations
 
+import errno
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -167,6 +168,25 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE seen_entries ADD COLUMN content_hash TEXT;
     CREATE INDEX mentions_by_entry ON mentions (feed, entry_id);
     """,
+    # 4: which revision of each change the chat layer has turned into owed deliveries. A
+    # change (or a later revision of it) is recorded unrouted in the transaction that finds
+    # it, so a crash before it reaches the outbox loses nothing; changes from before this
+    # step count as routed.
+    """
+    ALTER TABLE changes ADD COLUMN routed_revision INTEGER;
+    UPDATE changes SET routed_revision = revision;
+    CREATE INDEX changes_unrouted ON changes (id)
+        WHERE routed_revision IS NULL OR routed_revision < revision;
+    """,
+    # 5: for `status`, each feed's last success and last failure, kept after the other.
+    """
+    ALTER TABLE feed_state ADD COLUMN last_ok_at TEXT;
+    ALTER TABLE feed_state ADD COLUMN last_failed_at TEXT;
+    ALTER TABLE feed_state ADD COLUMN last_failure TEXT;
+    UPDATE feed_state SET last_ok_at = last_polled_at WHERE last_error IS NULL;
+    UPDATE feed_state SET last_failed_at = last_polled_at, last_failure = last_error
+        WHERE last_error IS NOT NULL;
+    """,
 )
 
 
@@ -183,6 +203,23 @@ class StoredChange:
     detected_at: datetime
 
 
+def plain_reason(e: BaseException, path: str = "") -> str:
+    """What a database or file error means for the operator: read-only, full, or which."""
+    cause = e.__cause__ if isinstance(e, StoreError) and e.__cause__ is not None else e
+    name = getattr(cause, "sqlite_errorname", "") or ""
+    number = getattr(cause, "errno", None)
+    store = f"the store {path}" if path else "the store"
+    if name.startswith("SQLITE_READONLY") or number in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return f"{store} is read-only here ({cause}): the file and its folder must be writable"
+    if name.startswith("SQLITE_FULL") or number == errno.ENOSPC:
+        return f"the disk holding {store} is full ({cause})"
+    if name.startswith("SQLITE_IOERR"):
+        return f"a disk error writing {store} (a full or failing disk?): {cause}"
+    if name.startswith("SQLITE_CANTOPEN"):
+        return f"cannot create or open {store} ({cause}): its folder must exist and be writable"
+    return f"{store} failed: {cause}"
+
+
 def _iso(t: datetime | None) -> str | None:
     return t.astimezone(UTC).isoformat() if t else None
 
@@ -194,8 +231,10 @@ def _time(s: str) -> datetime:
 class Store:
     """The history store. One connection, used from one thread."""
 
-    def __init__(self, connection: Database | sqlite3.Connection) -> None:
+    def __init__(self, connection: Database | sqlite3.Connection, path: str = "") -> None:
         self.connection = as_database(connection)
+        self.path = path
+        """Where the store is, for error messages (a URL without its password)."""
         self._in_transaction = False
 
     @classmethod
@@ -204,14 +243,17 @@ class Store:
 
         ``path`` is a SQLite file, ``:memory:``, or a ``postgresql://`` URL.
         """
-        connection = Database.open(path)
+        target = redact(str(path))
         try:
-            store = cls(connection)
-            store.migrate()
+            connection = Database.open(path)
         except DatabaseError as e:
+            raise StoreError(f"cannot open the store: {plain_reason(e, target)}") from e
+        try:
+            store = cls(connection, target)
+            store.migrate()
+        except (OSError, DatabaseError, StoreError) as e:
             connection.close()
-            reason = e.__cause__ or e  # the driver's own words
-            raise StoreError(f"cannot open the store at {redact(str(path))}: {reason}") from e
+            raise StoreError(f"cannot open the store: {plain_reason(e, target)}") from e
         except BaseException:
             connection.close()
             raise
@@ -245,8 +287,8 @@ class Store:
         try:
             with self.connection:  # commits, or rolls back when the block raises
                 yield
-        except DatabaseError as e:
-            raise StoreError(str(e)) from e
+        except (DatabaseError, sqlite3.Error) as e:  # the seam's, or a bare connection's
+            raise StoreError(plain_reason(e, self.path)) from e
         finally:
             self._in_transaction = False
 
@@ -294,14 +336,15 @@ class Store:
                 v = validators or Validators()
                 self.connection.execute(
                     """UPDATE feed_state SET etag = ?, last_modified = ?, last_error = NULL,
-                       last_polled_at = ?, first_polled_at = COALESCE(first_polled_at, ?)
-                       WHERE feed = ?""",
-                    (v.etag, v.last_modified, _iso(now), _iso(now), feed),
+                       last_polled_at = ?, first_polled_at = COALESCE(first_polled_at, ?),
+                       last_ok_at = ? WHERE feed = ?""",
+                    (v.etag, v.last_modified, _iso(now), _iso(now), _iso(now), feed),
                 )
             else:
                 self.connection.execute(
-                    "UPDATE feed_state SET last_error = ?, last_polled_at = ? WHERE feed = ?",
-                    (error, _iso(now), feed),
+                    """UPDATE feed_state SET last_error = ?, last_polled_at = ?,
+                       last_failure = ?, last_failed_at = ? WHERE feed = ?""",
+                    (error, _iso(now), error, _iso(now), feed),
                 )
 
     def unseen_entries(self, feed: str, entry_ids: Iterable[str]) -> set[str]:

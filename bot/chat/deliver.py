@@ -7,8 +7,18 @@ got (so an update edits the right message and a channel is alerted once when a c
 reaches its level), what waits for a digest, and the last decision per channel and pair for
 "why".
 
+The outbox: ``chat_retries`` holds every delivery a channel is owed. The watcher records a
+change (or a later revision of one) as not yet routed in the transaction that finds it;
+``Router.deliver`` decides for every channel, writes the owed deliveries and marks the
+change routed in one transaction, and only then sends. A row leaves the outbox in the
+transaction that records the platform's answer (sent, or given up), so a crash at any point
+loses nothing: the next start routes what was not routed and sends what is owed, in order
+per channel. What a crash can cause is a duplicate: the platform took the message and we
+died before recording it. Discord's bot mode closes that window with a message ``nonce``
+and ``enforce_nonce``.
+
 When a platform fails for a passing reason (down, overloaded, unreachable), the alert waits
-in ``chat_retries`` and ``Router.retry_waiting`` tries it again on the schedule of
+and ``Router.retry_waiting`` tries it again on the schedule of
 ``bot.chat.decide.RETRY_AFTER``: oldest first, and in order per channel (a later alert for a
 channel that has one waiting lines up behind it). A retry sends the change as it is then,
 so an update that came while its alert waited is part of the one post.
@@ -18,12 +28,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
+from time import monotonic as time_monotonic
+from typing import TypeVar
 
-from bot.alert import PingTarget, alert_from_change
+from bot.alert import Alert, PingTarget, alert_from_change
 from bot.chat.decide import (
     Action,
     Channel,
@@ -36,7 +48,7 @@ from bot.chat.decide import (
     waiting,
 )
 from bot.chat.ports import Notifier
-from bot.chat.store import ChatStore, Waiting
+from bot.chat.store import ChatStore, Waiting, atomic
 from bot.render.digest import Digest
 from watchers.errors import DeliveryError
 from watchers.model import Change, ChangeKind, Pair
@@ -44,6 +56,47 @@ from watchers.ports import Clock
 from watchers.store import Store
 
 log = logging.getLogger(__name__)
+
+
+T = TypeVar("T")
+
+
+async def _each_platform_apart(
+    items: Sequence[tuple[str, T]], send: Callable[[T], Awaitable[None]]
+) -> None:
+    """Send each platform's items in order, the platforms side by side: a platform that is
+    slow to fail (its library retrying a 5xx for seconds) never holds up the others. The
+    store is shared, but each of its transactions runs without an await inside."""
+    by_platform: dict[str, list[T]] = {}
+    for platform, item in items:
+        by_platform.setdefault(platform, []).append(item)
+
+    async def one(queue: list[T]) -> None:
+        for item in queue:
+            await send(item)
+
+    await asyncio.gather(*(one(queue) for queue in by_platform.values()))
+
+
+class NotStarted:
+    """The notifier of a platform that failed to start: its alerts are owed (routed and kept
+    in the outbox, in order) and wait, without counting as failed tries, until it starts."""
+
+    def __init__(self, kind: str, reason: str) -> None:
+        self.kind = kind
+        self.reason = reason
+
+    async def post(self, channel: str, alert: Alert) -> str:
+        """Never sends: the platform is not connected."""
+        raise DeliveryError(channel, f"{self.kind} is not started: {self.reason}")
+
+    async def update(self, channel: str, message_ref: str, alert: Alert) -> str | None:
+        """Never sends: the platform is not connected."""
+        raise DeliveryError(channel, f"{self.kind} is not started: {self.reason}")
+
+    async def digest(self, channel: str, digest: Digest) -> None:
+        """Never sends: the platform is not connected."""
+        raise DeliveryError(channel, f"{self.kind} is not started: {self.reason}")
 
 
 @dataclass(frozen=True)
@@ -73,9 +126,11 @@ class Router:
         chat: ChatStore,
         history: Store,
         channels: Callable[[str], Sequence[Channel]],
-        notifiers: Mapping[str, Notifier],
+        notifiers: MutableMapping[str, Notifier],
         clock: Clock,
         on_gone: Callable[[Channel, str], None] = lambda channel, reason: None,
+        pair_of: Callable[[str], Pair | None] | None = None,
+        observe: Callable[[str, str, float], None] = lambda platform, outcome, seconds: None,
         pings: Callable[[str, str, ChangeKind], tuple[PingTarget, ...]] | None = None,
     ) -> None:
         self.chat = chat
@@ -86,45 +141,130 @@ class Router:
         self.notifiers = notifiers
         self.clock = clock
         self.on_gone = on_gone
+        self.pair_of = pair_of
+        """Reads an owed change's pair back from its key (to send what an earlier run owed)."""
+        self.observe = observe
+        """Told of each attempt: platform, "sent" or "failed", and the seconds it took."""
         # Delivery, retries and digests read and write the same rows around their awaits:
         # one at a time, so an update that lands while its alert is being retried is not lost.
         self._turn = asyncio.Lock()
 
     async def deliver(self, change: Change) -> list[tuple[Channel, Route]]:
-        """Route one change (or update of a change) to every channel watching its pair."""
+        """Route one change (or update of a change) to every channel watching its pair.
+
+        What each channel is owed is written (and the change marked routed) in one
+        transaction before anything is sent; then each channel's line is sent in order.
+        """
         if change.change_id is None:
             raise ValueError("only stored changes (with change_id) can be routed")
         async with self._turn:
-            now = self.clock.now()
-            decided = []
+            return await self._deliver(change, self.clock.now())
+
+    async def deliver_unrouted(
+        self, pair_of: Callable[[str], Pair | None], *, new_only: bool = False
+    ) -> int:
+        """Route the stored changes not routed yet (found by this run or one that died
+        before routing them), oldest first; returns how many."""
+        count = 0
+        async with self._turn:
+            for change_id, pair_key in self.chat.unrouted(new_only=new_only):
+                pair = pair_of(pair_key)
+                change = self.history.change(change_id, pair) if pair else None
+                if change is None:
+                    # A pair no longer known to the country table: nobody can be told.
+                    log.warning(
+                        "change %s of %s cannot be read back; not routed", change_id, pair_key
+                    )
+                    self.chat.let_go_unroutable(change_id)
+                    continue
+                await self._deliver(change, self.clock.now())
+                count += 1
+        return count
+
+    async def _deliver(self, change: Change, now: datetime) -> list[tuple[Channel, Route]]:
+        decided: list[tuple[Channel, Route]] = []
+        owing: list[Channel] = []
+        with atomic(self.chat.connection):
             for channel in self.channels(change.pair.key):
                 channel = self.chat.with_settings(channel)
-                delivered = self.chat.delivered(channel, change.change_id)
+                delivered = self.chat.delivered(channel, str(change.change_id))
                 r = route(change, channel, delivered, now)
                 if r.action is Action.QUEUE:
                     self.chat.queue(channel, change, now)
                 elif r.action in (Action.POST, Action.UPDATE):
-                    r = await self._send_or_line_up(channel, change, delivered, r, now)
+                    if channel.platform not in self.notifiers:
+                        r = Route(
+                            Action.DROP, "not delivered", f"{channel.platform} is not connected"
+                        )
+                    else:
+                        owed = Waiting(str(change.change_id), change.pair.key, 0, now, "")
+                        self.chat.wait(channel, owed, now)  # keeps its place if owed already
+                        owing.append(channel)
                 self.chat.record_decision(channel, change, r, now)
                 decided.append((channel, r))
-            return decided
+            self.chat.mark_routed(change)
+        # Owed and recorded: from here a crash loses nothing, and the sending may begin.
+        results: dict[tuple[str, str], Route] = {}
 
-    async def _send_or_line_up(
-        self, channel: Channel, change: Change, delivered: Delivered | None, r: Route, now: datetime
-    ) -> Route:
-        notifier = self.notifiers.get(channel.platform)
-        if notifier is None:
-            return Route(Action.DROP, "not delivered", f"{channel.platform} is not connected")
-        line = self.chat.waiting(channel.platform, channel.channel)
-        if not line:
-            r, _ = await self._send(notifier, channel, change, delivered, r, now, None)
-            return r
-        # Keep the channel's order: this alert goes after those already waiting. An update
-        # of an alert that waits keeps its place, and the retry sends the latest state.
-        first = line[0]
-        waits = Waiting(str(change.change_id), change.pair.key, 0, first.next_at, first.error)
-        self.chat.wait(channel, waits, now)
-        return waiting(first.error, first.next_at)
+        async def send(channel: Channel) -> None:
+            notifier = self.notifiers[channel.platform]
+            if isinstance(notifier, NotStarted):
+                results[(channel.platform, channel.channel)] = Route(
+                    Action.QUEUE, "owed", f"kept until {notifier.kind} starts: {notifier.reason}"
+                )
+                return
+            tried, _ = await self._send_line(
+                notifier, channel.platform, channel.channel, now, given=change
+            )
+            results[(channel.platform, channel.channel)] = tried
+
+        await _each_platform_apart([(c.platform, c) for c in owing], send)
+        return [(c, results.get((c.platform, c.channel), r)) for c, r in decided]
+
+    async def _send_line(
+        self,
+        notifier: Notifier,
+        platform: str,
+        name: str,
+        now: datetime,
+        *,
+        given: Change | None = None,
+        pair_of: Callable[[str], Pair | None] | None = None,
+        due_or_not: bool = False,
+    ) -> tuple[Route, int]:
+        """Send a channel's owed deliveries in order, while they go out and are due.
+
+        ``given`` is a change to send as it is (not read back). Returns how its delivery
+        went (or how the line stands when it was not reached), and how many went out.
+        """
+        outcome: Route | None = None
+        sent = 0
+        line = self.chat.waiting(platform, name)
+        for w in line:
+            if w.next_at > now and not due_or_not:
+                break
+            change: Change | None = None
+            if given is not None and w.change_id == given.change_id:
+                change = given
+            else:
+                read = pair_of or self.pair_of
+                if read is None:
+                    break  # cannot read it back here: the line waits for retry_waiting
+                pair = read(w.pair_key)
+                change = self.history.change(w.change_id, pair) if pair else None
+            tried, r = await self._retry(notifier, platform, name, w, change, now)
+            if given is not None and w.change_id == given.change_id:
+                outcome = r
+            sent += tried is _Tried.SENT
+            if tried is _Tried.FAILED:
+                break  # the rest of the line waits behind it
+        if outcome is not None:
+            return outcome, sent
+        left = self.chat.waiting(platform, name)
+        mine = [w for w in left if given is not None and w.change_id == given.change_id]
+        if mine and left:
+            return waiting(left[0].error or "waiting behind earlier alerts", left[0].next_at), sent
+        return Route(Action.DROP, "alerted", "this channel has this alert already"), sent
 
     async def _send(
         self,
@@ -134,30 +274,49 @@ class Router:
         delivered: Delivered | None,
         r: Route,
         now: datetime,
-        before: Waiting | None,
+        before: Waiting,
     ) -> tuple[Route, bool]:
-        """Post or update as ``r`` says; the decision, and whether the platform took it."""
+        """Post or update as ``r`` says; the decision, and whether the platform took it.
+
+        Taken means recorded and out of the outbox in one transaction: a crash before it
+        commits sends the alert again at the next start (the duplicate window).
+        """
         alert = alert_from_change(change)
+        started = time_monotonic()
         try:
             # route() updates only a message the channel has (a digest line has none).
             if r.action is Action.UPDATE and delivered and delivered.message_ref:
                 ref = await notifier.update(channel.channel, delivered.message_ref, alert)
-                self.chat.record_delivery(channel, change, ref, now)
             else:
                 # the channel's first sight of this change pings; no later post of it does
                 if self.pings is not None and delivered is None:
                     targets = self.pings(channel.platform, channel.channel, change.kind)
                     alert = replace(alert, pings=targets)
                 ref = await notifier.post(channel.channel, alert)
-                self.chat.record_delivery(channel, change, ref, now)
         except DeliveryError as e:
+            self.observe(channel.platform, "failed", time_monotonic() - started)
             return self._failed(channel, change, e, now, before), False
         except Exception as e:
             # A platform answering nonsense, or a fault of ours: the alert waits and is tried
             # again, and the other channels still get theirs.
             log.exception("%s channel %s: sending failed", channel.platform, channel.channel)
+            self.observe(channel.platform, "failed", time_monotonic() - started)
             error = DeliveryError(channel.channel, f"unexpected error: {type(e).__name__}")
             return self._failed(channel, change, error, now, before), False
+        answered = time_monotonic()
+        with atomic(self.chat.connection):
+            self.chat.record_delivery(channel, change, ref, now)
+            self.chat.done_waiting(channel.platform, channel.channel, before.change_id)
+        recorded = time_monotonic()
+        # From the platform's answer to our commit: a death in between sends it again.
+        log.debug(
+            "%s channel %s: change %s delivered; recorded %.3f ms after the platform answered",
+            channel.platform,
+            channel.channel,
+            change.change_id,
+            (recorded - answered) * 1000,
+        )
+        self.observe(channel.platform, "sent", answered - started)
         return r, True
 
     def _failed(
@@ -166,7 +325,7 @@ class Router:
         change: Change,
         e: DeliveryError,
         now: datetime,
-        before: Waiting | None,
+        before: Waiting,
     ) -> Route:
         """Pause a channel that is gone; otherwise the alert waits, or is given up at last."""
         change_id = str(change.change_id)
@@ -174,7 +333,7 @@ class Router:
             self.chat.done_waiting(channel.platform, channel.channel, change_id)
             self.on_gone(channel, str(e))
             return Route(Action.DROP, "not delivered", str(e))
-        failures = 1 if before is None else before.failures + 1
+        failures = before.failures + 1
         next_at = next_try(failures, now)
         if next_at is None:
             self.chat.done_waiting(channel.platform, channel.channel, change_id)
@@ -189,29 +348,44 @@ class Router:
                 e.message,
             )
             return given_up(failures, e.message)
+        log.warning(
+            "%s channel %s: the %s alert (change %s) was not delivered (attempt %d): %s; "
+            "a passing failure, so it stays owed (the channel's later alerts wait behind it); "
+            "next attempt at %s",
+            channel.platform,
+            channel.channel,
+            change.pair.key,
+            change_id,
+            failures,
+            e.message,
+            next_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
+        )
         waits = Waiting(change_id, change.pair.key, failures, next_at, e.message)
-        if before is None:
-            self.chat.wait(channel, waits, now)
-        else:
-            self.chat.failed_again(channel.platform, channel.channel, waits)
+        self.chat.failed_again(channel.platform, channel.channel, waits)
         return waiting(e.message, next_at)
 
-    async def retry_waiting(self, pair_of: Callable[[str], Pair | None]) -> int:
-        """Try again the alerts whose time has come, in order; returns how many went out."""
+    async def retry_waiting(
+        self, pair_of: Callable[[str], Pair | None], *, all_now: bool = False
+    ) -> int:
+        """Send the owed deliveries whose time has come (with ``all_now``, every one: a
+        start sends what is owed first), in order per channel; returns how many went out."""
         async with self._turn:
             now = self.clock.now()
             sent = 0
-            for platform, name in self.chat.waiting_channels():
+
+            async def send(line: tuple[str, str]) -> None:
+                nonlocal sent
+                platform, name = line
                 notifier = self.notifiers.get(platform)
-                if notifier is None:
-                    continue  # not connected in this run: the line waits for a run that is
-                for w in self.chat.waiting(platform, name):
-                    if w.next_at > now:
-                        break
-                    tried = await self._retry(notifier, platform, name, w, pair_of, now)
-                    if tried is _Tried.FAILED:
-                        break  # the rest of the line waits behind it
-                    sent += tried is _Tried.SENT
+                if notifier is None or isinstance(notifier, NotStarted):
+                    return  # not connected in this run: the line waits for a run that is
+                _, went = await self._send_line(
+                    notifier, platform, name, now, pair_of=pair_of, due_or_not=all_now
+                )
+                sent += went
+
+            lines = self.chat.waiting_channels()
+            await _each_platform_apart([(line[0], line) for line in lines], send)
             return sent
 
     async def _retry(
@@ -220,29 +394,29 @@ class Router:
         platform: str,
         name: str,
         w: Waiting,
-        pair_of: Callable[[str], Pair | None],
+        change: Change | None,
         now: datetime,
-    ) -> _Tried:
-        pair = pair_of(w.pair_key)
-        change = self.history.change(w.change_id, pair) if pair else None
+    ) -> tuple[_Tried, Route]:
         channel = self._channel(platform, name, w.pair_key)
         if change is None or channel is None:
             # Unsubscribed while it waited (or the change is gone): nobody wants it now.
             self.chat.done_waiting(platform, name, w.change_id)
-            return _Tried.SETTLED
+            return _Tried.SETTLED, Route(Action.DROP, "not delivered", "no longer wanted")
         # Decide again with the change as it is now: later sources, a mute, a pause, a digest.
         delivered = self.chat.delivered(channel, w.change_id)
         r = route(change, channel, delivered, now)
         tried = _Tried.SETTLED
-        if r.action is Action.QUEUE:
-            self.chat.queue(channel, change, now)
-        elif r.action in (Action.POST, Action.UPDATE):
+        with atomic(self.chat.connection):
+            if r.action is Action.QUEUE:
+                self.chat.queue(channel, change, now)
+        if r.action in (Action.POST, Action.UPDATE):
             r, took = await self._send(notifier, channel, change, delivered, r, now, w)
             tried = _Tried.SENT if took else _Tried.FAILED
-        if tried is not _Tried.FAILED:
-            self.chat.done_waiting(platform, name, w.change_id)
-        self.chat.record_decision(channel, change, r, now)
-        return tried
+        with atomic(self.chat.connection):
+            if tried is _Tried.SETTLED:
+                self.chat.done_waiting(platform, name, w.change_id)
+            self.chat.record_decision(channel, change, r, now)
+        return tried, r
 
     async def flush_digests(self, pair_of: Callable[[str], Pair | None]) -> int:
         """Send every digest that is due now; returns how many went out."""
@@ -251,7 +425,7 @@ class Router:
             sent = 0
             for platform, name in self.chat.queued_channels():
                 notifier = self.notifiers.get(platform)
-                if notifier is None:
+                if notifier is None or isinstance(notifier, NotStarted):
                     continue
                 held = self._due(platform, name, pair_of, now)
                 if held is not None and await self._send_digest(notifier, held, now):

@@ -24,7 +24,8 @@ history store; both are created and upgraded by ``watchers.migrations``.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time
 from enum import StrEnum
@@ -307,6 +308,34 @@ def _row(row: tuple[object, ...]) -> Subscription:
     )
 
 
+@contextmanager
+def atomic(connection: Database) -> Iterator[None]:
+    """One transaction; used inside another, it joins that one instead of committing it."""
+    if connection.in_transaction:
+        yield
+        return
+    connection.execute("BEGIN")
+    try:
+        yield
+    except BaseException:
+        connection.rollback()
+        raise
+    connection.commit()
+
+
+@dataclass(frozen=True)
+class Owed:
+    """What one channel is owed: how many deliveries, since when, and the first one's state."""
+
+    platform: str
+    channel: str
+    count: int
+    since: datetime
+    error: str
+    """The last failure of the first in line ("" before its first attempt)."""
+    next_at: datetime
+
+
 @dataclass(frozen=True)
 class Waiting:
     """An alert waiting for its channel's platform to take it."""
@@ -388,7 +417,7 @@ class ChatStore:
         created_by: str | None = None,
     ) -> Subscription:
         """Subscribe a channel from chat; an existing subscription is resumed, not duplicated."""
-        with self.connection:
+        with atomic(self.connection):
             self.connection.execute(
                 """INSERT INTO chat_subscriptions
                    (platform, channel, pair_key, source, min_level, created_at, created_by)
@@ -403,7 +432,7 @@ class ChatStore:
 
     def remove(self, platform: str, channel: str, pair_key: str) -> bool:
         """Remove a chat subscription; True when one was removed (config ones stay)."""
-        with self.connection:
+        with atomic(self.connection):
             cur = self.connection.execute(
                 """DELETE FROM chat_subscriptions
                    WHERE platform = ? AND channel = ? AND pair_key = ? AND source = 'chat'""",
@@ -413,7 +442,7 @@ class ChatStore:
 
     def set_level(self, platform: str, channel: str, pair_key: str, level: Level) -> bool:
         """Set the lowest level that alerts; True when the subscription exists."""
-        with self.connection:
+        with atomic(self.connection):
             cur = self.connection.execute(
                 """UPDATE chat_subscriptions SET min_level = ?
                    WHERE platform = ? AND channel = ? AND pair_key = ?""",
@@ -423,7 +452,7 @@ class ChatStore:
 
     def mute(self, platform: str, channel: str, pair_key: str, until: datetime | None) -> bool:
         """Mute a subscription until a time, or unmute with None; True when it exists."""
-        with self.connection:
+        with atomic(self.connection):
             cur = self.connection.execute(
                 """UPDATE chat_subscriptions SET muted_until = ?
                    WHERE platform = ? AND channel = ? AND pair_key = ?""",
@@ -436,7 +465,7 @@ class ChatStore:
 
         Zero means the channel was paused already: report the problem only when it is not.
         """
-        with self.connection:
+        with atomic(self.connection):
             cur = self.connection.execute(
                 """UPDATE chat_subscriptions SET paused_reason = ?, paused_at = ?
                    WHERE platform = ? AND channel = ? AND paused_reason IS NULL""",
@@ -446,7 +475,7 @@ class ChatStore:
 
     def resume_channel(self, platform: str, channel: str) -> int:
         """Lift the pause from every subscription of a channel; returns how many."""
-        with self.connection:
+        with atomic(self.connection):
             cur = self.connection.execute(
                 """UPDATE chat_subscriptions SET paused_reason = NULL, paused_at = NULL
                    WHERE platform = ? AND channel = ? AND paused_reason IS NOT NULL""",
@@ -468,7 +497,7 @@ class ChatStore:
         for sub in paused:
             channels.setdefault((sub.platform, sub.channel), []).append(sub)
         resumed = []
-        with self.connection:
+        with atomic(self.connection):
             for (platform, channel), subs in channels.items():
                 self.connection.execute(
                     """UPDATE chat_subscriptions SET paused_reason = NULL, paused_at = NULL
@@ -490,7 +519,7 @@ class ChatStore:
 
     def set_digest(self, platform: str, channel: str, on: bool) -> None:
         """Switch the channel's daily digest on or off."""
-        with self.connection:
+        with atomic(self.connection):
             self.connection.execute(
                 """INSERT INTO chat_settings (platform, channel, digest) VALUES (?, ?, ?)
                    ON CONFLICT (platform, channel) DO UPDATE SET digest = excluded.digest""",
@@ -504,7 +533,7 @@ class ChatStore:
         subscription the config no longer names is removed.
         """
         wanted = {(s.platform, s.channel, s.pair_key): s for s in subscriptions}
-        with self.connection:
+        with atomic(self.connection):
             existing = self.connection.execute(
                 "SELECT platform, channel, pair_key FROM chat_subscriptions WHERE source = 'config'"
             ).fetchall()
@@ -569,7 +598,7 @@ class ChatStore:
         self, channel: Channel, change: Change, ref: str | None, now: datetime
     ) -> None:
         """Remember the revision a channel got, and the message to edit later."""
-        with self.connection:
+        with atomic(self.connection):
             self.connection.execute(
                 """INSERT INTO chat_deliveries (platform, channel, change_id, revision,
                    message_ref, delivered_at) VALUES (?, ?, ?, ?, ?, ?)
@@ -588,7 +617,7 @@ class ChatStore:
 
     def record_decision(self, channel: Channel, change: Change, r: Route, now: datetime) -> None:
         """Remember the last decision for this channel and pair."""
-        with self.connection:
+        with atomic(self.connection):
             self.connection.execute(
                 """INSERT INTO chat_decisions (platform, channel, pair_key, decided_at, decision,
                    reason, change_id) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -619,7 +648,7 @@ class ChatStore:
 
     def queue(self, channel: Channel, change: Change, now: datetime) -> None:
         """Hold a change for the channel's next digest (once, however often it is updated)."""
-        with self.connection:
+        with atomic(self.connection):
             self.connection.execute(
                 """INSERT OR IGNORE INTO chat_queue (platform, channel, change_id, pair_key,
                    queued_at) VALUES (?, ?, ?, ?, ?)""",
@@ -644,7 +673,7 @@ class ChatStore:
 
     def clear_queue(self, platform: str, channel: str, change_ids: Sequence[str]) -> None:
         """Forget held changes once their digest went out."""
-        with self.connection:
+        with atomic(self.connection):
             self.connection.executemany(
                 "DELETE FROM chat_queue WHERE platform = ? AND channel = ? AND change_id = ?",
                 [(platform, channel, cid) for cid in change_ids],
@@ -652,7 +681,7 @@ class ChatStore:
 
     def wait(self, channel: Channel, waits: Waiting, now: datetime) -> None:
         """Put an alert at the back of the channel's retry line (it keeps its place if in)."""
-        with self.connection:
+        with atomic(self.connection):
             self.connection.execute(
                 """INSERT OR IGNORE INTO chat_retries (platform, channel, change_id, pair_key,
                    queued_at, failures, next_at, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
@@ -670,7 +699,7 @@ class ChatStore:
 
     def failed_again(self, platform: str, channel: str, waits: Waiting) -> None:
         """Note another failed try of a waiting alert, and when to try next."""
-        with self.connection:
+        with atomic(self.connection):
             self.connection.execute(
                 """UPDATE chat_retries SET failures = ?, next_at = ?, error = ?
                    WHERE platform = ? AND channel = ? AND change_id = ?""",
@@ -701,9 +730,55 @@ class ChatStore:
         ).fetchall()
         return [(r[0], r[1]) for r in rows]
 
+    def owed(self) -> list[Owed]:
+        """Every channel with deliveries owed: how many, the oldest's time, its state."""
+        rows = self.connection.execute(
+            """SELECT platform, channel, COUNT(*), MIN(queued_at),
+                 (SELECT error FROM chat_retries AS r WHERE r.platform = o.platform
+                   AND r.channel = o.channel ORDER BY queued_at, rowid LIMIT 1),
+                 (SELECT next_at FROM chat_retries AS r WHERE r.platform = o.platform
+                   AND r.channel = o.channel ORDER BY queued_at, rowid LIMIT 1)
+               FROM chat_retries AS o GROUP BY platform, channel
+               ORDER BY MIN(queued_at), platform, channel"""
+        ).fetchall()
+        return [
+            Owed(r[0], r[1], int(r[2]), datetime.fromisoformat(r[3]), r[4] or "",
+                 datetime.fromisoformat(r[5]))
+            for r in rows
+        ]  # fmt: skip
+
+    def unrouted(self, *, new_only: bool = False) -> list[tuple[str, str]]:
+        """Changes (and later revisions of them; with ``new_only``, changes never routed)
+        not yet turned into owed deliveries, as (change_id, pair_key), in the order found."""
+        rows = self.connection.execute(
+            """SELECT id, pair_key FROM changes
+               WHERE routed_revision IS NULL OR (? = 0 AND routed_revision < revision)
+               ORDER BY id""",
+            (int(new_only),),
+        ).fetchall()
+        return [(str(r[0]), str(r[1])) for r in rows]
+
+    def mark_routed(self, change: Change) -> None:
+        """Note that this revision of a stored change has its deliveries owed."""
+        if change.change_id is None or not change.change_id.isdigit():
+            return  # not a stored change: nothing to mark
+        with atomic(self.connection):
+            self.connection.execute(
+                """UPDATE changes SET routed_revision = ?
+                   WHERE id = ? AND (routed_revision IS NULL OR routed_revision < ?)""",
+                (change.revision, int(change.change_id), change.revision),
+            )
+
+    def let_go_unroutable(self, change_id: str) -> None:
+        """Mark a change that cannot be read back (its pair is unknown now) as routed."""
+        with atomic(self.connection):
+            self.connection.execute(
+                "UPDATE changes SET routed_revision = revision WHERE id = ?", (int(change_id),)
+            )
+
     def done_waiting(self, platform: str, channel: str, change_id: str) -> None:
         """Take an alert out of the retry line: sent, given up, or no longer wanted."""
-        with self.connection:
+        with atomic(self.connection):
             self.connection.execute(
                 "DELETE FROM chat_retries WHERE platform = ? AND channel = ? AND change_id = ?",
                 (platform, channel, change_id),
@@ -714,7 +789,7 @@ class ChatStore:
         start = quiet.start.isoformat("minutes") if quiet else None
         end = quiet.end.isoformat("minutes") if quiet else None
         zone = quiet.zone if quiet else "UTC"
-        with self.connection:
+        with atomic(self.connection):
             self.connection.execute(
                 """INSERT INTO chat_settings (platform, channel, quiet_start, quiet_end,
                    quiet_zone) VALUES (?, ?, ?, ?, ?) ON CONFLICT (platform, channel) DO UPDATE
@@ -725,7 +800,7 @@ class ChatStore:
 
     def set_digest_time(self, platform: str, channel: str, at: time, zone: str = "UTC") -> None:
         """When the channel's daily digest goes out, in ``zone`` (an IANA name)."""
-        with self.connection:
+        with atomic(self.connection):
             self.connection.execute(
                 """INSERT INTO chat_settings (platform, channel, digest_at, digest_zone)
                    VALUES (?, ?, ?, ?) ON CONFLICT (platform, channel) DO UPDATE SET

@@ -138,7 +138,9 @@ class DiscordDelivery:
             channel_id=channel_id,
             message_id=message_id,
         )
-        await self._send(channel_id, route, payload)
+        # A nonce belongs to a new message only.
+        edit = {k: v for k, v in payload.items() if k not in ("nonce", "enforce_nonce")}
+        await self._send(channel_id, route, edit)
 
 
 def webhook_url_from_env(variable: str, environ: Mapping[str, str] | None = None) -> str:

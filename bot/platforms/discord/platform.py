@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from bot.chat.ports import Opening, PlatformNotifier, Sender
+from bot.alert import Alert
+from bot.chat.ports import Opening, Payload, PlatformNotifier, Sender
 from bot.platforms.discord.client import DiscordBot, sign_in, token_from_env
 from bot.platforms.discord.delivery import DiscordDelivery, use_api_base, webhook_senders
 from bot.platforms.discord.senders import DiscordSenders
@@ -44,4 +45,15 @@ async def open_discord(opening: Opening) -> PlatformNotifier[DiscordSenders]:
 
 def discord_notifier(senders: DiscordSenders) -> PlatformNotifier[DiscordSenders]:
     """Alerts rendered as Discord messages, sent through the channel's webhook or the bot."""
-    return PlatformNotifier(senders, render=render_discord, render_digest=render_digest_discord)
+    return PlatformNotifier(senders, render=render_with_nonce, render_digest=render_digest_discord)
+
+
+def render_with_nonce(alert: Alert) -> Payload:
+    """The alert's message, with a nonce Discord enforces for the bot's posts.
+
+    A post of the same alert revision again (we died after Discord took it, before we
+    recorded it) then returns the message already posted instead of making a second one.
+    Discord remembers nonces for a few minutes; webhooks and edits do not use them.
+    """
+    nonce = f"pw{alert.alert_id}r{alert.revision}"[:25]
+    return {**render_discord(alert), "nonce": nonce, "enforce_nonce": True}

@@ -40,6 +40,34 @@ from watchers.errors import (
 
 log = logging.getLogger(__name__)
 
+MAX_REQUEST_BYTES = 64 * 1024
+"""HTTP mode: the largest request body read. Slack's own requests are a few kilobytes; a
+larger one is answered 413 without being read."""
+
+
+class _NoRequestContent(logging.Filter):
+    """Keeps request content out of bolt's log lines.
+
+    bolt logs the whole body of a request it refuses (a bad signature) or does not handle,
+    at INFO and WARNING: anyone who can reach the port could fill the disk, and a replayed
+    request's ``response_url`` would land in the log. The line says what happened instead.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "Invalid request signature" in message:
+            record.msg = "refused a request without a valid Slack signature (content not logged)"
+            record.args = ()
+        elif "body" in message or "response_url" in message or len(message) > 300:
+            head = re.split(r"[({\n]", message, maxsplit=1)[0].strip()[:120]
+            record.msg, record.args = "%s (request content not logged)", (head,)
+        return True
+
+
+# bolt's middleware loggers copy the filters of the logger the app is given.
+_BOLT_LOG = logging.getLogger("bot.platforms.slack.bolt")
+_BOLT_LOG.addFilter(_NoRequestContent())
+
 ENV = "environment"
 """The ``file`` named in problems with secrets, which come only from the environment."""
 
@@ -118,14 +146,14 @@ class SlackApp:
         settings: SlackSettings,
         secrets: SlackSecrets,
         *,
-        host: str = "0.0.0.0",
+        host: str | None = None,
         path: str = "/slack/events",
         process_before_response: bool = False,
     ) -> None:
         secrets.check(settings.mode)
         self.settings = settings
         self.api_base = settings.api_base or DEFAULT_API_BASE
-        self.host = host
+        self.host = host or settings.bind
         self.path = path
         self._secrets = secrets
         self.client = make_web_client(secrets.bot_token, self.api_base)
@@ -136,6 +164,7 @@ class SlackApp:
             # bolt skips verification for them. An empty secret makes every HTTP request fail.
             signing_secret=secrets.signing_secret or "",
             process_before_response=process_before_response,
+            logger=_BOLT_LOG,
         )
         # Link buttons (an alert's source) still send a click to the app; answering it keeps
         # Slack from showing a warning next to the button.
@@ -210,7 +239,12 @@ class SlackApp:
         log.info("Slack: connected in Socket Mode")
 
     async def _start_http(self) -> None:
-        runner = web.AppRunner(self.bolt.web_app(path=self.path, port=self.settings.port))
+        server = self.bolt.server(path=self.path, port=self.settings.port)
+        # bolt's own application reads bodies up to aiohttp's 1 MiB default; ours stops at
+        # what a Slack request can be.
+        web_app = web.Application(client_max_size=MAX_REQUEST_BYTES)
+        web_app.add_routes([web.post(self.path, server.handle_post_requests)])
+        runner = web.AppRunner(web_app)
         await runner.setup()
         try:
             await web.TCPSite(runner, self.host, self.settings.port).start()

@@ -1,0 +1,390 @@
+"""Killing real ``partnership-watch`` processes and counting what reaches Discord.
+
+Shared by ``tests/test_torture.py`` (a few dozen kills) and ``benchmarks/bench_torture.py``
+(hundreds). One local server on 127.0.0.1, in a thread of the calling process, plays both
+the news feed and Discord's webhook API; the program under test runs as a child process
+(``python -m bot``) with a config pointing at it, and is killed with SIGKILL at a random
+moment or stopped with SIGTERM.
+
+Each round starts from an empty store: the feed carries ``ALERTS`` items, each giving one
+pair its first descriptor, so a complete poll owes ``ALERTS`` alerts, spread over
+``CHANNELS`` webhook channels. The server identifies each alert by the id in its embed's
+footer ("partnership-watch · <id>"), and after the round the store says which alerts were
+found; the difference is what was lost, and the repeats are the duplicates.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from html import escape
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+ALERTS = 20
+CHANNELS = 10
+
+# 2 * ALERTS distinct states, paired first with last, so every alert is its own pair.
+COUNTRIES = (
+    "India", "Brazil", "Japan", "Vietnam", "France", "Nigeria", "Germany", "Kenya",
+    "Mexico", "Egypt", "Canada", "Chile", "Italy", "Peru", "Spain", "Ghana", "Poland",
+    "Turkey", "Norway", "Senegal", "Indonesia", "Argentina", "Australia", "Thailand",
+    "Sweden", "Morocco", "Greece", "Colombia", "Portugal", "Ethiopia", "Austria",
+    "Malaysia", "Finland", "Tanzania", "Ireland", "Philippines", "Denmark", "Angola",
+    "Belgium", "Uruguay",
+)  # fmt: skip
+PAIRS = tuple(zip(COUNTRIES[:ALERTS], COUNTRIES[ALERTS:], strict=True))
+
+_WEBHOOK = re.compile(r"/api/v10/webhooks/(?P<hook>[0-9]+)/(?P<token>[^/?]+)")
+_FOOTER_ID = re.compile(r"partnership-watch · (?P<id>\S+)$")
+
+
+def webhook_id(channel: int) -> str:
+    """The (made-up) snowflake of a channel's webhook."""
+    return f"13000000000000000{channel:02d}"
+
+
+def feed(round_number: int) -> bytes:
+    """The round's RSS document: one item per pair, each a sentence naming its tie."""
+    items = []
+    for i, (a, b) in enumerate(PAIRS):
+        guid = f"round-{round_number}-item-{i}"
+        text = f"{a} and {b} agreed to lift their ties to a comprehensive strategic partnership."
+        items.append(
+            f'<item><guid isPermaLink="false">{guid}</guid><title>{escape(a)} and '
+            f"{escape(b)}</title><link>http://news.example/{guid}</link>"
+            f"<pubDate>Mon, 10 Mar 2025 10:00:00 +0000</pubDate>"
+            f"<description>{escape(text)}</description></item>"
+        )
+    return (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Torture desk</title>'
+        f"{''.join(items)}</channel></rss>"
+    ).encode()
+
+
+@dataclass
+class Received:
+    """What the fake Discord got: each webhook's alert ids in the order they came."""
+
+    by_hook: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+
+    def counts(self) -> Counter[str]:
+        """How many times each alert id arrived, over all channels."""
+        return Counter(i for ids in self.by_hook.values() for i in ids)
+
+
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # a client killed mid-request resets its connection: expected here
+
+
+class FakePlatform:
+    """The feed and Discord's webhook API on one port of 127.0.0.1, served from a thread."""
+
+    def __init__(self) -> None:
+        self.received = Received()
+        self.round = 0
+        self._lock = threading.Lock()
+        self._message_ids = iter(range(1400000000000000000, 1500000000000000000))
+        self.failing = False
+        """Refuse every webhook post (a platform that does not take alerts now)."""
+        handler = self._handler()
+        self._server = _QuietServer(("127.0.0.1", 0), handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def __enter__(self) -> FakePlatform:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def new_round(self) -> None:
+        """Serve the next round's feed and forget what was received."""
+        with self._lock:
+            self.round += 1
+            self.received = Received()
+
+    def total(self) -> int:
+        """How many alert posts arrived in this round."""
+        with self._lock:
+            return sum(len(ids) for ids in self.received.by_hook.values())
+
+    def _record(self, hook: str, payload: dict[str, Any]) -> dict[str, Any]:
+        footer = (payload.get("embeds") or [{}])[0].get("footer", {}).get("text", "")
+        found = _FOOTER_ID.search(footer)
+        with self._lock:
+            if found:
+                self.received.by_hook[hook].append(found.group("id"))
+            message_id = str(next(self._message_ids))
+        return {
+            "id": message_id,
+            "channel_id": "1200000000000000001",
+            "type": 0,
+            "content": payload.get("content", ""),
+            "embeds": payload.get("embeds", []),
+            "author": {"id": hook, "username": "partnership-watch", "discriminator": "0000",
+                       "avatar": None, "bot": True},
+            "webhook_id": hook,
+            "timestamp": "2025-03-14T09:30:00.000000+00:00",
+            "edited_timestamp": None,
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "attachments": [],
+            "components": [],
+            "pinned": False,
+            "flags": 0,
+        }  # fmt: skip
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        platform = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass  # quiet
+
+            def _answer(self, status: int, body: bytes, content_type: str) -> None:
+                self.send_response(status)
+                # discord.py decodes JSON only for exactly this content type.
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def do_GET(self) -> None:
+                if self.path.startswith("/feed.xml"):
+                    self._answer(200, feed(platform.round), "application/rss+xml")
+                else:
+                    self._answer(404, b"{}", "application/json")
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length)
+                match = _WEBHOOK.match(self.path)
+                if match is None:
+                    self._answer(404, b'{"message": "Unknown Webhook", "code": 10015}',
+                                 "application/json")  # fmt: skip
+                    return
+                if platform.failing:
+                    # A 429 without a Via header: discord.py gives up at once (it takes it
+                    # for a ban of the address) where it would retry a 503 for seconds.
+                    self._answer(429, b'{"message": "Too Many Requests", "retry_after": 60,'
+                                 b' "global": false}', "application/json")  # fmt: skip
+                    return
+                message = platform._record(match.group("hook"), json.loads(raw or b"{}"))
+                self._answer(200, json.dumps(message).encode(), "application/json")
+
+        return Handler
+
+
+def write_config(directory: Path, base: str) -> tuple[Path, dict[str, str]]:
+    """A config polling the fake feed and posting to CHANNELS webhook channels; and the
+    environment that holds their webhook URLs."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DISCORD_", "SLACK_", "PARTNERSHIP_WATCH"))
+    }
+    lines = [
+        "[defaults]",
+        "baseline = false",
+        'poll_interval = "1m"',
+        "[store]",
+        f'path = "{directory / "store.sqlite3"}"',
+        "[[feeds]]",
+        'name = "Torture desk"',
+        f'url = "{base}/feed.xml"',
+        "[discord]",
+        f'api_base = "{base}/api/v10"',
+    ]
+    for channel in range(CHANNELS):
+        variable = f"PW_TORTURE_WEBHOOK_{channel}"
+        # The URL must look like Discord's; discord.py sends to api_base all the same.
+        env[variable] = (
+            f"https://discord.com/api/webhooks/{webhook_id(channel)}/" + "t" * 60 + str(channel)
+        )
+        pairs = ", ".join(f'["{a}", "{b}"]' for a, b in PAIRS[channel::CHANNELS])
+        lines += [
+            "[[subscriptions]]",
+            'platform = "discord"',
+            f'channel = "torture-{channel}"',
+            f'webhook_env = "{variable}"',
+            f"pairs = [{pairs}]",
+        ]
+    path = directory / "watchlist.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path, env
+
+
+def command(config: Path, *args: str) -> list[str]:
+    """The command line of the program under test."""
+    return [sys.executable, "-m", "bot", "--config", str(config), *args]
+
+
+@dataclass
+class RoundResult:
+    """What one round found, delivered, lost and doubled."""
+
+    expected: set[str]
+    counts: Counter[str]
+    kills: int
+    in_order: bool
+    exit_codes: list[int]
+    log: str = ""
+
+    @property
+    def lost(self) -> set[str]:
+        return self.expected - set(self.counts)
+
+    @property
+    def duplicates(self) -> int:
+        return sum(n - 1 for n in self.counts.values() if n > 1)
+
+
+def found_alerts(store: Path) -> set[str]:
+    """The ids of the changes the store holds: what the pipeline found and owes."""
+    connection = sqlite3.connect(store)
+    try:
+        return {str(r[0]) for r in connection.execute("SELECT id FROM changes")}
+    finally:
+        connection.close()
+
+
+def _in_order(received: Received) -> bool:
+    """Whether each channel got its alerts (first arrivals) in the order they were found."""
+    for ids in received.by_hook.values():
+        first: list[int] = []
+        for i in ids:
+            if int(i) not in first:
+                first.append(int(i))
+        if first != sorted(first):
+            return False
+    return True
+
+
+def _log_file(directory: Path, name: str) -> Any:
+    return (directory / name).open("ab")
+
+
+def poll_round(
+    platform: FakePlatform,
+    directory: Path,
+    rng: random.Random,
+    *,
+    kills: int,
+    window: float,
+) -> RoundResult:
+    """One round: runs of ``poll --once``, each killed (SIGKILL) at a random moment within
+    ``window`` seconds, until ``kills`` were killed or one finished first; then one run
+    left to finish."""
+    platform.new_round()
+    directory.mkdir(parents=True, exist_ok=True)
+    config, env = write_config(directory, platform.base)
+    done_kills = 0
+    codes = []
+    with _log_file(directory, "stderr.log") as log:
+        for _ in range(kills):
+            process = subprocess.Popen(
+                command(config, "poll", "--once"),
+                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log,
+            )  # fmt: skip
+            try:
+                process.wait(timeout=rng.uniform(0.05, window))
+            except subprocess.TimeoutExpired:
+                process.send_signal(signal.SIGKILL)
+                done_kills += 1
+            codes.append(process.wait())
+            if codes[-1] == 0:
+                break  # it finished first: the round's work is done
+        finished = subprocess.run(
+            command(config, "poll", "--once"),
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log, timeout=120,
+        )  # fmt: skip
+        codes.append(finished.returncode)
+    with platform._lock:
+        received = platform.received
+    return RoundResult(
+        expected=found_alerts(directory / "store.sqlite3"),
+        counts=received.counts(),
+        kills=done_kills,
+        in_order=_in_order(received),
+        exit_codes=codes,
+        log=(directory / "stderr.log").read_text(encoding="utf-8", errors="replace"),
+    )
+
+
+def term_round(
+    platform: FakePlatform, directory: Path, *, after_alerts: int, timeout: float = 60.0
+) -> tuple[RoundResult, float]:
+    """One round of ``run`` stopped with SIGTERM once ``after_alerts`` alerts arrived, then
+    ``poll --once``; also returns the seconds ``run`` took to exit after SIGTERM."""
+    platform.new_round()
+    directory.mkdir(parents=True, exist_ok=True)
+    config, env = write_config(directory, platform.base)
+    codes = []
+    with _log_file(directory, "stderr.log") as log:
+        process = subprocess.Popen(
+            command(config, "run"), cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log
+        )
+        deadline = time.monotonic() + timeout
+        while platform.total() < after_alerts and time.monotonic() < deadline:
+            if process.poll() is not None:
+                break
+            time.sleep(0.01)
+        process.send_signal(signal.SIGTERM)
+        asked = time.monotonic()
+        codes.append(process.wait(timeout=timeout))
+        took = time.monotonic() - asked
+        finished = subprocess.run(
+            command(config, "poll", "--once"),
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log, timeout=120,
+        )  # fmt: skip
+        codes.append(finished.returncode)
+    with platform._lock:
+        received = platform.received
+    result = RoundResult(
+        expected=found_alerts(directory / "store.sqlite3"),
+        counts=received.counts(),
+        kills=1,
+        in_order=_in_order(received),
+        exit_codes=codes,
+        log=(directory / "stderr.log").read_text(encoding="utf-8", errors="replace"),
+    )
+    return result, took
+
+
+def complete_poll_seconds(platform: FakePlatform, directory: Path) -> float:
+    """How long an undisturbed ``poll --once`` of a round takes here: the kill window."""
+    platform.new_round()
+    directory.mkdir(parents=True, exist_ok=True)
+    config, env = write_config(directory, platform.base)
+    started = time.monotonic()
+    subprocess.run(
+        command(config, "poll", "--once"),
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        timeout=120, check=True,
+    )  # fmt: skip
+    return time.monotonic() - started
