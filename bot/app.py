@@ -205,7 +205,7 @@ class App:
         restart = [
             name
             for name, old_value, new_value in (
-                ("[store]", self.config.store_path, new.store_path),
+                ("[store]", self.config.store_location, new.store_location),
                 ("[discord]", self.config.discord, new.discord),
                 ("[slack]", self.config.slack, new.slack),
                 # Webhook senders are made at start, from the environment.
@@ -416,7 +416,7 @@ async def open_app(
     """Open the store, HTTP client and chat platforms for a config; close them on exit."""
     countries = countries or default_countries()
     clock = clock or SystemClock()
-    store = Store.open(config.store_path)
+    store = Store.open(config.store_location)
     processes = config.fetch.reading_processes
     work = InProcesses(extractor, processes) if processes else InThreads(extractor)
     try:

@@ -42,6 +42,7 @@ from bot.app import SetClock
 from bot.config import Config
 from bot.replay import find_snapshots
 from watchers import migrations
+from watchers.db import Database, as_database
 from watchers.errors import PartnershipWatchError
 from watchers.ports import Extractor
 from watchers.store import Store
@@ -261,9 +262,9 @@ def read_archive(path: Path) -> Archive:
 class DoneItems:
     """Which archive items are in the history already (kept in the history store's file)."""
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
-        self.connection = connection
-        migrations.migrate(migrations.SqliteLedger(connection), "backfill", MIGRATIONS)
+    def __init__(self, connection: Database | sqlite3.Connection) -> None:
+        self.connection = connection = as_database(connection)
+        migrations.migrate(migrations.DatabaseLedger(connection), "backfill", MIGRATIONS)
 
     def done(self, keys: list[str]) -> set[str]:
         """Which of ``keys`` were loaded before."""

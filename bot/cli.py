@@ -3,6 +3,8 @@
     demo            the whole pipeline on bundled sample feeds served on 127.0.0.1
     poll --once     one cycle over the configured feeds
     run             poll on a schedule until Ctrl-C or SIGTERM
+    worker          one of any number of processes sharing polling and delivery (PostgreSQL)
+    gateway         hold the chat connections for the workers and answer /watch
     status          how each feed and channel stands: last success, failure, what is owed
     extract         print the extractions of a text (or of JSONL records)
     replay DIR      an archive of dated feed snapshots through the pipeline, alerts printed
@@ -104,6 +106,22 @@ def build_parser() -> argparse.ArgumentParser:
     poll = commands.add_parser("poll", help="poll the configured feeds")
     poll.add_argument("--once", action="store_true", required=True, help="one cycle, then exit")
     commands.add_parser("run", help="poll on a schedule until Ctrl-C or SIGTERM")
+    worker = commands.add_parser(
+        "worker", help="share polling and delivery with other workers (needs [store] url)"
+    )
+    worker.add_argument(
+        "--concurrency", type=int, default=4, help="jobs run at once by this worker (default 4)"
+    )
+    worker.add_argument(
+        "--heartbeat",
+        type=float,
+        default=10.0,
+        help="seconds between this worker's heartbeats; a worker silent for three is stalled "
+        "and its jobs go to another (default 10)",
+    )
+    commands.add_parser(
+        "gateway", help="hold the Discord and Slack connections and answer /watch (for workers)"
+    )
     commands.add_parser(
         "status",
         help="per feed: last success, last failure, next poll, counts; per channel: what is "
@@ -232,6 +250,16 @@ def _dispatch(args: argparse.Namespace) -> int:
         return asyncio.run(poll_once(config, sys.stdout, args.format))
     if args.command == "run":
         return asyncio.run(_run(config, sys.stdout, args.format))
+    if args.command in ("worker", "gateway"):
+        from bot.distributed import run_gateway, run_worker
+
+        if args.command == "gateway":
+            asyncio.run(run_gateway(config))
+        else:
+            asyncio.run(
+                run_worker(config, concurrency=max(1, args.concurrency), heartbeat=args.heartbeat)
+            )
+        return EXIT_OK
     if args.command in history_cli.COMMANDS:
         return history_cli.run(args, config)
     if args.command == "discord":
@@ -245,10 +273,10 @@ def _status(config: Config, fmt: str) -> int:
     """Print how the feeds and channels stand (read from the store, while ``run`` runs too)."""
     from bot.status import format_status, read_status, status_json
 
-    if not config.store_path.exists():
+    if config.store_url is None and not config.store_path.exists():
         print(f"no store at {config.store_path} yet: nothing has been polled")
         return EXIT_OK
-    store = Store.open(config.store_path)
+    store = Store.open(config.store_location)
     try:
         status = read_status(store.connection, config.feeds)
     finally:

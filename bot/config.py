@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.chat.decide import QuietHours, parse_clock
@@ -114,6 +115,8 @@ class Config:
     pairs: tuple[Pair, ...]
     subscriptions: tuple[SubscriptionSpec, ...] = ()
     store_path: Path = Path("data/partnership-watch.sqlite3")
+    store_url: str | None = None
+    """``[store] url``: a PostgreSQL database instead of the SQLite file."""
     fetch: FetchLimits = field(default_factory=FetchLimits)
     fulltext: FullTextLimits = field(default_factory=FullTextLimits)
     """Limits on reading article pages for feeds marked ``fulltext``."""
@@ -126,6 +129,11 @@ class Config:
     """``[alerts] lexicon``: a descriptor lexicon of the user's own instead of the shipped one."""
     lexicon: Lexicon = field(default_factory=load_lexicon)
     """The descriptor lexicon read from ``lexicon_path`` (the shipped one when None)."""
+
+    @property
+    def store_location(self) -> str:
+        """Where the store is: the PostgreSQL URL if one is set, else the SQLite file."""
+        return self.store_url if self.store_url is not None else str(self.store_path)
 
     def watched_keys(self) -> frozenset[str]:
         """Keys of every pair watched by the watchlist or a config subscription."""
@@ -210,6 +218,18 @@ def _url(reader: _Reader, key: str, value: Any) -> Any:
         return _BAD
     if not value.startswith(("http://", "https://")):
         return reader.bad(key, f"must be an http(s) URL, got {value!r}")
+    return value
+
+
+def _postgres_url(reader: _Reader, key: str, value: Any) -> Any:
+    if _text(reader, key, value) is _BAD:
+        return _BAD
+    parts = urlsplit(value)
+    if parts.scheme not in ("postgresql", "postgres"):
+        return reader.bad(key, f"must be a postgresql:// URL, got {parts.scheme!r}")
+    if parts.password is not None or "password=" in parts.query:
+        # secrets come only from the environment: libpq reads PGPASSWORD or ~/.pgpass
+        return reader.bad(key, "must not hold a password; set PGPASSWORD (or use ~/.pgpass)")
     return value
 
 
@@ -345,7 +365,7 @@ DEFAULTS: dict[str, Check] = {
     "fulltext_max_bytes": _positive(whole=True),
     "fulltext_deadline": _positive(),
 }
-STORE: dict[str, Check] = {"path": _text}
+STORE: dict[str, Check] = {"path": _text, "url": _postgres_url}
 FEED: dict[str, Check] = {
     "name": _text,
     "url": _url,
@@ -477,10 +497,14 @@ class _Reader:
         # A relative lexicon path is read from the config file's folder.
         lexicon_path = self.path.parent / alerts.pop("lexicon") if "lexicon" in alerts else None
         lexicon = self.lexicon(lexicon_path)
+        if "url" in store and "path" in store:
+            self.problem("store.url", "give either path (SQLite) or url (PostgreSQL), not both")
         if self.problems:
             raise ConfigError(self.problems)
         assert lexicon is not None  # a lexicon that failed to load is a problem above
-        optional = {"store_path": Path(store["path"])} if "path" in store else {}
+        optional: dict[str, Any] = {"store_path": Path(store["path"])} if "path" in store else {}
+        if "url" in store:
+            optional["store_url"] = store["url"]
         return Config(
             path=self.path,
             feeds=feeds,

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from bot.config import Config
 from bot.output import discard_stdout, plural
 from watchers.countries import default_countries
+from watchers.db import redact
 from watchers.errors import ConfigError, PartnershipWatchError, Problem
 from watchers.history import FlipFlop, PairStory, pair_story, story_csv, story_json_text, story_text
 from watchers.model import Pair
@@ -125,9 +126,9 @@ def history(config: Config, args: argparse.Namespace, out: TextIO) -> int:
     pair = resolve_pair(default_countries(), *args.countries)
     since = parse_since(args.since)
     fmt = args.format or "text"
-    if not config.store_path.exists():
+    if config.store_url is None and not config.store_path.exists():
         raise HistoryError(f"no store at {config.store_path}: poll or backfill first")
-    store = Store.open(config.store_path)
+    store = Store.open(config.store_location)
     try:
         story = load_story(store, config, pair, since)
     finally:
@@ -156,7 +157,7 @@ async def backfill(config: Config, path: Path, out: TextIO, *, progress: bool) -
     from watchers.extraction import default_extractor
 
     archive = read_archive(path)
-    store = Store.open(config.store_path)
+    store = Store.open(config.store_location)
     try:
         with RichProgress(enabled=progress) as bar:
             summary = await load(
@@ -177,9 +178,9 @@ def export_state(config: Config, file: str, out: TextIO) -> int:
     """Write the whole state to ``file`` (or ``out`` for -)."""
     from bot.state import export_lines, open_state
 
-    if not config.store_path.exists():
+    if config.store_url is None and not config.store_path.exists():
         raise HistoryError(f"no store at {config.store_path}: nothing to export")
-    store = open_state(config.store_path)
+    store = open_state(config.store_location)
     try:
         lines = export_lines(store, datetime.now(UTC))
         if file == "-":
@@ -209,7 +210,7 @@ def import_state(config: Config, file: str, out: TextIO) -> int:
         text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
         raise HistoryError(f"cannot read {file}: {e}") from e
-    store = open_state(config.store_path)
+    store = open_state(config.store_location)
     try:
         counts = import_lines(store, text.splitlines(), source=file)
     finally:
@@ -217,11 +218,9 @@ def import_state(config: Config, file: str, out: TextIO) -> int:
     # rows per section: a section is a kind of state ("history"), not a thing to count
     parts = ", ".join(f"{section} {n}" for section, n in counts.items())
     total = plural(sum(counts.values()), "row")
-    out.write(
-        f"imported into {config.store_path}: {total} ({parts})\n"
-        if parts
-        else f"imported into {config.store_path}: nothing\n"
-    )
+    where = redact(config.store_location)
+    summary = f"{total} ({parts})" if parts else "nothing"
+    out.write(f"imported into {where}: {summary}\n")
     return 0
 
 

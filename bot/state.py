@@ -22,7 +22,6 @@ newer version, an unknown table or column) is refused whole, with every problem 
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -31,6 +30,7 @@ from typing import Any
 from bot.backfill import DoneItems
 from bot.chat.pings import PingStore
 from bot.chat.store import ChatStore
+from watchers.db import Database
 from watchers.errors import ConfigError, Problem
 from watchers.store import Store
 
@@ -75,14 +75,16 @@ def open_state(path: str | Path) -> Store:
     return store
 
 
-def _tables(connection: sqlite3.Connection) -> list[str]:
-    rows = connection.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-    )
-    return [r[0] for r in rows if r[0] != LEDGER]
+QUEUE_TABLES = ("procrastinate_", "dist_")
+"""Prefixes of the job queue's tables on PostgreSQL (``bot.distributed``): jobs in flight,
+not state to carry."""
 
 
-def _ordered(connection: sqlite3.Connection) -> list[tuple[str, str]]:
+def _tables(connection: Database) -> list[str]:
+    return [t for t in connection.tables() if t != LEDGER and not t.startswith(QUEUE_TABLES)]
+
+
+def _ordered(connection: Database) -> list[tuple[str, str]]:
     """(section, table) for every table with rows to carry, known ones first in order."""
     present = set(_tables(connection))
     known = [(s, t) for s, tables in SECTIONS for t in tables if t in present]
@@ -90,7 +92,7 @@ def _ordered(connection: sqlite3.Connection) -> list[tuple[str, str]]:
     return known + [("other", t) for t in sorted(present - named)]
 
 
-def schema_versions(connection: sqlite3.Connection) -> dict[str, int]:
+def schema_versions(connection: Database) -> dict[str, int]:
     """Each component's schema version."""
     rows = connection.execute(f"SELECT component, version FROM {LEDGER} ORDER BY component")
     return {r[0]: int(r[1]) for r in rows}
@@ -107,8 +109,9 @@ def export_lines(store: Store, now: datetime) -> Iterator[str]:
     }
     yield json.dumps(header)
     for section, table in _ordered(connection):
-        cursor = connection.execute(f'SELECT * FROM "{table}" ORDER BY rowid')
-        columns = [d[0] for d in cursor.description]
+        columns = connection.columns(table)
+        names = ", ".join(f'"{c}"' for c in columns)
+        cursor = connection.execute(f'SELECT {names} FROM "{table}" ORDER BY rowid')
         for values in cursor:
             row = dict(zip(columns, values, strict=True))
             yield json.dumps({"section": section, "table": table, "row": row}, ensure_ascii=False)
@@ -152,6 +155,7 @@ def import_lines(store: Store, lines: Iterable[str], source: str = "state") -> d
             connection.execute(
                 "UPDATE changes SET routed_revision = revision WHERE routed_revision IS NULL"
             )
+        connection.resume_ids()  # rows made after the import get ids of their own
     return counts
 
 
@@ -209,9 +213,9 @@ def _check_header(header: dict[str, Any], source: str, ours: dict[str, int]) -> 
     return problems
 
 
-def _columns(connection: sqlite3.Connection, table: str) -> set[str]:
-    return {r[1] for r in connection.execute(f'PRAGMA table_info("{table}")')}
+def _columns(connection: Database, table: str) -> set[str]:
+    return set(connection.columns(table))
 
 
-def _has_rows(connection: sqlite3.Connection, table: str) -> bool:
+def _has_rows(connection: Database, table: str) -> bool:
     return connection.execute(f'SELECT 1 FROM "{table}" LIMIT 1').fetchone() is not None

@@ -16,6 +16,7 @@ from typing import Any
 
 from bot.chat.store import ChatStore, Owed
 from bot.output import plural
+from watchers.db import Database, as_database
 from watchers.watcher import FeedSpec
 
 
@@ -59,8 +60,9 @@ def _time(text: object) -> datetime | None:
     return datetime.fromisoformat(str(text)) if text else None
 
 
-def read_status(connection: sqlite3.Connection, feeds: Sequence[FeedSpec]) -> Status:
+def read_status(connection: Database | sqlite3.Connection, feeds: Sequence[FeedSpec]) -> Status:
     """The status of the configured feeds and of every channel, from the store."""
+    connection = as_database(connection)
     chat = ChatStore(connection)
     counts = {
         "entries": dict(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from discord.http import Route
@@ -23,6 +24,7 @@ from bot.platforms.discord.platform import discord_notifier
 from bot.platforms.discord.senders import DiscordSenders
 from bot.platforms.pacing import ChannelPacer
 from bot.platforms.slack.delivery import SlackDelivery, make_web_client
+from tests.databases import store_location
 from tests.fake_discord import WEBHOOK_URL, FakeDiscord
 from tests.fake_slack import BOT_TOKEN, FakeSlack
 from tests.fakes import FakeClock, FakeCountries, FakeHistory
@@ -115,3 +117,15 @@ def history_store() -> Iterator[Store]:
     store = Store.open(":memory:")
     yield store
     store.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A store location on each database the stores run on: the test runs on both.
+
+    PostgreSQL gets a fresh database per test; without a server the test skips saying so
+    (or fails, with PW_REQUIRE_SERVICES=1)."""
+    if request.param == "postgresql":
+        request.applymarker(pytest.mark.postgres)
+    with store_location(request.param, tmp_path) as location:
+        yield location

@@ -6,11 +6,12 @@ edited; a change of schema is a new step at the end. ``migrate`` runs the steps 
 has not run yet, each in its own transaction with the version it reaches, and refuses a
 database newer than the program.
 
-Where a database keeps its versions is a ``Ledger``. On SQLite, ``SqliteLedger`` keeps one
-row per component in ``schema_versions``, not the file's single ``PRAGMA user_version``:
-the history and chat stores share one file, so one number cannot say where both are. A
-PostgreSQL store implements the same two methods over the same table and runs the same
-steps (they are plain SQL both databases read, with no parameters).
+Where a database keeps its versions is a ``Ledger``. ``DatabaseLedger`` keeps one row per
+component in ``schema_versions``, not the file's single ``PRAGMA user_version``: the history
+and chat stores share one database, so one number cannot say where both are. It runs on
+SQLite and on PostgreSQL alike through ``watchers.db``, which reads the steps' SQLite
+dialect on PostgreSQL; there, processes starting together (workers) take the steps one
+after the other, and a step another process took meanwhile is not taken again.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
+from watchers.db import Database, DatabaseError, as_database
 from watchers.errors import StoreError
 
 Step = str
@@ -71,11 +73,11 @@ _LEDGER = """CREATE TABLE IF NOT EXISTS schema_versions (
 )"""
 
 
-class SqliteLedger:
-    """The ``schema_versions`` table of a SQLite connection."""
+class DatabaseLedger:
+    """The ``schema_versions`` table of a store's database, SQLite or PostgreSQL alike."""
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
-        self.connection = connection
+    def __init__(self, connection: Database | sqlite3.Connection) -> None:
+        self.connection = as_database(connection)
 
     def version(self, component: str) -> int | None:
         """The component's version, or None when it has no row yet."""
@@ -85,7 +87,7 @@ class SqliteLedger:
             row = self.connection.execute(
                 "SELECT version FROM schema_versions WHERE component = ?", (component,)
             ).fetchone()
-        except sqlite3.Error as e:
+        except DatabaseError as e:
             raise StoreError(f"cannot read the schema versions: {e}") from e
         return None if row is None else int(row[0])
 
@@ -99,15 +101,28 @@ class SqliteLedger:
             f"VALUES ('{component}', {int(version)}) "
             "ON CONFLICT (component) DO UPDATE SET version = excluded.version"
         )
+        db = self.connection
         try:
-            with self.connection:  # commits the BEGIN below, or rolls it back on error
-                self.connection.executescript(f"BEGIN; {step}; {record};")
-        except sqlite3.Error as e:
+            with db:  # commits the BEGIN below, or rolls it back on error
+                # On PostgreSQL this statement waits for another process migrating the same
+                # database (the seam locks the schema), which may have taken this step.
+                db.execute(_LEDGER)
+                row = db.execute(
+                    "SELECT version FROM schema_versions WHERE component = ?", (component,)
+                ).fetchone()
+                if row is not None and int(row[0]) >= version:
+                    return
+                db.executescript(f"BEGIN; {step}; {record};")
+        except DatabaseError as e:
             reason = f"cannot bring the {component} tables to version {version}: {e}"
             raise StoreError(reason) from e
 
 
-def user_version(connection: sqlite3.Connection) -> int:
+SqliteLedger = DatabaseLedger
+"""The name the ledger had while the stores ran on SQLite only."""
+
+
+def user_version(connection: Database | sqlite3.Connection) -> int:
     """The file's ``PRAGMA user_version``: where the history store kept its version before."""
-    (version,) = connection.execute("PRAGMA user_version").fetchone()
+    (version,) = as_database(connection).execute("PRAGMA user_version").fetchone()
     return int(version)

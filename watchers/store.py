@@ -1,6 +1,6 @@
 """The history store: what each feed told us, every mention with its evidence, each pair's
-current descriptor, and the changes we reported. SQLite; the schema is created or migrated
-when the store opens."""
+current descriptor, and the changes we reported. SQLite or PostgreSQL (through
+``watchers.db``); the schema is created or migrated when the store opens."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from watchers import migrations
+from watchers.db import Database, DatabaseError, as_database, redact
 from watchers.diff import word_diff
 from watchers.errors import StoreError
 from watchers.extraction.canonical import canonical
@@ -228,37 +229,40 @@ def _time(s: str) -> datetime:
 
 
 class Store:
-    """The SQLite history store. One connection, used from one thread."""
+    """The history store. One connection, used from one thread."""
 
-    def __init__(self, connection: sqlite3.Connection, path: str = "") -> None:
-        self.connection = connection
+    def __init__(self, connection: Database | sqlite3.Connection, path: str = "") -> None:
+        self.connection = as_database(connection)
         self.path = path
-        """The file, for error messages."""
+        """Where the store is, for error messages (a URL without its password)."""
         self._in_transaction = False
 
     @classmethod
     def open(cls, path: str | Path) -> Store:
-        """Open (creating the file and its folder if needed) and migrate the store."""
-        target = str(path)
+        """Open (creating a SQLite file and its folder if needed) and migrate the store.
+
+        ``path`` is a SQLite file, ``:memory:``, or a ``postgresql://`` URL.
+        """
+        target = redact(str(path))
         try:
-            if target != ":memory:":
-                Path(target).parent.mkdir(parents=True, exist_ok=True)
-            connection = sqlite3.connect(target)
-            connection.execute("PRAGMA foreign_keys = ON")
-            connection.execute("PRAGMA journal_mode = WAL")
-            # WAL with synchronous=NORMAL stays consistent after a crash; a power cut may lose
-            # the last commits, which the next poll reads again from the feeds
-            connection.execute("PRAGMA synchronous = NORMAL")
+            connection = Database.open(path)
+        except DatabaseError as e:
+            raise StoreError(f"cannot open the store: {plain_reason(e, target)}") from e
+        try:
             store = cls(connection, target)
             store.migrate()
-        except (OSError, sqlite3.Error, StoreError) as e:
+        except (OSError, DatabaseError, StoreError) as e:
+            connection.close()
             raise StoreError(f"cannot open the store: {plain_reason(e, target)}") from e
+        except BaseException:
+            connection.close()
+            raise
         return store
 
     def migrate(self) -> None:
         """Bring the schema up to the latest version."""
         migrations.migrate(
-            migrations.SqliteLedger(self.connection),
+            migrations.DatabaseLedger(self.connection),
             "history",
             MIGRATIONS,
             adopt=lambda: migrations.user_version(self.connection),
@@ -283,7 +287,7 @@ class Store:
         try:
             with self.connection:  # commits, or rolls back when the block raises
                 yield
-        except sqlite3.Error as e:
+        except (DatabaseError, sqlite3.Error) as e:  # the seam's, or a bare connection's
             raise StoreError(plain_reason(e, self.path)) from e
         finally:
             self._in_transaction = False
@@ -303,6 +307,22 @@ class Store:
             "SELECT first_polled_at FROM feed_state WHERE feed = ?", (feed,)
         ).fetchone()
         return bool(row and row[0])
+
+    def last_polls(self) -> dict[str, datetime]:
+        """When each feed was last polled (successfully or not)."""
+        rows = self.connection.execute(
+            "SELECT feed, last_polled_at FROM feed_state WHERE last_polled_at IS NOT NULL"
+        ).fetchall()
+        return {r[0]: _time(r[1]) for r in rows}
+
+    def lock_pairs(self, pair_keys: Iterable[str]) -> None:
+        """Hold the pairs until the transaction ends, so processes decide on a pair in turn.
+
+        Two workers reading one syndicated story from two feeds would otherwise both find
+        the pair unchanged and both report the change. Taken in one order: no deadlock.
+        """
+        for key in sorted(set(pair_keys)):
+            self.connection.lock(f"pair:{key}")
 
     def record_poll(
         self, feed: str, now: datetime, validators: Validators | None, error: str | None

@@ -132,6 +132,7 @@ class Ingester:
             # No await from here on: the transaction holds no other feed's writes, and what
             # was unseen is asked again, in case another poll of this feed took it meanwhile.
             with self.store.transaction():
+                self.store.lock_pairs(x.pair.key for xs in found for x in xs)
                 baseline = feed.baseline and not self.store.has_been_polled(feed.name)
                 to_read = self.store.entries_to_read(
                     feed.name, {e.entry_id: fingerprints[e.entry_id] for e in fresh}

@@ -15,6 +15,7 @@ from datetime import datetime
 
 from bot.alert import PingTarget
 from watchers import migrations
+from watchers.db import Database, as_database
 from watchers.model import ChangeKind
 
 MIGRATIONS: tuple[str, ...] = (
@@ -88,9 +89,9 @@ def shown(target: PingTarget, platform: str) -> str:
 class PingStore:
     """Who each channel's alerts ping, by kind of change (in the chat store's connection)."""
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
-        self.connection = connection
-        migrations.migrate(migrations.SqliteLedger(connection), "pings", MIGRATIONS)
+    def __init__(self, connection: Database | sqlite3.Connection) -> None:
+        self.connection = connection = as_database(connection)
+        migrations.migrate(migrations.DatabaseLedger(connection), "pings", MIGRATIONS)
 
     def set(
         self,

@@ -33,6 +33,7 @@ from enum import StrEnum
 from bot.chat.decide import Channel, Delivered, QuietHours, Route, Schedule
 from bot.config import ConfigHours, SubscriptionSpec
 from watchers import migrations
+from watchers.db import Database, as_database
 from watchers.errors import StoreError
 from watchers.model import Change, Level
 
@@ -161,10 +162,12 @@ UPDATE route_channels SET digest_zone = zone WHERE quiet_start IS NOT NULL;
 )
 
 
-def _adopt(connection: sqlite3.Connection) -> Callable[[], int]:
+def _adopt(connection: Database) -> Callable[[], int]:
     """The chat version of a file from release 0.1, read from its two schema tables."""
 
     def version() -> int:
+        if connection.dialect != "sqlite":
+            return 0  # release 0.1 kept its store in SQLite only
         def newest(table: str) -> int:
             exists = connection.execute(
                 "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
@@ -306,7 +309,7 @@ def _row(row: tuple[object, ...]) -> Subscription:
 
 
 @contextmanager
-def atomic(connection: sqlite3.Connection) -> Iterator[None]:
+def atomic(connection: Database) -> Iterator[None]:
     """One transaction; used inside another, it joins that one instead of committing it."""
     if connection.in_transaction:
         yield
@@ -346,12 +349,12 @@ class Waiting:
 
 
 class ChatStore:
-    """Subscriptions, channel settings and delivery records in a caller's SQLite connection."""
+    """Subscriptions, channel settings and delivery records in a caller's database connection."""
 
-    def __init__(self, connection: sqlite3.Connection) -> None:
-        self.connection = connection
+    def __init__(self, connection: Database | sqlite3.Connection) -> None:
+        self.connection = connection = as_database(connection)
         migrations.migrate(
-            migrations.SqliteLedger(connection), "chat", MIGRATIONS, adopt=_adopt(connection)
+            migrations.DatabaseLedger(connection), "chat", MIGRATIONS, adopt=_adopt(connection)
         )
 
     # reading

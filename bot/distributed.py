@@ -1,0 +1,364 @@
+"""Distributed mode: ``partnership-watch worker`` processes, any number on any machines, share
+polling and delivery through Procrastinate's job queue in the PostgreSQL store.
+
+The jobs, and what keeps each one from running twice:
+
+- ``tick``, a periodic task every ``TICK_SECONDS``: Procrastinate defers it once per period
+  however many workers run. It defers a ``poll`` of each feed that is due (``due_feeds``), and
+  the deliveries of any change no poll dispatched (``undispatched``: a worker was killed
+  between remembering a change and deferring its deliveries).
+- ``poll(feed)``: fetches, reads and remembers one feed. Its queueing lock ``poll:<feed>``
+  keeps one poll of a feed waiting at most, and its lock ``feed:<feed>`` one running at most.
+  The store decides on a pair under a per-pair lock, so two workers reading one syndicated
+  story in two feeds make one change (and the later one an update of it).
+- ``deliver(change, channel)``: routes the change, as it is when the job runs, to one
+  channel. Its lock ``channel:<platform>:<channel>`` runs one channel's deliveries one at a
+  time, in the order they were deferred, and ``PACE_SECONDS`` apart (the job holds the lock
+  that long after a post); its queueing lock keeps one waiting per change and channel. What
+  each channel got is in ``route_deliveries``, whose key (platform, channel, change) lets a
+  later job see the alert is there: a change reaches a channel once, then only as edits.
+- ``send_waiting``: retries the alerts a platform did not take, and sends digests that are due.
+- ``retry_stalled``: the jobs of a worker that stopped sending heartbeats (killed, or its
+  machine lost) go back to the queue for another worker.
+
+The chat connections (Discord's gateway, Slack's socket) live in one ``partnership-watch
+gateway`` process; workers post and edit through the platforms' REST APIs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import copy
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import procrastinate
+from procrastinate.exceptions import AlreadyEnqueued, UniqueViolation
+
+from bot.app import CONFIG_CHECK_SECONDS, App, ChatMode, ConfigFileWatcher, open_app
+from bot.chat.decide import Action, Channel
+from bot.chat.history import pair_from_key
+from bot.config import Config
+from watchers import migrations
+from watchers.db import Database
+from watchers.errors import PartnershipWatchError, StoreError
+from watchers.extraction import default_extractor
+from watchers.store import Store
+from watchers.watcher import FeedSpec
+
+log = logging.getLogger(__name__)
+
+TICK_SECONDS = 10
+"""How often the due feeds are deferred; a feed's poll interval is at least a minute."""
+DUE_EARLY = timedelta(seconds=TICK_SECONDS / 2)
+"""A feed this close to due is due: a tick a moment early does not skip a whole interval."""
+PACE_SECONDS = 1.0
+"""Posts to one channel are at least this far apart, whichever workers send them."""
+DISPATCH_GRACE = timedelta(seconds=30)
+"""A change its poll has not dispatched after this long is dispatched by the tick."""
+DISPATCH_WINDOW = timedelta(hours=6)
+"""How far back the tick looks for changes no poll dispatched."""
+HEARTBEAT_SECONDS = 10.0
+"""How often a worker says it is alive; one silent for three times as long is stalled."""
+
+# The tasks are declared here, on an app without a database; a worker binds them to the
+# store's PostgreSQL with ``App.with_connector``.
+jobs = procrastinate.App(connector=procrastinate.PsycopgConnector())
+
+# The dispatch marks live next to the store's tables, in the same database, and are created
+# and upgraded like every store's (``watchers.migrations``). Jobs in flight are no state to
+# export: ``bot.state`` leaves out the tables named ``dist_``.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE dist_dispatched (
+        change_id INTEGER NOT NULL,
+        revision INTEGER NOT NULL,
+        dispatched_at TEXT NOT NULL,
+        PRIMARY KEY (change_id, revision)
+    );
+    CREATE TABLE dist_meta (
+        started_at TEXT NOT NULL
+    )
+    """,
+)
+
+
+def due_feeds(
+    feeds: Sequence[FeedSpec], last_polled: Mapping[str, datetime], now: datetime
+) -> list[FeedSpec]:
+    """The feeds whose poll interval has passed since their last poll (or never polled)."""
+    due = []
+    for feed in feeds:
+        last = last_polled.get(feed.name)
+        if last is None or now - last >= timedelta(seconds=feed.poll_interval) - DUE_EARLY:
+            due.append(feed)
+    return due
+
+
+class Dispatches:
+    """Which (change, revision) had their deliveries deferred: the tick defers the rest."""
+
+    def __init__(self, db: Database, now: datetime) -> None:
+        self.db = db
+        migrations.migrate(migrations.DatabaseLedger(db), "workers", MIGRATIONS)
+        with db:
+            db.lock("dist_meta")  # workers starting together: the first one's time is kept
+            if db.execute("SELECT started_at FROM dist_meta").fetchone() is None:
+                db.execute("INSERT INTO dist_meta (started_at) VALUES (?)", (now.isoformat(),))
+
+    def mark(self, change_id: str, revision: int, now: datetime) -> None:
+        """Note that a change's deliveries at this revision are deferred."""
+        with self.db:
+            self.db.execute(
+                """INSERT OR IGNORE INTO dist_dispatched (change_id, revision, dispatched_at)
+                   VALUES (?, ?, ?)""",
+                (int(change_id), revision, now.isoformat()),
+            )
+
+    def undispatched(self, now: datetime) -> list[tuple[str, str]]:
+        """Changes (id, pair key) updated lately by workers and never dispatched."""
+        (started,) = self.db.execute("SELECT started_at FROM dist_meta").fetchone()
+        since = max(datetime.fromisoformat(started), now - DISPATCH_WINDOW)
+        rows = self.db.execute(
+            """SELECT c.id, c.pair_key FROM changes AS c
+               WHERE c.updated_at >= ? AND c.updated_at <= ? AND NOT EXISTS (
+                 SELECT 1 FROM dist_dispatched AS d
+                 WHERE d.change_id = c.id AND d.revision = c.revision)
+               ORDER BY c.id""",
+            (since.isoformat(), (now - DISPATCH_GRACE).isoformat()),
+        ).fetchall()
+        return [(str(r[0]), str(r[1])) for r in rows]
+
+
+@dataclass
+class Worker:
+    """What a worker's jobs use: the config, the opened store, watcher and chat."""
+
+    config: Config
+    app: App
+    queue: procrastinate.App
+    dispatches: Dispatches
+    heartbeat: float = HEARTBEAT_SECONDS
+
+    @property
+    def store(self) -> Store:
+        return self.app.watcher.store
+
+    def feed(self, name: str) -> FeedSpec | None:
+        return next((f for f in self.app.config.feeds if f.name == name), None)
+
+    async def dispatch(self, change_id: str, pair_key: str) -> None:
+        """Defer the delivery of a change to each channel watching its pair, then mark it."""
+        now = self.app.watcher.clock.now()
+        chat = self.app.chat
+        pair = pair_from_key(self.app.countries, pair_key)
+        change = self.store.change(change_id, pair) if pair else None
+        if change is None:
+            return
+        if chat is not None:
+            for channel in chat.store.route_channels(pair_key):
+                target = f"{channel.platform}:{channel.channel}"
+                task = deliver.configure(
+                    lock=f"channel:{target}", queueing_lock=f"deliver:{target}:{change_id}"
+                )
+                # one already waiting sends the change as it is when it runs
+                with contextlib.suppress(AlreadyEnqueued):
+                    await task.defer_async(
+                        change_id=change_id,
+                        pair_key=pair_key,
+                        platform=channel.platform,
+                        channel=channel.channel,
+                    )
+        self.dispatches.mark(change_id, change.revision, now)
+
+
+_worker: Worker | None = None
+"""The running worker's resources: Procrastinate calls tasks as plain module functions."""
+
+
+def current() -> Worker:
+    """The worker this process runs."""
+    if _worker is None:
+        raise PartnershipWatchError("no worker is running in this process")
+    return _worker
+
+
+@jobs.periodic(cron=f"* * * * * */{TICK_SECONDS}", periodic_id="tick")
+@jobs.task(name="pw.tick", queueing_lock="pw.tick")
+async def tick(timestamp: int) -> None:
+    """Defer a poll of each due feed, any undispatched change, and the waiting alerts."""
+    worker = current()
+    now = worker.app.watcher.clock.now()
+    for feed in due_feeds(worker.app.config.feeds, worker.store.last_polls(), now):
+        task = poll.configure(lock=f"feed:{feed.name}", queueing_lock=f"poll:{feed.name}")
+        with contextlib.suppress(AlreadyEnqueued):  # its last poll still waits for a worker
+            await task.defer_async(feed=feed.name)
+    for change_id, pair_key in worker.dispatches.undispatched(now):
+        log.warning("change %s was not dispatched by its poll; dispatching it now", change_id)
+        await worker.dispatch(change_id, pair_key)
+    with contextlib.suppress(AlreadyEnqueued):
+        await send_waiting.defer_async()
+
+
+@jobs.task(name="pw.poll", retry=2)
+async def poll(feed: str) -> None:
+    """Poll one feed and defer the deliveries of what changed."""
+    worker = current()
+    spec = worker.feed(feed)
+    if spec is None:
+        log.info("feed %r is no longer in the config; not polled", feed)
+        return
+    result = await worker.app.watcher.poll(spec)
+    if result.error:
+        return  # the watcher logged it, naming the feed; the next interval tries again
+    log.info(
+        "feed %r: %d new entries, %d mentions, %d changes%s",
+        feed,
+        result.new_entries,
+        result.mentions,
+        len(result.changes),
+        " (not modified)" if result.not_modified else "",
+    )
+    for change in result.changes:
+        assert change.change_id is not None
+        await worker.dispatch(change.change_id, change.pair.key)
+
+
+@jobs.task(name="pw.deliver", retry=procrastinate.RetryStrategy(max_attempts=5, wait=5))
+async def deliver(change_id: str, pair_key: str, platform: str, channel: str) -> None:
+    """Route a change, as it is now, to one channel; the next post to it waits its turn."""
+    worker = current()
+    chat = worker.app.chat
+    pair = pair_from_key(worker.app.countries, pair_key)
+    change = worker.store.change(change_id, pair) if pair else None
+    if chat is None or change is None:
+        return
+    # The chat's own router, seeing only this channel; it shares the router's turn, so this
+    # worker's retries and digests do not touch the channel's rows meanwhile.
+    one = copy.copy(chat.router)
+    every = chat.router.channels
+
+    def this_channel(key: str) -> list[Channel]:
+        return [c for c in every(key) if (c.platform, c.channel) == (platform, channel)]
+
+    one.channels = this_channel
+    decided = await one.deliver(change)
+    for target, r in decided:
+        log.info("%s:%s %s: %s", target.platform, target.channel, pair_key, r.action)
+    if any(r.action in (Action.POST, Action.UPDATE) for _, r in decided):
+        await asyncio.sleep(PACE_SECONDS)  # still holding the channel's lock
+
+
+@jobs.task(name="pw.send_waiting", queueing_lock="pw.send_waiting", lock="pw.send_waiting")
+async def send_waiting() -> None:
+    """Retry the alerts a platform did not take, then send the digests that are due."""
+    await current().app.send_waiting()
+
+
+@jobs.periodic(cron="* * * * * */15", periodic_id="stalled")
+@jobs.task(name="pw.retry_stalled", queueing_lock="pw.retry_stalled")
+async def retry_stalled(timestamp: int) -> None:
+    """Put the jobs of workers that stopped sending heartbeats back in the queue."""
+    worker = current()
+    manager = worker.queue.job_manager
+    for job in await manager.get_stalled_jobs(seconds_since_heartbeat=3 * worker.heartbeat):
+        log.warning("job %s (%s) of a silent worker goes back in the queue", job.id, job.task_name)
+        try:
+            await manager.retry_job(job)
+        except UniqueViolation:
+            # The same work waits in the queue already (a later tick deferred it): that job
+            # does it, once this one stops holding the lock.
+            await manager.finish_job(job, procrastinate.jobs.Status.FAILED, delete_job=False)
+
+
+def _ensure_queue_schema(url: str) -> None:
+    """Create Procrastinate's tables in an empty database, once, whichever worker comes first."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute("SELECT pg_advisory_lock(hashtext('partnership-watch:queue-schema'))")
+        try:
+            row = connection.execute("SELECT to_regclass('procrastinate_jobs')").fetchone()
+            if row is None or row[0] is None:
+                log.info("creating the job queue's tables")
+                connection.execute(jobs.schema_manager.get_schema())
+        finally:
+            connection.execute(
+                "SELECT pg_advisory_unlock(hashtext('partnership-watch:queue-schema'))"
+            )
+
+
+async def run_worker(
+    config: Config, *, concurrency: int = 4, heartbeat: float = HEARTBEAT_SECONDS
+) -> None:
+    """Run one worker until SIGINT or SIGTERM: poll, deliver, retry, as the queue says."""
+    global _worker
+    if config.store_url is None:
+        raise PartnershipWatchError(
+            "workers share a PostgreSQL store: set [store] url in the config"
+        )
+    await asyncio.to_thread(_ensure_queue_schema, config.store_url)
+    connector = procrastinate.PsycopgConnector(
+        conninfo=config.store_url, min_size=1, max_size=max(2, concurrency)
+    )
+    async with open_app(
+        config, extractor=default_extractor(), console=None, chat=ChatMode.SEND
+    ) as app:
+        now = app.watcher.clock.now()
+        dispatches = Dispatches(app.watcher.store.connection, now)
+        watching = asyncio.create_task(_watch_config(app))
+        with jobs.replace_connector(connector) as queue:
+            _worker = Worker(config, app, queue, dispatches, heartbeat)
+            try:
+                async with queue.open_async():
+                    log.info(
+                        "worker started: %d feeds, %d jobs at once",
+                        len(app.config.feeds),
+                        concurrency,
+                    )
+                    await queue.run_worker_async(
+                        concurrency=concurrency,
+                        update_heartbeat_interval=heartbeat,
+                        stalled_worker_timeout=3 * heartbeat,
+                        delete_jobs="successful",
+                    )
+            finally:
+                _worker = None
+                watching.cancel()
+
+
+async def _watch_config(app: App) -> None:
+    """Apply an edit of the config file, as ``run`` does (a broken edit is refused)."""
+    watcher = ConfigFileWatcher(app.config.path)
+    while True:
+        await asyncio.sleep(CONFIG_CHECK_SECONDS)
+        if watcher.changed():
+            try:
+                app.reload()
+            except StoreError as e:  # the next edit, or a restart, tries again
+                log.error("config edit not applied: %s", e)
+
+
+async def run_gateway(config: Config, stop: asyncio.Event | None = None) -> None:
+    """Hold the chat connections and answer ``/watch`` until SIGINT or SIGTERM; no polling."""
+    import signal
+
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with open_app(
+        config, extractor=default_extractor(), console=None, chat=ChatMode.SERVE
+    ) as app:
+        connected = sorted(app.chat.router.notifiers) if app.chat else []
+        log.info("gateway serving /watch on %s", ", ".join(connected) or "no platform")
+        watching = asyncio.create_task(_watch_config(app))
+        try:
+            await stop.wait()
+        finally:
+            watching.cancel()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.remove_signal_handler(sig)

@@ -1,0 +1,454 @@
+"""One contract for every store, run on SQLite and on PostgreSQL (the ``store_url`` fixture).
+
+What a user would notice is the same on both: what is remembered, in which order, what an
+upsert keeps, what a failed transaction leaves, and how an older schema is brought up to date.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.chat.decide import Action, Channel, Delivered, QuietHours, Route
+from bot.chat.store import MIGRATIONS as CHAT_MIGRATIONS
+from bot.chat.store import ChatStore, ConfigSubscription, Origin, Waiting
+from bot.cli import main
+from bot.demo import DEMO_DATA, STAGES, SampleFeeds, serve
+from tests.fakes import pair
+from watchers.db import Database, is_postgres_url
+from watchers.diff import word_diff
+from watchers.errors import StoreError
+from watchers.fetch import Validators
+from watchers.migrations import DatabaseLedger, migrate
+from watchers.model import Change, ChangeKind, Entry, Extraction, Level, Mention, Source
+from watchers.store import MIGRATIONS, SEEN_RETENTION, Store
+
+NOW = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
+INRU = pair("IND", "RUS")
+
+
+@pytest.fixture
+def store(store_url: str) -> Iterator[Store]:
+    opened = Store.open(store_url)
+    yield opened
+    opened.close()
+
+
+def mention(descriptor: str, at: datetime = NOW, speaker: str | None = None) -> Mention:
+    x = Extraction(INRU, descriptor, descriptor.lower(), f"They spoke of a {descriptor}.")
+    x = replace(x, speaker=speaker)
+    entry = Entry("wire", f"e-{descriptor}-{at.isoformat()}", "http://news.example/1", "Title")
+    return Mention(x, entry, official=False, seen_at=at)
+
+
+def reported(after: str, at: datetime = NOW, *sources: Source) -> Change:
+    return Change(
+        pair=INRU,
+        kind=ChangeKind.REWORDING,
+        before="special and privileged strategic partnership",
+        after=after,
+        diff=word_diff("special and privileged strategic partnership", after),
+        quote=f"relations are a «{after}»",
+        sources=sources or (Source("wire", "http://news.example/1", "Lavrov on India", at),),
+        detected_at=at,
+        speaker="RUS",
+    )
+
+
+# --- the history store -----------------------------------------------------------------------
+
+
+def test_what_is_remembered_survives_reopening(store_url: str) -> None:
+    store = Store.open(store_url)
+    m = mention("special and privileged strategic partnership")
+    store.set_pair_state(m, store.record_mention(m))
+    store.record_poll("wire", NOW, Validators('"v1"', "Mon, 10 Mar 2025 12:00:00 GMT"), None)
+    store.close()
+
+    again = Store.open(store_url)
+    state = again.pair_state(INRU.key)
+    assert state is not None and state.descriptor == "special and privileged strategic partnership"
+    assert again.validators("wire") == Validators('"v1"', "Mon, 10 Mar 2025 12:00:00 GMT")
+    assert again.has_been_polled("wire")
+    assert DatabaseLedger(again.connection).version("history") == len(MIGRATIONS)
+    again.close()
+
+
+def test_a_failed_poll_keeps_the_validators_of_the_last_good_one(store: Store) -> None:
+    store.record_poll("wire", NOW, Validators('"v1"', None), None)
+    store.record_poll("wire", NOW + timedelta(hours=1), None, "HTTP 503")
+    assert store.validators("wire") == Validators('"v1"', None)
+    assert store.has_been_polled("wire")
+    store.record_poll("fresh", NOW, None, "timed out")
+    assert not store.has_been_polled("fresh")
+
+
+def test_first_seen_stays_while_the_words_stay_and_moves_when_they_change(store: Store) -> None:
+    later, latest = NOW + timedelta(days=2), NOW + timedelta(days=5)
+    for m in (mention("strategic partnership"), mention("strategic partnership", later)):
+        store.set_pair_state(m, store.record_mention(m))
+    state = store.pair_state(INRU.key)
+    assert state is not None and (state.first_seen, state.last_seen) == (NOW, later)
+    m = mention("special partnership", latest)
+    store.set_pair_state(m, store.record_mention(m))
+    state = store.pair_state(INRU.key)
+    assert state is not None
+    assert (state.descriptor, state.first_seen, state.last_seen) == (
+        "special partnership",
+        latest,
+        latest,
+    )
+    assert store.mentions_count(INRU.key) == 3
+    assert store.mentions_count() == 3
+
+
+def test_seen_entries_are_remembered_refreshed_and_forgotten_after_retention(
+    store: Store,
+) -> None:
+    store.mark_seen("wire", ["1", "2"], NOW)
+    assert store.unseen_entries("wire", ["1", "2", "3"]) == {"3"}
+    assert store.unseen_entries("other", ["1"]) == {"1"}
+    # "1" is listed again two days later: refreshed, so it outlives "2"
+    store.mark_seen("wire", ["1"], NOW + timedelta(days=2))
+    store.mark_seen("wire", [], NOW + SEEN_RETENTION + timedelta(days=1))
+    assert store.unseen_entries("wire", ["1", "2"]) == {"2"}
+
+
+def test_many_entry_ids_are_looked_up_at_once(store: Store) -> None:
+    ids = [f"urn:entry:{n}" for n in range(1200)]
+    store.mark_seen("wire", ids[:700], NOW)
+    assert store.unseen_entries("wire", ids) == set(ids[700:])
+
+
+def test_a_change_keeps_its_sources_in_order_and_takes_only_new_ones(store: Store) -> None:
+    first = Source("wire", "http://news.example/1", "Lavrov on India", NOW)
+    change = reported("particularly privileged strategic partnership", NOW, first)
+    change_id = store.record_change(change)
+    other_id = store.record_change(reported("all-weather partnership", NOW - timedelta(days=1)))
+    assert change_id != other_id
+
+    second = Source("mofa", "https://mea.example/s", "Joint statement", NOW, official=True)
+    update = replace(
+        change,
+        change_id=str(change_id),
+        revision=1,
+        level=Level.OFFICIAL,
+        sources=(first, second),
+    )
+    store.update_change(update, NOW + timedelta(hours=1))
+    store.update_change(update, NOW + timedelta(hours=2))  # the same sources again: no copies
+
+    got = store.change(str(change_id), INRU)
+    assert got is not None
+    assert (got.revision, got.level, got.after) == (1, Level.OFFICIAL, change.after)
+    assert got.sources == (first, second)
+    assert [c.after for c in store.changes_of(INRU)] == [
+        "particularly privileged strategic partnership",
+        "all-weather partnership",
+    ]
+    assert [c.after for c in store.recent_changes(INRU.key, limit=1)] == [change.after]
+    assert store.change("999999", INRU) is None
+
+
+def test_the_rules_read_back_words_speakers_changes_and_decisions(store: Store) -> None:
+    first = mention("comprehensive partnership", speaker="IND")
+    store.set_pair_state(first, store.record_mention(first))
+    store.remember_words(first)
+    later = mention("special partnership", NOW + timedelta(days=1), speaker="IND")
+    store.remember_words(later)
+    again = mention("comprehensive partnership", NOW + timedelta(days=2), speaker="RUS")
+    store.remember_words(again)
+    change_id = store.record_change(reported("special partnership"))
+    asymmetry = replace(reported("strategic partnership"), kind=ChangeKind.ASYMMETRY)
+    store.record_change(asymmetry)
+    store.record_decision(INRU.key, NOW, "alerted", "new words", str(change_id))
+    store.record_decision(INRU.key, NOW + timedelta(days=2), "same", "same words", None)
+
+    h = store.pair_history(INRU)
+    assert [(d.canonical, d.last_seen) for d in h.recent] == [
+        ("comprehensive partnership", NOW + timedelta(days=2)),
+        ("special partnership", NOW + timedelta(days=1)),
+    ]
+    india = h.speaker("IND")
+    assert india is not None and india.descriptor == "special partnership"
+    assert india.first_seen == NOW + timedelta(days=1)  # the words moved: first_seen too
+    assert h.latest_change is not None and h.latest_change.change_id == str(change_id)
+    assert h.latest_asymmetry is not None
+    assert h.latest_asymmetry.after == "strategic partnership"
+    assert store.last_decision(INRU.key) == ("same", "same words", NOW + timedelta(days=2))
+
+
+def test_a_failure_inside_a_transaction_keeps_none_of_its_writes(store: Store) -> None:
+    with pytest.raises(RuntimeError), store.transaction():
+        store.mark_seen("wire", ["1"], NOW)
+        store.record_poll("wire", NOW, Validators('"v"', None), None)
+        raise RuntimeError("the disk filled up half-way")
+    assert store.unseen_entries("wire", ["1"]) == {"1"}
+    assert not store.has_been_polled("wire")
+    # and the store goes on working
+    store.mark_seen("wire", ["1"], NOW)
+    assert store.unseen_entries("wire", ["1"]) == set()
+
+
+def test_a_bad_statement_is_a_store_error_and_the_store_goes_on(store: Store) -> None:
+    with pytest.raises(StoreError), store.transaction():
+        store.connection.execute("INSERT INTO no_such_table VALUES (1)")
+    store.record_poll("wire", NOW, None, None)
+    assert store.has_been_polled("wire")
+
+
+# --- migrations ------------------------------------------------------------------------------
+
+
+def _at_version(location: str, component: str, steps: tuple[str, ...], version: int) -> Database:
+    """A database whose ``component`` tables stop at ``version``, as an older release left them."""
+    db = Database.open(location)
+    migrate(DatabaseLedger(db), component, steps[:version])
+    return db
+
+
+def test_an_empty_database_gets_every_component_at_its_latest_version(store_url: str) -> None:
+    store = Store.open(store_url)
+    ChatStore(store.connection)
+    ledger = DatabaseLedger(store.connection)
+    assert ledger.version("history") == len(MIGRATIONS)
+    assert ledger.version("chat") == len(CHAT_MIGRATIONS)
+    store.close()
+
+
+def test_the_previous_history_version_is_migrated_keeping_its_rows(store_url: str) -> None:
+    db = _at_version(store_url, "history", MIGRATIONS, len(MIGRATIONS) - 1)
+    with db:
+        db.execute(
+            """INSERT INTO changes (pair_key, kind, before, after, quote, speaker, level,
+               detected_at) VALUES (?, 'new', NULL, 'comprehensive partnership', 'q', NULL,
+               'reported', ?)""",
+            (INRU.key, NOW.isoformat()),
+        )
+        db.execute("INSERT INTO feed_state (feed, etag) VALUES ('wire', '\"old\"')")
+    db.close()
+
+    store = Store.open(store_url)
+    assert DatabaseLedger(store.connection).version("history") == len(MIGRATIONS)
+    (old,) = store.changes_of(INRU)
+    assert (old.after, old.revision, old.tier_arrow) == ("comprehensive partnership", 0, "")
+    assert store.validators("wire").etag == '"old"'
+    # what the new version added works at once
+    new_id = store.record_change(reported("special partnership", NOW + timedelta(days=1)))
+    assert store.changes_of(INRU, limit=1)[0].change_id == str(new_id)
+    store.close()
+
+
+def test_the_release_0_1_chat_tables_are_migrated_keeping_their_rows(store_url: str) -> None:
+    # version 5: the tables as release 0.1 left them, two stores apart
+    db = _at_version(store_url, "chat", CHAT_MIGRATIONS, 5)
+    with db:
+        db.execute(
+            """INSERT INTO sub_subscriptions (platform, channel, pair_key, source, min_level,
+               paused_reason, paused_at, created_at) VALUES ('discord', 'c1', ?, 'config',
+               'official', 'Missing Permissions', ?, ?)""",
+            (INRU.key, NOW.isoformat(), NOW.isoformat()),
+        )
+        db.execute(
+            """INSERT INTO route_channels (platform, channel, quiet_start, quiet_end, zone,
+               digest_at, digest_zone) VALUES ('discord', 'c1', '22:00', '07:00',
+               'Asia/Kolkata', '09:00', 'Asia/Kolkata')"""
+        )
+        db.execute(
+            "INSERT INTO sub_channels (platform, channel, digest) VALUES ('discord', 'c1', 1)"
+        )
+        db.execute(
+            """INSERT INTO route_queue (platform, channel, change_id, pair_key, queued_at)
+               VALUES ('discord', 'c1', '7', ?, ?)""",
+            (INRU.key, NOW.isoformat()),
+        )
+
+    chat = ChatStore(db)
+    assert DatabaseLedger(db).version("chat") == len(CHAT_MIGRATIONS)
+    got = chat.get("discord", "c1", INRU.key)
+    assert got is not None
+    assert (got.min_level, got.paused_reason, got.paused_at, got.digest) == (
+        Level.OFFICIAL,
+        "Missing Permissions",
+        NOW,
+        True,
+    )
+    schedule = chat.schedule("discord", "c1")
+    assert (schedule.digest_at, schedule.digest_zone) == (time(9, 0), "Asia/Kolkata")
+    assert [cid for cid, _, _ in chat.queued("discord", "c1")] == ["7"]
+    db.close()
+
+
+def test_a_newer_schema_is_refused_and_left_alone(store_url: str) -> None:
+    db = _at_version(store_url, "history", MIGRATIONS, len(MIGRATIONS))
+    DatabaseLedger(db).run("history", len(MIGRATIONS) + 1, "")
+    db.close()
+    with pytest.raises(StoreError, match="newer"):
+        Store.open(store_url)
+    db = Database.open(store_url)
+    assert DatabaseLedger(db).version("history") == len(MIGRATIONS) + 1
+    db.close()
+
+
+def test_stores_opened_at_once_by_several_processes_migrate_once(store_url: str) -> None:
+    """Workers starting together each open the store; one migrates, the others wait."""
+    if not is_postgres_url(store_url):
+        pytest.skip("only workers open a store at once, and workers run on PostgreSQL")
+
+    def open_both() -> None:
+        store = Store.open(store_url)
+        ChatStore(store.connection)
+        store.close()
+
+    with ThreadPoolExecutor(4) as pool:
+        for opened in [pool.submit(open_both) for _ in range(4)]:
+            opened.result()
+    db = Database.open(store_url)
+    ledger = DatabaseLedger(db)
+    assert (ledger.version("history"), ledger.version("chat")) == (
+        len(MIGRATIONS),
+        len(CHAT_MIGRATIONS),
+    )
+    db.close()
+
+
+# --- subscriptions ---------------------------------------------------------------------------
+
+
+def test_subscriptions_behave_alike(store: Store) -> None:
+    subs = ChatStore(store.connection)
+    subs.load_config([ConfigSubscription("slack", "C1", INRU.key, Level.OFFICIAL)], now=NOW)
+    subs.add("discord", "c1", INRU.key, now=NOW, created_by="u1")
+    subs.add("discord", "c1", "CHN-RUS", now=NOW)
+    assert subs.add("discord", "c1", INRU.key, now=NOW).created_by == "u1"  # not duplicated
+
+    assert [(s.platform, s.channel, s.source) for s in subs.channels_for(INRU.key)] == [
+        ("discord", "c1", Origin.CHAT),
+        ("slack", "C1", Origin.CONFIG),
+    ]
+    assert subs.mute("discord", "c1", INRU.key, NOW + timedelta(hours=2))
+    got = subs.get("discord", "c1", INRU.key)
+    assert got is not None and got.muted(NOW) and not got.muted(NOW + timedelta(hours=3))
+
+    assert subs.pause_channel("discord", "c1", "forbidden", now=NOW) == 2
+    assert subs.pause_channel("discord", "c1", "forbidden", now=NOW) == 0  # paused already
+    assert [s.channel for s in subs.channels_for(INRU.key)] == ["C1"]
+    assert subs.resume_channel("discord", "c1") == 2
+
+    subs.set_digest("slack", "C1", True)
+    assert subs.digest("slack", "C1") and not subs.digest("discord", "c1")
+    assert not subs.remove("slack", "C1", INRU.key)  # a config subscription stays
+    assert subs.remove("discord", "c1", "CHN-RUS")
+    assert not subs.remove("discord", "c1", "CHN-RUS")
+
+    subs.pause_channel("slack", "C1", "gone", now=NOW)
+    (resumed,) = subs.resume_config_pauses()
+    assert (resumed.channel, resumed.pairs, resumed.paused_since) == ("C1", (INRU.key,), NOW)
+    subs.load_config([], now=NOW)
+    assert [s.channel for s in subs.all()] == ["c1"]
+
+
+# --- what each channel got -------------------------------------------------------------------
+
+
+def test_delivery_records_behave_alike(store: Store) -> None:
+    routes = ChatStore(store.connection)
+    c = Channel("discord", "c1", INRU.key)
+    first = replace(reported("special partnership"), change_id="1")
+    second = replace(reported("all-weather partnership"), change_id="2")
+
+    routes.record_delivery(c, first, "m1", NOW)
+    routes.record_delivery(c, replace(first, revision=1), None, NOW)  # an edit keeps the ref
+    assert routes.delivered(c, "1") == Delivered(1, "m1")
+    assert routes.delivered(c, "2") is None
+
+    # held for a digest once, however often it is updated; oldest first
+    for change in (second, first, second):
+        routes.queue(c, change, NOW)
+    assert [cid for cid, _, _ in routes.queued("discord", "c1")] == ["2", "1"]
+    assert routes.queued_channels() == [("discord", "c1")]
+    routes.clear_queue("discord", "c1", ["2", "1"])
+    assert routes.queued_channels() == []
+
+    # the retry line keeps its order, and a second wait keeps the first place
+    later = NOW + timedelta(minutes=5)
+    routes.wait(c, Waiting("2", INRU.key, 1, later, "503"), NOW)
+    routes.wait(c, Waiting("1", INRU.key, 0, later, "503"), NOW)
+    routes.wait(c, Waiting("2", INRU.key, 0, later, "again"), NOW)
+    assert [(w.change_id, w.failures) for w in routes.waiting("discord", "c1")] == [
+        ("2", 1),
+        ("1", 0),
+    ]
+    routes.failed_again("discord", "c1", Waiting("2", INRU.key, 2, later, "502"))
+    assert routes.waiting("discord", "c1")[0].error == "502"
+    routes.done_waiting("discord", "c1", "2")
+    assert [w.change_id for w in routes.waiting("discord", "c1")] == ["1"]
+    assert routes.waiting_channels() == [("discord", "c1")]
+
+    routes.record_decision(c, first, _route("alerted"), NOW)
+    routes.record_decision(c, second, _route("muted"), later)
+    assert routes.last_decision("discord", "c1", INRU.key) == ("muted", "why not", later)
+
+    routes.set_quiet_hours("discord", "c1", QuietHours.parse("22:00-07:00", "Europe/Paris"))
+    routes.set_digest_time("discord", "c1", time(8, 30), "Europe/Paris")
+    routes.set_quiet_hours("discord", "c1", None)
+    schedule = routes.schedule("discord", "c1")
+    assert (schedule.quiet, schedule.digest_at, schedule.digest_zone) == (
+        None,
+        time(8, 30),
+        "Europe/Paris",
+    )
+
+
+def _route(decision: str) -> Route:
+    return Route(Action.POST, decision, "why not")
+
+
+# --- the whole pipeline ----------------------------------------------------------------------
+
+
+def test_poll_once_tells_the_demo_story_alike_on_either_store(
+    store_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feeds = SampleFeeds(DEMO_DATA)
+    with serve(feeds) as base:
+        where = f'url = "{store_url}"' if is_postgres_url(store_url) else f'path = "{store_url}"'
+        config = tmp_path / "watchlist.toml"
+        config.write_text(
+            f"""[defaults]
+baseline = false
+[store]
+{where}
+[watch]
+pairs = [["India", "Russia"]]
+[[feeds]]
+name = "Kremlin news (sample)"
+url = "{base}/kremlin.xml"
+official = true
+[[feeds]]
+name = "World desk (sample)"
+url = "{base}/world.xml"
+""",
+            encoding="utf-8",
+        )
+        alerts = []
+        for stage, _ in STAGES:
+            feeds.stage = stage
+            assert main(["--config", str(config), "--format", "json", "poll", "--once"]) == 0
+            alerts += [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(a["pair"], a["kind"], a["before"], a["after"], a["revision"]) for a in alerts] == [
+        (["IND", "RUS"], "new", None, "special and privileged strategic partnership", 0),
+        (
+            ["IND", "RUS"],
+            "rewording",
+            "special and privileged strategic partnership",
+            "particularly privileged strategic partnership",
+            0,
+        ),
+    ]

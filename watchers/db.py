@@ -1,0 +1,646 @@
+"""One database seam for every store: SQLite by default, PostgreSQL for scale.
+
+The stores write SQLite's dialect against a ``Database``, which mirrors the parts of
+``sqlite3.Connection`` they use (``execute``, ``executemany``, ``executescript``, ``with db:``
+for a transaction, ``lastrowid``, ``rowcount``). On PostgreSQL it translates the few
+differences, so that the same store classes and the same ordered migration steps run on both:
+
+- ``?`` placeholders become ``%s`` (and a literal ``%`` becomes ``%%``);
+- ``INSERT OR IGNORE`` becomes ``INSERT ... ON CONFLICT DO NOTHING``;
+- in ``ON CONFLICT ... DO UPDATE``, a bare column on the right of ``=`` names the row already
+  there (SQLite's reading; PostgreSQL calls it ambiguous), so it is qualified with the table;
+- in DDL, ``INTEGER`` becomes ``BIGINT``, ``INTEGER PRIMARY KEY`` an identity column, and
+  every table gets a last column ``rowid`` (an identity, or a copy of its integer key), so
+  ``ORDER BY rowid`` keeps insertion order as in SQLite;
+- ``PRAGMA user_version`` reads and sets the one row of a ``schema_version`` table; the
+  other PRAGMAs (journal mode, foreign keys) have no meaning there and are skipped;
+- ``lastrowid`` is the last identity the connection drew (``lastval()``);
+- a transaction that changes the schema, or reads ``user_version``, first takes a lock on
+  the schema, so that processes starting together migrate one after the other.
+
+Either database's errors come out as ``DatabaseError``, a ``StoreError``.
+
+Transactions are as in ``sqlite3``: a write outside ``with db:`` opens one that the next
+``with`` block ends; on PostgreSQL ``with db:`` opens it at once, so what the block reads is
+read in the same transaction as what it writes, and ``lock()`` holds until it ends.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import sqlite3
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Literal
+
+from watchers.errors import StoreError
+
+Dialect = Literal["sqlite", "postgresql"]
+Params = Sequence[Any]
+
+
+class DatabaseError(StoreError):
+    """The database refused a statement or went away (SQLite or PostgreSQL alike)."""
+
+
+def is_postgres_url(target: str) -> bool:
+    """Whether a ``[store]`` location names a PostgreSQL server rather than a SQLite file."""
+    return target.startswith(("postgresql://", "postgres://"))
+
+
+def redact(target: str) -> str:
+    """A store location safe to log: a URL's password is replaced by ``***``."""
+    return re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", target)
+
+
+def as_database(connection: Database | sqlite3.Connection) -> Database:
+    """A store's connection as a ``Database`` (a bare ``sqlite3`` connection is wrapped)."""
+    if isinstance(connection, sqlite3.Connection):
+        return SqliteDatabase(connection)
+    return connection
+
+
+class Cursor:
+    """The rows of one statement, and what it changed."""
+
+    def __init__(
+        self,
+        rows: list[tuple[Any, ...]],
+        rowcount: int,
+        lastrowid: Any = None,
+        description: Sequence[tuple[Any, ...]] | None = None,
+    ) -> None:
+        self.description = description
+        """One tuple per column of the rows, its name first (as in sqlite3); None for none."""
+        self._rows = rows
+        self._next = 0
+        self.rowcount = rowcount
+        self._lastrowid = lastrowid
+
+    @property
+    def lastrowid(self) -> int | None:
+        """The id the last INSERT gave its row (for a table with an integer id)."""
+        if callable(self._lastrowid):
+            self._lastrowid = self._lastrowid()  # asked once, on PostgreSQL
+        return None if self._lastrowid is None else int(self._lastrowid)
+
+    # Any, as in sqlite3: the stores know the shape of the rows they ask for.
+    def fetchone(self) -> Any:
+        """The next row, or None."""
+        if self._next >= len(self._rows):
+            return None
+        self._next += 1
+        return self._rows[self._next - 1]
+
+    def fetchall(self) -> list[Any]:
+        """The rows not fetched yet."""
+        rows = self._rows[self._next :]
+        self._next = len(self._rows)
+        return rows
+
+    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+        return iter(self.fetchall())
+
+
+class Database:
+    """A connection to the store's database, speaking SQLite's dialect on both kinds."""
+
+    dialect: Dialect
+
+    @staticmethod
+    def open(target: str | Path) -> Database:
+        """Connect to a PostgreSQL URL, or open (creating its folder) a SQLite file."""
+        location = str(target)
+        if is_postgres_url(location):
+            return PostgresDatabase.connect(location)
+        return SqliteDatabase.connect(location)
+
+    def execute(self, sql: str, params: Params = ()) -> Cursor:
+        """Run one statement."""
+        raise NotImplementedError
+
+    def executemany(self, sql: str, rows: Iterable[Params]) -> Cursor:
+        """Run one statement for each row of parameters."""
+        raise NotImplementedError
+
+    def executescript(self, script: str) -> None:
+        """Run several statements separated by ``;`` (a migration step)."""
+        raise NotImplementedError
+
+    def tables(self) -> list[str]:
+        """The names of the stores' tables."""
+        raise NotImplementedError
+
+    def columns(self, table: str) -> list[str]:
+        """A table's columns, in order (PostgreSQL's hidden ``rowid`` left out)."""
+        raise NotImplementedError
+
+    def resume_ids(self) -> None:
+        """After rows were inserted with their ids (an import), new rows get the next ids.
+
+        SQLite does this by itself; PostgreSQL's identity sequences are moved past the rows.
+        """
+
+    def lock(self, key: str) -> None:
+        """Hold a lock on ``key`` until the current transaction ends (other processes wait).
+
+        SQLite takes one writer at a time anyway; PostgreSQL takes an advisory lock.
+        """
+
+    def commit(self) -> None:
+        """End the current transaction, keeping its writes."""
+        raise NotImplementedError
+
+    def rollback(self) -> None:
+        """End the current transaction, dropping its writes."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Close the connection."""
+        raise NotImplementedError
+
+    @property
+    def in_transaction(self) -> bool:
+        """Whether a transaction is open."""
+        raise NotImplementedError
+
+    def __enter__(self) -> Database:
+        raise NotImplementedError
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        raise NotImplementedError
+
+
+class SqliteDatabase(Database):
+    """SQLite through the standard library, as the stores were written for."""
+
+    dialect: Dialect = "sqlite"
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.raw = connection
+
+    @classmethod
+    def connect(cls, path: str) -> SqliteDatabase:
+        """Open a SQLite file (or ``:memory:``) with foreign keys on and WAL journaling."""
+        try:
+            if path != ":memory:":
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            connection = sqlite3.connect(path)
+            connection.execute("PRAGMA foreign_keys = ON")
+            connection.execute("PRAGMA journal_mode = WAL")
+            # WAL with synchronous=NORMAL stays consistent after a crash; a power cut may lose
+            # the last commits, which the next poll reads again from the feeds
+            connection.execute("PRAGMA synchronous = NORMAL")
+        except (OSError, sqlite3.Error) as e:
+            raise DatabaseError(f"cannot open the store at {path}: {e}") from e
+        return cls(connection)
+
+    def execute(self, sql: str, params: Params = ()) -> Cursor:
+        try:
+            cursor = self.raw.execute(sql, tuple(params))
+            rows = cursor.fetchall()
+            return Cursor(rows, cursor.rowcount, cursor.lastrowid, cursor.description)
+        except sqlite3.Error as e:
+            raise DatabaseError(f"the store failed: {e}") from e
+
+    def executemany(self, sql: str, rows: Iterable[Params]) -> Cursor:
+        try:
+            cursor = self.raw.executemany(sql, [tuple(r) for r in rows])
+            return Cursor([], cursor.rowcount, cursor.lastrowid)
+        except sqlite3.Error as e:
+            raise DatabaseError(f"the store failed: {e}") from e
+
+    def executescript(self, script: str) -> None:
+        try:
+            self.raw.executescript(script)
+        except sqlite3.Error as e:
+            raise DatabaseError(f"the store failed: {e}") from e
+
+    def tables(self) -> list[str]:
+        rows = self.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        ).fetchall()
+        return [str(r[0]) for r in rows]
+
+    def columns(self, table: str) -> list[str]:
+        return [str(r[1]) for r in self.execute(f'PRAGMA table_info("{table}")').fetchall()]
+
+    def commit(self) -> None:
+        try:
+            self.raw.commit()
+        except sqlite3.Error as e:
+            raise DatabaseError(f"the store failed: {e}") from e
+
+    def rollback(self) -> None:
+        self.raw.rollback()
+
+    def close(self) -> None:
+        self.raw.close()
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.raw.in_transaction
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        try:
+            self.raw.__exit__(kind, error, trace)
+        except sqlite3.Error as e:
+            raise DatabaseError(f"the store failed: {e}") from e
+
+
+class PostgresDatabase(Database):
+    """PostgreSQL through psycopg 3, translating the stores' SQLite dialect."""
+
+    dialect: Dialect = "postgresql"
+
+    def __init__(self, connection: Any, location: str) -> None:
+        self.raw = connection
+        self.location = location
+        self._depth = 0
+
+    @classmethod
+    def connect(cls, url: str) -> PostgresDatabase:
+        """Connect to a PostgreSQL URL (``postgresql://user@host:port/database``)."""
+        import psycopg
+
+        try:
+            # Autocommit at the driver: transactions are opened here, as sqlite3 opens them.
+            connection = psycopg.connect(url, autocommit=True, connect_timeout=10)
+        except psycopg.Error as e:
+            raise DatabaseError(f"cannot open the store at {redact(url)}: {e}") from e
+        return cls(connection, url)
+
+    def _run(self, sql: str, params: Params) -> Cursor:
+        import psycopg
+
+        self._reconnect_if_lost()
+        try:
+            return self._statement(sql.strip().rstrip(";").strip(), params)
+        except psycopg.Error as e:
+            raise DatabaseError(f"the store failed: {e}") from e
+
+    def _statement(self, statement: str, params: Params) -> Cursor:
+        pragma = _PRAGMA.match(statement)
+        if pragma:
+            return self._pragma(pragma.group(1).lower(), pragma.group(2))
+        verb = statement.split(None, 1)[0].upper() if statement else ""
+        if verb == "BEGIN":
+            if not self.in_transaction:
+                self.raw.execute("BEGIN")
+            return Cursor([], -1)
+        if verb in ("COMMIT", "END"):
+            self.commit()
+            return Cursor([], -1)
+        if verb in _WRITES and not self.in_transaction:
+            self.raw.execute("BEGIN")  # as sqlite3 does before a write
+        if verb in _SCHEMA_CHANGES and self.in_transaction:
+            self._lock_schema()
+        cursor = self.raw.execute(to_postgres(statement), tuple(params))
+        rows = cursor.fetchall() if cursor.description else []
+        lastrowid = self._lastval if verb == "INSERT" else None
+        names = [(c.name,) for c in cursor.description] if cursor.description else None
+        return Cursor(rows, cursor.rowcount, lastrowid, names)
+
+    def _reconnect_if_lost(self) -> None:
+        """Connect again after the server went away (a restart, a failover, an idle timeout).
+
+        The statement that found the connection lost failed; the next one, outside a
+        transaction, runs on a new connection. Inside one, the transaction is gone: its
+        block fails, and the one after it reconnects.
+        """
+        import psycopg
+
+        if not (self.raw.closed or self.raw.broken) or self._depth > 0:
+            return
+        try:
+            self.raw = psycopg.connect(self.location, autocommit=True, connect_timeout=10)
+        except psycopg.Error as e:
+            raise DatabaseError(f"cannot reach the store at {redact(self.location)}: {e}") from e
+
+    def _lastval(self) -> int | None:
+        import psycopg
+
+        try:
+            with self.raw.transaction():  # a savepoint: a table without an id is no error
+                row = self.raw.execute("SELECT lastval()").fetchone()
+        except psycopg.Error:
+            return None
+        return None if row is None else int(row[0])
+
+    def _lock_schema(self) -> None:
+        """Hold the schema until this transaction ends: processes starting at once (workers)
+        migrate one after the other, and each sees what the one before it did."""
+        self.raw.execute("SELECT pg_advisory_xact_lock(%s)", (_lock_id("schema"),))
+
+    def _pragma(self, name: str, value: str | None) -> Cursor:
+        if name != "user_version":
+            return Cursor([], -1)  # journal mode, foreign keys, ...: SQLite's own business
+        if self.in_transaction:
+            self._lock_schema()  # a migration step reads the version it starts from
+        if value is None:
+            (table,) = self.raw.execute("SELECT to_regclass('schema_version')").fetchone()
+            row = table and self.raw.execute("SELECT version FROM schema_version").fetchone()
+            return Cursor([(int(row[0]) if row else 0,)], 1)
+        self.raw.execute("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)")
+        row = self.raw.execute("SELECT version FROM schema_version").fetchone()
+        if row is None:
+            self.raw.execute("INSERT INTO schema_version (version) VALUES (%s)", (int(value),))
+        else:
+            self.raw.execute("UPDATE schema_version SET version = %s", (int(value),))
+        return Cursor([], 1)
+
+    def execute(self, sql: str, params: Params = ()) -> Cursor:
+        return self._run(sql, params)
+
+    def executemany(self, sql: str, rows: Iterable[Params]) -> Cursor:
+        import psycopg
+
+        batch = [tuple(r) for r in rows]
+        if not batch:
+            return Cursor([], 0)
+        statement = sql.strip().rstrip(";").strip()
+        self._reconnect_if_lost()
+        try:
+            if not self.in_transaction:
+                self.raw.execute("BEGIN")  # as sqlite3 does before a write
+            with self.raw.cursor() as cursor:
+                cursor.executemany(to_postgres(statement), batch)
+                return Cursor([], cursor.rowcount)
+        except psycopg.Error as e:
+            raise DatabaseError(f"the store failed: {e}") from e
+
+    def executescript(self, script: str) -> None:
+        for statement in split_statements(script):
+            self._run(statement, ())
+
+    def tables(self) -> list[str]:
+        rows = self.execute(
+            """SELECT table_name FROM information_schema.tables
+               WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'
+               AND table_name != 'schema_version' ORDER BY table_name"""
+        ).fetchall()
+        return [str(r[0]) for r in rows]
+
+    def columns(self, table: str) -> list[str]:
+        rows = self.execute(
+            """SELECT column_name FROM information_schema.columns
+               WHERE table_schema = current_schema() AND table_name = ? AND column_name != 'rowid'
+               ORDER BY ordinal_position""",
+            (table,),
+        ).fetchall()
+        return [str(r[0]) for r in rows]
+
+    def resume_ids(self) -> None:
+        rows = self.execute(
+            """SELECT table_name, column_name FROM information_schema.columns
+               WHERE table_schema = current_schema() AND is_identity = 'YES'"""
+        ).fetchall()
+        for table, column in rows:
+            # the next id is one past the largest there (1 in an empty table)
+            self.execute(
+                f"""SELECT setval(pg_get_serial_sequence('"{table}"', '{column}'),
+                   COALESCE((SELECT MAX("{column}") FROM "{table}"), 0) + 1, false)"""
+            )
+
+    def lock(self, key: str) -> None:
+        if not self.in_transaction:
+            raise DatabaseError("a lock is only held inside a transaction")
+        self._run("SELECT pg_advisory_xact_lock(?)", (_lock_id(key),))
+
+    def commit(self) -> None:
+        import psycopg
+
+        if self.in_transaction:
+            try:
+                self.raw.execute("COMMIT")
+            except psycopg.Error as e:
+                raise DatabaseError(f"the store failed: {e}") from e
+
+    def rollback(self) -> None:
+        import psycopg
+
+        if self.in_transaction:
+            # a broken connection has no transaction left to keep
+            with contextlib.suppress(psycopg.Error):
+                self.raw.execute("ROLLBACK")
+
+    def close(self) -> None:
+        self.raw.close()
+
+    @property
+    def in_transaction(self) -> bool:
+        from psycopg.pq import TransactionStatus
+
+        status = self.raw.info.transaction_status
+        return status in (
+            TransactionStatus.ACTIVE,
+            TransactionStatus.INTRANS,
+            TransactionStatus.INERROR,
+        )
+
+    def __enter__(self) -> Database:
+        if self._depth == 0 and not self.in_transaction:
+            self._run("BEGIN", ())
+        self._depth += 1
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self._depth -= 1
+        if self._depth > 0:
+            return  # the outermost block ends the transaction
+        if kind is None:
+            self.commit()
+        else:
+            self.rollback()
+
+
+_WRITES = frozenset({"INSERT", "UPDATE", "DELETE", "REPLACE"})
+_SCHEMA_CHANGES = frozenset({"CREATE", "ALTER", "DROP"})
+_PRAGMA = re.compile(r"(?is)^PRAGMA\s+(\w+)\s*(?:=\s*(\w+))?$")
+
+
+def _lock_id(key: str) -> int:
+    """A stable 32-bit number for an advisory lock key."""
+    return zlib.crc32(key.encode("utf-8"))
+
+
+# --- translating the SQLite dialect ----------------------------------------------------------
+
+_TOKEN = re.compile(
+    r"""(?P<string>'(?:[^']|'')*')
+      | (?P<quoted>"(?:[^"]|"")*")
+      | (?P<comment>--[^\n]*)
+      | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
+      | (?P<space>\s+)
+      | (?P<other>.)""",
+    re.VERBOSE | re.DOTALL,
+)
+
+# Words that are never a column in the right-hand side of an upsert's SET or WHERE.
+_KEYWORDS = frozenset(
+    {
+        *("AND", "OR", "NOT", "NULL", "IS", "IN", "CASE", "WHEN", "THEN", "ELSE", "END"),
+        *("TRUE", "FALSE", "LIKE", "BETWEEN", "EXCLUDED", "WHERE", "SET", "DO", "UPDATE"),
+        *("NOTHING", "ON", "CONFLICT", "RETURNING", "AS", "DISTINCT"),
+    }
+)
+
+
+def _tokens(sql: str) -> list[tuple[str, str]]:
+    return [(m.lastgroup or "other", m.group()) for m in _TOKEN.finditer(sql)]
+
+
+def split_statements(script: str) -> list[str]:
+    """The statements of a script, split at each ``;`` outside quotes and comments."""
+    statements: list[str] = []
+    current: list[str] = []
+    for kind, text in _tokens(script):
+        if kind == "other" and text == ";":
+            statements.append("".join(current))
+            current = []
+        else:
+            current.append(text)
+    statements.append("".join(current))
+    return [s.strip() for s in statements if s.strip()]
+
+
+def to_postgres(sql: str) -> str:
+    """One statement of the stores' SQLite dialect, in PostgreSQL's."""
+    tokens = _tokens(sql)
+    words = [t.upper() for kind, t in tokens if kind == "word"]
+    if words[:2] in (["CREATE", "TABLE"], ["ALTER", "TABLE"]):
+        tokens = _ddl(tokens, create=words[0] == "CREATE")
+    elif words[:1] == ["INSERT"]:
+        tokens = _insert(tokens)
+    tokens = _null_safe(tokens)
+    out = []
+    for kind, text in tokens:
+        if kind == "other" and text == "?":
+            out.append("%s")
+        elif kind in ("string", "quoted", "comment", "other"):
+            out.append(text.replace("%", "%%"))
+        else:
+            out.append(text)
+    return "".join(out)
+
+
+def _null_safe(tokens: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """SQLite's ``a IS b`` and ``a IS NOT b`` (equal or not, NULL alike) in PostgreSQL's words."""
+    significant = [i for i, (k, _) in enumerate(tokens) if k not in ("space", "comment")]
+    words = [tokens[i][1].upper() if tokens[i][0] == "word" else "" for i in significant]
+    plain = {"NULL", "TRUE", "FALSE", "DISTINCT", "UNKNOWN"}
+    out = list(tokens)
+    for n, i in enumerate(significant):
+        if words[n] != "IS" or n + 1 >= len(words):
+            continue
+        if words[n + 1] == "NOT" and n + 2 < len(words) and words[n + 2] not in plain:
+            out[i] = ("word", "IS DISTINCT FROM")
+            out[significant[n + 1]] = ("word", "")
+        elif words[n + 1] not in plain and words[n + 1] != "NOT":
+            out[i] = ("word", "IS NOT DISTINCT FROM")
+    return out
+
+
+def _ddl(tokens: list[tuple[str, str]], *, create: bool) -> list[tuple[str, str]]:
+    """INTEGER as BIGINT, INTEGER PRIMARY KEY as an identity, and a ``rowid`` if none."""
+    significant = [i for i, (k, _) in enumerate(tokens) if k not in ("space", "comment")]
+    id_column: str | None = None
+    drop: set[int] = set()
+    for n, i in enumerate(significant):
+        if tokens[i][0] != "word" or tokens[i][1].upper() != "INTEGER":
+            continue
+        following = [tokens[j][1].upper() for j in significant[n + 1 : n + 4]]
+        if following[:2] == ["PRIMARY", "KEY"]:
+            id_column = tokens[significant[n - 1]][1]
+            tokens[i] = ("word", "BIGINT GENERATED BY DEFAULT AS IDENTITY")
+            if following[2:3] == ["AUTOINCREMENT"]:
+                drop.add(significant[n + 3])
+        else:
+            tokens[i] = ("word", "BIGINT")
+    out = [t for i, t in enumerate(tokens) if i not in drop]
+    if create:
+        # The table's columns end at its last ")": a rowid for insertion order goes there. In
+        # SQLite an integer primary key is the rowid; here it is a copy of that column.
+        rowid = (
+            f"rowid BIGINT GENERATED ALWAYS AS ({id_column}) STORED"
+            if id_column
+            else "rowid BIGINT GENERATED BY DEFAULT AS IDENTITY"
+        )
+        last = max(i for i, (k, t) in enumerate(out) if k == "other" and t == ")")
+        out.insert(last, ("word", f", {rowid}"))
+    return out
+
+
+def _insert(tokens: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """INSERT OR IGNORE as ON CONFLICT DO NOTHING; upsert columns read from the table."""
+    words = [(i, t.upper()) for i, (k, t) in enumerate(tokens) if k == "word"]
+    if [w for _, w in words[1:3]] == ["OR", "IGNORE"]:
+        drop = {words[1][0], words[1][0] + 1, words[2][0], words[2][0] + 1}  # with spaces
+        tokens = [t for i, t in enumerate(tokens) if i not in drop]
+        return [*tokens, ("space", " "), ("word", "ON CONFLICT DO NOTHING")]
+    if [w for _, w in words[1:3]] == ["OR", "REPLACE"]:
+        raise DatabaseError("INSERT OR REPLACE has no PostgreSQL form here; use an upsert")
+    upper = [t.upper() if k == "word" else t for k, t in tokens]
+    try:
+        start = next(
+            i
+            for i in range(len(tokens))
+            if upper[i] == "UPDATE" and "DO" in upper[max(0, i - 2) : i]
+        )
+    except StopIteration:
+        return tokens
+    table = next(t for i, (k, t) in enumerate(tokens) if k == "word" and i > words[1][0])
+    return tokens[: start + 1] + _qualify(tokens[start + 1 :], table)
+
+
+def _qualify(tokens: list[tuple[str, str]], table: str) -> list[tuple[str, str]]:
+    """Bare columns of an upsert's SET values and WHERE, as columns of ``table``."""
+    out = []
+    depth = 0
+    target = True  # the next word at depth 0 after SET or "," is a column being set
+    significant = [i for i, (k, _) in enumerate(tokens) if k not in ("space", "comment")]
+    for position, i in enumerate(significant):
+        kind, text = tokens[i]
+        before = tokens[significant[position - 1]][1] if position else ""
+        after = tokens[significant[position + 1]][1] if position + 1 < len(significant) else ""
+        if kind == "other":
+            depth += text == "("
+            depth -= text == ")"
+            if text == "," and depth == 0:
+                target = True
+        elif kind == "word":
+            upper = text.upper()
+            if upper in ("SET", "WHERE"):
+                target = upper == "SET"
+            elif target and depth == 0 and after == "=":
+                target = False
+            elif (
+                upper not in _KEYWORDS
+                and before != "."
+                and after not in (".", "(")
+                and upper != "RETURNING"
+            ):
+                tokens[i] = ("word", f"{table}.{text}")
+    out = tokens
+    return out
