@@ -16,6 +16,7 @@ from watchers.extraction.lexicon import Lexicon, load_lexicon
 from watchers.extraction.mentions import Mention, MentionFinder, window_hits
 from watchers.extraction.pairs import Codes, Context, PairResolver, Sentence, pair_of
 from watchers.extraction.phrases import ORG, Phrase, PhraseFinder
+from watchers.extraction.supposed import supposed
 from watchers.extraction.text import (
     QUOTES,
     Token,
@@ -192,7 +193,7 @@ class Extractor:
         spans = self._spans_near(norm, heads)
         passage = _Passage(self, norm, low, on, spans)
         out: list[Extraction] = []
-        seen: set[tuple[Codes, str]] = set()
+        seen: set[tuple[Codes, str, bool]] = set()
         for i, (a, b) in enumerate(spans):
             k = bisect.bisect_left(heads, a)
             if k >= len(heads) or heads[k] >= b:
@@ -215,6 +216,7 @@ class Extractor:
                 if not words:
                     continue
                 key_text = canonical(words)
+                hypothetical = supposed(s.lows, p.start, p.head, s.clause(p.start)[0])
                 # who spoke: named in the sentence, or by "he said" / a quote the
                 # passage attributes (see _Passage.sentence)
                 said_by = s.speaker
@@ -222,7 +224,8 @@ class Extractor:
                     ca, cb = self.countries.get(c1), self.countries.get(c2)
                     if ca is None or cb is None or c1 == c2:
                         continue
-                    key = (pair_of(c1, c2), key_text)
+                    # a live mention after a supposed one of the same words still counts
+                    key = (pair_of(c1, c2), key_text, hypothetical)
                     if key in seen:
                         continue
                     seen.add(key)
@@ -239,6 +242,7 @@ class Extractor:
                             sentence=text[s.start : s.end],
                             speaker=said_by,
                             span=span,
+                            hypothetical=hypothetical,
                         )
                     )
         return out
