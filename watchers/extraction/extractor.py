@@ -561,20 +561,20 @@ class Extractor:
         if not _YOU_AND_ME.isdisjoint(s.lows[lo : p.start]):
             return True
         if "lost" in s.lows[max(lo, p.start - 3) : p.start]:
-            return True  # "China has lost a good friend": a condolence for a person
+            return True  # "Chile has lost a dear friend": a condolence for a person
         after = p.end
         while after < len(s.toks) and s.toks[after].low in QUOTES:
             after += 1
         if any(t == after and m.kind is FormKind.LEADER for m, t in s.states):
-            return True  # "speaks with 'Good Friend' Netanyahu"
+            return True  # "phones 'Dear Friend' Orban"
         if after < len(s.toks) and s.cased[after][:1].isupper():
-            # a leader in or out of office: "Good Friend" is a title for the person
+            # a leader in or out of office: "Dear Friend" is a title for the person
             name = s.lows[after]
             forms = self._people.get(name, ())
             if any(form == name or form.startswith(name + " ") for form in forms):
                 return True
         if not _STATE_NOUNS.isdisjoint(s.lows):
-            return False  # "their countries will continue to serve as global partners"
+            return False  # "their nations will go on acting as global partners"
         return bool(s.states) and all(m.kind is FormKind.LEADER for m, _ in s.states)
 
     def _words(self, text: str, s: Sentence, p: Phrase) -> str:
@@ -595,7 +595,7 @@ class Extractor:
 def _drop_repeats(
     resolved: list[tuple[Phrase, list[Codes]]],
 ) -> list[tuple[Phrase, list[Codes]]]:
-    """ "the 70-year alliance ... the alliance": a bare repeat of a fuller label is dropped."""
+    """ "the 45-year alliance ... the alliance": a bare repeat of a fuller label is dropped."""
     out = []
     for p, codes in resolved:
         bare = p.end - p.start == 1
