@@ -237,7 +237,7 @@ class PairResolver:
             and toks[verb - 1].low in self.lex.non_states
             and not s.cased[verb - 1][:1].isupper()  # "China's State Council hailed"
         ):
-            return []  # "U.S. companies view India as a partner": not a state's word
+            return []  # "Dutch firms view Kenya as a partner": not a state's word
         if any(verb < t < p.end for t, _ in s.compounds):
             return None  # "called the U.S.-Japan alliance ...": the compound names the pair
         objects = [m.code for m, t in s.states if verb < t < p.start and m.code]

@@ -581,7 +581,7 @@ class PhraseFinder:
                 if k > j + 1:
                     j = k
             if j + 1 < n and toks[j].low in _PRONOUN_SUBJECTS and toks[j + 1].low in lex.speech:
-                j += 2  # "a relationship he said is sealed in blood"
+                j += 2  # "a bond she said is sealed in blood"
             if j + 1 < n and toks[j].low == "," and _participle(toks[j + 1].low, cased[j + 1]):
                 # "the friendship, built by ... and tended by ..., has grown into"
                 close = next((k for k in range(j + 2, min(n, j + 40)) if toks[k].low == ","), None)
