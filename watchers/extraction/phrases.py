@@ -347,7 +347,7 @@ class PhraseFinder:
                         j -= 1
                         continue
                     if _participle(toks[prev].low, cased[prev]) and prev > 0:
-                        # "close and widened cooperation", "broad, steady and special"
+                        # "a durable, working alliance", "deep, tested and special"
                         before = self.kind(toks[prev - 1].low, cased[prev - 1])
                         if before == "qual" or toks[prev - 1].low in (",", "and"):
                             run.start = prev
@@ -612,7 +612,7 @@ class PhraseFinder:
                 out.append(Phrase(j, sealed, i, (t.low,)))
                 continue
             if j + 2 < n and toks[j].low == "one" and toks[j + 1].low == "of":
-                # "ties were one of deep distrust"
+                # "relations were one of mutual distrust"
                 stop = self._tail_phrase(toks, j + 2)
                 if stop is not None and stop - (j + 2) > 1:
                     out.append(Phrase(j + 2, stop, i, (t.low,)))
@@ -644,7 +644,7 @@ class PhraseFinder:
         return out
 
     def _marked_by(self, toks: list[Token], cased: list[str], j: int) -> tuple[int, int] | None:
-        """ "..., marked by both warmth and friction": what marks the tie."""
+        """ "..., marked by both kinship and rivalry": what marks the tie."""
         n = len(toks)
         for k in range(j, min(n, j + 12)):
             if toks[k].low in (".", ";"):
@@ -667,7 +667,7 @@ class PhraseFinder:
         return None
 
     def _nominal(self, toks: list[Token], cased: list[str], j: int) -> tuple[int, int] | None:
-        """ "is the cornerstone of regional calm", "has become a precious asset": a metaphor noun
+        """ "is the cornerstone of security", "has become a precious asset": a metaphor noun
         said of the relationship, with its modifiers and an "of" tail."""
         n = len(toks)
         j = _skip_quotes(toks, j)
