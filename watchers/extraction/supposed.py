@@ -65,6 +65,7 @@ _MONTH_BEFORE = frozenset(
     {"in", "since", "of", "last", "early", "mid", "late", "until", "by", "from", "this", "next"}
 )
 _DETERMINERS = frozenset({"a", "an", "the", "their", "its", "his", "her", "our", "this", "that"})
+_OWNERS = frozenset({"their", "its", "our", "his", "her"})
 _NEAR = 10  # words before the descriptor that are read
 
 
@@ -98,7 +99,9 @@ def supposed(lows: Sequence[str], start: int, head: int, clause_start: int) -> b
             return True
         if w in _TALKS and i + 1 < n and near[i + 1] in _ABOUT and n - (i + 2) <= 3:
             between = near[i + 2 :]
-            if not any(b.endswith("ing") for b in between):
+            # "talks on their alliance" are about one the pair has
+            owned = not _OWNERS.isdisjoint(between)
+            if not owned and not any(b.endswith("ing") for b in between):
                 return True
         if w in _INTENDING and i + 2 < n and near[i + 1] == "to" and near[i + 2] in _MAKING:
             return True
