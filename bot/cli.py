@@ -404,9 +404,12 @@ def _extract(file: str, *, jsonl: bool, fmt: str) -> int:
         text = stream.read()
     for x in extractor.extract(text):
         if fmt == "json":
-            print(json.dumps(extraction_to_json(x), ensure_ascii=False))
+            # machine output holds the pair's words only: a hypothetical is nobody's
+            if not x.hypothetical:
+                print(json.dumps(extraction_to_json(x), ensure_ascii=False))
         else:
-            print(f'{x.pair.label}: "{x.descriptor}"\n    {x.sentence}')
+            supposed = " (hypothetical: not the pair's words)" if x.hypothetical else ""
+            print(f'{x.pair.label}: "{x.descriptor}"{supposed}\n    {x.sentence}')
     return EXIT_OK
 
 
@@ -427,7 +430,8 @@ def extract_record(extractor: Extractor, line: str, number: int) -> dict[str, An
             pass
         return {"id": record_id, "extractions": [], "error": f"line {number}: {e}"}
     extractions = extractor.extract(record["text"], on=on)
-    return {"id": record.get("id"), "extractions": [extraction_to_json(x) for x in extractions]}
+    words = [extraction_to_json(x) for x in extractions if not x.hypothetical]
+    return {"id": record.get("id"), "extractions": words}
 
 
 def _eval(files: Sequence[str], *, as_json: bool, errors: bool, part: str = "all") -> int:

@@ -75,6 +75,23 @@ def test_extract_jsonl_writes_one_line_per_record(
     assert lines[2]["extractions"] == []
 
 
+def test_extract_marks_a_hypothetical_and_leaves_it_out_of_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = tmp_path / "text.txt"
+    text.write_text(
+        "Malta and Chile may seek an alliance. Malta and Chile hailed their strategic partnership.",
+        encoding="utf-8",
+    )
+    assert main(["extract", str(text)]) == 0
+    shown = capsys.readouterr().out.splitlines()
+    assert shown[0] == 'Chile–Malta: "alliance" (hypothetical: not the pair\'s words)'
+    assert shown[2] == 'Chile–Malta: "strategic partnership"'
+    assert main(["extract", "--format", "json", str(text)]) == 0
+    (line,) = capsys.readouterr().out.splitlines()
+    assert json.loads(line)["descriptor"] == "strategic partnership"
+
+
 def test_extract_of_a_missing_file_is_bad_usage_with_a_clear_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -166,6 +166,28 @@ def test_predict_runs_the_extractor_with_each_records_date() -> None:
     assert found["g3"] == [] and found["g4"] == []
 
 
+def test_a_hypothetical_is_not_predicted_and_is_no_false_alarm() -> None:
+    supposed = "Ecuador and Latvia may one day be allies."
+    text = f"{supposed} Latvia and Ecuador hailed their alliance."
+    records = parse_records(
+        [
+            json.dumps({"id": "n", "text": supposed, "expected": []}),
+            json.dumps(
+                {
+                    "id": "p",
+                    "text": text,
+                    "expected": [{"pair": ["Ecuador", "Latvia"], "descriptor": "alliance"}],
+                }
+            ),
+        ]
+    )
+    found = predict(default_extractor(), records)
+    assert found["n"] == []
+    assert [p.descriptor for p in found["p"]] == ["alliance"]
+    report = score(records, found, default_countries()).report
+    assert report.negatives_with_false_alarm == 0
+
+
 def scorer() -> Path:
     given = os.environ.get("PW_EVAL_SCORER")
     return Path(given) if given else ROOT.parent / "shared" / "eval" / "score.py"

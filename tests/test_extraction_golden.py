@@ -3,7 +3,8 @@ analyst expects from it.
 
 File format: ``# <what it checks>``, optionally ``# date: YYYY-MM-DD`` (the entry's date,
 for leaders' terms), then ``# expect: PAIR | descriptor`` lines (``| speaker=XXX`` to check
-the speaker too, ``| speaker=none`` for none) or ``# expect: nothing``, then the text.
+the speaker too, ``| speaker=none`` for none, ``| hypothetical`` for words the sentence only
+supposes) or ``# expect: nothing``, then the text.
 """
 
 from __future__ import annotations
@@ -21,9 +22,9 @@ FILES = sorted(GOLDEN.glob("*.txt"))
 
 def parse(
     path: Path,
-) -> tuple[str, date | None, set[tuple[str, str]], dict[str, str | None], str]:
+) -> tuple[str, date | None, set[tuple[str, str, bool]], dict[str, str | None], str]:
     what, when = "", None
-    expected: set[tuple[str, str]] = set()
+    expected: set[tuple[str, str, bool]] = set()
     speakers: dict[str, str | None] = {}
     body: list[str] = []
     for line in path.read_text(encoding="utf-8").splitlines():
@@ -34,8 +35,11 @@ def parse(
             if value == "nothing":
                 continue
             pair, descriptor, *extra = (v.strip() for v in value.split("|"))
-            expected.add((pair, canonical(descriptor)))
+            supposed = "hypothetical" in extra
+            expected.add((pair, canonical(descriptor), supposed))
             for e in extra:
+                if e == "hypothetical":
+                    continue
                 said_by = e.removeprefix("speaker=")
                 speakers[canonical(descriptor)] = None if said_by == "none" else said_by
         elif line.startswith("#") and not what:
@@ -56,7 +60,7 @@ def test_there_is_a_golden_file_per_construction_and_trap() -> None:
 def test_golden(path: Path) -> None:
     what, when, expected, speakers, text = parse(path)
     found = default_extractor().extract(text, on=when)
-    got = {(x.pair.key, x.canonical) for x in found}
+    got = {(x.pair.key, x.canonical, x.hypothetical) for x in found}
     assert got == expected, what
     for x in found:
         if x.canonical in speakers:

@@ -467,3 +467,34 @@ async def test_an_entry_edited_in_place_is_read_again_and_a_redated_one_is_not(
     assert await poll(completed, "Mon, 10 Mar 2025 12:00:00 +0000") == (1, 1)
     assert watcher.store.mentions_count("IRN-RUS") == 1
     assert watcher.store.mentions_count("IND-RUS") == 1
+
+
+async def test_a_hypothetical_in_the_real_extractor_raises_no_alert(watcher: Watcher) -> None:
+    from watchers.extraction import default_extractor
+
+    watcher.extractor = default_extractor()
+    watcher.is_watched = lambda key: key == "CHL-NZL"
+    spec = FeedSpec(name="news", url="http://news.example/feed")
+    live = ("1", "Visit", "Chile and New Zealand hailed their strategic partnership.")
+    supposed = (
+        "2",
+        "Outlook",
+        "Analysts said Chile and New Zealand could become comprehensive strategic partners.",
+    )
+    upgrade = (
+        "3",
+        "Summit",
+        "Chile and New Zealand agreed to upgrade ties to a comprehensive strategic partnership.",
+    )
+    first = await watcher.ingest(spec, rss(live), {})
+    assert first.changes == ()  # the baseline
+    second = await watcher.ingest(spec, rss(live, supposed), {})
+    assert second.new_entries == 1
+    assert second.changes == ()
+    # the real upgrade still alerts, against the words the pair had, not the supposed ones
+    third = await watcher.ingest(spec, rss(live, supposed, upgrade), {})
+    (change,) = third.changes
+    assert (change.before, change.after) == (
+        "strategic partnership",
+        "comprehensive strategic partnership",
+    )

@@ -250,11 +250,17 @@ def select_part(records: Iterable[Record], part: str, countries: CountryLookup) 
 
 
 def predict(extractor: Extractor, records: Iterable[Record]) -> dict[str, list[Predicted]]:
-    """Run the extractor over each record's text with the record's date."""
+    """Run the extractor over each record's text with the record's date.
+
+    A hypothetical ("could become allies") is nobody's words for the pair, and the labels
+    never hold one, so it is left out.
+    """
     out: dict[str, list[Predicted]] = {}
     for r in records:
         found = extractor.extract(r.text, on=r.date)
-        out[r.id] = [Predicted(x.pair.codes, x.descriptor, x.sentence) for x in found]
+        out[r.id] = [
+            Predicted(x.pair.codes, x.descriptor, x.sentence) for x in found if not x.hypothetical
+        ]
     return out
 
 

@@ -16,6 +16,7 @@ from watchers.extraction.lexicon import Lexicon, load_lexicon
 from watchers.extraction.mentions import Mention, MentionFinder, window_hits
 from watchers.extraction.pairs import Codes, Context, PairResolver, Sentence, pair_of
 from watchers.extraction.phrases import ORG, Phrase, PhraseFinder
+from watchers.extraction.supposed import supposed
 from watchers.extraction.text import (
     QUOTES,
     Token,
@@ -192,7 +193,7 @@ class Extractor:
         spans = self._spans_near(norm, heads)
         passage = _Passage(self, norm, low, on, spans)
         out: list[Extraction] = []
-        seen: set[tuple[Codes, str]] = set()
+        seen: set[tuple[Codes, str, bool]] = set()
         for i, (a, b) in enumerate(spans):
             k = bisect.bisect_left(heads, a)
             if k >= len(heads) or heads[k] >= b:
@@ -215,6 +216,7 @@ class Extractor:
                 if not words:
                     continue
                 key_text = canonical(words)
+                hypothetical = supposed(s.lows, p.start, p.head, s.clause(p.start)[0])
                 # who spoke: named in the sentence, or by "he said" / a quote the
                 # passage attributes (see _Passage.sentence)
                 said_by = s.speaker
@@ -222,7 +224,8 @@ class Extractor:
                     ca, cb = self.countries.get(c1), self.countries.get(c2)
                     if ca is None or cb is None or c1 == c2:
                         continue
-                    key = (pair_of(c1, c2), key_text)
+                    # a live mention after a supposed one of the same words still counts
+                    key = (pair_of(c1, c2), key_text, hypothetical)
                     if key in seen:
                         continue
                     seen.add(key)
@@ -239,6 +242,7 @@ class Extractor:
                             sentence=text[s.start : s.end],
                             speaker=said_by,
                             span=span,
+                            hypothetical=hypothetical,
                         )
                     )
         return out
@@ -557,20 +561,20 @@ class Extractor:
         if not _YOU_AND_ME.isdisjoint(s.lows[lo : p.start]):
             return True
         if "lost" in s.lows[max(lo, p.start - 3) : p.start]:
-            return True  # "China has lost a good friend": a condolence for a person
+            return True  # "Chile has lost a dear friend": a condolence for a person
         after = p.end
         while after < len(s.toks) and s.toks[after].low in QUOTES:
             after += 1
         if any(t == after and m.kind is FormKind.LEADER for m, t in s.states):
-            return True  # "speaks with 'Good Friend' Netanyahu"
+            return True  # "phones 'Dear Friend' Orban"
         if after < len(s.toks) and s.cased[after][:1].isupper():
-            # a leader in or out of office: "Good Friend" is a title for the person
+            # a leader in or out of office: "Dear Friend" is a title for the person
             name = s.lows[after]
             forms = self._people.get(name, ())
             if any(form == name or form.startswith(name + " ") for form in forms):
                 return True
         if not _STATE_NOUNS.isdisjoint(s.lows):
-            return False  # "their countries will continue to serve as global partners"
+            return False  # "their nations will go on acting as global partners"
         return bool(s.states) and all(m.kind is FormKind.LEADER for m, _ in s.states)
 
     def _words(self, text: str, s: Sentence, p: Phrase) -> str:
@@ -591,7 +595,7 @@ class Extractor:
 def _drop_repeats(
     resolved: list[tuple[Phrase, list[Codes]]],
 ) -> list[tuple[Phrase, list[Codes]]]:
-    """ "the 70-year alliance ... the alliance": a bare repeat of a fuller label is dropped."""
+    """ "the 45-year alliance ... the alliance": a bare repeat of a fuller label is dropped."""
     out = []
     for p, codes in resolved:
         bare = p.end - p.start == 1

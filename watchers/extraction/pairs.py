@@ -180,7 +180,7 @@ class PairResolver:
         if role is not None:
             return role
         if any(lo <= o < hi and self._org_is_side(s, o, p, lo, hi) for o in s.orgs):
-            return []  # a group is a side here ("ASEAN accorded ... to China and Australia")
+            return []  # a group is a side here ("ASEAN granted ... to Chile and Kenya")
         granted = self._granted(s, p, lo, hi)
         if granted is not None:
             return granted
@@ -237,13 +237,13 @@ class PairResolver:
             and toks[verb - 1].low in self.lex.non_states
             and not s.cased[verb - 1][:1].isupper()  # "China's State Council hailed"
         ):
-            return []  # "U.S. companies view India as a partner": not a state's word
+            return []  # "Dutch firms view Kenya as a partner": not a state's word
         if any(verb < t < p.end for t, _ in s.compounds):
             return None  # "called the U.S.-Japan alliance ...": the compound names the pair
         objects = [m.code for m, t in s.states if verb < t < p.start and m.code]
         subjects = [m.code for m, t in s.states if lo <= t < verb and m.code]
         if not objects and verb >= 3 and toks[verb - 1].low in ("which", "whom"):
-            # "Australia, which Japan regards as a quasi-ally": the verb's subject sits
+            # "Norway, which Canada sees as a quasi-ally": the verb's subject sits
             # between "which" and the verb, its object before the comma.
             return None
         if not objects:
@@ -306,7 +306,7 @@ class PairResolver:
         return _cross([owner], list(known)) if known else []
 
     def _inner_owner(self, s: Sentence, p: Phrase) -> list[Codes] | None:
-        """ "the Saudis, long-time US allies": one state inside the label owns the role; the
+        """ "the Kuwaitis, long-time US allies": one state inside the label owns the role; the
         state it is set beside (", " or "is") holds it."""
         if p.gap is None or not any(
             h in self.lex.person_heads or h in _ROLE_HEADS for h in p.heads
@@ -425,7 +425,7 @@ class PairResolver:
         if self._org_modifies(s, o, p):
             return False
         if o + 1 < len(s.toks) and s.toks[o + 1].low in self.lex.person_heads | _ROLE_HEADS:
-            return False  # "friends and BRICS partners": the group names a kind of partner
+            return False  # "friends and G20 partners": the group names a kind of partner
         if p.start - 4 <= o < p.end + 4:
             return True
         before = o - 1
@@ -453,7 +453,7 @@ class PairResolver:
         if blocked or len(targets) != 2:
             return []
         out = [pair_of(targets[0], targets[1])]
-        # "alliances between Japan and the U.S. and between the Philippines and the U.S."
+        # "alliances between Chile and Peru and between Bolivia and Peru"
         for m in range(k + 3, min(len(toks), k + 14)):
             if toks[m].low == "between" and toks[m - 1].low == "and":
                 more, blocked = self._list_after(s, m + 1)
@@ -490,7 +490,7 @@ class PairResolver:
         j = k
         while j < len(toks) and (toks[j].low in _QUOTES_THE or toks[j].low in ("#", "@")):
             j += 1
-        # "with such states as Iran", "with countries like India"
+        # "with such states as Cuba", "with countries like Peru"
         lead = j
         while lead < len(toks) and lead < j + 4 and toks[lead].low in _LIST_LEADS:
             lead += 1
@@ -506,7 +506,7 @@ class PairResolver:
             if m is None or m.code is None:
                 break
             if m.kind is FormKind.LEADER and not out:
-                return [], True  # "a special friendship with Kishida": the person, not the state
+                return [], True  # "a special friendship with Lula": the person, not the state
             if m.code not in out:
                 out.append(m.code)
             j += 1
@@ -662,7 +662,7 @@ class PairResolver:
         return []
 
     def _role_said_of(self, s: Sentence, p: Phrase) -> bool:
-        """ "Russia is, of course, a strategic partner" in a quote: the speaker's partner."""
+        """ "Brazil is, naturally, a strategic partner" in a quote: the speaker's partner."""
         if not any(h in self.lex.person_heads or h in _ROLE_HEADS for h in p.heads):
             return False
         ends = [t for m, t in s.states if t < p.start]

@@ -190,7 +190,7 @@ class PhraseFinder:
                     consumed.add(j + 1)
                     end = j + 2
             if run.start == i and head in lex.person_heads and _said_of_states(toks, country, i):
-                pass  # "Vietnam and Laos were not just neighbours, but also brothers"
+                pass  # "Chad and Niger were not only neighbours, but also brothers"
             elif run.start == i and head in lex.person_heads and _as_plural(toks, i):
                 pass  # "as friends and partners, we stand together"
             elif head in lex.metaphor_heads and not run.qualifying:
@@ -244,7 +244,7 @@ class PhraseFinder:
                 run.start, has_mod, run.qualifying = j - 1, True, True
                 break
             if cased[j][:1].isupper() and run.start == j + 1 and j > 0:
-                # "key Middle East allies": a capitalised name between a modifier and the head
+                # "key Baltic Sea allies": a capitalised name between a modifier and the head
                 c = j
                 while c > 0 and c > j - 3 and cased[c][:1].isupper() and not country[c]:
                     c -= 1
@@ -299,7 +299,7 @@ class PhraseFinder:
                 and toks[j - 1].low in (",", "and")
                 and self.kind(toks[j - 2].low, cased[j - 2]) == "qual"
             ):
-                # "a meaningful, functioning alliance"
+                # "a durable, working alliance"
                 run.start, has_mod, run.qualifying = j, True, True
                 j -= 1
                 continue
@@ -347,7 +347,7 @@ class PhraseFinder:
                         j -= 1
                         continue
                     if _participle(toks[prev].low, cased[prev]) and prev > 0:
-                        # "close and extended cooperation", "thorough, united and special"
+                        # "a durable, working alliance", "deep, tested and special"
                         before = self.kind(toks[prev - 1].low, cased[prev - 1])
                         if before == "qual" or toks[prev - 1].low in (",", "and"):
                             run.start = prev
@@ -444,7 +444,7 @@ class PhraseFinder:
                 end, took = stop, True
                 continue
             if w == "and" and took:
-                # "for a fairer world and a sustainable planet"
+                # "for a safer region and a cleaner ocean"
                 stop = self._tail_phrase(toks, j + 1)
                 if stop is None or toks[j + 1].low not in _ARTICLES:
                     break
@@ -581,9 +581,9 @@ class PhraseFinder:
                 if k > j + 1:
                     j = k
             if j + 1 < n and toks[j].low in _PRONOUN_SUBJECTS and toks[j + 1].low in lex.speech:
-                j += 2  # "a relationship he said is sealed in blood"
+                j += 2  # "a bond she said is sealed in blood"
             if j + 1 < n and toks[j].low == "," and _participle(toks[j + 1].low, cased[j + 1]):
-                # "the relationship, founded by ... and nurtured by ..., has become"
+                # "the friendship, built by ... and tended by ..., has grown into"
                 close = next((k for k in range(j + 2, min(n, j + 40)) if toks[k].low == ","), None)
                 if close is not None:
                     j = close + 1
@@ -612,7 +612,7 @@ class PhraseFinder:
                 out.append(Phrase(j, sealed, i, (t.low,)))
                 continue
             if j + 2 < n and toks[j].low == "one" and toks[j + 1].low == "of":
-                # "relations were one of mutual suspicion"
+                # "relations were one of mutual distrust"
                 stop = self._tail_phrase(toks, j + 2)
                 if stop is not None and stop - (j + 2) > 1:
                     out.append(Phrase(j + 2, stop, i, (t.low,)))
@@ -644,7 +644,7 @@ class PhraseFinder:
         return out
 
     def _marked_by(self, toks: list[Token], cased: list[str], j: int) -> tuple[int, int] | None:
-        """ "..., characterized by both camaraderie and contention": what marks the tie."""
+        """ "..., marked by both kinship and rivalry": what marks the tie."""
         n = len(toks)
         for k in range(j, min(n, j + 12)):
             if toks[k].low in (".", ";"):
@@ -667,7 +667,7 @@ class PhraseFinder:
         return None
 
     def _nominal(self, toks: list[Token], cased: list[str], j: int) -> tuple[int, int] | None:
-        """ "is the cornerstone of stability", "has become a priceless asset": a metaphor noun
+        """ "is the cornerstone of security", "has become a precious asset": a metaphor noun
         said of the relationship, with its modifiers and an "of" tail."""
         n = len(toks)
         j = _skip_quotes(toks, j)
@@ -770,7 +770,7 @@ def _said_of_states(toks: list[Token], country: list[int], i: int) -> bool:
     if not toks[i].low.endswith("s"):
         return False
     if i > 1 and toks[i - 1].low in ("just", "only", "merely") and toks[i - 2].low == "not":
-        return False  # "not just neighbours, but also brothers": the first is played down
+        return False  # "not only neighbours, but also brothers": the first is played down
     k = i - 1
     while k >= 0 and i - k <= 8 and (
         toks[k].low in _BEFORE_PREDICATE_NOUN or (toks[k].low.endswith("s") and k < i - 1)

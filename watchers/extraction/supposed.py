@@ -1,0 +1,128 @@
+"""Whether a sentence only supposes a descriptor: "could become strategic partners".
+
+A supposed label is nobody's words for the pair yet, so the extractor marks it
+(``Extraction.hypothetical``) and the decider never lets it replace the pair's words. The
+test reads the structure of the clause before the descriptor, never the descriptor itself:
+
+- a modal before the verb that governs it: "may one day be allies", "could form an alliance";
+- a supposing modifier before the head: "a possible alliance", "a proposed partnership";
+- talks about it: "talks on a possible alliance", "negotiations towards a partnership";
+- an intention to make it: "plans to forge a partnership", "would like to become partners";
+- a condition: "if the two were allies".
+
+A verb that works on a relationship the pair already has keeps it live: "could deepen their
+strategic partnership", "plans to strengthen the alliance".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+_MODALS = frozenset({"could", "may", "might", "would", "should", "can"})
+# verbs that bring a relationship into being, or name one as a state the pair would be in
+_MAKING = frozenset(
+    {
+        "become", "be", "form", "seek", "forge", "build", "establish", "sign", "create",
+        "upgrade", "elevate", "raise", "conclude", "launch", "set", "enter",
+    }
+)  # fmt: skip
+# words that may stand between a modal and its verb: "may one day be", "could soon become"
+_BETWEEN_MODAL_AND_VERB = frozenset(
+    {
+        "one", "day", "some", "soon", "eventually", "also", "even", "well", "yet", "still",
+        "someday", "ultimately", "then", "together", "jointly", "finally", "formally",
+        "officially", "quickly", "further", "in", "future", "the", "now", "have", "one-day",
+    }
+)  # fmt: skip
+_SUPPOSING = frozenset(
+    {"possible", "potential", "proposed", "prospective", "future", "eventual", "planned",
+     "hypothetical", "would-be"}
+)  # fmt: skip
+_TALKS = frozenset({"talks", "discussions", "negotiations", "talk", "negotiation", "discussion"})
+_ABOUT = frozenset({"on", "about", "toward", "towards", "over", "for"})
+_INTENDING = frozenset(
+    {
+        "plan", "plans", "planned", "planning", "aim", "aims", "aimed", "aiming", "hope",
+        "hopes", "hoped", "hoping", "seek", "seeks", "sought", "seeking", "want", "wants",
+        "wanted", "wish", "wishes", "wished", "like", "intend", "intends", "intended",
+        "looking", "look", "looks", "bid", "push", "pushing", "pushes", "eager", "keen",
+        "ready", "willing", "proposed", "proposes", "propose",
+    }
+)  # fmt: skip
+# verbs that work on a relationship the pair already has: its words are live
+_KEEPING = frozenset(
+    {
+        "deepen", "deepening", "strengthen", "strengthening", "further", "furthering",
+        "advance", "advancing", "expand", "expanding", "enhance", "enhancing", "consolidate",
+        "consolidating", "boost", "boosting", "bolster", "bolstering", "reinforce",
+        "reinforcing", "maintain", "maintaining", "remain", "continue", "continuing",
+        "sustain", "preserve", "develop", "developing", "revive", "reviving", "renew",
+        "celebrate", "celebrating", "mark", "marking", "honour", "honor", "uphold",
+    }
+)  # fmt: skip
+# a word before "may" that makes it the month: "in May", "since May", "last May"
+_MONTH_BEFORE = frozenset(
+    {"in", "since", "of", "last", "early", "mid", "late", "until", "by", "from", "this", "next"}
+)
+_DETERMINERS = frozenset({"a", "an", "the", "their", "its", "his", "her", "our", "this", "that"})
+_OWNERS = frozenset({"their", "its", "our", "his", "her"})
+_NEAR = 10  # words before the descriptor that are read
+
+
+def supposed(lows: Sequence[str], start: int, head: int, clause_start: int) -> bool:
+    """Whether the descriptor starting at token ``start``, headed at ``head``, is supposed."""
+    # a modifier of the head, not a word after it: "a shared future" is no supposition
+    if not _SUPPOSING.isdisjoint(lows[start:head]):
+        return True
+    lo = max(clause_start, start - _NEAR)
+    # the condition may be set off by commas: "if, as some hope, the two were allies"
+    if _conditional(lows, lo, start):
+        return True
+    for k in range(start - 1, lo - 1, -1):
+        if lows[k] in (",", ":", "(", ")", "."):
+            lo = k + 1
+            break
+    near = list(lows[lo:start])
+    n = len(near)
+    # a supposing modifier before the head, past the determiners: "a possible alliance"
+    k = n - 1
+    while k >= 0 and near[k] in _DETERMINERS:
+        k -= 1
+    if k >= 0 and near[k] in _SUPPOSING:
+        return True
+    for i in range(n - 1, -1, -1):
+        w = near[i]
+        after = near[i + 1 :]
+        if not _KEEPING.isdisjoint(after):
+            return False  # "could deepen their strategic partnership"
+        if w in _MODALS and _modal_makes(near, i):
+            return True
+        if w in _TALKS and i + 1 < n and near[i + 1] in _ABOUT and n - (i + 2) <= 3:
+            between = near[i + 2 :]
+            # "talks on their alliance" are about one the pair has
+            owned = not _OWNERS.isdisjoint(between)
+            if not owned and not any(b.endswith("ing") for b in between):
+                return True
+        if w in _INTENDING and i + 2 < n and near[i + 1] == "to" and near[i + 2] in _MAKING:
+            return True
+    return False
+
+
+def _modal_makes(near: Sequence[str], i: int) -> bool:
+    """A modal at ``near[i]`` whose verb makes the descriptor: "could soon become"."""
+    if near[i] == "may" and i > 0 and near[i - 1] in _MONTH_BEFORE:
+        return False
+    j = i + 1
+    while j < len(near) and j - i <= 3 and near[j] not in _MAKING:
+        if near[j] not in _BETWEEN_MODAL_AND_VERB and not near[j].endswith("ly"):
+            return False
+        j += 1
+    return j < len(near) and near[j] in _MAKING and len(near) - j - 1 <= 4
+
+
+def _conditional(lows: Sequence[str], lo: int, start: int) -> bool:
+    """ "if the two were allies": a condition the clause sets before the descriptor."""
+    for k in range(start - 1, lo - 1, -1):
+        if lows[k] in ("if", "unless", "whether"):
+            return "were" in lows[k + 1 : start]
+    return False
