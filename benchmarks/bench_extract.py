@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 from bot.demo import seed_article  # noqa: E402
 from watchers.countries import CountryTable  # noqa: E402
 from watchers.extraction.extractor import Extractor  # noqa: E402
-from watchers.extraction.lexicon import load_lexicon  # noqa: E402
+from watchers.extraction.lexicon import load_vocabulary  # noqa: E402
 from watchers.paths import config_dir  # noqa: E402
 
 STATES = [
@@ -137,7 +137,7 @@ def main() -> None:
 
     started = time.perf_counter()
     table = CountryTable.load(config_dir())
-    lexicon = load_lexicon(config_dir())
+    lexicon = load_vocabulary(config_dir())
     extractor = Extractor(table, lexicon)
     load_s = time.perf_counter() - started
 

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from watchers.errors import ConfigError
-from watchers.extraction.lexicon import load_lexicon
+from watchers.extraction.lexicon import load_vocabulary
 from watchers.paths import config_dir
 
 
 def test_shipped_lexicon_loads_with_every_list() -> None:
-    lex = load_lexicon(config_dir())
+    lex = load_vocabulary(config_dir())
     assert {"partnership", "alliance", "ties", "friendship"} <= lex.heads
     assert lex.bare_heads <= lex.heads and lex.weak_heads <= lex.heads
     assert lex.strong <= lex.qualifying
@@ -29,7 +29,7 @@ def test_a_broken_lexicon_lists_every_problem(tmp_path: Path) -> None:
     text = text.replace("[tails]", "[tails]\ncolour = []", 1)
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError) as caught:
-        load_lexicon(tmp_path)
+        load_vocabulary(tmp_path)
     reasons = {(p.key, p.reason.split(":")[0]) for p in caught.value.problems}
     assert ("heads.bare", "must be lower case") in reasons
     assert ("tails.colour", "unknown key") in reasons
@@ -43,12 +43,12 @@ def test_a_head_list_must_name_known_heads(tmp_path: Path) -> None:
     )
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError) as caught:
-        load_lexicon(tmp_path)
+        load_vocabulary(tmp_path)
     assert [p.key for p in caught.value.problems] == ["heads.bare"]
     assert "pact" in caught.value.problems[0].reason
 
 
 def test_a_missing_lexicon_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
-        load_lexicon(tmp_path)
+        load_vocabulary(tmp_path)
     assert caught.value.problems[0].file == "descriptors.toml"

@@ -12,8 +12,8 @@ import ahocorasick
 
 from watchers.countries import CountryTable, FormKind, default_countries
 from watchers.extraction.canonical import canonical
-from watchers.extraction.lexicon import Lexicon, load_lexicon
-from watchers.extraction.mentions import Mention, MentionFinder, window_hits
+from watchers.extraction.lexicon import Vocabulary, load_vocabulary
+from watchers.extraction.mentions import MentionFinder, StateMention, window_hits
 from watchers.extraction.pairs import Codes, Context, PairResolver, Sentence, pair_of
 from watchers.extraction.phrases import ORG, Phrase, PhraseFinder
 from watchers.extraction.supposed import supposed
@@ -67,7 +67,7 @@ class _HeadFinder:
     level of the river") then cost nothing more.
     """
 
-    def __init__(self, lex: Lexicon) -> None:
+    def __init__(self, lex: Vocabulary) -> None:
         self.automaton = ahocorasick.Automaton()
         words = lex.heads | {p.split()[-1] for p in lex.phrases}
         for w in words:
@@ -152,7 +152,7 @@ def _alternation(words: tuple[str, ...] | frozenset[str]) -> re.Pattern[str]:
 class Extractor:
     """Finds every descriptor for every pair of states in a text (the Extractor port)."""
 
-    def __init__(self, countries: CountryTable, lexicon: Lexicon) -> None:
+    def __init__(self, countries: CountryTable, lexicon: Vocabulary) -> None:
         self.countries = countries
         self.lex = lexicon
         self.mentions = MentionFinder(countries)
@@ -282,7 +282,7 @@ class Extractor:
         located = [(m, max(0, bisect.bisect_right(tok_starts, m.start) - 1)) for m in found]
         # where a leader, seat or other state form starts: "Russia's Lavrov" is Russia
         state_starts = {m.start for m in found if m.code is not None}
-        states: list[tuple[Mention, int]] = []
+        states: list[tuple[StateMention, int]] = []
         orgs: list[int] = []
         organs: list[int] = []  # "China's Foreign Ministry": the state speaking through an organ
         for m, ti in located:
@@ -311,7 +311,7 @@ class Extractor:
         toks: list[Token],
         lows: list[str],
         cased: list[str],
-        m: Mention,
+        m: StateMention,
         state_starts: set[int],
     ) -> bool | None:
         """What a state's possessive before a capitalised name makes of the state.
@@ -355,7 +355,7 @@ class Extractor:
         return False
 
     def _stands_for_state(
-        self, toks: list[Token], lows: list[str], cased: list[str], m: Mention, ti: int
+        self, toks: list[Token], lows: list[str], cased: list[str], m: StateMention, ti: int
     ) -> bool:
         """False for "Chinese companies", "universities in Kenya and Ghana"."""
         if m.kind not in _QUALIFIED_KINDS:
@@ -400,7 +400,7 @@ class Extractor:
             s.hint = (a, b)
 
     def _speaker(
-        self, s: Sentence, located: list[tuple[Mention, int]], organs: list[int]
+        self, s: Sentence, located: list[tuple[StateMention, int]], organs: list[int]
     ) -> tuple[str | None, bool]:
         """The state of whoever the sentence says spoke, and whether it reports speech."""
         speech = self.lex.speech
@@ -721,9 +721,9 @@ def default_extractor(config: Path | None = None) -> Extractor:
     """An extractor over the project's config (cached when ``config`` is not given)."""
     global _DEFAULT
     if config is not None:
-        return Extractor(CountryTable.load(config), load_lexicon(config))
+        return Extractor(CountryTable.load(config), load_vocabulary(config))
     if _DEFAULT is None:
-        _DEFAULT = Extractor(default_countries(), load_lexicon())
+        _DEFAULT = Extractor(default_countries(), load_vocabulary())
     return _DEFAULT
 
 

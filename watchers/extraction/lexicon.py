@@ -52,8 +52,9 @@ KEYS: tuple[tuple[str, str], ...] = (
 
 
 @dataclass(frozen=True)
-class Lexicon:
-    """Word sets the extractor decides with; all lower case."""
+class Vocabulary:
+    """The descriptor vocabulary of config/descriptors.toml: word sets the extractor decides
+    with, all lower case (config/tiers.toml, how descriptors rank, is watchers.tiers.Lexicon)."""
 
     heads: frozenset[str]
     bare_heads: frozenset[str]
@@ -94,7 +95,7 @@ class Lexicon:
     """Words of sport: a rivalry in a sentence with one is between teams."""
 
 
-def load_lexicon(directory: Path | None = None) -> Lexicon:
+def load_vocabulary(directory: Path | None = None) -> Vocabulary:
     """Read ``descriptors.toml``; ConfigError lists every problem found."""
     path = (directory or config_dir()) / FILE
     problems: list[Problem] = []
@@ -139,7 +140,7 @@ def load_lexicon(directory: Path | None = None) -> Lexicon:
     def s(section: str, key: str) -> frozenset[str]:
         return frozenset(lists[(section, key)])
 
-    return Lexicon(
+    return Vocabulary(
         heads=s("heads", "relation"),
         bare_heads=s("heads", "bare"),
         weak_heads=s("heads", "weak"),

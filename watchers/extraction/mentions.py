@@ -183,7 +183,7 @@ _PLACE_KINDS = frozenset(
 _SEA_OF = re.compile(r"\b(?:Sea|Gulf|Bay|Strait|Straits) of\s+$")
 
 
-class Mention(NamedTuple):
+class StateMention(NamedTuple):
     """A piece of text that stands for a state (or an organisation, when ``code`` is None)."""
 
     start: int
@@ -230,7 +230,7 @@ class MentionFinder:
         low: str,
         on: date | None = None,
         windows: list[tuple[int, int]] | None = None,
-    ) -> list[Mention]:
+    ) -> list[StateMention]:
         """Every accepted mention in the text (or in the sorted ``windows``), in order."""
         candidates: list[tuple[int, int, SurfaceForm]] = []
         size = len(low)
@@ -264,7 +264,7 @@ class MentionFinder:
             if start >= last_end:
                 chosen.append((start, end, form))
                 last_end = end
-        out: list[Mention] = []
+        out: list[StateMention] = []
         for i, (start, end, form) in enumerate(chosen):
             if form.kind in (FormKind.NOT_COUNTRY, FormKind.AMBIGUOUS):
                 continue
@@ -273,7 +273,7 @@ class MentionFinder:
             if form.kind in STATE_KINDS and not self._is_state(norm, start, end, form):
                 continue
             # tuple.__new__ skips the named tuple's argument handling: mentions are many
-            out.append(_make(Mention, (start, end, form.kind, form.code, form.leader)))
+            out.append(_make(StateMention, (start, end, form.kind, form.code, form.leader)))
         return out
 
     def _pick(

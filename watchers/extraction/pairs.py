@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from watchers.countries import FormKind
-from watchers.extraction.lexicon import Lexicon
-from watchers.extraction.mentions import Mention
+from watchers.extraction.lexicon import Vocabulary
+from watchers.extraction.mentions import StateMention
 from watchers.extraction.phrases import Phrase
 from watchers.extraction.text import QUOTES, Token
 
@@ -68,7 +68,7 @@ class Sentence:
     end: int
     toks: list[Token]
     cased: list[str]
-    states: list[tuple[Mention, int]]
+    states: list[tuple[StateMention, int]]
     """State mentions that stand for the state here, with the token they fall in."""
     orgs: list[int]
     """Tokens where an organisation is named."""
@@ -143,7 +143,7 @@ class Context:
 class PairResolver:
     """Resolves the pairs of one phrase in one sentence."""
 
-    def __init__(self, lex: Lexicon) -> None:
+    def __init__(self, lex: Vocabulary) -> None:
         self.lex = lex
 
     def resolve(self, p: Phrase, s: Sentence, ctx: Context) -> list[Codes]:
@@ -484,7 +484,7 @@ class PairResolver:
     def _list_after(self, s: Sentence, k: int) -> tuple[list[str], bool]:
         """States listed from token ``k`` ("Iran and North Korea"); blocked if a non-state leads."""
         toks = s.toks
-        by_token: dict[int, Mention] = {}
+        by_token: dict[int, StateMention] = {}
         for mention, t in s.states:
             by_token.setdefault(t, mention)
         j = k
@@ -527,7 +527,7 @@ class PairResolver:
             break
         return out, False
 
-    def _list_item(self, s: Sentence, m: Mention) -> bool:
+    def _list_item(self, s: Sentence, m: StateMention) -> bool:
         """A further item of a list of partners: a name, not "Russian Foreign Minister"."""
         if m.kind in (FormKind.DEMONYM, FormKind.LEADER):
             return False

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from watchers.extraction.lexicon import Lexicon
+from watchers.extraction.lexicon import Vocabulary
 from watchers.extraction.text import QUOTES, Token
 
 # Marks in the per-token country list: a state's mention is 1, an organisation's is ORG.
@@ -99,7 +99,7 @@ class _Run:
 class PhraseFinder:
     """Finds descriptor phrases in a token list, using the lexicon."""
 
-    def __init__(self, lex: Lexicon) -> None:
+    def __init__(self, lex: Vocabulary) -> None:
         self.lex = lex
         self._phrases = [tuple(p.split()) for p in lex.phrases]
         self._phrase_starts = frozenset(p[0] for p in self._phrases)
@@ -818,7 +818,7 @@ def _skip_quotes(toks: list[Token], j: int) -> int:
     return j
 
 
-def _merge_relations_of(toks: list[Token], phrases: list[Phrase], lex: Lexicon) -> list[Phrase]:
+def _merge_relations_of(toks: list[Token], phrases: list[Phrase], lex: Vocabulary) -> list[Phrase]:
     """ "relations of comprehensive partnership and strategic cooperation" is one label."""
     phrases = sorted(phrases, key=lambda p: p.start)
     out: list[Phrase] = []
