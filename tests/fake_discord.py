@@ -359,24 +359,7 @@ class FakeDiscord:
     ) -> dict[str, Any]:
         message_id = str(next(self._ids))
         author = user_payload(webhook or BOT_USER_ID, "partnership-watch", bot=True)
-        message: dict[str, Any] = {
-            "id": message_id,
-            "channel_id": channel,
-            "type": 19 if "message_reference" in data else 0,
-            "content": data.get("content", ""),
-            "embeds": data.get("embeds", []),
-            "author": author,
-            "timestamp": "2025-03-14T09:30:00.000000+00:00",
-            "edited_timestamp": None,
-            "tts": False,
-            "mention_everyone": False,
-            "mentions": [],
-            "mention_roles": [],
-            "attachments": [],
-            "components": [],
-            "pinned": False,
-            "flags": 0,
-        }
+        message = message_payload(message_id, channel, data, author)
         if "message_reference" in data:
             message["message_reference"] = data["message_reference"]
         if webhook is not None:
@@ -456,3 +439,27 @@ class FakeDiscord:
                 saved["guild_id"] = request.match_info["guild"]
             answered.append(saved)
         return _json_response(answered)
+
+
+def message_payload(
+    message_id: str, channel: str, data: dict[str, Any], author: dict[str, Any]
+) -> dict[str, Any]:
+    """The message object Discord answers a post with, made from the posted ``data``."""
+    return {
+        "id": message_id,
+        "channel_id": channel,
+        "type": 19 if "message_reference" in data else 0,
+        "content": data.get("content", ""),
+        "embeds": data.get("embeds", []),
+        "author": author,
+        "timestamp": "2025-03-14T09:30:00.000000+00:00",
+        "edited_timestamp": None,
+        "tts": False,
+        "mention_everyone": False,
+        "mentions": [],
+        "mention_roles": [],
+        "attachments": [],
+        "components": [],
+        "pinned": False,
+        "flags": 0,
+    }

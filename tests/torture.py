@@ -32,6 +32,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from tests.fake_discord import message_payload, user_payload
+
 ROOT = Path(__file__).resolve().parent.parent
 
 ALERTS = 20
@@ -136,26 +138,9 @@ class FakePlatform:
             if found:
                 self.received.by_hook[hook].append(found.group("id"))
             message_id = str(next(self._message_ids))
-        return {
-            "id": message_id,
-            "channel_id": "1200000000000000001",
-            "type": 0,
-            "content": payload.get("content", ""),
-            "embeds": payload.get("embeds", []),
-            "author": {"id": hook, "username": "partnership-watch", "discriminator": "0000",
-                       "avatar": None, "bot": True},
-            "webhook_id": hook,
-            "timestamp": "2025-03-14T09:30:00.000000+00:00",
-            "edited_timestamp": None,
-            "tts": False,
-            "mention_everyone": False,
-            "mentions": [],
-            "mention_roles": [],
-            "attachments": [],
-            "components": [],
-            "pinned": False,
-            "flags": 0,
-        }  # fmt: skip
+        author = user_payload(hook, "partnership-watch", bot=True)
+        message = message_payload(message_id, "1200000000000000001", payload, author)
+        return {**message, "webhook_id": hook}
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         platform = self
