@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
+from typing import overload
 
 
 @dataclass(frozen=True, order=True)
@@ -265,3 +266,26 @@ class PairHistory:
     def speaker(self, code: str) -> SpeakerState | None:
         """The words ``code`` last used for the pair, if any."""
         return next((s for s in self.speakers if s.speaker == code), None)
+
+
+@overload
+def to_iso(t: datetime) -> str: ...
+@overload
+def to_iso(t: None) -> None: ...
+def to_iso(t: datetime | None) -> str | None:
+    """A time as ISO 8601 text in UTC, the form every store and JSON output keeps."""
+    if t is None:
+        return None
+    if t.tzinfo is None:
+        # A naive time would be read as the machine's local time: refuse it rather than guess.
+        raise ValueError(f"times must be timezone-aware: {t!r}")
+    return t.astimezone(UTC).isoformat()
+
+
+@overload
+def from_iso(text: str) -> datetime: ...
+@overload
+def from_iso(text: None) -> None: ...
+def from_iso(text: str | None) -> datetime | None:
+    """The time ``to_iso`` wrote."""
+    return None if text is None else datetime.fromisoformat(text)
