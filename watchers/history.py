@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from watchers.model import ChangeKind, Pair, from_iso, to_iso
+from watchers.model import ChangeKind, Pair, to_iso
 from watchers.store import StoredMention
 from watchers.tiers import Lexicon
 
@@ -315,30 +315,6 @@ def story_to_json(story: PairStory) -> dict[str, Any]:
     }
 
 
-def spans_from_json(record: dict[str, Any]) -> list[DescriptorSpan]:
-    """The descriptors of a story read back from its JSON form."""
-    return [
-        DescriptorSpan(
-            descriptor=d["descriptor"],
-            canonical=d["canonical"],
-            first_seen=from_iso(d["first_seen"]),
-            last_seen=from_iso(d["last_seen"]),
-            tier=d["tier"],
-            height=d["height"],
-            mentions=int(d["mentions"]),
-            sources=int(d["sources"]),
-            official_sources=int(d["official_sources"]),
-            speakers=tuple(d["speakers"]),
-        )
-        for d in record["descriptors"]
-    ]
-
-
-def changes_from_json(record: dict[str, Any]) -> list[ChangePoint]:
-    """The change points of a story read back from its JSON form."""
-    return [ChangePoint(**{**c, "at": from_iso(c["at"])}) for c in record["changes"]]
-
-
 CSV_COLUMNS = (
     "pair", "descriptor", "canonical", "first_seen", "last_seen", "tier", "height",
     "mentions", "sources", "official_sources", "speakers",
@@ -358,25 +334,6 @@ def story_csv(story: PairStory) -> str:
              d.official_sources, " ".join(d.speakers)]
         )  # fmt: skip
     return out.getvalue()
-
-
-def spans_from_csv(text: str) -> list[DescriptorSpan]:
-    """The descriptors read back from :func:`story_csv`'s output."""
-    return [
-        DescriptorSpan(
-            descriptor=row["descriptor"],
-            canonical=row["canonical"],
-            first_seen=from_iso(row["first_seen"]),
-            last_seen=from_iso(row["last_seen"]),
-            tier=row["tier"] or None,
-            height=float(row["height"]) if row["height"] else None,
-            mentions=int(row["mentions"]),
-            sources=int(row["sources"]),
-            official_sources=int(row["official_sources"]),
-            speakers=tuple(row["speakers"].split()),
-        )
-        for row in csv.DictReader(io.StringIO(text))
-    ]
 
 
 def story_json_text(story: PairStory) -> str:

@@ -341,23 +341,6 @@ class Store:
                     (error, to_iso(now), error, to_iso(now), feed),
                 )
 
-    def unseen_entries(self, feed: str, entry_ids: Iterable[str]) -> set[str]:
-        """Which of these entry ids the feed has not given us before."""
-        ids = list(set(entry_ids))
-        seen: set[str] = set()
-        # a few hundred at a time, well within SQLite's limit on parameters
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ", ".join("?" * len(chunk))
-            seen.update(
-                row[0]
-                for row in self.connection.execute(
-                    f"SELECT entry_id FROM seen_entries WHERE feed = ? AND entry_id IN ({marks})",
-                    (feed, *chunk),
-                )
-            )
-        return set(ids) - seen
-
     def entries_to_read(self, feed: str, fingerprints: Mapping[str, str]) -> dict[str, bool]:
         """Which of these entries (id to text hash) to read: id to True when edited in place.
 
@@ -503,16 +486,6 @@ class Store:
                      mention_id = excluded.mention_id""",
                 (pair_key, descriptor, canon, to_iso(at), to_iso(at), row[0]),
             )
-
-    def mentions_count(self, pair_key: str | None = None) -> int:
-        """How many mentions are stored (for one pair, or in all)."""
-        if pair_key is None:
-            return int(self.connection.execute("SELECT count(*) FROM mentions").fetchone()[0])
-        return int(
-            self.connection.execute(
-                "SELECT count(*) FROM mentions WHERE pair_key = ?", (pair_key,)
-            ).fetchone()[0]
-        )
 
     # changes
 
@@ -810,10 +783,6 @@ class Store:
         ]
         return found if since is None else [m for m in found if m.at >= since]
 
-    def mentioned_pairs(self) -> list[str]:
-        """The keys of every pair with a stored mention, in key order."""
-        rows = self.connection.execute("SELECT DISTINCT pair_key FROM mentions ORDER BY pair_key")
-        return [r[0] for r in rows]
 
 
 @dataclass(frozen=True)
