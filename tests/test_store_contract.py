@@ -22,7 +22,7 @@ from bot.cli import main
 from bot.demo import DEMO_DATA, STAGES, SampleFeeds, serve
 from tests.databases import mention_count, unseen
 from tests.fakes import pair
-from watchers.db import Database, is_postgres_url
+from watchers.db import Database, is_postgres_url, open_database
 from watchers.diff import word_diff
 from watchers.errors import StoreError
 from watchers.fetch import Validators
@@ -209,7 +209,7 @@ def test_a_bad_statement_is_a_store_error_and_the_store_goes_on(store: Store) ->
 
 def _at_version(location: str, component: str, steps: tuple[str, ...], version: int) -> Database:
     """A database whose ``component`` tables stop at ``version``, as an older release left them."""
-    db = Database.open(location)
+    db = open_database(location)
     migrate(DatabaseLedger(db), component, steps[:version])
     return db
 
@@ -292,7 +292,7 @@ def test_a_newer_schema_is_refused_and_left_alone(store_url: str) -> None:
     db.close()
     with pytest.raises(StoreError, match="newer"):
         Store.open(store_url)
-    db = Database.open(store_url)
+    db = open_database(store_url)
     assert DatabaseLedger(db).version("history") == len(MIGRATIONS) + 1
     db.close()
 
@@ -310,7 +310,7 @@ def test_stores_opened_at_once_by_several_processes_migrate_once(store_url: str)
     with ThreadPoolExecutor(4) as pool:
         for opened in [pool.submit(open_both) for _ in range(4)]:
             opened.result()
-    db = Database.open(store_url)
+    db = open_database(store_url)
     ledger = DatabaseLedger(db)
     assert (ledger.version("history"), ledger.version("chat")) == (
         len(MIGRATIONS),

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from watchers import migrations
-from watchers.db import Database, DatabaseError, as_database, redact
+from watchers.db import Database, DatabaseError, as_database, open_database, redact
 from watchers.diff import word_diff
 from watchers.errors import StoreError
 from watchers.extraction.canonical import canonical
@@ -239,7 +239,7 @@ class Store:
         """
         target = redact(str(path))
         try:
-            connection = Database.open(path)
+            connection = open_database(path)
         except DatabaseError as e:
             raise StoreError(f"cannot open the store: {plain_reason(e, target)}") from e
         try:
