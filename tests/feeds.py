@@ -33,3 +33,17 @@ def watchlist(folder: Path, body: str) -> Path:
         f'[defaults]\nbaseline = false\n\n[store]\npath = "{store}"\n\n{body}', encoding="utf-8"
     )
     return path
+
+
+def sample_feeds_toml(base: str) -> str:
+    """The ``[[feeds]]`` of the demo's two sample feeds, served at ``base``."""
+    return f"""
+[[feeds]]
+name = "Kremlin news (sample)"
+url = "{base}/kremlin.xml"
+official = true
+
+[[feeds]]
+name = "World desk (sample)"
+url = "{base}/world.xml"
+"""

@@ -28,7 +28,7 @@ from bot.demo import DEMO_DATA, STAGES, SampleFeeds, serve
 from tests.fake_discord import FakeDiscord
 from tests.fake_slack import BOT_TOKEN, FakeSlack
 from tests.fakes import FakeClock
-from tests.feeds import watchlist
+from tests.feeds import sample_feeds_toml, watchlist
 from watchers.countries import default_countries
 from watchers.errors import TokenRefused
 from watchers.store import Store
@@ -64,16 +64,7 @@ def write_config(
     webhook = f'webhook_env = "{webhook_env}"' if webhook_env else ""
     return watchlist(
         tmp_path,
-        f"""
-[[feeds]]
-name = "Kremlin news (sample)"
-url = "{base}/kremlin.xml"
-official = true
-
-[[feeds]]
-name = "World desk (sample)"
-url = "{base}/world.xml"
-
+        f"""{sample_feeds_toml(base)}
 [[subscriptions]]
 platform = "discord"
 channel = "{DISCORD_CHANNEL}"
