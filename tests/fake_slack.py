@@ -31,16 +31,25 @@ import itertools
 import json
 import uuid
 from collections import deque
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import aiohttp
 from aiohttp import WSMsgType, web
 from slack_sdk.signature import SignatureVerifier
+
+from bot.chat.commands import CommandDeps
+from bot.config import SlackSettings
+from bot.platforms.slack.app import SlackApp, SlackSecrets
 
 BOT_TOKEN = "xoxb-fake-bot-token"
 APP_TOKEN = "xapp-fake-app-token"
 TEAM_ID = "T0FAKE"
 BOT_USER_ID = "U0BOT"
+SIGNING_SECRET = "d41d8cd98f00b204e9800998ecf8427e"
+FORM = "application/x-www-form-urlencoded"
 
 
 @dataclass(frozen=True)
@@ -416,6 +425,37 @@ class FakeSlack:
             if message.channel == channel and message.ts == ts:
                 return message
         return None
+
+
+@asynccontextmanager
+async def http_app(
+    fake: FakeSlack, deps: CommandDeps | None = None, **settings: Any
+) -> AsyncIterator[SlackApp]:
+    """Our Slack app in HTTP mode on 127.0.0.1, calling ``fake``, with ``/watch`` answered
+    from ``deps`` when given; it answers inside the request, so a test sees the outcome."""
+    app = SlackApp(
+        SlackSettings(mode="http", api_base=fake.api_base, port=0, **settings),
+        SlackSecrets(bot_token=BOT_TOKEN, signing_secret=SIGNING_SECRET),
+        host="127.0.0.1",
+        process_before_response=True,
+    )
+    if deps is not None:
+        app.serve_watch(deps)
+    await app.start()
+    try:
+        yield app
+    finally:
+        await app.close()
+
+
+async def post_event(app: SlackApp, body: str, headers: dict[str, str]) -> tuple[int, str]:
+    """POST ``body`` to the app's request URL as Slack does; the status and the answer."""
+    url = f"http://127.0.0.1:{app.port}/slack/events"
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(url, data=body.encode(), headers=headers) as response,
+    ):
+        return response.status, await response.text()
 
 
 def signed_headers(

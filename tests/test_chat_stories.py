@@ -13,15 +13,13 @@ from bot.chat import commands
 from bot.chat.commands import Caller, CommandDeps
 from bot.chat.store import ChatStore
 from bot.chat.stories import StoreStories
-from bot.config import SlackSettings
 from bot.platforms.discord.client import DiscordBot
-from bot.platforms.slack.app import SlackApp, SlackSecrets
+from bot.platforms.slack.app import SlackApp
 from tests.fake_discord import FakeDiscord
-from tests.fake_slack import BOT_TOKEN, FakeSlack
+from tests.fake_slack import FakeSlack, http_app
 from tests.fakes import FakeClock, FakeCountries, FakeHistory
 from tests.story import store_with_story
 from tests.test_discord_commands import interaction_payload, option
-from tests.test_slack_commands import SIGNING_SECRET
 from tests.test_slack_commands import run as slash
 from watchers.store import Store
 from watchers.tiers import shipped_lexicon
@@ -86,17 +84,9 @@ async def slack_app(
     async with FakeSlack() as fake:
         fake.add_channel(CHANNEL)
         fake.add_user("U0READER")
-        settings = SlackSettings(mode="http", api_base=fake.api_base, port=0)
-        app = SlackApp(
-            settings,
-            SlackSecrets(bot_token=BOT_TOKEN, signing_secret=SIGNING_SECRET),
-            host="127.0.0.1",
-            process_before_response=True,
-        )
-        app.serve_watch(CommandDeps(store, FakeCountries(), history, clock, stories=charts))
-        await app.start()
-        yield fake, app
-        await app.close()
+        deps = CommandDeps(store, FakeCountries(), history, clock, stories=charts)
+        async with http_app(fake, deps) as app:
+            yield fake, app
 
 
 async def test_slack_history_reply_shares_the_chart_in_the_channel(

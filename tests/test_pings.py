@@ -22,11 +22,10 @@ from bot.platforms.slack.app import SlackSecrets, make_delivery
 from bot.platforms.slack.parse import dispatch
 from bot.platforms.slack.platform import slack_notifier
 from tests.fake_discord import FakeDiscord
-from tests.fake_slack import BOT_TOKEN, FakeSlack
+from tests.fake_slack import BOT_TOKEN, FakeSlack, http_app
 from tests.fakes import FakeClock, FakeCountries, FakeHistory
 from tests.test_discord_alert_delivery import india_russia_change
 from tests.test_discord_commands import interaction_payload, option
-from tests.test_slack_commands import SIGNING_SECRET
 from tests.test_slack_commands import run as slash
 from watchers.model import ChangeKind
 from watchers.store import Store
@@ -220,27 +219,14 @@ async def test_a_slack_downgrade_pings_the_user_group_asked_for(history_store: S
 
 
 async def test_slack_notify_reads_the_escaped_group_mention(history_store: Store) -> None:
-    from bot.platforms.slack.app import SlackApp
-
     async with FakeSlack() as fake:
         fake.add_user("U0ADMIN", admin=True)
         subs, pings = ChatStore(history_store.connection), PingStore(history_store.connection)
-        app = SlackApp(
-            SlackSettings(mode="http", api_base=fake.api_base, port=0),
-            SlackSecrets(bot_token=BOT_TOKEN, signing_secret=SIGNING_SECRET),
-            host="127.0.0.1",
-            process_before_response=True,
-        )
-        app.serve_watch(
-            CommandDeps(subs, FakeCountries(), FakeHistory(), FakeClock(NOW), pings=pings)
-        )
-        await app.start()
-        try:
+        deps = CommandDeps(subs, FakeCountries(), FakeHistory(), FakeClock(NOW), pings=pings)
+        async with http_app(fake, deps) as app:
             answer = await slash(
                 fake, app, "U0ADMIN", "notify <!subteam^S0ANALYSTS|@analysts> downgrade upgrade"
             )
-        finally:
-            await app.close()
     assert answer["response_type"] == "in_channel"
     assert answer["text"] == (
         "Alerts in this channel now ping user group S0ANALYSTS for: downgrade, upgrade."

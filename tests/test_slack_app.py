@@ -16,11 +16,17 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 
 from bot.config import SlackSettings
 from bot.platforms.slack.app import MAX_REQUEST_BYTES, SlackApp, SlackSecrets
-from tests.fake_slack import APP_TOKEN, BOT_TOKEN, FakeSlack, signed_headers
+from tests.fake_slack import (
+    APP_TOKEN,
+    BOT_TOKEN,
+    FORM,
+    SIGNING_SECRET,
+    FakeSlack,
+    http_app,
+    post_event,
+    signed_headers,
+)
 from watchers.errors import ConfigError
-
-SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
-FORM = "application/x-www-form-urlencoded"
 
 
 def ping_command(text: str) -> dict[str, str]:
@@ -48,29 +54,12 @@ def add_ping(app: SlackApp, heard: list[str]) -> None:
         await ack(f"pong {command['text']}")
 
 
-@pytest.fixture
-async def http_app(slack_api: FakeSlack) -> AsyncIterator[tuple[SlackApp, list[str]]]:
-    settings = SlackSettings(mode="http", api_base=slack_api.api_base, port=0)
-    app = SlackApp(
-        settings,
-        SlackSecrets(bot_token=BOT_TOKEN, signing_secret=SIGNING_SECRET),
-        host="127.0.0.1",
-        process_before_response=True,
-    )
-    heard: list[str] = []
-    add_ping(app, heard)
-    await app.start()
-    yield app, heard
-    await app.close()
-
-
-async def post(app: SlackApp, body: str, headers: dict[str, str]) -> tuple[int, str]:
-    url = f"http://127.0.0.1:{app.port}/slack/events"
-    async with (
-        aiohttp.ClientSession() as session,
-        session.post(url, data=body.encode(), headers=headers) as response,
-    ):
-        return response.status, await response.text()
+@pytest.fixture(name="http_app")
+async def ping_app(slack_api: FakeSlack) -> AsyncIterator[tuple[SlackApp, list[str]]]:
+    async with http_app(slack_api) as app:
+        heard: list[str] = []
+        add_ping(app, heard)
+        yield app, heard
 
 
 async def test_http_mode_answers_a_signed_slash_command(
@@ -80,7 +69,7 @@ async def test_http_mode_answers_a_signed_slash_command(
     body = urlencode(ping_command("hello"))
     headers = signed_headers(SIGNING_SECRET, body, timestamp=int(time.time()), content_type=FORM)
 
-    status, text = await post(app, body, headers)
+    status, text = await post_event(app, body, headers)
 
     assert status == 200
     assert text == "pong hello"
@@ -94,7 +83,7 @@ async def test_http_mode_refuses_a_bad_signature(http_app: tuple[SlackApp, list[
     body = urlencode(ping_command("hello"))
     headers = signed_headers("not-the-secret", body, timestamp=int(time.time()), content_type=FORM)
 
-    status, _ = await post(app, body, headers)
+    status, _ = await post_event(app, body, headers)
 
     assert status == 401
     assert heard == []
@@ -107,7 +96,7 @@ async def test_http_mode_refuses_a_body_changed_after_signing(
     signed = urlencode(ping_command("list"))
     headers = signed_headers(SIGNING_SECRET, signed, timestamp=int(time.time()), content_type=FORM)
 
-    status, _ = await post(app, urlencode(ping_command("remove India Russia")), headers)
+    status, _ = await post_event(app, urlencode(ping_command("remove India Russia")), headers)
 
     assert status == 401
     assert heard == []
@@ -121,7 +110,7 @@ async def test_http_mode_refuses_a_stale_timestamp(http_app: tuple[SlackApp, lis
         SIGNING_SECRET, body, timestamp=int(time.time()) - 600, content_type=FORM
     )
 
-    status, _ = await post(app, body, headers)
+    status, _ = await post_event(app, body, headers)
 
     assert status == 401
     assert heard == []
@@ -130,7 +119,7 @@ async def test_http_mode_refuses_a_stale_timestamp(http_app: tuple[SlackApp, lis
 async def test_http_mode_refuses_an_unsigned_request(http_app: tuple[SlackApp, list[str]]) -> None:
     app, heard = http_app
 
-    status, _ = await post(app, urlencode(ping_command("hello")), {"Content-Type": FORM})
+    status, _ = await post_event(app, urlencode(ping_command("hello")), {"Content-Type": FORM})
 
     assert status == 401
     assert heard == []
@@ -148,7 +137,7 @@ async def test_http_mode_logs_no_content_of_refused_requests(
     )
 
     for headers in (stale, {"Content-Type": FORM}):
-        status, _ = await post(app, body, headers)
+        status, _ = await post_event(app, body, headers)
         assert status == 401
 
     assert "refused a request without a valid Slack signature" in caplog.text
@@ -163,7 +152,7 @@ async def test_http_mode_answers_413_to_a_body_larger_than_a_slack_request(
     body = urlencode(ping_command("x" * (MAX_REQUEST_BYTES + 1)))
     headers = signed_headers(SIGNING_SECRET, body, timestamp=int(time.time()), content_type=FORM)
 
-    status, _ = await post(app, body, headers)
+    status, _ = await post_event(app, body, headers)
 
     assert status == 413
     assert heard == []
@@ -324,7 +313,7 @@ async def test_a_click_on_a_link_button_is_acknowledged_over_http(
     body = urlencode({"payload": json.dumps(link_click())})
     headers = signed_headers(SIGNING_SECRET, body, timestamp=int(time.time()), content_type=FORM)
 
-    status, _ = await post(app, body, headers)
+    status, _ = await post_event(app, body, headers)
 
     # Bolt answers 404 to interactions nobody handles; Slack then marks the button with a warning.
     assert status == 200

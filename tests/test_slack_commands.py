@@ -19,7 +19,6 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-import aiohttp
 import pytest
 
 from bot.chat.commands import CommandDeps
@@ -28,7 +27,17 @@ from bot.chat.store import ChatStore, ConfigSubscription, Origin
 from bot.config import SlackSettings
 from bot.platforms.slack.app import SlackApp, SlackSecrets
 from bot.platforms.slack.commands import CHANGES
-from tests.fake_slack import APP_TOKEN, BOT_TOKEN, BOT_USER_ID, FakeSlack, signed_headers
+from tests.fake_slack import (
+    APP_TOKEN,
+    BOT_TOKEN,
+    BOT_USER_ID,
+    FORM,
+    SIGNING_SECRET,
+    FakeSlack,
+    http_app,
+    post_event,
+    signed_headers,
+)
 from tests.fakes import (
     FakeClock,
     FakeHistory,
@@ -36,8 +45,6 @@ from tests.fakes import (
 from watchers.diff import word_diff
 from watchers.model import Change, ChangeKind, Country, Level, Pair, Source
 
-SIGNING_SECRET = "d41d8cd98f00b204e9800998ecf8427e"
-FORM = "application/x-www-form-urlencoded"
 CHANNEL = "C0ALERTS"
 ANALYSTS = "S0ANALYSTS"
 INDIA_RUSSIA = "IND-RUS"
@@ -63,23 +70,8 @@ async def app(
     store: ChatStore,
     deps: CommandDeps,
 ) -> AsyncIterator[SlackApp]:
-    settings = SlackSettings(
-        mode="http",
-        api_base=slack_api.api_base,
-        port=0,
-        admin_users=(NAMED,),
-        admin_groups=(ANALYSTS,),
-    )
-    slack = SlackApp(
-        settings,
-        SlackSecrets(bot_token=BOT_TOKEN, signing_secret=SIGNING_SECRET),
-        host="127.0.0.1",
-        process_before_response=True,
-    )
-    slack.serve_watch(deps)
-    await slack.start()
-    yield slack
-    await slack.close()
+    async with http_app(slack_api, deps, admin_users=(NAMED,), admin_groups=(ANALYSTS,)) as slack:
+        yield slack
 
 
 _keys = itertools.count(1)
@@ -120,13 +112,8 @@ async def slash(
     """Send ``/watch text`` signed like Slack; the status and the JSON response."""
     body = urlencode(payload(user, text, channel, response_url))
     headers = signed_headers(secret, body, timestamp=int(time.time()), content_type=FORM)
-    url = f"http://127.0.0.1:{app.port}/slack/events"
-    async with (
-        aiohttp.ClientSession() as session,
-        session.post(url, data=body.encode(), headers=headers) as response,
-    ):
-        raw = await response.text()
-        return response.status, json.loads(raw) if raw.startswith("{") else {"raw": raw}
+    status, raw = await post_event(app, body, headers)
+    return status, json.loads(raw) if raw.startswith("{") else {"raw": raw}
 
 
 async def run(
