@@ -15,11 +15,10 @@ from bot.chat.store import ChatStore
 from bot.chat.stories import StoreStories
 from bot.platforms.discord.client import DiscordBot
 from bot.platforms.slack.app import SlackApp
-from tests.fake_discord import FakeDiscord
+from tests.fake_discord import FakeDiscord, interact, option
 from tests.fake_slack import FakeSlack, http_app
 from tests.fakes import FakeClock, FakeCountries, FakeHistory
 from tests.story import store_with_story
-from tests.test_discord_commands import interaction_payload, option
 from tests.test_slack_commands import run as slash
 from watchers.store import Store
 from watchers.tiers import shipped_lexicon
@@ -55,16 +54,8 @@ async def test_discord_history_reply_uploads_the_chart(
         bot = DiscordBot(deps, api_base=fake.api_base)
         await bot.login(fake.token)
         try:
-            payload = interaction_payload(
-                "history",
-                [option("first", "India"), option("second", "Russia")],
-                permissions=0,
-                roles=[],
-                kind=2,
-            )
-            bot.client._connection.parse_interaction_create(payload)  # type: ignore[arg-type]
-            path = rf"/interactions/{payload['id']}/{payload['token']}/callback"
-            (request,) = await fake.wait_for("POST", path)
+            options = option("first", "India"), option("second", "Russia")
+            request = await interact(bot, fake, "history", *options, permissions=0)
         finally:
             await bot.close()
     body = request.body

@@ -21,11 +21,10 @@ from bot.platforms.discord.senders import DiscordSenders
 from bot.platforms.slack.app import SlackSecrets, make_delivery
 from bot.platforms.slack.parse import dispatch
 from bot.platforms.slack.platform import slack_notifier
-from tests.fake_discord import FakeDiscord
+from tests.fake_discord import CHANNEL, MANAGE_CHANNELS, FakeDiscord, interact, option
 from tests.fake_slack import BOT_TOKEN, FakeSlack, http_app
 from tests.fakes import FakeClock, FakeCountries, FakeHistory
 from tests.test_discord_alert_delivery import india_russia_change
-from tests.test_discord_commands import interaction_payload, option
 from tests.test_slack_commands import run as slash
 from watchers.model import ChangeKind
 from watchers.store import Store
@@ -34,7 +33,6 @@ ROLE = "1300000000000000007"
 PINGED = "1200000000000000001"
 QUIET = "1200000000000000002"
 NOW = datetime(2025, 3, 14, 10, 0, tzinfo=UTC)
-MANAGE_CHANNELS = 1 << 4
 # feed text that tries to ping: escaped, never in allowed_mentions
 HOSTILE = "Russia's minister <@&1300000000000000099> @everyone spoke of a particularly privileged "
 
@@ -159,23 +157,14 @@ async def test_discord_notify_command_stores_the_role(
     bot = DiscordBot(deps, api_base=discord_api.api_base)
     await bot.login(discord_api.token)
     try:
-        payload = interaction_payload(
-            "notify",
-            [option("target", f"<@&{ROLE}>"), option("kinds", "downgrade")],
-            permissions=MANAGE_CHANNELS,
-            roles=[],
-            kind=2,
-        )
-        bot.client._connection.parse_interaction_create(payload)  # type: ignore[arg-type]
-        path = rf"/interactions/{payload['id']}/{payload['token']}/callback"
-        (request,) = await discord_api.wait_for("POST", path)
+        options = option("target", f"<@&{ROLE}>"), option("kinds", "downgrade")
+        request = await interact(bot, discord_api, "notify", *options, permissions=MANAGE_CHANNELS)
     finally:
         await bot.close()
     data = request.body["data"]
     assert data["content"] == f"Alerts in this channel now ping <@&{ROLE}> for: downgrade."
     assert data["allowed_mentions"] == {"parse": []}  # the confirmation pings nobody
-    channel = payload["channel_id"]
-    assert [t.id for t in pings.targets("discord", channel, ChangeKind.DOWNGRADE)] == [ROLE]
+    assert [t.id for t in pings.targets("discord", CHANNEL, ChangeKind.DOWNGRADE)] == [ROLE]
 
 
 # ---- Slack at the wire
