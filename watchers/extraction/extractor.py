@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
@@ -271,9 +272,17 @@ class Extractor:
             keep.update(range(k - _CONTEXT_WINDOW, k + 5))
         return [spans[k] for k in sorted(keep) if 0 <= k < len(spans)]
 
-    def _build(self, norm: str, low: str, on: date | None, a: int, b: int) -> Sentence:
+    def _build(
+        self,
+        norm: str,
+        low: str,
+        on: date | None,
+        a: int,
+        b: int,
+        named: Callable[[], frozenset[str]] | None = None,
+    ) -> Sentence:
         """One sentence, read closely: mentions, tokens, clauses, structures, speaker."""
-        found = self.mentions.find(norm, low, on, [(a, b)])
+        found = self.mentions.find(norm, low, on, [(a, b)], named)
         toks = tokens(low, a, b)
         lows = [t.low for t in toks]
         cased = [norm[start:end] for _, start, end in toks]
@@ -629,13 +638,34 @@ class _Passage:
         self.spans = spans
         self._built: dict[int, Sentence] = {}
         self._quotes: list[int] | None = None
+        self._named: frozenset[str] | None = None
+
+    def named(self) -> frozenset[str]:
+        """The states the whole text names by a form that stands for one state only.
+
+        Asked for only when a sentence holds a form that names several ("Korea"), so the
+        common text pays nothing for it.
+        """
+        if self._named is None:
+            found = self.x.mentions.find(self.norm, self.low, self.on)
+            ambiguous = self.x.mentions.ambiguities
+            # "DR Congo ... while Congo": a name holding the short form is no evidence
+            # for it, a writer may set the two apart; "Kinshasa" or "Seoul" are
+            self._named = frozenset(
+                m.code
+                for m in found
+                if m.code
+                and m.is_state
+                and not any(w in ambiguous for w in re.findall(r"\w+", self.low[m.start : m.end]))
+            )
+        return self._named
 
     def sentence(self, i: int) -> Sentence:
         """Sentence ``i``, built once; a pronoun or a quote takes its speaker from around it."""
         s = self._built.get(i)
         if s is None:
             a, b = self.spans[i]
-            s = self.x._build(self.norm, self.low, self.on, a, b)
+            s = self.x._build(self.norm, self.low, self.on, a, b, self.named)
             s.index = i
             self._built[i] = s
             if s.speaker is None and self._quote_open_at(b):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -183,6 +183,17 @@ _PLACE_KINDS = frozenset(
 _SEA_OF = re.compile(r"\b(?:Sea|Gulf|Bay|Strait|Straits) of\s+$")
 
 
+class Ambiguity(NamedTuple):
+    """What a form naming several states may stand for, once the passage is known."""
+
+    candidates: tuple[str, ...]
+    usual: str | None
+    """The state whose own form it also is ("Indo" is India's), taken unless the passage
+    names another candidate and not this one."""
+    kind: FormKind
+    """The kind of form it is once resolved: a prefix, a demonym, an abbreviation or a name."""
+
+
 class StateMention(NamedTuple):
     """A piece of text that stands for a state (or an organisation, when ``code`` is None)."""
 
@@ -213,7 +224,14 @@ class MentionFinder:
         for form in table.surface_forms():
             key = lower(normalize(form.text))
             grouped.setdefault(key, []).append(form)
+        self.ambiguities: dict[str, Ambiguity] = {}
         for key, forms in grouped.items():
+            ambiguous = [f for f in forms if f.kind is FormKind.AMBIGUOUS]
+            if ambiguous:
+                # one form that the passage resolves, in place of each state's own form
+                self.ambiguities[key] = _ambiguity(ambiguous[0], forms)
+                forms = ambiguous[:1]
+                grouped[key] = forms
             # each form with the exact spelling it needs, when it is case-sensitive
             exact = tuple(normalize(f.text) if _case_sensitive(f) else None for f in forms)
             # Most keys stand for one form that only needs a capital letter: that form is
@@ -230,8 +248,14 @@ class MentionFinder:
         low: str,
         on: date | None = None,
         windows: list[tuple[int, int]] | None = None,
+        named: Callable[[], frozenset[str]] | None = None,
     ) -> list[StateMention]:
-        """Every accepted mention in the text (or in the sorted ``windows``), in order."""
+        """Every accepted mention in the text (or in the sorted ``windows``), in order.
+
+        ``named`` gives the states the whole passage names unambiguously; a form that
+        names several states ("Korea", "SA") stands for the one of them it names, and
+        without ``named`` for none.
+        """
         candidates: list[tuple[int, int, SurfaceForm]] = []
         size = len(low)
         if windows is None:
@@ -266,7 +290,11 @@ class MentionFinder:
                 last_end = end
         out: list[StateMention] = []
         for i, (start, end, form) in enumerate(chosen):
-            if form.kind in (FormKind.NOT_COUNTRY, FormKind.AMBIGUOUS):
+            if form.kind is FormKind.AMBIGUOUS:
+                form = self._resolve(norm, low, start, end, chosen, i, named)
+                if form is None:
+                    continue
+            if form.kind is FormKind.NOT_COUNTRY:
                 continue
             if form.kind is FormKind.PREFIX and not _joins_next(norm, end, chosen, i):
                 continue
@@ -303,6 +331,40 @@ class MentionFinder:
             return SurfaceForm(norm[start:end], FormKind.AMBIGUOUS, None)
         return fitting[0]
 
+    def _resolve(
+        self,
+        norm: str,
+        low: str,
+        start: int,
+        end: int,
+        chosen: list[tuple[int, int, SurfaceForm]],
+        i: int,
+        named: Callable[[], frozenset[str]] | None,
+    ) -> SurfaceForm | None:
+        """The state an ambiguous form stands for in this passage, as a form of that state.
+
+        "Korea-Japan" after "Seoul" is South Korea, "SA-China" beside Ramaphosa is South
+        Africa, "Indo-" is India unless the passage names Indonesia and not India. The
+        other side of a compound is no evidence: "Indo-Indonesian" is India's.
+        """
+        amb = self.ambiguities.get(low[start:end])
+        if amb is None or named is None:
+            return None
+        partners = set()
+        if i + 1 < len(chosen) and norm[end : end + 1] == "-" and chosen[i + 1][0] == end + 1:
+            partners.add(chosen[i + 1][2].code)
+        if i > 0 and chosen[i - 1][1] == start - 1 and norm[start - 1] == "-":
+            partners.add(chosen[i - 1][2].code)
+        named_codes = named()
+        hits = [c for c in amb.candidates if c in named_codes and c not in partners]
+        if len(hits) == 1 and (amb.usual is None or amb.usual not in named_codes):
+            code: str | None = hits[0]
+        else:
+            code = amb.usual
+        if code is None:
+            return None
+        return SurfaceForm(norm[start:end], amb.kind, code)
+
     def _is_state(self, norm: str, start: int, end: int, form: SurfaceForm) -> bool:
         # The neighbouring words are looked at only when a rule needs them: most mentions
         # are followed by a lower-case word and need no look at all.
@@ -331,6 +393,20 @@ class MentionFinder:
         return True
 
 
+def _ambiguity(form: SurfaceForm, forms: list[SurfaceForm]) -> Ambiguity:
+    own = [f for f in forms if f.kind in STATE_KINDS and f.code]
+    usual = own[0].code if len({f.code for f in own}) == 1 else None
+    if own:
+        kind = own[0].kind
+    elif form.text.isupper():
+        kind = FormKind.ABBREVIATION
+    elif form.text.endswith(("an", "ans", "ese")):
+        kind = FormKind.DEMONYM  # "Korean", "Congolese"
+    else:
+        kind = FormKind.NAME
+    return Ambiguity(form.candidates, usual, kind)
+
+
 def _longest_first(c: tuple[int, int, SurfaceForm]) -> tuple[int, int]:
     return (c[0], c[0] - c[1])
 
@@ -343,7 +419,9 @@ def _next_word(norm: str, end: int) -> str:
 def _case_sensitive(form: SurfaceForm) -> bool:
     if form.kind is FormKind.ABBREVIATION:
         return True
-    return form.kind is FormKind.ORGANIZATION and form.text.upper() == form.text
+    # "SA" and "NATO" as written: "sa" and "Nato" may be other words
+    organisation = form.kind in (FormKind.ORGANIZATION, FormKind.AMBIGUOUS)
+    return organisation and form.text.upper() == form.text
 
 
 def _starts_longer_name(word: str) -> bool:
