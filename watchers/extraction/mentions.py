@@ -30,7 +30,70 @@ STATE_KINDS = frozenset(
         FormKind.CAPITAL,
         FormKind.SEAT,
         FormKind.LEADER,
+        FormKind.DESCRIPTION,
     }
+)
+# Head nouns of a description that stands for a state named before it: "the kingdom",
+# "the Gulf emirate", "the island nation", "the Saudi kingdom". A closed class.
+STATE_NOUNS = (
+    "country",
+    "nation",
+    "kingdom",
+    "republic",
+    "emirate",
+    "sultanate",
+    "principality",
+    "city-state",
+    "archipelago",
+)
+_DESCRIPTION = re.compile(
+    r"\bthe ((?:[^\W\d][\w'.-]* ){0,2})(?:" + "|".join(STATE_NOUNS) + r")(?![\w-])"
+)
+# Words before such a noun that make it something other than the state named before:
+# "the same country", "the host nation", "the two nations" (plural: not matched at all).
+_NOT_DESCRIBING = frozenset(
+    [
+        "same",
+        "other",
+        "another",
+        "host",
+        "whole",
+        "entire",
+        "first",
+        "second",
+        "third",
+        "only",
+        "last",
+        "next",
+        "each",
+        "every",
+        "home",
+        "one",
+        "said",
+        "neighbouring",
+        "neighboring",
+        "member",
+        "our",
+        "your",
+        "their",
+        "his",
+        "her",
+        "its",
+        "this",
+        "that",
+        "of",
+        "and",
+        "or",
+        "in",
+        "to",
+        "for",
+        "with",
+        "by",
+        "from",
+        "a",
+        "an",
+        "the",
+    ]
 )
 
 # Capitalised words that may stand before a name without making it part of a longer name.
@@ -391,6 +454,58 @@ class MentionFinder:
             if form.kind is not FormKind.LEADER and _capitalised_word(next_word):
                 return False
         return True
+
+
+def descriptions(low: str, start: int, end: int) -> list[tuple[int, int, int]]:
+    """Nouns in ``low[start:end]`` that stand for a state named before them: the start of
+    the first word after "the", the start of the noun, and its end.
+
+    The span leaves "the" out ("Gulf kingdom" in "the Gulf kingdom"), so that "between
+    Bahrain and the Gulf kingdom" lists it like a name.
+    """
+    out: list[tuple[int, int, int]] = []
+    for found in _DESCRIPTION.finditer(low, start, end):
+        if _NOT_DESCRIBING.isdisjoint(found.group(1).split()):
+            out.append((found.start(1), found.end(1), found.end()))
+    return out
+
+
+_BESIDE = re.compile(r"(?:'s)?\s*,?\s*(?:and|&|or|with)?\s*the\s+")
+
+
+def described_states(
+    low: str,
+    start: int,
+    end: int,
+    found: list[StateMention],
+    states: list[StateMention],
+    earlier: Callable[[], list[str]],
+) -> list[StateMention]:
+    """The states that descriptions in ``low[start:end]`` stand for ("the kingdom").
+
+    A description holding a state's name is that state ("the Saudi kingdom"). Otherwise it
+    is the first state named before it, in its sentence or else in the nearest earlier
+    sentence naming one (the subject is named first, and a description mostly takes up
+    the subject), passing over the states it is set beside ("Bahrain and the kingdom")
+    and those named after it (the other side: "the kingdom ... an ally of Rabat").
+    ``found`` is every mention in the sentence, ``states`` those standing for a state.
+    """
+    out: list[StateMention] = []
+    for ds, noun, de in descriptions(low, start, end):
+        overlapping = [m for m in found if m.start < de and m.end > ds]
+        if any(m.code is None or m.start < ds or m.end > noun for m in overlapping):
+            continue  # part of a name ("the Republic of Korea") or a group's ("NATO country")
+        code = overlapping[0].code if overlapping else None
+        if code is None:
+            beside = {m.code for m in states if m.end <= ds and _BESIDE.fullmatch(low, m.end, ds)}
+            passed = beside | {m.code for m in states if m.start >= de}
+            before = [m.code for m in states if m.end <= ds and m.code]
+            code = next((c for c in before if c not in passed), None)
+            if code is None:
+                code = next((c for c in earlier() if c not in passed), None)
+        if code is not None:
+            out.append(_make(StateMention, (ds, de, FormKind.DESCRIPTION, code, None)))
+    return out
 
 
 def _ambiguity(form: SurfaceForm, forms: list[SurfaceForm]) -> Ambiguity:

@@ -628,9 +628,11 @@ class PairResolver:
         if j < 0:
             return None
         owner: str | None = None
+        described = False  # "the country's allies": the owner is a state named before
         for m, t in s.states:
             if t == j or (toks[j].low in (".", "'s") and t < j and m.end >= toks[j - 1].start):
                 owner = m.code
+                described = m.kind is FormKind.DESCRIPTION
         mine = j > 0 and toks[j - 1].low in ("his", "her", "their", "its")
         if owner is None and toks[j].low == "country's" and mine:
             owner = s.speaker or ctx.speaker
@@ -649,8 +651,10 @@ class PairResolver:
             ):
                 last += 1
             between = [w.low for w in s.toks[last + 1 : j]]
-            if any(h.endswith("s") for h in p.heads) and not all(
-                w in _LINKING or w in QUOTES or w in ("and", "or") for w in between
+            if (
+                any(h.endswith("s") for h in p.heads)
+                and not described
+                and not all(w in _LINKING or w in QUOTES or w in ("and", "or") for w in between)
             ):
                 return []  # "angered Ukraine and bewildered Hungary's allies"
             coordinated = [c for t, c in s.coordinations if code in c and owner not in c]
