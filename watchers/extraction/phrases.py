@@ -189,15 +189,30 @@ class PhraseFinder:
                     heads.append(nxt)
                     consumed.add(j + 1)
                     end = j + 2
-            if run.start == i and head in lex.person_heads and _said_of_states(toks, country, i):
+            if head in lex.said_heads:
+                # "Laos and Cambodia are one family", "are like twins": only said of states
+                if not _said_of_states(toks, country, i, run.start):
+                    continue
+            elif run.start == i and head in lex.person_heads and _said_of_states(toks, country, i):
                 pass  # "Chad and Niger were not only neighbours, but also brothers"
             elif run.start == i and head in lex.person_heads and _as_plural(toks, i):
                 pass  # "as friends and partners, we stand together"
             elif head in lex.metaphor_heads and not run.qualifying:
-                # "the Franco-German engine": the pair written right before it
-                if not (run.gap or _compound_before(toks, country, run.start)):
+                # "the Franco-German engine": the pair written right before it, or the
+                # states said to be it ("Chile and Peru are the motor of the Pacific")
+                if not (
+                    run.gap
+                    or _compound_before(toks, country, run.start)
+                    or _said_of_states(toks, country, i, run.start)
+                ):
+                    continue
+            elif head in lex.level_heads and not run.level:
+                # "the highest degree of mutual trust": a level of what a tie is made of
+                if not (run.qualifying and _LEVEL_OF.intersection(lows[i + 1 : end])):
                     continue
             elif not self._qualifies(head, run, tail, heads):
+                continue
+            if not run.qualifying and self._proper_name(toks, cased, country, i):
                 continue
             if self._inside_document_title(toks, cased, run.start):
                 continue
@@ -518,6 +533,23 @@ class PhraseFinder:
                 break
         return best
 
+    def _proper_name(
+        self, toks: list[Token], cased: list[str], country: list[int], i: int
+    ) -> bool:
+        """ "the Pacific Alliance", "the Eastern Partnership": a capitalised head after a
+        capitalised word that is neither a state nor a modifier names a body, not a tie
+        (unless the whole sentence is written in title case, as headlines are)."""
+        j = i - 1
+        if j < 1 or not cased[i][:1].isupper() or not cased[j][:1].isupper() or country[j]:
+            return False
+        w = toks[j].low
+        lex = self.lex
+        if not w.isalpha() or w in lex.stop or w in lex.qualifying or w in lex.neutral:
+            return False
+        words = [c for c in cased if c[:1].isalpha() and c.lower() not in _SMALL_WORDS]
+        in_lower_case = sum(1 for c in words if c[:1].islower())
+        return in_lower_case * 8 > len(words)
+
     def _qualifies(self, head: str, run: _Run, tail: bool, heads: list[str]) -> bool:
         lex = self.lex
         if head in lex.kin_heads:
@@ -750,6 +782,14 @@ _SUPERLATIVE = re.compile(r"best|closest|greatest|oldest|firmest|[a-z]+est")
 _NEIGHBOURS = frozenset({"neighbours", "neighbors", "friends", "allies", "partners"})
 
 
+# What a level of a relationship is a level of: "the highest degree of mutual trust".
+_LEVEL_OF = frozenset(
+    {"trust", "confidence", "understanding", "friendship", "partnership", "solidarity"}
+)
+# Words a title-case headline leaves in lower case.
+_SMALL_WORDS = frozenset(
+    {"a", "an", "the", "and", "or", "of", "in", "on", "at", "to", "for", "with", "by", "as"}
+)
 _MARKED = frozenset({"characterized", "characterised", "marked", "defined"})
 _DEGREE = frozenset({"less", "more", "very", "increasingly"})
 _BEFORE_PREDICATE_NOUN = frozenset(
@@ -757,7 +797,11 @@ _BEFORE_PREDICATE_NOUN = frozenset(
      "and", "real", "true", "like"}
 )
 _AUXILIARIES = frozenset({"have", "has", "had", "always", "long", "also", "still", "truly"})
-_COPULAS = frozenset({"are", "were", "remain", "remained", "became", "become", "been"})
+_COPULAS = frozenset(
+    {"are", "were", "remain", "remained", "became", "become", "been", "form", "formed"}
+)
+# Words between a copula and a singular head said of states: "are one big family".
+_ONE_OF_A_KIND = frozenset({"a", "an", "the", "one", "big", "single", "same", "united"})
 
 
 def _as_plural(toks: list[Token], i: int) -> bool:
@@ -765,12 +809,20 @@ def _as_plural(toks: list[Token], i: int) -> bool:
     return toks[i].low.endswith("s") and i > 0 and toks[i - 1].low == "as"
 
 
-def _said_of_states(toks: list[Token], country: list[int], i: int) -> bool:
-    """A plural person head said of states as subject: "A and B are (also) brothers"."""
-    if not toks[i].low.endswith("s"):
+def _said_of_states(toks: list[Token], country: list[int], i: int, start: int = -1) -> bool:
+    """A head said of states as subject: "A and B are (also) brothers", a plural head or
+    one with an article ("A and B are one family", "form a tandem"); the phrase starts at
+    ``start`` (the head itself by default)."""
+    start = i if start < 0 else start
+    k = start - 1
+    if k >= 0 and toks[k].low in _ONE_OF_A_KIND:
+        while k >= 0 and toks[k].low in _ONE_OF_A_KIND:
+            k -= 1  # "are one big family", "formed a tandem"
+    elif not toks[i].low.endswith("s"):
         return False
-    if i > 1 and toks[i - 1].low in ("just", "only", "merely") and toks[i - 2].low == "not":
+    if k > 0 and toks[k].low in ("just", "only", "merely") and toks[k - 1].low == "not":
         return False  # "not only neighbours, but also brothers": the first is played down
+    i = k + 1
     k = i - 1
     while k >= 0 and i - k <= 8 and (
         toks[k].low in _BEFORE_PREDICATE_NOUN or (toks[k].low.endswith("s") and k < i - 1)
