@@ -712,9 +712,25 @@ class PhraseFinder:
         if k >= n or toks[k].low not in self.lex.metaphor_nominals:
             return None
         k += 1
-        if k + 1 < n and toks[k].low == "of" and toks[k + 1].low.isalpha():
-            k += 2  # "of stability"
+        if k + 1 < n and toks[k].low == "of":
+            k = self._of_what(toks, cased, k + 1) or k  # "of stability", "of regional peace"
         return start, k
+
+    def _of_what(self, toks: list[Token], cased: list[str], k: int) -> int | None:
+        """End of "(modifiers) noun (and noun)" after a metaphor noun's "of", or None:
+        "of regional security", "of peace and stability"; never "of its policy"."""
+        n = len(toks)
+        first = k
+        while k < n and self.kind(toks[k].low, cased[k]) in ("qual", "neutral"):
+            k += 1
+        if not _plain_noun(toks, cased, k):
+            if k == first or not _plain_noun(toks, cased, k - 1):
+                return None
+            k -= 1  # the last of them is the noun: "of regional security"
+        k += 1
+        if k + 1 < n and toks[k].low == "and" and _plain_noun(toks, cased, k + 1):
+            k += 2
+        return k
 
     def _at_best(self, toks: list[Token], cased: list[str], j: int) -> tuple[int, int] | None:
         """ "at their best ever", "at an all-time high": the words after the determiner."""
@@ -862,6 +878,24 @@ def _source_of_another(toks: list[Token], start: int, found: list[Phrase]) -> bo
 
 
 _ROOTED = frozenset({"rooted", "grounded", "steeped", "anchored", "embedded"})
+
+
+def _plain_noun(toks: list[Token], cased: list[str], k: int) -> bool:
+    """A lower-case word that may be a noun: not a determiner, preposition or pronoun."""
+    if k >= len(toks):
+        return False
+    w = toks[k].low
+    return w.isalpha() and cased[k] == w and w not in _FUNCTION_WORDS
+
+
+_FUNCTION_WORDS = frozenset(
+    {
+        "a", "an", "the", "its", "their", "our", "his", "her", "my", "your", "this", "that",
+        "these", "those", "and", "or", "but", "in", "on", "at", "for", "with", "by", "to",
+        "from", "of", "as", "it", "they", "we", "which", "who", "what", "both", "all", "any",
+        "each", "every", "some", "such", "not", "is", "are", "was", "were", "be", "been",
+    }
+)  # fmt: skip
 
 
 def _skip_quotes(toks: list[Token], j: int) -> int:
