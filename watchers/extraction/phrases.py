@@ -35,7 +35,7 @@ high higher highest priority
 """
 _AFTER_PREDICATE_WORDS = """
 and but as in with for since despite after while because amid said says he she they
-according than to at on over
+according than to at on over during before under ahead following throughout
 """
 _CONSTITUTES = frozenset(
     {"constituted", "constitutes", "constitute", "represents", "represented", "represent"}
@@ -44,6 +44,28 @@ _DESCRIBED = frozenset(
     {"described", "called", "seen", "regarded", "termed", "dubbed", "hailed", "labelled",
      "labeled", "viewed", "considered", "characterised", "characterized"}
 )
+
+
+def _described_before(toks: list[Token], i: int, j: int) -> bool:
+    """ "described [the] friendship [with Laos] as": a describing verb just before the head
+    ``i`` and "as" at ``j``."""
+    if j >= len(toks) or toks[j].low != "as":
+        return False
+    k = i - 1
+    while k >= 0 and i - k <= 3 and toks[k].low not in _DESCRIBED:
+        if not toks[k].low.isalpha() or toks[k].low in ("and", "as"):
+            return False
+        k -= 1
+    return k >= 0 and toks[k].low in _DESCRIBED
+
+
+# Words of time that may follow a level: "reached an all-time high this year".
+_WHEN = frozenset({"this", "last", "since", "today", "now", "recently", "again", "earlier"})
+# Verbs of movement before a level: "have sunk to their lowest point", "reached a new high".
+_MOVED = frozenset(
+    {"sunk", "sank", "fallen", "fell", "dropped", "plunged", "slipped", "slumped", "risen",
+     "rose", "climbed", "soared", "reached", "hit", "touched", "returned", "grown", "grew"}
+)  # fmt: skip
 
 
 def _described_as(toks: list[Token], j: int) -> int | None:
@@ -626,12 +648,17 @@ class PhraseFinder:
                 out.append(Phrase(marked[0], marked[1], i, (t.low, *inside)))
                 continue
             described = _described_as(toks, j)
+            if described is None and toks[j - 1].low != "as" and _described_before(toks, i, j):
+                described = j + 1  # "described the friendship with Laos as sealed in blood"
+            moved = False
             if described is not None:
                 j = described  # "the alliance, often described in Seoul as ironclad"
             else:
                 linking = j
                 while j < n and (toks[j].low in _LINKING or toks[j].low in _CONSTITUTES):
                     j += 1
+                if j < n and toks[j].low in _MOVED:
+                    j, moved = j + 1, True  # "have sunk to their lowest point"
                 if j == linking:
                     continue
                 nominal = self._nominal(toks, cased, j)
@@ -649,7 +676,7 @@ class PhraseFinder:
                 if stop is not None and stop - (j + 2) > 1:
                     out.append(Phrase(j + 2, stop, i, (t.low,)))
                 continue
-            level = self._at_best(toks, cased, j)
+            level = self._at_best(toks, cased, j, moved)
             if level is not None:
                 out.append(Phrase(level[0], level[1], i, (t.low,)))
                 continue
@@ -732,10 +759,17 @@ class PhraseFinder:
             k += 2
         return k
 
-    def _at_best(self, toks: list[Token], cased: list[str], j: int) -> tuple[int, int] | None:
-        """ "at their best ever", "at an all-time high": the words after the determiner."""
+    def _at_best(
+        self, toks: list[Token], cased: list[str], j: int, moved: bool = False
+    ) -> tuple[int, int] | None:
+        """ "at their best ever", "at an all-time high", after a verb of movement "to their
+        lowest point", "reached a historic high": the words after the determiner."""
         n = len(toks)
-        if j + 2 >= n or toks[j].low != "at" or toks[j + 1].low not in _AT_DETERMINERS:
+        if moved and j < n and toks[j].low in _AT_DETERMINERS:
+            j -= 1  # "reached their highest level": no preposition
+        elif j + 2 >= n or toks[j].low not in (("at", "to") if moved else ("at",)):
+            return None
+        if j + 2 >= n or toks[j + 1].low not in _AT_DETERMINERS:
             return None
         start = k = j + 2
         while k < n and toks[k].low in self.lex.adverbs:
@@ -748,7 +782,8 @@ class PhraseFinder:
         if k < n and toks[k].low in ("ever", "yet"):
             k += 1
         nxt = toks[k].low if k < n else "."
-        return (start, k) if not nxt.isalpha() or nxt in _AFTER_PREDICATE else None
+        ends = not nxt.isalpha() or nxt in _AFTER_PREDICATE or nxt in _WHEN
+        return (start, k) if ends else None
 
     def _fixed(self, toks: list[Token], lows: list[str], found: list[Phrase]) -> list[Phrase]:
         """Fixed phrases ("golden age", "no limits") outside any phrase already found."""
