@@ -238,6 +238,8 @@ class PhraseFinder:
                 continue
             if self._inside_document_title(toks, cased, run.start):
                 continue
+            if _subject_of_others(toks, cased, country, run.start):
+                continue
             if self._trade_document(toks, run.start, end):
                 continue
             if _source_of_another(toks, run.start, out):
@@ -929,6 +931,42 @@ _FUNCTION_WORDS = frozenset(
         "these", "those", "and", "or", "but", "in", "on", "at", "for", "with", "by", "to",
         "from", "of", "as", "it", "they", "we", "which", "who", "what", "both", "all", "any",
         "each", "every", "some", "such", "not", "is", "are", "was", "were", "be", "been",
+    }
+)  # fmt: skip
+
+
+def _subject_of_others(toks: list[Token], cased: list[str], country: list[int], start: int) -> bool:
+    """ "Safaricom and Orange announced a strategic alliance" (before the two presidents):
+    the subject of the verb that makes or holds the label names no state, only other
+    bodies; the label is theirs, whoever witnessed it."""
+    k = start - 1
+    while k >= 0 and toks[k].low in _ARTICLES:
+        k -= 1
+    if k < 0 or toks[k].low not in _DEAL_VERBS:
+        return False
+    k -= 1
+    while k >= 0 and (toks[k].low in _AUXILIARIES or toks[k].low.endswith("ly")):
+        k -= 1  # "have long had", "recently signed"
+    end = k + 1
+    while k >= 0 and end - k <= 8 and toks[k].low not in (",", ";", ":", "(", ")", "-"):
+        k -= 1
+    subject = range(k + 1, end)
+    if not subject or any(country[m] for m in subject):
+        return False
+    # a name inside the subject (not its first word, which a sentence capitalises anyway)
+    return any(cased[m][:1].isupper() and toks[m].low.isalpha() for m in subject if m > k + 1) or (
+        end - k > 1 and cased[k + 1][:1].isupper() and k + 1 > 0
+    )
+
+
+# Verbs that make or hold a label for their subject: "A and B signed a partnership".
+_DEAL_VERBS = frozenset(
+    {
+        "signed", "sign", "signs", "formed", "form", "forms", "announced", "announce",
+        "announces", "agreed", "launched", "launch", "launches", "struck", "strike", "inked",
+        "sealed", "unveiled", "entered", "established", "forged", "forge", "have", "has",
+        "had", "share", "shares", "shared", "built", "created", "expanded", "deepened",
+        "renewed", "extended", "concluded", "agree",
     }
 )  # fmt: skip
 
