@@ -240,6 +240,8 @@ class PhraseFinder:
                 continue
             if _subject_of_others(toks, cased, country, run.start):
                 continue
+            if _compared_with_others(toks, cased, country, run.start, end):
+                continue
             if self._trade_document(toks, run.start, end):
                 continue
             if _source_of_another(toks, run.start, out):
@@ -959,6 +961,33 @@ def _subject_of_others(toks: list[Token], cased: list[str], country: list[int], 
     )
 
 
+def _compared_with_others(
+    toks: list[Token], cased: list[str], country: list[int], start: int, end: int
+) -> bool:
+    """ "more like-minded partners than Paris and London were": a comparison with other
+    states or persons ranks the pair, it does not name its tie ("closer partners than
+    ever" does)."""
+    j = _skip_quotes(toks, end)
+    if j >= len(toks) or toks[j].low != "than":
+        return False
+    words = [t.low for t in toks[start:end]]
+    if words[0] == "no":
+        return False  # "no better friend than Singapore": the partner, not another pair
+    if not any(w in _DEGREE or w in _COMPARATIVES or w.endswith("er") for w in words):
+        return False
+    for k in range(j + 1, min(len(toks), j + 5)):
+        if country[k] or cased[k][:1].isupper():
+            return True
+        if toks[k].low not in _BEFORE_OTHERS:
+            return False
+    return False
+
+
+# Words between "than" and the others compared: "than were Trump and Merkel".
+_BEFORE_OTHERS = frozenset(
+    {"were", "was", "are", "is", "the", "those", "with", "between", "its", "their", "any",
+     "other", "former", "previous"}
+)  # fmt: skip
 # Verbs that make or hold a label for their subject: "A and B signed a partnership".
 _DEAL_VERBS = frozenset(
     {
