@@ -28,6 +28,7 @@ read in the same transaction as what it writes, and ``lock()`` holds until it en
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 import sqlite3
 import zlib
@@ -321,9 +322,10 @@ class PostgresDatabase:
         if verb in _SCHEMA_CHANGES and self.in_transaction:
             self._lock_schema()
         cursor = self.raw.execute(to_postgres(statement), tuple(params))
-        rows = cursor.fetchall() if cursor.description else []
+        columns = cursor.description  # built anew on each read: read once
+        rows = cursor.fetchall() if columns else []
         lastrowid = self._lastval if verb == "INSERT" else None
-        names = [(c.name,) for c in cursor.description] if cursor.description else None
+        names = [(c.name,) for c in columns] if columns else None
         return Cursor(rows, cursor.rowcount, lastrowid, names)
 
     def _reconnect_if_lost(self) -> None:
@@ -526,8 +528,10 @@ def split_statements(script: str) -> list[str]:
     return [s.strip() for s in statements if s.strip()]
 
 
+@functools.lru_cache(maxsize=1024)
 def to_postgres(sql: str) -> str:
-    """One statement of the stores' SQLite dialect, in PostgreSQL's."""
+    """One statement of the stores' SQLite dialect, in PostgreSQL's (kept: the stores say the
+    same few hundred statements over and over)."""
     tokens = _tokens(sql)
     words = [t.upper() for kind, t in tokens if kind == "word"]
     if words[:2] in (["CREATE", "TABLE"], ["ALTER", "TABLE"]):

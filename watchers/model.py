@@ -9,6 +9,7 @@ timezone-aware UTC datetimes.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -254,8 +255,11 @@ class PairHistory:
     latest_asymmetry: Change | None = None
     challenged_at: datetime | None = None
     """When the established words were last said again while ``latest_change`` was pending."""
-    heard: tuple[Heard, ...] = ()
-    """The pair's mentions of late, newest first (for counting outlets behind some words)."""
+    heard: Sequence[Heard] = ()
+    """The pair's mentions of late, newest first (for counting outlets behind some words).
+
+    Few decisions read it (shorter words, new words), so a store may hand over a sequence
+    that reads itself only when first looked at."""
 
     @property
     def pending(self) -> Change | None:
