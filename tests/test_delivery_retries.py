@@ -82,7 +82,6 @@ class World:
         self.router = Router(
             chat=self.chat,
             history=self.store,
-            channels=self.chat.route_channels,
             notifiers={platform: notifier},
             clock=self.clock,
             on_gone=self._pause,
@@ -399,7 +398,6 @@ async def test_a_slow_platform_does_not_hold_up_the_others(
     router = Router(
         chat=chat,
         history=store,
-        channels=chat.route_channels,
         notifiers={"discord": WaitsFor(slack_posted), "slack": Quick(slack_posted)},
         clock=clock,
     )

@@ -79,9 +79,8 @@ def router(
             log.warning("paused %s: %s", channel.key, reason)
 
     return Router(
-        chat=ChatStore(history_store.connection),
+        chat=subscriptions,
         history=history_store,
-        channels=subscriptions.route_channels,
         notifiers={"discord": discord_alerts},
         clock=clock,
         on_gone=pause,

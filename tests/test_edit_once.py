@@ -36,7 +36,6 @@ async def app_and_notifier(httpserver: HTTPServer) -> AsyncIterator[tuple[App, F
     router = Router(
         chat=chat_store,
         history=store,
-        channels=chat_store.route_channels,
         notifiers={"discord": notifier},
         clock=clock,
     )

@@ -101,7 +101,6 @@ async def discord_router(
     router = Router(
         chat=subs,
         history=history_store,
-        channels=subs.route_channels,
         notifiers={"discord": notifier},
         clock=FakeClock(NOW),
         pings=pings.targets,
@@ -187,7 +186,6 @@ async def test_a_slack_downgrade_pings_the_user_group_asked_for(history_store: S
         router = Router(
             chat=subs,
             history=history_store,
-            channels=subs.route_channels,
             notifiers={"slack": notifier},
             clock=FakeClock(NOW),
             pings=pings.targets,

@@ -460,11 +460,9 @@ async def test_subscriptions_feed_the_router_and_payloads_reach_the_outlet() -> 
     notifier = PlatformNotifier(
         Outlet(), render=render_discord, render_digest=render_digest_discord
     )
-    routes = subs
     router = Router(
-        chat=routes,
+        chat=subs,
         history=store,
-        channels=subs.route_channels,
         notifiers={"discord": notifier},
         clock=FakeClock(T0),
     )
@@ -480,7 +478,7 @@ async def test_subscriptions_feed_the_router_and_payloads_reach_the_outlet() -> 
         ("post", "456"),
     ]
     assert sent[0][2]["allowed_mentions"] == {"parse": []}
-    history = StoreHistoryReader(store, routes, FakeCountries())
+    history = StoreHistoryReader(store, subs, FakeCountries())
     assert history.last_decision(USVN.key, "discord", "456") == (
         "alerted",
         "upgrade on reaching official",

@@ -125,19 +125,20 @@ class Router:
         *,
         chat: ChatStore,
         history: Store,
-        channels: Callable[[str], Sequence[Channel]],
         notifiers: MutableMapping[str, Notifier],
         clock: Clock,
         on_gone: Callable[[Channel, str], None] = lambda channel, reason: None,
         pair_of: Callable[[str], Pair | None] | None = None,
         observe: Callable[[str, str, float], None] = lambda platform, outcome, seconds: None,
         pings: Callable[[str, str, ChangeKind], tuple[PingTarget, ...]] | None = None,
+        channels: Callable[[str], Sequence[Channel]] | None = None,
     ) -> None:
         self.chat = chat
         self.pings = pings
         """Whom a first post pings, by platform, channel and kind (``/watch notify``)."""
         self.history = history
-        self.channels = channels
+        self.channels = channels or chat.route_channels
+        """The channels that watch a pair, by its key: the chat store's, unless told."""
         self.notifiers = notifiers
         self.clock = clock
         self.on_gone = on_gone

@@ -150,7 +150,6 @@ async def open_chat(
         router = Router(
             chat=chat_store,
             history=store,
-            channels=chat_store.route_channels,
             notifiers=notifiers,
             clock=clock,
             on_gone=on_gone,
