@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
 from bot.chat.commands import PastChange
@@ -153,6 +153,17 @@ def rewording(
         level=level,
         speaker="RUS",
     )
+
+
+def india_russia_change() -> Change:
+    """The rewording as the store keeps it: with an id, and its phrase found in the quote."""
+    quote = (
+        "Speaking in Moscow, the foreign minister praised the particularly privileged strategic "
+        "partnership between Russia and India."
+    )
+    start = quote.index(PARTICULARLY)
+    change = rewording(quote=quote, at=datetime(2025, 3, 14, 9, 30, tzinfo=UTC))
+    return replace(change, span=(start, start + len(PARTICULARLY)), change_id="ind-rus-1")
 
 
 @dataclass

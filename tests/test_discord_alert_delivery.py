@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -23,40 +23,15 @@ from bot.chat.store import ChatStore
 from bot.platforms.discord.senders import DiscordSenders
 from bot.render.discord import render_discord
 from tests.fake_discord import WEBHOOK_ID, FakeDiscord
-from tests.fakes import FakeClock
-from watchers.diff import word_diff
-from watchers.model import Change, ChangeKind, Country, Level, Pair, Source
+from tests.fakes import FakeClock, india_russia_change
+from watchers.model import Level, Source
 from watchers.store import Store
 
 CHANNEL = "1200000000000000001"
 
-BEFORE = "special and privileged strategic partnership"
-AFTER = "particularly privileged strategic partnership"
-SENTENCE = (
-    "Speaking in Moscow, the foreign minister praised the particularly privileged strategic "
-    "partnership between Russia and India."
-)
-
 log = logging.getLogger("test.discord")
 
 DiscordNotifier = PlatformNotifier[DiscordSenders]
-
-
-def india_russia_change() -> Change:
-    start = SENTENCE.index(AFTER)
-    return Change(
-        pair=Pair.of(Country("IND", "India"), Country("RUS", "Russia")),
-        kind=ChangeKind.REWORDING,
-        before=BEFORE,
-        after=AFTER,
-        diff=tuple(word_diff(BEFORE, AFTER)),
-        quote=SENTENCE,
-        sources=(Source("World desk", "https://news.example.org/a/1", "Minister on India", None),),
-        detected_at=datetime(2025, 3, 14, 9, 30, tzinfo=UTC),
-        speaker="RUS",
-        span=(start, start + len(AFTER)),
-        change_id="ind-rus-1",
-    )
 
 
 @pytest.fixture

@@ -23,8 +23,7 @@ from bot.platforms.slack.parse import dispatch
 from bot.platforms.slack.platform import slack_notifier
 from tests.fake_discord import CHANNEL, MANAGE_CHANNELS, FakeDiscord, interact, option
 from tests.fake_slack import BOT_TOKEN, FakeSlack, http_app
-from tests.fakes import FakeClock, FakeCountries, FakeHistory
-from tests.test_discord_alert_delivery import india_russia_change
+from tests.fakes import FakeClock, FakeCountries, FakeHistory, india_russia_change
 from tests.test_slack_commands import run as slash
 from watchers.model import ChangeKind
 from watchers.store import Store
