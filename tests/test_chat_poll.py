@@ -85,16 +85,21 @@ api_base = "{slack}"
     )
 
 
-async def run_cli(*args: str) -> int:
-    """The command line in a thread: the fakes answer from this test's event loop."""
-    return await asyncio.to_thread(main, list(args))
+async def poll_once(config: Path, *options: str, at: datetime | None = None) -> int:
+    """``poll --once`` on the command line, in a thread (the fakes answer from this test's
+    event loop); ``options`` go before it, and the clock reads ``at`` when given."""
+    argv = [*options, "--config", str(config), "poll", "--once"]
+    if at is None:
+        return await asyncio.to_thread(main, argv)
+    with time_machine.travel(at, tick=True):
+        return await asyncio.to_thread(main, argv)
 
 
 async def poll_story(config: Path, feeds: SampleFeeds) -> None:
     """The two polls of the demo's story, as a user would run them."""
     for stage, _ in STAGES:
         feeds.stage = stage
-        assert await run_cli("--config", str(config), "poll", "--once") == 0
+        assert await poll_once(config) == 0
 
 
 def embed_text(request_body: Any) -> str:
@@ -159,7 +164,7 @@ async def test_a_platform_without_its_token_is_not_started(
     feeds, base = sample_feeds
     config = write_config(tmp_path, base, "http://127.0.0.1:9/api/v10", "http://127.0.0.1:9/api/")
     feeds.stage = STAGES[0][0]
-    assert await run_cli("-v", "--config", str(config), "poll", "--once") == 0
+    assert await poll_once(config, "-v") == 0
     err = capsys.readouterr().err
     assert err.count("Discord bot not started: DISCORD_TOKEN is not set") == 1
     assert err.count("Slack app not started: SLACK_BOT_TOKEN is not set") == 1
@@ -222,13 +227,11 @@ async def test_an_alert_waits_while_discord_is_down_and_a_later_poll_sends_it(
     messages = f"/channels/{DISCORD_CHANNEL}/messages"
 
     discord_api.fail("POST", messages, 503, times=None)  # Discord is down for this run
-    with time_machine.travel(datetime(2026, 1, 5, 9, 0, tzinfo=UTC), tick=True):
-        assert await run_cli("--config", str(config), "poll", "--once") == 0
+    assert await poll_once(config, at=datetime(2026, 1, 5, 9, 0, tzinfo=UTC)) == 0
     assert discord_api.messages.get(DISCORD_CHANNEL, {}) == {}
 
     discord_api.failures.clear()  # back up; the next cron run, ten minutes later
-    with time_machine.travel(datetime(2026, 1, 5, 9, 10, tzinfo=UTC), tick=True):
-        assert await run_cli("--config", str(config), "poll", "--once") == 0
+    assert await poll_once(config, at=datetime(2026, 1, 5, 9, 10, tzinfo=UTC)) == 0
     (delivered,) = discord_api.messages[DISCORD_CHANNEL].values()
     assert "special and privileged strategic partnership" in embed_text(delivered)
 
@@ -248,14 +251,12 @@ async def test_a_config_channel_paused_for_missing_permissions_resumes_at_the_ne
     (first, _), (second, _) = STAGES
     feeds.stage = first
     discord_api.fail("POST", messages, 403, times=None)  # the bot may not post there
-    with time_machine.travel(datetime(2026, 1, 5, 9, 0, tzinfo=UTC), tick=True):
-        assert await run_cli("--config", str(config), "poll", "--once") == 0
+    assert await poll_once(config, at=datetime(2026, 1, 5, 9, 0, tzinfo=UTC)) == 0
     assert f"discord channel {DISCORD_CHANNEL} paused" in capsys.readouterr().err
 
     discord_api.failures.clear()  # the operator gave the bot its permissions back
     feeds.stage = second
-    with time_machine.travel(datetime(2026, 1, 5, 11, 0, tzinfo=UTC), tick=True):
-        assert await run_cli("-v", "--config", str(config), "poll", "--once") == 0
+    assert await poll_once(config, "-v", at=datetime(2026, 1, 5, 11, 0, tzinfo=UTC)) == 0
 
     err = capsys.readouterr().err
     assert err.count("resumed after restart") == 1
@@ -278,7 +279,7 @@ async def test_a_refused_discord_token_is_a_clear_config_problem(
     _, base = sample_feeds
     monkeypatch.setenv("DISCORD_TOKEN", "revoked-token-value")
     config = write_config(tmp_path, base, discord_api.api_base, "http://127.0.0.1:9/api/")
-    assert await run_cli("--config", str(config), "poll", "--once") == 2
+    assert await poll_once(config) == 2
     err = capsys.readouterr().err
     assert "environment: DISCORD_TOKEN: Discord refused this token" in err
     assert "revoked-token-value" not in err
@@ -298,14 +299,14 @@ async def test_a_refused_discord_token_stops_neither_the_feeds_nor_slack_and_owe
     config = write_config(tmp_path, base, discord_api.api_base, slack_api.api_base)
     feeds.stage = STAGES[0][0]
 
-    assert await run_cli("--config", str(config), "poll", "--once") == 2
+    assert await poll_once(config) == 2
     assert len(slack_api.posted(SLACK_CHANNEL)) == 1  # Slack got its alert all the same
     assert discord_api.sent("POST", f"/channels/{DISCORD_CHANNEL}/messages") == []
     capsys.readouterr()
 
     # The token is fixed: the next run sends Discord what it was owed, and nothing twice.
     discord_api.token = "revoked-token-value"
-    assert await run_cli("--config", str(config), "poll", "--once") == 0
+    assert await poll_once(config) == 0
     assert len(discord_api.sent("POST", f"/channels/{DISCORD_CHANNEL}/messages")) == 1
     assert len(slack_api.posted(SLACK_CHANNEL)) == 1
 
@@ -320,7 +321,7 @@ async def test_an_unreachable_discord_stops_the_start_with_one_line(
     _, base = sample_feeds
     monkeypatch.setenv("DISCORD_TOKEN", "some-token")
     config = write_config(tmp_path, base, "http://127.0.0.1:9/api/v10", "http://127.0.0.1:9/api/")
-    assert await run_cli("--config", str(config), "poll", "--once") == 1
+    assert await poll_once(config) == 1
     err = capsys.readouterr().err
     assert "partnership-watch: error: Discord API at http://127.0.0.1:9/api/v10 unreachable" in err
     assert "Traceback" not in err
