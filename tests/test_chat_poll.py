@@ -58,8 +58,17 @@ def sample_feeds() -> Iterator[tuple[SampleFeeds, str]]:
         yield feeds, base
 
 
+NOBODY = "http://127.0.0.1:9/api/v10"
+"""An API base where nothing listens: the platform a test does not use."""
+
+
 def write_config(
-    tmp_path: Path, base: str, discord: str, slack: str, *, webhook_env: str | None = None
+    tmp_path: Path,
+    base: str,
+    *,
+    discord: str = NOBODY,
+    slack: str = NOBODY,
+    webhook_env: str | None = None,
 ) -> Path:
     webhook = f'webhook_env = "{webhook_env}"' if webhook_env else ""
     return watchlist(
@@ -116,7 +125,7 @@ async def test_poll_once_posts_the_india_russia_alert_as_an_embed(
 ) -> None:
     feeds, base = sample_feeds
     monkeypatch.setenv("DISCORD_TOKEN", discord_api.token)
-    config = write_config(tmp_path, base, discord_api.api_base, "http://127.0.0.1:9/api/")
+    config = write_config(tmp_path, base, discord=discord_api.api_base)
 
     await poll_story(config, feeds)
 
@@ -137,7 +146,7 @@ async def test_poll_once_posts_the_india_russia_alert_as_block_kit(
 ) -> None:
     feeds, base = sample_feeds
     monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
-    config = write_config(tmp_path, base, "http://127.0.0.1:9/api/v10", slack_api.api_base)
+    config = write_config(tmp_path, base, slack=slack_api.api_base)
 
     await poll_story(config, feeds)
 
@@ -162,7 +171,7 @@ async def test_a_platform_without_its_token_is_not_started(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     feeds, base = sample_feeds
-    config = write_config(tmp_path, base, "http://127.0.0.1:9/api/v10", "http://127.0.0.1:9/api/")
+    config = write_config(tmp_path, base)
     feeds.stage = STAGES[0][0]
     assert await poll_once(config, "-v") == 0
     err = capsys.readouterr().err
@@ -180,11 +189,7 @@ async def test_webhook_only_discord_posts_to_the_configured_api_base(
     hook = f"1250000000000000001/{'w' * 68}"
     monkeypatch.setenv("PW_ANALYSTS_HOOK", f"https://discord.com/api/webhooks/{hook}")
     config = write_config(
-        tmp_path,
-        base,
-        discord_api.api_base,
-        "http://127.0.0.1:9/api/",
-        webhook_env="PW_ANALYSTS_HOOK",
+        tmp_path, base, discord=discord_api.api_base, webhook_env="PW_ANALYSTS_HOOK"
     )
 
     await poll_story(config, feeds)
@@ -198,7 +203,7 @@ async def test_poll_without_a_platform_imports_no_platform_library(
     tmp_path: Path, sample_feeds: tuple[SampleFeeds, str]
 ) -> None:
     _, base = sample_feeds
-    config = write_config(tmp_path, base, "http://127.0.0.1:9/api/v10", "http://127.0.0.1:9/")
+    config = write_config(tmp_path, base)
     script = (
         "import sys\n"
         "from bot.cli import main\n"
@@ -222,7 +227,7 @@ async def test_an_alert_waits_while_discord_is_down_and_a_later_poll_sends_it(
 ) -> None:
     feeds, base = sample_feeds
     monkeypatch.setenv("DISCORD_TOKEN", discord_api.token)
-    config = write_config(tmp_path, base, discord_api.api_base, "http://127.0.0.1:9/api/")
+    config = write_config(tmp_path, base, discord=discord_api.api_base)
     feeds.stage = STAGES[0][0]
     messages = f"/channels/{DISCORD_CHANNEL}/messages"
 
@@ -245,7 +250,7 @@ async def test_a_config_channel_paused_for_missing_permissions_resumes_at_the_ne
 ) -> None:
     feeds, base = sample_feeds
     monkeypatch.setenv("DISCORD_TOKEN", discord_api.token)
-    config = write_config(tmp_path, base, discord_api.api_base, "http://127.0.0.1:9/api/")
+    config = write_config(tmp_path, base, discord=discord_api.api_base)
     messages = f"/channels/{DISCORD_CHANNEL}/messages"
 
     (first, _), (second, _) = STAGES
@@ -278,7 +283,7 @@ async def test_a_refused_discord_token_is_a_clear_config_problem(
 ) -> None:
     _, base = sample_feeds
     monkeypatch.setenv("DISCORD_TOKEN", "revoked-token-value")
-    config = write_config(tmp_path, base, discord_api.api_base, "http://127.0.0.1:9/api/")
+    config = write_config(tmp_path, base, discord=discord_api.api_base)
     assert await poll_once(config) == 2
     err = capsys.readouterr().err
     assert "environment: DISCORD_TOKEN: Discord refused this token" in err
@@ -296,7 +301,7 @@ async def test_a_refused_discord_token_stops_neither_the_feeds_nor_slack_and_owe
     feeds, base = sample_feeds
     monkeypatch.setenv("DISCORD_TOKEN", "revoked-token-value")
     monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
-    config = write_config(tmp_path, base, discord_api.api_base, slack_api.api_base)
+    config = write_config(tmp_path, base, discord=discord_api.api_base, slack=slack_api.api_base)
     feeds.stage = STAGES[0][0]
 
     assert await poll_once(config) == 2
@@ -320,7 +325,7 @@ async def test_an_unreachable_discord_stops_the_start_with_one_line(
 ) -> None:
     _, base = sample_feeds
     monkeypatch.setenv("DISCORD_TOKEN", "some-token")
-    config = write_config(tmp_path, base, "http://127.0.0.1:9/api/v10", "http://127.0.0.1:9/api/")
+    config = write_config(tmp_path, base)
     assert await poll_once(config) == 1
     err = capsys.readouterr().err
     assert "partnership-watch: error: Discord API at http://127.0.0.1:9/api/v10 unreachable" in err
@@ -336,7 +341,7 @@ async def test_run_with_a_refused_discord_token_goes_on_and_starts_discord_once_
     monkeypatch.setattr(wiring, "RESTART_FIRST_SECONDS", 0.05)
     monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(discord_api.gateway_url))
     config = load_config(
-        write_config(tmp_path, "http://127.0.0.1:9", discord_api.api_base, "http://127.0.0.1:9/"),
+        write_config(tmp_path, "http://127.0.0.1:9", discord=discord_api.api_base),
         default_countries(),
     )
     store = Store.open(tmp_path / "store.sqlite3")
