@@ -448,6 +448,31 @@ async def http_app(
         await app.close()
 
 
+def slash_command(
+    command: str,
+    text: str,
+    user: str,
+    channel: str = "C0ALERTS",
+    response_url: str = "http://127.0.0.1:9/unused",
+) -> dict[str, str]:
+    """A slash command's payload as Slack sends it (form fields, or a Socket Mode envelope's)."""
+    return {
+        "token": "legacy-verification-token",
+        "team_id": TEAM_ID,
+        "team_domain": "fake",
+        "channel_id": channel,
+        "channel_name": "alerts",
+        "user_id": user,
+        "user_name": user.lower(),
+        "command": command,
+        "text": text,
+        "api_app_id": "A0APP",
+        "is_enterprise_install": "false",
+        "response_url": response_url,
+        "trigger_id": "1.2.3",
+    }
+
+
 async def post_event(app: SlackApp, body: str, headers: dict[str, str]) -> tuple[int, str]:
     """POST ``body`` to the app's request URL as Slack does; the status and the answer."""
     url = f"http://127.0.0.1:{app.port}/slack/events"

@@ -25,26 +25,14 @@ from tests.fake_slack import (
     http_app,
     post_event,
     signed_headers,
+    slash_command,
 )
 from watchers.errors import ConfigError
 
 
 def ping_command(text: str) -> dict[str, str]:
-    """A slash-command payload as Slack sends it, for a test command ``/ping``."""
-    return {
-        "token": "legacy-verification-token",
-        "team_id": "T0FAKE",
-        "team_domain": "fake",
-        "channel_id": "C0ALERTS",
-        "channel_name": "alerts",
-        "user_id": "U0ALICE",
-        "user_name": "alice",
-        "command": "/ping",
-        "text": text,
-        "api_app_id": "A0APP",
-        "response_url": "http://127.0.0.1:9/unused",
-        "trigger_id": "1.2.3",
-    }
+    """A payload of the test command ``/ping`` as Slack sends it."""
+    return slash_command("/ping", text, "U0ALICE")
 
 
 def add_ping(app: SlackApp, heard: list[str]) -> None:

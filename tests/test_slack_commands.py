@@ -37,6 +37,7 @@ from tests.fake_slack import (
     http_app,
     post_event,
     signed_headers,
+    slash_command,
 )
 from tests.fakes import (
     FakeClock,
@@ -79,27 +80,6 @@ SHOWN_IN_CHANNEL = {"text": "", "response_type": "in_channel"}
 """The acknowledgement of a change: Slack shows the command itself to the channel."""
 
 
-def payload(
-    user: str, text: str, channel: str = CHANNEL, response_url: str = "http://127.0.0.1:9/unused"
-) -> dict[str, str]:
-    """A /watch payload as Slack sends it."""
-    return {
-        "token": "legacy-verification-token",
-        "team_id": "T0FAKE",
-        "team_domain": "fake",
-        "channel_id": channel,
-        "channel_name": "alerts",
-        "user_id": user,
-        "user_name": user.lower(),
-        "command": "/watch",
-        "text": text,
-        "api_app_id": "A0APP",
-        "is_enterprise_install": "false",
-        "response_url": response_url,
-        "trigger_id": "1.2.3",
-    }
-
-
 async def slash(
     app: SlackApp,
     user: str,
@@ -110,7 +90,7 @@ async def slash(
     response_url: str = "http://127.0.0.1:9/unused",
 ) -> tuple[int, dict[str, Any]]:
     """Send ``/watch text`` signed like Slack; the status and the JSON response."""
-    body = urlencode(payload(user, text, channel, response_url))
+    body = urlencode(slash_command("/watch", text, user, channel, response_url))
     headers = signed_headers(secret, body, timestamp=int(time.time()), content_type=FORM)
     status, raw = await post_event(app, body, headers)
     return status, json.loads(raw) if raw.startswith("{") else {"raw": raw}
@@ -468,7 +448,9 @@ async def test_watch_works_over_socket_mode_too(
     slack = SlackApp(settings, SlackSecrets(bot_token=BOT_TOKEN, app_token=APP_TOKEN))
     slack.serve_watch(deps)
     await slack.start()
-    command = payload(ADMIN, "add India Russia", response_url=slack_api.response_url("socket"))
+    command = slash_command(
+        "/watch", "add India Russia", ADMIN, response_url=slack_api.response_url("socket")
+    )
     try:
         ack = await slack_api.send_envelope("slash_commands", command)
         answer = await slack_api.wait_for_response("socket")
