@@ -93,26 +93,11 @@ async def bot(discord_api: FakeDiscord, deps: CommandDeps) -> AsyncIterator[Disc
 
 
 async def run(
-    bot: DiscordBot,
-    discord_api: FakeDiscord,
-    sub: str,
-    *options: dict[str, Any],
-    permissions: int = VIEW_AND_SEND,
-    roles: list[str] | None = None,
-    kind: int = 2,
-    app_permissions: int = VIEW_AND_SEND,
+    bot: DiscordBot, discord_api: FakeDiscord, sub: str, *options: dict[str, Any], **asked: Any
 ) -> dict[str, Any]:
-    """Deliver one interaction as the gateway would and return the callback body."""
-    request = await interact(
-        bot,
-        discord_api,
-        sub,
-        *options,
-        permissions=permissions,
-        roles=roles,
-        kind=kind,
-        app_permissions=app_permissions,
-    )
+    """Deliver one interaction as the gateway would (``asked`` as ``interact`` takes it) and
+    return the callback body."""
+    request = await interact(bot, discord_api, sub, *options, **asked)
     body: dict[str, Any] = request.body
     return body
 
