@@ -4,7 +4,6 @@ Discord and Slack servers, and the answer text alone, logged once, without the e
 from __future__ import annotations
 
 import logging
-import struct
 from collections.abc import AsyncIterator
 
 import pytest
@@ -18,7 +17,7 @@ from bot.platforms.slack.app import SlackApp
 from tests.fake_discord import FakeDiscord, interact, option
 from tests.fake_slack import FakeSlack, http_app
 from tests.fakes import FakeClock, FakeCountries, FakeHistory
-from tests.story import store_with_story
+from tests.story import png_size, store_with_story
 from tests.test_slack_commands import run as slash
 from watchers.store import Store
 from watchers.tiers import shipped_lexicon
@@ -38,12 +37,6 @@ def history_store(history_store: Store) -> Store:
 @pytest.fixture
 def charts(history_store: Store) -> StoreStories:
     return StoreStories(history_store, shipped_lexicon())
-
-
-def png_size(data: bytes) -> tuple[int, int]:
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    width, height = struct.unpack(">II", data[16:24])
-    return width, height
 
 
 async def test_discord_history_reply_uploads_the_chart(

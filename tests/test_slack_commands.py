@@ -42,9 +42,9 @@ from tests.fake_slack import (
 from tests.fakes import (
     FakeClock,
     FakeHistory,
+    rewording,
 )
-from watchers.diff import word_diff
-from watchers.model import Change, ChangeKind, Country, Level, Pair, Source
+from watchers.model import Level
 
 CHANNEL = "C0ALERTS"
 ANALYSTS = "S0ANALYSTS"
@@ -273,14 +273,14 @@ async def test_anyone_may_list_the_channel_pairs(
 async def test_history_shows_the_recent_changes(
     slack_api: FakeSlack, app: SlackApp, history: FakeHistory, clock: FakeClock
 ) -> None:
-    history.changes[INDIA_RUSSIA] = [rewording(clock)]
+    history.changes[INDIA_RUSSIA] = [rewording(level=Level.OFFICIAL, at=clock.now())]
 
     body = await run(slack_api, app, READER, "history India Russia")
 
     assert body["response_type"] == "ephemeral"
     assert "“special and privileged strategic partnership” → " in body["text"]
     assert "“particularly privileged strategic partnership”" in body["text"]
-    assert "kremlin" in body["text"]
+    assert "World desk" in body["text"]
 
 
 async def test_why_gives_the_last_decision_and_its_reason(
@@ -496,32 +496,6 @@ async def test_a_slow_slack_gets_its_acknowledgement_before_the_caller_is_looked
     assert answer["response_type"] == "in_channel"
     assert "now watches India–Russia" in answer["text"]
     assert pairs(store) == [INDIA_RUSSIA]
-
-
-def rewording(clock: FakeClock) -> Change:
-    india, russia = Country("IND", "India"), Country("RUS", "Russia")
-    before = "special and privileged strategic partnership"
-    after = "particularly privileged strategic partnership"
-    return Change(
-        pair=Pair.of(india, russia),
-        kind=ChangeKind.REWORDING,
-        before=before,
-        after=after,
-        diff=word_diff(before, after),
-        quote=f"Moscow and New Delhi enjoy a {after}, the minister said.",
-        speaker="RUS",
-        sources=(
-            Source(
-                feed="kremlin",
-                url="https://kremlin.example/news/1",
-                title="Talks with the Indian minister",
-                published=clock.now(),
-                official=True,
-            ),
-        ),
-        level=Level.OFFICIAL,
-        detected_at=clock.now(),
-    )
 
 
 # ---- /watch test
