@@ -10,8 +10,8 @@ import pytest
 from bot.config import load_config
 from tests.fakes import FakeCountries
 from tests.feeds import config_problems
-from watchers.db import DatabaseError, redact, split_statements, to_postgres
-from watchers.errors import StoreError
+from watchers.db import redact, split_statements, to_postgres
+from watchers.errors import DatabaseError, StoreError
 from watchers.fetch import Validators
 from watchers.store import Store
 

@@ -13,9 +13,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from watchers import migrations
-from watchers.db import Database, DatabaseError, as_database, open_database, redact
+from watchers.db import Database, as_database, open_database, redact
 from watchers.diff import word_diff
-from watchers.errors import StoreError
+from watchers.errors import DatabaseError, StoreError
 from watchers.extraction.canonical import canonical
 from watchers.fetch import Validators
 from watchers.model import (

@@ -420,7 +420,7 @@ def _pings(ctx: CommandContext) -> list[str]:
     if not targets:
         return []
     said = "; ".join(
-        f"{ping_rules.shown(target, ctx.platform)} for {', '.join(kinds)}"
+        f"{ping_rules.target_label(target, ctx.platform)} for {', '.join(kinds)}"
         for target, kinds in targets
     )
     return [f"Alerts here ping {said}."]
@@ -625,7 +625,7 @@ def notify(ctx: CommandContext, words: Sequence[str]) -> Reply:
     if target is None:
         what = "a role or a user" if ctx.platform == "discord" else "a user group or a user"
         return private(f"“{shown(words[0])}” is not {what}: mention one, e.g. @analysts.")
-    who = ping_rules.shown(target, ctx.platform)
+    who = ping_rules.target_label(target, ctx.platform)
     if len(words) == 2 and words[1].lower() in OFF_WORDS:
         if ctx.pings.clear(ctx.platform, ctx.channel, target):
             return _public(f"This channel's alerts no longer ping {who}.")
