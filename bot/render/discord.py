@@ -11,7 +11,15 @@ from typing import Any
 
 from bot.alert import Alert, PingTarget
 from bot.render import escape
-from bot.render.common import Markup, changed_lines, level_line, quote_block, source_parts, titled
+from bot.render.common import (
+    QUOTE_BUDGET,
+    Markup,
+    changed_lines,
+    level_line,
+    quote_block,
+    source_parts,
+    titled,
+)
 from bot.render.fit import fit, join_within
 from bot.render.limits import DISCORD
 from watchers.model import ChangeKind
@@ -28,7 +36,6 @@ COLOURS: dict[ChangeKind, int] = {
 # Our own share of the limits. Kept well under Discord's so that the sum over one embed
 # stays under its 6000-character total by construction: 256 + 3000 + 3 * 1024 + 64 < 6000.
 DESCRIPTION_BUDGET = 3000
-QUOTE_BUDGET = 1500
 FOOTER = "partnership-watch"
 
 NO_MENTIONS: dict[str, list[str]] = {"parse": []}

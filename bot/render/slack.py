@@ -12,7 +12,15 @@ from typing import Any
 
 from bot.alert import Alert
 from bot.render import escape
-from bot.render.common import Markup, changed_lines, level_line, quote_block, source_parts, titled
+from bot.render.common import (
+    QUOTE_BUDGET,
+    Markup,
+    changed_lines,
+    level_line,
+    quote_block,
+    source_parts,
+    titled,
+)
 from bot.render.fit import fit, join_within
 from bot.render.limits import SLACK
 from watchers.model import ChangeKind
@@ -27,7 +35,6 @@ EMOJI: dict[ChangeKind, str] = {
 }
 OPEN_SOURCE_ACTION = "open_source"
 FALLBACK_LIMIT = 3000
-QUOTE_BUDGET = 1500
 MAX_SOURCES_SHOWN = 5
 MARKUP = Markup(escape=escape.slack, bold="*", strike="~", quote=">")
 
