@@ -29,6 +29,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import time
 import uuid
 from collections import deque
 from collections.abc import AsyncIterator
@@ -483,16 +484,16 @@ async def post_event(app: SlackApp, body: str, headers: dict[str, str]) -> tuple
         return response.status, await response.text()
 
 
-def signed_headers(
-    signing_secret: str, body: str, *, timestamp: int, content_type: str
-) -> dict[str, str]:
-    """Headers Slack would send with ``body``: a timestamp and its v0 signature."""
-    verifier = SignatureVerifier(signing_secret)
+def signed_headers(body: str, *, secret: str = SIGNING_SECRET, age: int = 0) -> dict[str, str]:
+    """Headers Slack would send with a form ``body``: a timestamp ``age`` seconds ago, and
+    its v0 signature with ``secret``."""
+    timestamp = int(time.time()) - age
+    verifier = SignatureVerifier(secret)
     signature = verifier.generate_signature(timestamp=str(timestamp), body=body)
     return {
         "X-Slack-Request-Timestamp": str(timestamp),
         "X-Slack-Signature": str(signature),
-        "Content-Type": content_type,
+        "Content-Type": FORM,
     }
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import time
 from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import urlencode
@@ -55,7 +54,7 @@ async def test_http_mode_answers_a_signed_slash_command(
 ) -> None:
     app, heard = http_app
     body = urlencode(ping_command("hello"))
-    headers = signed_headers(SIGNING_SECRET, body, timestamp=int(time.time()), content_type=FORM)
+    headers = signed_headers(body)
 
     status, text = await post_event(app, body, headers)
 
@@ -69,7 +68,7 @@ async def test_http_mode_answers_a_signed_slash_command(
 async def test_http_mode_refuses_a_bad_signature(http_app: tuple[SlackApp, list[str]]) -> None:
     app, heard = http_app
     body = urlencode(ping_command("hello"))
-    headers = signed_headers("not-the-secret", body, timestamp=int(time.time()), content_type=FORM)
+    headers = signed_headers(body, secret="not-the-secret")
 
     status, _ = await post_event(app, body, headers)
 
@@ -82,7 +81,7 @@ async def test_http_mode_refuses_a_body_changed_after_signing(
 ) -> None:
     app, heard = http_app
     signed = urlencode(ping_command("list"))
-    headers = signed_headers(SIGNING_SECRET, signed, timestamp=int(time.time()), content_type=FORM)
+    headers = signed_headers(signed)
 
     status, _ = await post_event(app, urlencode(ping_command("remove India Russia")), headers)
 
@@ -94,9 +93,7 @@ async def test_http_mode_refuses_a_stale_timestamp(http_app: tuple[SlackApp, lis
     app, heard = http_app
     body = urlencode(ping_command("hello"))
     # Correctly signed, but ten minutes old: a replayed request.
-    headers = signed_headers(
-        SIGNING_SECRET, body, timestamp=int(time.time()) - 600, content_type=FORM
-    )
+    headers = signed_headers(body, age=600)
 
     status, _ = await post_event(app, body, headers)
 
@@ -120,9 +117,7 @@ async def test_http_mode_logs_no_content_of_refused_requests(
     caplog.set_level(logging.DEBUG)
     secret_url = "http://127.0.0.1:9/response-url-of-a-replayed-request"
     body = urlencode({**ping_command("x" * 20_000), "response_url": secret_url})
-    stale = signed_headers(
-        SIGNING_SECRET, body, timestamp=int(time.time()) - 600, content_type=FORM
-    )
+    stale = signed_headers(body, age=600)
 
     for headers in (stale, {"Content-Type": FORM}):
         status, _ = await post_event(app, body, headers)
@@ -138,7 +133,7 @@ async def test_http_mode_answers_413_to_a_body_larger_than_a_slack_request(
 ) -> None:
     app, heard = http_app
     body = urlencode(ping_command("x" * (MAX_REQUEST_BYTES + 1)))
-    headers = signed_headers(SIGNING_SECRET, body, timestamp=int(time.time()), content_type=FORM)
+    headers = signed_headers(body)
 
     status, _ = await post_event(app, body, headers)
 
@@ -299,7 +294,7 @@ async def test_a_click_on_a_link_button_is_acknowledged_over_http(
 ) -> None:
     app, _ = http_app
     body = urlencode({"payload": json.dumps(link_click())})
-    headers = signed_headers(SIGNING_SECRET, body, timestamp=int(time.time()), content_type=FORM)
+    headers = signed_headers(body)
 
     status, _ = await post_event(app, body, headers)
 

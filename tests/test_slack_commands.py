@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-import time
 from collections.abc import AsyncIterator
 from datetime import time as time_of_day
 from datetime import timedelta
@@ -31,7 +30,6 @@ from tests.fake_slack import (
     APP_TOKEN,
     BOT_TOKEN,
     BOT_USER_ID,
-    FORM,
     SIGNING_SECRET,
     FakeSlack,
     http_app,
@@ -91,7 +89,7 @@ async def slash(
 ) -> tuple[int, dict[str, Any]]:
     """Send ``/watch text`` signed like Slack; the status and the JSON response."""
     body = urlencode(slash_command("/watch", text, user, channel, response_url))
-    headers = signed_headers(secret, body, timestamp=int(time.time()), content_type=FORM)
+    headers = signed_headers(body, secret=secret)
     status, raw = await post_event(app, body, headers)
     return status, json.loads(raw) if raw.startswith("{") else {"raw": raw}
 
