@@ -484,6 +484,13 @@ async def post_event(app: SlackApp, body: str, headers: dict[str, str]) -> tuple
         return response.status, await response.text()
 
 
+async def post_signed(
+    app: SlackApp, body: str, *, secret: str = SIGNING_SECRET, age: int = 0
+) -> tuple[int, str]:
+    """POST a form ``body`` signed as Slack signs it (see ``signed_headers``)."""
+    return await post_event(app, body, signed_headers(body, secret=secret, age=age))
+
+
 def signed_headers(body: str, *, secret: str = SIGNING_SECRET, age: int = 0) -> dict[str, str]:
     """Headers Slack would send with a form ``body``: a timestamp ``age`` seconds ago, and
     its v0 signature with ``secret``."""

@@ -23,6 +23,7 @@ from tests.fake_slack import (
     FakeSlack,
     http_app,
     post_event,
+    post_signed,
     signed_headers,
     slash_command,
 )
@@ -54,9 +55,7 @@ async def test_http_mode_answers_a_signed_slash_command(
 ) -> None:
     app, heard = http_app
     body = urlencode(ping_command("hello"))
-    headers = signed_headers(body)
-
-    status, text = await post_event(app, body, headers)
+    status, text = await post_signed(app, body)
 
     assert status == 200
     assert text == "pong hello"
@@ -68,9 +67,7 @@ async def test_http_mode_answers_a_signed_slash_command(
 async def test_http_mode_refuses_a_bad_signature(http_app: tuple[SlackApp, list[str]]) -> None:
     app, heard = http_app
     body = urlencode(ping_command("hello"))
-    headers = signed_headers(body, secret="not-the-secret")
-
-    status, _ = await post_event(app, body, headers)
+    status, _ = await post_signed(app, body, secret="not-the-secret")
 
     assert status == 401
     assert heard == []
@@ -93,9 +90,7 @@ async def test_http_mode_refuses_a_stale_timestamp(http_app: tuple[SlackApp, lis
     app, heard = http_app
     body = urlencode(ping_command("hello"))
     # Correctly signed, but ten minutes old: a replayed request.
-    headers = signed_headers(body, age=600)
-
-    status, _ = await post_event(app, body, headers)
+    status, _ = await post_signed(app, body, age=600)
 
     assert status == 401
     assert heard == []
@@ -133,9 +128,7 @@ async def test_http_mode_answers_413_to_a_body_larger_than_a_slack_request(
 ) -> None:
     app, heard = http_app
     body = urlencode(ping_command("x" * (MAX_REQUEST_BYTES + 1)))
-    headers = signed_headers(body)
-
-    status, _ = await post_event(app, body, headers)
+    status, _ = await post_signed(app, body)
 
     assert status == 413
     assert heard == []
@@ -294,9 +287,7 @@ async def test_a_click_on_a_link_button_is_acknowledged_over_http(
 ) -> None:
     app, _ = http_app
     body = urlencode({"payload": json.dumps(link_click())})
-    headers = signed_headers(body)
-
-    status, _ = await post_event(app, body, headers)
+    status, _ = await post_signed(app, body)
 
     # Bolt answers 404 to interactions nobody handles; Slack then marks the button with a warning.
     assert status == 200

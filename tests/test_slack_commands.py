@@ -33,8 +33,7 @@ from tests.fake_slack import (
     SIGNING_SECRET,
     FakeSlack,
     http_app,
-    post_event,
-    signed_headers,
+    post_signed,
     slash_command,
 )
 from tests.fakes import (
@@ -89,8 +88,7 @@ async def slash(
 ) -> tuple[int, dict[str, Any]]:
     """Send ``/watch text`` signed like Slack; the status and the JSON response."""
     body = urlencode(slash_command("/watch", text, user, channel, response_url))
-    headers = signed_headers(body, secret=secret)
-    status, raw = await post_event(app, body, headers)
+    status, raw = await post_signed(app, body, secret=secret)
     return status, json.loads(raw) if raw.startswith("{") else {"raw": raw}
 
 
