@@ -108,6 +108,13 @@ async def discord_router(
     await notifier.sender.close()
 
 
+def ping_role_on_downgrades(pings: PingStore) -> None:
+    """What ``/watch notify @role downgrade`` in the PINGED channel stores."""
+    role = parse_target("discord", f"<@&{ROLE}>")
+    assert role is not None
+    pings.set("discord", PINGED, role, [ChangeKind.DOWNGRADE], now=NOW)
+
+
 def posted(fake: FakeDiscord, channel: str) -> list[dict[str, Any]]:
     return [r.body for r in fake.sent("POST", rf"/channels/{channel}/messages")]
 
@@ -116,9 +123,7 @@ async def test_a_downgrade_pings_exactly_the_role_the_channel_asked_for(
     discord_api: FakeDiscord, discord_router: tuple[Router, PingStore]
 ) -> None:
     router, pings = discord_router
-    role = parse_target("discord", f"<@&{ROLE}>")
-    assert role is not None
-    pings.set("discord", PINGED, role, [ChangeKind.DOWNGRADE], now=NOW)
+    ping_role_on_downgrades(pings)
     downgrade = replace(
         india_russia_change(), kind=ChangeKind.DOWNGRADE, quote=HOSTILE + "strategic partnership."
     )
@@ -136,9 +141,7 @@ async def test_a_kind_the_channel_did_not_ask_for_pings_nobody(
     discord_api: FakeDiscord, discord_router: tuple[Router, PingStore]
 ) -> None:
     router, pings = discord_router
-    role = parse_target("discord", f"<@&{ROLE}>")
-    assert role is not None
-    pings.set("discord", PINGED, role, [ChangeKind.DOWNGRADE], now=NOW)
+    ping_role_on_downgrades(pings)
     await router.deliver(replace(india_russia_change(), kind=ChangeKind.UPGRADE))
     (message,) = posted(discord_api, PINGED)
     assert message["allowed_mentions"] == {"parse": [], "replied_user": False}

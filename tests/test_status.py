@@ -11,13 +11,15 @@ from bot.cli import main
 from tests.torture import ALERTS, CHANNELS, FakePlatform, configure
 
 
+@pytest.fixture
+def config(tmp_path: Path, torture_platform: FakePlatform, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The torture config, as the service run in this process reads it."""
+    return str(configure(tmp_path, torture_platform, monkeypatch))
+
+
 def test_status_shows_what_each_channel_is_owed_while_discord_refuses_and_nothing_after(
-    tmp_path: Path,
-    torture_platform: FakePlatform,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    config: str, torture_platform: FakePlatform, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    config = str(configure(tmp_path, torture_platform, monkeypatch))
     torture_platform.failing = True
     assert main(["--config", config, "poll", "--once"]) == 0
     capsys.readouterr()
@@ -40,12 +42,8 @@ def test_status_shows_what_each_channel_is_owed_while_discord_refuses_and_nothin
 
 
 def test_status_names_a_feed_that_fails_with_its_error(
-    tmp_path: Path,
-    torture_platform: FakePlatform,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    config: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    config = str(configure(tmp_path, torture_platform, monkeypatch))
     text = Path(config).read_text(encoding="utf-8").replace("/feed.xml", "/missing.xml")
     Path(config).write_text(text, encoding="utf-8")
     assert main(["--config", config, "poll", "--once"]) == 1  # every feed failed
@@ -59,12 +57,8 @@ def test_status_names_a_feed_that_fails_with_its_error(
 
 
 def test_status_before_any_poll_says_so(
-    tmp_path: Path,
-    torture_platform: FakePlatform,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    config: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    config = str(configure(tmp_path, torture_platform, monkeypatch))
     assert main(["--config", config, "status"]) == 0
     assert "nothing has been polled" in capsys.readouterr().out
     assert not (tmp_path / "store.sqlite3").exists()
