@@ -40,17 +40,20 @@ def charts(history_store: Store) -> StoreStories:
 
 
 async def test_discord_history_reply_uploads_the_chart(
-    store: ChatStore, history: FakeHistory, clock: FakeClock, charts: StoreStories
+    discord_api: FakeDiscord,
+    store: ChatStore,
+    history: FakeHistory,
+    clock: FakeClock,
+    charts: StoreStories,
 ) -> None:
     deps = CommandDeps(store, FakeCountries(), history, clock, stories=charts)
-    async with FakeDiscord() as fake:
-        bot = DiscordBot(deps, api_base=fake.api_base)
-        await bot.login(fake.token)
-        try:
-            options = option("first", "India"), option("second", "Russia")
-            request = await interact(bot, fake, "history", *options, permissions=0)
-        finally:
-            await bot.close()
+    bot = DiscordBot(deps, api_base=discord_api.api_base)
+    await bot.login(discord_api.token)
+    try:
+        options = option("first", "India"), option("second", "Russia")
+        request = await interact(bot, discord_api, "history", *options, permissions=0)
+    finally:
+        await bot.close()
     body = request.body
     assert body["data"]["content"].startswith("India–Russia now:")
     (attached,) = body["data"]["attachments"]
@@ -63,14 +66,17 @@ async def test_discord_history_reply_uploads_the_chart(
 
 @pytest.fixture
 async def slack_app(
-    store: ChatStore, history: FakeHistory, clock: FakeClock, charts: StoreStories
+    slack_api: FakeSlack,
+    store: ChatStore,
+    history: FakeHistory,
+    clock: FakeClock,
+    charts: StoreStories,
 ) -> AsyncIterator[tuple[FakeSlack, SlackApp]]:
-    async with FakeSlack() as fake:
-        fake.add_channel(CHANNEL)
-        fake.add_user("U0READER")
-        deps = CommandDeps(store, FakeCountries(), history, clock, stories=charts)
-        async with http_app(fake, deps) as app:
-            yield fake, app
+    slack_api.add_channel(CHANNEL)
+    slack_api.add_user("U0READER")
+    deps = CommandDeps(store, FakeCountries(), history, clock, stories=charts)
+    async with http_app(slack_api, deps) as app:
+        yield slack_api, app
 
 
 async def test_slack_history_reply_shares_the_chart_in_the_channel(

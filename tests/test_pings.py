@@ -171,33 +171,34 @@ async def test_discord_notify_command_stores_the_role(
 # ---- Slack at the wire
 
 
-async def test_a_slack_downgrade_pings_the_user_group_asked_for(history_store: Store) -> None:
-    async with FakeSlack() as fake:
-        fake.add_channel("C0PINGED")
-        fake.add_channel("C0QUIET")
-        subs, pings = ChatStore(history_store.connection), PingStore(history_store.connection)
-        for channel in ("C0PINGED", "C0QUIET"):
-            subs.add("slack", channel, "IND-RUS", now=NOW)
-        group = parse_target("slack", "<!subteam^S0ANALYSTS|@analysts>")
-        assert group is not None
-        pings.set("slack", "C0PINGED", group, [ChangeKind.DOWNGRADE], now=NOW)
-        delivery = make_delivery(
-            SlackSettings(api_base=fake.api_base), SlackSecrets(bot_token=BOT_TOKEN)
-        )
-        notifier = slack_notifier(delivery)
-        router = Router(
-            chat=subs,
-            history=history_store,
-            notifiers={"slack": notifier},
-            clock=FakeClock(NOW),
-            pings=pings.targets,
-        )
-        downgrade = replace(
-            india_russia_change(), kind=ChangeKind.DOWNGRADE, quote=HOSTILE + "partnership."
-        )
-        await router.deliver(downgrade)
-        (pinged,) = fake.posted("C0PINGED")
-        (quiet,) = fake.posted("C0QUIET")
+async def test_a_slack_downgrade_pings_the_user_group_asked_for(
+    slack_api: FakeSlack, history_store: Store
+) -> None:
+    slack_api.add_channel("C0PINGED")
+    slack_api.add_channel("C0QUIET")
+    subs, pings = ChatStore(history_store.connection), PingStore(history_store.connection)
+    for channel in ("C0PINGED", "C0QUIET"):
+        subs.add("slack", channel, "IND-RUS", now=NOW)
+    group = parse_target("slack", "<!subteam^S0ANALYSTS|@analysts>")
+    assert group is not None
+    pings.set("slack", "C0PINGED", group, [ChangeKind.DOWNGRADE], now=NOW)
+    delivery = make_delivery(
+        SlackSettings(api_base=slack_api.api_base), SlackSecrets(bot_token=BOT_TOKEN)
+    )
+    notifier = slack_notifier(delivery)
+    router = Router(
+        chat=subs,
+        history=history_store,
+        notifiers={"slack": notifier},
+        clock=FakeClock(NOW),
+        pings=pings.targets,
+    )
+    downgrade = replace(
+        india_russia_change(), kind=ChangeKind.DOWNGRADE, quote=HOSTILE + "partnership."
+    )
+    await router.deliver(downgrade)
+    (pinged,) = slack_api.posted("C0PINGED")
+    (quiet,) = slack_api.posted("C0QUIET")
     assert pinged.text.startswith("<!subteam^S0ANALYSTS> India–Russia")
     assert pinged.blocks[0]["text"]["text"] == "<!subteam^S0ANALYSTS>"
     assert "<!subteam" not in quiet.text
@@ -207,15 +208,16 @@ async def test_a_slack_downgrade_pings_the_user_group_asked_for(history_store: S
         assert "<!everyone>" not in str(message.blocks)
 
 
-async def test_slack_notify_reads_the_escaped_group_mention(history_store: Store) -> None:
-    async with FakeSlack() as fake:
-        fake.add_user("U0ADMIN", admin=True)
-        subs, pings = ChatStore(history_store.connection), PingStore(history_store.connection)
-        deps = CommandDeps(subs, FakeCountries(), FakeHistory(), FakeClock(NOW), pings=pings)
-        async with http_app(fake, deps) as app:
-            answer = await slash(
-                fake, app, "U0ADMIN", "notify <!subteam^S0ANALYSTS|@analysts> downgrade upgrade"
-            )
+async def test_slack_notify_reads_the_escaped_group_mention(
+    slack_api: FakeSlack, history_store: Store
+) -> None:
+    slack_api.add_user("U0ADMIN", admin=True)
+    subs, pings = ChatStore(history_store.connection), PingStore(history_store.connection)
+    deps = CommandDeps(subs, FakeCountries(), FakeHistory(), FakeClock(NOW), pings=pings)
+    async with http_app(slack_api, deps) as app:
+        answer = await slash(
+            slack_api, app, "U0ADMIN", "notify <!subteam^S0ANALYSTS|@analysts> downgrade upgrade"
+        )
     assert answer["response_type"] == "in_channel"
     assert answer["text"] == (
         "Alerts in this channel now ping user group S0ANALYSTS for: downgrade, upgrade."
