@@ -36,6 +36,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 import aiohttp
 from aiohttp import WSMsgType, web
@@ -44,6 +45,7 @@ from slack_sdk.signature import SignatureVerifier
 from bot.chat.commands import CommandDeps
 from bot.config import SlackSettings
 from bot.platforms.slack.app import SlackApp, SlackSecrets
+from bot.platforms.slack.commands import CHANGES
 
 BOT_TOKEN = "xoxb-fake-bot-token"
 APP_TOKEN = "xapp-fake-app-token"
@@ -489,6 +491,42 @@ async def post_signed(
 ) -> tuple[int, str]:
     """POST a form ``body`` signed as Slack signs it (see ``signed_headers``)."""
     return await post_event(app, body, signed_headers(body, secret=secret, age=age))
+
+
+_keys = itertools.count(1)
+SHOWN_IN_CHANNEL = {"text": "", "response_type": "in_channel"}
+"""The acknowledgement of a change: Slack shows the command itself to the channel."""
+
+
+async def slash(
+    app: SlackApp,
+    user: str,
+    text: str,
+    *,
+    channel: str = "C0ALERTS",
+    secret: str = SIGNING_SECRET,
+    response_url: str = "http://127.0.0.1:9/unused",
+) -> tuple[int, dict[str, Any]]:
+    """Send ``/watch text`` signed like Slack; the status and the JSON response."""
+    body = urlencode(slash_command("/watch", text, user, channel, response_url))
+    status, raw = await post_signed(app, body, secret=secret)
+    return status, json.loads(raw) if raw.startswith("{") else {"raw": raw}
+
+
+async def watch(
+    slack_api: FakeSlack, app: SlackApp, user: str, text: str, channel: str = "C0ALERTS"
+) -> dict[str, Any]:
+    """Send ``/watch text`` as ``user`` in ``channel``: it is acknowledged with nothing to say
+    (a change is shown to the channel); the answer that followed, through the response URL."""
+    key = str(next(_keys))
+    status, ack = await slash(
+        app, user, text, channel=channel, response_url=slack_api.response_url(key)
+    )
+    changes = text.split()[:1] in [[c] for c in CHANGES]
+    # Only a change is shown to the channel; reading is between the caller and the bot.
+    assert (status, ack) == (200, SHOWN_IN_CHANNEL if changes else {"raw": ""})
+    answer = await slack_api.wait_for_response(key)
+    return answer
 
 
 def signed_headers(body: str, *, secret: str = SIGNING_SECRET, age: int = 0) -> dict[str, str]:

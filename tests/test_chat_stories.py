@@ -15,10 +15,9 @@ from bot.chat.stories import StoreStories
 from bot.platforms.discord.client import DiscordBot
 from bot.platforms.slack.app import SlackApp
 from tests.fake_discord import FakeDiscord, interact, option
-from tests.fake_slack import FakeSlack, http_app
+from tests.fake_slack import FakeSlack, http_app, watch
 from tests.fakes import FakeClock, FakeCountries, FakeHistory
 from tests.story import png_size, store_with_story
-from tests.test_slack_commands import run as slash
 from watchers.store import Store
 from watchers.tiers import shipped_lexicon
 
@@ -83,7 +82,7 @@ async def test_slack_history_reply_shares_the_chart_in_the_channel(
     slack_app: tuple[FakeSlack, SlackApp],
 ) -> None:
     fake, app = slack_app
-    answer = await slash(fake, app, "U0READER", "history India Russia")
+    answer = await watch(fake, app, "U0READER", "history India Russia")
     assert answer["text"].startswith("India–Russia now:")
     (shared,) = fake.shared
     assert (shared.channel, shared.filename) == (CHANNEL, "ind-rus-history.png")
@@ -96,7 +95,7 @@ async def test_slack_chart_refused_by_the_channel_leaves_the_text_answer(
 ) -> None:
     fake, app = slack_app
     fake.add_channel(CHANNEL, member=False)
-    answer = await slash(fake, app, "U0READER", "history India Russia")
+    answer = await watch(fake, app, "U0READER", "history India Russia")
     assert answer["text"].startswith("India–Russia now:")
     assert fake.shared == []
     assert "the chart for C0ALERTS was not shared: not_in_channel" in caplog.text

@@ -22,9 +22,8 @@ from bot.platforms.slack.app import SlackSecrets, make_delivery
 from bot.platforms.slack.parse import dispatch
 from bot.platforms.slack.platform import slack_notifier
 from tests.fake_discord import CHANNEL, MANAGE_CHANNELS, FakeDiscord, interact, option
-from tests.fake_slack import BOT_TOKEN, FakeSlack, http_app
+from tests.fake_slack import BOT_TOKEN, FakeSlack, http_app, watch
 from tests.fakes import FakeClock, FakeCountries, FakeHistory, india_russia_change
-from tests.test_slack_commands import run as slash
 from watchers.model import ChangeKind
 from watchers.store import Store
 
@@ -215,7 +214,7 @@ async def test_slack_notify_reads_the_escaped_group_mention(
     subs, pings = ChatStore(history_store.connection), PingStore(history_store.connection)
     deps = CommandDeps(subs, FakeCountries(), FakeHistory(), FakeClock(NOW), pings=pings)
     async with http_app(slack_api, deps) as app:
-        answer = await slash(
+        answer = await watch(
             slack_api, app, "U0ADMIN", "notify <!subteam^S0ANALYSTS|@analysts> downgrade upgrade"
         )
     assert answer["response_type"] == "in_channel"
