@@ -13,6 +13,7 @@ import pytest
 from bot.chat.commands import Caller, CommandContext, CommandDeps
 from bot.chat.deliver import Router
 from bot.chat.pings import PingStore, parse_kinds, parse_target
+from bot.chat.ports import Notifier
 from bot.chat.store import ChatStore
 from bot.config import SlackSettings
 from bot.platforms.discord.delivery import DiscordDelivery
@@ -87,23 +88,30 @@ def test_only_managers_set_pings_and_bad_words_are_explained(history_store: Stor
 # ---- Discord at the wire
 
 
+def ping_router(
+    store: Store, platform: str, notifier: Notifier, channels: tuple[str, ...]
+) -> tuple[Router, PingStore]:
+    """A router to ``channels`` of ``platform``, each watching India–Russia, and the store of
+    whom their alerts ping."""
+    subs, pings = ChatStore(store.connection), PingStore(store.connection)
+    for channel in channels:
+        subs.add(platform, channel, "IND-RUS", now=NOW)
+    router = Router(
+        chat=subs,
+        history=store,
+        notifiers={platform: notifier},
+        clock=FakeClock(NOW),
+        pings=pings.targets,
+    )
+    return router, pings
+
+
 @pytest.fixture
 async def discord_router(
     discord_bot: DiscordDelivery, history_store: Store
 ) -> AsyncIterator[tuple[Router, PingStore]]:
-    subs = ChatStore(history_store.connection)
-    for channel in (PINGED, QUIET):
-        subs.add("discord", channel, "IND-RUS", now=NOW)
-    pings = PingStore(history_store.connection)
     notifier = discord_notifier(DiscordSenders(bot=discord_bot, webhooks={}))
-    router = Router(
-        chat=subs,
-        history=history_store,
-        notifiers={"discord": notifier},
-        clock=FakeClock(NOW),
-        pings=pings.targets,
-    )
-    yield router, pings
+    yield ping_router(history_store, "discord", notifier, (PINGED, QUIET))
     await notifier.sender.close()
 
 
@@ -175,23 +183,14 @@ async def test_a_slack_downgrade_pings_the_user_group_asked_for(
 ) -> None:
     slack_api.add_channel("C0PINGED")
     slack_api.add_channel("C0QUIET")
-    subs, pings = ChatStore(history_store.connection), PingStore(history_store.connection)
-    for channel in ("C0PINGED", "C0QUIET"):
-        subs.add("slack", channel, "IND-RUS", now=NOW)
-    group = parse_target("slack", "<!subteam^S0ANALYSTS|@analysts>")
-    assert group is not None
-    pings.set("slack", "C0PINGED", group, [ChangeKind.DOWNGRADE], now=NOW)
     delivery = make_delivery(
         SlackSettings(api_base=slack_api.api_base), SlackSecrets(bot_token=BOT_TOKEN)
     )
     notifier = slack_notifier(delivery)
-    router = Router(
-        chat=subs,
-        history=history_store,
-        notifiers={"slack": notifier},
-        clock=FakeClock(NOW),
-        pings=pings.targets,
-    )
+    router, pings = ping_router(history_store, "slack", notifier, ("C0PINGED", "C0QUIET"))
+    group = parse_target("slack", "<!subteam^S0ANALYSTS|@analysts>")
+    assert group is not None
+    pings.set("slack", "C0PINGED", group, [ChangeKind.DOWNGRADE], now=NOW)
     downgrade = replace(
         india_russia_change(), kind=ChangeKind.DOWNGRADE, quote=HOSTILE + "partnership."
     )
