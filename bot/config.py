@@ -421,7 +421,7 @@ def _hours(values: Mapping[str, Any]) -> ConfigHours | None:
     """The quiet hours and digest a subscription table sets, in its ``timezone`` (UTC)."""
     if not {"quiet", "digest", "timezone"} & values.keys():
         return None
-    zone = values.get("timezone", "UTC")
+    zone = values.get("timezone", ConfigHours.zone)  # the dataclass holds the default
     quiet = values.get("quiet")
     return ConfigHours(
         quiet=QuietHours(quiet.start, quiet.end, zone) if quiet is not None else None,
@@ -615,7 +615,7 @@ class _Reader:
                     "never put the URL itself here",
                 )
             if platform and channel:
-                level = values.get("level", Level.REPORTED)
+                level = values.get("level", SubscriptionSpec.level)
                 hours = _hours(values)
                 out.append(SubscriptionSpec(platform, channel, pairs, level, webhook_env, hours))
         hours_of: dict[tuple[str, str], ConfigHours] = {}
