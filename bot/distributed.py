@@ -47,7 +47,7 @@ from watchers.db import Database
 from watchers.errors import PartnershipWatchError, StoreError
 from watchers.extraction import default_extractor
 from watchers.store import Store
-from watchers.watcher import FeedSpec
+from watchers.watcher import FeedSpec, slow_to_answer
 
 log = logging.getLogger(__name__)
 
@@ -201,7 +201,9 @@ async def tick(timestamp: int) -> None:
     # (its queueing lock only counts waiting jobs), and asking for each waiting one again
     # cost a round trip per feed, every tick.
     queued = await _polls_queued(worker.queue)
-    for feed in due_feeds(worker.app.config.feeds, worker.store.last_polls(), now):
+    due = due_feeds(worker.app.config.feeds, worker.store.last_polls(), now)
+    slow = slow_to_answer(due, worker.store.answer_seconds())  # first: their waits overlap
+    for feed in [*slow, *(f for f in due if f not in slow)]:
         if feed.name in queued:
             continue
         task = poll.configure(lock=f"feed:{feed.name}", queueing_lock=f"poll:{feed.name}")
