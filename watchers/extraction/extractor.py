@@ -578,9 +578,11 @@ class Extractor:
 
     def _about_persons(self, s: Sentence, p: Phrase) -> bool:
         """Ties between leaders as persons: "a true friend", said to "you", by leaders only."""
+        lo, _ = s.clause(p.start)
+        if self._held_by_persons(s, p, lo):
+            return True
         if not any(h in self.lex.person_heads for h in p.heads):
             return False
-        lo, _ = s.clause(p.start)
         if not _YOU_AND_ME.isdisjoint(s.lows[lo : p.start]):
             return True
         if "lost" in s.lows[max(lo, p.start - 3) : p.start]:
@@ -598,7 +600,37 @@ class Extractor:
                 return True
         if not _STATE_NOUNS.isdisjoint(s.lows):
             return False  # "their nations will go on acting as global partners"
-        return bool(s.states) and all(m.kind is FormKind.LEADER for m, _ in s.states)
+        return bool(s.states) and all(
+            m.kind is FormKind.LEADER or self._names_person(s, m, t) for m, t in s.states
+        )
+
+    def _held_by_persons(self, s: Sentence, p: Phrase, lo: int) -> bool:
+        """ "Abe and Modi, who had a warm relationship": "who" takes up leaders as persons,
+        unless the clause names a state after it ("Lula, who hailed the ties with China")."""
+        who = next(
+            (k for k in range(p.start - 1, max(lo, p.start - 10) - 1, -1) if s.lows[k] == "who"),
+            None,
+        )
+        if who is None or who < 2 or s.lows[who - 1] != ",":
+            return False
+        if "," in s.lows[who : p.start]:
+            return False  # "Modi and Albanese, who met in Sydney, hailed": the clause closed
+        if any(t > who for _, t in s.states):
+            return False
+        before = [m for m, t in s.states if t < who - 1 and s.toks[who - 2].start < m.end]
+        return bool(before) and all(
+            m.kind is FormKind.LEADER or self._names_person(s, m, t) for m, t in s.states if t < who
+        )
+
+    def _names_person(self, s: Sentence, m: StateMention, t: int) -> bool:
+        """ "German Chancellor Olaf Scholz": a state before a title and a name is the person's."""
+        j = t
+        while j < len(s.toks) and s.toks[j].start < m.end:
+            j += 1
+        k = j
+        while k < len(s.toks) and s.lows[k] in self.lex.titles:
+            k += 1
+        return j < k < len(s.toks) and s.cased[k][:1].isupper()
 
     def _words(self, text: str, s: Sentence, p: Phrase) -> str:
         start = s.toks[p.start].start
