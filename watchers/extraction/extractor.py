@@ -60,7 +60,15 @@ _NOT_BEFORE_SPEAKER = _PLACE_WORDS | {"and", "&", ","}
 _OWNER_KINDS = frozenset(
     {FormKind.NAME, FormKind.ALIAS, FormKind.ABBREVIATION, FormKind.CAPITAL, FormKind.SEAT}
 )
-_CONTESTS = frozenset({"rivalry", "rivals", "rival", "feud", "enmity", "animosity"})
+_CONTESTS = frozenset(
+    {"rivalry", "rivals", "rival", "feud", "enmity", "animosity", "foes", "foe", "enemies",
+     "enemy", "adversaries", "adversary", "competitors", "competitor"}
+)  # fmt: skip
+# "the highest degree of mutual trust": a level of what a relationship is made of
+_LEVEL_OF_TRUST = re.compile(
+    r" of (?:[\w-]+ ){0,2}(?:trust|confidence|understanding|friendship|partnership|solidarity)\b"
+)
+_SAID_COPULAS = frozenset({"are", "were", "remain", "remained", "became", "been", "form", "formed"})
 _OBJECT_WORDS = frozenset({"to", "with", "and", "from", "met", "meet", "meets", "hosted", "told"})
 
 
@@ -83,6 +91,8 @@ class _HeadFinder:
                 need = "kin"
             elif w in lex.metaphor_heads:
                 need = "compound"
+            elif w in lex.said_heads:
+                need = "said"
             elif w in lex.level_heads:
                 need = "level"
             elif w in lex.tail_heads:
@@ -94,6 +104,8 @@ class _HeadFinder:
         self.strong = _alternation(lex.strong | lex.level_modifiers)
         self.level = _alternation(lex.level_modifiers)
         self.kin = _alternation(lex.kin_modifiers)
+        # a head said of states needs a copula before it: "are one family", "form a tandem"
+        self.copula = _alternation(_SAID_COPULAS)
 
     def positions(self, low: str) -> list[int]:
         """Start offsets of head nouns standing as whole words, in order."""
@@ -107,13 +119,20 @@ class _HeadFinder:
                 continue
             if need == "weak" and not self.strong.search(low, max(0, start - 60), start):
                 continue
-            if need == "level" and not self.level.search(low, max(0, start - 40), start):
+            if (
+                need == "level"
+                and not self.level.search(low, max(0, start - 40), start)
+                and not _LEVEL_OF_TRUST.match(low, last + 1)
+            ):
                 continue
             if need == "tail" and not low.startswith((" of ", " with "), last + 1):
                 continue
             if need == "kin" and not self.kin.search(low, max(0, start - 30), start):
                 continue
-            if need == "compound" and "-" not in low[max(0, start - 40) : start]:
+            before = max(0, start - 40)
+            if need == "compound" and "-" not in low[before:start]:
+                need = "said"  # or the states said to be it: "are the motor of"
+            if need == "said" and not self.copula.search(low, before, start):
                 continue
             out.append(start)
         out.sort()

@@ -22,6 +22,7 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("heads", "person"),
     ("heads", "metaphor"),
     ("heads", "kin"),
+    ("heads", "said"),
     ("heads", "nominals"),
     ("heads", "phrases"),
     ("modifiers", "qualifying"),
@@ -64,6 +65,8 @@ class Vocabulary:
     person_heads: frozenset[str]
     metaphor_heads: frozenset[str]
     kin_heads: frozenset[str]
+    said_heads: frozenset[str]
+    """Heads that label a pair only when said of the states: "A and B are one family"."""
     metaphor_nominals: frozenset[str]
     """Metaphor nouns that label a relationship only when said of it ("is the cornerstone")."""
     phrases: tuple[str, ...]
@@ -130,7 +133,7 @@ def load_vocabulary(directory: Path | None = None) -> Vocabulary:
     if problems:
         raise ConfigError(problems)
     relation = set(lists[("heads", "relation")])
-    for key in ("bare", "weak", "level", "needs_tail", "person", "metaphor", "kin"):
+    for key in ("bare", "weak", "level", "needs_tail", "person", "metaphor", "kin", "said"):
         missing = sorted(set(lists[("heads", key)]) - relation)
         if missing:
             problems.append(Problem(FILE, f"heads.{key}", f"not in heads.relation: {missing}"))
@@ -149,6 +152,7 @@ def load_vocabulary(directory: Path | None = None) -> Vocabulary:
         person_heads=s("heads", "person"),
         metaphor_heads=s("heads", "metaphor"),
         kin_heads=s("heads", "kin"),
+        said_heads=s("heads", "said"),
         metaphor_nominals=s("heads", "nominals"),
         phrases=tuple(lists[("heads", "phrases")]),
         qualifying=s("modifiers", "qualifying"),

@@ -35,7 +35,7 @@ high higher highest priority
 """
 _AFTER_PREDICATE_WORDS = """
 and but as in with for since despite after while because amid said says he she they
-according than to at on over
+according than to at on over during before under ahead following throughout
 """
 _CONSTITUTES = frozenset(
     {"constituted", "constitutes", "constitute", "represents", "represented", "represent"}
@@ -44,6 +44,28 @@ _DESCRIBED = frozenset(
     {"described", "called", "seen", "regarded", "termed", "dubbed", "hailed", "labelled",
      "labeled", "viewed", "considered", "characterised", "characterized"}
 )
+
+
+def _described_before(toks: list[Token], i: int, j: int) -> bool:
+    """ "described [the] friendship [with Laos] as": a describing verb just before the head
+    ``i`` and "as" at ``j``."""
+    if j >= len(toks) or toks[j].low != "as":
+        return False
+    k = i - 1
+    while k >= 0 and i - k <= 3 and toks[k].low not in _DESCRIBED:
+        if not toks[k].low.isalpha() or toks[k].low in ("and", "as"):
+            return False
+        k -= 1
+    return k >= 0 and toks[k].low in _DESCRIBED
+
+
+# Words of time that may follow a level: "reached an all-time high this year".
+_WHEN = frozenset({"this", "last", "since", "today", "now", "recently", "again", "earlier"})
+# Verbs of movement before a level: "have sunk to their lowest point", "reached a new high".
+_MOVED = frozenset(
+    {"sunk", "sank", "fallen", "fell", "dropped", "plunged", "slipped", "slumped", "risen",
+     "rose", "climbed", "soared", "reached", "hit", "touched", "returned", "grown", "grew"}
+)  # fmt: skip
 
 
 def _described_as(toks: list[Token], j: int) -> int | None:
@@ -189,17 +211,36 @@ class PhraseFinder:
                     heads.append(nxt)
                     consumed.add(j + 1)
                     end = j + 2
-            if run.start == i and head in lex.person_heads and _said_of_states(toks, country, i):
+            if head in lex.said_heads:
+                # "Laos and Cambodia are one family", "are like twins": only said of states
+                if not _said_of_states(toks, country, i, run.start):
+                    continue
+            elif run.start == i and head in lex.person_heads and _said_of_states(toks, country, i):
                 pass  # "Chad and Niger were not only neighbours, but also brothers"
             elif run.start == i and head in lex.person_heads and _as_plural(toks, i):
                 pass  # "as friends and partners, we stand together"
             elif head in lex.metaphor_heads and not run.qualifying:
-                # "the Franco-German engine": the pair written right before it
-                if not (run.gap or _compound_before(toks, country, run.start)):
+                # "the Franco-German engine": the pair written right before it, or the
+                # states said to be it ("Chile and Peru are the motor of the Pacific")
+                if not (
+                    run.gap
+                    or _compound_before(toks, country, run.start)
+                    or _said_of_states(toks, country, i, run.start)
+                ):
+                    continue
+            elif head in lex.level_heads and not run.level:
+                # "the highest degree of mutual trust": a level of what a tie is made of
+                if not (run.qualifying and _LEVEL_OF.intersection(lows[i + 1 : end])):
                     continue
             elif not self._qualifies(head, run, tail, heads):
                 continue
+            if not run.qualifying and self._proper_name(toks, cased, country, i):
+                continue
             if self._inside_document_title(toks, cased, run.start):
+                continue
+            if _subject_of_others(toks, cased, country, run.start):
+                continue
+            if _compared_with_others(toks, cased, country, run.start, end):
                 continue
             if self._trade_document(toks, run.start, end):
                 continue
@@ -518,6 +559,23 @@ class PhraseFinder:
                 break
         return best
 
+    def _proper_name(
+        self, toks: list[Token], cased: list[str], country: list[int], i: int
+    ) -> bool:
+        """ "the Pacific Alliance", "the Eastern Partnership": a capitalised head after a
+        capitalised word that is neither a state nor a modifier names a body, not a tie
+        (unless the whole sentence is written in title case, as headlines are)."""
+        j = i - 1
+        if j < 1 or not cased[i][:1].isupper() or not cased[j][:1].isupper() or country[j]:
+            return False
+        w = toks[j].low
+        lex = self.lex
+        if not w.isalpha() or w in lex.stop or w in lex.qualifying or w in lex.neutral:
+            return False
+        words = [c for c in cased if c[:1].isalpha() and c.lower() not in _SMALL_WORDS]
+        in_lower_case = sum(1 for c in words if c[:1].islower())
+        return in_lower_case * 8 > len(words)
+
     def _qualifies(self, head: str, run: _Run, tail: bool, heads: list[str]) -> bool:
         lex = self.lex
         if head in lex.kin_heads:
@@ -594,12 +652,17 @@ class PhraseFinder:
                 out.append(Phrase(marked[0], marked[1], i, (t.low, *inside)))
                 continue
             described = _described_as(toks, j)
+            if described is None and toks[j - 1].low != "as" and _described_before(toks, i, j):
+                described = j + 1  # "described the friendship with Laos as sealed in blood"
+            moved = False
             if described is not None:
                 j = described  # "the alliance, often described in Seoul as ironclad"
             else:
                 linking = j
                 while j < n and (toks[j].low in _LINKING or toks[j].low in _CONSTITUTES):
                     j += 1
+                if j < n and toks[j].low in _MOVED:
+                    j, moved = j + 1, True  # "have sunk to their lowest point"
                 if j == linking:
                     continue
                 nominal = self._nominal(toks, cased, j)
@@ -617,7 +680,7 @@ class PhraseFinder:
                 if stop is not None and stop - (j + 2) > 1:
                     out.append(Phrase(j + 2, stop, i, (t.low,)))
                 continue
-            level = self._at_best(toks, cased, j)
+            level = self._at_best(toks, cased, j, moved)
             if level is not None:
                 out.append(Phrase(level[0], level[1], i, (t.low,)))
                 continue
@@ -680,14 +743,37 @@ class PhraseFinder:
         if k >= n or toks[k].low not in self.lex.metaphor_nominals:
             return None
         k += 1
-        if k + 1 < n and toks[k].low == "of" and toks[k + 1].low.isalpha():
-            k += 2  # "of stability"
+        if k + 1 < n and toks[k].low == "of":
+            k = self._of_what(toks, cased, k + 1) or k  # "of stability", "of regional peace"
         return start, k
 
-    def _at_best(self, toks: list[Token], cased: list[str], j: int) -> tuple[int, int] | None:
-        """ "at their best ever", "at an all-time high": the words after the determiner."""
+    def _of_what(self, toks: list[Token], cased: list[str], k: int) -> int | None:
+        """End of "(modifiers) noun (and noun)" after a metaphor noun's "of", or None:
+        "of regional security", "of peace and stability"; never "of its policy"."""
         n = len(toks)
-        if j + 2 >= n or toks[j].low != "at" or toks[j + 1].low not in _AT_DETERMINERS:
+        first = k
+        while k < n and self.kind(toks[k].low, cased[k]) in ("qual", "neutral"):
+            k += 1
+        if not _plain_noun(toks, cased, k):
+            if k == first or not _plain_noun(toks, cased, k - 1):
+                return None
+            k -= 1  # the last of them is the noun: "of regional security"
+        k += 1
+        if k + 1 < n and toks[k].low == "and" and _plain_noun(toks, cased, k + 1):
+            k += 2
+        return k
+
+    def _at_best(
+        self, toks: list[Token], cased: list[str], j: int, moved: bool = False
+    ) -> tuple[int, int] | None:
+        """ "at their best ever", "at an all-time high", after a verb of movement "to their
+        lowest point", "reached a historic high": the words after the determiner."""
+        n = len(toks)
+        if moved and j < n and toks[j].low in _AT_DETERMINERS:
+            j -= 1  # "reached their highest level": no preposition
+        elif j + 2 >= n or toks[j].low not in (("at", "to") if moved else ("at",)):
+            return None
+        if j + 2 >= n or toks[j + 1].low not in _AT_DETERMINERS:
             return None
         start = k = j + 2
         while k < n and toks[k].low in self.lex.adverbs:
@@ -700,7 +786,8 @@ class PhraseFinder:
         if k < n and toks[k].low in ("ever", "yet"):
             k += 1
         nxt = toks[k].low if k < n else "."
-        return (start, k) if not nxt.isalpha() or nxt in _AFTER_PREDICATE else None
+        ends = not nxt.isalpha() or nxt in _AFTER_PREDICATE or nxt in _WHEN
+        return (start, k) if ends else None
 
     def _fixed(self, toks: list[Token], lows: list[str], found: list[Phrase]) -> list[Phrase]:
         """Fixed phrases ("golden age", "no limits") outside any phrase already found."""
@@ -750,6 +837,14 @@ _SUPERLATIVE = re.compile(r"best|closest|greatest|oldest|firmest|[a-z]+est")
 _NEIGHBOURS = frozenset({"neighbours", "neighbors", "friends", "allies", "partners"})
 
 
+# What a level of a relationship is a level of: "the highest degree of mutual trust".
+_LEVEL_OF = frozenset(
+    {"trust", "confidence", "understanding", "friendship", "partnership", "solidarity"}
+)
+# Words a title-case headline leaves in lower case.
+_SMALL_WORDS = frozenset(
+    {"a", "an", "the", "and", "or", "of", "in", "on", "at", "to", "for", "with", "by", "as"}
+)
 _MARKED = frozenset({"characterized", "characterised", "marked", "defined"})
 _DEGREE = frozenset({"less", "more", "very", "increasingly"})
 _BEFORE_PREDICATE_NOUN = frozenset(
@@ -757,7 +852,11 @@ _BEFORE_PREDICATE_NOUN = frozenset(
      "and", "real", "true", "like"}
 )
 _AUXILIARIES = frozenset({"have", "has", "had", "always", "long", "also", "still", "truly"})
-_COPULAS = frozenset({"are", "were", "remain", "remained", "became", "become", "been"})
+_COPULAS = frozenset(
+    {"are", "were", "remain", "remained", "became", "become", "been", "form", "formed"}
+)
+# Words between a copula and a singular head said of states: "are one big family".
+_ONE_OF_A_KIND = frozenset({"a", "an", "the", "one", "big", "single", "same", "united"})
 
 
 def _as_plural(toks: list[Token], i: int) -> bool:
@@ -765,12 +864,20 @@ def _as_plural(toks: list[Token], i: int) -> bool:
     return toks[i].low.endswith("s") and i > 0 and toks[i - 1].low == "as"
 
 
-def _said_of_states(toks: list[Token], country: list[int], i: int) -> bool:
-    """A plural person head said of states as subject: "A and B are (also) brothers"."""
-    if not toks[i].low.endswith("s"):
+def _said_of_states(toks: list[Token], country: list[int], i: int, start: int = -1) -> bool:
+    """A head said of states as subject: "A and B are (also) brothers", a plural head or
+    one with an article ("A and B are one family", "form a tandem"); the phrase starts at
+    ``start`` (the head itself by default)."""
+    start = i if start < 0 else start
+    k = start - 1
+    if k >= 0 and toks[k].low in _ONE_OF_A_KIND:
+        while k >= 0 and toks[k].low in _ONE_OF_A_KIND:
+            k -= 1  # "are one big family", "formed a tandem"
+    elif not toks[i].low.endswith("s"):
         return False
-    if i > 1 and toks[i - 1].low in ("just", "only", "merely") and toks[i - 2].low == "not":
+    if k > 0 and toks[k].low in ("just", "only", "merely") and toks[k - 1].low == "not":
         return False  # "not only neighbours, but also brothers": the first is played down
+    i = k + 1
     k = i - 1
     while k >= 0 and i - k <= 8 and (
         toks[k].low in _BEFORE_PREDICATE_NOUN or (toks[k].low.endswith("s") and k < i - 1)
@@ -810,6 +917,87 @@ def _source_of_another(toks: list[Token], start: int, found: list[Phrase]) -> bo
 
 
 _ROOTED = frozenset({"rooted", "grounded", "steeped", "anchored", "embedded"})
+
+
+def _plain_noun(toks: list[Token], cased: list[str], k: int) -> bool:
+    """A lower-case word that may be a noun: not a determiner, preposition or pronoun."""
+    if k >= len(toks):
+        return False
+    w = toks[k].low
+    return w.isalpha() and cased[k] == w and w not in _FUNCTION_WORDS
+
+
+_FUNCTION_WORDS = frozenset(
+    {
+        "a", "an", "the", "its", "their", "our", "his", "her", "my", "your", "this", "that",
+        "these", "those", "and", "or", "but", "in", "on", "at", "for", "with", "by", "to",
+        "from", "of", "as", "it", "they", "we", "which", "who", "what", "both", "all", "any",
+        "each", "every", "some", "such", "not", "is", "are", "was", "were", "be", "been",
+    }
+)  # fmt: skip
+
+
+def _subject_of_others(toks: list[Token], cased: list[str], country: list[int], start: int) -> bool:
+    """ "Safaricom and Orange announced a strategic alliance" (before the two presidents):
+    the subject of the verb that makes or holds the label names no state, only other
+    bodies; the label is theirs, whoever witnessed it."""
+    k = start - 1
+    while k >= 0 and toks[k].low in _ARTICLES:
+        k -= 1
+    if k < 0 or toks[k].low not in _DEAL_VERBS:
+        return False
+    k -= 1
+    while k >= 0 and (toks[k].low in _AUXILIARIES or toks[k].low.endswith("ly")):
+        k -= 1  # "have long had", "recently signed"
+    end = k + 1
+    while k >= 0 and end - k <= 8 and toks[k].low not in (",", ";", ":", "(", ")", "-"):
+        k -= 1
+    subject = range(k + 1, end)
+    if not subject or any(country[m] for m in subject):
+        return False
+    # a name inside the subject (not its first word, which a sentence capitalises anyway)
+    return any(cased[m][:1].isupper() and toks[m].low.isalpha() for m in subject if m > k + 1) or (
+        end - k > 1 and cased[k + 1][:1].isupper() and k + 1 > 0
+    )
+
+
+def _compared_with_others(
+    toks: list[Token], cased: list[str], country: list[int], start: int, end: int
+) -> bool:
+    """ "more like-minded partners than Paris and London were": a comparison with other
+    states or persons ranks the pair, it does not name its tie ("closer partners than
+    ever" does)."""
+    j = _skip_quotes(toks, end)
+    if j >= len(toks) or toks[j].low != "than":
+        return False
+    words = [t.low for t in toks[start:end]]
+    if words[0] == "no":
+        return False  # "no better friend than Singapore": the partner, not another pair
+    if not any(w in _DEGREE or w in _COMPARATIVES or w.endswith("er") for w in words):
+        return False
+    for k in range(j + 1, min(len(toks), j + 5)):
+        if country[k] or cased[k][:1].isupper():
+            return True
+        if toks[k].low not in _BEFORE_OTHERS:
+            return False
+    return False
+
+
+# Words between "than" and the others compared: "than were Trump and Merkel".
+_BEFORE_OTHERS = frozenset(
+    {"were", "was", "are", "is", "the", "those", "with", "between", "its", "their", "any",
+     "other", "former", "previous"}
+)  # fmt: skip
+# Verbs that make or hold a label for their subject: "A and B signed a partnership".
+_DEAL_VERBS = frozenset(
+    {
+        "signed", "sign", "signs", "formed", "form", "forms", "announced", "announce",
+        "announces", "agreed", "launched", "launch", "launches", "struck", "strike", "inked",
+        "sealed", "unveiled", "entered", "established", "forged", "forge", "have", "has",
+        "had", "share", "shares", "shared", "built", "created", "expanded", "deepened",
+        "renewed", "extended", "concluded", "agree",
+    }
+)  # fmt: skip
 
 
 def _skip_quotes(toks: list[Token], j: int) -> int:

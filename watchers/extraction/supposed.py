@@ -67,12 +67,35 @@ _MONTH_BEFORE = frozenset(
 _DETERMINERS = frozenset({"a", "an", "the", "their", "its", "his", "her", "our", "this", "that"})
 _OWNERS = frozenset({"their", "its", "our", "his", "her"})
 _NEAR = 10  # words before the descriptor that are read
+# "are heading for", "moving towards": on the way to a label, not yet in it
+_TOWARDS = frozenset({"to", "toward", "towards"})
+_HEADING = {
+    **dict.fromkeys(("heading", "headed", "moving", "move", "moves", "edging", "inching"),
+                    _TOWARDS | {"for"}),
+    **dict.fromkeys(("path", "road", "course", "steps", "step"), _TOWARDS),
+}  # fmt: skip
+# "the prospect of a partnership": a noun that holds the label as a possibility
+_PROSPECT = frozenset(
+    {"prospect", "prospects", "possibility", "possibilities", "idea", "option", "chance",
+     "chances", "feasibility", "likelihood"}
+)  # fmt: skip
+# verbs that open a yes-no question: "Will A and B become partners?"
+_QUESTION_VERBS = frozenset(
+    {"will", "would", "could", "can", "should", "shall", "might", "may", "is", "are", "was",
+     "were", "do", "does", "did", "has", "have"}
+)  # fmt: skip
+_TO_COME = frozenset(
+    {("in", "the", "making"), ("on", "the", "cards"), ("in", "the", "offing"),
+     ("on", "the", "horizon"), ("in", "the", "works")}
+)  # fmt: skip
 
 
 def supposed(lows: Sequence[str], start: int, head: int, clause_start: int) -> bool:
     """Whether the descriptor starting at token ``start``, headed at ``head``, is supposed."""
     # a modifier of the head, not a word after it: "a shared future" is no supposition
     if not _SUPPOSING.isdisjoint(lows[start:head]):
+        return True
+    if _asked(lows, start, head) or _in_the_making(lows, head):
         return True
     lo = max(clause_start, start - _NEAR)
     # the condition may be set off by commas: "if, as some hope, the two were allies"
@@ -105,7 +128,40 @@ def supposed(lows: Sequence[str], start: int, head: int, clause_start: int) -> b
                 return True
         if w in _INTENDING and i + 2 < n and near[i + 1] == "to" and near[i + 2] in _MAKING:
             return True
+        if w in _HEADING and i + 1 < n and near[i + 1] in _HEADING[w]:
+            return True  # "are heading for a strategic partnership", "the path to"
+        if w in _PROSPECT and i + 1 < n and near[i + 1] in ("of", "for"):
+            between = near[i + 2 :]
+            if all(b in _DETERMINERS for b in between):
+                return True  # "discussed the prospect of a partnership"
     return False
+
+
+def _asked(lows: Sequence[str], start: int, head: int) -> bool:
+    """A yes-no question that puts the label to the pair ("Will A and B become allies?",
+    "Are A and B natural partners?"); one about a label they have, its subject right
+    after the verb ("Is the A-B partnership fading?"), is not."""
+    if "?" not in lows[head + 1 :]:
+        return False
+    first = 0
+    for k in range(start - 1, -1, -1):
+        if lows[k] in (":", ".", "!", "?"):
+            first = k + 1
+            break
+    while first < start and not lows[first].isalnum():
+        first += 1  # an opening quote
+    if first >= start or lows[first] not in _QUESTION_VERBS:
+        return False
+    between = lows[first + 1 : start]
+    return not all(w in _DETERMINERS or "-" in w for w in between)
+
+
+def _in_the_making(lows: Sequence[str], head: int) -> bool:
+    """ "an alliance in the making", "a partnership on the cards": one to come."""
+    k = head + 1
+    while k < len(lows) and lows[k] in ("is", "are", "was", "were", "now", "firmly", "already"):
+        k += 1  # "an alliance is now on the cards"
+    return tuple(lows[k : k + 3]) in _TO_COME
 
 
 def _modal_makes(near: Sequence[str], i: int) -> bool:
