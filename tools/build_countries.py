@@ -240,7 +240,7 @@ FIX: dict[str, dict[str, object]] = {
     "BRN": {"name": "Brunei", "aliases": ["Brunei Darussalam"]},
     "CAF": {"demonyms": ["Central African"]},
     "CHE": {"demonyms": ["Swiss"], "capitals": ["Bern"]},
-    "CHL": {"capitals": []},
+    "CHL": {"capitals": ["Santiago"]},
     "CHN": {
         "abbreviations": ["PRC"],
         "aliases": ["Mainland China"],
@@ -348,7 +348,7 @@ FIX: dict[str, dict[str, object]] = {
         "demonyms": ["Dutch"],
         "capitals": [],
     },
-    "NZL": {"abbreviations": ["NZ"], "demonyms": ["New Zealand"], "capitals": []},
+    "NZL": {"abbreviations": ["NZ"], "demonyms": ["New Zealand"], "capitals": ["Wellington"]},
     "PAK": {"abbreviations": ["Pak"], "demonyms": ["Pakistani"]},
     "PHL": {"demonyms": ["Philippine", "Filipino"], "seats": ["Malacañang", "Malacanang"]},
     "PNG": {"abbreviations": ["PNG"], "demonyms": ["Papua New Guinean"]},
