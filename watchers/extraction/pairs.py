@@ -49,6 +49,26 @@ _LINKING = frozenset(_LINKING_WORDS.split())
 _ASIDE = frozenset({"of", "course", "indeed", "clearly", "certainly"})
 _COPULA = frozenset({"is", "are", "was", "were", "remains", "remain", "been", "become", "becomes"})
 _QUOTES_THE = QUOTES | {"the"}
+# Nouns of a gathering: a group named before one is where the states met.
+_VENUES = frozenset(
+    [
+        "summit",
+        "summits",
+        "meeting",
+        "meetings",
+        "forum",
+        "conference",
+        "talks",
+        "session",
+        "sessions",
+        "ministerial",
+        "sidelines",
+        "gathering",
+        "event",
+        "headquarters",
+        "congress",
+    ]
+)
 # "India has several strategic partners including ...": the owner before "has".
 _HAVE = frozenset({"has", "have", "had", "counts", "boasts", "maintains", "keeps"})
 # What may stand between a state and "B's allies" it is one of ("A remains one of").
@@ -306,6 +326,8 @@ class PairResolver:
             return None
         if not objects:
             which = [k for k in range(lo, verb) if toks[k].low in ("which", "whom")]
+            if which and "," in s.lows[which[-1] : verb]:
+                which = []  # "A and B, which border C, hailed X": the verb is the main clause's
             if which:
                 w = which[-1]
                 inner = [m.code for m, t in s.states if w < t < verb and m.code]
@@ -329,12 +351,16 @@ class PairResolver:
         if g == p.start:
             # "the two NATO allies and historic rivals": the pair itself, named around
             back = p.start
-            while back > 0 and p.start - back < 8 and (
-                back - 1 in s.orgs
-                or toks[back - 1].low in self.lex.heads
-                or toks[back - 1].low in ("and", ",")
-                or toks[back - 1].low in self.lex.qualifying
-                or toks[back - 1].low in self.lex.neutral
+            while (
+                back > 0
+                and p.start - back < 8
+                and (
+                    back - 1 in s.orgs
+                    or toks[back - 1].low in self.lex.heads
+                    or toks[back - 1].low in ("and", ",")
+                    or toks[back - 1].low in self.lex.qualifying
+                    or toks[back - 1].low in self.lex.neutral
+                )
             ):
                 back -= 1
             if back < 2 or toks[back - 1].low != "two" or toks[back - 2].low != "the":
@@ -488,7 +514,7 @@ class PairResolver:
         beside two states ("Serbia, a European Union candidate, keeps close relations with
         Russia", "at a Mercosur meeting"), is a venue or a frame.
         """
-        if self._org_modifies(s, o, p):
+        if self._org_modifies(s, o, p) or _org_is_venue(s, o):
             return False
         lead = " ".join(t.low for t in s.toks[max(0, o - 4) : o] if t.low != "the")
         if lead.endswith(("along with", "together with", "alongside", "as well as")):
@@ -755,6 +781,24 @@ class PairResolver:
         while j >= 0 and s.toks[j].low in QUOTES:
             j -= 1
         return j >= 0 and s.toks[j].low in ("our", "we", "us")
+
+
+def _org_is_venue(s: Sentence, o: int) -> bool:
+    """ "at the Mercosur summit", "on the sidelines of the G20", "at NATO": a group named as
+    where the states met is no side of their tie."""
+    j = o - 1
+    while j >= 0 and s.lows[j] in ("the", "a", "an"):
+        j -= 1
+    if j >= 0 and s.lows[j] in ("at", "during", "before", "after"):
+        return True
+    if j >= 1 and s.lows[j] == "of" and s.lows[j - 1] in ("sidelines", "margins", "margin"):
+        return True
+    for k in range(o + 1, min(len(s.toks), o + 5)):
+        if s.lows[k] in _VENUES:
+            return True  # "a Mercosur meeting", "the ASEAN Regional Forum session"
+        if not s.cased[k][:1].isupper():
+            break
+    return False
 
 
 def _skip(toks: list[Token], j: int, words: frozenset[str] | set[str]) -> int:
