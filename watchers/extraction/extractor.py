@@ -626,6 +626,8 @@ class Extractor:
     def _held_by_persons(self, s: Sentence, p: Phrase, lo: int) -> bool:
         """ "Abe and Modi, who had a warm relationship": "who" takes up leaders as persons,
         unless the clause names a state after it ("Lula, who hailed the ties with China")."""
+        if "who" not in s.lows:
+            return False
         who = next(
             (k for k in range(p.start - 1, max(lo, p.start - 10) - 1, -1) if s.lows[k] == "who"),
             None,
