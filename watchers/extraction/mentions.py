@@ -98,7 +98,7 @@ _NOT_DESCRIBING = frozenset(
 )
 
 # Capitalised words that may stand before a name without making it part of a longer name.
-_FUNCTION_CAPS = frozenset(
+FUNCTION_CAPS = frozenset(
     [
         "the",
         "in",
@@ -555,7 +555,7 @@ def _starts_longer_name(word: str) -> bool:
 
 
 def _capitalised_word(word: str) -> bool:
-    return bool(word) and word[0].isupper() and word.lower() not in _FUNCTION_CAPS
+    return bool(word) and word[0].isupper() and word.lower() not in FUNCTION_CAPS
 
 
 def _joins_next(norm: str, end: int, chosen: list[tuple[int, int, SurfaceForm]], i: int) -> bool:

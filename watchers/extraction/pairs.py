@@ -17,7 +17,7 @@ from functools import cached_property
 
 from watchers.countries import FormKind
 from watchers.extraction.lexicon import Vocabulary
-from watchers.extraction.mentions import StateMention
+from watchers.extraction.mentions import FUNCTION_CAPS, StateMention
 from watchers.extraction.phrases import Phrase
 from watchers.extraction.text import QUOTES, Token
 
@@ -49,6 +49,22 @@ _LINKING = frozenset(_LINKING_WORDS.split())
 _ASIDE = frozenset({"of", "course", "indeed", "clearly", "certainly"})
 _COPULA = frozenset({"is", "are", "was", "were", "remains", "remain", "been", "become", "becomes"})
 _QUOTES_THE = QUOTES | {"the"}
+_MONTHS = frozenset(
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ]
+)
 # Nouns of a gathering: a group named before one is where the states met.
 _VENUES = frozenset(
     [
@@ -294,11 +310,18 @@ class PairResolver:
             if speaker and speaker != only and (first_person or self._role_said_of(s, p)):
                 return [pair_of(only, speaker)]
             return []
+        if not self.lex.non_states.isdisjoint(s.lows[lo : p.start]):
+            return []  # "the two carmakers praised their alliance": theirs, not the states'
         if s.cue or self._first_person(s, p):
             for known in (ctx.previous, ctx.following):
                 if known:
                     return [known]
-        return [ctx.topic] if ctx.topic else []
+        if ctx.topic:
+            return [ctx.topic]
+        # a sentence naming no state, group or other name goes on about the pair named
+        # just before ("Peru and Chile sign a pact. ... Officials hailed a time-tested
+        # friendship."); "Toyota and Honda" or "the two carmakers" hold theirs
+        return [ctx.previous] if ctx.previous and not s.orgs and not _names(s) else []
 
     def _regards(self, s: Sentence, p: Phrase, lo: int) -> list[Codes] | None:
         """ "A regards B as X", "B, which A considers X": subject and object of the verb."""
@@ -781,6 +804,15 @@ class PairResolver:
         while j >= 0 and s.toks[j].low in QUOTES:
             j -= 1
         return j >= 0 and s.toks[j].low in ("our", "we", "us")
+
+
+def _names(s: Sentence) -> bool:
+    """Whether the sentence holds a capitalised name past its first word ("Toyota")."""
+    return any(
+        c[:1].isupper() and s.lows[k] not in FUNCTION_CAPS and s.lows[k] not in _MONTHS
+        for k, c in enumerate(s.cased)
+        if k > 0 and s.lows[k - 1] not in QUOTES and s.lows[k - 1] not in (":", "-")
+    )
 
 
 def _org_is_venue(s: Sentence, o: int) -> bool:
