@@ -10,6 +10,7 @@ countries", "bilateral").
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -49,6 +50,37 @@ _LINKING = frozenset(_LINKING_WORDS.split())
 _ASIDE = frozenset({"of", "course", "indeed", "clearly", "certainly"})
 _COPULA = frozenset({"is", "are", "was", "were", "remains", "remain", "been", "become", "becomes"})
 _QUOTES_THE = QUOTES | {"the"}
+# First words of a phrase that opens a sentence before its subject.
+_OPENERS = frozenset(
+    [
+        "facing",
+        "amid",
+        "after",
+        "before",
+        "despite",
+        "during",
+        "following",
+        "in",
+        "on",
+        "at",
+        "with",
+        "without",
+        "under",
+        "unlike",
+        "like",
+        "since",
+        "as",
+        "while",
+        "when",
+        "speaking",
+        "meeting",
+        "visiting",
+        "beyond",
+        "besides",
+    ]
+)
+# Words after a closing comma that show no verb follows the aside ("A, B, and C").
+_NOT_VERBS = frozenset({"and", "or", "but", "the", "a", "an", "which", "who", "whose", "while"})
 _MONTHS = frozenset(
     [
         "january",
@@ -134,6 +166,30 @@ class Sentence:
                 out[k] = m.code
                 k += 1
         return out
+
+    @cached_property
+    def asides(self) -> list[tuple[int, int]]:
+        """Token ranges set off by commas right after a state that goes on as the subject:
+        "Egypt and Saudi Arabia, both wary of Iran, celebrated", "Pakistan, which fought
+        India, calls". The states inside are not the subject of what follows."""
+        out: list[tuple[int, int]] = []
+        covered = self.covered
+        commas = [i for i, w in enumerate(self.lows) if w == ","]
+        for a, b in itertools.pairwise(commas):
+            if (
+                a - 1 in covered
+                and a + 1 not in covered
+                and 1 < b - a <= 16
+                and b + 1 < len(self.toks)
+            ):
+                after = self.lows[b + 1]
+                if self.cased[b + 1][:1].islower() and after not in _NOT_VERBS:
+                    out.append((a + 1, b))
+        return out
+
+    def in_aside(self, t: int) -> bool:
+        """Whether token ``t`` falls in one of the sentence's asides."""
+        return any(a <= t < b for a, b in self.asides)
 
     def clause(self, start: int) -> tuple[int, int]:
         """Token bounds of the clause holding token ``start``."""
@@ -285,7 +341,7 @@ class PairResolver:
         role = self._possessive_role(s, p, ctx)
         if role is not None:
             return role
-        coords = [c for t, c in s.coordinations if lo <= t < p.start]
+        coords = [c for t, c in s.coordinations if lo <= t < p.start and not s.in_aside(t)]
         if coords:
             return [coords[-1]]
         inside = [c for t, c in s.compounds if lo <= t < hi]
@@ -342,7 +398,7 @@ class PairResolver:
         if any(verb < t < p.end for t, _ in s.compounds):
             return None  # "called the U.S.-Japan alliance ...": the compound names the pair
         objects = [m.code for m, t in s.states if verb < t < p.start and m.code]
-        subjects = [m.code for m, t in s.states if lo <= t < verb and m.code]
+        subjects = [m.code for m, t in s.states if lo <= t < verb and m.code and not s.in_aside(t)]
         if not objects and verb >= 3 and toks[verb - 1].low in ("which", "whom"):
             # "Norway, which Canada sees as a quasi-ally": the verb's subject sits
             # between "which" and the verb, its object before the comma.
@@ -685,15 +741,30 @@ class PairResolver:
             if w == "our" and speaker() and speaker() not in targets:
                 return [speaker() or ""]
             if w == "their":
-                coords = [c for t, c in s.coordinations if t < anchor]
+                coords = [c for t, c in s.coordinations if t < anchor and not s.in_aside(t)]
                 if coords:
                     return list(coords[-1])
                 if ctx.previous:
                     return list(ctx.previous)
+            if w == "its":
+                # "Facing China, India hailed its partnership with Japan": the subject, the
+                # first state outside an opening phrase or an aside
+                opening = _opening(s)
+                subject = [
+                    m.code
+                    for m, t in s.states
+                    if opening <= t < j and m.code and m.code not in targets and not s.in_aside(t)
+                ]
+                if subject:
+                    return subject[:1]
         relative = self._relative_subjects(s, anchor, targets)
         if relative:
             return relative
-        before = [m.code for m, t in s.states if t < anchor and m.code and m.code not in targets]
+        before = [
+            m.code
+            for m, t in s.states
+            if t < anchor and m.code and m.code not in targets and not s.in_aside(t)
+        ]
         if before:
             first = min(t for m, t in s.states if t < anchor and m.code == before[0])
             listed, _ = self._list_after(s, first)
@@ -804,6 +875,17 @@ class PairResolver:
         while j >= 0 and s.toks[j].low in QUOTES:
             j -= 1
         return j >= 0 and s.toks[j].low in ("our", "we", "us")
+
+
+def _opening(s: Sentence) -> int:
+    """Where the sentence's main clause starts: after an opening phrase set off by a comma
+    ("Facing pressure from China, India ..."), else at the start."""
+    if not s.toks or 0 in s.covered or "," not in s.lows:
+        return 0
+    comma = s.lows.index(",")
+    if s.cased[0][:1].isupper() and s.lows[0] in _OPENERS:
+        return comma + 1
+    return 0
 
 
 def _names(s: Sentence) -> bool:
