@@ -381,7 +381,7 @@ class MentionFinder:
         fitting: list[SurfaceForm] = []
         for form, exact in forms:
             if exact is not None:
-                if norm[start:end] != exact:
+                if norm[start:end] != exact and not _capitals_line(norm, start, end, exact):
                     continue
             elif not capitalised:
                 continue  # "turkey", "china": the bird and the porcelain
@@ -532,6 +532,16 @@ def _longest_first(c: tuple[int, int, SurfaceForm]) -> tuple[int, int]:
 def _next_word(norm: str, end: int) -> str:
     found = _NEXT_WORD.match(norm, end, min(len(norm), end + 40))
     return found.group(1) if found else ""
+
+
+def _capitals_line(norm: str, start: int, end: int, exact: str) -> bool:
+    """ "S. KOREA, US REAFFIRM ALLIANCE": a short form written with small letters ("S. Korea",
+    "RoK") matches in capitals when the words around it are in capitals too."""
+    text = norm[start:end]
+    if text != exact.upper() or exact.upper() == exact:
+        return False
+    around = norm[max(0, start - 30) : start] + norm[end : end + 30]
+    return not any(ch.islower() for ch in around) and any(ch.isupper() for ch in around)
 
 
 def _case_sensitive(form: SurfaceForm) -> bool:
