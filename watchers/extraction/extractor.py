@@ -424,12 +424,17 @@ class Extractor:
     def _structures(self, norm: str, s: Sentence) -> None:
         """Compounds ("China-Russia"), coordinations ("India and Japan") and the sentence's pair."""
         states = s.states
+        # "the Modi-Netanyahu bonhomie" is the persons', yet names the pair a later "the two
+        # countries" refers to
+        persons: Codes | None = None
         for (m1, t1), (m2, _t2) in itertools.pairwise(states):
             if not m1.code or not m2.code or m1.code == m2.code:
                 continue
             gap = norm[m1.end : m2.start]
             if m1.kind is not FormKind.LEADER and _JOIN.fullmatch(gap):
                 s.compounds.append((t1, pair_of(m1.code, m2.code)))
+            elif _JOIN.fullmatch(gap) and m2.kind is FormKind.LEADER:
+                persons = persons or pair_of(m1.code, m2.code)
             elif _AND.fullmatch(gap):
                 s.coordinations.append((t1, pair_of(m1.code, m2.code)))
         codes = {m.code for m, _ in states if m.code}
@@ -440,6 +445,8 @@ class Extractor:
         elif len(codes) == 2:
             a, b = sorted(codes)
             s.hint = (a, b)
+        else:
+            s.hint = persons
 
     def _speaker(
         self, s: Sentence, located: list[tuple[StateMention, int]], organs: list[int]
@@ -600,6 +607,9 @@ class Extractor:
         lo, _ = s.clause(p.start)
         if self._held_by_persons(s, p, lo):
             return True
+        inside = [m for m, t in s.states if p.start <= t < p.end]
+        if inside and all(m.kind is FormKind.LEADER for m in inside):
+            return True  # "the close Ruto-Ramaphosa friendship": the leaders' own
         if not any(h in self.lex.person_heads for h in p.heads):
             return False
         if not _YOU_AND_ME.isdisjoint(s.lows[lo : p.start]):

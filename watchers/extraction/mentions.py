@@ -48,8 +48,9 @@ STATE_NOUNS = (
 )
 _STATE_NOUN = re.compile("|".join(STATE_NOUNS))
 _DESCRIPTION = re.compile(
-    r"\bthe ((?:[^\W\d][\w'.-]* ){0,2})(?:" + "|".join(STATE_NOUNS) + r")(?![\w-])"
+    r"\b(the|an?) ((?:[^\W\d][\w'.-]* ){0,2})(?:" + "|".join(STATE_NOUNS) + r")(?![\w-])"
 )
+_WITH_WHICH = (" with which", " with whom")
 # Words before such a noun that make it something other than the state named before:
 # "the same country", "the host nation", "the two nations" (plural: not matched at all).
 _NOT_DESCRIBING = frozenset(
@@ -462,14 +463,17 @@ def descriptions(low: str, start: int, end: int) -> list[tuple[int, int, int]]:
     the first word after "the", the start of the noun, and its end.
 
     The span leaves "the" out ("Gulf kingdom" in "the Gulf kingdom"), so that "between
-    Bahrain and the Gulf kingdom" lists it like a name.
+    Bahrain and the Gulf kingdom" lists it like a name. An indefinite one counts only
+    before "with which" ("a country with which the kingdom has a special relationship").
     """
     out: list[tuple[int, int, int]] = []
     if _STATE_NOUN.search(low, start, end) is None:
         return out  # most sentences hold none: one quick look instead of one at each "the"
     for found in _DESCRIPTION.finditer(low, start, end):
-        if _NOT_DESCRIBING.isdisjoint(found.group(1).split()):
-            out.append((found.start(1), found.end(1), found.end()))
+        if found.group(1) != "the" and not low.startswith(_WITH_WHICH, found.end()):
+            continue
+        if _NOT_DESCRIBING.isdisjoint(found.group(2).split()):
+            out.append((found.start(2), found.end(2), found.end()))
     return out
 
 
