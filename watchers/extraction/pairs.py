@@ -621,7 +621,7 @@ class PairResolver:
         words = " ".join(t.low for t in toks[k : k + 4])
         named = any(t in (k, k + 1) for _, t in s.states)
         if not named and re.match(r"(?:the two|both|their|our|them|these two)\b", words):
-            known = s.hint or ctx.previous or ctx.following
+            known = s.hint or self._last_two(s, k) or ctx.previous or ctx.following
             return [known] if known else []
         targets, blocked = self._list_after(s, k)
         if blocked or len(targets) != 2:
@@ -634,6 +634,19 @@ class PairResolver:
                 if not blocked and len(more) == 2 and pair_of(*more) not in out:
                     out.append(pair_of(more[0], more[1]))
         return out
+
+    def _last_two(self, s: Sentence, k: int) -> Codes | None:
+        """ "Budapest says Kiev profits from Russia's gas ... the animosity between the two":
+        in a sentence of three states or more, the last two named before, not the speaker."""
+        before: list[str] = []
+        for m, t in s.states:
+            if t < k and m.code and m.code != s.speaker:
+                if m.code in before:
+                    before.remove(m.code)
+                before.append(m.code)
+        if len({m.code for m, _ in s.states}) < 3 or len(before) < 2:
+            return None
+        return pair_of(before[-2], before[-1])
 
     def _with_index(self, s: Sentence, p: Phrase, lo: int, hi: int) -> int | None:
         """Token index of the "with" that names the partner of this phrase, if any."""
