@@ -60,6 +60,7 @@ _NOT_BEFORE_SPEAKER = _PLACE_WORDS | {"and", "&", ","}
 _OWNER_KINDS = frozenset(
     {FormKind.NAME, FormKind.ALIAS, FormKind.ABBREVIATION, FormKind.CAPITAL, FormKind.SEAT}
 )
+_ENDS_POSSESSIVE = re.compile(r"(?:'s|')$")
 _CONTESTS = frozenset(
     {"rivalry", "rivals", "rival", "feud", "enmity", "animosity", "foes", "foe", "enemies",
      "enemy", "adversaries", "adversary", "competitors", "competitor"}
@@ -467,8 +468,10 @@ class Extractor:
             while j < len(s.toks) and s.toks[j].start < m.end:
                 j += 1
             nxt = s.toks[j].low if j < len(s.toks) else ""
-            if nxt in self.lex.titles or ti in organs:
-                candidates.append((ti, m.code))  # "Russian Foreign Minister", "India's envoy"
+            if nxt in self.lex.titles or ti in organs or self._title_after(s, j):
+                # "Russian Foreign Minister", "India's envoy", "India's external affairs
+                # minister"
+                candidates.append((ti, m.code))
             elif (
                 nxt in self.lex.speech
                 and m.kind is not FormKind.DEMONYM
@@ -485,6 +488,18 @@ class Extractor:
         if self._joint(s, best, candidates, verbs):
             return None, True
         return best[1], True
+
+    def _title_after(self, s: Sentence, j: int) -> bool:
+        """A title within three words after a state's possessive: "India's external affairs
+        minister", "Japan's chief cabinet secretary"."""
+        if j == 0 or not _ENDS_POSSESSIVE.search(s.lows[j - 1]):
+            return False
+        for k in range(j, min(j + 3, len(s.toks))):
+            if s.lows[k] in self.lex.titles:
+                return True
+            if not s.lows[k].isalpha():
+                return False
+        return False
 
     def _joint(
         self,

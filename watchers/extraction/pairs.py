@@ -176,12 +176,12 @@ class Sentence:
         covered = self.covered
         commas = [i for i, w in enumerate(self.lows) if w == ","]
         for a, b in itertools.pairwise(commas):
-            if (
-                a - 1 in covered
-                and a + 1 not in covered
-                and 1 < b - a <= 16
-                and b + 1 < len(self.toks)
-            ):
+            # right after the subject: a state, or the first noun phrase holding one
+            # ("Japan's prime minister, who visited Manila, called ...")
+            subject = a - 1 in covered or (
+                a == commas[0] and any(a - k in covered for k in range(2, 5))
+            )
+            if subject and a + 1 not in covered and 1 < b - a <= 16 and b + 1 < len(self.toks):
                 after = self.lows[b + 1]
                 if self.cased[b + 1][:1].islower() and after not in _NOT_VERBS:
                     out.append((a + 1, b))
@@ -354,6 +354,14 @@ class PairResolver:
         if len(codes) == 2:
             return [pair_of(*sorted(codes))]
         if len(codes) > 2:
+            # '"Russia is our time-tested partner," India's minister said in Washington':
+            # the speaker's state and the one state said to be "our" partner before it
+            speaker = s.speaker or ctx.speaker
+            if speaker and (self._first_person(s, p) or self._role_said_of(s, p)):
+                said_of = {m.code for m, t in s.states if lo <= t < p.start and m.code}
+                said_of.discard(speaker)
+                if len(said_of) == 1:
+                    return [pair_of(speaker, said_of.pop())]
             return []
         if len(codes) == 1:
             (only,) = codes
