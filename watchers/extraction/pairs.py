@@ -345,6 +345,8 @@ class PairResolver:
         if coords:
             return [coords[-1]]
         inside = [c for t, c in s.compounds if lo <= t < hi]
+        if inside and self._owned_elsewhere(s, p):
+            return []  # "Their strong bond epitomised UK-US relations": whoever "their" is
         if inside:
             return [inside[0]]
         clause_codes = _codes(m for m, t in s.states if lo <= t < hi)
@@ -642,6 +644,24 @@ class PairResolver:
                 if not blocked and len(more) == 2 and pair_of(*more) not in out:
                     out.append(pair_of(more[0], more[1]))
         return out
+
+    def _owned_elsewhere(self, s: Sentence, p: Phrase) -> bool:
+        """A label owned by "their", "his" or "her" while the sentence's only pair is a
+        compound after it, heading a relationship noun of its own ("UK-US relations"):
+        the label is not said to be that pair's."""
+        j = p.start - 1
+        while j >= 0 and s.lows[j] in QUOTES:
+            j -= 1
+        if j < 0 or s.lows[j] not in ("their", "his", "her"):
+            return False
+        heads = self.lex.heads
+        for t, _ in s.compounds:
+            k = t
+            while k in s.covered or s.lows[k] in ("-", "/"):
+                k += 1
+            if not (k < len(s.toks) and s.lows[k] in heads and t >= p.end):
+                return False  # "Ghana-Togo relations are at their best": "their" is theirs
+        return True
 
     def _last_two(self, s: Sentence, k: int) -> Codes | None:
         """ "Budapest says Kiev profits from Russia's gas ... the animosity between the two":
