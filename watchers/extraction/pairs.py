@@ -458,7 +458,8 @@ class PairResolver:
             return [known] if known else []
         if g < 2:
             return None
-        if not (toks[g - 1].low == "two" and toks[g - 2].low in ("the", "these", "those")):
+        # "the two U.S. allies"; "Egypt and Jordan, two U.S. allies,": an apposition
+        if not (toks[g - 1].low == "two" and toks[g - 2].low in ("the", "these", "those", ",")):
             return None
         owners = {covered[k] for k in range(g, p.start)}
         if len(owners) != 1:
