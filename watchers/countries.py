@@ -185,7 +185,7 @@ class CountryTable:
             groups: list[tuple[FormKind, Iterable[str]]] = [
                 (FormKind.NAME, (r.country.name,)),
                 (FormKind.ALIAS, r.aliases),
-                (FormKind.ABBREVIATION, r.abbreviations),
+                (FormKind.ABBREVIATION, _with_compass_forms(r)),
                 (FormKind.DEMONYM, (*r.demonyms, *_plurals(r.demonyms))),
                 (FormKind.PREFIX, r.prefixes),
                 (FormKind.CAPITAL, r.capitals),
@@ -365,6 +365,22 @@ def _leaders(
         if not terms:
             problems.append(Problem(file, f"{where}.terms", "must list at least one term"))
         out.append(Leader(str(code), name, tuple(forms), tuple(terms)))
+    return out
+
+
+_COMPASS = {"North": "N", "South": "S", "East": "E", "West": "W"}
+
+
+def _with_compass_forms(r: CountryRecord) -> list[str]:
+    """The abbreviations, with the short forms headlines make of a compass word: "S. Korea",
+    "S Korea", "N. Macedonia", "E. Timor"."""
+    out = list(r.abbreviations)
+    for name in (r.country.name, *r.aliases):
+        first, _, rest = name.partition(" ")
+        if first in _COMPASS and rest and " " not in rest:
+            for short in (f"{_COMPASS[first]}. {rest}", f"{_COMPASS[first]} {rest}"):
+                if short not in out:
+                    out.append(short)
     return out
 
 
