@@ -480,6 +480,8 @@ class PhraseFinder:
                 break
             if w in ("of", "for") and toks[i].low not in _NO_TAIL:
                 stop = self._tail_phrase(toks, j + 1)
+                if stop is None and w == "of" and not took:
+                    stop = _of_quality(toks, cased, j + 1)
                 if stop is None:
                     break
                 end, took = stop, True
@@ -917,6 +919,28 @@ def _source_of_another(toks: list[Token], start: int, found: list[Phrase]) -> bo
 
 
 _ROOTED = frozenset({"rooted", "grounded", "steeped", "anchored", "embedded"})
+
+
+def _of_quality(toks: list[Token], cased: list[str], k: int) -> int | None:
+    """End of "of convenience", "of upheaval": one abstract noun that ends the phrase
+    ("an alliance of convenience", "an axis of upheaval"), or None."""
+    if not _plain_noun(toks, cased, k):
+        return None
+    w = toks[k].low
+    if not (w.endswith(_ABSTRACT) or w in _QUALITY_NOUNS):
+        return None
+    nxt = toks[k + 1].low if k + 1 < len(toks) else "."
+    ends = nxt in _AFTER_PREDICATE or nxt in _LINKING or _participle(nxt, nxt) or nxt in (
+        "built", "made", "born", "that", "which"
+    )
+    if nxt.isalpha() and not ends:
+        return None  # "a partnership of opposition parties"
+    return k + 1
+
+
+_ABSTRACT = ("ence", "ance", "ity", "ness", "ism", "dom")
+# formula nouns without those endings: "axis of upheaval", "partnership of equals"
+_QUALITY_NOUNS = frozenset({"upheaval", "equals", "evil"})
 
 
 def _plain_noun(toks: list[Token], cased: list[str], k: int) -> bool:
