@@ -349,6 +349,20 @@ class PhraseFinder:
                 run.start, has_mod, run.qualifying = j, True, True
                 j -= 1
                 continue
+            if (
+                k is None
+                and run.start == i
+                and j == i - 1
+                and j > 0
+                and _participle(t.low, cased[j])
+                and t.low not in _EVENT_PARTICIPLES
+                and toks[j - 1].low in _BEFORE_PARTICIPLE
+            ):
+                # "remain estranged neighbours", "their battered relationship": a
+                # participle between a determiner or copula and the head says what it is
+                run.start, has_mod, run.qualifying = j, True, True
+                j -= 1
+                continue
             if k is None and _participle(t.low, cased[j]) and j > 0:
                 # "exceptional reinforced partnership": a participle after a modifier
                 before = self.kind(toks[j - 1].low, cased[j - 1])
@@ -843,6 +857,23 @@ _NEIGHBOURS = frozenset({"neighbours", "neighbors", "friends", "allies", "partne
 _LEVEL_OF = frozenset(
     {"trust", "confidence", "understanding", "friendship", "partnership", "solidarity"}
 )
+# What may stand before a participle that modifies a head: "an estranged neighbour".
+_BEFORE_PARTICIPLE = frozenset(
+    {"a", "an", "the", "their", "its", "our", "this", "that", "are", "remain", "remains",
+     "were", "be", "been", "become", "became", "and", ","}
+)  # fmt: skip
+# Participles of what is done to a label, not what it is: "the signed partnership".
+_EVENT_PARTICIPLES = frozenset(
+    {"signed", "agreed", "announced", "planned", "proposed", "mentioned", "said", "named",
+     "called", "so-called", "established", "launched", "upgraded", "elevated", "expanded",
+     "renewed", "restored", "improved", "revived", "formed", "created", "discussed",
+     "needed", "required", "expected", "based", "reported", "alleged", "rumoured",
+     "rumored", "claimed", "desired", "intended", "envisaged", "envisioned", "sought",
+     "touted", "vaunted", "stated", "declared", "described", "promised", "pledged",
+     "continued", "increased", "reduced", "limited", "related", "associated", "concerned",
+     "involved", "combined", "united", "shared", "aforementioned", "abovementioned",
+     "cited", "quoted"}
+)  # fmt: skip
 # Words a title-case headline leaves in lower case.
 _SMALL_WORDS = frozenset(
     {"a", "an", "the", "and", "or", "of", "in", "on", "at", "to", "for", "with", "by", "as"}
