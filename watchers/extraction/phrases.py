@@ -59,6 +59,27 @@ def _described_before(toks: list[Token], i: int, j: int) -> bool:
     return k >= 0 and toks[k].low in _DESCRIBED
 
 
+def _never_been(toks: list[Token], j: int) -> int | None:
+    """End of "never been closer" (a comparative after "never been") from ``j``, or None."""
+    if j + 2 >= len(toks) or (toks[j].low, toks[j + 1].low) != ("never", "been"):
+        return None
+    k = j + 2
+    if toks[k].low in ("so", "more"):
+        k += 1
+    w = toks[k].low if k < len(toks) else ""
+    if w in _COMPARATIVES or (w.endswith("er") and w.isalpha() and len(w) > 4) or (
+        k > j + 2 and w.isalpha()
+    ):
+        return k + 1
+    return None
+
+
+# Verbs of passing through a time, and the nouns of time: "going through a good moment".
+_THROUGH = frozenset({"through", "experiencing", "enjoying", "in", "entering", "entered"})
+_PERIODS = frozenset(
+    {"moment", "period", "phase", "stage", "time", "times", "era", "chapter", "patch",
+     "juncture", "spell", "shape"}
+)  # fmt: skip
 # Words of time that may follow a level: "reached an all-time high this year".
 _WHEN = frozenset({"this", "last", "since", "today", "now", "recently", "again", "earlier"})
 # Verbs of movement before a level: "have sunk to their lowest point", "reached a new high".
@@ -681,6 +702,14 @@ class PhraseFinder:
                     j, moved = j + 1, True  # "have sunk to their lowest point"
                 if j == linking:
                     continue
+                never = _never_been(toks, j)
+                if never is not None:
+                    out.append(Phrase(j, never, i, (t.low,)))  # "have never been closer"
+                    continue
+                period = self._through_period(toks, cased, j)
+                if period is not None:
+                    out.append(Phrase(period[0], period[1], i, (t.low,)))
+                    continue
                 nominal = self._nominal(toks, cased, j)
                 if nominal is not None:
                     out.append(Phrase(nominal[0], nominal[1], i, (t.low,)))
@@ -778,6 +807,27 @@ class PhraseFinder:
         if k + 1 < n and toks[k].low == "and" and _plain_noun(toks, cased, k + 1):
             k += 2
         return k
+
+    def _through_period(
+        self, toks: list[Token], cased: list[str], j: int
+    ) -> tuple[int, int] | None:
+        """ "are going through an excellent moment", "are enjoying a golden period": the
+        modifiers and the noun of time after a verb of passing through."""
+        n = len(toks)
+        if j < n and toks[j].low in ("going", "passing", "living"):
+            j += 1
+        if j + 2 >= n or toks[j].low not in _THROUGH or toks[j + 1].low not in _AT_DETERMINERS:
+            return None
+        start = k = j + 2
+        while k < n and toks[k].low in self.lex.adverbs:
+            k += 1
+        if k >= n or self.kind(toks[k].low, cased[k]) != "qual":
+            return None
+        while k < n and self.kind(toks[k].low, cased[k]) in ("qual", "adverb"):
+            k += 1
+        if k >= n or toks[k].low not in _PERIODS:
+            return None
+        return start, k + 1
 
     def _at_best(
         self, toks: list[Token], cased: list[str], j: int, moved: bool = False
