@@ -521,6 +521,12 @@ class PhraseFinder:
                     break
                 end, took = stop, True
                 continue
+            if w in (",", "and") and took and title:
+                # "for Peace, Cooperation and Sustainable Development": a title's list
+                stop = self._title_item(toks, cased, j + 1)
+                if stop is not None:
+                    end = stop
+                    continue
             if w == "and" and took:
                 # "for a safer region and a cleaner ocean"
                 stop = self._tail_phrase(toks, j + 1)
@@ -549,6 +555,22 @@ class PhraseFinder:
                         continue
             break
         return end, took
+
+    def _title_item(self, toks: list[Token], cased: list[str], k: int) -> int | None:
+        """End of the next capitalised item of a title's list ("and Sustainable
+        Development"), each word a tail word; or None."""
+        n = len(toks)
+        if k < n and toks[k].low == "and":
+            k += 1
+        start = k
+        lex = self.lex
+        while k < n and k < start + 3 and cased[k][:1].isupper() and (
+            toks[k].low in lex.tail_nouns or toks[k].low in lex.tail_modifiers
+        ):
+            k += 1
+        if k == start or toks[k - 1].low not in lex.tail_nouns:
+            return None
+        return k
 
     def _tail_phrase(self, toks: list[Token], k: int) -> int | None:
         """End of "(a|the) (modifiers) noun (and noun)" after "of"/"for", or None."""
