@@ -758,7 +758,11 @@ class PhraseFinder:
             has_adjective = False
             while j < n:
                 w = toks[j].low
-                if self.kind(w, cased[j]) == "qual" and w not in self._not_predicates:
+                if (
+                    self.kind(w, cased[j]) == "qual"
+                    and w not in self._not_predicates
+                    and not (j == start and w.endswith("ing"))  # "is growing": a verb
+                ):
                     has_adjective, j = True, j + 1
                     words_end = j
                 elif w in ("and", ",") and has_adjective:
