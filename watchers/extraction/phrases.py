@@ -881,6 +881,14 @@ class PhraseFinder:
         ends = not nxt.isalpha() or nxt in _AFTER_PREDICATE or nxt in _WHEN
         return (start, k) if ends else None
 
+    def _of_something_else(self, toks: list[Token], k: int) -> bool:
+        """A fixed phrase's "of"/"in"/"for" phrase (from ``k``) that names no tie: "the
+        golden age of football" is not the pair's, "a golden age of relations" is."""
+        if k >= len(toks) or toks[k].low not in ("of", "in", "for"):
+            return False
+        near = {t.low for t in toks[k + 1 : k + 5]}
+        return near.isdisjoint(self.lex.heads) and near.isdisjoint(_TIE_WORDS)
+
     def _fixed(self, toks: list[Token], lows: list[str], found: list[Phrase]) -> list[Phrase]:
         """Fixed phrases ("golden age", "no limits") outside any phrase already found."""
         out: list[Phrase] = []
@@ -897,6 +905,8 @@ class PhraseFinder:
                 nxt = _skip_quotes(toks, i + size)
                 if nxt < len(toks) and toks[nxt].low in self.lex.heads:
                     continue  # a modifier of the next head, found there
+                if self._of_something_else(toks, nxt):
+                    continue  # "the golden age of Chilean football"
                 out.append(Phrase(i, i + size, i + size - 1, (words[-1],)))
         return out
 
@@ -929,6 +939,8 @@ _SUPERLATIVE = re.compile(r"best|closest|greatest|oldest|firmest|[a-z]+est")
 _NEIGHBOURS = frozenset({"neighbours", "neighbors", "friends", "allies", "partners"})
 
 
+# Words that make a fixed phrase's "of" phrase about a tie: "a golden age of bilateral ties".
+_TIE_WORDS = frozenset({"bilateral", "diplomatic", "mutual"})
 # What a level of a relationship is a level of: "the highest degree of mutual trust".
 _LEVEL_OF = frozenset(
     {"trust", "confidence", "understanding", "friendship", "partnership", "solidarity"}
