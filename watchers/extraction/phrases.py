@@ -59,6 +59,26 @@ def _described_before(toks: list[Token], i: int, j: int) -> bool:
     return k >= 0 and toks[k].low in _DESCRIBED
 
 
+def _higher_than(toks: list[Token], cased: list[str], k: int) -> int | None:
+    """End of "higher than the Himalayas", "sweeter than honey" (a comparative, "than" and
+    a thing, never a state, a person or "ever") from ``k``, or None."""
+    n = len(toks)
+    if k + 2 >= n or toks[k + 1].low != "than":
+        return None
+    w = toks[k].low
+    if not (w in _COMPARATIVES or (w.endswith("er") and w.isalpha() and len(w) > 4)):
+        return None
+    m = k + 2
+    if toks[m].low == "the":
+        m += 1
+    first = m
+    while m < n and m < first + 2 and toks[m].low.isalpha() and toks[m].low not in _FUNCTION_WORDS:
+        m += 1
+    if m == first or toks[first].low in ("ever", "before", "usual", "expected", "many"):
+        return None
+    return m
+
+
 def _never_been(toks: list[Token], j: int) -> int | None:
     """End of "never been closer" (a comparative after "never been") from ``j``, or None."""
     if j + 2 >= len(toks) or (toks[j].low, toks[j + 1].low) != ("never", "been"):
@@ -492,6 +512,7 @@ class PhraseFinder:
         n = len(toks)
         end = i + 1
         took = False
+        slogan_end = -1
         while True:
             j = _skip_quotes(toks, end)
             if j >= n:
@@ -538,6 +559,13 @@ class PhraseFinder:
                 sealed = _sealed_in(toks, j)
                 if sealed is not None:
                     end, took = sealed, True  # "friendship sealed in blood"
+                    continue
+            # "a friendship higher than the mountains, deeper than the oceans"
+            if end == i + 1 or (end == slogan_end and w in (",", "and")):
+                slogan = _higher_than(toks, cased, j if end == i + 1 else j + 1)
+                if slogan is not None:
+                    end = slogan_end = slogan
+                    took = True
                     continue
             if w == "in" and (took or title):
                 k = j + 1
