@@ -1,24 +1,30 @@
 """Polling a farm of feeds: our watcher against the ``reader`` library, in the same run.
 
     python benchmarks/bench_farm.py [--feeds 1000 5000] [--hosts 32] [--reader-workers 8]
-                                    [--at-once 16] [--processes 1]
+                                    [--at-once 16] [--processes 1] [--workers 2]
+                                    [--postgres postgresql://postgres@127.0.0.1:5432/postgres]
 
 Needs ``reader`` in the environment (``pip install reader sgmllib3k``); it is not a
-dependency of the project, only its peer here.
+dependency of the project, only its peer here. The workers need a PostgreSQL server where the
+given role may create databases (``--workers 0`` leaves them out).
 
 A farm of N generated RSS feeds (~10 KB, 15 items, three items in ten carrying a sentence
 with a relationship descriptor) is served with ETags on 127.0.0.1 by a separate process,
 spread over several loopback addresses (127.0.0.2, 127.0.0.3, ...) as feeds are spread over
 sites. One feed in a hundred answers after 3 s, one in a hundred answers 500.
 
-For each N, each poller runs in a process of its own, on an empty store:
+For each N, each poller runs in a process of its own, on an empty store (ours one process
+on SQLite; ``--workers`` processes of ``partnership-watch worker`` sharing a new PostgreSQL
+database, the polls deferred by their periodic job as in production):
 - cold: the first poll of every feed (all bodies sent, every entry new);
 - warm: a tenth of the feeds gain an item, then every feed is polled again (the others
   answer 304 Not Modified).
-Both pollers see the same farm in the same state. It prints feeds per second, CPU seconds
-per feed (the poller's process and its children), peak resident memory of the poller's
-process (and its children's largest, if any), entries stored, and our ratio to reader.
-Only the poll cycle is timed, not the start-up of the process.
+All pollers see the same farm in the same state. It prints feeds per second, CPU seconds
+per feed (the poller's processes and their children), peak resident memory of the poller's
+process (and its children's largest, if any; for workers, the largest worker's), entries
+stored, and our ratio to reader. Only the poll cycle is timed, not the start-up of the
+process: for workers, from the first poll's start to the moment every feed is polled and no
+poll job is left.
 """
 
 from __future__ import annotations
@@ -235,6 +241,125 @@ def run_poller(args: argparse.Namespace) -> None:
     print(json.dumps(result))
 
 
+# --- workers on PostgreSQL --------------------------------------------------------------------
+
+LONG_AGO = "2000-01-01T00:00:00+00:00"
+
+
+def _process_usage(pid: int) -> tuple[float, float]:
+    """CPU seconds so far and peak resident MB of a running process (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    status = Path(f"/proc/{pid}/status").read_text()
+    peak = next(int(x.split()[1]) for x in status.splitlines() if x.startswith("VmHWM:"))
+    return cpu, peak / 1024
+
+
+class WorkerFarm:
+    """``workers`` processes of ``partnership-watch worker`` polling the farm's first ``count``
+    feeds through a new PostgreSQL database, as deployed (see README, Deployment)."""
+
+    def __init__(self, count: int, port: int, scratch: Path, args: argparse.Namespace) -> None:
+        import psycopg
+
+        self.count = count
+        self.admin = args.postgres
+        self.database = f"pw_bench_farm_{os.getpid()}"
+        with psycopg.connect(self.admin, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {self.database} WITH (FORCE)")
+            admin.execute(f"CREATE DATABASE {self.database}")
+        self.url = self.admin.rsplit("/", 1)[0] + f"/{self.database}"
+        self.config = scratch / "workers.toml"
+        feeds = "".join(
+            f'[[feeds]]\nname = "feed {n}"\nurl = "{feed_url(args.hosts, port, n)}"\n'
+            for n in range(count)
+        )
+        # A day between polls: the benchmark, not the clock, says when the warm cycle starts.
+        self.config.write_text(
+            f'[defaults]\npoll_interval = "1d"\npolls_at_once = {args.at_once}\n'
+            f'reading_processes = {args.processes}\n\n[store]\nurl = "{self.url}"\n\n{feeds}',
+            encoding="utf-8",
+        )
+        self.logs = [scratch / f"worker-{i}.log" for i in range(args.workers)]
+        self.concurrency = args.at_once
+        self.processes: list[subprocess.Popen[bytes]] = []
+
+    def start(self) -> None:
+        """Start the workers and wait until each says it is ready."""
+        command = [
+            sys.executable, "-m", "bot", "--config", str(self.config), "worker",
+            "--concurrency", str(self.concurrency),
+        ]  # fmt: skip
+        for log in self.logs:
+            with log.open("wb") as out:
+                self.processes.append(subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=out))
+        deadline = time.monotonic() + 300
+        while not all("worker started" in log.read_text(errors="replace") for log in self.logs):
+            if time.monotonic() > deadline or any(p.poll() is not None for p in self.processes):
+                self.stop()
+                sys.exit("workers did not start:\n" + self.output())
+            time.sleep(0.1)
+
+    def output(self) -> str:
+        return "\n".join(log.read_text(errors="replace")[-3000:] for log in self.logs)
+
+    def cycle(self, phase: str) -> dict[str, float]:
+        """One poll of every feed: the first (cold), or every feed made due again (warm)."""
+        import psycopg
+
+        before = [_process_usage(p.pid) for p in self.processes]
+        with psycopg.connect(self.url, autocommit=True) as db:
+            if phase == "warm":
+                db.execute("UPDATE feed_state SET last_polled_at = %s", (LONG_AGO,))
+            since = LONG_AGO
+            deadline = time.monotonic() + 3600
+            while True:
+                polled, first, failed = db.execute(
+                    "SELECT count(*), min(last_polled_at), "
+                    "count(*) FILTER (WHERE last_error IS NOT NULL) "
+                    "FROM feed_state WHERE last_polled_at > %s",
+                    (since,),
+                ).fetchone()
+                waiting = db.execute(
+                    "SELECT count(*) FROM procrastinate_jobs WHERE task_name = 'pw.poll' "
+                    "AND status IN ('todo', 'doing')"
+                ).fetchone()[0]
+                if polled == self.count and waiting == 0:
+                    ended = time.time()
+                    break
+                if time.monotonic() > deadline or any(p.poll() is not None for p in self.processes):
+                    self.stop()
+                    sys.exit(f"workers did not finish the {phase} cycle:\n" + self.output())
+                time.sleep(0.2)
+            entries = db.execute("SELECT count(*) FROM seen_entries").fetchone()[0]
+        after = [_process_usage(p.pid) for p in self.processes]
+        return {
+            "seconds": ended - datetime.fromisoformat(first).timestamp(),
+            "cpu": sum(a[0] - b[0] for a, b in zip(after, before, strict=True)),
+            "rss_mb": max(a[1] for a in after),
+            "child_rss_mb": 0.0,
+            "failed": failed,
+            "entries": entries,
+        }
+
+    def stop(self) -> None:
+        """Stop the workers (SIGTERM, as an operator would) and drop their database."""
+        import psycopg
+
+        for process in self.processes:
+            if process.poll() is None:
+                process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        self.processes = []
+        with psycopg.connect(self.admin, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {self.database} WITH (FORCE)")
+
+
 # --- the comparison ---------------------------------------------------------------------------
 
 
@@ -260,7 +385,7 @@ def bump(port: int, count: int) -> None:
 def line(name: str, phase: str, count: int, r: dict) -> str:
     child = f", children {r['child_rss_mb']:.0f} MB" if r["child_rss_mb"] > 0 else ""
     return (
-        f"  {name:<7}{phase:<5} {count / r['seconds']:7.1f} feeds/s  {r['seconds']:6.1f} s  "
+        f"  {name:<8}{phase:<5} {count / r['seconds']:7.1f} feeds/s  {r['seconds']:6.1f} s  "
         f"{r['cpu'] / count * 1000:6.2f} CPU-ms/feed  peak RSS {r['rss_mb']:.0f} MB{child}  "
         f"{r['failed']} failed, {r['entries']} entries"
     )
@@ -286,23 +411,42 @@ def compare(args: argparse.Namespace) -> None:
             with tempfile.TemporaryDirectory() as scratch:
                 ours_store = Path(scratch) / "ours.sqlite3"
                 reader_store = Path(scratch) / "reader.sqlite3"
-                print(f"N = {count}")
-                results = {}
-                for phase in ("cold", "warm"):
-                    if phase == "warm":
-                        bump(port, count)
-                    for kind, store in (("ours", ours_store), ("reader", reader_store)):
-                        results[kind, phase] = r = poller(kind, count, port, store, args)
-                        print(line(kind, phase, count, r), flush=True)
-                    ours, peer = results["ours", phase], results["reader", phase]
-                    print(
-                        f"  ratio  {phase:<5} {peer['seconds'] / ours['seconds']:.1f}x reader's "
-                        f"feeds/s, {ours['cpu'] / peer['cpu']:.2f}x its CPU"
-                    )
+                workers = WorkerFarm(count, port, Path(scratch), args) if args.workers else None
+                print(f"N = {count}, load average {_load()}")
+                try:
+                    for phase in ("cold", "warm"):
+                        if phase == "warm":
+                            bump(port, count)
+                        results = {}
+                        for kind, store in (("ours", ours_store), ("reader", reader_store)):
+                            results[kind] = r = poller(kind, count, port, store, args)
+                            print(line(kind, phase, count, r), flush=True)
+                        if workers is not None:
+                            if phase == "cold":
+                                workers.start()
+                            results["workers"] = r = workers.cycle(phase)
+                            print(line("workers", phase, count, r), flush=True)
+                        peer = results["reader"]
+                        for kind in ("ours", "workers"):
+                            if kind in results:
+                                ours = results[kind]
+                                print(
+                                    f"  ratio  {phase:<5} {kind}: "
+                                    f"{peer['seconds'] / ours['seconds']:.1f}x reader's feeds/s, "
+                                    f"{ours['cpu'] / peer['cpu']:.2f}x its CPU"
+                                )
+                        print(f"  load average {_load()}", flush=True)
+                finally:
+                    if workers is not None:
+                        workers.stop()
             # the farm keeps its versions per feed number; the next N starts from them too
     finally:
         farm.kill()
         farm.wait()
+
+
+def _load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def _reader_version() -> str:
@@ -322,6 +466,14 @@ def main() -> None:
     parser.add_argument("--reader-workers", type=int, default=8)
     parser.add_argument(
         "--processes", type=int, default=1, help="our reading processes (0: threads)"
+    )
+    parser.add_argument(
+        "--workers", type=int, default=2, help="worker processes on PostgreSQL (0: none)"
+    )
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get("PW_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"),
+        help="a database of a server where the workers' database is created and dropped",
     )
     # internal: the farm and the pollers
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)

@@ -32,7 +32,7 @@ from watchers.fetch import FetchLimits
 from watchers.fulltext import FullTextLimits
 from watchers.model import Level, Pair
 from watchers.ports import CountryLookup
-from watchers.tiers import Lexicon, load_lexicon
+from watchers.tiers import Lexicon, load_lexicon, shipped_lexicon
 from watchers.watcher import FeedSpec
 
 # Upper bounds that keep every duration a date can hold: "forever" typed as a huge number
@@ -127,7 +127,7 @@ class Config:
     """The ``[alerts]`` section: flip-flop window, syndication, backdating, reaffirmed."""
     lexicon_path: Path | None = None
     """``[alerts] lexicon``: a descriptor lexicon of the user's own instead of the shipped one."""
-    lexicon: Lexicon = field(default_factory=load_lexicon)
+    lexicon: Lexicon = field(default_factory=shipped_lexicon)
     """The descriptor lexicon read from ``lexicon_path`` (the shipped one when None)."""
 
     @property

@@ -32,7 +32,7 @@ import contextlib
 import copy
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import procrastinate
@@ -142,13 +142,18 @@ class Worker:
     queue: procrastinate.App
     dispatches: Dispatches
     heartbeat: float = HEARTBEAT_SECONDS
+    _feeds_of: Sequence[FeedSpec] | None = field(default=None, init=False, repr=False)
+    _feeds: dict[str, FeedSpec] = field(default_factory=dict, init=False, repr=False)
 
     @property
     def store(self) -> Store:
         return self.app.watcher.store
 
     def feed(self, name: str) -> FeedSpec | None:
-        return next((f for f in self.app.config.feeds if f.name == name), None)
+        feeds = self.app.config.feeds
+        if self._feeds_of is not feeds:  # the config was reloaded
+            self._feeds_of, self._feeds = feeds, {f.name: f for f in feeds}
+        return self._feeds.get(name)
 
     async def dispatch(self, change_id: str, pair_key: str) -> None:
         """Defer the delivery of a change to each channel watching its pair, then mark it."""
@@ -192,7 +197,13 @@ async def tick(timestamp: int) -> None:
     """Defer a poll of each due feed, any undispatched change, and the waiting alerts."""
     worker = current()
     now = worker.app.watcher.clock.now()
+    # A feed whose poll waits or runs gets no other: one running would let a second wait
+    # (its queueing lock only counts waiting jobs), and asking for each waiting one again
+    # cost a round trip per feed, every tick.
+    queued = await _polls_queued(worker.queue)
     for feed in due_feeds(worker.app.config.feeds, worker.store.last_polls(), now):
+        if feed.name in queued:
+            continue
         task = poll.configure(lock=f"feed:{feed.name}", queueing_lock=f"poll:{feed.name}")
         with contextlib.suppress(AlreadyEnqueued):  # its last poll still waits for a worker
             await task.defer_async(feed=feed.name)
@@ -201,6 +212,15 @@ async def tick(timestamp: int) -> None:
         await worker.dispatch(change_id, pair_key)
     with contextlib.suppress(AlreadyEnqueued):
         await send_waiting.defer_async()
+
+
+async def _polls_queued(queue: procrastinate.App) -> set[str]:
+    """The feeds whose poll job waits or runs."""
+    rows = await queue.connector.execute_query_all_async(
+        "SELECT args->>'feed' AS feed FROM procrastinate_jobs "
+        "WHERE task_name = 'pw.poll' AND status IN ('todo', 'doing')"
+    )
+    return {row["feed"] for row in rows}
 
 
 @jobs.task(name="pw.poll", retry=2)

@@ -28,6 +28,7 @@ from prometheus_client.exposition import generate_latest
 from prometheus_client.registry import Collector
 
 from bot.chat.store import Owed
+from bot.listener import Listener
 from watchers.watcher import PollResult
 
 if TYPE_CHECKING:
@@ -140,15 +141,12 @@ class MetricsServer:
     def __init__(self, metrics: Metrics, healthy: Callable[[], bool]) -> None:
         self.metrics = metrics
         self.healthy = healthy
-        self._runner: web.AppRunner | None = None
+        self._listener = Listener()
 
     @property
     def port(self) -> int | None:
         """The port listened on (useful with port 0)."""
-        if self._runner is None or not self._runner.addresses:
-            return None
-        port: int = self._runner.addresses[0][1]
-        return port
+        return self._listener.port
 
     async def start(self, host: str, port: int) -> None:
         """Listen on ``host:port``."""
@@ -157,21 +155,12 @@ class MetricsServer:
 
         app = web.Application()
         app.add_routes([web.get("/metrics", self._metrics), web.get("/healthz", self._health)])
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        try:
-            await web.TCPSite(runner, host, port).start()
-        except OSError:
-            await runner.cleanup()
-            raise
-        self._runner = runner
+        await self._listener.start(app, host, port, access_log=False)
         log.info("metrics on http://%s:%s/metrics, health on /healthz", host, self.port)
 
     async def close(self) -> None:
         """Stop listening."""
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+        await self._listener.close()
 
     async def _metrics(self, request: web.Request) -> web.Response:
         from aiohttp import web

@@ -17,6 +17,7 @@ from typing import Any
 from bot.chat.store import ChatStore, Owed
 from bot.output import plural
 from watchers.db import Database, as_database
+from watchers.model import to_iso
 from watchers.watcher import FeedSpec
 
 
@@ -175,7 +176,7 @@ def status_json(status: Status) -> dict[str, Any]:
 
     def plain(value: Any) -> Any:
         if isinstance(value, datetime):
-            return value.astimezone(UTC).isoformat()
+            return to_iso(value)
         if isinstance(value, dict):
             return {k: plain(v) for k, v in value.items()}
         if isinstance(value, list | tuple):

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
 import pytest
+
+from watchers.store import Store
 
 SERVER = os.environ.get("PW_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 
@@ -68,3 +70,19 @@ def store_location(kind: str, folder: Path) -> Iterator[str]:
     else:
         with fresh_postgres() as url:
             yield url
+
+
+def mention_count(store: Store, pair_key: str | None = None) -> int:
+    """How many mentions ``store`` holds, of one pair or in all."""
+    if pair_key is None:
+        (count,) = store.connection.execute("SELECT count(*) FROM mentions").fetchone()
+    else:
+        (count,) = store.connection.execute(
+            "SELECT count(*) FROM mentions WHERE pair_key = ?", (pair_key,)
+        ).fetchone()
+    return int(count)
+
+
+def unseen(store: Store, feed: str, entry_ids: Iterable[str]) -> set[str]:
+    """Which of these entry ids the watcher would read as new, the feed's text unchanged."""
+    return set(store.entries_to_read(feed, dict.fromkeys(entry_ids, "")))

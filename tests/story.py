@@ -1,12 +1,17 @@
-"""A store holding a short, known story of one pair, told in sentences of our own."""
+"""A store holding a short, known story of one pair, told in sentences of our own, and
+the story read back from the JSON and CSV that ``history`` prints."""
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import UTC, datetime
+from typing import Any
 
 from watchers.countries import default_countries
 from watchers.extraction.canonical import canonical
-from watchers.model import Entry, Extraction, Mention, Pair
+from watchers.history import ChangePoint, DescriptorSpan
+from watchers.model import Entry, Extraction, Mention, Pair, from_iso
 from watchers.store import Store
 
 
@@ -62,3 +67,46 @@ def store_with_story(store: Store) -> Pair:
         remember(store, pair, descriptor, day(month, dom), url=url, speaker=speaker,
                  official=official)  # fmt: skip
     return pair
+
+
+def spans_from_json(record: dict[str, Any]) -> list[DescriptorSpan]:
+    """The descriptors of a story read back from its JSON form."""
+    return [
+        DescriptorSpan(
+            descriptor=d["descriptor"],
+            canonical=d["canonical"],
+            first_seen=from_iso(d["first_seen"]),
+            last_seen=from_iso(d["last_seen"]),
+            tier=d["tier"],
+            height=d["height"],
+            mentions=int(d["mentions"]),
+            sources=int(d["sources"]),
+            official_sources=int(d["official_sources"]),
+            speakers=tuple(d["speakers"]),
+        )
+        for d in record["descriptors"]
+    ]
+
+
+def changes_from_json(record: dict[str, Any]) -> list[ChangePoint]:
+    """The change points of a story read back from its JSON form."""
+    return [ChangePoint(**{**c, "at": from_iso(c["at"])}) for c in record["changes"]]
+
+
+def spans_from_csv(text: str) -> list[DescriptorSpan]:
+    """The descriptors read back from :func:`story_csv`'s output."""
+    return [
+        DescriptorSpan(
+            descriptor=row["descriptor"],
+            canonical=row["canonical"],
+            first_seen=from_iso(row["first_seen"]),
+            last_seen=from_iso(row["last_seen"]),
+            tier=row["tier"] or None,
+            height=float(row["height"]) if row["height"] else None,
+            mentions=int(row["mentions"]),
+            sources=int(row["sources"]),
+            official_sources=int(row["official_sources"]),
+            speakers=tuple(row["speakers"].split()),
+        )
+        for row in csv.DictReader(io.StringIO(text))
+    ]

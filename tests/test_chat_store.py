@@ -20,7 +20,7 @@ from bot.chat.store import (
 )
 from bot.config import SubscriptionSpec
 from watchers.errors import StoreError
-from watchers.migrations import SqliteLedger, migrate
+from watchers.migrations import DatabaseLedger, migrate
 from watchers.model import Country, Level, Pair
 from watchers.store import MIGRATIONS as HISTORY_MIGRATIONS
 from watchers.store import Store
@@ -45,7 +45,7 @@ def test_tables_are_prefixed_and_opening_again_changes_nothing(conn: sqlite3.Con
         "chat_retries",
     }
     assert [s.pair_key for s in store.all()] == ["IND-RUS"]
-    assert SqliteLedger(conn).version("chat") == len(MIGRATIONS)
+    assert DatabaseLedger(conn).version("chat") == len(MIGRATIONS)
 
 
 def test_a_newer_schema_is_refused(conn: sqlite3.Connection) -> None:
@@ -236,7 +236,7 @@ def test_a_start_resumes_paused_config_subscriptions_not_chat_ones(
 
 def at_version(conn: sqlite3.Connection, version: int) -> None:
     """Bring an empty database's chat tables to an old version, as that release left them."""
-    migrate(SqliteLedger(conn), "chat", MIGRATIONS[:version])
+    migrate(DatabaseLedger(conn), "chat", MIGRATIONS[:version])
 
 
 def test_a_pause_from_before_its_time_was_kept_is_resumed_too(conn: sqlite3.Connection) -> None:
@@ -348,6 +348,6 @@ def test_a_store_written_by_release_0_1_keeps_everything(tmp_path: Path) -> None
     assert store.delivered(muted.as_channel(), cid) == Delivered(0, "msg-1")
     assert [q[0] for q in store.queued("discord", "222")] == [cid]
     assert store.last_decision("discord", "111", "IND-RUS") == ("alerted", "reported", MADE)
-    assert SqliteLedger(history.connection).version("history") == len(HISTORY_MIGRATIONS)
-    assert SqliteLedger(history.connection).version("chat") == len(MIGRATIONS)
+    assert DatabaseLedger(history.connection).version("history") == len(HISTORY_MIGRATIONS)
+    assert DatabaseLedger(history.connection).version("chat") == len(MIGRATIONS)
     history.close()

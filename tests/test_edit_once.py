@@ -4,19 +4,17 @@ it (issue 10, point 8): nine outlets confirming a change in one cycle make one e
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from pytest_httpserver import HTTPServer
 
 from bot.app import App, Watchlist
-from bot.chat.decide import latest_states
 from bot.chat.deliver import Router
 from bot.chat.store import ChatStore
 from bot.chat.wiring import Chat
 from bot.config import Config
-from tests.fakes import FakeClock, MarkerExtractor, rewording
+from tests.fakes import FakeClock, MarkerExtractor
 from tests.feeds import rss
 from tests.test_routing import FakeNotifier
 from watchers.countries import default_countries
@@ -97,10 +95,3 @@ async def test_an_alert_and_its_later_sources_in_one_cycle_are_one_post_and_one_
     ((_, alert),) = notifier.posts
     ((_, _, update),) = notifier.updates
     assert len(alert.sources) == 1 and len(update.sources) == 3
-
-
-def test_latest_states_keeps_each_change_once_in_its_latest_revision() -> None:
-    first = rewording()
-    a0, a1, a2 = (replace(first, change_id="1", revision=r) for r in range(3))
-    b0 = replace(first, change_id="2")
-    assert latest_states([a0, b0, a2, a1]) == [a2, b0]

@@ -8,13 +8,18 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from tests.story import day, india_russia, remember, store_with_story
-from watchers.history import (
-    FlipFlop,
+from tests.story import (
     changes_from_json,
-    pair_story,
+    day,
+    india_russia,
+    remember,
     spans_from_csv,
     spans_from_json,
+    store_with_story,
+)
+from watchers.history import (
+    FlipFlop,
+    pair_story,
     story_csv,
     story_text,
     story_to_json,

@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 
 from watchers.errors import StoreError
-from watchers.migrations import SqliteLedger, migrate
+from watchers.migrations import DatabaseLedger, migrate
 
 STEPS = (
     "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT NOT NULL)",
@@ -20,7 +20,7 @@ def columns(conn: sqlite3.Connection) -> list[str]:
 
 
 def test_steps_run_in_order_once_each(conn: sqlite3.Connection) -> None:
-    ledger = SqliteLedger(conn)
+    ledger = DatabaseLedger(conn)
     assert migrate(ledger, "notes", STEPS[:1]) == 0
     conn.execute("INSERT INTO notes (text) VALUES ('kept')")
     conn.commit()
@@ -34,7 +34,7 @@ def test_steps_run_in_order_once_each(conn: sqlite3.Connection) -> None:
 
 
 def test_components_keep_their_own_versions_in_one_file(conn: sqlite3.Connection) -> None:
-    ledger = SqliteLedger(conn)
+    ledger = DatabaseLedger(conn)
     migrate(ledger, "notes", STEPS)
     migrate(ledger, "other", ("CREATE TABLE other (x INTEGER)",))
     assert (ledger.version("notes"), ledger.version("other"), ledger.version("none")) == (
@@ -45,7 +45,7 @@ def test_components_keep_their_own_versions_in_one_file(conn: sqlite3.Connection
 
 
 def test_a_failing_step_leaves_nothing_of_itself(conn: sqlite3.Connection) -> None:
-    ledger = SqliteLedger(conn)
+    ledger = DatabaseLedger(conn)
     broken = (*STEPS, "ALTER TABLE notes ADD COLUMN tag TEXT; ALTER TABLE missing ADD x TEXT")
     with pytest.raises(StoreError, match="cannot bring the notes tables to version 3"):
         migrate(ledger, "notes", broken)
@@ -54,9 +54,9 @@ def test_a_failing_step_leaves_nothing_of_itself(conn: sqlite3.Connection) -> No
 
 
 def test_a_database_newer_than_the_program_is_refused(conn: sqlite3.Connection) -> None:
-    migrate(SqliteLedger(conn), "notes", STEPS)
+    migrate(DatabaseLedger(conn), "notes", STEPS)
     with pytest.raises(StoreError, match="notes tables are at version 2, newer than this"):
-        migrate(SqliteLedger(conn), "notes", STEPS[:1])
+        migrate(DatabaseLedger(conn), "notes", STEPS[:1])
 
 
 def test_an_older_marker_is_adopted_once(conn: sqlite3.Connection) -> None:
@@ -67,7 +67,7 @@ def test_an_older_marker_is_adopted_once(conn: sqlite3.Connection) -> None:
         asked.append(1)
         return 1
 
-    assert migrate(SqliteLedger(conn), "notes", STEPS, adopt=adopt) == 1
-    assert migrate(SqliteLedger(conn), "notes", STEPS, adopt=adopt) == 2
+    assert migrate(DatabaseLedger(conn), "notes", STEPS, adopt=adopt) == 1
+    assert migrate(DatabaseLedger(conn), "notes", STEPS, adopt=adopt) == 2
     assert asked == [1]
     assert columns(conn) == ["id", "text", "author"]

@@ -21,7 +21,7 @@ from watchers.detect import (
     pair_words,
 )
 from watchers.errors import ConfigError
-from watchers.migrations import SqliteLedger
+from watchers.migrations import DatabaseLedger
 from watchers.model import (
     Change,
     ChangeKind,
@@ -603,7 +603,7 @@ def test_store_migrates_an_existing_first_version_database(tmp_path: Path) -> No
     connection.commit()
     connection.close()
     store = Store.open(path)
-    version = SqliteLedger(store.connection).version("history")
+    version = DatabaseLedger(store.connection).version("history")
     assert version == len(MIGRATIONS) >= 2
     (old,) = store.changes_of(USVN)
     assert old.after == "comprehensive partnership" and old.revision == 0

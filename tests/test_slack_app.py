@@ -174,8 +174,8 @@ async def test_http_mode_listens_on_the_configured_bind(slack_api: FakeSlack) ->
     app = SlackApp(settings, SlackSecrets(bot_token=BOT_TOKEN, signing_secret=SIGNING_SECRET))
     await app.start()
     try:
-        assert app._runner is not None
-        assert [address[0] for address in app._runner.addresses] == ["127.0.0.1"]
+        assert app.listener.address is not None
+        assert app.listener.address[0] == "127.0.0.1"
     finally:
         await app.close()
 

@@ -15,6 +15,7 @@ from bot.chat.pings import PingStore
 from bot.chat.store import ChatStore, Waiting
 from bot.cli import main
 from bot.state import export_lines, import_lines, open_state
+from tests.databases import mention_count
 from tests.fakes import rewording
 from tests.story import store_with_story
 from watchers.errors import ConfigError
@@ -108,7 +109,7 @@ def test_a_newer_or_broken_file_is_refused_whole(tmp_path: Path) -> None:
     assert "backup.jsonl: line 1: version 99 is newer than this program's 1" in reasons
     assert any("not JSON" in r for r in reasons)
     assert any("mentions: unknown column colour" in r for r in reasons)
-    assert target.mentions_count() == 0
+    assert mention_count(target) == 0
 
 
 def test_import_refuses_a_store_that_holds_data(tmp_path: Path) -> None:

@@ -5,10 +5,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.databases import mention_count, unseen
 from tests.fakes import pair
 from watchers.errors import StoreError
 from watchers.fetch import Validators
-from watchers.migrations import SqliteLedger
+from watchers.migrations import DatabaseLedger
 from watchers.model import ChangeStatus, Entry, Extraction, Level, Mention
 from watchers.store import MIGRATIONS, SEEN_RETENTION, Store
 
@@ -36,7 +37,7 @@ def test_schema_is_created_and_reopening_keeps_history(tmp_path: Path) -> None:
     assert state is not None and state.descriptor == "special and privileged strategic partnership"
     assert again.validators("feed") == Validators('"e"', None)
     assert again.has_been_polled("feed")
-    version = SqliteLedger(again.connection).version("history")
+    version = DatabaseLedger(again.connection).version("history")
     assert version == len(MIGRATIONS)
 
 
@@ -52,7 +53,7 @@ def test_first_seen_stays_while_the_descriptor_stays(tmp_path: Path) -> None:
     store.set_pair_state(m, store.record_mention(m))
     state = store.pair_state("IND-RUS")
     assert state is not None and state.first_seen == later
-    assert store.mentions_count("IND-RUS") == 3
+    assert mention_count(store, "IND-RUS") == 3
 
 
 def test_failed_poll_keeps_validators_and_is_not_a_baseline(tmp_path: Path) -> None:
@@ -65,8 +66,8 @@ def test_failed_poll_keeps_validators_and_is_not_a_baseline(tmp_path: Path) -> N
 def test_seen_entries_are_remembered_per_feed(tmp_path: Path) -> None:
     store = Store.open(tmp_path / "s.sqlite3")
     store.mark_seen("a", ["1", "2"], NOW)
-    assert store.unseen_entries("a", ["1", "2", "3"]) == {"3"}
-    assert store.unseen_entries("b", ["1"]) == {"1"}
+    assert unseen(store, "a", ["1", "2", "3"]) == {"3"}
+    assert unseen(store, "b", ["1"]) == {"1"}
 
 
 def test_a_store_from_a_newer_version_is_refused(tmp_path: Path) -> None:
@@ -91,8 +92,8 @@ def test_entries_a_feed_stopped_listing_long_ago_are_forgotten(tmp_path: Path) -
     # months later the feed still lists one entry and has moved on from the other
     later = NOW + SEEN_RETENTION + timedelta(days=1)
     store.mark_seen("a", ["kept", "new"], later)
-    assert store.unseen_entries("a", ["kept", "new", "dropped"]) == {"dropped"}
-    assert store.unseen_entries("b", ["other feed"]) == set()  # only the polled feed is pruned
+    assert unseen(store, "a", ["kept", "new", "dropped"]) == {"dropped"}
+    assert unseen(store, "b", ["other feed"]) == set()  # only the polled feed is pruned
     (rows,) = store.connection.execute("SELECT count(*) FROM seen_entries").fetchone()
     assert rows == 3
 
@@ -102,9 +103,9 @@ def test_a_feed_quiet_for_months_does_not_repeat_its_entries(tmp_path: Path) -> 
     store.mark_seen("a", ["1", "2"], NOW)
     # the feed answered "not modified" for months; then it lists the same entries and one more
     later = NOW + 3 * SEEN_RETENTION
-    assert store.unseen_entries("a", ["1", "2", "3"]) == {"3"}
+    assert unseen(store, "a", ["1", "2", "3"]) == {"3"}
     store.mark_seen("a", ["1", "2", "3"], later)
-    assert store.unseen_entries("a", ["1", "2", "3"]) == set()
+    assert unseen(store, "a", ["1", "2", "3"]) == set()
 
 
 def test_a_file_that_is_not_a_store_is_refused_naming_it(tmp_path: Path) -> None:
@@ -185,7 +186,7 @@ def test_a_store_of_the_previous_release_opens_and_migrates_without_loss(
     old = sqlite3.connect(path)
     old.executescript((DATA / "store-v2.sql").read_text(encoding="utf-8"))
     if ledger == "schema_versions":  # as the shared migration helper records version 2
-        ledger_of_old = SqliteLedger(old)
+        ledger_of_old = DatabaseLedger(old)
         assert ledger_of_old.version("history") is None  # creates the ledger's table
         ledger_of_old.run("history", 2, "")
         old.execute("PRAGMA user_version = 0")
@@ -195,7 +196,7 @@ def test_a_store_of_the_previous_release_opens_and_migrates_without_loss(
     assert all(before[t] for t in TABLES)
 
     store = Store.open(path)
-    assert SqliteLedger(store.connection).version("history") == len(MIGRATIONS) == 5
+    assert DatabaseLedger(store.connection).version("history") == len(MIGRATIONS) == 5
     for table, rows in before.items():
         after = store.connection.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall()
         assert [r[: len(rows[0])] for r in after] == rows, table

@@ -35,6 +35,8 @@ class FormKind(StrEnum):
     CAPITAL = "capital"
     SEAT = "seat"
     LEADER = "leader"
+    DESCRIPTION = "description"
+    """A noun standing for a state named before: "the kingdom", "the island nation"."""
     ORGANIZATION = "organization"
     NOT_COUNTRY = "not_country"
     AMBIGUOUS = "ambiguous"

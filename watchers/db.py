@@ -28,13 +28,14 @@ read in the same transaction as what it writes, and ``lock()`` holds until it en
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 import sqlite3
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from watchers.errors import StoreError
 
@@ -105,70 +106,59 @@ class Cursor:
         return iter(self.fetchall())
 
 
-class Database:
+class Database(Protocol):
     """A connection to the store's database, speaking SQLite's dialect on both kinds."""
 
     dialect: Dialect
 
-    @staticmethod
-    def open(target: str | Path) -> Database:
-        """Connect to a PostgreSQL URL, or open (creating its folder) a SQLite file."""
-        location = str(target)
-        if is_postgres_url(location):
-            return PostgresDatabase.connect(location)
-        return SqliteDatabase.connect(location)
-
     def execute(self, sql: str, params: Params = ()) -> Cursor:
         """Run one statement."""
-        raise NotImplementedError
+        ...
 
     def executemany(self, sql: str, rows: Iterable[Params]) -> Cursor:
         """Run one statement for each row of parameters."""
-        raise NotImplementedError
+        ...
 
     def executescript(self, script: str) -> None:
         """Run several statements separated by ``;`` (a migration step)."""
-        raise NotImplementedError
+        ...
 
     def tables(self) -> list[str]:
         """The names of the stores' tables."""
-        raise NotImplementedError
+        ...
 
     def columns(self, table: str) -> list[str]:
         """A table's columns, in order (PostgreSQL's hidden ``rowid`` left out)."""
-        raise NotImplementedError
+        ...
 
     def resume_ids(self) -> None:
-        """After rows were inserted with their ids (an import), new rows get the next ids.
-
-        SQLite does this by itself; PostgreSQL's identity sequences are moved past the rows.
-        """
+        """After rows were inserted with their ids (an import), new rows get the next ids."""
+        ...
 
     def lock(self, key: str) -> None:
-        """Hold a lock on ``key`` until the current transaction ends (other processes wait).
-
-        SQLite takes one writer at a time anyway; PostgreSQL takes an advisory lock.
-        """
+        """Hold a lock on ``key`` until the current transaction ends (other processes wait)."""
+        ...
 
     def commit(self) -> None:
         """End the current transaction, keeping its writes."""
-        raise NotImplementedError
+        ...
 
     def rollback(self) -> None:
         """End the current transaction, dropping its writes."""
-        raise NotImplementedError
+        ...
 
     def close(self) -> None:
         """Close the connection."""
-        raise NotImplementedError
+        ...
 
     @property
     def in_transaction(self) -> bool:
         """Whether a transaction is open."""
-        raise NotImplementedError
+        ...
 
     def __enter__(self) -> Database:
-        raise NotImplementedError
+        """Open a transaction (or join the one open): the block's writes are kept together."""
+        ...
 
     def __exit__(
         self,
@@ -176,10 +166,38 @@ class Database:
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
-        raise NotImplementedError
+        """End the transaction the outermost block opened: commit, or roll back on error."""
+        ...
 
 
-class SqliteDatabase(Database):
+def open_database(target: str | Path) -> Database:
+    """Connect to a PostgreSQL URL, or open (creating its folder) a SQLite file."""
+    location = str(target)
+    if is_postgres_url(location):
+        return PostgresDatabase.connect(location)
+    return SqliteDatabase.connect(location)
+
+
+@contextlib.contextmanager
+def _failures(driver_error: type[Exception]) -> Iterator[None]:
+    """The driver's errors raised inside the block, as ``DatabaseError``."""
+    try:
+        yield
+    except driver_error as e:
+        raise DatabaseError(f"the store failed: {e}") from e
+
+
+def _sqlite_errors() -> contextlib.AbstractContextManager[None]:
+    return _failures(sqlite3.Error)
+
+
+def _postgres_errors() -> contextlib.AbstractContextManager[None]:
+    import psycopg
+
+    return _failures(psycopg.Error)
+
+
+class SqliteDatabase:
     """SQLite through the standard library, as the stores were written for."""
 
     dialect: Dialect = "sqlite"
@@ -204,25 +222,19 @@ class SqliteDatabase(Database):
         return cls(connection)
 
     def execute(self, sql: str, params: Params = ()) -> Cursor:
-        try:
+        with _sqlite_errors():
             cursor = self.raw.execute(sql, tuple(params))
             rows = cursor.fetchall()
             return Cursor(rows, cursor.rowcount, cursor.lastrowid, cursor.description)
-        except sqlite3.Error as e:
-            raise DatabaseError(f"the store failed: {e}") from e
 
     def executemany(self, sql: str, rows: Iterable[Params]) -> Cursor:
-        try:
+        with _sqlite_errors():
             cursor = self.raw.executemany(sql, [tuple(r) for r in rows])
             return Cursor([], cursor.rowcount, cursor.lastrowid)
-        except sqlite3.Error as e:
-            raise DatabaseError(f"the store failed: {e}") from e
 
     def executescript(self, script: str) -> None:
-        try:
+        with _sqlite_errors():
             self.raw.executescript(script)
-        except sqlite3.Error as e:
-            raise DatabaseError(f"the store failed: {e}") from e
 
     def tables(self) -> list[str]:
         rows = self.execute(
@@ -233,11 +245,15 @@ class SqliteDatabase(Database):
     def columns(self, table: str) -> list[str]:
         return [str(r[1]) for r in self.execute(f'PRAGMA table_info("{table}")').fetchall()]
 
+    def resume_ids(self) -> None:
+        pass  # SQLite gives a new row the id after the largest there by itself
+
+    def lock(self, key: str) -> None:
+        pass  # SQLite lets one writer at a time in anyway
+
     def commit(self) -> None:
-        try:
+        with _sqlite_errors():
             self.raw.commit()
-        except sqlite3.Error as e:
-            raise DatabaseError(f"the store failed: {e}") from e
 
     def rollback(self) -> None:
         self.raw.rollback()
@@ -258,13 +274,11 @@ class SqliteDatabase(Database):
         error: BaseException | None,
         trace: TracebackType | None,
     ) -> None:
-        try:
+        with _sqlite_errors():
             self.raw.__exit__(kind, error, trace)
-        except sqlite3.Error as e:
-            raise DatabaseError(f"the store failed: {e}") from e
 
 
-class PostgresDatabase(Database):
+class PostgresDatabase:
     """PostgreSQL through psycopg 3, translating the stores' SQLite dialect."""
 
     dialect: Dialect = "postgresql"
@@ -287,13 +301,9 @@ class PostgresDatabase(Database):
         return cls(connection, url)
 
     def _run(self, sql: str, params: Params) -> Cursor:
-        import psycopg
-
         self._reconnect_if_lost()
-        try:
+        with _postgres_errors():
             return self._statement(sql.strip().rstrip(";").strip(), params)
-        except psycopg.Error as e:
-            raise DatabaseError(f"the store failed: {e}") from e
 
     def _statement(self, statement: str, params: Params) -> Cursor:
         pragma = _PRAGMA.match(statement)
@@ -312,9 +322,10 @@ class PostgresDatabase(Database):
         if verb in _SCHEMA_CHANGES and self.in_transaction:
             self._lock_schema()
         cursor = self.raw.execute(to_postgres(statement), tuple(params))
-        rows = cursor.fetchall() if cursor.description else []
+        columns = cursor.description  # built anew on each read: read once
+        rows = cursor.fetchall() if columns else []
         lastrowid = self._lastval if verb == "INSERT" else None
-        names = [(c.name,) for c in cursor.description] if cursor.description else None
+        names = [(c.name,) for c in columns] if columns else None
         return Cursor(rows, cursor.rowcount, lastrowid, names)
 
     def _reconnect_if_lost(self) -> None:
@@ -369,21 +380,17 @@ class PostgresDatabase(Database):
         return self._run(sql, params)
 
     def executemany(self, sql: str, rows: Iterable[Params]) -> Cursor:
-        import psycopg
-
         batch = [tuple(r) for r in rows]
         if not batch:
             return Cursor([], 0)
         statement = sql.strip().rstrip(";").strip()
         self._reconnect_if_lost()
-        try:
+        with _postgres_errors():
             if not self.in_transaction:
                 self.raw.execute("BEGIN")  # as sqlite3 does before a write
             with self.raw.cursor() as cursor:
                 cursor.executemany(to_postgres(statement), batch)
                 return Cursor([], cursor.rowcount)
-        except psycopg.Error as e:
-            raise DatabaseError(f"the store failed: {e}") from e
 
     def executescript(self, script: str) -> None:
         for statement in split_statements(script):
@@ -424,13 +431,9 @@ class PostgresDatabase(Database):
         self._run("SELECT pg_advisory_xact_lock(?)", (_lock_id(key),))
 
     def commit(self) -> None:
-        import psycopg
-
         if self.in_transaction:
-            try:
+            with _postgres_errors():
                 self.raw.execute("COMMIT")
-            except psycopg.Error as e:
-                raise DatabaseError(f"the store failed: {e}") from e
 
     def rollback(self) -> None:
         import psycopg
@@ -525,8 +528,10 @@ def split_statements(script: str) -> list[str]:
     return [s.strip() for s in statements if s.strip()]
 
 
+@functools.lru_cache(maxsize=1024)
 def to_postgres(sql: str) -> str:
-    """One statement of the stores' SQLite dialect, in PostgreSQL's."""
+    """One statement of the stores' SQLite dialect, in PostgreSQL's (kept: the stores say the
+    same few hundred statements over and over)."""
     tokens = _tokens(sql)
     words = [t.upper() for kind, t in tokens if kind == "word"]
     if words[:2] in (["CREATE", "TABLE"], ["ALTER", "TABLE"]):

@@ -435,7 +435,6 @@ class PairWords:
     reported: str | None = None
     """Words one outlet alone reported, awaiting evidence; None when there are none."""
     reported_at: datetime | None = None
-    reported_level: Level | None = None
 
     def describe(self) -> str:
         """One line for chat: the established words, and a pending report if there is one."""
@@ -459,7 +458,6 @@ def pair_words(history: PairHistory, now: datetime, rules: Rules = DEFAULT_RULES
         established_since=state.first_seen if state else None,
         reported=pending.after if pending else None,
         reported_at=pending.detected_at if pending else None,
-        reported_level=pending.level if pending else None,
     )
 
 

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from watchers.model import ChangeKind, Pair
+from watchers.model import ChangeKind, Pair, to_iso
 from watchers.store import StoredMention
 from watchers.tiers import Lexicon
 
@@ -293,54 +293,26 @@ def story_text(story: PairStory) -> str:
     return "\n".join(lines)
 
 
-def _iso(t: datetime | None) -> str | None:
-    return t.isoformat() if t else None
-
-
 def story_to_json(story: PairStory) -> dict[str, Any]:
     """The story as one JSON object (``version``, ``pair``, ``descriptors``, ``changes``)."""
     return {
         "version": FORMAT_VERSION,
         "pair": list(story.pair.codes),
         "countries": [story.pair.first.name, story.pair.second.name],
-        "since": _iso(story.since),
+        "since": to_iso(story.since),
         "current": story.current,
         "descriptors": [
             {
                 **asdict(d),
-                "first_seen": _iso(d.first_seen),
-                "last_seen": _iso(d.last_seen),
+                "first_seen": to_iso(d.first_seen),
+                "last_seen": to_iso(d.last_seen),
                 "speakers": list(d.speakers),
                 "official": d.official,
             }
             for d in story.descriptors
         ],
-        "changes": [{**asdict(c), "at": _iso(c.at)} for c in story.changes],
+        "changes": [{**asdict(c), "at": to_iso(c.at)} for c in story.changes],
     }
-
-
-def spans_from_json(record: dict[str, Any]) -> list[DescriptorSpan]:
-    """The descriptors of a story read back from its JSON form."""
-    return [
-        DescriptorSpan(
-            descriptor=d["descriptor"],
-            canonical=d["canonical"],
-            first_seen=datetime.fromisoformat(d["first_seen"]),
-            last_seen=datetime.fromisoformat(d["last_seen"]),
-            tier=d["tier"],
-            height=d["height"],
-            mentions=int(d["mentions"]),
-            sources=int(d["sources"]),
-            official_sources=int(d["official_sources"]),
-            speakers=tuple(d["speakers"]),
-        )
-        for d in record["descriptors"]
-    ]
-
-
-def changes_from_json(record: dict[str, Any]) -> list[ChangePoint]:
-    """The change points of a story read back from its JSON form."""
-    return [ChangePoint(**{**c, "at": datetime.fromisoformat(c["at"])}) for c in record["changes"]]
 
 
 CSV_COLUMNS = (
@@ -357,30 +329,11 @@ def story_csv(story: PairStory) -> str:
     writer.writerow(CSV_COLUMNS)
     for d in story.descriptors:
         writer.writerow(
-            [story.pair.key, d.descriptor, d.canonical, _iso(d.first_seen), _iso(d.last_seen),
+            [story.pair.key, d.descriptor, d.canonical, to_iso(d.first_seen), to_iso(d.last_seen),
              d.tier or "", "" if d.height is None else d.height, d.mentions, d.sources,
              d.official_sources, " ".join(d.speakers)]
         )  # fmt: skip
     return out.getvalue()
-
-
-def spans_from_csv(text: str) -> list[DescriptorSpan]:
-    """The descriptors read back from :func:`story_csv`'s output."""
-    return [
-        DescriptorSpan(
-            descriptor=row["descriptor"],
-            canonical=row["canonical"],
-            first_seen=datetime.fromisoformat(row["first_seen"]),
-            last_seen=datetime.fromisoformat(row["last_seen"]),
-            tier=row["tier"] or None,
-            height=float(row["height"]) if row["height"] else None,
-            mentions=int(row["mentions"]),
-            sources=int(row["sources"]),
-            official_sources=int(row["official_sources"]),
-            speakers=tuple(row["speakers"].split()),
-        )
-        for row in csv.DictReader(io.StringIO(text))
-    ]
 
 
 def story_json_text(story: PairStory) -> str:

@@ -118,10 +118,6 @@ class DatabaseLedger:
             raise StoreError(reason) from e
 
 
-SqliteLedger = DatabaseLedger
-"""The name the ledger had while the stores ran on SQLite only."""
-
-
 def user_version(connection: Database | sqlite3.Connection) -> int:
     """The file's ``PRAGMA user_version``: where the history store kept its version before."""
     (version,) = as_database(connection).execute("PRAGMA user_version").fetchone()

@@ -9,9 +9,11 @@ timezone-aware UTC datetimes.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
+from typing import overload
 
 
 @dataclass(frozen=True, order=True)
@@ -253,8 +255,11 @@ class PairHistory:
     latest_asymmetry: Change | None = None
     challenged_at: datetime | None = None
     """When the established words were last said again while ``latest_change`` was pending."""
-    heard: tuple[Heard, ...] = ()
-    """The pair's mentions of late, newest first (for counting outlets behind some words)."""
+    heard: Sequence[Heard] = ()
+    """The pair's mentions of late, newest first (for counting outlets behind some words).
+
+    Few decisions read it (shorter words, new words), so a store may hand over a sequence
+    that reads itself only when first looked at."""
 
     @property
     def pending(self) -> Change | None:
@@ -265,3 +270,26 @@ class PairHistory:
     def speaker(self, code: str) -> SpeakerState | None:
         """The words ``code`` last used for the pair, if any."""
         return next((s for s in self.speakers if s.speaker == code), None)
+
+
+@overload
+def to_iso(t: datetime) -> str: ...
+@overload
+def to_iso(t: None) -> None: ...
+def to_iso(t: datetime | None) -> str | None:
+    """A time as ISO 8601 text in UTC, the form every store and JSON output keeps."""
+    if t is None:
+        return None
+    if t.tzinfo is None:
+        # A naive time would be read as the machine's local time: refuse it rather than guess.
+        raise ValueError(f"times must be timezone-aware: {t!r}")
+    return t.astimezone(UTC).isoformat()
+
+
+@overload
+def from_iso(text: str) -> datetime: ...
+@overload
+def from_iso(text: None) -> None: ...
+def from_iso(text: str | None) -> datetime | None:
+    """The time ``to_iso`` wrote."""
+    return None if text is None else datetime.fromisoformat(text)

@@ -9,11 +9,11 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from watchers import migrations
-from watchers.db import Database, DatabaseError, as_database, redact
+from watchers.db import Database, DatabaseError, as_database, open_database, redact
 from watchers.diff import word_diff
 from watchers.errors import StoreError
 from watchers.extraction.canonical import canonical
@@ -31,6 +31,8 @@ from watchers.model import (
     SeenDescriptor,
     Source,
     SpeakerState,
+    from_iso,
+    to_iso,
 )
 
 __all__ = [
@@ -220,14 +222,6 @@ def plain_reason(e: BaseException, path: str = "") -> str:
     return f"{store} failed: {cause}"
 
 
-def _iso(t: datetime | None) -> str | None:
-    return t.astimezone(UTC).isoformat() if t else None
-
-
-def _time(s: str) -> datetime:
-    return datetime.fromisoformat(s)
-
-
 class Store:
     """The history store. One connection, used from one thread."""
 
@@ -245,7 +239,7 @@ class Store:
         """
         target = redact(str(path))
         try:
-            connection = Database.open(path)
+            connection = open_database(path)
         except DatabaseError as e:
             raise StoreError(f"cannot open the store: {plain_reason(e, target)}") from e
         try:
@@ -313,7 +307,7 @@ class Store:
         rows = self.connection.execute(
             "SELECT feed, last_polled_at FROM feed_state WHERE last_polled_at IS NOT NULL"
         ).fetchall()
-        return {r[0]: _time(r[1]) for r in rows}
+        return {r[0]: from_iso(r[1]) for r in rows}
 
     def lock_pairs(self, pair_keys: Iterable[str]) -> None:
         """Hold the pairs until the transaction ends, so processes decide on a pair in turn.
@@ -338,31 +332,14 @@ class Store:
                     """UPDATE feed_state SET etag = ?, last_modified = ?, last_error = NULL,
                        last_polled_at = ?, first_polled_at = COALESCE(first_polled_at, ?),
                        last_ok_at = ? WHERE feed = ?""",
-                    (v.etag, v.last_modified, _iso(now), _iso(now), _iso(now), feed),
+                    (v.etag, v.last_modified, to_iso(now), to_iso(now), to_iso(now), feed),
                 )
             else:
                 self.connection.execute(
                     """UPDATE feed_state SET last_error = ?, last_polled_at = ?,
                        last_failure = ?, last_failed_at = ? WHERE feed = ?""",
-                    (error, _iso(now), error, _iso(now), feed),
+                    (error, to_iso(now), error, to_iso(now), feed),
                 )
-
-    def unseen_entries(self, feed: str, entry_ids: Iterable[str]) -> set[str]:
-        """Which of these entry ids the feed has not given us before."""
-        ids = list(set(entry_ids))
-        seen: set[str] = set()
-        # a few hundred at a time, well within SQLite's limit on parameters
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ", ".join("?" * len(chunk))
-            seen.update(
-                row[0]
-                for row in self.connection.execute(
-                    f"SELECT entry_id FROM seen_entries WHERE feed = ? AND entry_id IN ({marks})",
-                    (feed, *chunk),
-                )
-            )
-        return set(ids) - seen
 
     def entries_to_read(self, feed: str, fingerprints: Mapping[str, str]) -> dict[str, bool]:
         """Which of these entries (id to text hash) to read: id to True when edited in place.
@@ -404,7 +381,7 @@ class Store:
         hashes: dict[str, str | None] = (
             dict(listed) if isinstance(listed, Mapping) else dict.fromkeys(listed)
         )
-        stale = _iso(now - timedelta(days=1))
+        stale = to_iso(now - timedelta(days=1))
         with self.transaction():
             self.connection.executemany(
                 """INSERT INTO seen_entries (feed, entry_id, seen_at, content_hash)
@@ -415,13 +392,13 @@ class Store:
                    WHERE seen_at < ? OR (excluded.content_hash IS NOT NULL
                                          AND content_hash IS NOT excluded.content_hash)""",
                 [
-                    (feed, entry_id, _iso(now), fingerprint, stale, stale)
+                    (feed, entry_id, to_iso(now), fingerprint, stale, stale)
                     for entry_id, fingerprint in hashes.items()
                 ],
             )
             self.connection.execute(
                 "DELETE FROM seen_entries WHERE feed = ? AND seen_at < ?",
-                (feed, _iso(now - SEEN_RETENTION)),
+                (feed, to_iso(now - SEEN_RETENTION)),
             )
 
     def counted(self, feed: str, entry_id: str) -> set[tuple[str, str]]:
@@ -452,9 +429,9 @@ class Store:
                     e.entry_id,
                     e.url,
                     e.title,
-                    _iso(e.published),
+                    to_iso(e.published),
                     int(mention.official),
-                    _iso(mention.seen_at),
+                    to_iso(mention.seen_at),
                 ),
             )
         assert cursor.lastrowid is not None
@@ -469,11 +446,11 @@ class Store:
         ).fetchone()
         if row is None:
             return None
-        return PairState(row[0], row[1], row[2], _time(row[3]), _time(row[4]))
+        return PairState(row[0], row[1], row[2], from_iso(row[3]), from_iso(row[4]))
 
     def set_pair_state(self, mention: Mention, mention_id: int) -> None:
         """Make this mention's descriptor the pair's current one (or refresh last_seen)."""
-        x, now = mention.extraction, _iso(mention.seen_at)
+        x, now = mention.extraction, to_iso(mention.seen_at)
         with self.transaction():
             self.connection.execute(
                 """INSERT INTO pair_state (pair_key, descriptor, canonical, first_seen, last_seen,
@@ -507,18 +484,8 @@ class Store:
                      descriptor = excluded.descriptor, canonical = excluded.canonical,
                      last_seen = MAX(last_seen, excluded.last_seen),
                      mention_id = excluded.mention_id""",
-                (pair_key, descriptor, canon, _iso(at), _iso(at), row[0]),
+                (pair_key, descriptor, canon, to_iso(at), to_iso(at), row[0]),
             )
-
-    def mentions_count(self, pair_key: str | None = None) -> int:
-        """How many mentions are stored (for one pair, or in all)."""
-        if pair_key is None:
-            return int(self.connection.execute("SELECT count(*) FROM mentions").fetchone()[0])
-        return int(
-            self.connection.execute(
-                "SELECT count(*) FROM mentions WHERE pair_key = ?", (pair_key,)
-            ).fetchone()[0]
-        )
 
     # changes
 
@@ -538,11 +505,11 @@ class Store:
                     change.quote,
                     change.speaker,
                     change.level.value,
-                    _iso(change.detected_at),
+                    to_iso(change.detected_at),
                     canonical(change.after),
                     canonical(change.before) if change.before is not None else None,
                     change.revision,
-                    _iso(change.detected_at),
+                    to_iso(change.detected_at),
                     change.before_tier,
                     change.after_tier,
                     change.tier_arrow,
@@ -561,7 +528,7 @@ class Store:
         self.connection.execute(
             """INSERT INTO change_levels (change_id, revision, level, at) VALUES (?, ?, ?, ?)
                ON CONFLICT (change_id, revision) DO UPDATE SET level = excluded.level""",
-            (change_id, revision, level.value, _iso(at)),
+            (change_id, revision, level.value, to_iso(at)),
         )
 
     def level_history(self, change_id: str) -> list[tuple[Level, datetime]]:
@@ -573,7 +540,7 @@ class Store:
         steps: list[tuple[Level, datetime]] = []
         for level, at in rows:
             if not steps or steps[-1][0].value != level:
-                steps.append((Level(level), _time(at)))
+                steps.append((Level(level), from_iso(at)))
         return steps
 
     def settle_change(self, change: Change, at: datetime) -> None:
@@ -583,14 +550,14 @@ class Store:
         with self.transaction():
             self.connection.execute(
                 "UPDATE changes SET status = ?, settled_at = ? WHERE id = ?",
-                (change.status.value, _iso(at), int(change.change_id)),
+                (change.status.value, to_iso(at), int(change.change_id)),
             )
 
     def challenge_change(self, change_id: str, at: datetime) -> None:
         """Note that the established words were said again while this change was pending."""
         with self.transaction():
             self.connection.execute(
-                "UPDATE changes SET challenged_at = ? WHERE id = ?", (_iso(at), int(change_id))
+                "UPDATE changes SET challenged_at = ? WHERE id = ?", (to_iso(at), int(change_id))
             )
 
     def _insert_sources(self, change_id: int, sources: Iterable[Source]) -> None:
@@ -598,7 +565,7 @@ class Store:
             """INSERT INTO change_sources (change_id, feed, url, title, published, official)
                VALUES (?, ?, ?, ?, ?, ?)""",
             [
-                (change_id, s.feed, s.url, s.title, _iso(s.published), int(s.official))
+                (change_id, s.feed, s.url, s.title, to_iso(s.published), int(s.official))
                 for s in sources
             ],
         )
@@ -617,10 +584,10 @@ class Store:
                 (
                     change.level.value,
                     change.revision,
-                    _iso(now),
+                    to_iso(now),
                     change.status.value,
                     change.status.value,
-                    _iso(now),
+                    to_iso(now),
                     change_id,
                 ),
             )
@@ -636,7 +603,7 @@ class Store:
             (change_id,),
         ).fetchall()
         return tuple(
-            Source(r[0], r[1], r[2], _time(r[3]) if r[3] else None, bool(r[4])) for r in rows
+            Source(r[0], r[1], r[2], from_iso(r[3]) if r[3] else None, bool(r[4])) for r in rows
         )
 
     _CHANGE_COLUMNS = """id, pair_key, kind, before, after, quote, speaker, level, detected_at,
@@ -653,7 +620,7 @@ class Store:
             diff=word_diff(None if before is None else str(before), str(after)),
             quote=str(quote),
             sources=self._sources(int(str(cid))),
-            detected_at=_time(str(detected_at)),
+            detected_at=from_iso(str(detected_at)),
             speaker=None if speaker is None else str(speaker),
             span=(int(str(span_start)), int(str(span_end))) if span_start is not None else None,
             level=Level(str(level)),
@@ -688,13 +655,13 @@ class Store:
                WHERE pair_key = ? ORDER BY detected_at DESC, id DESC LIMIT ?""",
             (pair_key, limit),
         ).fetchall()
-        return [StoredChange(r[0], r[1], r[2], r[3], r[4], r[5], _time(r[6])) for r in rows]
+        return [StoredChange(r[0], r[1], r[2], r[3], r[4], r[5], from_iso(r[6])) for r in rows]
 
     # what the alert rules remember
 
     def remember_words(self, mention: Mention) -> None:
         """Note a mention's descriptor as used by the pair (and by its speaker) at its time."""
-        x, now = mention.extraction, _iso(mention.seen_at)
+        x, now = mention.extraction, to_iso(mention.seen_at)
         with self.transaction():
             self.connection.execute(
                 """INSERT INTO pair_descriptors (pair_key, canonical, descriptor, first_seen,
@@ -742,11 +709,12 @@ class Store:
             (pair.key, ChangeKind.ASYMMETRY.value),
         ).fetchone()
         return PairHistory(
-            challenged_at=_time(challenged) if challenged else None,
+            challenged_at=from_iso(challenged) if challenged else None,
             current=self.pair_state(pair.key),
-            recent=tuple(SeenDescriptor(r[0], r[1], _time(r[2])) for r in rows),
+            recent=tuple(SeenDescriptor(r[0], r[1], from_iso(r[2])) for r in rows),
             speakers=tuple(
-                SpeakerState(r[0], r[1], r[2], r[3], _time(r[4]), _time(r[5])) for r in speakers
+                SpeakerState(r[0], r[1], r[2], r[3], from_iso(r[4]), from_iso(r[5]))
+                for r in speakers
             ),
             latest_change=self._change(latest, pair) if latest else None,
             latest_asymmetry=self._change(asymmetry, pair) if asymmetry else None,
@@ -758,11 +726,11 @@ class Store:
             """SELECT canonical, feed, entry_id, entry_url, entry_title, published, official,
                seen_at FROM mentions WHERE pair_key = ? AND canonical = ? AND seen_at >= ?
                ORDER BY seen_at DESC, id DESC LIMIT 500""",
-            (pair_key, canon, _iso(since)),
+            (pair_key, canon, to_iso(since)),
         ).fetchall()
         return tuple(
-            Heard(r[0], r[2], Source(r[1], r[3], r[4], _time(r[5]) if r[5] else None, bool(r[6])),
-                  _time(r[7]))
+            Heard(r[0], r[2], Source(r[1], r[3], r[4], from_iso(r[5] or None), bool(r[6])),
+                  from_iso(r[7]))
             for r in rows
         )  # fmt: skip
 
@@ -777,7 +745,7 @@ class Store:
                    ON CONFLICT (pair_key) DO UPDATE SET decided_at = excluded.decided_at,
                      outcome = excluded.outcome, reason = excluded.reason,
                      change_id = excluded.change_id""",
-                (pair_key, _iso(at), outcome, reason, int(change_id) if change_id else None),
+                (pair_key, to_iso(at), outcome, reason, int(change_id) if change_id else None),
             )
 
     def last_decision(self, pair_key: str) -> tuple[str, str, datetime] | None:
@@ -786,7 +754,7 @@ class Store:
             "SELECT outcome, reason, decided_at FROM pair_decisions WHERE pair_key = ?",
             (pair_key,),
         ).fetchone()
-        return None if row is None else (row[0], row[1], _time(row[2]))
+        return None if row is None else (row[0], row[1], from_iso(row[2]))
 
     # a pair's story (read only; see watchers.history)
 
@@ -807,18 +775,14 @@ class Store:
                 entry_id=r[4],
                 url=r[5],
                 title=r[6],
-                published=_time(r[7]) if r[7] else None,
+                published=from_iso(r[7]) if r[7] else None,
                 official=bool(r[8]),
-                seen_at=_time(r[9]),
+                seen_at=from_iso(r[9]),
             )
             for r in rows
         ]
         return found if since is None else [m for m in found if m.at >= since]
 
-    def mentioned_pairs(self) -> list[str]:
-        """The keys of every pair with a stored mention, in key order."""
-        rows = self.connection.execute("SELECT DISTINCT pair_key FROM mentions ORDER BY pair_key")
-        return [r[0] for r in rows]
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ import logging
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from typing import overload
 
 import httpx
 
@@ -16,7 +17,7 @@ from watchers.detect import DEFAULT_RULES, Decision, Rules, decide, representati
 from watchers.errors import FeedError, StoreError
 from watchers.fetch import FetchLimits, Validators, fetch
 from watchers.fulltext import FullText
-from watchers.model import Change, Entry, Extraction, Mention
+from watchers.model import Change, Entry, Extraction, Heard, Mention
 from watchers.ports import Clock, DocumentWork, Extractor
 from watchers.reading import InThreads
 from watchers.store import Store
@@ -209,7 +210,7 @@ class Ingester:
         chosen = representatives(mentions, current, now=now, rules=self.rules, lexicon=self.lexicon)
         for m in chosen:
             # who else used these very words lately (several outlets make shorter words news)
-            heard = self.store.heard(m.pair.key, m.extraction.canonical, since)
+            heard = HeardLater(self.store, m.pair.key, m.extraction.canonical, since)
             history = replace(histories[m.pair.key], heard=heard)
             watched = self.is_watched(m.pair.key)
             decision = decide(
@@ -256,6 +257,34 @@ class Ingester:
         if decision.update is not None:
             self.store.update_change(decision.update, at)
         return decision
+
+
+class HeardLater(Sequence[Heard]):
+    """Who else used a pair's words lately (``Store.heard``), read when first looked at.
+
+    Most mentions repeat the pair's words or are a feed's baseline, and the rules never look
+    at who else said them; reading up to 500 mentions for each one cost more than the rest of
+    the poll. It is read in the decision's transaction, where it is made.
+    """
+
+    def __init__(self, store: Store, pair_key: str, canon: str, since: datetime) -> None:
+        self._store, self._asked = store, (pair_key, canon, since)
+        self._heard: tuple[Heard, ...] | None = None
+
+    def _all(self) -> tuple[Heard, ...]:
+        if self._heard is None:
+            self._heard = self._store.heard(*self._asked)
+        return self._heard
+
+    @overload
+    def __getitem__(self, index: int) -> Heard: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Heard]: ...
+    def __getitem__(self, index: int | slice) -> Heard | Sequence[Heard]:
+        return self._all()[index]
+
+    def __len__(self) -> int:
+        return len(self._all())
 
 
 class Watcher(Ingester):

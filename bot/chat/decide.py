@@ -11,7 +11,6 @@ around it does that.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
@@ -181,23 +180,6 @@ def waiting(error: str, next_at: datetime) -> Route:
 def given_up(failures: int, error: str) -> Route:
     """The decision for an alert whose platform kept failing through every retry."""
     return Route(Action.DROP, "not delivered", f"gave up after {failures} tries: {error}")
-
-
-def latest_states(changes: Iterable[Change]) -> list[Change]:
-    """Each change once, in its latest state, in the order first seen: a poll cycle that
-    brings an alert and several later sources of it edits the posted message once."""
-    latest: dict[str, Change] = {}
-    order: list[str | Change] = []
-    for change in changes:
-        if change.change_id is None:
-            order.append(change)
-            continue
-        held = latest.get(change.change_id)
-        if held is None:
-            order.append(change.change_id)
-        if held is None or change.revision >= held.revision:
-            latest[change.change_id] = change
-    return [latest[c] if isinstance(c, str) else c for c in order]
 
 
 def route(change: Change, channel: Channel, delivered: Delivered | None, now: datetime) -> Route:

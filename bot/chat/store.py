@@ -35,7 +35,7 @@ from bot.config import ConfigHours, SubscriptionSpec
 from watchers import migrations
 from watchers.db import Database, as_database
 from watchers.errors import StoreError
-from watchers.model import Change, Level
+from watchers.model import Change, Level, from_iso, to_iso
 
 # Each step moves the chat tables from version i to i + 1; never edit a step once released.
 # Steps 1-5 are the tables as release 0.1 kept them, two stores apart (subscriptions, then
@@ -271,16 +271,6 @@ def config_hours(specs: Iterable[SubscriptionSpec]) -> dict[tuple[str, str], Con
     return {(s.platform, s.channel): s.hours for s in specs if s.hours is not None}
 
 
-def _iso(value: datetime) -> str:
-    if value.tzinfo is None:
-        raise ValueError("times must be timezone-aware UTC")
-    return value.astimezone(UTC).isoformat()
-
-
-def _from_iso(value: str | None) -> datetime | None:
-    return None if value is None else datetime.fromisoformat(value)
-
-
 _SELECT = """
 SELECT s.platform, s.channel, s.pair_key, s.source, s.min_level, s.muted_until,
        s.paused_reason, COALESCE(c.digest, 0), s.created_at, s.created_by, s.paused_at
@@ -291,7 +281,7 @@ LEFT JOIN chat_settings AS c ON c.platform = s.platform AND c.channel = s.channe
 
 def _row(row: tuple[object, ...]) -> Subscription:
     platform, channel, pair_key, source, level, muted, paused, digest, created, by, since = row
-    created_at = _from_iso(str(created))
+    created_at = from_iso(str(created))
     assert created_at is not None
     return Subscription(
         platform=str(platform),
@@ -299,12 +289,12 @@ def _row(row: tuple[object, ...]) -> Subscription:
         pair_key=str(pair_key),
         source=Origin(str(source)),
         min_level=Level(str(level)),
-        muted_until=_from_iso(None if muted is None else str(muted)),
+        muted_until=from_iso(None if muted is None else str(muted)),
         paused_reason=None if paused is None else str(paused),
         digest=bool(digest),
         created_at=created_at,
         created_by=None if by is None else str(by),
-        paused_at=_from_iso(None if since is None else str(since)),
+        paused_at=from_iso(None if since is None else str(since)),
     )
 
 
@@ -424,7 +414,7 @@ class ChatStore:
                    VALUES (?, ?, ?, 'chat', ?, ?, ?)
                    ON CONFLICT (platform, channel, pair_key)
                    DO UPDATE SET paused_reason = NULL, paused_at = NULL""",
-                (platform, channel, pair_key, min_level.value, _iso(now), created_by),
+                (platform, channel, pair_key, min_level.value, to_iso(now), created_by),
             )
         found = self.get(platform, channel, pair_key)
         assert found is not None
@@ -456,7 +446,7 @@ class ChatStore:
             cur = self.connection.execute(
                 """UPDATE chat_subscriptions SET muted_until = ?
                    WHERE platform = ? AND channel = ? AND pair_key = ?""",
-                (None if until is None else _iso(until), platform, channel, pair_key),
+                (None if until is None else to_iso(until), platform, channel, pair_key),
             )
         return cur.rowcount > 0
 
@@ -469,7 +459,7 @@ class ChatStore:
             cur = self.connection.execute(
                 """UPDATE chat_subscriptions SET paused_reason = ?, paused_at = ?
                    WHERE platform = ? AND channel = ? AND paused_reason IS NULL""",
-                (reason, _iso(now), platform, channel),
+                (reason, to_iso(now), platform, channel),
             )
         return cur.rowcount
 
@@ -551,7 +541,7 @@ class ChatStore:
                        VALUES (?, ?, ?, 'config', ?, ?)
                        ON CONFLICT (platform, channel, pair_key) DO UPDATE SET
                            source = 'config', min_level = excluded.min_level""",
-                    (sub.platform, sub.channel, sub.pair_key, sub.min_level.value, _iso(now)),
+                    (sub.platform, sub.channel, sub.pair_key, sub.min_level.value, to_iso(now)),
                 )
 
     def load_config_hours(self, hours: dict[tuple[str, str], ConfigHours]) -> None:
@@ -611,7 +601,7 @@ class ChatStore:
                     change.change_id,
                     change.revision,
                     ref,
-                    _iso(now),
+                    to_iso(now),
                 ),
             )
 
@@ -628,7 +618,7 @@ class ChatStore:
                     channel.platform,
                     channel.channel,
                     change.pair.key,
-                    _iso(now),
+                    to_iso(now),
                     r.decision,
                     r.reason,
                     change.change_id,
@@ -644,7 +634,7 @@ class ChatStore:
                WHERE platform = ? AND channel = ? AND pair_key = ?""",
             (platform, channel, pair_key),
         ).fetchone()
-        return None if row is None else (row[0], row[1], datetime.fromisoformat(row[2]))
+        return None if row is None else (row[0], row[1], from_iso(row[2]))
 
     def queue(self, channel: Channel, change: Change, now: datetime) -> None:
         """Hold a change for the channel's next digest (once, however often it is updated)."""
@@ -652,7 +642,7 @@ class ChatStore:
             self.connection.execute(
                 """INSERT OR IGNORE INTO chat_queue (platform, channel, change_id, pair_key,
                    queued_at) VALUES (?, ?, ?, ?, ?)""",
-                (channel.platform, channel.channel, change.change_id, change.pair.key, _iso(now)),
+                (channel.platform, channel.channel, change.change_id, change.pair.key, to_iso(now)),
             )
 
     def queued(self, platform: str, channel: str) -> list[tuple[str, str, datetime]]:
@@ -662,7 +652,7 @@ class ChatStore:
                WHERE platform = ? AND channel = ? ORDER BY queued_at, rowid""",
             (platform, channel),
         ).fetchall()
-        return [(r[0], r[1], datetime.fromisoformat(r[2])) for r in rows]
+        return [(r[0], r[1], from_iso(r[2])) for r in rows]
 
     def queued_channels(self) -> list[tuple[str, str]]:
         """Every (platform, channel) with held changes."""
@@ -690,9 +680,9 @@ class ChatStore:
                     channel.channel,
                     waits.change_id,
                     waits.pair_key,
-                    _iso(now),
+                    to_iso(now),
                     waits.failures,
-                    _iso(waits.next_at),
+                    to_iso(waits.next_at),
                     waits.error,
                 ),
             )
@@ -705,7 +695,7 @@ class ChatStore:
                    WHERE platform = ? AND channel = ? AND change_id = ?""",
                 (
                     waits.failures,
-                    _iso(waits.next_at),
+                    to_iso(waits.next_at),
                     waits.error,
                     platform,
                     channel,
@@ -720,7 +710,7 @@ class ChatStore:
                WHERE platform = ? AND channel = ? ORDER BY queued_at, rowid""",
             (platform, channel),
         ).fetchall()
-        return [Waiting(r[0], r[1], int(r[2]), datetime.fromisoformat(r[3]), r[4]) for r in rows]
+        return [Waiting(r[0], r[1], int(r[2]), from_iso(r[3]), r[4]) for r in rows]
 
     def waiting_channels(self) -> list[tuple[str, str]]:
         """Every (platform, channel) with alerts waiting, the longest-waiting first."""
@@ -742,8 +732,8 @@ class ChatStore:
                ORDER BY MIN(queued_at), platform, channel"""
         ).fetchall()
         return [
-            Owed(r[0], r[1], int(r[2]), datetime.fromisoformat(r[3]), r[4] or "",
-                 datetime.fromisoformat(r[5]))
+            Owed(r[0], r[1], int(r[2]), from_iso(r[3]), r[4] or "",
+                 from_iso(r[5]))
             for r in rows
         ]  # fmt: skip
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot.alert import Alert, Quote
+from bot.render import escape
 from bot.render.fit import fit, join_within, shrink_until
 from watchers.model import ChangeKind, DiffWord, Level, Source
 
@@ -72,6 +73,19 @@ def source_label(source: Source) -> str:
     if source.official:
         bits.append("official")
     return ", ".join(bits)
+
+
+def source_parts(source: Source, markup: Markup) -> tuple[str, str, str | None]:
+    """A source's title (its feed when it has none) and label, escaped for the platform,
+    and its URL when it is safe to link."""
+    title = markup.escape(fit(escape.clean(source.title) or source.feed, SOURCE_TITLE_LIMIT))
+    return title, markup.escape(source_label(source)), escape.safe_url(source.url)
+
+
+def titled(alert: Alert) -> str:
+    """The alert's title, with the update note when later sources updated it."""
+    note = update_note(alert)
+    return f"{alert.title} ({note})" if note else alert.title
 
 
 def diff_runs(diff: tuple[DiffWord, ...]) -> list[tuple[str, str]]:

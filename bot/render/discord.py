@@ -11,15 +11,7 @@ from typing import Any
 
 from bot.alert import Alert, PingTarget
 from bot.render import escape
-from bot.render.common import (
-    SOURCE_TITLE_LIMIT,
-    Markup,
-    changed_lines,
-    level_line,
-    quote_block,
-    source_label,
-    update_note,
-)
+from bot.render.common import Markup, changed_lines, level_line, quote_block, source_parts, titled
 from bot.render.fit import fit, join_within
 from bot.render.limits import DISCORD
 from watchers.model import ChangeKind
@@ -47,18 +39,14 @@ def sources_markdown(alert: Alert, limit: int) -> str:
     """One line per source, a masked link when it has a safe URL, "and N more" when cut."""
     lines = []
     for s in alert.sources:
-        title = escape.discord(fit(escape.clean(s.title) or s.feed, SOURCE_TITLE_LIMIT))
-        label = escape.discord(source_label(s))
-        url = escape.safe_url(s.url)
+        title, label, url = source_parts(s, MARKUP)
         lines.append(f"[{title}]({url}) · {label}" if url else f"{title} · {label}")
     return join_within(lines, limit, sep="\n", more=lambda n: f"… and {n} more")
 
 
 def render_discord(alert: Alert) -> dict[str, Any]:
     """The Discord message payload (``content``, ``embeds``, ``allowed_mentions``) for an alert."""
-    title = escape.discord(alert.title)
-    if note := update_note(alert):
-        title += f" ({note})"
+    title = escape.discord(titled(alert))
     head = "\n".join(changed_lines(alert, MARKUP))
     # The head is at most about 1900 characters (two descriptors of 300 raw characters,
     # escaped, and a diff of 600), which leaves the quote at least 1000.

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from bot.alert import Alert
-
-
-def _time(t: datetime | None) -> str | None:
-    return t.isoformat() if t else None
+from watchers.model import to_iso
 
 
 def alert_to_json(alert: Alert) -> dict[str, Any]:
@@ -35,11 +31,11 @@ def alert_to_json(alert: Alert) -> dict[str, Any]:
                 "url": s.url,
                 "title": s.title,
                 "feed": s.feed,
-                "published": _time(s.published),
+                "published": to_iso(s.published),
                 "official": s.official,
             }
             for s in alert.sources
         ],
         "level": alert.level.value,
-        "detected_at": _time(alert.detected_at),
+        "detected_at": to_iso(alert.detected_at),
     }

@@ -12,15 +12,7 @@ from typing import Any
 
 from bot.alert import Alert
 from bot.render import escape
-from bot.render.common import (
-    SOURCE_TITLE_LIMIT,
-    Markup,
-    changed_lines,
-    level_line,
-    quote_block,
-    source_label,
-    update_note,
-)
+from bot.render.common import Markup, changed_lines, level_line, quote_block, source_parts, titled
 from bot.render.fit import fit, join_within
 from bot.render.limits import SLACK
 from watchers.model import ChangeKind
@@ -53,9 +45,7 @@ def sources_mrkdwn(alert: Alert, limit: int) -> str:
     """Up to five sources as links, then how many more."""
     items = []
     for s in alert.sources:
-        title = escape.slack(fit(escape.clean(s.title) or s.feed, SOURCE_TITLE_LIMIT))
-        label = escape.slack(source_label(s))
-        url = escape.safe_url(s.url)
+        title, label, url = source_parts(s, MARKUP)
         # Inside <url|title>, "&" stays an entity; "|" and ">" were percent-encoded.
         items.append(
             f"<{url.replace('&', '&amp;')}|{title}> ({label})" if url else f"{title} ({label})"
@@ -70,10 +60,7 @@ def sources_mrkdwn(alert: Alert, limit: int) -> str:
 
 def render_slack(alert: Alert) -> dict[str, Any]:
     """The Slack message payload (``text`` fallback and ``blocks``) for an alert."""
-    header = alert.title
-    if note := update_note(alert):
-        header += f" ({note})"
-    header = fit(escape.slack(header, mrkdwn=False), SLACK.header)
+    header = fit(escape.slack(titled(alert), mrkdwn=False), SLACK.header)
 
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": _plain(header)},

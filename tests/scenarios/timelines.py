@@ -103,6 +103,34 @@ class Timeline:
 SPSP = "special and privileged strategic partnership"
 PPSP = "particularly privileged strategic partnership"
 
+# Items several scenarios list: the news before (or beside) each one's own story.
+CHINA_PAKISTAN_BEFORE = Item(
+    "karachi",
+    START - timedelta(days=3),
+    "China and Pakistan have an {CHN-PAK: all-weather strategic cooperative partnership}, "
+    "the envoy said.",
+)
+US_VIETNAM_BEFORE = Item(
+    "ties",
+    START - timedelta(days=30),
+    "The United States and Vietnam have a {USA-VNM: comprehensive partnership}.",
+)
+INDIA_RUSSIA_BEFORE = Item(
+    "statement",
+    START - timedelta(days=10),
+    f"India's foreign ministry called relations with Russia a {{IND-RUS@IND: {SPSP}}}.",
+)
+RUSSIA_INDIA_BEFORE = Item(
+    "greetings",
+    START - timedelta(days=8),
+    f"The Russian president called relations with India a {{IND-RUS@RUS: {SPSP}}}.",
+)
+LAVROV_ON_TUESDAY = Item(
+    "lavrov",
+    day(4),
+    f"On Tuesday Lavrov called relations with India a {{IND-RUS@RUS: {PPSP}}}.",
+)
+
 ESTABLISHED_AND_REPORTED = Timeline(
     "1-established-and-reported",
     pairs=(("IND", "RUS"), ("USA", "VNM"), ("CHN", "PAK")),
@@ -128,16 +156,13 @@ ESTABLISHED_AND_REPORTED = Timeline(
                  "as the corridor opened."),
         ],
         "daily-ledger": [
-            Item("karachi", START - timedelta(days=3),
-                 "China and Pakistan have an {CHN-PAK: all-weather strategic cooperative "
-                 "partnership}, the envoy said."),
+            CHINA_PAKISTAN_BEFORE,
             Item("hanoi", day(4),
                  "Officials in Hanoi on Wednesday spoke only of the "
                  "{USA-VNM: comprehensive partnership} with Washington."),
         ],
         "region-wire": [
-            Item("ties", START - timedelta(days=30),
-                 "The United States and Vietnam have a {USA-VNM: comprehensive partnership}."),
+            US_VIETNAM_BEFORE,
             Item("lavrov", day(5),
                  f"Russia and India now speak of a {{IND-RUS: {PPSP}}}, diplomats said on "
                  f"Thursday."),
@@ -175,16 +200,13 @@ SHORTENED_FORMS = Timeline(
             Item("ties", day(3),
                  "Washington and Hanoi keep a {USA-VNM: comprehensive partnership}, an "
                  "official said on Monday."),
-            Item("lavrov", day(4),
-                 f"On Tuesday Lavrov called relations with India a {{IND-RUS@RUS: {PPSP}}}."),
+            LAVROV_ON_TUESDAY,
             Item("lowered", day(10),
                  "On Monday Washington downgraded its ties with Vietnam to a "
                  "{USA-VNM: strategic partnership}, officials said."),
         ],
         "daily-ledger": [
-            Item("karachi", START - timedelta(days=3),
-                 "China and Pakistan have an {CHN-PAK: all-weather strategic cooperative "
-                 "partnership}, the envoy said."),
+            CHINA_PAKISTAN_BEFORE,
             Item("moscow", day(4, 11),
                  "Moscow spoke on Tuesday of a {IND-RUS: particularly privileged "
                  "partnership} with New Delhi."),
@@ -200,8 +222,7 @@ HYPOTHETICALS = Timeline(
     pairs=(("USA", "VNM"),),
     feeds={
         "region-wire": [
-            Item("ties", START - timedelta(days=30),
-                 "The United States and Vietnam have a {USA-VNM: comprehensive partnership}."),
+            US_VIETNAM_BEFORE,
             Item("maybe", day(2),
                  "Analysts said on Monday that Vietnam and the United States "
                  "{USA-VNM?: could become comprehensive strategic partners} within a year."),
@@ -232,8 +253,7 @@ EDITED_ENTRIES = Timeline(
                  f"Russia's envoy called ties with India a {{IND-RUS@RUS: {SPSP}}}."),
         ],
         "daily-ledger": [
-            Item("lavrov", day(4),
-                 f"On Tuesday Lavrov called relations with India a {{IND-RUS@RUS: {PPSP}}}."),
+            LAVROV_ON_TUESDAY,
         ],
         "mid": [
             Item("transcript", day(4, 7),
@@ -256,8 +276,7 @@ RECALLED_BESIDE_LIVE = Timeline(
     pairs=(("USA", "VNM"),),
     feeds={
         "region-wire": [
-            Item("ties", START - timedelta(days=30),
-                 "The United States and Vietnam have a {USA-VNM: comprehensive partnership}."),
+            US_VIETNAM_BEFORE,
             Item("summit", day(4),
                  "In 2016 the leaders had spoken of a {USA-VNM: comprehensive and enduring "
                  "partnership}. On Tuesday they agreed a {USA-VNM: strategic partnership} "
@@ -277,21 +296,16 @@ ASYMMETRY = Timeline(
     official=frozenset({"mea", "kremlin"}),
     feeds={
         "mea": [
-            Item("statement", START - timedelta(days=10),
-                 f"India's foreign ministry called relations with Russia a "
-                 f"{{IND-RUS@IND: {SPSP}}}."),
+            INDIA_RUSSIA_BEFORE,
             Item("reply", day(5),
                  f"On Wednesday India's foreign ministry again spoke of the "
                  f"{{IND-RUS@IND: {SPSP}}} with Russia."),
         ],
         "kremlin": [
-            Item("greetings", START - timedelta(days=8),
-                 f"The Russian president called relations with India a "
-                 f"{{IND-RUS@RUS: {SPSP}}}."),
+            RUSSIA_INDIA_BEFORE,
         ],
         "daily-ledger": [
-            Item("lavrov", day(4),
-                 f"On Tuesday Lavrov called relations with India a {{IND-RUS@RUS: {PPSP}}}."),
+            LAVROV_ON_TUESDAY,
         ],
         "region-wire": [
             Item("wire", day(4, 12),
@@ -309,14 +323,10 @@ NOISY_DAY = Timeline(
     polls={"region-wire": (day(3, 7), day(3, 14), day(3, 20))},
     feeds={
         "mea": [
-            Item("statement", START - timedelta(days=10),
-                 f"India's foreign ministry called relations with Russia a "
-                 f"{{IND-RUS@IND: {SPSP}}}."),
+            INDIA_RUSSIA_BEFORE,
         ],
         "kremlin": [
-            Item("greetings", START - timedelta(days=8),
-                 f"The Russian president called relations with India a "
-                 f"{{IND-RUS@RUS: {SPSP}}}."),
+            RUSSIA_INDIA_BEFORE,
             Item("transcript", day(3, 8),
                  "Transcript of the foreign minister's press conference: to follow.",
                  edits=((day(3, 12),
@@ -341,9 +351,7 @@ NOISY_DAY = Timeline(
                  "{USA-VNM: de facto alliance}."),
         ],
         "daily-ledger": [
-            Item("karachi", START - timedelta(days=3),
-                 "China and Pakistan have an {CHN-PAK: all-weather strategic cooperative "
-                 "partnership}, the envoy said."),
+            CHINA_PAKISTAN_BEFORE,
             Item("lavrov", day(3, 8),
                  f"On Wednesday Lavrov called relations with India a {{IND-RUS@RUS: {PPSP}}}."),
             Item("hanoi", day(3, 11),

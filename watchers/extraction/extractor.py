@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
@@ -13,7 +14,12 @@ import ahocorasick
 from watchers.countries import CountryTable, FormKind, default_countries
 from watchers.extraction.canonical import canonical
 from watchers.extraction.lexicon import Vocabulary, load_vocabulary
-from watchers.extraction.mentions import MentionFinder, StateMention, window_hits
+from watchers.extraction.mentions import (
+    MentionFinder,
+    StateMention,
+    described_states,
+    window_hits,
+)
 from watchers.extraction.pairs import Codes, Context, PairResolver, Sentence, pair_of
 from watchers.extraction.phrases import ORG, Phrase, PhraseFinder
 from watchers.extraction.supposed import supposed
@@ -290,9 +296,21 @@ class Extractor:
             keep.update(range(k - _CONTEXT_WINDOW, k + 5))
         return [spans[k] for k in sorted(keep) if 0 <= k < len(spans)]
 
-    def _build(self, norm: str, low: str, on: date | None, a: int, b: int) -> Sentence:
-        """One sentence, read closely: mentions, tokens, clauses, structures, speaker."""
-        found = self.mentions.find(norm, low, on, [(a, b)])
+    def _build(
+        self,
+        norm: str,
+        low: str,
+        on: date | None,
+        a: int,
+        b: int,
+        named: Callable[[], frozenset[str]] | None = None,
+        earlier: Callable[[], list[str]] | None = None,
+    ) -> Sentence:
+        """One sentence, read closely: mentions, tokens, clauses, structures, speaker.
+
+        ``named`` gives the states the text names (for forms that name several), and
+        ``earlier`` those the sentences before name (for "the kingdom")."""
+        found = self.mentions.find(norm, low, on, [(a, b)], named)
         toks = tokens(low, a, b)
         lows = [t.low for t in toks]
         cased = [norm[start:end] for _, start, end in toks]
@@ -315,6 +333,11 @@ class Extractor:
             elif acting:
                 states.append((m, ti))
                 organs.append(ti)
+        if earlier is not None:
+            plain = [m for m, _ in states]
+            for m in described_states(low, a, b, found, plain, earlier):
+                states.append((m, max(0, bisect.bisect_right(tok_starts, m.start) - 1)))
+            states.sort(key=lambda st: st[0].start)
         s = Sentence(0, a, b, toks, cased, states, orgs, lows=lows)
         # most sentences hold no clause break: one set test instead of a look at each token
         breaks = self.lex.clause_breaks
@@ -648,13 +671,36 @@ class _Passage:
         self.spans = spans
         self._built: dict[int, Sentence] = {}
         self._quotes: list[int] | None = None
+        self._named: frozenset[str] | None = None
+
+    def named(self) -> frozenset[str]:
+        """The states the whole text names by a form that stands for one state only.
+
+        Asked for only when a sentence holds a form that names several ("Korea"), so the
+        common text pays nothing for it.
+        """
+        if self._named is None:
+            found = self.x.mentions.find(self.norm, self.low, self.on)
+            ambiguous = self.x.mentions.ambiguities
+            # "DR Congo ... while Congo": a name holding the short form is no evidence
+            # for it, a writer may set the two apart; "Kinshasa" or "Seoul" are
+            self._named = frozenset(
+                m.code
+                for m in found
+                if m.code
+                and m.is_state
+                and not any(w in ambiguous for w in re.findall(r"\w+", self.low[m.start : m.end]))
+            )
+        return self._named
 
     def sentence(self, i: int) -> Sentence:
         """Sentence ``i``, built once; a pronoun or a quote takes its speaker from around it."""
         s = self._built.get(i)
         if s is None:
             a, b = self.spans[i]
-            s = self.x._build(self.norm, self.low, self.on, a, b)
+            s = self.x._build(
+                self.norm, self.low, self.on, a, b, self.named, lambda: self.named_before(i)
+            )
             s.index = i
             self._built[i] = s
             if s.speaker is None and self._quote_open_at(b):
@@ -680,6 +726,16 @@ class _Passage:
             if hint:
                 return hint
         return None
+
+    def named_before(self, i: int) -> list[str]:
+        """The states the nearest sentence before ``i`` that names any names, in order."""
+        for k in range(i - 1, max(-1, i - 1 - _CONTEXT_WINDOW), -1):
+            if not self._adjacent(k, k + 1):
+                break
+            codes = [m.code for m, _ in self.sentence(k).states if m.code]
+            if codes:
+                return codes
+        return []
 
     def topic(self, i: int) -> Codes | None:
         if i == 0 or not self._adjacent(i - 1, i):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -30,7 +30,70 @@ STATE_KINDS = frozenset(
         FormKind.CAPITAL,
         FormKind.SEAT,
         FormKind.LEADER,
+        FormKind.DESCRIPTION,
     }
+)
+# Head nouns of a description that stands for a state named before it: "the kingdom",
+# "the Gulf emirate", "the island nation", "the Saudi kingdom". A closed class.
+STATE_NOUNS = (
+    "country",
+    "nation",
+    "kingdom",
+    "republic",
+    "emirate",
+    "sultanate",
+    "principality",
+    "city-state",
+    "archipelago",
+)
+_DESCRIPTION = re.compile(
+    r"\bthe ((?:[^\W\d][\w'.-]* ){0,2})(?:" + "|".join(STATE_NOUNS) + r")(?![\w-])"
+)
+# Words before such a noun that make it something other than the state named before:
+# "the same country", "the host nation", "the two nations" (plural: not matched at all).
+_NOT_DESCRIBING = frozenset(
+    [
+        "same",
+        "other",
+        "another",
+        "host",
+        "whole",
+        "entire",
+        "first",
+        "second",
+        "third",
+        "only",
+        "last",
+        "next",
+        "each",
+        "every",
+        "home",
+        "one",
+        "said",
+        "neighbouring",
+        "neighboring",
+        "member",
+        "our",
+        "your",
+        "their",
+        "his",
+        "her",
+        "its",
+        "this",
+        "that",
+        "of",
+        "and",
+        "or",
+        "in",
+        "to",
+        "for",
+        "with",
+        "by",
+        "from",
+        "a",
+        "an",
+        "the",
+    ]
 )
 
 # Capitalised words that may stand before a name without making it part of a longer name.
@@ -183,6 +246,17 @@ _PLACE_KINDS = frozenset(
 _SEA_OF = re.compile(r"\b(?:Sea|Gulf|Bay|Strait|Straits) of\s+$")
 
 
+class Ambiguity(NamedTuple):
+    """What a form naming several states may stand for, once the passage is known."""
+
+    candidates: tuple[str, ...]
+    usual: str | None
+    """The state whose own form it also is ("Indo" is India's), taken unless the passage
+    names another candidate and not this one."""
+    kind: FormKind
+    """The kind of form it is once resolved: a prefix, a demonym, an abbreviation or a name."""
+
+
 class StateMention(NamedTuple):
     """A piece of text that stands for a state (or an organisation, when ``code`` is None)."""
 
@@ -213,7 +287,14 @@ class MentionFinder:
         for form in table.surface_forms():
             key = lower(normalize(form.text))
             grouped.setdefault(key, []).append(form)
+        self.ambiguities: dict[str, Ambiguity] = {}
         for key, forms in grouped.items():
+            ambiguous = [f for f in forms if f.kind is FormKind.AMBIGUOUS]
+            if ambiguous:
+                # one form that the passage resolves, in place of each state's own form
+                self.ambiguities[key] = _ambiguity(ambiguous[0], forms)
+                forms = ambiguous[:1]
+                grouped[key] = forms
             # each form with the exact spelling it needs, when it is case-sensitive
             exact = tuple(normalize(f.text) if _case_sensitive(f) else None for f in forms)
             # Most keys stand for one form that only needs a capital letter: that form is
@@ -230,8 +311,14 @@ class MentionFinder:
         low: str,
         on: date | None = None,
         windows: list[tuple[int, int]] | None = None,
+        named: Callable[[], frozenset[str]] | None = None,
     ) -> list[StateMention]:
-        """Every accepted mention in the text (or in the sorted ``windows``), in order."""
+        """Every accepted mention in the text (or in the sorted ``windows``), in order.
+
+        ``named`` gives the states the whole passage names unambiguously; a form that
+        names several states ("Korea", "SA") stands for the one of them it names, and
+        without ``named`` for none.
+        """
         candidates: list[tuple[int, int, SurfaceForm]] = []
         size = len(low)
         if windows is None:
@@ -266,7 +353,11 @@ class MentionFinder:
                 last_end = end
         out: list[StateMention] = []
         for i, (start, end, form) in enumerate(chosen):
-            if form.kind in (FormKind.NOT_COUNTRY, FormKind.AMBIGUOUS):
+            if form.kind is FormKind.AMBIGUOUS:
+                form = self._resolve(norm, low, start, end, chosen, i, named)
+                if form is None:
+                    continue
+            if form.kind is FormKind.NOT_COUNTRY:
                 continue
             if form.kind is FormKind.PREFIX and not _joins_next(norm, end, chosen, i):
                 continue
@@ -303,6 +394,40 @@ class MentionFinder:
             return SurfaceForm(norm[start:end], FormKind.AMBIGUOUS, None)
         return fitting[0]
 
+    def _resolve(
+        self,
+        norm: str,
+        low: str,
+        start: int,
+        end: int,
+        chosen: list[tuple[int, int, SurfaceForm]],
+        i: int,
+        named: Callable[[], frozenset[str]] | None,
+    ) -> SurfaceForm | None:
+        """The state an ambiguous form stands for in this passage, as a form of that state.
+
+        "Korea-Japan" after "Seoul" is South Korea, "SA-China" beside Ramaphosa is South
+        Africa, "Indo-" is India unless the passage names Indonesia and not India. The
+        other side of a compound is no evidence: "Indo-Indonesian" is India's.
+        """
+        amb = self.ambiguities.get(low[start:end])
+        if amb is None or named is None:
+            return None
+        partners = set()
+        if i + 1 < len(chosen) and norm[end : end + 1] == "-" and chosen[i + 1][0] == end + 1:
+            partners.add(chosen[i + 1][2].code)
+        if i > 0 and chosen[i - 1][1] == start - 1 and norm[start - 1] == "-":
+            partners.add(chosen[i - 1][2].code)
+        named_codes = named()
+        hits = [c for c in amb.candidates if c in named_codes and c not in partners]
+        if len(hits) == 1 and (amb.usual is None or amb.usual not in named_codes):
+            code: str | None = hits[0]
+        else:
+            code = amb.usual
+        if code is None:
+            return None
+        return SurfaceForm(norm[start:end], amb.kind, code)
+
     def _is_state(self, norm: str, start: int, end: int, form: SurfaceForm) -> bool:
         # The neighbouring words are looked at only when a rule needs them: most mentions
         # are followed by a lower-case word and need no look at all.
@@ -331,6 +456,72 @@ class MentionFinder:
         return True
 
 
+def descriptions(low: str, start: int, end: int) -> list[tuple[int, int, int]]:
+    """Nouns in ``low[start:end]`` that stand for a state named before them: the start of
+    the first word after "the", the start of the noun, and its end.
+
+    The span leaves "the" out ("Gulf kingdom" in "the Gulf kingdom"), so that "between
+    Bahrain and the Gulf kingdom" lists it like a name.
+    """
+    out: list[tuple[int, int, int]] = []
+    for found in _DESCRIPTION.finditer(low, start, end):
+        if _NOT_DESCRIBING.isdisjoint(found.group(1).split()):
+            out.append((found.start(1), found.end(1), found.end()))
+    return out
+
+
+_BESIDE = re.compile(r"(?:'s)?\s*,?\s*(?:and|&|or|with)?\s*the\s+")
+
+
+def described_states(
+    low: str,
+    start: int,
+    end: int,
+    found: list[StateMention],
+    states: list[StateMention],
+    earlier: Callable[[], list[str]],
+) -> list[StateMention]:
+    """The states that descriptions in ``low[start:end]`` stand for ("the kingdom").
+
+    A description holding a state's name is that state ("the Saudi kingdom"). Otherwise it
+    is the first state named before it, in its sentence or else in the nearest earlier
+    sentence naming one (the subject is named first, and a description mostly takes up
+    the subject), passing over the states it is set beside ("Bahrain and the kingdom")
+    and those named after it (the other side: "the kingdom ... an ally of Rabat").
+    ``found`` is every mention in the sentence, ``states`` those standing for a state.
+    """
+    out: list[StateMention] = []
+    for ds, noun, de in descriptions(low, start, end):
+        overlapping = [m for m in found if m.start < de and m.end > ds]
+        if any(m.code is None or m.start < ds or m.end > noun for m in overlapping):
+            continue  # part of a name ("the Republic of Korea") or a group's ("NATO country")
+        code = overlapping[0].code if overlapping else None
+        if code is None:
+            beside = {m.code for m in states if m.end <= ds and _BESIDE.fullmatch(low, m.end, ds)}
+            passed = beside | {m.code for m in states if m.start >= de}
+            before = [m.code for m in states if m.end <= ds and m.code]
+            code = next((c for c in before if c not in passed), None)
+            if code is None:
+                code = next((c for c in earlier() if c not in passed), None)
+        if code is not None:
+            out.append(_make(StateMention, (ds, de, FormKind.DESCRIPTION, code, None)))
+    return out
+
+
+def _ambiguity(form: SurfaceForm, forms: list[SurfaceForm]) -> Ambiguity:
+    own = [f for f in forms if f.kind in STATE_KINDS and f.code]
+    usual = own[0].code if len({f.code for f in own}) == 1 else None
+    if own:
+        kind = own[0].kind
+    elif form.text.isupper():
+        kind = FormKind.ABBREVIATION
+    elif form.text.endswith(("an", "ans", "ese")):
+        kind = FormKind.DEMONYM  # "Korean", "Congolese"
+    else:
+        kind = FormKind.NAME
+    return Ambiguity(form.candidates, usual, kind)
+
+
 def _longest_first(c: tuple[int, int, SurfaceForm]) -> tuple[int, int]:
     return (c[0], c[0] - c[1])
 
@@ -343,7 +534,9 @@ def _next_word(norm: str, end: int) -> str:
 def _case_sensitive(form: SurfaceForm) -> bool:
     if form.kind is FormKind.ABBREVIATION:
         return True
-    return form.kind is FormKind.ORGANIZATION and form.text.upper() == form.text
+    # "SA" and "NATO" as written: "sa" and "Nato" may be other words
+    organisation = form.kind in (FormKind.ORGANIZATION, FormKind.AMBIGUOUS)
+    return organisation and form.text.upper() == form.text
 
 
 def _starts_longer_name(word: str) -> bool:

@@ -49,6 +49,11 @@ _LINKING = frozenset(_LINKING_WORDS.split())
 _ASIDE = frozenset({"of", "course", "indeed", "clearly", "certainly"})
 _COPULA = frozenset({"is", "are", "was", "were", "remains", "remain", "been", "become", "becomes"})
 _QUOTES_THE = QUOTES | {"the"}
+# "India has several strategic partners including ...": the owner before "has".
+_HAVE = frozenset({"has", "have", "had", "counts", "boasts", "maintains", "keeps"})
+# What may stand between a state and "B's allies" it is one of ("A remains one of").
+_ONE_OF = frozenset({"and", "or", "one", "of", "among"})
+_FEW = frozenset({"other", "many", "several", "numerous", "some", "few", "a"})
 _LIST_LEADS = frozenset(
     ["such", "states", "countries", "nations", "partners", "as", "like", "including", "other"]
 )
@@ -82,6 +87,17 @@ class Sentence:
     """The sentence refers back to a pair ("the two countries", "bilateral", "our")."""
     lows: list[str] = field(default_factory=list)
     """The lower-cased text of each token (``toks[i].low``), for set operations."""
+
+    @cached_property
+    def covered(self) -> dict[int, str]:
+        """The tokens inside a state's mention, each with the state's code."""
+        out: dict[int, str] = {}
+        for m, t in self.states:
+            k = t
+            while k < len(self.toks) and self.toks[k].start < m.end and m.code:
+                out[k] = m.code
+                k += 1
+        return out
 
     def clause(self, start: int) -> tuple[int, int]:
         """Token bounds of the clause holding token ``start``."""
@@ -148,6 +164,48 @@ class PairResolver:
 
     def resolve(self, p: Phrase, s: Sentence, ctx: Context) -> list[Codes]:
         """Zero, one or several pairs for the phrase; empty when it is not about two states."""
+        pairs = self._resolve(p, s, ctx)
+        if pairs:
+            pairs += [c for c in self._along_with(s, p) if c not in pairs]
+        return pairs
+
+    def _along_with(self, s: Sentence, p: Phrase) -> list[Codes]:
+        """ "one of America's closest allies, along with Japan and Korea": the states listed
+        after the label hold it too, with the state whose label it is (the possessor)."""
+        toks = s.toks
+        j = _skip(toks, p.end, _QUOTES_COMMA)
+        words = [t.low for t in toks[j : j + 2]]
+        if words[:2] in (["along", "with"], ["together", "with"], ["as", "well"]):
+            j += 3 if words[0] == "as" else 2  # "as well as"
+        elif words[:1] == ["alongside"]:
+            j += 1
+        else:
+            return []
+        items, blocked = self._list_after(s, j)
+        if blocked or not items or self._possessive_in_list(s, j):
+            return []  # "along with Bolivia's envoy": a person, not a state holding the label
+        k = p.start - 1
+        while k >= 0 and (toks[k].low in QUOTES or _is_rank(toks[k].low)):
+            k -= 1
+        owner = None
+        if k >= 0 and _ends_possessive(toks[k]):
+            owner = next((m.code for m, t in s.states if t <= k and toks[k].start < m.end), None)
+        elif k >= 0 and toks[k].low in ("its", "their"):
+            lo, _ = s.clause(p.start)
+            owner = next((m.code for m, t in s.states if lo <= t < k), None)
+        return _cross([owner], items) if owner else []
+
+    def _possessive_in_list(self, s: Sentence, j: int) -> bool:
+        """Whether a state in the list from token ``j`` is a possessive ("Bolivia's envoy")."""
+        k = j
+        covered = s.covered
+        while k < len(s.toks) and (s.toks[k].low in ("and", ",", "the") or k in covered):
+            if _ends_possessive(s.toks[k]):
+                return True
+            k += 1
+        return k < len(s.toks) and _ends_possessive(s.toks[k])
+
+    def _resolve(self, p: Phrase, s: Sentence, ctx: Context) -> list[Codes]:
         toks = s.toks
         lo, hi = s.clause(p.start)
         after = _skip(toks, p.end, _QUOTES_COMMA)
@@ -264,12 +322,7 @@ class PairResolver:
     def _the_two_of(self, s: Sentence, p: Phrase, ctx: Context) -> list[Codes] | None:
         """ "the two U.S. allies": each of the pair named around is an ally of the U.S."""
         toks = s.toks
-        covered: dict[int, str] = {}
-        for m, t in s.states:
-            k = t
-            while k < len(toks) and toks[k].start < m.end and m.code:
-                covered[k] = m.code
-                k += 1
+        covered = s.covered
         g = p.start
         while g > 0 and g - 1 in covered:
             g -= 1
@@ -340,6 +393,16 @@ class PairResolver:
             j, listed = j + 2, True  # "Russia's top-level partners, including China and Iran"
         elif j < len(toks) and toks[j].low in _INCLUDING:
             j, listed = j + 1, True
+        elif j + 1 < len(toks) and toks[j].low == "," and j + 1 in s.covered:
+            # "China's closest partners, Pakistan and Cambodia, sent": set off by commas
+            targets, blocked = self._list_after(s, j + 1)
+            k = j + 1
+            while k < len(toks) and (k in s.covered or toks[k].low in ("and", ",")):
+                k += 1
+            closed = k >= len(toks) or toks[k - 1].low == "," or toks[k].low in (".", ";")
+            if blocked or not targets or not closed:
+                return None  # "Vietnam's partners, Japan said, ...": not a list of them
+            j, listed = j + 1, True
         if listed and j < len(toks) and toks[j].low == "as":
             j += 1  # "such as"
         if j >= len(toks) or not any(t == j for _, t in s.states):
@@ -349,16 +412,19 @@ class PairResolver:
             return None
         owners = [m.code for m, t in s.states if t < p.start and m.code and m.code not in targets]
         if listed:
-            # a list after "including" is of one owner's partners: its possessive must
-            # stand right before the phrase
+            # a list after "including" is of one owner's partners: its possessive stands
+            # right before the phrase, or its subject before "has" ("India has partners")
             k = p.start - 1
-            while k >= 0 and (toks[k].low in QUOTES or toks[k].low in ("other", "many")):
+            while k >= 0 and (toks[k].low in QUOTES or toks[k].low in _FEW):
                 k -= 1
+            if k > 0 and toks[k].low in _HAVE:
+                k -= 1
+            elif not (k >= 0 and _ends_possessive(toks[k])):
+                k = -1
             owners = [
                 m.code
                 for m, t in s.states
                 if m.code and k >= 0 and t <= k and toks[k].start < m.end
-                and _ends_possessive(toks[k])
             ]
         if not owners:
             return [] if listed else None  # "key partners like B": whose partners is unsaid
@@ -424,6 +490,9 @@ class PairResolver:
         """
         if self._org_modifies(s, o, p):
             return False
+        lead = " ".join(t.low for t in s.toks[max(0, o - 4) : o] if t.low != "the")
+        if lead.endswith(("along with", "together with", "alongside", "as well as")):
+            return False  # "Spain's oldest ally, along with NATO": beside the label, not a side
         if o + 1 < len(s.toks) and s.toks[o + 1].low in self.lex.person_heads | _ROLE_HEADS:
             return False  # "friends and G20 partners": the group names a kind of partner
         if p.start - 4 <= o < p.end + 4:
@@ -628,9 +697,11 @@ class PairResolver:
         if j < 0:
             return None
         owner: str | None = None
+        described = False  # "the country's allies": the owner is a state named before
         for m, t in s.states:
             if t == j or (toks[j].low in (".", "'s") and t < j and m.end >= toks[j - 1].start):
                 owner = m.code
+                described = m.kind is FormKind.DESCRIPTION
         mine = j > 0 and toks[j - 1].low in ("his", "her", "their", "its")
         if owner is None and toks[j].low == "country's" and mine:
             owner = s.speaker or ctx.speaker
@@ -649,8 +720,10 @@ class PairResolver:
             ):
                 last += 1
             between = [w.low for w in s.toks[last + 1 : j]]
-            if any(h.endswith("s") for h in p.heads) and not all(
-                w in _LINKING or w in QUOTES or w in ("and", "or") for w in between
+            if (
+                any(h.endswith("s") for h in p.heads)
+                and not described
+                and not all(w in _LINKING or w in QUOTES or w in _ONE_OF for w in between)
             ):
                 return []  # "angered Ukraine and bewildered Hungary's allies"
             coordinated = [c for t, c in s.coordinations if code in c and owner not in c]

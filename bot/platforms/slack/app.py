@@ -26,6 +26,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.chat.commands import CommandDeps
 from bot.config import SlackSettings
+from bot.listener import Listener
 from bot.platforms.pacing import ChannelPacer
 from bot.platforms.slack.commands import WatchCommand, register_watch_command
 from bot.platforms.slack.delivery import DEFAULT_API_BASE, SlackDelivery, make_web_client
@@ -171,15 +172,13 @@ class SlackApp:
         self.bolt.action(re.compile(".*"))(_acknowledge)
         self.bot_user_id: str | None = None
         self._socket: AsyncSocketModeHandler | None = None
-        self._runner: web.AppRunner | None = None
+        self.listener = Listener()
+        """HTTP mode's server of Slack's requests."""
 
     @property
     def port(self) -> int | None:
         """HTTP mode: the port actually listened on (useful with port 0), else None."""
-        if self._runner is None or not self._runner.addresses:
-            return None
-        port: int = self._runner.addresses[0][1]
-        return port
+        return self.listener.port
 
     def serve_watch(self, commands: CommandDeps) -> None:
         """Answer ``/watch``; managers are admins, owners and ``[slack] admin_users/groups``."""
@@ -207,9 +206,7 @@ class SlackApp:
         if self._socket is not None:
             socket, self._socket = self._socket, None
             await socket.close_async()  # type: ignore[no-untyped-call]  # untyped in slack-bolt
-        if self._runner is not None:
-            runner, self._runner = self._runner, None
-            await runner.cleanup()
+        await self.listener.close()
 
     async def _check_bot_token(self) -> None:
         try:
@@ -244,14 +241,7 @@ class SlackApp:
         # what a Slack request can be.
         web_app = web.Application(client_max_size=MAX_REQUEST_BYTES)
         web_app.add_routes([web.post(self.path, server.handle_post_requests)])
-        runner = web.AppRunner(web_app)
-        await runner.setup()
-        try:
-            await web.TCPSite(runner, self.host, self.settings.port).start()
-        except OSError:
-            await runner.cleanup()
-            raise
-        self._runner = runner
+        await self.listener.start(web_app, self.host, self.settings.port, access_log=True)
         log.info(
             "Slack: listening for requests on %s:%s%s",
             self.host,
