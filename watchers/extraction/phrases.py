@@ -466,9 +466,11 @@ class PhraseFinder:
         if run.start != j + 1 or run.start != run.head:
             return None
         k = j - 1
-        while k >= 0 and k > j - 5 and toks[k].low not in QUOTES:
-            if country[k] or not toks[k].low[:1].isalpha() or toks[k].low in self.lex.heads:
-                return None
+        while k >= 0 and k > j - 7 and toks[k].low not in QUOTES:
+            w = toks[k].low
+            heads = self.lex.heads - self.lex.kin_heads  # "states" may be a slogan's word
+            if country[k] or not (w[:1].isalpha() or w == ",") or w in heads:
+                return None  # a slogan may hold a comma: "one nation, two states"
             k -= 1
         if k < 0 or toks[k].low not in QUOTES or k == j - 1:
             return None
@@ -1039,7 +1041,16 @@ def _said_of_states(toks: list[Token], country: list[int], i: int, start: int = 
     k -= 1
     while k > 0 and toks[k].low in _AUXILIARIES:
         k -= 1  # "have always been"
-    return country[k] == 1
+    # "A and B are not strangers, we are siblings": the pair named just before speaks
+    return country[k] == 1 or (toks[k].low == "we" and _pair_named_before(toks, country, k))
+
+
+def _pair_named_before(toks: list[Token], country: list[int], k: int) -> bool:
+    """Two states joined by "and" in the few words before token ``k``: "A and B"."""
+    return any(
+        country[m] == 1 and toks[m + 1].low in ("and", "&") and country[m + 2] == 1
+        for m in range(max(0, k - 12), k - 2)
+    )
 
 
 def _compound_before(toks: list[Token], country: list[int], i: int) -> bool:
