@@ -912,9 +912,9 @@ class PhraseFinder:
         return (start, k) if ends else None
 
     def _of_something_else(self, toks: list[Token], k: int) -> bool:
-        """A fixed phrase's "of"/"in"/"for" phrase (from ``k``) that names no tie: "the
+        """A fixed phrase's "of" or "in" phrase (from ``k``) that names no tie: "the
         golden age of football" is not the pair's, "a golden age of relations" is."""
-        if k >= len(toks) or toks[k].low not in ("of", "in", "for"):
+        if k >= len(toks) or toks[k].low not in ("of", "in"):
             return False
         near = {t.low for t in toks[k + 1 : k + 5]}
         return near.isdisjoint(self.lex.heads) and near.isdisjoint(_TIE_WORDS)
@@ -1011,8 +1011,13 @@ _ONE_OF_A_KIND = frozenset({"a", "an", "the", "one", "big", "single", "same", "u
 
 
 def _as_plural(toks: list[Token], i: int) -> bool:
-    """ "as friends": a plural person noun right after "as" (and "now as")."""
-    return toks[i].low.endswith("s") and i > 0 and toks[i - 1].low == "as"
+    """ "as friends", "call each other brothers": a plural person noun right after "as" or
+    "each other"."""
+    if not toks[i].low.endswith("s") or i < 1:
+        return False
+    j = i - 1 if toks[i - 1].low != "as" else i - 2
+    each_other = j > 0 and (toks[j - 1].low, toks[j].low) == ("each", "other")
+    return toks[i - 1].low == "as" or each_other
 
 
 def _said_of_states(toks: list[Token], country: list[int], i: int, start: int = -1) -> bool:
