@@ -569,6 +569,9 @@ class PhraseFinder:
                     end = slogan_end = slogan
                     took = True
                     continue
+            if w == "in" and j + 1 < n and toks[j + 1].low == "arms" and toks[i].low in _IN_ARMS:
+                end, took = j + 2, True  # "brothers in arms", "brotherhood in arms"
+                continue
             if w == "in" and (took or title):
                 k = j + 1
                 if (
@@ -992,6 +995,11 @@ _EVENT_PARTICIPLES = frozenset(
      "involved", "combined", "united", "shared", "aforementioned", "abovementioned",
      "cited", "quoted"}
 )  # fmt: skip
+# Heads that take "in arms": "brothers in arms", "comrades in arms", "brotherhood in arms".
+_IN_ARMS = frozenset(
+    {"brothers", "brother", "comrades", "comrade", "brotherhood", "comradeship", "allies",
+     "partners", "sisters"}
+)  # fmt: skip
 # Words a title-case headline leaves in lower case.
 _SMALL_WORDS = frozenset(
     {"a", "an", "the", "and", "or", "of", "in", "on", "at", "to", "for", "with", "by", "as"}
@@ -1007,7 +1015,9 @@ _COPULAS = frozenset(
     {"are", "were", "remain", "remained", "became", "become", "been", "form", "formed"}
 )
 # Words between a copula and a singular head said of states: "are one big family".
-_ONE_OF_A_KIND = frozenset({"a", "an", "the", "one", "big", "single", "same", "united"})
+_ONE_OF_A_KIND = frozenset(
+    {"a", "an", "the", "one", "big", "single", "same", "united", "twin", "two"}
+)
 
 
 def _as_plural(toks: list[Token], i: int) -> bool:
