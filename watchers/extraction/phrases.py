@@ -59,6 +59,12 @@ def _described_before(toks: list[Token], i: int, j: int) -> bool:
     return k >= 0 and toks[k].low in _DESCRIBED
 
 
+def _in_this_century(toks: list[Token], k: int) -> bool:
+    """ "in the 21st century" from ``k``: a time that names the label, unlike a place."""
+    words = tuple(t.low for t in toks[k : k + 4])
+    return words in (("in", "the", "21st", "century"), ("in", "the", "twenty-first", "century"))
+
+
 def _higher_than(toks: list[Token], cased: list[str], k: int) -> int | None:
     """End of "higher than the Himalayas", "sweeter than honey" (a comparative, "than" and
     a thing, never a state, a person or "ever") from ``k``, or None."""
@@ -279,6 +285,8 @@ class PhraseFinder:
                 continue
             if self._inside_document_title(toks, cased, run.start):
                 continue
+            if end == i + 1 and run.qualifying and _in_this_century(toks, end):
+                end += 4  # "a defining partnership in the 21st century"
             if _subject_of_others(toks, cased, country, run.start):
                 continue
             if _compared_with_others(toks, cased, country, run.start, end):
