@@ -59,6 +59,19 @@ def _described_before(toks: list[Token], i: int, j: int) -> bool:
     return k >= 0 and toks[k].low in _DESCRIBED
 
 
+def _negated_participle(low: str, cased: str) -> bool:
+    """ "unyielding", "unmatched": un- and a participle, an adjective before a noun (not
+    "understanding" or "unified", where "un" is no prefix)."""
+    return (
+        len(low) > 7
+        and low.startswith("un")
+        and not low.startswith(("under", "uni"))
+        and low.endswith(("ing", "ed"))
+        and low.isalpha()
+        and cased == low
+    )
+
+
 def _in_this_century(toks: list[Token], k: int) -> bool:
     """ "in the 21st century" from ``k``: a time that names the label, unlike a place."""
     words = tuple(t.low for t in toks[k : k + 4])
@@ -369,6 +382,8 @@ class PhraseFinder:
             k = self.kind(t.low, cased[j])
             if k is None and t.low in lex.weak_heads and j == i - 1:
                 k = "neutral"  # "a security cooperation partner"
+            if k is None and _negated_participle(t.low, cased[j]):
+                k = "qual"  # "an unyielding alliance", "an unmatched partnership"
             if (
                 k == "qual"
                 and t.low in _COMPARATIVES
@@ -400,15 +415,16 @@ class PhraseFinder:
                 continue
             if (
                 k is None
-                and run.start == i
-                and j == i - 1
+                and run.start == j + 1
+                and (j == i - 1 or run.qualifying)
                 and j > 0
                 and _participle(t.low, cased[j])
                 and t.low not in _EVENT_PARTICIPLES
-                and toks[j - 1].low in _BEFORE_PARTICIPLE
+                and (toks[j - 1].low in _BEFORE_PARTICIPLE or toks[j - 1].low in QUOTES)
             ):
-                # "remain estranged neighbours", "their battered relationship": a
-                # participle between a determiner or copula and the head says what it is
+                # "remain estranged neighbours", "their battered relationship", "a
+                # reinforced exceptional partnership": a participle between a determiner or
+                # copula and the head (or its modifiers) says what the tie is
                 run.start, has_mod, run.qualifying = j, True, True
                 j -= 1
                 continue
