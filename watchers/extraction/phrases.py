@@ -59,6 +59,25 @@ def _described_before(toks: list[Token], i: int, j: int) -> bool:
     return k >= 0 and toks[k].low in _DESCRIBED
 
 
+def _coordinated_adjective(toks: list[Token], cased: list[str], k: int) -> bool:
+    """A lower-case word at ``k`` that a determiner or copula leads (so it is no verb or
+    object) and that is no plural, function word or head: "a rare and special tie"."""
+    w = toks[k].low
+    if k < 1 or not w.isalpha() or cased[k] != w or len(w) < 4 or w.endswith("s"):
+        return False
+    if w in _FUNCTION_WORDS:
+        return False
+    before = toks[k - 1].low
+    return before in _BEFORE_PARTICIPLE or before in QUOTES or before in _HAVING
+
+
+# Verbs of having a tie, after which a noun phrase starts: "share rare and special ties".
+_HAVING = frozenset(
+    {"share", "shares", "shared", "enjoy", "enjoys", "enjoyed", "have", "has", "had",
+     "maintain", "maintains", "maintained", "boast", "boasts", "cherish", "cherishes"}
+)  # fmt: skip
+
+
 def _negated_participle(low: str, cased: str) -> bool:
     """ "unyielding", "unmatched": un- and a participle, an adjective before a noun (not
     "understanding" or "unified", where "un" is no prefix)."""
@@ -473,6 +492,12 @@ class PhraseFinder:
                             run.start = prev
                             j = prev - 1
                             continue
+                    if run.qualifying and _coordinated_adjective(toks, cased, prev):
+                        # "a rare and special tie": a word joined to the modifiers and led
+                        # by a determiner is one of them
+                        run.start = prev
+                        j = prev - 1
+                        continue
             break
         # A ranking frame or a person right before the run: "largest trading partner",
         # "his best friend".
