@@ -492,7 +492,11 @@ class PhraseFinder:
                             run.start = prev
                             j = prev - 1
                             continue
-                    if run.qualifying and _coordinated_adjective(toks, cased, prev):
+                    if (
+                        run.qualifying
+                        and toks[prev].low not in lex.heads
+                        and _coordinated_adjective(toks, cased, prev)
+                    ):
                         # "a rare and special tie": a word joined to the modifiers and led
                         # by a determiner is one of them
                         run.start = prev
