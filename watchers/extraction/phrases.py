@@ -42,8 +42,11 @@ _CONSTITUTES = frozenset(
 )
 _DESCRIBED = frozenset(
     {"described", "called", "seen", "regarded", "termed", "dubbed", "hailed", "labelled",
-     "labeled", "viewed", "considered", "characterised", "characterized"}
-)
+     "labeled", "viewed", "considered", "characterised", "characterized", "touted",
+     "portrayed", "presented", "branded", "praised", "celebrated", "lauded", "depicted",
+     "describe", "describes", "call", "calls", "see", "sees", "regard", "regards", "hail",
+     "hails", "tout", "touts", "portray", "portrays"}
+)  # fmt: skip
 
 
 def _described_before(toks: list[Token], i: int, j: int) -> bool:
@@ -818,10 +821,11 @@ class PhraseFinder:
                 if period is not None:
                     out.append(Phrase(period[0], period[1], i, (t.low,)))
                     continue
-                nominal = self._nominal(toks, cased, j)
-                if nominal is not None:
-                    out.append(Phrase(nominal[0], nominal[1], i, (t.low,)))
-                    continue
+            # "is the cornerstone of security", "described ... as the bedrock of"
+            nominal = self._nominal(toks, cased, j)
+            if nominal is not None:
+                out.append(Phrase(nominal[0], nominal[1], i, (t.low,)))
+                continue
             j = _skip_quotes(toks, j)
             sealed = _sealed_in(toks, j)
             if sealed is not None:
