@@ -91,7 +91,15 @@ def _negated_participle(low: str, cased: str) -> bool:
         and low.endswith(("ing", "ed"))
         and low.isalpha()
         and cased == low
+        and low not in _UNNAMED
     )
+
+
+# un- participles that hide a name rather than characterise: "an unnamed partner".
+_UNNAMED = frozenset(
+    {"unnamed", "unidentified", "unspecified", "undisclosed", "unconfirmed", "unverified",
+     "unsigned", "unannounced", "unpublished", "unreported", "undated", "unlisted"}
+)  # fmt: skip
 
 
 def _in_this_century(toks: list[Token], k: int) -> bool:
@@ -442,6 +450,7 @@ class PhraseFinder:
                 and j > 0
                 and _participle(t.low, cased[j])
                 and t.low not in _EVENT_PARTICIPLES
+                and t.low not in _UNNAMED
                 and (toks[j - 1].low in _BEFORE_PARTICIPLE or toks[j - 1].low in QUOTES)
             ):
                 # "remain estranged neighbours", "their battered relationship", "a
