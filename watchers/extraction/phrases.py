@@ -941,18 +941,32 @@ class PhraseFinder:
         n = len(toks)
         if j < n and toks[j].low in ("going", "passing", "living"):
             j += 1
-        if j + 2 >= n or toks[j].low not in _THROUGH or toks[j + 1].low not in _AT_DETERMINERS:
+        if j >= n or toks[j].low not in _THROUGH:
             return None
-        start = k = j + 2
-        while k < n and toks[k].low in self.lex.adverbs:
-            k += 1
-        if k >= n or self.kind(toks[k].low, cased[k]) != "qual":
+        found = self._determined_adjective(toks, cased, j + 1)
+        if found is None:
             return None
+        start, k = found
         while k < n and self.kind(toks[k].low, cased[k]) in ("qual", "adverb"):
             k += 1
         if k >= n or toks[k].low not in _PERIODS:
             return None
         return start, k + 1
+
+    def _determined_adjective(
+        self, toks: list[Token], cased: list[str], j: int
+    ) -> tuple[int, int] | None:
+        """ "their (very) best", "an excellent": a determiner at ``j``, then adverbs and a
+        modifier; the start after the determiner and the modifier's index, or None."""
+        n = len(toks)
+        if j + 1 >= n or toks[j].low not in _AT_DETERMINERS:
+            return None
+        start = k = j + 1
+        while k < n and toks[k].low in self.lex.adverbs:
+            k += 1
+        if k >= n or self.kind(toks[k].low, cased[k]) != "qual":
+            return None
+        return start, k
 
     def _at_best(
         self, toks: list[Token], cased: list[str], j: int, moved: bool = False
@@ -962,15 +976,12 @@ class PhraseFinder:
         n = len(toks)
         if moved and j < n and toks[j].low in _AT_DETERMINERS:
             j -= 1  # "reached their highest level": no preposition
-        elif j + 2 >= n or toks[j].low not in (("at", "to") if moved else ("at",)):
+        elif j >= n or toks[j].low not in (("at", "to") if moved else ("at",)):
             return None
-        if j + 2 >= n or toks[j + 1].low not in _AT_DETERMINERS:
+        found = self._determined_adjective(toks, cased, j + 1)
+        if found is None:
             return None
-        start = k = j + 2
-        while k < n and toks[k].low in self.lex.adverbs:
-            k += 1
-        if k >= n or self.kind(toks[k].low, cased[k]) != "qual":
-            return None
+        start, k = found
         k += 1
         if k < n and toks[k].low.isalpha() and toks[k].low not in _AFTER_PREDICATE:
             k += 1  # "best moment", "all-time high"'s noun
