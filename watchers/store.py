@@ -13,9 +13,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from watchers import migrations
-from watchers.db import Database, DatabaseError, as_database, open_database, redact
+from watchers.db import Database, as_database, open_database, redact
 from watchers.diff import word_diff
-from watchers.errors import StoreError
+from watchers.errors import DatabaseError, StoreError
 from watchers.extraction.canonical import canonical
 from watchers.fetch import Validators
 from watchers.model import (
@@ -31,6 +31,7 @@ from watchers.model import (
     SeenDescriptor,
     Source,
     SpeakerState,
+    StoredMention,
     from_iso,
     to_iso,
 )
@@ -822,25 +823,3 @@ class Store:
             for r in rows
         ]
         return found if since is None else [m for m in found if m.at >= since]
-
-
-
-@dataclass(frozen=True)
-class StoredMention:
-    """One stored mention of a pair: its words, who said them, and where they were read."""
-
-    descriptor: str
-    canonical: str
-    speaker: str | None
-    feed: str
-    entry_id: str
-    url: str | None
-    title: str
-    published: datetime | None
-    official: bool
-    seen_at: datetime
-
-    @property
-    def at(self) -> datetime:
-        """When the words were said: the article's time, else when we read it."""
-        return self.published or self.seen_at
