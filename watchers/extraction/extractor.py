@@ -15,6 +15,7 @@ from watchers.countries import CountryTable, FormKind, default_countries
 from watchers.extraction.canonical import canonical
 from watchers.extraction.lexicon import Vocabulary, load_vocabulary
 from watchers.extraction.mentions import (
+    STATE_NOUNS,
     MentionFinder,
     StateMention,
     described_states,
@@ -60,7 +61,10 @@ _NOT_BEFORE_SPEAKER = _PLACE_WORDS | {"and", "&", ","}
 _OWNER_KINDS = frozenset(
     {FormKind.NAME, FormKind.ALIAS, FormKind.ABBREVIATION, FormKind.CAPITAL, FormKind.SEAT}
 )
-_ENDS_POSSESSIVE = re.compile(r"(?:'s|')$")
+# The tokens a description of a state may end in ("the kingdom", "the country's").
+_STATE_NOUN_WORDS = frozenset(
+    word for noun in STATE_NOUNS for word in (noun, noun + "'s", noun + "'", noun.split("-")[-1])
+)
 _CONTESTS = frozenset(
     {"rivalry", "rivals", "rival", "feud", "enmity", "animosity", "foes", "foe", "enemies",
      "enemy", "adversaries", "adversary", "competitors", "competitor"}
@@ -334,7 +338,7 @@ class Extractor:
             elif acting:
                 states.append((m, ti))
                 organs.append(ti)
-        if earlier is not None:
+        if earlier is not None and not _STATE_NOUN_WORDS.isdisjoint(lows):
             plain = [m for m, _ in states]
             for m in described_states(low, a, b, found, plain, earlier):
                 states.append((m, max(0, bisect.bisect_right(tok_starts, m.start) - 1)))
@@ -492,7 +496,7 @@ class Extractor:
     def _title_after(self, s: Sentence, j: int) -> bool:
         """A title within three words after a state's possessive: "India's external affairs
         minister", "Japan's chief cabinet secretary"."""
-        if j == 0 or not _ENDS_POSSESSIVE.search(s.lows[j - 1]):
+        if j == 0 or not s.lows[j - 1].endswith(("'s", "'")):
             return False
         for k in range(j, min(j + 3, len(s.toks))):
             if s.lows[k] in self.lex.titles:

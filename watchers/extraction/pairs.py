@@ -173,6 +173,8 @@ class Sentence:
         "Egypt and Saudi Arabia, both wary of Iran, celebrated", "Pakistan, which fought
         India, calls". The states inside are not the subject of what follows."""
         out: list[tuple[int, int]] = []
+        if self.lows.count(",") < 2:
+            return out
         covered = self.covered
         commas = [i for i, w in enumerate(self.lows) if w == ","]
         for a, b in itertools.pairwise(commas):
@@ -189,7 +191,8 @@ class Sentence:
 
     def in_aside(self, t: int) -> bool:
         """Whether token ``t`` falls in one of the sentence's asides."""
-        return any(a <= t < b for a, b in self.asides)
+        asides = self.asides
+        return bool(asides) and any(a <= t < b for a, b in asides)
 
     def clause(self, start: int) -> tuple[int, int]:
         """Token bounds of the clause holding token ``start``."""
@@ -266,6 +269,8 @@ class PairResolver:
         after the label hold it too, with the state whose label it is (the possessor)."""
         toks = s.toks
         j = _skip(toks, p.end, _QUOTES_COMMA)
+        if j >= len(toks) or toks[j].low not in ("along", "together", "as", "alongside"):
+            return []
         words = [t.low for t in toks[j : j + 2]]
         if words[:2] in (["along", "with"], ["together", "with"], ["as", "well"]):
             j += 3 if words[0] == "as" else 2  # "as well as"
