@@ -59,6 +59,23 @@ PIECES = [
     "Washington",
     "turkey",
     "Korea",
+    "are one family",
+    "we are siblings",
+    "described the friendship as",
+    "have sunk to their lowest point",
+    "going through an excellent moment",
+    "more like-minded partners than",
+    "higher than the",
+    "Will",
+    "?",
+    "in the making",
+    "golden chapter of",
+    "an unyielding",
+    "reinforced",
+    "in arms",
+    "of convenience",
+    "Pacific Alliance",
+    "signed a",
 ]
 
 text_with_pieces = st.lists(

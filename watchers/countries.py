@@ -155,10 +155,6 @@ class CountryTable:
         record = self._by_code.get(code.upper())
         return record.country if record else None
 
-    def record(self, code: str) -> CountryRecord | None:
-        """The full record of a state, or None."""
-        return self._by_code.get(code.upper())
-
     def lookup(self, name: str) -> Country | None:
         """The state a name, alias, short form, demonym or ISO code stands for, or None."""
         key = fold(name)

@@ -88,7 +88,8 @@ class _HeadFinder:
 
     def __init__(self, lex: Vocabulary) -> None:
         self.automaton = ahocorasick.Automaton()
-        words = lex.heads | {p.split()[-1] for p in lex.phrases}
+        # a fixed phrase is looked for whole, so that "peace" or "period" alone costs nothing
+        words = lex.heads | set(lex.phrases)
         for w in words:
             if w in lex.weak_heads:
                 need = "weak"

@@ -42,8 +42,11 @@ _CONSTITUTES = frozenset(
 )
 _DESCRIBED = frozenset(
     {"described", "called", "seen", "regarded", "termed", "dubbed", "hailed", "labelled",
-     "labeled", "viewed", "considered", "characterised", "characterized"}
-)
+     "labeled", "viewed", "considered", "characterised", "characterized", "touted",
+     "portrayed", "presented", "branded", "praised", "celebrated", "lauded", "depicted",
+     "describe", "describes", "call", "calls", "see", "sees", "regard", "regards", "hail",
+     "hails", "tout", "touts", "portray", "portrays"}
+)  # fmt: skip
 
 
 def _described_before(toks: list[Token], i: int, j: int) -> bool:
@@ -59,6 +62,93 @@ def _described_before(toks: list[Token], i: int, j: int) -> bool:
     return k >= 0 and toks[k].low in _DESCRIBED
 
 
+def _coordinated_adjective(toks: list[Token], cased: list[str], k: int) -> bool:
+    """A lower-case word at ``k`` that a determiner or copula leads (so it is no verb or
+    object) and that is no plural, function word or head: "a rare and special tie"."""
+    w = toks[k].low
+    if k < 1 or not w.isalpha() or cased[k] != w or len(w) < 4 or w.endswith("s"):
+        return False
+    if w in _FUNCTION_WORDS:
+        return False
+    before = toks[k - 1].low
+    return before in _BEFORE_PARTICIPLE or before in QUOTES or before in _HAVING
+
+
+# Verbs of having a tie, after which a noun phrase starts: "share rare and special ties".
+_HAVING = frozenset(
+    {"share", "shares", "shared", "enjoy", "enjoys", "enjoyed", "have", "has", "had",
+     "maintain", "maintains", "maintained", "boast", "boasts", "cherish", "cherishes"}
+)  # fmt: skip
+
+
+def _negated_participle(low: str, cased: str) -> bool:
+    """ "unyielding", "unmatched": un- and a participle, an adjective before a noun (not
+    "understanding" or "unified", where "un" is no prefix)."""
+    return (
+        len(low) > 7
+        and low.startswith("un")
+        and not low.startswith(("under", "uni"))
+        and low.endswith(("ing", "ed"))
+        and low.isalpha()
+        and cased == low
+        and low not in _UNNAMED
+    )
+
+
+# un- participles that hide a name rather than characterise: "an unnamed partner".
+_UNNAMED = frozenset(
+    {"unnamed", "unidentified", "unspecified", "undisclosed", "unconfirmed", "unverified",
+     "unsigned", "unannounced", "unpublished", "unreported", "undated", "unlisted"}
+)  # fmt: skip
+
+
+def _in_this_century(toks: list[Token], k: int) -> bool:
+    """ "in the 21st century" from ``k``: a time that names the label, unlike a place."""
+    words = tuple(t.low for t in toks[k : k + 4])
+    return words in (("in", "the", "21st", "century"), ("in", "the", "twenty-first", "century"))
+
+
+def _higher_than(toks: list[Token], cased: list[str], k: int) -> int | None:
+    """End of "higher than the Himalayas", "sweeter than honey" (a comparative, "than" and
+    a thing, never a state, a person or "ever") from ``k``, or None."""
+    n = len(toks)
+    if k + 2 >= n or toks[k + 1].low != "than":
+        return None
+    w = toks[k].low
+    if not (w in _COMPARATIVES or (w.endswith("er") and w.isalpha() and len(w) > 4)):
+        return None
+    m = k + 2
+    if toks[m].low == "the":
+        m += 1
+    first = m
+    while m < n and m < first + 2 and toks[m].low.isalpha() and toks[m].low not in _FUNCTION_WORDS:
+        m += 1
+    if m == first or toks[first].low in ("ever", "before", "usual", "expected", "many"):
+        return None
+    return m
+
+
+def _never_been(toks: list[Token], j: int) -> int | None:
+    """End of "never been closer" (a comparative after "never been") from ``j``, or None."""
+    if j + 2 >= len(toks) or (toks[j].low, toks[j + 1].low) != ("never", "been"):
+        return None
+    k = j + 2
+    if toks[k].low in ("so", "more"):
+        k += 1
+    w = toks[k].low if k < len(toks) else ""
+    if w in _COMPARATIVES or (w.endswith("er") and w.isalpha() and len(w) > 4) or (
+        k > j + 2 and w.isalpha()
+    ):
+        return k + 1
+    return None
+
+
+# Verbs of passing through a time, and the nouns of time: "going through a good moment".
+_THROUGH = frozenset({"through", "experiencing", "enjoying", "in", "entering", "entered"})
+_PERIODS = frozenset(
+    {"moment", "period", "phase", "stage", "time", "times", "era", "chapter", "patch",
+     "juncture", "spell", "shape"}
+)  # fmt: skip
 # Words of time that may follow a level: "reached an all-time high this year".
 _WHEN = frozenset({"this", "last", "since", "today", "now", "recently", "again", "earlier"})
 # Verbs of movement before a level: "have sunk to their lowest point", "reached a new high".
@@ -238,6 +328,8 @@ class PhraseFinder:
                 continue
             if self._inside_document_title(toks, cased, run.start):
                 continue
+            if end == i + 1 and run.qualifying and _in_this_century(toks, end):
+                end += 4  # "a defining partnership in the 21st century"
             if _subject_of_others(toks, cased, country, run.start):
                 continue
             if _compared_with_others(toks, cased, country, run.start, end):
@@ -320,6 +412,8 @@ class PhraseFinder:
             k = self.kind(t.low, cased[j])
             if k is None and t.low in lex.weak_heads and j == i - 1:
                 k = "neutral"  # "a security cooperation partner"
+            if k is None and _negated_participle(t.low, cased[j]):
+                k = "qual"  # "an unyielding alliance", "an unmatched partnership"
             if (
                 k == "qual"
                 and t.low in _COMPARATIVES
@@ -346,6 +440,22 @@ class PhraseFinder:
                 continue
             if k is None and _participle(t.low, cased[j]) and run.gap and run.gap[0] == j + 1:
                 # "the weakened Franco-German engine"
+                run.start, has_mod, run.qualifying = j, True, True
+                j -= 1
+                continue
+            if (
+                k is None
+                and run.start == j + 1
+                and (j == i - 1 or run.qualifying)
+                and j > 0
+                and _participle(t.low, cased[j])
+                and t.low not in _EVENT_PARTICIPLES
+                and t.low not in _UNNAMED
+                and (toks[j - 1].low in _BEFORE_PARTICIPLE or toks[j - 1].low in QUOTES)
+            ):
+                # "remain estranged neighbours", "their battered relationship", "a
+                # reinforced exceptional partnership": a participle between a determiner or
+                # copula and the head (or its modifiers) says what the tie is
                 run.start, has_mod, run.qualifying = j, True, True
                 j -= 1
                 continue
@@ -394,6 +504,16 @@ class PhraseFinder:
                             run.start = prev
                             j = prev - 1
                             continue
+                    if (
+                        run.qualifying
+                        and toks[prev].low not in lex.heads
+                        and _coordinated_adjective(toks, cased, prev)
+                    ):
+                        # "a rare and special tie": a word joined to the modifiers and led
+                        # by a determiner is one of them
+                        run.start = prev
+                        j = prev - 1
+                        continue
             break
         # A ranking frame or a person right before the run: "largest trading partner",
         # "his best friend".
@@ -411,9 +531,11 @@ class PhraseFinder:
         if run.start != j + 1 or run.start != run.head:
             return None
         k = j - 1
-        while k >= 0 and k > j - 5 and toks[k].low not in QUOTES:
-            if country[k] or not toks[k].low[:1].isalpha() or toks[k].low in self.lex.heads:
-                return None
+        while k >= 0 and k > j - 7 and toks[k].low not in QUOTES:
+            w = toks[k].low
+            heads = self.lex.heads - self.lex.kin_heads  # "states" may be a slogan's word
+            if country[k] or not (w[:1].isalpha() or w == ",") or w in heads:
+                return None  # a slogan may hold a comma: "one nation, two states"
             k -= 1
         if k < 0 or toks[k].low not in QUOTES or k == j - 1:
             return None
@@ -457,6 +579,7 @@ class PhraseFinder:
         n = len(toks)
         end = i + 1
         took = False
+        slogan_end = -1
         while True:
             j = _skip_quotes(toks, end)
             if j >= n:
@@ -480,10 +603,18 @@ class PhraseFinder:
                 break
             if w in ("of", "for") and toks[i].low not in _NO_TAIL:
                 stop = self._tail_phrase(toks, j + 1)
+                if stop is None and w == "of" and not took:
+                    stop = _of_quality(toks, cased, j + 1)
                 if stop is None:
                     break
                 end, took = stop, True
                 continue
+            if w in (",", "and") and took and title:
+                # "for Peace, Cooperation and Sustainable Development": a title's list
+                stop = self._title_item(toks, cased, j + 1)
+                if stop is not None:
+                    end = stop
+                    continue
             if w == "and" and took:
                 # "for a safer region and a cleaner ocean"
                 stop = self._tail_phrase(toks, j + 1)
@@ -496,6 +627,16 @@ class PhraseFinder:
                 if sealed is not None:
                     end, took = sealed, True  # "friendship sealed in blood"
                     continue
+            # "a friendship higher than the mountains, deeper than the oceans"
+            if end == i + 1 or (end == slogan_end and w in (",", "and")):
+                slogan = _higher_than(toks, cased, j if end == i + 1 else j + 1)
+                if slogan is not None:
+                    end = slogan_end = slogan
+                    took = True
+                    continue
+            if w == "in" and j + 1 < n and toks[j + 1].low == "arms" and toks[i].low in _IN_ARMS:
+                end, took = j + 2, True  # "brothers in arms", "brotherhood in arms"
+                continue
             if w == "in" and (took or title):
                 k = j + 1
                 if (
@@ -512,6 +653,22 @@ class PhraseFinder:
                         continue
             break
         return end, took
+
+    def _title_item(self, toks: list[Token], cased: list[str], k: int) -> int | None:
+        """End of the next capitalised item of a title's list ("and Sustainable
+        Development"), each word a tail word; or None."""
+        n = len(toks)
+        if k < n and toks[k].low == "and":
+            k += 1
+        start = k
+        lex = self.lex
+        while k < n and k < start + 3 and cased[k][:1].isupper() and (
+            toks[k].low in lex.tail_nouns or toks[k].low in lex.tail_modifiers
+        ):
+            k += 1
+        if k == start or toks[k - 1].low not in lex.tail_nouns:
+            return None
+        return k
 
     def _tail_phrase(self, toks: list[Token], k: int) -> int | None:
         """End of "(a|the) (modifiers) noun (and noun)" after "of"/"for", or None."""
@@ -665,10 +822,19 @@ class PhraseFinder:
                     j, moved = j + 1, True  # "have sunk to their lowest point"
                 if j == linking:
                     continue
-                nominal = self._nominal(toks, cased, j)
-                if nominal is not None:
-                    out.append(Phrase(nominal[0], nominal[1], i, (t.low,)))
+                never = _never_been(toks, j)
+                if never is not None:
+                    out.append(Phrase(j, never, i, (t.low,)))  # "have never been closer"
                     continue
+                period = self._through_period(toks, cased, j)
+                if period is not None:
+                    out.append(Phrase(period[0], period[1], i, (t.low,)))
+                    continue
+            # "is the cornerstone of security", "described ... as the bedrock of"
+            nominal = self._nominal(toks, cased, j)
+            if nominal is not None:
+                out.append(Phrase(nominal[0], nominal[1], i, (t.low,)))
+                continue
             j = _skip_quotes(toks, j)
             sealed = _sealed_in(toks, j)
             if sealed is not None:
@@ -691,7 +857,11 @@ class PhraseFinder:
             has_adjective = False
             while j < n:
                 w = toks[j].low
-                if self.kind(w, cased[j]) == "qual" and w not in self._not_predicates:
+                if (
+                    self.kind(w, cased[j]) == "qual"
+                    and w not in self._not_predicates
+                    and not (j == start and w.endswith("ing"))  # "is growing": a verb
+                ):
                     has_adjective, j = True, j + 1
                     words_end = j
                 elif w in ("and", ",") and has_adjective:
@@ -763,6 +933,41 @@ class PhraseFinder:
             k += 2
         return k
 
+    def _through_period(
+        self, toks: list[Token], cased: list[str], j: int
+    ) -> tuple[int, int] | None:
+        """ "are going through an excellent moment", "are enjoying a golden period": the
+        modifiers and the noun of time after a verb of passing through."""
+        n = len(toks)
+        if j < n and toks[j].low in ("going", "passing", "living"):
+            j += 1
+        if j >= n or toks[j].low not in _THROUGH:
+            return None
+        found = self._determined_adjective(toks, cased, j + 1)
+        if found is None:
+            return None
+        start, k = found
+        while k < n and self.kind(toks[k].low, cased[k]) in ("qual", "adverb"):
+            k += 1
+        if k >= n or toks[k].low not in _PERIODS:
+            return None
+        return start, k + 1
+
+    def _determined_adjective(
+        self, toks: list[Token], cased: list[str], j: int
+    ) -> tuple[int, int] | None:
+        """ "their (very) best", "an excellent": a determiner at ``j``, then adverbs and a
+        modifier; the start after the determiner and the modifier's index, or None."""
+        n = len(toks)
+        if j + 1 >= n or toks[j].low not in _AT_DETERMINERS:
+            return None
+        start = k = j + 1
+        while k < n and toks[k].low in self.lex.adverbs:
+            k += 1
+        if k >= n or self.kind(toks[k].low, cased[k]) != "qual":
+            return None
+        return start, k
+
     def _at_best(
         self, toks: list[Token], cased: list[str], j: int, moved: bool = False
     ) -> tuple[int, int] | None:
@@ -771,15 +976,12 @@ class PhraseFinder:
         n = len(toks)
         if moved and j < n and toks[j].low in _AT_DETERMINERS:
             j -= 1  # "reached their highest level": no preposition
-        elif j + 2 >= n or toks[j].low not in (("at", "to") if moved else ("at",)):
+        elif j >= n or toks[j].low not in (("at", "to") if moved else ("at",)):
             return None
-        if j + 2 >= n or toks[j + 1].low not in _AT_DETERMINERS:
+        found = self._determined_adjective(toks, cased, j + 1)
+        if found is None:
             return None
-        start = k = j + 2
-        while k < n and toks[k].low in self.lex.adverbs:
-            k += 1
-        if k >= n or self.kind(toks[k].low, cased[k]) != "qual":
-            return None
+        start, k = found
         k += 1
         if k < n and toks[k].low.isalpha() and toks[k].low not in _AFTER_PREDICATE:
             k += 1  # "best moment", "all-time high"'s noun
@@ -788,6 +990,14 @@ class PhraseFinder:
         nxt = toks[k].low if k < n else "."
         ends = not nxt.isalpha() or nxt in _AFTER_PREDICATE or nxt in _WHEN
         return (start, k) if ends else None
+
+    def _of_something_else(self, toks: list[Token], k: int) -> bool:
+        """A fixed phrase's "of" or "in" phrase (from ``k``) that names no tie: "the
+        golden age of football" is not the pair's, "a golden age of relations" is."""
+        if k >= len(toks) or toks[k].low not in ("of", "in"):
+            return False
+        near = {t.low for t in toks[k + 1 : k + 5]}
+        return near.isdisjoint(self.lex.heads) and near.isdisjoint(_TIE_WORDS)
 
     def _fixed(self, toks: list[Token], lows: list[str], found: list[Phrase]) -> list[Phrase]:
         """Fixed phrases ("golden age", "no limits") outside any phrase already found."""
@@ -805,6 +1015,8 @@ class PhraseFinder:
                 nxt = _skip_quotes(toks, i + size)
                 if nxt < len(toks) and toks[nxt].low in self.lex.heads:
                     continue  # a modifier of the next head, found there
+                if self._of_something_else(toks, nxt):
+                    continue  # "the golden age of Chilean football"
                 out.append(Phrase(i, i + size, i + size - 1, (words[-1],)))
         return out
 
@@ -837,10 +1049,34 @@ _SUPERLATIVE = re.compile(r"best|closest|greatest|oldest|firmest|[a-z]+est")
 _NEIGHBOURS = frozenset({"neighbours", "neighbors", "friends", "allies", "partners"})
 
 
+# Words that make a fixed phrase's "of" phrase about a tie: "a golden age of bilateral ties".
+_TIE_WORDS = frozenset({"bilateral", "diplomatic", "mutual"})
 # What a level of a relationship is a level of: "the highest degree of mutual trust".
 _LEVEL_OF = frozenset(
     {"trust", "confidence", "understanding", "friendship", "partnership", "solidarity"}
 )
+# What may stand before a participle that modifies a head: "an estranged neighbour".
+_BEFORE_PARTICIPLE = frozenset(
+    {"a", "an", "the", "their", "its", "our", "this", "that", "are", "remain", "remains",
+     "were", "be", "been", "become", "became", "and", ","}
+)  # fmt: skip
+# Participles of what is done to a label, not what it is: "the signed partnership".
+_EVENT_PARTICIPLES = frozenset(
+    {"signed", "agreed", "announced", "planned", "proposed", "mentioned", "said", "named",
+     "called", "so-called", "established", "launched", "upgraded", "elevated", "expanded",
+     "renewed", "restored", "improved", "revived", "formed", "created", "discussed",
+     "needed", "required", "expected", "based", "reported", "alleged", "rumoured",
+     "rumored", "claimed", "desired", "intended", "envisaged", "envisioned", "sought",
+     "touted", "vaunted", "stated", "declared", "described", "promised", "pledged",
+     "continued", "increased", "reduced", "limited", "related", "associated", "concerned",
+     "involved", "combined", "united", "shared", "aforementioned", "abovementioned",
+     "cited", "quoted"}
+)  # fmt: skip
+# Heads that take "in arms": "brothers in arms", "comrades in arms", "brotherhood in arms".
+_IN_ARMS = frozenset(
+    {"brothers", "brother", "comrades", "comrade", "brotherhood", "comradeship", "allies",
+     "partners", "sisters"}
+)  # fmt: skip
 # Words a title-case headline leaves in lower case.
 _SMALL_WORDS = frozenset(
     {"a", "an", "the", "and", "or", "of", "in", "on", "at", "to", "for", "with", "by", "as"}
@@ -856,12 +1092,19 @@ _COPULAS = frozenset(
     {"are", "were", "remain", "remained", "became", "become", "been", "form", "formed"}
 )
 # Words between a copula and a singular head said of states: "are one big family".
-_ONE_OF_A_KIND = frozenset({"a", "an", "the", "one", "big", "single", "same", "united"})
+_ONE_OF_A_KIND = frozenset(
+    {"a", "an", "the", "one", "big", "single", "same", "united", "twin", "two"}
+)
 
 
 def _as_plural(toks: list[Token], i: int) -> bool:
-    """ "as friends": a plural person noun right after "as" (and "now as")."""
-    return toks[i].low.endswith("s") and i > 0 and toks[i - 1].low == "as"
+    """ "as friends", "call each other brothers": a plural person noun right after "as" or
+    "each other"."""
+    if not toks[i].low.endswith("s") or i < 1:
+        return False
+    j = i - 1 if toks[i - 1].low != "as" else i - 2
+    each_other = j > 0 and (toks[j - 1].low, toks[j].low) == ("each", "other")
+    return toks[i - 1].low == "as" or each_other
 
 
 def _said_of_states(toks: list[Token], country: list[int], i: int, start: int = -1) -> bool:
@@ -890,7 +1133,16 @@ def _said_of_states(toks: list[Token], country: list[int], i: int, start: int = 
     k -= 1
     while k > 0 and toks[k].low in _AUXILIARIES:
         k -= 1  # "have always been"
-    return country[k] == 1
+    # "A and B are not strangers, we are siblings": the pair named just before speaks
+    return country[k] == 1 or (toks[k].low == "we" and _pair_named_before(toks, country, k))
+
+
+def _pair_named_before(toks: list[Token], country: list[int], k: int) -> bool:
+    """Two states joined by "and" in the few words before token ``k``: "A and B"."""
+    return any(
+        country[m] == 1 and toks[m + 1].low in ("and", "&") and country[m + 2] == 1
+        for m in range(max(0, k - 12), k - 2)
+    )
 
 
 def _compound_before(toks: list[Token], country: list[int], i: int) -> bool:
@@ -917,6 +1169,28 @@ def _source_of_another(toks: list[Token], start: int, found: list[Phrase]) -> bo
 
 
 _ROOTED = frozenset({"rooted", "grounded", "steeped", "anchored", "embedded"})
+
+
+def _of_quality(toks: list[Token], cased: list[str], k: int) -> int | None:
+    """End of "of convenience", "of upheaval": one abstract noun that ends the phrase
+    ("an alliance of convenience", "an axis of upheaval"), or None."""
+    if not _plain_noun(toks, cased, k):
+        return None
+    w = toks[k].low
+    if not (w.endswith(_ABSTRACT) or w in _QUALITY_NOUNS):
+        return None
+    nxt = toks[k + 1].low if k + 1 < len(toks) else "."
+    ends = nxt in _AFTER_PREDICATE or nxt in _LINKING or _participle(nxt, nxt) or nxt in (
+        "built", "made", "born", "that", "which"
+    )
+    if nxt.isalpha() and not ends:
+        return None  # "a partnership of opposition parties"
+    return k + 1
+
+
+_ABSTRACT = ("ence", "ance", "ity", "ness", "ism", "dom")
+# formula nouns without those endings: "axis of upheaval", "partnership of equals"
+_QUALITY_NOUNS = frozenset({"upheaval", "equals", "evil"})
 
 
 def _plain_noun(toks: list[Token], cased: list[str], k: int) -> bool:

@@ -23,7 +23,8 @@ _MODALS = frozenset({"could", "may", "might", "would", "should", "can"})
 _MAKING = frozenset(
     {
         "become", "be", "form", "seek", "forge", "build", "establish", "sign", "create",
-        "upgrade", "elevate", "raise", "conclude", "launch", "set", "enter",
+        "upgrade", "elevate", "raise", "conclude", "launch", "set", "enter", "lead", "pave",
+        "result", "turn", "grow", "evolve", "blossom", "mature", "ripen",
     }
 )  # fmt: skip
 # words that may stand between a modal and its verb: "may one day be", "could soon become"
