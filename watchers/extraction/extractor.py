@@ -44,6 +44,8 @@ _QUOTE_CHARS = re.compile(
 )
 # How many sentences back "the two countries" may reach.
 _CONTEXT_WINDOW = 3
+# The longest first line read as a headline naming the text's pair.
+_HEADLINE_CHARS = 200
 # How many sentences back a pronoun ("he said") or "our" may find its speaker.
 _SPEAKER_WINDOW = 5
 _PRONOUNS = frozenset({"he", "she", "they", "it"})
@@ -741,6 +743,7 @@ class _Passage:
         self._built: dict[int, Sentence] = {}
         self._quotes: list[int] | None = None
         self._named: frozenset[str] | None = None
+        self._all: list[StateMention] | None = None
 
     def named(self) -> frozenset[str]:
         """The states the whole text names by a form that stands for one state only.
@@ -749,7 +752,7 @@ class _Passage:
         common text pays nothing for it.
         """
         if self._named is None:
-            found = self.x.mentions.find(self.norm, self.low, self.on)
+            found = self._mentions()
             ambiguous = self.x.mentions.ambiguities
             # "DR Congo ... while Congo": a name holding the short form is no evidence
             # for it, a writer may set the two apart; "Kinshasa" or "Seoul" are
@@ -785,7 +788,28 @@ class _Passage:
             lambda: self.sentence(i + 1).hint if i + 1 < len(self.spans) else None,
             lambda: self.sentence(i).speaker or self.speaker_before(i),
             lambda: self.topic(i),
+            lambda: self.headline(self.spans[i][0]),
         )
+
+    def headline(self, before: int) -> Codes | None:
+        """The pair of two states that a short first line of the text names, when the text
+        names no other state before offset ``before`` ("Kenya, Ethiopia sign pact")."""
+        end = self.norm.find("\n")
+        if not 0 < end <= _HEADLINE_CHARS:
+            return None
+        found = [m for m in self._mentions() if m.start < before]
+        codes = sorted({m.code for m in found if m.code})
+        if len(codes) != 2 or any(m.code is None for m in found if m.start < end):
+            return None
+        if {m.code for m in found if m.start < end} != set(codes):
+            return None  # the first line names one of them, or none
+        return (codes[0], codes[1])
+
+    def _mentions(self) -> list[StateMention]:
+        """Every mention in the whole text, found once, when first asked for."""
+        if self._all is None:
+            self._all = [m for m in self.x.mentions.find(self.norm, self.low, self.on)]
+        return self._all
 
     def previous(self, i: int) -> Codes | None:
         for k in range(i - 1, max(-1, i - 1 - _CONTEXT_WINDOW), -1):

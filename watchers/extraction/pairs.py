@@ -215,8 +215,14 @@ class Context:
         following: Callable[[], Codes | None],
         speaker: Callable[[], str | None],
         topic: Callable[[], Codes | None],
+        headline: Callable[[], Codes | None] = lambda: None,
     ) -> None:
-        self._parts = {"previous": previous, "following": following, "topic": topic}
+        self._parts = {
+            "previous": previous,
+            "following": following,
+            "topic": topic,
+            "headline": headline,
+        }
         self._speaker = speaker
 
     @classmethod
@@ -244,6 +250,11 @@ class Context:
     def topic(self) -> Codes | None:
         """The pair of the sentence just before, when it speaks of their relations."""
         return self._parts["topic"]()
+
+    @cached_property
+    def headline(self) -> Codes | None:
+        """The pair a headline on the text's first line names ("Kenya, Ethiopia sign pact")."""
+        return self._parts["headline"]()
 
     @cached_property
     def speaker(self) -> str | None:
@@ -374,7 +385,7 @@ class PairResolver:
             (only,) = codes
             first_person = self._first_person(s, p)
             cue = s.cue or _demonstrative(toks, p.start)
-            for known in (ctx.previous, ctx.following):
+            for known in (ctx.previous, ctx.following, ctx.headline):
                 if known and only in known and (cue or (s.speaker or ctx.speaker) in known):
                     return [known]
             speaker = s.speaker or ctx.speaker
@@ -384,7 +395,7 @@ class PairResolver:
         if not self.lex.non_states.isdisjoint(s.lows[lo : p.start]):
             return []  # "the two carmakers praised their alliance": theirs, not the states'
         if s.cue or self._first_person(s, p):
-            for known in (ctx.previous, ctx.following):
+            for known in (ctx.previous, ctx.following, ctx.headline):
                 if known:
                     return [known]
         if ctx.topic:
