@@ -308,7 +308,7 @@ FIX: dict[str, dict[str, object]] = {
         "capitals": ["New Delhi", "Delhi"],
         "seats": ["South Block"],
     },
-    "IRN": {"name": "Iran", "aliases": ["Persia"], "prefixes": ["Irano"]},
+    "IRN": {"name": "Iran", "aliases": ["Persia", "Islamic Republic"], "prefixes": ["Irano"]},
     "IRQ": {"demonyms": ["Iraqi"]},
     "ISR": {"capitals": ["Jerusalem", "Tel Aviv"]},
     "ITA": {"prefixes": ["Italo"]},
@@ -363,6 +363,7 @@ FIX: dict[str, dict[str, object]] = {
         "aliases": [
             "Democratic People's Republic of Korea",
             "Korea, Democratic People's Republic of",
+            "Hermit Kingdom",
         ],
         "abbreviations": ["DPRK", "N.K."],
         "demonyms": ["North Korean"],

@@ -343,7 +343,7 @@ class Extractor:
                 organs.append(ti)
         if earlier is not None and not _STATE_NOUN_WORDS.isdisjoint(lows):
             plain = [m for m, _ in states]
-            for m in described_states(low, a, b, found, plain, earlier):
+            for m in described_states(norm, low, a, b, found, plain, earlier):
                 states.append((m, max(0, bisect.bisect_right(tok_starts, m.start) - 1)))
             states.sort(key=lambda st: st[0].start)
         s = Sentence(0, a, b, toks, cased, states, orgs, lows=lows)
