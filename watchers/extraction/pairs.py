@@ -502,14 +502,16 @@ class PairResolver:
             return None
         (owner,) = inside
         j = p.start - 1
-        while j >= 0 and s.toks[j].low in _LINKING:
+        while j >= 0 and (s.toks[j].low in _LINKING or s.toks[j].low == "both"):
             j -= 1
         if j < 0 or j == p.start - 1:
             return None
-        # the state whose mention ends right before the comma or the verb
+        # the state whose mention ends right before the comma or the verb, and the one
+        # coordinated with it ("Australia and Britain, both close U.S. allies,")
         for m, t in s.states:
             if m.code and m.code != owner and t <= j and s.toks[j].start < m.end:
-                return [pair_of(owner, m.code)]
+                holders = [c for k, c in s.coordinations if m.code in c and k <= t]
+                return _cross([owner], list(holders[-1]) if holders else [m.code])
         return None
 
     def _apposition(self, s: Sentence, p: Phrase) -> list[Codes] | None:
@@ -558,6 +560,10 @@ class PairResolver:
                 for m, t in s.states
                 if m.code and k >= 0 and t <= k and toks[k].start < m.end
             ]
+            if not owners and p.gap is not None:
+                # "Two key U.S. allies, Japan and South Korea,": the state inside the label
+                inside = {m.code for m, t in s.states if p.gap[0] <= t < p.gap[1] and m.code}
+                owners = list(inside) if len(inside) == 1 else []
         if not owners:
             return [] if listed else None  # "key partners like B": whose partners is unsaid
         return _cross(owners[-1:], targets)
