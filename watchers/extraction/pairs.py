@@ -357,9 +357,12 @@ class PairResolver:
         role = self._possessive_role(s, p, ctx)
         if role is not None:
             return role
-        coords = [c for t, c in s.coordinations if lo <= t < p.start and not s.in_aside(t)]
+        coords = [(t, c) for t, c in s.coordinations if lo <= t < p.start and not s.in_aside(t)]
         if coords:
-            return [coords[-1]]
+            t, c = coords[-1]
+            # "India, Japan and Australia hailed their trilateral partnership": three or
+            # more states hold it together, no pair of them
+            return [] if _ends_longer_list(s, t) else [c]
         inside = [c for t, c in s.compounds if lo <= t < hi]
         if inside and self._owned_elsewhere(s, p):
             return []  # "Their strong bond epitomised UK-US relations": whoever "their" is
@@ -805,9 +808,10 @@ class PairResolver:
             if w == "our" and speaker() and speaker() not in targets:
                 return [speaker() or ""]
             if w == "their":
-                coords = [c for t, c in s.coordinations if t < anchor and not s.in_aside(t)]
+                coords = [(t, c) for t, c in s.coordinations if t < anchor and not s.in_aside(t)]
                 if coords:
-                    return list(coords[-1])
+                    t, c = coords[-1]
+                    return [] if _ends_longer_list(s, t) else list(c)
                 if ctx.previous:
                     return list(ctx.previous)
             if w == "its":
@@ -939,6 +943,25 @@ class PairResolver:
         while j >= 0 and s.toks[j].low in QUOTES:
             j -= 1
         return j >= 0 and s.toks[j].low in ("our", "we", "us")
+
+
+def _ends_longer_list(s: Sentence, t: int) -> bool:
+    """Whether the coordination "B and C" starting at token ``t`` ends a list ("A, B and C").
+
+    Not after an opening phrase ("in Moscow, Xi and Putin") or a dateline ("DOHA, Qatar
+    and Turkey"): the state before the comma must open the clause or follow "the" or a
+    comma, and not be written in capitals in a sentence that is not.
+    """
+    if t < 2 or s.lows[t - 1] != "," or t - 2 not in s.covered:
+        return False
+    first = t - 2
+    code = s.covered[first]
+    while first > 0 and s.covered.get(first - 1) == code:
+        first -= 1
+    if first > 0 and s.lows[first - 1] not in (",", "the", ";", ":"):
+        return False
+    item = " ".join(s.cased[first : t - 1])
+    return not (item.isupper() and not all(c.isupper() for c in s.cased[t : t + 3]))
 
 
 def _opening(s: Sentence) -> int:
