@@ -43,7 +43,7 @@ from bot.config import Config
 from bot.replay import find_snapshots
 from watchers import migrations
 from watchers.db import Database, as_database
-from watchers.errors import PartnershipWatchError
+from watchers.errors import InputError
 from watchers.ports import Extractor
 from watchers.store import Store
 from watchers.tiers import Lexicon
@@ -63,10 +63,6 @@ MIGRATIONS: tuple[str, ...] = (
     """,
 )
 """The ``backfill`` component's steps (``watchers.migrations``): the items loaded so far."""
-
-
-class BackfillError(PartnershipWatchError):
-    """An archive cannot be read, or the store failed during a backfill."""
 
 
 @dataclass(frozen=True)
@@ -217,7 +213,7 @@ def read_jsonl(path: Path) -> Archive:
                 except ValueError as e:
                     skipped.append(f"{path.name} line {number}: {e}")
     except (OSError, UnicodeDecodeError) as e:
-        raise BackfillError(f"cannot read {path}: {e}") from e
+        raise InputError(f"cannot read {path}: {e}") from e
     seen: set[tuple[str, str]] = set()
     items = []
     for a in sorted(articles, key=lambda a: (a.published, a.feed, a.entry_id)):
@@ -251,7 +247,7 @@ def read_archive(path: Path) -> Archive:
     if path.is_dir():
         return read_snapshots(path)
     if not path.exists():
-        raise BackfillError(f"no archive at {path}")
+        raise InputError(f"no archive at {path}")
     return read_jsonl(path)
 
 

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from watchers.errors import PartnershipWatchError
+from watchers.errors import ChartError, ChartsUnavailable
 from watchers.history import PairStory, SourceMark, Step
 
 if TYPE_CHECKING:
@@ -32,14 +32,6 @@ SPEAKER_LABEL = "speaker-step-label"
 WIDTH_INCHES, HEIGHT_INCHES, DPI = 10.0, 4.8, 100
 OFFICIAL_COLOUR, OTHER_COLOUR = "#c0392b", "#7f8c8d"
 SPEAKER_STYLES = ("#2471a3", "#d68910")
-
-
-class ChartError(PartnershipWatchError):
-    """A chart cannot be drawn or written."""
-
-
-class ChartsUnavailable(ChartError):
-    """matplotlib is not installed: ``pip install 'partnership-watch[charts]'``."""
 
 
 def charts_available() -> bool:

@@ -343,14 +343,14 @@ def _any(reader: _Reader, key: str, value: Any) -> Any:
 
 
 # The keys of each section, once, with how each is checked.
-SECTIONS: dict[str, Check] = dict.fromkeys(
+TOP_KEYS: dict[str, Check] = dict.fromkeys(
     (
         "defaults", "store", "feeds", "watch", "subscriptions", "discord", "slack", "alerts",
         "metrics",
     ),
     _any,
 )  # fmt: skip
-DEFAULTS: dict[str, Check] = {
+DEFAULTS_KEYS: dict[str, Check] = {
     "poll_interval": _duration,
     "baseline": _flag,
     "connect_timeout": _positive(),
@@ -365,8 +365,8 @@ DEFAULTS: dict[str, Check] = {
     "fulltext_max_bytes": _positive(whole=True),
     "fulltext_deadline": _positive(),
 }
-STORE: dict[str, Check] = {"path": _text, "url": _postgres_url}
-FEED: dict[str, Check] = {
+STORE_KEYS: dict[str, Check] = {"path": _text, "url": _postgres_url}
+FEED_KEYS: dict[str, Check] = {
     "name": _text,
     "url": _url,
     "poll_interval": _duration,
@@ -374,8 +374,8 @@ FEED: dict[str, Check] = {
     "baseline": _flag,
     "fulltext": _flag,
 }
-WATCH: dict[str, Check] = {"pairs": _any}
-SUBSCRIPTION: dict[str, Check] = {
+WATCH_KEYS: dict[str, Check] = {"pairs": _any}
+SUBSCRIPTION_KEYS: dict[str, Check] = {
     "platform": _platform,
     "channel": _text,
     "pairs": _any,
@@ -385,8 +385,8 @@ SUBSCRIPTION: dict[str, Check] = {
     "digest": _clock_or_off,
     "timezone": _zone,
 }
-DISCORD: dict[str, Check] = {"api_base": _url, "manage_roles": _strings}
-SLACK: dict[str, Check] = {
+DISCORD_KEYS: dict[str, Check] = {"api_base": _url, "manage_roles": _strings}
+SLACK_KEYS: dict[str, Check] = {
     "api_base": _url,
     "mode": _slack_mode,
     "port": _port,
@@ -394,8 +394,8 @@ SLACK: dict[str, Check] = {
     "admin_users": _strings,
     "admin_groups": _strings,
 }
-METRICS: dict[str, Check] = {"bind": _bind}
-ALERTS: dict[str, Check] = {
+METRICS_KEYS: dict[str, Check] = {"bind": _bind}
+ALERTS_KEYS: dict[str, Check] = {
     "flipflop_descriptors": _at_least_one,
     "flipflop_days": _positive(most=HUNDRED_YEARS_DAYS),
     "syndication_hours": _positive(most=HUNDRED_YEARS_DAYS * 24),
@@ -421,7 +421,7 @@ def _hours(values: Mapping[str, Any]) -> ConfigHours | None:
     """The quiet hours and digest a subscription table sets, in its ``timezone`` (UTC)."""
     if not {"quiet", "digest", "timezone"} & values.keys():
         return None
-    zone = values.get("timezone", "UTC")
+    zone = values.get("timezone", ConfigHours.zone)  # the dataclass holds the default
     quiet = values.get("quiet")
     return ConfigHours(
         quiet=QuietHours(quiet.start, quiet.end, zone) if quiet is not None else None,
@@ -483,17 +483,17 @@ class _Reader:
         return values
 
     def config(self, raw: dict[str, Any]) -> Config:
-        top = self.section(raw, "", SECTIONS) or {}
-        defaults = self.section(top.get("defaults", {}), "defaults", DEFAULTS) or {}
-        store = self.section(top.get("store", {}), "store", STORE) or {}
+        top = self.section(raw, "", TOP_KEYS) or {}
+        defaults = self.section(top.get("defaults", {}), "defaults", DEFAULTS_KEYS) or {}
+        store = self.section(top.get("store", {}), "store", STORE_KEYS) or {}
         feeds = self.feeds(top.get("feeds", []), _fields(defaults, _FEED_DEFAULTS))
-        watch = self.section(top.get("watch", {}), "watch", WATCH) or {}
+        watch = self.section(top.get("watch", {}), "watch", WATCH_KEYS) or {}
         pairs = self.pairs(watch.get("pairs", []), "watch.pairs")
         subscriptions = self.subscriptions(top.get("subscriptions", []))
-        discord = self.section(top.get("discord", {}), "discord", DISCORD) or {}
-        slack = self.section(top.get("slack", {}), "slack", SLACK) or {}
-        alerts = self.section(top.get("alerts", {}), "alerts", ALERTS) or {}
-        metrics = self.section(top.get("metrics", {}), "metrics", METRICS) or {}
+        discord = self.section(top.get("discord", {}), "discord", DISCORD_KEYS) or {}
+        slack = self.section(top.get("slack", {}), "slack", SLACK_KEYS) or {}
+        alerts = self.section(top.get("alerts", {}), "alerts", ALERTS_KEYS) or {}
+        metrics = self.section(top.get("metrics", {}), "metrics", METRICS_KEYS) or {}
         # A relative lexicon path is read from the config file's folder.
         lexicon_path = self.path.parent / alerts.pop("lexicon") if "lexicon" in alerts else None
         lexicon = self.lexicon(lexicon_path)
@@ -546,7 +546,7 @@ class _Reader:
             names.add(value)
             return value
 
-        schema = FEED | {"name": unique_name}
+        schema = FEED_KEYS | {"name": unique_name}
         for i, item in enumerate(raw):
             values = self.section(item, f"feeds[{i}]", schema, required=("name", "url"))
             if values is not None and "name" in values and "url" in values:
@@ -593,7 +593,7 @@ class _Reader:
         out = []
         for i, item in enumerate(raw):
             key = f"subscriptions[{i}]"
-            values = self.section(item, key, SUBSCRIPTION, required=("platform", "channel"))
+            values = self.section(item, key, SUBSCRIPTION_KEYS, required=("platform", "channel"))
             if values is None:
                 continue
             platform, channel = values.get("platform"), values.get("channel")
@@ -615,7 +615,7 @@ class _Reader:
                     "never put the URL itself here",
                 )
             if platform and channel:
-                level = values.get("level", Level.REPORTED)
+                level = values.get("level", SubscriptionSpec.level)
                 hours = _hours(values)
                 out.append(SubscriptionSpec(platform, channel, pairs, level, webhook_env, hours))
         hours_of: dict[tuple[str, str], ConfigHours] = {}

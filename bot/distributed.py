@@ -47,7 +47,7 @@ from watchers.db import Database
 from watchers.errors import PartnershipWatchError, StoreError
 from watchers.extraction import default_extractor
 from watchers.store import Store
-from watchers.watcher import FeedSpec
+from watchers.watcher import FeedSpec, slow_to_answer
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +61,9 @@ DISPATCH_GRACE = timedelta(seconds=30)
 """A change its poll has not dispatched after this long is dispatched by the tick."""
 DISPATCH_WINDOW = timedelta(hours=6)
 """How far back the tick looks for changes no poll dispatched."""
+DEFER_BATCH = 500
+"""Polls deferred by one statement: thousands of due feeds take a few round trips, not one
+each."""
 HEARTBEAT_SECONDS = 10.0
 """How often a worker says it is alive; one silent for three times as long is stalled."""
 
@@ -201,17 +204,32 @@ async def tick(timestamp: int) -> None:
     # (its queueing lock only counts waiting jobs), and asking for each waiting one again
     # cost a round trip per feed, every tick.
     queued = await _polls_queued(worker.queue)
-    for feed in due_feeds(worker.app.config.feeds, worker.store.last_polls(), now):
-        if feed.name in queued:
-            continue
-        task = poll.configure(lock=f"feed:{feed.name}", queueing_lock=f"poll:{feed.name}")
-        with contextlib.suppress(AlreadyEnqueued):  # its last poll still waits for a worker
-            await task.defer_async(feed=feed.name)
+    due = due_feeds(worker.app.config.feeds, worker.store.last_polls(), now)
+    slow = slow_to_answer(due, worker.store.answer_seconds())  # first: their waits overlap
+    await _defer_polls(worker.queue, [f for f in (*slow, *due) if f.name not in queued])
     for change_id, pair_key in worker.dispatches.undispatched(now):
         log.warning("change %s was not dispatched by its poll; dispatching it now", change_id)
         await worker.dispatch(change_id, pair_key)
     with contextlib.suppress(AlreadyEnqueued):
         await send_waiting.defer_async()
+
+
+async def _defer_polls(queue: procrastinate.App, feeds: Sequence[FeedSpec]) -> None:
+    """Defer a poll of each feed (once each, in this order), a few hundred per statement."""
+    jobs = [
+        poll.configure(lock=f"feed:{f.name}", queueing_lock=f"poll:{f.name}").make_new_job(
+            feed=f.name
+        )
+        for f in dict.fromkeys(feeds)
+    ]
+    for start in range(0, len(jobs), DEFER_BATCH):
+        batch = jobs[start : start + DEFER_BATCH]
+        try:
+            await queue.job_manager.batch_defer_jobs_async(batch)
+        except AlreadyEnqueued:  # one of them was deferred meanwhile: the others one by one
+            for job in batch:
+                with contextlib.suppress(AlreadyEnqueued):
+                    await queue.job_manager.defer_job_async(job)
 
 
 async def _polls_queued(queue: procrastinate.App) -> set[str]:

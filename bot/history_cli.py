@@ -19,7 +19,7 @@ from bot.config import Config
 from bot.output import discard_stdout, plural
 from watchers.countries import default_countries
 from watchers.db import redact
-from watchers.errors import ConfigError, PartnershipWatchError, Problem
+from watchers.errors import ChartError, ConfigError, HistoryError, InputError, Problem
 from watchers.history import FlipFlop, PairStory, pair_story, story_csv, story_json_text, story_text
 from watchers.model import Pair
 from watchers.ports import CountryLookup
@@ -69,7 +69,7 @@ def parse_since(value: str | None) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def resolve_pair(countries: CountryLookup, first: str, second: str) -> Pair:
+def pair_named(countries: CountryLookup, first: str, second: str) -> Pair:
     """The pair two country names stand for; ConfigError naming what is unknown."""
     found = []
     problems = []
@@ -100,11 +100,11 @@ def run(args: argparse.Namespace, config: Config, out: TextIO | None = None) -> 
     """Run one of this module's subcommands; returns the exit status."""
     out = out or sys.stdout
     if args.command == "history":
-        return history(config, args, out)
+        return print_history(config, args, out)
     if args.command == "backfill":
         try:
             return asyncio.run(
-                backfill(config, Path(args.path), out, progress=not args.no_progress)
+                run_backfill(config, Path(args.path), out, progress=not args.no_progress)
             )
         except KeyboardInterrupt:
             # The article being loaded was rolled back with its done-mark; the rest is kept.
@@ -121,9 +121,9 @@ def run(args: argparse.Namespace, config: Config, out: TextIO | None = None) -> 
     raise AssertionError(f"unhandled command {args.command}")
 
 
-def history(config: Config, args: argparse.Namespace, out: TextIO) -> int:
+def print_history(config: Config, args: argparse.Namespace, out: TextIO) -> int:
     """Print a pair's story, and draw its chart when asked."""
-    pair = resolve_pair(default_countries(), *args.countries)
+    pair = pair_named(default_countries(), *args.countries)
     since = parse_since(args.since)
     fmt = args.format or "text"
     if config.store_url is None and not config.store_path.exists():
@@ -140,7 +140,7 @@ def history(config: Config, args: argparse.Namespace, out: TextIO) -> int:
     else:
         out.write(story_text(story) + "\n")
     if args.chart:
-        from bot.chart import ChartError, save_chart
+        from bot.chart import save_chart
 
         try:
             save_chart(story, Path(args.chart))
@@ -150,7 +150,7 @@ def history(config: Config, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-async def backfill(config: Config, path: Path, out: TextIO, *, progress: bool) -> int:
+async def run_backfill(config: Config, path: Path, out: TextIO, *, progress: bool) -> int:
     """Load an archive into the store, with a progress bar on the terminal, then a summary."""
     from bot.backfill import backfill as load
     from bot.backfill import read_archive
@@ -209,7 +209,7 @@ def import_state(config: Config, file: str, out: TextIO) -> int:
     try:
         text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
-        raise HistoryError(f"cannot read {file}: {e}") from e
+        raise InputError(f"cannot read {file}: {e}") from e
     store = open_state(config.store_location)
     try:
         counts = import_lines(store, text.splitlines(), source=file)
@@ -255,7 +255,3 @@ class RichProgress:
     def step(self, item: Item) -> None:
         """One more item done; the bar names the date it reached."""
         self._bar.update(self._task, advance=1, description=f"backfill {item.at:%Y-%m-%d}")
-
-
-class HistoryError(PartnershipWatchError):
-    """A history, backfill, export or import cannot be done as asked."""

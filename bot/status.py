@@ -17,7 +17,7 @@ from typing import Any
 from bot.chat.store import ChatStore, Owed
 from bot.output import plural
 from watchers.db import Database, as_database
-from watchers.model import to_iso
+from watchers.model import from_iso, to_iso
 from watchers.watcher import FeedSpec
 
 
@@ -57,10 +57,6 @@ class Status:
     """Changes found but not yet turned into owed deliveries (a run died in between)."""
 
 
-def _time(text: object) -> datetime | None:
-    return datetime.fromisoformat(str(text)) if text else None
-
-
 def read_status(connection: Database | sqlite3.Connection, feeds: Sequence[FeedSpec]) -> Status:
     """The status of the configured feeds and of every channel, from the store."""
     connection = as_database(connection)
@@ -87,12 +83,12 @@ def read_status(connection: Database | sqlite3.Connection, feeds: Sequence[FeedS
     out = []
     for feed in feeds:
         ok, failed, failure, polled = rows.get(feed.name, (None, None, None, None))
-        last = _time(polled)
+        last = from_iso(polled or None)
         out.append(
             FeedStatus(
                 name=feed.name,
-                last_ok=_time(ok),
-                last_failed=_time(failed),
+                last_ok=from_iso(ok or None),
+                last_failed=from_iso(failed or None),
                 last_failure=failure,
                 next_poll=last + timedelta(seconds=feed.poll_interval) if last else None,
                 entries=int(counts["entries"].get(feed.name, 0)),
@@ -101,7 +97,7 @@ def read_status(connection: Database | sqlite3.Connection, feeds: Sequence[FeedS
             )
         )
     held = tuple(
-        Held(r[0], r[1], int(r[2]), datetime.fromisoformat(r[3]))
+        Held(r[0], r[1], int(r[2]), from_iso(r[3]))
         for r in connection.execute(
             """SELECT platform, channel, COUNT(*), MIN(queued_at) FROM chat_queue
                GROUP BY platform, channel ORDER BY platform, channel"""

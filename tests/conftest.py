@@ -1,6 +1,7 @@
 """Fixtures every test file may ask for by name: the chat store and what the /watch commands
-share, one clock, the history store, and the local Discord and Slack servers the platform
-tests talk to, with an unpaced sender logged in to each."""
+share, one clock, the history store, the local Discord and Slack servers the platform
+tests talk to, with an unpaced sender logged in to each, and the torture test's webhook and
+feed server."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from tests.databases import store_location
 from tests.fake_discord import WEBHOOK_URL, FakeDiscord
 from tests.fake_slack import BOT_TOKEN, FakeSlack
 from tests.fakes import FakeClock, FakeCountries, FakeHistory
+from tests.torture import FakePlatform
 from watchers.store import Store
 
 
@@ -129,3 +131,13 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         request.applymarker(pytest.mark.postgres)
     with store_location(request.param, tmp_path) as location:
         yield location
+
+
+@pytest.fixture
+def torture_platform(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakePlatform]:
+    """The torture test's feed and Discord webhook server, for one round."""
+    # discord.py keeps its base URL in a class attribute: put it back afterwards.
+    monkeypatch.setattr(Route, "BASE", Route.BASE)
+    with FakePlatform() as server:
+        server.new_round()
+        yield server

@@ -33,10 +33,13 @@ import re
 from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import HTTP
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 from discord.http import Route
+
+if TYPE_CHECKING:
+    from bot.platforms.discord.client import DiscordBot
 
 API_PREFIX = "/api/v10"
 BOT_USER_ID = "1100000000000000001"
@@ -463,3 +466,101 @@ def message_payload(
         "pinned": False,
         "flags": 0,
     }
+
+
+# --- slash commands, as the gateway delivers them --------------------------------------------
+
+GUILD = "1400000000000000001"
+CHANNEL = "1400000000000000002"
+USER = "1400000000000000005"
+MANAGE_CHANNELS = 1 << 4
+VIEW_AND_SEND = (1 << 10) | (1 << 11)
+"""Permissions are bits: Manage Channels, and View Channel with Send Messages."""
+
+_ids = itertools.count(1500000000000000000)
+
+
+def option(name: str, value: str, *, focused: bool = False) -> dict[str, Any]:
+    data: dict[str, Any] = {"type": 3, "name": name, "value": value}
+    if focused:
+        data["focused"] = True
+    return data
+
+
+def interaction_payload(
+    sub: str,
+    options: list[dict[str, Any]],
+    *,
+    permissions: int,
+    roles: list[str],
+    kind: int,
+    app_permissions: int = VIEW_AND_SEND,
+) -> dict[str, Any]:
+    interaction_id = str(next(_ids))
+    return {
+        "id": interaction_id,
+        "application_id": APPLICATION_ID,
+        "type": kind,
+        "token": f"interaction-token-{interaction_id}",
+        "version": 1,
+        "guild_id": GUILD,
+        "guild": {"id": GUILD, "locale": "en-US", "features": []},
+        "channel_id": CHANNEL,
+        "channel": {
+            "id": CHANNEL,
+            "type": 0,
+            "guild_id": GUILD,
+            "name": "ties",
+            "position": 0,
+            "permission_overwrites": [],
+            "nsfw": False,
+            "parent_id": None,
+        },
+        "member": {
+            "user": user_payload(USER, "analyst"),
+            "roles": roles,
+            "joined_at": "2024-01-01T00:00:00+00:00",
+            "deaf": False,
+            "mute": False,
+            "flags": 0,
+            "permissions": str(permissions),
+        },
+        "app_permissions": str(app_permissions),
+        "locale": "en-US",
+        "guild_locale": "en-US",
+        "attachment_size_limit": 8 * 1024 * 1024,
+        "entitlements": [],
+        "authorizing_integration_owners": {"0": GUILD},
+        "context": 0,
+        "data": {
+            "id": "1600000000000000001",
+            "name": "watch",
+            "type": 1,
+            "options": [{"type": 1, "name": sub, "options": options}],
+        },
+    }
+
+
+async def interact(
+    bot: DiscordBot,
+    fake: FakeDiscord,
+    sub: str,
+    *options: dict[str, Any],
+    permissions: int = VIEW_AND_SEND,
+    roles: list[str] | None = None,
+    kind: int = 2,
+    app_permissions: int = VIEW_AND_SEND,
+) -> Recorded:
+    """Deliver ``/watch sub`` to ``bot`` as the gateway would; the reply ``fake`` received."""
+    payload = interaction_payload(
+        sub,
+        list(options),
+        permissions=permissions,
+        roles=roles or [],
+        kind=kind,
+        app_permissions=app_permissions,
+    )
+    bot.client._connection.parse_interaction_create(payload)  # type: ignore[arg-type]
+    path = rf"/interactions/{payload['id']}/{payload['token']}/callback"
+    (request,) = await fake.wait_for("POST", path)
+    return request

@@ -29,18 +29,30 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import time
 import uuid
 from collections import deque
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
+import aiohttp
 from aiohttp import WSMsgType, web
 from slack_sdk.signature import SignatureVerifier
+
+from bot.chat.commands import CommandDeps
+from bot.config import SlackSettings
+from bot.platforms.slack.app import SlackApp, SlackSecrets
+from bot.platforms.slack.commands import CHANGES
 
 BOT_TOKEN = "xoxb-fake-bot-token"
 APP_TOKEN = "xapp-fake-app-token"
 TEAM_ID = "T0FAKE"
 BOT_USER_ID = "U0BOT"
+SIGNING_SECRET = "d41d8cd98f00b204e9800998ecf8427e"
+FORM = "application/x-www-form-urlencoded"
 
 
 @dataclass(frozen=True)
@@ -418,16 +430,115 @@ class FakeSlack:
         return None
 
 
-def signed_headers(
-    signing_secret: str, body: str, *, timestamp: int, content_type: str
+@asynccontextmanager
+async def http_app(
+    fake: FakeSlack, deps: CommandDeps | None = None, **settings: Any
+) -> AsyncIterator[SlackApp]:
+    """Our Slack app in HTTP mode on 127.0.0.1, calling ``fake``, with ``/watch`` answered
+    from ``deps`` when given; it answers inside the request, so a test sees the outcome."""
+    app = SlackApp(
+        SlackSettings(mode="http", api_base=fake.api_base, port=0, **settings),
+        SlackSecrets(bot_token=BOT_TOKEN, signing_secret=SIGNING_SECRET),
+        host="127.0.0.1",
+        process_before_response=True,
+    )
+    if deps is not None:
+        app.serve_watch(deps)
+    await app.start()
+    try:
+        yield app
+    finally:
+        await app.close()
+
+
+def slash_command(
+    command: str,
+    text: str,
+    user: str,
+    channel: str = "C0ALERTS",
+    response_url: str = "http://127.0.0.1:9/unused",
 ) -> dict[str, str]:
-    """Headers Slack would send with ``body``: a timestamp and its v0 signature."""
-    verifier = SignatureVerifier(signing_secret)
+    """A slash command's payload as Slack sends it (form fields, or a Socket Mode envelope's)."""
+    return {
+        "token": "legacy-verification-token",
+        "team_id": TEAM_ID,
+        "team_domain": "fake",
+        "channel_id": channel,
+        "channel_name": "alerts",
+        "user_id": user,
+        "user_name": user.lower(),
+        "command": command,
+        "text": text,
+        "api_app_id": "A0APP",
+        "is_enterprise_install": "false",
+        "response_url": response_url,
+        "trigger_id": "1.2.3",
+    }
+
+
+async def post_event(app: SlackApp, body: str, headers: dict[str, str]) -> tuple[int, str]:
+    """POST ``body`` to the app's request URL as Slack does; the status and the answer."""
+    url = f"http://127.0.0.1:{app.port}/slack/events"
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(url, data=body.encode(), headers=headers) as response,
+    ):
+        return response.status, await response.text()
+
+
+async def post_signed(
+    app: SlackApp, body: str, *, secret: str = SIGNING_SECRET, age: int = 0
+) -> tuple[int, str]:
+    """POST a form ``body`` signed as Slack signs it (see ``signed_headers``)."""
+    return await post_event(app, body, signed_headers(body, secret=secret, age=age))
+
+
+_keys = itertools.count(1)
+SHOWN_IN_CHANNEL = {"text": "", "response_type": "in_channel"}
+"""The acknowledgement of a change: Slack shows the command itself to the channel."""
+
+
+async def slash(
+    app: SlackApp,
+    user: str,
+    text: str,
+    *,
+    channel: str = "C0ALERTS",
+    secret: str = SIGNING_SECRET,
+    response_url: str = "http://127.0.0.1:9/unused",
+) -> tuple[int, dict[str, Any]]:
+    """Send ``/watch text`` signed like Slack; the status and the JSON response."""
+    body = urlencode(slash_command("/watch", text, user, channel, response_url))
+    status, raw = await post_signed(app, body, secret=secret)
+    return status, json.loads(raw) if raw.startswith("{") else {"raw": raw}
+
+
+async def watch(
+    slack_api: FakeSlack, app: SlackApp, user: str, text: str, channel: str = "C0ALERTS"
+) -> dict[str, Any]:
+    """Send ``/watch text`` as ``user`` in ``channel``: it is acknowledged with nothing to say
+    (a change is shown to the channel); the answer that followed, through the response URL."""
+    key = str(next(_keys))
+    status, ack = await slash(
+        app, user, text, channel=channel, response_url=slack_api.response_url(key)
+    )
+    changes = text.split()[:1] in [[c] for c in CHANGES]
+    # Only a change is shown to the channel; reading is between the caller and the bot.
+    assert (status, ack) == (200, SHOWN_IN_CHANNEL if changes else {"raw": ""})
+    answer = await slack_api.wait_for_response(key)
+    return answer
+
+
+def signed_headers(body: str, *, secret: str = SIGNING_SECRET, age: int = 0) -> dict[str, str]:
+    """Headers Slack would send with a form ``body``: a timestamp ``age`` seconds ago, and
+    its v0 signature with ``secret``."""
+    timestamp = int(time.time()) - age
+    verifier = SignatureVerifier(secret)
     signature = verifier.generate_signature(timestamp=str(timestamp), body=body)
     return {
         "X-Slack-Request-Timestamp": str(timestamp),
         "X-Slack-Signature": str(signature),
-        "Content-Type": content_type,
+        "Content-Type": FORM,
     }
 
 

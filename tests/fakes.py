@@ -5,11 +5,14 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
+from bot.alert import Alert
 from bot.chat.commands import PastChange
+from bot.render.digest import Digest
 from watchers.diff import word_diff
+from watchers.errors import DeliveryError
 from watchers.model import Change, ChangeKind, Country, Extraction, Level, Pair, Source
 from watchers.store import StoredChange
 
@@ -155,6 +158,17 @@ def rewording(
     )
 
 
+def india_russia_change() -> Change:
+    """The rewording as the store keeps it: with an id, and its phrase found in the quote."""
+    quote = (
+        "Speaking in Moscow, the foreign minister praised the particularly privileged strategic "
+        "partnership between Russia and India."
+    )
+    start = quote.index(PARTICULARLY)
+    change = rewording(quote=quote, at=datetime(2025, 3, 14, 9, 30, tzinfo=UTC))
+    return replace(change, span=(start, start + len(PARTICULARLY)), change_id="ind-rus-1")
+
+
 @dataclass
 class FakeHistory:
     """A HistoryReader held in dicts."""
@@ -171,3 +185,34 @@ class FakeHistory:
 
     def last_decision(self, pair_key: str, platform: str, channel: str) -> tuple[str, str] | None:
         return self.decisions.get((pair_key, platform, channel))
+
+
+class FakeNotifier:
+    """Records what it was asked to send; can be told a channel is gone."""
+
+    def __init__(self) -> None:
+        self.posts: list[tuple[str, Alert]] = []
+        self.updates: list[tuple[str, str | None, Alert]] = []
+        self.digests: list[tuple[str, Digest]] = []
+        self.gone: set[str] = set()
+        self.down: set[str] = set()
+        self.broken: set[str] = set()
+
+    async def post(self, channel: str, alert: Alert) -> str:
+        if channel in self.gone:
+            raise DeliveryError(channel, "channel_not_found", permanent=True)
+        if channel in self.down:
+            raise DeliveryError(channel, "service_unavailable")
+        if channel in self.broken:
+            raise KeyError("ts")  # an answer without what every answer has
+        self.posts.append((channel, alert))
+        return f"msg-{len(self.posts)}"
+
+    async def update(self, channel: str, message_ref: str, alert: Alert) -> str | None:
+        self.updates.append((channel, message_ref, alert))
+        return None
+
+    async def digest(self, channel: str, digest: Digest) -> None:
+        if channel in self.broken:
+            raise KeyError("ts")
+        self.digests.append((channel, digest))

@@ -1,9 +1,15 @@
-"""Building small RSS documents for tests."""
+"""Building small RSS documents and config files for tests."""
 
 from __future__ import annotations
 
 from html import escape
 from pathlib import Path
+
+import pytest
+
+from bot.config import load_config
+from tests.fakes import FakeCountries
+from watchers.errors import ConfigError, Problem
 
 
 def rss(
@@ -33,3 +39,24 @@ def watchlist(folder: Path, body: str) -> Path:
         f'[defaults]\nbaseline = false\n\n[store]\npath = "{store}"\n\n{body}', encoding="utf-8"
     )
     return path
+
+
+def config_problems(path: Path) -> list[Problem]:
+    """Every problem ``load_config`` finds in the config at ``path`` (which must not load)."""
+    with pytest.raises(ConfigError) as caught:
+        load_config(path, FakeCountries())
+    return caught.value.problems
+
+
+def sample_feeds_toml(base: str) -> str:
+    """The ``[[feeds]]`` of the demo's two sample feeds, served at ``base``."""
+    return f"""
+[[feeds]]
+name = "Kremlin news (sample)"
+url = "{base}/kremlin.xml"
+official = true
+
+[[feeds]]
+name = "World desk (sample)"
+url = "{base}/world.xml"
+"""

@@ -1,10 +1,11 @@
 """A store holding a short, known story of one pair, told in sentences of our own, and
-the story read back from the JSON and CSV that ``history`` prints."""
+the story read back from the JSON, CSV and chart that ``history`` gives."""
 
 from __future__ import annotations
 
 import csv
 import io
+import struct
 from datetime import UTC, datetime
 from typing import Any
 
@@ -110,3 +111,10 @@ def spans_from_csv(text: str) -> list[DescriptorSpan]:
         )
         for row in csv.DictReader(io.StringIO(text))
     ]
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """The width and height of a PNG image (a chart)."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height

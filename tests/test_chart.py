@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import struct
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,7 +9,7 @@ import pytest
 
 from bot.chart import SPEAKER_LABEL, STEP_LABEL, chart_png, draw_chart
 from bot.cli import main
-from tests.story import store_with_story
+from tests.story import png_size, store_with_story
 from watchers.history import PairStory, pair_story
 from watchers.store import Store
 from watchers.tiers import shipped_lexicon
@@ -61,12 +60,6 @@ def test_the_tier_axis_names_the_tiers(story: PairStory) -> None:
     (ax,) = draw_chart(story).axes
     ticks = [t.get_text() for t in ax.get_yticklabels()]
     assert ticks == ["strategic partnership", "special tier"]
-
-
-def png_size(data: bytes) -> tuple[int, int]:
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    width, height = struct.unpack(">II", data[16:24])
-    return width, height
 
 
 def test_the_png_is_a_readable_size(story: PairStory) -> None:

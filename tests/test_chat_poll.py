@@ -28,7 +28,7 @@ from bot.demo import DEMO_DATA, STAGES, SampleFeeds, serve
 from tests.fake_discord import FakeDiscord
 from tests.fake_slack import BOT_TOKEN, FakeSlack
 from tests.fakes import FakeClock
-from tests.feeds import watchlist
+from tests.feeds import sample_feeds_toml, watchlist
 from watchers.countries import default_countries
 from watchers.errors import TokenRefused
 from watchers.store import Store
@@ -58,22 +58,22 @@ def sample_feeds() -> Iterator[tuple[SampleFeeds, str]]:
         yield feeds, base
 
 
+NOBODY = "http://127.0.0.1:9/api/v10"
+"""An API base where nothing listens: the platform a test does not use."""
+
+
 def write_config(
-    tmp_path: Path, base: str, discord: str, slack: str, *, webhook_env: str | None = None
+    tmp_path: Path,
+    base: str,
+    *,
+    discord: str = NOBODY,
+    slack: str = NOBODY,
+    webhook_env: str | None = None,
 ) -> Path:
     webhook = f'webhook_env = "{webhook_env}"' if webhook_env else ""
     return watchlist(
         tmp_path,
-        f"""
-[[feeds]]
-name = "Kremlin news (sample)"
-url = "{base}/kremlin.xml"
-official = true
-
-[[feeds]]
-name = "World desk (sample)"
-url = "{base}/world.xml"
-
+        f"""{sample_feeds_toml(base)}
 [[subscriptions]]
 platform = "discord"
 channel = "{DISCORD_CHANNEL}"
@@ -94,16 +94,21 @@ api_base = "{slack}"
     )
 
 
-async def run_cli(*args: str) -> int:
-    """The command line in a thread: the fakes answer from this test's event loop."""
-    return await asyncio.to_thread(main, list(args))
+async def poll_once(config: Path, *options: str, at: datetime | None = None) -> int:
+    """``poll --once`` on the command line, in a thread (the fakes answer from this test's
+    event loop); ``options`` go before it, and the clock reads ``at`` when given."""
+    argv = [*options, "--config", str(config), "poll", "--once"]
+    if at is None:
+        return await asyncio.to_thread(main, argv)
+    with time_machine.travel(at, tick=True):
+        return await asyncio.to_thread(main, argv)
 
 
 async def poll_story(config: Path, feeds: SampleFeeds) -> None:
     """The two polls of the demo's story, as a user would run them."""
     for stage, _ in STAGES:
         feeds.stage = stage
-        assert await run_cli("--config", str(config), "poll", "--once") == 0
+        assert await poll_once(config) == 0
 
 
 def embed_text(request_body: Any) -> str:
@@ -120,7 +125,7 @@ async def test_poll_once_posts_the_india_russia_alert_as_an_embed(
 ) -> None:
     feeds, base = sample_feeds
     monkeypatch.setenv("DISCORD_TOKEN", discord_api.token)
-    config = write_config(tmp_path, base, discord_api.api_base, "http://127.0.0.1:9/api/")
+    config = write_config(tmp_path, base, discord=discord_api.api_base)
 
     await poll_story(config, feeds)
 
@@ -141,7 +146,7 @@ async def test_poll_once_posts_the_india_russia_alert_as_block_kit(
 ) -> None:
     feeds, base = sample_feeds
     monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
-    config = write_config(tmp_path, base, "http://127.0.0.1:9/api/v10", slack_api.api_base)
+    config = write_config(tmp_path, base, slack=slack_api.api_base)
 
     await poll_story(config, feeds)
 
@@ -166,9 +171,9 @@ async def test_a_platform_without_its_token_is_not_started(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     feeds, base = sample_feeds
-    config = write_config(tmp_path, base, "http://127.0.0.1:9/api/v10", "http://127.0.0.1:9/api/")
+    config = write_config(tmp_path, base)
     feeds.stage = STAGES[0][0]
-    assert await run_cli("-v", "--config", str(config), "poll", "--once") == 0
+    assert await poll_once(config, "-v") == 0
     err = capsys.readouterr().err
     assert err.count("Discord bot not started: DISCORD_TOKEN is not set") == 1
     assert err.count("Slack app not started: SLACK_BOT_TOKEN is not set") == 1
@@ -184,11 +189,7 @@ async def test_webhook_only_discord_posts_to_the_configured_api_base(
     hook = f"1250000000000000001/{'w' * 68}"
     monkeypatch.setenv("PW_ANALYSTS_HOOK", f"https://discord.com/api/webhooks/{hook}")
     config = write_config(
-        tmp_path,
-        base,
-        discord_api.api_base,
-        "http://127.0.0.1:9/api/",
-        webhook_env="PW_ANALYSTS_HOOK",
+        tmp_path, base, discord=discord_api.api_base, webhook_env="PW_ANALYSTS_HOOK"
     )
 
     await poll_story(config, feeds)
@@ -202,7 +203,7 @@ async def test_poll_without_a_platform_imports_no_platform_library(
     tmp_path: Path, sample_feeds: tuple[SampleFeeds, str]
 ) -> None:
     _, base = sample_feeds
-    config = write_config(tmp_path, base, "http://127.0.0.1:9/api/v10", "http://127.0.0.1:9/")
+    config = write_config(tmp_path, base)
     script = (
         "import sys\n"
         "from bot.cli import main\n"
@@ -226,18 +227,16 @@ async def test_an_alert_waits_while_discord_is_down_and_a_later_poll_sends_it(
 ) -> None:
     feeds, base = sample_feeds
     monkeypatch.setenv("DISCORD_TOKEN", discord_api.token)
-    config = write_config(tmp_path, base, discord_api.api_base, "http://127.0.0.1:9/api/")
+    config = write_config(tmp_path, base, discord=discord_api.api_base)
     feeds.stage = STAGES[0][0]
     messages = f"/channels/{DISCORD_CHANNEL}/messages"
 
     discord_api.fail("POST", messages, 503, times=None)  # Discord is down for this run
-    with time_machine.travel(datetime(2026, 1, 5, 9, 0, tzinfo=UTC), tick=True):
-        assert await run_cli("--config", str(config), "poll", "--once") == 0
+    assert await poll_once(config, at=datetime(2026, 1, 5, 9, 0, tzinfo=UTC)) == 0
     assert discord_api.messages.get(DISCORD_CHANNEL, {}) == {}
 
     discord_api.failures.clear()  # back up; the next cron run, ten minutes later
-    with time_machine.travel(datetime(2026, 1, 5, 9, 10, tzinfo=UTC), tick=True):
-        assert await run_cli("--config", str(config), "poll", "--once") == 0
+    assert await poll_once(config, at=datetime(2026, 1, 5, 9, 10, tzinfo=UTC)) == 0
     (delivered,) = discord_api.messages[DISCORD_CHANNEL].values()
     assert "special and privileged strategic partnership" in embed_text(delivered)
 
@@ -251,20 +250,18 @@ async def test_a_config_channel_paused_for_missing_permissions_resumes_at_the_ne
 ) -> None:
     feeds, base = sample_feeds
     monkeypatch.setenv("DISCORD_TOKEN", discord_api.token)
-    config = write_config(tmp_path, base, discord_api.api_base, "http://127.0.0.1:9/api/")
+    config = write_config(tmp_path, base, discord=discord_api.api_base)
     messages = f"/channels/{DISCORD_CHANNEL}/messages"
 
     (first, _), (second, _) = STAGES
     feeds.stage = first
     discord_api.fail("POST", messages, 403, times=None)  # the bot may not post there
-    with time_machine.travel(datetime(2026, 1, 5, 9, 0, tzinfo=UTC), tick=True):
-        assert await run_cli("--config", str(config), "poll", "--once") == 0
+    assert await poll_once(config, at=datetime(2026, 1, 5, 9, 0, tzinfo=UTC)) == 0
     assert f"discord channel {DISCORD_CHANNEL} paused" in capsys.readouterr().err
 
     discord_api.failures.clear()  # the operator gave the bot its permissions back
     feeds.stage = second
-    with time_machine.travel(datetime(2026, 1, 5, 11, 0, tzinfo=UTC), tick=True):
-        assert await run_cli("-v", "--config", str(config), "poll", "--once") == 0
+    assert await poll_once(config, "-v", at=datetime(2026, 1, 5, 11, 0, tzinfo=UTC)) == 0
 
     err = capsys.readouterr().err
     assert err.count("resumed after restart") == 1
@@ -286,8 +283,8 @@ async def test_a_refused_discord_token_is_a_clear_config_problem(
 ) -> None:
     _, base = sample_feeds
     monkeypatch.setenv("DISCORD_TOKEN", "revoked-token-value")
-    config = write_config(tmp_path, base, discord_api.api_base, "http://127.0.0.1:9/api/")
-    assert await run_cli("--config", str(config), "poll", "--once") == 2
+    config = write_config(tmp_path, base, discord=discord_api.api_base)
+    assert await poll_once(config) == 2
     err = capsys.readouterr().err
     assert "environment: DISCORD_TOKEN: Discord refused this token" in err
     assert "revoked-token-value" not in err
@@ -304,17 +301,17 @@ async def test_a_refused_discord_token_stops_neither_the_feeds_nor_slack_and_owe
     feeds, base = sample_feeds
     monkeypatch.setenv("DISCORD_TOKEN", "revoked-token-value")
     monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
-    config = write_config(tmp_path, base, discord_api.api_base, slack_api.api_base)
+    config = write_config(tmp_path, base, discord=discord_api.api_base, slack=slack_api.api_base)
     feeds.stage = STAGES[0][0]
 
-    assert await run_cli("--config", str(config), "poll", "--once") == 2
+    assert await poll_once(config) == 2
     assert len(slack_api.posted(SLACK_CHANNEL)) == 1  # Slack got its alert all the same
     assert discord_api.sent("POST", f"/channels/{DISCORD_CHANNEL}/messages") == []
     capsys.readouterr()
 
     # The token is fixed: the next run sends Discord what it was owed, and nothing twice.
     discord_api.token = "revoked-token-value"
-    assert await run_cli("--config", str(config), "poll", "--once") == 0
+    assert await poll_once(config) == 0
     assert len(discord_api.sent("POST", f"/channels/{DISCORD_CHANNEL}/messages")) == 1
     assert len(slack_api.posted(SLACK_CHANNEL)) == 1
 
@@ -328,8 +325,8 @@ async def test_an_unreachable_discord_stops_the_start_with_one_line(
 ) -> None:
     _, base = sample_feeds
     monkeypatch.setenv("DISCORD_TOKEN", "some-token")
-    config = write_config(tmp_path, base, "http://127.0.0.1:9/api/v10", "http://127.0.0.1:9/api/")
-    assert await run_cli("--config", str(config), "poll", "--once") == 1
+    config = write_config(tmp_path, base)
+    assert await poll_once(config) == 1
     err = capsys.readouterr().err
     assert "partnership-watch: error: Discord API at http://127.0.0.1:9/api/v10 unreachable" in err
     assert "Traceback" not in err
@@ -344,7 +341,7 @@ async def test_run_with_a_refused_discord_token_goes_on_and_starts_discord_once_
     monkeypatch.setattr(wiring, "RESTART_FIRST_SECONDS", 0.05)
     monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(discord_api.gateway_url))
     config = load_config(
-        write_config(tmp_path, "http://127.0.0.1:9", discord_api.api_base, "http://127.0.0.1:9/"),
+        write_config(tmp_path, "http://127.0.0.1:9", discord=discord_api.api_base),
         default_countries(),
     )
     store = Store.open(tmp_path / "store.sqlite3")

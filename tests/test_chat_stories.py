@@ -4,7 +4,6 @@ Discord and Slack servers, and the answer text alone, logged once, without the e
 from __future__ import annotations
 
 import logging
-import struct
 from collections.abc import AsyncIterator
 
 import pytest
@@ -13,16 +12,12 @@ from bot.chat import commands
 from bot.chat.commands import Caller, CommandDeps
 from bot.chat.store import ChatStore
 from bot.chat.stories import StoreStories
-from bot.config import SlackSettings
 from bot.platforms.discord.client import DiscordBot
-from bot.platforms.slack.app import SlackApp, SlackSecrets
-from tests.fake_discord import FakeDiscord
-from tests.fake_slack import BOT_TOKEN, FakeSlack
+from bot.platforms.slack.app import SlackApp
+from tests.fake_discord import FakeDiscord, interact, option
+from tests.fake_slack import FakeSlack, http_app, watch
 from tests.fakes import FakeClock, FakeCountries, FakeHistory
-from tests.story import store_with_story
-from tests.test_discord_commands import interaction_payload, option
-from tests.test_slack_commands import SIGNING_SECRET
-from tests.test_slack_commands import run as slash
+from tests.story import png_size, store_with_story
 from watchers.store import Store
 from watchers.tiers import shipped_lexicon
 
@@ -43,32 +38,21 @@ def charts(history_store: Store) -> StoreStories:
     return StoreStories(history_store, shipped_lexicon())
 
 
-def png_size(data: bytes) -> tuple[int, int]:
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    width, height = struct.unpack(">II", data[16:24])
-    return width, height
-
-
 async def test_discord_history_reply_uploads_the_chart(
-    store: ChatStore, history: FakeHistory, clock: FakeClock, charts: StoreStories
+    discord_api: FakeDiscord,
+    store: ChatStore,
+    history: FakeHistory,
+    clock: FakeClock,
+    charts: StoreStories,
 ) -> None:
     deps = CommandDeps(store, FakeCountries(), history, clock, stories=charts)
-    async with FakeDiscord() as fake:
-        bot = DiscordBot(deps, api_base=fake.api_base)
-        await bot.login(fake.token)
-        try:
-            payload = interaction_payload(
-                "history",
-                [option("first", "India"), option("second", "Russia")],
-                permissions=0,
-                roles=[],
-                kind=2,
-            )
-            bot.client._connection.parse_interaction_create(payload)  # type: ignore[arg-type]
-            path = rf"/interactions/{payload['id']}/{payload['token']}/callback"
-            (request,) = await fake.wait_for("POST", path)
-        finally:
-            await bot.close()
+    bot = DiscordBot(deps, api_base=discord_api.api_base)
+    await bot.login(discord_api.token)
+    try:
+        options = option("first", "India"), option("second", "Russia")
+        request = await interact(bot, discord_api, "history", *options, permissions=0)
+    finally:
+        await bot.close()
     body = request.body
     assert body["data"]["content"].startswith("India–Russia now:")
     (attached,) = body["data"]["attachments"]
@@ -81,29 +65,24 @@ async def test_discord_history_reply_uploads_the_chart(
 
 @pytest.fixture
 async def slack_app(
-    store: ChatStore, history: FakeHistory, clock: FakeClock, charts: StoreStories
+    slack_api: FakeSlack,
+    store: ChatStore,
+    history: FakeHistory,
+    clock: FakeClock,
+    charts: StoreStories,
 ) -> AsyncIterator[tuple[FakeSlack, SlackApp]]:
-    async with FakeSlack() as fake:
-        fake.add_channel(CHANNEL)
-        fake.add_user("U0READER")
-        settings = SlackSettings(mode="http", api_base=fake.api_base, port=0)
-        app = SlackApp(
-            settings,
-            SlackSecrets(bot_token=BOT_TOKEN, signing_secret=SIGNING_SECRET),
-            host="127.0.0.1",
-            process_before_response=True,
-        )
-        app.serve_watch(CommandDeps(store, FakeCountries(), history, clock, stories=charts))
-        await app.start()
-        yield fake, app
-        await app.close()
+    slack_api.add_channel(CHANNEL)
+    slack_api.add_user("U0READER")
+    deps = CommandDeps(store, FakeCountries(), history, clock, stories=charts)
+    async with http_app(slack_api, deps) as app:
+        yield slack_api, app
 
 
 async def test_slack_history_reply_shares_the_chart_in_the_channel(
     slack_app: tuple[FakeSlack, SlackApp],
 ) -> None:
     fake, app = slack_app
-    answer = await slash(fake, app, "U0READER", "history India Russia")
+    answer = await watch(fake, app, "U0READER", "history India Russia")
     assert answer["text"].startswith("India–Russia now:")
     (shared,) = fake.shared
     assert (shared.channel, shared.filename) == (CHANNEL, "ind-rus-history.png")
@@ -116,7 +95,7 @@ async def test_slack_chart_refused_by_the_channel_leaves_the_text_answer(
 ) -> None:
     fake, app = slack_app
     fake.add_channel(CHANNEL, member=False)
-    answer = await slash(fake, app, "U0READER", "history India Russia")
+    answer = await watch(fake, app, "U0READER", "history India Russia")
     assert answer["text"].startswith("India–Russia now:")
     assert fake.shared == []
     assert "the chart for C0ALERTS was not shared: not_in_channel" in caplog.text

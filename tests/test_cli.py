@@ -92,13 +92,19 @@ def test_extract_marks_a_hypothetical_and_leaves_it_out_of_json(
     assert json.loads(line)["descriptor"] == "strategic partnership"
 
 
-def test_extract_of_a_missing_file_is_bad_usage_with_a_clear_error(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(
+    ("command", "says"),
+    [("extract", "cannot read"), ("import", "cannot read"), ("backfill", "no archive at")],
+)
+def test_a_missing_input_file_is_bad_usage_with_a_clear_error(
+    command: str, says: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    config = tmp_path / "watchlist.toml"
+    config.write_text(f'[store]\npath = "{tmp_path / "store.sqlite3"}"\n', encoding="utf-8")
     missing = tmp_path / "missing.txt"
-    assert main(["extract", str(missing)]) == 2
+    assert main(["--config", str(config), command, str(missing)]) == 2
     err = capsys.readouterr().err
-    assert f"partnership-watch: error: cannot read {missing}: No such file" in err
+    assert f"partnership-watch: error: {says} {missing}" in err
     assert "Traceback" not in err
 
 

@@ -12,14 +12,14 @@ from bot.chat.decide import QuietHours, Schedule
 from bot.chat.store import ChatStore, ConfigSubscription, Origin
 from bot.platforms.slack import parse
 from tests.fakes import (
-    INDIA,
-    RUSSIA,
+    PARTICULARLY,
+    SPECIAL,
     FakeClock,
     FakeCountries,
     FakeHistory,
+    rewording,
 )
-from watchers.diff import word_diff
-from watchers.model import Change, ChangeKind, Country, Level, Pair, Source
+from watchers.model import Country, Level
 from watchers.store import StoredChange
 
 MANAGER = Caller("100", can_manage=True)
@@ -240,42 +240,28 @@ def test_level_rejects_unknown_levels_and_unwatched_pairs(ctx: CommandContext) -
 
 
 def test_history_lists_recent_changes(ctx: CommandContext, history: FakeHistory) -> None:
-    pair = Pair.of(INDIA, RUSSIA)
-    before, after = (
-        "special and privileged strategic partnership",
-        "particularly privileged strategic partnership",
-    )
+    at = datetime(2025, 3, 12, 8, 0, tzinfo=UTC)
     history.changes["IND-RUS"] = [
-        Change(
-            pair=pair,
-            kind=ChangeKind.REWORDING,
-            before=before,
-            after=after,
-            diff=tuple(word_diff(before, after)),
-            quote="Moscow speaks of a particularly privileged strategic partnership.",
-            sources=(Source("tass", "https://example.org/a", "Lavrov on India", None),),
-            detected_at=datetime(2025, 3, 12, 8, 0, tzinfo=UTC),
-            level=Level.MULTI_SOURCE,
-        ),
+        rewording(level=Level.MULTI_SOURCE, at=at),
         # the history store's own rows fit too
         StoredChange(
             pair_key="IND-RUS",
             kind="new",
             before=None,
-            after=before,
+            after=SPECIAL,
             quote="The special and privileged strategic partnership was hailed.",
             level="official",
             detected_at=datetime(2025, 1, 20, 12, 0, tzinfo=UTC),
         ),
     ]
-    history.descriptors["IND-RUS"] = after
+    history.descriptors["IND-RUS"] = PARTICULARLY
     reply = commands.history(ctx, "Russia", "India")
     assert reply.ephemeral is True
     assert reply.text.splitlines() == [
         "India–Russia now: “particularly privileged strategic partnership”.",
         "Recent changes:",
         "• 2025-03-12 rewording: “special and privileged strategic partnership” → "
-        "“particularly privileged strategic partnership”, level multi-source (tass)",
+        "“particularly privileged strategic partnership”, level multi-source (World desk)",
         "• 2025-01-20 new: “special and privileged strategic partnership”, level official",
     ]
 

@@ -4,6 +4,7 @@ import pytest
 
 from bot.config import config_path, load_config
 from tests.fakes import FakeCountries
+from tests.feeds import config_problems
 from watchers.detect import Rules
 from watchers.errors import ConfigError
 from watchers.fetch import FetchLimits
@@ -46,9 +47,7 @@ def write(tmp_path: Path, text: str) -> Path:
 
 
 def problems(tmp_path: Path, text: str) -> list[str]:
-    with pytest.raises(ConfigError) as caught:
-        load_config(write(tmp_path, text), FakeCountries())
-    return [f"{p.key}: {p.reason}" for p in caught.value.problems]
+    return [f"{p.key}: {p.reason}" for p in config_problems(write(tmp_path, text))]
 
 
 def test_a_good_config_is_read_into_values(tmp_path: Path) -> None:
@@ -196,9 +195,7 @@ def test_the_lexicon_is_read_with_the_config_and_its_problems_listed_with_the_ot
 ) -> None:
     (tmp_path / "my-tiers.toml").write_text("[ladders\n", encoding="utf-8")
     path = write(tmp_path, '[alerts]\nlexicon = "my-tiers.toml"\nreaffirm = true\n')
-    with pytest.raises(ConfigError) as caught:
-        load_config(path, FakeCountries())
-    config, lexicon = caught.value.problems
+    config, lexicon = config_problems(path)
     assert (config.file, config.key) == (str(path), "alerts.reaffirm")
     assert (lexicon.file, lexicon.key) == ("my-tiers.toml", "-")
     assert lexicon.reason.startswith("not valid TOML")

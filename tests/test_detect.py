@@ -1,7 +1,7 @@
 from datetime import UTC, datetime
 
 from tests.fakes import pair
-from watchers.detect import decide, representatives
+from watchers.detect import Decision, decide, representatives
 from watchers.model import ChangeKind, Entry, Extraction, Mention, PairState
 from watchers.tiers import load_lexicon
 
@@ -20,15 +20,22 @@ def state(descriptor: str) -> PairState:
     return PairState("IND-RUS", descriptor, descriptor.lower(), NOW, NOW)
 
 
-def test_first_descriptor_of_a_watched_pair_is_new() -> None:
-    d = decide(
-        None,
-        mention("strategic partnership"),
-        watched=True,
-        baseline=False,
+def decide_now(
+    before: str | None, after: str, *, watched: bool = True, baseline: bool = False
+) -> Decision:
+    """The decision on ``after`` said of India–Russia now, its words ``before`` if any."""
+    return decide(
+        state(before) if before else None,
+        mention(after),
+        watched=watched,
+        baseline=baseline,
         now=NOW,
         lexicon=LEXICON,
     )
+
+
+def test_first_descriptor_of_a_watched_pair_is_new() -> None:
+    d = decide_now(None, "strategic partnership")
     assert d.change is not None
     assert (d.change.kind, d.change.before, d.change.after) == (
         ChangeKind.NEW,
@@ -39,13 +46,9 @@ def test_first_descriptor_of_a_watched_pair_is_new() -> None:
 
 
 def test_a_different_descriptor_is_a_change_with_its_diff() -> None:
-    d = decide(
-        state("special and privileged strategic partnership"),
-        mention("particularly privileged strategic partnership"),
-        watched=True,
-        baseline=False,
-        now=NOW,
-        lexicon=LEXICON,
+    d = decide_now(
+        "special and privileged strategic partnership",
+        "particularly privileged strategic partnership",
     )
     assert d.change is not None
     assert d.change.before == "special and privileged strategic partnership"
@@ -53,30 +56,13 @@ def test_a_different_descriptor_is_a_change_with_its_diff() -> None:
 
 
 def test_the_same_descriptor_again_is_no_change() -> None:
-    d = decide(
-        state("Strategic Partnership"),
-        mention("strategic partnership"),
-        watched=True,
-        baseline=False,
-        now=NOW,
-        lexicon=LEXICON,
-    )
+    d = decide_now("Strategic Partnership", "strategic partnership")
     assert d.change is None and d.reason == "same descriptor as before"
 
 
 def test_baseline_and_unwatched_pairs_alert_nothing() -> None:
-    assert (
-        decide(
-            None, mention("x ties"), watched=True, baseline=True, now=NOW, lexicon=LEXICON
-        ).change
-        is None
-    )
-    assert (
-        decide(
-            None, mention("x ties"), watched=False, baseline=False, now=NOW, lexicon=LEXICON
-        ).change
-        is None
-    )
+    assert decide_now(None, "x ties", baseline=True).change is None
+    assert decide_now(None, "x ties", watched=False).change is None
 
 
 def test_one_entry_speaks_for_a_pair_once_preferring_the_new_full_formula() -> None:

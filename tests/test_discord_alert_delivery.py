@@ -10,53 +10,26 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import pytest
 
 from bot.alert import alert_from_change
-from bot.chat.decide import Channel
 from bot.chat.deliver import Router
 from bot.chat.ports import PlatformNotifier
 from bot.chat.store import ChatStore
 from bot.platforms.discord.senders import DiscordSenders
 from bot.render.discord import render_discord
 from tests.fake_discord import WEBHOOK_ID, FakeDiscord
-from tests.fakes import FakeClock
-from watchers.diff import word_diff
-from watchers.model import Change, ChangeKind, Country, Level, Pair, Source
+from tests.fakes import FakeClock, india_russia_change
+from watchers.model import Level, Source
 from watchers.store import Store
 
 CHANNEL = "1200000000000000001"
 
-BEFORE = "special and privileged strategic partnership"
-AFTER = "particularly privileged strategic partnership"
-SENTENCE = (
-    "Speaking in Moscow, the foreign minister praised the particularly privileged strategic "
-    "partnership between Russia and India."
-)
-
-log = logging.getLogger("test.discord")
 
 DiscordNotifier = PlatformNotifier[DiscordSenders]
-
-
-def india_russia_change() -> Change:
-    start = SENTENCE.index(AFTER)
-    return Change(
-        pair=Pair.of(Country("IND", "India"), Country("RUS", "Russia")),
-        kind=ChangeKind.REWORDING,
-        before=BEFORE,
-        after=AFTER,
-        diff=tuple(word_diff(BEFORE, AFTER)),
-        quote=SENTENCE,
-        sources=(Source("World desk", "https://news.example.org/a/1", "Minister on India", None),),
-        detected_at=datetime(2025, 3, 14, 9, 30, tzinfo=UTC),
-        speaker="RUS",
-        span=(start, start + len(AFTER)),
-        change_id="ind-rus-1",
-    )
 
 
 @pytest.fixture
@@ -74,17 +47,11 @@ def router(
     discord_alerts: DiscordNotifier,
     clock: FakeClock,
 ) -> Router:
-    def pause(channel: Channel, reason: str) -> None:
-        if subscriptions.pause_channel(channel.platform, channel.channel, reason, now=clock.now()):
-            log.warning("paused %s: %s", channel.key, reason)
-
     return Router(
-        chat=ChatStore(history_store.connection),
+        chat=subscriptions,
         history=history_store,
-        channels=subscriptions.route_channels,
         notifiers={"discord": discord_alerts},
         clock=clock,
-        on_gone=pause,
     )
 
 
@@ -147,7 +114,7 @@ async def test_a_forbidden_channel_is_paused_once(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     discord_api.fail("POST", f"/channels/{CHANNEL}/messages", 403, times=None)
-    caplog.set_level(logging.WARNING, logger="test.discord")
+    caplog.set_level(logging.WARNING)
     change = india_russia_change()
 
     first = await router.deliver(change)
@@ -162,7 +129,7 @@ async def test_a_forbidden_channel_is_paused_once(
         ("analysts", "alerted"),
     ]
     assert len(discord_api.sent("POST", f"/channels/{CHANNEL}/messages")) == 1
-    assert len([r for r in caplog.records if r.name == "test.discord"]) == 1
+    assert len([r for r in caplog.records if " paused: " in r.getMessage()]) == 1
     sub = subscriptions.get("discord", CHANNEL, "IND-RUS")
     assert sub is not None and "Missing Permissions" in str(sub.paused_reason)
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import gc
 import io
-import itertools
 import logging
 import os
 import sys
@@ -30,7 +29,18 @@ from bot.chat.store import ChatStore, ConfigSubscription
 from bot.cli import main
 from bot.platforms.discord.client import DiscordBot, sync_commands, sync_from_cli, token_from_env
 from bot.platforms.discord.commands import manage_requirement, split_message
-from tests.fake_discord import APPLICATION_ID, FakeDiscord, user_payload
+from tests.fake_discord import (
+    APPLICATION_ID,
+    CHANNEL,
+    GUILD,
+    MANAGE_CHANNELS,
+    USER,
+    VIEW_AND_SEND,
+    FakeDiscord,
+    interact,
+    interaction_payload,
+    option,
+)
 from tests.fakes import (
     FakeClock,
     FakeHistory,
@@ -38,17 +48,10 @@ from tests.fakes import (
 from watchers.errors import ConfigError, TokenRefused
 from watchers.model import Level
 
-GUILD = "1400000000000000001"
-CHANNEL = "1400000000000000002"
 ANALYSTS_ROLE = "1400000000000000003"
 OTHER_ROLE = "1400000000000000004"
-USER = "1400000000000000005"
 
-MANAGE_CHANNELS = 1 << 4
-VIEW_AND_SEND = (1 << 10) | (1 << 11)
 EPHEMERAL = 64
-
-_ids = itertools.count(1500000000000000000)
 
 
 def guild_payload() -> dict[str, Any]:
@@ -89,89 +92,12 @@ async def bot(discord_api: FakeDiscord, deps: CommandDeps) -> AsyncIterator[Disc
     await discord_bot.close()
 
 
-def option(name: str, value: str, *, focused: bool = False) -> dict[str, Any]:
-    data: dict[str, Any] = {"type": 3, "name": name, "value": value}
-    if focused:
-        data["focused"] = True
-    return data
-
-
-def interaction_payload(
-    sub: str,
-    options: list[dict[str, Any]],
-    *,
-    permissions: int,
-    roles: list[str],
-    kind: int,
-    app_permissions: int = VIEW_AND_SEND,
-) -> dict[str, Any]:
-    interaction_id = str(next(_ids))
-    return {
-        "id": interaction_id,
-        "application_id": APPLICATION_ID,
-        "type": kind,
-        "token": f"interaction-token-{interaction_id}",
-        "version": 1,
-        "guild_id": GUILD,
-        "guild": {"id": GUILD, "locale": "en-US", "features": []},
-        "channel_id": CHANNEL,
-        "channel": {
-            "id": CHANNEL,
-            "type": 0,
-            "guild_id": GUILD,
-            "name": "ties",
-            "position": 0,
-            "permission_overwrites": [],
-            "nsfw": False,
-            "parent_id": None,
-        },
-        "member": {
-            "user": user_payload(USER, "analyst"),
-            "roles": roles,
-            "joined_at": "2024-01-01T00:00:00+00:00",
-            "deaf": False,
-            "mute": False,
-            "flags": 0,
-            "permissions": str(permissions),
-        },
-        "app_permissions": str(app_permissions),
-        "locale": "en-US",
-        "guild_locale": "en-US",
-        "attachment_size_limit": 8 * 1024 * 1024,
-        "entitlements": [],
-        "authorizing_integration_owners": {"0": GUILD},
-        "context": 0,
-        "data": {
-            "id": "1600000000000000001",
-            "name": "watch",
-            "type": 1,
-            "options": [{"type": 1, "name": sub, "options": options}],
-        },
-    }
-
-
 async def run(
-    bot: DiscordBot,
-    discord_api: FakeDiscord,
-    sub: str,
-    *options: dict[str, Any],
-    permissions: int = VIEW_AND_SEND,
-    roles: list[str] | None = None,
-    kind: int = 2,
-    app_permissions: int = VIEW_AND_SEND,
+    bot: DiscordBot, discord_api: FakeDiscord, sub: str, *options: dict[str, Any], **asked: Any
 ) -> dict[str, Any]:
-    """Deliver one interaction as the gateway would and return the callback body."""
-    payload = interaction_payload(
-        sub,
-        list(options),
-        permissions=permissions,
-        roles=roles or [],
-        kind=kind,
-        app_permissions=app_permissions,
-    )
-    bot.client._connection.parse_interaction_create(payload)  # type: ignore[arg-type]
-    path = rf"/interactions/{payload['id']}/{payload['token']}/callback"
-    (request,) = await discord_api.wait_for("POST", path)
+    """Deliver one interaction as the gateway would (``asked`` as ``interact`` takes it) and
+    return the callback body."""
+    request = await interact(bot, discord_api, sub, *options, **asked)
     body: dict[str, Any] = request.body
     return body
 

@@ -14,9 +14,8 @@ from bot.chat.deliver import Router
 from bot.chat.store import ChatStore
 from bot.chat.wiring import Chat
 from bot.config import Config
-from tests.fakes import FakeClock, MarkerExtractor
+from tests.fakes import FakeClock, FakeNotifier, MarkerExtractor
 from tests.feeds import rss
-from tests.test_routing import FakeNotifier
 from watchers.countries import default_countries
 from watchers.fetch import FetchLimits, make_client
 from watchers.store import Store
@@ -36,7 +35,6 @@ async def app_and_notifier(httpserver: HTTPServer) -> AsyncIterator[tuple[App, F
     router = Router(
         chat=chat_store,
         history=store,
-        channels=chat_store.route_channels,
         notifiers={"discord": notifier},
         clock=clock,
     )

@@ -17,14 +17,17 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 DECIDING = [
+    "watchers/model.py",
     "watchers/detect.py",
     "watchers/diff.py",
     "watchers/backdate.py",
+    "watchers/history.py",
     "watchers/extraction/canonical.py",
     "watchers/extraction/extractor.py",
     "watchers/extraction/mentions.py",
     "watchers/extraction/pairs.py",
     "watchers/extraction/phrases.py",
+    "watchers/extraction/supposed.py",
     "watchers/extraction/text.py",
     "bot/alert.py",
     "bot/chat/decide.py",

@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import aiohttp
 import pytest
-from discord.http import Route
 
 from bot.app import ChatMode, open_app
 from bot.config import load_config
 from bot.metrics import MetricsServer
-from tests.torture import ALERTS, CHANNELS, FakePlatform, write_config
+from tests.torture import ALERTS, CHANNELS, FakePlatform, configure
 from watchers.countries import default_countries
 from watchers.extraction import default_extractor
-
-
-@pytest.fixture
-def platform(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakePlatform]:
-    monkeypatch.setattr(Route, "BASE", Route.BASE)  # discord.py's base URL is process-wide
-    with FakePlatform() as server:
-        server.new_round()
-        yield server
 
 
 async def scrape(port: int, path: str) -> tuple[int, str]:
@@ -40,16 +30,11 @@ def sample(text: str, name: str) -> float:
 
 
 async def test_metrics_count_polls_changes_failed_deliveries_and_what_is_owed(
-    tmp_path: Path, platform: FakePlatform, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, torture_platform: FakePlatform, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path, env = write_config(tmp_path, platform.base)
-    for name, value in env.items():
-        if name.startswith("PW_TORTURE_WEBHOOK_"):
-            monkeypatch.setenv(name, value)
-    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
-    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
+    path = configure(tmp_path, torture_platform, monkeypatch)
     config = load_config(path, default_countries())
-    platform.failing = True
+    torture_platform.failing = True
 
     async with open_app(
         config, extractor=default_extractor(), console=None, chat=ChatMode.SEND

@@ -13,6 +13,7 @@ import pytest
 from bot.chat.commands import Caller, CommandContext, CommandDeps
 from bot.chat.deliver import Router
 from bot.chat.pings import PingStore, parse_kinds, parse_target
+from bot.chat.ports import Notifier
 from bot.chat.store import ChatStore
 from bot.config import SlackSettings
 from bot.platforms.discord.delivery import DiscordDelivery
@@ -21,13 +22,9 @@ from bot.platforms.discord.senders import DiscordSenders
 from bot.platforms.slack.app import SlackSecrets, make_delivery
 from bot.platforms.slack.parse import dispatch
 from bot.platforms.slack.platform import slack_notifier
-from tests.fake_discord import FakeDiscord
-from tests.fake_slack import BOT_TOKEN, FakeSlack
-from tests.fakes import FakeClock, FakeCountries, FakeHistory
-from tests.test_discord_alert_delivery import india_russia_change
-from tests.test_discord_commands import interaction_payload, option
-from tests.test_slack_commands import SIGNING_SECRET
-from tests.test_slack_commands import run as slash
+from tests.fake_discord import CHANNEL, MANAGE_CHANNELS, FakeDiscord, interact, option
+from tests.fake_slack import BOT_TOKEN, FakeSlack, http_app, watch
+from tests.fakes import FakeClock, FakeCountries, FakeHistory, india_russia_change
 from watchers.model import ChangeKind
 from watchers.store import Store
 
@@ -35,7 +32,6 @@ ROLE = "1300000000000000007"
 PINGED = "1200000000000000001"
 QUIET = "1200000000000000002"
 NOW = datetime(2025, 3, 14, 10, 0, tzinfo=UTC)
-MANAGE_CHANNELS = 1 << 4
 # feed text that tries to ping: escaped, never in allowed_mentions
 HOSTILE = "Russia's minister <@&1300000000000000099> @everyone spoke of a particularly privileged "
 
@@ -92,25 +88,38 @@ def test_only_managers_set_pings_and_bad_words_are_explained(history_store: Stor
 # ---- Discord at the wire
 
 
+def ping_router(
+    store: Store, platform: str, notifier: Notifier, channels: tuple[str, ...]
+) -> tuple[Router, PingStore]:
+    """A router to ``channels`` of ``platform``, each watching India–Russia, and the store of
+    whom their alerts ping."""
+    subs, pings = ChatStore(store.connection), PingStore(store.connection)
+    for channel in channels:
+        subs.add(platform, channel, "IND-RUS", now=NOW)
+    router = Router(
+        chat=subs,
+        history=store,
+        notifiers={platform: notifier},
+        clock=FakeClock(NOW),
+        pings=pings.targets,
+    )
+    return router, pings
+
+
 @pytest.fixture
 async def discord_router(
     discord_bot: DiscordDelivery, history_store: Store
 ) -> AsyncIterator[tuple[Router, PingStore]]:
-    subs = ChatStore(history_store.connection)
-    for channel in (PINGED, QUIET):
-        subs.add("discord", channel, "IND-RUS", now=NOW)
-    pings = PingStore(history_store.connection)
     notifier = discord_notifier(DiscordSenders(bot=discord_bot, webhooks={}))
-    router = Router(
-        chat=subs,
-        history=history_store,
-        channels=subs.route_channels,
-        notifiers={"discord": notifier},
-        clock=FakeClock(NOW),
-        pings=pings.targets,
-    )
-    yield router, pings
+    yield ping_router(history_store, "discord", notifier, (PINGED, QUIET))
     await notifier.sender.close()
+
+
+def ping_role_on_downgrades(pings: PingStore) -> None:
+    """What ``/watch notify @role downgrade`` in the PINGED channel stores."""
+    role = parse_target("discord", f"<@&{ROLE}>")
+    assert role is not None
+    pings.set("discord", PINGED, role, [ChangeKind.DOWNGRADE], now=NOW)
 
 
 def posted(fake: FakeDiscord, channel: str) -> list[dict[str, Any]]:
@@ -121,9 +130,7 @@ async def test_a_downgrade_pings_exactly_the_role_the_channel_asked_for(
     discord_api: FakeDiscord, discord_router: tuple[Router, PingStore]
 ) -> None:
     router, pings = discord_router
-    role = parse_target("discord", f"<@&{ROLE}>")
-    assert role is not None
-    pings.set("discord", PINGED, role, [ChangeKind.DOWNGRADE], now=NOW)
+    ping_role_on_downgrades(pings)
     downgrade = replace(
         india_russia_change(), kind=ChangeKind.DOWNGRADE, quote=HOSTILE + "strategic partnership."
     )
@@ -141,9 +148,7 @@ async def test_a_kind_the_channel_did_not_ask_for_pings_nobody(
     discord_api: FakeDiscord, discord_router: tuple[Router, PingStore]
 ) -> None:
     router, pings = discord_router
-    role = parse_target("discord", f"<@&{ROLE}>")
-    assert role is not None
-    pings.set("discord", PINGED, role, [ChangeKind.DOWNGRADE], now=NOW)
+    ping_role_on_downgrades(pings)
     await router.deliver(replace(india_russia_change(), kind=ChangeKind.UPGRADE))
     (message,) = posted(discord_api, PINGED)
     assert message["allowed_mentions"] == {"parse": [], "replied_user": False}
@@ -160,56 +165,38 @@ async def test_discord_notify_command_stores_the_role(
     bot = DiscordBot(deps, api_base=discord_api.api_base)
     await bot.login(discord_api.token)
     try:
-        payload = interaction_payload(
-            "notify",
-            [option("target", f"<@&{ROLE}>"), option("kinds", "downgrade")],
-            permissions=MANAGE_CHANNELS,
-            roles=[],
-            kind=2,
-        )
-        bot.client._connection.parse_interaction_create(payload)  # type: ignore[arg-type]
-        path = rf"/interactions/{payload['id']}/{payload['token']}/callback"
-        (request,) = await discord_api.wait_for("POST", path)
+        options = option("target", f"<@&{ROLE}>"), option("kinds", "downgrade")
+        request = await interact(bot, discord_api, "notify", *options, permissions=MANAGE_CHANNELS)
     finally:
         await bot.close()
     data = request.body["data"]
     assert data["content"] == f"Alerts in this channel now ping <@&{ROLE}> for: downgrade."
     assert data["allowed_mentions"] == {"parse": []}  # the confirmation pings nobody
-    channel = payload["channel_id"]
-    assert [t.id for t in pings.targets("discord", channel, ChangeKind.DOWNGRADE)] == [ROLE]
+    assert [t.id for t in pings.targets("discord", CHANNEL, ChangeKind.DOWNGRADE)] == [ROLE]
 
 
 # ---- Slack at the wire
 
 
-async def test_a_slack_downgrade_pings_the_user_group_asked_for(history_store: Store) -> None:
-    async with FakeSlack() as fake:
-        fake.add_channel("C0PINGED")
-        fake.add_channel("C0QUIET")
-        subs, pings = ChatStore(history_store.connection), PingStore(history_store.connection)
-        for channel in ("C0PINGED", "C0QUIET"):
-            subs.add("slack", channel, "IND-RUS", now=NOW)
-        group = parse_target("slack", "<!subteam^S0ANALYSTS|@analysts>")
-        assert group is not None
-        pings.set("slack", "C0PINGED", group, [ChangeKind.DOWNGRADE], now=NOW)
-        delivery = make_delivery(
-            SlackSettings(api_base=fake.api_base), SlackSecrets(bot_token=BOT_TOKEN)
-        )
-        notifier = slack_notifier(delivery)
-        router = Router(
-            chat=subs,
-            history=history_store,
-            channels=subs.route_channels,
-            notifiers={"slack": notifier},
-            clock=FakeClock(NOW),
-            pings=pings.targets,
-        )
-        downgrade = replace(
-            india_russia_change(), kind=ChangeKind.DOWNGRADE, quote=HOSTILE + "partnership."
-        )
-        await router.deliver(downgrade)
-        (pinged,) = fake.posted("C0PINGED")
-        (quiet,) = fake.posted("C0QUIET")
+async def test_a_slack_downgrade_pings_the_user_group_asked_for(
+    slack_api: FakeSlack, history_store: Store
+) -> None:
+    slack_api.add_channel("C0PINGED")
+    slack_api.add_channel("C0QUIET")
+    delivery = make_delivery(
+        SlackSettings(api_base=slack_api.api_base), SlackSecrets(bot_token=BOT_TOKEN)
+    )
+    notifier = slack_notifier(delivery)
+    router, pings = ping_router(history_store, "slack", notifier, ("C0PINGED", "C0QUIET"))
+    group = parse_target("slack", "<!subteam^S0ANALYSTS|@analysts>")
+    assert group is not None
+    pings.set("slack", "C0PINGED", group, [ChangeKind.DOWNGRADE], now=NOW)
+    downgrade = replace(
+        india_russia_change(), kind=ChangeKind.DOWNGRADE, quote=HOSTILE + "partnership."
+    )
+    await router.deliver(downgrade)
+    (pinged,) = slack_api.posted("C0PINGED")
+    (quiet,) = slack_api.posted("C0QUIET")
     assert pinged.text.startswith("<!subteam^S0ANALYSTS> India–Russia")
     assert pinged.blocks[0]["text"]["text"] == "<!subteam^S0ANALYSTS>"
     assert "<!subteam" not in quiet.text
@@ -219,28 +206,16 @@ async def test_a_slack_downgrade_pings_the_user_group_asked_for(history_store: S
         assert "<!everyone>" not in str(message.blocks)
 
 
-async def test_slack_notify_reads_the_escaped_group_mention(history_store: Store) -> None:
-    from bot.platforms.slack.app import SlackApp
-
-    async with FakeSlack() as fake:
-        fake.add_user("U0ADMIN", admin=True)
-        subs, pings = ChatStore(history_store.connection), PingStore(history_store.connection)
-        app = SlackApp(
-            SlackSettings(mode="http", api_base=fake.api_base, port=0),
-            SlackSecrets(bot_token=BOT_TOKEN, signing_secret=SIGNING_SECRET),
-            host="127.0.0.1",
-            process_before_response=True,
+async def test_slack_notify_reads_the_escaped_group_mention(
+    slack_api: FakeSlack, history_store: Store
+) -> None:
+    slack_api.add_user("U0ADMIN", admin=True)
+    subs, pings = ChatStore(history_store.connection), PingStore(history_store.connection)
+    deps = CommandDeps(subs, FakeCountries(), FakeHistory(), FakeClock(NOW), pings=pings)
+    async with http_app(slack_api, deps) as app:
+        answer = await watch(
+            slack_api, app, "U0ADMIN", "notify <!subteam^S0ANALYSTS|@analysts> downgrade upgrade"
         )
-        app.serve_watch(
-            CommandDeps(subs, FakeCountries(), FakeHistory(), FakeClock(NOW), pings=pings)
-        )
-        await app.start()
-        try:
-            answer = await slash(
-                fake, app, "U0ADMIN", "notify <!subteam^S0ANALYSTS|@analysts> downgrade upgrade"
-            )
-        finally:
-            await app.close()
     assert answer["response_type"] == "in_channel"
     assert answer["text"] == (
         "Alerts in this channel now ping user group S0ANALYSTS for: downgrade, upgrade."

@@ -43,18 +43,23 @@ class FeedFarm:
     version: int = 1
     port: int = 0
     connections: set[object] = field(default_factory=set)
+    slow: dict[str, float] = field(default_factory=dict)
+    """Seconds some feeds (by number) take to answer."""
+    asked: list[str] = field(default_factory=list)
+    """The feeds' numbers in the order they were asked for."""
 
     async def handle(self, request: web.Request) -> web.Response:
         host = request.host.rsplit(":", 1)[0]
         number = request.match_info["number"]
         self.requests += 1
+        self.asked.append(number)
         assert request.transport is not None
         self.connections.add(request.transport.get_extra_info("peername"))
         self.in_flight[host] += 1
         self.most_in_flight = max(self.most_in_flight, sum(self.in_flight.values()))
         self.most_per_host[host] = max(self.most_per_host[host], self.in_flight[host])
         try:
-            await asyncio.sleep(self.delay)
+            await asyncio.sleep(self.slow.get(number, self.delay))
             if number in self.held:
                 await self.held[number].wait()
         finally:
@@ -201,6 +206,41 @@ async def test_a_body_unchanged_without_validators_is_not_read_again(
     assert [(r.not_modified, r.new_entries) for r in same] == [(True, 0)] * 3
     assert [(r.not_modified, r.new_entries) for r in changed] == [(False, 1)] * 3
     assert farm.requests == 9  # fetched every time: only the reading was skipped
+
+
+async def test_a_body_unchanged_without_validators_is_not_read_again_after_a_restart(
+    farm: FeedFarm, tmp_path: Path
+) -> None:
+    farm.with_etags = False
+    feeds = farm.feeds(2)
+    results = []
+    for _ in range(2):  # the process stops and starts again in between
+        store = Store.open(tmp_path / "store.sqlite3")
+        try:
+            async with make_client(farm_limits(4, 4)) as client:
+                results.append(await make_watcher(store, client).poll_all(feeds))
+        finally:
+            store.close()
+    first, again = results
+    assert [(r.not_modified, r.new_entries) for r in first] == [(False, 1)] * 2
+    assert [(r.not_modified, r.new_entries) for r in again] == [(True, 0)] * 2
+
+
+async def test_a_feed_slow_to_answer_is_asked_first_in_the_next_cycle(
+    farm: FeedFarm, tmp_path: Path
+) -> None:
+    farm.delay = 0
+    farm.slow = {"7": 1.5}
+    feeds = farm.feeds(10)
+    orders = []
+    for _ in range(2):  # the process stops and starts again in between
+        farm.asked.clear()
+        (errors,) = await poll_all(tmp_path, farm_limits(at_once=1, per_host=1), feeds)
+        assert errors == [None] * 10
+        orders.append(list(farm.asked))
+    first, second = orders
+    assert first.index("7") > 2  # the first time, in the order listed
+    assert second[0] == "7"  # then its wait overlaps the others' polls
 
 
 def test_the_limits_are_read_from_the_config_defaults(tmp_path: Path) -> None:

@@ -28,10 +28,9 @@ from bot.render.digest import (
     render_digest_discord,
     render_digest_slack,
 )
-from tests.fakes import FakeClock, FakeCountries, pair
+from tests.fakes import FakeClock, FakeCountries, FakeNotifier, pair
 from tests.payload_limits import discord_problems, slack_problems
 from watchers.diff import word_diff
-from watchers.errors import DeliveryError
 from watchers.model import Change, ChangeKind, Level, Source
 from watchers.store import Store
 
@@ -142,37 +141,6 @@ def test_retries_back_off_then_give_up() -> None:
 
 
 # --- the router, with a fake notifier ---------------------------------------------------------
-
-
-class FakeNotifier:
-    """Records what it was asked to send; can be told a channel is gone."""
-
-    def __init__(self) -> None:
-        self.posts: list[tuple[str, Alert]] = []
-        self.updates: list[tuple[str, str | None, Alert]] = []
-        self.digests: list[tuple[str, Digest]] = []
-        self.gone: set[str] = set()
-        self.down: set[str] = set()
-        self.broken: set[str] = set()
-
-    async def post(self, channel: str, alert: Alert) -> str:
-        if channel in self.gone:
-            raise DeliveryError(channel, "channel_not_found", permanent=True)
-        if channel in self.down:
-            raise DeliveryError(channel, "service_unavailable")
-        if channel in self.broken:
-            raise KeyError("ts")  # an answer without what every answer has
-        self.posts.append((channel, alert))
-        return f"msg-{len(self.posts)}"
-
-    async def update(self, channel: str, message_ref: str, alert: Alert) -> str | None:
-        self.updates.append((channel, message_ref, alert))
-        return None
-
-    async def digest(self, channel: str, digest: Digest) -> None:
-        if channel in self.broken:
-            raise KeyError("ts")
-        self.digests.append((channel, digest))
 
 
 class Setup:
@@ -460,11 +428,9 @@ async def test_subscriptions_feed_the_router_and_payloads_reach_the_outlet() -> 
     notifier = PlatformNotifier(
         Outlet(), render=render_discord, render_digest=render_digest_discord
     )
-    routes = subs
     router = Router(
-        chat=routes,
+        chat=subs,
         history=store,
-        channels=subs.route_channels,
         notifiers={"discord": notifier},
         clock=FakeClock(T0),
     )
@@ -480,7 +446,7 @@ async def test_subscriptions_feed_the_router_and_payloads_reach_the_outlet() -> 
         ("post", "456"),
     ]
     assert sent[0][2]["allowed_mentions"] == {"parse": []}
-    history = StoreHistoryReader(store, routes, FakeCountries())
+    history = StoreHistoryReader(store, subs, FakeCountries())
     assert history.last_decision(USVN.key, "discord", "456") == (
         "alerted",
         "upgrade on reaching official",

@@ -15,14 +15,13 @@ from bot.platforms.slack.app import SlackSecrets, make_delivery
 from bot.platforms.slack.delivery import SlackDelivery
 from bot.render.slack import render_slack
 from tests.fake_slack import BOT_TOKEN, FakeSlack
-from watchers.diff import word_diff
+from tests.fakes import PARTICULARLY, rewording
 from watchers.errors import ConfigError
-from watchers.model import Change, ChangeKind, Country, Level, Pair, Source
+from watchers.model import Change, Level, Source
 
 CHANNEL = "C0ALERTS"
 AT = datetime(2025, 3, 14, 9, 30, tzinfo=UTC)
-BEFORE = "special and privileged strategic partnership"
-AFTER = "particularly privileged strategic partnership"
+AFTER = PARTICULARLY
 
 
 def source(feed: str, *, official: bool = False) -> Source:
@@ -35,19 +34,10 @@ def source(feed: str, *, official: bool = False) -> Source:
     )
 
 
-def rewording(quote: str) -> Change:
-    return Change(
-        pair=Pair.of(Country("IND", "India"), Country("RUS", "Russia")),
-        kind=ChangeKind.REWORDING,
-        before=BEFORE,
-        after=AFTER,
-        diff=word_diff(BEFORE, AFTER),
-        quote=quote,
-        sources=(source("wire"),),
-        detected_at=AT,
-        speaker="RUS",
-        change_id="ind-rus-1",
-    )
+def wire_rewording(quote: str) -> Change:
+    """India–Russia's rewording as stored, said in ``quote``, from one wire."""
+    change = rewording(quote=quote, at=AT)
+    return replace(change, sources=(source("wire"),), change_id="ind-rus-1")
 
 
 async def no_sleep(seconds: float) -> None:
@@ -87,7 +77,7 @@ async def test_the_india_russia_rewording_arrives_as_block_kit(
     slack_api: FakeSlack, delivery: SlackDelivery
 ) -> None:
     alert = alert_from_change(
-        rewording(f"Moscow and New Delhi enjoy a {AFTER}, the minister said.")
+        wire_rewording(f"Moscow and New Delhi enjoy a {AFTER}, the minister said.")
     )
 
     await delivery.post(CHANNEL, render_slack(alert))
@@ -106,7 +96,7 @@ async def test_the_india_russia_rewording_arrives_as_block_kit(
 async def test_later_sources_edit_the_posted_alert_in_place(
     slack_api: FakeSlack, delivery: SlackDelivery
 ) -> None:
-    change = rewording(f"The two sides praised their {AFTER}.")
+    change = wire_rewording(f"The two sides praised their {AFTER}.")
     ts = await delivery.post(CHANNEL, render_slack(alert_from_change(change)))
 
     sources = (source("wire"), source("kremlin", official=True))
@@ -123,7 +113,7 @@ async def test_feed_text_in_an_alert_pings_nobody(
     slack_api: FakeSlack, delivery: SlackDelivery
 ) -> None:
     quote = f"<!channel> <!here> <@U0ADMIN> read this: the {AFTER} is back"
-    alert = alert_from_change(rewording(quote))
+    alert = alert_from_change(wire_rewording(quote))
 
     await delivery.post(CHANNEL, render_slack(alert))
 

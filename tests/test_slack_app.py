@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import time
 from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import urlencode
@@ -16,29 +15,24 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 
 from bot.config import SlackSettings
 from bot.platforms.slack.app import MAX_REQUEST_BYTES, SlackApp, SlackSecrets
-from tests.fake_slack import APP_TOKEN, BOT_TOKEN, FakeSlack, signed_headers
+from tests.fake_slack import (
+    APP_TOKEN,
+    BOT_TOKEN,
+    FORM,
+    SIGNING_SECRET,
+    FakeSlack,
+    http_app,
+    post_event,
+    post_signed,
+    signed_headers,
+    slash_command,
+)
 from watchers.errors import ConfigError
-
-SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
-FORM = "application/x-www-form-urlencoded"
 
 
 def ping_command(text: str) -> dict[str, str]:
-    """A slash-command payload as Slack sends it, for a test command ``/ping``."""
-    return {
-        "token": "legacy-verification-token",
-        "team_id": "T0FAKE",
-        "team_domain": "fake",
-        "channel_id": "C0ALERTS",
-        "channel_name": "alerts",
-        "user_id": "U0ALICE",
-        "user_name": "alice",
-        "command": "/ping",
-        "text": text,
-        "api_app_id": "A0APP",
-        "response_url": "http://127.0.0.1:9/unused",
-        "trigger_id": "1.2.3",
-    }
+    """A payload of the test command ``/ping`` as Slack sends it."""
+    return slash_command("/ping", text, "U0ALICE")
 
 
 def add_ping(app: SlackApp, heard: list[str]) -> None:
@@ -48,29 +42,12 @@ def add_ping(app: SlackApp, heard: list[str]) -> None:
         await ack(f"pong {command['text']}")
 
 
-@pytest.fixture
-async def http_app(slack_api: FakeSlack) -> AsyncIterator[tuple[SlackApp, list[str]]]:
-    settings = SlackSettings(mode="http", api_base=slack_api.api_base, port=0)
-    app = SlackApp(
-        settings,
-        SlackSecrets(bot_token=BOT_TOKEN, signing_secret=SIGNING_SECRET),
-        host="127.0.0.1",
-        process_before_response=True,
-    )
-    heard: list[str] = []
-    add_ping(app, heard)
-    await app.start()
-    yield app, heard
-    await app.close()
-
-
-async def post(app: SlackApp, body: str, headers: dict[str, str]) -> tuple[int, str]:
-    url = f"http://127.0.0.1:{app.port}/slack/events"
-    async with (
-        aiohttp.ClientSession() as session,
-        session.post(url, data=body.encode(), headers=headers) as response,
-    ):
-        return response.status, await response.text()
+@pytest.fixture(name="http_app")
+async def ping_app(slack_api: FakeSlack) -> AsyncIterator[tuple[SlackApp, list[str]]]:
+    async with http_app(slack_api) as app:
+        heard: list[str] = []
+        add_ping(app, heard)
+        yield app, heard
 
 
 async def test_http_mode_answers_a_signed_slash_command(
@@ -78,9 +55,7 @@ async def test_http_mode_answers_a_signed_slash_command(
 ) -> None:
     app, heard = http_app
     body = urlencode(ping_command("hello"))
-    headers = signed_headers(SIGNING_SECRET, body, timestamp=int(time.time()), content_type=FORM)
-
-    status, text = await post(app, body, headers)
+    status, text = await post_signed(app, body)
 
     assert status == 200
     assert text == "pong hello"
@@ -92,9 +67,7 @@ async def test_http_mode_answers_a_signed_slash_command(
 async def test_http_mode_refuses_a_bad_signature(http_app: tuple[SlackApp, list[str]]) -> None:
     app, heard = http_app
     body = urlencode(ping_command("hello"))
-    headers = signed_headers("not-the-secret", body, timestamp=int(time.time()), content_type=FORM)
-
-    status, _ = await post(app, body, headers)
+    status, _ = await post_signed(app, body, secret="not-the-secret")
 
     assert status == 401
     assert heard == []
@@ -105,9 +78,9 @@ async def test_http_mode_refuses_a_body_changed_after_signing(
 ) -> None:
     app, heard = http_app
     signed = urlencode(ping_command("list"))
-    headers = signed_headers(SIGNING_SECRET, signed, timestamp=int(time.time()), content_type=FORM)
+    headers = signed_headers(signed)
 
-    status, _ = await post(app, urlencode(ping_command("remove India Russia")), headers)
+    status, _ = await post_event(app, urlencode(ping_command("remove India Russia")), headers)
 
     assert status == 401
     assert heard == []
@@ -117,11 +90,7 @@ async def test_http_mode_refuses_a_stale_timestamp(http_app: tuple[SlackApp, lis
     app, heard = http_app
     body = urlencode(ping_command("hello"))
     # Correctly signed, but ten minutes old: a replayed request.
-    headers = signed_headers(
-        SIGNING_SECRET, body, timestamp=int(time.time()) - 600, content_type=FORM
-    )
-
-    status, _ = await post(app, body, headers)
+    status, _ = await post_signed(app, body, age=600)
 
     assert status == 401
     assert heard == []
@@ -130,7 +99,7 @@ async def test_http_mode_refuses_a_stale_timestamp(http_app: tuple[SlackApp, lis
 async def test_http_mode_refuses_an_unsigned_request(http_app: tuple[SlackApp, list[str]]) -> None:
     app, heard = http_app
 
-    status, _ = await post(app, urlencode(ping_command("hello")), {"Content-Type": FORM})
+    status, _ = await post_event(app, urlencode(ping_command("hello")), {"Content-Type": FORM})
 
     assert status == 401
     assert heard == []
@@ -143,12 +112,10 @@ async def test_http_mode_logs_no_content_of_refused_requests(
     caplog.set_level(logging.DEBUG)
     secret_url = "http://127.0.0.1:9/response-url-of-a-replayed-request"
     body = urlencode({**ping_command("x" * 20_000), "response_url": secret_url})
-    stale = signed_headers(
-        SIGNING_SECRET, body, timestamp=int(time.time()) - 600, content_type=FORM
-    )
+    stale = signed_headers(body, age=600)
 
     for headers in (stale, {"Content-Type": FORM}):
-        status, _ = await post(app, body, headers)
+        status, _ = await post_event(app, body, headers)
         assert status == 401
 
     assert "refused a request without a valid Slack signature" in caplog.text
@@ -161,9 +128,7 @@ async def test_http_mode_answers_413_to_a_body_larger_than_a_slack_request(
 ) -> None:
     app, heard = http_app
     body = urlencode(ping_command("x" * (MAX_REQUEST_BYTES + 1)))
-    headers = signed_headers(SIGNING_SECRET, body, timestamp=int(time.time()), content_type=FORM)
-
-    status, _ = await post(app, body, headers)
+    status, _ = await post_signed(app, body)
 
     assert status == 413
     assert heard == []
@@ -322,9 +287,7 @@ async def test_a_click_on_a_link_button_is_acknowledged_over_http(
 ) -> None:
     app, _ = http_app
     body = urlencode({"payload": json.dumps(link_click())})
-    headers = signed_headers(SIGNING_SECRET, body, timestamp=int(time.time()), content_type=FORM)
-
-    status, _ = await post(app, body, headers)
+    status, _ = await post_signed(app, body)
 
     # Bolt answers 404 to interactions nobody handles; Slack then marks the button with a warning.
     assert status == 200

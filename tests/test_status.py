@@ -3,43 +3,24 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from discord.http import Route
 
 from bot.cli import main
-from tests.torture import ALERTS, CHANNELS, FakePlatform, write_config
+from tests.torture import ALERTS, CHANNELS, FakePlatform, configure
 
 
 @pytest.fixture
-def platform(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakePlatform]:
-    # discord.py keeps its base URL in a class attribute: put it back afterwards.
-    monkeypatch.setattr(Route, "BASE", Route.BASE)
-    with FakePlatform() as server:
-        server.new_round()
-        yield server
-
-
-def configure(tmp_path: Path, platform: FakePlatform, monkeypatch: pytest.MonkeyPatch) -> str:
-    config, env = write_config(tmp_path, platform.base)
-    for name, value in env.items():
-        if name.startswith("PW_TORTURE_WEBHOOK_"):
-            monkeypatch.setenv(name, value)
-    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
-    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
-    return str(config)
+def config(tmp_path: Path, torture_platform: FakePlatform, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The torture config, as the service run in this process reads it."""
+    return str(configure(tmp_path, torture_platform, monkeypatch))
 
 
 def test_status_shows_what_each_channel_is_owed_while_discord_refuses_and_nothing_after(
-    tmp_path: Path,
-    platform: FakePlatform,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    config: str, torture_platform: FakePlatform, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    config = configure(tmp_path, platform, monkeypatch)
-    platform.failing = True
+    torture_platform.failing = True
     assert main(["--config", config, "poll", "--once"]) == 0
     capsys.readouterr()
 
@@ -51,22 +32,18 @@ def test_status_shows_what_each_channel_is_owed_while_discord_refuses_and_nothin
     assert len(owed) == CHANNELS
     assert all("2 alert(s) owed" in line and "HTTP 429" in line for line in owed)
 
-    platform.failing = False
+    torture_platform.failing = False
     assert main(["--config", config, "poll", "--once"]) == 0  # sends what is owed first
     capsys.readouterr()
     assert main(["--config", config, "--format", "json", "status"]) == 0
     status = json.loads(capsys.readouterr().out)
     assert status["owed"] == [] and status["unrouted"] == 0
-    assert sum(platform.received.counts().values()) == ALERTS
+    assert sum(torture_platform.received.counts().values()) == ALERTS
 
 
 def test_status_names_a_feed_that_fails_with_its_error(
-    tmp_path: Path,
-    platform: FakePlatform,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    config: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    config = configure(tmp_path, platform, monkeypatch)
     text = Path(config).read_text(encoding="utf-8").replace("/feed.xml", "/missing.xml")
     Path(config).write_text(text, encoding="utf-8")
     assert main(["--config", config, "poll", "--once"]) == 1  # every feed failed
@@ -80,12 +57,8 @@ def test_status_names_a_feed_that_fails_with_its_error(
 
 
 def test_status_before_any_poll_says_so(
-    tmp_path: Path,
-    platform: FakePlatform,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    config: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    config = configure(tmp_path, platform, monkeypatch)
     assert main(["--config", config, "status"]) == 0
     assert "nothing has been polled" in capsys.readouterr().out
     assert not (tmp_path / "store.sqlite3").exists()

@@ -196,7 +196,7 @@ def test_a_store_of_the_previous_release_opens_and_migrates_without_loss(
     assert all(before[t] for t in TABLES)
 
     store = Store.open(path)
-    assert DatabaseLedger(store.connection).version("history") == len(MIGRATIONS) == 5
+    assert DatabaseLedger(store.connection).version("history") == len(MIGRATIONS) == 6
     for table, rows in before.items():
         after = store.connection.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall()
         assert [r[: len(rows[0])] for r in after] == rows, table

@@ -22,6 +22,7 @@ from bot.cli import main
 from bot.demo import DEMO_DATA, STAGES, SampleFeeds, serve
 from tests.databases import mention_count, unseen
 from tests.fakes import pair
+from tests.feeds import sample_feeds_toml
 from watchers.db import Database, is_postgres_url, open_database
 from watchers.diff import word_diff
 from watchers.errors import StoreError
@@ -428,14 +429,7 @@ baseline = false
 {where}
 [watch]
 pairs = [["India", "Russia"]]
-[[feeds]]
-name = "Kremlin news (sample)"
-url = "{base}/kremlin.xml"
-official = true
-[[feeds]]
-name = "World desk (sample)"
-url = "{base}/world.xml"
-""",
+{sample_feeds_toml(base)}""",
             encoding="utf-8",
         )
         alerts = []

@@ -30,9 +30,12 @@ from dataclasses import dataclass, field
 from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tests.fake_discord import message_payload, user_payload
+
+if TYPE_CHECKING:
+    import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -183,6 +186,18 @@ class FakePlatform:
                 self._answer(200, json.dumps(message).encode(), "application/json")
 
         return Handler
+
+
+def configure(directory: Path, platform: FakePlatform, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """``write_config`` for a test that runs the service in its own process: the webhook
+    URLs in the environment, and no chat token from the one the tests run in."""
+    config, env = write_config(directory, platform.base)
+    for name, value in env.items():
+        if name.startswith("PW_TORTURE_WEBHOOK_"):
+            monkeypatch.setenv(name, value)
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
+    return config
 
 
 def write_config(directory: Path, base: str) -> tuple[Path, dict[str, str]]:

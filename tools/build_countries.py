@@ -217,7 +217,7 @@ UN_OBSERVERS = ["VAT", "PSE"]
 # States outside the UN that news treats as parties to bilateral ties.
 OTHER_STATES = ["TWN", "XKX"]
 
-# Reviewed corrections: keys replace the generated value, ``add_*`` keys extend it.
+# Reviewed corrections: keys replace the generated value (``aliases`` extends it).
 FIX: dict[str, dict[str, object]] = {
     "AFG": {"demonyms": ["Afghan"]},
     "ARE": {
@@ -232,7 +232,7 @@ FIX: dict[str, dict[str, object]] = {
     "AUT": {"prefixes": ["Austro"]},
     "AZE": {"capitals": ["Baku"]},
     "BEL": {"capitals": [], "prefixes": ["Belgo"]},
-    "BGD": {"demonyms": ["Bangladeshi"]},
+    "BGD": {"demonyms": ["Bangladeshi"], "aliases": ["B'desh"]},
     "BHS": {"name": "Bahamas", "aliases": ["The Bahamas"], "capitals": []},
     "BIH": {"name": "Bosnia and Herzegovina", "aliases": ["Bosnia-Herzegovina", "Bosnia"]},
     "BOL": {"name": "Bolivia", "capitals": ["La Paz", "Sucre"]},
@@ -240,7 +240,7 @@ FIX: dict[str, dict[str, object]] = {
     "BRN": {"name": "Brunei", "aliases": ["Brunei Darussalam"]},
     "CAF": {"demonyms": ["Central African"]},
     "CHE": {"demonyms": ["Swiss"], "capitals": ["Bern"]},
-    "CHL": {"capitals": []},
+    "CHL": {"capitals": ["Santiago"]},
     "CHN": {
         "abbreviations": ["PRC"],
         "aliases": ["Mainland China"],
@@ -323,7 +323,7 @@ FIX: dict[str, dict[str, object]] = {
     "KOR": {
         "name": "South Korea",
         "aliases": ["Republic of Korea", "Korea, Republic of"],
-        "abbreviations": ["ROK", "RoK", "S. Korea"],
+        "abbreviations": ["ROK", "RoK"],
         "demonyms": ["South Korean"],
         "seats": ["Blue House", "Yongsan"],
     },
@@ -341,6 +341,7 @@ FIX: dict[str, dict[str, object]] = {
         "capitals": ["Naypyidaw", "Naypyitaw", "Nay Pyi Taw"],
     },
     "MUS": {"capitals": ["Port Louis"]},
+    "MYS": {"aliases": ["M'sia"]},
     "NGA": {"capitals": ["Abuja"]},
     "NLD": {
         "name": "Netherlands",
@@ -348,9 +349,13 @@ FIX: dict[str, dict[str, object]] = {
         "demonyms": ["Dutch"],
         "capitals": [],
     },
-    "NZL": {"abbreviations": ["NZ"], "demonyms": ["New Zealand"], "capitals": []},
+    "NZL": {"abbreviations": ["NZ"], "demonyms": ["New Zealand"], "capitals": ["Wellington"]},
     "PAK": {"abbreviations": ["Pak"], "demonyms": ["Pakistani"]},
-    "PHL": {"demonyms": ["Philippine", "Filipino"], "seats": ["Malacañang", "Malacanang"]},
+    "PHL": {
+        "demonyms": ["Philippine", "Filipino"],
+        "seats": ["Malacañang", "Malacanang"],
+        "abbreviations": ["PH"],
+    },
     "PNG": {"abbreviations": ["PNG"], "demonyms": ["Papua New Guinean"]},
     "POL": {"prefixes": ["Polono"]},
     "PRK": {
@@ -359,7 +364,7 @@ FIX: dict[str, dict[str, object]] = {
             "Democratic People's Republic of Korea",
             "Korea, Democratic People's Republic of",
         ],
-        "abbreviations": ["DPRK", "N. Korea"],
+        "abbreviations": ["DPRK", "N.K."],
         "demonyms": ["North Korean"],
     },
     "PRT": {"prefixes": ["Luso"]},
@@ -377,7 +382,7 @@ FIX: dict[str, dict[str, object]] = {
         "seats": ["Kremlin", "Smolenskaya Square"],
     },
     "SAU": {"demonyms": ["Saudi"], "abbreviations": ["KSA"], "capitals": ["Riyadh"]},
-    "SGP": {"capitals": []},
+    "SGP": {"capitals": [], "aliases": ["S'pore"]},
     "SRB": {"prefixes": ["Serbo"]},
     "STP": {"name": "São Tomé and Príncipe", "aliases": ["Sao Tome and Principe"]},
     "SWZ": {"name": "Eswatini", "aliases": ["Swaziland"], "capitals": ["Mbabane", "Lobamba"]},

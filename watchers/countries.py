@@ -155,10 +155,6 @@ class CountryTable:
         record = self._by_code.get(code.upper())
         return record.country if record else None
 
-    def record(self, code: str) -> CountryRecord | None:
-        """The full record of a state, or None."""
-        return self._by_code.get(code.upper())
-
     def lookup(self, name: str) -> Country | None:
         """The state a name, alias, short form, demonym or ISO code stands for, or None."""
         key = fold(name)
@@ -189,7 +185,7 @@ class CountryTable:
             groups: list[tuple[FormKind, Iterable[str]]] = [
                 (FormKind.NAME, (r.country.name,)),
                 (FormKind.ALIAS, r.aliases),
-                (FormKind.ABBREVIATION, r.abbreviations),
+                (FormKind.ABBREVIATION, _with_compass_forms(r)),
                 (FormKind.DEMONYM, (*r.demonyms, *_plurals(r.demonyms))),
                 (FormKind.PREFIX, r.prefixes),
                 (FormKind.CAPITAL, r.capitals),
@@ -369,6 +365,22 @@ def _leaders(
         if not terms:
             problems.append(Problem(file, f"{where}.terms", "must list at least one term"))
         out.append(Leader(str(code), name, tuple(forms), tuple(terms)))
+    return out
+
+
+_COMPASS = {"North": "N", "South": "S", "East": "E", "West": "W"}
+
+
+def _with_compass_forms(r: CountryRecord) -> list[str]:
+    """The abbreviations, with the short forms headlines make of a compass word: "S. Korea",
+    "S Korea", "N. Macedonia", "E. Timor"."""
+    out = list(r.abbreviations)
+    for name in (r.country.name, *r.aliases):
+        first, _, rest = name.partition(" ")
+        if first in _COMPASS and rest and " " not in rest:
+            for short in (f"{_COMPASS[first]}. {rest}", f"{_COMPASS[first]} {rest}"):
+                if short not in out:
+                    out.append(short)
     return out
 
 

@@ -37,14 +37,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, Protocol
 
-from watchers.errors import StoreError
+from watchers.errors import DatabaseError
 
 Dialect = Literal["sqlite", "postgresql"]
 Params = Sequence[Any]
-
-
-class DatabaseError(StoreError):
-    """The database refused a statement or went away (SQLite or PostgreSQL alike)."""
 
 
 def is_postgres_url(target: str) -> bool:

@@ -8,6 +8,11 @@
     │   ├── FetchError     network, HTTP status, timeout, size cap
     │   └── ParseError     the body is not a feed we can read
     ├── StoreError         a store cannot be opened, migrated or written
+    │   └── DatabaseError  the database refused a statement or went away
+    ├── HistoryError       history, export or import cannot be done as asked (no store yet,
+    │                      an export that cannot be written)
+    ├── ChartError         a chart cannot be drawn or written
+    │   └── ChartsUnavailable  the ``[charts]`` extra (matplotlib) is not installed
     ├── PlatformUnreachable  a chat platform's API did not answer at start
     └── DeliveryError      a message could not reach one chat channel
         │                  (``permanent``: the channel is gone or forbids us; stop trying)
@@ -78,6 +83,22 @@ class InputError(PartnershipWatchError):
 
 class StoreError(PartnershipWatchError):
     """A store cannot be opened, migrated or written."""
+
+
+class DatabaseError(StoreError):
+    """The database refused a statement or went away (SQLite or PostgreSQL alike)."""
+
+
+class HistoryError(PartnershipWatchError):
+    """A history, export or import cannot be done as asked."""
+
+
+class ChartError(PartnershipWatchError):
+    """A chart cannot be drawn or written."""
+
+
+class ChartsUnavailable(ChartError):
+    """matplotlib is not installed: ``pip install 'partnership-watch[charts]'``."""
 
 
 class PlatformUnreachable(PartnershipWatchError):

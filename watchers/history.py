@@ -17,8 +17,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from watchers.model import ChangeKind, Pair, to_iso
-from watchers.store import StoredMention
+from watchers.model import ChangeKind, Pair, StoredMention, to_iso
 from watchers.tiers import Lexicon
 
 FORMAT_VERSION = 1

@@ -20,8 +20,8 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from watchers.db import Database, DatabaseError, as_database
-from watchers.errors import StoreError
+from watchers.db import Database, as_database
+from watchers.errors import DatabaseError, StoreError
 
 Step = str
 """The SQL statements of one step, separated by ``;``, with no parameters."""

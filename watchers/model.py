@@ -241,6 +241,27 @@ class Heard:
 
 
 @dataclass(frozen=True)
+class StoredMention:
+    """One stored mention of a pair: its words, who said them, and where they were read."""
+
+    descriptor: str
+    canonical: str
+    speaker: str | None
+    feed: str
+    entry_id: str
+    url: str | None
+    title: str
+    published: datetime | None
+    official: bool
+    seen_at: datetime
+
+    @property
+    def at(self) -> datetime:
+        """When the words were said: the article's time, else when we read it."""
+        return self.published or self.seen_at
+
+
+@dataclass(frozen=True)
 class PairHistory:
     """Everything the alert rules know of one pair when a new mention arrives."""
 

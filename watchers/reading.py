@@ -68,6 +68,10 @@ def _start(extractor: Extractor) -> None:
     _extractor = extractor
 
 
+def _ready() -> None:
+    """Nothing: asked of a new pool so that its processes start."""
+
+
 def _parse_here(feed: str, body: bytes, headers: Mapping[str, str]) -> list[Entry] | str:
     # the error's message comes back, not the error: ours do not survive pickling
     try:
@@ -95,12 +99,17 @@ class InProcesses:
         self.pool = self._new_pool()
 
     def _new_pool(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(
+        pool = ProcessPoolExecutor(
             self.processes,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_start,
             initargs=(self.extractor,),
         )
+        # Start the processes now (each takes a second or two to load the extractor), while
+        # the first feeds are fetched, rather than when the first document waits for them.
+        for _ in range(self.processes):
+            pool.submit(_ready)
+        return pool
 
     async def parse(self, feed: str, body: bytes, headers: Mapping[str, str]) -> list[Entry]:
         """The entries of a document; ParseError when it is not a feed."""

@@ -13,9 +13,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from watchers import migrations
-from watchers.db import Database, DatabaseError, as_database, open_database, redact
+from watchers.db import Database, as_database, open_database, redact
 from watchers.diff import word_diff
-from watchers.errors import StoreError
+from watchers.errors import DatabaseError, StoreError
 from watchers.extraction.canonical import canonical
 from watchers.fetch import Validators
 from watchers.model import (
@@ -31,6 +31,7 @@ from watchers.model import (
     SeenDescriptor,
     Source,
     SpeakerState,
+    StoredMention,
     from_iso,
     to_iso,
 )
@@ -189,6 +190,14 @@ MIGRATIONS: tuple[str, ...] = (
     UPDATE feed_state SET last_failed_at = last_polled_at, last_failure = last_error
         WHERE last_error IS NOT NULL;
     """,
+    # 6: how long each feed took to answer (the slowest start first in the next cycle), and
+    # the hash of the last body read whole from a server that sends no validators (an
+    # unchanged body is not read again, after a restart too).
+    """
+    ALTER TABLE feed_state ADD COLUMN answer_seconds REAL;
+    ALTER TABLE feed_state ADD COLUMN body_sha256 TEXT;
+    ALTER TABLE feed_state ADD COLUMN body_read_at TEXT;
+    """,
 )
 
 
@@ -318,10 +327,39 @@ class Store:
         for key in sorted(set(pair_keys)):
             self.connection.lock(f"pair:{key}")
 
+    def answer_seconds(self) -> dict[str, float]:
+        """How long each feed took to answer its last fetch (fetched or failed)."""
+        rows = self.connection.execute(
+            "SELECT feed, answer_seconds FROM feed_state WHERE answer_seconds IS NOT NULL"
+        ).fetchall()
+        return {r[0]: float(r[1]) for r in rows}
+
+    def last_body(self, feed: str) -> tuple[str, datetime] | None:
+        """The hash of the body last read whole (see ``record_body``) and when, or None."""
+        row = self.connection.execute(
+            "SELECT body_sha256, body_read_at FROM feed_state WHERE feed = ?", (feed,)
+        ).fetchone()
+        return (row[0], from_iso(row[1])) if row and row[0] else None
+
+    def record_body(self, feed: str, sha256: str, at: datetime) -> None:
+        """Remember the hash of a body read whole from a server that sent no validators."""
+        with self.transaction():
+            self.connection.execute(
+                "UPDATE feed_state SET body_sha256 = ?, body_read_at = ? WHERE feed = ?",
+                (sha256, to_iso(at), feed),
+            )
+
     def record_poll(
-        self, feed: str, now: datetime, validators: Validators | None, error: str | None
+        self,
+        feed: str,
+        now: datetime,
+        validators: Validators | None,
+        error: str | None,
+        *,
+        answer_seconds: float | None = None,
     ) -> None:
-        """Remember a poll's outcome; validators only change on success."""
+        """Remember a poll's outcome; validators only change on success. ``answer_seconds``
+        is how long the server took to answer (or to fail), when it was asked."""
         with self.transaction():
             self.connection.execute(
                 "INSERT INTO feed_state (feed) VALUES (?) ON CONFLICT (feed) DO NOTHING", (feed,)
@@ -331,14 +369,17 @@ class Store:
                 self.connection.execute(
                     """UPDATE feed_state SET etag = ?, last_modified = ?, last_error = NULL,
                        last_polled_at = ?, first_polled_at = COALESCE(first_polled_at, ?),
-                       last_ok_at = ? WHERE feed = ?""",
-                    (v.etag, v.last_modified, to_iso(now), to_iso(now), to_iso(now), feed),
-                )
+                       last_ok_at = ?, answer_seconds = COALESCE(?, answer_seconds)
+                       WHERE feed = ?""",
+                    (v.etag, v.last_modified, to_iso(now), to_iso(now), to_iso(now),
+                     answer_seconds, feed),
+                )  # fmt: skip
             else:
                 self.connection.execute(
                     """UPDATE feed_state SET last_error = ?, last_polled_at = ?,
-                       last_failure = ?, last_failed_at = ? WHERE feed = ?""",
-                    (error, to_iso(now), error, to_iso(now), feed),
+                       last_failure = ?, last_failed_at = ?,
+                       answer_seconds = COALESCE(?, answer_seconds) WHERE feed = ?""",
+                    (error, to_iso(now), error, to_iso(now), answer_seconds, feed),
                 )
 
     def entries_to_read(self, feed: str, fingerprints: Mapping[str, str]) -> dict[str, bool]:
@@ -782,25 +823,3 @@ class Store:
             for r in rows
         ]
         return found if since is None else [m for m in found if m.at >= since]
-
-
-
-@dataclass(frozen=True)
-class StoredMention:
-    """One stored mention of a pair: its words, who said them, and where they were read."""
-
-    descriptor: str
-    canonical: str
-    speaker: str | None
-    feed: str
-    entry_id: str
-    url: str | None
-    title: str
-    published: datetime | None
-    official: bool
-    seen_at: datetime
-
-    @property
-    def at(self) -> datetime:
-        """When the words were said: the article's time, else when we read it."""
-        return self.published or self.seen_at

@@ -6,6 +6,7 @@ import asyncio
 import collections
 import hashlib
 import logging
+import time
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -32,6 +33,7 @@ mislabelled time zones) before it is taken for a mistake."""
 EARLIEST_PUBLISHED = datetime(1990, 1, 1, tzinfo=UTC)
 """Publication times before this are taken for a feed's stand-in for a missing date (the Unix
 epoch, 1970-01-01, above all) rather than for news of that time."""
+
 
 @dataclass(frozen=True)
 class FeedSpec:
@@ -102,6 +104,8 @@ class Ingester:
         body: bytes,
         headers: Mapping[str, str],
         validators: Validators | None = None,
+        *,
+        answer_seconds: float | None = None,
     ) -> PollResult:
         """Take one fetched document of a feed through parse, extract, remember and decide.
 
@@ -116,7 +120,7 @@ class Ingester:
             # Discord's heartbeats) are served meanwhile. The store stays on this thread.
             parsed = await self.work.parse(feed.name, body, headers)
         except FeedError as e:
-            return self._failed(feed.name, now, e.message)
+            return self._failed(feed.name, now, e.message, answer_seconds)
         entries = [_trusted_time(e, now) for e in parsed]
         # Entries are known by id and by a hash of their words: an entry edited in place is
         # read again, while a feed that re-dates every item on each poll makes nothing new.
@@ -151,11 +155,13 @@ class Ingester:
                     mention_count += len(mentions)
                     decisions.extend(self._remember(mentions, baseline=baseline))
                 self.store.mark_seen(feed.name, fingerprints, now)
-                self.store.record_poll(feed.name, now, validators, None)
+                self.store.record_poll(
+                    feed.name, now, validators, None, answer_seconds=answer_seconds
+                )
         except StoreError as e:
-            return self._failed(feed.name, now, str(e))
+            return self._failed(feed.name, now, str(e), answer_seconds)
         except FeedError as e:  # the reading process died: nothing is kept, read it next time
-            return self._failed(feed.name, now, e.message)
+            return self._failed(feed.name, now, e.message, answer_seconds)
         # New changes and updates of reported ones (revision > 0), in the order decided.
         changes = tuple(c for d in decisions for c in (d.change, d.update) if c is not None)
         return PollResult(
@@ -166,11 +172,13 @@ class Ingester:
             decisions=tuple(decisions),
         )
 
-    def _failed(self, feed: str, now: datetime, message: str) -> PollResult:
+    def _failed(
+        self, feed: str, now: datetime, message: str, answer_seconds: float | None = None
+    ) -> PollResult:
         """Log a feed's failure, note it in the store when the store lets us, and say so."""
         log.warning("feed %r: %s", feed, message)
         try:
-            self.store.record_poll(feed, now, None, message)
+            self.store.record_poll(feed, now, None, message, answer_seconds=answer_seconds)
         except StoreError as e:
             log.warning("feed %r: could not note the failure: %s", feed, e)
         return PollResult(feed, error=message)
@@ -316,9 +324,6 @@ class Watcher(Ingester):
         )
         self.client = client
         self.limits = limits or FetchLimits()
-        # feed name -> (hash of the last body ingested whole, when), for servers that send
-        # no validators: an unchanged body is not parsed again
-        self.bodies: dict[str, tuple[bytes, datetime]] = {}
 
     async def poll_each(self, feeds: Sequence[FeedSpec]) -> AsyncIterator[PollResult]:
         """Poll every feed, a bounded number at once; yield each result as it finishes.
@@ -327,9 +332,10 @@ class Watcher(Ingester):
         pool stay bounded however many feeds there are), at most ``limits.polls_per_host``
         of them on one host at once. A worker keeps to its host while that host has feeds
         left, so its kept-alive connection serves them. A failing feed is a result, never
-        the end of the run.
+        the end of the run. Feeds that were slow to answer last time start first, so that
+        their wait overlaps the other feeds' polls rather than ending the cycle.
         """
-        plan = HostTurns(feeds, self.limits.polls_per_host)
+        plan = HostTurns(feeds, self.limits.polls_per_host, self.store.answer_seconds())
         done: asyncio.Queue[PollResult] = asyncio.Queue()
 
         async def worker() -> None:
@@ -366,26 +372,39 @@ class Watcher(Ingester):
 
     async def _poll(self, feed: FeedSpec) -> PollResult:
         now = self.clock.now()
+        answer_seconds = None  # how long the server takes: the slow go first next time
         try:
-            fetched = await fetch(
-                self.client, feed.name, feed.url, self.store.validators(feed.name), self.limits
-            )
+            validators = self.store.validators(feed.name)
+            asked = time.monotonic()
+            try:
+                fetched = await fetch(self.client, feed.name, feed.url, validators, self.limits)
+            finally:
+                answer_seconds = round(time.monotonic() - asked, 3)
             if fetched.not_modified:
-                self.store.record_poll(feed.name, now, fetched.validators, None)
+                self.store.record_poll(
+                    feed.name, now, fetched.validators, None, answer_seconds=answer_seconds
+                )
                 return PollResult(feed.name, not_modified=True)
             digest = None
             if fetched.validators == Validators():
-                digest = hashlib.sha256(fetched.body).digest()
-                if unchanged_body(self.bodies.get(feed.name), digest, now):
-                    self.store.record_poll(feed.name, now, fetched.validators, None)
+                digest = hashlib.sha256(fetched.body).hexdigest()
+                if unchanged_body(self.store.last_body(feed.name), digest, now):
+                    self.store.record_poll(
+                        feed.name, now, fetched.validators, None, answer_seconds=answer_seconds
+                    )
                     return PollResult(feed.name, not_modified=True)
         except FeedError as e:
-            return self._failed(feed.name, now, e.message)
+            return self._failed(feed.name, now, e.message, answer_seconds)
         except StoreError as e:
-            return self._failed(feed.name, now, str(e))
-        result = await self.ingest(feed, fetched.body, fetched.headers, fetched.validators)
+            return self._failed(feed.name, now, str(e), answer_seconds)
+        result = await self.ingest(
+            feed, fetched.body, fetched.headers, fetched.validators, answer_seconds=answer_seconds
+        )
         if digest is not None and result.error is None:
-            self.bodies[feed.name] = (digest, now)
+            try:
+                self.store.record_body(feed.name, digest, now)
+            except StoreError as e:  # the body is read again next time, nothing worse
+                log.warning("feed %r: could not note its body: %s", feed.name, e)
         return result
 
 
@@ -394,7 +413,7 @@ BODY_REREAD = timedelta(hours=20)
 last listed (``Store.mark_seen``), which keeps them remembered as seen."""
 
 
-def unchanged_body(last: tuple[bytes, datetime] | None, digest: bytes, now: datetime) -> bool:
+def unchanged_body(last: tuple[str, datetime] | None, digest: str, now: datetime) -> bool:
     """Whether a body is the one last read whole, recently enough to skip reading it."""
     return last is not None and last[0] == digest and now - last[1] < BODY_REREAD
 
@@ -406,20 +425,49 @@ def _host(url: str) -> str:
         return ""
 
 
-class HostTurns:
-    """Which feed a worker polls next: its own host's while that has feeds left and room,
-    else the first host with both (hosts in the order their first feed was listed)."""
+SLOW_ANSWER = 1.0
+"""Seconds a feed's server took to answer (or fail) last time that make it start first."""
 
-    def __init__(self, feeds: Iterable[FeedSpec], per_host: int) -> None:
+
+def slow_to_answer(
+    feeds: Iterable[FeedSpec], answer_seconds: Mapping[str, float]
+) -> list[FeedSpec]:
+    """The feeds that took ``SLOW_ANSWER`` or more to answer last time, slowest first."""
+    slow = [f for f in feeds if answer_seconds.get(f.name, 0.0) >= SLOW_ANSWER]
+    return sorted(slow, key=lambda f: -answer_seconds[f.name])
+
+
+class HostTurns:
+    """Which feed a worker polls next: a feed slow to answer last time while one waits
+    (slowest first), else its own host's while that has feeds left and room, else the first
+    host with both (hosts in the order their first feed was listed); never more than
+    ``per_host`` at once on a host."""
+
+    def __init__(
+        self,
+        feeds: Iterable[FeedSpec],
+        per_host: int,
+        answer_seconds: Mapping[str, float] | None = None,
+    ) -> None:
+        feeds = list(feeds)
         self.per_host = per_host
+        slow = slow_to_answer(feeds, answer_seconds or {})
+        self.slow = [(_host(f.url), f) for f in slow]
         self.pending: dict[str, collections.deque[FeedSpec]] = {}
+        taken = {id(f) for f in slow}
         for feed in feeds:
-            self.pending.setdefault(_host(feed.url), collections.deque()).append(feed)
+            if id(feed) not in taken:
+                self.pending.setdefault(_host(feed.url), collections.deque()).append(feed)
         self.busy: collections.Counter[str] = collections.Counter()
 
     def next(self, host: str | None) -> tuple[str, FeedSpec] | None:
         """The next (host, feed) for a worker last on ``host``; None when none is left for
         it (the hosts still listed are at their limit, and their own workers finish them)."""
+        for i, (slow_host, feed) in enumerate(self.slow):
+            if self.busy[slow_host] < self.per_host:
+                del self.slow[i]
+                self.busy[slow_host] += 1
+                return slow_host, feed
         if host is None or host not in self.pending or self.busy[host] >= self.per_host:
             host = next((h for h in self.pending if self.busy[h] < self.per_host), None)
             if host is None:

@@ -260,6 +260,20 @@ def _pair_to_change(ctx: CommandContext, a: str, b: str) -> Pair | Reply:
     return resolve_pair(ctx, a, b)
 
 
+def _chat_subscription(
+    ctx: CommandContext, pair: Pair, *, missing: str, in_config: str
+) -> Subscription | Reply:
+    """The channel's subscription to ``pair``, when chat may change it; else the reply saying
+    why not: the channel does not watch the pair (``missing`` ends that sentence), or the
+    config file made the subscription (``in_config`` says what only the file can do)."""
+    existing = ctx.store.get(ctx.platform, ctx.channel, pair.key)
+    if existing is None:
+        return private(f"This channel does not watch {pair.label}{missing}")
+    if existing.source is Origin.CONFIG:
+        return private(f"{pair.label} is watched here because the config file says so; {in_config}")
+    return existing
+
+
 def pair_label(countries: CountryLookup, pair_key: str) -> str:
     """Readable name of a stored pair key, e.g. ``India–Russia``, the key if unknown."""
     codes = pair_key.split("-")
@@ -375,14 +389,9 @@ def remove(ctx: CommandContext, a: str, b: str) -> Reply:
     pair = _pair_to_change(ctx, a, b)
     if isinstance(pair, Reply):
         return pair
-    existing = ctx.store.get(ctx.platform, ctx.channel, pair.key)
-    if existing is None:
-        return private(f"This channel does not watch {pair.label}.")
-    if existing.source is Origin.CONFIG:
-        return private(
-            f"{pair.label} is watched here because the config file says so; "
-            "it can only be removed there."
-        )
+    existing = _chat_subscription(ctx, pair, missing=".", in_config="it can only be removed there.")
+    if isinstance(existing, Reply):
+        return existing
     ctx.store.remove(ctx.platform, ctx.channel, pair.key)
     return _public(f"This channel no longer watches {pair.label}.")
 
@@ -411,7 +420,7 @@ def _pings(ctx: CommandContext) -> list[str]:
     if not targets:
         return []
     said = "; ".join(
-        f"{ping_rules.shown(target, ctx.platform)} for {', '.join(kinds)}"
+        f"{ping_rules.target_label(target, ctx.platform)} for {', '.join(kinds)}"
         for target, kinds in targets
     )
     return [f"Alerts here ping {said}."]
@@ -483,13 +492,11 @@ def level(ctx: CommandContext, a: str, b: str, value: str) -> Reply:
         return private(
             f"“{shown(value)}” is not a level. Choose reported, multi-source or official."
         )
-    existing = ctx.store.get(ctx.platform, ctx.channel, pair.key)
-    if existing is None:
-        return private(f"This channel does not watch {pair.label}; add it first.")
-    if existing.source is Origin.CONFIG:
-        return private(
-            f"{pair.label} is watched here because the config file says so; its level is set there."
-        )
+    existing = _chat_subscription(
+        ctx, pair, missing="; add it first.", in_config="its level is set there."
+    )
+    if isinstance(existing, Reply):
+        return existing
     ctx.store.set_level(ctx.platform, ctx.channel, pair.key, wanted)
     return _public(
         f"{pair.label} now alerts this channel once a change is {wanted.value} "
@@ -618,7 +625,7 @@ def notify(ctx: CommandContext, words: Sequence[str]) -> Reply:
     if target is None:
         what = "a role or a user" if ctx.platform == "discord" else "a user group or a user"
         return private(f"“{shown(words[0])}” is not {what}: mention one, e.g. @analysts.")
-    who = ping_rules.shown(target, ctx.platform)
+    who = ping_rules.target_label(target, ctx.platform)
     if len(words) == 2 and words[1].lower() in OFF_WORDS:
         if ctx.pings.clear(ctx.platform, ctx.channel, target):
             return _public(f"This channel's alerts no longer ping {who}.")

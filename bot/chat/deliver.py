@@ -125,22 +125,24 @@ class Router:
         *,
         chat: ChatStore,
         history: Store,
-        channels: Callable[[str], Sequence[Channel]],
         notifiers: MutableMapping[str, Notifier],
         clock: Clock,
-        on_gone: Callable[[Channel, str], None] = lambda channel, reason: None,
+        on_gone: Callable[[Channel, str], None] | None = None,
         pair_of: Callable[[str], Pair | None] | None = None,
         observe: Callable[[str, str, float], None] = lambda platform, outcome, seconds: None,
         pings: Callable[[str, str, ChangeKind], tuple[PingTarget, ...]] | None = None,
+        channels: Callable[[str], Sequence[Channel]] | None = None,
     ) -> None:
         self.chat = chat
         self.pings = pings
         """Whom a first post pings, by platform, channel and kind (``/watch notify``)."""
         self.history = history
-        self.channels = channels
+        self.channels = channels or chat.route_channels
+        """The channels that watch a pair, by its key: the chat store's, unless told."""
         self.notifiers = notifiers
         self.clock = clock
-        self.on_gone = on_gone
+        self.on_gone = on_gone or self.pause
+        """Told of a channel that is gone or forbids posting: ``pause`` unless told otherwise."""
         self.pair_of = pair_of
         """Reads an owed change's pair back from its key (to send what an earlier run owed)."""
         self.observe = observe
@@ -148,6 +150,18 @@ class Router:
         # Delivery, retries and digests read and write the same rows around their awaits:
         # one at a time, so an update that lands while its alert is being retried is not lost.
         self._turn = asyncio.Lock()
+
+    def pause(self, channel: Channel, reason: str) -> None:
+        """Pause a channel that is gone or forbids posting, said once in the log."""
+        # pause_channel returns 0 when the channel was paused already: report once
+        if self.chat.pause_channel(channel.platform, channel.channel, reason, now=self.clock.now()):
+            log.warning(
+                "%s channel %s paused: %s (once that is fixed, /watch add of one of its "
+                "pairs resumes it; pairs from the config resume at the next start)",
+                channel.platform,
+                channel.channel,
+                reason,
+            )
 
     async def deliver(self, change: Change) -> list[tuple[Channel, Route]]:
         """Route one change (or update of a change) to every channel watching its pair.

@@ -79,7 +79,7 @@ def parse_kinds(words: Iterable[str]) -> tuple[ChangeKind, ...] | None:
     return tuple(dict.fromkeys(found))
 
 
-def shown(target: PingTarget, platform: str) -> str:
+def target_label(target: PingTarget, platform: str) -> str:
     """How a reply names a target: as a mention Discord shows without pinging, else by id."""
     if platform == "discord":
         return f"<@&{target.id}>" if target.kind == "role" else f"<@{target.id}>"

@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 from datetime import UTC
 
 from bot.chat.commands import CommandDeps
-from bot.chat.decide import Channel
 from bot.chat.deliver import NotStarted, Router
 from bot.chat.history import StoreHistoryReader, pair_from_key
 from bot.chat.pings import PingStore
@@ -136,24 +135,11 @@ async def open_chat(
                     f" (trying again in {RESTART_FIRST_SECONDS:.0f} s)" if serve_commands else "",
                 )
 
-        def on_gone(channel: Channel, reason: str) -> None:
-            # pause_channel returns 0 when the channel was paused already: report once
-            if chat_store.pause_channel(channel.platform, channel.channel, reason, now=clock.now()):
-                log.warning(
-                    "%s channel %s paused: %s (once that is fixed, /watch add of one of its "
-                    "pairs resumes it; pairs from the config resume at the next start)",
-                    channel.platform,
-                    channel.channel,
-                    reason,
-                )
-
         router = Router(
             chat=chat_store,
             history=store,
-            channels=chat_store.route_channels,
             notifiers=notifiers,
             clock=clock,
-            on_gone=on_gone,
             pair_of=lambda key: pair_from_key(countries, key),
             pings=pings.targets,
         )

@@ -23,6 +23,8 @@ DIFF_LIMIT = 600
 """Characters of a marked-up word diff in a chat message."""
 DESCRIPTOR_LIMIT = 300
 """Characters of one descriptor (raw) in a chat message."""
+QUOTE_BUDGET = 1500
+"""Characters of the quote in a chat message, at the most."""
 
 
 def when(t: datetime | None) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,14 +33,20 @@ def _line(alert: Alert) -> str:
     return f"{alert.title}: {alert.summary} [{alert.level.value}, {len(alert.sources)} sources]"
 
 
-def render_digest_discord(digest: Digest) -> dict[str, Any]:
-    """The digest as one Discord embed, one line per alert, linked to its first source."""
+def _lines(digest: Digest, esc: Callable[[str], str], link: Callable[[str], str]) -> list[str]:
+    """One line per held alert, escaped, then ``link`` to its first source when it has one."""
     lines = []
     for a in digest.alerts:
-        text = escape.discord(fit(_line(a), 300))
+        text = esc(fit(_line(a), 300))
         source = a.primary_source()
         url = escape.safe_url(source.url if source else None)
-        lines.append(f"• {text} ([source]({url}))" if url else f"• {text}")
+        lines.append(f"• {text} {link(url)}" if url else f"• {text}")
+    return lines
+
+
+def render_digest_discord(digest: Digest) -> dict[str, Any]:
+    """The digest as one Discord embed, one line per alert, linked to its first source."""
+    lines = _lines(digest, escape.discord, lambda url: f"([source]({url}))")
     description = join_within(
         lines, DISCORD.description - 100, sep="\n", more=lambda n: f"… and {n} more"
     )
@@ -57,12 +64,7 @@ def render_digest_discord(digest: Digest) -> dict[str, Any]:
 
 def render_digest_slack(digest: Digest) -> dict[str, Any]:
     """The digest as Block Kit: a header and a list of the alerts, within Slack's limits."""
-    lines = []
-    for a in digest.alerts:
-        text = escape.slack(fit(_line(a), 300))
-        source = a.primary_source()
-        url = escape.safe_url(source.url if source else None)
-        lines.append(f"• {text} <{url.replace('&', '&amp;')}|source>" if url else f"• {text}")
+    lines = _lines(digest, escape.slack, lambda url: f"<{url.replace('&', '&amp;')}|source>")
     body = join_within(lines, SLACK.text_object, sep="\n", more=lambda n: f"… and {n} more")
     title = escape.slack(digest.title, mrkdwn=False)
     return {

@@ -10,8 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.alert import Alert, PingTarget
-from bot.render import escape
-from bot.render.common import Markup, changed_lines, level_line, quote_block, source_parts, titled
+from bot.render import common, escape
 from bot.render.fit import fit, join_within
 from bot.render.limits import DISCORD
 from watchers.model import ChangeKind
@@ -28,33 +27,34 @@ COLOURS: dict[ChangeKind, int] = {
 # Our own share of the limits. Kept well under Discord's so that the sum over one embed
 # stays under its 6000-character total by construction: 256 + 3000 + 3 * 1024 + 64 < 6000.
 DESCRIPTION_BUDGET = 3000
-QUOTE_BUDGET = 1500
 FOOTER = "partnership-watch"
 
 NO_MENTIONS: dict[str, list[str]] = {"parse": []}
-MARKUP = Markup(escape=escape.discord, bold="**", strike="~~", quote="> ")
+MARKUP = common.Markup(escape=escape.discord, bold="**", strike="~~", quote="> ")
 
 
 def sources_markdown(alert: Alert, limit: int) -> str:
     """One line per source, a masked link when it has a safe URL, "and N more" when cut."""
     lines = []
     for s in alert.sources:
-        title, label, url = source_parts(s, MARKUP)
+        title, label, url = common.source_parts(s, MARKUP)
         lines.append(f"[{title}]({url}) · {label}" if url else f"{title} · {label}")
     return join_within(lines, limit, sep="\n", more=lambda n: f"… and {n} more")
 
 
 def render_discord(alert: Alert) -> dict[str, Any]:
     """The Discord message payload (``content``, ``embeds``, ``allowed_mentions``) for an alert."""
-    title = escape.discord(titled(alert))
-    head = "\n".join(changed_lines(alert, MARKUP))
+    title = escape.discord(common.titled(alert))
+    head = "\n".join(common.changed_lines(alert, MARKUP))
     # The head is at most about 1900 characters (two descriptors of 300 raw characters,
     # escaped, and a diff of 600), which leaves the quote at least 1000.
-    quote = quote_block(alert.quote, MARKUP, min(QUOTE_BUDGET, DESCRIPTION_BUDGET - len(head) - 2))
+    quote = common.quote_block(
+        alert.quote, MARKUP, min(common.QUOTE_BUDGET, DESCRIPTION_BUDGET - len(head) - 2)
+    )
     description = f"{head}\n\n{quote}"
 
     fields: list[dict[str, Any]] = [
-        {"name": "Level", "value": level_line(alert), "inline": True},
+        {"name": "Level", "value": common.level_line(alert), "inline": True},
     ]
     if alert.speaker:
         fields.append(

@@ -11,8 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.alert import Alert
-from bot.render import escape
-from bot.render.common import Markup, changed_lines, level_line, quote_block, source_parts, titled
+from bot.render import common, escape
 from bot.render.fit import fit, join_within
 from bot.render.limits import SLACK
 from watchers.model import ChangeKind
@@ -27,9 +26,8 @@ EMOJI: dict[ChangeKind, str] = {
 }
 OPEN_SOURCE_ACTION = "open_source"
 FALLBACK_LIMIT = 3000
-QUOTE_BUDGET = 1500
 MAX_SOURCES_SHOWN = 5
-MARKUP = Markup(escape=escape.slack, bold="*", strike="~", quote=">")
+MARKUP = common.Markup(escape=escape.slack, bold="*", strike="~", quote=">")
 
 
 def _mrkdwn(text: str) -> dict[str, Any]:
@@ -45,7 +43,7 @@ def sources_mrkdwn(alert: Alert, limit: int) -> str:
     """Up to five sources as links, then how many more."""
     items = []
     for s in alert.sources:
-        title, label, url = source_parts(s, MARKUP)
+        title, label, url = common.source_parts(s, MARKUP)
         # Inside <url|title>, "&" stays an entity; "|" and ">" were percent-encoded.
         items.append(
             f"<{url.replace('&', '&amp;')}|{title}> ({label})" if url else f"{title} ({label})"
@@ -60,14 +58,17 @@ def sources_mrkdwn(alert: Alert, limit: int) -> str:
 
 def render_slack(alert: Alert) -> dict[str, Any]:
     """The Slack message payload (``text`` fallback and ``blocks``) for an alert."""
-    header = fit(escape.slack(titled(alert), mrkdwn=False), SLACK.header)
+    header = fit(escape.slack(common.titled(alert), mrkdwn=False), SLACK.header)
 
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": _plain(header)},
-        {"type": "section", "text": _mrkdwn("\n".join(changed_lines(alert, MARKUP)))},
-        {"type": "section", "text": _mrkdwn(quote_block(alert.quote, MARKUP, QUOTE_BUDGET))},
+        {"type": "section", "text": _mrkdwn("\n".join(common.changed_lines(alert, MARKUP)))},
+        {
+            "type": "section",
+            "text": _mrkdwn(common.quote_block(alert.quote, MARKUP, common.QUOTE_BUDGET)),
+        },
     ]
-    context = f"{EMOJI[alert.kind]} *Level:* {escape.slack(level_line(alert))}"
+    context = f"{EMOJI[alert.kind]} *Level:* {escape.slack(common.level_line(alert))}"
     if alert.speaker:
         context += f" · *Said by:* {escape.slack(alert.speaker.name)}"
     blocks.append({"type": "context", "elements": [_mrkdwn(context)]})

@@ -60,6 +60,7 @@ _NOT_BEFORE_SPEAKER = _PLACE_WORDS | {"and", "&", ","}
 _OWNER_KINDS = frozenset(
     {FormKind.NAME, FormKind.ALIAS, FormKind.ABBREVIATION, FormKind.CAPITAL, FormKind.SEAT}
 )
+_ENDS_POSSESSIVE = re.compile(r"(?:'s|')$")
 _CONTESTS = frozenset(
     {"rivalry", "rivals", "rival", "feud", "enmity", "animosity", "foes", "foe", "enemies",
      "enemy", "adversaries", "adversary", "competitors", "competitor"}
@@ -425,12 +426,17 @@ class Extractor:
     def _structures(self, norm: str, s: Sentence) -> None:
         """Compounds ("China-Russia"), coordinations ("India and Japan") and the sentence's pair."""
         states = s.states
+        # "the Modi-Netanyahu bonhomie" is the persons', yet names the pair a later "the two
+        # countries" refers to
+        persons: Codes | None = None
         for (m1, t1), (m2, _t2) in itertools.pairwise(states):
             if not m1.code or not m2.code or m1.code == m2.code:
                 continue
             gap = norm[m1.end : m2.start]
             if m1.kind is not FormKind.LEADER and _JOIN.fullmatch(gap):
                 s.compounds.append((t1, pair_of(m1.code, m2.code)))
+            elif _JOIN.fullmatch(gap) and m2.kind is FormKind.LEADER:
+                persons = persons or pair_of(m1.code, m2.code)
             elif _AND.fullmatch(gap):
                 s.coordinations.append((t1, pair_of(m1.code, m2.code)))
         codes = {m.code for m, _ in states if m.code}
@@ -441,6 +447,8 @@ class Extractor:
         elif len(codes) == 2:
             a, b = sorted(codes)
             s.hint = (a, b)
+        else:
+            s.hint = persons
 
     def _speaker(
         self, s: Sentence, located: list[tuple[StateMention, int]], organs: list[int]
@@ -461,8 +469,10 @@ class Extractor:
             while j < len(s.toks) and s.toks[j].start < m.end:
                 j += 1
             nxt = s.toks[j].low if j < len(s.toks) else ""
-            if nxt in self.lex.titles or ti in organs:
-                candidates.append((ti, m.code))  # "Russian Foreign Minister", "India's envoy"
+            if nxt in self.lex.titles or ti in organs or self._title_after(s, j):
+                # "Russian Foreign Minister", "India's envoy", "India's external affairs
+                # minister"
+                candidates.append((ti, m.code))
             elif (
                 nxt in self.lex.speech
                 and m.kind is not FormKind.DEMONYM
@@ -479,6 +489,18 @@ class Extractor:
         if self._joint(s, best, candidates, verbs):
             return None, True
         return best[1], True
+
+    def _title_after(self, s: Sentence, j: int) -> bool:
+        """A title within three words after a state's possessive: "India's external affairs
+        minister", "Japan's chief cabinet secretary"."""
+        if j == 0 or not _ENDS_POSSESSIVE.search(s.lows[j - 1]):
+            return False
+        for k in range(j, min(j + 3, len(s.toks))):
+            if s.lows[k] in self.lex.titles:
+                return True
+            if not s.lows[k].isalpha():
+                return False
+        return False
 
     def _joint(
         self,
@@ -598,9 +620,19 @@ class Extractor:
 
     def _about_persons(self, s: Sentence, p: Phrase) -> bool:
         """Ties between leaders as persons: "a true friend", said to "you", by leaders only."""
+        lo, _ = s.clause(p.start)
+        if self._held_by_persons(s, p, lo):
+            return True
+        inside = [m for m, t in s.states if p.start <= t < p.end]
+        if inside and all(m.kind is FormKind.LEADER for m in inside):
+            return True  # "the close Ruto-Ramaphosa friendship": the leaders' own
+        j = p.start - 1
+        while j >= 0 and s.lows[j] in QUOTES:
+            j -= 1
+        if j >= 0 and s.lows[j] == "his":
+            return True  # "his warm friendship": a person's, whatever the head
         if not any(h in self.lex.person_heads for h in p.heads):
             return False
-        lo, _ = s.clause(p.start)
         if not _YOU_AND_ME.isdisjoint(s.lows[lo : p.start]):
             return True
         if "lost" in s.lows[max(lo, p.start - 3) : p.start]:
@@ -618,7 +650,39 @@ class Extractor:
                 return True
         if not _STATE_NOUNS.isdisjoint(s.lows):
             return False  # "their nations will go on acting as global partners"
-        return bool(s.states) and all(m.kind is FormKind.LEADER for m, _ in s.states)
+        return bool(s.states) and all(
+            m.kind is FormKind.LEADER or self._names_person(s, m, t) for m, t in s.states
+        )
+
+    def _held_by_persons(self, s: Sentence, p: Phrase, lo: int) -> bool:
+        """ "Abe and Modi, who had a warm relationship": "who" takes up leaders as persons,
+        unless the clause names a state after it ("Lula, who hailed the ties with China")."""
+        if "who" not in s.lows:
+            return False
+        who = next(
+            (k for k in range(p.start - 1, max(lo, p.start - 10) - 1, -1) if s.lows[k] == "who"),
+            None,
+        )
+        if who is None or who < 2 or s.lows[who - 1] != ",":
+            return False
+        if "," in s.lows[who : p.start]:
+            return False  # "Modi and Albanese, who met in Sydney, hailed": the clause closed
+        if any(t > who for _, t in s.states):
+            return False
+        before = [m for m, t in s.states if t < who - 1 and s.toks[who - 2].start < m.end]
+        return bool(before) and all(
+            m.kind is FormKind.LEADER or self._names_person(s, m, t) for m, t in s.states if t < who
+        )
+
+    def _names_person(self, s: Sentence, m: StateMention, t: int) -> bool:
+        """ "German Chancellor Olaf Scholz": a state before a title and a name is the person's."""
+        j = t
+        while j < len(s.toks) and s.toks[j].start < m.end:
+            j += 1
+        k = j
+        while k < len(s.toks) and s.lows[k] in self.lex.titles:
+            k += 1
+        return j < k < len(s.toks) and s.cased[k][:1].isupper()
 
     def _words(self, text: str, s: Sentence, p: Phrase) -> str:
         start = s.toks[p.start].start

@@ -46,9 +46,11 @@ STATE_NOUNS = (
     "city-state",
     "archipelago",
 )
+_STATE_NOUN = re.compile("|".join(STATE_NOUNS))
 _DESCRIPTION = re.compile(
-    r"\bthe ((?:[^\W\d][\w'.-]* ){0,2})(?:" + "|".join(STATE_NOUNS) + r")(?![\w-])"
+    r"\b(the|an?) ((?:[^\W\d][\w'.-]* ){0,2})(?:" + "|".join(STATE_NOUNS) + r")(?![\w-])"
 )
+_WITH_WHICH = (" with which", " with whom")
 # Words before such a noun that make it something other than the state named before:
 # "the same country", "the host nation", "the two nations" (plural: not matched at all).
 _NOT_DESCRIBING = frozenset(
@@ -97,7 +99,7 @@ _NOT_DESCRIBING = frozenset(
 )
 
 # Capitalised words that may stand before a name without making it part of a longer name.
-_FUNCTION_CAPS = frozenset(
+FUNCTION_CAPS = frozenset(
     [
         "the",
         "in",
@@ -380,7 +382,7 @@ class MentionFinder:
         fitting: list[SurfaceForm] = []
         for form, exact in forms:
             if exact is not None:
-                if norm[start:end] != exact:
+                if norm[start:end] != exact and not _capitals_line(norm, start, end, exact):
                     continue
             elif not capitalised:
                 continue  # "turkey", "china": the bird and the porcelain
@@ -461,12 +463,17 @@ def descriptions(low: str, start: int, end: int) -> list[tuple[int, int, int]]:
     the first word after "the", the start of the noun, and its end.
 
     The span leaves "the" out ("Gulf kingdom" in "the Gulf kingdom"), so that "between
-    Bahrain and the Gulf kingdom" lists it like a name.
+    Bahrain and the Gulf kingdom" lists it like a name. An indefinite one counts only
+    before "with which" ("a country with which the kingdom has a special relationship").
     """
     out: list[tuple[int, int, int]] = []
+    if _STATE_NOUN.search(low, start, end) is None:
+        return out  # most sentences hold none: one quick look instead of one at each "the"
     for found in _DESCRIPTION.finditer(low, start, end):
-        if _NOT_DESCRIBING.isdisjoint(found.group(1).split()):
-            out.append((found.start(1), found.end(1), found.end()))
+        if found.group(1) != "the" and not low.startswith(_WITH_WHICH, found.end()):
+            continue
+        if _NOT_DESCRIBING.isdisjoint(found.group(2).split()):
+            out.append((found.start(2), found.end(2), found.end()))
     return out
 
 
@@ -531,6 +538,16 @@ def _next_word(norm: str, end: int) -> str:
     return found.group(1) if found else ""
 
 
+def _capitals_line(norm: str, start: int, end: int, exact: str) -> bool:
+    """ "S. KOREA, US REAFFIRM ALLIANCE": a short form written with small letters ("S. Korea",
+    "RoK") matches in capitals when the words around it are in capitals too."""
+    text = norm[start:end]
+    if text != exact.upper() or exact.upper() == exact:
+        return False
+    around = norm[max(0, start - 30) : start] + norm[end : end + 30]
+    return not any(ch.islower() for ch in around) and any(ch.isupper() for ch in around)
+
+
 def _case_sensitive(form: SurfaceForm) -> bool:
     if form.kind is FormKind.ABBREVIATION:
         return True
@@ -552,7 +569,7 @@ def _starts_longer_name(word: str) -> bool:
 
 
 def _capitalised_word(word: str) -> bool:
-    return bool(word) and word[0].isupper() and word.lower() not in _FUNCTION_CAPS
+    return bool(word) and word[0].isupper() and word.lower() not in FUNCTION_CAPS
 
 
 def _joins_next(norm: str, end: int, chosen: list[tuple[int, int, SurfaceForm]], i: int) -> bool:

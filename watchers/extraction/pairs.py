@@ -10,6 +10,7 @@ countries", "bilateral").
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from functools import cached_property
 
 from watchers.countries import FormKind
 from watchers.extraction.lexicon import Vocabulary
-from watchers.extraction.mentions import StateMention
+from watchers.extraction.mentions import FUNCTION_CAPS, StateMention
 from watchers.extraction.phrases import Phrase
 from watchers.extraction.text import QUOTES, Token
 
@@ -49,6 +50,73 @@ _LINKING = frozenset(_LINKING_WORDS.split())
 _ASIDE = frozenset({"of", "course", "indeed", "clearly", "certainly"})
 _COPULA = frozenset({"is", "are", "was", "were", "remains", "remain", "been", "become", "becomes"})
 _QUOTES_THE = QUOTES | {"the"}
+# First words of a phrase that opens a sentence before its subject.
+_OPENERS = frozenset(
+    [
+        "facing",
+        "amid",
+        "after",
+        "before",
+        "despite",
+        "during",
+        "following",
+        "in",
+        "on",
+        "at",
+        "with",
+        "without",
+        "under",
+        "unlike",
+        "like",
+        "since",
+        "as",
+        "while",
+        "when",
+        "speaking",
+        "meeting",
+        "visiting",
+        "beyond",
+        "besides",
+    ]
+)
+# Words after a closing comma that show no verb follows the aside ("A, B, and C").
+_NOT_VERBS = frozenset({"and", "or", "but", "the", "a", "an", "which", "who", "whose", "while"})
+_MONTHS = frozenset(
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ]
+)
+# Nouns of a gathering: a group named before one is where the states met.
+_VENUES = frozenset(
+    [
+        "summit",
+        "summits",
+        "meeting",
+        "meetings",
+        "forum",
+        "conference",
+        "talks",
+        "session",
+        "sessions",
+        "ministerial",
+        "sidelines",
+        "gathering",
+        "event",
+        "headquarters",
+        "congress",
+    ]
+)
 # "India has several strategic partners including ...": the owner before "has".
 _HAVE = frozenset({"has", "have", "had", "counts", "boasts", "maintains", "keeps"})
 # What may stand between a state and "B's allies" it is one of ("A remains one of").
@@ -98,6 +166,30 @@ class Sentence:
                 out[k] = m.code
                 k += 1
         return out
+
+    @cached_property
+    def asides(self) -> list[tuple[int, int]]:
+        """Token ranges set off by commas right after a state that goes on as the subject:
+        "Egypt and Saudi Arabia, both wary of Iran, celebrated", "Pakistan, which fought
+        India, calls". The states inside are not the subject of what follows."""
+        out: list[tuple[int, int]] = []
+        covered = self.covered
+        commas = [i for i, w in enumerate(self.lows) if w == ","]
+        for a, b in itertools.pairwise(commas):
+            # right after the subject: a state, or the first noun phrase holding one
+            # ("Japan's prime minister, who visited Manila, called ...")
+            subject = a - 1 in covered or (
+                a == commas[0] and any(a - k in covered for k in range(2, 5))
+            )
+            if subject and a + 1 not in covered and 1 < b - a <= 16 and b + 1 < len(self.toks):
+                after = self.lows[b + 1]
+                if self.cased[b + 1][:1].islower() and after not in _NOT_VERBS:
+                    out.append((a + 1, b))
+        return out
+
+    def in_aside(self, t: int) -> bool:
+        """Whether token ``t`` falls in one of the sentence's asides."""
+        return any(a <= t < b for a, b in self.asides)
 
     def clause(self, start: int) -> tuple[int, int]:
         """Token bounds of the clause holding token ``start``."""
@@ -249,10 +341,12 @@ class PairResolver:
         role = self._possessive_role(s, p, ctx)
         if role is not None:
             return role
-        coords = [c for t, c in s.coordinations if lo <= t < p.start]
+        coords = [c for t, c in s.coordinations if lo <= t < p.start and not s.in_aside(t)]
         if coords:
             return [coords[-1]]
         inside = [c for t, c in s.compounds if lo <= t < hi]
+        if inside and self._owned_elsewhere(s, p):
+            return []  # "Their strong bond epitomised UK-US relations": whoever "their" is
         if inside:
             return [inside[0]]
         clause_codes = _codes(m for m, t in s.states if lo <= t < hi)
@@ -262,6 +356,14 @@ class PairResolver:
         if len(codes) == 2:
             return [pair_of(*sorted(codes))]
         if len(codes) > 2:
+            # '"Russia is our time-tested partner," India's minister said in Washington':
+            # the speaker's state and the one state said to be "our" partner before it
+            speaker = s.speaker or ctx.speaker
+            if speaker and (self._first_person(s, p) or self._role_said_of(s, p)):
+                said_of = {m.code for m, t in s.states if lo <= t < p.start and m.code}
+                said_of.discard(speaker)
+                if len(said_of) == 1:
+                    return [pair_of(speaker, said_of.pop())]
             return []
         if len(codes) == 1:
             (only,) = codes
@@ -274,11 +376,18 @@ class PairResolver:
             if speaker and speaker != only and (first_person or self._role_said_of(s, p)):
                 return [pair_of(only, speaker)]
             return []
+        if not self.lex.non_states.isdisjoint(s.lows[lo : p.start]):
+            return []  # "the two carmakers praised their alliance": theirs, not the states'
         if s.cue or self._first_person(s, p):
             for known in (ctx.previous, ctx.following):
                 if known:
                     return [known]
-        return [ctx.topic] if ctx.topic else []
+        if ctx.topic:
+            return [ctx.topic]
+        # a sentence naming no state, group or other name goes on about the pair named
+        # just before ("Peru and Chile sign a pact. ... Officials hailed a time-tested
+        # friendship."); "Toyota and Honda" or "the two carmakers" hold theirs
+        return [ctx.previous] if ctx.previous and not s.orgs and not _names(s) else []
 
     def _regards(self, s: Sentence, p: Phrase, lo: int) -> list[Codes] | None:
         """ "A regards B as X", "B, which A considers X": subject and object of the verb."""
@@ -299,13 +408,15 @@ class PairResolver:
         if any(verb < t < p.end for t, _ in s.compounds):
             return None  # "called the U.S.-Japan alliance ...": the compound names the pair
         objects = [m.code for m, t in s.states if verb < t < p.start and m.code]
-        subjects = [m.code for m, t in s.states if lo <= t < verb and m.code]
+        subjects = [m.code for m, t in s.states if lo <= t < verb and m.code and not s.in_aside(t)]
         if not objects and verb >= 3 and toks[verb - 1].low in ("which", "whom"):
             # "Norway, which Canada sees as a quasi-ally": the verb's subject sits
             # between "which" and the verb, its object before the comma.
             return None
         if not objects:
             which = [k for k in range(lo, verb) if toks[k].low in ("which", "whom")]
+            if which and "," in s.lows[which[-1] : verb]:
+                which = []  # "A and B, which border C, hailed X": the verb is the main clause's
             if which:
                 w = which[-1]
                 inner = [m.code for m, t in s.states if w < t < verb and m.code]
@@ -329,12 +440,16 @@ class PairResolver:
         if g == p.start:
             # "the two NATO allies and historic rivals": the pair itself, named around
             back = p.start
-            while back > 0 and p.start - back < 8 and (
-                back - 1 in s.orgs
-                or toks[back - 1].low in self.lex.heads
-                or toks[back - 1].low in ("and", ",")
-                or toks[back - 1].low in self.lex.qualifying
-                or toks[back - 1].low in self.lex.neutral
+            while (
+                back > 0
+                and p.start - back < 8
+                and (
+                    back - 1 in s.orgs
+                    or toks[back - 1].low in self.lex.heads
+                    or toks[back - 1].low in ("and", ",")
+                    or toks[back - 1].low in self.lex.qualifying
+                    or toks[back - 1].low in self.lex.neutral
+                )
             ):
                 back -= 1
             if back < 2 or toks[back - 1].low != "two" or toks[back - 2].low != "the":
@@ -343,7 +458,8 @@ class PairResolver:
             return [known] if known else []
         if g < 2:
             return None
-        if not (toks[g - 1].low == "two" and toks[g - 2].low in ("the", "these", "those")):
+        # "the two U.S. allies"; "Egypt and Jordan, two U.S. allies,": an apposition
+        if not (toks[g - 1].low == "two" and toks[g - 2].low in ("the", "these", "those", ",")):
             return None
         owners = {covered[k] for k in range(g, p.start)}
         if len(owners) != 1:
@@ -488,7 +604,7 @@ class PairResolver:
         beside two states ("Serbia, a European Union candidate, keeps close relations with
         Russia", "at a Mercosur meeting"), is a venue or a frame.
         """
-        if self._org_modifies(s, o, p):
+        if self._org_modifies(s, o, p) or _org_is_venue(s, o):
             return False
         lead = " ".join(t.low for t in s.toks[max(0, o - 4) : o] if t.low != "the")
         if lead.endswith(("along with", "together with", "alongside", "as well as")):
@@ -516,7 +632,7 @@ class PairResolver:
         words = " ".join(t.low for t in toks[k : k + 4])
         named = any(t in (k, k + 1) for _, t in s.states)
         if not named and re.match(r"(?:the two|both|their|our|them|these two)\b", words):
-            known = s.hint or ctx.previous or ctx.following
+            known = s.hint or self._last_two(s, k) or ctx.previous or ctx.following
             return [known] if known else []
         targets, blocked = self._list_after(s, k)
         if blocked or len(targets) != 2:
@@ -529,6 +645,37 @@ class PairResolver:
                 if not blocked and len(more) == 2 and pair_of(*more) not in out:
                     out.append(pair_of(more[0], more[1]))
         return out
+
+    def _owned_elsewhere(self, s: Sentence, p: Phrase) -> bool:
+        """A label owned by "their", "his" or "her" while the sentence's only pair is a
+        compound after it, heading a relationship noun of its own ("UK-US relations"):
+        the label is not said to be that pair's."""
+        j = p.start - 1
+        while j >= 0 and s.lows[j] in QUOTES:
+            j -= 1
+        if j < 0 or s.lows[j] not in ("their", "his", "her"):
+            return False
+        heads = self.lex.heads
+        for t, _ in s.compounds:
+            k = t
+            while k in s.covered or s.lows[k] in ("-", "/"):
+                k += 1
+            if not (k < len(s.toks) and s.lows[k] in heads and t >= p.end):
+                return False  # "Ghana-Togo relations are at their best": "their" is theirs
+        return True
+
+    def _last_two(self, s: Sentence, k: int) -> Codes | None:
+        """ "Budapest says Kiev profits from Russia's gas ... the animosity between the two":
+        in a sentence of three states or more, the last two named before, not the speaker."""
+        before: list[str] = []
+        for m, t in s.states:
+            if t < k and m.code and m.code != s.speaker:
+                if m.code in before:
+                    before.remove(m.code)
+                before.append(m.code)
+        if len({m.code for m, _ in s.states}) < 3 or len(before) < 2:
+            return None
+        return pair_of(before[-2], before[-1])
 
     def _with_index(self, s: Sentence, p: Phrase, lo: int, hi: int) -> int | None:
         """Token index of the "with" that names the partner of this phrase, if any."""
@@ -636,15 +783,30 @@ class PairResolver:
             if w == "our" and speaker() and speaker() not in targets:
                 return [speaker() or ""]
             if w == "their":
-                coords = [c for t, c in s.coordinations if t < anchor]
+                coords = [c for t, c in s.coordinations if t < anchor and not s.in_aside(t)]
                 if coords:
                     return list(coords[-1])
                 if ctx.previous:
                     return list(ctx.previous)
+            if w == "its":
+                # "Facing China, India hailed its partnership with Japan": the subject, the
+                # first state outside an opening phrase or an aside
+                opening = _opening(s)
+                subject = [
+                    m.code
+                    for m, t in s.states
+                    if opening <= t < j and m.code and m.code not in targets and not s.in_aside(t)
+                ]
+                if subject:
+                    return subject[:1]
         relative = self._relative_subjects(s, anchor, targets)
         if relative:
             return relative
-        before = [m.code for m, t in s.states if t < anchor and m.code and m.code not in targets]
+        before = [
+            m.code
+            for m, t in s.states
+            if t < anchor and m.code and m.code not in targets and not s.in_aside(t)
+        ]
         if before:
             first = min(t for m, t in s.states if t < anchor and m.code == before[0])
             listed, _ = self._list_after(s, first)
@@ -755,6 +917,44 @@ class PairResolver:
         while j >= 0 and s.toks[j].low in QUOTES:
             j -= 1
         return j >= 0 and s.toks[j].low in ("our", "we", "us")
+
+
+def _opening(s: Sentence) -> int:
+    """Where the sentence's main clause starts: after an opening phrase set off by a comma
+    ("Facing pressure from China, India ..."), else at the start."""
+    if not s.toks or 0 in s.covered or "," not in s.lows:
+        return 0
+    comma = s.lows.index(",")
+    if s.cased[0][:1].isupper() and s.lows[0] in _OPENERS:
+        return comma + 1
+    return 0
+
+
+def _names(s: Sentence) -> bool:
+    """Whether the sentence holds a capitalised name past its first word ("Toyota")."""
+    return any(
+        c[:1].isupper() and s.lows[k] not in FUNCTION_CAPS and s.lows[k] not in _MONTHS
+        for k, c in enumerate(s.cased)
+        if k > 0 and s.lows[k - 1] not in QUOTES and s.lows[k - 1] not in (":", "-")
+    )
+
+
+def _org_is_venue(s: Sentence, o: int) -> bool:
+    """ "at the Mercosur summit", "on the sidelines of the G20", "at NATO": a group named as
+    where the states met is no side of their tie."""
+    j = o - 1
+    while j >= 0 and s.lows[j] in ("the", "a", "an"):
+        j -= 1
+    if j >= 0 and s.lows[j] in ("at", "during", "before", "after"):
+        return True
+    if j >= 1 and s.lows[j] == "of" and s.lows[j - 1] in ("sidelines", "margins", "margin"):
+        return True
+    for k in range(o + 1, min(len(s.toks), o + 5)):
+        if s.lows[k] in _VENUES:
+            return True  # "a Mercosur meeting", "the ASEAN Regional Forum session"
+        if not s.cased[k][:1].isupper():
+            break
+    return False
 
 
 def _skip(toks: list[Token], j: int, words: frozenset[str] | set[str]) -> int:

@@ -24,7 +24,8 @@ from watchers.model import Country
 
 log = logging.getLogger(__name__)
 
-PLATFORM = "discord"
+KIND = "discord"
+"""The platform's kind, as subscriptions and channel settings are keyed."""
 CONTENT_LIMIT = 2000
 AUTOCOMPLETE_LIMIT = 25
 
@@ -155,7 +156,7 @@ def country_choices(
             found.append(exact)
         found.extend(deps.countries.suggest(typed, limit=AUTOCOMPLETE_LIMIT))
     elif channel is not None:
-        for sub in deps.store.for_channel(PLATFORM, channel):
+        for sub in deps.store.for_channel(KIND, channel):
             for code in sub.pair_key.split("-"):
                 country = deps.countries.lookup(code)
                 if country is not None:
@@ -197,7 +198,7 @@ class WatchCommands(app_commands.Group):
             can_manage=may_manage(interaction, self.manage_roles),
             needs=manage_requirement(self.manage_roles),
         )
-        return self.deps.context(PLATFORM, str(interaction.channel_id), caller)
+        return self.deps.context(KIND, str(interaction.channel_id), caller)
 
     async def _countries(
         self, interaction: discord.Interaction, current: str

@@ -25,6 +25,7 @@ from discord.http import HTTPClient, Route
 
 from bot.config import SubscriptionSpec
 from bot.platforms.pacing import ChannelPacer
+from bot.render.discord import NO_MENTIONS
 from watchers.errors import ConfigError, DeliveryError, MessageGone, Problem
 
 DEFAULT_API_BASE = "https://discord.com/api/v10"
@@ -34,9 +35,6 @@ UNKNOWN_MESSAGE = 10008
 _WEBHOOK_URL = re.compile(
     r"discord(?:app)?\.com/api/webhooks/[0-9]{17,20}/(?P<token>[A-Za-z0-9._-]{60,})"
 )
-
-# Never let feed text ping anyone, whatever the payload says.
-NO_MENTIONS: dict[str, Any] = {"parse": [], "replied_user": False}
 
 
 def use_api_base(api_base: str | None) -> None:
@@ -163,7 +161,8 @@ def allowed_mentions(payload: Mapping[str, Any]) -> dict[str, Any]:
     Whatever else the payload asks (``parse``: everyone, every role), nothing pings.
     """
     asked = payload.get("allowed_mentions") or {}
-    allowed = dict(NO_MENTIONS)
+    # Never let feed text ping anyone, whatever the payload says.
+    allowed: dict[str, Any] = {**NO_MENTIONS, "replied_user": False}
     for key in ("roles", "users"):
         ids = [str(i) for i in asked.get(key) or [] if str(i).isdigit()]
         if ids:

@@ -36,7 +36,8 @@ from watchers.errors import DeliveryError
 
 log = logging.getLogger(__name__)
 
-PLATFORM = "slack"
+KIND = "slack"
+"""The platform's kind, as subscriptions and channel settings are keyed."""
 
 CHANGES = frozenset({"add", "remove", "mute", "level", "digest", "quiet", "notify", "test"})
 """Subcommands that change a channel's subscriptions; only these ask Slack who the caller is."""
@@ -70,7 +71,7 @@ class WatchCommand:
         try:
             may = sub in CHANGES and await self.permissions.can_manage(user)
             caller = Caller(user_id=user, can_manage=may, needs=NEEDS)
-            reply = dispatch(self.commands.context(PLATFORM, channel, caller), text)
+            reply = dispatch(self.commands.context(KIND, channel, caller), text)
         except Exception:
             # The command boundary: whatever broke (the database, a bug), the caller gets an
             # answer instead of Slack's bare "dispatch_failed", and the log gets the trace.
