@@ -63,7 +63,7 @@ _OWNER_KINDS = frozenset(
 _ENDS_POSSESSIVE = re.compile(r"(?:'s|')$")
 _CONTESTS = frozenset(
     {"rivalry", "rivals", "rival", "feud", "enmity", "animosity", "foes", "foe", "enemies",
-     "enemy", "adversaries", "adversary", "competitors", "competitor"}
+     "enemy", "adversaries", "adversary", "competitors", "competitor", "frenemies", "frenemy"}
 )  # fmt: skip
 # "the highest degree of mutual trust": a level of what a relationship is made of
 _LEVEL_OF_TRUST = re.compile(
