@@ -104,6 +104,8 @@ _UNNAMED = frozenset(
 
 def _in_this_century(toks: list[Token], k: int) -> bool:
     """ "in the 21st century" from ``k``: a time that names the label, unlike a place."""
+    if k + 3 >= len(toks) or toks[k + 3].low != "century":
+        return False
     words = tuple(t.low for t in toks[k : k + 4])
     return words in (("in", "the", "21st", "century"), ("in", "the", "twenty-first", "century"))
 

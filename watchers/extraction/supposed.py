@@ -142,7 +142,7 @@ def _asked(lows: Sequence[str], start: int, head: int) -> bool:
     """A yes-no question that puts the label to the pair ("Will A and B become allies?",
     "Are A and B natural partners?"); one about a label they have, its subject right
     after the verb ("Is the A-B partnership fading?"), is not."""
-    if "?" not in lows[head + 1 :]:
+    if "?" not in lows or "?" not in lows[head + 1 :]:
         return False
     first = 0
     for k in range(start - 1, -1, -1):
@@ -160,6 +160,8 @@ def _asked(lows: Sequence[str], start: int, head: int) -> bool:
 def _in_the_making(lows: Sequence[str], head: int) -> bool:
     """ "an alliance in the making", "a partnership on the cards": one to come."""
     k = head + 1
+    if k + 2 >= len(lows):
+        return False
     while k < len(lows) and lows[k] in ("is", "are", "was", "were", "now", "firmly", "already"):
         k += 1  # "an alliance is now on the cards"
     return tuple(lows[k : k + 3]) in _TO_COME
