@@ -683,7 +683,7 @@ class PairResolver:
         heads = self.lex.heads
         for t, _ in s.compounds:
             k = t
-            while k in s.covered or s.lows[k] in ("-", "/"):
+            while k < len(s.toks) and (k in s.covered or s.lows[k] in ("-", "/")):
                 k += 1
             if not (k < len(s.toks) and s.lows[k] in heads and t >= p.end):
                 return False  # "Ghana-Togo relations are at their best": "their" is theirs
