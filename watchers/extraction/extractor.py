@@ -69,7 +69,7 @@ _STATE_NOUN_WORDS = frozenset(
 )
 _CONTESTS = frozenset(
     {"rivalry", "rivals", "rival", "feud", "enmity", "animosity", "foes", "foe", "enemies",
-     "enemy", "adversaries", "adversary", "competitors", "competitor"}
+     "enemy", "adversaries", "adversary", "competitors", "competitor", "frenemies", "frenemy"}
 )  # fmt: skip
 # "the highest degree of mutual trust": a level of what a relationship is made of
 _LEVEL_OF_TRUST = re.compile(
