@@ -690,17 +690,16 @@ class PairResolver:
         return True
 
     def _last_two(self, s: Sentence, k: int) -> Codes | None:
-        """ "Budapest says Kiev profits from Russia's gas ... the animosity between the two":
-        in a sentence of three states or more, the last two named before, not the speaker."""
-        before: list[str] = []
-        for m, t in s.states:
-            if t < k and m.code and m.code != s.speaker:
-                if m.code in before:
-                    before.remove(m.code)
-                before.append(m.code)
-        if len({m.code for m, _ in s.states}) < 3 or len(before) < 2:
+        """ "Budapest points out that Kiev profits from Russia's gas ... the animosity between
+        the two": in a sentence of three states or more, the two named in what is reported,
+        after "that" or a verb of saying, when exactly two are named there."""
+        if len({m.code for m, _ in s.states}) < 3:
             return None
-        return pair_of(before[-2], before[-1])
+        said = [j for j in range(k) if s.lows[j] == "that" or s.lows[j] in self.lex.speech]
+        if not said:
+            return None  # "Kenya's president flew to Tanzania after visiting Uganda": which two?
+        reported = {m.code for m, t in s.states if said[0] < t < k and m.code}
+        return pair_of(*sorted(reported)) if len(reported) == 2 else None
 
     def _with_index(self, s: Sentence, p: Phrase, lo: int, hi: int) -> int | None:
         """Token index of the "with" that names the partner of this phrase, if any."""
