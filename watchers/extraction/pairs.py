@@ -177,7 +177,10 @@ class Sentence:
             return out
         covered = self.covered
         commas = [i for i, w in enumerate(self.lows) if w == ","]
+        opening = _opening(self) - 1  # the comma closing "In Tokyo, ...": no aside opens there
         for a, b in itertools.pairwise(commas):
+            if a == opening:
+                continue
             # right after the subject: a state, or the first noun phrase holding one
             # ("Japan's prime minister, who visited Manila, called ...")
             subject = a - 1 in covered or (
