@@ -368,7 +368,7 @@ class PairResolver:
             return [] if _ends_longer_list(s, t) else [c]
         inside = [c for t, c in s.compounds if lo <= t < hi]
         if inside and self._owned_elsewhere(s, p):
-            return []  # "Their strong bond epitomised UK-US relations": whoever "their" is
+            return []  # "Their long friendship shaped Franco-German relations": whoever "their" is
         if inside:
             return [inside[0]]
         clause_codes = _codes(m for m, t in s.states if lo <= t < hi)
