@@ -464,7 +464,7 @@ def descriptions(low: str, start: int, end: int) -> list[tuple[int, int, int]]:
 
     The span leaves "the" out ("Gulf kingdom" in "the Gulf kingdom"), so that "between
     Bahrain and the Gulf kingdom" lists it like a name. An indefinite one counts only
-    before "with which" ("a country with which the kingdom has a special relationship").
+    before "with which" ("a nation with which the republic keeps a close partnership").
     """
     out: list[tuple[int, int, int]] = []
     if _STATE_NOUN.search(low, start, end) is None:

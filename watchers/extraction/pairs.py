@@ -177,7 +177,10 @@ class Sentence:
             return out
         covered = self.covered
         commas = [i for i, w in enumerate(self.lows) if w == ","]
+        opening = _opening(self) - 1  # the comma closing "In Tokyo, ...": no aside opens there
         for a, b in itertools.pairwise(commas):
+            if a == opening:
+                continue
             # right after the subject: a state, or the first noun phrase holding one
             # ("Japan's prime minister, who visited Manila, called ...")
             subject = a - 1 in covered or (
@@ -365,7 +368,7 @@ class PairResolver:
             return [] if _ends_longer_list(s, t) else [c]
         inside = [c for t, c in s.compounds if lo <= t < hi]
         if inside and self._owned_elsewhere(s, p):
-            return []  # "Their strong bond epitomised UK-US relations": whoever "their" is
+            return []  # "Their long friendship shaped Franco-German relations": whoever "their" is
         if inside:
             return [inside[0]]
         clause_codes = _codes(m for m, t in s.states if lo <= t < hi)
@@ -683,24 +686,23 @@ class PairResolver:
         heads = self.lex.heads
         for t, _ in s.compounds:
             k = t
-            while k in s.covered or s.lows[k] in ("-", "/"):
+            while k < len(s.toks) and (k in s.covered or s.lows[k] in ("-", "/")):
                 k += 1
             if not (k < len(s.toks) and s.lows[k] in heads and t >= p.end):
                 return False  # "Ghana-Togo relations are at their best": "their" is theirs
         return True
 
     def _last_two(self, s: Sentence, k: int) -> Codes | None:
-        """ "Budapest says Kiev profits from Russia's gas ... the animosity between the two":
-        in a sentence of three states or more, the last two named before, not the speaker."""
-        before: list[str] = []
-        for m, t in s.states:
-            if t < k and m.code and m.code != s.speaker:
-                if m.code in before:
-                    before.remove(m.code)
-                before.append(m.code)
-        if len({m.code for m, _ in s.states}) < 3 or len(before) < 2:
+        """ "Budapest points out that Kiev profits from Russia's gas ... the animosity between
+        the two": in a sentence of three states or more, the two named in what is reported,
+        after "that" or a verb of saying, when exactly two are named there."""
+        if len({m.code for m, _ in s.states}) < 3:
             return None
-        return pair_of(before[-2], before[-1])
+        said = [j for j in range(k) if s.lows[j] == "that" or s.lows[j] in self.lex.speech]
+        if not said:
+            return None  # "Kenya's president flew to Tanzania after visiting Uganda": which two?
+        reported = {m.code for m, t in s.states if said[0] < t < k and m.code}
+        return pair_of(*sorted(reported)) if len(reported) == 2 else None
 
     def _with_index(self, s: Sentence, p: Phrase, lo: int, hi: int) -> int | None:
         """Token index of the "with" that names the partner of this phrase, if any."""
