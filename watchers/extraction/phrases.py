@@ -64,7 +64,7 @@ def _described_before(toks: list[Token], i: int, j: int) -> bool:
 
 def _coordinated_adjective(toks: list[Token], cased: list[str], k: int) -> bool:
     """A lower-case word at ``k`` that a determiner or copula leads (so it is no verb or
-    object) and that is no plural, function word or head: "a rare and special tie"."""
+    object) and that is no plural, function word or head: "an uncommon and warm tie"."""
     w = toks[k].low
     if k < 1 or not w.isalpha() or cased[k] != w or len(w) < 4 or w.endswith("s"):
         return False
@@ -74,7 +74,7 @@ def _coordinated_adjective(toks: list[Token], cased: list[str], k: int) -> bool:
     return before in _BEFORE_PARTICIPLE or before in QUOTES or before in _HAVING
 
 
-# Verbs of having a tie, after which a noun phrase starts: "share rare and special ties".
+# Verbs of having a tie, after which a noun phrase starts: "share uncommon and warm ties".
 _HAVING = frozenset(
     {"share", "shares", "shared", "enjoy", "enjoys", "enjoyed", "have", "has", "had",
      "maintain", "maintains", "maintained", "boast", "boasts", "cherish", "cherishes"}
@@ -82,7 +82,7 @@ _HAVING = frozenset(
 
 
 def _negated_participle(low: str, cased: str) -> bool:
-    """ "unyielding", "unmatched": un- and a participle, an adjective before a noun (not
+    """ "unbending", "unmatched": un- and a participle, an adjective before a noun (not
     "understanding" or "unified", where "un" is no prefix)."""
     return (
         len(low) > 7
@@ -332,7 +332,7 @@ class PhraseFinder:
             if self._inside_document_title(toks, cased, run.start):
                 continue
             if end == i + 1 and run.qualifying and _in_this_century(toks, end):
-                end += 4  # "a defining partnership in the 21st century"
+                end += 4  # "a pivotal partnership in the 21st century"
             if _subject_of_others(toks, cased, country, run.start):
                 continue
             if _compared_with_others(toks, cased, country, run.start, end):
@@ -416,7 +416,7 @@ class PhraseFinder:
             if k is None and t.low in lex.weak_heads and j == i - 1:
                 k = "neutral"  # "a security cooperation partner"
             if k is None and _negated_participle(t.low, cased[j]):
-                k = "qual"  # "an unyielding alliance", "an unmatched partnership"
+                k = "qual"  # "an unbending alliance", "an unmatched partnership"
             if (
                 k == "qual"
                 and t.low in _COMPARATIVES
@@ -512,7 +512,7 @@ class PhraseFinder:
                         and toks[prev].low not in lex.heads
                         and _coordinated_adjective(toks, cased, prev)
                     ):
-                        # "a rare and special tie": a word joined to the modifiers and led
+                        # "an uncommon and warm tie": a word joined to the modifiers and led
                         # by a determiner is one of them
                         run.start = prev
                         j = prev - 1
@@ -1136,7 +1136,7 @@ def _said_of_states(toks: list[Token], country: list[int], i: int, start: int = 
     k -= 1
     while k > 0 and toks[k].low in _AUXILIARIES:
         k -= 1  # "have always been"
-    # "A and B are not strangers, we are siblings": the pair named just before speaks
+    # "A and B share one ocean, we are cousins": the pair named just before speaks
     return country[k] == 1 or (toks[k].low == "we" and _pair_named_before(toks, country, k))
 
 
@@ -1241,7 +1241,7 @@ def _subject_of_others(toks: list[Token], cased: list[str], country: list[int], 
 def _compared_with_others(
     toks: list[Token], cased: list[str], country: list[int], start: int, end: int
 ) -> bool:
-    """ "more like-minded partners than Paris and London were": a comparison with other
+    """ "more like-minded allies than Paris and London were": a comparison with other
     states or persons ranks the pair, it does not name its tie ("closer partners than
     ever" does)."""
     j = _skip_quotes(toks, end)
