@@ -83,6 +83,11 @@ def mention_count(store: Store, pair_key: str | None = None) -> int:
     return int(count)
 
 
+def listed(entry_ids: Iterable[str]) -> dict[str, str]:
+    """Entry ids as a feed's document lists them, each with its text's hash (all one here)."""
+    return dict.fromkeys(entry_ids, "same text")
+
+
 def unseen(store: Store, feed: str, entry_ids: Iterable[str]) -> set[str]:
     """Which of these entry ids the watcher would read as new, the feed's text unchanged."""
-    return set(store.entries_to_read(feed, dict.fromkeys(entry_ids, "")))
+    return set(store.entries_to_read(feed, listed(entry_ids)))

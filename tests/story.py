@@ -96,21 +96,16 @@ def changes_from_json(record: dict[str, Any]) -> list[ChangePoint]:
 
 def spans_from_csv(text: str) -> list[DescriptorSpan]:
     """The descriptors read back from :func:`story_csv`'s output."""
-    return [
-        DescriptorSpan(
-            descriptor=row["descriptor"],
-            canonical=row["canonical"],
-            first_seen=from_iso(row["first_seen"]),
-            last_seen=from_iso(row["last_seen"]),
-            tier=row["tier"] or None,
-            height=float(row["height"]) if row["height"] else None,
-            mentions=int(row["mentions"]),
-            sources=int(row["sources"]),
-            official_sources=int(row["official_sources"]),
-            speakers=tuple(row["speakers"].split()),
-        )
+    rows = [
+        {
+            **row,
+            "tier": row["tier"] or None,
+            "height": float(row["height"]) if row["height"] else None,
+            "speakers": row["speakers"].split(),
+        }
         for row in csv.DictReader(io.StringIO(text))
     ]
+    return spans_from_json({"descriptors": rows})
 
 
 def png_size(data: bytes) -> tuple[int, int]:

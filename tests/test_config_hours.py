@@ -7,7 +7,7 @@ from datetime import time
 from pathlib import Path
 
 from bot.chat import commands
-from bot.chat.commands import Caller, CommandContext
+from bot.chat.commands import Caller, CommandDeps
 from bot.chat.decide import QuietHours
 from bot.chat.store import ChatStore, config_hours
 from bot.config import load_config
@@ -49,10 +49,8 @@ def test_bad_hours_are_named_by_file_and_key_all_at_once(tmp_path: Path) -> None
 
 def test_the_channel_follows_the_file_and_chat_cannot_change_what_it_sets(tmp_path: Path) -> None:
     store = ChatStore(sqlite3.connect(":memory:"))
-    ctx = CommandContext(
-        store, FakeCountries(), FakeHistory(), FakeClock(), "slack", "C0123",
-        Caller("U1", can_manage=True),
-    )  # fmt: skip
+    deps = CommandDeps(store, FakeCountries(), FakeHistory(), FakeClock())
+    ctx = deps.context("slack", "C0123", Caller("U1", can_manage=True))
     path = write(tmp_path, 'quiet = "22:00-07:00"\ndigest = "off"\ntimezone = "Europe/Paris"\n')
     store.load_config_hours(config_hours(load_config(path, FakeCountries()).subscriptions))
     assert store.schedule("slack", "C0123").quiet == QuietHours(time(22), time(7), "Europe/Paris")

@@ -21,6 +21,24 @@ PIECES = [
     "the Kremlin",
     "Putin",
     "Lavrov said",
+    "the kingdom",
+    "the Gulf nation",
+    "a country with which",
+    "Their",
+    "his",
+    "UK-US",
+    "SA-",
+    "Seoul",
+    ", who",
+    "along with",
+    ", both",
+    ", two",
+    "including",
+    "has",
+    "Facing",
+    "at the Mercosur summit",
+    "MUSCAT,",
+    "S. KOREA",
     "EU",
     "ASEAN",
     "between",
@@ -100,3 +118,9 @@ def test_findings_are_well_formed(text: str, on: date | None) -> None:
         if x.span is not None:
             start, end = x.span
             assert " ".join(x.sentence[start:end].split()) == x.descriptor
+
+
+def test_a_label_owned_by_their_before_a_compound_ending_the_text_is_read() -> None:
+    # the compound is the last thing in the text: nothing follows it to look at
+    found = default_extractor().extract("Their strong bond shaped UK-US")
+    assert [(x.pair.key, x.canonical) for x in found] == [("GBR-USA", "strong bond")]

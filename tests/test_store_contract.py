@@ -20,7 +20,7 @@ from bot.chat.store import MIGRATIONS as CHAT_MIGRATIONS
 from bot.chat.store import ChatStore, ConfigSubscription, Origin, Waiting
 from bot.cli import main
 from bot.demo import DEMO_DATA, STAGES, SampleFeeds, serve
-from tests.databases import mention_count, unseen
+from tests.databases import listed, mention_count, unseen
 from tests.fakes import pair
 from tests.feeds import sample_feeds_toml
 from watchers.db import Database, is_postgres_url, open_database
@@ -113,18 +113,18 @@ def test_first_seen_stays_while_the_words_stay_and_moves_when_they_change(store:
 def test_seen_entries_are_remembered_refreshed_and_forgotten_after_retention(
     store: Store,
 ) -> None:
-    store.mark_seen("wire", ["1", "2"], NOW)
+    store.mark_seen("wire", listed(["1", "2"]), NOW)
     assert unseen(store, "wire", ["1", "2", "3"]) == {"3"}
     assert unseen(store, "other", ["1"]) == {"1"}
     # "1" is listed again two days later: refreshed, so it outlives "2"
-    store.mark_seen("wire", ["1"], NOW + timedelta(days=2))
-    store.mark_seen("wire", [], NOW + SEEN_RETENTION + timedelta(days=1))
+    store.mark_seen("wire", listed(["1"]), NOW + timedelta(days=2))
+    store.mark_seen("wire", listed([]), NOW + SEEN_RETENTION + timedelta(days=1))
     assert unseen(store, "wire", ["1", "2"]) == {"2"}
 
 
 def test_many_entry_ids_are_looked_up_at_once(store: Store) -> None:
     ids = [f"urn:entry:{n}" for n in range(1200)]
-    store.mark_seen("wire", ids[:700], NOW)
+    store.mark_seen("wire", listed(ids[:700]), NOW)
     assert unseen(store, "wire", ids) == set(ids[700:])
 
 
@@ -188,13 +188,13 @@ def test_the_rules_read_back_words_speakers_changes_and_decisions(store: Store) 
 
 def test_a_failure_inside_a_transaction_keeps_none_of_its_writes(store: Store) -> None:
     with pytest.raises(RuntimeError), store.transaction():
-        store.mark_seen("wire", ["1"], NOW)
+        store.mark_seen("wire", listed(["1"]), NOW)
         store.record_poll("wire", NOW, Validators('"v"', None), None)
         raise RuntimeError("the disk filled up half-way")
     assert unseen(store, "wire", ["1"]) == {"1"}
     assert not store.has_been_polled("wire")
     # and the store goes on working
-    store.mark_seen("wire", ["1"], NOW)
+    store.mark_seen("wire", listed(["1"]), NOW)
     assert unseen(store, "wire", ["1"]) == set()
 
 

@@ -60,6 +60,13 @@ def explain(result: RoundResult, seed: object) -> str:
     )
 
 
+def assert_all_delivered_in_order(result: RoundResult, seed: object) -> None:
+    """Every alert the round found reached its channel, each channel's in order."""
+    assert len(result.expected) == ALERTS, explain(result, seed)
+    assert result.lost == set(), explain(result, seed)
+    assert result.in_order, explain(result, seed)
+
+
 def test_kill_9_at_random_moments_of_poll_once_loses_no_alert(
     platform: FakePlatform,
     tmp_path: Path,
@@ -76,9 +83,7 @@ def test_kill_9_at_random_moments_of_poll_once_loses_no_alert(
         result = poll_round(
             platform, tmp_path / f"round-{rounds}", rng, kills=KILLS_PER_ROUND, window=window
         )
-        assert len(result.expected) == ALERTS, explain(result, seed)
-        assert result.lost == set(), explain(result, seed)
-        assert result.in_order, explain(result, seed)
+        assert_all_delivered_in_order(result, seed)
         assert result.exit_codes[-1] == 0, explain(result, seed)
         kills += result.kills
         duplicates += result.duplicates
@@ -102,9 +107,7 @@ def test_sigterm_during_a_burst_exits_0_and_loses_no_alert(
         after = rng.randint(1, ALERTS - 5)
         result, _ = term_round(platform, tmp_path / f"term-{number}", after_alerts=after)
         assert result.exit_codes[0] == 0, explain(result, seed)  # stopped, not failed
-        assert len(result.expected) == ALERTS, explain(result, seed)
-        assert result.lost == set(), explain(result, seed)
-        assert result.in_order, explain(result, seed)
+        assert_all_delivered_in_order(result, seed)
         duplicates += result.duplicates
     with capsys.disabled():
         print(f"\ntorture: 2 SIGTERMs during a burst, 0 lost, {duplicates} duplicates")

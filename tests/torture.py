@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from tests.fake_discord import message_payload, user_payload
 
@@ -319,21 +319,8 @@ def poll_round(
             codes.append(process.wait())
             if codes[-1] == 0:
                 break  # it finished first: the round's work is done
-        finished = subprocess.run(
-            command(config, "poll", "--once"),
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log, timeout=120,
-        )  # fmt: skip
-        codes.append(finished.returncode)
-    with platform._lock:
-        received = platform.received
-    return RoundResult(
-        expected=found_alerts(directory / "store.sqlite3"),
-        counts=received.counts(),
-        kills=done_kills,
-        in_order=_in_order(received),
-        exit_codes=codes,
-        log=(directory / "stderr.log").read_text(encoding="utf-8", errors="replace"),
-    )
+        codes.append(_poll_to_the_end(config, env, log))
+    return _result(platform, directory, kills=done_kills, exit_codes=codes)
 
 
 def term_round(
@@ -358,22 +345,33 @@ def term_round(
         asked = time.monotonic()
         codes.append(process.wait(timeout=timeout))
         took = time.monotonic() - asked
-        finished = subprocess.run(
-            command(config, "poll", "--once"),
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log, timeout=120,
-        )  # fmt: skip
-        codes.append(finished.returncode)
+        codes.append(_poll_to_the_end(config, env, log))
+    return _result(platform, directory, kills=1, exit_codes=codes), took
+
+
+def _poll_to_the_end(config: Path, env: dict[str, str], log: IO[bytes]) -> int:
+    """One ``poll --once`` left to finish after the round's stops; its exit status."""
+    finished = subprocess.run(
+        command(config, "poll", "--once"),
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log, timeout=120,
+    )  # fmt: skip
+    return finished.returncode
+
+
+def _result(
+    platform: FakePlatform, directory: Path, *, kills: int, exit_codes: list[int]
+) -> RoundResult:
+    """What a round found, what the platform received, and the programs' log."""
     with platform._lock:
         received = platform.received
-    result = RoundResult(
+    return RoundResult(
         expected=found_alerts(directory / "store.sqlite3"),
         counts=received.counts(),
-        kills=1,
+        kills=kills,
         in_order=_in_order(received),
-        exit_codes=codes,
+        exit_codes=exit_codes,
         log=(directory / "stderr.log").read_text(encoding="utf-8", errors="replace"),
     )
-    return result, took
 
 
 def complete_poll_seconds(platform: FakePlatform, directory: Path) -> float:

@@ -408,20 +408,15 @@ class Store:
                 out[entry_id] = True
         return out
 
-    def mark_seen(
-        self, feed: str, listed: Iterable[str] | Mapping[str, str], now: datetime
-    ) -> None:
+    def mark_seen(self, feed: str, listed: Mapping[str, str], now: datetime) -> None:
         """Remember the entries a feed's document lists, so the next polls skip them.
 
-        ``listed`` gives entry ids, or entry ids to the hash of their text (kept so that an
-        edit in place is noticed). ``seen_at`` is when the feed last listed an entry (refreshed
+        ``listed`` maps entry ids to the hash of their text (kept so that an edit in place is
+        noticed). ``seen_at`` is when the feed last listed an entry (refreshed
         at most daily); entries it has not listed for ``SEEN_RETENTION`` are forgotten. Only a
         document's entries are refreshed before that, so a feed that was quiet for months
         keeps what it still lists.
         """
-        hashes: dict[str, str | None] = (
-            dict(listed) if isinstance(listed, Mapping) else dict.fromkeys(listed)
-        )
         stale = to_iso(now - timedelta(days=1))
         with self.transaction():
             self.connection.executemany(
@@ -434,7 +429,7 @@ class Store:
                                          AND content_hash IS NOT excluded.content_hash)""",
                 [
                     (feed, entry_id, to_iso(now), fingerprint, stale, stale)
-                    for entry_id, fingerprint in hashes.items()
+                    for entry_id, fingerprint in listed.items()
                 ],
             )
             self.connection.execute(

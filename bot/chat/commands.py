@@ -149,23 +149,6 @@ class Caller:
 
 
 @dataclass(frozen=True)
-class CommandContext:
-    """Everything a command needs: stores, countries, clock, where and by whom."""
-
-    store: ChatStore
-    countries: CountryLookup
-    history: HistoryReader
-    clock: Clock
-    platform: str
-    channel: str
-    caller: Caller
-    stories: PairStories | None = None
-    """The descriptors and chart of ``/watch history``; without it, recent changes only."""
-    pings: PingStore | None = None
-    """Who the channel's alerts ping (``/watch notify``); None where pings are not offered."""
-
-
-@dataclass(frozen=True)
 class CommandDeps:
     """What every platform's ``/watch`` handlers share, built once when the chat layer opens."""
 
@@ -180,17 +163,16 @@ class CommandDeps:
 
     def context(self, platform: str, channel: str, caller: Caller) -> CommandContext:
         """The context of one command run in ``channel`` by ``caller``."""
-        return CommandContext(
-            self.store,
-            self.countries,
-            self.history,
-            self.clock,
-            platform,
-            channel,
-            caller,
-            stories=self.stories,
-            pings=self.pings,
-        )
+        return CommandContext(**vars(self), platform=platform, channel=channel, caller=caller)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CommandContext(CommandDeps):
+    """Everything one command needs: what every command shares, and where and by whom."""
+
+    platform: str
+    channel: str
+    caller: Caller
 
 
 def private(text: str) -> Reply:

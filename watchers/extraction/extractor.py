@@ -15,6 +15,7 @@ from watchers.countries import CountryTable, FormKind, default_countries
 from watchers.extraction.canonical import canonical
 from watchers.extraction.lexicon import Vocabulary, load_vocabulary
 from watchers.extraction.mentions import (
+    STATE_NOUNS,
     MentionFinder,
     StateMention,
     described_states,
@@ -43,6 +44,8 @@ _QUOTE_CHARS = re.compile(
 )
 # How many sentences back "the two countries" may reach.
 _CONTEXT_WINDOW = 3
+# The longest first line read as a headline naming the text's pair.
+_HEADLINE_CHARS = 200
 # How many sentences back a pronoun ("he said") or "our" may find its speaker.
 _SPEAKER_WINDOW = 5
 _PRONOUNS = frozenset({"he", "she", "they", "it"})
@@ -60,10 +63,13 @@ _NOT_BEFORE_SPEAKER = _PLACE_WORDS | {"and", "&", ","}
 _OWNER_KINDS = frozenset(
     {FormKind.NAME, FormKind.ALIAS, FormKind.ABBREVIATION, FormKind.CAPITAL, FormKind.SEAT}
 )
-_ENDS_POSSESSIVE = re.compile(r"(?:'s|')$")
+# The tokens a description of a state may end in ("the kingdom", "the country's").
+_STATE_NOUN_WORDS = frozenset(
+    word for noun in STATE_NOUNS for word in (noun, noun + "'s", noun + "'", noun.split("-")[-1])
+)
 _CONTESTS = frozenset(
     {"rivalry", "rivals", "rival", "feud", "enmity", "animosity", "foes", "foe", "enemies",
-     "enemy", "adversaries", "adversary", "competitors", "competitor"}
+     "enemy", "adversaries", "adversary", "competitors", "competitor", "frenemies", "frenemy"}
 )  # fmt: skip
 # "the highest degree of mutual trust": a level of what a relationship is made of
 _LEVEL_OF_TRUST = re.compile(
@@ -335,9 +341,9 @@ class Extractor:
             elif acting:
                 states.append((m, ti))
                 organs.append(ti)
-        if earlier is not None:
+        if earlier is not None and not _STATE_NOUN_WORDS.isdisjoint(lows):
             plain = [m for m, _ in states]
-            for m in described_states(low, a, b, found, plain, earlier):
+            for m in described_states(norm, low, a, b, found, plain, earlier):
                 states.append((m, max(0, bisect.bisect_right(tok_starts, m.start) - 1)))
             states.sort(key=lambda st: st[0].start)
         s = Sentence(0, a, b, toks, cased, states, orgs, lows=lows)
@@ -493,7 +499,7 @@ class Extractor:
     def _title_after(self, s: Sentence, j: int) -> bool:
         """A title within three words after a state's possessive: "India's external affairs
         minister", "Japan's chief cabinet secretary"."""
-        if j == 0 or not _ENDS_POSSESSIVE.search(s.lows[j - 1]):
+        if j == 0 or not s.lows[j - 1].endswith(("'s", "'")):
             return False
         for k in range(j, min(j + 3, len(s.toks))):
             if s.lows[k] in self.lex.titles:
@@ -737,6 +743,7 @@ class _Passage:
         self._built: dict[int, Sentence] = {}
         self._quotes: list[int] | None = None
         self._named: frozenset[str] | None = None
+        self._all: list[StateMention] | None = None
 
     def named(self) -> frozenset[str]:
         """The states the whole text names by a form that stands for one state only.
@@ -745,7 +752,7 @@ class _Passage:
         common text pays nothing for it.
         """
         if self._named is None:
-            found = self.x.mentions.find(self.norm, self.low, self.on)
+            found = self._mentions()
             ambiguous = self.x.mentions.ambiguities
             # "DR Congo ... while Congo": a name holding the short form is no evidence
             # for it, a writer may set the two apart; "Kinshasa" or "Seoul" are
@@ -781,7 +788,28 @@ class _Passage:
             lambda: self.sentence(i + 1).hint if i + 1 < len(self.spans) else None,
             lambda: self.sentence(i).speaker or self.speaker_before(i),
             lambda: self.topic(i),
+            lambda: self.headline(self.spans[i][0]),
         )
+
+    def headline(self, before: int) -> Codes | None:
+        """The pair of two states that a short first line of the text names, when the text
+        names no other state before offset ``before`` ("Kenya, Ethiopia sign pact")."""
+        end = self.norm.find("\n")
+        if not 0 < end <= _HEADLINE_CHARS:
+            return None
+        found = [m for m in self._mentions() if m.start < before]
+        codes = sorted({m.code for m in found if m.code})
+        if len(codes) != 2 or any(m.code is None for m in found if m.start < end):
+            return None
+        if {m.code for m in found if m.start < end} != set(codes):
+            return None  # the first line names one of them, or none
+        return (codes[0], codes[1])
+
+    def _mentions(self) -> list[StateMention]:
+        """Every mention in the whole text, found once, when first asked for."""
+        if self._all is None:
+            self._all = [m for m in self.x.mentions.find(self.norm, self.low, self.on)]
+        return self._all
 
     def previous(self, i: int) -> Codes | None:
         for k in range(i - 1, max(-1, i - 1 - _CONTEXT_WINDOW), -1):

@@ -464,7 +464,7 @@ def descriptions(low: str, start: int, end: int) -> list[tuple[int, int, int]]:
 
     The span leaves "the" out ("Gulf kingdom" in "the Gulf kingdom"), so that "between
     Bahrain and the Gulf kingdom" lists it like a name. An indefinite one counts only
-    before "with which" ("a country with which the kingdom has a special relationship").
+    before "with which" ("a nation with which the republic keeps a close partnership").
     """
     out: list[tuple[int, int, int]] = []
     if _STATE_NOUN.search(low, start, end) is None:
@@ -481,6 +481,7 @@ _BESIDE = re.compile(r"(?:'s)?\s*,?\s*(?:and|&|or|with)?\s*the\s+")
 
 
 def described_states(
+    norm: str,
     low: str,
     start: int,
     end: int,
@@ -503,6 +504,12 @@ def described_states(
         if any(m.code is None or m.start < ds or m.end > noun for m in overlapping):
             continue  # part of a name ("the Republic of Korea") or a group's ("NATO country")
         code = overlapping[0].code if overlapping else None
+        if (
+            code is None
+            and norm[noun].isupper()
+            and any(w[:1].isupper() for w in norm[ds:noun].split())
+        ):
+            continue  # an epithet of some state: "the Islamic Republic", "the Hermit Kingdom"
         if code is None:
             beside = {m.code for m in states if m.end <= ds and _BESIDE.fullmatch(low, m.end, ds)}
             passed = beside | {m.code for m in states if m.start >= de}

@@ -173,9 +173,14 @@ class Sentence:
         "Egypt and Saudi Arabia, both wary of Iran, celebrated", "Pakistan, which fought
         India, calls". The states inside are not the subject of what follows."""
         out: list[tuple[int, int]] = []
+        if self.lows.count(",") < 2:
+            return out
         covered = self.covered
         commas = [i for i, w in enumerate(self.lows) if w == ","]
+        opening = _opening(self) - 1  # the comma closing "In Tokyo, ...": no aside opens there
         for a, b in itertools.pairwise(commas):
+            if a == opening:
+                continue
             # right after the subject: a state, or the first noun phrase holding one
             # ("Japan's prime minister, who visited Manila, called ...")
             subject = a - 1 in covered or (
@@ -189,7 +194,8 @@ class Sentence:
 
     def in_aside(self, t: int) -> bool:
         """Whether token ``t`` falls in one of the sentence's asides."""
-        return any(a <= t < b for a, b in self.asides)
+        asides = self.asides
+        return bool(asides) and any(a <= t < b for a, b in asides)
 
     def clause(self, start: int) -> tuple[int, int]:
         """Token bounds of the clause holding token ``start``."""
@@ -212,8 +218,14 @@ class Context:
         following: Callable[[], Codes | None],
         speaker: Callable[[], str | None],
         topic: Callable[[], Codes | None],
+        headline: Callable[[], Codes | None] = lambda: None,
     ) -> None:
-        self._parts = {"previous": previous, "following": following, "topic": topic}
+        self._parts = {
+            "previous": previous,
+            "following": following,
+            "topic": topic,
+            "headline": headline,
+        }
         self._speaker = speaker
 
     @classmethod
@@ -243,6 +255,11 @@ class Context:
         return self._parts["topic"]()
 
     @cached_property
+    def headline(self) -> Codes | None:
+        """The pair a headline on the text's first line names ("Kenya, Ethiopia sign pact")."""
+        return self._parts["headline"]()
+
+    @cached_property
     def speaker(self) -> str | None:
         """Who spoke last in the passage."""
         return self._speaker()
@@ -266,6 +283,8 @@ class PairResolver:
         after the label hold it too, with the state whose label it is (the possessor)."""
         toks = s.toks
         j = _skip(toks, p.end, _QUOTES_COMMA)
+        if j >= len(toks) or toks[j].low not in ("along", "together", "as", "alongside"):
+            return []
         words = [t.low for t in toks[j : j + 2]]
         if words[:2] in (["along", "with"], ["together", "with"], ["as", "well"]):
             j += 3 if words[0] == "as" else 2  # "as well as"
@@ -341,12 +360,15 @@ class PairResolver:
         role = self._possessive_role(s, p, ctx)
         if role is not None:
             return role
-        coords = [c for t, c in s.coordinations if lo <= t < p.start and not s.in_aside(t)]
+        coords = [(t, c) for t, c in s.coordinations if lo <= t < p.start and not s.in_aside(t)]
         if coords:
-            return [coords[-1]]
+            t, c = coords[-1]
+            # "India, Japan and Australia hailed their trilateral partnership": three or
+            # more states hold it together, no pair of them
+            return [] if _ends_longer_list(s, t) else [c]
         inside = [c for t, c in s.compounds if lo <= t < hi]
         if inside and self._owned_elsewhere(s, p):
-            return []  # "Their strong bond epitomised UK-US relations": whoever "their" is
+            return []  # "Their long friendship shaped Franco-German relations": whoever "their" is
         if inside:
             return [inside[0]]
         clause_codes = _codes(m for m, t in s.states if lo <= t < hi)
@@ -369,7 +391,7 @@ class PairResolver:
             (only,) = codes
             first_person = self._first_person(s, p)
             cue = s.cue or _demonstrative(toks, p.start)
-            for known in (ctx.previous, ctx.following):
+            for known in (ctx.previous, ctx.following, ctx.headline):
                 if known and only in known and (cue or (s.speaker or ctx.speaker) in known):
                     return [known]
             speaker = s.speaker or ctx.speaker
@@ -379,7 +401,7 @@ class PairResolver:
         if not self.lex.non_states.isdisjoint(s.lows[lo : p.start]):
             return []  # "the two carmakers praised their alliance": theirs, not the states'
         if s.cue or self._first_person(s, p):
-            for known in (ctx.previous, ctx.following):
+            for known in (ctx.previous, ctx.following, ctx.headline):
                 if known:
                     return [known]
         if ctx.topic:
@@ -486,14 +508,16 @@ class PairResolver:
             return None
         (owner,) = inside
         j = p.start - 1
-        while j >= 0 and s.toks[j].low in _LINKING:
+        while j >= 0 and (s.toks[j].low in _LINKING or s.toks[j].low == "both"):
             j -= 1
         if j < 0 or j == p.start - 1:
             return None
-        # the state whose mention ends right before the comma or the verb
+        # the state whose mention ends right before the comma or the verb, and the one
+        # coordinated with it ("Australia and Britain, both close U.S. allies,")
         for m, t in s.states:
             if m.code and m.code != owner and t <= j and s.toks[j].start < m.end:
-                return [pair_of(owner, m.code)]
+                holders = [c for k, c in s.coordinations if m.code in c and k <= t]
+                return _cross([owner], list(holders[-1]) if holders else [m.code])
         return None
 
     def _apposition(self, s: Sentence, p: Phrase) -> list[Codes] | None:
@@ -542,6 +566,10 @@ class PairResolver:
                 for m, t in s.states
                 if m.code and k >= 0 and t <= k and toks[k].start < m.end
             ]
+            if not owners and p.gap is not None:
+                # "Two key U.S. allies, Japan and South Korea,": the state inside the label
+                inside = {m.code for m, t in s.states if p.gap[0] <= t < p.gap[1] and m.code}
+                owners = list(inside) if len(inside) == 1 else []
         if not owners:
             return [] if listed else None  # "key partners like B": whose partners is unsaid
         return _cross(owners[-1:], targets)
@@ -658,24 +686,23 @@ class PairResolver:
         heads = self.lex.heads
         for t, _ in s.compounds:
             k = t
-            while k in s.covered or s.lows[k] in ("-", "/"):
+            while k < len(s.toks) and (k in s.covered or s.lows[k] in ("-", "/")):
                 k += 1
             if not (k < len(s.toks) and s.lows[k] in heads and t >= p.end):
                 return False  # "Ghana-Togo relations are at their best": "their" is theirs
         return True
 
     def _last_two(self, s: Sentence, k: int) -> Codes | None:
-        """ "Budapest says Kiev profits from Russia's gas ... the animosity between the two":
-        in a sentence of three states or more, the last two named before, not the speaker."""
-        before: list[str] = []
-        for m, t in s.states:
-            if t < k and m.code and m.code != s.speaker:
-                if m.code in before:
-                    before.remove(m.code)
-                before.append(m.code)
-        if len({m.code for m, _ in s.states}) < 3 or len(before) < 2:
+        """ "Budapest points out that Kiev profits from Russia's gas ... the animosity between
+        the two": in a sentence of three states or more, the two named in what is reported,
+        after "that" or a verb of saying, when exactly two are named there."""
+        if len({m.code for m, _ in s.states}) < 3:
             return None
-        return pair_of(before[-2], before[-1])
+        said = [j for j in range(k) if s.lows[j] == "that" or s.lows[j] in self.lex.speech]
+        if not said:
+            return None  # "Kenya's president flew to Tanzania after visiting Uganda": which two?
+        reported = {m.code for m, t in s.states if said[0] < t < k and m.code}
+        return pair_of(*sorted(reported)) if len(reported) == 2 else None
 
     def _with_index(self, s: Sentence, p: Phrase, lo: int, hi: int) -> int | None:
         """Token index of the "with" that names the partner of this phrase, if any."""
@@ -783,9 +810,10 @@ class PairResolver:
             if w == "our" and speaker() and speaker() not in targets:
                 return [speaker() or ""]
             if w == "their":
-                coords = [c for t, c in s.coordinations if t < anchor and not s.in_aside(t)]
+                coords = [(t, c) for t, c in s.coordinations if t < anchor and not s.in_aside(t)]
                 if coords:
-                    return list(coords[-1])
+                    t, c = coords[-1]
+                    return [] if _ends_longer_list(s, t) else list(c)
                 if ctx.previous:
                     return list(ctx.previous)
             if w == "its":
@@ -917,6 +945,25 @@ class PairResolver:
         while j >= 0 and s.toks[j].low in QUOTES:
             j -= 1
         return j >= 0 and s.toks[j].low in ("our", "we", "us")
+
+
+def _ends_longer_list(s: Sentence, t: int) -> bool:
+    """Whether the coordination "B and C" starting at token ``t`` ends a list ("A, B and C").
+
+    Not after an opening phrase ("in Moscow, Xi and Putin") or a dateline ("DOHA, Qatar
+    and Turkey"): the state before the comma must open the clause or follow "the" or a
+    comma, and not be written in capitals in a sentence that is not.
+    """
+    if t < 2 or s.lows[t - 1] != "," or t - 2 not in s.covered:
+        return False
+    first = t - 2
+    code = s.covered[first]
+    while first > 0 and s.covered.get(first - 1) == code:
+        first -= 1
+    if first > 0 and s.lows[first - 1] not in (",", "the", ";", ":"):
+        return False
+    item = " ".join(s.cased[first : t - 1])
+    return not (item.isupper() and not all(c.isupper() for c in s.cased[t : t + 3]))
 
 
 def _opening(s: Sentence) -> int:

@@ -216,6 +216,7 @@ class PhraseFinder:
         self._phrases = [tuple(p.split()) for p in lex.phrases]
         self._phrase_starts = frozenset(p[0] for p in self._phrases)
         self._not_predicates = lex.heads | _NOT_PREDICATES
+        self._negations = frozenset(w for w in lex.negation if " " not in w)
         # Every way a qualifying hyphenated word may end ("weather", "limits"): only after
         # one of these can two words written apart be that word ("all weather").
         self._hyphen_ends = frozenset(
@@ -227,8 +228,8 @@ class PhraseFinder:
         lex = self.lex
         if low in lex.reject:
             return "reject"
-        if low in lex.stop or _ORDINAL.fullmatch(low):
-            return None
+        if low in lex.stop or _ORDINAL.fullmatch(low) or low in self._negations:
+            return None  # "hardly friends": a negation is no modifier
         if low in lex.qualifying:
             return "qual"
         if low in lex.neutral:
