@@ -240,7 +240,7 @@ async def test_a_feed_slow_to_answer_is_asked_first_in_the_next_cycle(
         orders.append(list(farm.asked))
     first, second = orders
     assert first.index("7") > 2  # the first time, in the order listed
-    assert second[0] == "7"  # then its wait overlaps the others' polls
+    assert "7" in second[:2]  # then at once, beside the others, so its wait overlaps theirs
 
 
 def test_the_limits_are_read_from_the_config_defaults(tmp_path: Path) -> None:

@@ -41,7 +41,8 @@ class FetchLimits:
     max_bytes: int = 5_000_000
     max_redirects: int = 5
     polls_at_once: int = 16
-    """Feeds fetched and read at once (also the HTTP client's connection limit)."""
+    """Feeds fetched and read at once; as many again may wait on servers that were slow to
+    answer last time (the HTTP client's connection limit is twice this)."""
     polls_per_host: int = 4
     """Feeds of one host fetched at once, so that one site is not hammered."""
     reading_processes: int = 0
@@ -282,8 +283,8 @@ def make_client(limits: FetchLimits) -> httpx.AsyncClient:
     # like it that connects through ours (tests/test_fetch.py pins that this holds).
     transport._pool = httpcore.AsyncConnectionPool(
         ssl_context=httpx.create_ssl_context(),
-        max_connections=limits.polls_at_once,
-        max_keepalive_connections=limits.polls_at_once,
+        max_connections=2 * limits.polls_at_once,
+        max_keepalive_connections=2 * limits.polls_at_once,
         keepalive_expiry=5.0,
         network_backend=CheckedBackend(),
     )

@@ -332,22 +332,25 @@ class Watcher(Ingester):
         pool stay bounded however many feeds there are), at most ``limits.polls_per_host``
         of them on one host at once. A worker keeps to its host while that host has feeds
         left, so its kept-alive connection serves them. A failing feed is a result, never
-        the end of the run. Feeds that were slow to answer last time start first, so that
-        their wait overlaps the other feeds' polls rather than ending the cycle.
+        the end of the run. Feeds that were slow to answer last time start first, in up to
+        as many workers again of their own: their wait overlaps the other feeds' polls
+        instead of ending the cycle, and does not hold the others' places while they wait.
         """
         plan = HostTurns(feeds, self.limits.polls_per_host, self.store.answer_seconds())
         done: asyncio.Queue[PollResult] = asyncio.Queue()
 
-        async def worker() -> None:
+        async def worker(slow_only: bool) -> None:
             host = None
-            while (turn := plan.next(host)) is not None:
+            while (turn := plan.next(host, slow_only=slow_only)) is not None:
                 host, feed = turn
                 try:
                     done.put_nowait(await self.poll(feed))
                 finally:
                     plan.finished(host)
 
-        workers = [asyncio.create_task(worker()) for _ in range(self.limits.polls_at_once)]
+        at_once = self.limits.polls_at_once
+        workers = [asyncio.create_task(worker(slow_only=True)) for _ in plan.slow[:at_once]]
+        workers += [asyncio.create_task(worker(slow_only=False)) for _ in range(at_once)]
         try:
             for _ in range(len(feeds)):
                 yield await done.get()
@@ -438,10 +441,10 @@ def slow_to_answer(
 
 
 class HostTurns:
-    """Which feed a worker polls next: a feed slow to answer last time while one waits
-    (slowest first), else its own host's while that has feeds left and room, else the first
-    host with both (hosts in the order their first feed was listed); never more than
-    ``per_host`` at once on a host."""
+    """Which feed a worker polls next: its own host's while that has feeds left and room,
+    else the first host with both (hosts in the order their first feed was listed); feeds
+    slow to answer last time (slowest first) go to workers of their own; never more than
+    ``per_host`` at once on a host, besides its slow feeds."""
 
     def __init__(
         self,
@@ -460,18 +463,18 @@ class HostTurns:
                 self.pending.setdefault(_host(feed.url), collections.deque()).append(feed)
         self.busy: collections.Counter[str] = collections.Counter()
 
-    def next(self, host: str | None) -> tuple[str, FeedSpec] | None:
+    def next(
+        self, host: str | None, *, slow_only: bool = False
+    ) -> tuple[str | None, FeedSpec] | None:
         """The next (host, feed) for a worker last on ``host``; None when none is left for
-        it (the hosts still listed are at their limit, and their own workers finish them)."""
-        for i, (slow_host, feed) in enumerate(self.slow):
-            if self.busy[slow_host] < self.per_host:
-                del self.slow[i]
-                self.busy[slow_host] += 1
-                return slow_host, feed
+        it (the hosts still listed are at their limit, and their own workers finish them).
+        A worker for slow feeds takes only those; the others take them last."""
+        if slow_only:
+            return self._next_slow()
         if host is None or host not in self.pending or self.busy[host] >= self.per_host:
             host = next((h for h in self.pending if self.busy[h] < self.per_host), None)
             if host is None:
-                return None
+                return self._next_slow()
         queue = self.pending[host]
         feed = queue.popleft()
         if not queue:
@@ -479,9 +482,15 @@ class HostTurns:
         self.busy[host] += 1
         return host, feed
 
-    def finished(self, host: str) -> None:
-        """A worker is done with a feed of ``host``."""
-        self.busy[host] -= 1
+    def _next_slow(self) -> tuple[None, FeedSpec] | None:
+        # Not counted against its host's limit: a worker of slow feeds stops when they are
+        # done, and a host it had filled would be left with no worker of its own.
+        return (None, self.slow.pop(0)[1]) if self.slow else None
+
+    def finished(self, host: str | None) -> None:
+        """A worker is done with a feed of ``host`` (None: a slow feed, not counted)."""
+        if host is not None:
+            self.busy[host] -= 1
 
 
 def _trusted_time(entry: Entry, now: datetime) -> Entry:
