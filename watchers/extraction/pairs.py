@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -264,6 +264,17 @@ class Context:
         """Who spoke last in the passage."""
         return self._speaker()
 
+    def known_pairs(self) -> Iterator[Codes | None]:
+        """The pairs named around the sentence: before, after, in the headline, in order.
+
+        The headline is worked out only when asked for, since it needs every mention in
+        the whole text; the sentences before and after are read first either way.
+        """
+        previous, following = self.previous, self.following
+        yield previous
+        yield following
+        yield self.headline
+
 
 class PairResolver:
     """Resolves the pairs of one phrase in one sentence."""
@@ -391,7 +402,7 @@ class PairResolver:
             (only,) = codes
             first_person = self._first_person(s, p)
             cue = s.cue or _demonstrative(toks, p.start)
-            for known in (ctx.previous, ctx.following, ctx.headline):
+            for known in ctx.known_pairs():
                 if known and only in known and (cue or (s.speaker or ctx.speaker) in known):
                     return [known]
             speaker = s.speaker or ctx.speaker
@@ -401,7 +412,7 @@ class PairResolver:
         if not self.lex.non_states.isdisjoint(s.lows[lo : p.start]):
             return []  # "the two carmakers praised their alliance": theirs, not the states'
         if s.cue or self._first_person(s, p):
-            for known in (ctx.previous, ctx.following, ctx.headline):
+            for known in ctx.known_pairs():
                 if known:
                     return [known]
         if ctx.topic:
