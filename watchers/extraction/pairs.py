@@ -281,6 +281,8 @@ class PairResolver:
 
     def __init__(self, lex: Vocabulary) -> None:
         self.lex = lex
+        # nouns for a kind of partner ("G20 partners", "NATO allies"), joined once
+        self._kind_heads = lex.person_heads | _ROLE_HEADS
 
     def resolve(self, p: Phrase, s: Sentence, ctx: Context) -> list[Codes]:
         """Zero, one or several pairs for the phrase; empty when it is not about two states."""
@@ -648,7 +650,7 @@ class PairResolver:
         lead = " ".join(t.low for t in s.toks[max(0, o - 4) : o] if t.low != "the")
         if lead.endswith(("along with", "together with", "alongside", "as well as")):
             return False  # "Spain's oldest ally, along with NATO": beside the label, not a side
-        if o + 1 < len(s.toks) and s.toks[o + 1].low in self.lex.person_heads | _ROLE_HEADS:
+        if o + 1 < len(s.toks) and s.toks[o + 1].low in self._kind_heads:
             return False  # "friends and G20 partners": the group names a kind of partner
         if p.start - 4 <= o < p.end + 4:
             return True

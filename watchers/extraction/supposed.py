@@ -114,11 +114,11 @@ def supposed(lows: Sequence[str], start: int, head: int, clause_start: int) -> b
         k -= 1
     if k >= 0 and near[k] in _SUPPOSING:
         return True
-    for i in range(n - 1, -1, -1):
+    # "could deepen their strategic partnership": a word keeping the label ends the look
+    # back, so only the words after the last such word are read
+    keeping = max((i for i, w in enumerate(near) if w in _KEEPING), default=0)
+    for i in range(n - 1, keeping - 1, -1):
         w = near[i]
-        after = near[i + 1 :]
-        if not _KEEPING.isdisjoint(after):
-            return False  # "could deepen their strategic partnership"
         if w in _MODALS and _modal_makes(near, i):
             return True
         if w in _TALKS and i + 1 < n and near[i + 1] in _ABOUT and n - (i + 2) <= 3:
