@@ -439,9 +439,10 @@ class Extractor:
             if not m1.code or not m2.code or m1.code == m2.code:
                 continue
             gap = norm[m1.end : m2.start]
-            if m1.kind is not FormKind.LEADER and _JOIN.fullmatch(gap):
+            joined = _JOIN.fullmatch(gap) is not None  # looked at once: most gaps are no join
+            if joined and m1.kind is not FormKind.LEADER:
                 s.compounds.append((t1, pair_of(m1.code, m2.code)))
-            elif _JOIN.fullmatch(gap) and m2.kind is FormKind.LEADER:
+            elif joined and m2.kind is FormKind.LEADER:
                 persons = persons or pair_of(m1.code, m2.code)
             elif _AND.fullmatch(gap):
                 s.coordinations.append((t1, pair_of(m1.code, m2.code)))
