@@ -1241,7 +1241,7 @@ def _subject_of_others(toks: list[Token], cased: list[str], country: list[int], 
 def _compared_with_others(
     toks: list[Token], cased: list[str], country: list[int], start: int, end: int
 ) -> bool:
-    """ "more like-minded allies than Paris and London were": a comparison with other
+    """ "more natural allies than Paris and London were": a comparison with other
     states or persons ranks the pair, it does not name its tie ("closer partners than
     ever" does)."""
     j = _skip_quotes(toks, end)
