@@ -9,9 +9,8 @@ Washington", "Hunter Biden") and the entry's date for leaders.
 
 from __future__ import annotations
 
-import itertools
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -323,27 +322,25 @@ class MentionFinder:
         """
         candidates: list[tuple[int, int, SurfaceForm]] = []
         size = len(low)
-        if windows is None:
-            hits: Iterable[tuple[int, Any]] = self._automaton.iter(low)
-        else:
-            hits = itertools.chain.from_iterable(
-                window_hits(self._automaton, low, a, b) for a, b in windows
-            )
-        for last, (length, forms, plain) in hits:
-            end = last + 1
-            start = end - length
-            if start > 0 and low[start - 1].isalnum():
-                continue
-            if end < size and low[end].isalnum():
-                continue
-            if plain is not None:
-                first = norm[start]
-                if first.isupper() or not first.isalpha():
-                    candidates.append((start, end, plain))
-                continue
-            form = self._pick(norm, start, end, forms, on)
-            if form is not None:
-                candidates.append((start, end, form))
+        # the automaton reads each window as a slice of its own (see window_hits); its
+        # offsets are moved into the whole text here, with no generator between
+        pieces = [(0, low)] if windows is None else [(a, low[a:b]) for a, b in windows]
+        for offset, piece in pieces:
+            for last, (length, forms, plain) in self._automaton.iter(piece):
+                end = last + 1 + offset
+                start = end - length
+                if start > 0 and low[start - 1].isalnum():
+                    continue
+                if end < size and low[end].isalnum():
+                    continue
+                if plain is not None:
+                    first = norm[start]
+                    if first.isupper() or not first.isalpha():
+                        candidates.append((start, end, plain))
+                    continue
+                form = self._pick(norm, start, end, forms, on)
+                if form is not None:
+                    candidates.append((start, end, form))
         if not candidates:
             return []
         candidates.sort(key=_longest_first)
