@@ -27,6 +27,7 @@ from watchers.extraction.supposed import supposed
 from watchers.extraction.text import (
     QUOTES,
     Token,
+    before_quotes,
     line_spans,
     lower,
     normalize,
@@ -633,9 +634,7 @@ class Extractor:
         inside = [m for m, t in s.states if p.start <= t < p.end]
         if inside and all(m.kind is FormKind.LEADER for m in inside):
             return True  # "the close Ruto-Ramaphosa friendship": the leaders' own
-        j = p.start - 1
-        while j >= 0 and s.lows[j] in QUOTES:
-            j -= 1
+        j = before_quotes(s.toks, p.start - 1)
         if j >= 0 and s.lows[j] == "his":
             return True  # "his warm friendship": a person's, whatever the head
         if not any(h in self.lex.person_heads for h in p.heads):

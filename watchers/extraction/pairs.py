@@ -20,7 +20,7 @@ from watchers.countries import FormKind
 from watchers.extraction.lexicon import Vocabulary
 from watchers.extraction.mentions import FUNCTION_CAPS, StateMention
 from watchers.extraction.phrases import Phrase
-from watchers.extraction.text import QUOTES, Token
+from watchers.extraction.text import QUOTES, Token, before_quotes
 
 Codes = tuple[str, str]
 
@@ -691,9 +691,7 @@ class PairResolver:
         """A label owned by "their", "his" or "her" while the sentence's only pair is a
         compound after it, heading a relationship noun of its own ("UK-US relations"):
         the label is not said to be that pair's."""
-        j = p.start - 1
-        while j >= 0 and s.lows[j] in QUOTES:
-            j -= 1
+        j = before_quotes(s.toks, p.start - 1)
         if j < 0 or s.lows[j] not in ("their", "his", "her"):
             return False
         heads = self.lex.heads
@@ -954,9 +952,7 @@ class PairResolver:
         )
 
     def _first_person(self, s: Sentence, p: Phrase) -> bool:
-        j = min(p.start, p.head) - 1
-        while j >= 0 and s.toks[j].low in QUOTES:
-            j -= 1
+        j = before_quotes(s.toks, min(p.start, p.head) - 1)
         return j >= 0 and s.toks[j].low in ("our", "we", "us")
 
 
@@ -1024,10 +1020,8 @@ def _skip(toks: list[Token], j: int, words: frozenset[str] | set[str]) -> int:
 
 
 def _demonstrative(toks: list[Token], start: int) -> bool:
-    """ "that everlasting friendship": the label refers back to a pair named before."""
-    j = start - 1
-    while j >= 0 and toks[j].low in QUOTES:
-        j -= 1
+    """ "that enduring friendship": the label refers back to a pair named before."""
+    j = before_quotes(toks, start - 1)
     return j >= 0 and toks[j].low in ("this", "that", "these", "those")
 
 

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from watchers.extraction.lexicon import Vocabulary
-from watchers.extraction.text import QUOTES, Token
+from watchers.extraction.text import QUOTES, Token, before_quotes
 
 # Marks in the per-token country list: a state's mention is 1, an organisation's is ORG.
 ORG = 2
@@ -492,9 +492,7 @@ class PhraseFinder:
                 j -= 1
                 continue
             if t.low in ("and", ",", "&", "/") and has_mod and j > 0:
-                prev = j - 1
-                while prev >= 0 and toks[prev].low in QUOTES:
-                    prev -= 1
+                prev = before_quotes(toks, j - 1)
                 if prev >= 0 and not country[prev]:
                     pk = self.kind(toks[prev].low, cased[prev])
                     if pk in ("qual", "neutral", "adverb", "reject"):
@@ -520,9 +518,7 @@ class PhraseFinder:
             break
         # A ranking frame or a person right before the run: "largest trading partner",
         # "his best friend".
-        j = run.start - 1
-        while j >= 0 and toks[j].low in QUOTES:
-            j -= 1
+        j = before_quotes(toks, run.start - 1)
         if j >= 0 and toks[j].low in _PERSONAL and low in lex.person_heads:
             run.rejected = True
         return run

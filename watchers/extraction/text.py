@@ -162,3 +162,11 @@ def tokens(low: str, start: int, end: int) -> list[Token]:
     """Tokens of ``low[start:end]`` with offsets into the whole text."""
     make = tuple.__new__  # skips the named tuple's argument handling: tokens are many
     return [make(Token, (m[0], m.start(), m.end())) for m in _TOKEN.finditer(low, start, end)]
+
+
+def before_quotes(toks: list[Token], j: int) -> int:
+    """The index of the last token at or before ``j`` that is no quote mark (-1 if none):
+    the word a quoted label follows ("his 'best friend'")."""
+    while j >= 0 and toks[j].low in QUOTES:
+        j -= 1
+    return j
