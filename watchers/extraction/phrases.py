@@ -266,6 +266,8 @@ class PhraseFinder:
         consumed: set[int] = set()
         n = len(toks)
         head_words = lex.heads
+        # most sentences hold no quote: one set test before pairing quote marks
+        quotes = [] if QUOTES.isdisjoint(lows) else _quote_pairs(toks)
         # only a head or a hyphenated word ("quasi-ally") can start a phrase
         starts = [
             i
@@ -287,6 +289,12 @@ class PhraseFinder:
             if run.rejected:
                 continue
             end, tail = self._tail(toks, cased, i, title=cased[i][:1].isupper())
+            if quotes:
+                # "a 'strategic partner of the first order'": what follows the head inside
+                # the same quote belongs to the label
+                quoted = self._quoted_rest(toks, cased, country, quotes, i, end)
+                if quoted is not None:
+                    end, tail = quoted, True
             heads = [head]
             # "closest friend and partner": a second bare head shares the modifiers.
             j = _skip_quotes(toks, end)
@@ -345,7 +353,83 @@ class PhraseFinder:
             out.append(Phrase(run.start, end, i, tuple(heads), run.gap))
         out.extend(self._fixed(toks, lows, out))
         out.extend(self._predicates(toks, lows, cased, country, out))
+        if quotes:
+            out = self._one_quoted_label(toks, quotes, out)
         return _merge_relations_of(toks, out, lex)
+
+    def _quoted_rest(
+        self,
+        toks: list[Token],
+        cased: list[str],
+        country: list[int],
+        quotes: list[tuple[int, int]],
+        i: int,
+        end: int,
+    ) -> int | None:
+        """End of a postmodifier that follows the head ``i`` (its phrase ends at ``end``)
+        up to the closing quote: "a 'strategic partner of the first order'", "'an ally in
+        every sense'", "'a relationship of respect, not subordination'" (up to the comma).
+        None when the quote holds more than that: a clause, a state, another label."""
+        close = next((q1 for q0, q1 in quotes if q0 < i < q1), None)
+        if close is None or end >= close or close - end > _QUOTED_REST:
+            return None
+        first = toks[end].low
+        if first not in _POSTMODIFIER_STARTS and not (first == "," and _comma_of(toks, end, close)):
+            return None
+        nxt = toks[end + 1].low if end + 1 < close else ""
+        if first in ("in", "between") and (
+            nxt in _SCOPE_STARTS or nxt[:1].isdigit() or cased[end + 1][:1].isupper()
+        ):
+            return None  # "in the region", "in 2011", "between our two countries"
+        if first == "for" and _DURATIONS.intersection(t.low for t in toks[end + 1 : end + 4]):
+            return None  # "partners for a generation": how long
+        heads = self.lex.heads
+        k = end
+        while k < close:
+            w = toks[k].low
+            if country[k] or w in _CLAUSE_WORDS:
+                return None
+            if w == "," and not _comma_of(toks, k, close):
+                break  # "of respect, not subordination": the label ends at the comma
+            if w == "and" and any(t.low in heads for t in toks[k + 1 : k + 4]):
+                return None  # "... and now our ally": a second label
+            k += 1
+        while k > end and toks[k - 1].low in (",", ".", ";", ":"):
+            k -= 1
+        return k if k > end else None
+
+    def _one_quoted_label(
+        self, toks: list[Token], quotes: list[tuple[int, int]], found: list[Phrase]
+    ) -> list[Phrase]:
+        """ "a 'close friend and trusted neighbour'": two person labels joined by "and" that
+        fill one quote are one label (with a determiner or a kin noun after "and" they stay
+        two: "a friend nation and a strategic ally")."""
+        lex = self.lex
+        ordered = sorted(found, key=lambda p: p.start)
+        out: list[Phrase] = []
+        k = 0
+        while k < len(ordered):
+            p = ordered[k]
+            q = ordered[k + 1] if k + 1 < len(ordered) else None
+            if (
+                q is not None
+                and p.gap is None
+                and q.gap is None
+                and p.end < len(toks)
+                and toks[p.end].low == "and"
+                and q.start == p.end + 1
+                and all(h in lex.person_heads or h in _ROLES for h in p.heads + q.heads)
+                and toks[p.start - 1].low in ("a", "an")  # one of them, in two roles
+                and any(
+                    q0 < p.start and _label_fills(toks, q0, p.start, q.end, q1) for q0, q1 in quotes
+                )
+            ):
+                out.append(Phrase(p.start, q.end, q.head, p.heads + q.heads))
+                k += 2
+                continue
+            out.append(p)
+            k += 1
+        return out
 
     def _left(self, toks: list[Token], cased: list[str], country: list[int], i: int) -> _Run:
         lex = self.lex
@@ -1271,6 +1355,71 @@ _DEAL_VERBS = frozenset(
         "renewed", "extended", "concluded", "agree",
     }
 )  # fmt: skip
+
+
+# How many tokens a quoted postmodifier may run after its phrase.
+_QUOTED_REST = 10
+# Words that open a postmodifier kept inside a quote: "of the first order", "in every
+# sense", "for good and for bad times", "based on common interests", "between equals".
+_POSTMODIFIER_STARTS = frozenset(
+    {"of", "in", "for", "between", "based", "beyond", "without", "like", "among", "with"}
+)
+# Words that make what follows a head inside a quote a clause, not a postmodifier.
+_CLAUSE_WORDS = frozenset(
+    {"that", "which", "who", "whose", "is", "are", "was", "were", "be", "will", "would",
+     "has", "have", "had", "can", "must", "should", "we", "i", "you", "he", "she", "they",
+     "it", "not", "never", "no", "than", "to", "but"}
+)  # fmt: skip
+
+
+# Singular nouns of a role one state plays for another: "a close friend and trusted
+# neighbour" (the person heads hold the plurals).
+_ROLES = frozenset({"neighbour", "neighbor", "ally"})
+# Words after "in" or "between" that make a scope or the pair, not a quality.
+_SCOPE_STARTS = frozenset({"the", "our", "their", "both", "its", "us", "them"})
+_DURATIONS = frozenset(
+    {"generation", "generations", "decade", "decades", "year", "years", "century",
+     "centuries", "months", "ever", "now", "long", "life", "lifetime"}
+)  # fmt: skip
+
+
+def _comma_of(toks: list[Token], k: int, close: int) -> bool:
+    """ ", free of paternalism": a comma before an adjective and "of" inside the quote."""
+    return k + 2 < close and toks[k + 1].low.isalpha() and toks[k + 2].low == "of"
+
+
+def _label_fills(toks: list[Token], q0: int, start: int, end: int, q1: int) -> bool:
+    """The label [start, end) fills the quote (q0, q1), but for an article before it and
+    punctuation after it."""
+    before = all(t.low in _ARTICLES for t in toks[q0 + 1 : start])
+    after = all(t.low in (",", ".", ";", ":") for t in toks[end:q1])
+    return before and after
+
+
+def _quote_pairs(toks: list[Token]) -> list[tuple[int, int]]:
+    """(opening, closing) token indices of the quotes of a sentence. A single quote opens
+    when it sticks to the word after it only, and closes when it sticks to the word before
+    it only ("the 'Pauk-Phaw' friendship"; "the leaders' retreat" opens nothing)."""
+    out: list[tuple[int, int]] = []
+    double: int | None = None
+    single: int | None = None
+    n = len(toks)
+    for k, t in enumerate(toks):
+        if t.low == '"':
+            if double is None:
+                double = k
+            else:
+                out.append((double, k))
+                double = None
+        elif t.low == "'":
+            after = k + 1 < n and toks[k + 1].start == t.end and toks[k + 1].low[:1].isalnum()
+            before = k > 0 and toks[k - 1].end == t.start and toks[k - 1].low[-1:].isalnum()
+            if after and not before:
+                single = k
+            elif before and not after and single is not None:
+                out.append((single, k))
+                single = None
+    return out
 
 
 def _skip_quotes(toks: list[Token], j: int) -> int:
