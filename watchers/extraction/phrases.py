@@ -355,6 +355,7 @@ class PhraseFinder:
         out.extend(self._predicates(toks, lows, cased, country, out))
         if quotes:
             out = self._one_quoted_label(toks, quotes, out)
+            out.extend(self._quoted_complements(toks, cased, country, quotes, out))
         return _merge_relations_of(toks, out, lex)
 
     def _quoted_rest(
@@ -397,6 +398,140 @@ class PhraseFinder:
         while k > end and toks[k - 1].low in (",", ".", ";", ":"):
             k -= 1
         return k if k > end else None
+
+    def _quoted_complements(
+        self,
+        toks: list[Token],
+        cased: list[str],
+        country: list[int],
+        quotes: list[tuple[int, int]],
+        found: list[Phrase],
+    ) -> list[Phrase]:
+        """A quoted noun phrase said of the pair, whatever its head: "A and B are 'two
+        wings of one nation'", "calling the two neighbours 'frozen antagonists'", "describe
+        each other as 'kindred nations'", "called the ties 'unbreakable'". The quote is the
+        complement of a copula, "as" after a verb of describing, or a verb of calling; the
+        subject or object is the pair, a relationship noun or a state."""
+        out: list[Phrase] = []
+        for q0, q1 in quotes:
+            if any(p.start <= q1 and q0 <= p.end for p in found):
+                continue  # a label inside is read at its own head
+            a = q0 + 1
+            inner_copula = a < q1 and toks[a].low in _COPULA_CUES
+            while a < q1 and (toks[a].low in _COPULA_CUES or toks[a].low in _BETWEEN_COPULAS):
+                a += 1  # "'are and will remain brothers'"
+            if a < q1 and toks[a].low in _ARTICLES:
+                a += 1
+            b = q1
+            while b > a and toks[b - 1].low in (",", ".", ";", ":", "!"):
+                b -= 1
+            if not self._complement_words(toks, cased, country, a, b):
+                continue
+            if not _complement_ends(toks, cased, q1 + 1):
+                continue  # "are 'key members' of the group": the quote is part of a phrase
+            said_of = self._said_of(toks, cased, country, q0, inner_copula)
+            if said_of is None:
+                continue
+            heads = tuple(t.low for t in toks[a:b] if t.low in self.lex.heads)
+            if said_of == "state" and not heads and _STATE_WORDS.isdisjoint(
+                t.low for t in toks[a:b]
+            ):
+                continue  # "Washington called Kim 'talented'": of a person or a state alone
+            out.append(Phrase(a, b, b - 1, heads or (toks[b - 1].low,)))
+        return out
+
+    def _complement_words(
+        self, toks: list[Token], cased: list[str], country: list[int], a: int, b: int
+    ) -> bool:
+        """Whether tokens [a, b) read as a short noun or adjective phrase: no clause, no
+        state, not opening with a preposition or pronoun. One word is a noun ("a
+        'relic'") or an adjective the tables know ("'unbreakable'"); an adjective they do
+        not know said alone is no label ("'unparalleled'")."""
+        if b <= a or b - a > _QUOTED_COMPLEMENT:
+            return False
+        if b - a == 1:
+            w = toks[a].low
+            known = w in self.lex.qualifying or w in self.lex.heads or "-" in w
+            if not known and (self.kind(w, cased[a]) or w.endswith(("ed", "ing", "ly"))):
+                return False
+        if toks[a].low in _FUNCTION_WORDS or toks[a].low in _PREPOSITIONS:
+            return False
+        for k in range(a, b):
+            w = toks[k].low
+            if country[k] or w in _CLAUSE_WORDS or w in QUOTES:
+                return False
+            if not (w[:1].isalpha() or w == ","):
+                return False
+        return True
+
+    def _said_of(
+        self, toks: list[Token], cased: list[str], country: list[int], q0: int, inner_copula: bool
+    ) -> str | None:
+        """What the quote opening at ``q0`` is said of: "pair" (the two states, their
+        relationship or a word standing for them), "state" (one state) or None."""
+        j = q0 - 1
+        if j >= 0 and toks[j].low in _ARTICLES:
+            j -= 1
+        if j < 0:
+            return None
+        w = toks[j].low
+        if inner_copula or w in _COPULA_CUES:
+            k = j if inner_copula else j - 1
+            if inner_copula:
+                k = q0 - 1
+            while k >= 0 and toks[k].low in _BETWEEN_COPULAS:
+                k -= 1
+            return self._subject(toks, country, k)
+        if w == "as":
+            lo = max(0, j - 9)
+            verb = next((k for k in range(j - 1, lo - 1, -1) if toks[k].low in _DESCRIBING), None)
+        else:
+            lo = max(0, j - 8)
+            verb = next((k for k in range(j, lo - 1, -1) if toks[k].low in _CALLING), None)
+            if verb is not None and toks[verb + 1].low in ("for", "on", "off", "up"):
+                return None  # "calling for 'stronger coordination'": a demand
+            if verb is not None and verb == j:
+                # "what Islamabad called a 'brotherhood ...'": the object comes before
+                if "what" in (t.low for t in toks[max(0, verb - 4) : verb]):
+                    return "pair"
+                return None
+        if verb is None:
+            return None
+        end = j + 1 if w != "as" else j
+        return self._object(toks[verb + 1 : end], cased[verb + 1 : end], country[verb + 1 : end])
+
+    def _subject(self, toks: list[Token], country: list[int], k: int) -> str | None:
+        """What the subject ending at token ``k`` is: "pair", "state" or None."""
+        if k < 0:
+            return None
+        w = toks[k].low
+        if w in _RELATION_NOUNS or w in _PAIR_NOUNS:
+            return "pair"
+        if country[k] == 1:
+            # "Egypt and Sudan are": the pair; "Moldova is": one state
+            m = k
+            while m > 0 and country[m - 1] == 1:
+                m -= 1
+            if m >= 2 and toks[m - 1].low in ("and", "&") and country[m - 2] == 1:
+                return "pair"
+            return "state"
+        return None
+
+    def _object(self, obj: list[Token], cased: list[str], marks: list[int]) -> str | None:
+        """What the object of a verb of calling or describing is: "pair", "state" or None."""
+        if not obj:
+            return None
+        words = [t.low for t in obj]
+        # a relationship noun in lower case: "the Pacific Alliance" is a body's name
+        plain = {c for c in cased if c.islower()}
+        if not _RELATION_NOUNS.isdisjoint(plain) or not _PAIR_NOUNS.isdisjoint(plain):
+            return "pair"
+        if words[-2:] == ["each", "other"] or words[-1] in ("them", "themselves"):
+            return "pair"
+        states = sum(1 for i, m in enumerate(marks) if m == 1 and (i == 0 or marks[i - 1] != 1))
+        if states >= 2 and "and" in words:
+            return "pair"
+        return "state" if states == 1 and len(words) <= 4 else None
 
     def _one_quoted_label(
         self, toks: list[Token], quotes: list[tuple[int, int]], found: list[Phrase]
@@ -1372,6 +1507,47 @@ _CLAUSE_WORDS = frozenset(
 )  # fmt: skip
 
 
+# The longest quoted complement read as a label, in tokens.
+_QUOTED_COMPLEMENT = 10
+_COPULA_CUES = frozenset(
+    {"is", "are", "was", "were", "remain", "remains", "remained", "become", "became", "been",
+     "be"}
+)  # fmt: skip
+# Words between a subject and its copula, or inside "are and will remain".
+_BETWEEN_COPULAS = frozenset(
+    {"and", "will", "would", "have", "has", "had", "always", "also", "still", "now", "long",
+     "truly", "really", "indeed", "been", "remain", "is", "are", "was", "were"}
+)  # fmt: skip
+_DESCRIBING = frozenset(
+    {"described", "describe", "describes", "describing", "hailed", "hail", "hails", "hailing",
+     "regard", "regards", "regarded", "see", "sees", "saw", "seen", "view", "views",
+     "viewed", "reaffirmed", "reaffirm", "reaffirms", "reaffirming", "characterised",
+     "characterized", "portrayed", "praised", "praising", "welcomed", "considered",
+     "consider", "considers", "celebrated", "celebrating", "defined", "define", "defines"}
+)  # fmt: skip
+_CALLING = frozenset(
+    {"called", "call", "calls", "calling", "dubbed", "dubs", "dubbing", "termed", "terms",
+     "terming", "labelled", "labeled", "branded"}
+)  # fmt: skip
+_RELATION_NOUNS = frozenset(
+    {"relations", "relationship", "ties", "alliance", "partnership", "friendship", "bond",
+     "bonds", "relationships"}
+)  # fmt: skip
+# Words that stand for the two states: "the two neighbours", "their countries".
+_PAIR_NOUNS = frozenset(
+    {"countries", "nations", "neighbours", "neighbors", "sides", "peoples", "states"}
+)  # fmt: skip
+# Nouns of a state or kin that make a quote said of one state a label for the pair: "a
+# 'sister nation'"; without one it is about the state alone ("a 'pariah'").
+_STATE_WORDS = frozenset(
+    {"nation", "nations", "country", "countries", "people", "peoples", "family", "twin",
+     "twins", "sister", "sisters", "brother", "brothers", "cousin",
+     "cousins", "neighbour", "neighbor", "neighbours", "neighbors"}
+)  # fmt: skip
+_PREPOSITIONS = frozenset(
+    {"in", "on", "at", "to", "from", "by", "with", "for", "of", "under", "over", "into",
+     "about", "after", "before", "against", "without", "between", "during", "like"}
+)  # fmt: skip
 # Singular nouns of a role one state plays for another: "a close friend and trusted
 # neighbour" (the person heads hold the plurals).
 _ROLES = frozenset({"neighbour", "neighbor", "ally"})
@@ -1381,6 +1557,18 @@ _DURATIONS = frozenset(
     {"generation", "generations", "decade", "decades", "year", "years", "century",
      "centuries", "months", "ever", "now", "long", "life", "lifetime"}
 )  # fmt: skip
+
+
+def _complement_ends(toks: list[Token], cased: list[str], k: int) -> bool:
+    """Whether a quoted complement ends its phrase at the closing quote (token ``k`` is
+    the one after it): punctuation, a word that opens a new part of the sentence, a
+    participle ("'kindred nations' bound by history") or "of" the pair ("of both peoples")."""
+    if k >= len(toks) or not toks[k].low[:1].isalnum():
+        return True
+    w = toks[k].low
+    if w in _AFTER_PREDICATE or _participle(w, cased[k]) or w in ("bound", "born", "built"):
+        return True
+    return w == "of" and k + 1 < len(toks) and toks[k + 1].low in ("both", "our", "their")
 
 
 def _comma_of(toks: list[Token], k: int, close: int) -> bool:
