@@ -295,6 +295,8 @@ class PhraseFinder:
                 quoted = self._quoted_rest(toks, cased, country, quotes, i, end)
                 if quoted is not None:
                     end, tail = quoted, True
+                # the quote bounds the label: "'kindred nations' bound by history"
+                end = min([end] + [q1 for q0, q1 in quotes if q0 < i < q1])
             heads = [head]
             # "closest friend and partner": a second bare head shares the modifiers.
             j = _skip_quotes(toks, end)
@@ -634,6 +636,9 @@ class PhraseFinder:
             k = self.kind(t.low, cased[j])
             if k is None and t.low in lex.weak_heads and j == i - 1:
                 k = "neutral"  # "a security cooperation partner"
+            if j == i - 1 and low in lex.kin_heads and t.low in lex.kin_modifiers:
+                run.start, run.kin, run.qualifying = j, True, True  # "a friend nation"
+                break
             if k is None and _negated_participle(t.low, cased[j]):
                 k = "qual"  # "an unbending alliance", "an unmatched partnership"
             if (
