@@ -504,6 +504,16 @@ class PhraseFinder:
 
     def _subject(self, toks: list[Token], country: list[int], k: int) -> str | None:
         """What the subject ending at token ``k`` is: "pair", "state" or None."""
+        if k >= 0 and toks[k].low == ",":
+            # "Uruguay and Argentina, which share a river, are ...": past the aside
+            k = next(
+                (
+                    m - 1
+                    for m in range(k - 1, max(0, k - 30), -1)
+                    if toks[m].low == "," and toks[m + 1].low in ("which", "who", "whose")
+                ),
+                -1,
+            )
         if k < 0:
             return None
         w = toks[k].low
