@@ -99,8 +99,9 @@ def sentence_spans(norm: str, lines: list[tuple[int, int]] | None = None) -> lis
     spans: list[tuple[int, int]] = []
     for base, line_end in line_spans(norm) if lines is None else lines:
         chunk = norm[base:line_end]
-        if not _INNER_END.search(chunk):
-            # no sentence end inside the line: one sentence, no need to ask the splitter
+        if not _INNER_END.search(chunk) or chunk.isupper():
+            # no sentence end inside the line, or a headline in capitals (where "U.S."
+            # ends no sentence): one sentence, no need to ask the splitter
             s, e = 0, len(chunk)
             while s < e and chunk[s].isspace():
                 s += 1
