@@ -266,6 +266,8 @@ class PhraseFinder:
         consumed: set[int] = set()
         n = len(toks)
         head_words = lex.heads
+        if _all_capitals(cased):
+            cased = lows  # "S. KOREA, US HAIL 'IRONCLAD' ALLIANCE": case tells nothing here
         # most sentences hold no quote: one set test before pairing quote marks
         quotes = [] if QUOTES.isdisjoint(lows) else _quote_pairs(toks)
         # only a head or a hyphenated word ("quasi-ally") can start a phrase
@@ -792,7 +794,7 @@ class PhraseFinder:
             country[g - 1] == 1 or (toks[g - 1].low in ("-", "/") and g > 1 and country[g - 2])
         ):
             g -= 1
-        b = g - 1
+        b = before_quotes(toks, g - 1)  # "the 'ironclad' ROK-U.S. alliance"
         if b < 0 or country[b]:
             return None
         kind = self.kind(toks[b].low, cased[b])
@@ -1015,9 +1017,16 @@ class PhraseFinder:
         if _PREDICATE_HEADS.isdisjoint(lows):
             return out
         taken = {k for p in found for k in range(p.start, p.end) if p.end - p.start > 1}
+        # "the comprehensive strategic partnership was at its best": a label's own head
+        # may carry a predicate too
+        last_heads = {
+            p.head
+            for p in found
+            if p.end == p.head + 1 and p.end < len(toks) and toks[p.end].low in _LINKING
+        }
         n = len(toks)
         for i in [i for i, w in enumerate(lows) if w in _PREDICATE_HEADS]:
-            if i in taken or country[i]:
+            if (i in taken and i not in last_heads) or country[i]:
                 continue
             t = toks[i]
             j = i + 1
@@ -1053,8 +1062,15 @@ class PhraseFinder:
                     j += 1
                 if j < n and toks[j].low in _MOVED:
                     j, moved = j + 1, True  # "have sunk to their lowest point"
+                    low_point = _new_low(toks, j)
+                    if low_point is not None:
+                        out.append(Phrase(low_point[0], low_point[1], i, (t.low,)))
+                        continue
                 if j == linking:
-                    continue
+                    at = _skip_quotes(toks, j)
+                    if at >= n or toks[at].low != "at":
+                        continue
+                    j = at  # a headline's "ties 'at an all-time high'"
                 never = _never_been(toks, j)
                 if never is not None:
                     out.append(Phrase(j, never, i, (t.low,)))  # "have never been closer"
@@ -1069,8 +1085,8 @@ class PhraseFinder:
                 out.append(Phrase(nominal[0], nominal[1], i, (t.low,)))
                 continue
             j = _skip_quotes(toks, j)
-            sealed = _sealed_in(toks, j)
-            if sealed is not None:
+            sealed = _sealed_in(toks, j) if i not in taken else None
+            if sealed is not None:  # (after a label, "was tested by tariffs" is an event)
                 out.append(Phrase(j, sealed, i, (t.low,)))
                 continue
             if j + 2 < n and toks[j].low == "one" and toks[j + 1].low == "of":
@@ -1220,6 +1236,11 @@ class PhraseFinder:
             k += 1  # "best moment", "all-time high"'s noun
         if k < n and toks[k].low in ("ever", "yet"):
             k += 1
+        elif k + 1 < n and toks[k].low == "in":
+            # "at its best in history", "the highest point in their history"
+            m = k + 2 if toks[k + 1].low in ("their", "its", "our") else k + 1
+            if m < n and toks[m].low == "history":
+                k = m + 1
         nxt = toks[k].low if k < n else "."
         ends = not nxt.isalpha() or nxt in _AFTER_PREDICATE or nxt in _WHEN
         return (start, k) if ends else None
@@ -1572,6 +1593,25 @@ _DURATIONS = frozenset(
     {"generation", "generations", "decade", "decades", "year", "years", "century",
      "centuries", "months", "ever", "now", "long", "life", "lifetime"}
 )  # fmt: skip
+
+
+def _new_low(toks: list[Token], j: int) -> tuple[int, int] | None:
+    """After a verb of movement from ``j``: "hit a new low", "hit rock bottom"."""
+    n = len(toks)
+    k = j + 1 if j < n and toks[j].low in ("a", "an") else j
+    if k + 1 < n and toks[k].low == "new" and toks[k + 1].low in ("low", "high", "peak"):
+        return k, k + 2
+    if k == j and k + 1 < n and (toks[k].low, toks[k + 1].low) == ("rock", "bottom"):
+        return k, k + 2
+    if k == j and k < n and toks[k].low == "rock-bottom":
+        return k, k + 1
+    return None
+
+
+def _all_capitals(cased: list[str]) -> bool:
+    """A line written in capitals only, as some headlines are."""
+    words = [c for c in cased if c[:1].isalpha()]
+    return len(words) >= 3 and all(w.isupper() for w in words)
 
 
 def _complement_ends(toks: list[Token], cased: list[str], k: int) -> bool:
