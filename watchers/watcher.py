@@ -160,6 +160,7 @@ class Ingester:
                 histories = self.store.pair_histories(
                     pairs.values(), recent=self.rules.flipflop_descriptors
                 )
+                watched = {key: self.is_watched(key) for key in pairs}
                 decisions: list[Decision] = []
                 mention_count = 0
                 new_entries = 0
@@ -171,7 +172,8 @@ class Ingester:
                         extractions = self._added(entry, extractions)
                     mentions = self._mentions(entry, extractions, feed)
                     mention_count += len(mentions)
-                    decisions.extend(self._remember(mentions, histories, baseline=baseline))
+                    decided = self._remember(mentions, histories, watched, baseline=baseline)
+                    decisions.extend(decided)
                 self.store.mark_seen(feed.name, fingerprints, now)
                 self.store.record_poll(
                     feed.name, now, validators, None, answer_seconds=answer_seconds
@@ -221,12 +223,18 @@ class Ingester:
         ]
 
     def _remember(
-        self, mentions: list[Mention], histories: dict[str, PairHistory], *, baseline: bool
+        self,
+        mentions: list[Mention],
+        histories: dict[str, PairHistory],
+        watched: Mapping[str, bool],
+        *,
+        baseline: bool,
     ) -> list[Decision]:
         """Store every mention, then decide on one representative mention per pair.
 
         ``histories`` holds the history of each pair mentioned (``Store.pair_histories``);
-        it is brought up to date with each decision kept."""
+        it is brought up to date with each decision kept. ``watched`` says which are watched.
+        """
         if not mentions:
             return []
         ids = dict(zip(map(id, mentions), self.store.record_mentions(mentions), strict=True))
@@ -240,11 +248,11 @@ class Ingester:
             # who else used these very words lately (several outlets make shorter words news)
             heard = HeardLater(self.store, m.pair.key, m.extraction.canonical, since)
             history = replace(histories[m.pair.key], heard=heard)
-            watched = self.is_watched(m.pair.key)
+            is_watched = watched[m.pair.key]
             decision = decide(
                 None,
                 m,
-                watched=watched,
+                watched=is_watched,
                 baseline=baseline,
                 now=m.seen_at,
                 history=history,
@@ -253,7 +261,7 @@ class Ingester:
             )
             decision = self._keep(decision, ids[id(m)], history.latest_change)
             histories[m.pair.key] = history_after(histories[m.pair.key], decision, recent)
-            if watched:
+            if is_watched:
                 change_id = decision.change or decision.update
                 self.store.record_decision(
                     m.pair.key,
