@@ -209,6 +209,11 @@ class Extractor:
         # (" no longer "); "(?!)" never matches, for a lexicon without phrases.
         phrases = [re.escape(f" {w} ") for w in lexicon.negation if w not in negations]
         self._negation_phrase = re.compile("|".join(phrases) or "(?!)")
+        # Whether any of the phrases that only look like negations ("not only") is in a
+        # stretch of text: one search, so the common stretch skips the replacing loop.
+        self._not_negation = re.compile(
+            "|".join(re.escape(w) for w in lexicon.not_negation) or "(?!)"
+        )
 
     def extract(self, text: str, *, on: date | None = None) -> list[Extraction]:
         """Every descriptor for every pair in ``text``; ``on`` dates leaders' terms."""
@@ -320,10 +325,7 @@ class Extractor:
         ``named`` gives the states the text names (for forms that name several), and
         ``earlier`` those the sentences before name (for "the kingdom")."""
         found = self.mentions.find(norm, low, on, [(a, b)], named)
-        toks = tokens(low, a, b)
-        lows = [t.low for t in toks]
-        cased = [norm[start:end] for _, start, end in toks]
-        tok_starts = [t.start for t in toks]
+        toks, lows, cased, tok_starts = tokens(norm, low, a, b)
         # each mention with the token it starts in
         located = [(m, max(0, bisect.bisect_right(tok_starts, m.start) - 1)) for m in found]
         # where a leader, seat or other state form starts: "Russia's Lavrov" is Russia
@@ -606,9 +608,10 @@ class Extractor:
                 words.append(w)
         words.reverse()
         text = " ".join(words)
-        for ok in self.lex.not_negation:
-            if ok in text:
-                text = text.replace(ok, " ")
+        if self._not_negation.search(text):
+            for ok in self.lex.not_negation:
+                if ok in text:
+                    text = text.replace(ok, " ")
         near = text.split()
         padded = f" {text} "
         hit = (
