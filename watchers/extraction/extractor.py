@@ -79,6 +79,12 @@ _LEVEL_OF_TRUST = re.compile(
 _SAID_COPULAS = frozenset({"are", "were", "remain", "remained", "became", "been", "form", "formed"})
 _OBJECT_WORDS = frozenset({"to", "with", "and", "from", "met", "meet", "meets", "hosted", "told"})
 
+# FormKind members as plain module names, for the comparisons made for every mention: on
+# Python 3.11 reading a member off an enum class (FormKind.LEADER) goes through the enum
+# metaclass's __getattr__ hook and costs about as much as a function call.
+_LEADER = FormKind.LEADER
+_DEMONYM = FormKind.DEMONYM
+
 
 class _HeadFinder:
     """Finds head nouns worth a close reading, with one Aho-Corasick pass.
@@ -443,9 +449,9 @@ class Extractor:
                 continue
             gap = norm[m1.end : m2.start]
             joined = _JOIN.fullmatch(gap) is not None  # looked at once: most gaps are no join
-            if joined and m1.kind is not FormKind.LEADER:
+            if joined and m1.kind is not _LEADER:
                 s.compounds.append((t1, pair_of(m1.code, m2.code)))
-            elif joined and m2.kind is FormKind.LEADER:
+            elif joined and m2.kind is _LEADER:
                 persons = persons or pair_of(m1.code, m2.code)
             elif _AND.fullmatch(gap):
                 s.coordinations.append((t1, pair_of(m1.code, m2.code)))
@@ -472,7 +478,7 @@ class Extractor:
         for m, ti in located:
             if m.code is None:
                 continue
-            if m.kind is FormKind.LEADER:
+            if m.kind is _LEADER:
                 candidates.append((ti, m.code))
                 continue
             j = ti
@@ -485,7 +491,7 @@ class Extractor:
                 candidates.append((ti, m.code))
             elif (
                 nxt in self.lex.speech
-                and m.kind is not FormKind.DEMONYM
+                and m.kind is not _DEMONYM
                 and (ti == 0 or s.lows[ti - 1] not in _NOT_BEFORE_SPEAKER)
             ):
                 # "the Kremlin said"; not "in Hanoi said", nor "Pakistan and China said",
@@ -635,7 +641,7 @@ class Extractor:
         if self._held_by_persons(s, p, lo):
             return True
         inside = [m for m, t in s.states if p.start <= t < p.end]
-        if inside and all(m.kind is FormKind.LEADER for m in inside):
+        if inside and all(m.kind is _LEADER for m in inside):
             return True  # "the close Ruto-Ramaphosa friendship": the leaders' own
         j = before_quotes(s.toks, p.start - 1)
         if j >= 0 and s.lows[j] == "his":
@@ -649,7 +655,7 @@ class Extractor:
         after = p.end
         while after < len(s.toks) and s.toks[after].low in QUOTES:
             after += 1
-        if any(t == after and m.kind is FormKind.LEADER for m, t in s.states):
+        if any(t == after and m.kind is _LEADER for m, t in s.states):
             return True  # "phones 'Dear Friend' Orban"
         if after < len(s.toks) and s.cased[after][:1].isupper():
             # a leader in or out of office: "Dear Friend" is a title for the person
@@ -660,7 +666,7 @@ class Extractor:
         if not _STATE_NOUNS.isdisjoint(s.lows):
             return False  # "their nations will go on acting as global partners"
         return bool(s.states) and all(
-            m.kind is FormKind.LEADER or self._names_person(s, m, t) for m, t in s.states
+            m.kind is _LEADER or self._names_person(s, m, t) for m, t in s.states
         )
 
     def _held_by_persons(self, s: Sentence, p: Phrase, lo: int) -> bool:
@@ -680,7 +686,7 @@ class Extractor:
             return False
         before = [m for m, t in s.states if t < who - 1 and s.toks[who - 2].start < m.end]
         return bool(before) and all(
-            m.kind is FormKind.LEADER or self._names_person(s, m, t) for m, t in s.states if t < who
+            m.kind is _LEADER or self._names_person(s, m, t) for m, t in s.states if t < who
         )
 
     def _names_person(self, s: Sentence, m: StateMention, t: int) -> bool:
