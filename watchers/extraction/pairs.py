@@ -10,6 +10,7 @@ countries", "bilateral").
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 from collections.abc import Callable, Iterator
@@ -97,6 +98,10 @@ _MONTHS = frozenset(
         "december",
     ]
 )
+# Nouns that stand for a state named elsewhere: "the Kingdom's allies" is the state's.
+_STATE_WORDS = frozenset(
+    {"country", "nation", "state", "kingdom", "republic", "sultanate", "emirate", "government"}
+)
 # Nouns of a gathering: a group named before one is where the states met.
 _VENUES = frozenset(
     [
@@ -125,6 +130,11 @@ _FEW = frozenset({"other", "many", "several", "numerous", "some", "few", "a"})
 _LIST_LEADS = frozenset(
     ["such", "states", "countries", "nations", "partners", "as", "like", "including", "other"]
 )
+# Words after which the states named are onlookers of a deal, not its sides: "witnessed by
+# the two ministers", "in the presence of", "as officials looked on", "with ministers present".
+_WITNESSED_BY = frozenset({"witnessed", "attended", "blessed", "overseen", "watched"})
+_LOOKED_ON = frozenset({"looked", "look", "looks", "looking", "watched", "watching"})
+_ONLOOKERS_OPEN = frozenset({"as", "while", "with"})
 
 
 def pair_of(a: str, b: str) -> Codes:
@@ -286,6 +296,11 @@ class PairResolver:
 
     def resolve(self, p: Phrase, s: Sentence, ctx: Context) -> list[Codes]:
         """Zero, one or several pairs for the phrase; empty when it is not about two states."""
+        onlookers = _onlookers(s, p.end)
+        if onlookers is not None:
+            s = _without(s, onlookers)
+            if len(_codes(m for m, _ in s.states)) < 2 and not s.cue:
+                return []  # the deal's parties are firms or agencies, not the pair before
         pairs = self._resolve(p, s, ctx)
         if pairs:
             pairs += [c for c in self._along_with(s, p) if c not in pairs]
@@ -332,6 +347,8 @@ class PairResolver:
     def _resolve(self, p: Phrase, s: Sentence, ctx: Context) -> list[Codes]:
         toks = s.toks
         lo, hi = s.clause(p.start)
+        if self._owned_by_other(s, p):
+            return []
         after = _skip(toks, p.end, _QUOTES_COMMA)
         # "between A and B"
         if after < len(toks) and toks[after].low == "between":
@@ -423,6 +440,29 @@ class PairResolver:
         # just before ("Peru and Chile sign a pact. ... Officials hailed a time-tested
         # friendship."); "Toyota and Honda" or "the two carmakers" hold theirs
         return [ctx.previous] if ctx.previous and not s.orgs and not _names(s) else []
+
+    def _owned_by_other(self, s: Sentence, p: Phrase) -> bool:
+        """A label whose possessor is no state: "the militia's principal ally", "Africa's
+        reliable friend", "Samsung's strategic partner". Whoever is said to hold it, the
+        other side is not a state. Only a role is held that way: "Central Asia's most
+        hostile relationships" are ties in a region."""
+        if not any(h in self._kind_heads for h in p.heads):
+            return False
+        j = before_quotes(s.toks, p.start - 1)
+        while j >= 0 and _is_rank(s.lows[j]):
+            j = before_quotes(s.toks, j - 1)
+        if j < 0 or not _ends_possessive(s.toks[j]) or j in s.covered:
+            return False
+        word = s.lows[j].removesuffix("'s").removesuffix("'")
+        if word in self.lex.non_states:
+            return True
+        return (
+            s.cased[j][:1].isupper()
+            and word.isalpha()
+            and word not in FUNCTION_CAPS
+            and word not in _MONTHS
+            and word not in _STATE_WORDS
+        )
 
     def _regards(self, s: Sentence, p: Phrase, lo: int) -> list[Codes] | None:
         """ "A regards B as X", "B, which A considers X": subject and object of the verb."""
@@ -645,7 +685,11 @@ class PairResolver:
         beside two states ("Serbia, a European Union candidate, keeps close relations with
         Russia", "at a Mercosur meeting"), is a venue or a frame.
         """
-        if self._org_modifies(s, o, p) or _org_is_venue(s, o):
+        if _org_is_venue(s, o):
+            return False
+        if _org_beside_state(s, o):
+            return True  # "ASEAN and Australia agreed", "the ASEAN-India partnership"
+        if self._org_modifies(s, o, p):
             return False
         lead = " ".join(t.low for t in s.toks[max(0, o - 4) : o] if t.low != "the")
         if lead.endswith(("along with", "together with", "alongside", "as well as")):
@@ -975,6 +1019,52 @@ def _ends_longer_list(s: Sentence, t: int) -> bool:
     return not (item.isupper() and not all(c.isupper() for c in s.cased[t : t + 3]))
 
 
+def _onlookers(s: Sentence, after: int) -> tuple[int, int] | None:
+    """The tokens after ``after`` that name onlookers of a deal: "VinFast signed a
+    partnership with a battery maker, witnessed by Vietnamese and Indonesian ministers";
+    "... as South Korean and Vietnamese officials looked on"; "with Indian and Spanish
+    ministers present". The states they name are no sides of the label."""
+    lows = s.lows
+    size = len(lows)
+    for k in range(after, size):
+        w = lows[k]
+        if w in _WITNESSED_BY and k + 1 < size and lows[k + 1] == "by":
+            return k, size
+        if w == "presence" and k >= 2 and lows[k - 2 : k] == ["in", "the"]:
+            return k, size
+        closing = (w in _LOOKED_ON and k + 1 < size and lows[k + 1] == "on") or (
+            w == "present" or (w == "attendance" and lows[k - 1] == "in")
+        )
+        if closing:
+            for j in range(k - 1, max(after, k - 10) - 1, -1):
+                if lows[j] in _ONLOOKERS_OPEN:
+                    return j, k + 1
+                if lows[j] in (",", ";", "."):
+                    break
+    return None
+
+
+def _without(s: Sentence, span: tuple[int, int]) -> Sentence:
+    """The sentence with the states named inside ``span`` left out."""
+    a, b = span
+    if not any(a <= t < b for _, t in s.states):
+        return s
+    states = [(m, t) for m, t in s.states if not a <= t < b]
+    compounds = [(t, c) for t, c in s.compounds if not a <= t < b]
+    coordinations = [(t, c) for t, c in s.coordinations if not a <= t < b]
+    codes = {m.code for m, _ in states if m.code}
+    hint = s.hint if s.hint is not None and set(s.hint) <= codes else None
+    speaker = s.speaker if s.speaker in codes else None
+    return dataclasses.replace(
+        s,
+        states=states,
+        compounds=compounds,
+        coordinations=coordinations,
+        hint=hint,
+        speaker=speaker,
+    )
+
+
 def _opening(s: Sentence) -> int:
     """Where the sentence's main clause starts: after an opening phrase set off by a comma
     ("Facing pressure from China, India ..."), else at the start."""
@@ -1011,6 +1101,34 @@ def _org_is_venue(s: Sentence, o: int) -> bool:
         if not s.cased[k][:1].isupper():
             break
     return False
+
+
+def _org_beside_state(s: Sentence, o: int) -> bool:
+    """A group joined to a state as the other side: "the European Union and Morocco",
+    "China and the Arab League", "the ASEAN-India partnership"."""
+    covered = s.covered
+    if o in covered:
+        return True  # one word holds both: "ASEAN-India"
+    j = o - 1
+    if j >= 0 and s.lows[j] == "the":
+        j -= 1
+    if j >= 1 and s.lows[j] in ("and", "&") and j - 1 in covered:
+        return not _possessive_at(s, j - 1)
+    k = o + 1
+    while k < len(s.toks) and (s.cased[k][:1].isupper() or s.lows[k] == "of"):
+        k += 1  # the rest of the group's name: "European Union", "League of Arab States"
+    if k < len(s.toks) and s.lows[k] in ("and", "&"):
+        k += 2 if k + 1 < len(s.toks) and s.lows[k + 1] == "the" else 1
+        return k in covered and not _possessive_at(s, k)
+    return False
+
+
+def _possessive_at(s: Sentence, t: int) -> bool:
+    """Whether the state mention over token ``t`` ends in a possessive ("India's")."""
+    code = s.covered.get(t)
+    while t + 1 < len(s.toks) and s.covered.get(t + 1) == code:
+        t += 1
+    return _ends_possessive(s.toks[t]) or (t + 1 < len(s.toks) and s.lows[t + 1] in ("'s", "'"))
 
 
 def _skip(toks: list[Token], j: int, words: frozenset[str] | set[str]) -> int:
