@@ -38,6 +38,8 @@ offers conferred confers awarded bestowed
 """
 _ROLE_HEADS = frozenset({"ally", "allies", "neighbour", "neighbours", "neighbor", "neighbors"})
 _REGARD_VERBS = frozenset(_REGARD_WORDS.split())
+REGARD_VERBS = _REGARD_VERBS
+"""Verbs of "A regards B as X", "A called B X"."""
 _GRANT_VERBS = frozenset(_GRANT_WORDS.split())
 _QUOTES_COMMA = QUOTES | {","}
 _INCLUDING = frozenset({"including", "such", "like", "notably", "namely", "among"})
