@@ -124,11 +124,23 @@ _VENUES = frozenset(
         "congress",
     ]
 )
+# "the alliance Japan has long kept with the US": verbs of a tie held with a state.
+_HELD_VERBS = frozenset(
+    {"had", "has", "have", "enjoyed", "enjoys", "enjoy", "maintained", "maintains", "kept",
+     "keeps", "built", "builds", "shared", "shares", "forged", "developed", "sealed", "signed"}
+)  # fmt: skip
 # "India has several strategic partners including ...": the owner before "has".
 _HAVE = frozenset({"has", "have", "had", "counts", "boasts", "maintains", "keeps"})
 # What may stand between a state and "B's allies" it is one of ("A remains one of").
 _ONE_OF = frozenset({"and", "or", "one", "of", "among"})
-_FEW = frozenset({"other", "many", "several", "numerous", "some", "few", "a"})
+_FEW = frozenset(
+    {"other", "many", "several", "numerous", "some", "few", "a", "two", "three", "four", "five"}
+)
+# Words that count the states of a list before it: "with seven countries, including".
+_COUNTS = frozenset(
+    {"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+     "twelve", "dozen", "dozens", "several", "many", "more", "some", "numerous", ","}
+) | frozenset(str(n) for n in range(2, 100))  # fmt: skip
 _LIST_LEADS = frozenset(
     ["such", "states", "countries", "nations", "partners", "as", "like", "including", "other"]
 )
@@ -358,6 +370,9 @@ class PairResolver:
         regarded = self._regards(s, p, lo)
         if regarded is not None:
             return regarded
+        held = self._held_with(s, p)
+        if held is not None:
+            return held
         # "A's X with B", "relations with B ... under X"
         with_at = self._with_index(s, p, lo, hi)
         if with_at is not None:
@@ -367,6 +382,8 @@ class PairResolver:
             if targets:
                 owners = self._owners(s, p, with_at, targets, ctx)
                 return _cross(owners, targets)
+            if _group_after(s, with_at + 1):
+                return []  # "partnerships with many countries, Japan said": a group's
         two = self._the_two_of(s, p, ctx)
         if two is not None:
             return two
@@ -442,6 +459,31 @@ class PairResolver:
         # just before ("Peru and Chile sign a pact. ... Officials hailed a time-tested
         # friendship."); "Toyota and Honda" or "the two carmakers" hold theirs
         return [ctx.previous] if ctx.previous and not s.orgs and not _names(s) else []
+
+    def _held_with(self, s: Sentence, p: Phrase) -> list[Codes] | None:
+        """ "the cold peace Israel has long had with Egypt": a clause right after the label
+        names who holds it and with whom, whatever states the sentence named before."""
+        toks = s.toks
+        j = _skip(toks, p.end, QUOTES)
+        first = next((m for m, t in s.states if t == j and m.code), None)
+        if first is None or first.kind is FormKind.LEADER:
+            return None
+        k = j + 1
+        while k < len(toks) and toks[k].start < first.end:
+            k += 1
+        verb = None
+        for n in range(k, min(len(toks), k + 4)):
+            w = toks[n].low
+            if w in _HELD_VERBS:
+                verb = n
+            elif not (w in _HAVE or w.endswith("ly") or w in ("long", "always", "since")):
+                break
+        if verb is None or verb + 1 >= len(toks) or toks[verb + 1].low != "with":
+            return None
+        targets, blocked = self._list_after(s, verb + 2)
+        if blocked or not targets:
+            return [] if blocked else None
+        return _cross([first.code], targets) or None
 
     def _owned_by_other(self, s: Sentence, p: Phrase) -> bool:
         """A label whose possessor is no state: "the militia's principal ally", "Africa's
@@ -588,13 +630,20 @@ class PairResolver:
             j, listed = j + 2, True  # "Russia's top-level partners, including China and Iran"
         elif j < len(toks) and toks[j].low in _INCLUDING:
             j, listed = j + 1, True
-        elif j + 1 < len(toks) and toks[j].low == "," and j + 1 in s.covered:
+        elif _set_off_list(s, _past_scope(s, j)):
             # "China's closest partners, Pakistan and Cambodia, sent": set off by commas
+            # (or dashes), after a scope phrase too ("allies in the region, Japan and ...")
+            j = _past_scope(s, j)
+            mark = toks[j].low
             targets, blocked = self._list_after(s, j + 1)
             k = j + 1
-            while k < len(toks) and (k in s.covered or toks[k].low in ("and", ",")):
+            while k < len(toks) and (k in s.covered or toks[k].low in ("and", ",", "the")):
                 k += 1
-            closed = k >= len(toks) or toks[k - 1].low == "," or toks[k].low in (".", ";")
+            closed = (
+                k >= len(toks)
+                or toks[k - 1].low == mark
+                or toks[k].low in (".", ";", mark)
+            )
             if blocked or not targets or not closed:
                 return None  # "Vietnam's partners, Japan said, ...": not a list of them
             j, listed = j + 1, True
@@ -792,9 +841,13 @@ class PairResolver:
             j += 1
         # "with such states as Cuba", "with countries like Peru"
         lead = j
-        while lead < len(toks) and lead < j + 4 and toks[lead].low in _LIST_LEADS:
+        while lead < len(toks) and lead < j + 6 and (
+            toks[lead].low in _LIST_LEADS or toks[lead].low in _COUNTS
+        ):
             lead += 1
-        if lead > j and lead in {t for _, t in s.states}:
+        # "with seven countries, including Japan": a comma only before "including"
+        listed = "," not in s.lows[j:lead] or s.lows[lead - 1] in _INCLUDING
+        if lead > j and listed and lead in {t for _, t in s.states}:
             j = lead
         if j in s.orgs:
             return [], True
@@ -1103,6 +1156,39 @@ def _org_is_venue(s: Sentence, o: int) -> bool:
         if not s.cased[k][:1].isupper():
             break
     return False
+
+
+def _past_scope(s: Sentence, j: int) -> int:
+    """Past a short scope phrase naming no state at token ``j`` ("in the region", "in
+    Asia"), when a comma or dash follows it; else ``j``."""
+    if j >= len(s.toks) or s.lows[j] != "in":
+        return j
+    for k in range(j + 1, min(len(s.toks), j + 5)):
+        if k in s.covered:
+            return j
+        if s.lows[k] in (",", "-"):
+            return k if k > j + 1 else j
+    return j
+
+
+def _group_after(s: Sentence, j: int) -> bool:
+    """Whether the words from token ``j`` name a group of states rather than one ("many
+    countries", "the other nations", "seven states")."""
+    k = j
+    while k < len(s.toks) and k < j + 4 and (s.lows[k] in _COUNTS or s.lows[k] in _LIST_LEADS):
+        if s.lows[k] in _GROUP_NOUNS:
+            return True
+        k += 1
+    return k < len(s.toks) and s.lows[k] in _GROUP_NOUNS
+
+
+def _set_off_list(s: Sentence, j: int) -> bool:
+    """Whether a comma or dash at token ``j`` opens a list of states ("-- Japan and ...")."""
+    toks = s.toks
+    if j + 1 >= len(toks) or toks[j].low not in (",", "-"):
+        return False
+    first = j + 2 if toks[j + 1].low == "the" else j + 1
+    return first in s.covered
 
 
 def _org_beside_state(s: Sentence, o: int) -> bool:
