@@ -466,7 +466,7 @@ class PairResolver:
         toks = s.toks
         j = _skip(toks, p.end, QUOTES)
         first = next((m for m, t in s.states if t == j and m.code), None)
-        if first is None or first.kind is FormKind.LEADER:
+        if first is None or first.code is None or first.kind is FormKind.LEADER:
             return None
         k = j + 1
         while k < len(toks) and toks[k].start < first.end:
