@@ -104,6 +104,8 @@ _MONTHS = frozenset(
 _STATE_WORDS = frozenset(
     {"country", "nation", "state", "kingdom", "republic", "sultanate", "emirate", "government"}
 )
+# What a leader leads: "Abe's government" is the state.
+_GOVERNMENTS = frozenset({"government", "administration", "cabinet", "country", "nation"})
 # Nouns of a gathering: a group named before one is where the states met.
 _VENUES = frozenset(
     [
@@ -361,7 +363,7 @@ class PairResolver:
     def _resolve(self, p: Phrase, s: Sentence, ctx: Context) -> list[Codes]:
         toks = s.toks
         lo, hi = s.clause(p.start)
-        if self._owned_by_other(s, p):
+        if self._owned_by_other(s, p) or _titled(s, p):
             return []
         after = _skip(toks, p.end, _QUOTES_COMMA)
         # "between A and B"
@@ -747,7 +749,7 @@ class PairResolver:
             return False  # "Spain's oldest ally, along with NATO": beside the label, not a side
         if o + 1 < len(s.toks) and s.toks[o + 1].low in self._kind_heads:
             return False  # "friends and G20 partners": the group names a kind of partner
-        if p.start - 4 <= o < p.end + 4:
+        if self._org_next_to(s, o, p):
             return True
         before = o - 1
         if before > 0 and s.toks[before].low == "the":
@@ -756,6 +758,38 @@ class PairResolver:
             return True  # "a partnership (CSP) with ASEAN", "... with the African Union"
         states = {m.code for m, t in s.states if lo <= t < hi and m.code}
         return len(states) < 2 and not s.cue  # "the two countries ... after X joined ASEAN"
+
+    def _org_next_to(self, s: Sentence, o: int, p: Phrase) -> bool:
+        """A group owning the label or its object: "the EU's partnership", "ASEAN's key
+        partner", "a strategic partner of the African Union". A group merely near it is
+        not ("welcomed Sweden into NATO as our ally", "act as brothers in ASEAN")."""
+        lows = s.lows
+        if o < p.start:
+            k = o
+            while k < p.start and not _ends_possessive(s.toks[k]) and s.cased[k][:1].isupper():
+                k += 1  # the rest of the group's name
+            if k < p.start and _ends_possessive(s.toks[k]):
+                rest = lows[k + 1 : p.start]
+                return all(w in QUOTES or _is_rank(w) or w in ("most", "closest") for w in rest)
+            if k == p.start:
+                return True  # the group's name runs into the label: "EU partnership"
+            # the group as the subject of the verb before the label ("ASEAN accorded the
+            # partnership status to ...") or its object ("called NATO an alliance"), not a
+            # group after a preposition ("welcomed Sweden into NATO as our ally")
+            b = o - 1 if o > 0 and lows[o - 1] != "the" else o - 2
+            subject = (
+                b < 0
+                or lows[b] in (",", ";", ":", "and")
+                or lows[b] in QUOTES
+                or lows[b] in _REGARD_VERBS
+            )
+            return subject and p.start - k <= 4 and not any(k <= t < p.start for _, t in s.states)
+        if o >= p.end:
+            between = lows[p.end : o]
+            return len(between) <= 3 and all(
+                w in QUOTES or w in ("of", "for", "to", "with", "and", "the") for w in between
+            ) and any(w in ("of", "for", "to", "with", "and") for w in between)
+        return True  # inside the label
 
     def _org_modifies(self, s: Sentence, o: int, p: Phrase) -> bool:
         """ "a key NATO ally": the group names the kind of ally, not a side."""
@@ -767,7 +801,10 @@ class PairResolver:
         toks = s.toks
         words = " ".join(t.low for t in toks[k : k + 4])
         named = any(t in (k, k + 1) for _, t in s.states)
-        if not named and re.match(r"(?:the two|both|their|our|them|these two)\b", words):
+        if not named and (
+            re.match(r"(?:the two|both|their|our|them|these two)\b", words)
+            or self._the_group(s, k)
+        ):
             known = s.hint or self._last_two(s, k) or ctx.previous or ctx.following
             return [known] if known else []
         targets, blocked = self._list_after(s, k)
@@ -781,6 +818,15 @@ class PairResolver:
                 if not blocked and len(more) == 2 and pair_of(*more) not in out:
                     out.append(pair_of(more[0], more[1]))
         return out
+
+    def _the_group(self, s: Sentence, k: int) -> bool:
+        """ "between the NATO allies", "between the neighbours": the pair named around, as
+        a plural of a kind of state."""
+        lows = s.lows
+        if k + 1 >= len(lows) or lows[k] != "the":
+            return False
+        j = k + 2 if k + 1 in s.orgs and k + 2 < len(lows) else k + 1
+        return lows[j] in _GROUP_NOUNS or lows[j] in ("allies", "partners")
 
     def _owned_elsewhere(self, s: Sentence, p: Phrase) -> bool:
         """A label owned by "their", "his" or "her" while the sentence's only pair is a
@@ -858,7 +904,7 @@ class PairResolver:
             m = by_token.get(j)
             if m is None or m.code is None:
                 break
-            if m.kind is FormKind.LEADER and not out:
+            if m.kind is FormKind.LEADER and not out and not _governs(s, j, m):
                 return [], True  # "a special friendship with Lula": the person, not the state
             if m.code not in out:
                 out.append(m.code)
@@ -1169,6 +1215,28 @@ def _past_scope(s: Sentence, j: int) -> int:
         if s.lows[k] in (",", "-"):
             return k if k > j + 1 else j
     return j
+
+
+def _titled(s: Sentence, p: Phrase) -> bool:
+    """ "a joint vision titled 'A Partnership for the Future'": the label is a document's
+    title, not what the document says of the pair."""
+    j = before_quotes(s.toks, p.start - 1)
+    while j >= 0 and s.lows[j] in ("a", "an", "the"):
+        j = before_quotes(s.toks, j - 1)
+    return j >= 0 and s.lows[j] in ("titled", "entitled", "headlined", "themed")
+
+
+def _governs(s: Sentence, t: int, m: StateMention) -> bool:
+    """ "Shinzo Abe's government": a leader's possessive before the word for what they
+    lead stands for the state."""
+    k = t
+    while k + 1 < len(s.toks) and s.toks[k + 1].start < m.end:
+        k += 1
+    if not _ends_possessive(s.toks[k]):
+        k += 1
+        if k >= len(s.toks) or s.lows[k] not in ("'s", "'"):
+            return False
+    return k + 1 < len(s.toks) and s.lows[k + 1] in _GOVERNMENTS
 
 
 def _group_after(s: Sentence, j: int) -> bool:
