@@ -88,6 +88,22 @@ _AFTER_A_MATCH = frozenset({"at", "in", "against", "on", "with", ".", ",", ";", 
 # A final score: "the 7-1", "a 2-0 win".
 _SCORE = re.compile(r"\d{1,2}-\d{1,2}")
 _SAID_COPULAS = frozenset({"are", "were", "remain", "remained", "became", "been", "form", "formed"})
+_QUOTE_CUE_WORDS = """
+are were is was remain remains remained as called calling calls call dubbed countries nations
+neighbours neighbors them other ties relations relationship alliance
+"""
+_QUOTE_CUES = (
+    *(
+        f"{cue}{article} {mark}"
+        for cue in _QUOTE_CUE_WORDS.split()
+        for article in ("", " a", " an", " the")
+        for mark in ('"', "'")
+    ),
+    '"are ',
+    '"were ',
+    "'are ",
+    "'were ",
+)
 _OBJECT_WORDS = frozenset({"to", "with", "and", "from", "met", "meet", "meets", "hosted", "told"})
 
 # FormKind members as plain module names, for the comparisons made for every mention: on
@@ -126,6 +142,11 @@ class _HeadFinder:
             else:
                 need = ""
             self.automaton.add_word(w, (len(w), need))
+        # a quote opening after a copula, "as", a verb of calling or a word for the pair:
+        # the sentence may say what the pair is in words no table lists ("A and B are
+        # 'two wings of one nation'"); the phrase finder decides
+        for cue in _QUOTE_CUES:
+            self.automaton.add_word(cue, (len(cue), "quote"))
         self.automaton.make_automaton()
         self.strong = _alternation(lex.strong | lex.level_modifiers)
         self.level = _alternation(lex.level_modifiers)
@@ -140,6 +161,9 @@ class _HeadFinder:
         for last, (length, need) in self.automaton.iter(low):
             start = last - length + 1
             if start > 0 and low[start - 1].isalnum():
+                continue
+            if need == "quote":
+                out.append(start)
                 continue
             if last + 1 < size and low[last + 1].isalnum():
                 continue
