@@ -21,7 +21,14 @@ from watchers.extraction.mentions import (
     described_states,
     window_hits,
 )
-from watchers.extraction.pairs import Codes, Context, PairResolver, Sentence, pair_of
+from watchers.extraction.pairs import (
+    REGARD_VERBS,
+    Codes,
+    Context,
+    PairResolver,
+    Sentence,
+    pair_of,
+)
 from watchers.extraction.phrases import ORG, Phrase, PhraseFinder
 from watchers.extraction.supposed import supposed
 from watchers.extraction.text import (
@@ -76,6 +83,10 @@ _CONTESTS = frozenset(
 _LEVEL_OF_TRUST = re.compile(
     r" of (?:[\w-]+ ){0,2}(?:trust|confidence|understanding|friendship|partnership|solidarity)\b"
 )
+# What follows "a friendly" used as a noun (a match): "in a friendly at Wembley".
+_AFTER_A_MATCH = frozenset({"at", "in", "against", "on", "with", ".", ",", ";", "between"})
+# A final score: "the 7-1", "a 2-0 win".
+_SCORE = re.compile(r"\d{1,2}-\d{1,2}")
 _SAID_COPULAS = frozenset({"are", "were", "remain", "remained", "became", "been", "form", "formed"})
 _QUOTE_CUE_WORDS = """
 are were is was remain remains remained as called calling calls call dubbed countries nations
@@ -94,6 +105,12 @@ _QUOTE_CUES = (
     "'were ",
 )
 _OBJECT_WORDS = frozenset({"to", "with", "and", "from", "met", "meet", "meets", "hosted", "told"})
+
+# FormKind members as plain module names, for the comparisons made for every mention: on
+# Python 3.11 reading a member off an enum class (FormKind.LEADER) goes through the enum
+# metaclass's __getattr__ hook and costs about as much as a function call.
+_LEADER = FormKind.LEADER
+_DEMONYM = FormKind.DEMONYM
 
 
 class _HeadFinder:
@@ -233,6 +250,11 @@ class Extractor:
         # (" no longer "); "(?!)" never matches, for a lexicon without phrases.
         phrases = [re.escape(f" {w} ") for w in lexicon.negation if w not in negations]
         self._negation_phrase = re.compile("|".join(phrases) or "(?!)")
+        # Whether any of the phrases that only look like negations ("not only") is in a
+        # stretch of text: one search, so the common stretch skips the replacing loop.
+        self._not_negation = re.compile(
+            "|".join(re.escape(w) for w in lexicon.not_negation) or "(?!)"
+        )
 
     def extract(self, text: str, *, on: date | None = None) -> list[Extraction]:
         """Every descriptor for every pair in ``text``; ``on`` dates leaders' terms."""
@@ -344,10 +366,7 @@ class Extractor:
         ``named`` gives the states the text names (for forms that name several), and
         ``earlier`` those the sentences before name (for "the kingdom")."""
         found = self.mentions.find(norm, low, on, [(a, b)], named)
-        toks = tokens(low, a, b)
-        lows = [t.low for t in toks]
-        cased = [norm[start:end] for _, start, end in toks]
-        tok_starts = [t.start for t in toks]
+        toks, lows, cased, tok_starts = tokens(norm, low, a, b)
         # each mention with the token it starts in
         located = [(m, max(0, bisect.bisect_right(tok_starts, m.start) - 1)) for m in found]
         # where a leader, seat or other state form starts: "Russia's Lavrov" is Russia
@@ -465,9 +484,9 @@ class Extractor:
                 continue
             gap = norm[m1.end : m2.start]
             joined = _JOIN.fullmatch(gap) is not None  # looked at once: most gaps are no join
-            if joined and m1.kind is not FormKind.LEADER:
+            if joined and m1.kind is not _LEADER:
                 s.compounds.append((t1, pair_of(m1.code, m2.code)))
-            elif joined and m2.kind is FormKind.LEADER:
+            elif joined and m2.kind is _LEADER:
                 persons = persons or pair_of(m1.code, m2.code)
             elif _AND.fullmatch(gap):
                 s.coordinations.append((t1, pair_of(m1.code, m2.code)))
@@ -494,7 +513,7 @@ class Extractor:
         for m, ti in located:
             if m.code is None:
                 continue
-            if m.kind is FormKind.LEADER:
+            if m.kind is _LEADER:
                 candidates.append((ti, m.code))
                 continue
             j = ti
@@ -507,7 +526,7 @@ class Extractor:
                 candidates.append((ti, m.code))
             elif (
                 nxt in self.lex.speech
-                and m.kind is not FormKind.DEMONYM
+                and m.kind is not _DEMONYM
                 and (ti == 0 or s.lows[ti - 1] not in _NOT_BEFORE_SPEAKER)
             ):
                 # "the Kremlin said"; not "in Hanoi said", nor "Pakistan and China said",
@@ -630,9 +649,10 @@ class Extractor:
                 words.append(w)
         words.reverse()
         text = " ".join(words)
-        for ok in self.lex.not_negation:
-            if ok in text:
-                text = text.replace(ok, " ")
+        if self._not_negation.search(text):
+            for ok in self.lex.not_negation:
+                if ok in text:
+                    text = text.replace(ok, " ")
         near = text.split()
         padded = f" {text} "
         hit = (
@@ -647,8 +667,20 @@ class Extractor:
         return not self.lex.rejection.isdisjoint(s.lows[p.end :])
 
     def _sport(self, s: Sentence, p: Phrase) -> bool:
-        """A rivalry in a sentence about sport is between teams: "India vs Pakistan"."""
-        return not _CONTESTS.isdisjoint(p.heads) and not self.lex.sport.isdisjoint(s.lows)
+        """A rivalry in a sentence about sport is between teams: "India vs Pakistan", "in a
+        friendly at Wembley", "ten years after the 7-1"."""
+        if _CONTESTS.isdisjoint(p.heads):
+            return False
+        if not self.lex.sport.isdisjoint(s.lows):
+            return True
+        lows = s.lows
+        for k, w in enumerate(lows):
+            if w == "friendly" and 0 < k < len(lows) - 1 and lows[k - 1] in ("a", "the"):
+                if lows[k + 1] in _AFTER_A_MATCH:
+                    return True  # "a friendly at Wembley": the noun, a match
+            elif _SCORE.fullmatch(w):
+                return True
+        return False
 
     def _about_persons(self, s: Sentence, p: Phrase) -> bool:
         """Ties between leaders as persons: "a true friend", said to "you", by leaders only."""
@@ -656,7 +688,7 @@ class Extractor:
         if self._held_by_persons(s, p, lo):
             return True
         inside = [m for m, t in s.states if p.start <= t < p.end]
-        if inside and all(m.kind is FormKind.LEADER for m in inside):
+        if inside and all(m.kind is _LEADER for m in inside):
             return True  # "the close Ruto-Ramaphosa friendship": the leaders' own
         j = before_quotes(s.toks, p.start - 1)
         if j >= 0 and s.lows[j] == "his":
@@ -665,12 +697,14 @@ class Extractor:
             return False
         if not _YOU_AND_ME.isdisjoint(s.lows[lo : p.start]):
             return True
+        if self._said_of_leader(s, p):
+            return True
         if "lost" in s.lows[max(lo, p.start - 3) : p.start]:
             return True  # "Chile has lost a dear friend": a condolence for a person
         after = p.end
         while after < len(s.toks) and s.toks[after].low in QUOTES:
             after += 1
-        if any(t == after and m.kind is FormKind.LEADER for m, t in s.states):
+        if any(t == after and m.kind is _LEADER for m, t in s.states):
             return True  # "phones 'Dear Friend' Orban"
         if after < len(s.toks) and s.cased[after][:1].isupper():
             # a leader in or out of office: "Dear Friend" is a title for the person
@@ -681,8 +715,42 @@ class Extractor:
         if not _STATE_NOUNS.isdisjoint(s.lows):
             return False  # "their nations will go on acting as global partners"
         return bool(s.states) and all(
-            m.kind is FormKind.LEADER or self._names_person(s, m, t) for m, t in s.states
+            m.kind is _LEADER or self._names_person(s, m, t) for m, t in s.states
         )
+
+    def _said_of_leader(self, s: Sentence, p: Phrase) -> bool:
+        """A role said of a leader as a person: "Vucic called Orban 'a true friend'"; "'We
+        are great friends,' Trump said of Kim". The leader is the object of the verb."""
+        lows = s.lows
+        leaders = {t for m, t in s.states if m.kind is FormKind.LEADER}
+        if not leaders:
+            return False
+        for k, w in enumerate(lows):
+            if w in REGARD_VERBS and k < p.start:
+                j = k + 1
+            elif w in self.lex.speech and k + 1 < len(lows) and lows[k + 1] == "of":
+                j = k + 2
+            else:
+                continue
+            while j < len(lows) and lows[j] in self.lex.titles and s.cased[j][:1].isupper():
+                j += 1  # "called President Orban"
+            if j in leaders and not self._possessive_mention(s, j):
+                return True
+        return False
+
+    def _possessive_mention(self, s: Sentence, t: int) -> bool:
+        """Whether the mention starting at token ``t`` ends in a possessive ("Orban's")."""
+        m = next(m for m, k in s.states if k == t)
+        j = t
+        while j + 1 < len(s.toks) and s.toks[j + 1].start < m.end:
+            j += 1
+        if s.lows[j].endswith(("'s", "'")):
+            return True
+        if j + 1 >= len(s.toks) or s.toks[j + 1].start != s.toks[j].end:
+            return False
+        after = s.lows[j + 1]
+        # "Reyes' ally" is a possessive; "Petro 'a friend'" opens a quote
+        return after == "'s" or (after == "'" and s.lows[j].endswith("s"))
 
     def _held_by_persons(self, s: Sentence, p: Phrase, lo: int) -> bool:
         """ "Abe and Modi, who had a warm relationship": "who" takes up leaders as persons,
@@ -701,7 +769,7 @@ class Extractor:
             return False
         before = [m for m, t in s.states if t < who - 1 and s.toks[who - 2].start < m.end]
         return bool(before) and all(
-            m.kind is FormKind.LEADER or self._names_person(s, m, t) for m, t in s.states if t < who
+            m.kind is _LEADER or self._names_person(s, m, t) for m, t in s.states if t < who
         )
 
     def _names_person(self, s: Sentence, m: StateMention, t: int) -> bool:

@@ -218,6 +218,9 @@ class PhraseFinder:
         self._phrases = [tuple(p.split()) for p in lex.phrases]
         self._phrase_starts = frozenset(p[0] for p in self._phrases)
         self._not_predicates = lex.heads | _NOT_PREDICATES
+        # the words a phrase may start at, possessives included ("the friendship's"), as
+        # one set: find asks of every token whether it is one
+        self._start_words = lex.heads | frozenset(h + "'s" for h in lex.heads)
         self._negations = frozenset(w for w in lex.negation if " " not in w)
         # Every way a qualifying hyphenated word may end ("weather", "limits"): only after
         # one of these can two words written apart be that word ("all weather").
@@ -265,17 +268,14 @@ class PhraseFinder:
         out: list[Phrase] = []
         consumed: set[int] = set()
         n = len(toks)
-        head_words = lex.heads
         if _all_capitals(cased):
             cased = lows  # "S. KOREA, US HAIL 'IRONCLAD' ALLIANCE": case tells nothing here
         # most sentences hold no quote: one set test before pairing quote marks
         quotes = [] if QUOTES.isdisjoint(lows) else _quote_pairs(toks)
-        # only a head or a hyphenated word ("quasi-ally") can start a phrase
-        starts = [
-            i
-            for i, w in enumerate(lows)
-            if w in head_words or "-" in w or (w.endswith("'s") and w[:-2] in head_words)
-        ]
+        # only a head (or its possessive) or a hyphenated word ("quasi-ally") can start a
+        # phrase
+        start_words = self._start_words
+        starts = [i for i, w in enumerate(lows) if w in start_words or "-" in w]
         for i in starts:
             if i in consumed or country[i]:
                 continue

@@ -66,6 +66,9 @@ _CUT_AT = re.compile(r"[;:,]\s|\s(?:and|but|while|whereas)\s")
 _LINES = re.compile(r"[^\n]+")
 _INNER_END = re.compile(r"[.!?][\"')\]]*\s+\S")
 _TOKEN = re.compile(r"[^\W_]+(?:['-][^\W_]+)*|[^\w\s]")
+# A token with what runs before it: a token starts at any character but a space or "_",
+# so the text between two tokens is always such a run.
+_GAP_AND_TOKEN = re.compile(r"([\s_]*)(" + _TOKEN.pattern + ")")
 
 
 class Token(NamedTuple):
@@ -89,6 +92,10 @@ def lower(text: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
+# The longest line in capitals read as one headline.
+_HEADLINE = 200
+
+
 def line_spans(norm: str) -> list[tuple[int, int]]:
     """Offsets of the non-empty lines (paragraphs, headlines) of a text."""
     return [m.span() for m in _LINES.finditer(norm) if not m.group().isspace()]
@@ -99,9 +106,11 @@ def sentence_spans(norm: str, lines: list[tuple[int, int]] | None = None) -> lis
     spans: list[tuple[int, int]] = []
     for base, line_end in line_spans(norm) if lines is None else lines:
         chunk = norm[base:line_end]
-        if not _INNER_END.search(chunk) or chunk.isupper():
-            # no sentence end inside the line, or a headline in capitals (where "U.S."
-            # ends no sentence): one sentence, no need to ask the splitter
+        # a headline in capitals is one sentence: "ROK-U.S. ALLIANCE" holds no sentence end,
+        # though the splitter takes a capital word after "U.S." for a new sentence
+        headline = len(chunk) <= _HEADLINE and not any(c.islower() for c in chunk)
+        if headline or not _INNER_END.search(chunk):
+            # no sentence end inside the line: one sentence, no need to ask the splitter
             s, e = 0, len(chunk)
             while s < e and chunk[s].isspace():
                 s += 1
@@ -159,10 +168,39 @@ def _pieces(norm: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
-def tokens(low: str, start: int, end: int) -> list[Token]:
-    """Tokens of ``low[start:end]`` with offsets into the whole text."""
+class Tokens(NamedTuple):
+    """A stretch's tokens, with their lower-cased texts, original-case texts and starts."""
+
+    toks: list[Token]
+    lows: list[str]
+    cased: list[str]
+    starts: list[int]
+
+
+def tokens(norm: str, low: str, start: int, end: int) -> Tokens:
+    """Tokens of ``low[start:end]`` with offsets into the whole text, and the lists of
+    their texts (lower case and as written in ``norm``) and starts."""
+    toks: list[Token] = []
+    lows: list[str] = []
+    cased: list[str] = []
+    starts: list[int] = []
     make = tuple.__new__  # skips the named tuple's argument handling: tokens are many
-    return [make(Token, (m[0], m.start(), m.end())) for m in _TOKEN.finditer(low, start, end)]
+    # findall gives strings only, where finditer builds a match object per token (most of
+    # the cost); each token's offset follows from the lengths of what came before it
+    at = start
+    # a run of spaces or "_" at the end holds no token, and the search would start over
+    # at each of its characters: it is left out
+    while end > start and (low[end - 1] == "_" or low[end - 1].isspace()):
+        end -= 1
+    for gap, word in _GAP_AND_TOKEN.findall(low, start, end):
+        at += len(gap)
+        after = at + len(word)
+        toks.append(make(Token, (word, at, after)))
+        lows.append(word)
+        cased.append(norm[at:after])
+        starts.append(at)
+        at = after
+    return Tokens(toks, lows, cased, starts)
 
 
 def before_quotes(toks: list[Token], j: int) -> int:
