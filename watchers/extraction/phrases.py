@@ -429,8 +429,9 @@ class PhraseFinder:
             b = q1
             while b > a and toks[b - 1].low in (",", ".", ";", ":", "!"):
                 b -= 1
-            if not self._complement_words(toks, cased, country, a, b):
-                continue
+            slogan = _higher_than(toks, cased, a)
+            if slogan is None and not self._complement_words(toks, cased, country, a, b):
+                continue  # ("'higher than the mountains, deeper than the oceans'" is one)
             if not _complement_ends(toks, cased, q1 + 1):
                 continue  # "are 'key members' of the group": the quote is part of a phrase
             said_of = self._said_of(toks, cased, country, q0, inner_copula)
@@ -479,6 +480,14 @@ class PhraseFinder:
         if j < 0:
             return None
         w = toks[j].low
+        if w in _RELATION_NOUNS and self.kind(toks[q0 + 1].low, cased[q0 + 1]) == "qual":
+            return "pair"  # a headline's "ties 'best in their history'"
+        if w == "to" and j >= 2:
+            # "take relations to 'Himalayan heights'", "elevated their ties to a '...'"
+            raised = any(t.low in _RAISING for t in toks[max(0, j - 5) : j])
+            tie = any(t.low in _RELATION_NOUNS for t in toks[max(0, j - 3) : j])
+            generic = any(t.low in _NEW_LEVEL for t in toks[q0 + 1 : q0 + 5])
+            return "pair" if raised and tie and not generic else None  # not "a new level"
         if inner_copula or w in _COPULA_CUES:
             k = j if inner_copula else j - 1
             if inner_copula:
@@ -1385,7 +1394,7 @@ def _said_of_states(toks: list[Token], country: list[int], i: int, start: int = 
     if k <= 0 or toks[k].low not in _COPULAS:
         return False
     k -= 1
-    while k > 0 and toks[k].low in _AUXILIARIES:
+    while k > 0 and (toks[k].low in _AUXILIARIES or toks[k].low in QUOTES):
         k -= 1  # "have always been"
     # "A and B share one ocean, we are cousins": the pair named just before speaks
     return country[k] == 1 or (toks[k].low == "we" and _pair_named_before(toks, country, k))
@@ -1564,6 +1573,14 @@ _DESCRIBING = frozenset(
 _CALLING = frozenset(
     {"called", "call", "calls", "calling", "dubbed", "dubs", "dubbing", "termed", "terms",
      "terming", "labelled", "labeled", "branded"}
+)  # fmt: skip
+# Words of a level that says only "more": "to a whole new level", "to the next level".
+_NEW_LEVEL = frozenset({"new", "next", "level", "levels", "higher", "greater"})
+# Verbs that lift a tie to a level: "take relations to new heights".
+_RAISING = frozenset(
+    {"take", "takes", "took", "taken", "taking", "raise", "raised", "raising", "elevate",
+     "elevated", "elevating", "lift", "lifted", "bring", "brought", "upgrade", "upgraded",
+     "upgrading", "elevates", "raises", "lifts"}
 )  # fmt: skip
 _RELATION_NOUNS = frozenset(
     {"relations", "relationship", "ties", "alliance", "partnership", "friendship", "bond",
