@@ -357,6 +357,7 @@ class PhraseFinder:
             out.append(Phrase(run.start, end, i, tuple(heads), run.gap))
         out.extend(self._fixed(toks, lows, out))
         out.extend(self._predicates(toks, lows, cased, country, out))
+        out = _one_formula(toks, out)
         if quotes:
             out = self._one_quoted_label(toks, quotes, out)
             out.extend(self._quoted_complements(toks, cased, country, quotes, out))
@@ -880,6 +881,9 @@ class PhraseFinder:
                     continue
             if w == "in" and j + 1 < n and toks[j + 1].low == "arms" and toks[i].low in _IN_ARMS:
                 end, took = j + 2, True  # "brothers in arms", "brotherhood in arms"
+                continue
+            if w == "entering" and _new_era(toks, j + 1):
+                end, took = j + 4, True  # "... interaction entering a new era"
                 continue
             if w == "in" and (took or title):
                 k = j + 1
@@ -1679,6 +1683,42 @@ def _quote_pairs(toks: list[Token]) -> list[tuple[int, int]]:
             elif before and not after and single is not None:
                 out.append((single, k))
                 single = None
+    return out
+
+
+def _new_era(toks: list[Token], k: int) -> bool:
+    """ "a new era" (or "the new era") from token ``k``."""
+    words = tuple(t.low for t in toks[k : k + 3])
+    return words in (("a", "new", "era"), ("the", "new", "era"))
+
+
+def _one_formula(toks: list[Token], found: list[Phrase]) -> list[Phrase]:
+    """ "comprehensive partnership and strategic interaction for a new era": two labels
+    joined by "and" under one formal tail are one formula."""
+    if len(found) < 2:
+        return found
+    ordered = sorted(found, key=lambda p: p.start)
+    out: list[Phrase] = []
+    k = 0
+    while k < len(ordered):
+        p = ordered[k]
+        q = ordered[k + 1] if k + 1 < len(ordered) else None
+        if (
+            q is not None
+            and p.gap is None
+            and p.end == p.head + 1
+            and p.end < len(toks)
+            and toks[p.end].low == "and"
+            and q.start == p.end + 1
+            and q.end > q.head + 1
+            and toks[q.head + 1].low in ("for", "entering", "in")
+            and any(t.low == "era" for t in toks[q.head + 1 : q.end])
+        ):
+            out.append(Phrase(p.start, q.end, q.head, p.heads + q.heads, q.gap))
+            k += 2
+            continue
+        out.append(p)
+        k += 1
     return out
 
 
