@@ -439,10 +439,11 @@ class PhraseFinder:
             if said_of is None:
                 continue
             heads = tuple(t.low for t in toks[a:b] if t.low in self.lex.heads)
-            if said_of == "state" and not heads and _STATE_WORDS.isdisjoint(
+            ties = [h for h in heads if h not in self.lex.kin_heads]
+            if said_of == "state" and not ties and _STATE_WORDS.isdisjoint(
                 t.low for t in toks[a:b]
             ):
-                continue  # "Washington called Kim 'talented'": of a person or a state alone
+                continue  # "called Kim 'talented'", "a 'rogue nation'": a person or a state
             out.append(Phrase(a, b, b - 1, heads or (toks[b - 1].low,)))
         return out
 
@@ -455,6 +456,13 @@ class PhraseFinder:
         not know said alone is no label ("'unparalleled'")."""
         if b <= a or b - a > _QUOTED_COMPLEMENT:
             return False
+        first = toks[a].low
+        lex = self.lex
+        has_head = any(t.low in lex.heads for t in toks[a:b])
+        if not has_head and (first in lex.adverbs or first in self._not_predicates):
+            return False  # "'far apart'", "'a priority'": how much, not what the tie is
+        if not has_head and first.endswith("ing") and first not in lex.qualifying:
+            return False  # "'moving forward'": what the tie does
         if b - a == 1:
             w = toks[a].low
             known = w in self.lex.qualifying or w in self.lex.heads or "-" in w
@@ -1594,11 +1602,10 @@ _RELATION_NOUNS = frozenset(
 _PAIR_NOUNS = frozenset(
     {"countries", "nations", "neighbours", "neighbors", "sides", "peoples", "states"}
 )  # fmt: skip
-# Nouns of a state or kin that make a quote said of one state a label for the pair: "a
-# 'sister nation'"; without one it is about the state alone ("a 'pariah'").
+# Nouns of kin that make a quote said of one state a label for the pair: "a 'sister
+# republic'"; without one it is about the state alone ("a 'pariah'", "a 'rogue nation'").
 _STATE_WORDS = frozenset(
-    {"nation", "nations", "country", "countries", "people", "peoples", "family", "twin",
-     "twins", "sister", "sisters", "brother", "brothers", "cousin",
+    {"family", "twin", "twins", "sister", "sisters", "brother", "brothers", "cousin",
      "cousins", "neighbour", "neighbor", "neighbours", "neighbors"}
 )  # fmt: skip
 _PREPOSITIONS = frozenset(
