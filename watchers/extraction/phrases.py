@@ -294,7 +294,7 @@ class PhraseFinder:
             if quotes:
                 # "a 'strategic partner of the first order'": what follows the head inside
                 # the same quote belongs to the label
-                quoted = self._quoted_rest(toks, cased, country, quotes, i, end)
+                quoted = self._quoted_rest(toks, cased, country, quotes, i, end, tail)
                 if quoted is not None:
                     end, tail = quoted, True
                 # the quote bounds the label: "'kindred nations' bound by history"
@@ -371,6 +371,7 @@ class PhraseFinder:
         quotes: list[tuple[int, int]],
         i: int,
         end: int,
+        tail: bool,
     ) -> int | None:
         """End of a postmodifier that follows the head ``i`` (its phrase ends at ``end``)
         up to the closing quote: "a 'strategic partner of the first order'", "'an ally in
@@ -382,13 +383,8 @@ class PhraseFinder:
         first = toks[end].low
         if first not in _POSTMODIFIER_STARTS and not (first == "," and _comma_of(toks, end, close)):
             return None
-        nxt = toks[end + 1].low if end + 1 < close else ""
-        if first in ("in", "between") and (
-            nxt in _SCOPE_STARTS or nxt[:1].isdigit() or cased[end + 1][:1].isupper()
-        ):
-            return None  # "in the region", "in 2011", "between our two countries"
-        if first == "for" and _DURATIONS.intersection(t.low for t in toks[end + 1 : end + 4]):
-            return None  # "partners for a generation": how long
+        if not (tail and first in ("for", "in")) and not _quality_after(toks, cased, end, close):
+            return None  # (a formal tail goes on: "with a shared future for a fairer world")
         heads = self.lex.heads
         k = end
         while k < close:
@@ -439,6 +435,15 @@ class PhraseFinder:
             if said_of is None:
                 continue
             heads = tuple(t.low for t in toks[a:b] if t.low in self.lex.heads)
+            after_head = next(
+                (k + 1 for k in range(a, b - 1) if toks[k].low in self.lex.heads), None
+            )
+            if (
+                after_head is not None
+                and toks[after_head].low in _POSTMODIFIER_STARTS
+                and not _quality_after(toks, cased, after_head, b)
+            ):
+                continue  # "called B 'a partner in the fight against piracy'"
             ties = [h for h in heads if h not in self.lex.kin_heads]
             if said_of == "state" and not ties and _STATE_WORDS.isdisjoint(
                 t.low for t in toks[a:b]
@@ -1553,9 +1558,15 @@ _DEAL_VERBS = frozenset(
 _QUOTED_REST = 10
 # Words that open a postmodifier kept inside a quote: "of the first order", "in every
 # sense", "for good and for bad times", "based on common interests", "between equals".
-_POSTMODIFIER_STARTS = frozenset(
-    {"of", "in", "for", "between", "based", "beyond", "without", "like", "among", "with"}
-)
+_POSTMODIFIER_STARTS = frozenset({"of", "in", "for", "between", "based", "beyond", "without"})
+# What "in" and "for" open when they say what a tie is, not where or what for: "in every
+# sense", "in all weather", "in word and deed", "for good and for bad times" (not "in the
+# fight against piracy", "for the development of mining").
+_IN_FOR_QUALITY = frozenset(
+    {"every", "all", "each", "word", "deed", "deeds", "name", "spirit", "good", "ever",
+     "life", "arms"}
+)  # fmt: skip
+_POSSESSIVES = frozenset({"our", "their", "its", "his", "her", "my", "your"})
 # Words that make what follows a head inside a quote a clause, not a postmodifier.
 _CLAUSE_WORDS = frozenset(
     {"that", "which", "who", "whose", "is", "are", "was", "were", "be", "will", "would",
@@ -1652,6 +1663,32 @@ def _complement_ends(toks: list[Token], cased: list[str], k: int) -> bool:
     if w in _AFTER_PREDICATE or _participle(w, cased[k]) or w in ("bound", "born", "built"):
         return True
     return w == "of" and k + 1 < len(toks) and toks[k + 1].low in ("both", "our", "their")
+
+
+def _quality_after(toks: list[Token], cased: list[str], end: int, close: int) -> bool:
+    """Whether the preposition at ``end`` (a quote closing at ``close``) opens what a tie
+    is ("of the first order", "in every sense", "between two equals"), not a scope, a
+    duration or a purpose ("in the region", "for a generation", "in the fight against
+    piracy", "of our universities", "between our two countries")."""
+    first = toks[end].low
+    nxt = toks[end + 1].low if end + 1 < close else ""
+    if first in ("in", "between") and (
+        nxt in _SCOPE_STARTS or nxt[:1].isdigit() or cased[end + 1][:1].isupper()
+    ):
+        return False
+    if first == "for" and _DURATIONS.intersection(t.low for t in toks[end + 1 : end + 4]):
+        return False
+    if first in ("in", "for") and nxt not in _IN_FOR_QUALITY:
+        return False
+    return not (
+        first == "of" and (nxt in _POSSESSIVES or (nxt == "the" and not _ranked(toks, end + 2)))
+    )
+
+
+def _ranked(toks: list[Token], k: int) -> bool:
+    """A superlative or an ordinal at ``k``: "of the first order", "of the deepest kind"."""
+    w = toks[k].low if k < len(toks) else ""
+    return w in ("first", "highest", "finest") or (len(w) > 4 and w.endswith("est"))
 
 
 def _comma_of(toks: list[Token], k: int, close: int) -> bool:
