@@ -287,7 +287,7 @@ class PhraseFinder:
                     continue
             elif low not in lex.heads:
                 continue
-            run = self._left(toks, cased, country, i)
+            run = self._left(toks, cased, country, i, quotes)
             if run.rejected:
                 continue
             end, tail = self._tail(toks, cased, i, title=cased[i][:1].isupper())
@@ -603,7 +603,14 @@ class PhraseFinder:
             k += 1
         return out
 
-    def _left(self, toks: list[Token], cased: list[str], country: list[int], i: int) -> _Run:
+    def _left(
+        self,
+        toks: list[Token],
+        cased: list[str],
+        country: list[int],
+        i: int,
+        quotes: list[tuple[int, int]],
+    ) -> _Run:
         lex = self.lex
         run = _Run(i, i)
         low = toks[i].low
@@ -616,7 +623,7 @@ class PhraseFinder:
         while j >= 0:
             t = toks[j]
             if t.low in QUOTES:
-                named = self._quoted_name(toks, country, j, run)
+                named = self._quoted_name(toks, country, j, run, quotes)
                 if named is not None:
                     run.start, has_mod, run.qualifying = named, True, True
                     j = named - 1
@@ -783,9 +790,15 @@ class PhraseFinder:
         return run
 
     def _quoted_name(
-        self, toks: list[Token], country: list[int], j: int, run: _Run
+        self,
+        toks: list[Token],
+        country: list[int],
+        j: int,
+        run: _Run,
+        quotes: list[tuple[int, int]],
     ) -> int | None:
-        """Start of a quoted name right before the head: the age-old "Roti Beti" tie."""
+        """Start of a quoted name right before the head: the age-old "Roti Beti" tie (never
+        the words between two quotes: 'its "X" deepened and formed a "community"')."""
         if run.start != j + 1 or run.start != run.head:
             return None
         k = j - 1
@@ -797,6 +810,8 @@ class PhraseFinder:
             k -= 1
         if k < 0 or toks[k].low not in QUOTES or k == j - 1:
             return None
+        if any(q1 == k or q0 == j for q0, q1 in quotes):
+            return None  # a quote closing at k, or one opening at j: no name between
         return k
 
     def _inner_pair(
