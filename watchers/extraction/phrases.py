@@ -882,6 +882,16 @@ class PhraseFinder:
                     break
                 end, took = stop, True
                 continue
+            if w == "of" and end == i + 1 and i > 0 and self.kind(toks[i - 1].low, cased[i - 1]):
+                # "special ties of friendship and cooperation": plain nouns of what the tie
+                # is made of ("relations of strategic partnership" name a label instead)
+                stop = self._tail_phrase(toks, j + 1)
+                if stop is not None and all(
+                    t.low in self.lex.tail_nouns or t.low == "and" for t in toks[j + 1 : stop]
+                ):
+                    end, took = stop, True
+                    continue
+                break
             if w in (",", "and") and took and title:
                 # "for Peace, Cooperation and Sustainable Development": a title's list
                 stop = self._title_item(toks, cased, j + 1)
