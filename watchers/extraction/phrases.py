@@ -316,6 +316,8 @@ class PhraseFinder:
                     heads.append(nxt)
                     consumed.add(j + 1)
                     end = j + 2
+            if head in _SINGLE_STATE and _noun_after(toks, cased, end):
+                continue  # "a friendly country visit": the noun modifies the next one
             if head in lex.said_heads:
                 # "Laos and Cambodia are one family", "are like twins": only said of states
                 if not _said_of_states(toks, country, i, run.start):
@@ -1112,7 +1114,8 @@ class PhraseFinder:
                 while j < n and (toks[j].low in _LINKING or toks[j].low in _CONSTITUTES):
                     j += 1
                 if j < n and toks[j].low in _MOVED:
-                    j, moved = j + 1, True  # "have sunk to their lowest point"
+                    # "have sunk to their lowest point", "have hit 'an all-time low'"
+                    j, moved = _skip_quotes(toks, j + 1), True
                     low_point = _new_low(toks, j)
                     if low_point is not None:
                         out.append(Phrase(low_point[0], low_point[1], i, (t.low,)))
@@ -1278,7 +1281,7 @@ class PhraseFinder:
             j -= 1  # "reached their highest level": no preposition
         elif j >= n or toks[j].low not in (("at", "to") if moved else ("at",)):
             return None
-        found = self._determined_adjective(toks, cased, j + 1)
+        found = self._determined_adjective(toks, cased, _skip_quotes(toks, j + 1))
         if found is None:
             return None
         start, k = found
@@ -1753,6 +1756,18 @@ def _quote_pairs(toks: list[Token]) -> list[tuple[int, int]]:
                 out.append((single, k))
                 single = None
     return out
+
+
+# Singular state nouns, which may modify the noun after them ("a friendly nation visit").
+_SINGLE_STATE = frozenset({"country", "nation"})
+
+
+def _noun_after(toks: list[Token], cased: list[str], k: int) -> bool:
+    """A lower-case word at ``k`` that goes on the noun phrase: "state [visit]"."""
+    if k >= len(toks):
+        return False
+    w = toks[k].low
+    return _plain_noun(toks, cased, k) and w not in _AFTER_PREDICATE and w not in _LINKING
 
 
 def _new_era(toks: list[Token], k: int) -> bool:
