@@ -99,6 +99,8 @@ _QUOTE_CUES = (
         for article in ("", " a", " an", " the")
         for mark in ('"', "'")
     ),
+    ', the "',
+    ", the '",
     '"are ',
     '"were ',
     "'are ",
