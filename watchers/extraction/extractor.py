@@ -21,7 +21,14 @@ from watchers.extraction.mentions import (
     described_states,
     window_hits,
 )
-from watchers.extraction.pairs import Codes, Context, PairResolver, Sentence, pair_of
+from watchers.extraction.pairs import (
+    REGARD_VERBS,
+    Codes,
+    Context,
+    PairResolver,
+    Sentence,
+    pair_of,
+)
 from watchers.extraction.phrases import ORG, Phrase, PhraseFinder
 from watchers.extraction.supposed import supposed
 from watchers.extraction.text import (
@@ -76,7 +83,27 @@ _CONTESTS = frozenset(
 _LEVEL_OF_TRUST = re.compile(
     r" of (?:[\w-]+ ){0,2}(?:trust|confidence|understanding|friendship|partnership|solidarity)\b"
 )
+# What follows "a friendly" used as a noun (a match): "in a friendly at Wembley".
+_AFTER_A_MATCH = frozenset({"at", "in", "against", "on", "with", ".", ",", ";", "between"})
+# A final score: "the 7-1", "a 2-0 win".
+_SCORE = re.compile(r"\d{1,2}-\d{1,2}")
 _SAID_COPULAS = frozenset({"are", "were", "remain", "remained", "became", "been", "form", "formed"})
+_QUOTE_CUE_WORDS = """
+are were is was remain remains remained as called calling calls call dubbed countries nations
+neighbours neighbors them other ties relations relationship alliance
+"""
+_QUOTE_CUES = (
+    *(
+        f"{cue}{article} {mark}"
+        for cue in _QUOTE_CUE_WORDS.split()
+        for article in ("", " a", " an", " the")
+        for mark in ('"', "'")
+    ),
+    '"are ',
+    '"were ',
+    "'are ",
+    "'were ",
+)
 _OBJECT_WORDS = frozenset({"to", "with", "and", "from", "met", "meet", "meets", "hosted", "told"})
 
 # FormKind members as plain module names, for the comparisons made for every mention: on
@@ -115,6 +142,11 @@ class _HeadFinder:
             else:
                 need = ""
             self.automaton.add_word(w, (len(w), need))
+        # a quote opening after a copula, "as", a verb of calling or a word for the pair:
+        # the sentence may say what the pair is in words no table lists ("A and B are
+        # 'two wings of one nation'"); the phrase finder decides
+        for cue in _QUOTE_CUES:
+            self.automaton.add_word(cue, (len(cue), "quote"))
         self.automaton.make_automaton()
         self.strong = _alternation(lex.strong | lex.level_modifiers)
         self.level = _alternation(lex.level_modifiers)
@@ -129,6 +161,9 @@ class _HeadFinder:
         for last, (length, need) in self.automaton.iter(low):
             start = last - length + 1
             if start > 0 and low[start - 1].isalnum():
+                continue
+            if need == "quote":
+                out.append(start)
                 continue
             if last + 1 < size and low[last + 1].isalnum():
                 continue
@@ -632,8 +667,20 @@ class Extractor:
         return not self.lex.rejection.isdisjoint(s.lows[p.end :])
 
     def _sport(self, s: Sentence, p: Phrase) -> bool:
-        """A rivalry in a sentence about sport is between teams: "India vs Pakistan"."""
-        return not _CONTESTS.isdisjoint(p.heads) and not self.lex.sport.isdisjoint(s.lows)
+        """A rivalry in a sentence about sport is between teams: "India vs Pakistan", "in a
+        friendly at Wembley", "ten years after the 7-1"."""
+        if _CONTESTS.isdisjoint(p.heads):
+            return False
+        if not self.lex.sport.isdisjoint(s.lows):
+            return True
+        lows = s.lows
+        for k, w in enumerate(lows):
+            if w == "friendly" and 0 < k < len(lows) - 1 and lows[k - 1] in ("a", "the"):
+                if lows[k + 1] in _AFTER_A_MATCH:
+                    return True  # "a friendly at Wembley": the noun, a match
+            elif _SCORE.fullmatch(w):
+                return True
+        return False
 
     def _about_persons(self, s: Sentence, p: Phrase) -> bool:
         """Ties between leaders as persons: "a true friend", said to "you", by leaders only."""
@@ -649,6 +696,8 @@ class Extractor:
         if not any(h in self.lex.person_heads for h in p.heads):
             return False
         if not _YOU_AND_ME.isdisjoint(s.lows[lo : p.start]):
+            return True
+        if self._said_of_leader(s, p):
             return True
         if "lost" in s.lows[max(lo, p.start - 3) : p.start]:
             return True  # "Chile has lost a dear friend": a condolence for a person
@@ -668,6 +717,40 @@ class Extractor:
         return bool(s.states) and all(
             m.kind is _LEADER or self._names_person(s, m, t) for m, t in s.states
         )
+
+    def _said_of_leader(self, s: Sentence, p: Phrase) -> bool:
+        """A role said of a leader as a person: "Vucic called Orban 'a true friend'"; "'We
+        are great friends,' Trump said of Kim". The leader is the object of the verb."""
+        lows = s.lows
+        leaders = {t for m, t in s.states if m.kind is FormKind.LEADER}
+        if not leaders:
+            return False
+        for k, w in enumerate(lows):
+            if w in REGARD_VERBS and k < p.start:
+                j = k + 1
+            elif w in self.lex.speech and k + 1 < len(lows) and lows[k + 1] == "of":
+                j = k + 2
+            else:
+                continue
+            while j < len(lows) and lows[j] in self.lex.titles and s.cased[j][:1].isupper():
+                j += 1  # "called President Orban"
+            if j in leaders and not self._possessive_mention(s, j):
+                return True
+        return False
+
+    def _possessive_mention(self, s: Sentence, t: int) -> bool:
+        """Whether the mention starting at token ``t`` ends in a possessive ("Orban's")."""
+        m = next(m for m, k in s.states if k == t)
+        j = t
+        while j + 1 < len(s.toks) and s.toks[j + 1].start < m.end:
+            j += 1
+        if s.lows[j].endswith(("'s", "'")):
+            return True
+        if j + 1 >= len(s.toks) or s.toks[j + 1].start != s.toks[j].end:
+            return False
+        after = s.lows[j + 1]
+        # "Reyes' ally" is a possessive; "Petro 'a friend'" opens a quote
+        return after == "'s" or (after == "'" and s.lows[j].endswith("s"))
 
     def _held_by_persons(self, s: Sentence, p: Phrase, lo: int) -> bool:
         """ "Abe and Modi, who had a warm relationship": "who" takes up leaders as persons,

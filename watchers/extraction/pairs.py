@@ -10,6 +10,7 @@ countries", "bilateral").
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 from collections.abc import Callable, Iterator
@@ -37,6 +38,8 @@ offers conferred confers awarded bestowed
 """
 _ROLE_HEADS = frozenset({"ally", "allies", "neighbour", "neighbours", "neighbor", "neighbors"})
 _REGARD_VERBS = frozenset(_REGARD_WORDS.split())
+REGARD_VERBS = _REGARD_VERBS
+"""Verbs of "A regards B as X", "A called B X"."""
 _GRANT_VERBS = frozenset(_GRANT_WORDS.split())
 _QUOTES_COMMA = QUOTES | {","}
 _INCLUDING = frozenset({"including", "such", "like", "notably", "namely", "among"})
@@ -97,6 +100,12 @@ _MONTHS = frozenset(
         "december",
     ]
 )
+# Nouns that stand for a state named elsewhere: "the Kingdom's allies" is the state's.
+_STATE_WORDS = frozenset(
+    {"country", "nation", "state", "kingdom", "republic", "sultanate", "emirate", "government"}
+)
+# What a leader leads: "Abe's government" is the state.
+_GOVERNMENTS = frozenset({"government", "administration", "cabinet", "country", "nation"})
 # Nouns of a gathering: a group named before one is where the states met.
 _VENUES = frozenset(
     [
@@ -117,14 +126,31 @@ _VENUES = frozenset(
         "congress",
     ]
 )
+# "the alliance Japan has long kept with the US": verbs of a tie held with a state.
+_HELD_VERBS = frozenset(
+    {"had", "has", "have", "enjoyed", "enjoys", "enjoy", "maintained", "maintains", "kept",
+     "keeps", "built", "builds", "shared", "shares", "forged", "developed", "sealed", "signed"}
+)  # fmt: skip
 # "India has several strategic partners including ...": the owner before "has".
 _HAVE = frozenset({"has", "have", "had", "counts", "boasts", "maintains", "keeps"})
 # What may stand between a state and "B's allies" it is one of ("A remains one of").
 _ONE_OF = frozenset({"and", "or", "one", "of", "among"})
-_FEW = frozenset({"other", "many", "several", "numerous", "some", "few", "a"})
+_FEW = frozenset(
+    {"other", "many", "several", "numerous", "some", "few", "a", "two", "three", "four", "five"}
+)
+# Words that count the states of a list before it: "with seven countries, including".
+_COUNTS = frozenset(
+    {"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+     "twelve", "dozen", "dozens", "several", "many", "more", "some", "numerous", ","}
+) | frozenset(str(n) for n in range(2, 100))  # fmt: skip
 _LIST_LEADS = frozenset(
     ["such", "states", "countries", "nations", "partners", "as", "like", "including", "other"]
 )
+# Words after which the states named are onlookers of a deal, not its sides: "witnessed by
+# the two ministers", "in the presence of", "as officials looked on", "with ministers present".
+_WITNESSED_BY = frozenset({"witnessed", "attended", "blessed", "overseen", "watched"})
+_LOOKED_ON = frozenset({"looked", "look", "looks", "looking", "watched", "watching"})
+_ONLOOKERS_OPEN = frozenset({"as", "while", "with"})
 
 
 def pair_of(a: str, b: str) -> Codes:
@@ -286,6 +312,11 @@ class PairResolver:
 
     def resolve(self, p: Phrase, s: Sentence, ctx: Context) -> list[Codes]:
         """Zero, one or several pairs for the phrase; empty when it is not about two states."""
+        onlookers = _onlookers(s, p.end)
+        if onlookers is not None:
+            s = _without(s, onlookers)
+            if len(_codes(m for m, _ in s.states)) < 2 and not s.cue:
+                return []  # the deal's parties are firms or agencies, not the pair before
         pairs = self._resolve(p, s, ctx)
         if pairs:
             pairs += [c for c in self._along_with(s, p) if c not in pairs]
@@ -332,6 +363,8 @@ class PairResolver:
     def _resolve(self, p: Phrase, s: Sentence, ctx: Context) -> list[Codes]:
         toks = s.toks
         lo, hi = s.clause(p.start)
+        if self._owned_by_other(s, p) or _titled(s, p):
+            return []
         after = _skip(toks, p.end, _QUOTES_COMMA)
         # "between A and B"
         if after < len(toks) and toks[after].low == "between":
@@ -339,6 +372,9 @@ class PairResolver:
         regarded = self._regards(s, p, lo)
         if regarded is not None:
             return regarded
+        held = self._held_with(s, p)
+        if held is not None:
+            return held
         # "A's X with B", "relations with B ... under X"
         with_at = self._with_index(s, p, lo, hi)
         if with_at is not None:
@@ -348,6 +384,8 @@ class PairResolver:
             if targets:
                 owners = self._owners(s, p, with_at, targets, ctx)
                 return _cross(owners, targets)
+            if _group_after(s, with_at + 1):
+                return []  # "partnerships with many countries, Japan said": a group's
         two = self._the_two_of(s, p, ctx)
         if two is not None:
             return two
@@ -423,6 +461,54 @@ class PairResolver:
         # just before ("Peru and Chile sign a pact. ... Officials hailed a time-tested
         # friendship."); "Toyota and Honda" or "the two carmakers" hold theirs
         return [ctx.previous] if ctx.previous and not s.orgs and not _names(s) else []
+
+    def _held_with(self, s: Sentence, p: Phrase) -> list[Codes] | None:
+        """ "the cold peace Israel has long had with Egypt": a clause right after the label
+        names who holds it and with whom, whatever states the sentence named before."""
+        toks = s.toks
+        j = _skip(toks, p.end, QUOTES)
+        first = next((m for m, t in s.states if t == j and m.code), None)
+        if first is None or first.code is None or first.kind is FormKind.LEADER:
+            return None
+        k = j + 1
+        while k < len(toks) and toks[k].start < first.end:
+            k += 1
+        verb = None
+        for n in range(k, min(len(toks), k + 4)):
+            w = toks[n].low
+            if w in _HELD_VERBS:
+                verb = n
+            elif not (w in _HAVE or w.endswith("ly") or w in ("long", "always", "since")):
+                break
+        if verb is None or verb + 1 >= len(toks) or toks[verb + 1].low != "with":
+            return None
+        targets, blocked = self._list_after(s, verb + 2)
+        if blocked or not targets:
+            return [] if blocked else None
+        return _cross([first.code], targets) or None
+
+    def _owned_by_other(self, s: Sentence, p: Phrase) -> bool:
+        """A label whose possessor is no state: "the militia's principal ally", "Africa's
+        reliable friend", "Samsung's strategic partner". Whoever is said to hold it, the
+        other side is not a state. Only a role is held that way: "Central Asia's most
+        hostile relationships" are ties in a region."""
+        if not any(h in self._kind_heads for h in p.heads):
+            return False
+        j = before_quotes(s.toks, p.start - 1)
+        while j >= 0 and _is_rank(s.lows[j]):
+            j = before_quotes(s.toks, j - 1)
+        if j < 0 or not _ends_possessive(s.toks[j]) or j in s.covered:
+            return False
+        word = s.lows[j].removesuffix("'s").removesuffix("'")
+        if word in self.lex.non_states:
+            return True
+        return (
+            s.cased[j][:1].isupper()
+            and word.isalpha()
+            and word not in FUNCTION_CAPS
+            and word not in _MONTHS
+            and word not in _STATE_WORDS
+        )
 
     def _regards(self, s: Sentence, p: Phrase, lo: int) -> list[Codes] | None:
         """ "A regards B as X", "B, which A considers X": subject and object of the verb."""
@@ -546,13 +632,20 @@ class PairResolver:
             j, listed = j + 2, True  # "Russia's top-level partners, including China and Iran"
         elif j < len(toks) and toks[j].low in _INCLUDING:
             j, listed = j + 1, True
-        elif j + 1 < len(toks) and toks[j].low == "," and j + 1 in s.covered:
+        elif _set_off_list(s, _past_scope(s, j)):
             # "China's closest partners, Pakistan and Cambodia, sent": set off by commas
+            # (or dashes), after a scope phrase too ("allies in the region, Japan and ...")
+            j = _past_scope(s, j)
+            mark = toks[j].low
             targets, blocked = self._list_after(s, j + 1)
             k = j + 1
-            while k < len(toks) and (k in s.covered or toks[k].low in ("and", ",")):
+            while k < len(toks) and (k in s.covered or toks[k].low in ("and", ",", "the")):
                 k += 1
-            closed = k >= len(toks) or toks[k - 1].low == "," or toks[k].low in (".", ";")
+            closed = (
+                k >= len(toks)
+                or toks[k - 1].low == mark
+                or toks[k].low in (".", ";", mark)
+            )
             if blocked or not targets or not closed:
                 return None  # "Vietnam's partners, Japan said, ...": not a list of them
             j, listed = j + 1, True
@@ -645,14 +738,18 @@ class PairResolver:
         beside two states ("Serbia, a European Union candidate, keeps close relations with
         Russia", "at a Mercosur meeting"), is a venue or a frame.
         """
-        if self._org_modifies(s, o, p) or _org_is_venue(s, o):
+        if _org_is_venue(s, o):
+            return False
+        if _org_beside_state(s, o):
+            return True  # "ASEAN and Australia agreed", "the ASEAN-India partnership"
+        if self._org_modifies(s, o, p):
             return False
         lead = " ".join(t.low for t in s.toks[max(0, o - 4) : o] if t.low != "the")
         if lead.endswith(("along with", "together with", "alongside", "as well as")):
             return False  # "Spain's oldest ally, along with NATO": beside the label, not a side
         if o + 1 < len(s.toks) and s.toks[o + 1].low in self._kind_heads:
             return False  # "friends and G20 partners": the group names a kind of partner
-        if p.start - 4 <= o < p.end + 4:
+        if self._org_next_to(s, o, p):
             return True
         before = o - 1
         if before > 0 and s.toks[before].low == "the":
@@ -661,6 +758,38 @@ class PairResolver:
             return True  # "a partnership (CSP) with ASEAN", "... with the African Union"
         states = {m.code for m, t in s.states if lo <= t < hi and m.code}
         return len(states) < 2 and not s.cue  # "the two countries ... after X joined ASEAN"
+
+    def _org_next_to(self, s: Sentence, o: int, p: Phrase) -> bool:
+        """A group owning the label or its object: "the EU's partnership", "ASEAN's key
+        partner", "a strategic partner of the African Union". A group merely near it is
+        not ("welcomed Sweden into NATO as our ally", "act as brothers in ASEAN")."""
+        lows = s.lows
+        if o < p.start:
+            k = o
+            while k < p.start and not _ends_possessive(s.toks[k]) and s.cased[k][:1].isupper():
+                k += 1  # the rest of the group's name
+            if k < p.start and _ends_possessive(s.toks[k]):
+                rest = lows[k + 1 : p.start]
+                return all(w in QUOTES or _is_rank(w) or w in ("most", "closest") for w in rest)
+            if k == p.start:
+                return True  # the group's name runs into the label: "EU partnership"
+            # the group as the subject of the verb before the label ("ASEAN accorded the
+            # partnership status to ...") or its object ("called NATO an alliance"), not a
+            # group after a preposition ("welcomed Sweden into NATO as our ally")
+            b = o - 1 if o > 0 and lows[o - 1] != "the" else o - 2
+            subject = (
+                b < 0
+                or lows[b] in (",", ";", ":", "and")
+                or lows[b] in QUOTES
+                or lows[b] in _REGARD_VERBS
+            )
+            return subject and p.start - k <= 4 and not any(k <= t < p.start for _, t in s.states)
+        if o >= p.end:
+            between = lows[p.end : o]
+            return len(between) <= 3 and all(
+                w in QUOTES or w in ("of", "for", "to", "with", "and", "the") for w in between
+            ) and any(w in ("of", "for", "to", "with", "and") for w in between)
+        return True  # inside the label
 
     def _org_modifies(self, s: Sentence, o: int, p: Phrase) -> bool:
         """ "a key NATO ally": the group names the kind of ally, not a side."""
@@ -672,7 +801,10 @@ class PairResolver:
         toks = s.toks
         words = " ".join(t.low for t in toks[k : k + 4])
         named = any(t in (k, k + 1) for _, t in s.states)
-        if not named and re.match(r"(?:the two|both|their|our|them|these two)\b", words):
+        if not named and (
+            re.match(r"(?:the two|both|their|our|them|these two)\b", words)
+            or self._the_group(s, k)
+        ):
             known = s.hint or self._last_two(s, k) or ctx.previous or ctx.following
             return [known] if known else []
         targets, blocked = self._list_after(s, k)
@@ -686,6 +818,15 @@ class PairResolver:
                 if not blocked and len(more) == 2 and pair_of(*more) not in out:
                     out.append(pair_of(more[0], more[1]))
         return out
+
+    def _the_group(self, s: Sentence, k: int) -> bool:
+        """ "between the NATO allies", "between the neighbours": the pair named around, as
+        a plural of a kind of state."""
+        lows = s.lows
+        if k + 1 >= len(lows) or lows[k] != "the":
+            return False
+        j = k + 2 if k + 1 in s.orgs and k + 2 < len(lows) else k + 1
+        return lows[j] in _GROUP_NOUNS or lows[j] in ("allies", "partners")
 
     def _owned_elsewhere(self, s: Sentence, p: Phrase) -> bool:
         """A label owned by "their", "his" or "her" while the sentence's only pair is a
@@ -746,9 +887,13 @@ class PairResolver:
             j += 1
         # "with such states as Cuba", "with countries like Peru"
         lead = j
-        while lead < len(toks) and lead < j + 4 and toks[lead].low in _LIST_LEADS:
+        while lead < len(toks) and lead < j + 6 and (
+            toks[lead].low in _LIST_LEADS or toks[lead].low in _COUNTS
+        ):
             lead += 1
-        if lead > j and lead in {t for _, t in s.states}:
+        # "with seven countries, including Japan": a comma only before "including"
+        listed = "," not in s.lows[j:lead] or s.lows[lead - 1] in _INCLUDING
+        if lead > j and listed and lead in {t for _, t in s.states}:
             j = lead
         if j in s.orgs:
             return [], True
@@ -759,7 +904,7 @@ class PairResolver:
             m = by_token.get(j)
             if m is None or m.code is None:
                 break
-            if m.kind is FormKind.LEADER and not out:
+            if m.kind is FormKind.LEADER and not out and not _governs(s, j, m):
                 return [], True  # "a special friendship with Lula": the person, not the state
             if m.code not in out:
                 out.append(m.code)
@@ -975,6 +1120,52 @@ def _ends_longer_list(s: Sentence, t: int) -> bool:
     return not (item.isupper() and not all(c.isupper() for c in s.cased[t : t + 3]))
 
 
+def _onlookers(s: Sentence, after: int) -> tuple[int, int] | None:
+    """The tokens after ``after`` that name onlookers of a deal: "VinFast signed a
+    partnership with a battery maker, witnessed by Vietnamese and Indonesian ministers";
+    "... as South Korean and Vietnamese officials looked on"; "with Indian and Spanish
+    ministers present". The states they name are no sides of the label."""
+    lows = s.lows
+    size = len(lows)
+    for k in range(after, size):
+        w = lows[k]
+        if w in _WITNESSED_BY and k + 1 < size and lows[k + 1] == "by":
+            return k, size
+        if w == "presence" and k >= 2 and lows[k - 2 : k] == ["in", "the"]:
+            return k, size
+        closing = (w in _LOOKED_ON and k + 1 < size and lows[k + 1] == "on") or (
+            w == "present" or (w == "attendance" and lows[k - 1] == "in")
+        )
+        if closing:
+            for j in range(k - 1, max(after, k - 10) - 1, -1):
+                if lows[j] in _ONLOOKERS_OPEN:
+                    return j, k + 1
+                if lows[j] in (",", ";", "."):
+                    break
+    return None
+
+
+def _without(s: Sentence, span: tuple[int, int]) -> Sentence:
+    """The sentence with the states named inside ``span`` left out."""
+    a, b = span
+    if not any(a <= t < b for _, t in s.states):
+        return s
+    states = [(m, t) for m, t in s.states if not a <= t < b]
+    compounds = [(t, c) for t, c in s.compounds if not a <= t < b]
+    coordinations = [(t, c) for t, c in s.coordinations if not a <= t < b]
+    codes = {m.code for m, _ in states if m.code}
+    hint = s.hint if s.hint is not None and set(s.hint) <= codes else None
+    speaker = s.speaker if s.speaker in codes else None
+    return dataclasses.replace(
+        s,
+        states=states,
+        compounds=compounds,
+        coordinations=coordinations,
+        hint=hint,
+        speaker=speaker,
+    )
+
+
 def _opening(s: Sentence) -> int:
     """Where the sentence's main clause starts: after an opening phrase set off by a comma
     ("Facing pressure from China, India ..."), else at the start."""
@@ -1011,6 +1202,89 @@ def _org_is_venue(s: Sentence, o: int) -> bool:
         if not s.cased[k][:1].isupper():
             break
     return False
+
+
+def _past_scope(s: Sentence, j: int) -> int:
+    """Past a short scope phrase naming no state at token ``j`` ("in the region", "in
+    Asia"), when a comma or dash follows it; else ``j``."""
+    if j >= len(s.toks) or s.lows[j] != "in":
+        return j
+    for k in range(j + 1, min(len(s.toks), j + 5)):
+        if k in s.covered:
+            return j
+        if s.lows[k] in (",", "-"):
+            return k if k > j + 1 else j
+    return j
+
+
+def _titled(s: Sentence, p: Phrase) -> bool:
+    """ "a joint vision titled 'A Partnership for the Future'": the label is a document's
+    title, not what the document says of the pair."""
+    j = before_quotes(s.toks, p.start - 1)
+    while j >= 0 and s.lows[j] in ("a", "an", "the"):
+        j = before_quotes(s.toks, j - 1)
+    return j >= 0 and s.lows[j] in ("titled", "entitled", "headlined", "themed")
+
+
+def _governs(s: Sentence, t: int, m: StateMention) -> bool:
+    """ "Shinzo Abe's government": a leader's possessive before the word for what they
+    lead stands for the state."""
+    k = t
+    while k + 1 < len(s.toks) and s.toks[k + 1].start < m.end:
+        k += 1
+    if not _ends_possessive(s.toks[k]):
+        k += 1
+        if k >= len(s.toks) or s.lows[k] not in ("'s", "'"):
+            return False
+    return k + 1 < len(s.toks) and s.lows[k + 1] in _GOVERNMENTS
+
+
+def _group_after(s: Sentence, j: int) -> bool:
+    """Whether the words from token ``j`` name a group of states rather than one ("many
+    countries", "the other nations", "seven states")."""
+    k = j
+    while k < len(s.toks) and k < j + 4 and (s.lows[k] in _COUNTS or s.lows[k] in _LIST_LEADS):
+        if s.lows[k] in _GROUP_NOUNS:
+            return True
+        k += 1
+    return k < len(s.toks) and s.lows[k] in _GROUP_NOUNS
+
+
+def _set_off_list(s: Sentence, j: int) -> bool:
+    """Whether a comma or dash at token ``j`` opens a list of states ("-- Japan and ...")."""
+    toks = s.toks
+    if j + 1 >= len(toks) or toks[j].low not in (",", "-"):
+        return False
+    first = j + 2 if toks[j + 1].low == "the" else j + 1
+    return first in s.covered
+
+
+def _org_beside_state(s: Sentence, o: int) -> bool:
+    """A group joined to a state as the other side: "the European Union and Morocco",
+    "China and the Arab League", "the ASEAN-India partnership"."""
+    covered = s.covered
+    if o in covered:
+        return True  # one word holds both: "ASEAN-India"
+    j = o - 1
+    if j >= 0 and s.lows[j] == "the":
+        j -= 1
+    if j >= 1 and s.lows[j] in ("and", "&") and j - 1 in covered:
+        return not _possessive_at(s, j - 1)
+    k = o + 1
+    while k < len(s.toks) and (s.cased[k][:1].isupper() or s.lows[k] == "of"):
+        k += 1  # the rest of the group's name: "European Union", "League of Arab States"
+    if k < len(s.toks) and s.lows[k] in ("and", "&"):
+        k += 2 if k + 1 < len(s.toks) and s.lows[k + 1] == "the" else 1
+        return k in covered and not _possessive_at(s, k)
+    return False
+
+
+def _possessive_at(s: Sentence, t: int) -> bool:
+    """Whether the state mention over token ``t`` ends in a possessive ("India's")."""
+    code = s.covered.get(t)
+    while t + 1 < len(s.toks) and s.covered.get(t + 1) == code:
+        t += 1
+    return _ends_possessive(s.toks[t]) or (t + 1 < len(s.toks) and s.lows[t + 1] in ("'s", "'"))
 
 
 def _skip(toks: list[Token], j: int, words: frozenset[str] | set[str]) -> int:

@@ -102,12 +102,17 @@ def supposed(lows: Sequence[str], start: int, head: int, clause_start: int) -> b
         return True
     if _asked(lows, start, head) or _in_the_making(lows, head):
         return True
+    if _inverted_condition(lows, start):
+        return True
     lo = max(clause_start, start - _NEAR)
     # the condition may be set off by commas: "if, as some hope, the two were allies"
     if _conditional(lows, lo, start):
         return True
     for k in range(start - 1, lo - 1, -1):
         if lows[k] in (",", ":", "(", ")", "."):
+            relative = lows[k] == "," and k + 1 < start and lows[k + 1] in ("which", "that")
+            if relative and _supposed_antecedent(lows, k):
+                return True  # "talks on a possible pact, which X hailed as a partnership"
             lo = k + 1
             break
     near = list(lows[lo:start])
@@ -191,4 +196,37 @@ def _conditional(lows: Sequence[str], lo: int, start: int) -> bool:
     for k in range(start - 1, lo - 1, -1):
         if lows[k] in ("if", "unless", "whether"):
             return "were" in lows[k + 1 : start]
+    return False
+
+
+_INVERTING = frozenset({"were", "should", "had"})
+
+
+def _inverted_condition(lows: Sequence[str], start: int) -> bool:
+    """ "Were A and B ever to become allies, ...": a condition with its verb put first, in a
+    sentence that asks nothing."""
+    first = 0
+    for k in range(start - 1, -1, -1):
+        if lows[k] in (".", "!", "?", ";"):
+            first = k + 1
+            break
+    while first < start and not lows[first].isalnum():
+        first += 1  # an opening quote
+    if first >= start or lows[first] not in _INVERTING:
+        return False
+    between = lows[first + 1 : start]
+    return "to" in between and "?" not in lows[start:]
+
+
+def _supposed_antecedent(lows: Sequence[str], comma: int) -> bool:
+    """Whether the words before ``comma``, which a relative clause takes up, only suppose
+    what they name: "talks on a possible normalisation between A and B, which ..."."""
+    before = lows[max(0, comma - 8) : comma]
+    for i, w in enumerate(before):
+        if w in (",", ";", ":", "."):
+            continue
+        if w in _SUPPOSING:
+            return True
+        if w in _TALKS and i + 1 < len(before) and before[i + 1] in _ABOUT:
+            return True
     return False

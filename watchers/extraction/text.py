@@ -103,6 +103,10 @@ def lower(text: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
+# The longest line in capitals read as one headline.
+_HEADLINE = 200
+
+
 def line_spans(norm: str) -> list[tuple[int, int]]:
     """Offsets of the non-empty lines (paragraphs, headlines) of a text."""
     return [m.span() for m in _LINES.finditer(norm) if not m.group().isspace()]
@@ -113,7 +117,10 @@ def sentence_spans(norm: str, lines: list[tuple[int, int]] | None = None) -> lis
     spans: list[tuple[int, int]] = []
     for base, line_end in line_spans(norm) if lines is None else lines:
         chunk = norm[base:line_end]
-        if not _INNER_END.search(chunk):
+        # a headline in capitals is one sentence: "ROK-U.S. ALLIANCE" holds no sentence end,
+        # though the splitter takes a capital word after "U.S." for a new sentence
+        headline = len(chunk) <= _HEADLINE and not any(c.islower() for c in chunk)
+        if headline or not _INNER_END.search(chunk):
             # no sentence end inside the line: one sentence, no need to ask the splitter
             s, e = 0, len(chunk)
             while s < e and chunk[s].isspace():
