@@ -104,6 +104,7 @@ _MONTHS = frozenset(
 _STATE_WORDS = frozenset(
     {"country", "nation", "state", "kingdom", "republic", "sultanate", "emirate", "government"}
 )
+_PLACE_BEFORE = frozenset({"in", "at", "from", "to", "near", "of", "outside", "inside"})
 # What a leader leads: "Abe's government" is the state.
 _GOVERNMENTS = frozenset({"government", "administration", "cabinet", "country", "nation"})
 # Nouns of a gathering: a group named before one is where the states met.
@@ -363,7 +364,7 @@ class PairResolver:
     def _resolve(self, p: Phrase, s: Sentence, ctx: Context) -> list[Codes]:
         toks = s.toks
         lo, hi = s.clause(p.start)
-        if self._owned_by_other(s, p) or _titled(s, p):
+        if self._owned_by_other(s, p) or _titled(s, p) or _held_by_names(s, p, lo):
             return []
         after = _skip(toks, p.end, _QUOTES_COMMA)
         # "between A and B"
@@ -1215,6 +1216,27 @@ def _past_scope(s: Sentence, j: int) -> int:
         if s.lows[k] in (",", "-"):
             return k if k > j + 1 else j
     return j
+
+
+def _held_by_names(s: Sentence, p: Phrase, lo: int) -> bool:
+    """ "Sinopec and Saudi Aramco deepened their strategic partnership as Chinese and Saudi
+    ministers ...": "their" or "its" takes up a subject that names no state, only other
+    bodies; the label is theirs, whatever states the sentence names after it."""
+    j = before_quotes(s.toks, p.start - 1)
+    if j < 0 or s.lows[j] not in ("their", "its"):
+        return False
+    if any(lo <= t < j for _, t in s.states) or any(lo <= o < j for o in s.orgs):
+        return False
+    names = [
+        k
+        for k in range(lo, j)
+        if s.cased[k][:1].isupper()
+        and s.lows[k].isalpha()
+        and s.lows[k] not in FUNCTION_CAPS
+        and s.lows[k] not in _MONTHS
+    ]
+    # a place after a preposition is where, not who: "In Lome the two nations renewed ..."
+    return any(k == lo or s.lows[k - 1] not in _PLACE_BEFORE for k in names)
 
 
 def _titled(s: Sentence, p: Phrase) -> bool:
