@@ -499,3 +499,40 @@ async def test_a_hypothetical_in_the_real_extractor_raises_no_alert(watcher: Wat
         "strategic partnership",
         "comprehensive strategic partnership",
     )
+
+
+async def test_a_document_decides_its_entries_as_if_they_came_one_poll_at_a_time(
+    store_url: str, tmp_path: Path
+) -> None:
+    # Each entry sees the words the entries before it left: the pair's history is read once
+    # for the document and kept up to date as each entry is decided.
+    said = [
+        "[IND-RUS: strategic partnership]",
+        "[IND-RUS: special strategic partnership] and [IRN-RUS: strategic partnership]",
+        "[IND-RUS: strategic partnership]",
+        "[IND-RUS: special and privileged strategic partnership]",
+        "[IRN-RUS: comprehensive strategic partnership]",
+        "[IND-RUS: special strategic partnership]",
+    ]
+    items = [(str(n), f"story {n}", text) for n, text in enumerate(said)]
+    spec = FeedSpec(name="news", url="http://news.example/feed", baseline=False)
+
+    async def changes(store: Store, documents: list[bytes]) -> list[tuple[str, str | None, str]]:
+        async with make_client(LIMITS) as client:
+            w = make_watcher(store, client)
+            found = []
+            for document in documents:
+                result = await w.ingest(spec, document, {})
+                found += [(c.pair.key, c.before, c.after) for c in result.changes]
+        store.close()
+        return found
+
+    at_once = await changes(Store.open(store_url), [rss(*items)])
+    one_by_one = await changes(
+        Store.open(tmp_path / "one-by-one.sqlite3"), [rss(item) for item in items]
+    )
+    assert at_once == one_by_one
+    assert [after for _, _, after in at_once][:2] == [
+        "strategic partnership",
+        "special strategic partnership",
+    ]

@@ -135,6 +135,10 @@ class Database(Protocol):
         """Hold a lock on ``key`` until the current transaction ends (other processes wait)."""
         ...
 
+    def lock_all(self, keys: Sequence[str]) -> None:
+        """Hold locks on ``keys``, taken in the order given, in one statement (see ``lock``)."""
+        ...
+
     def commit(self) -> None:
         """End the current transaction, keeping its writes."""
         ...
@@ -246,6 +250,9 @@ class SqliteDatabase:
 
     def lock(self, key: str) -> None:
         pass  # SQLite lets one writer at a time in anyway
+
+    def lock_all(self, keys: Sequence[str]) -> None:
+        pass
 
     def commit(self) -> None:
         with _sqlite_errors():
@@ -441,6 +448,17 @@ class PostgresDatabase:
         if not self.in_transaction:
             raise DatabaseError("a lock is only held inside a transaction")
         self._run("SELECT pg_advisory_xact_lock(?)", (_lock_id(key),))
+
+    def lock_all(self, keys: Sequence[str]) -> None:
+        if not keys:
+            return
+        if not self.in_transaction:
+            raise DatabaseError("a lock is only held inside a transaction")
+        # unnest yields the array in order, and the locks are taken as the rows are made
+        self._run(
+            "SELECT pg_advisory_xact_lock(k) FROM unnest(?::bigint[]) AS k",
+            ([_lock_id(key) for key in keys],),
+        )
 
     def commit(self) -> None:
         if self.in_transaction:

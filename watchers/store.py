@@ -5,8 +5,9 @@ current descriptor, and the changes we reported. SQLite or PostgreSQL (through
 from __future__ import annotations
 
 import errno
+import itertools
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -201,6 +202,24 @@ MIGRATIONS: tuple[str, ...] = (
 )
 
 
+def _mention_row(mention: Mention) -> tuple[object, ...]:
+    e, x = mention.entry, mention.extraction
+    return (
+        x.pair.key,
+        x.descriptor,
+        x.canonical,
+        x.speaker,
+        x.sentence,
+        e.feed,
+        e.entry_id,
+        e.url,
+        e.title,
+        to_iso(e.published),
+        int(mention.official),
+        to_iso(mention.seen_at),
+    )
+
+
 @dataclass(frozen=True)
 class StoredChange:
     """A change as the store remembers it, for history listings."""
@@ -239,6 +258,7 @@ class Store:
         self.path = path
         """Where the store is, for error messages (a URL without its password)."""
         self._in_transaction = False
+        self._held: list[tuple[str, str, tuple[object, ...]]] | None = None
 
     @classmethod
     def open(cls, path: str | Path) -> Store:
@@ -295,6 +315,34 @@ class Store:
         finally:
             self._in_transaction = False
 
+    @contextmanager
+    def writes_at_end(self) -> Iterator[None]:
+        """Hold the small upserts the block makes of pairs' words, established words and last
+        decisions, and write them when it ends: each table's rows in the order made, a
+        statement for each run of like rows. Reads of those tables in the block see them as
+        they were before it (``Ingester`` keeps the pairs' histories itself meanwhile)."""
+        if self._held is not None:
+            yield
+            return
+        self._held = []
+        try:
+            yield
+            held, self._held = self._held, None
+            with self.transaction():
+                for table in dict.fromkeys(t for t, _, _ in held):
+                    rows = [(sql, params) for t, sql, params in held if t == table]
+                    for sql, run in itertools.groupby(rows, key=lambda r: r[0]):
+                        self.connection.executemany(sql, [params for _, params in run])
+        finally:
+            self._held = None
+
+    def _write(self, table: str, sql: str, params: tuple[object, ...]) -> None:
+        """Run one upsert of ``table`` now, or at the end of ``writes_at_end``."""
+        if self._held is None:
+            self.connection.execute(sql, params)
+        else:
+            self._held.append((table, sql, params))
+
     # feeds
 
     def validators(self, feed: str) -> Validators:
@@ -324,8 +372,7 @@ class Store:
         Two workers reading one syndicated story from two feeds would otherwise both find
         the pair unchanged and both report the change. Taken in one order: no deadlock.
         """
-        for key in sorted(set(pair_keys)):
-            self.connection.lock(f"pair:{key}")
+        self.connection.lock_all([f"pair:{key}" for key in sorted(set(pair_keys))])
 
     def answer_seconds(self) -> dict[str, float]:
         """How long each feed took to answer its last fetch (fetched or failed)."""
@@ -449,29 +496,24 @@ class Store:
 
     def record_mention(self, mention: Mention) -> int:
         """Store a mention with its evidence; returns its id."""
-        e, x = mention.entry, mention.extraction
+        return self.record_mentions([mention])[0]
+
+    def record_mentions(self, mentions: Sequence[Mention]) -> list[int]:
+        """Store mentions with their evidence, many to a statement; returns their ids in order."""
+        ids: list[int] = []
         with self.transaction():
-            cursor = self.connection.execute(
-                """INSERT INTO mentions (pair_key, descriptor, canonical, speaker, sentence, feed,
-                   entry_id, entry_url, entry_title, published, official, seen_at)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                (
-                    x.pair.key,
-                    x.descriptor,
-                    x.canonical,
-                    x.speaker,
-                    x.sentence,
-                    e.feed,
-                    e.entry_id,
-                    e.url,
-                    e.title,
-                    to_iso(e.published),
-                    int(mention.official),
-                    to_iso(mention.seen_at),
-                ),
-            )
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
+            for start in range(0, len(mentions), 500):
+                chunk = mentions[start : start + 500]
+                values = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(chunk))
+                rows = self.connection.execute(
+                    f"""INSERT INTO mentions (pair_key, descriptor, canonical, speaker, sentence,
+                        feed, entry_id, entry_url, entry_title, published, official, seen_at)
+                        VALUES {values} RETURNING id""",
+                    [value for m in chunk for value in _mention_row(m)],
+                ).fetchall()
+                # Ids are drawn in the order of the rows; RETURNING does not promise that order.
+                ids.extend(sorted(int(r[0]) for r in rows))
+        return ids
 
     def pair_state(self, pair_key: str) -> PairState | None:
         """The pair's current descriptor, or None before its first mention."""
@@ -488,7 +530,8 @@ class Store:
         """Make this mention's descriptor the pair's current one (or refresh last_seen)."""
         x, now = mention.extraction, to_iso(mention.seen_at)
         with self.transaction():
-            self.connection.execute(
+            self._write(
+                "pair_state",
                 """INSERT INTO pair_state (pair_key, descriptor, canonical, first_seen, last_seen,
                    mention_id) VALUES (?, ?, ?, ?, ?, ?)
                    ON CONFLICT (pair_key) DO UPDATE SET
@@ -511,7 +554,8 @@ class Store:
         if row is None:
             raise StoreError(f"no mention of {pair_key} to establish {descriptor!r} by")
         with self.transaction():
-            self.connection.execute(
+            self._write(
+                "pair_state",
                 """INSERT INTO pair_state (pair_key, descriptor, canonical, first_seen, last_seen,
                    mention_id) VALUES (?, ?, ?, ?, ?, ?)
                    ON CONFLICT (pair_key) DO UPDATE SET
@@ -699,7 +743,8 @@ class Store:
         """Note a mention's descriptor as used by the pair (and by its speaker) at its time."""
         x, now = mention.extraction, to_iso(mention.seen_at)
         with self.transaction():
-            self.connection.execute(
+            self._write(
+                "pair_descriptors",
                 """INSERT INTO pair_descriptors (pair_key, canonical, descriptor, first_seen,
                    last_seen) VALUES (?, ?, ?, ?, ?)
                    ON CONFLICT (pair_key, canonical) DO UPDATE SET
@@ -707,7 +752,8 @@ class Store:
                 (x.pair.key, x.canonical, x.descriptor, now, now),
             )
             if x.speaker:
-                self.connection.execute(
+                self._write(
+                    "speaker_state",
                     """INSERT INTO speaker_state (pair_key, speaker, descriptor, canonical,
                        first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?)
                        ON CONFLICT (pair_key, speaker) DO UPDATE SET
@@ -723,38 +769,70 @@ class Store:
 
         Its ``heard`` is left empty: ``heard`` gives it for the words about to be decided.
         """
-        rows = self.connection.execute(
-            """SELECT canonical, descriptor, last_seen FROM pair_descriptors WHERE pair_key = ?
-               ORDER BY last_seen DESC LIMIT ?""",
-            (pair.key, recent),
+        return self.pair_histories([pair], recent=recent)[pair.key]
+
+    def pair_histories(self, pairs: Iterable[Pair], *, recent: int = 10) -> dict[str, PairHistory]:
+        """``pair_history`` of each pair (by key), read for all of them in a few statements."""
+        by_key = {p.key: p for p in pairs}
+        if not by_key:
+            return {}
+        keys = list(by_key)
+        marks = ", ".join("?" * len(keys))
+        words = self.connection.execute(
+            f"""SELECT pair_key, canonical, descriptor, last_seen FROM (
+                  SELECT pair_key, canonical, descriptor, last_seen, ROW_NUMBER() OVER (
+                    PARTITION BY pair_key ORDER BY last_seen DESC) AS n
+                  FROM pair_descriptors WHERE pair_key IN ({marks})) AS ranked
+                WHERE n <= ? ORDER BY pair_key, n""",
+            (*keys, recent),
         ).fetchall()
         speakers = self.connection.execute(
-            """SELECT pair_key, speaker, descriptor, canonical, first_seen, last_seen
-               FROM speaker_state WHERE pair_key = ?""",
-            (pair.key,),
+            f"""SELECT pair_key, speaker, descriptor, canonical, first_seen, last_seen
+                FROM speaker_state WHERE pair_key IN ({marks}) ORDER BY pair_key, speaker""",
+            keys,
         ).fetchall()
-        latest_row = self.connection.execute(
-            f"""SELECT {self._CHANGE_COLUMNS}, challenged_at FROM changes
-                WHERE pair_key = ? AND kind != ? ORDER BY detected_at DESC, id DESC LIMIT 1""",
-            (pair.key, ChangeKind.ASYMMETRY.value),
-        ).fetchone()
-        latest, challenged = (latest_row[:-1], latest_row[-1]) if latest_row else (None, None)
-        asymmetry = self.connection.execute(
-            f"""SELECT {self._CHANGE_COLUMNS} FROM changes WHERE pair_key = ? AND kind = ?
-                ORDER BY detected_at DESC, id DESC LIMIT 1""",
-            (pair.key, ChangeKind.ASYMMETRY.value),
-        ).fetchone()
-        return PairHistory(
-            challenged_at=from_iso(challenged) if challenged else None,
-            current=self.pair_state(pair.key),
-            recent=tuple(SeenDescriptor(r[0], r[1], from_iso(r[2])) for r in rows),
-            speakers=tuple(
-                SpeakerState(r[0], r[1], r[2], r[3], from_iso(r[4]), from_iso(r[5]))
-                for r in speakers
-            ),
-            latest_change=self._change(latest, pair) if latest else None,
-            latest_asymmetry=self._change(asymmetry, pair) if asymmetry else None,
-        )
+        # each pair's latest change and latest asymmetry
+        latest = self.connection.execute(
+            f"""SELECT {self._CHANGE_COLUMNS}, challenged_at FROM (
+                  SELECT {self._CHANGE_COLUMNS}, challenged_at, ROW_NUMBER() OVER (
+                    PARTITION BY pair_key, kind = ? ORDER BY detected_at DESC, id DESC) AS n
+                  FROM changes WHERE pair_key IN ({marks})) AS ranked
+                WHERE n = 1""",
+            (ChangeKind.ASYMMETRY.value, *keys),
+        ).fetchall()
+        states = self.connection.execute(
+            f"""SELECT pair_key, descriptor, canonical, first_seen, last_seen
+                FROM pair_state WHERE pair_key IN ({marks})""",
+            keys,
+        ).fetchall()
+        histories = {}
+        for key, pair in by_key.items():
+            change = next(
+                (r for r in latest if r[1] == key and r[2] != ChangeKind.ASYMMETRY.value), None
+            )
+            asymmetry = next(
+                (r for r in latest if r[1] == key and r[2] == ChangeKind.ASYMMETRY.value), None
+            )
+            state = next((r for r in states if r[0] == key), None)
+            histories[key] = PairHistory(
+                challenged_at=from_iso(change[-1]) if change and change[-1] else None,
+                current=PairState(
+                    state[0], state[1], state[2], from_iso(state[3]), from_iso(state[4])
+                )
+                if state
+                else None,
+                recent=tuple(
+                    SeenDescriptor(r[1], r[2], from_iso(r[3])) for r in words if r[0] == key
+                ),
+                speakers=tuple(
+                    SpeakerState(r[0], r[1], r[2], r[3], from_iso(r[4]), from_iso(r[5]))
+                    for r in speakers
+                    if r[0] == key
+                ),
+                latest_change=self._change(change[:-1], pair) if change else None,
+                latest_asymmetry=self._change(asymmetry[:-1], pair) if asymmetry else None,
+            )
+        return histories
 
     def heard(self, pair_key: str, canon: str, since: datetime) -> tuple[Heard, ...]:
         """The pair's mentions of these (canonical) words since ``since``, newest first."""
@@ -775,7 +853,8 @@ class Store:
     ) -> None:
         """Remember the last decision taken for a pair, for "why"."""
         with self.transaction():
-            self.connection.execute(
+            self._write(
+                "pair_decisions",
                 """INSERT INTO pair_decisions (pair_key, decided_at, outcome, reason, change_id)
                    VALUES (?, ?, ?, ?, ?)
                    ON CONFLICT (pair_key) DO UPDATE SET decided_at = excluded.decided_at,

@@ -16,9 +16,21 @@ import httpx
 
 from watchers.detect import DEFAULT_RULES, Decision, Rules, decide, representatives
 from watchers.errors import FeedError, StoreError
+from watchers.extraction.canonical import canonical
 from watchers.fetch import FetchLimits, Validators, fetch
 from watchers.fulltext import FullText
-from watchers.model import Change, Entry, Extraction, Heard, Mention
+from watchers.model import (
+    Change,
+    ChangeKind,
+    Entry,
+    Extraction,
+    Heard,
+    Mention,
+    PairHistory,
+    PairState,
+    SeenDescriptor,
+    SpeakerState,
+)
 from watchers.ports import Clock, DocumentWork, Extractor
 from watchers.reading import InThreads
 from watchers.store import Store
@@ -127,8 +139,7 @@ class Ingester:
         # The same id twice in one document counts once (the last one).
         fingerprints = {e.entry_id: e.fingerprint() for e in entries}
         try:
-            with self.store.transaction():
-                to_read = self.store.entries_to_read(feed.name, fingerprints)
+            to_read = self.store.entries_to_read(feed.name, fingerprints)
             fresh = list({e.entry_id: e for e in entries if e.entry_id in to_read}.values())
             fresh.sort(key=lambda e: (e.published is None, e.published or now))
             if feed.fulltext and self.fulltext is not None:
@@ -136,12 +147,20 @@ class Ingester:
             found = await self.work.extract(feed.name, fresh) if fresh else []
             # No await from here on: the transaction holds no other feed's writes, and what
             # was unseen is asked again, in case another poll of this feed took it meanwhile.
-            with self.store.transaction():
-                self.store.lock_pairs(x.pair.key for xs in found for x in xs)
+            # Each pair's history is read once for the document and kept here as decisions
+            # change it; their small writes go to the store together at the end (on
+            # PostgreSQL each statement is a round trip the event loop waits for).
+            with self.store.transaction(), self.store.writes_at_end():
+                pairs = {x.pair.key: x.pair for xs in found for x in xs}
+                self.store.lock_pairs(pairs)
                 baseline = feed.baseline and not self.store.has_been_polled(feed.name)
                 to_read = self.store.entries_to_read(
                     feed.name, {e.entry_id: fingerprints[e.entry_id] for e in fresh}
                 )
+                histories = self.store.pair_histories(
+                    pairs.values(), recent=self.rules.flipflop_descriptors
+                )
+                watched = {key: self.is_watched(key) for key in pairs}
                 decisions: list[Decision] = []
                 mention_count = 0
                 new_entries = 0
@@ -153,7 +172,8 @@ class Ingester:
                         extractions = self._added(entry, extractions)
                     mentions = self._mentions(entry, extractions, feed)
                     mention_count += len(mentions)
-                    decisions.extend(self._remember(mentions, baseline=baseline))
+                    decided = self._remember(mentions, histories, watched, baseline=baseline)
+                    decisions.extend(decided)
                 self.store.mark_seen(feed.name, fingerprints, now)
                 self.store.record_poll(
                     feed.name, now, validators, None, answer_seconds=answer_seconds
@@ -202,17 +222,25 @@ class Ingester:
             for x in extractions
         ]
 
-    def _remember(self, mentions: list[Mention], *, baseline: bool) -> list[Decision]:
-        """Store every mention, then decide on one representative mention per pair."""
-        ids = {id(m): self.store.record_mention(m) for m in mentions}
+    def _remember(
+        self,
+        mentions: list[Mention],
+        histories: dict[str, PairHistory],
+        watched: Mapping[str, bool],
+        *,
+        baseline: bool,
+    ) -> list[Decision]:
+        """Store every mention, then decide on one representative mention per pair.
+
+        ``histories`` holds the history of each pair mentioned (``Store.pair_histories``);
+        it is brought up to date with each decision kept. ``watched`` says which are watched.
+        """
         if not mentions:
             return []
-        # one read of each pair's history serves both choosing and deciding
+        ids = dict(zip(map(id, mentions), self.store.record_mentions(mentions), strict=True))
         now = mentions[0].seen_at
-        pairs = {m.pair.key: m.pair for m in mentions}
         recent = self.rules.flipflop_descriptors
         since = now - timedelta(hours=self.rules.syndication_hours)
-        histories = {k: self.store.pair_history(p, recent=recent) for k, p in pairs.items()}
         current = {k: h.current.canonical for k, h in histories.items() if h.current}
         decisions = []
         chosen = representatives(mentions, current, now=now, rules=self.rules, lexicon=self.lexicon)
@@ -220,11 +248,11 @@ class Ingester:
             # who else used these very words lately (several outlets make shorter words news)
             heard = HeardLater(self.store, m.pair.key, m.extraction.canonical, since)
             history = replace(histories[m.pair.key], heard=heard)
-            watched = self.is_watched(m.pair.key)
+            is_watched = watched[m.pair.key]
             decision = decide(
                 None,
                 m,
-                watched=watched,
+                watched=is_watched,
                 baseline=baseline,
                 now=m.seen_at,
                 history=history,
@@ -232,7 +260,8 @@ class Ingester:
                 lexicon=self.lexicon,
             )
             decision = self._keep(decision, ids[id(m)], history.latest_change)
-            if watched:
+            histories[m.pair.key] = history_after(histories[m.pair.key], decision, recent)
+            if is_watched:
                 change_id = decision.change or decision.update
                 self.store.record_decision(
                     m.pair.key,
@@ -265,6 +294,83 @@ class Ingester:
         if decision.update is not None:
             self.store.update_change(decision.update, at)
         return decision
+
+
+def history_after(history: PairHistory, decision: Decision, recent: int) -> PairHistory:
+    """A pair's history as the store holds it once ``Ingester._keep`` has written a decision
+    (with its new change's id): what ``Store.pair_history`` would read again."""
+    m = decision.mention
+    x, at = m.extraction, m.seen_at
+    latest, asymmetry, challenged = (
+        history.latest_change,
+        history.latest_asymmetry,
+        history.challenged_at,
+    )
+
+    def settled(kept: Change | None, settled: Change) -> Change | None:
+        if kept is None or kept.change_id != settled.change_id:
+            return kept
+        return replace(kept, status=settled.status)
+
+    if decision.settled is not None:
+        latest = settled(latest, decision.settled)
+        asymmetry = settled(asymmetry, decision.settled)
+    if decision.challenge and latest is not None and latest.change_id is not None:
+        challenged = at
+    words, speakers = history.recent, history.speakers
+    if decision.remember:
+        words = (
+            SeenDescriptor(x.canonical, x.descriptor, at),
+            *(w for w in words if w.canonical != x.canonical),
+        )
+        words = tuple(sorted(words, key=lambda w: w.last_seen, reverse=True)[:recent])
+        if x.speaker:
+            said = history.speaker(x.speaker)
+            first = said.first_seen if said and said.canonical == x.canonical else at
+            now_said = SpeakerState(m.pair.key, x.speaker, x.descriptor, x.canonical, first, at)
+            others = tuple(s for s in speakers if s.speaker != x.speaker)
+            speakers = tuple(sorted((*others, now_said), key=lambda s: s.speaker))
+    current = history.current
+    if decision.establish is not None:
+        mine = decision.establish == x.descriptor  # Store.set_pair_state, else set_established
+        canon = x.canonical if mine else canonical(decision.establish)
+        first = current.first_seen if current and current.canonical == canon else at
+        last = at if mine or current is None else max(current.last_seen, at)
+        current = PairState(m.pair.key, decision.establish, canon, first, last)
+    if decision.change is not None:
+        change = decision.change
+        if change.kind is ChangeKind.ASYMMETRY:
+            if asymmetry is None or change.detected_at >= asymmetry.detected_at:
+                asymmetry = change
+        elif latest is None or change.detected_at >= latest.detected_at:
+            latest, challenged = change, None
+    if decision.update is not None:
+        latest = updated(latest, decision.update)
+        asymmetry = updated(asymmetry, decision.update)
+    return replace(
+        history,
+        current=current,
+        recent=words,
+        speakers=speakers,
+        latest_change=latest,
+        latest_asymmetry=asymmetry,
+        challenged_at=challenged,
+        heard=(),
+    )
+
+
+def updated(kept: Change | None, update: Change) -> Change | None:
+    """A stored change once ``Store.update_change`` has written ``update`` of it."""
+    if kept is None or kept.change_id != update.change_id:
+        return kept
+    known = {(s.feed, s.url) for s in kept.sources}
+    return replace(
+        kept,
+        level=update.level,
+        revision=update.revision,
+        status=update.status,
+        sources=(*kept.sources, *(s for s in update.sources if (s.feed, s.url) not in known)),
+    )
 
 
 class HeardLater(Sequence[Heard]):

@@ -96,7 +96,29 @@ _AFTER_A_MATCH = frozenset({"at", "in", "against", "on", "with", ".", ",", ";", 
 # A final score: "the 7-1", "a 2-0 win".
 _SCORE = re.compile(r"\d{1,2}-\d{1,2}")
 _SAID_COPULAS = frozenset({"are", "were", "remain", "remained", "became", "been", "form", "formed"})
+_QUOTE_CUE_WORDS = """
+are were is was remain remains remained as called calling calls call dubbed countries nations
+neighbours neighbors them other ties relations relationship alliance
+"""
+_QUOTE_CUES = (
+    *(
+        f"{cue}{article} {mark}"
+        for cue in _QUOTE_CUE_WORDS.split()
+        for article in ("", " a", " an", " the")
+        for mark in ('"', "'")
+    ),
+    '"are ',
+    '"were ',
+    "'are ",
+    "'were ",
+)
 _OBJECT_WORDS = frozenset({"to", "with", "and", "from", "met", "meet", "meets", "hosted", "told"})
+
+# FormKind members as plain module names, for the comparisons made for every mention: on
+# Python 3.11 reading a member off an enum class (FormKind.LEADER) goes through the enum
+# metaclass's __getattr__ hook and costs about as much as a function call.
+_LEADER = FormKind.LEADER
+_DEMONYM = FormKind.DEMONYM
 
 
 class _HeadFinder:
@@ -128,6 +150,11 @@ class _HeadFinder:
             else:
                 need = ""
             self.automaton.add_word(w, (len(w), need))
+        # a quote opening after a copula, "as", a verb of calling or a word for the pair:
+        # the sentence may say what the pair is in words no table lists ("A and B are
+        # 'two wings of one nation'"); the phrase finder decides
+        for cue in _QUOTE_CUES:
+            self.automaton.add_word(cue, (len(cue), "quote"))
         self.automaton.make_automaton()
         self.strong = _alternation(lex.strong | lex.level_modifiers)
         self.level = _alternation(lex.level_modifiers)
@@ -142,6 +169,9 @@ class _HeadFinder:
         for last, (length, need) in self.automaton.iter(low):
             start = last - length + 1
             if start > 0 and low[start - 1].isalnum():
+                continue
+            if need == "quote":
+                out.append(start)
                 continue
             if last + 1 < size and low[last + 1].isalnum():
                 continue
@@ -228,6 +258,11 @@ class Extractor:
         # (" no longer "); "(?!)" never matches, for a lexicon without phrases.
         phrases = [re.escape(f" {w} ") for w in lexicon.negation if w not in negations]
         self._negation_phrase = re.compile("|".join(phrases) or "(?!)")
+        # Whether any of the phrases that only look like negations ("not only") is in a
+        # stretch of text: one search, so the common stretch skips the replacing loop.
+        self._not_negation = re.compile(
+            "|".join(re.escape(w) for w in lexicon.not_negation) or "(?!)"
+        )
 
     def extract(self, text: str, *, on: date | None = None) -> list[Extraction]:
         """Every descriptor for every pair in ``text``; ``on`` dates leaders' terms."""
@@ -339,10 +374,7 @@ class Extractor:
         ``named`` gives the states the text names (for forms that name several), and
         ``earlier`` those the sentences before name (for "the kingdom")."""
         found = self.mentions.find(norm, low, on, [(a, b)], named)
-        toks = tokens(low, a, b)
-        lows = [t.low for t in toks]
-        cased = [norm[start:end] for _, start, end in toks]
-        tok_starts = [t.start for t in toks]
+        toks, lows, cased, tok_starts = tokens(norm, low, a, b)
         # each mention with the token it starts in
         located = [(m, max(0, bisect.bisect_right(tok_starts, m.start) - 1)) for m in found]
         # where a leader, seat or other state form starts: "Russia's Lavrov" is Russia
@@ -460,9 +492,9 @@ class Extractor:
                 continue
             gap = norm[m1.end : m2.start]
             joined = _JOIN.fullmatch(gap) is not None  # looked at once: most gaps are no join
-            if joined and m1.kind is not FormKind.LEADER:
+            if joined and m1.kind is not _LEADER:
                 s.compounds.append((t1, pair_of(m1.code, m2.code)))
-            elif joined and m2.kind is FormKind.LEADER:
+            elif joined and m2.kind is _LEADER:
                 persons = persons or pair_of(m1.code, m2.code)
             elif _AND.fullmatch(gap):
                 s.coordinations.append((t1, pair_of(m1.code, m2.code)))
@@ -489,7 +521,7 @@ class Extractor:
         for m, ti in located:
             if m.code is None:
                 continue
-            if m.kind is FormKind.LEADER:
+            if m.kind is _LEADER:
                 candidates.append((ti, m.code))
                 continue
             j = ti
@@ -502,7 +534,7 @@ class Extractor:
                 candidates.append((ti, m.code))
             elif (
                 nxt in self.lex.speech
-                and m.kind is not FormKind.DEMONYM
+                and m.kind is not _DEMONYM
                 and (ti == 0 or s.lows[ti - 1] not in _NOT_BEFORE_SPEAKER)
             ):
                 # "the Kremlin said"; not "in Hanoi said", nor "Pakistan and China said",
@@ -625,9 +657,10 @@ class Extractor:
                 words.append(w)
         words.reverse()
         text = " ".join(words)
-        for ok in self.lex.not_negation:
-            if ok in text:
-                text = text.replace(ok, " ")
+        if self._not_negation.search(text):
+            for ok in self.lex.not_negation:
+                if ok in text:
+                    text = text.replace(ok, " ")
         near = text.split()
         padded = f" {text} "
         hit = (
@@ -663,7 +696,7 @@ class Extractor:
         if self._held_by_persons(s, p, lo):
             return True
         inside = [m for m, t in s.states if p.start <= t < p.end]
-        if inside and all(m.kind is FormKind.LEADER for m in inside):
+        if inside and all(m.kind is _LEADER for m in inside):
             return True  # "the close Ruto-Ramaphosa friendship": the leaders' own
         j = before_quotes(s.toks, p.start - 1)
         if j >= 0 and s.lows[j] == "his":
@@ -681,7 +714,7 @@ class Extractor:
         after = p.end
         while after < len(s.toks) and s.toks[after].low in QUOTES:
             after += 1
-        if any(t == after and m.kind is FormKind.LEADER for m, t in s.states):
+        if any(t == after and m.kind is _LEADER for m, t in s.states):
             return True  # "phones 'Dear Friend' Orban"
         if after < len(s.toks) and s.cased[after][:1].isupper():
             # a leader in or out of office: "Dear Friend" is a title for the person
@@ -692,7 +725,7 @@ class Extractor:
         if not _STATE_NOUNS.isdisjoint(s.lows):
             return False  # "their nations will go on acting as global partners"
         return bool(s.states) and all(
-            m.kind is FormKind.LEADER or self._names_person(s, m, t) for m, t in s.states
+            m.kind is _LEADER or self._names_person(s, m, t) for m, t in s.states
         )
 
     def _leaders_share(self, s: Sentence, p: Phrase, lo: int) -> bool:
@@ -763,7 +796,7 @@ class Extractor:
             return False
         before = [m for m, t in s.states if t < who - 1 and s.toks[who - 2].start < m.end]
         return bool(before) and all(
-            m.kind is FormKind.LEADER or self._names_person(s, m, t) for m, t in s.states if t < who
+            m.kind is _LEADER or self._names_person(s, m, t) for m, t in s.states if t < who
         )
 
     def _names_person(self, s: Sentence, m: StateMention, t: int) -> bool:

@@ -274,6 +274,14 @@ class StateMention(NamedTuple):
 
 _make = tuple.__new__
 
+# FormKind members as plain module names, for the comparisons made for every mention: on
+# Python 3.11 reading a member off an enum class (FormKind.LEADER) goes through the enum
+# metaclass's __getattr__ hook and costs about as much as a function call.
+_AMBIGUOUS = FormKind.AMBIGUOUS
+_NOT_COUNTRY = FormKind.NOT_COUNTRY
+_PREFIX = FormKind.PREFIX
+_LEADER = FormKind.LEADER
+
 
 class MentionFinder:
     """Finds mentions of states and organisations in a text, given a country table."""
@@ -290,7 +298,7 @@ class MentionFinder:
             grouped.setdefault(key, []).append(form)
         self.ambiguities: dict[str, Ambiguity] = {}
         for key, forms in grouped.items():
-            ambiguous = [f for f in forms if f.kind is FormKind.AMBIGUOUS]
+            ambiguous = [f for f in forms if f.kind is _AMBIGUOUS]
             if ambiguous:
                 # one form that the passage resolves, in place of each state's own form
                 self.ambiguities[key] = _ambiguity(ambiguous[0], forms)
@@ -352,13 +360,13 @@ class MentionFinder:
                 last_end = end
         out: list[StateMention] = []
         for i, (start, end, form) in enumerate(chosen):
-            if form.kind is FormKind.AMBIGUOUS:
+            if form.kind is _AMBIGUOUS:
                 form = self._resolve(norm, low, start, end, chosen, i, named)
                 if form is None:
                     continue
-            if form.kind is FormKind.NOT_COUNTRY:
+            if form.kind is _NOT_COUNTRY:
                 continue
-            if form.kind is FormKind.PREFIX and not _joins_next(norm, end, chosen, i):
+            if form.kind is _PREFIX and not _joins_next(norm, end, chosen, i):
                 continue
             if form.kind in STATE_KINDS and not self._is_state(norm, start, end, form):
                 continue
@@ -383,14 +391,14 @@ class MentionFinder:
                     continue
             elif not capitalised:
                 continue  # "turkey", "china": the bird and the porcelain
-            if form.kind is FormKind.LEADER and form.leader and not form.leader.in_office(on):
+            if form.kind is _LEADER and form.leader and not form.leader.in_office(on):
                 continue
             fitting.append(form)
         if not fitting:
             return None
         codes = {f.code for f in fitting}
         if len(codes) > 1:
-            return SurfaceForm(norm[start:end], FormKind.AMBIGUOUS, None)
+            return SurfaceForm(norm[start:end], _AMBIGUOUS, None)
         return fitting[0]
 
     def _resolve(
@@ -442,7 +450,7 @@ class MentionFinder:
             ):
                 return False  # the Sea of Japan, the Gulf of Mexico
         if form.text in self.person_names or (
-            form.kind is FormKind.LEADER and " " not in form.text
+            form.kind is _LEADER and " " not in form.text
         ):
             prev = _PREV_WORD.search(norm, max(0, start - 40), start)
             prev_word = prev.group(1) if prev and prev.end() == start else ""
@@ -450,7 +458,7 @@ class MentionFinder:
             # Part of a longer proper name: George Washington, Jordan Peterson, Hunter Biden.
             if _starts_longer_name(prev_word):
                 return False
-            if form.kind is not FormKind.LEADER and _capitalised_word(next_word):
+            if form.kind is not _LEADER and _capitalised_word(next_word):
                 return False
         return True
 

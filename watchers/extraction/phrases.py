@@ -218,6 +218,9 @@ class PhraseFinder:
         self._phrases = [tuple(p.split()) for p in lex.phrases]
         self._phrase_starts = frozenset(p[0] for p in self._phrases)
         self._not_predicates = lex.heads | _NOT_PREDICATES
+        # the words a phrase may start at, possessives included ("the friendship's"), as
+        # one set: find asks of every token whether it is one
+        self._start_words = lex.heads | frozenset(h + "'s" for h in lex.heads)
         self._negations = frozenset(w for w in lex.negation if " " not in w)
         # Every way a qualifying hyphenated word may end ("weather", "limits"): only after
         # one of these can two words written apart be that word ("all weather").
@@ -265,13 +268,12 @@ class PhraseFinder:
         out: list[Phrase] = []
         consumed: set[int] = set()
         n = len(toks)
-        head_words = lex.heads
-        # only a head or a hyphenated word ("quasi-ally") can start a phrase
-        starts = [
-            i
-            for i, w in enumerate(lows)
-            if w in head_words or "-" in w or (w.endswith("'s") and w[:-2] in head_words)
-        ]
+        # most sentences hold no quote: one set test before pairing quote marks
+        quotes = [] if QUOTES.isdisjoint(lows) else _quote_pairs(toks)
+        # only a head (or its possessive) or a hyphenated word ("quasi-ally") can start a
+        # phrase
+        start_words = self._start_words
+        starts = [i for i, w in enumerate(lows) if w in start_words or "-" in w]
         for i in starts:
             if i in consumed or country[i]:
                 continue
@@ -287,6 +289,14 @@ class PhraseFinder:
             if run.rejected:
                 continue
             end, tail = self._tail(toks, cased, i, title=cased[i][:1].isupper())
+            if quotes:
+                # "a 'strategic partner of the first order'": what follows the head inside
+                # the same quote belongs to the label
+                quoted = self._quoted_rest(toks, cased, country, quotes, i, end)
+                if quoted is not None:
+                    end, tail = quoted, True
+                # the quote bounds the label: "'kindred nations' bound by history"
+                end = min([end] + [q1 for q0, q1 in quotes if q0 < i < q1])
             heads = [head]
             # "closest friend and partner": a second bare head shares the modifiers.
             j = _skip_quotes(toks, end)
@@ -345,7 +355,228 @@ class PhraseFinder:
             out.append(Phrase(run.start, end, i, tuple(heads), run.gap))
         out.extend(self._fixed(toks, lows, out))
         out.extend(self._predicates(toks, lows, cased, country, out))
+        if quotes:
+            out = self._one_quoted_label(toks, quotes, out)
+            out.extend(self._quoted_complements(toks, cased, country, quotes, out))
         return _merge_relations_of(toks, out, lex)
+
+    def _quoted_rest(
+        self,
+        toks: list[Token],
+        cased: list[str],
+        country: list[int],
+        quotes: list[tuple[int, int]],
+        i: int,
+        end: int,
+    ) -> int | None:
+        """End of a postmodifier that follows the head ``i`` (its phrase ends at ``end``)
+        up to the closing quote: "a 'strategic partner of the first order'", "'an ally in
+        every sense'", "'a relationship of respect, not subordination'" (up to the comma).
+        None when the quote holds more than that: a clause, a state, another label."""
+        close = next((q1 for q0, q1 in quotes if q0 < i < q1), None)
+        if close is None or end >= close or close - end > _QUOTED_REST:
+            return None
+        first = toks[end].low
+        if first not in _POSTMODIFIER_STARTS and not (first == "," and _comma_of(toks, end, close)):
+            return None
+        nxt = toks[end + 1].low if end + 1 < close else ""
+        if first in ("in", "between") and (
+            nxt in _SCOPE_STARTS or nxt[:1].isdigit() or cased[end + 1][:1].isupper()
+        ):
+            return None  # "in the region", "in 2011", "between our two countries"
+        if first == "for" and _DURATIONS.intersection(t.low for t in toks[end + 1 : end + 4]):
+            return None  # "partners for a generation": how long
+        heads = self.lex.heads
+        k = end
+        while k < close:
+            w = toks[k].low
+            if country[k] or w in _CLAUSE_WORDS:
+                return None
+            if w == "," and not _comma_of(toks, k, close):
+                break  # "of respect, not subordination": the label ends at the comma
+            if w == "and" and any(t.low in heads for t in toks[k + 1 : k + 4]):
+                return None  # "... and now our ally": a second label
+            k += 1
+        while k > end and toks[k - 1].low in (",", ".", ";", ":"):
+            k -= 1
+        return k if k > end else None
+
+    def _quoted_complements(
+        self,
+        toks: list[Token],
+        cased: list[str],
+        country: list[int],
+        quotes: list[tuple[int, int]],
+        found: list[Phrase],
+    ) -> list[Phrase]:
+        """A quoted noun phrase said of the pair, whatever its head: "A and B are 'two
+        wings of one nation'", "calling the two neighbours 'frozen antagonists'", "describe
+        each other as 'kindred nations'", "called the ties 'unbreakable'". The quote is the
+        complement of a copula, "as" after a verb of describing, or a verb of calling; the
+        subject or object is the pair, a relationship noun or a state."""
+        out: list[Phrase] = []
+        for q0, q1 in quotes:
+            if any(p.start <= q1 and q0 <= p.end for p in found):
+                continue  # a label inside is read at its own head
+            a = q0 + 1
+            inner_copula = a < q1 and toks[a].low in _COPULA_CUES
+            while a < q1 and (toks[a].low in _COPULA_CUES or toks[a].low in _BETWEEN_COPULAS):
+                a += 1  # "'are and will remain brothers'"
+            if a < q1 and toks[a].low in _ARTICLES:
+                a += 1
+            b = q1
+            while b > a and toks[b - 1].low in (",", ".", ";", ":", "!"):
+                b -= 1
+            if not self._complement_words(toks, cased, country, a, b):
+                continue
+            if not _complement_ends(toks, cased, q1 + 1):
+                continue  # "are 'key members' of the group": the quote is part of a phrase
+            said_of = self._said_of(toks, cased, country, q0, inner_copula)
+            if said_of is None:
+                continue
+            heads = tuple(t.low for t in toks[a:b] if t.low in self.lex.heads)
+            if said_of == "state" and not heads and _STATE_WORDS.isdisjoint(
+                t.low for t in toks[a:b]
+            ):
+                continue  # "Washington called Kim 'talented'": of a person or a state alone
+            out.append(Phrase(a, b, b - 1, heads or (toks[b - 1].low,)))
+        return out
+
+    def _complement_words(
+        self, toks: list[Token], cased: list[str], country: list[int], a: int, b: int
+    ) -> bool:
+        """Whether tokens [a, b) read as a short noun or adjective phrase: no clause, no
+        state, not opening with a preposition or pronoun. One word is a noun ("a
+        'relic'") or an adjective the tables know ("'unbreakable'"); an adjective they do
+        not know said alone is no label ("'unparalleled'")."""
+        if b <= a or b - a > _QUOTED_COMPLEMENT:
+            return False
+        if b - a == 1:
+            w = toks[a].low
+            known = w in self.lex.qualifying or w in self.lex.heads or "-" in w
+            if not known and (self.kind(w, cased[a]) or w.endswith(("ed", "ing", "ly"))):
+                return False
+        if toks[a].low in _FUNCTION_WORDS or toks[a].low in _PREPOSITIONS:
+            return False
+        for k in range(a, b):
+            w = toks[k].low
+            if country[k] or w in _CLAUSE_WORDS or w in QUOTES:
+                return False
+            if not (w[:1].isalpha() or w == ","):
+                return False
+        return True
+
+    def _said_of(
+        self, toks: list[Token], cased: list[str], country: list[int], q0: int, inner_copula: bool
+    ) -> str | None:
+        """What the quote opening at ``q0`` is said of: "pair" (the two states, their
+        relationship or a word standing for them), "state" (one state) or None."""
+        j = q0 - 1
+        if j >= 0 and toks[j].low in _ARTICLES:
+            j -= 1
+        if j < 0:
+            return None
+        w = toks[j].low
+        if inner_copula or w in _COPULA_CUES:
+            k = j if inner_copula else j - 1
+            if inner_copula:
+                k = q0 - 1
+            while k >= 0 and toks[k].low in _BETWEEN_COPULAS:
+                k -= 1
+            return self._subject(toks, country, k)
+        if w == "as":
+            lo = max(0, j - 9)
+            verb = next((k for k in range(j - 1, lo - 1, -1) if toks[k].low in _DESCRIBING), None)
+        else:
+            lo = max(0, j - 8)
+            verb = next((k for k in range(j, lo - 1, -1) if toks[k].low in _CALLING), None)
+            if verb is not None and toks[verb + 1].low in ("for", "on", "off", "up"):
+                return None  # "calling for 'stronger coordination'": a demand
+            if verb is not None and verb == j:
+                # "what Islamabad called a 'brotherhood ...'": the object comes before
+                if "what" in (t.low for t in toks[max(0, verb - 4) : verb]):
+                    return "pair"
+                return None
+        if verb is None:
+            return None
+        end = j + 1 if w != "as" else j
+        return self._object(toks[verb + 1 : end], cased[verb + 1 : end], country[verb + 1 : end])
+
+    def _subject(self, toks: list[Token], country: list[int], k: int) -> str | None:
+        """What the subject ending at token ``k`` is: "pair", "state" or None."""
+        if k >= 0 and toks[k].low == ",":
+            # "Uruguay and Argentina, which share a river, are ...": past the aside
+            k = next(
+                (
+                    m - 1
+                    for m in range(k - 1, max(0, k - 30), -1)
+                    if toks[m].low == "," and toks[m + 1].low in ("which", "who", "whose")
+                ),
+                -1,
+            )
+        if k < 0:
+            return None
+        w = toks[k].low
+        if w in _RELATION_NOUNS or w in _PAIR_NOUNS:
+            return "pair"
+        if country[k] == 1:
+            # "Egypt and Sudan are": the pair; "Moldova is": one state
+            m = k
+            while m > 0 and country[m - 1] == 1:
+                m -= 1
+            if m >= 2 and toks[m - 1].low in ("and", "&") and country[m - 2] == 1:
+                return "pair"
+            return "state"
+        return None
+
+    def _object(self, obj: list[Token], cased: list[str], marks: list[int]) -> str | None:
+        """What the object of a verb of calling or describing is: "pair", "state" or None."""
+        if not obj:
+            return None
+        words = [t.low for t in obj]
+        # a relationship noun in lower case: "the Pacific Alliance" is a body's name
+        plain = {c for c in cased if c.islower()}
+        if not _RELATION_NOUNS.isdisjoint(plain) or not _PAIR_NOUNS.isdisjoint(plain):
+            return "pair"
+        if words[-2:] == ["each", "other"] or words[-1] in ("them", "themselves"):
+            return "pair"
+        states = sum(1 for i, m in enumerate(marks) if m == 1 and (i == 0 or marks[i - 1] != 1))
+        if states >= 2 and "and" in words:
+            return "pair"
+        return "state" if states == 1 and len(words) <= 4 else None
+
+    def _one_quoted_label(
+        self, toks: list[Token], quotes: list[tuple[int, int]], found: list[Phrase]
+    ) -> list[Phrase]:
+        """ "a 'close friend and trusted neighbour'": two person labels joined by "and" that
+        fill one quote are one label (with a determiner or a kin noun after "and" they stay
+        two: "a friend nation and a strategic ally")."""
+        lex = self.lex
+        ordered = sorted(found, key=lambda p: p.start)
+        out: list[Phrase] = []
+        k = 0
+        while k < len(ordered):
+            p = ordered[k]
+            q = ordered[k + 1] if k + 1 < len(ordered) else None
+            if (
+                q is not None
+                and p.gap is None
+                and q.gap is None
+                and p.end < len(toks)
+                and toks[p.end].low == "and"
+                and q.start == p.end + 1
+                and all(h in lex.person_heads or h in _ROLES for h in p.heads + q.heads)
+                and toks[p.start - 1].low in ("a", "an")  # one of them, in two roles
+                and any(
+                    q0 < p.start and _label_fills(toks, q0, p.start, q.end, q1) for q0, q1 in quotes
+                )
+            ):
+                out.append(Phrase(p.start, q.end, q.head, p.heads + q.heads))
+                k += 2
+                continue
+            out.append(p)
+            k += 1
+        return out
 
     def _left(self, toks: list[Token], cased: list[str], country: list[int], i: int) -> _Run:
         lex = self.lex
@@ -415,6 +646,9 @@ class PhraseFinder:
             k = self.kind(t.low, cased[j])
             if k is None and t.low in lex.weak_heads and j == i - 1:
                 k = "neutral"  # "a security cooperation partner"
+            if j == i - 1 and low in lex.kin_heads and t.low in lex.kin_modifiers:
+                run.start, run.kin, run.qualifying = j, True, True  # "a friend nation"
+                break
             if k is None and _negated_participle(t.low, cased[j]):
                 k = "qual"  # "an unbending alliance", "an unmatched partnership"
             if (
@@ -1271,6 +1505,124 @@ _DEAL_VERBS = frozenset(
         "renewed", "extended", "concluded", "agree",
     }
 )  # fmt: skip
+
+
+# How many tokens a quoted postmodifier may run after its phrase.
+_QUOTED_REST = 10
+# Words that open a postmodifier kept inside a quote: "of the first order", "in every
+# sense", "for good and for bad times", "based on common interests", "between equals".
+_POSTMODIFIER_STARTS = frozenset(
+    {"of", "in", "for", "between", "based", "beyond", "without", "like", "among", "with"}
+)
+# Words that make what follows a head inside a quote a clause, not a postmodifier.
+_CLAUSE_WORDS = frozenset(
+    {"that", "which", "who", "whose", "is", "are", "was", "were", "be", "will", "would",
+     "has", "have", "had", "can", "must", "should", "we", "i", "you", "he", "she", "they",
+     "it", "not", "never", "no", "than", "to", "but"}
+)  # fmt: skip
+
+
+# The longest quoted complement read as a label, in tokens.
+_QUOTED_COMPLEMENT = 10
+_COPULA_CUES = frozenset(
+    {"is", "are", "was", "were", "remain", "remains", "remained", "become", "became", "been",
+     "be"}
+)  # fmt: skip
+# Words between a subject and its copula, or inside "are and will remain".
+_BETWEEN_COPULAS = frozenset(
+    {"and", "will", "would", "have", "has", "had", "always", "also", "still", "now", "long",
+     "truly", "really", "indeed", "been", "remain", "is", "are", "was", "were"}
+)  # fmt: skip
+_DESCRIBING = frozenset(
+    {"described", "describe", "describes", "describing", "hailed", "hail", "hails", "hailing",
+     "regard", "regards", "regarded", "see", "sees", "saw", "seen", "view", "views",
+     "viewed", "reaffirmed", "reaffirm", "reaffirms", "reaffirming", "characterised",
+     "characterized", "portrayed", "praised", "praising", "welcomed", "considered",
+     "consider", "considers", "celebrated", "celebrating", "defined", "define", "defines"}
+)  # fmt: skip
+_CALLING = frozenset(
+    {"called", "call", "calls", "calling", "dubbed", "dubs", "dubbing", "termed", "terms",
+     "terming", "labelled", "labeled", "branded"}
+)  # fmt: skip
+_RELATION_NOUNS = frozenset(
+    {"relations", "relationship", "ties", "alliance", "partnership", "friendship", "bond",
+     "bonds", "relationships"}
+)  # fmt: skip
+# Words that stand for the two states: "the two neighbours", "their countries".
+_PAIR_NOUNS = frozenset(
+    {"countries", "nations", "neighbours", "neighbors", "sides", "peoples", "states"}
+)  # fmt: skip
+# Nouns of a state or kin that make a quote said of one state a label for the pair: "a
+# 'sister nation'"; without one it is about the state alone ("a 'pariah'").
+_STATE_WORDS = frozenset(
+    {"nation", "nations", "country", "countries", "people", "peoples", "family", "twin",
+     "twins", "sister", "sisters", "brother", "brothers", "cousin",
+     "cousins", "neighbour", "neighbor", "neighbours", "neighbors"}
+)  # fmt: skip
+_PREPOSITIONS = frozenset(
+    {"in", "on", "at", "to", "from", "by", "with", "for", "of", "under", "over", "into",
+     "about", "after", "before", "against", "without", "between", "during", "like"}
+)  # fmt: skip
+# Singular nouns of a role one state plays for another: "a close friend and trusted
+# neighbour" (the person heads hold the plurals).
+_ROLES = frozenset({"neighbour", "neighbor", "ally"})
+# Words after "in" or "between" that make a scope or the pair, not a quality.
+_SCOPE_STARTS = frozenset({"the", "our", "their", "both", "its", "us", "them"})
+_DURATIONS = frozenset(
+    {"generation", "generations", "decade", "decades", "year", "years", "century",
+     "centuries", "months", "ever", "now", "long", "life", "lifetime"}
+)  # fmt: skip
+
+
+def _complement_ends(toks: list[Token], cased: list[str], k: int) -> bool:
+    """Whether a quoted complement ends its phrase at the closing quote (token ``k`` is
+    the one after it): punctuation, a word that opens a new part of the sentence, a
+    participle ("'kindred nations' bound by history") or "of" the pair ("of both peoples")."""
+    if k >= len(toks) or not toks[k].low[:1].isalnum():
+        return True
+    w = toks[k].low
+    if w in _AFTER_PREDICATE or _participle(w, cased[k]) or w in ("bound", "born", "built"):
+        return True
+    return w == "of" and k + 1 < len(toks) and toks[k + 1].low in ("both", "our", "their")
+
+
+def _comma_of(toks: list[Token], k: int, close: int) -> bool:
+    """ ", free of paternalism": a comma before an adjective and "of" inside the quote."""
+    return k + 2 < close and toks[k + 1].low.isalpha() and toks[k + 2].low == "of"
+
+
+def _label_fills(toks: list[Token], q0: int, start: int, end: int, q1: int) -> bool:
+    """The label [start, end) fills the quote (q0, q1), but for an article before it and
+    punctuation after it."""
+    before = all(t.low in _ARTICLES for t in toks[q0 + 1 : start])
+    after = all(t.low in (",", ".", ";", ":") for t in toks[end:q1])
+    return before and after
+
+
+def _quote_pairs(toks: list[Token]) -> list[tuple[int, int]]:
+    """(opening, closing) token indices of the quotes of a sentence. A single quote opens
+    when it sticks to the word after it only, and closes when it sticks to the word before
+    it only ("the 'Pauk-Phaw' friendship"; "the leaders' retreat" opens nothing)."""
+    out: list[tuple[int, int]] = []
+    double: int | None = None
+    single: int | None = None
+    n = len(toks)
+    for k, t in enumerate(toks):
+        if t.low == '"':
+            if double is None:
+                double = k
+            else:
+                out.append((double, k))
+                double = None
+        elif t.low == "'":
+            after = k + 1 < n and toks[k + 1].start == t.end and toks[k + 1].low[:1].isalnum()
+            before = k > 0 and toks[k - 1].end == t.start and toks[k - 1].low[-1:].isalnum()
+            if after and not before:
+                single = k
+            elif before and not after and single is not None:
+                out.append((single, k))
+                single = None
+    return out
 
 
 def _skip_quotes(toks: list[Token], j: int) -> int:

@@ -90,6 +90,10 @@ _TO_COME = frozenset(
      ("on", "the", "horizon"), ("in", "the", "works")}
 )  # fmt: skip
 
+# Every word at which the look back in supposed() may answer yes: a rule added to that
+# loop adds its words here, or it is never reached.
+_LOOK_BACK_WORDS = _MODALS | _TALKS | _INTENDING | frozenset(_HEADING) | _PROSPECT
+
 
 def supposed(lows: Sequence[str], start: int, head: int, clause_start: int) -> bool:
     """Whether the descriptor starting at token ``start``, headed at ``head``, is supposed."""
@@ -119,6 +123,9 @@ def supposed(lows: Sequence[str], start: int, head: int, clause_start: int) -> b
         k -= 1
     if k >= 0 and near[k] in _SUPPOSING:
         return True
+    # the look back below answers yes only at one of these words; most clauses hold none
+    if _LOOK_BACK_WORDS.isdisjoint(near):
+        return False
     # "could deepen their strategic partnership": a word keeping the label ends the look
     # back, so only the words after the last such word are read
     keeping = max((i for i, w in enumerate(near) if w in _KEEPING), default=0)

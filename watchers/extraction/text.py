@@ -66,6 +66,9 @@ _CUT_AT = re.compile(r"[;:,]\s|\s(?:and|but|while|whereas)\s")
 _LINES = re.compile(r"[^\n]+")
 _INNER_END = re.compile(r"[.!?][\"')\]]*\s+\S")
 _TOKEN = re.compile(r"[^\W_]+(?:['-][^\W_]+)*|[^\w\s]")
+# A token with what runs before it: a token starts at any character but a space or "_",
+# so the text between two tokens is always such a run.
+_GAP_AND_TOKEN = re.compile(r"([\s_]*)(" + _TOKEN.pattern + ")")
 
 
 class Token(NamedTuple):
@@ -165,10 +168,39 @@ def _pieces(norm: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
-def tokens(low: str, start: int, end: int) -> list[Token]:
-    """Tokens of ``low[start:end]`` with offsets into the whole text."""
+class Tokens(NamedTuple):
+    """A stretch's tokens, with their lower-cased texts, original-case texts and starts."""
+
+    toks: list[Token]
+    lows: list[str]
+    cased: list[str]
+    starts: list[int]
+
+
+def tokens(norm: str, low: str, start: int, end: int) -> Tokens:
+    """Tokens of ``low[start:end]`` with offsets into the whole text, and the lists of
+    their texts (lower case and as written in ``norm``) and starts."""
+    toks: list[Token] = []
+    lows: list[str] = []
+    cased: list[str] = []
+    starts: list[int] = []
     make = tuple.__new__  # skips the named tuple's argument handling: tokens are many
-    return [make(Token, (m[0], m.start(), m.end())) for m in _TOKEN.finditer(low, start, end)]
+    # findall gives strings only, where finditer builds a match object per token (most of
+    # the cost); each token's offset follows from the lengths of what came before it
+    at = start
+    # a run of spaces or "_" at the end holds no token, and the search would start over
+    # at each of its characters: it is left out
+    while end > start and (low[end - 1] == "_" or low[end - 1].isspace()):
+        end -= 1
+    for gap, word in _GAP_AND_TOKEN.findall(low, start, end):
+        at += len(gap)
+        after = at + len(word)
+        toks.append(make(Token, (word, at, after)))
+        lows.append(word)
+        cased.append(norm[at:after])
+        starts.append(at)
+        at = after
+    return Tokens(toks, lows, cased, starts)
 
 
 def before_quotes(toks: list[Token], j: int) -> int:

@@ -1,0 +1,48 @@
+"""Text plumbing: tokens keep the offsets of the text they come from."""
+
+from __future__ import annotations
+
+from watchers.extraction.text import lower, normalize, tokens
+
+
+def _tokens_of(text: str, start: int = 0, end: int | None = None) -> list[tuple[str, str]]:
+    norm = normalize(text)
+    low = lower(norm)
+    found = tokens(norm, low, start, len(low) if end is None else end)
+    # each token, as written and as found: the offsets must point at the token itself
+    return [(text[t.start : t.end], c) for t, c in zip(found.toks, found.cased, strict=True)]
+
+
+def test_tokens_are_words_and_marks_with_their_offsets() -> None:
+    text = "Ghana's  ties_with\tTogo -- \u201crock-solid\u201d, she said."
+    assert _tokens_of(text) == [
+        ("Ghana's", "Ghana's"),
+        ("ties", "ties"),
+        ("with", "with"),
+        ("Togo", "Togo"),
+        ("-", "-"),
+        ("-", "-"),
+        ("\u201c", '"'),
+        ("rock-solid", "rock-solid"),
+        ("\u201d", '"'),
+        (",", ","),
+        ("she", "she"),
+        ("said", "said"),
+        (".", "."),
+    ]
+
+
+def test_tokens_of_a_stretch_count_offsets_from_the_whole_text() -> None:
+    text = "Intro. Peru and Chile hailed their ties. Outro."
+    start = text.index("Peru")
+    end = text.index(" Outro")
+    found = _tokens_of(text, start, end)
+    assert [w for w, _ in found] == ["Peru", "and", "Chile", "hailed", "their", "ties", "."]
+
+
+def test_a_stretch_ending_in_spaces_and_underscores_gives_its_words_only() -> None:
+    text = "allies" + " _" * 2000
+    norm = normalize(text)
+    found = tokens(norm, lower(norm), 0, len(norm))
+    assert found.lows == ["allies"]
+    assert found.starts == [0]
