@@ -429,6 +429,12 @@ class PairResolver:
         codes = _codes(m for m, _ in s.states)
         if len(codes) == 2:
             return [pair_of(*sorted(codes))]
+        if len(codes) > 2 and _two_leaders(s):
+            # "Putin told Xi that Russia values China's position on Ukraine, as the two
+            # leaders reaffirmed their partnership": the two leaders' states
+            leaders = _codes(m for m, _ in s.states if m.kind is FormKind.LEADER)
+            if len(leaders) == 2:
+                return [pair_of(*sorted(leaders))]
         if len(codes) > 2:
             # '"Russia is our time-tested partner," India's minister said in Washington':
             # the speaker's state and the one state said to be "our" partner before it
@@ -1237,6 +1243,19 @@ def _held_by_names(s: Sentence, p: Phrase, lo: int) -> bool:
     ]
     # a place after a preposition is where, not who: "In Lome the two nations renewed ..."
     return any(k == lo or s.lows[k - 1] not in _PLACE_BEFORE for k in names)
+
+
+def _two_leaders(s: Sentence) -> bool:
+    """Whether the sentence speaks of "the two leaders" ("both presidents", "the two prime
+    ministers")."""
+    lows = s.lows
+    for k in range(len(lows) - 1):
+        if lows[k] in ("two", "both") and (
+            lows[k + 1] in ("leaders", "presidents", "heads")
+            or lows[k + 1 : k + 3] == ["prime", "ministers"]
+        ):
+            return True
+    return False
 
 
 def _titled(s: Sentence, p: Phrase) -> bool:
