@@ -449,9 +449,7 @@ class MentionFinder:
                 norm, max(0, start - 12), start
             ):
                 return False  # the Sea of Japan, the Gulf of Mexico
-        if form.text in self.person_names or (
-            form.kind is _LEADER and " " not in form.text
-        ):
+        if form.text in self.person_names or (form.kind is _LEADER and " " not in form.text):
             prev = _PREV_WORD.search(norm, max(0, start - 40), start)
             prev_word = prev.group(1) if prev and prev.end() == start else ""
             next_word = _next_word(norm, end) if capital_next else ""
@@ -519,9 +517,7 @@ def described_states(
             # "between the sultanate and the kingdom": a description beside another is
             # the other side, so it passes over the state the first one stands for
             beside = {
-                m.code
-                for m in (*states, *out)
-                if m.end <= ds and _BESIDE.fullmatch(low, m.end, ds)
+                m.code for m in (*states, *out) if m.end <= ds and _BESIDE.fullmatch(low, m.end, ds)
             }
             passed = beside | {m.code for m in states if m.start >= de}
             before = [m.code for m in states if m.end <= ds and m.code]

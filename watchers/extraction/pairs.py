@@ -556,6 +556,8 @@ class PairResolver:
             # "Mongolia calls Russia and China its eternal neighbours": one pair each
             targets, _ = self._list_after(s, verb + 1)
             return _cross([subjects[-1]], targets or objects[:1]) or None
+        if _names_before(s, lo, verb):
+            return []  # "Hamas counts Iran as its closest ally": the subject is no state
         return None
 
     def _the_two_of(self, s: Sentence, p: Phrase, ctx: Context) -> list[Codes] | None:
@@ -648,11 +650,7 @@ class PairResolver:
             k = j + 1
             while k < len(toks) and (k in s.covered or toks[k].low in ("and", ",", "the")):
                 k += 1
-            closed = (
-                k >= len(toks)
-                or toks[k - 1].low == mark
-                or toks[k].low in (".", ";", mark)
-            )
+            closed = k >= len(toks) or toks[k - 1].low == mark or toks[k].low in (".", ";", mark)
             if blocked or not targets or not closed:
                 return None  # "Vietnam's partners, Japan said, ...": not a list of them
             j, listed = j + 1, True
@@ -790,12 +788,22 @@ class PairResolver:
                 or lows[b] in QUOTES
                 or lows[b] in _REGARD_VERBS
             )
-            return subject and p.start - k <= 4 and not any(k <= t < p.start for _, t in s.states)
+            owner = before_quotes(s.toks, p.start - 1)
+            held = [
+                t
+                for _, t in s.states
+                if k <= t < p.start and not (t <= owner and _possessive_at(s, t))
+            ]
+            return subject and p.start - k <= 4 and not held
         if o >= p.end:
             between = lows[p.end : o]
-            return len(between) <= 3 and all(
-                w in QUOTES or w in ("of", "for", "to", "with", "and", "the") for w in between
-            ) and any(w in ("of", "for", "to", "with", "and") for w in between)
+            return (
+                len(between) <= 3
+                and all(
+                    w in QUOTES or w in ("of", "for", "to", "with", "and", "the") for w in between
+                )
+                and any(w in ("of", "for", "to", "with", "and") for w in between)
+            )
         return True  # inside the label
 
     def _org_modifies(self, s: Sentence, o: int, p: Phrase) -> bool:
@@ -809,8 +817,7 @@ class PairResolver:
         words = " ".join(t.low for t in toks[k : k + 4])
         named = any(t in (k, k + 1) for _, t in s.states)
         if not named and (
-            re.match(r"(?:the two|both|their|our|them|these two)\b", words)
-            or self._the_group(s, k)
+            re.match(r"(?:the two|both|their|our|them|these two)\b", words) or self._the_group(s, k)
         ):
             known = s.hint or self._last_two(s, k) or ctx.previous or ctx.following
             return [known] if known else []
@@ -894,8 +901,10 @@ class PairResolver:
             j += 1
         # "with such states as Cuba", "with countries like Peru"
         lead = j
-        while lead < len(toks) and lead < j + 6 and (
-            toks[lead].low in _LIST_LEADS or toks[lead].low in _COUNTS
+        while (
+            lead < len(toks)
+            and lead < j + 6
+            and (toks[lead].low in _LIST_LEADS or toks[lead].low in _COUNTS)
         ):
             lead += 1
         # "with seven countries, including Japan": a comma only before "including"
@@ -1083,6 +1092,12 @@ class PairResolver:
             if coordinated:
                 return _cross([owner], list(coordinated[-1]))  # "Japan and Australia are"
             return [pair_of(owner, code)]
+        lo, _ = s.clause(p.start)
+        if _names_before(s, lo, j):
+            return []  # "The Houthis are Iran's most loyal allies": a group holds the role
+        after = [(m.code, t) for m, t in s.states if t > j and m.code and m.code != owner]
+        if after and all(s.lows[t - 1] in _PLACE_BEFORE for _, t in after):
+            return []  # "Iran's closest ally in Lebanon": a place, not who holds the role
         if len(set(others)) == 1:
             return [pair_of(owner, others[0])]
         return []
@@ -1231,18 +1246,30 @@ def _held_by_names(s: Sentence, p: Phrase, lo: int) -> bool:
     j = before_quotes(s.toks, p.start - 1)
     if j < 0 or s.lows[j] not in ("their", "its"):
         return False
-    if any(lo <= t < j for _, t in s.states) or any(lo <= o < j for o in s.orgs):
+    return _names_before(s, lo, j)
+
+
+def _names_before(s: Sentence, lo: int, end: int) -> bool:
+    """Whether tokens ``lo`` to ``end`` name someone other than a state, and no state or
+    group: "Sinopec and Saudi Aramco", "The Houthis", "Hamas"."""
+    if any(lo <= t < end for _, t in s.states) or any(lo <= o < end for o in s.orgs):
         return False
     names = [
         k
-        for k in range(lo, j)
+        for k in range(lo, end)
         if s.cased[k][:1].isupper()
         and s.lows[k].isalpha()
         and s.lows[k] not in FUNCTION_CAPS
         and s.lows[k] not in _MONTHS
     ]
-    # a place after a preposition is where, not who: "In Lome the two nations renewed ..."
-    return any(k == lo or s.lows[k - 1] not in _PLACE_BEFORE for k in names)
+    # a place after a preposition is where, not who: "In Lome the two nations renewed ...";
+    # a sentence's first word is capitalised anyway ("Some call ..."): it counts only as
+    # part of a longer name ("Saudi Aramco and Sinopec") or written as one ("TSMC")
+    first = s.cased[lo] if lo < len(s.cased) else ""
+    named_first = lo > 0 or lo + 1 in names or first[1:] != first[1:].lower()
+    return any(
+        (k > lo and s.lows[k - 1] not in _PLACE_BEFORE) or (k == lo and named_first) for k in names
+    )
 
 
 def _two_leaders(s: Sentence) -> bool:
