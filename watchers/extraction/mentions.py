@@ -449,7 +449,9 @@ class MentionFinder:
                 norm, max(0, start - 12), start
             ):
                 return False  # the Sea of Japan, the Gulf of Mexico
-        if form.text in self.person_names or (form.kind is _LEADER and " " not in form.text):
+        if form.text in self.person_names or (
+            form.kind is _LEADER and " " not in form.text
+        ):
             prev = _PREV_WORD.search(norm, max(0, start - 40), start)
             prev_word = prev.group(1) if prev and prev.end() == start else ""
             next_word = _next_word(norm, end) if capital_next else ""
