@@ -313,6 +313,8 @@ class PairResolver:
 
     def resolve(self, p: Phrase, s: Sentence, ctx: Context) -> list[Codes]:
         """Zero, one or several pairs for the phrase; empty when it is not about two states."""
+        if self._member_of_group(s, p):
+            return []
         onlookers = _onlookers(s, p.end)
         if onlookers is not None:
             s = _without(s, onlookers)
@@ -469,6 +471,23 @@ class PairResolver:
         # friendship."); "Toyota and Honda" or "the two carmakers" hold theirs
         return [ctx.previous] if ctx.previous and not s.orgs and not _names(s) else []
 
+    def _member_of_group(self, s: Sentence, p: Phrase) -> bool:
+        """ "Turkey, a NATO ally, bought Russian missiles": one state called a member of a
+        group ("a NATO ally", "an EU partner") is an ally of the group's members, not of
+        another state the sentence names; "a NATO ally of the US" names its other side."""
+        heads = [h for h in p.heads if h in self._kind_heads]
+        if not heads or heads[-1].endswith("s"):
+            return False
+        if not any(
+            p.start <= o < p.head
+            and self._org_modifies(s, o, p)
+            and not s.lows[o].startswith("non-")  # "a non-NATO ally" is a title one state gives
+            for o in s.orgs
+        ):
+            return False
+        j = _skip(s.toks, p.end, QUOTES)
+        return not (j < len(s.toks) and s.lows[j] in ("of", "to", "for", "with"))
+
     def _held_with(self, s: Sentence, p: Phrase) -> list[Codes] | None:
         """ "the cold peace Israel has long had with Egypt": a clause right after the label
         names who holds it and with whom, whatever states the sentence named before."""
@@ -567,6 +586,17 @@ class PairResolver:
         g = p.start
         while g > 0 and g - 1 in covered:
             g -= 1
+        if (
+            g == p.start
+            and p.gap is not None
+            and p.start >= 2
+            and toks[p.start - 1].low == "two"
+            and toks[p.start - 2].low in ("the", "these", "those", ",")
+        ):
+            # "Egypt and Jordan, two key U.S. allies,": the state inside the label owns it
+            inside = {covered[k] for k in range(p.gap[0], p.gap[1]) if k in covered}
+            if len(inside) == 1:
+                return self._held_of(s, inside.pop(), ctx)
         if g == p.start:
             # "the two NATO allies and historic rivals": the pair itself, named around
             back = p.start
@@ -595,6 +625,10 @@ class PairResolver:
         if len(owners) != 1:
             return None
         (owner,) = owners
+        return self._held_of(s, owner, ctx)
+
+    def _held_of(self, s: Sentence, owner: str, ctx: Context) -> list[Codes]:
+        """The pair named around "the two <owner's> allies", each with the owner."""
         known = s.hint if s.hint and owner not in s.hint else None
         if known is None:
             others = _codes(m for m, _ in s.states if m.code != owner)
@@ -1059,10 +1093,12 @@ class PairResolver:
         if j < 0:
             return None
         owner: str | None = None
+        owner_at = j  # the first token of the owner's mention ("U.S." is four)
         described = False  # "the country's allies": the owner is a state named before
         for m, t in s.states:
             if t == j or (toks[j].low in (".", "'s") and t < j and m.end >= toks[j - 1].start):
                 owner = m.code
+                owner_at = t
                 described = m.kind is FormKind.DESCRIPTION
         mine = j > 0 and toks[j - 1].low in ("his", "her", "their", "its")
         if owner is None and toks[j].low == "country's" and mine:
@@ -1081,11 +1117,13 @@ class PairResolver:
                 m.end for m, t in s.states if t == at
             ):
                 last += 1
-            between = [w.low for w in s.toks[last + 1 : j]]
+            between = [w.low for w in s.toks[last + 1 : owner_at]]
             if (
                 any(h.endswith("s") for h in p.heads)
                 and not described
-                and not all(w in _LINKING or w in QUOTES or w in _ONE_OF for w in between)
+                and not all(
+                    w in _LINKING or w in QUOTES or w in _ONE_OF or w == "both" for w in between
+                )
             ):
                 return []  # "angered Ukraine and bewildered Hungary's allies"
             coordinated = [c for t, c in s.coordinations if code in c and owner not in c]
