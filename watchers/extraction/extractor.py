@@ -722,7 +722,7 @@ class Extractor:
         """A role said of a leader as a person: "Vucic called Orban 'a true friend'"; "'We
         are great friends,' Trump said of Kim". The leader is the object of the verb."""
         lows = s.lows
-        leaders = {t for m, t in s.states if m.kind is FormKind.LEADER}
+        leaders = {t for m, t in s.states if m.kind is _LEADER}
         if not leaders:
             return False
         for k, w in enumerate(lows):
