@@ -83,6 +83,14 @@ _CONTESTS = frozenset(
 _LEVEL_OF_TRUST = re.compile(
     r" of (?:[\w-]+ ){0,2}(?:trust|confidence|understanding|friendship|partnership|solidarity)\b"
 )
+# Ties that two persons can have: "Modi and Albanese share a close friendship".
+_PERSONAL_HEADS = frozenset(
+    {"friendship", "relationship", "bond", "rapport", "chemistry", "bonhomie"}
+)
+_HAVING = frozenset(
+    {"share", "shares", "shared", "have", "has", "had", "enjoy", "enjoys", "enjoyed",
+     "developed", "struck", "strike", "built", "forged", "formed", "cultivated"}
+)  # fmt: skip
 # What follows "a friendly" used as a noun (a match): "in a friendly at Wembley".
 _AFTER_A_MATCH = frozenset({"at", "in", "against", "on", "with", ".", ",", ";", "between"})
 # A final score: "the 7-1", "a 2-0 win".
@@ -90,7 +98,7 @@ _SCORE = re.compile(r"\d{1,2}-\d{1,2}")
 _SAID_COPULAS = frozenset({"are", "were", "remain", "remained", "became", "been", "form", "formed"})
 _QUOTE_CUE_WORDS = """
 are were is was remain remains remained as called calling calls call dubbed countries nations
-neighbours neighbors them other ties relations relationship alliance
+neighbours neighbors them other ties relations relationship alliance to
 """
 _QUOTE_CUES = (
     *(
@@ -693,6 +701,8 @@ class Extractor:
         j = before_quotes(s.toks, p.start - 1)
         if j >= 0 and s.lows[j] == "his":
             return True  # "his warm friendship": a person's, whatever the head
+        if self._leaders_share(s, p, lo):
+            return True
         if not any(h in self.lex.person_heads for h in p.heads):
             return False
         if not _YOU_AND_ME.isdisjoint(s.lows[lo : p.start]):
@@ -717,6 +727,23 @@ class Extractor:
         return bool(s.states) and all(
             m.kind is _LEADER or self._names_person(s, m, t) for m, t in s.states
         )
+
+    def _leaders_share(self, s: Sentence, p: Phrase, lo: int) -> bool:
+        """ "Modi and Albanese share a close friendship": two leaders named as persons, and
+        nothing else, have a personal tie ("struck up a warm rapport")."""
+        if _PERSONAL_HEADS.isdisjoint(p.heads) or not _STATE_NOUNS.isdisjoint(s.lows):
+            return False
+        j = p.start - 1
+        while j >= lo and (s.lows[j] in ("a", "an", "their", "up") or s.lows[j] in QUOTES):
+            j -= 1
+        if j < lo or s.lows[j] not in _HAVING:
+            return False
+        before = [(m, t) for m, t in s.states if lo <= t < j]
+        if len({m.code for m, _ in before}) != 2:
+            return False
+        return all(
+            m.kind is FormKind.LEADER or self._names_person(s, m, t) for m, t in before
+        ) and any(code for _, code in s.coordinations)
 
     def _said_of_leader(self, s: Sentence, p: Phrase) -> bool:
         """A role said of a leader as a person: "Vucic called Orban 'a true friend'"; "'We

@@ -516,7 +516,11 @@ def described_states(
         ):
             continue  # an epithet of some state: "the Islamic Republic", "the Hermit Kingdom"
         if code is None:
-            beside = {m.code for m in states if m.end <= ds and _BESIDE.fullmatch(low, m.end, ds)}
+            # "between the sultanate and the kingdom": a description beside another is
+            # the other side, so it passes over the state the first one stands for
+            beside = {
+                m.code for m in (*states, *out) if m.end <= ds and _BESIDE.fullmatch(low, m.end, ds)
+            }
             passed = beside | {m.code for m in states if m.start >= de}
             before = [m.code for m in states if m.end <= ds and m.code]
             code = next((c for c in before if c not in passed), None)

@@ -109,6 +109,7 @@ _MONTHS = frozenset(
 _STATE_WORDS = frozenset(
     {"country", "nation", "state", "kingdom", "republic", "sultanate", "emirate", "government"}
 )
+_PLACE_BEFORE = frozenset({"in", "at", "from", "to", "near", "of", "outside", "inside"})
 # What a leader leads: "Abe's government" is the state.
 _GOVERNMENTS = frozenset({"government", "administration", "cabinet", "country", "nation"})
 # Nouns of a gathering: a group named before one is where the states met.
@@ -317,6 +318,8 @@ class PairResolver:
 
     def resolve(self, p: Phrase, s: Sentence, ctx: Context) -> list[Codes]:
         """Zero, one or several pairs for the phrase; empty when it is not about two states."""
+        if self._member_of_group(s, p):
+            return []
         onlookers = _onlookers(s, p.end)
         if onlookers is not None:
             s = _without(s, onlookers)
@@ -368,7 +371,7 @@ class PairResolver:
     def _resolve(self, p: Phrase, s: Sentence, ctx: Context) -> list[Codes]:
         toks = s.toks
         lo, hi = s.clause(p.start)
-        if self._owned_by_other(s, p) or _titled(s, p):
+        if self._owned_by_other(s, p) or _titled(s, p) or _held_by_names(s, p, lo):
             return []
         after = _skip(toks, p.end, _QUOTES_COMMA)
         # "between A and B"
@@ -433,6 +436,12 @@ class PairResolver:
         codes = _codes(m for m, _ in s.states)
         if len(codes) == 2:
             return [pair_of(*sorted(codes))]
+        if len(codes) > 2 and _two_leaders(s):
+            # "Putin told Xi that Russia values China's position on Ukraine, as the two
+            # leaders reaffirmed their partnership": the two leaders' states
+            leaders = _codes(m for m, _ in s.states if m.kind is FormKind.LEADER)
+            if len(leaders) == 2:
+                return [pair_of(*sorted(leaders))]
         if len(codes) > 2:
             # '"Russia is our time-tested partner," India's minister said in Washington':
             # the speaker's state and the one state said to be "our" partner before it
@@ -466,6 +475,23 @@ class PairResolver:
         # just before ("Peru and Chile sign a pact. ... Officials hailed a time-tested
         # friendship."); "Toyota and Honda" or "the two carmakers" hold theirs
         return [ctx.previous] if ctx.previous and not s.orgs and not _names(s) else []
+
+    def _member_of_group(self, s: Sentence, p: Phrase) -> bool:
+        """ "Turkey, a NATO ally, bought Russian missiles": one state called a member of a
+        group ("a NATO ally", "an EU partner") is an ally of the group's members, not of
+        another state the sentence names; "a NATO ally of the US" names its other side."""
+        heads = [h for h in p.heads if h in self._kind_heads]
+        if not heads or heads[-1].endswith("s"):
+            return False
+        if not any(
+            p.start <= o < p.head
+            and self._org_modifies(s, o, p)
+            and not s.lows[o].startswith("non-")  # "a non-NATO ally" is a title one state gives
+            for o in s.orgs
+        ):
+            return False
+        j = _skip(s.toks, p.end, QUOTES)
+        return not (j < len(s.toks) and s.lows[j] in ("of", "to", "for", "with"))
 
     def _held_with(self, s: Sentence, p: Phrase) -> list[Codes] | None:
         """ "the cold peace Israel has long had with Egypt": a clause right after the label
@@ -554,6 +580,8 @@ class PairResolver:
             # "Mongolia calls Russia and China its eternal neighbours": one pair each
             targets, _ = self._list_after(s, verb + 1)
             return _cross([subjects[-1]], targets or objects[:1]) or None
+        if _names_before(s, lo, verb):
+            return []  # "Hamas counts Iran as its closest ally": the subject is no state
         return None
 
     def _the_two_of(self, s: Sentence, p: Phrase, ctx: Context) -> list[Codes] | None:
@@ -563,6 +591,17 @@ class PairResolver:
         g = p.start
         while g > 0 and g - 1 in covered:
             g -= 1
+        if (
+            g == p.start
+            and p.gap is not None
+            and p.start >= 2
+            and toks[p.start - 1].low == "two"
+            and toks[p.start - 2].low in ("the", "these", "those", ",")
+        ):
+            # "Egypt and Jordan, two key U.S. allies,": the state inside the label owns it
+            inside = {covered[k] for k in range(p.gap[0], p.gap[1]) if k in covered}
+            if len(inside) == 1:
+                return self._held_of(s, inside.pop(), ctx)
         if g == p.start:
             # "the two NATO allies and historic rivals": the pair itself, named around
             back = p.start
@@ -591,6 +630,10 @@ class PairResolver:
         if len(owners) != 1:
             return None
         (owner,) = owners
+        return self._held_of(s, owner, ctx)
+
+    def _held_of(self, s: Sentence, owner: str, ctx: Context) -> list[Codes]:
+        """The pair named around "the two <owner's> allies", each with the owner."""
         known = s.hint if s.hint and owner not in s.hint else None
         if known is None:
             others = _codes(m for m, _ in s.states if m.code != owner)
@@ -646,11 +689,7 @@ class PairResolver:
             k = j + 1
             while k < len(toks) and (k in s.covered or toks[k].low in ("and", ",", "the")):
                 k += 1
-            closed = (
-                k >= len(toks)
-                or toks[k - 1].low == mark
-                or toks[k].low in (".", ";", mark)
-            )
+            closed = k >= len(toks) or toks[k - 1].low == mark or toks[k].low in (".", ";", mark)
             if blocked or not targets or not closed:
                 return None  # "Vietnam's partners, Japan said, ...": not a list of them
             j, listed = j + 1, True
@@ -788,12 +827,22 @@ class PairResolver:
                 or lows[b] in QUOTES
                 or lows[b] in _REGARD_VERBS
             )
-            return subject and p.start - k <= 4 and not any(k <= t < p.start for _, t in s.states)
+            owner = before_quotes(s.toks, p.start - 1)
+            held = [
+                t
+                for _, t in s.states
+                if k <= t < p.start and not (t <= owner and _possessive_at(s, t))
+            ]
+            return subject and p.start - k <= 4 and not held
         if o >= p.end:
             between = lows[p.end : o]
-            return len(between) <= 3 and all(
-                w in QUOTES or w in ("of", "for", "to", "with", "and", "the") for w in between
-            ) and any(w in ("of", "for", "to", "with", "and") for w in between)
+            return (
+                len(between) <= 3
+                and all(
+                    w in QUOTES or w in ("of", "for", "to", "with", "and", "the") for w in between
+                )
+                and any(w in ("of", "for", "to", "with", "and") for w in between)
+            )
         return True  # inside the label
 
     def _org_modifies(self, s: Sentence, o: int, p: Phrase) -> bool:
@@ -807,8 +856,7 @@ class PairResolver:
         words = " ".join(t.low for t in toks[k : k + 4])
         named = any(t in (k, k + 1) for _, t in s.states)
         if not named and (
-            re.match(r"(?:the two|both|their|our|them|these two)\b", words)
-            or self._the_group(s, k)
+            re.match(r"(?:the two|both|their|our|them|these two)\b", words) or self._the_group(s, k)
         ):
             known = s.hint or self._last_two(s, k) or ctx.previous or ctx.following
             return [known] if known else []
@@ -892,8 +940,10 @@ class PairResolver:
             j += 1
         # "with such states as Cuba", "with countries like Peru"
         lead = j
-        while lead < len(toks) and lead < j + 6 and (
-            toks[lead].low in _LIST_LEADS or toks[lead].low in _COUNTS
+        while (
+            lead < len(toks)
+            and lead < j + 6
+            and (toks[lead].low in _LIST_LEADS or toks[lead].low in _COUNTS)
         ):
             lead += 1
         # "with seven countries, including Japan": a comma only before "including"
@@ -1048,10 +1098,12 @@ class PairResolver:
         if j < 0:
             return None
         owner: str | None = None
+        owner_at = j  # the first token of the owner's mention ("U.S." is four)
         described = False  # "the country's allies": the owner is a state named before
         for m, t in s.states:
             if t == j or (toks[j].low in (".", "'s") and t < j and m.end >= toks[j - 1].start):
                 owner = m.code
+                owner_at = t
                 described = m.kind is _DESCRIPTION
         mine = j > 0 and toks[j - 1].low in ("his", "her", "their", "its")
         if owner is None and toks[j].low == "country's" and mine:
@@ -1070,17 +1122,25 @@ class PairResolver:
                 m.end for m, t in s.states if t == at
             ):
                 last += 1
-            between = [w.low for w in s.toks[last + 1 : j]]
+            between = [w.low for w in s.toks[last + 1 : owner_at]]
             if (
                 any(h.endswith("s") for h in p.heads)
                 and not described
-                and not all(w in _LINKING or w in QUOTES or w in _ONE_OF for w in between)
+                and not all(
+                    w in _LINKING or w in QUOTES or w in _ONE_OF or w == "both" for w in between
+                )
             ):
                 return []  # "angered Ukraine and bewildered Hungary's allies"
             coordinated = [c for t, c in s.coordinations if code in c and owner not in c]
             if coordinated:
                 return _cross([owner], list(coordinated[-1]))  # "Japan and Australia are"
             return [pair_of(owner, code)]
+        lo, _ = s.clause(p.start)
+        if _names_before(s, lo, j):
+            return []  # "The Houthis are Iran's most loyal allies": a group holds the role
+        after = [(m.code, t) for m, t in s.states if t > j and m.code and m.code != owner]
+        if after and all(s.lows[t - 1] in _PLACE_BEFORE for _, t in after):
+            return []  # "Iran's closest ally in Lebanon": a place, not who holds the role
         if len(set(others)) == 1:
             return [pair_of(owner, others[0])]
         return []
@@ -1220,6 +1280,52 @@ def _past_scope(s: Sentence, j: int) -> int:
         if s.lows[k] in (",", "-"):
             return k if k > j + 1 else j
     return j
+
+
+def _held_by_names(s: Sentence, p: Phrase, lo: int) -> bool:
+    """ "Sinopec and Saudi Aramco deepened their strategic partnership as Chinese and Saudi
+    ministers ...": "their" or "its" takes up a subject that names no state, only other
+    bodies; the label is theirs, whatever states the sentence names after it."""
+    j = before_quotes(s.toks, p.start - 1)
+    if j < 0 or s.lows[j] not in ("their", "its"):
+        return False
+    return _names_before(s, lo, j)
+
+
+def _names_before(s: Sentence, lo: int, end: int) -> bool:
+    """Whether tokens ``lo`` to ``end`` name someone other than a state, and no state or
+    group: "Sinopec and Saudi Aramco", "The Houthis", "Hamas"."""
+    if any(lo <= t < end for _, t in s.states) or any(lo <= o < end for o in s.orgs):
+        return False
+    names = [
+        k
+        for k in range(lo, end)
+        if s.cased[k][:1].isupper()
+        and s.lows[k].isalpha()
+        and s.lows[k] not in FUNCTION_CAPS
+        and s.lows[k] not in _MONTHS
+    ]
+    # a place after a preposition is where, not who: "In Lome the two nations renewed ...";
+    # a sentence's first word is capitalised anyway ("Some call ..."): it counts only as
+    # part of a longer name ("Saudi Aramco and Sinopec") or written as one ("TSMC")
+    first = s.cased[lo] if lo < len(s.cased) else ""
+    named_first = lo > 0 or lo + 1 in names or first[1:] != first[1:].lower()
+    return any(
+        (k > lo and s.lows[k - 1] not in _PLACE_BEFORE) or (k == lo and named_first) for k in names
+    )
+
+
+def _two_leaders(s: Sentence) -> bool:
+    """Whether the sentence speaks of "the two leaders" ("both presidents", "the two prime
+    ministers")."""
+    lows = s.lows
+    for k in range(len(lows) - 1):
+        if lows[k] in ("two", "both") and (
+            lows[k + 1] in ("leaders", "presidents", "heads")
+            or lows[k + 1 : k + 3] == ["prime", "ministers"]
+        ):
+            return True
+    return False
 
 
 def _titled(s: Sentence, p: Phrase) -> bool:

@@ -133,13 +133,14 @@ def supposed(lows: Sequence[str], start: int, head: int, clause_start: int) -> b
         w = near[i]
         if w in _MODALS and _modal_makes(near, i):
             return True
-        if w in _TALKS and i + 1 < n and near[i + 1] in _ABOUT and n - (i + 2) <= 3:
-            between = near[i + 2 :]
+        about = _talks_about(near, i) if w in _TALKS else None
+        if about is not None:
+            between = near[about + 1 :]
             # "talks on their alliance" are about one the pair has
             owned = not _OWNERS.isdisjoint(between)
             if not owned and not any(b.endswith("ing") for b in between):
                 return True
-        if w in _INTENDING and i + 2 < n and near[i + 1] == "to" and near[i + 2] in _MAKING:
+        if w in _INTENDING and _intends_to_make(near, i):
             return True
         if w in _HEADING and i + 1 < n and near[i + 1] in _HEADING[w]:
             return True  # "are heading for a strategic partnership", "the path to"
@@ -203,8 +204,8 @@ _INVERTING = frozenset({"were", "should", "had"})
 
 
 def _inverted_condition(lows: Sequence[str], start: int) -> bool:
-    """ "Were A and B ever to become allies, ...": a condition with its verb put first, in a
-    sentence that asks nothing."""
+    """ "Were A and B ever to become allies, ...", "Should A and B become partners, ...": a
+    condition with its verb put first, in a sentence that asks nothing."""
     first = 0
     for k in range(start - 1, -1, -1):
         if lows[k] in (".", "!", "?", ";"):
@@ -214,8 +215,8 @@ def _inverted_condition(lows: Sequence[str], start: int) -> bool:
         first += 1  # an opening quote
     if first >= start or lows[first] not in _INVERTING:
         return False
-    between = lows[first + 1 : start]
-    return "to" in between and "?" not in lows[start:]
+    # "Were A and B allies?" asks; "Should A and B become partners, ..." supposes
+    return "?" not in lows[first:]
 
 
 def _supposed_antecedent(lows: Sequence[str], comma: int) -> bool:
@@ -229,4 +230,39 @@ def _supposed_antecedent(lows: Sequence[str], comma: int) -> bool:
             return True
         if w in _TALKS and i + 1 < len(before) and before[i + 1] in _ABOUT:
             return True
+    return False
+
+
+# "talks between A and B on ...": what may stand between the talks and what they are about
+_TALKS_BETWEEN = 6
+# what talks on a label may name before it: "talks on an upgrade to a partnership"
+_UPGRADE = frozenset({"upgrade", "upgrading", "elevation", "elevating", "raising", "move"})
+
+
+def _talks_about(near: Sequence[str], i: int) -> int | None:
+    """Where the word saying what the talks at ``near[i]`` are about stands ("talks on a
+    possible alliance", "talks between A and B on a partnership"), when the label follows
+    it within a few words; else None."""
+    n = len(near)
+    j = i + 1
+    if j < n and near[j] == "between":
+        while j < n and j - i <= _TALKS_BETWEEN and near[j] not in _ABOUT:
+            j += 1
+    if j >= n or near[j] not in _ABOUT:
+        return None
+    rest = near[j + 1 :]
+    # "on an upgrade to a": the words of the upgrade do not count against the reach
+    reach = 3 + sum(2 for w in rest if w in _UPGRADE)
+    return j if len(rest) <= reach else None
+
+
+def _intends_to_make(near: Sequence[str], i: int) -> bool:
+    """ "plans to forge", "wants Ethiopia to become": an intention at ``near[i]`` whose "to"
+    (after an object of up to three words) comes before a verb that makes the label."""
+    n = len(near)
+    for j in range(i + 1, min(n - 1, i + 5)):
+        if near[j] == "to":
+            return near[j + 1] in _MAKING
+        if near[j] in (",", ";", ".") or near[j] in _MODALS:
+            return False
     return False
