@@ -742,7 +742,7 @@ class Extractor:
         if len({m.code for m, _ in before}) != 2:
             return False
         return all(
-            m.kind is FormKind.LEADER or self._names_person(s, m, t) for m, t in before
+            m.kind is _LEADER or self._names_person(s, m, t) for m, t in before
         ) and any(code for _, code in s.coordinations)
 
     def _said_of_leader(self, s: Sentence, p: Phrase) -> bool:

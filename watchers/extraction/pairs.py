@@ -439,7 +439,7 @@ class PairResolver:
         if len(codes) > 2 and _two_leaders(s):
             # "Putin told Xi that Russia values China's position on Ukraine, as the two
             # leaders reaffirmed their partnership": the two leaders' states
-            leaders = _codes(m for m, _ in s.states if m.kind is FormKind.LEADER)
+            leaders = _codes(m for m, _ in s.states if m.kind is _LEADER)
             if len(leaders) == 2:
                 return [pair_of(*sorted(leaders))]
         if len(codes) > 2:
