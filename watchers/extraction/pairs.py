@@ -37,6 +37,11 @@ granted grants grant accorded accords accord gave gives given extended extends o
 offers conferred confers awarded bestowed
 """
 _ROLE_HEADS = frozenset({"ally", "allies", "neighbour", "neighbours", "neighbor", "neighbors"})
+# FormKind members as plain module names for the loops over mentions: on Python 3.11
+# reading a member off an enum class goes through the enum metaclass's __getattr__ hook.
+_LEADER = FormKind.LEADER
+_DEMONYM = FormKind.DEMONYM
+_DESCRIPTION = FormKind.DESCRIPTION
 _REGARD_VERBS = frozenset(_REGARD_WORDS.split())
 REGARD_VERBS = _REGARD_VERBS
 """Verbs of "A regards B as X", "A called B X"."""
@@ -434,7 +439,7 @@ class PairResolver:
         if len(codes) > 2 and _two_leaders(s):
             # "Putin told Xi that Russia values China's position on Ukraine, as the two
             # leaders reaffirmed their partnership": the two leaders' states
-            leaders = _codes(m for m, _ in s.states if m.kind is FormKind.LEADER)
+            leaders = _codes(m for m, _ in s.states if m.kind is _LEADER)
             if len(leaders) == 2:
                 return [pair_of(*sorted(leaders))]
         if len(codes) > 2:
@@ -494,7 +499,7 @@ class PairResolver:
         toks = s.toks
         j = _skip(toks, p.end, QUOTES)
         first = next((m for m, t in s.states if t == j and m.code), None)
-        if first is None or first.code is None or first.kind is FormKind.LEADER:
+        if first is None or first.code is None or first.kind is _LEADER:
             return None
         k = j + 1
         while k < len(toks) and toks[k].start < first.end:
@@ -954,7 +959,7 @@ class PairResolver:
             m = by_token.get(j)
             if m is None or m.code is None:
                 break
-            if m.kind is FormKind.LEADER and not out and not _governs(s, j, m):
+            if m.kind is _LEADER and not out and not _governs(s, j, m):
                 return [], True  # "a special friendship with Lula": the person, not the state
             if m.code not in out:
                 out.append(m.code)
@@ -978,7 +983,7 @@ class PairResolver:
 
     def _list_item(self, s: Sentence, m: StateMention) -> bool:
         """A further item of a list of partners: a name, not "Russian Foreign Minister"."""
-        if m.kind in (FormKind.DEMONYM, FormKind.LEADER):
+        if m.kind in (_DEMONYM, _LEADER):
             return False
         j = next((k for k, t in enumerate(s.toks) if t.start >= m.end), len(s.toks))
         return j >= len(s.toks) or s.toks[j].low not in self.lex.titles
@@ -1099,11 +1104,11 @@ class PairResolver:
             if t == j or (toks[j].low in (".", "'s") and t < j and m.end >= toks[j - 1].start):
                 owner = m.code
                 owner_at = t
-                described = m.kind is FormKind.DESCRIPTION
+                described = m.kind is _DESCRIPTION
         mine = j > 0 and toks[j - 1].low in ("his", "her", "their", "its")
         if owner is None and toks[j].low == "country's" and mine:
             owner = s.speaker or ctx.speaker
-            leaders = [m.code for m, t in s.states if m.kind is FormKind.LEADER and t < j]
+            leaders = [m.code for m, t in s.states if m.kind is _LEADER and t < j]
             if leaders:
                 owner = leaders[-1]
         if owner is None:
