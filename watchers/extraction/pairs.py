@@ -152,6 +152,7 @@ _LIST_LEADS = frozenset(
 _WITNESSED_BY = frozenset({"witnessed", "attended", "blessed", "overseen", "watched"})
 _LOOKED_ON = frozenset({"looked", "look", "looks", "looking", "watched", "watching"})
 _ONLOOKERS_OPEN = frozenset({"as", "while", "with"})
+_ONLOOKER_WORDS = _WITNESSED_BY | _LOOKED_ON | {"presence", "present", "attendance"}
 
 
 def pair_of(a: str, b: str) -> Codes:
@@ -493,6 +494,8 @@ class PairResolver:
         names who holds it and with whom, whatever states the sentence named before."""
         toks = s.toks
         j = _skip(toks, p.end, QUOTES)
+        if j not in s.covered:
+            return None  # most labels are not followed by a state
         first = next((m for m, t in s.states if t == j and m.code), None)
         if first is None or first.code is None or first.kind is FormKind.LEADER:
             return None
@@ -1186,6 +1189,8 @@ def _onlookers(s: Sentence, after: int) -> tuple[int, int] | None:
     "... as South Korean and Vietnamese officials looked on"; "with Indian and Spanish
     ministers present". The states they name are no sides of the label."""
     lows = s.lows
+    if _ONLOOKER_WORDS.isdisjoint(lows):
+        return None  # one look at the sentence: most name no onlookers
     size = len(lows)
     for k in range(after, size):
         w = lows[k]
