@@ -567,6 +567,8 @@ class PairResolver:
             which = [k for k in range(lo, verb) if toks[k].low in ("which", "whom")]
             if which and "," in s.lows[which[-1] : verb]:
                 which = []  # "A and B, which border C, hailed X": the verb is the main clause's
+            if which and "," in s.lows[verb : p.start]:
+                which = []  # "B, which A views warily, remains X": the clause closed first
             if which:
                 w = which[-1]
                 inner = [m.code for m, t in s.states if w < t < verb and m.code]
