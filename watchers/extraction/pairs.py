@@ -207,8 +207,8 @@ class Sentence:
         commas = [i for i, w in enumerate(self.lows) if w == ","]
         opening = _opening(self) - 1  # the comma closing "In Tokyo, ...": no aside opens there
         for a, b in itertools.pairwise(commas):
-            if a == opening:
-                continue
+            if a == opening or (out and out[-1][1] == a):
+                continue  # the comma closing an aside opens none: "A, visiting B, said C ..."
             # right after the subject: a state, or the first noun phrase holding one
             # ("Japan's prime minister, who visited Manila, called ...")
             subject = a - 1 in covered or (
