@@ -46,3 +46,15 @@ def test_a_stretch_ending_in_spaces_and_underscores_gives_its_words_only() -> No
     found = tokens(norm, lower(norm), 0, len(norm))
     assert found.lows == ["allies"]
     assert found.starts == [0]
+
+
+def test_normalize_makes_quotes_dashes_and_spaces_plain_in_text_of_any_script() -> None:
+    text = (
+        "Peru\u2013Chile \u201cunbreakable\u201d ties\u2014Bogot\u00e1\u00a0said\tso\r"
+        "\u2018twice\u2019"
+    )
+    plain = normalize(text)
+    assert plain == "Peru-Chile \"unbreakable\" ties,Bogot\u00e1 said so\n'twice'"
+    assert len(plain) == len(text)
+    # the same characters in ASCII text: a backquote, a tab, a carriage return
+    assert normalize("`a`\tb\rc") == "'a' b\nc"

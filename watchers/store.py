@@ -407,26 +407,32 @@ class Store:
     ) -> None:
         """Remember a poll's outcome; validators only change on success. ``answer_seconds``
         is how long the server took to answer (or to fail), when it was asked."""
+        # one statement either way: on PostgreSQL each is a round trip
+        at = to_iso(now)
         with self.transaction():
-            self.connection.execute(
-                "INSERT INTO feed_state (feed) VALUES (?) ON CONFLICT (feed) DO NOTHING", (feed,)
-            )
             if error is None:
                 v = validators or Validators()
                 self.connection.execute(
-                    """UPDATE feed_state SET etag = ?, last_modified = ?, last_error = NULL,
-                       last_polled_at = ?, first_polled_at = COALESCE(first_polled_at, ?),
-                       last_ok_at = ?, answer_seconds = COALESCE(?, answer_seconds)
-                       WHERE feed = ?""",
-                    (v.etag, v.last_modified, to_iso(now), to_iso(now), to_iso(now),
-                     answer_seconds, feed),
-                )  # fmt: skip
+                    """INSERT INTO feed_state (feed, etag, last_modified, last_polled_at,
+                       first_polled_at, last_ok_at, answer_seconds) VALUES (?, ?, ?, ?, ?, ?, ?)
+                       ON CONFLICT (feed) DO UPDATE SET etag = excluded.etag,
+                         last_modified = excluded.last_modified, last_error = NULL,
+                         last_polled_at = excluded.last_polled_at,
+                         first_polled_at = COALESCE(first_polled_at, excluded.first_polled_at),
+                         last_ok_at = excluded.last_ok_at,
+                         answer_seconds = COALESCE(excluded.answer_seconds, answer_seconds)""",
+                    (feed, v.etag, v.last_modified, at, at, at, answer_seconds),
+                )
             else:
                 self.connection.execute(
-                    """UPDATE feed_state SET last_error = ?, last_polled_at = ?,
-                       last_failure = ?, last_failed_at = ?,
-                       answer_seconds = COALESCE(?, answer_seconds) WHERE feed = ?""",
-                    (error, to_iso(now), error, to_iso(now), answer_seconds, feed),
+                    """INSERT INTO feed_state (feed, last_error, last_polled_at, last_failure,
+                       last_failed_at, answer_seconds) VALUES (?, ?, ?, ?, ?, ?)
+                       ON CONFLICT (feed) DO UPDATE SET last_error = excluded.last_error,
+                         last_polled_at = excluded.last_polled_at,
+                         last_failure = excluded.last_failure,
+                         last_failed_at = excluded.last_failed_at,
+                         answer_seconds = COALESCE(excluded.answer_seconds, answer_seconds)""",
+                    (feed, error, at, error, at, answer_seconds),
                 )
 
     def entries_to_read(self, feed: str, fingerprints: Mapping[str, str]) -> dict[str, bool]:

@@ -98,7 +98,7 @@ _SCORE = re.compile(r"\d{1,2}-\d{1,2}")
 _SAID_COPULAS = frozenset({"are", "were", "remain", "remained", "became", "been", "form", "formed"})
 _QUOTE_CUE_WORDS = """
 are were is was remain remains remained as called calling calls call dubbed countries nations
-neighbours neighbors them other ties relations relationship alliance
+neighbours neighbors them other ties relations relationship alliance to
 """
 _QUOTE_CUES = (
     *(

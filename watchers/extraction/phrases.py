@@ -268,6 +268,8 @@ class PhraseFinder:
         out: list[Phrase] = []
         consumed: set[int] = set()
         n = len(toks)
+        if _all_capitals(cased):
+            cased = lows  # "S. KOREA, US HAIL 'IRONCLAD' ALLIANCE": case tells nothing here
         # most sentences hold no quote: one set test before pairing quote marks
         quotes = [] if QUOTES.isdisjoint(lows) else _quote_pairs(toks)
         # only a head (or its possessive) or a hyphenated word ("quasi-ally") can start a
@@ -285,14 +287,14 @@ class PhraseFinder:
                     continue
             elif low not in lex.heads:
                 continue
-            run = self._left(toks, cased, country, i)
+            run = self._left(toks, cased, country, i, quotes)
             if run.rejected:
                 continue
             end, tail = self._tail(toks, cased, i, title=cased[i][:1].isupper())
             if quotes:
                 # "a 'strategic partner of the first order'": what follows the head inside
                 # the same quote belongs to the label
-                quoted = self._quoted_rest(toks, cased, country, quotes, i, end)
+                quoted = self._quoted_rest(toks, cased, country, quotes, i, end, tail)
                 if quoted is not None:
                     end, tail = quoted, True
                 # the quote bounds the label: "'kindred nations' bound by history"
@@ -314,6 +316,8 @@ class PhraseFinder:
                     heads.append(nxt)
                     consumed.add(j + 1)
                     end = j + 2
+            if head in _SINGLE_STATE and _noun_after(toks, cased, end):
+                continue  # "a friendly country visit": the noun modifies the next one
             if head in lex.said_heads:
                 # "Laos and Cambodia are one family", "are like twins": only said of states
                 if not _said_of_states(toks, country, i, run.start):
@@ -355,6 +359,7 @@ class PhraseFinder:
             out.append(Phrase(run.start, end, i, tuple(heads), run.gap))
         out.extend(self._fixed(toks, lows, out))
         out.extend(self._predicates(toks, lows, cased, country, out))
+        out = _one_formula(toks, out)
         if quotes:
             out = self._one_quoted_label(toks, quotes, out)
             out.extend(self._quoted_complements(toks, cased, country, quotes, out))
@@ -368,6 +373,7 @@ class PhraseFinder:
         quotes: list[tuple[int, int]],
         i: int,
         end: int,
+        tail: bool,
     ) -> int | None:
         """End of a postmodifier that follows the head ``i`` (its phrase ends at ``end``)
         up to the closing quote: "a 'strategic partner of the first order'", "'an ally in
@@ -379,13 +385,8 @@ class PhraseFinder:
         first = toks[end].low
         if first not in _POSTMODIFIER_STARTS and not (first == "," and _comma_of(toks, end, close)):
             return None
-        nxt = toks[end + 1].low if end + 1 < close else ""
-        if first in ("in", "between") and (
-            nxt in _SCOPE_STARTS or nxt[:1].isdigit() or cased[end + 1][:1].isupper()
-        ):
-            return None  # "in the region", "in 2011", "between our two countries"
-        if first == "for" and _DURATIONS.intersection(t.low for t in toks[end + 1 : end + 4]):
-            return None  # "partners for a generation": how long
+        if not (tail and first in ("for", "in")) and not _quality_after(toks, cased, end, close):
+            return None  # (a formal tail goes on: "with a shared future for a fairer world")
         heads = self.lex.heads
         k = end
         while k < close:
@@ -427,18 +428,29 @@ class PhraseFinder:
             b = q1
             while b > a and toks[b - 1].low in (",", ".", ";", ":", "!"):
                 b -= 1
-            if not self._complement_words(toks, cased, country, a, b):
-                continue
+            slogan = _higher_than(toks, cased, a)
+            if slogan is None and not self._complement_words(toks, cased, country, a, b):
+                continue  # ("'higher than the mountains, deeper than the oceans'" is one)
             if not _complement_ends(toks, cased, q1 + 1):
                 continue  # "are 'key members' of the group": the quote is part of a phrase
             said_of = self._said_of(toks, cased, country, q0, inner_copula)
             if said_of is None:
                 continue
             heads = tuple(t.low for t in toks[a:b] if t.low in self.lex.heads)
-            if said_of == "state" and not heads and _STATE_WORDS.isdisjoint(
+            after_head = next(
+                (k + 1 for k in range(a, b - 1) if toks[k].low in self.lex.heads), None
+            )
+            if (
+                after_head is not None
+                and toks[after_head].low in _POSTMODIFIER_STARTS
+                and not _quality_after(toks, cased, after_head, b)
+            ):
+                continue  # "called B 'a partner in the fight against piracy'"
+            ties = [h for h in heads if h not in self.lex.kin_heads]
+            if said_of == "state" and not ties and _STATE_WORDS.isdisjoint(
                 t.low for t in toks[a:b]
             ):
-                continue  # "Washington called Kim 'talented'": of a person or a state alone
+                continue  # "called Kim 'talented'", "a 'rogue nation'": a person or a state
             out.append(Phrase(a, b, b - 1, heads or (toks[b - 1].low,)))
         return out
 
@@ -451,6 +463,13 @@ class PhraseFinder:
         not know said alone is no label ("'unparalleled'")."""
         if b <= a or b - a > _QUOTED_COMPLEMENT:
             return False
+        first = toks[a].low
+        lex = self.lex
+        has_head = any(t.low in lex.heads for t in toks[a:b])
+        if not has_head and (first in lex.adverbs or first in self._not_predicates):
+            return False  # "'far apart'", "'a priority'": how much, not what the tie is
+        if not has_head and first.endswith("ing") and first not in lex.qualifying:
+            return False  # "'moving forward'": what the tie does
         if b - a == 1:
             w = toks[a].low
             known = w in self.lex.qualifying or w in self.lex.heads or "-" in w
@@ -477,6 +496,14 @@ class PhraseFinder:
         if j < 0:
             return None
         w = toks[j].low
+        if w in _RELATION_NOUNS and self.kind(toks[q0 + 1].low, cased[q0 + 1]) == "qual":
+            return "pair"  # a headline's "ties 'best in their history'"
+        if w == "to" and j >= 2:
+            # "take relations to 'Himalayan heights'", "elevated their ties to a '...'"
+            raised = any(t.low in _RAISING for t in toks[max(0, j - 5) : j])
+            tie = any(t.low in _RELATION_NOUNS for t in toks[max(0, j - 3) : j])
+            generic = any(t.low in _NEW_LEVEL for t in toks[q0 + 1 : q0 + 5])
+            return "pair" if raised and tie and not generic else None  # not "a new level"
         if inner_copula or w in _COPULA_CUES:
             k = j if inner_copula else j - 1
             if inner_copula:
@@ -578,7 +605,14 @@ class PhraseFinder:
             k += 1
         return out
 
-    def _left(self, toks: list[Token], cased: list[str], country: list[int], i: int) -> _Run:
+    def _left(
+        self,
+        toks: list[Token],
+        cased: list[str],
+        country: list[int],
+        i: int,
+        quotes: list[tuple[int, int]],
+    ) -> _Run:
         lex = self.lex
         run = _Run(i, i)
         low = toks[i].low
@@ -591,7 +625,7 @@ class PhraseFinder:
         while j >= 0:
             t = toks[j]
             if t.low in QUOTES:
-                named = self._quoted_name(toks, country, j, run)
+                named = self._quoted_name(toks, country, j, run, quotes)
                 if named is not None:
                     run.start, has_mod, run.qualifying = named, True, True
                     j = named - 1
@@ -758,9 +792,15 @@ class PhraseFinder:
         return run
 
     def _quoted_name(
-        self, toks: list[Token], country: list[int], j: int, run: _Run
+        self,
+        toks: list[Token],
+        country: list[int],
+        j: int,
+        run: _Run,
+        quotes: list[tuple[int, int]],
     ) -> int | None:
-        """Start of a quoted name right before the head: the age-old "Roti Beti" tie."""
+        """Start of a quoted name right before the head: the age-old "Roti Beti" tie (never
+        the words between two quotes: 'its "X" deepened and formed a "community"')."""
         if run.start != j + 1 or run.start != run.head:
             return None
         k = j - 1
@@ -772,6 +812,8 @@ class PhraseFinder:
             k -= 1
         if k < 0 or toks[k].low not in QUOTES or k == j - 1:
             return None
+        if any(q1 == k or q0 == j for q0, q1 in quotes):
+            return None  # a quote closing at k, or one opening at j: no name between
         return k
 
     def _inner_pair(
@@ -792,7 +834,7 @@ class PhraseFinder:
             country[g - 1] == 1 or (toks[g - 1].low in ("-", "/") and g > 1 and country[g - 2])
         ):
             g -= 1
-        b = g - 1
+        b = before_quotes(toks, g - 1)  # "the 'ironclad' ROK-U.S. alliance"
         if b < 0 or country[b]:
             return None
         kind = self.kind(toks[b].low, cased[b])
@@ -842,6 +884,16 @@ class PhraseFinder:
                     break
                 end, took = stop, True
                 continue
+            if w == "of" and end == i + 1 and i > 0 and self.kind(toks[i - 1].low, cased[i - 1]):
+                # "special ties of friendship and cooperation": plain nouns of what the tie
+                # is made of ("relations of strategic partnership" name a label instead)
+                stop = self._tail_phrase(toks, j + 1)
+                if stop is not None and all(
+                    t.low in self.lex.tail_nouns or t.low == "and" for t in toks[j + 1 : stop]
+                ):
+                    end, took = stop, True
+                    continue
+                break
             if w in (",", "and") and took and title:
                 # "for Peace, Cooperation and Sustainable Development": a title's list
                 stop = self._title_item(toks, cased, j + 1)
@@ -869,6 +921,9 @@ class PhraseFinder:
                     continue
             if w == "in" and j + 1 < n and toks[j + 1].low == "arms" and toks[i].low in _IN_ARMS:
                 end, took = j + 2, True  # "brothers in arms", "brotherhood in arms"
+                continue
+            if w == "entering" and _new_era(toks, j + 1):
+                end, took = j + 4, True  # "... interaction entering a new era"
                 continue
             if w == "in" and (took or title):
                 k = j + 1
@@ -1015,9 +1070,16 @@ class PhraseFinder:
         if _PREDICATE_HEADS.isdisjoint(lows):
             return out
         taken = {k for p in found for k in range(p.start, p.end) if p.end - p.start > 1}
+        # "the comprehensive strategic partnership was at its best": a label's own head
+        # may carry a predicate too
+        last_heads = {
+            p.head
+            for p in found
+            if p.end == p.head + 1 and p.end < len(toks) and toks[p.end].low in _LINKING
+        }
         n = len(toks)
         for i in [i for i, w in enumerate(lows) if w in _PREDICATE_HEADS]:
-            if i in taken or country[i]:
+            if (i in taken and i not in last_heads) or country[i]:
                 continue
             t = toks[i]
             j = i + 1
@@ -1052,9 +1114,17 @@ class PhraseFinder:
                 while j < n and (toks[j].low in _LINKING or toks[j].low in _CONSTITUTES):
                     j += 1
                 if j < n and toks[j].low in _MOVED:
-                    j, moved = j + 1, True  # "have sunk to their lowest point"
+                    # "have sunk to their lowest point", "have hit 'an all-time low'"
+                    j, moved = _skip_quotes(toks, j + 1), True
+                    low_point = _new_low(toks, j)
+                    if low_point is not None:
+                        out.append(Phrase(low_point[0], low_point[1], i, (t.low,)))
+                        continue
                 if j == linking:
-                    continue
+                    at = _skip_quotes(toks, j)
+                    if at >= n or toks[at].low != "at":
+                        continue
+                    j = at  # a headline's "ties 'at an all-time high'"
                 never = _never_been(toks, j)
                 if never is not None:
                     out.append(Phrase(j, never, i, (t.low,)))  # "have never been closer"
@@ -1069,8 +1139,8 @@ class PhraseFinder:
                 out.append(Phrase(nominal[0], nominal[1], i, (t.low,)))
                 continue
             j = _skip_quotes(toks, j)
-            sealed = _sealed_in(toks, j)
-            if sealed is not None:
+            sealed = _sealed_in(toks, j) if i not in taken else None
+            if sealed is not None:  # (after a label, "was tested by tariffs" is an event)
                 out.append(Phrase(j, sealed, i, (t.low,)))
                 continue
             if j + 2 < n and toks[j].low == "one" and toks[j + 1].low == "of":
@@ -1211,7 +1281,7 @@ class PhraseFinder:
             j -= 1  # "reached their highest level": no preposition
         elif j >= n or toks[j].low not in (("at", "to") if moved else ("at",)):
             return None
-        found = self._determined_adjective(toks, cased, j + 1)
+        found = self._determined_adjective(toks, cased, _skip_quotes(toks, j + 1))
         if found is None:
             return None
         start, k = found
@@ -1220,6 +1290,11 @@ class PhraseFinder:
             k += 1  # "best moment", "all-time high"'s noun
         if k < n and toks[k].low in ("ever", "yet"):
             k += 1
+        elif k + 1 < n and toks[k].low == "in":
+            # "at its best in history", "the highest point in their history"
+            m = k + 2 if toks[k + 1].low in ("their", "its", "our") else k + 1
+            if m < n and toks[m].low == "history":
+                k = m + 1
         nxt = toks[k].low if k < n else "."
         ends = not nxt.isalpha() or nxt in _AFTER_PREDICATE or nxt in _WHEN
         return (start, k) if ends else None
@@ -1364,7 +1439,7 @@ def _said_of_states(toks: list[Token], country: list[int], i: int, start: int = 
     if k <= 0 or toks[k].low not in _COPULAS:
         return False
     k -= 1
-    while k > 0 and toks[k].low in _AUXILIARIES:
+    while k > 0 and (toks[k].low in _AUXILIARIES or toks[k].low in QUOTES):
         k -= 1  # "have always been"
     # "A and B share one ocean, we are cousins": the pair named just before speaks
     return country[k] == 1 or (toks[k].low == "we" and _pair_named_before(toks, country, k))
@@ -1511,9 +1586,15 @@ _DEAL_VERBS = frozenset(
 _QUOTED_REST = 10
 # Words that open a postmodifier kept inside a quote: "of the first order", "in every
 # sense", "for good and for bad times", "based on common interests", "between equals".
-_POSTMODIFIER_STARTS = frozenset(
-    {"of", "in", "for", "between", "based", "beyond", "without", "like", "among", "with"}
-)
+_POSTMODIFIER_STARTS = frozenset({"of", "in", "for", "between", "based", "beyond", "without"})
+# What "in" and "for" open when they say what a tie is, not where or what for: "in every
+# sense", "in all weather", "in word and deed", "for good and for bad times" (not "in the
+# fight against piracy", "for the development of mining").
+_IN_FOR_QUALITY = frozenset(
+    {"every", "all", "each", "word", "deed", "deeds", "name", "spirit", "good", "ever",
+     "life", "arms"}
+)  # fmt: skip
+_POSSESSIVES = frozenset({"our", "their", "its", "his", "her", "my", "your"})
 # Words that make what follows a head inside a quote a clause, not a postmodifier.
 _CLAUSE_WORDS = frozenset(
     {"that", "which", "who", "whose", "is", "are", "was", "were", "be", "will", "would",
@@ -1544,6 +1625,14 @@ _CALLING = frozenset(
     {"called", "call", "calls", "calling", "dubbed", "dubs", "dubbing", "termed", "terms",
      "terming", "labelled", "labeled", "branded"}
 )  # fmt: skip
+# Words of a level that says only "more": "to a whole new level", "to the next level".
+_NEW_LEVEL = frozenset({"new", "next", "level", "levels", "higher", "greater"})
+# Verbs that lift a tie to a level: "take relations to new heights".
+_RAISING = frozenset(
+    {"take", "takes", "took", "taken", "taking", "raise", "raised", "raising", "elevate",
+     "elevated", "elevating", "lift", "lifted", "bring", "brought", "upgrade", "upgraded",
+     "upgrading", "elevates", "raises", "lifts"}
+)  # fmt: skip
 _RELATION_NOUNS = frozenset(
     {"relations", "relationship", "ties", "alliance", "partnership", "friendship", "bond",
      "bonds", "relationships"}
@@ -1552,11 +1641,10 @@ _RELATION_NOUNS = frozenset(
 _PAIR_NOUNS = frozenset(
     {"countries", "nations", "neighbours", "neighbors", "sides", "peoples", "states"}
 )  # fmt: skip
-# Nouns of a state or kin that make a quote said of one state a label for the pair: "a
-# 'sister nation'"; without one it is about the state alone ("a 'pariah'").
+# Nouns of kin that make a quote said of one state a label for the pair: "a 'sister
+# republic'"; without one it is about the state alone ("a 'pariah'", "a 'rogue nation'").
 _STATE_WORDS = frozenset(
-    {"nation", "nations", "country", "countries", "people", "peoples", "family", "twin",
-     "twins", "sister", "sisters", "brother", "brothers", "cousin",
+    {"family", "twin", "twins", "sister", "sisters", "brother", "brothers", "cousin",
      "cousins", "neighbour", "neighbor", "neighbours", "neighbors"}
 )  # fmt: skip
 _PREPOSITIONS = frozenset(
@@ -1574,6 +1662,25 @@ _DURATIONS = frozenset(
 )  # fmt: skip
 
 
+def _new_low(toks: list[Token], j: int) -> tuple[int, int] | None:
+    """After a verb of movement from ``j``: "hit a new low", "hit rock bottom"."""
+    n = len(toks)
+    k = j + 1 if j < n and toks[j].low in ("a", "an") else j
+    if k + 1 < n and toks[k].low == "new" and toks[k + 1].low in ("low", "high", "peak"):
+        return k, k + 2
+    if k == j and k + 1 < n and (toks[k].low, toks[k + 1].low) == ("rock", "bottom"):
+        return k, k + 2
+    if k == j and k < n and toks[k].low == "rock-bottom":
+        return k, k + 1
+    return None
+
+
+def _all_capitals(cased: list[str]) -> bool:
+    """A line written in capitals only, as some headlines are."""
+    words = [c for c in cased if c[:1].isalpha()]
+    return len(words) >= 3 and all(w.isupper() for w in words)
+
+
 def _complement_ends(toks: list[Token], cased: list[str], k: int) -> bool:
     """Whether a quoted complement ends its phrase at the closing quote (token ``k`` is
     the one after it): punctuation, a word that opens a new part of the sentence, a
@@ -1584,6 +1691,32 @@ def _complement_ends(toks: list[Token], cased: list[str], k: int) -> bool:
     if w in _AFTER_PREDICATE or _participle(w, cased[k]) or w in ("bound", "born", "built"):
         return True
     return w == "of" and k + 1 < len(toks) and toks[k + 1].low in ("both", "our", "their")
+
+
+def _quality_after(toks: list[Token], cased: list[str], end: int, close: int) -> bool:
+    """Whether the preposition at ``end`` (a quote closing at ``close``) opens what a tie
+    is ("of the first order", "in every sense", "between two equals"), not a scope, a
+    duration or a purpose ("in the region", "for a generation", "in the fight against
+    piracy", "of our universities", "between our two countries")."""
+    first = toks[end].low
+    nxt = toks[end + 1].low if end + 1 < close else ""
+    if first in ("in", "between") and (
+        nxt in _SCOPE_STARTS or nxt[:1].isdigit() or cased[end + 1][:1].isupper()
+    ):
+        return False
+    if first == "for" and _DURATIONS.intersection(t.low for t in toks[end + 1 : end + 4]):
+        return False
+    if first in ("in", "for") and nxt not in _IN_FOR_QUALITY:
+        return False
+    return not (
+        first == "of" and (nxt in _POSSESSIVES or (nxt == "the" and not _ranked(toks, end + 2)))
+    )
+
+
+def _ranked(toks: list[Token], k: int) -> bool:
+    """A superlative or an ordinal at ``k``: "of the first order", "of the deepest kind"."""
+    w = toks[k].low if k < len(toks) else ""
+    return w in ("first", "highest", "finest") or (len(w) > 4 and w.endswith("est"))
 
 
 def _comma_of(toks: list[Token], k: int, close: int) -> bool:
@@ -1622,6 +1755,54 @@ def _quote_pairs(toks: list[Token]) -> list[tuple[int, int]]:
             elif before and not after and single is not None:
                 out.append((single, k))
                 single = None
+    return out
+
+
+# Singular state nouns, which may modify the noun after them ("a friendly nation visit").
+_SINGLE_STATE = frozenset({"country", "nation"})
+
+
+def _noun_after(toks: list[Token], cased: list[str], k: int) -> bool:
+    """A lower-case word at ``k`` that goes on the noun phrase: "state [visit]"."""
+    if k >= len(toks):
+        return False
+    w = toks[k].low
+    return _plain_noun(toks, cased, k) and w not in _AFTER_PREDICATE and w not in _LINKING
+
+
+def _new_era(toks: list[Token], k: int) -> bool:
+    """ "a new era" (or "the new era") from token ``k``."""
+    words = tuple(t.low for t in toks[k : k + 3])
+    return words in (("a", "new", "era"), ("the", "new", "era"))
+
+
+def _one_formula(toks: list[Token], found: list[Phrase]) -> list[Phrase]:
+    """ "comprehensive partnership and strategic interaction for a new era": two labels
+    joined by "and" under one formal tail are one formula."""
+    if len(found) < 2:
+        return found
+    ordered = sorted(found, key=lambda p: p.start)
+    out: list[Phrase] = []
+    k = 0
+    while k < len(ordered):
+        p = ordered[k]
+        q = ordered[k + 1] if k + 1 < len(ordered) else None
+        if (
+            q is not None
+            and p.gap is None
+            and p.end == p.head + 1
+            and p.end < len(toks)
+            and toks[p.end].low == "and"
+            and q.start == p.end + 1
+            and q.end > q.head + 1
+            and toks[q.head + 1].low in ("for", "entering", "in")
+            and any(t.low == "era" for t in toks[q.head + 1 : q.end])
+        ):
+            out.append(Phrase(p.start, q.end, q.head, p.heads + q.heads, q.gap))
+            k += 2
+            continue
+        out.append(p)
+        k += 1
     return out
 
 

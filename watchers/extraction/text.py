@@ -49,6 +49,8 @@ _SAME_LENGTH = str.maketrans(
         "\u0085": "\n",
     }
 )
+# The characters _SAME_LENGTH changes, each with what it becomes.
+_SAME_LENGTH_BY_CHAR: dict[str, str] = {chr(c): str(to) for c, to in _SAME_LENGTH.items()}
 
 # nupunkt's default model. Its span_tokenize gives the sentences' own spans; the
 # nupunkt.sent_spans shortcut stretches them to meet and copies each sentence's text,
@@ -81,7 +83,16 @@ class Token(NamedTuple):
 
 def normalize(text: str) -> str:
     """Dashes, quotes and odd spaces made plain, keeping every offset."""
-    return text.translate(_SAME_LENGTH)
+    if text.isascii():
+        return text.translate(_SAME_LENGTH)  # CPython translates ASCII text fast
+    # On other text str.translate looks up every character in the table, and one that is
+    # not there raises and clears a KeyError: about 1.5 ms for 4 KB of news with a single
+    # curly quote. A look for each character the table changes (no replacement is itself
+    # one of them, so the order does not matter) costs a few microseconds.
+    for char, plain in _SAME_LENGTH_BY_CHAR.items():
+        if char in text:
+            text = text.replace(char, plain)
+    return text
 
 
 def lower(text: str) -> str:

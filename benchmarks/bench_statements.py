@@ -1,0 +1,108 @@
+"""Database statements per feed poll on PostgreSQL: the round trips a worker waits on.
+
+    python benchmarks/bench_statements.py [--feeds 200] [--hosts 32]
+                                          [--postgres postgresql://postgres@127.0.0.1:5432/postgres]
+
+Polls the farm of ``bench_farm.py`` (its first N feeds) with our watcher on a new PostgreSQL
+database, once cold (every entry new) and once warm (a tenth of the feeds gained an item,
+the rest answer 304), and counts the statements the store sends through the database seam
+(an ``executemany`` counted once: psycopg pipelines its rows), by kind, per feed. Unlike a
+time, the count does not depend on how busy the machine is. The job queue's own statements
+(a worker's taking and finishing of each poll job) are not counted: this runs the watcher
+without the queue.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import collections
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+import bench_farm  # noqa: E402
+
+from watchers import db  # noqa: E402
+
+
+def count_statements() -> collections.Counter[str]:
+    """Count every statement the PostgreSQL seam sends from now on, by its first word."""
+    counts: collections.Counter[str] = collections.Counter()
+    seam = db.PostgresDatabase
+    statement, executemany, commit = seam._statement, seam.executemany, seam.commit
+
+    def counted_statement(self: Any, sql: str, params: Any) -> db.Cursor:
+        counts[sql.split(None, 1)[0].upper() if sql else "?"] += 1
+        return statement(self, sql, params)
+
+    def counted_executemany(self: Any, sql: str, rows: Any) -> db.Cursor:
+        counts["executemany"] += 1
+        return executemany(self, sql, rows)
+
+    def counted_commit(self: Any) -> None:
+        counts["COMMIT"] += self.in_transaction
+        commit(self)
+
+    seam._statement = counted_statement  # type: ignore[method-assign]
+    seam.executemany = counted_executemany  # type: ignore[method-assign]
+    seam.commit = counted_commit  # type: ignore[method-assign]
+    return counts
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--feeds", type=int, default=200)
+    parser.add_argument("--hosts", type=int, default=32)
+    parser.add_argument(
+        "--postgres",
+        default=os.environ.get("PW_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"),
+    )
+    args = parser.parse_args()
+    import psycopg
+
+    read_end, write_end = os.pipe()
+    farm = subprocess.Popen(
+        [sys.executable, bench_farm.__file__, "--serve", "--hosts", str(args.hosts),
+         "--ready", str(write_end)],
+        pass_fds=(write_end,),
+    )  # fmt: skip
+    os.close(write_end)
+    database = f"pw_bench_statements_{os.getpid()}"
+    try:
+        with os.fdopen(read_end) as ready:
+            port = int(ready.readline())
+        with psycopg.connect(args.postgres, autocommit=True) as admin:
+            admin.execute(f"CREATE DATABASE {database}")
+        url = args.postgres.rsplit("/", 1)[0] + f"/{database}"
+        urls = [bench_farm.feed_url(args.hosts, port, n) for n in range(args.feeds)]
+        from watchers.store import Store
+
+        Store.open(url).close()  # the schema, not counted
+        counts = count_statements()
+        for phase in ("cold", "warm"):
+            if phase == "warm":
+                bench_farm.bump(port, args.feeds)
+            counts.clear()
+            result = asyncio.run(bench_farm.poll_ours(urls, url, 16, 0))
+            total = sum(counts.values())
+            kinds = ", ".join(f"{k} {v / args.feeds:.1f}" for k, v in counts.most_common())
+            print(
+                f"{phase}: {total / args.feeds:.1f} statements per feed ({kinds}); "
+                f"{result['entries']} entries, {result['failed']} failed"
+            )
+    finally:
+        farm.kill()
+        farm.wait()
+        with psycopg.connect(args.postgres, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+
+
+if __name__ == "__main__":
+    main()
