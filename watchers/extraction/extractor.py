@@ -107,6 +107,8 @@ _QUOTE_CUES = (
         for article in ("", " a", " an", " the")
         for mark in ('"', "'")
     ),
+    ', the "',
+    ", the '",
     '"are ',
     '"were ',
     "'are ",

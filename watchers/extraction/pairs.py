@@ -157,6 +157,7 @@ _LIST_LEADS = frozenset(
 _WITNESSED_BY = frozenset({"witnessed", "attended", "blessed", "overseen", "watched"})
 _LOOKED_ON = frozenset({"looked", "look", "looks", "looking", "watched", "watching"})
 _ONLOOKERS_OPEN = frozenset({"as", "while", "with"})
+_ONLOOKER_WORDS = _WITNESSED_BY | _LOOKED_ON | {"presence", "present", "attendance"}
 
 
 def pair_of(a: str, b: str) -> Codes:
@@ -211,8 +212,8 @@ class Sentence:
         commas = [i for i, w in enumerate(self.lows) if w == ","]
         opening = _opening(self) - 1  # the comma closing "In Tokyo, ...": no aside opens there
         for a, b in itertools.pairwise(commas):
-            if a == opening:
-                continue
+            if a == opening or (out and out[-1][1] == a):
+                continue  # the comma closing an aside opens none: "A, visiting B, said C ..."
             # right after the subject: a state, or the first noun phrase holding one
             # ("Japan's prime minister, who visited Manila, called ...")
             subject = a - 1 in covered or (
@@ -498,6 +499,8 @@ class PairResolver:
         names who holds it and with whom, whatever states the sentence named before."""
         toks = s.toks
         j = _skip(toks, p.end, QUOTES)
+        if j not in s.covered:
+            return None  # most labels are not followed by a state
         first = next((m for m, t in s.states if t == j and m.code), None)
         if first is None or first.code is None or first.kind is _LEADER:
             return None
@@ -569,6 +572,8 @@ class PairResolver:
             which = [k for k in range(lo, verb) if toks[k].low in ("which", "whom")]
             if which and "," in s.lows[which[-1] : verb]:
                 which = []  # "A and B, which border C, hailed X": the verb is the main clause's
+            if which and "," in s.lows[verb : p.start]:
+                which = []  # "B, which A views warily, remains X": the clause closed first
             if which:
                 w = which[-1]
                 inner = [m.code for m, t in s.states if w < t < verb and m.code]
@@ -1191,6 +1196,8 @@ def _onlookers(s: Sentence, after: int) -> tuple[int, int] | None:
     "... as South Korean and Vietnamese officials looked on"; "with Indian and Spanish
     ministers present". The states they name are no sides of the label."""
     lows = s.lows
+    if _ONLOOKER_WORDS.isdisjoint(lows):
+        return None  # one look at the sentence: most name no onlookers
     size = len(lows)
     for k in range(after, size):
         w = lows[k]
