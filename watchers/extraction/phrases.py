@@ -6,6 +6,7 @@ Works on tokens only; which states the phrase is about is decided in ``pairs``.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from watchers.extraction.lexicon import Vocabulary
@@ -584,31 +585,18 @@ class PhraseFinder:
         fill one quote are one label (with a determiner or a kin noun after "and" they stay
         two: "a friend nation and a strategic ally")."""
         lex = self.lex
-        ordered = sorted(found, key=lambda p: p.start)
-        out: list[Phrase] = []
-        k = 0
-        while k < len(ordered):
-            p = ordered[k]
-            q = ordered[k + 1] if k + 1 < len(ordered) else None
-            if (
-                q is not None
-                and p.gap is None
-                and q.gap is None
-                and p.end < len(toks)
-                and toks[p.end].low == "and"
-                and q.start == p.end + 1
+
+        def one_label(p: Phrase, q: Phrase) -> bool:
+            return (
+                q.gap is None
                 and all(h in lex.person_heads or h in _ROLES for h in p.heads + q.heads)
                 and toks[p.start - 1].low in ("a", "an")  # one of them, in two roles
                 and any(
                     q0 < p.start and _label_fills(toks, q0, p.start, q.end, q1) for q0, q1 in quotes
                 )
-            ):
-                out.append(Phrase(p.start, q.end, q.head, p.heads + q.heads))
-                k += 2
-                continue
-            out.append(p)
-            k += 1
-        return out
+            )
+
+        return _join_with_and(toks, found, one_label)
 
     def _left(
         self,
@@ -1789,6 +1777,23 @@ def _new_era(toks: list[Token], k: int) -> bool:
 def _one_formula(toks: list[Token], found: list[Phrase]) -> list[Phrase]:
     """ "comprehensive partnership and strategic interaction for a new era": two labels
     joined by "and" under one formal tail are one formula."""
+
+    def one_formula(p: Phrase, q: Phrase) -> bool:
+        return (
+            p.end == p.head + 1
+            and q.end > q.head + 1
+            and toks[q.head + 1].low in ("for", "entering", "in")
+            and any(t.low == "era" for t in toks[q.head + 1 : q.end])
+        )
+
+    return _join_with_and(toks, found, one_formula)
+
+
+def _join_with_and(
+    toks: list[Token], found: list[Phrase], one: Callable[[Phrase, Phrase], bool]
+) -> list[Phrase]:
+    """Two labels next to each other, the first ungapped and the two joined by "and", become
+    one where ``one`` says they are one label."""
     if len(found) < 2:
         return found
     ordered = sorted(found, key=lambda p: p.start)
@@ -1800,13 +1805,10 @@ def _one_formula(toks: list[Token], found: list[Phrase]) -> list[Phrase]:
         if (
             q is not None
             and p.gap is None
-            and p.end == p.head + 1
             and p.end < len(toks)
             and toks[p.end].low == "and"
             and q.start == p.end + 1
-            and q.end > q.head + 1
-            and toks[q.head + 1].low in ("for", "entering", "in")
-            and any(t.low == "era" for t in toks[q.head + 1 : q.end])
+            and one(p, q)
         ):
             out.append(Phrase(p.start, q.end, q.head, p.heads + q.heads, q.gap))
             k += 2
