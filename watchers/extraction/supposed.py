@@ -157,13 +157,7 @@ def _asked(lows: Sequence[str], start: int, head: int) -> bool:
     after the verb ("Is the A-B partnership fading?"), is not."""
     if "?" not in lows or "?" not in lows[head + 1 :]:
         return False
-    first = 0
-    for k in range(start - 1, -1, -1):
-        if lows[k] in (":", ".", "!", "?"):
-            first = k + 1
-            break
-    while first < start and not lows[first].isalnum():
-        first += 1  # an opening quote
+    first = _first_word(lows, start, (":", ".", "!", "?"))
     if first >= start or lows[first] not in _QUESTION_VERBS:
         return False
     between = lows[first + 1 : start]
@@ -208,17 +202,24 @@ def _inverted_condition(lows: Sequence[str], start: int) -> bool:
     condition with its verb put first, in a sentence that asks nothing."""
     if _INVERTING.isdisjoint(lows[:start]):
         return False  # one look: most sentences hold none of these words
-    first = 0
-    for k in range(start - 1, -1, -1):
-        if lows[k] in (".", "!", "?", ";"):
-            first = k + 1
-            break
-    while first < start and not lows[first].isalnum():
-        first += 1  # an opening quote
+    first = _first_word(lows, start, (".", "!", "?", ";"))
     if first >= start or lows[first] not in _INVERTING:
         return False
     # "Were A and B allies?" asks; "Should A and B become partners, ..." supposes
     return "?" not in lows[first:]
+
+
+def _first_word(lows: Sequence[str], start: int, stops: tuple[str, ...]) -> int:
+    """Where the first word before ``start`` stands, counting from the last of ``stops``
+    before it (or the sentence's start) and past any opening quote; ``start`` if none."""
+    first = 0
+    for k in range(start - 1, -1, -1):
+        if lows[k] in stops:
+            first = k + 1
+            break
+    while first < start and not lows[first].isalnum():
+        first += 1  # an opening quote
+    return first
 
 
 def _supposed_antecedent(lows: Sequence[str], comma: int) -> bool:
