@@ -86,10 +86,15 @@ async def test_nine_confirming_outlets_in_one_cycle_edit_the_alert_once(
 async def test_an_alert_and_its_later_sources_in_one_cycle_are_one_post_and_one_edit(
     app_and_notifier: tuple[App, FakeNotifier], httpserver: HTTPServer
 ) -> None:
-    # the alert goes out as soon as its feed is read; the other outlets wait for the cycle
+    # The alert goes out as soon as its feed is read and the other outlets wait for the end
+    # of the cycle; on a busy machine all three may be read before the first post, and then
+    # the post itself carries them and no edit is needed.
     app, notifier = app_and_notifier
     serve(httpserver, range(3))
     await app.poll_once()
     ((_, alert),) = notifier.posts
-    ((_, _, update),) = notifier.updates
-    assert len(alert.sources) == 1 and len(update.sources) == 3
+    assert len(notifier.updates) <= 1
+    latest = notifier.updates[-1][2] if notifier.updates else alert
+    assert len(latest.sources) == 3
+    if notifier.updates:
+        assert len(alert.sources) < 3

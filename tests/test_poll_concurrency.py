@@ -230,7 +230,7 @@ async def test_a_feed_slow_to_answer_is_asked_first_in_the_next_cycle(
     farm: FeedFarm, tmp_path: Path
 ) -> None:
     farm.delay = 0
-    farm.slow = {"7": 1.5}
+    farm.slow = {"7": 2.5}  # well past SLOW_ANSWER, so a busy machine does not blur it
     feeds = farm.feeds(10)
     orders = []
     for _ in range(2):  # the process stops and starts again in between

@@ -107,6 +107,8 @@ _QUOTE_CUES = (
         for article in ("", " a", " an", " the")
         for mark in ('"', "'")
     ),
+    ', the "',
+    ", the '",
     '"are ',
     '"were ',
     "'are ",
@@ -742,14 +744,14 @@ class Extractor:
         if len({m.code for m, _ in before}) != 2:
             return False
         return all(
-            m.kind is FormKind.LEADER or self._names_person(s, m, t) for m, t in before
+            m.kind is _LEADER or self._names_person(s, m, t) for m, t in before
         ) and any(code for _, code in s.coordinations)
 
     def _said_of_leader(self, s: Sentence, p: Phrase) -> bool:
         """A role said of a leader as a person: "Vucic called Orban 'a true friend'"; "'We
         are great friends,' Trump said of Kim". The leader is the object of the verb."""
         lows = s.lows
-        leaders = {t for m, t in s.states if m.kind is FormKind.LEADER}
+        leaders = {t for m, t in s.states if m.kind is _LEADER}
         if not leaders:
             return False
         for k, w in enumerate(lows):

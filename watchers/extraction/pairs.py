@@ -37,6 +37,11 @@ granted grants grant accorded accords accord gave gives given extended extends o
 offers conferred confers awarded bestowed
 """
 _ROLE_HEADS = frozenset({"ally", "allies", "neighbour", "neighbours", "neighbor", "neighbors"})
+# FormKind members as plain module names for the loops over mentions: on Python 3.11
+# reading a member off an enum class goes through the enum metaclass's __getattr__ hook.
+_LEADER = FormKind.LEADER
+_DEMONYM = FormKind.DEMONYM
+_DESCRIPTION = FormKind.DESCRIPTION
 _REGARD_VERBS = frozenset(_REGARD_WORDS.split())
 REGARD_VERBS = _REGARD_VERBS
 """Verbs of "A regards B as X", "A called B X"."""
@@ -152,6 +157,7 @@ _LIST_LEADS = frozenset(
 _WITNESSED_BY = frozenset({"witnessed", "attended", "blessed", "overseen", "watched"})
 _LOOKED_ON = frozenset({"looked", "look", "looks", "looking", "watched", "watching"})
 _ONLOOKERS_OPEN = frozenset({"as", "while", "with"})
+_ONLOOKER_WORDS = _WITNESSED_BY | _LOOKED_ON | {"presence", "present", "attendance"}
 
 
 def pair_of(a: str, b: str) -> Codes:
@@ -206,8 +212,8 @@ class Sentence:
         commas = [i for i, w in enumerate(self.lows) if w == ","]
         opening = _opening(self) - 1  # the comma closing "In Tokyo, ...": no aside opens there
         for a, b in itertools.pairwise(commas):
-            if a == opening:
-                continue
+            if a == opening or (out and out[-1][1] == a):
+                continue  # the comma closing an aside opens none: "A, visiting B, said C ..."
             # right after the subject: a state, or the first noun phrase holding one
             # ("Japan's prime minister, who visited Manila, called ...")
             subject = a - 1 in covered or (
@@ -434,7 +440,7 @@ class PairResolver:
         if len(codes) > 2 and _two_leaders(s):
             # "Putin told Xi that Russia values China's position on Ukraine, as the two
             # leaders reaffirmed their partnership": the two leaders' states
-            leaders = _codes(m for m, _ in s.states if m.kind is FormKind.LEADER)
+            leaders = _codes(m for m, _ in s.states if m.kind is _LEADER)
             if len(leaders) == 2:
                 return [pair_of(*sorted(leaders))]
         if len(codes) > 2:
@@ -493,8 +499,10 @@ class PairResolver:
         names who holds it and with whom, whatever states the sentence named before."""
         toks = s.toks
         j = _skip(toks, p.end, QUOTES)
+        if j not in s.covered:
+            return None  # most labels are not followed by a state
         first = next((m for m, t in s.states if t == j and m.code), None)
-        if first is None or first.code is None or first.kind is FormKind.LEADER:
+        if first is None or first.code is None or first.kind is _LEADER:
             return None
         k = j + 1
         while k < len(toks) and toks[k].start < first.end:
@@ -564,6 +572,8 @@ class PairResolver:
             which = [k for k in range(lo, verb) if toks[k].low in ("which", "whom")]
             if which and "," in s.lows[which[-1] : verb]:
                 which = []  # "A and B, which border C, hailed X": the verb is the main clause's
+            if which and "," in s.lows[verb : p.start]:
+                which = []  # "B, which A views warily, remains X": the clause closed first
             if which:
                 w = which[-1]
                 inner = [m.code for m, t in s.states if w < t < verb and m.code]
@@ -954,7 +964,7 @@ class PairResolver:
             m = by_token.get(j)
             if m is None or m.code is None:
                 break
-            if m.kind is FormKind.LEADER and not out and not _governs(s, j, m):
+            if m.kind is _LEADER and not out and not _governs(s, j, m):
                 return [], True  # "a special friendship with Lula": the person, not the state
             if m.code not in out:
                 out.append(m.code)
@@ -978,7 +988,7 @@ class PairResolver:
 
     def _list_item(self, s: Sentence, m: StateMention) -> bool:
         """A further item of a list of partners: a name, not "Russian Foreign Minister"."""
-        if m.kind in (FormKind.DEMONYM, FormKind.LEADER):
+        if m.kind in (_DEMONYM, _LEADER):
             return False
         j = next((k for k, t in enumerate(s.toks) if t.start >= m.end), len(s.toks))
         return j >= len(s.toks) or s.toks[j].low not in self.lex.titles
@@ -1099,11 +1109,11 @@ class PairResolver:
             if t == j or (toks[j].low in (".", "'s") and t < j and m.end >= toks[j - 1].start):
                 owner = m.code
                 owner_at = t
-                described = m.kind is FormKind.DESCRIPTION
+                described = m.kind is _DESCRIPTION
         mine = j > 0 and toks[j - 1].low in ("his", "her", "their", "its")
         if owner is None and toks[j].low == "country's" and mine:
             owner = s.speaker or ctx.speaker
-            leaders = [m.code for m, t in s.states if m.kind is FormKind.LEADER and t < j]
+            leaders = [m.code for m, t in s.states if m.kind is _LEADER and t < j]
             if leaders:
                 owner = leaders[-1]
         if owner is None:
@@ -1186,6 +1196,8 @@ def _onlookers(s: Sentence, after: int) -> tuple[int, int] | None:
     "... as South Korean and Vietnamese officials looked on"; "with Indian and Spanish
     ministers present". The states they name are no sides of the label."""
     lows = s.lows
+    if _ONLOOKER_WORDS.isdisjoint(lows):
+        return None  # one look at the sentence: most name no onlookers
     size = len(lows)
     for k in range(after, size):
         w = lows[k]

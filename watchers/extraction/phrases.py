@@ -447,7 +447,7 @@ class PhraseFinder:
             ):
                 continue  # "called B 'a partner in the fight against piracy'"
             ties = [h for h in heads if h not in self.lex.kin_heads]
-            if said_of == "state" and not ties and _STATE_WORDS.isdisjoint(
+            if said_of in ("state", "apposition") and not ties and _STATE_WORDS.isdisjoint(
                 t.low for t in toks[a:b]
             ):
                 continue  # "called Kim 'talented'", "a 'rogue nation'": a person or a state
@@ -489,13 +489,18 @@ class PhraseFinder:
         self, toks: list[Token], cased: list[str], country: list[int], q0: int, inner_copula: bool
     ) -> str | None:
         """What the quote opening at ``q0`` is said of: "pair" (the two states, their
-        relationship or a word standing for them), "state" (one state) or None."""
+        relationship or a word standing for them), "state" (one state), "apposition" (a
+        phrase set beside the pair) or None."""
         j = q0 - 1
         if j >= 0 and toks[j].low in _ARTICLES:
             j -= 1
         if j < 0:
             return None
         w = toks[j].low
+        if w == "," and toks[j + 1].low == "the":
+            # an apposition to the pair: "Spain and Portugal, the 'Iberian brothers', ..."
+            # ("the 'co-hosts'" is a role: the quote needs a noun of a tie or of kin)
+            return "apposition" if self._subject(toks, country, j - 1) == "pair" else None
         if w in _RELATION_NOUNS and self.kind(toks[q0 + 1].low, cased[q0 + 1]) == "qual":
             return "pair"  # a headline's "ties 'best in their history'"
         if w == "to" and j >= 2:
@@ -1677,8 +1682,13 @@ def _new_low(toks: list[Token], j: int) -> tuple[int, int] | None:
 
 def _all_capitals(cased: list[str]) -> bool:
     """A line written in capitals only, as some headlines are."""
-    words = [c for c in cased if c[:1].isalpha()]
-    return len(words) >= 3 and all(w.isupper() for w in words)
+    words = 0
+    for c in cased:
+        if c[:1].isalpha():
+            if not c.isupper():
+                return False  # most sentences stop at their first word
+            words += 1
+    return words >= 3
 
 
 def _complement_ends(toks: list[Token], cased: list[str], k: int) -> bool:

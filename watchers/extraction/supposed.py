@@ -206,6 +206,8 @@ _INVERTING = frozenset({"were", "should", "had"})
 def _inverted_condition(lows: Sequence[str], start: int) -> bool:
     """ "Were A and B ever to become allies, ...", "Should A and B become partners, ...": a
     condition with its verb put first, in a sentence that asks nothing."""
+    if _INVERTING.isdisjoint(lows[:start]):
+        return False  # one look: most sentences hold none of these words
     first = 0
     for k in range(start - 1, -1, -1):
         if lows[k] in (".", "!", "?", ";"):

@@ -119,7 +119,7 @@ def sentence_spans(norm: str, lines: list[tuple[int, int]] | None = None) -> lis
         chunk = norm[base:line_end]
         # a headline in capitals is one sentence: "ROK-U.S. ALLIANCE" holds no sentence end,
         # though the splitter takes a capital word after "U.S." for a new sentence
-        headline = len(chunk) <= _HEADLINE and not any(c.islower() for c in chunk)
+        headline = len(chunk) <= _HEADLINE and chunk.upper() == chunk
         if headline or not _INNER_END.search(chunk):
             # no sentence end inside the line: one sentence, no need to ask the splitter
             s, e = 0, len(chunk)
