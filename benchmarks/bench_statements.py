@@ -37,6 +37,7 @@ def count_statements() -> collections.Counter[str]:
     counts: collections.Counter[str] = collections.Counter()
     seam = db.PostgresDatabase
     statement, executemany, commit = seam._statement, seam.executemany, seam.commit
+    write_alone = seam.write_alone
 
     def counted_statement(self: Any, sql: str, params: Any) -> db.Cursor:
         counts[sql.split(None, 1)[0].upper() if sql else "?"] += 1
@@ -46,6 +47,12 @@ def count_statements() -> collections.Counter[str]:
         counts["executemany"] += 1
         return executemany(self, sql, rows)
 
+    def counted_write_alone(self: Any, sql: str, params: Any = ()) -> None:
+        if self._depth > 0 or self.in_transaction:  # counted as the seam's statement
+            return write_alone(self, sql, params)
+        counts[sql.split(None, 1)[0].upper()] += 1
+        return write_alone(self, sql, params)
+
     def counted_commit(self: Any) -> None:
         counts["COMMIT"] += self.in_transaction
         commit(self)
@@ -53,6 +60,7 @@ def count_statements() -> collections.Counter[str]:
     seam._statement = counted_statement  # type: ignore[method-assign]
     seam.executemany = counted_executemany  # type: ignore[method-assign]
     seam.commit = counted_commit  # type: ignore[method-assign]
+    seam.write_alone = counted_write_alone  # type: ignore[method-assign]
     return counts
 
 

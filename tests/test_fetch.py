@@ -1,4 +1,5 @@
 import asyncio
+import contextlib
 import gzip
 import ipaddress
 import re
@@ -39,6 +40,36 @@ async def test_conditional_get_sends_back_etag_and_last_modified(httpserver: HTT
     assert first.validators == Validators('"v1"', "Mon, 10 Mar 2025 10:00:00 GMT")
     assert second.not_modified
     assert second.validators == first.validators
+
+
+async def test_polls_answered_not_modified_share_one_connection() -> None:
+    connections = 0
+    ended = asyncio.Event()
+
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal connections
+        connections += 1
+        with contextlib.suppress(asyncio.IncompleteReadError, ConnectionError):
+            while True:
+                await reader.readuntil(b"\r\n\r\n")
+                writer.write(b'HTTP/1.1 304 Not Modified\r\nETag: "v1"\r\n\r\n')
+                await writer.drain()
+        writer.close()
+        await writer.wait_closed()
+        ended.set()
+
+    server = await asyncio.start_server(answer, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    async with server:
+        async with make_client(LIMITS) as client:
+            for _ in range(3):
+                got = await fetch(
+                    client, "f", f"http://127.0.0.1:{port}/feed", Validators('"v1"', None), LIMITS
+                )
+                assert got.not_modified
+        await asyncio.wait_for(ended.wait(), 5)  # the client closed its connection
+    # a server with thousands of feeds is not asked to open a connection for each
+    assert connections == 1
 
 
 async def test_redirects_are_followed_and_the_final_url_is_kept(httpserver: HTTPServer) -> None:

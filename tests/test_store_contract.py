@@ -198,6 +198,20 @@ def test_a_failure_inside_a_transaction_keeps_none_of_its_writes(store: Store) -
     assert unseen(store, "wire", ["1"]) == set()
 
 
+def test_a_poll_recorded_on_its_own_is_kept_at_once_and_leaves_no_transaction_open(
+    store: Store, store_url: str
+) -> None:
+    store.record_poll("wire", NOW, Validators('"v2"', None), None)
+    store.record_body("wire", "ab12", NOW)
+    assert not store.connection.in_transaction
+    other = Store.open(store_url)  # another process reading the store
+    try:
+        assert other.validators("wire") == Validators('"v2"', None)
+        assert other.last_body("wire") == ("ab12", NOW)
+    finally:
+        other.close()
+
+
 def test_a_bad_statement_is_a_store_error_and_the_store_goes_on(store: Store) -> None:
     with pytest.raises(StoreError), store.transaction():
         store.connection.execute("INSERT INTO no_such_table VALUES (1)")

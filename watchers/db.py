@@ -115,6 +115,10 @@ class Database(Protocol):
         """Run one statement for each row of parameters."""
         ...
 
+    def write_alone(self, sql: str, params: Params = ()) -> None:
+        """Run one write, outside any transaction block, kept whole or not at all by itself."""
+        ...
+
     def executescript(self, script: str) -> None:
         """Run several statements separated by ``;`` (a migration step)."""
         ...
@@ -231,6 +235,10 @@ class SqliteDatabase:
         with _sqlite_errors():
             cursor = self.raw.executemany(sql, [tuple(r) for r in rows])
             return Cursor([], cursor.rowcount, cursor.lastrowid)
+
+    def write_alone(self, sql: str, params: Params = ()) -> None:
+        with self:  # sqlite3 opens a transaction before a write: commit it
+            self.execute(sql, params)
 
     def executescript(self, script: str) -> None:
         with _sqlite_errors():
@@ -410,6 +418,16 @@ class PostgresDatabase:
             with self.raw.cursor() as cursor:
                 cursor.executemany(to_postgres(statement), batch)
                 return Cursor([], cursor.rowcount)
+
+    def write_alone(self, sql: str, params: Params = ()) -> None:
+        if self._depth > 0 or self.in_transaction:
+            self._run(sql, params)
+            return
+        # PostgreSQL keeps one statement whole by itself: a BEGIN and a COMMIT around it would
+        # be two more round trips, which a worker's poll of an unchanged feed mostly was
+        self._reconnect_if_lost()
+        with _postgres_errors():
+            self.raw.execute(to_postgres(sql.strip().rstrip(";").strip()), tuple(params))
 
     def executescript(self, script: str) -> None:
         for statement in split_statements(script):

@@ -388,6 +388,9 @@ async def _read(
 ) -> Fetched:
     final_url = str(response.url)
     if response.status_code == 304:
+        # A 304 has no body, but until its end is read the connection counts as busy and
+        # closing the response closes it: the next poll of the host would connect anew.
+        await response.aread()
         return Fetched(final_url, 304, b"", dict(response.headers), validators, not_modified=True)
     if not 200 <= response.status_code < 300:  # a redirect with no Location ends here
         raise FetchError(feed, f"HTTP {response.status_code} from {final_url}")

@@ -315,6 +315,17 @@ class Store:
         finally:
             self._in_transaction = False
 
+    def _write_one(self, sql: str, params: tuple[object, ...]) -> None:
+        """One write kept whole by itself, or as part of the transaction open; a database
+        failure is a StoreError. On PostgreSQL, alone, it is one round trip, not three."""
+        if self._in_transaction:
+            self.connection.execute(sql, params)
+            return
+        try:
+            self.connection.write_alone(sql, params)
+        except (DatabaseError, sqlite3.Error) as e:
+            raise StoreError(plain_reason(e, self.path)) from e
+
     @contextmanager
     def writes_at_end(self) -> Iterator[None]:
         """Hold the small upserts the block makes of pairs' words, established words and last
@@ -390,11 +401,10 @@ class Store:
 
     def record_body(self, feed: str, sha256: str, at: datetime) -> None:
         """Remember the hash of a body read whole from a server that sent no validators."""
-        with self.transaction():
-            self.connection.execute(
-                "UPDATE feed_state SET body_sha256 = ?, body_read_at = ? WHERE feed = ?",
-                (sha256, to_iso(at), feed),
-            )
+        self._write_one(
+            "UPDATE feed_state SET body_sha256 = ?, body_read_at = ? WHERE feed = ?",
+            (sha256, to_iso(at), feed),
+        )
 
     def record_poll(
         self,
@@ -409,31 +419,30 @@ class Store:
         is how long the server took to answer (or to fail), when it was asked."""
         # one statement either way: on PostgreSQL each is a round trip
         at = to_iso(now)
-        with self.transaction():
-            if error is None:
-                v = validators or Validators()
-                self.connection.execute(
-                    """INSERT INTO feed_state (feed, etag, last_modified, last_polled_at,
-                       first_polled_at, last_ok_at, answer_seconds) VALUES (?, ?, ?, ?, ?, ?, ?)
-                       ON CONFLICT (feed) DO UPDATE SET etag = excluded.etag,
-                         last_modified = excluded.last_modified, last_error = NULL,
-                         last_polled_at = excluded.last_polled_at,
-                         first_polled_at = COALESCE(first_polled_at, excluded.first_polled_at),
-                         last_ok_at = excluded.last_ok_at,
-                         answer_seconds = COALESCE(excluded.answer_seconds, answer_seconds)""",
-                    (feed, v.etag, v.last_modified, at, at, at, answer_seconds),
-                )
-            else:
-                self.connection.execute(
-                    """INSERT INTO feed_state (feed, last_error, last_polled_at, last_failure,
-                       last_failed_at, answer_seconds) VALUES (?, ?, ?, ?, ?, ?)
-                       ON CONFLICT (feed) DO UPDATE SET last_error = excluded.last_error,
-                         last_polled_at = excluded.last_polled_at,
-                         last_failure = excluded.last_failure,
-                         last_failed_at = excluded.last_failed_at,
-                         answer_seconds = COALESCE(excluded.answer_seconds, answer_seconds)""",
-                    (feed, error, at, error, at, answer_seconds),
-                )
+        if error is None:
+            v = validators or Validators()
+            self._write_one(
+                """INSERT INTO feed_state (feed, etag, last_modified, last_polled_at,
+                   first_polled_at, last_ok_at, answer_seconds) VALUES (?, ?, ?, ?, ?, ?, ?)
+                   ON CONFLICT (feed) DO UPDATE SET etag = excluded.etag,
+                     last_modified = excluded.last_modified, last_error = NULL,
+                     last_polled_at = excluded.last_polled_at,
+                     first_polled_at = COALESCE(first_polled_at, excluded.first_polled_at),
+                     last_ok_at = excluded.last_ok_at,
+                     answer_seconds = COALESCE(excluded.answer_seconds, answer_seconds)""",
+                (feed, v.etag, v.last_modified, at, at, at, answer_seconds),
+            )
+        else:
+            self._write_one(
+                """INSERT INTO feed_state (feed, last_error, last_polled_at, last_failure,
+                   last_failed_at, answer_seconds) VALUES (?, ?, ?, ?, ?, ?)
+                   ON CONFLICT (feed) DO UPDATE SET last_error = excluded.last_error,
+                     last_polled_at = excluded.last_polled_at,
+                     last_failure = excluded.last_failure,
+                     last_failed_at = excluded.last_failed_at,
+                     answer_seconds = COALESCE(excluded.answer_seconds, answer_seconds)""",
+                (feed, error, at, error, at, answer_seconds),
+            )
 
     def entries_to_read(self, feed: str, fingerprints: Mapping[str, str]) -> dict[str, bool]:
         """Which of these entries (id to text hash) to read: id to True when edited in place.
