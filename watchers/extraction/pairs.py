@@ -1206,7 +1206,7 @@ def _onlookers(s: Sentence, after: int) -> tuple[int, int] | None:
         if w == "presence" and k >= 2 and lows[k - 2 : k] == ["in", "the"]:
             return k, size
         closing = (w in _LOOKED_ON and k + 1 < size and lows[k + 1] == "on") or (
-            w == "present" or (w == "attendance" and lows[k - 1] == "in")
+            w == "present" or (w == "attendance" and k > 0 and lows[k - 1] == "in")
         )
         if closing:
             for j in range(k - 1, max(after, k - 10) - 1, -1):

@@ -448,7 +448,7 @@ class PhraseFinder:
             ):
                 continue  # "called B 'a partner in the fight against piracy'"
             ties = [h for h in heads if h not in self.lex.kin_heads]
-            if said_of in ("state", "apposition") and not ties and _STATE_WORDS.isdisjoint(
+            if said_of in ("state", "apposition") and not ties and _KIN_WORDS.isdisjoint(
                 t.low for t in toks[a:b]
             ):
                 continue  # "called Kim 'talented'", "a 'rogue nation'": a person or a state
@@ -1578,14 +1578,13 @@ _DEAL_VERBS = frozenset(
 # How many tokens a quoted postmodifier may run after its phrase.
 _QUOTED_REST = 10
 # Words that open a postmodifier kept inside a quote: "of the first order", "in every
-# sense", "for good and for bad times", "based on common interests", "between equals".
+# sense", "for good times and bad", "based on common interests", "between equals".
 _POSTMODIFIER_STARTS = frozenset({"of", "in", "for", "between", "based", "beyond", "without"})
 # What "in" and "for" open when they say what a tie is, not where or what for: "in every
-# sense", "in all weather", "in word and deed", "for good and for bad times" (not "in the
+# sense", "in all weather", "in word and deed", "for good times and bad" (not "in the
 # fight against piracy", "for the development of mining").
 _IN_FOR_QUALITY = frozenset(
-    {"every", "all", "each", "word", "deed", "deeds", "name", "spirit", "good", "ever",
-     "life", "arms"}
+    {"every", "all", "each", "word", "deed", "deeds", "spirit", "good", "arms"}
 )  # fmt: skip
 _POSSESSIVES = frozenset({"our", "their", "its", "his", "her", "my", "your"})
 # Words that make what follows a head inside a quote a clause, not a postmodifier.
@@ -1636,7 +1635,7 @@ _PAIR_NOUNS = frozenset(
 )  # fmt: skip
 # Nouns of kin that make a quote said of one state a label for the pair: "a 'sister
 # republic'"; without one it is about the state alone ("a 'pariah'", "a 'rogue nation'").
-_STATE_WORDS = frozenset(
+_KIN_WORDS = frozenset(
     {"family", "twin", "twins", "sister", "sisters", "brother", "brothers", "cousin",
      "cousins", "neighbour", "neighbor", "neighbours", "neighbors"}
 )  # fmt: skip

@@ -103,8 +103,10 @@ def lower(text: str) -> str:
     return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
-# The longest line in capitals read as one headline.
+# The longest line in capitals read as a headline, and the initials ("U.S.", "U.K.") that
+# end no sentence in one.
 _HEADLINE = 200
+_ENDS_IN_INITIALS = re.compile(r"(?:\b[A-Z]\.){2,}$")
 
 
 def line_spans(norm: str) -> list[tuple[int, int]]:
@@ -117,10 +119,10 @@ def sentence_spans(norm: str, lines: list[tuple[int, int]] | None = None) -> lis
     spans: list[tuple[int, int]] = []
     for base, line_end in line_spans(norm) if lines is None else lines:
         chunk = norm[base:line_end]
-        # a headline in capitals is one sentence: "ROK-U.S. ALLIANCE" holds no sentence end,
-        # though the splitter takes a capital word after "U.S." for a new sentence
-        headline = len(chunk) <= _HEADLINE and chunk.upper() == chunk
-        if headline or not _INNER_END.search(chunk):
+        # in a headline in capitals the splitter takes any word after "U.S." for a new
+        # sentence: such cuts are undone below ("ROK-U.S. ALLIANCE" is one sentence)
+        headline = len(chunk) <= _HEADLINE and chunk.isupper()
+        if not _INNER_END.search(chunk):
             # no sentence end inside the line: one sentence, no need to ask the splitter
             s, e = 0, len(chunk)
             while s < e and chunk[s].isspace():
@@ -142,7 +144,10 @@ def sentence_spans(norm: str, lines: list[tuple[int, int]] | None = None) -> lis
                 e -= 1
             if e <= s:
                 continue
-            if kept and chunk[s].islower():
+            if kept and (
+                chunk[s].islower()
+                or (headline and _ENDS_IN_INITIALS.search(chunk, kept[-1][0], kept[-1][1]))
+            ):
                 # a sentence does not start in lower case: "the U.S. | alliance" is one
                 kept[-1] = (kept[-1][0], e)
             else:
