@@ -116,7 +116,8 @@ class Database(Protocol):
         ...
 
     def write_alone(self, sql: str, params: Params = ()) -> None:
-        """Run one write, outside any transaction block, kept whole or not at all by itself."""
+        """Run one write, kept whole or not at all by itself; inside an open transaction it
+        joins that transaction instead."""
         ...
 
     def executescript(self, script: str) -> None:
@@ -237,6 +238,9 @@ class SqliteDatabase:
             return Cursor([], cursor.rowcount, cursor.lastrowid)
 
     def write_alone(self, sql: str, params: Params = ()) -> None:
+        if self.raw.in_transaction:  # inside an open transaction the write joins it
+            self.execute(sql, params)
+            return
         with self:  # sqlite3 opens a transaction before a write: commit it
             self.execute(sql, params)
 
@@ -472,7 +476,9 @@ class PostgresDatabase:
             return
         if not self.in_transaction:
             raise DatabaseError("a lock is only held inside a transaction")
-        # unnest yields the array in order, and the locks are taken as the rows are made
+        # the locks are taken as unnest yields the sorted keys; PostgreSQL does not promise
+        # that order, but were two polls ever to lock in different orders it would find the
+        # deadlock and fail one of them, whose feed is polled again
         self._run(
             "SELECT pg_advisory_xact_lock(k) FROM unnest(?::bigint[]) AS k",
             ([_lock_id(key) for key in keys],),

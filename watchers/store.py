@@ -796,7 +796,7 @@ class Store:
         words = self.connection.execute(
             f"""SELECT pair_key, canonical, descriptor, last_seen FROM (
                   SELECT pair_key, canonical, descriptor, last_seen, ROW_NUMBER() OVER (
-                    PARTITION BY pair_key ORDER BY last_seen DESC) AS n
+                    PARTITION BY pair_key ORDER BY last_seen DESC, canonical) AS n
                   FROM pair_descriptors WHERE pair_key IN ({marks})) AS ranked
                 WHERE n <= ? ORDER BY pair_key, n""",
             (*keys, recent),

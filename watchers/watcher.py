@@ -323,7 +323,10 @@ def history_after(history: PairHistory, decision: Decision, recent: int) -> Pair
             SeenDescriptor(x.canonical, x.descriptor, at),
             *(w for w in words if w.canonical != x.canonical),
         )
-        words = tuple(sorted(words, key=lambda w: w.last_seen, reverse=True)[:recent])
+        # newest first, words seen at the same moment by their canonical form, as the store
+        # orders them
+        by_form = sorted(words, key=lambda w: w.canonical)
+        words = tuple(sorted(by_form, key=lambda w: w.last_seen, reverse=True)[:recent])
         if x.speaker:
             said = history.speaker(x.speaker)
             first = said.first_seen if said and said.canonical == x.canonical else at
