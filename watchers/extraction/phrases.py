@@ -1247,7 +1247,7 @@ class PhraseFinder:
             k += 1
         if k >= n or toks[k].low not in _PERIODS:
             return None
-        return start, k + 1
+        return start, _since_when(toks, k + 1) or k + 1  # "best shape since the treaty"
 
     def _determined_adjective(
         self, toks: list[Token], cased: list[str], j: int
@@ -1288,6 +1288,7 @@ class PhraseFinder:
             m = k + 2 if toks[k + 1].low in ("their", "its", "our") else k + 1
             if m < n and toks[m].low == "history":
                 k = m + 1
+        k = _since_when(toks, k) or _in_years(toks, k) or k
         nxt = toks[k].low if k < n else "."
         ends = not nxt.isalpha() or nxt in _AFTER_PREDICATE or nxt in _WHEN
         return (start, k) if ends else None
@@ -1652,6 +1653,43 @@ _DURATIONS = frozenset(
     {"generation", "generations", "decade", "decades", "year", "years", "century",
      "centuries", "months", "ever", "now", "long", "life", "lifetime"}
 )  # fmt: skip
+
+
+# Words that close a "since ..." phrase: the clause or aside that follows it.
+_SINCE_ENDS = frozenset(
+    {"after", "as", "when", "amid", "because", "while", "despite", "but", "and", "said",
+     "says", "with", "over", "following", "according", "analysts", "officials"}
+)  # fmt: skip
+
+
+def _since_when(toks: list[Token], k: int) -> int | None:
+    """End of a "since ..." phrase at ``k`` that dates a level: "lowest point since the
+    1962 war", "worst since independence"; None if ``k`` opens none."""
+    n = len(toks)
+    if k + 1 >= n or toks[k].low != "since":
+        return None
+    m = k + 1
+    while m < n and m - k <= 6 and toks[m].low not in _SINCE_ENDS:
+        if not (toks[m].low.isalnum() or "-" in toks[m].low):
+            break
+        m += 1
+    if m - k > 6 or m == k + 1 or toks[m - 1].low in ("the", "a", "an", "in", "of"):
+        return None  # too long to be a date, or nothing after "since"
+    return m
+
+
+def _in_years(toks: list[Token], k: int) -> int | None:
+    """End of "in decades", "in a decade", "in 40 years" at ``k`` after a level."""
+    n = len(toks)
+    if k + 1 >= n or toks[k].low != "in":
+        return None
+    m = k + 1
+    if toks[m].low in ("a", "recent", "many") or toks[m].low.isdigit():
+        m += 1
+    if m < n and toks[m].low in ("decade", "decades", "years", "generation", "generations",
+                                  "century"):
+        return m + 1
+    return None
 
 
 def _new_low(toks: list[Token], j: int) -> tuple[int, int] | None:
