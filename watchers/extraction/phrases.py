@@ -869,6 +869,9 @@ class PhraseFinder:
                     end, took = shared, True
                     continue
                 break
+            if w == "of" and not took and _of_rank(toks, j + 1):
+                end, took = j + 4, True  # "a strategic partnership of the highest level"
+                continue
             if w in ("of", "for") and toks[i].low not in _NO_TAIL:
                 stop = self._tail_phrase(toks, j + 1)
                 if stop is None and w == "of" and not took:
@@ -918,7 +921,7 @@ class PhraseFinder:
             if w == "entering" and _new_era(toks, j + 1):
                 end, took = j + 4, True  # "... interaction entering a new era"
                 continue
-            if w == "in" and (took or title):
+            if w == "in" and (took or title or self._formal_head(toks, cased, i)):
                 k = j + 1
                 if (
                     k + 2 < n
@@ -934,6 +937,15 @@ class PhraseFinder:
                         continue
             break
         return end, took
+
+    def _formal_head(self, toks: list[Token], cased: list[str], i: int) -> bool:
+        """A modified "partnership" at ``i`` ("comprehensive strategic partnership"): a
+        level's name, whose "in the new era" is part of it, not a scope."""
+        return (
+            toks[i].low == "partnership"
+            and i > 0
+            and self.kind(toks[i - 1].low, cased[i - 1]) == "qual"
+        )
 
     def _title_item(self, toks: list[Token], cased: list[str], k: int) -> int | None:
         """End of the next capitalised item of a title's list ("and Sustainable
@@ -1746,6 +1758,18 @@ def _quality_after(toks: list[Token], cased: list[str], end: int, close: int) ->
     return not (
         first == "of" and (nxt in _POSSESSIVES or (nxt == "the" and not _ranked(toks, end + 2)))
     )
+
+
+# Nouns of a rank after "of the highest": "of the highest level", "of the first order".
+_RANK_NOUNS = frozenset({"level", "order", "rank", "standard", "degree", "calibre", "caliber"})
+
+
+def _of_rank(toks: list[Token], k: int) -> bool:
+    """ "the highest level", "the first order" from ``k`` (after "of"), ending there."""
+    if k + 2 >= len(toks) or toks[k].low != "the" or not _ranked(toks, k + 1):
+        return False
+    nxt = toks[k + 3].low if k + 3 < len(toks) else "."
+    return toks[k + 2].low in _RANK_NOUNS and (not nxt.isalpha() or nxt in _AFTER_PREDICATE)
 
 
 def _ranked(toks: list[Token], k: int) -> bool:
