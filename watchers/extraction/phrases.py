@@ -869,6 +869,13 @@ class PhraseFinder:
                     end, took = shared, True
                     continue
                 break
+            if w == "featuring" and toks[i].low == "partnership":
+                # "a partnership featuring mutual respect and common development"
+                stop = self._tail_list(toks, j + 1)
+                if stop is None:
+                    break
+                end, took = stop, True
+                continue
             if w == "of" and not took and _of_rank(toks, j + 1):
                 end, took = j + 4, True  # "a strategic partnership of the highest level"
                 continue
@@ -937,6 +944,17 @@ class PhraseFinder:
                         continue
             break
         return end, took
+
+    def _tail_list(self, toks: list[Token], k: int) -> int | None:
+        """End of tail phrases joined by "and" or commas from ``k`` ("mutual respect and
+        common development"), or None if none starts there."""
+        end = self._tail_phrase(toks, k)
+        while end is not None and end + 1 < len(toks) and toks[end].low in ("and", ","):
+            more = self._tail_phrase(toks, end + 1)
+            if more is None:
+                break
+            end = more
+        return end
 
     def _formal_head(self, toks: list[Token], cased: list[str], i: int) -> bool:
         """A modified "partnership" at ``i`` ("comprehensive strategic partnership"): a
