@@ -150,7 +150,7 @@ def _never_been(toks: list[Token], j: int) -> int | None:
 _THROUGH = frozenset({"through", "experiencing", "enjoying", "in", "entering", "entered"})
 _PERIODS = frozenset(
     {"moment", "period", "phase", "stage", "time", "times", "era", "chapter", "patch",
-     "juncture", "spell", "shape"}
+     "juncture", "spell", "shape", "crisis"}
 )  # fmt: skip
 # Words of time that may follow a level: "reached an all-time high this year".
 _WHEN = frozenset({"this", "last", "since", "today", "now", "recently", "again", "earlier"})
