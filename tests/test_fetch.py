@@ -72,6 +72,60 @@ async def test_polls_answered_not_modified_share_one_connection() -> None:
     assert connections == 1
 
 
+async def test_polls_answered_with_a_short_error_page_share_one_connection() -> None:
+    connections = 0
+    ended = asyncio.Event()
+
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal connections
+        connections += 1
+        page = b"<h1>Service unavailable</h1>"
+        with contextlib.suppress(asyncio.IncompleteReadError, ConnectionError):
+            while True:
+                await reader.readuntil(b"\r\n\r\n")
+                head = b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: %d\r\n\r\n"
+                writer.write(head % len(page) + page)
+                await writer.drain()
+        writer.close()
+        await writer.wait_closed()
+        ended.set()
+
+    server = await asyncio.start_server(answer, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    async with server:
+        async with make_client(LIMITS) as client:
+            for _ in range(3):
+                with pytest.raises(FetchError, match="HTTP 503"):
+                    await fetch(client, "f", f"http://127.0.0.1:{port}/feed", Validators(), LIMITS)
+        await asyncio.wait_for(ended.wait(), 5)  # the client closed its connection
+    # the failure is reported each time, and the host is not asked for a new connection each time
+    assert connections == 1
+
+
+async def test_an_error_page_that_drips_is_reported_by_its_status() -> None:
+    reported, ended = asyncio.Event(), asyncio.Event()
+
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        with contextlib.suppress(asyncio.IncompleteReadError, ConnectionError):
+            await reader.readuntil(b"\r\n\r\n")
+            writer.write(b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 1000\r\n\r\nx")
+            await writer.drain()
+            await reported.wait()  # the rest of the page never comes
+        writer.close()
+        with contextlib.suppress(ConnectionError):
+            await writer.wait_closed()
+        ended.set()
+
+    server = await asyncio.start_server(answer, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    async with server:
+        async with make_client(LIMITS) as client:
+            with pytest.raises(FetchError, match="HTTP 500"):
+                await fetch(client, "f", f"http://127.0.0.1:{port}/feed", Validators(), LIMITS)
+            reported.set()
+        await asyncio.wait_for(ended.wait(), 5)
+
+
 async def test_redirects_are_followed_and_the_final_url_is_kept(httpserver: HTTPServer) -> None:
     httpserver.expect_request("/old").respond_with_data(
         "", status=301, headers={"Location": "/new"}

@@ -383,6 +383,27 @@ async def _fetch(
     raise FetchError(feed, f"more than {limits.max_redirects} redirects")
 
 
+# The most of an error page read to its end, in bytes and seconds: a connection is kept only
+# once its answer is read whole, and a longer or slower page is not worth the wait, so its
+# connection is closed instead.
+ERROR_PAGE_BYTES = 64 * 1024
+ERROR_PAGE_SECONDS = 1.0
+
+
+async def _read_short_error_page(response: httpx.Response) -> None:
+    """Read an error answer's page to its end when it is short, so that its connection stays
+    open for the host's next poll (a 500 otherwise costs its host a new connection)."""
+    size = 0
+    try:
+        async with asyncio.timeout(ERROR_PAGE_SECONDS):
+            async for chunk in response.aiter_raw():
+                size += len(chunk)
+                if size > ERROR_PAGE_BYTES:
+                    return
+    except (httpx.HTTPError, TimeoutError):
+        return  # the status is the failure to report, not how its page ended
+
+
 async def _read(
     feed: str, response: httpx.Response, validators: Validators, limits: FetchLimits
 ) -> Fetched:
@@ -393,6 +414,7 @@ async def _read(
         await response.aread()
         return Fetched(final_url, 304, b"", dict(response.headers), validators, not_modified=True)
     if not 200 <= response.status_code < 300:  # a redirect with no Location ends here
+        await _read_short_error_page(response)
         raise FetchError(feed, f"HTTP {response.status_code} from {final_url}")
     chunks: list[bytes] = []
     size = 0
