@@ -13,6 +13,7 @@ from werkzeug import Request, Response
 from watchers.errors import FetchError
 from watchers.fetch import (
     PUBLIC_ONLY,
+    Fetched,
     FetchLimits,
     Validators,
     fetch,
@@ -42,7 +43,11 @@ async def test_conditional_get_sends_back_etag_and_last_modified(httpserver: HTT
     assert second.validators == first.validators
 
 
-async def test_polls_answered_not_modified_share_one_connection() -> None:
+async def connections_for_three_polls(
+    reply: bytes, validators: Validators
+) -> tuple[int, list[Fetched | FetchError]]:
+    """Poll a server that gives every request ``reply`` three times over one client: the
+    connections the server saw, and each poll's result (a Fetched or its FetchError)."""
     connections = 0
     ended = asyncio.Event()
 
@@ -52,7 +57,7 @@ async def test_polls_answered_not_modified_share_one_connection() -> None:
         with contextlib.suppress(asyncio.IncompleteReadError, ConnectionError):
             while True:
                 await reader.readuntil(b"\r\n\r\n")
-                writer.write(b'HTTP/1.1 304 Not Modified\r\nETag: "v1"\r\n\r\n')
+                writer.write(reply)
                 await writer.drain()
         writer.close()
         await writer.wait_closed()
@@ -60,45 +65,34 @@ async def test_polls_answered_not_modified_share_one_connection() -> None:
 
     server = await asyncio.start_server(answer, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
+    results: list[Fetched | FetchError] = []
     async with server:
         async with make_client(LIMITS) as client:
             for _ in range(3):
-                got = await fetch(
-                    client, "f", f"http://127.0.0.1:{port}/feed", Validators('"v1"', None), LIMITS
-                )
-                assert got.not_modified
+                try:
+                    url = f"http://127.0.0.1:{port}/feed"
+                    results.append(await fetch(client, "f", url, validators, LIMITS))
+                except FetchError as e:
+                    results.append(e)
         await asyncio.wait_for(ended.wait(), 5)  # the client closed its connection
+    return connections, results
+
+
+async def test_polls_answered_not_modified_share_one_connection() -> None:
+    reply = b'HTTP/1.1 304 Not Modified\r\nETag: "v1"\r\n\r\n'
+    connections, results = await connections_for_three_polls(reply, Validators('"v1"', None))
+    assert all(isinstance(r, Fetched) and r.not_modified for r in results)
     # a server with thousands of feeds is not asked to open a connection for each
     assert connections == 1
 
 
 async def test_polls_answered_with_a_short_error_page_share_one_connection() -> None:
-    connections = 0
-    ended = asyncio.Event()
-
-    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        nonlocal connections
-        connections += 1
-        page = b"<h1>Service unavailable</h1>"
-        with contextlib.suppress(asyncio.IncompleteReadError, ConnectionError):
-            while True:
-                await reader.readuntil(b"\r\n\r\n")
-                head = b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: %d\r\n\r\n"
-                writer.write(head % len(page) + page)
-                await writer.drain()
-        writer.close()
-        await writer.wait_closed()
-        ended.set()
-
-    server = await asyncio.start_server(answer, "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
-    async with server:
-        async with make_client(LIMITS) as client:
-            for _ in range(3):
-                with pytest.raises(FetchError, match="HTTP 503"):
-                    await fetch(client, "f", f"http://127.0.0.1:{port}/feed", Validators(), LIMITS)
-        await asyncio.wait_for(ended.wait(), 5)  # the client closed its connection
+    page = b"<h1>Service unavailable</h1>"
+    reply = b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: %d\r\n\r\n" % len(page)
+    connections, results = await connections_for_three_polls(reply + page, Validators())
     # the failure is reported each time, and the host is not asked for a new connection each time
+    assert [str(r) for r in results] == [str(results[0])] * 3
+    assert all(isinstance(r, FetchError) and "HTTP 503" in str(r) for r in results)
     assert connections == 1
 
 
