@@ -820,15 +820,22 @@ class Store:
                 FROM pair_state WHERE pair_key IN ({marks})""",
             keys,
         ).fetchall()
+        # the rows grouped by pair once, in the order they were read
+        asymmetry_kind = ChangeKind.ASYMMETRY.value
+        changes = {r[1]: r for r in latest if r[2] != asymmetry_kind}
+        asymmetries = {r[1]: r for r in latest if r[2] == asymmetry_kind}
+        state_of = {r[0]: r for r in states}
+        words_of: dict[str, list[SeenDescriptor]] = {}
+        for r in words:
+            words_of.setdefault(r[0], []).append(SeenDescriptor(r[1], r[2], from_iso(r[3])))
+        speakers_of: dict[str, list[SpeakerState]] = {}
+        for r in speakers:
+            speakers_of.setdefault(r[0], []).append(
+                SpeakerState(r[0], r[1], r[2], r[3], from_iso(r[4]), from_iso(r[5]))
+            )
         histories = {}
         for key, pair in by_key.items():
-            change = next(
-                (r for r in latest if r[1] == key and r[2] != ChangeKind.ASYMMETRY.value), None
-            )
-            asymmetry = next(
-                (r for r in latest if r[1] == key and r[2] == ChangeKind.ASYMMETRY.value), None
-            )
-            state = next((r for r in states if r[0] == key), None)
+            change, asymmetry, state = changes.get(key), asymmetries.get(key), state_of.get(key)
             histories[key] = PairHistory(
                 challenged_at=from_iso(change[-1]) if change and change[-1] else None,
                 current=PairState(
@@ -836,14 +843,8 @@ class Store:
                 )
                 if state
                 else None,
-                recent=tuple(
-                    SeenDescriptor(r[1], r[2], from_iso(r[3])) for r in words if r[0] == key
-                ),
-                speakers=tuple(
-                    SpeakerState(r[0], r[1], r[2], r[3], from_iso(r[4]), from_iso(r[5]))
-                    for r in speakers
-                    if r[0] == key
-                ),
+                recent=tuple(words_of.get(key, ())),
+                speakers=tuple(speakers_of.get(key, ())),
                 latest_change=self._change(change[:-1], pair) if change else None,
                 latest_asymmetry=self._change(asymmetry[:-1], pair) if asymmetry else None,
             )
