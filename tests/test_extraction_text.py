@@ -58,3 +58,31 @@ def test_normalize_makes_quotes_dashes_and_spaces_plain_in_text_of_any_script() 
     assert len(plain) == len(text)
     # the same characters in ASCII text: a backquote, a tab, a carriage return
     assert normalize("`a`\tb\rc") == "'a' b\nc"
+
+
+def test_a_word_holding_invisible_characters_is_one_token_spanning_it_as_written() -> None:
+    # soft hyphen, zero-width space and word joiner inside words, and one at a word's edge
+    text = "Ger\u200bmany's strategic part\u00adner\u00adship\u200b, a \ufeffquasi\u2060-alliance."
+    norm = normalize(text)
+    assert len(norm) == len(text)
+    found = tokens(norm, lower(norm), 0, len(norm))
+    assert found.lows == ["germany's", "strategic", "partnership", ",", "a", "quasi-alliance", "."]
+    assert found.cased[0] == "Germany's"
+    # the offsets cover each word as written, invisible characters and all
+    spans = [text[t.start : t.end] for t in found.toks]
+    assert spans[0] == "Ger\u200bmany's"
+    assert spans[2].startswith("part\u00adner\u00adship")
+    assert spans[5] == "quasi\u2060-alliance"
+
+
+def test_labels_leave_out_invisible_characters_and_keep_their_span() -> None:
+    from watchers.extraction import default_extractor
+
+    text = "Peru and Ch\u200bile hailed their time-\u00adtested stra\u00adtegic partnership."
+    found = default_extractor().extract(text)
+    assert [(x.pair.key, x.descriptor) for x in found] == [
+        ("CHL-PER", "time-tested strategic partnership")
+    ]
+    assert found[0].span is not None
+    start, end = found[0].span
+    assert text[start:end] == "time-\u00adtested stra\u00adtegic partnership"

@@ -35,6 +35,7 @@ from watchers.extraction.text import (
     QUOTES,
     Token,
     before_quotes,
+    drop_invisible,
     line_spans,
     lower,
     normalize,
@@ -322,7 +323,7 @@ class Extractor:
                     start = s.toks[p.start].start
                     end = s.toks[p.end - 1].end
                     span: tuple[int, int] | None = (start - s.start, end - s.start)
-                    if " ".join(text[start:end].split()) != words:
+                    if " ".join(drop_invisible(text[start:end]).split()) != words:
                         span = None
                     out.append(
                         Extraction(
@@ -822,7 +823,8 @@ class Extractor:
             raw = text[start:end]
         for possessive in ("'s", "\u2019s"):
             raw = raw.removesuffix(possessive)  # "the friendship's potential"
-        words = _QUOTE_CHARS.sub(" ", raw)
+        # a soft hyphen or zero-width space inside a word is no part of the label
+        words = _QUOTE_CHARS.sub(" ", drop_invisible(raw))
         return " ".join(words.split()).strip(" ,;:-")
 
 

@@ -52,6 +52,19 @@ _SAME_LENGTH = str.maketrans(
 # The characters _SAME_LENGTH changes, each with what it becomes.
 _SAME_LENGTH_BY_CHAR: dict[str, str] = {chr(c): str(to) for c, to in _SAME_LENGTH.items()}
 
+# Characters that show nothing but may sit inside a word: soft hyphen, zero-width space,
+# zero-width non-joiner and joiner, word joiner, and a byte-order mark left in the text.
+# A word holding them ("part\u00adnership") is still one word.
+INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+_INVISIBLE_RUN = "[" + INVISIBLE + "]"
+_ANY_INVISIBLE = re.compile(_INVISIBLE_RUN)
+_DROP_INVISIBLE = str.maketrans(dict.fromkeys(INVISIBLE))
+# A word with invisible characters between its letters.
+_WORD_WITH_INVISIBLE = re.compile(
+    r"[^\W_]+(?:(?:" + _INVISIBLE_RUN + "*['-]" + _INVISIBLE_RUN + "*|" + _INVISIBLE_RUN
+    + r"+)[^\W_]+)*"
+)
+
 # nupunkt's default model. Its span_tokenize gives the sentences' own spans; the
 # nupunkt.sent_spans shortcut stretches them to meet and copies each sentence's text,
 # work we undo by stripping the spaces again.
@@ -71,6 +84,12 @@ _TOKEN = re.compile(r"[^\W_]+(?:['-][^\W_]+)*|[^\w\s]")
 # A token with what runs before it: a token starts at any character but a space or "_",
 # so the text between two tokens is always such a run.
 _GAP_AND_TOKEN = re.compile(r"([\s_]*)(" + _TOKEN.pattern + ")")
+# The same where invisible characters are about: after normalize() they stand at a word's
+# end (or alone beside it) and belong to the gap or to the word before, never a token.
+_GAP_AND_TOKEN_INVISIBLE = re.compile(
+    r"([\s_" + INVISIBLE + r"]*)([^\W_]+(?:['-][^\W_]+)*" + _INVISIBLE_RUN
+    + r"*|[^\w\s" + INVISIBLE + "])"
+)
 
 
 class Token(NamedTuple):
@@ -92,7 +111,27 @@ def normalize(text: str) -> str:
     for char, plain in _SAME_LENGTH_BY_CHAR.items():
         if char in text:
             text = text.replace(char, plain)
+    if _ANY_INVISIBLE.search(text):
+        text = _WORD_WITH_INVISIBLE.sub(_invisible_to_word_end, text)
     return text
+
+
+def _invisible_to_word_end(m: re.Match[str]) -> str:
+    """A word with its invisible characters moved behind its letters: the word keeps its
+    place and length, and its letters read as one ("partnership\u00ad"), so that names
+    and head nouns match in it like anywhere else."""
+    word = m.group()
+    letters = word.translate(_DROP_INVISIBLE)
+    if len(letters) == len(word):
+        return word
+    return letters + "".join(c for c in word if c in INVISIBLE)
+
+
+def drop_invisible(text: str) -> str:
+    """``text`` without the invisible characters (soft hyphens, zero-width spaces, ...)."""
+    if text.isascii():
+        return text
+    return text.translate(_DROP_INVISIBLE)
 
 
 def lower(text: str) -> str:
@@ -208,12 +247,35 @@ def tokens(norm: str, low: str, start: int, end: int) -> Tokens:
     # at each of its characters: it is left out
     while end > start and (low[end - 1] == "_" or low[end - 1].isspace()):
         end -= 1
+    # str.isascii answers from a flag CPython keeps, without reading the text
+    if not low.isascii() and _ANY_INVISIBLE.search(low, start, end):
+        return _tokens_with_invisible(norm, low, start, end)
     for gap, word in _GAP_AND_TOKEN.findall(low, start, end):
         at += len(gap)
         after = at + len(word)
         toks.append(make(Token, (word, at, after)))
         lows.append(word)
         cased.append(norm[at:after])
+        starts.append(at)
+        at = after
+    return Tokens(toks, lows, cased, starts)
+
+
+def _tokens_with_invisible(norm: str, low: str, start: int, end: int) -> Tokens:
+    """tokens() for a stretch holding invisible characters: a token's offsets cover the
+    whole word as written, its texts leave them out."""
+    toks: list[Token] = []
+    lows: list[str] = []
+    cased: list[str] = []
+    starts: list[int] = []
+    at = start
+    for gap, word in _GAP_AND_TOKEN_INVISIBLE.findall(low, start, end):
+        at += len(gap)
+        after = at + len(word)
+        plain = word.translate(_DROP_INVISIBLE)
+        toks.append(Token(plain, at, after))
+        lows.append(plain)
+        cased.append(norm[at:after].translate(_DROP_INVISIBLE))
         starts.append(at)
         at = after
     return Tokens(toks, lows, cased, starts)
