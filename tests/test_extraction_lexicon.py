@@ -52,3 +52,18 @@ def test_a_missing_lexicon_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         load_vocabulary(tmp_path)
     assert caught.value.problems[0].file == "descriptors.toml"
+
+
+def test_misspellings_are_one_letter_off_a_head_and_never_a_word_the_tables_know() -> None:
+    from watchers.extraction.lexicon import misspellings
+
+    found = misspellings(["alliance", "relations"], {"alliance", "relations", "allied"})
+    # a letter left out, changed, added, or two swapped
+    for typo in ("aliance", "allaince", "alliamce", "allliance"):
+        assert found[typo] == "alliance"
+    # a word the tables know, and a head's singular, are no misspellings
+    assert "relation" not in found
+    assert "alliances" not in found
+    assert "allied" not in found
+    # two letters off is too far
+    assert "alience" not in found

@@ -153,6 +153,9 @@ class _HeadFinder:
             else:
                 need = ""
             self.automaton.add_word(w, (len(w), need))
+        # a head misspelled by one letter; the phrase finder asks for a modifier before it
+        for w in lex.misspellings:
+            self.automaton.add_word(w, (len(w), ""))
         # a quote opening after a copula, "as", a verb of calling or a word for the pair:
         # the sentence may say what the pair is in words no table lists ("A and B are
         # 'two wings of one nation'"); the phrase finder decides

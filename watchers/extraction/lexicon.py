@@ -25,6 +25,7 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("heads", "said"),
     ("heads", "nominals"),
     ("heads", "phrases"),
+    ("heads", "misspelled"),
     ("modifiers", "qualifying"),
     ("modifiers", "strong"),
     ("modifiers", "level"),
@@ -69,6 +70,8 @@ class Vocabulary:
     """Heads that label a pair only when said of the states: "A and B are one family"."""
     metaphor_nominals: frozenset[str]
     """Metaphor nouns that label a relationship only when said of it ("is the cornerstone")."""
+    misspellings: dict[str, str]
+    """Words one letter off a long head ("partnersip", "aliance"), each with its head."""
     phrases: tuple[str, ...]
     qualifying: frozenset[str]
     strong: frozenset[str]
@@ -133,12 +136,19 @@ def load_vocabulary(directory: Path | None = None) -> Vocabulary:
     if problems:
         raise ConfigError(problems)
     relation = set(lists[("heads", "relation")])
-    for key in ("bare", "weak", "level", "needs_tail", "person", "metaphor", "kin", "said"):
+    short = [w for w in lists[("heads", "misspelled")] if len(w) < _MISSPELLED_LENGTH]
+    if short:
+        problems.append(Problem(FILE, "heads.misspelled", f"shorter than 7 letters: {short}"))
+    for key in (
+        "bare", "weak", "level", "needs_tail", "person", "metaphor", "kin", "said", "misspelled"
+    ):
         missing = sorted(set(lists[("heads", key)]) - relation)
         if missing:
             problems.append(Problem(FILE, f"heads.{key}", f"not in heads.relation: {missing}"))
     if problems:
         raise ConfigError(problems)
+
+    known = {w for words in lists.values() for w in words}
 
     def s(section: str, key: str) -> frozenset[str]:
         return frozenset(lists[(section, key)])
@@ -154,6 +164,7 @@ def load_vocabulary(directory: Path | None = None) -> Vocabulary:
         kin_heads=s("heads", "kin"),
         said_heads=s("heads", "said"),
         metaphor_nominals=s("heads", "nominals"),
+        misspellings=misspellings(lists[("heads", "misspelled")], known),
         phrases=tuple(lists[("heads", "phrases")]),
         qualifying=s("modifiers", "qualifying"),
         strong=s("modifiers", "strong"),
@@ -180,3 +191,32 @@ def load_vocabulary(directory: Path | None = None) -> Vocabulary:
         non_states=s("cues", "non_states"),
         sport=s("cues", "sport"),
     )
+
+
+# Only a long word is read as a misspelled head: a short one is too near other words.
+_MISSPELLED_LENGTH = 7
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def misspellings(heads: list[str], known: set[str]) -> dict[str, str]:
+    """Every word one letter off one of ``heads`` (a letter left out, added, changed, or two
+    swapped), with that head; a word the tables list, a plural or singular of a head, or
+    one as near to two heads is left out."""
+    out: dict[str, str] = {}
+    twice: set[str] = set()
+    for head in heads:
+        variants: set[str] = set()
+        for k in range(len(head) + 1):
+            before, after = head[:k], head[k:]
+            variants.update(before + c + after for c in _LETTERS)  # a letter added
+            if after:
+                variants.add(before + after[1:])  # left out
+                variants.update(before + c + after[1:] for c in _LETTERS)  # changed
+            if len(after) > 1:
+                variants.add(before + after[1] + after[0] + after[2:])  # swapped
+        for word in variants:
+            if word in out and out[word] != head:
+                twice.add(word)
+            out[word] = head
+    forms = known | {w + "s" for w in known} | {w[:-1] for w in known if w.endswith("s")}
+    return {w: h for w, h in out.items() if w not in forms and w not in twice}
