@@ -367,7 +367,7 @@ class PhraseFinder:
                 continue
             consumed.update(range(i + 1, end))  # heads inside a tail ("model of friendship")
             out.append(Phrase(run.start, end, i, tuple(heads), run.gap))
-        out.extend(self._fixed(toks, lows, out))
+        out.extend(self._fixed(toks, lows, cased, out))
         out.extend(self._predicates(toks, lows, cased, country, out))
         out = _one_formula(toks, out)
         if quotes:
@@ -1340,7 +1340,9 @@ class PhraseFinder:
         near = {t.low for t in toks[k + 1 : k + 5]}
         return near.isdisjoint(self.lex.heads) and near.isdisjoint(_TIE_WORDS)
 
-    def _fixed(self, toks: list[Token], lows: list[str], found: list[Phrase]) -> list[Phrase]:
+    def _fixed(
+        self, toks: list[Token], lows: list[str], cased: list[str], found: list[Phrase]
+    ) -> list[Phrase]:
         """Fixed phrases ("golden age", "no limits") outside any phrase already found."""
         out: list[Phrase] = []
         if self._phrase_starts.isdisjoint(lows):
@@ -1358,9 +1360,18 @@ class PhraseFinder:
                     continue  # a modifier of the next head, found there
                 if self._of_something_else(toks, nxt):
                     continue  # "the golden age of Chilean football"
-                out.append(Phrase(i, i + size, i + size - 1, (words[-1],)))
+                # the modifiers before it are the label's: "a diplomatic ice age", "a new
+                # golden era"
+                k = i
+                while k > 0 and k - 1 not in taken and (
+                    lows[k - 1] == "new" or self.kind(lows[k - 1], cased[k - 1]) in _FIXED_MODIFIERS
+                ):
+                    k -= 1
+                out.append(Phrase(k, i + size, i + size - 1, (words[-1],)))
         return out
 
+
+_FIXED_MODIFIERS = frozenset({"qual", "neutral"})
 
 # "sealed in blood", "written with blood", "forged in battle": how a tie was made, said of it.
 _SEALED_WORDS = """
