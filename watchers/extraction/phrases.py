@@ -1176,10 +1176,11 @@ class PhraseFinder:
                 out.append(Phrase(j, sealed, i, (t.low,)))
                 continue
             if j + 2 < n and toks[j].low == "one" and toks[j + 1].low == "of":
-                # "relations were one of mutual distrust"
-                stop = self._tail_phrase(toks, j + 2)
-                if stop is not None and stop - (j + 2) > 1:
-                    out.append(Phrase(j + 2, stop, i, (t.low,)))
+                # "relations were one of mutual distrust", "one of 'mutual respect'"
+                what = _skip_quotes(toks, j + 2)
+                stop = self._tail_phrase(toks, what)
+                if stop is not None and stop - what > 1:
+                    out.append(Phrase(what, stop, i, (t.low,)))
                 continue
             level = self._at_best(toks, cased, j, moved)
             if level is not None:
@@ -1294,6 +1295,12 @@ class PhraseFinder:
         """ "their (very) best", "an excellent": a determiner at ``j``, then adverbs and a
         modifier; the start after the determiner and the modifier's index, or None."""
         n = len(toks)
+        if (
+            j + 1 < n
+            and toks[j].low in _HEADLINE_SUPERLATIVES
+            and toks[j + 1].low in _LEVEL_NOUNS
+        ):
+            return j, j  # a headline leaves the determiner out: "ties at best level"
         if j + 1 >= n or toks[j].low not in _AT_DETERMINERS:
             return None
         start = k = j + 1
@@ -1742,11 +1749,27 @@ def _in_years(toks: list[Token], k: int) -> int | None:
     return None
 
 
+# What a low or a high reached is called: "a new low", "a record high", "a dangerous low".
+_LOW_MODIFIERS = frozenset(
+    {"new", "fresh", "record", "historic", "dangerous", "perilous", "worrying", "alarming"}
+)
+# The nouns of a level a headline may name with no determiner: "ties at best level".
+_LEVEL_NOUNS = frozenset({"level", "point", "stage", "ebb", "shape", "state"})
+_HEADLINE_SUPERLATIVES = frozenset({"best", "worst", "lowest", "highest", "strongest", "closest"})
+
+
 def _new_low(toks: list[Token], j: int) -> tuple[int, int] | None:
-    """After a verb of movement from ``j``: "hit a new low", "hit rock bottom"."""
+    """After a verb of movement from ``j``: "hit a new low", "hit a 'dangerous low'", "hit
+    rock bottom"."""
     n = len(toks)
-    k = j + 1 if j < n and toks[j].low in ("a", "an") else j
-    if k + 1 < n and toks[k].low == "new" and toks[k + 1].low in ("low", "high", "peak"):
+    if j + 1 < n and toks[j].low == "to" and toks[j + 1].low in ("a", "an"):
+        j += 1  # "fell to a record low"
+    k = _skip_quotes(toks, j + 1) if j < n and toks[j].low in ("a", "an") else j
+    if (
+        k + 1 < n
+        and toks[k].low in _LOW_MODIFIERS
+        and toks[k + 1].low in ("low", "high", "peak", "nadir")
+    ):
         return k, k + 2
     if k == j and k + 1 < n and (toks[k].low, toks[k + 1].low) == ("rock", "bottom"):
         return k, k + 2
