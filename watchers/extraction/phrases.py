@@ -367,7 +367,7 @@ class PhraseFinder:
                 continue
             consumed.update(range(i + 1, end))  # heads inside a tail ("model of friendship")
             out.append(Phrase(run.start, end, i, tuple(heads), run.gap))
-        out.extend(self._fixed(toks, lows, cased, out))
+        out.extend(self._fixed(toks, lows, cased, country, out))
         out.extend(self._predicates(toks, lows, cased, country, out))
         out = _one_formula(toks, out)
         if quotes:
@@ -1126,7 +1126,13 @@ class PhraseFinder:
                 j += 2  # "a bond she said is sealed in blood"
             if j + 1 < n and toks[j].low == "," and _participle(toks[j + 1].low, cased[j + 1]):
                 # "the friendship, built by ... and tended by ..., has grown into"
-                close = next((k for k in range(j + 2, min(n, j + 40)) if toks[k].low == ","), None)
+                commas = [k for k in range(j + 2, min(n, j + 40)) if toks[k].low == ","]
+                # the clause may hold commas of its own ("founded by A, B and C, and
+                # nurtured by ..."): it ends at the comma before the verb, else the first
+                close = next(
+                    (k for k in commas if k + 1 < n and toks[k + 1].low in _LINKING),
+                    commas[0] if commas else None,
+                )
                 if close is not None:
                     j = close + 1
             marked = self._marked_by(toks, cased, j)
@@ -1348,7 +1354,12 @@ class PhraseFinder:
         return near.isdisjoint(self.lex.heads) and near.isdisjoint(_TIE_WORDS)
 
     def _fixed(
-        self, toks: list[Token], lows: list[str], cased: list[str], found: list[Phrase]
+        self,
+        toks: list[Token],
+        lows: list[str],
+        cased: list[str],
+        country: list[int],
+        found: list[Phrase],
     ) -> list[Phrase]:
         """Fixed phrases ("golden age", "no limits") outside any phrase already found."""
         out: list[Phrase] = []
@@ -1367,6 +1378,8 @@ class PhraseFinder:
                     continue  # a modifier of the next head, found there
                 if self._of_something_else(toks, nxt):
                     continue  # "the golden age of Chilean football"
+                if words in _SAID_OF_STATES and not any(country[:i]):
+                    continue  # "the two leaders are joined at the hip": persons
                 # the modifiers before it are the label's: "a diplomatic ice age", "a new
                 # golden era"
                 k = i
@@ -1379,6 +1392,9 @@ class PhraseFinder:
 
 
 _FIXED_MODIFIERS = frozenset({"qual", "neutral"})
+# Fixed phrases said of persons as well as of states: a label only with a state named
+# before them in the sentence ("Seoul and Tokyo, joined at the hip, ...").
+_SAID_OF_STATES = frozenset({("joined", "at", "the", "hip"), ("lips", "and", "teeth")})
 
 # "sealed in blood", "written with blood", "forged in battle": how a tie was made, said of it.
 _SEALED_WORDS = """
