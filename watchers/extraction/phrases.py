@@ -624,6 +624,12 @@ class PhraseFinder:
             run.rejected = prefix in lex.reject
         j = i - 1
         has_mod = False
+        if i >= 3 and toks[i - 1].low == "of" and toks[i - 2].low in _KIND_OF:
+            # a slogan's "kind of" head: a 'one nation, two states' kind of bond
+            named = self._quoted_name(toks, country, i - 3, _Run(i - 2, i - 2), quotes)
+            if named is not None:
+                run.start, has_mod, run.qualifying = named, True, True
+                j = named - 1
         while j >= 0:
             t = toks[j]
             if t.low in QUOTES:
@@ -1245,10 +1251,12 @@ class PhraseFinder:
         """ "is the cornerstone of security", "has become a precious asset": a metaphor noun
         said of the relationship, with its modifiers and an "of" tail."""
         n = len(toks)
+        opened = j
         j = _skip_quotes(toks, j)
         if j < n and toks[j].low in _ARTICLES:
             j += 1
         j = _skip_quotes(toks, j)
+        quoted = any(toks[m].low in QUOTES for m in range(opened, j))
         start = k = j
         while k < n and self.kind(toks[k].low, cased[k]) in ("qual", "adverb"):
             k += 1
@@ -1256,7 +1264,13 @@ class PhraseFinder:
             return None
         k += 1
         if k + 1 < n and toks[k].low == "of":
-            k = self._of_what(toks, cased, k + 1) or k  # "of stability", "of regional peace"
+            of_what = self._of_what(toks, cased, k + 1)  # "of stability", "of regional peace"
+            if of_what is None and quoted:
+                # in a quote, a short "of" phrase up to the closing quote: "the motor of Europe"
+                close = next((m for m in range(k + 1, min(n, k + 6)) if toks[m].low in QUOTES), 0)
+                if close and all(toks[m].low.isalpha() for m in range(k + 1, close)):
+                    of_what = close
+            k = of_what or k
         return start, k
 
     def _of_what(self, toks: list[Token], cased: list[str], k: int) -> int | None:
@@ -1392,9 +1406,12 @@ class PhraseFinder:
 
 
 _FIXED_MODIFIERS = frozenset({"qual", "neutral"})
+_KIND_OF = frozenset({"kind", "sort", "type"})
 # Fixed phrases said of persons as well as of states: a label only with a state named
 # before them in the sentence ("Seoul and Tokyo, joined at the hip, ...").
-_SAID_OF_STATES = frozenset({("joined", "at", "the", "hip"), ("lips", "and", "teeth")})
+_SAID_OF_STATES = frozenset(
+    {("joined", "at", "the", "hip"), ("lips", "and", "teeth"), ("at", "loggerheads")}
+)
 
 # "sealed in blood", "written with blood", "forged in battle": how a tie was made, said of it.
 _SEALED_WORDS = """
