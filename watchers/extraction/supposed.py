@@ -7,7 +7,9 @@ test reads the structure of the clause before the descriptor, never the descript
 - a modal before the verb that governs it: "may one day be allies", "could form an alliance";
 - a supposing modifier before the head: "a possible alliance", "a proposed partnership";
 - talks about it: "talks on a possible alliance", "negotiations towards a partnership";
-- an intention to make it: "plans to forge a partnership", "would like to become partners";
+- an intention to make it: "plans to forge a partnership", "would like to become partners",
+  "has no intention of joining an alliance";
+- talk of it: "revived talk of a new alliance";
 - a condition: "if the two were allies".
 
 A verb that works on a relationship the pair already has keeps it live: "could deepen their
@@ -24,7 +26,7 @@ _MAKING = frozenset(
     {
         "become", "be", "form", "seek", "forge", "build", "establish", "sign", "create",
         "upgrade", "elevate", "raise", "conclude", "launch", "set", "enter", "lead", "pave",
-        "result", "turn", "grow", "evolve", "blossom", "mature", "ripen",
+        "result", "turn", "grow", "evolve", "blossom", "mature", "ripen", "join",
     }
 )  # fmt: skip
 # words that may stand between a modal and its verb: "may one day be", "could soon become"
@@ -40,14 +42,14 @@ _SUPPOSING = frozenset(
      "hypothetical", "would-be"}
 )  # fmt: skip
 _TALKS = frozenset({"talks", "discussions", "negotiations", "talk", "negotiation", "discussion"})
-_ABOUT = frozenset({"on", "about", "toward", "towards", "over", "for"})
+_ABOUT = frozenset({"on", "about", "toward", "towards", "over", "for", "of"})
 _INTENDING = frozenset(
     {
         "plan", "plans", "planned", "planning", "aim", "aims", "aimed", "aiming", "hope",
         "hopes", "hoped", "hoping", "seek", "seeks", "sought", "seeking", "want", "wants",
         "wanted", "wish", "wishes", "wished", "like", "intend", "intends", "intended",
         "looking", "look", "looks", "bid", "push", "pushing", "pushes", "eager", "keen",
-        "ready", "willing", "proposed", "proposes", "propose",
+        "ready", "willing", "proposed", "proposes", "propose", "intention", "intentions",
     }
 )  # fmt: skip
 # verbs that work on a relationship the pair already has: its words are live
@@ -104,6 +106,8 @@ def supposed(lows: Sequence[str], start: int, head: int, clause_start: int) -> b
         return True
     if _inverted_condition(lows, start):
         return True
+    if clause_start >= 2 and lows[clause_start - 1] == "yet" and lows[clause_start - 2] in _MODALS:
+        clause_start -= 2  # "could yet become": an adverb here, not a clause's "yet"
     lo = max(clause_start, start - _NEAR)
     # the condition may be set off by commas: "if, as some hope, the two were allies"
     if _conditional(lows, lo, start):
@@ -253,6 +257,8 @@ def _talks_about(near: Sequence[str], i: int) -> int | None:
             j += 1
     if j >= n or near[j] not in _ABOUT:
         return None
+    if near[j] == "of" and (near[i] != "talk" or tuple(near[max(0, i - 2) : i]) == ("all", "the")):
+        return None  # "talk of a new alliance" supposes it; "for all the talk of" grants it
     rest = near[j + 1 :]
     # "on an upgrade to a": the words of the upgrade do not count against the reach
     reach = 3 + sum(2 for w in rest if w in _UPGRADE)
@@ -263,6 +269,10 @@ def _intends_to_make(near: Sequence[str], i: int) -> bool:
     """ "plans to forge", "wants Ethiopia to become": an intention at ``near[i]`` whose "to"
     (after an object of up to three words) comes before a verb that makes the label."""
     n = len(near)
+    if i + 2 < n and near[i + 1] == "of" and near[i + 2].endswith("ing"):
+        # "no intention of joining", "plans of forming": the verb's -ing form
+        stem = near[i + 2][:-3]
+        return stem in _MAKING or stem + "e" in _MAKING
     for j in range(i + 1, min(n - 1, i + 5)):
         if near[j] == "to":
             return near[j + 1] in _MAKING
