@@ -595,17 +595,26 @@ class PhraseFinder:
         two: "a friend nation and a strategic ally")."""
         lex = self.lex
 
+        def fill_one_quote(p: Phrase, q: Phrase) -> bool:
+            return any(
+                q0 < p.start and _label_fills(toks, q0, p.start, q.end, q1) for q0, q1 in quotes
+            )
+
         def one_label(p: Phrase, q: Phrase) -> bool:
             return (
                 q.gap is None
                 and all(h in lex.person_heads or h in _ROLES for h in p.heads + q.heads)
                 and toks[p.start - 1].low in ("a", "an")  # one of them, in two roles
-                and any(
-                    q0 < p.start and _label_fills(toks, q0, p.start, q.end, q1) for q0, q1 in quotes
-                )
+                and fill_one_quote(p, q)
             )
 
-        return _join_with_and(toks, found, one_label)
+        def one_title(p: Phrase, q: Phrase) -> bool:
+            # a quoted formal title: "'strategic partnership of cooperation featuring
+            # ever-lasting friendship for development'", its first part with its own tail
+            return q.gap is None and p.end > p.head + 1 and fill_one_quote(p, q)
+
+        found = _join_with_and(toks, found, one_label)
+        return _join_with_and(toks, found, one_title, ("and", "featuring"))
 
     def _left(
         self,
@@ -1945,10 +1954,13 @@ def _one_formula(toks: list[Token], found: list[Phrase]) -> list[Phrase]:
 
 
 def _join_with_and(
-    toks: list[Token], found: list[Phrase], one: Callable[[Phrase, Phrase], bool]
+    toks: list[Token],
+    found: list[Phrase],
+    one: Callable[[Phrase, Phrase], bool],
+    joiners: tuple[str, ...] = ("and",),
 ) -> list[Phrase]:
-    """Two labels next to each other, the first ungapped and the two joined by "and", become
-    one where ``one`` says they are one label."""
+    """Two labels next to each other, the first ungapped and the two joined by "and" (or
+    another of ``joiners``), become one where ``one`` says they are one label."""
     if len(found) < 2:
         return found
     ordered = sorted(found, key=lambda p: p.start)
@@ -1961,7 +1973,7 @@ def _join_with_and(
             q is not None
             and p.gap is None
             and p.end < len(toks)
-            and toks[p.end].low == "and"
+            and toks[p.end].low in joiners
             and q.start == p.end + 1
             and one(p, q)
         ):
