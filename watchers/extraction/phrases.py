@@ -961,7 +961,9 @@ class PhraseFinder:
                 ):
                     end, took = k + 3, True
                     continue
-                if title:
+                if title and took:
+                    # "for Peace and Prosperity in Asia"; right after the head, "in the
+                    # Indo-Pacific" is a scope, as in small letters
                     k2 = self._place(toks, cased, j + 1)
                     if k2 is not None:
                         end, took = k2, True
