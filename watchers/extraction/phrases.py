@@ -921,6 +921,23 @@ class PhraseFinder:
                     end, took = stop, True
                     continue
                 break
+            if (
+                w == "of"
+                and end == i + 1
+                and (i == 0 or toks[i - 1].low in _ARTICLES or toks[i - 1].low in _POSSESSIVES)
+                and j + 1 < n
+                and toks[j + 1].low not in _ARTICLES
+            ):
+                # a bare "relationship of trust", "of mutual suspicion": what the tie is made
+                # of names it ("the relationship of Peru and Chile" does not); a label after
+                # "of" is found at its own head ("relations of strategic partnership")
+                stop = self._tail_phrase(toks, j + 1)
+                if stop is not None and not any(
+                    self.kind(toks[k].low, cased[k]) == "qual" for k in range(j + 1, stop)
+                ):
+                    end, took = stop, True
+                    continue
+                break
             if w in (",", "and") and took and title:
                 # "for Peace, Cooperation and Sustainable Development": a title's list
                 stop = self._title_item(toks, cased, j + 1)
