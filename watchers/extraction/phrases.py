@@ -1313,9 +1313,20 @@ class PhraseFinder:
                 return None
             k -= 1  # the last of them is the noun: "of regional security"
         k += 1
+        # "of peace, security and prosperity": a list of abstract nouns, closed by "and"
+        m = k
+        while m + 1 < n and toks[m].low == "," and self._abstract(toks, cased, m + 1):
+            m += 2
+        if m > k and m + 1 < n and toks[m].low == "and" and self._abstract(toks, cased, m + 1):
+            return m + 2
         if k + 1 < n and toks[k].low == "and" and _plain_noun(toks, cased, k + 1):
             k += 2
         return k
+
+    def _abstract(self, toks: list[Token], cased: list[str], k: int) -> bool:
+        """An abstract noun at ``k``, of the kind a tie stands for: "security", "peace"."""
+        w = toks[k].low
+        return _plain_noun(toks, cased, k) and (w in self.lex.tail_nouns or w.endswith(_ABSTRACT))
 
     def _through_period(
         self, toks: list[Token], cased: list[str], j: int
