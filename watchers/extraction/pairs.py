@@ -547,6 +547,9 @@ class PairResolver:
     def _regards(self, s: Sentence, p: Phrase, lo: int) -> list[Codes] | None:
         """ "A regards B as X", "B, which A considers X": subject and object of the verb."""
         toks = s.toks
+        gapped = self._gapped(s, p, lo)
+        if gapped is not None:
+            return gapped
         verb = None
         for k in range(p.start - 1, max(lo, p.start - 9) - 1, -1):
             if toks[k].low in _REGARD_VERBS:
@@ -588,6 +591,54 @@ class PairResolver:
         if _names_before(s, lo, verb):
             return []  # "Hamas counts Iran as its closest ally": the subject is no state
         return None
+
+    def _gapped(self, s: Sentence, p: Phrase, lo: int) -> list[Codes] | None:
+        """ "A called B an 'eternal friend' and C a 'trusted partner'": one verb of calling
+        names several in turn; the later objects ("and C", "and C and D its") hold the
+        later labels with the verb's subject (or the state whose label it is: "C's")."""
+        toks = s.toks
+        covered = s.covered
+        j = before_quotes(toks, p.start - 1)
+        owner: str | None = None
+        if j >= 0 and toks[j].low in ("a", "an", "its", "their", "his", "her"):
+            j = before_quotes(toks, j - 1)
+        elif j >= 0 and j in covered and _ends_possessive(toks[j]):
+            owner = covered[j]  # "and Brazil Chile's closest partner"
+            j = self._mention_start(s, j) - 1
+        if j >= 0 and toks[j].low == "as":
+            j -= 1  # "hailed China as a friend and Russia as a partner"
+        if j < 0 or j not in covered or _ends_possessive(toks[j]):
+            return None
+        # the objects: a list of states right before the label, led by the "and" that
+        # joins it to the first object and its label
+        objects: list[str] = []
+        while j >= lo and j in covered:
+            k = self._mention_start(s, j)
+            objects.insert(0, covered[j])
+            j = k - 1
+            if j > lo and toks[j].low == "the":
+                j -= 1  # "and the United States"
+            if j - 1 >= lo and toks[j].low in (",", "and") and j - 1 in covered:
+                j -= 1
+        if j < lo or toks[j].low != "and" or j - 1 < lo or j - 1 in covered:
+            return None
+        verb = next((k for k in range(j - 1, lo - 1, -1) if toks[k].low in _REGARD_VERBS), None)
+        if verb is None or verb < j - 16:
+            return None
+        first = [c for t, c in covered.items() if verb < t < j]
+        subjects = [
+            m.code for m, t in s.states if lo <= t < verb and m.code and not s.in_aside(t)
+        ]
+        if not first or not subjects:
+            return None
+        return _cross([owner or subjects[-1]], objects) or None
+
+    def _mention_start(self, s: Sentence, j: int) -> int:
+        """The first token of the state mention that token ``j`` falls in."""
+        for m, t in s.states:
+            if t <= j and toks_end(s, t, m) > j:
+                return t
+        return j
 
     def _the_two_of(self, s: Sentence, p: Phrase, ctx: Context) -> list[Codes] | None:
         """ "the two U.S. allies": each of the pair named around is an ally of the U.S."""
@@ -676,7 +727,9 @@ class PairResolver:
         """ "the US and key allies Israel and Qatar", "their ally Armenia": the states named
         right after a role noun are its holders; whose allies they are is the state before."""
         lex = self.lex
-        if not any(h in lex.person_heads or h in _ROLE_HEADS for h in p.heads):
+        # "Turkey's 'brotherly nations', Azerbaijan and Qatar,": a group noun only with a list
+        group = p.heads[-1] in _GROUP_NOUNS if p.heads else False
+        if not group and not any(h in lex.person_heads or h in _ROLE_HEADS for h in p.heads):
             return None
         toks = s.toks
         j = _skip(toks, p.end, QUOTES)
@@ -698,6 +751,8 @@ class PairResolver:
             if blocked or not targets or not closed:
                 return None  # "Vietnam's partners, Japan said, ...": not a list of them
             j, listed = j + 1, True
+        if group and not listed:
+            return None
         if listed and j < len(toks) and toks[j].low == "as":
             j += 1  # "such as"
         if j >= len(toks) or not any(t == j for _, t in s.states):
@@ -1120,6 +1175,17 @@ class PairResolver:
             return None
         others = [m.code for m, t in s.states if m.code and m.code != owner]
         before = [(m.code, t) for m, t in s.states if t < j and m.code and m.code != owner]
+        if owner_at >= 2 and s.lows[owner_at - 1] == "and" and owner_at - 2 not in s.covered:
+            # "Japan is America's closest ally and Australia's strategic partner": the
+            # second owner's label is the subject's too, not the first owner's
+            lo, _ = s.clause(p.start)
+            subject = [
+                (c, t)
+                for c, t in before
+                if t >= lo and not _ends_possessive(toks[toks_end(s, t, _mention_at(s, t)) - 1])
+            ]
+            if subject:
+                before = subject[:1]
         if before:
             code, at = before[-1]
             last = at
@@ -1136,9 +1202,12 @@ class PairResolver:
                 )
             ):
                 return []  # "angered Ukraine and bewildered Hungary's allies"
-            coordinated = [c for t, c in s.coordinations if code in c and owner not in c]
+            coordinated = [(t, c) for t, c in s.coordinations if code in c and owner not in c]
             if coordinated:
-                return _cross([owner], list(coordinated[-1]))  # "Japan and Australia are"
+                # "Japan and Australia are", "New Zealand, Fiji and Samoa are among"
+                t, c = coordinated[-1]
+                listed = [x for x in self._list_after(s, _list_start(s, t))[0] if x != owner]
+                return _cross([owner], listed if len(listed) > 2 else list(c))
             return [pair_of(owner, code)]
         lo, _ = s.clause(p.start)
         if _names_before(s, lo, j):
@@ -1169,6 +1238,39 @@ class PairResolver:
     def _first_person(self, s: Sentence, p: Phrase) -> bool:
         j = before_quotes(s.toks, min(p.start, p.head) - 1)
         return j >= 0 and s.toks[j].low in ("our", "we", "us")
+
+
+def _mention_at(s: Sentence, t: int) -> StateMention:
+    """The state mention that starts in token ``t``."""
+    return next(m for m, k in s.states if k == t)
+
+
+def toks_end(s: Sentence, t: int, m: StateMention) -> int:
+    """One past the last token of mention ``m``, which starts in token ``t``."""
+    k = t + 1
+    while k < len(s.toks) and s.toks[k].start < m.end:
+        k += 1
+    return k
+
+
+def _list_start(s: Sentence, t: int) -> int:
+    """The first token of the list of states that the state at token ``t`` goes on:
+    "New Zealand, Fiji and Samoa". Not a place after a preposition ("In Lima, Chile and
+    Peru") nor a leader ("Xi, Putin and Modi" are persons)."""
+    covered = s.covered
+    while t >= 2 and s.lows[t - 1] == "," and t - 2 in covered:
+        first = t - 2
+        while first > 0 and covered.get(first - 1) == covered[t - 2]:
+            first -= 1
+        if first > 0 and s.lows[first - 1] == "the":
+            first -= 1
+        mention = next((m for m, k in s.states if k == first or k == first + 1), None)
+        if mention is None or mention.kind is _LEADER:
+            break
+        if first > 0 and s.lows[first - 1] in _PLACE_BEFORE:
+            break
+        t = first
+    return t
 
 
 def _ends_longer_list(s: Sentence, t: int) -> bool:
