@@ -706,7 +706,8 @@ class Extractor:
         if self._leaders_share(s, p, lo):
             return True
         if not any(h in self.lex.person_heads for h in p.heads):
-            return False
+            # "Milei calls Trump his friend and ideological ally": an ally of a person too
+            return "ally" in p.heads and self._said_of_leader(s, p)
         if not _YOU_AND_ME.isdisjoint(s.lows[lo : p.start]):
             return True
         if self._said_of_leader(s, p):
@@ -761,6 +762,9 @@ class Extractor:
                 j = k + 2
             else:
                 continue
+            person = next((m for m, t in s.states if t == j and m.kind is _DEMONYM), None)
+            if person is not None and self._names_person(s, person, j):
+                return True  # "called Hungarian Prime Minister Viktor Orban": a person
             while j < len(lows) and lows[j] in self.lex.titles and s.cased[j][:1].isupper():
                 j += 1  # "called President Orban"
             if j in leaders and not self._possessive_mention(s, j):

@@ -588,6 +588,9 @@ class PairResolver:
             # "Mongolia calls Russia and China its eternal neighbours": one pair each
             targets, _ = self._list_after(s, verb + 1)
             return _cross([subjects[-1]], targets or objects[:1]) or None
+        after = _skip(toks, p.end, QUOTES)
+        if after + 1 < len(toks) and toks[after].low == "and" and after + 1 in s.covered:
+            return []  # "The senator called Japan an ally and Australia a friend": objects both
         if _names_before(s, lo, verb):
             return []  # "Hamas counts Iran as its closest ally": the subject is no state
         return None
@@ -629,8 +632,10 @@ class PairResolver:
         subjects = [
             m.code for m, t in s.states if lo <= t < verb and m.code and not s.in_aside(t)
         ]
-        if not first or not subjects:
+        if not first:
             return None
+        if not subjects and not owner:
+            return []  # "The senator called Japan an ally and Australia a friend": no state's
         return _cross([owner or subjects[-1]], objects) or None
 
     def _mention_start(self, s: Sentence, j: int) -> int:
