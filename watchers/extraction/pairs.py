@@ -1199,6 +1199,13 @@ class PairResolver:
             ):
                 last += 1
             between = [w.low for w in s.toks[last + 1 : owner_at]]
+            if _which_called(between):
+                # "the United States and Israel, which he called his country's natural
+                # allies": the states before "which", each with the owner
+                coords = [t for t, c in s.coordinations if code in c and t <= at]
+                start = _list_start(s, coords[-1]) if coords else at
+                listed = [c for c in self._list_after(s, start)[0] if c != owner]
+                return _cross([owner], listed or [code])
             if (
                 any(h.endswith("s") for h in p.heads)
                 and not described
@@ -1256,6 +1263,16 @@ def toks_end(s: Sentence, t: int, m: StateMention) -> int:
     while k < len(s.toks) and s.toks[k].start < m.end:
         k += 1
     return k
+
+
+def _which_called(between: list[str]) -> bool:
+    """Whether the words between a state and a possessive owner are a relative clause of
+    calling: ", which he called his", "which Tokyo considers"."""
+    words = between[1:] if between[:1] == [","] else between
+    if len(words) < 2 or words[0] not in ("which", "whom"):
+        return False
+    verbs = [k for k, w in enumerate(words) if w in _REGARD_VERBS]
+    return bool(verbs) and verbs[0] <= 4 and len(words) - verbs[0] <= 2
 
 
 def _list_start(s: Sentence, t: int) -> int:
