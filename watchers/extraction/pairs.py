@@ -1190,7 +1190,10 @@ class PairResolver:
                 if t >= lo and not _ends_possessive(toks[toks_end(s, t, _mention_at(s, t)) - 1])
             ]
             if subject:
-                before = subject[:1]
+                # the subject may be a list: "Tokyo and Washington are Seoul's allies and
+                # Canberra's partners"
+                listed = [c for c in self._list_after(s, subject[0][1])[0] if c != owner]
+                return _cross([owner], listed or [subject[0][0]])
         if before:
             code, at = before[-1]
             last = at
