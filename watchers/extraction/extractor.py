@@ -489,11 +489,19 @@ class Extractor:
         # "the Modi-Netanyahu bonhomie" is the persons', yet names the pair a later "the two
         # countries" refers to
         persons: Codes | None = None
+        chained, last = False, -1  # the previous two states were joined: "US-Japan-Philippines"
         for (m1, t1), (m2, _t2) in itertools.pairwise(states):
             if not m1.code or not m2.code or m1.code == m2.code:
+                chained = False
                 continue
             gap = norm[m1.end : m2.start]
             joined = _JOIN.fullmatch(gap) is not None  # looked at once: most gaps are no join
+            if joined and chained:
+                # three states joined name a trilateral, no pair of them
+                s.compounds = [(t, c) for t, c in s.compounds if t != last]
+                chained = True
+                continue
+            chained, last = joined, t1
             if joined and m1.kind is not _LEADER:
                 s.compounds.append((t1, pair_of(m1.code, m2.code)))
             elif joined and m2.kind is _LEADER:
