@@ -785,6 +785,9 @@ class PairResolver:
                 # "Two key U.S. allies, Japan and South Korea,": the state inside the label
                 inside = {m.code for m, t in s.states if p.gap[0] <= t < p.gap[1] and m.code}
                 owners = list(inside) if len(inside) == 1 else []
+        if not owners and not listed and len(targets) == 2 and p.heads[-1].endswith("s"):
+            # "NATO allies Estonia and Latvia pressed ...": the two named are the pair
+            return [pair_of(*targets)] if not _ends_longer_list_after(s, j, targets) else []
         if not owners:
             return [] if listed else None  # "key partners like B": whose partners is unsaid
         return _cross(owners[-1:], targets)
@@ -1266,6 +1269,15 @@ def toks_end(s: Sentence, t: int, m: StateMention) -> int:
     while k < len(s.toks) and s.toks[k].start < m.end:
         k += 1
     return k
+
+
+def _ends_longer_list_after(s: Sentence, j: int, targets: list[str]) -> bool:
+    """Whether the list from token ``j`` goes on past its two states ("Estonia, Latvia and
+    Lithuania" read as two when the third is no list item)."""
+    k = j
+    while k < len(s.toks) and (k in s.covered or s.lows[k] in (",", "and", "the")):
+        k += 1
+    return len({s.covered[t] for t in range(j, k) if t in s.covered}) != len(targets)
 
 
 def _which_called(between: list[str]) -> bool:
