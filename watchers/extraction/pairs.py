@@ -589,7 +589,12 @@ class PairResolver:
             targets, _ = self._list_after(s, verb + 1)
             return _cross([subjects[-1]], targets or objects[:1]) or None
         after = _skip(toks, p.end, QUOTES)
-        if after + 1 < len(toks) and toks[after].low == "and" and after + 1 in s.covered:
+        if (
+            after + 1 < len(toks)
+            and toks[after].low == "and"
+            and after + 1 in s.covered
+            and not _other_side_after(s, p)
+        ):
             return []  # "The senator called Japan an ally and Australia a friend": objects both
         if _names_before(s, lo, verb):
             return []  # "Hamas counts Iran as its closest ally": the subject is no state
@@ -601,6 +606,8 @@ class PairResolver:
         later labels with the verb's subject (or the state whose label it is: "C's")."""
         toks = s.toks
         covered = s.covered
+        if _other_side_after(s, p):
+            return None  # "and Ethiopia a key partner of China": the other side is named
         j = before_quotes(toks, p.start - 1)
         owner: str | None = None
         if j >= 0 and toks[j].low in ("a", "an", "its", "their", "his", "her"):
@@ -1269,6 +1276,17 @@ def toks_end(s: Sentence, t: int, m: StateMention) -> int:
     while k < len(s.toks) and s.toks[k].start < m.end:
         k += 1
     return k
+
+
+def _other_side_after(s: Sentence, p: Phrase) -> bool:
+    """Whether the label names its other side right after it: "a key partner of China"."""
+    j = _skip(s.toks, p.end, QUOTES)
+    if j >= len(s.toks) or s.lows[j] not in ("of", "to", "for"):
+        return False
+    k = j + 1
+    if k < len(s.toks) and s.lows[k] == "the":
+        k += 1
+    return k in s.covered
 
 
 def _ends_longer_list_after(s: Sentence, j: int, targets: list[str]) -> bool:
