@@ -420,6 +420,8 @@ class PairResolver:
         role = self._possessive_role(s, p, ctx)
         if role is not None:
             return role
+        if _examples_only(s):
+            return []  # "Leaders of several countries, including India and Brazil, hailed ..."
         coords = [(t, c) for t, c in s.coordinations if lo <= t < p.start and not s.in_aside(t)]
         if coords:
             t, c = coords[-1]
@@ -1015,14 +1017,28 @@ class PairResolver:
             j += 1
         # "with such states as Cuba", "with countries like Peru"
         lead = j
-        while (
-            lead < len(toks)
-            and lead < j + 6
-            and (toks[lead].low in _LIST_LEADS or toks[lead].low in _COUNTS)
-        ):
-            lead += 1
+        while lead < len(toks) and lead < j + 6:
+            if toks[lead].low in _LIST_LEADS or toks[lead].low in _COUNTS:
+                lead += 1
+            elif (
+                lead > j
+                and s.cased[lead][:1].isupper()
+                and lead not in s.covered
+                and lead + 1 < len(toks)
+                and toks[lead + 1].low in _LIST_LEADS
+            ):
+                lead += 1  # a region: "with many African states, including Kenya"
+            else:
+                break
         # "with seven countries, including Japan": a comma only before "including"
         listed = "," not in s.lows[j:lead] or s.lows[lead - 1] in _INCLUDING
+        if (
+            lead > j + 1
+            and lead + 1 < len(toks)
+            and toks[lead].low == "the"
+            and (s.lows[lead - 1] in _INCLUDING or s.lows[lead - 2 : lead] == ["such", "as"])
+        ):
+            lead += 1  # "including the UAE", "such as the Philippines"
         if lead > j and listed and lead in {t for _, t in s.states}:
             j = lead
         if j in s.orgs:
@@ -1276,6 +1292,24 @@ def toks_end(s: Sentence, t: int, m: StateMention) -> int:
     while k < len(s.toks) and s.toks[k].start < m.end:
         k += 1
     return k
+
+
+def _examples_only(s: Sentence) -> bool:
+    """Whether every state the sentence names is an example of a group ("several
+    countries, including India and Brazil"): a sample of those who hold a label together,
+    never its pair."""
+    if not s.states or _INCLUDING.isdisjoint(s.lows):
+        return False
+    first = min(t for _, t in s.states)
+    k = first - 1
+    if k >= 0 and s.lows[k] == "the":
+        k -= 1
+    if k >= 1 and s.lows[k] == "as" and s.lows[k - 1] == "such":
+        k -= 1
+    if k < 1 or s.lows[k] not in ("including", "such", "like"):
+        return False
+    g = k - 1 if s.lows[k - 1] != "," else k - 2
+    return g >= 0 and s.lows[g] in _GROUP_NOUNS
 
 
 def _other_side_after(s: Sentence, p: Phrase) -> bool:
