@@ -783,6 +783,8 @@ class PairResolver:
                 k -= 1
             if k > 0 and toks[k].low in _HAVE:
                 k -= 1
+            elif k >= 0 and k == p.start - 1 and k in s.covered and not s.in_aside(k):
+                pass  # "Several U.S. allies, including Japan": the state before the noun
             elif not (k >= 0 and _ends_possessive(toks[k])):
                 k = -1
             owners = [
