@@ -425,6 +425,11 @@ class PairResolver:
         coords = [(t, c) for t, c in s.coordinations if lo <= t < p.start and not s.in_aside(t)]
         if coords:
             t, c = coords[-1]
+            speaker = s.speaker or ctx.speaker
+            if speaker and speaker not in c and self._first_person(s, p):
+                # '"China and Turkey are our trusted friends," Pakistan's minister said'
+                listed = [x for x in self._list_after(s, _list_start(s, t))[0] if x != speaker]
+                return _cross([speaker], listed or list(c))
             # "India, Japan and Australia hailed their trilateral partnership": three or
             # more states hold it together, no pair of them
             return [] if _ends_longer_list(s, t) else [c]
@@ -454,6 +459,11 @@ class PairResolver:
                 said_of.discard(speaker)
                 if len(said_of) == 1:
                     return [pair_of(speaker, said_of.pop())]
+                # "China is our iron brother and Turkey our trusted friend": the state
+                # right before, joined to the label by a copula or nothing
+                said = self._said_right_before(s, p, lo)
+                if said is not None and said != speaker:
+                    return [pair_of(speaker, said)]
             return []
         if len(codes) == 1:
             (only,) = codes
@@ -635,7 +645,16 @@ class PairResolver:
         if j < lo or toks[j].low != "and" or j - 1 < lo or j - 1 in covered:
             return None
         verb = next((k for k in range(j - 1, lo - 1, -1) if toks[k].low in _REGARD_VERBS), None)
-        if verb is None or verb < j - 16:
+        if verb is None:
+            # "the minister said China was an iron brother and Turkey a trusted friend":
+            # a copula after the first object, the speaker's state the other side
+            copula = next((k for k in range(j - 1, lo, -1) if toks[k].low in _COPULA), None)
+            if copula is None or copula - 1 not in covered or not s.speaker or owner:
+                return None
+            if s.speaker in objects or covered[copula - 1] == s.speaker:
+                return None
+            return _cross([s.speaker], objects) or None
+        if verb < j - 16:
             return None
         first = [c for t, c in covered.items() if verb < t < j]
         subjects = [
@@ -1277,6 +1296,20 @@ class PairResolver:
                 w in _LINKING or w in QUOTES or w in _ASIDE or w.endswith("ly") for w in between
             )
         )
+
+    def _said_right_before(self, s: Sentence, p: Phrase, lo: int) -> str | None:
+        """The state named right before the label, with only a copula, "our" or an article
+        between ("Turkey our trusted friend", "Turkey is our friend"); None otherwise."""
+        before = [(m, t) for m, t in s.states if lo <= t < p.start and m.code]
+        if not before:
+            return None
+        m, t = before[-1]
+        between = s.lows[toks_end(s, t, m) : p.start]
+        if len(between) > 4 or not all(
+            w in _COPULA or w in QUOTES or w in ("our", "a", "an", "the") for w in between
+        ):
+            return None
+        return m.code
 
     def _first_person(self, s: Sentence, p: Phrase) -> bool:
         j = before_quotes(s.toks, min(p.start, p.head) - 1)
