@@ -319,7 +319,7 @@ class PairResolver:
 
     def resolve(self, p: Phrase, s: Sentence, ctx: Context) -> list[Codes]:
         """Zero, one or several pairs for the phrase; empty when it is not about two states."""
-        if self._member_of_group(s, p):
+        if self._member_of_group(s, p) or _the_named_alliance(s, p):
             return []
         onlookers = _onlookers(s, p.end)
         if onlookers is not None:
@@ -1345,6 +1345,20 @@ def _examples_only(s: Sentence) -> bool:
         return False
     g = k - 1 if s.lows[k - 1] != "," else k - 2
     return g >= 0 and s.lows[g] in _GROUP_NOUNS
+
+
+# Groups that are alliances: "the alliance" in a sentence naming one is the group.
+_ALLIANCE_GROUPS = frozenset({"nato", "csto", "aukus", "otan"})
+
+
+def _the_named_alliance(s: Sentence, p: Phrase) -> bool:
+    """ "NATO allies Estonia and Latvia pressed the alliance for ...": a bare "the
+    alliance" in a sentence naming an alliance of many states is that group."""
+    if p.end - p.start != 1 or s.lows[p.start] != "alliance" or not s.orgs:
+        return False
+    if p.start == 0 or s.lows[p.start - 1] != "the":
+        return False
+    return any(s.lows[o] in _ALLIANCE_GROUPS for o in s.orgs)
 
 
 def _other_side_after(s: Sentence, p: Phrase) -> bool:
