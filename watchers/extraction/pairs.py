@@ -422,6 +422,8 @@ class PairResolver:
             return role
         if _examples_only(s):
             return []  # "Leaders of several countries, including India and Brazil, hailed ..."
+        if self._pair_owns_other(s, p, lo):
+            return []  # "Chile and Peru's football teams have a bitter rivalry": the teams'
         coords = [(t, c) for t, c in s.coordinations if lo <= t < p.start and not s.in_aside(t)]
         if coords:
             t, c = coords[-1]
@@ -1310,6 +1312,22 @@ class PairResolver:
         ):
             return None
         return m.code
+
+    def _pair_owns_other(self, s: Sentence, p: Phrase, lo: int) -> bool:
+        """Whether the subject before the label is something two states own ("New Zealand
+        and Australia's netball sides", "Japan and Korea's chipmakers"), not the states."""
+        for t, _ in s.coordinations:
+            if not lo <= t < p.start:
+                continue
+            k = t
+            while k < p.start and (k in s.covered or s.lows[k] in ("and", ",", "the")):
+                k += 1
+            if k == t or not _ends_possessive(s.toks[k - 1]):
+                continue
+            for w in s.lows[k : min(k + 3, p.start)]:
+                if w in self.lex.non_states or w in self.lex.sport:
+                    return True
+        return False
 
     def _first_person(self, s: Sentence, p: Phrase) -> bool:
         j = before_quotes(s.toks, min(p.start, p.head) - 1)
