@@ -427,8 +427,9 @@ class PairResolver:
         coords = [(t, c) for t, c in s.coordinations if lo <= t < p.start and not s.in_aside(t)]
         if coords:
             t, c = coords[-1]
-            speaker = s.speaker or ctx.speaker
-            if speaker and speaker not in c and self._first_person(s, p):
+            # the passage's speaker is worked out only for an "our" label
+            speaker = (s.speaker or ctx.speaker) if self._first_person(s, p) else None
+            if speaker and speaker not in c:
                 # '"China and Turkey are our trusted friends," Pakistan's minister said'
                 listed = [x for x in self._list_after(s, _list_start(s, t))[0] if x != speaker]
                 return _cross([speaker], listed or list(c))
@@ -618,6 +619,8 @@ class PairResolver:
         """ "A called B an 'eternal friend' and C a 'trusted partner'": one verb of calling
         names several in turn; the later objects ("and C", "and C and D its") hold the
         later labels with the verb's subject (or the state whose label it is: "C's")."""
+        if "and" not in s.lows[max(lo, p.start - 12) : p.start]:
+            return None  # most labels follow no "and": the common case costs one look
         toks = s.toks
         covered = s.covered
         if _other_side_after(s, p):
@@ -1045,10 +1048,10 @@ class PairResolver:
                 lead += 1
             elif (
                 lead > j
-                and s.cased[lead][:1].isupper()
-                and lead not in s.covered
                 and lead + 1 < len(toks)
                 and toks[lead + 1].low in _LIST_LEADS
+                and s.cased[lead][:1].isupper()
+                and lead not in s.covered
             ):
                 lead += 1  # a region: "with many African states, including Kenya"
             else:
