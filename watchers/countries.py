@@ -373,12 +373,13 @@ _COMPASS = {"North": "N", "South": "S", "East": "E", "West": "W"}
 
 def _with_compass_forms(r: CountryRecord) -> list[str]:
     """The abbreviations, with the short forms headlines make of a compass word: "S. Korea",
-    "S Korea", "N. Macedonia", "E. Timor"."""
+    "S Korea", "S.Korea", "N. Macedonia", "E. Timor"."""
     out = list(r.abbreviations)
     for name in (r.country.name, *r.aliases):
         first, _, rest = name.partition(" ")
         if first in _COMPASS and rest and " " not in rest:
-            for short in (f"{_COMPASS[first]}. {rest}", f"{_COMPASS[first]} {rest}"):
+            letter = _COMPASS[first]
+            for short in (f"{letter}. {rest}", f"{letter} {rest}", f"{letter}.{rest}"):
                 if short not in out:
                     out.append(short)
     return out

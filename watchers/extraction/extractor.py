@@ -493,11 +493,19 @@ class Extractor:
         # "the Modi-Netanyahu bonhomie" is the persons', yet names the pair a later "the two
         # countries" refers to
         persons: Codes | None = None
+        chained, last = False, -1  # the previous two states were joined: "US-Japan-Philippines"
         for (m1, t1), (m2, _t2) in itertools.pairwise(states):
             if not m1.code or not m2.code or m1.code == m2.code:
+                chained = False
                 continue
             gap = norm[m1.end : m2.start]
             joined = _JOIN.fullmatch(gap) is not None  # looked at once: most gaps are no join
+            if joined and chained:
+                # three states joined name a trilateral, no pair of them
+                s.compounds = [(t, c) for t, c in s.compounds if t != last]
+                chained = True
+                continue
+            chained, last = joined, t1
             if joined and m1.kind is not _LEADER:
                 s.compounds.append((t1, pair_of(m1.code, m2.code)))
             elif joined and m2.kind is _LEADER:
@@ -710,7 +718,8 @@ class Extractor:
         if self._leaders_share(s, p, lo):
             return True
         if not any(h in self.lex.person_heads for h in p.heads):
-            return False
+            # "Milei calls Trump his friend and ideological ally": an ally of a person too
+            return "ally" in p.heads and self._said_of_leader(s, p)
         if not _YOU_AND_ME.isdisjoint(s.lows[lo : p.start]):
             return True
         if self._said_of_leader(s, p):
@@ -765,6 +774,9 @@ class Extractor:
                 j = k + 2
             else:
                 continue
+            person = next((m for m, t in s.states if t == j and m.kind is _DEMONYM), None)
+            if person is not None and self._names_person(s, person, j):
+                return True  # "called Hungarian Prime Minister Viktor Orban": a person
             while j < len(lows) and lows[j] in self.lex.titles and s.cased[j][:1].isupper():
                 j += 1  # "called President Orban"
             if j in leaders and not self._possessive_mention(s, j):

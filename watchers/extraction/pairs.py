@@ -319,7 +319,7 @@ class PairResolver:
 
     def resolve(self, p: Phrase, s: Sentence, ctx: Context) -> list[Codes]:
         """Zero, one or several pairs for the phrase; empty when it is not about two states."""
-        if self._member_of_group(s, p):
+        if self._member_of_group(s, p) or _the_named_alliance(s, p):
             return []
         onlookers = _onlookers(s, p.end)
         if onlookers is not None:
@@ -420,9 +420,19 @@ class PairResolver:
         role = self._possessive_role(s, p, ctx)
         if role is not None:
             return role
+        if _examples_only(s):
+            return []  # "Leaders of several countries, including India and Brazil, hailed ..."
+        if self._pair_owns_other(s, p, lo):
+            return []  # "Chile and Peru's football teams have a bitter rivalry": the teams'
         coords = [(t, c) for t, c in s.coordinations if lo <= t < p.start and not s.in_aside(t)]
         if coords:
             t, c = coords[-1]
+            # the passage's speaker is worked out only for an "our" label
+            speaker = (s.speaker or ctx.speaker) if self._first_person(s, p) else None
+            if speaker and speaker not in c:
+                # '"China and Turkey are our trusted friends," Pakistan's minister said'
+                listed = [x for x in self._list_after(s, _list_start(s, t))[0] if x != speaker]
+                return _cross([speaker], listed or list(c))
             # "India, Japan and Australia hailed their trilateral partnership": three or
             # more states hold it together, no pair of them
             return [] if _ends_longer_list(s, t) else [c]
@@ -452,6 +462,11 @@ class PairResolver:
                 said_of.discard(speaker)
                 if len(said_of) == 1:
                     return [pair_of(speaker, said_of.pop())]
+                # "China is our iron brother and Turkey our trusted friend": the state
+                # right before, joined to the label by a copula or nothing
+                said = self._said_right_before(s, p, lo)
+                if said is not None and said != speaker:
+                    return [pair_of(speaker, said)]
             return []
         if len(codes) == 1:
             (only,) = codes
@@ -547,6 +562,9 @@ class PairResolver:
     def _regards(self, s: Sentence, p: Phrase, lo: int) -> list[Codes] | None:
         """ "A regards B as X", "B, which A considers X": subject and object of the verb."""
         toks = s.toks
+        gapped = self._gapped(s, p, lo)
+        if gapped is not None:
+            return gapped
         verb = None
         for k in range(p.start - 1, max(lo, p.start - 9) - 1, -1):
             if toks[k].low in _REGARD_VERBS:
@@ -585,9 +603,80 @@ class PairResolver:
             # "Mongolia calls Russia and China its eternal neighbours": one pair each
             targets, _ = self._list_after(s, verb + 1)
             return _cross([subjects[-1]], targets or objects[:1]) or None
+        after = _skip(toks, p.end, QUOTES)
+        if (
+            after + 1 < len(toks)
+            and toks[after].low == "and"
+            and after + 1 in s.covered
+            and not _other_side_after(s, p)
+        ):
+            return []  # "The senator called Japan an ally and Australia a friend": objects both
         if _names_before(s, lo, verb):
             return []  # "Hamas counts Iran as its closest ally": the subject is no state
         return None
+
+    def _gapped(self, s: Sentence, p: Phrase, lo: int) -> list[Codes] | None:
+        """ "A called B an 'eternal friend' and C a 'trusted partner'": one verb of calling
+        names several in turn; the later objects ("and C", "and C and D its") hold the
+        later labels with the verb's subject (or the state whose label it is: "C's")."""
+        if "and" not in s.lows[max(lo, p.start - 12) : p.start]:
+            return None  # most labels follow no "and": the common case costs one look
+        toks = s.toks
+        covered = s.covered
+        if _other_side_after(s, p):
+            return None  # "and Ethiopia a key partner of China": the other side is named
+        j = before_quotes(toks, p.start - 1)
+        owner: str | None = None
+        if j >= 0 and toks[j].low in ("a", "an", "its", "their", "his", "her"):
+            j = before_quotes(toks, j - 1)
+        elif j >= 0 and j in covered and _ends_possessive(toks[j]):
+            owner = covered[j]  # "and Brazil Chile's closest partner"
+            j = self._mention_start(s, j) - 1
+        if j >= 0 and toks[j].low == "as":
+            j -= 1  # "hailed China as a friend and Russia as a partner"
+        if j < 0 or j not in covered or _ends_possessive(toks[j]):
+            return None
+        # the objects: a list of states right before the label, led by the "and" that
+        # joins it to the first object and its label
+        objects: list[str] = []
+        while j >= lo and j in covered:
+            k = self._mention_start(s, j)
+            objects.insert(0, covered[j])
+            j = k - 1
+            if j > lo and toks[j].low == "the":
+                j -= 1  # "and the United States"
+            if j - 1 >= lo and toks[j].low in (",", "and") and j - 1 in covered:
+                j -= 1
+        if j < lo or toks[j].low != "and" or j - 1 < lo or j - 1 in covered:
+            return None
+        verb = next((k for k in range(j - 1, lo - 1, -1) if toks[k].low in _REGARD_VERBS), None)
+        if verb is None:
+            # "the minister said China was an iron brother and Turkey a trusted friend":
+            # a copula after the first object, the speaker's state the other side
+            copula = next((k for k in range(j - 1, lo, -1) if toks[k].low in _COPULA), None)
+            if copula is None or copula - 1 not in covered or not s.speaker or owner:
+                return None
+            if s.speaker in objects or covered[copula - 1] == s.speaker:
+                return None
+            return _cross([s.speaker], objects) or None
+        if verb < j - 16:
+            return None
+        first = [c for t, c in covered.items() if verb < t < j]
+        subjects = [
+            m.code for m, t in s.states if lo <= t < verb and m.code and not s.in_aside(t)
+        ]
+        if not first:
+            return None
+        if not subjects and not owner:
+            return []  # "The senator called Japan an ally and Australia a friend": no state's
+        return _cross([owner or subjects[-1]], objects) or None
+
+    def _mention_start(self, s: Sentence, j: int) -> int:
+        """The first token of the state mention that token ``j`` falls in."""
+        for m, t in s.states:
+            if t <= j and toks_end(s, t, m) > j:
+                return t
+        return j
 
     def _the_two_of(self, s: Sentence, p: Phrase, ctx: Context) -> list[Codes] | None:
         """ "the two U.S. allies": each of the pair named around is an ally of the U.S."""
@@ -676,7 +765,9 @@ class PairResolver:
         """ "the US and key allies Israel and Qatar", "their ally Armenia": the states named
         right after a role noun are its holders; whose allies they are is the state before."""
         lex = self.lex
-        if not any(h in lex.person_heads or h in _ROLE_HEADS for h in p.heads):
+        # "Turkey's 'brotherly nations', Azerbaijan and Qatar,": a group noun only with a list
+        group = p.heads[-1] in _GROUP_NOUNS if p.heads else False
+        if not group and not any(h in lex.person_heads or h in _ROLE_HEADS for h in p.heads):
             return None
         toks = s.toks
         j = _skip(toks, p.end, QUOTES)
@@ -698,6 +789,8 @@ class PairResolver:
             if blocked or not targets or not closed:
                 return None  # "Vietnam's partners, Japan said, ...": not a list of them
             j, listed = j + 1, True
+        if group and not listed:
+            return None
         if listed and j < len(toks) and toks[j].low == "as":
             j += 1  # "such as"
         if j >= len(toks) or not any(t == j for _, t in s.states):
@@ -714,6 +807,8 @@ class PairResolver:
                 k -= 1
             if k > 0 and toks[k].low in _HAVE:
                 k -= 1
+            elif k >= 0 and k == p.start - 1 and k in s.covered and not s.in_aside(k):
+                pass  # "Several U.S. allies, including Japan": the state before the noun
             elif not (k >= 0 and _ends_possessive(toks[k])):
                 k = -1
             owners = [
@@ -725,6 +820,9 @@ class PairResolver:
                 # "Two key U.S. allies, Japan and South Korea,": the state inside the label
                 inside = {m.code for m, t in s.states if p.gap[0] <= t < p.gap[1] and m.code}
                 owners = list(inside) if len(inside) == 1 else []
+        if not owners and not listed and len(targets) == 2 and p.heads[-1].endswith("s"):
+            # "NATO allies Estonia and Latvia pressed ...": the two named are the pair
+            return [pair_of(*targets)] if not _ends_longer_list_after(s, j, targets) else []
         if not owners:
             return [] if listed else None  # "key partners like B": whose partners is unsaid
         return _cross(owners[-1:], targets)
@@ -945,14 +1043,28 @@ class PairResolver:
             j += 1
         # "with such states as Cuba", "with countries like Peru"
         lead = j
-        while (
-            lead < len(toks)
-            and lead < j + 6
-            and (toks[lead].low in _LIST_LEADS or toks[lead].low in _COUNTS)
-        ):
-            lead += 1
+        while lead < len(toks) and lead < j + 6:
+            if toks[lead].low in _LIST_LEADS or toks[lead].low in _COUNTS:
+                lead += 1
+            elif (
+                lead > j
+                and lead + 1 < len(toks)
+                and toks[lead + 1].low in _LIST_LEADS
+                and s.cased[lead][:1].isupper()
+                and lead not in s.covered
+            ):
+                lead += 1  # a region: "with many African states, including Kenya"
+            else:
+                break
         # "with seven countries, including Japan": a comma only before "including"
         listed = "," not in s.lows[j:lead] or s.lows[lead - 1] in _INCLUDING
+        if (
+            lead > j + 1
+            and lead + 1 < len(toks)
+            and toks[lead].low == "the"
+            and (s.lows[lead - 1] in _INCLUDING or s.lows[lead - 2 : lead] == ["such", "as"])
+        ):
+            lead += 1  # "including the UAE", "such as the Philippines"
         if lead > j and listed and lead in {t for _, t in s.states}:
             j = lead
         if j in s.orgs:
@@ -1120,6 +1232,20 @@ class PairResolver:
             return None
         others = [m.code for m, t in s.states if m.code and m.code != owner]
         before = [(m.code, t) for m, t in s.states if t < j and m.code and m.code != owner]
+        if owner_at >= 2 and s.lows[owner_at - 1] == "and" and owner_at - 2 not in s.covered:
+            # "Japan is America's closest ally and Australia's strategic partner": the
+            # second owner's label is the subject's too, not the first owner's
+            lo, _ = s.clause(p.start)
+            subject = [
+                (c, t)
+                for c, t in before
+                if t >= lo and not _ends_possessive(toks[toks_end(s, t, _mention_at(s, t)) - 1])
+            ]
+            if subject:
+                # the subject may be a list: "Tokyo and Washington are Seoul's allies and
+                # Canberra's partners"
+                listed = [c for c in self._list_after(s, subject[0][1])[0] if c != owner]
+                return _cross([owner], listed or [subject[0][0]])
         if before:
             code, at = before[-1]
             last = at
@@ -1128,6 +1254,13 @@ class PairResolver:
             ):
                 last += 1
             between = [w.low for w in s.toks[last + 1 : owner_at]]
+            if _which_called(between):
+                # "the United States and Israel, which he called his country's natural
+                # allies": the states before "which", each with the owner
+                coords = [t for t, c in s.coordinations if code in c and t <= at]
+                start = _list_start(s, coords[-1]) if coords else at
+                listed = [c for c in self._list_after(s, start)[0] if c != owner]
+                return _cross([owner], listed or [code])
             if (
                 any(h.endswith("s") for h in p.heads)
                 and not described
@@ -1136,9 +1269,12 @@ class PairResolver:
                 )
             ):
                 return []  # "angered Ukraine and bewildered Hungary's allies"
-            coordinated = [c for t, c in s.coordinations if code in c and owner not in c]
+            coordinated = [(t, c) for t, c in s.coordinations if code in c and owner not in c]
             if coordinated:
-                return _cross([owner], list(coordinated[-1]))  # "Japan and Australia are"
+                # "Japan and Australia are", "New Zealand, Fiji and Samoa are among"
+                t, c = coordinated[-1]
+                listed = [x for x in self._list_after(s, _list_start(s, t))[0] if x != owner]
+                return _cross([owner], listed if len(listed) > 2 else list(c))
             return [pair_of(owner, code)]
         lo, _ = s.clause(p.start)
         if _names_before(s, lo, j):
@@ -1166,9 +1302,134 @@ class PairResolver:
             )
         )
 
+    def _said_right_before(self, s: Sentence, p: Phrase, lo: int) -> str | None:
+        """The state named right before the label, with only a copula, "our" or an article
+        between ("Turkey our trusted friend", "Turkey is our friend"); None otherwise."""
+        before = [(m, t) for m, t in s.states if lo <= t < p.start and m.code]
+        if not before:
+            return None
+        m, t = before[-1]
+        between = s.lows[toks_end(s, t, m) : p.start]
+        if len(between) > 4 or not all(
+            w in _COPULA or w in QUOTES or w in ("our", "a", "an", "the") for w in between
+        ):
+            return None
+        return m.code
+
+    def _pair_owns_other(self, s: Sentence, p: Phrase, lo: int) -> bool:
+        """Whether the subject before the label is something two states own ("New Zealand
+        and Australia's netball sides", "Japan and Korea's chipmakers"), not the states."""
+        for t, _ in s.coordinations:
+            if not lo <= t < p.start:
+                continue
+            k = t
+            while k < p.start and (k in s.covered or s.lows[k] in ("and", ",", "the")):
+                k += 1
+            if k == t or not _ends_possessive(s.toks[k - 1]):
+                continue
+            for w in s.lows[k : min(k + 3, p.start)]:
+                if w in self.lex.non_states or w in self.lex.sport:
+                    return True
+        return False
+
     def _first_person(self, s: Sentence, p: Phrase) -> bool:
         j = before_quotes(s.toks, min(p.start, p.head) - 1)
         return j >= 0 and s.toks[j].low in ("our", "we", "us")
+
+
+def _mention_at(s: Sentence, t: int) -> StateMention:
+    """The state mention that starts in token ``t``."""
+    return next(m for m, k in s.states if k == t)
+
+
+def toks_end(s: Sentence, t: int, m: StateMention) -> int:
+    """One past the last token of mention ``m``, which starts in token ``t``."""
+    k = t + 1
+    while k < len(s.toks) and s.toks[k].start < m.end:
+        k += 1
+    return k
+
+
+def _examples_only(s: Sentence) -> bool:
+    """Whether every state the sentence names is an example of a group ("several
+    countries, including India and Brazil"): a sample of those who hold a label together,
+    never its pair."""
+    if not s.states or _INCLUDING.isdisjoint(s.lows):
+        return False
+    first = min(t for _, t in s.states)
+    k = first - 1
+    if k >= 0 and s.lows[k] == "the":
+        k -= 1
+    if k >= 1 and s.lows[k] == "as" and s.lows[k - 1] == "such":
+        k -= 1
+    if k < 1 or s.lows[k] not in ("including", "such", "like"):
+        return False
+    g = k - 1 if s.lows[k - 1] != "," else k - 2
+    return g >= 0 and s.lows[g] in _GROUP_NOUNS
+
+
+# Groups that are alliances: "the alliance" in a sentence naming one is the group.
+_ALLIANCE_GROUPS = frozenset({"nato", "csto", "aukus", "otan"})
+
+
+def _the_named_alliance(s: Sentence, p: Phrase) -> bool:
+    """ "NATO allies Estonia and Latvia pressed the alliance for ...": a bare "the
+    alliance" in a sentence naming an alliance of many states is that group."""
+    if p.end - p.start != 1 or s.lows[p.start] != "alliance" or not s.orgs:
+        return False
+    if p.start == 0 or s.lows[p.start - 1] != "the":
+        return False
+    return any(s.lows[o] in _ALLIANCE_GROUPS for o in s.orgs)
+
+
+def _other_side_after(s: Sentence, p: Phrase) -> bool:
+    """Whether the label names its other side right after it: "a key partner of China"."""
+    j = _skip(s.toks, p.end, QUOTES)
+    if j >= len(s.toks) or s.lows[j] not in ("of", "to", "for"):
+        return False
+    k = j + 1
+    if k < len(s.toks) and s.lows[k] == "the":
+        k += 1
+    return k in s.covered
+
+
+def _ends_longer_list_after(s: Sentence, j: int, targets: list[str]) -> bool:
+    """Whether the list from token ``j`` goes on past its two states ("Estonia, Latvia and
+    Lithuania" read as two when the third is no list item)."""
+    k = j
+    while k < len(s.toks) and (k in s.covered or s.lows[k] in (",", "and", "the")):
+        k += 1
+    return len({s.covered[t] for t in range(j, k) if t in s.covered}) != len(targets)
+
+
+def _which_called(between: list[str]) -> bool:
+    """Whether the words between a state and a possessive owner are a relative clause of
+    calling: ", which he called his", "which Tokyo considers"."""
+    words = between[1:] if between[:1] == [","] else between
+    if len(words) < 2 or words[0] not in ("which", "whom"):
+        return False
+    verbs = [k for k, w in enumerate(words) if w in _REGARD_VERBS]
+    return bool(verbs) and verbs[0] <= 4 and len(words) - verbs[0] <= 2
+
+
+def _list_start(s: Sentence, t: int) -> int:
+    """The first token of the list of states that the state at token ``t`` goes on:
+    "New Zealand, Fiji and Samoa". Not a place after a preposition ("In Lima, Chile and
+    Peru") nor a leader ("Xi, Putin and Modi" are persons)."""
+    covered = s.covered
+    while t >= 2 and s.lows[t - 1] == "," and t - 2 in covered:
+        first = t - 2
+        while first > 0 and covered.get(first - 1) == covered[t - 2]:
+            first -= 1
+        if first > 0 and s.lows[first - 1] == "the":
+            first -= 1
+        mention = next((m for m, k in s.states if k == first or k == first + 1), None)
+        if mention is None or mention.kind is _LEADER:
+            break
+        if first > 0 and s.lows[first - 1] in _PLACE_BEFORE:
+            break
+        t = first
+    return t
 
 
 def _ends_longer_list(s: Sentence, t: int) -> bool:
