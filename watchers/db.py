@@ -542,6 +542,16 @@ def _lock_id(key: str) -> int:
     return zlib.crc32(key.encode("utf-8"))
 
 
+SESSION_LOCKS = 0x7077
+"""The first number of PostgreSQL's two-number advisory locks that the stores hold for a
+session (a feed being polled): a key space apart from the transaction locks' single numbers."""
+
+
+def session_lock_id(key: str) -> int:
+    """The second number of a session lock on ``key``: stable, and within PostgreSQL's int."""
+    return zlib.crc32(key.encode("utf-8")) - 2**31
+
+
 # --- translating the SQLite dialect ----------------------------------------------------------
 
 _TOKEN = re.compile(
