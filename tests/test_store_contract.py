@@ -241,6 +241,25 @@ def test_polls_recorded_together_are_kept_as_if_recorded_one_by_one(
         other.close()
 
 
+def test_writes_sent_together_are_kept_with_their_transaction_or_not_at_all(
+    store: Store,
+) -> None:
+    db = store.connection
+    with db, db.pipeline():
+        db.execute("INSERT INTO feed_state (feed, last_polled_at) VALUES (?, ?)", ("a", "t1"))
+        moved = db.execute("UPDATE feed_state SET last_polled_at = ? WHERE feed = ?", ("t2", "a"))
+        # a read in the middle sees the writes sent before it
+        assert db.execute("SELECT last_polled_at FROM feed_state").fetchall() == [("t2",)]
+        db.executemany("INSERT INTO feed_state (feed, last_polled_at) VALUES (?, ?)", [("b", "t3")])
+    assert moved.rowcount == 1
+    assert not db.in_transaction
+    # a write that fails, even one sent without waiting, takes its transaction with it
+    with pytest.raises(StoreError), store.transaction(), db.pipeline():
+        db.execute("INSERT INTO feed_state (feed, last_polled_at) VALUES (?, ?)", ("c", "t4"))
+        db.execute("INSERT INTO feed_state (feed, last_polled_at) VALUES (?, ?)", ("a", "t5"))
+    assert db.execute("SELECT feed FROM feed_state ORDER BY feed").fetchall() == [("a",), ("b",)]
+
+
 def test_feeds_are_claimed_with_their_validators(store: Store) -> None:
     store.record_poll("wire", NOW, Validators('"v1"', None), None)
     claimed = store.claim_feeds(["wire", "never", "wire"])

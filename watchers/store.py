@@ -366,6 +366,9 @@ class Store:
     def _write_one(self, sql: str, params: tuple[object, ...]) -> None:
         """One write kept whole by itself, or as part of the transaction open; a database
         failure is a StoreError. On PostgreSQL, alone, it is one round trip, not three."""
+        if self._held is not None:
+            self._held.append(("", sql, params))  # with the block's other writes, at its end
+            return
         if self._in_transaction:
             self.connection.execute(sql, params)
             return
@@ -376,10 +379,12 @@ class Store:
 
     @contextmanager
     def writes_at_end(self) -> Iterator[None]:
-        """Hold the small upserts the block makes of pairs' words, established words and last
-        decisions, and write them when it ends: each table's rows in the order made, a
-        statement for each run of like rows. Reads of those tables in the block see them as
-        they were before it (``Ingester`` keeps the pairs' histories itself meanwhile)."""
+        """Hold the writes the block makes whose answers nobody reads (pairs' words,
+        established words, last decisions, seen entries, the poll's outcome), and write them
+        when it ends: each table's rows in the order made, a statement for each run of like
+        rows, all sent together (on PostgreSQL one round trip, not one each). Reads of those
+        tables in the block see them as they were before it (``Ingester`` keeps the pairs'
+        histories itself meanwhile, and reads nothing after marking entries seen)."""
         if self._held is not None:
             yield
             return
@@ -387,7 +392,7 @@ class Store:
         try:
             yield
             held, self._held = self._held, None
-            with self.transaction():
+            with self.transaction(), self.connection.pipeline():
                 for table in dict.fromkeys(t for t, _, _ in held):
                     rows = [(sql, params) for t, sql, params in held if t == table]
                     for sql, run in itertools.groupby(rows, key=lambda r: r[0]):
@@ -401,6 +406,13 @@ class Store:
             self.connection.execute(sql, params)
         else:
             self._held.append((table, sql, params))
+
+    def _write_many(self, table: str, sql: str, rows: Sequence[tuple[object, ...]]) -> None:
+        """Run one write of ``table`` for each row now, or at the end of ``writes_at_end``."""
+        if self._held is None:
+            self.connection.executemany(sql, rows)
+        else:
+            self._held.extend((table, sql, params) for params in rows)
 
     # feeds
 
@@ -571,7 +583,8 @@ class Store:
         """
         stale = to_iso(now - timedelta(days=1))
         with self.transaction():
-            self.connection.executemany(
+            self._write_many(
+                "seen_entries",
                 """INSERT INTO seen_entries (feed, entry_id, seen_at, content_hash)
                    VALUES (?, ?, ?, ?)
                    ON CONFLICT (feed, entry_id) DO UPDATE SET
@@ -584,7 +597,8 @@ class Store:
                     for entry_id, fingerprint in listed.items()
                 ],
             )
-            self.connection.execute(
+            self._write(
+                "seen_entries",
                 "DELETE FROM seen_entries WHERE feed = ? AND seen_at < ?",
                 (feed, to_iso(now - SEEN_RETENTION)),
             )
