@@ -44,7 +44,8 @@ def count_statements() -> collections.Counter[str]:
 
     def counted_statement(self: Any, sql: str, params: Any) -> db.Cursor:
         verb = sql.split(None, 1)[0].upper() if sql else "?"
-        if self._pipeline is None or verb not in db._WRITES:  # a read in a pipeline waits
+        sent_later = verb == "BEGIN" or (verb in db._WRITES and " RETURNING " not in sql.upper())
+        if self._pipeline is None or not sent_later:  # a read in a pipeline waits
             counts[verb] += 1
         return statement(self, sql, params)
 
@@ -65,7 +66,8 @@ def count_statements() -> collections.Counter[str]:
         return write_alone(self, sql, params)
 
     def counted_commit(self: Any) -> None:
-        counts["COMMIT"] += self.in_transaction
+        if self._pipeline is None:  # in a pipeline, it goes when the pipeline is sent
+            counts["COMMIT"] += self.in_transaction
         commit(self)
 
     seam._statement = counted_statement  # type: ignore[method-assign]

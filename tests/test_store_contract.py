@@ -260,6 +260,28 @@ def test_writes_sent_together_are_kept_with_their_transaction_or_not_at_all(
     assert db.execute("SELECT feed FROM feed_state ORDER BY feed").fetchall() == [("a",), ("b",)]
 
 
+def test_a_document_that_fails_half_way_keeps_none_of_its_writes(store: Store) -> None:
+    with pytest.raises(StoreError), store.document():
+        store.lock_pairs(["IND-RUS"])
+        store.mark_seen("wire", listed(["1"]), NOW)
+        store.record_poll("wire", NOW, Validators('"v"', None), None)
+        store.connection.execute("SELECT no_such_column FROM feed_state")
+    with pytest.raises(RuntimeError), store.document():
+        store.lock_pairs(["IND-RUS"])
+        store.mark_seen("wire", listed(["1"]), NOW)
+        raise RuntimeError("the reading process died half-way")
+    assert not store.connection.in_transaction
+    assert unseen(store, "wire", ["1"]) == {"1"}
+    assert not store.has_been_polled("wire")
+    # and the next document is kept whole
+    with store.document():
+        store.lock_pairs(["IND-RUS"])
+        store.mark_seen("wire", listed(["1"]), NOW)
+        store.record_poll("wire", NOW, Validators('"v"', None), None)
+    assert unseen(store, "wire", ["1"]) == set()
+    assert store.validators("wire") == Validators('"v"', None)
+
+
 def test_feeds_are_claimed_with_their_validators(store: Store) -> None:
     store.record_poll("wire", NOW, Validators('"v1"', None), None)
     claimed = store.claim_feeds(["wire", "never", "wire"])

@@ -508,10 +508,13 @@ class PostgresDatabase:
         # the locks are taken as unnest yields the sorted keys; PostgreSQL does not promise
         # that order, but were two polls ever to lock in different orders it would find the
         # deadlock and fail one of them, whose feed is polled again
-        self._run(
-            "SELECT pg_advisory_xact_lock(k) FROM unnest(?::bigint[]) AS k",
-            ([_lock_id(key) for key in keys],),
-        )
+        sql = "SELECT pg_advisory_xact_lock(k) FROM unnest(?::bigint[]) AS k"
+        ids = [_lock_id(key) for key in keys]
+        if self._pipeline is not None:  # nothing to read: held once the next read answers
+            with _postgres_errors():
+                self.raw.execute(to_postgres(sql), (ids,))
+            return
+        self._run(sql, (ids,))
 
     @contextlib.contextmanager
     def pipeline(self) -> Iterator[None]:

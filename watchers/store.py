@@ -363,6 +363,14 @@ class Store:
         finally:
             self._in_transaction = False
 
+    @contextmanager
+    def document(self) -> Iterator[None]:
+        """A transaction (``transaction``) holding its writes to its end (``writes_at_end``)
+        whose statements that need no answer (its start, its locks, its writes, its commit)
+        go with the next one that does: on PostgreSQL it waits on its reads only."""
+        with self.connection.pipeline(), self.transaction(), self.writes_at_end():
+            yield
+
     def _write_one(self, sql: str, params: tuple[object, ...]) -> None:
         """One write kept whole by itself, or as part of the transaction open; a database
         failure is a StoreError. On PostgreSQL, alone, it is one round trip, not three."""

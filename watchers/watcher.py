@@ -149,8 +149,9 @@ class Ingester:
             # was unseen is asked again, in case another poll of this feed took it meanwhile.
             # Each pair's history is read once for the document and kept here as decisions
             # change it; their small writes go to the store together at the end (on
-            # PostgreSQL each statement is a round trip the event loop waits for).
-            with self.store.transaction(), self.store.writes_at_end():
+            # PostgreSQL each statement is a round trip the event loop waits for, and those
+            # that need no answer go with the next that does).
+            with self.store.document():
                 pairs = {x.pair.key: x.pair for xs in found for x in xs}
                 self.store.lock_pairs(pairs)
                 baseline = feed.baseline and not self.store.has_been_polled(feed.name)
