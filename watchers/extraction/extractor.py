@@ -96,6 +96,9 @@ _HAVING = frozenset(
 _AFTER_A_MATCH = frozenset({"at", "in", "against", "on", "with", ".", ",", ";", "between"})
 # A final score: "the 7-1", "a 2-0 win".
 _SCORE = re.compile(r"\d{1,2}-\d{1,2}")
+# "is not, and will never be, a partner": what may stand between the aside and the label
+_ASIDE_ARTICLES = frozenset({"a", "an", "the", "its", "their"})
+_ASIDE_ENDS = frozenset({"be", "been", "become"})
 _SAID_COPULAS = frozenset({"are", "were", "remain", "remained", "became", "been", "form", "formed"})
 _QUOTE_CUE_WORDS = """
 are were is was remain remains remained as called calling calls call dubbed countries nations
@@ -196,7 +199,12 @@ class _HeadFinder:
             before = max(0, start - 40)
             if need == "compound" and "-" not in low[before:start]:
                 need = "said"  # or the states said to be it: "are the motor of"
-            if need == "said" and not self.copula.search(low, before, start):
+            # a head said of states needs a copula, or a comma setting it beside them
+            if (
+                need == "said"
+                and not self.copula.search(low, before, start)
+                and ", " not in low[before:start]
+            ):
                 continue
             out.append(start)
         out.sort()
@@ -677,16 +685,34 @@ class Extractor:
                     text = text.replace(ok, " ")
         near = text.split()
         padded = f" {text} "
-        hit = (
-            not self._negation_words.isdisjoint(near)
-            or self._negation_phrase.search(padded) is not None
-        )
+        phrase = self._negation_phrase.search(padded)
+        hit = not self._negation_words.isdisjoint(near) or phrase is not None
         if hit:
-            if "no" in near and self._negation_but_no.isdisjoint(near):
+            # a lone "no" far back qualifies something else; "no longer" is a negation
+            if "no" in near and self._negation_but_no.isdisjoint(near) and phrase is None:
                 hit = "no" in near[-3:]
             if hit:
                 return True
+        if self._negated_across_aside(s, p, lo):
+            return True
         return not self.lex.rejection.isdisjoint(s.lows[p.end :])
+
+    def _negated_across_aside(self, s: Sentence, p: Phrase, lo: int) -> bool:
+        """ "Peru is not, and will never be, an ally of Chile": a negation before or inside
+        an aside that ends in "be" right before the label reaches past the aside's commas."""
+        lows = s.lows
+        j = p.start - 1
+        while j > lo and (lows[j] in _ASIDE_ARTICLES or lows[j] in QUOTES):
+            j -= 1
+        if j - 2 < lo or lows[j] != "," or lows[j - 1] not in _ASIDE_ENDS:
+            return False
+        k = j - 2
+        while k > lo and lows[k] != "," and j - k <= 8:
+            k -= 1
+        if lows[k] != ",":
+            return False
+        around = lows[max(lo, k - 3) : j]
+        return not self._negation_words.isdisjoint(around)
 
     def _sport(self, s: Sentence, p: Phrase) -> bool:
         """A rivalry in a sentence about sport is between teams: "India vs Pakistan", "in a
