@@ -330,7 +330,10 @@ class PhraseFinder:
                 continue  # "a friendly country visit": the noun modifies the next one
             if head in lex.said_heads:
                 # "Laos and Cambodia are one family", "are like twins": only said of states
-                if not _said_of_states(toks, country, i, run.start):
+                if not (
+                    _said_of_states(toks, country, i, run.start)
+                    or _set_beside_pair(toks, country, run.start)
+                ):
                     continue
             elif run.start == i and head in lex.person_heads and _said_of_states(toks, country, i):
                 pass  # "Chad and Niger were not only neighbours, but also brothers"
@@ -507,7 +510,7 @@ class PhraseFinder:
         if j < 0:
             return None
         w = toks[j].low
-        if w == "," and toks[j + 1].low == "the":
+        if w == "," and (toks[j + 1].low in _ARTICLES or j + 1 == q0):
             # an apposition to the pair: "Spain and Portugal, the 'Iberian brothers', ..."
             # ("the 'co-hosts'" is a role: the quote needs a noun of a tie or of kin)
             return "apposition" if self._subject(toks, country, j - 1) == "pair" else None
@@ -1566,6 +1569,20 @@ def _said_of_states(toks: list[Token], country: list[int], i: int, start: int = 
         k -= 1  # "have always been"
     # "A and B share one ocean, we are cousins": the pair named just before speaks
     return country[k] == 1 or (toks[k].low == "we" and _pair_named_before(toks, country, k))
+
+
+def _set_beside_pair(toks: list[Token], country: list[int], start: int) -> bool:
+    """A phrase set beside two states as an apposition: "Kenya and Uganda, (the)
+    'Siamese twins' of the lake, ...", "A and B, close cousins, ..."."""
+    k = start - 1
+    while k > 0 and (toks[k].low in QUOTES or toks[k].low in _ARTICLES):
+        k -= 1
+    return (
+        k >= 3
+        and toks[k].low == ","
+        and country[k - 1] == 1
+        and _pair_named_before(toks, country, k)
+    )
 
 
 def _pair_named_before(toks: list[Token], country: list[int], k: int) -> bool:
