@@ -339,6 +339,8 @@ class PhraseFinder:
                 pass  # "Chad and Niger were not only neighbours, but also brothers"
             elif run.start == i and head in lex.person_heads and _as_plural(toks, i):
                 pass  # "as friends and partners, we stand together"
+            elif head in lex.person_heads and self._from_label_to(toks, run.start):
+                pass  # "went from bitter foes to peace partners": the second is a label too
             elif head in lex.metaphor_heads and not run.qualifying:
                 # "the Franco-German engine": the pair written right before it, or the
                 # states said to be it ("Chile and Peru are the motor of the Pacific")
@@ -377,6 +379,22 @@ class PhraseFinder:
             out = self._one_quoted_label(toks, quotes, out)
             out.extend(self._quoted_complements(toks, cased, country, quotes, out))
         return _merge_relations_of(toks, out, lex)
+
+    def _from_label_to(self, toks: list[Token], start: int) -> bool:
+        """ "A and B went from bitter foes to (peace) partners": the phrase at ``start``
+        follows "to", and a head stands between it and a "from" a few words before."""
+        k = start - 1
+        while k > 0 and (toks[k].low in QUOTES or toks[k].low in _ARTICLES):
+            k -= 1
+        if k < 2 or toks[k].low != "to":
+            return False
+        for m in range(k - 1, max(-1, k - 7), -1):
+            w = toks[m].low
+            if w == "from":
+                return any(t.low in self.lex.heads for t in toks[m + 1 : k])
+            if w in (",", ";", "."):
+                return False
+        return False
 
     def _quoted_rest(
         self,
