@@ -97,6 +97,11 @@ _AFTER_A_MATCH = frozenset({"at", "in", "against", "on", "with", ".", ",", ";", 
 # A final score: "the 7-1", "a 2-0 win".
 _SCORE = re.compile(r"\d{1,2}-\d{1,2}")
 # "is not, and will never be, a partner": what may stand between the aside and the label
+# "ended a decade-long estrangement": ending a hostile state says the pair was in it
+_END_VERBS = frozenset({"end", "ended", "ending", "ends"})
+_HOSTILE_HEADS = frozenset(
+    {"estrangement", "feud", "rivalry", "enmity", "hostility", "animosity", "antagonism"}
+)
 _ASIDE_ARTICLES = frozenset({"a", "an", "the", "its", "their"})
 _ASIDE_ENDS = frozenset({"be", "been", "become"})
 _SAID_COPULAS = frozenset({"are", "were", "remain", "remained", "became", "been", "form", "formed"})
@@ -687,6 +692,8 @@ class Extractor:
         padded = f" {text} "
         phrase = self._negation_phrase.search(padded)
         hit = not self._negation_words.isdisjoint(near) or phrase is not None
+        if hit and phrase is None and _ends_hostility(self._negation_words, near, p):
+            hit = False
         if hit:
             # a lone "no" far back qualifies something else; "no longer" is a negation
             if "no" in near and self._negation_but_no.isdisjoint(near) and phrase is None:
@@ -1060,3 +1067,9 @@ def default_extractor(config: Path | None = None) -> Extractor:
 
 
 __all__ = ["QUOTES", "Extractor", "default_extractor"]
+
+
+def _ends_hostility(negations: frozenset[str], near: list[str], p: Phrase) -> bool:
+    """ "Egypt and Turkey ended a decade-long estrangement": the only negating word is a
+    verb of ending and the label is a hostile state, which the pair was in until then."""
+    return _HOSTILE_HEADS.issuperset(p.heads) and negations.intersection(near) <= _END_VERBS
