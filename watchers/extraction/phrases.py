@@ -358,7 +358,9 @@ class PhraseFinder:
                 continue
             if not run.qualifying and self._proper_name(toks, cased, country, i):
                 continue
-            if self._inside_document_title(toks, cased, run.start):
+            if self._inside_document_title(toks, cased, run.start) and not _level_on(
+                toks, run.start
+            ):
                 continue
             if end == i + 1 and run.qualifying and _in_this_century(toks, end):
                 end += 4  # "a pivotal partnership in the 21st century"
@@ -1587,6 +1589,15 @@ def _said_of_states(toks: list[Token], country: list[int], i: int, start: int = 
         k -= 1  # "have always been"
     # "A and B share one ocean, we are cousins": the pair named just before speaks
     return country[k] == 1 or (toks[k].low == "we" and _pair_named_before(toks, country, k))
+
+
+def _level_on(toks: list[Token], start: int) -> bool:
+    """ "the Treaty on Comprehensive Strategic Partnership", "a Charter on Strategic
+    Partnership": a document "on" a level names the level the states agreed on."""
+    k = start - 1
+    while k > 0 and (toks[k].low in QUOTES or toks[k].low == "the"):
+        k -= 1
+    return k >= 1 and toks[k].low == "on" and toks[k - 1].low in _DOC_TITLES
 
 
 def _set_beside_pair(toks: list[Token], country: list[int], start: int) -> bool:
