@@ -358,8 +358,8 @@ class PhraseFinder:
                 continue
             if not run.qualifying and self._proper_name(toks, cased, country, i):
                 continue
-            if self._inside_document_title(toks, cased, run.start) and not _level_on(
-                toks, run.start
+            if self._inside_document_title(toks, cased, run.start) and not (
+                run.start < i and _level_on(toks, run.start)
             ):
                 continue
             if end == i + 1 and run.qualifying and _in_this_century(toks, end):
