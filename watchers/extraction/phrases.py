@@ -1452,10 +1452,12 @@ class PhraseFinder:
                 nxt = _skip_quotes(toks, i + size)
                 if nxt < len(toks) and toks[nxt].low in self.lex.heads:
                     continue  # a modifier of the next head, found there
-                if self._of_something_else(toks, nxt):
+                if self._of_something_else(toks, nxt) and not _in_all_but_name(toks, nxt):
                     continue  # "the golden age of Chilean football"
                 if words in _SAID_OF_STATES and not any(country[:i]):
                     continue  # "the two leaders are joined at the hip": persons
+                if words in _HISTORY_NAMES and cased[i][:1].isupper() and cased is not lows:
+                    continue  # "since the Cold War": the period's name, not a label
                 # the modifiers before it are the label's: "a diplomatic ice age", "a new
                 # golden era"
                 k = i
@@ -1474,6 +1476,13 @@ _KIND_OF = frozenset({"kind", "sort", "type"})
 _SAID_OF_STATES = frozenset(
     {("joined", "at", "the", "hip"), ("lips", "and", "teeth"), ("at", "loggerheads")}
 )
+def _in_all_but_name(toks: list[Token], k: int) -> bool:
+    """ "a cold war in all but name": a hedge that grants the phrase, not a scope."""
+    return [t.low for t in toks[k : k + 4]] == ["in", "all", "but", "name"]
+
+
+# Fixed phrases that, capitalised, name a period of history ("after the Cold War").
+_HISTORY_NAMES = frozenset({("cold", "war")})
 
 # "sealed in blood", "written with blood", "forged in battle": how a tie was made, said of it.
 _SEALED_WORDS = """
