@@ -1164,14 +1164,16 @@ class PhraseFinder:
         last_heads = {
             p.head
             for p in found
-            if p.end == p.head + 1 and p.end < len(toks) and toks[p.end].low in _LINKING
+            if p.end == p.head + 1
+            and p.end < len(toks)
+            and (toks[p.end].low in _LINKING or toks[p.end].low in (",", "and"))
         }
         n = len(toks)
         for i in [i for i, w in enumerate(lows) if w in _PREDICATE_HEADS]:
             if (i in taken and i not in last_heads) or country[i]:
                 continue
             t = toks[i]
-            j = i + 1
+            j = self._past_coordinated_heads(toks, i + 1)
             if j < n and toks[j].low in ("with", "between"):
                 # "our alliance with Japan is ironclad": skip the partner named in between
                 k = j + 1
@@ -1245,6 +1247,10 @@ class PhraseFinder:
                 if stop is not None and stop - what > 1:
                     out.append(Phrase(what, stop, i, (t.low,)))
                 continue
+            best = _best_they_have_been(toks, j)
+            if best is not None:
+                out.append(Phrase(best[0], best[1], i, (t.low,)))
+                continue
             level = self._at_best(toks, cased, j, moved)
             if level is not None:
                 out.append(Phrase(level[0], level[1], i, (t.low,)))
@@ -1274,6 +1280,23 @@ class PhraseFinder:
                 continue  # "relations are good partners" is found at its own head
             out.append(Phrase(start, words_end, i, (t.low,)))
         return out
+
+    def _past_coordinated_heads(self, toks: list[Token], j: int) -> int:
+        """ "The friendship, solidarity and comprehensive cooperation between A and B are
+        an asset": past the other heads coordinated with the subject's (up to four words
+        each), so the predicate after them is found; ``j`` itself when none follows."""
+        n = len(toks)
+        k = j
+        while k < n and toks[k].low in (",", "and"):
+            m = k + 1
+            while m < n and m <= k + 4 and toks[m].low not in self.lex.heads:
+                if not toks[m].low.replace("-", "").isalpha() or toks[m].low == "and":
+                    return k if k > j else j
+                m += 1
+            if m >= n or toks[m].low not in self.lex.heads:
+                break
+            k = m + 1
+        return k
 
     def _marked_by(self, toks: list[Token], cased: list[str], j: int) -> tuple[int, int] | None:
         """ "..., marked by both kinship and rivalry": what marks the tie."""
@@ -1476,6 +1499,34 @@ _KIND_OF = frozenset({"kind", "sort", "type"})
 _SAID_OF_STATES = frozenset(
     {("joined", "at", "the", "hip"), ("lips", "and", "teeth"), ("at", "loggerheads")}
 )
+def _best_they_have_been(toks: list[Token], j: int) -> tuple[int, int] | None:
+    """ "relations are the best they have (ever) been (in decades)", "is second to none":
+    a superlative said of the tie by a clause of its own, from token ``j``."""
+    n = len(toks)
+    j = _skip_quotes(toks, j)
+    words = [t.low for t in toks[j : j + 3]]
+    if words == ["second", "to", "none"]:
+        return j, j + 3
+    if j + 4 >= n or toks[j].low != "the" or toks[j + 1].low not in _BEST_WORDS:
+        return None
+    k = j + 2
+    if toks[k].low not in ("they", "it") or toks[k + 1].low not in ("have", "has"):
+        return None
+    k += 2
+    if k < n and toks[k].low == "ever":
+        k += 1
+    if k >= n or toks[k].low != "been":
+        return None
+    k += 1
+    k = _since_when(toks, k) or _in_years(toks, k) or k
+    return j + 1, k
+
+
+_BEST_WORDS = frozenset(
+    {"best", "worst", "strongest", "closest", "warmest", "coldest", "deepest", "lowest"}
+)
+
+
 def _in_all_but_name(toks: list[Token], k: int) -> bool:
     """ "a cold war in all but name": a hedge that grants the phrase, not a scope."""
     return [t.low for t in toks[k : k + 4]] == ["in", "all", "but", "name"]
