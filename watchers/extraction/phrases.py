@@ -947,7 +947,12 @@ class PhraseFinder:
             if (
                 w == "of"
                 and end == i + 1
-                and (i == 0 or toks[i - 1].low in _ARTICLES or toks[i - 1].low in _POSSESSIVES)
+                and (
+                    i == 0
+                    or toks[i - 1].low in _ARTICLES
+                    or toks[i - 1].low in _POSSESSIVES
+                    or _compound_after_article(toks, i)
+                )
                 and j + 1 < n
                 and toks[j + 1].low not in _ARTICLES
             ):
@@ -1499,6 +1504,12 @@ _KIND_OF = frozenset({"kind", "sort", "type"})
 _SAID_OF_STATES = frozenset(
     {("joined", "at", "the", "hip"), ("lips", "and", "teeth"), ("at", "loggerheads")}
 )
+def _compound_after_article(toks: list[Token], i: int) -> bool:
+    """ "the Hispano-Moroccan relationship of trust": a hyphenated compound between the
+    article and the head, as the pair is written inside the phrase."""
+    return i > 1 and "-" in toks[i - 1].low and toks[i - 2].low in _ARTICLES
+
+
 def _best_they_have_been(toks: list[Token], j: int) -> tuple[int, int] | None:
     """ "relations are the best they have (ever) been (in decades)", "is second to none":
     a superlative said of the tie by a clause of its own, from token ``j``."""
