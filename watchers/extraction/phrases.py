@@ -418,7 +418,13 @@ class PhraseFinder:
         first = toks[end].low
         if first not in _POSTMODIFIER_STARTS and not (first == "," and _comma_of(toks, end, close)):
             return None
-        if not (tail and first in ("for", "in")) and not _quality_after(toks, cased, end, close):
+        if (
+            not (tail and first in ("for", "in"))
+            and not _quality_after(toks, cased, end, close)
+            and not (
+                toks[i].low in self.lex.person_heads and self._in_bare(toks, cased, end, close)
+            )
+        ):
             return None  # (a formal tail goes on: "with a shared future for a fairer world")
         heads = self.lex.heads
         k = end
@@ -477,6 +483,10 @@ class PhraseFinder:
                 after_head is not None
                 and toks[after_head].low in _POSTMODIFIER_STARTS
                 and not _quality_after(toks, cased, after_head, b)
+                and not (
+                    toks[after_head - 1].low in self.lex.person_heads
+                    and self._in_bare(toks, cased, after_head, b)
+                )
             ):
                 continue  # "called B 'a partner in the fight against piracy'"
             ties = [h for h in heads if h not in self.lex.kin_heads]
@@ -486,6 +496,12 @@ class PhraseFinder:
                 continue  # "called Kim 'talented'", "a 'rogue nation'": a person or a state
             out.append(Phrase(a, b, b - 1, heads or (toks[b - 1].low,)))
         return out
+
+    def _in_bare(self, toks: list[Token], cased: list[str], end: int, close: int) -> bool:
+        # "a partner in trade" is a trade role: a sector's noun is no quality of the tie
+        return _in_bare_nouns(toks, cased, end, close) and not any(
+            toks[k].low in self.lex.neutral for k in range(end, close)
+        )
 
     def _complement_words(
         self, toks: list[Token], cased: list[str], country: list[int], a: int, b: int
@@ -1504,6 +1520,23 @@ _KIND_OF = frozenset({"kind", "sort", "type"})
 _SAID_OF_STATES = frozenset(
     {("joined", "at", "the", "hip"), ("lips", "and", "teeth"), ("at", "loggerheads")}
 )
+def _in_bare_nouns(toks: list[Token], cased: list[str], end: int, close: int) -> bool:
+    """ "'brothers in faith and in arms'", "'partners in responsibility'": after a person
+    noun, "in" and a bare noun in small letters (no article, place or number), perhaps
+    twice, filling the quote to ``close``: what the two are to each other, not a scope."""
+    k = end
+    while k + 1 < close and toks[k].low == "in":
+        w = toks[k + 1].low
+        if not (w.isalpha() and cased[k + 1].islower()) or w in _SCOPE_STARTS:
+            return False
+        if w in _ARTICLES or w in _POSSESSIVES:
+            return False
+        k += 2
+        if k + 1 < close and toks[k].low == "and" and toks[k + 1].low == "in":
+            k += 1
+    return k == close and k > end
+
+
 def _compound_after_article(toks: list[Token], i: int) -> bool:
     """ "the Hispano-Moroccan relationship of trust": a hyphenated compound between the
     article and the head, as the pair is written inside the phrase."""
