@@ -1257,6 +1257,10 @@ class PhraseFinder:
                 out.append(Phrase(nominal[0], nominal[1], i, (t.low,)))
                 continue
             j = _skip_quotes(toks, j)
+            blood = _in_blood(toks, j)
+            if blood is not None:
+                out.append(Phrase(j, blood, i, (t.low,)))
+                continue
             sealed = _sealed_in(toks, j) if i not in taken else None
             if sealed is not None:  # (after a label, "was tested by tariffs" is an event)
                 out.append(Phrase(j, sealed, i, (t.low,)))
@@ -1535,6 +1539,22 @@ def _in_bare_nouns(toks: list[Token], cased: list[str], end: int, close: int) ->
         if k + 1 < close and toks[k].low == "and" and toks[k + 1].low == "in":
             k += 1
     return k == close and k > end
+
+
+def _in_blood(toks: list[Token], j: int) -> int | None:
+    """End of "rooted in the blood of 1971", "written in the blood of our soldiers" from
+    token ``j``: a tie made in blood, with the blood's "of" and one or two words."""
+    n = len(toks)
+    if j + 3 >= n or toks[j].low not in _SEALED | _ROOTED or toks[j + 1].low not in ("in", "with"):
+        return None
+    if toks[j + 2].low != "the" or toks[j + 3].low != "blood":
+        return None
+    k = j + 4
+    if k + 1 < n and toks[k].low == "of":
+        k += 2
+        if k < n and toks[k - 1].low in _POSSESSIVES and toks[k].low.isalpha():
+            k += 1
+    return k
 
 
 def _compound_after_article(toks: list[Token], i: int) -> bool:
