@@ -1215,6 +1215,10 @@ class PhraseFinder:
                 )
                 if close is not None:
                     j = close + 1
+            called = self._called_adjectives(toks, cased, i)
+            if called is not None:
+                out.append(Phrase(called[0], called[1], i, (t.low,)))
+                continue
             marked = self._marked_by(toks, cased, j)
             if marked is not None:
                 # the heads inside go last: a bare one found on its own is a repeat of this
@@ -1305,6 +1309,36 @@ class PhraseFinder:
                 continue  # "relations are good partners" is found at its own head
             out.append(Phrase(start, words_end, i, (t.low,)))
         return out
+
+    def _called_adjectives(
+        self, toks: list[Token], cased: list[str], i: int
+    ) -> tuple[int, int] | None:
+        """ "calling the alliance (between the two countries) unshakeable": adjectives the
+        tables know, after a verb of calling whose object is the relationship noun at
+        ``i``, ending the clause."""
+        n = len(toks)
+        k = i - 1
+        if k < 1 or toks[k].low not in _OBJECT_DETERMINERS or toks[k - 1].low not in _CALLING:
+            return None
+        j = i + 1
+        if j < n and toks[j].low in ("between", "with"):
+            # "between the two countries", "with Peru": up to five words of the pair
+            m = j + 1
+            while m < n and m <= j + 5 and (toks[m].low in _PAIR_WORDS or cased[m][:1].isupper()):
+                m += 1
+            j = m
+        start = j
+        while j < n and (
+            (self.kind(toks[j].low, cased[j]) == "qual" and toks[j].low not in self._not_predicates)
+            or (j > start and toks[j].low in ("and", ","))
+        ):
+            j += 1
+        while j > start and toks[j - 1].low in ("and", ","):
+            j -= 1
+        nxt = toks[j].low if j < n else "."
+        if j == start or (nxt[:1].isalnum() and nxt not in _AFTER_PREDICATE):
+            return None
+        return start, j
 
     def _past_coordinated_heads(self, toks: list[Token], j: int) -> int:
         """ "The friendship, solidarity and comprehensive cooperation between A and B are
@@ -1539,6 +1573,15 @@ def _in_bare_nouns(toks: list[Token], cased: list[str], end: int, close: int) ->
         if k + 1 < close and toks[k].low == "and" and toks[k + 1].low == "in":
             k += 1
     return k == close and k > end
+
+
+# Determiners of a relationship noun that is the object of a verb of calling.
+_OBJECT_DETERMINERS = frozenset({"the", "their", "its", "our", "this", "bilateral"})
+# Words that name the pair after "between" or "with": "between the two countries".
+_PAIR_WORDS = frozenset(
+    {"the", "two", "both", "and", "countries", "nations", "states", "sides", "neighbours",
+     "neighbors", "&"}
+)  # fmt: skip
 
 
 def _in_blood(toks: list[Token], j: int) -> int | None:
