@@ -887,6 +887,8 @@ def _drop_repeats(
             q is not p
             and q.heads[-1] == p.heads[-1]
             and q.end - q.start > 1
+            # a predicate said of the head is no fuller form of it; one holding it is
+            and (q.start <= q.head < q.end or q.start <= p.start < q.end)
             and set(c) & set(codes)
             for q, c in resolved
         )
