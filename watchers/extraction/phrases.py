@@ -494,6 +494,11 @@ class PhraseFinder:
                 t.low for t in toks[a:b]
             ):
                 continue  # "called Kim 'talented'", "a 'rogue nation'": a person or a state
+            if _two_bare_persons(toks, a, b, self.lex.person_heads):
+                # "'comrades and brothers'": two bare person nouns are two labels
+                out.append(Phrase(a, a + 1, a, (toks[a].low,)))
+                out.append(Phrase(a + 2, b, a + 2, (toks[a + 2].low,)))
+                continue
             out.append(Phrase(a, b, b - 1, heads or (toks[b - 1].low,)))
         return out
 
@@ -543,6 +548,8 @@ class PhraseFinder:
         j = q0 - 1
         if j >= 0 and toks[j].low in _ARTICLES:
             j -= 1
+        if j >= 2 and toks[j].low == "of" and toks[j - 1].low in ("those", "one"):
+            j -= 2  # "ties are those of 'comrades and brothers'"
         if j < 0:
             return None
         w = toks[j].low
@@ -585,6 +592,7 @@ class PhraseFinder:
 
     def _subject(self, toks: list[Token], country: list[int], k: int) -> str | None:
         """What the subject ending at token ``k`` is: "pair", "state" or None."""
+        k = _past_saying_aside(toks, k)  # "ties, the two parties say, are"
         if k >= 0 and toks[k].low == ",":
             # "Uruguay and Argentina, which share a river, are ...": past the aside
             k = next(
@@ -1598,6 +1606,27 @@ def _in_blood(toks: list[Token], j: int) -> int | None:
         if k < n and toks[k - 1].low in _POSSESSIVES and toks[k].low.isalpha():
             k += 1
     return k
+
+
+def _two_bare_persons(toks: list[Token], a: int, b: int, persons: frozenset[str]) -> bool:
+    """Tokens [a, b) are two bare person nouns joined by "and": "comrades and brothers"."""
+    return (
+        b - a == 3
+        and toks[a + 1].low == "and"
+        and toks[a].low in persons
+        and toks[a + 2].low in persons
+    )
+
+
+def _past_saying_aside(toks: list[Token], k: int) -> int:
+    """From a comma at ``k`` that closes an aside of saying (", the two parties say,"),
+    the token before the aside; ``k`` itself otherwise."""
+    if k < 3 or toks[k].low != ",":
+        return k
+    if toks[k - 1].low not in ("say", "says", "said", "insist", "insists", "argue", "argues"):
+        return k
+    m = next((m for m in range(k - 2, max(0, k - 8), -1) if toks[m].low == ","), None)
+    return m - 1 if m is not None and m > 0 else k
 
 
 def _compound_after_article(toks: list[Token], i: int) -> bool:
