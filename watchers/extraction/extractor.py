@@ -97,6 +97,17 @@ _AFTER_A_MATCH = frozenset({"at", "in", "against", "on", "with", ".", ",", ";", 
 # A final score: "the 7-1", "a 2-0 win".
 _SCORE = re.compile(r"\d{1,2}-\d{1,2}")
 # "is not, and will never be, a partner": what may stand between the aside and the label
+# Words right before a label that only liken the tie to it: "something closer to an
+# alliance", "akin to an alliance", "verging on a rivalry".
+_HEDGES = (
+    ("closer", "to"),
+    ("akin", "to"),
+    ("tantamount", "to"),
+    ("verging", "on"),
+    ("bordering", "on"),
+    ("something", "like"),
+    ("nothing", "like"),
+)
 # "ended a decade-long estrangement": ending a hostile state says the pair was in it
 _END_VERBS = frozenset({"end", "ended", "ending", "ends"})
 _HOSTILE_HEADS = frozenset(
@@ -700,7 +711,7 @@ class Extractor:
                 hit = "no" in near[-3:]
             if hit:
                 return True
-        if self._negated_across_aside(s, p, lo):
+        if self._negated_across_aside(s, p, lo) or _hedged(s.lows, p.start, lo):
             return True
         return not self.lex.rejection.isdisjoint(s.lows[p.end :])
 
@@ -1075,3 +1086,11 @@ def _ends_hostility(negations: frozenset[str], near: list[str], p: Phrase) -> bo
     """ "Egypt and Turkey ended a decade-long estrangement": the only negating word is a
     verb of ending and the label is a hostile state, which the pair was in until then."""
     return _HOSTILE_HEADS.issuperset(p.heads) and negations.intersection(near) <= _END_VERBS
+
+
+def _hedged(lows: list[str], start: int, lo: int) -> bool:
+    """ "has grown into something closer to an alliance": the label is only likened to."""
+    j = start - 1
+    if j >= lo and lows[j] in ("a", "an", "the"):
+        j -= 1
+    return j - 1 >= lo and (lows[j - 1], lows[j]) in _HEDGES
