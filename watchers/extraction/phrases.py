@@ -298,6 +298,8 @@ class PhraseFinder:
             run = self._left(toks, cased, country, i, quotes)
             if run.rejected:
                 continue
+            if run.start + 1 == i and _verb_after_subject(toks, country, run.start):
+                continue  # "Peru and Chile celebrated friendship day": a verb, no modifier
             if typo and not (run.qualifying and run.start < i):
                 continue  # a misspelled head counts only after a qualifying modifier
             end, tail = self._tail(toks, cased, i, title=cased[i][:1].isupper())
@@ -1606,6 +1608,17 @@ def _in_blood(toks: list[Token], j: int) -> int | None:
         if k < n and toks[k - 1].low in _POSSESSIVES and toks[k].low.isalpha():
             k += 1
     return k
+
+
+def _verb_after_subject(toks: list[Token], country: list[int], k: int) -> bool:
+    """The word at ``k``, in -ed, follows a state or "they"/"we" with nothing between:
+    a verb in the past ("Peru and Chile celebrated friendship"), not a modifier
+    ("Chile's cherished friendship")."""
+    w = toks[k].low
+    if k < 1 or not w.endswith("ed") or not w.isalpha():
+        return False
+    before = toks[k - 1].low
+    return (country[k - 1] == 1 and not before.endswith("'s")) or before in ("they", "we")
 
 
 def _two_bare_persons(toks: list[Token], a: int, b: int, persons: frozenset[str]) -> bool:
