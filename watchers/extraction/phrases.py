@@ -1243,6 +1243,7 @@ class PhraseFinder:
                 j = described  # "the alliance, often described in Seoul as ironclad"
             else:
                 linking = j
+                j = _past_modal_be(toks, j)  # "must be one of 'mutual respect'"
                 while j < n and (toks[j].low in _LINKING or toks[j].low in _CONSTITUTES):
                     j += 1
                 if j < n and toks[j].low in _MOVED:
@@ -1282,7 +1283,7 @@ class PhraseFinder:
             if j + 2 < n and toks[j].low == "one" and toks[j + 1].low == "of":
                 # "relations were one of mutual distrust", "one of 'mutual respect'"
                 what = _skip_quotes(toks, j + 2)
-                stop = self._tail_phrase(toks, what)
+                stop = _quote_to_close(toks, j + 2) or self._tail_phrase(toks, what)
                 if stop is not None and stop - what > 1:
                     out.append(Phrase(what, stop, i, (t.low,)))
                 continue
@@ -1619,6 +1620,31 @@ def _verb_after_subject(toks: list[Token], country: list[int], k: int) -> bool:
         return False
     before = toks[k - 1].low
     return (country[k - 1] == 1 and not before.endswith("'s")) or before in ("they", "we")
+
+
+def _quote_to_close(toks: list[Token], k: int) -> int | None:
+    """End of a short quote of plain words opening at ``k`` (the closing mark's index):
+    "one of 'coordination without subordination'" is the whole slogan."""
+    if k >= len(toks) or toks[k].low not in QUOTES:
+        return None
+    for m in range(k + 1, min(len(toks), k + 8)):
+        if toks[m].low in QUOTES:
+            inner = [t.low for t in toks[k + 1 : m]]
+            plain = all(w.replace("-", "").isalpha() for w in inner)
+            return m if len(inner) >= 2 and plain and _CLAUSE_WORDS.isdisjoint(inner) else None
+    return None
+
+
+def _past_modal_be(toks: list[Token], j: int) -> int:
+    """Past "must be" or "should be" when "one of" follows: what the tie is to be made of
+    ("relations must be one of 'coordination without subordination'")."""
+    words = [t.low for t in toks[j : j + 4]]
+    if len(words) == 4 and words[0] in _MODALS_OF_DUTY and words[1:] == ["be", "one", "of"]:
+        return j + 2
+    return j
+
+
+_MODALS_OF_DUTY = frozenset({"must", "should", "ought", "will", "shall"})
 
 
 def _two_bare_persons(toks: list[Token], a: int, b: int, persons: frozenset[str]) -> bool:
