@@ -372,6 +372,9 @@ class PairResolver:
     def _resolve(self, p: Phrase, s: Sentence, ctx: Context) -> list[Codes]:
         toks = s.toks
         lo, hi = s.clause(p.start)
+        gapped = self._gapped_with(s, p, lo)
+        if gapped is not None:
+            return gapped
         if self._owned_by_other(s, p) or _titled(s, p) or _held_by_names(s, p, lo):
             return []
         after = _skip(toks, p.end, _QUOTES_COMMA)
@@ -491,6 +494,28 @@ class PairResolver:
         # just before ("Peru and Chile sign a pact. ... Officials hailed a time-tested
         # friendship."); "Toyota and Honda" or "the two carmakers" hold theirs
         return [ctx.previous] if ctx.previous and not s.orgs and not _names(s) else []
+
+    def _gapped_with(self, s: Sentence, p: Phrase, lo: int) -> list[Codes] | None:
+        """ "Japan's ties with the Philippines are ironclad, with China strained": words
+        set after ", with B", the verb left out, are the tie of B with the state whose
+        tie the sentence began with (none when no state owns it: "relations between A and
+        B are warm, with C frosty"). Such a phrase opens at its own first word."""
+        if p.head != p.start or s.toks[p.head].low in self.lex.heads:
+            return None  # every other phrase: one look
+        toks, covered = s.toks, s.covered
+        target = covered.get(p.start - 1)
+        j = p.start - 1
+        while j >= lo and j in covered:
+            j -= 1
+        if j >= lo and toks[j].low == "the":
+            j -= 1
+        if target is None or j - 1 < lo or toks[j].low != "with" or toks[j - 1].low != ",":
+            return None
+        for t in range(lo + 1, j - 1):
+            if toks[t].low in self.lex.heads and t - 1 in covered and _ends_possessive(toks[t - 1]):
+                owner = covered[t - 1]
+                return [pair_of(owner, target)] if owner != target else []
+        return []
 
     def _member_of_group(self, s: Sentence, p: Phrase) -> bool:
         """ "Turkey, a NATO ally, bought Russian missiles": one state called a member of a

@@ -1319,7 +1319,34 @@ class PhraseFinder:
             if nxt[:1].isalnum() and nxt not in _AFTER_PREDICATE:
                 continue  # "relations are good partners" is found at its own head
             out.append(Phrase(start, words_end, i, (t.low,)))
+            gapped = self._gapped_adjectives(toks, cased, country, words_end)
+            if gapped is not None:
+                # "ties with A are ironclad, with B strained": B's own label
+                out.append(Phrase(gapped[0], gapped[1], gapped[0], (t.low,)))
         return out
+
+    def _gapped_adjectives(
+        self, toks: list[Token], cased: list[str], country: list[int], k: int
+    ) -> tuple[int, int] | None:
+        """ ", with B strained" after a predicate's adjectives end at ``k``: the adjectives
+        that another partner, named after "with", gets with the verb left out."""
+        n = len(toks)
+        if k + 3 >= n or toks[k].low != "," or toks[k + 1].low != "with":
+            return None
+        m = k + 2
+        if toks[m].low == "the":
+            m += 1
+        if m >= n or not country[m]:
+            return None
+        while m < n and country[m]:
+            m += 1
+        start = m
+        while m < n and self.kind(toks[m].low, cased[m]) == "qual":
+            m += 1
+        nxt = toks[m].low if m < n else "."
+        if m == start or (nxt[:1].isalnum() and nxt not in _AFTER_PREDICATE):
+            return None
+        return start, m
 
     def _called_adjectives(
         self, toks: list[Token], cased: list[str], i: int
