@@ -624,6 +624,8 @@ class PairResolver:
                 if inner and outer and inner[-1] != outer[-1]:
                     return [pair_of(inner[-1], outer[-1])]
             return None
+        if subjects and _other_side_after(s, p):
+            return None  # "called Kenya a key partner of the US": the label names its side
         if subjects:
             # "Mongolia calls Russia and China its eternal neighbours": one pair each
             targets, _ = self._list_after(s, verb + 1)
@@ -895,7 +897,11 @@ class PairResolver:
                 return []
             return None
         coords = [c for t, c in s.coordinations if lo <= t < p.start]
-        if coords:
+        named = _object_before(s, p)
+        if named is not None:
+            # "and Ethiopia a close friend of Somalia": the state the label is said of
+            owners = [named] if named not in targets else []
+        elif coords:
             owners = [c for c in coords[-1] if c not in targets]
         else:
             owners = [m.code for m, t in s.states if lo <= t < p.start and m.code]
@@ -1115,7 +1121,11 @@ class PairResolver:
                 nxt = j + 1
                 while nxt < len(toks) and toks[nxt].low in ("and", "the", "#", "@"):
                     nxt += 1
-                if nxt in by_token and self._list_item(s, by_token[nxt]):
+                if (
+                    nxt in by_token
+                    and self._list_item(s, by_token[nxt])
+                    and not _takes_own_label(s, by_token[nxt])
+                ):
                     j = nxt
                     continue
                 if nxt in s.orgs:
@@ -1405,6 +1415,26 @@ def _the_named_alliance(s: Sentence, p: Phrase) -> bool:
     if p.start == 0 or s.lows[p.start - 1] != "the":
         return False
     return any(s.lows[o] in _ALLIANCE_GROUPS for o in s.orgs)
+
+
+def _object_before(s: Sentence, p: Phrase) -> str | None:
+    """The state right before "a" or "an" that opens the label: "called ... and Ethiopia a
+    close friend of Somalia" (the object of a verb of calling), or None."""
+    k = before_quotes(s.toks, p.start - 1)
+    if k < 1 or s.lows[k] not in ("a", "an"):
+        return None
+    k = before_quotes(s.toks, k - 1)
+    return s.covered.get(k)
+
+
+def _takes_own_label(s: Sentence, m: StateMention) -> bool:
+    """Whether the state ``m`` is followed by "a" or "an": the next object of a verb of
+    calling with a label of its own ("a partner of Uganda and Ethiopia a friend"), not a
+    further item of the list before it ("calls Moscow and Beijing its neighbours")."""
+    k = next((i for i, t in enumerate(s.toks) if t.start >= m.end), len(s.toks))
+    while k < len(s.toks) and s.lows[k] in QUOTES:
+        k += 1
+    return k < len(s.toks) and s.lows[k] in ("a", "an")
 
 
 def _other_side_after(s: Sentence, p: Phrase) -> bool:
