@@ -131,6 +131,25 @@ def _higher_than(toks: list[Token], cased: list[str], k: int) -> int | None:
     return m
 
 
+def _as_old_as(toks: list[Token], k: int) -> int | None:
+    """End of "as old as the Himalayas", "as deep as the ocean" (an equal comparison with a
+    thing, never "ever", "before" or "usual") from ``k``, or None."""
+    n = len(toks)
+    if k + 3 >= n or toks[k].low != "as" or toks[k + 2].low != "as":
+        return None
+    if not toks[k + 1].low.isalpha() or toks[k + 1].low in _FUNCTION_WORDS:
+        return None
+    m = k + 3
+    if toks[m].low == "the":
+        m += 1
+    first = m
+    while m < n and m < first + 2 and toks[m].low.isalpha() and toks[m].low not in _FUNCTION_WORDS:
+        m += 1
+    if m == first or toks[first].low in ("ever", "before", "usual", "expected", "possible"):
+        return None
+    return m
+
+
 def _never_been(toks: list[Token], j: int) -> int | None:
     """End of "never been closer" (a comparative after "never been") from ``j``, or None."""
     if j + 2 >= len(toks) or (toks[j].low, toks[j + 1].low) != ("never", "been"):
@@ -469,7 +488,7 @@ class PhraseFinder:
             b = q1
             while b > a and toks[b - 1].low in (",", ".", ";", ":", "!"):
                 b -= 1
-            slogan = _higher_than(toks, cased, a)
+            slogan = _higher_than(toks, cased, a) or _as_old_as(toks, a)
             if slogan is None and not self._complement_words(toks, cased, country, a, b):
                 continue  # ("'higher than the mountains, deeper than the oceans'" is one)
             if not _complement_ends(toks, cased, q1 + 1):
