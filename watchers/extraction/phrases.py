@@ -1233,6 +1233,7 @@ class PhraseFinder:
                     j = k
             if j + 1 < n and toks[j].low in _PRONOUN_SUBJECTS and toks[j + 1].low in lex.speech:
                 j += 2  # "a bond she said is sealed in blood"
+            j = _past_aside_of_saying(toks, j, lex.speech)  # "ties, the Kremlin said, are"
             if j + 1 < n and toks[j].low == "," and _participle(toks[j + 1].low, cased[j + 1]):
                 # "the friendship, built by ... and tended by ..., has grown into"
                 commas = [k for k in range(j + 2, min(n, j + 40)) if toks[k].low == ","]
@@ -1691,6 +1692,20 @@ def _past_modal_be(toks: list[Token], j: int) -> int:
 
 
 _MODALS_OF_DUTY = frozenset({"must", "should", "ought", "will", "shall"})
+
+
+def _past_aside_of_saying(toks: list[Token], j: int, speech: frozenset[str]) -> int:
+    """Past an aside of saying that opens at the comma ``j`` ("ties, the Kremlin said,
+    are ..."): up to six words ending in a verb of saying and a comma; ``j`` otherwise."""
+    if j >= len(toks) or toks[j].low != ",":
+        return j
+    for k in range(j + 2, min(len(toks) - 1, j + 8)):
+        w = toks[k].low
+        if w in (",", ";", ".") or w in QUOTES:
+            return j
+        if w in speech and toks[k + 1].low == ",":
+            return k + 2
+    return j
 
 
 def _two_bare_persons(toks: list[Token], a: int, b: int, persons: frozenset[str]) -> bool:
