@@ -329,7 +329,26 @@ class PairResolver:
         pairs = self._resolve(p, s, ctx)
         if pairs:
             pairs += [c for c in self._along_with(s, p) if c not in pairs]
+        elif p.end < len(s.toks) and s.lows[p.end] in ("in", "include", "includes"):
+            pairs = self._include_list(s, p)
         return pairs
+
+    def _include_list(self, s: Sentence, p: Phrase) -> list[Codes]:
+        """ "France's strategic partners in the Gulf include the UAE and Qatar": the states
+        the verb lists hold the label with the state that owns it."""
+        j = p.end
+        if s.lows[j] == "in":  # a scope of a few words naming no state
+            j = next((k for k in range(j + 1, min(len(s.toks), j + 5)) if s.lows[k] in _INCLUDE), j)
+            if any(k in s.covered for k in range(p.end, j)):
+                return []
+        if j >= len(s.toks) or s.lows[j] not in _INCLUDE:
+            return []
+        k = p.start - 1
+        if k < 0 or k not in s.covered or not _possessive_at(s, k):
+            return []
+        owner = s.covered[k]
+        targets, blocked = self._list_after(s, j + 1)
+        return [] if blocked else _cross([owner], [t for t in targets if t != owner])
 
     def _along_with(self, s: Sentence, p: Phrase) -> list[Codes]:
         """ "one of America's closest allies, along with Japan and Korea": the states listed
@@ -1415,6 +1434,9 @@ def _the_named_alliance(s: Sentence, p: Phrase) -> bool:
     if p.start == 0 or s.lows[p.start - 1] != "the":
         return False
     return any(s.lows[o] in _ALLIANCE_GROUPS for o in s.orgs)
+
+
+_INCLUDE = frozenset({"include", "includes"})
 
 
 def _object_before(s: Sentence, p: Phrase) -> str | None:
