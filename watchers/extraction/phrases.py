@@ -353,7 +353,10 @@ class PhraseFinder:
                 # "Laos and Cambodia are one family", "are like twins": only said of states
                 if not (
                     _said_of_states(toks, country, i, run.start)
-                    or _set_beside_pair(toks, country, run.start)
+                    or (
+                        _set_beside_pair(toks, country, run.start)
+                        and _complement_ends(toks, cased, _skip_quotes(toks, end))
+                    )
                 ):
                     continue
             elif run.start == i and head in lex.person_heads and _said_of_states(toks, country, i):
@@ -1902,12 +1905,14 @@ def _set_beside_pair(toks: list[Token], country: list[int], start: int) -> bool:
     k = start - 1
     while k > 0 and (toks[k].low in QUOTES or toks[k].low in _ARTICLES):
         k -= 1
-    return (
-        k >= 3
-        and toks[k].low == ","
-        and country[k - 1] == 1
-        and _pair_named_before(toks, country, k)
-    )
+    if k < 3 or toks[k].low != "," or country[k - 1] != 1:
+        return False
+    m = k - 1  # the pair's first token: not a place after a preposition ("In A and B, ...")
+    while m > 0 and (country[m - 1] == 1 or toks[m - 1].low in ("and", "&")):
+        m -= 1
+    if m > 0 and toks[m - 1].low in _PREPOSITIONS:
+        return False
+    return _pair_named_before(toks, country, k)
 
 
 def _pair_named_before(toks: list[Token], country: list[int], k: int) -> bool:
