@@ -735,7 +735,7 @@ class Extractor:
     def _sport(self, s: Sentence, p: Phrase) -> bool:
         """A rivalry in a sentence about sport is between teams: "India vs Pakistan", "in a
         friendly at Wembley", "ten years after the 7-1"."""
-        if _CONTESTS.isdisjoint(p.heads):
+        if _CONTESTS.isdisjoint(p.heads) and "rival" not in s.lows[p.start : p.end]:
             return False
         if not self.lex.sport.isdisjoint(s.lows):
             return True

@@ -349,6 +349,8 @@ class PhraseFinder:
                     end = j + 2
             if head in _SINGLE_STATE and _noun_after(toks, cased, end):
                 continue  # "a friendly country visit": the noun modifies the next one
+            if head in lex.kin_heads and _uncounted_hostile(toks, run.start, i):
+                continue  # "warned hostile states against meddling": a category of states
             if head in lex.said_heads:
                 # "Laos and Cambodia are one family", "are like twins": only said of states
                 if not (
@@ -1709,6 +1711,14 @@ def _past_aside_of_saying(toks: list[Token], j: int, speech: frozenset[str]) -> 
         if w in speech and toks[k + 1].low == ",":
             return k + 2
     return j
+
+
+def _uncounted_hostile(toks: list[Token], start: int, i: int) -> bool:
+    """ "hostile states", "rival nations" with no "two" or "both" before: states of a kind,
+    not the pair ("the two rival nations", "'two hostile states'" are the pair)."""
+    if start + 1 != i or toks[start].low not in ("hostile", "rival"):
+        return False
+    return start < 1 or toks[start - 1].low not in ("two", "both")
 
 
 def _two_bare_persons(toks: list[Token], a: int, b: int, persons: frozenset[str]) -> bool:
