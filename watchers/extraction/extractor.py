@@ -96,23 +96,25 @@ _HAVING = frozenset(
 _AFTER_A_MATCH = frozenset({"at", "in", "against", "on", "with", ".", ",", ";", "between"})
 # A final score: "the 7-1", "a 2-0 win".
 _SCORE = re.compile(r"\d{1,2}-\d{1,2}")
-# "is not, and will never be, a partner": what may stand between the aside and the label
 # Words right before a label that only liken the tie to it: "something closer to an
 # alliance", "akin to an alliance", "verging on a rivalry".
-_HEDGES = (
-    ("closer", "to"),
-    ("akin", "to"),
-    ("tantamount", "to"),
-    ("verging", "on"),
-    ("bordering", "on"),
-    ("something", "like"),
-    ("nothing", "like"),
+_HEDGES = frozenset(
+    {
+        ("closer", "to"),
+        ("akin", "to"),
+        ("tantamount", "to"),
+        ("verging", "on"),
+        ("bordering", "on"),
+        ("something", "like"),
+        ("nothing", "like"),
+    }
 )
 # "ended a decade-long estrangement": ending a hostile state says the pair was in it
 _END_VERBS = frozenset({"end", "ended", "ending", "ends"})
 _HOSTILE_HEADS = frozenset(
     {"estrangement", "feud", "rivalry", "enmity", "hostility", "animosity", "antagonism"}
 )
+# "is not, and will never be, a partner": what may stand between the aside and the label
 _ASIDE_ARTICLES = frozenset({"a", "an", "the", "its", "their"})
 _ASIDE_ENDS = frozenset({"be", "been", "become"})
 _SAID_COPULAS = frozenset({"are", "were", "remain", "remained", "became", "been", "form", "formed"})
@@ -1079,9 +1081,6 @@ def default_extractor(config: Path | None = None) -> Extractor:
     return _DEFAULT
 
 
-__all__ = ["QUOTES", "Extractor", "default_extractor"]
-
-
 def _ends_hostility(negations: frozenset[str], near: list[str], p: Phrase) -> bool:
     """ "Egypt and Turkey ended a decade-long estrangement": the only negating word is a
     verb of ending and the label is a hostile state, which the pair was in until then."""
@@ -1094,3 +1093,7 @@ def _hedged(lows: list[str], start: int, lo: int) -> bool:
     if j >= lo and lows[j] in ("a", "an", "the"):
         j -= 1
     return j - 1 >= lo and (lows[j - 1], lows[j]) in _HEDGES
+
+
+__all__ = ["QUOTES", "Extractor", "default_extractor"]
+

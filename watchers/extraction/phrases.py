@@ -366,7 +366,7 @@ class PhraseFinder:
             elif run.start == i and head in lex.person_heads and _as_plural(toks, i):
                 pass  # "as friends and partners, we stand together"
             elif head in lex.person_heads and self._from_label_to(toks, run.start):
-                pass  # "went from bitter foes to peace partners": the second is a label too
+                pass  # "went from bitter foes to friends": the second is a label too
             elif head in lex.metaphor_heads and not run.qualifying:
                 # "the Franco-German engine": the pair written right before it, or the
                 # states said to be it ("Chile and Peru are the motor of the Pacific")
@@ -409,7 +409,7 @@ class PhraseFinder:
         return _merge_relations_of(toks, out, lex)
 
     def _from_label_to(self, toks: list[Token], start: int) -> bool:
-        """ "A and B went from bitter foes to (peace) partners": the phrase at ``start``
+        """ "A and B went from bitter foes to trusted partners": the phrase at ``start``
         follows "to", and a head stands between it and a "from" a few words before."""
         k = start - 1
         while k > 0 and (toks[k].low in QUOTES or toks[k].low in _ARTICLES):
