@@ -482,6 +482,11 @@ class PhraseFinder:
         subject or object is the pair, a relationship noun or a state."""
         out: list[Phrase] = []
         for q0, q1 in quotes:
+            glossed = _glossed_by(toks, country, q0, q1, found, self.lex.heads)
+            if glossed is not None:
+                # "share a 'Shonali Adhyay', a golden chapter": the name the gloss explains
+                out.append(Phrase(q0 + 1, q1, q1 - 1, glossed.heads))
+                continue
             if any(p.start <= q1 and q0 <= p.end for p in found):
                 continue  # a label inside is read at its own head
             a = q0 + 1
@@ -1719,6 +1724,36 @@ def _uncounted_hostile(toks: list[Token], start: int, i: int) -> bool:
     if start + 1 != i or toks[start].low not in ("hostile", "rival"):
         return False
     return start < 1 or toks[start - 1].low not in ("two", "both")
+
+
+def _glossed_by(
+    toks: list[Token],
+    country: list[int],
+    q0: int,
+    q1: int,
+    found: list[Phrase],
+    heads: frozenset[str],
+) -> Phrase | None:
+    """The label set right after the quote ``q0``-``q1`` as its gloss, between commas or
+    ending the sentence ("a 'Shonali Adhyay', a golden chapter, ..."), when the quote holds
+    a short name of plain words; else None."""
+    words = toks[q0 + 1 : q1]
+    if not 1 <= len(words) <= 5 or any(country[k] for k in range(q0 + 1, q1)):
+        return None
+    if not all(t.low.replace("-", "").isalpha() for t in words):
+        return None
+    if any(t.low in _POSSESSIVES or t.low in _FUNCTION_WORDS or t.low in heads for t in words):
+        return None  # "'our friend', a strategic partner": no name, a label of its own
+    k = q1 + 1
+    if k >= len(toks) or toks[k].low != ",":
+        return None
+    k += 1
+    if k < len(toks) and toks[k].low in _ARTICLES:
+        k += 1
+    gloss = next((p for p in found if p.start == k), None)
+    if gloss is None or gloss.end >= len(toks):
+        return gloss
+    return gloss if toks[gloss.end].low in (",", ".", ";") else None
 
 
 def _two_bare_persons(toks: list[Token], a: int, b: int, persons: frozenset[str]) -> bool:
