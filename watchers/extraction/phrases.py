@@ -1317,7 +1317,7 @@ class PhraseFinder:
                 if stop is not None and stop - what > 1:
                     out.append(Phrase(what, stop, i, (t.low,)))
                 continue
-            best = _best_they_have_been(toks, j)
+            best = _best_they_have_been(toks, j) or self._in_shape(toks, cased, j)
             if best is not None:
                 out.append(Phrase(best[0], best[1], i, (t.low,)))
                 continue
@@ -1354,6 +1354,20 @@ class PhraseFinder:
                 # "ties with A are ironclad, with B strained": B's own label
                 out.append(Phrase(gapped[0], gapped[1], gapped[0], (t.low,)))
         return out
+
+    def _in_shape(self, toks: list[Token], cased: list[str], j: int) -> tuple[int, int] | None:
+        """ "ties are in excellent shape", "in good health": a condition the tie is in, with
+        the adjectives the tables know, ending the clause (from token ``j``)."""
+        n = len(toks)
+        if j + 2 >= n or toks[j].low != "in":
+            return None
+        start = k = j + 1
+        while k < n and self.kind(toks[k].low, cased[k]) in ("qual", "adverb"):
+            k += 1
+        if k == start or k >= n or toks[k].low not in _CONDITIONS:
+            return None
+        nxt = toks[k + 1].low if k + 1 < n else "."
+        return (start, k + 1) if not nxt[:1].isalnum() or nxt in _AFTER_PREDICATE else None
 
     def _gapped_adjectives(
         self, toks: list[Token], cased: list[str], country: list[int], k: int
@@ -1650,6 +1664,10 @@ _PAIR_WORDS = frozenset(
     {"the", "two", "both", "and", "countries", "nations", "states", "sides", "neighbours",
      "neighbors", "&"}
 )  # fmt: skip
+
+
+# What a tie is said to be in: "in excellent shape", "in good health".
+_CONDITIONS = frozenset({"shape", "health", "condition", "form"})
 
 
 def _in_blood(toks: list[Token], j: int) -> int | None:
