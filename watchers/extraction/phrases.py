@@ -1307,6 +1307,8 @@ class PhraseFinder:
                 out.append(Phrase(j, blood, i, (t.low,)))
                 continue
             sealed = _sealed_in(toks, j) if i not in taken else None
+            if sealed is not None and cased[sealed - 1][:1].isupper():
+                sealed = None  # "sealed in Pyongyang": where it was made, not how
             if sealed is not None:  # (after a label, "was tested by tariffs" is an event)
                 out.append(Phrase(j, sealed, i, (t.low,)))
                 continue
