@@ -215,14 +215,11 @@ class _HeadFinder:
             if need == "kin" and not self.kin.search(low, max(0, start - 30), start):
                 continue
             before = max(0, start - 40)
+            # a head said of states needs a copula, or a comma setting it beside them
+            beside = need == "said" and ", " in low[before:start]
             if need == "compound" and "-" not in low[before:start]:
                 need = "said"  # or the states said to be it: "are the motor of"
-            # a head said of states needs a copula, or a comma setting it beside them
-            if (
-                need == "said"
-                and not self.copula.search(low, before, start)
-                and ", " not in low[before:start]
-            ):
+            if need == "said" and not beside and not self.copula.search(low, before, start):
                 continue
             out.append(start)
         out.sort()

@@ -530,6 +530,8 @@ class PairResolver:
             j -= 1
         if target is None or j - 1 < lo or toks[j].low != "with" or toks[j - 1].low != ",":
             return None
+        if any(m.kind is _LEADER for m, t in s.states if lo <= t < p.start):
+            return []  # "Ruto's ties with Museveni ..., with Kagame strained": the persons'
         for t in range(lo + 1, j - 1):
             if toks[t].low in self.lex.heads and t - 1 in covered and _ends_possessive(toks[t - 1]):
                 owner = covered[t - 1]
