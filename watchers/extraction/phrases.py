@@ -1350,9 +1350,14 @@ class PhraseFinder:
             nxt = toks[words_end].low if words_end < n else "."
             if nxt[:1].isalnum() and nxt not in _AFTER_PREDICATE:
                 continue  # "relations are good partners" is found at its own head
+            simile = _simile(toks, words_end)
+            if simile is not None:
+                words_end = simile  # "solid as a rock"
+            elif described is None and not self._epithet(toks, start, words_end):
+                continue  # "relations remain tense": how the ties stand, not their name
             out.append(Phrase(start, words_end, i, (t.low,)))
             gapped = self._gapped_adjectives(toks, cased, country, words_end)
-            if gapped is not None:
+            if gapped is not None and (described is not None or self._epithet(toks, *gapped)):
                 # "ties with A are ironclad, with B strained": B's own label
                 out.append(Phrase(gapped[0], gapped[1], gapped[0], (t.low,)))
         return out
@@ -1393,6 +1398,15 @@ class PhraseFinder:
         if m == start or (nxt[:1].isalnum() and nxt not in _AFTER_PREDICATE):
             return None
         return start, m
+
+    def _epithet(self, toks: list[Token], start: int, end: int) -> bool:
+        """Whether predicate adjectives name the tie ("ironclad", "unbreakable",
+        "rock-solid"): a strong modifier or a hyphenated compound among them. A rating of how
+        the ties stand ("tense", "excellent", "stable", "deeper") is no label."""
+        return any(
+            toks[k].low in self.lex.strong or "-" in toks[k].low.strip("-")
+            for k in range(start, end)
+        )
 
     def _called_adjectives(
         self, toks: list[Token], cased: list[str], i: int
@@ -1860,6 +1874,25 @@ def _sealed_in(toks: list[Token], j: int) -> int | None:
     k += 1
     nxt = toks[k].low if k < len(toks) else "."
     return k if not nxt.isalpha() or nxt in ("and", "that", "which", "since") else None
+
+
+# "good as a rule", "stable as a whole": "as a" that says how the claim holds, no image.
+_NOT_SIMILES = frozenset({"rule", "whole", "result", "matter", "consequence", "sign", "means"})
+
+
+def _simile(toks: list[Token], k: int) -> int | None:
+    """ "solid as a rock", "firm as a mountain": a comparison with one noun after the
+    predicate's adjectives ending at ``k``, where it ends; none when the clause goes on."""
+    n = len(toks)
+    if k + 2 >= n or toks[k].low != "as" or toks[k + 1].low not in ("a", "an"):
+        return None
+    noun = toks[k + 2].low
+    if not noun.isalpha() or noun in _SMALL_WORDS or noun in _NOT_SIMILES:
+        return None
+    nxt = toks[k + 3].low if k + 3 < n else "."
+    if nxt[:1].isalnum() and nxt not in _AFTER_PREDICATE:
+        return None
+    return k + 3
 
 
 _COMPARATIVES = frozenset({"better", "closer", "greater", "stronger", "truer", "firmer"})
