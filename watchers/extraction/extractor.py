@@ -758,6 +758,8 @@ class Extractor:
         j = before_quotes(s.toks, p.start - 1)
         if j >= 0 and s.lows[j] == "his":
             return True  # "his warm friendship": a person's, whatever the head
+        if "personal" in s.lows[p.start : p.head]:
+            return True  # "great personal chemistry", "a personal friendship": the persons'
         if self._leaders_share(s, p, lo):
             return True
         if not any(h in self.lex.person_heads for h in p.heads):
