@@ -10,7 +10,8 @@ test reads the structure of the clause before the descriptor, never the descript
 - an intention to make it: "plans to forge a partnership", "would like to become partners",
   "has no intention of joining an alliance";
 - talk of it: "revived talk of a new alliance";
-- a condition: "if the two were allies".
+- a condition: "if the two were allies";
+- an indefinite subject of "would", "could" or "might": "a formal alliance ... would".
 
 A verb that works on a relationship the pair already has keeps it live: "could deepen their
 strategic partnership", "plans to strengthen the alliance".
@@ -104,6 +105,8 @@ def supposed(lows: Sequence[str], start: int, head: int, clause_start: int) -> b
         return True
     if _asked(lows, start, head) or _in_the_making(lows, head):
         return True
+    if _subject_of_modal(lows, start, head):
+        return True
     if _inverted_condition(lows, start):
         return True
     if clause_start >= 2 and lows[clause_start - 1] == "yet" and lows[clause_start - 2] in _MODALS:
@@ -173,9 +176,57 @@ def _in_the_making(lows: Sequence[str], head: int) -> bool:
     k = head + 1
     if k + 2 >= len(lows):
         return False
-    while k < len(lows) and lows[k] in ("is", "are", "was", "were", "now", "firmly", "already"):
+    k = _past_postmodifier(lows, k)  # "an alliance against the virus was never on the cards"
+    while k < len(lows) and lows[k] in _BEFORE_TO_COME:
         k += 1  # "an alliance is now on the cards"
     return tuple(lows[k : k + 3]) in _TO_COME
+
+
+_BEFORE_TO_COME = frozenset(
+    {"is", "are", "was", "were", "now", "firmly", "already", "never", "not", "still", "ever"}
+)
+_POSTMODIFIER_OPENS = frozenset({"between", "with", "against", "of", "for", "among"})
+
+
+def _past_postmodifier(lows: Sequence[str], k: int) -> int:
+    """Past a short phrase after the head that says whose or what for ("between A and B",
+    "against the virus"), when a linking verb ends it within five words; else ``k``."""
+    if k >= len(lows) or lows[k] not in _POSTMODIFIER_OPENS:
+        return k
+    for j in range(k + 1, min(len(lows), k + 6)):
+        if lows[j] in ("is", "are", "was", "were"):
+            return j
+        if not lows[j].isalpha():
+            return k
+    return k
+
+
+# a conditional modal for which an indefinite label is the subject: "a formal alliance
+# between A and B would add little"; "will" and "can" say what is, so they stay out
+_CONDITIONAL_MODALS = frozenset({"would", "could", "might"})
+# what may stand between such a label and its modal: the pair, named after a preposition
+_SUBJECT_TAIL = 6
+
+
+def _subject_of_modal(lows: Sequence[str], start: int, head: int) -> bool:
+    """ "A formal alliance between A and B would add little", "An alliance with B could
+    cost ...": an indefinite label opening its clause, whose verb is a conditional modal,
+    is only supposed. A definite one ("the alliance would survive") is the pair's."""
+    if _CONDITIONAL_MODALS.isdisjoint(lows[head + 1 : head + 2 + _SUBJECT_TAIL]):
+        return False  # one look: most labels have none of these after them
+    first = _first_word(lows, start, (".", "!", "?", ";", ":", ","))
+    if first != start - 1 or lows[first] not in ("a", "an"):
+        return False
+    for k in range(head + 1, min(len(lows), head + 2 + _SUBJECT_TAIL)):
+        if lows[k] in _CONDITIONAL_MODALS:
+            return True
+        if not lows[k].isalpha() or lows[k] in _CLAUSE_BREAKS:
+            return False
+    return False
+
+
+# words that end the label's subject before any modal: a relative clause or a verb's object
+_CLAUSE_BREAKS = frozenset({"that", "which", "who", "is", "are", "was", "were", "has", "have"})
 
 
 def _modal_makes(near: Sequence[str], i: int) -> bool:
