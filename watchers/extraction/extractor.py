@@ -406,6 +406,8 @@ class Extractor:
         toks, lows, cased, tok_starts = tokens(norm, low, a, b)
         # each mention with the token it starts in
         located = [(m, max(0, bisect.bisect_right(tok_starts, m.start) - 1)) for m in found]
+        if any(m.code is None for m in found) and self._org_acts(found, lows, tok_starts):
+            located = _without_venues(located, lows)
         # where a leader, seat or other state form starts: "Russia's Lavrov" is Russia
         state_starts = {m.start for m in found if m.code is not None}
         states: list[tuple[StateMention, int]] = []
@@ -435,6 +437,16 @@ class Extractor:
         self._structures(norm, s)
         s.speaker, s.has_speech = self._speaker(s, located, organs)
         return s
+
+    def _org_acts(self, found: list[StateMention], lows: list[str], starts: list[int]) -> bool:
+        """Whether an organisation is named for itself, not as a label's modifier ("BRICS
+        partners"): the word after it is no head noun."""
+        for m in found:
+            if m.code is None:
+                k = bisect.bisect_left(starts, m.end)
+                if k >= len(lows) or lows[k] not in self.lex.heads:
+                    return True
+        return False
 
     def _owns_name(
         self,
@@ -1078,6 +1090,19 @@ def default_extractor(config: Path | None = None) -> Extractor:
     if _DEFAULT is None:
         _DEFAULT = Extractor(default_countries(), load_vocabulary())
     return _DEFAULT
+
+
+def _without_venues(
+    located: list[tuple[StateMention, int]], lows: list[str]
+) -> list[tuple[StateMention, int]]:
+    """In a sentence that names an organisation, a capital right after "in" or "at" is
+    where things happen ("the SCO welcomed Belarus at the summit in Astana"), not a side:
+    the organisation acts there, not the state."""
+    return [
+        (m, ti)
+        for m, ti in located
+        if not (m.kind is FormKind.CAPITAL and ti > 0 and lows[ti - 1] in ("in", "at"))
+    ]
 
 
 def _ends_hostility(negations: frozenset[str], near: list[str], p: Phrase) -> bool:
