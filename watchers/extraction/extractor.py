@@ -755,6 +755,10 @@ class Extractor:
             if w == "friendly" and 0 < k < len(lows) - 1 and lows[k - 1] in ("a", "the"):
                 if lows[k + 1] in _AFTER_A_MATCH:
                     return True  # "a friendly at Wembley": the noun, a match
+            elif w == "friendly" and k == p.end:
+                # "a bitter rivalry friendly": the noun after the label, a match
+                if k + 1 == len(lows) or lows[k + 1] in _AFTER_A_MATCH:
+                    return True
             elif _SCORE.fullmatch(w):
                 return True
         return False
