@@ -354,7 +354,8 @@ class PairResolver:
         """ "one of America's closest allies, along with Japan and Korea": the states listed
         after the label hold it too, with the state whose label it is (the possessor)."""
         toks = s.toks
-        j = _skip(toks, p.end, _QUOTES_COMMA)
+        # past a scope naming no state: "its closest partners in the region, along with"
+        j = _skip(toks, _past_scope(s, p.end), _QUOTES_COMMA)
         if j >= len(toks) or toks[j].low not in ("along", "together", "as", "alongside"):
             return []
         words = [t.low for t in toks[j : j + 2]]
