@@ -495,6 +495,8 @@ class PhraseFinder:
                 a += 1  # "'are and will remain brothers'"
             if a < q1 and toks[a].low in _ARTICLES:
                 a += 1
+            if a + 2 < q1 and toks[a].low == "one" and toks[a + 1].low == "of":
+                a += 2  # "describe the bond as 'one of brothers'": a bond of brothers
             b = q1
             while b > a and toks[b - 1].low in (",", ".", ";", ":", "!"):
                 b -= 1
