@@ -230,17 +230,20 @@ async def test_a_feed_slow_to_answer_is_asked_first_in_the_next_cycle(
     farm: FeedFarm, tmp_path: Path
 ) -> None:
     farm.delay = 0
-    farm.slow = {"7": 2.5}  # well past SLOW_ANSWER, so a busy machine does not blur it
-    feeds = farm.feeds(10)
+    farm.slow = {"15": 2.5}  # well past SLOW_ANSWER, so a busy machine does not blur it
+    feeds = farm.feeds(20)
     orders = []
     for _ in range(2):  # the process stops and starts again in between
         farm.asked.clear()
         (errors,) = await poll_all(tmp_path, farm_limits(at_once=1, per_host=1), feeds)
-        assert errors == [None] * 10
+        assert errors == [None] * 20
         orders.append(list(farm.asked))
     first, second = orders
-    assert first.index("7") > 2  # the first time, in the order listed
-    assert "7" in second[:2]  # then at once, beside the others, so its wait overlaps theirs
+    assert first.index("15") > 10  # the first time, about where it is listed
+    # Then at once, beside the others, so its wait overlaps theirs. Its worker starts with
+    # the first ordinary one; on a busy machine that one may have been answered a few times
+    # before the slow feed's request arrives, so "among the first" rather than "first".
+    assert second.index("15") < 5
 
 
 def test_the_limits_are_read_from_the_config_defaults(tmp_path: Path) -> None:
