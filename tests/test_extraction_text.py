@@ -114,3 +114,12 @@ def test_lines_of_plain_sentence_ends_are_cut_where_the_splitter_cuts_them() -> 
     assert found == _splitter_sentences(norm)
     assert "Both sides hailed it." in found
     assert "Palau and Nauru talked." in found
+
+
+def test_ascii_and_other_text_split_into_the_same_tokens() -> None:
+    # plain ASCII text takes a quicker pattern; the information separators \x1c-\x1f
+    # count as spaces on both paths, as str.isspace says
+    plain = "Laos\x1cand\x1fCambodia's 'iron-clad'_ties, 2-0!"
+    accented = plain + " Bras\u00edlia"
+    assert _tokens_of(plain) == _tokens_of(accented)[:-1]
+    assert [w for w, _ in _tokens_of(plain)][:3] == ["Laos", "and", "Cambodia's"]

@@ -84,6 +84,11 @@ _TOKEN = re.compile(r"[^\W_]+(?:['-][^\W_]+)*|[^\w\s]")
 # A token with what runs before it: a token starts at any character but a space or "_",
 # so the text between two tokens is always such a run.
 _GAP_AND_TOKEN = re.compile(r"([\s_]*)(" + _TOKEN.pattern + ")")
+# The same for ASCII text, with ASCII classes, which the regex engine reads faster: on
+# ASCII, Unicode's \s holds \x1c-\x1f too, and \w is [a-zA-Z0-9_] either way.
+_GAP_AND_TOKEN_ASCII = re.compile(
+    r"([\s\x1c-\x1f_]*)([a-zA-Z0-9]+(?:['-][a-zA-Z0-9]+)*|[^\w\s\x1c-\x1f])", re.ASCII
+)
 # The same where invisible characters are about: after normalize() they stand at a word's
 # end (or alone beside it) and belong to the gap or to the word before, never a token.
 _GAP_AND_TOKEN_INVISIBLE = re.compile(
@@ -315,7 +320,8 @@ def tokens(norm: str, low: str, start: int, end: int) -> Tokens:
     # str.isascii answers from a flag CPython keeps, without reading the text
     if not low.isascii() and _ANY_INVISIBLE.search(low, start, end):
         return _tokens_with_invisible(norm, low, start, end)
-    for gap, word in _GAP_AND_TOKEN.findall(low, start, end):
+    pattern = _GAP_AND_TOKEN_ASCII if low.isascii() else _GAP_AND_TOKEN
+    for gap, word in pattern.findall(low, start, end):
         at += len(gap)
         after = at + len(word)
         toks.append(make(Token, (word, at, after)))
