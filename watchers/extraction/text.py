@@ -235,6 +235,8 @@ def _breaks_after(word: str, after: str) -> bool:
 def _plain_parts(chunk: str) -> list[tuple[int, int]] | None:
     """The splitter's sentences of a line whose every sentence-ending mark (but one at
     its very end) is a plain end; None for any other line, which the splitter reads.
+    A plain end the splitter does not break at is no end: its decision is made from
+    the two words alone, like any other plain end's.
 
     Each sentence but the last ends just after its period and the next starts at the
     word after the space, as the splitter's own spans do; a sentence then starts with a
@@ -257,11 +259,9 @@ def _plain_parts(chunk: str) -> list[tuple[int, int]] | None:
         if len(word) < 2 or not word.isalpha():
             return None
         if word.lower() in _NOT_PLAIN and not _breaks_after(word, after.group()):
-            return None
+            continue  # "the reports. Critics": no end for the splitter, none here
         parts.append((last, period + 1))
         last = period + 2
-    if not parts:
-        return None
     parts.append((last, body_end))
     return parts
 
