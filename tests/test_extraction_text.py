@@ -108,6 +108,8 @@ def test_lines_of_plain_sentence_ends_are_cut_where_the_splitter_cuts_them() -> 
         "The U.S. envoy met Gen. Ruiz. Palau and Nauru talked. J. Doe wrote it.\n"
         "  iv. A list item. Then Kiribati spoke, and Tuvalu replied.\n"
         "Vanuatu said so. Fiji? Yes. Tonga!  Then Samoa. Nauru (a) agreed.\n"
+        'Palau spoke. Nauru said it was "a good start."\n'
+        "Palau spoke. Nauru said it was a good start?')\n"
     )
     norm = normalize(text)
     found = [norm[a:b] for a, b in sentence_spans(norm)]

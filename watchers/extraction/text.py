@@ -242,11 +242,15 @@ def _plain_parts(chunk: str) -> list[tuple[int, int]] | None:
     word after the space, as the splitter's own spans do; a sentence then starts with a
     letter or digit, so none is realigned over closing quotes.
     """
-    body_end = len(chunk.rstrip())
+    body = chunk.rstrip()
+    body_end = len(body)
     lead = len(chunk) - len(chunk.lstrip())
     parts: list[tuple[int, int]] = []
     last = 0
-    for mark in _END_CHAR.finditer(chunk, 0, body_end - 1):
+    # the mark that ends the line, and the closing quotes after it ('partnership."'),
+    # end its last sentence whatever the splitter makes of it
+    closed = len(body.rstrip("\"')]"))
+    for mark in _END_CHAR.finditer(chunk, 0, closed - 1):
         period = mark.start()
         # an initial, an ellipsis, "U.S." or a question is for the splitter to read
         if chunk[period] != "." or chunk[period + 1] != " ":
