@@ -85,9 +85,11 @@ _TOKEN = re.compile(r"[^\W_]+(?:['-][^\W_]+)*|[^\w\s]")
 # so the text between two tokens is always such a run.
 _GAP_AND_TOKEN = re.compile(r"([\s_]*)(" + _TOKEN.pattern + ")")
 # The same for ASCII text, with ASCII classes, which the regex engine reads faster: on
-# ASCII, Unicode's \s holds \x1c-\x1f too, and \w is [a-zA-Z0-9_] either way.
+# ASCII, Unicode's \s holds \x1c-\x1f too, and \w is [a-zA-Z0-9_] either way. Its
+# repeats are possessive: no run of them could give back a character the next part takes,
+# so the engine keeps no backtracking state for them.
 _GAP_AND_TOKEN_ASCII = re.compile(
-    r"([\s\x1c-\x1f_]*)([a-zA-Z0-9]+(?:['-][a-zA-Z0-9]+)*|[^\w\s\x1c-\x1f])", re.ASCII
+    r"([\s\x1c-\x1f_]*+)([a-zA-Z0-9]++(?:['-][a-zA-Z0-9]++)*+|[^\w\s\x1c-\x1f])", re.ASCII
 )
 # The same where invisible characters are about: after normalize() they stand at a word's
 # end (or alone beside it) and belong to the gap or to the word before, never a token.
