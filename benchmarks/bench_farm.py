@@ -2,6 +2,7 @@
 
     python benchmarks/bench_farm.py [--feeds 1000 5000] [--hosts 32] [--reader-workers 8]
                                     [--at-once 16] [--processes 1] [--workers 2]
+                                    [--feeds-per-job 8]
                                     [--postgres postgresql://postgres@127.0.0.1:5432/postgres]
 
 Needs ``reader`` in the environment (``pip install reader sgmllib3k``); it is not a
@@ -282,6 +283,7 @@ class WorkerFarm:
         )
         self.logs = [scratch / f"worker-{i}.log" for i in range(args.workers)]
         self.concurrency = args.at_once
+        self.feeds_per_job = args.feeds_per_job
         self.processes: list[subprocess.Popen[bytes]] = []
 
     def start(self) -> None:
@@ -289,6 +291,7 @@ class WorkerFarm:
         command = [
             sys.executable, "-m", "bot", "--config", str(self.config), "worker",
             "--concurrency", str(self.concurrency),
+            "--feeds-per-job", str(self.feeds_per_job),
         ]  # fmt: skip
         for log in self.logs:
             with log.open("wb") as out:
@@ -321,7 +324,8 @@ class WorkerFarm:
                     (since,),
                 ).fetchone()
                 waiting = db.execute(
-                    "SELECT count(*) FROM procrastinate_jobs WHERE task_name = 'pw.poll' "
+                    "SELECT count(*) FROM procrastinate_jobs "
+                    "WHERE task_name IN ('pw.poll', 'pw.poll_batch') "
                     "AND status IN ('todo', 'doing')"
                 ).fetchone()[0]
                 if polled == self.count and waiting == 0:
@@ -469,6 +473,9 @@ def main() -> None:
     )
     parser.add_argument(
         "--workers", type=int, default=2, help="worker processes on PostgreSQL (0: none)"
+    )
+    parser.add_argument(
+        "--feeds-per-job", type=int, default=8, help="the workers' --feeds-per-job"
     )
     parser.add_argument(
         "--postgres",

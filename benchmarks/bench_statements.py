@@ -6,7 +6,8 @@
 Polls the farm of ``bench_farm.py`` (its first N feeds) with our watcher on a new PostgreSQL
 database, once cold (every entry new) and once warm (a tenth of the feeds gained an item,
 the rest answer 304), and counts the statements the store sends through the database seam
-(an ``executemany`` counted once: psycopg pipelines its rows), by kind, per feed. Unlike a
+(an ``executemany`` counted once: psycopg pipelines its rows; writes sent together in a
+pipeline counted once, as "pipeline"), by kind, per feed: the round trips it waits on. Unlike a
 time, the count does not depend on how busy the machine is. The job queue's own statements
 (a worker's taking and finishing of each poll job) are not counted: this runs the watcher
 without the queue.
@@ -39,13 +40,24 @@ def count_statements() -> collections.Counter[str]:
     statement, executemany, commit = seam._statement, seam.executemany, seam.commit
     write_alone = seam.write_alone
 
+    pipeline = seam.pipeline
+
     def counted_statement(self: Any, sql: str, params: Any) -> db.Cursor:
-        counts[sql.split(None, 1)[0].upper() if sql else "?"] += 1
+        verb = sql.split(None, 1)[0].upper() if sql else "?"
+        sent_later = verb == "BEGIN" or (verb in db._WRITES and " RETURNING " not in sql.upper())
+        if self._pipeline is None or not sent_later:  # a read in a pipeline waits
+            counts[verb] += 1
         return statement(self, sql, params)
 
     def counted_executemany(self: Any, sql: str, rows: Any) -> db.Cursor:
-        counts["executemany"] += 1
+        if self._pipeline is None:
+            counts["executemany"] += 1
         return executemany(self, sql, rows)
+
+    def counted_pipeline(self: Any) -> Any:
+        if self._pipeline is None:
+            counts["pipeline"] += 1  # its writes, sent together
+        return pipeline(self)
 
     def counted_write_alone(self: Any, sql: str, params: Any = ()) -> None:
         if self._depth > 0 or self.in_transaction:  # counted as the seam's statement
@@ -54,13 +66,15 @@ def count_statements() -> collections.Counter[str]:
         return write_alone(self, sql, params)
 
     def counted_commit(self: Any) -> None:
-        counts["COMMIT"] += self.in_transaction
+        if self._pipeline is None:  # in a pipeline, it goes when the pipeline is sent
+            counts["COMMIT"] += self.in_transaction
         commit(self)
 
     seam._statement = counted_statement  # type: ignore[method-assign]
     seam.executemany = counted_executemany  # type: ignore[method-assign]
     seam.commit = counted_commit  # type: ignore[method-assign]
     seam.write_alone = counted_write_alone  # type: ignore[method-assign]
+    seam.pipeline = counted_pipeline  # type: ignore[method-assign]
     return counts
 
 

@@ -27,11 +27,11 @@ from bot.output import plural
 from bot.platforms.console.printer import ConsolePrinter
 from watchers.countries import CountryTable, default_countries
 from watchers.errors import ConfigError
-from watchers.fetch import make_client
+from watchers.fetch import Validators, make_client
 from watchers.fulltext import CountryNamer, FullText, trafilatura_reader
 from watchers.ports import Clock, Extractor
 from watchers.reading import InProcesses, InThreads
-from watchers.store import Store
+from watchers.store import PollOutcome, Store
 from watchers.watcher import FeedSpec, PollResult, Watcher
 
 log = logging.getLogger(__name__)
@@ -324,9 +324,13 @@ def _time_polls(watcher: Watcher, metrics: Metrics) -> None:
     """Each poll of a feed counted and timed in the metrics."""
     poll = watcher.poll
 
-    async def timed(feed: FeedSpec) -> PollResult:
+    async def timed(
+        feed: FeedSpec,
+        validators: Validators | None = None,
+        held: list[PollOutcome] | None = None,
+    ) -> PollResult:
         started = time.monotonic()
-        result = await poll(feed)
+        result = await poll(feed, validators, held)
         metrics.observe_poll(result, time.monotonic() - started)
         return result
 

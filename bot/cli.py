@@ -119,6 +119,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="seconds between this worker's heartbeats; a worker silent for three is stalled "
         "and its jobs go to another (default 10)",
     )
+    worker.add_argument(
+        "--feeds-per-job",
+        type=int,
+        default=8,
+        help="feeds polled by one job at most; fewer when too few are due to fill every "
+        "worker's jobs (default 8)",
+    )
     commands.add_parser(
         "gateway", help="hold the Discord and Slack connections and answer /watch (for workers)"
     )
@@ -257,7 +264,12 @@ def _dispatch(args: argparse.Namespace) -> int:
             asyncio.run(run_gateway(config))
         else:
             asyncio.run(
-                run_worker(config, concurrency=max(1, args.concurrency), heartbeat=args.heartbeat)
+                run_worker(
+                    config,
+                    concurrency=max(1, args.concurrency),
+                    heartbeat=args.heartbeat,
+                    feeds_per_job=max(1, args.feeds_per_job),
+                )
             )
         return EXIT_OK
     if args.command in history_cli.COMMANDS:

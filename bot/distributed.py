@@ -4,13 +4,18 @@ polling and delivery through Procrastinate's job queue in the PostgreSQL store.
 The jobs, and what keeps each one from running twice:
 
 - ``tick``, a periodic task every ``TICK_SECONDS``: Procrastinate defers it once per period
-  however many workers run. It defers a ``poll`` of each feed that is due (``due_feeds``), and
-  the deliveries of any change no poll dispatched (``undispatched``: a worker was killed
-  between remembering a change and deferring its deliveries).
-- ``poll(feed)``: fetches, reads and remembers one feed. Its queueing lock ``poll:<feed>``
-  keeps one poll of a feed waiting at most, and its lock ``feed:<feed>`` one running at most.
-  The store decides on a pair under a per-pair lock, so two workers reading one syndicated
-  story in two feeds make one change (and the later one an update of it).
+  however many workers run. It defers the feeds that are due (``due_feeds``) and not already
+  waiting or running, in ``poll_batch`` jobs (``poll_batches``), and the deliveries of any
+  change no poll dispatched (``undispatched``: a worker was killed between remembering a
+  change and deferring its deliveries).
+- ``poll_batch(feeds, slow)``: fetches, reads and remembers a few feeds, so that the queue's
+  own round trips (taking and finishing a job) are paid once for them all. It takes each
+  feed's lock (``Store.claim_feeds``, a PostgreSQL session lock, freed when the worker's
+  connection ends) in the statement that reads their validators, and skips a feed another
+  worker holds: two polls of one feed never run at once. The store decides on a pair under
+  a per-pair lock, so two workers reading one syndicated story in two feeds make one change
+  (and the later one an update of it). ``poll(feed)``, the single-feed job of earlier
+  versions, still runs the same way: jobs queued before an upgrade are not lost.
 - ``deliver(change, channel)``: routes the change, as it is when the job runs, to one
   channel. Its lock ``channel:<platform>:<channel>`` runs one channel's deliveries one at a
   time, in the order they were deferred, and ``PACE_SECONDS`` apart (the job holds the lock
@@ -35,6 +40,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 import procrastinate
 from procrastinate.exceptions import AlreadyEnqueued, UniqueViolation
@@ -48,7 +54,7 @@ from watchers.db import Database
 from watchers.errors import PartnershipWatchError, StoreError
 from watchers.extraction import default_extractor
 from watchers.store import Store
-from watchers.watcher import FeedSpec, slow_to_answer
+from watchers.watcher import FeedSpec, PollResult, host_of, slow_to_answer
 
 log = logging.getLogger(__name__)
 
@@ -68,8 +74,9 @@ Its event loop waits on PostgreSQL for each of a poll's few dozen statements; wh
 came, a thread parsing another feed kept the lock for up to Python's default 5 ms before the
 loop got it back, which made a worker's cold cycle over 1,000 feeds three times as long."""
 DEFER_BATCH = 500
-"""Polls deferred by one statement: thousands of due feeds take a few round trips, not one
-each."""
+"""Poll jobs deferred by one statement: thousands of due feeds take a few round trips."""
+FEEDS_PER_JOB = 8
+"""Feeds polled by one job at most (``worker --feeds-per-job``)."""
 HEARTBEAT_SECONDS = 10.0
 """How often a worker says it is alive; one silent for three times as long is stalled."""
 
@@ -151,8 +158,13 @@ class Worker:
     queue: procrastinate.App
     dispatches: Dispatches
     heartbeat: float = HEARTBEAT_SECONDS
+    concurrency: int = 4
+    feeds_per_job: int = FEEDS_PER_JOB
     _feeds_of: Sequence[FeedSpec] | None = field(default=None, init=False, repr=False)
     _feeds: dict[str, FeedSpec] = field(default_factory=dict, init=False, repr=False)
+    _polling: set[str] = field(default_factory=set, init=False, repr=False)
+    """Feeds this process polls now: its jobs share one connection, whose session locks
+    would let a second job of this process take a feed again."""
 
     @property
     def store(self) -> Store:
@@ -163,6 +175,48 @@ class Worker:
         if self._feeds_of is not feeds:  # the config was reloaded
             self._feeds_of, self._feeds = feeds, {f.name: f for f in feeds}
         return self._feeds.get(name)
+
+    async def poll_feeds(self, names: Sequence[str], *, at_once: bool = False) -> None:
+        """Poll the feeds no other job is polling, then defer the deliveries of what changed."""
+        specs = [
+            spec
+            for name in dict.fromkeys(names)
+            if name not in self._polling and (spec := self.feed(name)) is not None
+        ]
+        gone = [n for n in names if self.feed(n) is None]
+        if gone:
+            log.info("feeds %s are no longer in the config; not polled", ", ".join(map(repr, gone)))
+        claimed = self.store.claim_feeds([s.name for s in specs])
+        specs = [s for s in specs if s.name in claimed]
+        if not specs:
+            return
+        self._polling.update(claimed)
+        try:
+            batch = self.app.watcher.poll_batch(specs, claimed, at_once=at_once)
+            async with contextlib.aclosing(batch) as results:  # its last writes, at once
+                async for result in results:
+                    await self._polled(result)
+        finally:
+            self._polling.difference_update(claimed)
+            try:
+                self.store.release_feeds(list(claimed))
+            except StoreError as e:  # a lost connection took its locks with it
+                log.warning("could not free %d feeds: %s", len(claimed), e)
+
+    async def _polled(self, result: PollResult) -> None:
+        if result.error:
+            return  # the watcher logged it, naming the feed; the next interval tries again
+        log.info(
+            "feed %r: %d new entries, %d mentions, %d changes%s",
+            result.feed,
+            result.new_entries,
+            result.mentions,
+            len(result.changes),
+            " (not modified)" if result.not_modified else "",
+        )
+        for change in result.changes:
+            assert change.change_id is not None
+            await self.dispatch(change.change_id, change.pair.key)
 
     async def dispatch(self, change_id: str, pair_key: str) -> None:
         """Defer the delivery of a change to each channel watching its pair, then mark it."""
@@ -203,16 +257,20 @@ def current() -> Worker:
 @jobs.periodic(cron=f"* * * * * */{TICK_SECONDS}", periodic_id="tick")
 @jobs.task(name="pw.tick", queueing_lock="pw.tick")
 async def tick(timestamp: int) -> None:
-    """Defer a poll of each due feed, any undispatched change, and the waiting alerts."""
+    """Defer polls of the due feeds, any undispatched change, and the waiting alerts."""
     worker = current()
     now = worker.app.watcher.clock.now()
-    # A feed whose poll waits or runs gets no other: one running would let a second wait
-    # (its queueing lock only counts waiting jobs), and asking for each waiting one again
-    # cost a round trip per feed, every tick.
+    # A feed whose poll waits or runs gets no other (asking the queue for each feed cost a
+    # round trip per feed, every tick); read before the feeds' last polls, so a poll that
+    # ends meanwhile is seen in one or the other.
     queued = await _polls_queued(worker.queue)
-    due = due_feeds(worker.app.config.feeds, worker.store.last_polls(), now)
-    slow = slow_to_answer(due, worker.store.answer_seconds())  # first: their waits overlap
-    await _defer_polls(worker.queue, [f for f in (*slow, *due) if f.name not in queued])
+    due = [f for f in due_feeds(worker.app.config.feeds, worker.store.last_polls(), now)]
+    due = [f for f in due if f.name not in queued]
+    if due:
+        slow = slow_to_answer(due, worker.store.answer_seconds())
+        slots = await _live_workers(worker.queue, worker.heartbeat) * worker.concurrency
+        size = batch_size(len(due), slots, worker.feeds_per_job)
+        await _defer_polls(worker.queue, poll_batches(due, slow, size))
     for change_id, pair_key in worker.dispatches.undispatched(now):
         log.warning("change %s was not dispatched by its poll; dispatching it now", change_id)
         await worker.dispatch(change_id, pair_key)
@@ -220,55 +278,79 @@ async def tick(timestamp: int) -> None:
         await send_waiting.defer_async()
 
 
-async def _defer_polls(queue: procrastinate.App, feeds: Sequence[FeedSpec]) -> None:
-    """Defer a poll of each feed (once each, in this order), a few hundred per statement."""
-    jobs = [
-        poll.configure(lock=f"feed:{f.name}", queueing_lock=f"poll:{f.name}").make_new_job(
-            feed=f.name
-        )
-        for f in dict.fromkeys(feeds)
+def batch_size(due: int, slots: int, most: int) -> int:
+    """Feeds per poll job: as many as fill the workers' job slots (``slots``, all workers'
+    concurrency) with ``due`` feeds, but at most ``most``: a few due feeds still spread over
+    the workers, thousands cost a job per ``most``."""
+    return max(1, min(most, -(-due // max(1, slots))))
+
+
+def poll_batches(
+    due: Sequence[FeedSpec], slow: Sequence[FeedSpec], size: int
+) -> list[tuple[list[str], bool]]:
+    """The due feeds as poll jobs' (feeds, slow) of ``size`` feeds at most: the feeds slow to
+    answer last time first (``slow``, slowest first), together, so that their waits overlap
+    each other and the rest of the cycle; then the others grouped by host, in the order
+    each host is first listed, so that a job's polls share a kept-alive connection."""
+    slow_names = {f.name for f in slow}
+    by_host: dict[str, list[str]] = {}
+    for feed in dict.fromkeys(due):
+        if feed.name not in slow_names:
+            by_host.setdefault(host_of(feed.url), []).append(feed.name)
+    rest = [name for names in by_host.values() for name in names]
+    slow_first = [f.name for f in dict.fromkeys(slow)]
+    return [
+        *((slow_first[i : i + size], True) for i in range(0, len(slow_first), size)),
+        *((rest[i : i + size], False) for i in range(0, len(rest), size)),
     ]
+
+
+async def _defer_polls(queue: procrastinate.App, batches: Sequence[tuple[list[str], bool]]) -> None:
+    """Defer a poll job for each batch, in this order, a few hundred jobs per statement."""
+    deferrer = poll_batch.configure()
+    args: list[dict[str, Any]] = [{"feeds": names, "slow": slow} for names, slow in batches]
+    jobs = [deferrer.make_new_job(**a) for a in args]
     for start in range(0, len(jobs), DEFER_BATCH):
-        batch = jobs[start : start + DEFER_BATCH]
-        try:
-            await queue.job_manager.batch_defer_jobs_async(batch)
-        except AlreadyEnqueued:  # one of them was deferred meanwhile: the others one by one
-            for job in batch:
-                with contextlib.suppress(AlreadyEnqueued):
-                    await queue.job_manager.defer_job_async(job)
+        await queue.job_manager.batch_defer_jobs_async(jobs[start : start + DEFER_BATCH])
 
 
 async def _polls_queued(queue: procrastinate.App) -> set[str]:
-    """The feeds whose poll job waits or runs."""
+    """The feeds whose poll job waits or runs (batches, and single feeds of earlier jobs)."""
     rows = await queue.connector.execute_query_all_async(
-        "SELECT args->>'feed' AS feed FROM procrastinate_jobs "
-        "WHERE task_name = 'pw.poll' AND status IN ('todo', 'doing')"
+        "SELECT args FROM procrastinate_jobs "
+        "WHERE task_name IN ('pw.poll', 'pw.poll_batch') AND status IN ('todo', 'doing')"
     )
-    return {row["feed"] for row in rows}
+    return {feed for row in rows for feed in _feeds_of_job(row["args"])}
+
+
+def _feeds_of_job(args: Mapping[str, object]) -> list[str]:
+    feeds = args.get("feeds")
+    if isinstance(feeds, list):
+        return [str(f) for f in feeds]
+    return [str(args["feed"])] if "feed" in args else []
+
+
+async def _live_workers(queue: procrastinate.App, heartbeat: float) -> int:
+    """How many workers said lately that they are alive (this one at least)."""
+    row = await queue.connector.execute_query_one_async(
+        "SELECT count(*) AS n FROM procrastinate_workers "
+        "WHERE last_heartbeat > now() - make_interval(secs => %(seconds)s)",
+        seconds=3 * heartbeat,
+    )
+    return max(1, int(row["n"]))
+
+
+@jobs.task(name="pw.poll_batch", retry=2)
+async def poll_batch(feeds: list[str], slow: bool = False) -> None:
+    """Poll a few feeds (those slow last time at once) and defer the deliveries of what
+    changed."""
+    await current().poll_feeds(feeds, at_once=slow)
 
 
 @jobs.task(name="pw.poll", retry=2)
 async def poll(feed: str) -> None:
-    """Poll one feed and defer the deliveries of what changed."""
-    worker = current()
-    spec = worker.feed(feed)
-    if spec is None:
-        log.info("feed %r is no longer in the config; not polled", feed)
-        return
-    result = await worker.app.watcher.poll(spec)
-    if result.error:
-        return  # the watcher logged it, naming the feed; the next interval tries again
-    log.info(
-        "feed %r: %d new entries, %d mentions, %d changes%s",
-        feed,
-        result.new_entries,
-        result.mentions,
-        len(result.changes),
-        " (not modified)" if result.not_modified else "",
-    )
-    for change in result.changes:
-        assert change.change_id is not None
-        await worker.dispatch(change.change_id, change.pair.key)
+    """Poll one feed: the job of earlier versions, still queued after an upgrade."""
+    await current().poll_feeds([feed])
 
 
 @jobs.task(name="pw.deliver", retry=procrastinate.RetryStrategy(max_attempts=5, wait=5))
@@ -344,7 +426,11 @@ def _ensure_queue_schema(url: str) -> None:
 
 
 async def run_worker(
-    config: Config, *, concurrency: int = 4, heartbeat: float = HEARTBEAT_SECONDS
+    config: Config,
+    *,
+    concurrency: int = 4,
+    heartbeat: float = HEARTBEAT_SECONDS,
+    feeds_per_job: int = FEEDS_PER_JOB,
 ) -> None:
     """Run one worker until SIGINT or SIGTERM: poll, deliver, retry, as the queue says."""
     global _worker
@@ -369,13 +455,16 @@ async def run_worker(
         dispatches = Dispatches(app.watcher.store.connection, now)
         watching = asyncio.create_task(_watch_config(app))
         with jobs.replace_connector(connector) as queue:
-            _worker = Worker(config, app, queue, dispatches, heartbeat)
+            _worker = Worker(
+                config, app, queue, dispatches, heartbeat, concurrency, max(1, feeds_per_job)
+            )
             try:
                 async with queue.open_async():
                     log.info(
-                        "worker started: %d feeds, %d jobs at once",
+                        "worker started: %d feeds, %d jobs at once, up to %d feeds a job",
                         len(app.config.feeds),
                         concurrency,
+                        feeds_per_job,
                     )
                     await queue.run_worker_async(
                         concurrency=concurrency,

@@ -7,6 +7,7 @@ upsert keeps, what a failed transaction leaves, and how an older schema is broug
 from __future__ import annotations
 
 import json
+import time as time_module
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -29,7 +30,7 @@ from watchers.errors import StoreError
 from watchers.fetch import Validators
 from watchers.migrations import DatabaseLedger, migrate
 from watchers.model import Change, ChangeKind, Entry, Extraction, Level, Mention, Source
-from watchers.store import MIGRATIONS, SEEN_RETENTION, Store
+from watchers.store import MIGRATIONS, SEEN_RETENTION, PollOutcome, Store
 
 NOW = datetime(2025, 3, 10, 12, 0, tzinfo=UTC)
 INRU = pair("IND", "RUS")
@@ -210,6 +211,105 @@ def test_a_poll_recorded_on_its_own_is_kept_at_once_and_leaves_no_transaction_op
         assert other.last_body("wire") == ("ab12", NOW)
     finally:
         other.close()
+
+
+def test_polls_recorded_together_are_kept_as_if_recorded_one_by_one(
+    store: Store, store_url: str
+) -> None:
+    store.record_poll("wire", NOW, Validators('"v1"', "Mon, 10 Mar 2025"), None)
+    later = NOW + timedelta(hours=1)
+    store.record_polls(
+        [
+            PollOutcome("wire", later, None, "HTTP 503", answer_seconds=2.5),
+            PollOutcome("desk", later, Validators('"d1"', None), None, answer_seconds=0.1),
+            PollOutcome("new", later, None, "timed out"),
+        ]
+    )
+    assert not store.connection.in_transaction
+    other = Store.open(store_url)  # another process reading the store
+    try:
+        # a failure keeps the validators of the last good poll, and is a poll all the same
+        assert other.validators_of(["wire", "desk", "new", "never"]) == {
+            "wire": Validators('"v1"', "Mon, 10 Mar 2025"),
+            "desk": Validators('"d1"', None),
+            "new": Validators(),
+        }
+        assert other.last_polls() == {"wire": later, "desk": later, "new": later}
+        assert other.answer_seconds() == {"wire": 2.5, "desk": 0.1}
+        assert other.has_been_polled("desk") and not other.has_been_polled("new")
+    finally:
+        other.close()
+
+
+def test_writes_sent_together_are_kept_with_their_transaction_or_not_at_all(
+    store: Store,
+) -> None:
+    db = store.connection
+    with db, db.pipeline():
+        db.execute("INSERT INTO feed_state (feed, last_polled_at) VALUES (?, ?)", ("a", "t1"))
+        moved = db.execute("UPDATE feed_state SET last_polled_at = ? WHERE feed = ?", ("t2", "a"))
+        # a read in the middle sees the writes sent before it
+        assert db.execute("SELECT last_polled_at FROM feed_state").fetchall() == [("t2",)]
+        db.executemany("INSERT INTO feed_state (feed, last_polled_at) VALUES (?, ?)", [("b", "t3")])
+    assert moved.rowcount == 1
+    assert not db.in_transaction
+    # a write that fails, even one sent without waiting, takes its transaction with it
+    with pytest.raises(StoreError), store.transaction(), db.pipeline():
+        db.execute("INSERT INTO feed_state (feed, last_polled_at) VALUES (?, ?)", ("c", "t4"))
+        db.execute("INSERT INTO feed_state (feed, last_polled_at) VALUES (?, ?)", ("a", "t5"))
+    assert db.execute("SELECT feed FROM feed_state ORDER BY feed").fetchall() == [("a",), ("b",)]
+
+
+def test_a_document_that_fails_half_way_keeps_none_of_its_writes(store: Store) -> None:
+    with pytest.raises(StoreError), store.document():
+        store.lock_pairs(["IND-RUS"])
+        store.mark_seen("wire", listed(["1"]), NOW)
+        store.record_poll("wire", NOW, Validators('"v"', None), None)
+        store.connection.execute("SELECT no_such_column FROM feed_state")
+    with pytest.raises(RuntimeError), store.document():
+        store.lock_pairs(["IND-RUS"])
+        store.mark_seen("wire", listed(["1"]), NOW)
+        raise RuntimeError("the reading process died half-way")
+    assert not store.connection.in_transaction
+    assert unseen(store, "wire", ["1"]) == {"1"}
+    assert not store.has_been_polled("wire")
+    # and the next document is kept whole
+    with store.document():
+        store.lock_pairs(["IND-RUS"])
+        store.mark_seen("wire", listed(["1"]), NOW)
+        store.record_poll("wire", NOW, Validators('"v"', None), None)
+    assert unseen(store, "wire", ["1"]) == set()
+    assert store.validators("wire") == Validators('"v"', None)
+
+
+def test_feeds_are_claimed_with_their_validators(store: Store) -> None:
+    store.record_poll("wire", NOW, Validators('"v1"', None), None)
+    claimed = store.claim_feeds(["wire", "never", "wire"])
+    assert claimed == {"wire": Validators('"v1"', None), "never": Validators()}
+    store.release_feeds(list(claimed))
+
+
+def test_a_feed_claimed_by_one_process_is_not_taken_by_another_until_freed(
+    store_url: str,
+) -> None:
+    if not is_postgres_url(store_url):
+        pytest.skip("a SQLite store serves one process, which takes every feed")
+    first, second = Store.open(store_url), Store.open(store_url)
+    try:
+        assert set(first.claim_feeds(["a", "b"])) == {"a", "b"}
+        assert set(second.claim_feeds(["a", "b", "c"])) == {"c"}
+        first.release_feeds(["a"])
+        assert set(second.claim_feeds(["a", "b"])) == {"a"}
+        first.close()  # a killed worker's connection ends: its feeds are free
+        for _ in range(100):  # once the server has seen the connection end
+            if second.claim_feeds(["b"]):
+                break
+            time_module.sleep(0.05)
+        else:
+            raise AssertionError("the feed of a closed connection stayed taken")
+    finally:
+        first.close()
+        second.close()
 
 
 def test_a_bad_statement_is_a_store_error_and_the_store_goes_on(store: Store) -> None:

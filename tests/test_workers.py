@@ -3,7 +3,9 @@ local feed farm, and the fake Discord REST API taking the posts.
 
 Three feeds carry one syndicated story. However the workers share the polls, each channel is
 posted the alert once (later copies edit it); and a worker killed in the middle of a poll
-has that poll done by another worker, the alert still posted once.
+has that poll done by another worker, the alert still posted once. Polls go in batches of
+feeds, one job each: hundreds of feeds are each polled once, a batch of a killed worker is
+done again by another, and two workers never poll one feed at the same time.
 """
 
 from __future__ import annotations
@@ -11,13 +13,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import re
 import signal
 import sys
 import threading
+import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import procrastinate
 import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
@@ -98,7 +103,9 @@ class Workers:
         self.logs = logs
         self.processes: list[asyncio.subprocess.Process] = []
 
-    async def start(self, concurrency: int = 2) -> asyncio.subprocess.Process:
+    async def start(
+        self, concurrency: int = 2, feeds_per_job: int = 8
+    ) -> asyncio.subprocess.Process:
         number = len(self.processes)
         log = (self.logs / f"worker-{number}.log").open("wb")
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
@@ -116,6 +123,8 @@ class Workers:
             str(concurrency),
             "--heartbeat",
             "1",
+            "--feeds-per-job",
+            str(feeds_per_job),
             env=env,
             stdout=log,
             stderr=log,
@@ -172,7 +181,7 @@ async def settled(url: str, feeds: int) -> bool:
         pending = await (
             await connection.execute(
                 "SELECT count(*) FROM procrastinate_jobs WHERE status IN ('todo', 'doing') "
-                "AND task_name IN ('pw.poll', 'pw.deliver')"
+                "AND task_name IN ('pw.poll', 'pw.poll_batch', 'pw.deliver')"
             )
         ).fetchone()
     assert polled is not None and pending is not None
@@ -201,8 +210,8 @@ async def test_three_workers_post_a_syndicated_change_once_per_channel(
     workers: list[Workers],
 ) -> None:
     names = ("wire-a", "wire-b", "wire-c")
-    # Each worker takes one feed; the farm answers when all three have asked, so the three
-    # read the story and decide on the pair at the same moment.
+    # Each worker takes one feed (a job polls one); the farm answers when all three have
+    # asked, so the three read the story and decide on the pair at the same moment.
     together = threading.Barrier(len(names), timeout=30)
 
     def answer(name: str) -> Callable[[Request], Response]:
@@ -223,7 +232,7 @@ async def test_three_workers_post_a_syndicated_change_once_per_channel(
     w = Workers(config, tmp_path, discord_api.token)
     workers.append(w)
     for _ in names:
-        await w.start(concurrency=1)
+        await w.start(concurrency=1, feeds_per_job=1)
 
     await wait_until_settled(database, len(feeds), w)
 
@@ -403,3 +412,178 @@ api_base = "{slack_api.api_base}"
 
     (alert,) = slack_api.posted("C0DESK")
     assert alert.blocks[0]["text"]["text"] == "United States–Vietnam: new descriptor"
+
+
+class Farm:
+    """Feeds answered by a handler that counts each feed's requests, and how many of one
+    feed were in flight at once at most."""
+
+    def __init__(self, server: HTTPServer, delay: float = 0.0) -> None:
+        self.server = server
+        self.delay = delay
+        self.requests: dict[str, int] = {}
+        self.in_flight: dict[str, int] = {}
+        self.most_at_once: dict[str, int] = {}
+        self._lock = threading.Lock()
+        server.expect_request(re.compile(r"/f/[\w-]+\.xml")).respond_with_handler(self.answer)
+
+    def url(self, name: str) -> str:
+        return self.server.url_for(f"/f/{name}.xml")
+
+    def answer(self, request: Request) -> Response:
+        name = request.path.rsplit("/", 1)[1].removesuffix(".xml")
+        with self._lock:
+            self.requests[name] = self.requests.get(name, 0) + 1
+            self.in_flight[name] = self.in_flight.get(name, 0) + 1
+            self.most_at_once[name] = max(self.most_at_once.get(name, 0), self.in_flight[name])
+        try:
+            if self.delay:
+                time.sleep(self.delay)
+            body = rss((f"{name}-1", f"Weather in {name}", "Rain is expected on the coast."))
+            return Response(body, mimetype="application/rss+xml")
+        finally:
+            with self._lock:
+                self.in_flight[name] -= 1
+
+
+async def test_five_hundred_feeds_in_batches_are_each_polled_once(
+    tmp_path: Path,
+    farm: HTTPServer,
+    discord_api: FakeDiscord,
+    database: str,
+    workers: list[Workers],
+) -> None:
+    feeds = Farm(farm)
+    names = [f"site-{n}" for n in range(500)]
+    config = write_config(
+        tmp_path, database, {n: feeds.url(n) for n in names}, discord_api.api_base
+    )
+    w = Workers(config, tmp_path, discord_api.token)
+    workers.append(w)
+    await w.start(concurrency=4)
+    await w.start(concurrency=4)
+
+    await wait_until_settled(database, len(names), w, timeout=120)
+
+    assert feeds.requests == dict.fromkeys(names, 1), w.output()
+    # a job polled several feeds: far fewer poll jobs ran than feeds were polled
+    started = re.findall(r"Starting job pw\.poll_batch\[\d+\]", w.output())
+    assert 0 < len(started) <= len(names) // 4, w.output()
+
+
+async def test_a_batch_of_a_killed_worker_is_done_by_another_with_nothing_lost_or_twice(
+    tmp_path: Path,
+    farm: HTTPServer,
+    discord_api: FakeDiscord,
+    database: str,
+    workers: list[Workers],
+) -> None:
+    asked = threading.Event()
+    release = threading.Event()
+
+    def wire(request: Request) -> Response:
+        return Response(rss(("wire-1", "Lavrov on India", STORY)), mimetype="application/rss+xml")
+
+    def slow(request: Request) -> Response:
+        asked.set()
+        release.wait(60)  # the first worker is killed while it waits for this answer
+        return Response(rss(("slow-1", "Lavrov on India", STORY)), mimetype="application/rss+xml")
+
+    quiet = Farm(farm)
+    farm.expect_request("/wire.xml").respond_with_handler(wire)
+    farm.expect_request("/slow.xml").respond_with_handler(slow)
+    # one host, one job: its feeds are polled one after another, in this order, so the wire
+    # is remembered and its change dispatched before the worker waits on the slow feed
+    listed = {
+        "wire": farm.url_for("/wire.xml"),
+        "slow": farm.url_for("/slow.xml"),
+        "quiet-1": quiet.url("quiet-1"),
+        "quiet-2": quiet.url("quiet-2"),
+    }
+    config = write_config(tmp_path, database, listed, discord_api.api_base)
+    w = Workers(config, tmp_path, discord_api.token)
+    workers.append(w)
+    first = await w.start(concurrency=1)
+    assert await asyncio.to_thread(asked.wait, 60), w.output()
+    assert "pw.poll_batch" in w.output()
+
+    first.kill()  # mid-batch: no goodbye, no heartbeat any more
+    await first.wait()
+    release.set()
+    await w.start(concurrency=1)
+
+    await wait_until_settled(database, len(listed), w)
+    assert "goes back in the queue" in w.output()
+    # every feed polled, the feeds after the kill too, and the story posted once per channel
+    assert quiet.requests == {"quiet-1": 1, "quiet-2": 1}, w.output()
+    assert posts_per_channel(discord_api) == dict.fromkeys(CHANNELS, 1), w.output()
+
+
+async def test_two_workers_never_poll_one_feed_at_once(
+    tmp_path: Path,
+    farm: HTTPServer,
+    discord_api: FakeDiscord,
+    database: str,
+    workers: list[Workers],
+) -> None:
+    from bot import distributed
+
+    feeds = Farm(farm, delay=1.0)
+    names = ["shared", "a", "b", "c"]
+    config = write_config(
+        tmp_path, database, {n: feeds.url(n) for n in names}, discord_api.api_base
+    )
+    # Jobs waiting before the workers start, as a tick and an earlier version's tick may
+    # leave them: two batches and a single-feed poll all name one feed.
+    await asyncio.to_thread(distributed._ensure_queue_schema, database)
+    connector = procrastinate.PsycopgConnector(conninfo=database)
+    with distributed.jobs.replace_connector(connector) as queue:
+        async with queue.open_async():
+            await queue.job_manager.batch_defer_jobs_async(
+                [
+                    distributed.poll_batch.configure().make_new_job(feeds=["shared", "a"]),
+                    distributed.poll_batch.configure().make_new_job(feeds=["shared", "b"]),
+                    distributed.poll.configure(
+                        lock="feed:shared", queueing_lock="poll:shared"
+                    ).make_new_job(feed="shared"),
+                    distributed.poll_batch.configure().make_new_job(feeds=["c", "shared"]),
+                ]
+            )
+    w = Workers(config, tmp_path, discord_api.token)
+    workers.append(w)
+    await w.start(concurrency=2)
+    await w.start(concurrency=2)
+
+    await wait_until_settled(database, len(names), w)
+    assert feeds.most_at_once["shared"] == 1, w.output()
+    assert {n: feeds.requests[n] for n in ("a", "b", "c")} == {"a": 1, "b": 1, "c": 1}
+
+
+def test_due_feeds_go_in_batches_slow_ones_first_then_by_host() -> None:
+    from bot.distributed import batch_size, poll_batches
+    from watchers.watcher import FeedSpec
+
+    def feed(name: str, host: str) -> FeedSpec:
+        return FeedSpec(name, f"http://{host}/{name}.xml")
+
+    due = [
+        feed("a1", "a.example"),
+        feed("b1", "b.example"),
+        feed("a2", "a.example"),
+        feed("s1", "a.example"),
+        feed("b2", "b.example"),
+        feed("a3", "a.example"),
+        feed("s2", "c.example"),
+    ]
+    slow = [due[6], due[3]]  # slowest first
+    assert poll_batches(due, slow, 2) == [
+        (["s2", "s1"], True),
+        (["a1", "a2"], False),
+        (["a3", "b1"], False),
+        (["b2"], False),
+    ]
+    # a job's size fills the workers' job slots, within the most a job may take
+    assert batch_size(1000, 2 * 16, 8) == 8
+    assert batch_size(40, 2 * 16, 8) == 2
+    assert batch_size(5, 2 * 16, 8) == 1
+    assert batch_size(5, 0, 8) == 5

@@ -32,7 +32,7 @@ import functools
 import re
 import sqlite3
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, Protocol
@@ -66,7 +66,7 @@ class Cursor:
     def __init__(
         self,
         rows: list[tuple[Any, ...]],
-        rowcount: int,
+        rowcount: int | Callable[[], int],
         lastrowid: Any = None,
         description: Sequence[tuple[Any, ...]] | None = None,
     ) -> None:
@@ -74,8 +74,15 @@ class Cursor:
         """One tuple per column of the rows, its name first (as in sqlite3); None for none."""
         self._rows = rows
         self._next = 0
-        self.rowcount = rowcount
+        self._rowcount = rowcount
         self._lastrowid = lastrowid
+
+    @property
+    def rowcount(self) -> int:
+        """How many rows the statement changed (-1 when the driver does not say)."""
+        if callable(self._rowcount):
+            self._rowcount = self._rowcount()  # a write sent in a pipeline: its answer
+        return self._rowcount
 
     @property
     def lastrowid(self) -> int | None:
@@ -138,6 +145,12 @@ class Database(Protocol):
 
     def lock(self, key: str) -> None:
         """Hold a lock on ``key`` until the current transaction ends (other processes wait)."""
+        ...
+
+    def pipeline(self) -> contextlib.AbstractContextManager[None]:
+        """Inside the block, writes are sent without waiting for each answer: on PostgreSQL
+        they go in one round trip when it ends (their errors come out there), and a read
+        waits for the writes before it. Nothing changes on SQLite."""
         ...
 
     def lock_all(self, keys: Sequence[str]) -> None:
@@ -266,6 +279,9 @@ class SqliteDatabase:
     def lock_all(self, keys: Sequence[str]) -> None:
         pass
 
+    def pipeline(self) -> contextlib.AbstractContextManager[None]:
+        return contextlib.nullcontext()  # each statement is a call into the library, no trip
+
     def commit(self) -> None:
         with _sqlite_errors():
             self.raw.commit()
@@ -319,6 +335,7 @@ class PostgresDatabase:
         self.raw = connection
         self.location = location
         self._depth = 0
+        self._pipeline: Any = None
 
     @classmethod
     def connect(cls, url: str) -> PostgresDatabase:
@@ -353,11 +370,23 @@ class PostgresDatabase:
         if verb in _SCHEMA_CHANGES and self.in_transaction:
             self._lock_schema()
         cursor = self.raw.execute(to_postgres(statement), tuple(params))
+        if self._pipeline is not None:
+            if verb in _WRITES and " RETURNING " not in statement.upper():
+                # its answer comes when the pipeline is sent; asked for before, it is waited for
+                lastrowid = self._lastval if verb == "INSERT" else None
+                return Cursor([], lambda: self._answered(cursor).rowcount, lastrowid)
+            self._pipeline.sync()  # a read waits for its answer, and the writes' before it
         columns = cursor.description  # built anew on each read: read once
         rows = cursor.fetchall() if columns else []
         lastrowid = self._lastval if verb == "INSERT" else None
         names = [(c.name,) for c in columns] if columns else None
         return Cursor(rows, cursor.rowcount, lastrowid, names)
+
+    def _answered(self, cursor: Any) -> Any:
+        """A cursor of a write sent in a pipeline, once its answer came."""
+        if self._pipeline is not None:
+            self._pipeline.sync()
+        return cursor
 
     def _reconnect_if_lost(self) -> None:
         """Connect again after the server went away (a restart, a failover, an idle timeout).
@@ -479,10 +508,26 @@ class PostgresDatabase:
         # the locks are taken as unnest yields the sorted keys; PostgreSQL does not promise
         # that order, but were two polls ever to lock in different orders it would find the
         # deadlock and fail one of them, whose feed is polled again
-        self._run(
-            "SELECT pg_advisory_xact_lock(k) FROM unnest(?::bigint[]) AS k",
-            ([_lock_id(key) for key in keys],),
-        )
+        sql = "SELECT pg_advisory_xact_lock(k) FROM unnest(?::bigint[]) AS k"
+        ids = [_lock_id(key) for key in keys]
+        if self._pipeline is not None:  # nothing to read: held once the next read answers
+            with _postgres_errors():
+                self.raw.execute(to_postgres(sql), (ids,))
+            return
+        self._run(sql, (ids,))
+
+    @contextlib.contextmanager
+    def pipeline(self) -> Iterator[None]:
+        if self._pipeline is not None:
+            yield
+            return
+        self._reconnect_if_lost()
+        with _postgres_errors(), self.raw.pipeline() as pipeline:
+            self._pipeline = pipeline
+            try:
+                yield
+            finally:
+                self._pipeline = None
 
     def commit(self) -> None:
         if self.in_transaction:
@@ -540,6 +585,16 @@ _PRAGMA = re.compile(r"(?is)^PRAGMA\s+(\w+)\s*(?:=\s*(\w+))?$")
 def _lock_id(key: str) -> int:
     """A stable 32-bit number for an advisory lock key."""
     return zlib.crc32(key.encode("utf-8"))
+
+
+SESSION_LOCKS = 0x7077
+"""The first number of PostgreSQL's two-number advisory locks that the stores hold for a
+session (a feed being polled): a key space apart from the transaction locks' single numbers."""
+
+
+def session_lock_id(key: str) -> int:
+    """The second number of a session lock on ``key``: stable, and within PostgreSQL's int."""
+    return zlib.crc32(key.encode("utf-8")) - 2**31
 
 
 # --- translating the SQLite dialect ----------------------------------------------------------

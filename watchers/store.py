@@ -14,7 +14,14 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from watchers import migrations
-from watchers.db import Database, as_database, open_database, redact
+from watchers.db import (
+    SESSION_LOCKS,
+    Database,
+    as_database,
+    open_database,
+    redact,
+    session_lock_id,
+)
 from watchers.diff import word_diff
 from watchers.errors import DatabaseError, StoreError
 from watchers.extraction.canonical import canonical
@@ -221,6 +228,47 @@ def _mention_row(mention: Mention) -> tuple[object, ...]:
 
 
 @dataclass(frozen=True)
+class PollOutcome:
+    """A poll's outcome that wrote nothing else (a 304, a failed fetch), kept to be written
+    with others (``Store.record_polls``)."""
+
+    feed: str
+    at: datetime
+    validators: Validators | None
+    error: str | None
+    answer_seconds: float | None = None
+
+
+_POLL_OK = """INSERT INTO feed_state (feed, etag, last_modified, last_polled_at,
+   first_polled_at, last_ok_at, answer_seconds) VALUES (?, ?, ?, ?, ?, ?, ?)
+   ON CONFLICT (feed) DO UPDATE SET etag = excluded.etag,
+     last_modified = excluded.last_modified, last_error = NULL,
+     last_polled_at = excluded.last_polled_at,
+     first_polled_at = COALESCE(first_polled_at, excluded.first_polled_at),
+     last_ok_at = excluded.last_ok_at,
+     answer_seconds = COALESCE(excluded.answer_seconds, answer_seconds)"""
+
+_POLL_FAILED = """INSERT INTO feed_state (feed, last_error, last_polled_at, last_failure,
+   last_failed_at, answer_seconds) VALUES (?, ?, ?, ?, ?, ?)
+   ON CONFLICT (feed) DO UPDATE SET last_error = excluded.last_error,
+     last_polled_at = excluded.last_polled_at,
+     last_failure = excluded.last_failure,
+     last_failed_at = excluded.last_failed_at,
+     answer_seconds = COALESCE(excluded.answer_seconds, answer_seconds)"""
+
+
+def _poll_row(outcome: PollOutcome) -> tuple[str, tuple[object, ...]]:
+    """The upsert of ``feed_state`` that remembers a poll's outcome, and its parameters."""
+    at = to_iso(outcome.at)
+    if outcome.error is None:
+        v = outcome.validators or Validators()
+        params = (outcome.feed, v.etag, v.last_modified, at, at, at, outcome.answer_seconds)
+        return _POLL_OK, params
+    error = outcome.error
+    return _POLL_FAILED, (outcome.feed, error, at, error, at, outcome.answer_seconds)
+
+
+@dataclass(frozen=True)
 class StoredChange:
     """A change as the store remembers it, for history listings."""
 
@@ -315,9 +363,20 @@ class Store:
         finally:
             self._in_transaction = False
 
+    @contextmanager
+    def document(self) -> Iterator[None]:
+        """A transaction (``transaction``) holding its writes to its end (``writes_at_end``)
+        whose statements that need no answer (its start, its locks, its writes, its commit)
+        go with the next one that does: on PostgreSQL it waits on its reads only."""
+        with self.connection.pipeline(), self.transaction(), self.writes_at_end():
+            yield
+
     def _write_one(self, sql: str, params: tuple[object, ...]) -> None:
         """One write kept whole by itself, or as part of the transaction open; a database
         failure is a StoreError. On PostgreSQL, alone, it is one round trip, not three."""
+        if self._held is not None:
+            self._held.append(("", sql, params))  # with the block's other writes, at its end
+            return
         if self._in_transaction:
             self.connection.execute(sql, params)
             return
@@ -328,10 +387,12 @@ class Store:
 
     @contextmanager
     def writes_at_end(self) -> Iterator[None]:
-        """Hold the small upserts the block makes of pairs' words, established words and last
-        decisions, and write them when it ends: each table's rows in the order made, a
-        statement for each run of like rows. Reads of those tables in the block see them as
-        they were before it (``Ingester`` keeps the pairs' histories itself meanwhile)."""
+        """Hold the writes the block makes whose answers nobody reads (pairs' words,
+        established words, last decisions, seen entries, the poll's outcome), and write them
+        when it ends: each table's rows in the order made, a statement for each run of like
+        rows, all sent together (on PostgreSQL one round trip, not one each). Reads of those
+        tables in the block see them as they were before it (``Ingester`` keeps the pairs'
+        histories itself meanwhile, and reads nothing after marking entries seen)."""
         if self._held is not None:
             yield
             return
@@ -339,7 +400,7 @@ class Store:
         try:
             yield
             held, self._held = self._held, None
-            with self.transaction():
+            with self.transaction(), self.connection.pipeline():
                 for table in dict.fromkeys(t for t, _, _ in held):
                     rows = [(sql, params) for t, sql, params in held if t == table]
                     for sql, run in itertools.groupby(rows, key=lambda r: r[0]):
@@ -353,6 +414,13 @@ class Store:
             self.connection.execute(sql, params)
         else:
             self._held.append((table, sql, params))
+
+    def _write_many(self, table: str, sql: str, rows: Sequence[tuple[object, ...]]) -> None:
+        """Run one write of ``table`` for each row now, or at the end of ``writes_at_end``."""
+        if self._held is None:
+            self.connection.executemany(sql, rows)
+        else:
+            self._held.extend((table, sql, params) for params in rows)
 
     # feeds
 
@@ -418,31 +486,73 @@ class Store:
         """Remember a poll's outcome; validators only change on success. ``answer_seconds``
         is how long the server took to answer (or to fail), when it was asked."""
         # one statement either way: on PostgreSQL each is a round trip
-        at = to_iso(now)
-        if error is None:
-            v = validators or Validators()
-            self._write_one(
-                """INSERT INTO feed_state (feed, etag, last_modified, last_polled_at,
-                   first_polled_at, last_ok_at, answer_seconds) VALUES (?, ?, ?, ?, ?, ?, ?)
-                   ON CONFLICT (feed) DO UPDATE SET etag = excluded.etag,
-                     last_modified = excluded.last_modified, last_error = NULL,
-                     last_polled_at = excluded.last_polled_at,
-                     first_polled_at = COALESCE(first_polled_at, excluded.first_polled_at),
-                     last_ok_at = excluded.last_ok_at,
-                     answer_seconds = COALESCE(excluded.answer_seconds, answer_seconds)""",
-                (feed, v.etag, v.last_modified, at, at, at, answer_seconds),
+        self._write_one(*_poll_row(PollOutcome(feed, now, validators, error, answer_seconds)))
+
+    def record_polls(self, outcomes: Sequence[PollOutcome]) -> None:
+        """Remember several polls' outcomes in one transaction (a statement for each run of
+        successes or failures), sent together: a batch's 304s cost the database one round
+        trip, not one each."""
+        if not outcomes:
+            return
+        rows = [_poll_row(o) for o in outcomes]
+        with self.connection.pipeline(), self.transaction():  # one round trip on PostgreSQL
+            for sql, run in itertools.groupby(rows, key=lambda r: r[0]):
+                self.connection.executemany(sql, [params for _, params in run])
+
+    def claim_feeds(self, feeds: Sequence[str]) -> dict[str, Validators]:
+        """The feeds no other process is polling now, taken for this one, each with the
+        validators last seen for it; one statement for them all.
+
+        On PostgreSQL each feed is held by a session lock until ``release_feeds`` (or until
+        this connection ends: a killed worker's feeds are free at once). A session holds
+        its own locks again, so callers sharing this store's connection keep apart by
+        themselves. SQLite serves one process, which takes every feed.
+        """
+        names = list(dict.fromkeys(feeds))
+        if not names:
+            return {}
+        if self.connection.dialect != "postgresql":
+            found = self.validators_of(names)
+            return {name: found.get(name, Validators()) for name in names}
+        try:
+            rows = self.connection.execute(
+                f"""SELECT f.name, s.etag, s.last_modified
+                    FROM unnest(?::text[], ?::int[]) AS f(name, lock_id)
+                    LEFT JOIN feed_state AS s ON s.feed = f.name
+                    WHERE pg_try_advisory_lock({SESSION_LOCKS}, f.lock_id)""",
+                (names, [session_lock_id(f"feed:{name}") for name in names]),
+            ).fetchall()
+        except DatabaseError as e:
+            raise StoreError(plain_reason(e, self.path)) from e
+        return {r[0]: Validators(r[1], r[2]) for r in rows}
+
+    def release_feeds(self, feeds: Sequence[str]) -> None:
+        """Let other processes poll feeds ``claim_feeds`` took (one statement)."""
+        names = list(dict.fromkeys(feeds))
+        if not names or self.connection.dialect != "postgresql":
+            return
+        try:
+            self.connection.execute(
+                f"SELECT pg_advisory_unlock({SESSION_LOCKS}, k) FROM unnest(?::int[]) AS k",
+                ([session_lock_id(f"feed:{name}") for name in names],),
             )
-        else:
-            self._write_one(
-                """INSERT INTO feed_state (feed, last_error, last_polled_at, last_failure,
-                   last_failed_at, answer_seconds) VALUES (?, ?, ?, ?, ?, ?)
-                   ON CONFLICT (feed) DO UPDATE SET last_error = excluded.last_error,
-                     last_polled_at = excluded.last_polled_at,
-                     last_failure = excluded.last_failure,
-                     last_failed_at = excluded.last_failed_at,
-                     answer_seconds = COALESCE(excluded.answer_seconds, answer_seconds)""",
-                (feed, error, at, error, at, answer_seconds),
-            )
+        except DatabaseError as e:
+            raise StoreError(plain_reason(e, self.path)) from e
+
+    def validators_of(self, feeds: Sequence[str]) -> dict[str, Validators]:
+        """The validators last seen for each of these feeds that has any row (see
+        ``validators``), a few hundred feeds to a statement."""
+        names = list(dict.fromkeys(feeds))
+        found: dict[str, Validators] = {}
+        for start in range(0, len(names), 500):
+            chunk = names[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            rows = self.connection.execute(
+                f"SELECT feed, etag, last_modified FROM feed_state WHERE feed IN ({marks})",
+                chunk,
+            ).fetchall()
+            found.update((r[0], Validators(r[1], r[2])) for r in rows)
+        return found
 
     def entries_to_read(self, feed: str, fingerprints: Mapping[str, str]) -> dict[str, bool]:
         """Which of these entries (id to text hash) to read: id to True when edited in place.
@@ -481,7 +591,8 @@ class Store:
         """
         stale = to_iso(now - timedelta(days=1))
         with self.transaction():
-            self.connection.executemany(
+            self._write_many(
+                "seen_entries",
                 """INSERT INTO seen_entries (feed, entry_id, seen_at, content_hash)
                    VALUES (?, ?, ?, ?)
                    ON CONFLICT (feed, entry_id) DO UPDATE SET
@@ -494,7 +605,8 @@ class Store:
                     for entry_id, fingerprint in listed.items()
                 ],
             )
-            self.connection.execute(
+            self._write(
+                "seen_entries",
                 "DELETE FROM seen_entries WHERE feed = ? AND seen_at < ?",
                 (feed, to_iso(now - SEEN_RETENTION)),
             )

@@ -7,7 +7,7 @@ import collections
 import hashlib
 import logging
 import time
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import overload
@@ -33,7 +33,7 @@ from watchers.model import (
 )
 from watchers.ports import Clock, DocumentWork, Extractor
 from watchers.reading import InThreads
-from watchers.store import Store
+from watchers.store import PollOutcome, Store
 from watchers.tiers import Lexicon, load_lexicon
 
 log = logging.getLogger(__name__)
@@ -149,8 +149,9 @@ class Ingester:
             # was unseen is asked again, in case another poll of this feed took it meanwhile.
             # Each pair's history is read once for the document and kept here as decisions
             # change it; their small writes go to the store together at the end (on
-            # PostgreSQL each statement is a round trip the event loop waits for).
-            with self.store.transaction(), self.store.writes_at_end():
+            # PostgreSQL each statement is a round trip the event loop waits for, and those
+            # that need no answer go with the next that does).
+            with self.store.document():
                 pairs = {x.pair.key: x.pair for xs in found for x in xs}
                 self.store.lock_pairs(pairs)
                 baseline = feed.baseline and not self.store.has_been_polled(feed.name)
@@ -193,10 +194,19 @@ class Ingester:
         )
 
     def _failed(
-        self, feed: str, now: datetime, message: str, answer_seconds: float | None = None
+        self,
+        feed: str,
+        now: datetime,
+        message: str,
+        answer_seconds: float | None = None,
+        held: list[PollOutcome] | None = None,
     ) -> PollResult:
-        """Log a feed's failure, note it in the store when the store lets us, and say so."""
+        """Log a feed's failure, note it in the store when the store lets us (or in ``held``,
+        for the store later), and say so."""
         log.warning("feed %r: %s", feed, message)
+        if held is not None:
+            held.append(PollOutcome(feed, now, None, message, answer_seconds))
+            return PollResult(feed, error=message)
         try:
             self.store.record_poll(feed, now, None, message, answer_seconds=answer_seconds)
         except StoreError as e:
@@ -447,13 +457,15 @@ class Watcher(Ingester):
         """
         plan = HostTurns(feeds, self.limits.polls_per_host, self.store.answer_seconds())
         done: asyncio.Queue[PollResult] = asyncio.Queue()
+        # read for every feed at once: one statement, not one per poll
+        known = self._validators_of(feeds)
 
         async def worker(slow_only: bool) -> None:
             host = None
             while (turn := plan.next(host, slow_only=slow_only)) is not None:
                 host, feed = turn
                 try:
-                    done.put_nowait(await self.poll(feed))
+                    done.put_nowait(await self.poll(feed, known.get(feed.name, Validators())))
                 finally:
                     plan.finished(host)
 
@@ -468,34 +480,102 @@ class Watcher(Ingester):
                 task.cancel()
             await asyncio.gather(*workers, return_exceptions=True)
 
+    def _validators_of(self, feeds: Sequence[FeedSpec]) -> dict[str, Validators]:
+        try:
+            return self.store.validators_of([f.name for f in feeds])
+        except StoreError as e:  # each poll reads its own then, and fails on its own
+            log.warning("could not read the feeds' validators: %s", e)
+            return {}
+
+    async def poll_batch(
+        self,
+        feeds: Sequence[FeedSpec],
+        validators: Mapping[str, Validators],
+        *,
+        at_once: bool = False,
+    ) -> AsyncGenerator[PollResult, None]:
+        """Poll a batch of feeds whose validators were read together (``Store.claim_feeds``);
+        yield each result as it finishes.
+
+        Each host's feeds are polled one after another, on its kept-alive connection, the
+        hosts at once; with ``at_once`` (feeds slow to answer last time) every feed is polled
+        at once, so that their waits overlap. The outcomes that are a poll's only write (a
+        304, a failed fetch) are written together when the batch ends: a killed process
+        loses them, and those feeds are polled again.
+        """
+        held: list[PollOutcome] = []
+        lanes: dict[object, list[FeedSpec]] = {}
+        for feed in feeds:
+            lanes.setdefault(id(feed) if at_once else host_of(feed.url), []).append(feed)
+        done: asyncio.Queue[PollResult] = asyncio.Queue()
+
+        async def lane(queue: list[FeedSpec]) -> None:
+            for feed in queue:
+                known = validators.get(feed.name, Validators())
+                done.put_nowait(await self.poll(feed, known, held))
+
+        tasks = [asyncio.create_task(lane(queue)) for queue in lanes.values()]
+        try:
+            for _ in range(sum(len(q) for q in lanes.values())):
+                yield await done.get()
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            try:
+                self.store.record_polls(held)
+            except StoreError as e:  # those feeds are polled again, nothing worse
+                log.warning("could not note %d polls: %s", len(held), e)
+
     async def poll_all(self, feeds: Sequence[FeedSpec]) -> list[PollResult]:
         """Poll every feed (see ``poll_each``); the results in the order of ``feeds``."""
         position = {feed.name: i for i, feed in enumerate(feeds)}
         results = [result async for result in self.poll_each(feeds)]
         return sorted(results, key=lambda r: position.get(r.feed, len(position)))
 
-    async def poll(self, feed: FeedSpec) -> PollResult:
-        """Poll one feed once; any failure is the feed's result, never an exception."""
+    async def poll(
+        self,
+        feed: FeedSpec,
+        validators: Validators | None = None,
+        held: list[PollOutcome] | None = None,
+    ) -> PollResult:
+        """Poll one feed once; any failure is the feed's result, never an exception.
+
+        ``validators``, when given, were read from the store already. With ``held``, an
+        outcome that would be the poll's only write (a 304, a failed fetch) is added to it
+        for the caller to write (``Store.record_polls``) instead of written at once.
+        """
         try:
-            return await self._poll(feed)
+            return await self._poll(feed, validators, held)
         except Exception as e:  # a fault of ours must not cost the other feeds their changes
             log.exception("feed %r: poll failed", feed.name)
             return self._failed(feed.name, self.clock.now(), f"{type(e).__name__}: {e}")
 
-    async def _poll(self, feed: FeedSpec) -> PollResult:
+    async def _poll(
+        self,
+        feed: FeedSpec,
+        validators: Validators | None,
+        held: list[PollOutcome] | None,
+    ) -> PollResult:
         now = self.clock.now()
         answer_seconds = None  # how long the server takes: the slow go first next time
         try:
-            validators = self.store.validators(feed.name)
+            if validators is None:
+                validators = self.store.validators(feed.name)
             asked = time.monotonic()
             try:
                 fetched = await fetch(self.client, feed.name, feed.url, validators, self.limits)
             finally:
                 answer_seconds = round(time.monotonic() - asked, 3)
             if fetched.not_modified:
-                self.store.record_poll(
-                    feed.name, now, fetched.validators, None, answer_seconds=answer_seconds
-                )
+                if held is not None:
+                    held.append(
+                        PollOutcome(feed.name, now, fetched.validators, None, answer_seconds)
+                    )
+                else:
+                    self.store.record_poll(
+                        feed.name, now, fetched.validators, None, answer_seconds=answer_seconds
+                    )
                 return PollResult(feed.name, not_modified=True)
             digest = None
             if fetched.validators == Validators():
@@ -506,7 +586,7 @@ class Watcher(Ingester):
                     )
                     return PollResult(feed.name, not_modified=True)
         except FeedError as e:
-            return self._failed(feed.name, now, e.message, answer_seconds)
+            return self._failed(feed.name, now, e.message, answer_seconds, held)
         except StoreError as e:
             return self._failed(feed.name, now, str(e), answer_seconds)
         result = await self.ingest(
@@ -530,7 +610,8 @@ def unchanged_body(last: tuple[str, datetime] | None, digest: str, now: datetime
     return last is not None and last[0] == digest and now - last[1] < BODY_REREAD
 
 
-def _host(url: str) -> str:
+def host_of(url: str) -> str:
+    """A feed URL's host, in small letters ("" for a URL with none)."""
     try:
         return httpx.URL(url).host.lower()
     except httpx.InvalidURL:
@@ -564,12 +645,12 @@ class HostTurns:
         feeds = list(feeds)
         self.per_host = per_host
         slow = slow_to_answer(feeds, answer_seconds or {})
-        self.slow = [(_host(f.url), f) for f in slow]
+        self.slow = [(host_of(f.url), f) for f in slow]
         self.pending: dict[str, collections.deque[FeedSpec]] = {}
         taken = {id(f) for f in slow}
         for feed in feeds:
             if id(feed) not in taken:
-                self.pending.setdefault(_host(feed.url), collections.deque()).append(feed)
+                self.pending.setdefault(host_of(feed.url), collections.deque()).append(feed)
         self.busy: collections.Counter[str] = collections.Counter()
 
     def next(

@@ -96,6 +96,27 @@ _HAVING = frozenset(
 _AFTER_A_MATCH = frozenset({"at", "in", "against", "on", "with", ".", ",", ";", "between"})
 # A final score: "the 7-1", "a 2-0 win".
 _SCORE = re.compile(r"\d{1,2}-\d{1,2}")
+# Words right before a label that only liken the tie to it: "something closer to an
+# alliance", "akin to an alliance", "verging on a rivalry".
+_HEDGES = frozenset(
+    {
+        ("closer", "to"),
+        ("akin", "to"),
+        ("tantamount", "to"),
+        ("verging", "on"),
+        ("bordering", "on"),
+        ("something", "like"),
+        ("nothing", "like"),
+    }
+)
+# "ended a decade-long estrangement": ending a hostile state says the pair was in it
+_END_VERBS = frozenset({"end", "ended", "ending", "ends"})
+_HOSTILE_HEADS = frozenset(
+    {"estrangement", "feud", "rivalry", "enmity", "hostility", "animosity", "antagonism"}
+)
+# "is not, and will never be, a partner": what may stand between the aside and the label
+_ASIDE_ARTICLES = frozenset({"a", "an", "the", "its", "their"})
+_ASIDE_ENDS = frozenset({"be", "been", "become"})
 _SAID_COPULAS = frozenset({"are", "were", "remain", "remained", "became", "been", "form", "formed"})
 _QUOTE_CUE_WORDS = """
 are were is was remain remains remained as called calling calls call dubbed countries nations
@@ -194,9 +215,11 @@ class _HeadFinder:
             if need == "kin" and not self.kin.search(low, max(0, start - 30), start):
                 continue
             before = max(0, start - 40)
+            # a head said of states needs a copula, or a comma setting it beside them
+            beside = need == "said" and ", " in low[before:start]
             if need == "compound" and "-" not in low[before:start]:
                 need = "said"  # or the states said to be it: "are the motor of"
-            if need == "said" and not self.copula.search(low, before, start):
+            if need == "said" and not beside and not self.copula.search(low, before, start):
                 continue
             out.append(start)
         out.sort()
@@ -677,21 +700,41 @@ class Extractor:
                     text = text.replace(ok, " ")
         near = text.split()
         padded = f" {text} "
-        hit = (
-            not self._negation_words.isdisjoint(near)
-            or self._negation_phrase.search(padded) is not None
-        )
+        phrase = self._negation_phrase.search(padded)
+        hit = not self._negation_words.isdisjoint(near) or phrase is not None
+        if hit and phrase is None and _ends_hostility(self._negation_words, near, p):
+            hit = False
         if hit:
-            if "no" in near and self._negation_but_no.isdisjoint(near):
+            # a lone "no" far back qualifies something else; "no longer" is a negation
+            if "no" in near and self._negation_but_no.isdisjoint(near) and phrase is None:
                 hit = "no" in near[-3:]
             if hit:
                 return True
+        if self._negated_across_aside(s, p, lo) or _hedged(s.lows, p.start, lo):
+            return True
         return not self.lex.rejection.isdisjoint(s.lows[p.end :])
+
+    def _negated_across_aside(self, s: Sentence, p: Phrase, lo: int) -> bool:
+        """ "Peru is not, and will never be, an ally of Chile": a negation before or inside
+        an aside that ends in "be" right before the label reaches past the aside's commas."""
+        lows = s.lows
+        j = p.start - 1
+        while j > lo and (lows[j] in _ASIDE_ARTICLES or lows[j] in QUOTES):
+            j -= 1
+        if j - 2 < lo or lows[j] != "," or lows[j - 1] not in _ASIDE_ENDS:
+            return False
+        k = j - 2
+        while k > lo and lows[k] != "," and j - k <= 8:
+            k -= 1
+        if lows[k] != ",":
+            return False
+        around = lows[max(lo, k - 3) : j]
+        return not self._negation_words.isdisjoint(around)
 
     def _sport(self, s: Sentence, p: Phrase) -> bool:
         """A rivalry in a sentence about sport is between teams: "India vs Pakistan", "in a
         friendly at Wembley", "ten years after the 7-1"."""
-        if _CONTESTS.isdisjoint(p.heads):
+        if _CONTESTS.isdisjoint(p.heads) and "rival" not in s.lows[p.start : p.end]:
             return False
         if not self.lex.sport.isdisjoint(s.lows):
             return True
@@ -854,6 +897,8 @@ def _drop_repeats(
             q is not p
             and q.heads[-1] == p.heads[-1]
             and q.end - q.start > 1
+            # a predicate said of the head is no fuller form of it; one holding it is
+            and (q.start <= q.head < q.end or q.start <= p.start < q.end)
             and set(c) & set(codes)
             for q, c in resolved
         )
@@ -1033,4 +1078,19 @@ def default_extractor(config: Path | None = None) -> Extractor:
     return _DEFAULT
 
 
+def _ends_hostility(negations: frozenset[str], near: list[str], p: Phrase) -> bool:
+    """ "Egypt and Turkey ended a decade-long estrangement": the only negating word is a
+    verb of ending and the label is a hostile state, which the pair was in until then."""
+    return _HOSTILE_HEADS.issuperset(p.heads) and negations.intersection(near) <= _END_VERBS
+
+
+def _hedged(lows: list[str], start: int, lo: int) -> bool:
+    """ "has grown into something closer to an alliance": the label is only likened to."""
+    j = start - 1
+    if j >= lo and lows[j] in ("a", "an", "the"):
+        j -= 1
+    return j - 1 >= lo and (lows[j - 1], lows[j]) in _HEDGES
+
+
 __all__ = ["QUOTES", "Extractor", "default_extractor"]
+

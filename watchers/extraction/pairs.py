@@ -329,7 +329,26 @@ class PairResolver:
         pairs = self._resolve(p, s, ctx)
         if pairs:
             pairs += [c for c in self._along_with(s, p) if c not in pairs]
+        elif p.end < len(s.toks) and s.lows[p.end] in ("in", "include", "includes"):
+            pairs = self._include_list(s, p)
         return pairs
+
+    def _include_list(self, s: Sentence, p: Phrase) -> list[Codes]:
+        """ "France's strategic partners in the Gulf include the UAE and Qatar": the states
+        the verb lists hold the label with the state that owns it."""
+        j = p.end
+        if s.lows[j] == "in":  # a scope of a few words naming no state
+            j = next((k for k in range(j + 1, min(len(s.toks), j + 5)) if s.lows[k] in _INCLUDE), j)
+            if any(k in s.covered for k in range(p.end, j)):
+                return []
+        if j >= len(s.toks) or s.lows[j] not in _INCLUDE:
+            return []
+        k = p.start - 1
+        if k < 0 or k not in s.covered or not _possessive_at(s, k):
+            return []
+        owner = s.covered[k]
+        targets, blocked = self._list_after(s, j + 1)
+        return [] if blocked else _cross([owner], [t for t in targets if t != owner])
 
     def _along_with(self, s: Sentence, p: Phrase) -> list[Codes]:
         """ "one of America's closest allies, along with Japan and Korea": the states listed
@@ -372,6 +391,9 @@ class PairResolver:
     def _resolve(self, p: Phrase, s: Sentence, ctx: Context) -> list[Codes]:
         toks = s.toks
         lo, hi = s.clause(p.start)
+        gapped = self._gapped_with(s, p, lo)
+        if gapped is not None:
+            return gapped
         if self._owned_by_other(s, p) or _titled(s, p) or _held_by_names(s, p, lo):
             return []
         after = _skip(toks, p.end, _QUOTES_COMMA)
@@ -492,6 +514,30 @@ class PairResolver:
         # friendship."); "Toyota and Honda" or "the two carmakers" hold theirs
         return [ctx.previous] if ctx.previous and not s.orgs and not _names(s) else []
 
+    def _gapped_with(self, s: Sentence, p: Phrase, lo: int) -> list[Codes] | None:
+        """ "Japan's ties with the Philippines are ironclad, with China strained": words
+        set after ", with B", the verb left out, are the tie of B with the state whose
+        tie the sentence began with (none when no state owns it: "relations between A and
+        B are warm, with C frosty"). Such a phrase opens at its own first word."""
+        if p.head != p.start or s.toks[p.head].low in self.lex.heads:
+            return None  # every other phrase: one look
+        toks, covered = s.toks, s.covered
+        target = covered.get(p.start - 1)
+        j = p.start - 1
+        while j >= lo and j in covered:
+            j -= 1
+        if j >= lo and toks[j].low == "the":
+            j -= 1
+        if target is None or j - 1 < lo or toks[j].low != "with" or toks[j - 1].low != ",":
+            return None
+        if any(m.kind is _LEADER for m, t in s.states if lo <= t < p.start):
+            return []  # "Ruto's ties with Museveni ..., with Kagame strained": the persons'
+        for t in range(lo + 1, j - 1):
+            if toks[t].low in self.lex.heads and t - 1 in covered and _ends_possessive(toks[t - 1]):
+                owner = covered[t - 1]
+                return [pair_of(owner, target)] if owner != target else []
+        return []
+
     def _member_of_group(self, s: Sentence, p: Phrase) -> bool:
         """ "Turkey, a NATO ally, bought Russian missiles": one state called a member of a
         group ("a NATO ally", "an EU partner") is an ally of the group's members, not of
@@ -599,6 +645,8 @@ class PairResolver:
                 if inner and outer and inner[-1] != outer[-1]:
                     return [pair_of(inner[-1], outer[-1])]
             return None
+        if subjects and _other_side_after(s, p):
+            return None  # "called Kenya a key partner of the US": the label names its side
         if subjects:
             # "Mongolia calls Russia and China its eternal neighbours": one pair each
             targets, _ = self._list_after(s, verb + 1)
@@ -870,7 +918,11 @@ class PairResolver:
                 return []
             return None
         coords = [c for t, c in s.coordinations if lo <= t < p.start]
-        if coords:
+        named = _object_before(s, p)
+        if named is not None:
+            # "and Ethiopia a close friend of Somalia": the state the label is said of
+            owners = [named] if named not in targets else []
+        elif coords:
             owners = [c for c in coords[-1] if c not in targets]
         else:
             owners = [m.code for m, t in s.states if lo <= t < p.start and m.code]
@@ -1090,7 +1142,11 @@ class PairResolver:
                 nxt = j + 1
                 while nxt < len(toks) and toks[nxt].low in ("and", "the", "#", "@"):
                     nxt += 1
-                if nxt in by_token and self._list_item(s, by_token[nxt]):
+                if (
+                    nxt in by_token
+                    and self._list_item(s, by_token[nxt])
+                    and not _takes_own_label(s, by_token[nxt])
+                ):
                     j = nxt
                     continue
                 if nxt in s.orgs:
@@ -1380,6 +1436,29 @@ def _the_named_alliance(s: Sentence, p: Phrase) -> bool:
     if p.start == 0 or s.lows[p.start - 1] != "the":
         return False
     return any(s.lows[o] in _ALLIANCE_GROUPS for o in s.orgs)
+
+
+_INCLUDE = frozenset({"include", "includes"})
+
+
+def _object_before(s: Sentence, p: Phrase) -> str | None:
+    """The state right before "a" or "an" that opens the label: "called ... and Ethiopia a
+    close friend of Somalia" (the object of a verb of calling), or None."""
+    k = before_quotes(s.toks, p.start - 1)
+    if k < 1 or s.lows[k] not in ("a", "an"):
+        return None
+    k = before_quotes(s.toks, k - 1)
+    return s.covered.get(k)
+
+
+def _takes_own_label(s: Sentence, m: StateMention) -> bool:
+    """Whether the state ``m`` is followed by "a" or "an": the next object of a verb of
+    calling with a label of its own ("a partner of Uganda and Ethiopia a friend"), not a
+    further item of the list before it ("calls Moscow and Beijing its neighbours")."""
+    k = next((i for i, t in enumerate(s.toks) if t.start >= m.end), len(s.toks))
+    while k < len(s.toks) and s.lows[k] in QUOTES:
+        k += 1
+    return k < len(s.toks) and s.lows[k] in ("a", "an")
 
 
 def _other_side_after(s: Sentence, p: Phrase) -> bool:

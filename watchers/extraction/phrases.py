@@ -131,6 +131,25 @@ def _higher_than(toks: list[Token], cased: list[str], k: int) -> int | None:
     return m
 
 
+def _as_old_as(toks: list[Token], k: int) -> int | None:
+    """End of "as old as the Himalayas", "as deep as the ocean" (an equal comparison with a
+    thing, never "ever", "before" or "usual") from ``k``, or None."""
+    n = len(toks)
+    if k + 3 >= n or toks[k].low != "as" or toks[k + 2].low != "as":
+        return None
+    if not toks[k + 1].low.isalpha() or toks[k + 1].low in _FUNCTION_WORDS:
+        return None
+    m = k + 3
+    if toks[m].low == "the":
+        m += 1
+    first = m
+    while m < n and m < first + 2 and toks[m].low.isalpha() and toks[m].low not in _FUNCTION_WORDS:
+        m += 1
+    if m == first or toks[first].low in ("ever", "before", "usual", "expected", "possible"):
+        return None
+    return m
+
+
 def _never_been(toks: list[Token], j: int) -> int | None:
     """End of "never been closer" (a comparative after "never been") from ``j``, or None."""
     if j + 2 >= len(toks) or (toks[j].low, toks[j + 1].low) != ("never", "been"):
@@ -298,6 +317,8 @@ class PhraseFinder:
             run = self._left(toks, cased, country, i, quotes)
             if run.rejected:
                 continue
+            if run.start + 1 == i and _verb_after_subject(toks, country, run.start):
+                continue  # "Peru and Chile celebrated friendship day": a verb, no modifier
             if typo and not (run.qualifying and run.start < i):
                 continue  # a misspelled head counts only after a qualifying modifier
             end, tail = self._tail(toks, cased, i, title=cased[i][:1].isupper())
@@ -328,14 +349,24 @@ class PhraseFinder:
                     end = j + 2
             if head in _SINGLE_STATE and _noun_after(toks, cased, end):
                 continue  # "a friendly country visit": the noun modifies the next one
+            if head in lex.kin_heads and _uncounted_hostile(toks, run.start, i):
+                continue  # "warned hostile states against meddling": a category of states
             if head in lex.said_heads:
                 # "Laos and Cambodia are one family", "are like twins": only said of states
-                if not _said_of_states(toks, country, i, run.start):
+                if not (
+                    _said_of_states(toks, country, i, run.start)
+                    or (
+                        _set_beside_pair(toks, country, run.start)
+                        and _complement_ends(toks, cased, _skip_quotes(toks, end))
+                    )
+                ):
                     continue
             elif run.start == i and head in lex.person_heads and _said_of_states(toks, country, i):
                 pass  # "Chad and Niger were not only neighbours, but also brothers"
             elif run.start == i and head in lex.person_heads and _as_plural(toks, i):
                 pass  # "as friends and partners, we stand together"
+            elif head in lex.person_heads and self._from_label_to(toks, run.start):
+                pass  # "went from bitter foes to friends": the second is a label too
             elif head in lex.metaphor_heads and not run.qualifying:
                 # "the Franco-German engine": the pair written right before it, or the
                 # states said to be it ("Chile and Peru are the motor of the Pacific")
@@ -353,7 +384,9 @@ class PhraseFinder:
                 continue
             if not run.qualifying and self._proper_name(toks, cased, country, i):
                 continue
-            if self._inside_document_title(toks, cased, run.start):
+            if self._inside_document_title(toks, cased, run.start) and not (
+                run.start < i and _level_on(toks, run.start)
+            ):
                 continue
             if end == i + 1 and run.qualifying and _in_this_century(toks, end):
                 end += 4  # "a pivotal partnership in the 21st century"
@@ -375,6 +408,22 @@ class PhraseFinder:
             out.extend(self._quoted_complements(toks, cased, country, quotes, out))
         return _merge_relations_of(toks, out, lex)
 
+    def _from_label_to(self, toks: list[Token], start: int) -> bool:
+        """ "A and B went from bitter foes to trusted partners": the phrase at ``start``
+        follows "to", and a head stands between it and a "from" a few words before."""
+        k = start - 1
+        while k > 0 and (toks[k].low in QUOTES or toks[k].low in _ARTICLES):
+            k -= 1
+        if k < 2 or toks[k].low != "to":
+            return False
+        for m in range(k - 1, max(-1, k - 7), -1):
+            w = toks[m].low
+            if w == "from":
+                return any(t.low in self.lex.heads for t in toks[m + 1 : k])
+            if w in (",", ";", "."):
+                return False
+        return False
+
     def _quoted_rest(
         self,
         toks: list[Token],
@@ -395,7 +444,13 @@ class PhraseFinder:
         first = toks[end].low
         if first not in _POSTMODIFIER_STARTS and not (first == "," and _comma_of(toks, end, close)):
             return None
-        if not (tail and first in ("for", "in")) and not _quality_after(toks, cased, end, close):
+        if (
+            not (tail and first in ("for", "in"))
+            and not _quality_after(toks, cased, end, close)
+            and not (
+                toks[i].low in self.lex.person_heads and self._in_bare(toks, cased, end, close)
+            )
+        ):
             return None  # (a formal tail goes on: "with a shared future for a fairer world")
         heads = self.lex.heads
         k = end
@@ -427,6 +482,11 @@ class PhraseFinder:
         subject or object is the pair, a relationship noun or a state."""
         out: list[Phrase] = []
         for q0, q1 in quotes:
+            glossed = _glossed_by(toks, country, q0, q1, found, self.lex.heads)
+            if glossed is not None:
+                # "share a 'Shonali Adhyay', a golden chapter": the name the gloss explains
+                out.append(Phrase(q0 + 1, q1, q1 - 1, glossed.heads))
+                continue
             if any(p.start <= q1 and q0 <= p.end for p in found):
                 continue  # a label inside is read at its own head
             a = q0 + 1
@@ -438,7 +498,7 @@ class PhraseFinder:
             b = q1
             while b > a and toks[b - 1].low in (",", ".", ";", ":", "!"):
                 b -= 1
-            slogan = _higher_than(toks, cased, a)
+            slogan = _higher_than(toks, cased, a) or _as_old_as(toks, a)
             if slogan is None and not self._complement_words(toks, cased, country, a, b):
                 continue  # ("'higher than the mountains, deeper than the oceans'" is one)
             if not _complement_ends(toks, cased, q1 + 1):
@@ -454,6 +514,10 @@ class PhraseFinder:
                 after_head is not None
                 and toks[after_head].low in _POSTMODIFIER_STARTS
                 and not _quality_after(toks, cased, after_head, b)
+                and not (
+                    toks[after_head - 1].low in self.lex.person_heads
+                    and self._in_bare(toks, cased, after_head, b)
+                )
             ):
                 continue  # "called B 'a partner in the fight against piracy'"
             ties = [h for h in heads if h not in self.lex.kin_heads]
@@ -461,8 +525,19 @@ class PhraseFinder:
                 t.low for t in toks[a:b]
             ):
                 continue  # "called Kim 'talented'", "a 'rogue nation'": a person or a state
+            if _two_bare_persons(toks, a, b, self.lex.person_heads):
+                # "'comrades and brothers'": two bare person nouns are two labels
+                out.append(Phrase(a, a + 1, a, (toks[a].low,)))
+                out.append(Phrase(a + 2, b, a + 2, (toks[a + 2].low,)))
+                continue
             out.append(Phrase(a, b, b - 1, heads or (toks[b - 1].low,)))
         return out
+
+    def _in_bare(self, toks: list[Token], cased: list[str], end: int, close: int) -> bool:
+        # "a partner in trade" is a trade role: a sector's noun is no quality of the tie
+        return _in_bare_nouns(toks, cased, end, close) and not any(
+            toks[k].low in self.lex.neutral for k in range(end, close)
+        )
 
     def _complement_words(
         self, toks: list[Token], cased: list[str], country: list[int], a: int, b: int
@@ -504,10 +579,12 @@ class PhraseFinder:
         j = q0 - 1
         if j >= 0 and toks[j].low in _ARTICLES:
             j -= 1
+        if j >= 2 and toks[j].low == "of" and toks[j - 1].low in ("those", "one"):
+            j -= 2  # "ties are those of 'comrades and brothers'"
         if j < 0:
             return None
         w = toks[j].low
-        if w == "," and toks[j + 1].low == "the":
+        if w == "," and (toks[j + 1].low in _ARTICLES or j + 1 == q0):
             # an apposition to the pair: "Spain and Portugal, the 'Iberian brothers', ..."
             # ("the 'co-hosts'" is a role: the quote needs a noun of a tie or of kin)
             return "apposition" if self._subject(toks, country, j - 1) == "pair" else None
@@ -546,6 +623,7 @@ class PhraseFinder:
 
     def _subject(self, toks: list[Token], country: list[int], k: int) -> str | None:
         """What the subject ending at token ``k`` is: "pair", "state" or None."""
+        k = _past_saying_aside(toks, k)  # "ties, the two parties say, are"
         if k >= 0 and toks[k].low == ",":
             # "Uruguay and Argentina, which share a river, are ...": past the aside
             k = next(
@@ -924,7 +1002,12 @@ class PhraseFinder:
             if (
                 w == "of"
                 and end == i + 1
-                and (i == 0 or toks[i - 1].low in _ARTICLES or toks[i - 1].low in _POSSESSIVES)
+                and (
+                    i == 0
+                    or toks[i - 1].low in _ARTICLES
+                    or toks[i - 1].low in _POSSESSIVES
+                    or _compound_after_article(toks, i)
+                )
                 and j + 1 < n
                 and toks[j + 1].low not in _ARTICLES
             ):
@@ -1141,14 +1224,16 @@ class PhraseFinder:
         last_heads = {
             p.head
             for p in found
-            if p.end == p.head + 1 and p.end < len(toks) and toks[p.end].low in _LINKING
+            if p.end == p.head + 1
+            and p.end < len(toks)
+            and (toks[p.end].low in _LINKING or toks[p.end].low in (",", "and"))
         }
         n = len(toks)
         for i in [i for i, w in enumerate(lows) if w in _PREDICATE_HEADS]:
             if (i in taken and i not in last_heads) or country[i]:
                 continue
             t = toks[i]
-            j = i + 1
+            j = self._past_coordinated_heads(toks, i + 1)
             if j < n and toks[j].low in ("with", "between"):
                 # "our alliance with Japan is ironclad": skip the partner named in between
                 k = j + 1
@@ -1158,6 +1243,7 @@ class PhraseFinder:
                     j = k
             if j + 1 < n and toks[j].low in _PRONOUN_SUBJECTS and toks[j + 1].low in lex.speech:
                 j += 2  # "a bond she said is sealed in blood"
+            j = _past_aside_of_saying(toks, j, lex.speech)  # "ties, the Kremlin said, are"
             if j + 1 < n and toks[j].low == "," and _participle(toks[j + 1].low, cased[j + 1]):
                 # "the friendship, built by ... and tended by ..., has grown into"
                 commas = [k for k in range(j + 2, min(n, j + 40)) if toks[k].low == ","]
@@ -1169,6 +1255,10 @@ class PhraseFinder:
                 )
                 if close is not None:
                     j = close + 1
+            called = self._called_adjectives(toks, cased, i)
+            if called is not None:
+                out.append(Phrase(called[0], called[1], i, (t.low,)))
+                continue
             marked = self._marked_by(toks, cased, j)
             if marked is not None:
                 # the heads inside go last: a bare one found on its own is a repeat of this
@@ -1183,6 +1273,7 @@ class PhraseFinder:
                 j = described  # "the alliance, often described in Seoul as ironclad"
             else:
                 linking = j
+                j = _past_modal_be(toks, j)  # "must be one of 'mutual respect'"
                 while j < n and (toks[j].low in _LINKING or toks[j].low in _CONSTITUTES):
                     j += 1
                 if j < n and toks[j].low in _MOVED:
@@ -1211,16 +1302,26 @@ class PhraseFinder:
                 out.append(Phrase(nominal[0], nominal[1], i, (t.low,)))
                 continue
             j = _skip_quotes(toks, j)
+            blood = _in_blood(toks, j)
+            if blood is not None:
+                out.append(Phrase(j, blood, i, (t.low,)))
+                continue
             sealed = _sealed_in(toks, j) if i not in taken else None
+            if sealed is not None and cased[sealed - 1][:1].isupper():
+                sealed = None  # "sealed in Pyongyang": where it was made, not how
             if sealed is not None:  # (after a label, "was tested by tariffs" is an event)
                 out.append(Phrase(j, sealed, i, (t.low,)))
                 continue
             if j + 2 < n and toks[j].low == "one" and toks[j + 1].low == "of":
                 # "relations were one of mutual distrust", "one of 'mutual respect'"
                 what = _skip_quotes(toks, j + 2)
-                stop = self._tail_phrase(toks, what)
+                stop = _quote_to_close(toks, j + 2) or self._tail_phrase(toks, what)
                 if stop is not None and stop - what > 1:
                     out.append(Phrase(what, stop, i, (t.low,)))
+                continue
+            best = _best_they_have_been(toks, j) or self._in_shape(toks, cased, j)
+            if best is not None:
+                out.append(Phrase(best[0], best[1], i, (t.low,)))
                 continue
             level = self._at_best(toks, cased, j, moved)
             if level is not None:
@@ -1250,7 +1351,95 @@ class PhraseFinder:
             if nxt[:1].isalnum() and nxt not in _AFTER_PREDICATE:
                 continue  # "relations are good partners" is found at its own head
             out.append(Phrase(start, words_end, i, (t.low,)))
+            gapped = self._gapped_adjectives(toks, cased, country, words_end)
+            if gapped is not None:
+                # "ties with A are ironclad, with B strained": B's own label
+                out.append(Phrase(gapped[0], gapped[1], gapped[0], (t.low,)))
         return out
+
+    def _in_shape(self, toks: list[Token], cased: list[str], j: int) -> tuple[int, int] | None:
+        """ "ties are in excellent shape", "in good health": a condition the tie is in, with
+        the adjectives the tables know, ending the clause (from token ``j``)."""
+        n = len(toks)
+        if j + 2 >= n or toks[j].low != "in":
+            return None
+        start = k = j + 1
+        while k < n and self.kind(toks[k].low, cased[k]) in ("qual", "adverb"):
+            k += 1
+        if k == start or k >= n or toks[k].low not in _CONDITIONS:
+            return None
+        nxt = toks[k + 1].low if k + 1 < n else "."
+        return (start, k + 1) if not nxt[:1].isalnum() or nxt in _AFTER_PREDICATE else None
+
+    def _gapped_adjectives(
+        self, toks: list[Token], cased: list[str], country: list[int], k: int
+    ) -> tuple[int, int] | None:
+        """ ", with B strained" after a predicate's adjectives end at ``k``: the adjectives
+        that another partner, named after "with", gets with the verb left out."""
+        n = len(toks)
+        if k + 3 >= n or toks[k].low != "," or toks[k + 1].low != "with":
+            return None
+        m = k + 2
+        if toks[m].low == "the":
+            m += 1
+        if m >= n or not country[m]:
+            return None
+        while m < n and country[m]:
+            m += 1
+        start = m
+        while m < n and self.kind(toks[m].low, cased[m]) == "qual":
+            m += 1
+        nxt = toks[m].low if m < n else "."
+        if m == start or (nxt[:1].isalnum() and nxt not in _AFTER_PREDICATE):
+            return None
+        return start, m
+
+    def _called_adjectives(
+        self, toks: list[Token], cased: list[str], i: int
+    ) -> tuple[int, int] | None:
+        """ "calling the alliance (between the two countries) unshakeable": adjectives the
+        tables know, after a verb of calling whose object is the relationship noun at
+        ``i``, ending the clause."""
+        n = len(toks)
+        k = i - 1
+        if k < 1 or toks[k].low not in _OBJECT_DETERMINERS or toks[k - 1].low not in _CALLING:
+            return None
+        j = i + 1
+        if j < n and toks[j].low in ("between", "with"):
+            # "between the two countries", "with Peru": up to five words of the pair
+            m = j + 1
+            while m < n and m <= j + 5 and (toks[m].low in _PAIR_WORDS or cased[m][:1].isupper()):
+                m += 1
+            j = m
+        start = j
+        while j < n and (
+            (self.kind(toks[j].low, cased[j]) == "qual" and toks[j].low not in self._not_predicates)
+            or (j > start and toks[j].low in ("and", ","))
+        ):
+            j += 1
+        while j > start and toks[j - 1].low in ("and", ","):
+            j -= 1
+        nxt = toks[j].low if j < n else "."
+        if j == start or (nxt[:1].isalnum() and nxt not in _AFTER_PREDICATE):
+            return None
+        return start, j
+
+    def _past_coordinated_heads(self, toks: list[Token], j: int) -> int:
+        """ "The friendship, solidarity and comprehensive cooperation between A and B are
+        an asset": past the other heads coordinated with the subject's (up to four words
+        each), so the predicate after them is found; ``j`` itself when none follows."""
+        n = len(toks)
+        k = j
+        while k < n and toks[k].low in (",", "and"):
+            m = k + 1
+            while m < n and m <= k + 4 and toks[m].low not in self.lex.heads:
+                if not toks[m].low.replace("-", "").isalpha() or toks[m].low == "and":
+                    return k if k > j else j
+                m += 1
+            if m >= n or toks[m].low not in self.lex.heads:
+                break
+            k = m + 1
+        return k
 
     def _marked_by(self, toks: list[Token], cased: list[str], j: int) -> tuple[int, int] | None:
         """ "..., marked by both kinship and rivalry": what marks the tie."""
@@ -1432,10 +1621,12 @@ class PhraseFinder:
                 nxt = _skip_quotes(toks, i + size)
                 if nxt < len(toks) and toks[nxt].low in self.lex.heads:
                     continue  # a modifier of the next head, found there
-                if self._of_something_else(toks, nxt):
+                if self._of_something_else(toks, nxt) and not _in_all_but_name(toks, nxt):
                     continue  # "the golden age of Chilean football"
                 if words in _SAID_OF_STATES and not any(country[:i]):
                     continue  # "the two leaders are joined at the hip": persons
+                if words in _HISTORY_NAMES and cased[i][:1].isupper() and cased is not lows:
+                    continue  # "since the Cold War": the period's name, not a label
                 # the modifiers before it are the label's: "a diplomatic ice age", "a new
                 # golden era"
                 k = i
@@ -1454,6 +1645,202 @@ _KIND_OF = frozenset({"kind", "sort", "type"})
 _SAID_OF_STATES = frozenset(
     {("joined", "at", "the", "hip"), ("lips", "and", "teeth"), ("at", "loggerheads")}
 )
+def _in_bare_nouns(toks: list[Token], cased: list[str], end: int, close: int) -> bool:
+    """ "'brothers in faith and in arms'", "'partners in responsibility'": after a person
+    noun, "in" and a bare noun in small letters (no article, place or number), perhaps
+    twice, filling the quote to ``close``: what the two are to each other, not a scope."""
+    k = end
+    while k + 1 < close and toks[k].low == "in":
+        w = toks[k + 1].low
+        if not (w.isalpha() and cased[k + 1].islower()) or w in _SCOPE_STARTS:
+            return False
+        if w in _ARTICLES or w in _POSSESSIVES:
+            return False
+        k += 2
+        if k + 1 < close and toks[k].low == "and" and toks[k + 1].low == "in":
+            k += 1
+    return k == close and k > end
+
+
+# Determiners of a relationship noun that is the object of a verb of calling.
+_OBJECT_DETERMINERS = frozenset({"the", "their", "its", "our", "this", "bilateral"})
+# Words that name the pair after "between" or "with": "between the two countries".
+_PAIR_WORDS = frozenset(
+    {"the", "two", "both", "and", "countries", "nations", "states", "sides", "neighbours",
+     "neighbors", "&"}
+)  # fmt: skip
+
+
+# What a tie is said to be in: "in excellent shape", "in good health".
+_CONDITIONS = frozenset({"shape", "health", "condition", "form"})
+
+
+def _in_blood(toks: list[Token], j: int) -> int | None:
+    """End of "rooted in the blood of 1971", "written in the blood of our soldiers" from
+    token ``j``: a tie made in blood, with the blood's "of" and one or two words."""
+    n = len(toks)
+    if j + 3 >= n or toks[j].low not in _SEALED | _ROOTED or toks[j + 1].low not in ("in", "with"):
+        return None
+    if toks[j + 2].low != "the" or toks[j + 3].low != "blood":
+        return None
+    k = j + 4
+    if k + 1 < n and toks[k].low == "of":
+        k += 2
+        if k < n and toks[k - 1].low in _POSSESSIVES and toks[k].low.isalpha():
+            k += 1
+    return k
+
+
+def _verb_after_subject(toks: list[Token], country: list[int], k: int) -> bool:
+    """The word at ``k``, in -ed, follows a state or "they"/"we" with nothing between:
+    a verb in the past ("Peru and Chile celebrated friendship"), not a modifier
+    ("Chile's cherished friendship")."""
+    w = toks[k].low
+    if k < 1 or not w.endswith("ed") or not w.isalpha():
+        return False
+    before = toks[k - 1].low
+    return (country[k - 1] == 1 and not before.endswith("'s")) or before in ("they", "we")
+
+
+def _quote_to_close(toks: list[Token], k: int) -> int | None:
+    """End of a short quote of plain words opening at ``k`` (the closing mark's index):
+    "one of 'coordination without subordination'" is the whole slogan."""
+    if k >= len(toks) or toks[k].low not in QUOTES:
+        return None
+    for m in range(k + 1, min(len(toks), k + 8)):
+        if toks[m].low in QUOTES:
+            inner = [t.low for t in toks[k + 1 : m]]
+            plain = all(w.replace("-", "").isalpha() for w in inner)
+            return m if len(inner) >= 2 and plain and _CLAUSE_WORDS.isdisjoint(inner) else None
+    return None
+
+
+def _past_modal_be(toks: list[Token], j: int) -> int:
+    """Past "must be" or "should be" when "one of" follows: what the tie is to be made of
+    ("relations must be one of 'coordination without subordination'")."""
+    words = [t.low for t in toks[j : j + 4]]
+    if len(words) == 4 and words[0] in _MODALS_OF_DUTY and words[1:] == ["be", "one", "of"]:
+        return j + 2
+    return j
+
+
+_MODALS_OF_DUTY = frozenset({"must", "should", "ought", "will", "shall"})
+
+
+def _past_aside_of_saying(toks: list[Token], j: int, speech: frozenset[str]) -> int:
+    """Past an aside of saying that opens at the comma ``j`` ("ties, the Kremlin said,
+    are ..."): up to six words ending in a verb of saying and a comma; ``j`` otherwise."""
+    if j >= len(toks) or toks[j].low != ",":
+        return j
+    for k in range(j + 2, min(len(toks) - 1, j + 8)):
+        w = toks[k].low
+        if w in (",", ";", ".") or w in QUOTES:
+            return j
+        if w in speech and toks[k + 1].low == ",":
+            return k + 2
+    return j
+
+
+def _uncounted_hostile(toks: list[Token], start: int, i: int) -> bool:
+    """ "hostile states", "rival nations" with no "two" or "both" before: states of a kind,
+    not the pair ("the two rival nations", "'two hostile states'" are the pair)."""
+    if start + 1 != i or toks[start].low not in ("hostile", "rival"):
+        return False
+    return start < 1 or toks[start - 1].low not in ("two", "both")
+
+
+def _glossed_by(
+    toks: list[Token],
+    country: list[int],
+    q0: int,
+    q1: int,
+    found: list[Phrase],
+    heads: frozenset[str],
+) -> Phrase | None:
+    """The label set right after the quote ``q0``-``q1`` as its gloss, between commas or
+    ending the sentence ("a 'Shonali Adhyay', a golden chapter, ..."), when the quote holds
+    a short name of plain words; else None."""
+    words = toks[q0 + 1 : q1]
+    if not 1 <= len(words) <= 5 or any(country[k] for k in range(q0 + 1, q1)):
+        return None
+    if not all(t.low.replace("-", "").isalpha() for t in words):
+        return None
+    if any(t.low in _POSSESSIVES or t.low in _FUNCTION_WORDS or t.low in heads for t in words):
+        return None  # "'our friend', a strategic partner": no name, a label of its own
+    k = q1 + 1
+    if k >= len(toks) or toks[k].low != ",":
+        return None
+    k += 1
+    if k < len(toks) and toks[k].low in _ARTICLES:
+        k += 1
+    gloss = next((p for p in found if p.start == k), None)
+    if gloss is None or gloss.end >= len(toks):
+        return gloss
+    return gloss if toks[gloss.end].low in (",", ".", ";") else None
+
+
+def _two_bare_persons(toks: list[Token], a: int, b: int, persons: frozenset[str]) -> bool:
+    """Tokens [a, b) are two bare person nouns joined by "and": "comrades and brothers"."""
+    return (
+        b - a == 3
+        and toks[a + 1].low == "and"
+        and toks[a].low in persons
+        and toks[a + 2].low in persons
+    )
+
+
+def _past_saying_aside(toks: list[Token], k: int) -> int:
+    """From a comma at ``k`` that closes an aside of saying (", the two parties say,"),
+    the token before the aside; ``k`` itself otherwise."""
+    if k < 3 or toks[k].low != ",":
+        return k
+    if toks[k - 1].low not in ("say", "says", "said", "insist", "insists", "argue", "argues"):
+        return k
+    m = next((m for m in range(k - 2, max(0, k - 8), -1) if toks[m].low == ","), None)
+    return m - 1 if m is not None and m > 0 else k
+
+
+def _compound_after_article(toks: list[Token], i: int) -> bool:
+    """ "the Hispano-Moroccan relationship of trust": a hyphenated compound between the
+    article and the head, as the pair is written inside the phrase."""
+    return i > 1 and "-" in toks[i - 1].low and toks[i - 2].low in _ARTICLES
+
+
+def _best_they_have_been(toks: list[Token], j: int) -> tuple[int, int] | None:
+    """ "relations are the best they have (ever) been (in decades)", "is second to none":
+    a superlative said of the tie by a clause of its own, from token ``j``."""
+    n = len(toks)
+    j = _skip_quotes(toks, j)
+    words = [t.low for t in toks[j : j + 3]]
+    if words == ["second", "to", "none"]:
+        return j, j + 3
+    if j + 4 >= n or toks[j].low != "the" or toks[j + 1].low not in _BEST_WORDS:
+        return None
+    k = j + 2
+    if toks[k].low not in ("they", "it") or toks[k + 1].low not in ("have", "has"):
+        return None
+    k += 2
+    if k < n and toks[k].low == "ever":
+        k += 1
+    if k >= n or toks[k].low != "been":
+        return None
+    k += 1
+    k = _since_when(toks, k) or _in_years(toks, k) or k
+    return j + 1, k
+
+
+_BEST_WORDS = frozenset(
+    {"best", "worst", "strongest", "closest", "warmest", "coldest", "deepest", "lowest"}
+)
+
+
+def _in_all_but_name(toks: list[Token], k: int) -> bool:
+    """ "a cold war in all but name": a hedge that grants the phrase, not a scope."""
+    return [t.low for t in toks[k : k + 4]] == ["in", "all", "but", "name"]
+
+
+# Fixed phrases that, capitalised, name a period of history ("after the Cold War").
+_HISTORY_NAMES = frozenset({("cold", "war")})
 
 # "sealed in blood", "written with blood", "forged in battle": how a tie was made, said of it.
 _SEALED_WORDS = """
@@ -1569,6 +1956,31 @@ def _said_of_states(toks: list[Token], country: list[int], i: int, start: int = 
         k -= 1  # "have always been"
     # "A and B share one ocean, we are cousins": the pair named just before speaks
     return country[k] == 1 or (toks[k].low == "we" and _pair_named_before(toks, country, k))
+
+
+def _level_on(toks: list[Token], start: int) -> bool:
+    """ "the Treaty on Comprehensive Strategic Partnership", "a Charter on Strategic
+    Partnership": a document "on" a level names the level the states agreed on."""
+    k = start - 1
+    while k > 0 and (toks[k].low in QUOTES or toks[k].low == "the"):
+        k -= 1
+    return k >= 1 and toks[k].low == "on" and toks[k - 1].low in _DOC_TITLES
+
+
+def _set_beside_pair(toks: list[Token], country: list[int], start: int) -> bool:
+    """A phrase set beside two states as an apposition: "Kenya and Uganda, (the)
+    'Siamese twins' of the lake, ...", "A and B, close cousins, ..."."""
+    k = start - 1
+    while k > 0 and (toks[k].low in QUOTES or toks[k].low in _ARTICLES):
+        k -= 1
+    if k < 3 or toks[k].low != "," or country[k - 1] != 1:
+        return False
+    m = k - 1  # the pair's first token: not a place after a preposition ("In A and B, ...")
+    while m > 0 and (country[m - 1] == 1 or toks[m - 1].low in ("and", "&")):
+        m -= 1
+    if m > 0 and toks[m - 1].low in _PREPOSITIONS:
+        return False
+    return _pair_named_before(toks, country, k)
 
 
 def _pair_named_before(toks: list[Token], country: list[int], k: int) -> bool:
