@@ -1608,9 +1608,12 @@ class PhraseFinder:
             return out
         taken = {k for p in found for k in range(p.start, p.end)}
         for words in self._phrases:
+            first = words[0]
+            if first not in lows:
+                continue  # the common case: one look for its first word ("at", "no")
             size = len(words)
             for i in range(len(lows) - size + 1):
-                if tuple(lows[i : i + size]) != words or any(
+                if lows[i] != first or tuple(lows[i : i + size]) != words or any(
                     k in taken for k in range(i, i + size)
                 ):
                     continue
