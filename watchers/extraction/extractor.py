@@ -406,8 +406,6 @@ class Extractor:
         toks, lows, cased, tok_starts = tokens(norm, low, a, b)
         # each mention with the token it starts in
         located = [(m, max(0, bisect.bisect_right(tok_starts, m.start) - 1)) for m in found]
-        if any(m.code is None for m in found) and self._org_acts(found, lows, tok_starts):
-            located = _without_venues(located, lows)
         # where a leader, seat or other state form starts: "Russia's Lavrov" is Russia
         state_starts = {m.start for m in found if m.code is not None}
         states: list[tuple[StateMention, int]] = []
@@ -424,6 +422,8 @@ class Extractor:
             elif acting:
                 states.append((m, ti))
                 organs.append(ti)
+        if orgs and self._org_acts(found, lows, tok_starts):
+            states = _without_venues(states, lows)
         if earlier is not None and not _STATE_NOUN_WORDS.isdisjoint(lows):
             plain = [m for m, _ in states]
             for m in described_states(norm, low, a, b, found, plain, earlier):

@@ -354,8 +354,10 @@ class PairResolver:
         """ "one of America's closest allies, along with Japan and Korea": the states listed
         after the label hold it too, with the state whose label it is (the possessor)."""
         toks = s.toks
-        # past a scope naming no state: "its closest partners in the region, along with"
-        j = _skip(toks, _past_scope(s, p.end), _QUOTES_COMMA)
+        j = p.end
+        if j < len(toks) and toks[j].low == "in":
+            j = _past_scope(s, j)  # "its closest partners in the region, along with"
+        j = _skip(toks, j, _QUOTES_COMMA)
         if j >= len(toks) or toks[j].low not in ("along", "together", "as", "alongside"):
             return []
         words = [t.low for t in toks[j : j + 2]]

@@ -105,7 +105,7 @@ def supposed(lows: Sequence[str], start: int, head: int, clause_start: int) -> b
         return True
     if _asked(lows, start, head) or _in_the_making(lows, head):
         return True
-    if _subject_of_modal(lows, start, head):
+    if start > 0 and lows[start - 1] in ("a", "an") and _subject_of_modal(lows, start, head):
         return True
     if _inverted_condition(lows, start):
         return True
@@ -176,7 +176,8 @@ def _in_the_making(lows: Sequence[str], head: int) -> bool:
     k = head + 1
     if k + 2 >= len(lows):
         return False
-    k = _past_postmodifier(lows, k)  # "an alliance against the virus was never on the cards"
+    if lows[k] in _POSTMODIFIER_OPENS:
+        k = _past_postmodifier(lows, k)  # "an alliance against the virus was never on the cards"
     while k < len(lows) and lows[k] in _BEFORE_TO_COME:
         k += 1  # "an alliance is now on the cards"
     return tuple(lows[k : k + 3]) in _TO_COME
@@ -189,10 +190,8 @@ _POSTMODIFIER_OPENS = frozenset({"between", "with", "against", "of", "for", "amo
 
 
 def _past_postmodifier(lows: Sequence[str], k: int) -> int:
-    """Past a short phrase after the head that says whose or what for ("between A and B",
-    "against the virus"), when a linking verb ends it within five words; else ``k``."""
-    if k >= len(lows) or lows[k] not in _POSTMODIFIER_OPENS:
-        return k
+    """Past a short phrase after the head, opening at ``k`` ("between A and B", "against
+    the virus"), when a linking verb ends it within five words; else ``k``."""
     for j in range(k + 1, min(len(lows), k + 6)):
         if lows[j] in ("is", "are", "was", "were"):
             return j
