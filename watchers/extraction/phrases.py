@@ -1161,11 +1161,20 @@ class PhraseFinder:
         capitalised word that is neither a state nor a modifier names a body, not a tie
         (unless the whole sentence is written in title case, as headlines are)."""
         j = i - 1
-        if j < 1 or not cased[i][:1].isupper() or not cased[j][:1].isupper() or country[j]:
+        if j < 1 or not cased[i][:1].isupper():
+            return False
+        if cased[j] == "the":
+            # "partners in the Alliance": a bare head capitalised mid-sentence is a name
+            # ("the Entente Cordiale" goes on in capitals and is the tie's own)
+            if i + 1 < len(cased) and cased[i + 1][:1].isupper():
+                return False
+        elif not cased[j][:1].isupper() or country[j]:
             return False
         w = toks[j].low
         lex = self.lex
-        if not w.isalpha() or w in lex.stop or w in lex.qualifying or w in lex.neutral:
+        if w != "the" and (
+            not w.isalpha() or w in lex.stop or w in lex.qualifying or w in lex.neutral
+        ):
             return False
         words = [c for c in cased if c[:1].isalpha() and c.lower() not in _SMALL_WORDS]
         in_lower_case = sum(1 for c in words if c[:1].islower())
