@@ -424,6 +424,8 @@ class Extractor:
                 organs.append(ti)
         if orgs and self._org_acts(found, lows, tok_starts):
             states = _without_venues(states, lows)
+        if "amid" in lows:
+            states = _without_circumstances(states, lows)
         if earlier is not None and not _STATE_NOUN_WORDS.isdisjoint(lows):
             plain = [m for m, _ in states]
             for m in described_states(norm, low, a, b, found, plain, earlier):
@@ -1106,6 +1108,21 @@ def _without_venues(
         (m, ti)
         for m, ti in located
         if not (m.kind is FormKind.CAPITAL and ti > 0 and lows[ti - 1] in ("in", "at"))
+    ]
+
+
+def _without_circumstances(
+    states: list[tuple[StateMention, int]], lows: list[str]
+) -> list[tuple[StateMention, int]]:
+    """A state that names what things happen amid ("amid the Sudan war", "AMID UKRAINE
+    WAR") is no side of anything the sentence says."""
+    return [
+        (m, ti)
+        for m, ti in states
+        if not (
+            (ti > 0 and lows[ti - 1] == "amid")
+            or (ti > 1 and lows[ti - 1] == "the" and lows[ti - 2] == "amid")
+        )
     ]
 
 
