@@ -162,19 +162,25 @@ class Ingester:
                     pairs.values(), recent=self.rules.flipflop_descriptors
                 )
                 watched = {key: self.is_watched(key) for key in pairs}
-                decisions: list[Decision] = []
-                mention_count = 0
-                new_entries = 0
+                by_entry: list[list[Mention]] = []
                 for entry, extractions in zip(fresh, found, strict=True):
                     if entry.entry_id not in to_read:
                         continue
-                    new_entries += 1
                     if to_read[entry.entry_id]:  # edited: what was counted counts once
                         extractions = self._added(entry, extractions)
-                    mentions = self._mentions(entry, extractions, feed)
-                    mention_count += len(mentions)
-                    decided = self._remember(mentions, histories, watched, baseline=baseline)
-                    decisions.extend(decided)
+                    by_entry.append(self._mentions(entry, extractions, feed))
+                # The document's mentions in one statement (on PostgreSQL one round trip, not
+                # one an entry); each entry is then decided on as if stored alone, seeing
+                # the mentions up to its own last id and none of the entries after it.
+                mentions = [m for ms in by_entry for m in ms]
+                ids = iter(self.store.record_mentions(mentions))
+                decisions: list[Decision] = []
+                for ms in by_entry:
+                    entry_ids = [next(ids) for _ in ms]
+                    decisions.extend(
+                        self._remember(ms, entry_ids, histories, watched, baseline=baseline)
+                    )
+                new_entries, mention_count = len(by_entry), len(mentions)
                 self.store.mark_seen(feed.name, fingerprints, now)
                 self.store.record_poll(
                     feed.name, now, validators, None, answer_seconds=answer_seconds
@@ -235,19 +241,22 @@ class Ingester:
     def _remember(
         self,
         mentions: list[Mention],
+        mention_ids: list[int],
         histories: dict[str, PairHistory],
         watched: Mapping[str, bool],
         *,
         baseline: bool,
     ) -> list[Decision]:
-        """Store every mention, then decide on one representative mention per pair.
+        """Decide on one representative of an entry's stored mentions (with their ids, in
+        order) per pair.
 
         ``histories`` holds the history of each pair mentioned (``Store.pair_histories``);
         it is brought up to date with each decision kept. ``watched`` says which are watched.
         """
         if not mentions:
             return []
-        ids = dict(zip(map(id, mentions), self.store.record_mentions(mentions), strict=True))
+        ids = dict(zip(map(id, mentions), mention_ids, strict=True))
+        up_to = max(mention_ids)  # what the store knows once this entry is stored
         now = mentions[0].seen_at
         recent = self.rules.flipflop_descriptors
         since = now - timedelta(hours=self.rules.syndication_hours)
@@ -256,7 +265,7 @@ class Ingester:
         chosen = representatives(mentions, current, now=now, rules=self.rules, lexicon=self.lexicon)
         for m in chosen:
             # who else used these very words lately (several outlets make shorter words news)
-            heard = HeardLater(self.store, m.pair.key, m.extraction.canonical, since)
+            heard = HeardLater(self.store, m.pair.key, m.extraction.canonical, since, up_to)
             history = replace(histories[m.pair.key], heard=heard)
             is_watched = watched[m.pair.key]
             decision = decide(
@@ -269,7 +278,7 @@ class Ingester:
                 rules=self.rules,
                 lexicon=self.lexicon,
             )
-            decision = self._keep(decision, ids[id(m)], history.latest_change)
+            decision = self._keep(decision, ids[id(m)], up_to, history.latest_change)
             histories[m.pair.key] = history_after(histories[m.pair.key], decision, recent)
             if is_watched:
                 change_id = decision.change or decision.update
@@ -283,8 +292,11 @@ class Ingester:
             decisions.append(decision)
         return decisions
 
-    def _keep(self, decision: Decision, mention_id: int, pending: Change | None) -> Decision:
-        """Write what a decision says to the store; the decision with its change's new id."""
+    def _keep(
+        self, decision: Decision, mention_id: int, up_to: int, pending: Change | None
+    ) -> Decision:
+        """Write what a decision says to the store; the decision with its change's new id.
+        ``up_to`` is the last mention id its entry stored (``Store.set_established``)."""
         m = decision.mention
         at = m.seen_at
         if decision.settled is not None:
@@ -297,7 +309,7 @@ class Ingester:
             if decision.establish == m.extraction.descriptor:
                 self.store.set_pair_state(m, mention_id)
             else:
-                self.store.set_established(m.pair.key, decision.establish, at)
+                self.store.set_established(m.pair.key, decision.establish, at, up_to=up_to)
         if decision.change is not None:
             change_id = str(self.store.record_change(decision.change))
             decision = replace(decision, change=replace(decision.change, change_id=change_id))
@@ -394,13 +406,16 @@ class HeardLater(Sequence[Heard]):
     the poll. It is read in the decision's transaction, where it is made.
     """
 
-    def __init__(self, store: Store, pair_key: str, canon: str, since: datetime) -> None:
+    def __init__(
+        self, store: Store, pair_key: str, canon: str, since: datetime, up_to: int | None = None
+    ) -> None:
         self._store, self._asked = store, (pair_key, canon, since)
+        self._up_to = up_to
         self._heard: tuple[Heard, ...] | None = None
 
     def _all(self) -> tuple[Heard, ...]:
         if self._heard is None:
-            self._heard = self._store.heard(*self._asked)
+            self._heard = self._store.heard(*self._asked, up_to=self._up_to)
         return self._heard
 
     @overload
