@@ -118,12 +118,14 @@ class Ingester:
         validators: Validators | None = None,
         *,
         answer_seconds: float | None = None,
+        claimed: bool = False,
     ) -> PollResult:
         """Take one fetched document of a feed through parse, extract, remember and decide.
 
         ``poll`` calls it after fetching; ``replay`` calls it with archived documents. The
         document is remembered in one transaction: when the store fails, none of it is kept
-        and the next poll reads it again.
+        and the next poll reads it again. ``claimed``: the caller holds the feed
+        (``Store.claim_feeds``), so no other poll of it runs meanwhile.
         """
         now = self.clock.now()
         try:
@@ -146,7 +148,8 @@ class Ingester:
                 fresh = await self._with_full_text(fresh, feed.url)
             found = await self.work.extract(feed.name, fresh) if fresh else []
             # No await from here on: the transaction holds no other feed's writes, and what
-            # was unseen is asked again, in case another poll of this feed took it meanwhile.
+            # was unseen is asked again, in case another poll of this feed took it meanwhile
+            # (none can when the feed is claimed: a round trip saved).
             # Each pair's history is read once for the document and kept here as decisions
             # change it; their small writes go to the store together at the end (on
             # PostgreSQL each statement is a round trip the event loop waits for, and those
@@ -155,9 +158,10 @@ class Ingester:
                 pairs = {x.pair.key: x.pair for xs in found for x in xs}
                 self.store.lock_pairs(pairs)
                 baseline = feed.baseline and not self.store.has_been_polled(feed.name)
-                to_read = self.store.entries_to_read(
-                    feed.name, {e.entry_id: fingerprints[e.entry_id] for e in fresh}
-                )
+                if not claimed:
+                    to_read = self.store.entries_to_read(
+                        feed.name, {e.entry_id: fingerprints[e.entry_id] for e in fresh}
+                    )
                 histories = self.store.pair_histories(
                     pairs.values(), recent=self.rules.flipflop_descriptors
                 )
@@ -508,6 +512,7 @@ class Watcher(Ingester):
         validators: Mapping[str, Validators],
         *,
         at_once: bool = False,
+        claimed: bool = False,
     ) -> AsyncGenerator[PollResult, None]:
         """Poll a batch of feeds whose validators were read together (``Store.claim_feeds``);
         yield each result as it finishes.
@@ -516,7 +521,8 @@ class Watcher(Ingester):
         hosts at once; with ``at_once`` (feeds slow to answer last time) every feed is polled
         at once, so that their waits overlap. The outcomes that are a poll's only write (a
         304, a failed fetch) are written together when the batch ends: a killed process
-        loses them, and those feeds are polled again.
+        loses them, and those feeds are polled again. ``claimed``: the feeds are this
+        process's alone until the batch ends (see ``ingest``).
         """
         held: list[PollOutcome] = []
         lanes: dict[object, list[FeedSpec]] = {}
@@ -527,7 +533,7 @@ class Watcher(Ingester):
         async def lane(queue: list[FeedSpec]) -> None:
             for feed in queue:
                 known = validators.get(feed.name, Validators())
-                done.put_nowait(await self.poll(feed, known, held))
+                done.put_nowait(await self.poll(feed, known, held, claimed=claimed))
 
         tasks = [asyncio.create_task(lane(queue)) for queue in lanes.values()]
         try:
@@ -553,6 +559,8 @@ class Watcher(Ingester):
         feed: FeedSpec,
         validators: Validators | None = None,
         held: list[PollOutcome] | None = None,
+        *,
+        claimed: bool = False,
     ) -> PollResult:
         """Poll one feed once; any failure is the feed's result, never an exception.
 
@@ -561,7 +569,7 @@ class Watcher(Ingester):
         for the caller to write (``Store.record_polls``) instead of written at once.
         """
         try:
-            return await self._poll(feed, validators, held)
+            return await self._poll(feed, validators, held, claimed)
         except Exception as e:  # a fault of ours must not cost the other feeds their changes
             log.exception("feed %r: poll failed", feed.name)
             return self._failed(feed.name, self.clock.now(), f"{type(e).__name__}: {e}")
@@ -571,6 +579,7 @@ class Watcher(Ingester):
         feed: FeedSpec,
         validators: Validators | None,
         held: list[PollOutcome] | None,
+        claimed: bool,
     ) -> PollResult:
         now = self.clock.now()
         answer_seconds = None  # how long the server takes: the slow go first next time
@@ -605,7 +614,12 @@ class Watcher(Ingester):
         except StoreError as e:
             return self._failed(feed.name, now, str(e), answer_seconds)
         result = await self.ingest(
-            feed, fetched.body, fetched.headers, fetched.validators, answer_seconds=answer_seconds
+            feed,
+            fetched.body,
+            fetched.headers,
+            fetched.validators,
+            answer_seconds=answer_seconds,
+            claimed=claimed,
         )
         if digest is not None and result.error is None:
             try:
