@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from watchers.extraction.text import lower, normalize, tokens
+import nupunkt
+
+from watchers.extraction.text import lower, normalize, sentence_spans, tokens
 
 
 def _tokens_of(text: str, start: int = 0, end: int | None = None) -> list[tuple[str, str]]:
@@ -86,3 +88,40 @@ def test_labels_leave_out_invisible_characters_and_keep_their_span() -> None:
     assert found[0].span is not None
     start, end = found[0].span
     assert text[start:end] == "time-\u00adtested stra\u00adtegic partnership"
+
+
+def _splitter_sentences(text: str) -> list[str]:
+    """The sentences nupunkt itself finds in each line, spaces trimmed."""
+    splitter = nupunkt.load("default")
+    out = []
+    for line in text.split("\n"):
+        out += [line[a:b].strip() for a, b in splitter.span_tokenize(line) if line[a:b].strip()]
+    return out
+
+
+def test_lines_of_plain_sentence_ends_are_cut_where_the_splitter_cuts_them() -> None:
+    # plain ends are cut without the splitter; a word its model takes for an
+    # abbreviation ("reports", "week") or an initial, "U.S." or "Gen." is left to it
+    text = (
+        "Fiji and Tonga signed a fisheries pact. Both sides hailed it. Talks went on.\n"
+        "Samoa studied the reports. Both capitals agreed this week. The envoy left.\n"
+        "The U.S. envoy met Gen. Ruiz. Palau and Nauru talked. J. Doe wrote it.\n"
+        "  iv. A list item. Then Kiribati spoke, and Tuvalu replied.\n"
+        "Vanuatu said so. Fiji? Yes. Tonga!  Then Samoa. Nauru (a) agreed.\n"
+        'Palau spoke. Nauru said it was "a good start."\n'
+        "Palau spoke. Nauru said it was a good start?')\n"
+    )
+    norm = normalize(text)
+    found = [norm[a:b] for a, b in sentence_spans(norm)]
+    assert found == _splitter_sentences(norm)
+    assert "Both sides hailed it." in found
+    assert "Palau and Nauru talked." in found
+
+
+def test_ascii_and_other_text_split_into_the_same_tokens() -> None:
+    # plain ASCII text takes a quicker pattern; the information separators \x1c-\x1f
+    # count as spaces on both paths, as str.isspace says
+    plain = "Laos\x1cand\x1fCambodia's 'iron-clad'_ties, 2-0!"
+    accented = plain + " Bras\u00edlia"
+    assert _tokens_of(plain) == _tokens_of(accented)[:-1]
+    assert [w for w, _ in _tokens_of(plain)][:3] == ["Laos", "and", "Cambodia's"]

@@ -242,40 +242,6 @@ async def test_three_workers_post_a_syndicated_change_once_per_channel(
     assert {r.path.split("/")[2] for r in edits} <= set(CHANNELS)
 
 
-async def test_a_poll_of_a_killed_worker_is_done_by_another_and_posted_once(
-    tmp_path: Path,
-    farm: HTTPServer,
-    discord_api: FakeDiscord,
-    database: str,
-    workers: list[Workers],
-) -> None:
-    asked = threading.Event()
-    release = threading.Event()
-
-    def slow_feed(request: Request) -> Response:
-        asked.set()
-        release.wait(60)  # the first worker is killed while it waits for this answer
-        return Response(rss(("slow-1", "Lavrov on India", STORY)), mimetype="application/rss+xml")
-
-    farm.expect_request("/slow.xml").respond_with_handler(slow_feed)
-    config = write_config(
-        tmp_path, database, {"slow": farm.url_for("/slow.xml")}, discord_api.api_base
-    )
-    w = Workers(config, tmp_path, discord_api.token)
-    workers.append(w)
-    first = await w.start()
-    assert await asyncio.to_thread(asked.wait, 60), w.output()
-
-    first.kill()  # mid-job: no goodbye, no heartbeat any more
-    await first.wait()
-    release.set()
-    await w.start()
-
-    await wait_until_settled(database, 1, w)
-    assert posts_per_channel(discord_api) == dict.fromkeys(CHANNELS, 1), w.output()
-    assert "goes back in the queue" in w.output()
-
-
 def test_due_feeds_are_those_whose_interval_has_passed() -> None:
     from datetime import UTC, datetime, timedelta
 

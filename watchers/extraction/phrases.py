@@ -120,15 +120,7 @@ def _higher_than(toks: list[Token], cased: list[str], k: int) -> int | None:
     w = toks[k].low
     if not (w in _COMPARATIVES or (w.endswith("er") and w.isalpha() and len(w) > 4)):
         return None
-    m = k + 2
-    if toks[m].low == "the":
-        m += 1
-    first = m
-    while m < n and m < first + 2 and toks[m].low.isalpha() and toks[m].low not in _FUNCTION_WORDS:
-        m += 1
-    if m == first or toks[first].low in ("ever", "before", "usual", "expected", "many"):
-        return None
-    return m
+    return _thing_compared(toks, k + 2, ("ever", "before", "usual", "expected", "many"))
 
 
 def _as_old_as(toks: list[Token], k: int) -> int | None:
@@ -139,13 +131,20 @@ def _as_old_as(toks: list[Token], k: int) -> int | None:
         return None
     if not toks[k + 1].low.isalpha() or toks[k + 1].low in _FUNCTION_WORDS:
         return None
-    m = k + 3
-    if toks[m].low == "the":
+    return _thing_compared(toks, k + 3, ("ever", "before", "usual", "expected", "possible"))
+
+
+def _thing_compared(toks: list[Token], m: int, not_things: tuple[str, ...]) -> int | None:
+    """End of the thing a comparison names from ``m`` ("the Himalayas", "honey": up to two
+    content words after an optional "the"), or None when there is none or it is a word of
+    time or degree (``not_things``)."""
+    n = len(toks)
+    if m < n and toks[m].low == "the":
         m += 1
     first = m
     while m < n and m < first + 2 and toks[m].low.isalpha() and toks[m].low not in _FUNCTION_WORDS:
         m += 1
-    if m == first or toks[first].low in ("ever", "before", "usual", "expected", "possible"):
+    if m == first or toks[first].low in not_things:
         return None
     return m
 
@@ -1609,9 +1608,12 @@ class PhraseFinder:
             return out
         taken = {k for p in found for k in range(p.start, p.end)}
         for words in self._phrases:
+            first = words[0]
+            if first not in lows:
+                continue  # the common case: one look for its first word ("at", "no")
             size = len(words)
             for i in range(len(lows) - size + 1):
-                if tuple(lows[i : i + size]) != words or any(
+                if lows[i] != first or tuple(lows[i : i + size]) != words or any(
                     k in taken for k in range(i, i + size)
                 ):
                     continue

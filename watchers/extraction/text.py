@@ -84,6 +84,13 @@ _TOKEN = re.compile(r"[^\W_]+(?:['-][^\W_]+)*|[^\w\s]")
 # A token with what runs before it: a token starts at any character but a space or "_",
 # so the text between two tokens is always such a run.
 _GAP_AND_TOKEN = re.compile(r"([\s_]*)(" + _TOKEN.pattern + ")")
+# The same for ASCII text, with ASCII classes, which the regex engine reads faster: on
+# ASCII, Unicode's \s holds \x1c-\x1f too, and \w is [a-zA-Z0-9_] either way. Its
+# repeats are possessive: no run of them could give back a character the next part takes,
+# so the engine keeps no backtracking state for them.
+_GAP_AND_TOKEN_ASCII = re.compile(
+    r"([\s\x1c-\x1f_]*+)([a-zA-Z0-9]++(?:['-][a-zA-Z0-9]++)*+|[^\w\s\x1c-\x1f])", re.ASCII
+)
 # The same where invisible characters are about: after normalize() they stand at a word's
 # end (or alone beside it) and belong to the gap or to the word before, never a token.
 _GAP_AND_TOKEN_INVISIBLE = re.compile(
@@ -172,7 +179,7 @@ def sentence_spans(norm: str, lines: list[tuple[int, int]] | None = None) -> lis
                 spans.extend(_pieces(norm, base + s, base + e))
             continue
         try:
-            parts = list(_SPLITTER.span_tokenize(chunk))
+            parts = _plain_parts(chunk) or list(_SPLITTER.span_tokenize(chunk))
         except Exception:  # the splitter is a library; one odd line must not stop extraction
             parts = [(0, len(chunk))]
         kept: list[tuple[int, int]] = []
@@ -194,6 +201,75 @@ def sentence_spans(norm: str, lines: list[tuple[int, int]] | None = None) -> lis
         for s, e in kept:
             spans.extend(_pieces(norm, base + s, base + e))
     return spans
+
+
+# A plain sentence end: a word of two letters or more, a period, one space and a word
+# starting with a letter or digit with no sentence-ending mark in it. The splitter decides
+# such an end from those two words alone. It ends a sentence there unless its model lists
+# the first word as an abbreviation ("reports", "week", "gen") or as the first word of a
+# collocation: such a line is cut here without asking it. For those listed words the
+# splitter's own answer for the two words is asked once, on a short probe, and kept.
+_NEXT_WORD = re.compile(r"[^\W_][^\s.?!\u2026]*(?!\S)")
+_END_CHAR = re.compile("[.?!\u2026]")
+_NOT_PLAIN = frozenset(_SPLITTER.parameters.abbrev_types) | frozenset(
+    first for first, _ in _SPLITTER.parameters.collocations
+)
+
+
+_ABBREVIATION_ENDS: dict[tuple[str, str], bool] = {}
+_ABBREVIATION_ENDS_MAX = 20_000
+
+
+def _breaks_after(word: str, after: str) -> bool:
+    """Whether the splitter ends a sentence at ``word. after``, ``word`` being one its
+    model lists: its answer on a probe holding only those two words."""
+    key = (word, after)
+    found = _ABBREVIATION_ENDS.get(key)
+    if found is None:
+        cut = len(word) + 4  # where ``after`` starts in the probe
+        found = any(s == cut for s, _ in _SPLITTER.span_tokenize(f"x {word}. {after} x"))
+        if len(_ABBREVIATION_ENDS) >= _ABBREVIATION_ENDS_MAX:
+            _ABBREVIATION_ENDS.clear()
+        _ABBREVIATION_ENDS[key] = found
+    return found
+
+
+def _plain_parts(chunk: str) -> list[tuple[int, int]] | None:
+    """The splitter's sentences of a line whose every sentence-ending mark (but one at
+    its very end) is a plain end; None for any other line, which the splitter reads.
+    A plain end the splitter does not break at is no end: its decision is made from
+    the two words alone, like any other plain end's.
+
+    Each sentence but the last ends just after its period and the next starts at the
+    word after the space, as the splitter's own spans do; a sentence then starts with a
+    letter or digit, so none is realigned over closing quotes.
+    """
+    body = chunk.rstrip()
+    body_end = len(body)
+    lead = len(chunk) - len(chunk.lstrip())
+    parts: list[tuple[int, int]] = []
+    last = 0
+    # the mark that ends the line, and the closing quotes after it ('partnership."'),
+    # end its last sentence whatever the splitter makes of it
+    closed = len(body.rstrip("\"')]"))
+    for mark in _END_CHAR.finditer(chunk, 0, closed - 1):
+        period = mark.start()
+        # an initial, an ellipsis, "U.S." or a question is for the splitter to read
+        if chunk[period] != "." or chunk[period + 1] != " ":
+            return None
+        after = _NEXT_WORD.match(chunk, period + 2)
+        space = chunk.rfind(" ", 0, period)
+        if after is None or space < lead:
+            return None  # the first word of a line may be read as a list number ("iv.")
+        word = chunk[space + 1 : period]
+        if len(word) < 2 or not word.isalpha():
+            return None
+        if word.lower() in _NOT_PLAIN and not _breaks_after(word, after.group()):
+            continue  # "the reports. Critics": no end for the splitter, none here
+        parts.append((last, period + 1))
+        last = period + 2
+    parts.append((last, body_end))
+    return parts
 
 
 def _pieces(norm: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -250,7 +326,8 @@ def tokens(norm: str, low: str, start: int, end: int) -> Tokens:
     # str.isascii answers from a flag CPython keeps, without reading the text
     if not low.isascii() and _ANY_INVISIBLE.search(low, start, end):
         return _tokens_with_invisible(norm, low, start, end)
-    for gap, word in _GAP_AND_TOKEN.findall(low, start, end):
+    pattern = _GAP_AND_TOKEN_ASCII if low.isascii() else _GAP_AND_TOKEN
+    for gap, word in pattern.findall(low, start, end):
         at += len(gap)
         after = at + len(word)
         toks.append(make(Token, (word, at, after)))
