@@ -10,7 +10,8 @@ the rest answer 304), and counts the statements the store sends through the data
 pipeline counted once, as "pipeline"), by kind, per feed: the round trips it waits on. Unlike a
 time, the count does not depend on how busy the machine is. The job queue's own statements
 (a worker's taking and finishing of each poll job) are not counted: this runs the watcher
-without the queue.
+without the queue. With ``--batches``, the feeds are polled as a worker's poll jobs poll
+them (claimed eight at a time, ``Watcher.poll_batch``, freed), the claims counted.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import collections
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +80,46 @@ def count_statements() -> collections.Counter[str]:
     return counts
 
 
+async def poll_batches(urls: list[str], store_url: str, size: int = 8) -> dict[str, int]:
+    """Poll the feeds as a worker's poll jobs do, two batches at once (16 polls at most)."""
+    from watchers.extraction import default_extractor
+    from watchers.fetch import FetchLimits, make_client
+    from watchers.store import Store
+    from watchers.watcher import FeedSpec, Watcher
+
+    class Clock:
+        def now(self) -> datetime:
+            return datetime.now(UTC)
+
+    feeds = [FeedSpec(f"feed {i}", url) for i, url in enumerate(urls)]
+    store = Store.open(store_url)
+    failed = 0
+    places = asyncio.Semaphore(2)
+    async with make_client(FetchLimits()) as client:
+        watcher = Watcher(
+            store=store,
+            extractor=default_extractor(),
+            client=client,
+            clock=Clock(),
+            is_watched=lambda key: True,
+        )
+
+        async def batch(specs: list[Any]) -> None:
+            nonlocal failed
+            async with places:
+                claimed = store.claim_feeds([s.name for s in specs])
+                try:
+                    async for result in watcher.poll_batch(specs, claimed, claimed=True):
+                        failed += result.error is not None
+                finally:
+                    store.release_feeds(list(claimed))
+
+        await asyncio.gather(*(batch(feeds[i : i + size]) for i in range(0, len(feeds), size)))
+    entries = store.connection.execute("SELECT COUNT(*) FROM seen_entries").fetchone()[0]
+    store.close()
+    return {"failed": failed, "entries": entries}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--feeds", type=int, default=200)
@@ -86,6 +128,7 @@ def main() -> None:
         "--postgres",
         default=os.environ.get("PW_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"),
     )
+    parser.add_argument("--batches", action="store_true", help="poll as a worker's jobs do")
     args = parser.parse_args()
     import psycopg
 
@@ -112,7 +155,10 @@ def main() -> None:
             if phase == "warm":
                 bench_farm.bump(port, args.feeds)
             counts.clear()
-            result = asyncio.run(bench_farm.poll_ours(urls, url, 16, 0))
+            if args.batches:
+                result = asyncio.run(poll_batches(urls, url))
+            else:
+                result = asyncio.run(bench_farm.poll_ours(urls, url, 16, 0))
             total = sum(counts.values())
             kinds = ", ".join(f"{k} {v / args.feeds:.1f}" for k, v in counts.most_common())
             print(

@@ -328,9 +328,11 @@ def _time_polls(watcher: Watcher, metrics: Metrics) -> None:
         feed: FeedSpec,
         validators: Validators | None = None,
         held: list[PollOutcome] | None = None,
+        *,
+        claimed: bool = False,
     ) -> PollResult:
         started = time.monotonic()
-        result = await poll(feed, validators, held)
+        result = await poll(feed, validators, held, claimed=claimed)
         metrics.observe_poll(result, time.monotonic() - started)
         return result
 

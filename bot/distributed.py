@@ -192,7 +192,7 @@ class Worker:
             return
         self._polling.update(claimed)
         try:
-            batch = self.app.watcher.poll_batch(specs, claimed, at_once=at_once)
+            batch = self.app.watcher.poll_batch(specs, claimed, at_once=at_once, claimed=True)
             async with contextlib.aclosing(batch) as results:  # its last writes, at once
                 async for result in results:
                     await self._polled(result)

@@ -187,6 +187,27 @@ def test_the_rules_read_back_words_speakers_changes_and_decisions(store: Store) 
     assert store.last_decision(INRU.key) == ("same", "same words", NOW + timedelta(days=2))
 
 
+def test_mentions_stored_together_are_read_back_as_of_each_one(store: Store) -> None:
+    # A document's entries are stored in one statement and then decided on in turn: what an
+    # entry is told of who said the words, and which mention becomes the words' evidence,
+    # stops at its own mentions.
+    words = "special partnership"
+    early = mention(words, NOW - timedelta(hours=2))
+    first = replace(mention(words), entry=replace(early.entry, entry_id="first"))
+    second = replace(mention(words), entry=replace(early.entry, entry_id="second"))
+    old, a, b = store.record_mentions([early, first, second])
+    assert old < a < b
+    since = NOW - timedelta(days=1)
+    assert [h.entry_id for h in store.heard(INRU.key, words, since, up_to=a)] == [
+        "first",
+        early.entry.entry_id,
+    ]
+    assert len(store.heard(INRU.key, words, since)) == 3
+    store.set_established(INRU.key, words, NOW, up_to=a)
+    evidence = store.connection.execute("SELECT mention_id FROM pair_state").fetchone()
+    assert evidence is not None and evidence[0] == a
+
+
 def test_a_failure_inside_a_transaction_keeps_none_of_its_writes(store: Store) -> None:
     with pytest.raises(RuntimeError), store.transaction():
         store.mark_seen("wire", listed(["1"]), NOW)

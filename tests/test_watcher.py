@@ -536,3 +536,30 @@ async def test_a_document_decides_its_entries_as_if_they_came_one_poll_at_a_time
         "strategic partnership",
         "special strategic partnership",
     ]
+
+
+async def test_a_claimed_batch_reads_new_and_edited_entries_as_a_lone_poll_does(
+    watcher: Watcher, httpserver: HTTPServer
+) -> None:
+    # A worker holds the feeds it polls, so it does not ask again which entries are new
+    # inside the document's transaction; what it reads must not change for that.
+    letter = ("1", "Letter", "[IND-RUS: special and privileged strategic partnership]")
+    speech = ("2", "Speech", "Opening remarks to follow.")
+    completed = ("2", "Speech", "Remarks: [IND-RUS: particularly privileged strategic partnership]")
+    httpserver.expect_ordered_request("/news").respond_with_data(rss(letter, speech))
+    httpserver.expect_ordered_request("/news").respond_with_data(rss(letter, completed))
+    spec = feed(httpserver, "/news")
+
+    async def poll_claimed() -> list[tuple[int, int, tuple[str, ...]]]:
+        claimed = watcher.store.claim_feeds([spec.name])
+        try:
+            return [
+                (r.new_entries, r.mentions, tuple(c.after for c in r.changes))
+                async for r in watcher.poll_batch([spec], claimed, claimed=True)
+            ]
+        finally:
+            watcher.store.release_feeds(list(claimed))
+
+    assert await poll_claimed() == [(2, 1, ())]  # the baseline
+    assert await poll_claimed() == [(1, 1, ("particularly privileged strategic partnership",))]
+    assert mention_count(watcher.store, "IND-RUS") == 2

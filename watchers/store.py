@@ -257,6 +257,11 @@ _POLL_FAILED = """INSERT INTO feed_state (feed, last_error, last_polled_at, last
      answer_seconds = COALESCE(excluded.answer_seconds, answer_seconds)"""
 
 
+def _up_to(mention_id: int | None) -> tuple[str, tuple[object, ...]]:
+    """The condition, and its parameter, keeping mentions with ids up to ``mention_id``."""
+    return ("", ()) if mention_id is None else (" AND id <= ?", (mention_id,))
+
+
 def _poll_row(outcome: PollOutcome) -> tuple[str, tuple[object, ...]]:
     """The upsert of ``feed_state`` that remembers a poll's outcome, and its parameters."""
     at = to_iso(outcome.at)
@@ -669,14 +674,21 @@ class Store:
                 (x.pair.key, x.descriptor, x.canonical, now, now, mention_id),
             )
 
-    def set_established(self, pair_key: str, descriptor: str, at: datetime) -> None:
-        """Make ``descriptor`` the pair's established words (a report confirmed by time)."""
+    def set_established(
+        self, pair_key: str, descriptor: str, at: datetime, *, up_to: int | None = None
+    ) -> None:
+        """Make ``descriptor`` the pair's established words (a report confirmed by time).
+
+        ``up_to``: the evidence is looked for among mentions with ids up to this one only
+        (a document's later entries, stored with it, are not yet known to its earlier ones).
+        """
         canon = canonical(descriptor)
         # the evidence: the latest mention of these words (any of the pair's, failing that)
+        upto, params = _up_to(up_to)
         row = self.connection.execute(
-            """SELECT id FROM mentions WHERE pair_key = ?
+            f"""SELECT id FROM mentions WHERE pair_key = ?{upto}
                ORDER BY (canonical = ? OR descriptor = ?) DESC, id DESC LIMIT 1""",
-            (pair_key, canon, descriptor),
+            (pair_key, *params, canon, descriptor),
         ).fetchone()
         if row is None:
             raise StoreError(f"no mention of {pair_key} to establish {descriptor!r} by")
@@ -689,7 +701,8 @@ class Store:
                      first_seen = CASE WHEN canonical = excluded.canonical
                                   THEN first_seen ELSE excluded.first_seen END,
                      descriptor = excluded.descriptor, canonical = excluded.canonical,
-                     last_seen = MAX(last_seen, excluded.last_seen),
+                     last_seen = CASE WHEN last_seen > excluded.last_seen
+                                 THEN last_seen ELSE excluded.last_seen END,
                      mention_id = excluded.mention_id""",
                 (pair_key, descriptor, canon, to_iso(at), to_iso(at), row[0]),
             )
@@ -962,13 +975,17 @@ class Store:
             )
         return histories
 
-    def heard(self, pair_key: str, canon: str, since: datetime) -> tuple[Heard, ...]:
-        """The pair's mentions of these (canonical) words since ``since``, newest first."""
+    def heard(
+        self, pair_key: str, canon: str, since: datetime, *, up_to: int | None = None
+    ) -> tuple[Heard, ...]:
+        """The pair's mentions of these (canonical) words since ``since``, newest first;
+        only those with ids up to ``up_to`` when it is given (see ``set_established``)."""
+        upto, params = _up_to(up_to)
         rows = self.connection.execute(
-            """SELECT canonical, feed, entry_id, entry_url, entry_title, published, official,
-               seen_at FROM mentions WHERE pair_key = ? AND canonical = ? AND seen_at >= ?
+            f"""SELECT canonical, feed, entry_id, entry_url, entry_title, published, official,
+               seen_at FROM mentions WHERE pair_key = ? AND canonical = ? AND seen_at >= ?{upto}
                ORDER BY seen_at DESC, id DESC LIMIT 500""",
-            (pair_key, canon, to_iso(since)),
+            (pair_key, canon, to_iso(since), *params),
         ).fetchall()
         return tuple(
             Heard(r[0], r[2], Source(r[1], r[3], r[4], from_iso(r[5] or None), bool(r[6])),

@@ -118,12 +118,14 @@ class Ingester:
         validators: Validators | None = None,
         *,
         answer_seconds: float | None = None,
+        claimed: bool = False,
     ) -> PollResult:
         """Take one fetched document of a feed through parse, extract, remember and decide.
 
         ``poll`` calls it after fetching; ``replay`` calls it with archived documents. The
         document is remembered in one transaction: when the store fails, none of it is kept
-        and the next poll reads it again.
+        and the next poll reads it again. ``claimed``: the caller holds the feed
+        (``Store.claim_feeds``), so no other poll of it runs meanwhile.
         """
         now = self.clock.now()
         try:
@@ -146,7 +148,8 @@ class Ingester:
                 fresh = await self._with_full_text(fresh, feed.url)
             found = await self.work.extract(feed.name, fresh) if fresh else []
             # No await from here on: the transaction holds no other feed's writes, and what
-            # was unseen is asked again, in case another poll of this feed took it meanwhile.
+            # was unseen is asked again, in case another poll of this feed took it meanwhile
+            # (none can when the feed is claimed: a round trip saved).
             # Each pair's history is read once for the document and kept here as decisions
             # change it; their small writes go to the store together at the end (on
             # PostgreSQL each statement is a round trip the event loop waits for, and those
@@ -155,26 +158,33 @@ class Ingester:
                 pairs = {x.pair.key: x.pair for xs in found for x in xs}
                 self.store.lock_pairs(pairs)
                 baseline = feed.baseline and not self.store.has_been_polled(feed.name)
-                to_read = self.store.entries_to_read(
-                    feed.name, {e.entry_id: fingerprints[e.entry_id] for e in fresh}
-                )
+                if not claimed:
+                    to_read = self.store.entries_to_read(
+                        feed.name, {e.entry_id: fingerprints[e.entry_id] for e in fresh}
+                    )
                 histories = self.store.pair_histories(
                     pairs.values(), recent=self.rules.flipflop_descriptors
                 )
                 watched = {key: self.is_watched(key) for key in pairs}
-                decisions: list[Decision] = []
-                mention_count = 0
-                new_entries = 0
+                by_entry: list[list[Mention]] = []
                 for entry, extractions in zip(fresh, found, strict=True):
                     if entry.entry_id not in to_read:
                         continue
-                    new_entries += 1
                     if to_read[entry.entry_id]:  # edited: what was counted counts once
                         extractions = self._added(entry, extractions)
-                    mentions = self._mentions(entry, extractions, feed)
-                    mention_count += len(mentions)
-                    decided = self._remember(mentions, histories, watched, baseline=baseline)
-                    decisions.extend(decided)
+                    by_entry.append(self._mentions(entry, extractions, feed))
+                # The document's mentions in one statement (on PostgreSQL one round trip, not
+                # one an entry); each entry is then decided on as if stored alone, seeing
+                # the mentions up to its own last id and none of the entries after it.
+                mentions = [m for ms in by_entry for m in ms]
+                ids = iter(self.store.record_mentions(mentions))
+                decisions: list[Decision] = []
+                for ms in by_entry:
+                    entry_ids = [next(ids) for _ in ms]
+                    decisions.extend(
+                        self._remember(ms, entry_ids, histories, watched, baseline=baseline)
+                    )
+                new_entries, mention_count = len(by_entry), len(mentions)
                 self.store.mark_seen(feed.name, fingerprints, now)
                 self.store.record_poll(
                     feed.name, now, validators, None, answer_seconds=answer_seconds
@@ -235,19 +245,22 @@ class Ingester:
     def _remember(
         self,
         mentions: list[Mention],
+        mention_ids: list[int],
         histories: dict[str, PairHistory],
         watched: Mapping[str, bool],
         *,
         baseline: bool,
     ) -> list[Decision]:
-        """Store every mention, then decide on one representative mention per pair.
+        """Decide on one representative of an entry's stored mentions (with their ids, in
+        order) per pair.
 
         ``histories`` holds the history of each pair mentioned (``Store.pair_histories``);
         it is brought up to date with each decision kept. ``watched`` says which are watched.
         """
         if not mentions:
             return []
-        ids = dict(zip(map(id, mentions), self.store.record_mentions(mentions), strict=True))
+        ids = dict(zip(map(id, mentions), mention_ids, strict=True))
+        up_to = max(mention_ids)  # what the store knows once this entry is stored
         now = mentions[0].seen_at
         recent = self.rules.flipflop_descriptors
         since = now - timedelta(hours=self.rules.syndication_hours)
@@ -256,7 +269,7 @@ class Ingester:
         chosen = representatives(mentions, current, now=now, rules=self.rules, lexicon=self.lexicon)
         for m in chosen:
             # who else used these very words lately (several outlets make shorter words news)
-            heard = HeardLater(self.store, m.pair.key, m.extraction.canonical, since)
+            heard = HeardLater(self.store, m.pair.key, m.extraction.canonical, since, up_to)
             history = replace(histories[m.pair.key], heard=heard)
             is_watched = watched[m.pair.key]
             decision = decide(
@@ -269,7 +282,7 @@ class Ingester:
                 rules=self.rules,
                 lexicon=self.lexicon,
             )
-            decision = self._keep(decision, ids[id(m)], history.latest_change)
+            decision = self._keep(decision, ids[id(m)], up_to, history.latest_change)
             histories[m.pair.key] = history_after(histories[m.pair.key], decision, recent)
             if is_watched:
                 change_id = decision.change or decision.update
@@ -283,8 +296,11 @@ class Ingester:
             decisions.append(decision)
         return decisions
 
-    def _keep(self, decision: Decision, mention_id: int, pending: Change | None) -> Decision:
-        """Write what a decision says to the store; the decision with its change's new id."""
+    def _keep(
+        self, decision: Decision, mention_id: int, up_to: int, pending: Change | None
+    ) -> Decision:
+        """Write what a decision says to the store; the decision with its change's new id.
+        ``up_to`` is the last mention id its entry stored (``Store.set_established``)."""
         m = decision.mention
         at = m.seen_at
         if decision.settled is not None:
@@ -297,7 +313,7 @@ class Ingester:
             if decision.establish == m.extraction.descriptor:
                 self.store.set_pair_state(m, mention_id)
             else:
-                self.store.set_established(m.pair.key, decision.establish, at)
+                self.store.set_established(m.pair.key, decision.establish, at, up_to=up_to)
         if decision.change is not None:
             change_id = str(self.store.record_change(decision.change))
             decision = replace(decision, change=replace(decision.change, change_id=change_id))
@@ -394,13 +410,16 @@ class HeardLater(Sequence[Heard]):
     the poll. It is read in the decision's transaction, where it is made.
     """
 
-    def __init__(self, store: Store, pair_key: str, canon: str, since: datetime) -> None:
+    def __init__(
+        self, store: Store, pair_key: str, canon: str, since: datetime, up_to: int | None = None
+    ) -> None:
         self._store, self._asked = store, (pair_key, canon, since)
+        self._up_to = up_to
         self._heard: tuple[Heard, ...] | None = None
 
     def _all(self) -> tuple[Heard, ...]:
         if self._heard is None:
-            self._heard = self._store.heard(*self._asked)
+            self._heard = self._store.heard(*self._asked, up_to=self._up_to)
         return self._heard
 
     @overload
@@ -493,6 +512,7 @@ class Watcher(Ingester):
         validators: Mapping[str, Validators],
         *,
         at_once: bool = False,
+        claimed: bool = False,
     ) -> AsyncGenerator[PollResult, None]:
         """Poll a batch of feeds whose validators were read together (``Store.claim_feeds``);
         yield each result as it finishes.
@@ -501,7 +521,8 @@ class Watcher(Ingester):
         hosts at once; with ``at_once`` (feeds slow to answer last time) every feed is polled
         at once, so that their waits overlap. The outcomes that are a poll's only write (a
         304, a failed fetch) are written together when the batch ends: a killed process
-        loses them, and those feeds are polled again.
+        loses them, and those feeds are polled again. ``claimed``: the feeds are this
+        process's alone until the batch ends (see ``ingest``).
         """
         held: list[PollOutcome] = []
         lanes: dict[object, list[FeedSpec]] = {}
@@ -512,7 +533,7 @@ class Watcher(Ingester):
         async def lane(queue: list[FeedSpec]) -> None:
             for feed in queue:
                 known = validators.get(feed.name, Validators())
-                done.put_nowait(await self.poll(feed, known, held))
+                done.put_nowait(await self.poll(feed, known, held, claimed=claimed))
 
         tasks = [asyncio.create_task(lane(queue)) for queue in lanes.values()]
         try:
@@ -538,6 +559,8 @@ class Watcher(Ingester):
         feed: FeedSpec,
         validators: Validators | None = None,
         held: list[PollOutcome] | None = None,
+        *,
+        claimed: bool = False,
     ) -> PollResult:
         """Poll one feed once; any failure is the feed's result, never an exception.
 
@@ -546,7 +569,7 @@ class Watcher(Ingester):
         for the caller to write (``Store.record_polls``) instead of written at once.
         """
         try:
-            return await self._poll(feed, validators, held)
+            return await self._poll(feed, validators, held, claimed)
         except Exception as e:  # a fault of ours must not cost the other feeds their changes
             log.exception("feed %r: poll failed", feed.name)
             return self._failed(feed.name, self.clock.now(), f"{type(e).__name__}: {e}")
@@ -556,6 +579,7 @@ class Watcher(Ingester):
         feed: FeedSpec,
         validators: Validators | None,
         held: list[PollOutcome] | None,
+        claimed: bool,
     ) -> PollResult:
         now = self.clock.now()
         answer_seconds = None  # how long the server takes: the slow go first next time
@@ -590,7 +614,12 @@ class Watcher(Ingester):
         except StoreError as e:
             return self._failed(feed.name, now, str(e), answer_seconds)
         result = await self.ingest(
-            feed, fetched.body, fetched.headers, fetched.validators, answer_seconds=answer_seconds
+            feed,
+            fetched.body,
+            fetched.headers,
+            fetched.validators,
+            answer_seconds=answer_seconds,
+            claimed=claimed,
         )
         if digest is not None and result.error is None:
             try:
