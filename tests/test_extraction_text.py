@@ -60,6 +60,11 @@ def test_normalize_makes_quotes_dashes_and_spaces_plain_in_text_of_any_script() 
     assert len(plain) == len(text)
     # the same characters in ASCII text: a backquote, a tab, a carriage return
     assert normalize("`a`\tb\rc") == "'a' b\nc"
+    # each of them alone in an ASCII text, and a text with none left as it is
+    assert normalize("Oslo\tand Rome") == "Oslo and Rome"
+    assert normalize("Oslo and Rome\r") == "Oslo and Rome\n"
+    assert normalize("the `old friends`") == "the 'old friends'"
+    assert normalize("Oslo and Rome, allies.") == "Oslo and Rome, allies."
 
 
 def test_a_word_holding_invisible_characters_is_one_token_spanning_it_as_written() -> None:
