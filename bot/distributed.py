@@ -264,7 +264,7 @@ async def tick(timestamp: int) -> None:
     # round trip per feed, every tick); read before the feeds' last polls, so a poll that
     # ends meanwhile is seen in one or the other.
     queued = await _polls_queued(worker.queue)
-    due = [f for f in due_feeds(worker.app.config.feeds, worker.store.last_polls(), now)]
+    due = due_feeds(worker.app.config.feeds, worker.store.last_polls(), now)
     due = [f for f in due if f.name not in queued]
     if due:
         slow = slow_to_answer(due, worker.store.answer_seconds())

@@ -214,14 +214,25 @@ class Ingester:
         """Log a feed's failure, note it in the store when the store lets us (or in ``held``,
         for the store later), and say so."""
         log.warning("feed %r: %s", feed, message)
-        if held is not None:
-            held.append(PollOutcome(feed, now, None, message, answer_seconds))
-            return PollResult(feed, error=message)
         try:
-            self.store.record_poll(feed, now, None, message, answer_seconds=answer_seconds)
+            self._note_poll(PollOutcome(feed, now, None, message, answer_seconds), held)
         except StoreError as e:
             log.warning("feed %r: could not note the failure: %s", feed, e)
         return PollResult(feed, error=message)
+
+    def _note_poll(self, outcome: PollOutcome, held: list[PollOutcome] | None) -> None:
+        """Write a poll's outcome that is its only write (a 304, a failure), or add it to
+        ``held`` for the caller to write with others (``poll_batch``)."""
+        if held is not None:
+            held.append(outcome)
+            return
+        self.store.record_poll(
+            outcome.feed,
+            outcome.at,
+            outcome.validators,
+            outcome.error,
+            answer_seconds=outcome.answer_seconds,
+        )
 
     async def _with_full_text(self, entries: list[Entry], feed_url: str) -> list[Entry]:
         """Entries with their article text filled in (see ``FullText.enrich_all``)."""
@@ -592,14 +603,8 @@ class Watcher(Ingester):
             finally:
                 answer_seconds = round(time.monotonic() - asked, 3)
             if fetched.not_modified:
-                if held is not None:
-                    held.append(
-                        PollOutcome(feed.name, now, fetched.validators, None, answer_seconds)
-                    )
-                else:
-                    self.store.record_poll(
-                        feed.name, now, fetched.validators, None, answer_seconds=answer_seconds
-                    )
+                outcome = PollOutcome(feed.name, now, fetched.validators, None, answer_seconds)
+                self._note_poll(outcome, held)
                 return PollResult(feed.name, not_modified=True)
             digest = None
             if fetched.validators == Validators():
