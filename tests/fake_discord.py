@@ -42,6 +42,9 @@ if TYPE_CHECKING:
     from bot.platforms.discord.client import DiscordBot
 
 API_PREFIX = "/api/v10"
+# Where the middleware keeps a request's JSON body for the handlers: a typed key, since a
+# plain string key makes aiohttp warn, and the suite turns warnings into errors.
+_JSON_BODY: web.RequestKey[Any] = web.RequestKey("json_body", object)
 BOT_USER_ID = "1100000000000000001"
 APPLICATION_ID = "1100000000000000002"
 OWNER_ID = "1100000000000000003"
@@ -246,7 +249,7 @@ class FakeDiscord:
             body = json.loads(raw)
         elif raw and content_type.startswith("multipart/form-data"):
             body, files = _multipart(content_type, raw)
-        request["json"] = body
+        request[_JSON_BODY] = body
         path = request.path.removeprefix(API_PREFIX)
         self.requests.append(
             Recorded(request.method, path, dict(request.query), dict(request.headers), body, files)
@@ -414,7 +417,7 @@ class FakeDiscord:
         return self._edit(f"webhook:{webhook}", request.match_info["message"], data)
 
     async def _callback(self, request: web.Request) -> web.Response:
-        body = request["json"]
+        body = request[_JSON_BODY]
         interaction = request.match_info["interaction"]
         response: dict[str, Any] = {"interaction": {"id": interaction, "type": 2}}
         if body.get("type") == 4:
