@@ -24,6 +24,7 @@ from typing import Any
 
 import httpcore
 import httpx
+import sniffio
 
 from watchers.errors import FetchError
 
@@ -378,6 +379,9 @@ async def fetch(
     default only ``url``'s own host.
     """
     policy = policy if policy is not None else AddressPolicy.own_host(url)
+    # httpcore asks sniffio which async library runs it for each lock and event it makes;
+    # said once here, sniffio need not look at the running task each time.
+    library = sniffio.current_async_library_cvar.set("asyncio")
     try:
         return await asyncio.wait_for(
             _fetch(client, feed, url, validators, limits, policy), limits.deadline
@@ -401,6 +405,8 @@ async def fetch(
         raise FetchError(feed, f"invalid URL {url!r}: {e}") from e
     except httpx.HTTPError as e:
         raise FetchError(feed, f"{type(e).__name__}: {e}") from e
+    finally:
+        sniffio.current_async_library_cvar.reset(library)
 
 
 async def _fetch(
