@@ -491,6 +491,23 @@ def test_subscriptions_behave_alike(store: Store) -> None:
     assert [s.channel for s in subs.all()] == ["c1"]
 
 
+def test_pairs_watched_by_some_channel_are_found_in_one_ask(store: Store) -> None:
+    subs = ChatStore(store.connection)
+    subs.add("discord", "c1", INRU.key, now=NOW)
+    subs.add("slack", "C1", INRU.key, now=NOW)
+    subs.add("discord", "c2", "CHN-RUS", now=NOW)
+    subs.add("discord", "c3", "USA-VNM", now=NOW)
+    subs.pause_channel("discord", "c3", "gone", now=NOW)
+    asked = [INRU.key, "CHN-RUS", "USA-VNM", "JPN-USA"]
+
+    # a paused channel watches nothing until it is resumed, as routing says
+    assert subs.subscribed_among(asked) == {INRU.key, "CHN-RUS"}
+    assert subs.subscribed_among(asked) == {k for k in asked if subs.channels_for(k)}
+    assert subs.subscribed_among([]) == set()
+    subs.resume_channel("discord", "c3")
+    assert subs.subscribed_among(asked) == {INRU.key, "CHN-RUS", "USA-VNM"}
+
+
 # --- what each channel got -------------------------------------------------------------------
 
 
