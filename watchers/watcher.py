@@ -25,7 +25,7 @@ import httpx
 from watchers.detect import DEFAULT_RULES, Decision, Rules, decide, representatives
 from watchers.errors import FeedError, StoreError
 from watchers.extraction.canonical import canonical
-from watchers.fetch import FetchLimits, Validators, fetch
+from watchers.fetch import FetchLimits, Validators, fetch, parsed_url
 from watchers.fulltext import FullText
 from watchers.model import (
     Change,
@@ -663,7 +663,7 @@ def unchanged_body(last: tuple[str, datetime] | None, digest: str, now: datetime
 def host_of(url: str) -> str:
     """A feed URL's host, in small letters ("" for a URL with none)."""
     try:
-        return httpx.URL(url).host.lower()
+        return parsed_url(url).host.lower()
     except httpx.InvalidURL:
         return ""
 
