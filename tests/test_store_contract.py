@@ -310,6 +310,24 @@ def test_feeds_are_claimed_with_their_validators(store: Store) -> None:
     store.release_feeds(list(claimed))
 
 
+def test_a_claimed_feed_says_whether_it_was_polled_before(store: Store) -> None:
+    store.record_poll("wire", NOW, Validators('"v1"', None), None)
+    store.record_poll("broken", NOW, None, "HTTP 500")  # a failure makes no baseline
+    store.claim_feeds(["wire", "broken", "never"])
+    assert store.has_been_polled("wire")
+    assert not store.has_been_polled("broken") and not store.has_been_polled("never")
+    # its first successful poll, while it is still claimed, counts at once
+    store.record_poll("never", NOW, Validators('"n1"', None), None)
+    assert store.has_been_polled("never")
+    # a document whose transaction failed made no baseline either
+    with pytest.raises(RuntimeError), store.document():
+        store.record_poll("broken", NOW, Validators('"b1"', None), None)
+        raise RuntimeError("the reading process died half-way")
+    assert not store.has_been_polled("broken")
+    store.release_feeds(["wire", "broken", "never"])
+    assert store.has_been_polled("never") and not store.has_been_polled("broken")
+
+
 def test_a_feed_claimed_by_one_process_is_not_taken_by_another_until_freed(
     store_url: str,
 ) -> None:

@@ -312,6 +312,9 @@ class Store:
         """Where the store is, for error messages (a URL without its password)."""
         self._in_transaction = False
         self._held: list[tuple[str, str, tuple[object, ...]]] | None = None
+        self._claimed_polled: dict[str, bool] = {}
+        """Whether each feed ``claim_feeds`` holds had been polled, read with the claim: no
+        other process polls it meanwhile, so ``has_been_polled`` need not ask again."""
 
     @classmethod
     def open(cls, path: str | Path) -> Store:
@@ -438,6 +441,8 @@ class Store:
 
     def has_been_polled(self, feed: str) -> bool:
         """Whether a feed has had a successful poll before (its baseline exists)."""
+        if feed in self._claimed_polled:
+            return self._claimed_polled[feed]
         row = self.connection.execute(
             "SELECT first_polled_at FROM feed_state WHERE feed = ?", (feed,)
         ).fetchone()
@@ -491,6 +496,7 @@ class Store:
         """Remember a poll's outcome; validators only change on success. ``answer_seconds``
         is how long the server took to answer (or to fail), when it was asked."""
         # one statement either way: on PostgreSQL each is a round trip
+        self._claimed_polled.pop(feed, None)  # asked again, should this poll have counted
         self._write_one(*_poll_row(PollOutcome(feed, now, validators, error, answer_seconds)))
 
     def record_polls(self, outcomes: Sequence[PollOutcome]) -> None:
@@ -500,6 +506,8 @@ class Store:
         if not outcomes:
             return
         rows = [_poll_row(o) for o in outcomes]
+        for outcome in outcomes:
+            self._claimed_polled.pop(outcome.feed, None)
         with self.connection.pipeline(), self.transaction():  # one round trip on PostgreSQL
             for sql, run in itertools.groupby(rows, key=lambda r: r[0]):
                 self.connection.executemany(sql, [params for _, params in run])
@@ -521,7 +529,7 @@ class Store:
             return {name: found.get(name, Validators()) for name in names}
         try:
             rows = self.connection.execute(
-                f"""SELECT f.name, s.etag, s.last_modified
+                f"""SELECT f.name, s.etag, s.last_modified, s.first_polled_at IS NOT NULL
                     FROM unnest(?::text[], ?::int[]) AS f(name, lock_id)
                     LEFT JOIN feed_state AS s ON s.feed = f.name
                     WHERE pg_try_advisory_lock({SESSION_LOCKS}, f.lock_id)""",
@@ -529,11 +537,14 @@ class Store:
             ).fetchall()
         except DatabaseError as e:
             raise StoreError(plain_reason(e, self.path)) from e
+        self._claimed_polled.update((r[0], bool(r[3])) for r in rows)
         return {r[0]: Validators(r[1], r[2]) for r in rows}
 
     def release_feeds(self, feeds: Sequence[str]) -> None:
         """Let other processes poll feeds ``claim_feeds`` took (one statement)."""
         names = list(dict.fromkeys(feeds))
+        for name in names:
+            self._claimed_polled.pop(name, None)
         if not names or self.connection.dialect != "postgresql":
             return
         try:
