@@ -69,6 +69,13 @@ def count_statements() -> collections.Counter[str]:
         counts[sql.split(None, 1)[0].upper()] += 1
         return write_alone(self, sql, params)
 
+    read_all = seam.read_all
+
+    def counted_read_all(self: Any, reads: Any) -> list[list[Any]]:
+        if self._pipeline is not None:  # sent together, one wait (else each is counted)
+            counts["SELECT"] += 1
+        return read_all(self, reads)
+
     def counted_commit(self: Any) -> None:
         if self._pipeline is None:  # in a pipeline, it goes when the pipeline is sent
             counts["COMMIT"] += self.in_transaction
@@ -79,6 +86,7 @@ def count_statements() -> collections.Counter[str]:
     seam.commit = counted_commit  # type: ignore[method-assign]
     seam.write_alone = counted_write_alone  # type: ignore[method-assign]
     seam.pipeline = counted_pipeline  # type: ignore[method-assign]
+    seam.read_all = counted_read_all  # type: ignore[method-assign]
     return counts
 
 

@@ -303,6 +303,26 @@ def test_a_document_that_fails_half_way_keeps_none_of_its_writes(store: Store) -
     assert store.validators("wire") == Validators('"v"', None)
 
 
+def test_reads_sent_together_see_the_writes_sent_before_them(store: Store) -> None:
+    db = store.connection
+    store.record_poll("wire", NOW, Validators('"v1"', None), None)
+    reads = [
+        ("SELECT feed, etag FROM feed_state WHERE feed IN (?, ?) ORDER BY feed", ("wire", "desk")),
+        ("SELECT COUNT(*) FROM feed_state WHERE etag IS NULL", ()),
+    ]
+    assert db.read_all(reads) == [[("wire", '"v1"')], [(0,)]]
+    # in a pipeline on PostgreSQL the writes wait to be sent with the reads: they come first
+    with db.pipeline(), store.transaction():
+        db.execute("UPDATE feed_state SET etag = ? WHERE feed = ?", ('"v2"', "wire"))
+        db.execute("INSERT INTO feed_state (feed) VALUES (?)", ("desk",))
+        assert db.read_all(reads) == [[("desk", None), ("wire", '"v2"')], [(1,)]]
+    # a read that fails fails its transaction, which keeps nothing
+    with pytest.raises(StoreError), db.pipeline(), store.transaction():
+        db.execute("UPDATE feed_state SET etag = ? WHERE feed = ?", ('"v3"', "wire"))
+        db.read_all([*reads, ("SELECT no_such_column FROM feed_state", ())])
+    assert db.read_all(reads)[0] == [("desk", None), ("wire", '"v2"')]
+
+
 def test_feeds_are_claimed_with_their_validators(store: Store) -> None:
     store.record_poll("wire", NOW, Validators('"v1"', None), None)
     claimed = store.claim_feeds(["wire", "never", "wire"])

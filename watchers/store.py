@@ -929,33 +929,40 @@ class Store:
             return {}
         keys = list(by_key)
         marks = ", ".join("?" * len(keys))
-        words = self.connection.execute(
-            f"""SELECT pair_key, canonical, descriptor, last_seen FROM (
-                  SELECT pair_key, canonical, descriptor, last_seen, ROW_NUMBER() OVER (
-                    PARTITION BY pair_key ORDER BY last_seen DESC, canonical) AS n
-                  FROM pair_descriptors WHERE pair_key IN ({marks})) AS ranked
-                WHERE n <= ? ORDER BY pair_key, n""",
-            (*keys, recent),
-        ).fetchall()
-        speakers = self.connection.execute(
-            f"""SELECT pair_key, speaker, descriptor, canonical, first_seen, last_seen
-                FROM speaker_state WHERE pair_key IN ({marks}) ORDER BY pair_key, speaker""",
-            keys,
-        ).fetchall()
-        # each pair's latest change and latest asymmetry
-        latest = self.connection.execute(
-            f"""SELECT {self._CHANGE_COLUMNS}, challenged_at FROM (
-                  SELECT {self._CHANGE_COLUMNS}, challenged_at, ROW_NUMBER() OVER (
-                    PARTITION BY pair_key, kind = ? ORDER BY detected_at DESC, id DESC) AS n
-                  FROM changes WHERE pair_key IN ({marks})) AS ranked
-                WHERE n = 1""",
-            (ChangeKind.ASYMMETRY.value, *keys),
-        ).fetchall()
-        states = self.connection.execute(
-            f"""SELECT pair_key, descriptor, canonical, first_seen, last_seen
-                FROM pair_state WHERE pair_key IN ({marks})""",
-            keys,
-        ).fetchall()
+        # four reads, sent together: on PostgreSQL one round trip in a document's pipeline
+        words, speakers, latest, states = self.connection.read_all(
+            [
+                (
+                    f"""SELECT pair_key, canonical, descriptor, last_seen FROM (
+                          SELECT pair_key, canonical, descriptor, last_seen, ROW_NUMBER() OVER (
+                            PARTITION BY pair_key ORDER BY last_seen DESC, canonical) AS n
+                          FROM pair_descriptors WHERE pair_key IN ({marks})) AS ranked
+                        WHERE n <= ? ORDER BY pair_key, n""",
+                    (*keys, recent),
+                ),
+                (
+                    f"""SELECT pair_key, speaker, descriptor, canonical, first_seen, last_seen
+                        FROM speaker_state WHERE pair_key IN ({marks})
+                        ORDER BY pair_key, speaker""",
+                    keys,
+                ),
+                # each pair's latest change and latest asymmetry
+                (
+                    f"""SELECT {self._CHANGE_COLUMNS}, challenged_at FROM (
+                          SELECT {self._CHANGE_COLUMNS}, challenged_at, ROW_NUMBER() OVER (
+                            PARTITION BY pair_key, kind = ? ORDER BY detected_at DESC, id DESC
+                          ) AS n
+                          FROM changes WHERE pair_key IN ({marks})) AS ranked
+                        WHERE n = 1""",
+                    (ChangeKind.ASYMMETRY.value, *keys),
+                ),
+                (
+                    f"""SELECT pair_key, descriptor, canonical, first_seen, last_seen
+                        FROM pair_state WHERE pair_key IN ({marks})""",
+                    keys,
+                ),
+            ]
+        )
         # the rows grouped by pair once, in the order they were read
         asymmetry_kind = ChangeKind.ASYMMETRY.value
         changes = {r[1]: r for r in latest if r[2] != asymmetry_kind}
