@@ -11,7 +11,9 @@ pipeline counted once, as "pipeline"), by kind, per feed: the round trips it wai
 time, the count does not depend on how busy the machine is. The job queue's own statements
 (a worker's taking and finishing of each poll job) are not counted: this runs the watcher
 without the queue. With ``--batches``, the feeds are polled as a worker's poll jobs poll
-them (claimed eight at a time, ``Watcher.poll_batch``, freed), the claims counted.
+them (claimed eight at a time, ``Watcher.poll_batch``, freed), the claims counted, and
+each document's pairs looked up in the chat subscriptions as a worker's are (every pair:
+its config names none).
 """
 
 from __future__ import annotations
@@ -67,6 +69,13 @@ def count_statements() -> collections.Counter[str]:
         counts[sql.split(None, 1)[0].upper()] += 1
         return write_alone(self, sql, params)
 
+    read_all = seam.read_all
+
+    def counted_read_all(self: Any, reads: Any) -> list[list[Any]]:
+        if self._pipeline is not None:  # sent together, one wait (else each is counted)
+            counts["SELECT"] += 1
+        return read_all(self, reads)
+
     def counted_commit(self: Any) -> None:
         if self._pipeline is None:  # in a pipeline, it goes when the pipeline is sent
             counts["COMMIT"] += self.in_transaction
@@ -77,11 +86,16 @@ def count_statements() -> collections.Counter[str]:
     seam.commit = counted_commit  # type: ignore[method-assign]
     seam.write_alone = counted_write_alone  # type: ignore[method-assign]
     seam.pipeline = counted_pipeline  # type: ignore[method-assign]
+    seam.read_all = counted_read_all  # type: ignore[method-assign]
     return counts
 
 
 async def poll_batches(urls: list[str], store_url: str, size: int = 8) -> dict[str, int]:
-    """Poll the feeds as a worker's poll jobs do, two batches at once (16 polls at most)."""
+    """Poll the feeds as a worker's poll jobs do, two batches at once (16 polls at most),
+    each pair watched when a chat channel subscribed to it, as in a worker with no pairs
+    in its config."""
+    from bot.app import Watchlist
+    from bot.chat.store import ChatStore
     from watchers.extraction import default_extractor
     from watchers.fetch import FetchLimits, make_client
     from watchers.store import Store
@@ -101,7 +115,7 @@ async def poll_batches(urls: list[str], store_url: str, size: int = 8) -> dict[s
             extractor=default_extractor(),
             client=client,
             clock=Clock(),
-            is_watched=lambda key: True,
+            is_watched=Watchlist(frozenset(), ChatStore(store.connection)),
         )
 
         async def batch(specs: list[Any]) -> None:
@@ -147,9 +161,12 @@ def main() -> None:
             admin.execute(f"CREATE DATABASE {database}")
         url = args.postgres.rsplit("/", 1)[0] + f"/{database}"
         urls = [bench_farm.feed_url(args.hosts, port, n) for n in range(args.feeds)]
+        from bot.chat.store import ChatStore
         from watchers.store import Store
 
-        Store.open(url).close()  # the schema, not counted
+        schema = Store.open(url)  # the schema, not counted
+        ChatStore(schema.connection)
+        schema.close()
         counts = count_statements()
         for phase in ("cold", "warm"):
             if phase == "warm":

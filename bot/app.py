@@ -7,7 +7,7 @@ import asyncio
 import logging
 import signal
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Coroutine, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -120,6 +120,12 @@ class Watchlist:
         if pair_key in self.keys:
             return True
         return self.subscriptions is not None and bool(self.subscriptions.channels_for(pair_key))
+
+    def watched_among(self, pair_keys: Collection[str]) -> dict[str, bool]:
+        """Whether each of these pairs is watched, the subscriptions asked once for all."""
+        asked = [key for key in pair_keys if key not in self.keys]
+        subscribed = self.subscriptions.subscribed_among(asked) if self.subscriptions else set()
+        return {key: key in self.keys or key in subscribed for key in pair_keys}
 
 
 @dataclass

@@ -83,6 +83,14 @@ async def test_pairs_subscribed_from_chat_are_watched(tmp_path: Path) -> None:
     assert not watchlist("USA-VNM")
     subscriptions.add("discord", "123", "USA-VNM", now=FakeClock().now())
     assert watchlist("USA-VNM") and watchlist("IND-RUS")
+    # the watcher asks for a document's pairs at once; the answer is the same
+    asked = ["IND-RUS", "USA-VNM", "CHN-RUS"]
+    assert watchlist.watched_among(asked) == {"IND-RUS": True, "USA-VNM": True, "CHN-RUS": False}
+    assert Watchlist(frozenset({"IND-RUS"}), None).watched_among(asked) == {
+        "IND-RUS": True,
+        "USA-VNM": False,
+        "CHN-RUS": False,
+    }
     store.close()
 
 

@@ -96,6 +96,81 @@ async def test_polls_answered_with_a_short_error_page_share_one_connection() -> 
     assert connections == 1
 
 
+class CountingServers:
+    """Servers on ports of 127.0.0.1 answering every request with a 304 and keeping the
+    connection; they count the connections opened and those still open."""
+
+    def __init__(self) -> None:
+        self.opened = 0
+        self.open = 0
+        self.servers: list[asyncio.Server] = []
+        self.writers: list[asyncio.StreamWriter] = []
+
+    async def answer(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.opened += 1
+        self.open += 1
+        self.writers.append(writer)
+        with contextlib.suppress(asyncio.IncompleteReadError, ConnectionError):
+            while True:
+                await reader.readuntil(b"\r\n\r\n")
+                writer.write(b'HTTP/1.1 304 Not Modified\r\nETag: "v1"\r\n\r\n')
+                await writer.drain()
+        self.open -= 1
+        writer.close()
+
+    async def start(self, count: int) -> list[str]:
+        self.servers = [
+            await asyncio.start_server(self.answer, "127.0.0.1", 0) for _ in range(count)
+        ]
+        return [f"http://127.0.0.1:{s.sockets[0].getsockname()[1]}/feed" for s in self.servers]
+
+    async def close(self) -> None:
+        """Once the client has closed its connections: every connection ended, then the
+        servers."""
+        async with asyncio.timeout(5):
+            while self.open:
+                await asyncio.sleep(0.01)
+        for writer in self.writers:
+            with contextlib.suppress(ConnectionError):
+                await writer.wait_closed()
+        for server in self.servers:
+            server.close()
+            await server.wait_closed()
+
+
+async def test_more_hosts_than_connections_are_all_polled_within_the_limit() -> None:
+    limits = FetchLimits(connect_timeout=2, read_timeout=2, deadline=5, polls_at_once=1)
+    servers = CountingServers()
+    urls = await servers.start(5)
+    try:
+        async with make_client(limits) as client:
+            for url in urls + urls[:1]:
+                fetched = await fetch(client, "f", url, Validators('"v1"'), limits)
+                assert fetched.not_modified
+                await asyncio.sleep(0.05)  # the server sees a connection closed
+                # twice polls_at_once: idle connections make room for the next host
+                assert servers.open <= 2
+    finally:
+        await servers.close()
+    # the last two hosts' connections were kept until then; the first host's was not
+    assert servers.opened == 6
+
+
+async def test_a_connection_the_server_closed_is_not_used_again() -> None:
+    servers = CountingServers()
+    [url] = await servers.start(1)
+    try:
+        async with make_client(LIMITS) as client:
+            assert (await fetch(client, "f", url, Validators('"v1"'), LIMITS)).not_modified
+            servers.writers[0].close()  # the server hangs up the idle connection
+            await asyncio.sleep(0.05)
+            assert (await fetch(client, "f", url, Validators('"v1"'), LIMITS)).not_modified
+            assert (await fetch(client, "f", url, Validators('"v1"'), LIMITS)).not_modified
+    finally:
+        await servers.close()
+    assert servers.opened == 2
+
+
 async def test_an_error_page_that_drips_is_reported_by_its_status() -> None:
     reported, ended = asyncio.Event(), asyncio.Event()
 

@@ -303,11 +303,49 @@ def test_a_document_that_fails_half_way_keeps_none_of_its_writes(store: Store) -
     assert store.validators("wire") == Validators('"v"', None)
 
 
+def test_reads_sent_together_see_the_writes_sent_before_them(store: Store) -> None:
+    db = store.connection
+    store.record_poll("wire", NOW, Validators('"v1"', None), None)
+    reads = [
+        ("SELECT feed, etag FROM feed_state WHERE feed IN (?, ?) ORDER BY feed", ("wire", "desk")),
+        ("SELECT COUNT(*) FROM feed_state WHERE etag IS NULL", ()),
+    ]
+    assert db.read_all(reads) == [[("wire", '"v1"')], [(0,)]]
+    # in a pipeline on PostgreSQL the writes wait to be sent with the reads: they come first
+    with db.pipeline(), store.transaction():
+        db.execute("UPDATE feed_state SET etag = ? WHERE feed = ?", ('"v2"', "wire"))
+        db.execute("INSERT INTO feed_state (feed) VALUES (?)", ("desk",))
+        assert db.read_all(reads) == [[("desk", None), ("wire", '"v2"')], [(1,)]]
+    # a read that fails fails its transaction, which keeps nothing
+    with pytest.raises(StoreError), db.pipeline(), store.transaction():
+        db.execute("UPDATE feed_state SET etag = ? WHERE feed = ?", ('"v3"', "wire"))
+        db.read_all([*reads, ("SELECT no_such_column FROM feed_state", ())])
+    assert db.read_all(reads)[0] == [("desk", None), ("wire", '"v2"')]
+
+
 def test_feeds_are_claimed_with_their_validators(store: Store) -> None:
     store.record_poll("wire", NOW, Validators('"v1"', None), None)
     claimed = store.claim_feeds(["wire", "never", "wire"])
     assert claimed == {"wire": Validators('"v1"', None), "never": Validators()}
     store.release_feeds(list(claimed))
+
+
+def test_a_claimed_feed_says_whether_it_was_polled_before(store: Store) -> None:
+    store.record_poll("wire", NOW, Validators('"v1"', None), None)
+    store.record_poll("broken", NOW, None, "HTTP 500")  # a failure makes no baseline
+    store.claim_feeds(["wire", "broken", "never"])
+    assert store.has_been_polled("wire")
+    assert not store.has_been_polled("broken") and not store.has_been_polled("never")
+    # its first successful poll, while it is still claimed, counts at once
+    store.record_poll("never", NOW, Validators('"n1"', None), None)
+    assert store.has_been_polled("never")
+    # a document whose transaction failed made no baseline either
+    with pytest.raises(RuntimeError), store.document():
+        store.record_poll("broken", NOW, Validators('"b1"', None), None)
+        raise RuntimeError("the reading process died half-way")
+    assert not store.has_been_polled("broken")
+    store.release_feeds(["wire", "broken", "never"])
+    assert store.has_been_polled("never") and not store.has_been_polled("broken")
 
 
 def test_a_feed_claimed_by_one_process_is_not_taken_by_another_until_freed(
@@ -489,6 +527,23 @@ def test_subscriptions_behave_alike(store: Store) -> None:
     assert (resumed.channel, resumed.pairs, resumed.paused_since) == ("C1", (INRU.key,), NOW)
     subs.load_config([], now=NOW)
     assert [s.channel for s in subs.all()] == ["c1"]
+
+
+def test_pairs_watched_by_some_channel_are_found_in_one_ask(store: Store) -> None:
+    subs = ChatStore(store.connection)
+    subs.add("discord", "c1", INRU.key, now=NOW)
+    subs.add("slack", "C1", INRU.key, now=NOW)
+    subs.add("discord", "c2", "CHN-RUS", now=NOW)
+    subs.add("discord", "c3", "USA-VNM", now=NOW)
+    subs.pause_channel("discord", "c3", "gone", now=NOW)
+    asked = [INRU.key, "CHN-RUS", "USA-VNM", "JPN-USA"]
+
+    # a paused channel watches nothing until it is resumed, as routing says
+    assert subs.subscribed_among(asked) == {INRU.key, "CHN-RUS"}
+    assert subs.subscribed_among(asked) == {k for k in asked if subs.channels_for(k)}
+    assert subs.subscribed_among([]) == set()
+    subs.resume_channel("discord", "c3")
+    assert subs.subscribed_among(asked) == {INRU.key, "CHN-RUS", "USA-VNM"}
 
 
 # --- what each channel got -------------------------------------------------------------------

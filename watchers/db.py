@@ -122,6 +122,11 @@ class Database(Protocol):
         """Run one statement for each row of parameters."""
         ...
 
+    def read_all(self, reads: Sequence[tuple[str, Params]]) -> list[list[Any]]:
+        """Run several reads (statements with no side effect); the rows of each, in order.
+        In a ``pipeline`` they are sent together and answered in one round trip."""
+        ...
+
     def write_alone(self, sql: str, params: Params = ()) -> None:
         """Run one write, kept whole or not at all by itself; inside an open transaction it
         joins that transaction instead."""
@@ -249,6 +254,9 @@ class SqliteDatabase:
         with _sqlite_errors():
             cursor = self.raw.executemany(sql, [tuple(r) for r in rows])
             return Cursor([], cursor.rowcount, cursor.lastrowid)
+
+    def read_all(self, reads: Sequence[tuple[str, Params]]) -> list[list[Any]]:
+        return [self.execute(sql, params).fetchall() for sql, params in reads]
 
     def write_alone(self, sql: str, params: Params = ()) -> None:
         if self.raw.in_transaction:  # inside an open transaction the write joins it
@@ -451,6 +459,17 @@ class PostgresDatabase:
             with self.raw.cursor() as cursor:
                 cursor.executemany(to_postgres(statement), batch)
                 return Cursor([], cursor.rowcount)
+
+    def read_all(self, reads: Sequence[tuple[str, Params]]) -> list[list[Any]]:
+        if self._pipeline is None:
+            return [self.execute(sql, params).fetchall() for sql, params in reads]
+        with _postgres_errors():
+            cursors = [
+                self.raw.execute(to_postgres(sql.strip().rstrip(";").strip()), tuple(params))
+                for sql, params in reads
+            ]
+            self._pipeline.sync()  # one round trip answers them all
+            return [cursor.fetchall() for cursor in cursors]
 
     def write_alone(self, sql: str, params: Params = ()) -> None:
         if self._depth > 0 or self.in_transaction:

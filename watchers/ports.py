@@ -6,9 +6,9 @@ Tests use small fakes of these (see ``tests/fakes.py``); production wires the re
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import date, datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from watchers.model import Country, Entry, Extraction
 
@@ -59,4 +59,21 @@ class DocumentWork(Protocol):
 
     def close(self) -> None:
         """Release what it holds (worker processes)."""
+        ...
+
+
+@runtime_checkable
+class WatchesMany(Protocol):
+    """Says which pairs are watched, of one pair or of several at once.
+
+    The watcher asks it once for all the pairs of a document: where watching is read from a
+    database (chat subscriptions), that is one query rather than one a pair.
+    """
+
+    def __call__(self, pair_key: str) -> bool:
+        """Whether this pair is watched."""
+        ...
+
+    def watched_among(self, pair_keys: Collection[str]) -> dict[str, bool]:
+        """Whether each of these pairs is watched."""
         ...

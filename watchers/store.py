@@ -312,6 +312,9 @@ class Store:
         """Where the store is, for error messages (a URL without its password)."""
         self._in_transaction = False
         self._held: list[tuple[str, str, tuple[object, ...]]] | None = None
+        self._claimed_polled: dict[str, bool] = {}
+        """Whether each feed ``claim_feeds`` holds had been polled, read with the claim: no
+        other process polls it meanwhile, so ``has_been_polled`` need not ask again."""
 
     @classmethod
     def open(cls, path: str | Path) -> Store:
@@ -438,6 +441,8 @@ class Store:
 
     def has_been_polled(self, feed: str) -> bool:
         """Whether a feed has had a successful poll before (its baseline exists)."""
+        if feed in self._claimed_polled:
+            return self._claimed_polled[feed]
         row = self.connection.execute(
             "SELECT first_polled_at FROM feed_state WHERE feed = ?", (feed,)
         ).fetchone()
@@ -491,6 +496,7 @@ class Store:
         """Remember a poll's outcome; validators only change on success. ``answer_seconds``
         is how long the server took to answer (or to fail), when it was asked."""
         # one statement either way: on PostgreSQL each is a round trip
+        self._claimed_polled.pop(feed, None)  # asked again, should this poll have counted
         self._write_one(*_poll_row(PollOutcome(feed, now, validators, error, answer_seconds)))
 
     def record_polls(self, outcomes: Sequence[PollOutcome]) -> None:
@@ -500,6 +506,8 @@ class Store:
         if not outcomes:
             return
         rows = [_poll_row(o) for o in outcomes]
+        for outcome in outcomes:
+            self._claimed_polled.pop(outcome.feed, None)
         with self.connection.pipeline(), self.transaction():  # one round trip on PostgreSQL
             for sql, run in itertools.groupby(rows, key=lambda r: r[0]):
                 self.connection.executemany(sql, [params for _, params in run])
@@ -521,7 +529,7 @@ class Store:
             return {name: found.get(name, Validators()) for name in names}
         try:
             rows = self.connection.execute(
-                f"""SELECT f.name, s.etag, s.last_modified
+                f"""SELECT f.name, s.etag, s.last_modified, s.first_polled_at IS NOT NULL
                     FROM unnest(?::text[], ?::int[]) AS f(name, lock_id)
                     LEFT JOIN feed_state AS s ON s.feed = f.name
                     WHERE pg_try_advisory_lock({SESSION_LOCKS}, f.lock_id)""",
@@ -529,11 +537,14 @@ class Store:
             ).fetchall()
         except DatabaseError as e:
             raise StoreError(plain_reason(e, self.path)) from e
+        self._claimed_polled.update((r[0], bool(r[3])) for r in rows)
         return {r[0]: Validators(r[1], r[2]) for r in rows}
 
     def release_feeds(self, feeds: Sequence[str]) -> None:
         """Let other processes poll feeds ``claim_feeds`` took (one statement)."""
         names = list(dict.fromkeys(feeds))
+        for name in names:
+            self._claimed_polled.pop(name, None)
         if not names or self.connection.dialect != "postgresql":
             return
         try:
@@ -918,33 +929,40 @@ class Store:
             return {}
         keys = list(by_key)
         marks = ", ".join("?" * len(keys))
-        words = self.connection.execute(
-            f"""SELECT pair_key, canonical, descriptor, last_seen FROM (
-                  SELECT pair_key, canonical, descriptor, last_seen, ROW_NUMBER() OVER (
-                    PARTITION BY pair_key ORDER BY last_seen DESC, canonical) AS n
-                  FROM pair_descriptors WHERE pair_key IN ({marks})) AS ranked
-                WHERE n <= ? ORDER BY pair_key, n""",
-            (*keys, recent),
-        ).fetchall()
-        speakers = self.connection.execute(
-            f"""SELECT pair_key, speaker, descriptor, canonical, first_seen, last_seen
-                FROM speaker_state WHERE pair_key IN ({marks}) ORDER BY pair_key, speaker""",
-            keys,
-        ).fetchall()
-        # each pair's latest change and latest asymmetry
-        latest = self.connection.execute(
-            f"""SELECT {self._CHANGE_COLUMNS}, challenged_at FROM (
-                  SELECT {self._CHANGE_COLUMNS}, challenged_at, ROW_NUMBER() OVER (
-                    PARTITION BY pair_key, kind = ? ORDER BY detected_at DESC, id DESC) AS n
-                  FROM changes WHERE pair_key IN ({marks})) AS ranked
-                WHERE n = 1""",
-            (ChangeKind.ASYMMETRY.value, *keys),
-        ).fetchall()
-        states = self.connection.execute(
-            f"""SELECT pair_key, descriptor, canonical, first_seen, last_seen
-                FROM pair_state WHERE pair_key IN ({marks})""",
-            keys,
-        ).fetchall()
+        # four reads, sent together: on PostgreSQL one round trip in a document's pipeline
+        words, speakers, latest, states = self.connection.read_all(
+            [
+                (
+                    f"""SELECT pair_key, canonical, descriptor, last_seen FROM (
+                          SELECT pair_key, canonical, descriptor, last_seen, ROW_NUMBER() OVER (
+                            PARTITION BY pair_key ORDER BY last_seen DESC, canonical) AS n
+                          FROM pair_descriptors WHERE pair_key IN ({marks})) AS ranked
+                        WHERE n <= ? ORDER BY pair_key, n""",
+                    (*keys, recent),
+                ),
+                (
+                    f"""SELECT pair_key, speaker, descriptor, canonical, first_seen, last_seen
+                        FROM speaker_state WHERE pair_key IN ({marks})
+                        ORDER BY pair_key, speaker""",
+                    keys,
+                ),
+                # each pair's latest change and latest asymmetry
+                (
+                    f"""SELECT {self._CHANGE_COLUMNS}, challenged_at FROM (
+                          SELECT {self._CHANGE_COLUMNS}, challenged_at, ROW_NUMBER() OVER (
+                            PARTITION BY pair_key, kind = ? ORDER BY detected_at DESC, id DESC
+                          ) AS n
+                          FROM changes WHERE pair_key IN ({marks})) AS ranked
+                        WHERE n = 1""",
+                    (ChangeKind.ASYMMETRY.value, *keys),
+                ),
+                (
+                    f"""SELECT pair_key, descriptor, canonical, first_seen, last_seen
+                        FROM pair_state WHERE pair_key IN ({marks})""",
+                    keys,
+                ),
+            ]
+        )
         # the rows grouped by pair once, in the order they were read
         asymmetry_kind = ChangeKind.ASYMMETRY.value
         changes = {r[1]: r for r in latest if r[2] != asymmetry_kind}

@@ -7,7 +7,15 @@ import collections
 import hashlib
 import logging
 import time
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable, Mapping, Sequence
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Callable,
+    Collection,
+    Iterable,
+    Mapping,
+    Sequence,
+)
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import overload
@@ -17,7 +25,7 @@ import httpx
 from watchers.detect import DEFAULT_RULES, Decision, Rules, decide, representatives
 from watchers.errors import FeedError, StoreError
 from watchers.extraction.canonical import canonical
-from watchers.fetch import FetchLimits, Validators, fetch
+from watchers.fetch import FetchLimits, Validators, fetch, parsed_url
 from watchers.fulltext import FullText
 from watchers.model import (
     Change,
@@ -31,7 +39,7 @@ from watchers.model import (
     SeenDescriptor,
     SpeakerState,
 )
-from watchers.ports import Clock, DocumentWork, Extractor
+from watchers.ports import Clock, DocumentWork, Extractor, WatchesMany
 from watchers.reading import InThreads
 from watchers.store import PollOutcome, Store
 from watchers.tiers import Lexicon, load_lexicon
@@ -165,7 +173,7 @@ class Ingester:
                 histories = self.store.pair_histories(
                     pairs.values(), recent=self.rules.flipflop_descriptors
                 )
-                watched = {key: self.is_watched(key) for key in pairs}
+                watched = watched_among(self.is_watched, pairs)
                 by_entry: list[list[Mention]] = []
                 for entry, extractions in zip(fresh, found, strict=True):
                     if entry.entry_id not in to_read:
@@ -331,6 +339,14 @@ class Ingester:
         if decision.update is not None:
             self.store.update_change(decision.update, at)
         return decision
+
+
+def watched_among(is_watched: Callable[[str], bool], pair_keys: Collection[str]) -> dict[str, bool]:
+    """Whether each pair is watched: in one look when ``is_watched`` can say it of several
+    at once (``WatchesMany``), else pair by pair."""
+    if isinstance(is_watched, WatchesMany):
+        return is_watched.watched_among(pair_keys)
+    return {key: is_watched(key) for key in pair_keys}
 
 
 def history_after(history: PairHistory, decision: Decision, recent: int) -> PairHistory:
@@ -647,7 +663,7 @@ def unchanged_body(last: tuple[str, datetime] | None, digest: str, now: datetime
 def host_of(url: str) -> str:
     """A feed URL's host, in small letters ("" for a URL with none)."""
     try:
-        return httpx.URL(url).host.lower()
+        return parsed_url(url).host.lower()
     except httpx.InvalidURL:
         return ""
 

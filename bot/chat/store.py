@@ -24,7 +24,7 @@ history store; both are created and upgraded by ``watchers.migrations``.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time
@@ -374,6 +374,19 @@ class ChatStore:
             _SELECT + where + " ORDER BY s.platform, s.channel", (pair_key,)
         ).fetchall()
         return [_row(r) for r in rows]
+
+    def subscribed_among(self, pair_keys: Collection[str]) -> set[str]:
+        """Which of these pairs a channel is subscribed to and not paused: ``channels_for``
+        of each, in one query."""
+        if not pair_keys:
+            return set()
+        keys = sorted(pair_keys)
+        rows = self.connection.execute(
+            "SELECT DISTINCT pair_key FROM chat_subscriptions "
+            f"WHERE paused_reason IS NULL AND pair_key IN ({', '.join('?' * len(keys))})",
+            tuple(keys),
+        ).fetchall()
+        return {str(r[0]) for r in rows}
 
     def route_channels(self, pair_key: str) -> list[Channel]:
         """Every channel watching a pair, paused ones included, as the router takes them."""
