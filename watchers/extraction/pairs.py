@@ -409,6 +409,9 @@ class PairResolver:
         held = self._held_with(s, p)
         if held is not None:
             return held
+        listed_its = self._its_after_list(s, p, lo)
+        if listed_its is not None:
+            return listed_its
         # "A's X with B", "relations with B ... under X"
         with_at = self._with_index(s, p, lo, hi)
         if with_at is not None:
@@ -516,6 +519,34 @@ class PairResolver:
         # just before ("Peru and Chile sign a pact. ... Officials hailed a time-tested
         # friendship."); "Toyota and Honda" or "the two carmakers" hold theirs
         return [ctx.previous] if ctx.previous and not s.orgs and not _names(s) else []
+
+    def _its_after_list(self, s: Sentence, p: Phrase, lo: int) -> list[Codes] | None:
+        """ "Peru signed pacts with Chile and Bolivia, its closest partners": a label set
+        after the states with ", its" is what they are to the clause's subject, each of
+        them with it, not to each other."""
+        toks, covered = s.toks, s.covered
+        j = before_quotes(toks, p.start - 1)
+        if j < 2 or toks[j].low != "its" or toks[j - 1].low not in (",", "—", "–"):
+            return None
+        k = j - 2
+        if k not in covered:
+            return None
+        # walk back over the list: "Chile, Peru and the Bolivia"
+        while k > lo and (k - 1 in covered or s.lows[k - 1] in (",", "and", "the")):
+            k -= 1
+        while k < j and k not in covered:
+            k += 1  # the list opens at a state, not at "and" or a comma
+        targets, blocked = self._list_after(s, k)
+        if blocked or not targets:
+            return None
+        subject = [
+            m.code
+            for m, t in s.states
+            if lo <= t < k and m.code and m.code not in targets and not s.in_aside(t)
+        ]
+        if not subject:
+            return None
+        return _cross(subject[:1], targets)
 
     def _gapped_with(self, s: Sentence, p: Phrase, lo: int) -> list[Codes] | None:
         """ "Japan's ties with the Philippines are ironclad, with China strained": words
