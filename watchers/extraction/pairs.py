@@ -645,11 +645,7 @@ class PairResolver:
         gapped = self._gapped(s, p, lo)
         if gapped is not None:
             return gapped
-        verb = None
-        for k in range(p.start - 1, max(lo, p.start - 9) - 1, -1):
-            if toks[k].low in _REGARD_VERBS:
-                verb = k
-                break
+        verb = self._regard_verb(s, p, lo)
         if verb is None:
             return None
         if (
@@ -695,6 +691,24 @@ class PairResolver:
             return []  # "The senator called Japan an ally and Australia a friend": objects both
         if _names_before(s, lo, verb):
             return []  # "Hamas counts Iran as its closest ally": the subject is no state
+        return None
+
+    def _regard_verb(self, s: Sentence, p: Phrase, lo: int) -> int | None:
+        """The verb of calling or counting up to nine words before the label, where a
+        state's name is one word and the commas and "and" of a list of states are none: so
+        "Australia counts Japan, India and the United States among its closest partners"
+        reaches "counts" as "Australia counts Japan among its closest partners" does."""
+        covered = s.covered
+        words = 0
+        k = p.start - 1
+        while k >= lo and words < 9:
+            if s.lows[k] in _REGARD_VERBS:
+                return k
+            in_name = k in covered and k + 1 in covered and covered[k + 1] == covered[k]
+            joins = s.lows[k] in (",", "and", "the") and k - 1 in covered and k + 1 in covered
+            if not (in_name or joins):
+                words += 1
+            k -= 1
         return None
 
     def _gapped(self, s: Sentence, p: Phrase, lo: int) -> list[Codes] | None:
