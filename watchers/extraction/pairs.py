@@ -442,9 +442,13 @@ class PairResolver:
         if granted is not None:
             return granted
         # "India-Russia Special and Privileged Strategic Partnership", "Russian-Indian relations"
-        near = [c for t, c in s.compounds if p.start - 4 <= t < p.end]
+        near = [
+            (t, c)
+            for t, c in s.compounds
+            if t < p.end and p.start - 4 <= _compound_end(s, t)
+        ]
         if near:
-            return [near[-1]]
+            return _coordinated_compounds(s, p, *near[-1])
         role = self._possessive_role(s, p, ctx)
         if role is not None:
             return role
@@ -1439,6 +1443,39 @@ class PairResolver:
     def _first_person(self, s: Sentence, p: Phrase) -> bool:
         j = before_quotes(s.toks, min(p.start, p.head) - 1)
         return j >= 0 and s.toks[j].low in ("our", "we", "us")
+
+
+def _coordinated_compounds(s: Sentence, p: Phrase, t: int, last: Codes) -> list[Codes]:
+    """The compound at token ``t`` with those joined to it by "and" or commas before a
+    plural head: "the Japan-U.S. and ROK-U.S. alliances" are two pairs' alliances, each
+    pair holding the label; a singular head ("the Japan-U.S. and the ROK alliance") keeps
+    the compound next to it."""
+    out = [last]
+    if not p.heads or not p.heads[-1].endswith("s"):
+        return out
+    starts = {k: c for k, c in s.compounds}
+    covered = s.covered
+    while t >= 2 and s.lows[t - 1] in ("and", ","):
+        k = t - 2
+        while k > 0 and k not in starts and (k in covered or s.lows[k] in _JOINS):
+            k -= 1  # back over the compound's tokens to its first state
+        if k not in starts or starts[k] in out:
+            break
+        out.append(starts[k])
+        t = k
+    return out[::-1]
+
+
+_JOINS = frozenset({"-", "/", "–", "—"})
+
+
+def _compound_end(s: Sentence, t: int) -> int:
+    """The last token of the compound whose first state is at token ``t`` ("U.S.-Japan")."""
+    covered = s.covered
+    k = t
+    while k + 1 < len(s.toks) and (k + 1 in covered or s.lows[k + 1] in _JOINS):
+        k += 1
+    return k
 
 
 def _mention_at(s: Sentence, t: int) -> StateMention:
