@@ -1257,27 +1257,40 @@ class PairResolver:
                 # first state outside an opening phrase or an aside
                 opening = _opening(s)
                 subject = [
-                    m.code
+                    (m.code, t)
                     for m, t in s.states
                     if opening <= t < j and m.code and m.code not in targets and not s.in_aside(t)
                 ]
+                # "..., and Fiji spoke of its friendship with Tonga": the later clause's
+                opened = [c for c, t in subject if _opens_clause(s, t)]
+                if opened:
+                    return opened[-1:]
                 if subject:
-                    return subject[:1]
+                    return [subject[0][0]]
         relative = self._relative_subjects(s, anchor, targets)
         if relative:
             return relative
         before = [
-            m.code
+            (m.code, t)
             for m, t in s.states
-            if t < anchor and m.code and m.code not in targets and not s.in_aside(t)
+            if t < anchor
+            and m.code
+            and m.code not in targets
+            and not s.in_aside(t)
+            and not _leaders_compound(s, m, t)
         ]
+        # "Trump met Kim in Hanoi, and Vietnam spoke of friendship with North Korea": the
+        # subject of the clause that ", and" opens, not the first state of the sentence
+        opened = [c for c, t in before if _opens_clause(s, t)]
+        if opened:
+            return opened[-1:]
         if before:
-            first = min(t for m, t in s.states if t < anchor and m.code == before[0])
+            first_code, first = before[0]
             listed, _ = self._list_after(s, first)
             listed = [c for c in listed if c not in targets]
             if len(listed) >= 2:
                 return listed  # "Singapore, Indonesia and Malaysia were linked ... with the US"
-            return [before[0]]
+            return [first_code]
         said_by = speaker()
         if said_by and said_by not in targets:
             return [said_by]
@@ -1467,6 +1480,39 @@ def _coordinated_compounds(s: Sentence, p: Phrase, t: int, last: Codes) -> list[
 
 
 _JOINS = frozenset({"-", "/", "–", "—"})
+
+
+def _opens_clause(s: Sentence, t: int) -> bool:
+    """Whether the state at token ``t`` opens a clause after ", and" ("..., and Vietnam
+    spoke of"), not as the last item of a list ("Japan, India, and the US")."""
+    k = t - 1
+    if k >= 0 and s.lows[k] == "the":
+        k -= 1
+    if k < 2 or s.lows[k] != "and" or s.lows[k - 1] != ",":
+        return False
+    # a state before the comma is a list's item unless it is a place ("met Kim in Hanoi,")
+    return k - 2 not in s.covered or _after_place(s, k - 2)
+
+
+def _after_place(s: Sentence, t: int) -> bool:
+    """Whether the state mention holding token ``t`` follows a place's preposition."""
+    code = s.covered.get(t)
+    while t > 0 and s.covered.get(t - 1) == code:
+        t -= 1
+    return t > 0 and s.lows[t - 1] in _PLACE_BEFORE
+
+
+def _leaders_compound(s: Sentence, m: StateMention, t: int) -> bool:
+    """Whether the leader at token ``t`` is joined by a dash to another name ("the
+    Trump-Kim summit", "the Modi-Netanyahu bonhomie"): persons naming a meeting or a
+    rapport, who own no label said later in the sentence."""
+    if m.kind is not _LEADER:
+        return False
+    tok, word = s.toks[t], s.cased[t]
+    i, j = m.start - tok.start, m.end - tok.start
+    after = 0 <= j < len(word) - 1 and word[j] in "-–—/" and word[j + 1].isupper()
+    before = 0 < i < len(word) and word[i - 1] in "-–—/" and word[0].isupper()
+    return after or before
 
 
 def _compound_end(s: Sentence, t: int) -> int:
