@@ -28,6 +28,7 @@ from watchers.extraction.pairs import (
     PairResolver,
     Sentence,
     pair_of,
+    refers_to_two,
 )
 from watchers.extraction.phrases import ORG, Phrase, PhraseFinder
 from watchers.extraction.supposed import supposed
@@ -317,7 +318,7 @@ class Extractor:
                 continue
             s = passage.sentence(i)
             # only a sentence whose phrases get resolved asks whether it refers back
-            s.cue = self._cue.holds(low, s.start, s.end)
+            s.cue = self._cue.holds(low, s.start, s.end) or refers_to_two(s)
             country = self._country_tokens(s)
             ctx = passage.context(i)
             resolved: list[tuple[Phrase, list[Codes]]] = []

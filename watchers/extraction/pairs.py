@@ -1482,6 +1482,41 @@ def _coordinated_compounds(s: Sentence, p: Phrase, t: int, last: Codes) -> list[
 _JOINS = frozenset({"-", "/", "–", "—"})
 
 
+# Plural nouns for states that "the two" or "both" may refer back with, past a
+# capitalised region word: "the two West African powers", "both Gulf monarchies".
+_KIND_OF_STATES = frozenset(
+    {
+        "countries", "nations", "states", "powers", "neighbours", "neighbors", "allies",
+        "partners", "governments", "democracies", "monarchies", "republics", "kingdoms",
+        "economies", "capitals",
+    }
+)  # fmt: skip
+
+
+def refers_to_two(s: Sentence) -> bool:
+    """Whether the sentence refers back to two states by a region and a kind ("the two
+    West African powers", "both Gulf monarchies", "the two Nordic nations")."""
+    return bool(_region_words(s))
+
+
+def _region_words(s: Sentence) -> set[int]:
+    """The capitalised region words of "the two West African powers", "both Gulf
+    monarchies": a place's adjective, not a name of someone holding the label."""
+    lows, cased = s.lows, s.cased
+    if "two" not in lows and "both" not in lows:
+        return set()
+    out: set[int] = set()
+    for k, w in enumerate(lows):
+        if w != "both" and not (w == "two" and k > 0 and lows[k - 1] == "the"):
+            continue
+        j = k + 1
+        while j < len(lows) and j <= k + 3 and cased[j][:1].isupper() and j not in s.covered:
+            j += 1
+        if j > k + 1 and j < len(lows) and lows[j] in _KIND_OF_STATES:
+            out.update(range(k + 1, j))
+    return out
+
+
 def _opens_clause(s: Sentence, t: int) -> bool:
     """Whether the state at token ``t`` opens a clause after ", and" ("..., and Vietnam
     spoke of"), not as the last item of a list ("Japan, India, and the US")."""
@@ -1775,10 +1810,12 @@ def _names_before(s: Sentence, lo: int, end: int) -> bool:
     group: "Sinopec and Saudi Aramco", "The Houthis", "Hamas"."""
     if any(lo <= t < end for _, t in s.states) or any(lo <= o < end for o in s.orgs):
         return False
+    regions = _region_words(s)
     names = [
         k
         for k in range(lo, end)
-        if s.cased[k][:1].isupper()
+        if k not in regions
+        and s.cased[k][:1].isupper()
         and s.lows[k].isalpha()
         and s.lows[k] not in FUNCTION_CAPS
         and s.lows[k] not in _MONTHS
