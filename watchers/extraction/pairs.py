@@ -442,11 +442,7 @@ class PairResolver:
         if granted is not None:
             return granted
         # "India-Russia Special and Privileged Strategic Partnership", "Russian-Indian relations"
-        near = [
-            (t, c)
-            for t, c in s.compounds
-            if t < p.end and p.start - 4 <= _compound_end(s, t)
-        ]
+        near = [(t, c) for t, c in s.compounds if t < p.end and p.start - 4 <= _compound_end(s, t)]
         if near:
             return _coordinated_compounds(s, p, *near[-1])
         role = self._possessive_role(s, p, ctx)
