@@ -372,9 +372,12 @@ class PairResolver:
             return []  # "along with Bolivia's envoy": a person, not a state holding the label
         k = p.start - 1
         while k >= 0 and (toks[k].low in QUOTES or _is_rank(toks[k].low)):
+            if _apostrophe_after_state(s, k):
+                k -= 1  # "the United States' closest allies": its last word owns
+                break
             k -= 1
         owner = None
-        if k >= 0 and _ends_possessive(toks[k]):
+        if k >= 0 and (_ends_possessive(toks[k]) or _apostrophe_after_state(s, k + 1)):
             owner = next((m.code for m, t in s.states if t <= k and toks[k].start < m.end), None)
         elif k >= 0 and toks[k].low in ("its", "their"):
             lo, _ = s.clause(p.start)
@@ -889,6 +892,8 @@ class PairResolver:
             return None
         if listed and j < len(toks) and toks[j].low == "as":
             j += 1  # "such as"
+        if listed and j + 1 < len(toks) and toks[j].low == "the":
+            j += 1  # "France's partners, the UAE and Qatar,"
         if j >= len(toks) or not any(t == j for _, t in s.states):
             return None
         targets, blocked = self._list_after(s, j)
@@ -900,6 +905,8 @@ class PairResolver:
             # right before the phrase, or its subject before "has" ("India has partners")
             k = p.start - 1
             while k >= 0 and (toks[k].low in QUOTES or toks[k].low in _FEW):
+                if _apostrophe_after_state(s, k):
+                    break  # "the Philippines' allies": a possessive, not a quote
                 k -= 1
             if k > 0 and toks[k].low in _HAVE:
                 k -= 1
@@ -907,6 +914,8 @@ class PairResolver:
                 pass  # "Several U.S. allies, including Japan": the state before the noun
             elif not (k >= 0 and _ends_possessive(toks[k])):
                 k = -1
+            elif k > 0 and toks[k].low == "'":
+                k -= 1  # "the Philippines' allies": the apostrophe stands apart
             owners = [
                 m.code
                 for m, t in s.states
@@ -1328,6 +1337,8 @@ class PairResolver:
         toks = s.toks
         j = p.start - 1
         while j >= 0 and (toks[j].low in QUOTES or _is_rank(toks[j].low)):
+            if _apostrophe_after_state(s, j):
+                break  # "the United States' closest allies": a possessive, as "'s" is
             j -= 1
         if j < 0:
             return None
@@ -1335,7 +1346,7 @@ class PairResolver:
         owner_at = j  # the first token of the owner's mention ("U.S." is four)
         described = False  # "the country's allies": the owner is a state named before
         for m, t in s.states:
-            if t == j or (toks[j].low in (".", "'s") and t < j and m.end >= toks[j - 1].start):
+            if t == j or (toks[j].low in (".", "'s", "'") and t < j and m.end >= toks[j - 1].start):
                 owner = m.code
                 owner_at = t
                 described = m.kind is _DESCRIPTION
@@ -1919,6 +1930,12 @@ def _demonstrative(toks: list[Token], start: int) -> bool:
     """ "that enduring friendship": the label refers back to a pair named before."""
     j = before_quotes(toks, start - 1)
     return j >= 0 and toks[j].low in ("this", "that", "these", "those")
+
+
+def _apostrophe_after_state(s: Sentence, k: int) -> bool:
+    """Whether token ``k`` is the apostrophe of a possessive right after a state's name
+    ending in "s" ("the Philippines' allies", "the United States' partners")."""
+    return 0 < k < len(s.toks) and s.lows[k] == "'" and k - 1 in s.covered
 
 
 def _ends_possessive(t: Token) -> bool:
