@@ -366,7 +366,9 @@ class MentionFinder:
                     continue
             if form.kind is _NOT_COUNTRY:
                 continue
-            if form.kind is _PREFIX and not _joins_next(norm, end, chosen, i):
+            if form.kind is _PREFIX and not (
+                _joins_next(norm, end, chosen, i) or _joins_previous(norm, start, out)
+            ):
                 continue
             if form.kind in STATE_KINDS and not self._is_state(norm, start, end, form):
                 continue
@@ -594,6 +596,15 @@ def _joins_next(norm: str, end: int, chosen: list[tuple[int, int, SurfaceForm]],
         return False
     start, _, form = chosen[i + 1]
     return start == end + 1 and form.kind in STATE_KINDS
+
+
+def _joins_previous(norm: str, start: int, found: list[StateMention]) -> bool:
+    """A compound's short form after the hyphen ("Indo-Bangla", "Sino-Lanka") counts when
+    the mention found right before the hyphen is a state's."""
+    if not found or start == 0 or norm[start - 1] != "-":
+        return False
+    before = found[-1]
+    return before.end == start - 1 and before.code is not None
 
 
 def window_hits(automaton: Any, low: str, start: int, end: int) -> Iterator[tuple[int, Any]]:
