@@ -219,7 +219,17 @@ class Sentence:
             subject = a - 1 in covered or (
                 a == commas[0] and any(a - k in covered for k in range(2, 5))
             )
-            if subject and a + 1 not in covered and 1 < b - a <= 16 and b + 1 < len(self.toks):
+            # ", and Viet Nam and Singapore," goes on with the subject: no aside
+            pairs_on = (
+                self.lows[a + 1] == "and" and a + 2 in covered and "and" in self.lows[a + 3 : b]
+            )
+            if (
+                subject
+                and not pairs_on
+                and a + 1 not in covered
+                and 1 < b - a <= 16
+                and b + 1 < len(self.toks)
+            ):
                 after = self.lows[b + 1]
                 if self.cased[b + 1][:1].islower() and after not in _NOT_VERBS:
                     out.append((a + 1, b))
@@ -466,7 +476,9 @@ class PairResolver:
                 return _cross([speaker], listed or list(c))
             # "India, Japan and Australia hailed their trilateral partnership": three or
             # more states hold it together, no pair of them
-            return [] if _ends_longer_list(s, t) else [c]
+            if _ends_longer_list(s, t):
+                return []
+            return _pairs_of_pairs(s, coords)
         inside = [c for t, c in s.compounds if lo <= t < hi]
         if inside and self._owned_elsewhere(s, p):
             return []  # "Their long friendship shaped Franco-German relations": whoever "their" is
@@ -1522,6 +1534,33 @@ def _region_words(s: Sentence) -> set[int]:
         if j > k + 1 and j < len(lows) and lows[j] in _KIND_OF_STATES:
             out.update(range(k + 1, j))
     return out
+
+
+def _pairs_of_pairs(s: Sentence, coords: list[tuple[int, Codes]]) -> list[Codes]:
+    """The last coordination's pair, with the pairs before it joined by ", and": "Viet Nam
+    and Malaysia, and Viet Nam and Singapore, are each strategic partners" is two pairs."""
+    by_token = dict(coords)
+    t, last = coords[-1]
+    out = [last]
+    while True:
+        # the first state of the pair before: "A and B , and C and D" from C back to A
+        k = t - 3
+        if k < 0 or s.lows[t - 1] != "and" or s.lows[t - 2] != ",":
+            break
+        code = s.covered.get(k)
+        while k > 0 and code is not None and s.covered.get(k - 1) == code:
+            k -= 1
+        if k < 2 or s.lows[k - 1] != "and" or k - 2 not in s.covered:
+            break
+        first = k - 2
+        while first > 0 and s.covered.get(first - 1) == s.covered[k - 2]:
+            first -= 1
+        pair = by_token.get(first)
+        if pair is None or pair in out:
+            break
+        out.append(pair)
+        t = first
+    return out[::-1]
 
 
 def _opens_clause(s: Sentence, t: int) -> bool:
