@@ -1287,10 +1287,13 @@ class PairResolver:
         relative = self._relative_subjects(s, anchor, targets)
         if relative:
             return relative
+        # "Speaking in Beijing, Kenya's minister praised ... with Uganda": a state in the
+        # opening phrase is where or when, not whose
+        opening = _opening(s)
         before = [
             (m.code, t)
             for m, t in s.states
-            if t < anchor
+            if opening <= t < anchor
             and m.code
             and m.code not in targets
             and not s.in_aside(t)
