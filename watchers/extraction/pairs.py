@@ -1139,6 +1139,9 @@ class PairResolver:
         j = _skip(toks, p.end, QUOTES)
         if j < len(toks) and toks[j].low == "with":
             return j
+        # a label inside an aside ("Kenya, a close ally of the US, hailed its partnership
+        # with Ethiopia") takes no "with" from outside it
+        lo, hi = next(((a, b) for a, b in s.asides if a <= p.start < b), (lo, hi))
         for k in range(lo, hi - 1):
             if (
                 toks[k].low == "with"
