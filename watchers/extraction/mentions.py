@@ -342,8 +342,7 @@ class MentionFinder:
                 if end < size and low[end].isalnum():
                     continue
                 if plain is not None:
-                    first = norm[start]
-                    if first.isupper() or not first.isalpha():
+                    if _capitalised_at(norm, start):
                         candidates.append((start, end, plain))
                     continue
                 form = self._pick(norm, start, end, forms, on)
@@ -384,8 +383,7 @@ class MentionFinder:
         forms: tuple[tuple[SurfaceForm, str | None], ...],
         on: date | None,
     ) -> SurfaceForm | None:
-        first = norm[start]
-        capitalised = first.isupper() or not first.isalpha()
+        capitalised = _capitalised_at(norm, start)
         fitting: list[SurfaceForm] = []
         for form, exact in forms:
             if exact is not None:
@@ -584,6 +582,15 @@ def _starts_longer_name(word: str) -> bool:
         core = word.rstrip(".")
         return len(core) == 1 and core.isupper()
     return _capitalised_word(word) and not word.endswith("'s")
+
+
+def _capitalised_at(norm: str, start: int) -> bool:
+    """Whether a form starting at ``start`` is written as a name: a capital first, or no
+    letter; a form opening with "the" has its capital on the next word ("the Emirates")."""
+    first = norm[start]
+    if first.isupper() or not first.isalpha():
+        return True
+    return norm.startswith("the ", start) and norm[start + 4 : start + 5].isupper()
 
 
 def _capitalised_word(word: str) -> bool:
