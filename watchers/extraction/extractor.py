@@ -519,7 +519,8 @@ class Extractor:
             return False
         n = j + 2 if lows[j + 1] == "the" and j + 2 < len(toks) else j + 1
         # "met South Africa's", "told the Netherlands'"
-        return toks[n].start in state_starts and any(
+        named = toks[j + 1].start in state_starts or toks[n].start in state_starts
+        return named and any(
             w.endswith(("'s", "'")) for w in lows[n : n + 3]
         )
 

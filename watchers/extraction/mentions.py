@@ -342,7 +342,8 @@ class MentionFinder:
                 if end < size and low[end].isalnum():
                     continue
                 if plain is not None:
-                    if _capitalised_at(norm, start):
+                    first = norm[start]
+                    if first.isupper() or not first.isalpha() or _the_name(norm, start, plain):
                         candidates.append((start, end, plain))
                     continue
                 form = self._pick(norm, start, end, forms, on)
@@ -383,13 +384,14 @@ class MentionFinder:
         forms: tuple[tuple[SurfaceForm, str | None], ...],
         on: date | None,
     ) -> SurfaceForm | None:
-        capitalised = _capitalised_at(norm, start)
+        first = norm[start]
+        capitalised = first.isupper() or not first.isalpha()
         fitting: list[SurfaceForm] = []
         for form, exact in forms:
             if exact is not None:
                 if norm[start:end] != exact and not _capitals_line(norm, start, end, exact):
                     continue
-            elif not capitalised:
+            elif not capitalised and not _the_name(norm, start, form):
                 continue  # "turkey", "china": the bird and the porcelain
             if form.kind is _LEADER and form.leader and not form.leader.in_office(on):
                 continue
@@ -584,13 +586,14 @@ def _starts_longer_name(word: str) -> bool:
     return _capitalised_word(word) and not word.endswith("'s")
 
 
-def _capitalised_at(norm: str, start: int) -> bool:
-    """Whether a form starting at ``start`` is written as a name: a capital first, or no
-    letter; a form opening with "the" has its capital on the next word ("the Emirates")."""
-    first = norm[start]
-    if first.isupper() or not first.isalpha():
-        return True
-    return norm.startswith("the ", start) and norm[start + 4 : start + 5].isupper()
+def _the_name(norm: str, start: int, form: SurfaceForm) -> bool:
+    """Whether a form the table writes with a small "the" ("the Emirates") is written so,
+    its capital on the next word."""
+    return (
+        form.text.startswith("the ")
+        and norm.startswith("the ", start)
+        and norm[start + 4 : start + 5].isupper()
+    )
 
 
 def _capitalised_word(word: str) -> bool:
