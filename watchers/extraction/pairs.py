@@ -514,7 +514,9 @@ class PairResolver:
         if len(codes) == 1:
             (only,) = codes
             first_person = self._first_person(s, p)
-            cue = s.cue or _demonstrative(toks, p.start)
+            # "Kenya's minister flew to Addis Ababa. She called Ethiopia a brotherly
+            # nation.": a person named before speaks for the other state of that pair
+            cue = s.cue or _demonstrative(toks, p.start) or _pronoun_subject(s)
             for known in ctx.known_pairs():
                 if known and only in known and (cue or (s.speaker or ctx.speaker) in known):
                     return [known]
@@ -1567,6 +1569,12 @@ def _pairs_of_pairs(s: Sentence, coords: list[tuple[int, Codes]]) -> list[Codes]
         out.append(pair)
         t = first
     return out[::-1]
+
+
+def _pronoun_subject(s: Sentence) -> bool:
+    """Whether the sentence opens with "he" or "she" and a verb of calling or regarding:
+    a person named in the sentence before."""
+    return len(s.lows) > 1 and s.lows[0] in ("he", "she") and s.lows[1] in _REGARD_VERBS
 
 
 def _opens_clause(s: Sentence, t: int) -> bool:
