@@ -232,7 +232,12 @@ FIX: dict[str, dict[str, object]] = {
     "AUT": {"prefixes": ["Austro"], "seats": ["Ballhausplatz"]},
     "AZE": {"capitals": ["Baku"]},
     "BEL": {"capitals": [], "prefixes": ["Belgo"]},
-    "BGD": {"demonyms": ["Bangladeshi"], "aliases": ["B'desh"], "seats": ["Bangabhaban"]},
+    "BGD": {
+        "demonyms": ["Bangladeshi"],
+        "aliases": ["B'desh"],
+        "prefixes": ["Bangla"],
+        "seats": ["Bangabhaban"],
+    },
     "BHS": {"name": "Bahamas", "aliases": ["The Bahamas"], "capitals": []},
     "BIH": {
         "name": "Bosnia and Herzegovina",
@@ -355,7 +360,7 @@ FIX: dict[str, dict[str, object]] = {
     "KWT": {"demonyms": ["Kuwaiti"]},
     "LAO": {"name": "Laos", "aliases": ["Lao PDR"], "demonyms": ["Lao", "Laotian"]},
     "LCA": {"name": "Saint Lucia", "aliases": ["St Lucia", "St. Lucia"]},
-    "LKA": {"demonyms": ["Sri Lankan"], "capitals": ["Colombo"]},
+    "LKA": {"demonyms": ["Sri Lankan"], "capitals": ["Colombo"], "prefixes": ["Lanka"]},
     "MDA": {"name": "Moldova"},
     "MDV": {"capitals": ["Malé"]},
     "MEX": {"capitals": ["Mexico City"]},

@@ -28,6 +28,7 @@ from watchers.extraction.pairs import (
     PairResolver,
     Sentence,
     pair_of,
+    refers_to_two,
 )
 from watchers.extraction.phrases import ORG, Phrase, PhraseFinder
 from watchers.extraction.supposed import supposed
@@ -69,6 +70,14 @@ _LIST_WORDS = frozenset({"and", ",", "the", "&"})
 _PLACE_PREPOSITIONS = frozenset({"in", "from", "of", "at"})
 _NOT_BEFORE_SPEAKER = _PLACE_WORDS | {"and", "&", ","}
 # Kinds of mention whose possessive may own a company or a club ("Germany's Siemens").
+# Verbs of one person meeting or addressing another: a name a state's possessive sets
+# before or after one is a person acting for the state, not a firm it owns.
+_MEETING_VERBS = frozenset(
+    {"told", "tells", "met", "meets", "received", "receives", "hosted", "hosts", "welcomed",
+     "welcomes", "thanked", "thanks", "phoned", "assured", "assures", "urged", "urges"}
+)  # fmt: skip
+# Small words inside a person's name ("Van der Bellen", "bin Salman", "da Silva").
+_NAME_PARTICLES = frozenset({"van", "der", "von", "de", "da", "dos", "di", "bin", "al", "el"})
 _OWNER_KINDS = frozenset(
     {FormKind.NAME, FormKind.ALIAS, FormKind.ABBREVIATION, FormKind.CAPITAL, FormKind.SEAT}
 )
@@ -317,7 +326,7 @@ class Extractor:
                 continue
             s = passage.sentence(i)
             # only a sentence whose phrases get resolved asks whether it refers back
-            s.cue = self._cue.holds(low, s.start, s.end)
+            s.cue = self._cue.holds(low, s.start, s.end) or refers_to_two(s)
             country = self._country_tokens(s)
             ctx = passage.context(i)
             resolved: list[tuple[Phrase, list[Codes]]] = []
@@ -489,15 +498,31 @@ class Extractor:
         organs = self.lex.organs
         heads = self.lex.heads
         # the capitalised name, "of" inside it allowed ("Ministry of Foreign Affairs")
+        j = k
         for j in range(k, min(len(toks), k + 6)):
             w = lows[j]
             if w in heads:
                 break
-            if not cased[j][:1].isupper() and w != "of":
+            if not cased[j][:1].isupper() and w != "of" and w not in _NAME_PARTICLES:
                 break
             if w in organs or w.split("-")[-1] in organs or toks[j].start in state_starts:
                 return True
-        return False
+        # persons meeting persons: "Austria's Van der Bellen told Slovenia's Pirc Musar";
+        # a firm is seldom told or met by another state's named one
+        starts = [t.start for t in toks]
+        before = bisect.bisect_left(starts, m.start) - 1
+        if before > 0 and lows[before] == "the":
+            before -= 1
+        if before >= 0 and lows[before] in _MEETING_VERBS:
+            return True
+        if j + 1 >= len(toks) or lows[j] not in _MEETING_VERBS:
+            return False
+        n = j + 2 if lows[j + 1] == "the" and j + 2 < len(toks) else j + 1
+        # "met South Africa's", "told the Netherlands'"
+        named = toks[j + 1].start in state_starts or toks[n].start in state_starts
+        return named and any(
+            w.endswith(("'s", "'")) for w in lows[n : n + 3]
+        )
 
     def _stands_for_state(
         self, toks: list[Token], lows: list[str], cased: list[str], m: StateMention, ti: int

@@ -343,7 +343,7 @@ class MentionFinder:
                     continue
                 if plain is not None:
                     first = norm[start]
-                    if first.isupper() or not first.isalpha():
+                    if first.isupper() or not first.isalpha() or _the_name(norm, start, plain):
                         candidates.append((start, end, plain))
                     continue
                 form = self._pick(norm, start, end, forms, on)
@@ -366,7 +366,9 @@ class MentionFinder:
                     continue
             if form.kind is _NOT_COUNTRY:
                 continue
-            if form.kind is _PREFIX and not _joins_next(norm, end, chosen, i):
+            if form.kind is _PREFIX and not (
+                _joins_next(norm, end, chosen, i) or _joins_previous(norm, start, out)
+            ):
                 continue
             if form.kind in STATE_KINDS and not self._is_state(norm, start, end, form):
                 continue
@@ -389,7 +391,7 @@ class MentionFinder:
             if exact is not None:
                 if norm[start:end] != exact and not _capitals_line(norm, start, end, exact):
                     continue
-            elif not capitalised:
+            elif not capitalised and not _the_name(norm, start, form):
                 continue  # "turkey", "china": the bird and the porcelain
             if form.kind is _LEADER and form.leader and not form.leader.in_office(on):
                 continue
@@ -584,6 +586,16 @@ def _starts_longer_name(word: str) -> bool:
     return _capitalised_word(word) and not word.endswith("'s")
 
 
+def _the_name(norm: str, start: int, form: SurfaceForm) -> bool:
+    """Whether a form the table writes with a small "the" ("the Emirates") is written so,
+    its capital on the next word."""
+    return (
+        form.text.startswith("the ")
+        and norm.startswith("the ", start)
+        and norm[start + 4 : start + 5].isupper()
+    )
+
+
 def _capitalised_word(word: str) -> bool:
     return bool(word) and word[0].isupper() and word.lower() not in FUNCTION_CAPS
 
@@ -594,6 +606,15 @@ def _joins_next(norm: str, end: int, chosen: list[tuple[int, int, SurfaceForm]],
         return False
     start, _, form = chosen[i + 1]
     return start == end + 1 and form.kind in STATE_KINDS
+
+
+def _joins_previous(norm: str, start: int, found: list[StateMention]) -> bool:
+    """A compound's short form after the hyphen ("Indo-Bangla", "Sino-Lanka") counts when
+    the mention found right before the hyphen is a state's."""
+    if not found or start == 0 or norm[start - 1] != "-":
+        return False
+    before = found[-1]
+    return before.end == start - 1 and before.code is not None
 
 
 def window_hits(automaton: Any, low: str, start: int, end: int) -> Iterator[tuple[int, Any]]:

@@ -219,7 +219,17 @@ class Sentence:
             subject = a - 1 in covered or (
                 a == commas[0] and any(a - k in covered for k in range(2, 5))
             )
-            if subject and a + 1 not in covered and 1 < b - a <= 16 and b + 1 < len(self.toks):
+            # ", and Viet Nam and Singapore," goes on with the subject: no aside
+            pairs_on = (
+                self.lows[a + 1] == "and" and a + 2 in covered and "and" in self.lows[a + 3 : b]
+            )
+            if (
+                subject
+                and not pairs_on
+                and a + 1 not in covered
+                and 1 < b - a <= 16
+                and b + 1 < len(self.toks)
+            ):
                 after = self.lows[b + 1]
                 if self.cased[b + 1][:1].islower() and after not in _NOT_VERBS:
                     out.append((a + 1, b))
@@ -372,9 +382,12 @@ class PairResolver:
             return []  # "along with Bolivia's envoy": a person, not a state holding the label
         k = p.start - 1
         while k >= 0 and (toks[k].low in QUOTES or _is_rank(toks[k].low)):
+            if _apostrophe_after_state(s, k):
+                k -= 1  # "the United States' closest allies": its last word owns
+                break
             k -= 1
         owner = None
-        if k >= 0 and _ends_possessive(toks[k]):
+        if k >= 0 and (_ends_possessive(toks[k]) or _apostrophe_after_state(s, k + 1)):
             owner = next((m.code for m, t in s.states if t <= k and toks[k].start < m.end), None)
         elif k >= 0 and toks[k].low in ("its", "their"):
             lo, _ = s.clause(p.start)
@@ -409,6 +422,9 @@ class PairResolver:
         held = self._held_with(s, p)
         if held is not None:
             return held
+        listed_its = self._its_after_list(s, p, lo)
+        if listed_its is not None:
+            return listed_its
         # "A's X with B", "relations with B ... under X"
         with_at = self._with_index(s, p, lo, hi)
         if with_at is not None:
@@ -439,9 +455,9 @@ class PairResolver:
         if granted is not None:
             return granted
         # "India-Russia Special and Privileged Strategic Partnership", "Russian-Indian relations"
-        near = [c for t, c in s.compounds if p.start - 4 <= t < p.end]
+        near = [(t, c) for t, c in s.compounds if t < p.end and p.start - 4 <= _compound_end(s, t)]
         if near:
-            return [near[-1]]
+            return _coordinated_compounds(s, p, *near[-1])
         role = self._possessive_role(s, p, ctx)
         if role is not None:
             return role
@@ -460,7 +476,9 @@ class PairResolver:
                 return _cross([speaker], listed or list(c))
             # "India, Japan and Australia hailed their trilateral partnership": three or
             # more states hold it together, no pair of them
-            return [] if _ends_longer_list(s, t) else [c]
+            if _ends_longer_list(s, t):
+                return []
+            return _pairs_of_pairs(s, coords)
         inside = [c for t, c in s.compounds if lo <= t < hi]
         if inside and self._owned_elsewhere(s, p):
             return []  # "Their long friendship shaped Franco-German relations": whoever "their" is
@@ -496,7 +514,9 @@ class PairResolver:
         if len(codes) == 1:
             (only,) = codes
             first_person = self._first_person(s, p)
-            cue = s.cue or _demonstrative(toks, p.start)
+            # "Kenya's minister flew to Addis Ababa. She called Ethiopia a brotherly
+            # nation.": a person named before speaks for the other state of that pair
+            cue = s.cue or _demonstrative(toks, p.start) or _pronoun_subject(s)
             for known in ctx.known_pairs():
                 if known and only in known and (cue or (s.speaker or ctx.speaker) in known):
                     return [known]
@@ -516,6 +536,34 @@ class PairResolver:
         # just before ("Peru and Chile sign a pact. ... Officials hailed a time-tested
         # friendship."); "Toyota and Honda" or "the two carmakers" hold theirs
         return [ctx.previous] if ctx.previous and not s.orgs and not _names(s) else []
+
+    def _its_after_list(self, s: Sentence, p: Phrase, lo: int) -> list[Codes] | None:
+        """ "Peru signed pacts with Chile and Bolivia, its closest partners": a label set
+        after the states with ", its" is what they are to the clause's subject, each of
+        them with it, not to each other."""
+        toks, covered = s.toks, s.covered
+        j = before_quotes(toks, p.start - 1)
+        if j < 2 or toks[j].low != "its" or toks[j - 1].low not in (",", "—", "–"):
+            return None
+        k = j - 2
+        if k not in covered:
+            return None
+        # walk back over the list: "Chile, Peru and the Bolivia"
+        while k > lo and (k - 1 in covered or s.lows[k - 1] in (",", "and", "the")):
+            k -= 1
+        while k < j and k not in covered:
+            k += 1  # the list opens at a state, not at "and" or a comma
+        targets, blocked = self._list_after(s, k)
+        if blocked or not targets:
+            return None
+        subject = [
+            m.code
+            for m, t in s.states
+            if lo <= t < k and m.code and m.code not in targets and not s.in_aside(t)
+        ]
+        if not subject:
+            return None
+        return _cross(subject[:1], targets)
 
     def _gapped_with(self, s: Sentence, p: Phrase, lo: int) -> list[Codes] | None:
         """ "Japan's ties with the Philippines are ironclad, with China strained": words
@@ -614,11 +662,7 @@ class PairResolver:
         gapped = self._gapped(s, p, lo)
         if gapped is not None:
             return gapped
-        verb = None
-        for k in range(p.start - 1, max(lo, p.start - 9) - 1, -1):
-            if toks[k].low in _REGARD_VERBS:
-                verb = k
-                break
+        verb = self._regard_verb(s, p, lo)
         if verb is None:
             return None
         if (
@@ -664,6 +708,24 @@ class PairResolver:
             return []  # "The senator called Japan an ally and Australia a friend": objects both
         if _names_before(s, lo, verb):
             return []  # "Hamas counts Iran as its closest ally": the subject is no state
+        return None
+
+    def _regard_verb(self, s: Sentence, p: Phrase, lo: int) -> int | None:
+        """The verb of calling or counting up to nine words before the label, where a
+        state's name is one word and the commas and "and" of a list of states are none: so
+        "Australia counts Japan, India and the United States among its closest partners"
+        reaches "counts" as "Australia counts Japan among its closest partners" does."""
+        covered = s.covered
+        words = 0
+        k = p.start - 1
+        while k >= lo and words < 9:
+            if s.lows[k] in _REGARD_VERBS:
+                return k
+            in_name = k in covered and k + 1 in covered and covered[k + 1] == covered[k]
+            joins = s.lows[k] in (",", "and", "the") and k - 1 in covered and k + 1 in covered
+            if not (in_name or joins):
+                words += 1
+            k -= 1
         return None
 
     def _gapped(self, s: Sentence, p: Phrase, lo: int) -> list[Codes] | None:
@@ -844,6 +906,8 @@ class PairResolver:
             return None
         if listed and j < len(toks) and toks[j].low == "as":
             j += 1  # "such as"
+        if listed and j + 1 < len(toks) and toks[j].low == "the":
+            j += 1  # "France's partners, the UAE and Qatar,"
         if j >= len(toks) or not any(t == j for _, t in s.states):
             return None
         targets, blocked = self._list_after(s, j)
@@ -855,6 +919,8 @@ class PairResolver:
             # right before the phrase, or its subject before "has" ("India has partners")
             k = p.start - 1
             while k >= 0 and (toks[k].low in QUOTES or toks[k].low in _FEW):
+                if _apostrophe_after_state(s, k):
+                    break  # "the Philippines' allies": a possessive, not a quote
                 k -= 1
             if k > 0 and toks[k].low in _HAVE:
                 k -= 1
@@ -862,6 +928,8 @@ class PairResolver:
                 pass  # "Several U.S. allies, including Japan": the state before the noun
             elif not (k >= 0 and _ends_possessive(toks[k])):
                 k = -1
+            elif k > 0 and toks[k].low == "'":
+                k -= 1  # "the Philippines' allies": the apostrophe stands apart
             owners = [
                 m.code
                 for m, t in s.states
@@ -1073,6 +1141,9 @@ class PairResolver:
         j = _skip(toks, p.end, QUOTES)
         if j < len(toks) and toks[j].low == "with":
             return j
+        # a label inside an aside ("Kenya, a close ally of the US, hailed its partnership
+        # with Ethiopia") takes no "with" from outside it
+        lo, hi = next(((a, b) for a, b in s.asides if a <= p.start < b), (lo, hi))
         for k in range(lo, hi - 1):
             if (
                 toks[k].low == "with"
@@ -1208,27 +1279,43 @@ class PairResolver:
                 # first state outside an opening phrase or an aside
                 opening = _opening(s)
                 subject = [
-                    m.code
+                    (m.code, t)
                     for m, t in s.states
                     if opening <= t < j and m.code and m.code not in targets and not s.in_aside(t)
                 ]
+                # "..., and Fiji spoke of its friendship with Tonga": the later clause's
+                opened = [c for c, t in subject if _opens_clause(s, t)]
+                if opened:
+                    return opened[-1:]
                 if subject:
-                    return subject[:1]
+                    return [subject[0][0]]
         relative = self._relative_subjects(s, anchor, targets)
         if relative:
             return relative
+        # "Speaking in Beijing, Kenya's minister praised ... with Uganda": a state in the
+        # opening phrase is where or when, not whose
+        opening = _opening(s)
         before = [
-            m.code
+            (m.code, t)
             for m, t in s.states
-            if t < anchor and m.code and m.code not in targets and not s.in_aside(t)
+            if opening <= t < anchor
+            and m.code
+            and m.code not in targets
+            and not s.in_aside(t)
+            and not _leaders_compound(s, m, t)
         ]
+        # "Trump met Kim in Hanoi, and Vietnam spoke of friendship with North Korea": the
+        # subject of the clause that ", and" opens, not the first state of the sentence
+        opened = [c for c, t in before if _opens_clause(s, t)]
+        if opened:
+            return opened[-1:]
         if before:
-            first = min(t for m, t in s.states if t < anchor and m.code == before[0])
+            first_code, first = before[0]
             listed, _ = self._list_after(s, first)
             listed = [c for c in listed if c not in targets]
             if len(listed) >= 2:
                 return listed  # "Singapore, Indonesia and Malaysia were linked ... with the US"
-            return [before[0]]
+            return [first_code]
         said_by = speaker()
         if said_by and said_by not in targets:
             return [said_by]
@@ -1270,6 +1357,8 @@ class PairResolver:
         toks = s.toks
         j = p.start - 1
         while j >= 0 and (toks[j].low in QUOTES or _is_rank(toks[j].low)):
+            if _apostrophe_after_state(s, j):
+                break  # "the United States' closest allies": a possessive, as "'s" is
             j -= 1
         if j < 0:
             return None
@@ -1277,7 +1366,7 @@ class PairResolver:
         owner_at = j  # the first token of the owner's mention ("U.S." is four)
         described = False  # "the country's allies": the owner is a state named before
         for m, t in s.states:
-            if t == j or (toks[j].low in (".", "'s") and t < j and m.end >= toks[j - 1].start):
+            if t == j or (toks[j].low in (".", "'s", "'") and t < j and m.end >= toks[j - 1].start):
                 owner = m.code
                 owner_at = t
                 described = m.kind is _DESCRIPTION
@@ -1394,6 +1483,140 @@ class PairResolver:
     def _first_person(self, s: Sentence, p: Phrase) -> bool:
         j = before_quotes(s.toks, min(p.start, p.head) - 1)
         return j >= 0 and s.toks[j].low in ("our", "we", "us")
+
+
+def _coordinated_compounds(s: Sentence, p: Phrase, t: int, last: Codes) -> list[Codes]:
+    """The compound at token ``t`` with those joined to it by "and" or commas before a
+    plural head: "the Japan-U.S. and ROK-U.S. alliances" are two pairs' alliances, each
+    pair holding the label; a singular head ("the Japan-U.S. and the ROK alliance") keeps
+    the compound next to it."""
+    out = [last]
+    if not p.heads or not p.heads[-1].endswith("s"):
+        return out
+    starts = {k: c for k, c in s.compounds}
+    covered = s.covered
+    while t >= 2 and s.lows[t - 1] in ("and", ","):
+        k = t - 2
+        while k > 0 and k not in starts and (k in covered or s.lows[k] in _JOINS):
+            k -= 1  # back over the compound's tokens to its first state
+        if k not in starts or starts[k] in out:
+            break
+        out.append(starts[k])
+        t = k
+    return out[::-1]
+
+
+_JOINS = frozenset({"-", "/", "–", "—"})
+
+
+# Plural nouns for states that "the two" or "both" may refer back with, past a
+# capitalised region word: "the two West African powers", "both Gulf monarchies".
+_KIND_OF_STATES = frozenset(
+    {
+        "countries", "nations", "states", "powers", "neighbours", "neighbors", "allies",
+        "partners", "governments", "democracies", "monarchies", "republics", "kingdoms",
+        "economies", "capitals",
+    }
+)  # fmt: skip
+
+
+def refers_to_two(s: Sentence) -> bool:
+    """Whether the sentence refers back to two states by a region and a kind ("the two
+    West African powers", "both Gulf monarchies", "the two Nordic nations")."""
+    return bool(_region_words(s))
+
+
+def _region_words(s: Sentence) -> set[int]:
+    """The capitalised region words of "the two West African powers", "both Gulf
+    monarchies": a place's adjective, not a name of someone holding the label."""
+    lows, cased = s.lows, s.cased
+    if "two" not in lows and "both" not in lows:
+        return set()
+    out: set[int] = set()
+    for k, w in enumerate(lows):
+        if w != "both" and not (w == "two" and k > 0 and lows[k - 1] == "the"):
+            continue
+        j = k + 1
+        while j < len(lows) and j <= k + 3 and cased[j][:1].isupper() and j not in s.covered:
+            j += 1
+        if j > k + 1 and j < len(lows) and lows[j] in _KIND_OF_STATES:
+            out.update(range(k + 1, j))
+    return out
+
+
+def _pairs_of_pairs(s: Sentence, coords: list[tuple[int, Codes]]) -> list[Codes]:
+    """The last coordination's pair, with the pairs before it joined by ", and": "Viet Nam
+    and Malaysia, and Viet Nam and Singapore, are each strategic partners" is two pairs."""
+    by_token = dict(coords)
+    t, last = coords[-1]
+    out = [last]
+    while True:
+        # the first state of the pair before: "A and B , and C and D" from C back to A
+        k = t - 3
+        if k < 0 or s.lows[t - 1] != "and" or s.lows[t - 2] != ",":
+            break
+        code = s.covered.get(k)
+        while k > 0 and code is not None and s.covered.get(k - 1) == code:
+            k -= 1
+        if k < 2 or s.lows[k - 1] != "and" or k - 2 not in s.covered:
+            break
+        first = k - 2
+        while first > 0 and s.covered.get(first - 1) == s.covered[k - 2]:
+            first -= 1
+        pair = by_token.get(first)
+        if pair is None or pair in out:
+            break
+        out.append(pair)
+        t = first
+    return out[::-1]
+
+
+def _pronoun_subject(s: Sentence) -> bool:
+    """Whether the sentence opens with "he" or "she" and a verb of calling or regarding:
+    a person named in the sentence before."""
+    return len(s.lows) > 1 and s.lows[0] in ("he", "she") and s.lows[1] in _REGARD_VERBS
+
+
+def _opens_clause(s: Sentence, t: int) -> bool:
+    """Whether the state at token ``t`` opens a clause after ", and" ("..., and Vietnam
+    spoke of"), not as the last item of a list ("Japan, India, and the US")."""
+    k = t - 1
+    if k >= 0 and s.lows[k] == "the":
+        k -= 1
+    if k < 2 or s.lows[k] != "and" or s.lows[k - 1] != ",":
+        return False
+    # a state before the comma is a list's item unless it is a place ("met Kim in Hanoi,")
+    return k - 2 not in s.covered or _after_place(s, k - 2)
+
+
+def _after_place(s: Sentence, t: int) -> bool:
+    """Whether the state mention holding token ``t`` follows a place's preposition."""
+    code = s.covered.get(t)
+    while t > 0 and s.covered.get(t - 1) == code:
+        t -= 1
+    return t > 0 and s.lows[t - 1] in _PLACE_BEFORE
+
+
+def _leaders_compound(s: Sentence, m: StateMention, t: int) -> bool:
+    """Whether the leader at token ``t`` is joined by a dash to another name ("the
+    Trump-Kim summit", "the Modi-Netanyahu bonhomie"): persons naming a meeting or a
+    rapport, who own no label said later in the sentence."""
+    if m.kind is not _LEADER:
+        return False
+    tok, word = s.toks[t], s.cased[t]
+    i, j = m.start - tok.start, m.end - tok.start
+    after = 0 <= j < len(word) - 1 and word[j] in "-–—/" and word[j + 1].isupper()
+    before = 0 < i < len(word) and word[i - 1] in "-–—/" and word[0].isupper()
+    return after or before
+
+
+def _compound_end(s: Sentence, t: int) -> int:
+    """The last token of the compound whose first state is at token ``t`` ("U.S.-Japan")."""
+    covered = s.covered
+    k = t
+    while k + 1 < len(s.toks) and (k + 1 in covered or s.lows[k + 1] in _JOINS):
+        k += 1
+    return k
 
 
 def _mention_at(s: Sentence, t: int) -> StateMention:
@@ -1647,10 +1870,12 @@ def _names_before(s: Sentence, lo: int, end: int) -> bool:
     group: "Sinopec and Saudi Aramco", "The Houthis", "Hamas"."""
     if any(lo <= t < end for _, t in s.states) or any(lo <= o < end for o in s.orgs):
         return False
+    regions = _region_words(s)
     names = [
         k
         for k in range(lo, end)
-        if s.cased[k][:1].isupper()
+        if k not in regions
+        and s.cased[k][:1].isupper()
         and s.lows[k].isalpha()
         and s.lows[k] not in FUNCTION_CAPS
         and s.lows[k] not in _MONTHS
@@ -1758,6 +1983,12 @@ def _demonstrative(toks: list[Token], start: int) -> bool:
     """ "that enduring friendship": the label refers back to a pair named before."""
     j = before_quotes(toks, start - 1)
     return j >= 0 and toks[j].low in ("this", "that", "these", "those")
+
+
+def _apostrophe_after_state(s: Sentence, k: int) -> bool:
+    """Whether token ``k`` is the apostrophe of a possessive right after a state's name
+    ending in "s" ("the Philippines' allies", "the United States' partners")."""
+    return 0 < k < len(s.toks) and s.lows[k] == "'" and k - 1 in s.covered
 
 
 def _ends_possessive(t: Token) -> bool:
