@@ -258,7 +258,9 @@ class _WordsFinder:
 def _alternation(words: tuple[str, ...] | frozenset[str]) -> re.Pattern[str]:
     ordered = sorted(words, key=len, reverse=True)
     body = "|".join(re.escape(w) for w in ordered)
-    return re.compile(rf"(?<![\w'-])(?:{body})(?![\w-])")
+    # an apostrophe inside a word ("o'strong") is part of it; an opening quote is not:
+    # "Benin and Niger, 'fraternal nations'" has its modifier right after the quote
+    return re.compile(rf"(?<![\w-])(?<!\w')(?:{body})(?![\w-])")
 
 
 class Extractor:
