@@ -182,6 +182,11 @@ class _HeadFinder:
         # 'two wings of one nation'"); the phrase finder decides
         for cue in _QUOTE_CUES:
             self.automaton.add_word(cue, (len(cue), "quote"))
+        # a quote set beside two states as an apposition ("Egypt and Sudan, 'two countries
+        # of one Nile', pledged"); checked for an "and" before it, as a quote after a
+        # comma is common
+        for cue in (", '", ', "'):
+            self.automaton.add_word(cue, (len(cue), "apposition"))
         self.automaton.make_automaton()
         self.strong = _alternation(lex.strong | lex.level_modifiers)
         self.level = _alternation(lex.level_modifiers)
@@ -195,6 +200,10 @@ class _HeadFinder:
         size = len(low)
         for last, (length, need) in self.automaton.iter(low):
             start = last - length + 1
+            if need == "apposition":
+                if " and " in low[max(0, start - 40) : start]:
+                    out.append(start)
+                continue
             if start > 0 and low[start - 1].isalnum():
                 continue
             if need == "quote":
@@ -780,7 +789,7 @@ class Extractor:
             return True  # "his warm friendship": a person's, whatever the head
         if "personal" in s.lows[p.start : p.head]:
             return True  # "great personal chemistry", "a personal friendship": the persons'
-        if self._leaders_share(s, p, lo):
+        if self._leaders_share(s, p, lo) or self._beside_leaders(s, p):
             return True
         if not any(h in self.lex.person_heads for h in p.heads):
             # "Milei calls Trump his friend and ideological ally": an ally of a person too
@@ -806,6 +815,22 @@ class Extractor:
             return False  # "their nations will go on acting as global partners"
         return bool(s.states) and all(
             m.kind is _LEADER or self._names_person(s, m, t) for m, t in s.states
+        )
+
+    def _beside_leaders(self, s: Sentence, p: Phrase) -> bool:
+        """ "Macron and Scholz, 'the odd couple', ...": a label set beside two leaders
+        named as persons is theirs."""
+        j = p.start - 1
+        while j >= 0 and (s.lows[j] in QUOTES or s.lows[j] in ("a", "an", "the")):
+            j -= 1
+        if j < 2 or s.lows[j] != ",":
+            return False
+        lo = max(0, j - 8)
+        before = [m for m, t in s.states if lo <= t < j]
+        return (
+            len(before) == 2
+            and "and" in s.lows[lo:j]
+            and all(m.kind is _LEADER for m in before)
         )
 
     def _leaders_share(self, s: Sentence, p: Phrase, lo: int) -> bool:

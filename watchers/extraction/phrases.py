@@ -522,8 +522,12 @@ class PhraseFinder:
             ):
                 continue  # "called B 'a partner in the fight against piracy'"
             ties = [h for h in heads if h not in self.lex.kin_heads]
-            if said_of in ("state", "apposition") and not ties and _KIN_WORDS.isdisjoint(
-                t.low for t in toks[a:b]
+            words = [t.low for t in toks[a:b]]
+            if (
+                said_of in ("state", "apposition")
+                and not ties
+                and _KIN_WORDS.isdisjoint(words)
+                and not (said_of == "apposition" and _unity_slogan(words))
             ):
                 continue  # "called Kim 'talented'", "a 'rogue nation'": a person or a state
             if _two_bare_persons(toks, a, b, self.lex.person_heads):
@@ -647,6 +651,9 @@ class PhraseFinder:
                 m -= 1
             if m >= 2 and toks[m - 1].low in ("and", "&") and country[m - 2] == 1:
                 return "pair"
+            the_second = m >= 3 and toks[m - 1].low == "the" and toks[m - 2].low in ("and", "&")
+            if the_second and country[m - 3] == 1:
+                return "pair"  # "Bahrain and the UAE are"
             return "state"
         return None
 
@@ -2225,8 +2232,16 @@ _PAIR_NOUNS = frozenset(
 # republic'"; without one it is about the state alone ("a 'pariah'", "a 'rogue nation'").
 _KIN_WORDS = frozenset(
     {"family", "twin", "twins", "sister", "sisters", "brother", "brothers", "cousin",
-     "cousins", "neighbour", "neighbor", "neighbours", "neighbors"}
+     "cousins", "neighbour", "neighbor", "neighbours", "neighbors", "sibling", "siblings"}
 )  # fmt: skip
+def _unity_slogan(words: list[str]) -> bool:
+    """A slogan that counts the two states as one: "one body", "two countries of one
+    Nile", "two states, one nation" (not "one of the founders")."""
+    if len(words) < 2 or words[0] not in ("one", "two") or words[1] == "of":
+        return False
+    return "one" in words
+
+
 _PREPOSITIONS = frozenset(
     {"in", "on", "at", "to", "from", "by", "with", "for", "of", "under", "over", "into",
      "about", "after", "before", "against", "without", "between", "during", "like"}
