@@ -400,7 +400,12 @@ class PhraseFinder:
             consumed.update(range(i + 1, end))  # heads inside a tail ("model of friendship")
             out.append(Phrase(run.start, end, i, tuple(heads), run.gap))
         out.extend(self._fixed(toks, lows, cased, country, out))
-        out.extend(self._predicates(toks, lows, cased, country, out))
+        predicates = self._predicates(toks, lows, cased, country, out)
+        if quotes:
+            predicates += self._predicates_past_quotes(
+                toks, lows, cased, country, quotes, out, predicates
+            )
+        out.extend(predicates)
         out = _one_formula(toks, out)
         if quotes:
             out = self._one_quoted_label(toks, quotes, out)
@@ -1221,6 +1226,53 @@ class PhraseFinder:
             j -= 1
             steps += 1
         return False
+
+    def _predicates_past_quotes(
+        self,
+        toks: list[Token],
+        lows: list[str],
+        cased: list[str],
+        country: list[int],
+        quotes: list[tuple[int, int]],
+        found: list[Phrase],
+        predicates: list[Phrase],
+    ) -> list[Phrase]:
+        """The predicates the sentence holds when its quote marks are set aside: a quote
+        marks whose words they are, not a new part of the sentence ("relations sank to an
+        'unprecedented low'", "are in 'a deep crisis'", "are at a 'historic peak'")."""
+        keep = [k for k, w in enumerate(lows) if w not in QUOTES]
+        where = {k: m for m, k in enumerate(keep)}
+
+        def inward(k: int) -> int:
+            # the first kept token at or after ``k``
+            while k < len(lows) and k not in where:
+                k += 1
+            return where.get(k, len(keep))
+
+        moved = [
+            Phrase(inward(p.start), inward(p.end), inward(p.head), p.heads)
+            for p in found
+            if p.gap is None
+        ]
+        plain = self._predicates(
+            [toks[k] for k in keep],
+            [lows[k] for k in keep],
+            [cased[k] for k in keep],
+            [country[k] for k in keep],
+            moved,
+        )
+        out: list[Phrase] = []
+        for p in plain:
+            start, end, head = keep[p.start], keep[p.end - 1] + 1, keep[p.head]
+            if any(q.start < end and start < q.end for q in predicates):
+                continue  # read already with the quotes in place
+            if any(
+                q0 < start < q1 and (lows[q0 + 1] in _LINKING or lows[q0 + 1] in self._negations)
+                for q0, q1 in quotes
+            ):
+                continue  # a quote of the verb too ("'never been stronger'") is left as it is
+            out.append(Phrase(start, end, head, p.heads))
+        return out
 
     def _predicates(
         self,
