@@ -107,6 +107,7 @@ _HEDGES = frozenset(
         ("bordering", "on"),
         ("something", "like"),
         ("nothing", "like"),
+        ("nowhere", "near"),
     }
 )
 # "ended a decade-long estrangement": ending a hostile state says the pair was in it
