@@ -532,6 +532,8 @@ class Extractor:
         for w in lows[j : j + 4]:
             if w in non_states:
                 return False
+            if w == "state":
+                continue  # "Turkey's state lender": a state-owned company
             if w in heads or not w.isalpha():
                 return True
         return True

@@ -2476,7 +2476,7 @@ def _quote_pairs(toks: list[Token]) -> list[tuple[int, int]]:
 
 
 # Singular state nouns, which may modify the noun after them ("a friendly nation visit").
-_SINGLE_STATE = frozenset({"country", "nation"})
+_SINGLE_STATE = frozenset({"country", "nation", "state", "republic"})
 
 
 def _noun_after(toks: list[Token], cased: list[str], k: int) -> bool:
