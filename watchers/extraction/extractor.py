@@ -121,7 +121,8 @@ _ASIDE_ENDS = frozenset({"be", "been", "become"})
 _SAID_COPULAS = frozenset({"are", "were", "remain", "remained", "became", "been", "form", "formed"})
 _QUOTE_CUE_WORDS = """
 are were is was remain remains remained as called calling calls call dubbed countries nations
-neighbours neighbors them other ties relations relationship alliance to
+neighbours neighbors them other ties relations relationship alliance to have has had share
+shares shared enjoy enjoys enjoyed
 """
 _QUOTE_CUES = (
     *(

@@ -501,7 +501,7 @@ class PhraseFinder:
                 a += 1
             if a + 2 < q1 and toks[a].low == "one" and toks[a + 1].low == "of":
                 a += 2  # "describe the bond as 'one of brothers'": a bond of brothers
-            b = q1
+            b = _before_relative_clause(toks, a, q1, self.lex.heads)
             while b > a and toks[b - 1].low in (",", ".", ";", ":", "!"):
                 b -= 1
             slogan = _higher_than(toks, cased, a) or _as_old_as(toks, a)
@@ -528,6 +528,8 @@ class PhraseFinder:
                 continue  # "called B 'a partner in the fight against piracy'"
             ties = [h for h in heads if h not in self.lex.kin_heads]
             words = [t.low for t in toks[a:b]]
+            if said_of == "had" and not heads and _DESTINY.isdisjoint(words):
+                continue  # "share 'universal values'", "have a 'special responsibility'"
             if (
                 said_of in ("state", "apposition")
                 and not ties
@@ -584,8 +586,8 @@ class PhraseFinder:
         self, toks: list[Token], cased: list[str], country: list[int], q0: int, inner_copula: bool
     ) -> str | None:
         """What the quote opening at ``q0`` is said of: "pair" (the two states, their
-        relationship or a word standing for them), "state" (one state), "apposition" (a
-        phrase set beside the pair) or None."""
+        relationship or a word standing for them), "had" (what the pair has or shares),
+        "state" (one state), "apposition" (a phrase set beside the pair) or None."""
         j = q0 - 1
         if j >= 0 and toks[j].low in _ARTICLES:
             j -= 1
@@ -606,6 +608,8 @@ class PhraseFinder:
             tie = any(t.low in _RELATION_NOUNS for t in toks[max(0, j - 3) : j])
             generic = any(t.low in _NEW_LEVEL for t in toks[q0 + 1 : q0 + 5])
             return "pair" if raised and tie and not generic else None  # not "a new level"
+        if w in _HAVING and self._subject(toks, country, j - 1) == "pair":
+            return "had"  # "Kuwait and Oman share 'a single destiny'"
         if inner_copula or w in _COPULA_CUES:
             k = j if inner_copula else j - 1
             if inner_copula:
@@ -2286,6 +2290,22 @@ _KIN_WORDS = frozenset(
     {"family", "twin", "twins", "sister", "sisters", "brother", "brothers", "cousin",
      "cousins", "neighbour", "neighbor", "neighbours", "neighbors", "sibling", "siblings"}
 )  # fmt: skip
+_RELATIVES = frozenset({"that", "which", "who", "whose", "whom"})
+# What two states may have or share that is their tie, besides a head noun: "share 'a
+# single destiny'" (not "share 'universal values'": a thing they hold alike).
+_DESTINY = frozenset({"destiny", "fate"})
+
+
+def _before_relative_clause(toks: list[Token], a: int, close: int, heads: frozenset[str]) -> int:
+    """Where a quoted noun phrase ends: at a relative clause after its head ("'a
+    friendship that no border can break'", "'brothers who quarrel'"), else at the quote's
+    close."""
+    for k in range(a + 1, close):
+        if toks[k].low in _RELATIVES:
+            return k if any(t.low in heads for t in toks[a:k]) else close
+    return close
+
+
 def _unity_slogan(words: list[str]) -> bool:
     """A slogan that counts the two states as one: "one body", "two countries of one
     Nile", "two states, one nation" (not "one of the founders")."""
