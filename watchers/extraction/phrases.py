@@ -530,6 +530,8 @@ class PhraseFinder:
             words = [t.low for t in toks[a:b]]
             if said_of == "had" and not heads and _DESTINY.isdisjoint(words):
                 continue  # "share 'universal values'", "have a 'special responsibility'"
+            if said_of == "pair" and self._rating_after_copula(toks, cased, q0, a, b):
+                continue  # "ties remain 'complicated'": how they stand, quoted or not
             if (
                 said_of in ("state", "apposition")
                 and not ties
@@ -544,6 +546,27 @@ class PhraseFinder:
                 continue
             out.append(Phrase(a, b, b - 1, heads or (toks[b - 1].low,)))
         return out
+
+    def _rating_after_copula(
+        self, toks: list[Token], cased: list[str], q0: int, a: int, b: int
+    ) -> bool:
+        """Adjectives alone, quoted after a copula, that rate how the ties stand ("remain
+        'complicated and passionate'", "is 'transactional'"): no label, as unquoted; a
+        strong modifier or a hyphenated compound is one ("is 'ironclad'", "'rock-solid'")."""
+        j = q0 - 1
+        if j >= 0 and toks[j].low in _ARTICLES:
+            return False  # "are a 'natural'": a noun phrase
+        if j < 0 or not (toks[j].low in _COPULA_CUES or toks[j].low in _BETWEEN_COPULAS):
+            return False
+        for k in range(a, b):
+            w = toks[k].low
+            if w in ("and", ",", "but", "yet", "so", "very"):
+                continue
+            if w in self.lex.heads or "-" in w or w in self.lex.strong:
+                return False
+            if self.kind(w, cased[k]) not in ("qual", "neutral", "adverb"):
+                return False
+        return True
 
     def _in_bare(self, toks: list[Token], cased: list[str], end: int, close: int) -> bool:
         # "a partner in trade" is a trade role: a sector's noun is no quality of the tie
