@@ -287,7 +287,7 @@ class PhraseFinder:
         out: list[Phrase] = []
         consumed: set[int] = set()
         n = len(toks)
-        if _all_capitals(cased):
+        if _all_capitals(cased) or _title_case(cased):
             cased = lows  # "S. KOREA, US HAIL 'IRONCLAD' ALLIANCE": case tells nothing here
         # most sentences hold no quote: one set test before pairing quote marks
         quotes = [] if QUOTES.isdisjoint(lows) else _quote_pairs(toks)
@@ -2427,6 +2427,19 @@ def _all_capitals(cased: list[str]) -> bool:
                 return False  # most sentences stop at their first word
             words += 1
     return words >= 3
+
+
+def _title_case(cased: list[str]) -> bool:
+    """A headline in title case ("Ruto, Samia Vow 'Future-Oriented' Kenya-Tanzania
+    Partnership"): every word but the small ones ("and", "of") starts with a capital,
+    and there are four such words or more."""
+    words = 0
+    for c in cased:
+        if c[:1].isalpha() and c.lower() not in _SMALL_WORDS:
+            if not c[:1].isupper():
+                return False
+            words += 1
+    return words >= 4
 
 
 def _complement_ends(toks: list[Token], cased: list[str], k: int) -> bool:
