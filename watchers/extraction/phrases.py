@@ -1340,6 +1340,7 @@ class PhraseFinder:
             if j + 1 < n and toks[j].low in _PRONOUN_SUBJECTS and toks[j + 1].low in lex.speech:
                 j += 2  # "a bond she said is sealed in blood"
             j = _past_aside_of_saying(toks, j, lex.speech)  # "ties, the Kremlin said, are"
+            j = _past_aside_before_verb(toks, j)  # "the alliance, seventy years old, is"
             if j + 1 < n and toks[j].low == "," and _participle(toks[j + 1].low, cased[j + 1]):
                 # "the friendship, built by ... and tended by ..., has grown into"
                 commas = [k for k in range(j + 2, min(n, j + 40)) if toks[k].low == ","]
@@ -1835,6 +1836,21 @@ def _past_modal_be(toks: list[Token], j: int) -> int:
 
 
 _MODALS_OF_DUTY = frozenset({"must", "should", "ought", "will", "shall"})
+_ASIDE_VERBS = frozenset({"is", "are", "was", "were", "remains", "remain", "remained"})
+
+
+def _past_aside_before_verb(toks: list[Token], j: int) -> int:
+    """Past a short aside set off by commas at ``j`` and followed by a linking verb ("the
+    alliance, more than seventy years old, is ironclad"); ``j`` otherwise."""
+    if j >= len(toks) or toks[j].low != ",":
+        return j
+    for k in range(j + 2, min(len(toks) - 1, j + 9)):
+        w = toks[k].low
+        if w in (";", ".") or w in QUOTES:
+            return j
+        if w == ",":
+            return k + 1 if toks[k + 1].low in _ASIDE_VERBS else j
+    return j
 
 
 def _past_aside_of_saying(toks: list[Token], j: int, speech: frozenset[str]) -> int:
