@@ -539,6 +539,14 @@ class PhraseFinder:
                 and not (said_of == "apposition" and _unity_slogan(words))
             ):
                 continue  # "called Kim 'talented'", "a 'rogue nation'": a person or a state
+            parts = _article_list(toks, a, b)
+            if parts:
+                # "'a neighbour, a friend and a partner in development'": each its own
+                for s0, s1 in parts:
+                    inside = [k for k in range(s0, s1) if toks[k].low in self.lex.heads]
+                    if inside:
+                        out.append(Phrase(s0, s1, inside[-1], tuple(toks[k].low for k in inside)))
+                continue
             if _two_bare_persons(toks, a, b, self.lex.person_heads):
                 # "'comrades and brothers'": two bare person nouns are two labels
                 out.append(Phrase(a, a + 1, a, (toks[a].low,)))
@@ -2343,6 +2351,29 @@ def _before_relative_clause(toks: list[Token], a: int, close: int, heads: frozen
         if toks[k].low in _RELATIVES:
             return k if any(t.low in heads for t in toks[a:k]) else close
     return close
+
+
+def _article_list(toks: list[Token], a: int, b: int) -> list[tuple[int, int]]:
+    """The items of a list whose every later item opens with an article, in tokens
+    [a, b): "a neighbour, a friend and a partner" gives three; none when it is no list."""
+    parts: list[tuple[int, int]] = []
+    start = a
+    k = a + 1
+    while k < b - 1:
+        w = toks[k].low
+        skip = 0
+        if w == "," and toks[k + 1].low == "and":
+            skip = 1
+        if w in (",", "and") and k + skip + 1 < b and toks[k + skip + 1].low in ("a", "an"):
+            parts.append((start, k))
+            start = k + skip + 2
+            k = start + 1
+            continue
+        k += 1
+    if not parts:
+        return []
+    parts.append((start, b))
+    return [(s0, s1) for s0, s1 in parts if s1 > s0]
 
 
 def _unity_slogan(words: list[str]) -> bool:
