@@ -630,6 +630,8 @@ class PhraseFinder:
         if w == "," and (toks[j + 1].low in _ARTICLES or j + 1 == q0):
             # an apposition to the pair: "Spain and Portugal, the 'Iberian brothers', ..."
             # ("the 'co-hosts'" is a role: the quote needs a noun of a tie or of kin)
+            if toks[j - 1].low in _RELATION_NOUNS:
+                return "pair"  # "Lima-Quito ties, 'the best in our history' in 2010, ..."
             return "apposition" if self._subject(toks, country, j - 1) == "pair" else None
         if w in _RELATION_NOUNS and self.kind(toks[q0 + 1].low, cased[q0 + 1]) == "qual":
             return "pair"  # a headline's "ties 'best in their history'"
