@@ -875,7 +875,22 @@ class Extractor:
                 j += 1  # "called President Orban"
             if j in leaders and not self._possessive_mention(s, j):
                 return True
+            owner = self._after_possessive_state(s, j)
+            while owner < len(lows) and lows[owner] in self.lex.titles:
+                owner += 1  # "called Hungary's Prime Minister Orban"
+            if owner in leaders and not self._possessive_mention(s, owner):
+                return True  # "called Hungary's Orban 'a brother'": the state's leader
         return False
+
+    def _after_possessive_state(self, s: Sentence, t: int) -> int:
+        """The token after a state named in the possessive at ``t`` ("Hungary's"), or -1."""
+        m = next((m for m, k in s.states if k == t and m.kind is not _LEADER), None)
+        if m is None or not self._possessive_mention(s, t):
+            return -1
+        j = t
+        while j + 1 < len(s.toks) and s.toks[j + 1].start < m.end:
+            j += 1
+        return j + 1 if s.lows[j].endswith(("'s", "'")) else j + 2
 
     def _possessive_mention(self, s: Sentence, t: int) -> bool:
         """Whether the mention starting at token ``t`` ends in a possessive ("Orban's")."""
