@@ -466,6 +466,8 @@ class PhraseFinder:
                 break  # "of respect, not subordination": the label ends at the comma
             if w == "and" and any(t.low in heads for t in toks[k + 1 : k + 4]):
                 return None  # "... and now our ally": a second label
+            if k > end and _place_after(toks, cased, k, close):
+                break  # "'an alliance of democracies in the eastern Mediterranean'"
             k += 1
         while k > end and toks[k - 1].low in (",", ".", ";", ":"):
             k -= 1
@@ -502,6 +504,7 @@ class PhraseFinder:
             if a + 2 < q1 and toks[a].low == "one" and toks[a + 1].low == "of":
                 a += 2  # "describe the bond as 'one of brothers'": a bond of brothers
             b = _before_relative_clause(toks, a, q1, self.lex.heads)
+            b = _before_place(toks, cased, a, b, self.lex.heads)
             while b > a and toks[b - 1].low in (",", ".", ";", ":", "!"):
                 b -= 1
             slogan = _higher_than(toks, cased, a) or _as_old_as(toks, a)
@@ -2353,6 +2356,37 @@ def _before_relative_clause(toks: list[Token], a: int, close: int, heads: frozen
         if toks[k].low in _RELATIVES:
             return k if any(t.low in heads for t in toks[a:k]) else close
     return close
+
+
+_PLACE_PREPOSITIONS = frozenset({"in", "along", "across", "on"})
+
+
+def _before_place(
+    toks: list[Token], cased: list[str], a: int, b: int, heads: frozenset[str]
+) -> int:
+    """Where a quoted noun phrase ends before a place that scopes it ("'old friends along
+    the Silk Road'", "'an alliance of democracies in the eastern Mediterranean'"): at the
+    preposition, when a head stands before it and a capitalised name follows; else ``b``."""
+    for k in range(a + 1, b - 1):
+        if toks[k].low not in _PLACE_PREPOSITIONS:
+            continue
+        if not any(t.low in heads for t in toks[a:k]):
+            return b
+        return k if _place_after(toks, cased, k, b) else b
+    return b
+
+
+def _place_after(toks: list[Token], cased: list[str], k: int, b: int) -> bool:
+    """Whether the preposition at ``k`` opens a place, a capitalised name before ``b``:
+    "in the eastern Mediterranean", "along the Silk Road" (not "in our common history")."""
+    if toks[k].low not in _PLACE_PREPOSITIONS:
+        return False
+    m = k + 1
+    if m < b and toks[m].low == "the":
+        m += 1
+    while m < b and cased[m].islower() and cased[m].endswith(("ern", "al")):
+        m += 1  # "the eastern Mediterranean", "the central Pacific"
+    return m < b and cased[m][:1].isupper()
 
 
 def _article_list(toks: list[Token], a: int, b: int) -> list[tuple[int, int]]:
