@@ -460,6 +460,9 @@ class PhraseFinder:
         k = end
         while k < close:
             w = toks[k].low
+            if w == "but" and toks[k - 1].low == "all":
+                k += 1  # "'allies in all but treaty'": a hedge that keeps the label
+                continue
             if country[k] or w in _CLAUSE_WORDS:
                 return None
             if w == "," and not _comma_of(toks, k, close):
@@ -2287,7 +2290,7 @@ _POSTMODIFIER_STARTS = frozenset({"of", "in", "for", "between", "based", "beyond
 # sense", "in all weather", "in word and deed", "for good times and bad" (not "in the
 # fight against piracy", "for the development of mining").
 _IN_FOR_QUALITY = frozenset(
-    {"every", "all", "each", "word", "deed", "deeds", "spirit", "good", "arms"}
+    {"every", "all", "each", "word", "deed", "deeds", "spirit", "good", "arms", "name"}
 )  # fmt: skip
 _POSSESSIVES = frozenset({"our", "their", "its", "his", "her", "my", "your"})
 # Words that make what follows a head inside a quote a clause, not a postmodifier.
