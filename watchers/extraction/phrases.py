@@ -2455,10 +2455,27 @@ def _since_when(toks: list[Token], k: int) -> int | None:
     while m < n and m - k <= 6 and toks[m].low not in _SINCE_ENDS:
         if not (toks[m].low.isalnum() or "-" in toks[m].low):
             break
+        if m > k + 1 and _when_said(toks, m):
+            break  # "since the Second World War in February": when it was said
         m += 1
     if m - k > 6 or m == k + 1 or toks[m - 1].low in ("the", "a", "an", "in", "of"):
         return None  # too long to be a date, or nothing after "since"
     return m
+
+
+_MONTHS_AND_DAYS = frozenset(
+    {"january", "february", "march", "april", "may", "june", "july", "august", "september",
+     "october", "november", "december", "monday", "tuesday", "wednesday", "thursday",
+     "friday", "saturday", "sunday", "week", "month", "year"}
+)  # fmt: skip
+
+
+def _when_said(toks: list[Token], m: int) -> bool:
+    """Whether the words at ``m`` say when something happened ("in February", "on
+    Monday", "last week"), not what a "since" phrase dates from."""
+    if m + 1 >= len(toks) or toks[m].low not in ("in", "on", "last", "this"):
+        return False
+    return toks[m + 1].low in _MONTHS_AND_DAYS
 
 
 def _in_years(toks: list[Token], k: int) -> int | None:
