@@ -116,6 +116,7 @@ _HEDGES = frozenset(
         ("bordering", "on"),
         ("something", "like"),
         ("nothing", "like"),
+        ("nowhere", "near"),
     }
 )
 # "ended a decade-long estrangement": ending a hostile state says the pair was in it
@@ -129,7 +130,8 @@ _ASIDE_ENDS = frozenset({"be", "been", "become"})
 _SAID_COPULAS = frozenset({"are", "were", "remain", "remained", "became", "been", "form", "formed"})
 _QUOTE_CUE_WORDS = """
 are were is was remain remains remained as called calling calls call dubbed countries nations
-neighbours neighbors them other ties relations relationship alliance to
+neighbours neighbors them other ties relations relationship alliance to have has had share
+shares shared enjoy enjoys enjoyed
 """
 _QUOTE_CUES = (
     *(
@@ -191,6 +193,11 @@ class _HeadFinder:
         # 'two wings of one nation'"); the phrase finder decides
         for cue in _QUOTE_CUES:
             self.automaton.add_word(cue, (len(cue), "quote"))
+        # a quote set beside two states as an apposition ("Egypt and Sudan, 'two countries
+        # of one Nile', pledged"); checked for an "and" before it, as a quote after a
+        # comma is common
+        for cue in (", '", ', "'):
+            self.automaton.add_word(cue, (len(cue), "apposition"))
         self.automaton.make_automaton()
         self.strong = _alternation(lex.strong | lex.level_modifiers)
         self.level = _alternation(lex.level_modifiers)
@@ -204,6 +211,10 @@ class _HeadFinder:
         size = len(low)
         for last, (length, need) in self.automaton.iter(low):
             start = last - length + 1
+            if need == "apposition":
+                if " and " in low[max(0, start - 40) : start]:
+                    out.append(start)
+                continue
             if start > 0 and low[start - 1].isalnum():
                 continue
             if need == "quote":
@@ -267,7 +278,9 @@ class _WordsFinder:
 def _alternation(words: tuple[str, ...] | frozenset[str]) -> re.Pattern[str]:
     ordered = sorted(words, key=len, reverse=True)
     body = "|".join(re.escape(w) for w in ordered)
-    return re.compile(rf"(?<![\w'-])(?:{body})(?![\w-])")
+    # an apostrophe inside a word ("o'strong") is part of it; an opening quote is not:
+    # "Benin and Niger, 'fraternal nations'" has its modifier right after the quote
+    return re.compile(rf"(?<![\w-])(?<!\w')(?:{body})(?![\w-])")
 
 
 class Extractor:
@@ -545,6 +558,8 @@ class Extractor:
         for w in lows[j : j + 4]:
             if w in non_states:
                 return False
+            if w == "state":
+                continue  # "Turkey's state lender": a state-owned company
             if w in heads or not w.isalpha():
                 return True
         return True
@@ -803,7 +818,7 @@ class Extractor:
             return True  # "his warm friendship": a person's, whatever the head
         if "personal" in s.lows[p.start : p.head]:
             return True  # "great personal chemistry", "a personal friendship": the persons'
-        if self._leaders_share(s, p, lo):
+        if self._leaders_share(s, p, lo) or self._beside_leaders(s, p):
             return True
         if not any(h in self.lex.person_heads for h in p.heads):
             # "Milei calls Trump his friend and ideological ally": an ally of a person too
@@ -829,6 +844,22 @@ class Extractor:
             return False  # "their nations will go on acting as global partners"
         return bool(s.states) and all(
             m.kind is _LEADER or self._names_person(s, m, t) for m, t in s.states
+        )
+
+    def _beside_leaders(self, s: Sentence, p: Phrase) -> bool:
+        """ "Macron and Scholz, 'the odd couple', ...": a label set beside two leaders
+        named as persons is theirs."""
+        j = p.start - 1
+        while j >= 0 and (s.lows[j] in QUOTES or s.lows[j] in ("a", "an", "the")):
+            j -= 1
+        if j < 2 or s.lows[j] != ",":
+            return False
+        lo = max(0, j - 8)
+        before = [m for m, t in s.states if lo <= t < j]
+        return (
+            len(before) == 2
+            and "and" in s.lows[lo:j]
+            and all(m.kind is _LEADER for m in before)
         )
 
     def _leaders_share(self, s: Sentence, p: Phrase, lo: int) -> bool:
@@ -869,7 +900,22 @@ class Extractor:
                 j += 1  # "called President Orban"
             if j in leaders and not self._possessive_mention(s, j):
                 return True
+            owner = self._after_possessive_state(s, j)
+            while owner < len(lows) and lows[owner] in self.lex.titles:
+                owner += 1  # "called Hungary's Prime Minister Orban"
+            if owner in leaders and not self._possessive_mention(s, owner):
+                return True  # "called Hungary's Orban 'a brother'": the state's leader
         return False
+
+    def _after_possessive_state(self, s: Sentence, t: int) -> int:
+        """The token after a state named in the possessive at ``t`` ("Hungary's"), or -1."""
+        m = next((m for m, k in s.states if k == t and m.kind is not _LEADER), None)
+        if m is None or not self._possessive_mention(s, t):
+            return -1
+        j = t
+        while j + 1 < len(s.toks) and s.toks[j + 1].start < m.end:
+            j += 1
+        return j + 1 if s.lows[j].endswith(("'s", "'")) else j + 2
 
     def _possessive_mention(self, s: Sentence, t: int) -> bool:
         """Whether the mention starting at token ``t`` ends in a possessive ("Orban's")."""

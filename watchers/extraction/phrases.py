@@ -287,7 +287,7 @@ class PhraseFinder:
         out: list[Phrase] = []
         consumed: set[int] = set()
         n = len(toks)
-        if _all_capitals(cased):
+        if _all_capitals(cased) or _title_case(cased):
             cased = lows  # "S. KOREA, US HAIL 'IRONCLAD' ALLIANCE": case tells nothing here
         # most sentences hold no quote: one set test before pairing quote marks
         quotes = [] if QUOTES.isdisjoint(lows) else _quote_pairs(toks)
@@ -400,7 +400,12 @@ class PhraseFinder:
             consumed.update(range(i + 1, end))  # heads inside a tail ("model of friendship")
             out.append(Phrase(run.start, end, i, tuple(heads), run.gap))
         out.extend(self._fixed(toks, lows, cased, country, out))
-        out.extend(self._predicates(toks, lows, cased, country, out))
+        predicates = self._predicates(toks, lows, cased, country, out)
+        if quotes:
+            predicates += self._predicates_past_quotes(
+                toks, lows, cased, country, quotes, out, predicates
+            )
+        out.extend(predicates)
         out = _one_formula(toks, out)
         if quotes:
             out = self._one_quoted_label(toks, quotes, out)
@@ -455,12 +460,17 @@ class PhraseFinder:
         k = end
         while k < close:
             w = toks[k].low
+            if w == "but" and toks[k - 1].low == "all":
+                k += 1  # "'allies in all but treaty'": a hedge that keeps the label
+                continue
             if country[k] or w in _CLAUSE_WORDS:
                 return None
             if w == "," and not _comma_of(toks, k, close):
                 break  # "of respect, not subordination": the label ends at the comma
             if w == "and" and any(t.low in heads for t in toks[k + 1 : k + 4]):
                 return None  # "... and now our ally": a second label
+            if k > end and _place_after(toks, cased, k, close):
+                break  # "'an alliance of democracies in the eastern Mediterranean'"
             k += 1
         while k > end and toks[k - 1].low in (",", ".", ";", ":"):
             k -= 1
@@ -496,7 +506,8 @@ class PhraseFinder:
                 a += 1
             if a + 2 < q1 and toks[a].low == "one" and toks[a + 1].low == "of":
                 a += 2  # "describe the bond as 'one of brothers'": a bond of brothers
-            b = q1
+            b = _before_relative_clause(toks, a, q1, self.lex.heads)
+            b = _before_place(toks, cased, a, b, self.lex.heads)
             while b > a and toks[b - 1].low in (",", ".", ";", ":", "!"):
                 b -= 1
             slogan = _higher_than(toks, cased, a) or _as_old_as(toks, a)
@@ -522,10 +533,26 @@ class PhraseFinder:
             ):
                 continue  # "called B 'a partner in the fight against piracy'"
             ties = [h for h in heads if h not in self.lex.kin_heads]
-            if said_of in ("state", "apposition") and not ties and _KIN_WORDS.isdisjoint(
-                t.low for t in toks[a:b]
+            words = [t.low for t in toks[a:b]]
+            if said_of == "had" and not heads and _DESTINY.isdisjoint(words):
+                continue  # "share 'universal values'", "have a 'special responsibility'"
+            if said_of == "pair" and self._rating_after_copula(toks, cased, q0, a, b):
+                continue  # "ties remain 'complicated'": how they stand, quoted or not
+            if (
+                said_of in ("state", "apposition")
+                and not ties
+                and _KIN_WORDS.isdisjoint(words)
+                and not (said_of == "apposition" and _unity_slogan(words))
             ):
                 continue  # "called Kim 'talented'", "a 'rogue nation'": a person or a state
+            parts = _article_list(toks, a, b)
+            if parts:
+                # "'a neighbour, a friend and a partner in development'": each its own
+                for s0, s1 in parts:
+                    inside = [k for k in range(s0, s1) if toks[k].low in self.lex.heads]
+                    if inside:
+                        out.append(Phrase(s0, s1, inside[-1], tuple(toks[k].low for k in inside)))
+                continue
             if _two_bare_persons(toks, a, b, self.lex.person_heads):
                 # "'comrades and brothers'": two bare person nouns are two labels
                 out.append(Phrase(a, a + 1, a, (toks[a].low,)))
@@ -533,6 +560,27 @@ class PhraseFinder:
                 continue
             out.append(Phrase(a, b, b - 1, heads or (toks[b - 1].low,)))
         return out
+
+    def _rating_after_copula(
+        self, toks: list[Token], cased: list[str], q0: int, a: int, b: int
+    ) -> bool:
+        """Adjectives alone, quoted after a copula, that rate how the ties stand ("remain
+        'complicated and passionate'", "is 'transactional'"): no label, as unquoted; a
+        strong modifier or a hyphenated compound is one ("is 'ironclad'", "'rock-solid'")."""
+        j = q0 - 1
+        if j >= 0 and toks[j].low in _ARTICLES:
+            return False  # "are a 'natural'": a noun phrase
+        if j < 0 or not (toks[j].low in _COPULA_CUES or toks[j].low in _BETWEEN_COPULAS):
+            return False
+        for k in range(a, b):
+            w = toks[k].low
+            if w in ("and", ",", "but", "yet", "so", "very"):
+                continue
+            if w in self.lex.heads or "-" in w or w in self.lex.strong:
+                return False
+            if self.kind(w, cased[k]) not in ("qual", "neutral", "adverb"):
+                return False
+        return True
 
     def _in_bare(self, toks: list[Token], cased: list[str], end: int, close: int) -> bool:
         # "a partner in trade" is a trade role: a sector's noun is no quality of the tie
@@ -575,8 +623,8 @@ class PhraseFinder:
         self, toks: list[Token], cased: list[str], country: list[int], q0: int, inner_copula: bool
     ) -> str | None:
         """What the quote opening at ``q0`` is said of: "pair" (the two states, their
-        relationship or a word standing for them), "state" (one state), "apposition" (a
-        phrase set beside the pair) or None."""
+        relationship or a word standing for them), "had" (what the pair has or shares),
+        "state" (one state), "apposition" (a phrase set beside the pair) or None."""
         j = q0 - 1
         if j >= 0 and toks[j].low in _ARTICLES:
             j -= 1
@@ -588,6 +636,8 @@ class PhraseFinder:
         if w == "," and (toks[j + 1].low in _ARTICLES or j + 1 == q0):
             # an apposition to the pair: "Spain and Portugal, the 'Iberian brothers', ..."
             # ("the 'co-hosts'" is a role: the quote needs a noun of a tie or of kin)
+            if toks[j - 1].low in _RELATION_NOUNS:
+                return "pair"  # "Lima-Quito ties, 'the best in our history' in 2010, ..."
             return "apposition" if self._subject(toks, country, j - 1) == "pair" else None
         if w in _RELATION_NOUNS and self.kind(toks[q0 + 1].low, cased[q0 + 1]) == "qual":
             return "pair"  # a headline's "ties 'best in their history'"
@@ -597,6 +647,8 @@ class PhraseFinder:
             tie = any(t.low in _RELATION_NOUNS for t in toks[max(0, j - 3) : j])
             generic = any(t.low in _NEW_LEVEL for t in toks[q0 + 1 : q0 + 5])
             return "pair" if raised and tie and not generic else None  # not "a new level"
+        if w in _HAVING and self._subject(toks, country, j - 1) == "pair":
+            return "had"  # "Kuwait and Oman share 'a single destiny'"
         if inner_copula or w in _COPULA_CUES:
             k = j if inner_copula else j - 1
             if inner_copula:
@@ -647,6 +699,9 @@ class PhraseFinder:
                 m -= 1
             if m >= 2 and toks[m - 1].low in ("and", "&") and country[m - 2] == 1:
                 return "pair"
+            the_second = m >= 3 and toks[m - 1].low == "the" and toks[m - 2].low in ("and", "&")
+            if the_second and country[m - 3] == 1:
+                return "pair"  # "Bahrain and the UAE are"
             return "state"
         return None
 
@@ -1215,6 +1270,53 @@ class PhraseFinder:
             steps += 1
         return False
 
+    def _predicates_past_quotes(
+        self,
+        toks: list[Token],
+        lows: list[str],
+        cased: list[str],
+        country: list[int],
+        quotes: list[tuple[int, int]],
+        found: list[Phrase],
+        predicates: list[Phrase],
+    ) -> list[Phrase]:
+        """The predicates the sentence holds when its quote marks are set aside: a quote
+        marks whose words they are, not a new part of the sentence ("relations sank to an
+        'unprecedented low'", "are in 'a deep crisis'", "are at a 'historic peak'")."""
+        keep = [k for k, w in enumerate(lows) if w not in QUOTES]
+        where = {k: m for m, k in enumerate(keep)}
+
+        def inward(k: int) -> int:
+            # the first kept token at or after ``k``
+            while k < len(lows) and k not in where:
+                k += 1
+            return where.get(k, len(keep))
+
+        moved = [
+            Phrase(inward(p.start), inward(p.end), inward(p.head), p.heads)
+            for p in found
+            if p.gap is None
+        ]
+        plain = self._predicates(
+            [toks[k] for k in keep],
+            [lows[k] for k in keep],
+            [cased[k] for k in keep],
+            [country[k] for k in keep],
+            moved,
+        )
+        out: list[Phrase] = []
+        for p in plain:
+            start, end, head = keep[p.start], keep[p.end - 1] + 1, keep[p.head]
+            if any(q.start < end and start < q.end for q in predicates):
+                continue  # read already with the quotes in place
+            if any(
+                q0 < start < q1 and (lows[q0 + 1] in _LINKING or lows[q0 + 1] in self._negations)
+                for q0, q1 in quotes
+            ):
+                continue  # a quote of the verb too ("'never been stronger'") is left as it is
+            out.append(Phrase(start, end, head, p.heads))
+        return out
+
     def _predicates(
         self,
         toks: list[Token],
@@ -1254,6 +1356,7 @@ class PhraseFinder:
             if j + 1 < n and toks[j].low in _PRONOUN_SUBJECTS and toks[j + 1].low in lex.speech:
                 j += 2  # "a bond she said is sealed in blood"
             j = _past_aside_of_saying(toks, j, lex.speech)  # "ties, the Kremlin said, are"
+            j = _past_aside_before_verb(toks, j)  # "the alliance, seventy years old, is"
             if j + 1 < n and toks[j].low == "," and _participle(toks[j + 1].low, cased[j + 1]):
                 # "the friendship, built by ... and tended by ..., has grown into"
                 commas = [k for k in range(j + 2, min(n, j + 40)) if toks[k].low == ","]
@@ -1749,6 +1852,21 @@ def _past_modal_be(toks: list[Token], j: int) -> int:
 
 
 _MODALS_OF_DUTY = frozenset({"must", "should", "ought", "will", "shall"})
+_ASIDE_VERBS = frozenset({"is", "are", "was", "were", "remains", "remain", "remained"})
+
+
+def _past_aside_before_verb(toks: list[Token], j: int) -> int:
+    """Past a short aside set off by commas at ``j`` and followed by a linking verb ("the
+    alliance, more than seventy years old, is ironclad"); ``j`` otherwise."""
+    if j >= len(toks) or toks[j].low != ",":
+        return j
+    for k in range(j + 2, min(len(toks) - 1, j + 9)):
+        w = toks[k].low
+        if w in (";", ".") or w in QUOTES:
+            return j
+        if w == ",":
+            return k + 1 if toks[k + 1].low in _ASIDE_VERBS else j
+    return j
 
 
 def _past_aside_of_saying(toks: list[Token], j: int, speech: frozenset[str]) -> int:
@@ -2172,7 +2290,7 @@ _POSTMODIFIER_STARTS = frozenset({"of", "in", "for", "between", "based", "beyond
 # sense", "in all weather", "in word and deed", "for good times and bad" (not "in the
 # fight against piracy", "for the development of mining").
 _IN_FOR_QUALITY = frozenset(
-    {"every", "all", "each", "word", "deed", "deeds", "spirit", "good", "arms"}
+    {"every", "all", "each", "word", "deed", "deeds", "spirit", "good", "arms", "name"}
 )  # fmt: skip
 _POSSESSIVES = frozenset({"our", "their", "its", "his", "her", "my", "your"})
 # Words that make what follows a head inside a quote a clause, not a postmodifier.
@@ -2225,8 +2343,86 @@ _PAIR_NOUNS = frozenset(
 # republic'"; without one it is about the state alone ("a 'pariah'", "a 'rogue nation'").
 _KIN_WORDS = frozenset(
     {"family", "twin", "twins", "sister", "sisters", "brother", "brothers", "cousin",
-     "cousins", "neighbour", "neighbor", "neighbours", "neighbors"}
+     "cousins", "neighbour", "neighbor", "neighbours", "neighbors", "sibling", "siblings"}
 )  # fmt: skip
+_RELATIVES = frozenset({"that", "which", "who", "whose", "whom"})
+# What two states may have or share that is their tie, besides a head noun: "share 'a
+# single destiny'" (not "share 'universal values'": a thing they hold alike).
+_DESTINY = frozenset({"destiny", "fate"})
+
+
+def _before_relative_clause(toks: list[Token], a: int, close: int, heads: frozenset[str]) -> int:
+    """Where a quoted noun phrase ends: at a relative clause after its head ("'a
+    friendship that no border can break'", "'brothers who quarrel'"), else at the quote's
+    close."""
+    for k in range(a + 1, close):
+        if toks[k].low in _RELATIVES:
+            return k if any(t.low in heads for t in toks[a:k]) else close
+    return close
+
+
+_PLACE_PREPOSITIONS = frozenset({"in", "along", "across", "on"})
+
+
+def _before_place(
+    toks: list[Token], cased: list[str], a: int, b: int, heads: frozenset[str]
+) -> int:
+    """Where a quoted noun phrase ends before a place that scopes it ("'old friends along
+    the Silk Road'", "'an alliance of democracies in the eastern Mediterranean'"): at the
+    preposition, when a head stands before it and a capitalised name follows; else ``b``."""
+    for k in range(a + 1, b - 1):
+        if toks[k].low not in _PLACE_PREPOSITIONS:
+            continue
+        if not any(t.low in heads for t in toks[a:k]):
+            return b
+        return k if _place_after(toks, cased, k, b) else b
+    return b
+
+
+def _place_after(toks: list[Token], cased: list[str], k: int, b: int) -> bool:
+    """Whether the preposition at ``k`` opens a place, a capitalised name before ``b``:
+    "in the eastern Mediterranean", "along the Silk Road" (not "in our common history")."""
+    if toks[k].low not in _PLACE_PREPOSITIONS:
+        return False
+    m = k + 1
+    if m < b and toks[m].low == "the":
+        m += 1
+    while m < b and cased[m].islower() and cased[m].endswith(("ern", "al")):
+        m += 1  # "the eastern Mediterranean", "the central Pacific"
+    return m < b and cased[m][:1].isupper()
+
+
+def _article_list(toks: list[Token], a: int, b: int) -> list[tuple[int, int]]:
+    """The items of a list whose every later item opens with an article, in tokens
+    [a, b): "a neighbour, a friend and a partner" gives three; none when it is no list."""
+    parts: list[tuple[int, int]] = []
+    start = a
+    k = a + 1
+    while k < b - 1:
+        w = toks[k].low
+        skip = 0
+        if w == "," and toks[k + 1].low == "and":
+            skip = 1
+        if w in (",", "and") and k + skip + 1 < b and toks[k + skip + 1].low in ("a", "an"):
+            parts.append((start, k))
+            start = k + skip + 2
+            k = start + 1
+            continue
+        k += 1
+    if not parts:
+        return []
+    parts.append((start, b))
+    return [(s0, s1) for s0, s1 in parts if s1 > s0]
+
+
+def _unity_slogan(words: list[str]) -> bool:
+    """A slogan that counts the two states as one: "one body", "two countries of one
+    Nile", "two states, one nation" (not "one of the founders")."""
+    if len(words) < 2 or words[0] not in ("one", "two") or words[1] == "of":
+        return False
+    return "one" in words
+
+
 _PREPOSITIONS = frozenset(
     {"in", "on", "at", "to", "from", "by", "with", "for", "of", "under", "over", "into",
      "about", "after", "before", "against", "without", "between", "during", "like"}
@@ -2259,10 +2455,27 @@ def _since_when(toks: list[Token], k: int) -> int | None:
     while m < n and m - k <= 6 and toks[m].low not in _SINCE_ENDS:
         if not (toks[m].low.isalnum() or "-" in toks[m].low):
             break
+        if m > k + 1 and _when_said(toks, m):
+            break  # "since the Second World War in February": when it was said
         m += 1
     if m - k > 6 or m == k + 1 or toks[m - 1].low in ("the", "a", "an", "in", "of"):
         return None  # too long to be a date, or nothing after "since"
     return m
+
+
+_MONTHS_AND_DAYS = frozenset(
+    {"january", "february", "march", "april", "may", "june", "july", "august", "september",
+     "october", "november", "december", "monday", "tuesday", "wednesday", "thursday",
+     "friday", "saturday", "sunday", "week", "month", "year"}
+)  # fmt: skip
+
+
+def _when_said(toks: list[Token], m: int) -> bool:
+    """Whether the words at ``m`` say when something happened ("in February", "on
+    Monday", "last week"), not what a "since" phrase dates from."""
+    if m + 1 >= len(toks) or toks[m].low not in ("in", "on", "last", "this"):
+        return False
+    return toks[m + 1].low in _MONTHS_AND_DAYS
 
 
 def _in_years(toks: list[Token], k: int) -> int | None:
@@ -2317,6 +2530,19 @@ def _all_capitals(cased: list[str]) -> bool:
                 return False  # most sentences stop at their first word
             words += 1
     return words >= 3
+
+
+def _title_case(cased: list[str]) -> bool:
+    """A headline in title case ("Ruto, Samia Vow 'Future-Oriented' Kenya-Tanzania
+    Partnership"): every word but the small ones ("and", "of") starts with a capital,
+    and there are four such words or more."""
+    words = 0
+    for c in cased:
+        if c[:1].isalpha() and c.lower() not in _SMALL_WORDS:
+            if not c[:1].isupper():
+                return False
+            words += 1
+    return words >= 4
 
 
 def _complement_ends(toks: list[Token], cased: list[str], k: int) -> bool:
@@ -2409,7 +2635,7 @@ def _quote_pairs(toks: list[Token]) -> list[tuple[int, int]]:
 
 
 # Singular state nouns, which may modify the noun after them ("a friendly nation visit").
-_SINGLE_STATE = frozenset({"country", "nation"})
+_SINGLE_STATE = frozenset({"country", "nation", "state", "republic"})
 
 
 def _noun_after(toks: list[Token], cased: list[str], k: int) -> bool:

@@ -11,6 +11,7 @@ test reads the structure of the clause before the descriptor, never the descript
   "has no intention of joining an alliance";
 - talk of it: "revived talk of a new alliance";
 - a condition: "if the two were allies";
+- an open question: "whether A and B become allies", "asked whether A would remain B's ally";
 - an indefinite subject of "would", "could" or "might": "a formal alliance ... would".
 
 A verb that works on a relationship the pair already has keeps it live: "could deepen their
@@ -27,7 +28,7 @@ _MAKING = frozenset(
     {
         "become", "be", "form", "seek", "forge", "build", "establish", "sign", "create",
         "upgrade", "elevate", "raise", "conclude", "launch", "set", "enter", "lead", "pave",
-        "result", "turn", "grow", "evolve", "blossom", "mature", "ripen", "join",
+        "result", "turn", "grow", "evolve", "blossom", "mature", "ripen", "join", "consider",
     }
 )  # fmt: skip
 # words that may stand between a modal and its verb: "may one day be", "could soon become"
@@ -90,7 +91,8 @@ _QUESTION_VERBS = frozenset(
 )  # fmt: skip
 _TO_COME = frozenset(
     {("in", "the", "making"), ("on", "the", "cards"), ("in", "the", "offing"),
-     ("on", "the", "horizon"), ("in", "the", "works")}
+     ("on", "the", "horizon"), ("in", "the", "works"), ("on", "the", "table"),
+     ("off", "the", "table")}
 )  # fmt: skip
 
 # Every word at which the look back in supposed() may answer yes: a rule added to that
@@ -124,6 +126,8 @@ def supposed(lows: Sequence[str], start: int, head: int, clause_start: int) -> b
             break
     near = list(lows[lo:start])
     n = len(near)
+    if _whether(near):
+        return True
     # a supposing modifier before the head, past the determiners: "a possible alliance"
     k = n - 1
     while k >= 0 and near[k] in _DETERMINERS:
@@ -156,6 +160,24 @@ def supposed(lows: Sequence[str], start: int, head: int, clause_start: int) -> b
             if all(b in _DETERMINERS for b in between):
                 return True  # "discussed the prospect of a partnership"
     return False
+
+
+def _whether(near: Sequence[str]) -> bool:
+    """ "Whether A and B become allies depends on ...", "asked whether A would remain B's
+    closest ally": a label put as an open question, the complement of a verb after
+    "whether"; one that is the subject after "whether" ("whether the alliance will
+    survive") is one the pair has."""
+    if "whether" not in near:
+        return False
+    k = len(near) - 1 - near[::-1].index("whether")
+    return not _WHETHER_VERBS.isdisjoint(near[k + 1 :])
+
+
+# verbs after "whether" that put the label to the pair: "whether A and B become allies"
+_WHETHER_VERBS = _MODALS | frozenset(
+    {"become", "becomes", "remain", "remains", "stay", "stays", "be", "is", "are", "form",
+     "forms", "sign", "signs", "seek", "seeks", "join", "joins", "want", "wants"}
+)  # fmt: skip
 
 
 def _asked(lows: Sequence[str], start: int, head: int) -> bool:
