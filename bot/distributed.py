@@ -23,6 +23,9 @@ The jobs, and what keeps each one from running twice:
   each channel got is in ``route_deliveries``, whose key (platform, channel, change) lets a
   later job see the alert is there: a change reaches a channel once, then only as edits.
 - ``send_waiting``: retries the alerts a platform did not take, and sends digests that are due.
+  It runs beside the deliveries, outside their channel locks: the router sends a channel's
+  owed alerts only while it holds that channel in the store (``ChatStore.take_channel``, a
+  session lock), so a retry never posts an alert a delivery is posting at the same moment.
 - ``retry_stalled``: the jobs of a worker that stopped sending heartbeats (killed, or its
   machine lost) go back to the queue for another worker.
 

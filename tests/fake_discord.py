@@ -141,8 +141,8 @@ class FakeDiscord:
     requests: list[Recorded] = field(default_factory=list)
     messages: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     failures: list[Failure] = field(default_factory=list)
-    nonces: dict[tuple[str, str], str] = field(default_factory=dict)
-    """(channel, nonce) -> the id of the message posted with it."""
+    nonces: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """nonce -> (channel, id) of the message the bot posted with it."""
     token: str = "fake-bot-token"
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1300000000000000000))
     guilds: list[dict[str, Any]] = field(default_factory=list)
@@ -376,14 +376,17 @@ class FakeDiscord:
     async def _create_message(self, request: web.Request) -> web.Response:
         data = await request.json()
         channel = request.match_info["channel"]
-        # Discord with enforce_nonce: a post whose nonce this author used in the channel
-        # lately answers with the message made then, and makes no other.
+        # Discord with enforce_nonce: a post whose nonce this author used lately answers
+        # with the message made then, and makes no other. The documentation names the
+        # author only, not the channel, so the fake takes it at its word: a nonce is the
+        # bot's, whichever channel it was used in.
         nonce = data.get("nonce") if data.get("enforce_nonce") else None
-        if nonce is not None and (channel, nonce) in self.nonces:
-            return _json_response(self.messages[channel][self.nonces[(channel, nonce)]])
+        if nonce is not None and nonce in self.nonces:
+            made_in, made = self.nonces[nonce]
+            return _json_response(self.messages[made_in][made])
         message = self._message(channel, data)
         if nonce is not None:
-            self.nonces[(channel, nonce)] = message["id"]
+            self.nonces[nonce] = (channel, message["id"])
         return _json_response(message)
 
     def _edit(self, channel: str, message_id: str, data: dict[str, Any]) -> web.Response:

@@ -55,6 +55,22 @@ async def test_post_sends_the_payload_with_the_bot_token(
     assert discord_api.requests[0].path == "/users/@me"
 
 
+async def test_one_alert_posted_to_two_channels_is_in_both_and_once_in_each(
+    discord_api: FakeDiscord, discord_bot: DiscordDelivery
+) -> None:
+    # Discord answers a nonce its author used lately with the message made then, whatever
+    # the channel: each channel's post of the alert needs a nonce of its own.
+    alert = {**ALERT, "nonce": "pw17r0", "enforce_nonce": True}
+    first = await discord_bot.post(CHANNEL, alert)
+    other = await discord_bot.post(OTHER, alert)
+    again = await discord_bot.post(CHANNEL, alert)  # we died before recording the first
+
+    assert len(discord_api.messages[CHANNEL]) == 1 and len(discord_api.messages[OTHER]) == 1
+    assert again == first != other
+    nonces = [r.body["nonce"] for r in discord_api.sent("POST", r"/channels/\d+/messages")]
+    assert nonces[0] == nonces[2] != nonces[1] and all(len(n) <= 25 for n in nonces)
+
+
 async def test_feed_text_never_pings(
     discord_api: FakeDiscord, discord_bot: DiscordDelivery
 ) -> None:

@@ -168,7 +168,7 @@ def posts_per_channel(discord: FakeDiscord) -> dict[str, int]:
 
 
 async def settled(url: str, feeds: int) -> bool:
-    """Every feed polled, and no job of polling or delivery left to run."""
+    """Every feed polled, no job of polling or delivery left to run, and nothing owed."""
     import psycopg
 
     async with await psycopg.AsyncConnection.connect(url) as connection:
@@ -184,8 +184,10 @@ async def settled(url: str, feeds: int) -> bool:
                 "AND task_name IN ('pw.poll', 'pw.poll_batch', 'pw.deliver')"
             )
         ).fetchone()
-    assert polled is not None and pending is not None
-    return bool(polled[0] == feeds and pending[0] == 0)
+        # a delivery another worker's retry had the channel for waits for the next round
+        owed = await (await connection.execute("SELECT count(*) FROM chat_retries")).fetchone()
+    assert polled is not None and pending is not None and owed is not None
+    return bool(polled[0] == feeds and pending[0] == 0 and owed[0] == 0)
 
 
 async def wait_until_settled(url: str, feeds: int, w: Workers, timeout: float = 90) -> None:
@@ -553,3 +555,63 @@ def test_due_feeds_go_in_batches_slow_ones_first_then_by_host() -> None:
     assert batch_size(40, 2 * 16, 8) == 2
     assert batch_size(5, 2 * 16, 8) == 1
     assert batch_size(5, 0, 8) == 5
+
+
+async def test_two_processes_sending_one_channels_line_post_the_alert_once(
+    database: str, slack_api: FakeSlack
+) -> None:
+    """A worker's delivery and another worker's retry of what waits, on one channel at once.
+
+    Each opens the store on its own connection, as two processes do. The first posts the
+    alert and Slack is slow to answer; meanwhile the second retries the channel's owed
+    line, where the alert still waits (it leaves the line only once the post is recorded).
+    """
+    from dataclasses import replace
+
+    from bot.chat.deliver import Router
+    from bot.chat.ports import Notifier
+    from bot.chat.store import ChatStore
+    from bot.platforms.pacing import ChannelPacer
+    from bot.platforms.slack.delivery import SlackDelivery, make_web_client
+    from bot.platforms.slack.platform import slack_notifier
+    from tests.fakes import FakeClock, rewording
+    from watchers.model import Pair
+    from watchers.store import Store
+
+    slack_api.add_channel("C0DESK")
+    clock = FakeClock()
+    change = rewording()
+    stores = [Store.open(database), Store.open(database)]
+    try:
+        routers = []
+        for store in stores:
+            chat = ChatStore(store.connection)
+            delivery = SlackDelivery(
+                make_web_client(BOT_TOKEN, slack_api.api_base), pacer=ChannelPacer(interval=0)
+            )
+            notifiers: dict[str, Notifier] = {"slack": slack_notifier(delivery)}
+            routers.append(Router(chat=chat, history=store, notifiers=notifiers, clock=clock))
+        routers[0].chat.add("slack", "C0DESK", change.pair.key, now=clock.now())
+        change = replace(change, change_id=str(stores[0].record_change(change)))
+
+        def pair_of(key: str) -> Pair | None:
+            return change.pair if key == change.pair.key else None
+
+        slack_api.hold("chat.postMessage")
+        first = asyncio.create_task(routers[0].deliver(change))
+        await slack_api.wait_for_call("chat.postMessage")
+        # the other worker's round of retries, while Slack has not answered the first post
+        second = asyncio.create_task(routers[1].retry_waiting(pair_of))
+        async with asyncio.timeout(10):
+            while not second.done() and len(slack_api.calls_to("chat.postMessage")) < 2:
+                await asyncio.sleep(0.01)
+        slack_api.release("chat.postMessage")
+        await asyncio.gather(first, second)
+        await routers[1].retry_waiting(pair_of)  # and its next round: nothing owed now
+
+        assert len(slack_api.calls_to("chat.postMessage")) == 1
+        assert len(slack_api.posted("C0DESK")) == 1
+        assert routers[1].chat.owed() == []
+    finally:
+        for store in stores:
+            store.close()

@@ -15,7 +15,9 @@ transaction that records the platform's answer (sent, or given up), so a crash a
 loses nothing: the next start routes what was not routed and sends what is owed, in order
 per channel. What a crash can cause is a duplicate: the platform took the message and we
 died before recording it. Discord's bot mode closes that window with a message ``nonce``
-and ``enforce_nonce``.
+and ``enforce_nonce``. Processes sharing one PostgreSQL store (workers) send a channel's
+owed alerts one process at a time (``ChatStore.take_channel``): an alert stays in the outbox
+until its post is recorded, and another process retrying it meanwhile would post it again.
 
 When a platform fails for a passing reason (down, overloaded, unreachable), the alert waits
 and ``Router.retry_waiting`` tries it again on the schedule of
@@ -50,7 +52,7 @@ from bot.chat.decide import (
 from bot.chat.ports import Notifier
 from bot.chat.store import ChatStore, Waiting, atomic
 from bot.render.digest import Digest
-from watchers.errors import DeliveryError
+from watchers.errors import DeliveryError, StoreError
 from watchers.model import Change, ChangeKind, Pair
 from watchers.ports import Clock
 from watchers.store import Store
@@ -250,7 +252,33 @@ class Router:
 
         ``given`` is a change to send as it is (not read back). Returns how its delivery
         went (or how the line stands when it was not reached), and how many went out.
+
+        Another process sending to the channel now (a worker delivering while another
+        retries what waits) has the line: it stays owed here, for the next round.
         """
+        if not self.chat.take_channel(platform, name):
+            return waiting("another process is sending to this channel", now), 0
+        try:
+            return await self._send_taken_line(
+                notifier, platform, name, now, given=given, pair_of=pair_of, due_or_not=due_or_not
+            )
+        finally:
+            try:
+                self.chat.free_channel(platform, name)
+            except StoreError as e:  # a lost connection took its locks with it
+                log.warning("could not free %s channel %s: %s", platform, name, e)
+
+    async def _send_taken_line(
+        self,
+        notifier: Notifier,
+        platform: str,
+        name: str,
+        now: datetime,
+        *,
+        given: Change | None,
+        pair_of: Callable[[str], Pair | None] | None,
+        due_or_not: bool,
+    ) -> tuple[Route, int]:
         outcome: Route | None = None
         sent = 0
         line = self.chat.waiting(platform, name)

@@ -33,7 +33,7 @@ from enum import StrEnum
 from bot.chat.decide import Channel, Delivered, QuietHours, Route, Schedule
 from bot.config import ConfigHours, SubscriptionSpec
 from watchers import migrations
-from watchers.db import Database, as_database
+from watchers.db import SESSION_LOCKS, Database, as_database, session_lock_id
 from watchers.errors import StoreError
 from watchers.model import Change, Level, from_iso, to_iso
 
@@ -778,6 +778,32 @@ class ChatStore:
             self.connection.execute(
                 "UPDATE changes SET routed_revision = revision WHERE id = ?", (int(change_id),)
             )
+
+    def take_channel(self, platform: str, channel: str) -> bool:
+        """Whether this process may send to a channel now, taking it if so.
+
+        On PostgreSQL a channel is held by a session lock until ``free_channel`` (or until
+        this connection ends: a killed worker's channels are free at once), so two workers
+        never send one channel's owed alerts at the same time. A session holds its own
+        locks again: callers sharing this connection keep apart by themselves (the
+        router's turn). SQLite serves one process, which always may.
+        """
+        if self.connection.dialect != "postgresql":
+            return True
+        row = self.connection.execute(
+            f"SELECT pg_try_advisory_lock({SESSION_LOCKS}, ?)",
+            (session_lock_id(f"channel:{platform}:{channel}"),),
+        ).fetchone()
+        return bool(row and row[0])
+
+    def free_channel(self, platform: str, channel: str) -> None:
+        """Let other processes send to a channel ``take_channel`` took."""
+        if self.connection.dialect != "postgresql":
+            return
+        self.connection.execute(
+            f"SELECT pg_advisory_unlock({SESSION_LOCKS}, ?)",
+            (session_lock_id(f"channel:{platform}:{channel}"),),
+        )
 
     def done_waiting(self, platform: str, channel: str, change_id: str) -> None:
         """Take an alert out of the retry line: sent, given up, or no longer wanted."""

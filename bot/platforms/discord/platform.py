@@ -53,7 +53,8 @@ def render_with_nonce(alert: Alert) -> Payload:
 
     A post of the same alert revision again (we died after Discord took it, before we
     recorded it) then returns the message already posted instead of making a second one.
-    Discord remembers nonces for a few minutes; webhooks and edits do not use them.
+    Discord remembers nonces for a few minutes; webhooks and edits do not use them. The
+    bot's sender makes the nonce the channel's own (``nonce_for_channel``).
     """
     nonce = f"pw{alert.alert_id}r{alert.revision}"[:25]
     return {**render_discord(alert), "nonce": nonce, "enforce_nonce": True}
