@@ -123,6 +123,15 @@ def test_lines_of_plain_sentence_ends_are_cut_where_the_splitter_cuts_them() -> 
     assert "Palau and Nauru talked." in found
 
 
+def test_a_plain_end_before_a_lower_case_word_ends_no_sentence() -> None:
+    # the line's leading blank space is no part of its first sentence, and a sentence
+    # never starts in lower case, on the quick path as on the splitter's
+    text = "   Fiji signed the pact. then Tonga joined it. Both hailed it.\n"
+    norm = normalize(text)
+    found = [norm[a:b] for a, b in sentence_spans(norm)]
+    assert found == ["Fiji signed the pact. then Tonga joined it.", "Both hailed it."]
+
+
 def test_ascii_and_other_text_split_into_the_same_tokens() -> None:
     # plain ASCII text takes a quicker pattern; the information separators \x1c-\x1f
     # count as spaces on both paths, as str.isspace says

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import NamedTuple
 
@@ -184,8 +185,17 @@ def sentence_spans(norm: str, lines: list[tuple[int, int]] | None = None) -> lis
             if e > s:
                 spans.extend(_pieces(norm, base + s, base + e))
             continue
+        plain = _plain_parts(chunk)
+        if plain is not None:
+            # already trimmed and joined as below: no need to look at them again
+            for s, e in plain:
+                if e - s <= MAX_SENTENCE:
+                    spans.append((base + s, base + e))
+                else:
+                    spans.extend(_pieces(norm, base + s, base + e))
+            continue
         try:
-            parts = _plain_parts(chunk) or list(_SPLITTER.span_tokenize(chunk))
+            parts = list(_SPLITTER.span_tokenize(chunk))
         except Exception:  # the splitter is a library; one odd line must not stop extraction
             parts = [(0, len(chunk))]
         kept: list[tuple[int, int]] = []
@@ -215,8 +225,10 @@ def sentence_spans(norm: str, lines: list[tuple[int, int]] | None = None) -> lis
 # the first word as an abbreviation ("reports", "week", "gen") or as the first word of a
 # collocation: such a line is cut here without asking it. For those listed words the
 # splitter's own answer for the two words is asked once, on a short probe, and kept.
-_NEXT_WORD = re.compile(r"[^\W_][^\s.?!\u2026]*(?!\S)")
-_END_CHAR = re.compile("[.?!\u2026]")
+_NEXT_WORD = r"[^\W_][^\s.?!\u2026]*(?!\S)"
+_END_MARKS = (".", "?", "!", "\u2026")
+# A period, one space and the next word: a plain end, if the word before it is one.
+_PLAIN_END = re.compile(r"\. (" + _NEXT_WORD + ")")
 _NOT_PLAIN = frozenset(_SPLITTER.parameters.abbrev_types) | frozenset(
     first for first, _ in _SPLITTER.parameters.collocations
 )
@@ -248,29 +260,38 @@ def _plain_parts(chunk: str) -> list[tuple[int, int]] | None:
 
     Each sentence but the last ends just after its period and the next starts at the
     word after the space, as the splitter's own spans do; a sentence then starts with a
-    letter or digit, so none is realigned over closing quotes.
+    letter or digit, so none is realigned over closing quotes. The sentences come as
+    sentence_spans keeps them: without the line's blank space at either end, and with
+    one whose first word is in lower case joined to the one before.
     """
     body = chunk.rstrip()
     body_end = len(body)
     lead = len(chunk) - len(chunk.lstrip())
-    parts: list[tuple[int, int]] = []
-    last = 0
     # the mark that ends the line, and the closing quotes after it ('partnership."'),
     # end its last sentence whatever the splitter makes of it
-    closed = len(body.rstrip("\"')]"))
-    for mark in _END_CHAR.finditer(chunk, 0, closed - 1):
-        period = mark.start()
-        # an initial, an ellipsis, "U.S." or a question is for the splitter to read
-        if chunk[period] != "." or chunk[period + 1] != " ":
-            return None
-        after = _NEXT_WORD.match(chunk, period + 2)
+    closed = len(body.rstrip("\"')]")) - 1
+    # every other mark must be a period ending a word, with one space and a next word
+    # after it
+    marks = sum(chunk.count(mark, 0, closed) for mark in _END_MARKS)
+    ends = list(itertools.islice(_PLAIN_END.finditer(chunk), marks))
+    if marks > len(ends):
+        return None  # an initial, an ellipsis, "U.S." or a question is for the splitter
+    parts: list[tuple[int, int]] = []
+    last = lead
+    for end in ends:
+        period = end.start()
+        if period >= closed:
+            return None  # a mark before the line's end that is no plain end
         space = chunk.rfind(" ", 0, period)
-        if after is None or space < lead:
+        if space < lead:
             return None  # the first word of a line may be read as a list number ("iv.")
         word = chunk[space + 1 : period]
+        after = end.group(1)
         if len(word) < 2 or not word.isalpha():
             return None
-        if word.lower() in _NOT_PLAIN and not _breaks_after(word, after.group()):
+        if after[0].islower():
+            continue  # a sentence does not start in lower case (see sentence_spans)
+        if word.lower() in _NOT_PLAIN and not _breaks_after(word, after):
             continue  # "the reports. Critics": no end for the splitter, none here
         parts.append((last, period + 1))
         last = period + 2
