@@ -170,8 +170,17 @@ def _whether(near: Sequence[str]) -> bool:
     if "whether" not in near:
         return False
     k = len(near) - 1 - near[::-1].index("whether")
-    return not _WHETHER_VERBS.isdisjoint(near[k + 1 :])
+    after = near[k + 1 :]
+    if not _ANSWERING.isdisjoint(after):
+        return False  # "asked whether X is worried and said B is a partner": the question ended
+    return not _WHETHER_VERBS.isdisjoint(after)
 
+
+# verbs of answering after "whether" end the question: what follows is said, not asked
+_ANSWERING = frozenset(
+    {"said", "says", "replied", "replies", "answered", "answers", "added", "adds", "told",
+     "tells", "stressed", "stresses", "insisted", "insists", "noted", "notes"}
+)  # fmt: skip
 
 # verbs after "whether" that put the label to the pair: "whether A and B become allies"
 _WHETHER_VERBS = _MODALS | frozenset(
