@@ -476,6 +476,33 @@ class PhraseFinder:
             k -= 1
         return k if k > end else None
 
+    def _item_phrases(self, toks: list[Token], parts: list[tuple[int, int]]) -> list[Phrase]:
+        """A phrase for each list item [s0, s1) that holds a head noun."""
+        out = []
+        for s0, s1 in parts:
+            inside = [k for k in range(s0, s1) if toks[k].low in self.lex.heads]
+            if inside:
+                out.append(Phrase(s0, s1, inside[-1], tuple(toks[k].low for k in inside)))
+        return out
+
+    def _other_items(
+        self, toks: list[Token], q0: int, q1: int, inside_found: list[Phrase]
+    ) -> list[Phrase]:
+        """The items of a quoted list of articled nouns ("'a neighbour, a friend and a
+        true brother'") that no label found at its own head covers."""
+        a = q0 + 1
+        if a < q1 and toks[a].low in _ARTICLES:
+            a += 1
+        b = q1
+        while b > a and toks[b - 1].low in (",", ".", ";", ":", "!"):
+            b -= 1
+        parts = [
+            (s0, s1)
+            for s0, s1 in _article_list(toks, a, b)
+            if not any(p.start < s1 and s0 < p.end for p in inside_found)
+        ]
+        return self._item_phrases(toks, parts) if parts else []
+
     def _quoted_complements(
         self,
         toks: list[Token],
@@ -496,8 +523,12 @@ class PhraseFinder:
                 # "share a 'Shonali Adhyay', a golden chapter": the name the gloss explains
                 out.append(Phrase(q0 + 1, q1, q1 - 1, glossed.heads))
                 continue
-            if any(p.start <= q1 and q0 <= p.end for p in found):
-                continue  # a label inside is read at its own head
+            inside_found = [p for p in found if p.start <= q1 and q0 <= p.end]
+            if inside_found:
+                # a label inside is read at its own head; the other items of a list it ends
+                # are labels too: "'a neighbour, a friend and an ally'"
+                out.extend(self._other_items(toks, q0, q1, inside_found))
+                continue
             a = q0 + 1
             inner_copula = a < q1 and toks[a].low in _COPULA_CUES
             while a < q1 and (toks[a].low in _COPULA_CUES or toks[a].low in _BETWEEN_COPULAS):
@@ -548,10 +579,7 @@ class PhraseFinder:
             parts = _article_list(toks, a, b)
             if parts:
                 # "'a neighbour, a friend and a partner in development'": each its own
-                for s0, s1 in parts:
-                    inside = [k for k in range(s0, s1) if toks[k].low in self.lex.heads]
-                    if inside:
-                        out.append(Phrase(s0, s1, inside[-1], tuple(toks[k].low for k in inside)))
+                out.extend(self._item_phrases(toks, parts))
                 continue
             if _two_bare_persons(toks, a, b, self.lex.person_heads):
                 # "'comrades and brothers'": two bare person nouns are two labels
