@@ -30,7 +30,7 @@ _REGARD_WORDS = """
 regards regarded regard considers considered consider views viewed view sees saw see deems
 deemed treats treated recognizes recognises recognized recognised counts counted calls
 called call describes described describe terms termed names named hails hailed labels
-labelled labeled dubs dubbed
+labelled labeled dubs dubbed praises praised lauds lauded
 """
 _GRANT_WORDS = """
 granted grants grant accorded accords accord gave gives given extended extends offered
