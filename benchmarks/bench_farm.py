@@ -343,6 +343,16 @@ class WorkerFarm:
                     sys.exit(f"workers did not finish the {phase} cycle:\n" + self.output())
                 time.sleep(0.2)
             entries = db.execute("SELECT count(*) FROM seen_entries").fetchone()[0]
+            # when each feed's poll started (a poll notes the time it started), to see
+            # whether the polls were spread over the cycle or came in bursts with waits between
+            starts = [
+                datetime.fromisoformat(at).timestamp() - datetime.fromisoformat(first).timestamp()
+                for (at,) in db.execute(
+                    "SELECT last_polled_at FROM feed_state WHERE last_polled_at > %s "
+                    "ORDER BY last_polled_at",
+                    (since,),
+                )
+            ]
         after = [_process_usage(p.pid) for p in self.processes]
         return {
             "seconds": ended - datetime.fromisoformat(first).timestamp(),
@@ -351,6 +361,7 @@ class WorkerFarm:
             "child_rss_mb": 0.0,
             "failed": failed,
             "entries": entries,
+            "started": {q: starts[min(len(starts) - 1, len(starts) * q // 100)] for q in (50, 99)},
         }
 
     def stop(self) -> None:
@@ -402,6 +413,10 @@ def line(name: str, phase: str, count: int, r: dict) -> str:
         stages = (
             f"\n{'':15}main process {r['main_cpu'] / count * 1000:.2f} CPU-ms/feed; "
             f"99% of feeds done at {r['most_done']:.1f} s"
+        )
+    if "started" in r:
+        stages = f"\n{'':15}polls started by " + ", ".join(
+            f"{at:.1f} s ({q}%)" for q, at in r["started"].items()
         )
     return (
         f"  {name:<8}{phase:<5} {count / r['seconds']:7.1f} feeds/s  {r['seconds']:6.1f} s  "
