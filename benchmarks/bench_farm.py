@@ -156,6 +156,7 @@ def usage() -> dict[str, float]:
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return {
         "cpu": me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime,
+        "main_cpu": time.process_time(),
         "rss_mb": me.ru_maxrss / 1024,
         "child_rss_mb": children.ru_maxrss / 1024,
     }
@@ -191,9 +192,12 @@ async def poll_ours(
             work=work,
         )
         before, started = usage(), time.perf_counter()
+        finished = []  # when each feed's result came, from the start of the cycle
         async for result in watcher.poll_each(feeds):
             failed += result.error is not None
+            finished.append(time.perf_counter() - started)
         elapsed = time.perf_counter() - started
+        main_cpu = time.process_time() - before["main_cpu"]
     work.close()  # its processes' CPU and memory are counted once they have ended
     after = usage()
     entries = store.connection.execute("SELECT COUNT(*) FROM seen_entries").fetchone()[0]
@@ -205,6 +209,9 @@ async def poll_ours(
         "child_rss_mb": after["child_rss_mb"],
         "failed": failed,
         "entries": entries,
+        "main_cpu": main_cpu,
+        # the cycle's last hundredth: on a first cycle, the feeds slow to answer reached last
+        "most_done": finished[max(0, len(finished) * 99 // 100 - 1)] if finished else 0.0,
     }
 
 
@@ -336,6 +343,16 @@ class WorkerFarm:
                     sys.exit(f"workers did not finish the {phase} cycle:\n" + self.output())
                 time.sleep(0.2)
             entries = db.execute("SELECT count(*) FROM seen_entries").fetchone()[0]
+            # when each feed's poll started (a poll notes the time it started), to see
+            # whether the polls were spread over the cycle or came in bursts with waits between
+            starts = [
+                datetime.fromisoformat(at).timestamp() - datetime.fromisoformat(first).timestamp()
+                for (at,) in db.execute(
+                    "SELECT last_polled_at FROM feed_state WHERE last_polled_at > %s "
+                    "ORDER BY last_polled_at",
+                    (since,),
+                )
+            ]
         after = [_process_usage(p.pid) for p in self.processes]
         return {
             "seconds": ended - datetime.fromisoformat(first).timestamp(),
@@ -344,6 +361,7 @@ class WorkerFarm:
             "child_rss_mb": 0.0,
             "failed": failed,
             "entries": entries,
+            "started": {q: starts[min(len(starts) - 1, len(starts) * q // 100)] for q in (50, 99)},
         }
 
     def stop(self) -> None:
@@ -388,10 +406,22 @@ def bump(port: int, count: int) -> None:
 
 def line(name: str, phase: str, count: int, r: dict) -> str:
     child = f", children {r['child_rss_mb']:.0f} MB" if r["child_rss_mb"] > 0 else ""
+    # where ours waits: its main process's share of the CPU, and how long the last hundredth
+    # of the feeds took after the others were done
+    stages = ""
+    if "main_cpu" in r:
+        stages = (
+            f"\n{'':15}main process {r['main_cpu'] / count * 1000:.2f} CPU-ms/feed; "
+            f"99% of feeds done at {r['most_done']:.1f} s"
+        )
+    if "started" in r:
+        stages = f"\n{'':15}polls started by " + ", ".join(
+            f"{at:.1f} s ({q}%)" for q, at in r["started"].items()
+        )
     return (
         f"  {name:<8}{phase:<5} {count / r['seconds']:7.1f} feeds/s  {r['seconds']:6.1f} s  "
         f"{r['cpu'] / count * 1000:6.2f} CPU-ms/feed  peak RSS {r['rss_mb']:.0f} MB{child}  "
-        f"{r['failed']} failed, {r['entries']} entries"
+        f"{r['failed']} failed, {r['entries']} entries{stages}"
     )
 
 
@@ -422,6 +452,7 @@ def compare(args: argparse.Namespace) -> None:
                         if phase == "warm":
                             bump(port, count)
                         results = {}
+                        farm_cpu = _process_usage(farm.pid)[0]
                         for kind, store in (("ours", ours_store), ("reader", reader_store)):
                             results[kind] = r = poller(kind, count, port, store, args)
                             print(line(kind, phase, count, r), flush=True)
@@ -439,7 +470,11 @@ def compare(args: argparse.Namespace) -> None:
                                     f"{peer['seconds'] / ours['seconds']:.1f}x reader's feeds/s, "
                                     f"{ours['cpu'] / peer['cpu']:.2f}x its CPU"
                                 )
-                        print(f"  load average {_load()}", flush=True)
+                        print(
+                            f"  load average {_load()}; the farm's own CPU for the {phase} "
+                            f"cycles: {_process_usage(farm.pid)[0] - farm_cpu:.1f} s",
+                            flush=True,
+                        )
                 finally:
                     if workers is not None:
                         workers.stop()
