@@ -758,7 +758,9 @@ class PairResolver:
             j = k - 1
             if j > lo and toks[j].low == "the":
                 j -= 1  # "and the United States"
-            if j - 1 >= lo and toks[j].low in (",", "and") and j - 1 in covered:
+            if j - 2 >= lo and s.lows[j - 1 : j + 1] == [",", "and"] and j - 2 in covered:
+                j -= 2  # a serial comma: "Australia, India, and Canada" is one list
+            elif j - 1 >= lo and toks[j].low in (",", "and") and j - 1 in covered:
                 j -= 1
         if j < lo or toks[j].low != "and" or j - 1 < lo or j - 1 in covered:
             return None
