@@ -694,6 +694,10 @@ class PairResolver:
             return None
         if subjects and _other_side_after(s, p):
             return None  # "called Kenya a key partner of the US": the label names its side
+        if objects and _its_with_state(s, p):
+            # "Japan called the US strategy a pillar of its alliance with Australia": the
+            # label names both its sides, the thing called is neither
+            return None
         if subjects:
             # "Mongolia calls Russia and China its eternal neighbours": one pair each
             targets, _ = self._list_after(s, verb + 1)
@@ -1698,6 +1702,19 @@ def _other_side_after(s: Sentence, p: Phrase) -> bool:
     if k < len(s.toks) and s.lows[k] == "the":
         k += 1
     return k in s.covered
+
+
+def _its_with_state(s: Sentence, p: Phrase) -> bool:
+    """Whether the label follows "its" or "their" and names a state with "with" right
+    after it: "its alliance with Australia"."""
+    k = before_quotes(s.toks, p.start - 1)
+    if k < 0 or s.lows[k] not in ("its", "their"):
+        return False
+    j = _skip(s.toks, p.end, QUOTES)
+    if j >= len(s.toks) or s.lows[j] != "with":
+        return False
+    j = _skip(s.toks, j + 1, _QUOTES_THE)
+    return j in s.covered
 
 
 def _ends_longer_list_after(s: Sentence, j: int, targets: list[str]) -> bool:
