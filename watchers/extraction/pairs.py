@@ -140,6 +140,10 @@ _HELD_VERBS = frozenset(
 # "India has several strategic partners including ...": the owner before "has".
 _HAVE = frozenset({"has", "have", "had", "counts", "boasts", "maintains", "keeps"})
 # What may stand between a state and "B's allies" it is one of ("A remains one of").
+# Nouns of a tie that name its own sides: "A's ties with B", "relations between A and B".
+_TIE_NOUNS = frozenset({"ties", "relations", "relationship", "bond", "bonds"})
+# Words between a verb's object and the label it is called: "as a", "an", "its".
+_LABEL_OPENERS = QUOTES | {"as", "a", "an"}
 _ONE_OF = frozenset({"and", "or", "one", "of", "among"})
 _FEW = frozenset(
     {"other", "many", "several", "numerous", "some", "few", "a", "two", "three", "four", "five"}
@@ -673,6 +677,9 @@ class PairResolver:
             return []  # "Dutch firms view Kenya as a partner": not a state's word
         if any(verb < t < p.end for t, _ in s.compounds):
             return None  # "called the U.S.-Japan alliance ...": the compound names the pair
+        tie = self._called_tie(s, p, verb)
+        if tie is not None:
+            return tie
         objects = [m.code for m, t in s.states if verb < t < p.start and m.code]
         subjects = [m.code for m, t in s.states if lo <= t < verb and m.code and not s.in_aside(t)]
         if not objects and verb >= 3 and toks[verb - 1].low in ("which", "whom"):
@@ -712,6 +719,36 @@ class PairResolver:
             return []  # "The senator called Japan an ally and Australia a friend": objects both
         if _names_before(s, lo, verb):
             return []  # "Hamas counts Iran as its closest ally": the subject is no state
+        return None
+
+    def _called_tie(self, s: Sentence, p: Phrase, verb: int) -> list[Codes] | None:
+        """ "Seoul called the Philippines' ties with Japan a strategic partnership": when
+        the verb's object is a tie that names its own sides ("A's ties with B", "relations
+        between A and B"), the label is that tie's, not the caller's."""
+        toks = s.toks
+        j = _skip(toks, verb + 1, _QUOTES_THE)
+        owner: str | None = None
+        if j in s.covered and _possessive_at(s, j):
+            owner = s.covered[j]
+            while j in s.covered:
+                j += 1
+            j = _skip(toks, j, frozenset({"'s", "'"}))
+        if j + 1 >= p.start or s.lows[j] not in _TIE_NOUNS:
+            return None
+        # the states the tie names, up to the label ("with Japan and Vietnam")
+        named: list[str] = []
+        end = j + 2
+        while end < p.start and (end in s.covered or s.lows[end] in (",", "and", "the")):
+            if end in s.covered and s.covered[end] not in named:
+                named.append(s.covered[end])
+            end += 1
+        if any(s.lows[k] not in _LABEL_OPENERS for k in range(end, p.start)):
+            return None  # the tie is not the thing called
+        link = s.lows[j + 1]
+        if link == "with" and owner is not None:
+            return _cross([owner], named) or None
+        if link == "between" and owner is None and len(named) == 2:
+            return [pair_of(*named)]
         return None
 
     def _regard_verb(self, s: Sentence, p: Phrase, lo: int) -> int | None:
