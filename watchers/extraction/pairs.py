@@ -1286,6 +1286,8 @@ class PairResolver:
         anchor = min(p.start, with_at)
         j = anchor - 1
         while j >= 0 and (toks[j].low in QUOTES or toks[j].low in self.lex.heads):
+            if _apostrophe_after_state(s, j):
+                break  # "the Philippines' ties": a possessive, no quote
             j -= 1
         # skip modifiers between a possessive and the head ("Russia's friendly ties")
         while (
@@ -1303,9 +1305,12 @@ class PairResolver:
         def speaker() -> str | None:
             return s.speaker or ctx.speaker
 
+        if _apostrophe_after_state(s, j):
+            j -= 1  # "the Philippines' ties": the name before the apostrophe owns
         if j >= 0:
             w = toks[j].low
-            possessor = [m.code for m, t in s.states if t == j and m.code]
+            # the whole name owns, however many words: "South Korea's alliance"
+            possessor = [s.covered[j]] if j in s.covered else []
             if possessor and possessor[0] not in targets:
                 return [possessor[0]]
             if w == "our" and speaker() and speaker() not in targets:
