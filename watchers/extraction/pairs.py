@@ -140,6 +140,10 @@ _HELD_VERBS = frozenset(
 # "India has several strategic partners including ...": the owner before "has".
 _HAVE = frozenset({"has", "have", "had", "counts", "boasts", "maintains", "keeps"})
 # What may stand between a state and "B's allies" it is one of ("A remains one of").
+# Nouns of a tie that name its own sides: "A's ties with B", "relations between A and B".
+_TIE_NOUNS = frozenset({"ties", "relations", "relationship", "bond", "bonds"})
+# Words between a verb's object and the label it is called: "as a", "an", "its".
+_LABEL_OPENERS = QUOTES | {"as", "a", "an"}
 _ONE_OF = frozenset({"and", "or", "one", "of", "among"})
 _FEW = frozenset(
     {"other", "many", "several", "numerous", "some", "few", "a", "two", "three", "four", "five"}
@@ -673,6 +677,9 @@ class PairResolver:
             return []  # "Dutch firms view Kenya as a partner": not a state's word
         if any(verb < t < p.end for t, _ in s.compounds):
             return None  # "called the U.S.-Japan alliance ...": the compound names the pair
+        tie = self._called_tie(s, p, verb)
+        if tie is not None:
+            return tie
         objects = [m.code for m, t in s.states if verb < t < p.start and m.code]
         subjects = [m.code for m, t in s.states if lo <= t < verb and m.code and not s.in_aside(t)]
         if not objects and verb >= 3 and toks[verb - 1].low in ("which", "whom"):
@@ -694,6 +701,10 @@ class PairResolver:
             return None
         if subjects and _other_side_after(s, p):
             return None  # "called Kenya a key partner of the US": the label names its side
+        if objects and _its_with_state(s, p):
+            # "Japan called the US strategy a pillar of its alliance with Australia": the
+            # label names both its sides, the thing called is neither
+            return None
         if subjects:
             # "Mongolia calls Russia and China its eternal neighbours": one pair each
             targets, _ = self._list_after(s, verb + 1)
@@ -708,6 +719,36 @@ class PairResolver:
             return []  # "The senator called Japan an ally and Australia a friend": objects both
         if _names_before(s, lo, verb):
             return []  # "Hamas counts Iran as its closest ally": the subject is no state
+        return None
+
+    def _called_tie(self, s: Sentence, p: Phrase, verb: int) -> list[Codes] | None:
+        """ "Seoul called the Philippines' ties with Japan a strategic partnership": when
+        the verb's object is a tie that names its own sides ("A's ties with B", "relations
+        between A and B"), the label is that tie's, not the caller's."""
+        toks = s.toks
+        j = _skip(toks, verb + 1, _QUOTES_THE)
+        owner: str | None = None
+        if j in s.covered and _possessive_at(s, j):
+            owner = s.covered[j]
+            while j in s.covered:
+                j += 1
+            j = _skip(toks, j, frozenset({"'s", "'"}))
+        if j + 1 >= p.start or s.lows[j] not in _TIE_NOUNS:
+            return None
+        # the states the tie names, up to the label ("with Japan and Vietnam")
+        named: list[str] = []
+        end = j + 2
+        while end < p.start and (end in s.covered or s.lows[end] in (",", "and", "the")):
+            if end in s.covered and s.covered[end] not in named:
+                named.append(s.covered[end])
+            end += 1
+        if any(s.lows[k] not in _LABEL_OPENERS for k in range(end, p.start)):
+            return None  # the tie is not the thing called
+        link = s.lows[j + 1]
+        if link == "with" and owner is not None:
+            return _cross([owner], named) or None
+        if link == "between" and owner is None and len(named) == 2:
+            return [pair_of(*named)]
         return None
 
     def _regard_verb(self, s: Sentence, p: Phrase, lo: int) -> int | None:
@@ -758,7 +799,9 @@ class PairResolver:
             j = k - 1
             if j > lo and toks[j].low == "the":
                 j -= 1  # "and the United States"
-            if j - 1 >= lo and toks[j].low in (",", "and") and j - 1 in covered:
+            if j - 2 >= lo and s.lows[j - 1 : j + 1] == [",", "and"] and j - 2 in covered:
+                j -= 2  # a serial comma: "Australia, India, and Canada" is one list
+            elif j - 1 >= lo and toks[j].low in (",", "and") and j - 1 in covered:
                 j -= 1
         if j < lo or toks[j].low != "and" or j - 1 < lo or j - 1 in covered:
             return None
@@ -1243,6 +1286,8 @@ class PairResolver:
         anchor = min(p.start, with_at)
         j = anchor - 1
         while j >= 0 and (toks[j].low in QUOTES or toks[j].low in self.lex.heads):
+            if _apostrophe_after_state(s, j):
+                break  # "the Philippines' ties": a possessive, no quote
             j -= 1
         # skip modifiers between a possessive and the head ("Russia's friendly ties")
         while (
@@ -1260,9 +1305,12 @@ class PairResolver:
         def speaker() -> str | None:
             return s.speaker or ctx.speaker
 
+        if _apostrophe_after_state(s, j):
+            j -= 1  # "the Philippines' ties": the name before the apostrophe owns
         if j >= 0:
             w = toks[j].low
-            possessor = [m.code for m, t in s.states if t == j and m.code]
+            # the whole name owns, however many words: "South Korea's alliance"
+            possessor = [s.covered[j]] if j in s.covered else []
             if possessor and possessor[0] not in targets:
                 return [possessor[0]]
             if w == "our" and speaker() and speaker() not in targets:
@@ -1696,6 +1744,19 @@ def _other_side_after(s: Sentence, p: Phrase) -> bool:
     if k < len(s.toks) and s.lows[k] == "the":
         k += 1
     return k in s.covered
+
+
+def _its_with_state(s: Sentence, p: Phrase) -> bool:
+    """Whether the label follows "its" or "their" and names a state with "with" right
+    after it: "its alliance with Australia"."""
+    k = before_quotes(s.toks, p.start - 1)
+    if k < 0 or s.lows[k] not in ("its", "their"):
+        return False
+    j = _skip(s.toks, p.end, QUOTES)
+    if j >= len(s.toks) or s.lows[j] != "with":
+        return False
+    j = _skip(s.toks, j + 1, _QUOTES_THE)
+    return j in s.covered
 
 
 def _ends_longer_list_after(s: Sentence, j: int, targets: list[str]) -> bool:
