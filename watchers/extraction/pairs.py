@@ -139,11 +139,11 @@ _HELD_VERBS = frozenset(
 )  # fmt: skip
 # "India has several strategic partners including ...": the owner before "has".
 _HAVE = frozenset({"has", "have", "had", "counts", "boasts", "maintains", "keeps"})
-# What may stand between a state and "B's allies" it is one of ("A remains one of").
 # Nouns of a tie that name its own sides: "A's ties with B", "relations between A and B".
 _TIE_NOUNS = frozenset({"ties", "relations", "relationship", "bond", "bonds"})
-# Words between a verb's object and the label it is called: "as a", "an", "its".
+# Words between a verb's object and the label it is called: "as a", "an".
 _LABEL_OPENERS = QUOTES | {"as", "a", "an"}
+# What may stand between a state and "B's allies" it is one of ("A remains one of").
 _ONE_OF = frozenset({"and", "or", "one", "of", "among"})
 _FEW = frozenset(
     {"other", "many", "several", "numerous", "some", "few", "a", "two", "three", "four", "five"}
