@@ -69,7 +69,6 @@ _QUALIFIED_KINDS = frozenset(
 _LIST_WORDS = frozenset({"and", ",", "the", "&"})
 _PLACE_PREPOSITIONS = frozenset({"in", "from", "of", "at"})
 _NOT_BEFORE_SPEAKER = _PLACE_WORDS | {"and", "&", ","}
-# Kinds of mention whose possessive may own a company or a club ("Germany's Siemens").
 # Verbs of one person meeting or addressing another: a name a state's possessive sets
 # before or after one is a person acting for the state, not a firm it owns.
 _MEETING_VERBS = frozenset(
@@ -78,6 +77,7 @@ _MEETING_VERBS = frozenset(
 )  # fmt: skip
 # Small words inside a person's name ("Van der Bellen", "bin Salman", "da Silva").
 _NAME_PARTICLES = frozenset({"van", "der", "von", "de", "da", "dos", "di", "bin", "al", "el"})
+# Kinds of mention whose possessive may own a company or a club ("Germany's Siemens").
 _OWNER_KINDS = frozenset(
     {FormKind.NAME, FormKind.ALIAS, FormKind.ABBREVIATION, FormKind.CAPITAL, FormKind.SEAT}
 )
@@ -437,7 +437,7 @@ class Extractor:
             if m.code is None:
                 orgs.append(ti)
                 continue
-            acting = self._owns_name(norm, toks, lows, cased, m, state_starts)
+            acting = self._owns_name(norm, toks, tok_starts, lows, cased, m, state_starts)
             if acting is None:
                 if self._stands_for_state(toks, lows, cased, m, ti):
                     states.append((m, ti))
@@ -476,6 +476,7 @@ class Extractor:
         self,
         norm: str,
         toks: list[Token],
+        tok_starts: list[int],
         lows: list[str],
         cased: list[str],
         m: StateMention,
@@ -501,7 +502,7 @@ class Extractor:
             return None
         if at in state_starts:
             return True
-        k = bisect.bisect_left([t.start for t in toks], at)
+        k = bisect.bisect_left(tok_starts, at)
         if k >= len(toks):
             return None
         for form in self._people.get(lows[k], ()):
@@ -522,8 +523,7 @@ class Extractor:
                 return True
         # persons meeting persons: "Austria's Van der Bellen told Slovenia's Pirc Musar";
         # a firm is seldom told or met by another state's named one
-        starts = [t.start for t in toks]
-        before = bisect.bisect_left(starts, m.start) - 1
+        before = bisect.bisect_left(tok_starts, m.start) - 1
         if before > 0 and lows[before] == "the":
             before -= 1
         if before >= 0 and lows[before] in _MEETING_VERBS:
@@ -533,9 +533,7 @@ class Extractor:
         n = j + 2 if lows[j + 1] == "the" and j + 2 < len(toks) else j + 1
         # "met South Africa's", "told the Netherlands'"
         named = toks[j + 1].start in state_starts or toks[n].start in state_starts
-        return named and any(
-            w.endswith(("'s", "'")) for w in lows[n : n + 3]
-        )
+        return named and any(w.endswith(("'s", "'")) for w in lows[n : n + 3])
 
     def _stands_for_state(
         self, toks: list[Token], lows: list[str], cased: list[str], m: StateMention, ti: int

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from watchers.backdate import MONTHS
 from watchers.countries import FormKind
 from watchers.extraction.lexicon import Vocabulary
 from watchers.extraction.mentions import FUNCTION_CAPS, StateMention
@@ -89,22 +90,7 @@ _OPENERS = frozenset(
 )
 # Words after a closing comma that show no verb follows the aside ("A, B, and C").
 _NOT_VERBS = frozenset({"and", "or", "but", "the", "a", "an", "which", "who", "whose", "while"})
-_MONTHS = frozenset(
-    [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ]
-)
+_MONTHS = frozenset(MONTHS)
 # Nouns that stand for a state named elsewhere: "the Kingdom's allies" is the state's.
 _STATE_WORDS = frozenset(
     {"country", "nation", "state", "kingdom", "republic", "sultanate", "emirate", "government"}

@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from watchers.backdate import MONTHS
 from watchers.extraction.lexicon import Vocabulary
 from watchers.extraction.text import QUOTES, Token, before_quotes
 
@@ -2491,10 +2492,9 @@ def _since_when(toks: list[Token], k: int) -> int | None:
     return m
 
 
-_MONTHS_AND_DAYS = frozenset(
-    {"january", "february", "march", "april", "may", "june", "july", "august", "september",
-     "october", "november", "december", "monday", "tuesday", "wednesday", "thursday",
-     "friday", "saturday", "sunday", "week", "month", "year"}
+_MONTHS_AND_DAYS = frozenset(MONTHS) | frozenset(
+    {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "week",
+     "month", "year"}
 )  # fmt: skip
 
 
