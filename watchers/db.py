@@ -359,7 +359,7 @@ class PostgresDatabase:
     def _run(self, sql: str, params: Params) -> Cursor:
         self._reconnect_if_lost()
         with _postgres_errors():
-            return self._statement(sql.strip().rstrip(";").strip(), params)
+            return self._statement(_one_statement(sql), params)
 
     def _statement(self, statement: str, params: Params) -> Cursor:
         pragma = _PRAGMA.match(statement)
@@ -451,7 +451,7 @@ class PostgresDatabase:
         batch = [tuple(r) for r in rows]
         if not batch:
             return Cursor([], 0)
-        statement = sql.strip().rstrip(";").strip()
+        statement = _one_statement(sql)
         self._reconnect_if_lost()
         with _postgres_errors():
             if not self.in_transaction:
@@ -465,7 +465,7 @@ class PostgresDatabase:
             return [self.execute(sql, params).fetchall() for sql, params in reads]
         with _postgres_errors():
             cursors = [
-                self.raw.execute(to_postgres(sql.strip().rstrip(";").strip()), tuple(params))
+                self.raw.execute(to_postgres(_one_statement(sql)), tuple(params))
                 for sql, params in reads
             ]
             self._pipeline.sync()  # one round trip answers them all
@@ -479,7 +479,7 @@ class PostgresDatabase:
         # be two more round trips, which a worker's poll of an unchanged feed mostly was
         self._reconnect_if_lost()
         with _postgres_errors():
-            self.raw.execute(to_postgres(sql.strip().rstrip(";").strip()), tuple(params))
+            self.raw.execute(to_postgres(_one_statement(sql)), tuple(params))
 
     def executescript(self, script: str) -> None:
         for statement in split_statements(script):
@@ -604,6 +604,11 @@ _PRAGMA = re.compile(r"(?is)^PRAGMA\s+(\w+)\s*(?:=\s*(\w+))?$")
 def _lock_id(key: str) -> int:
     """A stable 32-bit number for an advisory lock key."""
     return zlib.crc32(key.encode("utf-8"))
+
+
+def _one_statement(sql: str) -> str:
+    """A statement without the blank space and the semicolon around it."""
+    return sql.strip().rstrip(";").strip()
 
 
 SESSION_LOCKS = 0x7077
