@@ -25,6 +25,7 @@ from bot.config import Config, load_config
 from bot.metrics import Metrics, MetricsServer
 from bot.output import plural
 from bot.platforms.console.printer import ConsolePrinter
+from bot.store_lock import writing_alone
 from watchers.countries import CountryTable, default_countries
 from watchers.errors import ConfigError
 from watchers.fetch import Validators, make_client
@@ -425,42 +426,46 @@ async def open_app(
     clock: Clock | None = None,
     countries: CountryTable | None = None,
 ) -> AsyncIterator[App]:
-    """Open the store, HTTP client and chat platforms for a config; close them on exit."""
-    countries = countries or default_countries()
-    clock = clock or SystemClock()
-    store = Store.open(config.store_location)
-    processes = config.fetch.reading_processes
-    work = InProcesses(extractor, processes) if processes else InThreads(extractor)
-    try:
-        async with make_client(config.fetch) as client, AsyncExitStack() as stack:
-            opened = None
-            if chat is not ChatMode.OFF:
-                opened = await stack.enter_async_context(
-                    open_chat(
-                        config, store, countries, clock, serve_commands=chat is ChatMode.SERVE
+    """Open the store, HTTP client and chat platforms for a config; close them on exit.
+
+    A store on SQLite is this process's alone while the app is open
+    (``bot.store_lock``)."""
+    with writing_alone(config.store_location):
+        countries = countries or default_countries()
+        clock = clock or SystemClock()
+        store = Store.open(config.store_location)
+        processes = config.fetch.reading_processes
+        work = InProcesses(extractor, processes) if processes else InThreads(extractor)
+        try:
+            async with make_client(config.fetch) as client, AsyncExitStack() as stack:
+                opened = None
+                if chat is not ChatMode.OFF:
+                    opened = await stack.enter_async_context(
+                        open_chat(
+                            config, store, countries, clock, serve_commands=chat is ChatMode.SERVE
+                        )
                     )
+                watchlist = Watchlist(config.watched_keys(), opened.store if opened else None)
+                watcher = Watcher(
+                    store=store,
+                    extractor=extractor,
+                    client=client,
+                    clock=clock,
+                    is_watched=watchlist,
+                    limits=config.fetch,
+                    rules=config.alerts,
+                    lexicon=config.lexicon,
+                    fulltext=_full_text(config, client, countries),
+                    work=work,
                 )
-            watchlist = Watchlist(config.watched_keys(), opened.store if opened else None)
-            watcher = Watcher(
-                store=store,
-                extractor=extractor,
-                client=client,
-                clock=clock,
-                is_watched=watchlist,
-                limits=config.fetch,
-                rules=config.alerts,
-                lexicon=config.lexicon,
-                fulltext=_full_text(config, client, countries),
-                work=work,
-            )
-            app = App(config, watcher, console, watchlist, countries, opened)
-            _time_polls(watcher, app.metrics)
-            if opened is not None:
-                _measure_chat(app.metrics, opened, clock)
-            yield app
-    finally:
-        work.close()
-        store.close()
+                app = App(config, watcher, console, watchlist, countries, opened)
+                _time_polls(watcher, app.metrics)
+                if opened is not None:
+                    _measure_chat(app.metrics, opened, clock)
+                yield app
+        finally:
+            work.close()
+            store.close()
 
 
 def _full_text(

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from bot.config import Config
 from bot.output import discard_stdout, plural
+from bot.store_lock import writing_alone
 from watchers.countries import default_countries
 from watchers.db import redact
 from watchers.errors import ChartError, ConfigError, HistoryError, InputError, Problem
@@ -157,19 +158,20 @@ async def run_backfill(config: Config, path: Path, out: TextIO, *, progress: boo
     from watchers.extraction import default_extractor
 
     archive = read_archive(path)
-    store = Store.open(config.store_location)
-    try:
-        with RichProgress(enabled=progress) as bar:
-            summary = await load(
-                config,
-                store,
-                archive,
-                extractor=default_extractor(),
-                lexicon=config.lexicon,
-                progress=bar,
-            )
-    finally:
-        store.close()
+    with writing_alone(config.store_location):
+        store = Store.open(config.store_location)
+        try:
+            with RichProgress(enabled=progress) as bar:
+                summary = await load(
+                    config,
+                    store,
+                    archive,
+                    extractor=default_extractor(),
+                    lexicon=config.lexicon,
+                    progress=bar,
+                )
+        finally:
+            store.close()
     out.write("\n".join(summary.lines()) + "\n")
     return 1 if summary.failed and not summary.loaded else 0
 
@@ -210,11 +212,12 @@ def import_state(config: Config, file: str, out: TextIO) -> int:
         text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
         raise InputError(f"cannot read {file}: {e}") from e
-    store = open_state(config.store_location)
-    try:
-        counts = import_lines(store, text.splitlines(), source=file)
-    finally:
-        store.close()
+    with writing_alone(config.store_location):
+        store = open_state(config.store_location)
+        try:
+            counts = import_lines(store, text.splitlines(), source=file)
+        finally:
+            store.close()
     # rows per section: a section is a kind of state ("history"), not a thing to count
     parts = ", ".join(f"{section} {n}" for section, n in counts.items())
     total = plural(sum(counts.values()), "row")
