@@ -349,6 +349,25 @@ async def test_slack_an_update_while_a_lost_post_waits_edits_the_message_slack_t
     world.store.close()
 
 
+async def test_slack_a_lost_post_found_but_deleted_since_is_posted_anew(
+    slack_api: FakeSlack, tmp_path: Path, clock: FakeClock
+) -> None:
+    world = slack_world_with(slack_api, tmp_path, clock)
+    slack_api.drop_after_taking("chat.postMessage")
+    change = world.stored(rewording())
+    assert await world.deliver(change) == ["waiting to retry"]
+    # Someone deleted it between the history read and the edit of what was found.
+    slack_api.fail_next("chat.update", "message_not_found")
+
+    assert await world.retry_after(minutes=1) == 1
+
+    first, anew = slack_api.posted(SLACK_CHANNEL)
+    channel = world.chat.route_channels(PAIR.key)[0]
+    delivered = world.chat.delivered(channel, str(change.change_id))
+    assert delivered is not None and delivered.message_ref == anew.ts != first.ts
+    world.store.close()
+
+
 async def test_slack_a_post_tried_for_the_first_time_does_not_read_the_history(
     slack_api: FakeSlack, slack_world: World
 ) -> None:
