@@ -19,6 +19,13 @@ Facts worth knowing, found while writing it:
   body, then ``files.completeUploadExternal`` shares the file (``files`` as a JSON string,
   ``channel_id``, ``initial_comment``). The fake serves the upload URL itself and keeps
   every shared file in ``shared``.
+- ``chat.postMessage`` takes ``metadata`` (``event_type``, ``event_payload``) in its JSON
+  body; ``conversations.history`` is a GET whose booleans the SDK sends as "1"/"0". Slack
+  returns a message's metadata only with ``include_all_metadata``, lists messages newest
+  first from ``latest`` down to ``oldest``, and pages with ``has_more`` and
+  ``response_metadata.next_cursor``. A message's ``ts`` is Slack's clock: ``clock`` here.
+- The SDK's default retry handler sends a call again at once when its connection breaks;
+  ``drop_after_taking`` makes the fake do what a lost answer looks like from the client.
 - Socket Mode: ``apps.connections.open`` (app-level token) returns a WebSocket URL; the
   server sends ``{"type": "hello"}``, then envelopes; the client acknowledges each with
   ``{"envelope_id": ..., "payload": ...}``.
@@ -32,7 +39,7 @@ import json
 import time
 import uuid
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -74,6 +81,7 @@ class Message:
     blocks: list[dict[str, Any]]
     thread_ts: str | None = None
     edits: int = 0
+    metadata: dict[str, Any] | None = None
 
 
 @dataclass
@@ -120,6 +128,10 @@ class FakeSlack:
         self.shared: list[SharedFile] = []
         self._scripted: dict[str, deque[_Scripted]] = {}
         self._held: dict[str, asyncio.Event] = {}
+        self._dropped: dict[str, int] = {}
+        self._late: dict[str, float] = {}
+        self.clock: Callable[[], float] = time.time
+        """Slack's clock, in Unix seconds: what a new message's ``ts`` is made of."""
         self._ts = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self._base = ""
@@ -172,6 +184,14 @@ class FakeSlack:
         held = self._held.pop(method, None)
         if held is not None:
             held.set()
+
+    def drop_after_taking(self, method: str, *, times: int = 1) -> None:
+        """Do the next ``times`` calls to ``method``, then close the connection unanswered."""
+        self._dropped[method] = self._dropped.get(method, 0) + times
+
+    def answer_late(self, method: str, seconds: float) -> None:
+        """Do each call to ``method`` at once, and answer it ``seconds`` later (a timeout)."""
+        self._late[method] = seconds
 
     def _script(self, method: str, answer: _Scripted) -> None:
         self._scripted.setdefault(method, deque()).append(answer)
@@ -327,6 +347,13 @@ class FakeSlack:
         if handler is None:
             return _error("unknown_method")
         body: dict[str, Any] = handler(args)
+        if self._dropped.get(method):
+            self._dropped[method] -= 1
+            assert request.transport is not None
+            request.transport.close()  # done, and the answer never leaves
+            return web.json_response(body)
+        if method in self._late:
+            await asyncio.sleep(self._late[method])
         return web.json_response(body)
 
     def _auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -365,13 +392,15 @@ class FakeSlack:
         thread_ts = args.get("thread_ts")
         if thread_ts is not None and self._find(channel, str(thread_ts)) is None:
             return {"ok": False, "error": "thread_not_found"}
-        ts = f"1700000000.{next(self._ts):06d}"
+        ts = f"{int(self.clock())}.{next(self._ts):06d}"
+        metadata = args.get("metadata")
         message = Message(
             channel=channel,
             ts=ts,
             text=str(args.get("text", "")),
             blocks=_blocks(args.get("blocks")),
             thread_ts=None if thread_ts is None else str(thread_ts),
+            metadata=json.loads(metadata) if isinstance(metadata, str) else metadata,
         )
         self.messages.append(message)
         return {"ok": True, "channel": channel, "ts": ts, "message": _as_dict(message)}
@@ -389,6 +418,35 @@ class FakeSlack:
             message.blocks = _blocks(args["blocks"])
         message.edits += 1
         return {"ok": True, "channel": channel, "ts": message.ts, "text": message.text}
+
+    def _conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = str(args.get("channel", ""))
+        problem = self._channel_problem(channel)
+        if problem is not None:
+            return {"ok": False, "error": problem}
+        oldest = float(args.get("oldest") or 0)
+        latest = float(args.get("latest") or "inf")
+        inclusive = _flag(args.get("inclusive"))
+
+        def shown(m: Message) -> bool:
+            at = float(m.ts)
+            within = oldest <= at <= latest if inclusive else oldest < at < latest
+            return within and m.thread_ts is None  # replies live in their thread
+
+        newest_first = sorted(
+            filter(shown, self.posted(channel)), key=lambda m: float(m.ts), reverse=True
+        )
+        start = int(args.get("cursor") or 0)
+        limit = int(args.get("limit") or 100)
+        page = newest_first[start : start + limit]
+        more = start + limit < len(newest_first)
+        metadata = _flag(args.get("include_all_metadata"))
+        return {
+            "ok": True,
+            "messages": [_as_dict(m, metadata=metadata) for m in page],
+            "has_more": more,
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+        }
 
     def _files_getUploadURLExternal(self, args: dict[str, Any]) -> dict[str, Any]:
         file_id = f"F{next(self._ts):08d}"
@@ -559,10 +617,17 @@ def _blocks(value: Any) -> list[dict[str, Any]]:
     return list(value or [])
 
 
-def _as_dict(message: Message) -> dict[str, Any]:
+def _flag(value: Any) -> bool:
+    """A boolean argument as the SDK sends it: "1"/"0" in a query, true/false in JSON."""
+    return value is True or str(value).lower() in ("1", "true")
+
+
+def _as_dict(message: Message, *, metadata: bool = True) -> dict[str, Any]:
     out: dict[str, Any] = {"type": "message", "text": message.text, "ts": message.ts}
     if message.blocks:
         out["blocks"] = message.blocks
     if message.thread_ts is not None:
         out["thread_ts"] = message.thread_ts
+    if metadata and message.metadata is not None:
+        out["metadata"] = message.metadata
     return out

@@ -198,7 +198,7 @@ class FakeNotifier:
         self.down: set[str] = set()
         self.broken: set[str] = set()
 
-    async def post(self, channel: str, alert: Alert) -> str:
+    async def post(self, channel: str, alert: Alert, *, tried_at: datetime | None = None) -> str:
         if channel in self.gone:
             raise DeliveryError(channel, "channel_not_found", permanent=True)
         if channel in self.down:

@@ -272,6 +272,23 @@ def test_delivery_tables_of_version_3_gain_the_retry_line(conn: sqlite3.Connecti
     assert store.waiting("discord", "c1") == []
 
 
+def test_owed_posts_of_version_7_were_never_tried_as_far_as_anyone_knows(
+    conn: sqlite3.Connection,
+) -> None:
+    at_version(conn, 7)  # kept no time of a first try
+    with conn:
+        conn.execute(
+            """INSERT INTO chat_retries (platform, channel, change_id, pair_key, queued_at,
+               failures, next_at, error) VALUES ('slack', 'C1', '1', 'IND-RUS', ?, 1, ?, '')""",
+            (NOW.isoformat(), NOW.isoformat()),
+        )
+
+    store = ChatStore(conn)
+
+    (owed,) = store.waiting("slack", "C1")
+    assert (owed.failures, owed.tried_at) == (1, None)
+
+
 def test_a_digest_time_of_version_4_stays_in_the_quiet_hours_zone(
     conn: sqlite3.Connection,
 ) -> None:

@@ -24,13 +24,14 @@ from bot.chat.store import ChatStore
 from bot.platforms.discord.delivery import DiscordDelivery
 from bot.platforms.discord.platform import discord_notifier
 from bot.platforms.discord.senders import DiscordSenders
-from bot.platforms.slack.delivery import SlackDelivery
+from bot.platforms.pacing import ChannelPacer
+from bot.platforms.slack.delivery import SlackDelivery, make_web_client
 from bot.platforms.slack.platform import slack_notifier
 from bot.render.digest import Digest
 from bot.render.discord import render_discord
 from bot.render.slack import render_slack
 from tests.fake_discord import FakeDiscord
-from tests.fake_slack import FakeSlack
+from tests.fake_slack import BOT_TOKEN, FakeSlack
 from tests.fakes import PARTICULARLY, FakeClock, pair, rewording
 from watchers.model import Change, Level, Pair, Source
 from watchers.store import Store
@@ -118,9 +119,10 @@ async def discord_world(
 
 
 @pytest.fixture
-def slack_api(slack_api: FakeSlack) -> FakeSlack:
-    """The shared fake, with the channel alerts go to."""
+def slack_api(slack_api: FakeSlack, clock: FakeClock) -> FakeSlack:
+    """The shared fake, with the channel alerts go to, and the test's clock as Slack's."""
     slack_api.add_channel(SLACK_CHANNEL)
+    slack_api.clock = lambda: clock.now().timestamp()
     return slack_api
 
 
@@ -290,6 +292,123 @@ async def test_slack_a_deleted_alert_is_posted_anew_for_a_later_source_then_edit
     assert edited.ts == anew.ts and edited.edits == 1
 
 
+def slack_world_with(slack_api: FakeSlack, tmp_path: Path, clock: FakeClock) -> World:
+    """A world posting to the fake Slack with a client that gives up after a second."""
+    client = make_web_client(BOT_TOKEN, slack_api.api_base, timeout=1)
+    notifier = slack_notifier(SlackDelivery(client, pacer=ChannelPacer(interval=0)))
+    world = World(tmp_path / "store.sqlite3", ("slack", notifier), clock)
+    world.subscribe("slack", SLACK_CHANNEL)
+    return world
+
+
+@pytest.mark.parametrize("lost", ["connection dropped", "timed out"])
+async def test_slack_a_post_whose_answer_was_lost_is_found_by_the_retry_not_posted_again(
+    slack_api: FakeSlack, tmp_path: Path, clock: FakeClock, lost: str
+) -> None:
+    world = slack_world_with(slack_api, tmp_path, clock)
+    if lost == "timed out":
+        slack_api.answer_late("chat.postMessage", 2)
+    else:
+        slack_api.drop_after_taking("chat.postMessage")
+    change = world.stored(rewording())
+
+    assert await world.deliver(change) == ["waiting to retry"]  # Slack took it all the same
+    assert await world.retry_after(minutes=1) == 1
+
+    (message,) = slack_api.posted(SLACK_CHANNEL)
+    assert len(slack_api.calls_to("chat.postMessage")) == 1
+    assert len(slack_api.calls_to("conversations.history")) == 1
+    assert world.chat.owed() == []
+    # The message found is the alert's: a later source edits it.
+    second = replace(change, level=Level.MULTI_SOURCE, revision=1)
+    assert await world.deliver(second) == ["updated"]
+    (edited,) = slack_api.posted(SLACK_CHANNEL)
+    assert edited.ts == message.ts
+    assert edited.blocks == render_slack(alert_from_change(second))["blocks"]
+    world.store.close()
+
+
+async def test_slack_an_update_while_a_lost_post_waits_edits_the_message_slack_took(
+    slack_api: FakeSlack, tmp_path: Path, clock: FakeClock
+) -> None:
+    world = slack_world_with(slack_api, tmp_path, clock)
+    slack_api.drop_after_taking("chat.postMessage")
+    change = world.stored(rewording())
+    assert await world.deliver(change) == ["waiting to retry"]
+
+    # The retry carries revision 1; the key names the alert, not its revision.
+    second = replace(change, level=Level.MULTI_SOURCE, revision=1)
+    world.store.update_change(second, clock.now())
+    assert await world.deliver(second) == ["waiting to retry"]
+    assert await world.retry_after(minutes=1) == 1
+
+    (message,) = slack_api.posted(SLACK_CHANNEL)
+    assert message.blocks == render_slack(alert_from_change(second))["blocks"]
+    assert len(slack_api.calls_to("chat.postMessage")) == 1
+    assert world.chat.owed() == []
+    world.store.close()
+
+
+async def test_slack_a_lost_post_found_but_deleted_since_is_posted_anew(
+    slack_api: FakeSlack, tmp_path: Path, clock: FakeClock
+) -> None:
+    world = slack_world_with(slack_api, tmp_path, clock)
+    slack_api.drop_after_taking("chat.postMessage")
+    change = world.stored(rewording())
+    assert await world.deliver(change) == ["waiting to retry"]
+    # Someone deleted it between the history read and the edit of what was found.
+    slack_api.fail_next("chat.update", "message_not_found")
+
+    assert await world.retry_after(minutes=1) == 1
+
+    first, anew = slack_api.posted(SLACK_CHANNEL)
+    channel = world.chat.route_channels(PAIR.key)[0]
+    delivered = world.chat.delivered(channel, str(change.change_id))
+    assert delivered is not None and delivered.message_ref == anew.ts != first.ts
+    world.store.close()
+
+
+async def test_slack_a_post_tried_for_the_first_time_does_not_read_the_history(
+    slack_api: FakeSlack, slack_world: World
+) -> None:
+    await slack_world.deliver(slack_world.stored(rewording()))
+
+    assert len(slack_api.posted(SLACK_CHANNEL)) == 1
+    assert slack_api.calls_to("conversations.history") == []
+
+
+async def test_slack_without_the_history_scope_a_lost_post_is_sent_again_and_the_log_says_why(
+    slack_api: FakeSlack, tmp_path: Path, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING)
+    world = slack_world_with(slack_api, tmp_path, clock)
+    slack_api.drop_after_taking("chat.postMessage")
+    slack_api.fail_next("conversations.history", "missing_scope")
+
+    assert await world.deliver(world.stored(rewording())) == ["waiting to retry"]
+    assert await world.retry_after(minutes=1) == 1
+
+    assert len(slack_api.posted(SLACK_CHANNEL)) == 2  # the duplicate nothing could prevent
+    assert any("channels:history" in r.getMessage() for r in caplog.records)
+    world.store.close()
+
+
+async def test_slack_history_down_keeps_the_lost_post_owed_without_posting_it_again(
+    slack_api: FakeSlack, tmp_path: Path, clock: FakeClock
+) -> None:
+    world = slack_world_with(slack_api, tmp_path, clock)
+    slack_api.drop_after_taking("chat.postMessage")
+    slack_api.fail_next("conversations.history", "internal_error", status=500)
+
+    assert await world.deliver(world.stored(rewording())) == ["waiting to retry"]
+    assert await world.retry_after(minutes=1) == 0  # cannot tell: it waits
+    assert await world.retry_after(minutes=5) == 1  # found at the next try
+
+    assert len(slack_api.posted(SLACK_CHANNEL)) == 1
+    assert world.chat.owed() == []
+    world.store.close()
+
+
 class DiesWhileSending:
     """The real notifier, in a process that is killed around its first post: before the
     platform gets it (``after=False``) or once the platform took it (``after=True``)."""
@@ -298,7 +417,7 @@ class DiesWhileSending:
         self.notifier = notifier
         self.after = after
 
-    async def post(self, channel: str, alert: Alert) -> str:
+    async def post(self, channel: str, alert: Alert, *, tried_at: datetime | None = None) -> str:
         if self.after:
             await self.notifier.post(channel, alert)
         raise asyncio.CancelledError  # what stopping the event loop does to a send
@@ -345,13 +464,52 @@ async def test_a_run_killed_while_sending_owes_the_alert_and_the_next_start_send
     assert discord_world.chat.owed() == []
 
 
+async def test_slack_a_run_killed_once_slack_took_the_post_leaves_one_message(
+    slack_api: FakeSlack, slack_world: World
+) -> None:
+    platform, notifier = slack_world.notifier
+    slack_world.router.notifiers = {platform: DiesWhileSending(notifier, after=True)}
+    change = slack_world.stored(rewording())
+    with pytest.raises(asyncio.CancelledError):
+        await slack_world.router.deliver(change)
+    slack_world.store.close()
+    slack_world.open()  # the next start, with the platform's real notifier
+
+    await slack_world.router.retry_waiting(pair_of, all_now=True)
+
+    (message,) = slack_api.posted(SLACK_CHANNEL)
+    assert message.blocks == render_slack(alert_from_change(change))["blocks"]
+    assert len(slack_api.calls_to("chat.postMessage")) == 1
+    assert slack_world.chat.owed() == []
+
+
+async def test_discord_a_post_killed_after_discord_took_it_and_updated_meanwhile_shows_once(
+    discord_api: FakeDiscord, discord_world: World
+) -> None:
+    platform, notifier = discord_world.notifier
+    discord_world.router.notifiers = {platform: DiesWhileSending(notifier, after=True)}
+    change = discord_world.stored(rewording())
+    with pytest.raises(asyncio.CancelledError):
+        await discord_world.router.deliver(change)
+    discord_world.store.close()
+    discord_world.open()
+
+    # A later source came before the retry: the post now carries revision 1, and its nonce
+    # is still the one Discord saw, so Discord answers with the message it has.
+    await discord_world.router.deliver(replace(change, level=Level.MULTI_SOURCE, revision=1))
+
+    assert len(shown(discord_api)) == 1
+    assert posts(discord_api) == 2
+    assert discord_world.chat.owed() == []
+
+
 class WaitsFor:
     """A platform that answers only once another platform got its post (a slow one)."""
 
     def __init__(self, other: asyncio.Event) -> None:
         self.other = other
 
-    async def post(self, channel: str, alert: Alert) -> str:
+    async def post(self, channel: str, alert: Alert, *, tried_at: datetime | None = None) -> str:
         await asyncio.wait_for(self.other.wait(), timeout=5)
         return "slow-1"
 
@@ -368,7 +526,7 @@ class Quick:
     def __init__(self, posted: asyncio.Event) -> None:
         self.posted = posted
 
-    async def post(self, channel: str, alert: Alert) -> str:
+    async def post(self, channel: str, alert: Alert, *, tried_at: datetime | None = None) -> str:
         self.posted.set()
         return "quick-1"
 

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from bot.platforms.pacing import ChannelPacer
-from bot.platforms.slack.delivery import SlackDelivery, make_web_client
+from bot.platforms.slack.delivery import (
+    EVENT_TYPE,
+    HISTORY_LIMIT,
+    HISTORY_PAGES,
+    LOOK_BACK,
+    SlackDelivery,
+    delivery_metadata,
+    make_web_client,
+)
 from tests.fake_slack import BOT_TOKEN, FakeSlack
 from tests.fakes import FakeMonotonic
 from watchers.errors import DeliveryError
@@ -225,3 +234,118 @@ async def test_posts_to_one_channel_are_paced_a_second_apart(
     assert time_.sleeps == [1.0, 1.0]  # the other channel did not wait
     assert len(slack_api.posted(CHANNEL)) == 3
     assert len(slack_api.posted("C0OTHER")) == 1
+
+
+NOW = datetime.now(UTC)
+
+
+def with_metadata(alert_id: str, revision: int = 0) -> dict[str, object]:
+    return {**PAYLOAD, "metadata": delivery_metadata(alert_id, revision)}
+
+
+async def test_a_post_names_its_delivery_in_metadata_made_of_alert_and_channel(
+    slack_api: FakeSlack, delivery: SlackDelivery
+) -> None:
+    slack_api.add_channel("C0OTHER")
+    await delivery.post(CHANNEL, with_metadata("41", revision=2))
+    await delivery.post("C0OTHER", with_metadata("41", revision=2))
+
+    keys = [m.metadata["event_payload"]["key"] for m in slack_api.messages if m.metadata]
+    assert keys == [f"41@{CHANNEL}", "41@C0OTHER"]
+    assert slack_api.messages[0].metadata["event_type"] == EVENT_TYPE  # type: ignore[index]
+
+
+async def test_a_post_whose_connection_broke_is_not_sent_again_by_the_sdk(
+    slack_api: FakeSlack, delivery: SlackDelivery
+) -> None:
+    # Slack took it and the answer was lost: sending it again now would show it twice.
+    slack_api.drop_after_taking("chat.postMessage")
+
+    with pytest.raises(DeliveryError) as failed:
+        await delivery.post(CHANNEL, with_metadata("41"))
+
+    assert not failed.value.permanent
+    assert len(slack_api.calls_to("chat.postMessage")) == 1
+    assert len(slack_api.posted(CHANNEL)) == 1
+
+
+async def test_a_read_whose_connection_broke_is_tried_again(
+    slack_api: FakeSlack, delivery: SlackDelivery
+) -> None:
+    await delivery.post(CHANNEL, with_metadata("41"))
+    slack_api.drop_after_taking("conversations.history")
+
+    assert await delivery.find_posted(CHANNEL, with_metadata("41"), NOW) is not None
+    assert len(slack_api.calls_to("conversations.history")) == 2
+
+
+async def test_find_posted_finds_the_alert_of_this_channel_only(
+    slack_api: FakeSlack, delivery: SlackDelivery
+) -> None:
+    slack_api.add_channel("C0OTHER")
+    await delivery.post("C0OTHER", with_metadata("41"))
+    ts = await delivery.post(CHANNEL, with_metadata("41"))
+    await delivery.post(CHANNEL, with_metadata("42"))
+    await delivery.post(CHANNEL, PAYLOAD)  # a digest carries no metadata
+
+    # Found whatever revision the message shows: a retry may carry a later one.
+    assert await delivery.find_posted(CHANNEL, with_metadata("41", revision=3), NOW) == ts
+    assert await delivery.find_posted("C0OTHER", with_metadata("42"), NOW) is None
+    [call, *_] = slack_api.calls_to("conversations.history")
+    assert call.args["include_all_metadata"] in ("1", "true")
+    assert float(call.args["oldest"]) == pytest.approx((NOW - LOOK_BACK).timestamp())
+
+
+async def test_find_posted_looks_only_after_shortly_before_the_first_try(
+    slack_api: FakeSlack, delivery: SlackDelivery
+) -> None:
+    slack_api.clock = lambda: (NOW - timedelta(hours=1)).timestamp()
+    await delivery.post(CHANNEL, with_metadata("41"))  # an hour before the try: not it
+
+    assert await delivery.find_posted(CHANNEL, with_metadata("41"), NOW) is None
+
+
+async def test_find_posted_reads_a_few_pages_at_most(
+    slack_api: FakeSlack, delivery: SlackDelivery, caplog: pytest.LogCaptureFixture
+) -> None:
+    await delivery.post(CHANNEL, with_metadata("41"))
+    for n in range(HISTORY_LIMIT * HISTORY_PAGES):
+        await delivery.post(CHANNEL, with_metadata(f"other-{n}"))
+
+    with caplog.at_level(logging.WARNING):
+        assert await delivery.find_posted(CHANNEL, with_metadata("41"), NOW) is None
+
+    assert len(slack_api.calls_to("conversations.history")) == HISTORY_PAGES
+    assert "may show twice" in caplog.text
+    await delivery.post(CHANNEL, with_metadata("43"))
+    slack_api.calls.clear()
+    # One near the end of the last page is still found.
+    assert await delivery.find_posted(CHANNEL, with_metadata("other-5"), NOW) is not None
+    assert len(slack_api.calls_to("conversations.history")) == HISTORY_PAGES
+
+
+async def test_without_the_history_scope_it_says_once_why_an_alert_may_show_twice(
+    slack_api: FakeSlack, delivery: SlackDelivery, caplog: pytest.LogCaptureFixture
+) -> None:
+    await delivery.post(CHANNEL, with_metadata("41"))
+    for _ in range(2):
+        slack_api.fail_next("conversations.history", "missing_scope")
+
+    with caplog.at_level(logging.WARNING):
+        for _ in range(2):
+            assert await delivery.find_posted(CHANNEL, with_metadata("41"), NOW) is None
+
+    [warning] = [r for r in caplog.records if "history" in r.getMessage()]
+    assert "missing_scope" in warning.getMessage()
+    assert "channels:history" in warning.getMessage()
+
+
+async def test_history_down_is_a_temporary_failure_not_a_second_post(
+    slack_api: FakeSlack, delivery: SlackDelivery
+) -> None:
+    slack_api.fail_next("conversations.history", "internal_error", status=500)
+
+    with pytest.raises(DeliveryError) as failed:
+        await delivery.find_posted(CHANNEL, with_metadata("41"), NOW)
+
+    assert not failed.value.permanent

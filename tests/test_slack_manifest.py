@@ -20,9 +20,12 @@ def test_bot_scopes_are_exactly_what_the_code_calls_for() -> None:
     scopes = manifest()["oauth_config"]["scopes"]
     # commands: /watch; chat:write: chat.postMessage and chat.update;
     # users:read: users.info; usergroups:read: usergroups.users.list;
-    # files:write: files.getUploadURLExternal and files.completeUploadExternal (the chart).
+    # files:write: files.getUploadURLExternal and files.completeUploadExternal (the chart);
+    # channels:history, groups:history: conversations.history in public and private
+    # channels, to find a post whose answer was lost before posting it again.
     assert sorted(scopes["bot"]) == [
-        "chat:write", "commands", "files:write", "usergroups:read", "users:read"
+        "channels:history", "chat:write", "commands", "files:write", "groups:history",
+        "usergroups:read", "users:read",
     ]  # fmt: skip
     assert "user" not in scopes
 

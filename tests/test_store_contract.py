@@ -579,6 +579,11 @@ def test_delivery_records_behave_alike(store: Store) -> None:
     ]
     routes.failed_again("discord", "c1", Waiting("2", INRU.key, 2, later, "502"))
     assert routes.waiting("discord", "c1")[0].error == "502"
+    # a post tried keeps the time of its first try, whatever the later tries
+    assert routes.waiting("discord", "c1")[0].tried_at is None
+    routes.trying("discord", "c1", "2", NOW)
+    routes.trying("discord", "c1", "2", later)
+    assert [w.tried_at for w in routes.waiting("discord", "c1")] == [NOW, None]
     routes.done_waiting("discord", "c1", "2")
     assert [w.change_id for w in routes.waiting("discord", "c1")] == ["1"]
     assert routes.waiting_channels() == [("discord", "c1")]

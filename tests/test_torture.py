@@ -1,11 +1,13 @@
-"""No alert is lost to a crash or a stop: real processes, killed, against a fake Discord.
+"""No alert is lost to a crash or a stop: real processes, killed, against fake platforms.
 
 Each round runs ``partnership-watch poll --once`` as a child process against a local feed of
 20 new alerts for 10 webhook channels, kills it with SIGKILL at a random moment (several
 times), and then lets one run finish. Every alert the store found must have reached its
 channel, in order; duplicates (the platform took a post and the process died before
-recording it) are reported, not failed. A second test stops ``run`` with SIGTERM in the
-middle of a burst. ``benchmarks/bench_torture.py`` does the same hundreds of times.
+recording it) are reported, not failed. Another kills the process at that very moment:
+Slack then shows the alert once (the next run finds it in the channel's history), a
+webhook channel twice. A last test stops ``run`` with SIGTERM in the middle of a burst.
+``benchmarks/bench_torture.py`` does the same hundreds of times.
 
 The seed of the random kill moments is printed with each round's figures; set
 ``PW_TORTURE_SEED`` to replay one.
@@ -25,6 +27,7 @@ from tests.torture import (
     FakePlatform,
     RoundResult,
     complete_poll_seconds,
+    killed_at_post_round,
     poll_round,
     term_round,
 )
@@ -93,6 +96,36 @@ def test_kill_9_at_random_moments_of_poll_once_loses_no_alert(
             f"\ntorture: {rounds} rounds, {kills} SIGKILLs, {rounds * ALERTS} alerts, "
             f"0 lost, {duplicates} duplicates (seed {seed})"
         )
+
+
+@pytest.mark.parametrize(
+    ("chat", "history", "twice"),
+    [("slack", True, 0), ("slack", False, 1), ("discord", False, 1)],
+    ids=["slack", "slack-without-history-scope", "discord-webhooks"],
+)
+def test_a_kill_after_the_platform_took_a_post_shows_it_once_where_the_channel_can_be_read(
+    platform: FakePlatform,
+    tmp_path: Path,
+    rng: random.Random,
+    seed: int,
+    chat: str,
+    history: bool,
+    twice: int,
+) -> None:
+    # Killed between the platform taking an alert and the program recording it: the next
+    # run owes it. Slack's history shows it was taken; a webhook channel cannot be read.
+    platform.history_readable = history
+    try:
+        result = killed_at_post_round(
+            platform, tmp_path / "killed", post=rng.randint(1, ALERTS), chat=chat
+        )
+    finally:
+        platform.history_readable = True
+
+    assert result.kills == 1, explain(result, seed)
+    assert_all_delivered_in_order(result, seed)
+    assert result.exit_codes[-1] == 0, explain(result, seed)
+    assert result.duplicates == twice, explain(result, seed)
 
 
 def test_sigterm_during_a_burst_exits_0_and_loses_no_alert(

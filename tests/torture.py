@@ -1,20 +1,23 @@
-"""Killing real ``partnership-watch`` processes and counting what reaches Discord.
+"""Killing real ``partnership-watch`` processes and counting what reaches the channels.
 
 Shared by ``tests/test_torture.py`` (a few dozen kills) and ``benchmarks/bench_torture.py``
-(hundreds). One local server on 127.0.0.1, in a thread of the calling process, plays both
-the news feed and Discord's webhook API; the program under test runs as a child process
-(``python -m bot``) with a config pointing at it, and is killed with SIGKILL at a random
-moment or stopped with SIGTERM.
+(hundreds). One local server on 127.0.0.1, in a thread of the calling process, plays the
+news feed, Discord's webhook API and the few Slack Web API methods a bot-token post uses
+(``chat.postMessage``, ``chat.update``, ``conversations.history``); the program under test
+runs as a child process (``python -m bot``) with a config pointing at it, and is killed with
+SIGKILL at a random moment or stopped with SIGTERM.
 
 Each round starts from an empty store: the feed carries ``ALERTS`` items, each giving one
 pair its first descriptor, so a complete poll owes ``ALERTS`` alerts, spread over
-``CHANNELS`` webhook channels. The server identifies each alert by the id in its embed's
-footer ("partnership-watch · <id>"), and after the round the store says which alerts were
+``CHANNELS`` channels of one platform: Discord webhooks, or Slack channels. The server
+identifies each alert by the id in its Discord embed's footer ("partnership-watch · <id>")
+or in its Slack message's metadata, and after the round the store says which alerts were
 found; the difference is what was lost, and the repeats are the duplicates.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import random
@@ -31,6 +34,7 @@ from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
+from urllib.parse import parse_qs, urlsplit
 
 from tests.fake_discord import message_payload, user_payload
 
@@ -55,6 +59,14 @@ PAIRS = tuple(zip(COUNTRIES[:ALERTS], COUNTRIES[ALERTS:], strict=True))
 
 _WEBHOOK = re.compile(r"/api/v10/webhooks/(?P<hook>[0-9]+)/(?P<token>[^/?]+)")
 _FOOTER_ID = re.compile(r"partnership-watch · (?P<id>\S+)$")
+_SLACK = re.compile(r"/slack/api/(?P<method>[a-zA-Z.]+)")
+SLACK_TOKEN = "xoxb-torture"
+PLATFORMS = ("discord", "slack")
+
+
+def slack_channel(channel: int) -> str:
+    """The (made-up) id of a Slack channel."""
+    return f"C0TORTURE{channel:02d}"
 
 
 def webhook_id(channel: int) -> str:
@@ -105,7 +117,17 @@ class FakePlatform:
         self._lock = threading.Lock()
         self._message_ids = iter(range(1400000000000000000, 1500000000000000000))
         self.failing = False
-        """Refuse every webhook post (a platform that does not take alerts now)."""
+        """Refuse every post (a platform that does not take alerts now)."""
+        self.history_readable = True
+        """Whether Slack lets the bot read its channels' history (the app has the scope)."""
+        self.slack_messages: list[dict[str, Any]] = []
+        """Every Slack message of the round, as ``conversations.history`` shows it."""
+        self._slack_ts = itertools.count(1)
+        self.kill_at_post: tuple[int, int] | None = None
+        """(pid, n): kill that process once the round's n-th post is taken, before it is
+        answered: the moment between a platform taking an alert and the program recording it.
+        """
+        self._posts_taken = 0
         handler = self._handler()
         self._server = _QuietServer(("127.0.0.1", 0), handler)
         self._server.daemon_threads = True
@@ -128,6 +150,14 @@ class FakePlatform:
         with self._lock:
             self.round += 1
             self.received = Received()
+            self.slack_messages = []
+            self._posts_taken = 0
+
+    def _taken(self) -> None:
+        """Count a post taken (under the lock), and kill its sender if told to at this one."""
+        self._posts_taken += 1
+        if self.kill_at_post is not None and self.kill_at_post[1] == self._posts_taken:
+            os.kill(self.kill_at_post[0], signal.SIGKILL)
 
     def total(self) -> int:
         """How many alert posts arrived in this round."""
@@ -141,9 +171,43 @@ class FakePlatform:
             if found:
                 self.received.by_hook[hook].append(found.group("id"))
             message_id = str(next(self._message_ids))
+            self._taken()
         author = user_payload(hook, "partnership-watch", bot=True)
         message = message_payload(message_id, "1200000000000000001", payload, author)
         return {**message, "webhook_id": hook}
+
+    def _slack(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        """Slack's answer to one Web API call, as far as a bot-token post needs."""
+        channel = str(args.get("channel", ""))
+        if method == "chat.postMessage":
+            if self.failing:
+                return {"ok": False, "error": "service_unavailable"}
+            metadata = args.get("metadata") or {}
+            with self._lock:
+                ts = f"{int(time.time())}.{next(self._slack_ts):06d}"
+                message = {"type": "message", "ts": ts, "text": args.get("text", "")}
+                if metadata:
+                    message["metadata"] = metadata
+                self.slack_messages.append({**message, "channel": channel})
+                alert = (metadata.get("event_payload") or {}).get("alert_id")
+                if alert is not None:
+                    self.received.by_hook[channel].append(str(alert))
+                self._taken()
+            return {"ok": True, "channel": channel, "ts": ts, "message": message}
+        if method == "chat.update":
+            return {"ok": True, "channel": channel, "ts": args.get("ts"), "text": ""}
+        if method == "conversations.history":
+            if not self.history_readable:
+                return {"ok": False, "error": "missing_scope", "needed": "channels:history"}
+            oldest = float(args.get("oldest") or 0)
+            with self._lock:
+                found = [
+                    {k: v for k, v in m.items() if k != "channel"}
+                    for m in reversed(self.slack_messages)
+                    if m["channel"] == channel and float(m["ts"]) >= oldest
+                ]
+            return {"ok": True, "messages": found, "has_more": False}
+        return {"ok": False, "error": "unknown_method"}
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         platform = self
@@ -162,15 +226,32 @@ class FakePlatform:
                 self.end_headers()
                 self.wfile.write(body)
 
+            def _slack_call(self, args: dict[str, Any]) -> None:
+                match = _SLACK.match(urlsplit(self.path).path)
+                assert match is not None
+                if self.headers.get("Authorization") != f"Bearer {SLACK_TOKEN}":
+                    answer: dict[str, Any] = {"ok": False, "error": "invalid_auth"}
+                else:
+                    answer = platform._slack(match.group("method"), args)
+                # The SDK takes an answer that is not ok with HTTP 200 as Slack's refusal.
+                status = 503 if answer.get("error") == "service_unavailable" else 200
+                self._answer(status, json.dumps(answer).encode(), "application/json")
+
             def do_GET(self) -> None:
                 if self.path.startswith("/feed.xml"):
                     self._answer(200, feed(platform.round), "application/rss+xml")
+                elif self.path.startswith("/slack/api/"):
+                    query = parse_qs(urlsplit(self.path).query)
+                    self._slack_call({k: v[-1] for k, v in query.items()})
                 else:
                     self._answer(404, b"{}", "application/json")
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length)
+                if self.path.startswith("/slack/api/"):
+                    self._slack_call(json.loads(raw or b"{}"))
+                    return
                 match = _WEBHOOK.match(self.path)
                 if match is None:
                     self._answer(404, b'{"message": "Unknown Webhook", "code": 10015}',
@@ -200,9 +281,12 @@ def configure(directory: Path, platform: FakePlatform, monkeypatch: pytest.Monke
     return config
 
 
-def write_config(directory: Path, base: str) -> tuple[Path, dict[str, str]]:
-    """A config polling the fake feed and posting to CHANNELS webhook channels; and the
-    environment that holds their webhook URLs."""
+def write_config(
+    directory: Path, base: str, chat: str = "discord"
+) -> tuple[Path, dict[str, str]]:
+    """A config polling the fake feed and posting to CHANNELS channels of ``chat`` (Discord
+    webhooks, or Slack channels as the bot); and the environment that holds their webhook
+    URLs or the bot token."""
     env = {
         k: v
         for k, v in os.environ.items()
@@ -220,6 +304,20 @@ def write_config(directory: Path, base: str) -> tuple[Path, dict[str, str]]:
         "[discord]",
         f'api_base = "{base}/api/v10"',
     ]
+    if chat == "slack":
+        env["SLACK_BOT_TOKEN"] = SLACK_TOKEN
+        lines += ["[slack]", f'api_base = "{base}/slack/api/"']
+        for channel in range(CHANNELS):
+            pairs = ", ".join(f'["{a}", "{b}"]' for a, b in PAIRS[channel::CHANNELS])
+            lines += [
+                "[[subscriptions]]",
+                'platform = "slack"',
+                f'channel = "{slack_channel(channel)}"',
+                f"pairs = [{pairs}]",
+            ]
+        path = directory / "watchlist.toml"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return path, env
     for channel in range(CHANNELS):
         variable = f"PW_TORTURE_WEBHOOK_{channel}"
         # The URL must look like Discord's; discord.py sends to api_base all the same.
@@ -296,13 +394,14 @@ def poll_round(
     *,
     kills: int,
     window: float,
+    chat: str = "discord",
 ) -> RoundResult:
     """One round: runs of ``poll --once``, each killed (SIGKILL) at a random moment within
     ``window`` seconds, until ``kills`` were killed or one finished first; then one run
     left to finish."""
     platform.new_round()
     directory.mkdir(parents=True, exist_ok=True)
-    config, env = write_config(directory, platform.base)
+    config, env = write_config(directory, platform.base, chat)
     done_kills = 0
     codes = []
     with _log_file(directory, "stderr.log") as log:
@@ -321,6 +420,29 @@ def poll_round(
                 break  # it finished first: the round's work is done
         codes.append(_poll_to_the_end(config, env, log))
     return _result(platform, directory, kills=done_kills, exit_codes=codes)
+
+
+def killed_at_post_round(
+    platform: FakePlatform, directory: Path, *, post: int, chat: str = "discord"
+) -> RoundResult:
+    """One round of ``poll --once`` killed (SIGKILL) the moment the platform took its
+    ``post``-th post, before the answer left; then one run left to finish."""
+    platform.new_round()
+    directory.mkdir(parents=True, exist_ok=True)
+    config, env = write_config(directory, platform.base, chat)
+    with _log_file(directory, "stderr.log") as log:
+        process = subprocess.Popen(
+            command(config, "poll", "--once"),
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log,
+        )  # fmt: skip
+        platform.kill_at_post = (process.pid, post)
+        try:
+            codes = [process.wait(timeout=120)]
+        finally:
+            platform.kill_at_post = None
+        codes.append(_poll_to_the_end(config, env, log))
+    killed = int(codes[0] == -signal.SIGKILL)
+    return _result(platform, directory, kills=killed, exit_codes=codes)
 
 
 def term_round(
@@ -374,11 +496,11 @@ def _result(
     )
 
 
-def complete_poll_seconds(platform: FakePlatform, directory: Path) -> float:
+def complete_poll_seconds(platform: FakePlatform, directory: Path, chat: str = "discord") -> float:
     """How long an undisturbed ``poll --once`` of a round takes here: the kill window."""
     platform.new_round()
     directory.mkdir(parents=True, exist_ok=True)
-    config, env = write_config(directory, platform.base)
+    config, env = write_config(directory, platform.base, chat)
     started = time.monotonic()
     subprocess.run(
         command(config, "poll", "--once"),

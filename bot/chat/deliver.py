@@ -14,9 +14,14 @@ change routed in one transaction, and only then sends. A row leaves the outbox i
 transaction that records the platform's answer (sent, or given up), so a crash at any point
 loses nothing: the next start routes what was not routed and sends what is owed, in order
 per channel. What a crash can cause is a duplicate: the platform took the message and we
-died before recording it. Discord's bot mode closes that window with a message ``nonce``
-and ``enforce_nonce``. Processes sharing one PostgreSQL store (workers) send a channel's
-owed alerts one process at a time (``ChatStore.take_channel``): an alert stays in the outbox
+died before recording it, or its answer was lost on the way (a timeout, a reset
+connection). Each post notes in its outbox row, before it is sent, when it was first tried;
+a post tried before is sent with that time (``Notifier.post``'s ``tried_at``). Discord's bot
+mode closes the window with a message ``nonce`` and ``enforce_nonce``; Slack looks for the
+message by its metadata in the channel's history (``bot.platforms.slack.delivery``);
+webhooks cannot read a channel back, so there a duplicate stays possible. Processes
+sharing one PostgreSQL store (workers) send a channel's owed alerts one process at a time
+(``ChatStore.take_channel``): an alert stays in the outbox
 until its post is recorded, and another process retrying it meanwhile would post it again.
 
 When a platform fails for a passing reason (down, overloaded, unreachable), the alert waits
@@ -88,7 +93,7 @@ class NotStarted:
         self.kind = kind
         self.reason = reason
 
-    async def post(self, channel: str, alert: Alert) -> str:
+    async def post(self, channel: str, alert: Alert, *, tried_at: datetime | None = None) -> str:
         """Never sends: the platform is not connected."""
         raise DeliveryError(channel, f"{self.kind} is not started: {self.reason}")
 
@@ -321,7 +326,9 @@ class Router:
         """Post or update as ``r`` says; the decision, and whether the platform took it.
 
         Taken means recorded and out of the outbox in one transaction: a crash before it
-        commits sends the alert again at the next start (the duplicate window).
+        commits sends the alert again at the next start (the duplicate window). A post
+        tried before is sent with the time of its first try, so that a platform that can
+        read its channels finds the message an unanswered try left, instead of posting again.
         """
         alert = alert_from_change(change)
         started = time_monotonic()
@@ -334,7 +341,9 @@ class Router:
                 if self.pings is not None and delivered is None:
                     targets = self.pings(channel.platform, channel.channel, change.kind)
                     alert = replace(alert, pings=targets)
-                ref = await notifier.post(channel.channel, alert)
+                # Noted before sending: if no answer is recorded, the next try looks first.
+                self.chat.trying(channel.platform, channel.channel, before.change_id, now)
+                ref = await notifier.post(channel.channel, alert, tried_at=before.tried_at)
         except DeliveryError as e:
             self.observe(channel.platform, "failed", time_monotonic() - started)
             return self._failed(channel, change, e, now, before), False

@@ -3,7 +3,9 @@
 Delivery (``bot.chat.deliver``) speaks to a ``Notifier``: post an alert, update it, post a
 digest. Every platform is one ``PlatformNotifier``: its renderer turns the alert into the
 platform's payload, and its ``Sender`` puts payloads in channels, one verb per action
-(``post``, ``edit``). A ``Platform`` is what the wiring opens by kind; the registry maps
+(``post``, ``edit``); a platform that can read its channels back also gives a ``Finder``, so
+that a post tried before without an answer is looked for before it is sent again. A
+``Platform`` is what the wiring opens by kind; the registry maps
 each kind to the module that holds it, imported only when the config or the environment
 asks for that platform, so a run without Discord never imports discord.py.
 """
@@ -11,9 +13,10 @@ asks for that platform, so a run without Discord never imports discord.py.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from bot.alert import Alert
@@ -35,8 +38,12 @@ class Notifier(Protocol):
     says to stop trying (the channel is gone or forbids us).
     """
 
-    async def post(self, channel: str, alert: Alert) -> str:
-        """Post a new alert; returns a reference to the message, to edit it later."""
+    async def post(self, channel: str, alert: Alert, *, tried_at: datetime | None = None) -> str:
+        """Post a new alert; returns a reference to the message, to edit it later.
+
+        ``tried_at`` is when an earlier try of this post began whose answer never came: the
+        message may be in the channel already, and a platform that can look makes sure.
+        """
         ...
 
     async def update(self, channel: str, message_ref: str, alert: Alert) -> str | None:
@@ -66,6 +73,10 @@ class Sender(Protocol):
 
 S = TypeVar("S", bound=Sender)
 
+Finder = Callable[[str, Payload, datetime], Awaitable[str | None]]
+"""Looks in a channel for a message already posted with this payload's delivery key since
+a time; returns its reference, or None when it is not there (or cannot be looked for)."""
+
 
 class PlatformNotifier(Generic[S]):
     """The Notifier of a platform: its renderers, and its sender."""
@@ -76,14 +87,34 @@ class PlatformNotifier(Generic[S]):
         *,
         render: Callable[[Alert], Payload],
         render_digest: Callable[[Digest], Payload],
+        find_posted: Finder | None = None,
+        anew: Callable[[Payload], Payload] = lambda payload: payload,
     ) -> None:
         self.sender = sender
         self._render = render
         self._render_digest = render_digest
+        self._find_posted = find_posted
+        self._anew = anew
+        """The payload of a message posted in place of a deleted one: a new message, not a
+        retry of the first post (Discord would answer that one's nonce with it)."""
 
-    async def post(self, channel: str, alert: Alert) -> str:
-        """Post the rendered alert; the message reference the sender returns."""
-        return await self.sender.post(channel, self._render(alert))
+    async def post(self, channel: str, alert: Alert, *, tried_at: datetime | None = None) -> str:
+        """Post the rendered alert; the message reference the sender returns.
+
+        After a try with no answer, a message the platform took then is edited to show the
+        alert as it is now, and is the post: the channel does not see the alert twice.
+        """
+        payload = self._render(alert)
+        if tried_at is not None and self._find_posted is not None:
+            found = await self._find_posted(channel, payload, tried_at)
+            if found is not None:
+                try:
+                    await self.sender.edit(channel, found, payload)
+                except MessageGone:
+                    pass  # deleted since: it is posted again below
+                else:
+                    return found
+        return await self.sender.post(channel, payload)
 
     async def update(self, channel: str, message_ref: str, alert: Alert) -> str | None:
         """Edit the posted alert; if it was deleted, post anew and return the new reference."""
@@ -92,7 +123,7 @@ class PlatformNotifier(Generic[S]):
             await self.sender.edit(channel, message_ref, payload)
         except MessageGone:
             # Someone deleted the alert; the update still deserves to be seen.
-            return await self.sender.post(channel, payload)
+            return await self.sender.post(channel, self._anew(payload))
         return None
 
     async def digest(self, channel: str, digest: Digest) -> None:

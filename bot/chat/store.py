@@ -159,6 +159,9 @@ UPDATE route_channels SET digest_zone = zone WHERE quiet_start IS NOT NULL;
     """
     ALTER TABLE chat_settings ADD COLUMN config_sets TEXT NOT NULL DEFAULT ''
     """,
+    # When an owed post was first tried: a try whose answer never came (a lost connection,
+    # a killed process) may have reached the platform, which is then asked before posting.
+    "ALTER TABLE chat_retries ADD COLUMN tried_at TEXT",
 )
 
 
@@ -336,6 +339,8 @@ class Waiting:
     """Failed tries in a row; 0 for an alert that lined up behind another."""
     next_at: datetime
     error: str
+    tried_at: datetime | None = None
+    """When a post of it was first tried; None while it never was."""
 
 
 class ChatStore:
@@ -719,11 +724,24 @@ class ChatStore:
     def waiting(self, platform: str, channel: str) -> list[Waiting]:
         """The channel's retry line, first in line first."""
         rows = self.connection.execute(
-            """SELECT change_id, pair_key, failures, next_at, error FROM chat_retries
+            """SELECT change_id, pair_key, failures, next_at, error, tried_at FROM chat_retries
                WHERE platform = ? AND channel = ? ORDER BY queued_at, rowid""",
             (platform, channel),
         ).fetchall()
-        return [Waiting(r[0], r[1], int(r[2]), from_iso(r[3]), r[4]) for r in rows]
+        return [
+            Waiting(r[0], r[1], int(r[2]), from_iso(r[3]), r[4], from_iso(r[5]) if r[5] else None)
+            for r in rows
+        ]
+
+    def trying(self, platform: str, channel: str, change_id: str, now: datetime) -> None:
+        """Note, before a post of an owed alert is sent, that it is being tried (the first
+        try's time is kept): if no answer is recorded, the post may be in the channel."""
+        with atomic(self.connection):
+            self.connection.execute(
+                """UPDATE chat_retries SET tried_at = COALESCE(tried_at, ?)
+                   WHERE platform = ? AND channel = ? AND change_id = ?""",
+                (to_iso(now), platform, channel, change_id),
+            )
 
     def waiting_channels(self) -> list[tuple[str, str]]:
         """Every (platform, channel) with alerts waiting, the longest-waiting first."""

@@ -45,16 +45,25 @@ async def open_discord(opening: Opening) -> PlatformNotifier[DiscordSenders]:
 
 def discord_notifier(senders: DiscordSenders) -> PlatformNotifier[DiscordSenders]:
     """Alerts rendered as Discord messages, sent through the channel's webhook or the bot."""
-    return PlatformNotifier(senders, render=render_with_nonce, render_digest=render_digest_discord)
+    return PlatformNotifier(
+        senders, render=render_with_nonce, render_digest=render_digest_discord, anew=without_nonce
+    )
 
 
 def render_with_nonce(alert: Alert) -> Payload:
     """The alert's message, with a nonce Discord enforces for the bot's posts.
 
-    A post of the same alert revision again (we died after Discord took it, before we
-    recorded it) then returns the message already posted instead of making a second one.
-    Discord remembers nonces for a few minutes; webhooks and edits do not use them. The
-    bot's sender makes the nonce the channel's own (``nonce_for_channel``).
+    A post of the same alert again (we died after Discord took it, before we recorded it)
+    then returns the message already posted instead of making a second one. The nonce names
+    the alert, not its revision: a retry that carries an update made meanwhile is the same
+    post. Discord remembers nonces for a few minutes; webhooks and edits do not use them.
+    The bot's sender makes the nonce the channel's own (``nonce_for_channel``).
     """
-    nonce = f"pw{alert.alert_id}r{alert.revision}"[:25]
+    nonce = f"pw{alert.alert_id}"[:25]
     return {**render_discord(alert), "nonce": nonce, "enforce_nonce": True}
+
+
+def without_nonce(payload: Payload) -> Payload:
+    """A payload posted in place of a deleted alert: with the first post's nonce, Discord
+    would answer with the deleted message instead of making a new one."""
+    return {k: v for k, v in payload.items() if k not in ("nonce", "enforce_nonce")}

@@ -9,24 +9,59 @@ Slack answers ``channel_not_found``, ``not_in_channel`` and ``is_archived`` when
 cannot help; those become a permanent ``DeliveryError`` so the subscription is paused.
 ``message_not_found`` on an edit (someone deleted the alert) is ``MessageGone``: the update
 is posted as a new message instead.
+
+Each alert post carries message ``metadata`` naming the delivery: our ``EVENT_TYPE`` and a
+key made of the alert's id and the channel (never of its revision, which a later try may
+carry). A post tried before without an answer (a timeout, a reset connection, a killed
+process) is looked for first in the channel's history (``find_posted``: from shortly before
+the first try, a few pages at most); if Slack took it then, that message is the post. Without
+the history scopes (``channels:history``, ``groups:history``) the post is sent again and the
+log says once why an alert may show twice. The SDK's own retry of a broken connection is
+kept for every call but a post, which it would send again blind.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable, Mapping
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.platforms.pacing import ChannelPacer
 from watchers.errors import DeliveryError, MessageGone
 
+log = logging.getLogger(__name__)
+
 DEFAULT_API_BASE = "https://slack.com/api/"
+
+EVENT_TYPE = "partnership_watch_alert"
+"""The ``event_type`` of the metadata our alert posts carry."""
+
+LOOK_BACK = timedelta(minutes=5)
+"""How long before the first try the history search starts: clocks here and at Slack differ."""
+
+HISTORY_LIMIT = 100
+HISTORY_PAGES = 3
+"""The history search reads at most this many pages of this many messages."""
+
+CANNOT_READ = frozenset(
+    {"missing_scope", "not_in_channel", "channel_not_found", "not_allowed_token_type"}
+)
+"""Slack error codes of ``conversations.history`` that retrying cannot help."""
 
 PERMANENT_ERRORS = frozenset({"channel_not_found", "not_in_channel", "is_archived"})
 """Slack error codes after which posting to the channel again cannot succeed."""
@@ -35,14 +70,55 @@ RATE_LIMIT_RETRIES = 2
 """How many 429 answers in a row the SDK waits out before the call fails."""
 
 
-def make_web_client(token: str, api_base: str = DEFAULT_API_BASE) -> AsyncWebClient:
-    """A Web API client for ``api_base`` that retries 429 answers after ``Retry-After``."""
-    client = AsyncWebClient(token=token, base_url=api_base)
-    # The default handlers only retry broken connections; rate limits are opt-in.
-    client.retry_handlers.append(
-        AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES)
-    )
+def make_web_client(
+    token: str, api_base: str = DEFAULT_API_BASE, *, timeout: int = 30
+) -> AsyncWebClient:
+    """A Web API client for ``api_base`` that retries 429 answers after ``Retry-After``;
+    a call without an answer in ``timeout`` seconds fails."""
+    client = AsyncWebClient(token=token, base_url=api_base, timeout=timeout)
+    # The SDK's default retries a broken connection, posts included; rate limits are opt-in.
+    client.retry_handlers = [
+        BrokenConnectionRetryHandler(),
+        AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
+    ]
     return client
+
+
+class BrokenConnectionRetryHandler(AsyncConnectionErrorRetryHandler):
+    """The SDK's retry of a call whose connection broke, except for a new message.
+
+    A post whose connection broke may have been taken; sending it again at once would show
+    it twice. It fails instead, and the outbox tries it later, looking for it first.
+    """
+
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if urlsplit(request.url).path.endswith("/chat.postMessage"):
+            return False
+        return await super()._can_retry_async(
+            state=state, request=request, response=response, error=error
+        )
+
+
+def delivery_metadata(alert_id: str, revision: int) -> dict[str, Any]:
+    """The metadata an alert's post carries; ``SlackDelivery`` adds the channel to its key."""
+    return {"event_type": EVENT_TYPE, "event_payload": {"alert_id": alert_id, "revision": revision}}
+
+
+def _stamped(channel_id: str, payload: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The payload's metadata with the delivery key (alert id and channel), if it has any."""
+    metadata = payload.get("metadata")
+    if not isinstance(metadata, Mapping):
+        return None
+    event_payload = dict(metadata.get("event_payload") or {})
+    event_payload["key"] = f"{event_payload.get('alert_id')}@{channel_id}"
+    return {"event_type": metadata.get("event_type"), "event_payload": event_payload}
 
 
 class SlackDelivery:
@@ -51,6 +127,7 @@ class SlackDelivery:
     def __init__(self, client: AsyncWebClient, *, pacer: ChannelPacer | None = None) -> None:
         self._client = client
         self._pacer = pacer if pacer is not None else ChannelPacer()
+        self._said_cannot_read: set[str] = set()
 
     async def post(self, channel_id: str, payload: Mapping[str, Any]) -> str:
         """Post a new message; return its ``ts``, the id later edits refer to."""
@@ -62,11 +139,86 @@ class SlackDelivery:
                 channel=channel_id,
                 text=_text(payload),
                 blocks=payload.get("blocks"),
+                metadata=_stamped(channel_id, payload),
                 unfurl_links=False,
                 unfurl_media=False,
             ),
         )
         return str(response["ts"])
+
+    async def find_posted(
+        self, channel_id: str, payload: Mapping[str, Any], since: datetime
+    ) -> str | None:
+        """The ``ts`` of a message in the channel carrying this payload's delivery key,
+        posted from shortly before ``since`` on; None when there is none, or none can be read.
+
+        A failure that may pass (Slack down, rate limited) raises ``DeliveryError``: the
+        post waits rather than risk showing twice.
+        """
+        metadata = _stamped(channel_id, payload)
+        if metadata is None:
+            return None
+        key = metadata["event_payload"]["key"]
+        oldest = f"{(since - LOOK_BACK).timestamp():.6f}"
+        cursor: str | None = None
+        for _ in range(HISTORY_PAGES):
+            response = await self._history(channel_id, oldest, cursor)
+            if response is None:
+                return None
+            for message in response.get("messages") or []:
+                found = message.get("metadata") or {}
+                if (
+                    found.get("event_type") == EVENT_TYPE
+                    and (found.get("event_payload") or {}).get("key") == key
+                ):
+                    return str(message["ts"])
+            cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
+            if not response.get("has_more") or cursor is None:
+                return None
+        log.warning(
+            "Slack channel %s: a post tried before was not found in the %d newest messages "
+            "since its first try; posting it (it may show twice)",
+            channel_id,
+            HISTORY_LIMIT * HISTORY_PAGES,
+        )
+        return None
+
+    async def _history(
+        self, channel_id: str, oldest: str, cursor: str | None
+    ) -> AsyncSlackResponse | None:
+        """One page of the channel's history, newest first; None when it cannot be read."""
+        try:
+            return await self._client.conversations_history(
+                channel=channel_id,
+                oldest=oldest,
+                inclusive=True,
+                include_all_metadata=True,
+                limit=HISTORY_LIMIT,
+                cursor=cursor,
+            )
+        except SlackApiError as e:
+            code = str(e.response.get("error") or f"HTTP {e.response.status_code}")
+            if code not in CANNOT_READ:
+                message = f"Slack conversations.history failed: {code}"
+                raise DeliveryError(channel_id, message) from e
+            self._say_cannot_read(code)
+            return None
+        except (aiohttp.ClientError, TimeoutError) as e:
+            raise DeliveryError(
+                channel_id, f"Slack conversations.history unreachable: {type(e).__name__}: {e}"
+            ) from e
+
+    def _say_cannot_read(self, code: str) -> None:
+        """Log once per reason why a post tried before is sent again unchecked."""
+        if code in self._said_cannot_read:
+            return
+        self._said_cannot_read.add(code)
+        log.warning(
+            "Slack: cannot read a channel's history (%s), so a post whose answer was lost is "
+            "sent again and may show twice; the app needs the scopes channels:history and "
+            "groups:history (config/slack-manifest.yml) and to be in the channel",
+            code,
+        )
 
     async def edit(self, channel_id: str, ts: str, payload: Mapping[str, Any]) -> None:
         """Replace the text and blocks of the message ``ts`` in place."""
@@ -79,6 +231,7 @@ class SlackDelivery:
                 ts=ts,
                 text=_text(payload),
                 blocks=payload.get("blocks"),
+                metadata=_stamped(channel_id, payload),
             ),
         )
 

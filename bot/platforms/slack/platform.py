@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from bot.chat.ports import Opening, PlatformNotifier
+from bot.alert import Alert
+from bot.chat.ports import Opening, Payload, PlatformNotifier
 from bot.platforms.slack.app import SlackApp, SlackSecrets, make_delivery
-from bot.platforms.slack.delivery import SlackDelivery
+from bot.platforms.slack.delivery import SlackDelivery, delivery_metadata
 from bot.render.digest import render_digest_slack
 from bot.render.slack import render_slack
 
@@ -27,5 +28,17 @@ async def open_slack(opening: Opening) -> PlatformNotifier[SlackDelivery]:
 
 
 def slack_notifier(delivery: SlackDelivery) -> PlatformNotifier[SlackDelivery]:
-    """Alerts rendered as Slack blocks, sent through the Web API."""
-    return PlatformNotifier(delivery, render=render_slack, render_digest=render_digest_slack)
+    """Alerts rendered as Slack blocks, sent through the Web API; a post tried before
+    without an answer is looked for in the channel first."""
+    return PlatformNotifier(
+        delivery,
+        render=render_with_metadata,
+        render_digest=render_digest_slack,
+        find_posted=delivery.find_posted,
+    )
+
+
+def render_with_metadata(alert: Alert) -> Payload:
+    """The alert's message, with metadata naming the alert (``SlackDelivery`` adds the
+    channel), by which a post whose answer was lost is found again."""
+    return {**render_slack(alert), "metadata": delivery_metadata(alert.alert_id, alert.revision)}
