@@ -370,12 +370,9 @@ class PairResolver:
         items, blocked = self._list_after(s, j)
         if blocked or not items or self._possessive_in_list(s, j):
             return []  # "along with Bolivia's envoy": a person, not a state holding the label
-        k = p.start - 1
-        while k >= 0 and (toks[k].low in QUOTES or _is_rank(toks[k].low)):
-            if _apostrophe_after_state(s, k):
-                k -= 1  # "the United States' closest allies": its last word owns
-                break
-            k -= 1
+        k = _back_to_owner(s, p.start - 1, _is_rank)
+        if _apostrophe_after_state(s, k):
+            k -= 1  # "the United States' closest allies": its last word owns
         owner = None
         if k >= 0 and (_ends_possessive(toks[k]) or _apostrophe_after_state(s, k + 1)):
             owner = next((m.code for m, t in s.states if t <= k and toks[k].start < m.end), None)
@@ -946,11 +943,7 @@ class PairResolver:
         if listed:
             # a list after "including" is of one owner's partners: its possessive stands
             # right before the phrase, or its subject before "has" ("India has partners")
-            k = p.start - 1
-            while k >= 0 and (toks[k].low in QUOTES or toks[k].low in _FEW):
-                if _apostrophe_after_state(s, k):
-                    break  # "the Philippines' allies": a possessive, not a quote
-                k -= 1
+            k = _back_to_owner(s, p.start - 1, _FEW.__contains__)
             if k > 0 and toks[k].low in _HAVE:
                 k -= 1
             elif k >= 0 and k == p.start - 1 and k in s.covered and not s.in_aside(k):
@@ -1270,11 +1263,7 @@ class PairResolver:
         """Whose relationship it is: the possessor, the subject, or the speaker."""
         toks = s.toks
         anchor = min(p.start, with_at)
-        j = anchor - 1
-        while j >= 0 and (toks[j].low in QUOTES or toks[j].low in self.lex.heads):
-            if _apostrophe_after_state(s, j):
-                break  # "the Philippines' ties": a possessive, no quote
-            j -= 1
+        j = _back_to_owner(s, anchor - 1, self.lex.heads.__contains__)
         # skip modifiers between a possessive and the head ("Russia's friendly ties")
         while (
             j >= 0 and toks[j].low not in ("its", "their", "our") and not _ends_possessive(toks[j])
@@ -1389,11 +1378,7 @@ class PairResolver:
         if not any(h in lex.person_heads or h in lex.bare_heads for h in p.heads):
             return None
         toks = s.toks
-        j = p.start - 1
-        while j >= 0 and (toks[j].low in QUOTES or _is_rank(toks[j].low)):
-            if _apostrophe_after_state(s, j):
-                break  # "the United States' closest allies": a possessive, as "'s" is
-            j -= 1
+        j = _back_to_owner(s, p.start - 1, _is_rank)
         if j < 0:
             return None
         owner: str | None = None
@@ -2030,6 +2015,18 @@ def _demonstrative(toks: list[Token], start: int) -> bool:
     """ "that enduring friendship": the label refers back to a pair named before."""
     j = before_quotes(toks, start - 1)
     return j >= 0 and toks[j].low in ("this", "that", "these", "those")
+
+
+def _back_to_owner(s: Sentence, k: int, skip: Callable[[str], bool]) -> int:
+    """The token at or before ``k`` left after walking back over quote marks and the words
+    ``skip`` accepts: where a possessor would stand. The walk stops at the apostrophe of a
+    possessive after a state's name ("the Philippines' allies"), which is no quote mark."""
+    toks = s.toks
+    while k >= 0 and (toks[k].low in QUOTES or skip(toks[k].low)):
+        if _apostrophe_after_state(s, k):
+            break
+        k -= 1
+    return k
 
 
 def _apostrophe_after_state(s: Sentence, k: int) -> bool:
