@@ -25,6 +25,7 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("heads", "said"),
     ("heads", "nominals"),
     ("heads", "phrases"),
+    ("heads", "turns"),
     ("heads", "misspelled"),
     ("modifiers", "qualifying"),
     ("modifiers", "strong"),
@@ -73,6 +74,9 @@ class Vocabulary:
     misspellings: dict[str, str]
     """Words one letter off a long head ("partnersip", "aliance"), each with its head."""
     phrases: tuple[str, ...]
+    turns: tuple[str, ...]
+    """Phrases that mark a turn in a tie ("a new chapter"): a label only with an "in" or
+    "of" phrase about the tie after them."""
     qualifying: frozenset[str]
     strong: frozenset[str]
     level_modifiers: frozenset[str]
@@ -166,6 +170,7 @@ def load_vocabulary(directory: Path | None = None) -> Vocabulary:
         metaphor_nominals=s("heads", "nominals"),
         misspellings=misspellings(lists[("heads", "misspelled")], known),
         phrases=tuple(lists[("heads", "phrases")]),
+        turns=tuple(lists[("heads", "turns")]),
         qualifying=s("modifiers", "qualifying"),
         strong=s("modifiers", "strong"),
         level_modifiers=s("modifiers", "level"),

@@ -235,7 +235,8 @@ class PhraseFinder:
 
     def __init__(self, lex: Vocabulary) -> None:
         self.lex = lex
-        self._phrases = [tuple(p.split()) for p in lex.phrases]
+        self._turns = frozenset(tuple(p.split()) for p in lex.turns)
+        self._phrases = [tuple(p.split()) for p in lex.phrases] + sorted(self._turns)
         self._phrase_starts = frozenset(p[0] for p in self._phrases)
         self._not_predicates = lex.heads | _NOT_PREDICATES
         # the words a phrase may start at, possessives included ("the friendship's"), as
@@ -1779,6 +1780,14 @@ class PhraseFinder:
                     continue  # a modifier of the next head, found there
                 if self._of_something_else(toks, nxt) and not _in_all_but_name(toks, nxt):
                     continue  # "the golden age of Chilean football"
+                end = i + size
+                if words in self._turns:
+                    # "a new chapter in Peru-Chile ties", "a new era of friendship" (kept)
+                    tie_end = self._turn_about_tie(toks, nxt)
+                    if tie_end is None or _forecast_before(lows, i):
+                        continue
+                    if toks[nxt].low == "of":
+                        end = tie_end
                 if words in _SAID_OF_STATES and not any(country[:i]):
                     continue  # "the two leaders are joined at the hip": persons
                 if words in _HISTORY_NAMES and cased[i][:1].isupper() and cased is not lows:
@@ -1790,11 +1799,33 @@ class PhraseFinder:
                     lows[k - 1] == "new" or self.kind(lows[k - 1], cased[k - 1]) in _FIXED_MODIFIERS
                 ):
                     k -= 1
-                out.append(Phrase(k, i + size, i + size - 1, (words[-1],)))
+                out.append(Phrase(k, end, i + size - 1, (words[-1],)))
         return out
+
+    def _turn_about_tie(self, toks: list[Token], k: int) -> int | None:
+        """End of the "in" or "of" phrase from ``k`` that says a turn is in a tie: "in
+        Franco-Spanish relations", "in ties", "of friendship"; None when there is none."""
+        if k >= len(toks) or toks[k].low not in ("in", "of"):
+            return None
+        heads = self.lex.heads
+        for j in range(k + 1, min(k + 5, len(toks))):
+            w = toks[j].low
+            if w in heads and w not in self.lex.kin_heads:
+                return j + 1
+            if not (w.isalpha() or "-" in w or w in QUOTES):
+                return None  # the phrase ended with no tie in it
+        return None
 
 
 _FIXED_MODIFIERS = frozenset({"qual", "neutral"})
+# Modals that make a turn in a tie a forecast, not a turn made: "the visit will open a new
+# chapter in relations".
+_FORECAST = frozenset({"will", "would", "could", "may", "might", "shall"})
+
+
+def _forecast_before(lows: list[str], i: int) -> bool:
+    """Whether a modal stands within the four words before token ``i`` ("will open a")."""
+    return not _FORECAST.isdisjoint(lows[max(0, i - 4) : i])
 _KIND_OF = frozenset({"kind", "sort", "type"})
 # Fixed phrases said of persons as well as of states: a label only with a state named
 # before them in the sentence ("Seoul and Tokyo, joined at the hip, ...").
