@@ -156,6 +156,10 @@ _LEADER = FormKind.LEADER
 _DEMONYM = FormKind.DEMONYM
 
 
+# What follows a turn in a tie ("a new chapter in ties", "a 'new page' in relations").
+_TURN_AFTER = (" in ", " of ", "' in ", "' of ", '" in ', '" of ')
+
+
 class _HeadFinder:
     """Finds head nouns worth a close reading, with one Aho-Corasick pass.
 
@@ -168,9 +172,11 @@ class _HeadFinder:
     def __init__(self, lex: Vocabulary) -> None:
         self.automaton = ahocorasick.Automaton()
         # a fixed phrase is looked for whole, so that "peace" or "period" alone costs nothing
-        words = lex.heads | set(lex.phrases)
+        words = lex.heads | set(lex.phrases) | set(lex.turns)
         for w in words:
-            if w in lex.weak_heads:
+            if w in lex.turns:
+                need = "turn"  # "a new chapter in ties": an "in" or "of" phrase after it
+            elif w in lex.weak_heads:
                 need = "weak"
             elif w in lex.kin_heads:
                 need = "kin"
@@ -231,6 +237,8 @@ class _HeadFinder:
             ):
                 continue
             if need == "tail" and not low.startswith((" of ", " with "), last + 1):
+                continue
+            if need == "turn" and not low.startswith(_TURN_AFTER, last + 1):
                 continue
             if need == "kin" and not self.kin.search(low, max(0, start - 30), start):
                 continue
