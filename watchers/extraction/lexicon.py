@@ -23,6 +23,7 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("heads", "metaphor"),
     ("heads", "kin"),
     ("heads", "said"),
+    ("heads", "conflict"),
     ("heads", "nominals"),
     ("heads", "phrases"),
     ("heads", "turns"),
@@ -69,6 +70,9 @@ class Vocabulary:
     kin_heads: frozenset[str]
     said_heads: frozenset[str]
     """Heads that label a pair only when said of the states: "A and B are one family"."""
+    conflict_heads: frozenset[str]
+    """Heads that name a conflict ("standoff", "truce"): not the pair's when an "in" or
+    "with" phrase after them puts it elsewhere ("the truce in Sudan")."""
     metaphor_nominals: frozenset[str]
     """Metaphor nouns that label a relationship only when said of it ("is the cornerstone")."""
     misspellings: dict[str, str]
@@ -144,7 +148,8 @@ def load_vocabulary(directory: Path | None = None) -> Vocabulary:
     if short:
         problems.append(Problem(FILE, "heads.misspelled", f"shorter than 7 letters: {short}"))
     for key in (
-        "bare", "weak", "level", "needs_tail", "person", "metaphor", "kin", "said", "misspelled"
+        "bare", "weak", "level", "needs_tail", "person", "metaphor", "kin", "said", "conflict",
+        "misspelled",
     ):
         missing = sorted(set(lists[("heads", key)]) - relation)
         if missing:
@@ -167,6 +172,7 @@ def load_vocabulary(directory: Path | None = None) -> Vocabulary:
         metaphor_heads=s("heads", "metaphor"),
         kin_heads=s("heads", "kin"),
         said_heads=s("heads", "said"),
+        conflict_heads=s("heads", "conflict"),
         metaphor_nominals=s("heads", "nominals"),
         misspellings=misspellings(lists[("heads", "misspelled")], known),
         phrases=tuple(lists[("heads", "phrases")]),

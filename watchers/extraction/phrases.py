@@ -397,6 +397,8 @@ class PhraseFinder:
                 continue
             if self._trade_document(toks, run.start, end):
                 continue
+            if head in lex.conflict_heads and _conflict_elsewhere(toks, country, end):
+                continue  # "welcomed the fragile truce in Sudan": someone else's conflict
             if _source_of_another(toks, run.start, out):
                 continue
             consumed.update(range(i + 1, end))  # heads inside a tail ("model of friendship")
@@ -1832,6 +1834,22 @@ _KIND_OF = frozenset({"kind", "sort", "type"})
 _SAID_OF_STATES = frozenset(
     {("joined", "at", "the", "hip"), ("lips", "and", "teeth"), ("at", "loggerheads")}
 )
+def _conflict_elsewhere(toks: list[Token], country: list[int], end: int) -> bool:
+    """Whether an "in" or "with" phrase after a conflict's head (ending at ``end``) puts
+    the conflict elsewhere: "the truce in Sudan", "a feud with the army"; "a standoff
+    with Peru" is the pair's."""
+    k = _skip_quotes(toks, end)
+    if k + 1 >= len(toks):
+        return False
+    w = toks[k].low
+    if w in ("in", "within", "among", "inside"):
+        return True
+    if w == "with":
+        k += 2 if toks[k + 1].low == "the" and k + 2 < len(toks) else 1
+        return not country[k]
+    return False
+
+
 def _in_bare_nouns(toks: list[Token], cased: list[str], end: int, close: int) -> bool:
     """ "'brothers in faith and in arms'", "'partners in responsibility'": after a person
     noun, "in" and a bare noun in small letters (no article, place or number), perhaps
