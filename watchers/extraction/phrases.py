@@ -410,11 +410,87 @@ class PhraseFinder:
                 toks, lows, cased, country, quotes, out, predicates
             )
         out.extend(predicates)
+        if out and "from" in lows:
+            out.extend(self._other_end_of_change(toks, cased, country, out))
         out = _one_formula(toks, out)
         if quotes:
             out = self._one_quoted_label(toks, quotes, out)
             out.extend(self._quoted_complements(toks, cased, country, quotes, out))
         return _merge_relations_of(toks, out, lex)
+
+    def _other_end_of_change(
+        self, toks: list[Token], cased: list[str], country: list[int], found: list[Phrase]
+    ) -> list[Phrase]:
+        """ "moved from open hostility to a wary truce", "from a bitter dispute to a
+        mature partnership": a change of a tie from one state to another names both, so
+        the end that no table reads is a label beside the one found."""
+        out: list[Phrase] = []
+        n = len(toks)
+        taken = {k for p in found for k in range(p.start, p.end)}
+        for p in found:
+            k = p.start - 1
+            while k >= 0 and (toks[k].low in QUOTES or toks[k].low in _ARTICLES):
+                k -= 1
+            span: tuple[int, int] | None = None
+            if k > 0 and toks[k].low in _CHANGE_TO:
+                # the label is where the tie went: the state it left is after "from"
+                for m in range(k - 1, max(-1, k - 11), -1):
+                    if toks[m].low == "from":
+                        span = self._state_of_tie(toks, cased, country, m + 1, k)
+                        break
+                    if toks[m].low in (",", ";", ":") or m in taken:
+                        break
+            else:
+                # the label is where the tie was: the state it went to is after "to"
+                j = p.start - 1
+                while j >= 0 and (toks[j].low in QUOTES or toks[j].low in _ARTICLES):
+                    j -= 1
+                if j < 0 or toks[j].low != "from":
+                    continue
+                for m in range(_skip_quotes(toks, p.end), min(n, p.end + 8)):
+                    if toks[m].low in _CHANGE_TO:
+                        end = _skip_quotes(toks, m + 1)
+                        while end < n and toks[end].low in _ARTICLES:
+                            end = _skip_quotes(toks, end + 1)
+                        span = self._state_of_tie(toks, cased, country, end, n)
+                        break
+                    if toks[m].low in (",", ";", ":") or m in taken:
+                        break
+            if span and taken.isdisjoint(range(*span)):
+                taken.update(range(*span))
+                out.append(Phrase(span[0], span[1], span[1] - 1, (toks[span[1] - 1].low,)))
+        return out
+
+    def _state_of_tie(
+        self, toks: list[Token], cased: list[str], country: list[int], a: int, b: int
+    ) -> tuple[int, int] | None:
+        """The words from ``a`` (before ``b``) naming a state of a tie: a head ("hostility"),
+        or lower-case words ending in a noun ("cordial indifference", "a bitter dispute"),
+        up to a preposition or a quote's end; None when anything else stands there."""
+        while a < b and (toks[a].low in QUOTES or toks[a].low in _ARTICLES):
+            a += 1
+        k = a
+        while (
+            k < b
+            and k - a < 4
+            and (toks[k].low.isalpha() or "-" in toks[k].low)
+            and cased[k][:1].islower()
+            and not country[k]
+            and toks[k].low not in _PREPOSITIONS
+            and toks[k].low not in _AFTER_PREDICATE
+        ):
+            k += 1
+        if k == a:
+            return None
+        rest = _skip_quotes(toks, k)
+        if rest < b and toks[rest].low not in _PREPOSITIONS and toks[rest].low not in (",", "."):
+            return None  # the words go on: no noun phrase of a tie's state
+        last = toks[k - 1].low
+        if k - a == 1 and last not in self.lex.heads:
+            return None  # one word no table lists: "from scratch"
+        if len(last) < 4 or last in self.lex.stop or self.kind(last, cased[k - 1]) is not None:
+            return None  # "from bad to worse": no noun at its end
+        return a, k
 
     def _from_label_to(self, toks: list[Token], start: int) -> bool:
         """ "A and B went from bitter foes to trusted partners": the phrase at ``start``
@@ -1820,6 +1896,8 @@ class PhraseFinder:
 
 
 _FIXED_MODIFIERS = frozenset({"qual", "neutral"})
+# What ends a change of a tie from one state to another ("from hostility to a truce").
+_CHANGE_TO = frozenset({"to", "into"})
 # Modals that make a turn in a tie a forecast, not a turn made: "the visit will open a new
 # chapter in relations".
 _FORECAST = frozenset({"will", "would", "could", "may", "might", "shall"})
