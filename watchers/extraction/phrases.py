@@ -368,6 +368,20 @@ class PhraseFinder:
                 pass  # "as friends and partners, we stand together"
             elif head in lex.person_heads and self._from_label_to(toks, run.start):
                 pass  # "went from bitter foes to friends": the second is a label too
+            elif run.start == i and head in _CALLED_ROLES and _called_state(toks, country, i):
+                # "Chile called Peru a friend": a verb of calling gives a state a role,
+                # with what the two share ("a partner in development") when a clause ends
+                # there
+                close = end + 2
+                if (
+                    close <= n
+                    and toks[end].low == "in"
+                    and (close == n or not toks[close].low.isalpha())
+                ):
+                    if self._in_bare(toks, cased, end, close):
+                        end = close
+                    elif toks[end + 1].low in lex.neutral:
+                        continue  # "called Peru a partner in trade": a trade role
             elif head in lex.metaphor_heads and not run.qualifying:
                 # "the Franco-German engine": the pair written right before it, or the
                 # states said to be it ("Chile and Peru are the motor of the Pacific")
@@ -691,9 +705,14 @@ class PhraseFinder:
         return True
 
     def _in_bare(self, toks: list[Token], cased: list[str], end: int, close: int) -> bool:
-        # "a partner in trade" is a trade role: a sector's noun is no quality of the tie
+        # "a partner in trade" is a trade role: a sector's noun is no quality of the tie;
+        # a goal the two share is, after a head with no modifier of its own ("a partner
+        # in development"; in "best friend in development" it is the scope of "best")
+        bare = end < 2 or not toks[end - 2].low.isalpha() or toks[end - 2].low in _ARTICLES
+        goals = _SHARED_GOALS if bare else frozenset()
         return _in_bare_nouns(toks, cased, end, close) and not any(
-            toks[k].low in self.lex.neutral for k in range(end, close)
+            toks[k].low in self.lex.neutral and toks[k].low not in goals
+            for k in range(end, close)
         )
 
     def _complement_words(
@@ -1945,6 +1964,9 @@ def _in_bare_nouns(toks: list[Token], cased: list[str], end: int, close: int) ->
     return k == close and k > end
 
 
+# Goals two states share, not sectors, though "development partnership" is one:
+# "a partner in development" says what the two are to each other.
+_SHARED_GOALS = frozenset({"development", "progress", "prosperity", "peace", "growth"})
 # Determiners of a relationship noun that is the object of a verb of calling.
 _OBJECT_DETERMINERS = frozenset({"the", "their", "its", "our", "this", "bilateral"})
 # Words that name the pair after "between" or "with": "between the two countries".
@@ -2475,6 +2497,42 @@ _DESCRIBING = frozenset(
      "characterized", "portrayed", "praised", "praising", "welcomed", "considered",
      "consider", "considers", "celebrated", "celebrating", "defined", "define", "defines"}
 )  # fmt: skip
+# Words that open a clause of their own between a verb of calling and a later object.
+_CLAUSE_VERBS = frozenset({"said", "says", "which", "who", "that", "while", "but"})
+# Roles a verb of calling gives a state with no modifier: "called Peru a friend".
+_CALLED_ROLES = frozenset({"friend", "partner", "brother", "friends", "partners", "brothers"})
+
+
+def _called_state(toks: list[Token], country: list[int], i: int) -> bool:
+    """Whether the head at ``i`` is what a verb of calling names a state, right before it:
+    "called Peru a friend", "calls Chile and Peru partners", "hailed Peru as a partner";
+    not "called Peru's leader a friend", whose state only owns the person called."""
+    j = i - 1
+    if j >= 0 and toks[j].low in ("a", "an"):
+        j -= 1
+    verbs = _CALLING
+    if j >= 0 and toks[j].low == "as":
+        j -= 1
+        verbs = _DESCRIBED  # "hailed Peru as a partner", "regards Chile as a friend"
+    if j < 0 or not country[j] or toks[j].low.endswith("'s"):
+        return False
+    while j >= 0 and (country[j] or toks[j].low in (",", "and")):
+        j -= 1
+    if j >= 0 and toks[j].low in verbs:
+        return True
+    if verbs is _DESCRIBED:
+        return False
+    # the verb said once for several: "called Chile an ally, and Peru a friend"
+    if toks[j + 1].low not in (",", "and"):
+        return False
+    for k in range(j, max(-1, j - 10), -1):
+        if toks[k].low in _CALLING:
+            return True
+        if toks[k].low in (";", ":", ".") or toks[k].low in _CLAUSE_VERBS:
+            return False
+    return False
+
+
 _CALLING = frozenset(
     {"called", "call", "calls", "calling", "dubbed", "dubs", "dubbing", "termed", "terms",
      "terming", "labelled", "labeled", "branded"}
