@@ -1002,6 +1002,8 @@ class PairResolver:
         j = _skip(toks, p.end, QUOTES)
         if j >= len(toks) or toks[j].low not in ("of", "for", "to", "than"):
             return None
+        if j + 2 < len(toks) and toks[j + 1].low == "both":
+            j += 1  # "a friend of both Bolivia and Ecuador": each is a side
         targets, blocked = self._list_after(s, j + 1)
         if blocked:
             return []
@@ -1712,7 +1714,7 @@ def _other_side_after(s: Sentence, p: Phrase) -> bool:
     if j >= len(s.toks) or s.lows[j] not in ("of", "to", "for"):
         return False
     k = j + 1
-    if k < len(s.toks) and s.lows[k] == "the":
+    if k < len(s.toks) and s.lows[k] in ("the", "both"):
         k += 1
     return k in s.covered
 

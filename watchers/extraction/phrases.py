@@ -368,6 +368,8 @@ class PhraseFinder:
                 pass  # "as friends and partners, we stand together"
             elif head in lex.person_heads and self._from_label_to(toks, run.start):
                 pass  # "went from bitter foes to friends": the second is a label too
+            elif run.start == i and head in _CALLED_ROLES and _role_of_state(toks, country, i):
+                pass  # "Chile was a friend of both Bolivia and Ecuador": a state's role
             elif run.start == i and head in _CALLED_ROLES and _called_state(toks, country, i):
                 # "Chile called Peru a friend": a verb of calling gives a state a role,
                 # with what the two share ("a partner in development") when a clause ends
@@ -2531,6 +2533,27 @@ def _called_state(toks: list[Token], country: list[int], i: int) -> bool:
         if toks[k].low in (";", ":", ".") or toks[k].low in _CLAUSE_VERBS:
             return False
     return False
+
+
+def _role_of_state(toks: list[Token], country: list[int], i: int) -> bool:
+    """Whether the head at ``i`` is a role one state is said to hold for another named
+    after "of": "Chile was a friend of Bolivia", "remains a partner of both Peru and
+    Ecuador"; not a person's ("the minister was a friend of Bolivia")."""
+    j = i - 1
+    if j < 1 or toks[j].low not in ("a", "an") or toks[j - 1].low not in _LINKING:
+        return False
+    j -= 2
+    while j >= 0 and toks[j].low in _LINKING:
+        j -= 1  # "has been", "is still"
+    if j < 0 or not country[j] or toks[j].low.endswith("'s"):
+        return False
+    k = i + 1
+    if k >= len(toks) or toks[k].low != "of":
+        return False
+    k += 1
+    if k < len(toks) and toks[k].low in ("both", "the"):
+        k += 1
+    return k < len(toks) and bool(country[k])
 
 
 _CALLING = frozenset(
