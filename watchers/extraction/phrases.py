@@ -1561,7 +1561,11 @@ class PhraseFinder:
                 if stop is not None and stop - what > 1:
                     out.append(Phrase(what, stop, i, (t.low,)))
                 continue
-            best = _best_they_have_been(toks, j) or self._in_shape(toks, cased, j)
+            best = (
+                _best_they_have_been(toks, j)
+                or self._in_shape(toks, cased, j)
+                or self._in_crisis(toks, cased, j)
+            )
             if best is not None:
                 out.append(Phrase(best[0], best[1], i, (t.low,)))
                 continue
@@ -1603,6 +1607,27 @@ class PhraseFinder:
                 # "ties with A are ironclad, with B strained": B's own label
                 out.append(Phrase(gapped[0], gapped[1], gapped[0], (t.low,)))
         return out
+
+    def _in_crisis(self, toks: list[Token], cased: list[str], j: int) -> tuple[int, int] | None:
+        """ "relations are in crisis", "plunged into its worst crisis in decades", "are
+        emerging from 'the deepest crisis in a generation'": the tie said to be in a crisis
+        (from token ``j``), with the crisis's modifiers and a "since" or "in decades" tail."""
+        n = len(toks)
+        k = j + 1 if j < n and toks[j].low in _CRISIS_VERBS else j
+        if k + 1 >= n or toks[k].low not in _CRISIS_PREPOSITIONS:
+            return None
+        k = _skip_quotes(toks, k + 1)
+        if k < n and toks[k].low in _CRISIS_DETERMINERS:
+            k = _skip_quotes(toks, k + 1)
+        start = k
+        while k < n and self.kind(toks[k].low, cased[k]) in ("qual", "adverb", "neutral"):
+            k += 1
+        if k >= n or toks[k].low != "crisis":
+            return None
+        k += 1
+        end = _since_when(toks, k) or _in_years(toks, k) or k
+        nxt = toks[_skip_quotes(toks, end)].low if _skip_quotes(toks, end) < n else "."
+        return (start, end) if not nxt[:1].isalnum() or nxt in _AFTER_PREDICATE else None
 
     def _in_shape(self, toks: list[Token], cased: list[str], j: int) -> tuple[int, int] | None:
         """ "ties are in excellent shape", "in good health": a condition the tie is in, with
@@ -2728,6 +2753,10 @@ def _in_years(toks: list[Token], k: int) -> int | None:
     return None
 
 
+# A tie in a crisis: "are in crisis", "plunged into", "going through", "emerging from".
+_CRISIS_VERBS = frozenset({"going", "gone", "went", "emerging", "emerged", "entered", "entering"})
+_CRISIS_PREPOSITIONS = frozenset({"in", "into", "through", "from"})
+_CRISIS_DETERMINERS = frozenset({"a", "an", "the", "its", "their"})
 # What a low or a high reached is called: "a new low", "a record high", "a dangerous low".
 _LOW_MODIFIERS = frozenset(
     {"new", "fresh", "record", "historic", "dangerous", "perilous", "worrying", "alarming"}
