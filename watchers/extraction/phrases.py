@@ -1467,7 +1467,11 @@ class PhraseFinder:
             for p in found
             if p.end == p.head + 1
             and p.end < len(toks)
-            and (toks[p.end].low in _LINKING or toks[p.end].low in (",", "and"))
+            and (
+                toks[p.end].low in _LINKING
+                or toks[p.end].low in (",", "and")
+                or _relative_linking(toks, _skip_quotes(toks, p.end))
+            )
         }
         n = len(toks)
         for i in [i for i, w in enumerate(lows) if w in _PREDICATE_HEADS]:
@@ -1484,6 +1488,8 @@ class PhraseFinder:
                     j = k
             if j + 1 < n and toks[j].low in _PRONOUN_SUBJECTS and toks[j + 1].low in lex.speech:
                 j += 2  # "a bond she said is sealed in blood"
+            elif _relative_linking(toks, _skip_quotes(toks, j)):
+                j = _skip_quotes(toks, j) + 1  # "a relationship that is at its best"
             j = _past_aside_of_saying(toks, j, lex.speech)  # "ties, the Kremlin said, are"
             j = _past_aside_before_verb(toks, j)  # "the alliance, seventy years old, is"
             if j + 1 < n and toks[j].low == "," and _participle(toks[j + 1].low, cased[j + 1]):
@@ -1958,6 +1964,16 @@ _KIND_OF = frozenset({"kind", "sort", "type"})
 _SAID_OF_STATES = frozenset(
     {("joined", "at", "the", "hip"), ("lips", "and", "teeth"), ("at", "loggerheads")}
 )
+def _relative_linking(toks: list[Token], j: int) -> bool:
+    """Whether "that" or "which" and a linking verb stand at ``j``: "a relationship that
+    is at its best", "ties which remain unbreakable"."""
+    return (
+        j + 1 < len(toks)
+        and toks[j].low in ("that", "which")
+        and toks[j + 1].low in _LINKING
+    )
+
+
 def _conflict_elsewhere(toks: list[Token], country: list[int], end: int) -> bool:
     """Whether an "in" or "with" phrase after a conflict's head (ending at ``end``) puts
     the conflict elsewhere: "the truce in Sudan", "a feud with the army"; "a standoff
