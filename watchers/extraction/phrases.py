@@ -2784,7 +2784,7 @@ _HEADLINE_SUPERLATIVES = frozenset({"best", "worst", "lowest", "highest", "stron
 
 def _new_low(toks: list[Token], j: int) -> tuple[int, int] | None:
     """After a verb of movement from ``j``: "hit a new low", "hit a 'dangerous low'", "hit
-    rock bottom"."""
+    a low point", "hit rock bottom"."""
     n = len(toks)
     if j + 1 < n and toks[j].low == "to" and toks[j + 1].low in ("a", "an"):
         j += 1  # "fell to a record low"
@@ -2794,7 +2794,9 @@ def _new_low(toks: list[Token], j: int) -> tuple[int, int] | None:
         and toks[k].low in _LOW_MODIFIERS
         and toks[k + 1].low in ("low", "high", "peak", "nadir")
     ):
-        return k, k + 2
+        return k, k + 3 if k + 2 < n and toks[k + 2].low == "point" else k + 2
+    if k > j and k + 1 < n and toks[k].low in ("low", "high") and toks[k + 1].low == "point":
+        return k, k + 2  # "hit a low point": the point is the level, as a low is
     if k == j and k + 1 < n and (toks[k].low, toks[k + 1].low) == ("rock", "bottom"):
         return k, k + 2
     if k == j and k < n and toks[k].low == "rock-bottom":
