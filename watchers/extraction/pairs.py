@@ -1000,6 +1000,8 @@ class PairResolver:
             return None
         toks = s.toks
         j = _skip(toks, p.end, QUOTES)
+        if j < len(toks) and toks[j].low == "and":
+            j = self._past_next_role(toks, j + 1)  # "good friends and good partners of"
         if j >= len(toks) or toks[j].low not in ("of", "for", "to", "than"):
             return None
         if j + 2 < len(toks) and toks[j + 1].low == "both":
@@ -1012,17 +1014,31 @@ class PairResolver:
             if not _GROUP_NOUNS.isdisjoint(t.low for t in toks[j + 1 : j + 6]):
                 return []
             return None
-        coords = [c for t, c in s.coordinations if lo <= t < p.start]
+        coords = [(t, c) for t, c in s.coordinations if lo <= t < p.start]
         named = _object_before(s, p)
         if named is not None:
             # "and Ethiopia a close friend of Somalia": the state the label is said of
             owners = [named] if named not in targets else []
         elif coords:
-            owners = [c for c in coords[-1] if c not in targets]
+            t, codes = coords[-1]
+            # "Chile, Peru and Bolivia are partners of China": the list the "and" ends
+            owners = [c for c in _listed_before(s, t) + list(codes) if c not in targets]
         else:
             owners = [m.code for m, t in s.states if lo <= t < p.start and m.code]
             owners = [o for o in owners[-1:] if o not in targets]
         return _cross(owners, targets) or None
+
+    def _past_next_role(self, toks: list[Token], k: int) -> int:
+        """The token after a second role joined by "and" from ``k`` ("good partners" in
+        "good friends and good partners of China"), which shares what follows it; ``k``
+        when none stands there."""
+        for m in range(k, min(len(toks), k + 5)):
+            w = toks[m].low
+            if w in self.lex.person_heads or w in _ROLE_HEADS:
+                return _skip(toks, m + 1, QUOTES)
+            if not (w.isalpha() or "-" in w or w in QUOTES):
+                break
+        return k
 
     def _org_is_side(self, s: Sentence, o: int, p: Phrase, lo: int, hi: int) -> bool:
         """Whether a group named in the clause may be a side of the phrase's tie.
@@ -1706,6 +1722,21 @@ def _takes_own_label(s: Sentence, m: StateMention) -> bool:
     while k < len(s.toks) and s.lows[k] in QUOTES:
         k += 1
     return k < len(s.toks) and s.lows[k] in ("a", "an")
+
+
+def _listed_before(s: Sentence, t: int) -> list[str]:
+    """The states listed with commas before the state at token ``t``, in order: "Chile,
+    Peru" before "Bolivia" in "Chile, Peru and Bolivia"."""
+    out: list[str] = []
+    k = t - 1
+    while k > 0 and s.lows[k] == "," and k - 1 in s.covered:
+        code = s.covered[k - 1]
+        k -= 1
+        while k > 0 and s.covered.get(k - 1) == code:
+            k -= 1  # the mention's first word: "South Korea"
+        out.insert(0, code)
+        k -= 1
+    return out
 
 
 def _other_side_after(s: Sentence, p: Phrase) -> bool:
