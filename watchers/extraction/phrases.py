@@ -47,18 +47,19 @@ _DESCRIBED = frozenset(
      "labeled", "viewed", "considered", "characterised", "characterized", "touted",
      "portrayed", "presented", "branded", "praised", "celebrated", "lauded", "depicted",
      "describe", "describes", "call", "calls", "see", "sees", "regard", "regards", "hail",
-     "hails", "tout", "touts", "portray", "portrays"}
+     "hails", "tout", "touts", "portray", "portrays", "describing", "hailing"}
 )  # fmt: skip
 
 
 def _described_before(toks: list[Token], i: int, j: int) -> bool:
-    """ "described [the] friendship [with Laos] as": a describing verb just before the head
-    ``i`` and "as" at ``j``."""
+    """ "described [the] friendship [with Laos] as", "described Peru's partnership with
+    Chile as": a describing verb just before the head ``i`` and "as" at ``j``."""
     if j >= len(toks) or toks[j].low != "as":
         return False
     k = i - 1
-    while k >= 0 and i - k <= 3 and toks[k].low not in _DESCRIBED:
-        if not toks[k].low.isalpha() or toks[k].low in ("and", "as"):
+    while k >= 0 and i - k <= 4 and toks[k].low not in _DESCRIBED:
+        w = toks[k].low
+        if not (w.isalpha() or w.endswith("'s") or w == "'") or w in ("and", "as"):
             return False
         k -= 1
     return k >= 0 and toks[k].low in _DESCRIBED
@@ -1584,6 +1585,8 @@ class PhraseFinder:
                 j += 1
             words_end = j
             has_adjective = False
+            apart: list[tuple[int, int]] = []  # "as 'special' and 'enduring'": two labels
+            segment = start
             while j < n:
                 w = toks[j].low
                 if (
@@ -1595,6 +1598,16 @@ class PhraseFinder:
                     words_end = j
                 elif w in ("and", ",") and has_adjective:
                     j += 1
+                elif (
+                    has_adjective
+                    and w in QUOTES
+                    and j + 2 < n
+                    and toks[j + 1].low in ("and", ",")
+                    and toks[j + 2].low in QUOTES
+                ):
+                    # each adjective in its own quote is a label of its own
+                    apart.append((segment, words_end))
+                    j = segment = j + 3
                 else:
                     break
             if not has_adjective or any(k in taken for k in range(start, words_end)):
@@ -1607,6 +1620,9 @@ class PhraseFinder:
                 words_end = simile  # "solid as a rock"
             elif described is None and not self._epithet(toks, start, words_end):
                 continue  # "relations remain tense": how the ties stand, not their name
+            if apart and segment < words_end:
+                out.extend(Phrase(a, b, i, (t.low,)) for a, b in [*apart, (segment, words_end)])
+                continue
             out.append(Phrase(start, words_end, i, (t.low,)))
             gapped = self._gapped_adjectives(toks, cased, country, words_end)
             if gapped is not None and (described is not None or self._epithet(toks, *gapped)):
