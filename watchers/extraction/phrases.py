@@ -2473,10 +2473,15 @@ def _subject_of_others(toks: list[Token], cased: list[str], country: list[int], 
     subject = range(k + 1, end)
     if not subject or any(country[m] for m in subject):
         return False
+    if all(toks[m].low in QUOTES or toks[m].low in _PERSONAL_PRONOUNS for m in subject):
+        return False  # '"We have no closer friend than Chile"': the speaker's state
     # a name inside the subject (not its first word, which a sentence capitalises anyway)
     return any(cased[m][:1].isupper() and toks[m].low.isalpha() for m in subject if m > k + 1) or (
         end - k > 1 and cased[k + 1][:1].isupper() and k + 1 > 0
     )
+
+
+_PERSONAL_PRONOUNS = frozenset({"we", "i", "you", "they", "he", "she", "it"})
 
 
 def _compared_with_others(
