@@ -364,7 +364,11 @@ class PhraseFinder:
                 ):
                     continue
             elif run.start == i and head in lex.person_heads and _said_of_states(toks, country, i):
-                pass  # "Chad and Niger were not only neighbours, but also brothers"
+                # "Chad and Niger were not only neighbours, but also brothers"; a bare
+                # neighbour says where a state lies, and "partners on energy" names a
+                # sector, neither what the tie is
+                if head in _PLACE_ROLES or _sector_after(toks, end, lex.neutral):
+                    continue
             elif run.start == i and head in lex.person_heads and _as_plural(toks, i):
                 pass  # "as friends and partners, we stand together"
             elif head in lex.person_heads and self._from_label_to(toks, run.start):
@@ -1980,6 +1984,18 @@ _KIND_OF = frozenset({"kind", "sort", "type"})
 _SAID_OF_STATES = frozenset(
     {("joined", "at", "the", "hip"), ("lips", "and", "teeth"), ("at", "loggerheads")}
 )
+# Roles that say where a state lies: bare, no label ("Peru and Chile are neighbours").
+_PLACE_ROLES = frozenset({"neighbour", "neighbours", "neighbor", "neighbors"})
+
+
+def _sector_after(toks: list[Token], end: int, sectors: frozenset[str]) -> bool:
+    """Whether "on" or "in" and a sector's word follow a role ending at ``end``:
+    "partners on energy and migration", "partners in trade"."""
+    return (
+        end + 1 < len(toks) and toks[end].low in ("on", "in") and toks[end + 1].low in sectors
+    )
+
+
 def _relative_linking(toks: list[Token], j: int) -> bool:
     """Whether "that" or "which" and a linking verb stand at ``j``: "a relationship that
     is at its best", "ties which remain unbreakable"."""
