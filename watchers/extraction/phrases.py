@@ -437,6 +437,7 @@ class PhraseFinder:
         if quotes:
             out = self._one_quoted_label(toks, quotes, out)
             out.extend(self._quoted_complements(toks, cased, country, quotes, out))
+        out = [p for p in out if not _only_where(toks, p)]
         return _merge_relations_of(toks, out, lex)
 
     def _other_end_of_change(
@@ -1986,6 +1987,17 @@ _SAID_OF_STATES = frozenset(
 )
 # Roles that say where a state lies: bare, no label ("Peru and Chile are neighbours").
 _PLACE_ROLES = frozenset({"neighbour", "neighbours", "neighbor", "neighbors"})
+
+
+def _only_where(toks: list[Token], p: Phrase) -> bool:
+    """Whether a phrase is a bare place role, alone or with where the two lie: "'a
+    neighbour, a friend and ...'", "'neighbours across the sea'"."""
+    if toks[p.start].low not in _PLACE_ROLES:
+        return False
+    return p.end == p.start + 1 or toks[p.start + 1].low in _WHERE_WORDS
+
+
+_WHERE_WORDS = frozenset({"across", "along", "on", "by", "over", "beside"})
 
 
 def _sector_after(toks: list[Token], end: int, sectors: frozenset[str]) -> bool:
