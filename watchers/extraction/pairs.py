@@ -1009,6 +1009,10 @@ class PairResolver:
         targets, blocked = self._list_after(s, j + 1)
         if blocked:
             return []
+        speaker = s.speaker or ctx.speaker
+        his_country = s.lows[j + 1 : j + 3] in (["his", "country"], ["her", "country"])
+        if not targets and speaker and his_country:
+            targets = [speaker]  # "China remained a key partner for his country"
         if not targets:
             # "the closest partner for the Central Asian countries": a group, not a state
             if not _GROUP_NOUNS.isdisjoint(t.low for t in toks[j + 1 : j + 6]):
@@ -1181,6 +1185,8 @@ class PairResolver:
         j = _skip(toks, p.end, QUOTES)
         if j < len(toks) and toks[j].low == "with":
             return j
+        if _own_other_side(s, j):
+            return None  # "a partner for his country, as Lima deepened ties with Canberra"
         # a label inside an aside ("Kenya, a close ally of the US, hailed its partnership
         # with Ethiopia") takes no "with" from outside it
         lo, hi = next(((a, b) for a, b in s.asides if a <= p.start < b), (lo, hi))
@@ -1722,6 +1728,17 @@ def _takes_own_label(s: Sentence, m: StateMention) -> bool:
     while k < len(s.toks) and s.lows[k] in QUOTES:
         k += 1
     return k < len(s.toks) and s.lows[k] in ("a", "an")
+
+
+def _own_other_side(s: Sentence, j: int) -> bool:
+    """Whether "of", "for" or "to" at ``j`` names the label's other side: a state ("of
+    Bolivia", "of both Peru and Chile") or the speaker's country ("for his country")."""
+    if j >= len(s.toks) or s.lows[j] not in ("of", "for", "to"):
+        return False
+    k = j + 1
+    if k < len(s.toks) and s.lows[k] in ("the", "both", "his", "her", "their", "our"):
+        k += 1
+    return k in s.covered or (k < len(s.toks) and s.lows[k] == "country" and k > j + 1)
 
 
 def _listed_before(s: Sentence, t: int) -> list[str]:
