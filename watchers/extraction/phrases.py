@@ -402,6 +402,8 @@ class PhraseFinder:
                 # "the highest degree of mutual trust": a level of what a tie is made of
                 if not (run.qualifying and _LEVEL_OF.intersection(lows[i + 1 : end])):
                     continue
+                if lows[i + 1 : i + 2] == ["of"] and lows[i + 2 : i + 3] in _A_TIE_NAMED:
+                    continue  # "the excellent level of the strategic partnership": its own
             elif not self._qualifies(head, run, tail, heads):
                 continue
             if not run.qualifying and self._proper_name(toks, cased, country, i):
@@ -2299,6 +2301,9 @@ _NEIGHBOURS = frozenset({"neighbours", "neighbors", "friends", "allies", "partne
 # Words that make a fixed phrase's "of" phrase about a tie: "a golden age of bilateral ties".
 _TIE_WORDS = frozenset({"bilateral", "diplomatic", "mutual"})
 # What a level of a relationship is a level of: "the highest degree of mutual trust".
+# What stands after "a level of" before a tie named on its own: "the excellent level of
+# the strategic partnership" rates a label, the label is the tie's.
+_A_TIE_NAMED = (["the"], ["their"], ["its"], ["our"], ["this"])
 _LEVEL_OF = frozenset(
     {"trust", "confidence", "understanding", "friendship", "partnership", "solidarity"}
 )
