@@ -156,6 +156,8 @@ _LEADER = FormKind.LEADER
 _DEMONYM = FormKind.DEMONYM
 
 
+# Verbs that open a clause of their own after "and": a negation before it is the other's.
+_LINKING_VERBS = frozenset({"remain", "remains", "remained", "are", "is", "were", "was"})
 # What follows a turn in a tie ("a new chapter in ties", "a 'new page' in relations").
 _TURN_AFTER = (" in ", " of ", "' in ", "' of ", '" in ', '" of ')
 
@@ -750,6 +752,8 @@ class Extractor:
             w = toks[j].low
             if w == "," or len(words) >= 8:
                 break
+            if w in ("and", "but") and not _LINKING_VERBS.isdisjoint(words):
+                break  # "it was not a treaty and the two remain enemies": a clause of its own
             if w[0].isalnum():
                 words.append(w)
         words.reverse()
