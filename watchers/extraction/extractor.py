@@ -306,11 +306,16 @@ class Extractor:
         # every leader's forms by first word, in or out of office: "Germany's Merkel" is a
         # person in any year, never a company Germany owns
         people: dict[str, list[str]] = {}
+        surnames: dict[str, set[str]] = {}
         for person in countries.leaders:
             for form in person.forms:
                 key = lower(normalize(form))
                 people.setdefault(key.split()[0], []).append(key)
+                # "Bolivia's Arce": a leader's last name after the possessive of the
+                # leader's own state
+                surnames.setdefault(key.split()[-1], set()).add(person.code)
         self._people = {k: tuple(v) for k, v in people.items()}
+        self._surnames = {k: frozenset(v) for k, v in surnames.items()}
         self._cue = _WordsFinder(lexicon.anaphora)
         negations = tuple(w for w in lexicon.negation if " " not in w and "'" not in w)
         self._negation_words = frozenset(negations)
@@ -519,6 +524,10 @@ class Extractor:
             after = at + len(form)
             if lower(norm[at:after]) == form and not norm[after : after + 1].isalnum():
                 return True
+        if m.code in self._surnames.get(lows[k], ()) and not (
+            k + 1 < len(toks) and cased[k + 1][:1].isupper()
+        ):
+            return True  # "Bolivia's Arce described ...": the state's own leader, by surname
         organs = self.lex.organs
         heads = self.lex.heads
         # the capitalised name, "of" inside it allowed ("Ministry of Foreign Affairs")
