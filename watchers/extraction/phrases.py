@@ -1588,6 +1588,16 @@ class PhraseFinder:
                 out.append(Phrase(level[0], level[1], i, (t.low,)))
                 continue
             start = j
+            # "was 'as firm as a rock'": a comparison with "as" on both sides of the
+            # adjective, read as the image after it is
+            as_image = (
+                j + 2 < n
+                and toks[j].low == "as"
+                and self.kind(toks[j + 1].low, cased[j + 1]) == "qual"
+                and toks[j + 2].low == "as"
+            )
+            if as_image:
+                j += 1
             while j < n and toks[j].low in lex.adverbs:
                 j += 1
             words_end = j
@@ -1625,6 +1635,8 @@ class PhraseFinder:
             simile = _simile(toks, words_end)
             if simile is not None:
                 words_end = simile  # "solid as a rock"
+            elif as_image:
+                continue  # "as strong as ever": a rating, no image
             elif described is None and not self._epithet(toks, start, words_end):
                 continue  # "relations remain tense": how the ties stand, not their name
             if apart and segment < words_end:
