@@ -24,6 +24,7 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("heads", "kin"),
     ("heads", "said"),
     ("heads", "conflict"),
+    ("heads", "tone"),
     ("heads", "nominals"),
     ("heads", "phrases"),
     ("heads", "turns"),
@@ -70,6 +71,9 @@ class Vocabulary:
     kin_heads: frozenset[str]
     said_heads: frozenset[str]
     """Heads that label a pair only when said of the states: "A and B are one family"."""
+    tone_heads: frozenset[str]
+    """Heads of a tie's tone or of a change in it ("thaw"): a label with a modifier or
+    after a compound naming the pair ("the Sino-Indian thaw")."""
     conflict_heads: frozenset[str]
     """Heads that name a conflict ("standoff", "truce"): not the pair's when an "in" or
     "with" phrase after them puts it elsewhere ("the truce in Sudan")."""
@@ -149,7 +153,7 @@ def load_vocabulary(directory: Path | None = None) -> Vocabulary:
         problems.append(Problem(FILE, "heads.misspelled", f"shorter than 7 letters: {short}"))
     for key in (
         "bare", "weak", "level", "needs_tail", "person", "metaphor", "kin", "said", "conflict",
-        "misspelled",
+        "tone", "misspelled",
     ):
         missing = sorted(set(lists[("heads", key)]) - relation)
         if missing:
@@ -172,6 +176,7 @@ def load_vocabulary(directory: Path | None = None) -> Vocabulary:
         metaphor_heads=s("heads", "metaphor"),
         kin_heads=s("heads", "kin"),
         said_heads=s("heads", "said"),
+        tone_heads=s("heads", "tone"),
         conflict_heads=s("heads", "conflict"),
         metaphor_nominals=s("heads", "nominals"),
         misspellings=misspellings(lists[("heads", "misspelled")], known),

@@ -398,6 +398,10 @@ class PhraseFinder:
                     or _said_of_states(toks, country, i, run.start)
                 ):
                     continue
+            elif head in lex.tone_heads and not run.qualifying and (
+                run.gap or _compound_before(toks, country, run.start)
+            ):
+                pass  # "the Sino-Indian thaw": the pair written before a tie's tone
             elif head in lex.level_heads and not run.level:
                 # "the highest degree of mutual trust": a level of what a tie is made of
                 if not (run.qualifying and _LEVEL_OF.intersection(lows[i + 1 : end])):
