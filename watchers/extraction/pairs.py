@@ -1068,8 +1068,15 @@ class PairResolver:
         before = o - 1
         if before > 0 and s.toks[before].low == "the":
             before -= 1
-        if before >= 0 and s.toks[before].low in ("with", "between", "to") and o < p.end + 8:
-            return True  # "a partnership (CSP) with ASEAN", "... with the African Union"
+        if (
+            before >= p.end
+            and s.toks[before].low in ("with", "between", "to")
+            and o < p.end + 8
+            and not any(s.cased[k][:1].islower() for k in range(p.end, before))
+        ):
+            # "a partnership (CSP) with ASEAN", "... with the African Union"; not a group
+            # after a verb of a clause of its own ("and the two would apply to NATO")
+            return True
         states = {m.code for m, t in s.states if lo <= t < hi and m.code}
         return len(states) < 2 and not s.cue  # "the two countries ... after X joined ASEAN"
 
