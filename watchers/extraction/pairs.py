@@ -1013,6 +1013,8 @@ class PairResolver:
         his_country = s.lows[j + 1 : j + 3] in (["his", "country"], ["her", "country"])
         if not targets and speaker and his_country:
             targets = [speaker]  # "China remained a key partner for his country"
+        elif not his_country and s.lows[j + 1 : j + 2] in (["his"], ["her"]):
+            return []  # "an old friend of his Chinese counterpart": a person's friend
         if not targets:
             # "the closest partner for the Central Asian countries": a group, not a state
             if not _GROUP_NOUNS.isdisjoint(t.low for t in toks[j + 1 : j + 6]):

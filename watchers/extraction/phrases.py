@@ -972,6 +972,8 @@ class PhraseFinder:
             k = self.kind(t.low, cased[j])
             if k is None and t.low in lex.weak_heads and j == i - 1:
                 k = "neutral"  # "a security cooperation partner"
+            if k is None and t.low == "old" and (low in lex.person_heads or low in _ALLIES):
+                k = "qual"  # "old friends", "an old and true ally": long-held, as a person's
             if j == i - 1 and low in lex.kin_heads and t.low in lex.kin_modifiers:
                 run.start, run.kin, run.qualifying = j, True, True  # "a friend nation"
                 break
@@ -1055,6 +1057,10 @@ class PhraseFinder:
                 prev = before_quotes(toks, j - 1)
                 if prev >= 0 and not country[prev]:
                     pk = self.kind(toks[prev].low, cased[prev])
+                    if pk is None and toks[prev].low == "old" and (
+                        low in lex.person_heads or low in _ALLIES
+                    ):
+                        pk = "qual"  # "an old and true ally"
                     if pk in ("qual", "neutral", "adverb", "reject"):
                         j -= 1
                         continue
@@ -1987,6 +1993,9 @@ class PhraseFinder:
 
 
 _FIXED_MODIFIERS = frozenset({"qual", "neutral"})
+# Roles that "old" qualifies besides the person heads: "an old ally" ("the old alliance" is
+# a former one).
+_ALLIES = frozenset({"ally", "allies"})
 # What ends a change of a tie from one state to another ("from hostility to a truce").
 _CHANGE_TO = frozenset({"to", "into"})
 # Modals that make a turn in a tie a forecast, not a turn made: "the visit will open a new
