@@ -1406,9 +1406,12 @@ class PairResolver:
         return [c for c in reversed(out) if c not in targets]
 
     def _possessive_role(self, s: Sentence, p: Phrase, ctx: Context) -> list[Codes] | None:
-        """ "Vietnam's strategic partner", "a U.S. ally": the possessor and the subject."""
+        """ "Vietnam's strategic partner", "a U.S. ally", "Turkey's brother states": the
+        possessor and the subject."""
         lex = self.lex
-        if not any(h in lex.person_heads or h in lex.bare_heads for h in p.heads):
+        if not any(
+            h in lex.person_heads or h in lex.bare_heads or h in lex.kin_heads for h in p.heads
+        ):
             return None
         toks = s.toks
         j = _back_to_owner(s, p.start - 1, _is_rank)

@@ -375,7 +375,12 @@ class PhraseFinder:
                 pass  # "went from bitter foes to friends": the second is a label too
             elif run.start == i and head in _CALLED_ROLES and _role_of_state(toks, country, i):
                 pass  # "Chile was a friend of both Bolivia and Ecuador": a state's role
-            elif run.start == i and head in _CALLED_ROLES and _called_state(toks, country, i):
+            elif (
+                run.start == i
+                and head in _CALLED_ROLES
+                and _called_state(toks, country, i)
+                and not (end < n and toks[end].low in lex.heads)  # "a brother country"
+            ):
                 # "Chile called Peru a friend": a verb of calling gives a state a role,
                 # with what the two share ("a partner in development") when a clause ends
                 # there
@@ -389,6 +394,9 @@ class PhraseFinder:
                         end = close
                     elif toks[end + 1].low in lex.neutral:
                         continue  # "called Peru a partner in trade": a trade role
+                nxt = _skip_quotes(toks, end)
+                if nxt < n and toks[nxt].low.isalpha() and toks[nxt].low not in _ROLE_ENDS:
+                    continue  # "a partner in the fight against piracy": a task, not the tie
             elif head in lex.metaphor_heads and not run.qualifying:
                 # "the Franco-German engine": the pair written right before it, or the
                 # states said to be it ("Chile and Peru are the motor of the Pacific")
@@ -2621,6 +2629,10 @@ _DESCRIBING = frozenset(
 )  # fmt: skip
 # Words that open a clause of their own between a verb of calling and a later object.
 _CLAUSE_VERBS = frozenset({"said", "says", "which", "who", "that", "while", "but"})
+# Words after a bare role that end what the role says: "called Peru a friend and ...".
+_ROLE_ENDS = frozenset(
+    {"and", "but", "as", "while", "since", "after", "before", "during", "when", "on"}
+)
 # Roles a verb of calling gives a state with no modifier: "called Peru a friend".
 _CALLED_ROLES = frozenset({"friend", "partner", "brother", "friends", "partners", "brothers"})
 
@@ -2629,9 +2641,9 @@ def _called_state(toks: list[Token], country: list[int], i: int) -> bool:
     """Whether the head at ``i`` is what a verb of calling names a state, right before it:
     "called Peru a friend", "calls Chile and Peru partners", "hailed Peru as a partner";
     not "called Peru's leader a friend", whose state only owns the person called."""
-    j = i - 1
+    j = before_quotes(toks, i - 1)
     if j >= 0 and toks[j].low in ("a", "an"):
-        j -= 1
+        j = before_quotes(toks, j - 1)  # "called France 'a friend, but ...'"
     verbs = _CALLING
     if j >= 0 and toks[j].low == "as":
         j -= 1
