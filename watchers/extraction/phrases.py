@@ -394,8 +394,8 @@ class PhraseFinder:
                         end = close
                     elif toks[end + 1].low in lex.neutral:
                         continue  # "called Peru a partner in trade": a trade role
-                nxt = _skip_quotes(toks, end)
-                if nxt < n and toks[nxt].low.isalpha() and toks[nxt].low not in _ROLE_ENDS:
+                after = _skip_quotes(toks, end)
+                if after < n and toks[after].low.isalpha() and toks[after].low not in _ROLE_ENDS:
                     continue  # "a partner in the fight against piracy": a task, not the tie
             elif head in lex.metaphor_heads and not run.qualifying:
                 # "the Franco-German engine": the pair written right before it, or the
