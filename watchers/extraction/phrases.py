@@ -1991,7 +1991,7 @@ class PhraseFinder:
         if k >= len(toks) or toks[k].low not in ("in", "of"):
             return None
         heads = self.lex.heads
-        for j in range(k + 1, min(k + 5, len(toks))):
+        for j in range(k + 1, min(k + 7, len(toks))):
             w = toks[j].low
             if w in heads and w not in self.lex.kin_heads:
                 return j + 1
