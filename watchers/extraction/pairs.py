@@ -1019,6 +1019,9 @@ class PairResolver:
             # "the closest partner for the Central Asian countries": a group, not a state
             if not _GROUP_NOUNS.isdisjoint(t.low for t in toks[j + 1 : j + 6]):
                 return []
+            k = j + 2 if toks[j + 1].low == "the" else j + 1
+            if toks[j].low == "of" and k < len(toks) and _region_named(s, k):
+                return []  # "a steadfast friend of the Caribbean": its other side no state
             return None
         coords = [(t, c) for t, c in s.coordinations if lo <= t < p.start]
         named = _object_before(s, p)
@@ -1740,6 +1743,17 @@ def _takes_own_label(s: Sentence, m: StateMention) -> bool:
     while k < len(s.toks) and s.lows[k] in QUOTES:
         k += 1
     return k < len(s.toks) and s.lows[k] in ("a", "an")
+
+
+def _region_named(s: Sentence, k: int) -> bool:
+    """Whether a capitalised name that is no state (a region, a continent) stands at
+    ``k`` and ends its phrase: "the Caribbean", "Africa", "the Sahel"."""
+    if k in s.covered or not s.cased[k][:1].isupper() or not s.lows[k].isalpha():
+        return False
+    if s.lows[k] in FUNCTION_CAPS or k in s.orgs:
+        return False
+    nxt = s.lows[k + 1] if k + 1 < len(s.toks) else "."
+    return not nxt.isalpha() or nxt in ("and", "but", "as", "in", "on", "at", "while")
 
 
 def _own_other_side(s: Sentence, j: int) -> bool:
