@@ -873,9 +873,10 @@ class PhraseFinder:
     def _one_quoted_label(
         self, toks: list[Token], quotes: list[tuple[int, int]], found: list[Phrase]
     ) -> list[Phrase]:
-        """ "a 'close friend and trusted neighbour'": two person labels joined by "and" that
-        fill one quote are one label (with a determiner or a kin noun after "and" they stay
-        two: "a friend nation and a strategic ally")."""
+        """ "a 'close friend and neighbour'": two person labels joined by "and" that fill one
+        quote, the second with no modifier of its own, are one label (with modifiers of its
+        own, a determiner or a kin noun after "and" they stay two: "a close friend and
+        trusted neighbour", "a friend nation and a strategic ally")."""
         lex = self.lex
 
         def fill_one_quote(p: Phrase, q: Phrase) -> bool:
@@ -888,6 +889,7 @@ class PhraseFinder:
                 q.gap is None
                 and all(h in lex.person_heads or h in _ROLES for h in p.heads + q.heads)
                 and toks[p.start - 1].low in ("a", "an")  # one of them, in two roles
+                and q.start == q.head  # the second shares the first's modifiers
                 and fill_one_quote(p, q)
             )
 
