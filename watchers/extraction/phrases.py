@@ -1168,6 +1168,11 @@ class PhraseFinder:
             if j >= n:
                 break
             w = toks[j].low
+            if w == "in" and end == j and _hedge_at(toks, j):
+                # "an alliance in name only", "a cold war in all but name": the hedge plays
+                # the label down and stays with it
+                end = j + (3 if toks[j + 1].low == "name" else 4)
+                break
             if w == "with":
                 k = _skip_quotes(toks, j + 1)
                 if k + 1 < n and toks[k].low == "no" and toks[k + 1].low == "limits":
@@ -2276,6 +2281,12 @@ def _best_they_have_been(toks: list[Token], j: int) -> tuple[int, int] | None:
 _BEST_WORDS = frozenset(
     {"best", "worst", "strongest", "closest", "warmest", "coldest", "deepest", "lowest"}
 )
+
+
+def _hedge_at(toks: list[Token], k: int) -> bool:
+    """ "in name only" or "in all but name" at ``k``."""
+    words = [t.low for t in toks[k : k + 4]]
+    return words[:3] == ["in", "name", "only"] or words == ["in", "all", "but", "name"]
 
 
 def _in_all_but_name(toks: list[Token], k: int) -> bool:
