@@ -1734,10 +1734,15 @@ class PhraseFinder:
 
     def _epithet(self, toks: list[Token], start: int, end: int) -> bool:
         """Whether predicate adjectives name the tie ("ironclad", "unbreakable",
-        "rock-solid"): a strong modifier or a hyphenated compound among them. A rating of how
-        the ties stand ("tense", "excellent", "stable", "deeper") is no label."""
+        "rock-solid"): a strong modifier, a word of standing ("unique", "exemplary") that no
+        "in" or "among" ranks, or a hyphenated compound among them. A rating of how the ties
+        stand ("tense", "excellent", "stable", "deeper") is no label."""
+        after = _skip_quotes(toks, end)
+        ranked = after < len(toks) and toks[after].low in ("in", "among")  # "unique in Europe"
         return any(
-            toks[k].low in self.lex.strong or "-" in toks[k].low.strip("-")
+            toks[k].low in self.lex.strong
+            or (toks[k].low in _STATUS_WORDS and not ranked)
+            or "-" in toks[k].low.strip("-")
             for k in range(start, end)
         )
 
@@ -2642,6 +2647,9 @@ _DESCRIBING = frozenset(
 )  # fmt: skip
 # Words that open a clause of their own between a verb of calling and a later object.
 _CLAUSE_VERBS = frozenset({"said", "says", "which", "who", "that", "while", "but"})
+# Adjectives that name a tie's standing among others, not how it stands now: "relations
+# are 'exceptional and unique'" is a label where "relations are excellent" rates them.
+_STATUS_WORDS = frozenset({"unique", "exceptional", "exemplary", "unparalleled"})
 # Words after a bare role that end what the role says: "called Peru a friend and ...".
 _ROLE_ENDS = frozenset(
     {"and", "but", "as", "while", "since", "after", "before", "during", "when", "on"}
