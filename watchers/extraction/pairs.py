@@ -1019,7 +1019,7 @@ class PairResolver:
             # "the closest partner for the Central Asian countries": a group, not a state
             if not _GROUP_NOUNS.isdisjoint(t.low for t in toks[j + 1 : j + 6]):
                 return []
-            k = j + 2 if toks[j + 1].low == "the" else j + 1
+            k = j + 2 if s.lows[j + 1 : j + 2] == ["the"] else j + 1
             if toks[j].low == "of" and k < len(toks) and _region_named(s, k):
                 return []  # "a steadfast friend of the Caribbean": its other side no state
             return None
