@@ -308,17 +308,20 @@ class PhraseFinder:
             low = lows[i].removesuffix("'s")  # "the India-Israel friendship's potential"
             head = low
             typo = low in misspelled
+            fused = False  # "good-neighbourliness": a qualifying modifier joined to the head
             if typo:
                 head = misspelled[low]
             elif low not in lex.heads and "-" in low:
-                head = low.rsplit("-", 1)[1]
-                if head not in lex.heads or head not in lex.bare_heads:
+                prefix, head = low.rsplit("-", 1)
+                fused = head in lex.heads and self.kind(prefix, prefix) == "qual"
+                if not fused and (head not in lex.heads or head not in lex.bare_heads):
                     continue
             elif low not in lex.heads:
                 continue
             run = self._left(toks, cased, country, i, quotes)
             if run.rejected:
                 continue
+            run.qualifying = run.qualifying or fused
             if run.start + 1 == i and _verb_after_subject(toks, country, run.start):
                 continue  # "Peru and Chile celebrated friendship day": a verb, no modifier
             if typo and not (run.qualifying and run.start < i):
