@@ -25,7 +25,8 @@ _NO_TAIL = frozenset({"relations", "relationship", "ties"})
 # linking words, the adjectives that say how much a tie matters rather than what it is
 # ("the relationship is important"), and the words that may follow the adjectives.
 _PREDICATE_WORDS = """
-relations relationship ties friendship partnership alliance bond bonds
+relations relationship ties friendship partnership alliance bond bonds alliances partnerships
+relationships friendships
 """
 _LINKING_WORDS = """
 is are was were remain remains remained has have had been become becomes became stay stays
