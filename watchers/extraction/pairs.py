@@ -1059,6 +1059,8 @@ class PairResolver:
         """
         if _org_is_venue(s, o):
             return False
+        if p.start <= o < p.end and not p.start <= p.head < p.end:
+            return False  # "their partnership is a pillar of ASEAN": what the tie holds up
         if _org_beside_state(s, o):
             return True  # "ASEAN and Australia agreed", "the ASEAN-India partnership"
         if self._org_modifies(s, o, p):
