@@ -78,6 +78,35 @@ def _coordinated_adjective(toks: list[Token], cased: list[str], k: int) -> bool:
     return before in _BEFORE_PARTICIPLE or before in QUOTES or before in _HAVING
 
 
+def _called_words_before(toks: list[Token], cased: list[str], i: int) -> int | None:
+    """The first of the lower-case words between "a" and the head at ``i`` when a verb of
+    calling or describing stands right before the "a": "calls it a frank and demanding
+    partnership", "described as an unusual alliance"; None otherwise."""
+    k = i - 1
+    while k > 0 and i - k <= 4 and (
+        toks[k].low in ("and", ",")
+        or (
+            toks[k].low.isalpha()
+            and cased[k] == toks[k].low
+            and len(toks[k].low) > 3
+            and toks[k].low not in _FUNCTION_WORDS
+        )
+    ):
+        k -= 1
+    first = k + 1
+    if first >= i or toks[first].low in ("and", ","):
+        return None
+    k = before_quotes(toks, k)
+    if k < 1 or toks[k].low not in ("a", "an"):
+        return None
+    k = before_quotes(toks, k - 1)
+    if k >= 0 and toks[k].low in _CALLING:
+        return first
+    if k >= 1 and toks[k].low == "as" and toks[k - 1].low in _DESCRIBED:
+        return first
+    return None
+
+
 # Verbs of having a tie, after which a noun phrase starts: "share uncommon and warm ties".
 _HAVING = frozenset(
     {"share", "shares", "shared", "enjoy", "enjoys", "enjoyed", "have", "has", "had",
@@ -1096,6 +1125,12 @@ class PhraseFinder:
                         j = prev - 1
                         continue
             break
+        if run.start == i and not run.qualifying:
+            # "which he calls a 'frank and demanding partnership'": words no table lists,
+            # between "a" and the head, after a verb of calling, say what the tie is
+            called = _called_words_before(toks, cased, i)
+            if called is not None:
+                run.start, run.qualifying = called, True
         # A ranking frame or a person right before the run: "largest trading partner",
         # "his best friend".
         j = before_quotes(toks, run.start - 1)
