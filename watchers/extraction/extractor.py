@@ -124,6 +124,11 @@ _END_VERBS = frozenset({"end", "ended", "ending", "ends"})
 _HOSTILE_HEADS = frozenset(
     {"estrangement", "feud", "rivalry", "enmity", "hostility", "animosity", "antagonism"}
 )
+# Modifiers of a hostile or cold tone: ending "frosty relations" says the pair had them.
+_HOSTILE_TONES = frozenset(
+    {"frosty", "strained", "tense", "cold", "icy", "chilly", "bitter", "hostile",
+     "troubled", "fraught", "rocky", "acrimonious", "antagonistic", "adversarial"}
+)  # fmt: skip
 # "is not, and will never be, a partner": what may stand between the aside and the label
 _ASIDE_ARTICLES = frozenset({"a", "an", "the", "its", "their"})
 _ASIDE_ENDS = frozenset({"be", "been", "become"})
@@ -775,7 +780,7 @@ class Extractor:
         padded = f" {text} "
         phrase = self._negation_phrase.search(padded)
         hit = not self._negation_words.isdisjoint(near) or phrase is not None
-        if hit and phrase is None and _ends_hostility(self._negation_words, near, p):
+        if hit and phrase is None and _ends_hostility(self._negation_words, near, p, s.lows):
             hit = False
         if hit:
             # a lone "no" far back qualifies something else; "no longer" is a negation
@@ -1216,10 +1221,16 @@ def _without_circumstances(
     ]
 
 
-def _ends_hostility(negations: frozenset[str], near: list[str], p: Phrase) -> bool:
-    """ "Egypt and Turkey ended a decade-long estrangement": the only negating word is a
-    verb of ending and the label is a hostile state, which the pair was in until then."""
-    return _HOSTILE_HEADS.issuperset(p.heads) and negations.intersection(near) <= _END_VERBS
+def _ends_hostility(
+    negations: frozenset[str], near: list[str], p: Phrase, lows: list[str]
+) -> bool:
+    """ "Egypt and Turkey ended a decade-long estrangement", "vowed to end years of frosty
+    relations": the only negating word is a verb of ending and the label is a hostile
+    state, by its head or its tone, which the pair was in until then."""
+    hostile = _HOSTILE_HEADS.issuperset(p.heads) or not _HOSTILE_TONES.isdisjoint(
+        lows[p.start : p.head]
+    )
+    return hostile and negations.intersection(near) <= _END_VERBS
 
 
 def _hedged(lows: list[str], start: int, lo: int) -> bool:
