@@ -124,6 +124,11 @@ _END_VERBS = frozenset({"end", "ended", "ending", "ends"})
 _HOSTILE_HEADS = frozenset(
     {"estrangement", "feud", "rivalry", "enmity", "hostility", "animosity", "antagonism"}
 )
+# Modifiers of a hostile or cold tone: ending "frosty relations" says the pair had them.
+_HOSTILE_TONES = frozenset(
+    {"frosty", "strained", "tense", "cold", "icy", "chilly", "bitter", "hostile",
+     "troubled", "fraught", "rocky", "acrimonious", "antagonistic", "adversarial"}
+)  # fmt: skip
 # "is not, and will never be, a partner": what may stand between the aside and the label
 _ASIDE_ARTICLES = frozenset({"a", "an", "the", "its", "their"})
 _ASIDE_ENDS = frozenset({"be", "been", "become"})
@@ -156,6 +161,12 @@ _LEADER = FormKind.LEADER
 _DEMONYM = FormKind.DEMONYM
 
 
+# Verbs that open a clause of their own after "and": a negation before it is the other's.
+_LINKING_VERBS = frozenset({"remain", "remains", "remained", "are", "is", "were", "was"})
+# What follows a turn in a tie ("a new chapter in ties", "a 'new page' in relations").
+_TURN_AFTER = (" in ", " of ", "' in ", "' of ", '" in ', '" of ')
+
+
 class _HeadFinder:
     """Finds head nouns worth a close reading, with one Aho-Corasick pass.
 
@@ -168,9 +179,11 @@ class _HeadFinder:
     def __init__(self, lex: Vocabulary) -> None:
         self.automaton = ahocorasick.Automaton()
         # a fixed phrase is looked for whole, so that "peace" or "period" alone costs nothing
-        words = lex.heads | set(lex.phrases)
+        words = lex.heads | set(lex.phrases) | set(lex.turns)
         for w in words:
-            if w in lex.weak_heads:
+            if w in lex.turns:
+                need = "turn"  # "a new chapter in ties": an "in" or "of" phrase after it
+            elif w in lex.weak_heads:
                 need = "weak"
             elif w in lex.kin_heads:
                 need = "kin"
@@ -231,6 +244,8 @@ class _HeadFinder:
             ):
                 continue
             if need == "tail" and not low.startswith((" of ", " with "), last + 1):
+                continue
+            if need == "turn" and not low.startswith(_TURN_AFTER, last + 1):
                 continue
             if need == "kin" and not self.kin.search(low, max(0, start - 30), start):
                 continue
@@ -296,11 +311,16 @@ class Extractor:
         # every leader's forms by first word, in or out of office: "Germany's Merkel" is a
         # person in any year, never a company Germany owns
         people: dict[str, list[str]] = {}
+        surnames: dict[str, set[str]] = {}
         for person in countries.leaders:
             for form in person.forms:
                 key = lower(normalize(form))
                 people.setdefault(key.split()[0], []).append(key)
+                # "Bolivia's Arce": a leader's last name after the possessive of the
+                # leader's own state
+                surnames.setdefault(key.split()[-1], set()).add(person.code)
         self._people = {k: tuple(v) for k, v in people.items()}
+        self._surnames = {k: frozenset(v) for k, v in surnames.items()}
         self._cue = _WordsFinder(lexicon.anaphora)
         negations = tuple(w for w in lexicon.negation if " " not in w and "'" not in w)
         self._negation_words = frozenset(negations)
@@ -509,6 +529,10 @@ class Extractor:
             after = at + len(form)
             if lower(norm[at:after]) == form and not norm[after : after + 1].isalnum():
                 return True
+        if m.code in self._surnames.get(lows[k], ()) and not (
+            k + 1 < len(toks) and cased[k + 1][:1].isupper()
+        ):
+            return True  # "Bolivia's Arce described ...": the state's own leader, by surname
         organs = self.lex.organs
         heads = self.lex.heads
         # the capitalised name, "of" inside it allowed ("Ministry of Foreign Affairs")
@@ -742,6 +766,8 @@ class Extractor:
             w = toks[j].low
             if w == "," or len(words) >= 8:
                 break
+            if w in ("and", "but") and not _LINKING_VERBS.isdisjoint(words):
+                break  # "it was not a treaty and the two remain enemies": a clause of its own
             if w[0].isalnum():
                 words.append(w)
         words.reverse()
@@ -754,7 +780,7 @@ class Extractor:
         padded = f" {text} "
         phrase = self._negation_phrase.search(padded)
         hit = not self._negation_words.isdisjoint(near) or phrase is not None
-        if hit and phrase is None and _ends_hostility(self._negation_words, near, p):
+        if hit and phrase is None and _ends_hostility(self._negation_words, near, p, s.lows):
             hit = False
         if hit:
             # a lone "no" far back qualifies something else; "no longer" is a negation
@@ -1195,10 +1221,16 @@ def _without_circumstances(
     ]
 
 
-def _ends_hostility(negations: frozenset[str], near: list[str], p: Phrase) -> bool:
-    """ "Egypt and Turkey ended a decade-long estrangement": the only negating word is a
-    verb of ending and the label is a hostile state, which the pair was in until then."""
-    return _HOSTILE_HEADS.issuperset(p.heads) and negations.intersection(near) <= _END_VERBS
+def _ends_hostility(
+    negations: frozenset[str], near: list[str], p: Phrase, lows: list[str]
+) -> bool:
+    """ "Egypt and Turkey ended a decade-long estrangement", "vowed to end years of frosty
+    relations": the only negating word is a verb of ending and the label is a hostile
+    state, by its head or its tone, which the pair was in until then."""
+    hostile = _HOSTILE_HEADS.issuperset(p.heads) or not _HOSTILE_TONES.isdisjoint(
+        lows[p.start : p.head]
+    )
+    return hostile and negations.intersection(near) <= _END_VERBS
 
 
 def _hedged(lows: list[str], start: int, lo: int) -> bool:

@@ -23,8 +23,11 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("heads", "metaphor"),
     ("heads", "kin"),
     ("heads", "said"),
+    ("heads", "conflict"),
+    ("heads", "tone"),
     ("heads", "nominals"),
     ("heads", "phrases"),
+    ("heads", "turns"),
     ("heads", "misspelled"),
     ("modifiers", "qualifying"),
     ("modifiers", "strong"),
@@ -68,11 +71,20 @@ class Vocabulary:
     kin_heads: frozenset[str]
     said_heads: frozenset[str]
     """Heads that label a pair only when said of the states: "A and B are one family"."""
+    tone_heads: frozenset[str]
+    """Heads of a tie's tone or of a change in it ("thaw"): a label with a modifier or
+    after a compound naming the pair ("the Sino-Indian thaw")."""
+    conflict_heads: frozenset[str]
+    """Heads that name a conflict ("standoff", "truce"): not the pair's when an "in" or
+    "with" phrase after them puts it elsewhere ("the truce in Sudan")."""
     metaphor_nominals: frozenset[str]
     """Metaphor nouns that label a relationship only when said of it ("is the cornerstone")."""
     misspellings: dict[str, str]
     """Words one letter off a long head ("partnersip", "aliance"), each with its head."""
     phrases: tuple[str, ...]
+    turns: tuple[str, ...]
+    """Phrases that mark a turn in a tie ("a new chapter"): a label only with an "in" or
+    "of" phrase about the tie after them."""
     qualifying: frozenset[str]
     strong: frozenset[str]
     level_modifiers: frozenset[str]
@@ -140,7 +152,8 @@ def load_vocabulary(directory: Path | None = None) -> Vocabulary:
     if short:
         problems.append(Problem(FILE, "heads.misspelled", f"shorter than 7 letters: {short}"))
     for key in (
-        "bare", "weak", "level", "needs_tail", "person", "metaphor", "kin", "said", "misspelled"
+        "bare", "weak", "level", "needs_tail", "person", "metaphor", "kin", "said", "conflict",
+        "tone", "misspelled",
     ):
         missing = sorted(set(lists[("heads", key)]) - relation)
         if missing:
@@ -163,9 +176,12 @@ def load_vocabulary(directory: Path | None = None) -> Vocabulary:
         metaphor_heads=s("heads", "metaphor"),
         kin_heads=s("heads", "kin"),
         said_heads=s("heads", "said"),
+        tone_heads=s("heads", "tone"),
+        conflict_heads=s("heads", "conflict"),
         metaphor_nominals=s("heads", "nominals"),
         misspellings=misspellings(lists[("heads", "misspelled")], known),
         phrases=tuple(lists[("heads", "phrases")]),
+        turns=tuple(lists[("heads", "turns")]),
         qualifying=s("modifiers", "qualifying"),
         strong=s("modifiers", "strong"),
         level_modifiers=s("modifiers", "level"),

@@ -370,12 +370,9 @@ class PairResolver:
         items, blocked = self._list_after(s, j)
         if blocked or not items or self._possessive_in_list(s, j):
             return []  # "along with Bolivia's envoy": a person, not a state holding the label
-        k = p.start - 1
-        while k >= 0 and (toks[k].low in QUOTES or _is_rank(toks[k].low)):
-            if _apostrophe_after_state(s, k):
-                k -= 1  # "the United States' closest allies": its last word owns
-                break
-            k -= 1
+        k = _back_to_owner(s, p.start - 1, _is_rank)
+        if _apostrophe_after_state(s, k):
+            k -= 1  # "the United States' closest allies": its last word owns
         owner = None
         if k >= 0 and (_ends_possessive(toks[k]) or _apostrophe_after_state(s, k + 1)):
             owner = next((m.code for m, t in s.states if t <= k and toks[k].start < m.end), None)
@@ -946,11 +943,7 @@ class PairResolver:
         if listed:
             # a list after "including" is of one owner's partners: its possessive stands
             # right before the phrase, or its subject before "has" ("India has partners")
-            k = p.start - 1
-            while k >= 0 and (toks[k].low in QUOTES or toks[k].low in _FEW):
-                if _apostrophe_after_state(s, k):
-                    break  # "the Philippines' allies": a possessive, not a quote
-                k -= 1
+            k = _back_to_owner(s, p.start - 1, _FEW.__contains__)
             if k > 0 and toks[k].low in _HAVE:
                 k -= 1
             elif k >= 0 and k == p.start - 1 and k in s.covered and not s.in_aside(k):
@@ -1007,27 +1000,54 @@ class PairResolver:
             return None
         toks = s.toks
         j = _skip(toks, p.end, QUOTES)
+        if j < len(toks) and toks[j].low == "and":
+            j = self._past_next_role(toks, j + 1)  # "good friends and good partners of"
         if j >= len(toks) or toks[j].low not in ("of", "for", "to", "than"):
             return None
+        if j + 2 < len(toks) and toks[j + 1].low == "both":
+            j += 1  # "a friend of both Bolivia and Ecuador": each is a side
         targets, blocked = self._list_after(s, j + 1)
         if blocked:
             return []
+        speaker = s.speaker or ctx.speaker
+        his_country = s.lows[j + 1 : j + 3] in (["his", "country"], ["her", "country"])
+        if not targets and speaker and his_country:
+            targets = [speaker]  # "China remained a key partner for his country"
+        elif not his_country and s.lows[j + 1 : j + 2] in (["his"], ["her"]):
+            return []  # "an old friend of his Chinese counterpart": a person's friend
         if not targets:
             # "the closest partner for the Central Asian countries": a group, not a state
             if not _GROUP_NOUNS.isdisjoint(t.low for t in toks[j + 1 : j + 6]):
                 return []
+            k = j + 2 if s.lows[j + 1 : j + 2] == ["the"] else j + 1
+            if toks[j].low == "of" and k < len(toks) and _region_named(s, k):
+                return []  # "a steadfast friend of the Caribbean": its other side no state
             return None
-        coords = [c for t, c in s.coordinations if lo <= t < p.start]
+        coords = [(t, c) for t, c in s.coordinations if lo <= t < p.start]
         named = _object_before(s, p)
         if named is not None:
             # "and Ethiopia a close friend of Somalia": the state the label is said of
             owners = [named] if named not in targets else []
         elif coords:
-            owners = [c for c in coords[-1] if c not in targets]
+            t, codes = coords[-1]
+            # "Chile, Peru and Bolivia are partners of China": the list the "and" ends
+            owners = [c for c in _listed_before(s, t) + list(codes) if c not in targets]
         else:
             owners = [m.code for m, t in s.states if lo <= t < p.start and m.code]
             owners = [o for o in owners[-1:] if o not in targets]
         return _cross(owners, targets) or None
+
+    def _past_next_role(self, toks: list[Token], k: int) -> int:
+        """The token after a second role joined by "and" from ``k`` ("good partners" in
+        "good friends and good partners of China"), which shares what follows it; ``k``
+        when none stands there."""
+        for m in range(k, min(len(toks), k + 5)):
+            w = toks[m].low
+            if w in self.lex.person_heads or w in _ROLE_HEADS:
+                return _skip(toks, m + 1, QUOTES)
+            if not (w.isalpha() or "-" in w or w in QUOTES):
+                break
+        return k
 
     def _org_is_side(self, s: Sentence, o: int, p: Phrase, lo: int, hi: int) -> bool:
         """Whether a group named in the clause may be a side of the phrase's tie.
@@ -1039,6 +1059,8 @@ class PairResolver:
         """
         if _org_is_venue(s, o):
             return False
+        if p.start <= o < p.end and not p.start <= p.head < p.end:
+            return False  # "their partnership is a pillar of ASEAN": what the tie holds up
         if _org_beside_state(s, o):
             return True  # "ASEAN and Australia agreed", "the ASEAN-India partnership"
         if self._org_modifies(s, o, p):
@@ -1053,8 +1075,15 @@ class PairResolver:
         before = o - 1
         if before > 0 and s.toks[before].low == "the":
             before -= 1
-        if before >= 0 and s.toks[before].low in ("with", "between", "to") and o < p.end + 8:
-            return True  # "a partnership (CSP) with ASEAN", "... with the African Union"
+        if (
+            before >= p.end
+            and s.toks[before].low in ("with", "between", "to")
+            and o < p.end + 8
+            and not any(s.cased[k][:1].islower() for k in range(p.end, before))
+        ):
+            # "a partnership (CSP) with ASEAN", "... with the African Union"; not a group
+            # after a verb of a clause of its own ("and the two would apply to NATO")
+            return True
         states = {m.code for m, t in s.states if lo <= t < hi and m.code}
         return len(states) < 2 and not s.cue  # "the two countries ... after X joined ASEAN"
 
@@ -1170,6 +1199,8 @@ class PairResolver:
         j = _skip(toks, p.end, QUOTES)
         if j < len(toks) and toks[j].low == "with":
             return j
+        if _own_other_side(s, j):
+            return None  # "a partner for his country, as Lima deepened ties with Canberra"
         # a label inside an aside ("Kenya, a close ally of the US, hailed its partnership
         # with Ethiopia") takes no "with" from outside it
         lo, hi = next(((a, b) for a, b in s.asides if a <= p.start < b), (lo, hi))
@@ -1270,11 +1301,7 @@ class PairResolver:
         """Whose relationship it is: the possessor, the subject, or the speaker."""
         toks = s.toks
         anchor = min(p.start, with_at)
-        j = anchor - 1
-        while j >= 0 and (toks[j].low in QUOTES or toks[j].low in self.lex.heads):
-            if _apostrophe_after_state(s, j):
-                break  # "the Philippines' ties": a possessive, no quote
-            j -= 1
+        j = _back_to_owner(s, anchor - 1, self.lex.heads.__contains__)
         # skip modifiers between a possessive and the head ("Russia's friendly ties")
         while (
             j >= 0 and toks[j].low not in ("its", "their", "our") and not _ends_possessive(toks[j])
@@ -1384,16 +1411,15 @@ class PairResolver:
         return [c for c in reversed(out) if c not in targets]
 
     def _possessive_role(self, s: Sentence, p: Phrase, ctx: Context) -> list[Codes] | None:
-        """ "Vietnam's strategic partner", "a U.S. ally": the possessor and the subject."""
+        """ "Vietnam's strategic partner", "a U.S. ally", "Turkey's brother states": the
+        possessor and the subject."""
         lex = self.lex
-        if not any(h in lex.person_heads or h in lex.bare_heads for h in p.heads):
+        if not any(
+            h in lex.person_heads or h in lex.bare_heads or h in lex.kin_heads for h in p.heads
+        ):
             return None
         toks = s.toks
-        j = p.start - 1
-        while j >= 0 and (toks[j].low in QUOTES or _is_rank(toks[j].low)):
-            if _apostrophe_after_state(s, j):
-                break  # "the United States' closest allies": a possessive, as "'s" is
-            j -= 1
+        j = _back_to_owner(s, p.start - 1, _is_rank)
         if j < 0:
             return None
         owner: str | None = None
@@ -1721,13 +1747,50 @@ def _takes_own_label(s: Sentence, m: StateMention) -> bool:
     return k < len(s.toks) and s.lows[k] in ("a", "an")
 
 
+def _region_named(s: Sentence, k: int) -> bool:
+    """Whether a capitalised name that is no state (a region, a continent) stands at
+    ``k`` and ends its phrase: "the Caribbean", "Africa", "the Sahel"."""
+    if k in s.covered or not s.cased[k][:1].isupper() or not s.lows[k].isalpha():
+        return False
+    if s.lows[k] in FUNCTION_CAPS or k in s.orgs:
+        return False
+    nxt = s.lows[k + 1] if k + 1 < len(s.toks) else "."
+    return not nxt.isalpha() or nxt in ("and", "but", "as", "in", "on", "at", "while")
+
+
+def _own_other_side(s: Sentence, j: int) -> bool:
+    """Whether "of", "for" or "to" at ``j`` names the label's other side: a state ("of
+    Bolivia", "of both Peru and Chile") or the speaker's country ("for his country")."""
+    if j >= len(s.toks) or s.lows[j] not in ("of", "for", "to"):
+        return False
+    k = j + 1
+    if k < len(s.toks) and s.lows[k] in ("the", "both", "his", "her", "their", "our"):
+        k += 1
+    return k in s.covered or (k < len(s.toks) and s.lows[k] == "country" and k > j + 1)
+
+
+def _listed_before(s: Sentence, t: int) -> list[str]:
+    """The states listed with commas before the state at token ``t``, in order: "Chile,
+    Peru" before "Bolivia" in "Chile, Peru and Bolivia"."""
+    out: list[str] = []
+    k = t - 1
+    while k > 0 and s.lows[k] == "," and k - 1 in s.covered:
+        code = s.covered[k - 1]
+        k -= 1
+        while k > 0 and s.covered.get(k - 1) == code:
+            k -= 1  # the mention's first word: "South Korea"
+        out.insert(0, code)
+        k -= 1
+    return out
+
+
 def _other_side_after(s: Sentence, p: Phrase) -> bool:
     """Whether the label names its other side right after it: "a key partner of China"."""
     j = _skip(s.toks, p.end, QUOTES)
     if j >= len(s.toks) or s.lows[j] not in ("of", "to", "for"):
         return False
     k = j + 1
-    if k < len(s.toks) and s.lows[k] == "the":
+    if k < len(s.toks) and s.lows[k] in ("the", "both"):
         k += 1
     return k in s.covered
 
@@ -2030,6 +2093,18 @@ def _demonstrative(toks: list[Token], start: int) -> bool:
     """ "that enduring friendship": the label refers back to a pair named before."""
     j = before_quotes(toks, start - 1)
     return j >= 0 and toks[j].low in ("this", "that", "these", "those")
+
+
+def _back_to_owner(s: Sentence, k: int, skip: Callable[[str], bool]) -> int:
+    """The token at or before ``k`` left after walking back over quote marks and the words
+    ``skip`` accepts: where a possessor would stand. The walk stops at the apostrophe of a
+    possessive after a state's name ("the Philippines' allies"), which is no quote mark."""
+    toks = s.toks
+    while k >= 0 and (toks[k].low in QUOTES or skip(toks[k].low)):
+        if _apostrophe_after_state(s, k):
+            break
+        k -= 1
+    return k
 
 
 def _apostrophe_after_state(s: Sentence, k: int) -> bool:

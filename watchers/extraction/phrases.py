@@ -25,7 +25,8 @@ _NO_TAIL = frozenset({"relations", "relationship", "ties"})
 # linking words, the adjectives that say how much a tie matters rather than what it is
 # ("the relationship is important"), and the words that may follow the adjectives.
 _PREDICATE_WORDS = """
-relations relationship ties friendship partnership alliance bond bonds
+relations relationship ties friendship partnership alliance bond bonds alliances partnerships
+relationships friendships
 """
 _LINKING_WORDS = """
 is are was were remain remains remained has have had been become becomes became stay stays
@@ -47,18 +48,19 @@ _DESCRIBED = frozenset(
      "labeled", "viewed", "considered", "characterised", "characterized", "touted",
      "portrayed", "presented", "branded", "praised", "celebrated", "lauded", "depicted",
      "describe", "describes", "call", "calls", "see", "sees", "regard", "regards", "hail",
-     "hails", "tout", "touts", "portray", "portrays"}
+     "hails", "tout", "touts", "portray", "portrays", "describing", "hailing"}
 )  # fmt: skip
 
 
 def _described_before(toks: list[Token], i: int, j: int) -> bool:
-    """ "described [the] friendship [with Laos] as": a describing verb just before the head
-    ``i`` and "as" at ``j``."""
+    """ "described [the] friendship [with Laos] as", "described Peru's partnership with
+    Chile as": a describing verb just before the head ``i`` and "as" at ``j``."""
     if j >= len(toks) or toks[j].low != "as":
         return False
     k = i - 1
-    while k >= 0 and i - k <= 3 and toks[k].low not in _DESCRIBED:
-        if not toks[k].low.isalpha() or toks[k].low in ("and", "as"):
+    while k >= 0 and i - k <= 4 and toks[k].low not in _DESCRIBED:
+        w = toks[k].low
+        if not (w.isalpha() or w.endswith("'s") or w == "'") or w in ("and", "as"):
             return False
         k -= 1
     return k >= 0 and toks[k].low in _DESCRIBED
@@ -74,6 +76,35 @@ def _coordinated_adjective(toks: list[Token], cased: list[str], k: int) -> bool:
         return False
     before = toks[k - 1].low
     return before in _BEFORE_PARTICIPLE or before in QUOTES or before in _HAVING
+
+
+def _called_words_before(toks: list[Token], cased: list[str], i: int) -> int | None:
+    """The first of the lower-case words between "a" and the head at ``i`` when a verb of
+    calling or describing stands right before the "a": "calls it a frank and demanding
+    partnership", "described as an unusual alliance"; None otherwise."""
+    k = i - 1
+    while k > 0 and i - k <= 4 and (
+        toks[k].low in ("and", ",")
+        or (
+            toks[k].low.isalpha()
+            and cased[k] == toks[k].low
+            and len(toks[k].low) > 3
+            and toks[k].low not in _FUNCTION_WORDS
+        )
+    ):
+        k -= 1
+    first = k + 1
+    if first >= i or toks[first].low in ("and", ","):
+        return None
+    k = before_quotes(toks, k)
+    if k < 1 or toks[k].low not in ("a", "an"):
+        return None
+    k = before_quotes(toks, k - 1)
+    if k >= 0 and toks[k].low in _CALLING:
+        return first
+    if k >= 1 and toks[k].low == "as" and toks[k - 1].low in _DESCRIBED:
+        return first
+    return None
 
 
 # Verbs of having a tie, after which a noun phrase starts: "share uncommon and warm ties".
@@ -235,7 +266,8 @@ class PhraseFinder:
 
     def __init__(self, lex: Vocabulary) -> None:
         self.lex = lex
-        self._phrases = [tuple(p.split()) for p in lex.phrases]
+        self._turns = frozenset(tuple(p.split()) for p in lex.turns)
+        self._phrases = [tuple(p.split()) for p in lex.phrases] + sorted(self._turns)
         self._phrase_starts = frozenset(p[0] for p in self._phrases)
         self._not_predicates = lex.heads | _NOT_PREDICATES
         # the words a phrase may start at, possessives included ("the friendship's"), as
@@ -306,17 +338,20 @@ class PhraseFinder:
             low = lows[i].removesuffix("'s")  # "the India-Israel friendship's potential"
             head = low
             typo = low in misspelled
+            fused = False  # "good-neighbourliness": a qualifying modifier joined to the head
             if typo:
                 head = misspelled[low]
             elif low not in lex.heads and "-" in low:
-                head = low.rsplit("-", 1)[1]
-                if head not in lex.heads or head not in lex.bare_heads:
+                prefix, head = low.rsplit("-", 1)
+                fused = head in lex.heads and self.kind(prefix, prefix) == "qual"
+                if not fused and (head not in lex.heads or head not in lex.bare_heads):
                     continue
             elif low not in lex.heads:
                 continue
             run = self._left(toks, cased, country, i, quotes)
             if run.rejected:
                 continue
+            run.qualifying = run.qualifying or fused
             if run.start + 1 == i and _verb_after_subject(toks, country, run.start):
                 continue  # "Peru and Chile celebrated friendship day": a verb, no modifier
             if typo and not (run.qualifying and run.start < i):
@@ -362,11 +397,39 @@ class PhraseFinder:
                 ):
                     continue
             elif run.start == i and head in lex.person_heads and _said_of_states(toks, country, i):
-                pass  # "Chad and Niger were not only neighbours, but also brothers"
+                # "Chad and Niger were not only neighbours, but also brothers"; a bare
+                # neighbour says where a state lies, and "partners on energy" names a
+                # sector, neither what the tie is
+                if head in _PLACE_ROLES or _sector_after(toks, end, lex.neutral):
+                    continue
             elif run.start == i and head in lex.person_heads and _as_plural(toks, i):
                 pass  # "as friends and partners, we stand together"
             elif head in lex.person_heads and self._from_label_to(toks, run.start):
                 pass  # "went from bitter foes to friends": the second is a label too
+            elif run.start == i and head in _CALLED_ROLES and _role_of_state(toks, country, i):
+                pass  # "Chile was a friend of both Bolivia and Ecuador": a state's role
+            elif (
+                run.start == i
+                and head in _CALLED_ROLES
+                and _called_state(toks, country, i)
+                and not (end < n and toks[end].low in lex.heads)  # "a brother country"
+            ):
+                # "Chile called Peru a friend": a verb of calling gives a state a role,
+                # with what the two share ("a partner in development") when a clause ends
+                # there
+                close = end + 2
+                if (
+                    close <= n
+                    and toks[end].low == "in"
+                    and (close == n or not toks[close].low.isalpha())
+                ):
+                    if self._in_bare(toks, cased, end, close):
+                        end = close
+                    elif toks[end + 1].low in lex.neutral:
+                        continue  # "called Peru a partner in trade": a trade role
+                after = _skip_quotes(toks, end)
+                if after < n and toks[after].low.isalpha() and toks[after].low not in _ROLE_ENDS:
+                    continue  # "a partner in the fight against piracy": a task, not the tie
             elif head in lex.metaphor_heads and not run.qualifying:
                 # "the Franco-German engine": the pair written right before it, or the
                 # states said to be it ("Chile and Peru are the motor of the Pacific")
@@ -376,10 +439,16 @@ class PhraseFinder:
                     or _said_of_states(toks, country, i, run.start)
                 ):
                     continue
+            elif head in lex.tone_heads and not run.qualifying and (
+                run.gap or _compound_before(toks, country, run.start)
+            ):
+                pass  # "the Sino-Indian thaw": the pair written before a tie's tone
             elif head in lex.level_heads and not run.level:
                 # "the highest degree of mutual trust": a level of what a tie is made of
                 if not (run.qualifying and _LEVEL_OF.intersection(lows[i + 1 : end])):
                     continue
+                if lows[i + 1 : i + 2] == ["of"] and lows[i + 2 : i + 3] in _A_TIE_NAMED:
+                    continue  # "the excellent level of the strategic partnership": its own
             elif not self._qualifies(head, run, tail, heads):
                 continue
             if not run.qualifying and self._proper_name(toks, cased, country, i):
@@ -396,6 +465,8 @@ class PhraseFinder:
                 continue
             if self._trade_document(toks, run.start, end):
                 continue
+            if head in lex.conflict_heads and _conflict_elsewhere(toks, country, end):
+                continue  # "welcomed the fragile truce in Sudan": someone else's conflict
             if _source_of_another(toks, run.start, out):
                 continue
             consumed.update(range(i + 1, end))  # heads inside a tail ("model of friendship")
@@ -407,11 +478,88 @@ class PhraseFinder:
                 toks, lows, cased, country, quotes, out, predicates
             )
         out.extend(predicates)
+        if out and "from" in lows:
+            out.extend(self._other_end_of_change(toks, cased, country, out))
         out = _one_formula(toks, out)
         if quotes:
             out = self._one_quoted_label(toks, quotes, out)
             out.extend(self._quoted_complements(toks, cased, country, quotes, out))
+        out = [p for p in out if not _only_where(toks, p)]
         return _merge_relations_of(toks, out, lex)
+
+    def _other_end_of_change(
+        self, toks: list[Token], cased: list[str], country: list[int], found: list[Phrase]
+    ) -> list[Phrase]:
+        """ "moved from open hostility to a wary truce", "from a bitter dispute to a
+        mature partnership": a change of a tie from one state to another names both, so
+        the end that no table reads is a label beside the one found."""
+        out: list[Phrase] = []
+        n = len(toks)
+        taken = {k for p in found for k in range(p.start, p.end)}
+        for p in found:
+            k = p.start - 1
+            while k >= 0 and (toks[k].low in QUOTES or toks[k].low in _ARTICLES):
+                k -= 1
+            span: tuple[int, int] | None = None
+            if k > 0 and toks[k].low in _CHANGE_TO:
+                # the label is where the tie went: the state it left is after "from"
+                for m in range(k - 1, max(-1, k - 11), -1):
+                    if toks[m].low == "from":
+                        span = self._state_of_tie(toks, cased, country, m + 1, k)
+                        break
+                    if toks[m].low in (",", ";", ":") or m in taken:
+                        break
+            else:
+                # the label is where the tie was: the state it went to is after "to"
+                j = p.start - 1
+                while j >= 0 and (toks[j].low in QUOTES or toks[j].low in _ARTICLES):
+                    j -= 1
+                if j < 0 or toks[j].low != "from":
+                    continue
+                for m in range(_skip_quotes(toks, p.end), min(n, p.end + 8)):
+                    if toks[m].low in _CHANGE_TO:
+                        end = _skip_quotes(toks, m + 1)
+                        while end < n and toks[end].low in _ARTICLES:
+                            end = _skip_quotes(toks, end + 1)
+                        span = self._state_of_tie(toks, cased, country, end, n)
+                        break
+                    if toks[m].low in (",", ";", ":") or m in taken:
+                        break
+            if span and taken.isdisjoint(range(*span)):
+                taken.update(range(*span))
+                out.append(Phrase(span[0], span[1], span[1] - 1, (toks[span[1] - 1].low,)))
+        return out
+
+    def _state_of_tie(
+        self, toks: list[Token], cased: list[str], country: list[int], a: int, b: int
+    ) -> tuple[int, int] | None:
+        """The words from ``a`` (before ``b``) naming a state of a tie: a head ("hostility"),
+        or lower-case words ending in a noun ("cordial indifference", "a bitter dispute"),
+        up to a preposition or a quote's end; None when anything else stands there."""
+        while a < b and (toks[a].low in QUOTES or toks[a].low in _ARTICLES):
+            a += 1
+        k = a
+        while (
+            k < b
+            and k - a < 4
+            and (toks[k].low.isalpha() or "-" in toks[k].low)
+            and cased[k][:1].islower()
+            and not country[k]
+            and toks[k].low not in _PREPOSITIONS
+            and toks[k].low not in _AFTER_PREDICATE
+        ):
+            k += 1
+        if k == a:
+            return None
+        rest = _skip_quotes(toks, k)
+        if rest < b and toks[rest].low not in _PREPOSITIONS and toks[rest].low not in (",", "."):
+            return None  # the words go on: no noun phrase of a tie's state
+        last = toks[k - 1].low
+        if k - a == 1 and last not in self.lex.heads:
+            return None  # one word no table lists: "from scratch"
+        if len(last) < 4 or last in self.lex.stop or self.kind(last, cased[k - 1]) is not None:
+            return None  # "from bad to worse": no noun at its end
+        return a, k
 
     def _from_label_to(self, toks: list[Token], start: int) -> bool:
         """ "A and B went from bitter foes to trusted partners": the phrase at ``start``
@@ -612,9 +760,14 @@ class PhraseFinder:
         return True
 
     def _in_bare(self, toks: list[Token], cased: list[str], end: int, close: int) -> bool:
-        # "a partner in trade" is a trade role: a sector's noun is no quality of the tie
+        # "a partner in trade" is a trade role: a sector's noun is no quality of the tie;
+        # a goal the two share is, after a head with no modifier of its own ("a partner
+        # in development"; in "best friend in development" it is the scope of "best")
+        bare = end < 2 or not toks[end - 2].low.isalpha() or toks[end - 2].low in _ARTICLES
+        goals = _SHARED_GOALS if bare else frozenset()
         return _in_bare_nouns(toks, cased, end, close) and not any(
-            toks[k].low in self.lex.neutral for k in range(end, close)
+            toks[k].low in self.lex.neutral and toks[k].low not in goals
+            for k in range(end, close)
         )
 
     def _complement_words(
@@ -753,9 +906,10 @@ class PhraseFinder:
     def _one_quoted_label(
         self, toks: list[Token], quotes: list[tuple[int, int]], found: list[Phrase]
     ) -> list[Phrase]:
-        """ "a 'close friend and trusted neighbour'": two person labels joined by "and" that
-        fill one quote are one label (with a determiner or a kin noun after "and" they stay
-        two: "a friend nation and a strategic ally")."""
+        """ "a 'close friend and neighbour'": two person labels joined by "and" that fill one
+        quote, the second with no modifier of its own, are one label (with modifiers of its
+        own, a determiner or a kin noun after "and" they stay two: "a close friend and
+        trusted neighbour", "a friend nation and a strategic ally")."""
         lex = self.lex
 
         def fill_one_quote(p: Phrase, q: Phrase) -> bool:
@@ -768,6 +922,7 @@ class PhraseFinder:
                 q.gap is None
                 and all(h in lex.person_heads or h in _ROLES for h in p.heads + q.heads)
                 and toks[p.start - 1].low in ("a", "an")  # one of them, in two roles
+                and q.start == q.head  # the second shares the first's modifiers
                 and fill_one_quote(p, q)
             )
 
@@ -860,6 +1015,8 @@ class PhraseFinder:
             k = self.kind(t.low, cased[j])
             if k is None and t.low in lex.weak_heads and j == i - 1:
                 k = "neutral"  # "a security cooperation partner"
+            if k is None and t.low == "old" and (low in lex.person_heads or low in _ALLIES):
+                k = "qual"  # "old friends", "an old and true ally": long-held, as a person's
             if j == i - 1 and low in lex.kin_heads and t.low in lex.kin_modifiers:
                 run.start, run.kin, run.qualifying = j, True, True  # "a friend nation"
                 break
@@ -943,6 +1100,10 @@ class PhraseFinder:
                 prev = before_quotes(toks, j - 1)
                 if prev >= 0 and not country[prev]:
                     pk = self.kind(toks[prev].low, cased[prev])
+                    if pk is None and toks[prev].low == "old" and (
+                        low in lex.person_heads or low in _ALLIES
+                    ):
+                        pk = "qual"  # "an old and true ally"
                     if pk in ("qual", "neutral", "adverb", "reject"):
                         j -= 1
                         continue
@@ -964,6 +1125,12 @@ class PhraseFinder:
                         j = prev - 1
                         continue
             break
+        if run.start == i and not run.qualifying:
+            # "which he calls a 'frank and demanding partnership'": words no table lists,
+            # between "a" and the head, after a verb of calling, say what the tie is
+            called = _called_words_before(toks, cased, i)
+            if called is not None:
+                run.start, run.qualifying = called, True
         # A ranking frame or a person right before the run: "largest trading partner",
         # "his best friend".
         j = before_quotes(toks, run.start - 1)
@@ -1040,6 +1207,11 @@ class PhraseFinder:
             if j >= n:
                 break
             w = toks[j].low
+            if w == "in" and end == j and _hedge_at(toks, j):
+                # "an alliance in name only", "a cold war in all but name": the hedge plays
+                # the label down and stays with it
+                end = j + (3 if toks[j + 1].low == "name" else 4)
+                break
             if w == "with":
                 k = _skip_quotes(toks, j + 1)
                 if k + 1 < n and toks[k].low == "no" and toks[k + 1].low == "limits":
@@ -1367,7 +1539,11 @@ class PhraseFinder:
             for p in found
             if p.end == p.head + 1
             and p.end < len(toks)
-            and (toks[p.end].low in _LINKING or toks[p.end].low in (",", "and"))
+            and (
+                toks[p.end].low in _LINKING
+                or toks[p.end].low in (",", "and")
+                or _relative_linking(toks, _skip_quotes(toks, p.end))
+            )
         }
         n = len(toks)
         for i in [i for i, w in enumerate(lows) if w in _PREDICATE_HEADS]:
@@ -1384,6 +1560,8 @@ class PhraseFinder:
                     j = k
             if j + 1 < n and toks[j].low in _PRONOUN_SUBJECTS and toks[j + 1].low in lex.speech:
                 j += 2  # "a bond she said is sealed in blood"
+            elif _relative_linking(toks, _skip_quotes(toks, j)):
+                j = _skip_quotes(toks, j) + 1  # "a relationship that is at its best"
             j = _past_aside_of_saying(toks, j, lex.speech)  # "ties, the Kremlin said, are"
             j = _past_aside_before_verb(toks, j)  # "the alliance, seventy years old, is"
             if j + 1 < n and toks[j].low == "," and _participle(toks[j + 1].low, cased[j + 1]):
@@ -1461,7 +1639,11 @@ class PhraseFinder:
                 if stop is not None and stop - what > 1:
                     out.append(Phrase(what, stop, i, (t.low,)))
                 continue
-            best = _best_they_have_been(toks, j) or self._in_shape(toks, cased, j)
+            best = (
+                _best_they_have_been(toks, j)
+                or self._in_shape(toks, cased, j)
+                or self._in_crisis(toks, cased, j)
+            )
             if best is not None:
                 out.append(Phrase(best[0], best[1], i, (t.low,)))
                 continue
@@ -1470,10 +1652,22 @@ class PhraseFinder:
                 out.append(Phrase(level[0], level[1], i, (t.low,)))
                 continue
             start = j
+            # "was 'as firm as a rock'": a comparison with "as" on both sides of the
+            # adjective, read as the image after it is
+            as_image = (
+                j + 2 < n
+                and toks[j].low == "as"
+                and self.kind(toks[j + 1].low, cased[j + 1]) == "qual"
+                and toks[j + 2].low == "as"
+            )
+            if as_image:
+                j += 1
             while j < n and toks[j].low in lex.adverbs:
                 j += 1
             words_end = j
             has_adjective = False
+            apart: list[tuple[int, int]] = []  # "as 'special' and 'enduring'": two labels
+            segment = start
             while j < n:
                 w = toks[j].low
                 if (
@@ -1485,6 +1679,16 @@ class PhraseFinder:
                     words_end = j
                 elif w in ("and", ",") and has_adjective:
                     j += 1
+                elif (
+                    has_adjective
+                    and w in QUOTES
+                    and j + 2 < n
+                    and toks[j + 1].low in ("and", ",")
+                    and toks[j + 2].low in QUOTES
+                ):
+                    # each adjective in its own quote is a label of its own
+                    apart.append((segment, words_end))
+                    j = segment = j + 3
                 else:
                     break
             if not has_adjective or any(k in taken for k in range(start, words_end)):
@@ -1495,14 +1699,40 @@ class PhraseFinder:
             simile = _simile(toks, words_end)
             if simile is not None:
                 words_end = simile  # "solid as a rock"
+            elif as_image:
+                continue  # "as strong as ever": a rating, no image
             elif described is None and not self._epithet(toks, start, words_end):
                 continue  # "relations remain tense": how the ties stand, not their name
+            if apart and segment < words_end:
+                out.extend(Phrase(a, b, i, (t.low,)) for a, b in [*apart, (segment, words_end)])
+                continue
             out.append(Phrase(start, words_end, i, (t.low,)))
             gapped = self._gapped_adjectives(toks, cased, country, words_end)
             if gapped is not None and (described is not None or self._epithet(toks, *gapped)):
                 # "ties with A are ironclad, with B strained": B's own label
                 out.append(Phrase(gapped[0], gapped[1], gapped[0], (t.low,)))
         return out
+
+    def _in_crisis(self, toks: list[Token], cased: list[str], j: int) -> tuple[int, int] | None:
+        """ "relations are in crisis", "plunged into its worst crisis in decades", "are
+        emerging from 'the deepest crisis in a generation'": the tie said to be in a crisis
+        (from token ``j``), with the crisis's modifiers and a "since" or "in decades" tail."""
+        n = len(toks)
+        k = j + 1 if j < n and toks[j].low in _CRISIS_VERBS else j
+        if k + 1 >= n or toks[k].low not in _CRISIS_PREPOSITIONS:
+            return None
+        k = _skip_quotes(toks, k + 1)
+        if k < n and toks[k].low in _CRISIS_DETERMINERS:
+            k = _skip_quotes(toks, k + 1)
+        start = k
+        while k < n and self.kind(toks[k].low, cased[k]) in ("qual", "adverb", "neutral"):
+            k += 1
+        if k >= n or toks[k].low != "crisis":
+            return None
+        k += 1
+        end = _since_when(toks, k) or _in_years(toks, k) or k
+        nxt = toks[_skip_quotes(toks, end)].low if _skip_quotes(toks, end) < n else "."
+        return (start, end) if not nxt[:1].isalnum() or nxt in _AFTER_PREDICATE else None
 
     def _in_shape(self, toks: list[Token], cased: list[str], j: int) -> tuple[int, int] | None:
         """ "ties are in excellent shape", "in good health": a condition the tie is in, with
@@ -1543,10 +1773,15 @@ class PhraseFinder:
 
     def _epithet(self, toks: list[Token], start: int, end: int) -> bool:
         """Whether predicate adjectives name the tie ("ironclad", "unbreakable",
-        "rock-solid"): a strong modifier or a hyphenated compound among them. A rating of how
-        the ties stand ("tense", "excellent", "stable", "deeper") is no label."""
+        "rock-solid"): a strong modifier, a word of standing ("unique", "exemplary") that no
+        "in" or "among" ranks, or a hyphenated compound among them. A rating of how the ties
+        stand ("tense", "excellent", "stable", "deeper") is no label."""
+        after = _skip_quotes(toks, end)
+        ranked = after < len(toks) and toks[after].low in ("in", "among")  # "unique in Europe"
         return any(
-            toks[k].low in self.lex.strong or "-" in toks[k].low.strip("-")
+            toks[k].low in self.lex.strong
+            or (toks[k].low in _STATUS_WORDS and not ranked)
+            or "-" in toks[k].low.strip("-")
             for k in range(start, end)
         )
 
@@ -1779,6 +2014,14 @@ class PhraseFinder:
                     continue  # a modifier of the next head, found there
                 if self._of_something_else(toks, nxt) and not _in_all_but_name(toks, nxt):
                     continue  # "the golden age of Chilean football"
+                end = i + size
+                if words in self._turns:
+                    # "a new chapter in Peru-Chile ties", "a new era of friendship" (kept)
+                    tie_end = self._turn_about_tie(toks, nxt)
+                    if tie_end is None or _forecast_before(lows, i):
+                        continue
+                    if toks[nxt].low == "of":
+                        end = tie_end
                 if words in _SAID_OF_STATES and not any(country[:i]):
                     continue  # "the two leaders are joined at the hip": persons
                 if words in _HISTORY_NAMES and cased[i][:1].isupper() and cased is not lows:
@@ -1790,17 +2033,93 @@ class PhraseFinder:
                     lows[k - 1] == "new" or self.kind(lows[k - 1], cased[k - 1]) in _FIXED_MODIFIERS
                 ):
                     k -= 1
-                out.append(Phrase(k, i + size, i + size - 1, (words[-1],)))
+                out.append(Phrase(k, end, i + size - 1, (words[-1],)))
         return out
+
+    def _turn_about_tie(self, toks: list[Token], k: int) -> int | None:
+        """End of the "in" or "of" phrase from ``k`` that says a turn is in a tie: "in
+        Franco-Spanish relations", "in ties", "of friendship"; None when there is none."""
+        if k >= len(toks) or toks[k].low not in ("in", "of"):
+            return None
+        heads = self.lex.heads
+        for j in range(k + 1, min(k + 7, len(toks))):
+            w = toks[j].low
+            if w in heads and w not in self.lex.kin_heads:
+                return j + 1
+            if not (w.isalpha() or "-" in w or w in QUOTES):
+                return None  # the phrase ended with no tie in it
+        return None
 
 
 _FIXED_MODIFIERS = frozenset({"qual", "neutral"})
+# Roles that "old" qualifies besides the person heads: "an old ally" ("the old alliance" is
+# a former one).
+_ALLIES = frozenset({"ally", "allies"})
+# What ends a change of a tie from one state to another ("from hostility to a truce").
+_CHANGE_TO = frozenset({"to", "into"})
+# Modals that make a turn in a tie a forecast, not a turn made: "the visit will open a new
+# chapter in relations".
+_FORECAST = frozenset({"will", "would", "could", "may", "might", "shall"})
+
+
+def _forecast_before(lows: list[str], i: int) -> bool:
+    """Whether a modal stands within the four words before token ``i`` ("will open a")."""
+    return not _FORECAST.isdisjoint(lows[max(0, i - 4) : i])
 _KIND_OF = frozenset({"kind", "sort", "type"})
 # Fixed phrases said of persons as well as of states: a label only with a state named
 # before them in the sentence ("Seoul and Tokyo, joined at the hip, ...").
 _SAID_OF_STATES = frozenset(
     {("joined", "at", "the", "hip"), ("lips", "and", "teeth"), ("at", "loggerheads")}
 )
+# Roles that say where a state lies: bare, no label ("Peru and Chile are neighbours").
+_PLACE_ROLES = frozenset({"neighbour", "neighbours", "neighbor", "neighbors"})
+
+
+def _only_where(toks: list[Token], p: Phrase) -> bool:
+    """Whether a phrase is a bare place role, alone or with where the two lie: "'a
+    neighbour, a friend and ...'", "'neighbours across the sea'"."""
+    if toks[p.start].low not in _PLACE_ROLES:
+        return False
+    return p.end == p.start + 1 or toks[p.start + 1].low in _WHERE_WORDS
+
+
+_WHERE_WORDS = frozenset({"across", "along", "on", "by", "over", "beside"})
+
+
+def _sector_after(toks: list[Token], end: int, sectors: frozenset[str]) -> bool:
+    """Whether "on" or "in" and a sector's word follow a role ending at ``end``:
+    "partners on energy and migration", "partners in trade"."""
+    return (
+        end + 1 < len(toks) and toks[end].low in ("on", "in") and toks[end + 1].low in sectors
+    )
+
+
+def _relative_linking(toks: list[Token], j: int) -> bool:
+    """Whether "that" or "which" and a linking verb stand at ``j``: "a relationship that
+    is at its best", "ties which remain unbreakable"."""
+    return (
+        j + 1 < len(toks)
+        and toks[j].low in ("that", "which")
+        and toks[j + 1].low in _LINKING
+    )
+
+
+def _conflict_elsewhere(toks: list[Token], country: list[int], end: int) -> bool:
+    """Whether an "in" or "with" phrase after a conflict's head (ending at ``end``) puts
+    the conflict elsewhere: "the truce in Sudan", "a feud with the army"; "a standoff
+    with Peru" is the pair's."""
+    k = _skip_quotes(toks, end)
+    if k + 1 >= len(toks):
+        return False
+    w = toks[k].low
+    if w in ("in", "within", "among", "inside"):
+        return True
+    if w == "with":
+        k += 2 if toks[k + 1].low == "the" and k + 2 < len(toks) else 1
+        return not country[k]
+    return False
+
+
 def _in_bare_nouns(toks: list[Token], cased: list[str], end: int, close: int) -> bool:
     """ "'brothers in faith and in arms'", "'partners in responsibility'": after a person
     noun, "in" and a bare noun in small letters (no article, place or number), perhaps
@@ -1818,6 +2137,9 @@ def _in_bare_nouns(toks: list[Token], cased: list[str], end: int, close: int) ->
     return k == close and k > end
 
 
+# Goals two states share, not sectors, though "development partnership" is one:
+# "a partner in development" says what the two are to each other.
+_SHARED_GOALS = frozenset({"development", "progress", "prosperity", "peace", "growth"})
 # Determiners of a relationship noun that is the object of a verb of calling.
 _OBJECT_DETERMINERS = frozenset({"the", "their", "its", "our", "this", "bilateral"})
 # Words that name the pair after "between" or "with": "between the two countries".
@@ -2005,6 +2327,12 @@ _BEST_WORDS = frozenset(
 )
 
 
+def _hedge_at(toks: list[Token], k: int) -> bool:
+    """ "in name only" or "in all but name" at ``k``."""
+    words = [t.low for t in toks[k : k + 4]]
+    return words[:3] == ["in", "name", "only"] or words == ["in", "all", "but", "name"]
+
+
 def _in_all_but_name(toks: list[Token], k: int) -> bool:
     """ "a cold war in all but name": a hedge that grants the phrase, not a scope."""
     return [t.low for t in toks[k : k + 4]] == ["in", "all", "but", "name"]
@@ -2063,6 +2391,9 @@ _NEIGHBOURS = frozenset({"neighbours", "neighbors", "friends", "allies", "partne
 # Words that make a fixed phrase's "of" phrase about a tie: "a golden age of bilateral ties".
 _TIE_WORDS = frozenset({"bilateral", "diplomatic", "mutual"})
 # What a level of a relationship is a level of: "the highest degree of mutual trust".
+# What stands after "a level of" before a tie named on its own: "the excellent level of
+# the strategic partnership" rates a label, the label is the tie's.
+_A_TIE_NAMED = (["the"], ["their"], ["its"], ["our"], ["this"])
 _LEVEL_OF = frozenset(
     {"trust", "confidence", "understanding", "friendship", "partnership", "solidarity"}
 )
@@ -2265,10 +2596,15 @@ def _subject_of_others(toks: list[Token], cased: list[str], country: list[int], 
     subject = range(k + 1, end)
     if not subject or any(country[m] for m in subject):
         return False
+    if all(toks[m].low in QUOTES or toks[m].low in _PERSONAL_PRONOUNS for m in subject):
+        return False  # '"We have no closer friend than Chile"': the speaker's state
     # a name inside the subject (not its first word, which a sentence capitalises anyway)
     return any(cased[m][:1].isupper() and toks[m].low.isalpha() for m in subject if m > k + 1) or (
         end - k > 1 and cased[k + 1][:1].isupper() and k + 1 > 0
     )
+
+
+_PERSONAL_PRONOUNS = frozenset({"we", "i", "you", "they", "he", "she", "it"})
 
 
 def _compared_with_others(
@@ -2348,6 +2684,70 @@ _DESCRIBING = frozenset(
      "characterized", "portrayed", "praised", "praising", "welcomed", "considered",
      "consider", "considers", "celebrated", "celebrating", "defined", "define", "defines"}
 )  # fmt: skip
+# Words that open a clause of their own between a verb of calling and a later object.
+_CLAUSE_VERBS = frozenset({"said", "says", "which", "who", "that", "while", "but"})
+# Adjectives that name a tie's standing among others, not how it stands now: "relations
+# are 'exceptional and unique'" is a label where "relations are excellent" rates them.
+_STATUS_WORDS = frozenset({"unique", "exceptional", "exemplary", "unparalleled"})
+# Words after a bare role that end what the role says: "called Peru a friend and ...".
+_ROLE_ENDS = frozenset(
+    {"and", "but", "as", "while", "since", "after", "before", "during", "when", "on"}
+)
+# Roles a verb of calling gives a state with no modifier: "called Peru a friend".
+_CALLED_ROLES = frozenset({"friend", "partner", "brother", "friends", "partners", "brothers"})
+
+
+def _called_state(toks: list[Token], country: list[int], i: int) -> bool:
+    """Whether the head at ``i`` is what a verb of calling names a state, right before it:
+    "called Peru a friend", "calls Chile and Peru partners", "hailed Peru as a partner";
+    not "called Peru's leader a friend", whose state only owns the person called."""
+    j = before_quotes(toks, i - 1)
+    if j >= 0 and toks[j].low in ("a", "an"):
+        j = before_quotes(toks, j - 1)  # "called France 'a friend, but ...'"
+    verbs = _CALLING
+    if j >= 0 and toks[j].low == "as":
+        j -= 1
+        verbs = _DESCRIBED  # "hailed Peru as a partner", "regards Chile as a friend"
+    if j < 0 or not country[j] or toks[j].low.endswith("'s"):
+        return False
+    while j >= 0 and (country[j] or toks[j].low in (",", "and")):
+        j -= 1
+    if j >= 0 and toks[j].low in verbs:
+        return True
+    if verbs is _DESCRIBED:
+        return False
+    # the verb said once for several: "called Chile an ally, and Peru a friend"
+    if toks[j + 1].low not in (",", "and"):
+        return False
+    for k in range(j, max(-1, j - 10), -1):
+        if toks[k].low in _CALLING:
+            return True
+        if toks[k].low in (";", ":", ".") or toks[k].low in _CLAUSE_VERBS:
+            return False
+    return False
+
+
+def _role_of_state(toks: list[Token], country: list[int], i: int) -> bool:
+    """Whether the head at ``i`` is a role one state is said to hold for another named
+    after "of": "Chile was a friend of Bolivia", "remains a partner of both Peru and
+    Ecuador"; not a person's ("the minister was a friend of Bolivia")."""
+    j = i - 1
+    if j < 1 or toks[j].low not in ("a", "an") or toks[j - 1].low not in _LINKING:
+        return False
+    j -= 2
+    while j >= 0 and toks[j].low in _LINKING:
+        j -= 1  # "has been", "is still"
+    if j < 0 or not country[j] or toks[j].low.endswith("'s"):
+        return False
+    k = i + 1
+    if k >= len(toks) or toks[k].low != "of":
+        return False
+    k += 1
+    if k < len(toks) and toks[k].low in ("both", "the"):
+        k += 1
+    return k < len(toks) and bool(country[k])
+
+
 _CALLING = frozenset(
     {"called", "call", "calls", "calling", "dubbed", "dubs", "dubbing", "termed", "terms",
      "terming", "labelled", "labeled", "branded"}
@@ -2520,6 +2920,10 @@ def _in_years(toks: list[Token], k: int) -> int | None:
     return None
 
 
+# A tie in a crisis: "are in crisis", "plunged into", "going through", "emerging from".
+_CRISIS_VERBS = frozenset({"going", "gone", "went", "emerging", "emerged", "entered", "entering"})
+_CRISIS_PREPOSITIONS = frozenset({"in", "into", "through", "from"})
+_CRISIS_DETERMINERS = frozenset({"a", "an", "the", "its", "their"})
 # What a low or a high reached is called: "a new low", "a record high", "a dangerous low".
 _LOW_MODIFIERS = frozenset(
     {"new", "fresh", "record", "historic", "dangerous", "perilous", "worrying", "alarming"}
@@ -2531,7 +2935,7 @@ _HEADLINE_SUPERLATIVES = frozenset({"best", "worst", "lowest", "highest", "stron
 
 def _new_low(toks: list[Token], j: int) -> tuple[int, int] | None:
     """After a verb of movement from ``j``: "hit a new low", "hit a 'dangerous low'", "hit
-    rock bottom"."""
+    a low point", "hit rock bottom"."""
     n = len(toks)
     if j + 1 < n and toks[j].low == "to" and toks[j + 1].low in ("a", "an"):
         j += 1  # "fell to a record low"
@@ -2541,7 +2945,9 @@ def _new_low(toks: list[Token], j: int) -> tuple[int, int] | None:
         and toks[k].low in _LOW_MODIFIERS
         and toks[k + 1].low in ("low", "high", "peak", "nadir")
     ):
-        return k, k + 2
+        return k, k + 3 if k + 2 < n and toks[k + 2].low == "point" else k + 2
+    if k > j and k + 1 < n and toks[k].low in ("low", "high") and toks[k + 1].low == "point":
+        return k, k + 2  # "hit a low point": the point is the level, as a low is
     if k == j and k + 1 < n and (toks[k].low, toks[k + 1].low) == ("rock", "bottom"):
         return k, k + 2
     if k == j and k < n and toks[k].low == "rock-bottom":

@@ -4,7 +4,8 @@ A supposed label is nobody's words for the pair yet, so the extractor marks it
 (``Extraction.hypothetical``) and the decider never lets it replace the pair's words. The
 test reads the structure of the clause before the descriptor, never the descriptor itself:
 
-- a modal before the verb that governs it: "may one day be allies", "could form an alliance";
+- a modal before the verb that governs it: "may one day be allies", "could form an alliance"
+  ("should" urges: "the two should build a partnership" is live);
 - a supposing modifier before the head: "a possible alliance", "a proposed partnership";
 - talks about it: "talks on a possible alliance", "negotiations towards a partnership";
 - an intention to make it: "plans to forge a partnership", "would like to become partners",
@@ -22,7 +23,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-_MODALS = frozenset({"could", "may", "might", "would", "should", "can"})
+# "should" urges rather than supposes: "the two should build a relationship of trust" is
+# the speaker's word for the tie, as an agreed or pledged level is
+_MODALS = frozenset({"could", "may", "might", "would", "can"})
 # verbs that bring a relationship into being, or name one as a state the pair would be in
 _MAKING = frozenset(
     {
