@@ -9,8 +9,6 @@ from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
-import ahocorasick
-
 from watchers.countries import CountryTable, FormKind, default_countries
 from watchers.extraction.canonical import canonical
 from watchers.extraction.lexicon import Vocabulary, load_vocabulary
@@ -19,7 +17,6 @@ from watchers.extraction.mentions import (
     MentionFinder,
     StateMention,
     described_states,
-    window_hits,
 )
 from watchers.extraction.pairs import (
     REGARD_VERBS,
@@ -34,6 +31,7 @@ from watchers.extraction.phrases import ORG, Phrase, PhraseFinder
 from watchers.extraction.supposed import supposed
 from watchers.extraction.text import (
     QUOTES,
+    Keywords,
     Token,
     before_quotes,
     drop_invisible,
@@ -177,7 +175,7 @@ class _HeadFinder:
     """
 
     def __init__(self, lex: Vocabulary) -> None:
-        self.automaton = ahocorasick.Automaton()
+        entries: list[tuple[str, str]] = []
         # a fixed phrase is looked for whole, so that "peace" or "period" alone costs nothing
         words = lex.heads | set(lex.phrases) | set(lex.turns)
         for w in words:
@@ -197,21 +195,18 @@ class _HeadFinder:
                 need = "tail"
             else:
                 need = ""
-            self.automaton.add_word(w, (len(w), need))
+            entries.append((w, need))
         # a head misspelled by one letter; the phrase finder asks for a modifier before it
-        for w in lex.misspellings:
-            self.automaton.add_word(w, (len(w), ""))
+        entries.extend((w, "") for w in lex.misspellings)
         # a quote opening after a copula, "as", a verb of calling or a word for the pair:
         # the sentence may say what the pair is in words no table lists ("A and B are
         # 'two wings of one nation'"); the phrase finder decides
-        for cue in _QUOTE_CUES:
-            self.automaton.add_word(cue, (len(cue), "quote"))
+        entries.extend((cue, "quote") for cue in _QUOTE_CUES)
         # a quote set beside two states as an apposition ("Egypt and Sudan, 'two countries
         # of one Nile', pledged"); checked for an "and" before it, as a quote after a
         # comma is common
-        for cue in (", '", ', "'):
-            self.automaton.add_word(cue, (len(cue), "apposition"))
-        self.automaton.make_automaton()
+        entries.extend((cue, "apposition") for cue in (", '", ', "'))
+        self.words = Keywords(entries)
         self.strong = _alternation(lex.strong | lex.level_modifiers)
         self.level = _alternation(lex.level_modifiers)
         self.kin = _alternation(lex.kin_modifiers)
@@ -222,8 +217,10 @@ class _HeadFinder:
         """Start offsets of head nouns standing as whole words, in order."""
         out: list[int] = []
         size = len(low)
-        for last, (length, need) in self.automaton.iter(low):
-            start = last - length + 1
+        needs = self.words.values
+        for index, start, end in self.words.hits(low):
+            need = needs[index]
+            last = end - 1
             if need == "apposition":
                 if " and " in low[max(0, start - 40) : start]:
                     out.append(start)
@@ -270,18 +267,18 @@ class _WordsFinder:
     """
 
     def __init__(self, words: tuple[str, ...]) -> None:
-        self.automaton = ahocorasick.Automaton()
-        for w in words:
-            self.automaton.add_word(w, len(w))
-        self.automaton.make_automaton()
+        self.words = Keywords((w, None) for w in words)
         self.empty = not words
 
     def holds(self, low: str, start: int, end: int) -> bool:
         """True when ``low[start:end]`` holds one of the phrases as whole words."""
         if self.empty:
             return False
-        for last, length in window_hits(self.automaton, low, start, end):
-            first = last - length + 1
+        # the stretch is searched as a slice of its own: searched in place, the whole
+        # text would be read for each sentence
+        for _, first, after in self.words.hits(low[start:end]):
+            first += start
+            last = after + start - 1
             if first > 0 and (low[first - 1].isalnum() or low[first - 1] in "_'-"):
                 continue
             if last + 1 < end and (low[last + 1].isalnum() or low[last + 1] in "_-"):

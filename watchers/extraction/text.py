@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import itertools
 import re
-from typing import NamedTuple
+from collections.abc import Iterable
+from typing import Generic, NamedTuple, TypeVar
 
+import ahocorasick_rs
 import nupunkt
 
 # One-to-one replacements, so offsets in the normalised text are offsets in the original.
@@ -391,3 +393,31 @@ def before_quotes(toks: list[Token], j: int) -> int:
     while j >= 0 and toks[j].low in QUOTES:
         j -= 1
     return j
+
+
+V = TypeVar("V")
+
+
+class Keywords(Generic[V]):
+    """A fixed set of keywords, each with a value, found all at once in a text.
+
+    One Aho-Corasick pass, compiled to a DFA by the Rust library, reports every
+    occurrence, overlapping ones included ("partner" inside "partnership"); the rules
+    that decide which occurrences count are the caller's. A keyword given twice keeps its
+    last value.
+    """
+
+    def __init__(self, entries: Iterable[tuple[str, V]]) -> None:
+        by_text: dict[str, V] = {}
+        for text, value in entries:
+            by_text[text] = value
+        self.values: list[V] = list(by_text.values())
+        self._automaton = ahocorasick_rs.AhoCorasick(
+            list(by_text),
+            matchkind=ahocorasick_rs.MatchKind.Standard,
+            implementation=ahocorasick_rs.Implementation.DFA,
+        )
+
+    def hits(self, text: str) -> list[tuple[int, int, int]]:
+        """(index into ``values``, start, end) of every occurrence in ``text``."""
+        return self._automaton.find_matches_as_indexes(text, overlapping=True)
