@@ -38,6 +38,7 @@ from watchers.extraction.text import (
     line_spans,
     lower,
     normalize,
+    prepare_splitter,
     sentence_spans,
     tokens,
 )
@@ -305,6 +306,7 @@ class Extractor:
         self.phrases = PhraseFinder(lexicon)
         self.pairs = PairResolver(lexicon)
         self._heads = _HeadFinder(lexicon)
+        prepare_splitter()
         # every leader's forms by first word, in or out of office: "Germany's Merkel" is a
         # person in any year, never a company Germany owns
         people: dict[str, list[str]] = {}

@@ -74,6 +74,15 @@ _WORD_WITH_INVISIBLE = re.compile(
 # work we undo by stripping the spaces again.
 _SPLITTER = nupunkt.load("default")
 
+
+def prepare_splitter() -> None:
+    """Have the splitter compile its patterns now, with the tables.
+
+    It compiles them on first use, which costs as much as reading a few dozen articles:
+    left to the first text with an abbreviation or initials, that text pays for it.
+    """
+    list(_SPLITTER.span_tokenize("The U.S. delegation left. Talks ended."))
+
 QUOTES = frozenset({'"', "'"})
 # The longest stretch read as one sentence. Reading a sentence costs more than its length
 # (each phrase looks across it), so a text with no sentence end (hostile, or a table run
