@@ -430,3 +430,7 @@ class Keywords(Generic[V]):
     def hits(self, text: str) -> list[tuple[int, int, int]]:
         """(index into ``values``, start, end) of every occurrence in ``text``."""
         return self._automaton.find_matches_as_indexes(text, overlapping=True)
+
+    def found_in(self, text: str) -> bool:
+        """Whether any of the keywords occurs in ``text``."""
+        return bool(self._automaton.find_matches_as_indexes(text))
