@@ -413,7 +413,8 @@ class Keywords(Generic[V]):
     One Aho-Corasick pass, compiled to a DFA by the Rust library, reports every
     occurrence, overlapping ones included ("partner" inside "partnership"); the rules
     that decide which occurrences count are the caller's. A keyword given twice keeps its
-    last value.
+    last value. ASCII text (most news) is searched as bytes, which costs less than the
+    same search of a str; in ASCII a byte's offset is its character's.
     """
 
     def __init__(self, entries: Iterable[tuple[str, V]]) -> None:
@@ -426,9 +427,16 @@ class Keywords(Generic[V]):
             matchkind=ahocorasick_rs.MatchKind.Standard,
             implementation=ahocorasick_rs.Implementation.DFA,
         )
+        self._bytes = ahocorasick_rs.BytesAhoCorasick(
+            [t.encode() for t in by_text],
+            matchkind=ahocorasick_rs.MatchKind.Standard,
+            implementation=ahocorasick_rs.Implementation.DFA,
+        )
 
     def hits(self, text: str) -> list[tuple[int, int, int]]:
         """(index into ``values``, start, end) of every occurrence in ``text``."""
+        if text.isascii():
+            return self._bytes.find_matches_as_indexes(text.encode(), overlapping=True)
         return self._automaton.find_matches_as_indexes(text, overlapping=True)
 
     def found_in(self, text: str) -> bool:
