@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import nupunkt
 
-from watchers.extraction.text import lower, normalize, sentence_spans, tokens
+from watchers.extraction.text import Keywords, lower, normalize, sentence_spans, tokens
 
 
 def _tokens_of(text: str, start: int = 0, end: int | None = None) -> list[tuple[str, str]]:
@@ -139,3 +139,23 @@ def test_ascii_and_other_text_split_into_the_same_tokens() -> None:
     accented = plain + " Bras\u00edlia"
     assert _tokens_of(plain) == _tokens_of(accented)[:-1]
     assert [w for w, _ in _tokens_of(plain)][:3] == ["Laos", "and", "Cambodia's"]
+
+
+def test_keywords_are_found_overlapping_with_character_offsets() -> None:
+    found = Keywords([("partner", "role"), ("partnership", "tie"), ("ship", "noun")])
+    for text in ("a close partnership", "a \u201cclose\u201d partnership"):
+        start = text.index("partnership")
+        hits = sorted((found.values[i], a, b) for i, a, b in found.hits(text))
+        # the same offsets whether the text is plain ASCII or not
+        assert hits == [
+            ("noun", start + 7, start + 11),
+            ("role", start, start + 7),
+            ("tie", start, start + 11),
+        ]
+    assert found.found_in("shipyard workers")
+    assert not found.found_in("a close alliance")
+
+
+def test_a_keyword_given_twice_keeps_its_last_value() -> None:
+    found = Keywords([("ally", "first"), ("ally", "second")])
+    assert [found.values[i] for i, _, _ in found.hits("an old ally")] == ["second"]

@@ -9,8 +9,6 @@ from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
-import ahocorasick
-
 from watchers.countries import CountryTable, FormKind, default_countries
 from watchers.extraction.canonical import canonical
 from watchers.extraction.lexicon import Vocabulary, load_vocabulary
@@ -19,7 +17,6 @@ from watchers.extraction.mentions import (
     MentionFinder,
     StateMention,
     described_states,
-    window_hits,
 )
 from watchers.extraction.pairs import (
     REGARD_VERBS,
@@ -34,12 +31,14 @@ from watchers.extraction.phrases import ORG, Phrase, PhraseFinder
 from watchers.extraction.supposed import supposed
 from watchers.extraction.text import (
     QUOTES,
+    Keywords,
     Token,
     before_quotes,
     drop_invisible,
     line_spans,
     lower,
     normalize,
+    prepare_splitter,
     sentence_spans,
     tokens,
 )
@@ -177,7 +176,7 @@ class _HeadFinder:
     """
 
     def __init__(self, lex: Vocabulary) -> None:
-        self.automaton = ahocorasick.Automaton()
+        entries: list[tuple[str, str]] = []
         # a fixed phrase is looked for whole, so that "peace" or "period" alone costs nothing
         words = lex.heads | set(lex.phrases) | set(lex.turns)
         for w in words:
@@ -197,21 +196,18 @@ class _HeadFinder:
                 need = "tail"
             else:
                 need = ""
-            self.automaton.add_word(w, (len(w), need))
+            entries.append((w, need))
         # a head misspelled by one letter; the phrase finder asks for a modifier before it
-        for w in lex.misspellings:
-            self.automaton.add_word(w, (len(w), ""))
+        entries.extend((w, "") for w in lex.misspellings)
         # a quote opening after a copula, "as", a verb of calling or a word for the pair:
         # the sentence may say what the pair is in words no table lists ("A and B are
         # 'two wings of one nation'"); the phrase finder decides
-        for cue in _QUOTE_CUES:
-            self.automaton.add_word(cue, (len(cue), "quote"))
+        entries.extend((cue, "quote") for cue in _QUOTE_CUES)
         # a quote set beside two states as an apposition ("Egypt and Sudan, 'two countries
         # of one Nile', pledged"); checked for an "and" before it, as a quote after a
         # comma is common
-        for cue in (", '", ', "'):
-            self.automaton.add_word(cue, (len(cue), "apposition"))
-        self.automaton.make_automaton()
+        entries.extend((cue, "apposition") for cue in (", '", ', "'))
+        self.words = Keywords(entries)
         self.strong = _alternation(lex.strong | lex.level_modifiers)
         self.level = _alternation(lex.level_modifiers)
         self.kin = _alternation(lex.kin_modifiers)
@@ -222,8 +218,10 @@ class _HeadFinder:
         """Start offsets of head nouns standing as whole words, in order."""
         out: list[int] = []
         size = len(low)
-        for last, (length, need) in self.automaton.iter(low):
-            start = last - length + 1
+        needs = self.words.values
+        for index, start, end in self.words.hits(low):
+            need = needs[index]
+            last = end - 1
             if need == "apposition":
                 if " and " in low[max(0, start - 40) : start]:
                     out.append(start)
@@ -270,18 +268,18 @@ class _WordsFinder:
     """
 
     def __init__(self, words: tuple[str, ...]) -> None:
-        self.automaton = ahocorasick.Automaton()
-        for w in words:
-            self.automaton.add_word(w, len(w))
-        self.automaton.make_automaton()
+        self.words = Keywords((w, None) for w in words)
         self.empty = not words
 
     def holds(self, low: str, start: int, end: int) -> bool:
         """True when ``low[start:end]`` holds one of the phrases as whole words."""
         if self.empty:
             return False
-        for last, length in window_hits(self.automaton, low, start, end):
-            first = last - length + 1
+        # the stretch is searched as a slice of its own: searched in place, the whole
+        # text would be read for each sentence
+        for _, first, after in self.words.hits(low[start:end]):
+            first += start
+            last = after + start - 1
             if first > 0 and (low[first - 1].isalnum() or low[first - 1] in "_'-"):
                 continue
             if last + 1 < end and (low[last + 1].isalnum() or low[last + 1] in "_-"):
@@ -308,6 +306,7 @@ class Extractor:
         self.phrases = PhraseFinder(lexicon)
         self.pairs = PairResolver(lexicon)
         self._heads = _HeadFinder(lexicon)
+        prepare_splitter()
         # every leader's forms by first word, in or out of office: "Germany's Merkel" is a
         # person in any year, never a company Germany owns
         people: dict[str, list[str]] = {}
@@ -325,15 +324,14 @@ class Extractor:
         negations = tuple(w for w in lexicon.negation if " " not in w and "'" not in w)
         self._negation_words = frozenset(negations)
         self._negation_but_no = self._negation_words - {"no"}
-        # One search for every negating phrase, each padded so it matches whole words only
-        # (" no longer "); "(?!)" never matches, for a lexicon without phrases.
-        phrases = [re.escape(f" {w} ") for w in lexicon.negation if w not in negations]
-        self._negation_phrase = re.compile("|".join(phrases) or "(?!)")
-        # Whether any of the phrases that only look like negations ("not only") is in a
-        # stretch of text: one search, so the common stretch skips the replacing loop.
-        self._not_negation = re.compile(
-            "|".join(re.escape(w) for w in lexicon.not_negation) or "(?!)"
+        # One look for every negating phrase, each padded so it matches whole words only
+        # (" no longer "). A regex alternation of them tried every branch at every place.
+        self._negation_phrase = Keywords(
+            (f" {w} ", None) for w in lexicon.negation if w not in negations
         )
+        # Whether any of the phrases that only look like negations ("not only") is in a
+        # stretch of text: one look, so the common stretch skips the replacing loop.
+        self._not_negation = Keywords((w, None) for w in lexicon.not_negation)
 
     def extract(self, text: str, *, on: date | None = None) -> list[Extraction]:
         """Every descriptor for every pair in ``text``; ``on`` dates leaders' terms."""
@@ -772,19 +770,19 @@ class Extractor:
                 words.append(w)
         words.reverse()
         text = " ".join(words)
-        if self._not_negation.search(text):
+        if self._not_negation.found_in(text):
             for ok in self.lex.not_negation:
                 if ok in text:
                     text = text.replace(ok, " ")
         near = text.split()
         padded = f" {text} "
-        phrase = self._negation_phrase.search(padded)
-        hit = not self._negation_words.isdisjoint(near) or phrase is not None
-        if hit and phrase is None and _ends_hostility(self._negation_words, near, p, s.lows):
+        phrase = self._negation_phrase.found_in(padded)
+        hit = not self._negation_words.isdisjoint(near) or phrase
+        if hit and not phrase and _ends_hostility(self._negation_words, near, p, s.lows):
             hit = False
         if hit:
             # a lone "no" far back qualifies something else; "no longer" is a negation
-            if "no" in near and self._negation_but_no.isdisjoint(near) and phrase is None:
+            if "no" in near and self._negation_but_no.isdisjoint(near) and not phrase:
                 hit = "no" in near[-3:]
             if hit:
                 return True

@@ -10,14 +10,12 @@ Washington", "Hunter Biden") and the entry's date for leaders.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
-from typing import Any, NamedTuple
-
-import ahocorasick
+from typing import NamedTuple
 
 from watchers.countries import CountryTable, FormKind, Leader, SurfaceForm
-from watchers.extraction.text import lower, normalize
+from watchers.extraction.text import Keywords, lower, normalize
 
 STATE_KINDS = frozenset(
     {
@@ -283,6 +281,11 @@ _PREFIX = FormKind.PREFIX
 _LEADER = FormKind.LEADER
 
 
+# What the form finder gives for a key: each form with the exact spelling it needs (or
+# None), and the one form that only needs a capital letter when the key has no other.
+_Found = tuple[tuple[tuple[SurfaceForm, str | None], ...], SurfaceForm | None]
+
+
 class MentionFinder:
     """Finds mentions of states and organisations in a text, given a country table."""
 
@@ -291,12 +294,12 @@ class MentionFinder:
         self.person_names = frozenset(table.exclusions.person_names)
         self.geographic = frozenset(table.exclusions.geographic)
         self.corporate = frozenset(table.exclusions.corporate)
-        automaton = ahocorasick.Automaton()
         grouped: dict[str, list[SurfaceForm]] = {}
         for form in table.surface_forms():
             key = lower(normalize(form.text))
             grouped.setdefault(key, []).append(form)
         self.ambiguities: dict[str, Ambiguity] = {}
+        entries: list[tuple[str, _Found]] = []
         for key, forms in grouped.items():
             ambiguous = [f for f in forms if f.kind is _AMBIGUOUS]
             if ambiguous:
@@ -310,9 +313,8 @@ class MentionFinder:
             # kept apart so the common case skips the general choice in _pick.
             only = forms[0]
             plain = only if len(forms) == 1 and exact[0] is None and not only.leader else None
-            automaton.add_word(key, (len(key), tuple(zip(forms, exact, strict=True)), plain))
-        automaton.make_automaton()
-        self._automaton = automaton
+            entries.append((key, (tuple(zip(forms, exact, strict=True)), plain)))
+        self._forms = Keywords(entries)
 
     def find(
         self,
@@ -330,13 +332,16 @@ class MentionFinder:
         """
         candidates: list[tuple[int, int, SurfaceForm]] = []
         size = len(low)
-        # the automaton reads each window as a slice of its own (see window_hits); its
-        # offsets are moved into the whole text here, with no generator between
+        # each window is searched as a slice of its own: searched in place, the whole text
+        # would be read for each window, and a long text read sentence by sentence would
+        # cost the square of its length; offsets are moved into the whole text here
         pieces = [(0, low)] if windows is None else [(a, low[a:b]) for a, b in windows]
+        values = self._forms.values
         for offset, piece in pieces:
-            for last, (length, forms, plain) in self._automaton.iter(piece):
-                end = last + 1 + offset
-                start = end - length
+            for index, start, end in self._forms.hits(piece):
+                forms, plain = values[index]
+                start += offset
+                end += offset
                 if start > 0 and low[start - 1].isalnum():
                     continue
                 if end < size and low[end].isalnum():
@@ -615,14 +620,3 @@ def _joins_previous(norm: str, start: int, found: list[StateMention]) -> bool:
         return False
     before = found[-1]
     return before.end == start - 1 and before.code is not None
-
-
-def window_hits(automaton: Any, low: str, start: int, end: int) -> Iterator[tuple[int, Any]]:
-    """An automaton's hits in ``low[start:end]``, with offsets into the whole of ``low``.
-
-    The automaton is given the slice: asked for a window of the whole string, it reads the
-    whole string each time, and a long text read sentence by sentence would cost the
-    square of its length.
-    """
-    for last, value in automaton.iter(low[start:end]):
-        yield last + start, value

@@ -300,12 +300,12 @@ class Context:
     def known_pairs(self) -> Iterator[Codes | None]:
         """The pairs named around the sentence: before, after, in the headline, in order.
 
-        The headline is worked out only when asked for, since it needs every mention in
-        the whole text; the sentences before and after are read first either way.
+        Each is worked out only when asked for: the headline needs every mention in the
+        whole text, and the sentence after is read closely only if the one before named
+        no pair that fits.
         """
-        previous, following = self.previous, self.following
-        yield previous
-        yield following
+        yield self.previous
+        yield self.following
         yield self.headline
 
 

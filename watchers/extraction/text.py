@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import itertools
 import re
-from typing import NamedTuple
+from collections.abc import Iterable
+from typing import Generic, NamedTuple, TypeVar
 
+import ahocorasick_rs
 import nupunkt
 
 # One-to-one replacements, so offsets in the normalised text are offsets in the original.
@@ -71,6 +73,15 @@ _WORD_WITH_INVISIBLE = re.compile(
 # nupunkt.sent_spans shortcut stretches them to meet and copies each sentence's text,
 # work we undo by stripping the spaces again.
 _SPLITTER = nupunkt.load("default")
+
+
+def prepare_splitter() -> None:
+    """Have the splitter compile its patterns now, with the tables.
+
+    It compiles them on first use, which costs as much as reading a few dozen articles:
+    left to the first text with an abbreviation or initials, that text pays for it.
+    """
+    list(_SPLITTER.span_tokenize("The U.S. delegation left. Talks ended."))
 
 QUOTES = frozenset({'"', "'"})
 # The longest stretch read as one sentence. Reading a sentence costs more than its length
@@ -391,3 +402,43 @@ def before_quotes(toks: list[Token], j: int) -> int:
     while j >= 0 and toks[j].low in QUOTES:
         j -= 1
     return j
+
+
+V = TypeVar("V")
+
+
+class Keywords(Generic[V]):
+    """A fixed set of keywords, each with a value, found all at once in a text.
+
+    One Aho-Corasick pass, compiled to a DFA by the Rust library, reports every
+    occurrence, overlapping ones included ("partner" inside "partnership"); the rules
+    that decide which occurrences count are the caller's. A keyword given twice keeps its
+    last value. ASCII text (most news) is searched as bytes, which costs less than the
+    same search of a str; in ASCII a byte's offset is its character's.
+    """
+
+    def __init__(self, entries: Iterable[tuple[str, V]]) -> None:
+        by_text: dict[str, V] = {}
+        for text, value in entries:
+            by_text[text] = value
+        self.values: list[V] = list(by_text.values())
+        self._automaton = ahocorasick_rs.AhoCorasick(
+            list(by_text),
+            matchkind=ahocorasick_rs.MatchKind.Standard,
+            implementation=ahocorasick_rs.Implementation.DFA,
+        )
+        self._bytes = ahocorasick_rs.BytesAhoCorasick(
+            [t.encode() for t in by_text],
+            matchkind=ahocorasick_rs.MatchKind.Standard,
+            implementation=ahocorasick_rs.Implementation.DFA,
+        )
+
+    def hits(self, text: str) -> list[tuple[int, int, int]]:
+        """(index into ``values``, start, end) of every occurrence in ``text``."""
+        if text.isascii():
+            return self._bytes.find_matches_as_indexes(text.encode(), overlapping=True)
+        return self._automaton.find_matches_as_indexes(text, overlapping=True)
+
+    def found_in(self, text: str) -> bool:
+        """Whether any of the keywords occurs in ``text``."""
+        return bool(self._automaton.find_matches_as_indexes(text))
