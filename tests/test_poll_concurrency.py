@@ -99,10 +99,10 @@ async def farm() -> AsyncIterator[FeedFarm]:
         await runner.cleanup()
 
 
-def farm_limits(at_once: int, per_host: int) -> FetchLimits:
+def farm_limits(at_once: int, per_host: int, fetches: int = 64) -> FetchLimits:
     return FetchLimits(
         connect_timeout=10, read_timeout=10, deadline=30, polls_at_once=at_once,
-        polls_per_host=per_host,
+        polls_per_host=per_host, fetches_at_once=fetches,
     )  # fmt: skip
 
 
@@ -139,7 +139,8 @@ async def test_hundreds_of_feeds_are_polled_a_bounded_number_at_once(
 async def test_the_overall_limit_holds_when_hosts_allow_more(
     farm: FeedFarm, tmp_path: Path
 ) -> None:
-    (errors,) = await poll_all(tmp_path, farm_limits(at_once=6, per_host=50), farm.feeds(300))
+    limits = farm_limits(at_once=2, per_host=50, fetches=6)
+    (errors,) = await poll_all(tmp_path, limits, farm.feeds(300))
     assert errors == [None] * 300
     assert 1 < farm.most_in_flight <= 6
 

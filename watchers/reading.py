@@ -14,6 +14,8 @@ import multiprocessing
 from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 from watchers.errors import ParseError
@@ -24,6 +26,98 @@ from watchers.ports import Extractor
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+
+CLOCK_SKEW = timedelta(days=1)
+"""How far past the time of reading a feed's publication time may lie (servers' clocks and
+mislabelled time zones) before it is taken for a mistake."""
+
+EARLIEST_PUBLISHED = datetime(1990, 1, 1, tzinfo=UTC)
+"""Publication times before this are taken for a feed's stand-in for a missing date (the Unix
+epoch, 1970-01-01, above all) rather than for news of that time."""
+
+
+def trusted_time(entry: Entry, now: datetime) -> Entry:
+    """The entry, without a publication time that lies after its reading or before 1990.
+
+    A future date is a feed's mistake (a wrong year, another calendar's era); kept, it would
+    make today's words look recalled ("in 2025" read as the past) and date the evidence wrong.
+    A date before 1990 is what some feeds send for none (1970-01-01); kept, it would make
+    the leaders of its day the ones in office and the text look old.
+    """
+    if entry.published is None:
+        return entry
+    if entry.published > now + CLOCK_SKEW:
+        log.info(
+            "feed %r: entry %r dated %s, in the future; date ignored",
+            entry.feed,
+            entry.entry_id,
+            entry.published.date(),
+        )
+        return replace(entry, published=None)
+    if entry.published < EARLIEST_PUBLISHED:
+        log.debug(
+            "feed %r: entry %r dated %s, before %d; taken for a missing date",
+            entry.feed,
+            entry.entry_id,
+            entry.published.date(),
+            EARLIEST_PUBLISHED.year,
+        )
+        return replace(entry, published=None)
+    return entry
+
+
+def to_read(fingerprints: Mapping[str, str], known: Mapping[str, str | None]) -> dict[str, bool]:
+    """Which entries (id to text hash) to read, given those seen before (id to the hash seen,
+    None when seen before hashes were kept): id to True when edited in place.
+
+    An entry not seen before is read; one seen with another hash was edited and is read
+    again; one seen with the same hash, or seen before hashes were kept, is not.
+    """
+    out: dict[str, bool] = {}
+    for entry_id, fingerprint in fingerprints.items():
+        if entry_id not in known:
+            out[entry_id] = False
+        elif known[entry_id] is not None and known[entry_id] != fingerprint:
+            out[entry_id] = True
+    return out
+
+
+def fresh_entries(entries: list[Entry], reading: Mapping[str, bool], now: datetime) -> list[Entry]:
+    """The entries to read (``reading``), each id once (its last), oldest first, undated last."""
+    fresh = list({e.entry_id: e for e in entries if e.entry_id in reading}.values())
+    fresh.sort(key=lambda e: (e.published is None, e.published or now))
+    return fresh
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A document read in one go: what each entry's text hashes to, which entries were read
+    (id to True when edited in place), those entries (oldest first) and what each says."""
+
+    fingerprints: dict[str, str]
+    to_read: dict[str, bool]
+    fresh: list[Entry]
+    found: list[list[Extraction]]
+
+
+def read_document(
+    extractor: Extractor,
+    feed: str,
+    body: bytes,
+    headers: Mapping[str, str],
+    now: datetime,
+    known: Mapping[str, str | None],
+) -> Reading:
+    """Parse a document and extract its entries not ``known`` (see ``to_read``); ParseError
+    when it is not a feed."""
+    entries = [trusted_time(e, now) for e in parse_feed(feed, body, headers)]
+    # Entries are known by id and by a hash of their words: an entry edited in place is
+    # read again, while a feed that re-dates every item on each poll makes nothing new.
+    # The same id twice in one document counts once (the last one).
+    fingerprints = {e.entry_id: e.fingerprint() for e in entries}
+    reading = to_read(fingerprints, known)
+    fresh = fresh_entries(entries, reading, now)
+    return Reading(fingerprints, reading, fresh, extract_entries(extractor, feed, fresh))
 
 
 def extract_entries(
@@ -55,6 +149,19 @@ class InThreads:
         """What each entry says, in order."""
         return await asyncio.to_thread(extract_entries, self.extractor, feed, entries)
 
+    async def read(
+        self,
+        feed: str,
+        body: bytes,
+        headers: Mapping[str, str],
+        now: datetime,
+        known: Mapping[str, str | None],
+    ) -> Reading:
+        """Parse a document and extract its entries not ``known`` (``read_document``)."""
+        return await asyncio.to_thread(
+            read_document, self.extractor, feed, body, headers, now, known
+        )
+
     def close(self) -> None:
         """Nothing to release."""
 
@@ -83,6 +190,20 @@ def _parse_here(feed: str, body: bytes, headers: Mapping[str, str]) -> list[Entr
 def _extract_here(feed: str, entries: list[Entry]) -> list[list[Extraction]]:
     assert _extractor is not None, "the worker process was started without its extractor"
     return extract_entries(_extractor, feed, entries)
+
+
+def _read_here(
+    feed: str,
+    body: bytes,
+    headers: Mapping[str, str],
+    now: datetime,
+    known: Mapping[str, str | None],
+) -> Reading | str:
+    assert _extractor is not None, "the worker process was started without its extractor"
+    try:
+        return read_document(_extractor, feed, body, headers, now, known)
+    except ParseError as e:
+        return e.message
 
 
 class InProcesses:
@@ -121,6 +242,21 @@ class InProcesses:
     async def extract(self, feed: str, entries: list[Entry]) -> list[list[Extraction]]:
         """What each entry says, in order."""
         return await self._run(feed, _extract_here, feed, entries)
+
+    async def read(
+        self,
+        feed: str,
+        body: bytes,
+        headers: Mapping[str, str],
+        now: datetime,
+        known: Mapping[str, str | None],
+    ) -> Reading:
+        """Parse a document and extract its entries not ``known``, in one trip to a worker
+        process (``read_document``)."""
+        read = await self._run(feed, _read_here, feed, body, dict(headers), now, dict(known))
+        if isinstance(read, str):
+            raise ParseError(feed, read)
+        return read
 
     async def _run(self, feed: str, work: Callable[..., T], *args: object) -> T:
         pool = self.pool
