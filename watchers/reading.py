@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import sys
 from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -26,6 +27,18 @@ from watchers.ports import Extractor
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+
+SWITCH_SECONDS = 0.0005
+"""How long a thread may hold the interpreter's lock while the event loop waits for it, once
+documents are read off the loop. Python's default is 5 ms: the threads that hand documents to
+a reading process (pickling them) or parse them kept the loop waiting that long each time it
+let go of the lock for a write, and the loop is what feeds every other stage of a poll."""
+
+
+def loop_first() -> None:
+    """Let the event loop take the interpreter's lock back within ``SWITCH_SECONDS``."""
+    if sys.getswitchinterval() > SWITCH_SECONDS:
+        sys.setswitchinterval(SWITCH_SECONDS)
 
 CLOCK_SKEW = timedelta(days=1)
 """How far past the time of reading a feed's publication time may lie (servers' clocks and
@@ -140,6 +153,7 @@ class InThreads:
 
     def __init__(self, extractor: Extractor) -> None:
         self.extractor = extractor
+        loop_first()
 
     async def parse(self, feed: str, body: bytes, headers: Mapping[str, str]) -> list[Entry]:
         """The entries of a document; ParseError when it is not a feed."""
@@ -217,6 +231,7 @@ class InProcesses:
     def __init__(self, extractor: Extractor, processes: int) -> None:
         self.extractor = extractor
         self.processes = processes
+        loop_first()
         self.pool = self._new_pool()
 
     def _new_pool(self) -> ProcessPoolExecutor:

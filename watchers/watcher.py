@@ -526,11 +526,24 @@ class Watcher(Ingester):
         last time start first, in up to ``polls_at_once`` fetchers of their own.
         """
         plan = HostTurns(feeds, self.limits.polls_per_host, self.store.answer_seconds())
+        # the validators read for every feed at once: one statement, not one per poll
+        async for result in self._pipeline(plan, len(feeds), self._validators_of(feeds)):
+            yield result
+
+    async def _pipeline(
+        self,
+        plan: HostTurns,
+        count: int,
+        known: Mapping[str, Validators],
+        held: list[PollOutcome] | None = None,
+        *,
+        claimed: bool = False,
+    ) -> AsyncIterator[PollResult]:
+        """Poll the ``count`` feeds of ``plan``, fetching ahead of reading (see
+        ``poll_each``); ``held`` and ``claimed`` as for ``poll``."""
         done: asyncio.Queue[PollResult] = asyncio.Queue()
         to_read: asyncio.Queue[ToRead] = asyncio.Queue()
         ahead = BytesAhead(self.limits.bytes_ahead)
-        # read for every feed at once: one statement, not one per poll
-        known = self._validators_of(feeds)
 
         async def fetcher(slow_only: bool) -> None:
             host = None
@@ -539,10 +552,9 @@ class Watcher(Ingester):
                 if (turn := plan.next(host, slow_only=slow_only)) is None:
                     return
                 host, feed = turn
+                validators = known.get(feed.name, Validators())
                 try:
-                    got = await self._guarded(
-                        feed, self._fetch(feed, known.get(feed.name, Validators()), None)
-                    )
+                    got = await self._guarded(feed, self._fetch(feed, validators, held))
                 finally:
                     plan.finished(host)
                 if isinstance(got, ToRead):
@@ -555,7 +567,7 @@ class Watcher(Ingester):
             while True:
                 got = await to_read.get()
                 try:
-                    done.put_nowait(await self._guarded(got.feed, self._read(got)))
+                    done.put_nowait(await self._guarded(got.feed, self._read(got, claimed=claimed)))
                 finally:
                     ahead.give(len(got.fetched.body))
 
@@ -563,11 +575,13 @@ class Watcher(Ingester):
         tasks = [asyncio.create_task(fetcher(slow_only=True)) for _ in range(slow)]
         tasks += [
             asyncio.create_task(fetcher(slow_only=False))
-            for _ in range(self.limits.fetches_at_once)
+            for _ in range(min(count, self.limits.fetches_at_once))
         ]
-        tasks += [asyncio.create_task(reader()) for _ in range(self.limits.polls_at_once)]
+        tasks += [
+            asyncio.create_task(reader()) for _ in range(min(count, self.limits.polls_at_once))
+        ]
         try:
-            for _ in range(len(feeds)):
+            for _ in range(count):
                 yield await done.get()
         finally:
             for task in tasks:
@@ -600,32 +614,24 @@ class Watcher(Ingester):
         """Poll a batch of feeds whose validators were read together (``Store.claim_feeds``);
         yield each result as it finishes.
 
-        Each host's feeds are polled one after another, on its kept-alive connection, the
-        hosts at once; with ``at_once`` (feeds slow to answer last time) every feed is polled
-        at once, so that their waits overlap. The outcomes that are a poll's only write (a
+        Each host's feeds are fetched one after another, on its kept-alive connection, the
+        hosts at once, each fetch ahead of the reading of those before it (as in
+        ``poll_each``); with ``at_once`` (feeds slow to answer last time) every feed is
+        fetched at once, so that their waits overlap. The outcomes that are a poll's only write (a
         304, a failed fetch) are written together when the batch ends: a killed process
         loses them, and those feeds are polled again. ``claimed``: the feeds are this
         process's alone until the batch ends (see ``ingest``).
         """
         held: list[PollOutcome] = []
-        lanes: dict[object, list[FeedSpec]] = {}
-        for feed in feeds:
-            lanes.setdefault(id(feed) if at_once else host_of(feed.url), []).append(feed)
-        done: asyncio.Queue[PollResult] = asyncio.Queue()
-
-        async def lane(queue: list[FeedSpec]) -> None:
-            for feed in queue:
-                known = validators.get(feed.name, Validators())
-                done.put_nowait(await self.poll(feed, known, held, claimed=claimed))
-
-        tasks = [asyncio.create_task(lane(queue)) for queue in lanes.values()]
+        # feeds slow last time are all "slow": fetched at once, outside the per-host limit
+        slow = {f.name: SLOW_ANSWER for f in feeds} if at_once else None
+        # one fetch at a time per host, as the job's feeds are grouped: its kept-alive
+        # connection serves them in turn
+        plan = HostTurns(feeds, 1, slow)
         try:
-            for _ in range(sum(len(q) for q in lanes.values())):
-                yield await done.get()
+            async for result in self._pipeline(plan, len(feeds), validators, held, claimed=claimed):
+                yield result
         finally:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
             try:
                 self.store.record_polls(held)
             except StoreError as e:  # those feeds are polled again, nothing worse
