@@ -332,7 +332,8 @@ class _Pool(httpcore.AsyncConnectionPool):
     request, and asks every connection whether it has expired (for an idle one, a poll of
     its socket): with a few dozen connections that was most of the pool's CPU in a poll
     cycle. This plan makes the same decisions in linear time, and asks a connection whether
-    its server hung up when it is about to hand it out, the others at most once a second.
+    its server hung up when it is about to hand it out, the others (and whether they are
+    closed) at most once a second.
     """
 
     EXPIRY_SWEEP_SECONDS = 1.0
@@ -346,20 +347,24 @@ class _Pool(httpcore.AsyncConnectionPool):
             self._connections.remove(connection)
             closing.append(connection)
 
-        # Drop closed connections, and close idle ones beyond the keep-alive limit (as in
-        # httpcore, compared with the number of all connections, not of idle ones) and,
-        # now and then, expired ones (their keep-alive ran out or the server hung up).
+        # Now and then (and when idle connections may be past the keep-alive limit): drop
+        # closed connections, close expired ones (their keep-alive ran out or the server
+        # hung up) and idle ones beyond the limit (as in httpcore, compared with the number
+        # of all connections, not of idle ones). A closed connection kept until then is
+        # never handed out: it is not available.
         now = time.monotonic()
         sweep = now >= self._next_sweep
         if sweep:
             self._next_sweep = now + self.EXPIRY_SWEEP_SECONDS
-        for connection in list(self._connections):
-            if connection.is_closed():
-                self._connections.remove(connection)
-            elif (sweep and connection.has_expired()) or (
-                connection.is_idle() and len(self._connections) > self._max_keepalive_connections
-            ):
-                close(connection)
+        if sweep or len(self._connections) > self._max_keepalive_connections:
+            for connection in list(self._connections):
+                if connection.is_closed():
+                    self._connections.remove(connection)
+                elif (sweep and connection.has_expired()) or (
+                    connection.is_idle()
+                    and len(self._connections) > self._max_keepalive_connections
+                ):
+                    close(connection)
         # Give each queued request a connection: one to its origin that is free and whose
         # server is still there, else a new one while the limit allows, else a new one in
         # place of the first idle one.
@@ -367,7 +372,7 @@ class _Pool(httpcore.AsyncConnectionPool):
             origin = pool_request.request.url.origin
             available = None
             for connection in [
-                c for c in self._connections if c.can_handle_request(origin) and c.is_available()
+                c for c in self._connections if c.is_available() and c.can_handle_request(origin)
             ]:
                 if not connection.has_expired():
                     available = connection
@@ -376,6 +381,8 @@ class _Pool(httpcore.AsyncConnectionPool):
             if available is not None:
                 pool_request.assign_to_connection(available)
                 continue
+            if len(self._connections) >= self._max_connections:
+                self._connections[:] = [c for c in self._connections if not c.is_closed()]
             if len(self._connections) >= self._max_connections:
                 idle = next((c for c in self._connections if c.is_idle()), None)
                 if idle is None:
