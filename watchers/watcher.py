@@ -792,9 +792,9 @@ def slow_to_answer(
 
 class HostTurns:
     """Which feed a worker polls next: its own host's while that has feeds left and room,
-    else the first host with both (hosts in the order their first feed was listed); feeds
-    slow to answer last time (slowest first) go to workers of their own; never more than
-    ``per_host`` at once on a host, besides its slow feeds."""
+    else the next host in turn with both (hosts in the order their first feed was listed);
+    feeds slow to answer last time (slowest first) go to workers of their own; never more
+    than ``per_host`` at once on a host, besides its slow feeds."""
 
     def __init__(
         self,
@@ -812,6 +812,7 @@ class HostTurns:
             if id(feed) not in taken:
                 self.pending.setdefault(host_of(feed.url), collections.deque()).append(feed)
         self.busy: collections.Counter[str] = collections.Counter()
+        self.turns = collections.deque(self.pending)
 
     def next(
         self, host: str | None, *, slow_only: bool = False
@@ -822,7 +823,7 @@ class HostTurns:
         if slow_only:
             return self._next_slow()
         if host is None or host not in self.pending or self.busy[host] >= self.per_host:
-            host = next((h for h in self.pending if self.busy[h] < self.per_host), None)
+            host = self._next_host()
             if host is None:
                 return self._next_slow()
         queue = self.pending[host]
@@ -831,6 +832,19 @@ class HostTurns:
             del self.pending[host]
         self.busy[host] += 1
         return host, feed
+
+    def _next_host(self) -> str | None:
+        """The next host in turn with feeds left and room. In turn, not the first listed:
+        workers spread over the hosts, so that every host's feeds (a slow one among them)
+        are reached early in the cycle, not only once the first hosts are done."""
+        for _ in range(len(self.turns)):
+            host = self.turns[0]
+            self.turns.rotate(-1)
+            if host not in self.pending:
+                self.turns.pop()  # done: out of the turns
+            elif self.busy[host] < self.per_host:
+                return host
+        return None
 
     def _next_slow(self) -> tuple[None, FeedSpec] | None:
         # Not counted against its host's limit: a worker of slow feeds stops when they are
