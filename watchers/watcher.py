@@ -510,6 +510,8 @@ class Watcher(Ingester):
         )
         self.client = client
         self.limits = limits or FetchLimits()
+        self.observe: Callable[[PollResult, float], None] | None = None
+        """Told of each poll's result and how many seconds it took (the metrics)."""
 
     async def poll_each(self, feeds: Sequence[FeedSpec]) -> AsyncIterator[PollResult]:
         """Poll every feed, a bounded number at once; yield each result as it finishes.
@@ -542,7 +544,7 @@ class Watcher(Ingester):
         """Poll the ``count`` feeds of ``plan``, fetching ahead of reading (see
         ``poll_each``); ``held`` and ``claimed`` as for ``poll``."""
         done: asyncio.Queue[PollResult] = asyncio.Queue()
-        to_read: asyncio.Queue[ToRead] = asyncio.Queue()
+        to_read: asyncio.Queue[tuple[float, ToRead]] = asyncio.Queue()
         ahead = BytesAhead(self.limits.bytes_ahead)
 
         async def fetcher(slow_only: bool) -> None:
@@ -553,21 +555,23 @@ class Watcher(Ingester):
                     return
                 host, feed = turn
                 validators = known.get(feed.name, Validators())
+                started = time.monotonic()
                 try:
                     got = await self._guarded(feed, self._fetch(feed, validators, held))
                 finally:
                     plan.finished(host)
                 if isinstance(got, ToRead):
                     ahead.take(len(got.fetched.body))
-                    to_read.put_nowait(got)
+                    to_read.put_nowait((started, got))
                 else:
-                    done.put_nowait(got)
+                    done.put_nowait(self._observed(got, started))
 
         async def reader() -> None:
             while True:
-                got = await to_read.get()
+                started, got = await to_read.get()
                 try:
-                    done.put_nowait(await self._guarded(got.feed, self._read(got, claimed=claimed)))
+                    result = await self._guarded(got.feed, self._read(got, claimed=claimed))
+                    done.put_nowait(self._observed(result, started))
                 finally:
                     ahead.give(len(got.fetched.body))
 
@@ -657,7 +661,16 @@ class Watcher(Ingester):
         outcome that would be the poll's only write (a 304, a failed fetch) is added to it
         for the caller to write (``Store.record_polls``) instead of written at once.
         """
-        return await self._guarded(feed, self._poll(feed, validators, held, claimed))
+        started = time.monotonic()
+        result = await self._guarded(feed, self._poll(feed, validators, held, claimed))
+        return self._observed(result, started)
+
+    def _observed(self, result: PollResult, started: float) -> PollResult:
+        """The result of a poll that started at ``started`` (``time.monotonic``), once told
+        to ``observe``."""
+        if self.observe is not None:
+            self.observe(result, time.monotonic() - started)
+        return result
 
     async def _poll(
         self,
