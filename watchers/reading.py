@@ -13,7 +13,7 @@ import logging
 import multiprocessing
 import sys
 from collections.abc import Callable, Mapping
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -39,6 +39,7 @@ def loop_first() -> None:
     """Let the event loop take the interpreter's lock back within ``SWITCH_SECONDS``."""
     if sys.getswitchinterval() > SWITCH_SECONDS:
         sys.setswitchinterval(SWITCH_SECONDS)
+
 
 CLOCK_SKEW = timedelta(days=1)
 """How far past the time of reading a feed's publication time may lie (servers' clocks and
@@ -148,8 +149,24 @@ def extract_entries(
     return found
 
 
+_reading_thread: ThreadPoolExecutor | None = None
+
+
+def _in_the_reading_thread(work: Callable[..., T], *args: object) -> asyncio.Future[T]:
+    """Run ``work`` in the one thread that reads documents for every ``InThreads``.
+
+    One, not the loop's default pool of several: parsing and extraction hold the
+    interpreter's lock, so more threads read no faster; they only took turns with each
+    other and with the event loop, which then fetched at a few threads' pace behind them.
+    """
+    global _reading_thread
+    if _reading_thread is None:
+        _reading_thread = ThreadPoolExecutor(1, thread_name_prefix="reading")
+    return asyncio.get_running_loop().run_in_executor(_reading_thread, work, *args)
+
+
 class InThreads:
-    """Parsing and extraction in the event loop's worker threads."""
+    """Parsing and extraction in a thread of their own, off the event loop."""
 
     def __init__(self, extractor: Extractor) -> None:
         self.extractor = extractor
@@ -157,11 +174,11 @@ class InThreads:
 
     async def parse(self, feed: str, body: bytes, headers: Mapping[str, str]) -> list[Entry]:
         """The entries of a document; ParseError when it is not a feed."""
-        return await asyncio.to_thread(parse_feed, feed, body, headers)
+        return await _in_the_reading_thread(parse_feed, feed, body, headers)
 
     async def extract(self, feed: str, entries: list[Entry]) -> list[list[Extraction]]:
         """What each entry says, in order."""
-        return await asyncio.to_thread(extract_entries, self.extractor, feed, entries)
+        return await _in_the_reading_thread(extract_entries, self.extractor, feed, entries)
 
     async def read(
         self,
@@ -172,12 +189,12 @@ class InThreads:
         known: Mapping[str, str | None],
     ) -> Reading:
         """Parse a document and extract its entries not ``known`` (``read_document``)."""
-        return await asyncio.to_thread(
+        return await _in_the_reading_thread(
             read_document, self.extractor, feed, body, headers, now, known
         )
 
     def close(self) -> None:
-        """Nothing to release."""
+        """Nothing to release: the reading thread serves every instance."""
 
 
 # the extractor of a worker process, given once when it starts
