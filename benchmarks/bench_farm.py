@@ -426,6 +426,8 @@ def line(name: str, phase: str, count: int, r: dict) -> str:
 
 
 def compare(args: argparse.Namespace) -> None:
+    from watchers.fetch import FetchLimits
+
     read_end, write_end = os.pipe()
     farm = subprocess.Popen(
         [sys.executable, __file__, "--serve", "--hosts", str(args.hosts),
@@ -438,7 +440,8 @@ def compare(args: argparse.Namespace) -> None:
             port = int(ready.readline())
         print(
             f"farm: {args.hosts} loopback addresses, port {port}; ours: {args.at_once} polls at "
-            f"once, {args.processes} reading processes; "
+            f"once ({FetchLimits().fetches_at_once} fetches ahead of them, up to "
+            f"{FetchLimits().bytes_ahead / 1e6:g} MB), {args.processes} reading processes; "
             f"reader {_reader_version()}: update_feeds(workers={args.reader_workers})"
         )
         for count in args.feeds:

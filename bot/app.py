@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Coroutine, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
@@ -28,11 +27,11 @@ from bot.platforms.console.printer import ConsolePrinter
 from bot.store_lock import writing_alone
 from watchers.countries import CountryTable, default_countries
 from watchers.errors import ConfigError
-from watchers.fetch import Validators, make_client
+from watchers.fetch import make_client
 from watchers.fulltext import CountryNamer, FullText, trafilatura_reader
 from watchers.ports import Clock, Extractor
 from watchers.reading import InProcesses, InThreads
-from watchers.store import PollOutcome, Store
+from watchers.store import Store
 from watchers.watcher import FeedSpec, PollResult, Watcher
 
 log = logging.getLogger(__name__)
@@ -329,21 +328,7 @@ class App:
 
 def _time_polls(watcher: Watcher, metrics: Metrics) -> None:
     """Each poll of a feed counted and timed in the metrics."""
-    poll = watcher.poll
-
-    async def timed(
-        feed: FeedSpec,
-        validators: Validators | None = None,
-        held: list[PollOutcome] | None = None,
-        *,
-        claimed: bool = False,
-    ) -> PollResult:
-        started = time.monotonic()
-        result = await poll(feed, validators, held, claimed=claimed)
-        metrics.observe_poll(result, time.monotonic() - started)
-        return result
-
-    watcher.poll = timed  # type: ignore[method-assign]
+    watcher.observe = metrics.observe_poll
 
 
 def _measure_chat(metrics: Metrics, chat: Chat, clock: Clock) -> None:

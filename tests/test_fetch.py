@@ -139,7 +139,9 @@ class CountingServers:
 
 
 async def test_more_hosts_than_connections_are_all_polled_within_the_limit() -> None:
-    limits = FetchLimits(connect_timeout=2, read_timeout=2, deadline=5, polls_at_once=1)
+    limits = FetchLimits(
+        connect_timeout=2, read_timeout=2, deadline=5, polls_at_once=1, fetches_at_once=1
+    )
     servers = CountingServers()
     urls = await servers.start(5)
     try:
@@ -148,7 +150,7 @@ async def test_more_hosts_than_connections_are_all_polled_within_the_limit() -> 
                 fetched = await fetch(client, "f", url, Validators('"v1"'), limits)
                 assert fetched.not_modified
                 await asyncio.sleep(0.05)  # the server sees a connection closed
-                # twice polls_at_once: idle connections make room for the next host
+                # fetches and polls at once: idle connections make room for the next host
                 assert servers.open <= 2
     finally:
         await servers.close()

@@ -9,9 +9,9 @@ from __future__ import annotations
 import asyncio
 import os
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -23,8 +23,8 @@ from tests.feeds import rss
 from tests.test_watcher import make_watcher
 from watchers.errors import ConfigError
 from watchers.fetch import FetchLimits, make_client
-from watchers.model import Extraction
-from watchers.reading import InProcesses, InThreads
+from watchers.model import Entry, Extraction
+from watchers.reading import InProcesses, InThreads, Reading
 from watchers.store import Store
 from watchers.watcher import FeedSpec, Ingester
 
@@ -99,10 +99,10 @@ async def farm() -> AsyncIterator[FeedFarm]:
         await runner.cleanup()
 
 
-def farm_limits(at_once: int, per_host: int) -> FetchLimits:
+def farm_limits(at_once: int, per_host: int, fetches: int = 64) -> FetchLimits:
     return FetchLimits(
         connect_timeout=10, read_timeout=10, deadline=30, polls_at_once=at_once,
-        polls_per_host=per_host,
+        polls_per_host=per_host, fetches_at_once=fetches,
     )  # fmt: skip
 
 
@@ -139,7 +139,8 @@ async def test_hundreds_of_feeds_are_polled_a_bounded_number_at_once(
 async def test_the_overall_limit_holds_when_hosts_allow_more(
     farm: FeedFarm, tmp_path: Path
 ) -> None:
-    (errors,) = await poll_all(tmp_path, farm_limits(at_once=6, per_host=50), farm.feeds(300))
+    limits = farm_limits(at_once=2, per_host=50, fetches=6)
+    (errors,) = await poll_all(tmp_path, limits, farm.feeds(300))
     assert errors == [None] * 300
     assert 1 < farm.most_in_flight <= 6
 
@@ -323,3 +324,73 @@ async def test_a_reading_process_that_dies_costs_only_its_document(tmp_path: Pat
 
 KILLER = rss(("1", "t", "DIE [IND-RUS: strategic partnership]"))
 SAFE = rss(("1", "t", "[IND-RUS: strategic partnership]"))
+
+
+class HeldReading(InThreads):
+    """Reads documents as ``InThreads`` does, but only once ``open`` is set: what a busy
+    reading process looks like from the event loop."""
+
+    def __init__(self) -> None:
+        super().__init__(MarkerExtractor())
+        self.open = asyncio.Event()
+
+    async def parse(self, feed: str, body: bytes, headers: Mapping[str, str]) -> list[Entry]:
+        await self.open.wait()
+        return await super().parse(feed, body, headers)
+
+    async def read(
+        self,
+        feed: str,
+        body: bytes,
+        headers: Mapping[str, str],
+        now: datetime,
+        known: Mapping[str, str | None],
+    ) -> Reading:
+        await self.open.wait()
+        return await super().read(feed, body, headers, now, known)
+
+
+async def poll_while_reading_is_held(
+    farm: FeedFarm, tmp_path: Path, limits: FetchLimits, count: int
+) -> tuple[int, list[str | None]]:
+    """How many feeds the farm was asked for while no document could be read, and then the
+    errors of every feed's result once reading went on."""
+    store = Store.open(tmp_path / "store.sqlite3")
+    work = HeldReading()
+    try:
+        async with make_client(limits) as client:
+            watcher = make_watcher(store, client)
+            watcher.limits, watcher.work = limits, work
+            polling = asyncio.create_task(watcher.poll_all(farm.feeds(count)))
+            # until the farm has been asked for nothing more for a while
+            asked = -1
+            while asked != farm.requests:
+                asked = farm.requests
+                await asyncio.sleep(0.5)
+            work.open.set()
+            async with asyncio.timeout(30):
+                results = await polling
+    finally:
+        store.close()
+    return asked, [r.error for r in results]
+
+
+async def test_feeds_are_fetched_while_the_documents_before_them_wait_to_be_read(
+    farm: FeedFarm, tmp_path: Path
+) -> None:
+    # one document read at once, and that one held: every feed is fetched meanwhile, so a
+    # server slow to answer would be waiting too, not asked for once the others are read
+    limits = FetchLimits(polls_at_once=1, fetches_at_once=4, polls_per_host=4)
+    asked, errors = await poll_while_reading_is_held(farm, tmp_path, limits, 30)
+    assert asked == 30
+    assert errors == [None] * 30
+
+
+async def test_fetching_waits_once_the_documents_not_yet_read_reach_the_bytes_allowed(
+    farm: FeedFarm, tmp_path: Path
+) -> None:
+    # a farm document is a few hundred bytes: 1,000 bytes allow a few ahead of the reading
+    limits = FetchLimits(polls_at_once=1, fetches_at_once=2, polls_per_host=2, bytes_ahead=1000)
+    asked, errors = await poll_while_reading_is_held(farm, tmp_path, limits, 30)
+    assert 2 <= asked < 10
+    assert errors == [None] * 30

@@ -283,7 +283,7 @@ async def test_a_publication_time_before_1990_is_taken_for_a_missing_one(
     httpserver.expect_request("/news").respond_with_data(
         rss(("1", "Leaders meet", text), published=published)
     )
-    with caplog.at_level(logging.DEBUG, logger="watchers.watcher"):
+    with caplog.at_level(logging.DEBUG, logger="watchers.reading"):
         result = await watcher.poll(feed(httpserver, "/news", baseline=False))
     # today's leaders, not those of 1970; today's words, not old news
     (change,) = result.changes

@@ -460,8 +460,8 @@ async def test_a_batch_of_a_killed_worker_is_done_by_another_with_nothing_lost_o
     quiet = Farm(farm)
     farm.expect_request("/wire.xml").respond_with_handler(wire)
     farm.expect_request("/slow.xml").respond_with_handler(slow)
-    # one host, one job: its feeds are polled one after another, in this order, so the wire
-    # is remembered and its change dispatched before the worker waits on the slow feed
+    # one host, one job: its feeds are fetched one after another, in this order, so the
+    # quiet feeds are asked for only once the slow one has answered
     listed = {
         "wire": farm.url_for("/wire.xml"),
         "slow": farm.url_for("/slow.xml"),

@@ -19,6 +19,7 @@ import ipaddress
 import select
 import socket
 import ssl
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -43,8 +44,12 @@ class FetchLimits:
     max_bytes: int = 5_000_000
     max_redirects: int = 5
     polls_at_once: int = 16
-    """Feeds fetched and read at once; as many again may wait on servers that were slow to
-    answer last time (the HTTP client's connection limit is twice this)."""
+    """Documents read (parsed, extracted, remembered) at once; as many fetches again may
+    wait on servers that were slow to answer last time."""
+    fetches_at_once: int = 64
+    """Fetches at once, ahead of the reading (``Watcher.poll_each``)."""
+    bytes_ahead: int = 16_000_000
+    """Bytes of documents fetched and not yet read past which fetching waits for reading."""
     polls_per_host: int = 4
     """Feeds of one host fetched at once, so that one site is not hammered."""
     reading_processes: int = 0
@@ -305,8 +310,8 @@ def make_client(limits: FetchLimits) -> httpx.AsyncClient:
     # like it that connects through ours (tests/test_fetch.py pins that this holds).
     transport._pool = _Pool(
         ssl_context=httpx.create_ssl_context(),
-        max_connections=2 * limits.polls_at_once,
-        max_keepalive_connections=2 * limits.polls_at_once,
+        max_connections=limits.fetches_at_once + limits.polls_at_once,
+        max_keepalive_connections=limits.fetches_at_once + limits.polls_at_once,
         keepalive_expiry=5.0,
         network_backend=CheckedBackend(),
     )
@@ -323,41 +328,66 @@ class _Pool(httpcore.AsyncConnectionPool):
     """httpcore's connection pool, handing out connections in one pass over them.
 
     The pool re-plans on every request and every response closed. httpcore's own plan counts
-    all its connections once for each idle one, and lists every connection for each queued
-    request: with a few dozen connections that was most of the pool's CPU in a poll cycle.
-    This plan is the same, decision for decision, in linear time.
+    all its connections once for each idle one, lists every connection for each queued
+    request, and asks every connection whether it has expired (for an idle one, a poll of
+    its socket): with a few dozen connections that was most of the pool's CPU in a poll
+    cycle. This plan makes the same decisions in linear time, and asks a connection whether
+    its server hung up when it is about to hand it out, the others (and whether they are
+    closed) at most once a second.
     """
+
+    EXPIRY_SWEEP_SECONDS = 1.0
+
+    _next_sweep = 0.0
 
     def _assign_requests_to_connections(self) -> list[httpcore.AsyncConnectionInterface]:
         closing: list[httpcore.AsyncConnectionInterface] = []
-        # Drop closed connections, close expired ones (their keep-alive ran out or the
-        # server hung up) and idle ones beyond the keep-alive limit. As in httpcore, that
-        # limit is compared with the number of all connections, not of idle ones.
-        for connection in list(self._connections):
-            if connection.is_closed():
-                self._connections.remove(connection)
-            elif connection.has_expired() or (
-                connection.is_idle() and len(self._connections) > self._max_keepalive_connections
-            ):
-                self._connections.remove(connection)
-                closing.append(connection)
-        # Give each queued request a connection: one to its origin that is free, else a new
-        # one while the limit allows, else a new one in place of the first idle one.
+
+        def close(connection: httpcore.AsyncConnectionInterface) -> None:
+            self._connections.remove(connection)
+            closing.append(connection)
+
+        # Now and then (and when idle connections may be past the keep-alive limit): drop
+        # closed connections, close expired ones (their keep-alive ran out or the server
+        # hung up) and idle ones beyond the limit (as in httpcore, compared with the number
+        # of all connections, not of idle ones). A closed connection kept until then is
+        # never handed out: it is not available.
+        now = time.monotonic()
+        sweep = now >= self._next_sweep
+        if sweep:
+            self._next_sweep = now + self.EXPIRY_SWEEP_SECONDS
+        if sweep or len(self._connections) > self._max_keepalive_connections:
+            for connection in list(self._connections):
+                if connection.is_closed():
+                    self._connections.remove(connection)
+                elif (sweep and connection.has_expired()) or (
+                    connection.is_idle()
+                    and len(self._connections) > self._max_keepalive_connections
+                ):
+                    close(connection)
+        # Give each queued request a connection: one to its origin that is free and whose
+        # server is still there, else a new one while the limit allows, else a new one in
+        # place of the first idle one.
         for pool_request in [r for r in self._requests if r.is_queued()]:
             origin = pool_request.request.url.origin
-            available = next(
-                (c for c in self._connections if c.can_handle_request(origin) and c.is_available()),
-                None,
-            )
+            available = None
+            for connection in [
+                c for c in self._connections if c.is_available() and c.can_handle_request(origin)
+            ]:
+                if not connection.has_expired():
+                    available = connection
+                    break
+                close(connection)
             if available is not None:
                 pool_request.assign_to_connection(available)
                 continue
             if len(self._connections) >= self._max_connections:
+                self._connections[:] = [c for c in self._connections if not c.is_closed()]
+            if len(self._connections) >= self._max_connections:
                 idle = next((c for c in self._connections if c.is_idle()), None)
                 if idle is None:
                     continue  # it waits for a connection to be freed
-                self._connections.remove(idle)
-                closing.append(idle)
+                close(idle)
             connection = self.create_connection(origin)
             self._connections.append(connection)
             pool_request.assign_to_connection(connection)

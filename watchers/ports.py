@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from datetime import date, datetime
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from watchers.model import Country, Entry, Extraction
+
+if TYPE_CHECKING:
+    from watchers.reading import Reading
 
 
 class Clock(Protocol):
@@ -55,6 +58,18 @@ class DocumentWork(Protocol):
 
     async def extract(self, feed: str, entries: list[Entry]) -> list[list[Extraction]]:
         """What each entry says, in order; an entry that cannot be read says nothing."""
+        ...
+
+    async def read(
+        self,
+        feed: str,
+        body: bytes,
+        headers: Mapping[str, str],
+        now: datetime,
+        known: Mapping[str, str | None],
+    ) -> Reading:
+        """Parse and extract in one go: the entries not ``known`` (id to the text hash seen),
+        and what each says; ParseError when it is not a feed."""
         ...
 
     def close(self) -> None:

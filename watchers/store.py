@@ -43,6 +43,7 @@ from watchers.model import (
     from_iso,
     to_iso,
 )
+from watchers.reading import to_read
 
 __all__ = [
     "MIGRATIONS",
@@ -588,13 +589,16 @@ class Store:
                     (feed, *chunk),
                 ).fetchall()
             )
-        out: dict[str, bool] = {}
-        for entry_id, fingerprint in fingerprints.items():
-            if entry_id not in known:
-                out[entry_id] = False
-            elif known[entry_id] is not None and known[entry_id] != fingerprint:
-                out[entry_id] = True
-        return out
+        return to_read(fingerprints, known)
+
+    def seen_entries(self, feed: str, most: int) -> dict[str, str | None] | None:
+        """The entries seen of a feed (id to the hash of their text), or None when there are
+        more than ``most``."""
+        rows = self.connection.execute(
+            "SELECT entry_id, content_hash FROM seen_entries WHERE feed = ? LIMIT ?",
+            (feed, most + 1),
+        ).fetchall()
+        return None if len(rows) > most else {r[0]: r[1] for r in rows}
 
     def mark_seen(self, feed: str, listed: Mapping[str, str], now: datetime) -> None:
         """Remember the entries a feed's document lists, so the next polls skip them.

@@ -12,20 +12,21 @@ from collections.abc import (
     AsyncIterator,
     Callable,
     Collection,
+    Coroutine,
     Iterable,
     Mapping,
     Sequence,
 )
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
-from typing import overload
+from datetime import datetime, timedelta
+from typing import TypeVar, overload
 
 import httpx
 
 from watchers.detect import DEFAULT_RULES, Decision, Rules, decide, representatives
 from watchers.errors import FeedError, StoreError
 from watchers.extraction.canonical import canonical
-from watchers.fetch import FetchLimits, Validators, fetch, parsed_url
+from watchers.fetch import Fetched, FetchLimits, Validators, fetch, parsed_url
 from watchers.fulltext import FullText
 from watchers.model import (
     Change,
@@ -40,19 +41,17 @@ from watchers.model import (
     SpeakerState,
 )
 from watchers.ports import Clock, DocumentWork, Extractor, WatchesMany
-from watchers.reading import InThreads
+from watchers.reading import InThreads, fresh_entries, trusted_time
 from watchers.store import PollOutcome, Store
 from watchers.tiers import Lexicon, load_lexicon
 
 log = logging.getLogger(__name__)
 
-CLOCK_SKEW = timedelta(days=1)
-"""How far past the time of reading a feed's publication time may lie (servers' clocks and
-mislabelled time zones) before it is taken for a mistake."""
+T = TypeVar("T")
 
-EARLIEST_PUBLISHED = datetime(1990, 1, 1, tzinfo=UTC)
-"""Publication times before this are taken for a feed's stand-in for a missing date (the Unix
-epoch, 1970-01-01, above all) rather than for news of that time."""
+SEEN_SENT_ALONG = 500
+"""Entries seen of a feed that are sent along with its document, so that it is parsed and its
+new entries extracted in one trip (see ``Ingester._read_in_one``); past that, two trips."""
 
 
 @dataclass(frozen=True)
@@ -137,24 +136,14 @@ class Ingester:
         """
         now = self.clock.now()
         try:
-            # Parsing and extraction take seconds of CPU on a large document: they run off
-            # the event loop (self.work), so that chat connections (Slack's 3-second acks,
-            # Discord's heartbeats) are served meanwhile. The store stays on this thread.
-            parsed = await self.work.parse(feed.name, body, headers)
-        except FeedError as e:
-            return self._failed(feed.name, now, e.message, answer_seconds)
-        entries = [_trusted_time(e, now) for e in parsed]
-        # Entries are known by id and by a hash of their words: an entry edited in place is
-        # read again, while a feed that re-dates every item on each poll makes nothing new.
-        # The same id twice in one document counts once (the last one).
-        fingerprints = {e.entry_id: e.fingerprint() for e in entries}
-        try:
-            to_read = self.store.entries_to_read(feed.name, fingerprints)
-            fresh = list({e.entry_id: e for e in entries if e.entry_id in to_read}.values())
-            fresh.sort(key=lambda e: (e.published is None, e.published or now))
             if feed.fulltext and self.fulltext is not None:
-                fresh = await self._with_full_text(fresh, feed.url)
-            found = await self.work.extract(feed.name, fresh) if fresh else []
+                fingerprints, to_read, fresh, found = await self._read_in_two(
+                    feed, body, headers, now
+                )
+            else:
+                fingerprints, to_read, fresh, found = await self._read_in_one(
+                    feed, body, headers, now
+                )
             # No await from here on: the transaction holds no other feed's writes, and what
             # was unseen is asked again, in case another poll of this feed took it meanwhile
             # (none can when the feed is claimed: a round trip saved).
@@ -210,6 +199,38 @@ class Ingester:
             changes=changes,
             decisions=tuple(decisions),
         )
+
+    async def _read_in_one(
+        self, feed: FeedSpec, body: bytes, headers: Mapping[str, str], now: datetime
+    ) -> tuple[dict[str, str], dict[str, bool], list[Entry], list[list[Extraction]]]:
+        """Parse a document and extract its entries not seen before, in one trip to where the
+        work runs (``self.work``), given what the store has seen of the feed; in two trips
+        when it has seen too many of the feed's entries to send them along."""
+        known = self.store.seen_entries(feed.name, most=SEEN_SENT_ALONG)
+        if known is None:
+            return await self._read_in_two(feed, body, headers, now)
+        read = await self.work.read(feed.name, body, headers, now, known)
+        return read.fingerprints, read.to_read, read.fresh, read.found
+
+    async def _read_in_two(
+        self, feed: FeedSpec, body: bytes, headers: Mapping[str, str], now: datetime
+    ) -> tuple[dict[str, str], dict[str, bool], list[Entry], list[list[Extraction]]]:
+        """Parse a document, ask the store which entries to read, fill in their article
+        text when the feed wants it, and extract them."""
+        # Parsing and extraction take seconds of CPU on a large document: they run off
+        # the event loop (self.work), so that chat connections (Slack's 3-second acks,
+        # Discord's heartbeats) are served meanwhile. The store stays on this thread.
+        entries = [trusted_time(e, now) for e in await self.work.parse(feed.name, body, headers)]
+        # Entries are known by id and by a hash of their words: an entry edited in place is
+        # read again, while a feed that re-dates every item on each poll makes nothing new.
+        # The same id twice in one document counts once (the last one).
+        fingerprints = {e.entry_id: e.fingerprint() for e in entries}
+        to_read = self.store.entries_to_read(feed.name, fingerprints)
+        fresh = fresh_entries(entries, to_read, now)
+        if feed.fulltext and self.fulltext is not None:
+            fresh = await self._with_full_text(fresh, feed.url)
+        found = await self.work.extract(feed.name, fresh) if fresh else []
+        return fingerprints, to_read, fresh, found
 
     def _failed(
         self,
@@ -489,42 +510,95 @@ class Watcher(Ingester):
         )
         self.client = client
         self.limits = limits or FetchLimits()
+        self.observe: Callable[[PollResult, float], None] | None = None
+        """Told of each poll's result and how many seconds it took (the metrics)."""
 
     async def poll_each(self, feeds: Sequence[FeedSpec]) -> AsyncIterator[PollResult]:
         """Poll every feed, a bounded number at once; yield each result as it finishes.
 
-        ``limits.polls_at_once`` workers poll the feeds (so that memory and the connection
-        pool stay bounded however many feeds there are), at most ``limits.polls_per_host``
-        of them on one host at once. A worker keeps to its host while that host has feeds
-        left, so its kept-alive connection serves them. A failing feed is a result, never
-        the end of the run. Feeds that were slow to answer last time start first, in up to
-        as many workers again of their own: their wait overlaps the other feeds' polls
-        instead of ending the cycle, and does not hold the others' places while they wait.
+        A poll is a fetch, which mostly waits on a server, then a reading (parse, extract,
+        remember), which is CPU. They run apart: ``limits.fetches_at_once`` fetchers run
+        ahead of ``limits.polls_at_once`` readers while the documents fetched and not yet
+        read hold less than ``limits.bytes_ahead`` bytes, so that a server slow to answer
+        waits while other feeds are read instead of at the end of the cycle, and memory and
+        the connection pool stay bounded however many feeds there are. At most
+        ``limits.polls_per_host`` fetches run on one host at once; a fetcher keeps to its
+        host while that host has feeds left, so its kept-alive connection serves them. A
+        failing feed is a result, never the end of the run. Feeds that were slow to answer
+        last time start first, in up to ``polls_at_once`` fetchers of their own.
         """
         plan = HostTurns(feeds, self.limits.polls_per_host, self.store.answer_seconds())
-        done: asyncio.Queue[PollResult] = asyncio.Queue()
-        # read for every feed at once: one statement, not one per poll
-        known = self._validators_of(feeds)
+        # the validators read for every feed at once: one statement, not one per poll
+        async for result in self._pipeline(plan, len(feeds), self._validators_of(feeds)):
+            yield result
 
-        async def worker(slow_only: bool) -> None:
+    async def _pipeline(
+        self,
+        plan: HostTurns,
+        count: int,
+        known: Mapping[str, Validators],
+        held: list[PollOutcome] | None = None,
+        *,
+        claimed: bool = False,
+    ) -> AsyncIterator[PollResult]:
+        """Poll the ``count`` feeds of ``plan``, fetching ahead of reading (see
+        ``poll_each``); ``held`` and ``claimed`` as for ``poll``."""
+        done: asyncio.Queue[PollResult] = asyncio.Queue()
+        to_read: asyncio.Queue[tuple[float, ToRead]] = asyncio.Queue()
+        ahead = BytesAhead(self.limits.bytes_ahead)
+
+        async def fetcher(slow_only: bool) -> None:
             host = None
-            while (turn := plan.next(host, slow_only=slow_only)) is not None:
+            while True:
+                await ahead.room()
+                if (turn := plan.next(host, slow_only=slow_only)) is None:
+                    return
                 host, feed = turn
+                validators = known.get(feed.name, Validators())
+                started = time.monotonic()
                 try:
-                    done.put_nowait(await self.poll(feed, known.get(feed.name, Validators())))
+                    got = await self._guarded(feed, self._fetch(feed, validators, held))
                 finally:
                     plan.finished(host)
+                if isinstance(got, ToRead):
+                    ahead.take(len(got.fetched.body))
+                    to_read.put_nowait((started, got))
+                else:
+                    done.put_nowait(self._observed(got, started))
 
-        at_once = self.limits.polls_at_once
-        workers = [asyncio.create_task(worker(slow_only=True)) for _ in plan.slow[:at_once]]
-        workers += [asyncio.create_task(worker(slow_only=False)) for _ in range(at_once)]
+        async def reader() -> None:
+            while True:
+                started, got = await to_read.get()
+                try:
+                    result = await self._guarded(got.feed, self._read(got, claimed=claimed))
+                    done.put_nowait(self._observed(result, started))
+                finally:
+                    ahead.give(len(got.fetched.body))
+
+        slow = min(len(plan.slow), self.limits.polls_at_once)
+        tasks = [asyncio.create_task(fetcher(slow_only=True)) for _ in range(slow)]
+        tasks += [
+            asyncio.create_task(fetcher(slow_only=False))
+            for _ in range(min(count, self.limits.fetches_at_once))
+        ]
+        tasks += [
+            asyncio.create_task(reader()) for _ in range(min(count, self.limits.polls_at_once))
+        ]
         try:
-            for _ in range(len(feeds)):
+            for _ in range(count):
                 yield await done.get()
         finally:
-            for task in workers:
+            for task in tasks:
                 task.cancel()
-            await asyncio.gather(*workers, return_exceptions=True)
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def _guarded(self, feed: FeedSpec, step: Coroutine[object, object, T]) -> T | PollResult:
+        """A step of a poll; a fault of ours in it is the feed's result, not an exception."""
+        try:
+            return await step
+        except Exception as e:  # it must not cost the other feeds their changes
+            log.exception("feed %r: poll failed", feed.name)
+            return self._failed(feed.name, self.clock.now(), f"{type(e).__name__}: {e}")
 
     def _validators_of(self, feeds: Sequence[FeedSpec]) -> dict[str, Validators]:
         try:
@@ -544,32 +618,24 @@ class Watcher(Ingester):
         """Poll a batch of feeds whose validators were read together (``Store.claim_feeds``);
         yield each result as it finishes.
 
-        Each host's feeds are polled one after another, on its kept-alive connection, the
-        hosts at once; with ``at_once`` (feeds slow to answer last time) every feed is polled
-        at once, so that their waits overlap. The outcomes that are a poll's only write (a
+        Each host's feeds are fetched one after another, on its kept-alive connection, the
+        hosts at once, each fetch ahead of the reading of those before it (as in
+        ``poll_each``); with ``at_once`` (feeds slow to answer last time) every feed is
+        fetched at once, so that their waits overlap. The outcomes that are a poll's only write (a
         304, a failed fetch) are written together when the batch ends: a killed process
         loses them, and those feeds are polled again. ``claimed``: the feeds are this
         process's alone until the batch ends (see ``ingest``).
         """
         held: list[PollOutcome] = []
-        lanes: dict[object, list[FeedSpec]] = {}
-        for feed in feeds:
-            lanes.setdefault(id(feed) if at_once else host_of(feed.url), []).append(feed)
-        done: asyncio.Queue[PollResult] = asyncio.Queue()
-
-        async def lane(queue: list[FeedSpec]) -> None:
-            for feed in queue:
-                known = validators.get(feed.name, Validators())
-                done.put_nowait(await self.poll(feed, known, held, claimed=claimed))
-
-        tasks = [asyncio.create_task(lane(queue)) for queue in lanes.values()]
+        # feeds slow last time are all "slow": fetched at once, outside the per-host limit
+        slow = {f.name: SLOW_ANSWER for f in feeds} if at_once else None
+        # one fetch at a time per host, as the job's feeds are grouped: its kept-alive
+        # connection serves them in turn
+        plan = HostTurns(feeds, 1, slow)
         try:
-            for _ in range(sum(len(q) for q in lanes.values())):
-                yield await done.get()
+            async for result in self._pipeline(plan, len(feeds), validators, held, claimed=claimed):
+                yield result
         finally:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
             try:
                 self.store.record_polls(held)
             except StoreError as e:  # those feeds are polled again, nothing worse
@@ -595,11 +661,16 @@ class Watcher(Ingester):
         outcome that would be the poll's only write (a 304, a failed fetch) is added to it
         for the caller to write (``Store.record_polls``) instead of written at once.
         """
-        try:
-            return await self._poll(feed, validators, held, claimed)
-        except Exception as e:  # a fault of ours must not cost the other feeds their changes
-            log.exception("feed %r: poll failed", feed.name)
-            return self._failed(feed.name, self.clock.now(), f"{type(e).__name__}: {e}")
+        started = time.monotonic()
+        result = await self._guarded(feed, self._poll(feed, validators, held, claimed))
+        return self._observed(result, started)
+
+    def _observed(self, result: PollResult, started: float) -> PollResult:
+        """The result of a poll that started at ``started`` (``time.monotonic``), once told
+        to ``observe``."""
+        if self.observe is not None:
+            self.observe(result, time.monotonic() - started)
+        return result
 
     async def _poll(
         self,
@@ -608,6 +679,16 @@ class Watcher(Ingester):
         held: list[PollOutcome] | None,
         claimed: bool,
     ) -> PollResult:
+        got = await self._fetch(feed, validators, held)
+        if isinstance(got, PollResult):
+            return got
+        return await self._read(got, claimed=claimed)
+
+    async def _fetch(
+        self, feed: FeedSpec, validators: Validators | None, held: list[PollOutcome] | None
+    ) -> PollResult | ToRead:
+        """The first half of a poll: fetch the feed. Its result when that is all the poll is
+        (not modified, an unchanged body, a failure), else the document to read."""
         now = self.clock.now()
         answer_seconds = None  # how long the server takes: the slow go first next time
         try:
@@ -634,20 +715,62 @@ class Watcher(Ingester):
             return self._failed(feed.name, now, e.message, answer_seconds, held)
         except StoreError as e:
             return self._failed(feed.name, now, str(e), answer_seconds)
+        return ToRead(feed, fetched, answer_seconds, digest, now)
+
+    async def _read(self, got: ToRead, *, claimed: bool = False) -> PollResult:
+        """The second half of a poll: read a fetched document and remember what it says."""
+        feed, fetched = got.feed, got.fetched
         result = await self.ingest(
             feed,
             fetched.body,
             fetched.headers,
             fetched.validators,
-            answer_seconds=answer_seconds,
+            answer_seconds=got.answer_seconds,
             claimed=claimed,
         )
-        if digest is not None and result.error is None:
+        if got.digest is not None and result.error is None:
             try:
-                self.store.record_body(feed.name, digest, now)
+                self.store.record_body(feed.name, got.digest, got.fetched_at)
             except StoreError as e:  # the body is read again next time, nothing worse
                 log.warning("feed %r: could not note its body: %s", feed.name, e)
         return result
+
+
+@dataclass(frozen=True)
+class ToRead:
+    """A fetched document waiting to be read: the first half of a poll done."""
+
+    feed: FeedSpec
+    fetched: Fetched
+    answer_seconds: float | None
+    digest: str | None
+    """The body's hash when the server sent no validators (``unchanged_body``)."""
+    fetched_at: datetime
+
+
+class BytesAhead:
+    """The bytes of documents fetched and not yet read, and whether another fetch may start:
+    fetching waits while they reach ``most`` (one fetch's body may pass it)."""
+
+    def __init__(self, most: int) -> None:
+        self.most = most
+        self.held = 0
+        self._room = asyncio.Event()
+        self._room.set()
+
+    async def room(self) -> None:
+        """Wait until the documents held are fewer bytes than ``most``."""
+        while self.held >= self.most:
+            self._room.clear()
+            await self._room.wait()
+
+    def take(self, size: int) -> None:
+        self.held += size
+
+    def give(self, size: int) -> None:
+        self.held -= size
+        if self.held < self.most:
+            self._room.set()
 
 
 BODY_REREAD = timedelta(hours=20)
@@ -682,9 +805,9 @@ def slow_to_answer(
 
 class HostTurns:
     """Which feed a worker polls next: its own host's while that has feeds left and room,
-    else the first host with both (hosts in the order their first feed was listed); feeds
-    slow to answer last time (slowest first) go to workers of their own; never more than
-    ``per_host`` at once on a host, besides its slow feeds."""
+    else the next host in turn with both (hosts in the order their first feed was listed);
+    feeds slow to answer last time (slowest first) go to workers of their own; never more
+    than ``per_host`` at once on a host, besides its slow feeds."""
 
     def __init__(
         self,
@@ -702,6 +825,7 @@ class HostTurns:
             if id(feed) not in taken:
                 self.pending.setdefault(host_of(feed.url), collections.deque()).append(feed)
         self.busy: collections.Counter[str] = collections.Counter()
+        self.turns = collections.deque(self.pending)
 
     def next(
         self, host: str | None, *, slow_only: bool = False
@@ -712,7 +836,7 @@ class HostTurns:
         if slow_only:
             return self._next_slow()
         if host is None or host not in self.pending or self.busy[host] >= self.per_host:
-            host = next((h for h in self.pending if self.busy[h] < self.per_host), None)
+            host = self._next_host()
             if host is None:
                 return self._next_slow()
         queue = self.pending[host]
@@ -721,6 +845,19 @@ class HostTurns:
             del self.pending[host]
         self.busy[host] += 1
         return host, feed
+
+    def _next_host(self) -> str | None:
+        """The next host in turn with feeds left and room. In turn, not the first listed:
+        workers spread over the hosts, so that every host's feeds (a slow one among them)
+        are reached early in the cycle, not only once the first hosts are done."""
+        for _ in range(len(self.turns)):
+            host = self.turns[0]
+            self.turns.rotate(-1)
+            if host not in self.pending:
+                self.turns.pop()  # done: out of the turns
+            elif self.busy[host] < self.per_host:
+                return host
+        return None
 
     def _next_slow(self) -> tuple[None, FeedSpec] | None:
         # Not counted against its host's limit: a worker of slow feeds stops when they are
@@ -731,33 +868,3 @@ class HostTurns:
         """A worker is done with a feed of ``host`` (None: a slow feed, not counted)."""
         if host is not None:
             self.busy[host] -= 1
-
-
-def _trusted_time(entry: Entry, now: datetime) -> Entry:
-    """The entry, without a publication time that lies after its reading or before 1990.
-
-    A future date is a feed's mistake (a wrong year, another calendar's era); kept, it would
-    make today's words look recalled ("in 2025" read as the past) and date the evidence wrong.
-    A date before 1990 is what some feeds send for none (1970-01-01); kept, it would make
-    the leaders of its day the ones in office and the text look old.
-    """
-    if entry.published is None:
-        return entry
-    if entry.published > now + CLOCK_SKEW:
-        log.info(
-            "feed %r: entry %r dated %s, in the future; date ignored",
-            entry.feed,
-            entry.entry_id,
-            entry.published.date(),
-        )
-        return replace(entry, published=None)
-    if entry.published < EARLIEST_PUBLISHED:
-        log.debug(
-            "feed %r: entry %r dated %s, before %d; taken for a missing date",
-            entry.feed,
-            entry.entry_id,
-            entry.published.date(),
-            EARLIEST_PUBLISHED.year,
-        )
-        return replace(entry, published=None)
-    return entry
