@@ -359,6 +359,8 @@ DEFAULTS_KEYS: dict[str, Check] = {
     "max_bytes": _positive(whole=True),
     "max_redirects": _positive(whole=True),
     "polls_at_once": _positive(whole=True, most=1000),
+    "fetches_at_once": _positive(whole=True, most=1000),
+    "bytes_ahead": _positive(whole=True),
     "polls_per_host": _positive(whole=True, most=100),
     "reading_processes": _processes,
     "fulltext": _flag,
@@ -410,7 +412,8 @@ _FETCH = {
     k: k
     for k in (
         "connect_timeout", "read_timeout", "deadline", "max_bytes", "max_redirects",
-        "polls_at_once", "polls_per_host", "reading_processes",
+        "polls_at_once", "fetches_at_once", "bytes_ahead", "polls_per_host",
+        "reading_processes",
     )
 }  # fmt: skip
 _FULLTEXT = {"fulltext_max_bytes": "max_bytes", "fulltext_deadline": "deadline"}

@@ -97,9 +97,10 @@ level = "urgent"
 """,
     )
     assert found == [
-        "defaults.pol_interval: unknown key (expected one of: baseline, connect_timeout, deadline, "
-        "fulltext, fulltext_deadline, fulltext_max_bytes, max_bytes, max_redirects, "
-        "poll_interval, polls_at_once, polls_per_host, read_timeout, reading_processes)",
+        "defaults.pol_interval: unknown key (expected one of: baseline, bytes_ahead, "
+        "connect_timeout, deadline, fetches_at_once, fulltext, fulltext_deadline, "
+        "fulltext_max_bytes, max_bytes, max_redirects, poll_interval, polls_at_once, "
+        "polls_per_host, read_timeout, reading_processes)",
         "feeds[0].url: must be an http(s) URL, got 'ftp://a.example/feed'",
         "feeds[0].poll_interval: 'often' is not a duration like 90s, 15m, 2h, 3d or 1w",
         "feeds[1].name: is required",
@@ -199,6 +200,16 @@ def test_the_lexicon_is_read_with_the_config_and_its_problems_listed_with_the_ot
     assert (config.file, config.key) == (str(path), "alerts.reaffirm")
     assert (lexicon.file, lexicon.key) == ("my-tiers.toml", "-")
     assert lexicon.reason.startswith("not valid TOML")
+
+
+def test_how_far_fetching_runs_ahead_of_reading_is_set_in_the_defaults(tmp_path: Path) -> None:
+    config = load_config(
+        write(tmp_path, "[defaults]\nfetches_at_once = 8\nbytes_ahead = 2_000_000\n"),
+        FakeCountries(),
+    )
+    assert config.fetch == FetchLimits(fetches_at_once=8, bytes_ahead=2_000_000)
+    problems = config_problems(write(tmp_path, "[defaults]\nfetches_at_once = 0\n"))
+    assert [p.key for p in problems] == ["defaults.fetches_at_once"]
 
 
 def test_a_key_left_out_takes_the_default_of_the_value_it_fills(tmp_path: Path) -> None:
