@@ -422,16 +422,29 @@ class Keywords(Generic[V]):
         for text, value in entries:
             by_text[text] = value
         self.values: list[V] = list(by_text.values())
+        self._build(list(by_text))
+
+    def _build(self, texts: list[str]) -> None:
+        self._texts = texts
         self._automaton = ahocorasick_rs.AhoCorasick(
-            list(by_text),
+            texts,
             matchkind=ahocorasick_rs.MatchKind.Standard,
             implementation=ahocorasick_rs.Implementation.DFA,
         )
         self._bytes = ahocorasick_rs.BytesAhoCorasick(
-            [t.encode() for t in by_text],
+            [t.encode() for t in texts],
             matchkind=ahocorasick_rs.MatchKind.Standard,
             implementation=ahocorasick_rs.Implementation.DFA,
         )
+
+    # The Rust automata cannot be pickled; the reading processes get the keywords and build
+    # their own (``watchers.reading.InProcesses`` sends the extractor to each).
+    def __getstate__(self) -> tuple[list[str], list[V]]:
+        return self._texts, self.values
+
+    def __setstate__(self, state: tuple[list[str], list[V]]) -> None:
+        texts, self.values = state
+        self._build(texts)
 
     def hits(self, text: str) -> list[tuple[int, int, int]]:
         """(index into ``values``, start, end) of every occurrence in ``text``."""
