@@ -788,6 +788,8 @@ class Extractor:
                 return True
         if self._negated_across_aside(s, p, lo) or _hedged(s.lows, p.start, lo):
             return True
+        if _denied_claim(s.lows, p.start, lo):
+            return True
         return not self.lex.rejection.isdisjoint(s.lows[p.end :])
 
     def _negated_across_aside(self, s: Sentence, p: Phrase, lo: int) -> bool:
@@ -1229,6 +1231,21 @@ def _ends_hostility(
         lows[p.start : p.head]
     )
     return hostile and negations.intersection(near) <= _END_VERBS
+
+
+_DENYING = frozenset({"denied", "denies", "deny", "denying"})
+
+
+def _denied_claim(lows: list[str], start: int, lo: int) -> bool:
+    """ "Peru denied that a visit by Chilean warships meant any alliance": a denial
+    reaches through the claim it takes with "that", however long, up to a comma or a
+    verb of its own ("denied that it had cancelled the summit and hailed ...")."""
+    for j in range(start - 2, lo - 1, -1):
+        if lows[j] == "," or (lows[j] == "and" and lows[j + 1].endswith("ed")):
+            return False
+        if lows[j] in _DENYING and lows[j + 1] == "that":
+            return True
+    return False
 
 
 def _hedged(lows: list[str], start: int, lo: int) -> bool:
