@@ -17,6 +17,13 @@ from watchers.extraction.text import QUOTES, Token, before_quotes
 ORG = 2
 _AGE = re.compile(r"\d+-(?:year|years|decade|decades|century)(?:-old|-long)?")
 _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)")
+# "a 36-year relationship": a count of years on a plain tie says how long it has lasted,
+# not what it is; on a tie's tone ("a 2-year chill") it does, and so does a figure of
+# speech in words ("a thousand-year friendship").
+_PLAIN_TIES = frozenset(
+    """relationship relationships relations ties bond bonds friendship friendships
+    partnership partnerships""".split()
+)
 _PERSONAL = frozenset({"his", "her", "my", "your"})
 _ARTICLES = frozenset({"a", "an", "the"})
 # "relations of comprehensive partnership": the label is what follows "of".
@@ -1074,6 +1081,8 @@ class PhraseFinder:
                     run.start, has_mod = j, True
                     j -= 1
                     continue
+            if k == "qual" and low in _PLAIN_TIES and _AGE.fullmatch(t.low):
+                k = "neutral"  # "a 36-year relationship": a duration, not a characterisation
             if k in ("qual", "neutral"):
                 run.start, has_mod = j, True
                 if k == "qual":
