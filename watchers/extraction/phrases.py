@@ -21,8 +21,10 @@ _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)")
 # not what it is; on a tie's tone ("a 2-year chill") it does, and so does a figure of
 # speech in words ("a thousand-year friendship").
 _PLAIN_TIES = frozenset(
-    """relationship relationships relations ties bond bonds friendship friendships
-    partnership partnerships""".split()
+    {
+        "relationship", "relationships", "relations", "ties", "bond", "bonds",
+        "friendship", "friendships", "partnership", "partnerships",
+    }
 )
 _PERSONAL = frozenset({"his", "her", "my", "your"})
 _ARTICLES = frozenset({"a", "an", "the"})
