@@ -663,6 +663,10 @@ class PairResolver:
         tie = self._called_tie(s, p, verb)
         if tie is not None:
             return tie
+        if not self.lex.non_states.isdisjoint(s.lows[verb + 1 : p.start]) and not any(
+            verb < t < p.start for _, t in s.states
+        ):
+            return []  # "called their firms natural partners": the firms are what is called
         objects = [m.code for m, t in s.states if verb < t < p.start and m.code]
         subjects = [m.code for m, t in s.states if lo <= t < verb and m.code and not s.in_aside(t)]
         if not objects and verb >= 3 and toks[verb - 1].low in ("which", "whom"):
