@@ -48,6 +48,8 @@ REGARD_VERBS = _REGARD_VERBS
 """Verbs of "A regards B as X", "A called B X"."""
 _GRANT_VERBS = frozenset(_GRANT_WORDS.split())
 _QUOTES_COMMA = QUOTES | {","}
+# "with whoever wins": a side still to be decided
+_OPEN_SIDES = (["whoever"], ["whichever"], ["whatever"])
 _INCLUDING = frozenset({"including", "such", "like", "notably", "namely", "among"})
 _GROUP_NOUNS = frozenset({"countries", "nations", "states", "members", "neighbours", "neighbors"})
 # What may stand between a state and "X's ally" that the state is: "Japan is", "Japan, ..."
@@ -414,6 +416,8 @@ class PairResolver:
             return listed_its
         # "A's X with B", "relations with B ... under X"
         with_at = self._with_index(s, p, lo, hi)
+        if with_at is not None and s.lows[with_at + 1 : with_at + 2] in _OPEN_SIDES:
+            return []  # "good relations with whoever governs Peru": no side named yet
         if with_at is not None:
             targets, blocked = self._list_after(s, with_at + 1)
             if blocked:
