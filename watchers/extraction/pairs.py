@@ -48,6 +48,10 @@ REGARD_VERBS = _REGARD_VERBS
 """Verbs of "A regards B as X", "A called B X"."""
 _GRANT_VERBS = frozenset(_GRANT_WORDS.split())
 _QUOTES_COMMA = QUOTES | {","}
+# "anyone's ally", "nobody's friend": a role with no particular holder
+_NO_ONE_IN_PARTICULAR = frozenset(
+    {"anyone", "anybody", "everyone", "everybody", "nobody", "no-one", "someone", "somebody"}
+)
 # "with whoever wins": a side still to be decided
 _OPEN_SIDES = (["whoever"], ["whichever"], ["whatever"])
 _INCLUDING = frozenset({"including", "such", "like", "notably", "namely", "among"})
@@ -637,8 +641,8 @@ class PairResolver:
         if j < 0 or not _ends_possessive(s.toks[j]) or j in s.covered:
             return False
         word = s.lows[j].removesuffix("'s").removesuffix("'")
-        if word in self.lex.non_states:
-            return True
+        if word in self.lex.non_states or word in _NO_ONE_IN_PARTICULAR:
+            return True  # "becoming anyone's ally": no state is its other side
         return (
             s.cased[j][:1].isupper()
             and word.isalpha()
