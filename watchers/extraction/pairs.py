@@ -48,6 +48,14 @@ REGARD_VERBS = _REGARD_VERBS
 """Verbs of "A regards B as X", "A called B X"."""
 _GRANT_VERBS = frozenset(_GRANT_WORDS.split())
 _QUOTES_COMMA = QUOTES | {","}
+# What a state says or does, as the object of a verb of calling: the label is its own
+_STANCE_NOUNS = frozenset(
+    {
+        "stance", "position", "policy", "policies", "attitude", "approach", "behaviour",
+        "behavior", "conduct", "rhetoric", "remarks", "comments", "statement", "move",
+        "moves", "decision", "actions", "demands", "claims",
+    }
+)
 # "anyone's ally", "nobody's friend": a role with no particular holder
 _NO_ONE_IN_PARTICULAR = frozenset(
     {"anyone", "anybody", "everyone", "everybody", "nobody", "no-one", "someone", "somebody"}
@@ -671,6 +679,8 @@ class PairResolver:
         tie = self._called_tie(s, p, verb)
         if tie is not None:
             return tie
+        if _called_stance(s, verb, p.start):
+            return []  # "called Chile's stance on the river hostile": the stance's, no tie
         if not self.lex.non_states.isdisjoint(s.lows[verb + 1 : p.start]) and not any(
             verb < t < p.start for _, t in s.states
         ):
@@ -2162,3 +2172,18 @@ def _cross(owners: list[str], targets: list[str]) -> list[Codes]:
             if o != t and pair_of(o, t) not in out:
                 out.append(pair_of(o, t))
     return out
+
+
+def _called_stance(s: Sentence, verb: int, start: int) -> bool:
+    """Whether the object of a verb of calling is one or more states' stance, policy or
+    remarks ("called Chile and Bolivia's stance on the river hostile")."""
+    k = verb + 1
+    last = -1
+    while k < start and (k in s.covered or s.lows[k] in ("the", "and", ",")):
+        if k in s.covered:
+            last = k
+        k += 1
+    if last < 0 or not _possessive_at(s, last) or k >= start or s.lows[k] not in _STANCE_NOUNS:
+        return False
+    # "called Chile's decision a betrayal of their partnership": the tie is named apart
+    return "of" not in s.lows[k + 1 : start]
