@@ -56,6 +56,8 @@ _STANCE_NOUNS = frozenset(
         "moves", "decision", "actions", "demands", "claims",
     }
 )
+# Verbs of calling in -ing, used only to find firms being called something
+_CALLING = frozenset({"calling", "describing", "naming", "dubbing", "labelling", "labeling"})
 # "anyone's ally", "nobody's friend": a role with no particular holder
 _NO_ONE_IN_PARTICULAR = frozenset(
     {"anyone", "anybody", "everyone", "everybody", "nobody", "no-one", "someone", "somebody"}
@@ -413,6 +415,8 @@ class PairResolver:
             return gapped
         if self._owned_by_other(s, p) or _titled(s, p) or _held_by_names(s, p, lo):
             return []
+        if self._firms_called(s, p, lo):
+            return []  # "calling the firms involved brothers in business": the firms'
         after = _skip(toks, p.end, _QUOTES_COMMA)
         # "between A and B"
         if after < len(toks) and toks[after].low == "between":
@@ -659,6 +663,19 @@ class PairResolver:
             and word not in _STATE_WORDS
         )
 
+    def _firms_called(self, s: Sentence, p: Phrase, lo: int) -> bool:
+        """Whether the label is what a verb of calling, up to five words before it, calls
+        firms or bodies: "calling the firms involved brothers", "called their companies
+        natural partners"; a state among the words called keeps the label a tie."""
+        for k in range(p.start - 1, max(lo, p.start - 6) - 1, -1):
+            if k in s.covered:
+                return False
+            if s.lows[k] in _REGARD_VERBS or s.lows[k] in _CALLING:
+                called = s.lows[k + 1 : p.start]
+                # "calling it the foundation of a partnership": the label is named apart
+                return "of" not in called and not self.lex.non_states.isdisjoint(called)
+        return False
+
     def _regards(self, s: Sentence, p: Phrase, lo: int) -> list[Codes] | None:
         """ "A regards B as X", "B, which A considers X": subject and object of the verb."""
         toks = s.toks
@@ -681,10 +698,6 @@ class PairResolver:
             return tie
         if _called_stance(s, verb, p.start):
             return []  # "called Chile's stance on the river hostile": the stance's, no tie
-        if not self.lex.non_states.isdisjoint(s.lows[verb + 1 : p.start]) and not any(
-            verb < t < p.start for _, t in s.states
-        ):
-            return []  # "called their firms natural partners": the firms are what is called
         objects = [m.code for m, t in s.states if verb < t < p.start and m.code]
         subjects = [m.code for m, t in s.states if lo <= t < verb and m.code and not s.in_aside(t)]
         if not objects and verb >= 3 and toks[verb - 1].low in ("which", "whom"):
