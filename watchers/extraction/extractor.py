@@ -459,6 +459,10 @@ class Extractor:
             if acting is None:
                 if self._stands_for_state(toks, lows, cased, m, ti):
                     states.append((m, ti))
+                else:
+                    # "Kenya and Uganda's national airlines": the states joined to an
+                    # owner of firms own them with it
+                    _drop_joined_before(states, lows, ti)
             elif acting:
                 states.append((m, ti))
                 organs.append(ti)
@@ -1246,6 +1250,15 @@ def _denied_claim(lows: list[str], start: int, lo: int) -> bool:
         if lows[j] in _DENYING and lows[j + 1] == "that":
             return True
     return False
+
+
+def _drop_joined_before(states: list[tuple[StateMention, int]], lows: list[str], ti: int) -> None:
+    """Drop the states listed right before a possessive at ``ti`` that owns no tie."""
+    if not lows[ti].endswith(("'s", "'")):
+        return
+    k = ti
+    while states and k >= 2 and lows[k - 1] in ("and", ",") and states[-1][1] == k - 2:
+        k = states.pop()[1]
 
 
 def _hedged(lows: list[str], start: int, lo: int) -> bool:
