@@ -696,6 +696,8 @@ class PairResolver:
         tie = self._called_tie(s, p, verb)
         if tie is not None:
             return tie
+        if _called_group(s, verb, p.start):
+            return []  # "called Pacific island nations large ocean countries": a group
         if _called_stance(s, verb, p.start):
             return []  # "called Chile's stance on the river hostile": the stance's, no tie
         objects = [m.code for m, t in s.states if verb < t < p.start and m.code]
@@ -2200,3 +2202,17 @@ def _called_stance(s: Sentence, verb: int, start: int) -> bool:
         return False
     # "called Chile's decision a betrayal of their partnership": the tie is named apart
     return "of" not in s.lows[k + 1 : start]
+
+
+def _called_group(s: Sentence, verb: int, start: int) -> bool:
+    """Whether the object of a verb of calling is a group of states named by a noun, not
+    the pair ("called Pacific island nations large ocean countries"; "the two nations",
+    "each other's nations" take up the pair)."""
+    called = s.lows[verb + 1 : start]
+    if _GROUP_NOUNS.isdisjoint(called) or any(verb < t < start for _, t in s.states):
+        return False
+    return _TAKES_UP_PAIR.isdisjoint(called)
+
+
+# Words by which a group noun takes up the pair: "the two nations", "each other's nations"
+_TAKES_UP_PAIR = frozenset({"two", "both", "their", "its", "our", "each", "other's"})
