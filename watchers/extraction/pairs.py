@@ -667,13 +667,16 @@ class PairResolver:
         """Whether the label is what a verb of calling, up to five words before it, calls
         firms or bodies: "calling the firms involved brothers", "called their companies
         natural partners"; a state among the words called keeps the label a tie."""
+        lows = s.lows
         for k in range(p.start - 1, max(lo, p.start - 6) - 1, -1):
-            if k in s.covered:
-                return False
-            if s.lows[k] in _REGARD_VERBS or s.lows[k] in _CALLING:
-                called = s.lows[k + 1 : p.start]
+            if lows[k] in _REGARD_VERBS or lows[k] in _CALLING:
+                called = lows[k + 1 : p.start]
                 # "calling it the foundation of a partnership": the label is named apart
-                return "of" not in called and not self.lex.non_states.isdisjoint(called)
+                return (
+                    "of" not in called
+                    and not self.lex.non_states.isdisjoint(called)
+                    and not any(k < t < p.start for _, t in s.states)
+                )
         return False
 
     def _regards(self, s: Sentence, p: Phrase, lo: int) -> list[Codes] | None:
