@@ -459,6 +459,10 @@ class Extractor:
             if acting is None:
                 if self._stands_for_state(toks, lows, cased, m, ti):
                     states.append((m, ti))
+                else:
+                    # "Kenya and Uganda's national airlines": the states joined to an
+                    # owner of firms own them with it
+                    _drop_joined_before(states, lows, ti)
             elif acting:
                 states.append((m, ti))
                 organs.append(ti)
@@ -787,6 +791,8 @@ class Extractor:
             if hit:
                 return True
         if self._negated_across_aside(s, p, lo) or _hedged(s.lows, p.start, lo):
+            return True
+        if _denied_claim(s.lows, p.start, lo):
             return True
         return not self.lex.rejection.isdisjoint(s.lows[p.end :])
 
@@ -1229,6 +1235,32 @@ def _ends_hostility(
         lows[p.start : p.head]
     )
     return hostile and negations.intersection(near) <= _END_VERBS
+
+
+_DENYING = frozenset({"denied", "denies", "deny", "denying"})
+
+
+def _denied_claim(lows: list[str], start: int, lo: int) -> bool:
+    """ "Peru denied that a visit by Chilean warships meant any alliance": a denial
+    reaches through the claim it takes with "that", however long, up to a comma or a
+    verb of its own ("denied that it had cancelled the summit and hailed ...")."""
+    if _DENYING.isdisjoint(lows[lo:start]):
+        return False  # the common case, looked at in one set test
+    for j in range(start - 2, lo - 1, -1):
+        if lows[j] == "," or (lows[j] == "and" and lows[j + 1].endswith("ed")):
+            return False
+        if lows[j] in _DENYING and lows[j + 1] == "that":
+            return True
+    return False
+
+
+def _drop_joined_before(states: list[tuple[StateMention, int]], lows: list[str], ti: int) -> None:
+    """Drop the states listed right before a possessive at ``ti`` that owns no tie."""
+    if not lows[ti].endswith(("'s", "'")):
+        return
+    k = ti
+    while states and k >= 2 and lows[k - 1] in ("and", ",") and states[-1][1] == k - 2:
+        k = states.pop()[1]
 
 
 def _hedged(lows: list[str], start: int, lo: int) -> bool:

@@ -48,6 +48,22 @@ REGARD_VERBS = _REGARD_VERBS
 """Verbs of "A regards B as X", "A called B X"."""
 _GRANT_VERBS = frozenset(_GRANT_WORDS.split())
 _QUOTES_COMMA = QUOTES | {","}
+# What a state says or does, as the object of a verb of calling: the label is its own
+_STANCE_NOUNS = frozenset(
+    {
+        "stance", "position", "policy", "policies", "attitude", "approach", "behaviour",
+        "behavior", "conduct", "rhetoric", "remarks", "comments", "statement", "move",
+        "moves", "decision", "actions", "demands", "claims",
+    }
+)
+# Verbs of calling in -ing, used only to find firms being called something
+_CALLING = frozenset({"calling", "describing", "naming", "dubbing", "labelling", "labeling"})
+# "anyone's ally", "nobody's friend": a role with no particular holder
+_NO_ONE_IN_PARTICULAR = frozenset(
+    {"anyone", "anybody", "everyone", "everybody", "nobody", "no-one", "someone", "somebody"}
+)
+# "with whoever wins": a side still to be decided
+_OPEN_SIDES = (["whoever"], ["whichever"], ["whatever"])
 _INCLUDING = frozenset({"including", "such", "like", "notably", "namely", "among"})
 _GROUP_NOUNS = frozenset({"countries", "nations", "states", "members", "neighbours", "neighbors"})
 # What may stand between a state and "X's ally" that the state is: "Japan is", "Japan, ..."
@@ -399,6 +415,8 @@ class PairResolver:
             return gapped
         if self._owned_by_other(s, p) or _titled(s, p) or _held_by_names(s, p, lo):
             return []
+        if self._firms_called(s, p, lo):
+            return []  # "calling the firms involved brothers in business": the firms'
         after = _skip(toks, p.end, _QUOTES_COMMA)
         # "between A and B"
         if after < len(toks) and toks[after].low == "between":
@@ -414,6 +432,8 @@ class PairResolver:
             return listed_its
         # "A's X with B", "relations with B ... under X"
         with_at = self._with_index(s, p, lo, hi)
+        if with_at is not None and s.lows[with_at + 1 : with_at + 2] in _OPEN_SIDES:
+            return []  # "good relations with whoever governs Peru": no side named yet
         if with_at is not None:
             targets, blocked = self._list_after(s, with_at + 1)
             if blocked:
@@ -633,8 +653,8 @@ class PairResolver:
         if j < 0 or not _ends_possessive(s.toks[j]) or j in s.covered:
             return False
         word = s.lows[j].removesuffix("'s").removesuffix("'")
-        if word in self.lex.non_states:
-            return True
+        if word in self.lex.non_states or word in _NO_ONE_IN_PARTICULAR:
+            return True  # "becoming anyone's ally": no state is its other side
         return (
             s.cased[j][:1].isupper()
             and word.isalpha()
@@ -642,6 +662,22 @@ class PairResolver:
             and word not in _MONTHS
             and word not in _STATE_WORDS
         )
+
+    def _firms_called(self, s: Sentence, p: Phrase, lo: int) -> bool:
+        """Whether the label is what a verb of calling, up to five words before it, calls
+        firms or bodies: "calling the firms involved brothers", "called their companies
+        natural partners"; a state among the words called keeps the label a tie."""
+        lows = s.lows
+        for k in range(p.start - 1, max(lo, p.start - 6) - 1, -1):
+            if lows[k] in _REGARD_VERBS or lows[k] in _CALLING:
+                called = lows[k + 1 : p.start]
+                # "calling it the foundation of a partnership": the label is named apart
+                return (
+                    "of" not in called
+                    and not self.lex.non_states.isdisjoint(called)
+                    and not any(k < t < p.start for _, t in s.states)
+                )
+        return False
 
     def _regards(self, s: Sentence, p: Phrase, lo: int) -> list[Codes] | None:
         """ "A regards B as X", "B, which A considers X": subject and object of the verb."""
@@ -663,6 +699,10 @@ class PairResolver:
         tie = self._called_tie(s, p, verb)
         if tie is not None:
             return tie
+        if _called_group(s, verb, p.start):
+            return []  # "called Pacific island nations large ocean countries": a group
+        if _called_stance(s, verb, p.start):
+            return []  # "called Chile's stance on the river hostile": the stance's, no tie
         objects = [m.code for m, t in s.states if verb < t < p.start and m.code]
         subjects = [m.code for m, t in s.states if lo <= t < verb and m.code and not s.in_aside(t)]
         if not objects and verb >= 3 and toks[verb - 1].low in ("which", "whom"):
@@ -2150,3 +2190,32 @@ def _cross(owners: list[str], targets: list[str]) -> list[Codes]:
             if o != t and pair_of(o, t) not in out:
                 out.append(pair_of(o, t))
     return out
+
+
+def _called_stance(s: Sentence, verb: int, start: int) -> bool:
+    """Whether the object of a verb of calling is one or more states' stance, policy or
+    remarks ("called Chile and Bolivia's stance on the river hostile")."""
+    k = verb + 1
+    last = -1
+    while k < start and (k in s.covered or s.lows[k] in ("the", "and", ",")):
+        if k in s.covered:
+            last = k
+        k += 1
+    if last < 0 or not _possessive_at(s, last) or k >= start or s.lows[k] not in _STANCE_NOUNS:
+        return False
+    # "called Chile's decision a betrayal of their partnership": the tie is named apart
+    return "of" not in s.lows[k + 1 : start]
+
+
+def _called_group(s: Sentence, verb: int, start: int) -> bool:
+    """Whether the object of a verb of calling is a group of states named by a noun, not
+    the pair ("called Pacific island nations large ocean countries"; "the two nations",
+    "each other's nations" take up the pair)."""
+    called = s.lows[verb + 1 : start]
+    if _GROUP_NOUNS.isdisjoint(called) or any(verb < t < start for _, t in s.states):
+        return False
+    return _TAKES_UP_PAIR.isdisjoint(called)
+
+
+# Words by which a group noun takes up the pair: "the two nations", "each other's nations"
+_TAKES_UP_PAIR = frozenset({"two", "both", "their", "its", "our", "each", "other's"})

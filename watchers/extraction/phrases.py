@@ -17,6 +17,15 @@ from watchers.extraction.text import QUOTES, Token, before_quotes
 ORG = 2
 _AGE = re.compile(r"\d+-(?:year|years|decade|decades|century)(?:-old|-long)?")
 _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)")
+# "a 36-year relationship": a count of years on a plain tie says how long it has lasted,
+# not what it is; on a tie's tone ("a 2-year chill") it does, and so does a figure of
+# speech in words ("a thousand-year friendship").
+_PLAIN_TIES = frozenset(
+    {
+        "relationship", "relationships", "relations", "ties", "bond", "bonds",
+        "friendship", "friendships", "partnership", "partnerships",
+    }
+)
 _PERSONAL = frozenset({"his", "her", "my", "your"})
 _ARTICLES = frozenset({"a", "an", "the"})
 # "relations of comprehensive partnership": the label is what follows "of".
@@ -1074,6 +1083,8 @@ class PhraseFinder:
                     run.start, has_mod = j, True
                     j -= 1
                     continue
+            if k == "qual" and low in _PLAIN_TIES and _AGE.fullmatch(t.low):
+                k = "neutral"  # "a 36-year relationship": a duration, not a characterisation
             if k in ("qual", "neutral"):
                 run.start, has_mod = j, True
                 if k == "qual":
@@ -1419,6 +1430,9 @@ class PhraseFinder:
         j = i - 1
         if j < 1 or not cased[i][:1].isupper():
             return False
+        if _named_of(toks, cased, country, i):
+            # "their Alliance of Andean States": a capitalised "of" name after the head
+            return not _title_case_sentence(cased)
         if cased[j] == "the":
             # "partners in the Alliance": a bare head capitalised mid-sentence is a name
             # ("the Entente Cordiale" goes on in capitals and is the tie's own)
@@ -1432,9 +1446,7 @@ class PhraseFinder:
             not w.isalpha() or w in lex.stop or w in lex.qualifying or w in lex.neutral
         ):
             return False
-        words = [c for c in cased if c[:1].isalpha() and c.lower() not in _SMALL_WORDS]
-        in_lower_case = sum(1 for c in words if c[:1].islower())
-        return in_lower_case * 8 > len(words)
+        return not _title_case_sentence(cased)
 
     def _qualifies(self, head: str, run: _Run, tail: bool, heads: list[str]) -> bool:
         lex = self.lex
@@ -3163,3 +3175,27 @@ def _merge_relations_of(toks: list[Token], phrases: list[Phrase], lex: Vocabular
         out.append(p)
         i += 1
     return out
+
+
+def _named_of(toks: list[Token], cased: list[str], country: list[int], i: int) -> bool:
+    """ "the Alliance of Andean States": a capitalised head mid-sentence with "of" and
+    capitalised words ending in a word for states after it names a body of states
+    ("a Community of Shared Future" names a tie)."""
+    k = i + 2
+    if k >= len(toks) or toks[i + 1].low != "of":
+        return False
+    while k < len(toks) and k < i + 6 and cased[k][:1].isupper() and not country[k]:
+        if toks[k].low in _BODY_MEMBERS:
+            return True
+        k += 1
+    return False
+
+
+_BODY_MEMBERS = frozenset({"states", "nations", "countries", "republics", "peoples"})
+
+
+def _title_case_sentence(cased: list[str]) -> bool:
+    """Whether almost every word is capitalised, as in a headline."""
+    words = [c for c in cased if c[:1].isalpha() and c.lower() not in _SMALL_WORDS]
+    in_lower_case = sum(1 for c in words if c[:1].islower())
+    return in_lower_case * 8 <= len(words)
