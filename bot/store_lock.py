@@ -63,10 +63,14 @@ def writing_alone(location: str) -> Iterator[None]:
                 f"({holder or 'unknown'}); stop it first, give this command another "
                 "[store] path, or keep the store on PostgreSQL to run several processes"
             ) from None
-        # Who holds it, for the error the next process prints (the lock itself is the flock).
-        os.ftruncate(descriptor, 0)
-        command = " ".join([Path(sys.argv[0]).name, *sys.argv[1:2]])
-        os.pwrite(descriptor, f"pid {os.getpid()}: {command}\n".encode(), 0)
+        except OSError as e:  # a file system without locks, say
+            raise StoreError(f"cannot lock the store's lock file {path}: {e}") from e
+        # Who holds it, for the error the next process prints (the lock itself is the flock);
+        # only a courtesy, so a full disk does not stop the command here.
+        with contextlib.suppress(OSError):
+            os.ftruncate(descriptor, 0)
+            command = " ".join([Path(sys.argv[0]).name, *sys.argv[1:2]])
+            os.pwrite(descriptor, f"pid {os.getpid()}: {command}\n".encode(), 0)
         yield
     finally:
         os.close(descriptor)  # closing the file releases the lock
