@@ -7,6 +7,7 @@ host names (127.0.0.1 and localhost), so that the per-host limit can be seen at 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 from collections import Counter
 from collections.abc import AsyncIterator, Mapping
@@ -394,3 +395,37 @@ async def test_fetching_waits_once_the_documents_not_yet_read_reach_the_bytes_al
     asked, errors = await poll_while_reading_is_held(farm, tmp_path, limits, 30)
     assert 2 <= asked < 10
     assert errors == [None] * 30
+
+
+def _cycle_tasks() -> list[asyncio.Task[object]]:
+    """The poll cycle's fetchers and readers still running."""
+    return [
+        t
+        for t in asyncio.all_tasks()
+        if not t.done() and "_pipeline" in getattr(t.get_coro(), "__qualname__", "")
+    ]
+
+
+async def test_a_caller_that_stops_early_stops_the_cycles_fetches_with_it(
+    farm: FeedFarm, tmp_path: Path
+) -> None:
+    # every feed but the first hangs: the cycle has fetches in flight when the caller stops
+    for n in range(1, 20):
+        farm.held[str(n)] = asyncio.Event()
+    feeds = farm.feeds(20)
+    store = Store.open(tmp_path / "store.sqlite3")
+    limits = farm_limits(at_once=4, per_host=4)
+    try:
+        async with make_client(limits) as client:
+            watcher = make_watcher(store, client)
+            watcher.limits = limits
+            async with contextlib.aclosing(watcher.poll_each(feeds)) as results:
+                async for result in results:
+                    assert result.feed == "feed 0"
+                    assert _cycle_tasks()  # the others are being fetched
+                    break
+            # stopped with the caller, not later when the generator is collected: a
+            # worker lets its claim on the feeds go right after this
+            assert _cycle_tasks() == []
+    finally:
+        store.close()

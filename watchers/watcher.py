@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import hashlib
 import logging
 import time
 from collections.abc import (
     AsyncGenerator,
-    AsyncIterator,
     Callable,
     Collection,
     Coroutine,
@@ -513,7 +513,7 @@ class Watcher(Ingester):
         self.observe: Callable[[PollResult, float], None] | None = None
         """Told of each poll's result and how many seconds it took (the metrics)."""
 
-    async def poll_each(self, feeds: Sequence[FeedSpec]) -> AsyncIterator[PollResult]:
+    async def poll_each(self, feeds: Sequence[FeedSpec]) -> AsyncGenerator[PollResult, None]:
         """Poll every feed, a bounded number at once; yield each result as it finishes.
 
         A poll is a fetch, which mostly waits on a server, then a reading (parse, extract,
@@ -529,8 +529,12 @@ class Watcher(Ingester):
         """
         plan = HostTurns(feeds, self.limits.polls_per_host, self.store.answer_seconds())
         # the validators read for every feed at once: one statement, not one per poll
-        async for result in self._pipeline(plan, len(feeds), self._validators_of(feeds)):
-            yield result
+        # closed with this generator, not when it is collected: its fetchers and readers
+        # stop before the caller goes on
+        pipeline = self._pipeline(plan, len(feeds), self._validators_of(feeds))
+        async with contextlib.aclosing(pipeline) as results:
+            async for result in results:
+                yield result
 
     async def _pipeline(
         self,
@@ -540,7 +544,7 @@ class Watcher(Ingester):
         held: list[PollOutcome] | None = None,
         *,
         claimed: bool = False,
-    ) -> AsyncIterator[PollResult]:
+    ) -> AsyncGenerator[PollResult, None]:
         """Poll the ``count`` feeds of ``plan``, fetching ahead of reading (see
         ``poll_each``); ``held`` and ``claimed`` as for ``poll``."""
         done: asyncio.Queue[PollResult] = asyncio.Queue()
@@ -633,8 +637,12 @@ class Watcher(Ingester):
         # connection serves them in turn
         plan = HostTurns(feeds, 1, slow)
         try:
-            async for result in self._pipeline(plan, len(feeds), validators, held, claimed=claimed):
-                yield result
+            # closed before the held outcomes are written and the claim is let go: no fetch
+            # or reading of this batch goes on after that
+            pipeline = self._pipeline(plan, len(feeds), validators, held, claimed=claimed)
+            async with contextlib.aclosing(pipeline) as results:
+                async for result in results:
+                    yield result
         finally:
             try:
                 self.store.record_polls(held)
