@@ -55,8 +55,12 @@ LOOK_BACK = timedelta(minutes=5)
 """How long before the first try the history search starts: clocks here and at Slack differ."""
 
 HISTORY_LIMIT = 100
-HISTORY_PAGES = 3
-"""The history search reads at most this many pages of this many messages."""
+HISTORY_PAGES = 1
+"""The history search reads at most this many pages of this many messages. One page: Slack
+allows apps outside its Marketplace about one ``conversations.history`` call a minute (and
+15 messages a page), so a second page would wait out a rate limit while the channels' alerts
+queue behind it; the search starts shortly before the first try, so one page covers it in
+all but a busy channel."""
 
 CANNOT_READ = frozenset(
     {"missing_scope", "not_in_channel", "channel_not_found", "not_allowed_token_type"}
@@ -176,10 +180,9 @@ class SlackDelivery:
             if not response.get("has_more") or cursor is None:
                 return None
         log.warning(
-            "Slack channel %s: a post tried before was not found in the %d newest messages "
-            "since its first try; posting it (it may show twice)",
+            "Slack channel %s: a post tried before was not among the messages read since its "
+            "first try (a busy channel); posting it (it may show twice)",
             channel_id,
-            HISTORY_LIMIT * HISTORY_PAGES,
         )
         return None
 
