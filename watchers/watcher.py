@@ -41,7 +41,7 @@ from watchers.model import (
     SpeakerState,
 )
 from watchers.ports import Clock, DocumentWork, Extractor, WatchesMany
-from watchers.reading import InThreads, fresh_entries, trusted_time
+from watchers.reading import InThreads, Reading, fresh_entries, trusted_time
 from watchers.store import PollOutcome, Store
 from watchers.tiers import Lexicon, load_lexicon
 
@@ -136,14 +136,11 @@ class Ingester:
         """
         now = self.clock.now()
         try:
-            if feed.fulltext and self.fulltext is not None:
-                fingerprints, to_read, fresh, found = await self._read_in_two(
-                    feed, body, headers, now
-                )
-            else:
-                fingerprints, to_read, fresh, found = await self._read_in_one(
-                    feed, body, headers, now
-                )
+            wants_article = feed.fulltext and self.fulltext is not None
+            read_in = self._read_in_two if wants_article else self._read_in_one
+            read = await read_in(feed, body, headers, now)
+            fingerprints, to_read = read.fingerprints, read.to_read
+            fresh, found = read.fresh, read.found
             # No await from here on: the transaction holds no other feed's writes, and what
             # was unseen is asked again, in case another poll of this feed took it meanwhile
             # (none can when the feed is claimed: a round trip saved).
@@ -202,35 +199,31 @@ class Ingester:
 
     async def _read_in_one(
         self, feed: FeedSpec, body: bytes, headers: Mapping[str, str], now: datetime
-    ) -> tuple[dict[str, str], dict[str, bool], list[Entry], list[list[Extraction]]]:
+    ) -> Reading:
         """Parse a document and extract its entries not seen before, in one trip to where the
         work runs (``self.work``), given what the store has seen of the feed; in two trips
         when it has seen too many of the feed's entries to send them along."""
         known = self.store.seen_entries(feed.name, most=SEEN_SENT_ALONG)
         if known is None:
             return await self._read_in_two(feed, body, headers, now)
-        read = await self.work.read(feed.name, body, headers, now, known)
-        return read.fingerprints, read.to_read, read.fresh, read.found
+        return await self.work.read(feed.name, body, headers, now, known)
 
     async def _read_in_two(
         self, feed: FeedSpec, body: bytes, headers: Mapping[str, str], now: datetime
-    ) -> tuple[dict[str, str], dict[str, bool], list[Entry], list[list[Extraction]]]:
+    ) -> Reading:
         """Parse a document, ask the store which entries to read, fill in their article
-        text when the feed wants it, and extract them."""
+        text when the feed wants it, and extract them (as ``read_document`` does in one)."""
         # Parsing and extraction take seconds of CPU on a large document: they run off
         # the event loop (self.work), so that chat connections (Slack's 3-second acks,
         # Discord's heartbeats) are served meanwhile. The store stays on this thread.
         entries = [trusted_time(e, now) for e in await self.work.parse(feed.name, body, headers)]
-        # Entries are known by id and by a hash of their words: an entry edited in place is
-        # read again, while a feed that re-dates every item on each poll makes nothing new.
-        # The same id twice in one document counts once (the last one).
         fingerprints = {e.entry_id: e.fingerprint() for e in entries}
         to_read = self.store.entries_to_read(feed.name, fingerprints)
         fresh = fresh_entries(entries, to_read, now)
         if feed.fulltext and self.fulltext is not None:
             fresh = await self._with_full_text(fresh, feed.url)
         found = await self.work.extract(feed.name, fresh) if fresh else []
-        return fingerprints, to_read, fresh, found
+        return Reading(fingerprints, to_read, fresh, found)
 
     def _failed(
         self,
@@ -529,9 +522,9 @@ class Watcher(Ingester):
         """
         plan = HostTurns(feeds, self.limits.polls_per_host, self.store.answer_seconds())
         # the validators read for every feed at once: one statement, not one per poll
+        pipeline = self._pipeline(plan, len(feeds), self._validators_of(feeds))
         # closed with this generator, not when it is collected: its fetchers and readers
         # stop before the caller goes on
-        pipeline = self._pipeline(plan, len(feeds), self._validators_of(feeds))
         async with contextlib.aclosing(pipeline) as results:
             async for result in results:
                 yield result
