@@ -279,6 +279,7 @@ class PhraseFinder:
         self._phrases = [tuple(p.split()) for p in lex.phrases] + sorted(self._turns)
         self._phrase_starts = frozenset(p[0] for p in self._phrases)
         self._not_predicates = lex.heads | _NOT_PREDICATES
+        self._old_roles = lex.person_heads | _ALLIES  # what "old" qualifies ("old friends")
         # the words a phrase may start at, possessives included ("the friendship's"), as
         # one set: find asks of every token whether it is one
         self._start_words = lex.heads | frozenset(h + "'s" for h in lex.heads)
@@ -520,17 +521,11 @@ class PhraseFinder:
                         break
             else:
                 # the label is where the tie was: the state it went to is after "to"
-                j = p.start - 1
-                while j >= 0 and (toks[j].low in QUOTES or toks[j].low in _ARTICLES):
-                    j -= 1
-                if j < 0 or toks[j].low != "from":
+                if k < 0 or toks[k].low != "from":
                     continue
                 for m in range(_skip_quotes(toks, p.end), min(n, p.end + 8)):
                     if toks[m].low in _CHANGE_TO:
-                        end = _skip_quotes(toks, m + 1)
-                        while end < n and toks[end].low in _ARTICLES:
-                            end = _skip_quotes(toks, end + 1)
-                        span = self._state_of_tie(toks, cased, country, end, n)
+                        span = self._state_of_tie(toks, cased, country, m + 1, n)
                         break
                     if toks[m].low in (",", ";", ":") or m in taken:
                         break
@@ -1024,7 +1019,7 @@ class PhraseFinder:
             k = self.kind(t.low, cased[j])
             if k is None and t.low in lex.weak_heads and j == i - 1:
                 k = "neutral"  # "a security cooperation partner"
-            if k is None and t.low == "old" and (low in lex.person_heads or low in _ALLIES):
+            if k is None and t.low == "old" and low in self._old_roles:
                 k = "qual"  # "old friends", "an old and true ally": long-held, as a person's
             if j == i - 1 and low in lex.kin_heads and t.low in lex.kin_modifiers:
                 run.start, run.kin, run.qualifying = j, True, True  # "a friend nation"
@@ -1111,9 +1106,7 @@ class PhraseFinder:
                 prev = before_quotes(toks, j - 1)
                 if prev >= 0 and not country[prev]:
                     pk = self.kind(toks[prev].low, cased[prev])
-                    if pk is None and toks[prev].low == "old" and (
-                        low in lex.person_heads or low in _ALLIES
-                    ):
+                    if pk is None and toks[prev].low == "old" and low in self._old_roles:
                         pk = "qual"  # "an old and true ally"
                     if pk in ("qual", "neutral", "adverb", "reject"):
                         j -= 1
@@ -2341,8 +2334,7 @@ _BEST_WORDS = frozenset(
 
 def _hedge_at(toks: list[Token], k: int) -> bool:
     """ "in name only" or "in all but name" at ``k``."""
-    words = [t.low for t in toks[k : k + 4]]
-    return words[:3] == ["in", "name", "only"] or words == ["in", "all", "but", "name"]
+    return [t.low for t in toks[k : k + 3]] == ["in", "name", "only"] or _in_all_but_name(toks, k)
 
 
 def _in_all_but_name(toks: list[Token], k: int) -> bool:

@@ -454,4 +454,6 @@ class Keywords(Generic[V]):
 
     def found_in(self, text: str) -> bool:
         """Whether any of the keywords occurs in ``text``."""
+        if text.isascii():
+            return bool(self._bytes.find_matches_as_indexes(text.encode()))
         return bool(self._automaton.find_matches_as_indexes(text))
