@@ -631,7 +631,6 @@ class Extractor:
         speech = self.lex.speech
         if speech.isdisjoint(s.lows):
             return None, False
-        verbs = [i for i, w in enumerate(s.lows) if w in speech]
         candidates: list[tuple[int, str]] = []
         for m, ti in located:
             if m.code is None:
@@ -657,6 +656,7 @@ class Extractor:
                 candidates.append((ti, m.code))
         if not candidates:
             return None, True
+        verbs = [i for i, w in enumerate(s.lows) if w in speech]
         # Prefer who speaks over who is spoken to ("in a letter to President Murmu").
         speaking = [c for c in candidates if not self._addressed(s, c[0])] or candidates
         best = min(speaking, key=lambda c: min(abs(c[0] - v) for v in verbs))

@@ -330,7 +330,7 @@ class MentionFinder:
         names several states ("Korea", "SA") stands for the one of them it names, and
         without ``named`` for none.
         """
-        candidates: list[tuple[int, int, SurfaceForm]] = []
+        candidates: list[tuple[int, int, SurfaceForm]] = []  # (start, -end, form)
         size = len(low)
         # each window is searched as a slice of its own: searched in place, the whole text
         # would be read for each window, and a long text read sentence by sentence would
@@ -349,17 +349,20 @@ class MentionFinder:
                 if plain is not None:
                     first = norm[start]
                     if first.isupper() or not first.isalpha() or _the_name(norm, start, plain):
-                        candidates.append((start, end, plain))
+                        candidates.append((start, -end, plain))
                     continue
                 form = self._pick(norm, start, end, forms, on)
                 if form is not None:
-                    candidates.append((start, end, form))
+                    candidates.append((start, -end, form))
         if not candidates:
             return []
-        candidates.sort(key=_longest_first)
+        # the longest at each start first; a start and end are one keyword, so the forms
+        # themselves are never compared
+        candidates.sort()
         chosen: list[tuple[int, int, SurfaceForm]] = []
         last_end = -1
-        for start, end, form in candidates:
+        for start, after, form in candidates:
+            end = -after
             if start >= last_end:
                 chosen.append((start, end, form))
                 last_end = end
@@ -550,10 +553,6 @@ def _ambiguity(form: SurfaceForm, forms: list[SurfaceForm]) -> Ambiguity:
     else:
         kind = FormKind.NAME
     return Ambiguity(form.candidates, usual, kind)
-
-
-def _longest_first(c: tuple[int, int, SurfaceForm]) -> tuple[int, int]:
-    return (c[0], c[0] - c[1])
 
 
 def _next_word(norm: str, end: int) -> str:

@@ -779,6 +779,8 @@ class PairResolver:
         state's name is one word and the commas and "and" of a list of states are none: so
         "Australia counts Japan, India and the United States among its closest partners"
         reaches "counts" as "Australia counts Japan among its closest partners" does."""
+        if _REGARD_VERBS.isdisjoint(s.lows[lo : p.start]):
+            return None  # most labels follow no such verb: one set test
         covered = s.covered
         words = 0
         k = p.start - 1
@@ -1239,6 +1241,8 @@ class PairResolver:
         j = _skip(toks, p.end, QUOTES)
         if j < len(toks) and toks[j].low == "with":
             return j
+        if "with" not in s.lows:
+            return None  # one look: most sentences hold no other "with"
         if _own_other_side(s, j):
             return None  # "a partner for his country, as Lima deepened ties with Canberra"
         # a label inside an aside ("Kenya, a close ally of the US, hailed its partnership
