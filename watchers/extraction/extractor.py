@@ -51,6 +51,11 @@ _QUOTE_CHARS = re.compile(
     '["\u201c\u201d\u201e\u201f\u00ab\u00bb\u2039\u203a]'
     "|(?<!\\w)['\u2018\u2019\u201a\u201b`\u00b4]|['\u2018\u2019\u201a\u201b`\u00b4](?!\\w)"
 )
+# Any of those marks at all: a label holding none (most) is not run through the pattern
+# above, which tries three branches at every character.
+_ANY_QUOTE_CHAR = re.compile(
+    "[\"\u201c\u201d\u201e\u201f\u00ab\u00bb\u2039\u203a'\u2018\u2019\u201a\u201b`\u00b4]"
+)
 # How many sentences back "the two countries" may reach.
 _CONTEXT_WINDOW = 3
 # The longest first line read as a headline naming the text's pair.
@@ -1001,7 +1006,9 @@ class Extractor:
         for possessive in ("'s", "\u2019s"):
             raw = raw.removesuffix(possessive)  # "the friendship's potential"
         # a soft hyphen or zero-width space inside a word is no part of the label
-        words = _QUOTE_CHARS.sub(" ", drop_invisible(raw))
+        words = drop_invisible(raw)
+        if _ANY_QUOTE_CHAR.search(words):
+            words = _QUOTE_CHARS.sub(" ", words)
         return " ".join(words.split()).strip(" ,;:-")
 
 
