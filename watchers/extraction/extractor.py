@@ -213,11 +213,11 @@ class _HeadFinder:
         # comma is common
         entries.extend((cue, "apposition") for cue in (", '", ', "'))
         self.words = Keywords(entries)
-        self.strong = _alternation(lex.strong | lex.level_modifiers)
-        self.level = _alternation(lex.level_modifiers)
-        self.kin = _alternation(lex.kin_modifiers)
+        self.strong = _WordsBefore(lex.strong | lex.level_modifiers)
+        self.level = _WordsBefore(lex.level_modifiers)
+        self.kin = _WordsBefore(lex.kin_modifiers)
         # a head said of states needs a copula before it: "are one family", "form a tandem"
-        self.copula = _alternation(_SAID_COPULAS)
+        self.copula = _WordsBefore(_SAID_COPULAS)
 
     def positions(self, low: str) -> list[int]:
         """Start offsets of head nouns standing as whole words, in order."""
@@ -262,6 +262,25 @@ class _HeadFinder:
             out.append(start)
         out.sort()
         return out
+
+
+class _WordsBefore:
+    """Whether a stretch of lower-cased text holds one of some words as a whole word.
+
+    The regex alternation that decides it tries every word at every place; the stretches
+    looked at (the few words before a head noun) mostly hold none of the words even inside
+    another word ("the United States"), which one Aho-Corasick look tells first.
+    """
+
+    def __init__(self, words: frozenset[str]) -> None:
+        self.any = Keywords((w, None) for w in words)
+        self.pattern = _alternation(words)
+
+    def search(self, low: str, start: int, end: int) -> bool:
+        """True when ``low[start:end]`` holds one of the words as a whole word."""
+        if not self.any.found_in(low[start:end]):
+            return False
+        return self.pattern.search(low, start, end) is not None
 
 
 class _WordsFinder:
