@@ -732,12 +732,14 @@ class Extractor:
         return False
 
     def _pronoun_speaks(self, s: Sentence) -> bool:
-        for i, t in enumerate(s.toks[:-1]):
-            if t.low in _PRONOUNS and s.toks[i + 1].low in self.lex.speech:
-                return True
-            if t.low in _PRONOUNS and i == 0:
-                return True
-        return bool(s.toks) and s.toks[-1].low in self.lex.speech
+        lows = s.lows
+        speech = self.lex.speech
+        # one set test for the common sentence with no pronoun before its last word
+        if not _PRONOUNS.isdisjoint(lows[:-1]):
+            for i in range(len(lows) - 1):
+                if lows[i] in _PRONOUNS and (i == 0 or lows[i + 1] in speech):
+                    return True
+        return bool(lows) and lows[-1] in speech
 
     def _country_tokens(self, s: Sentence) -> list[int]:
         """Per token: 1 inside a state's mention, 2 an organisation's, else 0."""

@@ -962,8 +962,8 @@ class PhraseFinder:
                 run.start, has_mod, run.qualifying = named, True, True
                 j = named - 1
         while j >= 0:
-            t = toks[j]
-            if t.low in QUOTES:
+            w = toks[j].low
+            if w in QUOTES:
                 named = self._quoted_name(toks, country, j, run, quotes)
                 if named is not None:
                     run.start, has_mod, run.qualifying = named, True, True
@@ -972,7 +972,7 @@ class PhraseFinder:
                 j -= 1
                 continue
             if (
-                t.low == "of"
+                w == "of"
                 and run.start == j + 1
                 and j >= 2
                 and toks[j - 2].low == "the"
@@ -1010,25 +1010,25 @@ class PhraseFinder:
                     break
                 run.gap, j = gap, gap[0] - 1
                 continue
-            pair = f"{toks[j - 1].low}-{t.low}" if j > 0 and t.low in self._hyphen_ends else ""
+            pair = f"{toks[j - 1].low}-{w}" if j > 0 and w in self._hyphen_ends else ""
             if pair in lex.qualifying:  # "all weather", "no limits" written apart
                 run.start, run.qualifying, has_mod = j - 1, True, True
                 run.strong = run.strong or pair in lex.strong
                 j -= 2
                 continue
-            k = self.kind(t.low, cased[j])
-            if k is None and t.low in lex.weak_heads and j == i - 1:
+            k = self.kind(w, cased[j])
+            if k is None and w in lex.weak_heads and j == i - 1:
                 k = "neutral"  # "a security cooperation partner"
-            if k is None and t.low == "old" and low in self._old_roles:
+            if k is None and w == "old" and low in self._old_roles:
                 k = "qual"  # "old friends", "an old and true ally": long-held, as a person's
-            if j == i - 1 and low in lex.kin_heads and t.low in lex.kin_modifiers:
+            if j == i - 1 and low in lex.kin_heads and w in lex.kin_modifiers:
                 run.start, run.kin, run.qualifying = j, True, True  # "a friend nation"
                 break
-            if k is None and _negated_participle(t.low, cased[j]):
+            if k is None and _negated_participle(w, cased[j]):
                 k = "qual"  # "an unbending alliance", "an unmatched partnership"
             if (
                 k == "qual"
-                and t.low in _COMPARATIVES
+                and w in _COMPARATIVES
                 and run.start == j + 1
                 and j > 0
                 and toks[j - 1].low == "no"
@@ -1041,7 +1041,7 @@ class PhraseFinder:
             if (
                 k is None
                 and run.start == j + 1
-                and _participle(t.low, cased[j], ing=True)
+                and _participle(w, cased[j], ing=True)
                 and j > 1
                 and toks[j - 1].low in (",", "and")
                 and self.kind(toks[j - 2].low, cased[j - 2]) == "qual"
@@ -1050,7 +1050,7 @@ class PhraseFinder:
                 run.start, has_mod, run.qualifying = j, True, True
                 j -= 1
                 continue
-            if k is None and _participle(t.low, cased[j]) and run.gap and run.gap[0] == j + 1:
+            if k is None and _participle(w, cased[j]) and run.gap and run.gap[0] == j + 1:
                 # "the weakened Franco-German engine"
                 run.start, has_mod, run.qualifying = j, True, True
                 j -= 1
@@ -1060,9 +1060,9 @@ class PhraseFinder:
                 and run.start == j + 1
                 and (j == i - 1 or run.qualifying)
                 and j > 0
-                and _participle(t.low, cased[j])
-                and t.low not in _EVENT_PARTICIPLES
-                and t.low not in _UNNAMED
+                and _participle(w, cased[j])
+                and w not in _EVENT_PARTICIPLES
+                and w not in _UNNAMED
                 and (toks[j - 1].low in _BEFORE_PARTICIPLE or toks[j - 1].low in QUOTES)
             ):
                 # "remain estranged neighbours", "their battered relationship", "a
@@ -1071,38 +1071,38 @@ class PhraseFinder:
                 run.start, has_mod, run.qualifying = j, True, True
                 j -= 1
                 continue
-            if k is None and _participle(t.low, cased[j]) and j > 0:
+            if k is None and _participle(w, cased[j]) and j > 0:
                 # "exceptional reinforced partnership": a participle after a modifier
                 before = self.kind(toks[j - 1].low, cased[j - 1])
                 if before == "qual" and not country[j - 1]:
                     run.start, has_mod = j, True
                     j -= 1
                     continue
-            if k == "qual" and low in _PLAIN_TIES and _AGE.fullmatch(t.low):
+            if k == "qual" and low in _PLAIN_TIES and _AGE.fullmatch(w):
                 k = "neutral"  # "a 36-year relationship": a duration, not a characterisation
             if k in ("qual", "neutral"):
                 run.start, has_mod = j, True
                 if k == "qual":
                     run.qualifying = True
-                    run.strong = run.strong or t.low in lex.strong
-                    run.kin = run.kin or t.low in lex.kin_modifiers
-                    run.level = run.level or t.low in lex.level_modifiers
+                    run.strong = run.strong or w in lex.strong
+                    run.kin = run.kin or w in lex.kin_modifiers
+                    run.level = run.level or w in lex.level_modifiers
                 j -= 1
                 continue
-            if k == "adverb" and not has_mod and t.low not in lex.adverbs:
+            if k == "adverb" and not has_mod and w not in lex.adverbs:
                 # an -ly word right before the noun is an adjective: "neighbourly relations"
                 k = "qual"
                 run.start, has_mod, run.qualifying = j, True, True
                 j -= 1
                 continue
             if k == "adverb" and has_mod:
-                if t.low in _DEGREE:
+                if w in _DEGREE:
                     run.qualifying = True  # "less formal", "more formal": a characterisation
                 run.start = j
-                run.level = run.level or t.low in lex.level_modifiers
+                run.level = run.level or w in lex.level_modifiers
                 j -= 1
                 continue
-            if t.low in ("and", ",", "&", "/") and has_mod and j > 0:
+            if w in ("and", ",", "&", "/") and has_mod and j > 0:
                 prev = before_quotes(toks, j - 1)
                 if prev >= 0 and not country[prev]:
                     pk = self.kind(toks[prev].low, cased[prev])
