@@ -375,13 +375,14 @@ class Extractor:
         passage = _Passage(self, norm, low, on, spans)
         out: list[Extraction] = []
         seen: set[tuple[Codes, str, bool]] = set()
+        refers_back = self._refers_back(low)
         for i, (a, b) in enumerate(spans):
             k = bisect.bisect_left(heads, a)
             if k >= len(heads) or heads[k] >= b:
                 continue
             s = passage.sentence(i)
-            # only a sentence whose phrases get resolved asks whether it refers back
-            s.cue = self._cue.holds(low, s.start, s.end) or refers_to_two(s)
+            # only a sentence whose phrases get resolved may ask whether it refers back
+            s.refers_back = refers_back
             country = self._country_tokens(s)
             ctx = passage.context(i)
             resolved: list[tuple[Phrase, list[Codes]]] = []
@@ -427,6 +428,11 @@ class Extractor:
                         )
                     )
         return out
+
+    def _refers_back(self, low: str) -> Callable[[Sentence], bool]:
+        """Whether a sentence of the text ``low`` refers back to a pair: a cue ("the two
+        countries", "bilateral", "our") or two states named by a region and a kind."""
+        return lambda s: self._cue.holds(low, s.start, s.end) or refers_to_two(s)
 
     # -- sentences -------------------------------------------------------------------------
 

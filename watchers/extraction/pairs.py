@@ -190,10 +190,18 @@ class Sentence:
     breaks: list[int] = field(default_factory=list)
     compounds: list[tuple[int, Codes]] = field(default_factory=list)
     coordinations: list[tuple[int, Codes]] = field(default_factory=list)
-    cue: bool = False
-    """The sentence refers back to a pair ("the two countries", "bilateral", "our")."""
     lows: list[str] = field(default_factory=list)
     """The lower-cased text of each token (``toks[i].low``), for set operations."""
+    refers_back: Callable[[Sentence], bool] | None = None
+    """Tells ``cue``, when a rule first asks: most sentences name their pair and never do."""
+    known_cue: bool | None = None
+
+    @property
+    def cue(self) -> bool:
+        """The sentence refers back to a pair ("the two countries", "bilateral", "our")."""
+        if self.known_cue is None:
+            self.known_cue = self.refers_back is not None and self.refers_back(self)
+        return self.known_cue
 
     @cached_property
     def covered(self) -> dict[int, str]:
@@ -1955,6 +1963,7 @@ def _without(s: Sentence, span: tuple[int, int]) -> Sentence:
         coordinations=coordinations,
         hint=hint,
         speaker=speaker,
+        known_cue=s.cue,  # told of the whole sentence, as before the states were left out
     )
 
 
