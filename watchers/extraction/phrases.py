@@ -244,7 +244,7 @@ _TIME_NOUNS = frozenset({"century", "times", "age", "era"})
 _DOC_TITLES = frozenset({"treaty", "agreement", "convention", "pact", "accord"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Phrase:
     """A descriptor found in a sentence: token span [start, end) and its head."""
 
