@@ -56,6 +56,7 @@ _QUOTE_CHARS = re.compile(
 _ANY_QUOTE_CHAR = re.compile(
     "[\"\u201c\u201d\u201e\u201f\u00ab\u00bb\u2039\u203a'\u2018\u2019\u201a\u201b`\u00b4]"
 )
+_DOUBLE_QUOTE = re.compile('"')
 # How many sentences back "the two countries" may reach.
 _CONTEXT_WINDOW = 3
 # The longest first line read as a headline naming the text's pair.
@@ -345,6 +346,8 @@ class Extractor:
         self._people = {k: tuple(v) for k, v in people.items()}
         self._surnames = {k: frozenset(v) for k, v in surnames.items()}
         self._cue = _WordsFinder(lexicon.anaphora)
+        # the heads naming a role that more states may take ("3 more countries")
+        self._roles = lexicon.person_heads | lexicon.bare_heads
         negations = tuple(w for w in lexicon.negation if " " not in w and "'" not in w)
         self._negation_words = frozenset(negations)
         self._negation_but_no = self._negation_words - {"no"}
@@ -764,8 +767,7 @@ class Extractor:
     ) -> list[Codes]:
         """ "X will become a strategic partner of Y. ... 3 more countries, including A and B":
         the states listed in the next sentence take the same role with Y."""
-        roles = self.lex.person_heads | self.lex.bare_heads
-        if len(codes) != 1 or roles.isdisjoint(p.heads):
+        if len(codes) != 1 or self._roles.isdisjoint(p.heads):
             return []
         j = p.end
         if j + 1 >= len(s.toks) or s.lows[j] not in ("of", "for"):
@@ -1198,7 +1200,7 @@ class _Passage:
         # the quote marks' offsets, found once: counting from the start for each sentence
         # would make a long text's cost grow with the square of its length
         if self._quotes is None:
-            self._quotes = [m.start() for m in re.finditer('"', self.norm)]
+            self._quotes = [m.start() for m in _DOUBLE_QUOTE.finditer(self.norm)]
         return bisect.bisect_left(self._quotes, end) % 2 == 1
 
     def _closing_speaker(self, i: int) -> str | None:

@@ -2170,6 +2170,9 @@ def _ends_possessive(t: Token) -> bool:
     return t.low.endswith("'s") or t.low == "'"
 
 
+_ORDINAL_NUMBER = re.compile(r"\d+(?:st|nd|rd|th)")
+
+
 def _is_rank(low: str) -> bool:
     return low in {
         "first",
@@ -2185,7 +2188,7 @@ def _is_rank(low: str) -> bool:
         "new",
         "only",
         "one",
-    } or bool(re.fullmatch(r"\d+(?:st|nd|rd|th)", low))
+    } or bool(_ORDINAL_NUMBER.fullmatch(low))
 
 
 def _codes(mentions: object) -> set[str]:
