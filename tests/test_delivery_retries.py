@@ -11,7 +11,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -176,7 +176,9 @@ async def test_an_update_while_the_post_waits_is_posted_once_in_its_latest_state
     assert await discord_world.retry_after(minutes=1) == 1
 
     assert shown(discord_api) == [embed(later)]
-    assert discord_api.sent("PATCH", DISCORD_POSTS + "/.*") == []
+    # A 503 may come after Discord made the message: the retry's answer may be that message
+    # as it was, so it is edited to the alert's present state.
+    assert len(discord_api.sent("PATCH", DISCORD_POSTS + "/.*")) == 1
     assert await discord_world.deliver(later) == ["alerted"]
     assert posts(discord_api) == 2
 
@@ -295,8 +297,10 @@ async def test_slack_a_deleted_alert_is_posted_anew_for_a_later_source_then_edit
 def slack_world_with(slack_api: FakeSlack, tmp_path: Path, clock: FakeClock) -> World:
     """A world posting to the fake Slack with a client that gives up after a second."""
     client = make_web_client(BOT_TOKEN, slack_api.api_base, timeout=1)
-    notifier = slack_notifier(SlackDelivery(client, pacer=ChannelPacer(interval=0)))
-    world = World(tmp_path / "store.sqlite3", ("slack", notifier), clock)
+    delivery = SlackDelivery(
+        client, pacer=ChannelPacer(interval=0), clock=lambda: clock.now().timestamp()
+    )
+    world = World(tmp_path / "store.sqlite3", ("slack", slack_notifier(delivery)), clock)
     world.subscribe("slack", SLACK_CHANNEL)
     return world
 
@@ -498,7 +502,8 @@ async def test_discord_a_post_killed_after_discord_took_it_and_updated_meanwhile
     # is still the one Discord saw, so Discord answers with the message it has.
     await discord_world.router.deliver(replace(change, level=Level.MULTI_SOURCE, revision=1))
 
-    assert len(shown(discord_api)) == 1
+    # Discord answered with the first revision's message: it is brought up to date.
+    assert shown(discord_api) == [embed(replace(change, level=Level.MULTI_SOURCE, revision=1))]
     assert posts(discord_api) == 2
     assert discord_world.chat.owed() == []
 
@@ -561,3 +566,88 @@ async def test_a_slow_platform_does_not_hold_up_the_others(
     ]
     assert chat.owed() == []
     store.close()
+
+
+OTHER_SLACK_CHANNEL = "C0WIRE"
+
+
+async def test_slack_a_rate_limited_look_up_waits_its_turn_without_holding_up_other_channels(
+    slack_api: FakeSlack, tmp_path: Path, clock: FakeClock
+) -> None:
+    world = slack_world_with(slack_api, tmp_path, clock)
+    world.router.pair_of = pair_of  # as the program's router: a line is sent whole
+    slack_api.add_channel(OTHER_SLACK_CHANNEL)
+    slack_api.drop_after_taking("chat.postMessage")
+    first = world.stored(rewording())
+    assert await world.deliver(first) == ["waiting to retry"]  # Slack took it all the same
+    world.subscribe("slack", OTHER_SLACK_CHANNEL)
+    # Slack allows about one history call a minute: the look-up is refused for a while.
+    slack_api.rate_limit_next("conversations.history", retry_after=3)
+
+    second = world.stored(rewording("comprehensive strategic partnership"))
+    clock.advance(minutes=1)  # the lost post's retry is due
+    decided = dict((c.channel, r.decision) for c, r in await world.router.deliver(second))
+
+    # Asked once, not waited out: the other channel has its alert meanwhile.
+    assert len(slack_api.calls_to("conversations.history")) == 1
+    assert decided == {SLACK_CHANNEL: "waiting to retry", OTHER_SLACK_CHANNEL: "alerted"}
+    (other,) = slack_api.posted(OTHER_SLACK_CHANNEL)
+    assert other.blocks == render_slack(alert_from_change(second))["blocks"]
+    # Not posted blind, not counted as a failed try, and still known to be tried.
+    assert len(slack_api.posted(SLACK_CHANNEL)) == 1
+    lost, behind = world.chat.waiting("slack", SLACK_CHANNEL)
+    assert lost.change_id == first.change_id and lost.tried_at is not None
+    assert lost.failures == 1 and "rate limited" in lost.error
+    assert lost.next_at == clock.now() + timedelta(seconds=3)
+    assert behind.change_id == second.change_id
+
+    assert await world.retry_after(seconds=3) == 2
+    found, posted = slack_api.posted(SLACK_CHANNEL)
+    assert found.blocks == render_slack(alert_from_change(first))["blocks"]
+    assert posted.blocks == render_slack(alert_from_change(second))["blocks"]
+    assert world.chat.owed() == []
+    world.store.close()
+
+
+async def test_slack_a_refused_post_is_tried_again_without_reading_the_history(
+    slack_api: FakeSlack, slack_world: World
+) -> None:
+    slack_api.fail_next("chat.postMessage", "invalid_blocks")
+    change = slack_world.stored(rewording())
+
+    assert await slack_world.deliver(change) == ["waiting to retry"]
+    assert await slack_world.retry_after(minutes=1) == 1
+
+    # Slack said no: nothing of the first try can be in the channel, so nothing is looked for.
+    assert slack_api.calls_to("conversations.history") == []
+    assert len(slack_api.posted(SLACK_CHANNEL)) == 1
+
+
+async def test_slack_a_refused_edit_of_a_found_post_keeps_looking_not_posting(
+    slack_api: FakeSlack, tmp_path: Path, clock: FakeClock
+) -> None:
+    world = slack_world_with(slack_api, tmp_path, clock)
+    slack_api.drop_after_taking("chat.postMessage")
+    change = world.stored(rewording())
+    assert await world.deliver(change) == ["waiting to retry"]
+    slack_api.fail_next("chat.update", "invalid_blocks")
+
+    assert await world.retry_after(minutes=1) == 0  # found, but its edit was refused
+    assert await world.retry_after(minutes=5) == 1  # found again, and edited
+
+    assert len(slack_api.calls_to("conversations.history")) == 2
+    assert len(slack_api.posted(SLACK_CHANNEL)) == 1
+    world.store.close()
+
+
+async def test_discord_a_refused_post_is_tried_again_as_a_first_try(
+    discord_api: FakeDiscord, discord_world: World
+) -> None:
+    discord_api.fail("POST", DISCORD_POSTS, 400, message="Invalid Form Body", code=50035)
+    change = discord_world.stored(rewording())
+
+    assert await discord_world.deliver(change) == ["waiting to retry"]
+    assert await discord_world.retry_after(minutes=1) == 1
+
+    assert shown(discord_api) == [embed(change)]
+    assert discord_api.sent("PATCH", DISCORD_POSTS + "/.*") == []  # nothing to bring up to date

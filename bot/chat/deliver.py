@@ -54,7 +54,7 @@ from bot.chat.decide import (
     route,
     waiting,
 )
-from bot.chat.ports import Notifier
+from bot.chat.ports import CannotCheck, Notifier, Refused
 from bot.chat.store import ChatStore, Waiting, atomic
 from bot.render.digest import Digest
 from watchers.errors import DeliveryError, StoreError
@@ -378,12 +378,32 @@ class Router:
         now: datetime,
         before: Waiting,
     ) -> Route:
-        """Pause a channel that is gone; otherwise the alert waits, or is given up at last."""
+        """Pause a channel that is gone; otherwise the alert waits, or is given up at last.
+
+        A post that could not be looked for (``CannotCheck``) waits as long as the platform
+        asks, without counting as a failed try: the platform is up, and posting it unchecked
+        could show it twice. A ``Refused`` post was not made, so its next try is a first try.
+        """
         change_id = str(change.change_id)
         if e.permanent:
             self.chat.done_waiting(channel.platform, channel.channel, change_id)
             self.on_gone(channel, str(e))
             return Route(Action.DROP, "not delivered", str(e))
+        if isinstance(e, CannotCheck):
+            until = now + e.retry_after
+            log.info(
+                "%s channel %s: the %s alert (change %s) waits until %s: it was tried before "
+                "without an answer, and %s",
+                channel.platform,
+                channel.channel,
+                change.pair.key,
+                change_id,
+                until.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
+                e.message,
+            )
+            waits = Waiting(change_id, change.pair.key, before.failures, until, e.message)
+            self.chat.failed_again(channel.platform, channel.channel, waits)
+            return waiting(e.message, until)
         failures = before.failures + 1
         next_at = next_try(failures, now)
         if next_at is None:
@@ -412,7 +432,8 @@ class Router:
             next_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
         )
         waits = Waiting(change_id, change.pair.key, failures, next_at, e.message)
-        self.chat.failed_again(channel.platform, channel.channel, waits)
+        refused = isinstance(e, Refused)
+        self.chat.failed_again(channel.platform, channel.channel, waits, refused=refused)
         return waiting(e.message, next_at)
 
     async def retry_waiting(

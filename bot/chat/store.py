@@ -705,16 +705,24 @@ class ChatStore:
                 ),
             )
 
-    def failed_again(self, platform: str, channel: str, waits: Waiting) -> None:
-        """Note another failed try of a waiting alert, and when to try next."""
+    def failed_again(
+        self, platform: str, channel: str, waits: Waiting, *, refused: bool = False
+    ) -> None:
+        """Note another failed try of a waiting alert, and when to try next.
+
+        ``refused``: the platform answered that it did not post it, so no try of it can be
+        in the channel and the next is a first try again (it need not look first).
+        """
         with atomic(self.connection):
             self.connection.execute(
-                """UPDATE chat_retries SET failures = ?, next_at = ?, error = ?
+                """UPDATE chat_retries SET failures = ?, next_at = ?, error = ?,
+                     tried_at = CASE WHEN ? THEN NULL ELSE tried_at END
                    WHERE platform = ? AND channel = ? AND change_id = ?""",
                 (
                     waits.failures,
                     to_iso(waits.next_at),
                     waits.error,
+                    refused,
                     platform,
                     channel,
                     waits.change_id,

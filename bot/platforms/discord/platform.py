@@ -46,7 +46,11 @@ async def open_discord(opening: Opening) -> PlatformNotifier[DiscordSenders]:
 def discord_notifier(senders: DiscordSenders) -> PlatformNotifier[DiscordSenders]:
     """Alerts rendered as Discord messages, sent through the channel's webhook or the bot."""
     return PlatformNotifier(
-        senders, render=render_with_nonce, render_digest=render_digest_discord, anew=without_nonce
+        senders,
+        render=render_with_nonce,
+        render_digest=render_digest_discord,
+        answers_repeats=senders.answers_repeats,
+        anew=without_nonce,
     )
 
 
@@ -56,7 +60,8 @@ def render_with_nonce(alert: Alert) -> Payload:
     A post of the same alert again (we died after Discord took it, before we recorded it)
     then returns the message already posted instead of making a second one. The nonce names
     the alert, not its revision: a retry that carries an update made meanwhile is the same
-    post. Discord remembers nonces for a few minutes; webhooks and edits do not use them.
+    post, and the message it is answered with is then edited to show that update. Discord
+    remembers nonces for a few minutes; webhooks and edits do not use them.
     The bot's sender makes the nonce the channel's own (``nonce_for_channel``).
     """
     nonce = f"pw{alert.alert_id}"[:25]
