@@ -212,7 +212,9 @@ class FakeNotifier:
         self.updates.append((channel, message_ref, alert))
         return None
 
-    async def digest(self, channel: str, digest: Digest) -> None:
+    async def digest(
+        self, channel: str, digest: Digest, *, tried_at: datetime | None = None
+    ) -> None:
         if channel in self.broken:
             raise KeyError("ts")
         self.digests.append((channel, digest))

@@ -429,7 +429,9 @@ class DiesWhileSending:
     async def update(self, channel: str, message_ref: str, alert: Alert) -> str | None:
         raise asyncio.CancelledError
 
-    async def digest(self, channel: str, digest: Digest) -> None:
+    async def digest(
+        self, channel: str, digest: Digest, *, tried_at: datetime | None = None
+    ) -> None:
         raise asyncio.CancelledError
 
 
@@ -521,7 +523,9 @@ class WaitsFor:
     async def update(self, channel: str, message_ref: str, alert: Alert) -> str | None:
         return None
 
-    async def digest(self, channel: str, digest: Digest) -> None:
+    async def digest(
+        self, channel: str, digest: Digest, *, tried_at: datetime | None = None
+    ) -> None:
         return None
 
 
@@ -538,7 +542,9 @@ class Quick:
     async def update(self, channel: str, message_ref: str, alert: Alert) -> str | None:
         return None
 
-    async def digest(self, channel: str, digest: Digest) -> None:
+    async def digest(
+        self, channel: str, digest: Digest, *, tried_at: datetime | None = None
+    ) -> None:
         return None
 
 
@@ -651,3 +657,88 @@ async def test_discord_a_refused_post_is_tried_again_as_a_first_try(
 
     assert shown(discord_api) == [embed(change)]
     assert discord_api.sent("PATCH", DISCORD_POSTS + "/.*") == []  # nothing to bring up to date
+
+
+class DiesDigesting:
+    """The real notifier, in a process killed once the platform took its first digest."""
+
+    def __init__(self, notifier: Notifier) -> None:
+        self.notifier = notifier
+
+    async def post(self, channel: str, alert: Alert, *, tried_at: datetime | None = None) -> str:
+        return await self.notifier.post(channel, alert, tried_at=tried_at)
+
+    async def update(self, channel: str, message_ref: str, alert: Alert) -> str | None:
+        return await self.notifier.update(channel, message_ref, alert)
+
+    async def digest(
+        self, channel: str, digest: Digest, *, tried_at: datetime | None = None
+    ) -> None:
+        await self.notifier.digest(channel, digest, tried_at=tried_at)
+        raise asyncio.CancelledError  # what stopping the event loop does to a send
+
+
+NEXT_MORNING = {"hours": 22, "minutes": 5}
+"""From START (10:00 UTC) to just past the next daily digest (08:00 UTC)."""
+
+
+async def test_slack_a_digest_whose_answer_was_lost_is_found_by_the_next_flush_not_posted_again(
+    slack_api: FakeSlack, tmp_path: Path, clock: FakeClock
+) -> None:
+    world = slack_world_with(slack_api, tmp_path, clock)
+    world.chat.set_digest("slack", SLACK_CHANNEL, True)
+    first = world.stored(rewording())
+    assert await world.deliver(first) == ["queued for the daily digest"]
+    clock.advance(**NEXT_MORNING)
+    slack_api.drop_after_taking("chat.postMessage")
+
+    assert await world.router.flush_digests(pair_of) == 0  # Slack took it all the same
+    # Queued after that try: the digest found is brought up to date with it.
+    second = world.stored(rewording("comprehensive strategic partnership"))
+    world.chat.queue(world.chat.route_channels(PAIR.key)[0], second, clock.now())
+    clock.advance(minutes=5)
+    assert await world.router.flush_digests(pair_of) == 1
+
+    (digest,) = slack_api.posted(SLACK_CHANNEL)
+    assert digest.text.startswith("Digest: 2 alerts") and digest.edits == 1
+    assert len(slack_api.calls_to("conversations.history")) == 1
+    assert world.chat.queued("slack", SLACK_CHANNEL) == []
+    clock.advance(days=1)
+    assert await world.router.flush_digests(pair_of) == 0
+    world.store.close()
+
+
+async def test_slack_a_refused_digest_is_posted_next_time_without_reading_the_history(
+    slack_api: FakeSlack, slack_world: World, clock: FakeClock
+) -> None:
+    slack_world.chat.set_digest("slack", SLACK_CHANNEL, True)
+    await slack_world.deliver(slack_world.stored(rewording()))
+    clock.advance(**NEXT_MORNING)
+    slack_api.fail_next("chat.postMessage", "invalid_blocks")
+
+    assert await slack_world.router.flush_digests(pair_of) == 0
+    assert await slack_world.router.flush_digests(pair_of) == 1
+
+    assert slack_api.calls_to("conversations.history") == []
+    assert len(slack_api.posted(SLACK_CHANNEL)) == 1
+
+
+async def test_discord_a_run_killed_once_discord_took_its_digest_leaves_one_digest(
+    discord_api: FakeDiscord, discord_world: World, clock: FakeClock
+) -> None:
+    discord_world.chat.set_digest("discord", DISCORD_CHANNEL, True)
+    await discord_world.deliver(discord_world.stored(rewording()))
+    clock.advance(**NEXT_MORNING)
+    platform, notifier = discord_world.notifier
+    discord_world.router.notifiers = {platform: DiesDigesting(notifier)}
+    with pytest.raises(asyncio.CancelledError):
+        await discord_world.router.flush_digests(pair_of)
+    discord_world.store.close()
+    discord_world.open()  # the next start, with the platform's real notifier
+
+    assert await discord_world.router.flush_digests(pair_of) == 1
+
+    (digest,) = discord_api.messages[DISCORD_CHANNEL].values()
+    assert digest["content"].startswith("Digest: 1 alert")
+    assert posts(discord_api) == 2  # the second answered with the first one's message
+    assert discord_world.chat.queued("discord", DISCORD_CHANNEL) == []

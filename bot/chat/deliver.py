@@ -56,7 +56,7 @@ from bot.chat.decide import (
 )
 from bot.chat.ports import CannotCheck, Notifier, Refused
 from bot.chat.store import ChatStore, Waiting, atomic
-from bot.render.digest import Digest
+from bot.render.digest import Digest, digest_key
 from watchers.errors import DeliveryError, StoreError
 from watchers.model import Change, ChangeKind, Pair
 from watchers.ports import Clock
@@ -101,7 +101,9 @@ class NotStarted:
         """Never sends: the platform is not connected."""
         raise DeliveryError(channel, f"{self.kind} is not started: {self.reason}")
 
-    async def digest(self, channel: str, digest: Digest) -> None:
+    async def digest(
+        self, channel: str, digest: Digest, *, tried_at: datetime | None = None
+    ) -> None:
         """Never sends: the platform is not connected."""
         raise DeliveryError(channel, f"{self.kind} is not started: {self.reason}")
 
@@ -544,14 +546,32 @@ class Router:
         return wanted
 
     async def _send_digest(self, notifier: Notifier, held: _Held, now: datetime) -> bool:
-        """Post one channel's digest; whether it went out (if not, its changes stay held)."""
+        """Post one channel's digest; whether it went out (if not, its changes stay held).
+
+        The held changes are the digest's outbox: they leave the queue in the transaction
+        that records the platform's answer. Like a post, a digest is noted as tried before
+        it is sent, and a digest tried before is sent with that time and the same key, so
+        that a platform that can look finds the message an unanswered try left (and brings
+        it up to date with what was held since) instead of posting the digest again.
+        """
         channel = held.channel
+        ids = [str(change.change_id) for change in held.changes]
         alerts = tuple(alert_from_change(change) for change in held.changes)
         try:
-            await notifier.digest(channel.channel, Digest(held.reason, alerts))
+            tried_at = self.chat.digest_tried(channel.platform, channel.channel)
+            self.chat.trying_digest(channel.platform, channel.channel, ids, now)
+            # Named by its first try, as stored: each try of this digest has the same key.
+            first = self.chat.digest_tried(channel.platform, channel.channel) or now
+            digest = Digest(held.reason, alerts, key=digest_key(first))
+            await notifier.digest(channel.channel, digest, tried_at=tried_at)
         except DeliveryError as e:
             # The held alerts stay queued: the next flush tries the digest again.
-            log.warning("digest for %s not delivered: %s", channel.key, e)
+            if isinstance(e, Refused):
+                self.chat.digest_refused(channel.platform, channel.channel)
+            if isinstance(e, CannotCheck):
+                log.info("digest for %s waits: it was tried before, and %s", channel.key, e)
+            else:
+                log.warning("digest for %s not delivered: %s", channel.key, e)
             if e.permanent:
                 self.on_gone(channel, str(e))
             return False
@@ -559,11 +579,11 @@ class Router:
             # As above, and the other channels' digests still go out.
             log.exception("digest for %s not delivered", channel.key)
             return False
-        for change in held.changes:
-            # Delivered, with no message to edit: later sources do not alert again.
-            self.chat.record_delivery(channel, change, None, now)
-        ids = [str(change.change_id) for change in held.changes]
-        self.chat.clear_queue(channel.platform, channel.channel, ids)
+        with atomic(self.chat.connection):
+            for change in held.changes:
+                # Delivered, with no message to edit: later sources do not alert again.
+                self.chat.record_delivery(channel, change, None, now)
+            self.chat.clear_queue(channel.platform, channel.channel, ids)
         return True
 
     def _channel(self, platform: str, name: str, pair_key: str) -> Channel | None:

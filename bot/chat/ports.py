@@ -73,8 +73,10 @@ class Notifier(Protocol):
         """
         ...
 
-    async def digest(self, channel: str, digest: Digest) -> None:
-        """Post a digest of held alerts."""
+    async def digest(
+        self, channel: str, digest: Digest, *, tried_at: datetime | None = None
+    ) -> None:
+        """Post a digest of held alerts; ``tried_at`` as for ``post``."""
         ...
 
 
@@ -128,7 +130,10 @@ class PlatformNotifier(Generic[S]):
         alert as it is now, and is the post: the channel does not see the alert twice, nor
         an older state of it (the alert may have been revised since that try).
         """
-        payload = self._render(alert)
+        return await self._post_once(channel, self._render(alert), tried_at)
+
+    async def _post_once(self, channel: str, payload: Payload, tried_at: datetime | None) -> str:
+        """Post ``payload``, unless a try of it with no answer made it: then edit that."""
         if tried_at is not None and self._find_posted is not None:
             found = await self._find_posted(channel, payload, tried_at)
             if found is not None:
@@ -169,9 +174,11 @@ class PlatformNotifier(Generic[S]):
             return await self.sender.post(channel, self._anew(payload))
         return None
 
-    async def digest(self, channel: str, digest: Digest) -> None:
-        """Post the rendered digest."""
-        await self.sender.post(channel, self._render_digest(digest))
+    async def digest(
+        self, channel: str, digest: Digest, *, tried_at: datetime | None = None
+    ) -> None:
+        """Post the rendered digest, once, as ``post`` posts an alert."""
+        await self._post_once(channel, self._render_digest(digest), tried_at)
 
 
 @dataclass(frozen=True)

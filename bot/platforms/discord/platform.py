@@ -9,7 +9,7 @@ from bot.chat.ports import Opening, Payload, PlatformNotifier, Sender
 from bot.platforms.discord.client import DiscordBot, sign_in, token_from_env
 from bot.platforms.discord.delivery import DiscordDelivery, use_api_base, webhook_senders
 from bot.platforms.discord.senders import DiscordSenders
-from bot.render.digest import render_digest_discord
+from bot.render.digest import Digest, render_digest_discord
 from bot.render.discord import render_discord
 
 log = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ def discord_notifier(senders: DiscordSenders) -> PlatformNotifier[DiscordSenders
     return PlatformNotifier(
         senders,
         render=render_with_nonce,
-        render_digest=render_digest_discord,
+        render_digest=digest_with_nonce,
         answers_repeats=senders.answers_repeats,
         anew=without_nonce,
     )
@@ -66,6 +66,15 @@ def render_with_nonce(alert: Alert) -> Payload:
     """
     nonce = f"pw{alert.alert_id}"[:25]
     return {**render_discord(alert), "nonce": nonce, "enforce_nonce": True}
+
+
+def digest_with_nonce(digest: Digest) -> Payload:
+    """The digest's message, with a nonce naming the digest when it has a key: a digest
+    posted again after a lost answer returns the one already posted, as an alert does."""
+    payload = render_digest_discord(digest)
+    if not digest.key:
+        return payload
+    return {**payload, "nonce": f"pw{digest.key}"[:25], "enforce_nonce": True}
 
 
 def without_nonce(payload: Payload) -> Payload:
