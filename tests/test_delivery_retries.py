@@ -742,3 +742,25 @@ async def test_discord_a_run_killed_once_discord_took_its_digest_leaves_one_dige
     assert digest["content"].startswith("Digest: 1 alert")
     assert posts(discord_api) == 2  # the second answered with the first one's message
     assert discord_world.chat.queued("discord", DISCORD_CHANNEL) == []
+
+
+async def test_slack_a_look_up_rate_limited_again_and_again_is_never_given_up_nor_posted_blind(
+    slack_api: FakeSlack, tmp_path: Path, clock: FakeClock
+) -> None:
+    world = slack_world_with(slack_api, tmp_path, clock)
+    slack_api.drop_after_taking("chat.postMessage")
+    change = world.stored(rewording())
+    assert await world.deliver(change) == ["waiting to retry"]
+    clock.advance(minutes=1)
+    slack_api.rate_limit_next("conversations.history", retry_after=60, times=8)
+
+    # More rounds than the retry schedule has tries: Slack is up, it only asks us to wait.
+    for _ in range(8):
+        assert await world.router.retry_waiting(pair_of) == 0
+        clock.advance(minutes=1)
+    assert await world.router.retry_waiting(pair_of) == 1
+
+    assert len(slack_api.posted(SLACK_CHANNEL)) == 1
+    assert len(slack_api.calls_to("conversations.history")) == 9
+    assert world.chat.owed() == []
+    world.store.close()

@@ -24,6 +24,11 @@ sharing one PostgreSQL store (workers) send a channel's owed alerts one process 
 (``ChatStore.take_channel``): an alert stays in the outbox
 until its post is recorded, and another process retrying it meanwhile would post it again.
 
+A digest has the same outbox: the changes a channel holds (``chat_queue``) leave the hold
+in the transaction that records the digest's answer, and a digest is noted as tried (on
+those changes) before it is sent, so that a platform that can look finds a digest whose
+answer was lost instead of posting it again.
+
 When a platform fails for a passing reason (down, overloaded, unreachable), the alert waits
 and ``Router.retry_waiting`` tries it again on the schedule of
 ``bot.chat.decide.RETRY_AFTER``: oldest first, and in order per channel (a later alert for a
