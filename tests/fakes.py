@@ -208,7 +208,9 @@ class FakeNotifier:
         self.posts.append((channel, alert))
         return f"msg-{len(self.posts)}"
 
-    async def update(self, channel: str, message_ref: str, alert: Alert) -> str | None:
+    async def update(
+        self, channel: str, message_ref: str, alert: Alert, *, tried_at: datetime | None = None
+    ) -> str | None:
         self.updates.append((channel, message_ref, alert))
         return None
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from bot.alert import Alert, alert_from_change
+from bot.chat.decide import Delivered
 from bot.chat.deliver import Router
 from bot.chat.history import latest_decision
 from bot.chat.ports import Notifier
@@ -426,7 +427,9 @@ class DiesWhileSending:
             await self.notifier.post(channel, alert)
         raise asyncio.CancelledError  # what stopping the event loop does to a send
 
-    async def update(self, channel: str, message_ref: str, alert: Alert) -> str | None:
+    async def update(
+        self, channel: str, message_ref: str, alert: Alert, *, tried_at: datetime | None = None
+    ) -> str | None:
         raise asyncio.CancelledError
 
     async def digest(
@@ -520,7 +523,9 @@ class WaitsFor:
         await asyncio.wait_for(self.other.wait(), timeout=5)
         return "slow-1"
 
-    async def update(self, channel: str, message_ref: str, alert: Alert) -> str | None:
+    async def update(
+        self, channel: str, message_ref: str, alert: Alert, *, tried_at: datetime | None = None
+    ) -> str | None:
         return None
 
     async def digest(
@@ -539,7 +544,9 @@ class Quick:
         self.posted.set()
         return "quick-1"
 
-    async def update(self, channel: str, message_ref: str, alert: Alert) -> str | None:
+    async def update(
+        self, channel: str, message_ref: str, alert: Alert, *, tried_at: datetime | None = None
+    ) -> str | None:
         return None
 
     async def digest(
@@ -668,8 +675,10 @@ class DiesDigesting:
     async def post(self, channel: str, alert: Alert, *, tried_at: datetime | None = None) -> str:
         return await self.notifier.post(channel, alert, tried_at=tried_at)
 
-    async def update(self, channel: str, message_ref: str, alert: Alert) -> str | None:
-        return await self.notifier.update(channel, message_ref, alert)
+    async def update(
+        self, channel: str, message_ref: str, alert: Alert, *, tried_at: datetime | None = None
+    ) -> str | None:
+        return await self.notifier.update(channel, message_ref, alert, tried_at=tried_at)
 
     async def digest(
         self, channel: str, digest: Digest, *, tried_at: datetime | None = None
@@ -763,4 +772,26 @@ async def test_slack_a_look_up_rate_limited_again_and_again_is_never_given_up_no
     assert len(slack_api.posted(SLACK_CHANNEL)) == 1
     assert len(slack_api.calls_to("conversations.history")) == 9
     assert world.chat.owed() == []
+    world.store.close()
+
+
+async def test_slack_an_update_posted_anew_whose_answer_was_lost_is_found_not_posted_again(
+    slack_api: FakeSlack, tmp_path: Path, clock: FakeClock
+) -> None:
+    world = slack_world_with(slack_api, tmp_path, clock)
+    world.router.pair_of = pair_of
+    change = world.stored(rewording())
+    assert await world.deliver(change) == ["alerted"]
+    slack_api.messages.clear()  # someone deleted the alert
+    second = replace(change, level=Level.MULTI_SOURCE, revision=1)
+    world.store.update_change(second, clock.now())
+    slack_api.drop_after_taking("chat.postMessage")
+
+    assert await world.deliver(second) == ["waiting to retry"]  # posted anew, answer lost
+    assert await world.retry_after(minutes=1) == 1
+
+    (anew,) = slack_api.posted(SLACK_CHANNEL)
+    assert anew.blocks == render_slack(alert_from_change(second))["blocks"]
+    channel = world.chat.route_channels(PAIR.key)[0]
+    assert world.chat.delivered(channel, str(change.change_id)) == Delivered(1, anew.ts)
     world.store.close()

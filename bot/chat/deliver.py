@@ -102,7 +102,9 @@ class NotStarted:
         """Never sends: the platform is not connected."""
         raise DeliveryError(channel, f"{self.kind} is not started: {self.reason}")
 
-    async def update(self, channel: str, message_ref: str, alert: Alert) -> str | None:
+    async def update(
+        self, channel: str, message_ref: str, alert: Alert, *, tried_at: datetime | None = None
+    ) -> str | None:
         """Never sends: the platform is not connected."""
         raise DeliveryError(channel, f"{self.kind} is not started: {self.reason}")
 
@@ -342,7 +344,11 @@ class Router:
         try:
             # route() updates only a message the channel has (a digest line has none).
             if r.action is Action.UPDATE and delivered and delivered.message_ref:
-                ref = await notifier.update(channel.channel, delivered.message_ref, alert)
+                # Noted too: if the message was deleted, the update is posted anew.
+                self.chat.trying(channel.platform, channel.channel, before.change_id, now)
+                ref = await notifier.update(
+                    channel.channel, delivered.message_ref, alert, tried_at=before.tried_at
+                )
             else:
                 # the channel's first sight of this change pings; no later post of it does
                 if self.pings is not None and delivered is None:

@@ -65,11 +65,14 @@ class Notifier(Protocol):
         """
         ...
 
-    async def update(self, channel: str, message_ref: str, alert: Alert) -> str | None:
+    async def update(
+        self, channel: str, message_ref: str, alert: Alert, *, tried_at: datetime | None = None
+    ) -> str | None:
         """Show an alert's later state by editing its message.
 
         Returns the reference of a message posted in place of one that was deleted, so the
-        next update edits that one; else None.
+        next update edits that one; else None. ``tried_at`` is when an earlier try of this
+        update began whose answer never came: its post in place may be in the channel.
         """
         ...
 
@@ -109,7 +112,7 @@ class PlatformNotifier(Generic[S]):
         render: Callable[[Alert], Payload],
         render_digest: Callable[[Digest], Payload],
         find_posted: Finder | None = None,
-        answers_repeats: Callable[[str], bool] = lambda channel: False,
+        answers_repeats: Callable[[str, Payload], bool] = lambda channel, payload: False,
         anew: Callable[[Payload], Payload] = lambda payload: payload,
     ) -> None:
         self.sender = sender
@@ -117,8 +120,8 @@ class PlatformNotifier(Generic[S]):
         self._render_digest = render_digest
         self._find_posted = find_posted
         self._answers_repeats = answers_repeats
-        """Whether the platform answers a post repeated in this channel with the message the
-        first try made, as it was then (Discord's enforced nonce), instead of a new one."""
+        """Whether the platform answers this payload, posted again in this channel, with the
+        message the first try made, as it was then (Discord's enforced nonce)."""
         self._anew = anew
         """The payload of a message posted in place of a deleted one: a new message, not a
         retry of the first post (Discord would answer that one's nonce with it)."""
@@ -138,40 +141,42 @@ class PlatformNotifier(Generic[S]):
             found = await self._find_posted(channel, payload, tried_at)
             if found is not None:
                 try:
-                    await self._bring_up_to_date(channel, found, payload)
+                    await self._edit_posted(channel, found, payload)
                 except MessageGone:
                     pass  # deleted since: it is posted again below
                 else:
                     return found
         ref = await self.sender.post(channel, payload)
-        if tried_at is None or not self._answers_repeats(channel):
+        if tried_at is None or not self._answers_repeats(channel, payload):
             return ref
         # The answer may be the message the earlier try made, showing the alert as it was.
         try:
-            await self._bring_up_to_date(channel, ref, payload)
+            await self._edit_posted(channel, ref, payload)
         except MessageGone:
             return await self.sender.post(channel, self._anew(payload))
         return ref
 
-    async def _bring_up_to_date(self, channel: str, ref: str, payload: Payload) -> None:
-        """Edit a message an earlier try may have made to show ``payload``.
+    async def _edit_posted(self, channel: str, ref: str, payload: Payload) -> None:
+        """Edit a message that is in the channel (a post of ours) to show ``payload``.
 
-        That message is in the channel: a refused edit is not a refused post, and the next
-        try must still look for it rather than post again.
+        A refused edit is not a refused post: an earlier try's post is still there, and the
+        next try must still look for it rather than post again.
         """
         try:
             await self.sender.edit(channel, ref, payload)
         except Refused as e:
             raise DeliveryError(channel, e.message, permanent=e.permanent) from e
 
-    async def update(self, channel: str, message_ref: str, alert: Alert) -> str | None:
+    async def update(
+        self, channel: str, message_ref: str, alert: Alert, *, tried_at: datetime | None = None
+    ) -> str | None:
         """Edit the posted alert; if it was deleted, post anew and return the new reference."""
         payload = self._render(alert)
         try:
-            await self.sender.edit(channel, message_ref, payload)
+            await self._edit_posted(channel, message_ref, payload)
         except MessageGone:
-            # Someone deleted the alert; the update still deserves to be seen.
-            return await self.sender.post(channel, self._anew(payload))
+            # Someone deleted the alert; the update still deserves to be seen, once.
+            return await self._post_once(channel, self._anew(payload), tried_at)
         return None
 
     async def digest(
