@@ -208,11 +208,15 @@ class FakeNotifier:
         self.posts.append((channel, alert))
         return f"msg-{len(self.posts)}"
 
-    async def update(self, channel: str, message_ref: str, alert: Alert) -> str | None:
+    async def update(
+        self, channel: str, message_ref: str, alert: Alert, *, tried_at: datetime | None = None
+    ) -> str | None:
         self.updates.append((channel, message_ref, alert))
         return None
 
-    async def digest(self, channel: str, digest: Digest) -> None:
+    async def digest(
+        self, channel: str, digest: Digest, *, tried_at: datetime | None = None
+    ) -> None:
         if channel in self.broken:
             raise KeyError("ts")
         self.digests.append((channel, digest))

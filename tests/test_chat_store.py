@@ -16,6 +16,7 @@ from bot.chat.store import (
     ConfigSubscription,
     Origin,
     Resumed,
+    Waiting,
     config_subscriptions,
 )
 from bot.config import SubscriptionSpec
@@ -368,3 +369,36 @@ def test_a_store_written_by_release_0_1_keeps_everything(tmp_path: Path) -> None
     assert DatabaseLedger(history.connection).version("history") == len(HISTORY_MIGRATIONS)
     assert DatabaseLedger(history.connection).version("chat") == len(MIGRATIONS)
     history.close()
+
+
+def test_tries_of_posts_and_digests_are_noted_and_forgotten_alike_on_either_database(
+    store_url: str,
+) -> None:
+    store = Store.open(store_url)
+    chat = ChatStore(store.connection)
+    later = NOW + timedelta(minutes=5)
+    channel = Channel("slack", "C1", "IND-RUS")
+    chat.wait(channel, Waiting("1", "IND-RUS", 0, NOW, ""), NOW)
+    chat.trying("slack", "C1", "1", NOW)
+
+    # Another passing failure keeps the first try's time; a refusal forgets it.
+    chat.failed_again("slack", "C1", Waiting("1", "IND-RUS", 1, later, "503"))
+    assert chat.waiting("slack", "C1")[0].tried_at == NOW
+    chat.failed_again("slack", "C1", Waiting("1", "IND-RUS", 2, later, "no"), refused=True)
+    (owed,) = chat.waiting("slack", "C1")
+    assert (owed.failures, owed.error, owed.tried_at) == (2, "no", None)
+
+    # A digest is tried on the changes it holds: a later try keeps the first one's time.
+    for change_id in ("7", "8"):
+        store.connection.execute(
+            """INSERT INTO chat_queue (platform, channel, change_id, pair_key, queued_at)
+               VALUES ('slack', 'C1', ?, 'IND-RUS', ?)""",
+            (change_id, NOW.isoformat()),
+        )
+    assert chat.digest_tried("slack", "C1") is None
+    chat.trying_digest("slack", "C1", ["7"], NOW)
+    chat.trying_digest("slack", "C1", ["7", "8"], later)
+    assert chat.digest_tried("slack", "C1") == NOW
+    chat.digest_refused("slack", "C1")
+    assert chat.digest_tried("slack", "C1") is None
+    store.close()

@@ -10,6 +10,7 @@ from typing import Any
 import discord
 import pytest
 
+from bot.chat.ports import Refused
 from bot.config import SubscriptionSpec
 from bot.platforms.discord.delivery import (
     DiscordDelivery,
@@ -153,6 +154,16 @@ async def test_a_rejected_payload_is_not_permanent(
         await discord_bot.post(CHANNEL, ALERT)
     assert caught.value.permanent is False
     assert "Invalid Form Body" in caught.value.message
+    assert isinstance(caught.value, Refused)  # Discord made no message
+
+
+async def test_a_server_error_may_come_after_the_message_was_made(
+    discord_api: FakeDiscord, discord_bot: DiscordDelivery
+) -> None:
+    discord_api.fail("POST", f"/channels/{CHANNEL}/messages", 503)
+    with pytest.raises(DeliveryError) as caught:
+        await discord_bot.post(CHANNEL, ALERT)
+    assert not isinstance(caught.value, Refused) and not caught.value.permanent
 
 
 async def test_an_unreachable_api_is_not_permanent(discord_api: FakeDiscord) -> None:

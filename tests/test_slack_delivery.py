@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.chat.ports import CannotCheck, Refused
 from bot.platforms.pacing import ChannelPacer
 from bot.platforms.slack.delivery import (
     EVENT_TYPE,
@@ -170,6 +171,64 @@ async def test_other_slack_errors_are_temporary(
 
     assert caught.value.permanent is False
     assert code in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("code", "status", "refused"),
+    [
+        ("invalid_blocks", 200, True),
+        ("msg_too_long", 200, True),
+        ("not_in_channel", 200, True),
+        ("internal_error", 200, False),
+        ("fatal_error", 200, False),
+        ("service_unavailable", 503, False),
+    ],
+)
+async def test_an_answered_error_says_whether_slack_may_have_posted(
+    slack_api: FakeSlack, delivery: SlackDelivery, code: str, status: int, refused: bool
+) -> None:
+    slack_api.fail_next("chat.postMessage", code, status=status)
+
+    with pytest.raises(DeliveryError) as caught:
+        await delivery.post(CHANNEL, PAYLOAD)
+
+    # Refused: Slack did nothing, so a later try need not look for this one first.
+    assert isinstance(caught.value, Refused) is refused
+
+
+async def test_a_post_rate_limited_beyond_the_retries_was_not_made(
+    slack_api: FakeSlack, delivery: SlackDelivery
+) -> None:
+    slack_api.rate_limit_next("chat.postMessage", retry_after=0, times=3)
+
+    with pytest.raises(Refused):
+        await delivery.post(CHANNEL, PAYLOAD)
+
+
+async def test_a_rate_limited_look_up_is_not_waited_out_nor_asked_again_too_soon(
+    slack_api: FakeSlack, time_: FakeMonotonic
+) -> None:
+    pacer = ChannelPacer(1.0, clock=time_.clock, sleep=time_.sleep)
+    client = make_web_client(BOT_TOKEN, slack_api.api_base)
+    delivery = SlackDelivery(client, pacer=pacer, clock=time_.clock)
+    slack_api.add_channel("C0OTHER")
+    await delivery.post(CHANNEL, with_metadata("41"))
+    slack_api.rate_limit_next("conversations.history", retry_after=45)
+
+    with pytest.raises(CannotCheck) as caught:
+        await delivery.find_posted(CHANNEL, with_metadata("41"), NOW)
+    assert caught.value.retry_after == timedelta(seconds=45) and not caught.value.permanent
+    assert len(slack_api.calls_to("conversations.history")) == 1  # answered at once
+    # Slack's limit is the app's, not the channel's: no other look-up is asked meanwhile.
+    time_.now += 30
+    with pytest.raises(CannotCheck) as caught:
+        await delivery.find_posted("C0OTHER", with_metadata("41"), NOW)
+    assert caught.value.retry_after == timedelta(seconds=15)
+    assert len(slack_api.calls_to("conversations.history")) == 1
+
+    time_.now += 15
+    assert await delivery.find_posted(CHANNEL, with_metadata("41"), NOW) is not None
+    assert len(slack_api.calls_to("conversations.history")) == 2
 
 
 async def test_an_unreachable_api_is_a_temporary_failure(time_: FakeMonotonic) -> None:

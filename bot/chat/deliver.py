@@ -24,6 +24,11 @@ sharing one PostgreSQL store (workers) send a channel's owed alerts one process 
 (``ChatStore.take_channel``): an alert stays in the outbox
 until its post is recorded, and another process retrying it meanwhile would post it again.
 
+A digest has the same outbox: the changes a channel holds (``chat_queue``) leave the hold
+in the transaction that records the digest's answer, and a digest is noted as tried (on
+those changes) before it is sent, so that a platform that can look finds a digest whose
+answer was lost instead of posting it again.
+
 When a platform fails for a passing reason (down, overloaded, unreachable), the alert waits
 and ``Router.retry_waiting`` tries it again on the schedule of
 ``bot.chat.decide.RETRY_AFTER``: oldest first, and in order per channel (a later alert for a
@@ -54,9 +59,9 @@ from bot.chat.decide import (
     route,
     waiting,
 )
-from bot.chat.ports import Notifier
+from bot.chat.ports import CannotCheck, Notifier, Refused
 from bot.chat.store import ChatStore, Waiting, atomic
-from bot.render.digest import Digest
+from bot.render.digest import Digest, digest_key
 from watchers.errors import DeliveryError, StoreError
 from watchers.model import Change, ChangeKind, Pair
 from watchers.ports import Clock
@@ -97,11 +102,15 @@ class NotStarted:
         """Never sends: the platform is not connected."""
         raise DeliveryError(channel, f"{self.kind} is not started: {self.reason}")
 
-    async def update(self, channel: str, message_ref: str, alert: Alert) -> str | None:
+    async def update(
+        self, channel: str, message_ref: str, alert: Alert, *, tried_at: datetime | None = None
+    ) -> str | None:
         """Never sends: the platform is not connected."""
         raise DeliveryError(channel, f"{self.kind} is not started: {self.reason}")
 
-    async def digest(self, channel: str, digest: Digest) -> None:
+    async def digest(
+        self, channel: str, digest: Digest, *, tried_at: datetime | None = None
+    ) -> None:
         """Never sends: the platform is not connected."""
         raise DeliveryError(channel, f"{self.kind} is not started: {self.reason}")
 
@@ -335,7 +344,11 @@ class Router:
         try:
             # route() updates only a message the channel has (a digest line has none).
             if r.action is Action.UPDATE and delivered and delivered.message_ref:
-                ref = await notifier.update(channel.channel, delivered.message_ref, alert)
+                # Noted too: if the message was deleted, the update is posted anew.
+                self.chat.trying(channel.platform, channel.channel, before.change_id, now)
+                ref = await notifier.update(
+                    channel.channel, delivered.message_ref, alert, tried_at=before.tried_at
+                )
             else:
                 # the channel's first sight of this change pings; no later post of it does
                 if self.pings is not None and delivered is None:
@@ -378,12 +391,32 @@ class Router:
         now: datetime,
         before: Waiting,
     ) -> Route:
-        """Pause a channel that is gone; otherwise the alert waits, or is given up at last."""
+        """Pause a channel that is gone; otherwise the alert waits, or is given up at last.
+
+        A post that could not be looked for (``CannotCheck``) waits as long as the platform
+        asks, without counting as a failed try: the platform is up, and posting it unchecked
+        could show it twice. A ``Refused`` post was not made, so its next try is a first try.
+        """
         change_id = str(change.change_id)
         if e.permanent:
             self.chat.done_waiting(channel.platform, channel.channel, change_id)
             self.on_gone(channel, str(e))
             return Route(Action.DROP, "not delivered", str(e))
+        if isinstance(e, CannotCheck):
+            until = now + e.retry_after
+            log.info(
+                "%s channel %s: the %s alert (change %s) waits until %s: it was tried before "
+                "without an answer, and %s",
+                channel.platform,
+                channel.channel,
+                change.pair.key,
+                change_id,
+                until.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
+                e.message,
+            )
+            waits = Waiting(change_id, change.pair.key, before.failures, until, e.message)
+            self.chat.failed_again(channel.platform, channel.channel, waits)
+            return waiting(e.message, until)
         failures = before.failures + 1
         next_at = next_try(failures, now)
         if next_at is None:
@@ -412,7 +445,8 @@ class Router:
             next_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
         )
         waits = Waiting(change_id, change.pair.key, failures, next_at, e.message)
-        self.chat.failed_again(channel.platform, channel.channel, waits)
+        refused = isinstance(e, Refused)
+        self.chat.failed_again(channel.platform, channel.channel, waits, refused=refused)
         return waiting(e.message, next_at)
 
     async def retry_waiting(
@@ -523,14 +557,32 @@ class Router:
         return wanted
 
     async def _send_digest(self, notifier: Notifier, held: _Held, now: datetime) -> bool:
-        """Post one channel's digest; whether it went out (if not, its changes stay held)."""
+        """Post one channel's digest; whether it went out (if not, its changes stay held).
+
+        The held changes are the digest's outbox: they leave the queue in the transaction
+        that records the platform's answer. Like a post, a digest is noted as tried before
+        it is sent, and a digest tried before is sent with that time and the same key, so
+        that a platform that can look finds the message an unanswered try left (and brings
+        it up to date with what was held since) instead of posting the digest again.
+        """
         channel = held.channel
+        ids = [str(change.change_id) for change in held.changes]
         alerts = tuple(alert_from_change(change) for change in held.changes)
         try:
-            await notifier.digest(channel.channel, Digest(held.reason, alerts))
+            tried_at = self.chat.digest_tried(channel.platform, channel.channel)
+            self.chat.trying_digest(channel.platform, channel.channel, ids, now)
+            # Named by its first try, as stored: each try of this digest has the same key.
+            first = self.chat.digest_tried(channel.platform, channel.channel) or now
+            digest = Digest(held.reason, alerts, key=digest_key(first))
+            await notifier.digest(channel.channel, digest, tried_at=tried_at)
         except DeliveryError as e:
             # The held alerts stay queued: the next flush tries the digest again.
-            log.warning("digest for %s not delivered: %s", channel.key, e)
+            if isinstance(e, Refused):
+                self.chat.digest_refused(channel.platform, channel.channel)
+            if isinstance(e, CannotCheck):
+                log.info("digest for %s waits: it was tried before, and %s", channel.key, e)
+            else:
+                log.warning("digest for %s not delivered: %s", channel.key, e)
             if e.permanent:
                 self.on_gone(channel, str(e))
             return False
@@ -538,11 +590,11 @@ class Router:
             # As above, and the other channels' digests still go out.
             log.exception("digest for %s not delivered", channel.key)
             return False
-        for change in held.changes:
-            # Delivered, with no message to edit: later sources do not alert again.
-            self.chat.record_delivery(channel, change, None, now)
-        ids = [str(change.change_id) for change in held.changes]
-        self.chat.clear_queue(channel.platform, channel.channel, ids)
+        with atomic(self.chat.connection):
+            for change in held.changes:
+                # Delivered, with no message to edit: later sources do not alert again.
+                self.chat.record_delivery(channel, change, None, now)
+            self.chat.clear_queue(channel.platform, channel.channel, ids)
         return True
 
     def _channel(self, platform: str, name: str, pair_key: str) -> Channel | None:

@@ -4,10 +4,13 @@ Delivery (``bot.chat.deliver``) speaks to a ``Notifier``: post an alert, update 
 digest. Every platform is one ``PlatformNotifier``: its renderer turns the alert into the
 platform's payload, and its ``Sender`` puts payloads in channels, one verb per action
 (``post``, ``edit``); a platform that can read its channels back also gives a ``Finder``, so
-that a post tried before without an answer is looked for before it is sent again. A
-``Platform`` is what the wiring opens by kind; the registry maps
-each kind to the module that holds it, imported only when the config or the environment
-asks for that platform, so a run without Discord never imports discord.py.
+that a post tried before without an answer is looked for before it is sent again. Two
+failures say more than ``DeliveryError``: ``Refused`` (the platform answered and did not
+take the message, so nothing of that try is in the channel) and ``CannotCheck`` (a post
+tried before cannot be looked for now, so it is neither sent blind nor a failed try).
+A ``Platform`` is what the wiring opens by kind; the registry maps each kind to the module
+that holds it, imported only when the config or the environment asks for that platform,
+so a run without Discord never imports discord.py.
 """
 
 from __future__ import annotations
@@ -16,12 +19,12 @@ import importlib
 from collections.abc import Awaitable, Callable, Mapping
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from bot.alert import Alert
 from bot.render.digest import Digest
-from watchers.errors import MessageGone
+from watchers.errors import DeliveryError, MessageGone
 
 if TYPE_CHECKING:
     from bot.chat.commands import CommandDeps
@@ -29,6 +32,22 @@ if TYPE_CHECKING:
 
 Payload = dict[str, Any]
 """A message as one platform takes it (Discord's JSON message, Slack's text and blocks)."""
+
+
+class Refused(DeliveryError):
+    """The platform answered, and did not take the message: an invalid payload, a channel
+    it will not post in, a rate limit outlasting our waits. Nothing of this try is in the
+    channel, so its next try need not look for it first."""
+
+
+class CannotCheck(DeliveryError):
+    """A post tried before cannot be looked for now: the platform asks us to wait
+    ``retry_after`` before asking it again. The post waits that long, still to be looked
+    for; it is not sent blind, and not counted as a failed try."""
+
+    def __init__(self, channel: str, message: str, *, retry_after: timedelta) -> None:
+        super().__init__(channel, message)
+        self.retry_after = retry_after
 
 
 class Notifier(Protocol):
@@ -46,16 +65,21 @@ class Notifier(Protocol):
         """
         ...
 
-    async def update(self, channel: str, message_ref: str, alert: Alert) -> str | None:
+    async def update(
+        self, channel: str, message_ref: str, alert: Alert, *, tried_at: datetime | None = None
+    ) -> str | None:
         """Show an alert's later state by editing its message.
 
         Returns the reference of a message posted in place of one that was deleted, so the
-        next update edits that one; else None.
+        next update edits that one; else None. ``tried_at`` is when an earlier try of this
+        update began whose answer never came: its post in place may be in the channel.
         """
         ...
 
-    async def digest(self, channel: str, digest: Digest) -> None:
-        """Post a digest of held alerts."""
+    async def digest(
+        self, channel: str, digest: Digest, *, tried_at: datetime | None = None
+    ) -> None:
+        """Post a digest of held alerts; ``tried_at`` as for ``post``."""
         ...
 
 
@@ -88,12 +112,16 @@ class PlatformNotifier(Generic[S]):
         render: Callable[[Alert], Payload],
         render_digest: Callable[[Digest], Payload],
         find_posted: Finder | None = None,
+        answers_repeats: Callable[[str, Payload], bool] = lambda channel, payload: False,
         anew: Callable[[Payload], Payload] = lambda payload: payload,
     ) -> None:
         self.sender = sender
         self._render = render
         self._render_digest = render_digest
         self._find_posted = find_posted
+        self._answers_repeats = answers_repeats
+        """Whether the platform answers this payload, posted again in this channel, with the
+        message the first try made, as it was then (Discord's enforced nonce)."""
         self._anew = anew
         """The payload of a message posted in place of a deleted one: a new message, not a
         retry of the first post (Discord would answer that one's nonce with it)."""
@@ -102,33 +130,60 @@ class PlatformNotifier(Generic[S]):
         """Post the rendered alert; the message reference the sender returns.
 
         After a try with no answer, a message the platform took then is edited to show the
-        alert as it is now, and is the post: the channel does not see the alert twice.
+        alert as it is now, and is the post: the channel does not see the alert twice, nor
+        an older state of it (the alert may have been revised since that try).
         """
-        payload = self._render(alert)
+        return await self._post_once(channel, self._render(alert), tried_at)
+
+    async def _post_once(self, channel: str, payload: Payload, tried_at: datetime | None) -> str:
+        """Post ``payload``, unless a try of it with no answer made it: then edit that."""
         if tried_at is not None and self._find_posted is not None:
             found = await self._find_posted(channel, payload, tried_at)
             if found is not None:
                 try:
-                    await self.sender.edit(channel, found, payload)
+                    await self._edit_posted(channel, found, payload)
                 except MessageGone:
                     pass  # deleted since: it is posted again below
                 else:
                     return found
-        return await self.sender.post(channel, payload)
+        ref = await self.sender.post(channel, payload)
+        if tried_at is None or not self._answers_repeats(channel, payload):
+            return ref
+        # The answer may be the message the earlier try made, showing the alert as it was.
+        try:
+            await self._edit_posted(channel, ref, payload)
+        except MessageGone:
+            return await self.sender.post(channel, self._anew(payload))
+        return ref
 
-    async def update(self, channel: str, message_ref: str, alert: Alert) -> str | None:
+    async def _edit_posted(self, channel: str, ref: str, payload: Payload) -> None:
+        """Edit a message that is in the channel (a post of ours) to show ``payload``.
+
+        A refused edit is not a refused post: an earlier try's post is still there, and the
+        next try must still look for it rather than post again.
+        """
+        try:
+            await self.sender.edit(channel, ref, payload)
+        except Refused as e:
+            raise DeliveryError(channel, e.message, permanent=e.permanent) from e
+
+    async def update(
+        self, channel: str, message_ref: str, alert: Alert, *, tried_at: datetime | None = None
+    ) -> str | None:
         """Edit the posted alert; if it was deleted, post anew and return the new reference."""
         payload = self._render(alert)
         try:
-            await self.sender.edit(channel, message_ref, payload)
+            await self._edit_posted(channel, message_ref, payload)
         except MessageGone:
-            # Someone deleted the alert; the update still deserves to be seen.
-            return await self.sender.post(channel, self._anew(payload))
+            # Someone deleted the alert; the update still deserves to be seen, once.
+            return await self._post_once(channel, self._anew(payload), tried_at)
         return None
 
-    async def digest(self, channel: str, digest: Digest) -> None:
-        """Post the rendered digest."""
-        await self.sender.post(channel, self._render_digest(digest))
+    async def digest(
+        self, channel: str, digest: Digest, *, tried_at: datetime | None = None
+    ) -> None:
+        """Post the rendered digest, once, as ``post`` posts an alert."""
+        await self._post_once(channel, self._render_digest(digest), tried_at)
 
 
 @dataclass(frozen=True)

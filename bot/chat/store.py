@@ -162,6 +162,9 @@ UPDATE route_channels SET digest_zone = zone WHERE quiet_start IS NOT NULL;
     # When an owed post was first tried: a try whose answer never came (a lost connection,
     # a killed process) may have reached the platform, which is then asked before posting.
     "ALTER TABLE chat_retries ADD COLUMN tried_at TEXT",
+    # When the digest holding a queued change was first tried: as for an owed post, a try
+    # whose answer never came may have reached the platform, which is then asked first.
+    "ALTER TABLE chat_queue ADD COLUMN tried_at TEXT",
 )
 
 
@@ -679,6 +682,37 @@ class ChatStore:
         ).fetchall()
         return [(r[0], r[1]) for r in rows]
 
+    def digest_tried(self, platform: str, channel: str) -> datetime | None:
+        """When the channel's digest was first tried without its answer being recorded, or
+        None: the held changes a try of it showed stay held until one is recorded."""
+        row = self.connection.execute(
+            """SELECT MIN(tried_at) FROM chat_queue
+               WHERE platform = ? AND channel = ? AND tried_at IS NOT NULL""",
+            (platform, channel),
+        ).fetchone()
+        return from_iso(row[0]) if row and row[0] else None
+
+    def trying_digest(
+        self, platform: str, channel: str, change_ids: Sequence[str], now: datetime
+    ) -> None:
+        """Note, before a digest is sent, that it is being tried with these held changes
+        (those a try showed before keep that try's time)."""
+        with atomic(self.connection):
+            self.connection.executemany(
+                """UPDATE chat_queue SET tried_at = COALESCE(tried_at, ?)
+                   WHERE platform = ? AND channel = ? AND change_id = ?""",
+                [(to_iso(now), platform, channel, cid) for cid in change_ids],
+            )
+
+    def digest_refused(self, platform: str, channel: str) -> None:
+        """Forget that the channel's digest was tried: the platform answered that it did
+        not post it, so the next try has nothing to look for."""
+        with atomic(self.connection):
+            self.connection.execute(
+                "UPDATE chat_queue SET tried_at = NULL WHERE platform = ? AND channel = ?",
+                (platform, channel),
+            )
+
     def clear_queue(self, platform: str, channel: str, change_ids: Sequence[str]) -> None:
         """Forget held changes once their digest went out."""
         with atomic(self.connection):
@@ -705,16 +739,24 @@ class ChatStore:
                 ),
             )
 
-    def failed_again(self, platform: str, channel: str, waits: Waiting) -> None:
-        """Note another failed try of a waiting alert, and when to try next."""
+    def failed_again(
+        self, platform: str, channel: str, waits: Waiting, *, refused: bool = False
+    ) -> None:
+        """Note another failed try of a waiting alert, and when to try next.
+
+        ``refused``: the platform answered that it did not post it, so no try of it can be
+        in the channel and the next is a first try again (it need not look first).
+        """
         with atomic(self.connection):
             self.connection.execute(
-                """UPDATE chat_retries SET failures = ?, next_at = ?, error = ?
+                """UPDATE chat_retries SET failures = ?, next_at = ?, error = ?,
+                     tried_at = CASE WHEN ? THEN NULL ELSE tried_at END
                    WHERE platform = ? AND channel = ? AND change_id = ?""",
                 (
                     waits.failures,
                     to_iso(waits.next_at),
                     waits.error,
+                    refused,
                     platform,
                     channel,
                     waits.change_id,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from bot.alert import Alert
@@ -21,12 +22,21 @@ class Digest:
 
     reason: str
     alerts: tuple[Alert, ...]
+    key: str = ""
+    """Names this digest in its channel across its tries (``digest_key``), so that a try
+    whose answer was lost can be found; "" for a digest that is never tried again."""
 
     @property
     def title(self) -> str:
         """``Digest: 3 alerts (quiet hours ended)``."""
         n = len(self.alerts)
         return f"Digest: {n} alert{'s' if n != 1 else ''} ({self.reason})"
+
+
+def digest_key(first_tried: datetime) -> str:
+    """The key of a channel's digest first tried at this time: each try of it uses the
+    same, and the channel's next digest, tried later, another."""
+    return f"digest-{round(first_tried.timestamp() * 1000)}"
 
 
 def _line(alert: Alert) -> str:

@@ -7,7 +7,10 @@ per second by default) so a burst of alerts never leans on Discord's limits.
 
 Failures become :class:`~watchers.errors.DeliveryError`. ``permanent`` is set when trying
 again cannot help: the channel (or webhook) is gone, or we may not post there. The caller
-then pauses the channel's subscriptions and reports it once.
+then pauses the channel's subscriptions and reports it once. An answer below 500 (a refused
+payload, a missing permission, a rate limit beyond what discord.py waits out) is
+:class:`~bot.chat.ports.Refused`: Discord made no message. A 5xx or no answer at all may
+come after the message was made.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import aiohttp
 import discord
 from discord.http import HTTPClient, Route
 
+from bot.chat.ports import Refused
 from bot.config import SubscriptionSpec
 from bot.platforms.pacing import ChannelPacer
 from bot.render.discord import NO_MENTIONS
@@ -56,9 +60,11 @@ def _delivery_error(channel_id: str, e: Exception, *, gone_statuses: set[int]) -
     if isinstance(e, discord.HTTPException):
         if e.status == 404 and e.code == UNKNOWN_MESSAGE:
             return MessageGone(channel_id, _reason(e))
-        return DeliveryError(channel_id, _reason(e), permanent=e.status in gone_statuses)
+        # A 5xx may come from a server that made the message and failed after.
+        answered = Refused if e.status < 500 else DeliveryError
+        return answered(channel_id, _reason(e), permanent=e.status in gone_statuses)
     if isinstance(e, discord.RateLimited):
-        return DeliveryError(channel_id, f"rate limited for {e.retry_after:.0f}s")
+        return Refused(channel_id, f"rate limited for {e.retry_after:.0f}s")
     return DeliveryError(channel_id, f"network error: {type(e).__name__}: {e}")
 
 

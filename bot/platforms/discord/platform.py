@@ -9,7 +9,7 @@ from bot.chat.ports import Opening, Payload, PlatformNotifier, Sender
 from bot.platforms.discord.client import DiscordBot, sign_in, token_from_env
 from bot.platforms.discord.delivery import DiscordDelivery, use_api_base, webhook_senders
 from bot.platforms.discord.senders import DiscordSenders
-from bot.render.digest import render_digest_discord
+from bot.render.digest import Digest, render_digest_discord
 from bot.render.discord import render_discord
 
 log = logging.getLogger(__name__)
@@ -46,7 +46,11 @@ async def open_discord(opening: Opening) -> PlatformNotifier[DiscordSenders]:
 def discord_notifier(senders: DiscordSenders) -> PlatformNotifier[DiscordSenders]:
     """Alerts rendered as Discord messages, sent through the channel's webhook or the bot."""
     return PlatformNotifier(
-        senders, render=render_with_nonce, render_digest=render_digest_discord, anew=without_nonce
+        senders,
+        render=render_with_nonce,
+        render_digest=digest_with_nonce,
+        answers_repeats=senders.answers_repeats,
+        anew=without_nonce,
     )
 
 
@@ -56,11 +60,21 @@ def render_with_nonce(alert: Alert) -> Payload:
     A post of the same alert again (we died after Discord took it, before we recorded it)
     then returns the message already posted instead of making a second one. The nonce names
     the alert, not its revision: a retry that carries an update made meanwhile is the same
-    post. Discord remembers nonces for a few minutes; webhooks and edits do not use them.
+    post, and the message it is answered with is then edited to show that update. Discord
+    remembers nonces for a few minutes; webhooks and edits do not use them.
     The bot's sender makes the nonce the channel's own (``nonce_for_channel``).
     """
     nonce = f"pw{alert.alert_id}"[:25]
     return {**render_discord(alert), "nonce": nonce, "enforce_nonce": True}
+
+
+def digest_with_nonce(digest: Digest) -> Payload:
+    """The digest's message, with a nonce naming the digest when it has a key: a digest
+    posted again after a lost answer returns the one already posted, as an alert does."""
+    payload = render_digest_discord(digest)
+    if not digest.key:
+        return payload
+    return {**payload, "nonce": f"pw{digest.key}"[:25], "enforce_nonce": True}
 
 
 def without_nonce(payload: Payload) -> Payload:

@@ -30,6 +30,13 @@ class DiscordSenders:
         """The channel's webhook sender, else the bot's, else None."""
         return self._webhooks.get(channel, self._bot)
 
+    def answers_repeats(self, channel: str, payload: Payload) -> bool:
+        """Whether this payload posted again in this channel is answered with the message
+        the first post made: the bot's posts with a nonce Discord enforces are; a webhook's
+        posts, and posts without one, make a new message."""
+        bot = channel not in self._webhooks and self._bot is not None
+        return bot and bool(payload.get("enforce_nonce")) and payload.get("nonce") is not None
+
     async def post(self, channel: str, payload: Payload) -> str:
         """Send a new message; returns its id."""
         return await self._sender(channel).post(channel, payload)

@@ -2,27 +2,33 @@
 
 The payload is what ``bot.render.slack.render_slack`` returns: ``{"text": fallback,
 "blocks": [...]}``. Two layers keep us inside Slack's limits: the SDK's rate-limit retry
-handler waits out a 429 as long as ``Retry-After`` asks, and our own pacing keeps writes to
-one channel about a second apart, which is what Slack allows for posting to a channel.
+handler waits out a 429 on a post or an edit as long as ``Retry-After`` asks, and our own
+pacing keeps writes to one channel about a second apart, which is what Slack allows for
+posting to a channel.
 
 Slack answers ``channel_not_found``, ``not_in_channel`` and ``is_archived`` when retrying
 cannot help; those become a permanent ``DeliveryError`` so the subscription is paused.
 ``message_not_found`` on an edit (someone deleted the alert) is ``MessageGone``: the update
-is posted as a new message instead.
+is posted as a new message instead. Any other error Slack answers is ``Refused`` (Slack did
+not do it), but for the few with which Slack says part of the call may have been done.
 
 Each alert post carries message ``metadata`` naming the delivery: our ``EVENT_TYPE`` and a
 key made of the alert's id and the channel (never of its revision, which a later try may
 carry). A post tried before without an answer (a timeout, a reset connection, a killed
 process) is looked for first in the channel's history (``find_posted``: from shortly before
-the first try, a few pages at most); if Slack took it then, that message is the post. Without
-the history scopes (``channels:history``, ``groups:history``) the post is sent again and the
-log says once why an alert may show twice. The SDK's own retry of a broken connection is
-kept for every call but a post, which it would send again blind.
+the first try, one page); if Slack took it then, that message is the post. Slack allows
+apps outside its Marketplace about one history call a minute: a look-up it rate-limits is
+not waited out (every alert of the platform would queue behind it) but is ``CannotCheck``,
+and no other look-up is asked for until ``Retry-After`` has passed. Without the history
+scopes (``channels:history``, ``groups:history``) the post is sent again and the log says
+once why an alert may show twice. The SDK's own retry of a broken connection is kept for
+every call but a post, which it would send again blind.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timedelta
 from functools import partial
@@ -41,6 +47,7 @@ from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
+from bot.chat.ports import CannotCheck, Refused
 from bot.platforms.pacing import ChannelPacer
 from watchers.errors import DeliveryError, MessageGone
 
@@ -70,8 +77,19 @@ CANNOT_READ = frozenset(
 PERMANENT_ERRORS = frozenset({"channel_not_found", "not_in_channel", "is_archived"})
 """Slack error codes after which posting to the channel again cannot succeed."""
 
+MAYBE_DONE = frozenset({"internal_error", "fatal_error", "service_unavailable"})
+"""Slack error codes that do not say the call was not done: Slack documents that part of
+the work may have been done before the first two, and the third says no more. Every other
+error it answers means it did nothing, and so does a 429."""
+
 RATE_LIMIT_RETRIES = 2
-"""How many 429 answers in a row the SDK waits out before the call fails."""
+"""How many 429 answers in a row the SDK waits out before a post or an edit fails."""
+
+HISTORY = "conversations.history"
+
+HISTORY_WAIT = 60.0
+"""Seconds to leave the history alone after a 429 that gave no ``Retry-After``: Slack
+allows apps outside its Marketplace about one call a minute."""
 
 
 def make_web_client(
@@ -83,9 +101,32 @@ def make_web_client(
     # The SDK's default retries a broken connection, posts included; rate limits are opt-in.
     client.retry_handlers = [
         BrokenConnectionRetryHandler(),
-        AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
+        RateLimitRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
     ]
     return client
+
+
+class RateLimitRetryHandler(AsyncRateLimitErrorRetryHandler):
+    """The SDK's wait after a 429, except for a history look-up.
+
+    Waiting out the history's rate limit (about a minute) inside the call would hold up
+    every alert of the platform; the look-up fails at once and the alert waits in the
+    outbox instead (``CannotCheck``).
+    """
+
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if urlsplit(request.url).path.endswith("/" + HISTORY):
+            return False
+        return await super()._can_retry_async(
+            state=state, request=request, response=response, error=error
+        )
 
 
 class BrokenConnectionRetryHandler(AsyncConnectionErrorRetryHandler):
@@ -128,10 +169,19 @@ def _stamped(channel_id: str, payload: Mapping[str, Any]) -> dict[str, Any] | No
 class SlackDelivery:
     """Posts and edits alert messages in Slack channels."""
 
-    def __init__(self, client: AsyncWebClient, *, pacer: ChannelPacer | None = None) -> None:
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        *,
+        pacer: ChannelPacer | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._client = client
         self._pacer = pacer if pacer is not None else ChannelPacer()
+        self._clock = clock
         self._said_cannot_read: set[str] = set()
+        self._history_free_at: float | None = None
+        """When Slack lets us read a history again, after it rate-limited a look-up."""
 
     async def post(self, channel_id: str, payload: Mapping[str, Any]) -> str:
         """Post a new message; return its ``ts``, the id later edits refer to."""
@@ -156,8 +206,8 @@ class SlackDelivery:
         """The ``ts`` of a message in the channel carrying this payload's delivery key,
         posted from shortly before ``since`` on; None when there is none, or none can be read.
 
-        A failure that may pass (Slack down, rate limited) raises ``DeliveryError``: the
-        post waits rather than risk showing twice.
+        A failure that may pass (Slack down) raises ``DeliveryError``, and a rate limit
+        ``CannotCheck``: the post waits rather than risk showing twice.
         """
         metadata = _stamped(channel_id, payload)
         if metadata is None:
@@ -190,6 +240,9 @@ class SlackDelivery:
         self, channel_id: str, oldest: str, cursor: str | None
     ) -> AsyncSlackResponse | None:
         """One page of the channel's history, newest first; None when it cannot be read."""
+        now = self._clock()
+        if self._history_free_at is not None and now < self._history_free_at:
+            raise self._cannot_check(channel_id, self._history_free_at - now)
         try:
             return await self._client.conversations_history(
                 channel=channel_id,
@@ -201,6 +254,10 @@ class SlackDelivery:
             )
         except SlackApiError as e:
             code = str(e.response.get("error") or f"HTTP {e.response.status_code}")
+            if e.response.status_code == 429 or code == "ratelimited":
+                wait = _retry_after(e.response.headers)
+                self._history_free_at = self._clock() + wait
+                raise self._cannot_check(channel_id, wait) from e
             if code not in CANNOT_READ:
                 message = f"Slack conversations.history failed: {code}"
                 raise DeliveryError(channel_id, message) from e
@@ -210,6 +267,15 @@ class SlackDelivery:
             raise DeliveryError(
                 channel_id, f"Slack conversations.history unreachable: {type(e).__name__}: {e}"
             ) from e
+
+    @staticmethod
+    def _cannot_check(channel_id: str, wait: float) -> CannotCheck:
+        return CannotCheck(
+            channel_id,
+            "could not look for an earlier try in the channel's history: Slack rate limited "
+            f"conversations.history for {wait:.0f}s",
+            retry_after=timedelta(seconds=wait),
+        )
 
     def _say_cannot_read(self, code: str) -> None:
         """Log once per reason why a post tried before is sent again unchecked."""
@@ -250,11 +316,27 @@ class SlackDelivery:
             message = f"Slack {method} failed: {code}"
             if code == "message_not_found":
                 raise MessageGone(channel_id, message) from e
-            raise DeliveryError(channel_id, message, permanent=code in PERMANENT_ERRORS) from e
+            permanent = code in PERMANENT_ERRORS
+            if e.response.status_code >= 500 or code in MAYBE_DONE:
+                raise DeliveryError(channel_id, message, permanent=permanent) from e
+            raise Refused(channel_id, message, permanent=permanent) from e
         except (aiohttp.ClientError, TimeoutError) as e:
             raise DeliveryError(
                 channel_id, f"Slack {method} unreachable: {type(e).__name__}: {e}"
             ) from e
+
+
+def _retry_after(headers: Mapping[str, Any]) -> float:
+    """The seconds a 429's ``Retry-After`` header asks for (``HISTORY_WAIT`` without one)."""
+    for name, value in headers.items():
+        if name.lower() == "retry-after":
+            # The SDK keeps each header as a list of its values.
+            first = value[0] if isinstance(value, list) and value else value
+            try:
+                return max(float(first), 1.0)
+            except (TypeError, ValueError):
+                break
+    return HISTORY_WAIT
 
 
 def _text(payload: Mapping[str, Any]) -> str:

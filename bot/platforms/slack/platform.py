@@ -6,7 +6,7 @@ from bot.alert import Alert
 from bot.chat.ports import Opening, Payload, PlatformNotifier
 from bot.platforms.slack.app import SlackApp, SlackSecrets, make_delivery
 from bot.platforms.slack.delivery import SlackDelivery, delivery_metadata
-from bot.render.digest import render_digest_slack
+from bot.render.digest import Digest, render_digest_slack
 from bot.render.slack import render_slack
 
 
@@ -33,9 +33,18 @@ def slack_notifier(delivery: SlackDelivery) -> PlatformNotifier[SlackDelivery]:
     return PlatformNotifier(
         delivery,
         render=render_with_metadata,
-        render_digest=render_digest_slack,
+        render_digest=digest_with_metadata,
         find_posted=delivery.find_posted,
     )
+
+
+def digest_with_metadata(digest: Digest) -> Payload:
+    """The digest's message, with metadata naming the digest when it has a key, by which a
+    digest whose answer was lost is found again."""
+    payload = render_digest_slack(digest)
+    if not digest.key:
+        return payload
+    return {**payload, "metadata": delivery_metadata(digest.key, 0)}
 
 
 def render_with_metadata(alert: Alert) -> Payload:
