@@ -13,6 +13,7 @@ from werkzeug import Request, Response
 from watchers.errors import FetchError
 from watchers.fetch import (
     PUBLIC_ONLY,
+    BytesAhead,
     Fetched,
     FetchLimits,
     Validators,
@@ -389,3 +390,59 @@ async def test_an_unusable_feed_url_is_named(httpserver: HTTPServer) -> None:
     async with make_client(LIMITS) as client:
         with pytest.raises(FetchError, match="not an http"):
             await fetch(client, "f", "ftp://news.example/feed", Validators(), LIMITS)
+
+
+async def test_of_two_bodies_partly_read_that_fill_the_bytes_allowed_the_older_goes_on() -> None:
+    ahead = BytesAhead(1000)
+    older, younger = ahead.claim(), ahead.claim()
+    await older.at_least(400)
+    await younger.at_least(500)
+    # both need more: waiting on each other would stop the cycle, so the older goes on
+    growing = asyncio.create_task(younger.at_least(900))
+    await asyncio.wait_for(older.at_least(800), 1)
+    await asyncio.sleep(0.01)
+    assert not growing.done()
+    older.keep(800)
+    assert not growing.done()  # its body is held until read
+    ahead.give(800)
+    await asyncio.wait_for(growing, 1)
+    assert ahead.held == 900
+
+
+async def test_a_body_alone_may_pass_the_bytes_allowed_and_others_wait_for_it() -> None:
+    ahead = BytesAhead(1000)
+    first = ahead.claim()
+    await asyncio.wait_for(first.at_least(5000), 1)
+    second = ahead.claim()
+    waiting = asyncio.create_task(second.at_least(10))
+    await asyncio.sleep(0.01)
+    assert not waiting.done()
+    first.drop()
+    await asyncio.wait_for(waiting, 1)
+    assert ahead.held == 10
+
+
+@pytest.mark.parametrize("chunked", [False, True], ids=["with Content-Length", "chunked"])
+async def test_a_fetch_holds_its_body_in_the_bytes_ahead_and_a_failed_one_holds_none(
+    httpserver: HTTPServer, chunked: bool
+) -> None:
+    def body(size: int) -> Response:
+        data = b"x" * size
+        if chunked:
+            return Response(iter([data[: size // 2], data[size // 2 :]]))
+        return Response(data)
+
+    httpserver.expect_request("/small").respond_with_handler(lambda _: body(3000))
+    httpserver.expect_request("/large").respond_with_handler(lambda _: body(LIMITS.max_bytes + 1))
+    ahead = BytesAhead(1000)
+    async with make_client(LIMITS) as client:
+        small = await fetch(
+            client, "f", httpserver.url_for("/small"), Validators(), LIMITS, ahead=ahead
+        )
+        assert ahead.held == len(small.body) == 3000
+        ahead.give(len(small.body))
+        with pytest.raises(FetchError, match="larger than"):
+            await fetch(
+                client, "f", httpserver.url_for("/large"), Validators(), LIMITS, ahead=ahead
+            )
+    assert ahead.held == 0

@@ -3,10 +3,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from watchers.errors import ParseError
 from watchers.parse import feedparser_entries, lean_entries, parse_feed
-from watchers.text import html_to_text
+from watchers.text import _TextCollector, _tidy, html_to_text
 
 RSS = b"""<?xml version="1.0"?>
 <rss version="2.0"><channel><title>t</title>
@@ -325,3 +327,36 @@ def test_dates_no_calendar_holds_leave_the_entry_undated() -> None:
     first, second = parse_feed("f", body, BASE)
     assert first.published is None
     assert second.published == datetime(2025, 3, 10, 10, 0, tzinfo=UTC)
+
+
+# Pieces of feed HTML, plain and not: the text of a fragment made of them is the same
+# whether the one-pattern reading of plain markup takes it or the HTML parser does.
+_MARKUP_PIECES = [
+    "<p>", "</p>", "<P>", "</P >", "<br>", "<br/>", "<br />", "<div class=lead>", "</div>",
+    '<a href="http://news.example/a?b=1&amp;c=2">', "<a href='x'>", "</a>", "<b>", "</b>",
+    "<em>", "</em>", "<li>", "<h2>", "</h2>", "<img src=x alt=''/>", "<script>", "</script>",
+    "<style>", "<title>", "<!-- note -->", "<!DOCTYPE html>", "<p:tag>", "<a title='1 > 0'>",
+    '<a href="x>', "<3", "a < b", ">", "&amp;", "&lt;p&gt;", "&#39;", "&#x2019;", "&nbsp;",
+    "&bogus;", "&", "&amp", "Ties", " between ", "India and Russia", ".", "\n", "\n\n", "\t",
+    "\u00a0", '"', "'", "caf\u00e9",
+]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_MARKUP_PIECES), max_size=12))
+def test_plain_markup_is_read_as_the_html_parser_reads_it(pieces: list[str]) -> None:
+    markup = "".join(pieces)
+    collector = _TextCollector()
+    collector.feed(markup)
+    collector.close()
+    assert html_to_text(markup) == _tidy("".join(collector.parts))
+
+
+def test_news_in_plain_markup_loses_its_tags_and_keeps_its_paragraphs() -> None:
+    markup = (
+        '<p>Ties between <a href="http://news.example/x">India</a> &amp; Russia</p>'
+        "<p>A <b>second</b> paragraph<br/>and a line</p>"
+    )
+    assert html_to_text(markup) == (
+        "Ties between India & Russia\n\nA second paragraph\n\nand a line"
+    )

@@ -48,8 +48,10 @@ class FeedFarm:
     """Seconds some feeds (by number) take to answer."""
     asked: list[str] = field(default_factory=list)
     """The feeds' numbers in the order they were asked for."""
+    chunked: bool = False
+    """Bodies sent in chunks, with no Content-Length."""
 
-    async def handle(self, request: web.Request) -> web.Response:
+    async def handle(self, request: web.Request) -> web.StreamResponse:
         host = request.host.rsplit(":", 1)[0]
         number = request.match_info["number"]
         self.requests += 1
@@ -71,6 +73,14 @@ class FeedFarm:
             return web.Response(status=304, headers=headers)
         text = f"item {number} version {self.version} [IND-RUS: strategic partnership]"
         body = rss((f"{number}-{self.version}", "News", text))
+        if self.chunked:
+            response = web.StreamResponse(headers=headers)
+            response.content_type = "application/rss+xml"
+            response.enable_chunked_encoding()
+            await response.prepare(request)
+            await response.write(body)
+            await response.write_eof()
+            return response
         return web.Response(body=body, content_type="application/rss+xml", headers=headers)
 
     def feeds(self, count: int) -> list[FeedSpec]:
@@ -395,6 +405,64 @@ async def test_fetching_waits_once_the_documents_not_yet_read_reach_the_bytes_al
     asked, errors = await poll_while_reading_is_held(farm, tmp_path, limits, 30)
     assert 2 <= asked < 10
     assert errors == [None] * 30
+
+
+class BodiesHeld(HeldReading):
+    """``HeldReading`` that also counts the bytes of the documents waiting in it: with more
+    readers than documents, what has been fetched and not yet read."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.holding = 0
+        self.most_held = 0
+
+    async def read(
+        self,
+        feed: str,
+        body: bytes,
+        headers: Mapping[str, str],
+        now: datetime,
+        known: Mapping[str, str | None],
+    ) -> Reading:
+        self.holding += len(body)
+        self.most_held = max(self.most_held, self.holding)
+        try:
+            return await super().read(feed, body, headers, now, known)
+        finally:
+            self.holding -= len(body)
+
+
+@pytest.mark.parametrize("chunked", [False, True], ids=["with Content-Length", "chunked"])
+async def test_the_bytes_fetched_ahead_of_reading_stay_within_those_allowed(
+    farm: FeedFarm, tmp_path: Path, chunked: bool
+) -> None:
+    # Eight fetches at once, every document held before it is read: the bodies kept in
+    # memory stay within the 1,000 bytes allowed (a body alone may pass it), where eight
+    # fetches that all started with nothing held used to read all eight bodies.
+    farm.chunked = chunked
+    size = len(rss(("0-1", "News", "item 0 version 1 [IND-RUS: strategic partnership]")))
+    limits = FetchLimits(polls_at_once=30, fetches_at_once=8, polls_per_host=8, bytes_ahead=1000)
+    store = Store.open(tmp_path / "store.sqlite3")
+    work = BodiesHeld()
+    try:
+        async with make_client(limits) as client:
+            watcher = make_watcher(store, client)
+            watcher.limits, watcher.work = limits, work
+            polling = asyncio.create_task(watcher.poll_all(farm.feeds(30)))
+            asked = -1
+            while asked != farm.requests:  # until the farm has been asked for nothing more
+                asked = farm.requests
+                await asyncio.sleep(0.5)
+            held_while_waiting = work.most_held
+            work.open.set()
+            async with asyncio.timeout(30):
+                results = await polling
+    finally:
+        store.close()
+    assert size < 1000 < 8 * size
+    assert 0 < held_while_waiting <= 1000
+    assert [r.error for r in results] == [None] * 30
+    assert sum(r.new_entries for r in results) == 30
 
 
 def _cycle_tasks() -> list[asyncio.Task[object]]:

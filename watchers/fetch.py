@@ -49,7 +49,8 @@ class FetchLimits:
     fetches_at_once: int = 64
     """Fetches at once, ahead of the reading (``Watcher.poll_each``)."""
     bytes_ahead: int = 16_000_000
-    """Bytes of documents fetched and not yet read past which fetching waits for reading."""
+    """Bytes of documents fetched and not yet read past which fetching waits for reading
+    (reserved before each body is read: see ``BytesAhead``)."""
     polls_per_host: int = 4
     """Feeds of one host fetched at once, so that one site is not hammered."""
     reading_processes: int = 0
@@ -400,6 +401,87 @@ def _backend(client: httpx.AsyncClient) -> CheckedBackend | None:
     return backend if isinstance(backend, CheckedBackend) else None
 
 
+# --- the bytes fetched ahead of reading --------------------------------------------------------
+
+READ_AHEAD = 64 * 1024
+"""Bytes reserved ahead of each read of a body whose length the server did not give."""
+
+
+class BytesAhead:
+    """The bytes of documents fetched and not yet read, and room for more.
+
+    A fetch reserves its body's bytes before reading them (``claim``): the length the server
+    gives, else ``READ_AHEAD`` at a time as the body arrives. A reservation waits while it
+    would take the bytes held past ``most``, except for the oldest body already partly read
+    (so that fetches each holding part of a body cannot wait on each other for ever) and a
+    body alone. So the bytes held stay within ``most`` plus one body, however many fetches
+    run at once. A whole body's bytes are held until ``give`` (its reading done).
+    """
+
+    def __init__(self, most: int) -> None:
+        self.most = most
+        self.held = 0
+        self._claims: list[BodyClaim] = []  # oldest first
+        self._freed = asyncio.Event()
+        self._freed.set()
+
+    async def room(self) -> None:
+        """Wait until the bytes held are fewer than ``most`` (before a fetch starts)."""
+        while self.held >= self.most:
+            self._freed.clear()
+            await self._freed.wait()
+
+    def claim(self) -> BodyClaim:
+        """A reservation for one body, empty until it ``grow``s."""
+        claim = BodyClaim(self)
+        self._claims.append(claim)
+        return claim
+
+    def give(self, size: int) -> None:
+        """A body of ``size`` bytes has been read (or dropped)."""
+        self.held -= size
+        self._freed.set()
+
+    async def _take(self, claim: BodyClaim, size: int) -> None:
+        while not (
+            self.held + size <= self.most or self.held == claim.size or claim is self._oldest()
+        ):
+            self._freed.clear()
+            await self._freed.wait()
+        self.held += size
+        claim.size += size
+
+    def _oldest(self) -> BodyClaim | None:
+        """The oldest claim already holding part of its body."""
+        return next((c for c in self._claims if c.size), None)
+
+    def _close(self, claim: BodyClaim, kept: int) -> None:
+        self._claims.remove(claim)
+        self.give(claim.size - kept)
+
+
+class BodyClaim:
+    """The bytes reserved for one body being read (``BytesAhead.claim``)."""
+
+    def __init__(self, ahead: BytesAhead) -> None:
+        self.ahead = ahead
+        self.size = 0
+
+    async def at_least(self, size: int) -> None:
+        """Reserve until ``size`` bytes are held for this body, waiting for room."""
+        if size > self.size:
+            await self.ahead._take(self, size - self.size)
+
+    def keep(self, size: int) -> None:
+        """The body is whole at ``size`` bytes: hold those (until ``BytesAhead.give``) and
+        let the rest of the reservation go."""
+        self.ahead._close(self, size)
+
+    def drop(self) -> None:
+        """The body is not kept: let the whole reservation go."""
+        self.ahead._close(self, 0)
+
+
 # --- fetching -------------------------------------------------------------------------------
 
 
@@ -411,11 +493,13 @@ async def fetch(
     limits: FetchLimits,
     *,
     policy: AddressPolicy | None = None,
+    ahead: BytesAhead | None = None,
 ) -> Fetched:
     """GET ``url`` conditionally; raise FetchError naming ``feed`` on any failure.
 
     ``policy`` says which hosts may be on non-public addresses, each redirect included; by
-    default only ``url``'s own host.
+    default only ``url``'s own host. With ``ahead``, the body's bytes are reserved there
+    before they are read, and the body returned holds its size there until given back.
     """
     policy = policy if policy is not None else AddressPolicy.own_host(url)
     # httpcore asks sniffio which async library runs it for each lock and event it makes;
@@ -423,7 +507,7 @@ async def fetch(
     library = sniffio.current_async_library_cvar.set("asyncio")
     try:
         return await asyncio.wait_for(
-            _fetch(client, feed, url, validators, limits, policy), limits.deadline
+            _fetch(client, feed, url, validators, limits, policy, ahead), limits.deadline
         )
     except TimeoutError as e:
         raise FetchError(feed, f"no complete answer within {limits.deadline:g} s") from e
@@ -455,6 +539,7 @@ async def _fetch(
     validators: Validators,
     limits: FetchLimits,
     policy: AddressPolicy,
+    ahead: BytesAhead | None,
 ) -> Fetched:
     headers = {
         "Accept": "application/rss+xml, application/atom+xml, application/feed+json, "
@@ -478,7 +563,7 @@ async def _fetch(
             _policy.reset(token)
         try:
             if response.next_request is None:
-                return await _read(feed, response, validators, limits)
+                return await _read(feed, response, validators, limits, ahead)
             request = response.next_request
         finally:
             await response.aclose()
@@ -507,7 +592,11 @@ async def _read_short_error_page(response: httpx.Response) -> None:
 
 
 async def _read(
-    feed: str, response: httpx.Response, validators: Validators, limits: FetchLimits
+    feed: str,
+    response: httpx.Response,
+    validators: Validators,
+    limits: FetchLimits,
+    ahead: BytesAhead | None = None,
 ) -> Fetched:
     final_url = str(response.url)
     if response.status_code == 304:
@@ -518,14 +607,34 @@ async def _read(
     if not 200 <= response.status_code < 300:  # a redirect with no Location ends here
         await _read_short_error_page(response)
         raise FetchError(feed, f"HTTP {response.status_code} from {final_url}")
+    length = _content_length(response)
+    if (
+        length is not None
+        and length > limits.max_bytes
+        and not response.headers.get("content-encoding")
+    ):
+        raise FetchError(feed, f"body larger than {limits.max_bytes} bytes")
+    claim = ahead.claim() if ahead is not None else None
     chunks: list[bytes] = []
     size = 0
-    # aiter_bytes decodes Content-Encoding, so the cap applies to what we would parse
-    async for chunk in response.aiter_bytes():
-        size += len(chunk)
-        if size > limits.max_bytes:
-            raise FetchError(feed, f"body larger than {limits.max_bytes} bytes")
-        chunks.append(chunk)
+    try:
+        if claim is not None:
+            await claim.at_least(min(length or READ_AHEAD, limits.max_bytes))
+        # aiter_bytes decodes Content-Encoding, so the cap applies to what we would parse
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if size > limits.max_bytes:
+                raise FetchError(feed, f"body larger than {limits.max_bytes} bytes")
+            chunks.append(chunk)
+            if claim is not None and size >= claim.size and size != length:
+                # room for the next read before it is made (none after the last one)
+                await claim.at_least(min(size + READ_AHEAD, limits.max_bytes))
+    except BaseException:
+        if claim is not None:
+            claim.drop()
+        raise
+    if claim is not None:
+        claim.keep(size)
     new_validators = Validators(
         etag=response.headers.get("etag") or validators.etag,
         last_modified=response.headers.get("last-modified") or validators.last_modified,
@@ -536,6 +645,12 @@ async def _read(
     return Fetched(
         final_url, response.status_code, b"".join(chunks), response_headers, new_validators
     )
+
+
+def _content_length(response: httpx.Response) -> int | None:
+    """The body's length as the server gives it, when it gives one that can be read."""
+    value = response.headers.get("content-length", "")
+    return int(value) if value.isdigit() else None
 
 
 def _valid(url: str) -> bool:

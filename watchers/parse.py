@@ -330,12 +330,16 @@ def _atom_link(link: ElementTree.Element, raw: dict[str, Any], base: str) -> Non
 
 def _link(value: str) -> str:
     # feedparser's repair of links whose "&" was escaped twice
+    if "&" not in value:
+        return value
     value = value.replace("&amp;", "&")
     return re.sub("&([A-Za-z0-9_]+);", r"&\g<1>", value)
 
 
 def _fixed(value: str) -> str:
     """A value as feedparser leaves it: UTF-8 read as Latin-1 undone, cp1252 points mapped."""
+    if value.isascii():  # neither touches ASCII, which most values are
+        return value
     with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
         value = value.encode("iso-8859-1").decode("utf-8")
     return value.translate(_cp1252)

@@ -26,7 +26,7 @@ import httpx
 from watchers.detect import DEFAULT_RULES, Decision, Rules, decide, representatives
 from watchers.errors import FeedError, StoreError
 from watchers.extraction.canonical import canonical
-from watchers.fetch import Fetched, FetchLimits, Validators, fetch, parsed_url
+from watchers.fetch import BytesAhead, Fetched, FetchLimits, Validators, fetch, parsed_url
 from watchers.fulltext import FullText
 from watchers.model import (
     Change,
@@ -554,11 +554,10 @@ class Watcher(Ingester):
                 validators = known.get(feed.name, Validators())
                 started = time.monotonic()
                 try:
-                    got = await self._guarded(feed, self._fetch(feed, validators, held))
+                    got = await self._guarded(feed, self._fetch(feed, validators, held, ahead))
                 finally:
                     plan.finished(host)
-                if isinstance(got, ToRead):
-                    ahead.take(len(got.fetched.body))
+                if isinstance(got, ToRead):  # its body is held in ``ahead`` until read
                     to_read.put_nowait((started, got))
                 else:
                     done.put_nowait(self._observed(got, started))
@@ -686,18 +685,27 @@ class Watcher(Ingester):
         return await self._read(got, claimed=claimed)
 
     async def _fetch(
-        self, feed: FeedSpec, validators: Validators | None, held: list[PollOutcome] | None
+        self,
+        feed: FeedSpec,
+        validators: Validators | None,
+        held: list[PollOutcome] | None,
+        ahead: BytesAhead | None = None,
     ) -> PollResult | ToRead:
         """The first half of a poll: fetch the feed. Its result when that is all the poll is
-        (not modified, an unchanged body, a failure), else the document to read."""
+        (not modified, an unchanged body, a failure), else the document to read, its body
+        held in ``ahead`` (when given) until the caller gives it back."""
         now = self.clock.now()
         answer_seconds = None  # how long the server takes: the slow go first next time
+        fetched: Fetched | None = None
+        to_read: ToRead | None = None
         try:
             if validators is None:
                 validators = self.store.validators(feed.name)
             asked = time.monotonic()
             try:
-                fetched = await fetch(self.client, feed.name, feed.url, validators, self.limits)
+                fetched = await fetch(
+                    self.client, feed.name, feed.url, validators, self.limits, ahead=ahead
+                )
             finally:
                 answer_seconds = round(time.monotonic() - asked, 3)
             if fetched.not_modified:
@@ -712,11 +720,15 @@ class Watcher(Ingester):
                         feed.name, now, fetched.validators, None, answer_seconds=answer_seconds
                     )
                     return PollResult(feed.name, not_modified=True)
+            to_read = ToRead(feed, fetched, answer_seconds, digest, now)
+            return to_read
         except FeedError as e:
             return self._failed(feed.name, now, e.message, answer_seconds, held)
         except StoreError as e:
             return self._failed(feed.name, now, str(e), answer_seconds)
-        return ToRead(feed, fetched, answer_seconds, digest, now)
+        finally:
+            if ahead is not None and fetched is not None and to_read is None:
+                ahead.give(len(fetched.body))  # no reading will give it back
 
     async def _read(self, got: ToRead, *, claimed: bool = False) -> PollResult:
         """The second half of a poll: read a fetched document and remember what it says."""
@@ -747,31 +759,6 @@ class ToRead:
     digest: str | None
     """The body's hash when the server sent no validators (``unchanged_body``)."""
     fetched_at: datetime
-
-
-class BytesAhead:
-    """The bytes of documents fetched and not yet read, and whether another fetch may start:
-    fetching waits while they reach ``most`` (one fetch's body may pass it)."""
-
-    def __init__(self, most: int) -> None:
-        self.most = most
-        self.held = 0
-        self._room = asyncio.Event()
-        self._room.set()
-
-    async def room(self) -> None:
-        """Wait until the documents held are fewer bytes than ``most``."""
-        while self.held >= self.most:
-            self._room.clear()
-            await self._room.wait()
-
-    def take(self, size: int) -> None:
-        self.held += size
-
-    def give(self, size: int) -> None:
-        self.held -= size
-        if self.held < self.most:
-            self._room.set()
 
 
 BODY_REREAD = timedelta(hours=20)
