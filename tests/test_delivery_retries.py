@@ -837,3 +837,27 @@ async def test_discord_an_update_posted_anew_when_a_run_was_killed_shows_once(
 
     assert shown(discord_api) == [embed(second)]
     assert discord_world.chat.owed() == []
+
+
+async def test_slack_a_digest_whose_look_up_is_rate_limited_stays_held_and_goes_once_later(
+    slack_api: FakeSlack, tmp_path: Path, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    world = slack_world_with(slack_api, tmp_path, clock)
+    world.chat.set_digest("slack", SLACK_CHANNEL, True)
+    await world.deliver(world.stored(rewording()))
+    clock.advance(**NEXT_MORNING)
+    slack_api.drop_after_taking("chat.postMessage")
+    assert await world.router.flush_digests(pair_of) == 0  # Slack took it all the same
+    slack_api.rate_limit_next("conversations.history", retry_after=30)
+
+    clock.advance(minutes=1)
+    assert await world.router.flush_digests(pair_of) == 0  # cannot look: it waits
+    assert [r.levelname for r in caplog.records if "waits" in r.getMessage()] == ["INFO"]
+    assert len(world.chat.queued("slack", SLACK_CHANNEL)) == 1
+    clock.advance(seconds=30)
+    assert await world.router.flush_digests(pair_of) == 1
+
+    assert len(slack_api.posted(SLACK_CHANNEL)) == 1
+    assert len(slack_api.calls_to("conversations.history")) == 2
+    world.store.close()
