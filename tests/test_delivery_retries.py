@@ -795,3 +795,69 @@ async def test_slack_an_update_posted_anew_whose_answer_was_lost_is_found_not_po
     channel = world.chat.route_channels(PAIR.key)[0]
     assert world.chat.delivered(channel, str(change.change_id)) == Delivered(1, anew.ts)
     world.store.close()
+
+
+class DiesUpdating:
+    """The real notifier, in a process killed once the platform took its first update."""
+
+    def __init__(self, notifier: Notifier) -> None:
+        self.notifier = notifier
+
+    async def post(self, channel: str, alert: Alert, *, tried_at: datetime | None = None) -> str:
+        return await self.notifier.post(channel, alert, tried_at=tried_at)
+
+    async def update(
+        self, channel: str, message_ref: str, alert: Alert, *, tried_at: datetime | None = None
+    ) -> str | None:
+        await self.notifier.update(channel, message_ref, alert, tried_at=tried_at)
+        raise asyncio.CancelledError  # what stopping the event loop does to a send
+
+    async def digest(
+        self, channel: str, digest: Digest, *, tried_at: datetime | None = None
+    ) -> None:
+        await self.notifier.digest(channel, digest, tried_at=tried_at)
+
+
+async def test_discord_an_update_posted_anew_when_a_run_was_killed_shows_once(
+    discord_api: FakeDiscord, discord_world: World
+) -> None:
+    change = discord_world.stored(rewording())
+    assert await discord_world.deliver(change) == ["alerted"]
+    discord_api.messages[DISCORD_CHANNEL].clear()  # someone deleted the alert
+    platform, notifier = discord_world.notifier
+    discord_world.router.notifiers = {platform: DiesUpdating(notifier)}
+    second = replace(change, level=Level.MULTI_SOURCE, revision=1)
+    discord_world.store.update_change(second, discord_world.clock.now())
+    with pytest.raises(asyncio.CancelledError):
+        await discord_world.router.deliver(second)  # posted anew, then killed
+    discord_world.store.close()
+    discord_world.open()  # the next start, with the platform's real notifier
+
+    await discord_world.router.retry_waiting(pair_of, all_now=True)
+
+    assert shown(discord_api) == [embed(second)]
+    assert discord_world.chat.owed() == []
+
+
+async def test_slack_a_digest_whose_look_up_is_rate_limited_stays_held_and_goes_once_later(
+    slack_api: FakeSlack, tmp_path: Path, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    world = slack_world_with(slack_api, tmp_path, clock)
+    world.chat.set_digest("slack", SLACK_CHANNEL, True)
+    await world.deliver(world.stored(rewording()))
+    clock.advance(**NEXT_MORNING)
+    slack_api.drop_after_taking("chat.postMessage")
+    assert await world.router.flush_digests(pair_of) == 0  # Slack took it all the same
+    slack_api.rate_limit_next("conversations.history", retry_after=30)
+
+    clock.advance(minutes=1)
+    assert await world.router.flush_digests(pair_of) == 0  # cannot look: it waits
+    assert [r.levelname for r in caplog.records if "waits" in r.getMessage()] == ["INFO"]
+    assert len(world.chat.queued("slack", SLACK_CHANNEL)) == 1
+    clock.advance(seconds=30)
+    assert await world.router.flush_digests(pair_of) == 1
+
+    assert len(slack_api.posted(SLACK_CHANNEL)) == 1
+    assert len(slack_api.calls_to("conversations.history")) == 2
+    world.store.close()

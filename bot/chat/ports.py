@@ -113,7 +113,7 @@ class PlatformNotifier(Generic[S]):
         render_digest: Callable[[Digest], Payload],
         find_posted: Finder | None = None,
         answers_repeats: Callable[[str, Payload], bool] = lambda channel, payload: False,
-        anew: Callable[[Payload], Payload] = lambda payload: payload,
+        anew: Callable[[Payload, str], Payload] = lambda payload, deleted: payload,
     ) -> None:
         self.sender = sender
         self._render = render
@@ -123,8 +123,9 @@ class PlatformNotifier(Generic[S]):
         """Whether the platform answers this payload, posted again in this channel, with the
         message the first try made, as it was then (Discord's enforced nonce)."""
         self._anew = anew
-        """The payload of a message posted in place of a deleted one: a new message, not a
-        retry of the first post (Discord would answer that one's nonce with it)."""
+        """The payload of a message posted in place of the deleted message ``deleted``: a new
+        message, not a retry of the first post (Discord would answer that one's nonce with
+        it), but each retry of it the same."""
 
     async def post(self, channel: str, alert: Alert, *, tried_at: datetime | None = None) -> str:
         """Post the rendered alert; the message reference the sender returns.
@@ -153,7 +154,7 @@ class PlatformNotifier(Generic[S]):
         try:
             await self._edit_posted(channel, ref, payload)
         except MessageGone:
-            return await self.sender.post(channel, self._anew(payload))
+            return await self.sender.post(channel, self._anew(payload, ref))
         return ref
 
     async def _edit_posted(self, channel: str, ref: str, payload: Payload) -> None:
@@ -176,7 +177,7 @@ class PlatformNotifier(Generic[S]):
             await self._edit_posted(channel, message_ref, payload)
         except MessageGone:
             # Someone deleted the alert; the update still deserves to be seen, once.
-            return await self._post_once(channel, self._anew(payload), tried_at)
+            return await self._post_once(channel, self._anew(payload, message_ref), tried_at)
         return None
 
     async def digest(

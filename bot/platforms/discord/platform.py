@@ -50,7 +50,7 @@ def discord_notifier(senders: DiscordSenders) -> PlatformNotifier[DiscordSenders
         render=render_with_nonce,
         render_digest=digest_with_nonce,
         answers_repeats=senders.answers_repeats,
-        anew=without_nonce,
+        anew=in_place_of,
     )
 
 
@@ -77,7 +77,13 @@ def digest_with_nonce(digest: Digest) -> Payload:
     return {**payload, "nonce": f"pw{digest.key}"[:25], "enforce_nonce": True}
 
 
-def without_nonce(payload: Payload) -> Payload:
-    """A payload posted in place of a deleted alert: with the first post's nonce, Discord
-    would answer with the deleted message instead of making a new one."""
-    return {k: v for k, v in payload.items() if k not in ("nonce", "enforce_nonce")}
+def in_place_of(payload: Payload, deleted: str) -> Payload:
+    """A payload posted in place of the deleted message ``deleted``: with the first post's
+    nonce, Discord would answer with the deleted message instead of making a new one. Its
+    own nonce names the message it replaces, so a repeat of this post after a lost answer
+    is answered with the one it made, as a first post's repeat is."""
+    nonce = payload.get("nonce")
+    if nonce is None:
+        return payload
+    # The bot's sender hashes it with the channel into the 25 characters Discord takes.
+    return {**payload, "nonce": f"{nonce}~{deleted}"}
