@@ -6,7 +6,8 @@
   ``not_modified``, ``failed``), and ``partnership_watch_poll_seconds{feed}`` their duration;
 - ``partnership_watch_changes_total``: changes found;
 - ``partnership_watch_deliveries_total{platform, outcome}``: delivery attempts (``sent``,
-  ``failed``), and ``partnership_watch_delivery_seconds{platform}`` how long the platform took;
+  ``failed``, or ``deferred`` when a post tried before could not be looked for yet), and
+  ``partnership_watch_delivery_seconds{platform}`` how long the platform took;
 - ``partnership_watch_owed_deliveries{platform}``: alerts in the outbox, not yet accepted, and
   ``partnership_watch_owed_oldest_seconds{platform}``: how long the oldest has waited;
 - ``partnership_watch_platform_started{platform}``: 1 when the platform is connected.

@@ -599,11 +599,14 @@ async def test_slack_a_rate_limited_look_up_waits_its_turn_without_holding_up_ot
 
     second = world.stored(rewording("comprehensive strategic partnership"))
     clock.advance(minutes=1)  # the lost post's retry is due
+    outcomes: list[str] = []
+    world.router.observe = lambda platform, outcome, seconds: outcomes.append(outcome)
     decided = dict((c.channel, r.decision) for c, r in await world.router.deliver(second))
 
     # Asked once, not waited out: the other channel has its alert meanwhile.
     assert len(slack_api.calls_to("conversations.history")) == 1
     assert decided == {SLACK_CHANNEL: "waiting to retry", OTHER_SLACK_CHANNEL: "alerted"}
+    assert sorted(outcomes) == ["deferred", "sent"]  # the metrics count no failed delivery
     (other,) = slack_api.posted(OTHER_SLACK_CHANNEL)
     assert other.blocks == render_slack(alert_from_change(second))["blocks"]
     # Not posted blind, not counted as a failed try, and still known to be tried.

@@ -358,7 +358,9 @@ class Router:
                 self.chat.trying(channel.platform, channel.channel, before.change_id, now)
                 ref = await notifier.post(channel.channel, alert, tried_at=before.tried_at)
         except DeliveryError as e:
-            self.observe(channel.platform, "failed", time_monotonic() - started)
+            # a post that waits for its look-up is no failure of the platform's
+            outcome = "deferred" if isinstance(e, CannotCheck) else "failed"
+            self.observe(channel.platform, outcome, time_monotonic() - started)
             return self._failed(channel, change, e, now, before), False
         except Exception as e:
             # A platform answering nonsense, or a fault of ours: the alert waits and is tried
