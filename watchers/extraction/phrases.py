@@ -295,7 +295,9 @@ class PhraseFinder:
         lex = self.lex
         if low in lex.reject:
             return "reject"
-        if low in lex.stop or _ORDINAL.fullmatch(low) or low in self._negations:
+        # (an ordinal starts with a digit: the regex is asked only then)
+        ordinal = low[:1].isdigit() and _ORDINAL.fullmatch(low)
+        if low in lex.stop or ordinal or low in self._negations:
             return None  # "hardly friends": a negation is no modifier
         if low in lex.qualifying:
             return "qual"
@@ -1078,7 +1080,7 @@ class PhraseFinder:
                     run.start, has_mod = j, True
                     j -= 1
                     continue
-            if k == "qual" and low in _PLAIN_TIES and _AGE.fullmatch(w):
+            if k == "qual" and low in _PLAIN_TIES and w[:1].isdigit() and _AGE.fullmatch(w):
                 k = "neutral"  # "a 36-year relationship": a duration, not a characterisation
             if k in ("qual", "neutral"):
                 run.start, has_mod = j, True
@@ -2004,9 +2006,10 @@ class PhraseFinder:
         if self._phrase_starts.isdisjoint(lows):
             return out
         taken = {k for p in found for k in range(p.start, p.end)}
+        present = set(lows)
         for words in self._phrases:
             first = words[0]
-            if first not in lows:
+            if first not in present:
                 continue  # the common case: one look for its first word ("at", "no")
             size = len(words)
             for i in range(len(lows) - size + 1):
