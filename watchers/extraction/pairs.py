@@ -15,7 +15,7 @@ import itertools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
+from typing import Any, Generic, TypeVar, overload
 
 from watchers.backdate import MONTHS
 from watchers.countries import FormKind
@@ -25,6 +25,30 @@ from watchers.extraction.phrases import Phrase
 from watchers.extraction.text import QUOTES, Token, before_quotes
 
 Codes = tuple[str, str]
+
+_T = TypeVar("_T")
+
+
+class _once(Generic[_T]):  # lower case: it is used as a decorator, like cached_property
+    """A property worked out on first read and kept in the instance's dict, as
+    functools.cached_property does, without the lock Python 3.11 takes on each first
+    read: a sentence and its context are made and read by one call on one thread."""
+
+    def __init__(self, func: Callable[[Any], _T]) -> None:
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> _once[_T]: ...
+    @overload
+    def __get__(self, obj: object, owner: type | None = None) -> _T: ...
+    def __get__(self, obj: object | None, owner: type | None = None) -> _T | _once[_T]:
+        if obj is None:
+            return self
+        value = self.func(obj)
+        obj.__dict__[self.name] = value
+        return value
 
 # Verbs of "A regards B as X" and "A granted X to B".
 _REGARD_WORDS = """
@@ -203,7 +227,7 @@ class Sentence:
             self.known_cue = self.refers_back is not None and self.refers_back(self)
         return self.known_cue
 
-    @cached_property
+    @_once
     def covered(self) -> dict[int, str]:
         """The tokens inside a state's mention, each with the state's code."""
         out: dict[int, str] = {}
@@ -214,7 +238,7 @@ class Sentence:
                 k += 1
         return out
 
-    @cached_property
+    @_once
     def asides(self) -> list[tuple[int, int]]:
         """Token ranges set off by commas right after a state that goes on as the subject:
         "Egypt and Saudi Arabia, both wary of Iran, celebrated", "Pakistan, which fought
@@ -296,27 +320,27 @@ class Context:
         """A context of known values."""
         return cls(lambda: previous, lambda: following, lambda: speaker, lambda: topic)
 
-    @cached_property
+    @_once
     def previous(self) -> Codes | None:
         """The pair named in the nearest sentence before."""
         return self._parts["previous"]()
 
-    @cached_property
+    @_once
     def following(self) -> Codes | None:
         """The pair named in the sentence after."""
         return self._parts["following"]()
 
-    @cached_property
+    @_once
     def topic(self) -> Codes | None:
         """The pair of the sentence just before, when it speaks of their relations."""
         return self._parts["topic"]()
 
-    @cached_property
+    @_once
     def headline(self) -> Codes | None:
         """The pair a headline on the text's first line names ("Kenya, Ethiopia sign pact")."""
         return self._parts["headline"]()
 
-    @cached_property
+    @_once
     def speaker(self) -> str | None:
         """Who spoke last in the passage."""
         return self._speaker()
