@@ -882,7 +882,7 @@ class Extractor:
             return True  # "great personal chemistry", "a personal friendship": the persons'
         if self._leaders_share(s, p, lo) or self._beside_leaders(s, p):
             return True
-        if not any(h in self.lex.person_heads for h in p.heads):
+        if self.lex.person_heads.isdisjoint(p.heads):
             # "Milei calls Trump his friend and ideological ally": an ally of a person too
             return "ally" in p.heads and self._said_of_leader(s, p)
         if not _YOU_AND_ME.isdisjoint(s.lows[lo : p.start]):
@@ -1048,7 +1048,7 @@ def _drop_repeats(
     out = []
     for p, codes in resolved:
         bare = p.end - p.start == 1
-        fuller = any(
+        fuller = bare and any(
             q is not p
             and q.heads[-1] == p.heads[-1]
             and q.end - q.start > 1

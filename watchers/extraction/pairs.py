@@ -677,7 +677,7 @@ class PairResolver:
         reliable friend", "Samsung's strategic partner". Whoever is said to hold it, the
         other side is not a state. Only a role is held that way: "Central Asia's most
         hostile relationships" are ties in a region."""
-        if not any(h in self._kind_heads for h in p.heads):
+        if self._kind_heads.isdisjoint(p.heads):
             return False
         j = before_quotes(s.toks, p.start - 1)
         while j >= 0 and _is_rank(s.lows[j]):

@@ -311,7 +311,7 @@ class PhraseFinder:
             if _AGE.fullmatch(low):
                 return "qual"
             parts = low.split("-")
-            if any(p in lex.reject for p in parts):
+            if not lex.reject.isdisjoint(parts):
                 return "reject"
             if all(p.isalpha() for p in parts) and cased == low:
                 return "qual"  # hyphenated adjectives: rock-solid, time-honoured
@@ -1451,7 +1451,7 @@ class PhraseFinder:
             return run.level
         if head in lex.tail_heads:
             return tail
-        if any(h in lex.bare_heads for h in heads):
+        if not lex.bare_heads.isdisjoint(heads):
             return True
         if head in lex.weak_heads:
             return run.strong
@@ -1857,7 +1857,7 @@ class PhraseFinder:
                 while end > start and toks[end - 1].low in (",", "and"):
                     end -= 1
                 words = [t.low for t in toks[start:end]]
-                if any(w in self.lex.heads for w in words):
+                if not self.lex.heads.isdisjoint(words):
                     return start, end
                 return None
         return None
