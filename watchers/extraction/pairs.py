@@ -364,6 +364,8 @@ class PairResolver:
         self.lex = lex
         # nouns for a kind of partner ("G20 partners", "NATO allies"), joined once
         self._kind_heads = lex.person_heads | _ROLE_HEADS
+        # heads a state's possessive may own: "Vietnam's strategic partner", "brother states"
+        self._role_heads = lex.person_heads | lex.bare_heads | lex.kin_heads
 
     def resolve(self, p: Phrase, s: Sentence, ctx: Context) -> list[Codes]:
         """Zero, one or several pairs for the phrase; empty when it is not about two states."""
@@ -376,7 +378,9 @@ class PairResolver:
                 return []  # the deal's parties are firms or agencies, not the pair before
         pairs = self._resolve(p, s, ctx)
         if pairs:
-            pairs += [c for c in self._along_with(s, p) if c not in pairs]
+            along = self._along_with(s, p)
+            if along:
+                pairs += [c for c in along if c not in pairs]
         elif p.end < len(s.toks) and s.lows[p.end] in ("in", "include", "includes"):
             pairs = self._include_list(s, p)
         return pairs
@@ -488,7 +492,7 @@ class PairResolver:
         role = self._role_of(s, p, lo, ctx)
         if role is not None:
             return role
-        if any(lo <= o < hi and self._org_is_side(s, o, p, lo, hi) for o in s.orgs):
+        if s.orgs and any(lo <= o < hi and self._org_is_side(s, o, p, lo, hi) for o in s.orgs):
             return []  # a group is a side here ("ASEAN granted ... to Chile and Kenya")
         granted = self._granted(s, p, lo, hi)
         if granted is not None:
@@ -632,8 +636,10 @@ class PairResolver:
         """ "Turkey, a NATO ally, bought Russian missiles": one state called a member of a
         group ("a NATO ally", "an EU partner") is an ally of the group's members, not of
         another state the sentence names; "a NATO ally of the US" names its other side."""
+        if self._kind_heads.isdisjoint(p.heads):
+            return False  # most labels hold no such head: one set test
         heads = [h for h in p.heads if h in self._kind_heads]
-        if not heads or heads[-1].endswith("s"):
+        if heads[-1].endswith("s"):
             return False
         if not any(
             p.start <= o < p.head
@@ -977,10 +983,9 @@ class PairResolver:
     def _apposition(self, s: Sentence, p: Phrase) -> list[Codes] | None:
         """ "the US and key allies Israel and Qatar", "their ally Armenia": the states named
         right after a role noun are its holders; whose allies they are is the state before."""
-        lex = self.lex
         # "Turkey's 'brotherly nations', Azerbaijan and Qatar,": a group noun only with a list
         group = p.heads[-1] in _GROUP_NOUNS if p.heads else False
-        if not group and not any(h in lex.person_heads or h in _ROLE_HEADS for h in p.heads):
+        if not group and self._kind_heads.isdisjoint(p.heads):
             return None
         toks = s.toks
         j = _skip(toks, p.end, QUOTES)
@@ -1070,7 +1075,7 @@ class PairResolver:
 
     def _role_of(self, s: Sentence, p: Phrase, lo: int, ctx: Context) -> list[Codes] | None:
         """ "A and B are key partners for C": each subject with the state after of/for/to."""
-        if not any(h in self.lex.person_heads or h in _ROLE_HEADS for h in p.heads):
+        if self._kind_heads.isdisjoint(p.heads):
             return None
         toks = s.toks
         j = _skip(toks, p.end, QUOTES)
@@ -1489,10 +1494,7 @@ class PairResolver:
     def _possessive_role(self, s: Sentence, p: Phrase, ctx: Context) -> list[Codes] | None:
         """ "Vietnam's strategic partner", "a U.S. ally", "Turkey's brother states": the
         possessor and the subject."""
-        lex = self.lex
-        if not any(
-            h in lex.person_heads or h in lex.bare_heads or h in lex.kin_heads for h in p.heads
-        ):
+        if self._role_heads.isdisjoint(p.heads):
             return None
         toks = s.toks
         j = _back_to_owner(s, p.start - 1, _is_rank)
@@ -1572,7 +1574,7 @@ class PairResolver:
 
     def _role_said_of(self, s: Sentence, p: Phrase) -> bool:
         """ "Brazil is, naturally, a strategic partner" in a quote: the speaker's partner."""
-        if not any(h in self.lex.person_heads or h in _ROLE_HEADS for h in p.heads):
+        if self._kind_heads.isdisjoint(p.heads):
             return False
         ends = [t for m, t in s.states if t < p.start]
         if not ends:

@@ -3148,6 +3148,8 @@ def _skip_quotes(toks: list[Token], j: int) -> int:
 
 def _merge_relations_of(toks: list[Token], phrases: list[Phrase], lex: Vocabulary) -> list[Phrase]:
     """ "relations of comprehensive partnership and strategic cooperation" is one label."""
+    if len(phrases) < 2:
+        return list(phrases)  # most sentences hold one label: nothing to merge
     phrases = sorted(phrases, key=lambda p: p.start)
     out: list[Phrase] = []
     i = 0
