@@ -478,9 +478,13 @@ class Extractor:
         found = self.mentions.find(norm, low, on, [(a, b)], named)
         toks, lows, cased, tok_starts = tokens(norm, low, a, b)
         # each mention with the token it starts in
-        located = [(m, max(0, bisect.bisect_right(tok_starts, m.start) - 1)) for m in found]
+        located: list[tuple[StateMention, int]] = []
         # where a leader, seat or other state form starts: "Russia's Lavrov" is Russia
-        state_starts = {m.start for m in found if m.code is not None}
+        state_starts: set[int] = set()
+        for m in found:
+            located.append((m, max(0, bisect.bisect_right(tok_starts, m.start) - 1)))
+            if m.code is not None:
+                state_starts.add(m.start)
         states: list[tuple[StateMention, int]] = []
         orgs: list[int] = []
         organs: list[int] = []  # "China's Foreign Ministry": the state speaking through an organ
@@ -872,8 +876,13 @@ class Extractor:
         lo, _ = s.clause(p.start)
         if self._held_by_persons(s, p, lo):
             return True
-        inside = [m for m, t in s.states if p.start <= t < p.end]
-        if inside and all(m.kind is _LEADER for m in inside):
+        leaders_inside = False  # some state named inside the label, and all by a leader
+        for m, t in s.states:
+            if p.start <= t < p.end:
+                leaders_inside = m.kind is _LEADER
+                if not leaders_inside:
+                    break
+        if leaders_inside:
             return True  # "the close Ruto-Ramaphosa friendship": the leaders' own
         j = before_quotes(s.toks, p.start - 1)
         if j >= 0 and s.lows[j] == "his":
@@ -882,7 +891,7 @@ class Extractor:
             return True  # "great personal chemistry", "a personal friendship": the persons'
         if self._leaders_share(s, p, lo) or self._beside_leaders(s, p):
             return True
-        if not any(h in self.lex.person_heads for h in p.heads):
+        if self.lex.person_heads.isdisjoint(p.heads):
             # "Milei calls Trump his friend and ideological ally": an ally of a person too
             return "ally" in p.heads and self._said_of_leader(s, p)
         if not _YOU_AND_ME.isdisjoint(s.lows[lo : p.start]):
@@ -1048,7 +1057,7 @@ def _drop_repeats(
     out = []
     for p, codes in resolved:
         bare = p.end - p.start == 1
-        fuller = any(
+        fuller = bare and any(
             q is not p
             and q.heads[-1] == p.heads[-1]
             and q.end - q.start > 1

@@ -256,21 +256,31 @@ class Ambiguity(NamedTuple):
     """The kind of form it is once resolved: a prefix, a demonym, an abbreviation or a name."""
 
 
-class StateMention(NamedTuple):
-    """A piece of text that stands for a state (or an organisation, when ``code`` is None)."""
+class StateMention:
+    """A piece of text that stands for a state (or an organisation, when ``code`` is None).
 
-    start: int
-    end: int
-    kind: FormKind
-    code: str | None
-    leader: Leader | None = None
+    A class with slots rather than a named tuple, as ``Token`` is: the rules read a
+    mention's fields hundreds of times an article.
+    """
+
+    __slots__ = ("code", "end", "kind", "leader", "start")
+
+    def __init__(
+        self, start: int, end: int, kind: FormKind, code: str | None, leader: Leader | None = None
+    ) -> None:
+        self.start = start
+        self.end = end
+        self.kind = kind
+        self.code = code
+        self.leader = leader
+
+    def __repr__(self) -> str:
+        return f"StateMention({self.start}, {self.end}, {self.kind!r}, {self.code!r})"
 
     @property
     def is_state(self) -> bool:
         return self.code is not None and self.kind in STATE_KINDS
 
-
-_make = tuple.__new__
 
 # FormKind members as plain module names, for the comparisons made for every mention: on
 # Python 3.11 reading a member off an enum class (FormKind.LEADER) goes through the enum
@@ -380,8 +390,7 @@ class MentionFinder:
                 continue
             if form.kind in STATE_KINDS and not self._is_state(norm, start, end, form):
                 continue
-            # tuple.__new__ skips the named tuple's argument handling: mentions are many
-            out.append(_make(StateMention, (start, end, form.kind, form.code, form.leader)))
+            out.append(StateMention(start, end, form.kind, form.code, form.leader))
         return out
 
     def _pick(
@@ -537,7 +546,7 @@ def described_states(
             if code is None:
                 code = next((c for c in earlier() if c not in passed), None)
         if code is not None:
-            out.append(_make(StateMention, (ds, de, FormKind.DESCRIPTION, code, None)))
+            out.append(StateMention(ds, de, FormKind.DESCRIPTION, code))
     return out
 
 

@@ -15,7 +15,7 @@ import itertools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
+from typing import Any, Generic, TypeVar, overload
 
 from watchers.backdate import MONTHS
 from watchers.countries import FormKind
@@ -25,6 +25,30 @@ from watchers.extraction.phrases import Phrase
 from watchers.extraction.text import QUOTES, Token, before_quotes
 
 Codes = tuple[str, str]
+
+_T = TypeVar("_T")
+
+
+class _once(Generic[_T]):  # lower case: it is used as a decorator, like cached_property
+    """A property worked out on first read and kept in the instance's dict, as
+    functools.cached_property does, without the lock Python 3.11 takes on each first
+    read: a sentence and its context are made and read by one call on one thread."""
+
+    def __init__(self, func: Callable[[Any], _T]) -> None:
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> _once[_T]: ...
+    @overload
+    def __get__(self, obj: object, owner: type | None = None) -> _T: ...
+    def __get__(self, obj: object | None, owner: type | None = None) -> _T | _once[_T]:
+        if obj is None:
+            return self
+        value = self.func(obj)
+        obj.__dict__[self.name] = value
+        return value
 
 # Verbs of "A regards B as X" and "A granted X to B".
 _REGARD_WORDS = """
@@ -203,7 +227,7 @@ class Sentence:
             self.known_cue = self.refers_back is not None and self.refers_back(self)
         return self.known_cue
 
-    @cached_property
+    @_once
     def covered(self) -> dict[int, str]:
         """The tokens inside a state's mention, each with the state's code."""
         out: dict[int, str] = {}
@@ -214,7 +238,7 @@ class Sentence:
                 k += 1
         return out
 
-    @cached_property
+    @_once
     def asides(self) -> list[tuple[int, int]]:
         """Token ranges set off by commas right after a state that goes on as the subject:
         "Egypt and Saudi Arabia, both wary of Iran, celebrated", "Pakistan, which fought
@@ -296,27 +320,27 @@ class Context:
         """A context of known values."""
         return cls(lambda: previous, lambda: following, lambda: speaker, lambda: topic)
 
-    @cached_property
+    @_once
     def previous(self) -> Codes | None:
         """The pair named in the nearest sentence before."""
         return self._parts["previous"]()
 
-    @cached_property
+    @_once
     def following(self) -> Codes | None:
         """The pair named in the sentence after."""
         return self._parts["following"]()
 
-    @cached_property
+    @_once
     def topic(self) -> Codes | None:
         """The pair of the sentence just before, when it speaks of their relations."""
         return self._parts["topic"]()
 
-    @cached_property
+    @_once
     def headline(self) -> Codes | None:
         """The pair a headline on the text's first line names ("Kenya, Ethiopia sign pact")."""
         return self._parts["headline"]()
 
-    @cached_property
+    @_once
     def speaker(self) -> str | None:
         """Who spoke last in the passage."""
         return self._speaker()
@@ -340,6 +364,8 @@ class PairResolver:
         self.lex = lex
         # nouns for a kind of partner ("G20 partners", "NATO allies"), joined once
         self._kind_heads = lex.person_heads | _ROLE_HEADS
+        # heads a state's possessive may own: "Vietnam's strategic partner", "brother states"
+        self._role_heads = lex.person_heads | lex.bare_heads | lex.kin_heads
 
     def resolve(self, p: Phrase, s: Sentence, ctx: Context) -> list[Codes]:
         """Zero, one or several pairs for the phrase; empty when it is not about two states."""
@@ -352,7 +378,9 @@ class PairResolver:
                 return []  # the deal's parties are firms or agencies, not the pair before
         pairs = self._resolve(p, s, ctx)
         if pairs:
-            pairs += [c for c in self._along_with(s, p) if c not in pairs]
+            along = self._along_with(s, p)
+            if along:
+                pairs += [c for c in along if c not in pairs]
         elif p.end < len(s.toks) and s.lows[p.end] in ("in", "include", "includes"):
             pairs = self._include_list(s, p)
         return pairs
@@ -464,7 +492,7 @@ class PairResolver:
         role = self._role_of(s, p, lo, ctx)
         if role is not None:
             return role
-        if any(lo <= o < hi and self._org_is_side(s, o, p, lo, hi) for o in s.orgs):
+        if s.orgs and any(lo <= o < hi and self._org_is_side(s, o, p, lo, hi) for o in s.orgs):
             return []  # a group is a side here ("ASEAN granted ... to Chile and Kenya")
         granted = self._granted(s, p, lo, hi)
         if granted is not None:
@@ -608,8 +636,10 @@ class PairResolver:
         """ "Turkey, a NATO ally, bought Russian missiles": one state called a member of a
         group ("a NATO ally", "an EU partner") is an ally of the group's members, not of
         another state the sentence names; "a NATO ally of the US" names its other side."""
+        if self._kind_heads.isdisjoint(p.heads):
+            return False  # most labels hold no such head: one set test
         heads = [h for h in p.heads if h in self._kind_heads]
-        if not heads or heads[-1].endswith("s"):
+        if heads[-1].endswith("s"):
             return False
         if not any(
             p.start <= o < p.head
@@ -653,7 +683,7 @@ class PairResolver:
         reliable friend", "Samsung's strategic partner". Whoever is said to hold it, the
         other side is not a state. Only a role is held that way: "Central Asia's most
         hostile relationships" are ties in a region."""
-        if not any(h in self._kind_heads for h in p.heads):
+        if self._kind_heads.isdisjoint(p.heads):
             return False
         j = before_quotes(s.toks, p.start - 1)
         while j >= 0 and _is_rank(s.lows[j]):
@@ -953,10 +983,9 @@ class PairResolver:
     def _apposition(self, s: Sentence, p: Phrase) -> list[Codes] | None:
         """ "the US and key allies Israel and Qatar", "their ally Armenia": the states named
         right after a role noun are its holders; whose allies they are is the state before."""
-        lex = self.lex
         # "Turkey's 'brotherly nations', Azerbaijan and Qatar,": a group noun only with a list
         group = p.heads[-1] in _GROUP_NOUNS if p.heads else False
-        if not group and not any(h in lex.person_heads or h in _ROLE_HEADS for h in p.heads):
+        if not group and self._kind_heads.isdisjoint(p.heads):
             return None
         toks = s.toks
         j = _skip(toks, p.end, QUOTES)
@@ -1046,7 +1075,7 @@ class PairResolver:
 
     def _role_of(self, s: Sentence, p: Phrase, lo: int, ctx: Context) -> list[Codes] | None:
         """ "A and B are key partners for C": each subject with the state after of/for/to."""
-        if not any(h in self.lex.person_heads or h in _ROLE_HEADS for h in p.heads):
+        if self._kind_heads.isdisjoint(p.heads):
             return None
         toks = s.toks
         j = _skip(toks, p.end, QUOTES)
@@ -1465,10 +1494,7 @@ class PairResolver:
     def _possessive_role(self, s: Sentence, p: Phrase, ctx: Context) -> list[Codes] | None:
         """ "Vietnam's strategic partner", "a U.S. ally", "Turkey's brother states": the
         possessor and the subject."""
-        lex = self.lex
-        if not any(
-            h in lex.person_heads or h in lex.bare_heads or h in lex.kin_heads for h in p.heads
-        ):
+        if self._role_heads.isdisjoint(p.heads):
             return None
         toks = s.toks
         j = _back_to_owner(s, p.start - 1, _is_rank)
@@ -1548,7 +1574,7 @@ class PairResolver:
 
     def _role_said_of(self, s: Sentence, p: Phrase) -> bool:
         """ "Brazil is, naturally, a strategic partner" in a quote: the speaker's partner."""
-        if not any(h in self.lex.person_heads or h in _ROLE_HEADS for h in p.heads):
+        if self._kind_heads.isdisjoint(p.heads):
             return False
         ends = [t for m, t in s.states if t < p.start]
         if not ends:

@@ -295,7 +295,9 @@ class PhraseFinder:
         lex = self.lex
         if low in lex.reject:
             return "reject"
-        if low in lex.stop or _ORDINAL.fullmatch(low) or low in self._negations:
+        # (an ordinal starts with a digit: the regex is asked only then)
+        ordinal = low[:1].isdigit() and _ORDINAL.fullmatch(low)
+        if low in lex.stop or ordinal or low in self._negations:
             return None  # "hardly friends": a negation is no modifier
         if low in lex.qualifying:
             return "qual"
@@ -309,7 +311,7 @@ class PhraseFinder:
             if _AGE.fullmatch(low):
                 return "qual"
             parts = low.split("-")
-            if any(p in lex.reject for p in parts):
+            if not lex.reject.isdisjoint(parts):
                 return "reject"
             if all(p.isalpha() for p in parts) and cased == low:
                 return "qual"  # hyphenated adjectives: rock-solid, time-honoured
@@ -1078,7 +1080,7 @@ class PhraseFinder:
                     run.start, has_mod = j, True
                     j -= 1
                     continue
-            if k == "qual" and low in _PLAIN_TIES and _AGE.fullmatch(w):
+            if k == "qual" and low in _PLAIN_TIES and w[:1].isdigit() and _AGE.fullmatch(w):
                 k = "neutral"  # "a 36-year relationship": a duration, not a characterisation
             if k in ("qual", "neutral"):
                 run.start, has_mod = j, True
@@ -1449,7 +1451,7 @@ class PhraseFinder:
             return run.level
         if head in lex.tail_heads:
             return tail
-        if any(h in lex.bare_heads for h in heads):
+        if not lex.bare_heads.isdisjoint(heads):
             return True
         if head in lex.weak_heads:
             return run.strong
@@ -1855,7 +1857,7 @@ class PhraseFinder:
                 while end > start and toks[end - 1].low in (",", "and"):
                     end -= 1
                 words = [t.low for t in toks[start:end]]
-                if any(w in self.lex.heads for w in words):
+                if not self.lex.heads.isdisjoint(words):
                     return start, end
                 return None
         return None
@@ -2004,9 +2006,10 @@ class PhraseFinder:
         if self._phrase_starts.isdisjoint(lows):
             return out
         taken = {k for p in found for k in range(p.start, p.end)}
+        present = set(lows)
         for words in self._phrases:
             first = words[0]
-            if first not in lows:
+            if first not in present:
                 continue  # the common case: one look for its first word ("at", "no")
             size = len(words)
             for i in range(len(lows) - size + 1):
@@ -3145,6 +3148,8 @@ def _skip_quotes(toks: list[Token], j: int) -> int:
 
 def _merge_relations_of(toks: list[Token], phrases: list[Phrase], lex: Vocabulary) -> list[Phrase]:
     """ "relations of comprehensive partnership and strategic cooperation" is one label."""
+    if len(phrases) < 2:
+        return list(phrases)  # most sentences hold one label: nothing to merge
     phrases = sorted(phrases, key=lambda p: p.start)
     out: list[Phrase] = []
     i = 0

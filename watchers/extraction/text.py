@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Iterable
 from typing import Generic, NamedTuple, TypeVar
@@ -112,12 +111,23 @@ _GAP_AND_TOKEN_INVISIBLE = re.compile(
 )
 
 
-class Token(NamedTuple):
-    """A word or punctuation mark: lower-cased text and its offsets in the whole text."""
+class Token:
+    """A word or punctuation mark: lower-cased text and its offsets in the whole text.
 
-    low: str
-    start: int
-    end: int
+    A class with slots rather than a named tuple: the rules read a token's fields a
+    thousand times an article, and a named tuple's field is a descriptor each read goes
+    through, where a slot is read directly.
+    """
+
+    __slots__ = ("end", "low", "start")
+
+    def __init__(self, low: str, start: int, end: int) -> None:
+        self.low = low
+        self.start = start
+        self.end = end
+
+    def __repr__(self) -> str:
+        return f"Token({self.low!r}, {self.start}, {self.end})"
 
 
 def normalize(text: str) -> str:
@@ -237,7 +247,6 @@ def sentence_spans(norm: str, lines: list[tuple[int, int]] | None = None) -> lis
 # collocation: such a line is cut here without asking it. For those listed words the
 # splitter's own answer for the two words is asked once, on a short probe, and kept.
 _NEXT_WORD = r"[^\W_][^\s.?!\u2026]*(?!\S)"
-_END_MARKS = (".", "?", "!", "\u2026")
 # A period, one space and the next word: a plain end, if the word before it is one.
 _PLAIN_END = re.compile(r"\. (" + _NEXT_WORD + ")")
 _NOT_PLAIN = frozenset(_SPLITTER.parameters.abbrev_types) | frozenset(
@@ -281,15 +290,22 @@ def _plain_parts(chunk: str) -> list[tuple[int, int]] | None:
     # the mark that ends the line, and the closing quotes after it ('partnership."'),
     # end its last sentence whatever the splitter makes of it
     closed = len(body.rstrip("\"')]")) - 1
-    # every other mark must be a period ending a word, with one space and a next word
-    # after it
-    marks = sum(chunk.count(mark, 0, closed) for mark in _END_MARKS)
-    ends = list(itertools.islice(_PLAIN_END.finditer(chunk), marks))
-    if marks > len(ends):
-        return None  # an initial, an ellipsis, "U.S." or a question is for the splitter
+    # every other mark (a period, "?", "!" or an ellipsis) must be a period ending a word,
+    # with one space and a next word after it; the rarer marks are counted only when a
+    # quick look finds one in the line
+    marks = chunk.count(".", 0, closed)
+    for mark in ("?", "!", "\u2026"):
+        if mark in chunk:
+            marks += chunk.count(mark, 0, closed)
     parts: list[tuple[int, int]] = []
     last = lead
-    for end in ends:
+    at = 0
+    for _ in range(marks):
+        # the plain ends one by one: a search call costs less than finditer's iterator
+        end = _PLAIN_END.search(chunk, at)
+        if end is None:
+            return None  # an initial, an ellipsis, "U.S." or a question is for the splitter
+        at = end.end()
         period = end.start()
         if period >= closed:
             return None  # a mark before the line's end that is no plain end
@@ -353,7 +369,6 @@ def tokens(norm: str, low: str, start: int, end: int) -> Tokens:
     lows: list[str] = []
     cased: list[str] = []
     starts: list[int] = []
-    make = tuple.__new__  # skips the named tuple's argument handling: tokens are many
     # findall gives strings only, where finditer builds a match object per token (most of
     # the cost); each token's offset follows from the lengths of what came before it
     at = start
@@ -368,7 +383,7 @@ def tokens(norm: str, low: str, start: int, end: int) -> Tokens:
     for gap, word in pattern.findall(low, start, end):
         at += len(gap)
         after = at + len(word)
-        toks.append(make(Token, (word, at, after)))
+        toks.append(Token(word, at, after))
         lows.append(word)
         cased.append(norm[at:after])
         starts.append(at)
