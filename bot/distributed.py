@@ -454,6 +454,10 @@ async def run_worker(
     async with open_app(
         config, extractor=default_extractor(), console=None, chat=ChatMode.SEND
     ) as app:
+        # Documents are remembered on a connection of their own, in a thread: a cold poll's
+        # transaction is several round trips, which the event loop would otherwise wait on
+        # while the worker's other polls wait for it.
+        app.watcher.documents = await asyncio.to_thread(Store.open, config.store_url)
         now = app.watcher.clock.now()
         dispatches = Dispatches(app.watcher.store.connection, now)
         watching = asyncio.create_task(_watch_config(app))
@@ -478,6 +482,7 @@ async def run_worker(
             finally:
                 _worker = None
                 watching.cancel()
+                await asyncio.to_thread(app.watcher.close_documents)
 
 
 async def _watch_config(app: App) -> None:

@@ -3,11 +3,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from feedparser.datetimes import _parse_date
+from feedparser.urls import _urljoin
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from watchers.errors import ParseError
-from watchers.parse import feedparser_entries, lean_entries, parse_feed
+from watchers.parse import _date, _resolved, feedparser_entries, lean_entries, parse_feed
 from watchers.text import _TextCollector, _tidy, html_to_text
 
 RSS = b"""<?xml version="1.0"?>
@@ -360,3 +362,38 @@ def test_news_in_plain_markup_loses_its_tags_and_keeps_its_paragraphs() -> None:
     assert html_to_text(markup) == (
         "Ties between India & Russia\n\nA second paragraph\n\nand a line"
     )
+
+
+_URL_PIECES = [
+    "http://", "https://", "HTTP://", "ftp://", "news.example", "a.b-c", ":8080", ":", "/",
+    "//", "/items", "/7", "?", "?a=1", "#", "#top", ";p", "%20", "~x", " ", "\t", "..", ".",
+    "é", "[::1]", "@", "items/8",
+]  # fmt: skip
+_BASES = ["", "http://news.example/feed", "https://news.example/a/b?c", "feed://x/y"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_URL_PIECES), min_size=1, max_size=6), st.sampled_from(_BASES))
+def test_links_are_resolved_as_feedparser_resolves_them(pieces: list[str], base: str) -> None:
+    url = "".join(pieces)
+    assert _resolved(base, url) == _urljoin(base, url)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Mon, 10 Mar 2025 14:00:00 +0300",
+        "Tue, 11 Mar 2025 14:00:00 GMT",
+        "Sat, 1 Mar 2025 09:05 EST",
+        "Thu, 31 Feb 2025 25:00:00 GMT",
+        "Sun Jan  4 16:29:06 PST 2004",
+        "March 10, 2025",
+        "Monday",
+        "T10:00",
+        "2025-03-10T12:00:00Z",
+        "10 Mar 2025 14:00:00 +0000",
+        "Ⅻ",
+    ],
+)
+def test_dates_are_read_as_feedparser_reads_them(value: str) -> None:
+    assert _date(value) == _parse_date(value)

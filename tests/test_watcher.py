@@ -12,14 +12,14 @@ import httpx
 import pytest
 from pytest_httpserver import HTTPServer
 
-from tests.databases import mention_count
+from tests.databases import fresh_postgres, mention_count
 from tests.fakes import FakeClock, MarkerExtractor
 from tests.feeds import rss
 from watchers.detect import Rules
 from watchers.fetch import FetchLimits, make_client
 from watchers.model import ChangeKind, Extraction
 from watchers.store import Store
-from watchers.watcher import FeedSpec, Watcher
+from watchers.watcher import FeedSpec, Ingester, Watcher
 
 # generous: a loaded test machine must not turn a local answer into a timeout
 LIMITS = FetchLimits(connect_timeout=10, read_timeout=10, deadline=20)
@@ -563,3 +563,57 @@ async def test_a_claimed_batch_reads_new_and_edited_entries_as_a_lone_poll_does(
     assert await poll_claimed() == [(2, 1, ())]  # the baseline
     assert await poll_claimed() == [(1, 1, ("particularly privileged strategic partnership",))]
     assert mention_count(watcher.store, "IND-RUS") == 2
+
+
+async def test_a_document_remembered_off_the_loop_leaves_the_loop_free_while_it_waits() -> None:
+    # Another process holds the pair the document names, so remembering it waits on the
+    # database: the event loop goes on meanwhile (a worker's other polls), and the document
+    # is remembered once the pair is free.
+    with fresh_postgres() as url:
+        store, documents, other = Store.open(url), Store.open(url), Store.open(url)
+        ingester = Ingester(
+            store=store,
+            extractor=MarkerExtractor(),
+            clock=FakeClock(),
+            is_watched={"IND-RUS"}.__contains__,
+        )
+        ingester.documents = documents
+        held, free = threading.Event(), threading.Event()
+
+        def hold_the_pair() -> None:
+            with other.transaction():
+                other.lock_pairs(["IND-RUS"])
+                held.set()
+                free.wait(3)  # at most: the loop must not wait on this test for ever
+
+        holder = threading.Thread(target=hold_the_pair)
+        holder.start()
+        ticks = 0
+
+        async def ticking() -> None:
+            nonlocal ticks
+            while True:
+                await asyncio.sleep(0.01)
+                ticks += 1
+
+        try:
+            assert held.wait(5)
+            ticker = asyncio.create_task(ticking())
+            document = rss(("1", "Talks", "[IND-RUS: strategic partnership]"))
+            ingesting = asyncio.create_task(
+                ingester.ingest(FeedSpec("wire", "http://wire.example/"), document, {})
+            )
+            await asyncio.sleep(0.5)
+            waiting, ticked = ingesting.done(), ticks
+            free.set()
+            result = await asyncio.wait_for(ingesting, 10)
+            ticker.cancel()
+        finally:
+            free.set()
+            holder.join()
+            ingester.close_documents()
+            store.close()
+            other.close()
+    assert not waiting
+    assert ticked >= 10
+    assert (result.error, result.new_entries, result.mentions) == (None, 1, 1)

@@ -14,6 +14,7 @@ from xml.etree import ElementTree
 
 import feedparser
 from feedparser.datetimes import _parse_date
+from feedparser.datetimes.rfc822 import _parse_date_rfc822
 from feedparser.html import _cp1252
 from feedparser.urls import _urljoin
 
@@ -302,20 +303,48 @@ def _entry_fields(
         if field == "id":
             permalink = child.get("isPermaLink", "true") == "true"
             if value and permalink:
-                value = _urljoin(base, value)
+                value = _resolved(base, value)
             raw["id"] = value = _fixed(value)
             if permalink:
                 raw.setdefault("link", value)
         elif field == "link":
-            raw["link"] = _link(_fixed(_urljoin(base, value) if value else value))
+            raw["link"] = _link(_fixed(_resolved(base, value) if value else value))
         elif field in ("published", "updated"):
-            raw[field + "_parsed"] = _parse_date(_fixed(value)) if value else None
+            raw[field + "_parsed"] = _date(_fixed(value)) if value else None
         elif field == "content":
             raw["content"] = [{"value": _fixed(value)}]
             raw.setdefault("summary", _fixed(value))
         else:
             raw[field] = _fixed(value)
     return raw
+
+
+# An absolute http(s) URL that feedparser's joining gives back as it is, whatever the base:
+# a lower-case scheme, a host, a path of plain characters, no query, fragment or parameters
+# (which joining may drop when empty) and nothing it would strip or fold.
+_PLAIN_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]+)?(?:/[A-Za-z0-9._~%/-]*)?")
+
+
+def _resolved(base: str, url: str) -> str:
+    """``url`` resolved against ``base`` as feedparser does, without the work for a URL
+    that is plainly absolute already."""
+    return url if _PLAIN_URL.fullmatch(url) else _urljoin(base, url)
+
+
+def _date(value: str) -> Any:
+    """A date as feedparser reads it: the W3C form, RFC 822, then the rest it knows.
+
+    A date that begins with a letter (a weekday: most feeds' RFC 822) cannot be the W3C
+    form, which feedparser tries first, so RFC 822 is tried at once; the others follow
+    when it fails, as they would."""
+    if value[:1].isascii() and value[:1].isalpha():
+        try:
+            parsed = _parse_date_rfc822(value)
+        except (KeyError, OverflowError, ValueError, AttributeError):
+            parsed = None
+        if parsed and len(parsed) == 9:
+            return parsed
+    return _parse_date(value)
 
 
 def _atom_link(link: ElementTree.Element, raw: dict[str, Any], base: str) -> None:
@@ -325,7 +354,7 @@ def _atom_link(link: ElementTree.Element, raw: dict[str, Any], base: str) -> Non
     rel = link.get("rel", "alternate")
     kind = link.get("type", "application/atom+xml" if rel == "self" else "text/html")
     if rel == "alternate" and kind in _HTML_TYPES:
-        raw["link"] = _urljoin(base, href)
+        raw["link"] = _resolved(base, href)
 
 
 def _link(value: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import functools
 import hashlib
 import logging
 import time
@@ -17,6 +18,7 @@ from collections.abc import (
     Mapping,
     Sequence,
 )
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TypeVar, overload
@@ -107,6 +109,11 @@ class Ingester:
         self.lexicon = lexicon if lexicon is not None else load_lexicon()
         self.fulltext = fulltext
         self._work = work
+        self.documents: Store | None = None
+        """A second store on a connection of its own, where documents are remembered in a
+        thread off the event loop (workers on PostgreSQL, whose every statement is a round
+        trip); None: in ``store``, on the loop."""
+        self._document_thread: ThreadPoolExecutor | None = None
 
     @property
     def work(self) -> DocumentWork:
@@ -139,49 +146,24 @@ class Ingester:
             wants_article = feed.fulltext and self.fulltext is not None
             read_in = self._read_in_two if wants_article else self._read_in_one
             read = await read_in(feed, body, headers, now)
-            fingerprints, to_read = read.fingerprints, read.to_read
-            fresh, found = read.fresh, read.found
-            # No await from here on: the transaction holds no other feed's writes, and what
-            # was unseen is asked again, in case another poll of this feed took it meanwhile
-            # (none can when the feed is claimed: a round trip saved).
-            # Each pair's history is read once for the document and kept here as decisions
-            # change it; their small writes go to the store together at the end (on
-            # PostgreSQL each statement is a round trip the event loop waits for, and those
-            # that need no answer go with the next that does).
-            with self.store.document():
-                pairs = {x.pair.key: x.pair for xs in found for x in xs}
-                self.store.lock_pairs(pairs)
-                baseline = feed.baseline and not self.store.has_been_polled(feed.name)
-                if not claimed:
-                    to_read = self.store.entries_to_read(
-                        feed.name, {e.entry_id: fingerprints[e.entry_id] for e in fresh}
-                    )
-                histories = self.store.pair_histories(
-                    pairs.values(), recent=self.rules.flipflop_descriptors
-                )
+            remembered = functools.partial(
+                self._remember_document,
+                feed=feed,
+                read=read,
+                validators=validators,
+                answer_seconds=answer_seconds,
+                now=now,
+                claimed=claimed,
+            )
+            if self.documents is None:
+                decisions, new_entries, mention_count = remembered(self.store)
+            else:
+                # which pairs are watched is read here, on this store's connection (the
+                # chat's subscriptions): the other connection is the thread's alone
+                pairs = {x.pair.key for xs in read.found for x in xs}
                 watched = watched_among(self.is_watched, pairs)
-                by_entry: list[list[Mention]] = []
-                for entry, extractions in zip(fresh, found, strict=True):
-                    if entry.entry_id not in to_read:
-                        continue
-                    if to_read[entry.entry_id]:  # edited: what was counted counts once
-                        extractions = self._added(entry, extractions)
-                    by_entry.append(self._mentions(entry, extractions, feed))
-                # The document's mentions in one statement (on PostgreSQL one round trip, not
-                # one an entry); each entry is then decided on as if stored alone, seeing
-                # the mentions up to its own last id and none of the entries after it.
-                mentions = [m for ms in by_entry for m in ms]
-                ids = iter(self.store.record_mentions(mentions))
-                decisions: list[Decision] = []
-                for ms in by_entry:
-                    entry_ids = [next(ids) for _ in ms]
-                    decisions.extend(
-                        self._remember(ms, entry_ids, histories, watched, baseline=baseline)
-                    )
-                new_entries, mention_count = len(by_entry), len(mentions)
-                self.store.mark_seen(feed.name, fingerprints, now)
-                self.store.record_poll(
-                    feed.name, now, validators, None, answer_seconds=answer_seconds
+                decisions, new_entries, mention_count = await self._in_document_thread(
+                    functools.partial(remembered, self.documents, watched=watched)
                 )
         except StoreError as e:
             return self._failed(feed.name, now, str(e), answer_seconds)
@@ -196,6 +178,88 @@ class Ingester:
             changes=changes,
             decisions=tuple(decisions),
         )
+
+    def _remember_document(
+        self,
+        store: Store,
+        *,
+        feed: FeedSpec,
+        read: Reading,
+        validators: Validators | None,
+        answer_seconds: float | None,
+        now: datetime,
+        claimed: bool,
+        watched: Mapping[str, bool] | None = None,
+    ) -> tuple[list[Decision], int, int]:
+        """Remember a document read and decide on what it says, in one transaction of
+        ``store``: the decisions, the entries new and the mentions stored. ``watched``:
+        which of its pairs are watched, when read already."""
+        fingerprints, to_read = read.fingerprints, read.to_read
+        fresh, found = read.fresh, read.found
+        # The transaction holds no other feed's writes (nothing else runs on ``store``
+        # meanwhile), and what was unseen is asked again, in case another poll of this feed
+        # took it meanwhile (none can when the feed is claimed: a round trip saved).
+        # Each pair's history is read once for the document and kept here as decisions
+        # change it; their small writes go to the store together at the end (on
+        # PostgreSQL each statement is a round trip, and those that need no answer go
+        # with the next that does).
+        with store.document():
+            pairs = {x.pair.key: x.pair for xs in found for x in xs}
+            store.lock_pairs(pairs)
+            baseline = feed.baseline and not store.has_been_polled(feed.name)
+            if not claimed:
+                to_read = store.entries_to_read(
+                    feed.name, {e.entry_id: fingerprints[e.entry_id] for e in fresh}
+                )
+            histories = store.pair_histories(pairs.values(), recent=self.rules.flipflop_descriptors)
+            if watched is None:
+                watched = watched_among(self.is_watched, pairs)
+            by_entry: list[list[Mention]] = []
+            for entry, extractions in zip(fresh, found, strict=True):
+                if entry.entry_id not in to_read:
+                    continue
+                if to_read[entry.entry_id]:  # edited: what was counted counts once
+                    extractions = self._added(store, entry, extractions)
+                by_entry.append(self._mentions(entry, extractions, feed))
+            # The document's mentions in one statement (on PostgreSQL one round trip, not
+            # one an entry); each entry is then decided on as if stored alone, seeing
+            # the mentions up to its own last id and none of the entries after it.
+            mentions = [m for ms in by_entry for m in ms]
+            ids = iter(store.record_mentions(mentions))
+            decisions: list[Decision] = []
+            for ms in by_entry:
+                entry_ids = [next(ids) for _ in ms]
+                decisions.extend(
+                    self._remember(store, ms, entry_ids, histories, watched, baseline=baseline)
+                )
+            store.mark_seen(feed.name, fingerprints, now)
+            store.record_poll(feed.name, now, validators, None, answer_seconds=answer_seconds)
+        return decisions, len(by_entry), len(mentions)
+
+    async def _in_document_thread(
+        self, work: Callable[[], tuple[list[Decision], int, int]]
+    ) -> tuple[list[Decision], int, int]:
+        """Run a document's transaction on ``documents`` in the one thread that uses it, so
+        that the event loop goes on fetching and reading while it waits on the database."""
+        if self._document_thread is None:
+            self._document_thread = ThreadPoolExecutor(1, thread_name_prefix="documents")
+        done = asyncio.get_running_loop().run_in_executor(self._document_thread, work)
+        try:
+            return await asyncio.shield(done)
+        except asyncio.CancelledError:
+            # The transaction cannot be stopped half-way: its caller stops once it has
+            # ended, so that a worker lets its claim on the feed go only after it.
+            await asyncio.wait([done])
+            raise
+
+    def close_documents(self) -> None:
+        """Close the store documents are remembered in off the event loop, if any."""
+        if self._document_thread is not None:
+            self._document_thread.shutdown(wait=True)
+            self._document_thread = None
+        if self.documents is not None:
+            self.documents.close()
+            self.documents = None
 
     async def _read_in_one(
         self, feed: FeedSpec, body: bytes, headers: Mapping[str, str], now: datetime
@@ -261,9 +325,9 @@ class Ingester:
         assert self.fulltext is not None
         return await self.fulltext.enrich_all(entries, feed_url)
 
-    def _added(self, entry: Entry, extractions: list[Extraction]) -> list[Extraction]:
+    def _added(self, store: Store, entry: Entry, extractions: list[Extraction]) -> list[Extraction]:
         """What an entry edited in place says that it did not say before, for each pair."""
-        counted = self.store.counted(entry.feed, entry.entry_id)
+        counted = store.counted(entry.feed, entry.entry_id)
         return [x for x in extractions if (x.pair.key, x.canonical) not in counted]
 
     def _mentions(
@@ -277,6 +341,7 @@ class Ingester:
 
     def _remember(
         self,
+        store: Store,
         mentions: list[Mention],
         mention_ids: list[int],
         histories: dict[str, PairHistory],
@@ -302,7 +367,7 @@ class Ingester:
         chosen = representatives(mentions, current, now=now, rules=self.rules, lexicon=self.lexicon)
         for m in chosen:
             # who else used these very words lately (several outlets make shorter words news)
-            heard = HeardLater(self.store, m.pair.key, m.extraction.canonical, since, up_to)
+            heard = HeardLater(store, m.pair.key, m.extraction.canonical, since, up_to)
             history = replace(histories[m.pair.key], heard=heard)
             is_watched = watched[m.pair.key]
             decision = decide(
@@ -315,11 +380,11 @@ class Ingester:
                 rules=self.rules,
                 lexicon=self.lexicon,
             )
-            decision = self._keep(decision, ids[id(m)], up_to, history.latest_change)
+            decision = self._keep(store, decision, ids[id(m)], up_to, history.latest_change)
             histories[m.pair.key] = history_after(histories[m.pair.key], decision, recent)
             if is_watched:
                 change_id = decision.change or decision.update
-                self.store.record_decision(
+                store.record_decision(
                     m.pair.key,
                     m.seen_at,
                     decision.outcome.value,
@@ -330,28 +395,33 @@ class Ingester:
         return decisions
 
     def _keep(
-        self, decision: Decision, mention_id: int, up_to: int, pending: Change | None
+        self,
+        store: Store,
+        decision: Decision,
+        mention_id: int,
+        up_to: int,
+        pending: Change | None,
     ) -> Decision:
         """Write what a decision says to the store; the decision with its change's new id.
         ``up_to`` is the last mention id its entry stored (``Store.set_established``)."""
         m = decision.mention
         at = m.seen_at
         if decision.settled is not None:
-            self.store.settle_change(decision.settled, at)
+            store.settle_change(decision.settled, at)
         if decision.challenge and pending is not None and pending.change_id is not None:
-            self.store.challenge_change(pending.change_id, at)
+            store.challenge_change(pending.change_id, at)
         if decision.remember:
-            self.store.remember_words(m)
+            store.remember_words(m)
         if decision.establish is not None:
             if decision.establish == m.extraction.descriptor:
-                self.store.set_pair_state(m, mention_id)
+                store.set_pair_state(m, mention_id)
             else:
-                self.store.set_established(m.pair.key, decision.establish, at, up_to=up_to)
+                store.set_established(m.pair.key, decision.establish, at, up_to=up_to)
         if decision.change is not None:
-            change_id = str(self.store.record_change(decision.change))
+            change_id = str(store.record_change(decision.change))
             decision = replace(decision, change=replace(decision.change, change_id=change_id))
         if decision.update is not None:
-            self.store.update_change(decision.update, at)
+            store.update_change(decision.update, at)
         return decision
 
 
