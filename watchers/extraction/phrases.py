@@ -369,6 +369,12 @@ class PhraseFinder:
             if typo and not (run.qualifying and run.start < i):
                 continue  # a misspelled head counts only after a qualifying modifier
             end, tail = self._tail(toks, cased, i, title=cased[i][:1].isupper())
+            if end == i + 1 and not (
+                head in lex.person_heads or head in lex.kin_heads or head in _ALLIES
+            ):
+                # "the best relations in our history": a superlative's measure belongs to
+                # the label ("the closest ally in the region" says where, and stops)
+                end = _superlative_scope(toks, run.start, end) or end
             if quotes:
                 # "a 'strategic partner of the first order'": what follows the head inside
                 # the same quote belongs to the label
@@ -1933,7 +1939,8 @@ class PhraseFinder:
             k += 1
         if k >= n or toks[k].low not in _PERIODS:
             return None
-        return start, _since_when(toks, k + 1) or k + 1  # "best shape since the treaty"
+        # "best shape since the treaty", "the best period in their history"
+        return start, _superlative_scope(toks, start, k + 1) or _since_when(toks, k + 1) or k + 1
 
     def _determined_adjective(
         self, toks: list[Token], cased: list[str], j: int
@@ -2919,10 +2926,53 @@ def _in_years(toks: list[Token], k: int) -> int | None:
     if k + 1 >= n or toks[k].low != "in":
         return None
     m = k + 1
-    if toks[m].low in ("a", "recent", "many") or toks[m].low.isdigit():
+    if toks[m].low in _FEW or toks[m].low.isdigit():
         m += 1
     if m < n and toks[m].low in ("decade", "decades", "years", "generation", "generations",
                                   "century"):
+        return m + 1
+    return None
+
+
+# What may count the years after "in": "in a decade", "in two decades", "in many years".
+_FEW = frozenset(
+    {"a", "recent", "many", "several", "two", "three", "four", "five", "six", "seven",
+     "eight", "nine", "ten", "twenty", "thirty", "forty", "fifty"}
+)  # fmt: skip
+# Words a superlative may end in that make no superlative: "honest", "interest".
+_NOT_SUPERLATIVES = frozenset(
+    {"honest", "modest", "earnest", "interest", "west", "forest", "protest", "harvest", "request"}
+)  # fmt: skip
+_OWNERS = frozenset({"the", "its", "their", "our", "his", "her", "recent", "modern"})
+_HISTORY_KINDS = frozenset({"common", "shared", "long", "joint", "modern", "recent"})
+
+
+def _superlative(w: str) -> bool:
+    """A superlative modifier: "best", "worst", "most", "greatest", "warmest"."""
+    return w in ("best", "worst", "most", "least") or (
+        len(w) > 4 and w.endswith("est") and w.isalpha() and w not in _NOT_SUPERLATIVES
+    )
+
+
+def _superlative_scope(toks: list[Token], start: int, k: int) -> int | None:
+    """End of the time a superlative in [start, k) is measured over, from ``k``: "the best
+    period in its history", "the worst relations in two decades", "since independence",
+    "ever"; None without a superlative or such a time. A place ("in the region", "in the
+    world") says where, and stays out of the label."""
+    if not any(_superlative(t.low) for t in toks[start:k]):
+        return None
+    n = len(toks)
+    if k < n and toks[k].low == "ever":
+        return k + 1
+    found = _since_when(toks, k) or _in_years(toks, k)
+    if found is not None or k + 2 >= n or toks[k].low != "in":
+        return found
+    m = k + 1
+    if toks[m].low in _OWNERS:
+        m += 1
+    if m < n and toks[m].low in _HISTORY_KINDS:
+        m += 1
+    if m < n and toks[m].low == "history":
         return m + 1
     return None
 
