@@ -696,6 +696,9 @@ class PhraseFinder:
                 a += 1  # "'are and will remain brothers'"
             if a < q1 and toks[a].low in _ARTICLES:
                 a += 1
+            ours = a < q1 and toks[a].low == "our"
+            if ours:
+                a += 1  # "called Russia 'our elder brother'": the speaker's state is the other
             if a + 2 < q1 and toks[a].low == "one" and toks[a + 1].low == "of":
                 a += 2  # "describe the bond as 'one of brothers'": a bond of brothers
             b = _before_relative_clause(toks, a, q1, self.lex.heads)
@@ -708,7 +711,7 @@ class PhraseFinder:
             if not _complement_ends(toks, cased, q1 + 1):
                 continue  # "are 'key members' of the group": the quote is part of a phrase
             said_of = self._said_of(toks, cased, country, q0, inner_copula)
-            if said_of is None:
+            if said_of is None or (ours and said_of != "state"):
                 continue
             heads = tuple(t.low for t in toks[a:b] if t.low in self.lex.heads)
             after_head = next(
