@@ -607,7 +607,12 @@ class PhraseFinder:
         if close is None or end >= close or close - end > _QUOTED_REST:
             return None
         first = toks[end].low
-        if first not in _POSTMODIFIER_STARTS and not (first == "," and _comma_of(toks, end, close)):
+        if not (
+            first in _POSTMODIFIER_STARTS
+            or (first == "," and _comma_of(toks, end, close))
+            or (first == "at" and _of_rank(toks, end + 1))  # "'an ally at the highest level'"
+            or _with_what_is_had(toks, end, close)  # "'brother countries with one destiny'"
+        ):
             return None
         if (
             not (tail and first in ("for", "in"))
@@ -624,11 +629,16 @@ class PhraseFinder:
             if w == "but" and toks[k - 1].low == "all":
                 k += 1  # "'allies in all but treaty'": a hedge that keeps the label
                 continue
-            if country[k] or w in _CLAUSE_WORDS:
+            with_no = w == "no" and k == end + 1 and first == "with"  # "'with no equal'"
+            if country[k] or (w in _CLAUSE_WORDS and not with_no):
                 return None
             if w == "," and not _comma_of(toks, k, close):
                 break  # "of respect, not subordination": the label ends at the comma
-            if w == "and" and any(t.low in heads for t in toks[k + 1 : k + 4]):
+            if (
+                w == "and"
+                and any(t.low in heads for t in toks[k + 1 : k + 4])
+                and not _last_of_list(toks, end, k, close, heads)
+            ):
                 return None  # "... and now our ally": a second label
             if k > end and _place_after(toks, cased, k, close):
                 break  # "'an alliance of democracies in the eastern Mediterranean'"
@@ -3087,6 +3097,31 @@ def _ranked(toks: list[Token], k: int) -> bool:
     """A superlative or an ordinal at ``k``: "of the first order", "of the deepest kind"."""
     w = toks[k].low if k < len(toks) else ""
     return w in ("first", "highest", "finest") or (len(w) > 4 and w.endswith("est"))
+
+
+def _with_what_is_had(toks: list[Token], k: int, close: int) -> bool:
+    """ "with one destiny", "with no equal", "with a shared future" from ``k`` inside a
+    quote closing at ``close``: what the two have, not whom a tie is with ("with the
+    region")."""
+    return k + 1 < close and toks[k].low == "with" and toks[k + 1].low in _HAD_STARTS
+
+
+# What opens a thing had after "with" in a quote: "with one destiny", "with no equal".
+_HAD_STARTS = frozenset({"one", "no", "a", "an", "shared", "common"})
+
+
+def _last_of_list(
+    toks: list[Token], end: int, k: int, close: int, heads: frozenset[str]
+) -> bool:
+    """Whether the "and" at ``k`` joins the last bare noun of an "of" list that fills the
+    quote to ``close``: "'a bond of family and friendship'", where "friendship" is what
+    the bond is made of, not a second label."""
+    return (
+        toks[end].low == "of"
+        and k + 2 == close
+        and toks[k + 1].low in heads
+        and all(t.low.isalpha() and t.low not in _ARTICLES for t in toks[end + 1 : k])
+    )
 
 
 def _comma_of(toks: list[Token], k: int, close: int) -> bool:
