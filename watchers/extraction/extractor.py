@@ -157,6 +157,12 @@ _QUOTE_CUES = (
     "'are ",
     "'were ",
 )
+# A quoted slogan that counts two states as one: "'one nation, two states'", "'two
+# states, one nation'", "'one nation in two states'" (phrases.py reads it).
+_COUNT_SLOGAN = re.compile(
+    r"""['"](?:one [a-z]+(?:,| in| with| but| and) two|two [a-z]+(?:,| in| with| but| and) one)"""
+    r""" [a-z]+['"]"""
+)
 _OBJECT_WORDS = frozenset({"to", "with", "and", "from", "met", "meet", "meets", "hosted", "told"})
 
 # FormKind members as plain module names, for the comparisons made for every mention: on
@@ -213,6 +219,9 @@ class _HeadFinder:
         # of one Nile', pledged"); checked for an "and" before it, as a quote after a
         # comma is common
         entries.extend((cue, "apposition") for cue in (", '", ', "'))
+        # a quote that counts two states as one ("'one nation, two states'"), wherever it
+        # stands: checked for the whole slogan's shape
+        entries.extend((cue, "count") for cue in ("'one ", '"one ', "'two ", '"two '))
         self.words = Keywords(entries)
         self.strong = _WordsBefore(lex.strong | lex.level_modifiers)
         self.level = _WordsBefore(lex.level_modifiers)
@@ -230,6 +239,10 @@ class _HeadFinder:
             last = end - 1
             if need == "apposition":
                 if " and " in low[max(0, start - 40) : start]:
+                    out.append(start)
+                continue
+            if need == "count":
+                if _COUNT_SLOGAN.match(low, start):
                     out.append(start)
                 continue
             if start > 0 and low[start - 1].isalnum():

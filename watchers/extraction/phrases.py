@@ -689,6 +689,19 @@ class PhraseFinder:
         subject or object is the pair, a relationship noun or a state."""
         out: list[Phrase] = []
         for q0, q1 in quotes:
+            if (
+                _count_slogan(toks, q0, q1)
+                and (
+                    _slogan_named(toks, q0, q1)
+                    or self._said_of(toks, cased, country, q0, False) in ("pair", "apposition")
+                )
+                and not _third_joined(toks, country, q1 + 1)
+            ):
+                # "the 'one nation, two states' motto", "called A and B 'two states, one
+                # nation'": a slogan that counts the two states as one is the label whole
+                heads = tuple(t.low for t in toks[q0 + 1 : q1] if t.low in self.lex.heads)
+                out.append(Phrase(q0 + 1, q1, q1 - 1, heads or (toks[q1 - 1].low,)))
+                continue
             glossed = _glossed_by(toks, country, q0, q1, found, self.lex.heads)
             if glossed is not None:
                 # "share a 'Shonali Adhyay', a golden chapter": the name the gloss explains
@@ -2869,6 +2882,51 @@ def _article_list(toks: list[Token], a: int, b: int) -> list[tuple[int, int]]:
         return []
     parts.append((start, b))
     return [(s0, s1) for s0, s1 in parts if s1 > s0]
+
+
+# What joins the two counts of a slogan: "one nation, two states", "one nation in two
+# states", "one people with two flags", "one family but two houses".
+_COUNT_JOINS = frozenset({",", "in", "with", "but", "and"})
+# Nouns that name a slogan, before it ("the principle of 'one nation, two states'", "the
+# motto 'two states, one nation'") or after it ("the 'one nation, two states' slogan").
+_SLOGAN_NOUNS = frozenset(
+    {"slogan", "motto", "formula", "principle", "maxim", "doctrine", "mantra", "creed"}
+)  # fmt: skip
+
+
+def _count_slogan(toks: list[Token], q0: int, q1: int) -> bool:
+    """Whether the quote (q0, q1) is a slogan that counts two states as one: "one nation,
+    two states", "two states, one nation", "one nation in two states" (a count, a noun, a
+    join, the other count, a noun; not "one of two partners")."""
+    words = [t.low for t in toks[q0 + 1 : q1]]
+    if len(words) != 5 or words[0] not in ("one", "two") or words[2] not in _COUNT_JOINS:
+        return False
+    other = "two" if words[0] == "one" else "one"
+    return (
+        words[3] == other
+        and words[1].isalpha()
+        and words[4].isalpha()
+        and words[1] not in _PREPOSITIONS
+        and words[4] not in _PREPOSITIONS
+    )
+
+
+def _third_joined(toks: list[Token], country: list[int], k: int) -> bool:
+    """ "together with Turkey", "along with Turkey" from ``k``: a third state joins what
+    was said of two, which makes it no pair's."""
+    words = [t.low for t in toks[k : k + 2]]
+    return words in (["together", "with"], ["along", "with"]) and any(country[k + 2 : k + 4])
+
+
+def _slogan_named(toks: list[Token], q0: int, q1: int) -> bool:
+    """A noun of a slogan right before the quote (q0, q1), perhaps with "of", or right
+    after it."""
+    k = q0 - 1
+    if k >= 0 and toks[k].low == "of":
+        k -= 1
+    before = k >= 0 and toks[k].low in _SLOGAN_NOUNS
+    after = q1 + 1 < len(toks) and toks[q1 + 1].low in _SLOGAN_NOUNS
+    return before or after
 
 
 def _unity_slogan(words: list[str]) -> bool:
