@@ -1427,6 +1427,25 @@ class PhraseFinder:
             k += 2
         return k
 
+    def _modified_tie_noun(self, toks: list[Token], cased: list[str], k: int) -> int | None:
+        """End of "open hostility", "deep mutual suspicion" from ``k`` (after "one of"):
+        words in small letters the tables need not know, then a noun of a tie that names
+        no person or state, ending the clause; None otherwise ("one of the closest")."""
+        lex = self.lex
+        n = len(toks)
+        m = k
+        while m < n and m - k < 3 and _plain_noun(toks, cased, m) and toks[m].low not in lex.heads:
+            m += 1
+        if m == k or m >= n:
+            return None
+        head = toks[m].low
+        if head not in lex.heads or head in lex.person_heads or head in lex.kin_heads:
+            return None
+        if head.endswith("s"):
+            return None  # "one of many partnerships": a plural after "one of" ranks
+        nxt = toks[m + 1].low if m + 1 < n else "."
+        return m + 1 if not nxt.isalpha() or nxt in _AFTER_PREDICATE else None
+
     def _place(self, toks: list[Token], cased: list[str], k: int) -> int | None:
         """End of a title-case place after "in" ("in Asia and the World"), or None."""
         best: int | None = None
@@ -1674,7 +1693,11 @@ class PhraseFinder:
             if j + 2 < n and toks[j].low == "one" and toks[j + 1].low == "of":
                 # "relations were one of mutual distrust", "one of 'mutual respect'"
                 what = _skip_quotes(toks, j + 2)
-                stop = _quote_to_close(toks, j + 2) or self._tail_phrase(toks, what)
+                stop = (
+                    _quote_to_close(toks, j + 2)
+                    or self._tail_phrase(toks, what)
+                    or self._modified_tie_noun(toks, cased, what)
+                )
                 if stop is not None and stop - what > 1:
                     out.append(Phrase(what, stop, i, (t.low,)))
                 continue
