@@ -756,6 +756,18 @@ class PhraseFinder:
                 continue  # "share 'universal values'", "have a 'special responsibility'"
             if said_of == "pair" and self._rating_after_copula(toks, cased, q0, a, b):
                 continue  # "ties remain 'complicated'": how they stand, quoted or not
+            if said_of == "state" and not ties and toks[a].low not in self.lex.heads:
+                # "calling Kenya 'our strategic anchor in the Horn'", "a 'key pillar'": a
+                # metaphor noun of a tie given to a state, with its modifiers
+                nominal = self._nominal(toks, cased, a)
+                if nominal is not None and nominal[1] <= b:
+                    at = next(
+                        k
+                        for k in range(nominal[0], nominal[1])
+                        if toks[k].low in self.lex.metaphor_nominals
+                    )
+                    out.append(Phrase(nominal[0], nominal[1], at, (toks[at].low,)))
+                    continue
             if (
                 said_of in ("state", "apposition")
                 and not ties
@@ -939,7 +951,12 @@ class PhraseFinder:
         states = sum(1 for i, m in enumerate(marks) if m == 1 and (i == 0 or marks[i - 1] != 1))
         if states >= 2 and "and" in words:
             return "pair"
-        return "state" if states == 1 and len(words) <= 4 else None
+        if states != 1 or len(words) > 4:
+            return None
+        last = max(i for i, m in enumerate(marks) if m)
+        if any(w not in _POSSESSIVES for w in words[last + 1 :]):
+            return None  # "called Greece's port 'a pillar of trade'": the port is called it
+        return "state"
 
     def _one_quoted_label(
         self, toks: list[Token], quotes: list[tuple[int, int]], found: list[Phrase]
@@ -1633,7 +1650,9 @@ class PhraseFinder:
                 )
                 if close is not None:
                     j = close + 1
-            called = self._called_adjectives(toks, cased, i)
+            called = self._called_adjectives(toks, cased, i) or self._called_nominal(
+                toks, cased, i
+            )
             if called is not None:
                 out.append(Phrase(called[0], called[1], i, (t.low,)))
                 continue
@@ -1876,6 +1895,23 @@ class PhraseFinder:
         if j == start or (nxt[:1].isalnum() and nxt not in _AFTER_PREDICATE):
             return None
         return start, j
+
+    def _called_nominal(
+        self, toks: list[Token], cased: list[str], i: int
+    ) -> tuple[int, int] | None:
+        """ "called the alliance (between A and B) the cornerstone of peace and prosperity":
+        a metaphor noun after a verb of calling whose object is the relationship noun at
+        ``i``, with its modifiers and "of" tail (a scope after it stays out)."""
+        n = len(toks)
+        if i < 2 or toks[i - 1].low not in _OBJECT_DETERMINERS or toks[i - 2].low not in _CALLING:
+            return None
+        j = i + 1
+        if j < n and toks[j].low in ("between", "with"):
+            m = j + 1
+            while m < n and m <= j + 5 and (toks[m].low in _PAIR_WORDS or cased[m][:1].isupper()):
+                m += 1
+            j = m
+        return self._nominal(toks, cased, j)
 
     def _past_coordinated_heads(self, toks: list[Token], j: int) -> int:
         """ "The friendship, solidarity and comprehensive cooperation between A and B are
