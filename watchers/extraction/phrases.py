@@ -502,7 +502,7 @@ class PhraseFinder:
         if quotes:
             out = self._one_quoted_label(toks, quotes, out)
             out.extend(self._quoted_complements(toks, cased, country, quotes, out))
-        out = [p for p in out if not _only_where(toks, p)]
+        out = [p for p in out if not _only_where(toks, p) and not _of_all_or_none(toks, p)]
         return _merge_relations_of(toks, out, lex)
 
     def _other_end_of_change(
@@ -2184,6 +2184,24 @@ def _only_where(toks: list[Token], p: Phrase) -> bool:
 
 
 _WHERE_WORDS = frozenset({"across", "along", "on", "by", "over", "beside"})
+# Whom a role is said to be held with when it is everyone's or no one's: "allies of no
+# one", "a friend to all".
+_ALL_OR_NONE = frozenset({"none", "nobody", "everyone", "everybody", "all", "anyone", "anybody"})
+
+
+def _of_all_or_none(toks: list[Token], p: Phrase) -> bool:
+    """Whether the role a phrase ends in is held with everyone or with no one ("friends of
+    everyone and allies of no one", "an ally to none"): a stance, no pair's tie."""
+    k = p.head + 1
+    if k + 1 >= len(toks) or toks[k].low not in ("of", "to"):
+        return False
+    m = k + 1
+    if toks[m].low == "no" and m + 1 < len(toks) and toks[m + 1].low == "one":
+        m += 1
+    elif toks[m].low not in _ALL_OR_NONE:
+        return False
+    nxt = toks[m + 1].low if m + 1 < len(toks) else "."
+    return not nxt.isalpha() or nxt in ("and", "but")  # not "a friend of all Chileans"
 
 
 def _sector_after(toks: list[Token], end: int, sectors: frozenset[str]) -> bool:
