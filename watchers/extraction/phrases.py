@@ -392,7 +392,9 @@ class PhraseFinder:
                 and toks[j + 1].low in lex.heads
                 and toks[j + 1].low not in lex.weak_heads
                 and not country[j + 1]
-                and (run.start < i or tail)  # bare "brothers and comrades" are two labels
+                # bare "brothers and comrades" are two labels, but for two filling a quote
+                # as one: "Kenya and Somalia, 'brothers and neighbours', ..."
+                and (run.start < i or tail or _two_fill_quote(toks, quotes, i, j + 2))
             ):
                 nxt = toks[j + 1].low
                 after = j + 2
@@ -446,7 +448,12 @@ class PhraseFinder:
                     elif toks[end + 1].low in lex.neutral:
                         continue  # "called Peru a partner in trade": a trade role
                 after = _skip_quotes(toks, end)
-                if after < n and toks[after].low.isalpha() and toks[after].low not in _ROLE_ENDS:
+                if (
+                    after < n
+                    and toks[after].low.isalpha()
+                    and toks[after].low not in _ROLE_ENDS
+                    and not (len(heads) == 2 and after > end)  # "'a friend and partner' at"
+                ):
                     continue  # "a partner in the fight against piracy": a task, not the tie
             elif head in lex.metaphor_heads and not run.qualifying:
                 # "the Franco-German engine": the pair written right before it, or the
@@ -780,8 +787,14 @@ class PhraseFinder:
                 # "'a neighbour, a friend and a partner in development'": each its own
                 out.extend(self._item_phrases(toks, parts))
                 continue
-            if _two_bare_persons(toks, a, b, self.lex.person_heads):
-                # "'comrades and brothers'": two bare person nouns are two labels
+            filled = all(t.low in (",", ".", ";", ":", "!") for t in toks[b:q1])
+            if _two_bare_persons(toks, a, b, self.lex.person_heads) and (
+                toks[q0 - 1].low == "of" or not filled
+            ):
+                # "are those of 'comrades and brothers'", "'neighbours and brothers who
+                # quarrel'": two bare person nouns are two labels; filling a quote said of
+                # the pair, "are 'brothers and neighbours'", "Kenya and Somalia, 'partners
+                # and friends', ...", they are one
                 out.append(Phrase(a, a + 1, a, (toks[a].low,)))
                 out.append(Phrase(a + 2, b, a + 2, (toks[a + 2].low,)))
                 continue
@@ -2173,6 +2186,18 @@ _SAID_OF_STATES = frozenset(
 )
 # Roles that say where a state lies: bare, no label ("Peru and Chile are neighbours").
 _PLACE_ROLES = frozenset({"neighbour", "neighbours", "neighbor", "neighbors"})
+
+
+def _two_fill_quote(toks: list[Token], quotes: list[tuple[int, int]], i: int, end: int) -> bool:
+    """Whether the head at ``i`` and a second one ending at ``end`` fill a quote but for an
+    article ("'a friend and partner'", "'partners and friends'"): one label for a state in
+    two roles; not after "those of", where each noun is its own ("are those of 'comrades
+    and brothers'")."""
+    for q0, q1 in quotes:
+        if q0 < i < q1:
+            inside = q1 == end and all(t.low in _ARTICLES for t in toks[q0 + 1 : i])
+            return inside and not (q0 >= 1 and toks[q0 - 1].low == "of")
+    return False
 
 
 def _only_where(toks: list[Token], p: Phrase) -> bool:
