@@ -1128,6 +1128,9 @@ class PhraseFinder:
                 and w not in _EVENT_PARTICIPLES
                 and w not in _UNNAMED
                 and (toks[j - 1].low in _BEFORE_PARTICIPLE or toks[j - 1].low in QUOTES)
+                # "was 'healthy' and stressed brotherly relations": after a quote, "and" and
+                # a word in -ed open a clause of their own
+                and not (toks[j - 1].low in ("and", ",") and toks[j - 2].low in QUOTES)
             ):
                 # "remain estranged neighbours", "their battered relationship", "a
                 # reinforced exceptional partnership": a participle between a determiner or
