@@ -1309,6 +1309,11 @@ class PhraseFinder:
             if w == "of" and not took and _of_rank(toks, j + 1):
                 end, took = j + 4, True  # "a strategic partnership of the highest level"
                 continue
+            if w == "of" and not took:
+                kind = _of_a_kind(toks, cased, j + 1)
+                if kind is not None:
+                    end, took = kind, True  # "an alliance of a special kind"
+                    continue
             if w in ("of", "for") and toks[i].low not in _NO_TAIL:
                 stop = self._tail_phrase(toks, j + 1)
                 if stop is None and w == "of" and not took:
@@ -3254,6 +3259,21 @@ def _of_rank(toks: list[Token], k: int) -> bool:
         return False
     nxt = toks[k + 3].low if k + 3 < len(toks) else "."
     return toks[k + 2].low in _RANK_NOUNS and (not nxt.isalpha() or nxt in _AFTER_PREDICATE)
+
+
+def _of_a_kind(toks: list[Token], cased: list[str], k: int) -> int | None:
+    """End of "a special kind", "a new type", "a rare sort" from ``k`` (after "of"),
+    ending the clause: what kind of tie it is; None otherwise."""
+    n = len(toks)
+    if k + 2 >= n or toks[k].low not in ("a", "an"):
+        return None
+    m = k + 1
+    while m < n and m <= k + 2 and _plain_noun(toks, cased, m) and toks[m].low not in _KIND_OF:
+        m += 1
+    if m == k + 1 or m >= n or toks[m].low not in _KIND_OF:
+        return None
+    nxt = toks[m + 1].low if m + 1 < n else "."
+    return m + 1 if not nxt.isalpha() or nxt in _AFTER_PREDICATE else None
 
 
 def _ranked(toks: list[Token], k: int) -> bool:
