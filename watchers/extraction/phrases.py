@@ -649,6 +649,12 @@ class PhraseFinder:
                 return None  # "... and now our ally": a second label
             if k > end and _place_after(toks, cased, k, close):
                 break  # "'an alliance of democracies in the eastern Mediterranean'"
+            if (
+                w == "in"
+                and toks[k + 1].low in self.lex.neutral
+                and toks[k + 1].low not in _SHARED_GOALS
+            ):
+                break  # "'a partnership for cooperation in defence'": a sector, a scope
             k += 1
         while k > end and toks[k - 1].low in (",", ".", ";", ":"):
             k -= 1
