@@ -1366,6 +1366,13 @@ class PhraseFinder:
                 if stop is not None:
                     end = stop
                     continue
+            if w in (",", "and") and took:
+                # "for peace, stability and sustainable development": a list of what the
+                # tie is for, closed by "and"
+                stop = self._abstract_list(toks, cased, j)
+                if stop is not None:
+                    end = stop
+                    continue
             if w == "and" and took:
                 # "for a safer region and a cleaner ocean"
                 stop = self._tail_phrase(toks, j + 1)
@@ -1387,6 +1394,13 @@ class PhraseFinder:
                     continue
             if w == "in" and j + 1 < n and toks[j + 1].low == "arms" and toks[i].low in _IN_ARMS:
                 end, took = j + 2, True  # "brothers in arms", "brotherhood in arms"
+                if (
+                    end + 2 < n
+                    and (toks[end].low, toks[end + 1].low) == ("and", "in")
+                    and _plain_noun(toks, cased, end + 2)
+                    and (end + 3 >= n or not toks[end + 3].low.isalpha())
+                ):
+                    end += 3  # "brothers in arms and in faith"
                 continue
             if w == "entering" and _new_era(toks, j + 1):
                 end, took = j + 4, True  # "... interaction entering a new era"
@@ -1439,12 +1453,34 @@ class PhraseFinder:
         start = k
         lex = self.lex
         while k < n and k < start + 3 and cased[k][:1].isupper() and (
-            toks[k].low in lex.tail_nouns or toks[k].low in lex.tail_modifiers
+            toks[k].low in lex.tail_nouns
+            or toks[k].low in lex.tail_modifiers
+            or toks[k].low.endswith(_ABSTRACT)
         ):
             k += 1
-        if k == start or toks[k - 1].low not in lex.tail_nouns:
-            return None
+        if k == start or not (
+            toks[k - 1].low in lex.tail_nouns or toks[k - 1].low.endswith(_ABSTRACT)
+        ):
+            return None  # ("and Sustainability": an abstract noun closes it too)
         return k
+
+    def _abstract_list(self, toks: list[Token], cased: list[str], j: int) -> int | None:
+        """End of ", stability and sustainable development" from ``j`` (a comma or "and"
+        after a tail): abstract nouns, each perhaps with one modifier, the last after
+        "and"; None if the list does not close so."""
+        n = len(toks)
+        m = j
+        while m + 1 < n and toks[m].low in (",", "and"):
+            k = m + 1
+            w = toks[k].low
+            if k + 1 < n and (w in self.lex.tail_modifiers or w in self.lex.qualifying):
+                k += 1  # "sustainable development"
+            if k >= n or not self._abstract(toks, cased, k):
+                return None
+            if toks[m].low == "and":
+                return k + 1
+            m = k + 1
+        return None
 
     def _tail_phrase(self, toks: list[Token], k: int) -> int | None:
         """End of "(a|the) (modifiers) noun (and noun)" after "of"/"for", or None."""
