@@ -113,7 +113,24 @@ def _called_words_before(toks: list[Token], cased: list[str], i: int) -> int | N
         return first
     if k >= 1 and toks[k].low == "as" and toks[k - 1].low in _DESCRIBED:
         return first
+    if k >= 1 and toks[k].low in _LINKING and _tie_subject_before(toks, k):
+        return first  # "the Sino-Russian relationship is a lopsided partnership"
     return None
+
+
+def _tie_subject_before(toks: list[Token], k: int) -> bool:
+    """Whether the linking verbs ending at ``k`` follow a subject that is a relationship
+    noun, with nothing but its own words between ("the Chile-Peru relationship is",
+    "ties between Chile and Peru have become")."""
+    while k >= 0 and toks[k].low in _LINKING:
+        k -= 1
+    for m in range(k, max(-1, k - 6), -1):
+        w = toks[m].low
+        if w in _RELATION_NOUNS:
+            return True
+        if not (w.isalpha() or "-" in w or w == "&"):
+            return False
+    return False
 
 
 # Verbs of having a tie, after which a noun phrase starts: "share uncommon and warm ties".
