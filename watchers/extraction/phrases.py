@@ -1789,6 +1789,13 @@ class PhraseFinder:
             if sealed is not None:  # (after a label, "was tested by tariffs" is an event)
                 out.append(Phrase(j, sealed, i, (t.low,)))
                 continue
+            if j + 2 < n and toks[j].low in _INTO_VERBS and toks[j + 1].low == "into":
+                # "relations have descended into open hostility": what the tie became
+                what = j + 3 if toks[j + 2].low in ("a", "an") else j + 2
+                stop = self._modified_tie_noun(toks, cased, what)
+                if stop is not None:
+                    out.append(Phrase(what, stop, i, (t.low,)))
+                    continue
             if j + 2 < n and toks[j].low == "one" and toks[j + 1].low == "of":
                 # "relations were one of mutual distrust", "one of 'mutual respect'"
                 what = _skip_quotes(toks, j + 2)
@@ -2867,6 +2874,12 @@ _IN_FOR_QUALITY = frozenset(
     {"every", "all", "each", "word", "deed", "deeds", "spirit", "good", "arms", "name"}
 )  # fmt: skip
 _POSSESSIVES = frozenset({"our", "their", "its", "his", "her", "my", "your"})
+# Verbs of a tie turning into something: "have descended into open hostility".
+_INTO_VERBS = frozenset(
+    {"descended", "descend", "slid", "slipped", "turned", "curdled", "sunk", "sank",
+     "plunged", "fallen", "fell", "drifted", "lapsed", "degenerated", "deteriorated",
+     "grown", "grew", "evolved", "matured", "blossomed", "developed", "settled"}
+)  # fmt: skip
 # Words that make what follows a head inside a quote a clause, not a postmodifier.
 _CLAUSE_WORDS = frozenset(
     {"that", "which", "who", "whose", "is", "are", "was", "were", "be", "will", "would",
