@@ -157,6 +157,13 @@ _QUOTE_CUES = (
     "'are ",
     "'were ",
 )
+# A quoted slogan that counts two states as one: "'one nation, two states'", "'two
+# states, one nation'", "'one nation in two states'" (phrases.py reads it).
+_COUNT_SLOGAN = re.compile(
+    r"""['"](?:one [a-z]+(?:,| in| with| but| and) two|two [a-z]+(?:,| in| with| but| and) one)"""
+    r""" [a-z]+['"]"""
+)
+_QUOTE_MARKS = re.compile("[\"']")
 _OBJECT_WORDS = frozenset({"to", "with", "and", "from", "met", "meet", "meets", "hosted", "told"})
 
 # FormKind members as plain module names, for the comparisons made for every mention: on
@@ -203,6 +210,9 @@ class _HeadFinder:
             else:
                 need = ""
             entries.append((w, need))
+        # a metaphor noun of a tie in a quote given to a state ("called Kenya 'a key
+        # pillar'"): checked for a quote mark shortly before it
+        entries.extend((w, "quoted") for w in lex.metaphor_nominals if w not in lex.heads)
         # a head misspelled by one letter; the phrase finder asks for a modifier before it
         entries.extend((w, "") for w in lex.misspellings)
         # a quote opening after a copula, "as", a verb of calling or a word for the pair:
@@ -213,6 +223,9 @@ class _HeadFinder:
         # of one Nile', pledged"); checked for an "and" before it, as a quote after a
         # comma is common
         entries.extend((cue, "apposition") for cue in (", '", ', "'))
+        # a quote that counts two states as one ("'one nation, two states'"), wherever it
+        # stands: checked for the whole slogan's shape
+        entries.extend((cue, "count") for cue in ("'one ", '"one ', "'two ", '"two '))
         self.words = Keywords(entries)
         self.strong = _WordsBefore(lex.strong | lex.level_modifiers)
         self.level = _WordsBefore(lex.level_modifiers)
@@ -230,6 +243,10 @@ class _HeadFinder:
             last = end - 1
             if need == "apposition":
                 if " and " in low[max(0, start - 40) : start]:
+                    out.append(start)
+                continue
+            if need == "count":
+                if _COUNT_SLOGAN.match(low, start):
                     out.append(start)
                 continue
             if start > 0 and low[start - 1].isalnum():
@@ -252,6 +269,8 @@ class _HeadFinder:
             if need == "turn" and not low.startswith(_TURN_AFTER, last + 1):
                 continue
             if need == "kin" and not self.kin.search(low, max(0, start - 30), start):
+                continue
+            if need == "quoted" and not _QUOTE_MARKS.search(low, max(0, start - 30), start):
                 continue
             before = max(0, start - 40)
             # a head said of states needs a copula, or a comma setting it beside them
@@ -893,7 +912,9 @@ class Extractor:
             return True
         if self.lex.person_heads.isdisjoint(p.heads):
             # "Milei calls Trump his friend and ideological ally": an ally of a person too
-            return "ally" in p.heads and self._said_of_leader(s, p)
+            # and "calls Draghi 'a pillar of strength'": a metaphor noun given to a person
+            given = "ally" in p.heads or not self.lex.metaphor_nominals.isdisjoint(p.heads)
+            return given and self._said_of_leader(s, p)
         if not _YOU_AND_ME.isdisjoint(s.lows[lo : p.start]):
             return True
         if self._said_of_leader(s, p):

@@ -113,7 +113,24 @@ def _called_words_before(toks: list[Token], cased: list[str], i: int) -> int | N
         return first
     if k >= 1 and toks[k].low == "as" and toks[k - 1].low in _DESCRIBED:
         return first
+    if k >= 1 and toks[k].low in _LINKING and _tie_subject_before(toks, k):
+        return first  # "the Sino-Russian relationship is a lopsided partnership"
     return None
+
+
+def _tie_subject_before(toks: list[Token], k: int) -> bool:
+    """Whether the linking verbs ending at ``k`` follow a subject that is a relationship
+    noun, with nothing but its own words between ("the Chile-Peru relationship is",
+    "ties between Chile and Peru have become")."""
+    while k >= 0 and toks[k].low in _LINKING:
+        k -= 1
+    for m in range(k, max(-1, k - 6), -1):
+        w = toks[m].low
+        if w in _RELATION_NOUNS:
+            return True
+        if not (w.isalpha() or "-" in w or w == "&"):
+            return False
+    return False
 
 
 # Verbs of having a tie, after which a noun phrase starts: "share uncommon and warm ties".
@@ -369,6 +386,12 @@ class PhraseFinder:
             if typo and not (run.qualifying and run.start < i):
                 continue  # a misspelled head counts only after a qualifying modifier
             end, tail = self._tail(toks, cased, i, title=cased[i][:1].isupper())
+            if end == i + 1 and not (
+                head in lex.person_heads or head in lex.kin_heads or head in _ALLIES
+            ):
+                # "the best relations in our history": a superlative's measure belongs to
+                # the label ("the closest ally in the region" says where, and stops)
+                end = _superlative_scope(toks, run.start, end) or end
             if quotes:
                 # "a 'strategic partner of the first order'": what follows the head inside
                 # the same quote belongs to the label
@@ -386,7 +409,9 @@ class PhraseFinder:
                 and toks[j + 1].low in lex.heads
                 and toks[j + 1].low not in lex.weak_heads
                 and not country[j + 1]
-                and (run.start < i or tail)  # bare "brothers and comrades" are two labels
+                # bare "brothers and comrades" are two labels, but for two filling a quote
+                # as one: "Kenya and Somalia, 'brothers and neighbours', ..."
+                and (run.start < i or tail or _two_fill_quote(toks, quotes, i, j + 2))
             ):
                 nxt = toks[j + 1].low
                 after = j + 2
@@ -440,7 +465,12 @@ class PhraseFinder:
                     elif toks[end + 1].low in lex.neutral:
                         continue  # "called Peru a partner in trade": a trade role
                 after = _skip_quotes(toks, end)
-                if after < n and toks[after].low.isalpha() and toks[after].low not in _ROLE_ENDS:
+                if (
+                    after < n
+                    and toks[after].low.isalpha()
+                    and toks[after].low not in _ROLE_ENDS
+                    and not (len(heads) == 2 and after > end)  # "'a friend and partner' at"
+                ):
                     continue  # "a partner in the fight against piracy": a task, not the tie
             elif head in lex.metaphor_heads and not run.qualifying:
                 # "the Franco-German engine": the pair written right before it, or the
@@ -496,7 +526,7 @@ class PhraseFinder:
         if quotes:
             out = self._one_quoted_label(toks, quotes, out)
             out.extend(self._quoted_complements(toks, cased, country, quotes, out))
-        out = [p for p in out if not _only_where(toks, p)]
+        out = [p for p in out if not _only_where(toks, p) and not _of_all_or_none(toks, p)]
         return _merge_relations_of(toks, out, lex)
 
     def _other_end_of_change(
@@ -601,7 +631,12 @@ class PhraseFinder:
         if close is None or end >= close or close - end > _QUOTED_REST:
             return None
         first = toks[end].low
-        if first not in _POSTMODIFIER_STARTS and not (first == "," and _comma_of(toks, end, close)):
+        if not (
+            first in _POSTMODIFIER_STARTS
+            or (first == "," and _comma_of(toks, end, close))
+            or (first == "at" and _of_rank(toks, end + 1))  # "'an ally at the highest level'"
+            or _with_what_is_had(toks, end, close)  # "'brother countries with one destiny'"
+        ):
             return None
         if (
             not (tail and first in ("for", "in"))
@@ -618,14 +653,25 @@ class PhraseFinder:
             if w == "but" and toks[k - 1].low == "all":
                 k += 1  # "'allies in all but treaty'": a hedge that keeps the label
                 continue
-            if country[k] or w in _CLAUSE_WORDS:
+            with_no = w == "no" and k == end + 1 and first == "with"  # "'with no equal'"
+            if country[k] or (w in _CLAUSE_WORDS and not with_no):
                 return None
             if w == "," and not _comma_of(toks, k, close):
                 break  # "of respect, not subordination": the label ends at the comma
-            if w == "and" and any(t.low in heads for t in toks[k + 1 : k + 4]):
+            if (
+                w == "and"
+                and any(t.low in heads for t in toks[k + 1 : k + 4])
+                and not _last_of_list(toks, end, k, close, heads)
+            ):
                 return None  # "... and now our ally": a second label
             if k > end and _place_after(toks, cased, k, close):
                 break  # "'an alliance of democracies in the eastern Mediterranean'"
+            if (
+                w == "in"
+                and toks[k + 1].low in self.lex.neutral
+                and toks[k + 1].low not in _SHARED_GOALS
+            ):
+                break  # "'a partnership for cooperation in defence'": a sector, a scope
             k += 1
         while k > end and toks[k - 1].low in (",", ".", ";", ":"):
             k -= 1
@@ -673,6 +719,19 @@ class PhraseFinder:
         subject or object is the pair, a relationship noun or a state."""
         out: list[Phrase] = []
         for q0, q1 in quotes:
+            if (
+                _count_slogan(toks, q0, q1)
+                and (
+                    _slogan_named(toks, q0, q1)
+                    or self._said_of(toks, cased, country, q0, False) in ("pair", "apposition")
+                )
+                and not _third_joined(toks, country, q1 + 1)
+            ):
+                # "the 'one nation, two states' motto", "called A and B 'two states, one
+                # nation'": a slogan that counts the two states as one is the label whole
+                heads = tuple(t.low for t in toks[q0 + 1 : q1] if t.low in self.lex.heads)
+                out.append(Phrase(q0 + 1, q1, q1 - 1, heads or (toks[q1 - 1].low,)))
+                continue
             glossed = _glossed_by(toks, country, q0, q1, found, self.lex.heads)
             if glossed is not None:
                 # "share a 'Shonali Adhyay', a golden chapter": the name the gloss explains
@@ -690,6 +749,9 @@ class PhraseFinder:
                 a += 1  # "'are and will remain brothers'"
             if a < q1 and toks[a].low in _ARTICLES:
                 a += 1
+            ours = a < q1 and toks[a].low == "our"
+            if ours:
+                a += 1  # "called Russia 'our elder brother'": the speaker's state is the other
             if a + 2 < q1 and toks[a].low == "one" and toks[a + 1].low == "of":
                 a += 2  # "describe the bond as 'one of brothers'": a bond of brothers
             b = _before_relative_clause(toks, a, q1, self.lex.heads)
@@ -702,7 +764,7 @@ class PhraseFinder:
             if not _complement_ends(toks, cased, q1 + 1):
                 continue  # "are 'key members' of the group": the quote is part of a phrase
             said_of = self._said_of(toks, cased, country, q0, inner_copula)
-            if said_of is None:
+            if said_of is None or (ours and said_of != "state"):
                 continue
             heads = tuple(t.low for t in toks[a:b] if t.low in self.lex.heads)
             after_head = next(
@@ -724,6 +786,18 @@ class PhraseFinder:
                 continue  # "share 'universal values'", "have a 'special responsibility'"
             if said_of == "pair" and self._rating_after_copula(toks, cased, q0, a, b):
                 continue  # "ties remain 'complicated'": how they stand, quoted or not
+            if said_of == "state" and not ties and toks[a].low not in self.lex.heads:
+                # "calling Kenya 'our strategic anchor in the Horn'", "a 'key pillar'": a
+                # metaphor noun of a tie given to a state, with its modifiers
+                nominal = self._nominal(toks, cased, a)
+                if nominal is not None and nominal[1] <= b:
+                    at = next(
+                        k
+                        for k in range(nominal[0], nominal[1])
+                        if toks[k].low in self.lex.metaphor_nominals
+                    )
+                    out.append(Phrase(nominal[0], nominal[1], at, (toks[at].low,)))
+                    continue
             if (
                 said_of in ("state", "apposition")
                 and not ties
@@ -736,8 +810,14 @@ class PhraseFinder:
                 # "'a neighbour, a friend and a partner in development'": each its own
                 out.extend(self._item_phrases(toks, parts))
                 continue
-            if _two_bare_persons(toks, a, b, self.lex.person_heads):
-                # "'comrades and brothers'": two bare person nouns are two labels
+            filled = all(t.low in (",", ".", ";", ":", "!") for t in toks[b:q1])
+            if _two_bare_persons(toks, a, b, self.lex.person_heads) and (
+                toks[q0 - 1].low == "of" or not filled
+            ):
+                # "are those of 'comrades and brothers'", "'neighbours and brothers who
+                # quarrel'": two bare person nouns are two labels; filling a quote said of
+                # the pair, "are 'brothers and neighbours'", "Kenya and Somalia, 'partners
+                # and friends', ...", they are one
                 out.append(Phrase(a, a + 1, a, (toks[a].low,)))
                 out.append(Phrase(a + 2, b, a + 2, (toks[a + 2].low,)))
                 continue
@@ -907,7 +987,12 @@ class PhraseFinder:
         states = sum(1 for i, m in enumerate(marks) if m == 1 and (i == 0 or marks[i - 1] != 1))
         if states >= 2 and "and" in words:
             return "pair"
-        return "state" if states == 1 and len(words) <= 4 else None
+        if states != 1 or len(words) > 4:
+            return None
+        last = max(i for i, m in enumerate(marks) if m)
+        if any(w not in _POSSESSIVES for w in words[last + 1 :]):
+            return None  # "called Greece's port 'a pillar of trade'": the port is called it
+        return "state"
 
     def _one_quoted_label(
         self, toks: list[Token], quotes: list[tuple[int, int]], found: list[Phrase]
@@ -1066,6 +1151,9 @@ class PhraseFinder:
                 and w not in _EVENT_PARTICIPLES
                 and w not in _UNNAMED
                 and (toks[j - 1].low in _BEFORE_PARTICIPLE or toks[j - 1].low in QUOTES)
+                # "was 'healthy' and stressed brotherly relations": after a quote, "and" and
+                # a word in -ed open a clause of their own
+                and not (toks[j - 1].low in ("and", ",") and toks[j - 2].low in QUOTES)
             ):
                 # "remain estranged neighbours", "their battered relationship", "a
                 # reinforced exceptional partnership": a participle between a determiner or
@@ -1244,6 +1332,11 @@ class PhraseFinder:
             if w == "of" and not took and _of_rank(toks, j + 1):
                 end, took = j + 4, True  # "a strategic partnership of the highest level"
                 continue
+            if w == "of" and not took:
+                kind = _of_a_kind(toks, cased, j + 1)
+                if kind is not None:
+                    end, took = kind, True  # "an alliance of a special kind"
+                    continue
             if w in ("of", "for") and toks[i].low not in _NO_TAIL:
                 stop = self._tail_phrase(toks, j + 1)
                 if stop is None and w == "of" and not took:
@@ -1290,6 +1383,13 @@ class PhraseFinder:
                 if stop is not None:
                     end = stop
                     continue
+            if w in (",", "and") and took:
+                # "for peace, stability and sustainable development": a list of what the
+                # tie is for, closed by "and"
+                stop = self._abstract_list(toks, cased, j)
+                if stop is not None:
+                    end = stop
+                    continue
             if w == "and" and took:
                 # "for a safer region and a cleaner ocean"
                 stop = self._tail_phrase(toks, j + 1)
@@ -1311,6 +1411,13 @@ class PhraseFinder:
                     continue
             if w == "in" and j + 1 < n and toks[j + 1].low == "arms" and toks[i].low in _IN_ARMS:
                 end, took = j + 2, True  # "brothers in arms", "brotherhood in arms"
+                if (
+                    end + 2 < n
+                    and (toks[end].low, toks[end + 1].low) == ("and", "in")
+                    and _plain_noun(toks, cased, end + 2)
+                    and (end + 3 >= n or not toks[end + 3].low.isalpha())
+                ):
+                    end += 3  # "brothers in arms and in faith"
                 continue
             if w == "entering" and _new_era(toks, j + 1):
                 end, took = j + 4, True  # "... interaction entering a new era"
@@ -1363,12 +1470,34 @@ class PhraseFinder:
         start = k
         lex = self.lex
         while k < n and k < start + 3 and cased[k][:1].isupper() and (
-            toks[k].low in lex.tail_nouns or toks[k].low in lex.tail_modifiers
+            toks[k].low in lex.tail_nouns
+            or toks[k].low in lex.tail_modifiers
+            or toks[k].low.endswith(_ABSTRACT)
         ):
             k += 1
-        if k == start or toks[k - 1].low not in lex.tail_nouns:
-            return None
+        if k == start or not (
+            toks[k - 1].low in lex.tail_nouns or toks[k - 1].low.endswith(_ABSTRACT)
+        ):
+            return None  # ("and Sustainability": an abstract noun closes it too)
         return k
+
+    def _abstract_list(self, toks: list[Token], cased: list[str], j: int) -> int | None:
+        """End of ", stability and sustainable development" from ``j`` (a comma or "and"
+        after a tail): abstract nouns, each perhaps with one modifier, the last after
+        "and"; None if the list does not close so."""
+        n = len(toks)
+        m = j
+        while m + 1 < n and toks[m].low in (",", "and"):
+            k = m + 1
+            w = toks[k].low
+            if k + 1 < n and (w in self.lex.tail_modifiers or w in self.lex.qualifying):
+                k += 1  # "sustainable development"
+            if k >= n or not self._abstract(toks, cased, k):
+                return None
+            if toks[m].low == "and":
+                return k + 1
+            m = k + 1
+        return None
 
     def _tail_phrase(self, toks: list[Token], k: int) -> int | None:
         """End of "(a|the) (modifiers) noun (and noun)" after "of"/"for", or None."""
@@ -1394,6 +1523,25 @@ class PhraseFinder:
         if k + 1 < n and toks[k].low == "and" and toks[k + 1].low in lex.tail_nouns:
             k += 2
         return k
+
+    def _modified_tie_noun(self, toks: list[Token], cased: list[str], k: int) -> int | None:
+        """End of "open hostility", "deep mutual suspicion" from ``k`` (after "one of"):
+        words in small letters the tables need not know, then a noun of a tie that names
+        no person or state, ending the clause; None otherwise ("one of the closest")."""
+        lex = self.lex
+        n = len(toks)
+        m = k
+        while m < n and m - k < 3 and _plain_noun(toks, cased, m) and toks[m].low not in lex.heads:
+            m += 1
+        if m == k or m >= n:
+            return None
+        head = toks[m].low
+        if head not in lex.heads or head in lex.person_heads or head in lex.kin_heads:
+            return None
+        if head.endswith("s"):
+            return None  # "one of many partnerships": a plural after "one of" ranks
+        nxt = toks[m + 1].low if m + 1 < n else "."
+        return m + 1 if not nxt.isalpha() or nxt in _AFTER_PREDICATE else None
 
     def _place(self, toks: list[Token], cased: list[str], k: int) -> int | None:
         """End of a title-case place after "in" ("in Asia and the World"), or None."""
@@ -1582,7 +1730,9 @@ class PhraseFinder:
                 )
                 if close is not None:
                     j = close + 1
-            called = self._called_adjectives(toks, cased, i)
+            called = self._called_adjectives(toks, cased, i) or self._called_nominal(
+                toks, cased, i
+            )
             if called is not None:
                 out.append(Phrase(called[0], called[1], i, (t.low,)))
                 continue
@@ -1639,10 +1789,21 @@ class PhraseFinder:
             if sealed is not None:  # (after a label, "was tested by tariffs" is an event)
                 out.append(Phrase(j, sealed, i, (t.low,)))
                 continue
+            if j + 2 < n and toks[j].low in _INTO_VERBS and toks[j + 1].low == "into":
+                # "relations have descended into open hostility": what the tie became
+                what = j + 3 if toks[j + 2].low in ("a", "an") else j + 2
+                stop = self._modified_tie_noun(toks, cased, what)
+                if stop is not None:
+                    out.append(Phrase(what, stop, i, (t.low,)))
+                    continue
             if j + 2 < n and toks[j].low == "one" and toks[j + 1].low == "of":
                 # "relations were one of mutual distrust", "one of 'mutual respect'"
                 what = _skip_quotes(toks, j + 2)
-                stop = _quote_to_close(toks, j + 2) or self._tail_phrase(toks, what)
+                stop = (
+                    _quote_to_close(toks, j + 2)
+                    or self._tail_phrase(toks, what)
+                    or self._modified_tie_noun(toks, cased, what)
+                )
                 if stop is not None and stop - what > 1:
                     out.append(Phrase(what, stop, i, (t.low,)))
                 continue
@@ -1822,6 +1983,23 @@ class PhraseFinder:
             return None
         return start, j
 
+    def _called_nominal(
+        self, toks: list[Token], cased: list[str], i: int
+    ) -> tuple[int, int] | None:
+        """ "called the alliance (between A and B) the cornerstone of peace and prosperity":
+        a metaphor noun after a verb of calling whose object is the relationship noun at
+        ``i``, with its modifiers and "of" tail (a scope after it stays out)."""
+        n = len(toks)
+        if i < 2 or toks[i - 1].low not in _OBJECT_DETERMINERS or toks[i - 2].low not in _CALLING:
+            return None
+        j = i + 1
+        if j < n and toks[j].low in ("between", "with"):
+            m = j + 1
+            while m < n and m <= j + 5 and (toks[m].low in _PAIR_WORDS or cased[m][:1].isupper()):
+                m += 1
+            j = m
+        return self._nominal(toks, cased, j)
+
     def _past_coordinated_heads(self, toks: list[Token], j: int) -> int:
         """ "The friendship, solidarity and comprehensive cooperation between A and B are
         an asset": past the other heads coordinated with the subject's (up to four words
@@ -1933,7 +2111,8 @@ class PhraseFinder:
             k += 1
         if k >= n or toks[k].low not in _PERIODS:
             return None
-        return start, _since_when(toks, k + 1) or k + 1  # "best shape since the treaty"
+        # "best shape since the treaty", "the best period in their history"
+        return start, _superlative_scope(toks, start, k + 1) or _since_when(toks, k + 1) or k + 1
 
     def _determined_adjective(
         self, toks: list[Token], cased: list[str], j: int
@@ -2083,6 +2262,18 @@ _SAID_OF_STATES = frozenset(
 _PLACE_ROLES = frozenset({"neighbour", "neighbours", "neighbor", "neighbors"})
 
 
+def _two_fill_quote(toks: list[Token], quotes: list[tuple[int, int]], i: int, end: int) -> bool:
+    """Whether the head at ``i`` and a second one ending at ``end`` fill a quote but for an
+    article ("'a friend and partner'", "'partners and friends'"): one label for a state in
+    two roles; not after "those of", where each noun is its own ("are those of 'comrades
+    and brothers'")."""
+    for q0, q1 in quotes:
+        if q0 < i < q1:
+            inside = q1 == end and all(t.low in _ARTICLES for t in toks[q0 + 1 : i])
+            return inside and not (q0 >= 1 and toks[q0 - 1].low == "of")
+    return False
+
+
 def _only_where(toks: list[Token], p: Phrase) -> bool:
     """Whether a phrase is a bare place role, alone or with where the two lie: "'a
     neighbour, a friend and ...'", "'neighbours across the sea'"."""
@@ -2092,6 +2283,24 @@ def _only_where(toks: list[Token], p: Phrase) -> bool:
 
 
 _WHERE_WORDS = frozenset({"across", "along", "on", "by", "over", "beside"})
+# Whom a role is said to be held with when it is everyone's or no one's: "allies of no
+# one", "a friend to all".
+_ALL_OR_NONE = frozenset({"none", "nobody", "everyone", "everybody", "all", "anyone", "anybody"})
+
+
+def _of_all_or_none(toks: list[Token], p: Phrase) -> bool:
+    """Whether the role a phrase ends in is held with everyone or with no one ("friends of
+    everyone and allies of no one", "an ally to none"): a stance, no pair's tie."""
+    k = p.head + 1
+    if k + 1 >= len(toks) or toks[k].low not in ("of", "to"):
+        return False
+    m = k + 1
+    if toks[m].low == "no" and m + 1 < len(toks) and toks[m + 1].low == "one":
+        m += 1
+    elif toks[m].low not in _ALL_OR_NONE:
+        return False
+    nxt = toks[m + 1].low if m + 1 < len(toks) else "."
+    return not nxt.isalpha() or nxt in ("and", "but")  # not "a friend of all Chileans"
 
 
 def _sector_after(toks: list[Token], end: int, sectors: frozenset[str]) -> bool:
@@ -2665,6 +2874,12 @@ _IN_FOR_QUALITY = frozenset(
     {"every", "all", "each", "word", "deed", "deeds", "spirit", "good", "arms", "name"}
 )  # fmt: skip
 _POSSESSIVES = frozenset({"our", "their", "its", "his", "her", "my", "your"})
+# Verbs of a tie turning into something: "have descended into open hostility".
+_INTO_VERBS = frozenset(
+    {"descended", "descend", "slid", "slipped", "turned", "curdled", "sunk", "sank",
+     "plunged", "fallen", "fell", "drifted", "lapsed", "degenerated", "deteriorated",
+     "grown", "grew", "evolved", "matured", "blossomed", "developed", "settled"}
+)  # fmt: skip
 # Words that make what follows a head inside a quote a clause, not a postmodifier.
 _CLAUSE_WORDS = frozenset(
     {"that", "which", "who", "whose", "is", "are", "was", "were", "be", "will", "would",
@@ -2851,6 +3066,51 @@ def _article_list(toks: list[Token], a: int, b: int) -> list[tuple[int, int]]:
     return [(s0, s1) for s0, s1 in parts if s1 > s0]
 
 
+# What joins the two counts of a slogan: "one nation, two states", "one nation in two
+# states", "one people with two flags", "one family but two houses".
+_COUNT_JOINS = frozenset({",", "in", "with", "but", "and"})
+# Nouns that name a slogan, before it ("the principle of 'one nation, two states'", "the
+# motto 'two states, one nation'") or after it ("the 'one nation, two states' slogan").
+_SLOGAN_NOUNS = frozenset(
+    {"slogan", "motto", "formula", "principle", "maxim", "doctrine", "mantra", "creed"}
+)  # fmt: skip
+
+
+def _count_slogan(toks: list[Token], q0: int, q1: int) -> bool:
+    """Whether the quote (q0, q1) is a slogan that counts two states as one: "one nation,
+    two states", "two states, one nation", "one nation in two states" (a count, a noun, a
+    join, the other count, a noun; not "one of two partners")."""
+    words = [t.low for t in toks[q0 + 1 : q1]]
+    if len(words) != 5 or words[0] not in ("one", "two") or words[2] not in _COUNT_JOINS:
+        return False
+    other = "two" if words[0] == "one" else "one"
+    return (
+        words[3] == other
+        and words[1].isalpha()
+        and words[4].isalpha()
+        and words[1] not in _PREPOSITIONS
+        and words[4] not in _PREPOSITIONS
+    )
+
+
+def _third_joined(toks: list[Token], country: list[int], k: int) -> bool:
+    """ "together with Turkey", "along with Turkey" from ``k``: a third state joins what
+    was said of two, which makes it no pair's."""
+    words = [t.low for t in toks[k : k + 2]]
+    return words in (["together", "with"], ["along", "with"]) and any(country[k + 2 : k + 4])
+
+
+def _slogan_named(toks: list[Token], q0: int, q1: int) -> bool:
+    """A noun of a slogan right before the quote (q0, q1), perhaps with "of", or right
+    after it."""
+    k = q0 - 1
+    if k >= 0 and toks[k].low == "of":
+        k -= 1
+    before = k >= 0 and toks[k].low in _SLOGAN_NOUNS
+    after = q1 + 1 < len(toks) and toks[q1 + 1].low in _SLOGAN_NOUNS
+    return before or after
+
+
 def _unity_slogan(words: list[str]) -> bool:
     """A slogan that counts the two states as one: "one body", "two countries of one
     Nile", "two states, one nation" (not "one of the founders")."""
@@ -2919,10 +3179,53 @@ def _in_years(toks: list[Token], k: int) -> int | None:
     if k + 1 >= n or toks[k].low != "in":
         return None
     m = k + 1
-    if toks[m].low in ("a", "recent", "many") or toks[m].low.isdigit():
+    if toks[m].low in _FEW or toks[m].low.isdigit():
         m += 1
     if m < n and toks[m].low in ("decade", "decades", "years", "generation", "generations",
                                   "century"):
+        return m + 1
+    return None
+
+
+# What may count the years after "in": "in a decade", "in two decades", "in many years".
+_FEW = frozenset(
+    {"a", "recent", "many", "several", "two", "three", "four", "five", "six", "seven",
+     "eight", "nine", "ten", "twenty", "thirty", "forty", "fifty"}
+)  # fmt: skip
+# Words a superlative may end in that make no superlative: "honest", "interest".
+_NOT_SUPERLATIVES = frozenset(
+    {"honest", "modest", "earnest", "interest", "west", "forest", "protest", "harvest", "request"}
+)  # fmt: skip
+_OWNERS = frozenset({"the", "its", "their", "our", "his", "her", "recent", "modern"})
+_HISTORY_KINDS = frozenset({"common", "shared", "long", "joint", "modern", "recent"})
+
+
+def _superlative(w: str) -> bool:
+    """A superlative modifier: "best", "worst", "most", "greatest", "warmest"."""
+    return w in ("best", "worst", "most", "least") or (
+        len(w) > 4 and w.endswith("est") and w.isalpha() and w not in _NOT_SUPERLATIVES
+    )
+
+
+def _superlative_scope(toks: list[Token], start: int, k: int) -> int | None:
+    """End of the time a superlative in [start, k) is measured over, from ``k``: "the best
+    period in its history", "the worst relations in two decades", "since independence",
+    "ever"; None without a superlative or such a time. A place ("in the region", "in the
+    world") says where, and stays out of the label."""
+    if not any(_superlative(t.low) for t in toks[start:k]):
+        return None
+    n = len(toks)
+    if k < n and toks[k].low == "ever":
+        return k + 1
+    found = _since_when(toks, k) or _in_years(toks, k)
+    if found is not None or k + 2 >= n or toks[k].low != "in":
+        return found
+    m = k + 1
+    if toks[m].low in _OWNERS:
+        m += 1
+    if m < n and toks[m].low in _HISTORY_KINDS:
+        m += 1
+    if m < n and toks[m].low == "history":
         return m + 1
     return None
 
@@ -3030,10 +3333,50 @@ def _of_rank(toks: list[Token], k: int) -> bool:
     return toks[k + 2].low in _RANK_NOUNS and (not nxt.isalpha() or nxt in _AFTER_PREDICATE)
 
 
+def _of_a_kind(toks: list[Token], cased: list[str], k: int) -> int | None:
+    """End of "a special kind", "a new type", "a rare sort" from ``k`` (after "of"),
+    ending the clause: what kind of tie it is; None otherwise."""
+    n = len(toks)
+    if k + 2 >= n or toks[k].low not in ("a", "an"):
+        return None
+    m = k + 1
+    while m < n and m <= k + 2 and _plain_noun(toks, cased, m) and toks[m].low not in _KIND_OF:
+        m += 1
+    if m == k + 1 or m >= n or toks[m].low not in _KIND_OF:
+        return None
+    nxt = toks[m + 1].low if m + 1 < n else "."
+    return m + 1 if not nxt.isalpha() or nxt in _AFTER_PREDICATE else None
+
+
 def _ranked(toks: list[Token], k: int) -> bool:
     """A superlative or an ordinal at ``k``: "of the first order", "of the deepest kind"."""
     w = toks[k].low if k < len(toks) else ""
     return w in ("first", "highest", "finest") or (len(w) > 4 and w.endswith("est"))
+
+
+def _with_what_is_had(toks: list[Token], k: int, close: int) -> bool:
+    """ "with one destiny", "with no equal", "with a shared future" from ``k`` inside a
+    quote closing at ``close``: what the two have, not whom a tie is with ("with the
+    region")."""
+    return k + 1 < close and toks[k].low == "with" and toks[k + 1].low in _HAD_STARTS
+
+
+# What opens a thing had after "with" in a quote: "with one destiny", "with no equal".
+_HAD_STARTS = frozenset({"one", "no", "a", "an", "shared", "common"})
+
+
+def _last_of_list(
+    toks: list[Token], end: int, k: int, close: int, heads: frozenset[str]
+) -> bool:
+    """Whether the "and" at ``k`` joins the last bare noun of an "of" list that fills the
+    quote to ``close``: "'a bond of family and friendship'", where "friendship" is what
+    the bond is made of, not a second label."""
+    return (
+        toks[end].low == "of"
+        and k + 2 == close
+        and toks[k + 1].low in heads
+        and all(t.low.isalpha() and t.low not in _ARTICLES for t in toks[end + 1 : k])
+    )
 
 
 def _comma_of(toks: list[Token], k: int, close: int) -> bool:
