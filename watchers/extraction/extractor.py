@@ -650,7 +650,10 @@ class Extractor:
                 persons = persons or pair_of(m1.code, m2.code)
             elif _AND.fullmatch(gap):
                 s.coordinations.append((t1, pair_of(m1.code, m2.code)))
-        codes = {m.code for m, _ in states if m.code}
+        codes: set[str] = set()
+        for m, _ in states:
+            if m.code:
+                codes.add(m.code)
         if s.compounds:
             s.hint = s.compounds[0][1]
         elif s.coordinations:
