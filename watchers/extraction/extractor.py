@@ -356,6 +356,10 @@ class Extractor:
         self._negation_phrase = Keywords(
             (f" {w} ", None) for w in lexicon.negation if w not in negations
         )
+        # the words such a phrase starts with: it is found whole only after one of them
+        self._negation_firsts = frozenset(
+            w.split()[0] for w in lexicon.negation if w not in negations
+        )
         # Whether any of the phrases that only look like negations ("not only") is in a
         # stretch of text: one look, so the common stretch skips the replacing loop.
         self._not_negation = Keywords((w, None) for w in lexicon.not_negation)
@@ -820,8 +824,10 @@ class Extractor:
                 if ok in text:
                     text = text.replace(ok, " ")
         near = text.split()
-        padded = f" {text} "
-        phrase = self._negation_phrase.found_in(padded)
+        # a negating phrase is looked for only when a word it may start with is there
+        phrase = not self._negation_firsts.isdisjoint(near) and self._negation_phrase.found_in(
+            f" {text} "
+        )
         hit = not self._negation_words.isdisjoint(near) or phrase
         if hit and not phrase and _ends_hostility(self._negation_words, near, p, s.lows):
             hit = False
