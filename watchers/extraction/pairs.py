@@ -301,12 +301,10 @@ class Context:
         topic: Callable[[], Codes | None],
         headline: Callable[[], Codes | None] = lambda: None,
     ) -> None:
-        self._parts = {
-            "previous": previous,
-            "following": following,
-            "topic": topic,
-            "headline": headline,
-        }
+        self._previous = previous
+        self._following = following
+        self._topic = topic
+        self._headline = headline
         self._speaker = speaker
 
     @classmethod
@@ -323,22 +321,22 @@ class Context:
     @_once
     def previous(self) -> Codes | None:
         """The pair named in the nearest sentence before."""
-        return self._parts["previous"]()
+        return self._previous()
 
     @_once
     def following(self) -> Codes | None:
         """The pair named in the sentence after."""
-        return self._parts["following"]()
+        return self._following()
 
     @_once
     def topic(self) -> Codes | None:
         """The pair of the sentence just before, when it speaks of their relations."""
-        return self._parts["topic"]()
+        return self._topic()
 
     @_once
     def headline(self) -> Codes | None:
         """The pair a headline on the text's first line names ("Kenya, Ethiopia sign pact")."""
-        return self._parts["headline"]()
+        return self._headline()
 
     @_once
     def speaker(self) -> str | None:
