@@ -495,7 +495,9 @@ class Extractor:
             if m.code is None:
                 orgs.append(ti)
                 continue
-            acting = self._owns_name(norm, toks, tok_starts, lows, cased, m, state_starts)
+            acting = None  # most mentions are no possessive: no call to tell it
+            if norm[m.end : m.end + 1] == "'":
+                acting = self._owns_name(norm, toks, tok_starts, lows, cased, m, state_starts)
             if acting is None:
                 if self._stands_for_state(toks, lows, cased, m, ti):
                     states.append((m, ti))

@@ -388,7 +388,8 @@ def tokens(norm: str, low: str, start: int, end: int) -> Tokens:
         cased.append(norm[at:after])
         starts.append(at)
         at = after
-    return Tokens(toks, lows, cased, starts)
+    # tuple.__new__ skips the named tuple's argument handling: one is made for each sentence
+    return tuple.__new__(Tokens, (toks, lows, cased, starts))
 
 
 def _tokens_with_invisible(norm: str, low: str, start: int, end: int) -> Tokens:
@@ -408,7 +409,8 @@ def _tokens_with_invisible(norm: str, low: str, start: int, end: int) -> Tokens:
         cased.append(norm[at:after].translate(_DROP_INVISIBLE))
         starts.append(at)
         at = after
-    return Tokens(toks, lows, cased, starts)
+    # tuple.__new__ skips the named tuple's argument handling: one is made for each sentence
+    return tuple.__new__(Tokens, (toks, lows, cased, starts))
 
 
 def before_quotes(toks: list[Token], j: int) -> int:
