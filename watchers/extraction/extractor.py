@@ -56,7 +56,6 @@ _QUOTE_CHARS = re.compile(
 _ANY_QUOTE_CHAR = re.compile(
     "[\"\u201c\u201d\u201e\u201f\u00ab\u00bb\u2039\u203a'\u2018\u2019\u201a\u201b`\u00b4]"
 )
-_DOUBLE_QUOTE = re.compile('"')
 # How many sentences back "the two countries" may reach.
 _CONTEXT_WINDOW = 3
 # The longest first line read as a headline naming the text's pair.
@@ -375,6 +374,10 @@ class Extractor:
         self._negation_phrase = Keywords(
             (f" {w} ", None) for w in lexicon.negation if w not in negations
         )
+        # the words such a phrase starts with: it is found whole only after one of them
+        self._negation_firsts = frozenset(
+            w.split()[0] for w in lexicon.negation if w not in negations
+        )
         # Whether any of the phrases that only look like negations ("not only") is in a
         # stretch of text: one look, so the common stretch skips the replacing loop.
         self._not_negation = Keywords((w, None) for w in lexicon.not_negation)
@@ -511,7 +514,9 @@ class Extractor:
             if m.code is None:
                 orgs.append(ti)
                 continue
-            acting = self._owns_name(norm, toks, tok_starts, lows, cased, m, state_starts)
+            acting = None  # most mentions are no possessive: no call to tell it
+            if norm[m.end : m.end + 1] == "'":
+                acting = self._owns_name(norm, toks, tok_starts, lows, cased, m, state_starts)
             if acting is None:
                 if self._stands_for_state(toks, lows, cased, m, ti):
                     states.append((m, ti))
@@ -669,7 +674,10 @@ class Extractor:
                 persons = persons or pair_of(m1.code, m2.code)
             elif _AND.fullmatch(gap):
                 s.coordinations.append((t1, pair_of(m1.code, m2.code)))
-        codes = {m.code for m, _ in states if m.code}
+        codes: set[str] = set()
+        for m, _ in states:
+            if m.code:
+                codes.add(m.code)
         if s.compounds:
             s.hint = s.compounds[0][1]
         elif s.coordinations:
@@ -836,8 +844,10 @@ class Extractor:
                 if ok in text:
                     text = text.replace(ok, " ")
         near = text.split()
-        padded = f" {text} "
-        phrase = self._negation_phrase.found_in(padded)
+        # a negating phrase is looked for only when a word it may start with is there
+        phrase = not self._negation_firsts.isdisjoint(near) and self._negation_phrase.found_in(
+            f" {text} "
+        )
         hit = not self._negation_words.isdisjoint(near) or phrase
         if hit and not phrase and _ends_hostility(self._negation_words, near, p, s.lows):
             hit = False
@@ -1230,7 +1240,12 @@ class _Passage:
         # the quote marks' offsets, found once: counting from the start for each sentence
         # would make a long text's cost grow with the square of its length
         if self._quotes is None:
-            self._quotes = [m.start() for m in _DOUBLE_QUOTE.finditer(self.norm)]
+            # str.find skips to each mark at once; a regex would read every character
+            self._quotes = []
+            at = self.norm.find('"')
+            while at >= 0:
+                self._quotes.append(at)
+                at = self.norm.find('"', at + 1)
         return bisect.bisect_left(self._quotes, end) % 2 == 1
 
     def _closing_speaker(self, i: int) -> str | None:

@@ -345,7 +345,11 @@ class MentionFinder:
         # each window is searched as a slice of its own: searched in place, the whole text
         # would be read for each window, and a long text read sentence by sentence would
         # cost the square of its length; offsets are moved into the whole text here
-        pieces = [(0, low)] if windows is None else [(a, low[a:b]) for a, b in windows]
+        pieces = [(0, low)]
+        if windows is not None:
+            pieces = []
+            for a, b in windows:
+                pieces.append((a, low[a:b]))
         values = self._forms.values
         for offset, piece in pieces:
             for index, start, end in self._forms.hits(piece):

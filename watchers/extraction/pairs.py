@@ -301,12 +301,10 @@ class Context:
         topic: Callable[[], Codes | None],
         headline: Callable[[], Codes | None] = lambda: None,
     ) -> None:
-        self._parts = {
-            "previous": previous,
-            "following": following,
-            "topic": topic,
-            "headline": headline,
-        }
+        self._previous = previous
+        self._following = following
+        self._topic = topic
+        self._headline = headline
         self._speaker = speaker
 
     @classmethod
@@ -323,22 +321,22 @@ class Context:
     @_once
     def previous(self) -> Codes | None:
         """The pair named in the nearest sentence before."""
-        return self._parts["previous"]()
+        return self._previous()
 
     @_once
     def following(self) -> Codes | None:
         """The pair named in the sentence after."""
-        return self._parts["following"]()
+        return self._following()
 
     @_once
     def topic(self) -> Codes | None:
         """The pair of the sentence just before, when it speaks of their relations."""
-        return self._parts["topic"]()
+        return self._topic()
 
     @_once
     def headline(self) -> Codes | None:
         """The pair a headline on the text's first line names ("Kenya, Ethiopia sign pact")."""
-        return self._parts["headline"]()
+        return self._headline()
 
     @_once
     def speaker(self) -> str | None:
@@ -498,7 +496,11 @@ class PairResolver:
         if granted is not None:
             return granted
         # "India-Russia Special and Privileged Strategic Partnership", "Russian-Indian relations"
-        near = [(t, c) for t, c in s.compounds if t < p.end and p.start - 4 <= _compound_end(s, t)]
+        near: list[tuple[int, Codes]] = []
+        if s.compounds:  # most sentences hold none: no list made for them
+            near = [
+                (t, c) for t, c in s.compounds if t < p.end and p.start - 4 <= _compound_end(s, t)
+            ]
         if near:
             return _coordinated_compounds(s, p, *near[-1])
         role = self._possessive_role(s, p, ctx)
@@ -508,7 +510,9 @@ class PairResolver:
             return []  # "Leaders of several countries, including India and Brazil, hailed ..."
         if self._pair_owns_other(s, p, lo):
             return []  # "Chile and Peru's football teams have a bitter rivalry": the teams'
-        coords = [(t, c) for t, c in s.coordinations if lo <= t < p.start and not s.in_aside(t)]
+        coords: list[tuple[int, Codes]] = []
+        if s.coordinations:
+            coords = [(t, c) for t, c in s.coordinations if lo <= t < p.start and not s.in_aside(t)]
         if coords:
             t, c = coords[-1]
             # the passage's speaker is worked out only for an "our" label
@@ -2057,8 +2061,12 @@ def _held_by_names(s: Sentence, p: Phrase, lo: int) -> bool:
 def _names_before(s: Sentence, lo: int, end: int) -> bool:
     """Whether tokens ``lo`` to ``end`` name someone other than a state, and no state or
     group: "Sinopec and Saudi Aramco", "The Houthis", "Hamas"."""
-    if any(lo <= t < end for _, t in s.states) or any(lo <= o < end for o in s.orgs):
-        return False
+    for _, t in s.states:
+        if lo <= t < end:
+            return False
+    for o in s.orgs:
+        if lo <= o < end:
+            return False
     regions = _region_words(s)
     names = [
         k

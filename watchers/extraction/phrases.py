@@ -2471,7 +2471,7 @@ def _glossed_by(
     ending the sentence ("a 'Shonali Adhyay', a golden chapter, ..."), when the quote holds
     a short name of plain words; else None."""
     words = toks[q0 + 1 : q1]
-    if not 1 <= len(words) <= 5 or any(country[k] for k in range(q0 + 1, q1)):
+    if not 1 <= len(words) <= 5 or any(country[q0 + 1 : q1]):
         return None
     if not all(t.low.replace("-", "").isalpha() for t in words):
         return None
@@ -2810,7 +2810,7 @@ def _subject_of_others(toks: list[Token], cased: list[str], country: list[int], 
     while k >= 0 and end - k <= 8 and toks[k].low not in (",", ";", ":", "(", ")", "-"):
         k -= 1
     subject = range(k + 1, end)
-    if not subject or any(country[m] for m in subject):
+    if not subject or any(country[k + 1 : end]):
         return False
     if all(toks[m].low in QUOTES or toks[m].low in _PERSONAL_PRONOUNS for m in subject):
         return False  # '"We have no closer friend than Chile"': the speaker's state

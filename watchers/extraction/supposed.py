@@ -274,8 +274,13 @@ def _modal_makes(near: Sequence[str], i: int) -> bool:
     return j < len(near) and near[j] in _MAKING and len(near) - j - 1 <= 4
 
 
+_CONDITIONS = frozenset({"if", "unless", "whether"})
+
+
 def _conditional(lows: Sequence[str], lo: int, start: int) -> bool:
     """ "if the two were allies": a condition the clause sets before the descriptor."""
+    if _CONDITIONS.isdisjoint(lows[lo:start]):
+        return False  # one look: most clauses set none
     for k in range(start - 1, lo - 1, -1):
         if lows[k] in ("if", "unless", "whether"):
             return "were" in lows[k + 1 : start]

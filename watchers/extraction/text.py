@@ -377,10 +377,18 @@ def tokens(norm: str, low: str, start: int, end: int) -> Tokens:
     while end > start and (low[end - 1] == "_" or low[end - 1].isspace()):
         end -= 1
     # str.isascii answers from a flag CPython keeps, without reading the text
-    if not low.isascii() and _ANY_INVISIBLE.search(low, start, end):
-        return _tokens_with_invisible(norm, low, start, end)
-    pattern = _GAP_AND_TOKEN_ASCII if low.isascii() else _GAP_AND_TOKEN
-    for gap, word in pattern.findall(low, start, end):
+    pattern = _GAP_AND_TOKEN_ASCII
+    text, first, last = low, start, end
+    if not low.isascii():
+        # a text with one curly quote or accent is not ASCII, yet most of its sentences
+        # are: such a sentence is read on its own, by the ASCII pattern (the pattern
+        # looks at nothing outside the sentence, and each offset is counted from start)
+        text, first, last = low[start:end], 0, end - start
+        if not text.isascii():
+            if _ANY_INVISIBLE.search(text):
+                return _tokens_with_invisible(norm, low, start, end)
+            pattern = _GAP_AND_TOKEN
+    for gap, word in pattern.findall(text, first, last):
         at += len(gap)
         after = at + len(word)
         toks.append(Token(word, at, after))
@@ -388,7 +396,8 @@ def tokens(norm: str, low: str, start: int, end: int) -> Tokens:
         cased.append(norm[at:after])
         starts.append(at)
         at = after
-    return Tokens(toks, lows, cased, starts)
+    # tuple.__new__ skips the named tuple's argument handling: one is made for each sentence
+    return tuple.__new__(Tokens, (toks, lows, cased, starts))
 
 
 def _tokens_with_invisible(norm: str, low: str, start: int, end: int) -> Tokens:
@@ -408,7 +417,8 @@ def _tokens_with_invisible(norm: str, low: str, start: int, end: int) -> Tokens:
         cased.append(norm[at:after].translate(_DROP_INVISIBLE))
         starts.append(at)
         at = after
-    return Tokens(toks, lows, cased, starts)
+    # tuple.__new__ skips the named tuple's argument handling: one is made for each sentence
+    return tuple.__new__(Tokens, (toks, lows, cased, starts))
 
 
 def before_quotes(toks: list[Token], j: int) -> int:
