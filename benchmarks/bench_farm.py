@@ -2,7 +2,7 @@
 
     python benchmarks/bench_farm.py [--feeds 1000 5000] [--hosts 32] [--reader-workers 8]
                                     [--at-once 16] [--processes 1] [--workers 2]
-                                    [--feeds-per-job 8]
+                                    [--feeds-per-job 32]
                                     [--postgres postgresql://postgres@127.0.0.1:5432/postgres]
 
 Needs ``reader`` in the environment (``pip install reader sgmllib3k``); it is not a
@@ -513,7 +513,7 @@ def main() -> None:
         "--workers", type=int, default=2, help="worker processes on PostgreSQL (0: none)"
     )
     parser.add_argument(
-        "--feeds-per-job", type=int, default=8, help="the workers' --feeds-per-job"
+        "--feeds-per-job", type=int, default=32, help="the workers' --feeds-per-job"
     )
     parser.add_argument(
         "--postgres",

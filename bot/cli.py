@@ -122,9 +122,9 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument(
         "--feeds-per-job",
         type=int,
-        default=8,
+        default=32,
         help="feeds polled by one job at most; fewer when too few are due to fill every "
-        "worker's jobs (default 8)",
+        "worker's jobs (default 32)",
     )
     commands.add_parser(
         "gateway", help="hold the Discord and Slack connections and answer /watch (for workers)"
