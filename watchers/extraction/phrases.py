@@ -491,7 +491,16 @@ class PhraseFinder:
                     continue
                 if lows[i + 1 : i + 2] == ["of"] and lows[i + 2 : i + 3] in _A_TIE_NAMED:
                     continue  # "the excellent level of the strategic partnership": its own
-            elif not self._qualifies(head, run, tail, heads):
+            elif not self._qualifies(head, run, tail, heads) and not (
+                # "their 'exemplary cooperation'": a quote that a modified weak head fills
+                # marks it as what the tie is called
+                head in lex.weak_heads
+                and run.qualifying
+                and any(q0 < run.start and _label_fills(toks, q0, run.start, end, q1)
+                        for q0, q1 in quotes)
+                # ("'closer cooperation'", "'deeper coordination'": more of an activity)
+                and not any(_comparative(t.low) for t in toks[run.start : i])
+            ):
                 continue
             if not run.qualifying and self._proper_name(toks, cased, country, i):
                 continue
@@ -2600,6 +2609,11 @@ def _simile(toks: list[Token], k: int) -> int | None:
 
 
 _COMPARATIVES = frozenset({"better", "closer", "greater", "stronger", "truer", "firmer"})
+
+
+def _comparative(w: str) -> bool:
+    """ "closer", "deeper", "more": a word that asks for more of something."""
+    return w in _COMPARATIVES or w in ("more", "deeper", "wider", "broader", "further")
 _SUPERLATIVE = re.compile(r"best|closest|greatest|oldest|firmest|[a-z]+est")
 _NEIGHBOURS = frozenset({"neighbours", "neighbors", "friends", "allies", "partners"})
 
