@@ -258,7 +258,7 @@ class _HeadFinder:
             if (
                 need == "weak"
                 and not self.strong.search(low, max(0, start - 60), start)
-                and not low.startswith(("'", '"'), last + 1)  # "their 'exemplary cooperation'"
+                and not low.startswith(("'", '"'), last + 1)  # "their 'seamless cooperation'"
             ):
                 continue
             if (
