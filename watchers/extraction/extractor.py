@@ -255,7 +255,11 @@ class _HeadFinder:
                 continue
             if last + 1 < size and low[last + 1].isalnum():
                 continue
-            if need == "weak" and not self.strong.search(low, max(0, start - 60), start):
+            if (
+                need == "weak"
+                and not self.strong.search(low, max(0, start - 60), start)
+                and not low.startswith(("'", '"'), last + 1)  # "their 'seamless cooperation'"
+            ):
                 continue
             if (
                 need == "level"

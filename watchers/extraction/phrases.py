@@ -114,7 +114,7 @@ def _called_words_before(toks: list[Token], cased: list[str], i: int) -> int | N
     if k >= 1 and toks[k].low == "as" and toks[k - 1].low in _DESCRIBED:
         return first
     if k >= 1 and toks[k].low in _LINKING and _tie_subject_before(toks, k):
-        return first  # "the Sino-Russian relationship is a lopsided partnership"
+        return first  # "the Bolivia-Peru relationship is an awkward partnership"
     return None
 
 
@@ -389,7 +389,7 @@ class PhraseFinder:
             if end == i + 1 and not (
                 head in lex.person_heads or head in lex.kin_heads or head in _ALLIES
             ):
-                # "the best relations in our history": a superlative's measure belongs to
+                # "the best period in their history": a superlative's measure belongs to
                 # the label ("the closest ally in the region" says where, and stops)
                 end = _superlative_scope(toks, run.start, end) or end
             if quotes:
@@ -410,7 +410,7 @@ class PhraseFinder:
                 and toks[j + 1].low not in lex.weak_heads
                 and not country[j + 1]
                 # bare "brothers and comrades" are two labels, but for two filling a quote
-                # as one: "Kenya and Somalia, 'brothers and neighbours', ..."
+                # as one: "Ghana and Togo are 'brothers and neighbours'"
                 and (run.start < i or tail or _two_fill_quote(toks, quotes, i, j + 2))
             ):
                 nxt = toks[j + 1].low
@@ -469,7 +469,7 @@ class PhraseFinder:
                     after < n
                     and toks[after].low.isalpha()
                     and toks[after].low not in _ROLE_ENDS
-                    and not (len(heads) == 2 and after > end)  # "'a friend and partner' at"
+                    and not (len(heads) == 2 and after > end)  # "'a brother and partner' at"
                 ):
                     continue  # "a partner in the fight against piracy": a task, not the tie
             elif head in lex.metaphor_heads and not run.qualifying:
@@ -491,7 +491,16 @@ class PhraseFinder:
                     continue
                 if lows[i + 1 : i + 2] == ["of"] and lows[i + 2 : i + 3] in _A_TIE_NAMED:
                     continue  # "the excellent level of the strategic partnership": its own
-            elif not self._qualifies(head, run, tail, heads):
+            elif not self._qualifies(head, run, tail, heads) and not (
+                # "their 'seamless cooperation'": a quote that a modified weak head fills
+                # marks it as what the tie is called
+                head in lex.weak_heads
+                and run.qualifying
+                and any(q0 < run.start and _label_fills(toks, q0, run.start, end, q1)
+                        for q0, q1 in quotes)
+                # ("'closer cooperation'", "'deeper coordination'": more of an activity)
+                and not any(_comparative(t.low) for t in toks[run.start : i])
+            ):
                 continue
             if not run.qualifying and self._proper_name(toks, cased, country, i):
                 continue
@@ -634,8 +643,8 @@ class PhraseFinder:
         if not (
             first in _POSTMODIFIER_STARTS
             or (first == "," and _comma_of(toks, end, close))
-            or (first == "at" and _of_rank(toks, end + 1))  # "'an ally at the highest level'"
-            or _with_what_is_had(toks, end, close)  # "'brother countries with one destiny'"
+            or (first == "at" and _of_rank(toks, end + 1))  # "'an ally at the highest rank'"
+            or _with_what_is_had(toks, end, close)  # "'sister nations with one future'"
         ):
             return None
         if (
@@ -653,7 +662,7 @@ class PhraseFinder:
             if w == "but" and toks[k - 1].low == "all":
                 k += 1  # "'allies in all but treaty'": a hedge that keeps the label
                 continue
-            with_no = w == "no" and k == end + 1 and first == "with"  # "'with no equal'"
+            with_no = w == "no" and k == end + 1 and first == "with"  # "'with no rival'"
             if country[k] or (w in _CLAUSE_WORDS and not with_no):
                 return None
             if w == "," and not _comma_of(toks, k, close):
@@ -671,7 +680,7 @@ class PhraseFinder:
                 and toks[k + 1].low in self.lex.neutral
                 and toks[k + 1].low not in _SHARED_GOALS
             ):
-                break  # "'a partnership for cooperation in defence'": a sector, a scope
+                break  # "'a partnership for growth in energy'": a sector, a scope
             k += 1
         while k > end and toks[k - 1].low in (",", ".", ";", ":"):
             k -= 1
@@ -751,7 +760,7 @@ class PhraseFinder:
                 a += 1
             ours = a < q1 and toks[a].low == "our"
             if ours:
-                a += 1  # "called Russia 'our elder brother'": the speaker's state is the other
+                a += 1  # "called Armenia 'our younger brother'": the speaker's state is the other
             if a + 2 < q1 and toks[a].low == "one" and toks[a + 1].low == "of":
                 a += 2  # "describe the bond as 'one of brothers'": a bond of brothers
             b = _before_relative_clause(toks, a, q1, self.lex.heads)
@@ -787,7 +796,7 @@ class PhraseFinder:
             if said_of == "pair" and self._rating_after_copula(toks, cased, q0, a, b):
                 continue  # "ties remain 'complicated'": how they stand, quoted or not
             if said_of == "state" and not ties and toks[a].low not in self.lex.heads:
-                # "calling Kenya 'our strategic anchor in the Horn'", "a 'key pillar'": a
+                # "calling Kampala 'our dependable linchpin'", "a 'key pillar'": a
                 # metaphor noun of a tie given to a state, with its modifiers
                 nominal = self._nominal(toks, cased, a)
                 if nominal is not None and nominal[1] <= b:
@@ -816,8 +825,8 @@ class PhraseFinder:
             ):
                 # "are those of 'comrades and brothers'", "'neighbours and brothers who
                 # quarrel'": two bare person nouns are two labels; filling a quote said of
-                # the pair, "are 'brothers and neighbours'", "Kenya and Somalia, 'partners
-                # and friends', ...", they are one
+                # the pair, "are 'brothers and neighbours'", "Benin and Niger, 'friends
+                # and partners', ...", they are one
                 out.append(Phrase(a, a + 1, a, (toks[a].low,)))
                 out.append(Phrase(a + 2, b, a + 2, (toks[a + 2].low,)))
                 continue
@@ -1151,7 +1160,7 @@ class PhraseFinder:
                 and w not in _EVENT_PARTICIPLES
                 and w not in _UNNAMED
                 and (toks[j - 1].low in _BEFORE_PARTICIPLE or toks[j - 1].low in QUOTES)
-                # "was 'healthy' and stressed brotherly relations": after a quote, "and" and
+                # "was 'brief' and welcomed fraternal relations": after a quote, "and" and
                 # a word in -ed open a clause of their own
                 and not (toks[j - 1].low in ("and", ",") and toks[j - 2].low in QUOTES)
             ):
@@ -1335,7 +1344,7 @@ class PhraseFinder:
             if w == "of" and not took:
                 kind = _of_a_kind(toks, cased, j + 1)
                 if kind is not None:
-                    end, took = kind, True  # "an alliance of a special kind"
+                    end, took = kind, True  # "a partnership of a rare kind"
                     continue
             if w in ("of", "for") and toks[i].low not in _NO_TAIL:
                 stop = self._tail_phrase(toks, j + 1)
@@ -1384,7 +1393,7 @@ class PhraseFinder:
                     end = stop
                     continue
             if w in (",", "and") and took:
-                # "for peace, stability and sustainable development": a list of what the
+                # "for growth, security and lasting prosperity": a list of what the
                 # tie is for, closed by "and"
                 stop = self._abstract_list(toks, cased, j)
                 if stop is not None:
@@ -1417,7 +1426,7 @@ class PhraseFinder:
                     and _plain_noun(toks, cased, end + 2)
                     and (end + 3 >= n or not toks[end + 3].low.isalpha())
                 ):
-                    end += 3  # "brothers in arms and in faith"
+                    end += 3  # "brothers in arms and in hope"
                 continue
             if w == "entering" and _new_era(toks, j + 1):
                 end, took = j + 4, True  # "... interaction entering a new era"
@@ -1525,7 +1534,7 @@ class PhraseFinder:
         return k
 
     def _modified_tie_noun(self, toks: list[Token], cased: list[str], k: int) -> int | None:
-        """End of "open hostility", "deep mutual suspicion" from ``k`` (after "one of"):
+        """End of "naked hostility", "deep mutual suspicion" from ``k`` (after "one of"):
         words in small letters the tables need not know, then a noun of a tie that names
         no person or state, ending the clause; None otherwise ("one of the closest")."""
         lex = self.lex
@@ -1790,7 +1799,7 @@ class PhraseFinder:
                 out.append(Phrase(j, sealed, i, (t.low,)))
                 continue
             if j + 2 < n and toks[j].low in _INTO_VERBS and toks[j + 1].low == "into":
-                # "relations have descended into open hostility": what the tie became
+                # "relations have descended into naked hostility": what the tie became
                 what = j + 3 if toks[j + 2].low in ("a", "an") else j + 2
                 stop = self._modified_tie_noun(toks, cased, what)
                 if stop is not None:
@@ -2290,7 +2299,7 @@ _ALL_OR_NONE = frozenset({"none", "nobody", "everyone", "everybody", "all", "any
 
 def _of_all_or_none(toks: list[Token], p: Phrase) -> bool:
     """Whether the role a phrase ends in is held with everyone or with no one ("friends of
-    everyone and allies of no one", "an ally to none"): a stance, no pair's tie."""
+    everyone", "an ally of no one", "an ally to none"): a stance, no pair's tie."""
     k = p.head + 1
     if k + 1 >= len(toks) or toks[k].low not in ("of", "to"):
         return False
@@ -2600,6 +2609,11 @@ def _simile(toks: list[Token], k: int) -> int | None:
 
 
 _COMPARATIVES = frozenset({"better", "closer", "greater", "stronger", "truer", "firmer"})
+
+
+def _comparative(w: str) -> bool:
+    """ "closer", "deeper", "more": a word that asks for more of something."""
+    return w in _COMPARATIVES or w in ("more", "deeper", "wider", "broader", "further")
 _SUPERLATIVE = re.compile(r"best|closest|greatest|oldest|firmest|[a-z]+est")
 _NEIGHBOURS = frozenset({"neighbours", "neighbors", "friends", "allies", "partners"})
 
@@ -2874,7 +2888,7 @@ _IN_FOR_QUALITY = frozenset(
     {"every", "all", "each", "word", "deed", "deeds", "spirit", "good", "arms", "name"}
 )  # fmt: skip
 _POSSESSIVES = frozenset({"our", "their", "its", "his", "her", "my", "your"})
-# Verbs of a tie turning into something: "have descended into open hostility".
+# Verbs of a tie turning into something: "have descended into naked hostility".
 _INTO_VERBS = frozenset(
     {"descended", "descend", "slid", "slipped", "turned", "curdled", "sunk", "sank",
      "plunged", "fallen", "fell", "drifted", "lapsed", "degenerated", "deteriorated",
@@ -3209,9 +3223,9 @@ def _superlative(w: str) -> bool:
 
 def _superlative_scope(toks: list[Token], start: int, k: int) -> int | None:
     """End of the time a superlative in [start, k) is measured over, from ``k``: "the best
-    period in its history", "the worst relations in two decades", "since independence",
-    "ever"; None without a superlative or such a time. A place ("in the region", "in the
-    world") says where, and stays out of the label."""
+    period in their history", "the warmest relations in three decades", "since
+    independence", "ever"; None without a superlative or such a time. A place ("in the
+    region", "in the world") says where, and stays out of the label."""
     if not any(_superlative(t.low) for t in toks[start:k]):
         return None
     n = len(toks)
@@ -3355,13 +3369,13 @@ def _ranked(toks: list[Token], k: int) -> bool:
 
 
 def _with_what_is_had(toks: list[Token], k: int, close: int) -> bool:
-    """ "with one destiny", "with no equal", "with a shared future" from ``k`` inside a
+    """ "with one future", "with no rival", "with a shared future" from ``k`` inside a
     quote closing at ``close``: what the two have, not whom a tie is with ("with the
     region")."""
     return k + 1 < close and toks[k].low == "with" and toks[k + 1].low in _HAD_STARTS
 
 
-# What opens a thing had after "with" in a quote: "with one destiny", "with no equal".
+# What opens a thing had after "with" in a quote: "with one future", "with no rival".
 _HAD_STARTS = frozenset({"one", "no", "a", "an", "shared", "common"})
 
 
@@ -3369,7 +3383,7 @@ def _last_of_list(
     toks: list[Token], end: int, k: int, close: int, heads: frozenset[str]
 ) -> bool:
     """Whether the "and" at ``k`` joins the last bare noun of an "of" list that fills the
-    quote to ``close``: "'a bond of family and friendship'", where "friendship" is what
+    quote to ``close``: "'a bond of kinship and friendship'", where "friendship" is what
     the bond is made of, not a second label."""
     return (
         toks[end].low == "of"
