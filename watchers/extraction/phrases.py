@@ -3212,7 +3212,11 @@ def _superlative_scope(toks: list[Token], start: int, k: int) -> int | None:
     period in its history", "the worst relations in two decades", "since independence",
     "ever"; None without a superlative or such a time. A place ("in the region", "in the
     world") says where, and stays out of the label."""
-    if not any(_superlative(t.low) for t in toks[start:k]):
+    for t in toks[start:k]:
+        # every superlative ends in "st" ("best", "most", "least", "worst", "warmest")
+        if t.low.endswith("st") and _superlative(t.low):
+            break
+    else:
         return None
     n = len(toks)
     if k < n and toks[k].low == "ever":
