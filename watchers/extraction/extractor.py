@@ -665,7 +665,8 @@ class Extractor:
                 chained = False
                 continue
             gap = norm[m1.end : m2.start]
-            joined = _JOIN.fullmatch(gap) is not None  # looked at once: most gaps are no join
+            # looked at once, and only with a hyphen or slash in it: most gaps are no join
+            joined = ("-" in gap or "/" in gap) and _JOIN.fullmatch(gap) is not None
             if joined and chained:
                 # three states joined name a trilateral, no pair of them
                 s.compounds = [(t, c) for t, c in s.compounds if t != last]
@@ -676,7 +677,7 @@ class Extractor:
                 s.compounds.append((t1, pair_of(m1.code, m2.code)))
             elif joined and m2.kind is _LEADER:
                 persons = persons or pair_of(m1.code, m2.code)
-            elif _AND.fullmatch(gap):
+            elif ("and" in gap or "&" in gap) and _AND.fullmatch(gap):
                 s.coordinations.append((t1, pair_of(m1.code, m2.code)))
         codes: set[str] = set()
         for m, _ in states:

@@ -3226,7 +3226,11 @@ def _superlative_scope(toks: list[Token], start: int, k: int) -> int | None:
     period in their history", "the warmest relations in three decades", "since
     independence", "ever"; None without a superlative or such a time. A place ("in the
     region", "in the world") says where, and stays out of the label."""
-    if not any(_superlative(t.low) for t in toks[start:k]):
+    for t in toks[start:k]:
+        # every superlative ends in "st" ("best", "most", "least", "worst", "warmest")
+        if t.low.endswith("st") and _superlative(t.low):
+            break
+    else:
         return None
     n = len(toks)
     if k < n and toks[k].low == "ever":
