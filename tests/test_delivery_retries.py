@@ -473,6 +473,30 @@ async def test_a_run_killed_while_sending_owes_the_alert_and_the_next_start_send
     assert discord_world.chat.owed() == []
 
 
+@pytest.mark.parametrize("status", [400, 503], ids=["refused", "server-error"])
+async def test_discord_a_retried_post_whose_edit_fails_is_still_the_post(
+    discord_api: FakeDiscord, discord_world: World, status: int
+) -> None:
+    platform, notifier = discord_world.notifier
+    discord_world.router.notifiers = {platform: DiesWhileSending(notifier, after=True)}
+    change = discord_world.stored(rewording())
+    with pytest.raises(asyncio.CancelledError):
+        await discord_world.router.deliver(change)
+    discord_world.store.close()
+    discord_world.open()
+
+    # Discord answers the retry with the message it made, then will not let us edit it.
+    discord_api.fail("PATCH", r"/channels/\d+/messages/\d+", status, times=None)
+    await discord_world.router.retry_waiting(pair_of, all_now=True)
+    assert discord_world.chat.owed() == []
+
+    # Long after, Discord has forgotten the nonce: nothing is retried, nothing shown twice.
+    discord_api.nonces.clear()
+    await discord_world.router.retry_waiting(pair_of, all_now=True)
+    assert shown(discord_api) == [embed(change)]
+    assert posts(discord_api) == 2
+
+
 async def test_slack_a_run_killed_once_slack_took_the_post_leaves_one_message(
     slack_api: FakeSlack, slack_world: World
 ) -> None:
@@ -639,7 +663,7 @@ async def test_slack_a_refused_post_is_tried_again_without_reading_the_history(
     assert len(slack_api.posted(SLACK_CHANNEL)) == 1
 
 
-async def test_slack_a_refused_edit_of_a_found_post_keeps_looking_not_posting(
+async def test_slack_a_found_post_whose_edit_is_refused_is_the_post(
     slack_api: FakeSlack, tmp_path: Path, clock: FakeClock
 ) -> None:
     world = slack_world_with(slack_api, tmp_path, clock)
@@ -648,11 +672,12 @@ async def test_slack_a_refused_edit_of_a_found_post_keeps_looking_not_posting(
     assert await world.deliver(change) == ["waiting to retry"]
     slack_api.fail_next("chat.update", "invalid_blocks")
 
-    assert await world.retry_after(minutes=1) == 0  # found, but its edit was refused
-    assert await world.retry_after(minutes=5) == 1  # found again, and edited
+    assert await world.retry_after(minutes=1) == 1  # found: its edit was refused, it stays
+    assert await world.retry_after(minutes=5) == 0  # nothing owed, nothing looked for again
 
-    assert len(slack_api.calls_to("conversations.history")) == 2
+    assert len(slack_api.calls_to("conversations.history")) == 1
     assert len(slack_api.posted(SLACK_CHANNEL)) == 1
+    assert world.chat.owed() == []
     world.store.close()
 
 
@@ -754,6 +779,30 @@ async def test_discord_a_run_killed_once_discord_took_its_digest_leaves_one_dige
     assert digest["content"].startswith("Digest: 1 alert")
     assert posts(discord_api) == 2  # the second answered with the first one's message
     assert discord_world.chat.queued("discord", DISCORD_CHANNEL) == []
+
+
+async def test_discord_a_retried_digest_whose_edit_fails_is_still_the_digest(
+    discord_api: FakeDiscord, discord_world: World, clock: FakeClock
+) -> None:
+    discord_world.chat.set_digest("discord", DISCORD_CHANNEL, True)
+    await discord_world.deliver(discord_world.stored(rewording()))
+    clock.advance(**NEXT_MORNING)
+    platform, notifier = discord_world.notifier
+    discord_world.router.notifiers = {platform: DiesDigesting(notifier)}
+    with pytest.raises(asyncio.CancelledError):
+        await discord_world.router.flush_digests(pair_of)
+    discord_world.store.close()
+    discord_world.open()
+
+    # Discord answers with the digest it made, then fails the edit that would refresh it.
+    discord_api.fail("PATCH", r"/channels/\d+/messages/\d+", 503, times=None)
+    assert await discord_world.router.flush_digests(pair_of) == 1
+    assert discord_world.chat.queued("discord", DISCORD_CHANNEL) == []
+
+    discord_api.nonces.clear()  # long after: Discord no longer answers the nonce
+    await discord_world.router.flush_digests(pair_of)
+    (digest,) = discord_api.messages[DISCORD_CHANNEL].values()
+    assert digest["content"].startswith("Digest: 1 alert")
 
 
 async def test_slack_a_look_up_rate_limited_again_and_again_is_never_given_up_nor_posted_blind(

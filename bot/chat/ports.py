@@ -16,6 +16,7 @@ so a run without Discord never imports discord.py.
 from __future__ import annotations
 
 import importlib
+import logging
 from collections.abc import Awaitable, Callable, Mapping
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
 
 Payload = dict[str, Any]
 """A message as one platform takes it (Discord's JSON message, Slack's text and blocks)."""
+
+log = logging.getLogger(__name__)
 
 
 class Refused(DeliveryError):
@@ -132,7 +135,9 @@ class PlatformNotifier(Generic[S]):
 
         After a try with no answer, a message the platform took then is edited to show the
         alert as it is now, and is the post: the channel does not see the alert twice, nor
-        an older state of it (the alert may have been revised since that try).
+        an older state of it (the alert may have been revised since that try). Should that
+        edit fail, the message is still the post, showing the older state until the alert's
+        next update.
         """
         return await self._post_once(channel, self._render(alert), tried_at)
 
@@ -140,22 +145,37 @@ class PlatformNotifier(Generic[S]):
         """Post ``payload``, unless a try of it with no answer made it: then edit that."""
         if tried_at is not None and self._find_posted is not None:
             found = await self._find_posted(channel, payload, tried_at)
-            if found is not None:
-                try:
-                    await self._edit_posted(channel, found, payload)
-                except MessageGone:
-                    pass  # deleted since: it is posted again below
-                else:
-                    return found
+            if found is not None and await self._bring_up_to_date(channel, found, payload):
+                return found
+            # else deleted since: it is posted again below
         ref = await self.sender.post(channel, payload)
         if tried_at is None or not self._answers_repeats(channel, payload):
             return ref
         # The answer may be the message the earlier try made, showing the alert as it was.
+        if await self._bring_up_to_date(channel, ref, payload):
+            return ref
+        return await self.sender.post(channel, self._anew(payload, ref))
+
+    async def _bring_up_to_date(self, channel: str, ref: str, payload: Payload) -> bool:
+        """Edit a message an earlier try made to show ``payload``; False if it was deleted.
+
+        A failed edit does not undo the post: the message is in the channel, so it is the
+        post, and it shows the state of its first try until the alert's next update edits
+        it. Failing the post instead would keep the alert owed, and once the platform has
+        forgotten the first try, its next try would show the alert twice.
+        """
         try:
             await self._edit_posted(channel, ref, payload)
         except MessageGone:
-            return await self.sender.post(channel, self._anew(payload, ref))
-        return ref
+            return False
+        except DeliveryError as e:
+            log.warning(
+                "channel %s: message %s was posted, but could not be brought up to date: %s",
+                channel,
+                ref,
+                e.message,
+            )
+        return True
 
     async def _edit_posted(self, channel: str, ref: str, payload: Payload) -> None:
         """Edit a message that is in the channel (a post of ours) to show ``payload``.

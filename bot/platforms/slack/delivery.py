@@ -19,7 +19,8 @@ process) is looked for first in the channel's history (``find_posted``: from sho
 the first try, one page); if Slack took it then, that message is the post. Slack allows
 apps outside its Marketplace about one history call a minute: a look-up it rate-limits is
 not waited out (every alert of the platform would queue behind it) but is ``CannotCheck``,
-and no other look-up is asked for until ``Retry-After`` has passed. Without the history
+and this process asks no other look-up until ``Retry-After`` has passed (each worker process
+keeps its own wait: another worker learns of the limit by asking once). Without the history
 scopes (``channels:history``, ``groups:history``) the post is sent again and the log says
 once why an alert may show twice. The SDK's own retry of a broken connection is kept for
 every call but a post, which it would send again blind.
