@@ -617,3 +617,32 @@ async def test_a_document_remembered_off_the_loop_leaves_the_loop_free_while_it_
     assert not waiting
     assert ticked >= 10
     assert (result.error, result.new_entries, result.mentions) == (None, 1, 1)
+
+
+async def test_a_poll_cancelled_twice_still_ends_only_after_its_document_transaction(
+    watcher: Watcher, caplog: pytest.LogCaptureFixture
+) -> None:
+    started, release, ended = threading.Event(), threading.Event(), threading.Event()
+
+    def transaction() -> tuple[list[object], int, int]:
+        started.set()
+        release.wait(10)
+        ended.set()
+        raise RuntimeError("the database went away")
+
+    remembering = asyncio.create_task(watcher._in_document_thread(transaction))  # type: ignore[arg-type]
+    try:
+        await asyncio.to_thread(started.wait, 10)
+        remembering.cancel()
+        await asyncio.sleep(0.01)
+        remembering.cancel()
+        await asyncio.sleep(0.05)
+        assert not remembering.done()  # the claim on the feed must not go yet
+        release.set()
+        with pytest.raises(asyncio.CancelledError):
+            await remembering
+        assert ended.is_set()
+        assert "the database went away" in caplog.text  # its failure is not lost
+    finally:
+        release.set()
+        watcher.close_documents()

@@ -248,8 +248,18 @@ class Ingester:
             return await asyncio.shield(done)
         except asyncio.CancelledError:
             # The transaction cannot be stopped half-way: its caller stops once it has
-            # ended, so that a worker lets its claim on the feed go only after it.
-            await asyncio.wait([done])
+            # ended, however often it is cancelled meanwhile, so that a worker lets its
+            # claim on the feed go only after it.
+            while not done.done():
+                try:
+                    await asyncio.wait([done])
+                except asyncio.CancelledError:
+                    continue  # the first cancel is the one raised, below
+            failure = None if done.cancelled() else done.exception()
+            if failure is not None:
+                log.warning(
+                    "a document's transaction failed while its poll was cancelled: %r", failure
+                )
             raise
 
     def close_documents(self) -> None:
