@@ -646,3 +646,35 @@ async def test_a_poll_cancelled_twice_still_ends_only_after_its_document_transac
     finally:
         release.set()
         watcher.close_documents()
+
+
+@pytest.mark.parametrize("polled_before", [False, True], ids=["first poll", "polled before"])
+async def test_a_claimed_feed_remembered_off_the_loop_takes_its_first_poll_from_the_claim(
+    monkeypatch: pytest.MonkeyPatch, polled_before: bool
+) -> None:
+    with fresh_postgres() as url:
+        store, documents = Store.open(url), Store.open(url)
+        ingester = Ingester(
+            store=store,
+            extractor=MarkerExtractor(),
+            clock=FakeClock(),
+            is_watched={"IND-RUS"}.__contains__,
+        )
+        ingester.documents = documents
+        spec = FeedSpec("wire", "http://wire.example/")
+        if polled_before:
+            await ingester.ingest(spec, rss(("1", "Visit", "No news.")), {})
+        asked: list[str] = []
+        monkeypatch.setattr(documents, "has_been_polled", asked.append)
+        try:
+            store.claim_feeds([spec.name])
+            document = rss(("2", "Talks", "[IND-RUS: strategic partnership]"))
+            result = await ingester.ingest(spec, document, {}, claimed=True)
+            store.release_feeds([spec.name])
+        finally:
+            ingester.close_documents()
+            store.close()
+    assert asked == []  # no statement of its own for what the claim told
+    assert result.error is None
+    # a first poll only records what the feed says; a later one reports the change
+    assert len(result.changes) == (1 if polled_before else 0)
