@@ -415,9 +415,12 @@ class BytesAhead:
     would take the bytes held past ``most``, except for the oldest body already partly read
     (so that fetches each holding part of a body cannot wait on each other for ever) and a
     body alone. So the bytes held stay within ``most`` plus one body, however many fetches
-    run at once. Reservations that wait are served in turn: once one waits, later ones wait
-    behind it, so that a large body is not passed for ever by small ones taking the room
-    it waits for. A whole body's bytes are held until ``give`` (its reading done).
+    run at once, besides what each fetch has read past its reservation before it reserves
+    more: one read, and for a compressed body (whose Content-Length counts compressed
+    bytes) what that read decodes to. Reservations that wait are served in turn: once one
+    waits, later ones wait behind it, so that a large body is not passed for ever by small
+    ones taking the room it waits for. A whole body's bytes are held until ``give`` (its
+    reading done).
     """
 
     def __init__(self, most: int) -> None:
