@@ -422,6 +422,38 @@ async def test_a_body_alone_may_pass_the_bytes_allowed_and_others_wait_for_it() 
     assert ahead.held == 10
 
 
+async def test_a_large_body_waiting_for_room_is_not_passed_by_smaller_ones() -> None:
+    ahead = BytesAhead(1000)
+    unread = ahead.claim()
+    await unread.at_least(600)
+    unread.keep(600)  # fetched, waiting to be read
+    large = asyncio.create_task(ahead.claim().at_least(800))
+    await asyncio.sleep(0.01)
+    # a small body would fit, but taking the room would keep the large one waiting
+    small = asyncio.create_task(ahead.claim().at_least(100))
+    await asyncio.sleep(0.01)
+    assert not large.done()
+    assert not small.done()
+    ahead.give(600)
+    await asyncio.wait_for(large, 1)
+    await asyncio.wait_for(small, 1)
+    assert ahead.held == 900
+
+
+async def test_a_reservation_given_up_while_waiting_lets_the_next_in_turn_go() -> None:
+    ahead = BytesAhead(1000)
+    unread = ahead.claim()
+    await unread.at_least(600)
+    unread.keep(600)
+    large = asyncio.create_task(ahead.claim().at_least(800))
+    await asyncio.sleep(0.01)
+    small = asyncio.create_task(ahead.claim().at_least(100))
+    await asyncio.sleep(0.01)
+    large.cancel()
+    await asyncio.wait_for(small, 1)
+    assert ahead.held == 700
+
+
 @pytest.mark.parametrize("chunked", [False, True], ids=["with Content-Length", "chunked"])
 async def test_a_fetch_holds_its_body_in_the_bytes_ahead_and_a_failed_one_holds_none(
     httpserver: HTTPServer, chunked: bool

@@ -617,3 +617,64 @@ async def test_a_document_remembered_off_the_loop_leaves_the_loop_free_while_it_
     assert not waiting
     assert ticked >= 10
     assert (result.error, result.new_entries, result.mentions) == (None, 1, 1)
+
+
+async def test_a_poll_cancelled_twice_still_ends_only_after_its_document_transaction(
+    watcher: Watcher, caplog: pytest.LogCaptureFixture
+) -> None:
+    started, release, ended = threading.Event(), threading.Event(), threading.Event()
+
+    def transaction() -> tuple[list[object], int, int]:
+        started.set()
+        release.wait(10)
+        ended.set()
+        raise RuntimeError("the database went away")
+
+    remembering = asyncio.create_task(watcher._in_document_thread(transaction))  # type: ignore[arg-type]
+    try:
+        await asyncio.to_thread(started.wait, 10)
+        remembering.cancel()
+        await asyncio.sleep(0.01)
+        remembering.cancel()
+        await asyncio.sleep(0.05)
+        assert not remembering.done()  # the claim on the feed must not go yet
+        release.set()
+        with pytest.raises(asyncio.CancelledError):
+            await remembering
+        assert ended.is_set()
+        assert "the database went away" in caplog.text  # its failure is not lost
+    finally:
+        release.set()
+        watcher.close_documents()
+
+
+@pytest.mark.parametrize("polled_before", [False, True], ids=["first poll", "polled before"])
+async def test_a_claimed_feed_remembered_off_the_loop_takes_its_first_poll_from_the_claim(
+    monkeypatch: pytest.MonkeyPatch, polled_before: bool
+) -> None:
+    with fresh_postgres() as url:
+        store, documents = Store.open(url), Store.open(url)
+        ingester = Ingester(
+            store=store,
+            extractor=MarkerExtractor(),
+            clock=FakeClock(),
+            is_watched={"IND-RUS"}.__contains__,
+        )
+        ingester.documents = documents
+        spec = FeedSpec("wire", "http://wire.example/")
+        if polled_before:
+            await ingester.ingest(spec, rss(("1", "Visit", "No news.")), {})
+        asked: list[str] = []
+        monkeypatch.setattr(documents, "has_been_polled", asked.append)
+        try:
+            store.claim_feeds([spec.name])
+            document = rss(("2", "Talks", "[IND-RUS: strategic partnership]"))
+            result = await ingester.ingest(spec, document, {}, claimed=True)
+            store.release_feeds([spec.name])
+        finally:
+            ingester.close_documents()
+            store.close()
+    assert asked == []  # no statement of its own for what the claim told
+    assert result.error is None
+    # a first poll only records what the feed says; a later one reports the change
+    assert len(result.changes) == (1 if polled_before else 0)

@@ -415,13 +415,19 @@ class BytesAhead:
     would take the bytes held past ``most``, except for the oldest body already partly read
     (so that fetches each holding part of a body cannot wait on each other for ever) and a
     body alone. So the bytes held stay within ``most`` plus one body, however many fetches
-    run at once. A whole body's bytes are held until ``give`` (its reading done).
+    run at once, besides what each fetch has read past its reservation before it reserves
+    more: one read, and for a compressed body (whose Content-Length counts compressed
+    bytes) what that read decodes to. Reservations that wait are served in turn: once one
+    waits, later ones wait behind it, so that a large body is not passed for ever by small
+    ones taking the room it waits for. A whole body's bytes are held until ``give`` (its
+    reading done).
     """
 
     def __init__(self, most: int) -> None:
         self.most = most
         self.held = 0
         self._claims: list[BodyClaim] = []  # oldest first
+        self._waiting: list[BodyClaim] = []  # those waiting for room, in turn
         self._freed = asyncio.Event()
         self._freed.set()
 
@@ -443,13 +449,23 @@ class BytesAhead:
         self._freed.set()
 
     async def _take(self, claim: BodyClaim, size: int) -> None:
-        while not (
-            self.held + size <= self.most or self.held == claim.size or claim is self._oldest()
-        ):
-            self._freed.clear()
-            await self._freed.wait()
+        if not self._may_take(claim, size):
+            self._waiting.append(claim)
+            try:
+                while not self._may_take(claim, size):
+                    self._freed.clear()
+                    await self._freed.wait()
+            finally:
+                self._waiting.remove(claim)
+                self._freed.set()  # the next in turn may go now
         self.held += size
         claim.size += size
+
+    def _may_take(self, claim: BodyClaim, size: int) -> bool:
+        if self.held == claim.size or claim is self._oldest():
+            return True  # these go before their turn, or none might ever go
+        in_turn = not self._waiting or self._waiting[0] is claim
+        return in_turn and self.held + size <= self.most
 
     def _oldest(self) -> BodyClaim | None:
         """The oldest claim already holding part of its body."""

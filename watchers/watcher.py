@@ -162,8 +162,11 @@ class Ingester:
                 # chat's subscriptions): the other connection is the thread's alone
                 pairs = {x.pair.key for xs in read.found for x in xs}
                 watched = watched_among(self.is_watched, pairs)
+                # a claimed feed's first poll is known from its claim on this store (the
+                # thread's store, claiming nothing, would ask the database each document)
+                polled = self.store.has_been_polled(feed.name) if claimed else None
                 decisions, new_entries, mention_count = await self._in_document_thread(
-                    functools.partial(remembered, self.documents, watched=watched)
+                    functools.partial(remembered, self.documents, watched=watched, polled=polled)
                 )
         except StoreError as e:
             return self._failed(feed.name, now, str(e), answer_seconds)
@@ -190,10 +193,12 @@ class Ingester:
         now: datetime,
         claimed: bool,
         watched: Mapping[str, bool] | None = None,
+        polled: bool | None = None,
     ) -> tuple[list[Decision], int, int]:
         """Remember a document read and decide on what it says, in one transaction of
         ``store``: the decisions, the entries new and the mentions stored. ``watched``:
-        which of its pairs are watched, when read already."""
+        which of its pairs are watched, when read already; ``polled``: whether the feed has
+        been polled before, when known already."""
         fingerprints, to_read = read.fingerprints, read.to_read
         fresh, found = read.fresh, read.found
         # The transaction holds no other feed's writes (nothing else runs on ``store``
@@ -206,7 +211,9 @@ class Ingester:
         with store.document():
             pairs = {x.pair.key: x.pair for xs in found for x in xs}
             store.lock_pairs(pairs)
-            baseline = feed.baseline and not store.has_been_polled(feed.name)
+            if polled is None and feed.baseline:
+                polled = store.has_been_polled(feed.name)
+            baseline = feed.baseline and not polled
             if not claimed:
                 to_read = store.entries_to_read(
                     feed.name, {e.entry_id: fingerprints[e.entry_id] for e in fresh}
@@ -248,8 +255,18 @@ class Ingester:
             return await asyncio.shield(done)
         except asyncio.CancelledError:
             # The transaction cannot be stopped half-way: its caller stops once it has
-            # ended, so that a worker lets its claim on the feed go only after it.
-            await asyncio.wait([done])
+            # ended, however often it is cancelled meanwhile, so that a worker lets its
+            # claim on the feed go only after it.
+            while not done.done():
+                try:
+                    await asyncio.wait([done])
+                except asyncio.CancelledError:
+                    continue  # the first cancel is the one raised, below
+            failure = None if done.cancelled() else done.exception()
+            if failure is not None:
+                log.warning(
+                    "a document's transaction failed while its poll was cancelled: %r", failure
+                )
             raise
 
     def close_documents(self) -> None:
