@@ -56,7 +56,7 @@ regards regarded regard considers considered consider views viewed view sees saw
 deemed treats treated recognizes recognises recognized recognised counts counted calls
 called call describes described describe terms termed names named hails hailed labels
 labelled labeled dubs dubbed praises praised lauds lauded
-calling describing hailing dubbing terming labelling labeling
+thanked thanks calling describing hailing dubbing terming labelling labeling
 """
 _GRANT_WORDS = """
 granted grants grant accorded accords accord gave gives given extended extends offered
