@@ -969,6 +969,8 @@ class PhraseFinder:
         w = toks[k].low
         if w in _RELATION_NOUNS or w in _PAIR_NOUNS:
             return "pair"
+        if w == "they" and _opens_with_pair(toks, country, k):
+            return "pair"  # "Chile and Peru met in Lima, saying they were 'one people'"
         if country[k] == 1:
             # "Egypt and Sudan are": the pair; "Moldova is": one state
             m = k
@@ -3088,6 +3090,28 @@ _COUNT_JOINS = frozenset({",", "in", "with", "but", "and"})
 _SLOGAN_NOUNS = frozenset(
     {"slogan", "motto", "formula", "principle", "maxim", "doctrine", "mantra", "creed"}
 )  # fmt: skip
+
+
+def _opens_with_pair(toks: list[Token], country: list[int], end: int) -> bool:
+    """Whether the sentence opens with two states joined by "and" ("Chile and Peru ...")
+    and names no other party before ``end``: the pair a later "they" takes up."""
+    k = 0
+    while k < end and country[k] == 1:
+        k += 1
+    if k == 0 or k + 1 >= end or toks[k].low not in ("and", "&"):
+        return False
+    k += 1
+    if toks[k].low == "the":
+        k += 1
+    if k >= end or country[k] != 1:
+        return False
+    while k < end and country[k] == 1:
+        k += 1
+    # a state after "in", "at" or "from" is where they met, not a third party ("in Lima")
+    return not any(
+        country[m] and not (country[m - 1] or toks[m - 1].low in ("in", "at", "from"))
+        for m in range(k, end)
+    )
 
 
 def _count_slogan(toks: list[Token], q0: int, q1: int) -> bool:
