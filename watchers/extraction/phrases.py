@@ -3025,7 +3025,13 @@ def _before_relative_clause(toks: list[Token], a: int, close: int, heads: frozen
     for k in range(a + 1, close):
         if toks[k].low in _RELATIVES:
             return k if any(t.low in heads for t in toks[a:k]) else close
+        if toks[k].low in _CLAUSE_PRONOUNS and toks[k - 1].low in heads:
+            return k  # "'a friend we will not abandon'": a clause with no "that"
     return close
+
+
+# Subjects that open a clause right after a head noun, with no "that" before them.
+_CLAUSE_PRONOUNS = frozenset({"we", "i", "you", "they"})
 
 
 _PLACE_PREPOSITIONS = frozenset({"in", "along", "across", "on"})
