@@ -2968,8 +2968,16 @@ def _called_state(toks: list[Token], country: list[int], i: int) -> bool:
 def _role_of_state(toks: list[Token], country: list[int], i: int) -> bool:
     """Whether the head at ``i`` is a role one state is said to hold for another named
     after "of": "Chile was a friend of Bolivia", "remains a partner of both Peru and
-    Ecuador"; not a person's ("the minister was a friend of Bolivia")."""
+    Ecuador"; not a person's ("the minister was a friend of Bolivia"). The other state
+    may own the role instead: "Chile is Bolivia's friend"."""
     j = i - 1
+    if j >= 2 and country[j] and toks[j].low.endswith("'s") and toks[j - 1].low in _LINKING:
+        j -= 1
+        while j >= 0 and toks[j].low in _LINKING:
+            j -= 1
+        if i + 1 < len(toks) and toks[i + 1].low in ("in", "on", "for", "against"):
+            return False  # "Chile is Peru's partner in trade": a role in a sector or task
+        return j >= 0 and bool(country[j]) and not toks[j].low.endswith("'s")
     if j < 1 or toks[j].low not in ("a", "an") or toks[j - 1].low not in _LINKING:
         return False
     j -= 2
