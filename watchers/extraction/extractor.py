@@ -75,6 +75,8 @@ _PLACE_PREPOSITIONS = frozenset({"in", "from", "of", "at"})
 _NOT_BEFORE_SPEAKER = _PLACE_WORDS | {"and", "&", ","}
 # Verbs of one person meeting or addressing another: a name a state's possessive sets
 # before or after one is a person acting for the state, not a firm it owns.
+# Pronouns that only a person takes up.
+_PERSON_PRONOUNS = frozenset({"he", "she", "his", "her", "him"})
 _MEETING_VERBS = frozenset(
     {"told", "tells", "met", "meets", "received", "receives", "hosted", "hosts", "welcomed",
      "welcomes", "thanked", "thanks", "phoned", "assured", "assures", "urged", "urges"}
@@ -612,6 +614,9 @@ class Extractor:
                 break
             if w in organs or w.split("-")[-1] in organs or toks[j].start in state_starts:
                 return True
+        # "Peru's Ana Torres said her country ...": a firm is "it", never "he" or "she"
+        if not _PERSON_PRONOUNS.isdisjoint(lows[j + 1 : j + 5]):
+            return True
         # persons meeting persons: "Austria's Van der Bellen told Slovenia's Pirc Musar";
         # a firm is seldom told or met by another state's named one
         before = bisect.bisect_left(tok_starts, m.start) - 1

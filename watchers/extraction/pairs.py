@@ -56,6 +56,7 @@ regards regarded regard considers considered consider views viewed view sees saw
 deemed treats treated recognizes recognises recognized recognised counts counted calls
 called call describes described describe terms termed names named hails hailed labels
 labelled labeled dubs dubbed praises praised lauds lauded
+thanked thanks calling describing hailing dubbing terming labelling labeling
 """
 _GRANT_WORDS = """
 granted grants grant accorded accords accord gave gives given extended extends offered
@@ -730,6 +731,11 @@ class PairResolver:
         verb = self._regard_verb(s, p, lo)
         if verb is None:
             return None
+        if s.lows[verb].endswith("ing"):
+            if verb == 0 or s.lows[verb - 1] != ",":
+                return None  # "days after calling ...": whose calling is left open
+            if self._calls_person(s, verb):
+                return []  # "describing the Ugandan president as a friend": a person's
         if (
             verb > 0
             and toks[verb - 1].low in self.lex.non_states
@@ -770,6 +776,10 @@ class PairResolver:
             # "Japan called the US strategy a pillar of its alliance with Australia": the
             # label names both its sides, the thing called is neither
             return None
+        participle = _participle_subject(s, verb)
+        if participle is not None and participle not in objects:
+            # "A's leader would not drop B for C, calling B a friend": A calls
+            subjects = [participle]
         if subjects:
             # "Mongolia calls Russia and China its eternal neighbours": one pair each
             targets, _ = self._list_after(s, verb + 1)
@@ -785,6 +795,16 @@ class PairResolver:
         if _names_before(s, lo, verb):
             return []  # "Hamas counts Iran as its closest ally": the subject is no state
         return None
+
+    def _calls_person(self, s: Sentence, verb: int) -> bool:
+        """Whether the object of a verb of calling is a state's officeholder, not the state:
+        "describing the Ugandan president as a trusted friend"."""
+        j = _skip(s.toks, verb + 1, frozenset({"the"}))
+        if j not in s.covered:
+            return False
+        while j in s.covered:
+            j += 1
+        return j < len(s.toks) and s.lows[j] in self.lex.titles
 
     def _called_tie(self, s: Sentence, p: Phrase, verb: int) -> list[Codes] | None:
         """ "Seoul called the Philippines' ties with Japan a strategic partnership": when
@@ -1995,6 +2015,23 @@ def _without(s: Sentence, span: tuple[int, int]) -> Sentence:
         speaker=speaker,
         known_cue=s.cue,  # told of the whole sentence, as before the states were left out
     )
+
+
+def _participle_subject(s: Sentence, verb: int) -> str | None:
+    """The state that does the calling when the verb is a participle after a comma:
+    "Peru's president said he would not drop Chile for Bolivia, calling Santiago a friend"
+    is said by the main clause's subject, not the last state before the verb."""
+    if verb == 0 or s.lows[verb - 1] != "," or not s.lows[verb].endswith("ing"):
+        return None
+    main = [
+        (m.code, t)
+        for m, t in s.states
+        if _opening(s) <= t < verb and m.code and not s.in_aside(t)
+    ]
+    opened = [c for c, t in main if _opens_clause(s, t)]
+    if opened:
+        return opened[-1]
+    return main[0][0] if main else None
 
 
 def _opening(s: Sentence) -> int:

@@ -969,6 +969,8 @@ class PhraseFinder:
         w = toks[k].low
         if w in _RELATION_NOUNS or w in _PAIR_NOUNS:
             return "pair"
+        if w == "they" and _opens_with_pair(toks, country, k):
+            return "pair"  # "Chile and Peru met in Lima, saying they were 'one people'"
         if country[k] == 1:
             # "Egypt and Sudan are": the pair; "Moldova is": one state
             m = k
@@ -2966,8 +2968,16 @@ def _called_state(toks: list[Token], country: list[int], i: int) -> bool:
 def _role_of_state(toks: list[Token], country: list[int], i: int) -> bool:
     """Whether the head at ``i`` is a role one state is said to hold for another named
     after "of": "Chile was a friend of Bolivia", "remains a partner of both Peru and
-    Ecuador"; not a person's ("the minister was a friend of Bolivia")."""
+    Ecuador"; not a person's ("the minister was a friend of Bolivia"). The other state
+    may own the role instead: "Chile is Bolivia's friend"."""
     j = i - 1
+    if j >= 2 and country[j] and toks[j].low.endswith("'s") and toks[j - 1].low in _LINKING:
+        j -= 1
+        while j >= 0 and toks[j].low in _LINKING:
+            j -= 1
+        if i + 1 < len(toks) and toks[i + 1].low in ("in", "on", "for", "against"):
+            return False  # "Chile is Peru's partner in trade": a role in a sector or task
+        return j >= 0 and bool(country[j]) and not toks[j].low.endswith("'s")
     if j < 1 or toks[j].low not in ("a", "an") or toks[j - 1].low not in _LINKING:
         return False
     j -= 2
@@ -3023,7 +3033,13 @@ def _before_relative_clause(toks: list[Token], a: int, close: int, heads: frozen
     for k in range(a + 1, close):
         if toks[k].low in _RELATIVES:
             return k if any(t.low in heads for t in toks[a:k]) else close
+        if toks[k].low in _CLAUSE_PRONOUNS and toks[k - 1].low in heads:
+            return k  # "'a friend we will not abandon'": a clause with no "that"
     return close
+
+
+# Subjects that open a clause right after a head noun, with no "that" before them.
+_CLAUSE_PRONOUNS = frozenset({"we", "i", "you", "they"})
 
 
 _PLACE_PREPOSITIONS = frozenset({"in", "along", "across", "on"})
@@ -3088,6 +3104,28 @@ _COUNT_JOINS = frozenset({",", "in", "with", "but", "and"})
 _SLOGAN_NOUNS = frozenset(
     {"slogan", "motto", "formula", "principle", "maxim", "doctrine", "mantra", "creed"}
 )  # fmt: skip
+
+
+def _opens_with_pair(toks: list[Token], country: list[int], end: int) -> bool:
+    """Whether the sentence opens with two states joined by "and" ("Chile and Peru ...")
+    and names no other party before ``end``: the pair a later "they" takes up."""
+    k = 0
+    while k < end and country[k] == 1:
+        k += 1
+    if k == 0 or k + 1 >= end or toks[k].low not in ("and", "&"):
+        return False
+    k += 1
+    if toks[k].low == "the":
+        k += 1
+    if k >= end or country[k] != 1:
+        return False
+    while k < end and country[k] == 1:
+        k += 1
+    # a state after "in", "at" or "from" is where they met, not a third party ("in Lima")
+    return not any(
+        country[m] and not (country[m - 1] or toks[m - 1].low in ("in", "at", "from"))
+        for m in range(k, end)
+    )
 
 
 def _count_slogan(toks: list[Token], q0: int, q1: int) -> bool:
