@@ -1974,14 +1974,7 @@ class PhraseFinder:
         k = i - 1
         if k < 1 or toks[k].low not in _OBJECT_DETERMINERS or toks[k - 1].low not in _CALLING:
             return None
-        j = i + 1
-        if j < n and toks[j].low in ("between", "with"):
-            # "between the two countries", "with Peru": up to five words of the pair
-            m = j + 1
-            while m < n and m <= j + 5 and (toks[m].low in _PAIR_WORDS or cased[m][:1].isupper()):
-                m += 1
-            j = m
-        start = j
+        start = j = _past_pair_named(toks, cased, i + 1)
         while j < n and (
             (self.kind(toks[j].low, cased[j]) == "qual" and toks[j].low not in self._not_predicates)
             or (j > start and toks[j].low in ("and", ","))
@@ -2000,16 +1993,9 @@ class PhraseFinder:
         """ "called the alliance (between A and B) the cornerstone of peace and prosperity":
         a metaphor noun after a verb of calling whose object is the relationship noun at
         ``i``, with its modifiers and "of" tail (a scope after it stays out)."""
-        n = len(toks)
         if i < 2 or toks[i - 1].low not in _OBJECT_DETERMINERS or toks[i - 2].low not in _CALLING:
             return None
-        j = i + 1
-        if j < n and toks[j].low in ("between", "with"):
-            m = j + 1
-            while m < n and m <= j + 5 and (toks[m].low in _PAIR_WORDS or cased[m][:1].isupper()):
-                m += 1
-            j = m
-        return self._nominal(toks, cased, j)
+        return self._nominal(toks, cased, _past_pair_named(toks, cased, i + 1))
 
     def _past_coordinated_heads(self, toks: list[Token], j: int) -> int:
         """ "The friendship, solidarity and comprehensive cooperation between A and B are
@@ -3250,6 +3236,18 @@ _NOT_SUPERLATIVES = frozenset(
 )  # fmt: skip
 _OWNERS = frozenset({"the", "its", "their", "our", "his", "her", "recent", "modern"})
 _HISTORY_KINDS = frozenset({"common", "shared", "long", "joint", "modern", "recent"})
+
+
+def _past_pair_named(toks: list[Token], cased: list[str], j: int) -> int:
+    """Past "between the two countries" or "with Peru" at ``j`` (up to five words of the
+    pair after the preposition); ``j`` itself when no such words stand there."""
+    n = len(toks)
+    if j >= n or toks[j].low not in ("between", "with"):
+        return j
+    m = j + 1
+    while m < n and m <= j + 5 and (toks[m].low in _PAIR_WORDS or cased[m][:1].isupper()):
+        m += 1
+    return m
 
 
 def _superlative(w: str) -> bool:
