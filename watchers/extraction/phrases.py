@@ -1264,6 +1264,8 @@ class PhraseFinder:
             k -= 1
         if k < 0 or toks[k].low not in QUOTES or k == j - 1:
             return None
+        if k > 0 and toks[k - 1].low in _MODALS_BEFORE_VERBS:
+            return None  # "should 'improve and deepen' relations": the quote holds verbs
         if any(q1 == k or q0 == j for q0, q1 in quotes):
             return None  # a quote closing at k, or one opening at j: no name between
         return k
@@ -2417,6 +2419,8 @@ def _past_modal_be(toks: list[Token], j: int) -> int:
 
 
 _MODALS_OF_DUTY = frozenset({"must", "should", "ought", "will", "shall"})
+# Words after which a quote opens on verbs, never on a name for a tie.
+_MODALS_BEFORE_VERBS = _MODALS_OF_DUTY | {"would", "could", "can", "may", "might"}
 _ASIDE_VERBS = frozenset({"is", "are", "was", "were", "remains", "remain", "remained"})
 
 
