@@ -767,6 +767,12 @@ class PhraseFinder:
             b = _before_place(toks, cased, a, b, self.lex.heads)
             while b > a and toks[b - 1].low in (",", ".", ";", ":", "!"):
                 b -= 1
+            if (
+                a + 1 < q1
+                and toks[a + 1].low == "by"
+                and (_participle(toks[a].low, cased[a]) or toks[a].low in ("bound", "built"))
+            ):
+                continue  # "were 'bound by the mountains'": a passive verb says what links them
             slogan = _higher_than(toks, cased, a) or _as_old_as(toks, a)
             if slogan is None and not self._complement_words(toks, cased, country, a, b):
                 continue  # ("'higher than the mountains, deeper than the oceans'" is one)
