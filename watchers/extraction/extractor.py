@@ -928,6 +928,8 @@ class Extractor:
             return True  # "his warm friendship": a person's, whatever the head
         if "personal" in s.lows[p.start : p.head]:
             return True  # "great personal chemistry", "a personal friendship": the persons'
+        if "mine" in s.lows[p.head : p.end + 2]:
+            return True  # "a close friend of mine": one person's word for another
         if self._leaders_share(s, p, lo) or self._beside_leaders(s, p):
             return True
         if self.lex.person_heads.isdisjoint(p.heads):

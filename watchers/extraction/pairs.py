@@ -465,6 +465,8 @@ class PairResolver:
         listed_its = self._its_after_list(s, p, lo)
         if listed_its is not None:
             return listed_its
+        if _its_unnamed_allies(s, p, hi):
+            return []  # "a threat to its allies": the allies are not named
         # "A's X with B", "relations with B ... under X"
         with_at = self._with_index(s, p, lo, hi)
         if with_at is not None and s.lows[with_at + 1 : with_at + 2] in _OPEN_SIDES:
@@ -2306,3 +2308,24 @@ def _called_group(s: Sentence, verb: int, start: int) -> bool:
 
 # Words by which a group noun takes up the pair: "the two nations", "each other's nations"
 _TAKES_UP_PAIR = frozenset({"two", "both", "their", "its", "our", "each", "other's"})
+
+
+def _its_unnamed_allies(s: Sentence, p: Phrase, hi: int) -> bool:
+    """Whether the label is a bare plural role right after "its" and no state is set beside
+    it ("a Russian threat to its allies", "France and its allies condemned"): the state is
+    one side and its allies, the other, are unnamed; other states named are no allies. A
+    list after it names them ("its allies, Japan and Korea", "its allies such as Peru")."""
+    if p.start != p.head or p.start == 0 or s.lows[p.start - 1] != "its":
+        return False
+    if s.lows[p.head] not in ("allies", "partners", "friends"):
+        return False
+    j = p.end
+    while j < hi and s.lows[j] in _BEFORE_NAMED_ALLIES:
+        j += 1
+    return not any(t == j for _, t in s.states)
+
+
+# Words between "its allies" and the states that name them: "its allies, such as Peru".
+_BEFORE_NAMED_ALLIES = frozenset(
+    {",", "—", "–", ":", "(", "such", "as", "including", "namely", "like", "the"} | QUOTES
+)

@@ -767,6 +767,12 @@ class PhraseFinder:
             b = _before_place(toks, cased, a, b, self.lex.heads)
             while b > a and toks[b - 1].low in (",", ".", ";", ":", "!"):
                 b -= 1
+            if (
+                a + 1 < q1
+                and toks[a + 1].low == "by"
+                and (_participle(toks[a].low, cased[a]) or toks[a].low in ("bound", "built"))
+            ):
+                continue  # "were 'bound by the mountains'": a passive verb says what links them
             slogan = _higher_than(toks, cased, a) or _as_old_as(toks, a)
             if slogan is None and not self._complement_words(toks, cased, country, a, b):
                 continue  # ("'higher than the mountains, deeper than the oceans'" is one)
@@ -1264,6 +1270,8 @@ class PhraseFinder:
             k -= 1
         if k < 0 or toks[k].low not in QUOTES or k == j - 1:
             return None
+        if k > 0 and toks[k - 1].low in _MODALS_BEFORE_VERBS:
+            return None  # "should 'improve and deepen' relations": the quote holds verbs
         if any(q1 == k or q0 == j for q0, q1 in quotes):
             return None  # a quote closing at k, or one opening at j: no name between
         return k
@@ -2417,6 +2425,8 @@ def _past_modal_be(toks: list[Token], j: int) -> int:
 
 
 _MODALS_OF_DUTY = frozenset({"must", "should", "ought", "will", "shall"})
+# Words after which a quote opens on verbs, never on a name for a tie.
+_MODALS_BEFORE_VERBS = _MODALS_OF_DUTY | {"would", "could", "can", "may", "might"}
 _ASIDE_VERBS = frozenset({"is", "are", "was", "were", "remains", "remain", "remained"})
 
 
