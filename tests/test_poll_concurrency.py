@@ -407,6 +407,57 @@ async def test_fetching_waits_once_the_documents_not_yet_read_reach_the_bytes_al
     assert errors == [None] * 30
 
 
+class AskedBeforeReading(InThreads):
+    """Reads documents as ``InThreads`` does, noting how many feeds the farm had been asked
+    for when the first document was read."""
+
+    def __init__(self, farm: FeedFarm) -> None:
+        super().__init__(MarkerExtractor())
+        self.farm = farm
+        self.asked_at_first: int | None = None
+
+    def _note(self) -> None:
+        if self.asked_at_first is None:
+            self.asked_at_first = self.farm.requests
+
+    async def parse(self, feed: str, body: bytes, headers: Mapping[str, str]) -> list[Entry]:
+        self._note()
+        return await super().parse(feed, body, headers)
+
+    async def read(
+        self,
+        feed: str,
+        body: bytes,
+        headers: Mapping[str, str],
+        now: datetime,
+        known: Mapping[str, str | None],
+    ) -> Reading:
+        self._note()
+        return await super().read(feed, body, headers, now, known)
+
+
+async def test_every_feed_is_asked_for_before_the_first_document_is_read(
+    farm: FeedFarm, tmp_path: Path
+) -> None:
+    # the last feed listed is slow to answer, which a first cycle cannot know: every fetch
+    # starts before any reading takes the loop's time, so its wait overlaps the reading
+    # (the last few handed out may not have reached the farm yet)
+    farm.slow["39"] = 0.5
+    limits = farm_limits(at_once=2, per_host=4, fetches=4)
+    store = Store.open(tmp_path / "store.sqlite3")
+    work = AskedBeforeReading(farm)
+    try:
+        async with make_client(limits) as client:
+            watcher = make_watcher(store, client)
+            watcher.limits, watcher.work = limits, work
+            results = await watcher.poll_all(farm.feeds(40))
+    finally:
+        store.close()
+    assert work.asked_at_first is not None
+    assert work.asked_at_first >= 40 - limits.fetches_at_once
+    assert [r.error for r in results] == [None] * 40
+
+
 class BodiesHeld(HeldReading):
     """``HeldReading`` that also counts the bytes of the documents waiting in it: with more
     readers than documents, what has been fetched and not yet read."""

@@ -20,7 +20,7 @@ import select
 import socket
 import ssl
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -423,8 +423,10 @@ class BytesAhead:
     reading done).
     """
 
-    def __init__(self, most: int) -> None:
+    def __init__(self, most: int, on_wait: Callable[[], None] | None = None) -> None:
         self.most = most
+        self.on_wait = on_wait
+        """Told whenever a fetch is about to wait for room: only reading makes room."""
         self.held = 0
         self._claims: list[BodyClaim] = []  # oldest first
         self._waiting: list[BodyClaim] = []  # those waiting for room, in turn
@@ -434,6 +436,7 @@ class BytesAhead:
     async def room(self) -> None:
         """Wait until the bytes held are fewer than ``most`` (before a fetch starts)."""
         while self.held >= self.most:
+            self._waits()
             self._freed.clear()
             await self._freed.wait()
 
@@ -453,6 +456,7 @@ class BytesAhead:
             self._waiting.append(claim)
             try:
                 while not self._may_take(claim, size):
+                    self._waits()
                     self._freed.clear()
                     await self._freed.wait()
             finally:
@@ -460,6 +464,10 @@ class BytesAhead:
                 self._freed.set()  # the next in turn may go now
         self.held += size
         claim.size += size
+
+    def _waits(self) -> None:
+        if self.on_wait is not None:
+            self.on_wait()
 
     def _may_take(self, claim: BodyClaim, size: int) -> bool:
         if self.held == claim.size or claim is self._oldest():

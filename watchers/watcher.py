@@ -629,14 +629,27 @@ class Watcher(Ingester):
         ``poll_each``); ``held`` and ``claimed`` as for ``poll``."""
         done: asyncio.Queue[PollResult] = asyncio.Queue()
         to_read: asyncio.Queue[tuple[float, ToRead]] = asyncio.Queue()
-        ahead = BytesAhead(self.limits.bytes_ahead)
+        # Reading starts once the fetch front has passed: every feed handed to a fetcher, or
+        # a fetcher finding none it may start (the hosts' turns hold the front, not the
+        # loop), or half of ``bytes_ahead`` held, or a fetch waiting for room (which only
+        # reading makes). Until then the event loop's time goes to starting fetches, not to
+        # the readers' share of it, so that a server slow to answer (unknown on a first
+        # cycle) waits while the others are read, not after them.
+        front_passed = asyncio.Event()
+        ahead = BytesAhead(self.limits.bytes_ahead, on_wait=front_passed.set)
+
+        def note_front() -> None:
+            if plan.all_started() or ahead.held >= ahead.most // 2:
+                front_passed.set()
 
         async def fetcher(slow_only: bool) -> None:
             host = None
             while True:
                 await ahead.room()
                 if (turn := plan.next(host, slow_only=slow_only)) is None:
+                    front_passed.set()
                     return
+                note_front()
                 host, feed = turn
                 validators = known.get(feed.name, Validators())
                 started = time.monotonic()
@@ -646,11 +659,13 @@ class Watcher(Ingester):
                     plan.finished(host)
                 if isinstance(got, ToRead):  # its body is held in ``ahead`` until read
                     to_read.put_nowait((started, got))
+                    note_front()
                 else:
                     done.put_nowait(self._observed(got, started))
 
         async def reader() -> None:
             while True:
+                await front_passed.wait()
                 started, got = await to_read.get()
                 try:
                     result = await self._guarded(got.feed, self._read(got, claimed=claimed))
@@ -938,6 +953,10 @@ class HostTurns:
         # Not counted against its host's limit: a worker of slow feeds stops when they are
         # done, and a host it had filled would be left with no worker of its own.
         return (None, self.slow.pop(0)[1]) if self.slow else None
+
+    def all_started(self) -> bool:
+        """Whether every feed has been handed to a worker."""
+        return not self.pending and not self.slow
 
     def finished(self, host: str | None) -> None:
         """A worker is done with a feed of ``host`` (None: a slow feed, not counted)."""
