@@ -694,11 +694,17 @@ async def test_discord_a_refused_post_is_tried_again_as_a_first_try(
     assert discord_api.sent("PATCH", DISCORD_POSTS + "/.*") == []  # nothing to bring up to date
 
 
-class DiesDigesting:
-    """The real notifier, in a process killed once the platform took its first digest."""
+class DiesAfter:
+    """The real notifier, in a process killed once the platform took its first ``step``
+    (``"update"`` or ``"digest"``)."""
 
-    def __init__(self, notifier: Notifier) -> None:
+    def __init__(self, notifier: Notifier, step: str) -> None:
         self.notifier = notifier
+        self.step = step
+
+    def _dies_after(self, step: str) -> None:
+        if step == self.step:
+            raise asyncio.CancelledError  # what stopping the event loop does to a send
 
     async def post(self, channel: str, alert: Alert, *, tried_at: datetime | None = None) -> str:
         return await self.notifier.post(channel, alert, tried_at=tried_at)
@@ -706,13 +712,15 @@ class DiesDigesting:
     async def update(
         self, channel: str, message_ref: str, alert: Alert, *, tried_at: datetime | None = None
     ) -> str | None:
-        return await self.notifier.update(channel, message_ref, alert, tried_at=tried_at)
+        ref = await self.notifier.update(channel, message_ref, alert, tried_at=tried_at)
+        self._dies_after("update")
+        return ref
 
     async def digest(
         self, channel: str, digest: Digest, *, tried_at: datetime | None = None
     ) -> None:
         await self.notifier.digest(channel, digest, tried_at=tried_at)
-        raise asyncio.CancelledError  # what stopping the event loop does to a send
+        self._dies_after("digest")
 
 
 NEXT_MORNING = {"hours": 22, "minutes": 5}
@@ -767,7 +775,7 @@ async def test_discord_a_run_killed_once_discord_took_its_digest_leaves_one_dige
     await discord_world.deliver(discord_world.stored(rewording()))
     clock.advance(**NEXT_MORNING)
     platform, notifier = discord_world.notifier
-    discord_world.router.notifiers = {platform: DiesDigesting(notifier)}
+    discord_world.router.notifiers = {platform: DiesAfter(notifier, "digest")}
     with pytest.raises(asyncio.CancelledError):
         await discord_world.router.flush_digests(pair_of)
     discord_world.store.close()
@@ -788,7 +796,7 @@ async def test_discord_a_retried_digest_whose_edit_fails_is_still_the_digest(
     await discord_world.deliver(discord_world.stored(rewording()))
     clock.advance(**NEXT_MORNING)
     platform, notifier = discord_world.notifier
-    discord_world.router.notifiers = {platform: DiesDigesting(notifier)}
+    discord_world.router.notifiers = {platform: DiesAfter(notifier, "digest")}
     with pytest.raises(asyncio.CancelledError):
         await discord_world.router.flush_digests(pair_of)
     discord_world.store.close()
@@ -849,27 +857,6 @@ async def test_slack_an_update_posted_anew_whose_answer_was_lost_is_found_not_po
     world.store.close()
 
 
-class DiesUpdating:
-    """The real notifier, in a process killed once the platform took its first update."""
-
-    def __init__(self, notifier: Notifier) -> None:
-        self.notifier = notifier
-
-    async def post(self, channel: str, alert: Alert, *, tried_at: datetime | None = None) -> str:
-        return await self.notifier.post(channel, alert, tried_at=tried_at)
-
-    async def update(
-        self, channel: str, message_ref: str, alert: Alert, *, tried_at: datetime | None = None
-    ) -> str | None:
-        await self.notifier.update(channel, message_ref, alert, tried_at=tried_at)
-        raise asyncio.CancelledError  # what stopping the event loop does to a send
-
-    async def digest(
-        self, channel: str, digest: Digest, *, tried_at: datetime | None = None
-    ) -> None:
-        await self.notifier.digest(channel, digest, tried_at=tried_at)
-
-
 async def test_discord_an_update_posted_anew_when_a_run_was_killed_shows_once(
     discord_api: FakeDiscord, discord_world: World
 ) -> None:
@@ -877,7 +864,7 @@ async def test_discord_an_update_posted_anew_when_a_run_was_killed_shows_once(
     assert await discord_world.deliver(change) == ["alerted"]
     discord_api.messages[DISCORD_CHANNEL].clear()  # someone deleted the alert
     platform, notifier = discord_world.notifier
-    discord_world.router.notifiers = {platform: DiesUpdating(notifier)}
+    discord_world.router.notifiers = {platform: DiesAfter(notifier, "update")}
     second = replace(change, level=Level.MULTI_SOURCE, revision=1)
     discord_world.store.update_change(second, discord_world.clock.now())
     with pytest.raises(asyncio.CancelledError):
