@@ -548,3 +548,39 @@ async def test_a_caller_that_stops_early_stops_the_cycles_fetches_with_it(
             assert _cycle_tasks() == []
     finally:
         store.close()
+
+
+async def test_documents_are_read_while_every_fetcher_waits_on_a_server_that_does_not_answer(
+    farm: FeedFarm, tmp_path: Path
+) -> None:
+    # two fetchers, both stuck on servers that hold their answers while a feed is left: the
+    # front of fetches cannot pass, and the document already fetched is read meanwhile
+    hung = {number: asyncio.Event() for number in ("1", "2", "3")}
+    farm.held.update(hung)
+    limits = farm_limits(at_once=2, per_host=4, fetches=2)
+    store = Store.open(tmp_path / "store.sqlite3")
+    first: list[str] = []
+    try:
+        async with make_client(limits) as client:
+            watcher = make_watcher(store, client)
+            watcher.limits = limits
+
+            async def poll() -> list[str | None]:
+                errors = []
+                async for result in watcher.poll_each(farm.feeds(4)):
+                    if not first:
+                        # the servers still hold their answers when the first result comes
+                        first.append(result.feed)
+                        assert not any(event.is_set() for event in hung.values())
+                        for event in hung.values():
+                            event.set()
+                    errors.append(result.error)
+                return errors
+
+            # a bound on waiting, not on speed: without reading, the first result would
+            # come only once the held answers time out
+            errors = await asyncio.wait_for(poll(), timeout=limits.deadline / 2)
+    finally:
+        store.close()
+    assert first == ["feed 0"]
+    assert errors == [None] * 4

@@ -634,21 +634,33 @@ class Watcher(Ingester):
         # loop), or half of ``bytes_ahead`` held, or a fetch waiting for room (which only
         # reading makes). Until then the event loop's time goes to starting fetches, not to
         # the readers' share of it, so that a server slow to answer (unknown on a first
-        # cycle) waits while the others are read, not after them.
+        # cycle) waits while the others are read, not after them. A front that stops
+        # (every fetcher waiting on a server that does not answer) has passed as far as it
+        # can: reading goes on.
         front_passed = asyncio.Event()
         ahead = BytesAhead(self.limits.bytes_ahead, on_wait=front_passed.set)
+        fetches_started = 0
+
+        async def watch_front() -> None:
+            seen = -1
+            while not front_passed.is_set() and fetches_started != seen:
+                seen = fetches_started
+                await asyncio.sleep(FRONT_STALLED)
+            front_passed.set()
 
         def note_front() -> None:
             if plan.all_started() or ahead.held >= ahead.most // 2:
                 front_passed.set()
 
         async def fetcher(slow_only: bool) -> None:
+            nonlocal fetches_started
             host = None
             while True:
                 await ahead.room()
                 if (turn := plan.next(host, slow_only=slow_only)) is None:
                     front_passed.set()
                     return
+                fetches_started += 1
                 note_front()
                 host, feed = turn
                 validators = known.get(feed.name, Validators())
@@ -674,7 +686,8 @@ class Watcher(Ingester):
                     ahead.give(len(got.fetched.body))
 
         slow = min(len(plan.slow), self.limits.polls_at_once)
-        tasks = [asyncio.create_task(fetcher(slow_only=True)) for _ in range(slow)]
+        tasks = [asyncio.create_task(watch_front())]
+        tasks += [asyncio.create_task(fetcher(slow_only=True)) for _ in range(slow)]
         tasks += [
             asyncio.create_task(fetcher(slow_only=False))
             for _ in range(min(count, self.limits.fetches_at_once))
@@ -883,6 +896,10 @@ def host_of(url: str) -> str:
 
 SLOW_ANSWER = 1.0
 """Seconds a feed's server took to answer (or fail) last time that make it start first."""
+
+FRONT_STALLED = 0.5
+"""Seconds without a fetch starting after which a cycle's reading starts anyway: every fetcher
+is waiting on a server, and the documents already fetched need not wait with them."""
 
 
 def slow_to_answer(
