@@ -768,18 +768,23 @@ async def test_slack_a_refused_digest_is_posted_next_time_without_reading_the_hi
     assert len(slack_api.posted(SLACK_CHANNEL)) == 1
 
 
+async def killed_once_discord_took_a_digest(world: World, clock: FakeClock) -> None:
+    """A run that held an alert for the daily digest and was killed once Discord took the
+    digest, then the next start, with the platform's real notifier."""
+    world.chat.set_digest("discord", DISCORD_CHANNEL, True)
+    await world.deliver(world.stored(rewording()))
+    clock.advance(**NEXT_MORNING)
+    platform, notifier = world.notifier
+    world.router.notifiers = {platform: DiesAfter(notifier, "digest")}
+    with pytest.raises(asyncio.CancelledError):
+        await world.router.flush_digests(pair_of)
+    world.store.close()
+    world.open()
+
 async def test_discord_a_run_killed_once_discord_took_its_digest_leaves_one_digest(
     discord_api: FakeDiscord, discord_world: World, clock: FakeClock
 ) -> None:
-    discord_world.chat.set_digest("discord", DISCORD_CHANNEL, True)
-    await discord_world.deliver(discord_world.stored(rewording()))
-    clock.advance(**NEXT_MORNING)
-    platform, notifier = discord_world.notifier
-    discord_world.router.notifiers = {platform: DiesAfter(notifier, "digest")}
-    with pytest.raises(asyncio.CancelledError):
-        await discord_world.router.flush_digests(pair_of)
-    discord_world.store.close()
-    discord_world.open()  # the next start, with the platform's real notifier
+    await killed_once_discord_took_a_digest(discord_world, clock)
 
     assert await discord_world.router.flush_digests(pair_of) == 1
 
@@ -792,15 +797,7 @@ async def test_discord_a_run_killed_once_discord_took_its_digest_leaves_one_dige
 async def test_discord_a_retried_digest_whose_edit_fails_is_still_the_digest(
     discord_api: FakeDiscord, discord_world: World, clock: FakeClock
 ) -> None:
-    discord_world.chat.set_digest("discord", DISCORD_CHANNEL, True)
-    await discord_world.deliver(discord_world.stored(rewording()))
-    clock.advance(**NEXT_MORNING)
-    platform, notifier = discord_world.notifier
-    discord_world.router.notifiers = {platform: DiesAfter(notifier, "digest")}
-    with pytest.raises(asyncio.CancelledError):
-        await discord_world.router.flush_digests(pair_of)
-    discord_world.store.close()
-    discord_world.open()
+    await killed_once_discord_took_a_digest(discord_world, clock)
 
     # Discord answers with the digest it made, then fails the edit that would refresh it.
     discord_api.fail("PATCH", r"/channels/\d+/messages/\d+", 503, times=None)
