@@ -57,7 +57,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     ("subscriptions", ("chat_subscriptions",)),
     ("channel settings", ("chat_settings", "chat_pings")),
-    ("owed deliveries", ("chat_queue", "chat_retries")),
+    ("owed deliveries", ("chat_queue", "chat_retries", "chat_digest_waits")),
     ("deliveries", ("chat_deliveries", "chat_decisions")),
 )
 """Tables in an order where every row's references come before it."""

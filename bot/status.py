@@ -44,6 +44,10 @@ class Held:
     channel: str
     count: int
     since: datetime
+    error: str = ""
+    """Why its last digest did not go out; empty when none failed."""
+    next_at: datetime | None = None
+    """When a digest that failed is tried again."""
 
 
 @dataclass(frozen=True)
@@ -97,10 +101,13 @@ def read_status(connection: Database | sqlite3.Connection, feeds: Sequence[FeedS
             )
         )
     held = tuple(
-        Held(r[0], r[1], int(r[2]), from_iso(r[3]))
+        Held(r[0], r[1], int(r[2]), from_iso(r[3]), r[4] or "", from_iso(r[5] or None))
         for r in connection.execute(
-            """SELECT platform, channel, COUNT(*), MIN(queued_at) FROM chat_queue
-               GROUP BY platform, channel ORDER BY platform, channel"""
+            """SELECT q.platform, q.channel, COUNT(*), MIN(q.queued_at),
+                      MIN(w.error), MIN(w.next_at)
+               FROM chat_queue AS q LEFT JOIN chat_digest_waits AS w
+                 ON w.platform = q.platform AND w.channel = q.channel
+               GROUP BY q.platform, q.channel ORDER BY q.platform, q.channel"""
         )
     )
     return Status(tuple(out), tuple(chat.owed()), held, len(chat.unrouted()))
@@ -158,6 +165,7 @@ def format_status(status: Status, now: datetime) -> str:
         lines.append(
             f"  {h.platform} {h.channel}: {h.count} alert(s) held for its digest since "
             f"{_at(h.since, now)}"
+            + (f"; last error: {h.error}; next attempt {_at(h.next_at, now)}" if h.error else "")
         )
     if status.unrouted:
         lines.append(

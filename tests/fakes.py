@@ -197,6 +197,7 @@ class FakeNotifier:
         self.gone: set[str] = set()
         self.down: set[str] = set()
         self.broken: set[str] = set()
+        self.digest_tries: list[str] = []
 
     async def post(self, channel: str, alert: Alert, *, tried_at: datetime | None = None) -> str:
         if channel in self.gone:
@@ -217,6 +218,9 @@ class FakeNotifier:
     async def digest(
         self, channel: str, digest: Digest, *, tried_at: datetime | None = None
     ) -> None:
+        self.digest_tries.append(channel)
+        if channel in self.down:
+            raise DeliveryError(channel, "service_unavailable")
         if channel in self.broken:
             raise KeyError("ts")
         self.digests.append((channel, digest))

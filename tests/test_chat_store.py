@@ -43,6 +43,7 @@ def test_tables_are_prefixed_and_opening_again_changes_nothing(conn: sqlite3.Con
         "chat_deliveries",
         "chat_decisions",
         "chat_queue",
+        "chat_digest_waits",
         "chat_retries",
     }
     assert [s.pair_key for s in store.all()] == ["IND-RUS"]

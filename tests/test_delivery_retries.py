@@ -762,6 +762,7 @@ async def test_slack_a_refused_digest_is_posted_next_time_without_reading_the_hi
     slack_api.fail_next("chat.postMessage", "invalid_blocks")
 
     assert await slack_world.router.flush_digests(pair_of) == 0
+    clock.advance(minutes=1)  # the wait after a first failed try
     assert await slack_world.router.flush_digests(pair_of) == 1
 
     assert slack_api.calls_to("conversations.history") == []

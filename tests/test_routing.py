@@ -28,6 +28,7 @@ from bot.render.digest import (
     render_digest_discord,
     render_digest_slack,
 )
+from bot.status import format_status, read_status
 from tests.fakes import FakeClock, FakeCountries, FakeNotifier, pair
 from tests.payload_limits import discord_problems, slack_problems
 from watchers.diff import word_diff
@@ -285,8 +286,41 @@ async def test_an_unexpected_failure_of_one_digest_spares_the_others() -> None:
     assert await s.router.flush_digests(lambda key: USVN) == 1
     assert [c for c, _ in s.notifier.digests] == ["b"]
     s.notifier.broken.clear()
+    assert await s.router.flush_digests(lambda key: USVN) == 0  # a waits a minute first
+    s.clock.advance(minutes=1)
     assert await s.router.flush_digests(lambda key: USVN) == 1  # a's held alert is still there
     assert [c for c, _ in s.notifier.digests] == ["b", "a"]
+
+
+async def test_a_digest_whose_platform_is_down_is_tried_less_often_and_never_dropped() -> None:
+    s = Setup([channel(digest=True)])
+    await s.router.deliver(s.stored())
+    s.notifier.down.add("c1")
+    s.clock.advance(days=1)
+    tried_at = []
+    for minute in range(6 * 60):  # six hours of flushes, one a minute
+        tries = len(s.notifier.digest_tries)
+        await s.router.flush_digests(lambda key: USVN)
+        if len(s.notifier.digest_tries) > tries:
+            tried_at.append(minute)
+        s.clock.advance(minutes=1)
+    # 1, 5 and 30 minutes, then two hours between tries, as for an alert; never given up.
+    assert tried_at == [0, 1, 6, 36, 156, 276]
+    assert len(s.routes.queued("discord", "c1")) == 1
+    wait = s.routes.digest_wait("discord", "c1")
+    assert wait is not None and wait.failures == 6 and "service_unavailable" in wait.error
+    shown = format_status(read_status(s.store.connection, []), s.clock.now())
+    assert (
+        "discord c1: 1 alert(s) held for its digest since 2023-09-10 12:00 UTC (30.0 h ago); "
+        "last error: channel 'c1': service_unavailable; next attempt 2023-09-11 18:36 UTC "
+        "(in 36 min)"
+    ) in shown
+
+    s.notifier.down.clear()  # the platform is back: the next try after the wait goes out
+    s.clock.advance(hours=2)
+    assert await s.router.flush_digests(lambda key: USVN) == 1
+    assert [c for c, _ in s.notifier.digests] == ["c1"]
+    assert s.routes.digest_wait("discord", "c1") is None
 
 
 async def test_an_alert_that_waits_follows_the_channel_controls_when_retried() -> None:

@@ -172,6 +172,17 @@ def next_try(failures: int, now: datetime) -> datetime | None:
     return now + RETRY_AFTER[failures - 1]
 
 
+def next_digest_try(failures: int, now: datetime) -> datetime:
+    """When to try a digest again after ``failures`` failed tries in a row.
+
+    Waits grow as an alert's do, but a digest is never given up: its held changes are the
+    channel's alerts, and they would be lost; it is tried at the longest wait from then on.
+    """
+    if failures < 1:
+        raise ValueError("next_digest_try is asked after a failure")
+    return now + RETRY_AFTER[min(failures, len(RETRY_AFTER)) - 1]
+
+
 def waiting(error: str, next_at: datetime) -> Route:
     """The decision for an alert that waits for its channel's platform to come back."""
     return Route(Action.RETRY, "waiting to retry", f"{error}; next try at {_at(next_at)}")

@@ -55,12 +55,13 @@ from bot.chat.decide import (
     Route,
     digest_due,
     given_up,
+    next_digest_try,
     next_try,
     route,
     waiting,
 )
 from bot.chat.ports import CannotCheck, Notifier, Refused
-from bot.chat.store import ChatStore, Waiting, atomic
+from bot.chat.store import ChatStore, DigestWait, Waiting, atomic
 from bot.render.digest import Digest, digest_key
 from watchers.errors import DeliveryError, StoreError
 from watchers.model import Change, ChangeKind, Pair
@@ -71,6 +72,10 @@ log = logging.getLogger(__name__)
 
 
 T = TypeVar("T")
+
+
+def _stamp(t: datetime) -> str:
+    return t.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 async def _each_platform_apart(
@@ -413,7 +418,7 @@ class Router:
                 channel.channel,
                 change.pair.key,
                 change_id,
-                until.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
+                _stamp(until),
                 e.message,
             )
             waits = Waiting(change_id, change.pair.key, before.failures, until, e.message)
@@ -444,7 +449,7 @@ class Router:
             change_id,
             failures,
             e.message,
-            next_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
+            _stamp(next_at),
         )
         waits = Waiting(change_id, change.pair.key, failures, next_at, e.message)
         refused = isinstance(e, Refused)
@@ -527,6 +532,9 @@ class Router:
         Changes that cannot be read back (their pair or record is gone) are let go: no
         digest is empty, and none waits for them forever.
         """
+        wait = self.chat.digest_wait(platform, name)
+        if wait is not None and now < wait.next_at:
+            return None  # its last try failed; the platform gets a rest
         wanted = self._still_wanted(platform, name)
         if not wanted:
             return None
@@ -578,26 +586,51 @@ class Router:
             digest = Digest(held.reason, alerts, key=digest_key(first))
             await notifier.digest(channel.channel, digest, tried_at=tried_at)
         except DeliveryError as e:
-            # The held alerts stay queued: the next flush tries the digest again.
+            # The held alerts stay queued: a later flush tries the digest again.
             if isinstance(e, Refused):
                 self.chat.digest_refused(channel.platform, channel.channel)
-            if isinstance(e, CannotCheck):
-                log.info("digest for %s waits: it was tried before, and %s", channel.key, e)
-            else:
-                log.warning("digest for %s not delivered: %s", channel.key, e)
             if e.permanent:
+                log.warning("digest for %s not delivered: %s", channel.key, e)
                 self.on_gone(channel, str(e))
+            else:
+                self._digest_waits(channel, e, now)
             return False
-        except Exception:
+        except Exception as e:
             # As above, and the other channels' digests still go out.
             log.exception("digest for %s not delivered", channel.key)
+            failed = DeliveryError(channel.channel, f"{type(e).__name__}: {e}")
+            self._digest_waits(channel, failed, now)
             return False
         with atomic(self.chat.connection):
+            self.chat.digest_went(channel.platform, channel.channel)
             for change in held.changes:
                 # Delivered, with no message to edit: later sources do not alert again.
                 self.chat.record_delivery(channel, change, None, now)
             self.chat.clear_queue(channel.platform, channel.channel, ids)
         return True
+
+    def _digest_waits(self, channel: Channel, e: DeliveryError, now: datetime) -> None:
+        """Hold a digest the platform did not take until its next try: as long as the
+        platform asks when it could not be looked for (it is up), else longer after each
+        failure in a row."""
+        before = self.chat.digest_wait(channel.platform, channel.channel)
+        failures = before.failures if before else 0
+        if isinstance(e, CannotCheck):
+            next_at = now + e.retry_after
+            log.info(
+                "digest for %s waits until %s: it was tried before, and %s",
+                channel.key, _stamp(next_at), e,
+            )  # fmt: skip
+        else:
+            failures += 1
+            next_at = next_digest_try(failures, now)
+            log.warning(
+                "digest for %s not delivered (attempt %d): %s; its alerts stay held, "
+                "next attempt at %s",
+                channel.key, failures, e, _stamp(next_at),
+            )  # fmt: skip
+        wait = DigestWait(failures, next_at, str(e))
+        self.chat.digest_waits(channel.platform, channel.channel, wait)
 
     def _channel(self, platform: str, name: str, pair_key: str) -> Channel | None:
         for channel in self.channels(pair_key):

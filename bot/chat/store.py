@@ -165,6 +165,18 @@ UPDATE route_channels SET digest_zone = zone WHERE quiet_start IS NOT NULL;
     # When the digest holding a queued change was first tried: as for an owed post, a try
     # whose answer never came may have reached the platform, which is then asked first.
     "ALTER TABLE chat_queue ADD COLUMN tried_at TEXT",
+    # A channel's digest that its platform did not take waits before the next try, longer
+    # after each failure in a row, instead of being tried again at every flush.
+    """
+CREATE TABLE chat_digest_waits (
+    platform TEXT NOT NULL,
+    channel  TEXT NOT NULL,
+    failures INTEGER NOT NULL,
+    next_at  TEXT NOT NULL,
+    error    TEXT NOT NULL,
+    PRIMARY KEY (platform, channel)
+)
+    """,
 )
 
 
@@ -344,6 +356,16 @@ class Waiting:
     error: str
     tried_at: datetime | None = None
     """When a post of it was first tried; None while it never was."""
+
+
+@dataclass(frozen=True)
+class DigestWait:
+    """A channel's digest that its platform did not take, and when it is tried again."""
+
+    failures: int
+    """Failed tries in a row; 0 when the platform only asked to wait (it was up)."""
+    next_at: datetime
+    error: str
 
 
 class ChatStore:
@@ -713,12 +735,49 @@ class ChatStore:
                 (platform, channel),
             )
 
+    def digest_wait(self, platform: str, channel: str) -> DigestWait | None:
+        """Why and until when the channel's digest waits after a try that failed, or None."""
+        row = self.connection.execute(
+            """SELECT failures, next_at, error FROM chat_digest_waits
+               WHERE platform = ? AND channel = ?""",
+            (platform, channel),
+        ).fetchone()
+        if row is None:
+            return None
+        return DigestWait(int(row[0]), from_iso(row[1]), str(row[2]))
+
+    def digest_waits(self, platform: str, channel: str, wait: DigestWait) -> None:
+        """Note that the channel's digest failed and waits until ``wait.next_at``."""
+        with atomic(self.connection):
+            self.connection.execute(
+                """INSERT INTO chat_digest_waits (platform, channel, failures, next_at, error)
+                   VALUES (?, ?, ?, ?, ?)
+                   ON CONFLICT (platform, channel) DO UPDATE SET failures = excluded.failures,
+                     next_at = excluded.next_at, error = excluded.error""",
+                (platform, channel, wait.failures, to_iso(wait.next_at), wait.error),
+            )
+
+    def digest_went(self, platform: str, channel: str) -> None:
+        """Forget that the channel's digest waited: a try of it went out."""
+        with atomic(self.connection):
+            self.connection.execute(
+                "DELETE FROM chat_digest_waits WHERE platform = ? AND channel = ?",
+                (platform, channel),
+            )
+
     def clear_queue(self, platform: str, channel: str, change_ids: Sequence[str]) -> None:
-        """Forget held changes once their digest went out."""
+        """Forget held changes once their digest went out (or nobody wants them); a channel
+        left holding nothing has no digest to wait for."""
         with atomic(self.connection):
             self.connection.executemany(
                 "DELETE FROM chat_queue WHERE platform = ? AND channel = ? AND change_id = ?",
                 [(platform, channel, cid) for cid in change_ids],
+            )
+            self.connection.execute(
+                """DELETE FROM chat_digest_waits WHERE platform = ? AND channel = ?
+                   AND NOT EXISTS (SELECT 1 FROM chat_queue AS q
+                                   WHERE q.platform = ? AND q.channel = ?)""",
+                (platform, channel, platform, channel),
             )
 
     def wait(self, channel: Channel, waits: Waiting, now: datetime) -> None:
