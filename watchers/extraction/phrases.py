@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from watchers.backdate import MONTHS
+from watchers.extraction import quoted
 from watchers.extraction.lexicon import Vocabulary
 from watchers.extraction.text import QUOTES, Token, before_quotes
 
@@ -725,8 +726,10 @@ class PhraseFinder:
         wings of one nation'", "calling the two neighbours 'frozen antagonists'", "describe
         each other as 'kindred nations'", "called the ties 'unbreakable'". The quote is the
         complement of a copula, "as" after a verb of describing, or a verb of calling; the
-        subject or object is the pair, a relationship noun or a state."""
+        subject or object is the pair, a relationship noun or a state (the frames and the
+        rules inside the quote: ``quoted.py``)."""
         out: list[Phrase] = []
+        lows = [t.low for t in toks]
         for q0, q1 in quotes:
             if (
                 _count_slogan(toks, q0, q1)
@@ -767,6 +770,10 @@ class PhraseFinder:
             b = _before_place(toks, cased, a, b, self.lex.heads)
             while b > a and toks[b - 1].low in (",", ".", ";", ":", "!"):
                 b -= 1
+            # the labeling rules inside the quote: no negated part, no preposition of
+            # a predicate noun phrase ("'family, not just neighbours'", "'in the freezer'")
+            b = quoted.affirmed_end(lows, a, b)
+            a = quoted.predicate_noun_start(lows, a, b)
             if (
                 a + 1 < q1
                 and toks[a + 1].low == "by"
@@ -774,11 +781,15 @@ class PhraseFinder:
             ):
                 continue  # "were 'bound by the mountains'": a passive verb says what links them
             slogan = _higher_than(toks, cased, a) or _as_old_as(toks, a)
-            if slogan is None and not self._complement_words(toks, cased, country, a, b):
+            called = _called_or_described(toks, q0)
+            if slogan is None and not self._complement_words(toks, cased, country, a, b, called):
                 continue  # ("'higher than the mountains, deeper than the oceans'" is one)
             if not _complement_ends(toks, cased, q1 + 1):
                 continue  # "are 'key members' of the group": the quote is part of a phrase
-            said_of = self._said_of(toks, cased, country, q0, inner_copula)
+            if quoted.names_stage(lows, a, b):
+                said_of = self._stage_of(toks, country, q0)
+            else:
+                said_of = self._said_of(toks, cased, country, q0, inner_copula)
             if said_of is None or (ours and said_of != "state"):
                 continue
             heads = tuple(t.low for t in toks[a:b] if t.low in self.lex.heads)
@@ -801,6 +812,8 @@ class PhraseFinder:
                 continue  # "share 'universal values'", "have a 'special responsibility'"
             if said_of == "pair" and self._rating_after_copula(toks, cased, q0, a, b):
                 continue  # "ties remain 'complicated'": how they stand, quoted or not
+            if quoted.ranked_in_place(lows, cased, a, b, self.lex.heads):
+                continue  # "ties are 'unique in Europe'": a ranking
             if said_of == "state" and not ties and toks[a].low not in self.lex.heads:
                 # "calling Kampala 'our dependable linchpin'", "a 'key pillar'": a
                 # metaphor noun of a tie given to a state, with its modifiers
@@ -872,12 +885,19 @@ class PhraseFinder:
         )
 
     def _complement_words(
-        self, toks: list[Token], cased: list[str], country: list[int], a: int, b: int
+        self,
+        toks: list[Token],
+        cased: list[str],
+        country: list[int],
+        a: int,
+        b: int,
+        called: bool = False,
     ) -> bool:
         """Whether tokens [a, b) read as a short noun or adjective phrase: no clause, no
         state, not opening with a preposition or pronoun. One word is a noun ("a
         'relic'") or an adjective the tables know ("'unbreakable'"); an adjective they do
-        not know said alone is no label ("'unparalleled'")."""
+        not know said alone is no label ("'unparalleled'") unless a verb of calling or
+        describing sets it (``called``: "called the relationship 'invincible'")."""
         if b <= a or b - a > _QUOTED_COMPLEMENT:
             return False
         first = toks[a].low
@@ -887,7 +907,7 @@ class PhraseFinder:
             return False  # "'far apart'", "'a priority'": how much, not what the tie is
         if not has_head and first.endswith("ing") and first not in lex.qualifying:
             return False  # "'moving forward'": what the tie does
-        if b - a == 1:
+        if b - a == 1 and not called:
             w = toks[a].low
             known = w in self.lex.qualifying or w in self.lex.heads or "-" in w
             if not known and (self.kind(w, cased[a]) or w.endswith(("ed", "ing", "ly"))):
@@ -957,6 +977,25 @@ class PhraseFinder:
         end = j + 1 if w != "as" else j
         return self._object(toks[verb + 1 : end], cased[verb + 1 : end], country[verb + 1 : end])
 
+    def _stage_of(self, toks: list[Token], country: list[int], q0: int) -> str | None:
+        """What a quoted stage of a tie ("a 'new page'") is said of: "pair" when it is the
+        object of a verb of opening, or of "of" after a verb of speaking, whose subject is
+        the pair ("A and B opened a 'new page'", "both spoke of a 'new dawn'"); else what
+        the quote's other frames say."""
+        j = q0 - 1
+        if j >= 0 and toks[j].low in _ARTICLES:
+            j -= 1
+        if j >= 1 and toks[j].low == "of" and toks[j - 1].low in quoted.SPEAKING_VERBS:
+            j -= 1
+        elif j < 0 or toks[j].low not in quoted.OPENING_VERBS:
+            return None
+        k = j - 1
+        while k >= 0 and toks[k].low in _BETWEEN_COPULAS:
+            k -= 1  # "would open", "had opened"
+        if k >= 0 and toks[k].low == "both":
+            return "pair"  # "and both spoke of": the two named before
+        return "pair" if self._subject(toks, country, k) == "pair" else None
+
     def _subject(self, toks: list[Token], country: list[int], k: int) -> str | None:
         """What the subject ending at token ``k`` is: "pair", "state" or None."""
         k = _past_saying_aside(toks, k)  # "ties, the two parties say, are"
@@ -987,6 +1026,8 @@ class PhraseFinder:
             the_second = m >= 3 and toks[m - 1].low == "the" and toks[m - 2].low in ("and", "&")
             if the_second and country[m - 3] == 1:
                 return "pair"  # "Bahrain and the UAE are"
+            if m >= 2 and toks[m - 1].low == "with" and toks[m - 2].low in _RELATION_NOUNS:
+                return "pair"  # "the bonds with Turkey were": one side's tie with the other
             return "state"
         return None
 
@@ -3351,6 +3392,25 @@ def _title_case(cased: list[str]) -> bool:
                 return False
             words += 1
     return words >= 4
+
+
+def _called_or_described(toks: list[Token], q0: int) -> bool:
+    """Whether the quote opening at ``q0`` is set by a verb of calling ("called the ties
+    'invincible'") or by "as" after a verb of describing ("described ... as 'poisoned'")."""
+    j = q0 - 1
+    if j >= 0 and toks[j].low in _ARTICLES:
+        j -= 1
+    if j < 0:
+        return False
+    if toks[j].low == "as":
+        verbs = [k for k in range(j - 1, max(-1, j - 10), -1) if toks[k].low in _DESCRIBING]
+    else:
+        verbs = [k for k in range(j - 1, max(-1, j - 9), -1) if toks[k].low in _CALLING]
+    # the verb's own object, no clause of its own between: not "called B a 'sister
+    # country' and said ties were 'unique'"
+    return bool(verbs) and all(
+        t.low not in _COPULA_CUES and t.low not in QUOTES for t in toks[verbs[0] + 1 : j]
+    )
 
 
 def _complement_ends(toks: list[Token], cased: list[str], k: int) -> bool:
