@@ -536,6 +536,7 @@ class PhraseFinder:
         if quotes:
             out = self._one_quoted_label(toks, quotes, out)
             out.extend(self._quoted_complements(toks, cased, country, quotes, out))
+            out = self._quoted_lists(toks, quotes, out)
         out = [p for p in out if not _only_where(toks, p) and not _of_all_or_none(toks, p)]
         return _merge_relations_of(toks, out, lex)
 
@@ -686,6 +687,33 @@ class PhraseFinder:
         while k > end and toks[k - 1].low in (",", ".", ";", ":"):
             k -= 1
         return k if k > end else None
+
+    def _quoted_lists(
+        self, toks: list[Token], quotes: list[tuple[int, int]], found: list[Phrase]
+    ) -> list[Phrase]:
+        """The labels found inside a quote that is a list, replaced by one label per item
+        as the labeling rules split it (``quoted.list_items``): "'closest friend, ally
+        and family'" gives three, "'neighbours and cousins'" gives "cousins"."""
+        lows = [t.low for t in toks]
+        for q0, q1 in quotes:
+            inside = [p for p in found if q0 < p.start and p.end <= q1]
+            if not inside:
+                continue
+            a = q0 + 1
+            while a < q1 and lows[a] in _COPULA_CUES:
+                a += 1  # "'are neighbours and cousins'"
+            b = q1
+            while b > a and lows[b - 1] in (",", ".", ";", ":", "!"):
+                b -= 1
+            items = quoted.list_items(lows, a, b, self.lex.heads)
+            if not items or [(p.start, p.end) for p in inside] == items:
+                continue
+            found = [p for p in found if p not in inside]
+            for s0, s1 in items:
+                known = tuple(w for w in lows[s0:s1] if w in self.lex.heads)
+                at = max((k for k in range(s0, s1) if lows[k] in self.lex.heads), default=s1 - 1)
+                found.append(Phrase(s0, s1, at, known or (lows[s1 - 1],)))
+        return found
 
     def _item_phrases(self, toks: list[Token], parts: list[tuple[int, int]]) -> list[Phrase]:
         """A phrase for each list item [s0, s1) that holds a head noun."""

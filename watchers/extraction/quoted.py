@@ -94,3 +94,50 @@ def names_stage(lows: Sequence[str], a: int, b: int) -> bool:
     """Whether the quote [a, b) is a short phrase ending in a noun of a stage ("new dawn",
     "a new chapter"): what a pair opens or speaks of."""
     return 0 < b - a <= 3 and lows[b - 1] in STAGE_NOUNS
+
+
+# Words that make a list item a clause, a comparison or a negation, not a noun phrase.
+_NOT_IN_ITEMS = frozenset(
+    {"than", "as", "like", "not", "no", "never", "by", "that", "which", "who", "whose",
+     "is", "are", "was", "were", "be", "will", "would", "we", "they", "but", "or"}
+)  # fmt: skip
+_PREPOSITIONS = frozenset(
+    {"of", "in", "for", "to", "with", "on", "at", "among", "across", "along", "between"}
+)
+_LEADING = frozenset({"a", "an", "the", "our", "its", "their"})
+# Words no item opens with: a preposition ("'for good and for bad times'") or a number,
+# as in a slogan that counts ("'one nation, two states and soon one market'").
+_ITEM_NOT_FIRST = _PREPOSITIONS | {"one", "two", "three", "soon"}
+_MOST_ITEM_WORDS = 5
+
+
+def list_items(lows: Sequence[str], a: int, b: int, heads: frozenset[str]) -> list[tuple[int, int]]:
+    """The labels of a quoted list [a, b) whose items each carry modifiers of their own,
+    one label per item as the labeling rules split such lists ("'elder brother and first
+    refuge'", "'good friends of equality and good partners of development'"); none when
+    the quote is no such list. Heads sharing one modifier chain stay one label
+    ("'strategic partners and allies'"), and so do two of one head ("'big brother and
+    little brother'"). The first item must hold a head noun the tables know, and no item
+    may be a clause, a comparison or open with a preposition or a number ("'higher than
+    the mountains and deeper than the oceans'", "'friendship for good and for bad
+    times'", "'one nation, two states'")."""
+    if "and" not in lows[a:b]:
+        return []
+    parts: list[tuple[int, int]] = []
+    start = a
+    for k in range(a, b + 1):
+        if k == b or lows[k] in (",", "and"):
+            if k > start:
+                parts.append((start, k))
+            start = k + 1
+    parts = [(s + 1, e) if lows[s] in _LEADING else (s, e) for s, e in parts]
+    if len(parts) < 2 or any(not 2 <= e - s <= _MOST_ITEM_WORDS for s, e in parts):
+        return []
+    words = [lows[s:e] for s, e in parts]
+    if any(not _NOT_IN_ITEMS.isdisjoint(w) or w[0] in _ITEM_NOT_FIRST for w in words):
+        return []
+    if any(_PREPOSITIONS.isdisjoint(w) for w in words) and not _PREPOSITIONS.isdisjoint(words[0]):
+        return []  # "'brothers in good and bad days'": the list is the first item's tail
+    if heads.isdisjoint(words[0]) or len({w[-1] for w in words}) < len(words):
+        return []
+    return parts
