@@ -812,7 +812,9 @@ class PhraseFinder:
             called = _called_or_described(toks, q0)
             if slogan is None and not self._complement_words(toks, cased, country, a, b, called):
                 continue  # ("'higher than the mountains, deeper than the oceans'" is one)
-            if not _complement_ends(toks, cased, q1 + 1):
+            # (punctuation inside the closing mark ends the phrase there: "a 'new page,'
+            # citing the debt talks")
+            if not _complement_ends(toks, cased, q1 + 1) and lows[q1 - 1] not in (",", ".", ";"):
                 continue  # "are 'key members' of the group": the quote is part of a phrase
             if quoted.names_stage(lows, a, b):
                 said_of = self._stage_of(toks, country, q0)
