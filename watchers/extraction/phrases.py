@@ -706,8 +706,8 @@ class PhraseFinder:
             while b > a and lows[b - 1] in (",", ".", ";", ":", "!"):
                 b -= 1
             items = quoted.list_items(lows, a, b, self.lex.heads)
-            if not items or [(p.start, p.end) for p in inside] == items:
-                continue
+            if not items or _split_as(inside, items):
+                continue  # the labels found already stand one per item
             found = [p for p in found if p not in inside]
             for s0, s1 in items:
                 known = tuple(w for w in lows[s0:s1] if w in self.lex.heads)
@@ -937,6 +937,8 @@ class PhraseFinder:
             return False  # "'far apart'", "'a priority'": how much, not what the tie is
         if not has_head and first.endswith("ing") and first not in lex.qualifying:
             return False  # "'moving forward'": what the tie does
+        if b - a == 1 and called and quoted.compares_only(toks[a].low):
+            return False  # "described the ties as 'unparalleled'": a comparison
         if b - a == 1 and not called:
             w = toks[a].low
             known = w in self.lex.qualifying or w in self.lex.heads or "-" in w
@@ -3422,6 +3424,13 @@ def _title_case(cased: list[str]) -> bool:
                 return False
             words += 1
     return words >= 4
+
+
+def _split_as(found: list[Phrase], items: list[tuple[int, int]]) -> bool:
+    """Whether the labels found stand one in each item, none across two."""
+    return all(
+        sum(1 for s0, s1 in items if p.start < s1 and s0 < p.end) == 1 for p in found
+    ) and all(any(p.start < s1 and s0 < p.end for p in found) for s0, s1 in items)
 
 
 def _called_or_described(toks: list[Token], q0: int) -> bool:

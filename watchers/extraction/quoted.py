@@ -7,7 +7,8 @@ functions once it has found the quote and what it is said of):
 - a verb of calling or describing whose object is the pair, a relationship noun of the
   pair or one state ("Kim called the new relationship with Russia 'invincible'",
   "diplomats described the relationship as 'poisoned'"): even one word no table lists
-  is the label there (after a bare copula it is a rating and stays none);
+  is the label there (after a bare copula it is a rating and stays none, and a word
+  that only compares, "'unparalleled'", is none either);
 - a copula whose subject is the pair or its relationship ("relations were 'in the
   freezer'", "A and B are 'family, not just neighbours'");
 - a verb of opening or speaking whose subject is the pair, with a quote naming a stage of
@@ -54,6 +55,19 @@ STAGE_NOUNS = frozenset(
      "season", "spring", "springtime", "winter", "summer", "autumn", "honeymoon", "reset",
      "epoch", "age"}
 )  # fmt: skip
+
+
+# Adjectives that only compare a tie with all others ("'unparalleled'"): a comparison,
+# which the labeling rules leave unlabeled, not a word for what the tie is.
+_WITHOUT_EQUAL = frozenset(
+    {"unparalleled", "unmatched", "unrivalled", "unrivaled", "unequalled", "unequaled",
+     "unsurpassed", "unprecedented", "incomparable", "matchless", "peerless"}
+)  # fmt: skip
+
+
+def compares_only(word: str) -> bool:
+    """Whether a quoted word said alone only compares the tie with others."""
+    return word in _WITHOUT_EQUAL
 
 
 def affirmed_end(lows: Sequence[str], a: int, b: int) -> int:
