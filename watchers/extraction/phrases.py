@@ -772,6 +772,11 @@ class PhraseFinder:
                 heads = tuple(t.low for t in toks[q0 + 1 : q1] if t.low in self.lex.heads)
                 out.append(Phrase(q0 + 1, q1, q1 - 1, heads or (toks[q1 - 1].low,)))
                 continue
+            limits = quoted.limits_after_tie(lows, q0, q1, _RELATION_NOUNS)
+            if limits is not None:
+                # "a partnership 'without limits'": the quote says what the tie is
+                out.append(Phrase(limits[0], limits[1], limits[1] - 1, (lows[limits[1] - 1],)))
+                continue
             glossed = _glossed_by(toks, country, q0, q1, found, self.lex.heads)
             if glossed is not None:
                 # "share a 'Shonali Adhyay', a golden chapter": the name the gloss explains
@@ -984,6 +989,18 @@ class PhraseFinder:
             return "pair" if raised and tie and not generic else None  # not "a new level"
         if w in _HAVING and self._subject(toks, country, j - 1) == "pair":
             return "had"  # "Kuwait and Oman share 'a single destiny'"
+        if w == "into" and j >= 1 and toks[j - 1].low in quoted.BECOMING_VERBS:
+            # "the relationship has turned into a 'wary truce'": what the tie became
+            k = j - 2
+            while k >= 0 and toks[k].low in _BETWEEN_COPULAS:
+                k -= 1
+            return "pair" if self._subject(toks, country, k) == "pair" else None
+        if w in quoted.PREDICATE_PREPOSITIONS and j >= 1 and toks[j - 1].low in _COPULA_CUES:
+            # "relations were on 'pause'": a predicate noun with its preposition outside
+            k = j - 2
+            while k >= 0 and toks[k].low in _BETWEEN_COPULAS:
+                k -= 1
+            return self._subject(toks, country, k)
         if inner_copula or w in _COPULA_CUES:
             k = j if inner_copula else j - 1
             if inner_copula:
@@ -3452,13 +3469,22 @@ def _called_or_described(toks: list[Token], q0: int) -> bool:
     )
 
 
+# Conjunctions that open a clause of their own after a quote: "on 'pause' until Madrid
+# apologised".
+_CLAUSE_OPENERS = frozenset({"until", "unless", "though", "although", "when", "whereas"})
+
+
 def _complement_ends(toks: list[Token], cased: list[str], k: int) -> bool:
     """Whether a quoted complement ends its phrase at the closing quote (token ``k`` is
     the one after it): punctuation, a word that opens a new part of the sentence, a
-    participle ("'kindred nations' bound by history") or "of" the pair ("of both peoples")."""
+    relative pronoun or a conjunction ("'a love story' that began", "on 'pause' until"),
+    a participle ("'kindred nations'
+    bound by history") or "of" the pair ("of both peoples")."""
     if k >= len(toks) or not toks[k].low[:1].isalnum():
         return True
     w = toks[k].low
+    if w in _RELATIVES or w in _CLAUSE_OPENERS:
+        return True
     if w in _AFTER_PREDICATE or _participle(w, cased[k]) or w in ("bound", "born", "built"):
         return True
     return w == "of" and k + 1 < len(toks) and toks[k + 1].low in ("both", "our", "their")

@@ -12,7 +12,11 @@ functions once it has found the quote and what it is said of):
 - a copula whose subject is the pair or its relationship ("relations were 'in the
   freezer'", "A and B are 'family, not just neighbours'");
 - a verb of opening or speaking whose subject is the pair, with a quote naming a stage of
-  the tie ("both spoke of a 'new dawn' in relations", "A and B opened a 'new page'").
+  the tie ("both spoke of a 'new dawn' in relations", "A and B opened a 'new page'");
+- a verb of becoming with "into" whose subject is the pair or its relationship ("the
+  relationship has turned into a 'wary truce'");
+- a relationship noun followed by a quote of "without" or "beyond" and one noun ("a
+  partnership 'without limits'").
 
 Inside the quote the labeling rules apply: a negated part goes ("'a partner, no longer a
 master'" gives "partner"), and so do the preposition and article of a predicate noun
@@ -32,7 +36,7 @@ _SEPARATORS = frozenset({",", "—", "–", ";"})
 # Prepositions of a predicate noun phrase whose noun is the label: "in the freezer",
 # "at a low ebb", "on a new footing". ("without limits" keeps its preposition: the
 # phrase itself says what the tie is.)
-_PREDICATE_PREPOSITIONS = frozenset({"in", "at", "on"})
+PREDICATE_PREPOSITIONS = frozenset({"in", "at", "on"})
 _ARTICLES = frozenset({"a", "an", "the"})
 # Nouns of a route: "at a crossroads", "on the right track" say where the ties are
 # heading, not what they are.
@@ -49,6 +53,12 @@ OPENING_VERBS = frozenset(
 SPEAKING_VERBS = frozenset(
     {"spoke", "speak", "speaks", "speaking", "talked", "talk", "talks", "talking"}
 )
+# Verbs of becoming before "into": "the relationship has turned into a 'wary truce'".
+BECOMING_VERBS = frozenset(
+    {"turned", "turn", "turns", "grown", "grew", "grow", "developed", "develop", "evolved",
+     "evolve", "matured", "transformed", "morphed", "settled", "slid", "slipped", "sunk",
+     "sank", "descended", "fallen", "fell"}
+)  # fmt: skip
 # Nouns of a stage in a tie's history: what a pair opens, enters or speaks of.
 STAGE_NOUNS = frozenset(
     {"page", "chapter", "era", "phase", "stage", "dawn", "beginning", "start", "opening",
@@ -84,7 +94,7 @@ def predicate_noun_start(lows: Sequence[str], a: int, b: int) -> int:
     freezer", past "at a" of "at a low ebb"; ``a`` when the quote opens otherwise (and
     when the noun phrase is long or goes on with "of": "at the level of technical
     contacts only" says how far contacts go, not what the tie is)."""
-    if not (3 <= b - a <= 5 and lows[a] in _PREDICATE_PREPOSITIONS and lows[a + 1] in _ARTICLES):
+    if not (3 <= b - a <= 5 and lows[a] in PREDICATE_PREPOSITIONS and lows[a + 1] in _ARTICLES):
         return a
     noun = lows[a + 2 : b]
     if "of" in noun or not _ROUTE_NOUNS.isdisjoint(noun):
@@ -155,3 +165,25 @@ def list_items(lows: Sequence[str], a: int, b: int, heads: frozenset[str]) -> li
     if heads.isdisjoint(words[0]) or len({w[-1] for w in words}) < len(words):
         return []
     return parts
+
+
+# Prepositions that open a quoted phrase saying how far a tie goes: "a partnership
+# 'without limits'", "a friendship 'beyond borders'".
+_LIMIT_PREPOSITIONS = frozenset({"without", "beyond"})
+
+
+def limits_after_tie(
+    lows: Sequence[str], q0: int, q1: int, ties: frozenset[str]
+) -> tuple[int, int] | None:
+    """The label [start, end) of a quote set right after a relationship noun that is
+    "without" or "beyond" and one bare noun ("a partnership 'without limits'" gives
+    "without limits"), or None (a longer phrase says how the verb acts: "lifted to a
+    partnership 'without further delay'")."""
+    if q0 < 1 or q0 + 1 >= q1 or lows[q0 - 1] not in ties:
+        return None
+    end = q1
+    while end > q0 + 1 and lows[end - 1] in (",", ".", ";"):
+        end -= 1
+    if end - q0 != 3 or lows[q0 + 1] not in _LIMIT_PREPOSITIONS or not lows[q0 + 2].isalpha():
+        return None
+    return q0 + 1, end
