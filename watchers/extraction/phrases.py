@@ -942,8 +942,12 @@ class PhraseFinder:
             return False  # "'far apart'", "'a priority'": how much, not what the tie is
         if not has_head and first.endswith("ing") and first not in lex.qualifying:
             return False  # "'moving forward'": what the tie does
-        if b - a == 1 and called and quoted.compares_only(toks[a].low):
-            return False  # "described the ties as 'unparalleled'": a comparison
+        if b - a == 1 and called and (
+            quoted.compares_only(toks[a].low) or toks[a].low in self.lex.neutral
+        ):
+            # "described the ties as 'unparalleled'": a comparison; "called the
+            # partnership 'economic'": a sector, which alone is no label
+            return False
         if b - a == 1 and not called:
             w = toks[a].low
             known = w in self.lex.qualifying or w in self.lex.heads or "-" in w
