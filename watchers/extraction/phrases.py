@@ -537,6 +537,7 @@ class PhraseFinder:
             out = self._one_quoted_label(toks, quotes, out)
             out.extend(self._quoted_complements(toks, cased, country, quotes, out))
             out = self._quoted_lists(toks, quotes, out)
+            out = self._quoted_tails(toks, cased, quotes, out)
         out = [p for p in out if not _only_where(toks, p) and not _of_all_or_none(toks, p)]
         return _merge_relations_of(toks, out, lex)
 
@@ -687,6 +688,36 @@ class PhraseFinder:
         while k > end and toks[k - 1].low in (",", ".", ";", ":"):
             k -= 1
         return k if k > end else None
+
+    def _quoted_tails(
+        self,
+        toks: list[Token],
+        cased: list[str],
+        quotes: list[tuple[int, int]],
+        found: list[Phrase],
+    ) -> list[Phrase]:
+        """The one label found at the start of a quote, carried to the quote's end over a
+        short tail of "of", "in" or "among" ("'a dependable friend in hard times'",
+        "'sister nations of one language'"): a quoted slogan keeps its tail
+        (``quoted.slogan_tail`` says which tails are one)."""
+        lows = [t.low for t in toks]
+        for q0, q1 in quotes:
+            inside = [p for p in found if q0 < p.start and p.end <= q1]
+            if len(inside) != 1:
+                continue
+            p = inside[0]
+            a = q0 + 1
+            while a < q1 and (lows[a] in _ARTICLES or lows[a] in ("our", "its", "their")):
+                a += 1
+            b = q1
+            while b > a and lows[b - 1] in (",", ".", ";", ":", "!"):
+                b -= 1
+            if p.start != a or p.end >= b:
+                continue
+            if quoted.slogan_tail(lows, cased, p.end, b, self.lex.neutral):
+                found = [q for q in found if q is not p]
+                found.append(Phrase(p.start, b, p.head, p.heads, p.gap))
+        return found
 
     def _quoted_lists(
         self, toks: list[Token], quotes: list[tuple[int, int]], found: list[Phrase]

@@ -20,7 +20,9 @@ functions once it has found the quote and what it is said of):
 
 Inside the quote the labeling rules apply: a negated part goes ("'a partner, no longer a
 master'" gives "partner"), and so do the preposition and article of a predicate noun
-phrase ("'in the freezer'" gives "freezer", "'at a low ebb'" gives "low ebb").
+phrase ("'in the freezer'" gives "freezer", "'at a low ebb'" gives "low ebb"); a list
+whose items carry modifiers of their own is one label per item; a short tail of "of",
+"in" or "among" stays, as a quoted slogan keeps its tail.
 
 Every function here is pure: token words in, indexes or a yes/no out.
 """
@@ -187,3 +189,32 @@ def limits_after_tie(
     if end - q0 != 3 or lows[q0 + 1] not in _LIMIT_PREPOSITIONS or not lows[q0 + 2].isalpha():
         return None
     return q0 + 1, end
+
+
+# Prepositions whose phrase a quoted slogan keeps: "'friend in hard times'", "'sister
+# nations of one language'", "'a true friend among giants'" (not a place, a sector, a
+# duration or a purpose: "with", "for", "at", "across" and a capitalised name stay out).
+_TAIL_PREPOSITIONS = frozenset({"of", "in", "among"})
+_TAIL_STOPS = frozenset(
+    {"that", "which", "who", "whose", "is", "are", "was", "were", "be", "will", "would",
+     "we", "they", "not", "no", "than", "to", "but", "and", "or", "region", "world",
+     "area", "field", "fields", "sector", "sectors", "years", "decades", "future", "this",
+     "these", "fight", "against"}
+)  # fmt: skip
+_MOST_TAIL_WORDS = 5
+
+
+def slogan_tail(
+    lows: Sequence[str], cased: Sequence[str], start: int, end: int, sectors: frozenset[str]
+) -> bool:
+    """Whether tokens [start, end), left in a quote after its label, are a tail the
+    quoted slogan keeps: "of", "in" or "among" and at most four plain words in small
+    letters, no clause, no place, sector, task or occasion ("in the region", "in energy",
+    "in the fight against piracy", "in this fight")."""
+    if not 2 <= end - start <= _MOST_TAIL_WORDS or lows[start] not in _TAIL_PREPOSITIONS:
+        return False
+    for k in range(start + 1, end):
+        w = lows[k]
+        if not w.isalpha() or not cased[k].islower() or w in _TAIL_STOPS or w in sectors:
+            return False
+    return True
