@@ -3131,9 +3131,10 @@ _RELATION_NOUNS = frozenset(
     {"relations", "relationship", "ties", "alliance", "partnership", "friendship", "bond",
      "bonds", "relationships"}
 )  # fmt: skip
-# Words that stand for the two states: "the two neighbours", "their countries".
+# Words that stand for the two states: "the two neighbours", "their countries" ("the two
+# peoples" are the peoples: a slogan said of them is no label of the states).
 _PAIR_NOUNS = frozenset(
-    {"countries", "nations", "neighbours", "neighbors", "sides", "peoples", "states"}
+    {"countries", "nations", "neighbours", "neighbors", "sides", "states"}
 )  # fmt: skip
 # Nouns of kin that make a quote said of one state a label for the pair: "a 'sister
 # republic'"; without one it is about the state alone ("a 'pariah'", "a 'rogue nation'").
