@@ -61,11 +61,11 @@ BECOMING_VERBS = frozenset(
      "evolve", "matured", "transformed", "morphed", "settled", "slid", "slipped", "sunk",
      "sank", "descended", "fallen", "fell"}
 )  # fmt: skip
-# Nouns of a stage in a tie's history: what a pair opens, enters or speaks of.
+# Nouns of a stage in a tie's history: what a pair opens, enters or speaks of ("stage"
+# and "phase" name a step of a process, not the tie, as the turns table says).
 STAGE_NOUNS = frozenset(
-    {"page", "chapter", "era", "phase", "stage", "dawn", "beginning", "start", "opening",
-     "season", "spring", "springtime", "winter", "summer", "autumn", "honeymoon", "reset",
-     "epoch", "age"}
+    {"page", "chapter", "era", "dawn", "beginning", "start", "opening", "season", "spring",
+     "springtime", "winter", "summer", "autumn", "honeymoon", "reset", "epoch", "age"}
 )  # fmt: skip
 
 
