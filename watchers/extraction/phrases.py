@@ -853,7 +853,7 @@ class PhraseFinder:
             if not _complement_ends(toks, cased, q1 + 1) and lows[q1 - 1] not in (",", ".", ";"):
                 continue  # "are 'key members' of the group": the quote is part of a phrase
             if quoted.names_stage(lows, a, b):
-                said_of = self._stage_of(toks, country, q0)
+                said_of = self._stage_of(toks, country, q0, q1)
             else:
                 said_of = self._said_of(toks, cased, country, q0, inner_copula)
             if said_of is None or (ours and said_of != "state"):
@@ -1061,11 +1061,14 @@ class PhraseFinder:
         end = j + 1 if w != "as" else j
         return self._object(toks[verb + 1 : end], cased[verb + 1 : end], country[verb + 1 : end])
 
-    def _stage_of(self, toks: list[Token], country: list[int], q0: int) -> str | None:
-        """What a quoted stage of a tie ("a 'new page'") is said of: "pair" when it is the
-        object of a verb of opening, or of "of" after a verb of speaking, whose subject is
-        the pair ("A and B opened a 'new page'", "both spoke of a 'new dawn'"); else what
-        the quote's other frames say."""
+    def _stage_of(self, toks: list[Token], country: list[int], q0: int, q1: int) -> str | None:
+        """What a quoted stage of a tie ("a 'new page'") is said of: "pair" when "in" the
+        pair's ties follows it ("praised the 'new springtime' in Egyptian-Turkish ties"),
+        or when it is the object of a verb of opening, or of "of" after a verb of
+        speaking, whose subject is the pair ("A and B opened a 'new page'", "both spoke
+        of a 'new dawn'"); else None."""
+        if quoted.in_ties_after([t.low for t in toks], q1 + 1, _RELATION_NOUNS):
+            return "pair"
         j = q0 - 1
         if j >= 0 and toks[j].low in _ARTICLES:
             j -= 1

@@ -116,6 +116,14 @@ def ranked_in_place(
     return k < b and cased[k][:1].isupper()
 
 
+def in_ties_after(lows: Sequence[str], k: int, ties: frozenset[str]) -> bool:
+    """Whether "in" and the pair's ties follow from token ``k``: "in relations", "in
+    Egyptian-Turkish ties", "in their relationship" (at most three words before the noun)."""
+    if k >= len(lows) or lows[k] != "in":
+        return False
+    return any(w in ties for w in lows[k + 1 : k + 5])
+
+
 def names_stage(lows: Sequence[str], a: int, b: int) -> bool:
     """Whether the quote [a, b) is a short phrase ending in a noun of a stage ("new dawn",
     "a new chapter"): what a pair opens or speaks of."""
@@ -218,3 +226,4 @@ def slogan_tail(
         if not w.isalpha() or not cased[k].islower() or w in _TAIL_STOPS or w in sectors:
             return False
     return True
+
