@@ -159,7 +159,7 @@ _QUOTE_CUES = (
     "'are ",
     "'were ",
     # a stage of the tie the pair opens or speaks of: "opened a 'new page'", "spoke of a
-    # 'new dawn'" (quoted.py says which stages)
+    # 'fresh dawn'" (quoted.py says which stages)
     *(
         f"{verb}{article} {mark}"
         for verb in (

@@ -697,7 +697,7 @@ class PhraseFinder:
         found: list[Phrase],
     ) -> list[Phrase]:
         """The one label found at the start of a quote, carried to the quote's end over a
-        short tail of "of", "in" or "among" ("'a dependable friend in hard times'",
+        short tail of "of", "in" or "among" ("'a loyal friend in lean times'",
         "'sister nations of one language'"): a quoted slogan keeps its tail
         (``quoted.slogan_tail`` says which tails are one)."""
         lows = [t.low for t in toks]
@@ -1025,7 +1025,7 @@ class PhraseFinder:
         if w in _HAVING and self._subject(toks, country, j - 1) == "pair":
             return "had"  # "Kuwait and Oman share 'a single destiny'"
         if w == "into" and j >= 1 and toks[j - 1].low in quoted.BECOMING_VERBS:
-            # "the relationship has turned into a 'wary truce'": what the tie became
+            # "the relationship has turned into an 'uneasy bargain'": what the tie became
             k = j - 2
             while k >= 0 and toks[k].low in _BETWEEN_COPULAS:
                 k -= 1
@@ -1063,10 +1063,10 @@ class PhraseFinder:
 
     def _stage_of(self, toks: list[Token], country: list[int], q0: int, q1: int) -> str | None:
         """What a quoted stage of a tie ("a 'new page'") is said of: "pair" when "in" the
-        pair's ties follows it ("praised the 'new springtime' in Egyptian-Turkish ties"),
+        pair's ties follows it ("praised the 'new harvest season' in Kenyan-Tanzanian ties"),
         or when it is the object of a verb of opening, or of "of" after a verb of
         speaking, whose subject is the pair ("A and B opened a 'new page'", "both spoke
-        of a 'new dawn'"); else None."""
+        of a 'fresh dawn'"); else None."""
         if quoted.in_ties_after([t.low for t in toks], q1 + 1, _RELATION_NOUNS):
             return "pair"
         j = q0 - 1
@@ -1114,7 +1114,7 @@ class PhraseFinder:
             if the_second and country[m - 3] == 1:
                 return "pair"  # "Bahrain and the UAE are"
             if m >= 2 and toks[m - 1].low == "with" and toks[m - 2].low in _RELATION_NOUNS:
-                return "pair"  # "the bonds with Turkey were": one side's tie with the other
+                return "pair"  # "the bonds with Chile were": one side's tie with the other
             return "state"
         return None
 

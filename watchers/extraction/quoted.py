@@ -5,16 +5,16 @@ tables know its words. The frames (the phrase finder's ``_quoted_complements`` a
 functions once it has found the quote and what it is said of):
 
 - a verb of calling or describing whose object is the pair, a relationship noun of the
-  pair or one state ("Kim called the new relationship with Russia 'invincible'",
+  pair or one state ("Tokayev called the relationship with Uzbekistan 'invulnerable'",
   "diplomats described the relationship as 'poisoned'"): even one word no table lists
   is the label there (after a bare copula it is a rating and stays none, and a word
   that only compares, "'unparalleled'", is none either);
 - a copula whose subject is the pair or its relationship ("relations were 'in the
   freezer'", "A and B are 'family, not just neighbours'");
 - a verb of opening or speaking whose subject is the pair, with a quote naming a stage of
-  the tie ("both spoke of a 'new dawn' in relations", "A and B opened a 'new page'");
+  the tie ("both spoke of a 'fresh dawn' in their ties", "A and B opened a 'new page'");
 - a verb of becoming with "into" whose subject is the pair or its relationship ("the
-  relationship has turned into a 'wary truce'");
+  relationship has turned into an 'uneasy bargain'");
 - a relationship noun followed by a quote of "without" or "beyond" and one noun ("a
   partnership 'without limits'").
 
@@ -32,7 +32,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 # What opens a negated or played-down part after a comma or dash: "family, not just
-# neighbours", "a twin, not a neighbour", "a partner, no longer a master".
+# neighbours", "a cousin, not a neighbour", "a partner, no longer a guardian".
 _NEGATED_OPENERS = frozenset({"not", "never", "no", "rather", "instead"})
 _SEPARATORS = frozenset({",", "—", "–", ";"})
 # Prepositions of a predicate noun phrase whose noun is the label: "in the freezer",
@@ -46,7 +46,7 @@ _ROUTE_NOUNS = frozenset(
     {"crossroads", "track", "path", "road", "way", "course", "juncture", "turning"}
 )
 # Verbs whose subject opens a stage of its tie: "opened a 'new page'", "entered 'a new
-# era'", and verbs of speaking of one: "spoke of a 'new dawn'".
+# era'", and verbs of speaking of one: "spoke of a 'fresh dawn'".
 OPENING_VERBS = frozenset(
     {"open", "opens", "opened", "opening", "enter", "enters", "entered", "entering",
      "begin", "begins", "began", "beginning", "start", "starts", "started", "starting",
@@ -55,7 +55,7 @@ OPENING_VERBS = frozenset(
 SPEAKING_VERBS = frozenset(
     {"spoke", "speak", "speaks", "speaking", "talked", "talk", "talks", "talking"}
 )
-# Verbs of becoming before "into": "the relationship has turned into a 'wary truce'".
+# Verbs of becoming before "into": "the relationship has turned into an 'uneasy bargain'".
 BECOMING_VERBS = frozenset(
     {"turned", "turn", "turns", "grown", "grew", "grow", "developed", "develop", "evolved",
      "evolve", "matured", "transformed", "morphed", "settled", "slid", "slipped", "sunk",
@@ -94,7 +94,7 @@ def affirmed_end(lows: Sequence[str], a: int, b: int) -> int:
 def predicate_noun_start(lows: Sequence[str], a: int, b: int) -> int:
     """Where the label of a quoted predicate noun phrase starts: past "in the" of "in the
     freezer", past "at a" of "at a low ebb"; ``a`` when the quote opens otherwise (and
-    when the noun phrase is long or goes on with "of": "at the level of technical
+    when the noun phrase is long or goes on with "of": "at the level of working
     contacts only" says how far contacts go, not what the tie is)."""
     if not (3 <= b - a <= 5 and lows[a] in PREDICATE_PREPOSITIONS and lows[a + 1] in _ARTICLES):
         return a
@@ -125,7 +125,7 @@ def in_ties_after(lows: Sequence[str], k: int, ties: frozenset[str]) -> bool:
 
 
 def names_stage(lows: Sequence[str], a: int, b: int) -> bool:
-    """Whether the quote [a, b) is a short phrase ending in a noun of a stage ("new dawn",
+    """Whether the quote [a, b) is a short phrase ending in a noun of a stage ("fresh dawn",
     "a new chapter"): what a pair opens or speaks of."""
     return 0 < b - a <= 3 and lows[b - 1] in STAGE_NOUNS
 
@@ -139,22 +139,22 @@ _PREPOSITIONS = frozenset(
     {"of", "in", "for", "to", "with", "on", "at", "among", "across", "along", "between"}
 )
 _LEADING = frozenset({"a", "an", "the", "our", "its", "their"})
-# Words no item opens with: a preposition ("'for good and for bad times'") or a number,
-# as in a slogan that counts ("'one nation, two states and soon one market'").
+# Words no item opens with: a preposition ("'for good and for lean times'") or a number,
+# as in a slogan that counts ("'one land, two flags and soon one currency'").
 _ITEM_NOT_FIRST = _PREPOSITIONS | {"one", "two", "three", "soon"}
 _MOST_ITEM_WORDS = 5
 
 
 def list_items(lows: Sequence[str], a: int, b: int, heads: frozenset[str]) -> list[tuple[int, int]]:
     """The labels of a quoted list [a, b) whose items each carry modifiers of their own,
-    one label per item as the labeling rules split such lists ("'elder brother and first
-    refuge'", "'good friends of equality and good partners of development'"); none when
+    one label per item as the labeling rules split such lists ("'younger brother and closest
+    partner'", "'good friends in hardship and good partners in growth'"); none when
     the quote is no such list. Heads sharing one modifier chain stay one label
-    ("'strategic partners and allies'"), and so do two of one head ("'big brother and
-    little brother'"). The first item must hold a head noun the tables know, and no item
-    may be a clause, a comparison or open with a preposition or a number ("'higher than
-    the mountains and deeper than the oceans'", "'friendship for good and for bad
-    times'", "'one nation, two states'")."""
+    ("'strategic partners and allies'"), and so do two of one head ("'big sister and
+    little sister'"). The first item must hold a head noun the tables know, and no item
+    may be a clause, a comparison or open with a preposition or a number ("'taller than
+    the peaks and wider than the seas'", "'friendship for good and for lean times'",
+    "'one nation, two states'")."""
     if "and" not in lows[a:b]:
         return []
     parts: list[tuple[int, int]] = []
@@ -171,7 +171,7 @@ def list_items(lows: Sequence[str], a: int, b: int, heads: frozenset[str]) -> li
     if any(not _NOT_IN_ITEMS.isdisjoint(w) or w[0] in _ITEM_NOT_FIRST for w in words):
         return []
     if any(_PREPOSITIONS.isdisjoint(w) for w in words) and not _PREPOSITIONS.isdisjoint(words[0]):
-        return []  # "'brothers in good and bad days'": the list is the first item's tail
+        return []  # "'brothers in calm and stormy days'": the list is the first item's tail
     if heads.isdisjoint(words[0]) or len({w[-1] for w in words}) < len(words):
         return []
     return parts
