@@ -19,7 +19,7 @@ functions once it has found the quote and what it is said of):
   partnership 'without limits'").
 
 Inside the quote the labeling rules apply: a negated part goes ("'a partner, no longer a
-master'" gives "partner"), and so do the preposition and article of a predicate noun
+guardian'" gives "partner"), and so do the preposition and article of a predicate noun
 phrase ("'in the freezer'" gives "freezer", "'at a low ebb'" gives "low ebb"); a list
 whose items carry modifiers of their own is one label per item; a short tail of "of",
 "in" or "among" stays, as a quoted slogan keeps its tail.
