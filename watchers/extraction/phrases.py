@@ -1076,6 +1076,8 @@ class PhraseFinder:
             j -= 1
         elif j < 0 or toks[j].low not in quoted.OPENING_VERBS:
             return None
+        if _forecast_before([t.low for t in toks], j):
+            return None  # "would open a 'new chapter'": a forecast, as with the turns
         k = j - 1
         while k >= 0 and toks[k].low in _BETWEEN_COPULAS:
             k -= 1  # "would open", "had opened"
