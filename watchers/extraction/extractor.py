@@ -10,6 +10,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from watchers.countries import CountryTable, FormKind, default_countries
+from watchers.extraction import quoted
 from watchers.extraction.canonical import canonical
 from watchers.extraction.lexicon import Vocabulary, load_vocabulary
 from watchers.extraction.mentions import (
@@ -157,6 +158,17 @@ _QUOTE_CUES = (
     '"were ',
     "'are ",
     "'were ",
+    # a stage of the tie the pair opens or speaks of: "opened a 'new page'", "spoke of a
+    # 'fresh dawn'" (quoted.py says which stages)
+    *(
+        f"{verb}{article} {mark}"
+        for verb in (
+            *quoted.OPENING_VERBS,
+            *(f"{speak} of" for speak in quoted.SPEAKING_VERBS),
+        )
+        for article in (" a", " an", " the")
+        for mark in ('"', "'")
+    ),
 )
 # A quoted slogan that counts two states as one: "'one nation, two states'", "'two
 # states, one nation'", "'one nation in two states'" (phrases.py reads it).

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from watchers.backdate import MONTHS
+from watchers.extraction import quoted
 from watchers.extraction.lexicon import Vocabulary
 from watchers.extraction.text import QUOTES, Token, before_quotes
 
@@ -535,6 +536,8 @@ class PhraseFinder:
         if quotes:
             out = self._one_quoted_label(toks, quotes, out)
             out.extend(self._quoted_complements(toks, cased, country, quotes, out))
+            out = self._quoted_lists(toks, quotes, out)
+            out = self._quoted_tails(toks, cased, quotes, out)
         out = [p for p in out if not _only_where(toks, p) and not _of_all_or_none(toks, p)]
         return _merge_relations_of(toks, out, lex)
 
@@ -686,6 +689,63 @@ class PhraseFinder:
             k -= 1
         return k if k > end else None
 
+    def _quoted_tails(
+        self,
+        toks: list[Token],
+        cased: list[str],
+        quotes: list[tuple[int, int]],
+        found: list[Phrase],
+    ) -> list[Phrase]:
+        """The one label found at the start of a quote, carried to the quote's end over a
+        short tail of "of", "in" or "among" ("'a loyal friend in lean times'",
+        "'sister nations of one language'"): a quoted slogan keeps its tail
+        (``quoted.slogan_tail`` says which tails are one)."""
+        lows = [t.low for t in toks]
+        for q0, q1 in quotes:
+            inside = [p for p in found if q0 < p.start and p.end <= q1]
+            if len(inside) != 1:
+                continue
+            p = inside[0]
+            a = q0 + 1
+            while a < q1 and (lows[a] in _ARTICLES or lows[a] in ("our", "its", "their")):
+                a += 1
+            b = q1
+            while b > a and lows[b - 1] in (",", ".", ";", ":", "!"):
+                b -= 1
+            if p.start != a or p.end >= b:
+                continue
+            if quoted.slogan_tail(lows, cased, p.end, b, self.lex.neutral):
+                found = [q for q in found if q is not p]
+                found.append(Phrase(p.start, b, p.head, p.heads, p.gap))
+        return found
+
+    def _quoted_lists(
+        self, toks: list[Token], quotes: list[tuple[int, int]], found: list[Phrase]
+    ) -> list[Phrase]:
+        """The labels found inside a quote that is a list, replaced by one label per item
+        as the labeling rules split it (``quoted.list_items``): "'closest friend, ally
+        and family'" gives three, "'neighbours and cousins'" gives "cousins"."""
+        lows = [t.low for t in toks]
+        for q0, q1 in quotes:
+            inside = [p for p in found if q0 < p.start and p.end <= q1]
+            if not inside:
+                continue
+            a = q0 + 1
+            while a < q1 and lows[a] in _COPULA_CUES:
+                a += 1  # "'are neighbours and cousins'"
+            b = q1
+            while b > a and lows[b - 1] in (",", ".", ";", ":", "!"):
+                b -= 1
+            items = quoted.list_items(lows, a, b, self.lex.heads)
+            if not items or _split_as(inside, items):
+                continue  # the labels found already stand one per item
+            found = [p for p in found if p not in inside]
+            for s0, s1 in items:
+                known = tuple(w for w in lows[s0:s1] if w in self.lex.heads)
+                at = max((k for k in range(s0, s1) if lows[k] in self.lex.heads), default=s1 - 1)
+                found.append(Phrase(s0, s1, at, known or (lows[s1 - 1],)))
+        return found
+
     def _item_phrases(self, toks: list[Token], parts: list[tuple[int, int]]) -> list[Phrase]:
         """A phrase for each list item [s0, s1) that holds a head noun."""
         out = []
@@ -725,8 +785,10 @@ class PhraseFinder:
         wings of one nation'", "calling the two neighbours 'frozen antagonists'", "describe
         each other as 'kindred nations'", "called the ties 'unbreakable'". The quote is the
         complement of a copula, "as" after a verb of describing, or a verb of calling; the
-        subject or object is the pair, a relationship noun or a state."""
+        subject or object is the pair, a relationship noun or a state (the frames and the
+        rules inside the quote: ``quoted.py``)."""
         out: list[Phrase] = []
+        lows = [t.low for t in toks]
         for q0, q1 in quotes:
             if (
                 _count_slogan(toks, q0, q1)
@@ -740,6 +802,11 @@ class PhraseFinder:
                 # nation'": a slogan that counts the two states as one is the label whole
                 heads = tuple(t.low for t in toks[q0 + 1 : q1] if t.low in self.lex.heads)
                 out.append(Phrase(q0 + 1, q1, q1 - 1, heads or (toks[q1 - 1].low,)))
+                continue
+            limits = quoted.limits_after_tie(lows, q0, q1, _RELATION_NOUNS)
+            if limits is not None:
+                # "a partnership 'without limits'": the quote says what the tie is
+                out.append(Phrase(limits[0], limits[1], limits[1] - 1, (lows[limits[1] - 1],)))
                 continue
             glossed = _glossed_by(toks, country, q0, q1, found, self.lex.heads)
             if glossed is not None:
@@ -767,6 +834,10 @@ class PhraseFinder:
             b = _before_place(toks, cased, a, b, self.lex.heads)
             while b > a and toks[b - 1].low in (",", ".", ";", ":", "!"):
                 b -= 1
+            # the labeling rules inside the quote: no negated part, no preposition of
+            # a predicate noun phrase ("'family, not just neighbours'", "'in the freezer'")
+            b = quoted.affirmed_end(lows, a, b)
+            a = quoted.predicate_noun_start(lows, a, b)
             if (
                 a + 1 < q1
                 and toks[a + 1].low == "by"
@@ -774,11 +845,17 @@ class PhraseFinder:
             ):
                 continue  # "were 'bound by the mountains'": a passive verb says what links them
             slogan = _higher_than(toks, cased, a) or _as_old_as(toks, a)
-            if slogan is None and not self._complement_words(toks, cased, country, a, b):
+            called = _called_or_described(toks, q0)
+            if slogan is None and not self._complement_words(toks, cased, country, a, b, called):
                 continue  # ("'higher than the mountains, deeper than the oceans'" is one)
-            if not _complement_ends(toks, cased, q1 + 1):
+            # (punctuation inside the closing mark ends the phrase there: "a 'new page,'
+            # citing the debt talks")
+            if not _complement_ends(toks, cased, q1 + 1) and lows[q1 - 1] not in (",", ".", ";"):
                 continue  # "are 'key members' of the group": the quote is part of a phrase
-            said_of = self._said_of(toks, cased, country, q0, inner_copula)
+            if quoted.names_stage(lows, a, b):
+                said_of = self._stage_of(toks, country, q0, q1)
+            else:
+                said_of = self._said_of(toks, cased, country, q0, inner_copula)
             if said_of is None or (ours and said_of != "state"):
                 continue
             heads = tuple(t.low for t in toks[a:b] if t.low in self.lex.heads)
@@ -801,6 +878,8 @@ class PhraseFinder:
                 continue  # "share 'universal values'", "have a 'special responsibility'"
             if said_of == "pair" and self._rating_after_copula(toks, cased, q0, a, b):
                 continue  # "ties remain 'complicated'": how they stand, quoted or not
+            if quoted.ranked_in_place(lows, cased, a, b, self.lex.heads):
+                continue  # "ties are 'unique in Europe'": a ranking
             if said_of == "state" and not ties and toks[a].low not in self.lex.heads:
                 # "calling Kampala 'our dependable linchpin'", "a 'key pillar'": a
                 # metaphor noun of a tie given to a state, with its modifiers
@@ -872,12 +951,19 @@ class PhraseFinder:
         )
 
     def _complement_words(
-        self, toks: list[Token], cased: list[str], country: list[int], a: int, b: int
+        self,
+        toks: list[Token],
+        cased: list[str],
+        country: list[int],
+        a: int,
+        b: int,
+        called: bool = False,
     ) -> bool:
         """Whether tokens [a, b) read as a short noun or adjective phrase: no clause, no
         state, not opening with a preposition or pronoun. One word is a noun ("a
         'relic'") or an adjective the tables know ("'unbreakable'"); an adjective they do
-        not know said alone is no label ("'unparalleled'")."""
+        not know said alone is no label ("'unparalleled'") unless a verb of calling or
+        describing sets it (``called``: "called the relationship 'invincible'")."""
         if b <= a or b - a > _QUOTED_COMPLEMENT:
             return False
         first = toks[a].low
@@ -887,7 +973,13 @@ class PhraseFinder:
             return False  # "'far apart'", "'a priority'": how much, not what the tie is
         if not has_head and first.endswith("ing") and first not in lex.qualifying:
             return False  # "'moving forward'": what the tie does
-        if b - a == 1:
+        if b - a == 1 and called and (
+            quoted.compares_only(toks[a].low) or toks[a].low in self.lex.neutral
+        ):
+            # "described the ties as 'unparalleled'": a comparison; "called the
+            # partnership 'economic'": a sector, which alone is no label
+            return False
+        if b - a == 1 and not called:
             w = toks[a].low
             known = w in self.lex.qualifying or w in self.lex.heads or "-" in w
             if not known and (self.kind(w, cased[a]) or w.endswith(("ed", "ing", "ly"))):
@@ -932,6 +1024,18 @@ class PhraseFinder:
             return "pair" if raised and tie and not generic else None  # not "a new level"
         if w in _HAVING and self._subject(toks, country, j - 1) == "pair":
             return "had"  # "Kuwait and Oman share 'a single destiny'"
+        if w == "into" and j >= 1 and toks[j - 1].low in quoted.BECOMING_VERBS:
+            # "the relationship has turned into an 'uneasy bargain'": what the tie became
+            k = j - 2
+            while k >= 0 and toks[k].low in _BETWEEN_COPULAS:
+                k -= 1
+            return "pair" if self._subject(toks, country, k) == "pair" else None
+        if w in quoted.PREDICATE_PREPOSITIONS and j >= 1 and toks[j - 1].low in _COPULA_CUES:
+            # "relations were on 'pause'": a predicate noun with its preposition outside
+            k = j - 2
+            while k >= 0 and toks[k].low in _BETWEEN_COPULAS:
+                k -= 1
+            return self._subject(toks, country, k)
         if inner_copula or w in _COPULA_CUES:
             k = j if inner_copula else j - 1
             if inner_copula:
@@ -956,6 +1060,30 @@ class PhraseFinder:
             return None
         end = j + 1 if w != "as" else j
         return self._object(toks[verb + 1 : end], cased[verb + 1 : end], country[verb + 1 : end])
+
+    def _stage_of(self, toks: list[Token], country: list[int], q0: int, q1: int) -> str | None:
+        """What a quoted stage of a tie ("a 'new page'") is said of: "pair" when "in" the
+        pair's ties follows it ("praised the 'new harvest season' in Kenyan-Tanzanian ties"),
+        or when it is the object of a verb of opening, or of "of" after a verb of
+        speaking, whose subject is the pair ("A and B opened a 'new page'", "both spoke
+        of a 'fresh dawn'"); else None."""
+        if quoted.in_ties_after([t.low for t in toks], q1 + 1, _RELATION_NOUNS):
+            return "pair"
+        j = q0 - 1
+        if j >= 0 and toks[j].low in _ARTICLES:
+            j -= 1
+        if j >= 1 and toks[j].low == "of" and toks[j - 1].low in quoted.SPEAKING_VERBS:
+            j -= 1
+        elif j < 0 or toks[j].low not in quoted.OPENING_VERBS:
+            return None
+        if _forecast_before([t.low for t in toks], j):
+            return None  # "would open a 'new chapter'": a forecast, as with the turns
+        k = j - 1
+        while k >= 0 and toks[k].low in _BETWEEN_COPULAS:
+            k -= 1  # "would open", "had opened"
+        if k >= 0 and toks[k].low == "both":
+            return "pair"  # "and both spoke of": the two named before
+        return "pair" if self._subject(toks, country, k) == "pair" else None
 
     def _subject(self, toks: list[Token], country: list[int], k: int) -> str | None:
         """What the subject ending at token ``k`` is: "pair", "state" or None."""
@@ -987,6 +1115,8 @@ class PhraseFinder:
             the_second = m >= 3 and toks[m - 1].low == "the" and toks[m - 2].low in ("and", "&")
             if the_second and country[m - 3] == 1:
                 return "pair"  # "Bahrain and the UAE are"
+            if m >= 2 and toks[m - 1].low == "with" and toks[m - 2].low in _RELATION_NOUNS:
+                return "pair"  # "the bonds with Chile were": one side's tie with the other
             return "state"
         return None
 
@@ -3006,9 +3136,10 @@ _RELATION_NOUNS = frozenset(
     {"relations", "relationship", "ties", "alliance", "partnership", "friendship", "bond",
      "bonds", "relationships"}
 )  # fmt: skip
-# Words that stand for the two states: "the two neighbours", "their countries".
+# Words that stand for the two states: "the two neighbours", "their countries" ("the two
+# peoples" are the peoples: a slogan said of them is no label of the states).
 _PAIR_NOUNS = frozenset(
-    {"countries", "nations", "neighbours", "neighbors", "sides", "peoples", "states"}
+    {"countries", "nations", "neighbours", "neighbors", "sides", "states"}
 )  # fmt: skip
 # Nouns of kin that make a quote said of one state a label for the pair: "a 'sister
 # republic'"; without one it is about the state alone ("a 'pariah'", "a 'rogue nation'").
@@ -3353,13 +3484,48 @@ def _title_case(cased: list[str]) -> bool:
     return words >= 4
 
 
+def _split_as(found: list[Phrase], items: list[tuple[int, int]]) -> bool:
+    """Whether the labels found stand one in each item, none across two."""
+    return all(
+        sum(1 for s0, s1 in items if p.start < s1 and s0 < p.end) == 1 for p in found
+    ) and all(any(p.start < s1 and s0 < p.end for p in found) for s0, s1 in items)
+
+
+def _called_or_described(toks: list[Token], q0: int) -> bool:
+    """Whether the quote opening at ``q0`` is set by a verb of calling ("called the ties
+    'invincible'") or by "as" after a verb of describing ("described ... as 'poisoned'")."""
+    j = q0 - 1
+    if j >= 0 and toks[j].low in _ARTICLES:
+        j -= 1
+    if j < 0:
+        return False
+    if toks[j].low == "as":
+        verbs = [k for k in range(j - 1, max(-1, j - 10), -1) if toks[k].low in _DESCRIBING]
+    else:
+        verbs = [k for k in range(j - 1, max(-1, j - 9), -1) if toks[k].low in _CALLING]
+    # the verb's own object, no clause of its own between: not "called B a 'sister
+    # country' and said ties were 'unique'"
+    return bool(verbs) and all(
+        t.low not in _COPULA_CUES and t.low not in QUOTES for t in toks[verbs[0] + 1 : j]
+    )
+
+
+# Conjunctions that open a clause of their own after a quote: "on 'pause' until Madrid
+# apologised".
+_CLAUSE_OPENERS = frozenset({"until", "unless", "though", "although", "when", "whereas"})
+
+
 def _complement_ends(toks: list[Token], cased: list[str], k: int) -> bool:
     """Whether a quoted complement ends its phrase at the closing quote (token ``k`` is
     the one after it): punctuation, a word that opens a new part of the sentence, a
-    participle ("'kindred nations' bound by history") or "of" the pair ("of both peoples")."""
+    relative pronoun or a conjunction ("'a love story' that began", "on 'pause' until"),
+    a participle ("'kindred nations'
+    bound by history") or "of" the pair ("of both peoples")."""
     if k >= len(toks) or not toks[k].low[:1].isalnum():
         return True
     w = toks[k].low
+    if w in _RELATIVES or w in _CLAUSE_OPENERS:
+        return True
     if w in _AFTER_PREDICATE or _participle(w, cased[k]) or w in ("bound", "born", "built"):
         return True
     return w == "of" and k + 1 < len(toks) and toks[k + 1].low in ("both", "our", "their")
