@@ -1,0 +1,116 @@
+"""A leader's name standing for the leader's state, on the dates of the leader's terms."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from watchers.extraction import default_extractor
+from watchers.extraction.extractor import Extractor
+from watchers.paths import config_dir
+
+
+def pairs(text: str, on: date | None, extractor: Extractor | None = None) -> set[tuple[str, str]]:
+    found = (extractor or default_extractor()).extract(text, on=on)
+    return {(x.pair.key, x.canonical) for x in found}
+
+
+@pytest.mark.parametrize(
+    ("text", "in_term", "out_of_term", "expected"),
+    [
+        # two heads of state by surname alone, each in office in 2014; neither in 2022
+        (
+            "Kikwete and Kagame praised their strategic partnership.",
+            date(2014, 5, 1),
+            date(2022, 5, 1),
+            ("RWA-TZA", "strategic partnership"),
+        ),
+        # both out of office by 2019
+        (
+            "Bachelet and Humala praised their strategic partnership.",
+            date(2015, 6, 1),
+            date(2019, 6, 1),
+            ("CHL-PER", "strategic partnership"),
+        ),
+        # a foreign minister: in office from 2017, so not yet in 2012
+        (
+            "Bourita called Senegal a strategic partner of the kingdom.",
+            date(2020, 2, 1),
+            date(2012, 2, 1),
+            ("MAR-SEN", "strategic partnership"),
+        ),
+        # a president whose term ended in October 2025
+        (
+            "Ramkalawan called India a trusted friend of the islands.",
+            date(2022, 2, 1),
+            date(2026, 2, 1),
+            ("IND-SYC", "trusted friend"),
+        ),
+        # a prime minister from 2018 on
+        (
+            "Mottley welcomed Ghana as a strategic partner.",
+            date(2023, 2, 1),
+            date(2016, 2, 1),
+            ("BRB-GHA", "strategic partnership"),
+        ),
+        # accents as written: one prime minister and one president, in office together in 2016
+        (
+            "Pahor and Grabar-Kitarović praised their strategic partnership.",
+            date(2016, 2, 1),
+            date(2021, 2, 1),
+            ("HRV-SVN", "strategic partnership"),
+        ),
+    ],
+)
+def test_a_leaders_name_stands_for_the_state_only_in_the_term(
+    text: str, in_term: date, out_of_term: date, expected: tuple[str, str]
+) -> None:
+    assert pairs(text, in_term) == {expected}
+    assert pairs(text, out_of_term) == set()
+
+
+SHARED_SURNAME = """
+[[leader]]
+country = "KEN"
+name = "Amani Wekesa"
+forms = ["Amani Wekesa", "Wekesa"]
+terms = [
+    { office = "president", from = 2030-01-01, to = 2035-01-01 },
+]
+
+[[leader]]
+country = "UGA"
+name = "Brian Wekesa"
+forms = ["Brian Wekesa", "Wekesa"]
+terms = [
+    { office = "foreign minister", from = 2033-01-01 },
+]
+"""
+
+
+@pytest.fixture(scope="module")
+def shared_surname(tmp_path_factory: pytest.TempPathFactory) -> Extractor:
+    config = tmp_path_factory.mktemp("shared") / "config"
+    shutil.copytree(config_dir(), config)
+    (config / "leaders.toml").write_text(SHARED_SURNAME, encoding="utf-8")
+    return default_extractor(Path(config))
+
+
+def test_a_surname_two_states_leaders_share_names_neither_while_both_hold_office(
+    shared_surname: Extractor,
+) -> None:
+    text = "Wekesa called Tanzania a strategic partner."
+    # one of the two in office: the surname is that person's
+    in_kenya = {("KEN-TZA", "strategic partnership")}
+    in_uganda = {("TZA-UGA", "strategic partnership")}
+    assert pairs(text, date(2031, 6, 1), shared_surname) == in_kenya
+    assert pairs(text, date(2036, 6, 1), shared_surname) == in_uganda
+    # both in office, or no date to tell them apart: no guess at either state
+    assert pairs(text, date(2034, 6, 1), shared_surname) == set()
+    assert pairs(text, None, shared_surname) == set()
+    # the full name still tells them apart
+    full = "Brian Wekesa called Tanzania a strategic partner."
+    assert pairs(full, date(2034, 6, 1), shared_surname) == in_uganda
