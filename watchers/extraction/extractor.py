@@ -11,6 +11,7 @@ from pathlib import Path
 
 from watchers.countries import CountryTable, FormKind, default_countries
 from watchers.extraction.canonical import canonical
+from watchers.extraction.frames import frame_phrases
 from watchers.extraction.lexicon import Vocabulary, load_vocabulary
 from watchers.extraction.mentions import (
     STATE_NOUNS,
@@ -417,7 +418,10 @@ class Extractor:
             country = self._country_tokens(s)
             ctx = passage.context(i)
             resolved: list[tuple[Phrase, list[Codes]]] = []
-            for p in self.phrases.find(s.toks, s.lows, s.cased, country):
+            found = self.phrases.find(s.toks, s.lows, s.cased, country)
+            # labels no table lists, read by the frame they stand in (see frames.py)
+            found += frame_phrases(s.toks, s.cased, country, found)
+            for p in found:
                 if self._negated(s, p) or self._about_persons(s, p) or self._sport(s, p):
                     continue
                 codes = self.pairs.resolve(p, s, ctx)

@@ -1,0 +1,244 @@
+"""Frames: characterisations read by the shape of the sentence, whatever their head noun.
+
+The phrase finder reads a label at a head noun the tables list. Some sentences say what
+a tie has become with a noun no table lists, in a frame English uses for nothing else;
+the frame, not the noun, tells that the words characterise the tie:
+
+- motion of the tie: the relationship noun is the subject of a verb of movement, or the
+  object of a verb of sending, with the place it ends up in after "to", "into" or a verb
+  of reaching ("relations sank to a post-Cold War low", "the clash plunged ties into their
+  darkest hour since 1962", "sends Sino-American ties into a tailspin", "relations have
+  reached the highest point in their entire history");
+- an event of the tie ended, left behind or marked: a closed list of nouns for the tie's
+  course (estrangement, rupture, dispute, thaw, tension...) after a verb of ending or
+  signalling, "after years of", "locked in" or "moved from ... to" ("ending a long
+  estrangement", "after years of border tension", "are locked in a sour border feud").
+
+Which states the words are about is decided as for any phrase, in ``pairs``. Pure
+functions over tokens; they never raise.
+"""
+
+from __future__ import annotations
+
+from watchers.extraction.phrases import Phrase
+from watchers.extraction.text import Token
+
+# The nouns of a tie that can move or be sent somewhere.
+_TIE_NOUNS = frozenset({"ties", "relations", "relationship", "relationships", "bond", "bonds"})
+# Verbs of a tie moving by itself: "relations sank to", "ties slid into".
+_MOTION_VERBS = frozenset(
+    {"sank", "sunk", "sink", "sinks", "sinking", "fell", "fallen", "fall", "falls", "falling",
+     "plunged", "plunge", "plunges", "plunging", "slid", "slide", "slides", "sliding",
+     "slipped", "slip", "slips", "slumped", "slump", "dropped", "drop", "drops", "descended",
+     "descend", "descends", "spiralled", "spiraled", "spiral", "spirals", "spiralling",
+     "spiraling", "tumbled", "tumble", "tumbles", "nosedived", "nose-dived", "lurched",
+     "drifted", "plummeted", "plummet", "plummets", "deteriorated", "degenerated", "lapsed",
+     "collapsed", "rose", "risen", "rise", "rises", "climbed", "climb", "climbs", "soared",
+     "soar", "soars", "returned", "veered", "tipped"}
+)  # fmt: skip
+# Verbs of a tie reaching a point with no preposition: "ties hit a post-war low".
+_REACH_VERBS = frozenset(
+    {"hit", "hits", "reached", "reach", "reaches", "touched", "touch", "touches", "plumbed",
+     "plumb", "plumbs"}
+)  # fmt: skip
+# Verbs of something sending the tie somewhere: "the visit sent ties into a tailspin".
+_SENDING_VERBS = frozenset(
+    {"sent", "send", "sends", "sending", "plunged", "plunge", "plunges", "plunging",
+     "dragged", "drag", "drags", "dragging", "pushed", "push", "pushes", "pushing", "threw",
+     "thrown", "throw", "throws", "throwing", "tipped", "tip", "tips", "tipping", "drove",
+     "driven", "drive", "drives", "driving", "hurled", "hurl", "hurls", "pitched", "pitch",
+     "pitches", "cast", "casts", "brought", "bring", "brings", "bringing", "lifted", "lift",
+     "lifts", "raised", "raise", "raises", "took", "take", "takes", "taken"}
+)  # fmt: skip
+# Words between a tie and its verb: "relations have now sunk", "ties had quickly fallen".
+_AUXILIARIES = frozenset(
+    {"have", "has", "had", "been", "now", "already", "further", "quickly", "steadily",
+     "swiftly", "rapidly", "sharply", "since", "then", "also", "again", "soon", "once",
+     "abruptly", "suddenly", "gradually"}
+)  # fmt: skip
+# Determiners that may open the place a tie ends up in.
+_DETERMINERS = frozenset({"a", "an", "the", "their", "its", "our"})
+# What follows "into" as a phrase of its own, not a state of the tie ("into force").
+_INTO_IDIOMS = frozenset(
+    {"force", "effect", "line", "being", "play", "focus", "view", "account", "question",
+     "existence", "operation", "action", "service", "office", "power", "talks", "law"}
+)  # fmt: skip
+# Words that end the place: prepositions, conjunctions, clause words.
+_PLACE_ENDS = frozenset(
+    {"since", "in", "of", "over", "after", "as", "amid", "with", "for", "on", "at", "to",
+     "from", "by", "and", "or", "but", "while", "that", "which", "who", "when", "because",
+     "than", "under", "during", "before", "following", "despite", "between", "among", "into",
+     "is", "are", "was", "were", "has", "have", "had", "will", "would", "said", "says"}
+)  # fmt: skip
+# Words that rank or measure a point without naming a state: the place a tie is sent
+# "to" or "reaches" must be one of these, or hold a superlative ("their darkest hour").
+_POINT_WORDS = frozenset(
+    {"low", "lows", "high", "highs", "nadir", "peak", "zenith", "bottom", "rock-bottom",
+     "ebb", "point", "level", "depths", "abyss", "brink", "verge", "edge", "crossroads"}
+)  # fmt: skip
+# What a tie may be sent to or reach that says no more than a time or an amount.
+_NOT_PLACES = frozenset({"level", "point", "agreement", "deal", "consensus", "understanding"})
+# The longest place read, in words after the determiner.
+_PLACE_WORDS = 5
+# How many words before the tie a pair or a determiner may take: "sent [Sino-American] ties".
+_BEFORE_TIE = 4
+# Words before a tie that may stand between a verb of sending and the tie.
+_BEFORE_TIE_WORDS = frozenset({"the", "their", "its", "bilateral", "already", "fragile", "'s"})
+
+
+def frame_phrases(
+    toks: list[Token], cased: list[str], country: list[int], found: list[Phrase]
+) -> list[Phrase]:
+    """Labels the sentence's frames give that ``found`` (the phrase finder's) does not hold."""
+    lows = [t.low for t in toks]
+    if _TIE_NOUNS.isdisjoint(lows):
+        return []
+    taken = {k for p in found for k in range(p.start, p.end)}
+    out: list[Phrase] = []
+    for i, w in enumerate(lows):
+        if w not in _TIE_NOUNS or country[i]:
+            continue
+        place = _moved_to(toks, cased, country, i) or _sent_to(toks, cased, country, i)
+        if place is None:
+            continue
+        start, end, head = place
+        if any(k in taken for k in range(start, end)):
+            continue  # the phrase finder read it already
+        out.append(Phrase(start, end, head, (w,)))
+    return out
+
+
+def _moved_to(
+    toks: list[Token], cased: list[str], country: list[int], i: int
+) -> tuple[int, int, int] | None:
+    """ "relations (between A and B) sank to a post-Cold War low", "ties hit rock bottom":
+    the tie at ``i`` is the subject of a verb of movement or of reaching."""
+    n = len(toks)
+    j = _past_pair(toks, country, i + 1)
+    while j < n and toks[j].low in _AUXILIARIES:
+        j += 1
+    if j >= n:
+        return None
+    verb = toks[j].low
+    if verb in _REACH_VERBS:
+        return _place(toks, cased, country, j + 1, "reach")
+    if verb in _MOTION_VERBS and j + 1 < n and toks[j + 1].low in ("to", "into"):
+        return _place(toks, cased, country, j + 2, toks[j + 1].low)
+    return None
+
+
+def _sent_to(
+    toks: list[Token], cased: list[str], country: list[int], i: int
+) -> tuple[int, int, int] | None:
+    """ "sends Sino-American ties into a tailspin", "plunged ties into their darkest hour":
+    the tie at ``i`` is the object of a verb of sending, with where it went after it."""
+    k = i - 1
+    while k >= 0 and i - k <= _BEFORE_TIE and (country[k] or toks[k].low in _BEFORE_TIE_WORDS):
+        k -= 1
+    if k < 0 or toks[k].low not in _SENDING_VERBS:
+        return None
+    j = _past_pair(toks, country, i + 1)
+    if j + 1 >= len(toks) or toks[j].low not in ("to", "into"):
+        return None
+    return _place(toks, cased, country, j + 1, toks[j].low)
+
+
+def _past_pair(toks: list[Token], country: list[int], j: int) -> int:
+    """After the tie: past "between A and B" or "with B", where the pair is named."""
+    n = len(toks)
+    if j < n and toks[j].low in ("between", "with"):
+        k = j + 1
+        while k < n and k < j + 10 and (country[k] or toks[k].low in ("and", "the", "'s", ",")):
+            k += 1
+        if k > j + 1 and country[k - 1]:
+            return k
+    return j
+
+
+def _place(
+    toks: list[Token], cased: list[str], country: list[int], j: int, how: str
+) -> tuple[int, int, int] | None:
+    """The place a tie ends up in, from ``j``: (start, end, head) of "post-Cold War low",
+    "darkest hour since 1962", "tailspin"; None when the words are no such place."""
+    n = len(toks)
+    if j >= n:
+        return None
+    determined = toks[j].low in _DETERMINERS
+    if determined:
+        j += 1
+    elif how == "to":
+        return None  # "ties grew to include": a verb, no place
+    start = k = j
+    headline = _capitals(cased)
+    while k < n and k - start < _PLACE_WORDS:
+        w = toks[k].low
+        if w in _PLACE_ENDS or country[k] or not _word(w):
+            break
+        if cased[k][:1].isupper() and not headline and not _inside_compound(toks, cased, k):
+            break  # a name: "ties sank to Beijing's liking" is no place
+        k += 1
+    if k == start:
+        return None
+    head = k - 1
+    words = [t.low for t in toks[start:k]]
+    if how == "into" and words[-1] in _INTO_IDIOMS:
+        return None
+    if words[-1] in _NOT_PLACES and not any(_superlative(w) for w in words):
+        return None
+    if how in ("to", "reach") and not (
+        any(w in _POINT_WORDS or _superlative(w) for w in words)
+    ):
+        return None  # "ties reached a deal": only a point or a rank is where a tie stands
+    end = _scope(toks, k)
+    return start, end, head
+
+
+def _scope(toks: list[Token], k: int) -> int:
+    """The end of a measure the label keeps: "since 1962", "since the Cold War", "in their
+    entire history"; ``k`` when none follows."""
+    n = len(toks)
+    if k + 1 < n and toks[k].low == "since":
+        m = k + 1
+        if toks[m].low.isdigit():
+            return m + 1
+        if toks[m].low == "the" and m + 1 < n:
+            m += 1
+            while m < n and m < k + 5 and _word(toks[m].low) and toks[m].low not in _PLACE_ENDS:
+                m += 1
+            return m
+        return k
+    if k + 1 < n and toks[k].low == "in":
+        m = k + 1
+        while m < n and m < k + 4 and toks[m].low in ("their", "its", "our", "entire", "whole",
+                                                      "long", "modern", "recent", "recorded"):
+            m += 1
+        if m < n and toks[m].low == "history":
+            return m + 1
+    return k
+
+
+def _word(w: str) -> bool:
+    """A word of letters, hyphens allowed ("post-cold", "seven-year")."""
+    return w.replace("-", "").isalpha()
+
+
+def _superlative(w: str) -> bool:
+    """ "darkest", "worst", "lowest": a superlative ranks the point a tie is at."""
+    return w in ("best", "worst", "most", "least") or (
+        len(w) > 4 and w.endswith("est") and w not in ("interest", "protest", "forest", "contest")
+    )
+
+
+def _inside_compound(toks: list[Token], cased: list[str], k: int) -> bool:
+    """ "a post-Cold War low": a capital inside a hyphenated compound or right after it."""
+    return "-" in cased[k] or (k > 0 and "-" in cased[k - 1] and cased[k - 1][-1:].isalpha()
+                               and any(c.isupper() for c in cased[k - 1]))
+
+
+def _capitals(cased: list[str]) -> bool:
+    """A headline in capitals or title case: a capital tells nothing there."""
+    letters = [c for c in cased if c[:1].isalpha()]
+    if not letters:
+        return False
+    capitals = sum(1 for c in letters if c[:1].isupper())
+    return capitals * 4 >= len(letters) * 3
