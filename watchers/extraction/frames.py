@@ -56,6 +56,8 @@ _AUXILIARIES = frozenset(
      "swiftly", "rapidly", "sharply", "since", "then", "also", "again", "soon", "once",
      "abruptly", "suddenly", "gradually"}
 )  # fmt: skip
+# The longest aside skipped between a tie and its verb, in tokens.
+_ASIDE_WORDS = 12
 # Determiners that may open the place a tie ends up in.
 _DETERMINERS = frozenset({"a", "an", "the", "their", "its", "our"})
 # What follows "into" as a phrase of its own, not a state of the tie ("into force").
@@ -76,7 +78,9 @@ _POINT_WORDS = frozenset(
     {"low", "lows", "high", "highs", "nadir", "peak", "zenith", "bottom", "rock-bottom",
      "ebb", "point", "level", "depths", "abyss", "brink", "verge", "edge", "crossroads"}
 )  # fmt: skip
-# What a tie may be sent to or reach that says no more than a time or an amount.
+# Points named by what they are the edge of: "the brink of war".
+_EDGE_WORDS = frozenset({"brink", "verge", "edge", "depths", "abyss"})
+# What a tie may be sent to or reach that rates it or names a deal, not a state of it.
 _NOT_PLACES = frozenset({"level", "point", "agreement", "deal", "consensus", "understanding"})
 # The longest place read, in words after the determiner.
 _PLACE_WORDS = 5
@@ -91,30 +95,50 @@ def frame_phrases(
 ) -> list[Phrase]:
     """Labels the sentence's frames give that ``found`` (the phrase finder's) does not hold."""
     lows = [t.low for t in toks]
-    if _TIE_NOUNS.isdisjoint(lows):
-        return []
     taken = {k for p in found for k in range(p.start, p.end)}
     out: list[Phrase] = []
-    for i, w in enumerate(lows):
-        if w not in _TIE_NOUNS or country[i]:
-            continue
-        place = _moved_to(toks, cased, country, i) or _sent_to(toks, cased, country, i)
+    for first, after, noun in _subjects(lows, country):
+        place = _moved_to(toks, cased, country, after) or _sent_to(
+            toks, cased, country, first, after
+        )
         if place is None:
             continue
         start, end, head = place
         if any(k in taken for k in range(start, end)):
             continue  # the phrase finder read it already
-        out.append(Phrase(start, end, head, (w,)))
+        out.append(Phrase(start, end, head, (noun,)))
+    return out
+
+
+def _subjects(lows: list[str], country: list[int]) -> list[tuple[int, int, str]]:
+    """What may move: a tie noun ("relations") or two states joined by "and" ("Venezuela
+    and Guyana"), as (first token, token after it, the noun)."""
+    out: list[tuple[int, int, str]] = []
+    n = len(lows)
+    for i, w in enumerate(lows):
+        if w in _TIE_NOUNS and not country[i]:
+            out.append((i, _past_pair(lows, country, i + 1), w))
+        elif country[i] == 1 and (i + 1 >= n or country[i + 1] != 1):
+            # the last token of a state joined to another before it: "A and (the) B"
+            k = i
+            while k > 0 and country[k - 1] == 1:
+                k -= 1
+            m = k - 2 if k >= 2 and lows[k - 1] == "the" else k - 1
+            if m >= 1 and lows[m] in ("and", "&") and country[m - 1] == 1:
+                first = m - 1
+                while first > 0 and country[first - 1] == 1:
+                    first -= 1
+                out.append((first, _past_aside(lows, i + 1), "relations"))
     return out
 
 
 def _moved_to(
-    toks: list[Token], cased: list[str], country: list[int], i: int
+    toks: list[Token], cased: list[str], country: list[int], j: int
 ) -> tuple[int, int, int] | None:
-    """ "relations (between A and B) sank to a post-Cold War low", "ties hit rock bottom":
-    the tie at ``i`` is the subject of a verb of movement or of reaching."""
+    """ "relations (between A and B) sank to a post-Cold War low", "ties hit rock bottom",
+    "A and B slid into open confrontation": the subject ending before ``j`` is that of a
+    verb of movement or of reaching."""
     n = len(toks)
-    j = _past_pair(toks, country, i + 1)
     while j < n and toks[j].low in _AUXILIARIES:
         j += 1
     if j >= n:
@@ -128,30 +152,46 @@ def _moved_to(
 
 
 def _sent_to(
-    toks: list[Token], cased: list[str], country: list[int], i: int
+    toks: list[Token], cased: list[str], country: list[int], first: int, j: int
 ) -> tuple[int, int, int] | None:
-    """ "sends Sino-American ties into a tailspin", "plunged ties into their darkest hour":
-    the tie at ``i`` is the object of a verb of sending, with where it went after it."""
-    k = i - 1
-    while k >= 0 and i - k <= _BEFORE_TIE and (country[k] or toks[k].low in _BEFORE_TIE_WORDS):
+    """ "sends Sino-American ties into a tailspin", "plunged ties into their darkest hour",
+    "bringing A and B to the brink of war": the tie (or pair) from ``first`` is the
+    object of a verb of sending, with where it went after it, from ``j``."""
+    k = first - 1
+    while k >= 0 and first - k <= _BEFORE_TIE and (
+        country[k] or toks[k].low in _BEFORE_TIE_WORDS
+    ):
         k -= 1
     if k < 0 or toks[k].low not in _SENDING_VERBS:
         return None
-    j = _past_pair(toks, country, i + 1)
     if j + 1 >= len(toks) or toks[j].low not in ("to", "into"):
         return None
     return _place(toks, cased, country, j + 1, toks[j].low)
 
 
-def _past_pair(toks: list[Token], country: list[int], j: int) -> int:
+def _past_pair(lows: list[str], country: list[int], j: int) -> int:
     """After the tie: past "between A and B" or "with B", where the pair is named."""
-    n = len(toks)
-    if j < n and toks[j].low in ("between", "with"):
+    n = len(lows)
+    if j < n and lows[j] in ("between", "with"):
         k = j + 1
-        while k < n and k < j + 10 and (country[k] or toks[k].low in ("and", "the", "'s", ",")):
+        while k < n and k < j + 10 and (country[k] or lows[k] in ("and", "the", "'s")):
             k += 1
         if k > j + 1 and country[k - 1]:
-            return k
+            j = k
+    return _past_aside(lows, j)
+
+
+def _past_aside(lows: list[str], j: int) -> int:
+    """Past an aside set off by commas before the verb: "relations, once described as a
+    brotherhood, have descended into"."""
+    n = len(lows)
+    if j >= n or lows[j] != ",":
+        return j
+    for k in range(j + 1, min(n, j + _ASIDE_WORDS)):
+        if lows[k] == ",":
+            return k + 1
+        if lows[k] in (";", ".", ":"):
+            break
     return j
 
 
@@ -183,12 +223,19 @@ def _place(
     words = [t.low for t in toks[start:k]]
     if how == "into" and words[-1] in _INTO_IDIOMS:
         return None
-    if words[-1] in _NOT_PLACES and not any(_superlative(w) for w in words):
-        return None
+    if words[-1] in _NOT_PLACES:
+        return None  # "their worst point", "a new level": a rating the phrase finder reads
     if how in ("to", "reach") and not (
         any(w in _POINT_WORDS or _superlative(w) for w in words)
     ):
         return None  # "ties reached a deal": only a point or a rank is where a tie stands
+    if words[-1] in _EDGE_WORDS and k + 1 < n and toks[k].low == "of":
+        # "to the brink of open war": the edge is the edge of something
+        m = k + 1
+        while m < n and m < k + 4 and _word(toks[m].low) and toks[m].low not in _PLACE_ENDS:
+            m += 1
+        if m > k + 1:
+            return start, m, m - 1
     end = _scope(toks, k)
     return start, end, head
 
