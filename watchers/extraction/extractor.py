@@ -11,7 +11,7 @@ from pathlib import Path
 
 from watchers.countries import CountryTable, FormKind, default_countries
 from watchers.extraction.canonical import canonical
-from watchers.extraction.frames import frame_phrases
+from watchers.extraction.frames import EVENT_CUES, EVENTS, HOSTILE_EVENTS, frame_phrases
 from watchers.extraction.lexicon import Vocabulary, load_vocabulary
 from watchers.extraction.mentions import (
     STATE_NOUNS,
@@ -128,8 +128,9 @@ _HEDGES = frozenset(
 )
 # "ended a decade-long estrangement": ending a hostile state says the pair was in it
 _END_VERBS = frozenset({"end", "ended", "ending", "ends"})
-_HOSTILE_HEADS = frozenset(
-    {"estrangement", "feud", "rivalry", "enmity", "hostility", "animosity", "antagonism"}
+_HOSTILE_HEADS = (
+    frozenset({"estrangement", "feud", "rivalry", "enmity", "hostility", "animosity", "antagonism"})
+    | HOSTILE_EVENTS
 )
 # Modifiers of a hostile or cold tone: ending "frosty relations" says the pair had them.
 _HOSTILE_TONES = frozenset(
@@ -228,7 +229,11 @@ class _HeadFinder:
         # a quote that counts two states as one ("'one nation, two states'"), wherever it
         # stands: checked for the whole slogan's shape
         entries.extend((cue, "count") for cue in ("'one ", '"one ', "'two ", '"two '))
+        # a noun of a tie's course after a word of a frame that makes it the pair's
+        # ("ending a seven-year rupture"): frames.py reads it
+        entries.extend((w, "event") for w in EVENTS if w not in lex.heads)
         self.words = Keywords(entries)
+        self.event_cue = _WordsBefore(EVENT_CUES)
         self.strong = _WordsBefore(lex.strong | lex.level_modifiers)
         self.level = _WordsBefore(lex.level_modifiers)
         self.kin = _WordsBefore(lex.kin_modifiers)
@@ -273,6 +278,8 @@ class _HeadFinder:
             if need == "tail" and not low.startswith((" of ", " with "), last + 1):
                 continue
             if need == "turn" and not low.startswith(_TURN_AFTER, last + 1):
+                continue
+            if need == "event" and not self.event_cue.search(low, max(0, start - 50), start):
                 continue
             if need == "kin" and not self.kin.search(low, max(0, start - 30), start):
                 continue

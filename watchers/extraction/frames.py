@@ -23,6 +23,64 @@ from __future__ import annotations
 from watchers.extraction.phrases import Phrase
 from watchers.extraction.text import Token
 
+# Nouns of a hostile spell in a tie's course: a label when the frame around them says it
+# was the pair's ("ending a seven-year rupture", "after years of frostiness").
+HOSTILE_EVENTS = frozenset(
+    {"estrangement", "rupture", "rift", "feud", "dispute", "quarrel", "quarrels", "standoff",
+     "stand-off", "hostility", "frostiness", "froideur", "tension", "tensions", "enmity",
+     "acrimony", "animosity", "antagonism", "confrontation", "freeze", "chill", "impasse",
+     "mistrust", "distrust", "recriminations"}
+)  # fmt: skip
+# Nouns of a warming turn in a tie: "signalling a thaw".
+WARM_EVENTS = frozenset({"thaw", "rapprochement", "detente", "détente", "reconciliation"})
+EVENTS = HOSTILE_EVENTS | WARM_EVENTS
+# The events that name a state of a tie on their own: the others ("tension", "rupture",
+# "dispute") are said of anything, and name a tie with a modifier ("seven-year rupture",
+# "border tension").
+_BARE_EVENTS = frozenset(
+    {"estrangement", "frostiness", "froideur", "enmity", "hostility", "acrimony", "animosity",
+     "antagonism", "mistrust", "distrust"}
+) | WARM_EVENTS
+# Words one of which stands shortly before an event noun in one of the frames: the
+# sentence is read closely only then.
+EVENT_CUES = frozenset(
+    {"end", "ends", "ended", "ending", "heal", "healed", "healing", "mend", "mended",
+     "mending", "overcome", "overcoming", "after", "following", "locked", "from",
+     "signal", "signals", "signalled", "signaled", "signalling", "signaling", "mark",
+     "marks", "marked", "marking", "herald", "heralded", "heralding"}
+)  # fmt: skip
+# Verbs that end a hostile spell: "ending a long estrangement".
+_ENDING_VERBS = frozenset(
+    {"end", "ends", "ended", "ending", "heal", "healed", "healing", "mend", "mended",
+     "mending", "overcome", "overcoming", "overcame"}
+)  # fmt: skip
+# Verbs that mark a warming turn: "signalling a thaw".
+_SIGNALLING_VERBS = frozenset(
+    {"signal", "signals", "signalled", "signaled", "signalling", "signaling", "mark", "marks",
+     "marked", "marking", "herald", "heralded", "heralding"}
+)  # fmt: skip
+# The spans of time a hostile spell lasted: "after years of tension".
+_SPANS = frozenset({"years", "months", "decades", "weeks", "year", "decade"})
+# Nouns a pair may be locked in besides the events: "locked in a cold war of attrition".
+_LOCKED_IN = frozenset({"war", "struggle", "battle", "contest", "rivalry", "feud"}) | HOSTILE_EVENTS
+# Verbs of change that say where a pair came from: "moved from hostility to".
+_FROM_VERBS = frozenset(
+    {"moved", "move", "moves", "gone", "went", "shifted", "turned", "evolved", "progressed",
+     "come", "came", "travelled", "traveled"}
+)  # fmt: skip
+# Counts of a span: "after two decades of".
+_COUNTS = frozenset({"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+                     "many", "several", "a", "some", "few"})
+# Words that are no modifier of an event noun though they are words.
+_NOT_MODIFIERS = frozenset(
+    {"a", "an", "the", "their", "its", "of", "and", "or", "to", "in", "after", "from",
+     "locked", "ending", "ended", "end", "ends", "years", "months", "decades", "weeks",
+     "year", "decade", "following", "signalling", "signaling", "signalled", "signaled",
+     "marking", "marked", "healing", "mending", "overcoming", "this", "that", "his", "her",
+     "our", "any", "all", "what", "was", "is", "be", "been"} | _ENDING_VERBS
+)  # fmt: skip
+# The most modifiers read before an event noun.
+_EVENT_MODIFIERS = 3
 # The nouns of a tie that can move or be sent somewhere.
 _TIE_NOUNS = frozenset({"ties", "relations", "relationship", "relationships", "bond", "bonds"})
 # Verbs of a tie moving by itself: "relations sank to", "ties slid into".
@@ -107,7 +165,88 @@ def frame_phrases(
         if any(k in taken for k in range(start, end)):
             continue  # the phrase finder read it already
         out.append(Phrase(start, end, head, (noun,)))
+    if not EVENTS.isdisjoint(lows) or "war" in lows:
+        for start, end, head in _events(lows, country):
+            if not any(k in taken for k in range(start, end)):
+                out.append(Phrase(start, end, head, (lows[head],)))
     return out
+
+
+def _events(lows: list[str], country: list[int]) -> list[tuple[int, int, int]]:
+    """Event nouns of a tie in a frame that makes them the pair's, as (start, end, head):
+    "ending a long estrangement", "signalling a thaw", "after years of border tension",
+    "locked in a sour border feud", "moved from hostility to"."""
+    out: list[tuple[int, int, int]] = []
+    n = len(lows)
+    for i, w in enumerate(lows):
+        if w not in EVENTS and w not in _LOCKED_IN:
+            continue
+        start = _modifiers_before(lows, country, i)
+        k = start - 1
+        if k >= 0 and lows[k] in ("a", "an", "the", "their", "its"):
+            k -= 1
+        if k < 0:
+            continue
+        before = lows[k]
+        if (w in HOSTILE_EVENTS and before in _ENDING_VERBS) or (
+            w in WARM_EVENTS and before in _SIGNALLING_VERBS
+        ):
+            framed = True
+        elif w in HOSTILE_EVENTS and before == "of" and k >= 1 and lows[k - 1] in _SPANS:
+            framed = _after_span(lows, k - 1)
+        elif w in _LOCKED_IN and before == "in" and k >= 1 and lows[k - 1] == "locked":
+            framed = True
+        elif w in HOSTILE_EVENTS and before == "from" and k >= 1 and lows[k - 1] in _FROM_VERBS:
+            framed = i + 1 < n and lows[i + 1] == "to"
+        else:
+            framed = False
+        if not framed or _elsewhere(lows, country, i + 1):
+            continue
+        end = i + 1
+        if w == "war" and end + 1 < n and lows[end] == "of" and lows[end + 1].isalpha():
+            end += 2  # "a cold war of attrition"
+        if start == i and w not in _BARE_EVENTS:
+            continue  # bare "years of tension": a word for any strain, no name for a tie
+        out.append((start, end, i))
+    return out
+
+
+def _modifiers_before(lows: list[str], country: list[int], i: int) -> int:
+    """Where the words modifying the noun at ``i`` start: "seven-year", "sour border"."""
+    k = i
+    while (
+        k > 0
+        and i - k < _EVENT_MODIFIERS
+        and not country[k - 1]
+        and _word(lows[k - 1])
+        and lows[k - 1] not in _NOT_MODIFIERS
+    ):
+        k -= 1
+    return k
+
+
+def _after_span(lows: list[str], k: int) -> bool:
+    """ "after years of", "following two decades of": a span of time after the word."""
+    m = k - 1
+    if m >= 0 and (lows[m].isdigit() or lows[m] in _COUNTS):
+        m -= 1
+    return m >= 0 and lows[m] in ("after", "following", "ending", "ended", "end")
+
+
+def _elsewhere(lows: list[str], country: list[int], j: int) -> bool:
+    """A phrase after the noun that puts the spell elsewhere: "tension in the region",
+    "a feud between the army and the rebels"."""
+    n = len(lows)
+    if j >= n:
+        return False
+    w = lows[j]
+    if w in ("in", "within", "inside", "among"):
+        return True
+    if w in ("between", "with"):
+        return j + 1 >= n or not (
+            country[j + 1] or (lows[j + 1] == "the" and j + 2 < n and country[j + 2])
+        )
+    return False
 
 
 def _subjects(lows: list[str], country: list[int]) -> list[tuple[int, int, str]]:
