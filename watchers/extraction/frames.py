@@ -166,8 +166,11 @@ def frame_phrases(
             continue  # the phrase finder read it already
         out.append(Phrase(start, end, head, (noun,)))
     if not EVENTS.isdisjoint(lows) or "war" in lows:
+        # a bare head the phrase finder read ("feud") gives way to the fuller event
+        # ("sour border feud"): the extractor drops a bare repeat of a fuller label
+        bare = {p.head for p in found if p.end - p.start == 1}
         for start, end, head in _events(lows, country):
-            if not any(k in taken for k in range(start, end)):
+            if not any(k in taken and k not in bare for k in range(start, end)):
                 out.append(Phrase(start, end, head, (lows[head],)))
     return out
 
