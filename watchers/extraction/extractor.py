@@ -378,6 +378,8 @@ class Extractor:
         self._people = {k: tuple(v) for k, v in people.items()}
         self._surnames = {k: frozenset(v) for k, v in surnames.items()}
         self._cue = _WordsFinder(lexicon.anaphora)
+        # the words the tables know as modifiers: no noun phrase a frame reads ends in one
+        self._adjectives = lexicon.qualifying | lexicon.neutral | lexicon.adverbs | lexicon.stop
         # the heads naming a role that more states may take ("3 more countries")
         self._roles = lexicon.person_heads | lexicon.bare_heads
         negations = tuple(w for w in lexicon.negation if " " not in w and "'" not in w)
@@ -427,7 +429,7 @@ class Extractor:
             resolved: list[tuple[Phrase, list[Codes]]] = []
             found = self.phrases.find(s.toks, s.lows, s.cased, country)
             # labels no table lists, read by the frame they stand in (see frames.py)
-            found += frame_phrases(s.toks, s.cased, country, found)
+            found += frame_phrases(s.toks, s.cased, country, found, self._adjectives)
             for p in found:
                 if self._negated(s, p) or self._about_persons(s, p) or self._sport(s, p):
                     continue

@@ -12,7 +12,10 @@ the frame, not the noun, tells that the words characterise the tie:
 - an event of the tie ended, left behind or marked: a closed list of nouns for the tie's
   course (estrangement, rupture, dispute, thaw, tension...) after a verb of ending or
   signalling, "after years of", "locked in" or "moved from ... to" ("ending a long
-  estrangement", "after years of border tension", "are locked in a sour border feud").
+  estrangement", "after years of border tension", "are locked in a sour border feud");
+- what a tie has become: the relationship noun of a pair is the subject of a copula, and
+  a noun phrase ends the clause after it ("the A-B relationship remains a rollercoaster",
+  "the A-B bond is also a ledger of debts, remittances and old resentments").
 
 Which states the words are about is decided as for any phrase, in ``pairs``. Pure
 functions over tokens; they never raise.
@@ -83,6 +86,42 @@ _NOT_MODIFIERS = frozenset(
 _EVENT_MODIFIERS = 3
 # The nouns of a tie that can move or be sent somewhere.
 _TIE_NOUNS = frozenset({"ties", "relations", "relationship", "relationships", "bond", "bonds"})
+# The nouns of a tie that a copula may say something of: "the A-B bond is a ledger".
+_COPULA_SUBJECTS = _TIE_NOUNS | frozenset(
+    {"alliance", "partnership", "friendship", "axis", "rivalry"}
+)
+# Copulas and verbs of becoming, by the words they are written in.
+_COPULAS = (
+    ("has", "become"), ("have", "become"), ("had", "become"), ("has", "turned", "into"),
+    ("have", "turned", "into"), ("had", "turned", "into"), ("turned", "into"),
+    ("has", "grown", "into"), ("grew", "into"), ("has", "remained"), ("have", "remained"),
+    ("is",), ("are",), ("was",), ("were",), ("remains",), ("remain",), ("remained",),
+    ("became",), ("becomes",),
+)  # fmt: skip
+# Adverbs between a copula and what it says: "is also a", "is now a".
+_COPULA_ADVERBS = frozenset(
+    {"also", "now", "still", "increasingly", "effectively", "essentially", "already", "fast",
+     "quickly", "really", "truly", "today", "largely", "mostly", "more", "less"}
+)  # fmt: skip
+# Sectors: a tie of one sector is no tie of the pair ("defence ties were the foundation").
+_SECTORS = frozenset(
+    {"defence", "defense", "military", "trade", "economic", "energy", "security", "business",
+     "commercial", "cultural", "investment", "financial", "technology", "tech", "space",
+     "nuclear", "educational", "academic", "sporting", "tourism", "banking", "aviation"}
+)  # fmt: skip
+# What a copula's noun may be that says what the tie does or is about, not what it is.
+_NOT_WHAT_IT_IS = frozenset(
+    {"priority", "matter", "subject", "focus", "topic", "theme", "question", "issue", "test",
+     "part", "result", "product", "reason", "function", "target", "case", "exception", "one",
+     "ones", "thing", "things", "way", "concern", "agenda", "item", "point", "factor",
+     "consideration", "element", "aspect", "area", "field", "sign", "signal", "story", "tale",
+     "success", "failure", "problem", "challenge", "work", "task", "goal", "aim", "objective",
+     "interest", "interests", "basis", "base", "means", "tool", "instrument", "share",
+     "percent", "per", "cent", "billion", "million", "times", "years", "months", "decades"}
+)  # fmt: skip
+# The most words read after a copula for what a tie is, and in an "of" tail.
+_COPULA_WORDS = 4
+_OF_TAIL_WORDS = 7
 # Verbs of a tie moving by itself: "relations sank to", "ties slid into".
 _MOTION_VERBS = frozenset(
     {"sank", "sunk", "sink", "sinks", "sinking", "fell", "fallen", "fall", "falls", "falling",
@@ -140,6 +179,12 @@ _POINT_WORDS = frozenset(
 _EDGE_WORDS = frozenset({"brink", "verge", "edge", "depths", "abyss"})
 # What a tie may be sent to or reach that rates it or names a deal, not a state of it.
 _NOT_PLACES = frozenset({"level", "point", "agreement", "deal", "consensus", "understanding"})
+# Words that may follow a label's last word: a preposition of scope, a conjunction.
+_AFTER_LABEL = frozenset(
+    {"for", "by", "in", "with", "over", "as", "and", "but", "since", "after", "amid", "on",
+     "at", "to", "from", "despite", "while", "said", "says", "according", "than", "under",
+     "during", "throughout", "rather", "that", "which"}
+)  # fmt: skip
 # The longest place read, in words after the determiner.
 _PLACE_WORDS = 5
 # How many words before the tie a pair or a determiner may take: "sent [Sino-American] ties".
@@ -149,9 +194,14 @@ _BEFORE_TIE_WORDS = frozenset({"the", "their", "its", "bilateral", "already", "f
 
 
 def frame_phrases(
-    toks: list[Token], cased: list[str], country: list[int], found: list[Phrase]
+    toks: list[Token],
+    cased: list[str],
+    country: list[int],
+    found: list[Phrase],
+    adjectives: frozenset[str],
 ) -> list[Phrase]:
-    """Labels the sentence's frames give that ``found`` (the phrase finder's) does not hold."""
+    """Labels the sentence's frames give that ``found`` (the phrase finder's) does not hold;
+    ``adjectives`` are the words the tables know as modifiers, which end no noun phrase."""
     lows = [t.low for t in toks]
     taken = {k for p in found for k in range(p.start, p.end)}
     out: list[Phrase] = []
@@ -165,6 +215,11 @@ def frame_phrases(
         if any(k in taken for k in range(start, end)):
             continue  # the phrase finder read it already
         out.append(Phrase(start, end, head, (noun,)))
+    for i, w in enumerate(lows):
+        if w in _COPULA_SUBJECTS and not country[i]:
+            became = _became(toks, cased, country, i, adjectives)
+            if became is not None and not any(k in taken for k in range(*became[:2])):
+                out.append(Phrase(became[0], became[1], became[2], (w,)))
     if not EVENTS.isdisjoint(lows) or "war" in lows:
         # a bare head the phrase finder read ("feud") gives way to the fuller event
         # ("sour border feud"): the extractor drops a bare repeat of a fuller label
@@ -173,6 +228,73 @@ def frame_phrases(
             if not any(k in taken and k not in bare for k in range(start, end)):
                 out.append(Phrase(start, end, head, (lows[head],)))
     return out
+
+
+def _became(
+    toks: list[Token], cased: list[str], country: list[int], i: int, adjectives: frozenset[str]
+) -> tuple[int, int, int] | None:
+    """ "the A-B relationship remains a rollercoaster", "the alliance with B has become a
+    hollow shell": a noun phrase ending the clause after a copula whose subject is the tie
+    at ``i``, as (start, end, head)."""
+    lows = [t.low for t in toks]
+    n = len(toks)
+    if i > 0 and lows[i - 1] in _SECTORS:
+        return None  # "defence ties": a sector's tie
+    paired = (i > 0 and country[i - 1] == 1) or _past_pair(lows, country, i + 1) > i + 1
+    if not paired and not (i > 0 and lows[i - 1] in ("their", "our")):
+        return None  # the tie of a pair written with it, or of "their"
+    j = _past_aside(lows, _past_pair(lows, country, i + 1))
+    j = _past_aside(lows, j)  # ", long a matter of water and borders,"
+    for words in _COPULAS:
+        if tuple(lows[j : j + len(words)]) == words:
+            j += len(words)
+            break
+    else:
+        return None
+    while j < n and lows[j] in _COPULA_ADVERBS:
+        j += 1
+    if j >= n or lows[j] not in ("a", "an"):
+        return None  # "the relationship is the subject of": only "a" names what it is
+    start = k = j + 1
+    while k < n and k - start < _COPULA_WORDS:
+        w = lows[k]
+        if w in _PLACE_ENDS or country[k] or not _word(w) or w == "not":
+            break
+        if cased[k][:1].isupper() and not _capitals(cased):
+            return None  # a name: "is a Kremlin project"
+        k += 1
+    if k == start:
+        return None
+    head = k - 1
+    if lows[head] in _NOT_WHAT_IT_IS or lows[head] in adjectives or lows[head].endswith("ly"):
+        return None
+    end = k
+    if k + 1 < n and lows[k] == "of":
+        end = _of_tail(lows, country, k)
+        if end is None:
+            return None  # "a part of A-B relations": the tail names the tie itself
+    nxt = lows[end] if end < n else "."
+    if nxt[:1].isalnum() and nxt not in _AFTER_LABEL:
+        return None  # the clause goes on: "is a country that", "is a way to"
+    return start, end, head
+
+
+def _of_tail(lows: list[str], country: list[int], k: int) -> int | None:
+    """The end of an "of" tail from ``k``: "of debts, remittances and old resentments",
+    "of the sanctioned"; None when it names a tie or a state ("of A-B relations")."""
+    n = len(lows)
+    m = k + 1
+    while m < n and m - k <= _OF_TAIL_WORDS:
+        w = lows[m]
+        if country[m] or w in _COPULA_SUBJECTS:
+            return None
+        if w in (",", "and") and m + 1 < n and _word(lows[m + 1]):
+            m += 1
+            continue
+        if not _word(w) or (w in _PLACE_ENDS and w != "and"):
+            break
+        m += 1
+    return m if m > k + 1 else k
 
 
 def _events(lows: list[str], country: list[int]) -> list[tuple[int, int, int]]:
