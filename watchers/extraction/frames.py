@@ -270,9 +270,10 @@ def _became(
         return None
     end = k
     if k + 1 < n and lows[k] == "of":
-        end = _of_tail(lows, country, k)
-        if end is None:
+        tail = _of_tail(lows, country, k)
+        if tail is None:
             return None  # "a part of A-B relations": the tail names the tie itself
+        end = tail
     nxt = lows[end] if end < n else "."
     if nxt[:1].isalnum() and nxt not in _AFTER_LABEL:
         return None  # the clause goes on: "is a country that", "is a way to"
