@@ -121,7 +121,7 @@ _NOT_WHAT_IT_IS = frozenset(
 )  # fmt: skip
 # The most words read after a copula for what a tie is, and in an "of" tail.
 _COPULA_WORDS = 4
-_OF_TAIL_WORDS = 7
+_OF_TAIL_WORDS = 10
 # Verbs of a tie moving by itself: "relations sank to", "ties slid into".
 _MOTION_VERBS = frozenset(
     {"sank", "sunk", "sink", "sinks", "sinking", "fell", "fallen", "fall", "falls", "falling",
@@ -146,6 +146,11 @@ _SENDING_VERBS = frozenset(
      "driven", "drive", "drives", "driving", "hurled", "hurl", "hurls", "pitched", "pitch",
      "pitches", "cast", "casts", "brought", "bring", "brings", "bringing", "lifted", "lift",
      "lifts", "raised", "raise", "raises", "took", "take", "takes", "taken"}
+)  # fmt: skip
+# Words before a verb that make the sending only supposed or feared.
+_SUPPOSING = frozenset(
+    {"could", "would", "might", "may", "can", "will", "should", "must", "to", "risk",
+     "risks", "risked", "risking", "threaten", "threatens", "threatened", "threatening"}
 )  # fmt: skip
 # Words between a tie and its verb: "relations have now sunk", "ties had quickly fallen".
 _AUXILIARIES = frozenset(
@@ -178,7 +183,10 @@ _POINT_WORDS = frozenset(
 # Points named by what they are the edge of: "the brink of war".
 _EDGE_WORDS = frozenset({"brink", "verge", "edge", "depths", "abyss"})
 # What a tie may be sent to or reach that rates it or names a deal, not a state of it.
-_NOT_PLACES = frozenset({"level", "point", "agreement", "deal", "consensus", "understanding"})
+_NOT_PLACES = frozenset(
+    {"level", "point", "agreement", "deal", "consensus", "understanding", "number", "amount",
+     "figure", "volume", "rate", "share", "total", "count", "price", "prices", "sum"}
+)  # fmt: skip
 # Words that may follow a label's last word: a preposition of scope, a conjunction.
 _AFTER_LABEL = frozenset(
     {"for", "by", "in", "with", "over", "as", "and", "but", "since", "after", "amid", "on",
@@ -429,6 +437,8 @@ def _sent_to(
         k -= 1
     if k < 0 or toks[k].low not in _SENDING_VERBS:
         return None
+    if any(toks[m].low in _SUPPOSING for m in range(max(0, k - 2), k)):
+        return None  # "could plunge ties into a crisis", "threatens to send": not done
     if j + 1 >= len(toks) or toks[j].low not in ("to", "into"):
         return None
     return _place(toks, cased, country, j + 1, toks[j].low)
@@ -501,6 +511,8 @@ def _place(
             m += 1
         if m > k + 1:
             return start, m, m - 1
+    if k < n and toks[k].low == "of":
+        return None  # "their lowest number of flights": a measure of something else
     end = _scope(toks, k)
     return start, end, head
 
