@@ -40,10 +40,10 @@ EVENTS = HOSTILE_EVENTS | WARM_EVENTS
 # The events that name a state of a tie on their own: the others ("tension", "rupture",
 # "dispute") are said of anything, and name a tie with a modifier ("seven-year rupture",
 # "border tension").
-_BARE_EVENTS = frozenset(
+_BARE_EVENTS = WARM_EVENTS | frozenset(
     {"estrangement", "frostiness", "froideur", "enmity", "hostility", "acrimony", "animosity",
      "antagonism", "mistrust", "distrust"}
-) | WARM_EVENTS
+)  # fmt: skip
 # Words one of which stands shortly before an event noun in one of the frames: the
 # sentence is read closely only then.
 EVENT_CUES = frozenset(
@@ -72,8 +72,10 @@ _FROM_VERBS = frozenset(
      "come", "came", "travelled", "traveled"}
 )  # fmt: skip
 # Counts of a span: "after two decades of".
-_COUNTS = frozenset({"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-                     "many", "several", "a", "some", "few"})
+_COUNTS = frozenset(
+    {"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "many",
+     "several", "a", "some", "few"}
+)  # fmt: skip
 # Words that are no modifier of an event noun though they are words.
 _NOT_MODIFIERS = frozenset(
     {"a", "an", "the", "their", "its", "of", "and", "or", "to", "in", "after", "from",
@@ -203,6 +205,7 @@ _BEFORE_TIE_WORDS = frozenset({"the", "their", "its", "bilateral", "already", "f
 
 def frame_phrases(
     toks: list[Token],
+    lows: list[str],
     cased: list[str],
     country: list[int],
     found: list[Phrase],
@@ -210,7 +213,6 @@ def frame_phrases(
 ) -> list[Phrase]:
     """Labels the sentence's frames give that ``found`` (the phrase finder's) does not hold;
     ``adjectives`` are the words the tables know as modifiers, which end no noun phrase."""
-    lows = [t.low for t in toks]
     taken = {k for p in found for k in range(p.start, p.end)}
     out: list[Phrase] = []
     for first, after, noun in _subjects(lows, country):
@@ -223,11 +225,13 @@ def frame_phrases(
         if any(k in taken for k in range(start, end)):
             continue  # the phrase finder read it already
         out.append(Phrase(start, end, head, (noun,)))
-    for i, w in enumerate(lows):
-        if w in _COPULA_SUBJECTS and not country[i]:
-            became = _became(toks, cased, country, i, adjectives)
-            if became is not None and not any(k in taken for k in range(*became[:2])):
-                out.append(Phrase(became[0], became[1], became[2], (w,)))
+    if not _COPULA_SUBJECTS.isdisjoint(lows):
+        for i, w in enumerate(lows):
+            if w not in _COPULA_SUBJECTS or country[i]:
+                continue
+            became = _became(toks, lows, cased, country, i, adjectives)
+            if became is not None and not any(k in taken for k in range(became[0], became[1])):
+                out.append(Phrase(*became, (w,)))
     if not EVENTS.isdisjoint(lows) or "war" in lows:
         # a bare head the phrase finder read ("feud") gives way to the fuller event
         # ("sour border feud"): the extractor drops a bare repeat of a fuller label
@@ -239,12 +243,16 @@ def frame_phrases(
 
 
 def _became(
-    toks: list[Token], cased: list[str], country: list[int], i: int, adjectives: frozenset[str]
+    toks: list[Token],
+    lows: list[str],
+    cased: list[str],
+    country: list[int],
+    i: int,
+    adjectives: frozenset[str],
 ) -> tuple[int, int, int] | None:
     """ "the A-B relationship remains a rollercoaster", "the alliance with B has become a
     hollow shell": a noun phrase ending the clause after a copula whose subject is the tie
     at ``i``, as (start, end, head)."""
-    lows = [t.low for t in toks]
     n = len(toks)
     if i > 0 and lows[i - 1] in _SECTORS:
         return None  # "defence ties": a sector's tie
@@ -387,6 +395,8 @@ def _subjects(lows: list[str], country: list[int]) -> list[tuple[int, int, str]]
     """What may move: a tie noun ("relations") or two states joined by "and" ("Venezuela
     and Guyana"), as (first token, token after it, the noun)."""
     out: list[tuple[int, int, str]] = []
+    if _TIE_NOUNS.isdisjoint(lows) and ("and" not in lows or country.count(1) < 2):
+        return out  # most sentences: neither a tie noun nor two states joined
     n = len(lows)
     for i, w in enumerate(lows):
         if w in _TIE_NOUNS and not country[i]:
@@ -431,9 +441,7 @@ def _sent_to(
     "bringing A and B to the brink of war": the tie (or pair) from ``first`` is the
     object of a verb of sending, with where it went after it, from ``j``."""
     k = first - 1
-    while k >= 0 and first - k <= _BEFORE_TIE and (
-        country[k] or toks[k].low in _BEFORE_TIE_WORDS
-    ):
+    while k >= 0 and first - k <= _BEFORE_TIE and (country[k] or toks[k].low in _BEFORE_TIE_WORDS):
         k -= 1
     if k < 0 or toks[k].low not in _SENDING_VERBS:
         return None
@@ -500,9 +508,7 @@ def _place(
         return None
     if words[-1] in _NOT_PLACES:
         return None  # "their worst point", "a new level": a rating the phrase finder reads
-    if how in ("to", "reach") and not (
-        any(w in _POINT_WORDS or _superlative(w) for w in words)
-    ):
+    if how in ("to", "reach") and not (any(w in _POINT_WORDS or _superlative(w) for w in words)):
         return None  # "ties reached a deal": only a point or a rank is where a tie stands
     if words[-1] in _EDGE_WORDS and k + 1 < n and toks[k].low == "of":
         # "to the brink of open war": the edge is the edge of something
@@ -533,8 +539,12 @@ def _scope(toks: list[Token], k: int) -> int:
         return k
     if k + 1 < n and toks[k].low == "in":
         m = k + 1
-        while m < n and m < k + 4 and toks[m].low in ("their", "its", "our", "entire", "whole",
-                                                      "long", "modern", "recent", "recorded"):
+        while (
+            m < n
+            and m < k + 4
+            and toks[m].low
+            in ("their", "its", "our", "entire", "whole", "long", "modern", "recent", "recorded")
+        ):
             m += 1
         if m < n and toks[m].low == "history":
             return m + 1
@@ -555,8 +565,12 @@ def _superlative(w: str) -> bool:
 
 def _inside_compound(toks: list[Token], cased: list[str], k: int) -> bool:
     """ "a post-Cold War low": a capital inside a hyphenated compound or right after it."""
-    return "-" in cased[k] or (k > 0 and "-" in cased[k - 1] and cased[k - 1][-1:].isalpha()
-                               and any(c.isupper() for c in cased[k - 1]))
+    return "-" in cased[k] or (
+        k > 0
+        and "-" in cased[k - 1]
+        and cased[k - 1][-1:].isalpha()
+        and any(c.isupper() for c in cased[k - 1])
+    )
 
 
 def _capitals(cased: list[str]) -> bool:
