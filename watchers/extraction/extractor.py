@@ -429,7 +429,9 @@ class Extractor:
             resolved: list[tuple[Phrase, list[Codes]]] = []
             found = self.phrases.find(s.toks, s.lows, s.cased, country)
             # labels no table lists, read by the frame they stand in (see frames.py)
-            found += frame_phrases(s.toks, s.lows, s.cased, country, found, self._adjectives)
+            found += frame_phrases(
+                s.toks, s.lows, s.cased, country, found, self.lex.heads, self._adjectives
+            )
             for p in found:
                 if self._negated(s, p) or self._about_persons(s, p) or self._sport(s, p):
                     continue

@@ -88,6 +88,9 @@ _NOT_MODIFIERS = frozenset(
 _EVENT_MODIFIERS = 3
 # The nouns of a tie that can move or be sent somewhere.
 _TIE_NOUNS = frozenset({"ties", "relations", "relationship", "relationships", "bond", "bonds"})
+# What two states joined by "and" may move into or be brought to the brink of that is
+# a state of their tie, not of each ("slid into open confrontation", not "into recession").
+_STATES_OF_A_PAIR = EVENTS | _LOCKED_IN | frozenset({"conflict", "hostilities"})
 # The nouns of a tie that a copula may say something of: "the A-B bond is a ledger".
 _COPULA_SUBJECTS = _TIE_NOUNS | frozenset(
     {"alliance", "partnership", "friendship", "axis", "rivalry"}
@@ -111,7 +114,8 @@ _SECTORS = frozenset(
      "commercial", "cultural", "investment", "financial", "technology", "tech", "space",
      "nuclear", "educational", "academic", "sporting", "tourism", "banking", "aviation"}
 )  # fmt: skip
-# What a copula's noun may be that says what the tie does or is about, not what it is.
+# What a copula's noun may be that says what the tie does or is about, not what it is,
+# or names a deal, a document or a firm ("the A-B partnership is a joint venture").
 _NOT_WHAT_IT_IS = frozenset(
     {"priority", "matter", "subject", "focus", "topic", "theme", "question", "issue", "test",
      "part", "result", "product", "reason", "function", "target", "case", "exception", "one",
@@ -119,7 +123,10 @@ _NOT_WHAT_IT_IS = frozenset(
      "consideration", "element", "aspect", "area", "field", "sign", "signal", "story", "tale",
      "success", "failure", "problem", "challenge", "work", "task", "goal", "aim", "objective",
      "interest", "interests", "basis", "base", "means", "tool", "instrument", "share",
-     "percent", "per", "cent", "billion", "million", "times", "years", "months", "decades"}
+     "percent", "per", "cent", "billion", "million", "times", "years", "months", "decades",
+     "venture", "deal", "contract", "agreement", "accord", "pact", "treaty", "project",
+     "programme", "program", "initiative", "scheme", "corridor", "pipeline", "company",
+     "firm", "fund", "bank", "consortium"}
 )  # fmt: skip
 # The most words read after a copula for what a tie is, and in an "of" tail.
 _COPULA_WORDS = 4
@@ -209,10 +216,14 @@ def frame_phrases(
     cased: list[str],
     country: list[int],
     found: list[Phrase],
+    known_heads: frozenset[str],
     adjectives: frozenset[str],
 ) -> list[Phrase]:
-    """Labels the sentence's frames give that ``found`` (the phrase finder's) does not hold;
-    ``adjectives`` are the words the tables know as modifiers, which end no noun phrase."""
+    """Labels the sentence's frames give that ``found`` (the phrase finder's) does not hold.
+
+    ``known_heads`` are the head nouns the tables list: the phrase finder reads (or
+    rejects) a label at them, and only the event frames add to it. ``adjectives`` are the
+    words the tables know as modifiers, which end no noun phrase."""
     taken = {k for p in found for k in range(p.start, p.end)}
     out: list[Phrase] = []
     for first, after, noun in _subjects(lows, country):
@@ -222,15 +233,19 @@ def frame_phrases(
         if place is None:
             continue
         start, end, head = place
-        if any(k in taken for k in range(start, end)):
-            continue  # the phrase finder read it already
-        out.append(Phrase(start, end, head, (noun,)))
+        if any(k in taken for k in range(start, end)) or lows[head] in known_heads:
+            continue  # the phrase finder read it already, or chose not to
+        if not noun and lows[end - 1] not in _STATES_OF_A_PAIR:
+            continue  # "A and B slid into recession": the states', not their tie's
+        out.append(Phrase(start, end, head, (noun or "relations",)))
     if not _COPULA_SUBJECTS.isdisjoint(lows):
         for i, w in enumerate(lows):
             if w not in _COPULA_SUBJECTS or country[i]:
                 continue
             became = _became(toks, lows, cased, country, i, adjectives)
-            if became is not None and not any(k in taken for k in range(became[0], became[1])):
+            if became is None or lows[became[2]] in known_heads:
+                continue  # a head the tables list is the phrase finder's to read
+            if not any(k in taken for k in range(became[0], became[1])):
                 out.append(Phrase(*became, (w,)))
     if not EVENTS.isdisjoint(lows) or "war" in lows:
         # a bare head the phrase finder read ("feud") gives way to the fuller event
@@ -257,8 +272,8 @@ def _became(
     if i > 0 and lows[i - 1] in _SECTORS:
         return None  # "defence ties": a sector's tie
     paired = (i > 0 and country[i - 1] == 1) or _past_pair(lows, country, i + 1) > i + 1
-    if not paired and not (i > 0 and lows[i - 1] in ("their", "our")):
-        return None  # the tie of a pair written with it, or of "their"
+    if not paired:
+        return None  # the tie of a pair written with it: "their" may be two leaders
     j = _past_aside(lows, _past_pair(lows, country, i + 1))
     j = _past_aside(lows, j)  # ", long a matter of water and borders,"
     for words in _COPULAS:
@@ -349,6 +364,8 @@ def _events(lows: list[str], country: list[int]) -> list[tuple[int, int, int]]:
             end += 2  # "a cold war of attrition"
         if start == i and w not in _BARE_EVENTS:
             continue  # bare "years of tension": a word for any strain, no name for a tie
+        if not _SECTORS.isdisjoint(lows[start:i]):
+            continue  # "a bitter trade dispute": a sector's, not the tie's
         out.append((start, end, i))
     return out
 
@@ -393,7 +410,7 @@ def _elsewhere(lows: list[str], country: list[int], j: int) -> bool:
 
 def _subjects(lows: list[str], country: list[int]) -> list[tuple[int, int, str]]:
     """What may move: a tie noun ("relations") or two states joined by "and" ("Venezuela
-    and Guyana"), as (first token, token after it, the noun)."""
+    and Guyana"), as (first token, token after it, the noun or "" for the states)."""
     out: list[tuple[int, int, str]] = []
     if _TIE_NOUNS.isdisjoint(lows) and ("and" not in lows or country.count(1) < 2):
         return out  # most sentences: neither a tie noun nor two states joined
@@ -411,7 +428,7 @@ def _subjects(lows: list[str], country: list[int]) -> list[tuple[int, int, str]]
                 first = m - 1
                 while first > 0 and country[first - 1] == 1:
                     first -= 1
-                out.append((first, _past_aside(lows, i + 1), "relations"))
+                out.append((first, _past_aside(lows, i + 1), ""))
     return out
 
 
