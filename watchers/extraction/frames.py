@@ -161,6 +161,10 @@ _SUPPOSING = frozenset(
     {"could", "would", "might", "may", "can", "will", "should", "must", "to", "risk",
      "risks", "risked", "risking", "threaten", "threatens", "threatened", "threatening"}
 )  # fmt: skip
+# Every verb the motion frames start from: a sentence with none is not read for them.
+_MOVING_VERBS = _MOTION_VERBS | _REACH_VERBS | _SENDING_VERBS
+# What opens the noun phrase a copula's frame reads.
+_ARTICLES = frozenset({"a", "an"})
 # Words between a tie and its verb: "relations have now sunk", "ties had quickly fallen".
 _AUXILIARIES = frozenset(
     {"have", "has", "had", "been", "now", "already", "further", "quickly", "steadily",
@@ -224,9 +228,15 @@ def frame_phrases(
     ``known_heads`` are the head nouns the tables list: the phrase finder reads (or
     rejects) a label at them, and only the event frames add to it. ``adjectives`` are the
     words the tables know as modifiers, which end no noun phrase."""
-    taken = {k for p in found for k in range(p.start, p.end)}
     out: list[Phrase] = []
-    for first, after, noun in _subjects(lows, country):
+    words = set(lows)
+    moving = not _MOVING_VERBS.isdisjoint(words)
+    copular = not _COPULA_SUBJECTS.isdisjoint(words) and not _ARTICLES.isdisjoint(words)
+    eventful = not EVENTS.isdisjoint(words) or "war" in words
+    if not (moving or copular or eventful):
+        return out  # most sentences: no word any frame starts from
+    taken = {k for p in found for k in range(p.start, p.end)}
+    for first, after, noun in _subjects(lows, country) if moving else ():
         place = _moved_to(toks, cased, country, after) or _sent_to(
             toks, cased, country, first, after
         )
@@ -238,16 +248,15 @@ def frame_phrases(
         if not noun and lows[end - 1] not in _STATES_OF_A_PAIR:
             continue  # "A and B slid into recession": the states', not their tie's
         out.append(Phrase(start, end, head, (noun or "relations",)))
-    if not _COPULA_SUBJECTS.isdisjoint(lows):
-        for i, w in enumerate(lows):
-            if w not in _COPULA_SUBJECTS or country[i]:
-                continue
-            became = _became(toks, lows, cased, country, i, adjectives)
-            if became is None or lows[became[2]] in known_heads:
-                continue  # a head the tables list is the phrase finder's to read
-            if not any(k in taken for k in range(became[0], became[1])):
-                out.append(Phrase(*became, (w,)))
-    if not EVENTS.isdisjoint(lows) or "war" in lows:
+    for i, w in enumerate(lows) if copular else ():
+        if w not in _COPULA_SUBJECTS or country[i]:
+            continue
+        became = _became(toks, lows, cased, country, i, adjectives)
+        if became is None or lows[became[2]] in known_heads:
+            continue  # a head the tables list is the phrase finder's to read
+        if not any(k in taken for k in range(became[0], became[1])):
+            out.append(Phrase(*became, (w,)))
+    if eventful:
         # a bare head the phrase finder read ("feud") gives way to the fuller event
         # ("sour border feud"): the extractor drops a bare repeat of a fuller label
         bare = {p.head for p in found if p.end - p.start == 1}
