@@ -11,7 +11,13 @@ from pathlib import Path
 
 from watchers.countries import CountryTable, FormKind, default_countries
 from watchers.extraction.canonical import canonical
-from watchers.extraction.frames import EVENT_CUES, EVENTS, HOSTILE_EVENTS, frame_phrases
+from watchers.extraction.frames import (
+    EVENT_CUES,
+    EVENTS,
+    HOSTILE_EVENTS,
+    appositive_roles,
+    frame_phrases,
+)
 from watchers.extraction.lexicon import Vocabulary, load_vocabulary
 from watchers.extraction.mentions import (
     STATE_NOUNS,
@@ -432,10 +438,19 @@ class Extractor:
             found += frame_phrases(
                 s.toks, s.lows, s.cased, country, found, self.lex.heads, self._adjectives
             )
+            # a role set beside the state it is given to names its pair (see frames.py)
+            roles = appositive_roles(s.lows, country, self._roles, self.lex.reject)
+            given = {(p.start, p.end): (a, b) for p, a, b in roles}
+            read = {(p.start, p.end) for p in found}
+            found += [p for p, _, _ in roles if (p.start, p.end) not in read]
             for p in found:
                 if self._negated(s, p) or self._about_persons(s, p) or self._sport(s, p):
                     continue
-                codes = self.pairs.resolve(p, s, ctx)
+                between = given.get((p.start, p.end))
+                if between is not None:
+                    codes = self._pair_at(s, *between)
+                else:
+                    codes = self.pairs.resolve(p, s, ctx)
                 if codes:
                     codes = codes + self._more_like(passage, i, s, p, codes)
                     resolved.append((p, codes))
@@ -474,6 +489,17 @@ class Extractor:
                         )
                     )
         return out
+
+    def _pair_at(self, s: Sentence, a: int, b: int) -> list[Codes]:
+        """The pair of the two states whose mentions hold tokens ``a`` and ``b``."""
+        codes = [
+            next((m.code for m, t in s.states if t <= k and s.toks[k].start < m.end), None)
+            for k in (a, b)
+        ]
+        first, second = codes
+        if first is None or second is None or first == second:
+            return []
+        return [pair_of(first, second)]
 
     def _refers_back(self, low: str) -> Callable[[Sentence], bool]:
         """Whether a sentence of the text ``low`` refers back to a pair: a cue ("the two

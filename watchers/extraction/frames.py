@@ -13,6 +13,9 @@ the frame, not the noun, tells that the words characterise the tie:
   course (estrangement, rupture, dispute, thaw, tension...) after a verb of ending or
   signalling, "after years of", "locked in" or "moved from ... to" ("ending a long
   estrangement", "after years of border tension", "are locked in a sour border feud");
+- a role one state gives another, set beside the first: "Ukraine, a country China also
+  calls a friend", "Bolivia, which Chile regards as a rival"; the pair is the two states,
+  whatever else the sentence names;
 - what a tie has become: the relationship noun of a pair is the subject of a copula, and
   a noun phrase ends the clause after it ("the A-B relationship remains a rollercoaster",
   "the A-B bond is also a ledger of debts, remittances and old resentments").
@@ -86,6 +89,22 @@ _NOT_MODIFIERS = frozenset(
 )  # fmt: skip
 # The most modifiers read before an event noun.
 _EVENT_MODIFIERS = 3
+# Verbs of calling or regarding a state something: "a country China calls a friend".
+_CALLING = frozenset(
+    {"calls", "called", "call", "considers", "considered", "consider", "regards", "regarded",
+     "regard", "sees", "saw", "views", "viewed", "describes", "described", "counts",
+     "counted", "treats", "treated", "names", "named"}
+)  # fmt: skip
+# Adverbs and auxiliaries between the calling state and its verb: "China also calls".
+_CALLING_ADVERBS = frozenset(
+    {"also", "still", "long", "has", "have", "had", "openly", "now", "often", "once",
+     "proudly", "itself", "officially", "publicly", "even"}
+)  # fmt: skip
+# Words for a state after "a" in an apposition: "Ukraine, a country China calls".
+_KINDS_OF_STATE = frozenset({"country", "nation", "state", "kingdom", "republic", "neighbour",
+                             "neighbor", "place"})
+# Roles that say where a state lies: a label only with a modifier ("a good neighbour").
+_PLACE_ROLES = frozenset({"neighbour", "neighbours", "neighbor", "neighbors"})
 # The nouns of a tie that can move or be sent somewhere.
 _TIE_NOUNS = frozenset({"ties", "relations", "relationship", "relationships", "bond", "bonds"})
 # What two states joined by "and" may move into or be brought to the brink of that is
@@ -263,6 +282,56 @@ def frame_phrases(
         for start, end, head in _events(lows, country):
             if not any(k in taken and k not in bare for k in range(start, end)):
                 out.append(Phrase(start, end, head, (lows[head],)))
+    return out
+
+
+def appositive_roles(
+    lows: list[str], country: list[int], roles: frozenset[str], reject: frozenset[str]
+) -> list[tuple[Phrase, int, int]]:
+    """Roles set beside the state they are given to, by the state that gives them:
+    "Ukraine, a country China also calls a friend", "Bolivia, which Chile regards as a
+    rival". Each label with the tokens of the two states; ``roles`` are the role nouns
+    ("friend", "ally"), ``reject`` the modifiers that drop a label ("largest")."""
+    out: list[tuple[Phrase, int, int]] = []
+    if "," not in lows or _CALLING.isdisjoint(lows):
+        return out
+    n = len(lows)
+    for c, w in enumerate(lows):
+        if w != "," or c == 0 or country[c - 1] != 1:
+            continue
+        j = c + 1
+        if j < n and lows[j] in ("a", "an", "the"):
+            j += 1
+            if j < n and lows[j] in _KINDS_OF_STATE:
+                j += 1
+            else:
+                continue
+        elif j < n and lows[j] in ("which", "whom"):
+            j += 1
+        else:
+            continue
+        if j >= n or country[j] != 1:
+            continue
+        giver = j
+        while j < n and country[j] == 1:
+            j += 1
+        while j < n and lows[j] in _CALLING_ADVERBS:
+            j += 1
+        if j >= n or lows[j] not in _CALLING:
+            continue
+        j += 1
+        if j < n and lows[j] == "as":
+            j += 1
+        if j >= n or lows[j] not in ("a", "an"):
+            continue  # "calls his friend", "the largest partner": a person's, a rank
+        start = k = j + 1
+        while k < n and k - start < _COPULA_WORDS and lows[k] not in roles and _word(lows[k]):
+            k += 1
+        if k >= n or lows[k] not in roles or not reject.isdisjoint(lows[start:k]):
+            continue
+        if k == start and lows[k] in _PLACE_ROLES:
+            continue  # a bare "neighbour" says where a state is, not what it is to another
+        out.append((Phrase(start, k + 1, k, (lows[k],)), c - 1, giver))
     return out
 
 
