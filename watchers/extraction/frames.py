@@ -248,12 +248,12 @@ def frame_phrases(
     rejects) a label at them, and only the event frames add to it. ``adjectives`` are the
     words the tables know as modifiers, which end no noun phrase."""
     out: list[Phrase] = []
+    if _FRAME_WORDS.isdisjoint(lows):
+        return out  # most sentences: no word any frame starts from
     words = set(lows)
     moving = not _MOVING_VERBS.isdisjoint(words)
     copular = not _COPULA_SUBJECTS.isdisjoint(words) and not _ARTICLES.isdisjoint(words)
     eventful = not EVENTS.isdisjoint(words) or "war" in words
-    if not (moving or copular or eventful):
-        return out  # most sentences: no word any frame starts from
     taken = {k for p in found for k in range(p.start, p.end)}
     for first, after, noun in _subjects(lows, country) if moving else ():
         place = _moved_to(toks, cased, country, after) or _sent_to(
@@ -285,6 +285,10 @@ def frame_phrases(
     return out
 
 
+# Every word a frame starts from: one look tells a sentence that holds none.
+_FRAME_WORDS = _MOVING_VERBS | _COPULA_SUBJECTS | EVENTS | {"war"}
+
+
 def appositive_roles(
     lows: list[str], country: list[int], roles: frozenset[str], reject: frozenset[str]
 ) -> list[tuple[Phrase, int, int]]:
@@ -293,7 +297,7 @@ def appositive_roles(
     rival". Each label with the tokens of the two states; ``roles`` are the role nouns
     ("friend", "ally"), ``reject`` the modifiers that drop a label ("largest")."""
     out: list[tuple[Phrase, int, int]] = []
-    if "," not in lows or _CALLING.isdisjoint(lows):
+    if _CALLING.isdisjoint(lows) or "," not in lows:
         return out
     n = len(lows)
     for c, w in enumerate(lows):
