@@ -15,8 +15,8 @@ from watchers.extraction.frames import (
     EVENT_CUES,
     EVENTS,
     HOSTILE_EVENTS,
-    appositive_roles,
-    frame_phrases,
+    FrameWords,
+    read_frames,
 )
 from watchers.extraction.lexicon import Vocabulary, load_vocabulary
 from watchers.extraction.mentions import (
@@ -384,10 +384,14 @@ class Extractor:
         self._people = {k: tuple(v) for k, v in people.items()}
         self._surnames = {k: frozenset(v) for k, v in surnames.items()}
         self._cue = _WordsFinder(lexicon.anaphora)
-        # the words the tables know as modifiers: no noun phrase a frame reads ends in one
-        self._adjectives = lexicon.qualifying | lexicon.neutral | lexicon.adverbs | lexicon.stop
         # the heads naming a role that more states may take ("3 more countries")
         self._roles = lexicon.person_heads | lexicon.bare_heads
+        self._frame = FrameWords(
+            heads=lexicon.heads,
+            adjectives=lexicon.qualifying | lexicon.neutral | lexicon.adverbs | lexicon.stop,
+            roles=self._roles,
+            reject=lexicon.reject,
+        )
         negations = tuple(w for w in lexicon.negation if " " not in w and "'" not in w)
         self._negation_words = frozenset(negations)
         self._negation_but_no = self._negation_words - {"no"}
@@ -434,15 +438,9 @@ class Extractor:
             ctx = passage.context(i)
             resolved: list[tuple[Phrase, list[Codes]]] = []
             found = self.phrases.find(s.toks, s.lows, s.cased, country)
-            # labels no table lists, read by the frame they stand in (see frames.py)
-            found += frame_phrases(
-                s.toks, s.lows, s.cased, country, found, self.lex.heads, self._adjectives
-            )
-            # a role set beside the state it is given to names its pair (see frames.py)
-            roles = appositive_roles(s.lows, country, self._roles, self.lex.reject)
-            given = {(p.start, p.end): (a, b) for p, a, b in roles}
-            read = {(p.start, p.end) for p in found}
-            found += [p for p, _, _ in roles if (p.start, p.end) not in read]
+            # labels read by the frame they stand in, some with the pair the frame names
+            framed, given = read_frames(s.toks, s.lows, s.cased, country, found, self._frame)
+            found += framed
             for p in found:
                 if self._negated(s, p) or self._about_persons(s, p) or self._sport(s, p):
                     continue

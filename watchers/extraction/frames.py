@@ -26,6 +26,8 @@ functions over tokens; they never raise.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from watchers.extraction.phrases import Phrase
 from watchers.extraction.text import Token
 
@@ -231,6 +233,38 @@ _PLACE_WORDS = 5
 _BEFORE_TIE = 4
 # Words before a tie that may stand between a verb of sending and the tie.
 _BEFORE_TIE_WORDS = frozenset({"the", "their", "its", "bilateral", "already", "fragile", "'s"})
+
+
+class FrameWords(NamedTuple):
+    """The tables' words the frames need."""
+
+    heads: frozenset[str]
+    """Head nouns the phrase finder reads (or rejects) a label at."""
+    adjectives: frozenset[str]
+    """Words known as modifiers: no noun phrase a frame reads ends in one."""
+    roles: frozenset[str]
+    """Role nouns one state may give another ("friend", "ally")."""
+    reject: frozenset[str]
+    """Modifiers that drop a label ("largest", "trading")."""
+
+
+def read_frames(
+    toks: list[Token],
+    lows: list[str],
+    cased: list[str],
+    country: list[int],
+    found: list[Phrase],
+    words: FrameWords,
+) -> tuple[list[Phrase], dict[tuple[int, int], tuple[int, int]]]:
+    """The labels a sentence's frames give beside ``found`` (the phrase finder's), and for
+    those whose frame names their pair, the tokens of its two states by (start, end)."""
+    out = frame_phrases(toks, lows, cased, country, found, words.heads, words.adjectives)
+    roles = appositive_roles(lows, country, words.roles, words.reject)
+    given = {(p.start, p.end): (a, b) for p, a, b in roles}
+    if roles:
+        read = {(p.start, p.end) for p in found}
+        out += [p for p, _, _ in roles if (p.start, p.end) not in read]
+    return out, given
 
 
 def frame_phrases(
