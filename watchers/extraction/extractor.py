@@ -7,6 +7,7 @@ import itertools
 import re
 from collections.abc import Callable
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 
 from watchers.countries import CountryTable, FormKind, default_countries
@@ -391,6 +392,7 @@ class Extractor:
             adjectives=lexicon.qualifying | lexicon.neutral | lexicon.adverbs | lexicon.stop,
             roles=self._roles,
             reject=lexicon.reject,
+            speech=lexicon.speech,
         )
         negations = tuple(w for w in lexicon.negation if " " not in w and "'" not in w)
         self._negation_words = frozenset(negations)
@@ -439,7 +441,9 @@ class Extractor:
             resolved: list[tuple[Phrase, list[Codes]]] = []
             found = self.phrases.find(s.toks, s.lows, s.cased, country)
             # labels read by the frame they stand in, some with the pair the frame names
-            framed, given = read_frames(s.toks, s.lows, s.cased, country, found, self._frame)
+            framed, given = read_frames(
+                s.toks, s.lows, s.cased, country, found, self._frame, partial(_state_at, s)
+            )
             found += framed
             for p in found:
                 if self._negated(s, p) or self._about_persons(s, p) or self._sport(s, p):
@@ -490,11 +494,7 @@ class Extractor:
 
     def _pair_at(self, s: Sentence, a: int, b: int) -> list[Codes]:
         """The pair of the two states whose mentions hold tokens ``a`` and ``b``."""
-        codes = [
-            next((m.code for m, t in s.states if t <= k and s.toks[k].start < m.end), None)
-            for k in (a, b)
-        ]
-        first, second = codes
+        first, second = _state_at(s, a), _state_at(s, b)
         if first is None or second is None or first == second:
             return []
         return [pair_of(first, second)]
@@ -1130,6 +1130,11 @@ class Extractor:
         if _ANY_QUOTE_CHAR.search(words):
             words = _QUOTE_CHARS.sub(" ", words)
         return " ".join(words.split()).strip(" ,;:-")
+
+
+def _state_at(s: Sentence, k: int) -> str | None:
+    """The code of the state whose mention holds token ``k``, if any."""
+    return next((m.code for m, t in s.states if t <= k and s.toks[k].start < m.end), None)
 
 
 def _drop_repeats(

@@ -26,6 +26,7 @@ functions over tokens; they never raise.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import NamedTuple
 
 from watchers.extraction.phrases import Phrase
@@ -105,6 +106,11 @@ _CALLING_ADVERBS = frozenset(
 # Words for a state after "a" in an apposition: "Ukraine, a country China calls".
 _KINDS_OF_STATE = frozenset({"country", "nation", "state", "kingdom", "republic", "neighbour",
                              "neighbor", "place"})
+# What a state is said to be in a clause after "that": "that Turkey remained a NATO ally".
+_SAID_COPULAS = (
+    ("is", "still"), ("was", "still"), ("remains",), ("remained",), ("is",), ("was",),
+    ("has", "remained"), ("had", "remained"), ("has", "been"), ("had", "been"),
+)  # fmt: skip
 # Roles that say where a state lies: a label only with a modifier ("a good neighbour").
 _PLACE_ROLES = frozenset({"neighbour", "neighbours", "neighbor", "neighbors"})
 # The nouns of a tie that can move or be sent somewhere.
@@ -246,6 +252,8 @@ class FrameWords(NamedTuple):
     """Role nouns one state may give another ("friend", "ally")."""
     reject: frozenset[str]
     """Modifiers that drop a label ("largest", "trading")."""
+    speech: frozenset[str]
+    """Verbs of saying ("said", "stressed")."""
 
 
 def read_frames(
@@ -255,16 +263,63 @@ def read_frames(
     country: list[int],
     found: list[Phrase],
     words: FrameWords,
+    code_at: Callable[[int], str | None],
 ) -> tuple[list[Phrase], dict[tuple[int, int], tuple[int, int]]]:
     """The labels a sentence's frames give beside ``found`` (the phrase finder's), and for
-    those whose frame names their pair, the tokens of its two states by (start, end)."""
+    those whose frame names their pair, the tokens of its two states by (start, end);
+    ``code_at`` tells the state a token names, if any."""
     out = frame_phrases(toks, lows, cased, country, found, words.heads, words.adjectives)
     roles = appositive_roles(lows, country, words.roles, words.reject)
     given = {(p.start, p.end): (a, b) for p, a, b in roles}
     if roles:
         read = {(p.start, p.end) for p in found}
         out += [p for p, _, _ in roles if (p.start, p.end) not in read]
+    given.update(said_roles(lows, country, found, words, code_at))
     return out, given
+
+
+def said_roles(
+    lows: list[str],
+    country: list[int],
+    found: list[Phrase],
+    words: FrameWords,
+    code_at: Callable[[int], str | None],
+) -> dict[tuple[int, int], tuple[int, int]]:
+    """ "Washington stressed that Turkey remained a NATO ally": a role said, in a clause
+    after a verb of saying and "that", of one state by the one other state the sentence
+    names. The tokens of the two states for each such label, by its (start, end); a
+    group's name before the role ("NATO") does not make it the group's then."""
+    out: dict[tuple[int, int], tuple[int, int]] = {}
+    if "that" not in lows or words.speech.isdisjoint(lows):
+        return out
+    at = {p.start: p for p in found}
+    n = len(lows)
+    for t, w in enumerate(lows):
+        if w != "that" or t == 0 or lows[t - 1] not in words.speech:
+            continue
+        x = t + 1
+        if x >= n or country[x] != 1:
+            continue
+        j = x
+        while j < n and country[j] == 1:
+            j += 1
+        for copula in _SAID_COPULAS:
+            if tuple(lows[j : j + len(copula)]) == copula:
+                j += len(copula)
+                break
+        else:
+            continue
+        if j >= n or lows[j] not in ("a", "an"):
+            continue
+        p = at.get(j + 1)
+        if p is None or p.heads[-1] not in words.roles:
+            continue
+        state = code_at(x)
+        others = {code_at(k): k for k in range(n) if country[k] == 1 and code_at(k) != state}
+        others.pop(None, None)
+        if state is not None and len(others) == 1:
+            out[(p.start, p.end)] = (x, next(iter(others.values())))
+    return out
 
 
 def frame_phrases(
