@@ -275,7 +275,39 @@ def read_frames(
         read = {(p.start, p.end) for p in found}
         out += [p for p, _, _ in roles if (p.start, p.end) not in read]
     given.update(said_roles(lows, country, found, words, code_at))
+    given.update(roles_tied_with(lows, country, found, words, code_at))
     return out, given
+
+
+def roles_tied_with(
+    lows: list[str],
+    country: list[int],
+    found: list[Phrase],
+    words: FrameWords,
+    code_at: Callable[[int], str | None],
+) -> dict[tuple[int, int], tuple[int, int]]:
+    """ "Trump cancelled a visit to Copenhagen, souring ties with a close NATO ally": a
+    role that stands for the other side of a tie ("ties with a ..."), in a sentence that
+    names two states and no more, is theirs, a group's name before it too."""
+    out: dict[tuple[int, int], tuple[int, int]] = {}
+    if "with" not in lows or _TIE_NOUNS.isdisjoint(lows):
+        return out
+    at = {p.start: p for p in found}
+    n = len(lows)
+    for t, w in enumerate(lows):
+        if w != "with" or t == 0 or lows[t - 1] not in _TIE_NOUNS or t + 2 >= n:
+            continue
+        if lows[t + 1] not in ("a", "an"):
+            continue
+        p = at.get(t + 2)
+        if p is None or p.heads[-1] not in words.roles or p.heads[-1].endswith("s"):
+            continue
+        states = {code_at(k): k for k in range(n) if country[k] == 1}
+        states.pop(None, None)
+        if len(states) == 2:
+            a, b = states.values()
+            out[(p.start, p.end)] = (a, b)
+    return out
 
 
 def said_roles(
