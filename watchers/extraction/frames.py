@@ -111,6 +111,11 @@ _SAID_COPULAS = (
     ("is", "still"), ("was", "still"), ("remains",), ("remained",), ("is",), ("was",),
     ("has", "remained"), ("had", "remained"), ("has", "been"), ("had", "been"),
 )  # fmt: skip
+# Phrases of manner after a role that say what kind of role it is: "allies in name".
+_MANNER = frozenset(
+    {("in", "name"), ("on", "paper"), ("in", "practice"), ("in", "spirit"), ("in", "deed"),
+     ("in", "deeds"), ("in", "habit")}
+)  # fmt: skip
 # Roles that say where a state lies: a label only with a modifier ("a good neighbour").
 _PLACE_ROLES = frozenset({"neighbour", "neighbours", "neighbor", "neighbors"})
 # The nouns of a tie that can move or be sent somewhere.
@@ -269,6 +274,7 @@ def read_frames(
     those whose frame names their pair, the tokens of its two states by (start, end);
     ``code_at`` tells the state a token names, if any."""
     out = frame_phrases(toks, lows, cased, country, found, words.heads, words.adjectives)
+    out += _in_name(lows, found)
     roles = appositive_roles(lows, country, words.roles, words.reject)
     given = {(p.start, p.end): (a, b) for p, a, b in roles}
     if roles:
@@ -307,6 +313,22 @@ def roles_tied_with(
         if len(states) == 2:
             a, b = states.values()
             out[(p.start, p.end)] = (a, b)
+    return out
+
+
+def _in_name(lows: list[str], found: list[Phrase]) -> list[Phrase]:
+    """ "allies in name but rivals in habit", "partners on paper": a phrase of manner after
+    a role says what kind of role it is, and stays in the label (the bare role is then
+    dropped as a repeat)."""
+    out: list[Phrase] = []
+    if "in" not in lows and "on" not in lows:
+        return out
+    n = len(lows)
+    for p in found:
+        k = p.end
+        if k + 1 < n and (lows[k], lows[k + 1]) in _MANNER:
+            end = k + 3 if k + 2 < n and lows[k + 2] == "only" else k + 2
+            out.append(Phrase(p.start, end, p.head, p.heads))
     return out
 
 
