@@ -405,8 +405,10 @@ def frame_phrases(
         if place is None:
             continue
         start, end, head = place
-        if any(k in taken for k in range(start, end)) or lows[head] in known_heads:
-            continue  # the phrase finder read it already, or chose not to
+        if any(k in taken for k in range(start, end)):
+            continue  # the phrase finder read it already
+        if lows[head] in known_heads and lows[head] not in EVENTS:
+            continue  # a head the tables list is the phrase finder's to read or reject
         if not noun and lows[end - 1] not in _STATES_OF_A_PAIR:
             continue  # "A and B slid into recession": the states', not their tie's
         out.append(Phrase(start, end, head, (noun or "relations",)))
