@@ -116,6 +116,8 @@ _MANNER = frozenset(
     {("in", "name"), ("on", "paper"), ("in", "practice"), ("in", "spirit"), ("in", "deed"),
      ("in", "deeds"), ("in", "habit")}
 )  # fmt: skip
+# The words after "in" or "on" in those phrases.
+_MANNER_WORDS = frozenset(w for _, w in _MANNER)
 # Roles that say where a state lies: a label only with a modifier ("a good neighbour").
 _PLACE_ROLES = frozenset({"neighbour", "neighbours", "neighbor", "neighbors"})
 # The nouns of a tie that can move or be sent somewhere.
@@ -273,15 +275,22 @@ def read_frames(
     """The labels a sentence's frames give beside ``found`` (the phrase finder's), and for
     those whose frame names their pair, the tokens of its two states by (start, end);
     ``code_at`` tells the state a token names, if any."""
-    out = frame_phrases(toks, lows, cased, country, found, words.heads, words.adjectives)
-    out += _in_name(lows, found)
-    roles = appositive_roles(lows, country, words.roles, words.reject)
-    given = {(p.start, p.end): (a, b) for p, a, b in roles}
-    if roles:
+    given: dict[tuple[int, int], tuple[int, int]] = {}
+    present = set(lows)
+    if _ANY_FRAME_WORD.isdisjoint(present) and words.speech.isdisjoint(present):
+        return [], given  # most sentences: no word any frame starts from
+    out = frame_phrases(toks, lows, cased, country, found, present, words)
+    if not _MANNER_WORDS.isdisjoint(present):
+        out += _in_name(lows, found)
+    if not _CALLING.isdisjoint(present) and "," in present:
+        roles = appositive_roles(lows, country, words.roles, words.reject)
+        given.update(((p.start, p.end), (a, b)) for p, a, b in roles)
         read = {(p.start, p.end) for p in found}
         out += [p for p, _, _ in roles if (p.start, p.end) not in read]
-    given.update(said_roles(lows, country, found, words, code_at))
-    given.update(roles_tied_with(lows, country, found, words, code_at))
+    if "that" in present and not words.speech.isdisjoint(present):
+        given.update(said_roles(lows, country, found, words, code_at))
+    if "with" in present and not _TIE_NOUNS.isdisjoint(present):
+        given.update(roles_tied_with(lows, country, found, words, code_at))
     return out, given
 
 
@@ -296,8 +305,6 @@ def roles_tied_with(
     role that stands for the other side of a tie ("ties with a ..."), in a sentence that
     names two states and no more, is theirs, a group's name before it too."""
     out: dict[tuple[int, int], tuple[int, int]] = {}
-    if "with" not in lows or _TIE_NOUNS.isdisjoint(lows):
-        return out
     at = {p.start: p for p in found}
     n = len(lows)
     for t, w in enumerate(lows):
@@ -321,8 +328,6 @@ def _in_name(lows: list[str], found: list[Phrase]) -> list[Phrase]:
     a role says what kind of role it is, and stays in the label (the bare role is then
     dropped as a repeat)."""
     out: list[Phrase] = []
-    if "in" not in lows and "on" not in lows:
-        return out
     n = len(lows)
     for p in found:
         k = p.end
@@ -344,8 +349,6 @@ def said_roles(
     names. The tokens of the two states for each such label, by its (start, end); a
     group's name before the role ("NATO") does not make it the group's then."""
     out: dict[tuple[int, int], tuple[int, int]] = {}
-    if "that" not in lows or words.speech.isdisjoint(lows):
-        return out
     at = {p.start: p for p in found}
     n = len(lows)
     for t, w in enumerate(lows):
@@ -382,21 +385,22 @@ def frame_phrases(
     cased: list[str],
     country: list[int],
     found: list[Phrase],
-    known_heads: frozenset[str],
-    adjectives: frozenset[str],
+    present: set[str],
+    words: FrameWords,
 ) -> list[Phrase]:
-    """Labels the sentence's frames give that ``found`` (the phrase finder's) does not hold.
+    """Labels the motion, event and copula frames give that ``found`` (the phrase
+    finder's) does not hold; ``present`` is the set of the sentence's words.
 
-    ``known_heads`` are the head nouns the tables list: the phrase finder reads (or
-    rejects) a label at them, and only the event frames add to it. ``adjectives`` are the
-    words the tables know as modifiers, which end no noun phrase."""
+    A head the tables list (``words.heads``) is the phrase finder's to read or reject,
+    but for the nouns of a tie's course; no noun phrase ends in one of
+    ``words.adjectives``."""
     out: list[Phrase] = []
-    if _FRAME_WORDS.isdisjoint(lows):
+    if _FRAME_WORDS.isdisjoint(present):
         return out  # most sentences: no word any frame starts from
-    words = set(lows)
-    moving = not _MOVING_VERBS.isdisjoint(words)
-    copular = not _COPULA_SUBJECTS.isdisjoint(words) and not _ARTICLES.isdisjoint(words)
-    eventful = not EVENTS.isdisjoint(words) or "war" in words
+    known_heads, adjectives = words.heads, words.adjectives
+    moving = not _MOVING_VERBS.isdisjoint(present)
+    copular = not _COPULA_SUBJECTS.isdisjoint(present) and not _ARTICLES.isdisjoint(present)
+    eventful = not EVENTS.isdisjoint(present) or "war" in present
     taken = {k for p in found for k in range(p.start, p.end)}
     for first, after, noun in _subjects(lows, country) if moving else ():
         place = _moved_to(toks, cased, country, after) or _sent_to(
@@ -432,6 +436,8 @@ def frame_phrases(
 
 # Every word a frame starts from: one look tells a sentence that holds none.
 _FRAME_WORDS = _MOVING_VERBS | _COPULA_SUBJECTS | EVENTS | {"war"}
+# The same with the words the role frames start from (verbs of saying aside).
+_ANY_FRAME_WORD = _FRAME_WORDS | _CALLING | _MANNER_WORDS
 
 
 def appositive_roles(
@@ -442,8 +448,6 @@ def appositive_roles(
     rival". Each label with the tokens of the two states; ``roles`` are the role nouns
     ("friend", "ally"), ``reject`` the modifiers that drop a label ("largest")."""
     out: list[tuple[Phrase, int, int]] = []
-    if _CALLING.isdisjoint(lows) or "," not in lows:
-        return out
     n = len(lows)
     for c, w in enumerate(lows):
         if w != "," or c == 0 or country[c - 1] != 1:
