@@ -8,20 +8,27 @@ the frame, not the noun, tells that the words characterise the tie:
   object of a verb of sending, with the place it ends up in after "to", "into" or a verb
   of reaching ("relations sank to a post-Cold War low", "the clash plunged ties into their
   darkest hour since 1962", "sends Sino-American ties into a tailspin", "relations have
-  reached the highest point in their entire history");
+  descended into mutual recrimination");
 - an event of the tie ended, left behind or marked: a closed list of nouns for the tie's
   course (estrangement, rupture, dispute, thaw, tension...) after a verb of ending or
   signalling, "after years of", "locked in" or "moved from ... to" ("ending a long
   estrangement", "after years of border tension", "are locked in a sour border feud");
-- a role one state gives another, set beside the first: "Ukraine, a country China also
-  calls a friend", "Bolivia, which Chile regards as a rival"; the pair is the two states,
-  whatever else the sentence names;
 - what a tie has become: the relationship noun of a pair is the subject of a copula, and
   a noun phrase ends the clause after it ("the A-B relationship remains a rollercoaster",
-  "the A-B bond is also a ledger of debts, remittances and old resentments").
+  "the A-B bond is also a ledger of debts, remittances and old resentments");
+- a phrase of manner after a role: "allies in name but rivals in habit".
 
-Which states the words are about is decided as for any phrase, in ``pairs``. Pure
-functions over tokens; they never raise.
+Which states those words are about is decided as for any phrase, in ``pairs``. Three
+frames of a role name their pair themselves, where the sentence makes it clear:
+
+- a role set beside the state it is given to: "Ukraine, a country China also calls a
+  friend", "Bolivia, which Chile calls a brother";
+- a role said after "that" by the one other state named: "Washington stressed that
+  Turkey remained a NATO ally";
+- a role standing for the other side of "ties with", in a sentence naming two states:
+  "Trump cancelled a visit to Copenhagen, souring ties with a close NATO ally".
+
+Pure functions over tokens; they never raise.
 """
 
 from __future__ import annotations
@@ -219,7 +226,9 @@ _PLACE_ENDS = frozenset(
     {"since", "in", "of", "over", "after", "as", "amid", "with", "for", "on", "at", "to",
      "from", "by", "and", "or", "but", "while", "that", "which", "who", "when", "because",
      "than", "under", "during", "before", "following", "despite", "between", "among", "into",
-     "is", "are", "was", "were", "has", "have", "had", "will", "would", "said", "says"}
+     "is", "are", "was", "were", "has", "have", "had", "will", "would", "said", "says",
+     "not", "never", "last", "seen", "unseen", "ever", "yet", "again", "this", "these",
+     "those", "where", "whose"}
 )  # fmt: skip
 # Words that rank or measure a point without naming a state: the place a tie is sent
 # "to" or "reaches" must be one of these, or hold a superlative ("their darkest hour").
@@ -745,6 +754,8 @@ def _place(
         w = toks[k].low
         if w in _PLACE_ENDS or country[k] or not _word(w):
             break
+        if k > start and w.endswith("ed") and "-" not in w:
+            break  # "a low last reached in 1980", "a crisis triggered by": a clause
         if cased[k][:1].isupper() and not headline and not _inside_compound(toks, cased, k):
             break  # a name: "ties sank to Beijing's liking" is no place
         k += 1
