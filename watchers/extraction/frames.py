@@ -424,7 +424,9 @@ def frame_phrases(
             continue  # a head the tables list is the phrase finder's to read or reject
         if not noun and lows[end - 1] not in _STATES_OF_A_PAIR:
             continue  # "A and B slid into recession": the states', not their tie's
-        out.append(Phrase(start, end, head, (noun or "relations",)))
+        # the head is the tie's noun, as for any predicate said of it: a bare mention of
+        # the tie is then not taken for a repeat of this label
+        out.append(Phrase(start, end, first, (noun or "relations",)))
     for i, w in enumerate(lows) if copular else ():
         if w not in _COPULA_SUBJECTS or country[i]:
             continue
@@ -432,7 +434,7 @@ def frame_phrases(
         if became is None or lows[became[2]] in known_heads:
             continue  # a head the tables list is the phrase finder's to read
         if not any(k in taken for k in range(became[0], became[1])):
-            out.append(Phrase(*became, (w,)))
+            out.append(Phrase(became[0], became[1], i, (w,)))
     if eventful:
         # a bare head the phrase finder read ("feud") gives way to the fuller event
         # ("sour border feud"): the extractor drops a bare repeat of a fuller label
