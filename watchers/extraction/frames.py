@@ -340,6 +340,8 @@ def _in_name(lows: list[str], found: list[Phrase]) -> list[Phrase]:
     n = len(lows)
     for p in found:
         k = p.end
+        if k - p.start != 1:
+            continue  # only a bare role is dropped as a repeat of the longer label
         if k + 1 < n and (lows[k], lows[k + 1]) in _MANNER:
             end = k + 3 if k + 2 < n and lows[k + 2] == "only" else k + 2
             out.append(Phrase(p.start, end, p.head, p.heads))
@@ -455,8 +457,8 @@ def appositive_roles(
     lows: list[str], country: list[int], roles: frozenset[str], reject: frozenset[str]
 ) -> list[tuple[Phrase, int, int]]:
     """Roles set beside the state they are given to, by the state that gives them:
-    "Ukraine, a country China also calls a friend", "Bolivia, which Chile regards as a
-    rival". Each label with the tokens of the two states; ``roles`` are the role nouns
+    "Ukraine, a country China also calls a friend", "Bolivia, which Chile calls a
+    brother". Each label with the tokens of the two states; ``roles`` are the role nouns
     ("friend", "ally"), ``reject`` the modifiers that drop a label ("largest")."""
     out: list[tuple[Phrase, int, int]] = []
     n = len(lows)
