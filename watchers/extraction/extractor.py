@@ -7,11 +7,19 @@ import itertools
 import re
 from collections.abc import Callable
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 
 from watchers.countries import CountryTable, FormKind, default_countries
 from watchers.extraction import quoted
 from watchers.extraction.canonical import canonical
+from watchers.extraction.frames import (
+    EVENT_CUES,
+    EVENTS,
+    HOSTILE_EVENTS,
+    FrameWords,
+    read_frames,
+)
 from watchers.extraction.lexicon import Vocabulary, load_vocabulary
 from watchers.extraction.mentions import (
     STATE_NOUNS,
@@ -128,8 +136,9 @@ _HEDGES = frozenset(
 )
 # "ended a decade-long estrangement": ending a hostile state says the pair was in it
 _END_VERBS = frozenset({"end", "ended", "ending", "ends"})
-_HOSTILE_HEADS = frozenset(
-    {"estrangement", "feud", "rivalry", "enmity", "hostility", "animosity", "antagonism"}
+_HOSTILE_HEADS = (
+    frozenset({"estrangement", "feud", "rivalry", "enmity", "hostility", "animosity", "antagonism"})
+    | HOSTILE_EVENTS
 )
 # Modifiers of a hostile or cold tone: ending "frosty relations" says the pair had them.
 _HOSTILE_TONES = frozenset(
@@ -239,7 +248,11 @@ class _HeadFinder:
         # a quote that counts two states as one ("'one nation, two states'"), wherever it
         # stands: checked for the whole slogan's shape
         entries.extend((cue, "count") for cue in ("'one ", '"one ', "'two ", '"two '))
+        # a noun of a tie's course after a word of a frame that makes it the pair's
+        # ("ending a seven-year rupture"): frames.py reads it
+        entries.extend((w, "event") for w in EVENTS if w not in lex.heads)
         self.words = Keywords(entries)
+        self.event_cue = _WordsBefore(EVENT_CUES)
         self.strong = _WordsBefore(lex.strong | lex.level_modifiers)
         self.level = _WordsBefore(lex.level_modifiers)
         self.kin = _WordsBefore(lex.kin_modifiers)
@@ -284,6 +297,8 @@ class _HeadFinder:
             if need == "tail" and not low.startswith((" of ", " with "), last + 1):
                 continue
             if need == "turn" and not low.startswith(_TURN_AFTER, last + 1):
+                continue
+            if need == "event" and not self.event_cue.search(low, max(0, start - 50), start):
                 continue
             if need == "kin" and not self.kin.search(low, max(0, start - 30), start):
                 continue
@@ -384,6 +399,13 @@ class Extractor:
         self._cue = _WordsFinder(lexicon.anaphora)
         # the heads naming a role that more states may take ("3 more countries")
         self._roles = lexicon.person_heads | lexicon.bare_heads
+        self._frame = FrameWords(
+            heads=lexicon.heads,
+            adjectives=lexicon.qualifying | lexicon.neutral | lexicon.adverbs | lexicon.stop,
+            roles=self._roles,
+            reject=lexicon.reject,
+            speech=lexicon.speech,
+        )
         negations = tuple(w for w in lexicon.negation if " " not in w and "'" not in w)
         self._negation_words = frozenset(negations)
         self._negation_but_no = self._negation_words - {"no"}
@@ -429,10 +451,20 @@ class Extractor:
             country = self._country_tokens(s)
             ctx = passage.context(i)
             resolved: list[tuple[Phrase, list[Codes]]] = []
-            for p in self.phrases.find(s.toks, s.lows, s.cased, country):
+            found = self.phrases.find(s.toks, s.lows, s.cased, country)
+            # labels read by the frame they stand in, some with the pair the frame names
+            framed, given = read_frames(
+                s.toks, s.lows, s.cased, country, found, self._frame, partial(_state_at, s)
+            )
+            found += framed
+            for p in found:
                 if self._negated(s, p) or self._about_persons(s, p) or self._sport(s, p):
                     continue
-                codes = self.pairs.resolve(p, s, ctx)
+                between = given.get((p.start, p.end))
+                if between is not None:
+                    codes = self._pair_at(s, *between)
+                else:
+                    codes = self.pairs.resolve(p, s, ctx)
                 if codes:
                     codes = codes + self._more_like(passage, i, s, p, codes)
                     resolved.append((p, codes))
@@ -471,6 +503,13 @@ class Extractor:
                         )
                     )
         return out
+
+    def _pair_at(self, s: Sentence, a: int, b: int) -> list[Codes]:
+        """The pair of the two states whose mentions hold tokens ``a`` and ``b``."""
+        first, second = _state_at(s, a), _state_at(s, b)
+        if first is None or second is None or first == second:
+            return []
+        return [pair_of(first, second)]
 
     def _refers_back(self, low: str) -> Callable[[Sentence], bool]:
         """Whether a sentence of the text ``low`` refers back to a pair: a cue ("the two
@@ -1103,6 +1142,11 @@ class Extractor:
         if _ANY_QUOTE_CHAR.search(words):
             words = _QUOTE_CHARS.sub(" ", words)
         return " ".join(words.split()).strip(" ,;:-")
+
+
+def _state_at(s: Sentence, k: int) -> str | None:
+    """The code of the state whose mention holds token ``k``, if any."""
+    return next((m.code for m, t in s.states if t <= k and s.toks[k].start < m.end), None)
 
 
 def _drop_repeats(

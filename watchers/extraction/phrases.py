@@ -2292,6 +2292,8 @@ class PhraseFinder:
         elif k + 1 < n and toks[k].low == "in":
             # "at its best in history", "the highest point in their history"
             m = k + 2 if toks[k + 1].low in ("their", "its", "our") else k + 1
+            if m < n and toks[m].low in ("entire", "whole", "long"):
+                m += 1  # "the highest point in their entire history"
             if m < n and toks[m].low == "history":
                 k = m + 1
         k = _since_when(toks, k) or _in_years(toks, k) or k

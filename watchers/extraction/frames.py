@@ -1,0 +1,845 @@
+"""Frames: characterisations read by the shape of the sentence, whatever their head noun.
+
+The phrase finder reads a label at a head noun the tables list. Some sentences say what
+a tie has become with a noun no table lists, in a frame English uses for nothing else;
+the frame, not the noun, tells that the words characterise the tie:
+
+- motion of the tie: the relationship noun is the subject of a verb of movement, or the
+  object of a verb of sending, with the place it ends up in after "to", "into" or a verb
+  of reaching ("relations sank to a post-Cold War low", "the clash plunged ties into their
+  darkest hour since 1962", "sends Sino-American ties into a tailspin", "relations have
+  descended into mutual recrimination");
+- an event of the tie ended, left behind or marked: a closed list of nouns for the tie's
+  course (estrangement, rupture, dispute, thaw, tension...) after a verb of ending or
+  signalling, "after years of", "locked in" or "moved from ... to" ("ending a long
+  estrangement", "after years of border tension", "are locked in a sour border feud");
+- what a tie has become: the relationship noun of a pair is the subject of a copula, and
+  a noun phrase ends the clause after it ("the A-B relationship remains a rollercoaster",
+  "the A-B bond is also a ledger of debts, remittances and old resentments");
+- a phrase of manner after a role: "allies in name but rivals in habit".
+
+Which states those words are about is decided as for any phrase, in ``pairs``. Three
+frames of a role name their pair themselves, where the sentence makes it clear:
+
+- a role set beside the state it is given to: "Ukraine, a country China also calls a
+  friend", "Bolivia, which Chile calls a brother";
+- a role said after "that" by the one other state named: "Washington stressed that
+  Turkey remained a NATO ally";
+- a role standing for the other side of "ties with", in a sentence naming two states:
+  "Trump cancelled a visit to Copenhagen, souring ties with a close NATO ally".
+
+Pure functions over tokens; they never raise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import NamedTuple
+
+from watchers.extraction.phrases import Phrase
+from watchers.extraction.text import Token
+
+# Nouns of a hostile spell in a tie's course: a label when the frame around them says it
+# was the pair's ("ending a seven-year rupture", "after years of frostiness").
+HOSTILE_EVENTS = frozenset(
+    {"estrangement", "rupture", "rift", "feud", "dispute", "quarrel", "quarrels", "standoff",
+     "stand-off", "hostility", "frostiness", "froideur", "tension", "tensions", "enmity",
+     "acrimony", "animosity", "antagonism", "confrontation", "freeze", "chill", "impasse",
+     "mistrust", "distrust", "recriminations"}
+)  # fmt: skip
+# Nouns of a warming turn in a tie: "signalling a thaw".
+WARM_EVENTS = frozenset({"thaw", "rapprochement", "detente", "détente", "reconciliation"})
+EVENTS = HOSTILE_EVENTS | WARM_EVENTS
+# The events that name a state of a tie on their own: the others ("tension", "rupture",
+# "dispute") are said of anything, and name a tie with a modifier ("seven-year rupture",
+# "border tension").
+_BARE_EVENTS = WARM_EVENTS | frozenset(
+    {"estrangement", "frostiness", "froideur", "enmity", "hostility", "acrimony", "animosity",
+     "antagonism", "mistrust", "distrust"}
+)  # fmt: skip
+# Words one of which stands shortly before an event noun in one of the frames: the
+# sentence is read closely only then.
+EVENT_CUES = frozenset(
+    {"end", "ends", "ended", "ending", "heal", "healed", "healing", "mend", "mended",
+     "mending", "overcome", "overcoming", "after", "following", "locked", "from",
+     "signal", "signals", "signalled", "signaled", "signalling", "signaling", "mark",
+     "marks", "marked", "marking", "herald", "heralded", "heralding"}
+)  # fmt: skip
+# Verbs that end a hostile spell: "ending a long estrangement".
+_ENDING_VERBS = frozenset(
+    {"end", "ends", "ended", "ending", "heal", "healed", "healing", "mend", "mended",
+     "mending", "overcome", "overcoming", "overcame"}
+)  # fmt: skip
+# Verbs that mark a warming turn: "signalling a thaw".
+_SIGNALLING_VERBS = frozenset(
+    {"signal", "signals", "signalled", "signaled", "signalling", "signaling", "mark", "marks",
+     "marked", "marking", "herald", "heralded", "heralding"}
+)  # fmt: skip
+# The spans of time a hostile spell lasted: "after years of tension".
+_SPANS = frozenset({"years", "months", "decades", "weeks", "year", "decade"})
+# Nouns a pair may be locked in besides the events: "locked in a cold war of attrition".
+_LOCKED_IN = frozenset({"war", "struggle", "battle", "contest", "rivalry", "feud"}) | HOSTILE_EVENTS
+# Verbs of change that say where a pair came from: "moved from hostility to".
+_FROM_VERBS = frozenset(
+    {"moved", "move", "moves", "gone", "went", "shifted", "turned", "evolved", "progressed",
+     "come", "came", "travelled", "traveled"}
+)  # fmt: skip
+# Counts of a span: "after two decades of".
+_COUNTS = frozenset(
+    {"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "many",
+     "several", "a", "some", "few"}
+)  # fmt: skip
+# Words that are no modifier of an event noun though they are words.
+_NOT_MODIFIERS = frozenset(
+    {"a", "an", "the", "their", "its", "of", "and", "or", "to", "in", "after", "from",
+     "locked", "ending", "ended", "end", "ends", "years", "months", "decades", "weeks",
+     "year", "decade", "following", "signalling", "signaling", "signalled", "signaled",
+     "marking", "marked", "healing", "mending", "overcoming", "this", "that", "his", "her",
+     "our", "any", "all", "what", "was", "is", "be", "been"} | _ENDING_VERBS
+)  # fmt: skip
+# The most modifiers read before an event noun.
+_EVENT_MODIFIERS = 3
+# Verbs of calling or regarding a state something: "a country China calls a friend".
+_CALLING = frozenset(
+    {"calls", "called", "call", "considers", "considered", "consider", "regards", "regarded",
+     "regard", "sees", "saw", "views", "viewed", "describes", "described", "counts",
+     "counted", "treats", "treated", "names", "named"}
+)  # fmt: skip
+# Adverbs and auxiliaries between the calling state and its verb: "China also calls".
+_CALLING_ADVERBS = frozenset(
+    {"also", "still", "long", "has", "have", "had", "openly", "now", "often", "once",
+     "proudly", "itself", "officially", "publicly", "even"}
+)  # fmt: skip
+# Words for a state after "a" in an apposition: "Ukraine, a country China calls".
+_KINDS_OF_STATE = frozenset({"country", "nation", "state", "kingdom", "republic", "neighbour",
+                             "neighbor", "place"})
+# What a state is said to be in a clause after "that": "that Turkey remained a NATO ally".
+_SAID_COPULAS = (
+    ("is", "still"), ("was", "still"), ("remains",), ("remained",), ("is",), ("was",),
+    ("has", "remained"), ("had", "remained"), ("has", "been"), ("had", "been"),
+)  # fmt: skip
+# Phrases of manner after a role that say what kind of role it is: "allies in name".
+_MANNER = frozenset(
+    {("in", "name"), ("on", "paper"), ("in", "practice"), ("in", "spirit"), ("in", "deed"),
+     ("in", "deeds"), ("in", "habit")}
+)  # fmt: skip
+# The words after "in" or "on" in those phrases.
+_MANNER_WORDS = frozenset(w for _, w in _MANNER)
+# Roles that say where a state lies: a label only with a modifier ("a good neighbour").
+_PLACE_ROLES = frozenset({"neighbour", "neighbours", "neighbor", "neighbors"})
+# The nouns of a tie that can move or be sent somewhere.
+_TIE_NOUNS = frozenset({"ties", "relations", "relationship", "relationships", "bond", "bonds"})
+# What two states joined by "and" may move into or be brought to the brink of that is
+# a state of their tie, not of each ("slid into open confrontation", not "into recession").
+_STATES_OF_A_PAIR = EVENTS | _LOCKED_IN | frozenset({"conflict", "hostilities"})
+# The nouns of a tie that a copula may say something of: "the A-B bond is a ledger".
+_COPULA_SUBJECTS = _TIE_NOUNS | frozenset(
+    {"alliance", "partnership", "friendship", "axis", "rivalry"}
+)
+# Copulas and verbs of becoming, by the words they are written in.
+_COPULAS = (
+    ("has", "become"), ("have", "become"), ("had", "become"), ("has", "turned", "into"),
+    ("have", "turned", "into"), ("had", "turned", "into"), ("turned", "into"),
+    ("has", "grown", "into"), ("grew", "into"), ("has", "remained"), ("have", "remained"),
+    ("is",), ("are",), ("was",), ("were",), ("remains",), ("remain",), ("remained",),
+    ("became",), ("becomes",),
+)  # fmt: skip
+# Adverbs between a copula and what it says: "is also a", "is now a".
+_COPULA_ADVERBS = frozenset(
+    {"also", "now", "still", "increasingly", "effectively", "essentially", "already", "fast",
+     "quickly", "really", "truly", "today", "largely", "mostly", "more", "less"}
+)  # fmt: skip
+# Sectors: a tie of one sector is no tie of the pair ("defence ties were the foundation").
+_SECTORS = frozenset(
+    {"defence", "defense", "military", "trade", "economic", "energy", "security", "business",
+     "commercial", "cultural", "investment", "financial", "technology", "tech", "space",
+     "nuclear", "educational", "academic", "sporting", "tourism", "banking", "aviation"}
+)  # fmt: skip
+# What a copula's noun may be that says what the tie does or is about, not what it is,
+# or names a deal, a document or a firm ("the A-B partnership is a joint venture").
+_NOT_WHAT_IT_IS = frozenset(
+    {"priority", "matter", "subject", "focus", "topic", "theme", "question", "issue", "test",
+     "part", "result", "product", "reason", "function", "target", "case", "exception", "one",
+     "ones", "thing", "things", "way", "concern", "agenda", "item", "point", "factor",
+     "consideration", "element", "aspect", "area", "field", "sign", "signal", "story", "tale",
+     "success", "failure", "problem", "challenge", "work", "task", "goal", "aim", "objective",
+     "interest", "interests", "basis", "base", "means", "tool", "instrument", "share",
+     "percent", "per", "cent", "billion", "million", "times", "years", "months", "decades",
+     "venture", "deal", "contract", "agreement", "accord", "pact", "treaty", "project",
+     "programme", "program", "initiative", "scheme", "corridor", "pipeline", "company",
+     "firm", "fund", "bank", "consortium"}
+)  # fmt: skip
+# The most words read after a copula for what a tie is, and in an "of" tail.
+_COPULA_WORDS = 4
+_OF_TAIL_WORDS = 10
+# Verbs of a tie moving by itself: "relations sank to", "ties slid into".
+_MOTION_VERBS = frozenset(
+    {"sank", "sunk", "sink", "sinks", "sinking", "fell", "fallen", "fall", "falls", "falling",
+     "plunged", "plunge", "plunges", "plunging", "slid", "slide", "slides", "sliding",
+     "slipped", "slip", "slips", "slumped", "slump", "dropped", "drop", "drops", "descended",
+     "descend", "descends", "spiralled", "spiraled", "spiral", "spirals", "spiralling",
+     "spiraling", "tumbled", "tumble", "tumbles", "nosedived", "nose-dived", "lurched",
+     "drifted", "plummeted", "plummet", "plummets", "deteriorated", "degenerated", "lapsed",
+     "collapsed", "rose", "risen", "rise", "rises", "climbed", "climb", "climbs", "soared",
+     "soar", "soars", "returned", "veered", "tipped"}
+)  # fmt: skip
+# Verbs of a tie reaching a point with no preposition: "ties hit a post-war low".
+_REACH_VERBS = frozenset(
+    {"hit", "hits", "reached", "reach", "reaches", "touched", "touch", "touches", "plumbed",
+     "plumb", "plumbs"}
+)  # fmt: skip
+# Verbs of something sending the tie somewhere: "the visit sent ties into a tailspin".
+_SENDING_VERBS = frozenset(
+    {"sent", "send", "sends", "sending", "plunged", "plunge", "plunges", "plunging",
+     "dragged", "drag", "drags", "dragging", "pushed", "push", "pushes", "pushing", "threw",
+     "thrown", "throw", "throws", "throwing", "tipped", "tip", "tips", "tipping", "drove",
+     "driven", "drive", "drives", "driving", "hurled", "hurl", "hurls", "pitched", "pitch",
+     "pitches", "cast", "casts", "brought", "bring", "brings", "bringing", "lifted", "lift",
+     "lifts", "raised", "raise", "raises", "took", "take", "takes", "taken"}
+)  # fmt: skip
+# Words before a verb that make the sending only supposed or feared.
+_SUPPOSING = frozenset(
+    {"could", "would", "might", "may", "can", "will", "should", "must", "to", "risk",
+     "risks", "risked", "risking", "threaten", "threatens", "threatened", "threatening"}
+)  # fmt: skip
+# Every verb the motion frames start from: a sentence with none is not read for them.
+_MOVING_VERBS = _MOTION_VERBS | _REACH_VERBS | _SENDING_VERBS
+# What opens the noun phrase a copula's frame reads.
+_ARTICLES = frozenset({"a", "an"})
+# Words between a tie and its verb: "relations have now sunk", "ties had quickly fallen".
+_AUXILIARIES = frozenset(
+    {"have", "has", "had", "been", "now", "already", "further", "quickly", "steadily",
+     "swiftly", "rapidly", "sharply", "since", "then", "also", "again", "soon", "once",
+     "abruptly", "suddenly", "gradually"}
+)  # fmt: skip
+# The longest aside skipped between a tie and its verb, in tokens.
+_ASIDE_WORDS = 12
+# Determiners that may open the place a tie ends up in.
+_DETERMINERS = frozenset({"a", "an", "the", "their", "its", "our"})
+# What follows "into" as a phrase of its own, not a state of the tie ("into force").
+_INTO_IDIOMS = frozenset(
+    {"force", "effect", "line", "being", "play", "focus", "view", "account", "question",
+     "existence", "operation", "action", "service", "office", "power", "talks", "law"}
+)  # fmt: skip
+# Words that end the place: prepositions, conjunctions, clause words.
+_PLACE_ENDS = frozenset(
+    {"since", "in", "of", "over", "after", "as", "amid", "with", "for", "on", "at", "to",
+     "from", "by", "and", "or", "but", "while", "that", "which", "who", "when", "because",
+     "than", "under", "during", "before", "following", "despite", "between", "among", "into",
+     "is", "are", "was", "were", "has", "have", "had", "will", "would", "said", "says",
+     "not", "never", "last", "seen", "unseen", "ever", "yet", "again", "this", "these",
+     "those", "where", "whose"}
+)  # fmt: skip
+# Words that rank or measure a point without naming a state: the place a tie is sent
+# "to" or "reaches" must be one of these, or hold a superlative ("their darkest hour").
+_POINT_WORDS = frozenset(
+    {"low", "lows", "high", "highs", "nadir", "peak", "zenith", "bottom", "rock-bottom",
+     "ebb", "point", "level", "depths", "abyss", "brink", "verge", "edge", "crossroads"}
+)  # fmt: skip
+# Points named by what they are the edge of: "the brink of war".
+_EDGE_WORDS = frozenset({"brink", "verge", "edge", "depths", "abyss"})
+# What a tie may be sent to or reach that rates it or names a deal, not a state of it.
+_NOT_PLACES = frozenset(
+    {"level", "point", "agreement", "deal", "consensus", "understanding", "number", "amount",
+     "figure", "volume", "rate", "share", "total", "count", "price", "prices", "sum"}
+)  # fmt: skip
+# Words that may follow a label's last word: a preposition of scope, a conjunction.
+_AFTER_LABEL = frozenset(
+    {"for", "by", "in", "with", "over", "as", "and", "but", "since", "after", "amid", "on",
+     "at", "to", "from", "despite", "while", "said", "says", "according", "than", "under",
+     "during", "throughout", "rather", "that", "which"}
+)  # fmt: skip
+# The longest place read, in words after the determiner.
+_PLACE_WORDS = 5
+# How many words before the tie a pair or a determiner may take: "sent [Sino-American] ties".
+_BEFORE_TIE = 4
+# Words before a tie that may stand between a verb of sending and the tie.
+_BEFORE_TIE_WORDS = frozenset({"the", "their", "its", "bilateral", "already", "fragile", "'s"})
+
+
+class FrameWords(NamedTuple):
+    """The tables' words the frames need."""
+
+    heads: frozenset[str]
+    """Head nouns the phrase finder reads (or rejects) a label at."""
+    adjectives: frozenset[str]
+    """Words known as modifiers: no noun phrase a frame reads ends in one."""
+    roles: frozenset[str]
+    """Role nouns one state may give another ("friend", "ally")."""
+    reject: frozenset[str]
+    """Modifiers that drop a label ("largest", "trading")."""
+    speech: frozenset[str]
+    """Verbs of saying ("said", "stressed")."""
+
+
+def read_frames(
+    toks: list[Token],
+    lows: list[str],
+    cased: list[str],
+    country: list[int],
+    found: list[Phrase],
+    words: FrameWords,
+    code_at: Callable[[int], str | None],
+) -> tuple[list[Phrase], dict[tuple[int, int], tuple[int, int]]]:
+    """The labels a sentence's frames give beside ``found`` (the phrase finder's), and for
+    those whose frame names their pair, the tokens of its two states by (start, end);
+    ``code_at`` tells the state a token names, if any."""
+    given: dict[tuple[int, int], tuple[int, int]] = {}
+    present = set(lows)
+    if _ANY_FRAME_WORD.isdisjoint(present) and words.speech.isdisjoint(present):
+        return [], given  # most sentences: no word any frame starts from
+    out = frame_phrases(toks, lows, cased, country, found, present, words)
+    if not _MANNER_WORDS.isdisjoint(present):
+        out += _in_name(lows, found)
+    if not _CALLING.isdisjoint(present) and "," in present:
+        roles = appositive_roles(lows, country, words.roles, words.reject)
+        given.update(((p.start, p.end), (a, b)) for p, a, b in roles)
+        read = {(p.start, p.end) for p in found}
+        out += [p for p, _, _ in roles if (p.start, p.end) not in read]
+    if "that" in present and not words.speech.isdisjoint(present):
+        given.update(said_roles(lows, country, found, words, code_at))
+    if "with" in present and not _TIE_NOUNS.isdisjoint(present):
+        given.update(roles_tied_with(lows, country, found, words, code_at))
+    return out, given
+
+
+def roles_tied_with(
+    lows: list[str],
+    country: list[int],
+    found: list[Phrase],
+    words: FrameWords,
+    code_at: Callable[[int], str | None],
+) -> dict[tuple[int, int], tuple[int, int]]:
+    """ "Trump cancelled a visit to Copenhagen, souring ties with a close NATO ally": a
+    role that stands for the other side of a tie ("ties with a ..."), in a sentence that
+    names two states and no more, is theirs, a group's name before it too."""
+    out: dict[tuple[int, int], tuple[int, int]] = {}
+    at = {p.start: p for p in found}
+    n = len(lows)
+    for t, w in enumerate(lows):
+        if w != "with" or t == 0 or lows[t - 1] not in _TIE_NOUNS or t + 2 >= n:
+            continue
+        if lows[t + 1] not in ("a", "an"):
+            continue
+        p = at.get(t + 2)
+        if p is None or p.heads[-1] not in words.roles or p.heads[-1].endswith("s"):
+            continue
+        states = {code_at(k): k for k in range(n) if country[k] == 1}
+        states.pop(None, None)
+        if len(states) == 2:
+            a, b = states.values()
+            out[(p.start, p.end)] = (a, b)
+    return out
+
+
+def _in_name(lows: list[str], found: list[Phrase]) -> list[Phrase]:
+    """ "allies in name but rivals in habit", "partners on paper": a phrase of manner after
+    a role says what kind of role it is, and stays in the label (the bare role is then
+    dropped as a repeat)."""
+    out: list[Phrase] = []
+    n = len(lows)
+    for p in found:
+        k = p.end
+        if k - p.start != 1:
+            continue  # only a bare role is dropped as a repeat of the longer label
+        if k + 1 < n and (lows[k], lows[k + 1]) in _MANNER:
+            end = k + 3 if k + 2 < n and lows[k + 2] == "only" else k + 2
+            out.append(Phrase(p.start, end, p.head, p.heads))
+    return out
+
+
+def said_roles(
+    lows: list[str],
+    country: list[int],
+    found: list[Phrase],
+    words: FrameWords,
+    code_at: Callable[[int], str | None],
+) -> dict[tuple[int, int], tuple[int, int]]:
+    """ "Washington stressed that Turkey remained a NATO ally": a role said, in a clause
+    after a verb of saying and "that", of one state by the one other state the sentence
+    names. The tokens of the two states for each such label, by its (start, end); a
+    group's name before the role ("NATO") does not make it the group's then."""
+    out: dict[tuple[int, int], tuple[int, int]] = {}
+    at = {p.start: p for p in found}
+    n = len(lows)
+    for t, w in enumerate(lows):
+        if w != "that" or t == 0 or lows[t - 1] not in words.speech:
+            continue
+        x = t + 1
+        if x >= n or country[x] != 1:
+            continue
+        j = x
+        while j < n and country[j] == 1:
+            j += 1
+        for copula in _SAID_COPULAS:
+            if tuple(lows[j : j + len(copula)]) == copula:
+                j += len(copula)
+                break
+        else:
+            continue
+        if j >= n or lows[j] not in ("a", "an"):
+            continue
+        p = at.get(j + 1)
+        if p is None or p.heads[-1] not in words.roles:
+            continue
+        state = code_at(x)
+        others = {code_at(k): k for k in range(n) if country[k] == 1 and code_at(k) != state}
+        others.pop(None, None)
+        if state is not None and len(others) == 1:
+            out[(p.start, p.end)] = (x, next(iter(others.values())))
+    return out
+
+
+def frame_phrases(
+    toks: list[Token],
+    lows: list[str],
+    cased: list[str],
+    country: list[int],
+    found: list[Phrase],
+    present: set[str],
+    words: FrameWords,
+) -> list[Phrase]:
+    """Labels the motion, event and copula frames give that ``found`` (the phrase
+    finder's) does not hold; ``present`` is the set of the sentence's words.
+
+    A head the tables list (``words.heads``) is the phrase finder's to read or reject,
+    but for the nouns of a tie's course; no noun phrase ends in one of
+    ``words.adjectives``."""
+    out: list[Phrase] = []
+    if _FRAME_WORDS.isdisjoint(present):
+        return out  # most sentences: no word any frame starts from
+    known_heads, adjectives = words.heads, words.adjectives
+    moving = not _MOVING_VERBS.isdisjoint(present)
+    copular = not _COPULA_SUBJECTS.isdisjoint(present) and not _ARTICLES.isdisjoint(present)
+    eventful = not EVENTS.isdisjoint(present) or "war" in present
+    taken = {k for p in found for k in range(p.start, p.end)}
+    for first, after, noun in _subjects(lows, country) if moving else ():
+        place = _moved_to(toks, cased, country, after) or _sent_to(
+            toks, cased, country, first, after
+        )
+        if place is None:
+            continue
+        start, end, head = place
+        if any(k in taken for k in range(start, end)):
+            continue  # the phrase finder read it already
+        if lows[head] in known_heads and lows[head] not in EVENTS:
+            continue  # a head the tables list is the phrase finder's to read or reject
+        if not noun and lows[end - 1] not in _STATES_OF_A_PAIR:
+            continue  # "A and B slid into recession": the states', not their tie's
+        # the head is the tie's noun, as for any predicate said of it: a bare mention of
+        # the tie is then not taken for a repeat of this label
+        out.append(Phrase(start, end, first, (noun or "relations",)))
+    for i, w in enumerate(lows) if copular else ():
+        if w not in _COPULA_SUBJECTS or country[i]:
+            continue
+        became = _became(toks, lows, cased, country, i, adjectives)
+        if became is None or lows[became[2]] in known_heads:
+            continue  # a head the tables list is the phrase finder's to read
+        if not any(k in taken for k in range(became[0], became[1])):
+            out.append(Phrase(became[0], became[1], i, (w,)))
+    if eventful:
+        # a bare head the phrase finder read ("feud") gives way to the fuller event
+        # ("sour border feud"): the extractor drops a bare repeat of a fuller label
+        bare = {p.head for p in found if p.end - p.start == 1}
+        for start, end, head in _events(lows, country):
+            if not any(k in taken and k not in bare for k in range(start, end)):
+                out.append(Phrase(start, end, head, (lows[head],)))
+    return out
+
+
+# Every word a frame starts from: one look tells a sentence that holds none.
+_FRAME_WORDS = _MOVING_VERBS | _COPULA_SUBJECTS | EVENTS | {"war"}
+# The same with the words the role frames start from (verbs of saying aside).
+_ANY_FRAME_WORD = _FRAME_WORDS | _CALLING | _MANNER_WORDS
+
+
+def appositive_roles(
+    lows: list[str], country: list[int], roles: frozenset[str], reject: frozenset[str]
+) -> list[tuple[Phrase, int, int]]:
+    """Roles set beside the state they are given to, by the state that gives them:
+    "Ukraine, a country China also calls a friend", "Bolivia, which Chile calls a
+    brother". Each label with the tokens of the two states; ``roles`` are the role nouns
+    ("friend", "ally"), ``reject`` the modifiers that drop a label ("largest")."""
+    out: list[tuple[Phrase, int, int]] = []
+    n = len(lows)
+    for c, w in enumerate(lows):
+        if w != "," or c == 0 or country[c - 1] != 1:
+            continue
+        j = c + 1
+        if j < n and lows[j] in ("a", "an", "the"):
+            j += 1
+            if j < n and lows[j] in _KINDS_OF_STATE:
+                j += 1
+            else:
+                continue
+        elif j < n and lows[j] in ("which", "whom"):
+            j += 1
+        else:
+            continue
+        if j >= n or country[j] != 1:
+            continue
+        giver = j
+        while j < n and country[j] == 1:
+            j += 1
+        while j < n and lows[j] in _CALLING_ADVERBS:
+            j += 1
+        if j >= n or lows[j] not in _CALLING:
+            continue
+        j += 1
+        if j < n and lows[j] == "as":
+            j += 1
+        if j >= n or lows[j] not in ("a", "an"):
+            continue  # "calls his friend", "the largest partner": a person's, a rank
+        start = k = j + 1
+        while k < n and k - start < _COPULA_WORDS and lows[k] not in roles and _word(lows[k]):
+            k += 1
+        if k >= n or lows[k] not in roles or not reject.isdisjoint(lows[start:k]):
+            continue
+        if k == start and lows[k] in _PLACE_ROLES:
+            continue  # a bare "neighbour" says where a state is, not what it is to another
+        out.append((Phrase(start, k + 1, k, (lows[k],)), c - 1, giver))
+    return out
+
+
+def _became(
+    toks: list[Token],
+    lows: list[str],
+    cased: list[str],
+    country: list[int],
+    i: int,
+    adjectives: frozenset[str],
+) -> tuple[int, int, int] | None:
+    """ "the A-B relationship remains a rollercoaster", "the alliance with B has become a
+    hollow shell": a noun phrase ending the clause after a copula whose subject is the tie
+    at ``i``, as (start, end, head)."""
+    n = len(toks)
+    if i > 0 and lows[i - 1] in _SECTORS:
+        return None  # "defence ties": a sector's tie
+    paired = (i > 0 and country[i - 1] == 1) or _past_pair(lows, country, i + 1) > i + 1
+    if not paired:
+        return None  # the tie of a pair written with it: "their" may be two leaders
+    j = _past_aside(lows, _past_pair(lows, country, i + 1))
+    j = _past_aside(lows, j)  # ", long a matter of water and borders,"
+    for words in _COPULAS:
+        if tuple(lows[j : j + len(words)]) == words:
+            j += len(words)
+            break
+    else:
+        return None
+    while j < n and lows[j] in _COPULA_ADVERBS:
+        j += 1
+    if j >= n or lows[j] not in ("a", "an"):
+        return None  # "the relationship is the subject of": only "a" names what it is
+    start = k = j + 1
+    while k < n and k - start < _COPULA_WORDS:
+        w = lows[k]
+        if w in _PLACE_ENDS or country[k] or not _word(w) or w == "not":
+            break
+        if cased[k][:1].isupper() and not _capitals(cased):
+            return None  # a name: "is a Kremlin project"
+        k += 1
+    if k == start:
+        return None
+    head = k - 1
+    if lows[head] in _NOT_WHAT_IT_IS or lows[head] in adjectives or lows[head].endswith("ly"):
+        return None
+    end = k
+    if k + 1 < n and lows[k] == "of":
+        tail = _of_tail(lows, country, k)
+        if tail is None:
+            return None  # "a part of A-B relations": the tail names the tie itself
+        end = tail
+    nxt = lows[end] if end < n else "."
+    if nxt[:1].isalnum() and nxt not in _AFTER_LABEL:
+        return None  # the clause goes on: "is a country that", "is a way to"
+    return start, end, head
+
+
+def _of_tail(lows: list[str], country: list[int], k: int) -> int | None:
+    """The end of an "of" tail from ``k``: "of debts, remittances and old resentments",
+    "of the sanctioned"; None when it names a tie or a state ("of A-B relations")."""
+    n = len(lows)
+    m = k + 1
+    while m < n and m - k <= _OF_TAIL_WORDS:
+        w = lows[m]
+        if country[m] or w in _COPULA_SUBJECTS:
+            return None
+        if w in (",", "and") and m + 1 < n and _word(lows[m + 1]):
+            m += 1
+            continue
+        if not _word(w) or (w in _PLACE_ENDS and w != "and"):
+            break
+        m += 1
+    return m if m > k + 1 else k
+
+
+def _events(lows: list[str], country: list[int]) -> list[tuple[int, int, int]]:
+    """Event nouns of a tie in a frame that makes them the pair's, as (start, end, head):
+    "ending a long estrangement", "signalling a thaw", "after years of border tension",
+    "locked in a sour border feud", "moved from hostility to"."""
+    out: list[tuple[int, int, int]] = []
+    n = len(lows)
+    for i, w in enumerate(lows):
+        if w not in EVENTS and w not in _LOCKED_IN:
+            continue
+        start = _modifiers_before(lows, country, i)
+        k = start - 1
+        if k >= 0 and lows[k] in ("a", "an", "the", "their", "its"):
+            k -= 1
+        if k < 0:
+            continue
+        before = lows[k]
+        if (w in HOSTILE_EVENTS and before in _ENDING_VERBS) or (
+            w in WARM_EVENTS and before in _SIGNALLING_VERBS
+        ):
+            framed = True
+        elif w in HOSTILE_EVENTS and before == "of" and k >= 1 and lows[k - 1] in _SPANS:
+            framed = _after_span(lows, k - 1)
+        elif w in _LOCKED_IN and before == "in" and k >= 1 and lows[k - 1] == "locked":
+            framed = True
+        elif w in HOSTILE_EVENTS and before == "from" and k >= 1 and lows[k - 1] in _FROM_VERBS:
+            framed = i + 1 < n and lows[i + 1] == "to"
+        else:
+            framed = False
+        if not framed or _elsewhere(lows, country, i + 1):
+            continue
+        end = i + 1
+        if w == "war" and end + 1 < n and lows[end] == "of" and lows[end + 1].isalpha():
+            end += 2  # "a cold war of attrition"
+        if start == i and w not in _BARE_EVENTS:
+            continue  # bare "years of tension": a word for any strain, no name for a tie
+        if not _SECTORS.isdisjoint(lows[start:i]):
+            continue  # "a bitter trade dispute": a sector's, not the tie's
+        out.append((start, end, i))
+    return out
+
+
+def _modifiers_before(lows: list[str], country: list[int], i: int) -> int:
+    """Where the words modifying the noun at ``i`` start: "seven-year", "sour border"."""
+    k = i
+    while (
+        k > 0
+        and i - k < _EVENT_MODIFIERS
+        and not country[k - 1]
+        and _word(lows[k - 1])
+        and lows[k - 1] not in _NOT_MODIFIERS
+    ):
+        k -= 1
+    return k
+
+
+def _after_span(lows: list[str], k: int) -> bool:
+    """ "after years of", "following two decades of": a span of time after the word."""
+    m = k - 1
+    if m >= 0 and (lows[m].isdigit() or lows[m] in _COUNTS):
+        m -= 1
+    return m >= 0 and lows[m] in ("after", "following", "ending", "ended", "end")
+
+
+def _elsewhere(lows: list[str], country: list[int], j: int) -> bool:
+    """A phrase after the noun that puts the spell elsewhere: "tension in the region",
+    "a feud between the army and the rebels"."""
+    n = len(lows)
+    if j >= n:
+        return False
+    w = lows[j]
+    if w in ("in", "within", "inside", "among"):
+        return True
+    if w in ("between", "with"):
+        return j + 1 >= n or not (
+            country[j + 1] or (lows[j + 1] == "the" and j + 2 < n and country[j + 2])
+        )
+    return False
+
+
+def _subjects(lows: list[str], country: list[int]) -> list[tuple[int, int, str]]:
+    """What may move: a tie noun ("relations") or two states joined by "and" ("Venezuela
+    and Guyana"), as (first token, token after it, the noun or "" for the states)."""
+    out: list[tuple[int, int, str]] = []
+    if _TIE_NOUNS.isdisjoint(lows) and ("and" not in lows or country.count(1) < 2):
+        return out  # most sentences: neither a tie noun nor two states joined
+    n = len(lows)
+    for i, w in enumerate(lows):
+        if w in _TIE_NOUNS and not country[i]:
+            out.append((i, _past_pair(lows, country, i + 1), w))
+        elif country[i] == 1 and (i + 1 >= n or country[i + 1] != 1):
+            # the last token of a state joined to another before it: "A and (the) B"
+            k = i
+            while k > 0 and country[k - 1] == 1:
+                k -= 1
+            m = k - 2 if k >= 2 and lows[k - 1] == "the" else k - 1
+            if m >= 1 and lows[m] in ("and", "&") and country[m - 1] == 1:
+                first = m - 1
+                while first > 0 and country[first - 1] == 1:
+                    first -= 1
+                out.append((first, _past_aside(lows, i + 1), ""))
+    return out
+
+
+def _moved_to(
+    toks: list[Token], cased: list[str], country: list[int], j: int
+) -> tuple[int, int, int] | None:
+    """ "relations (between A and B) sank to a post-Cold War low", "ties hit rock bottom",
+    "A and B slid into open confrontation": the subject ending before ``j`` is that of a
+    verb of movement or of reaching."""
+    n = len(toks)
+    while j < n and toks[j].low in _AUXILIARIES:
+        j += 1
+    if j >= n:
+        return None
+    verb = toks[j].low
+    if verb in _REACH_VERBS:
+        return _place(toks, cased, country, j + 1, "reach")
+    if verb in _MOTION_VERBS and j + 1 < n and toks[j + 1].low in ("to", "into"):
+        return _place(toks, cased, country, j + 2, toks[j + 1].low)
+    return None
+
+
+def _sent_to(
+    toks: list[Token], cased: list[str], country: list[int], first: int, j: int
+) -> tuple[int, int, int] | None:
+    """ "sends Sino-American ties into a tailspin", "plunged ties into their darkest hour",
+    "bringing A and B to the brink of war": the tie (or pair) from ``first`` is the
+    object of a verb of sending, with where it went after it, from ``j``."""
+    k = first - 1
+    while k >= 0 and first - k <= _BEFORE_TIE and (country[k] or toks[k].low in _BEFORE_TIE_WORDS):
+        k -= 1
+    if k < 0 or toks[k].low not in _SENDING_VERBS:
+        return None
+    if any(toks[m].low in _SUPPOSING for m in range(max(0, k - 2), k)):
+        return None  # "could plunge ties into a crisis", "threatens to send": not done
+    if j + 1 >= len(toks) or toks[j].low not in ("to", "into"):
+        return None
+    return _place(toks, cased, country, j + 1, toks[j].low)
+
+
+def _past_pair(lows: list[str], country: list[int], j: int) -> int:
+    """After the tie: past "between A and B" or "with B", where the pair is named."""
+    n = len(lows)
+    if j < n and lows[j] in ("between", "with"):
+        k = j + 1
+        while k < n and k < j + 10 and (country[k] or lows[k] in ("and", "the", "'s")):
+            k += 1
+        if k > j + 1 and country[k - 1]:
+            j = k
+    return _past_aside(lows, j)
+
+
+def _past_aside(lows: list[str], j: int) -> int:
+    """Past an aside set off by commas before the verb: "relations, once described as a
+    brotherhood, have descended into"."""
+    n = len(lows)
+    if j >= n or lows[j] != ",":
+        return j
+    for k in range(j + 1, min(n, j + _ASIDE_WORDS)):
+        if lows[k] == ",":
+            return k + 1
+        if lows[k] in (";", ".", ":"):
+            break
+    return j
+
+
+def _place(
+    toks: list[Token], cased: list[str], country: list[int], j: int, how: str
+) -> tuple[int, int, int] | None:
+    """The place a tie ends up in, from ``j``: (start, end, head) of "post-Cold War low",
+    "darkest hour since 1962", "tailspin"; None when the words are no such place."""
+    n = len(toks)
+    if j >= n:
+        return None
+    determined = toks[j].low in _DETERMINERS
+    if determined:
+        j += 1
+    elif how == "to":
+        return None  # "ties grew to include": a verb, no place
+    start = k = j
+    headline = _capitals(cased)
+    while k < n and k - start < _PLACE_WORDS:
+        w = toks[k].low
+        if w in _PLACE_ENDS or country[k] or not _word(w):
+            break
+        if k > start and w.endswith("ed") and "-" not in w:
+            break  # "a low last reached in 1980", "a crisis triggered by": a clause
+        if cased[k][:1].isupper() and not headline and not _inside_compound(toks, cased, k):
+            break  # a name: "ties sank to Beijing's liking" is no place
+        k += 1
+    if k == start:
+        return None
+    head = k - 1
+    words = [t.low for t in toks[start:k]]
+    if how == "into" and words[-1] in _INTO_IDIOMS:
+        return None
+    if words[-1] in _NOT_PLACES:
+        return None  # "their worst point", "a new level": a rating the phrase finder reads
+    if how in ("to", "reach") and not (any(w in _POINT_WORDS or _superlative(w) for w in words)):
+        return None  # "ties reached a deal": only a point or a rank is where a tie stands
+    if words[-1] in _EDGE_WORDS and k + 1 < n and toks[k].low == "of":
+        # "to the brink of open war": the edge is the edge of something
+        m = k + 1
+        while m < n and m < k + 4 and _word(toks[m].low) and toks[m].low not in _PLACE_ENDS:
+            m += 1
+        if m > k + 1:
+            return start, m, m - 1
+    if k < n and toks[k].low == "of":
+        return None  # "their lowest number of flights": a measure of something else
+    end = _scope(toks, k)
+    return start, end, head
+
+
+def _scope(toks: list[Token], k: int) -> int:
+    """The end of a measure the label keeps: "since 1962", "since the Cold War", "in their
+    entire history"; ``k`` when none follows."""
+    n = len(toks)
+    if k + 1 < n and toks[k].low == "since":
+        m = k + 1
+        if toks[m].low.isdigit():
+            return m + 1
+        if toks[m].low == "the" and m + 1 < n:
+            m += 1
+            while m < n and m < k + 5 and _word(toks[m].low) and toks[m].low not in _PLACE_ENDS:
+                m += 1
+            return m
+        return k
+    if k + 1 < n and toks[k].low == "in":
+        m = k + 1
+        while (
+            m < n
+            and m < k + 4
+            and toks[m].low
+            in ("their", "its", "our", "entire", "whole", "long", "modern", "recent", "recorded")
+        ):
+            m += 1
+        if m < n and toks[m].low == "history":
+            return m + 1
+    return k
+
+
+def _word(w: str) -> bool:
+    """A word of letters, hyphens allowed ("post-cold", "seven-year")."""
+    return w.replace("-", "").isalpha()
+
+
+def _superlative(w: str) -> bool:
+    """ "darkest", "worst", "lowest": a superlative ranks the point a tie is at."""
+    return w in ("best", "worst", "most", "least") or (
+        len(w) > 4 and w.endswith("est") and w not in ("interest", "protest", "forest", "contest")
+    )
+
+
+def _inside_compound(toks: list[Token], cased: list[str], k: int) -> bool:
+    """ "a post-Cold War low": a capital inside a hyphenated compound or right after it."""
+    return "-" in cased[k] or (
+        k > 0
+        and "-" in cased[k - 1]
+        and cased[k - 1][-1:].isalpha()
+        and any(c.isupper() for c in cased[k - 1])
+    )
+
+
+def _capitals(cased: list[str]) -> bool:
+    """A headline in capitals or title case: a capital tells nothing there."""
+    letters = [c for c in cased if c[:1].isalpha()]
+    if not letters:
+        return False
+    capitals = sum(1 for c in letters if c[:1].isupper())
+    return capitals * 4 >= len(letters) * 3
