@@ -577,7 +577,7 @@ async def test_a_document_remembered_off_the_loop_leaves_the_loop_free_while_it_
             clock=FakeClock(),
             is_watched={"IND-RUS"}.__contains__,
         )
-        ingester.documents = documents
+        ingester.documents = [documents]
         held, free = threading.Event(), threading.Event()
 
         def hold_the_pair() -> None:
@@ -620,11 +620,12 @@ async def test_a_document_remembered_off_the_loop_leaves_the_loop_free_while_it_
 
 
 async def test_a_poll_cancelled_twice_still_ends_only_after_its_document_transaction(
-    watcher: Watcher, caplog: pytest.LogCaptureFixture
+    watcher: Watcher, caplog: pytest.LogCaptureFixture, tmp_path: Path
 ) -> None:
     started, release, ended = threading.Event(), threading.Event(), threading.Event()
+    watcher.documents = [Store.open(tmp_path / "documents.sqlite3")]
 
-    def transaction() -> tuple[list[object], int, int]:
+    def transaction(store: Store) -> tuple[list[object], int, int]:
         started.set()
         release.wait(10)
         ended.set()
@@ -660,7 +661,7 @@ async def test_a_claimed_feed_remembered_off_the_loop_takes_its_first_poll_from_
             clock=FakeClock(),
             is_watched={"IND-RUS"}.__contains__,
         )
-        ingester.documents = documents
+        ingester.documents = [documents]
         spec = FeedSpec("wire", "http://wire.example/")
         if polled_before:
             await ingester.ingest(spec, rss(("1", "Visit", "No news.")), {})
