@@ -220,7 +220,6 @@ class Ingester:
                 to_read = store.entries_to_read(
                     feed.name, {e.entry_id: fingerprints[e.entry_id] for e in fresh}
                 )
-            histories = store.pair_histories(pairs.values(), recent=self.rules.flipflop_descriptors)
             if watched is None:
                 watched = watched_among(self.is_watched, pairs)
             by_entry: list[list[Mention]] = []
@@ -230,11 +229,15 @@ class Ingester:
                 if to_read[entry.entry_id]:  # edited: what was counted counts once
                     extractions = self._added(store, entry, extractions)
                 by_entry.append(self._mentions(entry, extractions, feed))
-            # The document's mentions in one statement (on PostgreSQL one round trip, not
-            # one an entry); each entry is then decided on as if stored alone, seeing
-            # the mentions up to its own last id and none of the entries after it.
+            # The pairs' histories and the document's mentions in one round trip on
+            # PostgreSQL (the pairs are held from there to the end: every document naming
+            # one of them waits meanwhile); each entry is then decided on as if stored
+            # alone, seeing the mentions up to its own last id and none of those after it.
             mentions = [m for ms in by_entry for m in ms]
-            ids = iter(store.record_mentions(mentions))
+            histories, mention_ids = store.histories_and_mentions(
+                pairs.values(), mentions, recent=self.rules.flipflop_descriptors
+            )
+            ids = iter(mention_ids)
             decisions: list[Decision] = []
             for ms in by_entry:
                 entry_ids = [next(ids) for _ in ms]
