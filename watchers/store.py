@@ -611,22 +611,26 @@ class Store:
         document's entries are refreshed before that, so a feed that was quiet for months
         keeps what it still lists.
         """
-        stale = to_iso(now - timedelta(days=1))
+        stale, seen_at = to_iso(now - timedelta(days=1)), to_iso(now)
+        listing = list(listed.items())
         with self.transaction():
-            self._write_many(
-                "seen_entries",
-                """INSERT INTO seen_entries (feed, entry_id, seen_at, content_hash)
-                   VALUES (?, ?, ?, ?)
-                   ON CONFLICT (feed, entry_id) DO UPDATE SET
-                     seen_at = CASE WHEN seen_at < ? THEN excluded.seen_at ELSE seen_at END,
-                     content_hash = COALESCE(excluded.content_hash, content_hash)
-                   WHERE seen_at < ? OR (excluded.content_hash IS NOT NULL
-                                         AND content_hash IS NOT excluded.content_hash)""",
-                [
-                    (feed, entry_id, to_iso(now), fingerprint, stale, stale)
-                    for entry_id, fingerprint in listed.items()
-                ],
-            )
+            # a few hundred entries to a statement, not one each: the database parses and
+            # runs one statement for a document's entries (its ids are distinct: no row is
+            # touched twice by one statement)
+            for start in range(0, len(listing), 500):
+                chunk = listing[start : start + 500]
+                values = ", ".join(["(?, ?, ?, ?)"] * len(chunk))
+                self._write(
+                    "seen_entries",
+                    f"""INSERT INTO seen_entries (feed, entry_id, seen_at, content_hash)
+                        VALUES {values}
+                        ON CONFLICT (feed, entry_id) DO UPDATE SET
+                          seen_at = CASE WHEN seen_at < ? THEN excluded.seen_at ELSE seen_at END,
+                          content_hash = COALESCE(excluded.content_hash, content_hash)
+                        WHERE seen_at < ? OR (excluded.content_hash IS NOT NULL
+                                              AND content_hash IS NOT excluded.content_hash)""",
+                    (*(v for e, h in chunk for v in (feed, e, seen_at, h)), stale, stale),
+                )
             self._write(
                 "seen_entries",
                 "DELETE FROM seen_entries WHERE feed = ? AND seen_at < ?",
