@@ -381,6 +381,22 @@ def test_a_claimed_feed_says_whether_it_was_polled_before(store: Store) -> None:
     assert store.has_been_polled("never") and not store.has_been_polled("broken")
 
 
+def test_a_claimed_feed_lists_what_was_seen_of_it_whether_polled_or_not(store: Store) -> None:
+    with store.document():
+        store.mark_seen("wire", listed(["1", "2"]), NOW)
+        store.record_poll("wire", NOW, Validators('"v1"', None), None)
+    store.claim_feeds(["wire", "never"])
+    assert store.seen_entries("wire", most=10) == listed(["1", "2"])
+    assert store.seen_entries("never", most=10) == {}
+    # seen while claimed, with its first successful poll: listed from then on
+    with store.document():
+        store.mark_seen("never", listed(["7"]), NOW)
+        store.record_poll("never", NOW, Validators('"n1"', None), None)
+    assert store.seen_entries("never", most=10) == listed(["7"])
+    store.release_feeds(["wire", "never"])
+    assert store.seen_entries("never", most=0) is None
+
+
 def test_a_feed_claimed_by_one_process_is_not_taken_by_another_until_freed(
     store_url: str,
 ) -> None:

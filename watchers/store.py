@@ -596,6 +596,10 @@ class Store:
     def seen_entries(self, feed: str, most: int) -> dict[str, str | None] | None:
         """The entries seen of a feed (id to the hash of their text), or None when there are
         more than ``most``."""
+        if self._claimed_polled.get(feed) is False:
+            # claimed here and never polled well: its entries are remembered as seen only
+            # with a successful poll, so there are none (a round trip saved a first poll)
+            return {}
         rows = self.connection.execute(
             "SELECT entry_id, content_hash FROM seen_entries WHERE feed = ? LIMIT ?",
             (feed, most + 1),
