@@ -87,7 +87,8 @@ DOCUMENT_CONNECTIONS = 4
 """Documents a worker remembers at once, each in a thread on a database connection of its
 own. A document's transaction mostly waits on round trips (a cold one's thread ran for a
 sixth of its time): with one connection, a worker's cold cycle over 500 feeds lasted as
-long as its documents' transactions one after another, the rest of the worker waiting."""
+long as its documents' transactions one after another, the rest of the worker waiting.
+Documents naming the same pair still go one at a time, across workers (``lock_pairs``)."""
 HEARTBEAT_SECONDS = 10.0
 """How often a worker says it is alive; one silent for three times as long is stalled."""
 
