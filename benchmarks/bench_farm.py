@@ -2,7 +2,7 @@
 
     python benchmarks/bench_farm.py [--feeds 1000 5000] [--hosts 32] [--reader-workers 8]
                                     [--at-once 16] [--processes 1] [--workers 2]
-                                    [--feeds-per-job 32]
+                                    [--feeds-per-job 32] [--pollers ours reader workers]
                                     [--postgres postgresql://postgres@127.0.0.1:5432/postgres]
 
 Needs ``reader`` in the environment (``pip install reader sgmllib3k``); it is not a
@@ -21,7 +21,8 @@ database, the polls deferred by their periodic job as in production):
 - warm: a tenth of the feeds gain an item, then every feed is polled again (the others
   answer 304 Not Modified).
 All pollers see the same farm in the same state. It prints feeds per second, CPU seconds
-per feed (the poller's processes and their children), peak resident memory of the poller's
+per feed (the poller's processes and their children: for workers, their reading processes,
+left out before this was said here), peak resident memory of the poller's
 process (and its children's largest, if any; for workers, the largest worker's), entries
 stored, and our ratio to reader. Only the poll cycle is timed, not the start-up of the
 process: for workers, from the first poll's start to the moment every feed is polled and no
@@ -254,6 +255,19 @@ def run_poller(args: argparse.Namespace) -> None:
 LONG_AGO = "2000-01-01T00:00:00+00:00"
 
 
+def _tree_cpu(pid: int) -> float:
+    """CPU seconds so far of a running process and of its running descendants (a worker's
+    reading processes), Linux."""
+    try:
+        total = _process_usage(pid)[0]
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            for child in (task / "children").read_text().split():
+                total += _tree_cpu(int(child))
+    except (FileNotFoundError, ProcessLookupError):
+        return 0.0  # it ended meanwhile
+    return total
+
+
 def _process_usage(pid: int) -> tuple[float, float]:
     """CPU seconds so far and peak resident MB of a running process (Linux)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -317,7 +331,7 @@ class WorkerFarm:
         """One poll of every feed: the first (cold), or every feed made due again (warm)."""
         import psycopg
 
-        before = [_process_usage(p.pid) for p in self.processes]
+        before = [_tree_cpu(p.pid) for p in self.processes]
         with psycopg.connect(self.url, autocommit=True) as db:
             if phase == "warm":
                 db.execute("UPDATE feed_state SET last_polled_at = %s", (LONG_AGO,))
@@ -353,11 +367,11 @@ class WorkerFarm:
                     (since,),
                 )
             ]
-        after = [_process_usage(p.pid) for p in self.processes]
+        after = [_tree_cpu(p.pid) for p in self.processes]
         return {
             "seconds": ended - datetime.fromisoformat(first).timestamp(),
-            "cpu": sum(a[0] - b[0] for a, b in zip(after, before, strict=True)),
-            "rss_mb": max(a[1] for a in after),
+            "cpu": sum(a - b for a, b in zip(after, before, strict=True)),
+            "rss_mb": max(_process_usage(p.pid)[1] for p in self.processes),
             "child_rss_mb": 0.0,
             "failed": failed,
             "entries": entries,
@@ -448,7 +462,8 @@ def compare(args: argparse.Namespace) -> None:
             with tempfile.TemporaryDirectory() as scratch:
                 ours_store = Path(scratch) / "ours.sqlite3"
                 reader_store = Path(scratch) / "reader.sqlite3"
-                workers = WorkerFarm(count, port, Path(scratch), args) if args.workers else None
+                with_workers = args.workers and "workers" in args.pollers
+                workers = WorkerFarm(count, port, Path(scratch), args) if with_workers else None
                 print(f"N = {count}, load average {_load()}")
                 try:
                     for phase in ("cold", "warm"):
@@ -457,16 +472,17 @@ def compare(args: argparse.Namespace) -> None:
                         results = {}
                         farm_cpu = _process_usage(farm.pid)[0]
                         for kind, store in (("ours", ours_store), ("reader", reader_store)):
-                            results[kind] = r = poller(kind, count, port, store, args)
-                            print(line(kind, phase, count, r), flush=True)
+                            if kind in args.pollers:
+                                results[kind] = r = poller(kind, count, port, store, args)
+                                print(line(kind, phase, count, r), flush=True)
                         if workers is not None:
                             if phase == "cold":
                                 workers.start()
                             results["workers"] = r = workers.cycle(phase)
                             print(line("workers", phase, count, r), flush=True)
-                        peer = results["reader"]
+                        peer = results.get("reader")
                         for kind in ("ours", "workers"):
-                            if kind in results:
+                            if kind in results and peer is not None:
                                 ours = results[kind]
                                 print(
                                     f"  ratio  {phase:<5} {kind}: "
@@ -514,6 +530,13 @@ def main() -> None:
     )
     parser.add_argument(
         "--feeds-per-job", type=int, default=32, help="the workers' --feeds-per-job"
+    )
+    parser.add_argument(
+        "--pollers",
+        nargs="+",
+        choices=["ours", "reader", "workers"],
+        default=["ours", "reader", "workers"],
+        help="which pollers to run (default all; the ratios need reader)",
     )
     parser.add_argument(
         "--postgres",

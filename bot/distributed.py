@@ -83,6 +83,12 @@ FEEDS_PER_JOB = 32
 job (taking it, finishing it) is paid once for its feeds: two workers' warm cycle of the
 benchmark's farm took about a tenth (5,000 feeds) to a quarter (1,000) less CPU a feed in
 jobs of 32 than of 8."""
+DOCUMENT_CONNECTIONS = 4
+"""Documents a worker remembers at once, each in a thread on a database connection of its
+own. A document's transaction mostly waits on round trips (a cold one's thread ran for a
+sixth of its time): with one connection, a worker's cold cycle over 500 feeds lasted as
+long as its documents' transactions one after another, the rest of the worker waiting.
+Documents naming the same pair still go one at a time, across workers (``lock_pairs``)."""
 HEARTBEAT_SECONDS = 10.0
 """How often a worker says it is alive; one silent for three times as long is stalled."""
 
@@ -457,10 +463,13 @@ async def run_worker(
     async with open_app(
         config, extractor=default_extractor(), console=None, chat=ChatMode.SEND
     ) as app:
-        # Documents are remembered on a connection of their own, in a thread: a cold poll's
+        # Documents are remembered on connections of their own, in threads: a cold poll's
         # transaction is several round trips, which the event loop would otherwise wait on
         # while the worker's other polls wait for it.
-        app.watcher.documents = await asyncio.to_thread(Store.open, config.store_url)
+        url = config.store_url
+        app.watcher.documents = [
+            await asyncio.to_thread(Store.open, url) for _ in range(DOCUMENT_CONNECTIONS)
+        ]
         now = app.watcher.clock.now()
         dispatches = Dispatches(app.watcher.store.connection, now)
         watching = asyncio.create_task(_watch_config(app))

@@ -208,6 +208,39 @@ def test_mentions_stored_together_are_read_back_as_of_each_one(store: Store) -> 
     assert evidence is not None and evidence[0] == a
 
 
+def test_a_documents_histories_are_read_as_they_were_before_its_mentions(store: Store) -> None:
+    # A document reads its pairs' histories and stores its mentions in one go: the
+    # histories are the ones its decisions start from, and the mentions are stored in order
+    # with their evidence, as ``record_mentions`` stores them.
+    before = mention("special and privileged strategic partnership", NOW - timedelta(days=1))
+    store.set_pair_state(before, store.record_mention(before))
+    store.remember_words(before)
+    expected = store.pair_histories([INRU])
+    words = "particularly privileged strategic partnership"
+    first = replace(mention(words), entry=replace(before.entry, entry_id="first"))
+    second = replace(mention(words), entry=replace(before.entry, entry_id="second"))
+    with store.document():
+        store.lock_pairs([INRU.key])
+        histories, ids = store.histories_and_mentions([INRU], [first, second])
+    assert histories == expected
+    assert ids[0] < ids[1]
+    heard = store.heard(INRU.key, words, NOW - timedelta(hours=1))
+    assert sorted(h.entry_id for h in heard) == ["first", "second"]
+    assert store.histories_and_mentions([], []) == ({}, [])
+
+
+def test_a_documents_many_entries_are_remembered_as_seen_with_their_edits(store: Store) -> None:
+    ids = [f"urn:entry:{n}" for n in range(1200)]
+    with store.document():
+        store.mark_seen("wire", listed(ids[:700]), NOW)
+    assert unseen(store, "wire", ids) == set(ids[700:])
+    edited = {**listed(ids[:700]), ids[3]: "edited text"}
+    with store.document():
+        store.mark_seen("wire", edited, NOW + timedelta(hours=1))
+    assert store.entries_to_read("wire", edited) == {}
+    assert store.entries_to_read("wire", listed(ids[2:4])) == {ids[3]: True}
+
+
 def test_a_failure_inside_a_transaction_keeps_none_of_its_writes(store: Store) -> None:
     with pytest.raises(RuntimeError), store.transaction():
         store.mark_seen("wire", listed(["1"]), NOW)
@@ -346,6 +379,22 @@ def test_a_claimed_feed_says_whether_it_was_polled_before(store: Store) -> None:
     assert not store.has_been_polled("broken")
     store.release_feeds(["wire", "broken", "never"])
     assert store.has_been_polled("never") and not store.has_been_polled("broken")
+
+
+def test_a_claimed_feed_lists_what_was_seen_of_it_whether_polled_or_not(store: Store) -> None:
+    with store.document():
+        store.mark_seen("wire", listed(["1", "2"]), NOW)
+        store.record_poll("wire", NOW, Validators('"v1"', None), None)
+    store.claim_feeds(["wire", "never"])
+    assert store.seen_entries("wire", most=10) == listed(["1", "2"])
+    assert store.seen_entries("never", most=10) == {}
+    # seen while claimed, with its first successful poll: listed from then on
+    with store.document():
+        store.mark_seen("never", listed(["7"]), NOW)
+        store.record_poll("never", NOW, Validators('"n1"', None), None)
+    assert store.seen_entries("never", most=10) == listed(["7"])
+    store.release_feeds(["wire", "never"])
+    assert store.seen_entries("never", most=0) is None
 
 
 def test_a_feed_claimed_by_one_process_is_not_taken_by_another_until_freed(

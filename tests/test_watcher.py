@@ -577,7 +577,7 @@ async def test_a_document_remembered_off_the_loop_leaves_the_loop_free_while_it_
             clock=FakeClock(),
             is_watched={"IND-RUS"}.__contains__,
         )
-        ingester.documents = documents
+        ingester.documents = [documents]
         held, free = threading.Event(), threading.Event()
 
         def hold_the_pair() -> None:
@@ -619,12 +619,71 @@ async def test_a_document_remembered_off_the_loop_leaves_the_loop_free_while_it_
     assert (result.error, result.new_entries, result.mentions) == (None, 1, 1)
 
 
+async def test_documents_of_other_pairs_are_remembered_while_one_waits_for_its_pair() -> None:
+    # A worker remembers several documents at once: one whose pair another process holds
+    # waits for it, and the documents naming other pairs are remembered meanwhile rather
+    # than after it.
+    with fresh_postgres() as url:
+        store, other = Store.open(url), Store.open(url)
+        ingester = Ingester(
+            store=store,
+            extractor=MarkerExtractor(),
+            clock=FakeClock(),
+            is_watched=lambda key: True,
+        )
+        ingester.documents = [Store.open(url), Store.open(url)]
+        held, free = threading.Event(), threading.Event()
+
+        def hold_the_pair() -> None:
+            with other.transaction():
+                other.lock_pairs(["IND-RUS"])
+                held.set()
+                free.wait(5)  # at most: the test must not wait for ever
+
+        holder = threading.Thread(target=hold_the_pair)
+        holder.start()
+        try:
+            assert held.wait(5)
+            waiting = asyncio.create_task(
+                ingester.ingest(
+                    FeedSpec("wire", "http://wire.example/"),
+                    rss(("1", "Talks", "[IND-RUS: strategic partnership]")),
+                    {},
+                )
+            )
+            await asyncio.sleep(0.2)  # its transaction has started, and waits for the pair
+            others = [
+                await asyncio.wait_for(
+                    ingester.ingest(
+                        FeedSpec(f"desk {n}", f"http://desk{n}.example/"),
+                        rss(("1", "Visit", "[CHN-PAK: all-weather strategic partnership]")),
+                        {},
+                    ),
+                    4,
+                )
+                for n in range(3)
+            ]
+            still_waiting = not waiting.done()
+            free.set()
+            first = await asyncio.wait_for(waiting, 10)
+        finally:
+            free.set()
+            holder.join()
+            ingester.close_documents()
+            store.close()
+            other.close()
+    assert still_waiting
+    assert [(r.error, r.mentions) for r in others] == [(None, 1)] * 3
+    assert (first.error, first.mentions) == (None, 1)
+
+
 async def test_a_poll_cancelled_twice_still_ends_only_after_its_document_transaction(
-    watcher: Watcher, caplog: pytest.LogCaptureFixture
+    watcher: Watcher, caplog: pytest.LogCaptureFixture, tmp_path: Path
 ) -> None:
     started, release, ended = threading.Event(), threading.Event(), threading.Event()
+    watcher.documents = [Store.open(tmp_path / "documents.sqlite3")]
 
-    def transaction() -> tuple[list[object], int, int]:
+    def transaction(store: Store) -> tuple[list[object], int, int]:
         started.set()
         release.wait(10)
         ended.set()
@@ -660,7 +719,7 @@ async def test_a_claimed_feed_remembered_off_the_loop_takes_its_first_poll_from_
             clock=FakeClock(),
             is_watched={"IND-RUS"}.__contains__,
         )
-        ingester.documents = documents
+        ingester.documents = [documents]
         spec = FeedSpec("wire", "http://wire.example/")
         if polled_before:
             await ingester.ingest(spec, rss(("1", "Visit", "No news.")), {})

@@ -12,11 +12,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from watchers import migrations
 from watchers.db import (
     SESSION_LOCKS,
     Database,
+    Params,
     as_database,
     open_database,
     redact,
@@ -594,6 +596,10 @@ class Store:
     def seen_entries(self, feed: str, most: int) -> dict[str, str | None] | None:
         """The entries seen of a feed (id to the hash of their text), or None when there are
         more than ``most``."""
+        if self._claimed_polled.get(feed) is False:
+            # claimed here and never polled well: its entries are remembered as seen only
+            # with a successful poll, so there are none (a round trip saved a first poll)
+            return {}
         rows = self.connection.execute(
             "SELECT entry_id, content_hash FROM seen_entries WHERE feed = ? LIMIT ?",
             (feed, most + 1),
@@ -609,22 +615,26 @@ class Store:
         document's entries are refreshed before that, so a feed that was quiet for months
         keeps what it still lists.
         """
-        stale = to_iso(now - timedelta(days=1))
+        stale, seen_at = to_iso(now - timedelta(days=1)), to_iso(now)
+        listing = list(listed.items())
         with self.transaction():
-            self._write_many(
-                "seen_entries",
-                """INSERT INTO seen_entries (feed, entry_id, seen_at, content_hash)
-                   VALUES (?, ?, ?, ?)
-                   ON CONFLICT (feed, entry_id) DO UPDATE SET
-                     seen_at = CASE WHEN seen_at < ? THEN excluded.seen_at ELSE seen_at END,
-                     content_hash = COALESCE(excluded.content_hash, content_hash)
-                   WHERE seen_at < ? OR (excluded.content_hash IS NOT NULL
-                                         AND content_hash IS NOT excluded.content_hash)""",
-                [
-                    (feed, entry_id, to_iso(now), fingerprint, stale, stale)
-                    for entry_id, fingerprint in listed.items()
-                ],
-            )
+            # a few hundred entries to a statement, not one each: the database parses and
+            # runs one statement for a document's entries (its ids are distinct: no row is
+            # touched twice by one statement)
+            for start in range(0, len(listing), 500):
+                chunk = listing[start : start + 500]
+                values = ", ".join(["(?, ?, ?, ?)"] * len(chunk))
+                self._write(
+                    "seen_entries",
+                    f"""INSERT INTO seen_entries (feed, entry_id, seen_at, content_hash)
+                        VALUES {values}
+                        ON CONFLICT (feed, entry_id) DO UPDATE SET
+                          seen_at = CASE WHEN seen_at < ? THEN excluded.seen_at ELSE seen_at END,
+                          content_hash = COALESCE(excluded.content_hash, content_hash)
+                        WHERE seen_at < ? OR (excluded.content_hash IS NOT NULL
+                                              AND content_hash IS NOT excluded.content_hash)""",
+                    (*(v for e, h in chunk for v in (feed, e, seen_at, h)), stale, stale),
+                )
             self._write(
                 "seen_entries",
                 "DELETE FROM seen_entries WHERE feed = ? AND seen_at < ?",
@@ -647,20 +657,8 @@ class Store:
 
     def record_mentions(self, mentions: Sequence[Mention]) -> list[int]:
         """Store mentions with their evidence, many to a statement; returns their ids in order."""
-        ids: list[int] = []
         with self.transaction():
-            for start in range(0, len(mentions), 500):
-                chunk = mentions[start : start + 500]
-                values = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(chunk))
-                rows = self.connection.execute(
-                    f"""INSERT INTO mentions (pair_key, descriptor, canonical, speaker, sentence,
-                        feed, entry_id, entry_url, entry_title, published, official, seen_at)
-                        VALUES {values} RETURNING id""",
-                    [value for m in chunk for value in _mention_row(m)],
-                ).fetchall()
-                # Ids are drawn in the order of the rows; RETURNING does not promise that order.
-                ids.extend(sorted(int(r[0]) for r in rows))
-        return ids
+            return _mention_ids(self.connection.read_all(_mention_inserts(mentions)))
 
     def pair_state(self, pair_key: str) -> PairState | None:
         """The pair's current descriptor, or None before its first mention."""
@@ -928,45 +926,71 @@ class Store:
 
     def pair_histories(self, pairs: Iterable[Pair], *, recent: int = 10) -> dict[str, PairHistory]:
         """``pair_history`` of each pair (by key), read for all of them in a few statements."""
+        return self.histories_and_mentions(pairs, (), recent=recent)[0]
+
+    def histories_and_mentions(
+        self, pairs: Iterable[Pair], mentions: Sequence[Mention], *, recent: int = 10
+    ) -> tuple[dict[str, PairHistory], list[int]]:
+        """``pair_histories`` of ``pairs``, as they were before ``mentions``, then
+        ``record_mentions`` of these (their ids, in order): on PostgreSQL, in a document's
+        pipeline, one round trip for both, so that a document holds its pairs' locks for one
+        trip less."""
         by_key = {p.key: p for p in pairs}
-        if not by_key:
-            return {}
         keys = list(by_key)
+        reads = self._history_reads(keys, recent) if keys else []
+        with self.transaction():
+            rows = self.connection.read_all([*reads, *_mention_inserts(mentions)])
+        ids = _mention_ids(rows[len(reads) :])
+        if not keys:
+            return {}, ids
+        words, speakers, latest, states = rows[: len(reads)]
+        return self._histories(by_key, words, speakers, latest, states), ids
+
+    def _history_reads(self, keys: Sequence[str], recent: int) -> list[tuple[str, Params]]:
+        """The four reads of ``pair_histories``, sent together: on PostgreSQL one round trip
+        in a document's pipeline."""
         marks = ", ".join("?" * len(keys))
-        # four reads, sent together: on PostgreSQL one round trip in a document's pipeline
-        words, speakers, latest, states = self.connection.read_all(
-            [
-                (
-                    f"""SELECT pair_key, canonical, descriptor, last_seen FROM (
-                          SELECT pair_key, canonical, descriptor, last_seen, ROW_NUMBER() OVER (
-                            PARTITION BY pair_key ORDER BY last_seen DESC, canonical) AS n
-                          FROM pair_descriptors WHERE pair_key IN ({marks})) AS ranked
-                        WHERE n <= ? ORDER BY pair_key, n""",
-                    (*keys, recent),
-                ),
-                (
-                    f"""SELECT pair_key, speaker, descriptor, canonical, first_seen, last_seen
-                        FROM speaker_state WHERE pair_key IN ({marks})
-                        ORDER BY pair_key, speaker""",
-                    keys,
-                ),
-                # each pair's latest change and latest asymmetry
-                (
-                    f"""SELECT {self._CHANGE_COLUMNS}, challenged_at FROM (
-                          SELECT {self._CHANGE_COLUMNS}, challenged_at, ROW_NUMBER() OVER (
-                            PARTITION BY pair_key, kind = ? ORDER BY detected_at DESC, id DESC
-                          ) AS n
-                          FROM changes WHERE pair_key IN ({marks})) AS ranked
-                        WHERE n = 1""",
-                    (ChangeKind.ASYMMETRY.value, *keys),
-                ),
-                (
-                    f"""SELECT pair_key, descriptor, canonical, first_seen, last_seen
-                        FROM pair_state WHERE pair_key IN ({marks})""",
-                    keys,
-                ),
-            ]
-        )
+        return [
+            (
+                f"""SELECT pair_key, canonical, descriptor, last_seen FROM (
+                      SELECT pair_key, canonical, descriptor, last_seen, ROW_NUMBER() OVER (
+                        PARTITION BY pair_key ORDER BY last_seen DESC, canonical) AS n
+                      FROM pair_descriptors WHERE pair_key IN ({marks})) AS ranked
+                    WHERE n <= ? ORDER BY pair_key, n""",
+                (*keys, recent),
+            ),
+            (
+                f"""SELECT pair_key, speaker, descriptor, canonical, first_seen, last_seen
+                    FROM speaker_state WHERE pair_key IN ({marks})
+                    ORDER BY pair_key, speaker""",
+                keys,
+            ),
+            # each pair's latest change and latest asymmetry
+            (
+                f"""SELECT {self._CHANGE_COLUMNS}, challenged_at FROM (
+                      SELECT {self._CHANGE_COLUMNS}, challenged_at, ROW_NUMBER() OVER (
+                        PARTITION BY pair_key, kind = ? ORDER BY detected_at DESC, id DESC
+                      ) AS n
+                      FROM changes WHERE pair_key IN ({marks})) AS ranked
+                    WHERE n = 1""",
+                (ChangeKind.ASYMMETRY.value, *keys),
+            ),
+            (
+                f"""SELECT pair_key, descriptor, canonical, first_seen, last_seen
+                    FROM pair_state WHERE pair_key IN ({marks})""",
+                keys,
+            ),
+        ]
+
+    def _histories(
+        self,
+        by_key: Mapping[str, Pair],
+        words: list[Any],
+        speakers: list[Any],
+        latest: list[Any],
+        states: list[Any],
+    ) -> dict[str, PairHistory]:
+        """Each pair's history from the rows of ``_history_reads``."""
         # the rows grouped by pair once, in the order they were read
         asymmetry_kind = ChangeKind.ASYMMETRY.value
         changes = {r[1]: r for r in latest if r[2] != asymmetry_kind}
@@ -1064,3 +1088,26 @@ class Store:
             for r in rows
         ]
         return found if since is None else [m for m in found if m.at >= since]
+
+
+def _mention_inserts(mentions: Sequence[Mention]) -> list[tuple[str, Params]]:
+    """Statements storing ``mentions``, 500 to a statement, each returning their ids."""
+    inserts: list[tuple[str, Params]] = []
+    for start in range(0, len(mentions), 500):
+        chunk = mentions[start : start + 500]
+        values = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(chunk))
+        inserts.append(
+            (
+                f"""INSERT INTO mentions (pair_key, descriptor, canonical, speaker, sentence,
+                    feed, entry_id, entry_url, entry_title, published, official, seen_at)
+                    VALUES {values} RETURNING id""",
+                [value for m in chunk for value in _mention_row(m)],
+            )
+        )
+    return inserts
+
+
+def _mention_ids(answers: Sequence[list[Any]]) -> list[int]:
+    """The ids the statements of ``_mention_inserts`` returned, in the order of the mentions."""
+    # Ids are drawn in the order of the rows; RETURNING does not promise that order.
+    return [i for rows in answers for i in sorted(int(r[0]) for r in rows)]

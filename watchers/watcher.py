@@ -8,6 +8,7 @@ import contextlib
 import functools
 import hashlib
 import logging
+import queue
 import time
 from collections.abc import (
     AsyncGenerator,
@@ -109,11 +110,12 @@ class Ingester:
         self.lexicon = lexicon if lexicon is not None else load_lexicon()
         self.fulltext = fulltext
         self._work = work
-        self.documents: Store | None = None
-        """A second store on a connection of its own, where documents are remembered in a
-        thread off the event loop (workers on PostgreSQL, whose every statement is a round
-        trip); None: in ``store``, on the loop."""
-        self._document_thread: ThreadPoolExecutor | None = None
+        self.documents: Sequence[Store] = ()
+        """Stores on connections of their own, where documents are remembered in threads off
+        the event loop, one thread a store, several documents at once (workers on
+        PostgreSQL, whose every statement is a round trip); none: in ``store``, on the loop."""
+        self._document_threads: ThreadPoolExecutor | None = None
+        self._free_documents: queue.SimpleQueue[Store] = queue.SimpleQueue()
 
     @property
     def work(self) -> DocumentWork:
@@ -155,7 +157,7 @@ class Ingester:
                 now=now,
                 claimed=claimed,
             )
-            if self.documents is None:
+            if not self.documents:
                 decisions, new_entries, mention_count = remembered(self.store)
             else:
                 # which pairs are watched is read here, on this store's connection (the
@@ -166,7 +168,7 @@ class Ingester:
                 # thread's store, claiming nothing, would ask the database each document)
                 polled = self.store.has_been_polled(feed.name) if claimed else None
                 decisions, new_entries, mention_count = await self._in_document_thread(
-                    functools.partial(remembered, self.documents, watched=watched, polled=polled)
+                    functools.partial(remembered, watched=watched, polled=polled)
                 )
         except StoreError as e:
             return self._failed(feed.name, now, str(e), answer_seconds)
@@ -218,7 +220,6 @@ class Ingester:
                 to_read = store.entries_to_read(
                     feed.name, {e.entry_id: fingerprints[e.entry_id] for e in fresh}
                 )
-            histories = store.pair_histories(pairs.values(), recent=self.rules.flipflop_descriptors)
             if watched is None:
                 watched = watched_among(self.is_watched, pairs)
             by_entry: list[list[Mention]] = []
@@ -228,11 +229,15 @@ class Ingester:
                 if to_read[entry.entry_id]:  # edited: what was counted counts once
                     extractions = self._added(store, entry, extractions)
                 by_entry.append(self._mentions(entry, extractions, feed))
-            # The document's mentions in one statement (on PostgreSQL one round trip, not
-            # one an entry); each entry is then decided on as if stored alone, seeing
-            # the mentions up to its own last id and none of the entries after it.
+            # The pairs' histories and the document's mentions in one round trip on
+            # PostgreSQL (the pairs are held from there to the end: every document naming
+            # one of them waits meanwhile); each entry is then decided on as if stored
+            # alone, seeing the mentions up to its own last id and none of those after it.
             mentions = [m for ms in by_entry for m in ms]
-            ids = iter(store.record_mentions(mentions))
+            histories, mention_ids = store.histories_and_mentions(
+                pairs.values(), mentions, recent=self.rules.flipflop_descriptors
+            )
+            ids = iter(mention_ids)
             decisions: list[Decision] = []
             for ms in by_entry:
                 entry_ids = [next(ids) for _ in ms]
@@ -244,13 +249,19 @@ class Ingester:
         return decisions, len(by_entry), len(mentions)
 
     async def _in_document_thread(
-        self, work: Callable[[], tuple[list[Decision], int, int]]
+        self, work: Callable[[Store], tuple[list[Decision], int, int]]
     ) -> tuple[list[Decision], int, int]:
-        """Run a document's transaction on ``documents`` in the one thread that uses it, so
-        that the event loop goes on fetching and reading while it waits on the database."""
-        if self._document_thread is None:
-            self._document_thread = ThreadPoolExecutor(1, thread_name_prefix="documents")
-        done = asyncio.get_running_loop().run_in_executor(self._document_thread, work)
+        """Run a document's transaction on one of ``documents``, in a thread that has it to
+        itself meanwhile, so that the event loop goes on fetching and reading while it
+        waits on the database, and other documents are remembered at the same time."""
+        if self._document_threads is None:
+            self._document_threads = ThreadPoolExecutor(
+                max(1, len(self.documents)), thread_name_prefix="documents"
+            )
+            for store in self.documents:
+                self._free_documents.put(store)
+        loop = asyncio.get_running_loop()
+        done = loop.run_in_executor(self._document_threads, self._on_free_store, work)
         try:
             return await asyncio.shield(done)
         except asyncio.CancelledError:
@@ -269,14 +280,23 @@ class Ingester:
                 )
             raise
 
+    def _on_free_store(self, work: Callable[[Store], T]) -> T:
+        # as many threads as stores: a thread always finds one free
+        store = self._free_documents.get()
+        try:
+            return work(store)
+        finally:
+            self._free_documents.put(store)
+
     def close_documents(self) -> None:
-        """Close the store documents are remembered in off the event loop, if any."""
-        if self._document_thread is not None:
-            self._document_thread.shutdown(wait=True)
-            self._document_thread = None
-        if self.documents is not None:
-            self.documents.close()
-            self.documents = None
+        """Close the stores documents are remembered in off the event loop, if any."""
+        if self._document_threads is not None:
+            self._document_threads.shutdown(wait=True)
+            self._document_threads = None
+        self._free_documents = queue.SimpleQueue()
+        for store in self.documents:
+            store.close()
+        self.documents = ()
 
     async def _read_in_one(
         self, feed: FeedSpec, body: bytes, headers: Mapping[str, str], now: datetime
