@@ -331,6 +331,8 @@ class PhraseFinder:
             parts = low.split("-")
             if not lex.reject.isdisjoint(parts):
                 return "reject"
+            if len(parts) == 2 and parts[0] in lex.neutral and parts[1] in _HAVING_ENDS:
+                return "neutral"  # "nuclear-armed neighbours", "oil-rich": what a state has
             if all(p.isalpha() for p in parts) and cased == low:
                 return "qual"  # hyphenated adjectives: rock-solid, time-honoured
             return None
@@ -1315,6 +1317,8 @@ class PhraseFinder:
                     run.start, has_mod = j, True
                     j -= 1
                     continue
+            if k == "qual" and run.start == j + 1 and _perfect_of_a_cause(toks, country, j):
+                break  # "a standoff that has strained ties": a verb, the tie no label
             if k == "qual" and low in _PLAIN_TIES and w[:1].isdigit() and _AGE.fullmatch(w):
                 k = "neutral"  # "a 36-year relationship": a duration, not a characterisation
             if k in ("qual", "neutral"):
@@ -2877,6 +2881,37 @@ def _compound_before(toks: list[Token], country: list[int], i: int) -> bool:
     if i < 1 or country[i - 1] != 1:
         return False
     return "-" in toks[i - 1].low or (i > 2 and toks[i - 2].low == "-" and country[i - 3] == 1)
+
+
+# the second half of "nuclear-armed", "oil-rich", "gas-producing": a compound that says
+# what each state has or makes, not what the tie between them is
+_HAVING_ENDS = frozenset(
+    {"armed", "rich", "poor", "producing", "exporting", "importing", "dependent", "powered",
+     "capable", "starved", "hungry"}
+)  # fmt: skip
+# a perfect's auxiliary: "has strained", "had frozen"
+_PERFECT = frozenset({"has", "have", "had"})
+_PERFECT_FORMS = frozenset({"frozen", "broken", "shaken"})
+# what the relative "that" or "which" may stand for when its clause says what a state has:
+# "a country that has strained ties with B"
+_STATE_ANTECEDENTS = frozenset(
+    {"country", "countries", "nation", "nations", "state", "states", "government",
+     "governments", "kingdom", "republic", "neighbour", "neighbor", "ally"}
+)  # fmt: skip
+
+
+def _perfect_of_a_cause(toks: list[Token], country: list[int], j: int) -> bool:
+    """Whether the qualifying word at ``j`` is the verb of a perfect whose subject is what
+    caused it: "a standoff that has strained ties", "a row which had frozen relations".
+    "A country that has strained ties with B" has them: a state antecedent keeps the label.
+    """
+    w = toks[j].low
+    if not (w.endswith("ed") or w in _PERFECT_FORMS) or j < 3:
+        return False
+    if toks[j - 1].low not in _PERFECT or toks[j - 2].low not in ("that", "which"):
+        return False
+    before = j - 3
+    return not country[before] and toks[before].low not in _STATE_ANTECEDENTS
 
 
 def _participle(low: str, cased: str, ing: bool = False) -> bool:
