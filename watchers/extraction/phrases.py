@@ -260,6 +260,18 @@ _AFTER_PREDICATE = frozenset(_AFTER_PREDICATE_WORDS.split())
 _TRADE_WORDS = frozenset({"economic", "trade", "investment", "free-trade", "commercial"})
 _TIME_NOUNS = frozenset({"century", "times", "age", "era"})
 _DOC_TITLES = frozenset({"treaty", "agreement", "convention", "pact", "accord"})
+# what a label names when it comes right before one of these: a body that
+# meets, not what the tie is ("the Strategic Partnership Council"; a treaty's title still
+# names the level it sets)
+_BODIES = frozenset(
+    {"council", "councils", "committee", "commission", "board", "secretariat", "mechanism"}
+)
+
+
+def _names_a_body(toks: list[Token], head: int, end: int) -> bool:
+    """ "the High-Level Strategic Cooperation Council": a head right before a body's noun
+    is part of the body's name."""
+    return end == head + 1 and end < len(toks) and toks[end].low in _BODIES
 
 
 @dataclass(frozen=True, slots=True)
@@ -511,6 +523,8 @@ class PhraseFinder:
                 run.start < i and _level_on(toks, run.start)
             ):
                 continue
+            if _names_a_body(toks, i, end):
+                continue  # "the Strategic Partnership Council": a body's name, no label
             if end == i + 1 and run.qualifying and _in_this_century(toks, end):
                 end += 4  # "a pivotal partnership in the 21st century"
             if _subject_of_others(toks, cased, country, run.start):
