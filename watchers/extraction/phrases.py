@@ -436,6 +436,8 @@ class PhraseFinder:
                     end = j + 2
             if head in _SINGLE_STATE and _noun_after(toks, cased, end):
                 continue  # "a friendly country visit": the noun modifies the next one
+            if head == "peoples" and _greets_peoples(lows[run.start : i + 1]):
+                continue  # "brotherly peoples": the nations' people, greeted; not the tie
             if head in lex.kin_heads and _uncounted_hostile(toks, run.start, i):
                 continue  # "warned hostile states against meddling": a category of states
             if head in lex.said_heads:
@@ -757,6 +759,8 @@ class PhraseFinder:
                 continue  # the labels found already stand one per item
             found = [p for p in found if p not in inside]
             for s0, s1 in items:
+                if _greets_peoples(lows[s0:s1]):
+                    continue  # "'brother peoples and strategic partners'": the second
                 known = tuple(w for w in lows[s0:s1] if w in self.lex.heads)
                 at = max((k for k in range(s0, s1) if lows[k] in self.lex.heads), default=s1 - 1)
                 found.append(Phrase(s0, s1, at, known or (lows[s1 - 1],)))
@@ -890,6 +894,8 @@ class PhraseFinder:
                 continue  # "called B 'a partner in the fight against piracy'"
             ties = [h for h in heads if h not in self.lex.kin_heads]
             words = [t.low for t in toks[a:b]]
+            if _greets_peoples(words):
+                continue  # "'brotherly peoples'": the populations, quoted or not
             if said_of == "had" and not heads and _DESTINY.isdisjoint(words):
                 continue  # "share 'universal values'", "have a 'special responsibility'"
             if said_of == "pair" and self._rating_after_copula(toks, cased, q0, a, b):
@@ -2903,6 +2909,22 @@ _HAVING_ENDS = frozenset(
     {"armed", "rich", "poor", "producing", "exporting", "importing", "dependent", "powered",
      "capable", "starved", "hungry"}
 )  # fmt: skip
+# the words of the formula that greets two nations' people ("the brotherly peoples of A
+# and B", "fraternal peoples"): it speaks of the populations, not of the tie between the
+# states; "twin peoples" and "kindred peoples" say the two are alike or of one origin, as
+# "twins" does, and stay labels
+_GREETING_KIN = frozenset({"brotherly", "fraternal", "brother", "friendly", "sister", "sisterly"})
+
+
+def _greets_peoples(words: list[str]) -> bool:
+    """ "brotherly peoples", "fraternal peoples with one history": the formula for two
+    nations' people, with whatever follows it."""
+    if "peoples" not in words:
+        return False
+    at = words.index("peoples")
+    return at >= 1 and all(w in _GREETING_KIN for w in words[:at])
+
+
 # a perfect's auxiliary: "has strained", "had frozen"
 _PERFECT = frozenset({"has", "have", "had"})
 _PERFECT_FORMS = frozenset({"frozen", "broken", "shaken"})
