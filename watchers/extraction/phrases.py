@@ -1938,9 +1938,9 @@ class PhraseFinder:
                     if at >= n or toks[at].low != "at":
                         continue
                     j = at  # a headline's "ties 'at an all-time high'"
-                never = _never_been(toks, j)
-                if never is not None:
-                    out.append(Phrase(j, never, i, (t.low,)))  # "have never been closer"
+                if _never_been(toks, j) is not None:
+                    # "have never been closer": a bare comparison with the tie's past, no
+                    # level or kind of tie, as a bare predicate adjective is none
                     continue
                 period = self._through_period(toks, cased, j)
                 if period is not None:
