@@ -538,6 +538,8 @@ class PairResolver:
         if len(clause_codes) == 2:
             return [pair_of(*sorted(clause_codes))]
         codes = _codes(m for m, _ in s.states)
+        if len(codes) == 2 and len(clause_codes) == 1 and _contrasted_after(s, p, clause_codes):
+            return []  # "Taiwan was a true partner, but neither Somalia nor ...": no side
         if len(codes) == 2:
             return [pair_of(*sorted(codes))]
         if len(codes) > 2 and _two_leaders(s):
@@ -1682,6 +1684,15 @@ _KIND_OF_STATES = frozenset(
         "economies", "capitals",
     }
 )  # fmt: skip
+
+
+def _contrasted_after(s: Sentence, p: Phrase, clause_codes: set[str]) -> bool:
+    """Whether the one state outside the label's clause is named only after it, in a clause
+    opened by "but" ("B was a partner, but neither A nor ..."): a contrast, not a side."""
+    others = [t for m, t in s.states if m.code not in clause_codes]
+    if not others or min(others) < p.end:
+        return False
+    return "but" in s.lows[p.end : min(others)]
 
 
 def refers_to_two(s: Sentence) -> bool:
