@@ -539,7 +539,7 @@ class PairResolver:
             return [pair_of(*sorted(clause_codes))]
         codes = _codes(m for m, _ in s.states)
         if len(codes) == 2 and len(clause_codes) == 1 and _contrasted_after(s, p, clause_codes):
-            return []  # "Taiwan was a true partner, but neither Somalia nor ...": no side
+            return []  # "B was a close partner, but neither A nor ...": no side
         if len(codes) == 2:
             return [pair_of(*sorted(codes))]
         if len(codes) > 2 and _two_leaders(s):

@@ -1338,7 +1338,7 @@ class PhraseFinder:
                     j -= 1
                     continue
             if k == "qual" and run.start == j + 1 and _perfect_of_a_cause(toks, country, j):
-                break  # "a standoff that has strained ties": a verb, the tie no label
+                break  # "a row that has strained ties": a verb, the tie no label
             if k == "qual" and low in _PLAIN_TIES and w[:1].isdigit() and _AGE.fullmatch(w):
                 k = "neutral"  # "a 36-year relationship": a duration, not a characterisation
             if k in ("qual", "neutral"):
@@ -2938,7 +2938,7 @@ _STATE_ANTECEDENTS = frozenset(
 
 def _perfect_of_a_cause(toks: list[Token], country: list[int], j: int) -> bool:
     """Whether the qualifying word at ``j`` is the verb of a perfect whose subject is what
-    caused it: "a standoff that has strained ties", "a row which had frozen relations".
+    caused it: "a row that has strained ties", "a dispute which had frozen relations".
     "A country that has strained ties with B" has them: a state antecedent keeps the label.
     """
     w = toks[j].low
