@@ -3250,14 +3250,21 @@ def _before_place(
 ) -> int:
     """Where a quoted noun phrase ends before a place that scopes it ("'old friends along
     the Silk Road'", "'an alliance of democracies in the eastern Mediterranean'"): at the
-    preposition, when a head stands before it and a capitalised name follows; else ``b``."""
+    preposition, when a head stands before it and a capitalised name follows, or at
+    "across" or "along" before "the" ("'cousins across the water'"); else ``b``."""
     for k in range(a + 1, b - 1):
         if toks[k].low not in _PLACE_PREPOSITIONS:
             continue
+        if toks[k].low in _CROSSING and toks[k + 1].low == "the":
+            return k  # "'our sister across the river'": where the two lie, whatever the noun
         if not any(t.low in heads for t in toks[a:k]):
             return b
         return k if _place_after(toks, cased, k, b) else b
     return b
+
+
+# prepositions that, before "the", put the two on either side of or along a place
+_CROSSING = frozenset({"across", "along"})
 
 
 def _place_after(toks: list[Token], cased: list[str], k: int, b: int) -> bool:
