@@ -767,9 +767,12 @@ class PhraseFinder:
         return found
 
     def _item_phrases(self, toks: list[Token], parts: list[tuple[int, int]]) -> list[Phrase]:
-        """A phrase for each list item [s0, s1) that holds a head noun."""
+        """A phrase for each list item [s0, s1) that holds a head noun, but for one played
+        down beside the others ("'more than a neighbour, a sister nation'")."""
         out = []
         for s0, s1 in parts:
+            if s1 - s0 > 2 and (toks[s0].low, toks[s0 + 1].low) in _PLAYED_DOWN:
+                continue
             inside = [k for k in range(s0, s1) if toks[k].low in self.lex.heads]
             if inside:
                 out.append(Phrase(s0, s1, inside[-1], tuple(toks[k].low for k in inside)))
@@ -3263,6 +3266,12 @@ def _before_place(
     return b
 
 
+# what opens a list item that the next one goes past: "'more than a neighbour, a brother'",
+# "'not just a partner, a friend'"; the label is the item said instead
+_PLAYED_DOWN = frozenset(
+    {("more", "than"), ("not", "just"), ("not", "only"), ("not", "merely"), ("not", "simply"),
+     ("rather", "than"), ("no", "longer")}
+)  # fmt: skip
 # prepositions that, before "the", put the two on either side of or along a place
 _CROSSING = frozenset({"across", "along"})
 
