@@ -289,8 +289,8 @@ def _conditional(lows: Sequence[str], lo: int, start: int) -> bool:
 
 
 # "Imagine if A and B ...", "What if ...", "Suppose A and B ...": the sentence pictures
-# a state of things, it reports none
-_IMAGINING = frozenset({"imagine", "suppose", "supposing", "picture"})
+# a state of things, it reports none ("Picture:" opens a photo's caption, so not that word)
+_IMAGINING = frozenset({"imagine", "suppose", "supposing"})
 
 
 def _imagined(lows: Sequence[str], start: int) -> bool:
