@@ -1969,6 +1969,8 @@ def _ends_longer_list(s: Sentence, t: int) -> bool:
     and Turkey"): the state before the comma must open the clause or follow "the" or a
     comma, and not be written in capitals in a sentence that is not.
     """
+    if t >= 3 and s.lows[t - 1] == "the":
+        t -= 1  # "Japan, the Republic of Korea and the United States"
     if t < 2 or s.lows[t - 1] != "," or t - 2 not in s.covered:
         return False
     first = t - 2
