@@ -3262,8 +3262,14 @@ def _before_place(
             return k  # "'our sister across the river'": where the two lie, whatever the noun
         if not any(t.low in heads for t in toks[a:k]):
             return b
+        if _participle(toks[k - 1].low, cased[k - 1]) or toks[k - 1].low in _IRREGULAR_PAST:
+            return b  # "'a friendship built on the Andes'": the verb's place, the label's own
         return k if _place_after(toks, cased, k, b) else b
     return b
+
+
+# participles in -ed's stead before a place: "built on", "written in", "born in"
+_IRREGULAR_PAST = frozenset({"built", "written", "born", "bound", "grown", "sworn", "woven"})
 
 
 # what opens a list item that the next one goes past: "'more than a neighbour, a brother'",
