@@ -538,6 +538,8 @@ class PairResolver:
         if len(clause_codes) == 2:
             return [pair_of(*sorted(clause_codes))]
         codes = _codes(m for m, _ in s.states)
+        if len(codes) == 2 and len(clause_codes) == 1 and _contrasted_after(s, p, clause_codes):
+            return []  # "B was a close partner, but neither A nor ...": no side
         if len(codes) == 2:
             return [pair_of(*sorted(codes))]
         if len(codes) > 2 and _two_leaders(s):
@@ -1684,6 +1686,15 @@ _KIND_OF_STATES = frozenset(
 )  # fmt: skip
 
 
+def _contrasted_after(s: Sentence, p: Phrase, clause_codes: set[str]) -> bool:
+    """Whether the one state outside the label's clause is named only after it, in a clause
+    opened by "but" ("B was a partner, but neither A nor ..."): a contrast, not a side."""
+    others = [t for m, t in s.states if m.code not in clause_codes]
+    if not others or min(others) < p.end:
+        return False
+    return "but" in s.lows[p.end : min(others)]
+
+
 def refers_to_two(s: Sentence) -> bool:
     """Whether the sentence refers back to two states by a region and a kind ("the two
     West African powers", "both Gulf monarchies", "the two Nordic nations")."""
@@ -1958,6 +1969,8 @@ def _ends_longer_list(s: Sentence, t: int) -> bool:
     and Turkey"): the state before the comma must open the clause or follow "the" or a
     comma, and not be written in capitals in a sentence that is not.
     """
+    if t >= 3 and s.lows[t - 1] == "the":
+        t -= 1  # "Japan, the Republic of Korea and the United States"
     if t < 2 or s.lows[t - 1] != "," or t - 2 not in s.covered:
         return False
     first = t - 2

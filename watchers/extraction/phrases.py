@@ -260,6 +260,18 @@ _AFTER_PREDICATE = frozenset(_AFTER_PREDICATE_WORDS.split())
 _TRADE_WORDS = frozenset({"economic", "trade", "investment", "free-trade", "commercial"})
 _TIME_NOUNS = frozenset({"century", "times", "age", "era"})
 _DOC_TITLES = frozenset({"treaty", "agreement", "convention", "pact", "accord"})
+# what a label names when it comes right before one of these: a body that
+# meets, not what the tie is ("the Strategic Partnership Council"; a treaty's title still
+# names the level it sets)
+_BODIES = frozenset(
+    {"council", "councils", "committee", "commission", "board", "secretariat", "mechanism"}
+)
+
+
+def _names_a_body(toks: list[Token], head: int, end: int) -> bool:
+    """ "the High-Level Strategic Cooperation Council": a head right before a body's noun
+    is part of the body's name."""
+    return end == head + 1 and end < len(toks) and toks[end].low in _BODIES
 
 
 @dataclass(frozen=True, slots=True)
@@ -331,6 +343,8 @@ class PhraseFinder:
             parts = low.split("-")
             if not lex.reject.isdisjoint(parts):
                 return "reject"
+            if len(parts) == 2 and parts[0] in lex.neutral and parts[1] in _HAVING_ENDS:
+                return "neutral"  # "nuclear-armed neighbours", "oil-rich": what a state has
             if all(p.isalpha() for p in parts) and cased == low:
                 return "qual"  # hyphenated adjectives: rock-solid, time-honoured
             return None
@@ -422,6 +436,8 @@ class PhraseFinder:
                     end = j + 2
             if head in _SINGLE_STATE and _noun_after(toks, cased, end):
                 continue  # "a friendly country visit": the noun modifies the next one
+            if head == "peoples" and _greets_peoples(lows[run.start : i + 1]):
+                continue  # "brotherly peoples": the nations' people, greeted; not the tie
             if head in lex.kin_heads and _uncounted_hostile(toks, run.start, i):
                 continue  # "warned hostile states against meddling": a category of states
             if head in lex.said_heads:
@@ -509,6 +525,8 @@ class PhraseFinder:
                 run.start < i and _level_on(toks, run.start)
             ):
                 continue
+            if _names_a_body(toks, i, end):
+                continue  # "the Strategic Partnership Council": a body's name, no label
             if end == i + 1 and run.qualifying and _in_this_century(toks, end):
                 end += 4  # "a pivotal partnership in the 21st century"
             if _subject_of_others(toks, cased, country, run.start):
@@ -741,15 +759,20 @@ class PhraseFinder:
                 continue  # the labels found already stand one per item
             found = [p for p in found if p not in inside]
             for s0, s1 in items:
+                if _greets_peoples(lows[s0:s1]):
+                    continue  # "'brother peoples and strategic partners'": the second
                 known = tuple(w for w in lows[s0:s1] if w in self.lex.heads)
                 at = max((k for k in range(s0, s1) if lows[k] in self.lex.heads), default=s1 - 1)
                 found.append(Phrase(s0, s1, at, known or (lows[s1 - 1],)))
         return found
 
     def _item_phrases(self, toks: list[Token], parts: list[tuple[int, int]]) -> list[Phrase]:
-        """A phrase for each list item [s0, s1) that holds a head noun."""
+        """A phrase for each list item [s0, s1) that holds a head noun, but for one played
+        down beside the others ("'more than a neighbour, a sister nation'")."""
         out = []
         for s0, s1 in parts:
+            if s1 - s0 > 2 and (toks[s0].low, toks[s0 + 1].low) in _PLAYED_DOWN:
+                continue
             inside = [k for k in range(s0, s1) if toks[k].low in self.lex.heads]
             if inside:
                 out.append(Phrase(s0, s1, inside[-1], tuple(toks[k].low for k in inside)))
@@ -874,6 +897,8 @@ class PhraseFinder:
                 continue  # "called B 'a partner in the fight against piracy'"
             ties = [h for h in heads if h not in self.lex.kin_heads]
             words = [t.low for t in toks[a:b]]
+            if _greets_peoples(words):
+                continue  # "'brotherly peoples'": the populations, quoted or not
             if said_of == "had" and not heads and _DESTINY.isdisjoint(words):
                 continue  # "share 'universal values'", "have a 'special responsibility'"
             if said_of == "pair" and self._rating_after_copula(toks, cased, q0, a, b):
@@ -1315,6 +1340,8 @@ class PhraseFinder:
                     run.start, has_mod = j, True
                     j -= 1
                     continue
+            if k == "qual" and run.start == j + 1 and _perfect_of_a_cause(toks, country, j):
+                break  # "a row that has strained ties": a verb, the tie no label
             if k == "qual" and low in _PLAIN_TIES and w[:1].isdigit() and _AGE.fullmatch(w):
                 k = "neutral"  # "a 36-year relationship": a duration, not a characterisation
             if k in ("qual", "neutral"):
@@ -1914,9 +1941,9 @@ class PhraseFinder:
                     if at >= n or toks[at].low != "at":
                         continue
                     j = at  # a headline's "ties 'at an all-time high'"
-                never = _never_been(toks, j)
-                if never is not None:
-                    out.append(Phrase(j, never, i, (t.low,)))  # "have never been closer"
+                if _never_been(toks, j) is not None:
+                    # "have never been closer": a bare comparison with the tie's past, no
+                    # level or kind of tie, as a bare predicate adjective is none
                     continue
                 period = self._through_period(toks, cased, j)
                 if period is not None:
@@ -2879,6 +2906,53 @@ def _compound_before(toks: list[Token], country: list[int], i: int) -> bool:
     return "-" in toks[i - 1].low or (i > 2 and toks[i - 2].low == "-" and country[i - 3] == 1)
 
 
+# the second half of "nuclear-armed", "oil-rich", "gas-producing": a compound that says
+# what each state has or makes, not what the tie between them is
+_HAVING_ENDS = frozenset(
+    {"armed", "rich", "poor", "producing", "exporting", "importing", "dependent", "powered",
+     "capable", "starved", "hungry"}
+)  # fmt: skip
+# the words of the formula that greets two nations' people ("the brotherly peoples of A
+# and B", "fraternal peoples"): it speaks of the populations, not of the tie between the
+# states; "twin peoples" and "kindred peoples" say the two are alike or of one origin, as
+# "twins" does, and stay labels
+_GREETING_KIN = frozenset({"brotherly", "fraternal", "brother", "friendly", "sister", "sisterly"})
+
+
+def _greets_peoples(words: list[str]) -> bool:
+    """ "brotherly peoples", "fraternal peoples with one history": the formula for two
+    nations' people, with whatever follows it."""
+    if "peoples" not in words:
+        return False
+    at = words.index("peoples")
+    return at >= 1 and all(w in _GREETING_KIN for w in words[:at])
+
+
+# a perfect's auxiliary: "has strained", "had frozen"
+_PERFECT = frozenset({"has", "have", "had"})
+_PERFECT_FORMS = frozenset({"frozen", "broken", "shaken"})
+# what the relative "that" or "which" may stand for when its clause says what a state has:
+# "a country that has strained ties with B"
+_STATE_ANTECEDENTS = frozenset(
+    {"country", "countries", "nation", "nations", "state", "states", "government",
+     "governments", "kingdom", "republic", "neighbour", "neighbor", "ally"}
+)  # fmt: skip
+
+
+def _perfect_of_a_cause(toks: list[Token], country: list[int], j: int) -> bool:
+    """Whether the qualifying word at ``j`` is the verb of a perfect whose subject is what
+    caused it: "a row that has strained ties", "a dispute which had frozen relations".
+    "A country that has strained ties with B" has them: a state antecedent keeps the label.
+    """
+    w = toks[j].low
+    if not (w.endswith("ed") or w in _PERFECT_FORMS) or j < 3:
+        return False
+    if toks[j - 1].low not in _PERFECT or toks[j - 2].low not in ("that", "which"):
+        return False
+    before = j - 3
+    return not country[before] and toks[before].low not in _STATE_ANTECEDENTS
+
+
 def _participle(low: str, cased: str, ing: bool = False) -> bool:
     ends = ("ed", "ing") if ing else ("ed",)
     return len(low) > 4 and low.endswith(ends) and low.isalpha() and cased[1:] == low[1:]
@@ -3179,14 +3253,33 @@ def _before_place(
 ) -> int:
     """Where a quoted noun phrase ends before a place that scopes it ("'old friends along
     the Silk Road'", "'an alliance of democracies in the eastern Mediterranean'"): at the
-    preposition, when a head stands before it and a capitalised name follows; else ``b``."""
+    preposition, when a head stands before it and a capitalised name follows, or at
+    "across" or "along" before "the" ("'cousins across the water'"); else ``b``."""
     for k in range(a + 1, b - 1):
         if toks[k].low not in _PLACE_PREPOSITIONS:
             continue
+        if toks[k].low in _CROSSING and toks[k + 1].low == "the":
+            return k  # "'our sister across the river'": where the two lie, whatever the noun
         if not any(t.low in heads for t in toks[a:k]):
             return b
+        if _participle(toks[k - 1].low, cased[k - 1]) or toks[k - 1].low in _IRREGULAR_PAST:
+            return b  # "'a friendship built on the Andes'": the verb's place, the label's own
         return k if _place_after(toks, cased, k, b) else b
     return b
+
+
+# participles in -ed's stead before a place: "built on", "written in", "born in"
+_IRREGULAR_PAST = frozenset({"built", "written", "born", "bound", "grown", "sworn", "woven"})
+
+
+# what opens a list item that the next one goes past: "'more than a neighbour, a brother'",
+# "'not just a partner, a friend'"; the label is the item said instead
+_PLAYED_DOWN = frozenset(
+    {("more", "than"), ("not", "just"), ("not", "only"), ("not", "merely"), ("not", "simply"),
+     ("rather", "than"), ("no", "longer")}
+)  # fmt: skip
+# prepositions that, before "the", put the two on either side of or along a place
+_CROSSING = frozenset({"across", "along"})
 
 
 def _place_after(toks: list[Token], cased: list[str], k: int, b: int) -> bool:

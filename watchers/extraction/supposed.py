@@ -12,6 +12,7 @@ test reads the structure of the clause before the descriptor, never the descript
   "has no intention of joining an alliance";
 - talk of it: "revived talk of a new alliance";
 - a condition: "if the two were allies";
+- a sentence that pictures it: "Imagine if A and B buried their rivalry", "What if ...";
 - an open question: "whether A and B become allies", "asked whether A would remain B's ally";
 - an indefinite subject of "would", "could" or "might": "a formal alliance ... would".
 
@@ -112,7 +113,7 @@ def supposed(lows: Sequence[str], start: int, head: int, clause_start: int) -> b
         return True
     if start > 0 and lows[start - 1] in ("a", "an") and _subject_of_modal(lows, start, head):
         return True
-    if _inverted_condition(lows, start):
+    if _inverted_condition(lows, start) or _imagined(lows, start):
         return True
     if clause_start >= 2 and lows[clause_start - 1] == "yet" and lows[clause_start - 2] in _MODALS:
         clause_start -= 2  # "could yet become": an adverb here, not a clause's "yet"
@@ -285,6 +286,23 @@ def _conditional(lows: Sequence[str], lo: int, start: int) -> bool:
         if lows[k] in ("if", "unless", "whether"):
             return "were" in lows[k + 1 : start]
     return False
+
+
+# "Imagine if A and B ...", "What if ...", "Suppose A and B ...": the sentence pictures
+# a state of things, it reports none ("Picture:" opens a photo's caption, so not that word)
+_IMAGINING = frozenset({"imagine", "suppose", "supposing"})
+
+
+def _imagined(lows: Sequence[str], start: int) -> bool:
+    """ "Imagine if A and B buried their rivalry", "What if the two were allies?": a
+    sentence that opens by picturing what it says."""
+    if "if" not in lows[:start] and _IMAGINING.isdisjoint(lows[:start]):
+        return False  # one look: most sentences hold neither
+    first = _first_word(lows, start, (".", "!", "?", ";"))
+    if first + 1 >= start:
+        return False
+    opening = (lows[first], lows[first + 1])
+    return opening[0] in _IMAGINING or opening == ("what", "if")
 
 
 _INVERTING = frozenset({"were", "should", "had"})
