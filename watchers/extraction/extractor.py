@@ -29,12 +29,14 @@ from watchers.extraction.mentions import (
 )
 from watchers.extraction.pairs import (
     REGARD_VERBS,
+    SHARED_NAME_PLURALS,
     Codes,
     Context,
     PairResolver,
     Sentence,
     pair_of,
     refers_to_two,
+    shared_name_pairs,
 )
 from watchers.extraction.phrases import ORG, Phrase, PhraseFinder
 from watchers.extraction.supposed import supposed
@@ -735,6 +737,9 @@ class Extractor:
                 persons = persons or pair_of(m1.code, m2.code)
             elif ("and" in gap or "&" in gap) and _AND.fullmatch(gap):
                 s.coordinations.append((t1, pair_of(m1.code, m2.code)))
+        if not SHARED_NAME_PLURALS.isdisjoint(s.lows):
+            # "the two Koreas" names its pair as "South Korea and North Korea" would
+            s.coordinations = sorted(s.coordinations + shared_name_pairs(s.lows))
         codes: set[str] = set()
         for m, _ in states:
             if m.code:
@@ -1005,8 +1010,8 @@ class Extractor:
             forms = self._people.get(name, ())
             if any(form == name or form.startswith(name + " ") for form in forms):
                 return True
-        if not _STATE_NOUNS.isdisjoint(s.lows):
-            return False  # "their nations will go on acting as global partners"
+        if not _STATE_NOUNS.isdisjoint(s.lows) or not SHARED_NAME_PLURALS.isdisjoint(s.lows):
+            return False  # "their nations will go on acting as global partners", "the two Koreas"
         return bool(s.states) and all(
             m.kind is _LEADER or self._names_person(s, m, t) for m, t in s.states
         )

@@ -534,6 +534,9 @@ class PairResolver:
             return []  # "Their long friendship shaped Franco-German relations": whoever "their" is
         if inside:
             return [inside[0]]
+        taken_up = _the_two_taken_up(s, p, lo)
+        if taken_up is not None:
+            return [taken_up]
         clause_codes = _codes(m for m, t in s.states if lo <= t < hi)
         if len(clause_codes) == 2:
             return [pair_of(*sorted(clause_codes))]
@@ -1684,6 +1687,60 @@ _KIND_OF_STATES = frozenset(
 )  # fmt: skip
 
 
+# A plural of a name that two states share names the pair itself: "the two Koreas",
+# "both Congos", "the two Sudans". ("the two Chinas" is a claim, not a pair, so it is not here.)
+_SHARED_NAME_PLURALS: dict[str, Codes] = {
+    "koreas": ("KOR", "PRK"),
+    "congos": ("COD", "COG"),
+    "sudans": ("SDN", "SSD"),
+}
+SHARED_NAME_PLURALS = frozenset(_SHARED_NAME_PLURALS)
+
+
+def shared_name_pairs(lows: list[str]) -> list[tuple[int, Codes]]:
+    """The pairs "the two Koreas" or "both Koreas" name, each with the token of "two" or
+    "both": a pair read like "A and B" written at that place."""
+    out: list[tuple[int, Codes]] = []
+    for k in range(1, len(lows)):
+        pair = _SHARED_NAME_PLURALS.get(lows[k])
+        if pair is not None and lows[k - 1] in ("two", "both"):
+            out.append((k - 1, pair))
+    return out
+
+
+def _the_two_taken_up(s: Sentence, p: Phrase, lo: int) -> Codes | None:
+    """ "Chile and Peru signed a deal brokered by Washington, though the two remain
+    enemies": "the two" (or "both", "the two nations") opening the label's clause, past a
+    break, takes up the one pair the sentence joins by "and" before it, whatever third
+    state the sentence also names. None when the sentence joins more than one pair, or
+    the clause names a state of its own outside the pair."""
+    if not s.coordinations or lo == 0:
+        return None
+    lows = s.lows
+    at = next(
+        (
+            k
+            for k in range(lo, p.start)
+            if lows[k] == "both" or (lows[k] == "two" and lows[k - 1] == "the")
+        ),
+        None,
+    )
+    if at is None:
+        return None
+    after = at + 1
+    if after < p.start and (lows[after] in _KIND_OF_STATES or lows[after] == "sides"):
+        after += 1
+    if after < len(lows) and lows[after] in ("of", "leaders", "men", "women"):
+        return None  # "both of their ministers", "the two leaders": persons, not the states
+    pairs = {c for t, c in s.coordinations if t < at and not s.in_aside(t)}
+    if len(pairs) != 1:
+        return None
+    (pair,) = pairs
+    if any(lo <= t < p.start and m.code not in pair for m, t in s.states):
+        return None  # "though Quito said the two ...": a state of the clause's own
+    return pair
+
+
 def refers_to_two(s: Sentence) -> bool:
     """Whether the sentence refers back to two states by a region and a kind ("the two
     West African powers", "both Gulf monarchies", "the two Nordic nations")."""
@@ -2115,6 +2172,7 @@ def _names_before(s: Sentence, lo: int, end: int) -> bool:
         and s.lows[k].isalpha()
         and s.lows[k] not in FUNCTION_CAPS
         and s.lows[k] not in _MONTHS
+        and s.lows[k] not in SHARED_NAME_PLURALS  # "the two Koreas" are states
     ]
     # a place after a preposition is where, not who: "In Lome the two nations renewed ...";
     # a sentence's first word is capitalised anyway ("Some call ..."): it counts only as
