@@ -14,6 +14,7 @@ from watchers.countries import CountryTable, FormKind, default_countries
 from watchers.extraction import quoted
 from watchers.extraction.canonical import canonical
 from watchers.extraction.frames import (
+    COMPANY_NOUNS,
     EVENT_CUES,
     EVENTS,
     HOSTILE_EVENTS,
@@ -253,6 +254,9 @@ class _HeadFinder:
         # a noun of a tie's course after a word of a frame that makes it the pair's
         # ("ending a seven-year rupture"): frames.py reads it
         entries.extend((w, "event") for w in EVENTS if w not in lex.heads)
+        # a company two states are said to form ("A and B are a mutual-aid society of the
+        # sanctioned"): checked for a copula before it; frames.py reads it
+        entries.extend((w, "said") for w in COMPANY_NOUNS if w not in lex.heads)
         self.words = Keywords(entries)
         self.event_cue = _WordsBefore(EVENT_CUES)
         self.strong = _WordsBefore(lex.strong | lex.level_modifiers)
