@@ -39,7 +39,7 @@ from watchers.extraction.pairs import (
     refers_to_two,
     shared_name_pairs,
 )
-from watchers.extraction.phrases import ORG, Phrase, PhraseFinder
+from watchers.extraction.phrases import CALLED_ROLES, ORG, Phrase, PhraseFinder
 from watchers.extraction.supposed import supposed
 from watchers.extraction.text import (
     QUOTES,
@@ -408,7 +408,7 @@ class Extractor:
         self._frame = FrameWords(
             heads=lexicon.heads,
             adjectives=lexicon.qualifying | lexicon.neutral | lexicon.adverbs | lexicon.stop,
-            roles=self._roles,
+            roles=self._roles | CALLED_ROLES,  # "Peru, which Chile regards as a rival"
             reject=lexicon.reject,
             speech=lexicon.speech,
         )

@@ -522,6 +522,8 @@ def appositive_roles(
             continue
         if k == start and lows[k] in _PLACE_ROLES:
             continue  # a bare "neighbour" says where a state is, not what it is to another
+        if k + 1 < n and _word(lows[k + 1]) and lows[k + 1] not in _AFTER_LABEL:
+            continue  # "as a rival bidder": the role word is a noun's modifier
         out.append((Phrase(start, k + 1, k, (lows[k],)), c - 1, giver))
     return out
 

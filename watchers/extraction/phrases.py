@@ -444,11 +444,11 @@ class PhraseFinder:
                 pass  # "as friends and partners, we stand together"
             elif head in lex.person_heads and self._from_label_to(toks, run.start):
                 pass  # "went from bitter foes to friends": the second is a label too
-            elif run.start == i and head in _CALLED_ROLES and _role_of_state(toks, country, i):
+            elif run.start == i and head in CALLED_ROLES and _role_of_state(toks, country, i):
                 pass  # "Chile was a friend of both Bolivia and Ecuador": a state's role
             elif (
                 run.start == i
-                and head in _CALLED_ROLES
+                and head in CALLED_ROLES
                 and _called_state(toks, country, i)
                 and not (end < n and toks[end].low in lex.heads)  # "a brother country"
             ):
@@ -3059,8 +3059,11 @@ _STATUS_WORDS = frozenset({"unique", "exceptional", "exemplary", "unparalleled"}
 _ROLE_ENDS = frozenset(
     {"and", "but", "as", "while", "since", "after", "before", "during", "when", "on"}
 )
-# Roles a verb of calling gives a state with no modifier: "called Peru a friend".
-_CALLED_ROLES = frozenset({"friend", "partner", "brother", "friends", "partners", "brothers"})
+# Roles a verb of calling gives a state with no modifier: "called Peru a friend", "regards
+# Peru as a rival".
+CALLED_ROLES = frozenset(
+    {"friend", "partner", "brother", "friends", "partners", "brothers", "rival", "rivals"}
+)
 
 
 def _called_state(toks: list[Token], country: list[int], i: int) -> bool:
