@@ -72,6 +72,16 @@ _REGARD_VERBS = frozenset(_REGARD_WORDS.split())
 REGARD_VERBS = _REGARD_VERBS
 """Verbs of "A regards B as X", "A called B X"."""
 _GRANT_VERBS = frozenset(_GRANT_WORDS.split())
+# Verbs of a state making others a role: "would make Chile and Bolivia its allies".
+_MAKE_VERBS = frozenset({"make", "makes", "made", "making"})
+# Words between the subject and a verb of making: "would now make".
+_MODALS_BEFORE_MAKE = frozenset(
+    {"would", "will", "could", "can", "should", "must", "to", "also", "now", "wants",
+     "want", "wanted", "seeks", "sought", "vowed", "vows", "pledged", "pledges", "aims"}
+)  # fmt: skip
+# A state's own body as the subject of a verb: "his government would make ...".
+_STATE_BODIES = frozenset({"government", "administration"})
+_STATE_OWNERS = frozenset({"his", "her", "its", "our", "the"})
 _QUOTES_COMMA = QUOTES | {","}
 # What a state says or does, as the object of a verb of calling: the label is its own
 _STANCE_NOUNS = frozenset(
@@ -459,6 +469,9 @@ class PairResolver:
         regarded = self._regards(s, p, lo)
         if regarded is not None:
             return regarded
+        made = self._made_roles(s, p, lo)
+        if made is not None:
+            return made
         held = self._held_with(s, p)
         if held is not None:
             return held
@@ -840,6 +853,41 @@ class PairResolver:
         if link == "between" and owner is None and len(named) == 2:
             return [pair_of(*named)]
         return None
+
+    def _made_roles(self, s: Sentence, p: Phrase, lo: int) -> list[Codes] | None:
+        """ "Peru would make Chile and Bolivia its 'preferred allies'", "said his government
+        would make Chile and Bolivia 'preferred allies'": a state that makes others a role
+        holds it with each of them. None when the verb's subject is no state or the
+        state's own body ("The treaty made Chile and Bolivia allies": each other's)."""
+        if _MAKE_VERBS.isdisjoint(s.lows[lo : p.start]) or self._role_heads.isdisjoint(p.heads):
+            return None  # most labels follow no verb of making: one set test
+        toks, covered = s.toks, s.covered
+        j = before_quotes(toks, p.start - 1)
+        if j >= 0 and toks[j].low in ("a", "an", "its", "their", "his", "her", "our"):
+            j = before_quotes(toks, j - 1)
+        objects: list[str] = []
+        while j >= lo and (j in covered or (objects and toks[j].low in (",", "and", "the"))):
+            if j in covered and covered[j] not in objects:
+                objects.insert(0, covered[j])
+            j -= 1
+        if not objects or j < lo or toks[j].low not in _MAKE_VERBS:
+            return None
+        k = j - 1
+        while k >= lo and toks[k].low in _MODALS_BEFORE_MAKE:
+            k -= 1
+        if k < lo:
+            return None
+        if k in covered:
+            owner: str | None = covered[k]
+        elif toks[k].low in _STATE_BODIES and k >= 1 and toks[k - 1].low in _STATE_OWNERS:
+            # "his government": the one state the sentence names before, not made anything
+            before = {m.code for m, t in s.states if t < k and m.code and m.code not in objects}
+            owner = before.pop() if len(before) == 1 else None
+        else:
+            return None
+        if owner is None or owner in objects:
+            return None
+        return _cross([owner], objects)
 
     def _regard_verb(self, s: Sentence, p: Phrase, lo: int) -> int | None:
         """The verb of calling or counting up to nine words before the label, where a
