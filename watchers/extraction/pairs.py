@@ -589,6 +589,8 @@ class PairResolver:
             speaker = s.speaker or ctx.speaker
             if speaker and speaker != only and (first_person or self._role_said_of(s, p)):
                 return [pair_of(only, speaker)]
+            if ctx.previous and only not in ctx.previous and self._two_after_saying(s, p, lo):
+                return [ctx.previous]  # "A and B met. C said the two remain enemies."
             return []
         if not self.lex.non_states.isdisjoint(s.lows[lo : p.start]):
             return []  # "the two carmakers praised their alliance": theirs, not the states'
@@ -888,6 +890,16 @@ class PairResolver:
         if owner is None or owner in objects:
             return None
         return _cross([owner], objects)
+
+    def _two_after_saying(self, s: Sentence, p: Phrase, lo: int) -> bool:
+        """ "Washington said the two remain enemies": "the two" (or "both", "the two
+        nations") is the subject of what a verb of saying reports, and every state the
+        sentence names stands before that verb, as who speaks, not as a side."""
+        at = _the_two_at(s.lows, lo, p.start)
+        if at is None:
+            return False
+        say = next((k for k in range(at - 1, lo - 1, -1) if s.lows[k] in self.lex.speech), None)
+        return say is not None and all(t < say for _, t in s.states)
 
     def _regard_verb(self, s: Sentence, p: Phrase, lo: int) -> int | None:
         """The verb of calling or counting up to nine words before the label, where a
@@ -1764,22 +1776,9 @@ def _the_two_taken_up(s: Sentence, p: Phrase, lo: int) -> Codes | None:
     the clause names a state of its own outside the pair."""
     if not s.coordinations or lo == 0:
         return None
-    lows = s.lows
-    at = next(
-        (
-            k
-            for k in range(lo, p.start)
-            if lows[k] == "both" or (lows[k] == "two" and lows[k - 1] == "the")
-        ),
-        None,
-    )
+    at = _the_two_at(s.lows, lo, p.start)
     if at is None:
         return None
-    after = at + 1
-    if after < p.start and (lows[after] in _KIND_OF_STATES or lows[after] == "sides"):
-        after += 1
-    if after < len(lows) and lows[after] in ("of", "leaders", "men", "women"):
-        return None  # "both of their ministers", "the two leaders": persons, not the states
     pairs = {c for t, c in s.coordinations if t < at and not s.in_aside(t)}
     if len(pairs) != 1:
         return None
@@ -1787,6 +1786,21 @@ def _the_two_taken_up(s: Sentence, p: Phrase, lo: int) -> Codes | None:
     if any(lo <= t < p.start and m.code not in pair for m, t in s.states):
         return None  # "though Quito said the two ...": a state of the clause's own
     return pair
+
+
+def _the_two_at(lows: list[str], lo: int, end: int) -> int | None:
+    """The first "the two" or "both" between ``lo`` and ``end`` that stands for two states
+    ("the two", "both nations"), by the token of "two" or "both"; not "the two leaders" or
+    "both of their ministers", persons."""
+    for k in range(max(lo, 1), end):
+        if lows[k] == "both" or (lows[k] == "two" and lows[k - 1] == "the"):
+            after = k + 1
+            if after < end and (lows[after] in _KIND_OF_STATES or lows[after] == "sides"):
+                after += 1
+            if after < len(lows) and lows[after] in ("of", "leaders", "men", "women"):
+                return None
+            return k
+    return None
 
 
 def refers_to_two(s: Sentence) -> bool:
