@@ -432,6 +432,7 @@ class PhraseFinder:
                         _set_beside_pair(toks, country, run.start)
                         and _complement_ends(toks, cased, _skip_quotes(toks, end))
                     )
+                    or _ends_role_list(toks, run.start, lex.heads)
                 ):
                     continue
             elif run.start == i and head in lex.person_heads and _said_of_states(toks, country, i):
@@ -2807,6 +2808,28 @@ def _as_plural(toks: list[Token], i: int) -> bool:
     j = i - 1 if toks[i - 1].low != "as" else i - 2
     each_other = j > 0 and (toks[j - 1].low, toks[j].low) == ("each", "other")
     return toks[i - 1].low == "as" or each_other
+
+
+def _ends_role_list(toks: list[Token], start: int, heads: frozenset[str]) -> bool:
+    """Whether the phrase at ``start`` ends a list of roles after a comma and "and", the
+    first with a modifier of its own: "our closest friend, ally and family"; the list's
+    roles say the last is one too (bare nouns alone, "a friend, ally and family", are
+    one label the phrase finder does not split)."""
+    return (
+        start >= 5
+        and toks[start - 1].low == "and"
+        and toks[start - 2].low in heads
+        and toks[start - 3].low == ","
+        and toks[start - 4].low in heads
+        and toks[start - 5].low not in _LIST_DETERMINERS
+        and toks[start - 5].low.isalpha()
+    )
+
+
+# Words before a list's first role that are no modifier of it.
+_LIST_DETERMINERS = frozenset(
+    {"a", "an", "the", "our", "its", "their", "his", "her", "my", "your", "and", "or", "as"}
+)
 
 
 def _said_of_states(toks: list[Token], country: list[int], i: int, start: int = -1) -> bool:
