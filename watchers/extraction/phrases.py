@@ -445,11 +445,11 @@ class PhraseFinder:
                 pass  # "as friends and partners, we stand together"
             elif head in lex.person_heads and self._from_label_to(toks, run.start):
                 pass  # "went from bitter foes to friends": the second is a label too
-            elif run.start == i and head in CALLED_ROLES and _role_of_state(toks, country, i):
+            elif run.start == i and head in _CALLED_ROLES and _role_of_state(toks, country, i):
                 pass  # "Chile was a friend of both Bolivia and Ecuador": a state's role
             elif (
                 run.start == i
-                and head in CALLED_ROLES
+                and head in _CALLED_ROLES
                 and _called_state(toks, country, i)
                 and not (end < n and toks[end].low in lex.heads)  # "a brother country"
             ):
@@ -3084,9 +3084,10 @@ _ROLE_ENDS = frozenset(
 )
 # Roles a verb of calling gives a state with no modifier: "called Peru a friend", "regards
 # Peru as a rival".
-CALLED_ROLES = frozenset(
+_CALLED_ROLES = frozenset(
     {"friend", "partner", "brother", "friends", "partners", "brothers", "rival", "rivals"}
 )
+CALLED_ROLES = _CALLED_ROLES
 
 
 def _called_state(toks: list[Token], country: list[int], i: int) -> bool:
