@@ -1747,62 +1747,6 @@ _KIND_OF_STATES = frozenset(
 )  # fmt: skip
 
 
-# A plural of a name that two states share names the pair itself: "the two Koreas",
-# "both Congos", "the two Sudans". ("the two Chinas" is a claim, not a pair, so it is not here.)
-_SHARED_NAME_PLURALS: dict[str, Codes] = {
-    "koreas": ("KOR", "PRK"),
-    "congos": ("COD", "COG"),
-    "sudans": ("SDN", "SSD"),
-}
-SHARED_NAME_PLURALS = frozenset(_SHARED_NAME_PLURALS)
-
-
-def shared_name_pairs(lows: list[str]) -> list[tuple[int, Codes]]:
-    """The pairs "the two Koreas" or "both Koreas" name, each with the token of "two" or
-    "both": a pair read like "A and B" written at that place."""
-    out: list[tuple[int, Codes]] = []
-    for k in range(1, len(lows)):
-        pair = _SHARED_NAME_PLURALS.get(lows[k])
-        if pair is not None and lows[k - 1] in ("two", "both"):
-            out.append((k - 1, pair))
-    return out
-
-
-def _the_two_taken_up(s: Sentence, p: Phrase, lo: int) -> Codes | None:
-    """ "Chile and Peru signed a deal brokered by Washington, though the two remain
-    enemies": "the two" (or "both", "the two nations") opening the label's clause, past a
-    break, takes up the one pair the sentence joins by "and" before it, whatever third
-    state the sentence also names. None when the sentence joins more than one pair, or
-    the clause names a state of its own outside the pair."""
-    if not s.coordinations or lo == 0:
-        return None
-    at = _the_two_at(s.lows, lo, p.start)
-    if at is None:
-        return None
-    pairs = {c for t, c in s.coordinations if t < at and not s.in_aside(t)}
-    if len(pairs) != 1:
-        return None
-    (pair,) = pairs
-    if any(lo <= t < p.start and m.code not in pair for m, t in s.states):
-        return None  # "though Quito said the two ...": a state of the clause's own
-    return pair
-
-
-def _the_two_at(lows: list[str], lo: int, end: int) -> int | None:
-    """The first "the two" or "both" between ``lo`` and ``end`` that stands for two states
-    ("the two", "both nations"), by the token of "two" or "both"; not "the two leaders" or
-    "both of their ministers", persons."""
-    for k in range(max(lo, 1), end):
-        if lows[k] == "both" or (lows[k] == "two" and lows[k - 1] == "the"):
-            after = k + 1
-            if after < end and (lows[after] in _KIND_OF_STATES or lows[after] == "sides"):
-                after += 1
-            if after < len(lows) and lows[after] in ("of", "leaders", "men", "women"):
-                return None
-            return k
-    return None
-
-
 def refers_to_two(s: Sentence) -> bool:
     """Whether the sentence refers back to two states by a region and a kind ("the two
     West African powers", "both Gulf monarchies", "the two Nordic nations")."""
@@ -2449,3 +2393,59 @@ def _its_unnamed_allies(s: Sentence, p: Phrase, hi: int) -> bool:
 _BEFORE_NAMED_ALLIES = frozenset(
     {",", "—", "–", ":", "(", "such", "as", "including", "namely", "like", "the"} | QUOTES
 )
+
+
+# A plural of a name that two states share names the pair itself: "the two Koreas",
+# "both Congos", "the two Sudans". ("the two Chinas" is a claim, not a pair, so it is not here.)
+_SHARED_NAME_PLURALS: dict[str, Codes] = {
+    "koreas": ("KOR", "PRK"),
+    "congos": ("COD", "COG"),
+    "sudans": ("SDN", "SSD"),
+}
+SHARED_NAME_PLURALS = frozenset(_SHARED_NAME_PLURALS)
+
+
+def shared_name_pairs(lows: list[str]) -> list[tuple[int, Codes]]:
+    """The pairs "the two Koreas" or "both Koreas" name, each with the token of "two" or
+    "both": a pair read like "A and B" written at that place."""
+    out: list[tuple[int, Codes]] = []
+    for k in range(1, len(lows)):
+        pair = _SHARED_NAME_PLURALS.get(lows[k])
+        if pair is not None and lows[k - 1] in ("two", "both"):
+            out.append((k - 1, pair))
+    return out
+
+
+def _the_two_taken_up(s: Sentence, p: Phrase, lo: int) -> Codes | None:
+    """ "Chile and Peru signed a deal brokered by Washington, though the two remain
+    enemies": "the two" (or "both", "the two nations") opening the label's clause, past a
+    break, takes up the one pair the sentence joins by "and" before it, whatever third
+    state the sentence also names. None when the sentence joins more than one pair, or
+    the clause names a state of its own outside the pair."""
+    if not s.coordinations or lo == 0:
+        return None
+    at = _the_two_at(s.lows, lo, p.start)
+    if at is None:
+        return None
+    pairs = {c for t, c in s.coordinations if t < at and not s.in_aside(t)}
+    if len(pairs) != 1:
+        return None
+    (pair,) = pairs
+    if any(lo <= t < p.start and m.code not in pair for m, t in s.states):
+        return None  # "though Quito said the two ...": a state of the clause's own
+    return pair
+
+
+def _the_two_at(lows: list[str], lo: int, end: int) -> int | None:
+    """The first "the two" or "both" between ``lo`` and ``end`` that stands for two states
+    ("the two", "both nations"), by the token of "two" or "both"; not "the two leaders" or
+    "both of their ministers", persons."""
+    for k in range(max(lo, 1), end):
+        if lows[k] == "both" or (lows[k] == "two" and lows[k - 1] == "the"):
+            after = k + 1
+            if after < end and (lows[after] in _KIND_OF_STATES or lows[after] == "sides"):
+                after += 1
+            if after < len(lows) and lows[after] in ("of", "leaders", "men", "women"):
+                return None
+            return k
+    return None
