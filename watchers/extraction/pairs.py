@@ -892,14 +892,24 @@ class PairResolver:
         return _cross([owner], objects)
 
     def _two_after_saying(self, s: Sentence, p: Phrase, lo: int) -> bool:
-        """ "Washington said the two remain enemies": "the two" (or "both", "the two
-        nations") is the subject of what a verb of saying reports, and every state the
-        sentence names stands before that verb, as who speaks, not as a side."""
+        """ "Washington said the two remain enemies", "The two remain enemies, Washington
+        said": "the two" (or "both", "the two nations") is the subject of what a verb of
+        saying reports, and every state the sentence names is who speaks, before that verb
+        or after a comma closing the report, not a side."""
         at = _the_two_at(s.lows, lo, p.start)
         if at is None:
             return False
-        say = next((k for k in range(at - 1, lo - 1, -1) if s.lows[k] in self.lex.speech), None)
-        return say is not None and all(t < say for _, t in s.states)
+        speech = self.lex.speech
+        say = next((k for k in range(at - 1, lo - 1, -1) if s.lows[k] in speech), None)
+        if say is not None:
+            return all(t < say for _, t in s.states)
+        # "The two remain enemies, Washington said": the speaker after a comma at the end
+        comma = next((k for k in range(p.end, len(s.lows)) if s.lows[k] == ","), None)
+        return (
+            comma is not None
+            and all(t > comma for _, t in s.states)
+            and not speech.isdisjoint(s.lows[comma + 1 :])
+        )
 
     def _regard_verb(self, s: Sentence, p: Phrase, lo: int) -> int | None:
         """The verb of calling or counting up to nine words before the label, where a
