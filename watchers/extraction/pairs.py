@@ -1032,6 +1032,10 @@ class PairResolver:
             if back < 2 or toks[back - 1].low != "two" or toks[back - 2].low != "the":
                 return None
             known = s.hint or ctx.previous or ctx.following
+            if known:
+                holder = _standing_with(s, back - 2, known)
+                if holder is not None:
+                    return _cross([holder], list(known))
             return [known] if known else []
         if g < 2:
             return None
@@ -2459,3 +2463,19 @@ def _the_two_at(lows: list[str], lo: int, end: int) -> int | None:
                 return None
             return k
     return None
+
+
+# Words that make "the two allies" the object of standing by them: "stand with".
+_STANDING_WITH = frozenset({"with", "alongside", "beside", "behind"})
+
+
+def _standing_with(s: Sentence, the: int, pair: Codes) -> str | None:
+    """ "Peru would stand with 'the two allies' — Chile and Bolivia": "the two" after
+    "with" are the allies of the one state the clause names before it, not each other's;
+    that state, or None."""
+    j = before_quotes(s.toks, the - 1)
+    if j < 0 or s.lows[j] not in _STANDING_WITH:
+        return None
+    lo, _ = s.clause(j)
+    before = {m.code for m, t in s.states if lo <= t < j and m.code and m.code not in pair}
+    return before.pop() if len(before) == 1 else None
