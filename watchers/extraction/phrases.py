@@ -406,13 +406,19 @@ class PhraseFinder:
             j = _skip_quotes(toks, end)
             if (
                 j + 1 < n
-                and toks[j].low == "and"
+                and toks[j].low in ("and", "plus")
                 and toks[j + 1].low in lex.heads
                 and toks[j + 1].low not in lex.weak_heads
                 and not country[j + 1]
                 # bare "brothers and comrades" are two labels, but for two filling a quote
-                # as one: "Ghana and Togo are 'brothers and neighbours'"
-                and (run.start < i or tail or _two_fill_quote(toks, quotes, i, j + 2))
+                # as one: "Ghana and Togo are 'brothers and neighbours'"; "plus" joins two
+                # into one always ("comrades plus brothers")
+                and (
+                    run.start < i
+                    or tail
+                    or toks[j].low == "plus"
+                    or _two_fill_quote(toks, quotes, i, j + 2)
+                )
             ):
                 nxt = toks[j + 1].low
                 after = j + 2
