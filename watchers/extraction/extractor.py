@@ -311,8 +311,11 @@ class _HeadFinder:
             if need == "quoted" and not _QUOTE_MARKS.search(low, max(0, start - 30), start):
                 continue
             before = max(0, start - 40)
-            # a head said of states needs a copula, or a comma setting it beside them
-            beside = need == "said" and ", " in low[before:start]
+            # a head said of states needs a copula, or a comma setting it beside them, or
+            # "the two" naming them by it ("the two Commonwealth 'cousins'")
+            beside = need == "said" and (
+                ", " in low[before:start] or "the two " in low[before:start]
+            )
             if need == "compound" and "-" not in low[before:start]:
                 need = "said"  # or the states said to be it: "are the motor of"
             if need == "said" and not beside and not self.copula.search(low, before, start):

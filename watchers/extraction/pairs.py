@@ -1024,6 +1024,7 @@ class PairResolver:
                     back - 1 in s.orgs
                     or toks[back - 1].low in self.lex.heads
                     or toks[back - 1].low in ("and", ",")
+                    or toks[back - 1].low in QUOTES  # "the two Commonwealth 'cousins'"
                     or toks[back - 1].low in self.lex.qualifying
                     or toks[back - 1].low in self.lex.neutral
                 )

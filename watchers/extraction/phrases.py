@@ -439,6 +439,7 @@ class PhraseFinder:
                         and _complement_ends(toks, cased, _skip_quotes(toks, end))
                     )
                     or _ends_role_list(toks, run.start, lex.heads)
+                    or _after_the_two(toks, cased, run.start)
                 ):
                     continue
             elif run.start == i and head in lex.person_heads and _said_of_states(toks, country, i):
@@ -2814,6 +2815,25 @@ def _as_plural(toks: list[Token], i: int) -> bool:
     j = i - 1 if toks[i - 1].low != "as" else i - 2
     each_other = j > 0 and (toks[j - 1].low, toks[j].low) == ("each", "other")
     return toks[i - 1].low == "as" or each_other
+
+
+def _after_the_two(toks: list[Token], cased: list[str], start: int) -> bool:
+    """Whether the phrase at ``start`` names the pair after "the two" as a figure: quoted
+    or past a capitalised word of a region or group ("the two Commonwealth 'cousins'",
+    "the two Andean cousins"); plain "the two cousins" are persons, and so are two
+    "of" someone ("the two cousins of the king")."""
+    k = start - 1
+    quoted = marked = False
+    while k > 1 and (toks[k].low in QUOTES or cased[k][:1].isupper()):
+        quoted = quoted or toks[k].low in QUOTES
+        marked = marked or cased[k][:1].isupper()
+        k -= 1
+    if not (quoted or marked) or k < 1 or toks[k].low != "two" or toks[k - 1].low != "the":
+        return False
+    end = start + 1
+    while end < len(toks) and toks[end].low in QUOTES:
+        end += 1
+    return end >= len(toks) or toks[end].low != "of"
 
 
 def _ends_role_list(toks: list[Token], start: int, heads: frozenset[str]) -> bool:
