@@ -132,6 +132,17 @@ def test_a_plain_end_before_a_lower_case_word_ends_no_sentence() -> None:
     assert found == ["Fiji signed the pact. then Tonga joined it.", "Both hailed it."]
 
 
+def test_a_compound_ending_in_initials_ends_no_sentence() -> None:
+    # "Peru-U.S." modifies the capitalised noun after it; the sentence goes on past it
+    text = "Both hailed the Peru-U.S. Partnership and the U.S.-Chile Alliance. Talks ended."
+    norm = normalize(text)
+    found = [norm[a:b] for a, b in sentence_spans(norm)]
+    assert found == [
+        "Both hailed the Peru-U.S. Partnership and the U.S.-Chile Alliance.",
+        "Talks ended.",
+    ]
+
+
 def test_ascii_and_other_text_split_into_the_same_tokens() -> None:
     # plain ASCII text takes a quicker pattern; the information separators \x1c-\x1f
     # count as spaces on both paths, as str.isspace says

@@ -14,6 +14,7 @@ from watchers.countries import CountryTable, FormKind, default_countries
 from watchers.extraction import quoted
 from watchers.extraction.canonical import canonical
 from watchers.extraction.frames import (
+    COMPANY_NOUNS,
     EVENT_CUES,
     EVENTS,
     HOSTILE_EVENTS,
@@ -29,14 +30,16 @@ from watchers.extraction.mentions import (
 )
 from watchers.extraction.pairs import (
     REGARD_VERBS,
+    SHARED_NAME_PLURALS,
     Codes,
     Context,
     PairResolver,
     Sentence,
     pair_of,
     refers_to_two,
+    shared_name_pairs,
 )
-from watchers.extraction.phrases import ORG, Phrase, PhraseFinder
+from watchers.extraction.phrases import CALLED_ROLES, ORG, Phrase, PhraseFinder
 from watchers.extraction.supposed import supposed
 from watchers.extraction.text import (
     QUOTES,
@@ -251,6 +254,9 @@ class _HeadFinder:
         # a noun of a tie's course after a word of a frame that makes it the pair's
         # ("ending a seven-year rupture"): frames.py reads it
         entries.extend((w, "event") for w in EVENTS if w not in lex.heads)
+        # a company two states are said to form ("A and B are a mutual-aid society of the
+        # sanctioned"): checked for a copula before it; frames.py reads it
+        entries.extend((w, "said") for w in COMPANY_NOUNS if w not in lex.heads)
         self.words = Keywords(entries)
         self.event_cue = _WordsBefore(EVENT_CUES)
         self.strong = _WordsBefore(lex.strong | lex.level_modifiers)
@@ -305,8 +311,11 @@ class _HeadFinder:
             if need == "quoted" and not _QUOTE_MARKS.search(low, max(0, start - 30), start):
                 continue
             before = max(0, start - 40)
-            # a head said of states needs a copula, or a comma setting it beside them
-            beside = need == "said" and ", " in low[before:start]
+            # a head said of states needs a copula, or a comma setting it beside them, or
+            # "the two" naming them by it ("the two Commonwealth 'cousins'")
+            beside = need == "said" and (
+                ", " in low[before:start] or "the two " in low[before:start]
+            )
             if need == "compound" and "-" not in low[before:start]:
                 need = "said"  # or the states said to be it: "are the motor of"
             if need == "said" and not beside and not self.copula.search(low, before, start):
@@ -402,7 +411,7 @@ class Extractor:
         self._frame = FrameWords(
             heads=lexicon.heads,
             adjectives=lexicon.qualifying | lexicon.neutral | lexicon.adverbs | lexicon.stop,
-            roles=self._roles,
+            roles=self._roles | CALLED_ROLES,  # "Peru, which Chile regards as a rival"
             reject=lexicon.reject,
             speech=lexicon.speech,
         )
@@ -735,6 +744,9 @@ class Extractor:
                 persons = persons or pair_of(m1.code, m2.code)
             elif ("and" in gap or "&" in gap) and _AND.fullmatch(gap):
                 s.coordinations.append((t1, pair_of(m1.code, m2.code)))
+        if not SHARED_NAME_PLURALS.isdisjoint(s.lows):
+            # "the two Koreas" names its pair as "South Korea and North Korea" would
+            s.coordinations = sorted(s.coordinations + shared_name_pairs(s.lows))
         codes: set[str] = set()
         for m, _ in states:
             if m.code:
@@ -1005,8 +1017,8 @@ class Extractor:
             forms = self._people.get(name, ())
             if any(form == name or form.startswith(name + " ") for form in forms):
                 return True
-        if not _STATE_NOUNS.isdisjoint(s.lows):
-            return False  # "their nations will go on acting as global partners"
+        if not _STATE_NOUNS.isdisjoint(s.lows) or not SHARED_NAME_PLURALS.isdisjoint(s.lows):
+            return False  # "their nations will go on acting as global partners", "the two Koreas"
         return bool(s.states) and all(
             m.kind is _LEADER or self._names_person(s, m, t) for m, t in s.states
         )

@@ -16,6 +16,9 @@ the frame, not the noun, tells that the words characterise the tie:
 - what a tie has become: the relationship noun of a pair is the subject of a copula, and
   a noun phrase ends the clause after it ("the A-B relationship remains a rollercoaster",
   "the A-B bond is also a ledger of debts, remittances and old resentments");
+- what two states form together: two states joined by "and" are the subject of a
+  copula, and a noun of company no table lists ends the clause after it ("A and B are a
+  mutual-aid society of the sanctioned");
 - a phrase of manner after a role: "allies in name but rivals in habit".
 
 Which states those words are about is decided as for any phrase, in ``pairs``. Three
@@ -429,6 +432,19 @@ def frame_phrases(
         # the head is the tie's noun, as for any predicate said of it: a bare mention of
         # the tie is then not taken for a repeat of this label
         out.append(Phrase(start, end, first, (noun or "relations",)))
+    company = not COMPANY_NOUNS.isdisjoint(present) and not _ARTICLES.isdisjoint(present)
+    for _first, after, noun in _subjects(lows, country) if company else ():
+        if noun:
+            continue  # a tie noun's copula is read below
+        formed = _copula_complement(toks, lows, cased, country, after, adjectives)
+        if formed is None or lows[formed[2]] not in COMPANY_NOUNS:
+            continue
+        if formed[1] - formed[0] < 2:
+            continue  # "are a society in decline": a bare noun says nothing of the pair
+        if lows[formed[2]] in known_heads:
+            continue  # a head the tables list is the phrase finder's to read or reject
+        if not any(k in taken for k in range(formed[0], formed[1])):
+            out.append(Phrase(formed[0], formed[1], formed[2], (lows[formed[2]],)))
     for i, w in enumerate(lows) if copular else ():
         if w not in _COPULA_SUBJECTS or country[i]:
             continue
@@ -447,8 +463,17 @@ def frame_phrases(
     return out
 
 
+# Nouns for a company that two states joined by "and" may be said to form together, no
+# table lists and no other frame reads: "A and B are a mutual-aid society of the
+# sanctioned". A closed class: "A and B are a source of oil" says what each is to others.
+COMPANY_NOUNS = frozenset(
+    {"society", "club", "fellowship", "brotherhood", "sisterhood", "household", "league",
+     "circle", "pairing", "twosome"}
+)  # fmt: skip
+# Words opening an aside after a comma, which ends an "of" tail's list.
+_APPOSITION_OPENERS = frozenset({"a", "an", "the", "one", "said", "says", "according"})
 # Every word a frame starts from: one look tells a sentence that holds none.
-_FRAME_WORDS = _MOVING_VERBS | _COPULA_SUBJECTS | EVENTS | {"war"}
+_FRAME_WORDS = _MOVING_VERBS | _COPULA_SUBJECTS | EVENTS | {"war"} | COMPANY_NOUNS
 # The same with the words the role frames start from (verbs of saying aside).
 _ANY_FRAME_WORD = _FRAME_WORDS | _CALLING | _MANNER_WORDS
 
@@ -497,6 +522,8 @@ def appositive_roles(
             continue
         if k == start and lows[k] in _PLACE_ROLES:
             continue  # a bare "neighbour" says where a state is, not what it is to another
+        if k + 1 < n and _word(lows[k + 1]) and lows[k + 1] not in _AFTER_LABEL:
+            continue  # "as a rival bidder": the role word is a noun's modifier
         out.append((Phrase(start, k + 1, k, (lows[k],)), c - 1, giver))
     return out
 
@@ -512,7 +539,6 @@ def _became(
     """ "the A-B relationship remains a rollercoaster", "the alliance with B has become a
     hollow shell": a noun phrase ending the clause after a copula whose subject is the tie
     at ``i``, as (start, end, head)."""
-    n = len(toks)
     if i > 0 and lows[i - 1] in _SECTORS:
         return None  # "defence ties": a sector's tie
     paired = (i > 0 and country[i - 1] == 1) or _past_pair(lows, country, i + 1) > i + 1
@@ -520,6 +546,21 @@ def _became(
         return None  # the tie of a pair written with it: "their" may be two leaders
     j = _past_aside(lows, _past_pair(lows, country, i + 1))
     j = _past_aside(lows, j)  # ", long a matter of water and borders,"
+    return _copula_complement(toks, lows, cased, country, j, adjectives)
+
+
+def _copula_complement(
+    toks: list[Token],
+    lows: list[str],
+    cased: list[str],
+    country: list[int],
+    j: int,
+    adjectives: frozenset[str],
+) -> tuple[int, int, int] | None:
+    """The noun phrase after "a" that a copula at ``j`` says its subject is, ending the
+    clause ("remains a rollercoaster", "are a mutual-aid society of the sanctioned"), as
+    (start, end, head)."""
+    n = len(toks)
     for words in _COPULAS:
         if tuple(lows[j : j + len(words)]) == words:
             j += len(words)
@@ -564,6 +605,8 @@ def _of_tail(lows: list[str], country: list[int], k: int) -> int | None:
         w = lows[m]
         if country[m] or w in _COPULA_SUBJECTS:
             return None
+        if w == "," and m + 1 < n and lows[m + 1] in _APPOSITION_OPENERS:
+            break  # "of the sanctioned, a columnist argued": an aside, not an item
         if w in (",", "and") and m + 1 < n and _word(lows[m + 1]):
             m += 1
             continue

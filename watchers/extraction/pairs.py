@@ -72,6 +72,16 @@ _REGARD_VERBS = frozenset(_REGARD_WORDS.split())
 REGARD_VERBS = _REGARD_VERBS
 """Verbs of "A regards B as X", "A called B X"."""
 _GRANT_VERBS = frozenset(_GRANT_WORDS.split())
+# Verbs of a state making others a role: "would make Chile and Bolivia its allies".
+_MAKE_VERBS = frozenset({"make", "makes", "made", "making"})
+# Words between the subject and a verb of making: "would now make".
+_MODALS_BEFORE_MAKE = frozenset(
+    {"would", "will", "could", "can", "should", "must", "to", "also", "now", "wants",
+     "want", "wanted", "seeks", "sought", "vowed", "vows", "pledged", "pledges", "aims"}
+)  # fmt: skip
+# A state's own body as the subject of a verb: "his government would make ...".
+_STATE_BODIES = frozenset({"government", "administration"})
+_STATE_OWNERS = frozenset({"his", "her", "its", "our", "the"})
 _QUOTES_COMMA = QUOTES | {","}
 # What a state says or does, as the object of a verb of calling: the label is its own
 _STANCE_NOUNS = frozenset(
@@ -459,6 +469,9 @@ class PairResolver:
         regarded = self._regards(s, p, lo)
         if regarded is not None:
             return regarded
+        made = self._made_roles(s, p, lo)
+        if made is not None:
+            return made
         held = self._held_with(s, p)
         if held is not None:
             return held
@@ -534,6 +547,9 @@ class PairResolver:
             return []  # "Their long friendship shaped Franco-German relations": whoever "their" is
         if inside:
             return [inside[0]]
+        taken_up = _the_two_taken_up(s, p, lo)
+        if taken_up is not None:
+            return [taken_up]
         clause_codes = _codes(m for m, t in s.states if lo <= t < hi)
         if len(clause_codes) == 2:
             return [pair_of(*sorted(clause_codes))]
@@ -575,6 +591,8 @@ class PairResolver:
             speaker = s.speaker or ctx.speaker
             if speaker and speaker != only and (first_person or self._role_said_of(s, p)):
                 return [pair_of(only, speaker)]
+            if ctx.previous and only not in ctx.previous and self._two_after_saying(s, p, lo):
+                return [ctx.previous]  # "A and B met. C said the two remain enemies."
             return []
         if not self.lex.non_states.isdisjoint(s.lows[lo : p.start]):
             return []  # "the two carmakers praised their alliance": theirs, not the states'
@@ -840,6 +858,61 @@ class PairResolver:
             return [pair_of(*named)]
         return None
 
+    def _made_roles(self, s: Sentence, p: Phrase, lo: int) -> list[Codes] | None:
+        """ "Peru would make Chile and Bolivia its 'preferred allies'", "said his government
+        would make Chile and Bolivia 'preferred allies'": a state that makes others a role
+        holds it with each of them. None when the verb's subject is no state or the
+        state's own body ("The treaty made Chile and Bolivia allies": each other's)."""
+        if _MAKE_VERBS.isdisjoint(s.lows[lo : p.start]) or self._role_heads.isdisjoint(p.heads):
+            return None  # most labels follow no verb of making: one set test
+        toks, covered = s.toks, s.covered
+        j = before_quotes(toks, p.start - 1)
+        if j >= 0 and toks[j].low in ("a", "an", "its", "their", "his", "her", "our"):
+            j = before_quotes(toks, j - 1)
+        objects: list[str] = []
+        while j >= lo and (j in covered or (objects and toks[j].low in (",", "and", "the"))):
+            if j in covered and covered[j] not in objects:
+                objects.insert(0, covered[j])
+            j -= 1
+        if not objects or j < lo or toks[j].low not in _MAKE_VERBS:
+            return None
+        k = j - 1
+        while k >= lo and toks[k].low in _MODALS_BEFORE_MAKE:
+            k -= 1
+        if k < lo:
+            return None
+        if k in covered:
+            owner: str | None = covered[k]
+        elif toks[k].low in _STATE_BODIES and k >= 1 and toks[k - 1].low in _STATE_OWNERS:
+            # "his government": the one state the sentence names before, not made anything
+            before = {m.code for m, t in s.states if t < k and m.code and m.code not in objects}
+            owner = before.pop() if len(before) == 1 else None
+        else:
+            return None
+        if owner is None or owner in objects:
+            return None
+        return _cross([owner], objects)
+
+    def _two_after_saying(self, s: Sentence, p: Phrase, lo: int) -> bool:
+        """ "Washington said the two remain enemies", "The two remain enemies, Washington
+        said": "the two" (or "both", "the two nations") is the subject of what a verb of
+        saying reports, and every state the sentence names is who speaks, before that verb
+        or after a comma closing the report, not a side."""
+        at = _the_two_at(s.lows, lo, p.start)
+        if at is None:
+            return False
+        speech = self.lex.speech
+        say = next((k for k in range(at - 1, lo - 1, -1) if s.lows[k] in speech), None)
+        if say is not None:
+            return all(t < say for _, t in s.states)
+        # "The two remain enemies, Washington said": the speaker after a comma at the end
+        comma = next((k for k in range(p.end, len(s.lows)) if s.lows[k] == ","), None)
+        return (
+            comma is not None
+            and all(t > comma for _, t in s.states)
+            and not speech.isdisjoint(s.lows[comma + 1 :])
+        )
+
     def _regard_verb(self, s: Sentence, p: Phrase, lo: int) -> int | None:
         """The verb of calling or counting up to nine words before the label, where a
         state's name is one word and the commas and "and" of a list of states are none: so
@@ -953,6 +1026,7 @@ class PairResolver:
                     back - 1 in s.orgs
                     or toks[back - 1].low in self.lex.heads
                     or toks[back - 1].low in ("and", ",")
+                    or toks[back - 1].low in QUOTES  # "the two Commonwealth 'cousins'"
                     or toks[back - 1].low in self.lex.qualifying
                     or toks[back - 1].low in self.lex.neutral
                 )
@@ -961,6 +1035,10 @@ class PairResolver:
             if back < 2 or toks[back - 1].low != "two" or toks[back - 2].low != "the":
                 return None
             known = s.hint or ctx.previous or ctx.following
+            if known:
+                holder = _standing_with(s, back - 2, known)
+                if holder is not None:
+                    return _cross([holder], list(known))
             return [known] if known else []
         if g < 2:
             return None
@@ -2128,6 +2206,7 @@ def _names_before(s: Sentence, lo: int, end: int) -> bool:
         and s.lows[k].isalpha()
         and s.lows[k] not in FUNCTION_CAPS
         and s.lows[k] not in _MONTHS
+        and s.lows[k] not in SHARED_NAME_PLURALS  # "the two Koreas" are states
     ]
     # a place after a preposition is where, not who: "In Lome the two nations renewed ...";
     # a sentence's first word is capitalised anyway ("Some call ..."): it counts only as
@@ -2342,3 +2421,75 @@ def _its_unnamed_allies(s: Sentence, p: Phrase, hi: int) -> bool:
 _BEFORE_NAMED_ALLIES = frozenset(
     {",", "—", "–", ":", "(", "such", "as", "including", "namely", "like", "the"} | QUOTES
 )
+
+
+# A plural of a name that two states share names the pair itself: "the two Koreas",
+# "both Congos", "the two Sudans". ("the two Chinas" is a claim, not a pair, so it is not here.)
+_SHARED_NAME_PLURALS: dict[str, Codes] = {
+    "koreas": ("KOR", "PRK"),
+    "congos": ("COD", "COG"),
+    "sudans": ("SDN", "SSD"),
+}
+SHARED_NAME_PLURALS = frozenset(_SHARED_NAME_PLURALS)
+
+
+def shared_name_pairs(lows: list[str]) -> list[tuple[int, Codes]]:
+    """The pairs "the two Koreas" or "both Koreas" name, each with the token of "two" or
+    "both": a pair read like "A and B" written at that place."""
+    out: list[tuple[int, Codes]] = []
+    for k in range(1, len(lows)):
+        pair = _SHARED_NAME_PLURALS.get(lows[k])
+        if pair is not None and lows[k - 1] in ("two", "both"):
+            out.append((k - 1, pair))
+    return out
+
+
+def _the_two_taken_up(s: Sentence, p: Phrase, lo: int) -> Codes | None:
+    """ "Chile and Peru signed a deal brokered by Washington, though the two remain
+    enemies": "the two" (or "both", "the two nations") opening the label's clause, past a
+    break, takes up the one pair the sentence joins by "and" before it, whatever third
+    state the sentence also names. None when the sentence joins more than one pair, or
+    the clause names a state of its own outside the pair."""
+    if not s.coordinations or lo == 0:
+        return None
+    at = _the_two_at(s.lows, lo, p.start)
+    if at is None:
+        return None
+    pairs = {c for t, c in s.coordinations if t < at and not s.in_aside(t)}
+    if len(pairs) != 1:
+        return None
+    (pair,) = pairs
+    if any(lo <= t < p.start and m.code not in pair for m, t in s.states):
+        return None  # "though Quito said the two ...": a state of the clause's own
+    return pair
+
+
+def _the_two_at(lows: list[str], lo: int, end: int) -> int | None:
+    """The first "the two" or "both" between ``lo`` and ``end`` that stands for two states
+    ("the two", "both nations"), by the token of "two" or "both"; not "the two leaders" or
+    "both of their ministers", persons."""
+    for k in range(max(lo, 1), end):
+        if lows[k] == "both" or (lows[k] == "two" and lows[k - 1] == "the"):
+            after = k + 1
+            if after < end and (lows[after] in _KIND_OF_STATES or lows[after] == "sides"):
+                after += 1
+            if after < len(lows) and lows[after] in ("of", "leaders", "men", "women"):
+                return None
+            return k
+    return None
+
+
+# Words that make "the two allies" the object of standing by them: "stand with".
+_STANDING_WITH = frozenset({"with", "alongside", "beside", "behind"})
+
+
+def _standing_with(s: Sentence, the: int, pair: Codes) -> str | None:
+    """ "Peru would stand with 'the two allies' — Chile and Bolivia": "the two" after
+    "with" are the allies of the one state the clause names before it, not each other's;
+    that state, or None."""
+    j = before_quotes(s.toks, the - 1)
+    if j < 0 or s.lows[j] not in _STANDING_WITH:
+        return None
+    lo, _ = s.clause(j)
+    before = {m.code for m, t in s.states if lo <= t < j and m.code and m.code not in pair}
+    return before.pop() if len(before) == 1 else None

@@ -420,13 +420,19 @@ class PhraseFinder:
             j = _skip_quotes(toks, end)
             if (
                 j + 1 < n
-                and toks[j].low == "and"
+                and toks[j].low in ("and", "plus")
                 and toks[j + 1].low in lex.heads
                 and toks[j + 1].low not in lex.weak_heads
                 and not country[j + 1]
                 # bare "brothers and comrades" are two labels, but for two filling a quote
-                # as one: "Ghana and Togo are 'brothers and neighbours'"
-                and (run.start < i or tail or _two_fill_quote(toks, quotes, i, j + 2))
+                # as one: "Ghana and Togo are 'brothers and neighbours'"; "plus" joins two
+                # into one always ("comrades plus brothers")
+                and (
+                    run.start < i
+                    or tail
+                    or toks[j].low == "plus"
+                    or _two_fill_quote(toks, quotes, i, j + 2)
+                )
             ):
                 nxt = toks[j + 1].low
                 after = j + 2
@@ -448,6 +454,8 @@ class PhraseFinder:
                         _set_beside_pair(toks, country, run.start)
                         and _complement_ends(toks, cased, _skip_quotes(toks, end))
                     )
+                    or _ends_role_list(toks, run.start, lex.heads)
+                    or _after_the_two(toks, cased, run.start)
                 ):
                     continue
             elif run.start == i and head in lex.person_heads and _said_of_states(toks, country, i):
@@ -2836,6 +2844,47 @@ def _as_plural(toks: list[Token], i: int) -> bool:
     return toks[i - 1].low == "as" or each_other
 
 
+def _after_the_two(toks: list[Token], cased: list[str], start: int) -> bool:
+    """Whether the phrase at ``start`` names the pair after "the two" as a figure: quoted
+    or past a capitalised word of a region or group ("the two Commonwealth 'cousins'",
+    "the two Andean cousins"); plain "the two cousins" are persons, and so are two
+    "of" someone ("the two cousins of the king")."""
+    k = start - 1
+    quoted = marked = False
+    while k > 1 and (toks[k].low in QUOTES or cased[k][:1].isupper()):
+        quoted = quoted or toks[k].low in QUOTES
+        marked = marked or cased[k][:1].isupper()
+        k -= 1
+    if not (quoted or marked) or k < 1 or toks[k].low != "two" or toks[k - 1].low != "the":
+        return False
+    end = start + 1
+    while end < len(toks) and toks[end].low in QUOTES:
+        end += 1
+    return end >= len(toks) or toks[end].low != "of"
+
+
+def _ends_role_list(toks: list[Token], start: int, heads: frozenset[str]) -> bool:
+    """Whether the phrase at ``start`` ends a list of roles after a comma and "and", the
+    first with a modifier of its own: "our closest friend, ally and family"; the list's
+    roles say the last is one too (bare nouns alone, "a friend, ally and family", are
+    one label the phrase finder does not split)."""
+    return (
+        start >= 5
+        and toks[start - 1].low == "and"
+        and toks[start - 2].low in heads
+        and toks[start - 3].low == ","
+        and toks[start - 4].low in heads
+        and toks[start - 5].low not in _LIST_DETERMINERS
+        and toks[start - 5].low.isalpha()
+    )
+
+
+# Words before a list's first role that are no modifier of it.
+_LIST_DETERMINERS = frozenset(
+    {"a", "an", "the", "our", "its", "their", "his", "her", "my", "your", "and", "or", "as"}
+)
+
+
 def _said_of_states(toks: list[Token], country: list[int], i: int, start: int = -1) -> bool:
     """A head said of states as subject: "A and B are (also) brothers", a plural head or
     one with an article ("A and B are one family", "form a tandem"); the phrase starts at
@@ -3133,8 +3182,12 @@ _STATUS_WORDS = frozenset({"unique", "exceptional", "exemplary", "unparalleled"}
 _ROLE_ENDS = frozenset(
     {"and", "but", "as", "while", "since", "after", "before", "during", "when", "on"}
 )
-# Roles a verb of calling gives a state with no modifier: "called Peru a friend".
-_CALLED_ROLES = frozenset({"friend", "partner", "brother", "friends", "partners", "brothers"})
+# Roles a verb of calling gives a state with no modifier: "called Peru a friend", "regards
+# Peru as a rival".
+_CALLED_ROLES = frozenset(
+    {"friend", "partner", "brother", "friends", "partners", "brothers", "rival", "rivals"}
+)
+CALLED_ROLES = _CALLED_ROLES
 
 
 def _called_state(toks: list[Token], country: list[int], i: int) -> bool:

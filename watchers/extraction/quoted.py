@@ -165,7 +165,15 @@ def list_items(lows: Sequence[str], a: int, b: int, heads: frozenset[str]) -> li
                 parts.append((start, k))
             start = k + 1
     parts = [(s + 1, e) if lows[s] in _LEADING else (s, e) for s, e in parts]
-    if len(parts) < 2 or any(not 2 <= e - s <= _MOST_ITEM_WORDS for s, e in parts):
+    # a serial list of three or more whose first item has modifiers of its own ("'closest
+    # friend, ally and family'") splits also at an item of one head noun; two items so
+    # ("'friend and ally'") share the modifiers, and bare nouns alone ("'partners,
+    # neighbours and friends'") are one label
+    serial = len(parts) >= 3 and "," in lows[a:b] and parts[0][1] - parts[0][0] >= 2
+    fewest = 1 if serial else 2
+    if len(parts) < 2 or any(not fewest <= e - s <= _MOST_ITEM_WORDS for s, e in parts):
+        return []
+    if any(e - s == 1 and lows[s] not in heads for s, e in parts):
         return []
     words = [lows[s:e] for s, e in parts]
     if any(not _NOT_IN_ITEMS.isdisjoint(w) or w[0] in _ITEM_NOT_FIRST for w in words):

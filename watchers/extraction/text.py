@@ -181,6 +181,9 @@ def lower(text: str) -> str:
 # end no sentence in one.
 _HEADLINE = 200
 _ENDS_IN_INITIALS = re.compile(r"(?:\b[A-Z]\.){2,}$")
+# A compound whose last part is initials ("Japan-U.S.") modifies the noun after it and
+# ends no sentence: "the Japan-U.S. Alliance and ..." is one sentence.
+_ENDS_IN_COMPOUND_INITIALS = re.compile(r"\w-(?:[A-Z]\.){2,}$")
 
 
 def line_spans(norm: str) -> list[tuple[int, int]]:
@@ -230,8 +233,10 @@ def sentence_spans(norm: str, lines: list[tuple[int, int]] | None = None) -> lis
             if kept and (
                 chunk[s].islower()
                 or (headline and _ENDS_IN_INITIALS.search(chunk, kept[-1][0], kept[-1][1]))
+                or _ENDS_IN_COMPOUND_INITIALS.search(chunk, kept[-1][0], kept[-1][1])
             ):
-                # a sentence does not start in lower case: "the U.S. | alliance" is one
+                # a sentence does not start in lower case: "the U.S. | alliance" is one;
+                # nor after a compound's initials: "the Japan-U.S. | Alliance"
                 kept[-1] = (kept[-1][0], e)
             else:
                 kept.append((s, e))
