@@ -1410,7 +1410,8 @@ def _denied_claim(lows: list[str], start: int, lo: int) -> bool:
     for j in range(start - 2, lo - 1, -1):
         if lows[j] == "," or (lows[j] == "and" and lows[j + 1].endswith("ed")):
             return False
-        if lows[j] in _DENYING and lows[j + 1] == "that":
+        # "denied on Friday that": a short time phrase may stand before "that"
+        if lows[j] in _DENYING and "that" in lows[j + 1 : min(j + 5, start)]:
             return True
     return False
 
