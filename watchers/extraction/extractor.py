@@ -976,7 +976,7 @@ class Extractor:
     def _about_persons(self, s: Sentence, p: Phrase) -> bool:
         """Ties between leaders as persons: "a true friend", said to "you", by leaders only."""
         lo, _ = s.clause(p.start)
-        if self._held_by_persons(s, p, lo):
+        if self._held_by_persons(s, p, lo) or _held_by_peoples(s.lows, p.end):
             return True
         leaders_inside = False  # some state named inside the label, and all by a leader
         for m, t in s.states:
@@ -1396,6 +1396,26 @@ def _ends_hostility(
         lows[p.start : p.head]
     )
     return hostile and negations.intersection(near) <= _END_VERBS
+
+
+# words that tie a label to whom it holds between: "friendship between the two peoples",
+# "ties binding the peoples of the Nile" (not "of": "an asset of the two peoples" is what
+# the tie is to them)
+_HOLDING_LINKS = frozenset({"between", "binding", "uniting", "linking", "among"})
+# words that name the states themselves: "between our two peoples and nations" is theirs
+_STATE_NOUNS = frozenset({"countries", "nations", "states", "governments"})
+
+
+def _held_by_peoples(lows: list[str], end: int) -> bool:
+    """ "the eternal friendship between the two fraternal peoples": a label held by the
+    peoples is a slogan about the populations, not the states' word for their tie; "our
+    two peoples and nations" names the states too."""
+    if end >= len(lows) or lows[end] not in _HOLDING_LINKS or "peoples" not in lows[end : end + 6]:
+        return False  # one look: most labels are followed by no such phrase
+    k = lows.index("peoples", end)
+    if any(w in _STATE_NOUNS or not w.isalpha() for w in lows[end + 1 : k]):
+        return False
+    return not (k + 2 < len(lows) and lows[k + 1] in ("and", "or") and lows[k + 2] in _STATE_NOUNS)
 
 
 _DENYING = frozenset({"denied", "denies", "deny", "denying"})
