@@ -469,6 +469,8 @@ class Extractor:
             for p in found:
                 if self._negated(s, p) or self._about_persons(s, p) or self._sport(s, p):
                     continue
+                if _among_group(s.lows, p.start, p.end):
+                    continue
                 between = given.get((p.start, p.end))
                 if between is not None:
                     codes = self._pair_at(s, *between)
@@ -1396,6 +1398,23 @@ def _ends_hostility(
         lows[p.start : p.head]
     )
     return hostile and negations.intersection(near) <= _END_VERBS
+
+
+_CLAUSE_ENDS = frozenset({".", ",", ";", ":", "!", "?"})
+
+
+def _among_group(lows: list[str], start: int, end: int) -> bool:
+    """ "a show of unity among the close allies": a label that closes its clause after
+    "among the" names a group the sentence speaks of, not the two states named in it;
+    "among the two allies" and "among the closest allies of Japan" are the pair's."""
+    if start < 2 or lows[start - 1] != "the" or lows[start - 2] != "among":
+        return False
+    if not _PAIR_COUNTS.isdisjoint(lows[start:end]):
+        return False
+    return end >= len(lows) or lows[end] in _CLAUSE_ENDS
+
+
+_PAIR_COUNTS = frozenset({"two", "both"})
 
 
 # words that tie a label to whom it holds between: "friendship between the two peoples",
