@@ -469,7 +469,7 @@ class Extractor:
             for p in found:
                 if self._negated(s, p) or self._about_persons(s, p) or self._sport(s, p):
                     continue
-                if _among_group(s.lows, p.start, p.end):
+                if _among_group(s.lows, p.start, p.end) or _forum_meets(s, p, self.lex.neutral):
                     continue
                 between = given.get((p.start, p.end))
                 if between is not None:
@@ -1398,6 +1398,26 @@ def _ends_hostility(
         lows[p.start : p.head]
     )
     return hostile and negations.intersection(near) <= _END_VERBS
+
+
+# verbs of a body that meets: "the ... Partnership held its second round of talks"
+_MEETING_VERBS = frozenset({"held", "holds", "hold", "met", "meets", "convened", "convenes"})
+
+
+def _forum_meets(s: Sentence, p: Phrase, sectors: frozenset[str]) -> bool:
+    """ "The US-Kenya Strategic Trade and Investment Partnership held its second round of
+    talks": a label in title case naming a sector, the subject of "held its ...", is the
+    name of a forum or programme, not the pair's word for their tie ("the A-B Enhanced
+    Strategic Partnership held a session" names no sector and stays)."""
+    lows, cased, end = s.lows, s.cased, p.end
+    if end + 1 >= len(lows) or lows[end] not in _MEETING_VERBS:
+        return False
+    if lows[end + 1] not in ("its", "a", "an", "the", "talks", "their"):
+        return False
+    if sectors.isdisjoint(lows[p.start : end]):
+        return False
+    words = [w for w in cased[p.start : end] if w[:1].isalpha()]
+    return all(w[:1].isupper() or w in ("and", "of", "for") for w in words)
 
 
 _CLAUSE_ENDS = frozenset({".", ",", ";", ":", "!", "?"})
