@@ -1401,7 +1401,7 @@ def _ends_hostility(
 
 
 # verbs of a body that meets: "the ... Partnership held its second round of talks"
-_MEETING_VERBS = frozenset({"held", "holds", "hold", "met", "meets", "convened", "convenes"})
+_FORUM_VERBS = frozenset({"held", "holds", "hold", "met", "meets", "convened", "convenes"})
 
 
 def _forum_meets(s: Sentence, p: Phrase, sectors: frozenset[str]) -> bool:
@@ -1410,7 +1410,7 @@ def _forum_meets(s: Sentence, p: Phrase, sectors: frozenset[str]) -> bool:
     name of a forum or programme, not the pair's word for their tie ("the A-B Enhanced
     Strategic Partnership held a session" names no sector and stays)."""
     lows, cased, end = s.lows, s.cased, p.end
-    if end + 1 >= len(lows) or lows[end] not in _MEETING_VERBS:
+    if end + 1 >= len(lows) or lows[end] not in _FORUM_VERBS:
         return False
     if lows[end + 1] not in ("its", "a", "an", "the", "talks", "their"):
         return False
@@ -1442,7 +1442,7 @@ _PAIR_COUNTS = frozenset({"two", "both"})
 # the tie is to them)
 _HOLDING_LINKS = frozenset({"between", "binding", "uniting", "linking", "among"})
 # words that name the states themselves: "between our two peoples and nations" is theirs
-_STATE_NOUNS = frozenset({"countries", "nations", "states", "governments"})
+_NAMING_STATES = frozenset({"countries", "nations", "states", "governments"})
 
 
 def _held_by_peoples(lows: list[str], end: int) -> bool:
@@ -1452,9 +1452,10 @@ def _held_by_peoples(lows: list[str], end: int) -> bool:
     if end >= len(lows) or lows[end] not in _HOLDING_LINKS or "peoples" not in lows[end : end + 6]:
         return False  # one look: most labels are followed by no such phrase
     k = lows.index("peoples", end)
-    if any(w in _STATE_NOUNS or not w.isalpha() for w in lows[end + 1 : k]):
+    if any(w in _NAMING_STATES or not w.isalpha() for w in lows[end + 1 : k]):
         return False
-    return not (k + 2 < len(lows) and lows[k + 1] in ("and", "or") and lows[k + 2] in _STATE_NOUNS)
+    joined = k + 2 < len(lows) and lows[k + 1] in ("and", "or")
+    return not (joined and lows[k + 2] in _NAMING_STATES)
 
 
 _DENYING = frozenset({"denied", "denies", "deny", "denying"})
