@@ -1400,13 +1400,13 @@ def _ends_hostility(
     return hostile and negations.intersection(near) <= _END_VERBS
 
 
-# verbs of a body that meets: "the ... Partnership held its second round of talks"
+# verbs of a body that meets: "the ... Partnership held its third meeting"
 _FORUM_VERBS = frozenset({"held", "holds", "hold", "met", "meets", "convened", "convenes"})
 
 
 def _forum_meets(s: Sentence, p: Phrase, sectors: frozenset[str]) -> bool:
-    """ "The US-Kenya Strategic Trade and Investment Partnership held its second round of
-    talks": a label in title case naming a sector, the subject of "held its ...", is the
+    """ "The Canada-Chile Strategic Investment Partnership held its third meeting": a
+    label in title case naming a sector, the subject of "held its ...", is the
     name of a forum or programme, not the pair's word for their tie ("the A-B Enhanced
     Strategic Partnership held a session" names no sector and stays)."""
     lows, cased, end = s.lows, s.cased, p.end
@@ -1424,7 +1424,7 @@ _CLAUSE_ENDS = frozenset({".", ",", ";", ":", "!", "?"})
 
 
 def _among_group(lows: list[str], start: int, end: int) -> bool:
-    """ "a show of unity among the close allies": a label that closes its clause after
+    """ "a display of resolve among the staunch allies": a label that closes its clause after
     "among the" names a group the sentence speaks of, not the two states named in it;
     "among the two allies" and "among the closest allies of Japan" are the pair's."""
     if start < 2 or lows[start - 1] != "the" or lows[start - 2] != "among":
@@ -1438,7 +1438,7 @@ _PAIR_COUNTS = frozenset({"two", "both"})
 
 
 # words that tie a label to whom it holds between: "friendship between the two peoples",
-# "ties binding the peoples of the Nile" (not "of": "an asset of the two peoples" is what
+# "ties uniting the peoples of the region" (not "of": "an asset of the two peoples" is what
 # the tie is to them)
 _HOLDING_LINKS = frozenset({"between", "binding", "uniting", "linking", "among"})
 # words that name the states themselves: "between our two peoples and nations" is theirs
@@ -1446,7 +1446,7 @@ _NAMING_STATES = frozenset({"countries", "nations", "states", "governments"})
 
 
 def _held_by_peoples(lows: list[str], end: int) -> bool:
-    """ "the eternal friendship between the two fraternal peoples": a label held by the
+    """ "the lasting friendship between the two neighbouring peoples": a label held by the
     peoples is a slogan about the populations, not the states' word for their tie; "our
     two peoples and nations" names the states too."""
     if end >= len(lows) or lows[end] not in _HOLDING_LINKS or "peoples" not in lows[end : end + 6]:

@@ -468,7 +468,7 @@ class MentionFinder:
                 return False
             word = _next_word(norm, at)
             if not word or word.lower() in FUNCTION_CAPS:
-                return False  # "Ties With Washington After Oval Office": a headline's words
+                return False  # "Ties With Hanoi After White House Office Visit": a headline's
             if word in self.institutional:
                 return True
             at = norm.index(word, at) + len(word)

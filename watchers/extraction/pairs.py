@@ -772,7 +772,7 @@ class PairResolver:
         if _called_group(s, verb, p.start):
             return []  # "called Pacific island nations large ocean countries": a group
         if any(verb < o < p.start for o in s.orgs):
-            # "called the African Union and China partners": the group is a side, and the
+            # "called the African Union and India partners": the group is a side, and the
             # state the caller stands for (a dateline's capital) is not
             return []
         if _called_stance(s, verb, p.start):

@@ -277,7 +277,7 @@ def _modal_makes(near: Sequence[str], i: int) -> bool:
 
 _CONDITIONS = frozenset({"if", "unless", "whether"})
 # verbs that, set in a condition, make the label only pictured: "if the two were allies",
-# "if A and B ever formed a true alliance"
+# "if A and B ever formed an alliance"
 _CONDITION_VERBS = frozenset(
     {"were", "formed", "form", "became", "become", "forged", "forge", "built", "build",
      "established", "establish", "created", "create", "entered", "enter"}
