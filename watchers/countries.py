@@ -110,6 +110,7 @@ class Exclusions:
     person_names: frozenset[str] = frozenset()
     geographic: frozenset[str] = frozenset()
     corporate: frozenset[str] = frozenset()
+    institutional: frozenset[str] = frozenset()
 
 
 def fold(text: str) -> str:
@@ -221,6 +222,9 @@ class CountryTable:
         )
         geo = _strings(others.get("geographic", []), "not_countries.toml", "geographic", problems)
         firms = _strings(others.get("corporate", []), "not_countries.toml", "corporate", problems)
+        bodies = _strings(
+            others.get("institutional", []), "not_countries.toml", "institutional", problems
+        )
         ambiguous: dict[str, tuple[str, ...]] = {}
         raw_ambiguous = others.get("ambiguous", {})
         if not isinstance(raw_ambiguous, dict):
@@ -242,7 +246,9 @@ class CountryTable:
             organizations=tuple(orgs),
             not_countries=tuple(phrases),
             ambiguous=ambiguous,
-            exclusions=Exclusions(frozenset(persons), frozenset(geo), frozenset(firms)),
+            exclusions=Exclusions(
+                frozenset(persons), frozenset(geo), frozenset(firms), frozenset(bodies)
+            ),
         )
 
 

@@ -469,6 +469,8 @@ class Extractor:
             for p in found:
                 if self._negated(s, p) or self._about_persons(s, p) or self._sport(s, p):
                     continue
+                if _among_group(s.lows, p.start, p.end) or _forum_meets(s, p, self.lex.neutral):
+                    continue
                 between = given.get((p.start, p.end))
                 if between is not None:
                     codes = self._pair_at(s, *between)
@@ -976,7 +978,7 @@ class Extractor:
     def _about_persons(self, s: Sentence, p: Phrase) -> bool:
         """Ties between leaders as persons: "a true friend", said to "you", by leaders only."""
         lo, _ = s.clause(p.start)
-        if self._held_by_persons(s, p, lo):
+        if self._held_by_persons(s, p, lo) or _held_by_peoples(s.lows, p.end):
             return True
         leaders_inside = False  # some state named inside the label, and all by a leader
         for m, t in s.states:
@@ -1398,6 +1400,64 @@ def _ends_hostility(
     return hostile and negations.intersection(near) <= _END_VERBS
 
 
+# verbs of a body that meets: "the ... Partnership held its third meeting"
+_FORUM_VERBS = frozenset({"held", "holds", "hold", "met", "meets", "convened", "convenes"})
+
+
+def _forum_meets(s: Sentence, p: Phrase, sectors: frozenset[str]) -> bool:
+    """ "The Canada-Chile Strategic Investment Partnership held its third meeting": a
+    label in title case naming a sector, the subject of "held its ...", is the
+    name of a forum or programme, not the pair's word for their tie ("the A-B Enhanced
+    Strategic Partnership held a session" names no sector and stays)."""
+    lows, cased, end = s.lows, s.cased, p.end
+    if end + 1 >= len(lows) or lows[end] not in _FORUM_VERBS:
+        return False
+    if lows[end + 1] not in ("its", "a", "an", "the", "talks", "their"):
+        return False
+    if sectors.isdisjoint(lows[p.start : end]):
+        return False
+    words = [w for w in cased[p.start : end] if w[:1].isalpha()]
+    return all(w[:1].isupper() or w in ("and", "of", "for") for w in words)
+
+
+_CLAUSE_ENDS = frozenset({".", ",", ";", ":", "!", "?"})
+
+
+def _among_group(lows: list[str], start: int, end: int) -> bool:
+    """ "a display of resolve among the staunch allies": a label that closes its clause after
+    "among the" names a group the sentence speaks of, not the two states named in it;
+    "among the two allies" and "among the closest allies of Japan" are the pair's."""
+    if start < 2 or lows[start - 1] != "the" or lows[start - 2] != "among":
+        return False
+    if not _PAIR_COUNTS.isdisjoint(lows[start:end]):
+        return False
+    return end >= len(lows) or lows[end] in _CLAUSE_ENDS
+
+
+_PAIR_COUNTS = frozenset({"two", "both"})
+
+
+# words that tie a label to whom it holds between: "friendship between the two peoples",
+# "ties uniting the peoples of the region" (not "of": "an asset of the two peoples" is what
+# the tie is to them)
+_HOLDING_LINKS = frozenset({"between", "binding", "uniting", "linking", "among"})
+# words that name the states themselves: "between our two peoples and nations" is theirs
+_NAMING_STATES = frozenset({"countries", "nations", "states", "governments"})
+
+
+def _held_by_peoples(lows: list[str], end: int) -> bool:
+    """ "the lasting friendship between the two neighbouring peoples": a label held by the
+    peoples is a slogan about the populations, not the states' word for their tie; "our
+    two peoples and nations" names the states too."""
+    if end >= len(lows) or lows[end] not in _HOLDING_LINKS or "peoples" not in lows[end : end + 6]:
+        return False  # one look: most labels are followed by no such phrase
+    k = lows.index("peoples", end)
+    if any(w in _NAMING_STATES or not w.isalpha() for w in lows[end + 1 : k]):
+        return False
+    joined = k + 2 < len(lows) and lows[k + 1] in ("and", "or")
+    return not (joined and lows[k + 2] in _NAMING_STATES)
+
+
 _DENYING = frozenset({"denied", "denies", "deny", "denying"})
 
 
@@ -1410,7 +1470,8 @@ def _denied_claim(lows: list[str], start: int, lo: int) -> bool:
     for j in range(start - 2, lo - 1, -1):
         if lows[j] == "," or (lows[j] == "and" and lows[j + 1].endswith("ed")):
             return False
-        if lows[j] in _DENYING and lows[j + 1] == "that":
+        # "denied on Friday that": a short time phrase may stand before "that"
+        if lows[j] in _DENYING and "that" in lows[j + 1 : min(j + 5, start)]:
             return True
     return False
 

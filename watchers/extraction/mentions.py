@@ -304,6 +304,7 @@ class MentionFinder:
         self.person_names = frozenset(table.exclusions.person_names)
         self.geographic = frozenset(table.exclusions.geographic)
         self.corporate = frozenset(table.exclusions.corporate)
+        self.institutional = frozenset(table.exclusions.institutional)
         grouped: dict[str, list[SurfaceForm]] = {}
         for form in table.surface_forms():
             key = lower(normalize(form.text))
@@ -458,6 +459,21 @@ class MentionFinder:
             return None
         return SurfaceForm(norm[start:end], amb.kind, code)
 
+    def _opens_body_name(self, norm: str, end: int) -> bool:
+        """ "Qatar Investment Authority", "Japan Aerospace Exploration Agency": a state's
+        name opening a capitalised name that ends in a body's head word names that body."""
+        at = end
+        for _ in range(_BODY_NAME_WORDS):
+            if norm[at : at + 1] != " " or not norm[at + 1 : at + 2].isupper():
+                return False
+            word = _next_word(norm, at)
+            if not word or word.lower() in FUNCTION_CAPS:
+                return False  # "Ties With Hanoi After White House Office Visit": a headline's
+            if word in self.institutional:
+                return True
+            at = norm.index(word, at) + len(word)
+        return False
+
     def _is_state(self, norm: str, start: int, end: int, form: SurfaceForm) -> bool:
         # The neighbouring words are looked at only when a rule needs them: most mentions
         # are followed by a lower-case word and need no look at all.
@@ -468,6 +484,8 @@ class MentionFinder:
                 return False  # the Indian Ocean, the Korean Peninsula
             if following in self.corporate:
                 return False  # U.S. Steel, Japan Airlines, China Daily
+            if following and self._opens_body_name(norm, end):
+                return False  # the Qatar Investment Authority, a fund, not the state
             if norm[max(0, start - 3) : start] == "of " and _SEA_OF.search(
                 norm, max(0, start - 12), start
             ):
@@ -566,6 +584,9 @@ def _ambiguity(form: SurfaceForm, forms: list[SurfaceForm]) -> Ambiguity:
     else:
         kind = FormKind.NAME
     return Ambiguity(form.candidates, usual, kind)
+
+
+_BODY_NAME_WORDS = 4  # capitalised words after the state's name read for a body's head
 
 
 def _next_word(norm: str, end: int) -> str:

@@ -771,6 +771,10 @@ class PairResolver:
             return tie
         if _called_group(s, verb, p.start):
             return []  # "called Pacific island nations large ocean countries": a group
+        if any(verb < o < p.start for o in s.orgs):
+            # "called the African Union and India partners": the group is a side, and the
+            # state the caller stands for (a dateline's capital) is not
+            return []
         if _called_stance(s, verb, p.start):
             return []  # "called Chile's stance on the river hostile": the stance's, no tie
         objects = [m.code for m, t in s.states if verb < t < p.start and m.code]

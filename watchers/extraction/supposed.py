@@ -11,7 +11,7 @@ test reads the structure of the clause before the descriptor, never the descript
 - an intention to make it: "plans to forge a partnership", "would like to become partners",
   "has no intention of joining an alliance";
 - talk of it: "revived talk of a new alliance";
-- a condition: "if the two were allies";
+- a condition: "if the two were allies", "if A and B ever formed an alliance";
 - a sentence that pictures it: "Imagine if A and B buried their rivalry", "What if ...";
 - an open question: "whether A and B become allies", "asked whether A would remain B's ally";
 - an indefinite subject of "would", "could" or "might": "a formal alliance ... would".
@@ -276,15 +276,22 @@ def _modal_makes(near: Sequence[str], i: int) -> bool:
 
 
 _CONDITIONS = frozenset({"if", "unless", "whether"})
+# verbs that, set in a condition, make the label only pictured: "if the two were allies",
+# "if A and B ever formed an alliance"
+_CONDITION_VERBS = frozenset(
+    {"were", "formed", "form", "became", "become", "forged", "forge", "built", "build",
+     "established", "establish", "created", "create", "entered", "enter"}
+)  # fmt: skip
 
 
 def _conditional(lows: Sequence[str], lo: int, start: int) -> bool:
-    """ "if the two were allies": a condition the clause sets before the descriptor."""
+    """ "if the two were allies", "if A and B ever formed an alliance": a condition the
+    clause sets before the descriptor."""
     if _CONDITIONS.isdisjoint(lows[lo:start]):
         return False  # one look: most clauses set none
     for k in range(start - 1, lo - 1, -1):
         if lows[k] in ("if", "unless", "whether"):
-            return "were" in lows[k + 1 : start]
+            return not _CONDITION_VERBS.isdisjoint(lows[k + 1 : start])
     return False
 
 
