@@ -325,7 +325,7 @@ class MentionFinder:
             only = forms[0]
             plain = only if len(forms) == 1 and exact[0] is None and not only.leader else None
             entries.append((key, (tuple(zip(forms, exact, strict=True)), plain)))
-        self._forms = Keywords(entries)
+        self._forms = Keywords(entries, compact=True)
 
     def find(
         self,

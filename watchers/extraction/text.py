@@ -447,33 +447,41 @@ class Keywords(Generic[V]):
     same search of a str; in ASCII a byte's offset is its character's.
     """
 
-    def __init__(self, entries: Iterable[tuple[str, V]]) -> None:
+    def __init__(self, entries: Iterable[tuple[str, V]], *, compact: bool = False) -> None:
         by_text: dict[str, V] = {}
         for text, value in entries:
             by_text[text] = value
         self.values: list[V] = list(by_text.values())
+        self._compact = compact
         self._build(list(by_text))
 
     def _build(self, texts: list[str]) -> None:
+        # A DFA is the fastest search but grows with the keywords times the letters: the
+        # country and leader forms (some 4,000 keys) took about 30 MB of it in each process,
+        # where a contiguous NFA takes under 1 MB and searches them about a fifth slower
+        # (some 0.01 ms an article).
+        implementation = (
+            ahocorasick_rs.Implementation.ContiguousNFA
+            if self._compact
+            else ahocorasick_rs.Implementation.DFA
+        )
         self._texts = texts
         self._automaton = ahocorasick_rs.AhoCorasick(
-            texts,
-            matchkind=ahocorasick_rs.MatchKind.Standard,
-            implementation=ahocorasick_rs.Implementation.DFA,
+            texts, matchkind=ahocorasick_rs.MatchKind.Standard, implementation=implementation
         )
         self._bytes = ahocorasick_rs.BytesAhoCorasick(
             [t.encode() for t in texts],
             matchkind=ahocorasick_rs.MatchKind.Standard,
-            implementation=ahocorasick_rs.Implementation.DFA,
+            implementation=implementation,
         )
 
     # The Rust automata cannot be pickled; the reading processes get the keywords and build
     # their own (``watchers.reading.InProcesses`` sends the extractor to each).
-    def __getstate__(self) -> tuple[list[str], list[V]]:
-        return self._texts, self.values
+    def __getstate__(self) -> tuple[list[str], list[V], bool]:
+        return self._texts, self.values, self._compact
 
-    def __setstate__(self, state: tuple[list[str], list[V]]) -> None:
-        texts, self.values = state
+    def __setstate__(self, state: tuple[list[str], list[V], bool]) -> None:
+        texts, self.values, self._compact = state
         self._build(texts)
 
     def hits(self, text: str) -> list[tuple[int, int, int]]:
