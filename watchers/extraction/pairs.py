@@ -2052,7 +2052,7 @@ def _ends_longer_list(s: Sentence, t: int) -> bool:
     comma, and not be written in capitals in a sentence that is not.
     """
     if t >= 3 and s.lows[t - 1] == "the":
-        t -= 1  # "Japan, the Republic of Korea and the United States"
+        t -= 1  # "Canada, the Philippines and the United States"
     if t < 2 or s.lows[t - 1] != "," or t - 2 not in s.covered:
         return False
     first = t - 2
