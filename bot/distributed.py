@@ -466,35 +466,42 @@ async def run_worker(
         # Documents are remembered on connections of their own, in threads: a cold poll's
         # transaction is several round trips, which the event loop would otherwise wait on
         # while the worker's other polls wait for it.
-        url = config.store_url
-        app.watcher.documents = [
-            await asyncio.to_thread(Store.open, url) for _ in range(DOCUMENT_CONNECTIONS)
-        ]
-        now = app.watcher.clock.now()
-        dispatches = Dispatches(app.watcher.store.connection, now)
-        watching = asyncio.create_task(_watch_config(app))
-        with jobs.replace_connector(connector) as queue:
-            _worker = Worker(
-                config, app, queue, dispatches, heartbeat, concurrency, max(1, feeds_per_job)
-            )
-            try:
-                async with queue.open_async():
-                    log.info(
-                        "worker started: %d feeds, %d jobs at once, up to %d feeds a job",
-                        len(app.config.feeds),
-                        concurrency,
-                        feeds_per_job,
-                    )
-                    await queue.run_worker_async(
-                        concurrency=concurrency,
-                        update_heartbeat_interval=heartbeat,
-                        stalled_worker_timeout=3 * heartbeat,
-                        delete_jobs="successful",
-                    )
-            finally:
-                _worker = None
-                watching.cancel()
-                await asyncio.to_thread(app.watcher.close_documents)
+        opened: list[Store] = []
+        try:
+            for _ in range(DOCUMENT_CONNECTIONS):
+                opened.append(await asyncio.to_thread(Store.open, config.store_url))
+        except BaseException:
+            for store in opened:  # a start that fails leaves no connection open
+                store.close()
+            raise
+        app.watcher.documents = opened
+        try:
+            now = app.watcher.clock.now()
+            dispatches = Dispatches(app.watcher.store.connection, now)
+            watching = asyncio.create_task(_watch_config(app))
+            with jobs.replace_connector(connector) as queue:
+                _worker = Worker(
+                    config, app, queue, dispatches, heartbeat, concurrency, max(1, feeds_per_job)
+                )
+                try:
+                    async with queue.open_async():
+                        log.info(
+                            "worker started: %d feeds, %d jobs at once, up to %d feeds a job",
+                            len(app.config.feeds),
+                            concurrency,
+                            feeds_per_job,
+                        )
+                        await queue.run_worker_async(
+                            concurrency=concurrency,
+                            update_heartbeat_interval=heartbeat,
+                            stalled_worker_timeout=3 * heartbeat,
+                            delete_jobs="successful",
+                        )
+                finally:
+                    _worker = None
+                    watching.cancel()
+        finally:
+            await asyncio.to_thread(app.watcher.close_documents)
 
 
 async def _watch_config(app: App) -> None:

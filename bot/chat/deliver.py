@@ -596,10 +596,14 @@ class Router:
                 self._digest_waits(channel, e, now)
             return False
         except Exception as e:
-            # As above, and the other channels' digests still go out.
+            # As above, and the other channels' digests still go out: even when the store is
+            # what failed, and the wait cannot be noted (the next flush then tries again).
             log.exception("digest for %s not delivered", channel.key)
-            failed = DeliveryError(channel.channel, f"{type(e).__name__}: {e}")
-            self._digest_waits(channel, failed, now)
+            failed = DeliveryError(channel.channel, f"unexpected error: {type(e).__name__}")
+            try:
+                self._digest_waits(channel, failed, now)
+            except Exception:
+                log.exception("digest for %s: its wait could not be noted", channel.key)
             return False
         with atomic(self.chat.connection):
             self.chat.digest_went(channel.platform, channel.channel)
