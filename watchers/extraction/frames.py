@@ -39,7 +39,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
-from watchers.extraction.phrases import Phrase
+from watchers.extraction.phrases import Phrase, superlative
 from watchers.extraction.text import Token
 
 # Nouns of a hostile spell in a tie's course: a label when the frame around them says it
@@ -814,7 +814,7 @@ def _place(
         return None
     if words[-1] in _NOT_PLACES:
         return None  # "their worst point", "a new level": a rating the phrase finder reads
-    if how in ("to", "reach") and not (any(w in _POINT_WORDS or _superlative(w) for w in words)):
+    if how in ("to", "reach") and not (any(w in _POINT_WORDS or superlative(w) for w in words)):
         return None  # "ties reached a deal": only a point or a rank is where a tie stands
     if words[-1] in _EDGE_WORDS and k + 1 < n and toks[k].low == "of":
         # "to the brink of open war": the edge is the edge of something
@@ -860,13 +860,6 @@ def _scope(toks: list[Token], k: int) -> int:
 def _word(w: str) -> bool:
     """A word of letters, hyphens allowed ("post-cold", "seven-year")."""
     return w.replace("-", "").isalpha()
-
-
-def _superlative(w: str) -> bool:
-    """ "darkest", "worst", "lowest": a superlative ranks the point a tie is at."""
-    return w in ("best", "worst", "most", "least") or (
-        len(w) > 4 and w.endswith("est") and w not in ("interest", "protest", "forest", "contest")
-    )
 
 
 def _inside_compound(toks: list[Token], cased: list[str], k: int) -> bool:

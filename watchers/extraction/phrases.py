@@ -3521,7 +3521,8 @@ _FEW = frozenset(
 )  # fmt: skip
 # Words a superlative may end in that make no superlative: "honest", "interest".
 _NOT_SUPERLATIVES = frozenset(
-    {"honest", "modest", "earnest", "interest", "west", "forest", "protest", "harvest", "request"}
+    {"honest", "modest", "earnest", "interest", "west", "forest", "protest", "harvest", "request",
+     "contest"}
 )  # fmt: skip
 _OWNERS = frozenset({"the", "its", "their", "our", "his", "her", "recent", "modern"})
 _HISTORY_KINDS = frozenset({"common", "shared", "long", "joint", "modern", "recent"})
@@ -3539,7 +3540,7 @@ def _past_pair_named(toks: list[Token], cased: list[str], j: int) -> int:
     return m
 
 
-def _superlative(w: str) -> bool:
+def superlative(w: str) -> bool:
     """A superlative modifier: "best", "worst", "most", "greatest", "warmest"."""
     return w in ("best", "worst", "most", "least") or (
         len(w) > 4 and w.endswith("est") and w.isalpha() and w not in _NOT_SUPERLATIVES
@@ -3553,7 +3554,7 @@ def _superlative_scope(toks: list[Token], start: int, k: int) -> int | None:
     region", "in the world") says where, and stays out of the label."""
     for t in toks[start:k]:
         # every superlative ends in "st" ("best", "most", "least", "worst", "warmest")
-        if t.low.endswith("st") and _superlative(t.low):
+        if t.low.endswith("st") and superlative(t.low):
             break
     else:
         return None
