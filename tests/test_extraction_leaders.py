@@ -114,3 +114,54 @@ def test_a_surname_two_states_leaders_share_names_neither_while_both_hold_office
     # the full name still tells them apart
     full = "Brian Wekesa called Tanzania a strategic partner."
     assert pairs(full, date(2034, 6, 1), shared_surname) == in_uganda
+
+
+# A leader's name that is also a common name ("Kim", "Anwar") is listed as `guarded`: it
+# stands for the state only where the text makes it the leader.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # beside another state's leader, in a headline's capitals too
+        (
+            "PUTIN, KIM HAIL 'UNBREAKABLE FRIENDSHIP' AT PYONGYANG TALKS",
+            {("PRK-RUS", "unbreakable friendship")},
+        ),
+        (
+            "Kim and Putin toasted an 'unbreakable friendship'.",
+            {("PRK-RUS", "unbreakable friendship")},
+        ),
+        # a title before it
+        (
+            "Leader Kim called Russia the country's closest ally.",
+            {("PRK-RUS", "closest ally")},
+        ),
+        # the full name earlier in the text
+        (
+            "Kim Jong Un met Putin in Pyongyang. Kim later called Russia a trusted ally.",
+            {("PRK-RUS", "trusted ally")},
+        ),
+        # owned by the leader's own state
+        (
+            "Malaysia's Anwar called Indonesia a brotherly neighbour.",
+            {("IDN-MYS", "brotherly neighbor")},
+        ),
+    ],
+)
+def test_a_guarded_name_stands_for_the_state_where_the_text_makes_it_the_leader(
+    text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert pairs(text, date(2024, 6, 20)) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # anyone's name: a shopkeeper, a coach, a singer
+        "Kim, a Busan shopkeeper, called Russia a trusted ally.",
+        "Anwar, a Lahore trader, said China was a reliable partner.",
+        "Correa, the side's coach, called Chile a brotherly nation.",
+        "Samia, a nurse in Mombasa, called Uganda a good neighbour.",
+    ],
+)
+def test_a_guarded_name_alone_is_no_state(text: str) -> None:
+    assert pairs(text, None) == set()

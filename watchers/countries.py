@@ -63,6 +63,9 @@ class Leader:
     name: str
     forms: tuple[str, ...]
     terms: tuple[Term, ...]
+    guarded: tuple[str, ...] = ()
+    """The forms among ``forms`` that are also common names ("Kim", "Anwar"): they stand for
+    this person only where the text makes them so (see ``watchers.extraction.mentions``)."""
 
     def in_office(self, on: date | None) -> bool:
         """True when the person held an office on ``on``; any term counts when undated."""
@@ -349,6 +352,10 @@ def _leaders(
             problems.append(Problem(file, f"{where}.country", f"unknown country code {code!r}"))
             continue
         forms = _strings(row.get("forms", []), file, f"{where}.forms", problems)
+        guarded = _strings(row.get("guarded", []), file, f"{where}.guarded", problems)
+        for g in guarded:
+            if g not in forms:
+                problems.append(Problem(file, f"{where}.guarded", f"{g!r} is not in forms"))
         terms: list[Term] = []
         raw_terms = row.get("terms", [])
         if not isinstance(raw_terms, list):
@@ -370,7 +377,7 @@ def _leaders(
             terms.append(Term(office, start, end))
         if not terms:
             problems.append(Problem(file, f"{where}.terms", "must list at least one term"))
-        out.append(Leader(str(code), name, tuple(forms), tuple(terms)))
+        out.append(Leader(str(code), name, tuple(forms), tuple(terms), tuple(guarded)))
     return out
 
 

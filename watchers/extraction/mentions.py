@@ -395,6 +395,13 @@ class MentionFinder:
                 continue
             if form.kind in STATE_KINDS and not self._is_state(norm, start, end, form):
                 continue
+            leader = form.leader
+            if (
+                leader is not None
+                and form.text in leader.guarded
+                and not _named_as_leader(norm, low, start, end, leader, chosen, i)
+            ):
+                continue
             out.append(StateMention(start, end, form.kind, form.code, form.leader))
         return out
 
@@ -653,3 +660,79 @@ def _joins_previous(norm: str, start: int, found: list[StateMention]) -> bool:
         return False
     before = found[-1]
     return before.end == start - 1 and before.code is not None
+
+
+# Words right before a name that make it a leader's: "leader Kim", "Prime Minister Anwar".
+_LEADER_TITLES = frozenset(
+    [
+        "president",
+        "leader",
+        "chairman",
+        "premier",
+        "minister",
+        "chancellor",
+        "king",
+        "emir",
+        "sultan",
+        "pm",
+        "comrade",
+        "marshal",
+    ]
+)
+# What joins two leaders named together: "Putin and Kim", "PUTIN, KIM", "the Trump-Kim summit".
+_LEADERS_JOIN = re.compile(r"(?:\s*(?:,|&|and|AND)\s+|-|/)")
+
+
+def _named_as_leader(
+    norm: str,
+    low: str,
+    start: int,
+    end: int,
+    leader: Leader,
+    chosen: list[tuple[int, int, SurfaceForm]],
+    i: int,
+) -> bool:
+    """Whether a form that is also a common name ("Kim", "Anwar") is the leader here.
+
+    It is when the text makes it so: the leader's full name elsewhere in the text ("Kim Jong
+    Un ... Kim said"), a title right before ("leader Kim"), the leader's own state owning it
+    ("Malaysia's Anwar"), or another state's leader named beside it ("Putin and Kim",
+    "PUTIN, KIM VOW"). Alone ("Kim said", "a Kim Ye-jin film") it is anyone's name.
+    """
+    for other in leader.forms:
+        if other in leader.guarded:
+            continue
+        key = lower(normalize(other))
+        at = low.find(key)
+        while at >= 0:
+            after = at + len(key)
+            if (at == 0 or not low[at - 1].isalnum()) and not low[after : after + 1].isalnum():
+                return True
+            at = low.find(key, at + 1)
+    prev = _PREV_WORD.search(norm, max(0, start - 40), start)
+    if prev is not None and prev.end() == start:
+        word = prev.group(1).lower()
+        if word in _LEADER_TITLES:
+            return True
+    if i > 0:
+        _, b_end, before = chosen[i - 1]
+        gap = norm[b_end:start]
+        if before.code == leader.code and gap in ("'s ", "' ") and before.kind in STATE_KINDS:
+            return True
+        if _beside_leader(before, leader, gap):
+            return True
+    if i + 1 < len(chosen):
+        a_start, _, after_form = chosen[i + 1]
+        if _beside_leader(after_form, leader, norm[end:a_start]):
+            return True
+    return False
+
+
+def _beside_leader(other: SurfaceForm, leader: Leader, gap: str) -> bool:
+    """Another state's leader joined to this one's name by "and", a comma or a dash."""
+    return (
+        other.kind is _LEADER
+        and other.code is not None
+        and other.code != leader.code
+        and _LEADERS_JOIN.fullmatch(gap) is not None
+    )
