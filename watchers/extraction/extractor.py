@@ -35,6 +35,7 @@ from watchers.extraction.pairs import (
     Context,
     PairResolver,
     Sentence,
+    opens_headline_list,
     pair_of,
     refers_to_two,
     shared_name_pairs,
@@ -744,7 +745,9 @@ class Extractor:
                 s.compounds.append((t1, pair_of(m1.code, m2.code)))
             elif joined and m2.kind is _LEADER:
                 persons = persons or pair_of(m1.code, m2.code)
-            elif ("and" in gap or "&" in gap) and _AND.fullmatch(gap):
+            elif (("and" in gap or "&" in gap) and _AND.fullmatch(gap)) or (
+                gap == ", " and opens_headline_list(norm, m1.start, m2.end)
+            ):
                 s.coordinations.append((t1, pair_of(m1.code, m2.code)))
         if not SHARED_NAME_PLURALS.isdisjoint(s.lows):
             # "the two Koreas" names its pair as "South Korea and North Korea" would

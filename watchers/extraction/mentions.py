@@ -507,7 +507,12 @@ class MentionFinder:
             if _starts_longer_name(prev_word):
                 return False
             if form.kind is not _LEADER and _capitalised_word(next_word):
-                return False
+                # in a line of capitals ("SEOUL, WASHINGTON UNVEIL ...") a capital is the
+                # line's, not a longer name's; a paper's name still is one
+                if not (next_word.isupper() and norm[start:end].isupper()):
+                    return False
+                if next_word.title() in self.corporate:
+                    return False
         return True
 
 

@@ -1777,6 +1777,22 @@ def _contrasted_after(s: Sentence, p: Phrase, clause_codes: set[str]) -> bool:
     return "but" in s.lows[p.end : min(others)]
 
 
+_LIST_GOES_ON = re.compile(r"\s*(?:,|and\b|or\b|&|'|\()", re.IGNORECASE)
+
+
+def opens_headline_list(norm: str, start: int, end: int) -> bool:
+    """Two states opening a line with only a comma between them, as a headline writes "A
+    and B": "Manila, Tokyo Forge Pact", "SEOUL, WASHINGTON UNVEIL ...". ``start`` is where
+    the first begins and ``end`` where the second ends. Not a longer list ("Kenya, Uganda
+    and Tanzania"), nor the second state owning what follows ("Ukraine, Russia's
+    neighbour")."""
+    if start > 0 and norm[start - 1] != "\n":
+        return False
+    if norm[end : end + 1] != " ":
+        return False
+    return _LIST_GOES_ON.match(norm, end) is None
+
+
 def refers_to_two(s: Sentence) -> bool:
     """Whether the sentence refers back to two states by a region and a kind ("the two
     West African powers", "both Gulf monarchies", "the two Nordic nations")."""
