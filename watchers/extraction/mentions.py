@@ -485,6 +485,8 @@ class MentionFinder:
         # The neighbouring words are looked at only when a rule needs them: most mentions
         # are followed by a lower-case word and need no look at all.
         capital_next = norm[end + 1 : end + 2].isupper() and norm[end : end + 1] == " "
+        if start >= 4 and norm[start - 1] == "-" and norm[start - 4 : start - 1].lower() == "non":
+            return False  # "the first non-American": anyone but the state
         if form.kind in _PLACE_KINDS:
             following = _next_word(norm, end) if capital_next else ""
             if following in self.geographic:
