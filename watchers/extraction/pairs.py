@@ -1346,13 +1346,21 @@ class PairResolver:
         return out
 
     def _the_group(self, s: Sentence, k: int) -> bool:
-        """ "between the NATO allies", "between the neighbours": the pair named around, as
-        a plural of a kind of state."""
+        """ "between the NATO allies", "between the neighbours", "between the Central Asian
+        neighbours": the pair named around, as a plural of a kind of state, after a region's
+        words if any."""
         lows = s.lows
         if k + 1 >= len(lows) or lows[k] != "the":
             return False
         j = k + 2 if k + 1 in s.orgs and k + 2 < len(lows) else k + 1
-        return lows[j] in _GROUP_NOUNS or lows[j] in ("allies", "partners")
+        if lows[j] in _GROUP_NOUNS or lows[j] in ("allies", "partners"):
+            return True
+        region = j
+        while j < len(lows) and j < region + 3 and s.cased[j][:1].isupper():
+            if j in s.covered:
+                return False  # "between the Kenyan and Ugandan governments" names its own
+            j += 1
+        return region < j < len(lows) and lows[j] in _KIND_OF_STATES
 
     def _owned_elsewhere(self, s: Sentence, p: Phrase) -> bool:
         """A label owned by "their", "his" or "her" while the sentence's only pair is a
