@@ -1254,6 +1254,8 @@ class PairResolver:
             return True  # "ASEAN and Australia agreed", "the ASEAN-India partnership"
         if self._org_modifies(s, o, p):
             return False
+        if _frame_after(s, o, p):
+            return False
         lead = " ".join(t.low for t in s.toks[max(0, o - 4) : o] if t.low != "the")
         if lead.endswith(("along with", "together with", "alongside", "as well as")):
             return False  # "Spain's oldest ally, along with NATO": beside the label, not a side
@@ -1929,6 +1931,18 @@ def _examples_only(s: Sentence) -> bool:
         return False
     g = k - 1 if s.lows[k - 1] != "," else k - 2
     return g >= 0 and s.lows[g] in _GROUP_NOUNS
+
+
+_WITHIN = frozenset({"within", "inside", "in"})
+
+
+def _frame_after(s: Sentence, o: int, p: Phrase) -> bool:
+    """ "allies within the CSTO", "partners inside NATO": a group right after the label,
+    after "within", "inside" or "in", is the frame the two are fellow members of, no side."""
+    if o < p.end:
+        return False
+    between = [w for w in s.lows[p.end : o] if w not in QUOTES and w != "the"]
+    return len(between) == 1 and between[0] in _WITHIN
 
 
 # Groups that are alliances: "the alliance" in a sentence naming one is the group.
