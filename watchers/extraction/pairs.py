@@ -1331,7 +1331,9 @@ class PairResolver:
         words = " ".join(t.low for t in toks[k : k + 4])
         named = any(t in (k, k + 1) for _, t in s.states)
         if not named and (
-            re.match(r"(?:the two|both|their|our|them|these two)\b", words) or self._the_group(s, k)
+            re.match(r"(?:the two|both|their|our|them|these two)\b", words)
+            or self._the_group(s, k)
+            or _region_two(s, k)
         ):
             known = s.hint or self._last_two(s, k) or ctx.previous or ctx.following
             return [known] if known else []
@@ -1931,6 +1933,17 @@ def _examples_only(s: Sentence) -> bool:
         return False
     g = k - 1 if s.lows[k - 1] != "," else k - 2
     return g >= 0 and s.lows[g] in _GROUP_NOUNS
+
+
+def _region_two(s: Sentence, k: int) -> bool:
+    """ "between South America's two largest economies", "between Africa's two giants": a
+    region's possessive and "two" refer back to the two states named around."""
+    for j in range(k, min(k + 3, len(s.lows) - 1)):
+        if not s.cased[j][:1].isupper() or j in s.covered:
+            return False
+        if s.lows[j].endswith("'s"):
+            return s.lows[j + 1] == "two"
+    return False
 
 
 _WITHIN = frozenset({"within", "inside", "in"})
