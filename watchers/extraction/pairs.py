@@ -762,8 +762,11 @@ class PairResolver:
             verb > 0
             and toks[verb - 1].low in self.lex.non_states
             and not s.cased[verb - 1][:1].isupper()  # "China's State Council hailed"
+            and _PAIR_COUNT.isdisjoint(s.lows[max(0, verb - 4) : verb - 1])
         ):
-            return []  # "Dutch firms view Kenya as a partner": not a state's word
+            # "Dutch firms view Kenya as a partner": not a state's word; "both foreign
+            # ministries call" are the two states' own
+            return []
         if any(verb < t < p.end for t, _ in s.compounds):
             return None  # "called the U.S.-Japan alliance ...": the compound names the pair
         tie = self._called_tie(s, p, verb)
@@ -1947,6 +1950,7 @@ def _region_two(s: Sentence, k: int) -> bool:
 
 
 _WITHIN = frozenset({"within", "inside", "in"})
+_PAIR_COUNT = frozenset({"both", "two"})
 
 
 def _frame_after(s: Sentence, o: int, p: Phrase) -> bool:
