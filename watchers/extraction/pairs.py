@@ -558,6 +558,12 @@ class PairResolver:
             return []  # "B was a close partner, but neither A nor ...": no side
         if len(codes) == 2:
             return [pair_of(*sorted(codes))]
+        if len(codes) > 2:
+            # "B said A remained a partner and ruled out switching to C": a state named in
+            # a new predicate after the label is no side of it
+            before = _codes(m for m, t in s.states if t < p.start)
+            if len(before) == 2 and _new_predicate_after(s, p):
+                return [pair_of(*sorted(before))]
         if len(codes) > 2 and _two_leaders(s):
             # "Putin told Xi that Russia values China's position on Ukraine, as the two
             # leaders reaffirmed their partnership": the two leaders' states
@@ -1947,6 +1953,25 @@ def _region_two(s: Sentence, k: int) -> bool:
         if s.lows[j].endswith("'s"):
             return s.lows[j + 1] == "two"
     return False
+
+
+# Past forms of news verbs that do not end in "-ed".
+_PAST_VERBS = frozenset(
+    {"said", "told", "met", "made", "took", "gave", "sent", "won", "left", "spoke", "went"}
+)
+
+
+def _new_predicate_after(s: Sentence, p: Phrase) -> bool:
+    """Whether the label is followed by "and" and a verb in the past, opening a predicate
+    of its own ("... a partner of principles' and ruled out ...", "..., and urged C to
+    ..."), before any state after the label."""
+    k = _skip(s.toks, p.end, _QUOTES_COMMA)
+    if k + 1 >= len(s.toks) or s.lows[k] != "and":
+        return False
+    verb = s.lows[k + 1]
+    if not s.cased[k + 1][:1].islower() or not (verb.endswith("ed") or verb in _PAST_VERBS):
+        return False
+    return all(t > k for _, t in s.states if t >= p.end)
 
 
 _WITHIN = frozenset({"within", "inside", "in"})
