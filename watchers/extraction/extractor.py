@@ -572,10 +572,13 @@ class Extractor:
         located: list[tuple[StateMention, int]] = []
         # where a leader, seat or other state form starts: "Russia's Lavrov" is Russia
         state_starts: set[int] = set()
+        org_starts: set[int] = set()
         for m in found:
             located.append((m, max(0, bisect.bisect_right(tok_starts, m.start) - 1)))
             if m.code is not None:
                 state_starts.add(m.start)
+            else:
+                org_starts.add(m.start)
         states: list[tuple[StateMention, int]] = []
         orgs: list[int] = []
         organs: list[int] = []  # "China's Foreign Ministry": the state speaking through an organ
@@ -585,7 +588,9 @@ class Extractor:
                 continue
             acting = None  # most mentions are no possessive: no call to tell it
             if norm[m.end : m.end + 1] == "'":
-                acting = self._owns_name(norm, toks, tok_starts, lows, cased, m, state_starts)
+                acting = self._owns_name(
+                    norm, toks, tok_starts, lows, cased, m, state_starts, org_starts
+                )
             if acting is None:
                 if self._stands_for_state(toks, lows, cased, m, ti):
                     states.append((m, ti))
@@ -633,6 +638,7 @@ class Extractor:
         cased: list[str],
         m: StateMention,
         state_starts: set[int],
+        org_starts: set[int],
     ) -> bool | None:
         """What a state's possessive before a capitalised name makes of the state.
 
@@ -654,6 +660,8 @@ class Extractor:
             return None
         if at in state_starts:
             return True
+        if at in org_starts:
+            return None  # "Albania's EU talks", "Sweden's NATO bid": the state's own bid
         k = bisect.bisect_left(tok_starts, at)
         if k >= len(toks):
             return None
