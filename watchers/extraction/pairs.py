@@ -466,6 +466,9 @@ class PairResolver:
         # "between A and B"
         if after < len(toks) and toks[after].low == "between":
             return self._between(s, after + 1, ctx)
+        # "a springtime in relations between A and B"
+        if s.lows[after : after + 3 : 2] == ["in", "between"] and s.lows[after + 1] in _TIE_NOUNS:
+            return self._between(s, after + 3, ctx)
         regarded = self._regards(s, p, lo)
         if regarded is not None:
             return regarded
