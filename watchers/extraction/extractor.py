@@ -1260,6 +1260,7 @@ class _Passage:
             lambda: self.sentence(i).speaker or self.speaker_before(i),
             lambda: self.topic(i),
             lambda: self.headline(self.spans[i][0]),
+            lambda: self.actor_before(i),
         )
 
     def headline(self, before: int) -> Codes | None:
@@ -1309,6 +1310,25 @@ class _Passage:
             return None
         heads = self.x.lex.heads
         return prev.hint if any(t.low in heads for t in prev.toks) else None
+
+    def actor_before(self, i: int) -> str | None:
+        """The state of the one person the sentence right before names acting for a state:
+        a leader, or a state's officeholder ("Kenya's president", "the Kenyan minister")."""
+        if i == 0 or not self._adjacent(i - 1, i):
+            return None
+        prev = self.sentence(i - 1)
+        if prev.speaker:
+            return prev.speaker
+        titles = self.x.lex.titles
+        codes: set[str] = set()
+        for m, t in prev.states:
+            k = t
+            while k < len(prev.toks) and prev.toks[k].start < m.end:
+                k += 1
+            titled = k < len(prev.toks) and prev.lows[k] in titles
+            if m.code and (m.kind is _LEADER or titled):
+                codes.add(m.code)
+        return codes.pop() if len(codes) == 1 else None
 
     def speaker_before(self, i: int) -> str | None:
         for k in range(i - 1, max(-1, i - 1 - _SPEAKER_WINDOW), -1):

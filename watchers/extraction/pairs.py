@@ -311,7 +311,9 @@ class Context:
         speaker: Callable[[], str | None],
         topic: Callable[[], Codes | None],
         headline: Callable[[], Codes | None] = lambda: None,
+        actor: Callable[[], str | None] = lambda: None,
     ) -> None:
+        self._actor = actor
         self._previous = previous
         self._following = following
         self._topic = topic
@@ -353,6 +355,12 @@ class Context:
     def speaker(self) -> str | None:
         """Who spoke last in the passage."""
         return self._speaker()
+
+    @_once
+    def actor(self) -> str | None:
+        """The state of the one person acting for a state in the sentence before ("Kenya's
+        president hosted talks."), whom a "he" or "she" opening the sentence may be."""
+        return self._actor()
 
     def known_pairs(self) -> Iterator[Codes | None]:
         """The pairs named around the sentence: before, after, in the headline, in order.
@@ -469,7 +477,7 @@ class PairResolver:
         # "a springtime in relations between A and B"
         if s.lows[after : after + 3 : 2] == ["in", "between"] and s.lows[after + 1] in _TIE_NOUNS:
             return self._between(s, after + 3, ctx)
-        regarded = self._regards(s, p, lo)
+        regarded = self._regards(s, p, lo, ctx)
         if regarded is not None:
             return regarded
         made = self._made_roles(s, p, lo)
@@ -753,7 +761,7 @@ class PairResolver:
                 )
         return False
 
-    def _regards(self, s: Sentence, p: Phrase, lo: int) -> list[Codes] | None:
+    def _regards(self, s: Sentence, p: Phrase, lo: int, ctx: Context) -> list[Codes] | None:
         """ "A regards B as X", "B, which A considers X": subject and object of the verb."""
         toks = s.toks
         gapped = self._gapped(s, p, lo)
@@ -832,6 +840,12 @@ class PairResolver:
             return []  # "The senator called Japan an ally and Australia a friend": objects both
         if _names_before(s, lo, verb):
             return []  # "Hamas counts Iran as its closest ally": the subject is no state
+        if verb == 1 and _pronoun_subject(s) and len(set(objects)) == 1:
+            # "Kenya's president hosted talks. He called Ethiopia a brotherly nation.": the
+            # person the sentence before names acts for the other side
+            actor = ctx.actor
+            if actor is not None and actor != objects[0] and ctx.previous is None:
+                return [pair_of(actor, objects[0])]
         return None
 
     def _calls_person(self, s: Sentence, verb: int) -> bool:
