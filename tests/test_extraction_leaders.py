@@ -145,6 +145,15 @@ def test_a_surname_two_states_leaders_share_names_neither_while_both_hold_office
             "Malaysia's Anwar called Indonesia a brotherly neighbour.",
             {("IDN-MYS", "brotherly neighbor")},
         ),
+        # words of holding office after it
+        (
+            "Yoon took office vowing a closer alliance with the United States.",
+            {("KOR-USA", "closer alliance")},
+        ),
+        (
+            "Anwar's government called Indonesia a brotherly neighbour.",
+            {("IDN-MYS", "brotherly neighbor")},
+        ),
     ],
 )
 def test_a_guarded_name_stands_for_the_state_where_the_text_makes_it_the_leader(

@@ -686,6 +686,12 @@ _LEADER_TITLES = frozenset(
         "marshal",
     ]
 )
+# Words after a name that make it an officeholder's: "Yoon took office", "Anwar's
+# government", "Samia was sworn in".
+_IN_OFFICE_AFTER = re.compile(
+    r"(?:'s? (?:government|administration|cabinet|presidency|premiership)\b"
+    r"| (?:took|takes|taking) office\b| (?:was|is|been) (?:sworn in|elected|re-elected)\b)"
+)
 # What joins two leaders named together: "Putin and Kim", "PUTIN, KIM", "the Trump-Kim summit".
 _LEADERS_JOIN = re.compile(r"(?:\s*(?:,|&|and|AND)\s+|-|/)")
 
@@ -721,6 +727,8 @@ def _named_as_leader(
         word = prev.group(1).lower()
         if word in _LEADER_TITLES:
             return True
+    if _IN_OFFICE_AFTER.match(low, end):
+        return True
     if i > 0:
         _, b_end, before = chosen[i - 1]
         gap = norm[b_end:start]
