@@ -1249,7 +1249,7 @@ class _Passage:
             if s.speaker is None and self._quote_open_at(b):
                 s.speaker = self._closing_speaker(i)
             if s.speaker is None and s.has_speech and self.x._pronoun_speaks(s):
-                s.speaker = self.speaker_before(i)
+                s.speaker = self.speaker_before(i) or self.actor_before(i)
         return s
 
     def context(self, i: int) -> Context:
