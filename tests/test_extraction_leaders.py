@@ -154,6 +154,11 @@ def test_a_surname_two_states_leaders_share_names_neither_while_both_hold_office
             "Anwar's government called Indonesia a brotherly neighbour.",
             {("IDN-MYS", "brotherly neighbor")},
         ),
+        # a surname that is no leader's alone, after the title
+        (
+            "Foreign Minister Wang called Pakistan an 'ironclad friend'.",
+            {("CHN-PAK", "ironclad friend")},
+        ),
     ],
 )
 def test_a_guarded_name_stands_for_the_state_where_the_text_makes_it_the_leader(
@@ -170,6 +175,7 @@ def test_a_guarded_name_stands_for_the_state_where_the_text_makes_it_the_leader(
         "Anwar, a Lahore trader, said China was a reliable partner.",
         "Correa, the side's coach, called Chile a brotherly nation.",
         "Samia, a nurse in Mombasa, called Uganda a good neighbour.",
+        "Wang, a Shanghai trader, called Pakistan an ironclad friend.",
     ],
 )
 def test_a_guarded_name_alone_is_no_state(text: str) -> None:
