@@ -2529,9 +2529,22 @@ def _in_bare_nouns(toks: list[Token], cased: list[str], end: int, close: int) ->
         if w in _ARTICLES or w in _POSSESSIVES:
             return False
         k += 2
-        if k + 1 < close and toks[k].low == "and" and toks[k + 1].low == "in":
+        if k + 2 == close and toks[k].low == "and" and _bare_noun(toks[k + 1].low, cased[k + 1]):
+            k += 2  # "'partners in peace and prosperity'": two nouns after one "in"
+        elif k + 1 < close and toks[k].low == "and" and toks[k + 1].low == "in":
             k += 1
     return k == close and k > end
+
+
+def _bare_noun(low: str, cased: str) -> bool:
+    """A word in small letters that may be a bare noun: no article, possessive or scope."""
+    return (
+        low.isalpha()
+        and cased.islower()
+        and low not in _SCOPE_STARTS
+        and low not in _ARTICLES
+        and low not in _POSSESSIVES
+    )
 
 
 # Goals two states share, not sectors, though "development partnership" is one:
@@ -3686,16 +3699,40 @@ def _complement_ends(toks: list[Token], cased: list[str], k: int) -> bool:
     """Whether a quoted complement ends its phrase at the closing quote (token ``k`` is
     the one after it): punctuation, a word that opens a new part of the sentence, a
     relative pronoun or a conjunction ("'a love story' that began", "on 'pause' until"),
-    a participle ("'kindred nations'
-    bound by history") or "of" the pair ("of both peoples")."""
+    a participle ("'kindred nations' bound by history", "'twins' sharing one river"),
+    or "of" the pair or one side of it ("of both peoples", "'a twin' of his country", "'a
+    big brother' of the island republic")."""
     if k >= len(toks) or not toks[k].low[:1].isalnum():
         return True
     w = toks[k].low
     if w in _RELATIVES or w in _CLAUSE_OPENERS:
         return True
-    if w in _AFTER_PREDICATE or _participle(w, cased[k]) or w in ("bound", "born", "built"):
+    if w in _AFTER_PREDICATE or w in ("bound", "born", "built"):
         return True
-    return w == "of" and k + 1 < len(toks) and toks[k + 1].low in ("both", "our", "their")
+    if _participle(w, cased[k], ing=True):
+        return True  # "'kindred nations' bound by", "'twins' sharing one river"
+    return w == "of" and _side_after_of(toks, k + 1)
+
+
+# Nouns that stand for one side of the pair after "of": "of his country", "of the
+# mountain kingdom".
+_SIDE_NOUNS = frozenset(
+    {"country", "nation", "kingdom", "republic", "state", "people", "island", "islands"}
+)
+
+
+def _side_after_of(toks: list[Token], k: int) -> bool:
+    """Whether the words from ``k`` (after "of") name the pair or one of its sides: "both
+    peoples", "our nations", "his country", "the mountain kingdom" (at most two words
+    before a noun of a state), not "of the group" or "of the region"."""
+    n = len(toks)
+    if k >= n:
+        return False
+    if toks[k].low in ("both", "our", "their"):
+        return True
+    if toks[k].low not in ("his", "her", "its", "the", "this"):
+        return False
+    return any(t.low in _SIDE_NOUNS for t in toks[k + 1 : min(n, k + 4)])
 
 
 def _quality_after(toks: list[Token], cased: list[str], end: int, close: int) -> bool:
