@@ -901,6 +901,12 @@ class PhraseFinder:
                     toks[after_head - 1].low in self.lex.person_heads
                     and self._in_bare(toks, cased, after_head, b)
                 )
+                and not (
+                    # "'a model for South America'": what the tie is a model for is part
+                    # of the label, as "model of" is
+                    toks[after_head - 1].low in self.lex.tail_heads
+                    and toks[after_head].low == "for"
+                )
             ):
                 continue  # "called B 'a partner in the fight against piracy'"
             ties = [h for h in heads if h not in self.lex.kin_heads]
