@@ -194,18 +194,32 @@ def _as_old_as(toks: list[Token], k: int) -> int | None:
 
 
 def _thing_compared(toks: list[Token], m: int, not_things: tuple[str, ...]) -> int | None:
-    """End of the thing a comparison names from ``m`` ("the Himalayas", "honey": up to two
-    content words after an optional "the"), or None when there is none or it is a word of
-    time or degree (``not_things``)."""
+    """End of the thing a comparison names from ``m`` ("the Himalayas", "honey", "any
+    border": up to two content words after an optional "the" or "any"), or None when there
+    is none or it is a word of time or degree (``not_things``; "than any other" compares
+    the tie with other ties, "than at any time" with its past)."""
     n = len(toks)
-    if m < n and toks[m].low == "the":
+    anything = m < n and toks[m].low == "any"
+    if m < n and toks[m].low in ("the", "any"):
         m += 1
     first = m
+    if anything and m < n and toks[m].low in _OTHERS_OR_TIMES:
+        return None
     while m < n and m < first + 2 and toks[m].low.isalpha() and toks[m].low not in _FUNCTION_WORDS:
         m += 1
     if m == first or toks[first].low in not_things:
         return None
     return m
+
+
+# What "than any" compares a tie with when it says only that the tie outlasts or outranks
+# other ties, times or the people in power ("bigger than any government" says the tie
+# outlives its leaders, not what it is).
+_OTHERS_OR_TIMES = frozenset(
+    {"other", "others", "time", "times", "point", "moment", "period", "government",
+     "governments", "administration", "leader", "leaders", "president", "party", "politician",
+     "politicians", "election"}
+)  # fmt: skip
 
 
 def _never_been(toks: list[Token], j: int) -> int | None:
