@@ -3209,6 +3209,8 @@ _BETWEEN_COPULAS = frozenset(
 )  # fmt: skip
 _DESCRIBING = frozenset(
     {"described", "describe", "describes", "describing", "hailed", "hail", "hails", "hailing",
+     "spoke", "speak", "speaks", "speaking", "spoken", "referred", "refer", "refers",
+     "referring",
      "regard", "regards", "regarded", "see", "sees", "saw", "seen", "view", "views",
      "viewed", "reaffirmed", "reaffirm", "reaffirms", "reaffirming", "characterised",
      "characterized", "portrayed", "praised", "praising", "welcomed", "considered",
@@ -3315,7 +3317,8 @@ _PAIR_NOUNS = frozenset(
 # republic'"; without one it is about the state alone ("a 'pariah'", "a 'rogue nation'").
 _KIN_WORDS = frozenset(
     {"family", "twin", "twins", "sister", "sisters", "brother", "brothers", "cousin",
-     "cousins", "neighbour", "neighbor", "neighbours", "neighbors", "sibling", "siblings"}
+     "cousins", "neighbour", "neighbor", "neighbours", "neighbors", "sibling", "siblings",
+     "kinsmen", "kinsfolk", "parent", "stepparent"}
 )  # fmt: skip
 _RELATIVES = frozenset({"that", "which", "who", "whose", "whom"})
 # What two states may have or share that is their tie, besides a head noun: "share 'a
