@@ -1061,6 +1061,13 @@ class PhraseFinder:
         if j < 0:
             return None
         w = toks[j].low
+        if country[j] == 1 and w.endswith("'s") and j >= 1 and toks[j - 1].low in _STAYING:
+            # "Japan was Mongolia's 'third neighbour'", "Paraguay stays Taiwan's 'last
+            # friend'": the role one state is to the other, whose possessive stands before
+            k = j - 2
+            while k >= 0 and toks[k].low in _BETWEEN_COPULAS:
+                k -= 1
+            return "state" if self._subject(toks, country, k) == "state" else None
         if w == "," and (toks[j + 1].low in _ARTICLES or j + 1 == q0):
             # an apposition to the pair: "Spain and Portugal, the 'Iberian brothers', ..."
             # ("the 'co-hosts'" is a role: the quote needs a noun of a tie or of kin)
@@ -3315,6 +3322,8 @@ _PAIR_NOUNS = frozenset(
 )  # fmt: skip
 # Nouns of kin that make a quote said of one state a label for the pair: "a 'sister
 # republic'"; without one it is about the state alone ("a 'pariah'", "a 'rogue nation'").
+# Copulas before a state's possessive and the role it gives another ("was Mongolia's").
+_STAYING = _COPULA_CUES | frozenset({"stays", "stay", "stayed"})
 _KIN_WORDS = frozenset(
     {"family", "twin", "twins", "sister", "sisters", "brother", "brothers", "cousin",
      "cousins", "neighbour", "neighbor", "neighbours", "neighbors", "sibling", "siblings",
