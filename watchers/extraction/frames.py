@@ -255,7 +255,7 @@ _AFTER_LABEL = frozenset(
 # The longest place read, in words after the determiner.
 _PLACE_WORDS = 5
 # How many words before the tie a pair or a determiner may take: "sent [Sino-American] ties".
-_BEFORE_TIE = 4
+_BEFORE_TIE = 6
 # Words before a tie that may stand between a verb of sending and the tie.
 _BEFORE_TIE_WORDS = frozenset({"the", "their", "its", "bilateral", "already", "fragile", "'s"})
 
@@ -745,7 +745,7 @@ def _sent_to(
     "bringing A and B to the brink of war": the tie (or pair) from ``first`` is the
     object of a verb of sending, with where it went after it, from ``j``."""
     k = first - 1
-    while k >= 0 and first - k <= _BEFORE_TIE and (country[k] or toks[k].low in _BEFORE_TIE_WORDS):
+    while k >= 0 and first - k <= _BEFORE_TIE and _before_tie(toks[k].low, country[k]):
         k -= 1
     if k < 0 or toks[k].low not in _SENDING_VERBS:
         return None
@@ -756,8 +756,22 @@ def _sent_to(
     return _place(toks, cased, country, j + 1, toks[j].low)
 
 
+def _before_tie(w: str, mark: int) -> bool:
+    """Whether a word may stand between a verb of sending and the tie it sends: a state,
+    a determiner, the pair named by a noun of its sides ("the two countries'") or a
+    hyphenated modifier ("once-close")."""
+    return bool(mark) or w in _BEFORE_TIE_WORDS or w in _PAIR_SIDES or w in _SIDE_WORDS or (
+        "-" in w and w.replace("-", "").isalpha()
+    )
+
+
+# Words of the pair named by a noun of its sides before the tie: "the two countries'".
+_SIDE_WORDS = frozenset({"two", "both", "'"})
+
+
 def _past_pair(lows: list[str], country: list[int], j: int) -> int:
-    """After the tie: past "between A and B" or "with B", where the pair is named."""
+    """After the tie: past "between A and B" or "with B", where the pair is named, or
+    "between the two countries", which names it by a noun of its sides."""
     n = len(lows)
     if j < n and lows[j] in ("between", "with"):
         k = j + 1
@@ -765,7 +779,18 @@ def _past_pair(lows: list[str], country: list[int], j: int) -> int:
             k += 1
         if k > j + 1 and country[k - 1]:
             j = k
+        elif lows[j] == "between" and lows[j + 1 : j + 3] in (["the", "two"], ["both"]):
+            k = j + 3 if lows[j + 1] == "the" else j + 2
+            if k < n and lows[k] in _PAIR_SIDES:
+                j = k + 1
     return _past_aside(lows, j)
+
+
+# Nouns that name the two sides of a pair: "between the two countries".
+_PAIR_SIDES = frozenset(
+    {"countries", "nations", "neighbours", "neighbors", "states", "sides", "capitals",
+     "kingdoms", "governments"}
+)  # fmt: skip
 
 
 def _past_aside(lows: list[str], j: int) -> int:
