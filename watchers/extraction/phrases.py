@@ -248,7 +248,11 @@ _WHEN = frozenset({"this", "last", "since", "today", "now", "recently", "again",
 # Verbs of movement before a level: "have sunk to their lowest point", "reached a new high".
 _MOVED = frozenset(
     {"sunk", "sank", "fallen", "fell", "dropped", "plunged", "slipped", "slumped", "risen",
-     "rose", "climbed", "soared", "reached", "hit", "touched", "returned", "grown", "grew"}
+     "rose", "climbed", "soared", "reached", "hit", "touched", "returned", "grown", "grew",
+     # a headline's present: "Ties Plunge to Lowest Point"
+     "sink", "sinks", "fall", "falls", "drop", "drops", "plunge", "plunges", "slip", "slips",
+     "slump", "slumps", "rise", "rises", "climb", "climbs", "soar", "soars", "reach",
+     "reaches", "hits", "touch", "touches"}
 )  # fmt: skip
 
 
@@ -3656,6 +3660,8 @@ def _new_low(toks: list[Token], j: int) -> tuple[int, int] | None:
     n = len(toks)
     if j + 1 < n and toks[j].low == "to" and toks[j + 1].low in ("a", "an"):
         j += 1  # "fell to a record low"
+    elif j + 1 < n and toks[j].low == "to" and toks[j + 1].low in _LOW_MODIFIERS:
+        j += 1  # a headline leaves the article out: "Ties Sink to New Low"
     k = _skip_quotes(toks, j + 1) if j < n and toks[j].low in ("a", "an") else j
     if (
         k + 1 < n
