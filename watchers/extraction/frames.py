@@ -448,7 +448,9 @@ def frame_phrases(
     for i, w in enumerate(lows) if copular else ():
         if w not in _COPULA_SUBJECTS or country[i]:
             continue
-        became = _became(toks, lows, cased, country, i, adjectives)
+        became = _became(toks, lows, cased, country, i, adjectives) or _set_aside(
+            toks, lows, cased, country, i, adjectives
+        )
         if became is None or lows[became[2]] in known_heads:
             continue  # a head the tables list is the phrase finder's to read
         if not any(k in taken for k in range(became[0], became[1])):
@@ -547,6 +549,55 @@ def _became(
     j = _past_aside(lows, _past_pair(lows, country, i + 1))
     j = _past_aside(lows, j)  # ", long a matter of water and borders,"
     return _copula_complement(toks, lows, cased, country, j, adjectives)
+
+
+# Adverbs of time that open an aside saying what a tie is or was: ", long a love-hate
+# affair,", ", once a partnership of equals,".
+_ASIDE_ADVERBS = frozenset({"once", "long", "still", "now", "often", "always", "lately"})
+
+
+def _set_aside(
+    toks: list[Token],
+    lows: list[str],
+    cased: list[str],
+    country: list[int],
+    i: int,
+    adjectives: frozenset[str],
+) -> tuple[int, int, int] | None:
+    """ "relations between A and B, long a love-hate affair, could improve": a noun phrase
+    after an adverb of time and "a", set off by commas after the tie at ``i`` (and the
+    pair named with it), as (start, end, head). The adverb keeps out an aside of another
+    kind ("ties with B, a priority for the EU,")."""
+    if i > 0 and lows[i - 1] in _SECTORS:
+        return None
+    j = _pair_end(lows, country, i + 1)
+    if not ((i > 0 and country[i - 1] == 1) or j > i + 1):
+        return None  # the tie of a pair written with it
+    n = len(lows)
+    if j + 2 >= n or lows[j] != "," or lows[j + 1] not in _ASIDE_ADVERBS:
+        return None
+    k = j + 2
+    if k >= n or lows[k] not in ("a", "an"):
+        return None
+    start = m = k + 1
+    while m < n and m - start < _COPULA_WORDS:
+        w = lows[m]
+        if w in _PLACE_ENDS or country[m] or not _word(w) or w == "not":
+            break
+        if cased[m][:1].isupper() and not _capitals(cased):
+            return None  # a name: "once a Soviet project"
+        if m > start and w.endswith("ed") and "-" not in w:
+            break  # "a love-hate affair shaped by": a participle goes on from the noun
+        m += 1
+    if m == start or m >= n:
+        return None
+    head = m - 1
+    if lows[head] in _NOT_WHAT_IT_IS or lows[head] in adjectives or lows[head].endswith("ly"):
+        return None
+    # the aside ends at a comma, or at the participle
+    if lows[m] != "," and not (lows[m].endswith("ed") and lows[m].isalpha()):
+        return None
+    return start, m, head
 
 
 def _copula_complement(
@@ -771,7 +822,14 @@ _SIDE_WORDS = frozenset({"two", "both", "'"})
 
 def _past_pair(lows: list[str], country: list[int], j: int) -> int:
     """After the tie: past "between A and B" or "with B", where the pair is named, or
-    "between the two countries", which names it by a noun of its sides."""
+    "between the two countries", which names it by a noun of its sides, and past an aside
+    after it."""
+    return _past_aside(lows, _pair_end(lows, country, j))
+
+
+def _pair_end(lows: list[str], country: list[int], j: int) -> int:
+    """After the tie: past the pair named after it ("between A and B", "with B",
+    "between the two countries"); ``j`` when none is."""
     n = len(lows)
     if j < n and lows[j] in ("between", "with"):
         k = j + 1
@@ -783,7 +841,7 @@ def _past_pair(lows: list[str], country: list[int], j: int) -> int:
             k = j + 3 if lows[j + 1] == "the" else j + 2
             if k < n and lows[k] in _PAIR_SIDES:
                 j = k + 1
-    return _past_aside(lows, j)
+    return j
 
 
 # Nouns that name the two sides of a pair: "between the two countries".
