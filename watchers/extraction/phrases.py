@@ -3552,8 +3552,8 @@ _MONTHS_AND_DAYS = frozenset(MONTHS) | frozenset(
 def _dated(toks: list[Token], k: int) -> int | None:
     """End of a date or a count of years after a level at ``k`` ("since 1971", "since the
     war", "in two decades"), or None. After a point named by a noun the label leaves it
-    out ("their darkest hour since 1962" is "darkest hour", "the worst relations in two
-    decades" is "worst relations"), as any trailing time phrase; a superlative with no
+    out ("their darkest hour since 1962" is "darkest hour", "the coldest relations in three
+    decades" is "coldest relations"), as any trailing time phrase; a superlative with no
     noun keeps it ("at their warmest in decades"), and so does "in history" or "ever",
     which say what kind of record it is."""
     return _since_when(toks, k) or _in_years(toks, k)
