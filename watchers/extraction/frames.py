@@ -451,8 +451,12 @@ def frame_phrases(
         became = _became(toks, lows, cased, country, i, adjectives) or _set_aside(
             toks, lows, cased, country, i, adjectives
         )
-        if became is None or lows[became[2]] in known_heads:
-            continue  # a head the tables list is the phrase finder's to read
+        if became is None:
+            continue
+        if lows[became[2]] in known_heads and lows[became[2]] not in EVENTS:
+            # a head the tables list is the phrase finder's to read; a noun of the tie's
+            # course is read here too, as when the tie moves ("ties had become a standoff")
+            continue
         if not any(k in taken for k in range(became[0], became[1])):
             out.append(Phrase(became[0], became[1], i, (w,)))
     if eventful:
