@@ -194,18 +194,32 @@ def _as_old_as(toks: list[Token], k: int) -> int | None:
 
 
 def _thing_compared(toks: list[Token], m: int, not_things: tuple[str, ...]) -> int | None:
-    """End of the thing a comparison names from ``m`` ("the Himalayas", "honey": up to two
-    content words after an optional "the"), or None when there is none or it is a word of
-    time or degree (``not_things``)."""
+    """End of the thing a comparison names from ``m`` ("the Himalayas", "honey", "any
+    border": up to two content words after an optional "the" or "any"), or None when there
+    is none or it is a word of time or degree (``not_things``; "than any other" compares
+    the tie with other ties, "than at any time" with its past)."""
     n = len(toks)
-    if m < n and toks[m].low == "the":
+    anything = m < n and toks[m].low == "any"
+    if m < n and toks[m].low in ("the", "any"):
         m += 1
     first = m
+    if anything and m < n and toks[m].low in _OTHERS_OR_TIMES:
+        return None
     while m < n and m < first + 2 and toks[m].low.isalpha() and toks[m].low not in _FUNCTION_WORDS:
         m += 1
     if m == first or toks[first].low in not_things:
         return None
     return m
+
+
+# What "than any" compares a tie with when it says only that the tie outlasts or outranks
+# other ties, times or the people in power ("bigger than any government" says the tie
+# outlives its leaders, not what it is).
+_OTHERS_OR_TIMES = frozenset(
+    {"other", "others", "time", "times", "point", "moment", "period", "government",
+     "governments", "administration", "leader", "leaders", "president", "party", "politician",
+     "politicians", "election"}
+)  # fmt: skip
 
 
 def _never_been(toks: list[Token], j: int) -> int | None:
@@ -234,7 +248,11 @@ _WHEN = frozenset({"this", "last", "since", "today", "now", "recently", "again",
 # Verbs of movement before a level: "have sunk to their lowest point", "reached a new high".
 _MOVED = frozenset(
     {"sunk", "sank", "fallen", "fell", "dropped", "plunged", "slipped", "slumped", "risen",
-     "rose", "climbed", "soared", "reached", "hit", "touched", "returned", "grown", "grew"}
+     "rose", "climbed", "soared", "reached", "hit", "touched", "returned", "grown", "grew",
+     # a headline's present: "Ties Plunge to Lowest Point"
+     "sink", "sinks", "fall", "falls", "drop", "drops", "plunge", "plunges", "slip", "slips",
+     "slump", "slumps", "rise", "rises", "climb", "climbs", "soar", "soars", "reach",
+     "reaches", "hits", "touch", "touches"}
 )  # fmt: skip
 
 
@@ -901,6 +919,12 @@ class PhraseFinder:
                     toks[after_head - 1].low in self.lex.person_heads
                     and self._in_bare(toks, cased, after_head, b)
                 )
+                and not (
+                    # "'a model for South America'": what the tie is a model for is part
+                    # of the label, as "model of" is
+                    toks[after_head - 1].low in self.lex.tail_heads
+                    and toks[after_head].low == "for"
+                )
             ):
                 continue  # "called B 'a partner in the fight against piracy'"
             ties = [h for h in heads if h not in self.lex.kin_heads]
@@ -1041,6 +1065,13 @@ class PhraseFinder:
         if j < 0:
             return None
         w = toks[j].low
+        if country[j] == 1 and w.endswith("'s") and j >= 1 and toks[j - 1].low in _STAYING:
+            # "Japan was Mongolia's 'third neighbour'", "Paraguay stays Taiwan's 'last
+            # friend'": the role one state is to the other, whose possessive stands before
+            k = j - 2
+            while k >= 0 and toks[k].low in _BETWEEN_COPULAS:
+                k -= 1
+            return "state" if self._subject(toks, country, k) == "state" else None
         if w == "," and (toks[j + 1].low in _ARTICLES or j + 1 == q0):
             # an apposition to the pair: "Spain and Portugal, the 'Iberian brothers', ..."
             # ("the 'co-hosts'" is a role: the quote needs a noun of a tie or of kin)
@@ -2068,7 +2099,8 @@ class PhraseFinder:
     def _in_crisis(self, toks: list[Token], cased: list[str], j: int) -> tuple[int, int] | None:
         """ "relations are in crisis", "plunged into its worst crisis in decades", "are
         emerging from 'the deepest crisis in a generation'": the tie said to be in a crisis
-        (from token ``j``), with the crisis's modifiers and a "since" or "in decades" tail."""
+        (from token ``j``), with the crisis's modifiers; a "since" or "in decades" tail after
+        it is passed over and left out of the label."""
         n = len(toks)
         k = j + 1 if j < n and toks[j].low in _CRISIS_VERBS else j
         if k + 1 >= n or toks[k].low not in _CRISIS_PREPOSITIONS:
@@ -2082,9 +2114,9 @@ class PhraseFinder:
         if k >= n or toks[k].low != "crisis":
             return None
         k += 1
-        end = _since_when(toks, k) or _in_years(toks, k) or k
-        nxt = toks[_skip_quotes(toks, end)].low if _skip_quotes(toks, end) < n else "."
-        return (start, end) if not nxt[:1].isalnum() or nxt in _AFTER_PREDICATE else None
+        dated = _dated(toks, k) or k  # "its worst crisis in decades" is "worst crisis"
+        nxt = toks[_skip_quotes(toks, dated)].low if _skip_quotes(toks, dated) < n else "."
+        return (start, k) if not nxt[:1].isalnum() or nxt in _AFTER_PREDICATE else None
 
     def _in_shape(self, toks: list[Token], cased: list[str], j: int) -> tuple[int, int] | None:
         """ "ties are in excellent shape", "in good health": a condition the tie is in, with
@@ -2281,8 +2313,9 @@ class PhraseFinder:
             k += 1
         if k >= n or toks[k].low not in _PERIODS:
             return None
-        # "best shape since the treaty", "the best period in their history"
-        return start, _superlative_scope(toks, start, k + 1) or _since_when(toks, k + 1) or k + 1
+        # "the best period in their history"; "best shape since the treaty" is "best
+        # shape", as a noun of the point leaves its date out
+        return start, _superlative_scope(toks, start, k + 1) or k + 1
 
     def _determined_adjective(
         self, toks: list[Token], cased: list[str], j: int
@@ -2320,7 +2353,8 @@ class PhraseFinder:
             return None
         start, k = found
         k += 1
-        if k < n and toks[k].low.isalpha() and toks[k].low not in _AFTER_PREDICATE:
+        noun = k < n and toks[k].low.isalpha() and toks[k].low not in _AFTER_PREDICATE
+        if noun:
             k += 1  # "best moment", "all-time high"'s noun
         if k < n and toks[k].low in ("ever", "yet"):
             k += 1
@@ -2331,10 +2365,15 @@ class PhraseFinder:
                 m += 1  # "the highest point in their entire history"
             if m < n and toks[m].low == "history":
                 k = m + 1
-        k = _since_when(toks, k) or _in_years(toks, k) or k
+        # a date after a point with a noun is passed over and left out ("their lowest point
+        # since 1971" is "lowest point"); after a bare superlative it is the label's
+        # measure ("at their warmest in decades")
+        dated = _dated(toks, k)
+        end = k if noun else (dated or k)
+        k = dated or k
         nxt = toks[k].low if k < n else "."
         ends = not nxt.isalpha() or nxt in _AFTER_PREDICATE or nxt in _WHEN
-        return (start, k) if ends else None
+        return (start, end) if ends else None
 
     def _of_something_else(self, toks: list[Token], k: int) -> bool:
         """A fixed phrase's "of" or "in" phrase (from ``k``) that names no tie: "the
@@ -2521,9 +2560,22 @@ def _in_bare_nouns(toks: list[Token], cased: list[str], end: int, close: int) ->
         if w in _ARTICLES or w in _POSSESSIVES:
             return False
         k += 2
-        if k + 1 < close and toks[k].low == "and" and toks[k + 1].low == "in":
+        if k + 2 == close and toks[k].low == "and" and _bare_noun(toks[k + 1].low, cased[k + 1]):
+            k += 2  # "'partners in peace and prosperity'": two nouns after one "in"
+        elif k + 1 < close and toks[k].low == "and" and toks[k + 1].low == "in":
             k += 1
     return k == close and k > end
+
+
+def _bare_noun(low: str, cased: str) -> bool:
+    """A word in small letters that may be a bare noun: no article, possessive or scope."""
+    return (
+        low.isalpha()
+        and cased.islower()
+        and low not in _SCOPE_STARTS
+        and low not in _ARTICLES
+        and low not in _POSSESSIVES
+    )
 
 
 # Goals two states share, not sectors, though "development partnership" is one:
@@ -3168,6 +3220,8 @@ _BETWEEN_COPULAS = frozenset(
 )  # fmt: skip
 _DESCRIBING = frozenset(
     {"described", "describe", "describes", "describing", "hailed", "hail", "hails", "hailing",
+     "spoke", "speak", "speaks", "speaking", "spoken", "referred", "refer", "refers",
+     "referring",
      "regard", "regards", "regarded", "see", "sees", "saw", "seen", "view", "views",
      "viewed", "reaffirmed", "reaffirm", "reaffirms", "reaffirming", "characterised",
      "characterized", "portrayed", "praised", "praising", "welcomed", "considered",
@@ -3272,9 +3326,12 @@ _PAIR_NOUNS = frozenset(
 )  # fmt: skip
 # Nouns of kin that make a quote said of one state a label for the pair: "a 'sister
 # republic'"; without one it is about the state alone ("a 'pariah'", "a 'rogue nation'").
+# Copulas before a state's possessive and the role it gives another ("was Mongolia's").
+_STAYING = _COPULA_CUES | frozenset({"stays", "stay", "stayed"})
 _KIN_WORDS = frozenset(
     {"family", "twin", "twins", "sister", "sisters", "brother", "brothers", "cousin",
-     "cousins", "neighbour", "neighbor", "neighbours", "neighbors", "sibling", "siblings"}
+     "cousins", "neighbour", "neighbor", "neighbours", "neighbors", "sibling", "siblings",
+     "kinsmen", "kinsfolk", "parent", "stepparent"}
 )  # fmt: skip
 _RELATIVES = frozenset({"that", "which", "who", "whose", "whom"})
 # What two states may have or share that is their tie, besides a head noun: "share 'a
@@ -3492,6 +3549,16 @@ _MONTHS_AND_DAYS = frozenset(MONTHS) | frozenset(
 )  # fmt: skip
 
 
+def _dated(toks: list[Token], k: int) -> int | None:
+    """End of a date or a count of years after a level at ``k`` ("since 1971", "since the
+    war", "in two decades"), or None. After a point named by a noun the label leaves it
+    out ("their darkest hour since 1962" is "darkest hour", "the coldest relations in three
+    decades" is "coldest relations"), as any trailing time phrase; a superlative with no
+    noun keeps it ("at their warmest in decades"), and so does "in history" or "ever",
+    which say what kind of record it is."""
+    return _since_when(toks, k) or _in_years(toks, k)
+
+
 def _when_said(toks: list[Token], m: int) -> bool:
     """Whether the words at ``m`` say when something happened ("in February", "on
     Monday", "last week"), not what a "since" phrase dates from."""
@@ -3549,9 +3616,10 @@ def superlative(w: str) -> bool:
 
 def _superlative_scope(toks: list[Token], start: int, k: int) -> int | None:
     """End of the time a superlative in [start, k) is measured over, from ``k``: "the best
-    period in their history", "the warmest relations in three decades", "since
-    independence", "ever"; None without a superlative or such a time. A place ("in the
-    region", "in the world") says where, and stays out of the label."""
+    period in their history", "the strongest ties ever"; None without a superlative or
+    such a time. A place ("in the region", "in the world") says where, and stays out of
+    the label, and so does a date or a count of years after a point with a noun ("the
+    warmest relations in three decades" is "warmest relations": ``_dated``)."""
     for t in toks[start:k]:
         # every superlative ends in "st" ("best", "most", "least", "worst", "warmest")
         if t.low.endswith("st") and superlative(t.low):
@@ -3561,9 +3629,8 @@ def _superlative_scope(toks: list[Token], start: int, k: int) -> int | None:
     n = len(toks)
     if k < n and toks[k].low == "ever":
         return k + 1
-    found = _since_when(toks, k) or _in_years(toks, k)
-    if found is not None or k + 2 >= n or toks[k].low != "in":
-        return found
+    if k + 2 >= n or toks[k].low != "in":
+        return None
     m = k + 1
     if toks[m].low in _OWNERS:
         m += 1
@@ -3593,6 +3660,8 @@ def _new_low(toks: list[Token], j: int) -> tuple[int, int] | None:
     n = len(toks)
     if j + 1 < n and toks[j].low == "to" and toks[j + 1].low in ("a", "an"):
         j += 1  # "fell to a record low"
+    elif j + 1 < n and toks[j].low == "to" and toks[j + 1].low in _LOW_MODIFIERS:
+        j += 1  # a headline leaves the article out: "Ties Sink to New Low"
     k = _skip_quotes(toks, j + 1) if j < n and toks[j].low in ("a", "an") else j
     if (
         k + 1 < n
@@ -3668,16 +3737,40 @@ def _complement_ends(toks: list[Token], cased: list[str], k: int) -> bool:
     """Whether a quoted complement ends its phrase at the closing quote (token ``k`` is
     the one after it): punctuation, a word that opens a new part of the sentence, a
     relative pronoun or a conjunction ("'a love story' that began", "on 'pause' until"),
-    a participle ("'kindred nations'
-    bound by history") or "of" the pair ("of both peoples")."""
+    a participle ("'kindred nations' bound by history", "'twins' sharing one river"),
+    or "of" the pair or one side of it ("of both peoples", "'a twin' of his country", "'a
+    big brother' of the island republic")."""
     if k >= len(toks) or not toks[k].low[:1].isalnum():
         return True
     w = toks[k].low
     if w in _RELATIVES or w in _CLAUSE_OPENERS:
         return True
-    if w in _AFTER_PREDICATE or _participle(w, cased[k]) or w in ("bound", "born", "built"):
+    if w in _AFTER_PREDICATE or w in ("bound", "born", "built"):
         return True
-    return w == "of" and k + 1 < len(toks) and toks[k + 1].low in ("both", "our", "their")
+    if _participle(w, cased[k], ing=True):
+        return True  # "'kindred nations' bound by", "'twins' sharing one river"
+    return w == "of" and _side_after_of(toks, k + 1)
+
+
+# Nouns that stand for one side of the pair after "of": "of his country", "of the
+# mountain kingdom".
+_SIDE_NOUNS = frozenset(
+    {"country", "nation", "kingdom", "republic", "state", "people", "island", "islands"}
+)
+
+
+def _side_after_of(toks: list[Token], k: int) -> bool:
+    """Whether the words from ``k`` (after "of") name the pair or one of its sides: "both
+    peoples", "our nations", "his country", "the mountain kingdom" (at most two words
+    before a noun of a state), not "of the group" or "of the region"."""
+    n = len(toks)
+    if k >= n:
+        return False
+    if toks[k].low in ("both", "our", "their"):
+        return True
+    if toks[k].low not in ("his", "her", "its", "the", "this"):
+        return False
+    return any(t.low in _SIDE_NOUNS for t in toks[k + 1 : min(n, k + 4)])
 
 
 def _quality_after(toks: list[Token], cased: list[str], end: int, close: int) -> bool:
