@@ -912,17 +912,15 @@ def _place(
             return start, m, m - 1
     if k < n and toks[k].low == "of":
         return None  # "their lowest number of flights": a measure of something else
-    # a date after a point named by a noun stays out ("their darkest hour since 1962" is
-    # "darkest hour"); a superlative alone keeps it ("to their lowest since 1990")
-    end = _scope(toks, k, dated=superlative(toks[head].low))
+    end = _scope(toks, k)
     return start, end, head
 
 
-def _scope(toks: list[Token], k: int, dated: bool) -> int:
-    """The end of a measure the label keeps: "in their entire history", and when ``dated``
-    "since 1962", "since the Cold War"; ``k`` when none follows."""
+def _scope(toks: list[Token], k: int) -> int:
+    """The end of a measure the label keeps: "since 1962", "since the Cold War", "in their
+    entire history"; ``k`` when none follows."""
     n = len(toks)
-    if dated and k + 1 < n and toks[k].low == "since":
+    if k + 1 < n and toks[k].low == "since":
         m = k + 1
         if toks[m].low.isdigit():
             return m + 1

@@ -2099,8 +2099,7 @@ class PhraseFinder:
     def _in_crisis(self, toks: list[Token], cased: list[str], j: int) -> tuple[int, int] | None:
         """ "relations are in crisis", "plunged into its worst crisis in decades", "are
         emerging from 'the deepest crisis in a generation'": the tie said to be in a crisis
-        (from token ``j``), with the crisis's modifiers; a "since" or "in decades" tail after
-        it is passed over and left out of the label."""
+        (from token ``j``), with the crisis's modifiers and a "since" or "in decades" tail."""
         n = len(toks)
         k = j + 1 if j < n and toks[j].low in _CRISIS_VERBS else j
         if k + 1 >= n or toks[k].low not in _CRISIS_PREPOSITIONS:
@@ -2114,9 +2113,9 @@ class PhraseFinder:
         if k >= n or toks[k].low != "crisis":
             return None
         k += 1
-        dated = _dated(toks, k) or k  # "its worst crisis in decades" is "worst crisis"
-        nxt = toks[_skip_quotes(toks, dated)].low if _skip_quotes(toks, dated) < n else "."
-        return (start, k) if not nxt[:1].isalnum() or nxt in _AFTER_PREDICATE else None
+        end = _since_when(toks, k) or _in_years(toks, k) or k
+        nxt = toks[_skip_quotes(toks, end)].low if _skip_quotes(toks, end) < n else "."
+        return (start, end) if not nxt[:1].isalnum() or nxt in _AFTER_PREDICATE else None
 
     def _in_shape(self, toks: list[Token], cased: list[str], j: int) -> tuple[int, int] | None:
         """ "ties are in excellent shape", "in good health": a condition the tie is in, with
@@ -2313,9 +2312,8 @@ class PhraseFinder:
             k += 1
         if k >= n or toks[k].low not in _PERIODS:
             return None
-        # "the best period in their history"; "best shape since the treaty" is "best
-        # shape", as a noun of the point leaves its date out
-        return start, _superlative_scope(toks, start, k + 1) or k + 1
+        # "best shape since the treaty", "the best period in their history"
+        return start, _superlative_scope(toks, start, k + 1) or _since_when(toks, k + 1) or k + 1
 
     def _determined_adjective(
         self, toks: list[Token], cased: list[str], j: int
@@ -2353,8 +2351,7 @@ class PhraseFinder:
             return None
         start, k = found
         k += 1
-        noun = k < n and toks[k].low.isalpha() and toks[k].low not in _AFTER_PREDICATE
-        if noun:
+        if k < n and toks[k].low.isalpha() and toks[k].low not in _AFTER_PREDICATE:
             k += 1  # "best moment", "all-time high"'s noun
         if k < n and toks[k].low in ("ever", "yet"):
             k += 1
@@ -2365,15 +2362,10 @@ class PhraseFinder:
                 m += 1  # "the highest point in their entire history"
             if m < n and toks[m].low == "history":
                 k = m + 1
-        # a date after a point with a noun is passed over and left out ("their lowest point
-        # since 1971" is "lowest point"); after a bare superlative it is the label's
-        # measure ("at their warmest in decades")
-        dated = _dated(toks, k)
-        end = k if noun else (dated or k)
-        k = dated or k
+        k = _since_when(toks, k) or _in_years(toks, k) or k
         nxt = toks[k].low if k < n else "."
         ends = not nxt.isalpha() or nxt in _AFTER_PREDICATE or nxt in _WHEN
-        return (start, end) if ends else None
+        return (start, k) if ends else None
 
     def _of_something_else(self, toks: list[Token], k: int) -> bool:
         """A fixed phrase's "of" or "in" phrase (from ``k``) that names no tie: "the
@@ -3549,16 +3541,6 @@ _MONTHS_AND_DAYS = frozenset(MONTHS) | frozenset(
 )  # fmt: skip
 
 
-def _dated(toks: list[Token], k: int) -> int | None:
-    """End of a date or a count of years after a level at ``k`` ("since 1971", "since the
-    war", "in two decades"), or None. After a point named by a noun the label leaves it
-    out ("their darkest hour since 1962" is "darkest hour", "the coldest relations in three
-    decades" is "coldest relations"), as any trailing time phrase; a superlative with no
-    noun keeps it ("at their warmest in decades"), and so does "in history" or "ever",
-    which say what kind of record it is."""
-    return _since_when(toks, k) or _in_years(toks, k)
-
-
 def _when_said(toks: list[Token], m: int) -> bool:
     """Whether the words at ``m`` say when something happened ("in February", "on
     Monday", "last week"), not what a "since" phrase dates from."""
@@ -3616,10 +3598,9 @@ def superlative(w: str) -> bool:
 
 def _superlative_scope(toks: list[Token], start: int, k: int) -> int | None:
     """End of the time a superlative in [start, k) is measured over, from ``k``: "the best
-    period in their history", "the strongest ties ever"; None without a superlative or
-    such a time. A place ("in the region", "in the world") says where, and stays out of
-    the label, and so does a date or a count of years after a point with a noun ("the
-    warmest relations in three decades" is "warmest relations": ``_dated``)."""
+    period in their history", "the warmest relations in three decades", "since
+    independence", "ever"; None without a superlative or such a time. A place ("in the
+    region", "in the world") says where, and stays out of the label."""
     for t in toks[start:k]:
         # every superlative ends in "st" ("best", "most", "least", "worst", "warmest")
         if t.low.endswith("st") and superlative(t.low):
@@ -3629,8 +3610,9 @@ def _superlative_scope(toks: list[Token], start: int, k: int) -> int | None:
     n = len(toks)
     if k < n and toks[k].low == "ever":
         return k + 1
-    if k + 2 >= n or toks[k].low != "in":
-        return None
+    found = _since_when(toks, k) or _in_years(toks, k)
+    if found is not None or k + 2 >= n or toks[k].low != "in":
+        return found
     m = k + 1
     if toks[m].low in _OWNERS:
         m += 1
