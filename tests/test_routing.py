@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 
@@ -289,6 +290,53 @@ async def test_an_unexpected_failure_of_one_digest_spares_the_others() -> None:
     assert await s.router.flush_digests(lambda key: USVN) == 0  # a waits a minute first
     s.clock.advance(minutes=1)
     assert await s.router.flush_digests(lambda key: USVN) == 1  # a's held alert is still there
+    assert [c for c, _ in s.notifier.digests] == ["b", "a"]
+
+
+class LeakyNotifier(FakeNotifier):
+    """A notifier whose digest fails with an error that carries a webhook's secret."""
+
+    async def digest(
+        self, channel: str, digest: Digest, *, tried_at: datetime | None = None
+    ) -> None:
+        if channel in self.broken:
+            raise RuntimeError("POST https://hooks.example/services/T000/B000/s3cr3t-token failed")
+        await super().digest(channel, digest, tried_at=tried_at)
+
+
+async def test_a_digest_that_fails_unexpectedly_keeps_only_the_kind_of_error() -> None:
+    s = Setup([channel(digest=True)])
+    s.notifier = LeakyNotifier()
+    s.router.notifiers["discord"] = s.notifier
+    await s.router.deliver(s.stored())
+    s.notifier.broken.add("c1")
+    s.clock.advance(days=1)
+    assert await s.router.flush_digests(lambda key: USVN) == 0
+    wait = s.routes.digest_wait("discord", "c1")
+    assert wait is not None and "unexpected error: RuntimeError" in wait.error
+    shown = format_status(read_status(s.store.connection, []), s.clock.now())
+    assert "unexpected error: RuntimeError" in shown
+    assert "s3cr3t" not in wait.error and "s3cr3t" not in shown
+
+
+async def test_a_digest_failure_the_store_cannot_note_spares_the_others(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    s = Setup([channel(channel="a", digest=True), channel(channel="b", digest=True)])
+    await s.router.deliver(s.stored())
+    s.notifier.broken.add("a")
+    s.clock.advance(days=1)
+
+    def store_down(*args: object) -> None:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(s.routes, "digest_waits", store_down)
+    assert await s.router.flush_digests(lambda key: USVN) == 1
+    assert [c for c, _ in s.notifier.digests] == ["b"]
+    assert len(s.routes.queued("discord", "a")) == 1  # a's alert is still held
+    monkeypatch.undo()
+    s.notifier.broken.clear()
+    assert await s.router.flush_digests(lambda key: USVN) == 1  # no wait was noted: tried at once
     assert [c for c, _ in s.notifier.digests] == ["b", "a"]
 
 

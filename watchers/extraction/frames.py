@@ -255,7 +255,7 @@ _AFTER_LABEL = frozenset(
 # The longest place read, in words after the determiner.
 _PLACE_WORDS = 5
 # How many words before the tie a pair or a determiner may take: "sent [Sino-American] ties".
-_BEFORE_TIE = 4
+_BEFORE_TIE = 6
 # Words before a tie that may stand between a verb of sending and the tie.
 _BEFORE_TIE_WORDS = frozenset({"the", "their", "its", "bilateral", "already", "fragile", "'s"})
 
@@ -448,9 +448,15 @@ def frame_phrases(
     for i, w in enumerate(lows) if copular else ():
         if w not in _COPULA_SUBJECTS or country[i]:
             continue
-        became = _became(toks, lows, cased, country, i, adjectives)
-        if became is None or lows[became[2]] in known_heads:
-            continue  # a head the tables list is the phrase finder's to read
+        became = _became(toks, lows, cased, country, i, adjectives) or _set_aside(
+            toks, lows, cased, country, i, adjectives
+        )
+        if became is None:
+            continue
+        if lows[became[2]] in known_heads and lows[became[2]] not in EVENTS:
+            # a head the tables list is the phrase finder's to read; a noun of the tie's
+            # course is read here too, as when the tie moves ("ties had become a standoff")
+            continue
         if not any(k in taken for k in range(became[0], became[1])):
             out.append(Phrase(became[0], became[1], i, (w,)))
     if eventful:
@@ -547,6 +553,55 @@ def _became(
     j = _past_aside(lows, _past_pair(lows, country, i + 1))
     j = _past_aside(lows, j)  # ", long a matter of water and borders,"
     return _copula_complement(toks, lows, cased, country, j, adjectives)
+
+
+# Adverbs of time that open an aside saying what a tie is or was: ", long a love-hate
+# affair,", ", once a partnership of equals,".
+_ASIDE_ADVERBS = frozenset({"once", "long", "still", "now", "often", "always", "lately"})
+
+
+def _set_aside(
+    toks: list[Token],
+    lows: list[str],
+    cased: list[str],
+    country: list[int],
+    i: int,
+    adjectives: frozenset[str],
+) -> tuple[int, int, int] | None:
+    """ "relations between A and B, long a love-hate affair, could improve": a noun phrase
+    after an adverb of time and "a", set off by commas after the tie at ``i`` (and the
+    pair named with it), as (start, end, head). The adverb keeps out an aside of another
+    kind ("ties with B, a priority for the EU,")."""
+    if i > 0 and lows[i - 1] in _SECTORS:
+        return None
+    j = _pair_end(lows, country, i + 1)
+    if not ((i > 0 and country[i - 1] == 1) or j > i + 1):
+        return None  # the tie of a pair written with it
+    n = len(lows)
+    if j + 2 >= n or lows[j] != "," or lows[j + 1] not in _ASIDE_ADVERBS:
+        return None
+    k = j + 2
+    if k >= n or lows[k] not in ("a", "an"):
+        return None
+    start = m = k + 1
+    while m < n and m - start < _COPULA_WORDS:
+        w = lows[m]
+        if w in _PLACE_ENDS or country[m] or not _word(w) or w == "not":
+            break
+        if cased[m][:1].isupper() and not _capitals(cased):
+            return None  # a name: "once a Soviet project"
+        if m > start and w.endswith("ed") and "-" not in w:
+            break  # "a love-hate affair shaped by": a participle goes on from the noun
+        m += 1
+    if m == start or m >= n:
+        return None
+    head = m - 1
+    if lows[head] in _NOT_WHAT_IT_IS or lows[head] in adjectives or lows[head].endswith("ly"):
+        return None
+    # the aside ends at a comma, or at the participle
+    if lows[m] != "," and not (lows[m].endswith("ed") and lows[m].isalpha()):
+        return None
+    return start, m, head
 
 
 def _copula_complement(
@@ -745,7 +800,7 @@ def _sent_to(
     "bringing A and B to the brink of war": the tie (or pair) from ``first`` is the
     object of a verb of sending, with where it went after it, from ``j``."""
     k = first - 1
-    while k >= 0 and first - k <= _BEFORE_TIE and (country[k] or toks[k].low in _BEFORE_TIE_WORDS):
+    while k >= 0 and first - k <= _BEFORE_TIE and _before_tie(toks[k].low, country[k]):
         k -= 1
     if k < 0 or toks[k].low not in _SENDING_VERBS:
         return None
@@ -756,8 +811,29 @@ def _sent_to(
     return _place(toks, cased, country, j + 1, toks[j].low)
 
 
+def _before_tie(w: str, mark: int) -> bool:
+    """Whether a word may stand between a verb of sending and the tie it sends: a state,
+    a determiner, the pair named by a noun of its sides ("the two countries'") or a
+    hyphenated modifier ("once-close")."""
+    return bool(mark) or w in _BEFORE_TIE_WORDS or w in _PAIR_SIDES or w in _SIDE_WORDS or (
+        "-" in w and w.replace("-", "").isalpha()
+    )
+
+
+# Words of the pair named by a noun of its sides before the tie: "the two countries'".
+_SIDE_WORDS = frozenset({"two", "both", "'"})
+
+
 def _past_pair(lows: list[str], country: list[int], j: int) -> int:
-    """After the tie: past "between A and B" or "with B", where the pair is named."""
+    """After the tie: past "between A and B" or "with B", where the pair is named, or
+    "between the two countries", which names it by a noun of its sides, and past an aside
+    after it."""
+    return _past_aside(lows, _pair_end(lows, country, j))
+
+
+def _pair_end(lows: list[str], country: list[int], j: int) -> int:
+    """After the tie: past the pair named after it ("between A and B", "with B",
+    "between the two countries"); ``j`` when none is."""
     n = len(lows)
     if j < n and lows[j] in ("between", "with"):
         k = j + 1
@@ -765,7 +841,18 @@ def _past_pair(lows: list[str], country: list[int], j: int) -> int:
             k += 1
         if k > j + 1 and country[k - 1]:
             j = k
-    return _past_aside(lows, j)
+        elif lows[j] == "between" and lows[j + 1 : j + 3] in (["the", "two"], ["both"]):
+            k = j + 3 if lows[j + 1] == "the" else j + 2
+            if k < n and lows[k] in _PAIR_SIDES:
+                j = k + 1
+    return j
+
+
+# Nouns that name the two sides of a pair: "between the two countries".
+_PAIR_SIDES = frozenset(
+    {"countries", "nations", "neighbours", "neighbors", "states", "sides", "capitals",
+     "kingdoms", "governments"}
+)  # fmt: skip
 
 
 def _past_aside(lows: list[str], j: int) -> int:

@@ -194,18 +194,32 @@ def _as_old_as(toks: list[Token], k: int) -> int | None:
 
 
 def _thing_compared(toks: list[Token], m: int, not_things: tuple[str, ...]) -> int | None:
-    """End of the thing a comparison names from ``m`` ("the Himalayas", "honey": up to two
-    content words after an optional "the"), or None when there is none or it is a word of
-    time or degree (``not_things``)."""
+    """End of the thing a comparison names from ``m`` ("the Himalayas", "honey", "any
+    border": up to two content words after an optional "the" or "any"), or None when there
+    is none or it is a word of time or degree (``not_things``; "than any other" compares
+    the tie with other ties, "than at any time" with its past)."""
     n = len(toks)
-    if m < n and toks[m].low == "the":
+    anything = m < n and toks[m].low == "any"
+    if m < n and toks[m].low in ("the", "any"):
         m += 1
     first = m
+    if anything and m < n and toks[m].low in _OTHERS_OR_TIMES:
+        return None
     while m < n and m < first + 2 and toks[m].low.isalpha() and toks[m].low not in _FUNCTION_WORDS:
         m += 1
     if m == first or toks[first].low in not_things:
         return None
     return m
+
+
+# What "than any" compares a tie with when it says only that the tie outlasts or outranks
+# other ties, times or the people in power ("bigger than any government" says the tie
+# outlives its leaders, not what it is).
+_OTHERS_OR_TIMES = frozenset(
+    {"other", "others", "time", "times", "point", "moment", "period", "government",
+     "governments", "administration", "leader", "leaders", "president", "party", "politician",
+     "politicians", "election"}
+)  # fmt: skip
 
 
 def _never_been(toks: list[Token], j: int) -> int | None:
@@ -234,7 +248,11 @@ _WHEN = frozenset({"this", "last", "since", "today", "now", "recently", "again",
 # Verbs of movement before a level: "have sunk to their lowest point", "reached a new high".
 _MOVED = frozenset(
     {"sunk", "sank", "fallen", "fell", "dropped", "plunged", "slipped", "slumped", "risen",
-     "rose", "climbed", "soared", "reached", "hit", "touched", "returned", "grown", "grew"}
+     "rose", "climbed", "soared", "reached", "hit", "touched", "returned", "grown", "grew",
+     # a headline's present: "Ties Plunge to Lowest Point"
+     "sink", "sinks", "fall", "falls", "drop", "drops", "plunge", "plunges", "slip", "slips",
+     "slump", "slumps", "rise", "rises", "climb", "climbs", "soar", "soars", "reach",
+     "reaches", "hits", "touch", "touches"}
 )  # fmt: skip
 
 
@@ -901,6 +919,12 @@ class PhraseFinder:
                     toks[after_head - 1].low in self.lex.person_heads
                     and self._in_bare(toks, cased, after_head, b)
                 )
+                and not (
+                    # "'a model for South America'": what the tie is a model for is part
+                    # of the label, as "model of" is
+                    toks[after_head - 1].low in self.lex.tail_heads
+                    and toks[after_head].low == "for"
+                )
             ):
                 continue  # "called B 'a partner in the fight against piracy'"
             ties = [h for h in heads if h not in self.lex.kin_heads]
@@ -1041,6 +1065,13 @@ class PhraseFinder:
         if j < 0:
             return None
         w = toks[j].low
+        if country[j] == 1 and w.endswith("'s") and j >= 1 and toks[j - 1].low in _STAYING:
+            # "Japan was Mongolia's 'third neighbour'", "Paraguay stays Taiwan's 'last
+            # friend'": the role one state is to the other, whose possessive stands before
+            k = j - 2
+            while k >= 0 and toks[k].low in _BETWEEN_COPULAS:
+                k -= 1
+            return "state" if self._subject(toks, country, k) == "state" else None
         if w == "," and (toks[j + 1].low in _ARTICLES or j + 1 == q0):
             # an apposition to the pair: "Spain and Portugal, the 'Iberian brothers', ..."
             # ("the 'co-hosts'" is a role: the quote needs a noun of a tie or of kin)
@@ -2521,9 +2552,22 @@ def _in_bare_nouns(toks: list[Token], cased: list[str], end: int, close: int) ->
         if w in _ARTICLES or w in _POSSESSIVES:
             return False
         k += 2
-        if k + 1 < close and toks[k].low == "and" and toks[k + 1].low == "in":
+        if k + 2 == close and toks[k].low == "and" and _bare_noun(toks[k + 1].low, cased[k + 1]):
+            k += 2  # "'partners in peace and prosperity'": two nouns after one "in"
+        elif k + 1 < close and toks[k].low == "and" and toks[k + 1].low == "in":
             k += 1
     return k == close and k > end
+
+
+def _bare_noun(low: str, cased: str) -> bool:
+    """A word in small letters that may be a bare noun: no article, possessive or scope."""
+    return (
+        low.isalpha()
+        and cased.islower()
+        and low not in _SCOPE_STARTS
+        and low not in _ARTICLES
+        and low not in _POSSESSIVES
+    )
 
 
 # Goals two states share, not sectors, though "development partnership" is one:
@@ -3168,6 +3212,8 @@ _BETWEEN_COPULAS = frozenset(
 )  # fmt: skip
 _DESCRIBING = frozenset(
     {"described", "describe", "describes", "describing", "hailed", "hail", "hails", "hailing",
+     "spoke", "speak", "speaks", "speaking", "spoken", "referred", "refer", "refers",
+     "referring",
      "regard", "regards", "regarded", "see", "sees", "saw", "seen", "view", "views",
      "viewed", "reaffirmed", "reaffirm", "reaffirms", "reaffirming", "characterised",
      "characterized", "portrayed", "praised", "praising", "welcomed", "considered",
@@ -3272,9 +3318,12 @@ _PAIR_NOUNS = frozenset(
 )  # fmt: skip
 # Nouns of kin that make a quote said of one state a label for the pair: "a 'sister
 # republic'"; without one it is about the state alone ("a 'pariah'", "a 'rogue nation'").
+# Copulas before a state's possessive and the role it gives another ("was Mongolia's").
+_STAYING = _COPULA_CUES | frozenset({"stays", "stay", "stayed"})
 _KIN_WORDS = frozenset(
     {"family", "twin", "twins", "sister", "sisters", "brother", "brothers", "cousin",
-     "cousins", "neighbour", "neighbor", "neighbours", "neighbors", "sibling", "siblings"}
+     "cousins", "neighbour", "neighbor", "neighbours", "neighbors", "sibling", "siblings",
+     "kinsmen", "kinsfolk", "parent", "stepparent"}
 )  # fmt: skip
 _RELATIVES = frozenset({"that", "which", "who", "whose", "whom"})
 # What two states may have or share that is their tie, besides a head noun: "share 'a
@@ -3593,6 +3642,8 @@ def _new_low(toks: list[Token], j: int) -> tuple[int, int] | None:
     n = len(toks)
     if j + 1 < n and toks[j].low == "to" and toks[j + 1].low in ("a", "an"):
         j += 1  # "fell to a record low"
+    elif j + 1 < n and toks[j].low == "to" and toks[j + 1].low in _LOW_MODIFIERS:
+        j += 1  # a headline leaves the article out: "Ties Sink to New Low"
     k = _skip_quotes(toks, j + 1) if j < n and toks[j].low in ("a", "an") else j
     if (
         k + 1 < n
@@ -3668,16 +3719,40 @@ def _complement_ends(toks: list[Token], cased: list[str], k: int) -> bool:
     """Whether a quoted complement ends its phrase at the closing quote (token ``k`` is
     the one after it): punctuation, a word that opens a new part of the sentence, a
     relative pronoun or a conjunction ("'a love story' that began", "on 'pause' until"),
-    a participle ("'kindred nations'
-    bound by history") or "of" the pair ("of both peoples")."""
+    a participle ("'kindred nations' bound by history", "'twins' sharing one river"),
+    or "of" the pair or one side of it ("of both peoples", "'a twin' of his country", "'a
+    big brother' of the island republic")."""
     if k >= len(toks) or not toks[k].low[:1].isalnum():
         return True
     w = toks[k].low
     if w in _RELATIVES or w in _CLAUSE_OPENERS:
         return True
-    if w in _AFTER_PREDICATE or _participle(w, cased[k]) or w in ("bound", "born", "built"):
+    if w in _AFTER_PREDICATE or w in ("bound", "born", "built"):
         return True
-    return w == "of" and k + 1 < len(toks) and toks[k + 1].low in ("both", "our", "their")
+    if _participle(w, cased[k], ing=True):
+        return True  # "'kindred nations' bound by", "'twins' sharing one river"
+    return w == "of" and _side_after_of(toks, k + 1)
+
+
+# Nouns that stand for one side of the pair after "of": "of his country", "of the
+# mountain kingdom".
+_SIDE_NOUNS = frozenset(
+    {"country", "nation", "kingdom", "republic", "state", "people", "island", "islands"}
+)
+
+
+def _side_after_of(toks: list[Token], k: int) -> bool:
+    """Whether the words from ``k`` (after "of") name the pair or one of its sides: "both
+    peoples", "our nations", "his country", "the mountain kingdom" (at most two words
+    before a noun of a state), not "of the group" or "of the region"."""
+    n = len(toks)
+    if k >= n:
+        return False
+    if toks[k].low in ("both", "our", "their"):
+        return True
+    if toks[k].low not in ("his", "her", "its", "the", "this"):
+        return False
+    return any(t.low in _SIDE_NOUNS for t in toks[k + 1 : min(n, k + 4)])
 
 
 def _quality_after(toks: list[Token], cased: list[str], end: int, close: int) -> bool:
