@@ -1,10 +1,11 @@
 """Golden files: one sentence or passage per construction and trap, each stating what an
 analyst expects from it.
 
-File format: ``# <what it checks>``, optionally ``# date: YYYY-MM-DD`` (the entry's date,
-for leaders' terms), then ``# expect: PAIR | descriptor`` lines (``| speaker=XXX`` to check
-the speaker too, ``| speaker=none`` for none, ``| hypothetical`` for words the sentence only
-supposes) or ``# expect: nothing``, then the text.
+File format: ``# <what it checks>`` (on one line or several), optionally ``# date:
+YYYY-MM-DD`` (the entry's date, for leaders' terms), then ``# expect: PAIR | descriptor``
+lines (``| speaker=XXX`` to check the speaker too, ``| speaker=none`` for none,
+``| hypothetical`` for words the sentence only supposes) or ``# expect: nothing``, then the
+text.
 """
 
 from __future__ import annotations
@@ -42,8 +43,9 @@ def parse(
                     continue
                 said_by = e.removeprefix("speaker=")
                 speakers[canonical(descriptor)] = None if said_by == "none" else said_by
-        elif line.startswith("#") and not what:
-            what = line[1:].strip()
+        elif line.startswith("#") and not body:
+            # the description may run over several lines, all before the text
+            what = f"{what} {line[1:].strip()}".strip()
         else:
             body.append(line)
     return what, when, expected, speakers, "\n".join(body)
