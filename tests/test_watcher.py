@@ -4,7 +4,7 @@ import asyncio
 import logging
 import sqlite3
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -18,8 +18,9 @@ from tests.feeds import rss
 from watchers.detect import Rules
 from watchers.fetch import FetchLimits, make_client
 from watchers.model import ChangeKind, Extraction
+from watchers.reading import Reading
 from watchers.store import Store
-from watchers.watcher import FeedSpec, Ingester, Watcher
+from watchers.watcher import DocumentRead, FeedSpec, Ingester, Remembered, Watcher
 
 # generous: a loaded test machine must not turn a local answer into a timeout
 LIMITS = FetchLimits(connect_timeout=10, read_timeout=10, deadline=20)
@@ -678,18 +679,30 @@ async def test_documents_of_other_pairs_are_remembered_while_one_waits_for_its_p
 
 
 async def test_a_poll_cancelled_twice_still_ends_only_after_its_document_transaction(
-    watcher: Watcher, caplog: pytest.LogCaptureFixture, tmp_path: Path
+    watcher: Watcher,
+    caplog: pytest.LogCaptureFixture,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     started, release, ended = threading.Event(), threading.Event(), threading.Event()
     watcher.documents = [Store.open(tmp_path / "documents.sqlite3")]
 
-    def transaction(store: Store) -> tuple[list[object], int, int]:
+    def transaction(store: Store, documents: Sequence[DocumentRead]) -> list[Remembered]:
         started.set()
         release.wait(10)
         ended.set()
         raise RuntimeError("the database went away")
 
-    remembering = asyncio.create_task(watcher._in_document_thread(transaction))  # type: ignore[arg-type]
+    monkeypatch.setattr(watcher, "_remember_documents", transaction)
+    document = DocumentRead(
+        FeedSpec("wire", "http://wire.example/"),
+        Reading({}, {}, [], []),
+        None,
+        None,
+        FakeClock().now(),
+        claimed=True,
+    )
+    remembering = asyncio.create_task(watcher._in_document_thread(document))
     try:
         await asyncio.to_thread(started.wait, 10)
         remembering.cancel()
