@@ -86,11 +86,12 @@ class PollResult:
 
 
 DOCUMENTS_AT_ONCE = 16
-"""Documents remembered together at most, in one transaction, when they came while every
-store of ``Ingester.documents`` was busy. The farm's documents all name the same few pairs
-(as a syndicated story does in real life), and a document's transaction holds its pairs
-for its round trips while every other one naming them waits: two workers' cold cycle went
-about as fast as those transactions one after another. Together, they take their turn once."""
+"""Documents remembered together at most, in one transaction (``Ingester.documents``): those
+that came while their pairs were held by a transaction of this process. The benchmark's
+farm names the same few pairs in every document, as syndicated news does, and a document's
+transaction holds its pairs for its round trips while every other one naming them waits:
+one at a time, two workers' cold cycle of 1,000 feeds had five of their eight document
+connections waiting on a pair at any moment. Together, they take their turn once."""
 
 Remembered = tuple[list[Decision], int, int]
 """What remembering a document did: the decisions, the entries new, the mentions stored."""
@@ -111,6 +112,14 @@ class DocumentRead:
     """Which of its pairs are watched, when read already."""
     polled: bool | None = None
     """Whether the feed has been polled before, when known already."""
+
+    @property
+    def writes_first(self) -> bool:
+        """Whether its entries seen and its poll's outcome may be written first in its
+        transaction: the feed is held, so no other poll of it reads them meanwhile, and
+        whether it was polled before is known already, so the transaction does not read
+        them either."""
+        return self.claimed and self.polled is not None
 
     def pairs(self) -> dict[str, Pair]:
         """The pairs its new entries name, by key."""
@@ -163,6 +172,8 @@ class Ingester:
         """Documents read waiting for a free store, in the order they came."""
         self._remembering = 0
         """Transactions of documents running in ``documents`` now."""
+        self._pairs_taken: collections.Counter[str] = collections.Counter()
+        """The pairs named by the documents of those transactions (how many hold each)."""
 
     @property
     def work(self) -> DocumentWork:
@@ -239,6 +250,13 @@ class Ingester:
         # PostgreSQL each statement is a round trip, and those that need no answer go
         # with the next that does).
         with store.document():
+            # What the documents list and their polls' outcomes, when nothing read in the
+            # transaction depends on them, go before the pairs' locks: the documents naming
+            # those pairs do not wait for these writes too.
+            first = [d for d in documents if d.writes_first]
+            for document in first:
+                self._note_read(store, document)
+            store.send_held_writes()
             pairs = {key: pair for d in documents for key, pair in d.pairs().items()}
             # every pair of every document, locked at once: documents naming the same pairs
             # (a syndicated story in many feeds) take their turn once for all of them
@@ -263,17 +281,18 @@ class Ingester:
                             store, ms, entry_ids, histories, s.watched, baseline=s.baseline
                         )
                     )
-                feed = document.feed.name
-                store.mark_seen(feed, document.read.fingerprints, document.now)
-                store.record_poll(
-                    feed,
-                    document.now,
-                    document.validators,
-                    None,
-                    answer_seconds=document.answer_seconds,
-                )
+                if not document.writes_first:
+                    self._note_read(store, document)
                 remembered.append((decisions, len(s.by_entry), sum(map(len, s.by_entry))))
         return remembered
+
+    def _note_read(self, store: Store, document: DocumentRead) -> None:
+        """Remember the entries a document lists as seen, and its poll's success."""
+        feed, now = document.feed.name, document.now
+        store.mark_seen(feed, document.read.fingerprints, now)
+        store.record_poll(
+            feed, now, document.validators, None, answer_seconds=document.answer_seconds
+        )
 
     def _entries_to_store(self, store: Store, document: DocumentRead) -> ToStore:
         """What a document read adds to the store (in its transaction, its pairs held)."""
@@ -355,7 +374,10 @@ class Ingester:
         loop = asyncio.get_running_loop()
         while self._waiting and self._remembering < len(self.documents):
             batch = self._next_batch()
+            if not batch:
+                break  # each names a pair a transaction running holds: they go after it
             self._remembering += 1
+            self._pairs_taken.update(key for d, _ in batch for key in d.pairs())
             running = loop.run_in_executor(
                 self._document_threads,
                 self._on_free_store,
@@ -365,16 +387,30 @@ class Ingester:
 
     def _next_batch(self) -> list[tuple[DocumentRead, asyncio.Future[Remembered]]]:
         """The waiting documents remembered next, together: the first ones, at most
-        ``DOCUMENTS_AT_ONCE``, one a feed (a feed's later document waits for the next)."""
+        ``DOCUMENTS_AT_ONCE``, one a feed (a feed's later document waits for the next),
+        none naming a pair that a transaction running holds.
+
+        A document naming a held pair would only wait on the database for it, its store
+        taken meanwhile: it waits here instead, and goes with the others that came
+        meanwhile, in one turn. Documents of other pairs go on free stores at once. A
+        document left waiting keeps its pairs for the next batch: those after it that
+        name them do not go first."""
         batch: list[tuple[DocumentRead, asyncio.Future[Remembered]]] = []
         later: list[tuple[DocumentRead, asyncio.Future[Remembered]]] = []
         feeds: set[str] = set()
+        kept = set(self._pairs_taken)
         for waiting in self._waiting:
             document = waiting[0]
-            if len(batch) < DOCUMENTS_AT_ONCE and document.feed.name not in feeds:
+            pairs = document.pairs().keys()
+            if (
+                len(batch) < DOCUMENTS_AT_ONCE
+                and document.feed.name not in feeds
+                and kept.isdisjoint(pairs)
+            ):
                 feeds.add(document.feed.name)
                 batch.append(waiting)
             else:
+                kept.update(pairs)
                 later.append(waiting)
         self._waiting = later
         return batch
@@ -387,6 +423,8 @@ class Ingester:
         """A batch's transaction has ended: tell each of its documents' polls, and start
         the documents waiting meanwhile."""
         self._remembering -= 1
+        self._pairs_taken.subtract(key for d, _ in batch for key in d.pairs())
+        self._pairs_taken = +self._pairs_taken  # the pairs no transaction holds any more
         outcomes: Sequence[Remembered | BaseException]
         if running.cancelled():
             outcomes = [asyncio.CancelledError()] * len(batch)
@@ -418,7 +456,7 @@ class Ingester:
             self._document_threads.shutdown(wait=True)
             self._document_threads = None
         self._free_documents = queue.SimpleQueue()
-        self._waiting, self._remembering = [], 0
+        self._waiting, self._remembering, self._pairs_taken = [], 0, collections.Counter()
         for store in self.documents:
             store.close()
         self.documents = ()
