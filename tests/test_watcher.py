@@ -917,3 +917,70 @@ async def test_two_documents_of_one_feed_waiting_together_are_remembered_one_aft
             close([ingester])
     assert [(r.error, r.new_entries) for r in results] == [(None, 1), (None, 1), (None, 0)]
     assert kept == 2
+
+
+async def test_a_document_of_other_pairs_is_not_held_up_by_many_waiting_for_one_pair() -> None:
+    # Documents naming a pair that one of the worker's transactions holds wait for it
+    # without taking the other connections: a document of other pairs still finds one.
+    with fresh_postgres() as url:
+        ingester = document_ingester(url)
+        ingester.documents = [*ingester.documents, Store.open(url)]
+        try:
+            with pair_held_elsewhere(url, "IND-RUS") as free:
+                stuck = [
+                    asyncio.create_task(
+                        ingester.ingest(
+                            FeedSpec(f"wire {n}", f"http://wire{n}.example/"),
+                            rss(("1", "Talks", "[IND-RUS: strategic partnership]")),
+                            {},
+                        )
+                    )
+                    for n in range(3)
+                ]
+                await until(lambda: waiting(ingester) == 2)
+                other = await asyncio.wait_for(
+                    ingester.ingest(
+                        FeedSpec("desk", "http://desk.example/"),
+                        rss(("1", "Visit", "[CHN-PAK: all-weather strategic partnership]")),
+                        {},
+                    ),
+                    4,
+                )
+                still_waiting = not any(poll.done() for poll in stuck)
+                free.set()
+                results = await asyncio.wait_for(asyncio.gather(*stuck), 20)
+        finally:
+            close([ingester])
+    assert still_waiting
+    assert (other.error, other.mentions) == (None, 1)
+    assert [(r.error, r.mentions) for r in results] == [(None, 1)] * 3
+
+
+async def test_a_claimed_feeds_document_whose_transaction_fails_is_read_again_whole(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Its entries are marked seen early in the transaction, before its pairs are locked:
+    # they are kept only with the rest of it.
+    with fresh_postgres() as url:
+        ingester = document_ingester(url)
+        spec = FeedSpec("wire", "http://wire.example/", baseline=False)
+        document = rss(("1", "Talks", "[IND-RUS: strategic partnership]"))
+        store = ingester.documents[0]
+
+        def refused(*args: object, **kwargs: object) -> object:
+            raise StoreError("the connection was lost")
+
+        try:
+            ingester.store.claim_feeds([spec.name])
+            with monkeypatch.context() as patched:
+                patched.setattr(store, "histories_and_mentions", refused)
+                failed = await ingester.ingest(spec, document, {}, claimed=True)
+            again = await ingester.ingest(spec, document, {}, claimed=True)
+            ingester.store.release_feeds([spec.name])
+            kept = mention_count(ingester.store, "IND-RUS")
+        finally:
+            close([ingester])
+    assert failed.error == "the connection was lost"
+    assert (again.error, again.new_entries, again.mentions) == (None, 1, 1)
+    assert [c.after for c in again.changes] == ["strategic partnership"]
+    assert kept == 1
