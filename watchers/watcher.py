@@ -91,7 +91,7 @@ that came while their pairs were held by a transaction of this process. The benc
 farm names the same few pairs in every document, as syndicated news does, and a document's
 transaction holds its pairs for its round trips while every other one naming them waits:
 one at a time, two workers' cold cycle of 1,000 feeds had five of their eight document
-connections waiting on a pair at any moment. Together, they take their turn once."""
+connections waiting on a pair on average. Together, they take their turn once."""
 
 Remembered = tuple[list[Decision], int, int]
 """What remembering a document did: the decisions, the entries new, the mentions stored."""
