@@ -88,7 +88,9 @@ DOCUMENT_CONNECTIONS = 4
 own. A document's transaction mostly waits on round trips (a cold one's thread ran for a
 sixth of its time): with one connection, a worker's cold cycle over 500 feeds lasted as
 long as its documents' transactions one after another, the rest of the worker waiting.
-Documents naming the same pair still go one at a time, across workers (``lock_pairs``)."""
+Documents naming the same pair still go in turn, across workers (``lock_pairs``); a
+worker's documents that wait for the same pairs go together, in one transaction
+(``watchers.watcher.DOCUMENTS_AT_ONCE``)."""
 HEARTBEAT_SECONDS = 10.0
 """How often a worker says it is alive; one silent for three times as long is stalled."""
 

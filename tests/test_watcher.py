@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import sqlite3
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -16,10 +18,12 @@ from tests.databases import fresh_postgres, mention_count
 from tests.fakes import FakeClock, MarkerExtractor
 from tests.feeds import rss
 from watchers.detect import Rules
+from watchers.errors import StoreError
 from watchers.fetch import FetchLimits, make_client
-from watchers.model import ChangeKind, Extraction
+from watchers.model import ChangeKind, Entry, Extraction, Mention
+from watchers.reading import Reading
 from watchers.store import Store
-from watchers.watcher import FeedSpec, Ingester, Watcher
+from watchers.watcher import DocumentRead, FeedSpec, Ingester, Remembered, Watcher
 
 # generous: a loaded test machine must not turn a local answer into a timeout
 LIMITS = FetchLimits(connect_timeout=10, read_timeout=10, deadline=20)
@@ -678,18 +682,30 @@ async def test_documents_of_other_pairs_are_remembered_while_one_waits_for_its_p
 
 
 async def test_a_poll_cancelled_twice_still_ends_only_after_its_document_transaction(
-    watcher: Watcher, caplog: pytest.LogCaptureFixture, tmp_path: Path
+    watcher: Watcher,
+    caplog: pytest.LogCaptureFixture,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     started, release, ended = threading.Event(), threading.Event(), threading.Event()
     watcher.documents = [Store.open(tmp_path / "documents.sqlite3")]
 
-    def transaction(store: Store) -> tuple[list[object], int, int]:
+    def transaction(store: Store, documents: Sequence[DocumentRead]) -> list[Remembered]:
         started.set()
         release.wait(10)
         ended.set()
         raise RuntimeError("the database went away")
 
-    remembering = asyncio.create_task(watcher._in_document_thread(transaction))  # type: ignore[arg-type]
+    monkeypatch.setattr(watcher, "_remember_documents", transaction)
+    document = DocumentRead(
+        FeedSpec("wire", "http://wire.example/"),
+        Reading({}, {}, [], []),
+        None,
+        None,
+        FakeClock().now(),
+        claimed=True,
+    )
+    remembering = asyncio.create_task(watcher._in_document_thread(document))
     try:
         await asyncio.to_thread(started.wait, 10)
         remembering.cancel()
@@ -737,3 +753,234 @@ async def test_a_claimed_feed_remembered_off_the_loop_takes_its_first_poll_from_
     assert result.error is None
     # a first poll only records what the feed says; a later one reports the change
     assert len(result.changes) == (1 if polled_before else 0)
+
+
+@contextlib.contextmanager
+def pair_held_elsewhere(url: str, pair_key: str) -> Iterator[threading.Event]:
+    """Another process holds a pair until the event given is set (a few seconds at most)."""
+    other = Store.open(url)
+    held, free = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with other.transaction():
+            other.lock_pairs([pair_key])
+            held.set()
+            free.wait(5)  # at most: the test must not wait for ever
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert held.wait(5)
+        yield free
+    finally:
+        free.set()
+        holder.join()
+        other.close()
+
+
+async def until(condition: Callable[[], bool]) -> None:
+    """Until ``condition`` holds (ten seconds at most)."""
+    for _ in range(1000):
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the documents did not come to wait")
+
+
+def waiting(*ingesters: Ingester) -> int:
+    """How many documents wait for a free store, across ``ingesters``."""
+    return sum(len(i._waiting) for i in ingesters)
+
+
+def document_ingester(url: str, is_watched: Callable[[str], bool] = lambda key: True) -> Ingester:
+    """An ingester as a worker's: its documents remembered on one connection of their own."""
+    ingester = Ingester(
+        store=Store.open(url), extractor=MarkerExtractor(), clock=FakeClock(), is_watched=is_watched
+    )
+    ingester.documents = [Store.open(url)]
+    return ingester
+
+
+def close(ingesters: Sequence[Ingester]) -> None:
+    for ingester in ingesters:
+        ingester.close_documents()
+        ingester.store.close()
+
+
+async def test_two_workers_remembering_a_syndicated_story_together_report_its_change_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Eight outlets carry one story with new words for a pair. Their documents pile up in
+    # two workers while another process holds the pair, and each worker then remembers
+    # those waiting in one transaction: the change is reported once.
+    story = "[IND-RUS: special and privileged strategic partnership]"
+    with fresh_postgres() as url:
+        workers = [document_ingester(url), document_ingester(url)]
+        locked: list[int] = [0, 0]
+        for n, worker in enumerate(workers):
+            lock_pairs = worker.documents[0].lock_pairs
+
+            def counting(keys: Iterable[str], n: int = n, lock: Any = lock_pairs) -> None:
+                locked[n] += 1
+                lock(keys)
+
+            monkeypatch.setattr(worker.documents[0], "lock_pairs", counting)
+        try:
+            said_before = rss(("0", "Ties", "[IND-RUS: strategic partnership]"))
+            await workers[0].ingest(FeedSpec("archive", "http://archive.example/"), said_before, {})
+            with pair_held_elsewhere(url, "IND-RUS") as free:
+                polls = [
+                    asyncio.create_task(
+                        workers[n % 2].ingest(
+                            FeedSpec(f"outlet {n}", f"http://outlet{n}.example/", baseline=False),
+                            rss((f"{n}-1", "Visit", story)),
+                            {},
+                        )
+                    )
+                    for n in range(8)
+                ]
+                # one document in each worker waits for the pair, the others for the store
+                await until(lambda: waiting(*workers) == 6)
+                free.set()
+                results = await asyncio.wait_for(asyncio.gather(*polls), 20)
+            stored = workers[0].store.recent_changes("IND-RUS")
+        finally:
+            close(workers)
+    assert [r.error for r in results] == [None] * 8
+    new = [c.after for r in results for c in r.changes if c.revision == 0]
+    assert new == ["special and privileged strategic partnership"]
+    assert [c.after for c in stored] == new
+    # each worker's three waiting documents took the pair once: three turns, not six
+    assert locked == [1 + 1 + 1, 1 + 1]
+
+
+async def test_a_document_failing_among_others_remembered_together_costs_them_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with fresh_postgres() as url:
+        ingester = document_ingester(url)
+        mentions = ingester._mentions
+
+        def refused(entry: Entry, extractions: list[Extraction], feed: FeedSpec) -> list[Mention]:
+            if feed.name == "broken":
+                raise StoreError("the database refused the entry")
+            return mentions(entry, extractions, feed)
+
+        monkeypatch.setattr(ingester, "_mentions", refused)
+        try:
+            with pair_held_elsewhere(url, "IND-RUS") as free:
+                polls = [
+                    asyncio.create_task(
+                        ingester.ingest(
+                            FeedSpec(name, f"http://{n}.example/"),
+                            rss(("1", "Talks", "[IND-RUS: strategic partnership]")),
+                            {},
+                        )
+                    )
+                    for n, name in enumerate(["first", "second", "broken", "third"])
+                ]
+                await until(lambda: waiting(ingester) == 3)
+                free.set()
+                results = await asyncio.wait_for(asyncio.gather(*polls), 20)
+            kept = mention_count(ingester.store, "IND-RUS")
+        finally:
+            close([ingester])
+    assert [(r.feed, r.error, r.mentions) for r in results] == [
+        ("first", None, 1),
+        ("second", None, 1),
+        ("broken", "the database refused the entry", 0),
+        ("third", None, 1),
+    ]
+    assert kept == 3
+
+
+async def test_two_documents_of_one_feed_waiting_together_are_remembered_one_after_the_other() -> (
+    None
+):
+    # Both list the same entry: the second must see it as seen, as if polled later.
+    with fresh_postgres() as url:
+        ingester = document_ingester(url)
+        wire = FeedSpec("wire", "http://wire.example/")
+        document = rss(("1", "Talks", "[IND-RUS: strategic partnership]"))
+        try:
+            with pair_held_elsewhere(url, "IND-RUS") as free:
+                first = asyncio.create_task(
+                    ingester.ingest(FeedSpec("desk", "http://desk.example/"), document, {})
+                )
+                await until(lambda: ingester._remembering == 1)
+                polls = [asyncio.create_task(ingester.ingest(wire, document, {})) for _ in "ab"]
+                await until(lambda: waiting(ingester) == 2)
+                free.set()
+                results = await asyncio.wait_for(asyncio.gather(first, *polls), 20)
+            kept = mention_count(ingester.store, "IND-RUS")
+        finally:
+            close([ingester])
+    assert [(r.error, r.new_entries) for r in results] == [(None, 1), (None, 1), (None, 0)]
+    assert kept == 2
+
+
+async def test_a_document_of_other_pairs_is_not_held_up_by_many_waiting_for_one_pair() -> None:
+    # Documents naming a pair that one of the worker's transactions holds wait for it
+    # without taking the other connections: a document of other pairs still finds one.
+    with fresh_postgres() as url:
+        ingester = document_ingester(url)
+        ingester.documents = [*ingester.documents, Store.open(url)]
+        try:
+            with pair_held_elsewhere(url, "IND-RUS") as free:
+                stuck = [
+                    asyncio.create_task(
+                        ingester.ingest(
+                            FeedSpec(f"wire {n}", f"http://wire{n}.example/"),
+                            rss(("1", "Talks", "[IND-RUS: strategic partnership]")),
+                            {},
+                        )
+                    )
+                    for n in range(3)
+                ]
+                await until(lambda: waiting(ingester) == 2)
+                other = await asyncio.wait_for(
+                    ingester.ingest(
+                        FeedSpec("desk", "http://desk.example/"),
+                        rss(("1", "Visit", "[CHN-PAK: all-weather strategic partnership]")),
+                        {},
+                    ),
+                    4,
+                )
+                still_waiting = not any(poll.done() for poll in stuck)
+                free.set()
+                results = await asyncio.wait_for(asyncio.gather(*stuck), 20)
+        finally:
+            close([ingester])
+    assert still_waiting
+    assert (other.error, other.mentions) == (None, 1)
+    assert [(r.error, r.mentions) for r in results] == [(None, 1)] * 3
+
+
+async def test_a_claimed_feeds_document_whose_transaction_fails_is_read_again_whole(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Its entries are marked seen early in the transaction, before its pairs are locked:
+    # they are kept only with the rest of it.
+    with fresh_postgres() as url:
+        ingester = document_ingester(url)
+        spec = FeedSpec("wire", "http://wire.example/", baseline=False)
+        document = rss(("1", "Talks", "[IND-RUS: strategic partnership]"))
+        store = ingester.documents[0]
+
+        def refused(*args: object, **kwargs: object) -> object:
+            raise StoreError("the connection was lost")
+
+        try:
+            ingester.store.claim_feeds([spec.name])
+            with monkeypatch.context() as patched:
+                patched.setattr(store, "histories_and_mentions", refused)
+                failed = await ingester.ingest(spec, document, {}, claimed=True)
+            again = await ingester.ingest(spec, document, {}, claimed=True)
+            ingester.store.release_feeds([spec.name])
+            kept = mention_count(ingester.store, "IND-RUS")
+        finally:
+            close([ingester])
+    assert failed.error == "the connection was lost"
+    assert (again.error, again.new_entries, again.mentions) == (None, 1, 1)
+    assert [c.after for c in again.changes] == ["strategic partnership"]
+    assert kept == 1

@@ -411,13 +411,26 @@ class Store:
         try:
             yield
             held, self._held = self._held, None
-            with self.transaction(), self.connection.pipeline():
-                for table in dict.fromkeys(t for t, _, _ in held):
-                    rows = [(sql, params) for t, sql, params in held if t == table]
-                    for sql, run in itertools.groupby(rows, key=lambda r: r[0]):
-                        self.connection.executemany(sql, [params for _, params in run])
+            self._send(held)
         finally:
             self._held = None
+
+    def send_held_writes(self) -> None:
+        """Send the writes ``writes_at_end`` holds so far now, not at its end. On
+        PostgreSQL, in a document's pipeline, they run before the statements that follow
+        (a lock that may wait), with the next one that needs an answer."""
+        if self._held:
+            held, self._held = self._held, []
+            self._send(held)
+
+    def _send(self, held: list[tuple[str, str, tuple[object, ...]]]) -> None:
+        """Write held writes: each table's rows in the order made, a statement for each run
+        of like rows, all sent together."""
+        with self.transaction(), self.connection.pipeline():
+            for table in dict.fromkeys(t for t, _, _ in held):
+                rows = [(sql, params) for t, sql, params in held if t == table]
+                for sql, run in itertools.groupby(rows, key=lambda r: r[0]):
+                    self.connection.executemany(sql, [params for _, params in run])
 
     def _write(self, table: str, sql: str, params: tuple[object, ...]) -> None:
         """Run one upsert of ``table`` now, or at the end of ``writes_at_end``."""

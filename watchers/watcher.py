@@ -38,6 +38,7 @@ from watchers.model import (
     Extraction,
     Heard,
     Mention,
+    Pair,
     PairHistory,
     PairState,
     SeenDescriptor,
@@ -84,6 +85,57 @@ class PollResult:
     error: str | None = None
 
 
+DOCUMENTS_AT_ONCE = 16
+"""Documents remembered together at most, in one transaction (``Ingester.documents``): those
+that came while their pairs were held by a transaction of this process. The benchmark's
+farm names the same few pairs in every document, as syndicated news does, and a document's
+transaction holds its pairs for its round trips while every other one naming them waits:
+one at a time, two workers' cold cycle of 1,000 feeds had five of their eight document
+connections waiting on a pair on average. Together, they take their turn once."""
+
+Remembered = tuple[list[Decision], int, int]
+"""What remembering a document did: the decisions, the entries new, the mentions stored."""
+
+
+@dataclass(frozen=True)
+class DocumentRead:
+    """A fetched document, parsed and extracted, to be remembered and decided on."""
+
+    feed: FeedSpec
+    read: Reading
+    validators: Validators | None
+    answer_seconds: float | None
+    now: datetime
+    claimed: bool
+    """The poll holds the feed (``Store.claim_feeds``): no other poll of it runs meanwhile."""
+    watched: Mapping[str, bool] | None = None
+    """Which of its pairs are watched, when read already."""
+    polled: bool | None = None
+    """Whether the feed has been polled before, when known already."""
+
+    @property
+    def writes_first(self) -> bool:
+        """Whether its entries seen and its poll's outcome may be written first in its
+        transaction: the feed is held, so no other poll of it reads them meanwhile, and
+        whether it was polled before is known already, so the transaction does not read
+        them either."""
+        return self.claimed and self.polled is not None
+
+    def pairs(self) -> dict[str, Pair]:
+        """The pairs its new entries name, by key."""
+        return {x.pair.key: x.pair for xs in self.read.found for x in xs}
+
+
+@dataclass(frozen=True)
+class ToStore:
+    """What a document adds to the store: each new entry's mentions (in the order of its
+    entries), which of its pairs are watched, and whether it is its feed's baseline."""
+
+    by_entry: list[list[Mention]]
+    watched: Mapping[str, bool]
+    baseline: bool
+
+
 class Ingester:
     """Turns a feed's fetched documents into changes, remembering it all in the store.
 
@@ -116,6 +168,12 @@ class Ingester:
         PostgreSQL, whose every statement is a round trip); none: in ``store``, on the loop."""
         self._document_threads: ThreadPoolExecutor | None = None
         self._free_documents: queue.SimpleQueue[Store] = queue.SimpleQueue()
+        self._waiting: list[tuple[DocumentRead, asyncio.Future[Remembered]]] = []
+        """Documents read waiting for a free store, in the order they came."""
+        self._remembering = 0
+        """Transactions of documents running in ``documents`` now."""
+        self._pairs_taken: collections.Counter[str] = collections.Counter()
+        """The pairs named by the documents of those transactions (how many hold each)."""
 
     @property
     def work(self) -> DocumentWork:
@@ -148,32 +206,24 @@ class Ingester:
             wants_article = feed.fulltext and self.fulltext is not None
             read_in = self._read_in_two if wants_article else self._read_in_one
             read = await read_in(feed, body, headers, now)
-            remembered = functools.partial(
-                self._remember_document,
-                feed=feed,
-                read=read,
-                validators=validators,
-                answer_seconds=answer_seconds,
-                now=now,
-                claimed=claimed,
-            )
+            document = DocumentRead(feed, read, validators, answer_seconds, now, claimed)
             if not self.documents:
-                decisions, new_entries, mention_count = remembered(self.store)
+                (remembered,) = self._remember_documents(self.store, [document])
             else:
                 # which pairs are watched is read here, on this store's connection (the
                 # chat's subscriptions): the other connection is the thread's alone
-                pairs = {x.pair.key for xs in read.found for x in xs}
-                watched = watched_among(self.is_watched, pairs)
+                watched = watched_among(self.is_watched, document.pairs())
                 # a claimed feed's first poll is known from its claim on this store (the
                 # thread's store, claiming nothing, would ask the database each document)
                 polled = self.store.has_been_polled(feed.name) if claimed else None
-                decisions, new_entries, mention_count = await self._in_document_thread(
-                    functools.partial(remembered, watched=watched, polled=polled)
+                remembered = await self._in_document_thread(
+                    replace(document, watched=watched, polled=polled)
                 )
         except StoreError as e:
             return self._failed(feed.name, now, str(e), answer_seconds)
         except FeedError as e:  # the reading process died: nothing is kept, read it next time
             return self._failed(feed.name, now, e.message, answer_seconds)
+        decisions, new_entries, mention_count = remembered
         # New changes and updates of reported ones (revision > 0), in the order decided.
         changes = tuple(c for d in decisions for c in (d.change, d.update) if c is not None)
         return PollResult(
@@ -184,84 +234,116 @@ class Ingester:
             decisions=tuple(decisions),
         )
 
-    def _remember_document(
-        self,
-        store: Store,
-        *,
-        feed: FeedSpec,
-        read: Reading,
-        validators: Validators | None,
-        answer_seconds: float | None,
-        now: datetime,
-        claimed: bool,
-        watched: Mapping[str, bool] | None = None,
-        polled: bool | None = None,
-    ) -> tuple[list[Decision], int, int]:
-        """Remember a document read and decide on what it says, in one transaction of
-        ``store``: the decisions, the entries new and the mentions stored. ``watched``:
-        which of its pairs are watched, when read already; ``polled``: whether the feed has
-        been polled before, when known already."""
-        fingerprints, to_read = read.fingerprints, read.to_read
-        fresh, found = read.fresh, read.found
+    def _remember_documents(
+        self, store: Store, documents: Sequence[DocumentRead]
+    ) -> list[Remembered]:
+        """Remember documents read and decide on what they say, in one transaction of
+        ``store``, in the order given, each as if remembered alone after those before it:
+        for each, the decisions, the entries new and the mentions stored. No two of them
+        may be of the same feed (each asks which of its entries are new before any is
+        marked seen)."""
         # The transaction holds no other feed's writes (nothing else runs on ``store``
-        # meanwhile), and what was unseen is asked again, in case another poll of this feed
+        # meanwhile), and what was unseen is asked again, in case another poll of the feed
         # took it meanwhile (none can when the feed is claimed: a round trip saved).
-        # Each pair's history is read once for the document and kept here as decisions
+        # Each pair's history is read once for the documents and kept here as decisions
         # change it; their small writes go to the store together at the end (on
         # PostgreSQL each statement is a round trip, and those that need no answer go
         # with the next that does).
         with store.document():
-            pairs = {x.pair.key: x.pair for xs in found for x in xs}
+            # What the documents list and their polls' outcomes, when nothing read in the
+            # transaction depends on them, go before the pairs' locks: the documents naming
+            # those pairs do not wait for these writes too.
+            first = [d for d in documents if d.writes_first]
+            for document in first:
+                self._note_read(store, document)
+            store.send_held_writes()
+            pairs = {key: pair for d in documents for key, pair in d.pairs().items()}
+            # every pair of every document, locked at once: documents naming the same pairs
+            # (a syndicated story in many feeds) take their turn once for all of them
             store.lock_pairs(pairs)
-            if polled is None and feed.baseline:
-                polled = store.has_been_polled(feed.name)
-            baseline = feed.baseline and not polled
-            if not claimed:
-                to_read = store.entries_to_read(
-                    feed.name, {e.entry_id: fingerprints[e.entry_id] for e in fresh}
-                )
-            if watched is None:
-                watched = watched_among(self.is_watched, pairs)
-            by_entry: list[list[Mention]] = []
-            for entry, extractions in zip(fresh, found, strict=True):
-                if entry.entry_id not in to_read:
-                    continue
-                if to_read[entry.entry_id]:  # edited: what was counted counts once
-                    extractions = self._added(store, entry, extractions)
-                by_entry.append(self._mentions(entry, extractions, feed))
-            # The pairs' histories and the document's mentions in one round trip on
+            stored = [self._entries_to_store(store, d) for d in documents]
+            # The pairs' histories and the documents' mentions in one round trip on
             # PostgreSQL (the pairs are held from there to the end: every document naming
             # one of them waits meanwhile); each entry is then decided on as if stored
             # alone, seeing the mentions up to its own last id and none of those after it.
-            mentions = [m for ms in by_entry for m in ms]
+            mentions = [m for s in stored for ms in s.by_entry for m in ms]
             histories, mention_ids = store.histories_and_mentions(
                 pairs.values(), mentions, recent=self.rules.flipflop_descriptors
             )
             ids = iter(mention_ids)
-            decisions: list[Decision] = []
-            for ms in by_entry:
-                entry_ids = [next(ids) for _ in ms]
-                decisions.extend(
-                    self._remember(store, ms, entry_ids, histories, watched, baseline=baseline)
-                )
-            store.mark_seen(feed.name, fingerprints, now)
-            store.record_poll(feed.name, now, validators, None, answer_seconds=answer_seconds)
-        return decisions, len(by_entry), len(mentions)
+            remembered: list[Remembered] = []
+            for document, s in zip(documents, stored, strict=True):
+                decisions: list[Decision] = []
+                for ms in s.by_entry:
+                    entry_ids = [next(ids) for _ in ms]
+                    decisions.extend(
+                        self._remember(
+                            store, ms, entry_ids, histories, s.watched, baseline=s.baseline
+                        )
+                    )
+                if not document.writes_first:
+                    self._note_read(store, document)
+                remembered.append((decisions, len(s.by_entry), sum(map(len, s.by_entry))))
+        return remembered
 
-    async def _in_document_thread(
-        self, work: Callable[[Store], tuple[list[Decision], int, int]]
-    ) -> tuple[list[Decision], int, int]:
-        """Run a document's transaction on one of ``documents``, in a thread that has it to
-        itself meanwhile, so that the event loop goes on fetching and reading while it
-        waits on the database, and other documents are remembered at the same time."""
-        if self._document_threads is None:
-            self._document_threads = ThreadPoolExecutor(
-                max(1, len(self.documents)), thread_name_prefix="documents"
+    def _note_read(self, store: Store, document: DocumentRead) -> None:
+        """Remember the entries a document lists as seen, and its poll's success."""
+        feed, now = document.feed.name, document.now
+        store.mark_seen(feed, document.read.fingerprints, now)
+        store.record_poll(
+            feed, now, document.validators, None, answer_seconds=document.answer_seconds
+        )
+
+    def _entries_to_store(self, store: Store, document: DocumentRead) -> ToStore:
+        """What a document read adds to the store (in its transaction, its pairs held)."""
+        feed, read = document.feed, document.read
+        polled = document.polled
+        if polled is None and feed.baseline:
+            polled = store.has_been_polled(feed.name)
+        to_read = read.to_read
+        if not document.claimed:
+            to_read = store.entries_to_read(
+                feed.name, {e.entry_id: read.fingerprints[e.entry_id] for e in read.fresh}
             )
-            for store in self.documents:
-                self._free_documents.put(store)
-        loop = asyncio.get_running_loop()
-        done = loop.run_in_executor(self._document_threads, self._on_free_store, work)
+        watched = document.watched
+        if watched is None:
+            watched = watched_among(self.is_watched, document.pairs())
+        by_entry: list[list[Mention]] = []
+        for entry, extractions in zip(read.fresh, read.found, strict=True):
+            if entry.entry_id not in to_read:
+                continue
+            if to_read[entry.entry_id]:  # edited: what was counted counts once
+                extractions = self._added(store, entry, extractions)
+            by_entry.append(self._mentions(entry, extractions, feed))
+        return ToStore(by_entry, watched, baseline=feed.baseline and not polled)
+
+    def _remember_apart(
+        self, store: Store, documents: Sequence[DocumentRead]
+    ) -> list[Remembered | Exception]:
+        """``_remember_documents``, each document's failure its own: when their transaction
+        fails (and so kept none of them), each is remembered again alone."""
+        try:
+            return list(self._remember_documents(store, documents))
+        except Exception as e:
+            if len(documents) == 1:
+                return [e]
+        remembered: list[Remembered | Exception] = []
+        for document in documents:
+            try:
+                remembered.extend(self._remember_documents(store, [document]))
+            except Exception as e:
+                remembered.append(e)
+        return remembered
+
+    async def _in_document_thread(self, document: DocumentRead) -> Remembered:
+        """Remember a document on one of ``documents``, in a thread that has it to itself
+        meanwhile, so that the event loop goes on fetching and reading while it waits on
+        the database, and other documents are remembered at the same time. Documents that
+        arrive while every store is busy wait, and are then remembered together, in one
+        transaction (``_start_remembering``)."""
+        done: asyncio.Future[Remembered] = asyncio.get_running_loop().create_future()
+        self._waiting.append((document, done))
+        self._start_remembering()
         try:
             return await asyncio.shield(done)
         except asyncio.CancelledError:
@@ -280,6 +362,86 @@ class Ingester:
                 )
             raise
 
+    def _start_remembering(self) -> None:
+        """Hand the documents waiting to free stores, as many together as may be (see
+        ``DOCUMENTS_AT_ONCE``), in the order they came."""
+        if self._document_threads is None:
+            self._document_threads = ThreadPoolExecutor(
+                max(1, len(self.documents)), thread_name_prefix="documents"
+            )
+            for store in self.documents:
+                self._free_documents.put(store)
+        loop = asyncio.get_running_loop()
+        while self._waiting and self._remembering < len(self.documents):
+            batch = self._next_batch()
+            if not batch:
+                break  # each names a pair a transaction running holds: they go after it
+            self._remembering += 1
+            self._pairs_taken.update(key for d, _ in batch for key in d.pairs())
+            running = loop.run_in_executor(
+                self._document_threads,
+                self._on_free_store,
+                functools.partial(self._remember_apart, documents=[d for d, _ in batch]),
+            )
+            running.add_done_callback(functools.partial(self._remembered, batch))
+
+    def _next_batch(self) -> list[tuple[DocumentRead, asyncio.Future[Remembered]]]:
+        """The waiting documents remembered next, together: the first ones, at most
+        ``DOCUMENTS_AT_ONCE``, one a feed (a feed's later document waits for the next),
+        none naming a pair that a transaction running holds.
+
+        A document naming a held pair would only wait on the database for it, its store
+        taken meanwhile: it waits here instead, and goes with the others that came
+        meanwhile, in one turn. Documents of other pairs go on free stores at once. A
+        document left waiting keeps its pairs for the next batch: those after it that
+        name them do not go first."""
+        batch: list[tuple[DocumentRead, asyncio.Future[Remembered]]] = []
+        later: list[tuple[DocumentRead, asyncio.Future[Remembered]]] = []
+        feeds: set[str] = set()
+        kept = set(self._pairs_taken)
+        for waiting in self._waiting:
+            document = waiting[0]
+            pairs = document.pairs().keys()
+            if (
+                len(batch) < DOCUMENTS_AT_ONCE
+                and document.feed.name not in feeds
+                and kept.isdisjoint(pairs)
+            ):
+                feeds.add(document.feed.name)
+                batch.append(waiting)
+            else:
+                kept.update(pairs)
+                later.append(waiting)
+        self._waiting = later
+        return batch
+
+    def _remembered(
+        self,
+        batch: list[tuple[DocumentRead, asyncio.Future[Remembered]]],
+        running: asyncio.Future[list[Remembered | Exception]],
+    ) -> None:
+        """A batch's transaction has ended: tell each of its documents' polls, and start
+        the documents waiting meanwhile."""
+        self._remembering -= 1
+        self._pairs_taken.subtract(key for d, _ in batch for key in d.pairs())
+        self._pairs_taken = +self._pairs_taken  # the pairs no transaction holds any more
+        outcomes: Sequence[Remembered | BaseException]
+        if running.cancelled():
+            outcomes = [asyncio.CancelledError()] * len(batch)
+        elif (failure := running.exception()) is not None:
+            outcomes = [failure] * len(batch)
+        else:
+            outcomes = running.result()
+        for (_, done), outcome in zip(batch, outcomes, strict=True):
+            if done.done():
+                continue
+            if isinstance(outcome, BaseException):
+                done.set_exception(outcome)
+            else:
+                done.set_result(outcome)
+        if self._document_threads is not None:
+            self._start_remembering()
+
     def _on_free_store(self, work: Callable[[Store], T]) -> T:
         # as many threads as stores: a thread always finds one free
         store = self._free_documents.get()
@@ -294,6 +456,7 @@ class Ingester:
             self._document_threads.shutdown(wait=True)
             self._document_threads = None
         self._free_documents = queue.SimpleQueue()
+        self._waiting, self._remembering, self._pairs_taken = [], 0, collections.Counter()
         for store in self.documents:
             store.close()
         self.documents = ()
