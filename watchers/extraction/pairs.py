@@ -468,6 +468,8 @@ class PairResolver:
             return gapped
         if self._owned_by_other(s, p) or _titled(s, p) or _held_by_names(s, p, lo):
             return []
+        if _programme_joined(s, p):
+            return []
         if self._firms_called(s, p, lo):
             return []  # "calling the firms involved brothers in business": the firms'
         after = _skip(toks, p.end, _QUOTES_COMMA)
@@ -2339,6 +2341,33 @@ def _titled(s: Sentence, p: Phrase) -> bool:
     while j >= 0 and s.lows[j] in ("a", "an", "the"):
         j = before_quotes(s.toks, j - 1)
     return j >= 0 and s.lows[j] in ("titled", "entitled", "headlined", "themed")
+
+
+# Words around a programme's name that make the states its members, not its pair.
+_JOINING = frozenset(("joined", "join", "joins", "joining", "rejoined"))
+_MEMBERS = frozenset(("member", "members", "membership"))
+_PROGRAMME_AFTER = frozenset(
+    ("includes", "include", "included", "admitted", "admits", "programme", "program", "members")
+)
+
+
+def _programme_joined(s: Sentence, p: Phrase) -> bool:
+    """ "Kenya joined the Global Partnership for Education", "The Partnership for Peace
+    programme admitted Ukraine": a capitalised name the states join or are members of is
+    a programme of many states, not what the two are to each other."""
+    # at a sentence's start the first word is capitalised anyway: the last one must be too
+    opening = p.start == 0 and s.cased[p.end - 1][:1].islower()
+    if opening or not s.cased[p.start][:1].isupper():
+        return False
+    after = s.lows[p.end] if p.end < len(s.toks) else ""
+    if after in _PROGRAMME_AFTER:
+        return True
+    j = p.start - 1
+    if j >= 0 and s.lows[j] == "the":
+        j -= 1
+    if j >= 0 and s.lows[j] in _JOINING:
+        return after != "with"  # "joined the Strategic Partnership with Japan" is a tie
+    return j >= 1 and s.lows[j] == "of" and s.lows[j - 1] in _MEMBERS
 
 
 def _governs(s: Sentence, t: int, m: StateMention) -> bool:
