@@ -786,6 +786,8 @@ class PairResolver:
             # "Dutch firms view Kenya as a partner": not a state's word; "both foreign
             # ministries call" are the two states' own
             return []
+        if _firm_officer_calls(s, verb):
+            return []  # "Siemens' chief executive called China a partner": a firm's word
         if any(verb < t < p.end for t, _ in s.compounds):
             return None  # "called the U.S.-Japan alliance ...": the compound names the pair
         tie = self._called_tie(s, p, verb)
@@ -2341,6 +2343,26 @@ def _titled(s: Sentence, p: Phrase) -> bool:
     while j >= 0 and s.lows[j] in ("a", "an", "the"):
         j = before_quotes(s.toks, j - 1)
     return j >= 0 and s.lows[j] in ("titled", "entitled", "headlined", "themed")
+
+
+# Titles of a firm's officers: what they call a state is the firm's word, not a state's.
+_FIRM_OFFICERS = frozenset(
+    ("executive", "executives", "ceo", "chairman", "chairwoman", "chairperson", "founder", "boss")
+)
+
+
+def _firm_officer_calls(s: Sentence, verb: int) -> bool:
+    """ "Siemens' chief executive called China a partner", "Toyota's chairman, who called
+    ...": the caller is the officer of something that is not a state."""
+    j = verb - 1
+    while j >= 0 and s.lows[j] in (",", "who"):
+        j -= 1
+    if j < 0 or s.lows[j] not in _FIRM_OFFICERS:
+        return False
+    j -= 1
+    if j >= 0 and s.lows[j] == "chief":
+        j -= 1
+    return j >= 0 and _ends_possessive(s.toks[j]) and j not in s.covered
 
 
 # Words around a programme's name that make the states its members, not its pair.
