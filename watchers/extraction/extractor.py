@@ -720,8 +720,9 @@ class Extractor:
         while j < size and toks[j].start < m.end:
             j += 1
         heads = self.lex.heads
+        persons = self.lex.persons if m.kind is FormKind.DEMONYM else frozenset()
         for w in lows[j : j + 4]:
-            if w in non_states:
+            if w in non_states or w in persons:
                 return False
             if w == "state":
                 continue  # "Turkey's state lender": a state-owned company

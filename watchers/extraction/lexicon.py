@@ -52,6 +52,7 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("cues", "organs"),
     ("cues", "anaphora"),
     ("cues", "non_states"),
+    ("cues", "persons"),
     ("cues", "sport"),
 )
 
@@ -111,6 +112,8 @@ class Vocabulary:
     non_states: frozenset[str]
     sport: frozenset[str] = frozenset()
     """Words of sport: a rivalry in a sentence with one is between teams."""
+    persons: frozenset[str] = frozenset()
+    """Persons and works a demonym describes ("a Spanish guide"): no state is a side."""
 
 
 def load_vocabulary(directory: Path | None = None) -> Vocabulary:
@@ -206,6 +209,7 @@ def load_vocabulary(directory: Path | None = None) -> Vocabulary:
         anaphora=tuple(lists[("cues", "anaphora")]),
         non_states=s("cues", "non_states"),
         sport=s("cues", "sport"),
+        persons=s("cues", "persons"),
     )
 
 

@@ -468,6 +468,8 @@ class PairResolver:
             return gapped
         if self._owned_by_other(s, p) or _titled(s, p) or _held_by_names(s, p, lo):
             return []
+        if _programme_joined(s, p):
+            return []
         if self._firms_called(s, p, lo):
             return []  # "calling the firms involved brothers in business": the firms'
         after = _skip(toks, p.end, _QUOTES_COMMA)
@@ -784,6 +786,8 @@ class PairResolver:
             # "Dutch firms view Kenya as a partner": not a state's word; "both foreign
             # ministries call" are the two states' own
             return []
+        if _firm_officer_calls(s, verb):
+            return []  # "Siemens' chief executive called China a partner": a firm's word
         if any(verb < t < p.end for t, _ in s.compounds):
             return None  # "called the U.S.-Japan alliance ...": the compound names the pair
         tie = self._called_tie(s, p, verb)
@@ -2339,6 +2343,53 @@ def _titled(s: Sentence, p: Phrase) -> bool:
     while j >= 0 and s.lows[j] in ("a", "an", "the"):
         j = before_quotes(s.toks, j - 1)
     return j >= 0 and s.lows[j] in ("titled", "entitled", "headlined", "themed")
+
+
+# Titles of a firm's officers: what they call a state is the firm's word, not a state's.
+_FIRM_OFFICERS = frozenset(
+    ("executive", "executives", "ceo", "chairman", "chairwoman", "chairperson", "founder", "boss")
+)
+
+
+def _firm_officer_calls(s: Sentence, verb: int) -> bool:
+    """ "Siemens' chief executive called China a partner", "Toyota's chairman, who called
+    ...": the caller is the officer of something that is not a state."""
+    j = verb - 1
+    while j >= 0 and s.lows[j] in (",", "who"):
+        j -= 1
+    if j < 0 or s.lows[j] not in _FIRM_OFFICERS:
+        return False
+    j -= 1
+    if j >= 0 and s.lows[j] == "chief":
+        j -= 1
+    return j >= 0 and _ends_possessive(s.toks[j]) and j not in s.covered
+
+
+# Words around a programme's name that make the states its members, not its pair.
+_JOINING = frozenset(("joined", "join", "joins", "joining", "rejoined"))
+_MEMBERS = frozenset(("member", "members", "membership"))
+_PROGRAMME_AFTER = frozenset(
+    ("includes", "include", "included", "admitted", "admits", "programme", "program", "members")
+)
+
+
+def _programme_joined(s: Sentence, p: Phrase) -> bool:
+    """ "Kenya joined the Global Partnership for Education", "The Partnership for Peace
+    programme admitted Ukraine": a capitalised name the states join or are members of is
+    a programme of many states, not what the two are to each other."""
+    # at a sentence's start the first word is capitalised anyway: the last one must be too
+    opening = p.start == 0 and s.cased[p.end - 1][:1].islower()
+    if opening or not s.cased[p.start][:1].isupper():
+        return False
+    after = s.lows[p.end] if p.end < len(s.toks) else ""
+    if after in _PROGRAMME_AFTER:
+        return True
+    j = p.start - 1
+    if j >= 0 and s.lows[j] == "the":
+        j -= 1
+    if j >= 0 and s.lows[j] in _JOINING:
+        return after != "with"  # "joined the Strategic Partnership with Japan" is a tie
+    return j >= 1 and s.lows[j] == "of" and s.lows[j - 1] in _MEMBERS
 
 
 def _governs(s: Sentence, t: int, m: StateMention) -> bool:
