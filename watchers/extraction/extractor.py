@@ -1257,13 +1257,35 @@ class _Passage:
         end = self.norm.find("\n")
         if not 0 < end <= _HEADLINE_CHARS:
             return None
-        found = [m for m in self._mentions() if m.start < before]
+        # The first line must name the two states and no organisation: it is read first,
+        # and most first lines fail, so the text up to the sentence is read seldom.
+        on_first_line = self._mentions_before(min(end, before))
+        first = {m.code for m in on_first_line}
+        if len(first) != 2 or None in first:
+            return None
+        found = on_first_line if before <= end else self._mentions_before(before)
         codes = sorted({m.code for m in found if m.code})
         if len(codes) != 2 or any(m.code is None for m in found if m.start < end):
             return None
         if {m.code for m in found if m.start < end} != set(codes):
             return None  # the first line names one of them, or none
         return (codes[0], codes[1])
+
+    def _mentions_before(self, limit: int) -> list[StateMention]:
+        """The mentions of the whole text that start before offset ``limit``.
+
+        Only the text up to ``limit`` is searched, with a margin past it: a mention starting
+        before ``limit`` may end after it, and whether a compound's first part counts
+        ("Sino-" in "Sino-Indian") depends on the mention right after it. Two mentions'
+        length past ``limit`` holds both, so the mentions found are the whole text's.
+        """
+        if self._all is not None:
+            return [m for m in self._all if m.start < limit]
+        if limit <= 0:
+            return []
+        reach = min(len(self.norm), limit + 2 * self.x.mentions.longest + 2)
+        found = self.x.mentions.find(self.norm, self.low, self.on, [(0, reach)])
+        return [m for m in found if m.start < limit]
 
     def _mentions(self) -> list[StateMention]:
         """Every mention in the whole text, found once, when first asked for."""
