@@ -430,6 +430,16 @@ class Extractor:
         # Whether any of the phrases that only look like negations ("not only") is in a
         # stretch of text: one look, so the common stretch skips the replacing loop.
         self._not_negation = Keywords((w, None) for w in lexicon.not_negation)
+        # What _negated needs in a sentence before it may answer yes: a negating word or a
+        # negating phrase's first word inside some token (the words it reads are tokens,
+        # or pieces of tokens once "not only" and the like are taken out), or a word of
+        # hedging, denial or rejection.
+        self._negation_pieces = Keywords(
+            (w, None) for w in self._negation_words | self._negation_firsts
+        )
+        self._negation_cues = (
+            frozenset(first for first, _ in _HEDGES) | _DENYING | lexicon.rejection
+        )
 
     def extract(self, text: str, *, on: date | None = None) -> list[Extraction]:
         """Every descriptor for every pair in ``text``; ``on`` dates leaders' terms."""
@@ -466,8 +476,11 @@ class Extractor:
                 s.toks, s.lows, s.cased, country, found, self._frame, partial(_state_at, s)
             )
             found += framed
+            may_negate = self._may_negate(s)
             for p in found:
-                if self._negated(s, p) or self._about_persons(s, p) or self._sport(s, p):
+                if may_negate and self._negated(s, p):
+                    continue
+                if self._about_persons(s, p) or self._sport(s, p):
                     continue
                 if _among_group(s.lows, p.start, p.end) or _forum_meets(s, p, self.lex.neutral):
                     continue
@@ -898,6 +911,13 @@ class Extractor:
         return []
 
     # -- filters ---------------------------------------------------------------------------
+
+    def _may_negate(self, s: Sentence) -> bool:
+        """Whether _negated may say yes of some phrase of the sentence: one look for the
+        sentence, which most phrases' sentences fail."""
+        if not self._negation_cues.isdisjoint(s.lows):
+            return True
+        return self._negation_pieces.found_in(" ".join(s.lows))
 
     def _negated(self, s: Sentence, p: Phrase) -> bool:
         """A negation or rejection in the phrase's clause: "not an alliance", "rejected"."""
