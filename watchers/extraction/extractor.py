@@ -431,6 +431,16 @@ class Extractor:
         # Whether any of the phrases that only look like negations ("not only") is in a
         # stretch of text: one look, so the common stretch skips the replacing loop.
         self._not_negation = Keywords((w, None) for w in lexicon.not_negation)
+        # What _negated needs in a sentence before it may answer yes: a negating word or a
+        # negating phrase's first word inside some token (the words it reads are tokens,
+        # or pieces of tokens once "not only" and the like are taken out), or a word of
+        # hedging, denial or rejection.
+        self._negation_pieces = Keywords(
+            (w, None) for w in self._negation_words | self._negation_firsts
+        )
+        self._negation_cues = (
+            frozenset(first for first, _ in _HEDGES) | _DENYING | lexicon.rejection
+        )
 
     def extract(self, text: str, *, on: date | None = None) -> list[Extraction]:
         """Every descriptor for every pair in ``text``; ``on`` dates leaders' terms."""
@@ -467,8 +477,11 @@ class Extractor:
                 s.toks, s.lows, s.cased, country, found, self._frame, partial(_state_at, s)
             )
             found += framed
+            may_negate = self._may_negate(s)
             for p in found:
-                if self._negated(s, p) or self._about_persons(s, p) or self._sport(s, p):
+                if may_negate and self._negated(s, p):
+                    continue
+                if self._about_persons(s, p) or self._sport(s, p):
                     continue
                 if _among_group(s.lows, p.start, p.end) or _forum_meets(s, p, self.lex.neutral):
                     continue
@@ -911,6 +924,13 @@ class Extractor:
 
     # -- filters ---------------------------------------------------------------------------
 
+    def _may_negate(self, s: Sentence) -> bool:
+        """Whether _negated may say yes of some phrase of the sentence: one look for the
+        sentence, which most phrases' sentences fail."""
+        if not self._negation_cues.isdisjoint(s.lows):
+            return True
+        return self._negation_pieces.found_in(" ".join(s.lows))
+
     def _negated(self, s: Sentence, p: Phrase) -> bool:
         """A negation or rejection in the phrase's clause: "not an alliance", "rejected"."""
         toks = s.toks
@@ -1270,13 +1290,35 @@ class _Passage:
         end = self.norm.find("\n")
         if not 0 < end <= _HEADLINE_CHARS:
             return None
-        found = [m for m in self._mentions() if m.start < before]
+        # The first line must name the two states and no organisation: it is read first,
+        # and most first lines fail, so the text up to the sentence is read seldom.
+        on_first_line = self._mentions_before(min(end, before))
+        first = {m.code for m in on_first_line}
+        if len(first) != 2 or None in first:
+            return None
+        found = on_first_line if before <= end else self._mentions_before(before)
         codes = sorted({m.code for m in found if m.code})
         if len(codes) != 2 or any(m.code is None for m in found if m.start < end):
             return None
         if {m.code for m in found if m.start < end} != set(codes):
             return None  # the first line names one of them, or none
         return (codes[0], codes[1])
+
+    def _mentions_before(self, limit: int) -> list[StateMention]:
+        """The mentions of the whole text that start before offset ``limit``.
+
+        Only the text up to ``limit`` is searched, with a margin past it: a mention starting
+        before ``limit`` may end after it, and whether a compound's first part counts
+        ("Sino-" in "Sino-Indian") depends on the mention right after it. Two mentions'
+        length past ``limit`` holds both, so the mentions found are the whole text's.
+        """
+        if self._all is not None:
+            return [m for m in self._all if m.start < limit]
+        if limit <= 0:
+            return []
+        reach = min(len(self.norm), limit + 2 * self.x.mentions.longest + 2)
+        found = self.x.mentions.find(self.norm, self.low, self.on, [(0, reach)])
+        return [m for m in found if m.start < limit]
 
     def _mentions(self) -> list[StateMention]:
         """Every mention in the whole text, found once, when first asked for."""

@@ -326,6 +326,9 @@ class MentionFinder:
             plain = only if len(forms) == 1 and exact[0] is None and not only.leader else None
             entries.append((key, (tuple(zip(forms, exact, strict=True)), plain)))
         self._forms = Keywords(entries, compact=True)
+        # the most characters one mention spans: how far a search must read past a point
+        # to see every mention that starts before it
+        self.longest = max(len(key) for key in grouped)
 
     def find(
         self,

@@ -106,6 +106,9 @@ _LOOK_BACK_WORDS = _MODALS | _TALKS | _INTENDING | frozenset(_HEADING) | _PROSPE
 
 def supposed(lows: Sequence[str], start: int, head: int, clause_start: int) -> bool:
     """Whether the descriptor starting at token ``start``, headed at ``head``, is supposed."""
+    # one look for the common sentence that holds no word any rule below answers yes at
+    if _NEEDED_WORDS.isdisjoint(lows):
+        return False
     # a modifier of the head, not a word after it: "a shared future" is no supposition
     if not _SUPPOSING.isdisjoint(lows[start:head]):
         return True
@@ -393,3 +396,19 @@ def _intends_to_make(near: Sequence[str], i: int) -> bool:
         if near[j] in (",", ";", ".") or near[j] in _MODALS:
             return False
     return False
+
+
+# Every word without which supposed() answers no: each of its rules that may answer yes
+# needs one of these in the sentence (here, after every table it reads). A rule added to
+# supposed() adds its words here.
+_NEEDED_WORDS = (
+    _SUPPOSING  # "a possible alliance", "a possible pact, which"
+    | _TALKS  # "talks on a partnership, which"
+    | _LOOK_BACK_WORDS
+    | frozenset({"?"})  # a yes-no question
+    | frozenset(words[-1] for words in _TO_COME)  # "in the making"
+    | _CONDITIONAL_MODALS  # "a formal alliance ... would"
+    | _INVERTING  # "Were A and B ever to"
+    | _IMAGINING  # "Imagine if"
+    | _CONDITIONS  # "if", "unless", "whether"
+)
