@@ -592,6 +592,8 @@ def _set_aside(
             return None  # a name: "once a Soviet project"
         if m > start and w.endswith("ed") and "-" not in w:
             break  # "a love-hate affair shaped by": a participle goes on from the noun
+        if m > start and _participle_going_on(lows, m):
+            break  # "a partnership waiting to happen"
         m += 1
     if m == start or m >= n:
         return None
@@ -633,6 +635,8 @@ def _copula_complement(
             break
         if cased[k][:1].isupper() and not _capitals(cased):
             return None  # a name: "is a Kremlin project"
+        if k > start and _participle_going_on(lows, k):
+            break  # "a partnership waiting to happen": the participle's clause goes on
         k += 1
     if k == start:
         return None
@@ -649,6 +653,17 @@ def _copula_complement(
     if nxt[:1].isalnum() and nxt not in _AFTER_LABEL:
         return None  # the clause goes on: "is a country that", "is a way to"
     return start, end, head
+
+
+def _participle_going_on(lows: list[str], k: int) -> bool:
+    """Whether the word at ``k``, after a noun, is a participle in -ing that opens a clause
+    of its own ("waiting to happen", "looking to the future", "spanning centuries"); a
+    noun in -ing ends the phrase or takes a preposition of scope ("a new beginning for")."""
+    w = lows[k]
+    if not (w.endswith("ing") and w.isalpha() and len(w) > 5):
+        return False
+    nxt = lows[k + 1] if k + 1 < len(lows) else "."
+    return nxt[:1].isalnum() and (nxt == "to" or nxt not in _AFTER_LABEL)
 
 
 def _of_tail(lows: list[str], country: list[int], k: int) -> int | None:
