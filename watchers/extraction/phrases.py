@@ -306,6 +306,11 @@ class Phrase:
     phrase ("the strong [Franco-German] relationship")."""
 
 
+# Endings of the English words for regions and bodies ("Pacific", "Eastern", "Atlantic",
+# "Mediterranean", "Global"): a partnership so named is no pair's own.
+_PLACE_NAME_ENDINGS = ("ic", "ern", "an", "al", "ian", "ean")
+
+
 @dataclass
 class _Run:
     start: int
@@ -839,6 +844,13 @@ class PhraseFinder:
         out: list[Phrase] = []
         lows = [t.low for t in toks]
         for q0, q1 in quotes:
+            if q1 - q0 == 2 and any(
+                lows[q0 + 1] in lows[p.start : p.head] and not p.start <= q0 < p.end
+                for p in found
+            ):
+                # "a Kente Partnership, 'kente' meaning cloth": the quote explains a
+                # word of a label found, and is no label of its own
+                continue
             if (
                 _count_slogan(toks, q0, q1)
                 and (
@@ -1257,6 +1269,12 @@ class PhraseFinder:
             # a slogan's "kind of" head: a 'one nation, two states' kind of bond
             named = self._quoted_name(toks, country, i - 3, _Run(i - 2, i - 2), quotes)
             if named is not None:
+                run.start, has_mod, run.qualifying = named, True, True
+                j = named - 1
+        if low == "partnership" and cased[i] == "Partnership":
+            named = self._formal_name(toks, cased, country, i)
+            if named is not None:
+                # "the Benin-Niger Kpaya Partnership": the pair's own partnership by name
                 run.start, has_mod, run.qualifying = named, True, True
                 j = named - 1
         while j >= 0:
@@ -1778,6 +1796,39 @@ class PhraseFinder:
             else:
                 break
         return best
+
+    def _formal_name(
+        self, toks: list[Token], cased: list[str], country: list[int], i: int
+    ) -> int | None:
+        """Where the name of a pair's own partnership starts before the capitalised head
+        at ``i``: one or two capitalised words no table knows ("Kente", "Kpaya"), owned
+        by the pair: after "a", "their" or "its" ("signed a Kente Partnership"), after
+        the pair's compound ("the Benin-Niger Kpaya Partnership") or with the pair
+        after "between" ("the Tawantin Partnership between Chile and Peru"). A name
+        after a bare "the" is a body's ("the Eastern Partnership"), and in a headline in
+        title case every word is capitalised, so none is read there."""
+        lex = self.lex
+        c = i
+        while c > 0 and i - c < 2:
+            w, word = toks[c - 1].low, cased[c - 1]
+            if country[c - 1] or not word[:1].isupper() or not w.isalpha():
+                break
+            if w in lex.stop or w in lex.heads or self.kind(w, w) is not None:
+                break  # a word the tables know: "Strategic", "Enhanced"
+            if w.endswith(_PLACE_NAME_ENDINGS):
+                break  # a region's word: "a Pacific Partnership", "an Eastern Partnership"
+            c -= 1
+        if c == i or c == 0:
+            return None
+        before = toks[c - 1].low
+        if before in ("a", "an", "their", "its"):
+            return c
+        if country[c - 1] == 1 and "-" in before:
+            return c  # "the Benin-Niger Kpaya Partnership"
+        n = len(toks)
+        if before == "the" and i + 2 < n and toks[i + 1].low == "between" and country[i + 2] == 1:
+            return c
+        return None
 
     def _proper_name(
         self, toks: list[Token], cased: list[str], country: list[int], i: int
