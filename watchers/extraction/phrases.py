@@ -884,6 +884,9 @@ class PhraseFinder:
             inner_copula = a < q1 and toks[a].low in _COPULA_CUES
             while a < q1 and (toks[a].low in _COPULA_CUES or toks[a].low in _BETWEEN_COPULAS):
                 a += 1  # "'are and will remain brothers'"
+            simile = a + 2 < q1 and toks[a].low == "like" and toks[a + 1].low in _ONE_OF_A_KIND
+            if simile:
+                a += 1  # "'like a marriage'": the image a simile gives is the label
             if a < q1 and toks[a].low in _ARTICLES:
                 a += 1
             ours = a < q1 and toks[a].low == "our"
@@ -892,6 +895,8 @@ class PhraseFinder:
             if a + 2 < q1 and toks[a].low == "one" and toks[a + 1].low == "of":
                 a += 2  # "describe the bond as 'one of brothers'": a bond of brothers
             b = _before_relative_clause(toks, a, q1, self.lex.heads)
+            if simile and b < q1:
+                continue  # "'like two brothers who quarrel'": the image goes on in a clause
             b = _before_place(toks, cased, a, b, self.lex.heads)
             while b > a and toks[b - 1].low in (",", ".", ";", ":", "!"):
                 b -= 1
