@@ -252,6 +252,13 @@ _AFTER_LABEL = frozenset(
      "at", "to", "from", "despite", "while", "said", "says", "according", "than", "under",
      "during", "throughout", "rather", "that", "which"}
 )  # fmt: skip
+# Words standing for a place only named after a likeness: "into something akin to a
+# stalemate", "into something like a cold war".
+_VAGUE_PLACES = frozenset({"something", "what"})
+_LIKENESS = frozenset(
+    {"closer", "close", "akin", "like", "nearer", "resembling", "approaching", "amounting",
+     "amounts", "similar"}
+)  # fmt: skip
 # The longest place read, in words after the determiner.
 _PLACE_WORDS = 5
 # How many words before the tie a pair or a determiner may take: "sent [Sino-American] ties".
@@ -892,6 +899,16 @@ def _place(
     n = len(toks)
     if j >= n:
         return None
+    if toks[j].low in _VAGUE_PLACES:
+        # "slid into something akin to a stalemate": the thing named after the likeness
+        k = j + 1
+        if k < n and toks[k].low in _LIKENESS:
+            k += 1
+        if k < n and toks[k].low == "to":
+            k += 1
+        if k == j + 1 or k >= n or toks[k].low not in _DETERMINERS:
+            return None  # "into something new": no place named
+        return _place(toks, cased, country, k, "into")
     determined = toks[j].low in _DETERMINERS
     if determined:
         j += 1
