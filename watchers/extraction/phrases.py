@@ -455,6 +455,8 @@ class PhraseFinder:
                     or tail
                     or toks[j].low == "plus"
                     or _two_fill_quote(toks, quotes, i, j + 2)
+                    # "Peru is Chile's neighbour and friend": two roles the other state owns
+                    or (j == i + 1 and _owned_roles(toks, country, i, lex.person_heads))
                 )
             ):
                 nxt = toks[j + 1].low
@@ -493,6 +495,12 @@ class PhraseFinder:
                 pass  # "went from bitter foes to friends": the second is a label too
             elif run.start == i and head in _CALLED_ROLES and _role_of_state(toks, country, i):
                 pass  # "Chile was a friend of both Bolivia and Ecuador": a state's role
+            elif (
+                len(heads) == 2
+                and end == i + 3
+                and _owned_roles(toks, country, i, lex.person_heads)
+            ):
+                pass  # "Peru is Chile's neighbour and friend": both roles, one label
             elif (
                 run.start == i
                 and head in _CALLED_ROLES
@@ -3349,6 +3357,29 @@ def _role_of_state(toks: list[Token], country: list[int], i: int) -> bool:
     if k < len(toks) and toks[k].low in ("both", "the"):
         k += 1
     return k < len(toks) and bool(country[k])
+
+
+def _owned_roles(toks: list[Token], country: list[int], i: int, persons: frozenset[str]) -> bool:
+    """ "Peru is Chile's neighbour and friend": two bare roles joined by "and" right after
+    the possessive of the state that owns them, one a role a state is called, with the
+    other state the subject of a linking verb (as ``_role_of_state`` reads one role)."""
+    n = len(toks)
+    if i + 3 > n or toks[i + 1].low != "and":
+        return False
+    roles = (toks[i].low, toks[i + 2].low)
+    if not all(r in persons or r in _PLACE_ROLES for r in roles) or _CALLED_ROLES.isdisjoint(
+        roles
+    ):
+        return False
+    if i + 3 < n and toks[i + 3].low.isalpha() and toks[i + 3].low not in _ROLE_ENDS:
+        return False  # "Chile's friend and partner in trade": a role in a sector or task
+    j = i - 1
+    if j < 2 or not country[j] or not toks[j].low.endswith("'s") or toks[j - 1].low not in _LINKING:
+        return False
+    j -= 1
+    while j >= 0 and toks[j].low in _LINKING:
+        j -= 1
+    return j >= 0 and bool(country[j]) and not toks[j].low.endswith("'s")
 
 
 _CALLING = frozenset(
