@@ -893,8 +893,9 @@ class PhraseFinder:
             while a < q1 and (toks[a].low in _COPULA_CUES or toks[a].low in _BETWEEN_COPULAS):
                 a += 1  # "'are and will remain brothers'"
             simile = a + 2 < q1 and toks[a].low == "like" and toks[a + 1].low in _ONE_OF_A_KIND
+            like = a
             if simile:
-                a += 1  # "'like a marriage'": the image a simile gives is the label
+                a += 1  # "'like a marriage'": the image is read, and the label keeps "like"
             if a < q1 and toks[a].low in _ARTICLES:
                 a += 1
             ours = a < q1 and toks[a].low == "our"
@@ -997,7 +998,7 @@ class PhraseFinder:
                 out.append(Phrase(a, a + 1, a, (toks[a].low,)))
                 out.append(Phrase(a + 2, b, a + 2, (toks[a + 2].low,)))
                 continue
-            out.append(Phrase(a, b, b - 1, heads or (toks[b - 1].low,)))
+            out.append(Phrase(like if simile else a, b, b - 1, heads or (toks[b - 1].low,)))
         return out
 
     def _rating_after_copula(
