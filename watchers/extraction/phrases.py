@@ -135,6 +135,12 @@ def _tie_subject_before(toks: list[Token], k: int) -> bool:
 
 
 # Verbs of having a tie, after which a noun phrase starts: "share uncommon and warm ties".
+# Verbs of seeking or pledging a tie: what the pair sets out to have.
+_SEEKING = frozenset(
+    {"pledged", "pledge", "pledges", "vowed", "vow", "vows", "promised", "promise",
+     "promises", "seek", "seeks", "sought", "want", "wants", "wanted", "forge", "forges",
+     "forged", "build", "builds", "built"}
+)  # fmt: skip
 _HAVING = frozenset(
     {"share", "shares", "shared", "enjoy", "enjoys", "enjoyed", "have", "has", "had",
      "maintain", "maintains", "maintained", "boast", "boasts", "cherish", "cherishes"}
@@ -953,6 +959,14 @@ class PhraseFinder:
                 )
             ):
                 continue  # "called B 'a partner in the fight against piracy'"
+            if said_of == "sought":
+                # a tie sought is read as one had, when the quote names a tie's noun: "more
+                # investment" is none, and "'closer cooperation'" asks for more of an activity
+                if all(h in self.lex.weak_heads for h in heads) or any(
+                    _comparative(t.low) for t in toks[a:b]
+                ):
+                    continue
+                said_of = "had"
             ties = [h for h in heads if h not in self.lex.kin_heads]
             words = [t.low for t in toks[a:b]]
             if _greets_peoples(words):
@@ -1082,6 +1096,7 @@ class PhraseFinder:
     ) -> str | None:
         """What the quote opening at ``q0`` is said of: "pair" (the two states, their
         relationship or a word standing for them), "had" (what the pair has or shares),
+        "sought" (what the pair pledges or seeks),
         "state" (one state), "apposition" (a phrase set beside the pair) or None."""
         j = q0 - 1
         if j >= 0 and toks[j].low in _ARTICLES:
@@ -1114,6 +1129,9 @@ class PhraseFinder:
             return "pair" if raised and tie and not generic else None  # not "a new level"
         if w in _HAVING and self._subject(toks, country, j - 1) == "pair":
             return "had"  # "Kuwait and Oman share 'a single destiny'"
+        if w in _SEEKING and self._subject(toks, country, j - 1) == "pair":
+            # "A and B pledged a 'partnership built on respect'": the tie they seek
+            return "sought"
         if w == "into" and j >= 1 and toks[j - 1].low in quoted.BECOMING_VERBS:
             # "the relationship has turned into an 'uneasy bargain'": what the tie became
             k = j - 2
