@@ -1129,7 +1129,11 @@ class PhraseFinder:
             return "pair" if raised and tie and not generic else None  # not "a new level"
         if w in _HAVING and self._subject(toks, country, j - 1) == "pair":
             return "had"  # "Kuwait and Oman share 'a single destiny'"
-        if w in _SEEKING and self._subject(toks, country, j - 1) == "pair":
+        if w in _SEEKING and (
+            self._subject(toks, country, j - 1) == "pair"
+            # "A and B celebrated the treaty's anniversary and pledged a '...'"
+            or (toks[j - 1].low == "and" and _opens_with_pair(toks, country, j - 1))
+        ):
             # "A and B pledged a 'partnership built on respect'": the tie they seek
             return "sought"
         if w == "into" and j >= 1 and toks[j - 1].low in quoted.BECOMING_VERBS:
