@@ -959,6 +959,10 @@ class PhraseFinder:
                 )
             ):
                 continue  # "called B 'a partner in the fight against piracy'"
+            if said_of == "pair as":
+                if not heads and _KIN_WORDS.isdisjoint(t.low for t in toks[a:b]):
+                    continue  # "joined as 'observers'": a part they play, no tie
+                said_of = "pair"
             if said_of == "sought":
                 # a tie sought is read as one had, when the quote names a tie's noun: "more
                 # investment" is none, and "'closer cooperation'" asks for more of an activity
@@ -1158,6 +1162,8 @@ class PhraseFinder:
         if w == "as":
             lo = max(0, j - 9)
             verb = next((k for k in range(j - 1, lo - 1, -1) if toks[k].low in _DESCRIBING), None)
+            if verb is None and self._pair_acts_as(toks, country, j):
+                return "pair as"  # "A and B restated their pledge as the 'engine of ...'"
         else:
             lo = max(0, j - 8)
             verb = next((k for k in range(j, lo - 1, -1) if toks[k].low in _CALLING), None)
@@ -1172,6 +1178,21 @@ class PhraseFinder:
             return None
         end = j + 1 if w != "as" else j
         return self._object(toks[verb + 1 : end], cased[verb + 1 : end], country[verb + 1 : end])
+
+    def _pair_acts_as(self, toks: list[Token], country: list[int], j: int) -> bool:
+        """Whether the "as" at ``j`` follows the pair as subject and its verb, with at most
+        a few plain words between ("A and B restated their pledge as", "A and B stand
+        together as"): what the two act as is said of them."""
+        for m in range(j - 2, max(-1, j - 6), -1):
+            between = toks[m + 1 : j]
+            if any(
+                country[k] or not t.low.isalpha() or t.low in _CLAUSE_WORDS
+                for k, t in enumerate(between, m + 1)
+            ):
+                return False
+            if self._subject(toks, country, m) == "pair":
+                return True
+        return False
 
     def _stage_of(self, toks: list[Token], country: list[int], q0: int, q1: int) -> str | None:
         """What a quoted stage of a tie ("a 'new page'") is said of: "pair" when "in" the
