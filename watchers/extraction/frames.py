@@ -252,6 +252,13 @@ _AFTER_LABEL = frozenset(
      "at", "to", "from", "despite", "while", "said", "says", "according", "than", "under",
      "during", "throughout", "rather", "that", "which"}
 )  # fmt: skip
+# Words standing for a place only named after a likeness: "into something akin to a
+# stalemate", "into something like a cold war".
+_VAGUE_PLACES = frozenset({"something", "what"})
+_LIKENESS = frozenset(
+    {"closer", "close", "akin", "like", "nearer", "resembling", "approaching", "amounting",
+     "amounts", "similar"}
+)  # fmt: skip
 # The longest place read, in words after the determiner.
 _PLACE_WORDS = 5
 # How many words before the tie a pair or a determiner may take: "sent [Sino-American] ties".
@@ -592,6 +599,8 @@ def _set_aside(
             return None  # a name: "once a Soviet project"
         if m > start and w.endswith("ed") and "-" not in w:
             break  # "a love-hate affair shaped by": a participle goes on from the noun
+        if m > start and _participle_going_on(lows, m):
+            break  # "a partnership waiting to happen"
         m += 1
     if m == start or m >= n:
         return None
@@ -633,6 +642,8 @@ def _copula_complement(
             break
         if cased[k][:1].isupper() and not _capitals(cased):
             return None  # a name: "is a Kremlin project"
+        if k > start and _participle_going_on(lows, k):
+            break  # "a partnership waiting to happen": the participle's clause goes on
         k += 1
     if k == start:
         return None
@@ -649,6 +660,17 @@ def _copula_complement(
     if nxt[:1].isalnum() and nxt not in _AFTER_LABEL:
         return None  # the clause goes on: "is a country that", "is a way to"
     return start, end, head
+
+
+def _participle_going_on(lows: list[str], k: int) -> bool:
+    """Whether the word at ``k``, after a noun, is a participle in -ing that opens a clause
+    of its own ("waiting to happen", "looking to the future", "spanning centuries"); a
+    noun in -ing ends the phrase or takes a preposition of scope ("a new beginning for")."""
+    w = lows[k]
+    if not (w.endswith("ing") and w.isalpha() and len(w) > 5):
+        return False
+    nxt = lows[k + 1] if k + 1 < len(lows) else "."
+    return nxt[:1].isalnum() and (nxt == "to" or nxt not in _AFTER_LABEL)
 
 
 def _of_tail(lows: list[str], country: list[int], k: int) -> int | None:
@@ -877,6 +899,16 @@ def _place(
     n = len(toks)
     if j >= n:
         return None
+    if toks[j].low in _VAGUE_PLACES:
+        # "slid into something akin to a stalemate": the thing named after the likeness
+        k = j + 1
+        if k < n and toks[k].low in _LIKENESS:
+            k += 1
+        if k < n and toks[k].low == "to":
+            k += 1
+        if k == j + 1 or k >= n or toks[k].low not in _DETERMINERS:
+            return None  # "into something new": no place named
+        return _place(toks, cased, country, k, "into")
     determined = toks[j].low in _DETERMINERS
     if determined:
         j += 1

@@ -135,6 +135,12 @@ def _tie_subject_before(toks: list[Token], k: int) -> bool:
 
 
 # Verbs of having a tie, after which a noun phrase starts: "share uncommon and warm ties".
+# Verbs of seeking or pledging a tie: what the pair sets out to have.
+_SEEKING = frozenset(
+    {"pledged", "pledge", "pledges", "vowed", "vow", "vows", "promised", "promise",
+     "promises", "seek", "seeks", "sought", "want", "wants", "wanted", "forge", "forges",
+     "forged", "build", "builds", "built"}
+)  # fmt: skip
 _HAVING = frozenset(
     {"share", "shares", "shared", "enjoy", "enjoys", "enjoyed", "have", "has", "had",
      "maintain", "maintains", "maintained", "boast", "boasts", "cherish", "cherishes"}
@@ -306,6 +312,11 @@ class Phrase:
     phrase ("the strong [Franco-German] relationship")."""
 
 
+# Endings of the English words for regions and bodies ("Pacific", "Eastern", "Atlantic",
+# "Mediterranean", "Global"): a partnership so named is no pair's own.
+_PLACE_NAME_ENDINGS = ("ic", "ern", "an", "al", "ian", "ean")
+
+
 @dataclass
 class _Run:
     start: int
@@ -450,6 +461,8 @@ class PhraseFinder:
                     or tail
                     or toks[j].low == "plus"
                     or _two_fill_quote(toks, quotes, i, j + 2)
+                    # "Peru is Chile's neighbour and friend": two roles the other state owns
+                    or (j == i + 1 and _owned_roles(toks, country, i, lex.person_heads))
                 )
             ):
                 nxt = toks[j + 1].low
@@ -488,6 +501,12 @@ class PhraseFinder:
                 pass  # "went from bitter foes to friends": the second is a label too
             elif run.start == i and head in _CALLED_ROLES and _role_of_state(toks, country, i):
                 pass  # "Chile was a friend of both Bolivia and Ecuador": a state's role
+            elif (
+                len(heads) == 2
+                and end == i + 3
+                and _owned_roles(toks, country, i, lex.person_heads)
+            ):
+                pass  # "Peru is Chile's neighbour and friend": both roles, one label
             elif (
                 run.start == i
                 and head in _CALLED_ROLES
@@ -839,6 +858,13 @@ class PhraseFinder:
         out: list[Phrase] = []
         lows = [t.low for t in toks]
         for q0, q1 in quotes:
+            if q1 - q0 == 2 and any(
+                lows[q0 + 1] in lows[p.start : p.head] and not p.start <= q0 < p.end
+                for p in found
+            ):
+                # "a Kente Partnership, 'kente' meaning cloth": the quote explains a
+                # word of a label found, and is no label of its own
+                continue
             if (
                 _count_slogan(toks, q0, q1)
                 and (
@@ -872,6 +898,10 @@ class PhraseFinder:
             inner_copula = a < q1 and toks[a].low in _COPULA_CUES
             while a < q1 and (toks[a].low in _COPULA_CUES or toks[a].low in _BETWEEN_COPULAS):
                 a += 1  # "'are and will remain brothers'"
+            simile = a + 2 < q1 and toks[a].low == "like" and toks[a + 1].low in _ONE_OF_A_KIND
+            like = a
+            if simile:
+                a += 1  # "'like a marriage'": the image is read, and the label keeps "like"
             if a < q1 and toks[a].low in _ARTICLES:
                 a += 1
             ours = a < q1 and toks[a].low == "our"
@@ -880,6 +910,8 @@ class PhraseFinder:
             if a + 2 < q1 and toks[a].low == "one" and toks[a + 1].low == "of":
                 a += 2  # "describe the bond as 'one of brothers'": a bond of brothers
             b = _before_relative_clause(toks, a, q1, self.lex.heads)
+            if simile and b < q1:
+                continue  # "'like two brothers who quarrel'": the image goes on in a clause
             b = _before_place(toks, cased, a, b, self.lex.heads)
             while b > a and toks[b - 1].low in (",", ".", ";", ":", "!"):
                 b -= 1
@@ -927,6 +959,18 @@ class PhraseFinder:
                 )
             ):
                 continue  # "called B 'a partner in the fight against piracy'"
+            if said_of == "pair as":
+                if not heads and _KIN_WORDS.isdisjoint(t.low for t in toks[a:b]):
+                    continue  # "joined as 'observers'": a part they play, no tie
+                said_of = "pair"
+            if said_of == "sought":
+                # a tie sought is read as one had, when the quote names a tie's noun: "more
+                # investment" is none, and "'closer cooperation'" asks for more of an activity
+                if all(h in self.lex.weak_heads for h in heads) or any(
+                    _comparative(t.low) for t in toks[a:b]
+                ):
+                    continue
+                said_of = "had"
             ties = [h for h in heads if h not in self.lex.kin_heads]
             words = [t.low for t in toks[a:b]]
             if _greets_peoples(words):
@@ -972,7 +1016,7 @@ class PhraseFinder:
                 out.append(Phrase(a, a + 1, a, (toks[a].low,)))
                 out.append(Phrase(a + 2, b, a + 2, (toks[a + 2].low,)))
                 continue
-            out.append(Phrase(a, b, b - 1, heads or (toks[b - 1].low,)))
+            out.append(Phrase(like if simile else a, b, b - 1, heads or (toks[b - 1].low,)))
         return out
 
     def _rating_after_copula(
@@ -1056,6 +1100,7 @@ class PhraseFinder:
     ) -> str | None:
         """What the quote opening at ``q0`` is said of: "pair" (the two states, their
         relationship or a word standing for them), "had" (what the pair has or shares),
+        "sought" (what the pair pledges or seeks),
         "state" (one state), "apposition" (a phrase set beside the pair) or None."""
         j = q0 - 1
         if j >= 0 and toks[j].low in _ARTICLES:
@@ -1088,6 +1133,13 @@ class PhraseFinder:
             return "pair" if raised and tie and not generic else None  # not "a new level"
         if w in _HAVING and self._subject(toks, country, j - 1) == "pair":
             return "had"  # "Kuwait and Oman share 'a single destiny'"
+        if w in _SEEKING and (
+            self._subject(toks, country, j - 1) == "pair"
+            # "A and B celebrated the treaty's anniversary and pledged a '...'"
+            or (toks[j - 1].low == "and" and _opens_with_pair(toks, country, j - 1))
+        ):
+            # "A and B pledged a 'partnership built on respect'": the tie they seek
+            return "sought"
         if w == "into" and j >= 1 and toks[j - 1].low in quoted.BECOMING_VERBS:
             # "the relationship has turned into an 'uneasy bargain'": what the tie became
             k = j - 2
@@ -1110,6 +1162,8 @@ class PhraseFinder:
         if w == "as":
             lo = max(0, j - 9)
             verb = next((k for k in range(j - 1, lo - 1, -1) if toks[k].low in _DESCRIBING), None)
+            if verb is None and self._pair_acts_as(toks, country, j):
+                return "pair as"  # "A and B restated their pledge as the 'engine of ...'"
         else:
             lo = max(0, j - 8)
             verb = next((k for k in range(j, lo - 1, -1) if toks[k].low in _CALLING), None)
@@ -1124,6 +1178,21 @@ class PhraseFinder:
             return None
         end = j + 1 if w != "as" else j
         return self._object(toks[verb + 1 : end], cased[verb + 1 : end], country[verb + 1 : end])
+
+    def _pair_acts_as(self, toks: list[Token], country: list[int], j: int) -> bool:
+        """Whether the "as" at ``j`` follows the pair as subject and its verb, with at most
+        a few plain words between ("A and B restated their pledge as", "A and B stand
+        together as"): what the two act as is said of them."""
+        for m in range(j - 2, max(-1, j - 6), -1):
+            between = toks[m + 1 : j]
+            if any(
+                country[k] or not t.low.isalpha() or t.low in _CLAUSE_WORDS
+                for k, t in enumerate(between, m + 1)
+            ):
+                return False
+            if self._subject(toks, country, m) == "pair":
+                return True
+        return False
 
     def _stage_of(self, toks: list[Token], country: list[int], q0: int, q1: int) -> str | None:
         """What a quoted stage of a tie ("a 'new page'") is said of: "pair" when "in" the
@@ -1257,6 +1326,12 @@ class PhraseFinder:
             # a slogan's "kind of" head: a 'one nation, two states' kind of bond
             named = self._quoted_name(toks, country, i - 3, _Run(i - 2, i - 2), quotes)
             if named is not None:
+                run.start, has_mod, run.qualifying = named, True, True
+                j = named - 1
+        if low == "partnership" and cased[i] == "Partnership":
+            named = self._formal_name(toks, cased, country, i)
+            if named is not None:
+                # "the Benin-Niger Kpaya Partnership": the pair's own partnership by name
                 run.start, has_mod, run.qualifying = named, True, True
                 j = named - 1
         while j >= 0:
@@ -1778,6 +1853,39 @@ class PhraseFinder:
             else:
                 break
         return best
+
+    def _formal_name(
+        self, toks: list[Token], cased: list[str], country: list[int], i: int
+    ) -> int | None:
+        """Where the name of a pair's own partnership starts before the capitalised head
+        at ``i``: one or two capitalised words no table knows ("Kente", "Kpaya"), owned
+        by the pair: after "a", "their" or "its" ("signed a Kente Partnership"), after
+        the pair's compound ("the Benin-Niger Kpaya Partnership") or with the pair
+        after "between" ("the Tawantin Partnership between Chile and Peru"). A name
+        after a bare "the" is a body's ("the Eastern Partnership"), and in a headline in
+        title case every word is capitalised, so none is read there."""
+        lex = self.lex
+        c = i
+        while c > 0 and i - c < 2:
+            w, word = toks[c - 1].low, cased[c - 1]
+            if country[c - 1] or not word[:1].isupper() or not w.isalpha():
+                break
+            if w in lex.stop or w in lex.heads or self.kind(w, w) is not None:
+                break  # a word the tables know: "Strategic", "Enhanced"
+            if w.endswith(_PLACE_NAME_ENDINGS):
+                break  # a region's word: "a Pacific Partnership", "an Eastern Partnership"
+            c -= 1
+        if c == i or c == 0:
+            return None
+        before = toks[c - 1].low
+        if before in ("a", "an", "their", "its"):
+            return c
+        if country[c - 1] == 1 and "-" in before:
+            return c  # "the Benin-Niger Kpaya Partnership"
+        n = len(toks)
+        if before == "the" and i + 2 < n and toks[i + 1].low == "between" and country[i + 2] == 1:
+            return c
+        return None
 
     def _proper_name(
         self, toks: list[Token], cased: list[str], country: list[int], i: int
@@ -3293,6 +3401,29 @@ def _role_of_state(toks: list[Token], country: list[int], i: int) -> bool:
     if k < len(toks) and toks[k].low in ("both", "the"):
         k += 1
     return k < len(toks) and bool(country[k])
+
+
+def _owned_roles(toks: list[Token], country: list[int], i: int, persons: frozenset[str]) -> bool:
+    """ "Peru is Chile's neighbour and friend": two bare roles joined by "and" right after
+    the possessive of the state that owns them, one a role a state is called, with the
+    other state the subject of a linking verb (as ``_role_of_state`` reads one role)."""
+    n = len(toks)
+    if i + 3 > n or toks[i + 1].low != "and":
+        return False
+    roles = (toks[i].low, toks[i + 2].low)
+    if not all(r in persons or r in _PLACE_ROLES for r in roles) or _CALLED_ROLES.isdisjoint(
+        roles
+    ):
+        return False
+    if i + 3 < n and toks[i + 3].low.isalpha() and toks[i + 3].low not in _ROLE_ENDS:
+        return False  # "Chile's friend and partner in trade": a role in a sector or task
+    j = i - 1
+    if j < 2 or not country[j] or not toks[j].low.endswith("'s") or toks[j - 1].low not in _LINKING:
+        return False
+    j -= 1
+    while j >= 0 and toks[j].low in _LINKING:
+        j -= 1
+    return j >= 0 and bool(country[j]) and not toks[j].low.endswith("'s")
 
 
 _CALLING = frozenset(
