@@ -1966,7 +1966,7 @@ def _examples_only(s: Sentence) -> bool:
 
 
 def _region_two(s: Sentence, k: int) -> bool:
-    """ "between South America's two largest economies", "between Africa's two giants": a
+    """ "between Asia's two largest democracies", "between Africa's two giants": a
     region's possessive and "two" refer back to the two states named around."""
     for j in range(k, min(k + 3, len(s.lows) - 1)):
         if not s.cased[j][:1].isupper() or j in s.covered:
@@ -1984,7 +1984,7 @@ _PAST_VERBS = frozenset(
 
 def _new_predicate_after(s: Sentence, p: Phrase) -> bool:
     """Whether the label is followed by "and" and a verb in the past, opening a predicate
-    of its own ("... a partner of principles' and ruled out ...", "..., and urged C to
+    of its own ("... a steady partner' and ruled out ...", "..., and urged C to
     ..."), before any state after the label."""
     k = _skip(s.toks, p.end, _QUOTES_COMMA)
     if k + 1 >= len(s.toks) or s.lows[k] != "and":
