@@ -1138,7 +1138,7 @@ class PhraseFinder:
             # "A and B celebrated the treaty's anniversary and pledged a '...'"
             or (toks[j - 1].low == "and" and _opens_with_pair(toks, country, j - 1))
         ):
-            # "A and B pledged a 'partnership built on respect'": the tie they seek
+            # "A and B pledged a 'partnership built on trust'": the tie they seek
             return "sought"
         if w == "into" and j >= 1 and toks[j - 1].low in quoted.BECOMING_VERBS:
             # "the relationship has turned into an 'uneasy bargain'": what the tie became
