@@ -2016,8 +2016,9 @@ _ALLIANCE_GROUPS = frozenset({"nato", "csto", "aukus", "otan"})
 
 def _the_named_alliance(s: Sentence, p: Phrase) -> bool:
     """ "NATO allies Estonia and Latvia pressed the alliance for ...": a bare "the
-    alliance" in a sentence naming an alliance of many states is that group."""
-    if p.end - p.start != 1 or s.lows[p.start] != "alliance" or not s.orgs:
+    alliance" (or "the alliance's flank") in a sentence naming an alliance of many states
+    is that group."""
+    if p.end - p.start != 1 or s.lows[p.start] not in ("alliance", "alliance's") or not s.orgs:
         return False
     if p.start == 0 or s.lows[p.start - 1] != "the":
         return False
