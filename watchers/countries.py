@@ -219,6 +219,7 @@ class CountryTable:
         orgs = _strings(
             others.get("organizations", []), "not_countries.toml", "organizations", problems
         )
+        orgs += _strings(others.get("regions", []), "not_countries.toml", "regions", problems)
         phrases = _strings(others.get("phrases", []), "not_countries.toml", "phrases", problems)
         persons = _strings(
             others.get("person_names", []), "not_countries.toml", "person_names", problems

@@ -1012,6 +1012,8 @@ class Extractor:
         lo, _ = s.clause(p.start)
         if self._held_by_persons(s, p, lo) or _held_by_peoples(s.lows, p.end):
             return True
+        if _of_a_people(s, p.end):
+            return True
         leaders_inside = False  # some state named inside the label, and all by a leader
         for m, t in s.states:
             if p.start <= t < p.end:
@@ -1530,6 +1532,18 @@ def _held_by_peoples(lows: list[str], end: int) -> bool:
         return False
     joined = k + 2 < len(lows) and lows[k + 1] in ("and", "or")
     return not (joined and lows[k + 2] in _NAMING_STATES)
+
+
+def _of_a_people(s: Sentence, end: int) -> bool:
+    """ "true friends of the Kurdish people": a role held toward a people, named by its
+    demonym, is said of the population, not of its state."""
+    lows = s.lows
+    k = end
+    while k < len(lows) and lows[k] in QUOTES:
+        k += 1
+    if k + 3 >= len(lows) or lows[k] != "of" or lows[k + 1] != "the":
+        return False  # one look: most labels are followed by no such phrase
+    return k + 2 in s.covered and lows[k + 3] == "people"
 
 
 _DENYING = frozenset({"denied", "denies", "deny", "denying"})

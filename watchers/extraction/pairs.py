@@ -695,7 +695,9 @@ class PairResolver:
         ):
             return False
         j = _skip(s.toks, p.end, QUOTES)
-        return not (j < len(s.toks) and s.lows[j] in ("of", "to", "for", "with"))
+        if j < len(s.toks) and s.lows[j] == "to":
+            return not _names_state_next(s, j + 1)  # "the last NATO ally to approve" is a verb
+        return not (j < len(s.toks) and s.lows[j] in ("of", "for", "with"))
 
     def _held_with(self, s: Sentence, p: Phrase) -> list[Codes] | None:
         """ "the cold peace Israel has long had with Egypt": a clause right after the label
@@ -2014,8 +2016,9 @@ _ALLIANCE_GROUPS = frozenset({"nato", "csto", "aukus", "otan"})
 
 def _the_named_alliance(s: Sentence, p: Phrase) -> bool:
     """ "NATO allies Estonia and Latvia pressed the alliance for ...": a bare "the
-    alliance" in a sentence naming an alliance of many states is that group."""
-    if p.end - p.start != 1 or s.lows[p.start] != "alliance" or not s.orgs:
+    alliance" (or "the alliance's flank") in a sentence naming an alliance of many states
+    is that group."""
+    if p.end - p.start != 1 or s.lows[p.start] not in ("alliance", "alliance's") or not s.orgs:
         return False
     if p.start == 0 or s.lows[p.start - 1] != "the":
         return False
@@ -2645,3 +2648,10 @@ def _standing_with(s: Sentence, the: int, pair: Codes) -> str | None:
     lo, _ = s.clause(j)
     before = {m.code for m, t in s.states if lo <= t < j and m.code and m.code not in pair}
     return before.pop() if len(before) == 1 else None
+
+
+def _names_state_next(s: Sentence, k: int) -> bool:
+    """ "a NATO ally to the United States": a state (after at most "the") right at k."""
+    if k < len(s.toks) and s.lows[k] == "the":
+        k += 1
+    return k in s.covered

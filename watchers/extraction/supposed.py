@@ -23,6 +23,7 @@ strategic partnership", "plans to strengthen the alliance".
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 
 # "should" urges rather than supposes: "the two should build a relationship of trust" is
 # the speaker's word for the tie, as an agreed or pledged level is
@@ -117,6 +118,8 @@ def supposed(lows: Sequence[str], start: int, head: int, clause_start: int) -> b
     if start > 0 and lows[start - 1] in ("a", "an") and _subject_of_modal(lows, start, head):
         return True
     if _inverted_condition(lows, start) or _imagined(lows, start):
+        return True
+    if _ought_but_is_not(lows, start):
         return True
     if clause_start >= 2 and lows[clause_start - 1] == "yet" and lows[clause_start - 2] in _MODALS:
         clause_start -= 2  # "could yet become": an adverb here, not a clause's "yet"
@@ -398,6 +401,26 @@ def _intends_to_make(near: Sequence[str], i: int) -> bool:
     return False
 
 
+_OUGHT = frozenset({"should", "ought"})
+_CONTRASTS = frozenset({"but", "yet"})
+
+
+def _ought_but_is_not(lows: Sequence[str], start: int) -> bool:
+    """ "A and B should be natural allies, but ... keeps getting in the way": what the pair
+    ought to be, set against what gets in its way, is what they are not. Without the
+    contrast "should be" urges and the label is live ("should be good friends")."""
+    k = start - 1
+    while k >= 0 and lows[k] in _DETERMINERS:
+        k -= 1
+    if k < 1 or lows[k] != "be":
+        return False
+    urged = lows[k - 1] in _OUGHT or (k >= 2 and lows[k - 1] == "to" and lows[k - 2] == "ought")
+    if not urged:
+        return False
+    rest = lows[start:]
+    return any(w == "," and nxt in _CONTRASTS for w, nxt in pairwise(rest))
+
+
 # Every word without which supposed() answers no: each of its rules that may answer yes
 # needs one of these in the sentence (here, after every table it reads). A rule added to
 # supposed() adds its words here.
@@ -411,4 +434,5 @@ _NEEDED_WORDS = (
     | _INVERTING  # "Were A and B ever to"
     | _IMAGINING  # "Imagine if"
     | _CONDITIONS  # "if", "unless", "whether"
+    | _OUGHT  # "should be allies, but"
 )
