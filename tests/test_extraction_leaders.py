@@ -180,3 +180,31 @@ def test_a_guarded_name_stands_for_the_state_where_the_text_makes_it_the_leader(
 )
 def test_a_guarded_name_alone_is_no_state(text: str) -> None:
     assert pairs(text, None) == set()
+
+
+def test_a_guarded_name_is_not_joined_to_a_leader_a_page_of_blank_lines_away() -> None:
+    on = date(2024, 3, 1)
+    beside = "Rama and Mitsotakis hailed their strategic partnership."
+    assert pairs(beside, on) == {("ALB-GRC", "strategic partnership")}
+    apart = "Greece welcomes Rama" + "\n" * 130 + "and Mitsotakis hailed their strategic ties."
+    assert pairs(apart, on) == set()
+
+
+def test_many_guarded_names_in_one_text_look_for_the_full_name_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from watchers.extraction import mentions
+
+    looks: list[str] = []
+    real = mentions._full_name_in
+
+    def counted(low: str, leader: object) -> bool:
+        looks.append(low[:10])
+        return real(low, leader)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(mentions, "_full_name_in", counted)
+    said = "Kim said the partnership went well. " * 300
+    text = said + "Kim Jong Un and Putin hailed their alliance."
+    found = pairs(text, date(2024, 6, 20))
+    assert ("PRK-RUS", "alliance") in found
+    assert 1 <= len(looks) <= 2  # not once for each of the 301 "Kim"s: a long text stays cheap

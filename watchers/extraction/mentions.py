@@ -329,6 +329,8 @@ class MentionFinder:
         # the most characters one mention spans: how far a search must read past a point
         # to see every mention that starts before it
         self.longest = max(len(key) for key in grouped)
+        self._full_named: tuple[str, dict[str, bool]] = ("", {})
+        """The last text asked about and, by leader, whether it names them in full."""
 
     def find(
         self,
@@ -385,6 +387,15 @@ class MentionFinder:
                 chosen.append((start, end, form))
                 last_end = end
         out: list[StateMention] = []
+        # whether each guarded leader's full name is in the text, asked once per leader and
+        # text (this is called for each sentence of a text): a text of many "Kim"s would
+        # otherwise be searched whole again for each one. One tuple, replaced whole, so
+        # that threads sharing the finder never read another text's answers.
+        cache = self._full_named
+        if cache[0] is not low:
+            cache = (low, {})
+            self._full_named = cache
+        full_named = cache[1]
         for i, (start, end, form) in enumerate(chosen):
             if form.kind is _AMBIGUOUS:
                 form = self._resolve(norm, low, start, end, chosen, i, named)
@@ -402,7 +413,7 @@ class MentionFinder:
             if (
                 leader is not None
                 and form.text in leader.guarded
-                and not _named_as_leader(norm, low, start, end, leader, chosen, i)
+                and not _named_as_leader(norm, low, start, end, leader, chosen, i, full_named)
             ):
                 continue
             out.append(StateMention(start, end, form.kind, form.code, form.leader))
@@ -696,7 +707,9 @@ _IN_OFFICE_AFTER = re.compile(
     r"| (?:took|takes|taking) office\b| (?:was|is|been) (?:sworn in|elected|re-elected)\b)"
 )
 # What joins two leaders named together: "Putin and Kim", "PUTIN, KIM", "the Trump-Kim summit".
-_LEADERS_JOIN = re.compile(r"(?:\s*(?:,|&|and|AND)\s+|-|/)")
+# The spaces around the joining word are few: a name a page of blank lines away is not
+# named beside this one (and the headline test's bounded search relies on that reach).
+_LEADERS_JOIN = re.compile(r"(?:\s{0,2}(?:,|&|and|AND)\s{1,2}|-|/)")
 
 
 def _named_as_leader(
@@ -707,6 +720,7 @@ def _named_as_leader(
     leader: Leader,
     chosen: list[tuple[int, int, SurfaceForm]],
     i: int,
+    full_named: dict[str, bool],
 ) -> bool:
     """Whether a form that is also a common name ("Kim", "Anwar") is the leader here.
 
@@ -714,17 +728,13 @@ def _named_as_leader(
     Un ... Kim said"), a title right before ("leader Kim"), the leader's own state owning it
     ("Malaysia's Anwar"), or another state's leader named beside it ("Putin and Kim",
     "PUTIN, KIM VOW"). Alone ("Kim said", "a Kim Ye-jin film") it is anyone's name.
+    ``full_named`` keeps, by leader, whether the text names them in full.
     """
-    for other in leader.forms:
-        if other in leader.guarded:
-            continue
-        key = lower(normalize(other))
-        at = low.find(key)
-        while at >= 0:
-            after = at + len(key)
-            if (at == 0 or not low[at - 1].isalnum()) and not low[after : after + 1].isalnum():
-                return True
-            at = low.find(key, at + 1)
+    key = f"{leader.code} {leader.name}"
+    if key not in full_named:
+        full_named[key] = _full_name_in(low, leader)
+    if full_named[key]:
+        return True
     prev = _PREV_WORD.search(norm, max(0, start - 40), start)
     if prev is not None and prev.end() == start:
         word = prev.group(1).lower()
@@ -743,6 +753,21 @@ def _named_as_leader(
         a_start, _, after_form = chosen[i + 1]
         if _beside_leader(after_form, leader, norm[end:a_start]):
             return True
+    return False
+
+
+def _full_name_in(low: str, leader: Leader) -> bool:
+    """Whether ``low`` names the leader by a form that is not guarded, as a whole word."""
+    for other in leader.forms:
+        if other in leader.guarded:
+            continue
+        key = lower(normalize(other))
+        at = low.find(key)
+        while at >= 0:
+            after = at + len(key)
+            if (at == 0 or not low[at - 1].isalnum()) and not low[after : after + 1].isalnum():
+                return True
+            at = low.find(key, at + 1)
     return False
 
 
