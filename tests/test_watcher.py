@@ -19,7 +19,7 @@ from tests.fakes import FakeClock, MarkerExtractor
 from tests.feeds import rss
 from watchers.detect import Rules
 from watchers.errors import StoreError
-from watchers.fetch import FetchLimits, make_client
+from watchers.fetch import FetchLimits, Validators, make_client
 from watchers.model import ChangeKind, Entry, Extraction, Mention
 from watchers.reading import Reading
 from watchers.store import Store
@@ -984,3 +984,80 @@ async def test_a_claimed_feeds_document_whose_transaction_fails_is_read_again_wh
     assert (again.error, again.new_entries, again.mentions) == (None, 1, 1)
     assert [c.after for c in again.changes] == ["strategic partnership"]
     assert kept == 1
+
+
+async def test_a_feeds_later_document_waits_for_its_earlier_one_whatever_pairs_it_names() -> None:
+    # The earlier document of "wire" waits for a pair another transaction holds; the later
+    # one names no pair and a connection is free, yet it goes after the earlier one, so the
+    # feed's validators end as the later document's.
+    with fresh_postgres() as url:
+        ingester = document_ingester(url)
+        ingester.documents = [*ingester.documents, Store.open(url)]
+        wire = FeedSpec("wire", "http://wire.example/")
+        try:
+            with pair_held_elsewhere(url, "IND-RUS") as free:
+                desk = asyncio.create_task(
+                    ingester.ingest(
+                        FeedSpec("desk", "http://desk.example/"),
+                        rss(("1", "Talks", "[IND-RUS: strategic partnership]")),
+                        {},
+                    )
+                )
+                await until(lambda: ingester._remembering == 1)
+                earlier = asyncio.create_task(
+                    ingester.ingest(
+                        wire,
+                        rss(("1", "Talks", "[IND-RUS: strategic partnership]")),
+                        {},
+                        Validators('"v1"', None),
+                    )
+                )
+                await until(lambda: waiting(ingester) == 1)
+                later = asyncio.create_task(
+                    ingester.ingest(
+                        wire, rss(("2", "Weather", "Sunny.")), {}, Validators('"v2"', None)
+                    )
+                )
+                await until(lambda: waiting(ingester) == 2)
+                later_went_first = later.done()
+                free.set()
+                await asyncio.wait_for(asyncio.gather(desk, earlier, later), 20)
+            kept = ingester.store.validators("wire")
+        finally:
+            close([ingester])
+    assert not later_went_first
+    assert kept is not None and kept.etag == '"v2"'
+
+
+async def test_documents_waiting_when_the_stores_close_end_their_polls_with_an_error() -> None:
+    # A worker stopping while documents wait for a store: their polls end (with an error:
+    # their feeds are read again next time) instead of waiting for ever, and a waiting
+    # poll that is cancelled ends at once.
+    with fresh_postgres() as url:
+        ingester = document_ingester(url)
+        try:
+            with pair_held_elsewhere(url, "IND-RUS") as free:
+                polls = [
+                    asyncio.create_task(
+                        ingester.ingest(
+                            FeedSpec(f"wire {n}", f"http://wire{n}.example/"),
+                            rss(("1", "Talks", "[IND-RUS: strategic partnership]")),
+                            {},
+                        )
+                    )
+                    for n in range(4)
+                ]
+                await until(lambda: waiting(ingester) == 3)
+                polls[3].cancel()
+                await asyncio.wait([polls[3]], timeout=5)
+                cancelled_at_once = polls[3].cancelled()
+                closing = asyncio.create_task(asyncio.to_thread(ingester.close_documents))
+                await asyncio.sleep(0.2)
+                free.set()
+                await asyncio.wait_for(closing, 20)
+                results = await asyncio.wait_for(asyncio.gather(*polls[:3]), 20)
+        finally:
+            close([ingester])
+    assert cancelled_at_once
+    assert results[0].error is None
+    assert [bool(r.error) for r in results[1:]] == [True, True]

@@ -174,6 +174,8 @@ class Ingester:
         """Transactions of documents running in ``documents`` now."""
         self._pairs_taken: collections.Counter[str] = collections.Counter()
         """The pairs named by the documents of those transactions (how many hold each)."""
+        self._feeds_taken: collections.Counter[str] = collections.Counter()
+        """The feeds of the documents of those transactions (how many of each)."""
 
     @property
     def work(self) -> DocumentWork:
@@ -347,6 +349,11 @@ class Ingester:
         try:
             return await asyncio.shield(done)
         except asyncio.CancelledError:
+            waiting = [w for w in self._waiting if w[1] is done]
+            if waiting:  # not handed to a transaction yet: nothing of it was written
+                self._waiting.remove(waiting[0])
+                done.cancel()
+                raise
             # The transaction cannot be stopped half-way: its caller stops once it has
             # ended, however often it is cancelled meanwhile, so that a worker lets its
             # claim on the feed go only after it.
@@ -376,19 +383,26 @@ class Ingester:
             batch = self._next_batch()
             if not batch:
                 break  # each names a pair a transaction running holds: they go after it
+            try:
+                running = loop.run_in_executor(
+                    self._document_threads,
+                    self._on_free_store,
+                    functools.partial(self._remember_apart, documents=[d for d, _ in batch]),
+                )
+            except RuntimeError as e:  # the threads were shut down: the ingester is closing
+                for _, done in batch:
+                    if not done.done():
+                        done.set_exception(StoreError(f"documents are closed: {e}"))
+                continue
             self._remembering += 1
             self._pairs_taken.update(key for d, _ in batch for key in d.pairs())
-            running = loop.run_in_executor(
-                self._document_threads,
-                self._on_free_store,
-                functools.partial(self._remember_apart, documents=[d for d, _ in batch]),
-            )
+            self._feeds_taken.update(d.feed.name for d, _ in batch)
             running.add_done_callback(functools.partial(self._remembered, batch))
 
     def _next_batch(self) -> list[tuple[DocumentRead, asyncio.Future[Remembered]]]:
         """The waiting documents remembered next, together: the first ones, at most
-        ``DOCUMENTS_AT_ONCE``, one a feed (a feed's later document waits for the next),
-        none naming a pair that a transaction running holds.
+        ``DOCUMENTS_AT_ONCE``, one a feed (a feed's later document waits until its earlier one is
+        remembered), none naming a pair that a transaction running holds.
 
         A document naming a held pair would only wait on the database for it, its store
         taken meanwhile: it waits here instead, and goes with the others that came
@@ -399,18 +413,24 @@ class Ingester:
         later: list[tuple[DocumentRead, asyncio.Future[Remembered]]] = []
         feeds: set[str] = set()
         kept = set(self._pairs_taken)
+        # a feed with a document in a transaction running, or left waiting, keeps its later
+        # documents waiting too: a feed's documents are remembered in the order they came
+        feeds_kept = set(self._feeds_taken)
         for waiting in self._waiting:
             document = waiting[0]
             pairs = document.pairs().keys()
+            feed = document.feed.name
             if (
                 len(batch) < DOCUMENTS_AT_ONCE
-                and document.feed.name not in feeds
+                and feed not in feeds
+                and feed not in feeds_kept
                 and kept.isdisjoint(pairs)
             ):
-                feeds.add(document.feed.name)
+                feeds.add(feed)
                 batch.append(waiting)
             else:
                 kept.update(pairs)
+                feeds_kept.add(feed)
                 later.append(waiting)
         self._waiting = later
         return batch
@@ -425,6 +445,8 @@ class Ingester:
         self._remembering -= 1
         self._pairs_taken.subtract(key for d, _ in batch for key in d.pairs())
         self._pairs_taken = +self._pairs_taken  # the pairs no transaction holds any more
+        self._feeds_taken.subtract(d.feed.name for d, _ in batch)
+        self._feeds_taken = +self._feeds_taken
         outcomes: Sequence[Remembered | BaseException]
         if running.cancelled():
             outcomes = [asyncio.CancelledError()] * len(batch)
@@ -451,15 +473,27 @@ class Ingester:
             self._free_documents.put(store)
 
     def close_documents(self) -> None:
-        """Close the stores documents are remembered in off the event loop, if any."""
-        if self._document_threads is not None:
-            self._document_threads.shutdown(wait=True)
-            self._document_threads = None
+        """Close the stores documents are remembered in off the event loop, if any.
+
+        Documents still waiting for a store are not remembered: their polls fail, as when
+        the database is gone, and the next poll of their feeds reads them again."""
+        threads, self._document_threads = self._document_threads, None
+        if threads is not None:
+            threads.shutdown(wait=True)
+        for _, done in list(self._waiting):  # told on their loop, which owns the list
+            done.get_loop().call_soon_threadsafe(self._closed_before, done)
         self._free_documents = queue.SimpleQueue()
-        self._waiting, self._remembering, self._pairs_taken = [], 0, collections.Counter()
+        self._remembering, self._pairs_taken = 0, collections.Counter()
+        self._feeds_taken = collections.Counter()
         for store in self.documents:
             store.close()
         self.documents = ()
+
+    def _closed_before(self, done: asyncio.Future[Remembered]) -> None:
+        """Fail the poll of a document still waiting when the documents' stores closed."""
+        self._waiting = [w for w in self._waiting if w[1] is not done]
+        if not done.done():
+            done.set_exception(StoreError("the store closed before the document was remembered"))
 
     async def _read_in_one(
         self, feed: FeedSpec, body: bytes, headers: Mapping[str, str], now: datetime
