@@ -176,6 +176,8 @@ class Ingester:
         """The pairs named by the documents of those transactions (how many hold each)."""
         self._feeds_taken: collections.Counter[str] = collections.Counter()
         """The feeds of the documents of those transactions (how many of each)."""
+        self._closing = False
+        """Whether ``close_documents`` is closing the stores (in another thread)."""
 
     @property
     def work(self) -> DocumentWork:
@@ -372,6 +374,10 @@ class Ingester:
     def _start_remembering(self) -> None:
         """Hand the documents waiting to free stores, as many together as may be (see
         ``DOCUMENTS_AT_ONCE``), in the order they came."""
+        if self._closing:
+            for _, done in list(self._waiting):
+                self._closed_before(done)
+            return
         if self._document_threads is None:
             self._document_threads = ThreadPoolExecutor(
                 max(1, len(self.documents)), thread_name_prefix="documents"
@@ -477,9 +483,10 @@ class Ingester:
 
         Documents still waiting for a store are not remembered: their polls fail, as when
         the database is gone, and the next poll of their feeds reads them again."""
-        threads, self._document_threads = self._document_threads, None
-        if threads is not None:
-            threads.shutdown(wait=True)
+        self._closing = True  # documents that come meanwhile are not started either
+        if self._document_threads is not None:
+            self._document_threads.shutdown(wait=True)
+            self._document_threads = None
         for _, done in list(self._waiting):  # told on their loop, which owns the list
             done.get_loop().call_soon_threadsafe(self._closed_before, done)
         self._free_documents = queue.SimpleQueue()
@@ -488,6 +495,7 @@ class Ingester:
         for store in self.documents:
             store.close()
         self.documents = ()
+        self._closing = False
 
     def _closed_before(self, done: asyncio.Future[Remembered]) -> None:
         """Fail the poll of a document still waiting when the documents' stores closed."""
