@@ -469,15 +469,10 @@ async def run_worker(
         # transaction is several round trips, which the event loop would otherwise wait on
         # while the worker's other polls wait for it.
         opened: list[Store] = []
+        app.watcher.documents = opened  # closed below, however many were opened
         try:
             for _ in range(DOCUMENT_CONNECTIONS):
                 opened.append(await asyncio.to_thread(Store.open, config.store_url))
-        except BaseException:
-            for store in opened:  # a start that fails leaves no connection open
-                store.close()
-            raise
-        app.watcher.documents = opened
-        try:
             now = app.watcher.clock.now()
             dispatches = Dispatches(app.watcher.store.connection, now)
             watching = asyncio.create_task(_watch_config(app))

@@ -23,7 +23,7 @@ from watchers.fetch import FetchLimits, Validators, make_client
 from watchers.model import ChangeKind, Entry, Extraction, Mention
 from watchers.reading import Reading
 from watchers.store import Store
-from watchers.watcher import DocumentRead, FeedSpec, Ingester, Remembered, Watcher
+from watchers.watcher import DocumentRead, FeedSpec, Ingester, PollResult, Remembered, Watcher
 
 # generous: a loaded test machine must not turn a local answer into a timeout
 LIMITS = FetchLimits(connect_timeout=10, read_timeout=10, deadline=20)
@@ -801,6 +801,20 @@ def document_ingester(url: str, is_watched: Callable[[str], bool] = lambda key: 
     return ingester
 
 
+def polls_of_one_pair(ingester: Ingester, count: int) -> list[asyncio.Task[PollResult]]:
+    """``count`` polls of feeds of their own, each a document naming India and Russia."""
+    return [
+        asyncio.create_task(
+            ingester.ingest(
+                FeedSpec(f"wire {n}", f"http://wire{n}.example/"),
+                rss(("1", "Talks", "[IND-RUS: strategic partnership]")),
+                {},
+            )
+        )
+        for n in range(count)
+    ]
+
+
 def close(ingesters: Sequence[Ingester]) -> None:
     for ingester in ingesters:
         ingester.close_documents()
@@ -927,16 +941,7 @@ async def test_a_document_of_other_pairs_is_not_held_up_by_many_waiting_for_one_
         ingester.documents = [*ingester.documents, Store.open(url)]
         try:
             with pair_held_elsewhere(url, "IND-RUS") as free:
-                stuck = [
-                    asyncio.create_task(
-                        ingester.ingest(
-                            FeedSpec(f"wire {n}", f"http://wire{n}.example/"),
-                            rss(("1", "Talks", "[IND-RUS: strategic partnership]")),
-                            {},
-                        )
-                    )
-                    for n in range(3)
-                ]
+                stuck = polls_of_one_pair(ingester, 3)
                 await until(lambda: waiting(ingester) == 2)
                 other = await asyncio.wait_for(
                     ingester.ingest(
@@ -1037,16 +1042,7 @@ async def test_documents_waiting_when_the_stores_close_end_their_polls_with_an_e
         ingester = document_ingester(url)
         try:
             with pair_held_elsewhere(url, "IND-RUS") as free:
-                polls = [
-                    asyncio.create_task(
-                        ingester.ingest(
-                            FeedSpec(f"wire {n}", f"http://wire{n}.example/"),
-                            rss(("1", "Talks", "[IND-RUS: strategic partnership]")),
-                            {},
-                        )
-                    )
-                    for n in range(4)
-                ]
+                polls = polls_of_one_pair(ingester, 4)
                 await until(lambda: waiting(ingester) == 3)
                 polls[3].cancel()
                 await asyncio.wait([polls[3]], timeout=5)

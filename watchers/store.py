@@ -439,13 +439,6 @@ class Store:
         else:
             self._held.append((table, sql, params))
 
-    def _write_many(self, table: str, sql: str, rows: Sequence[tuple[object, ...]]) -> None:
-        """Run one write of ``table`` for each row now, or at the end of ``writes_at_end``."""
-        if self._held is None:
-            self.connection.executemany(sql, rows)
-        else:
-            self._held.extend((table, sql, params) for params in rows)
-
     # feeds
 
     def validators(self, feed: str) -> Validators:

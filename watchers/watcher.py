@@ -121,8 +121,10 @@ class DocumentRead:
         them either."""
         return self.claimed and self.polled is not None
 
+    @functools.cached_property
     def pairs(self) -> dict[str, Pair]:
-        """The pairs its new entries name, by key."""
+        """The pairs its new entries name, by key (asked each time a store frees up, while
+        it waits: worked out once)."""
         return {x.pair.key: x.pair for xs in self.read.found for x in xs}
 
 
@@ -216,7 +218,7 @@ class Ingester:
             else:
                 # which pairs are watched is read here, on this store's connection (the
                 # chat's subscriptions): the other connection is the thread's alone
-                watched = watched_among(self.is_watched, document.pairs())
+                watched = watched_among(self.is_watched, document.pairs)
                 # a claimed feed's first poll is known from its claim on this store (the
                 # thread's store, claiming nothing, would ask the database each document)
                 polled = self.store.has_been_polled(feed.name) if claimed else None
@@ -261,7 +263,7 @@ class Ingester:
             for document in first:
                 self._note_read(store, document)
             store.send_held_writes()
-            pairs = {key: pair for d in documents for key, pair in d.pairs().items()}
+            pairs = {key: pair for d in documents for key, pair in d.pairs.items()}
             # every pair of every document, locked at once: documents naming the same pairs
             # (a syndicated story in many feeds) take their turn once for all of them
             store.lock_pairs(pairs)
@@ -311,7 +313,7 @@ class Ingester:
             )
         watched = document.watched
         if watched is None:
-            watched = watched_among(self.is_watched, document.pairs())
+            watched = watched_among(self.is_watched, document.pairs)
         by_entry: list[list[Mention]] = []
         for entry, extractions in zip(read.fresh, read.found, strict=True):
             if entry.entry_id not in to_read:
@@ -401,7 +403,7 @@ class Ingester:
                         done.set_exception(StoreError(f"documents are closed: {e}"))
                 continue
             self._remembering += 1
-            self._pairs_taken.update(key for d, _ in batch for key in d.pairs())
+            self._pairs_taken.update(key for d, _ in batch for key in d.pairs)
             self._feeds_taken.update(d.feed.name for d, _ in batch)
             running.add_done_callback(functools.partial(self._remembered, batch))
 
@@ -424,7 +426,7 @@ class Ingester:
         feeds_kept = set(self._feeds_taken)
         for waiting in self._waiting:
             document = waiting[0]
-            pairs = document.pairs().keys()
+            pairs = document.pairs.keys()
             feed = document.feed.name
             if (
                 len(batch) < DOCUMENTS_AT_ONCE
@@ -449,7 +451,7 @@ class Ingester:
         """A batch's transaction has ended: tell each of its documents' polls, and start
         the documents waiting meanwhile."""
         self._remembering -= 1
-        self._pairs_taken.subtract(key for d, _ in batch for key in d.pairs())
+        self._pairs_taken.subtract(key for d, _ in batch for key in d.pairs)
         self._pairs_taken = +self._pairs_taken  # the pairs no transaction holds any more
         self._feeds_taken.subtract(d.feed.name for d, _ in batch)
         self._feeds_taken = +self._feeds_taken

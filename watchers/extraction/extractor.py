@@ -29,6 +29,7 @@ from watchers.extraction.mentions import (
     described_states,
 )
 from watchers.extraction.pairs import (
+    PAIR_COUNT,
     REGARD_VERBS,
     SHARED_NAME_PLURALS,
     Codes,
@@ -39,6 +40,7 @@ from watchers.extraction.pairs import (
     pair_of,
     refers_to_two,
     shared_name_pairs,
+    toks_end,
 )
 from watchers.extraction.phrases import CALLED_ROLES, ORG, Phrase, PhraseFinder
 from watchers.extraction.supposed import supposed
@@ -1238,6 +1240,7 @@ class _Passage:
         self._quotes: list[int] | None = None
         self._named: frozenset[str] | None = None
         self._all: list[StateMention] | None = None
+        self._first_line: list[StateMention] | None = None
 
     def named(self) -> frozenset[str]:
         """The states the whole text names by a form that stands for one state only.
@@ -1292,13 +1295,18 @@ class _Passage:
         end = self.norm.find("\n")
         if not 0 < end <= _HEADLINE_CHARS:
             return None
-        # The first line must name the two states and no organisation: it is read first,
-        # and most first lines fail, so the text up to the sentence is read seldom.
-        on_first_line = self._mentions_before(min(end, before))
+        # The first line must name the two states and no organisation: it is read first
+        # (once for the text), and most first lines fail, so the whole text is read seldom.
+        if self._first_line is None:
+            self._first_line = self._mentions_before(end)
+        on_first_line = [m for m in self._first_line if m.start < before]
         first = {m.code for m in on_first_line}
         if len(first) != 2 or None in first:
             return None
-        found = on_first_line if before <= end else self._mentions_before(before)
+        if before <= end:
+            found = on_first_line
+        else:
+            found = [m for m in self._mentions() if m.start < before]
         codes = sorted({m.code for m in found if m.code})
         if len(codes) != 2 or any(m.code is None for m in found if m.start < end):
             return None
@@ -1367,9 +1375,7 @@ class _Passage:
         titles = self.x.lex.titles
         codes: set[str] = set()
         for m, t in prev.states:
-            k = t
-            while k < len(prev.toks) and prev.toks[k].start < m.end:
-                k += 1
+            k = toks_end(prev, t, m)
             titled = k < len(prev.toks) and prev.lows[k] in titles
             if m.code and (m.kind is _LEADER or titled):
                 codes.add(m.code)
@@ -1505,12 +1511,10 @@ def _among_group(lows: list[str], start: int, end: int) -> bool:
     "among the two allies" and "among the closest allies of Japan" are the pair's."""
     if start < 2 or lows[start - 1] != "the" or lows[start - 2] != "among":
         return False
-    if not _PAIR_COUNTS.isdisjoint(lows[start:end]):
+    if not PAIR_COUNT.isdisjoint(lows[start:end]):
         return False
     return end >= len(lows) or lows[end] in _CLAUSE_ENDS
 
-
-_PAIR_COUNTS = frozenset({"two", "both"})
 
 
 # words that tie a label to whom it holds between: "friendship between the two peoples",

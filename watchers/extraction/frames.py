@@ -590,22 +590,12 @@ def _set_aside(
     k = j + 2
     if k >= n or lows[k] not in ("a", "an"):
         return None
-    start = m = k + 1
-    while m < n and m - start < _COPULA_WORDS:
-        w = lows[m]
-        if w in _PLACE_ENDS or country[m] or not _word(w) or w == "not":
-            break
-        if cased[m][:1].isupper() and not _capitals(cased):
-            return None  # a name: "once a Soviet project"
-        if m > start and w.endswith("ed") and "-" not in w:
-            break  # "a love-hate affair shaped by": a participle goes on from the noun
-        if m > start and _participle_going_on(lows, m):
-            break  # "a partnership waiting to happen"
-        m += 1
-    if m == start or m >= n:
+    start = k + 1
+    m = _noun_run(lows, cased, country, start, participles_end=True)
+    if m is None or m >= n:
         return None
     head = m - 1
-    if lows[head] in _NOT_WHAT_IT_IS or lows[head] in adjectives or lows[head].endswith("ly"):
+    if not _names_what_it_is(lows[head], adjectives):
         return None
     # the aside ends at a comma, or at the participle
     if lows[m] != "," and not (lows[m].endswith("ed") and lows[m].isalpha()):
@@ -635,20 +625,12 @@ def _copula_complement(
         j += 1
     if j >= n or lows[j] not in ("a", "an"):
         return None  # "the relationship is the subject of": only "a" names what it is
-    start = k = j + 1
-    while k < n and k - start < _COPULA_WORDS:
-        w = lows[k]
-        if w in _PLACE_ENDS or country[k] or not _word(w) or w == "not":
-            break
-        if cased[k][:1].isupper() and not _capitals(cased):
-            return None  # a name: "is a Kremlin project"
-        if k > start and _participle_going_on(lows, k):
-            break  # "a partnership waiting to happen": the participle's clause goes on
-        k += 1
-    if k == start:
+    start = j + 1
+    k = _noun_run(lows, cased, country, start, participles_end=False)
+    if k is None:
         return None
     head = k - 1
-    if lows[head] in _NOT_WHAT_IT_IS or lows[head] in adjectives or lows[head].endswith("ly"):
+    if not _names_what_it_is(lows[head], adjectives):
         return None
     end = k
     if k + 1 < n and lows[k] == "of":
@@ -660,6 +642,35 @@ def _copula_complement(
     if nxt[:1].isalnum() and nxt not in _AFTER_LABEL:
         return None  # the clause goes on: "is a country that", "is a way to"
     return start, end, head
+
+
+def _noun_run(
+    lows: list[str], cased: list[str], country: list[int], start: int, *, participles_end: bool
+) -> int | None:
+    """One past the words of the noun phrase that opens at ``start`` after "a" (a few at
+    most, up to a place, a state, a mark or "not"), or None when there are none or they are
+    a name ("is a Kremlin project", "once a Soviet project"). ``participles_end``: a past
+    participle after the first word ends it too ("a love-hate affair shaped by")."""
+    n = len(lows)
+    k = start
+    while k < n and k - start < _COPULA_WORDS:
+        w = lows[k]
+        if w in _PLACE_ENDS or country[k] or not _word(w) or w == "not":
+            break
+        if cased[k][:1].isupper() and not _capitals(cased):
+            return None  # a name
+        if k > start and participles_end and w.endswith("ed") and "-" not in w:
+            break
+        if k > start and _participle_going_on(lows, k):
+            break  # "a partnership waiting to happen": the participle's clause goes on
+        k += 1
+    return None if k == start else k
+
+
+def _names_what_it_is(head: str, adjectives: frozenset[str]) -> bool:
+    """Whether a noun phrase's last word can say what a tie is: not a word of another
+    kind, an adjective or an adverb."""
+    return not (head in _NOT_WHAT_IT_IS or head in adjectives or head.endswith("ly"))
 
 
 def _participle_going_on(lows: list[str], k: int) -> bool:
@@ -863,8 +874,8 @@ def _pair_end(lows: list[str], country: list[int], j: int) -> int:
             k += 1
         if k > j + 1 and country[k - 1]:
             j = k
-        elif lows[j] == "between" and lows[j + 1 : j + 3] in (["the", "two"], ["both"]):
-            k = j + 3 if lows[j + 1] == "the" else j + 2
+        elif lows[j] == "between" and lows[j + 1 : j + 3] == ["the", "two"]:
+            k = j + 3
             if k < n and lows[k] in _PAIR_SIDES:
                 j = k + 1
     return j

@@ -783,7 +783,7 @@ class PairResolver:
             verb > 0
             and toks[verb - 1].low in self.lex.non_states
             and not s.cased[verb - 1][:1].isupper()  # "China's State Council hailed"
-            and _PAIR_COUNT.isdisjoint(s.lows[max(0, verb - 4) : verb - 1])
+            and PAIR_COUNT.isdisjoint(s.lows[max(0, verb - 4) : verb - 1])
         ):
             # "Dutch firms view Kenya as a partner": not a state's word; "both foreign
             # ministries call" are the two states' own
@@ -1998,7 +1998,8 @@ def _new_predicate_after(s: Sentence, p: Phrase) -> bool:
 
 
 _WITHIN = frozenset({"within", "inside", "in"})
-_PAIR_COUNT = frozenset({"both", "two"})
+PAIR_COUNT = frozenset({"both", "two"})
+"""Words that count the two sides of a pair: "the two", "both"."""
 
 
 def _frame_after(s: Sentence, o: int, p: Phrase) -> bool:
