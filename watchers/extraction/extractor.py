@@ -441,7 +441,7 @@ class Extractor:
             (w, None) for w in self._negation_words | self._negation_firsts
         )
         self._negation_cues = (
-            frozenset(first for first, _ in _HEDGES) | _DENYING | lexicon.rejection
+            frozenset(first for first, _ in _HEDGES) | _DISMISSING | lexicon.rejection
         )
 
     def extract(self, text: str, *, on: date | None = None) -> list[Extraction]:
@@ -1040,6 +1040,8 @@ class Extractor:
             return given and self._said_of_leader(s, p)
         if not _YOU_AND_ME.isdisjoint(s.lows[lo : p.start]):
             return True
+        if _leaders_by_title(s, p, lo):
+            return True
         if self._said_of_leader(s, p):
             return True
         if "lost" in s.lows[max(lo, p.start - 3) : p.start]:
@@ -1538,6 +1540,33 @@ def _held_by_peoples(lows: list[str], end: int) -> bool:
     return not (joined and lows[k + 2] in _NAMING_STATES)
 
 
+# plural nouns for persons who lead a state: "the Kenyan and Ugandan presidents"
+_LEADERS_PLURAL = frozenset(
+    {"presidents", "leaders", "ministers", "premiers", "chancellors", "kings", "monarchs",
+     "emirs", "rulers", "heads", "generals", "envoys", "ambassadors", "diplomats"}
+)  # fmt: skip
+_BEING = frozenset({"are", "were", "remain", "remained", "became", "been", "have", "had"})
+
+
+def _leaders_by_title(s: Sentence, p: Phrase, lo: int) -> bool:
+    """ "The Kenyan and Ugandan presidents are old comrades": a person's role whose
+    subject is the states' leaders, named by a plural title after the states, is theirs."""
+    lows = s.lows
+    j = p.start - 1
+    while j >= lo and (lows[j] in QUOTES or lows[j] in ("a", "an")):
+        j -= 1
+    if j < lo or lows[j] not in _BEING:
+        return False
+    while j > lo and lows[j - 1] in _BEING:
+        j -= 1  # "have been"
+    k = j - 1
+    if k < lo or lows[k] not in _LEADERS_PLURAL:
+        return False
+    if lows[k] == "ministers" and k - 1 >= lo and lows[k - 1] in ("prime", "foreign"):
+        k -= 1
+    return _state_at(s, k - 1) is not None
+
+
 def _of_a_people(s: Sentence, end: int) -> bool:
     """ "true friends of the Kurdish people": a role held toward a people, named by its
     demonym, is said of the population, not of its state."""
@@ -1551,13 +1580,23 @@ def _of_a_people(s: Sentence, end: int) -> bool:
 
 
 _DENYING = frozenset({"denied", "denies", "deny", "denying"})
+# verbs that set a claim aside when they take a noun of claiming: "rejected claims that A
+# and B were allies", "dismissed reports that"; alone ("rejected a deal") they deny nothing
+_DISMISSING = frozenset(
+    {"rejected", "rejects", "reject", "rejecting", "dismissed", "dismisses", "dismiss",
+     "dismissing", "refuted", "refutes", "refute", "denied", "denies", "deny", "denying"}
+)  # fmt: skip
+_CLAIMS = frozenset(
+    {"claims", "claim", "reports", "report", "suggestions", "suggestion", "speculation",
+     "allegations", "allegation", "talk", "rumours", "rumors", "assertions", "notion", "idea"}
+)  # fmt: skip
 
 
 def _denied_claim(lows: list[str], start: int, lo: int) -> bool:
     """ "Peru denied that a visit by Chilean warships meant any alliance": a denial
     reaches through the claim it takes with "that", however long, up to a comma or a
     verb of its own ("denied that it had cancelled the summit and hailed ...")."""
-    if _DENYING.isdisjoint(lows[lo:start]):
+    if _DISMISSING.isdisjoint(lows[lo:start]):
         return False  # the common case, looked at in one set test
     for j in range(start - 2, lo - 1, -1):
         if lows[j] == "," or (lows[j] == "and" and lows[j + 1].endswith("ed")):
@@ -1565,7 +1604,20 @@ def _denied_claim(lows: list[str], start: int, lo: int) -> bool:
         # "denied on Friday that": a short time phrase may stand before "that"
         if lows[j] in _DENYING and "that" in lows[j + 1 : min(j + 5, start)]:
             return True
+        if _dismissed_claim(lows, j, start):
+            return True
     return False
+
+
+def _dismissed_claim(lows: list[str], j: int, start: int) -> bool:
+    """ "rejected claims that", "dismissed the idea that": a verb at ``j`` setting aside a
+    claim it names, whose "that" clause holds the label."""
+    if lows[j] not in _DISMISSING:
+        return False
+    k = j + 1
+    if k < start and lows[k] in ("the", "any", "all", "media", "press", "western"):
+        k += 1
+    return k + 1 < start and lows[k] in _CLAIMS and lows[k + 1] == "that"
 
 
 def _drop_joined_before(states: list[tuple[StateMention, int]], lows: list[str], ti: int) -> None:
