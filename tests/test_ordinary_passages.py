@@ -1,8 +1,9 @@
 """Ordinary news the extractor must read quietly, and ordinary positives it must keep.
 
-tests/data/ordinary_passages.jsonl holds 300 passages of everyday copy that names two
+tests/data/ordinary_passages.jsonl holds 389 passages of everyday copy that names two
 states without a word for their tie (bare ties, deals, visits, rankings, organisations,
-persons, sport, twinned cities, history, lists, modal talk) and 100 plain positives, in
+persons, sport, twinned cities, history, lists, modal talk, firms and groups of states)
+and 100 plain positives, in
 the format `partnership-watch eval` reads. A new rule must leave every negative silent
 and the positives' recall where it stands."""
 
@@ -20,9 +21,10 @@ from watchers.paths import config_dir
 PASSAGES = Path(__file__).parent / "data" / "ordinary_passages.jsonl"
 
 # negatives still read as a tie, each with why it is left: a treaty's name in a history
-# lesson, and a couple named by a compound of two nationalities (which is also the name
-# of a pair's tie: "the Franco-German couple")
-KNOWN_FALSE_ALARMS = {"on-132", "on-232"}
+# lesson; a couple named by a compound of two nationalities (which is also the name of a
+# pair's tie: "the Franco-German couple"); two states' police forces (a state's police
+# may speak for it); "the two allies of Washington", allies of a third state
+KNOWN_FALSE_ALARMS = {"on-132", "on-232", "on-312", "on-356"}
 
 
 @pytest.fixture(scope="module")
@@ -30,9 +32,9 @@ def found() -> dict[str, list[Predicted]]:
     return predict(default_extractor(), load_records(PASSAGES))
 
 
-def test_the_set_has_300_negatives_and_100_positives() -> None:
+def test_the_set_has_389_negatives_and_100_positives() -> None:
     records = load_records(PASSAGES)
-    assert sum(r.kind == "negative" for r in records) == 300
+    assert sum(r.kind == "negative" for r in records) == 389
     assert sum(r.kind == "positive" for r in records) == 100
     assert len({r.id for r in records}) == len(records)
 

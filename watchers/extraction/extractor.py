@@ -487,6 +487,8 @@ class Extractor:
                     continue
                 if _among_group(s.lows, p.start, p.end) or _forum_meets(s, p, self.lex.neutral):
                     continue
+                if _of_many_states(s, p.end):
+                    continue
                 between = given.get((p.start, p.end))
                 if between is not None:
                     codes = self._pair_at(s, *between)
@@ -1517,6 +1519,34 @@ def _among_group(lows: list[str], start: int, end: int) -> bool:
         return False
     return end >= len(lows) or lows[end] in _CLAUSE_ENDS
 
+
+# plural nouns for members of a group of states: "an alliance of coffee-growing states"
+_MEMBER_NOUNS = frozenset(
+    {"states", "countries", "nations", "producers", "exporters", "importers", "economies",
+     "democracies", "members", "governments"}
+)  # fmt: skip
+# words before the members that make them the pair: "an alliance of the two states",
+# "the friendship of our nations"
+_PAIR_OWNERS = PAIR_COUNT | frozenset({"our", "their", "these", "those", "its"})
+
+
+def _of_many_states(s: Sentence, end: int) -> bool:
+    """ "an alliance of coffee-growing states, led by A and B": a label whose "of" names a
+    group of states by a plural noun is the group's, however the sentence names its
+    members; "an alliance of the two states" and "the friendship of our nations" are the
+    pair's, and "an ally of the United States" names a state."""
+    lows = s.lows
+    if end + 1 >= len(lows) or lows[end] != "of":
+        return False  # one look: most labels are followed by no "of"
+    for k in range(end + 1, min(len(lows), end + 5)):
+        w = lows[k]
+        if k in s.covered:
+            return False  # a state's name: "of the United States"
+        if w in _MEMBER_NOUNS:
+            return True
+        if w in _PAIR_OWNERS or not w.replace("-", "").isalpha():
+            return False
+    return False
 
 
 # words that tie a label to whom it holds between: "friendship between the two peoples",
