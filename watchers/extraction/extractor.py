@@ -732,6 +732,10 @@ class Extractor:
             k -= 1
         if k >= 1 and lows[k] in _PLACE_PREPOSITIONS and lows[k - 1] in non_states:
             return False
+        if k >= 1 and lows[k] == "of" and lows[k - 1] in self.lex.persons:
+            # "the fans of Ghana and Senegal" are persons; "students from Peru" may speak
+            # of their states' tie ("say the two countries are close friends")
+            return False
         j = ti + 1
         size = len(toks)
         while j < size and toks[j].start < m.end:
@@ -1042,7 +1046,7 @@ class Extractor:
             return given and self._said_of_leader(s, p)
         if not _YOU_AND_ME.isdisjoint(s.lows[lo : p.start]):
             return True
-        if _leaders_by_title(s, p, lo):
+        if _leaders_by_title(s, p, lo) or self._persons_are(s, p, lo):
             return True
         if self._said_of_leader(s, p):
             return True
@@ -1064,6 +1068,22 @@ class Extractor:
         return bool(s.states) and all(
             m.kind is _LEADER or self._names_person(s, m, t) for m, t in s.states
         )
+
+    def _persons_are(self, s: Sentence, p: Phrase, lo: int) -> bool:
+        """ "Our farmers and their buyers are old friends": a role whose subject, before a
+        linking verb, names persons or firms and no state is theirs."""
+        lows = s.lows
+        j = p.start - 1
+        while j >= lo and (lows[j] in QUOTES or lows[j] in ("a", "an")):
+            j -= 1
+        if j <= lo or lows[j] not in _LINKING_VERBS:
+            return False
+        subject = lows[lo:j]
+        named = any(lo <= t < j for _, t in s.states)
+        if named or not _STATE_NOUNS.isdisjoint(subject) or not _PAIR_WORDS.isdisjoint(subject):
+            return False
+        lex = self.lex
+        return any(w in lex.persons or w in lex.non_states for w in subject)
 
     def _beside_leaders(self, s: Sentence, p: Phrase) -> bool:
         """ "Macron and Scholz, 'the odd couple', ...": a label set beside two leaders
@@ -1570,6 +1590,8 @@ def _held_by_peoples(lows: list[str], end: int) -> bool:
     return not (joined and lows[k + 2] in _NAMING_STATES)
 
 
+# words of a subject that make it the states or their tie: "we", "our two peoples"
+_PAIR_WORDS = frozenset({"we", "they", "both", "two", "peoples", "people", "relations", "ties"})
 # plural nouns for persons who lead a state: "the Kenyan and Ugandan presidents"
 _LEADERS_PLURAL = frozenset(
     {"presidents", "leaders", "ministers", "premiers", "chancellors", "kings", "monarchs",
