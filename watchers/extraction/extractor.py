@@ -495,6 +495,8 @@ class Extractor:
                 else:
                     codes = self.pairs.resolve(p, s, ctx)
                 if codes:
+                    codes = _with_third_state(s, p, codes)
+                if codes:
                     codes = codes + self._more_like(passage, i, s, p, codes)
                     resolved.append((p, codes))
             for p, codes in _drop_repeats(resolved):
@@ -1538,6 +1540,28 @@ def _among_group(lows: list[str], start: int, end: int) -> bool:
     if not PAIR_COUNT.isdisjoint(lows[start:end]):
         return False
     return end >= len(lows) or lows[end] in _CLAUSE_ENDS
+
+
+# roles a state holds toward another named after "of": "the two allies of Washington"
+_ROLES_OF = frozenset({"ally", "allies", "partner", "partners", "friend", "friends"})
+
+
+def _with_third_state(s: Sentence, p: Phrase, codes: list[Codes]) -> list[Codes]:
+    """ "The two allies of Washington, Japan and South Korea, sent observers": a role held
+    toward a state named after "of" is held toward that state, so a pair without it is
+    dropped."""
+    if _ROLES_OF.isdisjoint(p.heads):
+        return codes  # one look: most labels name no such role
+    k = p.end
+    while k < len(s.lows) and s.lows[k] in QUOTES:
+        k += 1
+    if k + 1 >= len(s.lows) or s.lows[k] != "of":
+        return codes
+    k += 2 if s.lows[k + 1] == "the" else 1
+    third = _state_at(s, k) if k < len(s.lows) else None
+    if third is None:
+        return codes
+    return [c for c in codes if third in c]
 
 
 # plural nouns for members of a group of states: "an alliance of coffee-growing states"
