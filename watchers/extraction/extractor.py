@@ -441,7 +441,7 @@ class Extractor:
             (w, None) for w in self._negation_words | self._negation_firsts
         )
         self._negation_cues = (
-            frozenset(first for first, _ in _HEDGES) | _DENYING | lexicon.rejection
+            frozenset(first for first, _ in _HEDGES) | _DISMISSING | lexicon.rejection
         )
 
     def extract(self, text: str, *, on: date | None = None) -> list[Extraction]:
@@ -487,11 +487,15 @@ class Extractor:
                     continue
                 if _among_group(s.lows, p.start, p.end) or _forum_meets(s, p, self.lex.neutral):
                     continue
+                if _of_many_states(s, p.end):
+                    continue
                 between = given.get((p.start, p.end))
                 if between is not None:
                     codes = self._pair_at(s, *between)
                 else:
                     codes = self.pairs.resolve(p, s, ctx)
+                if codes:
+                    codes = _with_third_state(s, p, codes)
                 if codes:
                     codes = codes + self._more_like(passage, i, s, p, codes)
                     resolved.append((p, codes))
@@ -729,6 +733,10 @@ class Extractor:
         while k >= 0 and (lows[k] in _LIST_WORDS or cased[k][:1].isupper()):
             k -= 1
         if k >= 1 and lows[k] in _PLACE_PREPOSITIONS and lows[k - 1] in non_states:
+            return False
+        if k >= 1 and lows[k] == "of" and lows[k - 1] in self.lex.persons:
+            # "the fans of Ghana and Senegal" are persons; "students from Peru" may speak
+            # of their states' tie ("say the two countries are close friends")
             return False
         j = ti + 1
         size = len(toks)
@@ -1040,6 +1048,8 @@ class Extractor:
             return given and self._said_of_leader(s, p)
         if not _YOU_AND_ME.isdisjoint(s.lows[lo : p.start]):
             return True
+        if _leaders_by_title(s, p, lo) or self._persons_are(s, p, lo):
+            return True
         if self._said_of_leader(s, p):
             return True
         if "lost" in s.lows[max(lo, p.start - 3) : p.start]:
@@ -1060,6 +1070,22 @@ class Extractor:
         return bool(s.states) and all(
             m.kind is _LEADER or self._names_person(s, m, t) for m, t in s.states
         )
+
+    def _persons_are(self, s: Sentence, p: Phrase, lo: int) -> bool:
+        """ "Our farmers and their buyers are old friends": a role whose subject, before a
+        linking verb, names persons or firms and no state is theirs."""
+        lows = s.lows
+        j = p.start - 1
+        while j >= lo and (lows[j] in QUOTES or lows[j] in ("a", "an")):
+            j -= 1
+        if j <= lo or lows[j] not in _LINKING_VERBS:
+            return False
+        subject = lows[lo:j]
+        named = any(lo <= t < j for _, t in s.states)
+        if named or not _STATE_NOUNS.isdisjoint(subject) or not _PAIR_WORDS.isdisjoint(subject):
+            return False
+        lex = self.lex
+        return any(w in lex.persons or w in lex.non_states for w in subject)
 
     def _beside_leaders(self, s: Sentence, p: Phrase) -> bool:
         """ "Macron and Scholz, 'the odd couple', ...": a label set beside two leaders
@@ -1516,6 +1542,56 @@ def _among_group(lows: list[str], start: int, end: int) -> bool:
     return end >= len(lows) or lows[end] in _CLAUSE_ENDS
 
 
+# roles a state holds toward another named after "of": "the two allies of Washington"
+_ROLES_OF = frozenset({"ally", "allies", "partner", "partners", "friend", "friends"})
+
+
+def _with_third_state(s: Sentence, p: Phrase, codes: list[Codes]) -> list[Codes]:
+    """ "The two allies of Washington, Japan and South Korea, sent observers": a role held
+    toward a state named after "of" is held toward that state, so a pair without it is
+    dropped."""
+    if _ROLES_OF.isdisjoint(p.heads):
+        return codes  # one look: most labels name no such role
+    k = p.end
+    while k < len(s.lows) and s.lows[k] in QUOTES:
+        k += 1
+    if k + 1 >= len(s.lows) or s.lows[k] != "of":
+        return codes
+    k += 2 if s.lows[k + 1] == "the" else 1
+    third = _state_at(s, k) if k < len(s.lows) else None
+    if third is None:
+        return codes
+    return [c for c in codes if third in c]
+
+
+# plural nouns for members of a group of states: "an alliance of coffee-growing states"
+_MEMBER_NOUNS = frozenset(
+    {"states", "countries", "nations", "producers", "exporters", "importers", "economies",
+     "democracies", "members", "governments"}
+)  # fmt: skip
+# words before the members that make them the pair: "an alliance of the two states",
+# "the friendship of our nations"
+_PAIR_OWNERS = PAIR_COUNT | frozenset({"our", "their", "these", "those", "its"})
+
+
+def _of_many_states(s: Sentence, end: int) -> bool:
+    """ "an alliance of coffee-growing states, led by A and B": a label whose "of" names a
+    group of states by a plural noun is the group's, however the sentence names its
+    members; "an alliance of the two states" and "the friendship of our nations" are the
+    pair's, and "an ally of the United States" names a state."""
+    lows = s.lows
+    if end + 1 >= len(lows) or lows[end] != "of":
+        return False  # one look: most labels are followed by no "of"
+    for k in range(end + 1, min(len(lows), end + 5)):
+        w = lows[k]
+        if k in s.covered:
+            return False  # a state's name: "of the United States"
+        if w in _MEMBER_NOUNS:
+            return True
+        if w in _PAIR_OWNERS or not w.replace("-", "").isalpha():
+            return False
+    return False
+
 
 # words that tie a label to whom it holds between: "friendship between the two peoples",
 # "ties uniting the peoples of the region" (not "of": "an asset of the two peoples" is what
@@ -1538,6 +1614,35 @@ def _held_by_peoples(lows: list[str], end: int) -> bool:
     return not (joined and lows[k + 2] in _NAMING_STATES)
 
 
+# words of a subject that make it the states or their tie: "we", "our two peoples"
+_PAIR_WORDS = frozenset({"we", "they", "both", "two", "peoples", "people", "relations", "ties"})
+# plural nouns for persons who lead a state: "the Kenyan and Ugandan presidents"
+_LEADERS_PLURAL = frozenset(
+    {"presidents", "leaders", "ministers", "premiers", "chancellors", "kings", "monarchs",
+     "emirs", "rulers", "heads", "generals", "envoys", "ambassadors", "diplomats"}
+)  # fmt: skip
+_BEING = frozenset({"are", "were", "remain", "remained", "became", "been", "have", "had"})
+
+
+def _leaders_by_title(s: Sentence, p: Phrase, lo: int) -> bool:
+    """ "The Kenyan and Ugandan presidents are old comrades": a person's role whose
+    subject is the states' leaders, named by a plural title after the states, is theirs."""
+    lows = s.lows
+    j = p.start - 1
+    while j >= lo and (lows[j] in QUOTES or lows[j] in ("a", "an")):
+        j -= 1
+    if j < lo or lows[j] not in _BEING:
+        return False
+    while j > lo and lows[j - 1] in _BEING:
+        j -= 1  # "have been"
+    k = j - 1
+    if k < lo or lows[k] not in _LEADERS_PLURAL:
+        return False
+    if lows[k] == "ministers" and k - 1 >= lo and lows[k - 1] in ("prime", "foreign"):
+        k -= 1
+    return _state_at(s, k - 1) is not None
+
+
 def _of_a_people(s: Sentence, end: int) -> bool:
     """ "true friends of the Kurdish people": a role held toward a people, named by its
     demonym, is said of the population, not of its state."""
@@ -1551,13 +1656,23 @@ def _of_a_people(s: Sentence, end: int) -> bool:
 
 
 _DENYING = frozenset({"denied", "denies", "deny", "denying"})
+# verbs that set a claim aside when they take a noun of claiming: "rejected claims that A
+# and B were allies", "dismissed reports that"; alone ("rejected a deal") they deny nothing
+_DISMISSING = frozenset(
+    {"rejected", "rejects", "reject", "rejecting", "dismissed", "dismisses", "dismiss",
+     "dismissing", "refuted", "refutes", "refute", "denied", "denies", "deny", "denying"}
+)  # fmt: skip
+_CLAIMS = frozenset(
+    {"claims", "claim", "reports", "report", "suggestions", "suggestion", "speculation",
+     "allegations", "allegation", "talk", "rumours", "rumors", "assertions", "notion", "idea"}
+)  # fmt: skip
 
 
 def _denied_claim(lows: list[str], start: int, lo: int) -> bool:
     """ "Peru denied that a visit by Chilean warships meant any alliance": a denial
     reaches through the claim it takes with "that", however long, up to a comma or a
     verb of its own ("denied that it had cancelled the summit and hailed ...")."""
-    if _DENYING.isdisjoint(lows[lo:start]):
+    if _DISMISSING.isdisjoint(lows[lo:start]):
         return False  # the common case, looked at in one set test
     for j in range(start - 2, lo - 1, -1):
         if lows[j] == "," or (lows[j] == "and" and lows[j + 1].endswith("ed")):
@@ -1565,7 +1680,20 @@ def _denied_claim(lows: list[str], start: int, lo: int) -> bool:
         # "denied on Friday that": a short time phrase may stand before "that"
         if lows[j] in _DENYING and "that" in lows[j + 1 : min(j + 5, start)]:
             return True
+        if _dismissed_claim(lows, j, start):
+            return True
     return False
+
+
+def _dismissed_claim(lows: list[str], j: int, start: int) -> bool:
+    """ "rejected claims that", "dismissed the idea that": a verb at ``j`` setting aside a
+    claim it names, whose "that" clause holds the label."""
+    if lows[j] not in _DISMISSING:
+        return False
+    k = j + 1
+    if k < start and lows[k] in ("the", "any", "all", "media", "press", "western"):
+        k += 1
+    return k + 1 < start and lows[k] in _CLAIMS and lows[k + 1] == "that"
 
 
 def _drop_joined_before(states: list[tuple[StateMention, int]], lows: list[str], ti: int) -> None:

@@ -152,7 +152,9 @@ def supposed(lows: Sequence[str], start: int, head: int, clause_start: int) -> b
     keeping = max((i for i, w in enumerate(near) if w in _KEEPING), default=0)
     for i in range(n - 1, keeping - 1, -1):
         w = near[i]
-        if w in _MODALS and _modal_makes(near, i):
+        if w in _MODALS and (_modal_makes(near, i) or _modal_speaks(near, i)):
+            return True
+        if w in _MODALS and _modal_lets(near, i):
             return True
         about = _talks_about(near, i) if w in _TALKS else None
         if about is not None:
@@ -279,6 +281,44 @@ def _modal_makes(near: Sequence[str], i: int) -> bool:
             return False
         j += 1
     return j < len(near) and near[j] in _MAKING and len(near) - j - 1 <= 4
+
+
+# verbs of naming after a conditional modal: "before anyone could speak of friendly
+# relations" pictures words nobody uses yet ("can speak of" says they are in use)
+_SPEAKING = frozenset({"speak", "talk"})
+
+
+def _modal_speaks(near: Sequence[str], i: int) -> bool:
+    """ "could speak of a partnership", "would talk of allies": a conditional modal, its
+    verb of naming and "of" right before the descriptor's words."""
+    if near[i] not in _CONDITIONAL_MODALS:
+        return False
+    j = i + 1
+    while j < len(near) and j - i <= 3 and near[j] in _BETWEEN_MODAL_AND_VERB:
+        j += 1
+    return j + 1 < len(near) and near[j] in _SPEAKING and near[j + 1] in ("of", "about")
+
+
+# verbs after a modal that let their object do something: "a deal would allow A and B to
+# become partners" supposes the label as surely as "A and B could become partners"
+_LETTING = frozenset({"allow", "enable", "help", "let", "permit"})
+_LETTING_OBJECT = 5  # words the object of such a verb may take: "Kyrgyzstan and Tajikistan"
+
+
+def _modal_lets(near: Sequence[str], i: int) -> bool:
+    """A modal at ``near[i]`` whose verb lets its object make the descriptor: "would allow
+    A and B to become partners", "could help the two build an alliance"."""
+    j = i + 1
+    while j < len(near) and j - i <= 3 and near[j] in _BETWEEN_MODAL_AND_VERB:
+        j += 1
+    if j >= len(near) or near[j] not in _LETTING:
+        return False
+    for k in range(j + 1, min(len(near), j + 2 + _LETTING_OBJECT)):
+        if near[k] in _MAKING:
+            return len(near) - k - 1 <= 4
+        if near[k] in (",", ";", ".") or near[k] in _MODALS:
+            return False
+    return False
 
 
 _CONDITIONS = frozenset({"if", "unless", "whether"})
