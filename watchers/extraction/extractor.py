@@ -43,6 +43,7 @@ from watchers.extraction.pairs import (
     toks_end,
 )
 from watchers.extraction.phrases import CALLED_ROLES, ORG, Phrase, PhraseFinder
+from watchers.extraction.speakers import Turn, transcript_turns, turn_at
 from watchers.extraction.supposed import supposed
 from watchers.extraction.text import (
     QUOTES,
@@ -1241,6 +1242,7 @@ class _Passage:
         self._named: frozenset[str] | None = None
         self._all: list[StateMention] | None = None
         self._first_line: list[StateMention] | None = None
+        self._turns: list[Turn] | None = None
 
     def named(self) -> frozenset[str]:
         """The states the whole text names by a form that stands for one state only.
@@ -1272,11 +1274,25 @@ class _Passage:
             )
             s.index = i
             self._built[i] = s
+            if s.speaker is None:
+                s.speaker = self.turn_speaker(a)
             if s.speaker is None and self._quote_open_at(b):
                 s.speaker = self._closing_speaker(i)
             if s.speaker is None and s.has_speech and self.x._pronoun_speaks(s):
                 s.speaker = self.speaker_before(i) or self.actor_before(i)
         return s
+
+    def turn_speaker(self, start: int) -> str | None:
+        """The state of the speaker whose transcript turn holds offset ``start``:
+        "CARNEY: ...", "A: ... — Mongolia's foreign minister"."""
+        if self._turns is None:
+            self._turns = transcript_turns(self.norm)
+        turn = turn_at(self._turns, start) if self._turns else None
+        if turn is None or turn.name is None:
+            return None
+        a, b = turn.name
+        found = self.x.mentions.find(self.norm, self.low, self.on, [(a, b)])
+        return office_holder(self.low[a:b], [(m.start - a, m.code, m.kind) for m in found])
 
     def context(self, i: int) -> Context:
         """What the sentences around sentence ``i`` say."""
@@ -1427,6 +1443,33 @@ class _Passage:
                     return after.speaker if after.has_speech else None
                 return None
         return None
+
+
+# The offices whose holder speaks for a state when a transcript names them as speaker
+# ("Jordan's foreign minister:"); "Kenya's leading economist" speaks for no state.
+_OFFICES = frozenset(
+    {"president", "minister", "premier", "chancellor", "ambassador", "envoy", "diplomat",
+     "spokesperson", "spokesman", "spokeswoman", "king", "queen", "emir", "prince",
+     "sultan", "monarch", "secretary", "pm", "fm", "taoiseach"}
+)
+_NOT_IN_OFFICE = frozenset({"former", "ex", "late", "opposition", "retired"})
+
+
+def office_holder(label: str, found: list[tuple[int, str | None, FormKind]]) -> str | None:
+    """The state whose leader or officeholder the words ``label`` name (lower case), given
+    the mentions found in them (offset, code, kind): "ALBANESE", "Jordan's foreign
+    minister", "the Kenyan president"; None for a bare state ("MONTENEGRO"), a person
+    out of office, or words naming two states."""
+    codes = {code for _, code, _ in found}
+    if len(codes) != 1 or None in codes:
+        return None
+    words = re.findall(r"[a-z]+", label.replace("'s", " ").replace("’s", " "))
+    if not _NOT_IN_OFFICE.isdisjoint(words):
+        return None
+    (code,) = codes
+    if any(kind is _LEADER for _, _, kind in found):
+        return code
+    return code if not _OFFICES.isdisjoint(words) else None
 
 
 _DEFAULT: Extractor | None = None
