@@ -155,7 +155,10 @@ _HOSTILE_TONES = frozenset(
 # "is not, and will never be, a partner": what may stand between the aside and the label
 _ASIDE_ARTICLES = frozenset({"a", "an", "the", "its", "their"})
 _ASIDE_ENDS = frozenset({"be", "been", "become"})
-_SAID_COPULAS = frozenset({"are", "were", "remain", "remained", "became", "been", "form", "formed"})
+# ("is" for one state said to be the speaker's: '"Chile is family," the minister said')
+_SAID_COPULAS = frozenset(
+    {"are", "were", "remain", "remained", "became", "been", "form", "formed", "is", "remains"}
+)
 _QUOTE_CUE_WORDS = """
 are were is was remain remains remained as called calling calls call dubbed countries nations
 neighbours neighbors them other ties relations relationship alliance to have has had share

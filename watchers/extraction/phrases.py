@@ -477,7 +477,12 @@ class PhraseFinder:
                 continue  # "brotherly peoples": the nations' people, greeted; not the tie
             if head in lex.kin_heads and _uncounted_hostile(toks, run.start, i):
                 continue  # "warned hostile states against meddling": a category of states
-            if head in lex.said_heads:
+            ours = _ours_said_of_state(toks, country, run.start, i, head)
+            if ours is not None and (run.start == i or ours < run.start):
+                # '"Iraq is our brother"', "Chile is family": one state said to be the
+                # speaker's kin or friend (the speaker's state is the other side)
+                run.start = ours
+            elif head in lex.said_heads:
                 # "Laos and Cambodia are one family", "are like twins": only said of states
                 if not (
                     _said_of_states(toks, country, i, run.start)
@@ -3065,6 +3070,54 @@ def _said_of_states(toks: list[Token], country: list[int], i: int, start: int = 
         k -= 1  # "have always been"
     # "A and B share one ocean, we are cousins": the pair named just before speaks
     return country[k] == 1 or (toks[k].low == "we" and _pair_named_before(toks, country, k))
+
+
+# A singular copula before the speaker's word for one state: "Iraq is our brother".
+_ONE_STATE_COPULAS = frozenset({"is", "remains", "was"})
+# Words of age that make a kin noun an image of standing: "our big brother".
+_KIN_AGE = frozenset({"big", "elder", "older", "younger", "little"})
+_AGED_KIN = frozenset({"brother", "sister"})
+# Kin nouns said of one state bare, with no "our": "New Zealand is family".
+_BARE_KIN = frozenset({"family"})
+
+
+def _ours_said_of_state(
+    toks: list[Token], country: list[int], start: int, i: int, head: str
+) -> int | None:
+    """Where the label starts when a kin or friend noun is said of one state with "our"
+    (or bare "family"), the state right before a singular copula: "Iraq is our brother",
+    "Ghana is our big brother", "New Zealand is family". None otherwise: "he is our
+    friend" is a person's, "Chile and Peru are our friends" is read as a list."""
+    if head not in _AGED_KIN and head not in _BARE_KIN and head not in _SPEAKERS_ROLES:
+        return None
+    k = start - 1
+    if head in _AGED_KIN and start == i and k >= 0 and toks[k].low in _KIN_AGE:
+        start, k = k, k - 1  # "our big brother": the image keeps its word of age
+    if k >= 0 and toks[k].low == "our":
+        k -= 1
+    elif head not in _BARE_KIN:
+        return None
+    while k >= 0 and toks[k].low in QUOTES:
+        k -= 1
+    if k < 1 or toks[k].low not in _ONE_STATE_COPULAS:
+        return None
+    k -= 1
+    if country[k] != 1:
+        return None
+    # one state, not the last of several joined ("Chile and Peru is ...")
+    j = k
+    while j >= 0 and country[j] == 1:
+        j -= 1
+    if j >= 0 and toks[j].low in ("and", "&", "'s"):
+        return None
+    return start
+
+
+# The speaker's words for one state with "our" that name a tie: kin and friends, not
+# ranks ("our largest partner" is read as today) nor places ("our neighbour").
+_SPEAKERS_ROLES = frozenset(
+    {"brother", "sister", "friend", "ally", "family", "cousin", "twin", "comrade"}
+)
 
 
 def _level_on(toks: list[Token], start: int) -> bool:
