@@ -1733,14 +1733,35 @@ class PairResolver:
         ends = [t for m, t in s.states if t < p.start]
         if not ends:
             return False
-        between = [t.low for t in s.toks[ends[-1] + 1 : p.start]]
+        between = [t.low for t in s.toks[toks_end(s, ends[-1], _mention_at(s, ends[-1])) : p.start]]
         return (
             len(between) <= 7
             and not _COPULA.isdisjoint(between)
             and all(
                 w in _LINKING or w in QUOTES or w in _ASIDE or w.endswith("ly") for w in between
             )
-        )
+        ) or self._later_role_said_of(between)
+
+    def _later_role_said_of(self, between: list[str]) -> bool:
+        """ "Brazil is a close friend and an essential partner", "is one of our closest
+        friends and a trusted partner": the second of two roles said of the state by a
+        copula, the words ``between`` the state and the label holding the first."""
+        if not between or between[0] not in _COPULA or len(between) > 12:
+            return False
+        joins = [k for k, w in enumerate(between) if w in ("and", ",")]
+        if not joins:
+            return False
+        k = joins[-1]
+        first, rest = between[1:k], between[k + 1 :]
+        if not first or first[-1] not in self._kind_heads:
+            return False  # "is a close friend": the first item ends with a role
+        if not all(w in _ARTICLES_OURS or w in QUOTES for w in rest):
+            return False
+        # the first item is one noun phrase: "one of our closest friends", "a close friend"
+        words = [w for w in first if w not in QUOTES]
+        if words[:2] == ["one", "of"]:
+            words = words[2:]
+        return all(w.isalpha() and w not in _NOT_IN_ROLE for w in words)
 
     def _said_right_before(self, s: Sentence, p: Phrase, lo: int) -> str | None:
         """The state named right before the label, with only a copula, "our" or an article
@@ -1775,6 +1796,16 @@ class PairResolver:
     def _first_person(self, s: Sentence, p: Phrase) -> bool:
         j = before_quotes(s.toks, min(p.start, p.head) - 1)
         return j >= 0 and s.toks[j].low in ("our", "we", "us")
+
+
+# Words before a second role said of a state: "and a trusted partner", "and our ally".
+_ARTICLES_OURS = frozenset({"a", "an", "our", "the"})
+# Words that make the first of two roles more than a noun phrase: a clause, a comparison,
+# a denial, or a role held for someone named ("a friend of Chile").
+_NOT_IN_ROLE = frozenset(
+    {"of", "with", "for", "to", "by", "that", "which", "who", "but", "than", "from", "in",
+     "on", "at", "not", "no", "never", "and", "or", "his", "her", "their", "its", "my"}
+)
 
 
 def _coordinated_compounds(s: Sentence, p: Phrase, t: int, last: Codes) -> list[Codes]:
