@@ -482,6 +482,9 @@ class PairResolver:
         regarded = self._regards(s, p, lo, ctx)
         if regarded is not None:
             return regarded
+        ours = self._ours_of_one_state(s, p, lo, ctx)
+        if ours is not None:
+            return ours
         made = self._made_roles(s, p, lo)
         if made is not None:
             return made
@@ -1742,6 +1745,39 @@ class PairResolver:
             )
         ) or self._later_role_said_of(between)
 
+    def _ours_of_one_state(
+        self, s: Sentence, p: Phrase, lo: int, ctx: Context
+    ) -> list[Codes] | None:
+        """ "Iraq is our brother": one state, a singular copula and "our" before a kin or
+        friend noun are that state and the speaker's, and nobody's when no official of a
+        state speaks ("KENYA'S LEADING ECONOMIST: Iraq is our brother"), whatever other
+        state the sentence names. None when the label is not so said, or said with no
+        speaker of a sentence naming no other state (the pair before may hold it)."""
+        if self._kind_heads.isdisjoint(p.heads):
+            return None
+        k = before_quotes(s.toks, p.start - 1)
+        if k < 2 or s.lows[k] != "our":
+            return None
+        k = before_quotes(s.toks, k - 1)
+        if k < 1 or s.lows[k] not in _ONE_STATE_COPULAS:
+            return None
+        subject = next(
+            (m for m, t in s.states if lo <= t < k and toks_end(s, t, m) == k and m.code), None
+        )
+        if subject is None or subject.kind is _LEADER:
+            return None
+        first = next(t for m, t in s.states if m is subject)
+        if first >= 1 and s.lows[first - 1] in ("and", "&", ","):
+            return None  # "Chile and Peru is": a list read as today
+        speaker = s.speaker or ctx.speaker
+        if speaker == subject.code:
+            return []
+        if speaker:
+            return [pair_of(speaker, subject.code or "")]
+        # no speaker: another state the sentence names is not the "our" ("URUGUAY:
+        # Argentina is our brother"); the state alone may still take up a pair before it
+        return [] if any(m.code != subject.code for m, _ in s.states) else None
+
     def _later_role_said_of(self, between: list[str]) -> bool:
         """ "Brazil is a close friend and an essential partner", "is one of our closest
         friends and a trusted partner": the second of two roles said of the state by a
@@ -1798,6 +1834,8 @@ class PairResolver:
         return j >= 0 and s.toks[j].low in ("our", "we", "us")
 
 
+# A singular copula before "our" and the speaker's word for one state: "Iraq is our brother".
+_ONE_STATE_COPULAS = frozenset({"is", "remains", "was"})
 # Words before a second role said of a state: "and a trusted partner", "and our ally".
 _ARTICLES_OURS = frozenset({"a", "an", "our", "the"})
 # Words that make the first of two roles more than a noun phrase: a clause, a comparison,

@@ -19,7 +19,7 @@ from typing import NamedTuple
 # no label: "Update: ...", "Kenya, Uganda: a new partnership".
 _LABEL = re.compile(
     r"(?:(?<=^)|(?<=\n)|(?<=[.?!\"”’]\s)|(?<=[.?!]\s\s))"
-    r"(?P<name>[A-Z][A-Z'’.\-]*(?:\s[A-Z][A-Z'’.\-]*){0,4}):[ \t]+(?=\S)"
+    r"(?P<name>[^\W\d_][\w'’.\-]*(?:\s[^\W\d_][\w'’.\-]*){0,4}):[ \t]+(?=\S)"
 )
 
 # An answer's speaker named after it by a dash, at the end of its line: "... doubled. —
@@ -54,6 +54,8 @@ def transcript_turns(norm: str) -> list[Turn]:
     turns: list[Turn] = []
     for m in _LABEL.finditer(norm):
         label = m.group("name")
+        if label != label.upper():
+            continue  # small letters: "Update:", "Kenya, Uganda: ..."
         line_end = norm.find("\n", m.end())
         if line_end < 0:
             line_end = len(norm)

@@ -1,0 +1,146 @@
+"""A speaker who supplies one side of the pair: transcript turns, "our", and copulas."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from watchers.extraction import default_extractor
+from watchers.extraction.extractor import office_holder
+from watchers.extraction.speakers import transcript_turns, turn_at
+from watchers.extraction.text import normalize
+
+ON = date(2024, 6, 1)
+
+
+def found(text: str) -> set[tuple[str, str]]:
+    return {(x.pair.key, x.canonical) for x in default_extractor().extract(text, on=ON)}
+
+
+# -- transcript turns ----------------------------------------------------------------------
+
+
+def test_turns_split_at_labels_and_lines() -> None:
+    text = "Q: Is Chile a friend? RUTO: Chile is our friend.\nLULA: We agree."
+    turns = transcript_turns(text)
+    assert [text[t.start : t.end] for t in turns] == [
+        "Is Chile a friend? ",
+        "Chile is our friend.",
+        "We agree.",
+    ]
+    assert turns[0].name is None
+    assert [text[a:b] for a, b in (t.name for t in turns[1:] if t.name)] == ["RUTO", "LULA"]
+    # a sentence starting at its label is in that label's turn
+    assert turn_at(turns, text.index("RUTO")) is turns[1]
+
+
+def test_answer_named_after_it_by_a_dash() -> None:
+    # the text as the extractor reads it: an em dash is a comma there
+    text = normalize("Q: And Peru? A: Peru is a trusted partner. \u2014 Chile's foreign minister")
+    turns = transcript_turns(text)
+    name = turns[1].name
+    assert name is not None
+    assert text[name[0] : name[1]] == "Chile's foreign minister"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kenya, Uganda: a new chapter",  # small letters: a headline, no label
+        "Update: talks resume",
+        "The minister said: we are ready",
+    ],
+)
+def test_no_turns(text: str) -> None:
+    assert transcript_turns(text) == []
+
+
+@pytest.mark.parametrize(
+    ("label", "found_in_it", "expected"),
+    [
+        ("ruto", [(0, "KEN", "leader")], "KEN"),
+        ("kenya's foreign minister", [(0, "KEN", "name")], "KEN"),
+        ("the kenyan ambassador", [(4, "KEN", "demonym")], "KEN"),
+        # a bare state is a headline's subject, not a speaker
+        ("montenegro", [(0, "MNE", "name")], None),
+        # no office, or out of office
+        ("kenya's leading economist", [(0, "KEN", "name")], None),
+        ("kenya's former foreign minister", [(0, "KEN", "name")], None),
+        ("a kenyan businessman", [(2, "KEN", "demonym")], None),
+        # two states: whose?
+        ("kenya and uganda's presidents", [(0, "KEN", "name"), (10, "UGA", "name")], None),
+        ("state department spokesperson", [], None),
+    ],
+)
+def test_office_holder(
+    label: str, found_in_it: list[tuple[int, str, str]], expected: str | None
+) -> None:
+    from watchers.countries import FormKind
+
+    mentions = [(at, code, FormKind(kind)) for at, code, kind in found_in_it]
+    assert office_holder(label, mentions) == expected
+
+
+# -- the speaker's state is the other side -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a leader's turn: "our" is the leader's state
+        ("RUTO: Tanzania is our closest friend.", ("KEN-TZA", "closest friend")),
+        ("Q: What about Abuja? LULA: Nigeria is our brother, our partner in the South.",
+         ("BRA-NGA", "brother")),
+        ("MILEI: Uruguay is our big brother on the river.", ("ARG-URY", "big brother")),
+        ("ERDOGAN: Azerbaijan is family. We share one language.", ("AZE-TUR", "family")),
+        # an officeholder's turn, the state named in the label
+        ("Q: How are ties? KENYA'S FOREIGN MINISTER: Ethiopia is our brother.",
+         ("ETH-KEN", "brother")),
+        # an answer whose speaker is named after it
+        ("Q: And Peru? A: Peru is one of our oldest friends and a trusted partner. "
+         "\u2014 Chile's foreign minister", ("CHL-PER", "trusted partnership")),
+        # a quote with its speaker after it
+        ('Tinubu said Ghana is "our big sister".', ("GHA-NGA", "big sister")),
+        ('"Senegal is family," Macron said in Dakar.', ("FRA-SEN", "family")),
+        # two roles said of one state: the second is the speaker's label too
+        ('"Colombia is a close friend and an essential partner," Modi said.',
+         ("COL-IND", "essential partnership")),
+    ],
+)
+def test_speaker_supplies_a_side(text: str, expected: tuple[str, str]) -> None:
+    assert expected in found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # no speaker, or one who speaks for no state
+        "Tanzania is our closest friend.",
+        "Uruguay is our big brother on the river.",
+        "Senegal is family.",
+        "Q: What about Abuja? A: Nigeria is our brother.",
+        "KENYA'S LEADING ECONOMIST: Ethiopia is our brother.",
+        "A KENYAN BUSINESSMAN: Ethiopia is our big brother.",
+        "FORMER KENYAN PRESIDENT: Ethiopia is our brother.",
+        "Q: And Peru? A: Peru is one of our oldest friends. \u2014 a Lima fruit exporter",
+        # a bare state as a headline's subject is no speaker
+        "URUGUAY: Argentina is our big brother.",
+        # a person, a team, a firm or a city said to be the speaker's
+        "RUTO: He is our brother and our friend.",
+        '"The team is family," Macron said.',
+        '"Our club is family," Tinubu said.',
+        '"Lagos is our big sister," Tinubu said of the city.',
+        # a ranking stays no label
+        '"Colombia is our largest trading partner," Modi said.',
+        '"Colombia is our largest market and a key buyer," Modi said.',
+        # two roles: the first held for a third state is no list of the speaker's roles
+        '"Colombia is not a close friend and an essential partner," Modi said.',
+        # several states before the copula: not one state said to be kin
+        "RUTO: Uganda and Tanzania's president is our friend.",
+        # an aged kin word not said of a state
+        '"My big brother is a diplomat," Macron said.',
+    ],
+)
+def test_no_side_from_the_speaker(text: str) -> None:
+    assert not {pair for pair, _ in found(text)} - {"UGA-TZA"}
