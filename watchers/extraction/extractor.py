@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from functools import partial
 from pathlib import Path
@@ -1458,7 +1458,9 @@ _OFFICES = frozenset(
 _NOT_IN_OFFICE = frozenset({"former", "ex", "late", "opposition", "retired"})
 
 
-def office_holder(label: str, found: list[tuple[int, str | None, FormKind]]) -> str | None:
+def office_holder(
+    label: str, found: Sequence[tuple[int, str | None, FormKind]]
+) -> str | None:
     """The state whose leader or officeholder the words ``label`` name (lower case), given
     the mentions found in them (offset, code, kind): "ALBANESE", "Jordan's foreign
     minister", "the Kenyan president"; None for a bare state ("MONTENEGRO"), a person

@@ -16,11 +16,12 @@ from typing import NamedTuple
 
 # A speaker's label: up to five words in capitals before a colon, at the start of a line
 # or right after a sentence ends ("... in the region? CARNEY: ..."). Small letters make it
-# no label: "Update: ...", "Kenya, Uganda: a new partnership".
-_LABEL = re.compile(
-    r"(?:(?<=^)|(?<=\n)|(?<=[.?!\"”’]\s)|(?<=[.?!]\s\s))"
-    r"(?P<name>[^\W\d_][\w'’.\-]*(?:\s[^\W\d_][\w'’.\-]*){0,4}):[ \t]+(?=\S)"
+# no label: "Update: ...", "Kenya, Uganda: a new partnership". Matched at the end of the
+# text before each ": ", which is rare, so the whole text is never scanned by a pattern.
+_LABEL_BEFORE = re.compile(
+    r"(?:^|\n|[.?!\"']\s{1,2})(?P<name>[^\W\d_][\w'.\-]*(?:\s[^\W\d_][\w'.\-]*){0,4})$"
 )
+_LABEL_REACH = 60
 
 # An answer's speaker named after it by a dash, at the end of its line: "... doubled. —
 # Mongolia's foreign minister". The text is normalised: an em dash is a comma there, an
@@ -52,23 +53,26 @@ def transcript_turns(norm: str) -> list[Turn]:
     if ":" not in norm:
         return []
     turns: list[Turn] = []
-    for m in _LABEL.finditer(norm):
-        label = m.group("name")
-        if label != label.upper():
-            continue  # small letters: "Update:", "Kenya, Uganda: ..."
-        line_end = norm.find("\n", m.end())
-        if line_end < 0:
-            line_end = len(norm)
-        if turns and turns[-1].end > m.start():
-            last = turns[-1]
-            turns[-1] = last._replace(end=m.start())
-        word = label.strip(".").upper()
-        name: tuple[int, int] | None = m.span("name")
-        if word in _QUESTION_LABELS:
-            name = None
-        elif word in _ANSWER_LABELS:
-            name = _attribution(norm, m.end(), line_end)
-        turns.append(Turn(m.start(), m.end(), line_end, name))
+    colon = norm.find(": ")
+    while colon > 0:
+        m = _LABEL_BEFORE.search(norm, max(0, colon - _LABEL_REACH), colon)
+        if m is not None and m.group("name") == m.group("name").upper():
+            label = m.group("name")
+            start = colon + 2
+            line_end = norm.find("\n", start)
+            if line_end < 0:
+                line_end = len(norm)
+            if turns and turns[-1].end > m.start("name"):
+                last = turns[-1]
+                turns[-1] = last._replace(end=m.start("name"))
+            word = label.strip(".").upper()
+            name: tuple[int, int] | None = m.span("name")
+            if word in _QUESTION_LABELS:
+                name = None
+            elif word in _ANSWER_LABELS:
+                name = _attribution(norm, start, line_end)
+            turns.append(Turn(m.start("name"), start, line_end, name))
+        colon = norm.find(": ", colon + 2)
     return turns
 
 
