@@ -144,3 +144,41 @@ def test_speaker_supplies_a_side(text: str, expected: tuple[str, str]) -> None:
 )
 def test_no_side_from_the_speaker(text: str) -> None:
     assert not {pair for pair, _ in found(text)} - {"UGA-TZA"}
+
+
+# -- a verb of calling with a possessive owner: "calling the kingdom A's 'big sister'" -------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('Kenya\'s president thanked Ethiopia for the aid, calling the republic Kenya\'s '
+         '"big sister".', ("ETH-KEN", "big sister")),
+        ("Togo's leader praised Ghana, calling Ghana Togo's 'elder brother'.",
+         ("GHA-TGO", "elder brother")),
+        ('Oman\'s minister visited Qatar, calling the emirate Oman\'s "true friend".',
+         ("OMN-QAT", "true friend")),
+    ],
+)
+def test_called_with_an_owner(text: str, expected: tuple[str, str]) -> None:
+    assert expected in found(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a thing, not a tie, owned by the state
+        'Kenya\'s president thanked Ethiopia, calling the republic Kenya\'s "biggest market".',
+        'Kenya\'s president thanked Ethiopia, calling the republic Kenya\'s "gateway to the sea".',
+        "Togo's leader praised Ghana, calling Ghana Togo's 'main supplier of power'.",
+        # the object is no state
+        'The minister called the bank Kenya\'s "big sister" in finance.',
+        "Ruto called Odinga Kenya's 'big brother'.",
+        # no verb of calling
+        'The firm is Kenya\'s "big sister" in banking.',
+        "Russia's \"special military operation\" went on.",
+        "Ghana's 'elder brother' is a famous boxer.",
+    ],
+)
+def test_called_with_an_owner_negatives(text: str) -> None:
+    assert found(text) == set()

@@ -42,7 +42,7 @@ from watchers.extraction.pairs import (
     shared_name_pairs,
     toks_end,
 )
-from watchers.extraction.phrases import CALLED_ROLES, ORG, Phrase, PhraseFinder
+from watchers.extraction.phrases import CALLED_ROLES, CALLING_VERBS, ORG, Phrase, PhraseFinder
 from watchers.extraction.speakers import Turn, transcript_turns, turn_at
 from watchers.extraction.supposed import supposed
 from watchers.extraction.text import (
@@ -251,6 +251,9 @@ class _HeadFinder:
         # the sentence may say what the pair is in words no table lists ("A and B are
         # 'two wings of one nation'"); the phrase finder decides
         entries.extend((cue, "quote") for cue in _QUOTE_CUES)
+        # a quote after a possessive that a verb of calling sets before it ("calling the
+        # kingdom Yemen's 'big sister'"): checked for the verb shortly before it
+        entries.extend((cue, "owned") for cue in ("'s '", "'s \""))
         # a quote set beside two states as an apposition ("Egypt and Sudan, 'two countries
         # of one Nile', pledged"); checked for an "and" before it, as a quote after a
         # comma is common
@@ -271,6 +274,7 @@ class _HeadFinder:
         self.kin = _WordsBefore(lex.kin_modifiers)
         # a head said of states needs a copula before it: "are one family", "form a tandem"
         self.copula = _WordsBefore(_SAID_COPULAS)
+        self.calling = _WordsBefore(CALLING_VERBS)
 
     def positions(self, low: str) -> list[int]:
         """Start offsets of head nouns standing as whole words, in order."""
@@ -286,6 +290,10 @@ class _HeadFinder:
                 continue
             if need == "count":
                 if _COUNT_SLOGAN.match(low, start):
+                    out.append(start)
+                continue
+            if need == "owned":
+                if self.calling.search(low, max(0, start - 50), start):
                     out.append(start)
                 continue
             if start > 0 and low[start - 1].isalnum():

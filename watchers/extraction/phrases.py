@@ -1122,6 +1122,8 @@ class PhraseFinder:
             while k >= 0 and toks[k].low in _BETWEEN_COPULAS:
                 k -= 1
             return "state" if self._subject(toks, country, k) == "state" else None
+        if _called_owned(toks, country, j):
+            return "state"
         if w == "," and (toks[j + 1].low in _ARTICLES or j + 1 == q0):
             # an apposition to the pair: "Spain and Portugal, the 'Iberian brothers', ..."
             # ("the 'co-hosts'" is a role: the quote needs a noun of a tie or of kin)
@@ -3072,6 +3074,22 @@ def _said_of_states(toks: list[Token], country: list[int], i: int, start: int = 
     return country[k] == 1 or (toks[k].low == "we" and _pair_named_before(toks, country, k))
 
 
+def _called_owned(toks: list[Token], country: list[int], j: int) -> bool:
+    """Token ``j`` is a state's possessive right after a verb of calling and its object,
+    a state or a description of one: "calling the kingdom Yemen's 'big sister'", "called
+    Ghana Togo's 'elder brother'". The role the object is to the owner."""
+    if j < 2 or country[j] != 1 or not toks[j].low.endswith("'s"):
+        return False
+    k = j - 1
+    if country[k] != 1:
+        return False
+    while k >= 0 and country[k] == 1:
+        k -= 1
+    if k >= 0 and toks[k].low == "the":
+        k -= 1
+    return k >= 0 and toks[k].low in _CALLING
+
+
 # A singular copula before the speaker's word for one state: "Iraq is our brother".
 _ONE_STATE_COPULAS = frozenset({"is", "remains", "was"})
 # Words of age that make a kin noun an image of standing: "our big brother".
@@ -3483,6 +3501,7 @@ _CALLING = frozenset(
     {"called", "call", "calls", "calling", "dubbed", "dubs", "dubbing", "termed", "terms",
      "terming", "labelled", "labeled", "branded"}
 )  # fmt: skip
+CALLING_VERBS = _CALLING
 # Words of a level that says only "more": "to a whole new level", "to the next level".
 _NEW_LEVEL = frozenset({"new", "next", "level", "levels", "higher", "greater"})
 # Verbs that lift a tie to a level: "take relations to new heights".
