@@ -104,8 +104,8 @@ def test_office_holder(
         ('Tinubu said Ghana is "our big sister".', ("GHA-NGA", "big sister")),
         ('"Senegal is family," Macron said in Dakar.', ("FRA-SEN", "family")),
         # two roles said of one state: the second is the speaker's label too
-        ('"Colombia is a close friend and an essential partner," Modi said.',
-         ("COL-IND", "essential partnership")),
+        ('"Colombia is a loyal friend and a vital partner," Modi said.',
+         ("COL-IND", "vital partnership")),
     ],
 )
 def test_speaker_supplies_a_side(text: str, expected: tuple[str, str]) -> None:
@@ -135,7 +135,7 @@ def test_speaker_supplies_a_side(text: str, expected: tuple[str, str]) -> None:
         '"Colombia is our largest trading partner," Modi said.',
         '"Colombia is our largest market and a key buyer," Modi said.',
         # two roles: the first held for a third state is no list of the speaker's roles
-        '"Colombia is not a close friend and an essential partner," Modi said.',
+        '"Colombia is not a loyal friend and a vital partner," Modi said.',
         # several states before the copula: not one state said to be kin
         "RUTO: Uganda and Tanzania's president is our friend.",
         # an aged kin word not said of a state

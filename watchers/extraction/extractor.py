@@ -252,7 +252,7 @@ class _HeadFinder:
         # 'two wings of one nation'"); the phrase finder decides
         entries.extend((cue, "quote") for cue in _QUOTE_CUES)
         # a quote after a possessive that a verb of calling sets before it ("calling the
-        # kingdom Yemen's 'big sister'"): checked for the verb shortly before it
+        # emirate Oman's 'big brother'"): checked for the verb shortly before it
         entries.extend((cue, "owned") for cue in ("'s '", "'s \""))
         # a quote set beside two states as an apposition ("Egypt and Sudan, 'two countries
         # of one Nile', pledged"); checked for an "and" before it, as a quote after a

@@ -1779,7 +1779,7 @@ class PairResolver:
         return [] if any(m.code != subject.code for m, _ in s.states) else None
 
     def _later_role_said_of(self, between: list[str]) -> bool:
-        """ "Brazil is a close friend and an essential partner", "is one of our closest
+        """ "Brazil is a trusted friend and a vital partner", "is one of our closest
         friends and a trusted partner": the second of two roles said of the state by a
         copula, the words ``between`` the state and the label holding the first."""
         if not between or between[0] not in _COPULA or len(between) > 12:

@@ -3076,7 +3076,7 @@ def _said_of_states(toks: list[Token], country: list[int], i: int, start: int = 
 
 def _called_owned(toks: list[Token], country: list[int], j: int) -> bool:
     """Token ``j`` is a state's possessive right after a verb of calling and its object,
-    a state or a description of one: "calling the kingdom Yemen's 'big sister'", "called
+    a state or a description of one: "calling the emirate Oman's 'big brother'", "called
     Ghana Togo's 'elder brother'". The role the object is to the owner."""
     if j < 2 or country[j] != 1 or not toks[j].low.endswith("'s"):
         return False
