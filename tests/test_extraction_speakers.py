@@ -182,3 +182,27 @@ def test_called_with_an_owner(text: str, expected: tuple[str, str]) -> None:
 )
 def test_called_with_an_owner_negatives(text: str) -> None:
     assert found(text) == set()
+
+
+# -- "we are family" after the pair: the speaker is one of the two ---------------------------
+
+
+def test_we_are_family_said_by_one_of_the_pair() -> None:
+    text = '"Slovakia and Hungary share one river; we are family," Orban said.'
+    assert ("HUN-SVK", "family") in found(text)
+    assert ("KEN-TZA", "family") in found(
+        "RUTO: Tanzania and Kenya are old neighbours, and we are family."
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Slovakia and Hungary played a final; we are family, the coach said.",
+        "Slovakia and Hungary share one river, we are family.",
+        '"Slovakia and Hungary share one river; we are family," Macron said.',
+        "Tanzania and Kenya met in Arusha. In our club we are family, a fan said.",
+    ],
+)
+def test_we_are_family_negatives(text: str) -> None:
+    assert not any(c == "family" for _, c in found(text))

@@ -485,6 +485,10 @@ class PairResolver:
         ours = self._ours_of_one_state(s, p, lo, ctx)
         if ours is not None:
             return ours
+        if _we_are_before(s, p) and (s.speaker or ctx.speaker) not in _codes(
+            m for m, t in s.states if t < p.start
+        ):
+            return []  # "A and B played a final; we are family, the coach said": not a state's
         made = self._made_roles(s, p, lo)
         if made is not None:
             return made
@@ -1832,6 +1836,14 @@ class PairResolver:
     def _first_person(self, s: Sentence, p: Phrase) -> bool:
         j = before_quotes(s.toks, min(p.start, p.head) - 1)
         return j >= 0 and s.toks[j].low in ("our", "we", "us")
+
+
+def _we_are_before(s: Sentence, p: Phrase) -> bool:
+    """ "we are family": bare "family" said by "we" of the pair named before."""
+    return p.heads == ("family",) and p.end - p.start == 1 and s.lows[p.start - 2 : p.start] == [
+        "we",
+        "are",
+    ]
 
 
 # A singular copula before "our" and the speaker's word for one state: "Iraq is our brother".

@@ -3111,6 +3111,8 @@ def _ours_said_of_state(
     k = start - 1
     if head in _AGED_KIN and start == i and k >= 0 and toks[k].low in _KIN_AGE:
         start, k = k, k - 1  # "our big brother": the image keeps its word of age
+    if head in _BARE_KIN and start == i and _we_are(toks, country, k):
+        return start  # "A and B share a river; we are family": the pair named before
     if k >= 0 and toks[k].low == "our":
         k -= 1
     elif head not in _BARE_KIN:
@@ -3129,6 +3131,20 @@ def _ours_said_of_state(
     if j >= 0 and toks[j].low in ("and", "&", "'s"):
         return None
     return start
+
+
+def _we_are(toks: list[Token], country: list[int], k: int) -> bool:
+    """Tokens up to ``k`` end with "we are" after two states joined by "and" in the words
+    before: "Chile and the Argentine Republic are neighbours; we are"."""
+    if k < 1 or toks[k].low != "are" or toks[k - 1].low != "we":
+        return False
+    k -= 1
+    return any(
+        country[m] == 1
+        and toks[m + 1].low in ("and", "&")
+        and (country[m + 2] == 1 or (toks[m + 2].low == "the" and country[m + 3] == 1))
+        for m in range(max(0, k - 12), k - 2)
+    )
 
 
 # The speaker's words for one state with "our" that name a tie: kin and friends, not
