@@ -112,6 +112,12 @@ def test_speaker_supplies_a_side(text: str, expected: tuple[str, str]) -> None:
     assert expected in found(text)
 
 
+def test_our_kin_word_before_a_noun_is_no_label_of_its_own() -> None:
+    assert found('"Uganda is our brother country," Ruto said.') == {
+        ("KEN-UGA", "brother country")
+    }
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -477,7 +477,10 @@ class PhraseFinder:
                 continue  # "brotherly peoples": the nations' people, greeted; not the tie
             if head in lex.kin_heads and _uncounted_hostile(toks, run.start, i):
                 continue  # "warned hostile states against meddling": a category of states
-            ours = _ours_said_of_state(toks, country, run.start, i, head)
+            ours = None
+            if end == i + 1 and not (end < n and lows[end] in lex.heads):
+                # (not "our brother country": the noun after it is the head)
+                ours = _ours_said_of_state(toks, country, run.start, i, head)
             if ours is not None and (run.start == i or ours < run.start):
                 # '"Iraq is our brother"', "Chile is family": one state said to be the
                 # speaker's kin or friend (the speaker's state is the other side)
