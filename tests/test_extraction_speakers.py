@@ -137,6 +137,12 @@ def test_our_kin_word_before_a_noun_is_no_label_of_its_own() -> None:
         '"The team is family," Macron said.',
         '"Our club is family," Tinubu said.',
         '"Lagos is our big sister," Tinubu said of the city.',
+        # a city's officer, a firm's or a person who speaks for no state
+        '"Kenya is our brother," the mayor of Kampala said.',
+        '"Kenya is our closest friend," the governor of Mombasa said.',
+        '"Kenya is our brother," Safaricom\'s chief executive said.',
+        '"Kenya is our big brother," a Ugandan fan said.',
+        '"Kenya is our brother," a Ugandan analyst said.',
         # a ranking stays no label
         '"Colombia is our largest trading partner," Modi said.',
         '"Colombia is our largest market and a key buyer," Modi said.',

@@ -828,6 +828,7 @@ class Extractor:
                 nxt in self.lex.speech
                 and m.kind is not _DEMONYM
                 and (ti == 0 or s.lows[ti - 1] not in _NOT_BEFORE_SPEAKER)
+                and not _local_speaker(s.lows, ti)
             ):
                 # "the Kremlin said"; not "in Hanoi said", nor "Pakistan and China said",
                 # where both speak
@@ -1454,6 +1455,19 @@ class _Passage:
                     return after.speaker if after.has_speech else None
                 return None
         return None
+
+
+# Who speaks for a city or its people, not for a state: "the mayor of Kampala said".
+_LOCAL_OFFICES = frozenset(
+    {"mayor", "governor", "city", "people", "residents", "bishop", "archbishop",
+     "university", "council", "municipality", "citizens"}
+)  # fmt: skip
+
+
+def _local_speaker(lows: list[str], ti: int) -> bool:
+    """Whether the name at token ``ti`` is a city's or its people's after "of": "the
+    mayor of Kampala said" speaks for no state."""
+    return ti >= 2 and lows[ti - 1] == "of" and lows[ti - 2] in _LOCAL_OFFICES
 
 
 # The offices whose holder speaks for a state when a transcript names them as speaker
