@@ -90,6 +90,10 @@ def test_office_holder(
     [
         # a leader's turn: "our" is the leader's state
         ("RUTO: Tanzania is our closest friend.", ("KEN-TZA", "closest friend")),
+        ("MR. RUTO: Uganda is our brother.", ("KEN-UGA", "brother")),
+        ("PRESIDENT RUTO: Uganda is our brother.", ("KEN-UGA", "brother")),
+        ("Question: And Peru? Answer: Peru is our brother. \u2014 Chile's foreign minister",
+         ("CHL-PER", "brother")),
         ("Q: What about Abuja? LULA: Nigeria is our brother, our partner in the South.",
          ("BRA-NGA", "brother")),
         ("MILEI: Uruguay is our big brother on the river.", ("ARG-URY", "big brother")),

@@ -56,7 +56,7 @@ def transcript_turns(norm: str) -> list[Turn]:
     colon = norm.find(": ")
     while colon > 0:
         m = _LABEL_BEFORE.search(norm, max(0, colon - _LABEL_REACH), colon)
-        if m is not None and m.group("name") == m.group("name").upper():
+        if m is not None and _is_label(m.group("name")):
             label = m.group("name")
             start = colon + 2
             line_end = norm.find("\n", start)
@@ -74,6 +74,12 @@ def transcript_turns(norm: str) -> list[Turn]:
             turns.append(Turn(m.start("name"), start, line_end, name))
         colon = norm.find(": ", colon + 2)
     return turns
+
+
+def _is_label(words: str) -> bool:
+    """Capitals make words a speaker's label ("CARNEY", "MR. CARNEY"); "Question" and
+    "Answer" are labels as written too."""
+    return words == words.upper() or words.upper() in _QUESTION_LABELS | _ANSWER_LABELS
 
 
 def _attribution(norm: str, start: int, end: int) -> tuple[int, int] | None:
