@@ -104,6 +104,9 @@ def test_office_holder(
         # an answer whose speaker is named after it
         ("Q: And Peru? A: Peru is one of our oldest friends and a trusted partner. "
          "\u2014 Chile's foreign minister", ("CHL-PER", "trusted partnership")),
+        # a line of quoted words signed after a dash
+        ('"Uganda is our brother." \u2014 Kenya\'s foreign minister', ("KEN-UGA", "brother")),
+        ("Peru is our big brother. \u2013 Bolivian Foreign Minister", ("BOL-PER", "big brother")),
         # a quote with its speaker after it
         ('Tinubu said Ghana is "our big sister".', ("GHA-NGA", "big sister")),
         ('"Senegal is family," Macron said in Dakar.', ("FRA-SEN", "family")),
@@ -134,6 +137,9 @@ def test_our_kin_word_before_a_noun_is_no_label_of_its_own() -> None:
         "A KENYAN BUSINESSMAN: Ethiopia is our big brother.",
         "FORMER KENYAN PRESIDENT: Ethiopia is our brother.",
         "Q: And Peru? A: Peru is one of our oldest friends. \u2014 a Lima fruit exporter",
+        '"Uganda is our brother." \u2014 a Kenyan businessman',
+        '"Uganda is our brother." \u2014 Daily Nation, Kenya',
+        '"Uganda is our brother." \u2014 Kenya\'s former foreign minister',
         # a bare state as a headline's subject is no speaker
         "URUGUAY: Argentina is our big brother.",
         # a person, a team, a firm or a city said to be the speaker's

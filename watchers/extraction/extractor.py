@@ -43,7 +43,7 @@ from watchers.extraction.pairs import (
     toks_end,
 )
 from watchers.extraction.phrases import CALLED_ROLES, CALLING_VERBS, ORG, Phrase, PhraseFinder
-from watchers.extraction.speakers import Turn, transcript_turns, turn_at
+from watchers.extraction.speakers import Turn, line_attribution, transcript_turns, turn_at
 from watchers.extraction.supposed import supposed
 from watchers.extraction.text import (
     QUOTES,
@@ -1300,9 +1300,14 @@ class _Passage:
         if self._turns is None:
             self._turns = transcript_turns(self.norm)
         turn = turn_at(self._turns, start) if self._turns else None
-        if turn is None or turn.name is None:
+        if turn is not None:
+            name = turn.name
+        else:
+            # a line of quoted words signed after a dash: '"..." — Kenya's foreign minister'
+            name = line_attribution(self.norm, start)
+        if name is None:
             return None
-        a, b = turn.name
+        a, b = name
         found = self.x.mentions.find(self.norm, self.low, self.on, [(a, b)])
         return office_holder(self.low[a:b], [(m.start - a, m.code, m.kind) for m in found])
 

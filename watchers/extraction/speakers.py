@@ -28,6 +28,8 @@ _LABEL_REACH = 60
 # en dash a hyphen.
 _ATTRIBUTION = re.compile(r"[.?!\"']\s*(?:,|-{1,2})\s*(?P<name>[^,.?!\"\n]{3,80}?)\s*$")
 
+_ATTRIBUTION_REACH = 100
+
 # The labels of a questioner and of an answer whose speaker is named after it.
 _QUESTION_LABELS = frozenset({"Q", "QUESTION", "REPORTER", "INTERVIEWER", "MODERATOR"})
 _ANSWER_LABELS = frozenset({"A", "ANSWER"})
@@ -88,6 +90,21 @@ def _attribution(norm: str, start: int, end: int) -> tuple[int, int] | None:
     if m is None:
         return None
     return m.span("name")
+
+
+def line_attribution(norm: str, start: int) -> tuple[int, int] | None:
+    """The span naming the speaker after a dash at the end of the line that holds offset
+    ``start``, if any: '"Uganda is our brother." — Kenya's foreign minister'."""
+    line_end = norm.find("\n", start)
+    if line_end < 0:
+        line_end = len(norm)
+    last = line_end - 1
+    while last > start and norm[last] == " ":
+        last -= 1
+    if not norm[last].isalpha():
+        return None  # most lines end with a sentence's stop or a quote mark: no name
+    line_start = norm.rfind("\n", 0, start) + 1
+    return _attribution(norm, max(line_start, line_end - _ATTRIBUTION_REACH), line_end)
 
 
 def turn_at(turns: list[Turn], start: int) -> Turn | None:
