@@ -1300,11 +1300,9 @@ class _Passage:
         if self._turns is None:
             self._turns = transcript_turns(self.norm)
         turn = turn_at(self._turns, start) if self._turns else None
-        if turn is not None:
-            name = turn.name
-        else:
-            # a line of quoted words signed after a dash: '"..." — Kenya's foreign minister'
-            name = line_attribution(self.norm, start)
+        # outside a turn, a line of words may be signed after a dash: '"..." — Kenya's
+        # foreign minister'
+        name = turn.name if turn is not None else line_attribution(self.norm, start)
         if name is None:
             return None
         a, b = name
