@@ -153,6 +153,12 @@ def test_our_kin_word_before_a_noun_is_no_label_of_its_own() -> None:
         '"Kenya is our brother," Safaricom\'s chief executive said.',
         '"Kenya is our big brother," a Ugandan fan said.',
         '"Kenya is our brother," a Ugandan analyst said.',
+        # a leader as a person: the friendship is the persons'
+        "RUTO: Museveni is a dear friend and a trusted partner.",
+        '"Museveni is our brother," Ruto said.',
+        # a firm's or a city council's "our"
+        '"Kenya is our biggest market and our brother," Safaricom said.',
+        '"Kenya is our brother," Kampala City Council said.',
         # a ranking stays no label
         '"Colombia is our largest trading partner," Modi said.',
         '"Colombia is our largest market and a key buyer," Modi said.',
