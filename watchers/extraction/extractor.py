@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from functools import partial
 from pathlib import Path
@@ -42,7 +42,8 @@ from watchers.extraction.pairs import (
     shared_name_pairs,
     toks_end,
 )
-from watchers.extraction.phrases import CALLED_ROLES, ORG, Phrase, PhraseFinder
+from watchers.extraction.phrases import CALLED_ROLES, CALLING_VERBS, ORG, Phrase, PhraseFinder
+from watchers.extraction.speakers import Turn, line_attribution, transcript_turns, turn_at
 from watchers.extraction.supposed import supposed
 from watchers.extraction.text import (
     QUOTES,
@@ -154,7 +155,10 @@ _HOSTILE_TONES = frozenset(
 # "is not, and will never be, a partner": what may stand between the aside and the label
 _ASIDE_ARTICLES = frozenset({"a", "an", "the", "its", "their"})
 _ASIDE_ENDS = frozenset({"be", "been", "become"})
-_SAID_COPULAS = frozenset({"are", "were", "remain", "remained", "became", "been", "form", "formed"})
+# ("is" for one state said to be the speaker's: '"Chile is family," the minister said')
+_SAID_COPULAS = frozenset(
+    {"are", "were", "remain", "remained", "became", "been", "form", "formed", "is", "remains"}
+)
 _QUOTE_CUE_WORDS = """
 are were is was remain remains remained as called calling calls call dubbed countries nations
 neighbours neighbors them other ties relations relationship alliance to have has had share
@@ -247,6 +251,9 @@ class _HeadFinder:
         # the sentence may say what the pair is in words no table lists ("A and B are
         # 'two wings of one nation'"); the phrase finder decides
         entries.extend((cue, "quote") for cue in _QUOTE_CUES)
+        # a quote after a possessive that a verb of calling sets before it ("calling the
+        # emirate Oman's 'big brother'"): checked for the verb shortly before it
+        entries.extend((cue, "owned") for cue in ("'s '", "'s \""))
         # a quote set beside two states as an apposition ("Egypt and Sudan, 'two countries
         # of one Nile', pledged"); checked for an "and" before it, as a quote after a
         # comma is common
@@ -267,6 +274,7 @@ class _HeadFinder:
         self.kin = _WordsBefore(lex.kin_modifiers)
         # a head said of states needs a copula before it: "are one family", "form a tandem"
         self.copula = _WordsBefore(_SAID_COPULAS)
+        self.calling = _WordsBefore(CALLING_VERBS)
 
     def positions(self, low: str) -> list[int]:
         """Start offsets of head nouns standing as whole words, in order."""
@@ -282,6 +290,10 @@ class _HeadFinder:
                 continue
             if need == "count":
                 if _COUNT_SLOGAN.match(low, start):
+                    out.append(start)
+                continue
+            if need == "owned":
+                if self.calling.search(low, max(0, start - 50), start):
                     out.append(start)
                 continue
             if start > 0 and low[start - 1].isalnum():
@@ -824,6 +836,7 @@ class Extractor:
                 nxt in self.lex.speech
                 and m.kind is not _DEMONYM
                 and (ti == 0 or s.lows[ti - 1] not in _NOT_BEFORE_SPEAKER)
+                and not _local_speaker(s.lows, ti)
             ):
                 # "the Kremlin said"; not "in Hanoi said", nor "Pakistan and China said",
                 # where both speak
@@ -1267,6 +1280,7 @@ class _Passage:
         self._named: frozenset[str] | None = None
         self._all: list[StateMention] | None = None
         self._first_line: list[StateMention] | None = None
+        self._turns: list[Turn] | None = None
 
     def named(self) -> frozenset[str]:
         """The states the whole text names by a form that stands for one state only.
@@ -1298,11 +1312,28 @@ class _Passage:
             )
             s.index = i
             self._built[i] = s
+            if s.speaker is None:
+                s.speaker = self.turn_speaker(a)
             if s.speaker is None and self._quote_open_at(b):
                 s.speaker = self._closing_speaker(i)
             if s.speaker is None and s.has_speech and self.x._pronoun_speaks(s):
                 s.speaker = self.speaker_before(i) or self.actor_before(i)
         return s
+
+    def turn_speaker(self, start: int) -> str | None:
+        """The state of the speaker whose transcript turn holds offset ``start``:
+        "CARNEY: ...", "A: ... — Mongolia's foreign minister"."""
+        if self._turns is None:
+            self._turns = transcript_turns(self.norm)
+        turn = turn_at(self._turns, start) if self._turns else None
+        # outside a turn, a line of words may be signed after a dash: '"..." — Kenya's
+        # foreign minister'
+        name = turn.name if turn is not None else line_attribution(self.norm, start)
+        if name is None:
+            return None
+        a, b = name
+        found = self.x.mentions.find(self.norm, self.low, self.on, [(a, b)])
+        return office_holder(self.low[a:b], [(m.start - a, m.code, m.kind) for m in found])
 
     def context(self, i: int) -> Context:
         """What the sentences around sentence ``i`` say."""
@@ -1453,6 +1484,48 @@ class _Passage:
                     return after.speaker if after.has_speech else None
                 return None
         return None
+
+
+# Who speaks for a city or its people, not for a state: "the mayor of Kampala said".
+_LOCAL_OFFICES = frozenset(
+    {"mayor", "governor", "city", "people", "residents", "bishop", "archbishop",
+     "university", "council", "municipality", "citizens"}
+)  # fmt: skip
+
+
+def _local_speaker(lows: list[str], ti: int) -> bool:
+    """Whether the name at token ``ti`` is a city's or its people's after "of": "the
+    mayor of Kampala said" speaks for no state."""
+    return ti >= 2 and lows[ti - 1] == "of" and lows[ti - 2] in _LOCAL_OFFICES
+
+
+# The offices whose holder speaks for a state when a transcript names them as speaker
+# ("Jordan's foreign minister:"); "Kenya's leading economist" speaks for no state.
+_OFFICES = frozenset(
+    {"president", "minister", "premier", "chancellor", "ambassador", "envoy", "diplomat",
+     "spokesperson", "spokesman", "spokeswoman", "king", "queen", "emir", "prince",
+     "sultan", "monarch", "secretary", "pm", "fm", "taoiseach"}
+)
+_NOT_IN_OFFICE = frozenset({"former", "ex", "late", "opposition", "retired"})
+
+
+def office_holder(
+    label: str, found: Sequence[tuple[int, str | None, FormKind]]
+) -> str | None:
+    """The state whose leader or officeholder the words ``label`` name (lower case), given
+    the mentions found in them (offset, code, kind): "ALBANESE", "Jordan's foreign
+    minister", "the Kenyan president"; None for a bare state ("MONTENEGRO"), a person
+    out of office, or words naming two states."""
+    codes = {code for _, code, _ in found}
+    if len(codes) != 1 or None in codes:
+        return None
+    words = re.findall(r"[a-z]+", label.replace("'s", " ").replace("’s", " "))
+    if not _NOT_IN_OFFICE.isdisjoint(words):
+        return None
+    (code,) = codes
+    if any(kind is _LEADER for _, _, kind in found):
+        return code
+    return code if not _OFFICES.isdisjoint(words) else None
 
 
 _DEFAULT: Extractor | None = None

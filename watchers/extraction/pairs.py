@@ -482,6 +482,13 @@ class PairResolver:
         regarded = self._regards(s, p, lo, ctx)
         if regarded is not None:
             return regarded
+        ours = self._ours_of_one_state(s, p, lo, ctx)
+        if ours is not None:
+            return ours
+        if _we_are_before(s, p) and (s.speaker or ctx.speaker) not in _codes(
+            m for m, t in s.states if t < p.start
+        ):
+            return []  # "A and B played a final; we are family, the coach said": not a state's
         made = self._made_roles(s, p, lo)
         if made is not None:
             return made
@@ -1733,14 +1740,68 @@ class PairResolver:
         ends = [t for m, t in s.states if t < p.start]
         if not ends:
             return False
-        between = [t.low for t in s.toks[ends[-1] + 1 : p.start]]
+        between = [t.low for t in s.toks[toks_end(s, ends[-1], _mention_at(s, ends[-1])) : p.start]]
         return (
             len(between) <= 7
             and not _COPULA.isdisjoint(between)
             and all(
                 w in _LINKING or w in QUOTES or w in _ASIDE or w.endswith("ly") for w in between
             )
+        ) or self._later_role_said_of(between)
+
+    def _ours_of_one_state(
+        self, s: Sentence, p: Phrase, lo: int, ctx: Context
+    ) -> list[Codes] | None:
+        """ "Iraq is our brother": one state, a singular copula and "our" before a kin or
+        friend noun are that state and the speaker's, and nobody's when no official of a
+        state speaks ("KENYA'S LEADING ECONOMIST: Iraq is our brother"), whatever other
+        state the sentence names. None when the label is not so said, or said with no
+        speaker of a sentence naming no other state (the pair before may hold it)."""
+        if self._kind_heads.isdisjoint(p.heads):
+            return None
+        k = before_quotes(s.toks, p.start - 1)
+        if k < 2 or s.lows[k] != "our":
+            return None
+        k = before_quotes(s.toks, k - 1)
+        if k < 1 or s.lows[k] not in _ONE_STATE_COPULAS:
+            return None
+        subject = next(
+            (m for m, t in s.states if lo <= t < k and toks_end(s, t, m) == k and m.code), None
         )
+        if subject is None or subject.kind is _LEADER:
+            return None
+        first = next(t for m, t in s.states if m is subject)
+        if first >= 1 and s.lows[first - 1] in ("and", "&", ","):
+            return None  # "Chile and Peru is": a list read as today
+        speaker = s.speaker or ctx.speaker
+        if speaker == subject.code:
+            return []
+        if speaker:
+            return [pair_of(speaker, subject.code or "")]
+        # no speaker: another state the sentence names is not the "our" ("URUGUAY:
+        # Argentina is our brother"); the state alone may still take up a pair before it
+        return [] if any(m.code != subject.code for m, _ in s.states) else None
+
+    def _later_role_said_of(self, between: list[str]) -> bool:
+        """ "Brazil is a trusted friend and a vital partner", "is one of our closest
+        friends and a trusted partner": the second of two roles said of the state by a
+        copula, the words ``between`` the state and the label holding the first."""
+        if not between or between[0] not in _COPULA or len(between) > 12:
+            return False
+        joins = [k for k, w in enumerate(between) if w in ("and", ",")]
+        if not joins:
+            return False
+        k = joins[-1]
+        first, rest = between[1:k], between[k + 1 :]
+        if not first or first[-1] not in self._kind_heads:
+            return False  # "is a close friend": the first item ends with a role
+        if not all(w in _ARTICLES_OURS or w in QUOTES for w in rest):
+            return False
+        # the first item is one noun phrase: "one of our closest friends", "a close friend"
+        words = [w for w in first if w not in QUOTES]
+        if words[:2] == ["one", "of"]:
+            words = words[2:]
+        return all(w.isalpha() and w not in _NOT_IN_ROLE for w in words)
 
     def _said_right_before(self, s: Sentence, p: Phrase, lo: int) -> str | None:
         """The state named right before the label, with only a copula, "our" or an article
@@ -1775,6 +1836,26 @@ class PairResolver:
     def _first_person(self, s: Sentence, p: Phrase) -> bool:
         j = before_quotes(s.toks, min(p.start, p.head) - 1)
         return j >= 0 and s.toks[j].low in ("our", "we", "us")
+
+
+def _we_are_before(s: Sentence, p: Phrase) -> bool:
+    """ "we are family": bare "family" said by "we" of the pair named before."""
+    return p.heads == ("family",) and p.end - p.start == 1 and s.lows[p.start - 2 : p.start] == [
+        "we",
+        "are",
+    ]
+
+
+# A singular copula before "our" and the speaker's word for one state: "Iraq is our brother".
+_ONE_STATE_COPULAS = frozenset({"is", "remains", "was"})
+# Words before a second role said of a state: "and a trusted partner", "and our ally".
+_ARTICLES_OURS = frozenset({"a", "an", "our", "the"})
+# Words that make the first of two roles more than a noun phrase: a clause, a comparison,
+# a denial, or a role held for someone named ("a friend of Chile").
+_NOT_IN_ROLE = frozenset(
+    {"of", "with", "for", "to", "by", "that", "which", "who", "but", "than", "from", "in",
+     "on", "at", "not", "no", "never", "and", "or", "his", "her", "their", "its", "my"}
+)
 
 
 def _coordinated_compounds(s: Sentence, p: Phrase, t: int, last: Codes) -> list[Codes]:

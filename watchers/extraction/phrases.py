@@ -477,7 +477,15 @@ class PhraseFinder:
                 continue  # "brotherly peoples": the nations' people, greeted; not the tie
             if head in lex.kin_heads and _uncounted_hostile(toks, run.start, i):
                 continue  # "warned hostile states against meddling": a category of states
-            if head in lex.said_heads:
+            ours = None
+            if end == i + 1 and not (end < n and lows[end] in lex.heads):
+                # (not "our brother country": the noun after it is the head)
+                ours = _ours_said_of_state(toks, country, run.start, i, head)
+            if ours is not None and (run.start == i or ours < run.start):
+                # '"Iraq is our brother"', "Chile is family": one state said to be the
+                # speaker's kin or friend (the speaker's state is the other side)
+                run.start = ours
+            elif head in lex.said_heads:
                 # "Laos and Cambodia are one family", "are like twins": only said of states
                 if not (
                     _said_of_states(toks, country, i, run.start)
@@ -1117,6 +1125,8 @@ class PhraseFinder:
             while k >= 0 and toks[k].low in _BETWEEN_COPULAS:
                 k -= 1
             return "state" if self._subject(toks, country, k) == "state" else None
+        if _called_owned(toks, country, j):
+            return "state"
         if w == "," and (toks[j + 1].low in _ARTICLES or j + 1 == q0):
             # an apposition to the pair: "Spain and Portugal, the 'Iberian brothers', ..."
             # ("the 'co-hosts'" is a role: the quote needs a noun of a tie or of kin)
@@ -3067,6 +3077,86 @@ def _said_of_states(toks: list[Token], country: list[int], i: int, start: int = 
     return country[k] == 1 or (toks[k].low == "we" and _pair_named_before(toks, country, k))
 
 
+def _called_owned(toks: list[Token], country: list[int], j: int) -> bool:
+    """Token ``j`` is a state's possessive right after a verb of calling and its object,
+    a state or a description of one: "calling the emirate Oman's 'big brother'", "called
+    Ghana Togo's 'elder brother'". The role the object is to the owner."""
+    if j < 2 or country[j] != 1 or not toks[j].low.endswith("'s"):
+        return False
+    k = j - 1
+    if country[k] != 1:
+        return False
+    while k >= 0 and country[k] == 1:
+        k -= 1
+    if k >= 0 and toks[k].low == "the":
+        k -= 1
+    return k >= 0 and toks[k].low in _CALLING
+
+
+# A singular copula before the speaker's word for one state: "Iraq is our brother".
+_ONE_STATE_COPULAS = frozenset({"is", "remains", "was"})
+# Words of age that make a kin noun an image of standing: "our big brother".
+_KIN_AGE = frozenset({"big", "elder", "older", "younger", "little"})
+_AGED_KIN = frozenset({"brother", "sister"})
+# Kin nouns said of one state bare, with no "our": "New Zealand is family".
+_BARE_KIN = frozenset({"family"})
+
+
+def _ours_said_of_state(
+    toks: list[Token], country: list[int], start: int, i: int, head: str
+) -> int | None:
+    """Where the label starts when a kin or friend noun is said of one state with "our"
+    (or bare "family"), the state right before a singular copula: "Iraq is our brother",
+    "Ghana is our big brother", "New Zealand is family". None otherwise: "he is our
+    friend" is a person's, "Chile and Peru are our friends" is read as a list."""
+    if head not in _AGED_KIN and head not in _BARE_KIN and head not in _SPEAKERS_ROLES:
+        return None
+    k = start - 1
+    if head in _AGED_KIN and start == i and k >= 0 and toks[k].low in _KIN_AGE:
+        start, k = k, k - 1  # "our big brother": the image keeps its word of age
+    if head in _BARE_KIN and start == i and _we_are(toks, country, k):
+        return start  # "A and B share a river; we are family": the pair named before
+    if k >= 0 and toks[k].low == "our":
+        k -= 1
+    elif head not in _BARE_KIN:
+        return None
+    while k >= 0 and toks[k].low in QUOTES:
+        k -= 1
+    if k < 1 or toks[k].low not in _ONE_STATE_COPULAS:
+        return None
+    k -= 1
+    if country[k] != 1:
+        return None
+    # one state, not the last of several joined ("Chile and Peru is ...")
+    j = k
+    while j >= 0 and country[j] == 1:
+        j -= 1
+    if j >= 0 and toks[j].low in ("and", "&", "'s"):
+        return None
+    return start
+
+
+def _we_are(toks: list[Token], country: list[int], k: int) -> bool:
+    """Tokens up to ``k`` end with "we are" after two states joined by "and" in the words
+    before: "Chile and the Argentine Republic are neighbours; we are"."""
+    if k < 1 or toks[k].low != "are" or toks[k - 1].low != "we":
+        return False
+    k -= 1
+    return any(
+        country[m] == 1
+        and toks[m + 1].low in ("and", "&")
+        and (country[m + 2] == 1 or (toks[m + 2].low == "the" and country[m + 3] == 1))
+        for m in range(max(0, k - 12), k - 2)
+    )
+
+
+# The speaker's words for one state with "our" that name a tie: kin and friends, not
+# ranks ("our largest partner" is read as today) nor places ("our neighbour").
+_SPEAKERS_ROLES = frozenset(
+    {"brother", "sister", "friend", "ally", "family", "cousin", "twin", "comrade"}
+)
+
+
 def _level_on(toks: list[Token], start: int) -> bool:
     """ "the Treaty on Comprehensive Strategic Partnership", "a Charter on Strategic
     Partnership": a document "on" a level names the level the states agreed on."""
@@ -3430,6 +3520,7 @@ _CALLING = frozenset(
     {"called", "call", "calls", "calling", "dubbed", "dubs", "dubbing", "termed", "terms",
      "terming", "labelled", "labeled", "branded"}
 )  # fmt: skip
+CALLING_VERBS = _CALLING
 # Words of a level that says only "more": "to a whole new level", "to the next level".
 _NEW_LEVEL = frozenset({"new", "next", "level", "levels", "higher", "greater"})
 # Verbs that lift a tie to a level: "take relations to new heights".
