@@ -975,17 +975,32 @@ class Store:
         ``record_mentions`` of these (their ids, in order): on PostgreSQL, in a document's
         pipeline, one round trip for both, so that a document holds its pairs' locks for one
         trip less."""
+        histories, ids, _ = self.histories_and_mentions_with(pairs, mentions, (), recent=recent)
+        return histories, ids
+
+    def histories_and_mentions_with(
+        self,
+        pairs: Iterable[Pair],
+        mentions: Sequence[Mention],
+        reads: Sequence[tuple[str, Params]],
+        *,
+        recent: int = 10,
+    ) -> tuple[dict[str, PairHistory], list[int], list[list[Any]]]:
+        """``histories_and_mentions``, and the rows of other ``reads`` sent in the same round
+        trip on PostgreSQL (before the mentions are stored)."""
         by_key = {p.key: p for p in pairs}
         keys = list(by_key)
-        reads = self._history_reads(keys, recent) if keys else []
+        history_reads = self._history_reads(keys, recent) if keys else []
         inserts = _mention_inserts(mentions, self.connection.dialect)
         with self.transaction():
-            rows = self.connection.read_all([*reads, *inserts])
-        ids = _mention_ids(rows[len(reads) :])
+            rows = self.connection.read_all([*history_reads, *reads, *inserts])
+        first_insert = len(history_reads) + len(reads)
+        ids = _mention_ids(rows[first_insert:])
+        answers = rows[len(history_reads) : first_insert]
         if not keys:
-            return {}, ids
-        words, speakers, latest, states = rows[: len(reads)]
-        return self._histories(by_key, words, speakers, latest, states), ids
+            return {}, ids, answers
+        words, speakers, latest, states = rows[: len(history_reads)]
+        return self._histories(by_key, words, speakers, latest, states), ids, answers
 
     def _history_reads(self, keys: Sequence[str], recent: int) -> list[tuple[str, Params]]:
         """The four reads of ``pair_histories``, sent together: on PostgreSQL one round trip
