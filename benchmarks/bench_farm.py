@@ -26,7 +26,11 @@ left out before this was said here), peak resident memory of the poller's
 process (and its children's largest, if any; for workers, the largest worker's), entries
 stored, and our ratio to reader. Only the poll cycle is timed, not the start-up of the
 process: for workers, from the first poll's start to the moment every feed is polled and no
-poll job is left.
+poll job is left. For workers it also prints PostgreSQL's own share, which their CPU leaves
+out (the CPU of the server's connections to their database and of its writers, read from
+/proc, so the server must run on this machine; its transactions and the time it spent
+running statements, a feed), and how many poll jobs waited and ran a quarter, half and
+three quarters into the cycle.
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from html import escape
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -333,10 +338,12 @@ class WorkerFarm:
 
         before = [_tree_cpu(p.pid) for p in self.processes]
         with psycopg.connect(self.url, autocommit=True) as db:
+            server_before = self._server_usage(db)
             if phase == "warm":
                 db.execute("UPDATE feed_state SET last_polled_at = %s", (LONG_AGO,))
             since = LONG_AGO
             deadline = time.monotonic() + 3600
+            queue: list[tuple[float, int, int]] = []  # (when, jobs waiting, jobs running)
             while True:
                 polled, first, failed = db.execute(
                     "SELECT count(*), min(last_polled_at), "
@@ -344,11 +351,15 @@ class WorkerFarm:
                     "FROM feed_state WHERE last_polled_at > %s",
                     (since,),
                 ).fetchone()
-                waiting = db.execute(
-                    "SELECT count(*) FROM procrastinate_jobs "
+                todo, doing = db.execute(
+                    "SELECT count(*) FILTER (WHERE status = 'todo'), "
+                    "count(*) FILTER (WHERE status = 'doing') FROM procrastinate_jobs "
                     "WHERE task_name IN ('pw.poll', 'pw.poll_batch') "
                     "AND status IN ('todo', 'doing')"
-                ).fetchone()[0]
+                ).fetchone()
+                waiting = todo + doing
+                if polled:
+                    queue.append((time.time(), todo, doing))
                 if polled == self.count and waiting == 0:
                     ended = time.time()
                     break
@@ -367,7 +378,9 @@ class WorkerFarm:
                     (since,),
                 )
             ]
+            server = self._server_usage(db, since_cycle=server_before)
         after = [_tree_cpu(p.pid) for p in self.processes]
+        begun = datetime.fromisoformat(first).timestamp()
         return {
             "seconds": ended - datetime.fromisoformat(first).timestamp(),
             "cpu": sum(a - b for a, b in zip(after, before, strict=True)),
@@ -376,7 +389,46 @@ class WorkerFarm:
             "failed": failed,
             "entries": entries,
             "started": {q: starts[min(len(starts) - 1, len(starts) * q // 100)] for q in (50, 99)},
+            "server": server,
+            # the poll jobs waiting and running, a quarter, half and three quarters in
+            "queue": {
+                q: next(
+                    ((w, r) for at, w, r in queue if at - begun >= q / 100 * (ended - begun)),
+                    (0, 0),
+                )
+                for q in (25, 50, 75)
+            },
         }
+
+    def _server_usage(
+        self, db: Any, since_cycle: dict[str, float] | None = None
+    ) -> dict[str, float]:
+        """PostgreSQL's own work for this database: the CPU seconds of its connections to it
+        (the workers' and autovacuum's, read from /proc: the server must run on this
+        machine) and of the server's background writers, its transactions, and the time
+        its connections spent running statements. With ``since_cycle``, the difference."""
+        if since_cycle is not None:
+            time.sleep(1.2)  # the server counts a connection's statistics once idle a moment
+        rows = db.execute(
+            "SELECT pid, datname IS NOT NULL FROM pg_stat_activity "
+            "WHERE (datname = current_database() AND pid <> pg_backend_pid()) "
+            "OR backend_type IN ('walwriter', 'checkpointer', 'background writer')"
+        ).fetchall()
+        usage = {"backends": 0.0, "background": 0.0}
+        for pid, own in rows:
+            try:
+                usage["backends" if own else "background"] += _process_usage(pid)[0]
+            except (FileNotFoundError, ProcessLookupError, PermissionError):
+                continue
+        commits, active = db.execute(
+            "SELECT xact_commit + xact_rollback, active_time / 1000 FROM pg_stat_database "
+            "WHERE datname = current_database()"
+        ).fetchone()
+        usage.update(transactions=float(commits), active=float(active or 0.0))
+        if since_cycle is None:
+            return usage
+        # a connection that ended meanwhile takes its CPU with it: those that stay are counted
+        return {k: max(0.0, v - since_cycle.get(k, 0.0)) for k, v in usage.items()}
 
     def stop(self) -> None:
         """Stop the workers (SIGTERM, as an operator would) and drop their database."""
@@ -431,6 +483,17 @@ def line(name: str, phase: str, count: int, r: dict) -> str:
     if "started" in r:
         stages = f"\n{'':15}polls started by " + ", ".join(
             f"{at:.1f} s ({q}%)" for q, at in r["started"].items()
+        )
+    if "server" in r:
+        s = r["server"]
+        stages += (
+            f"\n{'':15}PostgreSQL {s['backends'] / count * 1000:.2f} CPU-ms/feed in its "
+            f"connections, {s['background'] / count * 1000:.2f} in its writers; "
+            f"{s['transactions'] / count:.1f} transactions/feed, "
+            f"{s['active'] / count * 1000:.2f} ms/feed running statements"
+        )
+        stages += f"\n{'':15}poll jobs waiting/running at " + ", ".join(
+            f"{q}%: {w}/{n}" for q, (w, n) in r["queue"].items()
         )
     return (
         f"  {name:<8}{phase:<5} {count / r['seconds']:7.1f} feeds/s  {r['seconds']:6.1f} s  "

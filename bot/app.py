@@ -18,7 +18,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.chat.deliver import NotStarted
-from bot.chat.store import ChatStore, config_hours, config_subscriptions
+from bot.chat.store import ChatStore, config_hours, config_subscriptions, subscribed_read
 from bot.chat.wiring import Chat, open_chat
 from bot.config import Config, load_config
 from bot.metrics import Metrics, MetricsServer
@@ -125,6 +125,19 @@ class Watchlist:
         """Whether each of these pairs is watched, the subscriptions asked once for all."""
         asked = [key for key in pair_keys if key not in self.keys]
         subscribed = self.subscriptions.subscribed_among(asked) if self.subscriptions else set()
+        return {key: key in self.keys or key in subscribed for key in pair_keys}
+
+    def watched_read(self, pair_keys: Collection[str]) -> tuple[str, tuple[str, ...]] | None:
+        """The read of the subscriptions that ``watched_among`` asks (see ``WatchesByRead``),
+        for a caller to send on a connection of its own to the store's database."""
+        asked = [key for key in pair_keys if key not in self.keys]
+        return subscribed_read(asked) if asked and self.subscriptions is not None else None
+
+    def watched_from(
+        self, pair_keys: Collection[str], rows: Sequence[Sequence[object]]
+    ) -> dict[str, bool]:
+        """``watched_among``, given the rows of ``watched_read``'s read."""
+        subscribed = {str(r[0]) for r in rows}
         return {key: key in self.keys or key in subscribed for key in pair_keys}
 
 

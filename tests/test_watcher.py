@@ -978,7 +978,7 @@ async def test_a_claimed_feeds_document_whose_transaction_fails_is_read_again_wh
         try:
             ingester.store.claim_feeds([spec.name])
             with monkeypatch.context() as patched:
-                patched.setattr(store, "histories_and_mentions", refused)
+                patched.setattr(store, "histories_and_mentions_with", refused)
                 failed = await ingester.ingest(spec, document, {}, claimed=True)
             again = await ingester.ingest(spec, document, {}, claimed=True)
             ingester.store.release_feeds([spec.name])
@@ -1057,3 +1057,78 @@ async def test_documents_waiting_when_the_stores_close_end_their_polls_with_an_e
     assert cancelled_at_once
     assert results[0].error is None
     assert [bool(r.error) for r in results[1:]] == [True, True]
+
+
+async def test_on_a_documents_connection_the_subscriptions_are_read_in_its_transaction(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A worker's documents are remembered on connections of their own: which of their pairs a
+    # chat channel watches is read there, with the pairs' histories, not by the event loop
+    # on the worker's own connection. A pair is watched by the config or by a subscription
+    # that is not paused; a paused one, or none, leaves it unwatched.
+    from bot.app import Watchlist
+    from bot.chat.store import ChatStore
+
+    with fresh_postgres() as url:
+        store = Store.open(url)
+        chat = ChatStore(store.connection)
+        now = FakeClock().now()
+        chat.add("discord", "1", "CHN-IDN", now=now)
+        chat.add("discord", "2", "IRN-RUS", now=now)
+        chat.pause_channel("discord", "2", "missing permissions", now=now)
+        ingester = Ingester(
+            store=store,
+            extractor=MarkerExtractor(),
+            clock=FakeClock(),
+            is_watched=Watchlist(frozenset({"IND-PAK"}), chat),
+        )
+        ingester.documents = [Store.open(url)]
+
+        def not_on_the_loop(*args: object) -> object:
+            raise AssertionError("the subscriptions were asked on the worker's own connection")
+
+        monkeypatch.setattr(ChatStore, "subscribed_among", not_on_the_loop)
+        marks = "[IND-PAK: close partners] [CHN-IDN: strategic allies] [IRN-RUS: old rivals] "
+        document = rss(("1", "Summit", marks + "[PRK-USA: good neighbours]"))
+        try:
+            result = await ingester.ingest(
+                FeedSpec("desk", "http://desk.example/", baseline=False), document, {}
+            )
+        finally:
+            ingester.close_documents()
+        decided = {k: store.last_decision(k) is not None for k in ("IND-PAK", "CHN-IDN")}
+        undecided = {k: store.last_decision(k) is not None for k in ("IRN-RUS", "PRK-USA")}
+        store.close()
+    assert (result.error, result.mentions) == (None, 4)
+    assert decided == {"IND-PAK": True, "CHN-IDN": True}  # watched: their decisions kept
+    assert undecided == {"IRN-RUS": False, "PRK-USA": False}
+
+
+async def test_a_documents_connection_asks_no_subscriptions_when_none_can_watch() -> None:
+    # Without chat, or for pairs the config watches, there is nothing to read: the
+    # transaction reads the histories alone, and the pairs are watched as the config says.
+    from bot.app import Watchlist
+
+    with fresh_postgres() as url:
+        store = Store.open(url)
+        watchlist = Watchlist(frozenset({"IND-PAK"}), None)
+        assert watchlist.watched_read(["IND-PAK", "CHN-IDN"]) is None
+        assert watchlist.watched_from(["IND-PAK", "CHN-IDN"], []) == {
+            "IND-PAK": True,
+            "CHN-IDN": False,
+        }
+        ingester = Ingester(
+            store=store, extractor=MarkerExtractor(), clock=FakeClock(), is_watched=watchlist
+        )
+        ingester.documents = [Store.open(url)]
+        document = rss(("1", "Summit", "[IND-PAK: close partners] [CHN-IDN: strategic allies]"))
+        try:
+            result = await ingester.ingest(
+                FeedSpec("desk", "http://desk.example/", baseline=False), document, {}
+            )
+        finally:
+            ingester.close_documents()
+        decided = {k: store.last_decision(k) is not None for k in ("IND-PAK", "CHN-IDN")}
+        store.close()
+    assert (result.error, result.mentions) == (None, 2)
+    assert decided == {"IND-PAK": True, "CHN-IDN": False}

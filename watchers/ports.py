@@ -6,7 +6,7 @@ Tests use small fakes of these (see ``tests/fakes.py``); production wires the re
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
@@ -91,4 +91,29 @@ class WatchesMany(Protocol):
 
     def watched_among(self, pair_keys: Collection[str]) -> dict[str, bool]:
         """Whether each of these pairs is watched."""
+        ...
+
+
+@runtime_checkable
+class WatchesByRead(Protocol):
+    """Says which pairs are watched by one read of the store's database (the chat's
+    subscriptions are kept beside the store's tables), which the caller sends with reads of
+    its own: a worker asks it on a document's own connection, in the round trip that reads
+    the document's pair histories, rather than in a round trip of its own on the event loop.
+    """
+
+    def __call__(self, pair_key: str) -> bool:
+        """Whether this pair is watched."""
+        ...
+
+    def watched_read(self, pair_keys: Collection[str]) -> tuple[str, Sequence[object]] | None:
+        """The read (SQL and parameters) whose rows ``watched_from`` takes; None when none is
+        needed to say it of these pairs."""
+        ...
+
+    def watched_from(
+        self, pair_keys: Collection[str], rows: Sequence[Sequence[object]]
+    ) -> dict[str, bool]:
+        """Whether each of these pairs is watched, given the rows of ``watched_read``'s read
+        (none when it needed none)."""
         ...

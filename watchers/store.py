@@ -260,6 +260,43 @@ _POLL_FAILED = """INSERT INTO feed_state (feed, last_error, last_polled_at, last
      answer_seconds = COALESCE(excluded.answer_seconds, answer_seconds)"""
 
 
+_SEEN_UPSERT = """ON CONFLICT (feed, entry_id) DO UPDATE SET
+     seen_at = CASE WHEN seen_at < ? THEN excluded.seen_at ELSE seen_at END,
+     content_hash = COALESCE(excluded.content_hash, content_hash)
+   WHERE seen_at < ? OR (excluded.content_hash IS NOT NULL
+                         AND content_hash IS NOT excluded.content_hash)"""
+"""An entry seen again: its ``seen_at`` refreshed once it is older than the time given
+(twice), its hash kept up to date."""
+
+_SEEN_FROM_ARRAYS = f"""INSERT INTO seen_entries (feed, entry_id, seen_at, content_hash)
+   SELECT ?, listed.entry_id, ?, listed.content_hash
+   FROM unnest(?::text[], ?::text[]) AS listed(entry_id, content_hash)
+   {_SEEN_UPSERT}"""
+"""``Store.mark_seen`` on PostgreSQL: the feed, when, the entries' ids and hashes (arrays of
+the same length), and twice the time before which a row's ``seen_at`` is refreshed."""
+
+_MENTION_COLUMNS = """pair_key, descriptor, canonical, speaker, sentence, feed, entry_id,
+   entry_url, entry_title, published, official, seen_at"""
+
+_MENTIONS_FROM_ARRAYS = f"""INSERT INTO mentions ({_MENTION_COLUMNS})
+   SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+     ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[])
+   RETURNING id"""
+"""``_mention_inserts`` on PostgreSQL: each column of ``_mention_row`` as an array."""
+
+
+def _seen_values(
+    feed: str, listing: Sequence[tuple[str, str]], seen_at: str, stale: str
+) -> tuple[str, tuple[object, ...]]:
+    """``Store.mark_seen`` of these entries (id, hash) in one statement of their values."""
+    values = ", ".join(["(?, ?, ?, ?)"] * len(listing))
+    return (
+        f"""INSERT INTO seen_entries (feed, entry_id, seen_at, content_hash) VALUES {values}
+            {_SEEN_UPSERT}""",
+        (*(v for e, h in listing for v in (feed, e, seen_at, h)), stale, stale),
+    )
+
+
 def _up_to(mention_id: int | None) -> tuple[str, tuple[object, ...]]:
     """The condition, and its parameter, keeping mentions with ids up to ``mention_id``."""
     return ("", ()) if mention_id is None else (" AND id <= ?", (mention_id,))
@@ -626,21 +663,17 @@ class Store:
         with self.transaction():
             # a few hundred entries to a statement, not one each: the database parses and
             # runs one statement for a document's entries (its ids are distinct: no row is
-            # touched twice by one statement)
-            for start in range(0, len(listing), 500):
-                chunk = listing[start : start + 500]
-                values = ", ".join(["(?, ?, ?, ?)"] * len(chunk))
-                self._write(
-                    "seen_entries",
-                    f"""INSERT INTO seen_entries (feed, entry_id, seen_at, content_hash)
-                        VALUES {values}
-                        ON CONFLICT (feed, entry_id) DO UPDATE SET
-                          seen_at = CASE WHEN seen_at < ? THEN excluded.seen_at ELSE seen_at END,
-                          content_hash = COALESCE(excluded.content_hash, content_hash)
-                        WHERE seen_at < ? OR (excluded.content_hash IS NOT NULL
-                                              AND content_hash IS NOT excluded.content_hash)""",
-                    (*(v for e, h in chunk for v in (feed, e, seen_at, h)), stale, stale),
-                )
+            # touched twice by one statement); on PostgreSQL one statement of the same text
+            # for any document, the entries as two arrays, which the driver and the server
+            # read and plan once rather than for each count of rows
+            if self.connection.dialect == "postgresql" and listing:
+                ids, hashes = [e for e, _ in listing], [h for _, h in listing]
+                params = (feed, seen_at, ids, hashes, stale, stale)
+                self._write("seen_entries", _SEEN_FROM_ARRAYS, params)
+            elif listing:
+                for start in range(0, len(listing), 500):
+                    chunk = listing[start : start + 500]
+                    self._write("seen_entries", *_seen_values(feed, chunk, seen_at, stale))
             self._write(
                 "seen_entries",
                 "DELETE FROM seen_entries WHERE feed = ? AND seen_at < ?",
@@ -664,7 +697,8 @@ class Store:
     def record_mentions(self, mentions: Sequence[Mention]) -> list[int]:
         """Store mentions with their evidence, many to a statement; returns their ids in order."""
         with self.transaction():
-            return _mention_ids(self.connection.read_all(_mention_inserts(mentions)))
+            inserts = _mention_inserts(mentions, self.connection.dialect)
+            return _mention_ids(self.connection.read_all(inserts))
 
     def pair_state(self, pair_key: str) -> PairState | None:
         """The pair's current descriptor, or None before its first mention."""
@@ -941,16 +975,32 @@ class Store:
         ``record_mentions`` of these (their ids, in order): on PostgreSQL, in a document's
         pipeline, one round trip for both, so that a document holds its pairs' locks for one
         trip less."""
+        histories, ids, _ = self.histories_and_mentions_with(pairs, mentions, (), recent=recent)
+        return histories, ids
+
+    def histories_and_mentions_with(
+        self,
+        pairs: Iterable[Pair],
+        mentions: Sequence[Mention],
+        reads: Sequence[tuple[str, Params]],
+        *,
+        recent: int = 10,
+    ) -> tuple[dict[str, PairHistory], list[int], list[list[Any]]]:
+        """``histories_and_mentions``, and the rows of other ``reads`` sent in the same round
+        trip on PostgreSQL (before the mentions are stored)."""
         by_key = {p.key: p for p in pairs}
         keys = list(by_key)
-        reads = self._history_reads(keys, recent) if keys else []
+        history_reads = self._history_reads(keys, recent) if keys else []
+        inserts = _mention_inserts(mentions, self.connection.dialect)
         with self.transaction():
-            rows = self.connection.read_all([*reads, *_mention_inserts(mentions)])
-        ids = _mention_ids(rows[len(reads) :])
+            rows = self.connection.read_all([*history_reads, *reads, *inserts])
+        first_insert = len(history_reads) + len(reads)
+        ids = _mention_ids(rows[first_insert:])
+        answers = rows[len(history_reads) : first_insert]
         if not keys:
-            return {}, ids
-        words, speakers, latest, states = rows[: len(reads)]
-        return self._histories(by_key, words, speakers, latest, states), ids
+            return {}, ids, answers
+        words, speakers, latest, states = rows[: len(history_reads)]
+        return self._histories(by_key, words, speakers, latest, states), ids, answers
 
     def _history_reads(self, keys: Sequence[str], recent: int) -> list[tuple[str, Params]]:
         """The four reads of ``pair_histories``, sent together: on PostgreSQL one round trip
@@ -1096,17 +1146,20 @@ class Store:
         return found if since is None else [m for m in found if m.at >= since]
 
 
-def _mention_inserts(mentions: Sequence[Mention]) -> list[tuple[str, Params]]:
-    """Statements storing ``mentions``, 500 to a statement, each returning their ids."""
+def _mention_inserts(mentions: Sequence[Mention], dialect: str) -> list[tuple[str, Params]]:
+    """Statements storing ``mentions``, each returning their ids: on PostgreSQL one, of the
+    same text however many there are (a column of rows to each array); on SQLite 500 rows to
+    a statement."""
+    if dialect == "postgresql":
+        columns = [list(c) for c in zip(*map(_mention_row, mentions), strict=True)]
+        return [(_MENTIONS_FROM_ARRAYS, columns)] if mentions else []
     inserts: list[tuple[str, Params]] = []
     for start in range(0, len(mentions), 500):
         chunk = mentions[start : start + 500]
         values = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(chunk))
         inserts.append(
             (
-                f"""INSERT INTO mentions (pair_key, descriptor, canonical, speaker, sentence,
-                    feed, entry_id, entry_url, entry_title, published, official, seen_at)
-                    VALUES {values} RETURNING id""",
+                f"INSERT INTO mentions ({_MENTION_COLUMNS}) VALUES {values} RETURNING id",
                 [value for m in chunk for value in _mention_row(m)],
             )
         )

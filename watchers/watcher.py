@@ -44,7 +44,7 @@ from watchers.model import (
     SeenDescriptor,
     SpeakerState,
 )
-from watchers.ports import Clock, DocumentWork, Extractor, WatchesMany
+from watchers.ports import Clock, DocumentWork, Extractor, WatchesByRead, WatchesMany
 from watchers.reading import InThreads, Reading, fresh_entries, trusted_time
 from watchers.store import PollOutcome, Store
 from watchers.tiers import Lexicon, load_lexicon
@@ -216,9 +216,13 @@ class Ingester:
             if not self.documents:
                 (remembered,) = self._remember_documents(self.store, [document])
             else:
-                # which pairs are watched is read here, on this store's connection (the
-                # chat's subscriptions): the other connection is the thread's alone
-                watched = watched_among(self.is_watched, document.pairs)
+                # which pairs are watched: read in the document's transaction, with its
+                # pairs' histories, when ``is_watched`` says it by a read (see
+                # ``_remember_documents``); else here, on this store's connection (the
+                # chat's subscriptions), the other connection being the thread's alone
+                watched = None
+                if not isinstance(self.is_watched, WatchesByRead):
+                    watched = watched_among(self.is_watched, document.pairs)
                 # a claimed feed's first poll is known from its claim on this store (the
                 # thread's store, claiming nothing, would ask the database each document)
                 polled = self.store.has_been_polled(feed.name) if claimed else None
@@ -247,7 +251,9 @@ class Ingester:
         ``store``, in the order given, each as if remembered alone after those before it:
         for each, the decisions, the entries new and the mentions stored. No two of them
         may be of the same feed (each asks which of its entries are new before any is
-        marked seen)."""
+        marked seen). On a store of ``documents`` (a connection of its own to the store's
+        database), which pairs are watched, for the documents that come without it, is read
+        there when ``is_watched`` says it by a read (``WatchesByRead``)."""
         # The transaction holds no other feed's writes (nothing else runs on ``store``
         # meanwhile), and what was unseen is asked again, in case another poll of the feed
         # took it meanwhile (none can when the feed is claimed: a round trip saved).
@@ -267,15 +273,33 @@ class Ingester:
             # every pair of every document, locked at once: documents naming the same pairs
             # (a syndicated story in many feeds) take their turn once for all of them
             store.lock_pairs(pairs)
-            stored = [self._entries_to_store(store, d) for d in documents]
+            # which pairs are watched, for the documents that come without it: on a store
+            # of ``documents``, read with the pairs' histories when a read says it
+            asking = sorted({k for d in documents if d.watched is None for k in d.pairs})
+            by_read: WatchesByRead | None = None
+            on_own = any(store is own for own in self.documents)
+            if asking and on_own and isinstance(self.is_watched, WatchesByRead):
+                by_read = self.is_watched
+            watched_read = by_read.watched_read(asking) if by_read else None
+            stored = [self._entries_to_store(store, d, ask=by_read is None) for d in documents]
             # The pairs' histories and the documents' mentions in one round trip on
             # PostgreSQL (the pairs are held from there to the end: every document naming
-            # one of them waits meanwhile); each entry is then decided on as if stored
-            # alone, seeing the mentions up to its own last id and none of those after it.
+            # one of them waits meanwhile), with which pairs are watched when read here;
+            # each entry is then decided on as if stored alone, seeing the mentions up to
+            # its own last id and none of those after it.
             mentions = [m for s in stored for ms in s.by_entry for m in ms]
-            histories, mention_ids = store.histories_and_mentions(
-                pairs.values(), mentions, recent=self.rules.flipflop_descriptors
+            histories, mention_ids, answers = store.histories_and_mentions_with(
+                pairs.values(),
+                mentions,
+                [watched_read] if watched_read else [],
+                recent=self.rules.flipflop_descriptors,
             )
+            if by_read is not None:
+                watched = by_read.watched_from(asking, answers[0] if answers else [])
+                stored = [
+                    s if d.watched is not None else replace(s, watched=watched)
+                    for d, s in zip(documents, stored, strict=True)
+                ]
             ids = iter(mention_ids)
             remembered: list[Remembered] = []
             for document, s in zip(documents, stored, strict=True):
@@ -300,8 +324,10 @@ class Ingester:
             feed, now, document.validators, None, answer_seconds=document.answer_seconds
         )
 
-    def _entries_to_store(self, store: Store, document: DocumentRead) -> ToStore:
-        """What a document read adds to the store (in its transaction, its pairs held)."""
+    def _entries_to_store(self, store: Store, document: DocumentRead, *, ask: bool) -> ToStore:
+        """What a document read adds to the store (in its transaction, its pairs held);
+        ``ask``: which of its pairs are watched is asked here when the document does not say
+        (else it is left empty, for the caller to fill in)."""
         feed, read = document.feed, document.read
         polled = document.polled
         if polled is None and feed.baseline:
@@ -313,7 +339,7 @@ class Ingester:
             )
         watched = document.watched
         if watched is None:
-            watched = watched_among(self.is_watched, document.pairs)
+            watched = watched_among(self.is_watched, document.pairs) if ask else {}
         by_entry: list[list[Mention]] = []
         for entry, extractions in zip(read.fresh, read.found, strict=True):
             if entry.entry_id not in to_read:

@@ -368,6 +368,17 @@ class DigestWait:
     error: str
 
 
+def subscribed_read(pair_keys: Collection[str]) -> tuple[str, tuple[str, ...]]:
+    """The read (SQL and parameters) of ``ChatStore.subscribed_among``, one row for each of
+    these pairs (at least one) a channel is subscribed to and not paused."""
+    keys = tuple(sorted(pair_keys))
+    return (
+        "SELECT DISTINCT pair_key FROM chat_subscriptions "
+        f"WHERE paused_reason IS NULL AND pair_key IN ({', '.join('?' * len(keys))})",
+        keys,
+    )
+
+
 class ChatStore:
     """Subscriptions, channel settings and delivery records in a caller's database connection."""
 
@@ -410,12 +421,7 @@ class ChatStore:
         of each, in one query."""
         if not pair_keys:
             return set()
-        keys = sorted(pair_keys)
-        rows = self.connection.execute(
-            "SELECT DISTINCT pair_key FROM chat_subscriptions "
-            f"WHERE paused_reason IS NULL AND pair_key IN ({', '.join('?' * len(keys))})",
-            tuple(keys),
-        ).fetchall()
+        rows = self.connection.execute(*subscribed_read(pair_keys)).fetchall()
         return {str(r[0]) for r in rows}
 
     def route_channels(self, pair_key: str) -> list[Channel]:
