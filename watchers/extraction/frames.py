@@ -87,6 +87,8 @@ _FROM_VERBS = frozenset(
     {"moved", "move", "moves", "gone", "went", "shifted", "turned", "evolved", "progressed",
      "come", "came", "travelled", "traveled"}
 )  # fmt: skip
+# Spans a level is dated by after "in": "their worst point in decades".
+_SPANS_SINCE = frozenset({"decades", "decade", "years", "generation", "generations", "century"})
 # Counts of a span: "after two decades of".
 _COUNTS = frozenset(
     {"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "many",
@@ -841,7 +843,10 @@ def _sent_to(
         return None  # "could plunge ties into a crisis", "threatens to send": not done
     if j + 1 >= len(toks) or toks[j].low not in ("to", "into"):
         return None
-    return _place(toks, cased, country, j + 1, toks[j].low)
+    # a ranked point is read only right after the tie and its pair: past an aside
+    # ("ties, strained since May, to their worst point") the point may be a bare rating
+    sent = toks[j - 1].low != ","
+    return _place(toks, cased, country, j + 1, toks[j].low, sent=sent)
 
 
 def _before_tie(w: str, mark: int) -> bool:
@@ -903,10 +908,18 @@ def _past_aside(lows: list[str], j: int) -> int:
 
 
 def _place(
-    toks: list[Token], cased: list[str], country: list[int], j: int, how: str
+    toks: list[Token],
+    cased: list[str],
+    country: list[int],
+    j: int,
+    how: str,
+    *,
+    sent: bool = False,
 ) -> tuple[int, int, int] | None:
     """The place a tie ends up in, from ``j``: (start, end, head) of "post-Cold War low",
-    "darkest hour since 1962", "tailspin"; None when the words are no such place."""
+    "darkest hour since 1962", "tailspin"; None when the words are no such place.
+    ``sent``: the tie is the object of a verb of sending, which the phrase finder does
+    not read, so a ranked point is read here ("pushed ties to their worst point")."""
     n = len(toks)
     if j >= n:
         return None
@@ -942,7 +955,8 @@ def _place(
     words = [t.low for t in toks[start:k]]
     if how == "into" and words[-1] in _INTO_IDIOMS:
         return None
-    if words[-1] in _NOT_PLACES:
+    ranked_point = sent and words[-1] in ("point", "level") and any(map(superlative, words))
+    if words[-1] in _NOT_PLACES and not ranked_point:
         return None  # "their worst point", "a new level": a rating the phrase finder reads
     if how in ("to", "reach") and not (any(w in _POINT_WORDS or superlative(w) for w in words)):
         return None  # "ties reached a deal": only a point or a rank is where a tie stands
@@ -983,6 +997,11 @@ def _scope(toks: list[Token], k: int) -> int:
         ):
             m += 1
         if m < n and toks[m].low == "history":
+            return m + 1
+        # "in decades", "in two decades", "in a generation": how long since it was so
+        if m < n and (toks[m].low in _COUNTS or toks[m].low.isdigit()):
+            m += 1
+        if m < n and toks[m].low in _SPANS_SINCE:
             return m + 1
     return k
 

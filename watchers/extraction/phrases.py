@@ -2450,14 +2450,19 @@ class PhraseFinder:
         """ "at their best ever", "at an all-time high", after a verb of movement "to their
         lowest point", "reached a historic high": the words after the determiner."""
         n = len(toks)
+        inside = j < n and toks[j].low == "in"
         if moved and j < n and toks[j].low in _AT_DETERMINERS:
             j -= 1  # "reached their highest level": no preposition
-        elif j >= n or toks[j].low not in (("at", "to") if moved else ("at",)):
+        elif j >= n or (toks[j].low not in (("at", "to") if moved else ("at",)) and not inside):
             return None
         found = self._determined_adjective(toks, cased, _skip_quotes(toks, j + 1))
         if found is None:
             return None
         start, k = found
+        if inside and not (
+            superlative(toks[k].low) and k + 1 < n and toks[k + 1].low in _DEPTHS
+        ):
+            return None  # "in their best interest": only a ranked point of time or depth
         k += 1
         if k < n and toks[k].low.isalpha() and toks[k].low not in _AFTER_PREDICATE:
             k += 1  # "best moment", "all-time high"'s noun
@@ -3689,7 +3694,7 @@ def _in_years(toks: list[Token], k: int) -> int | None:
     if toks[m].low in _FEW or toks[m].low.isdigit():
         m += 1
     if m < n and toks[m].low in ("decade", "decades", "years", "generation", "generations",
-                                  "century"):
+                                  "century", "centuries"):
         return m + 1
     return None
 
@@ -3764,6 +3769,9 @@ _LOW_MODIFIERS = frozenset(
 )
 # The nouns of a level a headline may name with no determiner: "ties at best level".
 _LEVEL_NOUNS = frozenset({"level", "point", "stage", "ebb", "shape", "state"})
+# Points and depths a tie may be "in" when ranked: "are in their darkest hour since 1962",
+# "in their lowest ebb" (not "in their best interest").
+_DEPTHS = frozenset({"hour", "hours", "point", "ebb", "level", "low", "nadir", "depths", "days"})
 _HEADLINE_SUPERLATIVES = frozenset({"best", "worst", "lowest", "highest", "strongest", "closest"})
 
 

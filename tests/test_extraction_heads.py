@@ -1,0 +1,81 @@
+"""Characterising noun phrases read by their structure: ranked points and depths a tie is
+in or is sent to, attitudes and states of a tie in slots only a tie fills. Each rule has
+at least as many look-alike sentences that must give nothing as sentences that must give
+a label."""
+
+from __future__ import annotations
+
+import pytest
+
+from watchers.extraction.extractor import Extractor, default_extractor
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return default_extractor()
+
+
+def labels(extractor: Extractor, text: str) -> set[tuple[str, str]]:
+    """(pair as "AAA-BBB", descriptor) for every label the text gives."""
+    return {
+        (f"{x.pair.first.code}-{x.pair.second.code}", x.descriptor)
+        for x in extractor.extract(text)
+    }
+
+
+def descriptors(extractor: Extractor, text: str) -> set[str]:
+    return {d for _, d in labels(extractor, text)}
+
+
+# --- ranked points and depths ------------------------------------------------------------
+
+POINTS = [
+    (
+        "Relations between Peru and Chile are in their darkest hour since 1980.",
+        ("CHL-PER", "darkest hour since 1980"),
+    ),
+    (
+        "Ties between Oslo and Moscow are now in their lowest ebb since the Cold War ended.",
+        ("NOR-RUS", "lowest ebb since the Cold War ended"),
+    ),
+    (
+        "The ballot pushed relations between Lima and Quito to their worst point in decades.",
+        ("ECU-PER", "worst point in decades"),
+    ),
+    (
+        "A fishing clash drove Chilean-Argentine ties to their lowest point since 1978.",
+        ("ARG-CHL", "lowest point since 1978"),
+    ),
+    (
+        "Relations between Ghana and Togo hit their lowest level in two centuries, officials said.",
+        ("GHA-TGO", "lowest level in two centuries"),
+    ),
+]
+
+POINT_LOOKALIKES = [
+    # a best interest is no point of the tie
+    "Relations between Peru and Chile are in their best interest, the envoy said.",
+    # the point is of something else
+    "The ballot pushed prices in Lima and Quito to their highest point in decades.",
+    # a count, not a point
+    "Flights between Oslo and Moscow fell to their lowest number in decades.",
+    # the tie is not what is pushed
+    "The storm pushed farmers in Peru and Chile to their worst harvest in decades.",
+    # a rating past an aside of its own
+    "The clash pushed Peruvian-Chilean ties, tense since the spring, to their worst point.",
+    # the darkest hour of a person, not of a tie
+    "Peru's president, in his darkest hour since 1980, called Chile for help.",
+]
+
+
+@pytest.mark.parametrize(("text", "label"), POINTS)
+def test_a_ranked_point_or_depth_of_a_tie_keeps_its_time(
+    extractor: Extractor, text: str, label: tuple[str, str]
+) -> None:
+    assert label in labels(extractor, text)
+
+
+@pytest.mark.parametrize("text", POINT_LOOKALIKES)
+def test_a_point_that_is_not_the_tie_s_gives_no_label(extractor: Extractor, text: str) -> None:
+    found = descriptors(extractor, text)
+    assert not any(w in d for d in found for w in ("point", "hour", "interest", "harvest"))
