@@ -18,8 +18,7 @@ def extractor() -> Extractor:
 def labels(extractor: Extractor, text: str) -> set[tuple[str, str]]:
     """(pair as "AAA-BBB", descriptor) for every label the text gives."""
     return {
-        (f"{x.pair.first.code}-{x.pair.second.code}", x.descriptor)
-        for x in extractor.extract(text)
+        (f"{x.pair.first.code}-{x.pair.second.code}", x.descriptor) for x in extractor.extract(text)
     }
 
 
