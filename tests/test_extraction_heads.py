@@ -78,3 +78,57 @@ def test_a_ranked_point_or_depth_of_a_tie_keeps_its_time(
 def test_a_point_that_is_not_the_tie_s_gives_no_label(extractor: Extractor, text: str) -> None:
     found = descriptors(extractor, text)
     assert not any(w in d for d in found for w in ("point", "hour", "interest", "harvest"))
+
+
+# --- a span of time and a noun of attitude before the pair --------------------------------
+
+SPANS = [
+    (
+        "Leaders vowed to leave behind decades of suspicion between Laos and Vietnam.",
+        ("LAO-VNM", "suspicion"),
+    ),
+    (
+        "Two centuries of wary pragmatism between Norway and Sweden have served both well.",
+        ("NOR-SWE", "wary pragmatism"),
+    ),
+    (
+        "After half a century of estrangement, Peru and Chile restored ties.",
+        ("CHL-PER", "estrangement"),
+    ),
+    (
+        "The envoys want to get past decades of mistrust between Lima and Santiago and to redraw "
+        "the border.",
+        ("CHL-PER", "mistrust"),
+    ),
+    (
+        "Generations of quiet resentment between Quito and Lima surfaced at the summit.",
+        ("ECU-PER", "quiet resentment"),
+    ),
+]
+
+SPAN_LOOKALIKES = [
+    "Decades of trade between Peru and Chile have made both richer.",
+    "Years of tourism between Peru and Chile filled the hotels of Arica.",
+    "After years of austerity, Greece and Portugal returned to growth.",
+    "Decades of migration between Mexico and Guatemala shaped the border towns.",
+    "Years of investment between Japan and Vietnam built new ports.",
+    "A decade of membership with Norway in the fisheries council ended.",
+    "Years of correspondence between Chile and Peru were published.",
+    "Decades of partnership between Peru and Chile were marked by a stamp.",
+    "After years of insecurity in the north, Chile and Peru signed a border pact.",
+    "Two decades of leadership with Brazil in the bloc ended on Monday.",
+]
+
+
+@pytest.mark.parametrize(("text", "label"), SPANS)
+def test_a_span_of_an_attitude_between_the_pair_is_theirs(
+    extractor: Extractor, text: str, label: tuple[str, str]
+) -> None:
+    assert label in labels(extractor, text)
+
+
+@pytest.mark.parametrize("text", SPAN_LOOKALIKES)
+def test_a_span_of_an_activity_or_a_bare_tie_gives_no_label(
+    extractor: Extractor, text: str
+) -> None:
+    assert labels(extractor, text) == set()

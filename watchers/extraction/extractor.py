@@ -18,6 +18,7 @@ from watchers.extraction.frames import (
     EVENT_CUES,
     EVENTS,
     HOSTILE_EVENTS,
+    SPANS,
     FrameWords,
     read_frames,
 )
@@ -257,6 +258,9 @@ class _HeadFinder:
         # a noun of a tie's course after a word of a frame that makes it the pair's
         # ("ending a seven-year rupture"): frames.py reads it
         entries.extend((w, "event") for w in EVENTS if w not in lex.heads)
+        # a span of time and "of" before a noun of attitude no table lists, with the pair
+        # after it ("decades of quiet pragmatism between A and B"): frames.py reads it
+        entries.extend((f"{w} of ", "span") for w in SPANS)
         # a company two states are said to form ("A and B are a mutual-aid society of the
         # sanctioned"): checked for a copula before it; frames.py reads it
         entries.extend((w, "said") for w in COMPANY_NOUNS if w not in lex.heads)
@@ -288,6 +292,11 @@ class _HeadFinder:
                 continue
             if need == "quote":
                 out.append(start)
+                continue
+            if need == "span":
+                after = low[end : end + 60]
+                if " between " in after or " with " in after:
+                    out.append(start)
                 continue
             if last + 1 < size and low[last + 1].isalnum():
                 continue
@@ -417,6 +426,7 @@ class Extractor:
             roles=self._roles | CALLED_ROLES,  # "Peru, which Chile regards as a rival"
             reject=lexicon.reject,
             speech=lexicon.speech,
+            attitude=lexicon.attitude_noun,
         )
         negations = tuple(w for w in lexicon.negation if " " not in w and "'" not in w)
         self._negation_words = frozenset(negations)

@@ -79,7 +79,10 @@ _SIGNALLING_VERBS = frozenset(
      "marked", "marking", "herald", "heralded", "heralding"}
 )  # fmt: skip
 # The spans of time a hostile spell lasted: "after years of tension".
-_SPANS = frozenset({"years", "months", "decades", "weeks", "year", "decade"})
+SPANS = _SPANS = frozenset(
+    {"years", "months", "decades", "weeks", "year", "decade", "century", "centuries",
+     "generation", "generations"}
+)  # fmt: skip
 # Nouns a pair may be locked in besides the events: "locked in a cold war of attrition".
 _LOCKED_IN = frozenset({"war", "struggle", "battle", "contest", "rivalry", "feud"}) | HOSTILE_EVENTS
 # Verbs of change that say where a pair came from: "moved from hostility to".
@@ -281,6 +284,9 @@ class FrameWords(NamedTuple):
     reject: frozenset[str]
     """Modifiers that drop a label ("largest", "trading")."""
     speech: frozenset[str]
+    attitude: Callable[[str], bool] = lambda _: False
+    """Whether a noun names an attitude or a state of affairs ("pragmatism", "suspicion"):
+    ``Vocabulary.attitude_noun``."""
     """Verbs of saying ("said", "stressed")."""
 
 
@@ -423,7 +429,11 @@ def frame_phrases(
     known_heads, adjectives = words.heads, words.adjectives
     moving = not _MOVING_VERBS.isdisjoint(present)
     copular = not _COPULA_SUBJECTS.isdisjoint(present) and not _ARTICLES.isdisjoint(present)
-    eventful = not EVENTS.isdisjoint(present) or "war" in present
+    eventful = (
+        not EVENTS.isdisjoint(present)
+        or "war" in present
+        or ("of" in present and not _SPANS.isdisjoint(present))
+    )
     taken = {k for p in found for k in range(p.start, p.end)}
     for first, after, noun in _subjects(lows, country) if moving else ():
         place = _moved_to(toks, cased, country, after) or _sent_to(
@@ -472,7 +482,7 @@ def frame_phrases(
         # a bare head the phrase finder read ("feud") gives way to the fuller event
         # ("sour border feud"): the extractor drops a bare repeat of a fuller label
         bare = {p.head for p in found if p.end - p.start == 1}
-        for start, end, head in _events(lows, country):
+        for start, end, head in _events(lows, country, words.attitude):
             if not any(k in taken and k not in bare for k in range(start, end)):
                 out.append(Phrase(start, end, head, (lows[head],)))
     return out
@@ -488,7 +498,7 @@ COMPANY_NOUNS = frozenset(
 # Words opening an aside after a comma, which ends an "of" tail's list.
 _APPOSITION_OPENERS = frozenset({"a", "an", "the", "one", "said", "says", "according"})
 # Every word a frame starts from: one look tells a sentence that holds none.
-_FRAME_WORDS = _MOVING_VERBS | _COPULA_SUBJECTS | EVENTS | {"war"} | COMPANY_NOUNS
+_FRAME_WORDS = _MOVING_VERBS | _COPULA_SUBJECTS | EVENTS | {"war"} | COMPANY_NOUNS | _SPANS
 # The same with the words the role frames start from (verbs of saying aside).
 _ANY_FRAME_WORD = _FRAME_WORDS | _CALLING | _MANNER_WORDS
 
@@ -706,14 +716,19 @@ def _of_tail(lows: list[str], country: list[int], k: int) -> int | None:
     return m if m > k + 1 else k
 
 
-def _events(lows: list[str], country: list[int]) -> list[tuple[int, int, int]]:
+def _events(
+    lows: list[str], country: list[int], attitude: Callable[[str], bool]
+) -> list[tuple[int, int, int]]:
     """Event nouns of a tie in a frame that makes them the pair's, as (start, end, head):
     "ending a long estrangement", "signalling a thaw", "after years of border tension",
-    "locked in a sour border feud", "moved from hostility to"."""
+    "locked in a sour border feud", "moved from hostility to"; and any noun of attitude
+    (``attitude``) after a span and before the pair it is between: "decades of mistrust
+    between A and B", "a century of quiet pragmatism with B"."""
     out: list[tuple[int, int, int]] = []
     n = len(lows)
     for i, w in enumerate(lows):
-        if w not in EVENTS and w not in _LOCKED_IN:
+        spanned = _spanned_attitude(lows, country, i, attitude)
+        if w not in EVENTS and w not in _LOCKED_IN and not spanned:
             continue
         start = _modifiers_before(lows, country, i)
         k = start - 1
@@ -722,7 +737,9 @@ def _events(lows: list[str], country: list[int]) -> list[tuple[int, int, int]]:
         if k < 0:
             continue
         before = lows[k]
-        if (w in HOSTILE_EVENTS and before in _ENDING_VERBS) or (
+        if spanned and before == "of" and k >= 1 and lows[k - 1] in _SPANS:
+            framed = True  # the pair named after it makes the spell theirs
+        elif (w in HOSTILE_EVENTS and before in _ENDING_VERBS) or (
             w in WARM_EVENTS and before in _SIGNALLING_VERBS
         ):
             framed = True
@@ -739,12 +756,27 @@ def _events(lows: list[str], country: list[int]) -> list[tuple[int, int, int]]:
         end = i + 1
         if w == "war" and end + 1 < n and lows[end] == "of" and lows[end + 1].isalpha():
             end += 2  # "a cold war of attrition"
-        if start == i and w not in _BARE_EVENTS:
+        if start == i and w not in _BARE_EVENTS and (w in EVENTS or not spanned):
             continue  # bare "years of tension": a word for any strain, no name for a tie
         if not _SECTORS.isdisjoint(lows[start:i]):
             continue  # "a bitter trade dispute": a sector's, not the tie's
         out.append((start, end, i))
     return out
+
+
+def _spanned_attitude(
+    lows: list[str], country: list[int], i: int, attitude: Callable[[str], bool]
+) -> bool:
+    """Whether the word at ``i`` is a noun of attitude with "between" or "with" and a
+    state right after it, shortly after a span and "of" ("decades of deep suspicion
+    between A and B"): a slot only a tie's state fills."""
+    n = len(lows)
+    if i + 2 >= n or lows[i + 1] not in ("between", "with") or not attitude(lows[i]):
+        return False
+    if _pair_end(lows, country, i + 1) == i + 1:
+        return False  # "with the rebels": no state named
+    k = _modifiers_before(lows, country, i) - 1
+    return k >= 1 and lows[k] == "of" and lows[k - 1] in _SPANS
 
 
 def _modifiers_before(lows: list[str], country: list[int], i: int) -> int:
@@ -766,6 +798,8 @@ def _after_span(lows: list[str], k: int) -> bool:
     m = k - 1
     if m >= 0 and (lows[m].isdigit() or lows[m] in _COUNTS):
         m -= 1
+    if m >= 0 and lows[m] == "half":
+        m -= 1  # "after half a century of"
     return m >= 0 and lows[m] in ("after", "following", "ending", "ended", "end")
 
 
@@ -877,7 +911,9 @@ def _pair_end(lows: list[str], country: list[int], j: int) -> int:
         k = j + 1
         while k < n and k < j + 10 and (country[k] or lows[k] in ("and", "the", "'s")):
             k += 1
-        if k > j + 1 and country[k - 1]:
+        while k > j + 1 and not country[k - 1]:
+            k -= 1  # "between A and B and to mark": the "and" after the pair is not of it
+        if k > j + 1:
             j = k
         elif lows[j] == "between" and lows[j + 1 : j + 3] == ["the", "two"]:
             k = j + 3
@@ -998,10 +1034,12 @@ def _scope(toks: list[Token], k: int) -> int:
             m += 1
         if m < n and toks[m].low == "history":
             return m + 1
-        # "in decades", "in two decades", "in a generation": how long since it was so
-        if m < n and (toks[m].low in _COUNTS or toks[m].low.isdigit()):
+        # "in decades", "in two decades", "in a generation", "in forty years": how long
+        # since it was so (a bare "in years" says no more than "lately")
+        counted = m < n and (toks[m].low in _COUNTS or toks[m].low.isdigit())
+        if counted:
             m += 1
-        if m < n and toks[m].low in _SPANS_SINCE:
+        if m < n and toks[m].low in _SPANS_SINCE and (counted or toks[m].low != "years"):
             return m + 1
     return k
 
