@@ -132,3 +132,48 @@ def test_a_span_of_an_activity_or_a_bare_tie_gives_no_label(
     extractor: Extractor, text: str
 ) -> None:
     assert labels(extractor, text) == set()
+
+
+# --- what a tie turned into ----------------------------------------------------------------
+
+TURNED = [
+    (
+        "Ties between Lima and Madrid, soured for years by a fishing quarrel, have mellowed "
+        "into a guarded pragmatism since the election.",
+        ("ESP-PER", "guarded pragmatism"),
+    ),
+    ("Ties between Oslo and Moscow cooled into mutual wariness.", ("NOR-RUS", "mutual wariness")),
+    ("Ties between Peru and Chile soured into open resentment.", ("CHL-PER", "open resentment")),
+    (
+        "Relations between Peru and Chile were one of quiet pragmatism.",
+        ("CHL-PER", "quiet pragmatism"),
+    ),
+    (
+        "Relations between Ghana and Togo have hardened into a sullen estrangement.",
+        ("GHA-TGO", "sullen estrangement"),
+    ),
+]
+
+TURNED_LOOKALIKES = [
+    "Relations between Peru and Chile thawed into spring.",
+    "Relations between Peru and Chile have thawed into trade talks.",
+    "Ties between Peru and Chile cooled into a business arrangement.",
+    "Trade between Peru and Chile collapsed into insolvency proceedings.",
+    "Chile's mood soured into pessimism after Peru's victory, the coach said.",
+    "Ties between Peru and Chile warmed into a tourism boom.",
+    "Prices in Peru and Chile hardened into a new normal.",
+]
+
+
+@pytest.mark.parametrize(("text", "label"), TURNED)
+def test_a_tie_turned_into_a_noun_of_attitude_is_labeled_known_or_not(
+    extractor: Extractor, text: str, label: tuple[str, str]
+) -> None:
+    assert label in labels(extractor, text)
+
+
+@pytest.mark.parametrize("text", TURNED_LOOKALIKES)
+def test_a_tie_turned_into_an_activity_or_a_season_gives_no_label(
+    extractor: Extractor, text: str
+) -> None:
+    assert labels(extractor, text) == set()

@@ -1823,12 +1823,17 @@ class PhraseFinder:
         m = k
         while m < n and m - k < 3 and _plain_noun(toks, cased, m) and toks[m].low not in lex.heads:
             m += 1
+        if m >= n or toks[m].low not in lex.heads:
+            # a noun of attitude no table lists ends the phrase: "a wary pragmatism"
+            m = next((q for q in range(m - 1, k - 1, -1) if lex.attitude_noun(toks[q].low)), m)
         if m == k or m >= n:
             return None
         head = toks[m].low
-        if head not in lex.heads or head in lex.person_heads or head in lex.kin_heads:
+        # a noun of attitude no table lists is read by its ending: "a wary pragmatism"
+        known = head in lex.heads or lex.attitude_noun(head)
+        if not known or head in lex.person_heads or head in lex.kin_heads:
             return None
-        if head.endswith("s"):
+        if head.endswith("s") and not head.endswith("ness"):
             return None  # "one of many partnerships": a plural after "one of" ranks
         nxt = toks[m + 1].low if m + 1 < n else "."
         return m + 1 if not nxt.isalpha() or nxt in _AFTER_PREDICATE else None
@@ -2083,7 +2088,8 @@ class PhraseFinder:
                     if low_point is not None:
                         out.append(Phrase(low_point[0], low_point[1], i, (t.low,)))
                         continue
-                if j == linking:
+                turned = j + 1 < n and toks[j].low in _INTO_VERBS and toks[j + 1].low == "into"
+                if j == linking and not turned:  # "ties cooled into": a verb, no copula
                     at = _skip_quotes(toks, j)
                     if at >= n or toks[at].low != "at":
                         continue
@@ -2764,8 +2770,15 @@ def _past_aside_before_verb(toks: list[Token], j: int) -> int:
         if w in (";", ".") or w in QUOTES:
             return j
         if w == ",":
-            return k + 1 if toks[k + 1].low in _ASIDE_VERBS else j
+            return k + 1 if toks[k + 1].low in _ASIDE_VERBS or _turns_into(toks, k + 1) else j
     return j
+
+
+def _turns_into(toks: list[Token], k: int) -> bool:
+    """ "have thawed into", "soured into": a verb of a tie turning at ``k``, with "into"."""
+    if k < len(toks) and toks[k].low in ("have", "has", "had"):
+        k += 1
+    return k + 1 < len(toks) and toks[k].low in _INTO_VERBS and toks[k + 1].low == "into"
 
 
 def _past_aside_of_saying(toks: list[Token], j: int, speech: frozenset[str]) -> int:
@@ -3302,7 +3315,10 @@ _POSSESSIVES = frozenset({"our", "their", "its", "his", "her", "my", "your"})
 _INTO_VERBS = frozenset(
     {"descended", "descend", "slid", "slipped", "turned", "curdled", "sunk", "sank",
      "plunged", "fallen", "fell", "drifted", "lapsed", "degenerated", "deteriorated",
-     "grown", "grew", "evolved", "matured", "blossomed", "developed", "settled"}
+     "grown", "grew", "evolved", "matured", "blossomed", "developed", "settled",
+     # a tie's temper changing: "ties thawed into a wary pragmatism"
+     "thawed", "warmed", "cooled", "soured", "hardened", "mellowed", "collapsed",
+     "calcified", "ossified", "morphed"}
 )  # fmt: skip
 # Words that make what follows a head inside a quote a clause, not a postmodifier.
 _CLAUSE_WORDS = frozenset(
