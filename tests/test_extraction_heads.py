@@ -177,3 +177,53 @@ def test_a_tie_turned_into_an_activity_or_a_season_gives_no_label(
     extractor: Extractor, text: str
 ) -> None:
     assert labels(extractor, text) == set()
+
+
+# --- an attitude one state holds toward another ------------------------------------------
+
+HELD = [
+    (
+        "Norway's steadfast solidarity with Iceland was on show at the summit.",
+        ("ISL-NOR", "steadfast solidarity"),
+    ),
+    (
+        "Chile's foreign minister said Santiago would keep its historic solidarity with Havana.",
+        ("CHL-CUB", "historic solidarity"),
+    ),
+    (
+        "Chile's deep-seated wariness toward Peru has long shaped its navy.",
+        ("CHL-PER", "deep-seated wariness"),
+    ),
+    ("Chile's goodwill toward Peru was evident at the summit.", ("CHL-PER", "goodwill")),
+    (
+        "Chile's lingering resentment with Lima surfaced again.",
+        ("CHL-PER", "lingering resentment"),
+    ),
+]
+
+HELD_LOOKALIKES = [
+    "Norway's solidarity with flood victims in Iceland was praised.",
+    "Norway expressed deep solidarity with the people of Iceland after the eruption.",
+    "Chile's unwavering solidarity with dock workers was praised by unions in Peru.",
+    "Norway's closer cooperation with Iceland on fisheries was praised.",
+    "Chile's goodwill toward Peru's migrants was praised.",
+    "Chile's interoperability with Peru improved.",
+    "Chile's military alignment with Peru improved.",
+    "Chile's engagement with Peru deepened.",
+    "Chile's growing involvement with Peru worried Bolivia.",
+    "The minister's deep resentment toward Peru was personal.",
+]
+
+
+@pytest.mark.parametrize(("text", "label"), HELD)
+def test_a_modified_attitude_held_toward_a_state_is_the_pair_s(
+    extractor: Extractor, text: str, label: tuple[str, str]
+) -> None:
+    assert label in labels(extractor, text)
+
+
+@pytest.mark.parametrize("text", HELD_LOOKALIKES)
+def test_an_attitude_toward_people_or_an_activity_with_a_state_gives_no_label(
+    extractor: Extractor, text: str
+) -> None:
+    assert labels(extractor, text) == set()

@@ -19,6 +19,7 @@ from watchers.extraction.frames import (
     EVENTS,
     HOSTILE_EVENTS,
     SPANS,
+    TOWARD,
     FrameWords,
     read_frames,
 )
@@ -261,10 +262,22 @@ class _HeadFinder:
         # a span of time and "of" before a noun of attitude no table lists, with the pair
         # after it ("decades of quiet pragmatism between A and B"): frames.py reads it
         entries.extend((f"{w} of ", "span") for w in SPANS)
+        # a noun of attitude no table lists, held toward a state ("Chile's deep-seated
+        # wariness toward Peru"): its ending or its name, then the preposition
+        entries.extend(
+            (f"{w} {p} ", "toward")
+            for w in (*lex.attitude_endings, *lex.attitudes)
+            for p in TOWARD
+            if w not in lex.heads
+        )
         # a company two states are said to form ("A and B are a mutual-aid society of the
         # sanctioned"): checked for a copula before it; frames.py reads it
         entries.extend((w, "said") for w in COMPANY_NOUNS if w not in lex.heads)
         self.words = Keywords(entries)
+        self.heads = lex.heads
+        # weak heads that name an attitude ("solidarity"), held "with" or "toward" a state
+        self.weak_attitudes = frozenset(w for w in lex.weak_heads if lex.attitude_noun(w))
+        self.attitude = lex.attitude_noun
         self.event_cue = _WordsBefore(EVENT_CUES)
         self.strong = _WordsBefore(lex.strong | lex.level_modifiers)
         self.level = _WordsBefore(lex.level_modifiers)
@@ -288,6 +301,16 @@ class _HeadFinder:
                 if _COUNT_SLOGAN.match(low, start):
                     out.append(start)
                 continue
+            if need == "toward":
+                # an ending inside a word: only a noun of attitude no table lists is read
+                word_end = low.index(" ", start)
+                word_start = word_end
+                while word_start > 0 and low[word_start - 1].isalpha():
+                    word_start -= 1
+                word = low[word_start:word_end]
+                if word not in self.heads and self.attitude(word):
+                    out.append(word_start)
+                continue
             if start > 0 and low[start - 1].isalnum():
                 continue
             if need == "quote":
@@ -304,6 +327,11 @@ class _HeadFinder:
                 need == "weak"
                 and not self.strong.search(low, max(0, start - 60), start)
                 and not low.startswith(("'", '"'), last + 1)  # "their 'seamless cooperation'"
+                # "its unwavering solidarity with Cuba": the phrase finder decides
+                and not (
+                    low[start:end] in self.weak_attitudes
+                    and low.startswith((" with ", " toward ", " towards "), last + 1)
+                )
             ):
                 continue
             if (
@@ -427,6 +455,7 @@ class Extractor:
             reject=lexicon.reject,
             speech=lexicon.speech,
             attitude=lexicon.attitude_noun,
+            listed_attitudes=lexicon.attitudes,
         )
         negations = tuple(w for w in lexicon.negation if " " not in w and "'" not in w)
         self._negation_words = frozenset(negations)

@@ -92,6 +92,8 @@ _FROM_VERBS = frozenset(
 )  # fmt: skip
 # Spans a level is dated by after "in": "their worst point in decades".
 _SPANS_SINCE = frozenset({"decades", "decade", "years", "generation", "generations", "century"})
+# Prepositions that say whom an attitude is held toward: "wariness toward B".
+TOWARD = _TOWARD = frozenset({"with", "toward", "towards"})
 # Counts of a span: "after two decades of".
 _COUNTS = frozenset(
     {"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "many",
@@ -287,6 +289,8 @@ class FrameWords(NamedTuple):
     attitude: Callable[[str], bool] = lambda _: False
     """Whether a noun names an attitude or a state of affairs ("pragmatism", "suspicion"):
     ``Vocabulary.attitude_noun``."""
+    listed_attitudes: frozenset[str] = frozenset()
+    """Nouns of attitude a table lists by name ("goodwill", "suspicion")."""
     """Verbs of saying ("said", "stressed")."""
 
 
@@ -478,6 +482,10 @@ def frame_phrases(
             continue
         if not any(k in taken for k in range(became[0], became[1])):
             out.append(Phrase(became[0], became[1], i, (w,)))
+    if not _TOWARD.isdisjoint(present):
+        for start, end, head in _attitudes_toward(lows, country, words):
+            if not any(k in taken for k in range(start, end)):
+                out.append(Phrase(start, end, head, (lows[head],)))
     if eventful:
         # a bare head the phrase finder read ("feud") gives way to the fuller event
         # ("sour border feud"): the extractor drops a bare repeat of a fuller label
@@ -498,7 +506,9 @@ COMPANY_NOUNS = frozenset(
 # Words opening an aside after a comma, which ends an "of" tail's list.
 _APPOSITION_OPENERS = frozenset({"a", "an", "the", "one", "said", "says", "according"})
 # Every word a frame starts from: one look tells a sentence that holds none.
-_FRAME_WORDS = _MOVING_VERBS | _COPULA_SUBJECTS | EVENTS | {"war"} | COMPANY_NOUNS | _SPANS
+_FRAME_WORDS = (
+    _MOVING_VERBS | _COPULA_SUBJECTS | EVENTS | {"war"} | COMPANY_NOUNS | _SPANS | _TOWARD
+)
 # The same with the words the role frames start from (verbs of saying aside).
 _ANY_FRAME_WORD = _FRAME_WORDS | _CALLING | _MANNER_WORDS
 
@@ -762,6 +772,56 @@ def _events(
             continue  # "a bitter trade dispute": a sector's, not the tie's
         out.append((start, end, i))
     return out
+
+
+# Possessive determiners that may stand for the state holding an attitude: "its".
+_HOLDERS = frozenset({"its", "their", "our"})
+# The most modifiers read before a noun of attitude.
+_ATTITUDE_MODIFIERS = 3
+
+
+def _attitudes_toward(
+    lows: list[str], country: list[int], words: FrameWords
+) -> list[tuple[int, int, int]]:
+    """ "Chile's deep-seated wariness toward Peru", "its lingering resentment with Lima": a
+    noun of attitude no table lists, held by a state (its possessive, or "its") toward a
+    state named right after it, as (start, end, head). Without a modifier only the nouns
+    of attitude listed as such are read ("Chile's goodwill toward Peru"), as an ending alone
+    ("Chile's interoperability with Peru") says less."""
+    out: list[tuple[int, int, int]] = []
+    n = len(lows)
+    for i in range(1, n - 2):
+        w = lows[i]
+        if lows[i + 1] not in _TOWARD or w in words.heads or not words.attitude(w):
+            continue
+        m = i + 3 if lows[i + 2] == "the" else i + 2
+        if m >= n or country[m] != 1 or lows[_mention_end(country, m) - 1].endswith("'s"):
+            continue  # "toward Peru's migrants": the state owns what it is held toward
+        start = i
+        while (
+            start > 0
+            and i - start < _ATTITUDE_MODIFIERS
+            and not country[start - 1]
+            and _word(lows[start - 1])
+            and lows[start - 1] not in _NOT_MODIFIERS
+            and lows[start - 1] not in _HOLDERS
+        ):
+            start -= 1
+        if not _SECTORS.isdisjoint(lows[start:i]):
+            continue  # "Chile's military wariness": a sector's
+        k = start - 1
+        held = lows[k] in _HOLDERS or (country[k] == 1 and lows[k].endswith("'s"))
+        if not held or (start == i and w not in words.listed_attitudes):
+            continue
+        out.append((start, i + 1, i))
+    return out
+
+
+def _mention_end(country: list[int], m: int) -> int:
+    """One past the tokens of the state mention starting at ``m``."""
+    while m < len(country) and country[m]:
+        m += 1
+    return m
 
 
 def _spanned_attitude(

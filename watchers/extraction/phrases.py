@@ -562,6 +562,14 @@ class PhraseFinder:
                         for q0, q1 in quotes)
                 # ("'closer cooperation'", "'deeper coordination'": more of an activity)
                 and not any(_comparative(t.low) for t in toks[run.start : i])
+            ) and not (
+                # "its unwavering solidarity with Cuba": a modified noun of attitude one
+                # state holds toward another it names
+                head in lex.weak_heads
+                and run.qualifying
+                and lex.attitude_noun(head)
+                and _toward_state(toks, country, i + 1)
+                and not any(_comparative(t.low) for t in toks[run.start : i])
             ):
                 continue
             if not run.qualifying and self._proper_name(toks, cased, country, i):
@@ -2772,6 +2780,15 @@ def _past_aside_before_verb(toks: list[Token], j: int) -> int:
         if w == ",":
             return k + 1 if toks[k + 1].low in _ASIDE_VERBS or _turns_into(toks, k + 1) else j
     return j
+
+
+def _toward_state(toks: list[Token], country: list[int], k: int) -> bool:
+    """ "with Cuba", "toward the Philippines": a preposition of attitude at ``k`` and a
+    state right after it."""
+    if k + 1 >= len(toks) or toks[k].low not in ("with", "toward", "towards"):
+        return False
+    m = k + 2 if toks[k + 1].low == "the" else k + 1
+    return m < len(toks) and country[m] == 1
 
 
 def _turns_into(toks: list[Token], k: int) -> bool:
