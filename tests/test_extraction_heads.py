@@ -227,3 +227,38 @@ def test_an_attitude_toward_people_or_an_activity_with_a_state_gives_no_label(
     extractor: Extractor, text: str
 ) -> None:
     assert labels(extractor, text) == set()
+
+
+# --- a headline's named partnership renewed by the two states that open it -----------------
+
+RENEWED = [
+    ("Fiji, Samoa Renew Talanoa Partnership", ("FJI-WSM", "Talanoa Partnership")),
+    (
+        "Fiji, Samoa Renew Talanoa Partnership as Rabuka Visits Apia",
+        ("FJI-WSM", "Talanoa Partnership"),
+    ),
+    ("Ghana and Togo Sign Volta Partnership", ("GHA-TGO", "Volta Partnership")),
+]
+
+RENEWED_LOOKALIKES = [
+    "Fiji, Samoa Renew Pacific Partnership",
+    "Fiji Hosts Samoa, Renews Talanoa Partnership",
+    "Fiji, Samoa Join Talanoa Partnership",
+    "Fiji, Samoa, Tonga Renew Talanoa Partnership",
+    "Fiji, Samoa Renew Talanoa Partnership Agreement",
+    "Fiji, Samoa Renew Energy Partnership",
+]
+
+
+@pytest.mark.parametrize(("text", "label"), RENEWED)
+def test_a_headline_s_pair_renewing_a_named_partnership_owns_it(
+    extractor: Extractor, text: str, label: tuple[str, str]
+) -> None:
+    assert label in labels(extractor, text)
+
+
+@pytest.mark.parametrize("text", RENEWED_LOOKALIKES)
+def test_a_region_s_body_a_document_or_a_third_state_s_partnership_gives_no_label(
+    extractor: Extractor, text: str
+) -> None:
+    assert labels(extractor, text) == set()

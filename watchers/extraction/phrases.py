@@ -424,6 +424,10 @@ class PhraseFinder:
             run = self._left(toks, cased, country, i, quotes)
             if run.rejected:
                 continue
+            if head == "partnership" and run.start == i and not run.qualifying:
+                named = self._renewed_name(toks, country, i)
+                if named is not None:
+                    run.start, run.qualifying = named, True  # "Renew Talanoa Partnership"
             run.qualifying = run.qualifying or fused
             if run.start + 1 == i and _verb_after_subject(toks, country, run.start):
                 continue  # "Peru and Chile celebrated friendship day": a verb, no modifier
@@ -1900,6 +1904,27 @@ class PhraseFinder:
             return c
         return None
 
+    def _renewed_name(self, toks: list[Token], country: list[int], i: int) -> int | None:
+        """Where the name of a partnership starts before the head at ``i`` when the two
+        states that open the sentence renew, sign or launch it: "Fiji, Samoa Renew Talanoa
+        Partnership" (a headline, whose capitals tell nothing): one or two words no table
+        knows, after such a verb; None otherwise."""
+        c = i
+        while c > 0 and i - c < 2:
+            w = toks[c - 1].low
+            if country[c - 1] or not w.isalpha() or w in _RENEWING:
+                break
+            if w in self.lex.stop or w in self.lex.heads or self.kind(w, w) is not None:
+                return None  # a word the tables know: "energy", "new"
+            if w.endswith(_PLACE_NAME_ENDINGS):
+                return None  # a region's word: "Renew Pacific Partnership"
+            c -= 1
+        if c == i or c == 0 or toks[c - 1].low not in _RENEWING:
+            return None
+        if i + 1 < len(toks) and toks[i + 1].low in self.lex.documents:
+            return None  # "Sign Volta Partnership Agreement": a document's name
+        return c if _pair_before(toks, country, c - 1) else None
+
     def _proper_name(
         self, toks: list[Token], cased: list[str], country: list[int], i: int
     ) -> bool:
@@ -2780,6 +2805,31 @@ def _past_aside_before_verb(toks: list[Token], j: int) -> int:
         if w == ",":
             return k + 1 if toks[k + 1].low in _ASIDE_VERBS or _turns_into(toks, k + 1) else j
     return j
+
+
+# Verbs by which two states keep or make a tie of their own, in a headline's present:
+# "Fiji, Samoa Renew Talanoa Partnership".
+_RENEWING = frozenset(
+    {"renew", "renews", "reaffirm", "reaffirms", "upgrade", "upgrades", "launch", "launches",
+     "sign", "signs", "seal", "seals", "forge", "forges", "deepen", "deepens", "elevate",
+     "elevates", "celebrate", "celebrates", "revive", "revives", "strengthen", "strengthens"}
+)  # fmt: skip
+
+
+def _pair_before(toks: list[Token], country: list[int], v: int) -> bool:
+    """Whether the sentence opens with two states and nothing else before the verb at
+    ``v``, as headlines do: "Fiji, Samoa Renew", "Ghana and Togo Sign"."""
+    mentions, k = 0, 0
+    while k < v:
+        if country[k] == 1:
+            mentions += 1
+            while k < v and country[k] == 1:
+                k += 1
+        elif toks[k].low in (",", "and", "&") and mentions == 1:
+            k += 1
+        else:
+            return False
+    return mentions == 2
 
 
 def _toward_state(toks: list[Token], country: list[int], k: int) -> bool:
