@@ -262,3 +262,41 @@ def test_a_region_s_body_a_document_or_a_third_state_s_partnership_gives_no_labe
     extractor: Extractor, text: str
 ) -> None:
     assert labels(extractor, text) == set()
+
+
+# --- a headline's pair stirring an old attitude again ------------------------------------
+
+REVIVED = [
+    (
+        "Kenya, Uganda Spat Over Lake Kyoga Revives Old Suspicions",
+        ("KEN-UGA", "Old Suspicions"),
+    ),
+    (
+        "Chile and Peru Border Row Reignites Lingering Resentment",
+        ("CHL-PER", "Lingering Resentment"),
+    ),
+]
+
+REVIVED_LOOKALIKES = [
+    "Kenya, Uganda Spat Revives Talk of Tariffs",
+    "Kenya, Uganda Rail Deal Revives Investor Confidence",
+    "Kenya, Uganda Deal Revives Tourism",
+    "Kenya Revives Old Suspicions of Uganda",
+    "Kenya, Uganda, Tanzania Spat Revives Old Suspicions",
+    "Kenya, Uganda Election Revives Old Nationalism",
+    "Kenya, Uganda Border Closure Revives Old Suspicions of Smugglers",
+]
+
+
+@pytest.mark.parametrize(("text", "label"), REVIVED)
+def test_a_headline_s_pair_stirring_an_old_attitude_again_is_labeled(
+    extractor: Extractor, text: str, label: tuple[str, str]
+) -> None:
+    assert label in labels(extractor, text)
+
+
+@pytest.mark.parametrize("text", REVIVED_LOOKALIKES)
+def test_a_headline_stirring_talk_confidence_or_a_third_party_gives_no_label(
+    extractor: Extractor, text: str
+) -> None:
+    assert labels(extractor, text) == set()

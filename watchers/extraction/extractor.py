@@ -18,6 +18,7 @@ from watchers.extraction.frames import (
     EVENT_CUES,
     EVENTS,
     HOSTILE_EVENTS,
+    REVIVING,
     SPANS,
     TOWARD,
     FrameWords,
@@ -262,6 +263,8 @@ class _HeadFinder:
         # a span of time and "of" before a noun of attitude no table lists, with the pair
         # after it ("decades of quiet pragmatism between A and B"): frames.py reads it
         entries.extend((f"{w} of ", "span") for w in SPANS)
+        # a headline's "A, B Spat Revives Old Suspicions": frames.py reads the verb's object
+        entries.extend((f" {w} ", "revive") for w in REVIVING)
         # a noun of attitude no table lists, held toward a state ("Chile's deep-seated
         # wariness toward Peru"): its ending or its name, then the preposition
         entries.extend(
@@ -300,6 +303,9 @@ class _HeadFinder:
             if need == "count":
                 if _COUNT_SLOGAN.match(low, start):
                     out.append(start)
+                continue
+            if need == "revive":
+                out.append(start + 1)  # the verb, after its space
                 continue
             if need == "toward":
                 # an ending inside a word: only a noun of attitude no table lists is read
@@ -456,6 +462,7 @@ class Extractor:
             speech=lexicon.speech,
             attitude=lexicon.attitude_noun,
             listed_attitudes=lexicon.attitudes,
+            qualifying=lexicon.qualifying,
         )
         negations = tuple(w for w in lexicon.negation if " " not in w and "'" not in w)
         self._negation_words = frozenset(negations)

@@ -94,6 +94,11 @@ _FROM_VERBS = frozenset(
 _SPANS_SINCE = frozenset({"decades", "decade", "years", "generation", "generations", "century"})
 # Prepositions that say whom an attitude is held toward: "wariness toward B".
 TOWARD = _TOWARD = frozenset({"with", "toward", "towards"})
+# Verbs of an old attitude stirred again, in a headline's present: "Revives Old Suspicions".
+REVIVING = frozenset(
+    {"revives", "rekindles", "reignites", "stokes", "reawakens", "revive", "rekindle",
+     "reignite", "stoke", "reawaken"}
+)  # fmt: skip
 # Counts of a span: "after two decades of".
 _COUNTS = frozenset(
     {"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "many",
@@ -291,6 +296,8 @@ class FrameWords(NamedTuple):
     ``Vocabulary.attitude_noun``."""
     listed_attitudes: frozenset[str] = frozenset()
     """Nouns of attitude a table lists by name ("goodwill", "suspicion")."""
+    qualifying: frozenset[str] = frozenset()
+    """Modifiers that make a head a descriptor ("strategic", "deep")."""
     """Verbs of saying ("said", "stressed")."""
 
 
@@ -482,6 +489,10 @@ def frame_phrases(
             continue
         if not any(k in taken for k in range(became[0], became[1])):
             out.append(Phrase(became[0], became[1], i, (w,)))
+    if not REVIVING.isdisjoint(present):
+        for start, end, head in _revived(lows, country, words):
+            if not any(k in taken for k in range(start, end)):
+                out.append(Phrase(start, end, head, (lows[head],)))
     if not _TOWARD.isdisjoint(present):
         for start, end, head in _attitudes_toward(lows, country, words):
             if not any(k in taken for k in range(start, end)):
@@ -507,7 +518,14 @@ COMPANY_NOUNS = frozenset(
 _APPOSITION_OPENERS = frozenset({"a", "an", "the", "one", "said", "says", "according"})
 # Every word a frame starts from: one look tells a sentence that holds none.
 _FRAME_WORDS = (
-    _MOVING_VERBS | _COPULA_SUBJECTS | EVENTS | {"war"} | COMPANY_NOUNS | _SPANS | _TOWARD
+    _MOVING_VERBS
+    | _COPULA_SUBJECTS
+    | EVENTS
+    | {"war"}
+    | COMPANY_NOUNS
+    | _SPANS
+    | _TOWARD
+    | REVIVING
 )
 # The same with the words the role frames start from (verbs of saying aside).
 _ANY_FRAME_WORD = _FRAME_WORDS | _CALLING | _MANNER_WORDS
@@ -772,6 +790,45 @@ def _events(
             continue  # "a bitter trade dispute": a sector's, not the tie's
         out.append((start, end, i))
     return out
+
+
+# Words that say an attitude stirred again is an old one: "old suspicions".
+_OLD = frozenset({"old", "ancient", "lingering", "dormant", "buried", "long-held", "historic"})
+# The most words between the pair opening a headline and its verb: "Row Over Lake Kyoga".
+_HEADLINE_SUBJECT = 5
+
+
+def _revived(
+    lows: list[str], country: list[int], words: FrameWords
+) -> list[tuple[int, int, int]]:
+    """ "Kenya, Uganda Row Over Lake Kyoga Stokes Old Suspicions": a sentence that opens
+    with two states, a short subject of their own after them, a verb of stirring again and
+    a noun of attitude ending the sentence, with old or qualifying modifiers only, as
+    (start, end, head); "Revives Investor Confidence", "Revives Talk of Tariffs" give
+    nothing."""
+    n = len(lows)
+    k, mentions = 0, 0
+    while k < n and (country[k] == 1 or (mentions == 1 and lows[k] in (",", "and"))):
+        if country[k] == 1 and (k == 0 or not country[k - 1]):
+            mentions += 1
+        k += 1
+    if mentions != 2:
+        return []
+    for v in range(k, min(n, k + _HEADLINE_SUBJECT + 1)):
+        if country[v]:
+            return []  # a third state in the subject
+        if lows[v] not in REVIVING:
+            continue
+        m = v + 1
+        while m < n and (lows[m] in _OLD or lows[m] in words.qualifying):
+            m += 1
+        if m >= n or not words.attitude(lows[m]):
+            return []
+        after = lows[m + 1] if m + 1 < n else "."
+        if after.isalpha() and after not in _AFTER_LABEL:
+            return []
+        return [(v + 1, m + 1, m)]
+    return []
 
 
 # Possessive determiners that may stand for the state holding an attitude: "its".
