@@ -18,6 +18,9 @@ from watchers.extraction.frames import (
     EVENT_CUES,
     EVENTS,
     HOSTILE_EVENTS,
+    REVIVING,
+    SPANS,
+    TOWARD,
     FrameWords,
     read_frames,
 )
@@ -264,10 +267,27 @@ class _HeadFinder:
         # a noun of a tie's course after a word of a frame that makes it the pair's
         # ("ending a seven-year rupture"): frames.py reads it
         entries.extend((w, "event") for w in EVENTS if w not in lex.heads)
+        # a span of time and "of" before a noun of attitude no table lists, with the pair
+        # after it ("decades of quiet pragmatism between A and B"): frames.py reads it
+        entries.extend((f"{w} of ", "span") for w in SPANS)
+        # a headline's "A, B Spat Revives Old Suspicions": frames.py reads the verb's object
+        entries.extend((f" {w} ", "revive") for w in REVIVING)
+        # a noun of attitude no table lists, held toward a state ("Chile's deep-seated
+        # wariness toward Peru"): its ending or its name, then the preposition
+        entries.extend(
+            (f"{w} {p} ", "toward")
+            for w in (*lex.attitude_endings, *lex.attitudes)
+            for p in TOWARD
+            if w not in lex.heads
+        )
         # a company two states are said to form ("A and B are a mutual-aid society of the
         # sanctioned"): checked for a copula before it; frames.py reads it
         entries.extend((w, "said") for w in COMPANY_NOUNS if w not in lex.heads)
         self.words = Keywords(entries)
+        self.heads = lex.heads
+        # weak heads that name an attitude ("solidarity"), held "with" or "toward" a state
+        self.weak_attitudes = frozenset(w for w in lex.weak_heads if lex.attitude_noun(w))
+        self.attitude = lex.attitude_noun
         self.event_cue = _WordsBefore(EVENT_CUES)
         self.strong = _WordsBefore(lex.strong | lex.level_modifiers)
         self.level = _WordsBefore(lex.level_modifiers)
@@ -296,10 +316,28 @@ class _HeadFinder:
                 if self.calling.search(low, max(0, start - 50), start):
                     out.append(start)
                 continue
+            if need == "revive":
+                out.append(start + 1)  # the verb, after its space
+                continue
+            if need == "toward":
+                # an ending inside a word: only a noun of attitude no table lists is read
+                word_end = low.index(" ", start)
+                word_start = word_end
+                while word_start > 0 and low[word_start - 1].isalpha():
+                    word_start -= 1
+                word = low[word_start:word_end]
+                if word not in self.heads and self.attitude(word):
+                    out.append(word_start)
+                continue
             if start > 0 and low[start - 1].isalnum():
                 continue
             if need == "quote":
                 out.append(start)
+                continue
+            if need == "span":
+                after = low[end : end + 60]
+                if " between " in after or " with " in after:
+                    out.append(start)
                 continue
             if last + 1 < size and low[last + 1].isalnum():
                 continue
@@ -307,6 +345,11 @@ class _HeadFinder:
                 need == "weak"
                 and not self.strong.search(low, max(0, start - 60), start)
                 and not low.startswith(("'", '"'), last + 1)  # "their 'seamless cooperation'"
+                # "its unwavering solidarity with Cuba": the phrase finder decides
+                and not (
+                    low[start:end] in self.weak_attitudes
+                    and low.startswith((" with ", " toward ", " towards "), last + 1)
+                )
             ):
                 continue
             if (
@@ -429,6 +472,9 @@ class Extractor:
             roles=self._roles | CALLED_ROLES,  # "Peru, which Chile regards as a rival"
             reject=lexicon.reject,
             speech=lexicon.speech,
+            attitude=lexicon.attitude_noun,
+            listed_attitudes=lexicon.attitudes,
+            qualifying=lexicon.qualifying,
         )
         negations = tuple(w for w in lexicon.negation if " " not in w and "'" not in w)
         self._negation_words = frozenset(negations)

@@ -79,13 +79,25 @@ _SIGNALLING_VERBS = frozenset(
      "marked", "marking", "herald", "heralded", "heralding"}
 )  # fmt: skip
 # The spans of time a hostile spell lasted: "after years of tension".
-_SPANS = frozenset({"years", "months", "decades", "weeks", "year", "decade"})
+SPANS = _SPANS = frozenset(
+    {"years", "months", "decades", "weeks", "year", "decade", "century", "centuries",
+     "generation", "generations"}
+)  # fmt: skip
 # Nouns a pair may be locked in besides the events: "locked in a cold war of attrition".
 _LOCKED_IN = frozenset({"war", "struggle", "battle", "contest", "rivalry", "feud"}) | HOSTILE_EVENTS
 # Verbs of change that say where a pair came from: "moved from hostility to".
 _FROM_VERBS = frozenset(
     {"moved", "move", "moves", "gone", "went", "shifted", "turned", "evolved", "progressed",
      "come", "came", "travelled", "traveled"}
+)  # fmt: skip
+# Spans a level is dated by after "in": "their worst point in decades".
+_SPANS_SINCE = frozenset({"decades", "decade", "years", "generation", "generations", "century"})
+# Prepositions that say whom an attitude is held toward: "wariness toward B".
+TOWARD = _TOWARD = frozenset({"with", "toward", "towards"})
+# Verbs of an old attitude stirred again, in a headline's present: "Revives Old Suspicions".
+REVIVING = frozenset(
+    {"revives", "rekindles", "reignites", "stokes", "reawakens", "revive", "rekindle",
+     "reignite", "stoke", "reawaken"}
 )  # fmt: skip
 # Counts of a span: "after two decades of".
 _COUNTS = frozenset(
@@ -279,6 +291,13 @@ class FrameWords(NamedTuple):
     reject: frozenset[str]
     """Modifiers that drop a label ("largest", "trading")."""
     speech: frozenset[str]
+    attitude: Callable[[str], bool] = lambda _: False
+    """Whether a noun names an attitude or a state of affairs ("pragmatism", "suspicion"):
+    ``Vocabulary.attitude_noun``."""
+    listed_attitudes: frozenset[str] = frozenset()
+    """Nouns of attitude a table lists by name ("goodwill", "suspicion")."""
+    qualifying: frozenset[str] = frozenset()
+    """Modifiers that make a head a descriptor ("strategic", "deep")."""
     """Verbs of saying ("said", "stressed")."""
 
 
@@ -421,7 +440,11 @@ def frame_phrases(
     known_heads, adjectives = words.heads, words.adjectives
     moving = not _MOVING_VERBS.isdisjoint(present)
     copular = not _COPULA_SUBJECTS.isdisjoint(present) and not _ARTICLES.isdisjoint(present)
-    eventful = not EVENTS.isdisjoint(present) or "war" in present
+    eventful = (
+        not EVENTS.isdisjoint(present)
+        or "war" in present
+        or ("of" in present and not _SPANS.isdisjoint(present))
+    )
     taken = {k for p in found for k in range(p.start, p.end)}
     for first, after, noun in _subjects(lows, country) if moving else ():
         place = _moved_to(toks, cased, country, after) or _sent_to(
@@ -466,11 +489,19 @@ def frame_phrases(
             continue
         if not any(k in taken for k in range(became[0], became[1])):
             out.append(Phrase(became[0], became[1], i, (w,)))
+    if not REVIVING.isdisjoint(present):
+        for start, end, head in _revived(lows, country, words):
+            if not any(k in taken for k in range(start, end)):
+                out.append(Phrase(start, end, head, (lows[head],)))
+    if not _TOWARD.isdisjoint(present):
+        for start, end, head in _attitudes_toward(lows, country, words):
+            if not any(k in taken for k in range(start, end)):
+                out.append(Phrase(start, end, head, (lows[head],)))
     if eventful:
         # a bare head the phrase finder read ("feud") gives way to the fuller event
         # ("sour border feud"): the extractor drops a bare repeat of a fuller label
         bare = {p.head for p in found if p.end - p.start == 1}
-        for start, end, head in _events(lows, country):
+        for start, end, head in _events(lows, country, words.attitude):
             if not any(k in taken and k not in bare for k in range(start, end)):
                 out.append(Phrase(start, end, head, (lows[head],)))
     return out
@@ -486,7 +517,16 @@ COMPANY_NOUNS = frozenset(
 # Words opening an aside after a comma, which ends an "of" tail's list.
 _APPOSITION_OPENERS = frozenset({"a", "an", "the", "one", "said", "says", "according"})
 # Every word a frame starts from: one look tells a sentence that holds none.
-_FRAME_WORDS = _MOVING_VERBS | _COPULA_SUBJECTS | EVENTS | {"war"} | COMPANY_NOUNS
+_FRAME_WORDS = (
+    _MOVING_VERBS
+    | _COPULA_SUBJECTS
+    | EVENTS
+    | {"war"}
+    | COMPANY_NOUNS
+    | _SPANS
+    | _TOWARD
+    | REVIVING
+)
 # The same with the words the role frames start from (verbs of saying aside).
 _ANY_FRAME_WORD = _FRAME_WORDS | _CALLING | _MANNER_WORDS
 
@@ -704,14 +744,19 @@ def _of_tail(lows: list[str], country: list[int], k: int) -> int | None:
     return m if m > k + 1 else k
 
 
-def _events(lows: list[str], country: list[int]) -> list[tuple[int, int, int]]:
+def _events(
+    lows: list[str], country: list[int], attitude: Callable[[str], bool]
+) -> list[tuple[int, int, int]]:
     """Event nouns of a tie in a frame that makes them the pair's, as (start, end, head):
     "ending a long estrangement", "signalling a thaw", "after years of border tension",
-    "locked in a sour border feud", "moved from hostility to"."""
+    "locked in a sour border feud", "moved from hostility to"; and any noun of attitude
+    (``attitude``) after a span and before the pair it is between: "decades of mistrust
+    between A and B", "a century of quiet pragmatism with B"."""
     out: list[tuple[int, int, int]] = []
     n = len(lows)
     for i, w in enumerate(lows):
-        if w not in EVENTS and w not in _LOCKED_IN:
+        spanned = _spanned_attitude(lows, country, i, attitude)
+        if w not in EVENTS and w not in _LOCKED_IN and not spanned:
             continue
         start = _modifiers_before(lows, country, i)
         k = start - 1
@@ -720,7 +765,9 @@ def _events(lows: list[str], country: list[int]) -> list[tuple[int, int, int]]:
         if k < 0:
             continue
         before = lows[k]
-        if (w in HOSTILE_EVENTS and before in _ENDING_VERBS) or (
+        if spanned and before == "of" and k >= 1 and lows[k - 1] in _SPANS:
+            framed = True  # the pair named after it makes the spell theirs
+        elif (w in HOSTILE_EVENTS and before in _ENDING_VERBS) or (
             w in WARM_EVENTS and before in _SIGNALLING_VERBS
         ):
             framed = True
@@ -737,12 +784,116 @@ def _events(lows: list[str], country: list[int]) -> list[tuple[int, int, int]]:
         end = i + 1
         if w == "war" and end + 1 < n and lows[end] == "of" and lows[end + 1].isalpha():
             end += 2  # "a cold war of attrition"
-        if start == i and w not in _BARE_EVENTS:
+        if start == i and w not in _BARE_EVENTS and (w in EVENTS or not spanned):
             continue  # bare "years of tension": a word for any strain, no name for a tie
         if not _SECTORS.isdisjoint(lows[start:i]):
             continue  # "a bitter trade dispute": a sector's, not the tie's
         out.append((start, end, i))
     return out
+
+
+# Words that say an attitude stirred again is an old one: "old suspicions".
+_OLD = frozenset({"old", "ancient", "lingering", "dormant", "buried", "long-held", "historic"})
+# The most words between the pair opening a headline and its verb: "Row Over Lake Kyoga".
+_HEADLINE_SUBJECT = 5
+
+
+def _revived(
+    lows: list[str], country: list[int], words: FrameWords
+) -> list[tuple[int, int, int]]:
+    """ "Kenya, Uganda Row Over Lake Kyoga Stokes Old Suspicions": a sentence that opens
+    with two states, a short subject of their own after them, a verb of stirring again and
+    a noun of attitude ending the sentence, with old or qualifying modifiers only, as
+    (start, end, head); "Revives Investor Confidence", "Revives Talk of Tariffs" give
+    nothing."""
+    n = len(lows)
+    k, mentions = 0, 0
+    while k < n and (country[k] == 1 or (mentions == 1 and lows[k] in (",", "and"))):
+        if country[k] == 1 and (k == 0 or not country[k - 1]):
+            mentions += 1
+        k += 1
+    if mentions != 2:
+        return []
+    for v in range(k, min(n, k + _HEADLINE_SUBJECT + 1)):
+        if country[v]:
+            return []  # a third state in the subject
+        if lows[v] not in REVIVING:
+            continue
+        m = v + 1
+        while m < n and (lows[m] in _OLD or lows[m] in words.qualifying):
+            m += 1
+        if m >= n or not words.attitude(lows[m]):
+            return []
+        after = lows[m + 1] if m + 1 < n else "."
+        if after.isalpha() and after not in _AFTER_LABEL:
+            return []
+        return [(v + 1, m + 1, m)]
+    return []
+
+
+# Possessive determiners that may stand for the state holding an attitude: "its".
+_HOLDERS = frozenset({"its", "their", "our"})
+# The most modifiers read before a noun of attitude.
+_ATTITUDE_MODIFIERS = 3
+
+
+def _attitudes_toward(
+    lows: list[str], country: list[int], words: FrameWords
+) -> list[tuple[int, int, int]]:
+    """ "Chile's deep-seated wariness toward Peru", "its lingering resentment with Lima": a
+    noun of attitude no table lists, held by a state (its possessive, or "its") toward a
+    state named right after it, as (start, end, head). Without a modifier only the nouns
+    of attitude listed as such are read ("Chile's goodwill toward Peru"), as an ending alone
+    ("Chile's interoperability with Peru") says less."""
+    out: list[tuple[int, int, int]] = []
+    n = len(lows)
+    for i in range(1, n - 2):
+        w = lows[i]
+        if lows[i + 1] not in _TOWARD or w in words.heads or not words.attitude(w):
+            continue
+        m = i + 3 if lows[i + 2] == "the" else i + 2
+        if m >= n or country[m] != 1 or lows[_mention_end(country, m) - 1].endswith("'s"):
+            continue  # "toward Peru's migrants": the state owns what it is held toward
+        start = i
+        while (
+            start > 0
+            and i - start < _ATTITUDE_MODIFIERS
+            and not country[start - 1]
+            and _word(lows[start - 1])
+            and lows[start - 1] not in _NOT_MODIFIERS
+            and lows[start - 1] not in _HOLDERS
+        ):
+            start -= 1
+        if not _SECTORS.isdisjoint(lows[start:i]):
+            continue  # "Chile's military wariness": a sector's
+        k = start - 1
+        held = lows[k] in _HOLDERS or (country[k] == 1 and lows[k].endswith("'s"))
+        if not held or (start == i and w not in words.listed_attitudes):
+            continue
+        out.append((start, i + 1, i))
+    return out
+
+
+def _mention_end(country: list[int], m: int) -> int:
+    """One past the tokens of the state mention starting at ``m``."""
+    while m < len(country) and country[m]:
+        m += 1
+    return m
+
+
+def _spanned_attitude(
+    lows: list[str], country: list[int], i: int, attitude: Callable[[str], bool]
+) -> bool:
+    """Whether the word at ``i`` is a noun of attitude with "between" or "with" and a
+    state right after it, shortly after a span and "of" ("decades of deep suspicion
+    between A and B"): a slot only a tie's state fills."""
+    n = len(lows)
+    if i + 2 >= n or lows[i + 1] not in ("between", "with") or not attitude(lows[i]):
+        return False
+    if _pair_end(lows, country, i + 1) == i + 1:
+        return False  # "with the rebels": no state named
+    k = _modifiers_before(lows, country, i) - 1
+    return k >= 1 and lows[k] == "of" and lows[k - 1] in _SPANS
 
 
 def _modifiers_before(lows: list[str], country: list[int], i: int) -> int:
@@ -764,6 +915,8 @@ def _after_span(lows: list[str], k: int) -> bool:
     m = k - 1
     if m >= 0 and (lows[m].isdigit() or lows[m] in _COUNTS):
         m -= 1
+    if m >= 0 and lows[m] == "half":
+        m -= 1  # "after half a century of"
     return m >= 0 and lows[m] in ("after", "following", "ending", "ended", "end")
 
 
@@ -841,7 +994,10 @@ def _sent_to(
         return None  # "could plunge ties into a crisis", "threatens to send": not done
     if j + 1 >= len(toks) or toks[j].low not in ("to", "into"):
         return None
-    return _place(toks, cased, country, j + 1, toks[j].low)
+    # a ranked point is read only right after the tie and its pair: past an aside
+    # ("ties, strained since May, to their worst point") the point may be a bare rating
+    sent = toks[j - 1].low != ","
+    return _place(toks, cased, country, j + 1, toks[j].low, sent=sent)
 
 
 def _before_tie(w: str, mark: int) -> bool:
@@ -872,7 +1028,9 @@ def _pair_end(lows: list[str], country: list[int], j: int) -> int:
         k = j + 1
         while k < n and k < j + 10 and (country[k] or lows[k] in ("and", "the", "'s")):
             k += 1
-        if k > j + 1 and country[k - 1]:
+        while k > j + 1 and not country[k - 1]:
+            k -= 1  # "between A and B and to mark": the "and" after the pair is not of it
+        if k > j + 1:
             j = k
         elif lows[j] == "between" and lows[j + 1 : j + 3] == ["the", "two"]:
             k = j + 3
@@ -903,10 +1061,18 @@ def _past_aside(lows: list[str], j: int) -> int:
 
 
 def _place(
-    toks: list[Token], cased: list[str], country: list[int], j: int, how: str
+    toks: list[Token],
+    cased: list[str],
+    country: list[int],
+    j: int,
+    how: str,
+    *,
+    sent: bool = False,
 ) -> tuple[int, int, int] | None:
     """The place a tie ends up in, from ``j``: (start, end, head) of "post-Cold War low",
-    "darkest hour since 1962", "tailspin"; None when the words are no such place."""
+    "darkest hour since 1962", "tailspin"; None when the words are no such place.
+    ``sent``: the tie is the object of a verb of sending, which the phrase finder does
+    not read, so a ranked point is read here ("pushed ties to their worst point")."""
     n = len(toks)
     if j >= n:
         return None
@@ -942,7 +1108,8 @@ def _place(
     words = [t.low for t in toks[start:k]]
     if how == "into" and words[-1] in _INTO_IDIOMS:
         return None
-    if words[-1] in _NOT_PLACES:
+    ranked_point = sent and words[-1] in ("point", "level") and any(map(superlative, words))
+    if words[-1] in _NOT_PLACES and not ranked_point:
         return None  # "their worst point", "a new level": a rating the phrase finder reads
     if how in ("to", "reach") and not (any(w in _POINT_WORDS or superlative(w) for w in words)):
         return None  # "ties reached a deal": only a point or a rank is where a tie stands
@@ -983,6 +1150,13 @@ def _scope(toks: list[Token], k: int) -> int:
         ):
             m += 1
         if m < n and toks[m].low == "history":
+            return m + 1
+        # "in decades", "in two decades", "in a generation", "in forty years": how long
+        # since it was so (a bare "in years" says no more than "lately")
+        counted = m < n and (toks[m].low in _COUNTS or toks[m].low.isdigit())
+        if counted:
+            m += 1
+        if m < n and toks[m].low in _SPANS_SINCE and (counted or toks[m].low != "years"):
             return m + 1
     return k
 

@@ -29,6 +29,9 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("heads", "phrases"),
     ("heads", "turns"),
     ("heads", "misspelled"),
+    ("heads", "attitude_endings"),
+    ("heads", "attitudes"),
+    ("heads", "not_attitudes"),
     ("modifiers", "qualifying"),
     ("modifiers", "strong"),
     ("modifiers", "level"),
@@ -114,6 +117,28 @@ class Vocabulary:
     """Words of sport: a rivalry in a sentence with one is between teams."""
     persons: frozenset[str] = frozenset()
     """Persons and works a demonym describes ("a Spanish guide"): no state is a side."""
+    attitude_endings: tuple[str, ...] = ()
+    """Endings of abstract nouns of attitude ("-ism", "-ness"): see ``attitude_noun``."""
+    attitudes: frozenset[str] = frozenset()
+    """Nouns of attitude without those endings ("suspicion", "goodwill")."""
+    not_attitudes: frozenset[str] = frozenset()
+    """Words with those endings that never name an attitude ("tourism", "membership")."""
+
+    def attitude_noun(self, word: str) -> bool:
+        """Whether a lower-case word names an attitude or a state of affairs that a tie may
+        be, by its ending if no table lists it ("pragmatism", "wariness", "estrangement");
+        activities, things, sectors and bare ties are refused ("tourism", "investment",
+        "partnership")."""
+        if word in self.attitudes:
+            return True
+        if not word.isalpha() or len(word) < 6 or not word.endswith(self.attitude_endings):
+            return False
+        return not (
+            word in self.not_attitudes
+            or word in self.not_modifiers
+            or word in self.neutral
+            or word in self.documents
+        )
 
 
 def load_vocabulary(directory: Path | None = None) -> Vocabulary:
@@ -210,6 +235,9 @@ def load_vocabulary(directory: Path | None = None) -> Vocabulary:
         non_states=s("cues", "non_states"),
         sport=s("cues", "sport"),
         persons=s("cues", "persons"),
+        attitude_endings=tuple(lists[("heads", "attitude_endings")]),
+        attitudes=s("heads", "attitudes"),
+        not_attitudes=s("heads", "not_attitudes"),
     )
 
 

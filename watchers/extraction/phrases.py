@@ -424,6 +424,10 @@ class PhraseFinder:
             run = self._left(toks, cased, country, i, quotes)
             if run.rejected:
                 continue
+            if head == "partnership" and run.start == i and not run.qualifying:
+                named = self._renewed_name(toks, country, i)
+                if named is not None:
+                    run.start, run.qualifying = named, True  # "Renew Talanoa Partnership"
             run.qualifying = run.qualifying or fused
             if run.start + 1 == i and _verb_after_subject(toks, country, run.start):
                 continue  # "Peru and Chile celebrated friendship day": a verb, no modifier
@@ -569,6 +573,14 @@ class PhraseFinder:
                 and any(q0 < run.start and _label_fills(toks, q0, run.start, end, q1)
                         for q0, q1 in quotes)
                 # ("'closer cooperation'", "'deeper coordination'": more of an activity)
+                and not any(_comparative(t.low) for t in toks[run.start : i])
+            ) and not (
+                # "its unwavering solidarity with Cuba": a modified noun of attitude one
+                # state holds toward another it names
+                head in lex.weak_heads
+                and run.qualifying
+                and lex.attitude_noun(head)
+                and _toward_state(toks, country, i + 1)
                 and not any(_comparative(t.low) for t in toks[run.start : i])
             ):
                 continue
@@ -1833,12 +1845,17 @@ class PhraseFinder:
         m = k
         while m < n and m - k < 3 and _plain_noun(toks, cased, m) and toks[m].low not in lex.heads:
             m += 1
+        if m >= n or toks[m].low not in lex.heads:
+            # a noun of attitude no table lists ends the phrase: "a wary pragmatism"
+            m = next((q for q in range(m - 1, k - 1, -1) if lex.attitude_noun(toks[q].low)), m)
         if m == k or m >= n:
             return None
         head = toks[m].low
-        if head not in lex.heads or head in lex.person_heads or head in lex.kin_heads:
+        # a noun of attitude no table lists is read by its ending: "a wary pragmatism"
+        known = head in lex.heads or lex.attitude_noun(head)
+        if not known or head in lex.person_heads or head in lex.kin_heads:
             return None
-        if head.endswith("s"):
+        if head.endswith("s") and not head.endswith("ness"):
             return None  # "one of many partnerships": a plural after "one of" ranks
         nxt = toks[m + 1].low if m + 1 < n else "."
         return m + 1 if not nxt.isalpha() or nxt in _AFTER_PREDICATE else None
@@ -1896,6 +1913,27 @@ class PhraseFinder:
         if before == "the" and i + 2 < n and toks[i + 1].low == "between" and country[i + 2] == 1:
             return c
         return None
+
+    def _renewed_name(self, toks: list[Token], country: list[int], i: int) -> int | None:
+        """Where the name of a partnership starts before the head at ``i`` when the two
+        states that open the sentence renew, sign or launch it: "Fiji, Samoa Renew Talanoa
+        Partnership" (a headline, whose capitals tell nothing): one or two words no table
+        knows, after such a verb; None otherwise."""
+        c = i
+        while c > 0 and i - c < 2:
+            w = toks[c - 1].low
+            if country[c - 1] or not w.isalpha() or w in _RENEWING:
+                break
+            if w in self.lex.stop or w in self.lex.heads or self.kind(w, w) is not None:
+                return None  # a word the tables know: "energy", "new"
+            if w.endswith(_PLACE_NAME_ENDINGS):
+                return None  # a region's word: "Renew Pacific Partnership"
+            c -= 1
+        if c == i or c == 0 or toks[c - 1].low not in _RENEWING:
+            return None
+        if i + 1 < len(toks) and toks[i + 1].low in self.lex.documents:
+            return None  # "Sign Volta Partnership Agreement": a document's name
+        return c if _pair_before(toks, country, c - 1) else None
 
     def _proper_name(
         self, toks: list[Token], cased: list[str], country: list[int], i: int
@@ -2093,7 +2131,8 @@ class PhraseFinder:
                     if low_point is not None:
                         out.append(Phrase(low_point[0], low_point[1], i, (t.low,)))
                         continue
-                if j == linking:
+                turned = j + 1 < n and toks[j].low in _INTO_VERBS and toks[j + 1].low == "into"
+                if j == linking and not turned:  # "ties cooled into": a verb, no copula
                     at = _skip_quotes(toks, j)
                     if at >= n or toks[at].low != "at":
                         continue
@@ -2460,14 +2499,19 @@ class PhraseFinder:
         """ "at their best ever", "at an all-time high", after a verb of movement "to their
         lowest point", "reached a historic high": the words after the determiner."""
         n = len(toks)
+        inside = j < n and toks[j].low == "in"
         if moved and j < n and toks[j].low in _AT_DETERMINERS:
             j -= 1  # "reached their highest level": no preposition
-        elif j >= n or toks[j].low not in (("at", "to") if moved else ("at",)):
+        elif j >= n or (toks[j].low not in (("at", "to") if moved else ("at",)) and not inside):
             return None
         found = self._determined_adjective(toks, cased, _skip_quotes(toks, j + 1))
         if found is None:
             return None
         start, k = found
+        if inside and not (
+            superlative(toks[k].low) and k + 1 < n and toks[k + 1].low in _DEPTHS
+        ):
+            return None  # "in their best interest": only a ranked point of time or depth
         k += 1
         if k < n and toks[k].low.isalpha() and toks[k].low not in _AFTER_PREDICATE:
             k += 1  # "best moment", "all-time high"'s noun
@@ -2769,8 +2813,49 @@ def _past_aside_before_verb(toks: list[Token], j: int) -> int:
         if w in (";", ".") or w in QUOTES:
             return j
         if w == ",":
-            return k + 1 if toks[k + 1].low in _ASIDE_VERBS else j
+            return k + 1 if toks[k + 1].low in _ASIDE_VERBS or _turns_into(toks, k + 1) else j
     return j
+
+
+# Verbs by which two states keep or make a tie of their own, in a headline's present:
+# "Fiji, Samoa Renew Talanoa Partnership".
+_RENEWING = frozenset(
+    {"renew", "renews", "reaffirm", "reaffirms", "upgrade", "upgrades", "launch", "launches",
+     "sign", "signs", "seal", "seals", "forge", "forges", "deepen", "deepens", "elevate",
+     "elevates", "celebrate", "celebrates", "revive", "revives", "strengthen", "strengthens"}
+)  # fmt: skip
+
+
+def _pair_before(toks: list[Token], country: list[int], v: int) -> bool:
+    """Whether the sentence opens with two states and nothing else before the verb at
+    ``v``, as headlines do: "Fiji, Samoa Renew", "Ghana and Togo Sign"."""
+    mentions, k = 0, 0
+    while k < v:
+        if country[k] == 1:
+            mentions += 1
+            while k < v and country[k] == 1:
+                k += 1
+        elif toks[k].low in (",", "and", "&") and mentions == 1:
+            k += 1
+        else:
+            return False
+    return mentions == 2
+
+
+def _toward_state(toks: list[Token], country: list[int], k: int) -> bool:
+    """ "with Cuba", "toward the Philippines": a preposition of attitude at ``k`` and a
+    state right after it."""
+    if k + 1 >= len(toks) or toks[k].low not in ("with", "toward", "towards"):
+        return False
+    m = k + 2 if toks[k + 1].low == "the" else k + 1
+    return m < len(toks) and country[m] == 1
+
+
+def _turns_into(toks: list[Token], k: int) -> bool:
+    """ "have thawed into", "soured into": a verb of a tie turning at ``k``, with "into"."""
+    if k < len(toks) and toks[k].low in ("have", "has", "had"):
+        k += 1
+    return k + 1 < len(toks) and toks[k].low in _INTO_VERBS and toks[k + 1].low == "into"
 
 
 def _past_aside_of_saying(toks: list[Token], j: int, speech: frozenset[str]) -> int:
@@ -3387,7 +3472,10 @@ _POSSESSIVES = frozenset({"our", "their", "its", "his", "her", "my", "your"})
 _INTO_VERBS = frozenset(
     {"descended", "descend", "slid", "slipped", "turned", "curdled", "sunk", "sank",
      "plunged", "fallen", "fell", "drifted", "lapsed", "degenerated", "deteriorated",
-     "grown", "grew", "evolved", "matured", "blossomed", "developed", "settled"}
+     "grown", "grew", "evolved", "matured", "blossomed", "developed", "settled",
+     # a tie's temper changing: "ties thawed into a wary pragmatism"
+     "thawed", "warmed", "cooled", "soured", "hardened", "mellowed", "collapsed",
+     "calcified", "ossified", "morphed"}
 )  # fmt: skip
 # Words that make what follows a head inside a quote a clause, not a postmodifier.
 _CLAUSE_WORDS = frozenset(
@@ -3780,7 +3868,7 @@ def _in_years(toks: list[Token], k: int) -> int | None:
     if toks[m].low in _FEW or toks[m].low.isdigit():
         m += 1
     if m < n and toks[m].low in ("decade", "decades", "years", "generation", "generations",
-                                  "century"):
+                                  "century", "centuries"):
         return m + 1
     return None
 
@@ -3855,6 +3943,9 @@ _LOW_MODIFIERS = frozenset(
 )
 # The nouns of a level a headline may name with no determiner: "ties at best level".
 _LEVEL_NOUNS = frozenset({"level", "point", "stage", "ebb", "shape", "state"})
+# Points and depths a tie may be "in" when ranked: "are in their darkest hour since 1962",
+# "in their lowest ebb" (not "in their best interest").
+_DEPTHS = frozenset({"hour", "hours", "point", "ebb", "level", "low", "nadir", "depths", "days"})
 _HEADLINE_SUPERLATIVES = frozenset({"best", "worst", "lowest", "highest", "strongest", "closest"})
 
 
