@@ -200,6 +200,14 @@ _LOOKED_ON = frozenset({"looked", "look", "looks", "looking", "watched", "watchi
 _ONLOOKERS_OPEN = frozenset({"as", "while", "with"})
 _ONLOOKER_WORDS = _WITNESSED_BY | _LOOKED_ON | {"presence", "present", "attendance"}
 
+# Words opening an apposition that sets a role beside a subject list: "Peru and Chile,
+# two of Brazil's allies,", "..., long counted among Brazil's closest partners,".
+_APPOSITION_OPENERS = frozenset(
+    {"two", "both", "all", "each", "of", "among", "long", "once", "still", "now", "counted",
+     "seen", "regarded", "considered", "ranked", "listed", "numbered", "as"}
+)
+_APPOSITION_OPENER_WORDS = 5
+
 
 def pair_of(a: str, b: str) -> Codes:
     """Two codes in sorted order."""
@@ -479,6 +487,12 @@ class PairResolver:
         # "a springtime in relations between A and B"
         if s.lows[after : after + 3 : 2] == ["in", "between"] and s.lows[after + 1] in _TIE_NOUNS:
             return self._between(s, after + 3, ctx)
+        set_beside = self._role_beside_subjects(s, p, lo)
+        if set_beside is not None:
+            return set_beside
+        as_its = _as_one_of_its(s, p, lo)
+        if as_its is not None:
+            return as_its
         regarded = self._regards(s, p, lo, ctx)
         if regarded is not None:
             return regarded
@@ -653,6 +667,78 @@ class PairResolver:
         if not subject:
             return None
         return _cross(subject[:1], targets)
+
+    def _role_beside_subjects(self, s: Sentence, p: Phrase, lo: int) -> list[Codes] | None:
+        """ "Peru and Chile, two of Brazil's closest partners in the region, met": a role
+        owned by a state's possessive, set off by commas right after the clause's subject
+        list, is held by each state of the list with the owner ("Peru's president and
+        Chile's premier, long counted among Brazil's allies," too). None when the label
+        stands elsewhere; the subject must be states, their leaders or their officials."""
+        if self._role_heads.isdisjoint(p.heads) or p.start < 5:
+            return None  # most labels: one set test
+        owner, owner_at = self._possessive_owner(s, p)
+        if owner is None:
+            return None
+        group = owner == ""
+        comma = owner_at - 1
+        while comma > lo and owner_at - comma <= _APPOSITION_OPENER_WORDS and (
+            s.lows[comma] in _APPOSITION_OPENERS or s.lows[comma].endswith("ly")
+        ):
+            comma -= 1
+        if comma <= lo or s.lows[comma] not in (",", "—", "–"):
+            return None
+        end = _past_scope(s, _skip(s.toks, p.end, QUOTES))
+        if end >= len(s.toks) or s.lows[end] != s.lows[comma]:
+            return None  # the aside must close: "A and B, two of C's allies, met"
+        subjects = self._subject_list(s, lo, comma)
+        if len(subjects) < 2 or owner in subjects:
+            return None
+        if group:
+            return []  # "Peru and Chile, two of NATO's partners,": the group's, no pair's
+        counted = s.lows[comma + 1 : owner_at]
+        if ("two" in counted or "both" in counted) and len(subjects) != 2:
+            return None  # "A, B and C, two of D's allies": which two is unsaid
+        return _cross([owner], subjects)
+
+    def _possessive_owner(self, s: Sentence, p: Phrase) -> tuple[str | None, int]:
+        """The state whose possessive stands right before the label ("Brazil's closest
+        partners", "the Philippines' allies"), and the first token of its mention; an
+        empty code for an organisation's ("NATO's allies", a label that may open with it)."""
+        if p.start in s.orgs and _ends_possessive(s.toks[p.start]):
+            return "", p.start
+        k = _back_to_owner(s, p.start - 1, _is_rank)
+        if _apostrophe_after_state(s, k):
+            k -= 1
+        elif k < 0 or not _ends_possessive(s.toks[k]):
+            return None, -1
+        if k in s.orgs:
+            return "", k
+        for m, t in s.states:
+            if m.code and t <= k and s.toks[k].start < m.end and m.kind is not _LEADER:
+                return m.code, t
+        return None, -1
+
+    def _subject_list(self, s: Sentence, lo: int, end: int) -> list[str]:
+        """The states of a subject list filling tokens [lo, end): "Peru and Chile", "Peru's
+        president and Chile's foreign minister", "Peru, Chile and Bolivia". Empty when any
+        other word stands there (a verb, a preposition: no bare subject)."""
+        covered = s.covered
+        if end - lo > 16 or "and" not in s.lows[lo:end]:
+            return []
+        codes: list[str] = []
+        for k in range(lo, end):
+            code = covered.get(k)
+            if code is not None:
+                if code not in codes:
+                    codes.append(code)
+                continue
+            w = s.lows[k]
+            if w in ("and", ",", "the") or w in self.lex.titles:
+                continue
+            if s.cased[k][:1].isupper() and w not in FUNCTION_CAPS:
+                continue  # a person's name after the state's possessive
+            return []
+        return codes
 
     def _gapped_with(self, s: Sentence, p: Phrase, lo: int) -> list[Codes] | None:
         """ "Japan's ties with the Philippines are ironclad, with China strained": words
@@ -1775,6 +1861,32 @@ class PairResolver:
     def _first_person(self, s: Sentence, p: Phrase) -> bool:
         j = before_quotes(s.toks, min(p.start, p.head) - 1)
         return j >= 0 and s.toks[j].low in ("our", "we", "us")
+
+
+# Marks that end a role set after "as": "... as one of its allies, and", "... allies."
+_ROLE_ENDS = frozenset({",", ".", ";", ":", "—", "–", "!", "?"})
+
+
+def _as_one_of_its(s: Sentence, p: Phrase, lo: int) -> list[Codes] | None:
+    """ "Managua broke with Taipei after decades as one of its loyal allies": a role after
+    "as (one of) its" is what one of two states the clause names before it was to the
+    other (a state is no ally of its own), whatever the sentence names after it. None
+    when the clause names other than two states before it."""
+    j = before_quotes(s.toks, p.start - 1)
+    if j < 1 or s.lows[j] != "its":
+        return None  # most labels: one look
+    k = j - 1
+    if s.lows[k - 2 : k + 1] == ["as", "one", "of"]:
+        k -= 2
+    if s.lows[k] != "as":
+        return None
+    end = _past_scope(s, _skip(s.toks, p.end, QUOTES))
+    if end < len(s.toks) and s.lows[end] not in _ROLE_ENDS:
+        return None  # "as its allies expected": "as" opens a clause of its own
+    before = _codes(m for m, t in s.states if lo <= t < k)
+    if len(before) != 2:
+        return None
+    return [pair_of(*sorted(before))]
 
 
 def _coordinated_compounds(s: Sentence, p: Phrase, t: int, last: Codes) -> list[Codes]:

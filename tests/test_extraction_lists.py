@@ -1,0 +1,146 @@
+"""Pairs given by a list, an apposition or a parallel clause, not by two names next to the
+label: each state of a subject list with the owner of a role set beside it, the state a
+role after "as one of its" belongs to, and a label repeated by "another with B"."""
+
+from __future__ import annotations
+
+import pytest
+
+from watchers.extraction import default_extractor
+from watchers.extraction.extractor import Extractor
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return default_extractor()
+
+
+def pairs(extractor: Extractor, text: str) -> set[str]:
+    return {x.pair.key for x in extractor.extract(text)}
+
+
+# -- a role set beside a subject list -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Peru and Chile, two of Brazil's closest partners in the region, met in Lima.",
+            {"BRA-CHL", "BRA-PER"},
+        ),
+        (
+            "Ghana's Mahama and Togo's Gnassingbe, two of France's oldest allies, asked for "
+            "fewer troops.",
+            {"FRA-GHA", "FRA-TGO"},
+        ),
+        (
+            "Chile's president and Colombia's president, two of Washington's closest "
+            "partners in the region, launched a bloc.",
+            {"CHL-USA", "COL-USA"},
+        ),
+        (
+            "Chile and Colombia, long counted among Washington's closest partners in the "
+            "region, launched a bloc.",
+            {"CHL-USA", "COL-USA"},
+        ),
+        (
+            "Norway, Denmark and Iceland, all among Britain's oldest allies, signed a "
+            "fisheries pact.",
+            {"DNK-GBR", "GBR-ISL", "GBR-NOR"},
+        ),
+        (
+            "Peru and Chile, once two of Brazil's closest partners, have drifted away.",
+            {"BRA-CHL", "BRA-PER"},
+        ),
+    ],
+)
+def test_a_role_set_beside_a_subject_list_is_each_subjects_with_the_owner(
+    extractor: Extractor, text: str, expected: set[str]
+) -> None:
+    assert pairs(extractor, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "not_expected"),
+    [
+        # "two of" over a list of three: which two is unsaid
+        (
+            "Peru, Chile and Bolivia, two of Brazil's closest partners in the region, met in Lima.",
+            {"BRA-BOL", "BRA-CHL", "BRA-PER", "BOL-CHL", "BOL-PER", "CHL-PER"},
+        ),
+        # the owner is a group: the group's partners, and no pair of the two
+        (
+            "Peru and Chile, two of NATO's closest partners in the region, met in Lima.",
+            {"CHL-PER"},
+        ),
+        # the owner is no state
+        ("Peru and Chile, two of the bloc's closest partners, met in Lima.", {"CHL-PER"}),
+        # firms, not states, before the apposition
+        ("Toyota and Honda, two of Japan's biggest partners, opened a plant.", set()),
+        # a relative clause, not an apposition: the allies are others
+        (
+            "Peru and Chile, which criticised Brazil's closest allies, met in Lima.",
+            {"BRA-CHL", "BRA-PER"},
+        ),
+        # the role is the object of the verb, held by the states listed after it
+        (
+            "Peru and Chile met Brazil's closest partners, Japan and Korea, in Lima on Monday.",
+            {"BRA-CHL", "BRA-PER"},
+        ),
+        # "said to be angry with": the states are not said to hold the role
+        (
+            "Peru and Chile, said to be angry with Brazil's closest allies, met in Lima.",
+            {"BRA-CHL", "BRA-PER"},
+        ),
+        # persons in the states, not the states: no bare subject list
+        (
+            "Analysts in Peru and Chile, two of Brazil's closest partners, were unsurprised.",
+            {"CHL-PER"},
+        ),
+    ],
+)
+def test_an_apposition_not_over_a_subject_list_of_states_gives_no_owners_pairs(
+    extractor: Extractor, text: str, not_expected: set[str]
+) -> None:
+    found = pairs(extractor, text)
+    assert not found & not_expected
+    if not not_expected:
+        assert found == set()
+
+
+# -- "as one of its allies" -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Lima broke with Quito in 2019 after decades as one of its closest partners, and "
+            "within a year it had signed a pact with Bogota.",
+            {"ECU-PER"},
+        ),
+        ("Peru sent aid to Bolivia as one of its closest allies in the region.", {"BOL-PER"}),
+        ("Peru hosted Chile's president as its closest ally, and Bolivia protested.", {"CHL-PER"}),
+    ],
+)
+def test_a_role_after_as_one_of_its_is_of_the_two_states_named_before(
+    extractor: Extractor, text: str, expected: set[str]
+) -> None:
+    assert pairs(extractor, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "as" opens a clause of its own
+        "Peru welcomed Chile's envoy, as its allies in Europe expected.",
+        "Peru welcomed Chile's envoy, as its allies did.",
+        # one state named before: whose allies is unsaid
+        "Peru, as one of its closest allies, backed the plan.",
+        # a firm called the partner
+        "Peru's minister praised the firm as one of its closest partners, citing Chile.",
+    ],
+)
+def test_as_its_without_two_states_before_gives_nothing(extractor: Extractor, text: str) -> None:
+    assert pairs(extractor, text) == set()
