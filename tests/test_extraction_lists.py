@@ -144,3 +144,55 @@ def test_a_role_after_as_one_of_its_is_of_the_two_states_named_before(
 )
 def test_as_its_without_two_states_before_gives_nothing(extractor: Extractor, text: str) -> None:
     assert pairs(extractor, text) == set()
+
+
+# -- a label said again by "one" or "another" with a second state ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Astana balances a comprehensive strategic partnership with Moscow against an "
+            "identical one with Beijing.",
+            {"CHN-KAZ", "KAZ-RUS"},
+        ),
+        (
+            "Peru signed a strategic partnership with Chile and another with Bolivia last year.",
+            {"BOL-PER", "CHL-PER"},
+        ),
+        (
+            "Peru keeps a strategic partnership with Chile, as well as one with Bolivia.",
+            {"BOL-PER", "CHL-PER"},
+        ),
+        (
+            "Peru's strategic partnership with Chile and the one with Bolivia date from 2010.",
+            {"BOL-PER", "CHL-PER"},
+        ),
+    ],
+)
+def test_a_label_said_again_with_a_second_state_is_the_owners_with_each(
+    extractor: Extractor, text: str, expected: set[str]
+) -> None:
+    assert pairs(extractor, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # another thing, not the label again
+        "Peru signed a strategic partnership with Chile and another deal with Bolivia.",
+        # the second is only planned
+        "Peru has a strategic partnership with Chile, and one with Bolivia is planned.",
+        # another state signs the second
+        "Peru hailed its strategic partnership with Chile, while Bolivia signed one with Brazil.",
+        # a verb between: no label said again
+        "Peru signed a strategic partnership with Chile and met one with Bolivia's officials.",
+        # the second side is no state
+        "Peru signed a strategic partnership with Chile and another with the bloc.",
+    ],
+)
+def test_one_with_a_second_side_that_is_not_the_label_again_adds_no_pair(
+    extractor: Extractor, text: str
+) -> None:
+    assert pairs(extractor, text) == {"CHL-PER"}

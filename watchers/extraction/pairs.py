@@ -403,7 +403,7 @@ class PairResolver:
                 return []  # the deal's parties are firms or agencies, not the pair before
         pairs = self._resolve(p, s, ctx)
         if pairs:
-            along = self._along_with(s, p)
+            along = self._along_with(s, p) + self._another_with(s, p, pairs)
             if along:
                 pairs += [c for c in along if c not in pairs]
         elif p.end < len(s.toks) and s.lows[p.end] in ("in", "include", "includes"):
@@ -457,6 +457,39 @@ class PairResolver:
             lo, _ = s.clause(p.start)
             owner = next((m.code for m, t in s.states if lo <= t < k), None)
         return _cross([owner], items) if owner else []
+
+    def _another_with(self, s: Sentence, p: Phrase, pairs: list[Codes]) -> list[Codes]:
+        """ "Mongolia balances a strategic partnership with Russia against an identical one
+        with China", "a partnership with Peru and another with Chile": the label said again
+        by "one" or "another" with a second state is the owner's with that state too."""
+        toks, lows = s.toks, s.lows
+        j = _skip(toks, p.end, QUOTES)
+        if j >= len(toks) or lows[j] != "with" or "with" not in lows[j + 1 :]:
+            return []  # most labels: two looks
+        targets, blocked = self._list_after(s, j + 1)
+        owners = {c for pair in pairs for c in pair if c not in targets}
+        if blocked or not targets or len(owners) != 1:
+            return []
+        k = _end_of_list(s, j + 1)
+        if k < len(toks) and lows[k] == ",":
+            k += 1
+        if lows[k : k + 3] == ["as", "well", "as"]:
+            k += 3
+        elif k < len(toks) and lows[k] in _PARALLEL_JOINS:
+            k += 1
+        else:
+            return []
+        if k < len(toks) and lows[k] in ("a", "an", "the"):
+            k += 1
+            while k < len(toks) and lows[k] not in _ANOTHER and k - 1 not in s.covered:
+                k += 1  # "an identical one", "a similar one": a few words, no state
+        if k + 1 >= len(toks) or lows[k] not in _ANOTHER or lows[k + 1] != "with":
+            return []
+        more, blocked = self._list_after(s, k + 2)
+        end = _end_of_list(s, k + 2)
+        if blocked or not more or (end < len(toks) and lows[end] in _PARALLEL_NOT_HELD):
+            return []  # "and one with Chile is planned": the second is not held yet
+        return _cross(list(owners), [c for c in more if c not in owners])
 
     def _possessive_in_list(self, s: Sentence, j: int) -> bool:
         """Whether a state in the list from token ``j`` is a possessive ("Bolivia's envoy")."""
@@ -1865,6 +1898,30 @@ class PairResolver:
 
 # Marks that end a role set after "as": "... as one of its allies, and", "... allies."
 _ROLE_ENDS = frozenset({",", ".", ";", ":", "—", "–", "!", "?"})
+
+
+# "a partnership with Peru and another with Chile": the words joining a label's "with B"
+# to a second one, and those repeating the label.
+_PARALLEL_JOINS = frozenset({"and", "against", "alongside", "besides", "plus"})
+_ANOTHER = frozenset({"one", "another", "those", "ones"})
+# Words after the second "with B" that leave it unheld: "and one with Chile is planned".
+_PARALLEL_NOT_HELD = frozenset(
+    {"is", "was", "would", "will", "could", "might", "may", "remains", "seems", "looks"}
+)
+
+
+def _end_of_list(s: Sentence, k: int) -> int:
+    """The token right after the list of states from token ``k`` ("the US and Japan")."""
+    covered, lows = s.covered, s.lows
+    while k < len(lows):
+        # a joining word goes on with the list only before a state: "and another with"
+        next_state = k + 1 in covered or (
+            k + 2 < len(lows) and lows[k + 1] == "the" and k + 2 in covered
+        )
+        if not (k in covered or lows[k] == "the" or (lows[k] in ("and", ",") and next_state)):
+            break
+        k += 1
+    return k
 
 
 def _as_one_of_its(s: Sentence, p: Phrase, lo: int) -> list[Codes] | None:
