@@ -196,3 +196,50 @@ def test_one_with_a_second_side_that_is_not_the_label_again_adds_no_pair(
     extractor: Extractor, text: str
 ) -> None:
     assert pairs(extractor, text) == {"CHL-PER"}
+
+
+# -- "the two countries" after a sentence naming two states in any role ---------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Ghana's president landed in Abuja for talks on the ECOWAS crisis. The two "
+            'countries are "close allies", his office said.',
+            {"GHA-NGA"},
+        ),
+        (
+            "Ghana's president landed in Abuja for talks on the ECOWAS crisis. The two West "
+            'African powers are "close allies", his office said.',
+            {"GHA-NGA"},
+        ),
+    ],
+)
+def test_the_two_countries_take_up_the_two_states_named_before_in_any_role(
+    extractor: Extractor, text: str, expected: set[str]
+) -> None:
+    assert pairs(extractor, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # persons, not states
+        "Ghana's president landed in Abuja for talks on the ECOWAS crisis. The two leaders "
+        'are "close friends", his office said.',
+        "Ghana's president landed in Abuja for talks on the ECOWAS crisis. Both of their "
+        'ministers are "close friends", his office said.',
+        # blocs, not states
+        "Ghana's president landed in Abuja for talks on the ECOWAS crisis. The two blocs are "
+        '"close partners", his office said.',
+        # firms
+        "Ghana's president landed in Abuja for the ECOWAS summit. The two firms signed a "
+        '"strategic partnership".',
+        # no "the two": whose partnership is unsaid
+        "Ghana's president landed in Abuja for talks on the ECOWAS crisis. Officials there "
+        'hailed a "strategic partnership".',
+    ],
+)
+def test_no_two_states_taken_up_gives_nothing(extractor: Extractor, text: str) -> None:
+    assert pairs(extractor, text) == set()

@@ -235,6 +235,8 @@ class Sentence:
     coordinations: list[tuple[int, Codes]] = field(default_factory=list)
     lows: list[str] = field(default_factory=list)
     """The lower-cased text of each token (``toks[i].low``), for set operations."""
+    mentions: list[StateMention] = field(default_factory=list)
+    """Every mention found in the sentence, in any role: a place or an owner too."""
     refers_back: Callable[[Sentence], bool] | None = None
     """Tells ``cue``, when a rule first asks: most sentences name their pair and never do."""
     known_cue: bool | None = None
@@ -320,8 +322,10 @@ class Context:
         topic: Callable[[], Codes | None],
         headline: Callable[[], Codes | None] = lambda: None,
         actor: Callable[[], str | None] = lambda: None,
+        named_two: Callable[[], Codes | None] = lambda: None,
     ) -> None:
         self._actor = actor
+        self._named_two = named_two
         self._previous = previous
         self._following = following
         self._topic = topic
@@ -369,6 +373,13 @@ class Context:
         """The state of the one person acting for a state in the sentence before ("Kenya's
         president hosted talks."), whom a "he" or "she" opening the sentence may be."""
         return self._actor()
+
+    @_once
+    def named_two(self) -> Codes | None:
+        """The two states the nearest sentence before names in any role, a place or an
+        owner of something too ("Ghana's president landed in Abuja."), when it names
+        exactly two: what "the two countries" after it may take up."""
+        return self._named_two()
 
     def known_pairs(self) -> Iterator[Codes | None]:
         """The pairs named around the sentence: before, after, in the headline, in order.
@@ -666,6 +677,9 @@ class PairResolver:
             for known in ctx.known_pairs():
                 if known:
                     return [known]
+            if s.cue and _says_the_two(s, p.start) and ctx.named_two:
+                # "Kenya's president landed in Abuja. The two capitals are close allies."
+                return [ctx.named_two]
         if ctx.topic:
             return [ctx.topic]
         # a sentence naming no state, group or other name goes on about the pair named
@@ -1922,6 +1936,16 @@ def _end_of_list(s: Sentence, k: int) -> int:
             break
         k += 1
     return k
+
+
+def _says_the_two(s: Sentence, end: int) -> bool:
+    """Whether the words before token ``end`` take up two states by "the two" or "both"
+    ("the two capitals", "both countries", "the two West African powers"), not persons
+    nor blocs ("the two leaders", "both blocs")."""
+    k = _the_two_at(s.lows, 0, end)
+    if k is not None and k + 1 < end and s.lows[k + 1] in _KIND_OF_STATES:
+        return True
+    return any(k < end for k in _region_words(s))
 
 
 def _as_one_of_its(s: Sentence, p: Phrase, lo: int) -> list[Codes] | None:
