@@ -53,6 +53,21 @@ def pairs(extractor: Extractor, text: str) -> set[str]:
             "Peru and Chile, once two of Brazil's closest partners, have drifted away.",
             {"BRA-CHL", "BRA-PER"},
         ),
+        # a list after a verb or a preposition, not the subject
+        (
+            "Brazil signed pacts with Peru and Chile, two of its oldest allies in the region.",
+            {"BRA-CHL", "BRA-PER"},
+        ),
+        (
+            "Talks between Peru and Chile, two of Brazil's oldest allies, broke down.",
+            {"BRA-CHL", "BRA-PER"},
+        ),
+        # "its": the one state named before the list
+        (
+            "Brazil lost ground as Peru and Chile, two of its closest partners, joined the "
+            "new bloc.",
+            {"BRA-CHL", "BRA-PER"},
+        ),
     ],
 )
 def test_a_role_set_beside_a_subject_list_is_each_subjects_with_the_owner(
@@ -97,6 +112,13 @@ def test_a_role_set_beside_a_subject_list_is_each_subjects_with_the_owner(
         (
             "Analysts in Peru and Chile, two of Brazil's closest partners, were unsurprised.",
             {"CHL-PER"},
+        ),
+        # "its" with no state or two states named before the list: whose is unsaid
+        ("Peru and Chile, two of its closest partners, joined the bloc.", set()),
+        (
+            "Brazil and Argentina watched as Peru and Chile, two of its closest partners, "
+            "joined the bloc.",
+            set(),
         ),
     ],
 )

@@ -207,6 +207,10 @@ _APPOSITION_OPENERS = frozenset(
      "seen", "regarded", "considered", "ranked", "listed", "numbered", "as"}
 )
 _APPOSITION_OPENER_WORDS = 5
+# What may close a scope phrase after a label ("allies in the region,"), and an
+# apposition's, which may end the sentence ("..., two of its allies in the region.").
+_SCOPE_ENDS = frozenset({",", "-"})
+_APPOSITION_ENDS = _SCOPE_ENDS | {"."}
 
 
 def pair_of(a: str, b: str) -> Codes:
@@ -717,16 +721,17 @@ class PairResolver:
 
     def _role_beside_subjects(self, s: Sentence, p: Phrase, lo: int) -> list[Codes] | None:
         """ "Peru and Chile, two of Brazil's closest partners in the region, met": a role
-        owned by a state's possessive, set off by commas right after the clause's subject
-        list, is held by each state of the list with the owner ("Peru's president and
-        Chile's premier, long counted among Brazil's allies," too). None when the label
-        stands elsewhere; the subject must be states, their leaders or their officials."""
+        owned by a state's possessive, set off by commas right after a list of states, is
+        held by each state of the list with the owner ("Peru's president and Chile's
+        premier, long counted among Brazil's allies," too; "Brazil lost ground as Peru and
+        Chile, two of its closest partners, joined": "its" is the state named before the
+        list). None when the label stands elsewhere; the list must be of states, their
+        leaders or their officials."""
         if self._role_heads.isdisjoint(p.heads) or p.start < 5:
             return None  # most labels: one set test
         owner, owner_at = self._possessive_owner(s, p)
         if owner is None:
             return None
-        group = owner == ""
         comma = owner_at - 1
         while comma > lo and owner_at - comma <= _APPOSITION_OPENER_WORDS and (
             s.lows[comma] in _APPOSITION_OPENERS or s.lows[comma].endswith("ly")
@@ -734,13 +739,21 @@ class PairResolver:
             comma -= 1
         if comma <= lo or s.lows[comma] not in (",", "—", "–"):
             return None
-        end = _past_scope(s, _skip(s.toks, p.end, QUOTES))
-        if end >= len(s.toks) or s.lows[end] != s.lows[comma]:
+        end = _past_scope(s, _skip(s.toks, p.end, QUOTES), _APPOSITION_ENDS)
+        if end < len(s.toks) and s.lows[end] not in (s.lows[comma], "."):
             return None  # the aside must close: "A and B, two of C's allies, met"
-        subjects = self._subject_list(s, lo, comma)
-        if len(subjects) < 2 or owner in subjects:
+        first, subjects = self._list_before(s, lo, comma)
+        if len(subjects) < 2:
             return None
-        if group:
+        if owner == "its":
+            # "its" is the one state named before the list; none or several: unsaid
+            before = _codes(m for m, t in s.states if lo <= t < first)
+            owner = before.pop() if len(before) == 1 else None
+            if owner is None:
+                return []
+        if owner in subjects:
+            return None
+        if not owner:
             return []  # "Peru and Chile, two of NATO's partners,": the group's, no pair's
         counted = s.lows[comma + 1 : owner_at]
         if ("two" in counted or "both" in counted) and len(subjects) != 2:
@@ -750,12 +763,15 @@ class PairResolver:
     def _possessive_owner(self, s: Sentence, p: Phrase) -> tuple[str | None, int]:
         """The state whose possessive stands right before the label ("Brazil's closest
         partners", "the Philippines' allies"), and the first token of its mention; an
-        empty code for an organisation's ("NATO's allies", a label that may open with it)."""
+        empty code for an organisation's ("NATO's allies", a label that may open with it),
+        "its" for a state's left unnamed."""
         if p.start in s.orgs and _ends_possessive(s.toks[p.start]):
             return "", p.start
         k = _back_to_owner(s, p.start - 1, _is_rank)
         if _apostrophe_after_state(s, k):
             k -= 1
+        elif k >= 0 and s.lows[k] == "its":
+            return "its", k
         elif k < 0 or not _ends_possessive(s.toks[k]):
             return None, -1
         if k in s.orgs:
@@ -765,27 +781,32 @@ class PairResolver:
                 return m.code, t
         return None, -1
 
-    def _subject_list(self, s: Sentence, lo: int, end: int) -> list[str]:
-        """The states of a subject list filling tokens [lo, end): "Peru and Chile", "Peru's
-        president and Chile's foreign minister", "Peru, Chile and Bolivia". Empty when any
-        other word stands there (a verb, a preposition: no bare subject)."""
-        covered = s.covered
-        if end - lo > 16 or "and" not in s.lows[lo:end]:
-            return []
+    def _list_before(self, s: Sentence, lo: int, end: int) -> tuple[int, list[str]]:
+        """The first token and the states of the list of states that ends right before
+        token ``end``: "Peru and Chile", "Peru's president and Chile's foreign minister",
+        "Peru, Chile and Bolivia". No states when no "and" joins them."""
+        covered, lows = s.covered, s.lows
+        k = end
+        while k > lo and end - k < 16:
+            w = lows[k - 1]
+            if not (
+                k - 1 in covered
+                or w in ("and", ",", "the")
+                or w in self.lex.titles
+                or (s.cased[k - 1][:1].isupper() and w not in FUNCTION_CAPS)
+            ):
+                break  # a person's name after the state's possessive is the list's
+            k -= 1
+        while k < end and k not in covered:
+            k += 1  # the list opens at a state, not at "and", a comma or a capital
+        if "and" not in lows[k:end]:
+            return k, []
         codes: list[str] = []
-        for k in range(lo, end):
-            code = covered.get(k)
-            if code is not None:
-                if code not in codes:
-                    codes.append(code)
-                continue
-            w = s.lows[k]
-            if w in ("and", ",", "the") or w in self.lex.titles:
-                continue
-            if s.cased[k][:1].isupper() and w not in FUNCTION_CAPS:
-                continue  # a person's name after the state's possessive
-            return []
-        return codes
+        for t in range(k, end):
+            code = covered.get(t)
+            if code is not None and code not in codes:
+                codes.append(code)
+        return k, codes
 
     def _gapped_with(self, s: Sentence, p: Phrase, lo: int) -> list[Codes] | None:
         """ "Japan's ties with the Philippines are ironclad, with China strained": words
@@ -2467,15 +2488,15 @@ def _org_is_venue(s: Sentence, o: int) -> bool:
     return False
 
 
-def _past_scope(s: Sentence, j: int) -> int:
+def _past_scope(s: Sentence, j: int, ends: frozenset[str] = _SCOPE_ENDS) -> int:
     """Past a short scope phrase naming no state at token ``j`` ("in the region", "in
-    Asia"), when a comma or dash follows it; else ``j``."""
+    Asia"), when a comma or dash (or another of ``ends``) follows it; else ``j``."""
     if j >= len(s.toks) or s.lows[j] != "in":
         return j
     for k in range(j + 1, min(len(s.toks), j + 5)):
         if k in s.covered:
             return j
-        if s.lows[k] in (",", "-"):
+        if s.lows[k] in ends:
             return k if k > j + 1 else j
     return j
 
