@@ -265,3 +265,45 @@ def test_the_two_countries_take_up_the_two_states_named_before_in_any_role(
 )
 def test_no_two_states_taken_up_gives_nothing(extractor: Extractor, text: str) -> None:
     assert pairs(extractor, text) == set()
+
+
+# -- a pair set beside the subject pair by "like" -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            'Peru and Chile, like Peru and Bolivia before them, are now "strategic partners", '
+            "a Lima think tank wrote.",
+            {"BOL-PER", "CHL-PER"},
+        ),
+        (
+            'Peru and Chile, like Bolivia and Ecuador, are "strategic partners".',
+            {"BOL-ECU", "CHL-PER"},
+        ),
+    ],
+)
+def test_a_pair_set_beside_the_subject_pair_by_like_holds_the_label_too(
+    extractor: Extractor, text: str, expected: set[str]
+) -> None:
+    assert pairs(extractor, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # set apart, not alike
+        'Peru and Chile, unlike Bolivia and Ecuador, are "strategic partners".',
+        # persons of the two
+        'Peru and Chile, like Bolivia and Ecuador\'s leaders, are "strategic partners".',
+        # one state: no pair
+        'Peru and Chile, like Bolivia, are "strategic partners".',
+        # no state named
+        'Peru and Chile, like most of their neighbours, are "strategic partners".',
+        # "as ... did" is no "like" aside
+        'Peru and Chile, as Bolivia and Ecuador did, hailed their "strategic partnership".',
+    ],
+)
+def test_an_aside_not_likening_a_pair_adds_none(extractor: Extractor, text: str) -> None:
+    assert pairs(extractor, text) == {"CHL-PER"}

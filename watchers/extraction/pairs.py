@@ -419,6 +419,8 @@ class PairResolver:
         pairs = self._resolve(p, s, ctx)
         if pairs:
             along = self._along_with(s, p) + self._another_with(s, p, pairs)
+            if len(pairs) == 1 and s.asides:
+                along += _like_pair_before(s, p, pairs[0])
             if along:
                 pairs += [c for c in along if c not in pairs]
         elif p.end < len(s.toks) and s.lows[p.end] in ("in", "include", "includes"):
@@ -1967,6 +1969,32 @@ def _says_the_two(s: Sentence, end: int) -> bool:
     if k is not None and k + 1 < end and s.lows[k + 1] in _KIND_OF_STATES:
         return True
     return any(k < end for k in _region_words(s))
+
+
+# Words that may close a "like A and B" aside: "like Japan and Peru before them".
+_LIKE_ASIDE_ENDS = frozenset({"before", "them", "earlier", "did", "once", "already"})
+
+
+def _like_pair_before(s: Sentence, p: Phrase, pair: Codes) -> list[Codes]:
+    """ "Peru and Chile, like Peru and Bolivia before them, are now strategic partners":
+    a pair set beside the subject pair in a "like" aside holds the label too. Only when
+    the subject pair holds it, and the aside names the two states and nothing else."""
+    for a, b in s.asides:
+        if b >= p.start or s.lows[a] != "like":
+            continue
+        if not any(c == pair and t < a for t, c in s.coordinations):
+            continue
+        inside = [(t, c) for t, c in s.coordinations if a < t < b]
+        if len(inside) != 1:
+            continue
+        t, other = inside[0]
+        end = _end_of_list(s, t)
+        if end > b or any(w not in _LIKE_ASIDE_ENDS for w in s.lows[end:b]):
+            continue  # "like Bolivia and Ecuador's leaders": persons of theirs
+        if s.lows[a + 1 : t] not in ([], ["the"]):
+            continue
+        return [other] if other != pair else []
+    return []
 
 
 def _as_one_of_its(s: Sentence, p: Phrase, lo: int) -> list[Codes] | None:
