@@ -307,3 +307,37 @@ def test_a_pair_set_beside_the_subject_pair_by_like_holds_the_label_too(
 )
 def test_an_aside_not_likening_a_pair_adds_none(extractor: Extractor, text: str) -> None:
     assert pairs(extractor, text) == {"CHL-PER"}
+
+
+# -- "the two" after a list of three ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Peru, Chile and Bolivia met in Lima. The two neighbours hailed their strategic "
+        "partnership.",
+        "Peru, Chile and Bolivia met in Lima, and the neighbours hailed their strategic "
+        "partnership.",
+        "Peru, Chile and Bolivia signed a pact, deepening the strategic partnership between "
+        "the two neighbours.",
+        "Peru, Chile and Bolivia hailed their trilateral partnership.",
+    ],
+)
+def test_the_two_after_a_list_of_three_states_is_no_pair_of_them(
+    extractor: Extractor, text: str
+) -> None:
+    assert pairs(extractor, text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Peru and Chile met in Lima. The two neighbours hailed their strategic partnership.",
+        "Peru and Chile met in Lima, and the neighbours hailed their strategic partnership.",
+        "Peru and Chile signed a pact, deepening the strategic partnership between the two "
+        "neighbours.",
+    ],
+)
+def test_the_two_after_two_states_is_their_pair(extractor: Extractor, text: str) -> None:
+    assert pairs(extractor, text) == {"CHL-PER"}

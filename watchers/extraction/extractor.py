@@ -36,6 +36,7 @@ from watchers.extraction.pairs import (
     Context,
     PairResolver,
     Sentence,
+    ends_longer_list,
     opens_headline_list,
     pair_of,
     refers_to_two,
@@ -783,7 +784,9 @@ class Extractor:
         if s.compounds:
             s.hint = s.compounds[0][1]
         elif s.coordinations:
-            s.hint = s.coordinations[0][1]
+            # "Peru, Chile and Bolivia met.": no pair of the three for "the two" after it
+            t, pair = s.coordinations[0]
+            s.hint = None if ends_longer_list(s, t) else pair
         elif len(codes) == 2:
             a, b = sorted(codes)
             s.hint = (a, b)

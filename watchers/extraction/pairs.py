@@ -2391,6 +2391,11 @@ def _list_start(s: Sentence, t: int) -> int:
     return t
 
 
+def ends_longer_list(s: Sentence, t: int) -> bool:
+    """Whether the coordination at token ``t`` ends a list of three states or more."""
+    return _ends_longer_list(s, t)
+
+
 def _ends_longer_list(s: Sentence, t: int) -> bool:
     """Whether the coordination "B and C" starting at token ``t`` ends a list ("A, B and C").
 
