@@ -62,6 +62,19 @@ def pairs(extractor: Extractor, text: str) -> set[str]:
             "Talks between Peru and Chile, two of Brazil's oldest allies, broke down.",
             {"BRA-CHL", "BRA-PER"},
         ),
+        # one state, with "one of"
+        (
+            "Chile's president, long one of Washington's closest allies, launched the bloc.",
+            {"CHL-USA"},
+        ),
+        (
+            "Managua, for decades one of Taipei's loyal allies, switched recognition in 2021.",
+            {"NIC-TWN"},
+        ),
+        (
+            "Peru hosted Chile's president, one of Brazil's closest allies, on Monday.",
+            {"BRA-CHL"},
+        ),
         # "its": the one state named before the list
         (
             "Brazil lost ground as Peru and Chile, two of its closest partners, joined the "
@@ -113,6 +126,12 @@ def test_a_role_set_beside_a_subject_list_is_each_subjects_with_the_owner(
             "Analysts in Peru and Chile, two of Brazil's closest partners, were unsurprised.",
             {"CHL-PER"},
         ),
+        # a firm, not the state, is the partner
+        ("Chile's copper firm, one of China's biggest partners, posted a loss.", set()),
+        # two states with no "and": no list of them
+        ("Peru, Chile, two of Brazil's closest partners, met.", set()),
+        # a relative clause of another subject
+        ("Chile, two of whose neighbours are Brazil's closest allies, met in Lima.", set()),
         # "its" with no state or two states named before the list: whose is unsaid
         ("Peru and Chile, two of its closest partners, joined the bloc.", set()),
         (

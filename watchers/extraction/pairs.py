@@ -203,8 +203,9 @@ _ONLOOKER_WORDS = _WITNESSED_BY | _LOOKED_ON | {"presence", "present", "attendan
 # Words opening an apposition that sets a role beside a subject list: "Peru and Chile,
 # two of Brazil's allies,", "..., long counted among Brazil's closest partners,".
 _APPOSITION_OPENERS = frozenset(
-    {"two", "both", "all", "each", "of", "among", "long", "once", "still", "now", "counted",
-     "seen", "regarded", "considered", "ranked", "listed", "numbered", "as"}
+    {"two", "both", "all", "each", "one", "of", "among", "long", "once", "still", "now",
+     "counted", "seen", "regarded", "considered", "ranked", "listed", "numbered", "as",
+     "for", "decades", "years", "generations"}
 )
 _APPOSITION_OPENER_WORDS = 5
 # What may close a scope phrase after a label ("allies in the region,"), and an
@@ -745,7 +746,10 @@ class PairResolver:
         if end < len(s.toks) and s.lows[end] not in (s.lows[comma], "."):
             return None  # the aside must close: "A and B, two of C's allies, met"
         first, subjects = self._list_before(s, lo, comma)
-        if len(subjects) < 2:
+        counted = s.lows[comma + 1 : owner_at]
+        if not subjects or (len(subjects) == 1 and "one" not in counted):
+            return None  # "Chile's president, long one of Brazil's allies," is one
+        if len(subjects) > 1 and "and" not in s.lows[first:comma]:
             return None
         if owner == "its":
             # "its" is the one state named before the list; none or several: unsaid
@@ -757,7 +761,6 @@ class PairResolver:
             return None
         if not owner:
             return []  # "Peru and Chile, two of NATO's partners,": the group's, no pair's
-        counted = s.lows[comma + 1 : owner_at]
         if ("two" in counted or "both" in counted) and len(subjects) != 2:
             return None  # "A, B and C, two of D's allies": which two is unsaid
         return _cross([owner], subjects)
@@ -786,7 +789,7 @@ class PairResolver:
     def _list_before(self, s: Sentence, lo: int, end: int) -> tuple[int, list[str]]:
         """The first token and the states of the list of states that ends right before
         token ``end``: "Peru and Chile", "Peru's president and Chile's foreign minister",
-        "Peru, Chile and Bolivia". No states when no "and" joins them."""
+        "Peru, Chile and Bolivia", or one state ("Peru's president")."""
         covered, lows = s.covered, s.lows
         k = end
         while k > lo and end - k < 16:
@@ -801,8 +804,6 @@ class PairResolver:
             k -= 1
         while k < end and k not in covered:
             k += 1  # the list opens at a state, not at "and", a comma or a capital
-        if "and" not in lows[k:end]:
-            return k, []
         codes: list[str] = []
         for t in range(k, end):
             code = covered.get(t)
