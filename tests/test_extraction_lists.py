@@ -62,6 +62,11 @@ def pairs(extractor: Extractor, text: str) -> set[str]:
             "Talks between Peru and Chile, two of Brazil's oldest allies, broke down.",
             {"BRA-CHL", "BRA-PER"},
         ),
+        # the count after the owner
+        (
+            "Peru and Chile, Brazil's two closest partners in the region, met in Lima.",
+            {"BRA-CHL", "BRA-PER"},
+        ),
         # one state, with "one of"
         (
             "Chile's president, long one of Washington's closest allies, launched the bloc.",
@@ -95,6 +100,10 @@ def test_a_role_set_beside_a_subject_list_is_each_subjects_with_the_owner(
         # "two of" over a list of three: which two is unsaid
         (
             "Peru, Chile and Bolivia, two of Brazil's closest partners in the region, met in Lima.",
+            {"BRA-BOL", "BRA-CHL", "BRA-PER", "BOL-CHL", "BOL-PER", "CHL-PER"},
+        ),
+        (
+            "Peru, Chile and Bolivia, Brazil's two closest partners in the region, met in Lima.",
             {"BRA-BOL", "BRA-CHL", "BRA-PER", "BOL-CHL", "BOL-PER", "CHL-PER"},
         ),
         # the owner is a group: the group's partners, and no pair of the two

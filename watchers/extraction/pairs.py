@@ -746,7 +746,7 @@ class PairResolver:
         if end < len(s.toks) and s.lows[end] not in (s.lows[comma], "."):
             return None  # the aside must close: "A and B, two of C's allies, met"
         first, subjects = self._list_before(s, lo, comma)
-        counted = s.lows[comma + 1 : owner_at]
+        counted = s.lows[comma + 1 : p.start]  # "two of Brazil's", "Brazil's two"
         if not subjects or (len(subjects) == 1 and "one" not in counted):
             return None  # "Chile's president, long one of Brazil's allies," is one
         if len(subjects) > 1 and "and" not in s.lows[first:comma]:
@@ -772,7 +772,7 @@ class PairResolver:
         "its" for a state's left unnamed."""
         if p.start in s.orgs and _ends_possessive(s.toks[p.start]):
             return "", p.start
-        k = _back_to_owner(s, p.start - 1, _is_rank)
+        k = _back_to_owner(s, p.start - 1, _rank_or_two)
         if _apostrophe_after_state(s, k):
             k -= 1
         elif k >= 0 and s.lows[k] == "its":
@@ -1996,6 +1996,11 @@ def _like_pair_before(s: Sentence, p: Phrase, pair: Codes) -> list[Codes]:
             continue
         return [other] if other != pair else []
     return []
+
+
+def _rank_or_two(low: str) -> bool:
+    """A rank or "two" between a possessive and its role: "Brazil's two closest allies"."""
+    return low == "two" or _is_rank(low)
 
 
 def _as_one_of_its(s: Sentence, p: Phrase, lo: int) -> list[Codes] | None:
