@@ -39,6 +39,7 @@ from watchers.extraction.pairs import (
     Context,
     PairResolver,
     Sentence,
+    ends_longer_list,
     opens_headline_list,
     pair_of,
     refers_to_two,
@@ -687,7 +688,7 @@ class Extractor:
             for m in described_states(norm, low, a, b, found, plain, earlier):
                 states.append((m, max(0, bisect.bisect_right(tok_starts, m.start) - 1)))
             states.sort(key=lambda st: st[0].start)
-        s = Sentence(0, a, b, toks, cased, states, orgs, lows=lows)
+        s = Sentence(0, a, b, toks, cased, states, orgs, lows=lows, mentions=found)
         # most sentences hold no clause break: one set test instead of a look at each token
         breaks = self.lex.clause_breaks
         if not breaks.isdisjoint(lows):
@@ -849,7 +850,9 @@ class Extractor:
         if s.compounds:
             s.hint = s.compounds[0][1]
         elif s.coordinations:
-            s.hint = s.coordinations[0][1]
+            # "Peru, Chile and Bolivia met.": no pair of the three for "the two" after it
+            t, pair = s.coordinations[0]
+            s.hint = None if ends_longer_list(s, t) else pair
         elif len(codes) == 2:
             a, b = sorted(codes)
             s.hint = (a, b)
@@ -1390,6 +1393,7 @@ class _Passage:
             lambda: self.topic(i),
             lambda: self.headline(self.spans[i][0]),
             lambda: self.actor_before(i),
+            lambda: self.two_named_before(i),
         )
 
     def headline(self, before: int) -> Codes | None:
@@ -1457,6 +1461,21 @@ class _Passage:
             if codes:
                 return codes
         return []
+
+    def two_named_before(self, i: int) -> Codes | None:
+        """The two states the nearest sentence before ``i`` that names any names in any
+        role (a place, an owner of a thing), when it names exactly two."""
+        for k in range(i - 1, max(-1, i - 1 - _CONTEXT_WINDOW), -1):
+            if not self._adjacent(k, k + 1):
+                break
+            s = self.sentence(k)
+            # a demonym left out of the sentence's states is a thing's ("a French jet")
+            codes = {m.code for m, _ in s.states if m.code} | {
+                m.code for m in s.mentions if m.code and m.kind is not _DEMONYM
+            }
+            if codes:
+                return pair_of(*sorted(codes)) if len(codes) == 2 else None
+        return None
 
     def topic(self, i: int) -> Codes | None:
         if i == 0 or not self._adjacent(i - 1, i):

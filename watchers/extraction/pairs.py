@@ -200,6 +200,19 @@ _LOOKED_ON = frozenset({"looked", "look", "looks", "looking", "watched", "watchi
 _ONLOOKERS_OPEN = frozenset({"as", "while", "with"})
 _ONLOOKER_WORDS = _WITNESSED_BY | _LOOKED_ON | {"presence", "present", "attendance"}
 
+# Words opening an apposition that sets a role beside a subject list: "Peru and Chile,
+# two of Brazil's allies,", "..., long counted among Brazil's closest partners,".
+_APPOSITION_OPENERS = frozenset(
+    {"two", "both", "all", "each", "one", "of", "among", "long", "once", "still", "now",
+     "counted", "seen", "regarded", "considered", "ranked", "listed", "numbered", "as",
+     "for", "decades", "years", "generations"}
+)
+_APPOSITION_OPENER_WORDS = 5
+# What may close a scope phrase after a label ("allies in the region,"), and an
+# apposition's, which may end the sentence ("..., two of its allies in the region.").
+_SCOPE_ENDS = frozenset({",", "-"})
+_APPOSITION_ENDS = _SCOPE_ENDS | {"."}
+
 
 def pair_of(a: str, b: str) -> Codes:
     """Two codes in sorted order."""
@@ -227,6 +240,8 @@ class Sentence:
     coordinations: list[tuple[int, Codes]] = field(default_factory=list)
     lows: list[str] = field(default_factory=list)
     """The lower-cased text of each token (``toks[i].low``), for set operations."""
+    mentions: list[StateMention] = field(default_factory=list)
+    """Every mention found in the sentence, in any role: a place or an owner too."""
     refers_back: Callable[[Sentence], bool] | None = None
     """Tells ``cue``, when a rule first asks: most sentences name their pair and never do."""
     known_cue: bool | None = None
@@ -312,8 +327,10 @@ class Context:
         topic: Callable[[], Codes | None],
         headline: Callable[[], Codes | None] = lambda: None,
         actor: Callable[[], str | None] = lambda: None,
+        named_two: Callable[[], Codes | None] = lambda: None,
     ) -> None:
         self._actor = actor
+        self._named_two = named_two
         self._previous = previous
         self._following = following
         self._topic = topic
@@ -362,6 +379,13 @@ class Context:
         president hosted talks."), whom a "he" or "she" opening the sentence may be."""
         return self._actor()
 
+    @_once
+    def named_two(self) -> Codes | None:
+        """The two states the nearest sentence before names in any role, a place or an
+        owner of something too ("Ghana's president landed in Abuja."), when it names
+        exactly two: what "the two countries" after it may take up."""
+        return self._named_two()
+
     def known_pairs(self) -> Iterator[Codes | None]:
         """The pairs named around the sentence: before, after, in the headline, in order.
 
@@ -395,7 +419,9 @@ class PairResolver:
                 return []  # the deal's parties are firms or agencies, not the pair before
         pairs = self._resolve(p, s, ctx)
         if pairs:
-            along = self._along_with(s, p)
+            along = self._along_with(s, p) + self._another_with(s, p, pairs)
+            if len(pairs) == 1 and s.asides:
+                along += _like_pair_before(s, p, pairs[0])
             if along:
                 pairs += [c for c in along if c not in pairs]
         elif p.end < len(s.toks) and s.lows[p.end] in ("in", "include", "includes"):
@@ -450,6 +476,39 @@ class PairResolver:
             owner = next((m.code for m, t in s.states if lo <= t < k), None)
         return _cross([owner], items) if owner else []
 
+    def _another_with(self, s: Sentence, p: Phrase, pairs: list[Codes]) -> list[Codes]:
+        """ "Mongolia balances a strategic partnership with Russia against an identical one
+        with China", "a partnership with Peru and another with Chile": the label said again
+        by "one" or "another" with a second state is the owner's with that state too."""
+        toks, lows = s.toks, s.lows
+        j = _skip(toks, p.end, QUOTES)
+        if j >= len(toks) or lows[j] != "with" or "with" not in lows[j + 1 :]:
+            return []  # most labels: two looks
+        targets, blocked = self._list_after(s, j + 1)
+        owners = {c for pair in pairs for c in pair if c not in targets}
+        if blocked or not targets or len(owners) != 1:
+            return []
+        k = _end_of_list(s, j + 1)
+        if k < len(toks) and lows[k] == ",":
+            k += 1
+        if lows[k : k + 3] == ["as", "well", "as"]:
+            k += 3
+        elif k < len(toks) and lows[k] in _PARALLEL_JOINS:
+            k += 1
+        else:
+            return []
+        if k < len(toks) and lows[k] in ("a", "an", "the"):
+            k += 1
+            while k < len(toks) and lows[k] not in _ANOTHER and k - 1 not in s.covered:
+                k += 1  # "an identical one", "a similar one": a few words, no state
+        if k + 1 >= len(toks) or lows[k] not in _ANOTHER or lows[k + 1] != "with":
+            return []
+        more, blocked = self._list_after(s, k + 2)
+        end = _end_of_list(s, k + 2)
+        if blocked or not more or (end < len(toks) and lows[end] in _PARALLEL_NOT_HELD):
+            return []  # "and one with Chile is planned": the second is not held yet
+        return _cross(list(owners), [c for c in more if c not in owners])
+
     def _possessive_in_list(self, s: Sentence, j: int) -> bool:
         """Whether a state in the list from token ``j`` is a possessive ("Bolivia's envoy")."""
         k = j
@@ -479,6 +538,12 @@ class PairResolver:
         # "a springtime in relations between A and B"
         if s.lows[after : after + 3 : 2] == ["in", "between"] and s.lows[after + 1] in _TIE_NOUNS:
             return self._between(s, after + 3, ctx)
+        set_beside = self._role_beside_subjects(s, p, lo)
+        if set_beside is not None:
+            return set_beside
+        as_its = _as_one_of_its(s, p, lo)
+        if as_its is not None:
+            return as_its
         regarded = self._regards(s, p, lo, ctx)
         if regarded is not None:
             return regarded
@@ -626,6 +691,9 @@ class PairResolver:
             for known in ctx.known_pairs():
                 if known:
                     return [known]
+            if s.cue and _says_the_two(s, p.start) and ctx.named_two:
+                # "Kenya's president landed in Abuja. The two capitals are close allies."
+                return [ctx.named_two]
         if ctx.topic:
             return [ctx.topic]
         # a sentence naming no state, group or other name goes on about the pair named
@@ -660,6 +728,95 @@ class PairResolver:
         if not subject:
             return None
         return _cross(subject[:1], targets)
+
+    def _role_beside_subjects(self, s: Sentence, p: Phrase, lo: int) -> list[Codes] | None:
+        """ "Peru and Chile, two of Brazil's closest partners in the region, met": a role
+        owned by a state's possessive, set off by commas right after a list of states, is
+        held by each state of the list with the owner ("Peru's president and Chile's
+        premier, long counted among Brazil's allies," too; "Brazil lost ground as Peru and
+        Chile, two of its closest partners, joined": "its" is the state named before the
+        list). None when the label stands elsewhere; the list must be of states, their
+        leaders or their officials."""
+        if self._role_heads.isdisjoint(p.heads) or p.start < 5:
+            return None  # most labels: one set test
+        owner, owner_at = self._possessive_owner(s, p)
+        if owner is None:
+            return None
+        comma = owner_at - 1
+        while comma > lo and owner_at - comma <= _APPOSITION_OPENER_WORDS and (
+            s.lows[comma] in _APPOSITION_OPENERS or s.lows[comma].endswith("ly")
+        ):
+            comma -= 1
+        if comma <= lo or s.lows[comma] not in (",", "—", "–"):
+            return None
+        end = _past_scope(s, _skip(s.toks, p.end, QUOTES), _APPOSITION_ENDS)
+        if end < len(s.toks) and s.lows[end] not in (s.lows[comma], "."):
+            return None  # the aside must close: "A and B, two of C's allies, met"
+        first, subjects = self._list_before(s, lo, comma)
+        counted = s.lows[comma + 1 : p.start]  # "two of Brazil's", "Brazil's two"
+        if not subjects or (len(subjects) == 1 and "one" not in counted):
+            return None  # "Chile's president, long one of Brazil's allies," is one
+        if len(subjects) > 1 and "and" not in s.lows[first:comma]:
+            return None
+        if owner == "its":
+            # "its" is the one state named before the list; none or several: unsaid
+            before = _codes(m for m, t in s.states if lo <= t < first)
+            owner = before.pop() if len(before) == 1 else None
+            if owner is None:
+                return []
+        if owner in subjects:
+            return None
+        if not owner:
+            return []  # "Peru and Chile, two of NATO's partners,": the group's, no pair's
+        if ("two" in counted or "both" in counted) and len(subjects) != 2:
+            return None  # "A, B and C, two of D's allies": which two is unsaid
+        return _cross([owner], subjects)
+
+    def _possessive_owner(self, s: Sentence, p: Phrase) -> tuple[str | None, int]:
+        """The state whose possessive stands right before the label ("Brazil's closest
+        partners", "the Philippines' allies"), and the first token of its mention; an
+        empty code for an organisation's ("NATO's allies", a label that may open with it),
+        "its" for a state's left unnamed."""
+        if p.start in s.orgs and _ends_possessive(s.toks[p.start]):
+            return "", p.start
+        k = _back_to_owner(s, p.start - 1, _rank_or_two)
+        if _apostrophe_after_state(s, k):
+            k -= 1
+        elif k >= 0 and s.lows[k] == "its":
+            return "its", k
+        elif k < 0 or not _ends_possessive(s.toks[k]):
+            return None, -1
+        if k in s.orgs:
+            return "", k
+        for m, t in s.states:
+            if m.code and t <= k and s.toks[k].start < m.end and m.kind is not _LEADER:
+                return m.code, t
+        return None, -1
+
+    def _list_before(self, s: Sentence, lo: int, end: int) -> tuple[int, list[str]]:
+        """The first token and the states of the list of states that ends right before
+        token ``end``: "Peru and Chile", "Peru's president and Chile's foreign minister",
+        "Peru, Chile and Bolivia", or one state ("Peru's president")."""
+        covered, lows = s.covered, s.lows
+        k = end
+        while k > lo and end - k < 16:
+            w = lows[k - 1]
+            if not (
+                k - 1 in covered
+                or w in ("and", ",", "the")
+                or w in self.lex.titles
+                or (s.cased[k - 1][:1].isupper() and w not in FUNCTION_CAPS)
+            ):
+                break  # a person's name after the state's possessive is the list's
+            k -= 1
+        while k < end and k not in covered:
+            k += 1  # the list opens at a state, not at "and", a comma or a capital
+        codes: list[str] = []
+        for t in range(k, end):
+            code = covered.get(t)
+            if code is not None and code not in codes:
+                codes.append(code)
+        return k, codes
 
     def _gapped_with(self, s: Sentence, p: Phrase, lo: int) -> list[Codes] | None:
         """ "Japan's ties with the Philippines are ironclad, with China strained": words
@@ -1858,6 +2015,97 @@ _NOT_IN_ROLE = frozenset(
 )
 
 
+# Marks that end a role set after "as": "... as one of its allies, and", "... allies."
+_ROLE_ENDS = frozenset({",", ".", ";", ":", "—", "–", "!", "?"})
+
+
+# "a partnership with Peru and another with Chile": the words joining a label's "with B"
+# to a second one, and those repeating the label.
+_PARALLEL_JOINS = frozenset({"and", "against", "alongside", "besides", "plus"})
+_ANOTHER = frozenset({"one", "another", "those", "ones"})
+# Words after the second "with B" that leave it unheld: "and one with Chile is planned".
+_PARALLEL_NOT_HELD = frozenset(
+    {"is", "was", "would", "will", "could", "might", "may", "remains", "seems", "looks"}
+)
+
+
+def _end_of_list(s: Sentence, k: int) -> int:
+    """The token right after the list of states from token ``k`` ("the US and Japan")."""
+    covered, lows = s.covered, s.lows
+    while k < len(lows):
+        # a joining word goes on with the list only before a state: "and another with"
+        next_state = k + 1 in covered or (
+            k + 2 < len(lows) and lows[k + 1] == "the" and k + 2 in covered
+        )
+        if not (k in covered or lows[k] == "the" or (lows[k] in ("and", ",") and next_state)):
+            break
+        k += 1
+    return k
+
+
+def _says_the_two(s: Sentence, end: int) -> bool:
+    """Whether the words before token ``end`` take up two states by "the two" or "both"
+    ("the two capitals", "both countries", "the two West African powers"), not persons
+    nor blocs ("the two leaders", "both blocs")."""
+    k = _the_two_at(s.lows, 0, end)
+    if k is not None and k + 1 < end and s.lows[k + 1] in _KIND_OF_STATES:
+        return True
+    return any(k < end for k in _region_words(s))
+
+
+# Words that may close a "like A and B" aside: "like Japan and Peru before them".
+_LIKE_ASIDE_ENDS = frozenset({"before", "them", "earlier", "did", "once", "already"})
+
+
+def _like_pair_before(s: Sentence, p: Phrase, pair: Codes) -> list[Codes]:
+    """ "Peru and Chile, like Peru and Bolivia before them, are now strategic partners":
+    a pair set beside the subject pair in a "like" aside holds the label too. Only when
+    the subject pair holds it, and the aside names the two states and nothing else."""
+    for a, b in s.asides:
+        if b >= p.start or s.lows[a] != "like":
+            continue
+        if not any(c == pair and t < a for t, c in s.coordinations):
+            continue
+        inside = [(t, c) for t, c in s.coordinations if a < t < b]
+        if len(inside) != 1:
+            continue
+        t, other = inside[0]
+        end = _end_of_list(s, t)
+        if end > b or any(w not in _LIKE_ASIDE_ENDS for w in s.lows[end:b]):
+            continue  # "like Bolivia and Ecuador's leaders": persons of theirs
+        if s.lows[a + 1 : t] not in ([], ["the"]):
+            continue
+        return [other] if other != pair else []
+    return []
+
+
+def _rank_or_two(low: str) -> bool:
+    """A rank or "two" between a possessive and its role: "Brazil's two closest allies"."""
+    return low == "two" or _is_rank(low)
+
+
+def _as_one_of_its(s: Sentence, p: Phrase, lo: int) -> list[Codes] | None:
+    """ "Managua broke with Taipei after decades as one of its loyal allies": a role after
+    "as (one of) its" is what one of two states the clause names before it was to the
+    other (a state is no ally of its own), whatever the sentence names after it. None
+    when the clause names other than two states before it."""
+    j = before_quotes(s.toks, p.start - 1)
+    if j < 1 or s.lows[j] != "its":
+        return None  # most labels: one look
+    k = j - 1
+    if s.lows[k - 2 : k + 1] == ["as", "one", "of"]:
+        k -= 2
+    if s.lows[k] != "as":
+        return None
+    end = _past_scope(s, _skip(s.toks, p.end, QUOTES))
+    if end < len(s.toks) and s.lows[end] not in _ROLE_ENDS:
+        return None  # "as its allies expected": "as" opens a clause of its own
+    before = _codes(m for m, t in s.states if lo <= t < k)
+    if len(before) != 2:
+        return None
+    return [pair_of(*sorted(before))]
+
+
 def _coordinated_compounds(s: Sentence, p: Phrase, t: int, last: Codes) -> list[Codes]:
     """The compound at token ``t`` with those joined to it by "and" or commas before a
     plural head: "the Japan-U.S. and ROK-U.S. alliances" are two pairs' alliances, each
@@ -2230,6 +2478,11 @@ def _list_start(s: Sentence, t: int) -> int:
     return t
 
 
+def ends_longer_list(s: Sentence, t: int) -> bool:
+    """Whether the coordination at token ``t`` ends a list of three states or more."""
+    return _ends_longer_list(s, t)
+
+
 def _ends_longer_list(s: Sentence, t: int) -> bool:
     """Whether the coordination "B and C" starting at token ``t`` ends a list ("A, B and C").
 
@@ -2355,15 +2608,15 @@ def _org_is_venue(s: Sentence, o: int) -> bool:
     return False
 
 
-def _past_scope(s: Sentence, j: int) -> int:
+def _past_scope(s: Sentence, j: int, ends: frozenset[str] = _SCOPE_ENDS) -> int:
     """Past a short scope phrase naming no state at token ``j`` ("in the region", "in
-    Asia"), when a comma or dash follows it; else ``j``."""
+    Asia"), when a comma or dash (or another of ``ends``) follows it; else ``j``."""
     if j >= len(s.toks) or s.lows[j] != "in":
         return j
     for k in range(j + 1, min(len(s.toks), j + 5)):
         if k in s.covered:
             return j
-        if s.lows[k] in (",", "-"):
+        if s.lows[k] in ends:
             return k if k > j + 1 else j
     return j
 
