@@ -18,7 +18,7 @@ import pytest
 
 from bot.chat.decide import Action, Channel, Delivered, QuietHours, Route
 from bot.chat.store import MIGRATIONS as CHAT_MIGRATIONS
-from bot.chat.store import ChatStore, ConfigSubscription, Origin, Waiting
+from bot.chat.store import ChatStore, ConfigSubscription, Origin, Waiting, subscribed_read
 from bot.cli import main
 from bot.demo import DEMO_DATA, STAGES, SampleFeeds, serve
 from tests.databases import listed, mention_count, unseen
@@ -593,6 +593,30 @@ def test_pairs_watched_by_some_channel_are_found_in_one_ask(store: Store) -> Non
     assert subs.subscribed_among([]) == set()
     subs.resume_channel("discord", "c3")
     assert subs.subscribed_among(asked) == {INRU.key, "CHN-RUS", "USA-VNM"}
+
+
+def test_pairs_watched_are_asked_by_one_statement_text_on_postgresql_however_many(
+    store: Store,
+) -> None:
+    # On PostgreSQL the keys go as one array, so the driver and the server read one text
+    # for any count of pairs; SQLite lists them. Both answer alike.
+    subs = ChatStore(store.connection)
+    subs.add("discord", "c1", INRU.key, now=NOW)
+    subs.add("discord", "c2", "CHN-RUS", now=NOW)
+    many = [f"AAA-Z{n:02d}" for n in range(40)]
+    asked = [[INRU.key], [INRU.key, "CHN-RUS", "JPN-USA"], [*many, "CHN-RUS"]]
+    texts = set()
+    for keys in asked:
+        sql, params = subscribed_read(keys, store.connection.dialect)
+        texts.add(sql)
+        rows = store.connection.execute(sql, params).fetchall()
+        assert {r[0] for r in rows} == subs.subscribed_among(keys)
+    assert [subs.subscribed_among(keys) for keys in asked] == [
+        {INRU.key},
+        {INRU.key, "CHN-RUS"},
+        {"CHN-RUS"},
+    ]
+    assert len(texts) == (1 if store.connection.dialect == "postgresql" else 3)
 
 
 # --- what each channel got -------------------------------------------------------------------
