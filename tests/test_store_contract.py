@@ -229,6 +229,28 @@ def test_a_documents_histories_are_read_as_they_were_before_its_mentions(store: 
     assert store.histories_and_mentions([], []) == ({}, [])
 
 
+def test_a_documents_many_mentions_are_given_back_their_own_ids_in_order(store: Store) -> None:
+    # The decisions on each entry see the mentions up to its own last id: each id must be
+    # that of the mention in its place, over more rows than one SQLite statement takes.
+    words = ["strategic partnership", "old friendship", "uneasy truce"]
+    mentions = [
+        replace(
+            mention(words[n % 3], NOW + timedelta(seconds=n)),
+            entry=Entry("wire", f"urn:story:{n}", f"http://news.example/{n}", "Talks"),
+        )
+        for n in range(1200)
+    ]
+    with store.document():
+        store.lock_pairs([INRU.key])
+        _, ids = store.histories_and_mentions([INRU], mentions)
+    rows = store.connection.execute("SELECT id, entry_id, descriptor FROM mentions").fetchall()
+    stored = {int(r[0]): (r[1], r[2]) for r in rows}
+    assert ids == sorted(ids) and len(set(ids)) == len(mentions)
+    assert [stored[i] for i in ids] == [
+        (m.entry.entry_id, m.extraction.descriptor) for m in mentions
+    ]
+
+
 def test_a_documents_many_entries_are_remembered_as_seen_with_their_edits(store: Store) -> None:
     ids = [f"urn:entry:{n}" for n in range(1200)]
     with store.document():
