@@ -26,6 +26,7 @@ from bot.output import plural
 from bot.platforms.console.printer import ConsolePrinter
 from bot.store_lock import writing_alone
 from watchers.countries import CountryTable, default_countries
+from watchers.db import Params
 from watchers.errors import ConfigError
 from watchers.fetch import make_client
 from watchers.fulltext import CountryNamer, FullText, trafilatura_reader
@@ -127,11 +128,13 @@ class Watchlist:
         subscribed = self.subscriptions.subscribed_among(asked) if self.subscriptions else set()
         return {key: key in self.keys or key in subscribed for key in pair_keys}
 
-    def watched_read(self, pair_keys: Collection[str]) -> tuple[str, tuple[str, ...]] | None:
+    def watched_read(self, pair_keys: Collection[str]) -> tuple[str, Params] | None:
         """The read of the subscriptions that ``watched_among`` asks (see ``WatchesByRead``),
         for a caller to send on a connection of its own to the store's database."""
         asked = [key for key in pair_keys if key not in self.keys]
-        return subscribed_read(asked) if asked and self.subscriptions is not None else None
+        if not asked or self.subscriptions is None:
+            return None
+        return subscribed_read(asked, self.subscriptions.connection.dialect)
 
     def watched_from(
         self, pair_keys: Collection[str], rows: Sequence[Sequence[object]]

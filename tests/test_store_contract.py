@@ -18,7 +18,7 @@ import pytest
 
 from bot.chat.decide import Action, Channel, Delivered, QuietHours, Route
 from bot.chat.store import MIGRATIONS as CHAT_MIGRATIONS
-from bot.chat.store import ChatStore, ConfigSubscription, Origin, Waiting
+from bot.chat.store import ChatStore, ConfigSubscription, Origin, Waiting, subscribed_read
 from bot.cli import main
 from bot.demo import DEMO_DATA, STAGES, SampleFeeds, serve
 from tests.databases import listed, mention_count, unseen
@@ -227,6 +227,28 @@ def test_a_documents_histories_are_read_as_they_were_before_its_mentions(store: 
     heard = store.heard(INRU.key, words, NOW - timedelta(hours=1))
     assert sorted(h.entry_id for h in heard) == ["first", "second"]
     assert store.histories_and_mentions([], []) == ({}, [])
+
+
+def test_a_documents_many_mentions_are_given_back_their_own_ids_in_order(store: Store) -> None:
+    # The decisions on each entry see the mentions up to its own last id: each id must be
+    # that of the mention in its place, over more rows than one SQLite statement takes.
+    words = ["strategic partnership", "old friendship", "uneasy truce"]
+    mentions = [
+        replace(
+            mention(words[n % 3], NOW + timedelta(seconds=n)),
+            entry=Entry("wire", f"urn:story:{n}", f"http://news.example/{n}", "Talks"),
+        )
+        for n in range(1200)
+    ]
+    with store.document():
+        store.lock_pairs([INRU.key])
+        _, ids = store.histories_and_mentions([INRU], mentions)
+    rows = store.connection.execute("SELECT id, entry_id, descriptor FROM mentions").fetchall()
+    stored = {int(r[0]): (r[1], r[2]) for r in rows}
+    assert ids == sorted(ids) and len(set(ids)) == len(mentions)
+    assert [stored[i] for i in ids] == [
+        (m.entry.entry_id, m.extraction.descriptor) for m in mentions
+    ]
 
 
 def test_a_documents_many_entries_are_remembered_as_seen_with_their_edits(store: Store) -> None:
@@ -593,6 +615,30 @@ def test_pairs_watched_by_some_channel_are_found_in_one_ask(store: Store) -> Non
     assert subs.subscribed_among([]) == set()
     subs.resume_channel("discord", "c3")
     assert subs.subscribed_among(asked) == {INRU.key, "CHN-RUS", "USA-VNM"}
+
+
+def test_pairs_watched_are_asked_by_one_statement_text_on_postgresql_however_many(
+    store: Store,
+) -> None:
+    # On PostgreSQL the keys go as one array, so the driver and the server read one text
+    # for any count of pairs; SQLite lists them. Both answer alike.
+    subs = ChatStore(store.connection)
+    subs.add("discord", "c1", INRU.key, now=NOW)
+    subs.add("discord", "c2", "CHN-RUS", now=NOW)
+    many = [f"AAA-Z{n:02d}" for n in range(40)]
+    asked = [[INRU.key], [INRU.key, "CHN-RUS", "JPN-USA"], [*many, "CHN-RUS"]]
+    texts = set()
+    for keys in asked:
+        sql, params = subscribed_read(keys, store.connection.dialect)
+        texts.add(sql)
+        rows = store.connection.execute(sql, params).fetchall()
+        assert {r[0] for r in rows} == subs.subscribed_among(keys)
+    assert [subs.subscribed_among(keys) for keys in asked] == [
+        {INRU.key},
+        {INRU.key, "CHN-RUS"},
+        {"CHN-RUS"},
+    ]
+    assert len(texts) == (1 if store.connection.dialect == "postgresql" else 3)
 
 
 # --- what each channel got -------------------------------------------------------------------

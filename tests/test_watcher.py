@@ -1132,3 +1132,78 @@ async def test_a_documents_connection_asks_no_subscriptions_when_none_can_watch(
         store.close()
     assert (result.error, result.mentions) == (None, 2)
     assert decided == {"IND-PAK": True, "CHN-IDN": False}
+
+
+async def test_documents_remembered_together_are_each_told_of_their_own_pairs_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Which pairs are watched is read once for the documents of one transaction; each
+    # document is then decided on knowing of its own pairs only, as if it came alone.
+    from bot.app import Watchlist
+    from bot.chat.store import ChatStore
+
+    with fresh_postgres() as url:
+        store = Store.open(url)
+        ChatStore(store.connection).add("discord", "1", "CHN-IDN", now=FakeClock().now())
+        ingester = document_ingester(url, Watchlist(frozenset(), ChatStore(store.connection)))
+        ingester.store.close()
+        ingester.store = store
+        remember = ingester._remember
+        told: list[tuple[list[str], list[str]]] = []
+
+        def noting(
+            on: Store, ms: list[Mention], ids: list[int], histories: Any, watched: Any, **kw: Any
+        ) -> Any:
+            told.append((sorted({m.pair.key for m in ms}), sorted(watched)))
+            return remember(on, ms, ids, histories, watched, **kw)
+
+        monkeypatch.setattr(ingester, "_remember", noting)
+        reads = 0
+        (documents,) = ingester.documents
+        read_together = documents.histories_and_mentions_with
+
+        def counting(*args: Any, **kw: Any) -> Any:
+            nonlocal reads
+            reads += 1
+            return read_together(*args, **kw)
+
+        monkeypatch.setattr(documents, "histories_and_mentions_with", counting)
+        try:
+            with pair_held_elsewhere(url, "PAK-VNM") as free:
+                first = asyncio.create_task(
+                    ingester.ingest(
+                        FeedSpec("desk", "http://desk.example/", baseline=False),
+                        rss(("1", "Talks", "[PAK-VNM: close partners]")),
+                        {},
+                    )
+                )
+                await until(lambda: ingester._remembering == 1)
+                stories = {
+                    "east": "[PAK-VNM: old friends] [CHN-IDN: strategic partners]",
+                    "west": "[PAK-VNM: old friends] [IRN-RUS: uneasy allies]",
+                }
+                polls = [
+                    asyncio.create_task(
+                        ingester.ingest(
+                            FeedSpec(name, f"http://{name}.example/", baseline=False),
+                            rss(("1", "Visit", story)),
+                            {},
+                        )
+                    )
+                    for name, story in stories.items()
+                ]
+                await until(lambda: waiting(ingester) == 2)
+                free.set()
+                results = await asyncio.wait_for(asyncio.gather(first, *polls), 20)
+            kept = {k: store.last_decision(k) is not None for k in ("CHN-IDN", "IRN-RUS")}
+        finally:
+            close([ingester])
+    assert [(r.error, r.mentions) for r in results] == [(None, 1), (None, 2), (None, 2)]
+    # the two waiting went together, in whichever order they were read
+    assert sorted(told) == [
+        (["CHN-IDN", "PAK-VNM"], ["CHN-IDN", "PAK-VNM"]),
+        (["IRN-RUS", "PAK-VNM"], ["IRN-RUS", "PAK-VNM"]),
+        (["PAK-VNM"], ["PAK-VNM"]),
+    ]
+    assert reads == 2
+    assert kept == {"CHN-IDN": True, "IRN-RUS": False}

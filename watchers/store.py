@@ -279,10 +279,15 @@ _MENTION_COLUMNS = """pair_key, descriptor, canonical, speaker, sentence, feed, 
    entry_url, entry_title, published, official, seen_at"""
 
 _MENTIONS_FROM_ARRAYS = f"""INSERT INTO mentions ({_MENTION_COLUMNS})
-   SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+   SELECT {_MENTION_COLUMNS}
+   FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
      ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[])
+     WITH ORDINALITY AS listed({_MENTION_COLUMNS}, place)
+   ORDER BY place
    RETURNING id"""
-"""``_mention_inserts`` on PostgreSQL: each column of ``_mention_row`` as an array."""
+"""``_mention_inserts`` on PostgreSQL: each column of ``_mention_row`` as an array. The rows
+go in in the arrays' order (a plain ``unnest`` does not promise it), so their ids, drawn as
+they go in, rise in that order: ``_mention_ids`` sorts them to map them to the mentions."""
 
 
 def _seen_values(
@@ -1168,5 +1173,6 @@ def _mention_inserts(mentions: Sequence[Mention], dialect: str) -> list[tuple[st
 
 def _mention_ids(answers: Sequence[list[Any]]) -> list[int]:
     """The ids the statements of ``_mention_inserts`` returned, in the order of the mentions."""
-    # Ids are drawn in the order of the rows; RETURNING does not promise that order.
+    # Ids are drawn as the rows go in, in the order of the mentions (on PostgreSQL the
+    # insert orders them: see _MENTIONS_FROM_ARRAYS); RETURNING does not promise that order.
     return [i for rows in answers for i in sorted(int(r[0]) for r in rows)]

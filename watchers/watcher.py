@@ -295,9 +295,11 @@ class Ingester:
                 recent=self.rules.flipflop_descriptors,
             )
             if by_read is not None:
+                # read once for all, but each document is given its own pairs only, as
+                # when it is asked alone
                 watched = by_read.watched_from(asking, answers[0] if answers else [])
                 stored = [
-                    s if d.watched is not None else replace(s, watched=watched)
+                    s if d.watched is not None else replace(s, watched=_own(watched, d.pairs))
                     for d, s in zip(documents, stored, strict=True)
                 ]
             ids = iter(mention_ids)
@@ -693,6 +695,11 @@ class Ingester:
         if decision.update is not None:
             store.update_change(decision.update, at)
         return decision
+
+
+def _own(watched: Mapping[str, bool], pair_keys: Collection[str]) -> dict[str, bool]:
+    """Whether each of these pairs is watched, out of a map that says it of these and more."""
+    return {key: watched[key] for key in pair_keys}
 
 
 def watched_among(is_watched: Callable[[str], bool], pair_keys: Collection[str]) -> dict[str, bool]:

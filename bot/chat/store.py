@@ -33,7 +33,7 @@ from enum import StrEnum
 from bot.chat.decide import Channel, Delivered, QuietHours, Route, Schedule
 from bot.config import ConfigHours, SubscriptionSpec
 from watchers import migrations
-from watchers.db import SESSION_LOCKS, Database, as_database, session_lock_id
+from watchers.db import SESSION_LOCKS, Database, Dialect, Params, as_database, session_lock_id
 from watchers.errors import StoreError
 from watchers.model import Change, Level, from_iso, to_iso
 
@@ -368,15 +368,18 @@ class DigestWait:
     error: str
 
 
-def subscribed_read(pair_keys: Collection[str]) -> tuple[str, tuple[str, ...]]:
+_SUBSCRIBED = "SELECT DISTINCT pair_key FROM chat_subscriptions WHERE paused_reason IS NULL"
+
+
+def subscribed_read(pair_keys: Collection[str], dialect: Dialect) -> tuple[str, Params]:
     """The read (SQL and parameters) of ``ChatStore.subscribed_among``, one row for each of
-    these pairs (at least one) a channel is subscribed to and not paused."""
-    keys = tuple(sorted(pair_keys))
-    return (
-        "SELECT DISTINCT pair_key FROM chat_subscriptions "
-        f"WHERE paused_reason IS NULL AND pair_key IN ({', '.join('?' * len(keys))})",
-        keys,
-    )
+    these pairs (at least one) a channel is subscribed to and not paused: on PostgreSQL of
+    one text however many pairs are asked (the keys as one array), which the driver and
+    the server read once; on SQLite with a list of them."""
+    keys = sorted(pair_keys)
+    if dialect == "postgresql":
+        return f"{_SUBSCRIBED} AND pair_key = ANY(?::text[])", (keys,)
+    return f"{_SUBSCRIBED} AND pair_key IN ({', '.join('?' * len(keys))})", tuple(keys)
 
 
 class ChatStore:
@@ -421,7 +424,8 @@ class ChatStore:
         of each, in one query."""
         if not pair_keys:
             return set()
-        rows = self.connection.execute(*subscribed_read(pair_keys)).fetchall()
+        read = subscribed_read(pair_keys, self.connection.dialect)
+        rows = self.connection.execute(*read).fetchall()
         return {str(r[0]) for r in rows}
 
     def route_channels(self, pair_key: str) -> list[Channel]:
