@@ -1330,6 +1330,7 @@ class _Passage:
         self._all: list[StateMention] | None = None
         self._first_line: list[StateMention] | None = None
         self._turns: list[Turn] | None = None
+        self._speakers: dict[tuple[int, int], str | None] = {}
 
     def named(self) -> frozenset[str]:
         """The states the whole text names by a form that stands for one state only.
@@ -1380,9 +1381,14 @@ class _Passage:
         name = turn.name if turn is not None else line_attribution(self.norm, start)
         if name is None:
             return None
-        a, b = name
-        found = self.x.mentions.find(self.norm, self.low, self.on, [(a, b)])
-        return office_holder(self.low[a:b], [(m.start - a, m.code, m.kind) for m in found])
+        # a turn holds many sentences: its speaker's words are read once
+        if name not in self._speakers:
+            a, b = name
+            found = self.x.mentions.find(self.norm, self.low, self.on, [(a, b)])
+            self._speakers[name] = office_holder(
+                self.low[a:b], [(m.start - a, m.code, m.kind) for m in found]
+            )
+        return self._speakers[name]
 
     def context(self, i: int) -> Context:
         """What the sentences around sentence ``i`` say."""
