@@ -134,6 +134,35 @@ def test_a_span_of_an_activity_or_a_bare_tie_gives_no_label(
     assert labels(extractor, text) == set()
 
 
+# "with" names one side only: the other is a state named before the span, and the noun is
+# one the table lists, as an attitude read by its ending alone may be anyone's
+SPANS_WITH = [
+    ("Cuba ended decades of mistrust with Panama.", ("CUB-PAN", "mistrust")),
+    ("Laos has moved past years of suspicion with Thailand.", ("LAO-THA", "suspicion")),
+]
+
+SPANS_WITH_LOOKALIKES = [
+    "After years of optimism with Ecuador, traders left Bolivia.",
+    "After a decade of pessimism with Nigeria, Ghanaian lenders returned to Senegal.",
+    "After two decades of patriotism with Chile, fans in Peru cheered for Bolivia.",
+    "Years of enthusiasm with Austria ended as tourists in Hungary chose Slovakia.",
+]
+
+
+@pytest.mark.parametrize(("text", "label"), SPANS_WITH)
+def test_a_span_of_a_listed_attitude_with_a_state_is_the_named_state_s(
+    extractor: Extractor, text: str, label: tuple[str, str]
+) -> None:
+    assert label in labels(extractor, text)
+
+
+@pytest.mark.parametrize("text", SPANS_WITH_LOOKALIKES)
+def test_a_span_of_a_mood_with_a_state_and_no_state_holding_it_gives_no_label(
+    extractor: Extractor, text: str
+) -> None:
+    assert labels(extractor, text) == set()
+
+
 # --- what a tie turned into ----------------------------------------------------------------
 
 TURNED = [

@@ -501,7 +501,7 @@ def frame_phrases(
         # a bare head the phrase finder read ("feud") gives way to the fuller event
         # ("sour border feud"): the extractor drops a bare repeat of a fuller label
         bare = {p.head for p in found if p.end - p.start == 1}
-        for start, end, head in _events(lows, country, words.attitude):
+        for start, end, head in _events(lows, country, words.attitude, words.listed_attitudes):
             if not any(k in taken and k not in bare for k in range(start, end)):
                 out.append(Phrase(start, end, head, (lows[head],)))
     return out
@@ -745,17 +745,20 @@ def _of_tail(lows: list[str], country: list[int], k: int) -> int | None:
 
 
 def _events(
-    lows: list[str], country: list[int], attitude: Callable[[str], bool]
+    lows: list[str],
+    country: list[int],
+    attitude: Callable[[str], bool],
+    listed: frozenset[str],
 ) -> list[tuple[int, int, int]]:
     """Event nouns of a tie in a frame that makes them the pair's, as (start, end, head):
     "ending a long estrangement", "signalling a thaw", "after years of border tension",
     "locked in a sour border feud", "moved from hostility to"; and any noun of attitude
-    (``attitude``) after a span and before the pair it is between: "decades of mistrust
-    between A and B", "a century of quiet pragmatism with B"."""
+    (``attitude``, ``listed``) after a span and before the pair it is between: "decades of
+    mistrust between A and B", "A ended decades of mistrust with B"."""
     out: list[tuple[int, int, int]] = []
     n = len(lows)
     for i, w in enumerate(lows):
-        spanned = _spanned_attitude(lows, country, i, attitude)
+        spanned = _spanned_attitude(lows, country, i, attitude, listed)
         if w not in EVENTS and w not in _LOCKED_IN and not spanned:
             continue
         start = _modifiers_before(lows, country, i)
@@ -882,18 +885,31 @@ def _mention_end(country: list[int], m: int) -> int:
 
 
 def _spanned_attitude(
-    lows: list[str], country: list[int], i: int, attitude: Callable[[str], bool]
+    lows: list[str],
+    country: list[int],
+    i: int,
+    attitude: Callable[[str], bool],
+    listed: frozenset[str],
 ) -> bool:
     """Whether the word at ``i`` is a noun of attitude with "between" or "with" and a
     state right after it, shortly after a span and "of" ("decades of deep suspicion
-    between A and B"): a slot only a tie's state fills."""
+    between A and B"): a slot only a tie's state fills.
+
+    "Between" names both sides. "With" names one: the other must be a state named before
+    the span, and the noun one the table lists (``listed``), as an attitude read by its
+    ending alone may be anyone's ("after years of optimism with Brazil, investors ...")."""
     n = len(lows)
-    if i + 2 >= n or lows[i + 1] not in ("between", "with") or not attitude(lows[i]):
+    w = lows[i]
+    if i + 2 >= n or lows[i + 1] not in ("between", "with") or not attitude(w):
         return False
     if _pair_end(lows, country, i + 1) == i + 1:
         return False  # "with the rebels": no state named
     k = _modifiers_before(lows, country, i) - 1
-    return k >= 1 and lows[k] == "of" and lows[k - 1] in _SPANS
+    if not (k >= 1 and lows[k] == "of" and lows[k - 1] in _SPANS):
+        return False
+    if lows[i + 1] == "between":
+        return True
+    return w in listed and any(country[: k - 1])
 
 
 def _modifiers_before(lows: list[str], country: list[int], i: int) -> int:
