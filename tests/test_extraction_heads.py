@@ -316,6 +316,33 @@ REVIVED_LOOKALIKES = [
     "Kenya, Uganda Border Closure Revives Old Suspicions of Smugglers",
 ]
 
+# a noun read by its ending alone is an old attitude only when said to be old
+REVIVED_UNLISTED = [
+    ("Ghana, Togo Port Dispute Rekindles Suspicions", ("GHA-TGO", "Suspicions")),
+    ("Ghana, Togo Border Row Reignites Historic Enmity", ("GHA-TGO", "Historic Enmity")),
+]
+
+REVIVED_MOODS = [
+    "Senegal, Gambia Ferry Deal Revives Optimism",
+    "Uruguay, Paraguay Cup Victory Stokes Patriotism",
+    "Chile, Bolivia Lithium Talks Reignite Excitement",
+    "Laos, Cambodia Dam Deal Revives Deep Pessimism",
+]
+
+
+@pytest.mark.parametrize(("text", "label"), REVIVED_UNLISTED)
+def test_a_headline_s_pair_stirring_a_listed_or_old_attitude_is_labeled(
+    extractor: Extractor, text: str, label: tuple[str, str]
+) -> None:
+    assert label in labels(extractor, text)
+
+
+@pytest.mark.parametrize("text", REVIVED_MOODS)
+def test_a_headline_stirring_a_mood_of_the_day_gives_no_label(
+    extractor: Extractor, text: str
+) -> None:
+    assert labels(extractor, text) == set()
+
 
 @pytest.mark.parametrize(("text", "label"), REVIVED)
 def test_a_headline_s_pair_stirring_an_old_attitude_again_is_labeled(

@@ -807,8 +807,9 @@ def _revived(
     """ "Kenya, Uganda Row Over Lake Kyoga Stokes Old Suspicions": a sentence that opens
     with two states, a short subject of their own after them, a verb of stirring again and
     a noun of attitude ending the sentence, with old or qualifying modifiers only, as
-    (start, end, head); "Revives Investor Confidence", "Revives Talk of Tariffs" give
-    nothing."""
+    (start, end, head). The noun is one the table lists, or one said to be old ("Reignites
+    Lingering Resentment"); "Revives Optimism", "Revives Investor Confidence", "Revives
+    Talk of Tariffs" give nothing."""
     n = len(lows)
     k, mentions = 0, 0
     while k < n and (country[k] == 1 or (mentions == 1 and lows[k] in (",", "and"))):
@@ -827,6 +828,8 @@ def _revived(
             m += 1
         if m >= n or not words.attitude(lows[m]):
             return []
+        if lows[m] not in words.listed_attitudes and _OLD.isdisjoint(lows[v + 1 : m]):
+            return []  # "Win Stokes Patriotism": a mood of the day, not an old attitude
         after = lows[m + 1] if m + 1 < n else "."
         if after.isalpha() and after not in _AFTER_LABEL:
             return []
