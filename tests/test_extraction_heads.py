@@ -267,6 +267,8 @@ RENEWED = [
         ("FJI-WSM", "Talanoa Partnership"),
     ),
     ("Ghana and Togo Sign Volta Partnership", ("GHA-TGO", "Volta Partnership")),
+    ("Tonga, Samoa Upgrade Fetu Partnership", ("TON-WSM", "Fetu Partnership")),
+    ("Ghana, Togo Reaffirm Kente Partnership", ("GHA-TGO", "Kente Partnership")),
 ]
 
 RENEWED_LOOKALIKES = [
@@ -276,6 +278,13 @@ RENEWED_LOOKALIKES = [
     "Fiji, Samoa, Tonga Renew Talanoa Partnership",
     "Fiji, Samoa Renew Talanoa Partnership Agreement",
     "Fiji, Samoa Renew Energy Partnership",
+    # a start, not a renewal: as often a firm's or a programme's
+    "Ecuador, Colombia Launch Nestle Partnership",
+    "Laos, Cambodia Seal Mekong Partnership",
+    "Ghana, Togo Forge Cocoa Partnership",
+    # a game's
+    "Tonga, Samoa Strengthen Netball Partnership",
+    "Chile, Peru Renew Football Partnership",
 ]
 
 

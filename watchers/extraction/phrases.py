@@ -1916,9 +1916,9 @@ class PhraseFinder:
 
     def _renewed_name(self, toks: list[Token], country: list[int], i: int) -> int | None:
         """Where the name of a partnership starts before the head at ``i`` when the two
-        states that open the sentence renew, sign or launch it: "Fiji, Samoa Renew Talanoa
+        states that open the sentence renew, sign or affirm it: "Fiji, Samoa Renew Talanoa
         Partnership" (a headline, whose capitals tell nothing): one or two words no table
-        knows, after such a verb; None otherwise."""
+        knows (no sector's, no sport's), after such a verb; None otherwise."""
         c = i
         while c > 0 and i - c < 2:
             w = toks[c - 1].low
@@ -1928,6 +1928,8 @@ class PhraseFinder:
                 return None  # a word the tables know: "energy", "new"
             if w.endswith(_PLACE_NAME_ENDINGS):
                 return None  # a region's word: "Renew Pacific Partnership"
+            if w in self.lex.sport:
+                return None  # a game's: "Renew Rugby Partnership"
             c -= 1
         if c == i or c == 0 or toks[c - 1].low not in _RENEWING:
             return None
@@ -2817,12 +2819,13 @@ def _past_aside_before_verb(toks: list[Token], j: int) -> int:
     return j
 
 
-# Verbs by which two states keep or make a tie of their own, in a headline's present:
-# "Fiji, Samoa Renew Talanoa Partnership".
+# Verbs by which two states renew or affirm a tie of their own, in a headline's present:
+# "Fiji, Samoa Renew Talanoa Partnership". Verbs of a start ("launch", "forge", "seal")
+# are left out: what two states launch under a name is as often a firm's or a programme's.
 _RENEWING = frozenset(
-    {"renew", "renews", "reaffirm", "reaffirms", "upgrade", "upgrades", "launch", "launches",
-     "sign", "signs", "seal", "seals", "forge", "forges", "deepen", "deepens", "elevate",
-     "elevates", "celebrate", "celebrates", "revive", "revives", "strengthen", "strengthens"}
+    {"renew", "renews", "reaffirm", "reaffirms", "upgrade", "upgrades", "sign", "signs",
+     "deepen", "deepens", "elevate", "elevates", "celebrate", "celebrates", "revive",
+     "revives", "strengthen", "strengthens"}
 )  # fmt: skip
 
 
