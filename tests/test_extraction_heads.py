@@ -244,6 +244,38 @@ HELD_LOOKALIKES = [
 ]
 
 
+# "its" after one state in its clause is that state's; after two it may be either's
+HELD_BY_ITS = [
+    (
+        "Estonia restated its unwavering solidarity with Latvia.",
+        ("EST-LVA", "unwavering solidarity"),
+    ),
+    (
+        "Kenya said Nairobi would keep its abiding solidarity with Uganda.",
+        ("KEN-UGA", "abiding solidarity"),
+    ),
+]
+
+HELD_BY_ITS_OF_TWO = [
+    "Bolivia praised Ecuador for its steadfast solidarity with Paraguay.",
+    "Ghana thanked Togo for its unwavering solidarity with Benin.",
+    "Chile commended Peru for its lingering resentment with Bolivia.",
+    "Ghana thanked Togo for its deep-seated wariness toward Benin.",
+]
+
+
+@pytest.mark.parametrize(("text", "label"), HELD_BY_ITS)
+def test_its_after_one_state_is_that_state_s_attitude(
+    extractor: Extractor, text: str, label: tuple[str, str]
+) -> None:
+    assert label in labels(extractor, text)
+
+
+@pytest.mark.parametrize("text", HELD_BY_ITS_OF_TWO)
+def test_its_after_two_states_gives_no_label(extractor: Extractor, text: str) -> None:
+    assert labels(extractor, text) == set()
+
+
 @pytest.mark.parametrize(("text", "label"), HELD)
 def test_a_modified_attitude_held_toward_a_state_is_the_pair_s(
     extractor: Extractor, text: str, label: tuple[str, str]

@@ -39,7 +39,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
-from watchers.extraction.phrases import Phrase, superlative
+from watchers.extraction.phrases import Phrase, its_of_several, superlative
 from watchers.extraction.text import Token
 
 # Nouns of a hostile spell in a tie's course: a label when the frame around them says it
@@ -874,6 +874,8 @@ def _attitudes_toward(
             continue  # "Chile's military wariness": a sector's
         k = start - 1
         held = lows[k] in _HOLDERS or (country[k] == 1 and lows[k].endswith("'s"))
+        if its_of_several(lows, country, k):
+            continue  # "Chile thanked Peru for its ...": either state's
         if not held or (start == i and w not in words.listed_attitudes):
             continue
         out.append((start, i + 1, i))

@@ -582,6 +582,7 @@ class PhraseFinder:
                 and lex.attitude_noun(head)
                 and _toward_state(toks, country, i + 1)
                 and not any(_comparative(t.low) for t in toks[run.start : i])
+                and not its_of_several(lows, country, run.start - 1)
             ):
                 continue
             if not run.qualifying and self._proper_name(toks, cased, country, i):
@@ -2843,6 +2844,28 @@ def _pair_before(toks: list[Token], country: list[int], v: int) -> bool:
         else:
             return False
     return mentions == 2
+
+
+# Words that open a new clause, where "its" looks back no further: "said", "that". Only
+# verbs of saying that take a clause: "praised Peru for its" keeps Peru in the clause.
+_ITS_CLAUSE_OPENERS = frozenset(
+    {";", ":", "that", "which", "while", "whereas", "but", "said", "says", "say", "added",
+     "adds", "stated", "noted", "stressed"}
+)  # fmt: skip
+
+
+def its_of_several(lows: list[str], country: list[int], k: int) -> bool:
+    """Whether ``k`` is an "its" that two or more states named before it in its clause
+    may stand for: "Cuba praised Venezuela for its solidarity with ..." (whose?)."""
+    if k < 0 or lows[k] != "its":
+        return False
+    mentions = 0
+    j = k - 1
+    while j >= 0 and lows[j] not in _ITS_CLAUSE_OPENERS:
+        if country[j] == 1 and (j == 0 or country[j - 1] != 1):
+            mentions += 1
+        j -= 1
+    return mentions >= 2
 
 
 def _toward_state(toks: list[Token], country: list[int], k: int) -> bool:
