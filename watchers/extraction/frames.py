@@ -129,6 +129,7 @@ _CALLING_ADVERBS = frozenset(
 _KINDS_OF_STATE = frozenset({"country", "nation", "state", "kingdom", "republic", "neighbour",
                              "neighbor", "place"})
 # What a state is said to be in a clause after "that": "that Turkey remained a NATO ally".
+# Word sequences, singular ("is still", "has been"): not the extractor's sets of one word.
 _SAID_COPULAS = (
     ("is", "still"), ("was", "still"), ("remains",), ("remained",), ("is",), ("was",),
     ("has", "remained"), ("had", "remained"), ("has", "been"), ("had", "been"),
@@ -291,6 +292,7 @@ class FrameWords(NamedTuple):
     reject: frozenset[str]
     """Modifiers that drop a label ("largest", "trading")."""
     speech: frozenset[str]
+    """Verbs of saying ("said", "stressed")."""
     attitude: Callable[[str], bool] = lambda _: False
     """Whether a noun names an attitude or a state of affairs ("pragmatism", "suspicion"):
     ``Vocabulary.attitude_noun``."""
@@ -298,7 +300,6 @@ class FrameWords(NamedTuple):
     """Nouns of attitude a table lists by name ("goodwill", "suspicion")."""
     qualifying: frozenset[str] = frozenset()
     """Modifiers that make a head a descriptor ("strategic", "deep")."""
-    """Verbs of saying ("said", "stressed")."""
 
 
 def read_frames(
