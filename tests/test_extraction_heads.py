@@ -134,6 +134,35 @@ def test_a_span_of_an_activity_or_a_bare_tie_gives_no_label(
     assert labels(extractor, text) == set()
 
 
+# "with" names one side only: the other is a state named before the span, and the noun is
+# one the table lists, as an attitude read by its ending alone may be anyone's
+SPANS_WITH = [
+    ("Cuba ended decades of mistrust with Panama.", ("CUB-PAN", "mistrust")),
+    ("Laos has moved past years of suspicion with Thailand.", ("LAO-THA", "suspicion")),
+]
+
+SPANS_WITH_LOOKALIKES = [
+    "After years of optimism with Ecuador, traders left Bolivia.",
+    "After a decade of pessimism with Nigeria, Ghanaian lenders returned to Senegal.",
+    "After two decades of patriotism with Chile, fans in Peru cheered for Bolivia.",
+    "Years of enthusiasm with Austria ended as tourists in Hungary chose Slovakia.",
+]
+
+
+@pytest.mark.parametrize(("text", "label"), SPANS_WITH)
+def test_a_span_of_a_listed_attitude_with_a_state_is_the_named_state_s(
+    extractor: Extractor, text: str, label: tuple[str, str]
+) -> None:
+    assert label in labels(extractor, text)
+
+
+@pytest.mark.parametrize("text", SPANS_WITH_LOOKALIKES)
+def test_a_span_of_a_mood_with_a_state_and_no_state_holding_it_gives_no_label(
+    extractor: Extractor, text: str
+) -> None:
+    assert labels(extractor, text) == set()
+
+
 # --- what a tie turned into ----------------------------------------------------------------
 
 TURNED = [
@@ -215,6 +244,38 @@ HELD_LOOKALIKES = [
 ]
 
 
+# "its" after one state in its clause is that state's; after two it may be either's
+HELD_BY_ITS = [
+    (
+        "Estonia restated its unwavering solidarity with Latvia.",
+        ("EST-LVA", "unwavering solidarity"),
+    ),
+    (
+        "Kenya said Nairobi would keep its abiding solidarity with Uganda.",
+        ("KEN-UGA", "abiding solidarity"),
+    ),
+]
+
+HELD_BY_ITS_OF_TWO = [
+    "Bolivia praised Ecuador for its steadfast solidarity with Paraguay.",
+    "Ghana thanked Togo for its unwavering solidarity with Benin.",
+    "Chile commended Peru for its lingering resentment with Bolivia.",
+    "Ghana thanked Togo for its deep-seated wariness toward Benin.",
+]
+
+
+@pytest.mark.parametrize(("text", "label"), HELD_BY_ITS)
+def test_its_after_one_state_is_that_state_s_attitude(
+    extractor: Extractor, text: str, label: tuple[str, str]
+) -> None:
+    assert label in labels(extractor, text)
+
+
+@pytest.mark.parametrize("text", HELD_BY_ITS_OF_TWO)
+def test_its_after_two_states_gives_no_label(extractor: Extractor, text: str) -> None:
+    assert labels(extractor, text) == set()
+
+
 @pytest.mark.parametrize(("text", "label"), HELD)
 def test_a_modified_attitude_held_toward_a_state_is_the_pair_s(
     extractor: Extractor, text: str, label: tuple[str, str]
@@ -238,6 +299,8 @@ RENEWED = [
         ("FJI-WSM", "Talanoa Partnership"),
     ),
     ("Ghana and Togo Sign Volta Partnership", ("GHA-TGO", "Volta Partnership")),
+    ("Tonga, Samoa Upgrade Fetu Partnership", ("TON-WSM", "Fetu Partnership")),
+    ("Ghana, Togo Reaffirm Kente Partnership", ("GHA-TGO", "Kente Partnership")),
 ]
 
 RENEWED_LOOKALIKES = [
@@ -247,6 +310,13 @@ RENEWED_LOOKALIKES = [
     "Fiji, Samoa, Tonga Renew Talanoa Partnership",
     "Fiji, Samoa Renew Talanoa Partnership Agreement",
     "Fiji, Samoa Renew Energy Partnership",
+    # a start, not a renewal: as often a firm's or a programme's
+    "Ecuador, Colombia Launch Nestle Partnership",
+    "Laos, Cambodia Seal Mekong Partnership",
+    "Ghana, Togo Forge Cocoa Partnership",
+    # a game's
+    "Tonga, Samoa Strengthen Netball Partnership",
+    "Chile, Peru Renew Football Partnership",
 ]
 
 
@@ -286,6 +356,33 @@ REVIVED_LOOKALIKES = [
     "Kenya, Uganda Election Revives Old Nationalism",
     "Kenya, Uganda Border Closure Revives Old Suspicions of Smugglers",
 ]
+
+# a noun read by its ending alone is an old attitude only when said to be old
+REVIVED_UNLISTED = [
+    ("Ghana, Togo Port Dispute Rekindles Suspicions", ("GHA-TGO", "Suspicions")),
+    ("Ghana, Togo Border Row Reignites Historic Enmity", ("GHA-TGO", "Historic Enmity")),
+]
+
+REVIVED_MOODS = [
+    "Senegal, Gambia Ferry Deal Revives Optimism",
+    "Uruguay, Paraguay Cup Victory Stokes Patriotism",
+    "Chile, Bolivia Lithium Talks Reignite Excitement",
+    "Laos, Cambodia Dam Deal Revives Deep Pessimism",
+]
+
+
+@pytest.mark.parametrize(("text", "label"), REVIVED_UNLISTED)
+def test_a_headline_s_pair_stirring_a_listed_or_old_attitude_is_labeled(
+    extractor: Extractor, text: str, label: tuple[str, str]
+) -> None:
+    assert label in labels(extractor, text)
+
+
+@pytest.mark.parametrize("text", REVIVED_MOODS)
+def test_a_headline_stirring_a_mood_of_the_day_gives_no_label(
+    extractor: Extractor, text: str
+) -> None:
+    assert labels(extractor, text) == set()
 
 
 @pytest.mark.parametrize(("text", "label"), REVIVED)

@@ -4,8 +4,14 @@ so its cost grows with its length only; what it says is still found."""
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator, Sequence
 
+import pytest
+
+from watchers.countries import FormKind
 from watchers.extraction import default_extractor
+from watchers.extraction import extractor as extractor_module
+from watchers.extraction.speakers import Turn, transcript_turns, turn_at
 from watchers.extraction.text import MAX_SENTENCE, normalize, sentence_spans
 
 FILLER = "officials toured the harbour, the market and the new rail depot "
@@ -46,3 +52,59 @@ def test_what_a_run_on_text_says_is_found_at_its_end() -> None:
     assert {(x.pair.key, x.canonical) for x in found} == {
         ("CHL-PER", "strategic partnership")
     }
+
+
+# -- a long transcript ---------------------------------------------------------------------
+
+
+class CountedTurns(list[Turn]):
+    """Turns that count how many of them a lookup reads."""
+
+    reads = 0
+
+    def __getitem__(self, i):  # type: ignore[no-untyped-def]
+        CountedTurns.reads += 1
+        return super().__getitem__(i)
+
+    def __iter__(self) -> Iterator[Turn]:
+        for turn in super().__iter__():
+            CountedTurns.reads += 1
+            yield turn
+
+
+def press_conference(rounds: int) -> str:
+    return "".join(
+        "OKAFOR: Ghana is a steady partner of ours. Q: And Togo?\n" for _ in range(rounds)
+    )
+
+
+def test_finding_a_sentences_turn_reads_few_turns_of_a_long_transcript() -> None:
+    text = press_conference(2_000)
+    turns = transcript_turns(text)
+    assert len(turns) == 4_000
+    counted = CountedTurns(turns)
+    CountedTurns.reads = 0
+    last = text.rindex("Ghana")
+    assert turn_at(counted, last) is turns[-2]
+    assert CountedTurns.reads < 30  # a bisection, not a walk through 4,000 turns
+    # and it still finds the right turn, or none, anywhere
+    for offset in range(0, len(text), 97):
+        walked = next((t for t in turns if t.label <= offset < t.end), None)
+        assert turn_at(turns, offset) is walked
+
+
+def test_a_speakers_words_are_read_once_for_all_the_sentences_of_the_turn(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[str] = []
+    real = extractor_module.office_holder
+
+    def counted(words: str, found: Sequence[tuple[int, str | None, FormKind]]) -> str | None:
+        calls.append(words)
+        return real(words, found)
+
+    monkeypatch.setattr(extractor_module, "office_holder", counted)
+    text = "GHANA'S FOREIGN MINISTER: " + "Togo is our closest partner. " * 200
+    found = default_extractor().extract(text)
+    assert {(x.pair.key, x.canonical) for x in found} == {("GHA-TGO", "closest partnership")}
+    assert len(calls) == 1

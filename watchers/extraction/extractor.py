@@ -159,10 +159,12 @@ _HOSTILE_TONES = frozenset(
 # "is not, and will never be, a partner": what may stand between the aside and the label
 _ASIDE_ARTICLES = frozenset({"a", "an", "the", "its", "their"})
 _ASIDE_ENDS = frozenset({"be", "been", "become"})
-# ("is" for one state said to be the speaker's: '"Chile is family," the minister said')
-_SAID_COPULAS = frozenset(
-    {"are", "were", "remain", "remained", "became", "been", "form", "formed", "is", "remains"}
-)
+# The copulas of states said to be something together: "Chile and Peru are, remained ...".
+# Each list below adds the words of its own construction to these.
+_PLURAL_COPULAS = frozenset({"are", "were", "remain", "remained"})
+# A head said of states: "are one family", "form a tandem" ("is" for one state said to be
+# the speaker's: '"Chile is family," the minister said').
+_SAID_COPULAS = _PLURAL_COPULAS | {"became", "been", "form", "formed", "is", "remains"}
 _QUOTE_CUE_WORDS = """
 are were is was remain remains remained as called calling calls call dubbed countries nations
 neighbours neighbors them other ties relations relationship alliance to have has had share
@@ -209,8 +211,9 @@ _LEADER = FormKind.LEADER
 _DEMONYM = FormKind.DEMONYM
 
 
-# Verbs that open a clause of their own after "and": a negation before it is the other's.
-_LINKING_VERBS = frozenset({"remain", "remains", "remained", "are", "is", "were", "was"})
+# Verbs that open a clause of their own after "and": a negation before it is the other's
+# (the singular too: "... but Peru is").
+_LINKING_VERBS = _PLURAL_COPULAS | {"remains", "is", "was"}
 # What follows a turn in a tie ("a new chapter in ties", "a 'new page' in relations").
 _TURN_AFTER = (" in ", " of ", "' in ", "' of ", '" in ', '" of ')
 
@@ -1330,6 +1333,7 @@ class _Passage:
         self._all: list[StateMention] | None = None
         self._first_line: list[StateMention] | None = None
         self._turns: list[Turn] | None = None
+        self._speakers: dict[tuple[int, int], str | None] = {}
 
     def named(self) -> frozenset[str]:
         """The states the whole text names by a form that stands for one state only.
@@ -1380,9 +1384,14 @@ class _Passage:
         name = turn.name if turn is not None else line_attribution(self.norm, start)
         if name is None:
             return None
-        a, b = name
-        found = self.x.mentions.find(self.norm, self.low, self.on, [(a, b)])
-        return office_holder(self.low[a:b], [(m.start - a, m.code, m.kind) for m in found])
+        # a turn holds many sentences: its speaker's words are read once
+        if name not in self._speakers:
+            a, b = name
+            found = self.x.mentions.find(self.norm, self.low, self.on, [(a, b)])
+            self._speakers[name] = office_holder(
+                self.low[a:b], [(m.start - a, m.code, m.kind) for m in found]
+            )
+        return self._speakers[name]
 
     def context(self, i: int) -> Context:
         """What the sentences around sentence ``i`` say."""
@@ -1759,7 +1768,8 @@ _LEADERS_PLURAL = frozenset(
     {"presidents", "leaders", "ministers", "premiers", "chancellors", "kings", "monarchs",
      "emirs", "rulers", "heads", "generals", "envoys", "ambassadors", "diplomats"}
 )  # fmt: skip
-_BEING = frozenset({"are", "were", "remain", "remained", "became", "been", "have", "had"})
+# What stands between plural leaders and their role: "are old comrades", "have been".
+_BEING = _PLURAL_COPULAS | {"became", "been", "have", "had"}
 
 
 def _leaders_by_title(s: Sentence, p: Phrase, lo: int) -> bool:

@@ -39,7 +39,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
-from watchers.extraction.phrases import Phrase, superlative
+from watchers.extraction.phrases import Phrase, its_of_several, superlative
 from watchers.extraction.text import Token
 
 # Nouns of a hostile spell in a tie's course: a label when the frame around them says it
@@ -129,6 +129,7 @@ _CALLING_ADVERBS = frozenset(
 _KINDS_OF_STATE = frozenset({"country", "nation", "state", "kingdom", "republic", "neighbour",
                              "neighbor", "place"})
 # What a state is said to be in a clause after "that": "that Turkey remained a NATO ally".
+# Word sequences, singular ("is still", "has been"): not the extractor's sets of one word.
 _SAID_COPULAS = (
     ("is", "still"), ("was", "still"), ("remains",), ("remained",), ("is",), ("was",),
     ("has", "remained"), ("had", "remained"), ("has", "been"), ("had", "been"),
@@ -291,6 +292,7 @@ class FrameWords(NamedTuple):
     reject: frozenset[str]
     """Modifiers that drop a label ("largest", "trading")."""
     speech: frozenset[str]
+    """Verbs of saying ("said", "stressed")."""
     attitude: Callable[[str], bool] = lambda _: False
     """Whether a noun names an attitude or a state of affairs ("pragmatism", "suspicion"):
     ``Vocabulary.attitude_noun``."""
@@ -298,7 +300,6 @@ class FrameWords(NamedTuple):
     """Nouns of attitude a table lists by name ("goodwill", "suspicion")."""
     qualifying: frozenset[str] = frozenset()
     """Modifiers that make a head a descriptor ("strategic", "deep")."""
-    """Verbs of saying ("said", "stressed")."""
 
 
 def read_frames(
@@ -501,7 +502,7 @@ def frame_phrases(
         # a bare head the phrase finder read ("feud") gives way to the fuller event
         # ("sour border feud"): the extractor drops a bare repeat of a fuller label
         bare = {p.head for p in found if p.end - p.start == 1}
-        for start, end, head in _events(lows, country, words.attitude):
+        for start, end, head in _events(lows, country, words.attitude, words.listed_attitudes):
             if not any(k in taken and k not in bare for k in range(start, end)):
                 out.append(Phrase(start, end, head, (lows[head],)))
     return out
@@ -745,17 +746,20 @@ def _of_tail(lows: list[str], country: list[int], k: int) -> int | None:
 
 
 def _events(
-    lows: list[str], country: list[int], attitude: Callable[[str], bool]
+    lows: list[str],
+    country: list[int],
+    attitude: Callable[[str], bool],
+    listed: frozenset[str],
 ) -> list[tuple[int, int, int]]:
     """Event nouns of a tie in a frame that makes them the pair's, as (start, end, head):
     "ending a long estrangement", "signalling a thaw", "after years of border tension",
     "locked in a sour border feud", "moved from hostility to"; and any noun of attitude
-    (``attitude``) after a span and before the pair it is between: "decades of mistrust
-    between A and B", "a century of quiet pragmatism with B"."""
+    (``attitude``, ``listed``) after a span and before the pair it is between: "decades of
+    mistrust between A and B", "A ended decades of mistrust with B"."""
     out: list[tuple[int, int, int]] = []
     n = len(lows)
     for i, w in enumerate(lows):
-        spanned = _spanned_attitude(lows, country, i, attitude)
+        spanned = _spanned_attitude(lows, country, i, attitude, listed)
         if w not in EVENTS and w not in _LOCKED_IN and not spanned:
             continue
         start = _modifiers_before(lows, country, i)
@@ -804,8 +808,9 @@ def _revived(
     """ "Kenya, Uganda Row Over Lake Kyoga Stokes Old Suspicions": a sentence that opens
     with two states, a short subject of their own after them, a verb of stirring again and
     a noun of attitude ending the sentence, with old or qualifying modifiers only, as
-    (start, end, head); "Revives Investor Confidence", "Revives Talk of Tariffs" give
-    nothing."""
+    (start, end, head). The noun is one the table lists, or one said to be old ("Reignites
+    Lingering Resentment"); "Revives Optimism", "Revives Investor Confidence", "Revives
+    Talk of Tariffs" give nothing."""
     n = len(lows)
     k, mentions = 0, 0
     while k < n and (country[k] == 1 or (mentions == 1 and lows[k] in (",", "and"))):
@@ -824,6 +829,8 @@ def _revived(
             m += 1
         if m >= n or not words.attitude(lows[m]):
             return []
+        if lows[m] not in words.listed_attitudes and _OLD.isdisjoint(lows[v + 1 : m]):
+            return []  # "Win Stokes Patriotism": a mood of the day, not an old attitude
         after = lows[m + 1] if m + 1 < n else "."
         if after.isalpha() and after not in _AFTER_LABEL:
             return []
@@ -868,6 +875,8 @@ def _attitudes_toward(
             continue  # "Chile's military wariness": a sector's
         k = start - 1
         held = lows[k] in _HOLDERS or (country[k] == 1 and lows[k].endswith("'s"))
+        if its_of_several(lows, country, k):
+            continue  # "Chile thanked Peru for its ...": either state's
         if not held or (start == i and w not in words.listed_attitudes):
             continue
         out.append((start, i + 1, i))
@@ -882,18 +891,31 @@ def _mention_end(country: list[int], m: int) -> int:
 
 
 def _spanned_attitude(
-    lows: list[str], country: list[int], i: int, attitude: Callable[[str], bool]
+    lows: list[str],
+    country: list[int],
+    i: int,
+    attitude: Callable[[str], bool],
+    listed: frozenset[str],
 ) -> bool:
     """Whether the word at ``i`` is a noun of attitude with "between" or "with" and a
     state right after it, shortly after a span and "of" ("decades of deep suspicion
-    between A and B"): a slot only a tie's state fills."""
+    between A and B"): a slot only a tie's state fills.
+
+    "Between" names both sides. "With" names one: the other must be a state named before
+    the span, and the noun one the table lists (``listed``), as an attitude read by its
+    ending alone may be anyone's ("after years of optimism with Brazil, investors ...")."""
     n = len(lows)
-    if i + 2 >= n or lows[i + 1] not in ("between", "with") or not attitude(lows[i]):
+    w = lows[i]
+    if i + 2 >= n or lows[i + 1] not in ("between", "with") or not attitude(w):
         return False
     if _pair_end(lows, country, i + 1) == i + 1:
         return False  # "with the rebels": no state named
     k = _modifiers_before(lows, country, i) - 1
-    return k >= 1 and lows[k] == "of" and lows[k - 1] in _SPANS
+    if not (k >= 1 and lows[k] == "of" and lows[k - 1] in _SPANS):
+        return False
+    if lows[i + 1] == "between":
+        return True
+    return w in listed and any(country[: k - 1])
 
 
 def _modifiers_before(lows: list[str], country: list[int], i: int) -> int:

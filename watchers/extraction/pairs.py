@@ -108,6 +108,8 @@ also still now long always , a an the
 """
 _LINKING = frozenset(_LINKING_WORDS.split())
 _ASIDE = frozenset({"of", "course", "indeed", "clearly", "certainly"})
+# Copulas between a state and what it is called, either number ("is", "are", "become"): the
+# extractor's lists differ as each serves one construction.
 _COPULA = frozenset({"is", "are", "was", "were", "remains", "remain", "been", "become", "becomes"})
 _QUOTES_THE = QUOTES | {"the"}
 # First words of a phrase that opens a sentence before its subject.
@@ -624,7 +626,7 @@ class PairResolver:
                 return _cross([speaker], listed or list(c))
             # "India, Japan and Australia hailed their trilateral partnership": three or
             # more states hold it together, no pair of them
-            if _ends_longer_list(s, t):
+            if ends_longer_list(s, t):
                 return []
             return _pairs_of_pairs(s, coords)
         inside = [c for t, c in s.compounds if lo <= t < hi]
@@ -1731,7 +1733,7 @@ class PairResolver:
                 coords = [(t, c) for t, c in s.coordinations if t < anchor and not s.in_aside(t)]
                 if coords:
                     t, c = coords[-1]
-                    return [] if _ends_longer_list(s, t) else list(c)
+                    return [] if ends_longer_list(s, t) else list(c)
                 if ctx.previous:
                     return list(ctx.previous)
             if w == "its":
@@ -2479,11 +2481,6 @@ def _list_start(s: Sentence, t: int) -> int:
 
 
 def ends_longer_list(s: Sentence, t: int) -> bool:
-    """Whether the coordination at token ``t`` ends a list of three states or more."""
-    return _ends_longer_list(s, t)
-
-
-def _ends_longer_list(s: Sentence, t: int) -> bool:
     """Whether the coordination "B and C" starting at token ``t`` ends a list ("A, B and C").
 
     Not after an opening phrase ("in Moscow, Xi and Putin") or a dateline ("DOHA, Qatar

@@ -582,6 +582,7 @@ class PhraseFinder:
                 and lex.attitude_noun(head)
                 and _toward_state(toks, country, i + 1)
                 and not any(_comparative(t.low) for t in toks[run.start : i])
+                and not its_of_several(lows, country, run.start - 1)
             ):
                 continue
             if not run.qualifying and self._proper_name(toks, cased, country, i):
@@ -1916,9 +1917,9 @@ class PhraseFinder:
 
     def _renewed_name(self, toks: list[Token], country: list[int], i: int) -> int | None:
         """Where the name of a partnership starts before the head at ``i`` when the two
-        states that open the sentence renew, sign or launch it: "Fiji, Samoa Renew Talanoa
+        states that open the sentence renew, sign or affirm it: "Fiji, Samoa Renew Talanoa
         Partnership" (a headline, whose capitals tell nothing): one or two words no table
-        knows, after such a verb; None otherwise."""
+        knows (no sector's, no sport's), after such a verb; None otherwise."""
         c = i
         while c > 0 and i - c < 2:
             w = toks[c - 1].low
@@ -1928,6 +1929,8 @@ class PhraseFinder:
                 return None  # a word the tables know: "energy", "new"
             if w.endswith(_PLACE_NAME_ENDINGS):
                 return None  # a region's word: "Renew Pacific Partnership"
+            if w in self.lex.sport:
+                return None  # a game's: "Renew Rugby Partnership"
             c -= 1
         if c == i or c == 0 or toks[c - 1].low not in _RENEWING:
             return None
@@ -2817,12 +2820,13 @@ def _past_aside_before_verb(toks: list[Token], j: int) -> int:
     return j
 
 
-# Verbs by which two states keep or make a tie of their own, in a headline's present:
-# "Fiji, Samoa Renew Talanoa Partnership".
+# Verbs by which two states renew or affirm a tie of their own, in a headline's present:
+# "Fiji, Samoa Renew Talanoa Partnership". Verbs of a start ("launch", "forge", "seal")
+# are left out: what two states launch under a name is as often a firm's or a programme's.
 _RENEWING = frozenset(
-    {"renew", "renews", "reaffirm", "reaffirms", "upgrade", "upgrades", "launch", "launches",
-     "sign", "signs", "seal", "seals", "forge", "forges", "deepen", "deepens", "elevate",
-     "elevates", "celebrate", "celebrates", "revive", "revives", "strengthen", "strengthens"}
+    {"renew", "renews", "reaffirm", "reaffirms", "upgrade", "upgrades", "sign", "signs",
+     "deepen", "deepens", "elevate", "elevates", "celebrate", "celebrates", "revive",
+     "revives", "strengthen", "strengthens"}
 )  # fmt: skip
 
 
@@ -2840,6 +2844,28 @@ def _pair_before(toks: list[Token], country: list[int], v: int) -> bool:
         else:
             return False
     return mentions == 2
+
+
+# Words that open a new clause, where "its" looks back no further: "said", "that". Only
+# verbs of saying that take a clause: "praised Peru for its" keeps Peru in the clause.
+_ITS_CLAUSE_OPENERS = frozenset(
+    {";", ":", "that", "which", "while", "whereas", "but", "said", "says", "say", "added",
+     "adds", "stated", "noted", "stressed"}
+)  # fmt: skip
+
+
+def its_of_several(lows: list[str], country: list[int], k: int) -> bool:
+    """Whether ``k`` is an "its" that two or more states named before it in its clause
+    may stand for: "Cuba praised Venezuela for its solidarity with ..." (whose?)."""
+    if k < 0 or lows[k] != "its":
+        return False
+    mentions = 0
+    j = k - 1
+    while j >= 0 and lows[j] not in _ITS_CLAUSE_OPENERS:
+        if country[j] == 1 and (j == 0 or country[j - 1] != 1):
+            mentions += 1
+        j -= 1
+    return mentions >= 2
 
 
 def _toward_state(toks: list[Token], country: list[int], k: int) -> bool:

@@ -11,6 +11,7 @@ words name (a leader, "Jordan's foreign minister") the extractor decides with it
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import NamedTuple
 
@@ -109,8 +110,13 @@ def line_attribution(norm: str, start: int) -> tuple[int, int] | None:
 
 def turn_at(turns: list[Turn], start: int) -> Turn | None:
     """The turn that holds offset ``start`` (a sentence's first character, which may be
-    the label's own: "CARNEY: Mexico is ...")."""
-    for turn in turns:
-        if turn.label <= start < turn.end:
-            return turn
-    return None
+    the label's own: "CARNEY: Mexico is ...").
+
+    The turns are in order and never overlap, so the only candidate is the last one
+    labelled at or before ``start``: found by bisection, as a long transcript is asked
+    once for each of its sentences."""
+    i = bisect.bisect_right(turns, start, key=lambda turn: turn.label)
+    if i == 0:
+        return None
+    turn = turns[i - 1]
+    return turn if start < turn.end else None
