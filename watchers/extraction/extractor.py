@@ -84,6 +84,7 @@ _HEADLINE_CHARS = 200
 _SPEAKER_WINDOW = 5
 _PRONOUNS = frozenset({"he", "she", "they", "it"})
 _YOU_AND_ME = frozenset({"you", "i", "me"})
+_FIRST_PERSON_PLURAL = frozenset({"we", "our", "us"})
 _STATE_NOUNS = frozenset({"countries", "nations", "states", "country", "nation"})
 _PLACE_WORDS = frozenset({"in", "at", "from", "to", "near", "outside", "inside"})
 # Kinds of mention that a following noun may turn into a qualifier ("Chinese companies").
@@ -1129,8 +1130,14 @@ class Extractor:
                 return True
         if not _STATE_NOUNS.isdisjoint(s.lows) or not SHARED_NAME_PLURALS.isdisjoint(s.lows):
             return False  # "their nations will go on acting as global partners", "the two Koreas"
-        return bool(s.states) and all(
-            m.kind is _LEADER or self._names_person(s, m, t) for m, t in s.states
+        # a transcript's speaker label names who speaks, and "we" then is the speaker's
+        # state ("KAMIKAWA: We are strategic partners"); "TRUMP: Great friends." says
+        # nothing of states
+        named = s.states
+        if not _FIRST_PERSON_PLURAL.isdisjoint(s.lows[lo : p.start]):
+            named = [(m, t) for m, t in s.states if not _speaker_label(s, m, t)]
+        return bool(named) and all(
+            m.kind is _LEADER or self._names_person(s, m, t) for m, t in named
         )
 
     def _persons_are(self, s: Sentence, p: Phrase, lo: int) -> bool:
@@ -1556,6 +1563,18 @@ _LOCAL_OFFICES = frozenset(
     {"mayor", "governor", "city", "people", "residents", "bishop", "archbishop",
      "university", "council", "municipality", "citizens"}
 )  # fmt: skip
+
+
+def _speaker_label(s: Sentence, m: StateMention, t: int) -> bool:
+    """The mention at ``t`` is a transcript turn's label: it ends right before the colon
+    that opens the sentence's words, with only capitals before it ("KAMIKAWA: ...",
+    "SPOKESPERSON MAO NING: ...")."""
+    j = t
+    while j < len(s.toks) and s.toks[j].start < m.end:
+        j += 1
+    if j >= len(s.toks) or s.lows[j] != ":":
+        return False
+    return all(word == word.upper() for word in s.cased[:j])
 
 
 def _local_speaker(lows: list[str], ti: int) -> bool:

@@ -1626,9 +1626,10 @@ class PhraseFinder:
                 if k < n and toks[k].low == "no-limits":
                     end, took = k + 1, True
                     continue
-                # "community with a shared future"
+                # "community with a shared future"; "partners with a shared vision" are
+                # partners who have one, the vision no part of their name
                 shared = self._tail_phrase(toks, j + 1)
-                if shared is not None and any(
+                if shared is not None and toks[i].low not in self.lex.person_heads and any(
                     t.low in ("shared", "common") for t in toks[j + 1 : shared]
                 ):
                     end, took = shared, True

@@ -1,0 +1,66 @@
+"""Words spoken in a transcript turn: "we" and "it" read with the speaker and the turn
+around them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from watchers.extraction import default_extractor
+
+ON = date(2024, 6, 1)
+
+
+def found(text: str) -> set[tuple[str, str]]:
+    return {(x.pair.key, x.descriptor) for x in default_extractor().extract(text, on=ON)}
+
+
+# -- an answer in "we" to a question that names the two states ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "REPORTER: Is Kenya drifting away from Ghana? RUTO: We are strategic partners, "
+            "and that will not change.",
+            {("GHA-KEN", "strategic partners")},
+        ),
+        (
+            "QUESTION: How do you see Brazil and Paraguay today? LULA: We are old friends.",
+            {("BRA-PRY", "old friends")},
+        ),
+    ],
+)
+def test_we_in_an_answer_is_the_speakers_state(text: str, expected: set[tuple[str, str]]) -> None:
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the speaker's state is neither of the two the question names
+        "REPORTER: Are Chile and Peru close? RUTO: We are strategic partners.",
+        "Q: What about Chile and Peru? RUTO: We are good friends of both.",
+        # no "we": a fragment or "he" is about persons
+        "REPORTER: Is Kenya close to Chile? RUTO: Great friends.",
+        "REPORTER: Did Kenya and Ghana meet? RUTO: He is a trusted friend.",
+        "REPORTER: Is Kenya close to Chile? RUTO: I am their friend.",
+        # no other state named anywhere
+        "RUTO: We are strategic partners.",
+    ],
+)
+def test_we_in_an_answer_without_the_pair(text: str) -> None:
+    assert found(text) == set()
+
+
+def test_partners_with_a_shared_vision_are_partners() -> None:
+    # the vision is what the partners have, no part of their name; a community's shared
+    # future stays a slogan's tail
+    assert found("Kenya and Ghana are partners with a shared vision for trade.") == {
+        ("GHA-KEN", "partners")
+    }
+    assert found(
+        "Laos and Vietnam agreed to build a community with a shared future."
+    ) == {("LAO-VNM", "community with a shared future")}
