@@ -64,3 +64,46 @@ def test_partners_with_a_shared_vision_are_partners() -> None:
     assert found(
         "Laos and Vietnam agreed to build a community with a shared future."
     ) == {("LAO-VNM", "community with a shared future")}
+
+
+# -- "we are friends" in a turn, the pair named in the sentence after ---------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "LULA: We are brothers. Nothing will change the bond between Brazil and Argentina.",
+            {("ARG-BRA", "brothers")},
+        ),
+        (
+            "RUTO: We are friends, and we are partners. That is what Kenya and Uganda have "
+            "built.",
+            {("KEN-UGA", "friends"), ("KEN-UGA", "partners")},
+        ),
+    ],
+)
+def test_we_are_in_a_turn_with_the_pair_after(
+    text: str, expected: set[tuple[str, str]]
+) -> None:
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a speaker no table knows speaks for no state
+        "COACH: We are brothers. Chile and Peru played a final.",
+        "SPOKESMAN: We are friends. Chile and Peru signed a deal.",
+        # the speaker's state is not one of the pair after
+        "LULA: We are brothers. Chile and Peru signed a deal.",
+        # a task or a company after the head, not what the tie is
+        "RUTO: We are partners in this fight. Kenya and Uganda will send troops.",
+        "RUTO: We are friends with everyone. Kenya and Uganda signed a deal.",
+        # no speaker's label, or no "we are"
+        "The manager said: we are partners. Kenya and Uganda signed a deal.",
+        "RUTO: Are we friends? Kenya and Uganda signed a deal.",
+    ],
+)
+def test_we_are_in_a_turn_not_the_pairs(text: str) -> None:
+    assert found(text) == set()

@@ -21,7 +21,7 @@ from watchers.backdate import MONTHS
 from watchers.countries import FormKind
 from watchers.extraction.lexicon import Vocabulary
 from watchers.extraction.mentions import FUNCTION_CAPS, StateMention
-from watchers.extraction.phrases import Phrase
+from watchers.extraction.phrases import Phrase, we_are_in_turn
 from watchers.extraction.text import QUOTES, Token, before_quotes
 
 Codes = tuple[str, str]
@@ -418,6 +418,10 @@ class PairResolver:
             if len(_codes(m for m, _ in s.states)) < 2 and not s.cue:
                 return []  # the deal's parties are firms or agencies, not the pair before
         pairs = self._resolve(p, s, ctx)
+        if pairs and p.start == p.head and we_are_in_turn(s.toks, s.cased, p.head):
+            # "STARMER: We are friends": "we" is the speaker's state, one side of the pair;
+            # a speaker no table knows ("COACH: We are brothers.") speaks for no state
+            pairs = [c for c in pairs if s.speaker in c]
         if pairs:
             along = self._along_with(s, p) + self._another_with(s, p, pairs)
             if len(pairs) == 1 and s.asides:

@@ -501,7 +501,11 @@ class PhraseFinder:
                     or _after_the_two(toks, cased, run.start)
                 ):
                     continue
-            elif run.start == i and head in lex.person_heads and _said_of_states(toks, country, i):
+            elif (
+                run.start == i
+                and head in lex.person_heads
+                and (_said_of_states(toks, country, i) or we_are_in_turn(toks, cased, i))
+            ):
                 # "Chad and Niger were not only neighbours, but also brothers"; a bare
                 # neighbour says where a state lies, and "partners on energy" names a
                 # sector, neither what the tie is
@@ -3161,6 +3165,25 @@ def _said_of_states(toks: list[Token], country: list[int], i: int, start: int = 
         k -= 1  # "have always been"
     # "A and B share one ocean, we are cousins": the pair named just before speaks
     return country[k] == 1 or (toks[k].low == "we" and _pair_named_before(toks, country, k))
+
+
+# The most words of a transcript speaker's label: "SPOKESPERSON MAO NING:".
+_LABEL_WORDS = 5
+
+
+def we_are_in_turn(toks: list[Token], cased: list[str], i: int) -> bool:
+    """A plural head right after "we are" in a sentence a speaker's label in capitals
+    opens: "STARMER: We are partners". In a turn "we" is the speaker's state, and the
+    pair is the speaker's with the one named around it (the extractor decides which).
+    The head ends the clause: "we are partners in this fight" names a task."""
+    if not toks[i].low.endswith("s") or i < 4 or [t.low for t in toks[i - 2 : i]] != ["we", "are"]:
+        return False
+    if i + 1 < len(toks) and (toks[i + 1].low.isalpha() and toks[i + 1].low != "and"):
+        return False
+    colon = next((c for c in range(1, min(i - 2, _LABEL_WORDS + 1)) if toks[c].low == ":"), None)
+    if colon is None:
+        return False
+    return all(word.isupper() for word in cased[:colon])
 
 
 def _called_owned(toks: list[Token], country: list[int], j: int) -> bool:
