@@ -107,3 +107,42 @@ def test_we_are_in_a_turn_with_the_pair_after(
 )
 def test_we_are_in_a_turn_not_the_pairs(text: str) -> None:
     assert found(text) == set()
+
+
+# -- "It is a brother": the state the speaker named just before -------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "LULA: Peru is not a rival to us. It is a brother, whatever Lima decides.",
+            {("BRA-PER", "brother")},
+        ),
+        ("RUTO: Uganda is no stranger. It is our friend.", {("KEN-UGA", "friend")}),
+        ("LULA: The Philippines is far away. It is a friend.", {("BRA-PHL", "friend")}),
+    ],
+)
+def test_it_is_the_state_named_before(text: str, expected: set[tuple[str, str]]) -> None:
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the state is a place, not the subject "it" takes up
+        "LULA: My cousin lives in Lima. It is a brother to me.",
+        # two states before: "it" is neither
+        "LULA: Peru and Chile met. It is a friend.",
+        # the speaker's own state
+        "LULA: Brazil is big. It is a brother.",
+        # no speaker, or no state before
+        "The river is long. It is a friend to farmers.",
+        "It is a brother.",
+        "RUTO: The weather is fine. It is a friend.",
+        # "it" inside a clause someone else says
+        "LULA: Peru is a good team. Silva said it is a friend.",
+    ],
+)
+def test_it_is_no_state(text: str) -> None:
+    assert found(text) == set()

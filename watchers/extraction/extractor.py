@@ -85,6 +85,8 @@ _SPEAKER_WINDOW = 5
 _PRONOUNS = frozenset({"he", "she", "they", "it"})
 _YOU_AND_ME = frozenset({"you", "i", "me"})
 _FIRST_PERSON_PLURAL = frozenset({"we", "our", "us"})
+# The most tokens of a transcript speaker's label and its colon.
+_LABEL_TOKENS = 7
 _STATE_NOUNS = frozenset({"countries", "nations", "states", "country", "nation"})
 _PLACE_WORDS = frozenset({"in", "at", "from", "to", "near", "outside", "inside"})
 # Kinds of mention that a following noun may turn into a qualifier ("Chinese companies").
@@ -1401,6 +1403,7 @@ class _Passage:
             lambda: self.headline(self.spans[i][0]),
             lambda: self.actor_before(i),
             lambda: self.two_named_before(i),
+            lambda: self.one_before(i),
         )
 
     def headline(self, before: int) -> Codes | None:
@@ -1483,6 +1486,27 @@ class _Passage:
             if codes:
                 return pair_of(*sorted(codes)) if len(codes) == 2 else None
         return None
+
+    def one_before(self, i: int) -> str | None:
+        """The one state the sentence right before ``i`` names, when the same speaker said
+        both and it is not the speaker's own ("LULA: Peru is no rival. It is ...")."""
+        if i == 0 or not self._adjacent(i - 1, i):
+            return None
+        speaker = self.sentence(i).speaker
+        prev = self.sentence(i - 1)
+        if speaker is None or prev.speaker != speaker:
+            return None
+        codes = {m.code for m, t in prev.states if m.code and not _speaker_label(prev, m, t)}
+        if len(codes) != 1 or speaker in codes:
+            return None
+        # "it" takes up the subject: the state that opens the sentence's words, not a
+        # place named later ("My cousin lives in Lima.")
+        first = prev.lows.index(":") + 1 if ":" in prev.lows[:_LABEL_TOKENS] else 0
+        if first < len(prev.lows) and prev.lows[first] == "the":
+            first += 1
+        if not any(t == first for _, t in prev.states):
+            return None
+        return codes.pop()
 
     def topic(self, i: int) -> Codes | None:
         if i == 0 or not self._adjacent(i - 1, i):

@@ -3220,6 +3220,8 @@ def _ours_said_of_state(
     friend" is a person's, "Chile and Peru are our friends" is read as a list."""
     if head not in _AGED_KIN and head not in _BARE_KIN and head not in _SPEAKERS_ROLES:
         return None
+    if start == i and it_is_role(toks, start):
+        return start
     k = start - 1
     if head in _AGED_KIN and start == i and k >= 0 and toks[k].low in _KIN_AGE:
         start, k = k, k - 1  # "our big brother": the image keeps its word of age
@@ -3257,6 +3259,22 @@ def _we_are(toks: list[Token], country: list[int], k: int) -> bool:
         and (country[m + 2] == 1 or (toks[m + 2].low == "the" and country[m + 3] == 1))
         for m in range(max(0, k - 12), k - 2)
     )
+
+
+def it_is_role(toks: list[Token], start: int) -> bool:
+    """ "It is a brother", "it is our friend": a role of the speaker's words said of "it"
+    opening a clause, with "a" or "our"; whether "it" is a state the speaker named
+    just before is the extractor's to decide."""
+    if toks[start].low not in _SPEAKERS_ROLES:
+        return False
+    k = start - 1
+    while k >= 0 and toks[k].low in QUOTES:
+        k -= 1
+    if k < 2 or toks[k].low not in ("a", "an", "our"):
+        return False
+    if toks[k - 1].low not in _ONE_STATE_COPULAS or toks[k - 2].low != "it":
+        return False
+    return k == 2 or not toks[k - 3].low.isalpha()
 
 
 # The speaker's words for one state with "our" that name a tie: kin and friends, not
