@@ -62,7 +62,7 @@ def test_partners_with_a_shared_vision_are_partners() -> None:
         ("GHA-KEN", "partners")
     }
     assert found(
-        "Laos and Vietnam agreed to build a community with a shared future."
+        "Laos and Vietnam pledged to deepen their community with a shared future."
     ) == {("LAO-VNM", "community with a shared future")}
 
 
