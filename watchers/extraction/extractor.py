@@ -84,6 +84,9 @@ _HEADLINE_CHARS = 200
 _SPEAKER_WINDOW = 5
 _PRONOUNS = frozenset({"he", "she", "they", "it"})
 _YOU_AND_ME = frozenset({"you", "i", "me"})
+_FIRST_PERSON_PLURAL = frozenset({"we", "our", "us"})
+# The most tokens of a transcript speaker's label and its colon.
+_LABEL_TOKENS = 7
 _STATE_NOUNS = frozenset({"countries", "nations", "states", "country", "nation"})
 _PLACE_WORDS = frozenset({"in", "at", "from", "to", "near", "outside", "inside"})
 # Kinds of mention that a following noun may turn into a qualifier ("Chinese companies").
@@ -1132,8 +1135,14 @@ class Extractor:
                 return True
         if not _STATE_NOUNS.isdisjoint(s.lows) or not SHARED_NAME_PLURALS.isdisjoint(s.lows):
             return False  # "their nations will go on acting as global partners", "the two Koreas"
-        return bool(s.states) and all(
-            m.kind is _LEADER or self._names_person(s, m, t) for m, t in s.states
+        # a transcript's speaker label names who speaks, and "we" then is the speaker's
+        # state ("KAMIKAWA: We are strategic partners"); "TRUMP: Great friends." says
+        # nothing of states
+        named = s.states
+        if not _FIRST_PERSON_PLURAL.isdisjoint(s.lows[lo : p.start]):
+            named = [(m, t) for m, t in s.states if not _speaker_label(s, m, t)]
+        return bool(named) and all(
+            m.kind is _LEADER or self._names_person(s, m, t) for m, t in named
         )
 
     def _persons_are(self, s: Sentence, p: Phrase, lo: int) -> bool:
@@ -1403,6 +1412,7 @@ class _Passage:
             lambda: self.headline(self.spans[i][0]),
             lambda: self.actor_before(i),
             lambda: self.two_named_before(i),
+            lambda: self.one_before(i),
         )
 
     def headline(self, before: int) -> Codes | None:
@@ -1486,6 +1496,27 @@ class _Passage:
                 return pair_of(*sorted(codes)) if len(codes) == 2 else None
         return None
 
+    def one_before(self, i: int) -> str | None:
+        """The one state the sentence right before ``i`` names, when the same speaker said
+        both and it is not the speaker's own ("LULA: Peru is no rival. It is ...")."""
+        if i == 0 or not self._adjacent(i - 1, i):
+            return None
+        speaker = self.sentence(i).speaker
+        prev = self.sentence(i - 1)
+        if speaker is None or prev.speaker != speaker:
+            return None
+        codes = {m.code for m, t in prev.states if m.code and not _speaker_label(prev, m, t)}
+        if len(codes) != 1 or speaker in codes:
+            return None
+        # "it" takes up the subject: the state that opens the sentence's words, not a
+        # place named later ("My cousin lives in Lima.")
+        first = prev.lows.index(":") + 1 if ":" in prev.lows[:_LABEL_TOKENS] else 0
+        if first < len(prev.lows) and prev.lows[first] == "the":
+            first += 1
+        if not any(t == first for _, t in prev.states):
+            return None
+        return codes.pop()
+
     def topic(self, i: int) -> Codes | None:
         if i == 0 or not self._adjacent(i - 1, i):
             return None
@@ -1565,6 +1596,18 @@ _LOCAL_OFFICES = frozenset(
     {"mayor", "governor", "city", "people", "residents", "bishop", "archbishop",
      "university", "council", "municipality", "citizens"}
 )  # fmt: skip
+
+
+def _speaker_label(s: Sentence, m: StateMention, t: int) -> bool:
+    """The mention at ``t`` is a transcript turn's label: it ends right before the colon
+    that opens the sentence's words, with only capitals before it ("KAMIKAWA: ...",
+    "SPOKESPERSON MAO NING: ...")."""
+    j = t
+    while j < len(s.toks) and s.toks[j].start < m.end:
+        j += 1
+    if j >= len(s.toks) or s.lows[j] != ":":
+        return False
+    return all(word == word.upper() for word in s.cased[:j])
 
 
 def _local_speaker(lows: list[str], ti: int) -> bool:

@@ -21,7 +21,7 @@ from watchers.backdate import MONTHS
 from watchers.countries import FormKind
 from watchers.extraction.lexicon import Vocabulary
 from watchers.extraction.mentions import FUNCTION_CAPS, StateMention
-from watchers.extraction.phrases import Phrase
+from watchers.extraction.phrases import Phrase, it_is_role, we_are_in_turn
 from watchers.extraction.text import QUOTES, Token, before_quotes
 
 Codes = tuple[str, str]
@@ -330,8 +330,10 @@ class Context:
         headline: Callable[[], Codes | None] = lambda: None,
         actor: Callable[[], str | None] = lambda: None,
         named_two: Callable[[], Codes | None] = lambda: None,
+        one_before: Callable[[], str | None] = lambda: None,
     ) -> None:
         self._actor = actor
+        self._one_before = one_before
         self._named_two = named_two
         self._previous = previous
         self._following = following
@@ -388,6 +390,13 @@ class Context:
         exactly two: what "the two countries" after it may take up."""
         return self._named_two()
 
+    @_once
+    def one_before(self) -> str | None:
+        """The one state the sentence right before names, said by the same speaker and
+        other than the speaker's own: what "it" opening the sentence may be ("LULA: Peru
+        is no rival. It is a brother.")."""
+        return self._one_before()
+
     def known_pairs(self) -> Iterator[Codes | None]:
         """The pairs named around the sentence: before, after, in the headline, in order.
 
@@ -420,6 +429,10 @@ class PairResolver:
             if len(_codes(m for m, _ in s.states)) < 2 and not s.cue:
                 return []  # the deal's parties are firms or agencies, not the pair before
         pairs = self._resolve(p, s, ctx)
+        if pairs and p.start == p.head and we_are_in_turn(s.toks, s.cased, p.head):
+            # "STARMER: We are friends": "we" is the speaker's state, one side of the pair;
+            # a speaker no table knows ("COACH: We are brothers.") speaks for no state
+            pairs = [c for c in pairs if s.speaker in c]
         if pairs:
             along = self._along_with(s, p) + self._another_with(s, p, pairs)
             if len(pairs) == 1 and s.asides:
@@ -523,6 +536,11 @@ class PairResolver:
 
     def _resolve(self, p: Phrase, s: Sentence, ctx: Context) -> list[Codes]:
         toks = s.toks
+        if it_is_role(toks, p.start):
+            # "It is a brother": "it" is the one state the speaker named just before, the
+            # speaker's state the other side; without both, "it" is no state
+            speaker, it = s.speaker, ctx.one_before
+            return [pair_of(speaker, it)] if speaker and it else []
         lo, hi = s.clause(p.start)
         gapped = self._gapped_with(s, p, lo)
         if gapped is not None:

@@ -501,7 +501,11 @@ class PhraseFinder:
                     or _after_the_two(toks, cased, run.start)
                 ):
                     continue
-            elif run.start == i and head in lex.person_heads and _said_of_states(toks, country, i):
+            elif (
+                run.start == i
+                and head in lex.person_heads
+                and (_said_of_states(toks, country, i) or we_are_in_turn(toks, cased, i))
+            ):
                 # "Chad and Niger were not only neighbours, but also brothers"; a bare
                 # neighbour says where a state lies, and "partners on energy" names a
                 # sector, neither what the tie is
@@ -1627,9 +1631,10 @@ class PhraseFinder:
                 if k < n and toks[k].low == "no-limits":
                     end, took = k + 1, True
                     continue
-                # "community with a shared future"
+                # "community with a shared future"; "partners with a shared vision" are
+                # partners who have one, the vision no part of their name
                 shared = self._tail_phrase(toks, j + 1)
-                if shared is not None and any(
+                if shared is not None and toks[i].low not in self.lex.person_heads and any(
                     t.low in ("shared", "common") for t in toks[j + 1 : shared]
                 ):
                     end, took = shared, True
@@ -3188,6 +3193,25 @@ def _said_of_states(toks: list[Token], country: list[int], i: int, start: int = 
     return country[k] == 1 or (toks[k].low == "we" and _pair_named_before(toks, country, k))
 
 
+# The most words of a transcript speaker's label: "SPOKESPERSON MAO NING:".
+_LABEL_WORDS = 5
+
+
+def we_are_in_turn(toks: list[Token], cased: list[str], i: int) -> bool:
+    """A plural head right after "we are" in a sentence a speaker's label in capitals
+    opens: "STARMER: We are partners". In a turn "we" is the speaker's state, and the
+    pair is the speaker's with the one named around it (the extractor decides which).
+    The head ends the clause: "we are partners in this fight" names a task."""
+    if not toks[i].low.endswith("s") or i < 4 or [t.low for t in toks[i - 2 : i]] != ["we", "are"]:
+        return False
+    if i + 1 < len(toks) and (toks[i + 1].low.isalpha() and toks[i + 1].low != "and"):
+        return False
+    colon = next((c for c in range(1, min(i - 2, _LABEL_WORDS + 1)) if toks[c].low == ":"), None)
+    if colon is None:
+        return False
+    return all(word.isupper() for word in cased[:colon])
+
+
 def _called_owned(toks: list[Token], country: list[int], j: int) -> bool:
     """Token ``j`` is a state's possessive right after a verb of calling and its object,
     a state or a description of one: "calling the emirate Oman's 'big brother'", "called
@@ -3222,6 +3246,8 @@ def _ours_said_of_state(
     friend" is a person's, "Chile and Peru are our friends" is read as a list."""
     if head not in _AGED_KIN and head not in _BARE_KIN and head not in _SPEAKERS_ROLES:
         return None
+    if start == i and it_is_role(toks, start):
+        return start
     k = start - 1
     if head in _AGED_KIN and start == i and k >= 0 and toks[k].low in _KIN_AGE:
         start, k = k, k - 1  # "our big brother": the image keeps its word of age
@@ -3259,6 +3285,22 @@ def _we_are(toks: list[Token], country: list[int], k: int) -> bool:
         and (country[m + 2] == 1 or (toks[m + 2].low == "the" and country[m + 3] == 1))
         for m in range(max(0, k - 12), k - 2)
     )
+
+
+def it_is_role(toks: list[Token], start: int) -> bool:
+    """ "It is a brother", "it is our friend": a role of the speaker's words said of "it"
+    opening a clause, with "a" or "our"; whether "it" is a state the speaker named
+    just before is the extractor's to decide."""
+    if toks[start].low not in _SPEAKERS_ROLES:
+        return False
+    k = start - 1
+    while k >= 0 and toks[k].low in QUOTES:
+        k -= 1
+    if k < 2 or toks[k].low not in ("a", "an", "our"):
+        return False
+    if toks[k - 1].low not in _ONE_STATE_COPULAS or toks[k - 2].low != "it":
+        return False
+    return k == 2 or not toks[k - 3].low.isalpha()
 
 
 # The speaker's words for one state with "our" that name a tie: kin and friends, not
