@@ -559,6 +559,14 @@ class PhraseFinder:
                 run.gap or _compound_before(toks, country, run.start)
             ):
                 pass  # "the Sino-Indian thaw": the pair written before a tie's tone
+            elif (
+                head in _COMPOUND_TIES
+                and run.start == i
+                and cased[i].islower()
+                and _compound_before(toks, country, i)
+                and _compound_tie_ends(toks, cased, i + 1)
+            ):
+                pass  # "the Chile-Peru friendship has lasted": the pair's tie, unmodified
             elif head in lex.level_heads and not run.level:
                 # "the highest degree of mutual trust": a level of what a tie is made of
                 if not (run.qualifying and _LEVEL_OF.intersection(lows[i + 1 : end])):
@@ -3280,6 +3288,31 @@ def _compound_before(toks: list[Token], country: list[int], i: int) -> bool:
     if i < 1 or country[i - 1] != 1:
         return False
     return "-" in toks[i - 1].low or (i > 2 and toks[i - 2].low == "-" and country[i - 3] == 1)
+
+
+# Ties that a compound of the pair right before them makes a label with no modifier,
+# when the noun phrase ends there ("the Chile-Peru friendship has lasted"); a noun after
+# them makes them a modifier ("a Chile-Peru friendship match", "friendship treaty").
+_COMPOUND_TIES = frozenset({"friendship", "friendships", "brotherhood"})
+# Words that may follow such a tie when it is the subject of a clause.
+_AFTER_COMPOUND_TIE = frozenset(
+    {"is", "was", "has", "had", "have", "remains", "remained", "will", "would", "can",
+     "could", "may", "might", "must", "should", "still", "now", "again", "endures"}
+)  # fmt: skip
+
+
+def _compound_tie_ends(toks: list[Token], cased: list[str], k: int) -> bool:
+    """The noun phrase ends before token ``k``: the sentence ends, a comma or a quote
+    follows, or a verb of the clause does ("tested", "has lasted"), but not "is" with a
+    quote, whose quoted words are the label ("the friendship is 'made of steel'")."""
+    if k >= len(toks):
+        return True
+    low = toks[k].low
+    if low in _AFTER_COMPOUND_TIE:
+        return not (low in ("is", "was") and k + 1 < len(toks) and toks[k + 1].low in QUOTES)
+    if low.endswith("ed") and cased[k].islower():
+        return True
+    return not low.isalnum()
 
 
 # the second half of "nuclear-armed", "oil-rich", "gas-producing": a compound that says
