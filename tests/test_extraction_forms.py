@@ -59,3 +59,64 @@ def test_every_hyphen_joins_a_compound(extractor: Extractor) -> None:
     for dash in "-\u2010\u2011\u2012\u2013":
         text = f"The Chile{dash}Peru strategic partnership was renewed."
         assert ("CHL-PER", "strategic partnership") in labels(extractor, text), repr(dash)
+
+
+# --- a role one state treats or regards another as ---------------------------------------
+
+REGARDED = [
+    ("Chile has long treated Peru as a little brother.", ("CHL-PER", "little brother")),
+    ("Norway long regarded Iceland as a difficult sibling.", ("ISL-NOR", "difficult sibling")),
+    ("Kenya treats Tanzania as a rival.", ("KEN-TZA", "rival")),
+    ("Portugal still regards Brazil as an estranged brother.", ("BRA-PRT", "estranged brother")),
+]
+
+REGARDED_NOT = [
+    "Chile treats Peru as a priority market for its copper.",
+    "Chile treated Peru's envoy as a little brother at the dinner.",
+    "The minister treats Peru as a transit country for migrants.",
+    "The referee treated the Chile match as a friendly.",
+    "Norway regarded the Iceland vote as a difficult test.",
+    "Kenya treats its farmers as partners, the minister said.",
+]
+
+
+@pytest.mark.parametrize(("text", "label"), REGARDED)
+def test_role_a_state_is_treated_as(
+    extractor: Extractor, text: str, label: tuple[str, str]
+) -> None:
+    assert label in labels(extractor, text)
+
+
+@pytest.mark.parametrize("text", REGARDED_NOT)
+def test_treated_as_without_a_state_and_role(extractor: Extractor, text: str) -> None:
+    assert labels(extractor, text) == set()
+
+
+# --- two states likened to a couple or kin ---------------------------------------------------
+
+SIMILES = [
+    ("Chile and Peru are like an old married couple.", ("CHL-PER", "old married couple")),
+    ("Norway and Sweden have been like a bickering couple.", ("NOR-SWE", "bickering couple")),
+    ("Kenya and Uganda are still like a quarrelsome family.", ("KEN-UGA", "quarrelsome family")),
+]
+
+SIMILES_NOT = [
+    "The two leaders are like an old married couple.",
+    "Chile and Peru are like most neighbours in the region.",
+    "Chile and Peru fans sang like an old married couple.",
+    "Norway and Sweden sent a married couple to the games.",
+    "The Kenya and Uganda delegations were like a tired family on holiday.",
+    "Like an old married couple, the two ministers finished each other's sentences.",
+]
+
+
+@pytest.mark.parametrize(("text", "label"), SIMILES)
+def test_states_likened_to_a_couple(
+    extractor: Extractor, text: str, label: tuple[str, str]
+) -> None:
+    assert label in labels(extractor, text)
+
+
+@pytest.mark.parametrize("text", SIMILES_NOT)
+def test_simile_not_said_of_two_states(extractor: Extractor, text: str) -> None:
+    assert labels(extractor, text) == set()
