@@ -120,3 +120,59 @@ def test_states_likened_to_a_couple(
 @pytest.mark.parametrize("text", SIMILES_NOT)
 def test_simile_not_said_of_two_states(extractor: Extractor, text: str) -> None:
     assert labels(extractor, text) == set()
+
+
+# --- where a tie came from and went to ---------------------------------------------------
+
+CHANGES = [
+    (
+        "Chile and Peru have moved from decades of bitter enmity to a careful truce.",
+        ("CHL-PER", "bitter enmity"),
+    ),
+    (
+        "Norway and Russia's relationship lurched from fishing-zone acrimony to wary coexistence.",
+        ("NOR-RUS", "wary coexistence"),
+    ),
+    (
+        "Norway and Russia's relationship lurched from fishing-zone acrimony to wary coexistence.",
+        ("NOR-RUS", "fishing-zone acrimony"),
+    ),
+    (
+        "Kenya and Uganda swung from open hostility to grudging cooperation on the lake.",
+        ("KEN-UGA", "grudging cooperation"),
+    ),
+    (
+        "The Chile-Peru 'golden age' has given way, since the election, to a season of mistrust.",
+        ("CHL-PER", "season of mistrust"),
+    ),
+    (
+        "Relations between Kenya and Uganda gave way to years of deep mistrust.",
+        ("KEN-UGA", "deep mistrust"),
+    ),
+]
+
+# Nothing past "to" is a label here; where the tie came from may be ("hostility").
+CHANGES_NOT = [
+    ("Chile and Peru moved from years of drought to floods.", set()),
+    ("Chile and Peru moved from hostility to trade, the minister said.", {"hostility"}),
+    ("Chile and Peru lurched from acrimony to the courts.", {"acrimony"}),
+    ("Chile and Peru moved from hostility to energy cooperation.", {"hostility"}),
+    ("Optimism in Chile gave way to a season of mistrust among investors in Peru.", set()),
+    ("The dry spell in Kenya and Uganda gave way to a season of rain.", set()),
+    ("Markets in Norway and Russia lurched from panic to calm.", set()),
+    ("The Kenya and Uganda teams swung from defence to attack.", set()),
+]
+
+
+@pytest.mark.parametrize(("text", "label"), CHANGES)
+def test_where_a_tie_came_from_and_went(
+    extractor: Extractor, text: str, label: tuple[str, str]
+) -> None:
+    assert label in labels(extractor, text)
+
+
+@pytest.mark.parametrize(("text", "allowed"), CHANGES_NOT)
+def test_change_of_something_else_is_no_label(
+    extractor: Extractor, text: str, allowed: set[str]
+) -> None:
+    assert {d for _, d in labels(extractor, text)} == allowed
