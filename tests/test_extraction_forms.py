@@ -28,7 +28,7 @@ COMPOUND_TIES = [
     ("Chile\u2011Peru friendship strained by a fishing quarrel", ("CHL-PER", "friendship")),
     ("The Chile\u2010Peru friendship has lasted two centuries.", ("CHL-PER", "friendship")),
     ("The Norway\u2012Denmark brotherhood, forged in war, endures.", ("DNK-NOR", "brotherhood")),
-    ("Kenya-Tanzania friendship remains the bedrock of the region.", ("KEN-TZA", "friendship")),
+    ("Kenya-Tanzania friendship will outlast this quarrel.", ("KEN-TZA", "friendship")),
     ("Portugal\u2013Brazil friendship", ("BRA-PRT", "friendship")),
 ]
 
@@ -53,6 +53,11 @@ def test_tie_after_compound_is_a_label(
 @pytest.mark.parametrize("text", COMPOUND_TIES_NOT)
 def test_tie_noun_modifying_another_is_no_label(extractor: Extractor, text: str) -> None:
     assert labels(extractor, text) == set()
+
+
+def test_predicate_of_the_tie_is_the_label_not_the_tie(extractor: Extractor) -> None:
+    text = "The Kenya\u2011Tanzania friendship, born in a war, is unbreakable."
+    assert labels(extractor, text) == {("KEN-TZA", "unbreakable")}
 
 
 def test_every_hyphen_joins_a_compound(extractor: Extractor) -> None:

@@ -3371,23 +3371,32 @@ def _compound_before(toks: list[Token], country: list[int], i: int) -> bool:
 _COMPOUND_TIES = frozenset({"friendship", "friendships", "brotherhood"})
 # Words that may follow such a tie when it is the subject of a clause.
 _AFTER_COMPOUND_TIE = frozenset(
-    {"is", "was", "has", "had", "have", "remains", "remained", "will", "would", "can",
+    {"has", "had", "have", "will", "would", "can",
      "could", "may", "might", "must", "should", "still", "now", "again", "endures"}
 )  # fmt: skip
 
 
 def _compound_tie_ends(toks: list[Token], cased: list[str], k: int) -> bool:
     """The noun phrase ends before token ``k``: the sentence ends, a comma or a quote
-    follows, or a verb of the clause does ("tested", "has lasted"), but not "is" with a
-    quote, whose quoted words are the label ("the friendship is 'made of steel'")."""
-    if k >= len(toks):
+    follows, or a verb of the clause does ("tested", "has lasted"), but not a linking
+    verb, whose predicate is the label then ("the friendship, forged in war, remains a
+    treasure", "is 'made of steel'", "is unbreakable")."""
+    n = len(toks)
+    if k >= n:
         return True
     low = toks[k].low
+    if low == ",":
+        # past an aside set off by commas, to the verb of the clause
+        m = next((m for m in range(k + 1, min(n, k + 12)) if toks[m].low == ","), None)
+        if m is not None and m + 1 < n:
+            return toks[m + 1].low not in _ASIDE_VERBS
+        return True
     if low in _AFTER_COMPOUND_TIE:
-        return not (low in ("is", "was") and k + 1 < len(toks) and toks[k + 1].low in QUOTES)
+        return low not in _ASIDE_VERBS
     if low.endswith("ed") and cased[k].islower():
         return True
     return not low.isalnum()
+
 
 
 # the second half of "nuclear-armed", "oil-rich", "gas-producing": a compound that says
