@@ -11,8 +11,9 @@ the frame, not the noun, tells that the words characterise the tie:
   descended into mutual recrimination");
 - an event of the tie ended, left behind or marked: a closed list of nouns for the tie's
   course (estrangement, rupture, dispute, thaw, tension...) after a verb of ending or
-  signalling, "after years of", "locked in" or "moved from ... to" ("ending a long
-  estrangement", "after years of border tension", "are locked in a sour border feud");
+  signalling, "after years of", "locked in", "moved from (years of) ... to" or "given way
+  to a season of" ("ending a long estrangement", "after years of border tension", "are
+  locked in a sour border feud"), and what the tie moved to ("to grudging cooperation");
 - what a tie has become: the relationship noun of a pair is the subject of a copula, and
   a noun phrase ends the clause after it ("the A-B relationship remains a rollercoaster",
   "the A-B bond is also a ledger of debts, remittances and old resentments");
@@ -88,8 +89,15 @@ _LOCKED_IN = frozenset({"war", "struggle", "battle", "contest", "rivalry", "feud
 # Verbs of change that say where a pair came from: "moved from hostility to".
 _FROM_VERBS = frozenset(
     {"moved", "move", "moves", "gone", "went", "shifted", "turned", "evolved", "progressed",
-     "come", "came", "travelled", "traveled"}
+     "come", "came", "travelled", "traveled", "lurched", "lurch", "lurches", "swung",
+     "swing", "swings", "veered", "veer", "veers"}
 )  # fmt: skip
+# Nouns of a season a tie passes through: "has given way to a season of mistrust".
+_SEASONS = frozenset({"season", "period", "era", "spell", "time", "age"})
+# Verbs of one state of a tie yielding to the next: "has given way to".
+_GIVING_WAY = frozenset({"given", "gave", "give", "gives", "giving"})
+# The most words between "given way" and its "to": an aside ("since the coup").
+_GIVING_WAY_WORDS = 8
 # Spans a level is dated by after "in": "their worst point in decades".
 _SPANS_SINCE = frozenset({"decades", "decade", "years", "generation", "generations", "century"})
 # Prepositions that say whom an attitude is held toward: "wariness toward B".
@@ -776,11 +784,18 @@ def _events(
         ):
             framed = True
         elif w in HOSTILE_EVENTS and before == "of" and k >= 1 and lows[k - 1] in _SPANS:
-            framed = _after_span(lows, k - 1)
+            framed = _after_span(lows, k - 1) or (
+                # "moved from years of hostility to"
+                _from_span(lows, k - 1) and i + 1 < n and lows[i + 1] == "to"
+            )
         elif w in _LOCKED_IN and before == "in" and k >= 1 and lows[k - 1] == "locked":
             framed = True
         elif w in HOSTILE_EVENTS and before == "from" and k >= 1 and lows[k - 1] in _FROM_VERBS:
             framed = i + 1 < n and lows[i + 1] == "to"
+        elif w in HOSTILE_EVENTS and before == "of" and _given_way_to(lows, k - 1):
+            framed = True  # "has given way to a season of mistrust"
+            if lows[k - 1] in _SEASONS:
+                start = k - 1  # the season is the label's: "season of mistrust"
         else:
             framed = False
         if not framed or _elsewhere(lows, country, i + 1):
@@ -793,7 +808,43 @@ def _events(
         if not _SECTORS.isdisjoint(lows[start:i]):
             continue  # "a bitter trade dispute": a sector's, not the tie's
         out.append((start, end, i))
+        if before == "from" or (before == "of" and lows[i + 1 : i + 2] == ["to"]):
+            # "lurched from acrimony to grudging cooperation": where the tie went
+            went = _changed_to(lows, country, i + 2, attitude)
+            if went is not None:
+                out.append(went)
     return out
+
+
+# Nouns a tie may change to that no table lists as a label bare: "to grudging cooperation".
+_CHANGED_TO = frozenset({"cooperation", "co-operation", "coexistence", "engagement"})
+# The most modifiers read before the noun a tie changed to.
+_CHANGED_TO_MODIFIERS = 2
+
+
+def _changed_to(
+    lows: list[str], country: list[int], j: int, attitude: Callable[[str], bool]
+) -> tuple[int, int, int] | None:
+    """After "from hostility to": a noun of a tie's course or of attitude with one or two
+    modifiers, ending a phrase, as (start, end, head): "to grudging cooperation", "to a
+    wary detente"; None for a bare or unlisted noun ("to trade", "to the courts")."""
+    n = len(lows)
+    if j < n and lows[j] in ("a", "an"):
+        j += 1
+    for m in range(j + 1, min(n, j + _CHANGED_TO_MODIFIERS + 1)):
+        words = lows[j:m]
+        if any(country[x] or not _word(lows[x]) or lows[x] in _NOT_MODIFIERS for x in range(j, m)):
+            return None
+        if not _SECTORS.isdisjoint(words):
+            return None
+        w = lows[m]
+        if w not in EVENTS and w not in _CHANGED_TO and not attitude(w):
+            continue
+        after = lows[m + 1] if m + 1 < n else "."
+        if after.isalpha() and after not in _AFTER_LABEL and after != "against":
+            return None
+        return (j, m + 1, m)
+    return None
 
 
 # Words that say an attitude stirred again is an old one: "old suspicions".
@@ -930,6 +981,35 @@ def _modifiers_before(lows: list[str], country: list[int], i: int) -> int:
     ):
         k -= 1
     return k
+
+
+def _from_span(lows: list[str], k: int) -> bool:
+    """ "moved from years of", "lurched from two decades of": a span of time at ``k``
+    after "from" and a verb of change."""
+    if k < 2 or lows[k] not in _SPANS:
+        return False
+    m = k - 1
+    if lows[m].isdigit() or lows[m] in _COUNTS:
+        m -= 1
+    return m >= 1 and lows[m] == "from" and lows[m - 1] in _FROM_VERBS
+
+
+def _given_way_to(lows: list[str], k: int) -> bool:
+    """ "has given way to a season of", "gave way, after the coup, to years of": a season
+    or span at ``k`` after "to" and the verb "give way"."""
+    if k < 3 or (lows[k] not in _SEASONS and lows[k] not in _SPANS):
+        return False
+    m = k - 1
+    if lows[m] in ("a", "an") or lows[m].isdigit() or lows[m] in _COUNTS:
+        m -= 1
+    if lows[m] != "to":
+        return False
+    for j in range(m - 1, max(0, m - _GIVING_WAY_WORDS) - 1, -1):
+        if lows[j] in (".", ";", ":"):
+            return False
+        if lows[j] == "way" and j >= 1 and lows[j - 1] in _GIVING_WAY:
+            return True
+    return False
 
 
 def _after_span(lows: list[str], k: int) -> bool:

@@ -119,6 +119,75 @@ def _called_words_before(toks: list[Token], cased: list[str], i: int) -> int | N
     return None
 
 
+def _words_before_article(toks: list[Token], cased: list[str], i: int) -> tuple[int, int]:
+    """The first of up to three lower-case words right before the head at ``i`` ("little",
+    "old married"), and the token before them, past an "a" or "an"."""
+    k = i - 1
+    while (
+        k > 0
+        and i - k <= 3
+        and toks[k].low.isalpha()
+        and cased[k] == toks[k].low
+        and len(toks[k].low) > 2
+        and toks[k].low not in _FUNCTION_WORDS
+    ):
+        k -= 1
+    first = k + 1
+    if k >= 0 and toks[k].low in ("a", "an"):
+        k -= 1
+    return first, k
+
+
+# Roles one state may treat or regard another as, with words no table lists before them:
+# "treats Peru as a little brother", "regards Chile as a difficult sibling".
+_SIBLINGS = frozenset({"sibling", "siblings"})
+_REGARDED_ROLES = frozenset(
+    {"friend", "partner", "brother", "sister", "ally", "rival", "neighbour", "neighbor",
+     "cousin", "sibling", "enemy", "adversary", "foe"}
+)  # fmt: skip
+# Verbs of treating a state as something: "has long treated Peru as a little brother".
+_TREATING = frozenset({"treat", "treats", "treated", "treating"})
+
+
+def _regarded_words_before(
+    toks: list[Token], cased: list[str], country: list[int], i: int
+) -> int | None:
+    """ "Chile treats Peru as a little brother", "regards Peru as a difficult sibling":
+    the first of the words between "a" and a role, when one state is the object of a verb
+    of treating or regarding and "as" right before; None otherwise."""
+    first, k = _words_before_article(toks, cased, i)
+    if first >= i or k < 2 or toks[k].low != "as" or toks[k + 1].low not in ("a", "an"):
+        return None
+    j = k - 1
+    if not country[j] or toks[j].low.endswith("'s"):
+        return None  # "treats Peru's envoy as a friend": a person, not the state
+    while j >= 0 and country[j]:
+        j -= 1
+    if j >= 0 and toks[j].low in ("the",):
+        j -= 1
+    return first if j >= 0 and toks[j].low in _TREATING | _DESCRIBED else None
+
+
+def _simile_words_before(
+    toks: list[Token], cased: list[str], country: list[int], i: int
+) -> int | None:
+    """ "Chile and Peru are like an old married couple", "remain like quarrelling
+    siblings": the first of the words before a head the two states are likened to, after
+    "like" and a copula with the states as subject; None otherwise."""
+    first, k = _words_before_article(toks, cased, i)
+    if first >= i or k < 2 or toks[k].low != "like":
+        return None
+    k -= 1
+    while k > 0 and toks[k].low in ("just", "still", "now", "always", "really"):
+        k -= 1
+    if toks[k].low not in _COPULAS:
+        return None
+    k -= 1
+    while k > 0 and toks[k].low in _AUXILIARIES:
+        k -= 1
+    return first if country[k] == 1 and _pair_named_before(toks, country, k + 1) else None
+
+
 def _tie_subject_before(toks: list[Token], k: int) -> bool:
     """Whether the linking verbs ending at ``k`` follow a subject that is a relationship
     noun, with nothing but its own words between ("the Chile-Peru relationship is",
@@ -339,6 +408,8 @@ class PhraseFinder:
         self._phrase_starts = frozenset(p[0] for p in self._phrases)
         self._not_predicates = lex.heads | _NOT_PREDICATES
         self._old_roles = lex.person_heads | _ALLIES  # what "old" qualifies ("old friends")
+        # what two states may be likened to: "are like an old married couple"
+        self._simile_heads = lex.metaphor_heads | lex.said_heads | _SIBLINGS
         # the words a phrase may start at, possessives included ("the friendship's"), as
         # one set: find asks of every token whether it is one
         self._start_words = lex.heads | frozenset(h + "'s" for h in lex.heads)
@@ -563,6 +634,14 @@ class PhraseFinder:
                 run.gap or _compound_before(toks, country, run.start)
             ):
                 pass  # "the Sino-Indian thaw": the pair written before a tie's tone
+            elif (
+                head in _COMPOUND_TIES
+                and run.start == i
+                and cased[i].islower()
+                and _compound_before(toks, country, i)
+                and _compound_tie_ends(toks, cased, i + 1)
+            ):
+                pass  # "the Chile-Peru friendship has lasted": the pair's tie, unmodified
             elif head in lex.level_heads and not run.level:
                 # "the highest degree of mutual trust": a level of what a tie is made of
                 if not (run.qualifying and _LEVEL_OF.intersection(lows[i + 1 : end])):
@@ -1538,6 +1617,10 @@ class PhraseFinder:
             # "which he calls a 'frank and demanding partnership'": words no table lists,
             # between "a" and the head, after a verb of calling, say what the tie is
             called = _called_words_before(toks, cased, i)
+            if called is None and low in _REGARDED_ROLES:
+                called = _regarded_words_before(toks, cased, country, i)
+            if called is None and low in self._simile_heads:
+                called = _simile_words_before(toks, cased, country, i)
             if called is not None:
                 run.start, run.qualifying = called, True
         # A ranking frame or a person right before the run: "largest trading partner",
@@ -3350,6 +3433,40 @@ def _compound_before(toks: list[Token], country: list[int], i: int) -> bool:
     return "-" in toks[i - 1].low or (i > 2 and toks[i - 2].low == "-" and country[i - 3] == 1)
 
 
+# Ties that a compound of the pair right before them makes a label with no modifier,
+# when the noun phrase ends there ("the Chile-Peru friendship has lasted"); a noun after
+# them makes them a modifier ("a Chile-Peru friendship match", "friendship treaty").
+_COMPOUND_TIES = frozenset({"friendship", "friendships", "brotherhood"})
+# Words that may follow such a tie when it is the subject of a clause.
+_AFTER_COMPOUND_TIE = frozenset(
+    {"has", "had", "have", "will", "would", "can",
+     "could", "may", "might", "must", "should", "still", "now", "again", "endures"}
+)  # fmt: skip
+
+
+def _compound_tie_ends(toks: list[Token], cased: list[str], k: int) -> bool:
+    """The noun phrase ends before token ``k``: the sentence ends, a comma or a quote
+    follows, or a verb of the clause does ("tested", "has lasted"), but not a linking
+    verb, whose predicate is the label then ("the friendship, forged in war, remains a
+    treasure", "is 'made of steel'", "is unbreakable")."""
+    n = len(toks)
+    if k >= n:
+        return True
+    low = toks[k].low
+    if low == ",":
+        # past an aside set off by commas, to the verb of the clause
+        m = next((m for m in range(k + 1, min(n, k + 12)) if toks[m].low == ","), None)
+        if m is not None and m + 1 < n:
+            return toks[m + 1].low not in _ASIDE_VERBS
+        return True
+    if low in _AFTER_COMPOUND_TIE:
+        return low not in _ASIDE_VERBS
+    if low.endswith("ed") and cased[k].islower():
+        return True
+    return not low.isalnum()
+
+
+
 # the second half of "nuclear-armed", "oil-rich", "gas-producing": a compound that says
 # what each state has or makes, not what the tie between them is
 _HAVING_ENDS = frozenset(
@@ -3600,14 +3717,15 @@ def _called_state(toks: list[Token], country: list[int], i: int) -> bool:
     verbs = _CALLING
     if j >= 0 and toks[j].low == "as":
         j -= 1
-        verbs = _DESCRIBED  # "hailed Peru as a partner", "regards Chile as a friend"
+        # "hailed Peru as a partner", "regards Chile as a friend", "treats Peru as a rival"
+        verbs = _DESCRIBED | _TREATING
     if j < 0 or not country[j] or toks[j].low.endswith("'s"):
         return False
     while j >= 0 and (country[j] or toks[j].low in (",", "and")):
         j -= 1
     if j >= 0 and toks[j].low in verbs:
         return True
-    if verbs is _DESCRIBED:
+    if verbs is not _CALLING:
         return False
     # the verb said once for several: "called Chile an ally, and Peru a friend"
     if toks[j + 1].low not in (",", "and"):
