@@ -1816,8 +1816,9 @@ _BEING = _PLURAL_COPULAS | {"became", "been", "have", "had"}
 
 
 def _leaders_by_title(s: Sentence, p: Phrase, lo: int) -> bool:
-    """ "The Kenyan and Ugandan presidents are old comrades": a person's role whose
-    subject is the states' leaders, named by a plural title after the states, is theirs."""
+    """ "The Kenyan and Ugandan presidents are old comrades", "the two leaders are close
+    friends": a person's role whose subject is leaders, named by a plural title after the
+    states or after "the", "two" or "both", is theirs."""
     lows = s.lows
     j = p.start - 1
     while j >= lo and (lows[j] in QUOTES or lows[j] in ("a", "an")):
@@ -1831,6 +1832,8 @@ def _leaders_by_title(s: Sentence, p: Phrase, lo: int) -> bool:
         return False
     if lows[k] == "ministers" and k - 1 >= lo and lows[k - 1] in ("prime", "foreign"):
         k -= 1
+    if k - 1 >= lo and lows[k - 1] in ("the", "two", "both"):
+        return True  # "the two leaders are close friends": the persons', whoever they lead
     return _state_at(s, k - 1) is not None
 
 

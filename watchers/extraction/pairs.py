@@ -2105,7 +2105,7 @@ def _rank_or_two(low: str) -> bool:
 
 
 def _as_one_of_its(s: Sentence, p: Phrase, lo: int) -> list[Codes] | None:
-    """ "Managua broke with Taipei after decades as one of its loyal allies": a role after
+    """ "Honduras cut its ties with Taipei after years as one of its staunch allies": a role after
     "as (one of) its" is what one of two states the clause names before it was to the
     other (a state is no ally of its own), whatever the sentence names after it. None
     when the clause names other than two states before it."""
