@@ -40,6 +40,12 @@ COMPOUND_TIES_NOT = [
     "The Portugal\u2010Brazil friendship treaty was signed in 1825.",
     "The Norway-Denmark brotherhood of fishermen marched on the quay.",
     "Chile and Peru's friendship games drew 20,000 fans.",
+    # the compound names a match, a place or a body, whatever its verb
+    "The Chile-Peru friendship ended 2-0 after a late goal.",
+    "The Chile-Peru friendship will be played in Arica on Sunday.",
+    "The Kenya-Tanzania friendship has been called off because of rain.",
+    "The US-Mexico friendship, the park at the border, has reopened.",
+    "The Kenya-Uganda brotherhood, a church in Kampala, opened a new hall.",
 ]
 
 

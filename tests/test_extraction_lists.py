@@ -388,3 +388,8 @@ def test_the_two_countries_after_the_same_sentence_are_still_the_states(
 ) -> None:
     text = "Chile and Argentina signed a gas deal on Friday. The two countries are close friends."
     assert pairs(extractor, text) == {"ARG-CHL"}
+
+
+def test_persons_a_pair_fields_taken_up_by_the_two_are_persons(extractor: Extractor) -> None:
+    text = "Chile and Peru met in the Copa final. The two coaches are close friends."
+    assert pairs(extractor, text) == set()

@@ -146,3 +146,13 @@ def test_it_is_the_state_named_before(text: str, expected: set[tuple[str, str]])
 )
 def test_it_is_no_state(text: str) -> None:
     assert found(text) == set()
+
+
+def test_an_answer_is_signed_by_the_name_at_the_end_of_its_own_turn() -> None:
+    # on one line: the name after the last answer signs that answer, not the first one
+    text = (
+        "Q: What of Chile and Peru? A: We are friends. Q: And the weather? "
+        "A: It is fine. — Chile's foreign minister"
+    )
+    assert found(text) == set()
+

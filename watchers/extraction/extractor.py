@@ -1811,14 +1811,20 @@ _LEADERS_PLURAL = frozenset(
     {"presidents", "leaders", "ministers", "premiers", "chancellors", "kings", "monarchs",
      "emirs", "rulers", "heads", "generals", "envoys", "ambassadors", "diplomats"}
 )  # fmt: skip
+# Persons a pair's states field, named by "the two" or "both": "the two coaches are close
+# friends" after a match between the states is the persons' tie.
+_PERSONS_PLURAL = _LEADERS_PLURAL | {
+    "coaches", "captains", "players", "athletes", "men", "women", "couples", "families",
+    "students", "executives", "scientists", "artists", "writers", "authors", "fans",
+}  # fmt: skip
 # What stands between plural leaders and their role: "are old comrades", "have been".
 _BEING = _PLURAL_COPULAS | {"became", "been", "have", "had"}
 
 
 def _leaders_by_title(s: Sentence, p: Phrase, lo: int) -> bool:
-    """ "The Kenyan and Ugandan presidents are old comrades", "the two leaders are close
-    friends": a person's role whose subject is leaders, named by a plural title after the
-    states or after "the", "two" or "both", is theirs."""
+    """ "The Kenyan and Ugandan presidents are old comrades", "the two leaders (coaches)
+    are close friends": a person's role whose subject is leaders, named by a plural title
+    after the states, or persons after "the", "two" or "both", is theirs."""
     lows = s.lows
     j = p.start - 1
     while j >= lo and (lows[j] in QUOTES or lows[j] in ("a", "an")):
@@ -1828,13 +1834,13 @@ def _leaders_by_title(s: Sentence, p: Phrase, lo: int) -> bool:
     while j > lo and lows[j - 1] in _BEING:
         j -= 1  # "have been"
     k = j - 1
-    if k < lo or lows[k] not in _LEADERS_PLURAL:
+    if k < lo or lows[k] not in _PERSONS_PLURAL:
         return False
     if lows[k] == "ministers" and k - 1 >= lo and lows[k - 1] in ("prime", "foreign"):
         k -= 1
     if k - 1 >= lo and lows[k - 1] in ("the", "two", "both"):
         return True  # "the two leaders are close friends": the persons', whoever they lead
-    return _state_at(s, k - 1) is not None
+    return lows[k] in _LEADERS_PLURAL and _state_at(s, k - 1) is not None
 
 
 def _of_a_people(s: Sentence, end: int) -> bool:

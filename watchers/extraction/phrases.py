@@ -639,7 +639,7 @@ class PhraseFinder:
                 and run.start == i
                 and cased[i].islower()
                 and _compound_before(toks, country, i)
-                and _compound_tie_ends(toks, cased, i + 1)
+                and _compound_tie_ends(toks, i + 1)
             ):
                 pass  # "the Chile-Peru friendship has lasted": the pair's tie, unmodified
             elif head in lex.level_heads and not run.level:
@@ -3437,33 +3437,47 @@ def _compound_before(toks: list[Token], country: list[int], i: int) -> bool:
 # when the noun phrase ends there ("the Chile-Peru friendship has lasted"); a noun after
 # them makes them a modifier ("a Chile-Peru friendship match", "friendship treaty").
 _COMPOUND_TIES = frozenset({"friendship", "friendships", "brotherhood"})
-# Words that may follow such a tie when it is the subject of a clause.
-_AFTER_COMPOUND_TIE = frozenset(
-    {"has", "had", "have", "will", "would", "can",
-     "could", "may", "might", "must", "should", "still", "now", "again", "endures"}
+# Verbs a tie takes as the subject of its clause ("has lasted", "was tested", "survived"):
+# those of an event, a place or a body do not make it the pair's ("the Chile-Peru
+# friendship ended 2-0", "will be played in Arica", "opened a new hall").
+_TIE_VERBS = frozenset(
+    {"lasted", "lasts", "endured", "endures", "survived", "survives", "tested", "deepened",
+     "deepens", "grown", "grew", "grows", "weathered", "withstood", "withstands", "soured",
+     "cooled", "frayed", "strained", "blossomed", "flourished", "thrived", "faltered",
+     "dates", "runs", "ran", "spans", "spanned", "matters", "mattered", "last", "endure",
+     "survive", "outlast", "outlasted", "outlive", "outlived", "deepen", "grow", "weather",
+     "withstand", "sour", "cool", "fray", "strain", "blossom", "flourish", "thrive", "falter",
+     "matter", "span"}
+)  # fmt: skip
+# Words between such a tie and its verb: "has long survived", "will still endure".
+_BEFORE_TIE_VERB = frozenset(
+    {"has", "had", "have", "will", "would", "can", "could", "may", "might", "must",
+     "should", "still", "now", "again", "long", "been", "be", "only", "always", "never"}
 )  # fmt: skip
 
 
-def _compound_tie_ends(toks: list[Token], cased: list[str], k: int) -> bool:
-    """The noun phrase ends before token ``k``: the sentence ends, a comma or a quote
-    follows, or a verb of the clause does ("tested", "has lasted"), but not a linking
-    verb, whose predicate is the label then ("the friendship, forged in war, remains a
-    treasure", "is 'made of steel'", "is unbreakable")."""
+def _compound_tie_ends(toks: list[Token], k: int) -> bool:
+    """The noun phrase ends before token ``k`` as the subject of a tie's verb ("tested",
+    "has lasted"), perhaps past an aside ("the friendship, forged in war, has endured"), or
+    the sentence or a quote ends there. Not before a linking verb, whose predicate is the
+    label then ("remains a treasure", "is 'made of steel'"), nor an aside that names a
+    thing ("the US-Mexico friendship, the park at the border, ...")."""
     n = len(toks)
     if k >= n:
         return True
     low = toks[k].low
     if low == ",":
-        # past an aside set off by commas, to the verb of the clause
+        if k + 1 < n and toks[k + 1].low in ("a", "an", "the"):
+            return False
         m = next((m for m in range(k + 1, min(n, k + 12)) if toks[m].low == ","), None)
-        if m is not None and m + 1 < n:
-            return toks[m + 1].low not in _ASIDE_VERBS
+        if m is None or m + 1 >= n:
+            return True
+        k = m + 1
+    elif not low.isalnum():
         return True
-    if low in _AFTER_COMPOUND_TIE:
-        return low not in _ASIDE_VERBS
-    if low.endswith("ed") and cased[k].islower():
-        return True
-    return not low.isalnum()
+    while k < n and toks[k].low in _BEFORE_TIE_VERB:
+        k += 1
+    return k < n and toks[k].low in _TIE_VERBS
 
 
 

@@ -56,6 +56,7 @@ def transcript_turns(norm: str) -> list[Turn]:
     if ":" not in norm:
         return []
     turns: list[Turn] = []
+    answers: list[int] = []  # the turns whose speaker is named after their words
     colon = norm.find(": ")
     while colon > 0:
         m = _LABEL_BEFORE.search(norm, max(0, colon - _LABEL_REACH), colon)
@@ -73,9 +74,16 @@ def transcript_turns(norm: str) -> list[Turn]:
             if word in _QUESTION_LABELS:
                 name = None
             elif word in _ANSWER_LABELS:
-                name = _attribution(norm, start, line_end)
+                name = None
+                answers.append(len(turns))
             turns.append(Turn(m.start("name"), start, line_end, name))
         colon = norm.find(": ", colon + 2)
+    # an answer's speaker is named at the end of its own turn, which the next label may
+    # cut short: looked for there once every turn's end is known, in its last characters
+    for i in answers:
+        turn = turns[i]
+        reach = max(turn.start, turn.end - _ATTRIBUTION_REACH)
+        turns[i] = turn._replace(name=_attribution(norm, reach, turn.end))
     return turns
 
 
