@@ -1836,11 +1836,12 @@ def _leaders_by_title(s: Sentence, p: Phrase, lo: int) -> bool:
     k = j - 1
     if k < lo or lows[k] not in _PERSONS_PLURAL:
         return False
+    leaders = lows[k] in _LEADERS_PLURAL
     if lows[k] == "ministers" and k - 1 >= lo and lows[k - 1] in ("prime", "foreign"):
         k -= 1
     if k - 1 >= lo and lows[k - 1] in ("the", "two", "both"):
         return True  # "the two leaders are close friends": the persons', whoever they lead
-    return lows[k] in _LEADERS_PLURAL and _state_at(s, k - 1) is not None
+    return leaders and _state_at(s, k - 1) is not None
 
 
 def _of_a_people(s: Sentence, end: int) -> bool:
