@@ -1149,9 +1149,7 @@ class Extractor:
         """ "Our farmers and their buyers are old friends": a role whose subject, before a
         linking verb, names persons or firms and no state is theirs."""
         lows = s.lows
-        j = p.start - 1
-        while j >= lo and (lows[j] in QUOTES or lows[j] in ("a", "an")):
-            j -= 1
+        j = _before_role(lows, lo, p.start)
         if j <= lo or lows[j] not in _LINKING_VERBS:
             return False
         subject = lows[lo:j]
@@ -1821,14 +1819,21 @@ _PERSONS_PLURAL = _LEADERS_PLURAL | {
 _BEING = _PLURAL_COPULAS | {"became", "been", "have", "had"}
 
 
+def _before_role(lows: list[str], lo: int, start: int) -> int:
+    """The token before a role that starts at ``start``, past its quote marks and article
+    ('are "a close friend"' gives "are"); ``lo - 1`` when nothing stands there."""
+    j = start - 1
+    while j >= lo and (lows[j] in QUOTES or lows[j] in ("a", "an")):
+        j -= 1
+    return j
+
+
 def _leaders_by_title(s: Sentence, p: Phrase, lo: int) -> bool:
     """ "The Kenyan and Ugandan presidents are old comrades", "the two leaders (coaches)
     are close friends": a person's role whose subject is leaders, named by a plural title
     after the states, or persons after "the", "two" or "both", is theirs."""
     lows = s.lows
-    j = p.start - 1
-    while j >= lo and (lows[j] in QUOTES or lows[j] in ("a", "an")):
-        j -= 1
+    j = _before_role(lows, lo, p.start)
     if j < lo or lows[j] not in _BEING:
         return False
     while j > lo and lows[j - 1] in _BEING:

@@ -891,8 +891,8 @@ def _revived(
 
 # Possessive determiners that may stand for the state holding an attitude: "its".
 _HOLDERS = frozenset({"its", "their", "our"})
-# The most modifiers read before a noun of attitude.
-_ATTITUDE_MODIFIERS = 3
+# Words that end the modifiers read back from a noun of attitude: the holder is no modifier.
+_NOT_ATTITUDE_MODIFIERS = _NOT_MODIFIERS | _HOLDERS
 
 
 def _attitudes_toward(
@@ -912,16 +912,7 @@ def _attitudes_toward(
         m = i + 3 if lows[i + 2] == "the" else i + 2
         if m >= n or country[m] != 1 or lows[_mention_end(country, m) - 1].endswith("'s"):
             continue  # "toward Peru's migrants": the state owns what it is held toward
-        start = i
-        while (
-            start > 0
-            and i - start < _ATTITUDE_MODIFIERS
-            and not country[start - 1]
-            and _word(lows[start - 1])
-            and lows[start - 1] not in _NOT_MODIFIERS
-            and lows[start - 1] not in _HOLDERS
-        ):
-            start -= 1
+        start = _modifiers_before(lows, country, i, _NOT_ATTITUDE_MODIFIERS)
         if not _SECTORS.isdisjoint(lows[start:i]):
             continue  # "Chile's military wariness": a sector's
         k = start - 1
@@ -969,15 +960,18 @@ def _spanned_attitude(
     return w in listed and any(country[: k - 1])
 
 
-def _modifiers_before(lows: list[str], country: list[int], i: int) -> int:
-    """Where the words modifying the noun at ``i`` start: "seven-year", "sour border"."""
+def _modifiers_before(
+    lows: list[str], country: list[int], i: int, stops: frozenset[str] = _NOT_MODIFIERS
+) -> int:
+    """Where the words modifying the noun at ``i`` start: "seven-year", "sour border"; at
+    most ``_EVENT_MODIFIERS`` of them, none a state's or one of ``stops``."""
     k = i
     while (
         k > 0
         and i - k < _EVENT_MODIFIERS
         and not country[k - 1]
         and _word(lows[k - 1])
-        and lows[k - 1] not in _NOT_MODIFIERS
+        and lows[k - 1] not in stops
     ):
         k -= 1
     return k
