@@ -124,14 +124,14 @@ class Watchlist:
 
     def watched_among(self, pair_keys: Collection[str]) -> dict[str, bool]:
         """Whether each of these pairs is watched, the subscriptions asked once for all."""
-        asked = [key for key in pair_keys if key not in self.keys]
+        asked = self._asked(pair_keys)
         subscribed = self.subscriptions.subscribed_among(asked) if self.subscriptions else set()
-        return {key: key in self.keys or key in subscribed for key in pair_keys}
+        return self._watched(pair_keys, subscribed)
 
     def watched_read(self, pair_keys: Collection[str]) -> tuple[str, Params] | None:
         """The read of the subscriptions that ``watched_among`` asks (see ``WatchesByRead``),
         for a caller to send on a connection of its own to the store's database."""
-        asked = [key for key in pair_keys if key not in self.keys]
+        asked = self._asked(pair_keys)
         if not asked or self.subscriptions is None:
             return None
         return subscribed_read(asked, self.subscriptions.connection.dialect)
@@ -140,7 +140,13 @@ class Watchlist:
         self, pair_keys: Collection[str], rows: Sequence[Sequence[object]]
     ) -> dict[str, bool]:
         """``watched_among``, given the rows of ``watched_read``'s read."""
-        subscribed = {str(r[0]) for r in rows}
+        return self._watched(pair_keys, {str(r[0]) for r in rows})
+
+    def _asked(self, pair_keys: Collection[str]) -> list[str]:
+        """The pairs only the subscriptions can say are watched: those the config lacks."""
+        return [key for key in pair_keys if key not in self.keys]
+
+    def _watched(self, pair_keys: Collection[str], subscribed: Collection[str]) -> dict[str, bool]:
         return {key: key in self.keys or key in subscribed for key in pair_keys}
 
 
